@@ -1,0 +1,412 @@
+"""Codebooks: the themes an analyst codes against, one human-editable YAML file each.
+
+A codebook file looks like this (see ``codebooks/`` for the real ones)::
+
+    codebook: lokalpolitiske-strategier      # optional; must equal the file stem
+    title: Indhold i lokalpolitiske strategier eller tilkendegivelser
+    definition_source: "Essensen af fokuspunktet, Tabel 1 ..."
+    published: {year: 2018, base: 35, source: "Tabel 1 ..."}
+    codes:
+      - key: fleksjob                         # stable id; derived from the label if absent
+        label: Fleksjob                       # required, unique within the codebook
+        definition: Der er øget fokus på ...
+        color: "#9467BD"                      # #RRGGBB; a palette colour if absent
+        keywords: [fleksjob, fleksjobordning]
+        published: 5                          # the report's count (base/year from above)
+        parent: another-key                   # optional nesting
+        include: other-codebook-stem          # optional: that codebook's codes become children
+
+Codes keep the file's order, children right after their parent, and a code labelled
+"Andet" (or marked ``other: true``) sorts last among its siblings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import CodebookError, NotFound
+
+PALETTE = (
+    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD",
+    "#8C564B", "#E377C2", "#BCBD22", "#17BECF", "#7F7F7F",
+)
+_COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+_KEY = re.compile(r"^[\w][\w\-.]*$")
+OTHER_LABELS = {"andet", "other", "andre"}
+
+_CODEBOOK_FIELDS = {"codebook", "title", "description", "definition_source", "published",
+                    "codes"}
+_CODE_FIELDS = {"key", "label", "definition", "source", "color", "keywords", "published",
+                "parent", "include", "other"}
+
+
+@dataclass(frozen=True)
+class Code:
+    """One theme in a codebook."""
+
+    key: str
+    label: str
+    definition: str = ""
+    source: str = ""
+    color: str = "#7F7F7F"
+    keywords: tuple[str, ...] = ()
+    parent: str | None = None
+    published_count: int | None = None
+    published_base: int | None = None
+    published_year: int | None = None
+    other: bool = False
+
+    @property
+    def published(self) -> str:
+        """The report's figure as it prints it, or '' if the codebook has none."""
+        if self.published_count is None:
+            return ""
+        base = f" ud af {self.published_base}" if self.published_base is not None else ""
+        return f"Anført af {self.published_count}{base} jobcentre"
+
+
+@dataclass
+class Codebook:
+    """An ordered, validated set of codes."""
+
+    stem: str
+    title: str = ""
+    description: str = ""
+    definition_source: str = ""
+    published_year: int | None = None
+    published_base: int | None = None
+    published_source: str = ""
+    codes: list[Code] = field(default_factory=list)
+    path: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.codes = order_codes(self.codes)
+
+    # -- look-ups -----------------------------------------------------------
+    def __iter__(self):
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def keys(self) -> list[str]:
+        return [c.key for c in self.codes]
+
+    def find(self, key_or_label: str) -> Code | None:
+        """The code with this key, or else with exactly this label (case-insensitive)."""
+        wanted = key_or_label.strip()
+        for code in self.codes:
+            if code.key == wanted:
+                return code
+        folded = wanted.casefold()
+        for code in self.codes:
+            if code.label.casefold() == folded:
+                return code
+        return None
+
+    def code(self, key_or_label: str) -> Code:
+        found = self.find(key_or_label)
+        if found is None:
+            raise NotFound(f"codebook '{self.stem}' has no code with key or label "
+                           f"'{key_or_label}'")
+        return found
+
+    def children(self, key: str | None) -> list[Code]:
+        return [c for c in self.codes if c.parent == key]
+
+    def descendants(self, key: str) -> list[Code]:
+        out: list[Code] = []
+        stack = [key]
+        while stack:
+            parent = stack.pop()
+            for child in self.children(parent):
+                out.append(child)
+                stack.append(child.key)
+        return out
+
+    def depth(self, key: str) -> int:
+        by_key = {c.key: c for c in self.codes}
+        depth, code = 0, by_key[key]
+        while code.parent is not None:
+            depth += 1
+            code = by_key[code.parent]
+        return depth
+
+    # -- writing ------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"codebook": self.stem, "title": self.title}
+        if self.description:
+            out["description"] = self.description
+        if self.definition_source:
+            out["definition_source"] = self.definition_source
+        published = {k: v for k, v in (("year", self.published_year),
+                                       ("base", self.published_base),
+                                       ("source", self.published_source)) if v}
+        if published:
+            out["published"] = published
+        codes = []
+        for c in self.codes:
+            d: dict[str, Any] = {"key": c.key}
+            if c.parent:
+                d["parent"] = c.parent
+            d["label"] = c.label
+            if c.definition:
+                d["definition"] = c.definition
+            if c.source and c.source != self.definition_source:
+                d["source"] = c.source
+            d["color"] = c.color
+            if c.keywords:
+                d["keywords"] = list(c.keywords)
+            if c.published_count is not None:
+                if (c.published_base == self.published_base
+                        and c.published_year == self.published_year):
+                    d["published"] = c.published_count
+                else:
+                    d["published"] = {"count": c.published_count, "base": c.published_base,
+                                      "year": c.published_year}
+            if c.other and c.label.casefold() not in OTHER_LABELS:
+                d["other"] = True
+            codes.append(d)
+        out["codes"] = codes
+        return out
+
+    def to_yaml(self) -> str:
+        import yaml
+
+        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def slugify(text: str) -> str:
+    """A stable ASCII key from a label: 'Større videnskrav' -> 'stoerre-videnskrav'."""
+    text = text.casefold()
+    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("§", "paragraf-")):
+        text = text.replace(a, b)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "kode"
+
+
+def is_other(label: str, flag: bool = False) -> bool:
+    return flag or label.strip().casefold() in OTHER_LABELS
+
+
+def order_codes(codes: Iterable[Code]) -> list[Code]:
+    """Depth-first in given order, children after their parent, 'Andet' last among siblings."""
+    codes = list(codes)
+    keys = {c.key for c in codes}
+    by_parent: dict[str | None, list[Code]] = {}
+    for c in codes:
+        parent = c.parent if c.parent in keys else None
+        by_parent.setdefault(parent, []).append(c)
+    out: list[Code] = []
+    seen: set[str] = set()
+
+    def visit(parent: str | None) -> None:
+        siblings = by_parent.get(parent, [])
+        for c in sorted(siblings, key=lambda c: c.other):  # stable: 'other' last
+            if c.key in seen:
+                continue
+            seen.add(c.key)
+            out.append(c)
+            visit(c.key)
+
+    visit(None)
+    # codes caught in a parent cycle are unreachable from the roots; validation
+    # rejects them, but never drop a code silently here
+    out.extend(c for c in codes if c.key not in seen)
+    return out
+
+
+# -- loading ------------------------------------------------------------------
+
+def find_codebook_file(stem_or_path: str | Path, search_dir: Path | None = None) -> Path:
+    """A path to a codebook YAML file, given a stem ('fleksjob') or a path."""
+    from qualcode.paths import codebooks_dir
+
+    candidate = Path(stem_or_path)
+    if candidate.suffix.lower() in (".yaml", ".yml") or candidate.exists():
+        if not candidate.is_file():
+            raise CodebookError("no such codebook file", file=str(candidate))
+        return candidate
+    folder = search_dir or codebooks_dir()
+    for suffix in (".yaml", ".yml"):
+        path = folder / f"{stem_or_path}{suffix}"
+        if path.is_file():
+            return path
+    known = ", ".join(sorted(p.stem for p in folder.glob("*.y*ml"))) or "none"
+    raise CodebookError(f"no codebook named '{stem_or_path}' in {folder} (known: {known})")
+
+
+def load_codebook(stem_or_path: str | Path, search_dir: Path | None = None) -> Codebook:
+    """Load and validate a codebook by stem (from ``codebooks/``) or by file path."""
+    path = find_codebook_file(stem_or_path, search_dir)
+    return _load(path, stack=())
+
+
+def list_codebooks(search_dir: Path | None = None) -> list[str]:
+    from qualcode.paths import codebooks_dir
+
+    folder = search_dir or codebooks_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
+    import yaml
+
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CodebookError(f"cannot read: {exc.strerror}", file=name) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodebookError(f"not UTF-8 text (byte {exc.start})", file=name) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise CodebookError(f"{line}invalid YAML ({problem})", file=name) from None
+    return parse_codebook(data, stem=path.stem, file=name, search_dir=path.parent,
+                          stack=stack + (path.stem,), path=path)
+
+
+def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
+                   search_dir: Path | None = None, stack: tuple[str, ...] = (),
+                   path: Path | None = None) -> Codebook:
+    """Validate a codebook given as parsed YAML; every error names the file and code."""
+
+    def fail(msg: str) -> CodebookError:
+        return CodebookError(msg, file=file)
+
+    if not isinstance(data, dict):
+        raise fail("a codebook must be a mapping with 'title' and 'codes'")
+    unknown = set(data) - _CODEBOOK_FIELDS
+    if unknown:
+        raise fail(f"unknown field '{sorted(unknown)[0]}' "
+                   f"(known: {', '.join(sorted(_CODEBOOK_FIELDS))})")
+    declared = data.get("codebook")
+    if declared is not None and str(declared) != stem:
+        raise fail(f"'codebook: {declared}' differs from the file name stem '{stem}'")
+    published = data.get("published") or {}
+    if not isinstance(published, dict):
+        raise fail("'published' must be a mapping with year, base and source")
+    book_year = _opt_int(published.get("year"), "published.year", fail)
+    book_base = _opt_int(published.get("base"), "published.base", fail)
+    definition_source = _text(data.get("definition_source"))
+    raw_codes = data.get("codes")
+    if not isinstance(raw_codes, list) or not raw_codes:
+        raise fail("'codes' must be a non-empty list")
+
+    codes: list[Code] = []
+    for index, entry in enumerate(raw_codes, start=1):
+        where = f"code {index}"
+        if not isinstance(entry, dict):
+            raise fail(f"{where}: each code must be a mapping with at least a 'label'")
+        unknown = set(entry) - _CODE_FIELDS
+        if unknown:
+            raise fail(f"{where}: unknown field '{sorted(unknown)[0]}' "
+                       f"(known: {', '.join(sorted(_CODE_FIELDS))})")
+        label = _text(entry.get("label"))
+        if not label:
+            raise fail(f"{where}: missing label")
+        key = _text(entry.get("key")) or slugify(label)
+        where = f"code {index} ('{key}')"
+        if not _KEY.match(key):
+            raise fail(f"{where}: key may hold letters, digits, '-', '_' and '.', no spaces")
+        color = _text(entry.get("color")) or PALETTE[(index - 1) % len(PALETTE)]
+        if not _COLOR.match(color):
+            raise fail(f"{where}: bad colour '{color}' (use #RRGGBB, e.g. #1F77B4)")
+        keywords = entry.get("keywords") or []
+        if isinstance(keywords, str):
+            keywords = [keywords]
+        if not isinstance(keywords, list) or not all(isinstance(k, str | int) for k in keywords):
+            raise fail(f"{where}: keywords must be a list of words or phrases")
+        count, base, year = None, book_base, book_year
+        pub = entry.get("published")
+        if isinstance(pub, dict):
+            count = _opt_int(pub.get("count"), f"{where}: published.count", fail)
+            base = _opt_int(pub.get("base", book_base), f"{where}: published.base", fail)
+            year = _opt_int(pub.get("year", book_year), f"{where}: published.year", fail)
+        elif pub is not None:
+            count = _opt_int(pub, f"{where}: published", fail)
+        if count is not None and base is not None and count > base:
+            raise fail(f"{where}: published count {count} is larger than its base {base}")
+        parent = _text(entry.get("parent")) or None
+        codes.append(Code(
+            key=key, label=label, definition=_text(entry.get("definition")),
+            source=_text(entry.get("source")) or definition_source,
+            color=color.upper(), keywords=tuple(str(k) for k in keywords), parent=parent,
+            published_count=count, published_base=base if count is not None else None,
+            published_year=year if count is not None else None,
+            other=is_other(label, bool(entry.get("other"))),
+        ))
+        include = entry.get("include")
+        if include:
+            codes.extend(_included(str(include), key, search_dir, stack, fail))
+
+    _check_unique(codes, fail)
+    by_key = {c.key: c for c in codes}
+    for c in codes:
+        if c.parent is None:
+            continue
+        if c.parent not in by_key:
+            raise fail(f"code '{c.key}': unknown parent '{c.parent}'")
+        seen = {c.key}
+        p = by_key[c.parent]
+        while p is not None:
+            if p.key in seen:
+                raise fail(f"code '{c.key}': parent chain loops back to '{p.key}'")
+            seen.add(p.key)
+            p = by_key.get(p.parent) if p.parent else None
+    return Codebook(stem=stem, title=_text(data.get("title")) or stem,
+                    description=_text(data.get("description")),
+                    definition_source=definition_source, published_year=book_year,
+                    published_base=book_base, published_source=_text(published.get("source")),
+                    codes=codes, path=path)
+
+
+def _included(stem: str, parent_key: str, search_dir: Path | None, stack: tuple[str, ...],
+              fail) -> list[Code]:
+    if stem in stack:
+        raise fail(f"code '{parent_key}': include '{stem}' loops back to itself")
+    try:
+        path = find_codebook_file(stem, search_dir)
+    except CodebookError as exc:
+        raise fail(f"code '{parent_key}': include: {exc.detail}") from None
+    other = _load(path, stack)
+    # the including codebook has its own 'Andet'; keep the included one's out
+    return [replace(c, parent=c.parent or parent_key) for c in other.codes if not c.other]
+
+
+def _check_unique(codes: list[Code], fail) -> None:
+    keys: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for c in codes:
+        if c.key in keys:
+            raise fail(f"duplicate key '{c.key}'")
+        keys[c.key] = 1
+        folded = c.label.casefold()
+        if folded in labels:
+            raise fail(f"duplicate label '{c.label}' (codes '{labels[folded]}' and '{c.key}')")
+        labels[folded] = c.key
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def _opt_int(value: Any, what: str, fail) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise fail(f"{what} must be a whole number ≥ 0, not {value!r}")
+    return value

@@ -1,0 +1,133 @@
+"""Plain dataclasses the project API hands out: never raw database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Respondent:
+    id: str
+    name: str
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        return f"{self.id} {self.name}".strip() if self.name and self.name != self.id else self.id
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    kind: str  # 'open' or 'interview'
+    codebook: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """An open answer, or one turn of an interview transcript."""
+
+    id: int
+    question: str
+    respondent: str
+    position: int
+    kind: str  # 'answer', 'excerpt' or 'interviewer'
+    text: str
+    speaker_role: str | None = None
+    is_empty: bool = False
+    respondent_name: str = ""
+
+    @property
+    def number(self) -> int:
+        """1-based position within the respondent's transcript (always 1 for answers)."""
+        return self.position + 1
+
+
+@dataclass(frozen=True)
+class Coding:
+    id: int
+    item_id: int
+    code: str  # code key
+    coder: str
+    created_at: str
+    start: int | None = None
+    end: int | None = None
+    memo: str = ""
+
+    @property
+    def is_span(self) -> bool:
+        return self.start is not None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A coded excerpt, ready to be printed the way the report prints quotes."""
+
+    code: str
+    label: str
+    question: str
+    respondent: str
+    respondent_name: str
+    role: str
+    text: str
+    item_id: int
+    item_number: int
+    coding_id: int
+    coder: str
+    start: int | None
+    end: int | None
+
+    def formatted(self) -> str:
+        """'"…" – Arbejdsmarkedschef', as the report prints an interview quote."""
+        who = self.role or self.respondent_name or self.respondent
+        return f"\u201c{self.text}\u201d \u2013 {who}"
+
+
+@dataclass(frozen=True)
+class Memo:
+    id: int
+    target: str
+    target_id: str | None
+    text: str
+    author: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass
+class ImportSummary:
+    """What an import did; ``changed`` is False when it found nothing new."""
+
+    file: str
+    respondents_added: int = 0
+    attributes_changed: int = 0
+    items_added: int = 0
+    items_empty: int = 0
+    codings_added: int = 0
+    codings_existing: int = 0
+    questions: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.respondents_added or self.attributes_changed or self.items_added
+                    or self.codings_added)
+
+    def describe(self) -> str:
+        if not self.changed:
+            return f"{self.file}: nothing new (already in the project)"
+        parts = []
+        if self.respondents_added:
+            parts.append(f"{self.respondents_added} respondents")
+        if self.attributes_changed:
+            parts.append(f"{self.attributes_changed} attribute values")
+        if self.items_added:
+            empty = f" ({self.items_empty} empty)" if self.items_empty else ""
+            parts.append(f"{self.items_added} items{empty}")
+        if self.codings_added:
+            parts.append(f"{self.codings_added} codings")
+        if self.codings_existing:
+            parts.append(f"{self.codings_existing} codings already present")
+        where = f" for {', '.join(self.questions)}" if self.questions else ""
+        return f"{self.file}: imported {', '.join(parts)}{where}"

@@ -1,0 +1,469 @@
+"""The project: the one API that the CLI, the TUI and notebook users call.
+
+    >>> from qualcode import Project
+    >>> p = Project.open("demo.qualcode.db")
+    >>> p.counts("strategier")                       # doctest: +SKIP
+
+Every user action runs in its own transaction and appends to the event log in that
+same transaction, so an acknowledged change is on disk and a failed one left nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualcode.core.codebook import Code, Codebook
+from qualcode.core.models import (
+    Coding,
+    ImportSummary,
+    Item,
+    Memo,
+    Question,
+    Quote,
+    Respondent,
+)
+from qualcode.errors import NotFound, QualcodeError
+from qualcode.store import db as store
+
+Progress = Callable[[int, int], None]
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlite_utils import Database
+
+    from qualcode.io.answers import AnswerTable
+    from qualcode.io.codings import CodingRow
+    from qualcode.io.interviews import Transcript
+
+
+class Project:
+    """A qualcode project file (SQLite)."""
+
+    def __init__(self, db: Database, path: Path, coder: str | None = None) -> None:
+        self.db = db
+        self.path = path
+        from qualcode.paths import default_coder
+
+        self.coder = coder or default_coder()
+
+    # -- opening --------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False, coder: str | None = None) -> Project:
+        """Open a project file, applying schema migrations; ``create`` makes a new one."""
+        path = Path(path)
+        return cls(store.connect(path, create=create), path, coder)
+
+    @classmethod
+    def create(cls, path: str | Path, *, coder: str | None = None) -> Project:
+        path = Path(path)
+        if path.exists():
+            raise QualcodeError("already exists; choose another name", file=str(path))
+        return cls.open(path, create=True, coder=coder)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action: all of it is committed, or none of it."""
+        with self.db.atomic():
+            yield self.db
+
+    def _log(self, action: str, **payload: Any) -> None:
+        self.db.execute(
+            "INSERT INTO events (at, actor, action, payload) VALUES (?, ?, ?, ?)",
+            [store.now(), self.coder, action, json.dumps(payload, ensure_ascii=False,
+                                                         default=str)],
+        )
+
+    # -- codebooks ------------------------------------------------------------
+    def codebook_stems(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM codebooks ORDER BY id")]
+
+    def has_codebook(self, stem: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM codebooks WHERE id = ?", [stem]).fetchone()
+        return row is not None
+
+    def install_codebook(self, codebook: Codebook) -> bool:
+        """Copy a codebook into the project; False if it is there already (kept as it is).
+
+        The project's copy is the one that counts: edits made in the project are never
+        overwritten by a later import that names the same codebook.
+        """
+        if self.has_codebook(codebook.stem):
+            return False
+        with self.transaction():
+            self._insert_codebook(codebook)
+            self._log("codebook.install", codebook=codebook.stem, codes=codebook.keys())
+        return True
+
+    def _insert_codebook(self, cb: Codebook) -> None:
+        self.db["codebooks"].insert({
+            "id": cb.stem, "title": cb.title, "description": cb.description,
+            "definition_source": cb.definition_source, "published_year": cb.published_year,
+            "published_base": cb.published_base, "published_source": cb.published_source,
+        })
+        ids: dict[str, int] = {}
+        for position, code in enumerate(cb.codes):
+            cur = self.db.execute(
+                "INSERT INTO codes (codebook_id, key, label, definition, source, color, keywords,"
+                " parent_id, position, other, published_count, published_base, published_year)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [cb.stem, code.key, code.label, code.definition, code.source, code.color,
+                 json.dumps(list(code.keywords), ensure_ascii=False),
+                 ids[code.parent] if code.parent else None, position, int(code.other),
+                 code.published_count, code.published_base, code.published_year],
+            )
+            ids[code.key] = cur.lastrowid
+
+    def codebook(self, stem_or_question: str) -> Codebook:
+        """The project's codebook, by its stem or by a question bound to it."""
+        stem = stem_or_question
+        if not self.has_codebook(stem):
+            row = self.db.execute("SELECT codebook_id FROM questions WHERE id = ?",
+                                  [stem_or_question]).fetchone()
+            if row is None:
+                raise NotFound(f"no codebook or question '{stem_or_question}' in the project "
+                               f"(codebooks: {', '.join(self.codebook_stems()) or 'none'})")
+            stem = row[0]
+        book = self.db.execute("SELECT * FROM codebooks WHERE id = ?", [stem]).fetchone()
+        cols = [d[0] for d in self.db.execute("SELECT * FROM codebooks LIMIT 0").description]
+        meta = dict(zip(cols, book, strict=True))
+        rows = self.db.execute(
+            "SELECT c.key, c.label, c.definition, c.source, c.color, c.keywords, p.key,"
+            " c.published_count, c.published_base, c.published_year, c.other"
+            " FROM codes c LEFT JOIN codes p ON p.id = c.parent_id"
+            " WHERE c.codebook_id = ? ORDER BY c.position", [stem]).fetchall()
+        codes = [Code(key=r[0], label=r[1], definition=r[2], source=r[3], color=r[4],
+                      keywords=tuple(json.loads(r[5])), parent=r[6], published_count=r[7],
+                      published_base=r[8], published_year=r[9], other=bool(r[10]))
+                 for r in rows]
+        return Codebook(stem=stem, title=meta["title"], description=meta["description"],
+                        definition_source=meta["definition_source"],
+                        published_year=meta["published_year"],
+                        published_base=meta["published_base"],
+                        published_source=meta["published_source"], codes=codes)
+
+    def _code_id(self, stem: str, key_or_label: str) -> tuple[int, Code]:
+        code = self.codebook(stem).code(key_or_label)
+        row = self.db.execute("SELECT id FROM codes WHERE codebook_id = ? AND key = ?",
+                              [stem, code.key]).fetchone()
+        return row[0], code
+
+    # -- questions ------------------------------------------------------------
+    def questions(self) -> list[Question]:
+        return [Question(*r) for r in self.db.execute(
+            "SELECT id, text, kind, codebook_id, position FROM questions ORDER BY position, id")]
+
+    def question(self, qid: str | None = None) -> Question:
+        """A question by id; with no id, the only (or first) question in the project."""
+        questions = self.questions()
+        if not questions:
+            raise NotFound("the project has no questions yet; import answers first")
+        if qid is None:
+            return questions[0]
+        for q in questions:
+            if q.id == qid:
+                return q
+        raise NotFound(f"no question '{qid}' in the project "
+                       f"(questions: {', '.join(q.id for q in questions)})")
+
+    def _ensure_question(self, qid: str, kind: str, codebook: Codebook, text: str) -> bool:
+        """Create the question (inside the caller's transaction); False if it existed."""
+        row = self.db.execute("SELECT kind, codebook_id FROM questions WHERE id = ?",
+                              [qid]).fetchone()
+        if row is not None:
+            if row[1] != codebook.stem:
+                raise QualcodeError(f"question '{qid}' is coded with codebook '{row[1]}', "
+                                    f"not '{codebook.stem}'")
+            if row[0] != kind:
+                raise QualcodeError(f"question '{qid}' holds {row[0]} items, not {kind} items")
+            return False
+        if not self.has_codebook(codebook.stem):
+            self._insert_codebook(codebook)
+            self._log("codebook.install", codebook=codebook.stem, codes=codebook.keys())
+        position = self.db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]
+        self.db["questions"].insert({"id": qid, "text": text or codebook.title, "kind": kind,
+                                     "codebook_id": codebook.stem, "position": position})
+        self._log("question.add", question=qid, kind=kind, codebook=codebook.stem)
+        return True
+
+    def set_question_text(self, qid: str, text: str) -> None:
+        self.question(qid)
+        with self.transaction():
+            self.db.execute("UPDATE questions SET text = ? WHERE id = ?", [text, qid])
+            self._log("question.text", question=qid, text=text)
+
+    # -- respondents ----------------------------------------------------------
+    def respondents(self) -> list[Respondent]:
+        attrs: dict[str, dict[str, str]] = {}
+        for rid, name, value in self.db.execute(
+                "SELECT respondent_id, name, value FROM attributes ORDER BY rowid"):
+            attrs.setdefault(rid, {})[name] = value
+        return [Respondent(rid, name, attrs.get(rid, {})) for rid, name in self.db.execute(
+            "SELECT id, name FROM respondents ORDER BY id")]
+
+    def respondent(self, rid: str) -> Respondent:
+        row = self.db.execute("SELECT id, name FROM respondents WHERE id = ?", [rid]).fetchone()
+        if row is None:
+            raise NotFound(f"no respondent '{rid}' in the project")
+        attrs = dict(self.db.execute(
+            "SELECT name, value FROM attributes WHERE respondent_id = ? ORDER BY rowid", [rid]))
+        return Respondent(row[0], row[1], attrs)
+
+    # -- items ----------------------------------------------------------------
+    _ITEM_SQL = ("SELECT i.id, i.question_id, i.respondent_id, i.position, i.kind, i.text,"
+                 " i.speaker_role, i.is_empty, r.name FROM items i"
+                 " JOIN respondents r ON r.id = i.respondent_id")
+
+    def items(self, question: str | None = None, *, include_empty: bool = False,
+              include_interviewer: bool = False, respondent: str | None = None) -> list[Item]:
+        """The items of a question in file order: answers, or interview turns."""
+        q = self.question(question)
+        where, args = ["i.question_id = ?"], [q.id]
+        if not include_empty:
+            where.append("i.is_empty = 0")
+        if not include_interviewer:
+            where.append("i.kind != 'interviewer'")
+        if respondent is not None:
+            where.append("i.respondent_id = ?")
+            args.append(respondent)
+        sql = f"{self._ITEM_SQL} WHERE {' AND '.join(where)} ORDER BY i.respondent_id, i.position"
+        return [self._item(r) for r in self.db.execute(sql, args)]
+
+    def item(self, item_id: int) -> Item:
+        row = self.db.execute(f"{self._ITEM_SQL} WHERE i.id = ?", [item_id]).fetchone()
+        if row is None:
+            raise NotFound(f"no item {item_id} in the project")
+        return self._item(row)
+
+    @staticmethod
+    def _item(r: tuple) -> Item:
+        return Item(id=r[0], question=r[1], respondent=r[2], position=r[3], kind=r[4],
+                    text=r[5], speaker_role=r[6], is_empty=bool(r[7]), respondent_name=r[8])
+
+    def context(self, item_id: int, turns: int = 2) -> list[Item]:
+        """The item with the turns around it in its transcript (interviewer turns included)."""
+        it = self.item(item_id)
+        return [self._item(r) for r in self.db.execute(
+            f"{self._ITEM_SQL} WHERE i.question_id = ? AND i.respondent_id = ?"
+            " AND i.position BETWEEN ? AND ? ORDER BY i.position",
+            [it.question, it.respondent, it.position - turns, it.position + turns])]
+
+    # -- codings --------------------------------------------------------------
+    _CODING_SQL = ("SELECT c.id, c.item_id, k.key, c.coder, c.created_at, c.start, c.\"end\","
+                   " c.memo FROM codings c JOIN codes k ON k.id = c.code_id")
+
+    def codings(self, *, item_id: int | None = None, question: str | None = None,
+                coder: str | None = None) -> list[Coding]:
+        where, args = [], []
+        if item_id is not None:
+            where.append("c.item_id = ?")
+            args.append(item_id)
+        if question is not None:
+            where.append("c.item_id IN (SELECT id FROM items WHERE question_id = ?)")
+            args.append(question)
+        if coder is not None:
+            where.append("c.coder = ?")
+            args.append(coder)
+        sql = self._CODING_SQL + (f" WHERE {' AND '.join(where)}" if where else "")
+        return [Coding(*r) for r in self.db.execute(sql + " ORDER BY c.id", args)]
+
+    def coding(self, coding_id: int) -> Coding:
+        row = self.db.execute(self._CODING_SQL + " WHERE c.id = ?", [coding_id]).fetchone()
+        if row is None:
+            raise NotFound(f"no coding {coding_id} in the project")
+        return Coding(*row)
+
+    def _check_span(self, item: Item, start: int | None, end: int | None) -> None:
+        if (start is None) != (end is None):
+            raise QualcodeError("a span needs both start and end")
+        if start is not None and not (0 <= start < end <= len(item.text)):
+            raise QualcodeError(f"span {start}-{end} is outside item {item.id}'s text "
+                                f"(0-{len(item.text)})")
+
+    def add_coding(self, item_id: int, code: str, *, start: int | None = None,
+                   end: int | None = None, coder: str | None = None, memo: str = "") -> Coding:
+        """Code an item (or a character span of it). Idempotent: an identical coding is kept."""
+        item = self.item(item_id)
+        if item.is_empty:
+            raise QualcodeError(f"item {item_id} ({item.respondent}) is an empty answer; "
+                                "empty answers are not coded")
+        self._check_span(item, start, end)
+        stem = self.question(item.question).codebook
+        code_id, code_obj = self._code_id(stem, code)
+        coder = coder or self.coder
+        with self.transaction():
+            existing = self._find_coding(item_id, code_id, coder, start, end)
+            if existing is not None:
+                return self.coding(existing)
+            cur = self.db.execute(
+                "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [item_id, code_id, start, end, coder, store.now(), memo])
+            coding = self.coding(cur.lastrowid)
+            self._log("coding.add", coding=self._coding_payload(coding, item))
+        return coding
+
+    def _find_coding(self, item_id: int, code_id: int, coder: str, start: int | None,
+                     end: int | None) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM codings WHERE item_id = ? AND code_id = ? AND coder = ?"
+            " AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL(\"end\", -1) = IFNULL(?, -1)",
+            [item_id, code_id, coder, start, end]).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _coding_payload(c: Coding, item: Item) -> dict[str, Any]:
+        return {"id": c.id, "item_id": c.item_id, "question": item.question,
+                "respondent": item.respondent, "position": item.position, "code": c.code,
+                "coder": c.coder, "start": c.start, "end": c.end, "memo": c.memo,
+                "created_at": c.created_at}
+
+    def remove_coding(self, coding_id: int) -> Coding:
+        coding = self.coding(coding_id)
+        item = self.item(coding.item_id)
+        with self.transaction():
+            self.db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+            self._log("coding.remove", coding=self._coding_payload(coding, item))
+        return coding
+
+    def toggle_code(self, item_id: int, code: str, *, coder: str | None = None) -> bool:
+        """Code the whole item, or uncode it if this coder had coded it. True if now coded."""
+        item = self.item(item_id)
+        code_id, _ = self._code_id(self.question(item.question).codebook, code)
+        existing = self._find_coding(item_id, code_id, coder or self.coder, None, None)
+        if existing is not None:
+            self.remove_coding(existing)
+            return False
+        self.add_coding(item_id, code, coder=coder)
+        return True
+
+    # -- memos ----------------------------------------------------------------
+    def add_memo(self, target: str, target_id: str | int | None, text: str) -> Memo:
+        if not text.strip():
+            raise QualcodeError("a memo needs some text")
+        ts = store.now()
+        with self.transaction():
+            cur = self.db.execute(
+                "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?)",
+                [target, None if target_id is None else str(target_id), text, self.coder, ts, ts])
+            self._log("memo.add", id=cur.lastrowid, target=target, target_id=target_id, text=text)
+        return self.memos(target, target_id)[-1]
+
+    def memos(self, target: str | None = None, target_id: str | int | None = None) -> list[Memo]:
+        where, args = [], []
+        if target is not None:
+            where.append("target = ?")
+            args.append(target)
+        if target_id is not None:
+            where.append("target_id = ?")
+            args.append(str(target_id))
+        sql = "SELECT * FROM memos" + (f" WHERE {' AND '.join(where)}" if where else "")
+        return [Memo(*r) for r in self.db.execute(sql + " ORDER BY id", args)]
+
+    # -- results --------------------------------------------------------------
+    def counts(self, question: str | None = None, *, coder: str | None = None) -> pd.DataFrame:
+        """Per code: how many distinct respondents mention it, of those who answered."""
+        from qualcode.core.counts import count_codes
+
+        return count_codes(self, self.question(question), coder=coder)
+
+    def quotes(self, code: str, question: str | None = None, *,
+               coder: str | None = None) -> list[Quote]:
+        from qualcode.core.quotes import find_quotes
+
+        return find_quotes(self, code, question, coder=coder)
+
+    def events(self, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, at, actor, action, payload FROM events ORDER BY id DESC"
+        rows = self.db.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
+        return [{"id": r[0], "at": r[1], "actor": r[2], "action": r[3],
+                 "payload": json.loads(r[4])} for r in reversed(rows)]
+
+    def snapshot(self) -> dict[str, list[tuple]]:
+        """Every row of every table, for checking that a failed action changed nothing."""
+        return {t: sorted(self.db.execute(f"SELECT * FROM [{t}]").fetchall(), key=repr)
+                for t in sorted(self.db.table_names())}
+
+    # -- imports --------------------------------------------------------------
+    def import_answers(self, table: AnswerTable, *,
+                       progress: Progress | None = None) -> ImportSummary:
+        """Write parsed answers (see :func:`qualcode.io.answers.read_answers`), all or nothing.
+
+        ``progress(done, total)`` is called as rows are written; raising from it (e.g. to
+        cancel) rolls the whole import back.
+        """
+        from qualcode.io.answers import apply_answers
+
+        return self._import("answers", table.file, table.sha256, table.options,
+                            lambda s: apply_answers(self, table, s, progress))
+
+    def import_interviews(self, transcripts: list[Transcript], *, question: str,
+                          codebook: Codebook, file: str, sha256: str,
+                          split: str = "turn", progress: Progress | None = None) -> ImportSummary:
+        from qualcode.io.interviews import apply_interviews
+
+        return self._import("interviews", file, sha256, {"question": question, "split": split},
+                            lambda s: apply_interviews(self, transcripts, question, codebook, s,
+                                                       split, progress))
+
+    def import_codings(self, rows: list[CodingRow], *, file: str, sha256: str,
+                       progress: Progress | None = None) -> ImportSummary:
+        from qualcode.io.codings import apply_codings
+
+        return self._import("codings", file, sha256, {},
+                            lambda s: apply_codings(self, rows, s, progress))
+
+    def _import(self, kind: str, file: str, sha256: str, options: dict[str, Any],
+                apply) -> ImportSummary:
+        summary = ImportSummary(file=file)
+        with self.transaction():
+            apply(summary)
+            if summary.changed:
+                self.db["imports"].insert({
+                    "kind": kind, "file": file, "sha256": sha256,
+                    "options": json.dumps(options, ensure_ascii=False), "at": store.now(),
+                    "summary": json.dumps(summary.__dict__, ensure_ascii=False)})
+                self._log(f"import.{kind}", file=file, sha256=sha256, options=options,
+                          summary=summary.__dict__)
+        return summary
+
+    # used by the importers, inside the import's transaction
+    def _upsert_respondent(self, rid: str, name: str, attrs: dict[str, str],
+                           summary: ImportSummary) -> None:
+        row = self.db.execute("SELECT name FROM respondents WHERE id = ?", [rid]).fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO respondents (id, name, created_at) VALUES (?,?,?)",
+                            [rid, name, store.now()])
+            summary.respondents_added += 1
+        elif name and row[0] != name:
+            self.db.execute("UPDATE respondents SET name = ? WHERE id = ?", [name, rid])
+            summary.attributes_changed += 1
+        for key, value in attrs.items():
+            old = self.db.execute("SELECT value FROM attributes WHERE respondent_id = ?"
+                                  " AND name = ?", [rid, key]).fetchone()
+            if old is None or old[0] != value:
+                self.db.execute("INSERT OR REPLACE INTO attributes (respondent_id, name, value)"
+                                " VALUES (?,?,?)", [rid, key, value])
+                summary.attributes_changed += 1
+
+    def _existing_items(self, qid: str) -> dict[tuple[str, int], tuple[int, str]]:
+        return {(r[0], r[1]): (r[2], r[3]) for r in self.db.execute(
+            "SELECT respondent_id, position, id, text FROM items WHERE question_id = ?", [qid])}
+
+    def _insert_items(self, rows: Iterable[tuple]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO items (question_id, respondent_id, position, kind, speaker_role, text,"
+            " is_empty, source) VALUES (?,?,?,?,?,?,?,?)", rows)

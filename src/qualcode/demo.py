@@ -1,0 +1,96 @@
+"""The demo project: the 2018 survey round, built from ``data/`` through the real importers.
+
+The register, the answers (a SurveyXact-style export: semicolon CSV in Windows-1252),
+the gold codings and the interview transcripts are imported exactly as a user would
+import them, so the demo doubles as an end-to-end check of the importers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from qualcode.errors import QualcodeError
+
+# question id -> (column in svar_2018.csv, codebook stem, question text from the survey)
+OPEN_QUESTIONS = {
+    "strategier": (
+        "strategier", "lokalpolitiske-strategier",
+        "Uddyb venligst hovedbudskaberne i de nye lokalpolitiske strategier eller "
+        "tilkendegivelser for arbejdet med personer med funktionsnedsættelser/handicap."),
+    "udfordringer-fysiske": (
+        "udfordringer_fysiske", "udfordringer-fysiske",
+        "Uddyb venligst, hvilke udfordringer I især har oplevet i arbejdet med personer med "
+        "fysiske funktionsnedsættelser/handicap."),
+    "udfordringer-psykiske": (
+        "udfordringer_psykiske", "udfordringer-psykiske",
+        "Uddyb venligst, hvilke udfordringer I især har oplevet i arbejdet med personer med "
+        "psykiske funktionsnedsættelser/handicap."),
+}
+INTERVIEW_QUESTION = "interview"
+INTERVIEW_CODEBOOK = "interviewtemaer"
+REGISTER_ATTRS = ["region", "stoerrelse", "lokalpolitisk_fokus", "nye_strategier",
+                  "udfordringer", "identifikation", "specifikke_indsatser", "interviewet"]
+
+
+def build_demo(path: str | Path, *, data: Path | None = None, force: bool = False,
+               progress: Callable[[str], None] | None = None) -> Path:
+    """Create the demo project at ``path``; refuses to overwrite unless ``force``."""
+    from qualcode.core.codebook import load_codebook
+    from qualcode.core.project import Project
+    from qualcode.io.answers import read_answers
+    from qualcode.io.codings import read_codings
+    from qualcode.io.interviews import read_interviews
+    from qualcode.paths import data_dir
+
+    path = Path(path)
+    data = data or data_dir()
+    if not (data / "svar_2018.csv").is_file():
+        raise QualcodeError("the demo data is missing", file=str(data))
+    if path.exists():
+        if not force:
+            raise QualcodeError("already exists; use --force to rebuild it", file=str(path))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    say = progress or (lambda _msg: None)
+    tmp = path.with_name(f".{path.name}.building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    try:
+        with Project.open(tmp, create=True, coder="guld") as project:
+            say("jobcentre.csv: the register of 82 jobcentres")
+            project.import_answers(read_answers(
+                str(data / "jobcentre.csv"), respondent_col="jobcenter_id", name_col="navn",
+                attr_cols=REGISTER_ATTRS))
+            say("svar_2018.csv: open answers (semicolon CSV, Windows-1252)")
+            project.import_answers(read_answers(
+                str(data / "svar_2018.csv"), respondent_col="jobcenter_id",
+                text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
+                questions=list(OPEN_QUESTIONS),
+                codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
+                project=project))
+            for qid, (_col, _stem, text) in OPEN_QUESTIONS.items():
+                project.set_question_text(qid, text)
+            say("interviews/: 15 transcripts")
+            files = sorted((data / "interviews").glob("JC*.md"))
+            transcripts, digest = read_interviews(files)
+            project.import_interviews(transcripts, question=INTERVIEW_QUESTION,
+                                      codebook=load_codebook(INTERVIEW_CODEBOOK),
+                                      file=str(data / "interviews"), sha256=digest)
+            for name in ("gold_codings.csv", "gold_codings_interviews.csv"):
+                say(f"{name}: gold codings")
+                rows, table = read_codings(str(data / name), default_coder="guld")
+                project.import_codings(rows, file=table.file, sha256=table.sha256)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        tmp.replace(path)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def demo_path() -> Path:
+    from qualcode.paths import user_data_dir
+
+    return user_data_dir() / "demo.qualcode.db"

@@ -1,0 +1,42 @@
+"""Errors a user can fix. The CLI prints them as one line and exits 1."""
+
+from __future__ import annotations
+
+
+class QualcodeError(Exception):
+    """A problem with the user's input, file or request (not a bug).
+
+    The message is one line and names the file, row and column where it can.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        self.detail = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = []
+        if self.file:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        prefix = ", ".join(where)
+        text = " ".join(self.detail.split())  # always one line
+        return f"{prefix}: {text}" if prefix else text
+
+
+class CodebookError(QualcodeError):
+    """A codebook YAML file is malformed or inconsistent."""
+
+
+class ImportError_(QualcodeError):
+    """An import was refused; the project was left unchanged."""
+
+
+class NotFound(QualcodeError):
+    """A question, code, item or respondent that does not exist."""

@@ -1,0 +1,303 @@
+"""Writing counts and quotes: terminal table, CSV, Markdown (the report's layout), XLSX, JSON.
+
+Files are written whole or not at all (a temporary file renamed into place), never
+over an existing file unless asked, and CSV/XLSX cells that a spreadsheet would run
+as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from qualcode.core.models import Quote
+
+COUNT_FORMATS = ("table", "csv", "md", "xlsx", "json")
+QUOTE_FORMATS = ("md", "csv")
+CSV_COLUMNS = ["question", "code", "label", "respondents", "answered", "percent", "published",
+               "published_base", "published_year", "scale", "parent", "definition"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Prefix text a spreadsheet would treat as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_file(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+    """Write all of ``data`` to ``path`` or nothing; refuse to overwrite unless ``force``."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise QualcodeError("already exists; use --force to overwrite it", file=str(path))
+    if path.exists() and path.is_dir():
+        raise QualcodeError("is a folder", file=str(path))
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise QualcodeError("its folder does not exist", file=str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def format_from_path(path: str | Path | None, given: str | None, allowed: tuple[str, ...],
+                     default: str) -> str:
+    if given:
+        return given
+    if path is not None:
+        suffix = Path(path).suffix.lower().lstrip(".")
+        suffix = {"markdown": "md", "txt": "table"}.get(suffix, suffix)
+        if suffix in allowed:
+            return suffix
+    return default
+
+
+# -- counts ----------------------------------------------------------------------
+
+def _pct(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.{decimals}f}".replace(".", ",")
+    return f"{text} %"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _has_published(frame: pd.DataFrame) -> bool:
+    return bool(frame["published"].notna().any())
+
+
+def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
+    """A plain-text table for the terminal."""
+    published = _has_published(frame) if published is None else published
+    answered = int(frame["answered"].iloc[0]) if len(frame) else 0
+    kind = frame.attrs.get("kind", "open")
+    title = frame.attrs.get("title", "")
+    who = "interviewede jobcentre" if kind == "interview" else "jobcentre har svaret"
+    lines = [f"{frame.attrs.get('question', '')}: {title} ({answered} {who})"]
+    header = ["Tema", "Jobcentre", "Andel"]
+    if kind == "interview":
+        header.append("Omfang")
+    if published:
+        year = frame["published_year"].dropna()
+        header.append(f"Rapport {int(year.iloc[0])}" if len(year) else "Rapport")
+    body = []
+    for r in frame.itertuples():
+        row = ["  " * int(r.depth) + r.label, f"{r.respondents} af {r.answered}",
+               _pct(r.percent)]
+        if kind == "interview":
+            row.append(r.scale)
+        if published:
+            row.append("" if _na(r.published) else f"{r.published} af {r.published_base}")
+        body.append(row)
+    widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=True)]
+    widths[0] = min(widths[0], 70)
+    fmt = []
+    for row in [header, *body]:
+        cells = [_pad(_clip(row[0], widths[0]), widths[0])]
+        cells += [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
+        fmt.append("  ".join(cells).rstrip())
+    lines.append(fmt[0])
+    lines.append("-" * _width(fmt[0]))
+    lines.extend(fmt[1:])
+    return "\n".join(lines) + "\n"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if _width(text) <= width else text[: width - 1] + "…"
+
+
+def _na(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def counts_csv(frame: pd.DataFrame) -> bytes:
+    import csv
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for rec in frame[CSV_COLUMNS].itertuples(index=False):
+        writer.writerow([safe_cell("" if _na(v) else v) for v in rec])
+    return buf.getvalue().encode("utf-8")
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None) -> str:
+    """The report's layout: theme, essence, 'Anført af N ud af M jobcentre'."""
+    parts = []
+    for frame in frames:
+        show_pub = _has_published(frame) if published is None else published
+        kind = frame.attrs.get("kind", "open")
+        parts.append(f"### {frame.attrs.get('title', '')}\n")
+        q = frame.attrs.get("question_text") or frame.attrs.get("question", "")
+        parts.append(f"Spørgsmål: {_md(q)} (`{frame.attrs.get('question', '')}`)\n")
+        head = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]
+        if show_pub:
+            year = frame["published_year"].dropna()
+            head.append(f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten")
+        parts.append("| " + " | ".join(head) + " |")
+        parts.append("|" + "|".join(["---", "---", "---", "---:"] + (["---"] if show_pub else []))
+                     + "|")
+        for r in frame.itertuples():
+            label = ("&nbsp;&nbsp;" * int(r.depth)) + _md(r.label)
+            cells = [label, _md(r.definition), r.mentioned, _pct(r.percent, 0)]
+            if show_pub:
+                cells.append("" if _na(r.published) else
+                             f"Anført af {r.published} ud af {r.published_base} jobcentre")
+            parts.append("| " + " | ".join(cells) + " |")
+        if kind == "interview":
+            parts.append("\nEnkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de "
+                         "interviewede jobcentre.")
+        source = frame.attrs.get("published_source")
+        if show_pub and source:
+            parts.append(f"\nRapportens tal: {source}.")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def counts_json(frames: list[pd.DataFrame]) -> bytes:
+    out = []
+    for frame in frames:
+        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        out.append({"question": frame.attrs.get("question"),
+                    "codebook": frame.attrs.get("codebook"), "title": frame.attrs.get("title"),
+                    "answered": int(frame["answered"].iloc[0]) if len(frame) else 0,
+                    "codes": records})
+    return (json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2)
+            + "\n").encode("utf-8")
+
+
+def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) -> bytes:
+    """One sheet per question, numbers as numbers, column widths set."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for frame in frames:
+        show_pub = _has_published(frame) if published is None else published
+        ws = wb.create_sheet(_sheet_name(frame.attrs.get("question", "ark"), wb.sheetnames))
+        ws.append([safe_cell(frame.attrs.get("title", ""))])
+        ws["A1"].font = Font(bold=True, size=12)
+        head = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Jobcentre",
+                "Besvaret", "Andel (%)"]
+        if show_pub:
+            head += ["Rapporten: jobcentre", "Rapporten: besvaret", "Rapporten: andel (%)"]
+        ws.append(head)
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+        for r in frame.itertuples():
+            row = [safe_cell(("  " * int(r.depth)) + r.label), safe_cell(r.definition),
+                   r.mentioned, int(r.respondents), int(r.answered),
+                   None if _na(r.percent) else float(r.percent)]
+            if show_pub:
+                row += [None if _na(r.published) else int(r.published),
+                        None if _na(r.published_base) else int(r.published_base),
+                        None if _na(r.published_percent) else float(r.published_percent)]
+            ws.append(row)
+        for row in ws.iter_rows(min_row=3):
+            row[1].alignment = Alignment(wrap_text=True, vertical="top")
+            row[5].number_format = "0.0"
+            if show_pub:
+                row[8].number_format = "0.0"
+        for letter, width in zip("ABCDEFGHI", (48, 60, 36, 11, 11, 11, 20, 20, 20),
+                                 strict=False):
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = "A3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet_name(name: str, taken: list[str]) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "ark"
+    candidate, n = clean, 2
+    while candidate in taken:
+        candidate = f"{clean[:28]}-{n}"
+        n += 1
+    return candidate
+
+
+def render_counts(frames: list[pd.DataFrame], fmt: str, *,
+                  published: bool | None = None) -> bytes:
+    if fmt == "table":
+        return "\n".join(counts_table(f, published=published) for f in frames).encode("utf-8")
+    if fmt == "csv":
+        import pandas as pd
+
+        return counts_csv(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
+    if fmt == "md":
+        return counts_markdown(frames, published=published).encode("utf-8")
+    if fmt == "json":
+        return counts_json(frames)
+    if fmt == "xlsx":
+        return counts_xlsx(frames, published=published)
+    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(COUNT_FORMATS)})")
+
+
+# -- quotes ----------------------------------------------------------------------
+
+def quotes_markdown(quotes: list[Quote], *, anonymous: bool = False) -> str:
+    parts: list[str] = []
+    current = None
+    for q in quotes:
+        if q.label != current:
+            parts.append(f"## {q.label}\n")
+            current = q.label
+        parts.append(q.formatted())
+        if not anonymous:
+            parts.append(f"*({q.respondent} {q.respondent_name}".rstrip() +
+                         f", {q.question}, uddrag {q.item_number})*")
+        parts.append("")
+    return "\n".join(parts) + ("\n" if parts else "")
+
+
+QUOTE_CSV_COLUMNS = ["code", "label", "question", "respondent", "name", "role", "text", "item",
+                     "start", "end", "coder", "formatted"]
+
+
+def quotes_csv(quotes: list[Quote]) -> bytes:
+    import csv
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(QUOTE_CSV_COLUMNS)
+    for q in quotes:
+        writer.writerow([safe_cell(v) for v in (
+            q.code, q.label, q.question, q.respondent, q.respondent_name, q.role, q.text,
+            q.item_number, "" if q.start is None else q.start, "" if q.end is None else q.end,
+            q.coder, q.formatted())])
+    return buf.getvalue().encode("utf-8")

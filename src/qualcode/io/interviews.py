@@ -1,0 +1,219 @@
+"""Importing interview transcripts (TXT, Markdown, DOCX) as speaker turns.
+
+The format (documented in the README)::
+
+    # JC07 Jobcenter Ådalen          <- a jobcentre: its id, then its name (optional)
+
+    Interviewer: Hvordan oplever I ...?
+    Arbejdsmarkedschef: Første afsnit af svaret ...
+
+    Et nyt afsnit i samme tur (en linje uden "Rolle:" fortsætter turen).
+
+* ``# ID name`` starts a jobcentre; a file may hold several. Without one, the file
+  name's stem is the jobcentre id.
+* A line ``Label: text`` starts a turn. Labels ``Interviewer``, ``Intervieweren``,
+  ``Int`` or ``I`` (or those given with ``--interviewer``) are the interviewer; any
+  other label is the speaker's role (Arbejdsmarkedschef, Afdelingsleder, ...).
+  Markdown bold (``**Afdelingsleder:**``) is fine.
+* Lines without a label continue the current turn; a blank line starts a new paragraph.
+* In DOCX files each paragraph is a line, and a Heading paragraph is a ``#`` line.
+
+Each respondent turn becomes one excerpt (or one per paragraph with
+``split="paragraph"``); interviewer turns are kept for context but are not coded.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.errors import ImportError_
+from qualcode.io.tabular import decode_text, sha256_of
+
+if TYPE_CHECKING:
+    from qualcode.core.codebook import Codebook
+    from qualcode.core.models import ImportSummary
+    from qualcode.core.project import Project
+
+INTERVIEWER_LABELS = {"interviewer", "intervieweren", "int", "i", "interviewer (discus)",
+                      "interviewer (epinion)", "spørger"}
+_HEADER = re.compile(r"^#{1,3}\s+(?P<id>\S+)(?:\s+[-–—:]?\s*(?P<name>.*?))?\s*#*\s*$")
+# a label: at most four words, starting with a capital letter ("Leder i jobcenter")
+_TURN = re.compile(r"^\s*(?:\*\*|__)?(?P<label>[A-ZÆØÅ][^\s:*]*(?:[ ][^\s:*]+){0,3}?)"
+                   r"(?:\*\*|__)?\s*:(?:\*\*|__)?(?:\s+(?P<text>.*))?$")
+
+
+@dataclass
+class Turn:
+    role: str
+    interviewer: bool
+    paragraphs: list[str] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Transcript:
+    respondent: str
+    name: str
+    file: str
+    turns: list[Turn] = field(default_factory=list)
+
+    def items(self, split: str = "turn") -> list[tuple[str, str | None, str]]:
+        """(kind, role, text) in order: one per turn, or per paragraph of a respondent turn."""
+        out: list[tuple[str, str | None, str]] = []
+        for t in self.turns:
+            kind = "interviewer" if t.interviewer else "excerpt"
+            if split == "paragraph" and not t.interviewer:
+                out.extend((kind, t.role, p) for p in t.paragraphs)
+            else:
+                out.append((kind, t.role, "\n\n".join(t.paragraphs)))
+        return out
+
+
+def read_lines(path: Path) -> tuple[list[str], bytes]:
+    """The file's lines (DOCX paragraphs become lines) and its raw bytes."""
+    name = str(path)
+    if not path.is_file():
+        raise ImportError_("no such file", file=name)
+    data = path.read_bytes()
+    if not data.strip():
+        raise ImportError_("file is empty", file=name)
+    if path.suffix.lower() == ".docx" or data[:4] == b"PK\x03\x04":
+        return _docx_lines(data, name), data
+    text, _ = decode_text(data, name)
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n"), data
+
+
+def _docx_lines(data: bytes, name: str) -> list[str]:
+    import io
+
+    try:
+        import docx
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ImportError_(f"not a readable DOCX file (truncated or damaged: {exc})",
+                           file=name) from None
+    except Exception as exc:
+        raise ImportError_(f"not a readable DOCX file ({type(exc).__name__})",
+                           file=name) from None
+    lines: list[str] = []
+    for para in document.paragraphs:
+        style = (para.style.name if para.style is not None else "") or ""
+        text = para.text.strip()
+        if style.lower().startswith(("heading", "overskrift", "title", "titel")) and text:
+            lines.append(f"# {text}")
+        else:
+            lines.append(text)
+        lines.append("")  # each Word paragraph is its own paragraph
+    return lines
+
+
+def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None = None,
+                      respondent: str | None = None) -> list[Transcript]:
+    """Parse one transcript file into one or more :class:`Transcript`."""
+    path = Path(path)
+    name = str(path)
+    labels = {x.casefold() for x in (interviewer_labels or set())} | INTERVIEWER_LABELS
+    lines, _ = read_lines(path)
+    transcripts: list[Transcript] = []
+    current: Transcript | None = None
+    turn: Turn | None = None
+    new_paragraph = False
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip()
+        header = _HEADER.match(line)
+        if header:
+            current = Transcript(respondent=header["id"].strip(), name=(header["name"] or ""),
+                                 file=name)
+            transcripts.append(current)
+            turn = None
+            continue
+        if not line.strip():
+            new_paragraph = True
+            continue
+        match = _TURN.match(line)
+        if match:
+            if current is None:
+                current = Transcript(respondent=respondent or path.stem, name="", file=name)
+                transcripts.append(current)
+            label = match["label"].strip()
+            turn = Turn(role=label, interviewer=label.casefold() in labels, line=number)
+            if (match["text"] or "").strip():
+                turn.paragraphs.append(match["text"].strip())
+            current.turns.append(turn)
+            new_paragraph = False
+            continue
+        if turn is None:
+            raise ImportError_("text before the first speaker turn; start each turn with "
+                               "'Role: ' (e.g. 'Arbejdsmarkedschef: ...')",
+                               file=name, row=number)
+        if new_paragraph or not turn.paragraphs:
+            turn.paragraphs.append(line.strip())
+        else:
+            turn.paragraphs[-1] += " " + line.strip()
+        new_paragraph = False
+    if not transcripts or not any(t.turns for t in transcripts):
+        raise ImportError_("no speaker turns found (lines like 'Arbejdsmarkedschef: ...')",
+                           file=name)
+    seen: set[str] = set()
+    for t in transcripts:
+        if t.respondent in seen:
+            raise ImportError_(f"jobcentre '{t.respondent}' appears twice in the file",
+                               file=name)
+        seen.add(t.respondent)
+        if not t.turns:
+            raise ImportError_(f"jobcentre '{t.respondent}' has no speaker turns", file=name)
+        if all(turn.interviewer for turn in t.turns):
+            raise ImportError_(f"jobcentre '{t.respondent}' has only interviewer turns",
+                               file=name)
+        for turn in t.turns:
+            if not turn.paragraphs:
+                raise ImportError_(f"the turn of '{turn.role}' is empty", file=name,
+                                   row=turn.line)
+    return transcripts
+
+
+def read_interviews(paths: list[str | Path], *,
+                    interviewer_labels: set[str] | None = None) -> tuple[list[Transcript], str]:
+    """Parse every file first (all or nothing); returns transcripts and a combined hash."""
+    transcripts: list[Transcript] = []
+    digests = []
+    owner: dict[str, str] = {}
+    for p in paths:
+        for t in parse_transcripts(p, interviewer_labels=interviewer_labels):
+            if t.respondent in owner:
+                raise ImportError_(f"jobcentre '{t.respondent}' is also in {owner[t.respondent]}",
+                                   file=str(p))
+            owner[t.respondent] = str(p)
+            transcripts.append(t)
+        digests.append(sha256_of(Path(p).read_bytes()))
+    return transcripts, sha256_of("".join(digests).encode())
+
+
+def apply_interviews(project: Project, transcripts: list[Transcript], question: str,
+                     codebook: Codebook, summary: ImportSummary, split: str = "turn",
+                     progress=None) -> None:
+    project._ensure_question(question, "interview", codebook, "Kvalitative interview")
+    summary.questions.append(question)
+    existing = project._existing_items(question)
+    rows = []
+    for done, t in enumerate(transcripts, start=1):
+        if progress is not None:
+            progress(done, len(transcripts))
+        project._upsert_respondent(t.respondent, t.name, {}, summary)
+        new = t.items(split)
+        old = sorted((pos, text) for (rid, pos), (_id, text) in existing.items()
+                     if rid == t.respondent)
+        if old:
+            if [text for _pos, text in old] != [text for _k, _r, text in new]:
+                raise ImportError_(f"jobcentre '{t.respondent}' already has a different "
+                                   f"transcript for '{question}' in the project; nothing was "
+                                   "imported", file=t.file)
+            continue
+        for position, (kind, role, text) in enumerate(new):
+            rows.append((question, t.respondent, position, kind, role, text, 0, t.file))
+            summary.items_added += 1
+    project._insert_items(rows)

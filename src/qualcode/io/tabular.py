@@ -1,0 +1,220 @@
+"""Reading the tables analysts get from SurveyXact and Excel: CSV and XLSX.
+
+CSV may be comma-, semicolon- or tab-separated, and UTF-8, UTF-8 with BOM or
+Windows-1252 (Danish Excel's "CSV (semikolonsepareret)"). Every error names the
+file, the spreadsheet row (the header is row 1) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualcode.errors import ImportError_
+
+MAX_CELL_CHARS = 1_000_000  # an open answer longer than this is a broken export
+MAX_FILE_BYTES = 500 * 1024 * 1024
+DELIMITERS = (";", ",", "\t")
+
+
+@dataclass
+class Table:
+    file: str
+    headers: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, cells by header)
+    sha256: str
+    encoding: str = ""
+    delimiter: str = ""
+
+    def require(self, column: str, option: str = "") -> str:
+        """The header matching ``column`` (exactly, else case-insensitively)."""
+        if column in self.headers:
+            return column
+        folded = [h for h in self.headers if h.casefold() == column.strip().casefold()]
+        if len(folded) == 1:
+            return folded[0]
+        hint = f" (given with {option})" if option else ""
+        raise ImportError_(f"no column '{column}'{hint}; the columns are: "
+                           f"{', '.join(repr(h) for h in self.headers)}", file=self.file)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file into a :class:`Table`, or fail with a one-line error."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise ImportError_("no such file", file=name)
+    if path.is_dir():
+        raise ImportError_("is a folder, not a file", file=name)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportError_(f"file is {size // 2**20} MB; the limit is "
+                           f"{MAX_FILE_BYTES // 2**20} MB", file=name)
+    data = path.read_bytes()
+    if not data.strip():
+        raise ImportError_("file is empty", file=name)
+    digest = sha256_of(data)
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(data, name, digest, sheet)
+    if path.suffix.lower() == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportError_("old Excel .xls files are not supported; save as .xlsx or CSV",
+                           file=name)
+    return _read_csv(data, name, digest)
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM) or Windows-1252; refuse binary data."""
+    if b"\x00" in data:
+        raise ImportError_("looks like a binary file (it holds NUL bytes), not CSV or text",
+                           file=name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise ImportError_(f"starts as UTF-8 but byte {exc.start + 3} is not UTF-8",
+                               file=name) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
+                           "is it a binary file?", file=name) from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > max(8, len(text) // 100):
+        raise ImportError_("looks like a binary file, not CSV or text", file=name)
+    return text, "cp1252"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: _count_outside_quotes(header_line, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, delim: str) -> int:
+    n, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delim and not quoted:
+            n += 1
+    return n
+
+
+def _read_csv(data: bytes, name: str, digest: str) -> Table:
+    text, encoding = decode_text(data, name)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    if first_line.lower().startswith("sep=") and len(first_line) in (5, 6):
+        # Excel's "sep=;" hint line
+        delimiter = first_line[4:5] or ","
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        delimiter = sniff_delimiter(first_line)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, MAX_CELL_CHARS * 20))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        records = []
+        try:
+            for record in reader:
+                records.append(record)
+        except csv.Error as exc:
+            raise ImportError_(f"unreadable CSV ({exc})", file=name,
+                               row=len(records) + 1) from None
+    finally:
+        csv.field_size_limit(old_limit)
+    return _to_table(records, name, digest, encoding=encoding, delimiter=delimiter)
+
+
+def _read_xlsx(data: bytes, name: str, digest: str, sheet: str | None) -> Table:
+    try:
+        from openpyxl import load_workbook
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise ImportError_("reading XLSX needs openpyxl", file=name) from None
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
+                           file=name) from None
+    except Exception as exc:  # openpyxl raises assorted errors on damaged files
+        raise ImportError_(f"not a readable XLSX file ({type(exc).__name__})",
+                           file=name) from None
+    try:
+        if sheet is not None:
+            if sheet not in wb.sheetnames:
+                raise ImportError_(f"no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})",
+                                   file=name)
+            ws = wb[sheet]
+        else:
+            ws = wb.worksheets[0]
+        records = []
+        try:
+            for row in ws.iter_rows(values_only=True):
+                records.append(["" if v is None else _cell_text(v) for v in row])
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
+                               file=name) from None
+    finally:
+        wb.close()
+    return _to_table(records, name, digest, encoding="xlsx")
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _to_table(records: list[list[str]], name: str, digest: str, *, encoding: str,
+              delimiter: str = "") -> Table:
+    numbered = [(n, r) for n, r in enumerate(records, start=1) if any(c.strip() for c in r)]
+    if not numbered:
+        raise ImportError_("file is empty (no header row)", file=name)
+    header_row, header = numbered[0]
+    headers = [h.strip() for h in header]
+    while headers and headers[-1] == "":
+        headers.pop()
+    if not headers:
+        raise ImportError_("the header row is empty", file=name, row=1)
+    seen: dict[str, int] = {}
+    for i, h in enumerate(headers, start=1):
+        if not h:
+            raise ImportError_(f"column {i} has no name in the header", file=name,
+                               row=header_row)
+        if h in seen:
+            raise ImportError_(f"column name '{h}' appears twice in the header", file=name,
+                               row=header_row)
+        seen[h] = i
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, record in numbered[1:]:
+        if len(record) > len(headers):
+            extra = record[len(headers):]
+            if any(cell.strip() for cell in extra):
+                raise ImportError_(f"has {len(record)} fields but the header has "
+                                   f"{len(headers)} (a stray delimiter or quote?)",
+                                   file=name, row=number)
+            record = record[:len(headers)]
+        cells = {}
+        for h, cell in zip(headers, record, strict=False):
+            if len(cell) > MAX_CELL_CHARS:
+                raise ImportError_(f"cell is {len(cell):,} characters; the limit is "
+                                   f"{MAX_CELL_CHARS:,}", file=name, row=number, column=h)
+            cells[h] = cell
+        for h in headers[len(record):]:  # short rows: trailing empty cells left out
+            cells[h] = ""
+        rows.append((number, cells))
+    return Table(file=name, headers=headers, rows=rows, sha256=digest, encoding=encoding,
+                 delimiter=delimiter)

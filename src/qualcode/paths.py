@@ -1,0 +1,55 @@
+"""Where qualcode finds its bundled codebooks and demo data, and where it keeps user data.
+
+Resolved in functions (never at import time); each has an environment override.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PKG = Path(__file__).resolve().parent
+
+
+def _bundled(installed_name: str, repo_name: str) -> Path:
+    # A wheel carries the folders inside the package; an editable install (or a
+    # checkout on sys.path) finds them at the repository's root.
+    inside = _PKG / installed_name
+    if inside.is_dir():
+        return inside
+    return _PKG.parent.parent / repo_name
+
+
+def codebooks_dir() -> Path:
+    """The folder of bundled codebook YAML files (QUALCODE_CODEBOOKS overrides)."""
+    env = os.environ.get("QUALCODE_CODEBOOKS")
+    return Path(env) if env else _bundled("_codebooks", "codebooks")
+
+
+def data_dir() -> Path:
+    """The folder of the bundled demo data (QUALCODE_DEMO_DATA overrides)."""
+    env = os.environ.get("QUALCODE_DEMO_DATA")
+    return Path(env) if env else _bundled("_data", "data")
+
+
+def user_data_dir() -> Path:
+    """Where the demo project lives for a bare `qualcode` (QUALCODE_HOME overrides)."""
+    env = os.environ.get("QUALCODE_HOME")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_path
+
+    return user_data_path("qualcode", appauthor=False)
+
+
+def default_coder() -> str:
+    """The coder name for new codings: QUALCODE_CODER, else the OS user."""
+    env = os.environ.get("QUALCODE_CODER")
+    if env:
+        return env
+    import getpass
+
+    try:
+        return getpass.getuser() or "analytiker"
+    except Exception:  # no user name in some containers
+        return "analytiker"
