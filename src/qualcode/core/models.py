@@ -82,7 +82,7 @@ class Quote:
     def formatted(self) -> str:
         """'"…" – Arbejdsmarkedschef', as the report prints an interview quote."""
         who = self.role or self.respondent_name or self.respondent
-        return f"\u201c{self.text}\u201d \u2013 {who}"
+        return f'"{self.text}" \u2013 {who}'
 
 
 @dataclass(frozen=True)

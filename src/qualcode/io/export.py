@@ -279,8 +279,9 @@ def quotes_markdown(quotes: list[Quote], *, anonymous: bool = False) -> str:
             current = q.label
         parts.append(q.formatted())
         if not anonymous:
-            parts.append(f"*({q.respondent} {q.respondent_name}".rstrip() +
-                         f", {q.question}, uddrag {q.item_number})*")
+            where = f"{q.respondent} {q.respondent_name}".strip()
+            excerpt = f", uddrag {q.item_number}" if q.role else ""
+            parts.append(f"*({where}, {q.question}{excerpt})*")
         parts.append("")
     return "\n".join(parts) + ("\n" if parts else "")
 

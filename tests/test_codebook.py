@@ -1,0 +1,178 @@
+"""Codebooks: the bundled ones match the report; loading rejects every malformed file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPORT
+from qualcode.core.codebook import list_codebooks, load_codebook, slugify
+from qualcode.errors import CodebookError
+
+REQUIRED_STEMS = {"lokalpolitiske-strategier", "udfordringer-fysiske", "udfordringer-psykiske",
+                  "eksterne-aktoerer", "kompenserende-ordninger"}
+
+
+def report_table(number: int) -> list[tuple[str, str, int, int]]:
+    """(label, essence, count, base) rows of Tabel N, read from the report itself."""
+    lines = REPORT.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"Tabel {number}:"))
+    rows = []
+    for line in lines[start + 1:]:
+        cells = line.split("\t")
+        if len(cells) != 3:
+            if rows:
+                break
+            continue
+        m = re.fullmatch(r"Anført af (\d+) ud af (\d+) jobcentre", cells[2].strip())
+        if m:
+            rows.append((cells[0].strip(), cells[1].strip(), int(m[1]), int(m[2])))
+    return rows
+
+
+def test_bundled_codebooks_have_the_contract_stems():
+    assert set(list_codebooks()) >= REQUIRED_STEMS
+
+
+@pytest.mark.parametrize("stem", sorted(REQUIRED_STEMS | {"interviewtemaer"}))
+def test_bundled_codebooks_load(stem):
+    book = load_codebook(stem)
+    assert len(book) >= 5
+    assert book.codes[-1].other, "Andet sorts last"
+    for code in book:
+        assert re.fullmatch(r"#[0-9A-F]{6}", code.color)
+        assert code.definition and code.source
+
+
+@pytest.mark.skipif(not REPORT.exists(), reason="needs ../shared/seeds beside the checkout")
+@pytest.mark.parametrize("number,stem,n_rows", [(1, "lokalpolitiske-strategier", 7),
+                                                 (2, "udfordringer-fysiske", 6),
+                                                 (3, "udfordringer-psykiske", 5)])
+def test_codebook_matches_report_table(number, stem, n_rows):
+    rows = report_table(number)
+    assert len(rows) == n_rows
+    book = load_codebook(stem)
+    assert [c.label for c in book] == [r[0] for r in rows]
+    assert [c.definition for c in book] == [r[1] for r in rows]
+    assert [(c.published_count, c.published_base, c.published_year) for c in book] == [
+        (r[2], r[3], 2018) for r in rows]
+    assert book.codes[0].published == f"Anført af {rows[0][2]} ud af {rows[0][3]} jobcentre"
+
+
+def test_tabel4_themes_and_schemes_present():
+    themes = {c.label for c in load_codebook("eksterne-aktoerer")}
+    assert {"Virksomhedsrettede aktiviteter", "Jobformidling", "Opkvalificering af borger",
+            "Mentor- eller netværksstøtte",
+            "Vidensopsamling, kompetenceudvikling mv. målrettet medarbejdere i jobcenteret",
+            "Metodeudviklings- eller metodeafprøvende projekter"} <= themes
+    schemes = load_codebook("kompenserende-ordninger")
+    keys = set(schemes.keys())
+    assert {"pa-arbejde", "pa-uddannelse", "hjaelpemidler", "arbejdspladsindretning",
+            "paragraf-56", "mentorordning", "isbryderordning", "fortrinsadgang",
+            "tegnsprogstolkning"} <= keys
+    assert schemes.code("pa-uddannelse").parent == "personlig-assistance"
+    assert {c.key for c in schemes.descendants("personlig-assistance")} == {
+        "pa-arbejde", "pa-uddannelse"}
+
+
+def test_include_nests_other_codebook_without_its_andet():
+    book = load_codebook("interviewtemaer")
+    assert book.code("hjaelpemidler").parent == "ordninger"
+    assert book.code("pa-arbejde").parent == "personlig-assistance"
+    assert [c.label for c in book].count("Andet") == 1
+    assert book.codes[-1].key == "andet"
+
+
+def test_find_by_key_or_exact_label():
+    book = load_codebook("udfordringer-psykiske")
+    assert book.code("match").label == "Svært at finde et godt match"
+    assert book.code("Svært at finde et godt match").key == "match"
+    assert book.find("findes ikke") is None
+
+
+def test_roundtrip_through_yaml(tmp_path):
+    book = load_codebook("kompenserende-ordninger")
+    out = tmp_path / "kompenserende-ordninger.yaml"
+    out.write_text(book.to_yaml(), encoding="utf-8")
+    again = load_codebook(out)
+    assert again.codes == book.codes
+
+
+def test_andet_sorts_last_even_when_written_first(tmp_path):
+    path = tmp_path / "kb.yaml"
+    path.write_text("title: T\ncodes:\n  - label: Andet\n  - label: Større videnskrav\n"
+                    "  - label: Øvrigt\n    other: true\n  - label: Åbenhed\n",
+                    encoding="utf-8")
+    book = load_codebook(path)
+    assert [c.label for c in book] == ["Større videnskrav", "Åbenhed", "Andet", "Øvrigt"]
+    assert book.code("Større videnskrav").key == "stoerre-videnskrav"
+
+
+def test_slugify_danish():
+    assert slugify("Åben dør for Ærø & Øster") == "aaben-doer-for-aeroe-oester"
+
+
+BAD = {
+    "duplicate key": ("codes:\n  - {key: a, label: En}\n  - {key: a, label: To}\n",
+                      "duplicate key 'a'"),
+    "duplicate label": ("codes:\n  - {key: a, label: Fleksjob}\n  - {key: b, label: fleksjob}\n",
+                        "duplicate label"),
+    "unknown parent": ("codes:\n  - {key: a, label: En, parent: zz}\n",
+                       "unknown parent 'zz'"),
+    "bad colour": ("codes:\n  - {key: a, label: En, color: 'rød'}\n", "bad colour 'rød'"),
+    "missing label": ("codes:\n  - {key: a}\n", "code 1: missing label"),
+    "parent loop": ("codes:\n  - {key: a, label: En, parent: b}\n"
+                    "  - {key: b, label: To, parent: a}\n", "loops back"),
+    "unknown field": ("codes:\n  - {key: a, label: En, colour: '#FFFFFF'}\n",
+                      "unknown field 'colour'"),
+    "no codes": ("title: Tom\n", "'codes' must be a non-empty list"),
+    "not a mapping": ("- a\n- b\n", "must be a mapping"),
+    "bad yaml": ("codes: [\n  - key: a\n", "invalid YAML"),
+    "published too big": ("published: {base: 3}\ncodes:\n  - {key: a, label: En, published: 4}\n",
+                          "larger than its base"),
+    "published not a number": ("codes:\n  - {key: a, label: En, published: mange}\n",
+                               "whole number"),
+    "bad key": ("codes:\n  - {key: 'to ord', label: En}\n", "no spaces"),
+    "include missing": ("codes:\n  - {key: a, label: En, include: findes-ikke}\n",
+                        "include: no codebook named 'findes-ikke'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_codebooks_fail_with_one_line_naming_the_file(tmp_path, case):
+    text, expected = BAD[case]
+    path = tmp_path / "kb.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    message = str(err.value)
+    assert expected in message
+    assert str(path) in message
+    assert "\n" not in message
+
+
+def test_include_loop_is_refused(tmp_path):
+    (tmp_path / "a.yaml").write_text("codes:\n  - {key: x, label: X, include: b}\n",
+                                     encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("codes:\n  - {key: y, label: Y, include: a}\n",
+                                     encoding="utf-8")
+    with pytest.raises(CodebookError, match="loops back"):
+        load_codebook(tmp_path / "a.yaml")
+
+
+def test_stem_mismatch_and_non_utf8(tmp_path):
+    path = tmp_path / "rigtig.yaml"
+    path.write_text("codebook: forkert\ncodes:\n  - {label: En}\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="differs from the file name stem"):
+        load_codebook(path)
+    path.write_bytes("codes:\n  - {label: Større}\n".encode("cp1252"))
+    with pytest.raises(CodebookError, match="not UTF-8"):
+        load_codebook(path)
+
+
+def test_unknown_stem_lists_known(tmp_path):
+    with pytest.raises(CodebookError, match="known: .*lokalpolitiske-strategier"):
+        load_codebook("findes-ikke")
+    assert not Path("findes-ikke.yaml").exists()
