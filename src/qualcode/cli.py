@@ -79,9 +79,13 @@ def emit(data: bytes, output: str | None, force: bool) -> None:
         path = write_file(output, data, force=force)
         click.echo(f"wrote {path}", err=True)
     else:
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            sys.stdout.flush()
+            stream.write(data)
+            stream.flush()
 
 
 def progress_bar(label: str):
