@@ -99,3 +99,117 @@ def test_project_codebook_copy_is_kept(project):
     assert project.install_codebook(load_codebook("lokalpolitiske-strategier")) is False
     assert project.install_codebook(load_codebook("eksterne-aktoerer")) is True
     assert "eksterne-aktoerer" in project.codebook_stems()
+
+
+def test_undo_redo_is_driven_by_the_log_and_survives_reopen(project_path, project):
+    a = item_of(project, "JC01")
+    b = item_of(project, "JC02")
+    project.toggle_code(a.id, "fleksjob")
+    project.toggle_code(b.id, "beskaeftigelsesplan")
+    assert project.undo().startswith("Fortrudt: kodning af beskaeftigelsesplan")
+    assert project.codings(item_id=b.id) == []
+    project.close()
+    with Project.open(project_path) as again:
+        assert again.can_redo()
+        assert again.redo().startswith("Gentaget")
+        assert [c.code for c in again.codings(item_id=b.id)] == ["beskaeftigelsesplan"]
+        assert again.undo() and again.undo()
+        assert again.codings(question="strategier") == []
+        assert again.undo() is None, "nothing more to undo"
+        assert again.redo() and [c.code for c in again.codings()] == ["fleksjob"]
+        # a new action clears the redo stack
+        again.toggle_code(b.id, "andet")
+        assert not again.can_redo()
+
+
+def test_undo_of_a_removal_restores_the_coding(project):
+    it = item_of(project, "JC04")
+    first = project.add_coding(it.id, "fleksjob", memo="tydeligt")
+    project.remove_coding(first.id)
+    project.undo()
+    (restored,) = project.codings(item_id=it.id)
+    assert (restored.code, restored.memo, restored.created_at) == (
+        "fleksjob", "tydeligt", first.created_at)
+
+
+def test_undo_is_per_coder(project_path, project):
+    it = item_of(project, "JC01")
+    project.toggle_code(it.id, "fleksjob")
+    with Project.open(project_path, coder="anden") as other:
+        assert other.undo() is None
+        other.toggle_code(it.id, "andet")
+    assert project.undo().endswith("fleksjob på JC01")
+    assert [c.code for c in project.codings(item_id=it.id)] == ["andet"]
+
+
+def test_star_a_quote(project):
+    it = item_of(project, "JC01")
+    c = project.add_coding(it.id, "fleksjob")
+    project.star(c.id)
+    assert project.is_starred(c.id)
+    assert project.quotes("fleksjob")[0].starred
+    project.star(c.id, False)
+    assert not project.is_starred(c.id)
+
+
+def test_progress_and_live_counts(project):
+    assert project.progress("strategier") == (0, 3)
+    it = item_of(project, "JC01")
+    project.add_coding(it.id, "fleksjob")
+    project.add_coding(it.id, "andet")
+    assert project.progress("strategier") == (1, 3)
+    counts = project.respondent_counts("strategier")
+    assert counts["fleksjob"] == 1 and counts["beskaeftigelsesplan"] == 0
+    assert project.answered("strategier") == 3
+
+
+def test_edit_codebook_in_project(project):
+    stem = "lokalpolitiske-strategier"
+    new = project.add_code(stem, "Virksomhedspartnerskaber", parent="samarbejde-organisationer",
+                           color="#123ABC")
+    assert new.key == "virksomhedspartnerskaber" and new.parent == "samarbejde-organisationer"
+    book = project.codebook(stem)
+    assert book.keys().index("virksomhedspartnerskaber") == book.keys().index(
+        "samarbejde-organisationer") + 1
+    assert book.codes[-1].key == "andet"
+    renamed = project.update_code(stem, "fleksjob", label="Fleksjob og skånejob",
+                                  color="#00AA00", definition="Ny definition.")
+    assert (renamed.label, renamed.color, renamed.definition) == (
+        "Fleksjob og skånejob", "#00AA00", "Ny definition.")
+    with pytest.raises(QualcodeError, match="bad colour"):
+        project.update_code(stem, "fleksjob", color="grøn")
+    with pytest.raises(QualcodeError, match="duplicate label"):
+        project.update_code(stem, "fleksjob", label="Andet")
+    with pytest.raises(QualcodeError, match="loops back"):
+        project.update_code(stem, "samarbejde-organisationer", parent="virksomhedspartnerskaber")
+    assert project.update_code(stem, "virksomhedspartnerskaber", parent=None).parent is None
+
+
+def test_merge_moves_codings_to_the_survivor(project):
+    stem = "lokalpolitiske-strategier"
+    a, b = item_of(project, "JC01"), item_of(project, "JC04")
+    project.add_coding(a.id, "tvaerfagligt-samarbejde")
+    project.add_coding(b.id, "tvaerfagligt-samarbejde")
+    project.add_coding(b.id, "samarbejde-organisationer")
+    assert project.merge_codes(stem, "tvaerfagligt-samarbejde", "samarbejde-organisationer") == 1
+    counts = project.respondent_counts("strategier")
+    assert counts["samarbejde-organisationer"] == 2
+    remaining = project.codebook(stem).keys()
+    assert "tvaerfagligt-samarbejde" not in remaining
+    assert len(project.codings(item_id=b.id)) == 1, "the duplicate was folded, not doubled"
+    assert project.events()[-1]["action"] == "code.merge"
+
+
+def test_delete_code_removes_its_codings_and_logs_them(project):
+    stem = "lokalpolitiske-strategier"
+    it = item_of(project, "JC01")
+    project.add_coding(it.id, "fleksjob")
+    assert project.code_usage(stem, "fleksjob") == 1
+    assert project.delete_code(stem, "fleksjob") == 1
+    assert project.codings(item_id=it.id) == []
+    event = project.events()[-1]
+    assert event["action"] == "code.delete"
+    assert event["payload"]["codings"][0]["respondent"] == "JC01"
+    with pytest.raises(QualcodeError, match="child codes"):
+        project.add_code(stem, "Barn", parent="andet")
+        project.delete_code(stem, "andet")

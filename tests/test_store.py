@@ -75,3 +75,32 @@ def test_reopen_applies_no_migration_twice(project_path):
     Project.open(project_path).close()
     conn = sqlite3.connect(project_path)
     assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_schema_1_file_is_migrated_without_loss(tmp_path):
+    """A project written by the first schema opens with the current code, codings intact."""
+    from sqlite_utils import Database
+
+    from qualcode.store.schema import migrations
+
+    path = tmp_path / "v1.qualcode.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m002_quote_stars")
+    db.execute("INSERT INTO codebooks (id, title) VALUES ('kb', 'KB')")
+    db.execute("INSERT INTO codes (codebook_id, key, label, color, position)"
+               " VALUES ('kb', 'a', 'Æble', '#112233', 0)")
+    db.execute("INSERT INTO questions (id, kind, codebook_id, position)"
+               " VALUES ('q', 'open', 'kb', 0)")
+    db.execute("INSERT INTO respondents (id, name, created_at) VALUES ('JC01', 'Ø', 'x')")
+    db.execute("INSERT INTO items (question_id, respondent_id, kind, text)"
+               " VALUES ('q', 'JC01', 'answer', 'Svar på dansk')")
+    db.execute("INSERT INTO codings (item_id, code_id, coder, created_at)"
+               " VALUES (1, 1, 'ida', 't')")
+    db.conn.commit()
+    db.close()
+    with Project.open(path) as p:
+        assert p.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        (coding,) = p.codings()
+        assert (coding.code, coding.coder) == ("a", "ida")
+        assert not p.is_starred(coding.id)
+        assert p.counts("q").iloc[0]["respondents"] == 1

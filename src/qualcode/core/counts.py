@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.codebook import Codebook
     from qualcode.core.models import Question
     from qualcode.core.project import Project
 
@@ -32,6 +33,35 @@ def verbal_scale(n: int) -> str:
     return "de fleste"
 
 
+def respondent_counts(project: Project, question: Question, book: Codebook, *,
+                      coder: str | None = None) -> dict[str, int]:
+    """Code key -> distinct respondents with it (or any child), non-empty answers only."""
+    db = project.db
+    coder_sql, args = ("AND c.coder = ?", [coder]) if coder else ("", [])
+    pairs = db.execute(
+        "SELECT DISTINCT k.key, i.respondent_id FROM codings c"
+        " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
+        f" WHERE i.question_id = ? AND i.is_empty = 0 {coder_sql}",
+        [question.id, *args]).fetchall() if any(c.parent for c in book) else []
+    if not pairs:
+        direct = dict(db.execute(
+            "SELECT k.key, COUNT(DISTINCT i.respondent_id) FROM codings c"
+            " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
+            f" WHERE i.question_id = ? AND i.is_empty = 0 {coder_sql} GROUP BY k.key",
+            [question.id, *args]).fetchall())
+        return {c.key: direct.get(c.key, 0) for c in book}
+    by_code: dict[str, set[str]] = {}
+    for key, rid in pairs:
+        by_code.setdefault(key, set()).add(rid)
+    out = {}
+    for code in book:
+        members = set(by_code.get(code.key, ()))
+        for child in book.descendants(code.key):
+            members |= by_code.get(child.key, set())
+        out[code.key] = len(members)
+    return out
+
+
 def count_codes(project: Project, question: Question, *, coder: str | None = None) -> pd.DataFrame:
     import pandas as pd
 
@@ -40,26 +70,10 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     answered = db.execute(
         "SELECT COUNT(DISTINCT respondent_id) FROM items WHERE question_id = ? AND is_empty = 0"
         " AND kind != 'interviewer'", [question.id]).fetchone()[0]
-    coder_sql, args = ("AND c.coder = ?", [coder]) if coder else ("", [])
-    has_children = {c.parent for c in book if c.parent}
-    direct = dict(db.execute(
-        "SELECT k.key, COUNT(DISTINCT i.respondent_id) FROM codings c"
-        " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
-        f" WHERE i.question_id = ? AND i.is_empty = 0 {coder_sql} GROUP BY k.key",
-        [question.id, *args]).fetchall())
+    counts = respondent_counts(project, question, book, coder=coder)
     rows = []
     for code in book:
-        if code.key in has_children:
-            keys = [code.key] + [c.key for c in book.descendants(code.key)]
-            marks = ",".join("?" * len(keys))
-            n = db.execute(
-                "SELECT COUNT(DISTINCT i.respondent_id) FROM codings c"
-                " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
-                f" WHERE i.question_id = ? AND i.is_empty = 0 AND k.codebook_id = ?"
-                f" AND k.key IN ({marks}) {coder_sql}",
-                [question.id, book.stem, *keys, *args]).fetchone()[0]
-        else:
-            n = direct.get(code.key, 0)
+        n = counts[code.key]
         percent = round(100.0 * n / answered, 1) if answered else None
         pub_pct = (round(100.0 * code.published_count / code.published_base, 1)
                    if code.published_count is not None and code.published_base else None)

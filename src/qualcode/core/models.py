@@ -78,6 +78,7 @@ class Quote:
     coder: str
     start: int | None
     end: int | None
+    starred: bool = False
 
     def formatted(self) -> str:
         """'"…" – Arbejdsmarkedschef', as the report prints an interview quote."""

@@ -160,6 +160,131 @@ class Project:
                               [stem, code.key]).fetchone()
         return row[0], code
 
+    # -- editing a project's codebook -------------------------------------------
+    def code_usage(self, stem: str, key: str) -> int:
+        """How many codings use this code (children not included)."""
+        code_id, _ = self._code_id(stem, key)
+        return self.db.execute("SELECT COUNT(*) FROM codings WHERE code_id = ?",
+                               [code_id]).fetchone()[0]
+
+    def add_code(self, stem: str, label: str, *, key: str | None = None, color: str | None = None,
+                 definition: str = "", parent: str | None = None) -> Code:
+        """Add a code to the project's copy of a codebook (validated like a YAML file)."""
+        book = self.codebook(stem)
+        entry: dict[str, Any] = {"label": label, "definition": definition}
+        if key:
+            entry["key"] = key
+        if color:
+            entry["color"] = color
+        if parent:
+            entry["parent"] = book.code(parent).key
+        new = self._validated(book, extra=entry).codes
+        added = next(c for c in new if c.key not in set(book.keys()))
+        with self.transaction():
+            parent_id = (self._code_id(stem, added.parent)[0] if added.parent else None)
+            position = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM codes"
+                                       " WHERE codebook_id = ?", [stem]).fetchone()[0]
+            self.db.execute(
+                "INSERT INTO codes (codebook_id, key, label, definition, source, color, keywords,"
+                " parent_id, position, other) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [stem, added.key, added.label, added.definition, "", added.color, "[]",
+                 parent_id, position, int(added.other)])
+            self._log("code.add", codebook=stem, key=added.key, label=added.label,
+                      color=added.color, parent=added.parent)
+        return self.codebook(stem).code(added.key)
+
+    def update_code(self, stem: str, key: str, *, label: str | None = None,
+                    color: str | None = None, definition: str | None = None,
+                    parent: str | None | bool = False) -> Code:
+        """Rename, recolour, re-describe or re-nest a code (parent=None un-nests it)."""
+        book = self.codebook(stem)
+        old = book.code(key)
+        changes: dict[str, Any] = {}
+        if label is not None and label != old.label:
+            changes["label"] = label
+        if color is not None and color.upper() != old.color:
+            changes["color"] = color
+        if definition is not None and definition != old.definition:
+            changes["definition"] = definition
+        if parent is not False:
+            new_parent = book.code(parent).key if parent else None
+            if new_parent != old.parent:
+                changes["parent"] = new_parent
+        if not changes:
+            return old
+        checked = self._validated(book, replace_key=old.key, changes=changes).code(old.key)
+        with self.transaction():
+            parent_id = self._code_id(stem, checked.parent)[0] if checked.parent else None
+            self.db.execute(
+                "UPDATE codes SET label = ?, color = ?, definition = ?, parent_id = ?, other = ?"
+                " WHERE codebook_id = ? AND key = ?",
+                [checked.label, checked.color, checked.definition, parent_id,
+                 int(checked.other), stem, old.key])
+            self._log("code.update", codebook=stem, key=old.key,
+                      before={k: getattr(old, k) for k in changes},
+                      after={k: getattr(checked, k) for k in changes})
+        return checked
+
+    def merge_codes(self, stem: str, source: str, target: str) -> int:
+        """Move every coding of ``source`` to ``target`` and delete ``source``.
+
+        Codings that would duplicate one the target already has are merged into it.
+        Children of the source move to the target. Returns the codings moved.
+        """
+        src_id, src = self._code_id(stem, source)
+        dst_id, dst = self._code_id(stem, target)
+        if src_id == dst_id:
+            raise QualcodeError("cannot merge a code into itself")
+        if dst.key in {c.key for c in self.codebook(stem).descendants(src.key)}:
+            raise QualcodeError(f"cannot merge '{src.key}' into its own child '{dst.key}'")
+        with self.transaction():
+            rows = self.db.execute("SELECT id, item_id, coder, start, \"end\" FROM codings"
+                                   " WHERE code_id = ?", [src_id]).fetchall()
+            moved = 0
+            for cid, item_id, coder, start, end in rows:
+                if self._find_coding(item_id, dst_id, coder, start, end) is None:
+                    self.db.execute("UPDATE codings SET code_id = ? WHERE id = ?", [dst_id, cid])
+                    moved += 1
+                else:
+                    self.db.execute("DELETE FROM codings WHERE id = ?", [cid])
+            self.db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [dst_id, src_id])
+            self.db.execute("DELETE FROM codes WHERE id = ?", [src_id])
+            self._log("code.merge", codebook=stem, source=src.key, target=dst.key,
+                      codings=[r[0] for r in rows], moved=moved)
+        return moved
+
+    def delete_code(self, stem: str, key: str) -> int:
+        """Delete a code and its codings (ask the user first: see code_usage). Returns how many
+        codings were deleted; the event log keeps each of them."""
+        code_id, code = self._code_id(stem, key)
+        if self.codebook(stem).children(code.key):
+            raise QualcodeError(f"'{code.key}' has child codes; move or delete them first")
+        with self.transaction():
+            gone = [self._coding_payload(Coding(*r), self.item(r[1])) for r in self.db.execute(
+                self._CODING_SQL + " WHERE c.code_id = ?", [code_id]).fetchall()]
+            self.db.execute("DELETE FROM codings WHERE code_id = ?", [code_id])
+            self.db.execute("DELETE FROM codes WHERE id = ?", [code_id])
+            self._log("code.delete", codebook=stem, key=code.key, label=code.label,
+                      codings=gone)
+        return len(gone)
+
+    def _validated(self, book: Codebook, *, extra: dict | None = None,
+                   replace_key: str | None = None, changes: dict | None = None) -> Codebook:
+        """Re-validate the codebook with one change, with the YAML loader's rules."""
+        from qualcode.core.codebook import parse_codebook
+
+        data = book.to_dict()
+        for entry in data["codes"]:
+            if replace_key and entry["key"] == replace_key:
+                for k, v in (changes or {}).items():
+                    if v is None:
+                        entry.pop(k, None)
+                    else:
+                        entry[k] = v
+        if extra:
+            data["codes"].append(extra)
+        return parse_codebook(data, stem=book.stem, file=f"codebook '{book.stem}'")
+
     # -- questions ------------------------------------------------------------
     def questions(self) -> list[Question]:
         return [Question(*r) for r in self.db.execute(
@@ -349,6 +474,93 @@ class Project:
         self.add_coding(item_id, code, coder=coder)
         return True
 
+    # -- undo / redo (driven by the event log, so it survives a restart) -------
+    UNDOABLE = ("coding.add", "coding.remove")
+
+    def _undo_stacks(self, actor: str | None = None) -> tuple[list[dict], list[dict]]:
+        """Replay this coder's log: (undo stack, redo stack), newest last."""
+        actor = actor or self.coder
+        undo: list[dict] = []
+        redo: list[dict] = []
+        rows = self.db.execute(
+            "SELECT id, action, payload FROM events WHERE actor = ? AND action IN"
+            " ('coding.add', 'coding.remove', 'undo', 'redo') ORDER BY id", [actor])
+        for event_id, action, payload in rows:
+            data = json.loads(payload)
+            if action in self.UNDOABLE:
+                undo.append({"id": event_id, "action": action, **data})
+                redo.clear()
+            elif action == "undo":
+                if undo and undo[-1]["id"] == data["event"]:
+                    redo.append(undo.pop())
+            elif action == "redo" and redo and redo[-1]["id"] == data["event"]:
+                undo.append(redo.pop())
+        return undo, redo
+
+    def can_undo(self) -> bool:
+        return bool(self._undo_stacks()[0])
+
+    def can_redo(self) -> bool:
+        return bool(self._undo_stacks()[1])
+
+    def undo(self) -> str | None:
+        """Undo this coder's latest coding action; a description, or None if nothing to undo."""
+        undo, _ = self._undo_stacks()
+        if not undo:
+            return None
+        event = undo[-1]
+        with self.transaction():
+            self._apply_coding_event(event, inverse=True)
+            self._log("undo", event=event["id"], of=event["action"], coding=event["coding"])
+        return self._describe(event, "Fortrudt")
+
+    def redo(self) -> str | None:
+        """Redo the latest undone coding action; a description, or None."""
+        _, redo = self._undo_stacks()
+        if not redo:
+            return None
+        event = redo[-1]
+        with self.transaction():
+            self._apply_coding_event(event, inverse=False)
+            self._log("redo", event=event["id"], of=event["action"], coding=event["coding"])
+        return self._describe(event, "Gentaget")
+
+    @staticmethod
+    def _describe(event: dict, verb: str) -> str:
+        c = event["coding"]
+        what = "kodning" if event["action"] == "coding.add" else "fjernelse"
+        return f"{verb}: {what} af {c['code']} på {c['respondent']}"
+
+    def _apply_coding_event(self, event: dict, *, inverse: bool) -> None:
+        c = event["coding"]
+        adding = (event["action"] == "coding.add") != inverse
+        stem = self.question(c["question"]).codebook
+        row = self.db.execute("SELECT id FROM codes WHERE codebook_id = ? AND key = ?",
+                              [stem, c["code"]]).fetchone()
+        if row is None:
+            raise QualcodeError(f"cannot undo: code '{c['code']}' no longer exists")
+        existing = self._find_coding(c["item_id"], row[0], c["coder"], c["start"], c["end"])
+        if adding and existing is None:
+            self.db.execute(
+                "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [c["item_id"], row[0], c["start"], c["end"], c["coder"], c["created_at"],
+                 c.get("memo", "")])
+        elif not adding and existing is not None:
+            self.db.execute("DELETE FROM codings WHERE id = ?", [existing])
+
+    # -- stars (quotes worth using) ---------------------------------------------
+    def star(self, coding_id: int, starred: bool = True) -> None:
+        self.coding(coding_id)
+        with self.transaction():
+            self.db.execute("UPDATE codings SET starred = ? WHERE id = ?",
+                            [int(starred), coding_id])
+            self._log("coding.star", id=coding_id, starred=starred)
+
+    def is_starred(self, coding_id: int) -> bool:
+        row = self.db.execute("SELECT starred FROM codings WHERE id = ?", [coding_id]).fetchone()
+        return bool(row and row[0])
+
     # -- memos ----------------------------------------------------------------
     def add_memo(self, target: str, target_id: str | int | None, text: str) -> Memo:
         if not text.strip():
@@ -379,6 +591,32 @@ class Project:
         from qualcode.core.counts import count_codes
 
         return count_codes(self, self.question(question), coder=coder)
+
+    def respondent_counts(self, question: str | None = None, *,
+                          coder: str | None = None) -> dict[str, int]:
+        """Code key -> distinct respondents (children roll up), without pandas: for live views."""
+        from qualcode.core.counts import respondent_counts
+
+        q = self.question(question)
+        return respondent_counts(self, q, self.codebook(q.codebook), coder=coder)
+
+    def answered(self, question: str | None = None) -> int:
+        q = self.question(question)
+        return self.db.execute(
+            "SELECT COUNT(DISTINCT respondent_id) FROM items WHERE question_id = ?"
+            " AND is_empty = 0 AND kind != 'interviewer'", [q.id]).fetchone()[0]
+
+    def progress(self, question: str | None = None, *, coder: str | None = None) -> tuple[int, int]:
+        """(items coded, items to code) for a question: "coded 12 of 35"."""
+        q = self.question(question)
+        coder_sql, args = ("AND c.coder = ?", [coder]) if coder else ("", [])
+        total = self.db.execute(
+            "SELECT COUNT(*) FROM items WHERE question_id = ? AND is_empty = 0"
+            " AND kind != 'interviewer'", [q.id]).fetchone()[0]
+        coded = self.db.execute(
+            "SELECT COUNT(DISTINCT c.item_id) FROM codings c JOIN items i ON i.id = c.item_id"
+            f" WHERE i.question_id = ? {coder_sql}", [q.id, *args]).fetchone()[0]
+        return coded, total
 
     def quotes(self, code: str, question: str | None = None, *,
                coder: str | None = None) -> list[Quote]:

@@ -126,6 +126,15 @@ def m001_initial(db: Database) -> None:
         """)
 
 
+@migrations()
+def m002_quote_stars(db: Database) -> None:
+    """Analysts star the coded excerpts worth quoting in the report."""
+    _run(db, """
+        ALTER TABLE codings ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX events_actor ON events(actor, id);
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3
