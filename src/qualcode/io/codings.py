@@ -106,8 +106,9 @@ def apply_codings(project: Project, rows: list[CodingRow], summary: ImportSummar
                        f"'{q.id}' (add it to the codebook first)", "code")
         key = (q.id, r.respondent)
         if key not in items_by_resp:
+            # interviewer turns too: item numbers count them (and they must be refused)
             items_by_resp[key] = project.items(q.id, respondent=r.respondent,
-                                               include_empty=True)
+                                               include_empty=True, include_interviewer=True)
         items = items_by_resp[key]
         if not items:
             try:
@@ -116,7 +117,9 @@ def apply_codings(project: Project, rows: list[CodingRow], summary: ImportSummar
             except NotFound:
                 msg = f"no respondent '{r.respondent}' in the project"
             raise fail(msg, "respondent")
-        item, start, end = _locate(r, items, fail)
+        answered = any(not i.is_empty and i.kind != "interviewer" for i in items)
+        # an empty answer is refused before a passage is looked for (it cannot be in "")
+        item, start, end = _locate(r, items, fail) if answered else (items[0], None, None)
         if item.is_empty:
             raise fail(f"respondent '{r.respondent}' left '{q.id}' empty; an empty answer "
                        "cannot be coded", "respondent")
@@ -144,6 +147,9 @@ def _locate(r: CodingRow, items: list, fail):
         if not chosen:
             raise fail(f"respondent '{r.respondent}' has no item {r.item} in '{r.question}' "
                        f"(1-{max(i.number for i in items)})", "item")
+        if chosen[0].kind == "interviewer":
+            raise fail(f"item {r.item} of respondent '{r.respondent}' in '{r.question}' is an "
+                       "interviewer turn; interviewer turns are not coded", "item")
         candidates = chosen
     else:
         candidates = [i for i in items if i.kind != "interviewer"]
@@ -153,8 +159,8 @@ def _locate(r: CodingRow, items: list, fail):
             at = it.text.find(passage)
             if at >= 0:
                 return it, at, at + len(passage)
-        raise fail(f"the passage '{_short(passage)}' is not in respondent '{r.respondent}''s "
-                   f"text for '{r.question}'", "text")
+        raise fail(f"the passage '{_short(passage)}' is not in the text of respondent "
+                   f"'{r.respondent}' for '{r.question}'", "text")
     if len(candidates) > 1:
         raise fail(f"respondent '{r.respondent}' has {len(candidates)} excerpts in "
                    f"'{r.question}'; say which with an 'item' or 'text' column", "respondent")

@@ -81,10 +81,14 @@ def read_lines(path: Path) -> tuple[list[str], bytes]:
     data = path.read_bytes()
     if not data.strip():
         raise ImportError_("file is empty", file=name)
-    if path.suffix.lower() == ".docx" or data[:4] == b"PK\x03\x04":
+    if _is_docx(path, data):
         return _docx_lines(data, name), data
     text, _ = decode_text(data, name)
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n"), data
+
+
+def _is_docx(path: Path, data: bytes) -> bool:
+    return path.suffix.lower() == ".docx" or data[:4] == b"PK\x03\x04"
 
 
 def _docx_lines(data: bytes, name: str) -> list[str]:
@@ -117,7 +121,13 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
     path = Path(path)
     name = str(path)
     labels = {x.casefold() for x in (interviewer_labels or set())} | INTERVIEWER_LABELS
-    lines, _ = read_lines(path)
+    lines, data = read_lines(path)
+    docx_file = _is_docx(path, data)
+
+    def where(number: int) -> str:
+        # DOCX paragraphs become a line plus a blank line: report the Word paragraph
+        return f"paragraph {(number + 1) // 2}" if docx_file else f"line {number}"
+
     transcripts: list[Transcript] = []
     current: Transcript | None = None
     turn: Turn | None = None
@@ -139,7 +149,8 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
             if current is None:
                 current = Transcript(respondent=respondent or path.stem, name="", file=name)
                 transcripts.append(current)
-            label = match["label"].strip()
+            # in '__Leder__: ...' (Markdown bold) the label pattern keeps the closing '__'
+            label = match["label"].strip().rstrip("_").strip()
             turn = Turn(role=label, interviewer=label.casefold() in labels, line=number)
             if (match["text"] or "").strip():
                 turn.paragraphs.append(match["text"].strip())
@@ -147,9 +158,9 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
             new_paragraph = False
             continue
         if turn is None:
-            raise ImportError_("text before the first speaker turn; start each turn with "
-                               "'Role: ' (e.g. 'Arbejdsmarkedschef: ...')",
-                               file=name, row=number)
+            raise ImportError_(f"{where(number)}: text before the first speaker turn; start "
+                               "each turn with 'Role: ' (e.g. 'Arbejdsmarkedschef: ...')",
+                               file=name)
         if new_paragraph or not turn.paragraphs:
             turn.paragraphs.append(line.strip())
         else:
@@ -171,8 +182,8 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
                                file=name)
         for turn in t.turns:
             if not turn.paragraphs:
-                raise ImportError_(f"the turn of '{turn.role}' is empty", file=name,
-                                   row=turn.line)
+                raise ImportError_(f"{where(turn.line)}: the turn of '{turn.role}' is empty",
+                                   file=name)
     return transcripts
 
 

@@ -216,5 +216,8 @@ def _to_table(records: list[list[str]], name: str, digest: str, *, encoding: str
         for h in headers[len(record):]:  # short rows: trailing empty cells left out
             cells[h] = ""
         rows.append((number, cells))
+    if not rows:
+        raise ImportError_("the file has a header row but no rows below it", file=name,
+                           row=header_row)
     return Table(file=name, headers=headers, rows=rows, sha256=digest, encoding=encoding,
                  delimiter=delimiter)
