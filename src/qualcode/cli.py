@@ -115,7 +115,7 @@ def cli(ctx: click.Context) -> None:
     count how many jobcentres mention each theme, and pick quotes.
 
     Run without a command to open the demo project (built on first use in your data
-    folder) and show its counts.
+    folder) in the coding workbench; without a terminal it prints the demo's counts.
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_demo)
@@ -130,9 +130,18 @@ def open_demo() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         click.echo(f"Building the demo project at {path} …", err=True)
         build_demo(path, progress=lambda msg: click.echo(f"  {msg}", err=True))
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        _run_tui(str(path), None, None)
+        return
     _print_all_counts(path)
-    click.echo(f"\nDemo project: {path}\nTry: qualcode counts {path} --question strategier "
-               "--format md", err=True)
+    click.echo(f"\nDemo project: {path}\nOpen it in a terminal with: qualcode tui {path}",
+               err=True)
+
+
+def _run_tui(db: str, question: str | None, coder: str | None) -> None:
+    from qualcode.tui.app import make_app
+
+    make_app(db, question, coder=coder).run()
 
 
 def _print_all_counts(path: Path) -> None:
@@ -141,6 +150,27 @@ def _print_all_counts(path: Path) -> None:
     with open_project(str(path)) as project:
         frames = [project.counts(q.id) for q in project.questions()]
     click.echo(render_counts(frames, "table").decode("utf-8"), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--question", metavar="QID", help="Start on this question (default: the first).")
+@click.option("--coder", metavar="NAME",
+              help="Your coder name (default: $QUALCODE_CODER or your user name).")
+@user_errors
+def tui(db, question, coder) -> None:
+    """Open the coding workbench on the project DB.
+
+    Code answers with the number keys, move with n/p, undo with u, write memos with m,
+    search with /, see every key with ?, and quit with q. F3 quotes, F4 counts, F5
+    codebook, i import.
+    """
+    from qualcode.core.project import Project
+
+    with Project.open(db, coder=coder) as project:  # fail early, with one line
+        if question:
+            project.question(question)
+    _run_tui(db, question, coder)
 
 
 # -- demo -------------------------------------------------------------------------

@@ -1,0 +1,137 @@
+"""The qualcode workbench: one screen per task over one project file.
+
+    F2 Kodning   code answers and interview excerpts
+    F3 Citater   review quotes by theme, star and export them
+    F4 Optælling the report's table for a question, with a bar chart and exports
+    F5 Kodebog   add, rename, recolour, nest, merge and delete codes
+
+Screens call the core (:class:`qualcode.core.project.Project`); widgets only post
+messages. Every change is committed to SQLite before the screen reports it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from qualcode.core.project import Project
+from qualcode.tui.commands import BindingCommands
+
+SCREENS = ("coding", "quotes", "counts", "codebook")
+
+
+class QualcodeApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "qualcode"
+    COMMANDS = App.COMMANDS | {BindingCommands}
+    BINDINGS = [
+        Binding("f2", "show('coding')", "Kodning", id="coding",
+                tooltip="Code answers and interview excerpts"),
+        Binding("f3", "show('quotes')", "Citater", id="quotes",
+                tooltip="Review, star and export quotes by theme"),
+        Binding("f4", "show('counts')", "Optælling", id="counts",
+                tooltip="The report's table for the question, with chart and export"),
+        Binding("f5", "show('codebook')", "Kodebog", id="codebook",
+                tooltip="Edit the question's codebook"),
+        Binding("v", "switch_question", "Spørgsmål", id="question",
+                tooltip="Switch to another question in the project"),
+        Binding("i", "import_file", "Importér", id="import",
+                tooltip="Import answers, interviews or codings from a file"),
+        Binding("ctrl+t", "toggle_dark", "Lys/mørk", id="theme",
+                tooltip="Switch between light and dark theme"),
+        Binding("question_mark", "help", "Hjælp", id="help", tooltip="Show every key"),
+        Binding("q", "quit", "Afslut", id="quit", tooltip="Quit (everything is saved)"),
+    ]
+
+    def __init__(self, project: Project, question: str | None = None) -> None:
+        super().__init__()
+        self.project = project
+        questions = project.questions()
+        self.question: str | None = (project.question(question).id if question
+                                     else (questions[0].id if questions else None))
+        self.sub_title = f"{Path(project.path).name} · {project.coder}"
+
+    # -- screens ------------------------------------------------------------------
+    def on_mount(self) -> None:
+        for mode in SCREENS:
+            self.add_mode(mode, _screen_factory(mode))
+        self.switch_mode("coding")
+
+    def action_show(self, mode: str) -> None:
+        if mode in SCREENS and self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from qualcode.tui.screens.help import HelpScreen, screen_bindings
+
+        self.push_screen(HelpScreen(screen_bindings(self.screen),
+                                    self.screen.title or self.title))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_switch_question(self) -> None:
+        from qualcode.tui.widgets.dialogs import PickDialog
+
+        questions = self.project.questions()
+        if not questions:
+            self.notify("Projektet har ingen spørgsmål endnu: importér svar (i).",
+                        severity="warning")
+            return
+        choices = [(q.id, f"{q.id} – {q.text[:70]}") for q in questions]
+
+        def chosen(qid: str | None) -> None:
+            if qid and qid != self.question:
+                self.set_question(qid)
+
+        self.push_screen(PickDialog("Vælg spørgsmål", choices), chosen)
+
+    def set_question(self, qid: str) -> None:
+        self.question = self.project.question(qid).id
+        refresh = getattr(self.screen, "reload", None)
+        if refresh is not None:
+            refresh()
+
+    def action_import_file(self) -> None:
+        from qualcode.tui.screens.import_screen import ImportScreen
+
+        def done(result: str | None) -> None:
+            if not result:
+                return
+            if self.question is None and self.project.questions():
+                self.question = self.project.questions()[0].id
+            refresh = getattr(self.screen, "reload", None)
+            if refresh is not None:
+                refresh()
+
+        self.push_screen(ImportScreen(self.project.path), done)
+
+    def on_unmount(self) -> None:
+        self.project.close()
+
+
+def _screen_factory(mode: str):
+    """Screens are imported when first shown, so start-up only loads the coding screen."""
+
+    def make():
+        if mode == "coding":
+            from qualcode.tui.screens.coding import CodingScreen
+            return CodingScreen()
+        if mode == "quotes":
+            from qualcode.tui.screens.quotes import QuotesScreen
+            return QuotesScreen()
+        if mode == "counts":
+            from qualcode.tui.screens.counts import CountsScreen
+            return CountsScreen()
+        from qualcode.tui.screens.codebook import CodebookScreen
+        return CodebookScreen()
+
+    return make
+
+
+def make_app(db: str | Path, question: str | None = None, *,
+             coder: str | None = None) -> QualcodeApp:
+    """The one app factory: the CLI, the tests and the snapshot apps use it."""
+    return QualcodeApp(Project.open(db, coder=coder), question)

@@ -1,0 +1,273 @@
+"""The coding screen: the queue, the current item, and the question's codebook.
+
+Number keys toggle the code at that position on the whole item, or on the selected
+text when there is a selection. Every change is committed before the screen shows it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from qualcode.core.codebook import Codebook
+from qualcode.core.models import Item
+from qualcode.errors import QualcodeError
+from qualcode.tui.messages import CodeChosen, ItemChosen
+from qualcode.tui.widgets.code_panel import CodePanel
+from qualcode.tui.widgets.item_queue import ItemQueue, QueueEntry
+from qualcode.tui.widgets.item_view import CodedTextArea, Span
+
+
+def _number_bindings() -> list[Binding]:
+    out = [Binding("1", "toggle_code(1)", "Kod", key_display="1-9", id="code",
+                   tooltip="Toggle the code at that number (on the selected text, if any)")]
+    out += [Binding(str(n), f"toggle_code({n})", f"Kode {n}", show=False) for n in range(2, 10)]
+    return out
+
+
+class CodingScreen(Screen):
+    TITLE = "Kodning"
+    BINDINGS = [
+        *_number_bindings(),
+        Binding("n", "next", "Næste", id="next", tooltip="Next item in the queue"),
+        Binding("p", "previous", "Forrige", id="previous", tooltip="Previous item in the queue"),
+        Binding("u,ctrl+z", "undo", "Fortryd", id="undo", key_display="u",
+                tooltip="Undo your latest coding (also after a restart)"),
+        Binding("ctrl+y", "redo", "Gentag", id="redo", tooltip="Redo what you undid"),
+        Binding("m", "memo", "Memo", id="memo",
+                tooltip="Write a memo on the item (or on the selected coding)"),
+        Binding("slash", "search", "Søg", id="search", key_display="/",
+                tooltip="Filter the queue: words, kode:KEY, jc:ID"),
+        Binding("f", "cycle_filter", "Filter", id="filter",
+                tooltip="Show all, uncoded or coded items"),
+        Binding("t", "focus_text", "Markér tekst", id="text",
+                tooltip="Focus the text to select a passage with shift+arrows"),
+        Binding("escape", "focus_queue", "Kø", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="coding-main"):
+            yield ItemQueue(id="queue")
+            with Vertical(id="item-pane"):
+                yield Label("", id="item-head")
+                yield Label("", id="question-text")
+                yield CodedTextArea(id="item-text")
+                yield Static("", id="item-codings")
+            yield CodePanel(id="codes")
+        yield Footer()
+
+    # -- loading ------------------------------------------------------------------
+    @property
+    def project(self):
+        return self.app.project
+
+    def on_mount(self) -> None:
+        self.book: Codebook | None = None
+        self.item: Item | None = None
+        self.reload()
+        self.query_one("#queue-list").focus()
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "book", None) is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        """(Re)load the question: queue, codebook panel and current item."""
+        qid = self.app.question
+        queue = self.query_one(ItemQueue)
+        if qid is None:
+            self.query_one("#item-head", Label).update(
+                "Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+            return
+        question = self.project.question(qid)
+        self.book = self.project.codebook(question.codebook)
+        self.sub_title = f"{question.id} · {self.book.title}"
+        self.query_one("#question-text", Label).update(Text(question.text, style="italic"))
+        entries = self._entries(question.id)
+        current = self.item.id if self.item and self.item.question == qid else None
+        queue.load(entries, self.project.progress(qid), keep=current)
+        self._refresh_codes()
+        if queue.current_item_id is not None:
+            self.show_item(queue.current_item_id)
+
+    def _entries(self, qid: str) -> list[QueueEntry]:
+        codes: dict[int, set[str]] = defaultdict(set)
+        for c in self.project.codings(question=qid):
+            codes[c.item_id].add(c.code)
+        return [QueueEntry(i.id, i.respondent, i.number, i.speaker_role or "", i.text,
+                           frozenset(codes.get(i.id, ()))) for i in self.project.items(qid)]
+
+    def _entry(self, item: Item) -> QueueEntry:
+        codes = frozenset(c.code for c in self.project.codings(item_id=item.id))
+        return QueueEntry(item.id, item.respondent, item.number, item.speaker_role or "",
+                          item.text, codes)
+
+    def _refresh_codes(self) -> None:
+        panel = self.query_one(CodePanel)
+        qid = self.app.question
+        applied = ({c.code for c in self.project.codings(item_id=self.item.id)}
+                   if self.item else set())
+        counts = self.project.respondent_counts(qid)
+        if panel.book is not self.book:
+            panel.load(self.book, counts, self.project.answered(qid), applied)
+        else:
+            panel.update_counts(counts, applied)
+
+    # -- the current item -----------------------------------------------------------
+    @on(ItemChosen)
+    def _chosen(self, event: ItemChosen) -> None:
+        self.show_item(event.item_id)
+
+    def show_item(self, item_id: int) -> None:
+        self.item = self.project.item(item_id)
+        it = self.item
+        parts = [f"{it.respondent} {it.respondent_name}".strip()]
+        if it.speaker_role:
+            total = len(self.project.items(it.question, respondent=it.respondent,
+                                           include_interviewer=True))
+            parts += [it.speaker_role, f"uddrag {it.number} af {total}"]
+        self.query_one("#item-head", Label).update(Text(" · ".join(parts), style="bold"))
+        self.query_one(CodedTextArea).show(it.text, self._spans())
+        self._show_codings()
+        self._refresh_codes()
+
+    def _spans(self) -> list[Span]:
+        colors = {c.key: c.color for c in self.book} if self.book else {}
+        return [Span(c.start, c.end, colors.get(c.code, "#7F7F7F"), c.code)
+                for c in self.project.codings(item_id=self.item.id) if c.is_span]
+
+    def _show_codings(self) -> None:
+        out = Text()
+        if self.item is None:
+            self.query_one("#item-codings", Static).update(out)
+            return
+        for c in self.project.codings(item_id=self.item.id):
+            code = self.book.find(c.code) if self.book else None
+            color = code.color if code else "#7F7F7F"
+            label = code.label if code else c.code
+            where = ("hele svaret" if not c.is_span else
+                     "»" + " ".join(self.item.text[c.start:c.end].split())[:50] + "«")
+            out.append("■ ", style=color)
+            out.append(f"{label}", style="bold")
+            out.append(f" – {where} ({c.coder})\n", style="dim")
+        for memo in self.project.memos("item", self.item.id):
+            out.append(f"✎ {memo.text} ({memo.author})\n", style="italic")
+        if not out.plain:
+            out.append("Ikke kodet endnu: tryk et tal for at kode.", style="dim")
+        self.query_one("#item-codings", Static).update(out)
+
+    def _after_change(self, message: str) -> None:
+        """Redraw what a committed change touched, then say it is done."""
+        text_area = self.query_one(CodedTextArea)
+        text_area.set_spans(self._spans())
+        self._show_codings()
+        self._refresh_codes()
+        self.query_one(ItemQueue).update_entry(self._entry(self.item),
+                                               self.project.progress(self.app.question))
+        self.notify(message, timeout=2)
+
+    # -- actions ------------------------------------------------------------------
+    def action_toggle_code(self, number: int) -> None:
+        key = self.query_one(CodePanel).key_at(number)
+        if key is None:
+            self.notify(f"Kodebogen har ingen kode nr. {number}.", severity="warning")
+            return
+        self.toggle(key)
+
+    @on(CodeChosen)
+    def _code_chosen(self, event: CodeChosen) -> None:
+        self.toggle(event.key)
+
+    def toggle(self, key: str) -> None:
+        if self.item is None:
+            self.notify("Intet svar valgt.", severity="warning")
+            return
+        label = self.book.code(key).label
+        text_area = self.query_one(CodedTextArea)
+        span = text_area.selected_span()
+        try:
+            if span is None:
+                added = self.project.toggle_code(self.item.id, key)
+                message = (f"Kodet {self.item.respondent}: {label}" if added
+                           else f"Fjernet {label} fra {self.item.respondent}")
+            else:
+                start, end = span
+                mine = [c for c in self.project.codings(item_id=self.item.id,
+                                                        coder=self.project.coder)
+                        if c.code == key and (c.start, c.end) == (start, end)]
+                if mine:
+                    self.project.remove_coding(mine[0].id)
+                    message = f"Fjernet {label} fra udsnittet"
+                else:
+                    self.project.add_coding(self.item.id, key, start=start, end=end)
+                    message = f"Kodet udsnit ({end - start} tegn): {label}"
+                text_area.clear_selection()
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._after_change(message)
+
+    def action_next(self) -> None:
+        self.query_one(ItemQueue).move(1)
+
+    def action_previous(self) -> None:
+        self.query_one(ItemQueue).move(-1)
+
+    def action_undo(self) -> None:
+        self._undo_redo(self.project.undo(), "Intet at fortryde.")
+
+    def action_redo(self) -> None:
+        self._undo_redo(self.project.redo(), "Intet at gentage.")
+
+    def _undo_redo(self, change, nothing: str) -> None:
+        if change is None:
+            self.notify(nothing, severity="warning", timeout=2)
+            return
+        queue = self.query_one(ItemQueue)
+        if self.item is None or change.item_id != self.item.id:
+            queue.select(change.item_id)
+            self.show_item(change.item_id)
+        self._after_change(change.text)
+
+    def action_memo(self) -> None:
+        from qualcode.tui.widgets.dialogs import TextDialog
+
+        if self.item is None:
+            return
+        item = self.item
+        span = self.query_one(CodedTextArea).selected_span()
+        target, target_id, what = "item", item.id, f"{item.respondent} #{item.number}"
+        if span is not None:
+            coded = [c for c in self.project.codings(item_id=item.id)
+                     if (c.start, c.end) == span]
+            if coded:
+                target, target_id, what = "coding", coded[0].id, f"kodningen {coded[0].code}"
+
+        def save(text: str | None) -> None:
+            if text and text.strip():
+                self.project.add_memo(target, target_id, text.strip())
+                self._show_codings()
+                self.notify(f"Memo gemt på {what}", timeout=2)
+
+        self.app.push_screen(TextDialog(f"Memo om {what}"), save)
+
+    def action_search(self) -> None:
+        self.query_one("#queue-filter", Input).focus()
+
+    def action_cycle_filter(self) -> None:
+        status = self.query_one(ItemQueue).cycle_status()
+        self.notify(f"Viser {status}", timeout=1.5)
+
+    def action_focus_text(self) -> None:
+        self.query_one(CodedTextArea).focus()
+
+    def action_focus_queue(self) -> None:
+        self.query_one("#queue-list").focus()

@@ -1,0 +1,45 @@
+"""Every binding of the screen underneath, in one table (the `?` key)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label
+
+
+def screen_bindings(screen: Screen) -> list[tuple[str, str, str]]:
+    """(key, description, tooltip) for the screen's and the app's bindings, de-duplicated."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        b = active.binding
+        if not b.description or key in seen:
+            continue
+        seen.add(key)
+        rows.append((screen.app.get_key_display(b), b.description, b.tooltip or ""))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss_help", "Luk", tooltip="Close help")]
+
+    def __init__(self, bindings: list[tuple[str, str, str]], title: str) -> None:
+        super().__init__()
+        self.rows = bindings
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Label(f"Taster: {self.title_text}", classes="dialog-title")
+            table = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Tast", "Handling", "Forklaring")
+            for row in self.rows:
+                table.add_row(*row)
+            yield table
+            yield Label("Alle handlinger findes også i kommandopaletten (ctrl+p).",
+                        classes="dim")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,123 @@
+"""Small modal dialogs: ask for a line of text, confirm, pick one of several."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+
+class InputDialog(ModalScreen[str | None]):
+    """Ask for one line (a file name, a label, a colour). Enter accepts, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Fortryd", tooltip="Close without changes")]
+
+    def __init__(self, title: str, value: str = "", *, placeholder: str = "",
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK", variant="primary", id="ok")
+                yield Button("Fortryd", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def accept(self) -> None:
+        self.dismiss(self.query_one(Input).value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextDialog(ModalScreen[str | None]):
+    """Write a few lines (a memo, a definition). Ctrl+S saves, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Fortryd", tooltip="Close without saving"),
+                Binding("ctrl+s", "save", "Gem", tooltip="Save the text")]
+
+    def __init__(self, title: str, value: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield TextArea(self.value, id="dialog-text", soft_wrap=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Gem (ctrl+s)", variant="primary", id="ok")
+                yield Button("Fortryd", id="cancel")
+
+    @on(Button.Pressed, "#ok")
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no, defaulting to no."""
+
+    BINDINGS = [Binding("escape,n", "no", "Nej"), Binding("y,j", "yes", "Ja")]
+
+    def __init__(self, question: str, *, yes: str = "Ja", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.question = question
+        self.yes_label = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes_label, variant="error", id="yes")
+                yield Button("Nej", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class PickDialog(ModalScreen[str | None]):
+    """Pick one of several (value, label) choices."""
+
+    BINDINGS = [Binding("escape", "cancel", "Fortryd")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], *,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*[Option(label, id=value) for value, label in self.choices],
+                             id="dialog-options")
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

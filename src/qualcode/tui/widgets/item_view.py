@@ -1,0 +1,86 @@
+"""The current item's text: read-only, selectable, with coded spans in their code's colour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.color import Color
+from textual.widgets import TextArea
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    color: str
+    key: str
+
+
+class CodedTextArea(TextArea):
+    """A read-only TextArea whose selection codes a span; coded spans are coloured."""
+
+    BINDINGS = [
+        Binding("ctrl+z", "screen.undo", "Fortryd", show=False),
+        Binding("ctrl+y", "screen.redo", "Gentag", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False,
+                         **kwargs)
+        self.spans: list[Span] = []
+        self._line_starts: list[int] = [0]
+
+    def show(self, text: str, spans: list[Span]) -> None:
+        self.load_text(text)
+        self._line_starts = [0]
+        for line in text.split("\n")[:-1]:
+            self._line_starts.append(self._line_starts[-1] + len(line) + 1)
+        self.set_spans(spans)
+        self.move_cursor((0, 0))
+
+    def set_spans(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: (s.start, s.end))
+        self._line_cache.clear()
+        self.refresh()
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        if not self.spans or line_index >= len(self._line_starts):
+            return line
+        start = self._line_starts[line_index]
+        end = start + len(line.plain)
+        for span in self.spans:
+            if span.end <= start or span.start >= end:
+                continue
+            bg = Color.parse(span.color)
+            style = Style(bgcolor=span.color, color=bg.get_contrast_text().hex)
+            line.stylize(style, max(span.start, start) - start, min(span.end, end) - start)
+        return line
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as character offsets into the text, or None if nothing is selected."""
+        sel = self.selection
+        if sel.is_empty:
+            return None
+        a = self.document.get_index_from_location(sel.start)
+        b = self.document.get_index_from_location(sel.end)
+        start, end = min(a, b), max(a, b)
+        text = self.text
+        while start < end and text[start].isspace():  # trim, so spans stay tidy
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def clear_selection(self) -> None:
+        self.selection = self.selection.cursor(self.selection.end)
+
+    def select_offsets(self, start: int, end: int) -> None:
+        """Select characters start..end (used by tests and by 'jump to span')."""
+        from textual.widgets.text_area import Selection
+
+        self.selection = Selection(self.document.get_location_from_index(start),
+                                   self.document.get_location_from_index(end))
