@@ -56,7 +56,7 @@ class CodedTextArea(TextArea):
             if span.end <= start or span.start >= end:
                 continue
             bg = Color.parse(span.color)
-            style = Style(bgcolor=span.color, color=bg.get_contrast_text().hex)
+            style = Style(bgcolor=span.color, color=bg.get_contrast_text(1.0).hex6)
             line.stylize(style, max(span.start, start) - start, min(span.end, end) - start)
         return line
 
