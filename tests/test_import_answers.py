@@ -420,3 +420,15 @@ def test_usage_errors_exit_2(tmp_path, answers_csv):
     no_resp = run("import", "answers", tmp_path / "p.db", answers_csv, "--text-col", "svar")
     assert no_resp.exit_code == 2 and "--respondent-col" in no_resp.stderr
     assert not (tmp_path / "p.db").exists()
+
+
+def test_utf8_with_a_stray_windows_byte_is_refused_not_garbled(project_path, tmp_path):
+    from qualcode.errors import QualcodeError
+    from qualcode.io.answers import read_answers
+
+    path = tmp_path / "blandet.csv"
+    path.write_bytes("id;svar\nJC01;Større fokus på målgruppen\n".encode()
+                     + "JC02;Fleksjob på vej\n".encode("cp1252"))
+    with pytest.raises(QualcodeError, match="mixes UTF-8 with another encoding"):
+        read_answers(str(path), respondent_col="id", text_cols=["svar"], questions=["q"],
+                     codebooks=["lokalpolitiske-strategier"])

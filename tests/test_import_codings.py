@@ -346,3 +346,28 @@ def test_codings_need_an_existing_project(tmp_path):
     result = run("import", "codings", db, path)
     assert_one_line_error(result, str(db), "no such project file")
     assert not db.exists()
+
+
+def test_passage_in_two_excerpts_is_ambiguous(tmp_path):
+    from qualcode.core.codebook import load_codebook
+    from qualcode.errors import QualcodeError
+    from qualcode.io.codings import read_codings
+    from qualcode.io.interviews import read_interviews
+
+    transcript = tmp_path / "JC01.md"
+    transcript.write_text("# JC01 Jobcenter Ø\n\nInterviewer: Hvad virker?\n\n"
+                          "Leder: Hjælpemidler virker.\n\nInterviewer: Og ellers?\n\n"
+                          "Leder: Igen: Hjælpemidler virker.\n", encoding="utf-8")
+    codings = tmp_path / "k.csv"
+    codings.write_text("respondent,question,code,text\n"
+                       "JC01,interview,hjaelpemidler,Hjælpemidler virker\n", encoding="utf-8")
+    with Project.open(tmp_path / "p.db", create=True) as p:
+        transcripts, digest = read_interviews([transcript])
+        p.import_interviews(transcripts, question="interview",
+                            codebook=load_codebook("kompenserende-ordninger"),
+                            file=str(transcript), sha256=digest)
+        rows, table = read_codings(str(codings), default_coder="ida")
+        before = p.snapshot()
+        with pytest.raises(QualcodeError, match=r"occurs in 2 excerpts .*items 2, 4"):
+            p.import_codings(rows, file=table.file, sha256=table.sha256)
+        assert p.snapshot() == before

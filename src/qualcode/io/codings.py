@@ -155,10 +155,15 @@ def _locate(r: CodingRow, items: list, fail):
         candidates = [i for i in items if i.kind != "interviewer"]
     if r.text.strip():
         passage = r.text.strip()
-        for it in candidates:
-            at = it.text.find(passage)
-            if at >= 0:
-                return it, at, at + len(passage)
+        hits = [(it, it.text.find(passage)) for it in candidates if passage in it.text]
+        if len(hits) > 1:
+            numbers = ", ".join(str(it.number) for it, _ in hits)
+            raise fail(f"the passage '{_short(passage)}' occurs in {len(hits)} excerpts of "
+                       f"respondent '{r.respondent}' (items {numbers}); add an 'item' column "
+                       "to say which", "text")
+        if hits:
+            it, at = hits[0]
+            return it, at, at + len(passage)
         raise fail(f"the passage '{_short(passage)}' is not in the text of respondent "
                    f"'{r.respondent}' for '{r.question}'", "text")
     if len(candidates) > 1:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 INTERVIEWER_LABELS = {"interviewer", "intervieweren", "int", "i", "interviewer (discus)",
                       "interviewer (epinion)", "spørger"}
-_HEADER = re.compile(r"^#{1,3}\s+(?P<id>\S+)(?:\s+[-–—:]?\s*(?P<name>.*?))?\s*#*\s*$")
+_HEADER = re.compile(r"^#\s+(?P<id>\S+)(?:\s+[-–—:]?\s*(?P<name>.*?))?\s*#*\s*$")
 # a label: at most four words, starting with a capital letter ("Leder i jobcenter")
 _TURN = re.compile(r"^\s*(?:\*\*|__)?(?P<label>[A-ZÆØÅ][^\s:*]*(?:[ ][^\s:*]+){0,3}?)"
                    r"(?:\*\*|__)?\s*:(?:\*\*|__)?(?:\s+(?P<text>.*))?$")
@@ -107,7 +107,7 @@ def _docx_lines(data: bytes, name: str) -> list[str]:
     for para in document.paragraphs:
         style = (para.style.name if para.style is not None else "") or ""
         text = para.text.strip()
-        if style.lower().startswith(("heading", "overskrift", "title", "titel")) and text:
+        if style.lower() in ("heading 1", "overskrift 1", "title", "titel") and text:
             lines.append(f"# {text}")
         else:
             lines.append(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from qualcode.errors import ImportError_
 MAX_CELL_CHARS = 1_000_000  # an open answer longer than this is a broken export
 MAX_FILE_BYTES = 500 * 1024 * 1024
 DELIMITERS = (";", ",", "\t")
+# UTF-8 encodings of letters Danish text uses: æøåÆØÅé and the dashes/quotes Word inserts
+_UTF8_DANISH = re.compile(rb"\xc3[\xa5\xa6\xb8\x85\x86\x98\xa9]|\xe2\x80[\x93\x94\x9c\x9d\xa6]")
 
 
 @dataclass
@@ -83,8 +86,13 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
                                file=name) from None
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if _UTF8_DANISH.search(data):
+        # valid UTF-8 letters (æ, ø, å, –, …) next to bytes that are not: decoding all of it
+        # as Windows-1252 would silently garble every Danish letter
+        raise ImportError_(f"mixes UTF-8 with another encoding (byte {bad} is not UTF-8); "
+                           "save the file again as UTF-8 or as Windows-1252", file=name)
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
