@@ -46,12 +46,12 @@ class CodePanel(OptionList):
     def _prompt(self, index: int, code) -> Text:
         number = f"{index + 1}" if index < 9 else " "
         depth = self.book.depth(code.key) if self.book else 0
-        mark = "●" if code.key in self.applied else "■"
-        count = self.counts.get(code.key, 0)
-        text = Text(f"{number} ", style="bold")
-        text.append(mark + " ", style=code.color)
-        text.append("  " * depth + code.label, style="bold" if code.key in self.applied else "")
-        text.append(f"  {count}", style="cyan")
+        applied = code.key in self.applied
+        text = Text()
+        text.append(f"{number} ", style="bold")
+        text.append("● " if applied else "■ ", style=code.color)
+        text.append(f"{self.counts.get(code.key, 0):>3} ", style="cyan")
+        text.append("  " * depth + code.label, style="bold" if applied else "")
         return text
 
     @on(OptionList.OptionSelected)

@@ -100,13 +100,10 @@ class ItemQueue(Vertical):
 
     @staticmethod
     def _prompt(e: QueueEntry) -> Text:
-        mark = Text("✓ " if e.codes else "· ", style="green" if e.codes else "dim",
-                    no_wrap=True, overflow="ellipsis")
-        head = e.respondent + (f" #{e.number}" if e.role else "")
-        snippet = " ".join(e.text.split())[:80]
-        row = mark + Text(head, style="bold") + Text(f" {snippet}")
-        row.no_wrap = True
-        row.overflow = "ellipsis"
+        row = Text(no_wrap=True, overflow="ellipsis")
+        row.append("✓ " if e.codes else "· ", style="green" if e.codes else "dim")
+        row.append(e.respondent + (f" #{e.number}" if e.role else ""), style="bold")
+        row.append(" " + " ".join(e.text.split())[:100])
         return row
 
     @property

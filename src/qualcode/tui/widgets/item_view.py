@@ -29,6 +29,7 @@ class CodedTextArea(TextArea):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False,
+                         highlight_cursor_line=False,
                          **kwargs)
         self.spans: list[Span] = []
         self._line_starts: list[int] = [0]

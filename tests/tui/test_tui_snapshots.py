@@ -1,0 +1,41 @@
+"""SVG snapshots of each screen on the demo project (pytest-textual-snapshot).
+
+Update them after an intended change with: pytest tests/tui/test_tui_snapshots.py
+--snapshot-update, and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def demo_app(demo_copy):
+    from qualcode.tui.app import make_app
+
+    return make_app(demo_copy, coder="ida")
+
+
+def test_coding_screen(snap_compare, demo_app):
+    assert snap_compare(demo_app, terminal_size=(120, 36))
+
+
+def test_coding_screen_80x24(snap_compare, demo_app):
+    assert snap_compare(demo_app, terminal_size=(80, 24))
+
+
+def test_coding_screen_interview_with_span(snap_compare, demo_app):
+    async def run_before(pilot):
+        demo_app.set_question("interview")
+        await pilot.pause()
+        await pilot.press("n", "n", "n")
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_coding_screen_light_theme(snap_compare, demo_app):
+    assert snap_compare(demo_app, terminal_size=(120, 36), press=["ctrl+t"])
+
+
+def test_help_screen(snap_compare, demo_app):
+    assert snap_compare(demo_app, terminal_size=(120, 36), press=["question_mark"])
