@@ -87,6 +87,17 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Change:
+    """What an undo or redo did, and to which item."""
+
+    text: str
+    item_id: int
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Memo:
     id: int
     target: str

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.core.models import (
+    Change,
     Coding,
     ImportSummary,
     Item,
@@ -503,8 +504,8 @@ class Project:
     def can_redo(self) -> bool:
         return bool(self._undo_stacks()[1])
 
-    def undo(self) -> str | None:
-        """Undo this coder's latest coding action; a description, or None if nothing to undo."""
+    def undo(self) -> Change | None:
+        """Undo this coder's latest coding action; what changed, or None if nothing to undo."""
         undo, _ = self._undo_stacks()
         if not undo:
             return None
@@ -514,8 +515,8 @@ class Project:
             self._log("undo", event=event["id"], of=event["action"], coding=event["coding"])
         return self._describe(event, "Fortrudt")
 
-    def redo(self) -> str | None:
-        """Redo the latest undone coding action; a description, or None."""
+    def redo(self) -> Change | None:
+        """Redo the latest undone coding action; what changed, or None."""
         _, redo = self._undo_stacks()
         if not redo:
             return None
@@ -526,10 +527,10 @@ class Project:
         return self._describe(event, "Gentaget")
 
     @staticmethod
-    def _describe(event: dict, verb: str) -> str:
+    def _describe(event: dict, verb: str) -> Change:
         c = event["coding"]
         what = "kodning" if event["action"] == "coding.add" else "fjernelse"
-        return f"{verb}: {what} af {c['code']} på {c['respondent']}"
+        return Change(f"{verb}: {what} af {c['code']} på {c['respondent']}", c["item_id"])
 
     def _apply_coding_event(self, event: dict, *, inverse: bool) -> None:
         c = event["coding"]
