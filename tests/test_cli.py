@@ -216,3 +216,9 @@ def test_codebook_commands(tmp_path, demo_db):
 def test_info(demo_db):
     out = run("info", demo_db).output
     assert "82 respondents" in out and "strategier (open" in out
+
+
+def test_codebook_export_under_another_name_still_validates(tmp_path, demo_db):
+    out = tmp_path / "mine-temaer.yaml"
+    assert run("codebook", "export", demo_db, "udfordringer-psykiske", "-o", out).exit_code == 0
+    assert run("codebook", "validate", out).exit_code == 0

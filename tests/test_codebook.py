@@ -176,3 +176,16 @@ def test_unknown_stem_lists_known(tmp_path):
     with pytest.raises(CodebookError, match="known: .*lokalpolitiske-strategier"):
         load_codebook("findes-ikke")
     assert not Path("findes-ikke.yaml").exists()
+
+
+def test_short_colours_are_stored_long(tmp_path):
+    path = tmp_path / "kb.yaml"
+    path.write_text("codes:\n  - {label: En, color: '#abc'}\n", encoding="utf-8")
+    assert load_codebook(path).codes[0].color == "#AABBCC"
+
+
+def test_yaml_for_a_file_of_another_name_loads(tmp_path):
+    book = load_codebook("udfordringer-fysiske")
+    out = tmp_path / "mine-udfordringer.yaml"
+    out.write_text(book.to_yaml(out.stem), encoding="utf-8")
+    assert load_codebook(out).codes == book.codes

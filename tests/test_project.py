@@ -213,3 +213,9 @@ def test_delete_code_removes_its_codings_and_logs_them(project):
     with pytest.raises(QualcodeError, match="child codes"):
         project.add_code(stem, "Barn", parent="andet")
         project.delete_code(stem, "andet")
+
+
+def test_add_code_picks_a_free_key(project):
+    stem = "lokalpolitiske-strategier"
+    assert project.add_code(stem, "Fleksjob!").key == "fleksjob-2"
+    assert project.add_code(stem, "Fleksjob?").key == "fleksjob-3"

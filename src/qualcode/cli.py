@@ -520,7 +520,9 @@ def codebook_export(db, stem, output, force) -> None:
     """Export the project's copy of a codebook (with its edits) as YAML."""
     with open_project(db) as project:
         book = project.codebook(stem)
-    emit(book.to_yaml().encode("utf-8"), output, force)
+    # a file of another name must say so inside, or loading it would be refused
+    name = Path(output).stem if output and output != "-" else None
+    emit(book.to_yaml(name).encode("utf-8"), output, force)
 
 
 def main() -> None:

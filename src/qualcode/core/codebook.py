@@ -138,8 +138,8 @@ class Codebook:
         return depth
 
     # -- writing ------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"codebook": self.stem, "title": self.title}
+    def to_dict(self, stem: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"codebook": stem or self.stem, "title": self.title}
         if self.description:
             out["description"] = self.description
         if self.definition_source:
@@ -175,10 +175,12 @@ class Codebook:
         out["codes"] = codes
         return out
 
-    def to_yaml(self) -> str:
+    def to_yaml(self, stem: str | None = None) -> str:
+        """The codebook as YAML; ``stem`` names it for a file of another name."""
         import yaml
 
-        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+        return yaml.safe_dump(self.to_dict(stem), allow_unicode=True, sort_keys=False,
+                              width=100)
 
 
 def slugify(text: str) -> str:
@@ -323,6 +325,8 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
         color = _text(entry.get("color")) or PALETTE[(index - 1) % len(PALETTE)]
         if not _COLOR.match(color):
             raise fail(f"{where}: bad colour '{color}' (use #RRGGBB, e.g. #1F77B4)")
+        if len(color) == 4:  # #ABC -> #AABBCC: terminals and Word want six digits
+            color = "#" + "".join(ch * 2 for ch in color[1:])
         keywords = entry.get("keywords") or []
         if isinstance(keywords, str):
             keywords = [keywords]

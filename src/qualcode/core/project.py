@@ -175,6 +175,13 @@ class Project:
         entry: dict[str, Any] = {"label": label, "definition": definition}
         if key:
             entry["key"] = key
+        else:  # a free key from the label: 'fleksjob', else 'fleksjob-2', ...
+            from qualcode.core.codebook import slugify
+
+            base, taken, n = slugify(label), set(book.keys()), 2
+            entry["key"] = base
+            while entry["key"] in taken:
+                entry["key"], n = f"{base}-{n}", n + 1
         if color:
             entry["color"] = color
         if parent:
