@@ -222,3 +222,14 @@ def test_codebook_export_under_another_name_still_validates(tmp_path, demo_db):
     out = tmp_path / "mine-temaer.yaml"
     assert run("codebook", "export", demo_db, "udfordringer-psykiske", "-o", out).exit_code == 0
     assert run("codebook", "validate", out).exit_code == 0
+
+
+def test_exported_files_get_normal_permissions(demo_db, tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "t.csv"
+    assert run("counts", demo_db, "-o", out).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
