@@ -3,18 +3,13 @@ and the demo project built once per session."""
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
+from helpers import ANSWERS, write_csv
 from qualcode.core.project import Project
-
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
-REPORT = SEEDS / "000_38fad2e71879e4d7.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -22,33 +17,6 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     """Never touch the user's real data folder; a fixed coder name."""
     monkeypatch.setenv("QUALCODE_HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.setenv("QUALCODE_CODER", "testkoder")
-
-
-def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",",
-              encoding: str = "utf-8") -> Path:
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
-
-
-ANSWERS = [
-    ["jobcenter_id", "svar", "region"],
-    ["JC01", "Vi har øget fokus på borgere på kanten og afsat flere ressourcer.", "Hovedstaden"],
-    ["JC02", "Målet er skrevet ind i beskæftigelsesplanen for 2019.", "Sjælland"],
-    ["JC03", "   ", "Syddanmark"],
-    ["JC04", "Fleksjob og samarbejde med virksomheder; mere fokus på kanten.", "Nordjylland"],
-]
 
 
 @pytest.fixture

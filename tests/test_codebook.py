@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPORT
+from helpers import REPORT
 from qualcode.core.codebook import list_codebooks, load_codebook, slugify
 from qualcode.errors import CodebookError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPORT
+from helpers import REPORT
 from qualcode.core.counts import verbal_scale
 from qualcode.core.project import Project
 from test_codebook import report_table
@@ -74,7 +74,7 @@ def test_verbal_scale_follows_section_4_2(n, word):
 
 
 def test_no_answers_gives_no_percent(project_path, tmp_path):
-    from conftest import write_csv
+    from helpers import write_csv
     from qualcode.io.answers import read_answers
 
     path = write_csv(tmp_path / "tom.csv", [["id", "svar"], ["A", ""], ["B", " "]])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ANSWERS, write_csv, write_xlsx
+from helpers import ANSWERS, write_csv, write_xlsx
 from qualcode.cli import cli
 from qualcode.core.project import Project
 from qualcode.errors import ImportError_, QualcodeError

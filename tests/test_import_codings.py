@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_csv, write_xlsx
+from helpers import write_csv, write_xlsx
 from qualcode.cli import cli
 from qualcode.core.codebook import load_codebook
 from qualcode.core.project import Project

@@ -42,3 +42,12 @@ def test_quotes_from_open_answers_have_the_whole_answer(project):
 def test_unknown_code_is_an_error(project):
     with pytest.raises(NotFound, match="no code"):
         project.quotes("findes-ikke")
+
+
+def test_anonymous_markdown_never_names_the_jobcentre(project):
+    from qualcode.io.export import quotes_markdown
+
+    it = project.items("strategier", respondent="JC02")[0]
+    project.add_coding(it.id, "beskaeftigelsesplan")
+    text = quotes_markdown(project.quotes("beskaeftigelsesplan"), anonymous=True)
+    assert "JC02" not in text and '" – Jobcenter' in text

@@ -39,3 +39,61 @@ def test_coding_screen_light_theme(snap_compare, demo_app):
 
 def test_help_screen(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(120, 36), press=["question_mark"])
+
+
+async def _settled(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_quotes_screen(snap_compare, demo_app):
+    async def run_before(pilot):
+        demo_app.set_question("interview")
+        await pilot.press("f3")
+        await _settled(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_counts_screen(snap_compare, demo_app):
+    async def run_before(pilot):
+        await pilot.press("f4")
+        await _settled(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_counts_screen_interview_80x24(snap_compare, demo_app):
+    async def run_before(pilot):
+        demo_app.set_question("interview")
+        await pilot.press("f4")
+        await _settled(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_codebook_screen(snap_compare, demo_app):
+    async def run_before(pilot):
+        demo_app.set_question("interview")
+        await pilot.press("f5")
+        await _settled(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_import_screen(snap_compare, demo_app, tmp_path, monkeypatch):
+    folder = tmp_path / "eksport"
+    folder.mkdir()
+    (folder / "svar_2019.csv").write_text("jobcenter_id;svar\nJC01;Øget fokus\n",
+                                          encoding="cp1252")
+    (folder / "interview_JC90.md").write_text("# JC90\n\nLeder: Ja.\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+
+    async def run_before(pilot):
+        await pilot.press("i")
+        tree = pilot.app.screen.query_one("DirectoryTree")
+        await tree.reload()
+        await pilot.pause()
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)

@@ -281,7 +281,10 @@ def quotes_markdown(quotes: list[Quote], *, anonymous: bool = False) -> str:
         if q.label != current:
             parts.append(f"## {q.label}\n")
             current = q.label
-        parts.append(q.formatted())
+        if anonymous and not q.role:
+            parts.append(f'"{q.text}" \u2013 Jobcenter')  # no role: do not name the jobcentre
+        else:
+            parts.append(q.formatted())
         if not anonymous:
             where = f"{q.respondent} {q.respondent_name}".strip()
             excerpt = f", uddrag {q.item_number}" if q.role else ""

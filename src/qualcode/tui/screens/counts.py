@@ -1,0 +1,463 @@
+"""The counts screen (F4): the report's table for the current question, and a bar chart.
+
+"Anført af 15 ud af 35 jobcentre", the share with a Danish decimal comma, the report's
+2018 figure beside it when the codebook has one (and the difference in percentage
+points), the verbal scale for interviews, and a horizontal bar chart in the codes'
+colours. The table is exported to CSV, XLSX or Markdown with the same renderers as
+``qualcode counts``; files are written whole or not at all and never overwritten
+without asking.
+
+Counting goes through pandas, which is slow to import, so it runs in a thread worker:
+the screen shows at once with "Beregner…" and fills in when the numbers are there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.worker import get_current_worker
+
+from qualcode.errors import QualcodeError
+from qualcode.tui.widgets.bar_chart import Bar, BarChart, clip
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "md": "Markdown"}
+VIEWS = ("begge", "diagram", "tabel")
+VIEW_TEXT = {"begge": "tabel og diagram", "diagram": "kun diagram", "tabel": "kun tabel"}
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One theme's line of the table, as plain Python (no pandas on the UI thread)."""
+
+    key: str
+    label: str
+    definition: str
+    depth: int
+    color: str
+    respondents: int
+    answered: int
+    percent: float | None
+    mentioned: str
+    scale: str
+    published: int | None
+    published_base: int | None
+    published_year: int | None
+    published_percent: float | None
+
+    @property
+    def difference(self) -> float | None:
+        """Percentage points above (+) or below (−) the published figure."""
+        if (self.published is None or not self.published_base or not self.answered):
+            return None
+        return (100.0 * self.respondents / self.answered
+                - 100.0 * self.published / self.published_base)
+
+
+@dataclass(frozen=True)
+class CountTable:
+    question: str
+    title: str
+    kind: str
+    answered: int
+    published_source: str
+    rows: tuple[CountRow, ...]
+
+    @property
+    def has_published(self) -> bool:
+        return any(r.published is not None for r in self.rows)
+
+    @property
+    def published_year(self) -> int | None:
+        return next((r.published_year for r in self.rows if r.published_year is not None), None)
+
+
+def _value(v: Any) -> Any:
+    """pandas' missing values (NA, NaN, None) as None, numpy numbers as Python numbers."""
+    if v is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v.item() if hasattr(v, "item") else v
+
+
+def table_from_frame(frame: pd.DataFrame) -> CountTable:
+    """The counts DataFrame (``Project.counts``) as a :class:`CountTable`."""
+    rows = []
+    for rec in frame.to_dict("records"):
+        r = {k: _value(v) for k, v in rec.items()}
+        rows.append(CountRow(
+            key=r["code"], label=r["label"], definition=r.get("definition") or "",
+            depth=int(r.get("depth") or 0), color=r.get("color") or "#7F7F7F",
+            respondents=int(r["respondents"]), answered=int(r["answered"]),
+            percent=None if r["percent"] is None else float(r["percent"]),
+            mentioned=r["mentioned"], scale=r.get("scale") or "",
+            published=None if r["published"] is None else int(r["published"]),
+            published_base=None if r["published_base"] is None else int(r["published_base"]),
+            published_year=None if r["published_year"] is None else int(r["published_year"]),
+            published_percent=(None if r["published_percent"] is None
+                               else float(r["published_percent"]))))
+    answered = rows[0].answered if rows else 0
+    return CountTable(question=frame.attrs.get("question", ""),
+                      title=frame.attrs.get("title", ""), kind=frame.attrs.get("kind", "open"),
+                      answered=answered,
+                      published_source=frame.attrs.get("published_source") or "",
+                      rows=tuple(rows))
+
+
+def pct(value: float | None) -> str:
+    """42.857 -> '42,9 %' (Danish decimal comma); no value -> '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.1f} %".replace(".", ",")
+
+
+def points(diff: float | None, unit: str = " pp") -> str:
+    """+2.86 -> '+2,9 pp', -1.0 -> '−1,0 pp', 0 -> '±0,0 pp'."""
+    if diff is None:
+        return ""
+    rounded = round(diff, 1)
+    if rounded == 0:
+        return f"±0,0{unit}"
+    sign = "+" if rounded > 0 else "−"
+    return f"{sign}{abs(rounded):.1f}{unit}".replace(".", ",")
+
+
+NARROW = 100  # below this many columns the table saves room: "± pp" instead of "Forskel"
+
+
+class CountsScreen(Screen):
+    TITLE = "Optælling"
+    BINDINGS = [
+        Binding("c", "export('csv')", "Eksportér CSV", id="counts-export-csv",
+                tooltip="Export the table as CSV (one row per theme)"),
+        Binding("x", "export('xlsx')", "Eksportér XLSX", id="counts-export-xlsx",
+                tooltip="Export the table as an Excel workbook"),
+        Binding("m", "export('md')", "Eksportér Markdown", id="counts-export-md",
+                tooltip="Export the table as Markdown, in the report's layout"),
+        Binding("r", "recompute", "Genberegn", id="counts-recompute",
+                tooltip="Count again from the project file"),
+        Binding("b", "toggle_chart", "Diagram", id="counts-chart",
+                tooltip="Cycle the view: table and chart, chart only, table only"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table: CountTable | None = None
+        self.view = "begge"
+        self._covered = False
+        self._busy = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="counts-head")
+        yield Label("Beregner…", id="counts-status")
+        yield DataTable(id="counts-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="counts-detail")
+        with VerticalScroll(id="counts-chart-box"):
+            yield BarChart(id="counts-chart", empty="Ingen temaer i kodebogen.")
+        yield Footer()
+
+    # -- loading ------------------------------------------------------------------
+    @property
+    def project(self):
+        return self.app.project
+
+    def on_mount(self) -> None:
+        self.query_one("#counts-table", DataTable).focus()
+
+    def on_screen_suspend(self) -> None:
+        self._covered = isinstance(self.app.screen, ModalScreen)
+
+    def on_screen_resume(self) -> None:
+        """Count again whenever the screen is shown (codings may have changed on another
+        screen), but not when a dialog on top of it closes: exports and the palette do not
+        change the numbers, and the import and question dialogs call reload() themselves."""
+        covered, self._covered = self._covered, False
+        if covered and self.table is not None and self.table.question == self.app.question:
+            return
+        self.reload()
+
+    def reload(self, announce: bool = False) -> None:
+        """Count the current question again (in a thread) and redraw when done."""
+        qid = self.app.question
+        if qid is None:
+            self.table = None
+            self.sub_title = ""
+            self.query_one("#counts-head", Label).update("")
+            self._status("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+            self.query_one("#counts-table", DataTable).clear(columns=True)
+            self.query_one(BarChart).set_bars([])
+            return
+        self._status("Beregner…")
+        self._compute(qid, announce)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _compute(self, qid: str, announce: bool) -> None:
+        worker = get_current_worker()
+        try:
+            table = table_from_frame(self._counts_in_thread(qid))
+        except Exception as exc:  # shown to the user, never a crash of the workbench
+            if not worker.is_cancelled:
+                self._from_thread(self._failed, qid, exc)
+            return
+        if not worker.is_cancelled:
+            self._from_thread(self._show, qid, table, announce)
+
+    def _counts_in_thread(self, qid: str):
+        """Count on a connection of the worker's own: the UI's connection stays the UI's."""
+        from qualcode.core.project import Project
+
+        with Project.open(self.project.path) as project:
+            return project.counts(qid)
+
+    def _from_thread(self, callback, *args) -> None:
+        with contextlib.suppress(RuntimeError):  # the app closed while the worker ran
+            self.app.call_from_thread(callback, *args)
+
+    def _failed(self, qid: str, exc: Exception) -> None:
+        if qid != self.app.question:
+            return
+        message = str(exc) if isinstance(exc, QualcodeError) else f"{type(exc).__name__}: {exc}"
+        self._status(f"Kunne ikke tælle {qid}: {message}")
+        self.notify(f"Optællingen mislykkedes: {message}", severity="error")
+
+    def _show(self, qid: str, table: CountTable, announce: bool) -> None:
+        if qid != self.app.question:  # the question changed while counting
+            return
+        self.table = table
+        self.sub_title = f"{table.question} · {table.title}"
+        self.query_one("#counts-head", Label).update(
+            Text(f"{table.question}: {table.title}", no_wrap=True, overflow="ellipsis"))
+        self._status(self._summary())
+        self._fill_table()
+        self._fill_chart()
+        if announce:
+            self.notify(f"Genberegnet: {table.question} ({table.answered} jobcentre)",
+                        timeout=2)
+
+    def _summary(self) -> str:
+        t = self.table
+        if t is None:
+            return ""
+        who = ("interviewede jobcentre" if t.kind == "interview"
+               else "jobcentre har svaret")
+        parts = [f"{len(t.rows)} temaer", f"{t.answered} {who}"]
+        if t.has_published and t.published_source:
+            parts.append(f"Rapport {t.published_year or ''}: {t.published_source}".strip())
+        return " · ".join(parts)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#counts-status", Label).update(
+            Text(self._busy or text, no_wrap=True, overflow="ellipsis"))
+
+    # -- drawing ------------------------------------------------------------------
+    def _columns(self) -> list[tuple[str, str]]:
+        t = self.table
+        cols = [("tema", "Tema"),
+                ("anfort", "Nævnt af" if t.kind == "interview" else "Anført af"),
+                ("andel", "Andel")]
+        if t.kind == "interview":
+            cols.append(("omfang", "Omfang"))
+        if t.has_published:
+            cols.append(("rapport", f"Rapport {t.published_year or ''}".strip()))
+            cols.append(("forskel", "± pp" if self._narrow else "Forskel"))
+        return cols
+
+    @property
+    def _narrow(self) -> bool:
+        return 0 < self.size.width < NARROW
+
+    def _cells(self, row: CountRow, tema_width: int) -> list[Any]:
+        t = self.table
+        right = {"justify": "right"}
+        cells: list[Any] = [clip("  " * row.depth + row.label, tema_width), row.mentioned,
+                            Text(pct(row.percent), **right)]
+        if t.kind == "interview":
+            cells.append(row.scale)
+        if t.has_published:
+            cells.append(Text("" if row.published is None else
+                              f"{row.published} af {row.published_base}", **right))
+            cells.append(Text(points(row.difference, "" if self._narrow else " pp"), **right))
+        return cells
+
+    def _tema_width(self) -> int:
+        """Room for the theme column: what the other columns leave (at least 20 cells, 14
+        on a narrow terminal; the line under the table shows the whole label)."""
+        t = self.table
+        longest = max((len("  " * r.depth + r.label) for r in t.rows), default=4)
+        others = 0
+        probe = [self._cells(r, 10**6)[1:] for r in t.rows]
+        headers = [h for _, h in self._columns()[1:]]
+        for i, head in enumerate(headers):
+            widest = max([len(head), *(len(str(p[i])) for p in probe)])
+            others += widest + 2  # the table's cell padding
+        table = self.query_one("#counts-table", DataTable)
+        scrollbar = 2 if len(t.rows) + 1 > table.size.height else 0
+        room = (self.size.width or 120) - others - 2 - scrollbar  # 2: the column's padding
+        return max(14 if self._narrow else 20, min(longest, room))
+
+    def _fill_table(self) -> None:
+        table = self.query_one("#counts-table", DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        if self.table is None:
+            return
+        for key, header in self._columns():
+            table.add_column(header, key=key)
+        width = self._tema_width()
+        for row in self.table.rows:
+            table.add_row(*self._cells(row, width), key=row.key)
+        if self.table.rows:
+            table.move_cursor(row=min(keep, len(self.table.rows) - 1))
+        self._show_detail()
+
+    def _fill_chart(self) -> None:
+        t = self.table
+        bars = [Bar(label=r.label, value=r.percent or 0.0,
+                    text=f"{r.respondents} ({pct(r.percent)})", color=r.color, depth=r.depth,
+                    marker=r.published_percent)
+                for r in t.rows]
+        year = t.published_year
+        self.query_one(BarChart).set_bars(
+            bars, marker_label=f"Rapport {year}" if year else "Rapporten")
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#counts-detail", Static)
+        table = self.query_one("#counts-table", DataTable)
+        if self.table is None or not self.table.rows or not table.row_count:
+            detail.update("")
+            return
+        row = self.table.rows[min(table.cursor_row, len(self.table.rows) - 1)]
+        text = Text(row.label, style="bold")
+        if row.definition:
+            text.append(f" – {row.definition}")
+        detail.update(text)
+
+    @on(DataTable.RowHighlighted, "#counts-table")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        """Fit the theme column to the width there is now."""
+        if self.table is not None:
+            self._fill_table()
+
+    # -- actions ------------------------------------------------------------------
+    def action_recompute(self) -> None:
+        if self.app.question is None:
+            self.notify("Intet spørgsmål at tælle.", severity="warning")
+            return
+        self.reload(announce=True)
+
+    def action_toggle_chart(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        table = self.query_one("#counts-table", DataTable)
+        box = self.query_one("#counts-chart-box", VerticalScroll)
+        table.display = self.view in ("begge", "tabel")
+        self.query_one("#counts-detail").display = table.display
+        box.display = self.view in ("begge", "diagram")
+        box.set_class(self.view == "diagram", "counts-chart-only")
+        (table if table.display else box).focus()
+        self.call_after_refresh(self._refit)
+        self.notify(f"Viser {VIEW_TEXT[self.view]}", timeout=1.5)
+
+    def action_export(self, fmt: str) -> None:
+        from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+
+        qid = self.app.question
+        if qid is None:
+            self.notify("Intet spørgsmål at eksportere.", severity="warning")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is None or not name.strip():
+                return
+            path = export_path(name.strip(), fmt)
+            if path.is_dir():
+                self.notify(f"{path} er en mappe; skriv et filnavn.", severity="error")
+                return
+            if not path.parent.is_dir():
+                self.notify(f"Mappen {path.parent} findes ikke.", severity="error")
+                return
+            if path.exists():
+                def confirmed(ok: bool | None) -> None:
+                    if ok:
+                        self._export(qid, fmt, path, True)
+
+                self.app.push_screen(
+                    ConfirmDialog(f"{path.name} findes allerede. Overskriv?", yes="Overskriv",
+                                  id="counts-overwrite"), confirmed)
+                return
+            self._export(qid, fmt, path, False)
+
+        self.app.push_screen(
+            InputDialog(f"Eksportér tabellen for {qid} som {FORMATS[fmt]}. Filnavn:",
+                        f"tabel-{qid}.{fmt}", id="counts-export-name"), chosen)
+
+    @work(thread=True, group="counts-export", exit_on_error=False)
+    def _export(self, qid: str, fmt: str, path: Path, force: bool) -> None:
+        """Count, render and write the file; report only once it is on disk."""
+        worker = get_current_worker()
+        self._from_thread(self._set_busy, f"Gemmer {path.name}…")
+        try:
+            from qualcode.io.export import render_counts, write_file
+
+            data = render_counts([self._counts_in_thread(qid)], fmt)
+            if worker.is_cancelled:
+                return
+            write_file(path, data, force=force)
+        except QualcodeError as exc:
+            self._from_thread(self._export_failed, path, str(exc))
+        except OSError as exc:
+            self._from_thread(self._export_failed, path, exc.strerror or str(exc))
+        except Exception as exc:  # shown to the user, never a crash of the workbench
+            self._from_thread(self._export_failed, path, f"{type(exc).__name__}: {exc}")
+        else:
+            self._from_thread(self._exported, path, fmt)
+
+    def _set_busy(self, text: str) -> None:
+        self._busy = text
+        self._status(text)
+
+    def _exported(self, path: Path, fmt: str) -> None:
+        self._set_busy("")
+        self._status(self._summary())
+        self.notify(f"Gemt som {FORMATS[fmt]}: {path}", timeout=4)
+
+    def _export_failed(self, path: Path, message: str) -> None:
+        self._set_busy("")
+        self._status(self._summary())
+        self.notify(f"Kunne ikke gemme {path.name}: {message}", severity="error")
+
+
+def export_path(name: str, fmt: str) -> Path:
+    """The file the user named: in the current folder unless a path is given, with the
+    format's extension added when the name has none."""
+    path = Path(name).expanduser()
+    if not path.suffix:
+        path = path.with_name(f"{path.name}.{fmt}")
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    return path

@@ -1,0 +1,422 @@
+"""The quotes screen: pick a theme, read its coded excerpts in context, star the ones
+worth quoting and export the starred ones in the report's form (``"…" – Leder``).
+
+Left, the question's codes with the number of quotes (children included); middle, the
+quotes of the highlighted code; right (below, on a narrow terminal), the excerpt with
+the turns around it. Stars are committed before the screen shows them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualcode.core.codebook import Codebook
+from qualcode.core.models import Item, Quote
+from qualcode.errors import QualcodeError
+
+CONTEXT_TURNS = 2
+LIST_CHARS = 160  # a quote's passage in the list; the context pane shows all of it
+CODE_CHARS = 60  # a code's label in the list; the quotes' heading shows all of it
+STAR = "★"
+NO_STAR = "☆"
+
+EXPORTS = {
+    "md": ("Markdown", ".md"),
+    "docx": ("Word (DOCX)", ".docx"),
+}
+
+
+def _readable_on(color: str) -> str:
+    """Black or white, whichever reads better on the code's colour."""
+    try:
+        r, g, b = (int(color.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return "white"
+    return "black" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "white"
+
+
+def _short(text: str, limit: int = LIST_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+class QuotesScreen(Screen):
+    TITLE = "Citater"
+    HORIZONTAL_BREAKPOINTS = [(0, "-quotes-narrow"), (110, "-quotes-wide")]
+    BINDINGS = [
+        Binding("s", "star", "Stjerne", id="quotes-star",
+                tooltip="Star or unstar the highlighted quote (stars mark quotes to export)"),
+        Binding("a", "only_starred", "Kun stjernede", id="quotes-only-starred",
+                tooltip="Show only the starred quotes, or all quotes"),
+        Binding("c", "focus_context", "Kontekst", id="quotes-context",
+                tooltip="Focus the context pane to scroll through the turns around the quote"),
+        Binding("e", "export('md')", "Eksport .md", id="quotes-export-md",
+                tooltip="Save the question's starred quotes as Markdown"),
+        Binding("d", "export('docx')", "Eksport .docx", id="quotes-export-docx",
+                tooltip="Save the question's starred quotes as a Word document"),
+        Binding("escape", "focus_codes", "Koder", show=False, id="quotes-codes",
+                tooltip="Back to the list of codes"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Container(id="quotes-main"):
+            yield OptionList(id="quotes-codes")
+            with Vertical(id="quotes-pane"):
+                yield Label("", id="quotes-head")
+                yield OptionList(id="quotes-list")
+            with VerticalScroll(id="quotes-context"):
+                yield Static("", id="quotes-context-text")
+        yield Footer()
+
+    # -- state ----------------------------------------------------------------------
+    @property
+    def project(self):
+        return self.app.project
+
+    def on_mount(self) -> None:
+        self.book: Codebook | None = None
+        self.qid: str | None = None
+        self.only_starred = False
+        self.code_key: str | None = None  # the code whose quotes are listed
+        self.quotes_by_code: dict[str, list[Quote]] = {}
+        self.shown: list[Quote] = []  # the quotes in the middle list, in its order
+        self.current: Quote | None = None  # the quote shown in context
+        self.context_text = Text()
+        self.reload()
+        self.query_one("#quotes-codes", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "quotes_by_code", None) is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        """(Re)load the current question: codes, counts, quotes and context."""
+        qid = self.app.question
+        codes = self.query_one("#quotes-codes", OptionList)
+        if qid is None:
+            self.book, self.qid, self.quotes_by_code = None, None, {}
+            codes.clear_options()
+            self.sub_title = ""
+            self._show_quotes(None, message="Projektet har ingen spørgsmål endnu. "
+                                            "Tryk i for at importere svar.")
+            return
+        question = self.project.question(qid)
+        if qid != self.qid:
+            self.code_key = None
+        self.qid = qid
+        self.book = self.project.codebook(question.codebook)
+        self.sub_title = f"{question.id} · {self.book.title}"
+        self.quotes_by_code = {c.key: self.project.quotes(c.key, qid) for c in self.book}
+        self._fill_codes()
+        keep = self.current.coding_id if self.current else None
+        self._show_code(self.code_key, keep=keep)
+
+    def _fill_codes(self) -> None:
+        codes = self.query_one("#quotes-codes", OptionList)
+        with self.app.batch_update():
+            codes.clear_options()
+            codes.add_options([Option(self._code_prompt(c.key), id=c.key) for c in self.book])
+            if not len(self.book):
+                self.code_key = None
+            else:
+                if self.code_key is None or self.book.find(self.code_key) is None:
+                    self.code_key = self.book.codes[0].key
+                codes.highlighted = codes.get_option_index(self.code_key)
+                self.call_after_refresh(codes.scroll_to_highlight)
+
+    def _code_prompt(self, key: str) -> Text:
+        code = self.book.code(key)
+        quotes = self.quotes_by_code.get(key, [])
+        starred = sum(q.starred for q in quotes)
+        text = Text("  " * self.book.depth(key))
+        text.append("■ ", style=code.color)
+        text.append(_short(code.label, CODE_CHARS), style="bold" if quotes else "dim")
+        if self.only_starred:
+            text.append(f" ({STAR}{starred})", style="yellow" if starred else "dim")
+        else:
+            stars = f" {STAR}{starred}" if starred else ""
+            text.append(f" ({len(quotes)}{stars})", style="cyan" if quotes else "dim")
+        return text
+
+    def _refresh_code_prompts(self) -> None:
+        codes = self.query_one("#quotes-codes", OptionList)
+        if self.book is None:
+            return
+        for index, code in enumerate(self.book):
+            codes.replace_option_prompt_at_index(index, self._code_prompt(code.key))
+
+    # -- the quotes of one code -----------------------------------------------------------
+    def _visible(self, key: str) -> list[Quote]:
+        quotes = self.quotes_by_code.get(key, [])
+        return [q for q in quotes if q.starred] if self.only_starred else quotes
+
+    def _show_code(self, key: str | None, *, keep: int | None = None) -> None:
+        if self.book is None or key is None:
+            self._show_quotes(None, message="Spørgsmålets kodebog har ingen koder endnu. "
+                                            "Tilføj koder under Kodebog (F5).")
+            return
+        self.code_key = key
+        code = self.book.code(key)
+        everything = self.quotes_by_code.get(key, [])
+        quotes = self._visible(key)
+        message = None
+        if not any(self.quotes_by_code.values()):
+            message = (f"Ingen kodede uddrag i »{self.qid}« endnu. Kod svarene under "
+                       "Kodning (F2); så kommer citaterne her.")
+        elif not everything:
+            message = f"Ingen citater for »{code.label}« endnu."
+        elif not quotes:
+            message = (f"Ingen stjernemarkerede citater for »{code.label}«. Tryk s på et "
+                       "citat for at stjernemarkere det, eller a for at se alle.")
+        starred = sum(q.starred for q in everything)
+        if self.only_starred:
+            head = f"{code.label} – {starred} {STAR} af {len(everything)} citater"
+        else:
+            head = f"{code.label} – {len(everything)} citater" + (
+                f", {starred} {STAR}" if starred else "")
+        self._show_quotes(quotes, message=message, head=head, keep=keep)
+
+    def _show_quotes(self, quotes: list[Quote] | None, *, message: str | None = None,
+                     head: str = "", keep: int | None = None) -> None:
+        listing = self.query_one("#quotes-list", OptionList)
+        self.shown = quotes or []
+        self.query_one("#quotes-head", Label).update(head)
+        with self.app.batch_update():
+            listing.clear_options()
+            if not self.shown:
+                listing.add_option(Option(Text(message or "Ingen citater.", style="italic dim"),
+                                          disabled=True))
+                self._show_context(None)
+                return
+            listing.add_options([Option(self._quote_prompt(q), id=str(q.coding_id))
+                                 for q in self.shown])
+            ids = [q.coding_id for q in self.shown]
+            index = ids.index(keep) if keep in ids else 0
+            listing.highlighted = index
+            self.call_after_refresh(listing.scroll_to_highlight)
+        self._show_context(self.shown[index])
+
+    def _quote_prompt(self, q: Quote) -> Text:
+        text = Text()
+        text.append(f"{STAR} " if q.starred else f"{NO_STAR} ",
+                    style="bold yellow" if q.starred else "dim")
+        text.append(f"{q.respondent} {q.respondent_name}".strip(), style="bold")
+        if q.role:
+            text.append(f" · {q.role}", style="italic")
+        if self.code_key and q.code != self.code_key and self.book is not None:
+            child = self.book.find(q.code)
+            text.append(f" · {child.label if child else q.code}", style="dim")
+        text.append("\n")
+        text.append(f'"{_short(q.text)}"')
+        return text
+
+    def _highlighted_quote(self) -> Quote | None:
+        option = self.query_one("#quotes-list", OptionList).highlighted_option
+        if option is None or option.id is None:
+            return None
+        return next((q for q in self.shown if str(q.coding_id) == option.id), None)
+
+    @on(OptionList.OptionHighlighted, "#quotes-codes")
+    def _code_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self.code_key:
+            self._show_code(event.option.id)
+
+    @on(OptionList.OptionSelected, "#quotes-codes")
+    def _code_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id != self.code_key:
+            self._show_code(event.option.id)
+        self.query_one("#quotes-list", OptionList).focus()
+
+    @on(OptionList.OptionHighlighted, "#quotes-list")
+    def _quote_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        quote = self._highlighted_quote()
+        if quote is not None and quote is not self.current:
+            self._show_context(quote)
+
+    @on(OptionList.OptionSelected, "#quotes-list")
+    def _quote_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_focus_context()
+
+    # -- context ------------------------------------------------------------------------
+    def _show_context(self, quote: Quote | None) -> None:
+        self.current = quote
+        out = Text()
+        if quote is None:
+            out.append("Vælg et citat for at læse det i sammenhæng.", style="dim italic")
+        else:
+            out = self._context_for(quote)
+        self.context_text = out
+        self.query_one("#quotes-context-text", Static).update(out)
+        self.query_one("#quotes-context", VerticalScroll).scroll_home(animate=False)
+
+    def _context_for(self, quote: Quote) -> Text:
+        code = self.book.find(quote.code) if self.book else None
+        color = code.color if code else "#7F7F7F"
+        mark = Style(color=_readable_on(color), bgcolor=color, bold=True)
+        turns: list[Item] = self.project.context(quote.item_id, turns=CONTEXT_TURNS)
+        out = Text()
+        head = [f"{quote.respondent} {quote.respondent_name}".strip()]
+        if quote.role:
+            head += [quote.role, f"uddrag {quote.item_number}"]
+        out.append(" · ".join(head), style="bold")
+        if quote.starred:
+            out.append(f"  {STAR} stjernemarkeret", style="yellow")
+        out.append("\n\n")
+        for turn in turns:
+            interviewer = turn.kind == "interviewer"
+            role = turn.speaker_role or ("Svar" if turn.kind == "answer" else "")
+            body = "dim" if interviewer else ""
+            if role:
+                out.append(f"{role}: ", style="dim italic" if interviewer else "bold")
+            if turn.id == quote.item_id:
+                start = 0 if quote.start is None else quote.start
+                end = len(turn.text) if quote.end is None else quote.end
+                out.append(turn.text[:start], style=body)
+                out.append(turn.text[start:end], style=mark)
+                out.append(turn.text[end:], style=body)
+            else:
+                out.append(turn.text, style=body)
+            out.append("\n\n")
+        out.rstrip()
+        return out
+
+    # -- actions ------------------------------------------------------------------------
+    def action_star(self) -> None:
+        quote = self._highlighted_quote()
+        if quote is None:
+            self.notify("Intet citat valgt.", severity="warning", timeout=2)
+            return
+        starred = not quote.starred
+        try:
+            self.project.star(quote.coding_id, starred)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.quotes_by_code = {c.key: self.project.quotes(c.key, self.qid) for c in self.book}
+        self._refresh_code_prompts()
+        keep = quote.coding_id
+        if self.only_starred and not starred:  # it leaves the list: keep the place
+            ids = [q.coding_id for q in self.shown]
+            at = ids.index(quote.coding_id)
+            rest = [q.coding_id for q in self._visible(self.code_key)]
+            keep = rest[min(at, len(rest) - 1)] if rest else None
+        self._show_code(self.code_key, keep=keep)
+        who = f"{quote.respondent}" + (f" ({quote.role})" if quote.role else "")
+        self.notify(f"Stjernemarkeret: {who}" if starred else f"Stjerne fjernet: {who}",
+                    timeout=2)
+
+    def action_only_starred(self) -> None:
+        self.only_starred = not self.only_starred
+        if self.book is not None:
+            self._refresh_code_prompts()
+            keep = self.current.coding_id if self.current else None
+            self._show_code(self.code_key, keep=keep)
+        self.notify("Viser kun stjernemarkerede citater" if self.only_starred
+                    else "Viser alle citater", timeout=1.5)
+
+    def action_focus_context(self) -> None:
+        self.query_one("#quotes-context", VerticalScroll).focus()
+
+    def action_focus_codes(self) -> None:
+        self.query_one("#quotes-codes", OptionList).focus()
+
+    # -- export ---------------------------------------------------------------------
+    def starred_quotes(self) -> list[Quote]:
+        """The question's starred quotes, one group per code, in codebook order."""
+        if self.book is None or self.qid is None:
+            return []
+        out: list[Quote] = []
+        for code in self.book:
+            out += [q for q in self.project.quotes(code.key, self.qid)
+                    if q.code == code.key and q.starred]
+        return out
+
+    def export_title(self) -> str:
+        return f"Citater: {self.book.title}" if self.book else "Citater"
+
+    def action_export(self, fmt: str) -> None:
+        from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+
+        if self.qid is None:
+            self.notify("Projektet har ingen spørgsmål endnu.", severity="warning")
+            return
+        quotes = self.starred_quotes()
+        if not quotes:
+            self.notify(f"Ingen stjernemarkerede citater i »{self.qid}«: tryk s på de citater, "
+                        "der skal med.", severity="warning", markup=False)
+            return
+        what, suffix = EXPORTS[fmt]
+        default = f"citater-{self.qid}{suffix}"
+
+        def chosen(name: str | None) -> None:
+            if name is None or not name.strip():
+                return
+            path = Path(name.strip()).expanduser()
+            if not path.is_absolute():
+                path = Path.cwd() / path
+            if path.is_dir():
+                self.notify(f"Ikke gemt: {path} er en mappe; skriv et filnavn.",
+                            severity="error", timeout=6, markup=False)
+                return
+            if not path.suffix:
+                path = path.with_name(path.name + suffix)
+            data = self._render_export(fmt, quotes)
+            if path.exists():
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self._write(path, data, len(quotes), force=True)
+                    else:
+                        self.notify(f"Ikke gemt: {path.name} findes allerede.",
+                                    severity="warning", timeout=3, markup=False)
+
+                self.app.push_screen(ConfirmDialog(f"{path} findes allerede. Overskriv den?",
+                                                   yes="Overskriv"), confirmed)
+                return
+            self._write(path, data, len(quotes), force=False)
+
+        count = ("1 stjernemarkeret citat" if len(quotes) == 1
+                 else f"{len(quotes)} stjernemarkerede citater")
+        self.app.push_screen(
+            InputDialog(f"Gem {count} som {what} – filnavn:", default,
+                        placeholder=default, id="quotes-export-dialog"), chosen)
+
+    def _render_export(self, fmt: str, quotes: list[Quote]) -> bytes:
+        title = self.export_title()
+        if fmt == "docx":
+            from qualcode.io.quotes_docx import quotes_docx
+
+            return quotes_docx(quotes, title=title)
+        from qualcode.io.export import quotes_markdown
+
+        return (f"# {title}\n\n" + quotes_markdown(quotes)).encode("utf-8")
+
+    def _write(self, path: Path, data: bytes, count: int, *, force: bool) -> None:
+        from qualcode.io.export import write_file
+
+        try:
+            write_file(path, data, force=force)
+        except QualcodeError as exc:
+            reason = {"already exists; use --force to overwrite it": "findes allerede",
+                      "is a folder": "er en mappe",
+                      "its folder does not exist": "mappen findes ikke"}.get(exc.detail,
+                                                                              exc.detail)
+            self.notify(f"Ikke gemt: {path}: {reason}.", severity="error", timeout=6,
+                        markup=False)
+            return
+        except OSError as exc:
+            self.notify(f"Ikke gemt: {path}: {exc.strerror or exc}.", severity="error",
+                        timeout=6, markup=False)
+            return
+        self.notify(f"Gemt {count} citat{'er' if count != 1 else ''} i {path}", timeout=4,
+                    markup=False)
