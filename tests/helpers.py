@@ -9,6 +9,11 @@ import csv
 import io
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from qualcode.cli import cli
+from qualcode.core.project import Project
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 REPORT = SEEDS / "000_38fad2e71879e4d7.txt"
@@ -40,3 +45,25 @@ ANSWERS = [
     ["JC03", "   ", "Syddanmark"],
     ["JC04", "Fleksjob og samarbejde med virksomheder; mere fokus på kanten.", "Nordjylland"],
 ]
+
+
+def run(*args: object):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def assert_one_line_error(result, *needles: str) -> str:
+    """Exit 1, nothing on stdout, one 'qualcode: error: ...' line naming every needle."""
+    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
+    assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("qualcode: error: "), lines[0]
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+def snapshot(path: Path) -> dict:
+    with Project.open(path) as p:
+        return p.snapshot()

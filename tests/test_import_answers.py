@@ -9,10 +9,8 @@ import random
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from helpers import ANSWERS, write_csv, write_xlsx
-from qualcode.cli import cli
+from helpers import ANSWERS, assert_one_line_error, run, snapshot, write_csv, write_xlsx
 from qualcode.core.project import Project
 from qualcode.errors import ImportError_, QualcodeError
 from qualcode.io.answers import read_answers
@@ -22,28 +20,6 @@ LONG = ["--respondent-col", "jobcenter_id", "--text-col", "svar", "--question", 
 WIDE_COLS = {"strategier": ("strategier", "lokalpolitiske-strategier"),
              "udfordringer-fysiske": ("udfordringer_fysiske", "udfordringer-fysiske"),
              "udfordringer-psykiske": ("udfordringer_psykiske", "udfordringer-psykiske")}
-
-
-def run(*args: object):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def assert_one_line_error(result, *needles: str) -> str:
-    """Exit 1, nothing on stdout, one 'qualcode: error: ...' line naming every needle."""
-    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
-    assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("qualcode: error: "), lines[0]
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
-
-
-def snapshot(path: Path) -> dict:
-    with Project.open(path) as p:
-        return p.snapshot()
 
 
 def read_long(path: Path, project: Project | None = None, **kw):

@@ -7,10 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from helpers import write_csv, write_xlsx
-from qualcode.cli import cli
+from helpers import assert_one_line_error, run, snapshot, write_csv, write_xlsx
 from qualcode.core.codebook import load_codebook
 from qualcode.core.project import Project
 from qualcode.errors import ImportError_
@@ -28,27 +26,6 @@ Interviewer: Og ellers?
 
 Arbejdsmarkedschef: Mentorordningen og personlig assistance på arbejdspladsen.
 """
-
-
-def run(*args: object):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def assert_one_line_error(result, *needles: str) -> str:
-    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("qualcode: error: "), lines[0]
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
-
-
-def snapshot(path: Path) -> dict:
-    with Project.open(path) as p:
-        return p.snapshot()
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from qualcode.cli import cli
+from helpers import assert_one_line_error, run, snapshot
 from qualcode.core.codebook import load_codebook
 from qualcode.core.project import Project
 from qualcode.errors import ImportError_
@@ -42,27 +41,6 @@ __Teamleder__: Hjælpemidler bruger vi mest.
 Interviewer: Hvad med ministermålet?
 **Arbejdsmarkedschef:** Det har skærpet fokus.
 """
-
-
-def run(*args: object):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def assert_one_line_error(result, *needles: str) -> str:
-    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("qualcode: error: "), lines[0]
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
-
-
-def snapshot(path: Path) -> dict:
-    with Project.open(path) as p:
-        return p.snapshot()
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

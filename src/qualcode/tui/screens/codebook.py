@@ -18,12 +18,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
+from qualcode.tui.screens.base import ProjectScreen
 
 TOP_LEVEL = "(top)"
 """The 'no parent' choice in the nest dialog (parentheses never occur in a code key)."""
@@ -56,7 +56,7 @@ def _codings(n: int) -> str:
     return f"{n} kodning" if n == 1 else f"{n} kodninger"
 
 
-class CodebookScreen(Screen):
+class CodebookScreen(ProjectScreen):
     TITLE = "Kodebog"
     BINDINGS = [
         Binding("a", "add", "Ny kode", id="codebook-add",
@@ -88,10 +88,6 @@ class CodebookScreen(Screen):
         yield Footer()
 
     # -- loading ------------------------------------------------------------------
-    @property
-    def project(self):
-        return self.app.project
-
     def on_mount(self) -> None:
         self.book: Codebook | None = None
         self.usage: dict[str, int] = {}

@@ -13,13 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.models import Item
 from qualcode.errors import QualcodeError
 from qualcode.tui.messages import CodeChosen, ItemChosen
+from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.item_queue import ItemQueue, QueueEntry
 from qualcode.tui.widgets.item_view import CodedTextArea, Span
@@ -32,7 +32,7 @@ def _number_bindings() -> list[Binding]:
     return out
 
 
-class CodingScreen(Screen):
+class CodingScreen(ProjectScreen):
     TITLE = "Kodning"
     BINDINGS = [
         *_number_bindings(),
@@ -65,10 +65,6 @@ class CodingScreen(Screen):
         yield Footer()
 
     # -- loading ------------------------------------------------------------------
-    @property
-    def project(self):
-        return self.app.project
-
     def on_mount(self) -> None:
         self.book: Codebook | None = None
         self.item: Item | None = None

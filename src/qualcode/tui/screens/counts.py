@@ -24,11 +24,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.widgets.bar_chart import Bar, BarChart, clip
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def points(diff: float | None, unit: str = " pp") -> str:
 NARROW = 100  # below this many columns the table saves room: "± pp" instead of "Forskel"
 
 
-class CountsScreen(Screen):
+class CountsScreen(ProjectScreen):
     TITLE = "Optælling"
     BINDINGS = [
         Binding("c", "export('csv')", "Eksportér CSV", id="counts-export-csv",
@@ -177,10 +178,6 @@ class CountsScreen(Screen):
         yield Footer()
 
     # -- loading ------------------------------------------------------------------
-    @property
-    def project(self):
-        return self.app.project
-
     def on_mount(self) -> None:
         self.query_one("#counts-table", DataTable).focus()
 

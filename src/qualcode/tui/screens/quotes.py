@@ -16,13 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.models import Item, Quote
 from qualcode.errors import QualcodeError
+from qualcode.tui.screens.base import ProjectScreen
 
 CONTEXT_TURNS = 2
 LIST_CHARS = 160  # a quote's passage in the list; the context pane shows all of it
@@ -50,7 +50,7 @@ def _short(text: str, limit: int = LIST_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-class QuotesScreen(Screen):
+class QuotesScreen(ProjectScreen):
     TITLE = "Citater"
     HORIZONTAL_BREAKPOINTS = [(0, "-quotes-narrow"), (110, "-quotes-wide")]
     BINDINGS = [
@@ -80,10 +80,6 @@ class QuotesScreen(Screen):
         yield Footer()
 
     # -- state ----------------------------------------------------------------------
-    @property
-    def project(self):
-        return self.app.project
-
     def on_mount(self) -> None:
         self.book: Codebook | None = None
         self.qid: str | None = None
