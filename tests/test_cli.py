@@ -233,3 +233,11 @@ def test_exported_files_get_normal_permissions(demo_db, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_tui_command_fails_early_with_one_line(tmp_path, demo_db):
+    missing = run("tui", tmp_path / "missing.db")
+    assert missing.exit_code == 1 and "no such project file" in missing.stderr
+    assert not (tmp_path / "missing.db").exists()
+    wrong = run("tui", demo_db, "--question", "nope")
+    assert wrong.exit_code == 1 and "no question 'nope'" in wrong.stderr

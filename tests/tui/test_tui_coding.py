@@ -197,3 +197,24 @@ async def test_quit_with_q_keeps_everything(demo_copy):
     assert app.return_code in (0, None)
     with Project.open(demo_copy) as p:
         assert [c.code for c in p.codings(coder="ida")] == ["fleksjob"]
+
+
+async def test_theme_toggle_and_escape_back_to_the_queue(app):
+    async with app.run_test(size=SIZE) as pilot:
+        dark = app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark is not dark
+        await pilot.press("t")
+        assert app.screen.query_one(CodedTextArea).has_focus
+        await pilot.press("escape")
+        assert app.screen.query_one("#queue-list").has_focus
+
+
+async def test_function_keys_switch_screens(app):
+    async with app.run_test(size=SIZE) as pilot:
+        for key, mode in (("f3", "quotes"), ("f4", "counts"), ("f5", "codebook"),
+                          ("f2", "coding")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+        assert isinstance(app.screen, CodingScreen)
