@@ -219,3 +219,29 @@ def test_add_code_picks_a_free_key(project):
     stem = "lokalpolitiske-strategier"
     assert project.add_code(stem, "Fleksjob!").key == "fleksjob-2"
     assert project.add_code(stem, "Fleksjob?").key == "fleksjob-3"
+
+
+def test_disagreements_and_settling_into_consensus(project):
+    a, b, c = (item_of(project, r) for r in ("JC01", "JC02", "JC04"))
+    for coder, item, code in (("ane", a, "fleksjob"), ("bo", a, "andet"),
+                              ("ane", b, "beskaeftigelsesplan"), ("bo", b, "beskaeftigelsesplan"),
+                              ("ane", c, "fleksjob")):
+        project.add_coding(item.id, code, coder=coder)
+    assert project.coders("strategier") == ["ane", "bo"]
+    found = project.disagreements("strategier", ["ane", "bo"])
+    assert [d.item.respondent for d in found] == ["JC01", "JC04"]
+    first = found[0]
+    assert first.codes == {"ane": {"fleksjob"}, "bo": {"andet"}}
+    assert first.agreed() == set() and first.any_coder() == {"fleksjob", "andet"}
+    assert not first.settled
+    project.settle(a.id, ["fleksjob"])
+    project.settle(c.id, [])
+    again = project.disagreements("strategier", ["ane", "bo"])
+    assert all(d.settled for d in again)
+    assert again[0].consensus == {"fleksjob"}
+    counts = project.respondent_counts("strategier", coder="consensus")
+    assert counts["fleksjob"] == 1 and counts["andet"] == 0
+    project.settle(a.id, ["Andet"])  # by label; replaces, never adds up
+    assert [x.code for x in project.codings(item_id=a.id, coder="consensus")] == ["andet"]
+    with pytest.raises(QualcodeError, match="at least two coders"):
+        project.disagreements("strategier", ["ane"])

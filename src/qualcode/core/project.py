@@ -20,6 +20,7 @@ from qualcode.core.codebook import Code, Codebook
 from qualcode.core.models import (
     Change,
     Coding,
+    Disagreement,
     ImportSummary,
     Item,
     Memo,
@@ -556,6 +557,78 @@ class Project:
                  c.get("memo", "")])
         elif not adding and existing is not None:
             self.db.execute("DELETE FROM codings WHERE id = ?", [existing])
+
+    # -- several coders ----------------------------------------------------------
+    CONSENSUS = "consensus"
+
+    def coders(self, question: str | None = None) -> list[str]:
+        """Everyone who has coded (this question), sorted."""
+        if question is None:
+            rows = self.db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")
+        else:
+            rows = self.db.execute(
+                "SELECT DISTINCT c.coder FROM codings c JOIN items i ON i.id = c.item_id"
+                " WHERE i.question_id = ? ORDER BY c.coder", [question])
+        return [r[0] for r in rows]
+
+    def code_sets(self, question: str, coders: list[str]) -> dict[int, dict[str, set[str]]]:
+        """item id -> coder -> the codes that coder applied to it (whole item or any span)."""
+        marks = ",".join("?" * len(coders))
+        out: dict[int, dict[str, set[str]]] = {}
+        for item_id, coder, key in self.db.execute(
+                "SELECT c.item_id, c.coder, k.key FROM codings c"
+                " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
+                f" WHERE i.question_id = ? AND c.coder IN ({marks})",
+                [question, *coders]):
+            out.setdefault(item_id, {}).setdefault(coder, set()).add(key)
+        return out
+
+    def disagreements(self, question: str, coders: list[str]) -> list[Disagreement]:
+        """Items where the coders' sets of codes differ (an item one coder left uncoded counts
+        as the empty set), in queue order, with the consensus already settled if any."""
+        if len(coders) < 2:
+            raise QualcodeError("comparing needs at least two coders")
+        sets = self.code_sets(question, [*coders, self.CONSENSUS])
+        out = []
+        for item in self.items(question):
+            by_coder = sets.get(item.id, {})
+            per = {c: frozenset(by_coder.get(c, set())) for c in coders}
+            if not any(per.values()) or len(set(per.values())) == 1:
+                continue
+            settled = self.CONSENSUS in by_coder or self._settled_empty(item.id)
+            out.append(Disagreement(item=item, codes=per,
+                                    consensus=frozenset(by_coder.get(self.CONSENSUS, set())),
+                                    settled=settled))
+        return out
+
+    def _settled_empty(self, item_id: int) -> bool:
+        """Was this item settled as 'no code applies'? (That leaves no coding, only an event.)"""
+        row = self.db.execute(
+            "SELECT payload FROM events WHERE action = 'consensus.settle' AND"
+            " json_extract(payload, '$.item_id') = ? ORDER BY id DESC LIMIT 1",
+            [item_id]).fetchone()
+        return bool(row) and json.loads(row[0])["codes"] == []
+
+    def settle(self, item_id: int, codes: Iterable[str], *, coder: str | None = None) -> None:
+        """Make the agreed coding of an item exactly ``codes`` (whole-item codings by the
+        consensus coder), in one transaction."""
+        coder = coder or self.CONSENSUS
+        item = self.item(item_id)
+        book = self.codebook(self.question(item.question).codebook)
+        wanted = {book.code(c).key for c in codes}
+        with self.transaction():
+            current = {c.code: c for c in self.codings(item_id=item_id, coder=coder)}
+            for key, coding in current.items():
+                if key not in wanted:
+                    self.db.execute("DELETE FROM codings WHERE id = ?", [coding.id])
+            for key in sorted(wanted - set(current)):
+                code_id, _ = self._code_id(book.stem, key)
+                self.db.execute(
+                    "INSERT INTO codings (item_id, code_id, coder, created_at) VALUES (?,?,?,?)",
+                    [item_id, code_id, coder, store.now()])
+            self._log("consensus.settle", item_id=item_id, question=item.question,
+                      respondent=item.respondent, coder=coder, codes=sorted(wanted),
+                      before=sorted(current))
 
     # -- stars (quotes worth using) ---------------------------------------------
     def star(self, coding_id: int, starred: bool = True) -> None:

@@ -4,6 +4,7 @@
     F3 Citater   review quotes by theme, star and export them
     F4 Optælling the report's table for a question, with a bar chart and exports
     F5 Kodebog   add, rename, recolour, nest, merge and delete codes
+    F6 Uenighed  settle the items where coders differ into a consensus coding
 
 Screens call the core (:class:`qualcode.core.project.Project`); widgets only post
 messages. Every change is committed to SQLite before the screen reports it.
@@ -19,7 +20,7 @@ from textual.binding import Binding
 from qualcode.core.project import Project
 from qualcode.tui.commands import BindingCommands
 
-SCREENS = ("coding", "quotes", "counts", "codebook")
+SCREENS = ("coding", "quotes", "counts", "codebook", "disagreements")
 
 
 class QualcodeApp(App[None]):
@@ -35,10 +36,14 @@ class QualcodeApp(App[None]):
                 tooltip="The report's table for the question, with chart and export"),
         Binding("f5", "show('codebook')", "Kodebog", id="codebook",
                 tooltip="Edit the question's codebook"),
+        Binding("f6", "show('disagreements')", "Uenighed", id="disagreements",
+                tooltip="Settle the items where coders differ into an agreed coding"),
         Binding("v", "switch_question", "Spørgsmål", id="question",
                 tooltip="Switch to another question in the project"),
         Binding("i", "import_file", "Importér", id="import",
                 tooltip="Import answers, interviews or codings from a file"),
+        Binding("k", "switch_coder", "Koder", id="coder",
+                tooltip="Code as another coder (your name goes on every new coding)"),
         Binding("ctrl+t", "toggle_dark", "Lys/mørk", id="theme",
                 tooltip="Switch between light and dark theme"),
         Binding("question_mark", "help", "Hjælp", id="help", tooltip="Show every key"),
@@ -88,6 +93,26 @@ class QualcodeApp(App[None]):
 
         self.push_screen(PickDialog("Vælg spørgsmål", choices), chosen)
 
+    def action_switch_coder(self) -> None:
+        from qualcode.tui.widgets.dialogs import InputDialog
+
+        def chosen(name: str | None) -> None:
+            name = (name or "").strip()
+            if name and name != self.project.coder:
+                self.set_coder(name)
+
+        known = ", ".join(self.project.coders()) or "ingen endnu"
+        self.push_screen(InputDialog(f"Kod som (kendte kodere: {known})", self.project.coder),
+                         chosen)
+
+    def set_coder(self, name: str) -> None:
+        self.project.coder = name
+        self.sub_title = f"{Path(self.project.path).name} · {name}"
+        self.notify(f"Du koder nu som {name}", timeout=2)
+        refresh = getattr(self.screen, "reload", None)
+        if refresh is not None:
+            refresh()
+
     def set_question(self, qid: str) -> None:
         self.question = self.project.question(qid).id
         refresh = getattr(self.screen, "reload", None)
@@ -125,8 +150,11 @@ def _screen_factory(mode: str):
         if mode == "counts":
             from qualcode.tui.screens.counts import CountsScreen
             return CountsScreen()
-        from qualcode.tui.screens.codebook import CodebookScreen
-        return CodebookScreen()
+        if mode == "codebook":
+            from qualcode.tui.screens.codebook import CodebookScreen
+            return CodebookScreen()
+        from qualcode.tui.screens.disagreements import DisagreementScreen
+        return DisagreementScreen()
 
     return make
 

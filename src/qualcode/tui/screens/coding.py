@@ -49,8 +49,17 @@ class CodingScreen(ProjectScreen):
                 tooltip="Show all, uncoded or coded items"),
         Binding("t", "focus_text", "Markér tekst", id="text",
                 tooltip="Focus the text to select a passage with shift+arrows"),
+        Binding("h", "toggle_blind", "Skjul andre", id="blind",
+                tooltip="Show only your own codings (blind double-coding), or everyone's"),
         Binding("escape", "focus_queue", "Kø", show=False),
     ]
+
+    blind = False  # show only the current coder's codings
+
+    @property
+    def shown_coder(self) -> str | None:
+        """Whose codings the screen shows: only the current coder's when blind, else all."""
+        return self.project.coder if self.blind else None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,33 +94,36 @@ class CodingScreen(ProjectScreen):
             return
         question = self.project.question(qid)
         self.book = self.project.codebook(question.codebook)
-        self.sub_title = f"{question.id} · {self.book.title}"
+        who = f"kun {self.project.coder}" if self.blind else "alle kodere"
+        self.sub_title = f"{question.id} · {self.book.title} · {who}"
         self.query_one("#question-text", Label).update(Text(question.text, style="italic"))
         entries = self._entries(question.id)
         current = self.item.id if self.item and self.item.question == qid else None
-        queue.load(entries, self.project.progress(qid), keep=current)
+        queue.load(entries, self.project.progress(qid, coder=self.shown_coder), keep=current)
         self._refresh_codes()
         if queue.current_item_id is not None:
             self.show_item(queue.current_item_id)
 
     def _entries(self, qid: str) -> list[QueueEntry]:
         codes: dict[int, set[str]] = defaultdict(set)
-        for c in self.project.codings(question=qid):
+        for c in self.project.codings(question=qid, coder=self.shown_coder):
             codes[c.item_id].add(c.code)
         return [QueueEntry(i.id, i.respondent, i.number, i.speaker_role or "", i.text,
                            frozenset(codes.get(i.id, ()))) for i in self.project.items(qid)]
 
     def _entry(self, item: Item) -> QueueEntry:
-        codes = frozenset(c.code for c in self.project.codings(item_id=item.id))
+        codes = frozenset(c.code for c in self.project.codings(item_id=item.id,
+                                                               coder=self.shown_coder))
         return QueueEntry(item.id, item.respondent, item.number, item.speaker_role or "",
                           item.text, codes)
 
     def _refresh_codes(self) -> None:
         panel = self.query_one(CodePanel)
         qid = self.app.question
-        applied = ({c.code for c in self.project.codings(item_id=self.item.id)}
+        applied = ({c.code for c in self.project.codings(item_id=self.item.id,
+                                                         coder=self.shown_coder)}
                    if self.item else set())
-        counts = self.project.respondent_counts(qid)
+        counts = self.project.respondent_counts(qid, coder=self.shown_coder)
         if panel.book is not self.book:
             panel.load(self.book, counts, self.project.answered(qid), applied)
         else:
@@ -138,14 +150,15 @@ class CodingScreen(ProjectScreen):
     def _spans(self) -> list[Span]:
         colors = {c.key: c.color for c in self.book} if self.book else {}
         return [Span(c.start, c.end, colors.get(c.code, "#7F7F7F"), c.code)
-                for c in self.project.codings(item_id=self.item.id) if c.is_span]
+                for c in self.project.codings(item_id=self.item.id, coder=self.shown_coder)
+                if c.is_span]
 
     def _show_codings(self) -> None:
         out = Text()
         if self.item is None:
             self.query_one("#item-codings", Static).update(out)
             return
-        for c in self.project.codings(item_id=self.item.id):
+        for c in self.project.codings(item_id=self.item.id, coder=self.shown_coder):
             code = self.book.find(c.code) if self.book else None
             color = code.color if code else "#7F7F7F"
             label = code.label if code else c.code
@@ -167,7 +180,8 @@ class CodingScreen(ProjectScreen):
         self._show_codings()
         self._refresh_codes()
         self.query_one(ItemQueue).update_entry(self._entry(self.item),
-                                               self.project.progress(self.app.question))
+                                               self.project.progress(self.app.question,
+                                                                     coder=self.shown_coder))
         self.notify(message, timeout=2)
 
     # -- actions ------------------------------------------------------------------
@@ -261,6 +275,12 @@ class CodingScreen(ProjectScreen):
     def action_cycle_filter(self) -> None:
         status = self.query_one(ItemQueue).cycle_status()
         self.notify(f"Viser {status}", timeout=1.5)
+
+    def action_toggle_blind(self) -> None:
+        self.blind = not self.blind
+        self.reload()
+        self.notify("Viser kun dine kodninger (blind kodning)" if self.blind
+                    else "Viser alle koderes kodninger", timeout=2)
 
     def action_focus_text(self) -> None:
         self.query_one(CodedTextArea).focus()

@@ -1,0 +1,243 @@
+"""The disagreement screen (F6): items where coders differ, side by side, settled into an
+agreed coding that is kept as its own coder ("consensus") for counts and reports."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualcode.core.codebook import Codebook
+from qualcode.core.models import Disagreement
+from qualcode.errors import QualcodeError
+from qualcode.tui.screens.base import ProjectScreen
+
+
+def _number_bindings() -> list[Binding]:
+    out = [Binding("1", "toggle(1)", "Enighed: kode", key_display="1-9", id="disagree-code",
+                   tooltip="Add or remove the code at that number in the agreed coding")]
+    out += [Binding(str(n), f"toggle({n})", f"Kode {n}", show=False) for n in range(2, 10)]
+    return out
+
+
+class DisagreementScreen(ProjectScreen):
+    TITLE = "Uenighed"
+    BINDINGS = [
+        *_number_bindings(),
+        Binding("a", "take(0)", "Vælg 1. koder", id="disagree-first",
+                tooltip="Agree on the first coder's codes"),
+        Binding("b", "take(1)", "Vælg 2. koder", id="disagree-second",
+                tooltip="Agree on the second coder's codes"),
+        Binding("f", "common", "Kun fælles", id="disagree-common",
+                tooltip="Agree on the codes every coder applied"),
+        Binding("u", "union", "Alle koder", id="disagree-union",
+                tooltip="Agree on every code any coder applied"),
+        Binding("n", "move(1)", "Næste", id="disagree-next", tooltip="Next disagreement"),
+        Binding("p", "move(-1)", "Forrige", id="disagree-previous",
+                tooltip="Previous disagreement"),
+        Binding("o", "toggle_open", "Kun uafgjorte", id="disagree-open",
+                tooltip="Show only the disagreements not settled yet, or all"),
+        Binding("e", "choose_coders", "Kodere", id="disagree-coders",
+                tooltip="Choose which coders to compare"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Label("", id="disagree-head")
+            with Horizontal(id="disagree-main"):
+                yield OptionList(id="disagree-list")
+                with Vertical(id="disagree-pane"):
+                    yield Static("", id="disagree-compare")
+                    with VerticalScroll(id="disagree-text-box"):
+                        yield Static("", id="disagree-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.coders: list[str] = []
+        self.only_open = False
+        self.book: Codebook | None = None
+        self.found: list[Disagreement] = []
+        self.shown: list[Disagreement] = []
+        self.reload()
+        self.query_one("#disagree-list").focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------
+    def reload(self, keep: int | None = None) -> None:
+        qid = self.app.question
+        head = self.query_one("#disagree-head", Label)
+        if qid is None:
+            head.update("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+            return
+        question = self.project.question(qid)
+        self.book = self.project.codebook(question.codebook)
+        others = [c for c in self.project.coders(qid) if c != self.project.CONSENSUS]
+        if len([c for c in self.coders if c in others]) < 2:
+            self.coders = others
+        self.sub_title = f"{qid} · {self.book.title}"
+        if len(self.coders) < 2:
+            head.update(f"{qid}: mindst to kodere skal have kodet spørgsmålet for at sammenligne "
+                        f"(kodere nu: {', '.join(others) or 'ingen'}).")
+            self.found, self.shown = [], []
+            self.query_one("#disagree-list", OptionList).clear_options()
+            self._show(None)
+            return
+        current = keep if keep is not None else self.current_item_id
+        self.found = self.project.disagreements(qid, self.coders)
+        self.shown = [d for d in self.found if not (self.only_open and d.settled)]
+        settled = sum(d.settled for d in self.found)
+        head.update(Text(f"{qid}: {' ↔ '.join(self.coders)} · {len(self.found)} uenigheder, "
+                         f"{settled} afgjort" + (" · viser uafgjorte" if self.only_open else ""),
+                         style="bold"))
+        ol = self.query_one("#disagree-list", OptionList)
+        ol.clear_options()
+        ol.add_options([Option(self._row(d), id=str(d.item.id)) for d in self.shown])
+        if self.shown:
+            index = next((i for i, d in enumerate(self.shown) if d.item.id == current), 0)
+            ol.highlighted = index
+            self._show(self.shown[index])
+        else:
+            self._show(None)
+
+    def _label(self, key: str) -> str:
+        code = self.book.find(key) if self.book else None
+        return code.label if code else key
+
+    def _row(self, d: Disagreement) -> Text:
+        row = Text(no_wrap=True, overflow="ellipsis")
+        row.append("✓ " if d.settled else "! ", style="green" if d.settled else "yellow")
+        row.append(d.item.respondent + (f" #{d.item.number}" if d.item.speaker_role else ""),
+                   style="bold")
+        for coder in self.coders:
+            codes = ", ".join(self._label(k) for k in sorted(d.codes[coder])) or "–"
+            row.append(f"  {coder}: {codes}")
+        return row
+
+    @property
+    def current(self) -> Disagreement | None:
+        ol = self.query_one("#disagree-list", OptionList)
+        if ol.highlighted is None or ol.highlighted >= len(self.shown):
+            return None
+        return self.shown[ol.highlighted]
+
+    @property
+    def current_item_id(self) -> int | None:
+        d = self.current
+        return d.item.id if d else None
+
+    @on(OptionList.OptionHighlighted, "#disagree-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(self.current)
+
+    def _show(self, d: Disagreement | None) -> None:
+        compare = self.query_one("#disagree-compare", Static)
+        text = self.query_one("#disagree-text", Static)
+        if d is None or self.book is None:
+            compare.update(Text("Ingen uenigheder at vise." if len(self.coders) >= 2 else "",
+                                style="dim"))
+            text.update("")
+            return
+        table = Table(box=None, expand=False, pad_edge=False)
+        table.add_column("#", justify="right", style="bold")
+        table.add_column("Kode")
+        for coder in self.coders:
+            table.add_column(coder, justify="center")
+        table.add_column("Enighed", justify="center", style="bold green")
+        involved = d.any_coder() | d.consensus
+        for n, code in enumerate(self.book, start=1):
+            if code.key not in involved and n > 9:
+                continue
+            marks = ["■" if code.key in d.codes[c] else "·" for c in self.coders]
+            agreed = "■" if code.key in d.consensus else ("·" if d.settled else "")
+            label = Text("■ ", style=code.color) + Text(code.label,
+                                                        style="" if code.key in involved
+                                                        else "dim")
+            table.add_row(str(n) if n <= 9 else "", label, *marks, agreed)
+        compare.update(table)
+        head = Text(f"{d.item.respondent} {d.item.respondent_name}".strip(), style="bold")
+        if d.item.speaker_role:
+            head.append(f" · {d.item.speaker_role}")
+        text.update(head + Text("\n") + Text(d.item.text))
+
+    # -- settling -------------------------------------------------------------------
+    def _settle(self, codes: set[str] | frozenset[str], what: str) -> None:
+        d = self.current
+        if d is None:
+            self.notify("Ingen uenighed valgt.", severity="warning")
+            return
+        try:
+            self.project.settle(d.item.id, codes)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.reload(keep=d.item.id)
+        labels = ", ".join(self._label(k) for k in sorted(codes)) or "ingen koder"
+        self.notify(f"Afgjort {d.item.respondent}: {labels} ({what})", timeout=2, markup=False)
+
+    def action_toggle(self, number: int) -> None:
+        d = self.current
+        if d is None or self.book is None:
+            return
+        if not 1 <= number <= len(self.book):
+            self.notify(f"Kodebogen har ingen kode nr. {number}.", severity="warning")
+            return
+        key = self.book.codes[number - 1].key
+        start = set(d.consensus) if d.settled else set(d.agreed())
+        start ^= {key}
+        self._settle(start, "rettet")
+
+    def action_take(self, index: int) -> None:
+        d = self.current
+        if d is None or index >= len(self.coders):
+            return
+        coder = self.coders[index]
+        self._settle(d.codes[coder], f"som {coder}")
+
+    def action_common(self) -> None:
+        d = self.current
+        if d is not None:
+            self._settle(d.agreed(), "kun fælles koder")
+
+    def action_union(self) -> None:
+        d = self.current
+        if d is not None:
+            self._settle(d.any_coder(), "alle koder")
+
+    def action_move(self, step: int) -> None:
+        ol = self.query_one("#disagree-list", OptionList)
+        if self.shown:
+            current = ol.highlighted if ol.highlighted is not None else -1
+            ol.highlighted = max(0, min(len(self.shown) - 1, current + step))
+
+    def action_toggle_open(self) -> None:
+        self.only_open = not self.only_open
+        self.reload()
+
+    def action_choose_coders(self) -> None:
+        from qualcode.tui.widgets.dialogs import InputDialog
+
+        qid = self.app.question
+        known = [c for c in self.project.coders(qid) if c != self.project.CONSENSUS]
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            wanted = [c.strip() for c in value.split(",") if c.strip()]
+            unknown = [c for c in wanted if c not in known]
+            if unknown or len(wanted) < 2:
+                self.notify(f"Vælg mindst to af: {', '.join(known)}", severity="error",
+                            markup=False)
+                return
+            self.coders = wanted
+            self.reload()
+
+        self.app.push_screen(InputDialog(f"Kodere der sammenlignes (kendte: {', '.join(known)})",
+                                         ", ".join(self.coders)), chosen)
