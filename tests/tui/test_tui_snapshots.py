@@ -97,3 +97,26 @@ def test_import_screen(snap_compare, demo_app, tmp_path, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_disagreement_screen(snap_compare, demo_copy):
+    from qualcode.core.project import Project
+    from qualcode.tui.app import make_app
+
+    with Project.open(demo_copy) as p:  # two coders who differ on two answers
+        first, second = p.items("strategier")[:2]
+        p.add_coding(first.id, "fleksjob", coder="ane")
+        p.add_coding(first.id, "andet", coder="bo")
+        p.add_coding(second.id, "andet", coder="ane")
+        p.add_coding(second.id, "andet", coder="bo")
+        p.add_coding(second.id, "fleksjob", coder="bo")
+    app = make_app(demo_copy, coder="ida")
+
+    async def run_before(pilot):
+        await pilot.press("f6")
+        await pilot.pause()
+        app.screen.coders = ["ane", "bo"]
+        app.screen.reload()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

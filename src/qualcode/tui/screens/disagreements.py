@@ -157,9 +157,9 @@ class DisagreementScreen(ProjectScreen):
                 continue
             marks = ["■" if code.key in d.codes[c] else "·" for c in self.coders]
             agreed = "■" if code.key in d.consensus else ("·" if d.settled else "")
-            label = Text("■ ", style=code.color) + Text(code.label,
-                                                        style="" if code.key in involved
-                                                        else "dim")
+            label = Text()
+            label.append("■ ", style=code.color)
+            label.append(code.label, style="" if code.key in involved else "dim")
             table.add_row(str(n) if n <= 9 else "", label, *marks, agreed)
         compare.update(table)
         head = Text(f"{d.item.respondent} {d.item.respondent_name}".strip(), style="bold")
