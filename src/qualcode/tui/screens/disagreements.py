@@ -162,10 +162,12 @@ class DisagreementScreen(ProjectScreen):
             label.append(code.label, style="" if code.key in involved else "dim")
             table.add_row(str(n) if n <= 9 else "", label, *marks, agreed)
         compare.update(table)
-        head = Text(f"{d.item.respondent} {d.item.respondent_name}".strip(), style="bold")
+        body = Text()
+        body.append(f"{d.item.respondent} {d.item.respondent_name}".strip(), style="bold")
         if d.item.speaker_role:
-            head.append(f" · {d.item.speaker_role}")
-        text.update(head + Text("\n") + Text(d.item.text))
+            body.append(f" · {d.item.speaker_role}", style="bold")
+        body.append("\n" + d.item.text)
+        text.update(body)
 
     # -- settling -------------------------------------------------------------------
     def _settle(self, codes: set[str] | frozenset[str], what: str) -> None:
