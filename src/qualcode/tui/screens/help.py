@@ -10,16 +10,24 @@ from textual.widgets import DataTable, Label
 
 
 def screen_bindings(screen: Screen) -> list[tuple[str, str, str]]:
-    """(key, description, tooltip) for the screen's and the app's bindings, de-duplicated."""
-    rows: list[tuple[str, str, str]] = []
+    """(key, description, tooltip) of the screen's and the app's own bindings, shown ones and
+    those with a tooltip: the keys a user can learn. Widget basics (arrows, tab) come last."""
+    ours: list[tuple[str, str, str]] = []
+    basics: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    actives = list(screen.active_bindings.items())
+    # ours (with a tooltip) first, so Textual's own ctrl+q 'Quit' does not hide our 'q Afslut'
+    for key, active in sorted(actives, key=lambda kv: not kv[1].binding.id):
         b = active.binding
-        if not b.description or key in seen:
+        if not b.description or key in seen or b.action in seen:
             continue
-        seen.add(key)
-        rows.append((screen.app.get_key_display(b), b.description, b.tooltip or ""))
-    return rows
+        seen.update((key, b.action))
+        row = (screen.app.get_key_display(b), b.description, b.tooltip or "")
+        if b.tooltip:
+            ours.append(row)
+        elif b.show:
+            basics.append(row)
+    return ours + basics
 
 
 class HelpScreen(ModalScreen[None]):

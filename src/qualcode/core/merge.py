@@ -1,0 +1,380 @@
+"""Merging coders' copies of a project: ``qualcode merge TARGET.db SOURCE.db...``.
+
+Analysts code copies of the same project file and merge them back into one. Items are
+matched by (question, respondent, position) and must hold the same text; codes by
+(codebook, key). A coding is identified by (item, code, coder, start, end): one the target
+has already is kept as it is (a star given in a copy is carried over), a new one is
+inserted with its own coder, time, memo and star. Memos are matched by (target kind,
+target, text, author).
+
+Nothing is ever added to the target's questions, respondents, items or codebooks: what the
+target lacks, or holds with another text, is reported together with the codings and memos
+that could therefore not be brought in. Sources are opened read-only. Every source is
+merged in one transaction on the target, logged as one ``merge`` event; merging the same
+files again changes nothing and logs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.core.project import Project
+
+REQUIRED_TABLES = {"questions", "respondents", "items", "codes", "codings", "memos", "events"}
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """Something in a source that could not be brought into the target, and why."""
+
+    source: str
+    what: str  # 'question', 'respondent', 'item', 'code', 'coding' or 'memo'
+    key: str  # e.g. "strategier/JC04", "interview/JC07 #3", "interviewtemaer:fleksjob"
+    reason: str
+    codings: int = 0  # codings left out because of it
+    memos: int = 0  # memos left out because of it
+
+    def __str__(self) -> str:
+        lost = [f"{n} {word}{'' if n == 1 else 's'}"
+                for n, word in ((self.codings, "coding"), (self.memos, "memo")) if n]
+        tail = f" ({' and '.join(lost)} not merged)" if lost else ""
+        return f"{self.source}: {self.what} {self.key}: {self.reason}{tail}"
+
+
+@dataclass
+class MergeReport:
+    """What a merge did (or, with ``dry_run``, would do)."""
+
+    target: str
+    sources: list[str]
+    codings_added: int = 0
+    codings_present: int = 0
+    stars_added: int = 0
+    memos_added: int = 0
+    memos_present: int = 0
+    unmatched: list[Unmatched] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.codings_added or self.stars_added or self.memos_added)
+
+    @property
+    def codings_unmatched(self) -> int:
+        return sum(u.codings for u in self.unmatched)
+
+    @property
+    def memos_unmatched(self) -> int:
+        return sum(u.memos for u in self.unmatched)
+
+    def unmatched_lines(self, limit: int = 5) -> list[str]:
+        """The first ``limit`` problems, then how many more there are."""
+        lines = [str(u) for u in self.unmatched[:limit]]
+        if len(self.unmatched) > limit:
+            lines.append(f"… and {len(self.unmatched) - limit} more")
+        return lines
+
+    def describe(self, limit: int = 5) -> str:
+        files = ", ".join(self.sources)
+        if not self.changed:
+            head = f"{files}: nothing new for {self.target}"
+        else:
+            verb = "would merge" if self.dry_run else "merged"
+            parts = [f"{self.codings_added} codings added"]
+            if self.stars_added:
+                parts.append(f"{self.stars_added} stars added")
+            parts.append(f"{self.memos_added} memos added")
+            head = f"{verb} {files} into {self.target}: {', '.join(parts)}"
+        lines = [f"{head}; {self.codings_present} codings and {self.memos_present} memos "
+                 "were there already"]
+        if self.dry_run:
+            lines.append("dry run: nothing was written")
+        if self.unmatched:
+            lines.append(f"could not be matched ({len(self.unmatched)}; "
+                         f"{self.codings_unmatched} codings and {self.memos_unmatched} memos "
+                         "not merged):")
+            lines += [f"  {line}" for line in self.unmatched_lines(limit)]
+        return "\n".join(lines)
+
+
+class MergeRefused(QualcodeError):
+    """``strict`` was asked for and something could not be matched; nothing was written."""
+
+    def __init__(self, report: MergeReport) -> None:
+        self.report = report
+        n = len(report.unmatched)
+        first = "; ".join(report.unmatched_lines(3))
+        super().__init__(f"{n} thing{'' if n == 1 else 's'} could not be matched, so nothing "
+                         f"was merged (--strict): {first}")
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to leave the target as it was (dry run)."""
+
+
+# -- reading a source ------------------------------------------------------------
+
+@dataclass
+class _Source:
+    name: str
+    questions: dict[str, str]  # id -> codebook
+    items: dict[int, tuple[str, str, int, str, str]]  # id -> (question, respondent, position,
+    #                                                   kind, text)
+    codes: dict[int, tuple[str, str]]  # id -> (codebook, key)
+    codings: list[tuple]  # (id, item, code, start, end, coder, created_at, memo, starred)
+    memos: list[tuple]  # (target, target_id, text, author, created_at, updated_at)
+
+
+def _open_source(path: Path, target: Path) -> sqlite3.Connection:
+    """A read-only connection to a qualcode project file, or a one-line error."""
+    from qualcode.store.schema import SCHEMA_VERSION
+
+    name = str(path)
+    if not path.exists():
+        raise QualcodeError("no such project file", file=name)
+    if path.is_dir():
+        raise QualcodeError("is a folder, not a project file", file=name)
+    if target.exists() and os.path.samefile(path, target):
+        raise QualcodeError("is the target project itself; give other coders' copies to merge "
+                            "into it", file=name)
+    with open(path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise QualcodeError("not a qualcode project (not an SQLite file)", file=name)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as exc:
+        raise QualcodeError(f"cannot open: {exc}", file=name) from None
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables >= REQUIRED_TABLES:
+            raise QualcodeError("not a qualcode project (an SQLite file with other tables)",
+                                file=name)
+        applied = 0
+        if "_sqlite_migrations" in tables:
+            applied = conn.execute("SELECT COUNT(*) FROM _sqlite_migrations"
+                                   " WHERE migration_set = 'qualcode'").fetchone()[0]
+        if applied > SCHEMA_VERSION:
+            raise QualcodeError(f"written by a newer qualcode (schema {applied}, this version "
+                                f"knows {SCHEMA_VERSION}); upgrade qualcode", file=name)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise QualcodeError(f"not a usable project file ({exc})", file=name) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _read_source(path: Path, target: Path) -> _Source:
+    """Everything a merge needs from a source, read in one read transaction."""
+    conn = _open_source(path, target)
+    try:
+        conn.execute("BEGIN")
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(codings)")}
+        starred = "starred" if "starred" in columns else "0"  # a file from before stars
+        source = _Source(
+            name=str(path),
+            questions=dict(conn.execute("SELECT id, codebook_id FROM questions").fetchall()),
+            items={r[0]: tuple(r[1:]) for r in conn.execute(
+                "SELECT id, question_id, respondent_id, position, kind, text FROM items")},
+            codes={r[0]: (r[1], r[2]) for r in conn.execute(
+                "SELECT id, codebook_id, key FROM codes")},
+            codings=conn.execute(
+                "SELECT id, item_id, code_id, start, \"end\", coder, created_at, memo,"
+                f" {starred} FROM codings ORDER BY id").fetchall(),
+            memos=conn.execute(
+                "SELECT target, target_id, text, author, created_at, updated_at FROM memos"
+                " ORDER BY id").fetchall(),
+        )
+        conn.execute("COMMIT")
+        return source
+    except sqlite3.DatabaseError as exc:
+        raise QualcodeError(f"not a usable project file ({exc})", file=str(path)) from None
+    finally:
+        conn.close()
+
+
+# -- merging ---------------------------------------------------------------------
+
+class _Merger:
+    """Maps one source at a time onto the target, inside the target's transaction."""
+
+    def __init__(self, project: Project, report: MergeReport) -> None:
+        db = project.db
+        self.db = db
+        self.report = report
+        self.questions = dict(db.execute("SELECT id, codebook_id FROM questions").fetchall())
+        self.respondents = {r[0] for r in db.execute("SELECT id FROM respondents")}
+        self.items = {(r[0], r[1], r[2]): (r[3], r[4]) for r in db.execute(
+            "SELECT question_id, respondent_id, position, id, text FROM items")}
+        self.codes = {(r[0], r[1]): r[2] for r in db.execute(
+            "SELECT codebook_id, key, id FROM codes")}
+        self.codings = {(r[0], r[1], r[2], r[3], r[4]): [r[5], r[6], r[7]] for r in db.execute(
+            "SELECT item_id, code_id, coder, start, \"end\", id, memo, starred FROM codings")}
+        self.memos = {tuple(r) for r in db.execute(
+            "SELECT target, target_id, text, author FROM memos")}
+
+    def merge(self, src: _Source) -> None:
+        # (what, key) -> [reason, codings, memos], in the order met
+        problems: dict[tuple[str, str], list] = {}
+
+        def charge(entry: tuple[str, str, str], codings: int = 0, memos: int = 0) -> None:
+            what, key, reason = entry
+            slot = problems.setdefault((what, key), [reason, 0, 0])
+            slot[1] += codings
+            slot[2] += memos
+
+        item_ids: dict[int, int | tuple[str, str, str]] = {}  # source id -> target id or problem
+
+        def item(sid: int) -> int | tuple[str, str, str]:
+            if sid not in src.items:  # only in a damaged file: qualcode keeps foreign keys on
+                return ("item", f"#{sid}", "missing from the source")
+            if sid not in item_ids:
+                item_ids[sid] = self._match_item(src, sid)
+            return item_ids[sid]
+
+        def code(sid: int) -> int | tuple[str, str, str]:
+            if sid not in src.codes:
+                return ("code", f"#{sid}", "missing from the source")
+            codebook, key = src.codes[sid]
+            found = self.codes.get((codebook, key))
+            return found if found is not None else (
+                "code", f"{codebook}:{key}", "not in the target's codebook")
+
+        coding_ids: dict[int, int | tuple[str, str, str]] = {}
+        for sid, s_item, s_code, start, end, coder, created_at, memo, starred in src.codings:
+            t_item, t_code = item(s_item), code(s_code)
+            problem = next((x for x in (t_item, t_code) if isinstance(x, tuple)), None)
+            if problem is not None:
+                coding_ids[sid] = problem
+                charge(problem, codings=1)
+                continue
+            ident = (t_item, t_code, coder, start, end)
+            existing = self.codings.get(ident)
+            if existing is None:
+                cur = self.db.execute(
+                    "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at,"
+                    " memo, starred) VALUES (?,?,?,?,?,?,?,?)",
+                    [t_item, t_code, start, end, coder, created_at, memo, int(bool(starred))])
+                self.codings[ident] = [cur.lastrowid, memo, int(bool(starred))]
+                coding_ids[sid] = cur.lastrowid
+                self.report.codings_added += 1
+                continue
+            coding_ids[sid] = existing[0]
+            self.report.codings_present += 1
+            if starred and not existing[2]:  # a star given in a copy; never taken away
+                self.db.execute("UPDATE codings SET starred = 1 WHERE id = ?", [existing[0]])
+                existing[2] = 1
+                self.report.stars_added += 1
+            if memo and memo != existing[1]:
+                span = f" {start}-{end}" if start is not None else ""
+                charge(("coding", f"{self._label(src, s_item)} {src.codes[s_code][1]}{span} "
+                        f"by {coder}", "its memo differs from the target's (kept the target's)"))
+
+        for kind, target_id, text, author, created_at, updated_at in src.memos:
+            mapped = self._memo_target(src, kind, target_id, item, code, coding_ids)
+            if isinstance(mapped, tuple):
+                charge(mapped, memos=1)
+                continue
+            ident = (kind, mapped, text, author)
+            if ident in self.memos:
+                self.report.memos_present += 1
+                continue
+            self.db.execute(
+                "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?)", [kind, mapped, text, author, created_at, updated_at])
+            self.memos.add(ident)
+            self.report.memos_added += 1
+
+        self.report.unmatched += [Unmatched(src.name, what, key, reason, n_codings, n_memos)
+                                  for (what, key), (reason, n_codings, n_memos)
+                                  in problems.items()]
+
+    def _match_item(self, src: _Source, sid: int) -> int | tuple[str, str, str]:
+        question, respondent, position, _kind, text = src.items[sid]
+        codebook = self.questions.get(question)
+        if codebook is None:
+            return ("question", question, "not in the target")
+        if codebook != src.questions[question]:
+            return ("question", question, f"coded with codebook '{src.questions[question]}' "
+                                          f"here but '{codebook}' in the target")
+        if respondent not in self.respondents:
+            return ("respondent", respondent, "not in the target")
+        found = self.items.get((question, respondent, position))
+        if found is None:
+            return ("item", self._label(src, sid), "not in the target")
+        if found[1] != text:
+            return ("item", self._label(src, sid), "its text differs from the target's")
+        return found[0]
+
+    @staticmethod
+    def _label(src: _Source, sid: int) -> str:
+        question, respondent, position, kind, _text = src.items[sid]
+        return f"{question}/{respondent}" + ("" if kind == "answer" else f" #{position + 1}")
+
+    def _memo_target(self, src, kind, target_id, item, code, coding_ids):
+        """The memo's target id in the target project, or the problem that prevents it."""
+        def missing(what: str) -> tuple[str, str, str]:
+            return ("memo", f"on {kind} {target_id}", f"its {what} is not in the source")
+
+        if kind == "project":
+            return target_id
+        if kind == "respondent":
+            if target_id in self.respondents:
+                return target_id
+            return ("respondent", str(target_id), "not in the target")
+        try:
+            sid = int(target_id)
+        except (TypeError, ValueError):
+            return missing(kind)
+        if kind == "item":
+            mapped = item(sid) if sid in src.items else missing("item")
+        elif kind == "coding":
+            mapped = coding_ids[sid] if sid in coding_ids else missing("coding")
+        elif kind == "code":
+            mapped = code(sid) if sid in src.codes else missing("code")
+        else:
+            return missing(kind)
+        return mapped if isinstance(mapped, tuple) else str(mapped)
+
+
+def merge_projects(target: Project, sources: list[Path], *, strict: bool = False,
+                   dry_run: bool = False) -> MergeReport:
+    """Bring the codings and memos of other coders' copies into ``target``, all or nothing.
+
+    ``strict`` refuses (raising :class:`MergeRefused`, writing nothing) when anything could
+    not be matched; ``dry_run`` reports what would be merged and writes nothing.
+    """
+    paths = [Path(p) for p in sources]
+    if not paths:
+        raise QualcodeError("give at least one project file to merge")
+    read = [_read_source(p, Path(target.path)) for p in paths]  # every check before any write
+    report = MergeReport(target=str(target.path), sources=[s.name for s in read],
+                         dry_run=dry_run)
+    try:
+        with target.transaction():
+            merger = _Merger(target, report)
+            for source in read:
+                merger.merge(source)
+            if strict and report.unmatched:
+                raise MergeRefused(report)
+            if dry_run:
+                raise _Rollback
+            if report.changed:
+                target._log("merge", sources=report.sources,
+                            codings_added=report.codings_added,
+                            codings_present=report.codings_present,
+                            stars_added=report.stars_added, memos_added=report.memos_added,
+                            memos_present=report.memos_present,
+                            unmatched=[str(u) for u in report.unmatched[:50]],
+                            unmatched_total=len(report.unmatched))
+    except _Rollback:
+        pass
+    return report
