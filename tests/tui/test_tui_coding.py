@@ -218,3 +218,15 @@ async def test_function_keys_switch_screens(app):
             await pilot.pause()
             assert app.current_mode == mode
         assert isinstance(app.screen, CodingScreen)
+
+
+async def test_refresh_picks_up_another_writer(app, demo_copy):
+    async with app.run_test(size=SIZE) as pilot:
+        queue = app.screen.query_one(ItemQueue)
+        await pilot.press("h")  # blind: only ida's codings, so nothing is coded yet
+        assert not any(e.codes for e in queue.shown)
+        with Project.open(demo_copy, coder="ida") as other:  # e.g. the CLI in another terminal
+            first = other.items("strategier")[0]
+            other.add_coding(first.id, "fleksjob")
+        await pilot.press("r")
+        assert queue.shown[0].codes == {"fleksjob"}

@@ -77,9 +77,31 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One user action: all of it is committed, or none of it."""
-        with self.db.atomic():
+        """One user action: all of it is committed, or none of it.
+
+        The write lock is taken at the start (BEGIN IMMEDIATE), so a second process writing
+        the same file makes this one wait (busy timeout) instead of failing half-way with
+        "database is locked" when a read turns into a write.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:  # nested: a savepoint inside the outer action
+            with self.db.atomic():
+                yield self.db
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
     def _log(self, action: str, **payload: Any) -> None:
         self.db.execute(

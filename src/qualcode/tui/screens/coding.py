@@ -49,6 +49,8 @@ class CodingScreen(ProjectScreen):
                 tooltip="Show all, uncoded or coded items"),
         Binding("t", "focus_text", "Markér tekst", id="text",
                 tooltip="Focus the text to select a passage with shift+arrows"),
+        Binding("r", "refresh", "Opdatér", id="refresh",
+                tooltip="Reload from the project file (shows other coders' new work)"),
         Binding("h", "toggle_blind", "Skjul andre", id="blind",
                 tooltip="Show only your own codings (blind double-coding), or everyone's"),
         Binding("escape", "focus_queue", "Kø", show=False),
@@ -275,6 +277,10 @@ class CodingScreen(ProjectScreen):
     def action_cycle_filter(self) -> None:
         status = self.query_one(ItemQueue).cycle_status()
         self.notify(f"Viser {status}", timeout=1.5)
+
+    def action_refresh(self) -> None:
+        self.reload()
+        self.notify("Opdateret fra projektfilen", timeout=1.5)
 
     def action_toggle_blind(self) -> None:
         self.blind = not self.blind
