@@ -35,11 +35,12 @@ async def test_blind_mode_hides_other_coders(demo_copy):
     app = make_app(demo_copy, coder="ane")
     async with app.run_test(size=SIZE) as pilot:
         queue = app.screen.query_one(ItemQueue)
-        assert all(e.codes for e in queue.shown), "everyone's codings: all coded by guld"
+        assert all(r.item_id in queue.coded for r in queue.shown), "all coded by guld"
         await pilot.press("h")
-        assert app.screen.blind and not any(e.codes for e in queue.shown)
+        assert app.screen.blind and not queue.coded
         await pilot.press("5")
-        assert [e.codes for e in queue.shown][0] == {"fleksjob"}
+        assert queue.coded == {queue.shown[0].item_id}
+        assert app.screen.query_one("CodePanel").counts["fleksjob"] == 1
         await pilot.press("h")
         assert not app.screen.blind
 

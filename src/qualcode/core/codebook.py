@@ -39,6 +39,7 @@ _COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 _KEY = re.compile(r"^[\w][\w\-.]*$")
 OTHER_LABELS = {"andet", "other", "andre"}
 
+MAX_CODEBOOK_CHARS = 10_000_000  # the real codebooks hold a few thousand characters
 _CODEBOOK_FIELDS = {"codebook", "title", "description", "definition_source", "published",
                     "codes"}
 _CODE_FIELDS = {"key", "label", "definition", "source", "color", "keywords", "published",
@@ -275,6 +276,13 @@ def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
         line = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise CodebookError(f"{line}invalid YAML ({problem})", file=name) from None
+    except RecursionError:
+        raise CodebookError("invalid YAML (nested too deeply)", file=name) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # a tagged value PyYAML cannot build: '!!int abc', '!!timestamp 2018-13-45', or an
+        # integer of more than 4300 digits
+        raise CodebookError(f"invalid YAML ({exc})", file=name) from None
+    _check_numbers(data, name)
     return parse_codebook(data, stem=path.stem, file=name, search_dir=path.parent,
                           stack=stack + (path.stem,), path=path)
 
@@ -291,14 +299,17 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
         raise fail("a codebook must be a mapping with 'title' and 'codes'")
     unknown = set(data) - _CODEBOOK_FIELDS
     if unknown:
-        raise fail(f"unknown field '{sorted(unknown)[0]}' "
+        raise fail(f"unknown field '{sorted(map(str, unknown))[0]}' "
                    f"(known: {', '.join(sorted(_CODEBOOK_FIELDS))})")
+    _check_text_fields(data, ("codebook", "title", "description", "definition_source"), "",
+                       fail)
     declared = data.get("codebook")
     if declared is not None and str(declared) != stem:
         raise fail(f"'codebook: {declared}' differs from the file name stem '{stem}'")
     published = data.get("published") or {}
     if not isinstance(published, dict):
         raise fail("'published' must be a mapping with year, base and source")
+    _check_text_fields(published, ("source",), "published: ", fail)
     book_year = _opt_int(published.get("year"), "published.year", fail)
     book_base = _opt_int(published.get("base"), "published.base", fail)
     definition_source = _text(data.get("definition_source"))
@@ -307,14 +318,18 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
         raise fail("'codes' must be a non-empty list")
 
     codes: list[Code] = []
+    chars = 0
     for index, entry in enumerate(raw_codes, start=1):
         where = f"code {index}"
+        first_new = len(codes)
         if not isinstance(entry, dict):
             raise fail(f"{where}: each code must be a mapping with at least a 'label'")
         unknown = set(entry) - _CODE_FIELDS
         if unknown:
-            raise fail(f"{where}: unknown field '{sorted(unknown)[0]}' "
+            raise fail(f"{where}: unknown field '{sorted(map(str, unknown))[0]}' "
                        f"(known: {', '.join(sorted(_CODE_FIELDS))})")
+        _check_text_fields(entry, ("key", "label", "definition", "source", "color", "parent",
+                                   "include"), f"{where}: ", fail)
         label = _text(entry.get("label"))
         if not label:
             raise fail(f"{where}: missing label")
@@ -354,6 +369,12 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
         include = entry.get("include")
         if include:
             codes.extend(_included(str(include), key, search_dir, stack, fail))
+        # YAML aliases can repeat one long text in every code: bound what is kept
+        chars += sum(len(c.key) + len(c.label) + len(c.definition) + len(c.source)
+                     + sum(map(len, c.keywords)) for c in codes[first_new:])
+        if chars > MAX_CODEBOOK_CHARS:
+            raise fail(f"the codes hold more than {MAX_CODEBOOK_CHARS:,} characters of text "
+                       "(a long text repeated with YAML aliases?)")
 
     _check_unique(codes, fail)
     by_key = {c.key: c for c in codes}
@@ -402,6 +423,44 @@ def _check_unique(codes: list[Code], fail) -> None:
         labels[folded] = c.key
 
 
+def _check_text_fields(mapping: dict, names: tuple[str, ...], where: str, fail) -> None:
+    """Text fields hold text or a number, never a list or mapping: str() of a structure built
+    from YAML aliases (a 'billion laughs') can run to gigabytes."""
+    for name in names:
+        value = mapping.get(name)
+        if isinstance(value, dict | list | set | tuple):
+            raise fail(f"{where}'{name}' must be text, not {_show(value)}")
+
+
+def _check_numbers(data: Any, file: str) -> None:
+    """Refuse integers too long to print (a hex literal escapes PyYAML's digit limit).
+    Walks each list and mapping once, however often aliases repeat it."""
+    stack, seen = [data], set()
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict | list):
+            if id(value) not in seen:
+                seen.add(id(value))
+                stack.extend([*value.keys(), *value.values()] if isinstance(value, dict)
+                             else value)
+        elif isinstance(value, int):
+            try:
+                str(value)
+            except ValueError:
+                raise CodebookError("invalid YAML (a number of more than 4300 digits)",
+                                    file=file) from None
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """A short rendering of a YAML value for an error message."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | set | tuple):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -412,5 +471,5 @@ def _opt_int(value: Any, what: str, fail) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise fail(f"{what} must be a whole number ≥ 0, not {value!r}")
+        raise fail(f"{what} must be a whole number ≥ 0, not {_show(value)}")
     return value

@@ -397,6 +397,67 @@ class Project:
         sql = f"{self._ITEM_SQL} WHERE {' AND '.join(where)} ORDER BY i.respondent_id, i.position"
         return [self._item(r) for r in self.db.execute(sql, args)]
 
+    # -- the coding queue, lazily: ids first, text only for what is on screen ---------
+    def queue(self, question: str | None = None, *,
+              coder: str | None = None) -> tuple[list[tuple[int, str, int, str]], set[int]]:
+        """The question's items to code, as light rows (item id, respondent, number, role)
+        in file order, and the ids of those already coded (by ``coder``, or by anyone)."""
+        q = self.question(question)
+        rows = [(r[0], r[1], r[2] + 1, r[3] or "") for r in self.db.execute(
+            "SELECT id, respondent_id, position, speaker_role FROM items"
+            " WHERE question_id = ? AND is_empty = 0 AND kind != 'interviewer'"
+            " ORDER BY respondent_id, position", [q.id])]
+        coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
+        coded = {r[0] for r in self.db.execute(
+            "SELECT DISTINCT c.item_id FROM codings c JOIN items i ON i.id = c.item_id"
+            f" WHERE i.question_id = ?{coder_sql}", [q.id, *args])}
+        return rows, coded
+
+    def snippets(self, item_ids: list[int], length: int = 160) -> dict[int, str]:
+        """The start of each item's text, for list rows."""
+        out: dict[int, str] = {}
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT id, substr(text, 1, ?) FROM items WHERE id IN ({marks})",
+                [length, *chunk]).fetchall())
+        return out
+
+    def search_items(self, question: str, *, words: list[str] = (), code: str | None = None,
+                     coder: str | None = None) -> set[int]:
+        """Ids of the question's items whose text holds every word (case-insensitive) and,
+        with ``code``, that carry that code (or a child of it)."""
+        q = self.question(question)
+        where, args = ["i.question_id = ?", "i.is_empty = 0"], [q.id]
+        for word in words:
+            where.append("i.text LIKE ? ESCAPE '\\'")
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args.append(f"%{escaped}%")
+        if code is not None:
+            book = self.codebook(q.codebook)
+            found = book.find(code)
+            keys = [found.key, *(c.key for c in book.descendants(found.key))] if found else []
+            if not keys:
+                return set()
+            marks = ",".join("?" * len(keys))
+            coder_sql = " AND c.coder = ?" if coder else ""
+            where.append("EXISTS (SELECT 1 FROM codings c JOIN codes k ON k.id = c.code_id"
+                         f" WHERE c.item_id = i.id AND k.codebook_id = ? AND k.key IN ({marks})"
+                         f"{coder_sql})")
+            args += [book.stem, *keys] + ([coder] if coder else [])
+        return {r[0] for r in self.db.execute(
+            f"SELECT i.id FROM items i WHERE {' AND '.join(where)}", args)}
+
+    def respondent_codes(self, question: str, respondent: str, *,
+                         coder: str | None = None) -> set[str]:
+        """The codes a respondent carries on any item of the question (by ``coder``, or any)."""
+        coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
+        return {r[0] for r in self.db.execute(
+            "SELECT DISTINCT k.key FROM codings c JOIN items i ON i.id = c.item_id"
+            " JOIN codes k ON k.id = c.code_id WHERE i.question_id = ? AND i.respondent_id = ?"
+            f" AND i.is_empty = 0{coder_sql}", [question, respondent, *args])}
+
     def item(self, item_id: int) -> Item:
         row = self.db.execute(f"{self._ITEM_SQL} WHERE i.id = ?", [item_id]).fetchone()
         if row is None:

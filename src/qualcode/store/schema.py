@@ -135,6 +135,15 @@ def m002_quote_stars(db: Database) -> None:
         """)
 
 
+@migrations()
+def m003_queue_index(db: Database) -> None:
+    """The coding queue of a 100,000-answer question is read from this index alone."""
+    _run(db, """
+        CREATE INDEX items_queue
+            ON items(question_id, respondent_id, position, is_empty, kind, speaker_role);
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3

@@ -6,8 +6,6 @@ text when there is a selection. Every change is committed before the screen show
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +19,7 @@ from qualcode.errors import QualcodeError
 from qualcode.tui.messages import CodeChosen, ItemChosen
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.widgets.code_panel import CodePanel
-from qualcode.tui.widgets.item_queue import ItemQueue, QueueEntry
+from qualcode.tui.widgets.item_queue import ItemQueue, Query, QueueRow
 from qualcode.tui.widgets.item_view import CodedTextArea, Span
 
 
@@ -71,6 +69,7 @@ class CodingScreen(ProjectScreen):
                 yield Label("", id="item-head")
                 yield Label("", id="question-text")
                 yield CodedTextArea(id="item-text")
+                yield Label("", id="last-action")
                 yield Static("", id="item-codings")
             yield CodePanel(id="codes")
         yield Footer()
@@ -99,37 +98,42 @@ class CodingScreen(ProjectScreen):
         who = f"kun {self.project.coder}" if self.blind else "alle kodere"
         self.sub_title = f"{question.id} · {self.book.title} · {who}"
         self.query_one("#question-text", Label).update(Text(question.text, style="italic"))
-        entries = self._entries(question.id)
+        rows, coded = self.project.queue(qid, coder=self.shown_coder)
+        # counts are computed once here, then kept up to date by each action's delta
+        self.counts = self.project.respondent_counts(qid, coder=self.shown_coder)
+        self.progress = (len(coded), len(rows))
         current = self.item.id if self.item and self.item.question == qid else None
-        queue.load(entries, self.project.progress(qid, coder=self.shown_coder), keep=current)
-        self._refresh_codes()
+        self.item = None
+        queue.load([QueueRow(*r) for r in rows], coded, self.progress,
+                   snippet_loader=self.project.snippets, searcher=self._search, keep=current)
+        panel = self.query_one(CodePanel)
+        panel.load(self.book, self.counts, self.project.answered(qid), set())
         if queue.current_item_id is not None:
             self.show_item(queue.current_item_id)
 
-    def _entries(self, qid: str) -> list[QueueEntry]:
-        codes: dict[int, set[str]] = defaultdict(set)
-        for c in self.project.codings(question=qid, coder=self.shown_coder):
-            codes[c.item_id].add(c.code)
-        return [QueueEntry(i.id, i.respondent, i.number, i.speaker_role or "", i.text,
-                           frozenset(codes.get(i.id, ()))) for i in self.project.items(qid)]
-
-    def _entry(self, item: Item) -> QueueEntry:
-        codes = frozenset(c.code for c in self.project.codings(item_id=item.id,
-                                                               coder=self.shown_coder))
-        return QueueEntry(item.id, item.respondent, item.number, item.speaker_role or "",
-                          item.text, codes)
+    def _search(self, query: Query) -> set[int]:
+        allowed: set[int] | None = None
+        for code in query.codes or (None,):
+            found = self.project.search_items(self.app.question, words=list(query.words),
+                                              code=code, coder=self.shown_coder)
+            allowed = found if allowed is None else allowed & found
+        return allowed or set()
 
     def _refresh_codes(self) -> None:
-        panel = self.query_one(CodePanel)
-        qid = self.app.question
         applied = ({c.code for c in self.project.codings(item_id=self.item.id,
                                                          coder=self.shown_coder)}
                    if self.item else set())
-        counts = self.project.respondent_counts(qid, coder=self.shown_coder)
-        if panel.book is not self.book:
-            panel.load(self.book, counts, self.project.answered(qid), applied)
-        else:
-            panel.update_counts(counts, applied)
+        self.query_one(CodePanel).update_counts(self.counts, applied)
+
+    def _closure(self, keys: set[str]) -> set[str]:
+        """The codes and every ancestor of them: what a parent's count includes."""
+        out = set()
+        for key in keys:
+            code = self.book.find(key)
+            while code is not None:
+                out.add(code.key)
+                code = self.book.find(code.parent) if code.parent else None
+        return out
 
     # -- the current item -----------------------------------------------------------
     @on(ItemChosen)
@@ -175,16 +179,29 @@ class CodingScreen(ProjectScreen):
             out.append("Ikke kodet endnu: tryk et tal for at kode.", style="dim")
         self.query_one("#item-codings", Static).update(out)
 
-    def _after_change(self, message: str) -> None:
+    def _state(self) -> tuple[set[str], bool]:
+        """The respondent's codes (with ancestors) and whether the item is coded: the part
+        of the counts a single action can change."""
+        it = self.item
+        codes = self.project.respondent_codes(it.question, it.respondent, coder=self.shown_coder)
+        coded = bool(self.project.codings(item_id=it.id, coder=self.shown_coder))
+        return self._closure(codes), coded
+
+    def _after_change(self, message: str, before: tuple[set[str], bool]) -> None:
         """Redraw what a committed change touched, then say it is done."""
+        after_codes, after_coded = self._state()
+        for key in before[0] ^ after_codes:
+            self.counts[key] = self.counts.get(key, 0) + (1 if key in after_codes else -1)
+        coded, total = self.progress
+        self.progress = (coded + int(after_coded) - int(before[1]), total)
         text_area = self.query_one(CodedTextArea)
         text_area.set_spans(self._spans())
         self._show_codings()
         self._refresh_codes()
-        self.query_one(ItemQueue).update_entry(self._entry(self.item),
-                                               self.project.progress(self.app.question,
-                                                                     coder=self.shown_coder))
-        self.notify(message, timeout=2)
+        self.query_one(ItemQueue).set_coded(self.item.id, after_coded, self.progress)
+        # said on a line of its own, not in a toast: a toast per key press would slow a
+        # fast coder down and cover the codebook
+        self.query_one("#last-action", Label).update(Text(f"✓ {message}", style="green"))
 
     # -- actions ------------------------------------------------------------------
     def action_toggle_code(self, number: int) -> None:
@@ -205,6 +222,7 @@ class CodingScreen(ProjectScreen):
         label = self.book.code(key).label
         text_area = self.query_one(CodedTextArea)
         span = text_area.selected_span()
+        before = self._state()
         try:
             if span is None:
                 added = self.project.toggle_code(self.item.id, key)
@@ -225,7 +243,7 @@ class CodingScreen(ProjectScreen):
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._after_change(message)
+        self._after_change(message, before)
 
     def action_next(self) -> None:
         self.query_one(ItemQueue).move(1)
@@ -234,20 +252,28 @@ class CodingScreen(ProjectScreen):
         self.query_one(ItemQueue).move(-1)
 
     def action_undo(self) -> None:
-        self._undo_redo(self.project.undo(), "Intet at fortryde.")
+        self._undo_redo("undo", "Intet at fortryde.")
 
     def action_redo(self) -> None:
-        self._undo_redo(self.project.redo(), "Intet at gentage.")
+        self._undo_redo("redo", "Intet at gentage.")
 
-    def _undo_redo(self, change, nothing: str) -> None:
+    def _undo_redo(self, which: str, nothing: str) -> None:
+        project = self.project
+        stacks = project._undo_stacks()[0 if which == "undo" else 1]
+        if not stacks:
+            self.notify(nothing, severity="warning", timeout=2)
+            return
+        target = stacks[-1]["coding"]["item_id"]
+        queue = self.query_one(ItemQueue)
+        if self.item is None or target != self.item.id:
+            queue.select(target)
+            self.show_item(target)
+        before = self._state()
+        change = project.undo() if which == "undo" else project.redo()
         if change is None:
             self.notify(nothing, severity="warning", timeout=2)
             return
-        queue = self.query_one(ItemQueue)
-        if self.item is None or change.item_id != self.item.id:
-            queue.select(change.item_id)
-            self.show_item(change.item_id)
-        self._after_change(change.text)
+        self._after_change(change.text, before)
 
     def action_memo(self) -> None:
         from qualcode.tui.widgets.dialogs import TextDialog

@@ -1,15 +1,27 @@
-"""The queue of items to code, with a filter line and "kodet 12 af 35"."""
+"""The queue of items to code, with a filter line and "kodet 12 af 35".
+
+The list is virtual: it holds light rows (id, jobcentre, number, role) and draws only the
+lines on screen, fetching their text when they scroll into view, so a question with
+100,000 answers opens as fast as one with 35.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.events import Click
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Label
 
 from qualcode.tui.messages import ItemChosen
 
@@ -17,118 +29,234 @@ STATUS = ("alle", "ukodede", "kodede")
 
 
 @dataclass(frozen=True)
-class QueueEntry:
+class QueueRow:
     item_id: int
     respondent: str
     number: int
     role: str
-    text: str
-    codes: frozenset[str]
 
 
-def matches(entry: QueueEntry, query: str, status: str) -> bool:
-    """Filter: status (alle/ukodede/kodede), and words; 'kode:KEY' and 'jc:ID' narrow further."""
-    if status == "ukodede" and entry.codes:
-        return False
-    if status == "kodede" and not entry.codes:
-        return False
-    for word in query.split():
-        low = word.casefold()
-        if low.startswith(("kode:", "code:")):
-            if low.split(":", 1)[1] not in {c.casefold() for c in entry.codes}:
-                return False
-        elif low.startswith(("jc:", "resp:")):
-            if low.split(":", 1)[1] not in entry.respondent.casefold():
-                return False
-        elif low not in entry.text.casefold() and low not in entry.respondent.casefold():
-            return False
-    return True
+@dataclass(frozen=True)
+class Query:
+    """What the filter line asks for: words, kode:KEY, jc:ID."""
+
+    words: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    respondents: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        words, codes, resp = [], [], []
+        for word in text.split():
+            low = word.casefold()
+            if low.startswith(("kode:", "code:")):
+                codes.append(word.split(":", 1)[1])
+            elif low.startswith(("jc:", "resp:")):
+                resp.append(low.split(":", 1)[1])
+            else:
+                words.append(word)
+        return cls(tuple(words), tuple(codes), tuple(resp))
 
 
-class ItemQueue(Vertical):
-    """Posts :class:`ItemChosen` when the highlighted item changes."""
+class QueueList(ScrollView, can_focus=True):
+    """One line per item; the highlighted line is the current item."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Op", show=False),
+        Binding("down", "move(1)", "Ned", show=False),
+        Binding("pageup", "page(-1)", "Side op", show=False),
+        Binding("pagedown", "page(1)", "Side ned", show=False),
+        Binding("home", "jump(0)", "Første", show=False),
+        Binding("end", "jump(-1)", "Sidste", show=False),
+    ]
+    DEFAULT_CSS = """
+    QueueList { background: $surface; overflow-x: hidden; }
+    QueueList > .queue-list--cursor { background: $accent 40%; text-style: bold; }
+    QueueList:focus > .queue-list--cursor { background: $accent; }
+    """
+    COMPONENT_CLASSES = {"queue-list--cursor"}
+
+    cursor: reactive[int] = reactive(0, always_update=True)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.entries: list[QueueEntry] = []
-        self.shown: list[QueueEntry] = []
+        self.rows: list[QueueRow] = []
+        self.coded: set[int] = set()
+        self.snippet_loader: Callable[[list[int]], dict[int, str]] = lambda ids: {}
+        self._snippets: dict[int, str] = {}
+
+    def set_rows(self, rows: list[QueueRow], cursor: int = 0) -> None:
+        self.rows = rows
+        self.virtual_size = Size(0, len(rows))
+        self.set_reactive(QueueList.cursor, max(0, min(cursor, len(rows) - 1)))
+        self.refresh()
+        if rows:
+            self.scroll_to_cursor(center=True)
+            # posted from this widget's own turn: a message created while the parent is
+            # handling an event would carry the parent as sender and stop bubbling there
+            item_id = rows[self.cursor].item_id
+            self.call_later(lambda: self.post_message(ItemChosen(item_id)))
+
+    @property
+    def current(self) -> QueueRow | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if not self.rows:
+            return
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(ItemChosen(self.rows[new].item_id))
+
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = self.scroll_offset.y
+        if center:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_move(self, step: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_jump(self, index: int) -> None:
+        if self.rows:
+            self.cursor = index % len(self.rows)
+
+    def on_click(self, event: Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+
+    def forget_snippet(self, item_id: int) -> None:
+        self._snippets.pop(item_id, None)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        row = self.rows[index]
+        if row.item_id not in self._snippets:
+            height = self.scrollable_content_region.height
+            window = [r.item_id for r in self.rows[index:index + height + 20]
+                      if r.item_id not in self._snippets]
+            self._snippets.update(self.snippet_loader(window))
+            if len(self._snippets) > 20_000:  # keep memory flat on huge questions
+                self._snippets = {k: self._snippets[k] for k in window if k in self._snippets}
+        coded = row.item_id in self.coded
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append("✓ " if coded else "· ", style="green" if coded else "dim")
+        text.append(row.respondent + (f" #{row.number}" if row.role else ""), style="bold")
+        text.append(" " + " ".join(self._snippets.get(row.item_id, "").split()))
+        if index == self.cursor:
+            text.stylize(self.get_component_rich_style("queue-list--cursor"))
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = list(text.render(self.app.console))
+        return Strip(segments, width).apply_style(self.rich_style or Style())
+
+
+class ItemQueue(Vertical):
+    """The filter line, the status line and the list. Posts :class:`ItemChosen`."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.all_rows: list[QueueRow] = []
         self.status = "alle"
+        self._progress = (0, 0)
+        self.searcher: Callable[[Query], set[int] | None] = lambda q: None
+        self._debounce = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ søg: ord, kode:KEY, jc:ID", id="queue-filter")
         yield Label("", id="queue-status")
-        yield OptionList(id="queue-list")
+        yield QueueList(id="queue-list")
 
     @property
-    def option_list(self) -> OptionList:
-        return self.query_one("#queue-list", OptionList)
+    def option_list(self) -> QueueList:
+        return self.query_one("#queue-list", QueueList)
 
-    def load(self, entries: list[QueueEntry], progress: tuple[int, int],
-             keep: int | None = None) -> None:
-        self.entries = entries
+    @property
+    def shown(self) -> list[QueueRow]:
+        return self.option_list.rows
+
+    @property
+    def coded(self) -> set[int]:
+        return self.option_list.coded
+
+    def load(self, rows: list[QueueRow], coded: set[int], progress: tuple[int, int],
+             snippet_loader: Callable[[list[int]], dict[int, str]],
+             searcher: Callable[[Query], set[int] | None], keep: int | None = None) -> None:
+        ql = self.option_list
+        self.all_rows = rows
+        ql.coded = coded
+        ql.snippet_loader = snippet_loader
+        ql._snippets = {}
+        self.searcher = searcher
         self._progress = progress
         self.apply_filter(keep=keep)
 
-    def update_entry(self, entry: QueueEntry, progress: tuple[int, int]) -> None:
-        """One item's codes changed: redraw its row without moving the cursor."""
-        self.entries = [entry if e.item_id == entry.item_id else e for e in self.entries]
+    def set_coded(self, item_id: int, coded: bool, progress: tuple[int, int]) -> None:
+        """One item's coded state changed: redraw without moving the cursor."""
+        ql = self.option_list
+        if coded:
+            ql.coded.add(item_id)
+        else:
+            ql.coded.discard(item_id)
         self._progress = progress
-        for index, e in enumerate(self.shown):
-            if e.item_id == entry.item_id:
-                self.shown[index] = entry
-                self.option_list.replace_option_prompt_at_index(index, self._prompt(entry))
+        ql.refresh()
         self._update_status()
 
     def apply_filter(self, keep: int | None = None) -> None:
-        query = self.query_one("#queue-filter", Input).value
+        ql = self.option_list
         current = keep if keep is not None else self.current_item_id
-        self.shown = [e for e in self.entries if matches(e, query, self.status)]
-        ol = self.option_list
-        ol.clear_options()
-        ol.add_options([Option(self._prompt(e), id=str(e.item_id)) for e in self.shown])
+        query = Query.parse(self.query_one("#queue-filter", Input).value)
+        rows = self.all_rows
+        if self.status == "ukodede":
+            rows = [r for r in rows if r.item_id not in ql.coded]
+        elif self.status == "kodede":
+            rows = [r for r in rows if r.item_id in ql.coded]
+        if query.respondents:
+            rows = [r for r in rows
+                    if all(p in r.respondent.casefold() for p in query.respondents)]
+        if query.words or query.codes:
+            allowed = self.searcher(query)
+            if allowed is not None:
+                rows = [r for r in rows if r.item_id in allowed]
+        index = next((i for i, r in enumerate(rows) if r.item_id == current), 0)
+        ql.set_rows(rows, index)
         self._update_status()
-        if not self.shown:
-            return
-        index = next((i for i, e in enumerate(self.shown) if e.item_id == current), 0)
-        ol.highlighted = index
 
     def _update_status(self) -> None:
         coded, total = self._progress
-        shown = f" · viser {len(self.shown)}" if len(self.shown) != len(self.entries) else ""
+        n_shown, n_all = len(self.shown), len(self.all_rows)
+        shown = f" · viser {n_shown}" if n_shown != n_all else ""
         self.query_one("#queue-status", Label).update(
             f"kodet {coded} af {total} · filter: {self.status}{shown}")
 
-    @staticmethod
-    def _prompt(e: QueueEntry) -> Text:
-        row = Text(no_wrap=True, overflow="ellipsis")
-        row.append("✓ " if e.codes else "· ", style="green" if e.codes else "dim")
-        row.append(e.respondent + (f" #{e.number}" if e.role else ""), style="bold")
-        row.append(" " + " ".join(e.text.split())[:100])
-        return row
-
     @property
     def current_item_id(self) -> int | None:
-        ol = self.option_list
-        if ol.highlighted is None or ol.highlighted >= len(self.shown):
-            return None
-        return self.shown[ol.highlighted].item_id
+        row = self.option_list.current
+        return row.item_id if row else None
 
     def move(self, step: int) -> None:
-        ol = self.option_list
-        if not self.shown:
-            return
-        current = ol.highlighted if ol.highlighted is not None else -1
-        ol.highlighted = max(0, min(len(self.shown) - 1, current + step))
+        self.option_list.action_move(step)
 
     def select(self, item_id: int) -> None:
         """Highlight an item; if the filter hides it, show everything first."""
-        if item_id not in {e.item_id for e in self.shown}:
+        if item_id not in {r.item_id for r in self.shown}:
             self.status = "alle"
             self.query_one("#queue-filter", Input).value = ""
             self.apply_filter(keep=item_id)
-        for index, e in enumerate(self.shown):
-            if e.item_id == item_id:
-                self.option_list.highlighted = index
+        for index, r in enumerate(self.shown):
+            if r.item_id == item_id:
+                self.option_list.cursor = index
 
     def cycle_status(self) -> str:
         self.status = STATUS[(STATUS.index(self.status) + 1) % len(STATUS)]
@@ -137,14 +265,15 @@ class ItemQueue(Vertical):
 
     @on(Input.Changed, "#queue-filter")
     def _filter_changed(self) -> None:
-        self.apply_filter()
+        # a word search runs SQL over every answer: wait until typing pauses
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.2, self.apply_filter)
 
     @on(Input.Submitted, "#queue-filter")
     def _filter_done(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        self.apply_filter()
         self.option_list.focus()
-
-    @on(OptionList.OptionHighlighted, "#queue-list")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(ItemChosen(int(event.option.id)))
