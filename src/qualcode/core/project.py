@@ -551,8 +551,9 @@ class Project:
         coding = self.coding(coding_id)
         item = self.item(coding.item_id)
         with self.transaction():
-            self.db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-            self._log("coding.remove", coding=self._coding_payload(coding, item))
+            # another process may have removed it meanwhile: log only what this one removed
+            if self.db.execute("DELETE FROM codings WHERE id = ?", [coding_id]).rowcount:
+                self._log("coding.remove", coding=self._coding_payload(coding, item))
         return coding
 
     def toggle_code(self, item_id: int, code: str, *, coder: str | None = None) -> bool:

@@ -48,15 +48,26 @@ def connect(path: str | Path, *, create: bool = False) -> Database:
                                 file=str(path))
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
+        # FULL: a commit is on disk before the screen says so, power cut included
+        db.execute("PRAGMA synchronous = FULL")
         applied = len(migrations.applied(db))
         if applied > SCHEMA_VERSION:
             raise QualcodeError(f"written by a newer qualcode (schema {applied}, this version "
                                 f"knows {SCHEMA_VERSION}); upgrade qualcode", file=str(path))
         if applied < SCHEMA_VERSION:
-            migrations.apply(db)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute(f"PRAGMA application_id = {APP_ID}")
+            # one migrator at a time: a second process opening the same old file waits for
+            # the lock, then finds the migrations done
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if len(migrations.applied(db)) < SCHEMA_VERSION:
+                    migrations.apply(db)  # each migration nests as a savepoint
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    db.execute(f"PRAGMA application_id = {APP_ID}")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise QualcodeError(f"not a usable project file ({exc})", file=str(path)) from None
