@@ -278,10 +278,11 @@ def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
         raise CodebookError(f"{line}invalid YAML ({problem})", file=name) from None
     except RecursionError:
         raise CodebookError("invalid YAML (nested too deeply)", file=name) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        # a tagged value PyYAML cannot build: '!!int abc', '!!timestamp 2018-13-45', or an
-        # integer of more than 4300 digits
-        raise CodebookError(f"invalid YAML ({exc})", file=name) from None
+    except Exception as exc:
+        # PyYAML fails with plain exceptions on a tagged value it cannot build ('!!int abc',
+        # '!!timestamp 2018-13-45', '!!timestamp x') and on an integer of over 4300 digits
+        detail = str(exc) if isinstance(exc, ValueError) else "a tagged value it cannot read"
+        raise CodebookError(f"invalid YAML ({detail})", file=name) from None
     _check_numbers(data, name)
     return parse_codebook(data, stem=path.stem, file=name, search_dir=path.parent,
                           stack=stack + (path.stem,), path=path)
@@ -438,7 +439,7 @@ def _check_numbers(data: Any, file: str) -> None:
     stack, seen = [data], set()
     while stack:
         value = stack.pop()
-        if isinstance(value, dict | list):
+        if isinstance(value, dict | list | set):
             if id(value) not in seen:
                 seen.add(id(value))
                 stack.extend([*value.keys(), *value.values()] if isinstance(value, dict)

@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 
 INTERVIEWER_LABELS = {"interviewer", "intervieweren", "int", "i", "interviewer (discus)",
                       "interviewer (epinion)", "spørger"}
-_HEADER = re.compile(r"^#\s+(?P<id>\S+)(?:\s+[-–—:]?\s*(?P<name>.*?))?\s*#*\s*$")
+# '# ID name': what follows the id is parsed by _header(), not by a regex whose
+# '(?P<name>.*?)\s*#*\s*$' took cubic time on a long line of spaces
+_HEADER_ID = re.compile(r"#\s+(?P<id>\S+)")
+_DASHES = "-–—:"
 # a label: at most four words, starting with a capital letter ("Leder i jobcenter")
 _TURN = re.compile(r"^\s*(?:\*\*|__)?(?P<label>[A-ZÆØÅ][^\s:*]*(?:[ ][^\s:*]+){0,3}?)"
                    r"(?:\*\*|__)?\s*:(?:\*\*|__)?(?:\s+(?P<text>.*))?$")
@@ -104,15 +107,35 @@ def _docx_lines(data: bytes, name: str) -> list[str]:
         raise ImportError_(f"not a readable DOCX file ({type(exc).__name__})",
                            file=name) from None
     lines: list[str] = []
-    for para in document.paragraphs:
-        style = (para.style.name if para.style is not None else "") or ""
-        text = para.text.strip()
-        if style.lower() in ("heading 1", "overskrift 1", "title", "titel") and text:
-            lines.append(f"# {text}")
-        else:
-            lines.append(text)
-        lines.append("")  # each Word paragraph is its own paragraph
+    try:  # python-docx reads the body lazily: a damaged document.xml fails only here
+        for para in document.paragraphs:
+            style = (para.style.name if para.style is not None else "") or ""
+            text = para.text.strip()
+            if style.lower() in ("heading 1", "overskrift 1", "title", "titel") and text:
+                lines.append(f"# {text}")
+            else:
+                lines.append(text)
+            lines.append("")  # each Word paragraph is its own paragraph
+    except Exception as exc:
+        raise ImportError_(f"not a readable DOCX file (damaged document: "
+                           f"{type(exc).__name__})", file=name) from None
     return lines
+
+
+def _header(line: str) -> tuple[str, str] | None:
+    """(id, name) of a '# ID name' line (a trailing '#' run and one leading dash or colon
+    of the name dropped), or None if the line is no header."""
+    match = _HEADER_ID.match(line)
+    if match is None:
+        return None
+    rest = line[match.end():].rstrip().rstrip("#").rstrip()
+    if rest:
+        rest = rest.lstrip()
+        if rest[0] in _DASHES:
+            rest = rest[1:].lstrip()
+        if "\n" in rest:  # a DOCX heading with a line break inside its name
+            return None
+    return match["id"], rest
 
 
 def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None = None,
@@ -132,12 +155,21 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
     current: Transcript | None = None
     turn: Turn | None = None
     new_paragraph = False
+    # the lines of the open paragraph, joined once when it closes (joining line by line
+    # took quadratic time on a long paragraph)
+    parts: list[str] = []
+
+    def close_paragraph() -> None:
+        if len(parts) > 1:
+            turn.paragraphs[-1] = " ".join(parts)
+        parts.clear()
+
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip()
-        header = _HEADER.match(line)
+        header = _header(line)
         if header:
-            current = Transcript(respondent=header["id"].strip(), name=(header["name"] or ""),
-                                 file=name)
+            close_paragraph()
+            current = Transcript(respondent=header[0], name=header[1], file=name)
             transcripts.append(current)
             turn = None
             continue
@@ -151,9 +183,11 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
                 transcripts.append(current)
             # in '__Leder__: ...' (Markdown bold) the label pattern keeps the closing '__'
             label = match["label"].strip().rstrip("_").strip()
+            close_paragraph()
             turn = Turn(role=label, interviewer=label.casefold() in labels, line=number)
             if (match["text"] or "").strip():
                 turn.paragraphs.append(match["text"].strip())
+                parts.append(turn.paragraphs[-1])
             current.turns.append(turn)
             new_paragraph = False
             continue
@@ -162,10 +196,11 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
                                "each turn with 'Role: ' (e.g. 'Arbejdsmarkedschef: ...')",
                                file=name)
         if new_paragraph or not turn.paragraphs:
+            close_paragraph()
             turn.paragraphs.append(line.strip())
-        else:
-            turn.paragraphs[-1] += " " + line.strip()
+        parts.append(line.strip())
         new_paragraph = False
+    close_paragraph()
     if not transcripts or not any(t.turns for t in transcripts):
         raise ImportError_("no speaker turns found (lines like 'Arbejdsmarkedschef: ...')",
                            file=name)

@@ -75,6 +75,10 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM) or Windows-1252; refuse binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" and Notepad's "Unicode": say so, not "a binary file"
+        raise ImportError_("is UTF-16 text; save it as UTF-8 (or, for a table, as CSV UTF-8 "
+                           "or CSV (semikolonsepareret))", file=name)
     if b"\x00" in data:
         raise ImportError_("looks like a binary file (it holds NUL bytes), not CSV or text",
                            file=name)
@@ -104,6 +108,11 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     return text, "cp1252"
 
 
+# the first line as str.splitlines() sees it, with its line break (without splitting it all)
+_FIRST_LINE = re.compile(r"([^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*)"
+                         r"(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])?")
+
+
 def sniff_delimiter(header_line: str) -> str:
     counts = {d: _count_outside_quotes(header_line, d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
@@ -124,11 +133,12 @@ def _read_csv(data: bytes, name: str, digest: str) -> Table:
     text, encoding = decode_text(data, name)
     if text.startswith("\ufeff"):
         text = text[1:]
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    first = _FIRST_LINE.match(text)
+    first_line = first[1]
     if first_line.lower().startswith("sep=") and len(first_line) in (5, 6):
-        # Excel's "sep=;" hint line
+        # Excel's "sep=;" hint line (ended by CRLF, LF or a Mac's lone CR)
         delimiter = first_line[4:5] or ","
-        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = text[first.end():]
     else:
         delimiter = sniff_delimiter(first_line)
     old_limit = csv.field_size_limit()
@@ -166,8 +176,10 @@ def _read_xlsx(data: bytes, name: str, digest: str, sheet: str | None) -> Table:
                 raise ImportError_(f"no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})",
                                    file=name)
             ws = wb[sheet]
-        else:
+        elif wb.worksheets:
             ws = wb.worksheets[0]
+        else:
+            raise ImportError_("the workbook has no worksheet", file=name)
         records = []
         try:
             for row in ws.iter_rows(values_only=True):
@@ -175,6 +187,9 @@ def _read_xlsx(data: bytes, name: str, digest: str, sheet: str | None) -> Table:
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
             raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
                                file=name) from None
+        except Exception as exc:  # a damaged sheet: XML ParseError, TypeError, ...
+            raise ImportError_(f"not a readable XLSX file (damaged sheet: "
+                               f"{type(exc).__name__})", file=name) from None
     finally:
         wb.close()
     return _to_table(records, name, digest, encoding="xlsx")
