@@ -20,6 +20,7 @@ from qualcode.errors import ImportError_
 MAX_CELL_CHARS = 1_000_000  # an open answer longer than this is a broken export
 MAX_FILE_BYTES = 500 * 1024 * 1024
 DELIMITERS = (";", ",", "\t")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # UTF-8 encodings of letters Danish text uses: æøåÆØÅé and the dashes/quotes Word inserts
 _UTF8_DANISH = re.compile(rb"\xc3[\xa5\xa6\xb8\x85\x86\x98\xa9]|\xe2\x80[\x93\x94\x9c\x9d\xa6]")
 
@@ -102,7 +103,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         raise ImportError_(f"neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
                            "is it a binary file?", file=name) from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(8, len(text) // 100):
         raise ImportError_("looks like a binary file, not CSV or text", file=name)
     return text, "cp1252"
