@@ -19,23 +19,17 @@ from qualcode.core.codebook import Codebook
 from qualcode.core.models import Item
 from qualcode.errors import QualcodeError
 from qualcode.tui.messages import CodeChosen, ItemChosen
-from qualcode.tui.screens.base import ProjectScreen
+from qualcode.tui.screens.base import ProjectScreen, number_bindings
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.item_queue import ItemQueue, Query, QueueRow
 from qualcode.tui.widgets.item_view import CodedTextArea, Span
 
 
-def _number_bindings() -> list[Binding]:
-    out = [Binding("1", "toggle_code(1)", "Kod", key_display="1-9", id="code",
-                   tooltip="Toggle the code at that number (on the selected text, if any)")]
-    out += [Binding(str(n), f"toggle_code({n})", f"Kode {n}", show=False) for n in range(2, 10)]
-    return out
-
-
 class CodingScreen(ProjectScreen):
     TITLE = "Kodning"
     BINDINGS = [
-        *_number_bindings(),
+        *number_bindings("toggle_code", "Kod", id="code",
+                    tooltip="Toggle the code at that number (on the selected text, if any)"),
         Binding("n", "next", "Næste", id="next", tooltip="Next item in the queue"),
         Binding("p", "previous", "Forrige", id="previous", tooltip="Previous item in the queue"),
         Binding("u,ctrl+z", "undo", "Fortryd", id="undo", key_display="u",

@@ -15,20 +15,14 @@ from textual.widgets.option_list import Option
 from qualcode.core.codebook import Codebook
 from qualcode.core.models import Disagreement
 from qualcode.errors import QualcodeError
-from qualcode.tui.screens.base import ProjectScreen
-
-
-def _number_bindings() -> list[Binding]:
-    out = [Binding("1", "toggle(1)", "Enighed: kode", key_display="1-9", id="disagree-code",
-                   tooltip="Add or remove the code at that number in the agreed coding")]
-    out += [Binding(str(n), f"toggle({n})", f"Kode {n}", show=False) for n in range(2, 10)]
-    return out
+from qualcode.tui.screens.base import ProjectScreen, number_bindings
 
 
 class DisagreementScreen(ProjectScreen):
     TITLE = "Uenighed"
     BINDINGS = [
-        *_number_bindings(),
+        *number_bindings("toggle", "Enighed: kode", id="disagree-code",
+                    tooltip="Add or remove the code at that number in the agreed coding"),
         Binding("a", "take(0)", "Vælg 1. koder", id="disagree-first",
                 tooltip="Agree on the first coder's codes"),
         Binding("b", "take(1)", "Vælg 2. koder", id="disagree-second",
