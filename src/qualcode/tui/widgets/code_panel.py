@@ -24,18 +24,23 @@ class CodePanel(OptionList):
     def load(self, book: Codebook, counts: dict[str, int], answered: int,
              applied: set[str]) -> None:
         keep = self.highlighted
-        self.book, self.counts, self.answered, self.applied = book, counts, answered, applied
+        self.book, self.answered = book, answered
+        self.counts, self.applied = dict(counts), set(applied)  # copies: updates compare
         self.clear_options()
         self.add_options([Option(self._prompt(i, c), id=c.key) for i, c in enumerate(book)])
         if keep is not None and keep < len(book):
             self.highlighted = keep
 
     def update_counts(self, counts: dict[str, int], applied: set[str]) -> None:
-        self.counts, self.applied = counts, applied
+        """Redraw only the rows whose count or mark changed: a key press touches one or two."""
+        shown = {c.key: (self.counts.get(c.key, 0), c.key in self.applied)
+                 for c in self.book} if self.book is not None else {}
+        self.counts, self.applied = dict(counts), set(applied)
         if self.book is None:
             return
         for i, c in enumerate(self.book):
-            self.replace_option_prompt_at_index(i, self._prompt(i, c))
+            if shown.get(c.key) != (self.counts.get(c.key, 0), c.key in self.applied):
+                self.replace_option_prompt_at_index(i, self._prompt(i, c))
 
     def key_at(self, number: int) -> str | None:
         """The code shown at position ``number`` (1-9)."""
