@@ -110,7 +110,7 @@ class CodingScreen(ProjectScreen):
         queue.load([QueueRow(*r) for r in rows], coded, self.progress,
                    snippet_loader=self.project.snippets, searcher=self._search, keep=current)
         panel = self.query_one(CodePanel)
-        panel.load(self.book, self.counts, self.project.answered(qid), set())
+        panel.load(self.book, self.counts, set())
         if queue.current_item_id is not None:
             self.show_item(queue.current_item_id)
         self._loaded = self._stamp()

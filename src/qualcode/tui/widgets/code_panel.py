@@ -19,12 +19,10 @@ class CodePanel(OptionList):
         self.book: Codebook | None = None
         self.counts: dict[str, int] = {}
         self.applied: set[str] = set()
-        self.answered = 0
 
-    def load(self, book: Codebook, counts: dict[str, int], answered: int,
-             applied: set[str]) -> None:
+    def load(self, book: Codebook, counts: dict[str, int], applied: set[str]) -> None:
         keep = self.highlighted
-        self.book, self.answered = book, answered
+        self.book = book
         self.counts, self.applied = dict(counts), set(applied)  # copies: updates compare
         self.clear_options()
         self.add_options([Option(self._prompt(i, c), id=c.key) for i, c in enumerate(book)])
