@@ -144,6 +144,32 @@ def m003_queue_index(db: Database) -> None:
         """)
 
 
+@migrations()
+def m004_suggestions(db: Database) -> None:
+    """Code suggestions: where a coding came from, the analyst's verdicts, cached NLP."""
+    _run(db, """
+        ALTER TABLE codings ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+        CREATE TABLE suggestion_verdicts (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+            source TEXT NOT NULL DEFAULT '',
+            score REAL,
+            at TEXT NOT NULL,
+            UNIQUE (item_id, code_id, coder)
+        );
+        CREATE TABLE nlp_docs (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            pipeline TEXT NOT NULL,
+            text_sha TEXT NOT NULL,
+            sents TEXT NOT NULL,
+            tokens TEXT NOT NULL
+        );
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3
