@@ -1,5 +1,10 @@
 """The demo project: the 2018 survey round, built from ``data/`` through the real importers.
 
+It also holds an invented 2017 wave of the three open questions (``svar_2017.csv``,
+fewer answers, synthetic text written for qualcode, with gold codings), so that
+``qualcode counts --waves`` has two waves to compare. The 2017 figures are not the
+report's.
+
 The register, the answers (a SurveyXact-style export: semicolon CSV in Windows-1252),
 the gold codings and the interview transcripts are imported exactly as a user would
 import them, so the demo doubles as an end-to-end check of the importers.
@@ -31,6 +36,8 @@ INTERVIEW_QUESTION = "interview"
 INTERVIEW_CODEBOOK = "interviewtemaer"
 REGISTER_ATTRS = ["region", "stoerrelse", "lokalpolitisk_fokus", "nye_strategier",
                   "udfordringer", "identifikation", "specifikke_indsatser", "interviewet"]
+WAVE = "2018"
+OLD_WAVE = "2017"  # invented: see data/README.md
 
 
 def build_demo(path: str | Path, *, data: Path | None = None, force: bool = False,
@@ -38,6 +45,7 @@ def build_demo(path: str | Path, *, data: Path | None = None, force: bool = Fals
     """Create the demo project at ``path``; refuses to overwrite unless ``force``."""
     from qualcode.core.codebook import load_codebook
     from qualcode.core.project import Project
+    from qualcode.core.waves import import_answers_wave, set_wave, wave_question_id
     from qualcode.io.answers import read_answers
     from qualcode.io.codings import read_codings
     from qualcode.io.interviews import read_interviews
@@ -71,13 +79,26 @@ def build_demo(path: str | Path, *, data: Path | None = None, force: bool = Fals
                 project=project))
             for qid, (_col, _stem, text) in OPEN_QUESTIONS.items():
                 project.set_question_text(qid, text)
+                set_wave(project, qid, WAVE)
             say("interviews/: 15 transcripts")
             files = sorted((data / "interviews").glob("JC*.md"))
             transcripts, digest = read_interviews(files)
             project.import_interviews(transcripts, question=INTERVIEW_QUESTION,
                                       codebook=load_codebook(INTERVIEW_CODEBOOK),
                                       file=str(data / "interviews"), sha256=digest)
-            for name in ("gold_codings.csv", "gold_codings_interviews.csv"):
+            say("svar_2017.csv: an invented 2017 wave of the open questions (synthetic, "
+                "not the report's figures)")
+            old_ids = [wave_question_id(project, qid, OLD_WAVE) for qid in OPEN_QUESTIONS]
+            import_answers_wave(project, read_answers(
+                str(data / "svar_2017.csv"), respondent_col="jobcenter_id",
+                text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
+                questions=old_ids,
+                codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
+                project=project), OLD_WAVE, dict(zip(old_ids, OPEN_QUESTIONS, strict=True)))
+            for qid, (_col, _stem, text) in zip(old_ids, OPEN_QUESTIONS.values(), strict=True):
+                project.set_question_text(qid, text)
+            for name in ("gold_codings.csv", "gold_codings_interviews.csv",
+                         "gold_codings_2017.csv"):
                 say(f"{name}: gold codings")
                 rows, table = read_codings(str(data / name), default_coder="guld")
                 project.import_codings(rows, file=table.file, sha256=table.sha256)

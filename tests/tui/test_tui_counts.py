@@ -87,12 +87,17 @@ async def test_table_shows_the_reports_layout_for_strategier(app, db):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_counts(app, pilot)
         assert app.question == "strategier"
-        assert headers(screen) == ["Tema", "Anført af", "Andel", "Rapport 2018", "Forskel"]
+        # the demo also holds an (invented) 2017 wave: its share and the change follow
+        assert headers(screen) == ["Tema", "Anført af", "Andel", "Rapport 2018", "Forskel",
+                                   "2017", "Ændring 2017–2018"]
         rows = table_rows(screen)
         assert on_disk(db, "strategier", "borgere-paa-kanten") == (15, 35)
-        assert rows["borgere-paa-kanten"] == [
-            'Generelt fokus på "borgere på kanten"', "Anført af 15 ud af 35 jobcentre",
-            "42,9 %", "15 af 35", "±0,0 pp"]
+        label, *cells = rows["borgere-paa-kanten"]
+        assert 'Generelt fokus på "borgere på kanten"'.startswith(label.rstrip("…"))
+        assert cells[:4] == ["Anført af 15 ud af 35 jobcentre", "42,9 %", "15 af 35",
+                             "±0,0 pp"]
+        assert cells[4] == "9 af 28 (32,1 %)"  # 2017 (invented), then the change
+        assert cells[5].endswith("pp")
         assert rows["fleksjob"][1:3] == ["Anført af 5 ud af 35 jobcentre", "14,3 %"]
         assert list(rows)[-1] == "andet"  # "Andet" last, as in the report
         status = str(screen.query_one("#counts-status").render())

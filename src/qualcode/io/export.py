@@ -39,15 +39,16 @@ def safe_cell(value: object) -> object:
 def write_file(path: str | Path, data: bytes, *, force: bool = False) -> Path:
     """Write all of ``data`` to ``path`` or nothing; refuse to overwrite unless ``force``."""
     path = Path(path)
+    if path.is_dir():
+        raise QualcodeError("is a folder; give a file name", file=str(path))
     if path.exists() and not force:
         raise QualcodeError("already exists; use --force to overwrite it", file=str(path))
-    if path.exists() and path.is_dir():
-        raise QualcodeError("is a folder", file=str(path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise QualcodeError("its folder does not exist", file=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -57,9 +58,13 @@ def write_file(path: str | Path, data: bytes, *, force: bool = False) -> Path:
         os.umask(umask)
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as exc:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # disk full, no permission, ...: one line, no file
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            raise QualcodeError(f"could not be written ({reason}); nothing was written",
+                                file=str(path)) from None
         raise
     return path
 

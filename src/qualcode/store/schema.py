@@ -170,6 +170,99 @@ def m004_suggestions(db: Database) -> None:
         """)
 
 
+@migrations()
+def m005_waves_and_views(db: Database) -> None:
+    """Survey waves (a question asked again in another year), and read-only SQL views so
+    the file opens usefully in Datasette or any SQLite browser.
+
+    ``questions.wave`` is the survey round ('2017', '2018'; '' when not set) and
+    ``questions.series`` the id shared by every wave of the same question ('' means the
+    question's own id). The views count the way ``Project.counts`` does: distinct
+    jobcentres, a parent code counting its children, empty answers left out; the coder
+    ``*`` in ``theme_counts`` is every coder together.
+    """
+    _run(db, """
+        ALTER TABLE questions ADD COLUMN wave TEXT NOT NULL DEFAULT '';
+        ALTER TABLE questions ADD COLUMN series TEXT NOT NULL DEFAULT '';
+        CREATE VIEW theme_counts AS
+        WITH RECURSIVE lineage(ancestor_id, code_id) AS (
+            SELECT id, id FROM codes
+            UNION
+            SELECT l.ancestor_id, c.id FROM lineage l JOIN codes c ON c.parent_id = l.code_id
+        ),
+        coded AS (
+            SELECT i.question_id, c.coder, l.ancestor_id AS code_id, i.respondent_id
+            FROM codings c
+            JOIN items i ON i.id = c.item_id AND i.is_empty = 0
+            JOIN lineage l ON l.code_id = c.code_id
+        ),
+        counted AS (
+            SELECT question_id, code_id, coder, COUNT(DISTINCT respondent_id) AS n
+            FROM coded GROUP BY question_id, code_id, coder
+            UNION ALL
+            SELECT question_id, code_id, '*', COUNT(DISTINCT respondent_id)
+            FROM coded GROUP BY question_id, code_id
+        ),
+        coders AS (
+            SELECT DISTINCT question_id, coder FROM coded
+            UNION
+            SELECT id, '*' FROM questions
+        ),
+        answered AS (
+            SELECT question_id, COUNT(DISTINCT respondent_id) AS n FROM items
+            WHERE is_empty = 0 AND kind != 'interviewer' GROUP BY question_id
+        )
+        SELECT q.id AS question,
+               q.wave AS wave,
+               CASE WHEN q.series = '' THEN q.id ELSE q.series END AS series,
+               q.codebook_id AS codebook,
+               k.key AS code,
+               k.label AS label,
+               k.position AS position,
+               cs.coder AS coder,
+               COALESCE(n.n, 0) AS respondents,
+               COALESCE(a.n, 0) AS answered,
+               CASE WHEN COALESCE(a.n, 0) = 0 THEN NULL
+                    ELSE ROUND(100.0 * COALESCE(n.n, 0) / a.n, 1) END AS percent
+        FROM questions q
+        JOIN codes k ON k.codebook_id = q.codebook_id
+        JOIN coders cs ON cs.question_id = q.id
+        LEFT JOIN counted n
+               ON n.question_id = q.id AND n.code_id = k.id AND n.coder = cs.coder
+        LEFT JOIN answered a ON a.question_id = q.id
+        ORDER BY q.position, q.id, cs.coder, k.position;
+        CREATE VIEW codings_readable AS
+        SELECT c.id AS coding,
+               i.question_id AS question,
+               q.wave AS wave,
+               i.respondent_id AS respondent,
+               r.name AS name,
+               i.position + 1 AS item,
+               i.speaker_role AS role,
+               k.codebook_id AS codebook,
+               k.key AS code,
+               k.label AS label,
+               c.coder AS coder,
+               c.start AS start,
+               c."end" AS "end",
+               CASE WHEN c.start IS NULL THEN i.text
+                    ELSE substr(i.text, c.start + 1, c."end" - c.start) END AS text,
+               c.starred AS starred,
+               c.memo AS memo,
+               c.origin AS origin,
+               c.created_at AS created_at
+        FROM codings c
+        JOIN items i ON i.id = c.item_id
+        JOIN questions q ON q.id = i.question_id
+        JOIN respondents r ON r.id = i.respondent_id
+        JOIN codes k ON k.id = c.code_id;
+        CREATE VIEW quotes AS
+        SELECT question, wave, respondent, name, item, role, code, label, text, coder, coding
+        FROM codings_readable WHERE starred = 1
+        ORDER BY question, respondent, item, start;
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3

@@ -158,6 +158,8 @@ class CountsScreen(ProjectScreen):
                 tooltip="Count again from the project file"),
         Binding("b", "toggle_chart", "Diagram", id="counts-chart",
                 tooltip="Cycle the view: table and chart, chart only, table only"),
+        Binding("g", "save_chart", "Gem diagram", id="counts-save-chart",
+                tooltip="Save the question's bar chart as PNG or SVG (from the file name)"),
     ]
 
     def __init__(self) -> None:
@@ -166,6 +168,7 @@ class CountsScreen(ProjectScreen):
         self.view = "begge"
         self._covered = False
         self._busy = ""
+        self.waves: dict | None = None  # the other waves' shares, when the question has some
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -212,11 +215,13 @@ class CountsScreen(ProjectScreen):
         worker = get_current_worker()
         try:
             table = table_from_frame(self._counts_in_thread(qid))
+            waves = self._waves_in_thread(qid)
         except Exception as exc:  # shown to the user, never a crash of the workbench
             if not worker.is_cancelled:
                 self._from_thread(self._failed, qid, exc)
             return
         if not worker.is_cancelled:
+            self._from_thread(self._set_waves, waves)
             self._from_thread(self._show, qid, table, announce)
 
     def _counts_in_thread(self, qid: str):
@@ -225,6 +230,26 @@ class CountsScreen(ProjectScreen):
 
         with Project.open(self.project.path) as project:
             return project.counts(qid)
+
+    def _waves_in_thread(self, qid: str) -> dict | None:
+        """The question's other waves (share per code) and the change in points, or None."""
+        from qualcode.core.project import Project
+        from qualcode.core.waves import _pp, _share, question_wave, wave_comparison
+
+        with Project.open(self.project.path) as project:
+            frame = wave_comparison(project, qid)
+            if frame is None:
+                return None
+            mine = question_wave(project, qid)[0]
+        names = frame.attrs["waves"]
+        others = [w for w in names if w != mine]
+        rows = {r["code"]: {**{w: _share(frame, r, w) for w in others},
+                            "change": _pp(r["change_pp"])}
+                for r in frame.to_dict("records")}
+        return {"others": others, "change": f"{names[-2]}–{names[-1]}", "rows": rows}
+
+    def _set_waves(self, waves: dict | None) -> None:
+        self.waves = waves
 
     def _from_thread(self, callback, *args) -> None:
         with contextlib.suppress(RuntimeError):  # the app closed while the worker ran
@@ -277,6 +302,9 @@ class CountsScreen(ProjectScreen):
         if t.has_published:
             cols.append(("rapport", f"Rapport {t.published_year or ''}".strip()))
             cols.append(("forskel", "± pp" if self._narrow else "Forskel"))
+        if self.waves:
+            cols += [(f"bolge-{w}", w) for w in self.waves["others"]]
+            cols.append(("bolge-aendring", f"Ændring {self.waves['change']}"))
         return cols
 
     @property
@@ -294,6 +322,10 @@ class CountsScreen(ProjectScreen):
             cells.append(Text("" if row.published is None else
                               f"{row.published} af {row.published_base}", **right))
             cells.append(Text(points(row.difference, "" if self._narrow else " pp"), **right))
+        if self.waves:
+            other = self.waves["rows"].get(row.key, {})
+            cells += [Text(other.get(w, "–"), **right) for w in self.waves["others"]]
+            cells.append(Text(other.get("change", ""), **right))
         return cells
 
     def _tema_width(self) -> int:
@@ -447,6 +479,64 @@ class CountsScreen(ProjectScreen):
         self._set_busy("")
         self._status(self._summary())
         self.notify(f"Kunne ikke gemme {path.name}: {message}", severity="error")
+
+    # -- the chart as a PNG or SVG file (qualcode chart) ----------------------------
+    def action_save_chart(self) -> None:
+        from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+
+        qid = self.app.question
+        if qid is None:
+            self.notify("Intet spørgsmål at tegne.", severity="warning")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is None or not name.strip():
+                return
+            path = export_path(name.strip(), "png")
+            if path.suffix.lower() not in (".png", ".svg"):
+                self.notify(f"{path.name}: et diagram gemmes som .png eller .svg.",
+                            severity="error")
+                return
+            if not path.parent.is_dir():
+                self.notify(f"Mappen {path.parent} findes ikke.", severity="error")
+                return
+            if path.exists():
+                def confirmed(ok: bool | None) -> None:
+                    if ok:
+                        self._save_chart(qid, path, True)
+
+                self.app.push_screen(
+                    ConfirmDialog(f"{path.name} findes allerede. Overskriv?", yes="Overskriv",
+                                  id="counts-chart-overwrite"), confirmed)
+                return
+            self._save_chart(qid, path, False)
+
+        self.app.push_screen(
+            InputDialog(f"Gem diagrammet for {qid} som PNG eller SVG. Filnavn:",
+                        f"figur-{qid}.png", id="counts-chart-name"), chosen)
+
+    @work(thread=True, group="counts-export", exit_on_error=False)
+    def _save_chart(self, qid: str, path: Path, force: bool) -> None:
+        self._from_thread(self._set_busy, f"Gemmer {path.name}…")
+        try:
+            from qualcode.io.charts import chart_bytes
+            from qualcode.io.export import write_file
+
+            data = chart_bytes(self._counts_in_thread(qid), path.suffix.lower().lstrip("."))
+            write_file(path, data, force=force)
+        except QualcodeError as exc:
+            self._from_thread(self._export_failed, path, str(exc))
+        except OSError as exc:
+            self._from_thread(self._export_failed, path, exc.strerror or str(exc))
+        except Exception as exc:  # shown to the user, never a crash of the workbench
+            self._from_thread(self._export_failed, path, f"{type(exc).__name__}: {exc}")
+        else:
+            self._from_thread(self._chart_saved, path)
+
+    def _chart_saved(self, path: Path) -> None:
+        self._set_busy("")
+        self._status(self._summary())
+        self.notify(f"Diagrammet er gemt: {path}", timeout=4)
 
 
 def export_path(name: str, fmt: str) -> Path:

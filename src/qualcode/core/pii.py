@@ -1,0 +1,317 @@
+"""Personal data in answers and transcripts: find it, list it, redact it.
+
+Three kinds are found:
+
+- ``cpr``: Danish CPR numbers, ``DDMMYY-XXXX`` or ``DDMMYYXXXX``, only when the date is a
+  real date. The century comes from the 7th digit as the CPR register defines it (0–3:
+  1900s; 4 and 9: 2000s up to year 36, else 1900s; 5–8: 2000s up to year 57, else
+  1800s), so 29 February is valid only in leap years. There is no modulus-11 check:
+  numbers issued since 2007 need not pass it.
+- ``phone``: Danish phone numbers, eight digits starting with 2–9, optionally after
+  ``+45`` or ``0045``, written together or spaced in pairs or fours (``12345678``,
+  ``12 34 56 78``, ``1234 5678``). Two four-digit years (``2017 2018``) are not a number.
+- ``email``: e-mail addresses.
+
+Redaction replaces each match with a placeholder (``[CPR]``, ``[TELEFON]``,
+``[E-MAIL]``) in one transaction; coded spans on the item are shifted so they still
+cover the same words, cached NLP rows of the item are dropped, and each redaction is
+logged with where and what kind, never the matched text. SQLite's ``secure_delete`` is
+switched on for the update and the write-ahead log is checkpointed afterwards, so the
+old text does not linger in the project file's free pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.core.project import Project
+
+KINDS = ("cpr", "phone", "email")
+PLACEHOLDERS = {"cpr": "[CPR]", "phone": "[TELEFON]", "email": "[E-MAIL]"}
+KIND_NAMES = {"cpr": "CPR-nummer", "phone": "telefonnummer", "email": "e-mail"}
+
+_CPR = re.compile(r"(?<![\w-])(\d{2})(\d{2})(\d{2})-?(\d{4})(?![\w]|[.,]\d|-\d)")
+_PHONE = re.compile(
+    r"(?<![\w+])(?<!\d[ -])(?:(?:\+|00)45[ ]?)?"
+    r"([2-9]\d{7}|[2-9]\d[ ]\d{2}[ ]\d{2}[ ]\d{2}|[2-9]\d{3}[ ]\d{4})"
+    r"(?!\w|[.,]\d|[ -]\d)")
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+CONTEXT = 30
+
+
+def cpr_date(digits: str) -> date | None:
+    """The birth date of a 10-digit CPR number, or None if it is no real date."""
+    if len(digits) != 10 or not digits.isdigit():
+        return None
+    day, month, yy, seventh = int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), \
+        int(digits[6])
+    if seventh <= 3:
+        century = 1900
+    elif seventh in (4, 9):
+        century = 2000 if yy <= 36 else 1900
+    else:  # 5-8
+        century = 2000 if yy <= 57 else 1800
+    try:
+        return date(century + yy, month, day)
+    except ValueError:
+        return None
+
+
+def is_cpr(text: str) -> bool:
+    """Is ``text`` exactly a CPR number with a valid date (with or without the dash)?"""
+    m = _CPR.fullmatch(text.strip())
+    return bool(m) and cpr_date("".join(m.groups())) is not None
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def find_in_text(text: str, kinds: Iterable[str] = KINDS) -> list[Match]:
+    """Every match in a text, by position; CPR numbers win over phone numbers."""
+    kinds = set(kinds)
+    found: list[Match] = []
+    if "cpr" in kinds or "phone" in kinds:  # a CPR number is never also a phone number
+        cprs = [m for m in _CPR.finditer(text) if cpr_date("".join(m.groups()))]
+        if "cpr" in kinds:
+            found += [Match("cpr", m.start(), m.end(), m.group()) for m in cprs]
+    if "phone" in kinds:
+        taken = [(m.start(), m.end()) for m in cprs]
+        for m in _PHONE.finditer(text):
+            body = m.group(1)
+            halves = body.split(" ")
+            if len(halves) == 2 and all(_YEAR.match(h) for h in halves):
+                continue
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            found.append(Match("phone", m.start(), m.end(), m.group()))
+    if "email" in kinds:
+        found += [Match("email", m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)]
+    found.sort(key=lambda m: (m.start, -m.end))
+    out: list[Match] = []
+    for m in found:  # drop overlaps (an e-mail holding digits): the first, longest wins
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def mask(text: str, kind: str) -> str:
+    """A match shown without giving it away: '12••••-••••', 'a•••@jobcenter.dk'."""
+    if kind == "email":
+        local, _, domain = text.partition("@")
+        return f"{local[:1]}•••@{domain}"
+    shown, out = 0, []
+    for ch in text:
+        if ch.isdigit():
+            out.append(ch if shown < 2 else "•")
+            shown += 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match in one item of the project."""
+
+    item_id: int
+    question: str
+    respondent: str
+    respondent_name: str
+    item_number: int
+    role: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    before: str
+    after: str
+
+    @property
+    def masked(self) -> str:
+        return mask(self.text, self.kind)
+
+    def context(self, *, masked: bool = True) -> str:
+        """The match with the words around it, on one line."""
+        middle = self.masked if masked else self.text
+        return " ".join(f"{self.before}{middle}{self.after}".split())
+
+
+def _kinds(kinds: Iterable[str] | None) -> list[str]:
+    chosen = list(kinds) if kinds else list(KINDS)
+    for k in chosen:
+        if k not in KINDS:
+            raise QualcodeError(f"unknown kind of personal data '{k}' (use {', '.join(KINDS)})")
+    return chosen
+
+
+def scan(project: Project, *, questions: Iterable[str] | None = None,
+         kinds: Iterable[str] | None = None, item_ids: Iterable[int] | None = None) -> list[Hit]:
+    """Every match in the project's answers and transcript turns (interviewer turns
+    included), in question and file order."""
+    chosen = _kinds(kinds)
+    where, args = ["i.is_empty = 0"], []
+    if questions is not None:
+        qs = [project.question(q).id for q in questions]
+        if not qs:
+            return []
+        where.append(f"i.question_id IN ({','.join('?' * len(qs))})")
+        args += qs
+    if item_ids is not None:
+        ids = list(item_ids)
+        if not ids:
+            return []
+        where.append(f"i.id IN ({','.join('?' * len(ids))})")
+        args += ids
+    rows = project.db.execute(
+        "SELECT i.id, i.question_id, i.respondent_id, r.name, i.position, i.speaker_role,"
+        " i.text FROM items i JOIN respondents r ON r.id = i.respondent_id"
+        " JOIN questions q ON q.id = i.question_id"
+        f" WHERE {' AND '.join(where)} ORDER BY q.position, q.id, i.respondent_id, i.position",
+        args)
+    out = []
+    for item_id, qid, rid, name, position, role, text in rows:
+        for m in find_in_text(text, chosen):
+            out.append(Hit(item_id=item_id, question=qid, respondent=rid,
+                           respondent_name=name or "", item_number=position + 1,
+                           role=role or "", kind=m.kind, start=m.start, end=m.end,
+                           text=m.text, before=text[max(0, m.start - CONTEXT):m.start],
+                           after=text[m.end:m.end + CONTEXT]))
+    return out
+
+
+def count_in_texts(texts: Iterable[str], kinds: Iterable[str] | None = None) -> int:
+    """How many matches a set of texts holds (for warning on exports)."""
+    chosen = _kinds(kinds)
+    return sum(len(find_in_text(t, chosen)) for t in texts)
+
+
+def summary_line(hits: list[Hit]) -> str:
+    """'3 possible personal data: 1 CPR number, 2 phone numbers'."""
+    names = {"cpr": ("CPR number", "CPR numbers"), "phone": ("phone number", "phone numbers"),
+             "email": ("e-mail address", "e-mail addresses")}
+    parts = []
+    for kind in KINDS:
+        n = sum(1 for h in hits if h.kind == kind)
+        if n:
+            parts.append(f"{n} {names[kind][n != 1]}")
+    return f"{len(hits)} possible personal data" + (f": {', '.join(parts)}" if parts else "")
+
+
+# -- redaction ------------------------------------------------------------------------
+
+def _shift(pos: int, edits: list[tuple[int, int, int]], *, is_end: bool) -> int:
+    """Where an old offset lands after replacing spans: edits are (start, end, new length),
+    sorted. An offset inside a replaced span moves to the placeholder's start (a start) or
+    end (an end), so a coded passage keeps covering the words it covered."""
+    delta = 0
+    for start, end, new_len in edits:
+        if pos >= end:
+            delta += new_len - (end - start)
+        elif pos > start:
+            return start + delta + (new_len if is_end else 0)
+        else:
+            break
+    return pos + delta
+
+
+def redact(project: Project, hits: Iterable[Hit]) -> int:
+    """Replace each hit's text with its placeholder, in one transaction. Hits whose text
+    is no longer where it was found (already redacted, or the item changed) are skipped.
+    Returns how many were redacted."""
+    from qualcode.store import db as store
+
+    by_item: dict[int, list[Hit]] = {}
+    for h in hits:
+        by_item.setdefault(h.item_id, []).append(h)
+    if not by_item:
+        return 0
+    conn = project.db.conn
+    secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    conn.execute("PRAGMA secure_delete = ON")
+    done = 0
+    try:
+        with project.transaction():
+            for item_id, item_hits in sorted(by_item.items()):
+                row = project.db.execute(
+                    "SELECT text, question_id, respondent_id, position FROM items WHERE id = ?",
+                    [item_id]).fetchone()
+                if row is None:
+                    continue
+                text, qid, rid, position = row
+                chosen: list[Hit] = []
+                for h in sorted(item_hits, key=lambda h: h.start):
+                    if text[h.start:h.end] != h.text or (chosen and h.start < chosen[-1].end):
+                        continue
+                    chosen.append(h)
+                if not chosen:
+                    continue
+                edits = [(h.start, h.end, len(PLACEHOLDERS[h.kind])) for h in chosen]
+                parts, last = [], 0
+                for h in chosen:
+                    parts += [text[last:h.start], PLACEHOLDERS[h.kind]]
+                    last = h.end
+                parts.append(text[last:])
+                project.db.execute("UPDATE items SET text = ? WHERE id = ?",
+                                   ["".join(parts), item_id])
+                shifted = _shift_codings(project, item_id, edits)
+                project.db.execute("DELETE FROM nlp_docs WHERE item_id = ?", [item_id])
+                for h in chosen:
+                    project._log("pii.redact", item_id=item_id, question=qid, respondent=rid,
+                                 position=position, kind=h.kind, start=h.start, end=h.end,
+                                 placeholder=PLACEHOLDERS[h.kind], at=store.now(),
+                                 codings_shifted=shifted)
+                done += len(chosen)
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+    if done:
+        import sqlite3
+
+        # best effort: another reader may hold the log open; the redaction is committed
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return done
+
+
+def _shift_codings(project: Project, item_id: int, edits: list[tuple[int, int, int]]) -> int:
+    """Move the coded spans of an item past the replaced text; returns how many moved.
+    Two codings that become identical are merged (the later one is deleted)."""
+    rows = project.db.execute(
+        "SELECT id, code_id, coder, start, \"end\" FROM codings WHERE item_id = ?"
+        " AND start IS NOT NULL ORDER BY id", [item_id]).fetchall()
+    moves = []
+    for cid, code_id, coder, start, end in rows:
+        new = (_shift(start, edits, is_end=False), _shift(end, edits, is_end=True))
+        if new != (start, end):
+            moves.append((cid, code_id, coder, new))
+    if not moves:
+        return 0
+    far = 1_000_000_000  # park the moving spans out of the way of the unique index first
+    for cid, *_rest in moves:
+        project.db.execute("UPDATE codings SET start = start + ?, \"end\" = \"end\" + ?"
+                           " WHERE id = ?", [far, far, cid])
+    for cid, code_id, coder, (start, end) in moves:
+        dup = project.db.execute(
+            "SELECT id FROM codings WHERE item_id = ? AND code_id = ? AND coder = ?"
+            " AND start = ? AND \"end\" = ? AND id != ?",
+            [item_id, code_id, coder, start, end, cid]).fetchone()
+        if dup is not None:
+            project.db.execute("DELETE FROM codings WHERE id = ?", [cid])
+        else:
+            project.db.execute("UPDATE codings SET start = ?, \"end\" = ? WHERE id = ?",
+                               [start, end, cid])
+    return len(moves)

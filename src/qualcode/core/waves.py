@@ -1,0 +1,383 @@
+"""Survey waves: the same open question asked in several rounds (2017, 2018, ...).
+
+Each wave of a question is a question of its own (ids stay unique: ``strategier`` and
+``strategier-2017``) carrying its wave and the *series* id shared by all its waves
+(``questions.wave`` and ``questions.series``; an empty series means the question's own
+id). Counts of the waves are compared per code: each wave's share, and the change from
+the previous wave to the newest in percentage points, as the report compares 2018 with
+2017.
+
+How ``import answers --wave W --question Q`` names the question (see
+:func:`wave_question_id`): ``Q`` names the series; the answers go to the question of
+series ``Q`` already in wave ``W`` if there is one, else to ``Q`` itself if the project
+has no question ``Q`` yet, else to ``Q-W``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from qualcode.errors import NotFound, QualcodeError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from qualcode.core.models import ImportSummary
+    from qualcode.core.project import Project
+    from qualcode.io.answers import AnswerTable
+
+WAVE_FORMATS = ("table", "csv", "md", "xlsx", "json")
+_WAVE_RE = re.compile(r"^[\w.-]{1,40}$")
+_SERIES_SQL = "CASE WHEN series = '' THEN id ELSE series END"
+
+
+def wave_sort_key(wave: str) -> tuple:
+    """'2017' < '2018' < '2018b'; numbers inside a wave name compare as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.findall(r"\d+|\D+", wave))
+
+
+def check_wave(wave: str) -> str:
+    wave = wave.strip()
+    if not _WAVE_RE.match(wave):
+        raise QualcodeError(f"wave '{wave}' is not a valid wave name (letters, digits, '.', "
+                            "'-' or '_', at most 40 characters, e.g. 2017)")
+    return wave
+
+
+def waves(project: Project) -> list[str]:
+    """Every wave in the project, oldest first (questions without a wave are left out)."""
+    rows = project.db.execute("SELECT DISTINCT wave FROM questions WHERE wave != ''")
+    return sorted((r[0] for r in rows), key=wave_sort_key)
+
+
+def question_wave(project: Project, qid: str) -> tuple[str, str]:
+    """(wave, series) of a question; the series is the question's own id when not set."""
+    row = project.db.execute(f"SELECT wave, {_SERIES_SQL} FROM questions WHERE id = ?",
+                             [qid]).fetchone()
+    if row is None:
+        project.question(qid)  # raises NotFound with the list of questions
+        raise NotFound(f"no question '{qid}' in the project")
+    return row[0], row[1]
+
+
+def series_waves(project: Project, qid: str) -> list[tuple[str, str]]:
+    """(wave, question id) of every wave of the question's series, oldest first.
+
+    Empty when the question itself has no wave."""
+    wave, series = question_wave(project, qid)
+    if not wave:
+        return []
+    rows = project.db.execute(
+        f"SELECT wave, id FROM questions WHERE {_SERIES_SQL} = ? AND wave != ''",
+        [series]).fetchall()
+    return sorted(((w, q) for w, q in rows), key=lambda r: wave_sort_key(r[0]))
+
+
+def series_list(project: Project) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every series with its (wave, question id) pairs, oldest wave first, in question
+    order; questions without a wave are a series of one with the wave ''."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for qid, wave, series in project.db.execute(
+            f"SELECT id, wave, {_SERIES_SQL} FROM questions ORDER BY position, id"):
+        out.setdefault(series, []).append((wave, qid))
+    return [(s, sorted(members, key=lambda r: wave_sort_key(r[0])))
+            for s, members in out.items()]
+
+
+def current_questions(project: Project) -> list[str]:
+    """The question ids to show by default: every question, except the older waves of a
+    question asked in several waves (those are shown with ``--waves`` or by id)."""
+    older: set[str] = set()
+    for _series, members in series_list(project):
+        waved = [q for w, q in members if w]
+        older.update(waved[:-1])
+    return [q.id for q in project.questions() if q.id not in older]
+
+
+def wave_question_id(project: Project, series: str, wave: str) -> str:
+    """The question id that answers for ``series`` in ``wave`` go to (the rule in the
+    module docstring)."""
+    wave = check_wave(wave)
+    row = project.db.execute(
+        f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ?",
+        [series, wave]).fetchone()
+    if row is not None:
+        return row[0]
+    taken = project.db.execute("SELECT 1 FROM questions WHERE id = ?", [series]).fetchone()
+    return f"{series}-{wave}" if taken else series
+
+
+def _assign(project: Project, qid: str, wave: str, series: str) -> bool:
+    """Give a question its wave and series (inside the caller's transaction); False if it
+    had them already."""
+    row = project.db.execute("SELECT wave, series FROM questions WHERE id = ?",
+                             [qid]).fetchone()
+    if row is None:
+        raise NotFound(f"no question '{qid}' in the project")
+    stored_series = "" if series == qid else series
+    if (row[0], row[1]) == (wave, stored_series):
+        return False
+    clash = project.db.execute(
+        f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ? AND id != ?",
+        [series, wave, qid]).fetchone()
+    if wave and clash is not None:
+        raise QualcodeError(f"question '{clash[0]}' is already wave {wave} of '{series}'")
+    project.db.execute("UPDATE questions SET wave = ?, series = ? WHERE id = ?",
+                       [wave, stored_series, qid])
+    project._log("question.wave", question=qid, wave=wave, series=series,
+                 before={"wave": row[0], "series": row[1] or qid})
+    return True
+
+
+def set_wave(project: Project, qid: str, wave: str, *, series: str | None = None) -> bool:
+    """Put an existing question in a wave (and series; default: keep its series). An
+    empty ``wave`` takes it out of its wave. False if nothing changed."""
+    wave = check_wave(wave) if wave.strip() else ""
+    _old_wave, old_series = question_wave(project, qid)
+    series = (series or "").strip() or old_series
+    with project.transaction():
+        return _assign(project, qid, wave, series)
+
+
+def import_answers_wave(project: Project, table: AnswerTable, wave: str,
+                        series: dict[str, str], *, progress=None) -> ImportSummary:
+    """Import answers (read with the ids from :func:`wave_question_id`) and put their
+    questions in ``wave`` under their series, all in one transaction."""
+    wave = check_wave(wave)
+    with project.transaction():
+        summary = project.import_answers(table, progress=progress)
+        for qid, _col, _book in table.questions:
+            _assign(project, qid, wave, series.get(qid, qid))
+    return summary
+
+
+# -- comparing waves ------------------------------------------------------------------
+
+def wave_comparison(project: Project, question: str, *,
+                    coder: str | None = None) -> pd.DataFrame | None:
+    """Per code: each wave's count, base and share, oldest first, and ``change_pp`` (the
+    newest wave minus the one before it, in percentage points).
+
+    Columns ``code``, ``label``, then ``n_{w}``, ``base_{w}``, ``pct_{w}`` per wave, and
+    ``change_pp``; ``attrs["waves"]`` lists the waves. None when the question has no
+    other wave. A code only one wave's codebook has is empty in the other waves.
+    """
+    import pandas as pd
+
+    members = series_waves(project, question)
+    if len({w for w, _q in members}) < 2:
+        return None
+    frames = {w: project.counts(qid, coder=coder) for w, qid in members}
+    wave_names = [w for w, _q in members]
+    newest = frames[wave_names[-1]]
+    order: list[str] = list(newest["code"])
+    labels: dict[str, str] = dict(zip(newest["code"], newest["label"], strict=True))
+    for w in reversed(wave_names[:-1]):
+        for key, label in zip(frames[w]["code"], frames[w]["label"], strict=True):
+            if key not in labels:
+                order.append(key)
+                labels[key] = label
+    rows = []
+    for key in order:
+        row: dict = {"code": key, "label": labels[key]}
+        for w in wave_names:
+            f = frames[w]
+            hit = f[f["code"] == key]
+            base = int(f["answered"].iloc[0]) if len(f) else 0
+            if len(hit):
+                pct = hit["percent"].iloc[0]
+                row[f"n_{w}"] = int(hit["respondents"].iloc[0])
+                row[f"pct_{w}"] = None if pd.isna(pct) else float(pct)
+            else:
+                row[f"n_{w}"] = None
+                row[f"pct_{w}"] = None
+            row[f"base_{w}"] = base
+        new, prev = row[f"pct_{wave_names[-1]}"], row[f"pct_{wave_names[-2]}"]
+        row["change_pp"] = (None if new is None or prev is None else round(new - prev, 1))
+        rows.append(row)
+    columns = ["code", "label"]
+    for w in wave_names:
+        columns += [f"n_{w}", f"base_{w}", f"pct_{w}"]
+    columns.append("change_pp")
+    frame = pd.DataFrame(rows, columns=columns)
+    for w in wave_names:
+        frame[f"n_{w}"] = frame[f"n_{w}"].astype("Int64")
+        frame[f"base_{w}"] = frame[f"base_{w}"].astype("Int64")
+        frame[f"pct_{w}"] = frame[f"pct_{w}"].astype("Float64")
+    frame["change_pp"] = frame["change_pp"].astype("Float64")
+    _wave, series = question_wave(project, question)
+    frame.attrs.update({
+        "waves": wave_names, "series": series, "question": members[-1][1],
+        "questions": {w: q for w, q in members}, "title": newest.attrs.get("title", ""),
+        "kind": newest.attrs.get("kind", "open"), "coder": coder or ""})
+    return frame
+
+
+def comparable_questions(project: Project) -> list[str]:
+    """The newest question of every series asked in two or more waves."""
+    out = []
+    for _series, members in series_list(project):
+        waved = [(w, q) for w, q in members if w]
+        if len({w for w, _q in waved}) >= 2:
+            out.append(waved[-1][1])
+    return out
+
+
+# -- rendering ----------------------------------------------------------------------
+
+def _num(value) -> object:
+    import pandas as pd
+
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _pct(value) -> str:
+    value = _num(value)
+    return "–" if value is None else f"{value:.1f} %".replace(".", ",")
+
+
+def _pp(value) -> str:
+    value = _num(value)
+    if value is None:
+        return ""
+    if round(value, 1) == 0:
+        return "±0,0 pp"
+    sign = "+" if value > 0 else "−"
+    return f"{sign}{abs(value):.1f} pp".replace(".", ",")
+
+
+def _share(frame, row, w: str) -> str:
+    n = _num(row[f"n_{w}"])
+    if n is None:
+        return "–"
+    return f"{n} af {_num(row[f'base_{w}'])} ({_pct(row[f'pct_{w}'])})"
+
+
+def _heading(frame) -> str:
+    names = ", ".join(f"{w}: {q}" for w, q in frame.attrs["questions"].items())
+    coder = f", koder {frame.attrs['coder']}" if frame.attrs.get("coder") else ""
+    return f"{frame.attrs['series']}: {frame.attrs.get('title', '')} ({names}{coder})"
+
+
+def comparison_table(frame) -> str:
+    from qualcode.io.export import _clip, _pad, _width
+
+    ws = frame.attrs["waves"]
+    header = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
+    body = [[r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"])]
+            for r in frame.to_dict("records")]
+    widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=True)]
+    widths[0] = min(widths[0], 60)
+    lines = []
+    for row in [header, *body]:
+        cells = [_pad(_clip(row[0], widths[0]), widths[0])]
+        cells += [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join([_heading(frame), lines[0], "-" * _width(lines[0]), *lines[1:]]) + "\n"
+
+
+def comparison_markdown(frame) -> str:
+    from qualcode.io.export import _md
+
+    ws = frame.attrs["waves"]
+    out = [f"### {_md(frame.attrs.get('title', ''))}\n",
+           f"Spørgsmål: `{frame.attrs['series']}` i bølgerne {', '.join(ws)}\n",
+           "| Tema | " + " | ".join(ws) + f" | Ændring {ws[-2]}–{ws[-1]} (procentpoint) |",
+           "|---|" + "---:|" * (len(ws) + 1)]
+    for r in frame.to_dict("records"):
+        cells = [_md(r["label"])]
+        for w in ws:
+            n = _num(r[f"n_{w}"])
+            cells.append("–" if n is None else
+                         f"Anført af {n} ud af {_num(r[f'base_{w}'])} ({_pct(r[f'pct_{w}'])})")
+        cells.append(_pp(r["change_pp"]))
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def comparison_csv(frames: list) -> bytes:
+    import csv
+    import io
+
+    from qualcode.io.export import safe_cell
+
+    all_waves = sorted({w for f in frames for w in f.attrs["waves"]}, key=wave_sort_key)
+    columns = ["series", "question", "code", "label"]
+    for w in all_waves:
+        columns += [f"n_{w}", f"base_{w}", f"pct_{w}"]
+    columns.append("change_pp")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for frame in frames:
+        for r in frame.to_dict("records"):
+            rec = {**r, "series": frame.attrs["series"], "question": frame.attrs["question"]}
+            writer.writerow([safe_cell("" if _num(rec.get(c)) is None else _num(rec.get(c)))
+                             for c in columns])
+    return buf.getvalue().encode("utf-8")
+
+
+def comparison_json(frames: list) -> bytes:
+    import json
+
+    out = []
+    for frame in frames:
+        records = [{k: _num(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        out.append({"series": frame.attrs["series"], "question": frame.attrs["question"],
+                    "waves": frame.attrs["waves"], "questions": frame.attrs["questions"],
+                    "title": frame.attrs.get("title", ""), "codes": records})
+    return (json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2)
+            + "\n").encode("utf-8")
+
+
+def comparison_xlsx(frames: list) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from qualcode.io.export import _sheet_name, safe_cell
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for frame in frames:
+        ws_names = frame.attrs["waves"]
+        ws = wb.create_sheet(_sheet_name(frame.attrs["series"], wb.sheetnames))
+        ws.append([safe_cell(frame.attrs.get("title", ""))])
+        ws["A1"].font = Font(bold=True, size=12)
+        head = ["Tema"]
+        for w in ws_names:
+            head += [f"{w}: jobcentre", f"{w}: besvaret", f"{w}: andel (%)"]
+        head.append(f"Ændring {ws_names[-2]}–{ws_names[-1]} (procentpoint)")
+        ws.append([safe_cell(h) for h in head])
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+        for r in frame.to_dict("records"):
+            row = [safe_cell(r["label"])]
+            for w in ws_names:
+                row += [_num(r[f"n_{w}"]), _num(r[f"base_{w}"]), _num(r[f"pct_{w}"])]
+            row.append(_num(r["change_pp"]))
+            ws.append(row)
+        ws.column_dimensions["A"].width = 48
+        ws.freeze_panes = "B3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render_comparison(frames: list, fmt: str) -> bytes:
+    if fmt == "table":
+        return "\n".join(comparison_table(f) for f in frames).encode("utf-8")
+    if fmt == "md":
+        return "\n".join(comparison_markdown(f) for f in frames).encode("utf-8")
+    if fmt == "csv":
+        return comparison_csv(frames)
+    if fmt == "json":
+        return comparison_json(frames)
+    if fmt == "xlsx":
+        return comparison_xlsx(frames)
+    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(WAVE_FORMATS)})")

@@ -1,0 +1,146 @@
+"""The personal-data screen (F8): CPR numbers, phone numbers and e-mail addresses found in
+the project's answers and transcripts, masked, with the words around them; ``r`` redacts
+the selected match to a placeholder, ``R`` every match (after asking). Redactions are
+committed and logged (without the matched text) before the screen says so."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from qualcode.core import pii
+from qualcode.errors import QualcodeError
+from qualcode.tui.screens.base import ProjectScreen
+
+KIND_TEXT = {"cpr": "CPR-nummer", "phone": "Telefon", "email": "E-mail"}
+
+
+class PiiScreen(ProjectScreen):
+    TITLE = "Persondata"
+    BINDINGS = [
+        Binding("r", "redact_one", "Skjul valgte", id="pii-redact",
+                tooltip="Replace the selected match with a placeholder ([CPR], [TELEFON], "
+                        "[E-MAIL])"),
+        Binding("R", "redact_all", "Skjul alle", id="pii-redact-all",
+                tooltip="Replace every match in the list with its placeholder (asks first)"),
+        Binding("g", "rescan", "Søg igen", id="pii-rescan",
+                tooltip="Scan the project file again"),
+        Binding("a", "toggle_scope", "Alle/spørgsmål", id="pii-scope",
+                tooltip="Show matches in every question, or only the current one"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[pii.Hit] = []
+        self.everywhere = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="pii-status")
+        yield DataTable(id="pii-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="pii-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#pii-table", DataTable)
+        for key, label in (("jc", "Jobcenter"), ("q", "Spørgsmål"), ("kind", "Type"),
+                           ("text", "Fund (skjult)"), ("context", "Sammenhæng")):
+            table.add_column(label, key=key)
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        questions = None
+        if not self.everywhere and self.app.question is not None:
+            questions = [self.app.question]
+        self.hits = pii.scan(self.project, questions=questions)
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#pii-table", DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear()
+        for n, h in enumerate(self.hits):
+            who = f"{h.respondent} {h.respondent_name}".strip()
+            table.add_row(who, h.question, KIND_TEXT[h.kind], h.masked,
+                          Text(h.context(), no_wrap=True, overflow="ellipsis"), key=str(n))
+        if self.hits:
+            table.move_cursor(row=min(keep, len(self.hits) - 1))
+        where = "i alle spørgsmål" if self.everywhere else f"i {self.app.question}"
+        if self.hits:
+            counts = ", ".join(f"{sum(1 for h in self.hits if h.kind == k)} {KIND_TEXT[k]}"
+                               for k in pii.KINDS if any(h.kind == k for h in self.hits))
+            status = f"{len(self.hits)} mulige persondata {where} ({counts})"
+        else:
+            status = f"Ingen persondata fundet {where}."
+        self.query_one("#pii-status", Label).update(status)
+        self._show_detail()
+
+    def _selected(self) -> pii.Hit | None:
+        table = self.query_one("#pii-table", DataTable)
+        if not self.hits or not table.row_count:
+            return None
+        return self.hits[min(table.cursor_row, len(self.hits) - 1)]
+
+    def _show_detail(self) -> None:
+        hit = self._selected()
+        detail = self.query_one("#pii-detail", Static)
+        if hit is None:
+            detail.update("")
+            return
+        role = f", {hit.role}" if hit.role else ""
+        detail.update(Text(f"{hit.respondent} {hit.respondent_name} · {hit.question} · "
+                           f"uddrag {hit.item_number}{role}\n…{hit.context()}… → "
+                           f"{pii.PLACEHOLDERS[hit.kind]}"))
+
+    @on(DataTable.RowHighlighted, "#pii-table")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    # -- actions ------------------------------------------------------------------
+    def action_rescan(self) -> None:
+        self.reload()
+        self.notify(f"Søgt igen: {len(self.hits)} fund", timeout=2)
+
+    def action_toggle_scope(self) -> None:
+        if self.app.question is None:
+            return
+        self.everywhere = not self.everywhere
+        self.reload()
+
+    def action_redact_one(self) -> None:
+        hit = self._selected()
+        if hit is None:
+            self.notify("Intet at skjule.", severity="warning")
+            return
+        self._redact([hit])
+
+    def action_redact_all(self) -> None:
+        from qualcode.tui.widgets.dialogs import ConfirmDialog
+
+        if not self.hits:
+            self.notify("Intet at skjule.", severity="warning")
+            return
+        hits = list(self.hits)
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._redact(hits)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Erstat alle {len(hits)} fund med [CPR], [TELEFON] eller [E-MAIL]? Det kan ikke "
+            "fortrydes.", yes="Skjul alle", id="pii-confirm"), confirmed)
+
+    def _redact(self, hits: list[pii.Hit]) -> None:
+        try:
+            done = pii.redact(self.project, hits)
+        except QualcodeError as exc:
+            self.notify(f"Kunne ikke skjule: {exc}", severity="error")
+            return
+        self.reload()
+        self.notify(f"Skjult: {done} fund erstattet med pladsholdere", timeout=3)
