@@ -1,0 +1,469 @@
+"""Cross-tabulation: does the share of jobcentres mentioning a theme differ between groups?
+
+The jobcentres that answered a question are split by one of their attributes (e.g.
+``lokalpolitisk_fokus``), either one group per distinct value or into named groups of
+values (``høj/meget høj`` = "I høj grad" + "I meget høj grad"). Per code: how many in each
+group mention it (n/N and percent), the difference in percentage points when there are
+two groups, and a test of independence of "mentions the theme" and group: Fisher's exact
+test (two-sided) for two groups, the chi-square test of the 2×k table otherwise, with a
+warning when an expected count is below 5. Jobcentres without the attribute, or with a
+value that is in no group, are left out and counted.
+
+    >>> frame = crosstab(project, "strategier", "lokalpolitisk_fokus",
+    ...                  groups=parse_groups(["høj=I høj grad,I meget høj grad",
+    ...                                       "lav=I nogen grad,I mindre grad"]))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qualcode.errors import NotFound, QualcodeError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from qualcode.core.project import Project
+
+FORMATS = ("table", "csv", "md", "xlsx", "json")
+MIN_EXPECTED = 5
+SMALL_EXPECTED = (f"forventet antal under {MIN_EXPECTED} i mindst én celle; "
+                  "chi-i-anden-testen er usikker")
+NO_TEST = "ingen test: temaet nævnes af alle eller ingen"
+
+
+class EmptyGroups(QualcodeError):
+    """Fewer than two groups have jobcentres that answered the question."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named group of attribute values."""
+
+    name: str
+    values: tuple[str, ...]
+
+
+def parse_group(spec: str) -> Group:
+    """``"høj/meget høj=I høj grad,I meget høj grad"`` -> Group (values split on commas)."""
+    name, sep, rest = spec.partition("=")
+    name = name.strip()
+    values = tuple(v.strip() for v in rest.split(",") if v.strip())
+    if not sep or not name or not values:
+        raise QualcodeError(f"--group '{spec}': write NAME=VALUE[,VALUE...], e.g. "
+                            "\"høj=I høj grad,I meget høj grad\"")
+    return Group(name, values)
+
+
+def parse_groups(specs: Iterable[str]) -> list[Group] | None:
+    """Several --group options (None when there are none); names and values must not repeat."""
+    groups = [parse_group(s) for s in specs]
+    if not groups:
+        return None
+    seen_names: set[str] = set()
+    seen_values: dict[str, str] = {}
+    for g in groups:
+        if g.name in seen_names:
+            raise QualcodeError(f"--group '{g.name}' is given twice")
+        seen_names.add(g.name)
+        for v in g.values:
+            if v in seen_values:
+                raise QualcodeError(f"--group: the value '{v}' is in both '{seen_values[v]}' "
+                                    f"and '{g.name}'")
+            seen_values[v] = g.name
+    return groups
+
+
+def attribute_values(project: Project) -> dict[str, dict[str, int]]:
+    """Attribute name -> value -> how many respondents have it (names and values sorted;
+    empty values are no value)."""
+    out: dict[str, dict[str, int]] = {}
+    for name, value, n in project.db.execute(
+            "SELECT name, value, COUNT(*) FROM attributes WHERE TRIM(value) != ''"
+            " GROUP BY name, value"
+            " ORDER BY name, value"):
+        out.setdefault(name, {})[value] = n
+    return out
+
+
+@dataclass(frozen=True)
+class TestResult:
+    test: str  # 'fisher', 'chi2' or '' (no test possible)
+    p_value: float | None
+    statistic: float | None
+    min_expected: float | None
+    warning: str
+
+
+def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestResult:
+    """Test whether mentioning a theme is independent of the group.
+
+    ``mentioned[i]`` of ``bases[i]`` jobcentres in group i mention it. Two groups: Fisher's
+    exact test (two-sided) of [[n1, N1-n1], [n2, N2-n2]]. More: Pearson's chi-square test of
+    the 2×k table (no continuity correction: it only applies to 2×2), with a warning when an
+    expected count is below 5. When every or no jobcentre mentions the theme the table has
+    an empty row and there is nothing to test.
+    """
+    from scipy import stats
+
+    table = [[int(n) for n in mentioned], [int(b) - int(n) for n, b in zip(mentioned, bases,
+                                                                          strict=True)]]
+    total = sum(int(b) for b in bases)
+    row_sums = [sum(r) for r in table]
+    expected = [[rs * int(b) / total for b in bases] for rs in row_sums] if total else [[0.0]]
+    min_expected = min(min(r) for r in expected)
+    if len(bases) < 2 or total == 0 or 0 in row_sums:
+        return TestResult("", None, None, min_expected, NO_TEST)
+    if len(bases) == 2:
+        res = stats.fisher_exact([[table[0][0], table[1][0]], [table[0][1], table[1][1]]],
+                                 alternative="two-sided")  # rows: the groups
+        return TestResult("fisher", float(res.pvalue), float(res.statistic), min_expected, "")
+    chi2, p, _dof, _exp = stats.chi2_contingency(table, correction=False)
+    warning = SMALL_EXPECTED if min_expected < MIN_EXPECTED else ""
+    return TestResult("chi2", float(p), float(chi2), min_expected, warning)
+
+
+def _answered_with_codes(project: Project, qid: str, coder: str | None
+                         ) -> tuple[list[str], dict[str, set[str]]]:
+    """The respondents who answered (non-empty), and code key -> respondents coded with it."""
+    answered = [r[0] for r in project.db.execute(
+        "SELECT DISTINCT respondent_id FROM items WHERE question_id = ? AND is_empty = 0"
+        " AND kind != 'interviewer' ORDER BY respondent_id", [qid])]
+    coder_sql, args = ("AND c.coder = ?", [coder]) if coder else ("", [])
+    by_code: dict[str, set[str]] = {}
+    for key, rid in project.db.execute(
+            "SELECT DISTINCT k.key, i.respondent_id FROM codings c"
+            " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
+            f" WHERE i.question_id = ? AND i.is_empty = 0 {coder_sql}", [qid, *args]):
+        by_code.setdefault(key, set()).add(rid)
+    return answered, by_code
+
+
+def crosstab(project: Project, question: str, attribute: str, *,
+             groups: list[Group] | None = None, coder: str | None = None,
+             alpha: float = 0.05) -> pd.DataFrame:
+    """Per code, the share of jobcentres mentioning it in each group of ``attribute``.
+
+    Columns: question, code, label, depth, then for each group g ``n_{g}``, ``base_{g}``,
+    ``pct_{g}``, then ``diff_pp`` (first group minus second; two groups only), ``test``,
+    ``statistic``, ``p_value``, ``significant`` (p < alpha), ``min_expected``, ``warning``.
+    ``frame.attrs`` holds the groups, their bases, and how many answering jobcentres were
+    left out (``missing``: no value; ``ungrouped``: value -> count for values in no group).
+    """
+    import pandas as pd
+
+    if not 0 < alpha < 1:
+        raise QualcodeError(f"--alpha must be between 0 and 1, not {alpha}")
+    q = project.question(question)
+    book = project.codebook(q.codebook)
+    known = attribute_values(project)
+    if attribute not in known:
+        raise NotFound(f"no respondent has the attribute '{attribute}' "
+                       f"(attributes: {', '.join(known) or 'none'})")
+    values = known[attribute]
+    if groups:
+        for g in groups:
+            for v in g.values:
+                if v not in values:
+                    raise NotFound(f"--group '{g.name}': no respondent has {attribute} = "
+                                   f"'{v}' (values: {', '.join(values)})")
+    else:
+        groups = [Group(v, (v,)) for v in values]
+    group_of = {v: g.name for g in groups for v in g.values}
+    attrs = dict(project.db.execute("SELECT respondent_id, value FROM attributes WHERE name = ?",
+                                    [attribute]).fetchall())
+    answered, by_code = _answered_with_codes(project, q.id, coder)
+    members: dict[str, set[str]] = {g.name: set() for g in groups}
+    missing = 0
+    ungrouped: dict[str, int] = {}
+    for rid in answered:
+        value = attrs.get(rid)
+        if value is None or not value.strip():
+            missing += 1
+        elif value not in group_of:
+            ungrouped[value] = ungrouped.get(value, 0) + 1
+        else:
+            members[group_of[value]].add(rid)
+    empty = [g.name for g in groups if not members[g.name]]
+    if len(groups) - len(empty) < 2:
+        what = ", ".join(f"'{n}'" for n in empty) or "none"
+        raise EmptyGroups(f"'{q.id}' by {attribute}: fewer than two groups have jobcentres "
+                          f"that answered (empty: {what})")
+    groups = [g for g in groups if members[g.name]]
+    bases = [len(members[g.name]) for g in groups]
+
+    rows = []
+    for code in book:
+        coded = set(by_code.get(code.key, ()))
+        for child in book.descendants(code.key):
+            coded |= by_code.get(child.key, set())
+        row: dict = {"question": q.id, "code": code.key, "label": code.label,
+                     "depth": book.depth(code.key)}
+        ns = []
+        for g, base in zip(groups, bases, strict=True):
+            n = len(coded & members[g.name])
+            ns.append(n)
+            row[f"n_{g.name}"] = n
+            row[f"base_{g.name}"] = base
+            row[f"pct_{g.name}"] = 100.0 * n / base
+        row["diff_pp"] = (row[f"pct_{groups[0].name}"] - row[f"pct_{groups[1].name}"]
+                          if len(groups) == 2 else None)
+        result = independence_test(ns, bases)
+        row.update(test=result.test, statistic=result.statistic, p_value=result.p_value,
+                   significant=(None if result.p_value is None
+                                else bool(result.p_value < alpha)),
+                   min_expected=result.min_expected, warning=result.warning)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(
+        question=q.id, question_text=q.text, title=book.title, kind=q.kind, attribute=attribute,
+        groups=[g.name for g in groups], group_values={g.name: list(g.values) for g in groups},
+        bases=dict(zip([g.name for g in groups], bases, strict=True)), answered=len(answered),
+        missing=missing, ungrouped=ungrouped, empty_groups=empty, alpha=alpha, coder=coder)
+    return frame
+
+
+# -- rendering ---------------------------------------------------------------------
+
+def _num(value: float | None, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def p_text(p: float | None) -> str:
+    """0.0412 -> '0,041'; below 0.001 -> '< 0,001'; none -> '–'."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    return "< 0,001" if p < 0.001 else _num(p, 3)
+
+
+def diff_text(diff: float | None) -> str:
+    if diff is None or (isinstance(diff, float) and math.isnan(diff)):
+        return "–"
+    rounded = round(diff, 1)
+    if rounded == 0:
+        return "±0,0 pp"
+    return f"{'+' if rounded > 0 else '−'}{_num(abs(rounded))} pp"
+
+
+TEST_NAMES = {"fisher": "Fisher", "chi2": "chi²", "": "–"}
+
+
+def _value(v):
+    """numpy/pandas scalars as Python values, missing values as None."""
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v.item() if hasattr(v, "item") else v
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as plain Python dicts (None for missing values)."""
+    return [{k: _value(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """Headers and cells as shown in the terminal table, Markdown and the TUI."""
+    groups = frame.attrs["groups"]
+    two = len(groups) == 2
+    head = ["Tema", *groups] + (["Forskel"] if two else []) + ["Test", "p", "Signifikant"]
+    body = []
+    for r in records(frame):
+        cells = ["  " * int(r["depth"]) + r["label"]]
+        cells += [f"{r[f'n_{g}']} af {r[f'base_{g}']} ({_num(r[f'pct_{g}'])} %)"
+                  for g in groups]
+        if two:
+            cells.append(diff_text(r["diff_pp"]))
+        sig = r["significant"]
+        cells += [TEST_NAMES[r["test"] or ""] + ("*" if r["warning"] == SMALL_EXPECTED else ""),
+                  p_text(r["p_value"]), "–" if sig is None else ("ja" if sig else "nej")]
+        body.append(cells)
+    return head, body
+
+
+def notes(frame: pd.DataFrame) -> list[str]:
+    """The lines under the table: bases, who was left out, the tests, warnings."""
+    a = frame.attrs
+    out = []
+    bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
+    out.append(f"Grundlag: jobcentre der har svaret på {a['question']}, "
+               f"fordelt efter {a['attribute']} ({bases}).")
+    left = []
+    if a["missing"]:
+        left.append(f"{a['missing']} uden {a['attribute']}")
+    if a["ungrouped"]:
+        vals = ", ".join(f"{v}: {n}" for v, n in sorted(a["ungrouped"].items()))
+        left.append(f"{sum(a['ungrouped'].values())} med en værdi uden for grupperne ({vals})")
+    if a.get("empty_groups"):
+        left.append("grupper uden svar: " + ", ".join(a["empty_groups"]))
+    if left:
+        out.append("Udeladt: " + "; ".join(left) + ".")
+    test = ("Fishers eksakte test (tosidet)" if len(a["groups"]) == 2
+            else "chi-i-anden-test af temaet × gruppe")
+    out.append(f"Test: {test}; signifikant ved p < {_num(a['alpha'], 2)}.")
+    if (frame["warning"] == SMALL_EXPECTED).any():
+        out.append(f"* Advarsel: {SMALL_EXPECTED}.")
+    return out
+
+
+def crosstab_table(frame: pd.DataFrame) -> str:
+    from qualcode.io.export import _pad, _width
+
+    a = frame.attrs
+    head, body = display_rows(frame)
+    widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
+    lines = [f"{a['question']}: {a['title']} efter {a['attribute']}"]
+    fmt = ["  ".join([_pad(row[0], widths[0])]
+                     + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)])
+           .rstrip() for row in [head, *body]]
+    lines += [fmt[0], "-" * _width(fmt[0]), *fmt[1:], ""]
+    lines += notes(frame)
+    return "\n".join(lines) + "\n"
+
+
+def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str:
+    from qualcode.io.export import _md
+
+    a = frame.attrs
+    head, body = display_rows(frame)
+    parts = [heading if heading is not None
+             else f"### {_md(a['title'])} efter {_md(a['attribute'])}", ""]
+    parts.append("| " + " | ".join(_md(h) for h in head) + " |")
+    parts.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
+    for cells in body:
+        cells = [cells[0].replace("  ", "&nbsp;&nbsp;"), *cells[1:]]
+        parts.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    parts.append("")
+    parts += [_md(n) + "  " for n in notes(frame)]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def csv_columns(frame: pd.DataFrame) -> list[str]:
+    cols = ["question", "code", "label"]
+    for g in frame.attrs["groups"]:
+        cols += [f"n_{g}", f"base_{g}", f"pct_{g}"]
+    return cols + ["diff_pp", "test", "statistic", "p_value", "significant", "min_expected",
+                   "warning"]
+
+
+def crosstab_csv(frame: pd.DataFrame) -> bytes:
+    import csv
+    import io
+
+    from qualcode.io.export import safe_cell
+
+    cols = csv_columns(frame)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(c) for c in cols])
+    for r in records(frame):
+        out = []
+        for c in cols:
+            v = r[c]
+            if c.startswith("pct_") or c == "diff_pp":
+                v = None if v is None else round(v, 1)
+            if isinstance(v, bool):
+                v = "true" if v else "false"
+            out.append(safe_cell("" if v is None else v))
+        writer.writerow(out)
+    return buf.getvalue().encode("utf-8")
+
+
+def crosstab_json(frame: pd.DataFrame) -> bytes:
+    import json
+
+    a = frame.attrs
+    doc = {k: a[k] for k in ("question", "title", "attribute", "groups", "group_values",
+                             "bases", "answered", "missing", "ungrouped", "alpha")}
+    doc["codes"] = [{c: r[c] for c in ["code", "label", "depth", *csv_columns(frame)[3:]]}
+                    for r in records(frame)]
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -> None:
+    """One crosstab on an openpyxl worksheet: numbers as numbers, widths set."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from qualcode.io.export import safe_cell
+
+    a = frame.attrs
+    groups = a["groups"]
+    ws.append([safe_cell(title or f"{a['title']} efter {a['attribute']}")])
+    ws["A1"].font = Font(bold=True, size=12)
+    head = ["Tema"]
+    for g in groups:
+        head += [f"{g}: nævner", f"{g}: besvaret", f"{g}: andel (%)"]
+    head += ["Forskel (pp)", "Test", "p-værdi", "Signifikant", "Mindste forventede antal",
+             "Advarsel"]
+    ws.append([safe_cell(h) for h in head])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r in records(frame):
+        row: list = [safe_cell("  " * int(r["depth"]) + r["label"])]
+        for g in groups:
+            row += [r[f"n_{g}"], r[f"base_{g}"], round(r[f"pct_{g}"], 1)]
+        sig = r["significant"]
+        row += [None if r["diff_pp"] is None else round(r["diff_pp"], 1),
+                TEST_NAMES[r["test"] or ""] if r["test"] else None, r["p_value"],
+                None if sig is None else ("ja" if sig else "nej"),
+                None if r["min_expected"] is None else round(r["min_expected"], 2),
+                r["warning"] or None]
+        ws.append(row)
+    last = ws.max_row
+    for row in ws.iter_rows(min_row=3, max_row=last):
+        for i in range(len(groups)):
+            row[3 + 3 * i].number_format = "0.0"
+        row[1 + 3 * len(groups)].number_format = "+0.0;-0.0;0.0"
+        row[3 + 3 * len(groups)].number_format = "0.0000"
+    ws.append([])
+    for line in notes(frame):
+        ws.append([safe_cell(line)])
+    ws.column_dimensions["A"].width = 48
+    for i in range(2, len(head) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14
+    ws.column_dimensions[get_column_letter(len(head))].width = 40
+    ws.freeze_panes = "B3"
+
+
+def crosstab_xlsx(frame: pd.DataFrame) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from qualcode.io.export import _sheet_name
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_name(f"{frame.attrs['question']}", [])
+    write_crosstab_sheet(ws, frame)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render_crosstab(frame: pd.DataFrame, fmt: str) -> bytes:
+    if fmt == "table":
+        return crosstab_table(frame).encode("utf-8")
+    if fmt == "csv":
+        return crosstab_csv(frame)
+    if fmt == "md":
+        return crosstab_markdown(frame).encode("utf-8")
+    if fmt == "json":
+        return crosstab_json(frame)
+    if fmt == "xlsx":
+        return crosstab_xlsx(frame)
+    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")

@@ -1,0 +1,114 @@
+"""Bar charts of a question's counts, as PNG or SVG (matplotlib, Agg, no pyplot).
+
+One horizontal bar per theme, top to bottom in the order of the report's table, the
+length the percent of the jobcentres that answered, the number of jobcentres written at
+the end of each bar, and the report's published figure, where the codebook has one, as a
+thin mark on the same scale. SVG output is deterministic (fixed hash salt, no date) and
+keeps its text as text, so Danish labels stay searchable and æ ø å are the viewer's font.
+
+    >>> png = chart_bytes(project.counts("strategier"), "png")   # doctest: +SKIP
+    >>> write_file("figur-1.png", png)                            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import TYPE_CHECKING
+
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CHART_FORMATS = ("png", "svg")
+HASH_SALT = "qualcode"
+LABEL_WIDTH = 42  # characters before a theme's label wraps
+DPI = 150
+
+
+def chart_format(path: str, given: str | None = None) -> str:
+    """'png' or 'svg' from ``given`` or the file's suffix; anything else is an error."""
+    from pathlib import Path
+
+    fmt = (given or Path(path).suffix.lstrip(".")).lower()
+    if fmt not in CHART_FORMATS:
+        raise QualcodeError("a chart is written as .png or .svg", file=str(path))
+    return fmt
+
+
+def _axis_text(frame: pd.DataFrame) -> str:
+    answered = int(frame["answered"].iloc[0]) if len(frame) else 0
+    who = ("interviewede jobcentre" if frame.attrs.get("kind") == "interview"
+           else "jobcentre der har svaret")
+    return f"Andel af de {answered} {who} (%)"
+
+
+def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
+    """A matplotlib Figure (not registered with pyplot) of the counts ``frame``."""
+    from matplotlib.figure import Figure
+
+    rows = list(frame.itertuples())
+    # labels are right-aligned, so a nested theme is marked with a dash per level
+    labels = ["\n".join(textwrap.wrap("– " * int(r.depth) + r.label, LABEL_WIDTH) or [""])
+              for r in rows]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = max(2.4, 0.9 + 0.32 * lines + 0.18 * len(rows))
+    fig = Figure(figsize=(9.0, height), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    values = [0.0 if _missing(r.percent) else float(r.percent) for r in rows]
+    colors = [r.color or "#7F7F7F" for r in rows]
+    ypos = list(range(len(rows)))
+    bars = ax.barh(ypos, values, color=colors, edgecolor="none", height=0.7)
+    top = max([*values, *[float(r.published_percent) for r in rows
+                          if not _missing(r.published_percent)], 1.0])
+    ax.set_xlim(0, min(100.0, top * 1.18) if top < 90 else 105)
+    for bar, r in zip(bars, rows, strict=True):
+        ax.annotate(f"{int(r.respondents)}", xy=(bar.get_width(), bar.get_y() + 0.35),
+                    xytext=(4, 0), textcoords="offset points", va="center", ha="left",
+                    fontsize=9)
+    published = [(y, float(r.published_percent)) for y, r in zip(ypos, rows, strict=True)
+                 if not _missing(r.published_percent)]
+    if published:
+        year = frame["published_year"].dropna()
+        name = f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten"
+        ax.scatter([p for _, p in published], [y for y, _ in published], marker="|", s=260,
+                   linewidths=2, color="#222222", zorder=3, label=name)
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.set_yticks(ypos, labels, fontsize=9)
+    ax.invert_yaxis()  # the table's first row at the top
+    ax.set_xlabel(_axis_text(frame), fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_title(title if title is not None else frame.attrs.get("title", ""), fontsize=11,
+                 loc="left")
+    return fig
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def chart_bytes(frame: pd.DataFrame, fmt: str = "png", *, title: str | None = None) -> bytes:
+    """The chart as PNG or SVG bytes; SVG is byte-for-byte the same on every run."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot, no GUI backend
+
+    if fmt not in CHART_FORMATS:
+        raise QualcodeError(f"unknown chart format '{fmt}' (use png or svg)")
+    with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "none",
+                                "font.family": "DejaVu Sans"}):
+        fig = chart_figure(frame, title=title)
+        FigureCanvasAgg(fig)
+        buf = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": "qualcode"}
+        fig.savefig(buf, format=fmt, metadata=metadata, dpi=DPI)
+    return buf.getvalue()
+
+
+def inline_svg(svg: bytes) -> str:
+    """The SVG as an element to put inside HTML: without the XML prolog and doctype."""
+    text = svg.decode("utf-8")
+    return text[text.index("<svg"):]

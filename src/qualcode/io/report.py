@@ -1,0 +1,595 @@
+"""The report: every coded question's table in the report's layout, its chart, the
+selected (starred) quotes per theme and, when asked, a cross-tabulation by an attribute.
+
+Formats: DOCX (python-docx, the chart embedded as PNG), XLSX (openpyxl: a sheet per table
+with real numbers and set column widths, the chart inserted, a sheet per crosstab), HTML
+(one self-contained file, charts as inline SVG, all text escaped) and Markdown (the charts
+written beside it as ``<stem>_figur_<n>.png``).
+
+    >>> report = build_report(project, by="lokalpolitisk_fokus")       # doctest: +SKIP
+    >>> write_report(report, "rapport.docx")                           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from qualcode.core.crosstab import Group
+    from qualcode.core.models import Question, Quote
+    from qualcode.core.project import Project
+
+REPORT_FORMATS = ("docx", "xlsx", "html", "md")
+HEAD = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]
+SCALE_NOTE = ("Enkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede "
+              "jobcentre.")
+
+
+@dataclass
+class Section:
+    """One question: its table, chart, quotes and optional crosstab."""
+
+    number: int
+    question: Question
+    counts: pd.DataFrame
+    png: bytes = b""
+    svg: bytes = b""
+    quotes: list[tuple[str, list[Quote]]] = field(default_factory=list)
+    crosstab: pd.DataFrame | None = None
+    crosstab_note: str = ""
+    waves: pd.DataFrame | None = None  # the comparison with earlier waves, if any
+
+    @property
+    def title(self) -> str:
+        return f"Tabel {self.number}: {self.counts.attrs.get('title', '')}"
+
+    @property
+    def figure(self) -> str:
+        return f"Figur {self.number}: {self.counts.attrs.get('title', '')}"
+
+    @property
+    def waves_title(self) -> str:
+        if self.waves is None:
+            return ""
+        earlier = self.waves.attrs["waves"][:-1]
+        return f"Sammenlignet med {', '.join(earlier)}"
+
+    @property
+    def crosstab_title(self) -> str:
+        if self.crosstab is None:
+            return ""
+        return (f"Krydstabel {self.number}: {self.counts.attrs.get('title', '')} efter "
+                f"{self.crosstab.attrs['attribute']}")
+
+
+@dataclass
+class Report:
+    title: str
+    sections: list[Section]
+    coder: str | None = None
+    by: str | None = None
+
+
+def report_format(path: str | Path) -> str:
+    """The format from the file's suffix; anything else is a one-line error."""
+    fmt = Path(path).suffix.lower().lstrip(".")
+    fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+    if fmt not in REPORT_FORMATS:
+        raise QualcodeError("the report is written as .docx, .xlsx, .html or .md "
+                            "(from the file name's suffix)", file=str(path))
+    return fmt
+
+
+def coded_questions(project: Project, coder: str | None = None) -> list[str]:
+    """The questions with at least one coding (by ``coder``), in project order; of a
+    question asked in several waves only the newest (the others are compared with it)."""
+    from qualcode.core.waves import current_questions
+
+    coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
+    coded = {r[0] for r in project.db.execute(
+        "SELECT DISTINCT i.question_id FROM codings c JOIN items i ON i.id = c.item_id"
+        f" WHERE 1 = 1{coder_sql}", args)}
+    return [qid for qid in current_questions(project) if qid in coded]
+
+
+def starred_quotes(project: Project, question: str, *, coder: str | None = None
+                   ) -> list[tuple[str, list[Quote]]]:
+    """(theme label, starred quotes coded with exactly that theme), in codebook order."""
+    book = project.codebook(question)
+    by_key: dict[str, list[Quote]] = {}
+    for code in book:
+        for q in project.quotes(code.key, question, coder=coder):
+            if q.starred and q.code == code.key:
+                by_key.setdefault(code.key, []).append(q)
+    return [(code.label, by_key[code.key]) for code in book if code.key in by_key]
+
+
+def build_report(project: Project, *, questions: list[str] | None = None,
+                 coder: str | None = None, by: str | None = None,
+                 groups: list[Group] | None = None, alpha: float = 0.05,
+                 charts: tuple[str, ...] = ("png", "svg")) -> Report:
+    """Count, chart, collect quotes and cross-tabulate every question asked for (default:
+    every question with codings)."""
+    from qualcode.core.crosstab import EmptyGroups, crosstab
+    from qualcode.core.waves import wave_comparison
+    from qualcode.io.charts import chart_bytes
+
+    ids = list(questions) if questions else coded_questions(project, coder)
+    if not ids:
+        who = f" by coder '{coder}'" if coder else ""
+        raise QualcodeError(f"no question has codings{who} yet; nothing to report",
+                            file=str(project.path))
+    sections = []
+    for number, qid in enumerate(ids, start=1):
+        q = project.question(qid)
+        frame = project.counts(q.id, coder=coder)
+        section = Section(number=number, question=q, counts=frame,
+                          quotes=starred_quotes(project, q.id, coder=coder))
+        if "png" in charts:
+            section.png = chart_bytes(frame, "png", title=section.figure)
+        if "svg" in charts:
+            section.svg = chart_bytes(frame, "svg", title=section.figure)
+        compared = wave_comparison(project, q.id, coder=coder)
+        if compared is not None and compared.attrs.get("question") == q.id:
+            section.waves = compared
+        if by:
+            try:
+                section.crosstab = crosstab(project, q.id, by, groups=groups, coder=coder,
+                                            alpha=alpha)
+            except EmptyGroups as exc:
+                section.crosstab_note = f"Ingen krydstabel: {exc}"
+        sections.append(section)
+    return Report(title=f"{Path(project.path).name.split('.')[0]}: tabeller, figurer og citater",
+                  sections=sections, coder=coder, by=by)
+
+
+# -- the table's cells ----------------------------------------------------------------
+
+def _show_published(frame: pd.DataFrame) -> bool:
+    return bool(frame["published"].notna().any())
+
+
+def published_head(frame: pd.DataFrame) -> str:
+    year = frame["published_year"].dropna()
+    return f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten"
+
+
+def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a question's table as text, in the report's layout."""
+    from qualcode.io.export import _na, _pct
+
+    head = list(HEAD)  # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
+    show_pub = _show_published(frame)
+    if show_pub:
+        head.append(published_head(frame))
+    body = []
+    for r in frame.itertuples():
+        exact = 100.0 * int(r.respondents) / int(r.answered) if int(r.answered) else None
+        cells = ["  " * int(r.depth) + r.label, r.definition or "", r.mentioned,
+                 _pct(exact, 0)]
+        if show_pub:
+            cells.append("" if _na(r.published) else
+                         f"Anført af {r.published} ud af {r.published_base} jobcentre")
+        body.append(cells)
+    return head, body
+
+
+def table_notes(section: Section) -> list[str]:
+    frame = section.counts
+    out = []
+    answered = int(frame["answered"].iloc[0]) if len(frame) else 0
+    who = ("interviewede jobcentre" if section.question.kind == "interview"
+           else "jobcentre der har svaret")
+    out.append(f"Grundlag: {answered} {who}.")
+    if section.question.kind == "interview":
+        out.append(SCALE_NOTE)
+    source = frame.attrs.get("published_source")
+    if _show_published(frame) and source:
+        out.append(f"Rapportens tal: {source}.")
+    return out
+
+
+def waves_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the comparison with earlier waves, as text."""
+    from qualcode.core.waves import _pp, _share
+
+    ws = frame.attrs["waves"]
+    head = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
+    body = [[r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"]) or "–"]
+            for r in frame.to_dict("records")]
+    return head, body
+
+
+WAVES_NOTE = "Ændringen er i procentpoint: den nyeste bølges andel minus den forriges."
+
+
+def quote_source(q: Quote) -> str:
+    from qualcode.io.quotes_docx import source_line
+
+    return source_line(q)
+
+
+# -- Markdown ---------------------------------------------------------------------
+
+def figure_name(stem: str, number: int) -> str:
+    return f"{stem}_figur_{number}.png"
+
+
+def report_markdown(report: Report, *, stem: str) -> str:
+    from qualcode.core.crosstab import crosstab_markdown
+    from qualcode.io.export import _md
+
+    parts = [f"# {_md(report.title)}", ""]
+    for s in report.sections:
+        parts += [f"## {_md(s.title)}", "", f"Spørgsmål: {_md(s.question.text)} "
+                  f"(`{s.question.id}`)", ""]
+        head, body = table_rows(s.counts)
+        parts.append("| " + " | ".join(head) + " |")
+        parts.append("|" + "|".join(["---", "---", "---", "---:"]
+                                    + ["---"] * (len(head) - 4)) + "|")
+        for cells in body:
+            first = cells[0].replace("  ", "&nbsp;&nbsp;")
+            parts.append("| " + " | ".join(_md(c) for c in [first, *cells[1:]]) + " |")
+        parts.append("")
+        parts += [_md(n) + "  " for n in table_notes(s)]
+        parts += ["", f"![{_md(s.figure)}]({figure_name(stem, s.number)})", "",
+                  f"*{_md(s.figure)}*", ""]
+        if s.waves is not None:
+            head, body = waves_rows(s.waves)
+            parts += [f"### {_md(s.waves_title)}", "",
+                      "| " + " | ".join(_md(h) for h in head) + " |",
+                      "|---|" + "---:|" * (len(head) - 1)]
+            parts += ["| " + " | ".join(_md(c) for c in cells) + " |" for cells in body]
+            parts += ["", WAVES_NOTE, ""]
+        parts += _quotes_markdown(s)
+        if s.crosstab is not None:
+            parts.append(crosstab_markdown(s.crosstab, heading=f"### {_md(s.crosstab_title)}"))
+        elif s.crosstab_note:
+            parts += [_md(s.crosstab_note), ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _quotes_markdown(s: Section) -> list[str]:
+    from qualcode.io.export import _md
+
+    if not s.quotes:
+        return []
+    parts = ["### Udvalgte citater", ""]
+    for label, quotes in s.quotes:
+        parts += [f"#### {_md(label)}", ""]
+        for q in quotes:
+            parts += [f"> {_md(q.formatted())}", ">", f"> *({_md(quote_source(q))})*", ""]
+    return parts
+
+
+# -- HTML -------------------------------------------------------------------------
+
+CSS = """
+body { font-family: Calibri, "Segoe UI", Arial, sans-serif; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; color: #222; }
+table { border-collapse: collapse; margin: 1rem 0; width: 100%; }
+th, td { border: 1px solid #bbb; padding: .35rem .5rem; vertical-align: top; text-align: left; }
+th { background: #eef2f7; }
+td.num { text-align: right; white-space: nowrap; }
+.note { color: #555; font-size: .9rem; margin: .2rem 0; }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+figcaption { font-style: italic; color: #444; }
+blockquote { margin: .6rem 0 .1rem 1rem; font-style: italic; }
+.source { color: #666; font-size: .85rem; margin: 0 0 .6rem 1rem; }
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _html_table(head: list[str], body: list[list[str]], numeric: set[int]) -> list[str]:
+    out = ["<table>", "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head)
+           + "</tr></thead>", "<tbody>"]
+    for cells in body:
+        tds = []
+        for i, c in enumerate(cells):
+            cls = ' class="num"' if i in numeric else ""
+            text = _e(c.lstrip(" "))
+            indent = (len(c) - len(c.lstrip(" "))) // 2 if i == 0 else 0
+            if indent:
+                text = "&nbsp;&nbsp;&nbsp;&nbsp;" * indent + text
+            tds.append(f"<td{cls}>{text}</td>")
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def report_html(report: Report) -> str:
+    from qualcode.core.crosstab import display_rows, notes
+    from qualcode.io.charts import inline_svg
+
+    out = ["<!DOCTYPE html>", '<html lang="da">', "<head>", '<meta charset="utf-8">',
+           f"<title>{_e(report.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+           f"<h1>{_e(report.title)}</h1>"]
+    for s in report.sections:
+        out += [f'<section id="tabel-{s.number}">', f"<h2>{_e(s.title)}</h2>",
+                f'<p class="note">Spørgsmål: {_e(s.question.text)} '
+                f"(<code>{_e(s.question.id)}</code>)</p>"]
+        head, body = table_rows(s.counts)
+        out += _html_table(head, body, {3})
+        out += [f'<p class="note">{_e(n)}</p>' for n in table_notes(s)]
+        if s.svg:
+            out += ["<figure>", inline_svg(s.svg), f"<figcaption>{_e(s.figure)}</figcaption>",
+                    "</figure>"]
+        if s.waves is not None:
+            head, body = waves_rows(s.waves)
+            out.append(f"<h3>{_e(s.waves_title)}</h3>")
+            out += _html_table(head, body, set(range(1, len(head))))
+            out.append(f'<p class="note">{_e(WAVES_NOTE)}</p>')
+        if s.quotes:
+            out.append("<h3>Udvalgte citater</h3>")
+            for label, quotes in s.quotes:
+                out.append(f"<h4>{_e(label)}</h4>")
+                for q in quotes:
+                    out += [f"<blockquote>{_e(q.formatted())}</blockquote>",
+                            f'<p class="source">{_e(quote_source(q))}</p>']
+        if s.crosstab is not None:
+            chead, cbody = display_rows(s.crosstab)
+            out.append(f"<h3>{_e(s.crosstab_title)}</h3>")
+            out += _html_table(chead, cbody, set(range(1, len(chead))))
+            out += [f'<p class="note">{_e(n)}</p>' for n in notes(s.crosstab)]
+        elif s.crosstab_note:
+            out.append(f'<p class="note">{_e(s.crosstab_note)}</p>')
+        out.append("</section>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+# -- DOCX -------------------------------------------------------------------------
+
+def report_docx(report: Report) -> bytes:
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    from qualcode.core.crosstab import display_rows, notes
+    from qualcode.io.quotes_docx import _set_danish
+
+    doc = Document()
+    _set_danish(doc)
+    doc.core_properties.title = report.title
+    doc.core_properties.language = "da-DK"
+    styles = {s.name for s in doc.styles}
+    quote_style = "Quote" if "Quote" in styles else None
+    table_style = "Table Grid" if "Table Grid" in styles else None
+    caption_style = "Caption" if "Caption" in styles else None
+
+    def add_table(head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
+        table = doc.add_table(rows=1, cols=len(head), style=table_style)
+        for cell, text in zip(table.rows[0].cells, head, strict=True):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = True
+            run.font.size = Pt(9)
+        for cells in body:
+            row = table.add_row().cells
+            for cell, text in zip(row, cells, strict=True):
+                cell.text = ""
+                run = cell.paragraphs[0].add_run(text.replace("  ", "\u00a0\u00a0"))
+                run.font.size = Pt(9)
+        if widths:
+            for row in table.rows:
+                for cell, w in zip(row.cells, widths, strict=False):
+                    cell.width = Cm(w)
+
+    def note(text: str) -> None:
+        para = doc.add_paragraph()
+        run = para.add_run(text)
+        run.italic = True
+        run.font.size = Pt(8)
+
+    doc.add_heading(report.title, level=1)
+    for s in report.sections:
+        doc.add_heading(s.title, level=2)
+        doc.add_paragraph(f"Spørgsmål: {s.question.text}")
+        head, body = table_rows(s.counts)
+        widths = [4.0, 5.5, 3.6, 1.4] + ([3.6] if len(head) > 4 else [])
+        add_table(head, body, widths)
+        for n in table_notes(s):
+            note(n)
+        if s.png:
+            doc.add_picture(io.BytesIO(s.png), width=Cm(16))
+            doc.add_paragraph(s.figure, style=caption_style)
+        if s.waves is not None:
+            doc.add_heading(s.waves_title, level=3)
+            add_table(*waves_rows(s.waves), None)
+            note(WAVES_NOTE)
+        if s.quotes:
+            doc.add_heading("Udvalgte citater", level=3)
+            for label, quotes in s.quotes:
+                doc.add_heading(label, level=4)
+                for q in quotes:
+                    doc.add_paragraph(q.formatted(), style=quote_style)
+                    note(quote_source(q))
+        if s.crosstab is not None:
+            doc.add_heading(s.crosstab_title, level=3)
+            chead, cbody = display_rows(s.crosstab)
+            add_table(chead, cbody, None)
+            for n in notes(s.crosstab):
+                note(n)
+        elif s.crosstab_note:
+            note(s.crosstab_note)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# -- XLSX -------------------------------------------------------------------------
+
+def report_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from qualcode.core.crosstab import write_crosstab_sheet
+    from qualcode.io.export import _na, safe_cell
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for s in report.sections:
+        frame = s.counts
+        show_pub = _show_published(frame)
+        ws = wb.create_sheet(f"Tabel {s.number}")
+        ws.append([safe_cell(s.title)])
+        ws["A1"].font = Font(bold=True, size=12)
+        ws.append([safe_cell(f"Spørgsmål: {s.question.text}")])
+        ws.append([])
+        head = [*HEAD[:3], "Jobcentre", "Besvaret", "Andel (%)"]
+        if show_pub:
+            year = published_head(frame)
+            head += [f"{year}: jobcentre", f"{year}: besvaret", f"{year}: andel (%)"]
+        ws.append(head)
+        for cell in ws[4]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for r in frame.itertuples():
+            row = [safe_cell("  " * int(r.depth) + r.label), safe_cell(r.definition),
+                   safe_cell(r.mentioned), int(r.respondents), int(r.answered),
+                   None if _na(r.percent) else float(r.percent)]
+            if show_pub:
+                row += [None if _na(r.published) else int(r.published),
+                        None if _na(r.published_base) else int(r.published_base),
+                        None if _na(r.published_percent) else float(r.published_percent)]
+            ws.append(row)
+        for row in ws.iter_rows(min_row=5, max_row=ws.max_row):
+            row[0].alignment = Alignment(wrap_text=True, vertical="top")
+            row[1].alignment = Alignment(wrap_text=True, vertical="top")
+            row[5].number_format = "0.0"
+            if show_pub:
+                row[8].number_format = "0.0"
+        ws.append([])
+        for n in table_notes(s):
+            ws.append([safe_cell(n)])
+            ws.cell(ws.max_row, 1).font = Font(italic=True)
+        if s.quotes:
+            ws.append([])
+            ws.append(["Udvalgte citater"])
+            ws.cell(ws.max_row, 1).font = Font(bold=True)
+            ws.append(["Tema", "Citat", "Kilde"])
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
+            for label, quotes in s.quotes:
+                for q in quotes:
+                    ws.append([safe_cell(label), safe_cell(q.formatted()),
+                               safe_cell(quote_source(q))])
+                    ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True,
+                                                                 vertical="top")
+        for letter, width in zip("ABCDEFGHI", (44, 60, 34, 11, 11, 11, 18, 18, 18),
+                                 strict=False):
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = "A5"
+        if s.png:
+            image = Image(io.BytesIO(s.png))
+            scale = 640 / image.width
+            image.width, image.height = 640, int(image.height * scale)
+            ws.add_image(image, f"{get_column_letter(len(head) + 2)}4")
+        if s.waves is not None:
+            _waves_sheet(wb.create_sheet(f"Bølger {s.number}"), s)
+        if s.crosstab is not None:
+            xs = wb.create_sheet(f"Krydstabel {s.number}")
+            write_crosstab_sheet(xs, s.crosstab, title=s.crosstab_title)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _waves_sheet(ws, s: Section) -> None:
+    """The comparison with earlier waves: counts, bases and shares as numbers."""
+    from openpyxl.styles import Font
+
+    from qualcode.core.waves import _num
+    from qualcode.io.export import safe_cell
+
+    frame = s.waves
+    waves = frame.attrs["waves"]
+    ws.append([safe_cell(f"{s.title}: {s.waves_title}")])
+    ws["A1"].font = Font(bold=True, size=12)
+    head = ["Tema"]
+    for w in waves:
+        head += [f"{w}: jobcentre", f"{w}: besvaret", f"{w}: andel (%)"]
+    head.append(f"Ændring {waves[-2]}–{waves[-1]} (pp)")
+    ws.append([safe_cell(h) for h in head])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for r in frame.to_dict("records"):
+        row: list = [safe_cell(r["label"])]
+        for w in waves:
+            row += [_num(r[f"n_{w}"]), _num(r[f"base_{w}"]), _num(r[f"pct_{w}"])]
+        row.append(_num(r["change_pp"]))
+        ws.append(row)
+    ws.append([])
+    ws.append([WAVES_NOTE])
+    ws.column_dimensions["A"].width = 48
+    from openpyxl.utils import get_column_letter
+
+    for i in range(2, len(head) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 16
+    ws.freeze_panes = "B3"
+
+
+# -- writing ----------------------------------------------------------------------
+
+def render_report(report: Report, fmt: str, *, stem: str = "rapport"
+                  ) -> list[tuple[str, bytes]]:
+    """(file name, bytes) for the report and, for Markdown, the chart files beside it;
+    the report itself is first."""
+    if fmt == "docx":
+        return [("", report_docx(report))]
+    if fmt == "xlsx":
+        return [("", report_xlsx(report))]
+    if fmt == "html":
+        return [("", report_html(report).encode("utf-8"))]
+    if fmt == "md":
+        files = [("", report_markdown(report, stem=stem).encode("utf-8"))]
+        files += [(figure_name(stem, s.number), s.png) for s in report.sections]
+        return files
+    raise QualcodeError(f"unknown report format '{fmt}' (use {', '.join(REPORT_FORMATS)})")
+
+
+def charts_needed(fmt: str) -> tuple[str, ...]:
+    return ("svg",) if fmt == "html" else ("png",)
+
+
+def write_report(report: Report, path: str | Path, *, force: bool = False) -> list[Path]:
+    """Write the report (and Markdown's charts) whole or not at all; return the paths.
+
+    Every target is checked before anything is written; if a later file fails, the files
+    this call created are removed again.
+    """
+    from qualcode.io.export import write_file
+
+    path = Path(path)
+    fmt = report_format(path)
+    files = render_report(report, fmt, stem=path.stem)
+    targets = [(path if not name else path.with_name(name), data) for name, data in files]
+    for target, _ in targets:
+        if target.exists() and not force:
+            raise QualcodeError("already exists; use --force to overwrite it", file=str(target))
+    created: list[Path] = []
+    written: list[Path] = []
+    try:
+        for target, data in reversed(targets):  # the charts first, the report last
+            existed = target.exists()
+            write_file(target, data, force=force)
+            written.append(target)
+            if not existed:
+                created.append(target)
+    except BaseException:
+        for target in created:
+            target.unlink(missing_ok=True)
+        raise
+    return list(reversed(written))

@@ -1,0 +1,238 @@
+"""Pilot tests of the crosstab screen (F7) and of saving the counts screen's chart (F4, g):
+what is shown is what core.crosstab computes, and the files written hold it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from qualcode.core.crosstab import crosstab, crosstab_csv, display_rows, notes, parse_groups
+from qualcode.core.project import Project
+from qualcode.tui.screens.counts import CountsScreen
+from qualcode.tui.screens.crosstab import CrosstabScreen, group_spec, parse_spec
+from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog, PickDialog
+
+SIZE = (120, 36)
+SPEC = "høj/meget høj=I høj grad,I meget høj grad; nogen/mindre=I nogen grad,I mindre grad"
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown(screen: CrosstabScreen) -> tuple[list[str], list[list[str]]]:
+    from textual.widgets import DataTable
+
+    table = screen.query_one("#crosstab-table", DataTable)
+    head = [str(c.label) for c in table.ordered_columns]
+    rows = [[str(c) for c in table.get_row(r.key)] for r in table.ordered_rows]
+    return head, rows
+
+
+def expected(db_path, question: str, attribute: str, spec: str | None = None):
+    with Project.open(db_path) as p:
+        return crosstab(p, question, attribute,
+                        groups=parse_spec(spec) if spec else None)
+
+
+async def open_crosstab(app, pilot) -> CrosstabScreen:
+    await pilot.press("f7")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, CrosstabScreen)
+    return screen
+
+
+async def pick(app, pilot, attribute: str) -> None:
+    from textual.widgets import OptionList
+
+    await pilot.press("a")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, PickDialog)
+    options = dialog.query_one(OptionList)
+    index = next(i for i in range(options.option_count)
+                 if options.get_option_at_index(i).id == attribute)
+    options.highlighted = index
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def group(app, pilot, spec: str) -> None:
+    from textual.widgets import Input
+
+    await pilot.press("g")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, InputDialog)
+    dialog.query_one(Input).value = spec
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+def test_group_spec_round_trip():
+    groups = parse_spec(SPEC)
+    assert groups == parse_groups(["høj/meget høj=I høj grad,I meget høj grad",
+                                   "nogen/mindre=I nogen grad,I mindre grad"])
+    assert parse_spec(group_spec(groups)) == groups
+    assert parse_spec("  ") is None
+
+
+async def test_starts_by_asking_for_an_attribute(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        assert "Tryk a" in str(screen.query_one("#crosstab-status").render())
+        assert screen.view is None
+        for key in ("c", "g", "r"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen  # a warning, no dialog
+
+
+async def test_pick_attribute_then_group_shows_core_crosstab(app, demo_copy):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus")
+        assert shown(screen) == display_rows(frame)
+        assert len(frame.attrs["groups"]) == 4  # every value on its own ('Ved ikke' answered none)
+        text = str(screen.query_one("#crosstab-notes").render())
+        assert "chi-i-anden" in text and "Advarsel" in text
+        assert "grupper uden svar: Ved ikke" in text
+
+        await group(app, pilot, SPEC)
+        frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus", SPEC)
+        head, rows = shown(screen)
+        assert (head, rows) == display_rows(frame)
+        assert head == ["Tema", "høj/meget høj", "nogen/mindre", "Forskel", "Test", "p",
+                        "Signifikant"]
+        assert rows[0][:4] == ['Generelt fokus på "borgere på kanten"', "9 af 22 (40,9 %)",
+                               "6 af 13 (46,2 %)", "−5,2 pp"]
+        assert str(screen.query_one("#crosstab-notes").render()) == "\n".join(notes(frame))
+        assert screen.sub_title == "strategier · lokalpolitisk_fokus"
+
+
+async def test_switching_question_recounts(app, demo_copy):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "stoerrelse")
+        app.set_question("udfordringer-psykiske")
+        await settle(app, pilot)
+        assert screen.view.question == "udfordringer-psykiske"
+        assert shown(screen) == display_rows(expected(demo_copy, "udfordringer-psykiske",
+                                                      "stoerrelse"))
+
+
+async def test_a_bad_grouping_is_refused_and_the_table_kept(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        before = shown(screen)
+        await group(app, pilot, "høj")  # no '='
+        assert any("NAME=VALUE" in n.message for n in app._notifications)
+        assert shown(screen) == before
+        await group(app, pilot, "a=I høj grad")  # one group: nothing to compare
+        assert screen.view is None
+        assert "fewer than two groups" in str(screen.query_one("#crosstab-status").render())
+
+
+async def test_exports_hold_the_crosstab(app, demo_copy, tmp_path):
+    from openpyxl import load_workbook
+    from textual.widgets import Input
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_crosstab(app, pilot)
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        await group(app, pilot, SPEC)
+        for key in ("c", "x", "m"):
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, InputDialog)
+            assert dialog.query_one(Input).value.startswith(
+                "krydstabel-strategier-lokalpolitisk_fokus.")
+            await pilot.press("enter")
+            await settle(app, pilot)
+        # again: asks before overwriting, and "n" keeps the file
+        target = tmp_path / "krydstabel-strategier-lokalpolitisk_fokus.csv"
+        target.write_text("mine", encoding="utf-8")
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert target.read_text("utf-8") == "mine"
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("j")
+        await settle(app, pilot)
+    frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus", SPEC)
+    assert target.read_bytes() == crosstab_csv(frame)
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
+    assert rows[0]["n_høj/meget høj"] == "9" and rows[0]["test"] == "fisher"
+    ws = load_workbook(tmp_path / "krydstabel-strategier-lokalpolitisk_fokus.xlsx").active
+    assert (ws["B3"].value, ws["C3"].value) == (9, 22)
+    assert ws["J3"].value == pytest.approx(frame.iloc[0]["p_value"])
+    md = (tmp_path / "krydstabel-strategier-lokalpolitisk_fokus.md").read_text("utf-8")
+    assert "| Tema | høj/meget høj | nogen/mindre |" in md
+
+
+async def test_every_binding_has_a_description_and_f7_is_in_the_palette(app):
+    from qualcode.tui.commands import BindingCommands
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        for binding in CrosstabScreen.BINDINGS:
+            assert binding.description and binding.tooltip and binding.id
+        texts = [text for text, *_ in BindingCommands(screen)._commands()]
+        for wanted in ("Variabel (a)", "Gruppér (g)", "Eksportér CSV (c)", "Krydstabel (f7)"):
+            assert wanted in texts
+
+
+# -- F4: the chart as a file ------------------------------------------------------------
+
+async def test_counts_g_saves_the_chart_as_png_and_svg(app, demo_copy, tmp_path):
+    from textual.widgets import Input
+
+    from qualcode.io.charts import chart_bytes
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CountsScreen)
+        await pilot.press("g")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, InputDialog)
+        assert dialog.query_one(Input).value == "figur-strategier.png"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "figur æøå.svg"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "figur.gif"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert any(".png eller .svg" in n.message for n in app._notifications)
+    assert (tmp_path / "figur-strategier.png").read_bytes().startswith(b"\x89PNG")
+    with Project.open(demo_copy) as p:
+        assert (tmp_path / "figur æøå.svg").read_bytes() == chart_bytes(p.counts("strategier"),
+                                                                        "svg")
+    assert not (tmp_path / "figur.gif").exists()
