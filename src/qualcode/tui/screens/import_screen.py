@@ -1,7 +1,7 @@
 """The import screen (key ``i``): a file, the kind of import, and the CLI's options.
 
 The analyst picks a file in the folder tree (or types its path), chooses what it holds
-(Svar, Interview, Kodninger, Register) and the options ``qualcode import`` takes; for a
+(Svar, Interview, Kodninger, Register, REFI-QDA) and the options ``qualcode import`` takes; for a
 CSV/XLSX file the column pickers offer the file's own header. The import runs in a
 thread worker on its OWN connection to the project file (SQLite objects stay in their
 thread), through the same readers and :class:`~qualcode.core.project.Project` methods as
@@ -42,11 +42,12 @@ from textual.worker import Worker, get_current_worker
 from qualcode.errors import QualcodeError
 
 KINDS = [("Svar", "answers"), ("Interview", "interviews"), ("Kodninger", "codings"),
-         ("Register", "register")]
+         ("Register", "register"), ("REFI-QDA (.qdc/.qdpx)", "refiqda")]
 TABULAR = ("answers", "codings", "register")
 TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
 TRANSCRIPT_SUFFIXES = {".md", ".markdown", ".txt", ".docx"}
 NOT_TABLES = {".md", ".markdown", ".docx"}  # a .txt file may be a CSV export
+REFI_SUFFIXES = {".qdc", ".qdpx", ".qde"}  # REFI-QDA codebooks and projects (NVivo, ATLAS.ti)
 DEFAULT_INTERVIEW_QUESTION = "interview"
 DEFAULT_INTERVIEW_CODEBOOK = "kompenserende-ordninger"
 SPLITS = [("Én pr. taletur", "turn"), ("Én pr. afsnit", "paragraph")]
@@ -79,6 +80,14 @@ def run_import(request: ImportRequest, project_path: str | Path, *, coder: str |
     from qualcode.core.project import Project
 
     o = request.options
+    if request.kind == "refiqda":
+        from qualcode.io.refiqda import import_refiqda, read_refiqda
+
+        refi = read_refiqda(request.paths[0])
+        check()
+        with Project.open(project_path, coder=coder) as project:
+            return import_refiqda(project, refi, question=o["question"],
+                                  codebook=o["codebook"])
     if request.kind == "interviews":
         from qualcode.core.codebook import load_codebook
         from qualcode.io.interviews import read_interviews
@@ -225,7 +234,7 @@ class ImportScreen(ModalScreen[str | None]):
         yield Footer()
 
     def _form(self) -> list[Widget]:
-        all_kinds = "answers interviews codings register"
+        all_kinds = "answers interviews codings register refiqda"
         tab = "answers codings register"
         cols = "answers register"
         return [
@@ -263,6 +272,11 @@ class ImportScreen(ModalScreen[str | None]):
                  "import-interviewer-row"),
             _row("Koder", Input(compact=True, id="import-coder"), "codings",
                  "import-coder-row"),
+            _row("Spørgsmål", Input(placeholder="fra filnavnet (en qualcode-fil: dens egne)",
+                                    compact=True, id="import-r-question"), "refiqda",
+                 "import-r-question-row"),
+            _row("Kodebog", Input(placeholder="fra filnavnet", compact=True,
+                                  id="import-r-codebook"), "refiqda", "import-r-codebook-row"),
         ]
 
     def on_mount(self) -> None:
@@ -374,7 +388,12 @@ class ImportScreen(ModalScreen[str | None]):
             return
         suffix = path.suffix.lower()
         kind_select = self.query_one("#import-kind", Select)
-        if suffix in TRANSCRIPT_SUFFIXES:
+        if suffix in REFI_SUFFIXES:
+            if self.kind != "refiqda":
+                kind_select.value = "refiqda"
+            self._status(f"REFI-QDA-fil: {path.name} (kodebog eller projekt fra NVivo, "
+                         "ATLAS.ti, MAXQDA …)")
+        elif suffix in TRANSCRIPT_SUFFIXES:
             if self.kind != "interviews":
                 kind_select.value = "interviews"
             self._status(f"Interviewudskrift: {path.name}")
@@ -516,6 +535,12 @@ class ImportScreen(ModalScreen[str | None]):
                 "question": question, "codebook": book,
                 "split": choice("#import-split") or "turn",
                 "interviewer": listed("#import-interviewer")})
+        if kind == "refiqda":
+            if path.is_dir():
+                raise QualcodeError(f"{path} er en mappe; vælg en .qdc- eller .qdpx-fil.")
+            return ImportRequest(kind, [str(path)], {
+                "question": text("#import-r-question") or None,
+                "codebook": text("#import-r-codebook") or None})
         sheet = text("#import-sheet") or None
         if kind == "codings":
             return ImportRequest(kind, [str(path)], {"coder": text("#import-coder") or None,

@@ -1,0 +1,1344 @@
+"""REFI-QDA exchange: codebooks (``.qdc``) and projects (``.qdpx``/``.qde``), both ways.
+
+REFI-QDA (www.qdasoftware.org) is what NVivo, ATLAS.ti, MAXQDA, QualCoder and Taguette
+exchange. A ``.qdc`` file is a codebook; a ``.qdpx`` file is a zip archive holding
+``project.qde`` (the project as XML) and a ``sources/`` folder with each text source's
+plain text.
+
+Writing (``export_qdc``, ``export_qdpx``)
+-----------------------------------------
+* The codebook: every code with its colour (``#RRGGBB``), its definition as
+  ``<Description>`` and its nesting. A project has one codebook per question, a REFI
+  project one codebook; so in a ``.qdpx`` (and a ``.qdc`` of several codebooks) each
+  qualcode codebook is a non-codable top-level code holding its codes.
+* Respondents (jobcentres) are ``<Cases>``; their attributes are text ``<Variables>``.
+* Each (question, respondent) is one ``<TextSource>`` whose text is in
+  ``sources/<guid>.txt``: the respondent's items in order, separated by a blank line, each
+  interview turn preceded by its speaker's role (``Afdelingsleder: ...``).
+* Each coded passage is a ``<PlainTextSelection>`` with character offsets into that text
+  (a whole-item coding spans the item's text) holding one ``<Coding>`` per code and coder;
+  ``creatingUser`` points at ``<Users>`` (one per coder).
+* Memos, and a coding's own memo, are ``<Notes>`` with a ``<NoteRef>`` where the schema
+  allows one (project, code, source, coding).
+* GUIDs are ``uuid5`` of what they stand for (codebook and key, question and respondent,
+  ...), so exporting the same project twice gives the same bytes (the zip's timestamps
+  are fixed too).
+* What REFI-QDA has no place for (code keys, keywords, published counts, question texts,
+  item boundaries, whether a coding spans the whole item, stars, memo targets) is kept as
+  one ``qualcode-data: {json}`` line at the end of the project's ``<Description>``. Reading
+  a file with it restores the project exactly: same questions, items, codes and codings.
+  A hint whose source text no longer matches (another tool changed it) is ignored and the
+  source is read like any other tool's.
+
+Reading (``read_qdc``, ``read_qde``, ``read_qdpx``, then ``import_refiqda``)
+-----------------------------------------------------------------------------
+* Parsing is safe: any DOCTYPE is refused (no entities, no external DTD, no billion
+  laughs), lxml runs with ``resolve_entities=False, no_network=True, load_dtd=False``; zip
+  entries are read with a cap on their uncompressed size; not-well-formed XML is one line
+  naming the file, line and column. An element outside the file's REFI namespace (a
+  ``<CodeBook xmlns="urn:QDA-XML:codebook:0:4">`` pasted into a project) is refused.
+* Leniency where the intent is plain: an empty ``<Sets/>`` (Taguette), ids that are not
+  GUIDs (``c001``), lower-case GUIDs, ``Project.qde`` or ``project.qde``, ``sources/`` or
+  ``Sources/`` (zip names are matched case-insensitively), a missing XML declaration.
+  Colours that are not ``#RGB``/``#RRGGBB`` (``#11223344``) get a palette colour.
+* Codes keep their nesting, names (a name used twice gets its parent's name added, so
+  labels stay unique), colours and Descriptions; ``isCodable="false"`` codes become
+  ordinary parent codes.
+* A text source's text comes from ``plainTextPath`` in the archive, else from the
+  ``richTextPath`` DOCX, else from ``<PlainTextContent>``. Positions are character
+  offsets. Each text source becomes one item of the chosen question; its case is the
+  respondent (a source without a case is its own respondent, named after the source).
+  Selections become span codings by the selection's (or coding's) user; a selection
+  without a code is kept as a memo on its item.
+* Not importable, and listed in the summary with the reason: pictures, PDFs, audio,
+  video, text sources whose text is not in the file, selections outside their text.
+* Importing is all or nothing (one transaction). Importing the same file again changes
+  nothing; an existing codebook of the same name must already hold every code of the
+  file, and an existing item must have the same text, or the import is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualcode.core.models import ImportSummary
+from qualcode.errors import ImportError_, QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.core.codebook import Codebook
+    from qualcode.core.project import Project
+
+NS_PROJECT = "urn:QDA-XML:project:1.0"
+NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
+HINT_PREFIX = "qualcode-data: "
+MAX_XML_BYTES = 256 * 2**20  # one project.qde / .qdc
+MAX_ENTRY_BYTES = 256 * 2**20  # one entry of a .qdpx, uncompressed
+MAX_TOTAL_BYTES = 1024 * 2**20  # everything read from one .qdpx
+MAX_FILE_BYTES = 1024 * 2**20
+_GUID_BASE = uuid.uuid5(uuid.NAMESPACE_URL, "https://qualcode/refi-qda")
+_RGB = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C\x00|\x00<\x00!\x00D\x00O\x00C",
+                      re.IGNORECASE)
+_FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # zip entry times: the same bytes on every export
+NOT_TEXT = {"PictureSource": "picture", "PDFSource": "PDF", "AudioSource": "audio",
+            "VideoSource": "video"}
+
+
+# -- the tool-independent model -----------------------------------------------------------
+
+@dataclass
+class RefiCode:
+    guid: str
+    name: str
+    color: str | None  # as written in the file (may be invalid)
+    codable: bool
+    description: str
+    parent: str | None  # the parent's guid
+    note_refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiCoding:
+    guid: str
+    code: str  # the code's guid
+    user: str | None
+    created: str | None
+    note_refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiSelection:
+    guid: str
+    name: str
+    start: int
+    end: int
+    user: str | None
+    created: str | None
+    description: str
+    codings: list[RefiCoding] = field(default_factory=list)
+    note_refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiSource:
+    guid: str
+    name: str
+    kind: str  # 'text', or 'picture', 'PDF', 'audio', 'video'
+    text: str | None  # None: not available (see ``missing``)
+    missing: str = ""
+    description: str = ""
+    selections: list[RefiSelection] = field(default_factory=list)
+    codings: list[RefiCoding] = field(default_factory=list)  # whole-source codings
+    note_refs: list[str] = field(default_factory=list)
+    user: str | None = None
+    created: str | None = None
+
+
+@dataclass
+class RefiCase:
+    guid: str
+    name: str
+    description: str
+    values: dict[str, str]  # variable name -> value
+    sources: list[str]  # source guids
+
+
+@dataclass
+class RefiNote:
+    guid: str
+    name: str
+    text: str
+    user: str | None
+    created: str | None
+
+
+@dataclass
+class RefiProject:
+    """What a .qdc, .qde or .qdpx file holds, independent of the tool that wrote it."""
+
+    file: str
+    kind: str  # 'codebook' or 'project'
+    name: str = ""
+    origin: str = ""
+    description: str = ""
+    users: dict[str, str] = field(default_factory=dict)  # guid -> name
+    codes: list[RefiCode] = field(default_factory=list)  # document order, parents first
+    sources: list[RefiSource] = field(default_factory=list)
+    cases: list[RefiCase] = field(default_factory=list)
+    notes: list[RefiNote] = field(default_factory=list)
+    project_note_refs: list[str] = field(default_factory=list)
+    hints: dict[str, Any] | None = None
+    sha256: str = ""
+
+    @property
+    def text_sources(self) -> list[RefiSource]:
+        return [s for s in self.sources if s.kind == "text"]
+
+    @property
+    def selection_count(self) -> int:
+        return sum(len(s.selections) for s in self.text_sources)
+
+
+# -- safe parsing -------------------------------------------------------------------------
+
+def _key(guid: str | None) -> str:
+    """GUIDs compare without case and braces ('{ABC-...}' is 'abc-...')."""
+    return (guid or "").strip().strip("{}").lower()
+
+
+def parse_xml(data: bytes, name: str):
+    """Parse XML safely: no DOCTYPE at all, no entities, no network, no DTD."""
+    from lxml import etree
+
+    if _DOCTYPE.search(data[:1_000_000]) or b"<!ENTITY" in data[:1_000_000]:
+        raise ImportError_("has a DOCTYPE (entity or DTD declarations); REFI-QDA files never "
+                           "need one, and it is refused for safety", file=name)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, dtd_validation=False, remove_comments=True,
+                             remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = (exc.position if exc.position else (exc.lineno or 0, 0))
+        message = (exc.msg or "syntax error").split(", line ")[0]
+        raise ImportError_(f"line {line}, column {column}: not well-formed XML ({message})",
+                           file=name) from None
+    except ValueError as exc:
+        raise ImportError_(f"not readable XML ({exc})", file=name) from None
+    if root is None:
+        raise ImportError_("not readable XML (no root element)", file=name)
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise ImportError_("has a DOCTYPE; refused for safety", file=name)
+    return root
+
+
+def _check_namespace(root, expected: str, name: str) -> str:
+    from lxml import etree
+
+    ns = etree.QName(root).namespace or ""
+    if ns not in (expected, ""):
+        raise ImportError_(f"line {root.sourceline}: <{etree.QName(root).localname}> is in "
+                           f"namespace '{ns}', not '{expected}'", file=name)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        el_ns = etree.QName(el).namespace or ""
+        if el_ns != ns:
+            raise ImportError_(f"line {el.sourceline}: <{etree.QName(el).localname}> is in "
+                               f"namespace '{el_ns or 'none'}', not the file's '{ns or 'none'}'"
+                               " (a codebook pasted in from another file?)", file=name)
+    return ns
+
+
+def _local(el) -> str:
+    from lxml import etree
+
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _children(el, name: str) -> list:
+    return [c for c in el if _local(c) == name]
+
+
+def _child(el, name: str):
+    found = _children(el, name)
+    return found[0] if found else None
+
+
+def _text_of(el, name: str) -> str:
+    child = _child(el, name) if el is not None else None
+    return (child.text or "") if child is not None else ""
+
+
+def _guid(el, name: str, what: str) -> str:
+    value = (el.get("guid") or "").strip()
+    if not value:
+        raise ImportError_(f"line {el.sourceline}: a <{what}> without a guid", file=name)
+    return value
+
+
+def _int_attr(el, attr: str, name: str) -> int:
+    raw = (el.get(attr) or "").strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImportError_(f"line {el.sourceline}: <{_local(el)}> {attr}='{raw[:20]}' is not "
+                           "a whole number", file=name) from None
+
+
+def _read_file(path: Path) -> bytes:
+    name = str(path)
+    if not path.exists():
+        raise ImportError_("no such file", file=name)
+    if path.is_dir():
+        raise ImportError_("is a folder, not a file", file=name)
+    if not path.is_file():
+        raise ImportError_("is not a regular file", file=name)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportError_(f"file is {size // 2**20} MB; the limit is "
+                           f"{MAX_FILE_BYTES // 2**20} MB", file=name)
+    data = path.read_bytes()
+    if not data.strip():
+        raise ImportError_("file is empty", file=name)
+    return data
+
+
+def _codes(parent_el, name: str, parent: str | None, out: list[RefiCode]) -> None:
+    for el in _children(parent_el, "Code"):
+        guid = _guid(el, name, "Code")
+        code_name = (el.get("name") or "").strip()
+        if not code_name:
+            raise ImportError_(f"line {el.sourceline}: a <Code> without a name", file=name)
+        out.append(RefiCode(
+            guid=guid, name=code_name, color=el.get("color"),
+            codable=(el.get("isCodable") or "true").strip().lower() not in ("false", "0"),
+            description=_text_of(el, "Description").strip(), parent=parent,
+            note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")]))
+        _codes(el, name, guid, out)
+
+
+def _check_codes(codes: list[RefiCode], name: str) -> None:
+    seen: set[str] = set()
+    for c in codes:
+        if _key(c.guid) in seen:
+            raise ImportError_(f"two codes have the guid '{c.guid}'", file=name)
+        seen.add(_key(c.guid))
+
+
+def read_qdc(path: str | Path) -> RefiProject:
+    """Read a REFI-QDA codebook (.qdc)."""
+    path = Path(path)
+    name = str(path)
+    data = _read_file(path)
+    if data[:4] == b"PK\x03\x04":
+        raise ImportError_("is a zip archive (a .qdpx project?), not a .qdc codebook; use "
+                           "'qualcode import qdpx'", file=name)
+    root = parse_xml(data, name)
+    if _local(root) == "Project":
+        raise ImportError_("is a REFI-QDA project, not a codebook; use 'qualcode import qdpx'",
+                           file=name)
+    if _local(root) != "CodeBook":
+        raise ImportError_(f"the root element is <{_local(root)}>, not <CodeBook>", file=name)
+    _check_namespace(root, NS_CODEBOOK, name)
+    codes_el = _child(root, "Codes")
+    out = RefiProject(file=name, kind="codebook", origin=root.get("origin") or "",
+                      sha256=hashlib.sha256(data).hexdigest())
+    if codes_el is not None:
+        _codes(codes_el, name, None, out.codes)
+    _check_codes(out.codes, name)
+    return out
+
+
+def read_qde(path: str | Path) -> RefiProject:
+    """Read a bare REFI-QDA project XML (.qde); sources' text files are not available,
+    only text held in the file (``<PlainTextContent>``)."""
+    path = Path(path)
+    data = _read_file(path)
+    if data[:4] == b"PK\x03\x04":
+        raise ImportError_("is a zip archive (a .qdpx project), not a .qde file",
+                           file=str(path))
+    return _project(data, str(path), None)
+
+
+def read_qdpx(path: str | Path) -> RefiProject:
+    """Read a REFI-QDA project archive (.qdpx): project.qde and its sources."""
+    path = Path(path)
+    name = str(path)
+    data = _read_file(path)
+    if data[:4] != b"PK\x03\x04":
+        raise ImportError_("is not a zip archive, so not a .qdpx project", file=name)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = {i.filename.replace("\\", "/").lower(): i for i in archive.infolist()
+                   if not i.is_dir()}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportError_(f"not a readable zip archive ({exc})", file=name) from None
+    qde = entries.get("project.qde")
+    if qde is None:
+        found = [k for k in entries if k.endswith(".qde")]
+        if len(found) != 1:
+            raise ImportError_("the archive has no project.qde", file=name)
+        qde = entries[found[0]]
+    reader = _ZipReader(archive, entries, name)
+    xml = reader.read(qde, MAX_XML_BYTES)
+    project = _project(xml, f"{name} ({qde.filename})", reader)
+    project.file = name
+    project.sha256 = hashlib.sha256(data).hexdigest()
+    return project
+
+
+class _ZipReader:
+    """Entries by case-insensitive name, each read with a cap on its uncompressed size."""
+
+    def __init__(self, archive: zipfile.ZipFile, entries: dict, name: str) -> None:
+        self.archive, self.entries, self.name, self.total = archive, entries, name, 0
+
+    def find(self, path: str) -> zipfile.ZipInfo | None:
+        """internal://x.txt, relative paths and bare names, looked up under sources/."""
+        ref = path.strip().replace("\\", "/")
+        for prefix in ("internal://", "relative://", "file://"):
+            if ref.lower().startswith(prefix):
+                ref = ref[len(prefix):]
+        ref = ref.lstrip("/")
+        if not ref or ".." in ref.split("/"):
+            return None
+        low = ref.lower()
+        for candidate in (f"sources/{low}", low, f"sources/{low.rsplit('/', 1)[-1]}"):
+            if candidate in self.entries:
+                return self.entries[candidate]
+        return None
+
+    def read(self, info: zipfile.ZipInfo, limit: int | None = None) -> bytes:
+        where = f"{self.name} ({info.filename})"
+        limit = MAX_ENTRY_BYTES if limit is None else limit
+        if info.file_size > limit:
+            raise ImportError_(f"the entry unpacks to {info.file_size // 2**20} MB; the limit "
+                               f"is {limit // 2**20} MB", file=where)
+        try:
+            with self.archive.open(info) as fh:
+                data = fh.read(limit + 1)  # the header's size may lie: read at most this
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError,
+                NotImplementedError) as exc:
+            raise ImportError_(f"cannot unpack ({exc})", file=where) from None
+        except RuntimeError as exc:  # encrypted
+            raise ImportError_(f"cannot unpack ({exc})", file=where) from None
+        if len(data) > limit:
+            raise ImportError_(f"the entry unpacks to more than {limit // 2**20} MB",
+                               file=where)
+        self.total += len(data)
+        if self.total > MAX_TOTAL_BYTES:
+            raise ImportError_(f"the archive unpacks to more than {MAX_TOTAL_BYTES // 2**20} "
+                               "MB", file=self.name)
+        return data
+
+
+def _decode(data: bytes, where: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        from qualcode.io.tabular import decode_text
+
+        return decode_text(data, where)[0]
+
+
+def _docx_text(data: bytes, where: str) -> str:
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        return "\n".join(p.text for p in document.paragraphs)
+    except Exception as exc:
+        raise ImportError_(f"not a readable DOCX file ({type(exc).__name__})",
+                           file=where) from None
+
+
+def _selection(el, name: str) -> RefiSelection:
+    return RefiSelection(
+        guid=_guid(el, name, "PlainTextSelection"), name=el.get("name") or "",
+        start=_int_attr(el, "startPosition", name), end=_int_attr(el, "endPosition", name),
+        user=el.get("creatingUser"), created=el.get("creationDateTime"),
+        description=_text_of(el, "Description"),
+        codings=[_coding(c, name) for c in _children(el, "Coding")],
+        note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")])
+
+
+def _coding(el, name: str) -> RefiCoding:
+    ref = _child(el, "CodeRef")
+    if ref is None or not ref.get("targetGUID"):
+        raise ImportError_(f"line {el.sourceline}: a <Coding> without a <CodeRef>", file=name)
+    return RefiCoding(guid=el.get("guid") or "", code=ref.get("targetGUID"),
+                      user=el.get("creatingUser"), created=el.get("creationDateTime"),
+                      note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")])
+
+
+def _source_text(el, reader: _ZipReader | None, name: str) -> tuple[str | None, str]:
+    """(text, '') or (None, why it is missing)."""
+    plain, rich = el.get("plainTextPath"), el.get("richTextPath")
+    content = _child(el, "PlainTextContent")
+    text: str | None = None
+    if plain and reader is not None:
+        info = reader.find(plain)
+        if info is not None:
+            text = _decode(reader.read(info), f"{reader.name} ({info.filename})")
+    if (text is None or not text.strip()) and rich and reader is not None:
+        info = reader.find(rich)
+        if info is not None and info.filename.lower().endswith(".docx"):
+            rich_text = _docx_text(reader.read(info), f"{reader.name} ({info.filename})")
+            if text is None or rich_text.strip():
+                text = rich_text
+    if text is None and content is not None:
+        text = content.text or ""
+    if text is not None:
+        return text, ""
+    wanted = plain or rich
+    if wanted and reader is None:
+        return None, f"its text file {wanted} is not in a bare .qde (import the .qdpx)"
+    if wanted:
+        return None, f"its text file {wanted} is missing from the archive"
+    return None, "it has no text (no plainTextPath and no PlainTextContent)"
+
+
+def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
+    root = parse_xml(data, name)
+    if _local(root) == "CodeBook":
+        raise ImportError_("is a REFI-QDA codebook, not a project; use 'qualcode import qdc'",
+                           file=name)
+    if _local(root) != "Project":
+        raise ImportError_(f"the root element is <{_local(root)}>, not <Project>", file=name)
+    _check_namespace(root, NS_PROJECT, name)
+    out = RefiProject(file=name, kind="project", name=(root.get("name") or "").strip(),
+                      origin=root.get("origin") or "", sha256=hashlib.sha256(data).hexdigest())
+    users = _child(root, "Users")
+    for u in _children(users, "User") if users is not None else []:
+        guid = _guid(u, name, "User")
+        out.users[_key(guid)] = (u.get("name") or u.get("id") or guid).strip()
+    book = _child(root, "CodeBook")
+    codes_el = _child(book, "Codes") if book is not None else None
+    if codes_el is not None:
+        _codes(codes_el, name, None, out.codes)
+    _check_codes(out.codes, name)
+    variables = {}
+    var_el = _child(root, "Variables")
+    for v in _children(var_el, "Variable") if var_el is not None else []:
+        variables[_key(_guid(v, name, "Variable"))] = (v.get("name") or "").strip()
+    sources = _child(root, "Sources")
+    for el in list(sources) if sources is not None else []:
+        kind = _local(el)
+        if kind == "TextSource":
+            text, missing = _source_text(el, reader, name)
+            label = (el.get("name") or "").strip() or Path(
+                (el.get("plainTextPath") or el.get("richTextPath") or "").replace(
+                    "\\", "/").rsplit("/", 1)[-1]).stem
+            out.sources.append(RefiSource(
+                guid=_guid(el, name, kind), name=label, kind="text",
+                text=text, missing=missing, description=_text_of(el, "Description"),
+                selections=[_selection(s, name) for s in _children(el, "PlainTextSelection")],
+                codings=[_coding(c, name) for c in _children(el, "Coding")],
+                note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")],
+                user=el.get("creatingUser"), created=el.get("creationDateTime")))
+        elif kind in NOT_TEXT:
+            out.sources.append(RefiSource(guid=_guid(el, name, kind),
+                                          name=(el.get("name") or "").strip(),
+                                          kind=NOT_TEXT[kind], text=None,
+                                          missing=f"a {NOT_TEXT[kind]} source is not text"))
+    cases = _child(root, "Cases")
+    for c in _children(cases, "Case") if cases is not None else []:
+        values = {}
+        for vv in _children(c, "VariableValue"):
+            ref = _child(vv, "VariableRef")
+            var = variables.get(_key(ref.get("targetGUID") if ref is not None else ""))
+            value = next((ch.text or "" for ch in vv if _local(ch) != "VariableRef"), "")
+            if var:
+                values[var] = value.strip()
+        out.cases.append(RefiCase(
+            guid=_guid(c, name, "Case"), name=(c.get("name") or "").strip(),
+            description=_text_of(c, "Description"), values=values,
+            sources=[r.get("targetGUID") or "" for r in _children(c, "SourceRef")]))
+    notes = _child(root, "Notes")
+    for n in _children(notes, "Note") if notes is not None else []:
+        out.notes.append(RefiNote(guid=_guid(n, name, "Note"), name=n.get("name") or "",
+                                  text=_text_of(n, "PlainTextContent"),
+                                  user=n.get("creatingUser"), created=n.get("creationDateTime")))
+    out.project_note_refs = [r.get("targetGUID") or "" for r in _children(root, "NoteRef")]
+    description = _text_of(root, "Description")
+    out.description, out.hints = _split_hints(description)
+    return out
+
+
+def _split_hints(description: str) -> tuple[str, dict | None]:
+    at = description.rfind(HINT_PREFIX)
+    if at < 0:
+        return description, None
+    try:
+        hints = json.loads(description[at + len(HINT_PREFIX):].strip())
+    except ValueError:
+        return description, None
+    if not isinstance(hints, dict) or hints.get("format") != 1:
+        return description, None
+    return description[:at].rstrip(), hints
+
+
+def read_refiqda(path: str | Path) -> RefiProject:
+    """Read a .qdc, .qde or .qdpx file, by its content (a .qdpx renamed .zip works)."""
+    path = Path(path)
+    if path.suffix.lower() == ".qdc":
+        return read_qdc(path)
+    head = b""
+    if path.is_file():
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    if head == b"PK\x03\x04":
+        return read_qdpx(path)
+    return read_qde(path)
+
+
+# -- import -------------------------------------------------------------------------------
+
+@dataclass
+class RefiSummary(ImportSummary):
+    """What a REFI-QDA import did, and what it left out and why."""
+
+    codes_added: int = 0
+    codes_in_file: int = 0
+    codes_imported: int = 0
+    sources_imported: int = 0
+    selections_imported: int = 0
+    cases: int = 0
+    memos_added: int = 0
+    colours_replaced: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return super().changed or bool(self.codes_added or self.memos_added)
+
+    def describe(self) -> str:
+        parts = [f"{self.codes_imported} codes ({self.codes_added} new)"]
+        if self.sources_imported:
+            parts.append(f"{self.sources_imported} text sources ({self.items_added} items new)")
+            parts.append(f"{self.selections_imported} selections ({self.codings_added} codings "
+                         f"new, {self.codings_existing} already present)")
+        if self.cases:
+            parts.append(f"{self.cases} cases ({self.respondents_added} respondents new)")
+        if self.memos_added:
+            parts.append(f"{self.memos_added} memos new")
+        where = f" into {', '.join(self.questions)}" if self.questions else ""
+        if not self.codes_in_file and not self.sources_imported and not self.skipped:
+            return f"{self.file}: nothing to import (the file has no codes and no sources)"
+        if not self.changed:
+            head = f"{self.file}: nothing new ({', '.join(parts)}{where} already in the project)"
+        else:
+            head = f"{self.file}: imported {', '.join(parts)}{where}"
+        if self.colours_replaced:
+            head += f"; {self.colours_replaced} invalid colours replaced"
+        if self.skipped:
+            head += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
+        return head
+
+
+@dataclass
+class _Plan:
+    codebooks: list[Codebook] = field(default_factory=list)
+    questions: list[dict] = field(default_factory=list)  # id, kind, codebook, text
+    respondents: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    items: list[tuple] = field(default_factory=list)  # q, r, pos, kind, role, text, empty, src
+    codings: list[tuple] = field(default_factory=list)  # q, r, pos, key, coder, s, e, at, memo,
+    #                                                    starred, origin
+    memos: list[tuple] = field(default_factory=list)  # target, ref, text, author, at
+
+
+def default_name(path: str | Path) -> str:
+    """A question id or codebook stem from a file name: 'Mit Projekt.qdpx' -> 'mit-projekt'."""
+    from qualcode.core.codebook import slugify
+
+    return slugify(Path(path).stem)
+
+
+def _codebook_from(codes: list[RefiCode], stem: str, title: str, name: str,
+                   summary: RefiSummary, extras: dict | None = None,
+                   meta: dict | None = None) -> tuple[Codebook, dict[str, str]]:
+    """A validated Codebook from REFI codes, and a map code guid -> key."""
+    from qualcode.core.codebook import PALETTE, parse_codebook, slugify
+
+    by_guid = {_key(c.guid): c for c in codes}
+    labels: set[str] = set()
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    entries = []
+    for index, c in enumerate(codes):
+        extra = (extras or {}).get(_key(c.guid), {})
+        label = c.name
+        if label.casefold() in labels:
+            parent = by_guid.get(_key(c.parent))
+            if parent is not None:
+                label = f"{c.name} ({parent.name})"
+            n = 2
+            base = label
+            while label.casefold() in labels:
+                label, n = f"{base} ({n})", n + 1
+        labels.add(label.casefold())
+        key = extra.get("key") or slugify(label)
+        if key in taken:
+            base, n = key, 2
+            while key in taken:
+                key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        keys[_key(c.guid)] = key
+        color = (c.color or "").strip()
+        if not _RGB.match(color):
+            if color:
+                summary.colours_replaced += 1
+            color = PALETTE[index % len(PALETTE)]
+        entry: dict[str, Any] = {"key": key, "label": label, "color": color}
+        if c.description:
+            entry["definition"] = c.description
+        if c.parent is not None and _key(c.parent) in keys:
+            entry["parent"] = keys[_key(c.parent)]
+        for field_ in ("source", "keywords", "published", "other"):
+            if extra.get(field_) not in (None, "", [], False):
+                entry[field_] = extra[field_]
+        entries.append(entry)
+    data: dict[str, Any] = {"title": title or stem, "codes": entries}
+    for field_ in ("description", "definition_source", "published"):
+        if meta and meta.get(field_):
+            data[field_] = meta[field_]
+    if not entries:
+        from qualcode.core.codebook import Codebook
+
+        return Codebook(stem=stem, title=title or stem), keys
+    try:
+        return parse_codebook(data, stem=stem, file=name), keys
+    except QualcodeError as exc:
+        raise ImportError_(f"codebook '{stem}': {exc.detail}", file=name) from None
+
+
+def _plan_codebook_only(refi: RefiProject, stem: str, summary: RefiSummary) -> _Plan:
+    plan = _Plan()
+    book, _ = _codebook_from(refi.codes, stem, refi.origin and f"{stem} ({refi.origin})" or stem,
+                             refi.file, summary)
+    plan.codebooks.append(book)
+    return plan
+
+
+def _plan_generic(refi: RefiProject, question: str, stem: str, coder: str,
+                  summary: RefiSummary) -> _Plan:
+    plan = _Plan()
+    title = refi.name or stem
+    book, keys = _codebook_from(refi.codes, stem, title, refi.file, summary)
+    plan.codebooks.append(book)
+    texts = refi.text_sources
+    _skip_sources(refi, summary)
+    texts = [s for s in texts if s.text is not None]
+    if not texts:
+        return plan
+    plan.questions.append({"id": question, "kind": "interview", "codebook": stem,
+                           "text": refi.name or title})
+    # each source's respondent: its case, else the source itself
+    owner: dict[str, RefiCase] = {}
+    for case in refi.cases:
+        for ref in case.sources:
+            owner.setdefault(_key(ref), case)
+    case_ids: dict[str, str] = {}
+    used: set[str] = set()
+
+    def unique(name: str) -> str:
+        rid, n = name or "kilde", 2
+        while rid in used:
+            rid, n = f"{name} ({n})", n + 1
+        used.add(rid)
+        return rid
+
+    for case in refi.cases:
+        case_ids[_key(case.guid)] = unique(case.name or case.guid)
+        plan.respondents[case_ids[_key(case.guid)]] = (case.name, dict(case.values))
+    summary.cases = len(refi.cases)
+    positions: dict[str, int] = {}
+    users = refi.users
+    for s in texts:
+        case = owner.get(_key(s.guid))
+        if case is not None:
+            rid = case_ids[_key(case.guid)]
+        else:
+            rid = unique(s.name or s.guid)
+            plan.respondents[rid] = (s.name, {})
+        pos = positions.get(rid, 0)
+        positions[rid] = pos + 1
+        text = s.text or ""
+        plan.items.append((question, rid, pos, "excerpt", None, text, int(not text.strip()),
+                           s.name or s.guid))
+        summary.sources_imported += 1
+
+        def coder_of(*guids: str | None) -> str:
+            for g in guids:
+                if g and _key(g) in users:
+                    return users[_key(g)]
+            return coder
+
+        for c in s.codings:
+            if _key(c.code) not in keys:
+                summary.skipped.append(f"a coding of source '{s.name}' (unknown code {c.code})")
+                continue
+            plan.codings.append((question, rid, pos, keys[_key(c.code)],
+                                 coder_of(c.user, s.user), None, None, c.created, "", 0, ""))
+        for sel in s.selections:
+            where = f"selection {sel.start}-{sel.end} of source '{s.name or s.guid}'"
+            if not (0 <= sel.start < sel.end <= len(text)):
+                summary.skipped.append(f"{where} (outside its text of {len(text)} characters)")
+                continue
+            summary.selections_imported += 1
+            if not sel.codings:
+                note = sel.description.strip() or sel.name.strip()
+                plan.memos.append(("item", (question, rid, pos),
+                                   f"Markering {sel.start}-{sel.end}: {note}".rstrip(": "),
+                                   coder_of(sel.user), sel.created))
+            for c in sel.codings:
+                if _key(c.code) not in keys:
+                    summary.skipped.append(f"a coding in {where} (unknown code {c.code})")
+                    continue
+                plan.codings.append((question, rid, pos, keys[_key(c.code)],
+                                     coder_of(c.user, sel.user), sel.start, sel.end,
+                                     c.created or sel.created, "", 0, ""))
+    # notes: on the project (REFI notes point at many things qualcode has no memo for)
+    for n in refi.notes:
+        if n.text.strip():
+            author = users.get(_key(n.user), coder) if n.user else coder
+            plan.memos.append(("project", None, (f"{n.name}: " if n.name else "") + n.text,
+                               author, n.created))
+    return plan
+
+
+def _skip_sources(refi: RefiProject, summary: RefiSummary) -> None:
+    for s in refi.sources:
+        if s.text is None:
+            lost = f", with its {len(s.selections)} selections" if s.selections else ""
+            summary.skipped.append(f"source '{s.name or s.guid}' ({s.missing}{lost})")
+
+
+def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan | None:
+    """The exact project a qualcode export describes, or None if its hints do not fit."""
+    hints = refi.hints or {}
+    try:
+        books_meta = hints["codebooks"]
+        code_extras = {_key(g): v for g, v in hints["codes"].items()}
+        source_hints = {_key(g): v for g, v in hints["sources"].items()}
+        case_hints = {_key(g): v for g, v in hints["cases"].items()}
+        whole = {_key(g) for g in hints.get("whole", [])}
+        coding_hints = {_key(g): v for g, v in hints.get("codings", {}).items()}
+        note_hints = {_key(g): v for g, v in hints.get("notes", {}).items()}
+        questions = hints["questions"]
+    except (KeyError, AttributeError, TypeError):
+        return None
+    texts = {_key(s.guid): s for s in refi.text_sources}
+    for g, h in source_hints.items():
+        s = texts.get(g)
+        if s is None or s.text is None or h.get("sha1") != _sha1(s.text):
+            return None
+    plan = _Plan()
+    # the codebooks: each top-level code with a codebook hint holds one codebook's codes
+    by_guid = {_key(c.guid): c for c in refi.codes}
+    code_keys: dict[str, tuple[str, str]] = {}  # code guid -> (stem, key)
+    for stem, meta in books_meta.items():
+        group = _key(meta.get("guid"))
+        members = [c for c in refi.codes if _root_of(c, by_guid) == group and _key(c.guid)
+                   != group]
+        members = [RefiCode(c.guid, c.name, c.color, c.codable, c.description,
+                            None if _key(c.parent) == group else c.parent) for c in members]
+        book, keys = _codebook_from(members, stem, meta.get("title", stem), refi.file, summary,
+                                    code_extras, meta)
+        plan.codebooks.append(book)
+        code_keys.update({g: (stem, k) for g, k in keys.items()})
+    for q in questions:
+        plan.questions.append({"id": q["id"], "kind": q["kind"], "codebook": q["codebook"],
+                               "text": q.get("text", "")})
+    users = refi.users
+    for case in refi.cases:
+        h = case_hints.get(_key(case.guid), {})
+        plan.respondents[h.get("id", case.name)] = (h.get("name", ""), dict(case.values))
+    summary.cases = len(refi.cases)
+    _skip_sources(refi, summary)
+    for g, s in texts.items():
+        h = source_hints.get(g)
+        if h is None:
+            return None
+        q, rid, text = h["question"], h["respondent"], s.text or ""
+        spans = []
+        for start, end, pos, kind, role, empty, src in h["items"]:
+            plan.items.append((q, rid, pos, kind, role, text[start:end], empty, src))
+            spans.append((start, end, pos))
+        summary.sources_imported += 1
+
+        for sel in s.selections:
+            found = _locate(spans, sel.start, sel.end)
+            if found is None:
+                return None
+            summary.selections_imported += 1
+            pos, start, end = found
+            span = (None, None) if _key(sel.guid) in whole else (start, end)
+            for c in sel.codings:
+                stem_key = code_keys.get(_key(c.code))
+                if stem_key is None:
+                    return None
+                ch = coding_hints.get(_key(c.guid), {})
+                coder_name = users.get(_key(c.user), coder)
+                plan.codings.append((q, rid, pos, stem_key[1], coder_name, *span,
+                                     c.created or "", ch.get("memo", ""), ch.get("starred", 0),
+                                     ch.get("origin", "")))
+    for n in refi.notes:
+        h = note_hints.get(_key(n.guid))
+        if h is None or h.get("target") == "coding-memo":
+            continue
+        plan.memos.append((h["target"], h.get("ref"), n.text, users.get(_key(n.user), coder),
+                           n.created))
+    return plan
+
+
+def _locate(spans: list[tuple[int, int, int]], start: int,
+            end: int) -> tuple[int, int, int] | None:
+    """(item position, start, end within the item) of a passage of a source's text."""
+    for a, b, pos in spans:
+        if a <= start and end <= b:
+            return pos, start - a, end - a
+    return None
+
+
+def _root_of(code: RefiCode, by_guid: dict[str, RefiCode]) -> str:
+    seen = set()
+    while code.parent is not None and _key(code.parent) in by_guid and code.guid not in seen:
+        seen.add(code.guid)
+        code = by_guid[_key(code.parent)]
+    return _key(code.guid)
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def import_refiqda(project: Project, refi: RefiProject, *, question: str | None = None,
+                   codebook: str | None = None, coder: str | None = None) -> RefiSummary:
+    """Write a parsed REFI-QDA file into the project, all or nothing."""
+    coder = coder or project.coder
+    summary = RefiSummary(file=refi.file, codes_in_file=len(refi.codes))
+    stem = codebook or default_name(refi.file)
+    plan = None
+    if refi.kind == "codebook":
+        if not refi.codes:
+            raise ImportError_("the codebook has no codes", file=refi.file)
+        plan = _plan_codebook_only(refi, stem, summary)
+    elif refi.hints and not question and not codebook:
+        plan = _plan_qualcode(refi, coder, summary)
+        if plan is None:
+            summary = RefiSummary(file=refi.file, codes_in_file=len(refi.codes))
+    if plan is None:
+        plan = _plan_generic(refi, question or default_name(refi.file), stem, coder, summary)
+    summary.codes_imported = sum(len(b.codes) for b in plan.codebooks)
+    with project.transaction():
+        _apply(project, plan, summary, refi.file)
+        if summary.changed:
+            options = {"question": question, "codebook": codebook}
+            project.db["imports"].insert({
+                "kind": "refiqda", "file": refi.file, "sha256": refi.sha256,
+                "options": json.dumps(options, ensure_ascii=False), "at": _now(),
+                "summary": json.dumps(summary.__dict__, ensure_ascii=False)})
+            project._log("import.refiqda", file=refi.file, sha256=refi.sha256,
+                         options=options, summary=summary.__dict__)
+    return summary
+
+
+def _now() -> str:
+    from qualcode.store.db import now
+
+    return now()
+
+
+def _apply(project: Project, plan: _Plan, summary: RefiSummary, name: str) -> None:
+    books: dict[str, Codebook] = {}
+    key_map: dict[tuple[str, str], str] = {}  # (stem, planned key) -> the project's key
+    for book in plan.codebooks:
+        if project.has_codebook(book.stem):
+            have = project.codebook(book.stem)
+            have_keys = set(have.keys())
+            for code in book.codes:
+                found = have.find(code.key if code.key in have_keys else code.label)
+                if found is None:
+                    raise ImportError_(f"the project's codebook '{book.stem}' has no code "
+                                       f"'{code.label}'; import into a new codebook with "
+                                       "--codebook STEM", file=name)
+                key_map[(book.stem, code.key)] = found.key
+            books[book.stem] = have
+        else:
+            project._insert_codebook(book)
+            project._log("codebook.install", codebook=book.stem, codes=book.keys())
+            summary.codes_added += len(book.codes)
+            books[book.stem] = book
+            key_map.update({(book.stem, c.key): c.key for c in book.codes})
+    stems: dict[str, str] = {}
+    for q in plan.questions:
+        book = books.get(q["codebook"]) or project.codebook(q["codebook"])
+        project._ensure_question(q["id"], q["kind"], book, q["text"])
+        stems[q["id"]] = book.stem
+        summary.questions.append(q["id"])
+    for rid, (rname, attrs) in plan.respondents.items():
+        project._upsert_respondent(rid, rname, attrs, summary)
+    item_ids: dict[tuple[str, str, int], tuple[int, str]] = {}
+    for qid in stems:
+        item_ids.update({(qid, r, p): v for (r, p), v in project._existing_items(qid).items()})
+    new_rows = []
+    for q, r, pos, kind, role, text, empty, src in plan.items:
+        old = item_ids.get((q, r, pos))
+        if old is not None:
+            if old[1] != text:
+                raise ImportError_(f"respondent '{r}' already has another text for '{q}' "
+                                   f"(item {pos + 1}) in the project; nothing was imported",
+                                   file=name)
+            continue
+        new_rows.append((q, r, pos, kind, role, text, empty, src))
+        summary.items_added += 1
+        if empty:
+            summary.items_empty += 1
+    project._insert_items(new_rows)
+    for qid in stems:
+        item_ids.update({(qid, r, p): v for (r, p), v in project._existing_items(qid).items()})
+    code_ids = {(r[0], r[1]): r[2] for r in project.db.execute(
+        "SELECT codebook_id, key, id FROM codes")}
+    for q, r, pos, key, coder, start, end, at, memo, starred, origin in plan.codings:
+        item_id, text = item_ids[(q, r, pos)]
+        stem = stems[q]
+        code_id = code_ids[(stem, key_map.get((stem, key), key))]
+        if start is not None and not (0 <= start < end <= len(text)):
+            raise ImportError_(f"a coding of '{r}' spans {start}-{end}, outside the item's "
+                               f"text (0-{len(text)})", file=name)
+        if project._find_coding(item_id, code_id, coder, start, end) is not None:
+            summary.codings_existing += 1
+            continue
+        project.db.execute(
+            "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo,"
+            " starred, origin) VALUES (?,?,?,?,?,?,?,?,?)",
+            [item_id, code_id, start, end, coder, at or _now(), memo or "", int(starred or 0),
+             origin or ""])
+        summary.codings_added += 1
+    for target, ref, text, author, at in plan.memos:
+        target_id = _memo_target(project, target, ref, item_ids, stems, key_map, code_ids)
+        if target_id is _UNMATCHED or not (text or "").strip():
+            continue
+        exists = project.db.execute(
+            "SELECT 1 FROM memos WHERE target = ? AND IFNULL(target_id, '') = ? AND text = ?"
+            " AND author = ?", [target, target_id or "", text, author]).fetchone()
+        if exists:
+            continue
+        stamp = at or _now()
+        project.db.execute(
+            "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?)", [target, target_id, text, author, stamp, stamp])
+        summary.memos_added += 1
+
+
+_UNMATCHED = object()
+
+
+def _memo_target(project: Project, target: str, ref: Any, item_ids: dict, stems: dict,
+                 key_map: dict, code_ids: dict) -> Any:
+    try:
+        if target == "project":
+            return None
+        if target == "respondent":
+            return str(ref)
+        if target == "item":
+            return str(item_ids[tuple(ref)][0])
+        if target == "code":
+            stem, key = ref
+            return str(code_ids[(stem, key_map.get((stem, key), key))])
+        if target == "coding":
+            q, r, pos, key, coder, start, end = ref
+            stem = stems[q]
+            found = project._find_coding(item_ids[(q, r, pos)][0],
+                                         code_ids[(stem, key_map.get((stem, key), key))],
+                                         coder, start, end)
+            return str(found) if found is not None else _UNMATCHED
+    except (KeyError, TypeError, ValueError):
+        return _UNMATCHED
+    return _UNMATCHED
+
+
+# -- export -------------------------------------------------------------------------------
+
+def guid(*parts: object) -> str:
+    """A stable GUID for what ``parts`` name (upper-case, as most tools write them)."""
+    return str(uuid.uuid5(_GUID_BASE, "\x1f".join(str(p) for p in parts))).upper()
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: other control characters become U+FFFD."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "\ufffd", text)
+
+
+def _code_elements(E, book: Codebook, parent: str | None, notes: dict[tuple, list[str]]):
+    out = []
+    for code in book.children(parent):
+        el = E("Code", guid=guid("code", book.stem, code.key), name=_xml_text(code.label),
+               isCodable="true", color=code.color.upper())
+        if code.definition:
+            el.append(E("Description", _xml_text(code.definition)))
+        for note in notes.get(("code", book.stem, code.key), []):
+            el.append(E("NoteRef", targetGUID=note))
+        el.extend(_code_elements(E, book, code.key, notes))
+        out.append(el)
+    return out
+
+
+def _maker(ns: str):
+    from lxml.builder import ElementMaker
+
+    return ElementMaker(namespace=ns, nsmap={None: ns})
+
+
+def _serialize(root) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def export_qdc(project: Project, stem: str | None = None) -> bytes:
+    """The project's codebook ``stem`` (or all its codebooks, each as a top-level code) as a
+    REFI-QDA ``.qdc`` file."""
+    from qualcode import __version__
+
+    E = _maker(NS_CODEBOOK)
+    stems = [project.codebook(stem).stem] if stem else project.codebook_stems()
+    if not stems:
+        raise QualcodeError("the project has no codebooks to export", file=str(project.path))
+    codes = E("Codes")
+    for s in stems:
+        book = project.codebook(s)
+        if len(stems) == 1:
+            codes.extend(_code_elements(E, book, None, {}))
+        else:
+            group = E("Code", guid=guid("codebook", s), name=_xml_text(book.title or s),
+                      isCodable="false")
+            if book.description:
+                group.append(E("Description", _xml_text(book.description)))
+            group.extend(_code_elements(E, book, None, {}))
+            codes.append(group)
+    if not len(codes):
+        raise QualcodeError(f"codebook '{stems[0]}' has no codes", file=str(project.path))
+    return _serialize(E("CodeBook", codes, origin=f"qualcode {__version__}"))
+
+
+def export_qdpx(project: Project) -> bytes:
+    """The whole project as a REFI-QDA ``.qdpx`` archive (see the module docstring)."""
+    from qualcode import __version__
+
+    E = _maker(NS_PROJECT)
+    db = project.db
+    questions = project.questions()
+    stems = project.codebook_stems()
+    books = {s: project.codebook(s) for s in stems}
+    hints: dict[str, Any] = {"format": 1, "codebooks": {}, "codes": {}, "questions": [],
+                             "sources": {}, "cases": {}, "whole": [], "codings": {},
+                             "notes": {}}
+    for q in questions:
+        hints["questions"].append({"id": q.id, "kind": q.kind, "codebook": q.codebook,
+                                   "text": q.text})
+    for s, book in books.items():
+        meta: dict[str, Any] = {"guid": guid("codebook", s), "title": book.title}
+        for f in ("description", "definition_source"):
+            if getattr(book, f):
+                meta[f] = getattr(book, f)
+        published = {k: v for k, v in (("year", book.published_year),
+                                       ("base", book.published_base),
+                                       ("source", book.published_source)) if v}
+        if published:
+            meta["published"] = published
+        hints["codebooks"][s] = meta
+        for c in book.codes:
+            extra: dict[str, Any] = {"key": c.key}
+            if c.source and c.source != book.definition_source:
+                extra["source"] = c.source
+            if c.keywords:
+                extra["keywords"] = list(c.keywords)
+            if c.published_count is not None:
+                extra["published"] = {"count": c.published_count, "base": c.published_base,
+                                      "year": c.published_year}
+            if c.other and c.label.casefold() not in ("andet", "other", "andre"):
+                extra["other"] = True
+            hints["codes"][guid("code", s, c.key)] = extra
+
+    # memos -> notes, with where each one points
+    notes: list = []
+    refs: dict[tuple, list[str]] = {}
+    coders: set[str] = set()
+    items = {r[0]: r[1:] for r in db.execute(
+        "SELECT id, question_id, respondent_id, position FROM items")}
+    code_rows = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, codebook_id, key FROM codes")}
+    coding_rows = {r[0]: r[1:] for r in db.execute(
+        "SELECT c.id, i.question_id, i.respondent_id, i.position, k.key, c.coder, c.start,"
+        " c.\"end\" FROM codings c JOIN items i ON i.id = c.item_id"
+        " JOIN codes k ON k.id = c.code_id")}
+    for m in project.memos():
+        ref: Any = None
+        anchor: tuple | None = None
+        try:
+            if m.target == "respondent":
+                ref = m.target_id
+            elif m.target == "item":
+                q, r, pos = items[int(m.target_id)]
+                ref, anchor = [q, r, pos], ("source", q, r)
+            elif m.target == "code":
+                ref = list(code_rows[int(m.target_id)])
+                anchor = ("code", *ref)
+            elif m.target == "coding":
+                ref = list(coding_rows[int(m.target_id)])
+                anchor = ("coding", *ref)
+            elif m.target == "project":
+                anchor = ("project",)
+        except (KeyError, TypeError, ValueError):
+            continue  # a memo on something deleted since
+        note_guid = guid("memo", m.target, m.target_id, m.author, m.created_at, m.text)
+        coders.add(m.author)
+        notes.append(E("Note", E("PlainTextContent", _xml_text(m.text)), guid=note_guid,
+                       name=_xml_text(m.text.splitlines()[0][:60] if m.text else "memo"),
+                       creatingUser=guid("user", m.author), creationDateTime=m.created_at))
+        hints["notes"][note_guid] = {"target": m.target, "ref": ref}
+        if anchor is not None:
+            refs.setdefault(anchor, []).append(note_guid)
+
+    # sources: one per (question, respondent)
+    sources_el = E("Sources")
+    files: dict[str, bytes] = {}
+    by_respondent: dict[str, list[str]] = {}
+    codings_by_item: dict[int, list] = {}
+    for row in db.execute(
+            "SELECT c.id, c.item_id, k.codebook_id, k.key, c.coder, c.start, c.\"end\","
+            " c.created_at, c.memo, c.starred, c.origin FROM codings c"
+            " JOIN codes k ON k.id = c.code_id ORDER BY c.item_id, c.id"):
+        codings_by_item.setdefault(row[1], []).append(row)
+        coders.add(row[4])
+    for q in questions:
+        rows = db.execute(
+            "SELECT id, respondent_id, position, kind, speaker_role, text, is_empty, source"
+            " FROM items WHERE question_id = ? ORDER BY respondent_id, position",
+            [q.id]).fetchall()
+        grouped: dict[str, list] = {}
+        for r in rows:
+            grouped.setdefault(r[1], []).append(r)
+        for rid, its in grouped.items():
+            sguid = guid("source", q.id, rid)
+            by_respondent.setdefault(rid, []).append(sguid)
+            parts, layout, offset = [], [], 0
+            item_start: dict[int, tuple[int, int]] = {}
+            for n, (iid, _r, pos, kind, role, text, empty, src) in enumerate(its):
+                if n:
+                    parts.append("\n\n")
+                    offset += 2
+                if q.kind == "interview" and role:
+                    prefix = f"{role}: "
+                    parts.append(prefix)
+                    offset += len(prefix)
+                parts.append(text)
+                layout.append([offset, offset + len(text), pos, kind, role, empty, src])
+                item_start[iid] = (offset, len(text))
+                offset += len(text)
+            full = _xml_text("".join(parts))
+            files[f"sources/{sguid}.txt"] = full.encode("utf-8")
+            hints["sources"][sguid] = {"question": q.id, "respondent": rid,
+                                       "sha1": _sha1(full), "items": layout}
+            el = E("TextSource", guid=sguid, name=_xml_text(f"{rid} – {q.id}"),
+                   plainTextPath=f"internal://{sguid}.txt")
+            el.append(E("Description", _xml_text(q.text or q.id)))
+            # one selection per passage, holding a coding per code and coder
+            spans: dict[tuple[int, int, bool], list] = {}
+            for iid, *_rest in its:
+                start0, length = item_start[iid]
+                for c in codings_by_item.get(iid, []):
+                    whole = c[5] is None
+                    a = start0 + (0 if whole else c[5])
+                    b = start0 + (length if whole else c[6])
+                    if a >= b:
+                        continue  # a whole-item coding of an empty item has no passage
+                    spans.setdefault((a, b, whole), []).append(c)
+            for (a, b, whole), cs in sorted(spans.items()):
+                sel_guid = guid("selection", q.id, rid, a, b, whole)
+                sel = E("PlainTextSelection", guid=sel_guid,
+                        name=_xml_text(full[a:b][:60]), startPosition=str(a),
+                        endPosition=str(b), creatingUser=guid("user", cs[0][4]),
+                        creationDateTime=cs[0][7])
+                if whole:
+                    hints["whole"].append(sel_guid)
+                for c in cs:
+                    _cid, item_id, stem, key, coder, start, end, at, memo, starred, origin = c
+                    ident = [q.id, rid, items[item_id][2], key, coder, start, end]
+                    cguid = guid("coding", *ident)
+                    coding = E("Coding", E("CodeRef", targetGUID=guid("code", stem, key)),
+                               guid=cguid, creatingUser=guid("user", coder),
+                               creationDateTime=at)
+                    extra: dict[str, Any] = {}
+                    if memo:
+                        note_guid = guid("coding-memo", *ident)
+                        notes.append(E("Note", E("PlainTextContent", _xml_text(memo)),
+                                       guid=note_guid, name="memo",
+                                       creatingUser=guid("user", coder),
+                                       creationDateTime=at))
+                        hints["notes"][note_guid] = {"target": "coding-memo"}
+                        coding.append(E("NoteRef", targetGUID=note_guid))
+                        extra["memo"] = memo
+                    for note in refs.get(("coding", *ident), []):
+                        coding.append(E("NoteRef", targetGUID=note))
+                    if starred:
+                        extra["starred"] = 1
+                    if origin:
+                        extra["origin"] = origin
+                    if extra:
+                        hints["codings"][cguid] = extra
+                    sel.append(coding)
+                el.append(sel)
+            for note in refs.get(("source", q.id, rid), []):
+                el.append(E("NoteRef", targetGUID=note))
+            sources_el.append(el)
+
+    users = E("Users")
+    for name in sorted(coders):
+        users.append(E("User", guid=guid("user", name), name=_xml_text(name)))
+    root = E("Project", name=_xml_text(Path(project.path).stem), origin=f"qualcode {__version__}")
+    if len(users):
+        root.append(users)
+    codes = E("Codes")
+    for s, book in books.items():
+        group = E("Code", guid=guid("codebook", s), name=_xml_text(book.title or s),
+                  isCodable="false")
+        if book.description:
+            group.append(E("Description", _xml_text(book.description)))
+        group.extend(_code_elements(E, book, None, refs))
+        codes.append(group)
+    if len(codes):
+        root.append(E("CodeBook", codes))
+    respondents = project.respondents()
+    names = sorted({a for r in respondents for a in r.attributes})
+    if names:
+        root.append(E("Variables", *[E("Variable", guid=guid("variable", n), name=_xml_text(n),
+                                       typeOfVariable="Text") for n in names]))
+    if respondents:
+        cases = E("Cases")
+        for r in respondents:
+            cguid = guid("case", r.id)
+            hints["cases"][cguid] = {"id": r.id, "name": r.name}
+            case = E("Case", guid=cguid, name=_xml_text(r.display))
+            for n, v in r.attributes.items():
+                case.append(E("VariableValue", E("VariableRef", targetGUID=guid("variable", n)),
+                              E("TextValue", _xml_text(v or ""))))
+            for sg in by_respondent.get(r.id, []):
+                case.append(E("SourceRef", targetGUID=sg))
+            cases.append(case)
+        root.append(cases)
+    if len(sources_el):
+        root.append(sources_el)
+    if notes:
+        root.append(E("Notes", *notes))
+    text = (f"Exported from qualcode {__version__}: {len(questions)} questions, "
+            f"{len(respondents)} respondents. The last line holds what REFI-QDA has no place "
+            "for, so that qualcode can read the project back exactly.\n"
+            + HINT_PREFIX + json.dumps(hints, ensure_ascii=False, sort_keys=True,
+                                       separators=(",", ":")))
+    root.append(E("Description", _xml_text(text)))
+    for note in refs.get(("project",), []):
+        root.append(E("NoteRef", targetGUID=note))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for entry, data in [("project.qde", _serialize(root)), *sorted(files.items())]:
+            info = zipfile.ZipInfo(entry, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    return buf.getvalue()
