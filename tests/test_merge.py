@@ -346,6 +346,9 @@ def test_a_source_from_before_stars_is_merged(copies):
     conn = sqlite3.connect(copies["a"])
     with conn:
         conn.execute("DROP INDEX events_actor")
+        # the views of later migrations read 'starred'; a file from before stars had none
+        conn.execute("DROP VIEW quotes")
+        conn.execute("DROP VIEW codings_readable")
         conn.execute("ALTER TABLE codings DROP COLUMN starred")
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_quote_stars'")
     conn.close()
@@ -449,3 +452,23 @@ def test_cli_refuses_a_source_that_is_not_a_project(copies, bad_sources):
 def test_cli_needs_a_source(copies):
     result = run("merge", copies["target"])
     assert result.exit_code == 2
+
+
+def test_accepted_and_rejected_suggestions_come_along(copies):
+    """A coder's verdicts on suggestions travel with the merge: the coding keeps its origin,
+    and a rejection reaches the target, where the next training learns from it."""
+    with Project.open(copies["a"], coder="ane") as a:
+        items = a.items("udfordringer-psykiske")
+        a.accept_suggestion(items[0].id, "motivation", source="model", score=0.8)
+        a.reject_suggestion(items[1].id, "match", source="rule", score=0.4)
+    report = merged(copies, "a")
+    assert report.verdicts_added == 2 and "2 suggestion verdicts added" in report.describe()
+    with Project.open(copies["target"]) as t:
+        items = t.items("udfordringer-psykiske")
+        (accepted,) = [c for c in t.codings(item_id=items[0].id, coder="ane")
+                       if c.code == "motivation"]
+        assert accepted.origin == "model"
+        assert t.verdicts("udfordringer-psykiske") == [
+            (items[0].id, "motivation", "ane", "accepted", "model"),
+            (items[1].id, "match", "ane", "rejected", "rule")]
+    assert merged(copies, "a").verdicts_added == 0  # idempotent

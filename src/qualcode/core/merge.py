@@ -59,12 +59,14 @@ class MergeReport:
     stars_added: int = 0
     memos_added: int = 0
     memos_present: int = 0
+    verdicts_added: int = 0
     unmatched: list[Unmatched] = field(default_factory=list)
     dry_run: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.codings_added or self.stars_added or self.memos_added)
+        return bool(self.codings_added or self.stars_added or self.memos_added
+                    or self.verdicts_added)
 
     @property
     def codings_unmatched(self) -> int:
@@ -90,6 +92,8 @@ class MergeReport:
             parts = [f"{self.codings_added} codings added"]
             if self.stars_added:
                 parts.append(f"{self.stars_added} stars added")
+            if self.verdicts_added:
+                parts.append(f"{self.verdicts_added} suggestion verdicts added")
             parts.append(f"{self.memos_added} memos added")
             head = f"{verb} {files} into {self.target}: {', '.join(parts)}"
         lines = [f"{head}; {self.codings_present} codings and {self.memos_present} memos "
@@ -128,8 +132,11 @@ class _Source:
     items: dict[int, tuple[str, str, int, str, str]]  # id -> (question, respondent, position,
     #                                                   kind, text)
     codes: dict[int, tuple[str, str]]  # id -> (codebook, key)
-    codings: list[tuple]  # (id, item, code, start, end, coder, created_at, memo, starred)
+    codings: list[tuple]  # (id, item, code, start, end, coder, created_at, memo, starred,
+    #                         origin)
     memos: list[tuple]  # (target, target_id, text, author, created_at, updated_at)
+    verdicts: list[tuple] = field(default_factory=list)  # (item, code, coder, verdict,
+    #                                                        source, score, at)
 
 
 def _open_source(path: Path, target: Path) -> sqlite3.Connection:
@@ -179,6 +186,8 @@ def _read_source(path: Path, target: Path) -> _Source:
         conn.execute("BEGIN")
         columns = {r[1] for r in conn.execute("PRAGMA table_info(codings)")}
         starred = "starred" if "starred" in columns else "0"  # a file from before stars
+        origin = "origin" if "origin" in columns else "''"  # from before suggestions
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         source = _Source(
             name=str(path),
             questions=dict(conn.execute("SELECT id, codebook_id FROM questions").fetchall()),
@@ -188,10 +197,14 @@ def _read_source(path: Path, target: Path) -> _Source:
                 "SELECT id, codebook_id, key FROM codes")},
             codings=conn.execute(
                 "SELECT id, item_id, code_id, start, \"end\", coder, created_at, memo,"
-                f" {starred} FROM codings ORDER BY id").fetchall(),
+                f" {starred}, {origin} FROM codings ORDER BY id").fetchall(),
             memos=conn.execute(
                 "SELECT target, target_id, text, author, created_at, updated_at FROM memos"
                 " ORDER BY id").fetchall(),
+            verdicts=conn.execute(
+                "SELECT item_id, code_id, coder, verdict, source, score, at"
+                " FROM suggestion_verdicts ORDER BY id").fetchall()
+            if "suggestion_verdicts" in tables else [],
         )
         conn.execute("COMMIT")
         return source
@@ -249,7 +262,8 @@ class _Merger:
                 "code", f"{codebook}:{key}", "not in the target's codebook")
 
         coding_ids: dict[int, int | tuple[str, str, str]] = {}
-        for sid, s_item, s_code, start, end, coder, created_at, memo, starred in src.codings:
+        for (sid, s_item, s_code, start, end, coder, created_at, memo, starred,
+             origin) in src.codings:
             t_item, t_code = item(s_item), code(s_code)
             problem = next((x for x in (t_item, t_code) if isinstance(x, tuple)), None)
             if problem is not None:
@@ -261,8 +275,9 @@ class _Merger:
             if existing is None:
                 cur = self.db.execute(
                     "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at,"
-                    " memo, starred) VALUES (?,?,?,?,?,?,?,?)",
-                    [t_item, t_code, start, end, coder, created_at, memo, int(bool(starred))])
+                    " memo, starred, origin) VALUES (?,?,?,?,?,?,?,?,?)",
+                    [t_item, t_code, start, end, coder, created_at, memo, int(bool(starred)),
+                     origin])
                 self.codings[ident] = [cur.lastrowid, memo, int(bool(starred))]
                 coding_ids[sid] = cur.lastrowid
                 self.report.codings_added += 1
@@ -277,6 +292,17 @@ class _Merger:
                 span = f" {start}-{end}" if start is not None else ""
                 charge(("coding", f"{self._label(src, s_item)} {src.codes[s_code][1]}{span} "
                         f"by {coder}", "its memo differs from the target's (kept the target's)"))
+
+        # the suggestions each coder accepted or rejected: they teach the next model
+        for s_item, s_code, coder, verdict, source, score, at in src.verdicts:
+            t_item, t_code = item(s_item), code(s_code)
+            if isinstance(t_item, tuple) or isinstance(t_code, tuple):
+                continue  # its item or code is reported with the codings
+            self.report.verdicts_added += self.db.execute(
+                "INSERT OR IGNORE INTO suggestion_verdicts"
+                " (item_id, code_id, coder, verdict, source, score, at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [t_item, t_code, coder, verdict, source, score, at]).rowcount
 
         for kind, target_id, text, author, created_at, updated_at in src.memos:
             mapped = self._memo_target(src, kind, target_id, item, code, coding_ids)

@@ -55,6 +55,7 @@ class Coding:
     start: int | None = None
     end: int | None = None
     memo: str = ""
+    origin: str = ""  # '' typed by the coder; 'rule' or 'model' when an accepted suggestion
 
     @property
     def is_span(self) -> bool:

@@ -2,18 +2,25 @@
 
 Number keys toggle the code at that position on the whole item, or on the selected
 text when there is a selection. Every change is committed before the screen shows it.
+
+Suggestions (keyword rules and the trained model, :mod:`qualcode.nlp.suggest`) are worked
+out in thread workers on the screen's own connection, so moving between items never waits
+for spaCy. ``a`` accepts the first suggestion, ``x`` rejects it, ``T`` retrains the model
+with a progress bar (``T`` again cancels), ``o`` orders the queue by the model's uncertainty.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.models import Item
@@ -23,6 +30,7 @@ from qualcode.tui.screens.base import ProjectScreen, number_bindings
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.item_queue import ItemQueue, Query, QueueRow
 from qualcode.tui.widgets.item_view import CodedTextArea, Span
+from qualcode.tui.widgets.suggestion_bar import SuggestionBar
 
 
 class CodingScreen(ProjectScreen):
@@ -47,6 +55,16 @@ class CodingScreen(ProjectScreen):
                 tooltip="Reload from the project file (shows other coders' new work)"),
         Binding("h", "toggle_blind", "Skjul andre", id="blind",
                 tooltip="Show only your own codings (blind double-coding), or everyone's"),
+        Binding("a", "accept_suggestion", "Acceptér", id="accept",
+                tooltip="Accept the first suggested code (stored as coming from a suggestion)"),
+        Binding("x", "reject_suggestion", "Afvis", id="reject",
+                tooltip="Reject the first suggested code (the next model learns from it)"),
+        Binding("T", "train", "Træn", id="train",
+                tooltip="Retrain the suggestion model on the codings so far (T again cancels)"),
+        Binding("w", "kwic", "Ord i kontekst", id="kwic",
+                tooltip="Find a word in any inflection, with context; code from the list"),
+        Binding("o", "toggle_order", "Rækkefølge", id="order",
+                tooltip="Queue in file order, or the items the model is least sure of first"),
         Binding("escape", "focus_queue", "Kø", show=False),
     ]
 
@@ -67,7 +85,10 @@ class CodingScreen(ProjectScreen):
                 yield CodedTextArea(id="item-text")
                 yield Label("", id="last-action")
                 yield Static("", id="item-codings")
-            yield CodePanel(id="codes")
+            with Vertical(id="codes-pane"):
+                yield CodePanel(id="codes")
+                yield ProgressBar(id="train-progress", show_eta=False)
+                yield SuggestionBar(id="suggestions")
         yield Footer()
 
     # -- loading ------------------------------------------------------------------
@@ -75,6 +96,13 @@ class CodingScreen(ProjectScreen):
         self._loaded: tuple = ()
         self.book: Codebook | None = None
         self.item: Item | None = None
+        self.order = "file"  # or "uncertainty"
+        self._unsure: dict[int, float] = {}
+        self._assist = None  # a Suggester on its own connection, used in workers only
+        self._assist_for: tuple = ()
+        self._assist_lock = threading.Lock()
+        self._training = None
+        self.query_one("#train-progress", ProgressBar).display = False
         self.reload()
         self.query_one("#queue-list").focus()
 
@@ -88,8 +116,9 @@ class CodingScreen(ProjectScreen):
         last = self.project.db.execute("SELECT MAX(id) FROM events").fetchone()[0]
         return (last, self.app.question, self.project.coder, self.blind)
 
-    def reload(self) -> None:
-        """(Re)load the question: queue, codebook panel and current item."""
+    def reload(self, *, top: bool = False) -> None:
+        """(Re)load the question: queue, codebook panel and current item (the same one,
+        or with ``top`` the first in the queue)."""
         qid = self.app.question
         queue = self.query_one(ItemQueue)
         if qid is None:
@@ -102,15 +131,22 @@ class CodingScreen(ProjectScreen):
         self.sub_title = f"{question.id} · {self.book.title} · {who}"
         self.query_one("#question-text", Label).update(Text(question.text, style="italic"))
         rows, coded = self.project.queue(qid, coder=self.shown_coder)
+        if self.order == "uncertainty" and self._unsure:
+            # the items the model is least sure of first; coded ones after, in file order
+            rows.sort(key=lambda r: (r[0] in coded, -self._unsure.get(r[0], -1.0)))
         # counts are computed once here, then kept up to date by each action's delta
         self.counts = self.project.respondent_counts(qid, coder=self.shown_coder)
         self.progress = (len(coded), len(rows))
         current = self.item.id if self.item and self.item.question == qid else None
+        if top and rows:
+            current = rows[0][0]
         self.item = None
         queue.load([QueueRow(*r) for r in rows], coded, self.progress,
                    snippet_loader=self.project.snippets, searcher=self._search, keep=current)
         panel = self.query_one(CodePanel)
         panel.load(self.book, self.counts, set())
+        if self._assist_for != (qid, self.project.coder):
+            self._start_assistant()
         if queue.current_item_id is not None:
             self.show_item(queue.current_item_id)
         self._loaded = self._stamp()
@@ -160,6 +196,7 @@ class CodingScreen(ProjectScreen):
         self.query_one(CodedTextArea).show(it.text, self._spans())
         self._show_codings()
         self._refresh_codes()
+        self._request_suggestions()
 
     def _spans(self) -> list[Span]:
         colors = {c.key: c.color for c in self.book} if self.book else {}
@@ -180,7 +217,8 @@ class CodingScreen(ProjectScreen):
                      "»" + " ".join(self.item.text[c.start:c.end].split())[:50] + "«")
             out.append("■ ", style=color)
             out.append(f"{label}", style="bold")
-            out.append(f" – {where} ({c.coder})\n", style="dim")
+            origin = {"rule": ", forslag: regel", "model": ", forslag: model"}.get(c.origin, "")
+            out.append(f" – {where} ({c.coder}{origin})\n", style="dim")
         for memo in self.project.memos("item", self.item.id):
             out.append(f"✎ {memo.text} ({memo.author})\n", style="italic")
         if not out.plain:
@@ -329,3 +367,218 @@ class CodingScreen(ProjectScreen):
 
     def action_focus_queue(self) -> None:
         self.query_one("#queue-list").focus()
+
+    # -- suggestions ----------------------------------------------------------------
+    def _start_assistant(self) -> None:
+        self._assist_for = (self.app.question, self.project.coder)
+        self.query_one(SuggestionBar).say("Forslag indlæses …")
+        self._load_assistant(self.app.question, self.project.coder)
+
+    @work(thread=True, exclusive=True, group="assist-load", exit_on_error=False)
+    def _load_assistant(self, qid: str, coder: str) -> None:
+        from qualcode.core.project import Project
+        from qualcode.nlp.suggest import Suggester
+        from qualcode.nlp.textcat import default_folder, load
+
+        project = Project.open(self.project.path, coder=coder)
+        # this connection writes only the NLP cache (derived data): no fsync per batch, so
+        # it holds the write lock for a moment only and the analyst's codings never wait
+        project.db.execute("PRAGMA synchronous = NORMAL")
+        note, warning = "", ""
+        model = None
+        try:
+            stem = project.question(qid).codebook
+            folder = default_folder(project) / stem
+            if folder.exists():
+                try:
+                    model = load(folder, stem)
+                except QualcodeError as exc:
+                    warning = f"Modellen kunne ikke indlæses: {exc}"
+            if model is None:
+                note = "· kun nøgleord (T træner)"
+            assist = Suggester(project, qid, model=model, coder=coder)
+            with self._assist_lock:
+                assist.precision  # noqa: B018 - warm the pipeline and the rule scores
+        except Exception:
+            project.close()
+            raise
+        self.app.call_from_thread(self._assistant_ready, (qid, coder), assist, note, warning)
+
+    def _assistant_ready(self, key: tuple, assist, note: str, warning: str) -> None:
+        if key != self._assist_for:  # the question or coder changed meanwhile
+            assist.project.close()
+            return
+        old, self._assist = self._assist, assist
+        if old is not None:
+            with self._assist_lock:
+                old.project.close()
+        self.query_one(SuggestionBar).sources_note = note
+        # the pipeline, its tables and the model are long-lived: keep the garbage
+        # collector from walking them on every full collection (as reload() does)
+        gc.collect()
+        gc.freeze()
+        if warning:
+            self.notify(warning, severity="warning", timeout=6)
+        self._request_suggestions()
+
+    def _request_suggestions(self) -> None:
+        if self.item is None:
+            return
+        if self._assist is None:
+            self.query_one(SuggestionBar).say("Forslag indlæses …")
+            return
+        self._suggest(self.item.id)
+
+    @work(thread=True, exclusive=True, group="assist", exit_on_error=False)
+    def _suggest(self, item_id: int) -> None:
+        worker = get_current_worker()
+        with self._assist_lock:
+            if worker.is_cancelled or self._assist is None:
+                return
+            found = self._assist.for_item(item_id)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_suggestions, item_id, found)
+
+    def _show_suggestions(self, item_id: int, found: list) -> None:
+        if self.item is not None and self.item.id == item_id and self.book is not None:
+            self.query_one(SuggestionBar).show(found, {c.key: c.color for c in self.book})
+
+    def _first_suggestion(self):
+        entry = self.query_one(SuggestionBar).first if self.item is not None else None
+        if entry is None:
+            self.notify("Ingen forslag at tage stilling til.", severity="warning", timeout=2)
+        return entry
+
+    def action_accept_suggestion(self) -> None:
+        entry = self._first_suggestion()
+        if entry is None:
+            return
+        code, score, group = entry
+        best = max(group, key=lambda s: s.score)
+        before = self._state()
+        try:
+            self.project.accept_suggestion(self.item.id, code, source=best.source,
+                                           score=best.score)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one(SuggestionBar).drop(code)
+        self._after_change(f"Forslag accepteret, {self.item.respondent}: {best.label}", before)
+
+    def action_reject_suggestion(self) -> None:
+        entry = self._first_suggestion()
+        if entry is None:
+            return
+        code, score, group = entry
+        best = max(group, key=lambda s: s.score)
+        try:
+            self.project.reject_suggestion(self.item.id, code, source=best.source,
+                                           score=best.score)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one(SuggestionBar).drop(code)
+        self.query_one("#last-action", Label).update(
+            Text(f"✗ Forslag afvist: {best.label}", style="yellow"))
+        self._loaded = self._stamp()
+
+    def action_train(self) -> None:
+        if self._training is not None:
+            self._training.cancel()
+            self.notify("Træningen afbrydes …", timeout=2)
+            return
+        if self.app.question is None:
+            return
+        bar = self.query_one("#train-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.query_one(SuggestionBar).say("Træner modellen … (T afbryder)")
+        self._training = self._train(self.app.question, self.project.coder)
+
+    @work(thread=True, exclusive=True, group="assist-train", exit_on_error=False)
+    def _train(self, qid: str, coder: str) -> None:
+        from qualcode.core.project import Project
+        from qualcode.nlp.textcat import default_folder, train_and_save
+
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._train_progress, done, total)
+
+        project = Project.open(self.project.path, coder=coder)
+        try:
+            stem = project.question(qid).codebook
+            model = train_and_save(project, stem, default_folder(project), progress=progress,
+                                   cancelled=lambda: worker.is_cancelled)
+            message = (f"Model trænet på {model.meta['trained_items']} kodede svar "
+                       f"({model.meta['seconds']} s)")
+            ok = True
+        except QualcodeError as exc:
+            message, ok = (("Træningen blev afbrudt; den gamle model gælder stadig"
+                            if worker.is_cancelled else str(exc)), False)
+        finally:
+            project.close()
+        self.app.call_from_thread(self._trained, ok, message)
+
+    def _train_progress(self, done: int, total: int) -> None:
+        self.query_one("#train-progress", ProgressBar).update(total=total, progress=done)
+
+    def _trained(self, ok: bool, message: str) -> None:
+        self._training = None
+        self.query_one("#train-progress", ProgressBar).display = False
+        self.notify(message, severity="information" if ok else "warning", timeout=4)
+        self._start_assistant()  # load the new model
+
+    def action_toggle_order(self) -> None:
+        if self.order == "uncertainty":
+            self.order, self._unsure = "file", {}
+            self.reload()
+            self.notify("Køen i filens rækkefølge", timeout=2)
+            return
+        if self._assist is None or self._assist.model is None:
+            self.notify("Ingen model endnu: tryk T for at træne en.", severity="warning",
+                        timeout=3)
+            return
+        self.query_one(SuggestionBar).say("Finder de svar, modellen er mest i tvivl om …")
+        self._order_by_uncertainty(self.app.question)
+
+    @work(thread=True, exclusive=True, group="assist", exit_on_error=False)
+    def _order_by_uncertainty(self, qid: str) -> None:
+        worker = get_current_worker()
+        with self._assist_lock:
+            assist = self._assist
+            rows, coded = assist.project.queue(qid, coder=assist.coder)
+            scores = assist.uncertainty([r[0] for r in rows if r[0] not in coded],
+                                        cancelled=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._apply_order, qid, scores)
+
+    def _apply_order(self, qid: str, scores: dict[int, float]) -> None:
+        if qid != self.app.question:
+            return
+        self.order, self._unsure = "uncertainty", scores
+        self.reload(top=True)
+        self.notify("Køen: de svar, modellen er mest i tvivl om, først", timeout=2)
+
+    def on_unmount(self) -> None:
+        if self._assist is not None:
+            with self._assist_lock:
+                self._assist.project.close()
+
+    def action_kwic(self) -> None:
+        from qualcode.tui.screens.kwic import KwicScreen
+
+        if self.app.question is None:
+            return
+
+        def go(item_id: int | None) -> None:
+            if item_id is not None:
+                queue = self.query_one(ItemQueue)
+                if item_id not in {r.item_id for r in queue.shown}:
+                    queue.select(item_id)  # clears a filter that hides it
+                self.item = self.project.item(item_id)  # reload keeps it current
+                self.reload()
+            elif self._stamp() != self._loaded:
+                self.reload()  # codings made from the list
+
+        self.app.push_screen(KwicScreen(self.app.question), go)

@@ -1,0 +1,203 @@
+"""The Danish text pipeline: sentences, lemmas and the keys that words are matched on.
+
+spaCy's Danish language class with a sentencizer and the lookup lemmatizer from
+spacy-lookups-data: nothing is downloaded, so the pipeline works offline on a fresh machine.
+Two small additions make it fit survey answers:
+
+* The lookup table is case-sensitive and has lower-case entries, so a capitalised first word
+  ("Arbejdsgiverne") is looked up in lower case too.
+* Danish writes compounds as one word, and answers are full of compounds the table lacks
+  ("fleksjobordningen"). A word the table does not know is lemmatised on its longest known
+  tail: "fleksjob" + lemma("ordningen") = "fleksjobordning".
+
+Every token gets a *match key*: its lemma in lower case with æ/ø/å folded to the ae/oe/aa
+that people type on a foreign keyboard, so "følge", "foelge" and "følger" meet. Keys are what
+the rules, the classifier and keyword-in-context search compare.
+
+Results are cached in the project (table ``nlp_docs``, one row per item, keyed by the
+pipeline's version and a hash of the text) so each item is processed once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from qualcode.core.project import Project
+
+PIPELINE_ID = "da-lookup-2"
+BATCH = 256
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe",
+                       "ä": "ae"})
+_UNFOLD = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case, with æ/ø/å written as ae/oe/aa: the form both spellings share."""
+    return text.lower().translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    lemma: str  # lower-case lemma, Danish letters kept
+    key: str  # fold(lemma): what matching compares
+
+    @property
+    def is_word(self) -> bool:
+        return bool(_WORD.search(self.key))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One text after the pipeline: its sentences (character spans) and tokens."""
+
+    sents: tuple[tuple[int, int], ...]
+    tokens: tuple[Token, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [t.key for t in self.tokens]
+
+    def to_json(self) -> tuple[str, str]:
+        return (json.dumps([list(s) for s in self.sents]),
+                json.dumps([[t.start, t.end, t.lemma, t.key] for t in self.tokens],
+                           ensure_ascii=False))
+
+    @classmethod
+    def from_json(cls, sents: str, tokens: str) -> Analysis:
+        return cls(tuple(tuple(s) for s in json.loads(sents)),
+                   tuple(Token(*t) for t in json.loads(tokens)))
+
+
+@lru_cache(maxsize=1)
+def get_nlp():
+    """The pipeline, built once per process: blank Danish + sentencizer + lookup lemmatizer."""
+    import spacy
+
+    nlp = spacy.blank("da")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()  # loads the table from spacy-lookups-data on disk; no network
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _table() -> Any:
+    return get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+
+@lru_cache(maxsize=200_000)
+def lemma_of(word: str) -> str:
+    """The lower-case lemma of one word, with the fallbacks described in the module doc."""
+    table = _table()
+    lower = word.lower()
+    if lower in table:
+        return table[lower]
+    # typed without Danish letters: "aendringer" -> "ændringer"
+    restored = lower
+    for ascii_, danish in _UNFOLD:
+        restored = restored.replace(ascii_, danish)
+    if restored != lower and restored in table:
+        return table[restored]
+    # an unknown compound: lemmatise its longest known tail (at least 4 letters)
+    for i in range(2, len(lower) - 3):
+        tail = lower[i:]
+        if tail in table and tail.isalpha():
+            return lower[:i] + table[tail]
+    return lower
+
+
+def analyse_doc(doc) -> Analysis:
+    sents = []
+    for s in doc.sents:
+        words = [t for t in s if not t.is_space]
+        if words:  # without the whitespace a sentence may start or end with
+            sents.append((words[0].idx, words[-1].idx + len(words[-1].text)))
+    tokens = []
+    for t in doc:
+        if t.is_space:
+            continue
+        lemma = lemma_of(t.text) if _WORD.search(t.text) and not t.like_num else t.text.lower()
+        tokens.append(Token(t.idx, t.idx + len(t.text), lemma, fold(lemma)))
+    return Analysis(tuple(sents), tuple(tokens))
+
+
+def analyse(texts: Iterable[str], *, batch_size: int = BATCH) -> Iterable[Analysis]:
+    """Run texts through the pipeline in batches (``nlp.pipe``), in order."""
+    nlp = get_nlp()
+    # the lemmatizer pipe is replaced by lemma_of (case and compounds); run only the rest
+    with nlp.select_pipes(disable=["lemmatizer"]):
+        for doc in nlp.pipe(texts, batch_size=batch_size):
+            yield analyse_doc(doc)
+
+
+def analyse_text(text: str) -> Analysis:
+    return next(iter(analyse([text])))
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+Progress = Callable[[int, int], None]
+
+
+def analyses(project: Project, item_ids: Sequence[int], *,
+             progress: Progress | None = None,
+             cancelled: Callable[[], bool] | None = None,
+             store: bool = True) -> dict[int, Analysis]:
+    """Each item's analysis, from the cache where it is current, else computed and cached.
+
+    Computed results are written in batches, each in its own short transaction, so a
+    cancelled or interrupted run keeps what it finished. With ``store=False`` nothing is
+    written: the workbench's one-item look-ups must never hold the write lock that the
+    analyst's next coding waits for."""
+    wanted = list(dict.fromkeys(item_ids))
+    out: dict[int, Analysis] = {}
+    texts: dict[int, str] = {}
+    db = project.db
+    for chunk in _chunks(wanted, 900):
+        marks = ",".join("?" * len(chunk))
+        for iid, text, pipeline, sha, sents, toks in db.execute(
+                f"SELECT i.id, i.text, d.pipeline, d.text_sha, d.sents, d.tokens FROM items i"
+                f" LEFT JOIN nlp_docs d ON d.item_id = i.id WHERE i.id IN ({marks})", chunk):
+            if pipeline == PIPELINE_ID and sha == text_sha(text):
+                out[iid] = Analysis.from_json(sents, toks)
+            else:
+                texts[iid] = text
+    total, done = len(wanted), len(out)
+    if progress:
+        progress(done, total)
+    todo = list(texts)
+    for chunk in _chunks(todo, BATCH):
+        if cancelled and cancelled():
+            break
+        rows = []
+        for iid, result in zip(chunk, analyse(texts[i] for i in chunk), strict=True):
+            out[iid] = result
+            rows.append((iid, PIPELINE_ID, text_sha(texts[iid]), *result.to_json()))
+        if not store:
+            done += len(chunk)
+            continue
+        with project.transaction() as tx:
+            tx.conn.executemany(
+                "INSERT OR REPLACE INTO nlp_docs (item_id, pipeline, text_sha, sents, tokens)"
+                " VALUES (?, ?, ?, ?, ?)", rows)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    return out
+
+
+def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]

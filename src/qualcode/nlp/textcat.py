@@ -1,0 +1,255 @@
+"""Learned suggestions: a spaCy multi-label text classifier per codebook.
+
+The classifier (``textcat_multilabel``, bag of lemma uni- and bigrams) is trained on the
+items the analysts have coded: an item's labels are the codes put on it, anywhere in it, by
+the coders chosen. Items where a suggestion was rejected count as coded too, so rejections
+teach the model what a code is not. Its input is the items' match keys (lemmas, folded; see
+:mod:`qualcode.nlp.pipeline`), so inflections and ae/oe/aa spellings look the same to it.
+
+A trained model is a folder: spaCy's ``nlp.to_disk`` plus ``qualcode-model.json`` naming the
+codebook, its labels and what it was trained on. A model trained on one project applies to
+any project with the same codebook stem (codes it does not know are never suggested).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualcode.errors import QualcodeError
+from qualcode.nlp.pipeline import PIPELINE_ID, Analysis, analyses
+
+if TYPE_CHECKING:  # pragma: no cover
+    from qualcode.core.project import Project
+
+META = "qualcode-model.json"
+THRESHOLD = 0.5
+
+
+@dataclass
+class Labelled:
+    """The coded items of one codebook: what a model is trained and evaluated on."""
+
+    stem: str
+    labels: list[str]  # code keys, codebook order
+    item_ids: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    codes: list[set[str]] = field(default_factory=list)
+    analyses: list[Analysis] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.item_ids)
+
+
+def coded_items(project: Project, stem: str, *, questions: Sequence[str] = (),
+                coder: str | None = None, progress=None, cancelled=None,
+                limit: int | None = None) -> Labelled:
+    """Every item of the codebook's questions that has been coded (or had a suggestion
+    rejected), with the set of codes on it; the first ``limit`` of them if given."""
+    book = project.codebook(stem)
+    qids = list(questions) or [q.id for q in project.questions() if q.codebook == stem]
+    if not qids:
+        raise QualcodeError(f"no question uses codebook {stem!r}")
+    marks = ",".join("?" * len(qids))
+    coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
+    codes: dict[int, set[str]] = {}
+    for iid, key in project.db.execute(
+            f"SELECT c.item_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
+            f" JOIN codes k ON k.id = c.code_id WHERE i.question_id IN ({marks}){coder_sql}",
+            [*qids, *args]):
+        codes.setdefault(iid, set()).add(key)
+    for (iid,) in project.db.execute(
+            f"SELECT v.item_id FROM suggestion_verdicts v JOIN items i ON i.id = v.item_id"
+            f" WHERE v.verdict = 'rejected' AND i.question_id IN ({marks})"
+            + (" AND v.coder = ?" if coder else ""), [*qids, *args]):
+        codes.setdefault(iid, set())
+    rows = list(project.db.execute(
+        f"SELECT id, text FROM items WHERE question_id IN ({marks}) AND is_empty = 0"
+        f" AND kind != 'interviewer' ORDER BY question_id, respondent_id, position", qids))
+    rows = [(iid, text) for iid, text in rows if iid in codes][:limit]
+    found = analyses(project, [r[0] for r in rows], progress=progress, cancelled=cancelled)
+    out = Labelled(stem, book.keys())
+    for iid, text in rows:
+        if iid in found:
+            out.item_ids.append(iid)
+            out.texts.append(text)
+            out.codes.append(codes[iid])
+            out.analyses.append(found[iid])
+    return out
+
+
+def _doc(nlp, analysis: Analysis):
+    from spacy.tokens import Doc
+
+    words = [t.key for t in analysis.tokens if t.is_word] or [""]
+    return Doc(nlp.vocab, words=words)
+
+
+def _blank(labels: Sequence[str]):
+    import spacy
+
+    nlp = spacy.blank("da")
+    textcat = nlp.add_pipe("textcat_multilabel", config={
+        "threshold": THRESHOLD,
+        "model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
+                  "ngram_size": 2, "no_output_layer": False, "length": 262144}})
+    for label in labels:
+        textcat.add_label(label)
+    return nlp
+
+
+class TooFewCoded(QualcodeError):
+    def __init__(self, stem: str, count: int) -> None:
+        super().__init__(f"codebook {stem!r}: only {count} coded item(s); code a few more "
+                         "before training")
+        self.count = count
+
+
+class Model:
+    """A trained classifier and what it knows."""
+
+    def __init__(self, nlp, meta: dict[str, Any], path: Path | None = None) -> None:
+        self.nlp = nlp
+        self.meta = meta
+        self.path = path
+
+    @property
+    def stem(self) -> str:
+        return self.meta["codebook"]
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.meta["labels"])
+
+    @property
+    def threshold(self) -> float:
+        return float(self.meta.get("threshold", THRESHOLD))
+
+    def scores(self, items: Sequence[Analysis]) -> list[dict[str, float]]:
+        docs = [_doc(self.nlp, a) for a in items]
+        textcat = self.nlp.get_pipe("textcat_multilabel")
+        out = []
+        for doc in textcat.pipe(docs, batch_size=256):
+            out.append({k: float(v) for k, v in doc.cats.items()})
+        return out
+
+    def save(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.nlp.to_disk(folder)
+        (folder / META).write_text(json.dumps(self.meta, ensure_ascii=False, indent=2) + "\n",
+                                   encoding="utf-8")
+        self.path = folder
+        return folder
+
+
+def train(data: Labelled, *, epochs: int | None = None, seed: int = 0,
+          progress: Callable[[int, int], None] | None = None,
+          cancelled: Callable[[], bool] | None = None) -> Model:
+    """Train a classifier on coded items. Deterministic for the same data and seed."""
+    import spacy
+    from spacy.training import Example
+    from spacy.util import minibatch
+
+    if len(data) < 2:
+        raise TooFewCoded(data.stem, len(data))
+    spacy.util.fix_random_seed(seed)
+    nlp = _blank(data.labels)
+    examples = []
+    for analysis, codes in zip(data.analyses, data.codes, strict=True):
+        doc = _doc(nlp, analysis)
+        cats = {label: float(label in codes) for label in data.labels}
+        examples.append(Example.from_dict(doc, {"cats": cats}))
+    started = time.perf_counter()
+    optimizer = nlp.initialize(lambda: examples)
+    # small data needs more passes; large data converges in a few
+    epochs = epochs or max(6, min(30, 6000 // max(1, len(examples))))
+    rng = random.Random(seed)
+    for epoch in range(epochs):
+        if cancelled and cancelled():
+            raise QualcodeError("training cancelled")
+        rng.shuffle(examples)
+        for batch in minibatch(examples, size=32):
+            nlp.update(batch, sgd=optimizer, drop=0.1)
+        if progress:
+            progress(epoch + 1, epochs)
+    meta = {"codebook": data.stem, "labels": data.labels, "threshold": THRESHOLD,
+            "pipeline": PIPELINE_ID, "trained_items": len(data), "epochs": epochs,
+            "seconds": round(time.perf_counter() - started, 2),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "qualcode_model": 1}
+    return Model(nlp, meta)
+
+
+def load(folder: str | Path, stem: str | None = None) -> Model:
+    """A saved model: FOLDER itself, or FOLDER/<codebook stem> when given a parent folder."""
+    import spacy
+
+    folder = Path(folder)
+    if stem and not (folder / META).exists() and (folder / stem / META).exists():
+        folder = folder / stem
+    meta_file = folder / META
+    if not meta_file.exists():
+        raise QualcodeError("not a qualcode model folder (no qualcode-model.json"
+                            + (f" here or in {stem}/" if stem else "") + ")", file=str(folder))
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        labels = meta["labels"]
+        meta["codebook"]  # noqa: B018 - a model must name its codebook
+    except (ValueError, KeyError, TypeError) as exc:
+        raise QualcodeError(f"damaged model description: {exc}", file=str(meta_file)) from None
+    if stem and meta["codebook"] != stem:
+        raise QualcodeError(f"the model is for codebook {meta['codebook']!r}, not {stem!r}",
+                            file=str(folder))
+    try:
+        nlp = spacy.load(folder)
+    except Exception as exc:  # spaCy raises many kinds for a damaged folder
+        raise QualcodeError(f"cannot load the model: {str(exc).splitlines()[0]}",
+                            file=str(folder)) from None
+    if list(nlp.get_pipe("textcat_multilabel").labels) != list(labels):
+        raise QualcodeError("the model's labels do not match its description", file=str(folder))
+    return Model(nlp, meta, folder)
+
+
+def train_and_save(project: Project, stem: str, folder: Path, *,
+                   questions: Sequence[str] = (), coder: str | None = None,
+                   epochs: int | None = None, progress=None, cancelled=None) -> Model:
+    """Train the codebook's model on the project's codings and save it as FOLDER/<stem>.
+
+    Written beside and then swapped in, so a failed or cancelled run keeps the old model."""
+    import shutil
+    import tempfile
+
+    data = coded_items(project, stem, questions=questions, coder=coder, cancelled=cancelled)
+    model = train(data, epochs=epochs, progress=progress, cancelled=cancelled)
+    model.meta["questions"] = list(questions) or [q.id for q in project.questions()
+                                                  if q.codebook == stem]
+    model.meta["project"] = Path(project.path).name
+    if folder.exists() and not folder.is_dir():
+        raise QualcodeError("is not a folder", file=str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=folder))
+    try:
+        model.save(tmp)
+        target = folder / stem
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    model.path = target
+    model.meta["trained_on"] = len(data)
+    return model
+
+
+def default_folder(project: Project) -> Path:
+    """Where ``qualcode train`` puts models by default: beside the project file."""
+    path = Path(project.path)
+    return path.with_name(path.name + ".models")
+

@@ -1,0 +1,143 @@
+"""Keyword in context over the question's items: find a word in any inflection, code from
+the list.
+
+Opened with ``w`` from the coding screen. The word is matched on lemmas
+(:mod:`qualcode.nlp.kwic`), so "fleksjob" lists "fleksjobbet" and "Fleksjobberne". Each hit
+shows the jobcentre and the words around it; number keys code the hit's item with the code
+at that position (as in the coding screen), Enter goes to the item, Escape closes.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from qualcode.errors import QualcodeError
+from qualcode.tui.screens.base import number_bindings
+
+
+class KwicScreen(ModalScreen[int | None]):
+    BINDINGS = [
+        *number_bindings("toggle_code", "Kod", id="kwic-code",
+                         tooltip="Toggle the code at that number on the highlighted hit's item"),
+        Binding("escape", "close", "Luk", id="kwic-close", tooltip="Back to coding"),
+    ]
+
+    def __init__(self, question: str, word: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.word = word
+        self.hits: list = []
+
+    @property
+    def project(self):
+        return self.app.project
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="kwic"):
+            yield Label(f"Ord i kontekst · {self.question} (bøjninger og ae/oe/aa findes "
+                        "også; ord* = begynder med)", classes="dialog-title")
+            yield Input(self.word, placeholder="ord eller frase, fx fleksjob", id="kwic-word")
+            yield Label("", id="kwic-status")
+            yield OptionList(id="kwic-hits")
+
+    def on_mount(self) -> None:
+        self.book = self.project.codebook(self.project.question(self.question).codebook)
+        self.query_one("#kwic-word", Input).focus()
+        if self.word:
+            self.search(self.word)
+
+    @on(Input.Submitted, "#kwic-word")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.search(event.value)
+
+    def search(self, word: str) -> None:
+        self.word = word
+        self.query_one("#kwic-status", Label).update("Søger …")
+        self._search(word)
+
+    @work(thread=True, exclusive=True, group="kwic", exit_on_error=False)
+    def _search(self, word: str) -> None:
+        from qualcode.core.project import Project
+        from qualcode.nlp.kwic import kwic
+
+        worker = get_current_worker()
+        project = Project.open(self.project.path, coder=self.project.coder)
+        try:
+            hits = kwic(project, word, question=self.question,
+                        cancelled=lambda: worker.is_cancelled)
+            error = ""
+        except QualcodeError as exc:
+            hits, error = [], str(exc)
+        finally:
+            project.close()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, word, hits, error)
+
+    def _show(self, word: str, hits: list, error: str) -> None:
+        if word != self.word:
+            return
+        self.hits = hits
+        status = error or (f"{len(hits)} fund af »{word}« · tal koder svaret, Enter går til "
+                           "det, Esc lukker")
+        self.query_one("#kwic-status", Label).update(status)
+        options = self.query_one("#kwic-hits", OptionList)
+        options.clear_options()
+        options.add_options([Option(self._prompt(h), id=str(n)) for n, h in enumerate(hits)])
+        if hits:
+            options.highlighted = 0
+            options.focus()
+
+    def _prompt(self, hit) -> Text:
+        codes = {c.code for c in self.project.codings(item_id=hit.item_id,
+                                                      coder=self.project.coder)}
+        text = Text()
+        text.append(f"{hit.respondent:<6}", style="bold")
+        for code in self.book:
+            if code.key in codes:
+                text.append("■", style=code.color)
+        text.append(" ")
+        text.append(f"{hit.left:>40} ", style="dim")
+        text.append(hit.match, style="bold reverse")
+        text.append(f" {hit.right}", style="dim")
+        return text
+
+    def _current(self):
+        options = self.query_one("#kwic-hits", OptionList)
+        if options.highlighted is None or not self.hits:
+            return None
+        return self.hits[options.highlighted]
+
+    def action_toggle_code(self, number: int) -> None:
+        hit = self._current()
+        if hit is None or not 1 <= number <= len(self.book):
+            return
+        code = self.book.codes[number - 1]
+        try:
+            added = self.project.toggle_code(hit.item_id, code.key)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        options = self.query_one("#kwic-hits", OptionList)
+        index = options.highlighted
+        for n, other in enumerate(self.hits):  # every hit in the same item shows the mark
+            if other.item_id == hit.item_id:
+                options.replace_option_prompt_at_index(n, self._prompt(other))
+        options.highlighted = index
+        verb = "Kodet" if added else "Fjernet"
+        self.query_one("#kwic-status", Label).update(
+            Text(f"✓ {verb} {hit.respondent}: {code.label}", style="green"))
+
+    @on(OptionList.OptionSelected, "#kwic-hits")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.hits[int(event.option.id)].item_id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
