@@ -88,6 +88,18 @@ def emit(data: bytes, output: str | None, force: bool) -> None:
             stream.flush()
 
 
+def warn_pii(project, db: str, questions: list[str]) -> None:
+    """After an import: one warning line on stderr if the questions hold personal data."""
+    if not questions:
+        return
+    from qualcode.core.pii import scan, summary_line
+
+    hits = scan(project, questions=questions)
+    if hits:
+        click.echo(f"qualcode: warning: {summary_line(hits)} in {', '.join(questions)}; "
+                   f"list or redact them with 'qualcode scan-pii {db}'", err=True)
+
+
 def progress_bar(label: str):
     """A progress callback for long imports, drawn on stderr when it is a terminal."""
     state: dict = {}
@@ -145,10 +157,11 @@ def _run_tui(db: str, question: str | None, coder: str | None) -> None:
 
 
 def _print_all_counts(path: Path) -> None:
+    from qualcode.core.waves import current_questions
     from qualcode.io.export import render_counts
 
     with open_project(str(path)) as project:
-        frames = [project.counts(q.id) for q in project.questions()]
+        frames = [project.counts(qid) for qid in current_questions(project)]
     click.echo(render_counts(frames, "table").decode("utf-8"), nl=False)
 
 
@@ -184,7 +197,8 @@ def demo(path: str, force: bool) -> None:
 
     82 jobcentres, the open answers behind the report's Tabel 1-3, 15 interview
     transcripts with the report's published quotes, and gold codings that reproduce
-    Tabel 1-3.
+    Tabel 1-3; plus an invented 2017 wave of the open questions (synthetic, not the
+    report's figures) for comparing waves with 'counts --waves'.
     """
     from qualcode.demo import build_demo
 
@@ -221,9 +235,13 @@ def import_() -> None:
 @click.option("--all-attrs", is_flag=True, help="Keep every other column as an attribute.")
 @click.option("--name-col", metavar="COL", help="Column with the jobcentre's name.")
 @click.option("--sheet", metavar="NAME", help="XLSX: the sheet to read (default: the first).")
+@click.option("--wave", metavar="WAVE",
+              help="Survey wave of these answers (e.g. 2017). --question then names the "
+                   "question across waves: a question already in the project gets the id "
+                   "QID-WAVE (see 'qualcode waves').")
 @user_errors
 def import_answers(db, file, respondent_col, text_col, question, codebook, attr_col, all_attrs,
-                   name_col, sheet) -> None:
+                   name_col, sheet, wave) -> None:
     """Import open answers from a CSV (comma or semicolon; UTF-8, UTF-8 with BOM or
     Windows-1252) or XLSX FILE into the project DB.
 
@@ -244,12 +262,23 @@ def import_answers(db, file, respondent_col, text_col, question, codebook, attr_
     if not codebook:
         raise click.UsageError("give the --codebook the answers are coded with")
     with project_for_import(db) as project:
+        ids = list(question)
+        if wave:
+            from qualcode.core import waves as waves_
+
+            ids = [waves_.wave_question_id(project, q, wave) for q in question]
         table = read_answers(file, respondent_col=respondent_col, text_cols=text_col,
-                             questions=question, codebooks=codebook, attr_cols=attr_col,
+                             questions=ids, codebooks=codebook, attr_cols=attr_col,
                              name_col=name_col, all_attrs=all_attrs, sheet=sheet,
                              project=project)
-        summary = project.import_answers(table, progress=progress_bar("Importing answers"))
-    click.echo(summary.describe())
+        if wave:
+            summary = waves_.import_answers_wave(
+                project, table, wave, dict(zip(ids, question, strict=True)),
+                progress=progress_bar("Importing answers"))
+        else:
+            summary = project.import_answers(table, progress=progress_bar("Importing answers"))
+        click.echo(summary.describe())
+        warn_pii(project, db, summary.questions)
 
 
 @import_.command("respondents", context_settings=CONTEXT)
@@ -300,7 +329,8 @@ def import_interviews(db, files, question, codebook, split, interviewer) -> None
             transcripts, question=question, codebook=book,
             file=", ".join(files) if len(files) <= 3 else f"{files[0]} and {len(files) - 1} more",
             sha256=digest, split=split, progress=progress_bar("Importing interviews"))
-    click.echo(summary.describe())
+        click.echo(summary.describe())
+        warn_pii(project, db, summary.questions)
 
 
 @import_.command("codings", context_settings=CONTEXT)
@@ -347,26 +377,53 @@ def output_options(formats: tuple[str, ...], default: str):
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--question", metavar="QID", help="Question (default: every question).")
+@click.option("--question", metavar="QID",
+              help="Question (default: every question; of a question asked in several waves, "
+                   "the newest wave).")
 @click.option("--coder", metavar="NAME", help="Count only this coder's codings.")
 @click.option("--published/--no-published", default=None,
               help="Show the report's published figure beside the current count "
                    "(default: when the codebook has one).")
+@click.option("--waves", "by_wave", is_flag=True,
+              help="Compare the question's waves: each wave's share and the change from the "
+                   "previous wave to the newest in percentage points (default: every "
+                   "question asked in two or more waves).")
 @output_options(("table", "csv", "md", "xlsx", "json"), "table")
 @user_errors
-def counts(db, question, coder, published, fmt, output, force) -> None:
+def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
     """How many jobcentres mention each theme, out of those who answered.
 
     CSV columns: question, code, label, respondents, answered, percent, published, ...
     Markdown and XLSX follow the report's layout ("Anført af N ud af M jobcentre").
+    With --waves, CSV columns: series, question, code, label, then n_WAVE, base_WAVE,
+    pct_WAVE per wave (oldest first), and change_pp.
     """
     from qualcode.io.export import COUNT_FORMATS, format_from_path, render_counts
 
     fmt = format_from_path(output, fmt, COUNT_FORMATS, "table")
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    if by_wave:
+        from qualcode.core import waves as waves_
+
+        with open_project(db) as project:
+            ids = [project.question(question).id] if question else \
+                waves_.comparable_questions(project)
+            frames = [waves_.wave_comparison(project, qid, coder=coder) for qid in ids]
+            if not ids or frames[0] is None:
+                known = ", ".join(waves_.waves(project)) or "none"
+                what = f"question '{question}' has" if question else "no question has"
+                raise QualcodeError(f"{what} answers from two or more waves to compare "
+                                    f"(waves in the project: {known})", file=db)
+        emit(waves_.render_comparison(frames, fmt), output, force)
+        return
     with open_project(db) as project:
-        ids = [question] if question else [q.id for q in project.questions()]
+        if question:
+            ids = [question]
+        else:
+            from qualcode.core.waves import current_questions
+
+            ids = current_questions(project)
         if not ids:
             raise QualcodeError("the project has no questions yet; import answers first",
                                 file=db)
@@ -444,6 +501,13 @@ def quotes(db, code, question, coder, anonymous, fmt, output, force) -> None:
         found = project.quotes(code, question, coder=coder)
     if not found:
         click.echo(f"no excerpts are coded with '{code}' yet", err=True)
+    from qualcode.core.pii import count_in_texts
+
+    unredacted = count_in_texts(q.text for q in found)
+    if unredacted:
+        click.echo(f"qualcode: warning: the quotes hold {unredacted} possible personal data "
+                   f"(CPR numbers, phone numbers or e-mail addresses) not yet redacted; see "
+                   f"'qualcode scan-pii {db}'", err=True)
     data = (quotes_markdown(found, anonymous=anonymous).encode("utf-8") if fmt == "md"
             else quotes_csv(found))
     emit(data, output, force)
@@ -577,6 +641,218 @@ def codebook_export(db, stem, output, force) -> None:
     emit(book.to_yaml(name).encode("utf-8"), output, force)
 
 
+# -- suggestions: train, suggest, evaluate, keyword in context (spaCy) -------------------
+
+def _codebook_questions(project, question: str | None) -> dict[str, list[str]]:
+    """codebook stem -> its questions: the one asked for, or every question."""
+    qs = [project.question(question)] if question else project.questions()
+    out: dict[str, list[str]] = {}
+    for q in qs:
+        out.setdefault(q.codebook, []).append(q.id)
+    return out
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--question", metavar="QID",
+              help="Train the codebook of this question, on this question's codings only "
+                   "(default: every codebook, on all its questions).")
+@click.option("--out", metavar="DIR",
+              help="Folder for the models, one subfolder per codebook (default: DB.models "
+                   "beside the project).")
+@click.option("--coder", metavar="NAME", help="Learn from this coder's codings only "
+                                              "(default: everyone's).")
+@click.option("--epochs", type=click.IntRange(1, 500), metavar="N",
+              help="Passes over the data (default: chosen from the data's size).")
+@user_errors
+def train(db, question, out, coder, epochs) -> None:
+    """Train a code classifier per codebook from the project's codings.
+
+    spaCy textcat_multilabel on lemmas, trained on every coded item (and items where a
+    suggestion was rejected). The model can be used on this or any other project with the
+    same codebook: `qualcode suggest DB --model DIR`.
+    """
+    from qualcode.nlp.textcat import TooFewCoded, default_folder, train_and_save
+
+    with open_project(db) as project:
+        folder = Path(out) if out else default_folder(project)
+        trained = 0
+        for stem, qids in _codebook_questions(project, question).items():
+            try:
+                model = train_and_save(project, stem, folder, questions=qids if question else (),
+                                       coder=coder, epochs=epochs)
+            except TooFewCoded as exc:
+                click.echo(f"{stem}: skipped, {exc.count} coded item(s)", err=True)
+                continue
+            trained += 1
+            click.echo(f"{stem}: trained on {model.meta['trained_items']} coded items, "
+                       f"{len(model.labels)} codes, {model.meta['epochs']} epochs, "
+                       f"{model.meta['seconds']} s -> {model.path}")
+        if not trained:
+            raise QualcodeError("nothing to train: no codebook has two or more coded items",
+                                file=db)
+
+
+SUGGEST_COLUMNS = [("respondent", "Jobcenter"), ("question", "Spørgsmål"), ("code", "Kode"),
+                   ("label", "Label"), ("score", "Score"), ("source", "Kilde"),
+                   ("words", "Ord")]
+SUGGEST_KEYS = ["respondent", "question", "code", "label", "score", "source", "item", "words"]
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--question", metavar="QID", required=True, help="The question to suggest for.")
+@click.option("--model", metavar="DIR",
+              help="A model folder from `qualcode train` (default: DB.models beside the "
+                   "project, if it holds one for the question's codebook).")
+@click.option("--coder", metavar="NAME",
+              help="Suggest for the items this coder has not coded (default: $QUALCODE_CODER "
+                   "or your user name).")
+@click.option("--source", "sources", type=click.Choice(["rule", "model", "both"]),
+              default="both", show_default=True, help="Which suggestions to give.")
+@output_options(("csv", "table", "json"), "table")
+@user_errors
+def suggest(db, question, model, coder, sources, fmt, output, force) -> None:
+    """Suggest codes for every item not yet coded, with scores.
+
+    CSV columns: respondent, question, code, label, score, source (rule or model), item,
+    words (the keywords matched). Nothing is coded: accept suggestions in the workbench.
+    """
+    from qualcode.io.export import format_from_path
+    from qualcode.io.rows import render_rows
+    from qualcode.nlp.suggest import Suggester
+    from qualcode.nlp.textcat import default_folder, load
+
+    fmt = format_from_path(output, fmt, ("csv", "table", "json"), "table")
+    with open_project(db) as project:
+        q = project.question(question)
+        if model:
+            fitted = load(model, q.codebook)
+        else:
+            folder = default_folder(project) / q.codebook
+            fitted = load(folder) if folder.exists() else None
+            if fitted is None and sources != "rule":
+                click.echo(f"qualcode: note: no model for codebook {q.codebook} (run "
+                           f"'qualcode train {db}'); keyword rules only", err=True)
+        suggester = Suggester(project, q.id, model=fitted, coder=coder)
+        rows, coded = project.queue(q.id, coder=suggester.coder)
+        todo = [r[0] for r in rows if r[0] not in coded]
+        wanted = ("rule", "model") if sources == "both" else (sources,)
+        found = suggester.for_items(todo, sources=wanted)
+        out = [{"respondent": s.respondent, "question": s.question, "code": s.code,
+                "label": s.label, "score": s.score, "source": s.source, "item": s.item_id,
+                "words": list(s.words)}
+               for iid in todo for s in found.get(iid, [])]
+    click.echo(f"{len(out)} suggestions for {len(todo)} items not coded by "
+               f"{suggester.coder}", err=True)
+    emit(render_rows(out, SUGGEST_COLUMNS, fmt, keys=SUGGEST_KEYS, right=("score",)),
+         output, force)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--question", metavar="QID", help="Evaluate this question (default: every "
+                                                "question with enough coded items).")
+@click.option("--folds", type=int, default=5, show_default=True, metavar="K",
+              help="Number of cross-validation folds.")
+@click.option("--coder", metavar="NAME", help="Take this coder's codings as the truth "
+                                              "(default: everyone's).")
+@click.option("--epochs", type=click.IntRange(1, 500), metavar="N",
+              help="Training passes per fold (default: chosen from the data's size).")
+@output_options(("table", "csv", "json"), "table")
+@user_errors
+def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
+    """How good the suggestions are: K-fold cross-validation on the coded items.
+
+    Precision, recall and F1 per code and micro/macro overall, for the keyword rules
+    alone, the model alone and both. Each fold's model is trained on the other folds.
+    """
+    from qualcode.io.export import format_from_path
+    from qualcode.io.rows import render_rows
+    from qualcode.nlp.evaluate import METHODS, Score
+    from qualcode.nlp.evaluate import evaluate as run_evaluation
+    from qualcode.nlp.rules import RuleMatcher
+    from qualcode.nlp.textcat import coded_items
+
+    fmt = format_from_path(output, fmt, ("table", "csv", "json"), "table")
+    rows: list[dict] = []
+    pooled = {m: Score(0, 0, 0) for m in METHODS}
+    evaluated = 0
+    with open_project(db) as project:
+        qids = [project.question(question).id] if question else \
+            [q.id for q in project.questions()]
+        for qid in qids:
+            q = project.question(qid)
+            book = project.codebook(q.codebook)
+            data = coded_items(project, q.codebook, questions=[qid], coder=coder)
+            if len(data) < folds and not question:
+                click.echo(f"{qid}: skipped, {len(data)} coded items (fewer than {folds})",
+                           err=True)
+                continue
+            ev = run_evaluation(data, {c.key: c.label for c in book}, RuleMatcher(book),
+                                k=folds, epochs=epochs)
+            evaluated += 1
+            for r in ev.rows():
+                rows.append({"question": qid, **r})
+            for m in METHODS:
+                s = ev.results[m].micro
+                p = pooled[m]
+                pooled[m] = Score(p.tp + s.tp, p.fp + s.fp, p.fn + s.fn)
+        if not evaluated:
+            raise QualcodeError(f"no question has {folds} or more coded items to evaluate",
+                                file=db)
+    if evaluated > 1:
+        total = {"question": "alle", "codebook": "", "code": "micro",
+                 "label": "micro, alle spørgsmål", "support": pooled["rules"].support}
+        for m in METHODS:
+            total |= {f"{m}_precision": pooled[m].precision, f"{m}_recall": pooled[m].recall,
+                      f"{m}_f1": pooled[m].f1}
+        rows.append(total)
+    columns = [("question", "Spørgsmål"), ("code", "Kode"), ("support", "N")]
+    for m, name in zip(METHODS, ("regler", "model", "begge"), strict=True):
+        columns += [(f"{m}_precision", f"{name} P"), (f"{m}_recall", f"{name} R"),
+                    (f"{m}_f1", f"{name} F1")]
+    keys = ["question", "codebook", "code", "label", "support"] + [
+        f"{m}_{x}" for m in METHODS for x in ("precision", "recall", "f1")]
+    emit(render_rows(rows, columns, fmt, keys=keys,
+                     right=[k for k, _ in columns if k not in ("question", "code")]),
+         output, force)
+
+
+KWIC_COLUMNS = [("respondent", "Jobcenter"), ("question", "Spørgsmål"), ("left", "Før"),
+                ("match", "Ord"), ("right", "Efter")]
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("word")
+@click.option("--question", metavar="QID", help="Search this question only.")
+@click.option("--width", type=click.IntRange(5, 200), default=40, show_default=True,
+              help="Characters of context each side.")
+@output_options(("table", "csv", "json"), "table")
+@user_errors
+def kwic(db, word, question, width, fmt, output, force) -> None:
+    """Keyword in context: every answer and interview turn with WORD in any inflection.
+
+    WORD may be a phrase ("borgere på kanten") or end in * to match word starts
+    ("fleksjob*"). Matching is on lemmas, and ae/oe/aa match æ/ø/å.
+    """
+    from qualcode.io.export import format_from_path
+    from qualcode.io.rows import render_rows
+    from qualcode.nlp.kwic import kwic as find
+
+    fmt = format_from_path(output, fmt, ("table", "csv", "json"), "table")
+    with open_project(db) as project:
+        hits = find(project, word, question=question, width=width)
+        rows = [{"respondent": h.respondent, "name": h.name, "question": h.question,
+                 "role": h.role, "item": h.item_id, "start": h.start, "end": h.end,
+                 "left": h.left, "match": h.match, "right": h.right} for h in hits]
+    click.echo(f"{len(rows)} hits for {word!r}", err=True)
+    emit(render_rows(rows, KWIC_COLUMNS, fmt, right=("left",),
+                     keys=["respondent", "name", "question", "role", "item", "start", "end",
+                           "left", "match", "right"]), output, force)
+
+
 # -- merge ------------------------------------------------------------------------
 
 @cli.command(context_settings=CONTEXT)
@@ -601,6 +877,320 @@ def merge(target, sources, strict, dry_run) -> None:
         report = merge_projects(project, [Path(s) for s in sources], strict=strict,
                                 dry_run=dry_run)
     click.echo(report.describe())
+
+
+# -- report, chart, crosstab ------------------------------------------------------
+
+_GROUP_HELP = ("A named group of the attribute's values, NAME=VALUE[,VALUE...], e.g. "
+               "--group \"høj/meget høj=I høj grad,I meget høj grad\". Repeatable; without "
+               "it each distinct value is its own group.")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, metavar="FILE",
+              help="FILE.docx, .xlsx, .html or .md (Markdown: the charts are written beside "
+                   "it as FILE_figur_N.png).")
+@click.option("--question", multiple=True, metavar="QID",
+              help="A question to include (repeatable; default: every question with codings; "
+                   "of a question asked in several waves the newest, compared with the "
+                   "earlier ones).")
+@click.option("--coder", metavar="NAME", help="Count only this coder's codings.")
+@click.option("--by", metavar="ATTRIBUTE",
+              help="Add a crosstab of each question by this respondent attribute.")
+@click.option("--group", "group_specs", multiple=True, metavar="NAME=VALUES", help=_GROUP_HELP)
+@click.option("--alpha", type=float, default=0.05, show_default=True,
+              help="Significance level of the crosstab's tests.")
+@click.option("--force", is_flag=True, help="Overwrite FILE (and its charts) if they exist.")
+@user_errors
+def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
+    """Write the report: per coded question the table in the report's layout (theme,
+    essence, "Anført af N ud af M jobcentre", percent, the published figure), its bar
+    chart, the comparison with earlier waves, the starred quotes per theme, and with --by
+    a crosstab.
+
+    The format comes from FILE's suffix. Written whole or not at all.
+    """
+    from qualcode.core.crosstab import parse_groups
+    from qualcode.io.report import build_report, charts_needed, report_format, write_report
+
+    fmt = report_format(output)
+    groups = parse_groups(group_specs)
+    if groups and not by:
+        raise click.UsageError("--group needs --by ATTRIBUTE")
+    with open_project(db) as project:
+        built = build_report(project, questions=list(question) or None, coder=coder, by=by,
+                             groups=groups, alpha=alpha, charts=charts_needed(fmt))
+    for path in write_report(built, output, force=force):
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"{len(built.sections)} tables: "
+               + ", ".join(s.question.id for s in built.sections))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--question", required=True, metavar="QID", help="The question to chart.")
+@click.option("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.svg.")
+@click.option("--coder", metavar="NAME", help="Count only this coder's codings.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@user_errors
+def chart(db, question, output, coder, force) -> None:
+    """A horizontal bar chart of a question's counts: percent of the jobcentres that
+    answered, the number of jobcentres on each bar, the report's figure as a mark."""
+    from qualcode.io.charts import chart_bytes, chart_format
+    from qualcode.io.export import write_file
+
+    fmt = chart_format(output)
+    with open_project(db) as project:
+        frame = project.counts(question, coder=coder)
+    path = write_file(output, chart_bytes(frame, fmt), force=force)
+    click.echo(f"wrote {path}", err=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--question", required=True, metavar="QID", help="The question.")
+@click.option("--by", required=True, metavar="ATTRIBUTE",
+              help="The respondent attribute to group by (e.g. lokalpolitisk_fokus).")
+@click.option("--group", "group_specs", multiple=True, metavar="NAME=VALUES", help=_GROUP_HELP)
+@click.option("--coder", metavar="NAME", help="Count only this coder's codings.")
+@click.option("--alpha", type=float, default=0.05, show_default=True,
+              help="Significance level.")
+@output_options(("table", "csv", "md", "xlsx", "json"), "table")
+@user_errors
+def crosstab(db, question, by, group_specs, coder, alpha, fmt, output, force) -> None:
+    """Per theme, the share of jobcentres mentioning it in each group of an attribute,
+    the difference in percentage points (two groups), and a test of independence:
+    Fisher's exact test for two groups, chi-square otherwise (with a warning when an
+    expected count is below 5), with the p-value and whether p < --alpha.
+
+    Base per group: the group's jobcentres that answered the question; jobcentres
+    without the attribute (or with a value in no --group) are left out and counted.
+    CSV columns: question, code, label, n_G, base_G, pct_G per group, diff_pp, test,
+    statistic, p_value, significant, min_expected, warning.
+    """
+    from qualcode.core import crosstab as xt
+    from qualcode.io.export import format_from_path
+
+    fmt = format_from_path(output, fmt, xt.FORMATS, "table")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    groups = xt.parse_groups(group_specs)
+    with open_project(db) as project:
+        frame = xt.crosstab(project, question, by, groups=groups, coder=coder, alpha=alpha)
+    emit(xt.render_crosstab(frame, fmt), output, force)
+    if (frame["warning"] == xt.SMALL_EXPECTED).any():
+        click.echo("warning: some chi-square tests have an expected count below 5; their "
+                   "p-values are unreliable (marked * in the table)", err=True)
+
+
+# -- waves ------------------------------------------------------------------------
+
+@cli.command("waves", context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--question", metavar="QID", help="With --set: the question to put in a wave.")
+@click.option("--set", "set_to", metavar="WAVE",
+              help="Put --question in this wave ('' takes it out of its wave).")
+@click.option("--series", metavar="QID",
+              help="With --set: the question id shared by all waves of this question "
+                   "(default: keep its series, which is its own id unless set).")
+@user_errors
+def waves_command(db, question, set_to, series) -> None:
+    """List the project's survey waves, or put a question in a wave.
+
+    \b
+    qualcode waves projekt.db
+    qualcode waves projekt.db --question strategier --set 2018
+    qualcode waves projekt.db --question strategier-17 --set 2017 --series strategier
+    """
+    from qualcode.core import waves as waves_
+
+    if set_to is not None and not question:
+        raise click.UsageError("--set needs --question")
+    if (question or series) and set_to is None:
+        raise click.UsageError("--question and --series go with --set WAVE")
+    with open_project(db) as project:
+        if set_to is not None:
+            qid = project.question(question).id
+            changed = waves_.set_wave(project, qid, set_to, series=series)
+            wave, ser = waves_.question_wave(project, qid)
+            where = f"wave {wave}" if wave else "no wave"
+            click.echo(f"{qid}: {where}, series {ser}" + ("" if changed else " (unchanged)"))
+            return
+        for ser, members in waves_.series_list(project):
+            shown = ", ".join(f"{w or '(no wave)'}: {q}" for w, q in members)
+            click.echo(f"{ser}: {shown}")
+
+
+# -- scan-pii ---------------------------------------------------------------------
+
+@cli.command("scan-pii", context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--question", metavar="QID", help="Only this question (default: all).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(("cpr", "phone", "email")),
+              help="Only this kind of personal data. Repeatable (default: all three).")
+@click.option("--redact", is_flag=True,
+              help="Replace every match with [CPR], [TELEFON] or [E-MAIL] in the project, in "
+                   "one transaction; coded passages are moved to cover the same words.")
+@click.option("--mask", is_flag=True, help="List the matches masked (12••••-••••).")
+@output_options(("table", "csv"), "table")
+@user_errors
+def scan_pii(db, question, kinds, redact, mask, fmt, output, force) -> None:
+    """Find personal data in answers and transcripts: Danish CPR numbers (with a valid
+    date), phone numbers and e-mail addresses.
+
+    Lists each match with question, jobcentre, excerpt, kind and context; the number found
+    goes to stderr (exit 0 also when there are matches). CSV columns: question,
+    respondent, name, item, role, kind, start, end, text, context. With --redact, each
+    match is replaced by a placeholder and the redaction is written to the event log
+    (where and what kind, never the matched text).
+    """
+    from qualcode.core import pii
+    from qualcode.io.export import format_from_path
+
+    fmt = format_from_path(output, fmt, ("table", "csv"), "table")
+    with open_project(db) as project:
+        hits = pii.scan(project, questions=[question] if question else None,
+                        kinds=kinds or None)
+        if redact:
+            done = pii.redact(project, hits)
+            click.echo(f"redacted {done} of {pii.summary_line(hits)}")
+            return
+    click.echo(f"{pii.summary_line(hits)} found", err=True)
+    if hits or fmt == "csv":
+        emit(render_pii(hits, fmt, mask), output, force)
+
+
+def render_pii(hits, fmt: str, masked: bool) -> bytes:
+    import csv
+    import io
+
+    from qualcode.io.export import safe_cell
+
+    rows = [[h.question, h.respondent, h.respondent_name, h.item_number, h.role, h.kind,
+             h.start, h.end, h.masked if masked else h.text, h.context(masked=masked)]
+            for h in hits]
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["question", "respondent", "name", "item", "role", "kind", "start",
+                         "end", "text", "context"])
+        writer.writerows([[safe_cell(v) for v in row] for row in rows])
+        return buf.getvalue().encode("utf-8")
+    lines = [f"{r[0]}  {r[1]} #{r[3]}  {r[5]:5}  {r[8]}   …{r[9]}…" for r in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# -- REFI-QDA (.qdc / .qdpx) --------------------------------------------------------
+
+@cli.group("export", context_settings=CONTEXT)
+def export_() -> None:
+    """Export a project for other QDA tools (REFI-QDA: NVivo, ATLAS.ti, MAXQDA, ...).
+
+    Files are written whole or not at all, never over an existing file without --force.
+    """
+
+
+@export_.command("qdc", context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="FILE",
+              help="Write to FILE (written whole or not at all) instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--codebook", metavar="STEM",
+              help="Only this codebook (default: every codebook of the project; with more "
+                   "than one, each becomes a top-level code holding its codes).")
+@user_errors
+def export_qdc(db, output, force, codebook) -> None:
+    """Export the project's codebook(s) as a REFI-QDA codebook (.qdc): codes, nesting,
+    colours, and definitions as Descriptions."""
+    from qualcode.io.refiqda import export_qdc as write_qdc
+
+    with open_project(db) as project:
+        data = write_qdc(project, codebook)
+    emit(data, output, force)
+
+
+@export_.command("qdpx", context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="FILE", required=True,
+              help="The .qdpx file to write (whole or not at all).")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@user_errors
+def export_qdpx(db, output, force) -> None:
+    """Export the whole project as a REFI-QDA project (.qdpx): codebooks, respondents as
+    cases with their attributes as variables, one text source per question and respondent,
+    codings as text selections with their coder, and memos as notes.
+
+    qualcode reads its own .qdpx back exactly (import qdpx); GUIDs are derived from the
+    content, so exporting the same project twice gives the same file.
+    """
+    from qualcode.io.refiqda import export_qdpx as write_qdpx
+
+    with open_project(db) as project:
+        data = write_qdpx(project)
+    emit(data, output, force)
+
+
+def _refi_import(db, file, reader, question, codebook, coder) -> None:
+    from qualcode.io.refiqda import import_refiqda
+
+    refi = reader(file)
+    with project_for_import(db) as project:
+        summary = import_refiqda(project, refi, question=question, codebook=codebook,
+                                 coder=coder)
+    click.echo(summary.describe())
+
+
+_REFI_OPTIONS = [
+    click.option("--question", metavar="QID",
+                 help="Question the text sources become items of (default: from the file "
+                      "name; a qualcode export keeps its own questions unless given)."),
+    click.option("--codebook", metavar="STEM",
+                 help="Codebook the codes go into (default: from the file name)."),
+    click.option("--coder", metavar="NAME",
+                 help="Coder for codings whose user the file does not name (default: "
+                      "$QUALCODE_CODER or your user name)."),
+]
+
+
+def _refi_options(fn):
+    for option in reversed(_REFI_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+@import_.command("qdc", context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--codebook", metavar="STEM",
+              help="Stem of the codebook to create (default: from the file name).")
+@user_errors
+def import_qdc(db, file, codebook) -> None:
+    """Import a REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, Taguette, ...:
+    codes with nesting, colours (invalid ones get a palette colour) and Descriptions as
+    definitions. Importing it again changes nothing."""
+    from qualcode.io.refiqda import read_qdc
+
+    _refi_import(db, file, read_qdc, None, codebook, None)
+
+
+@import_.command("qdpx", context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@_refi_options
+@user_errors
+def import_qdpx(db, file, question, codebook, coder) -> None:
+    """Import a REFI-QDA project (.qdpx, or a bare project .qde) written by NVivo,
+    ATLAS.ti, MAXQDA, QualCoder or qualcode.
+
+    Each text source becomes an item of --question, its case the respondent (variables
+    become attributes), and each text selection a coding of that passage by its user.
+    Pictures, PDFs, audio, video and sources whose text is missing are listed in the
+    summary as skipped. All or nothing; importing the same file again changes nothing.
+    """
+    from qualcode.io.refiqda import read_refiqda
+
+    _refi_import(db, file, read_refiqda, question, codebook, coder)
 
 
 def main() -> None:

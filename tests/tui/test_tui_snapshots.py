@@ -16,12 +16,25 @@ def demo_app(demo_copy):
     return make_app(demo_copy, coder="ida")
 
 
+async def _suggested(pilot):
+    """The coding screen's suggestions are worked out in workers: wait until shown."""
+    from qualcode.tui.widgets.suggestion_bar import SuggestionBar
+
+    bar = pilot.app.screen.query_one(SuggestionBar)
+    for _ in range(600):
+        await pilot.pause()
+        if bar.entries or (bar.note == "" and "Ingen forslag" in str(bar.render())):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the suggestions never came")
+
+
 def test_coding_screen(snap_compare, demo_app):
-    assert snap_compare(demo_app, terminal_size=(120, 36))
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=_suggested)
 
 
 def test_coding_screen_80x24(snap_compare, demo_app):
-    assert snap_compare(demo_app, terminal_size=(80, 24))
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_suggested)
 
 
 def test_coding_screen_interview_with_span(snap_compare, demo_app):
@@ -29,12 +42,17 @@ def test_coding_screen_interview_with_span(snap_compare, demo_app):
         demo_app.set_question("interview")
         await pilot.pause()
         await pilot.press("n", "n", "n")
+        await _suggested(pilot)
 
     assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
 
 
 def test_coding_screen_light_theme(snap_compare, demo_app):
-    assert snap_compare(demo_app, terminal_size=(120, 36), press=["ctrl+t"])
+    async def run_before(pilot):
+        await pilot.press("ctrl+t")
+        await _suggested(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
 
 
 def test_help_screen(snap_compare, demo_app):

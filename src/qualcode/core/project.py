@@ -479,7 +479,7 @@ class Project:
 
     # -- codings --------------------------------------------------------------
     _CODING_SQL = ("SELECT c.id, c.item_id, k.key, c.coder, c.created_at, c.start, c.\"end\","
-                   " c.memo FROM codings c JOIN codes k ON k.id = c.code_id")
+                   " c.memo, c.origin FROM codings c JOIN codes k ON k.id = c.code_id")
 
     def codings(self, *, item_id: int | None = None, question: str | None = None,
                 coder: str | None = None) -> list[Coding]:
@@ -510,8 +510,10 @@ class Project:
                                 f"(0-{len(item.text)})")
 
     def add_coding(self, item_id: int, code: str, *, start: int | None = None,
-                   end: int | None = None, coder: str | None = None, memo: str = "") -> Coding:
-        """Code an item (or a character span of it). Idempotent: an identical coding is kept."""
+                   end: int | None = None, coder: str | None = None, memo: str = "",
+                   origin: str = "") -> Coding:
+        """Code an item (or a character span of it). Idempotent: an identical coding is kept.
+        ``origin`` says where it came from: '' typed, 'rule' or 'model' (a suggestion)."""
         item = self.item(item_id)
         if item.is_empty:
             raise QualcodeError(f"item {item_id} ({item.respondent}) is an empty answer; "
@@ -525,9 +527,9 @@ class Project:
             if existing is not None:
                 return self.coding(existing)
             cur = self.db.execute(
-                "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo)"
-                " VALUES (?,?,?,?,?,?,?)",
-                [item_id, code_id, start, end, coder, store.now(), memo])
+                "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo,"
+                " origin) VALUES (?,?,?,?,?,?,?,?)",
+                [item_id, code_id, start, end, coder, store.now(), memo, origin])
             coding = self.coding(cur.lastrowid)
             self._log("coding.add", coding=self._coding_payload(coding, item))
         return coding
@@ -545,7 +547,7 @@ class Project:
         return {"id": c.id, "item_id": c.item_id, "question": item.question,
                 "respondent": item.respondent, "position": item.position, "code": c.code,
                 "coder": c.coder, "start": c.start, "end": c.end, "memo": c.memo,
-                "created_at": c.created_at}
+                "created_at": c.created_at, "origin": c.origin}
 
     def remove_coding(self, coding_id: int) -> Coding:
         coding = self.coding(coding_id)
@@ -635,12 +637,60 @@ class Project:
         existing = self._find_coding(c["item_id"], row[0], c["coder"], c["start"], c["end"])
         if adding and existing is None:
             self.db.execute(
-                "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo)"
-                " VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo,"
+                " origin) VALUES (?,?,?,?,?,?,?,?)",
                 [c["item_id"], row[0], c["start"], c["end"], c["coder"], c["created_at"],
-                 c.get("memo", "")])
+                 c.get("memo", ""), c.get("origin", "")])
         elif not adding and existing is not None:
             self.db.execute("DELETE FROM codings WHERE id = ?", [existing])
+
+    # -- suggestions: accepted or rejected, never applied by themselves -------------
+    def accept_suggestion(self, item_id: int, code: str, *, source: str,
+                          score: float | None = None, coder: str | None = None) -> Coding:
+        """Code the whole item with a suggested code, noting that it came from a suggestion
+        (``source`` 'rule' or 'model') and keeping the verdict for the next training."""
+        return self._verdict(item_id, code, "accepted", source, score, coder)
+
+    def reject_suggestion(self, item_id: int, code: str, *, source: str,
+                          score: float | None = None, coder: str | None = None) -> None:
+        """Turn a suggestion down: it is not shown again to this coder, and the next model
+        learns that the item is not about the code."""
+        self._verdict(item_id, code, "rejected", source, score, coder)
+
+    def _verdict(self, item_id: int, code: str, verdict: str, source: str,
+                 score: float | None, coder: str | None) -> Coding | None:
+        if source not in ("rule", "model"):
+            raise QualcodeError(f"unknown suggestion source {source!r} (rule or model)")
+        item = self.item(item_id)
+        code_id, code_obj = self._code_id(self.question(item.question).codebook, code)
+        coder = coder or self.coder
+        coding = None
+        with self.transaction():
+            if verdict == "accepted":
+                coding = self.add_coding(item_id, code_obj.key, coder=coder, origin=source)
+            self.db.execute(
+                "INSERT OR REPLACE INTO suggestion_verdicts"
+                " (item_id, code_id, coder, verdict, source, score, at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [item_id, code_id, coder, verdict, source, score, store.now()])
+            self._log("suggestion.accept" if verdict == "accepted" else "suggestion.reject",
+                      item_id=item_id, question=item.question, respondent=item.respondent,
+                      code=code_obj.key, coder=coder, source=source, score=score)
+        return coding
+
+    def verdicts(self, question: str | None = None, *,
+                 coder: str | None = None) -> list[tuple[int, str, str, str, str]]:
+        """(item id, code, coder, verdict, source) for every suggestion decided on."""
+        sql = ("SELECT v.item_id, k.key, v.coder, v.verdict, v.source FROM suggestion_verdicts v"
+               " JOIN codes k ON k.id = v.code_id JOIN items i ON i.id = v.item_id WHERE 1")
+        args: list[Any] = []
+        if question is not None:
+            sql += " AND i.question_id = ?"
+            args.append(self.question(question).id)
+        if coder is not None:
+            sql += " AND v.coder = ?"
+            args.append(coder)
+        return [tuple(r) for r in self.db.execute(sql + " ORDER BY v.id", args)]
 
     # -- several coders ----------------------------------------------------------
     CONSENSUS = "consensus"

@@ -5,6 +5,8 @@
     F4 Optælling the report's table for a question, with a bar chart and exports
     F5 Kodebog   add, rename, recolour, nest, merge and delete codes
     F6 Uenighed  settle the items where coders differ into a consensus coding
+    F7 Krydstabel the question's themes by a respondent attribute, with tests
+    F8 Persondata CPR numbers, phone numbers and e-mails in the texts, and redaction
 
 Screens call the core (:class:`qualcode.core.project.Project`); widgets only post
 messages. Every change is committed to SQLite before the screen reports it.
@@ -20,7 +22,7 @@ from textual.binding import Binding
 from qualcode.core.project import Project
 from qualcode.tui.commands import BindingCommands
 
-SCREENS = ("coding", "quotes", "counts", "codebook", "disagreements")
+SCREENS = ("coding", "quotes", "counts", "codebook", "disagreements", "crosstab", "pii")
 
 
 class QualcodeApp(App[None]):
@@ -38,6 +40,10 @@ class QualcodeApp(App[None]):
                 tooltip="Edit the question's codebook"),
         Binding("f6", "show('disagreements')", "Uenighed", id="disagreements",
                 tooltip="Settle the items where coders differ into an agreed coding"),
+        Binding("f7", "show('crosstab')", "Krydstabel", id="crosstab",
+                tooltip="The question's themes by a respondent attribute, with tests"),
+        Binding("f8", "show('pii')", "Persondata", id="pii",
+                tooltip="Find CPR numbers, phone numbers and e-mails, and redact them"),
         Binding("v", "switch_question", "Spørgsmål", id="question",
                 tooltip="Switch to another question in the project"),
         Binding("i", "import_file", "Importér", id="import",
@@ -153,6 +159,12 @@ def _screen_factory(mode: str):
         if mode == "codebook":
             from qualcode.tui.screens.codebook import CodebookScreen
             return CodebookScreen()
+        if mode == "crosstab":
+            from qualcode.tui.screens.crosstab import CrosstabScreen
+            return CrosstabScreen()
+        if mode == "pii":
+            from qualcode.tui.screens.pii import PiiScreen
+            return PiiScreen()
         from qualcode.tui.screens.disagreements import DisagreementScreen
         return DisagreementScreen()
 
