@@ -54,7 +54,7 @@ class SuggestionBar(Static):
         if self.sources_note:
             out.append(f" {self.sources_note}", style="dim italic")
         out.append("\n")
-        for n, (code, score, group) in enumerate(self.entries):
+        for n, (code, _score, group) in enumerate(self.entries):
             label = group[0].label
             first = n == 0
             out.append("> " if first else "  ", style="bold yellow")
