@@ -38,6 +38,25 @@ def test_unknown_compounds_are_lemmatised_on_their_known_tail():
     assert lemma_of("IT-systemerne") == "it-system"
 
 
+def test_the_lemma_file_holds_exactly_the_lookup_table(tmp_path, monkeypatch):
+    """Streamed from the gzipped JSON in chunks: a pair cut by a chunk edge, or with JSON
+    escapes, must come out whole."""
+    import gzip
+    import json
+
+    from qualcode.nlp import lemmas
+
+    table = {"arbejdsgiverne": "arbejdsgiver", 'citat"tegn': "citat", "\\skråstreg": "x",
+             "æblerne": "æble", "ünïcødé": "u"} | {f"ord{i}": f"o{i}" for i in range(300)}
+    path = tmp_path / "da.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        json.dump(table, fh, ensure_ascii=True)
+    for chunk in (7, 64, 1 << 20):
+        assert dict(lemmas._pairs(path, chunk=chunk)) == table
+    real = dict(lemmas._pairs(lemmas._source()[0]))
+    assert len(real) == 553_116 and real["fleksjobbet"] == "fleksjob"
+
+
 def test_fold_keeps_ascii_and_lowers():
     assert fold("Æblerne Øst Å") == "aeblerne oest aa"
 
@@ -332,13 +351,18 @@ def test_no_network_is_attempted(fixture_project, tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError(f"network access attempted: {args!r}")
 
+    import qualcode.nlp.lemmas as lemmas
+
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setenv("QUALCODE_CACHE", str(tmp_path / "cache"))  # the table built afresh
+    monkeypatch.setattr(lemmas, "_local", __import__("threading").local())
     pipeline.get_nlp.cache_clear()
-    pipeline._table.cache_clear()
+    lemmas.lookup.cache_clear()
     pipeline.lemma_of.cache_clear()
     assert lemma_of("arbejdsgiverne") == "arbejdsgiver"
+    assert list((tmp_path / "cache").glob("da-lemmas-*.sqlite"))
     model = train_and_save(fixture_project, "udfordringer-test", tmp_path / "m", epochs=3)
     again = load(model.path)
     found = Suggester(fixture_project, "udf", model=again, coder="ida").for_items(

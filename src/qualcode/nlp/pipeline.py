@@ -1,8 +1,9 @@
 """The Danish text pipeline: sentences, lemmas and the keys that words are matched on.
 
-spaCy's Danish language class with a sentencizer and the lookup lemmatizer from
-spacy-lookups-data: nothing is downloaded, so the pipeline works offline on a fresh machine.
-Two small additions make it fit survey answers:
+spaCy's Danish language class with a sentencizer, and the lemma table of spaCy's lookup
+lemmatizer from spacy-lookups-data (read from an indexed file, see :mod:`.lemmas`, so the
+553,116 words are not all held in memory): nothing is downloaded, so the pipeline works
+offline on a fresh machine. Two small additions make it fit survey answers:
 
 * The lookup table is case-sensitive and has lower-case entries, so a capitalised first word
   ("Arbejdsgiverne") is looked up in lower case too.
@@ -26,7 +27,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from qualcode.nlp.lemmas import lookup
 
 if TYPE_CHECKING:  # pragma: no cover
     from qualcode.core.project import Project
@@ -80,39 +83,34 @@ class Analysis:
 
 @lru_cache(maxsize=1)
 def get_nlp():
-    """The pipeline, built once per process: blank Danish + sentencizer + lookup lemmatizer."""
+    """The pipeline, built once per process: blank Danish + sentencizer. Lemmas come from
+    :func:`lemma_of` (the lookup lemmatizer's table, with the fallbacks above)."""
     import spacy
 
     nlp = spacy.blank("da")
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()  # loads the table from spacy-lookups-data on disk; no network
+    nlp.initialize()
     return nlp
-
-
-@lru_cache(maxsize=1)
-def _table() -> Any:
-    return get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
 
 @lru_cache(maxsize=200_000)
 def lemma_of(word: str) -> str:
     """The lower-case lemma of one word, with the fallbacks described in the module doc."""
-    table = _table()
     lower = word.lower()
-    if lower in table:
-        return table[lower]
+    found = lookup(lower)
+    if found is not None:
+        return found
     # typed without Danish letters: "aendringer" -> "ændringer"
     restored = lower
     for ascii_, danish in _UNFOLD:
         restored = restored.replace(ascii_, danish)
-    if restored != lower and restored in table:
-        return table[restored]
+    if restored != lower and (found := lookup(restored)) is not None:
+        return found
     # an unknown compound: lemmatise its longest known tail (at least 4 letters)
     for i in range(2, len(lower) - 3):
         tail = lower[i:]
-        if tail in table and tail.isalpha():
-            return lower[:i] + table[tail]
+        if tail.isalpha() and (found := lookup(tail)) is not None:
+            return lower[:i] + found
     return lower
 
 
@@ -133,11 +131,8 @@ def analyse_doc(doc) -> Analysis:
 
 def analyse(texts: Iterable[str], *, batch_size: int = BATCH) -> Iterable[Analysis]:
     """Run texts through the pipeline in batches (``nlp.pipe``), in order."""
-    nlp = get_nlp()
-    # the lemmatizer pipe is replaced by lemma_of (case and compounds); run only the rest
-    with nlp.select_pipes(disable=["lemmatizer"]):
-        for doc in nlp.pipe(texts, batch_size=batch_size):
-            yield analyse_doc(doc)
+    for doc in get_nlp().pipe(texts, batch_size=batch_size):
+        yield analyse_doc(doc)
 
 
 def analyse_text(text: str) -> Analysis:
