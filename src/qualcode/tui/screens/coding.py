@@ -207,7 +207,7 @@ class CodingScreen(ProjectScreen):
     def _show_codings(self) -> None:
         out = Text()
         if self.item is None:
-            self.query_one("#item-codings", Static).update(out)
+            self.query_one("#item-codings", Static).update(out, layout=False)
             return
         for c in self.project.codings(item_id=self.item.id, coder=self.shown_coder):
             code = self.book.find(c.code) if self.book else None
@@ -223,7 +223,8 @@ class CodingScreen(ProjectScreen):
             out.append(f"✎ {memo.text} ({memo.author})\n", style="italic")
         if not out.plain:
             out.append("Ikke kodet endnu: tryk et tal for at kode.", style="dim")
-        self.query_one("#item-codings", Static).update(out)
+        # a fixed height (app.tcss): new content never needs a new layout
+        self.query_one("#item-codings", Static).update(out, layout=False)
 
     def _state(self) -> tuple[set[str], bool]:
         """The respondent's codes (with ancestors) and whether the item is coded: the part
@@ -247,7 +248,8 @@ class CodingScreen(ProjectScreen):
         self.query_one(ItemQueue).set_coded(self.item.id, after_coded, self.progress)
         # said on a line of its own, not in a toast: a toast per key press would slow a
         # fast coder down and cover the codebook
-        self.query_one("#last-action", Label).update(Text(f"✓ {message}", style="green"))
+        self.query_one("#last-action", Label).update(Text(f"✓ {message}", style="green"),
+                                                     layout=False)
         self._loaded = self._stamp()  # our own change is already on screen
 
     # -- actions ------------------------------------------------------------------

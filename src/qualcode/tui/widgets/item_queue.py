@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -134,6 +134,16 @@ class QueueList(ScrollView, can_focus=True):
         if 0 <= index < len(self.rows):
             self.cursor = index
 
+    def refresh_item(self, item_id: int) -> None:
+        """Repaint one item's line (if it is on screen), not the whole list."""
+        index = self.cursor if self.current and self.current.item_id == item_id else next(
+            (i for i, r in enumerate(self.rows) if r.item_id == item_id), None)
+        if index is None:
+            return
+        y = index - self.scroll_offset.y
+        if 0 <= y < self.scrollable_content_region.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
     def forget_snippet(self, item_id: int) -> None:
         self._snippets.pop(item_id, None)
 
@@ -205,13 +215,16 @@ class ItemQueue(Vertical):
     def set_coded(self, item_id: int, coded: bool, progress: tuple[int, int]) -> None:
         """One item's coded state changed: redraw without moving the cursor."""
         ql = self.option_list
+        was = item_id in ql.coded
         if coded:
             ql.coded.add(item_id)
         else:
             ql.coded.discard(item_id)
-        self._progress = progress
-        ql.refresh()
-        self._update_status()
+        if was != coded:
+            ql.refresh_item(item_id)
+        if progress != self._progress:
+            self._progress = progress
+            self._update_status()
 
     def apply_filter(self, keep: int | None = None) -> None:
         ql = self.option_list
@@ -238,7 +251,7 @@ class ItemQueue(Vertical):
         n_shown, n_all = len(self.shown), len(self.all_rows)
         shown = f" · viser {n_shown}" if n_shown != n_all else ""
         self.query_one("#queue-status", Label).update(
-            f"kodet {coded} af {total} · filter: {self.status}{shown}")
+            f"kodet {coded} af {total} · filter: {self.status}{shown}", layout=False)
 
     @property
     def current_item_id(self) -> int | None:

@@ -43,7 +43,10 @@ class CodedTextArea(TextArea):
         self.move_cursor((0, 0))
 
     def set_spans(self, spans: list[Span]) -> None:
-        self.spans = sorted(spans, key=lambda s: (s.start, s.end))
+        spans = sorted(spans, key=lambda s: (s.start, s.end))
+        if spans == self.spans:
+            return  # a whole-answer coding changes no passage: nothing to repaint
+        self.spans = spans
         self._line_cache.clear()
         self.refresh()
 
