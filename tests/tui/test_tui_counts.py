@@ -10,9 +10,9 @@ import threading
 import pytest
 
 from qualcode.core.project import Project
-from qualcode.tui.screens.counts import CountsScreen, export_path, points
+from qualcode.tui.screens.counts import CountsScreen, points
 from qualcode.tui.widgets.bar_chart import BarChart
-from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog, export_path
 
 SIZE = (120, 36)
 
@@ -307,7 +307,7 @@ async def test_overwrite_asks_and_no_keeps_the_file(app, tmp_path):
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
-        assert "Overskriv?" in dialog.question and "tabel-strategier.md" in dialog.question
+        assert "Overskriv" in dialog.question and "tabel-strategier.md" in dialog.question
         await pilot.press("n")
         await settle(app, pilot)
         assert isinstance(app.screen, CountsScreen)
@@ -379,9 +379,9 @@ def test_points_and_export_path(tmp_path, monkeypatch):
     assert points(-1.04) == "−1,0 pp"
     assert points(0.01) == "±0,0 pp"
     assert points(None) == ""
-    assert export_path("tabel", "xlsx") == tmp_path / "tabel.xlsx"
-    assert export_path("a/b.csv", "csv") == tmp_path / "a" / "b.csv"
-    assert export_path("/x/y.md", "md").as_posix() == "/x/y.md"
+    assert export_path("tabel", ".xlsx") == tmp_path / "tabel.xlsx"
+    assert export_path("a/b.csv", ".csv") == tmp_path / "a" / "b.csv"
+    assert export_path("/x/y.md", ".md").as_posix() == "/x/y.md"
 
 
 async def test_a_closing_dialog_does_not_count_again_but_coming_back_does(app, monkeypatch):

@@ -437,7 +437,7 @@ class CodebookScreen(ProjectScreen):
                                            id="codebook-delete-confirm"), confirmed)
 
     def action_export(self) -> None:
-        from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+        from qualcode.tui.widgets.dialogs import ask_for_file
 
         if not self._need_book():
             return
@@ -458,24 +458,6 @@ class CodebookScreen(ProjectScreen):
                 return
             self.notify(f"Kodebogen er gemt i {path}", markup=False)
 
-        def got(name: str | None) -> None:
-            if name is None or not name.strip():
-                return
-            path = Path(name.strip()).expanduser()
-            if path.is_dir() or not path.name:
-                self.notify(f"{path} er en mappe: skriv et filnavn, fx {book.stem}.yaml",
-                            severity="error", markup=False)
-                return
-            if path.suffix.lower() not in (".yaml", ".yml"):
-                path = path.with_name(path.name + ".yaml")
-            if path.is_file():
-                self.app.push_screen(
-                    ConfirmDialog(f"{path} findes allerede. Overskriv den?",
-                                  yes="Overskriv",
-                                  id="codebook-overwrite-confirm"),
-                    lambda yes: write(path, True) if yes else None)
-                return
-            write(path, False)
-
-        self.app.push_screen(InputDialog("Eksportér kodebogen til YAML-fil", f"{book.stem}.yaml",
-                                         id="codebook-export-dialog"), got)
+        ask_for_file(self, "Eksportér kodebogen til YAML-fil", f"{book.stem}.yaml", write,
+                     suffix=".yaml", allowed=(".yaml", ".yml"),
+                     dialog_id="codebook-export-dialog", confirm_id="codebook-overwrite-confirm")

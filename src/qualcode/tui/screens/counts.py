@@ -413,37 +413,16 @@ class CountsScreen(ProjectScreen):
         self.notify(f"Viser {VIEW_TEXT[self.view]}", timeout=1.5)
 
     def action_export(self, fmt: str) -> None:
-        from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+        from qualcode.tui.widgets.dialogs import ask_for_file
 
         qid = self.app.question
         if qid is None:
             self.notify("Intet spørgsmål at eksportere.", severity="warning")
             return
-
-        def chosen(name: str | None) -> None:
-            if name is None or not name.strip():
-                return
-            path = export_path(name.strip(), fmt)
-            if path.is_dir():
-                self.notify(f"{path} er en mappe; skriv et filnavn.", severity="error")
-                return
-            if not path.parent.is_dir():
-                self.notify(f"Mappen {path.parent} findes ikke.", severity="error")
-                return
-            if path.exists():
-                def confirmed(ok: bool | None) -> None:
-                    if ok:
-                        self._export(qid, fmt, path, True)
-
-                self.app.push_screen(
-                    ConfirmDialog(f"{path.name} findes allerede. Overskriv?", yes="Overskriv",
-                                  id="counts-overwrite"), confirmed)
-                return
-            self._export(qid, fmt, path, False)
-
-        self.app.push_screen(
-            InputDialog(f"Eksportér tabellen for {qid} som {FORMATS[fmt]}. Filnavn:",
-                        f"tabel-{qid}.{fmt}", id="counts-export-name"), chosen)
+        ask_for_file(self, f"Eksportér tabellen for {qid} som {FORMATS[fmt]}. Filnavn:",
+                     f"tabel-{qid}.{fmt}", lambda path, force: self._export(qid, fmt, path, force),
+                     suffix=f".{fmt}", dialog_id="counts-export-name",
+                     confirm_id="counts-overwrite")
 
     @work(thread=True, group="counts-export", exit_on_error=False)
     def _export(self, qid: str, fmt: str, path: Path, force: bool) -> None:
@@ -482,38 +461,16 @@ class CountsScreen(ProjectScreen):
 
     # -- the chart as a PNG or SVG file (qualcode chart) ----------------------------
     def action_save_chart(self) -> None:
-        from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+        from qualcode.tui.widgets.dialogs import ask_for_file
 
         qid = self.app.question
         if qid is None:
             self.notify("Intet spørgsmål at tegne.", severity="warning")
             return
-
-        def chosen(name: str | None) -> None:
-            if name is None or not name.strip():
-                return
-            path = export_path(name.strip(), "png")
-            if path.suffix.lower() not in (".png", ".svg"):
-                self.notify(f"{path.name}: et diagram gemmes som .png eller .svg.",
-                            severity="error")
-                return
-            if not path.parent.is_dir():
-                self.notify(f"Mappen {path.parent} findes ikke.", severity="error")
-                return
-            if path.exists():
-                def confirmed(ok: bool | None) -> None:
-                    if ok:
-                        self._save_chart(qid, path, True)
-
-                self.app.push_screen(
-                    ConfirmDialog(f"{path.name} findes allerede. Overskriv?", yes="Overskriv",
-                                  id="counts-chart-overwrite"), confirmed)
-                return
-            self._save_chart(qid, path, False)
-
-        self.app.push_screen(
-            InputDialog(f"Gem diagrammet for {qid} som PNG eller SVG. Filnavn:",
-                        f"figur-{qid}.png", id="counts-chart-name"), chosen)
+        ask_for_file(self, f"Gem diagrammet for {qid} som PNG eller SVG. Filnavn:",
+                     f"figur-{qid}.png", lambda path, force: self._save_chart(qid, path, force),
+                     suffix=".png", allowed=(".png", ".svg"), strict=True,
+                     dialog_id="counts-chart-name", confirm_id="counts-chart-overwrite")
 
     @work(thread=True, group="counts-export", exit_on_error=False)
     def _save_chart(self, qid: str, path: Path, force: bool) -> None:
@@ -539,12 +496,3 @@ class CountsScreen(ProjectScreen):
         self.notify(f"Diagrammet er gemt: {path}", timeout=4)
 
 
-def export_path(name: str, fmt: str) -> Path:
-    """The file the user named: in the current folder unless a path is given, with the
-    format's extension added when the name has none."""
-    path = Path(name).expanduser()
-    if not path.suffix:
-        path = path.with_name(f"{path.name}.{fmt}")
-    if not path.is_absolute():
-        path = Path.cwd() / path
-    return path

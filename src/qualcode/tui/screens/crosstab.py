@@ -246,39 +246,17 @@ class CrosstabScreen(ProjectScreen):
         self.reload()
 
     def action_export(self, fmt: str) -> None:
-        from qualcode.tui.screens.counts import export_path
-        from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+        from qualcode.tui.widgets.dialogs import ask_for_file
 
         view = self.view
         if view is None:
             self.notify("Ingen krydstabel at eksportere endnu (a).", severity="warning")
             return
-
-        def chosen(name: str | None) -> None:
-            if name is None or not name.strip():
-                return
-            path = export_path(name.strip(), fmt)
-            if path.is_dir():
-                self.notify(f"{path} er en mappe; skriv et filnavn.", severity="error")
-                return
-            if not path.parent.is_dir():
-                self.notify(f"Mappen {path.parent} findes ikke.", severity="error")
-                return
-            if path.exists():
-                def confirmed(ok: bool | None) -> None:
-                    if ok:
-                        self._write(path, view.exports[fmt], fmt, True)
-
-                self.app.push_screen(ConfirmDialog(f"{path.name} findes allerede. Overskriv?",
-                                                   yes="Overskriv", id="crosstab-overwrite"),
-                                     confirmed)
-                return
-            self._write(path, view.exports[fmt], fmt, False)
-
-        self.app.push_screen(
-            InputDialog(f"Eksportér krydstabellen som {FORMATS[fmt]}. Filnavn:",
-                        f"krydstabel-{view.question}-{view.attribute}.{fmt}",
-                        id="crosstab-export-name"), chosen)
+        ask_for_file(self, f"Eksportér krydstabellen som {FORMATS[fmt]}. Filnavn:",
+                     f"krydstabel-{view.question}-{view.attribute}.{fmt}",
+                     lambda path, force: self._write(path, view.exports[fmt], fmt, force),
+                     suffix=f".{fmt}", dialog_id="crosstab-export-name",
+                     confirm_id="crosstab-overwrite")
 
     def _write(self, path: Path, data: bytes, fmt: str, force: bool) -> None:
         from qualcode.io.export import write_file

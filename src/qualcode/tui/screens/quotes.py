@@ -342,7 +342,7 @@ class QuotesScreen(ProjectScreen):
         return f"Citater: {self.book.title}" if self.book else "Citater"
 
     def action_export(self, fmt: str) -> None:
-        from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog
+        from qualcode.tui.widgets.dialogs import ask_for_file
 
         if self.qid is None:
             self.notify("Projektet har ingen spørgsmål endnu.", severity="warning")
@@ -353,39 +353,12 @@ class QuotesScreen(ProjectScreen):
                         "der skal med.", severity="warning", markup=False)
             return
         what, suffix = EXPORTS[fmt]
-        default = f"citater-{self.qid}{suffix}"
-
-        def chosen(name: str | None) -> None:
-            if name is None or not name.strip():
-                return
-            path = Path(name.strip()).expanduser()
-            if not path.is_absolute():
-                path = Path.cwd() / path
-            if path.is_dir():
-                self.notify(f"Ikke gemt: {path} er en mappe; skriv et filnavn.",
-                            severity="error", timeout=6, markup=False)
-                return
-            if not path.suffix:
-                path = path.with_name(path.name + suffix)
-            data = self._render_export(fmt, quotes)
-            if path.exists():
-                def confirmed(yes: bool | None) -> None:
-                    if yes:
-                        self._write(path, data, len(quotes), force=True)
-                    else:
-                        self.notify(f"Ikke gemt: {path.name} findes allerede.",
-                                    severity="warning", timeout=3, markup=False)
-
-                self.app.push_screen(ConfirmDialog(f"{path} findes allerede. Overskriv den?",
-                                                   yes="Overskriv"), confirmed)
-                return
-            self._write(path, data, len(quotes), force=False)
-
         count = ("1 stjernemarkeret citat" if len(quotes) == 1
                  else f"{len(quotes)} stjernemarkerede citater")
-        self.app.push_screen(
-            InputDialog(f"Gem {count} som {what} – filnavn:", default,
-                        placeholder=default, id="quotes-export-dialog"), chosen)
+        ask_for_file(self, f"Gem {count} som {what} – filnavn:", f"citater-{self.qid}{suffix}",
+                     lambda path, force: self._write(path, self._render_export(fmt, quotes),
+                                                     len(quotes), force=force),
+                     suffix=suffix, dialog_id="quotes-export-dialog")
 
     def _render_export(self, fmt: str, quotes: list[Quote]) -> bytes:
         title = self.export_title()

@@ -1,12 +1,16 @@
-"""Small modal dialogs: ask for a line of text, confirm, pick one of several."""
+"""Small modal dialogs: ask for a line of text, confirm, pick one of several; and the
+one way every screen asks where to write an export (:func:`ask_for_file`)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
@@ -121,3 +125,63 @@ class PickDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def export_path(name: str, suffix: str) -> Path:
+    """The file the user named: in the current folder unless a path is given, with
+    ``suffix`` (".csv") added when the name has none."""
+    path = Path(name).expanduser()
+    if not path.suffix:
+        path = path.with_name(f"{path.name}{suffix}")
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    return path
+
+
+def ask_for_file(screen: Screen, title: str, default: str,
+                 then: Callable[[Path, bool], None], *, suffix: str,
+                 allowed: tuple[str, ...] = (), strict: bool = False,
+                 dialog_id: str | None = None, confirm_id: str | None = None) -> None:
+    """Ask where to write an export, then call ``then(path, force)``.
+
+    ``suffix`` is added to a name without one; with ``allowed``, a name with another
+    suffix gets ``suffix`` added too, or with ``strict`` is refused. A folder, or a folder
+    that does not exist, is refused with a notice; an existing file is overwritten only
+    after the analyst says yes (``force`` is then True). Nothing is written here."""
+
+    def chosen(name: str | None) -> None:
+        if name is None or not name.strip():
+            return
+        path = export_path(name.strip(), "")
+        if path.is_dir():
+            screen.notify(f"Ikke gemt: {path} er en mappe; skriv et filnavn.",
+                          severity="error", timeout=6, markup=False)
+            return
+        if not path.suffix:
+            path = path.with_name(path.name + suffix)
+        if allowed and path.suffix.lower() not in allowed:
+            if strict:
+                shown = " eller ".join(allowed)
+                screen.notify(f"Ikke gemt: {path.name} skal ende på {shown}.",
+                              severity="error", timeout=6, markup=False)
+                return
+            path = path.with_name(path.name + suffix)
+        if not path.parent.is_dir():
+            screen.notify(f"Ikke gemt: mappen findes ikke ({path.parent}).",
+                          severity="error", timeout=6, markup=False)
+            return
+        if path.exists():
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    then(path, True)
+                else:
+                    screen.notify(f"Ikke gemt: {path.name} findes allerede.",
+                                  severity="warning", timeout=3, markup=False)
+
+            screen.app.push_screen(ConfirmDialog(f"{path} findes allerede. Overskriv den?",
+                                                 yes="Overskriv", id=confirm_id), confirmed)
+            return
+        then(path, False)
+
+    screen.app.push_screen(InputDialog(title, default, placeholder=default, id=dialog_id),
+                           chosen)
