@@ -279,3 +279,17 @@ def test_scan_reads_with_plain_sqlite(pii_db):
     text = conn.execute("SELECT text FROM items WHERE respondent_id = 'JC01'").fetchone()[0]
     conn.close()
     assert "[TELEFON]" in text
+
+
+def test_report_warns_when_its_quotes_hold_personal_data(pii_db, tmp_path):
+    """Only starred quotes go into a report: a star on an unredacted answer warns."""
+    with Project.open(pii_db) as p:
+        coding = p.add_coding(p.items("strategier", respondent="JC02")[0].id,
+                              "kendskab-ordninger")
+        p.star(coding.id)
+    result = run("report", pii_db, "-o", tmp_path / "rapport.md")
+    assert result.exit_code == 0, result.output
+    assert "warning: the quotes hold 2 possible personal data" in result.stderr
+    run("scan-pii", pii_db, "--redact")
+    clean = run("report", pii_db, "-o", tmp_path / "rapport2.md")
+    assert clean.exit_code == 0 and "warning" not in clean.stderr

@@ -100,6 +100,17 @@ def warn_pii(project, db: str, questions: list[str]) -> None:
                    f"list or redact them with 'qualcode scan-pii {db}'", err=True)
 
 
+def warn_quotes_pii(texts, db: str) -> None:
+    """Before quotes leave the project: one warning line if they hold personal data."""
+    from qualcode.core.pii import count_in_texts
+
+    unredacted = count_in_texts(texts)
+    if unredacted:
+        click.echo(f"qualcode: warning: the quotes hold {unredacted} possible personal data "
+                   f"(CPR numbers, phone numbers or e-mail addresses) not yet redacted; see "
+                   f"'qualcode scan-pii {db}'", err=True)
+
+
 def progress_bar(label: str):
     """A progress callback for long imports, drawn on stderr when it is a terminal."""
     state: dict = {}
@@ -501,13 +512,7 @@ def quotes(db, code, question, coder, anonymous, fmt, output, force) -> None:
         found = project.quotes(code, question, coder=coder)
     if not found:
         click.echo(f"no excerpts are coded with '{code}' yet", err=True)
-    from qualcode.core.pii import count_in_texts
-
-    unredacted = count_in_texts(q.text for q in found)
-    if unredacted:
-        click.echo(f"qualcode: warning: the quotes hold {unredacted} possible personal data "
-                   f"(CPR numbers, phone numbers or e-mail addresses) not yet redacted; see "
-                   f"'qualcode scan-pii {db}'", err=True)
+    warn_quotes_pii((q.text for q in found), db)
     data = (quotes_markdown(found, anonymous=anonymous).encode("utf-8") if fmt == "md"
             else quotes_csv(found))
     emit(data, output, force)
@@ -921,6 +926,8 @@ def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
     with open_project(db) as project:
         built = build_report(project, questions=list(question) or None, coder=coder, by=by,
                              groups=groups, alpha=alpha, charts=charts_needed(fmt))
+    warn_quotes_pii((q.text for s in built.sections for _, quotes in s.quotes
+                     for q in quotes), db)
     for path in write_report(built, output, force=force):
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{len(built.sections)} tables: "

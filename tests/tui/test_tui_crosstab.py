@@ -236,3 +236,35 @@ async def test_counts_g_saves_the_chart_as_png_and_svg(app, demo_copy, tmp_path)
         assert (tmp_path / "figur æøå.svg").read_bytes() == chart_bytes(p.counts("strategier"),
                                                                         "svg")
     assert not (tmp_path / "figur.gif").exists()
+
+
+async def test_counts_p_writes_the_report_as_docx_and_xlsx(app, demo_copy, tmp_path):
+    """F4 p: the same report as `qualcode report`, Tabel 1 in it, and a wrong suffix refused."""
+    import docx
+    from openpyxl import load_workbook
+    from textual.widgets import Input
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "rapport.docx"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        for name in ("rapport.xlsx", "rapport.pdf"):
+            await pilot.press("p")
+            await pilot.pause()
+            app.screen.query_one(Input).value = name
+            await pilot.press("enter")
+            await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("Rapporten er gemt (4 tabeller)" in m for m in messages)
+        assert any("rapport.pdf skal ende på .docx, .xlsx, .html eller .md" in m for m in messages)
+    text = "\n".join(c.text for t in docx.Document(tmp_path / "rapport.docx").tables
+                     for row in t.rows for c in row.cells)
+    assert 'Generelt fokus på "borgere på kanten"' in text
+    assert "Anført af 15 ud af 35 jobcentre" in text
+    sheets = load_workbook(tmp_path / "rapport.xlsx").sheetnames
+    assert sheets[0].startswith("Tabel 1")
+    assert not (tmp_path / "rapport.pdf").exists()

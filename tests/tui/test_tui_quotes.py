@@ -234,6 +234,7 @@ async def test_e_exports_the_starred_quotes_as_markdown(app, out):
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
+    assert not any("personoplysninger" in m for m in messages(app))
     text = (out / "citater-interview.md").read_text("utf-8")
     assert text.startswith(f"# {TITLE}\n")
     # codebook order: Hjælpemidler comes before Fortrinsadgang
@@ -405,3 +406,24 @@ async def test_wide_terminal_has_three_columns(app):
 def test_every_binding_is_described_for_footer_and_palette():
     for b in QuotesScreen.BINDINGS:
         assert b.description and b.tooltip and b.id and b.id.startswith("quotes-")
+
+
+async def test_e_warns_when_the_exported_quotes_hold_personal_data(demo_copy, out, db):
+    """A starred quote with a phone number in it: exported, and the analyst is told (as the
+    CLI tells). The other export tests check that clean quotes give no warning."""
+    with Project.open(demo_copy, coder="ida") as p:
+        coded = {c.item_id for c in p.codings(question="interview")}
+        item = next(i for i in p.items("interview") if i.id not in coded)
+        db.execute("UPDATE items SET text = text || ' Ring på 22 33 44 55.' WHERE id = ?",
+                   [item.id])
+        db.commit()
+        p.star(p.add_coding(item.id, "fortrinsadgang").id)
+    app = make_app(demo_copy, coder="ida")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quotes(app, pilot)
+        await pick_code(pilot, screen, "fortrinsadgang")
+        assert any("22 33 44 55" in q.text for q in screen.starred_quotes())
+        await pilot.press("e", "enter")
+        await pilot.pause()
+    assert (out / "citater-interview.md").exists()
+    assert any("1 mulige personoplysninger" in m for m in messages(app))

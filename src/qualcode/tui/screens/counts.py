@@ -160,6 +160,9 @@ class CountsScreen(ProjectScreen):
                 tooltip="Cycle the view: table and chart, chart only, table only"),
         Binding("g", "save_chart", "Gem diagram", id="counts-save-chart",
                 tooltip="Save the question's bar chart as PNG or SVG (from the file name)"),
+        Binding("p", "report", "Rapport", id="counts-report",
+                tooltip="Write the report: every coded question's table, chart and starred "
+                        "quotes, as DOCX, XLSX, HTML or Markdown (qualcode report)"),
     ]
 
     def __init__(self) -> None:
@@ -494,5 +497,50 @@ class CountsScreen(ProjectScreen):
         self._set_busy("")
         self._status(self._summary())
         self.notify(f"Diagrammet er gemt: {path}", timeout=4)
+
+    # -- the whole report (qualcode report) ---------------------------------------------
+    REPORT_SUFFIXES = (".docx", ".xlsx", ".html", ".md")
+
+    def action_report(self) -> None:
+        from qualcode.tui.widgets.dialogs import ask_for_file
+
+        ask_for_file(self, "Skriv rapporten (alle kodede spørgsmål: tabel, diagram, citater) "
+                     "som .docx, .xlsx, .html eller .md. Filnavn:", "rapport.docx",
+                     self._write_report, suffix=".docx", allowed=self.REPORT_SUFFIXES,
+                     strict=True, dialog_id="counts-report-name",
+                     confirm_id="counts-report-overwrite")
+
+    @work(thread=True, group="counts-export", exit_on_error=False)
+    def _write_report(self, path: Path, force: bool) -> None:
+        """Build and write the report on the worker's own connection, as the CLI does."""
+        self._from_thread(self._set_busy, f"Skriver {path.name}…")
+        try:
+            from qualcode.core.pii import count_in_texts
+            from qualcode.core.project import Project
+            from qualcode.io.report import build_report, charts_needed, report_format, write_report
+
+            fmt = report_format(path)
+            with Project.open(self.project.path) as project:
+                built = build_report(project, charts=charts_needed(fmt))
+            write_report(built, path, force=force)
+            unredacted = count_in_texts(q.text for s in built.sections
+                                        for _, quotes in s.quotes for q in quotes)
+        except QualcodeError as exc:
+            self._from_thread(self._export_failed, path, str(exc))
+        except OSError as exc:
+            self._from_thread(self._export_failed, path, exc.strerror or str(exc))
+        except Exception as exc:  # shown to the user, never a crash of the workbench
+            self._from_thread(self._export_failed, path, f"{type(exc).__name__}: {exc}")
+        else:
+            self._from_thread(self._report_written, path, len(built.sections), unredacted)
+
+    def _report_written(self, path: Path, tables: int, unredacted: int) -> None:
+        self._set_busy("")
+        self._status(self._summary())
+        self.notify(f"Rapporten er gemt ({tables} tabeller): {path}", timeout=5)
+        if unredacted:
+            self.notify(f"Advarsel: citaterne i rapporten indeholder {unredacted} mulige "
+                        "personoplysninger, der ikke er redigeret ud. Se F8 Persondata.",
+                        severity="warning", timeout=8, markup=False)
 
 

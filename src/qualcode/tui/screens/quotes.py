@@ -357,7 +357,8 @@ class QuotesScreen(ProjectScreen):
                  else f"{len(quotes)} stjernemarkerede citater")
         ask_for_file(self, f"Gem {count} som {what} – filnavn:", f"citater-{self.qid}{suffix}",
                      lambda path, force: self._write(path, self._render_export(fmt, quotes),
-                                                     len(quotes), force=force),
+                                                     len(quotes), force=force,
+                                                     texts=[q.text for q in quotes]),
                      suffix=suffix, dialog_id="quotes-export-dialog")
 
     def _render_export(self, fmt: str, quotes: list[Quote]) -> bytes:
@@ -370,7 +371,8 @@ class QuotesScreen(ProjectScreen):
 
         return (f"# {title}\n\n" + quotes_markdown(quotes)).encode("utf-8")
 
-    def _write(self, path: Path, data: bytes, count: int, *, force: bool) -> None:
+    def _write(self, path: Path, data: bytes, count: int, *, force: bool,
+               texts: list[str] = ()) -> None:
         from qualcode.io.export import write_file
 
         try:
@@ -389,3 +391,10 @@ class QuotesScreen(ProjectScreen):
             return
         self.notify(f"Gemt {count} citat{'er' if count != 1 else ''} i {path}", timeout=4,
                     markup=False)
+        from qualcode.core.pii import count_in_texts
+
+        unredacted = count_in_texts(texts)
+        if unredacted:  # the same warning as the CLI's
+            self.notify(f"Advarsel: citaterne indeholder {unredacted} mulige personoplysninger "
+                        "(CPR-numre, telefonnumre eller e-mails), der ikke er redigeret ud. "
+                        "Se F8 Persondata.", severity="warning", timeout=8, markup=False)

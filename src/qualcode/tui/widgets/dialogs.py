@@ -161,7 +161,8 @@ def ask_for_file(screen: Screen, title: str, default: str,
             path = path.with_name(path.name + suffix)
         if allowed and path.suffix.lower() not in allowed:
             if strict:
-                shown = " eller ".join(allowed)
+                shown = (", ".join(allowed[:-1]) + " eller " + allowed[-1]
+                         if len(allowed) > 1 else allowed[0])
                 screen.notify(f"Ikke gemt: {path.name} skal ende på {shown}.",
                               severity="error", timeout=6, markup=False)
                 return
