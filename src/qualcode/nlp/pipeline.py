@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PIPELINE_ID = "da-lookup-2"
 BATCH = 256
+WRITE_BATCH = 1000  # items analysed and written to the cache per transaction
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe",
                        "ä": "ae"})
 _UNFOLD = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
@@ -115,17 +116,30 @@ def lemma_of(word: str) -> str:
 
 
 def analyse_doc(doc) -> Analysis:
-    sents = []
-    for s in doc.sents:
-        words = [t for t in s if not t.is_space]
-        if words:  # without the whitespace a sentence may start or end with
-            sents.append((words[0].idx, words[-1].idx + len(words[-1].text)))
-    tokens = []
-    for t in doc:
-        if t.is_space:
+    """Sentences and tokens of a processed Doc, read through ``Doc.to_array`` (one spaCy
+    Token object per token, made and dropped, was most of the pipeline's time)."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, LIKE_NUM, SENT_START
+
+    text = doc.text
+    sents: list[tuple[int, int]] = []
+    tokens: list[Token] = []
+    start = end = -1  # the current sentence's first and last non-space characters
+    for idx, length, space, num, sent_start in doc.to_array(
+            [IDX, LENGTH, IS_SPACE, LIKE_NUM, SENT_START]).tolist():
+        if sent_start == 1 and start >= 0:
+            sents.append((start, end))
+            start = -1
+        if space:
             continue
-        lemma = lemma_of(t.text) if _WORD.search(t.text) and not t.like_num else t.text.lower()
-        tokens.append(Token(t.idx, t.idx + len(t.text), lemma, fold(lemma)))
+        word = text[idx:idx + length]
+        wordlike = word.isalpha() or _WORD.search(word) is not None
+        lemma = lemma_of(word) if wordlike and not num else word.lower()
+        tokens.append(Token(idx, idx + length, lemma, fold(lemma)))
+        if start < 0:
+            start = idx
+        end = idx + length
+    if start >= 0:
+        sents.append((start, end))
     return Analysis(tuple(sents), tuple(tokens))
 
 
@@ -173,24 +187,37 @@ def analyses(project: Project, item_ids: Sequence[int], *,
     if progress:
         progress(done, total)
     todo = list(texts)
-    for chunk in _chunks(todo, BATCH):
+    if store and todo:
+        # the cache is derived data: a crash may lose it, never the analyst's work, so
+        # its commits skip the fsync that codings get (synchronous=FULL, see store.db)
+        sync = db.execute("PRAGMA synchronous").fetchone()[0]
+        db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        _analyse_into(project, todo, texts, out, store, progress, cancelled, done, total)
+    finally:
+        if store and todo:
+            db.execute(f"PRAGMA synchronous = {int(sync)}")
+    return out
+
+
+def _analyse_into(project: Project, todo: list[int], texts: dict[int, str],
+                  out: dict[int, Analysis], store: bool, progress: Progress | None,
+                  cancelled: Callable[[], bool] | None, done: int, total: int) -> None:
+    for chunk in _chunks(todo, WRITE_BATCH):
         if cancelled and cancelled():
             break
         rows = []
         for iid, result in zip(chunk, analyse(texts[i] for i in chunk), strict=True):
             out[iid] = result
             rows.append((iid, PIPELINE_ID, text_sha(texts[iid]), *result.to_json()))
-        if not store:
-            done += len(chunk)
-            continue
-        with project.transaction() as tx:
-            tx.conn.executemany(
-                "INSERT OR REPLACE INTO nlp_docs (item_id, pipeline, text_sha, sents, tokens)"
-                " VALUES (?, ?, ?, ?, ?)", rows)
+        if store:
+            with project.transaction() as tx:
+                tx.conn.executemany(
+                    "INSERT OR REPLACE INTO nlp_docs (item_id, pipeline, text_sha, sents,"
+                    " tokens) VALUES (?, ?, ?, ?, ?)", rows)
         done += len(chunk)
         if progress:
             progress(done, total)
-    return out
 
 
 def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
