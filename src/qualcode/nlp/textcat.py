@@ -69,10 +69,17 @@ def coded_items(project: Project, stem: str, *, questions: Sequence[str] = (),
             f" WHERE v.verdict = 'rejected' AND i.question_id IN ({marks})"
             + (" AND v.coder = ?" if coder else ""), [*qids, *args]):
         codes.setdefault(iid, set())
-    rows = list(project.db.execute(
-        f"SELECT id, text FROM items WHERE question_id IN ({marks}) AND is_empty = 0"
-        f" AND kind != 'interviewer' ORDER BY question_id, respondent_id, position", qids))
-    rows = [(iid, text) for iid, text in rows if iid in codes][:limit]
+    # file order without reading every text: ids first, then the texts of those kept
+    order = [iid for (iid,) in project.db.execute(
+        f"SELECT id FROM items WHERE question_id IN ({marks}) AND is_empty = 0"
+        f" AND kind != 'interviewer' ORDER BY question_id, respondent_id, position", qids)
+        if iid in codes][:limit]
+    texts: dict[int, str] = {}
+    for i in range(0, len(order), 900):
+        chunk = order[i:i + 900]
+        texts.update(project.db.execute(
+            f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    rows = [(iid, texts[iid]) for iid in order]
     found = analyses(project, [r[0] for r in rows], progress=progress, cancelled=cancelled)
     out = Labelled(stem, book.keys())
     for iid, text in rows:
