@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.core.codebook import Codebook, load_codebook
 from qualcode.errors import ImportError_, QualcodeError
-from qualcode.io.tabular import read_table
+from qualcode.io.tabular import gc_paused, read_table
 
 if TYPE_CHECKING:
     from qualcode.core.models import ImportSummary
     from qualcode.core.project import Project
 
 
-@dataclass
+@dataclass(slots=True)
 class AnswerRow:
     row: int
     respondent: str
@@ -38,6 +38,7 @@ class AnswerTable:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+@gc_paused()
 def read_answers(path: str, *, respondent_col: str, text_cols: Sequence[str] = (),
                  questions: Sequence[str] = (), codebooks: Sequence[str] = (),
                  attr_cols: Sequence[str] = (), name_col: str | None = None,
@@ -70,10 +71,16 @@ def read_answers(path: str, *, respondent_col: str, text_cols: Sequence[str] = (
         used = {rcol, ncol, *tcols}
         acols += [h for h in table.headers if h not in used and h not in acols]
 
+    # cells by position in each record (a dict per row costs more than the rest together)
+    position = {h: i for i, h in enumerate(table.headers)}
+    ri = position[rcol]
+    ni = position[ncol] if ncol else None
+    text_at = [(qid, position[col]) for qid, col in zip(questions, tcols, strict=True)]
+    attr_at = [(a, position[a]) for a in acols]
     rows: list[AnswerRow] = []
     first_row: dict[str, int] = {}
-    for number, cells in table.rows:
-        rid = cells[rcol].strip()
+    for number, cells in zip(table.numbers, table.records, strict=True):
+        rid = cells[ri].strip()
         if not rid:
             raise ImportError_("the respondent id is empty", file=table.file, row=number,
                                column=rcol)
@@ -82,12 +89,10 @@ def read_answers(path: str, *, respondent_col: str, text_cols: Sequence[str] = (
             raise ImportError_(f"respondent '{rid}' appears again {what} (first at row "
                                f"{first_row[rid]})", file=table.file, row=number, column=rcol)
         first_row[rid] = number
-        texts = {}
-        for qid, col in zip(questions, tcols, strict=True):
-            texts[qid] = _clean(cells[col])
         rows.append(AnswerRow(
-            row=number, respondent=rid, name=cells[ncol].strip() if ncol else "",
-            attributes={a: cells[a].strip() for a in acols}, texts=texts))
+            number, rid, cells[ni].strip() if ni is not None else "",
+            {a: cells[i].strip() for a, i in attr_at},
+            {qid: _clean(cells[i]) for qid, i in text_at}))
     return AnswerTable(file=table.file, sha256=table.sha256, rows=rows,
                        questions=list(zip(questions, tcols, books, strict=True)),
                        options={"respondent_col": rcol, "text_cols": tcols,
@@ -98,35 +103,50 @@ def read_answers(path: str, *, respondent_col: str, text_cols: Sequence[str] = (
 
 def _clean(text: str) -> str:
     # keep the analyst's text as written; only normalise line endings and trim the ends
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+PROGRESS_EVERY = 500  # rows written between two progress reports
 
 
 def apply_answers(project: Project, table: AnswerTable, summary: ImportSummary,
                   progress=None) -> None:
-    """Write the answers, inside the project's import transaction."""
+    """Write the answers, inside the project's import transaction.
+
+    The rows are written in batches of PROGRESS_EVERY (respondents, attributes, then
+    their answers, each with one executemany); ``progress(done, total)`` follows each batch.
+    """
     for qid, _col, book in table.questions:
         project._ensure_question(qid, "open", book, "")
         summary.questions.append(qid)
     existing = {qid: project._existing_items(qid) for qid, _c, _b in table.questions}
-    new_items = []
+    # the questions that already hold answers, whose answers each row must agree with
+    held = [(qid, col, existing[qid]) for qid, col, _b in table.questions if existing[qid]]
+    qids = [qid for qid, _c, _b in table.questions]
+    source = table.file
     total = len(table.rows)
-    for done, row in enumerate(table.rows, start=1):
-        if progress is not None and (done % 500 == 0 or done == total):
-            progress(done, total)
-        project._upsert_respondent(row.respondent, row.name, row.attributes, summary)
-        for qid, col, _book in table.questions:
-            text = row.texts[qid]
-            old = existing[qid].get((row.respondent, 0))
-            if old is not None:
-                if old[1] != text:
+    for start in range(0, total, PROGRESS_EVERY):
+        batch = table.rows[start:start + PROGRESS_EVERY]
+        new_items = []
+        for row in batch:
+            rid = row.respondent
+            texts = row.texts
+            for qid, col, old_items in held:
+                old = old_items.get((rid, 0))
+                if old is not None and old[1] != texts[qid]:
                     raise ImportError_(
-                        f"respondent '{row.respondent}' already has a different answer to "
+                        f"respondent '{rid}' already has a different answer to "
                         f"'{qid}' in the project; nothing was imported (remove the old "
                         "answer or import into a new question)",
-                        file=table.file, row=row.row, column=col)
-                continue
-            new_items.append((qid, row.respondent, 0, "answer", None, text, int(not text),
-                              table.file))
-            summary.items_added += 1
-            summary.items_empty += int(not text)
-    project._insert_items(new_items)
+                        file=source, row=row.row, column=col)
+            new_items += [(qid, rid, 0, "answer", None, texts[qid], int(not texts[qid]), source)
+                          for qid in qids if not held or (rid, 0) not in existing[qid]]
+        summary.items_empty += sum(1 for item in new_items if item[6])
+        summary.items_added += len(new_items)
+        project._upsert_respondents([(r.respondent, r.name, r.attributes) for r in batch],
+                                    summary)
+        project._insert_items(new_items)
+        if progress is not None:
+            progress(start + len(batch), total)

@@ -10,11 +10,12 @@ errors, never silently added.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qualcode.errors import ImportError_, NotFound
-from qualcode.io.tabular import Table, read_table
+from qualcode.io.tabular import Table, gc_paused, read_table
 
 if TYPE_CHECKING:
     from qualcode.core.models import ImportSummary
@@ -39,6 +40,7 @@ class CodingRow:
     memo: str = ""
 
 
+@gc_paused()
 def read_codings(path: str, *, default_coder: str, sheet: str | None = None) -> tuple[
         list[CodingRow], Table]:
     table = read_table(path, sheet=sheet)
@@ -46,25 +48,38 @@ def read_codings(path: str, *, default_coder: str, sheet: str | None = None) -> 
     for c in OPTIONAL:
         with contextlib.suppress(ImportError_):
             cols[c] = table.require(c)
-    rows: list[CodingRow] = []
-    for number, cells in table.rows:
-        def cell(name: str, number: int = number, cells: dict = cells) -> str:
-            return cells[cols[name]].strip() if name in cols else ""
+    at = {name: table.headers.index(col) for name, col in cols.items()}
+    return _rows(table, at, cols, default_coder), table
 
-        for name in REQUIRED:
-            if not cell(name):
-                raise ImportError_(f"the {name} is empty", file=table.file, row=number,
-                                   column=cols[name])
+
+def _rows(table: Table, at: dict[str, int], cols: dict[str, str],
+          default_coder: str) -> list[CodingRow]:
+    """The rows, each checked in order: the first wrong cell is named."""
+    ri, qi, ci = at["respondent"], at["question"], at["code"]
+    coder_i, item_i, text_i = at.get("coder"), at.get("item"), at.get("text")
+    start_i, end_i, memo_i = at.get("start"), at.get("end"), at.get("memo")
+    file = table.file
+    rows: list[CodingRow] = []
+    for number, cells in zip(table.numbers, table.records, strict=True):
+        respondent, question, code = cells[ri].strip(), cells[qi].strip(), cells[ci].strip()
+        if not (respondent and question and code):
+            for name, value in zip(REQUIRED, (respondent, question, code), strict=True):
+                if not value:
+                    raise ImportError_(f"the {name} is empty", file=file, row=number,
+                                       column=cols[name])
+        coder = (cells[coder_i].strip() if coder_i is not None else "") or default_coder
+        item = start = end = None
+        if item_i is not None and (value := cells[item_i].strip()):
+            item = _int(value, table, number, cols["item"])
+        if start_i is not None and (value := cells[start_i].strip()):
+            start = _int(value, table, number, cols["start"])
+        if end_i is not None and (value := cells[end_i].strip()):
+            end = _int(value, table, number, cols["end"])
         rows.append(CodingRow(
-            file=table.file, row=number, respondent=cell("respondent"),
-            question=cell("question"), code=cell("code"),
-            coder=cell("coder") or default_coder,
-            item=_int(cell("item"), table, number, cols.get("item")),
-            text=cells[cols["text"]] if "text" in cols else "",
-            start=_int(cell("start"), table, number, cols.get("start")),
-            end=_int(cell("end"), table, number, cols.get("end")),
-            memo=cell("memo")))
-    return rows, table
+            file, number, respondent, question, code, coder, item,
+            cells[text_i] if text_i is not None else "", start, end,
+            cells[memo_i].strip() if memo_i is not None else ""))
+    return rows
 
 
 def _int(value: str, table: Table, row: int, column: str | None) -> int | None:
@@ -80,98 +95,183 @@ def _int(value: str, table: Table, row: int, column: str | None) -> int | None:
     return number
 
 
+PROGRESS_EVERY = 500  # rows between two progress reports (each batch is one executemany)
+
+# an item as the importer needs it, as read: (respondent, id, position, kind, is_empty)
+_ID, _POSITION, _KIND, _EMPTY = 1, 2, 3, 4
+
+
+class _Items:
+    """Each question's items, read once per question, by respondent; texts only on demand."""
+
+    def __init__(self, project: Project) -> None:
+        self.conn = project.db.conn
+        self.by_question: dict[str, dict[str, list[tuple]]] = {}
+        self.codable: dict[tuple[str, str], tuple[list[tuple], bool]] = {}
+        self.texts: dict[int, str] = {}
+
+    def of(self, question: str) -> dict[str, list[tuple]]:
+        """Respondent id -> the respondent's items in the question, in order (interviewer
+        turns too: item numbers count them)."""
+        by_resp = self.by_question.get(question)
+        if by_resp is None:
+            by_resp = self.by_question[question] = {}
+            for row in self.conn.execute(  # a covering index (items_queue) answers this
+                    "SELECT respondent_id, id, position, kind, is_empty FROM items"
+                    " WHERE question_id = ? ORDER BY respondent_id, position", [question]):
+                items = by_resp.get(row[0])
+                if items is None:
+                    by_resp[row[0]] = [row]
+                else:
+                    items.append(row)
+        return by_resp
+
+    def codable_of(self, question: str, respondent: str,
+                   items: list[tuple]) -> tuple[list[tuple], bool]:
+        """The items that may be coded (all but interviewer turns), and whether any of them
+        is not empty."""
+        key = (question, respondent)
+        if key not in self.codable:
+            codable = [i for i in items if i[_KIND] != "interviewer"]
+            self.codable[key] = codable, any(not i[_EMPTY] for i in codable)
+        return self.codable[key]
+
+    def text(self, question: str, respondent: str, item_id: int) -> str:
+        if item_id not in self.texts:  # the respondent's texts at once: passages look in all
+            self.texts.update(self.conn.execute(
+                "SELECT id, text FROM items WHERE question_id = ? AND respondent_id = ?",
+                [question, respondent]))
+        return self.texts[item_id]
+
+
 def apply_codings(project: Project, rows: list[CodingRow], summary: ImportSummary,
                   progress=None) -> None:
-    """Check every row against the project, then write them (inside the import transaction)."""
+    """Check every row against the project, then write them (inside the import transaction).
+
+    Rows are checked and written in batches of PROGRESS_EVERY, each batch with one
+    ``INSERT OR IGNORE`` executemany: a coding the project already holds (the
+    ``codings_unique`` index) is ignored and counted as existing, as is a row repeated in
+    the file. ``progress(done, total)`` follows each batch.
+    """
+    from qualcode.store.db import now
+
+    conn = project.db.conn
     questions = {q.id: q for q in project.questions()}
     books = {}
     code_ids: dict[tuple[str, str], int] = {
-        (r[0], r[1]): r[2] for r in project.db.execute("SELECT codebook_id, key, id FROM codes")}
-    items_by_resp: dict[tuple[str, str], list] = {}
-    for done, r in enumerate(rows, start=1):
-        if progress is not None and (done % 500 == 0 or done == len(rows)):
-            progress(done, len(rows))
-        def fail(msg: str, column: str | None = None, r: CodingRow = r) -> ImportError_:
-            return ImportError_(msg, file=r.file, row=r.row, column=column)
+        (r[0], r[1]): r[2] for r in conn.execute("SELECT codebook_id, key, id FROM codes")}
+    resolved: dict[tuple[str, str], int] = {}  # (question, code as written) -> code id
+    items = _Items(project)
+    total = len(rows)
+    for first in range(0, total, PROGRESS_EVERY):
+        batch = rows[first:first + PROGRESS_EVERY]
+        values = []
+        batch_questions: list[str] = []
+        created = now()
+        for r in batch:
+            code_id = resolved.get((r.question, r.code))
+            if code_id is None:
+                q = questions.get(r.question)
+                if q is None:
+                    raise _fail(r, f"no question '{r.question}' in the project (questions: "
+                                f"{', '.join(questions) or 'none'})", "question")
+                if q.codebook not in books:
+                    books[q.codebook] = project.codebook(q.codebook)
+                code = books[q.codebook].find(r.code)
+                if code is None:
+                    raise _fail(r, f"code '{r.code}' is not in codebook '{q.codebook}' of "
+                                f"question '{q.id}' (add it to the codebook first)", "code")
+                code_id = resolved[r.question, r.code] = code_ids[(q.codebook, code.key)]
+            its = items.of(r.question).get(r.respondent)
+            if its is None:
+                try:
+                    project.respondent(r.respondent)
+                    msg = (f"respondent '{r.respondent}' has no answer to '{r.question}' in "
+                           "the project")
+                except NotFound:
+                    msg = f"no respondent '{r.respondent}' in the project"
+                raise _fail(r, msg, "respondent")
+            item, start, end = its[0], None, None
+            if len(its) == 1 and item[_KIND] != "interviewer":  # an answer: the common row
+                if not item[_EMPTY] and (r.item is not None or r.start is not None
+                                         or r.end is not None or r.text.strip()):
+                    item, start, end = _locate(r, its, its, items)
+            else:
+                codable, answered = items.codable_of(r.question, r.respondent, its)
+                # an empty answer is refused before a passage is looked for (not in "")
+                if answered:
+                    item, start, end = _locate(r, its, codable, items)
+            if item[_EMPTY]:
+                raise _fail(r, f"respondent '{r.respondent}' left '{r.question}' empty; an "
+                            "empty answer cannot be coded", "respondent")
+            if start is not None:
+                length = len(items.text(r.question, r.respondent, item[_ID]))
+                if not (0 <= start < end <= length):
+                    raise _fail(r, f"span {start}-{end} is outside the item's text "
+                                f"(0-{length})", "start")
+            values.append((item[_ID], code_id, start, end, r.coder, created, r.memo))
+            batch_questions.append(r.question)
+        before = conn.execute("SELECT IFNULL(MAX(id), 0) FROM codings").fetchone()[0]
+        added = conn.executemany(
+            "INSERT OR IGNORE INTO codings (item_id, code_id, start, \"end\", coder,"
+            " created_at, memo) VALUES (?,?,?,?,?,?,?)", values).rowcount
+        summary.codings_added += added
+        summary.codings_existing += len(values) - added
+        if added == len(values):
+            new_questions: Iterable[str] = dict.fromkeys(batch_questions)
+        elif added:  # some were there already: the questions of the codings added, in order
+            new_questions = [row[0] for row in conn.execute(
+                "SELECT i.question_id FROM codings c JOIN items i ON i.id = c.item_id"
+                " WHERE c.id > ? GROUP BY i.question_id ORDER BY MIN(c.id)", [before])]
+        else:
+            new_questions = ()
+        for qid in new_questions:
+            if qid not in summary.questions:
+                summary.questions.append(qid)
+        if progress is not None:
+            progress(first + len(batch), total)
 
-        q = questions.get(r.question)
-        if q is None:
-            raise fail(f"no question '{r.question}' in the project (questions: "
-                       f"{', '.join(questions) or 'none'})", "question")
-        if q.codebook not in books:
-            books[q.codebook] = project.codebook(q.codebook)
-        code = books[q.codebook].find(r.code)
-        if code is None:
-            raise fail(f"code '{r.code}' is not in codebook '{q.codebook}' of question "
-                       f"'{q.id}' (add it to the codebook first)", "code")
-        key = (q.id, r.respondent)
-        if key not in items_by_resp:
-            # interviewer turns too: item numbers count them (and they must be refused)
-            items_by_resp[key] = project.items(q.id, respondent=r.respondent,
-                                               include_empty=True, include_interviewer=True)
-        items = items_by_resp[key]
-        if not items:
-            try:
-                project.respondent(r.respondent)
-                msg = f"respondent '{r.respondent}' has no answer to '{q.id}' in the project"
-            except NotFound:
-                msg = f"no respondent '{r.respondent}' in the project"
-            raise fail(msg, "respondent")
-        answered = any(not i.is_empty and i.kind != "interviewer" for i in items)
-        # an empty answer is refused before a passage is looked for (it cannot be in "")
-        item, start, end = _locate(r, items, fail) if answered else (items[0], None, None)
-        if item.is_empty:
-            raise fail(f"respondent '{r.respondent}' left '{q.id}' empty; an empty answer "
-                       "cannot be coded", "respondent")
-        if start is not None and not (0 <= start < end <= len(item.text)):
-            raise fail(f"span {start}-{end} is outside the item's text (0-{len(item.text)})",
-                       "start")
-        code_id = code_ids[(q.codebook, code.key)]
-        if project._find_coding(item.id, code_id, r.coder, start, end) is not None:
-            summary.codings_existing += 1
-            continue
-        from qualcode.store.db import now
 
-        project.db.execute(
-            "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo)"
-            " VALUES (?,?,?,?,?,?,?)", [item.id, code_id, start, end, r.coder, now(), r.memo])
-        summary.codings_added += 1
-        if q.id not in summary.questions:
-            summary.questions.append(q.id)
+def _fail(r: CodingRow, msg: str, column: str | None = None) -> ImportError_:
+    return ImportError_(msg, file=r.file, row=r.row, column=column)
 
 
-def _locate(r: CodingRow, items: list, fail):
+def _locate(r: CodingRow, items: list[tuple], codable: list[tuple], texts: _Items):
     """The item a row means, and the span if it gives one."""
     if r.item is not None:
-        chosen = [i for i in items if i.number == r.item]
+        chosen = [i for i in items if i[_POSITION] + 1 == r.item]
         if not chosen:
-            raise fail(f"respondent '{r.respondent}' has no item {r.item} in '{r.question}' "
-                       f"(1-{max(i.number for i in items)})", "item")
-        if chosen[0].kind == "interviewer":
-            raise fail(f"item {r.item} of respondent '{r.respondent}' in '{r.question}' is an "
-                       "interviewer turn; interviewer turns are not coded", "item")
+            raise _fail(r, f"respondent '{r.respondent}' has no item {r.item} in "
+                        f"'{r.question}' (1-{max(i[_POSITION] for i in items) + 1})", "item")
+        if chosen[0][_KIND] == "interviewer":
+            raise _fail(r, f"item {r.item} of respondent '{r.respondent}' in '{r.question}' is "
+                        "an interviewer turn; interviewer turns are not coded", "item")
         candidates = chosen
     else:
-        candidates = [i for i in items if i.kind != "interviewer"]
+        candidates = codable
     if r.text.strip():
         passage = r.text.strip()
-        hits = [(it, it.text.find(passage)) for it in candidates if passage in it.text]
+        hits = []
+        for it in candidates:
+            at = texts.text(r.question, r.respondent, it[_ID]).find(passage)
+            if at >= 0:
+                hits.append((it, at))
         if len(hits) > 1:
-            numbers = ", ".join(str(it.number) for it, _ in hits)
-            raise fail(f"the passage '{_short(passage)}' occurs in {len(hits)} excerpts of "
-                       f"respondent '{r.respondent}' (items {numbers}); add an 'item' column "
-                       "to say which", "text")
+            numbers = ", ".join(str(it[_POSITION] + 1) for it, _ in hits)
+            raise _fail(r, f"the passage '{_short(passage)}' occurs in {len(hits)} excerpts of "
+                        f"respondent '{r.respondent}' (items {numbers}); add an 'item' column "
+                        "to say which", "text")
         if hits:
             it, at = hits[0]
             return it, at, at + len(passage)
-        raise fail(f"the passage '{_short(passage)}' is not in the text of respondent "
-                   f"'{r.respondent}' for '{r.question}'", "text")
+        raise _fail(r, f"the passage '{_short(passage)}' is not in the text of respondent "
+                    f"'{r.respondent}' for '{r.question}'", "text")
     if len(candidates) > 1:
-        raise fail(f"respondent '{r.respondent}' has {len(candidates)} excerpts in "
-                   f"'{r.question}'; say which with an 'item' or 'text' column", "respondent")
+        raise _fail(r, f"respondent '{r.respondent}' has {len(candidates)} excerpts in "
+                    f"'{r.question}'; say which with an 'item' or 'text' column", "respondent")
     if r.start is not None or r.end is not None:
         if r.start is None or r.end is None:
-            raise fail("give both start and end for a span", "start")
+            raise _fail(r, "give both start and end for a span", "start")
         return candidates[0], r.start, r.end
     return candidates[0], None, None
 

@@ -244,15 +244,16 @@ def apply_interviews(project: Project, transcripts: list[Transcript], question: 
                      progress=None) -> None:
     project._ensure_question(question, "interview", codebook, "Kvalitative interview")
     summary.questions.append(question)
-    existing = project._existing_items(question)
+    existing: dict[str, list[tuple[int, str]]] = {}  # respondent -> (position, text)
+    for (rid, pos), (_id, text) in project._existing_items(question).items():
+        existing.setdefault(rid, []).append((pos, text))
     rows = []
     for done, t in enumerate(transcripts, start=1):
         if progress is not None:
             progress(done, len(transcripts))
         project._upsert_respondent(t.respondent, t.name, {}, summary)
         new = t.items(split)
-        old = sorted((pos, text) for (rid, pos), (_id, text) in existing.items()
-                     if rid == t.respondent)
+        old = sorted(existing.get(t.respondent, ()))
         if old:
             if [text for _pos, text in old] != [text for _k, _r, text in new]:
                 raise ImportError_(f"jobcentre '{t.respondent}' already has a different "
