@@ -67,3 +67,10 @@ def assert_one_line_error(result, *needles: str) -> str:
 def snapshot(path: Path) -> dict:
     with Project.open(path) as p:
         return p.snapshot()
+
+
+async def settle(app, pilot) -> None:
+    """Pilot: let the thread workers finish and their results reach the screen."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

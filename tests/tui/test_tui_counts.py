@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from helpers import settle
 from qualcode.core.project import Project
 from qualcode.tui.screens.counts import CountsScreen, points
 from qualcode.tui.widgets.bar_chart import BarChart
@@ -21,13 +22,6 @@ SIZE = (120, 36)
 def _in_tmp(tmp_path, monkeypatch):
     """Exports go to the current folder: make it a private one."""
     monkeypatch.chdir(tmp_path)
-
-
-async def settle(app, pilot) -> None:
-    """Let the thread workers finish and their results reach the screen."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_counts(app, pilot) -> CountsScreen:

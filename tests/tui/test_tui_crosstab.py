@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from helpers import settle
 from qualcode.core.crosstab import crosstab, crosstab_csv, display_rows, notes, parse_groups
 from qualcode.core.project import Project
 from qualcode.tui.screens.counts import CountsScreen
@@ -21,12 +22,6 @@ SPEC = "høj/meget høj=I høj grad,I meget høj grad; nogen/mindre=I nogen grad
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown(screen: CrosstabScreen) -> tuple[list[str], list[list[str]]]:

@@ -445,44 +445,38 @@ class CodingScreen(ProjectScreen):
         if self.item is not None and self.item.id == item_id and self.book is not None:
             self.query_one(SuggestionBar).show(found, {c.key: c.color for c in self.book})
 
-    def _first_suggestion(self):
+    def _decide(self, verdict: str) -> object | None:
+        """Accept or reject the first suggestion (its best-scoring source): committed,
+        then dropped from the list. Returns the suggestion, or None if there was none."""
         entry = self.query_one(SuggestionBar).first if self.item is not None else None
         if entry is None:
             self.notify("Ingen forslag at tage stilling til.", severity="warning", timeout=2)
-        return entry
+            return None
+        code, _score, group = entry
+        best = max(group, key=lambda s: s.score)
+        decide = (self.project.accept_suggestion if verdict == "accept"
+                  else self.project.reject_suggestion)
+        try:
+            decide(self.item.id, code, source=best.source, score=best.score)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        self.query_one(SuggestionBar).drop(code)
+        return best
 
     def action_accept_suggestion(self) -> None:
-        entry = self._first_suggestion()
-        if entry is None:
-            return
-        code, score, group = entry
-        best = max(group, key=lambda s: s.score)
-        before = self._state()
-        try:
-            self.project.accept_suggestion(self.item.id, code, source=best.source,
-                                           score=best.score)
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.query_one(SuggestionBar).drop(code)
-        self._after_change(f"Forslag accepteret, {self.item.respondent}: {best.label}", before)
+        before = self._state() if self.item is not None else None
+        best = self._decide("accept")
+        if best is not None:
+            self._after_change(f"Forslag accepteret, {self.item.respondent}: {best.label}",
+                               before)
 
     def action_reject_suggestion(self) -> None:
-        entry = self._first_suggestion()
-        if entry is None:
-            return
-        code, score, group = entry
-        best = max(group, key=lambda s: s.score)
-        try:
-            self.project.reject_suggestion(self.item.id, code, source=best.source,
-                                           score=best.score)
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.query_one(SuggestionBar).drop(code)
-        self.query_one("#last-action", Label).update(
-            Text(f"✗ Forslag afvist: {best.label}", style="yellow"))
-        self._loaded = self._stamp()
+        best = self._decide("reject")
+        if best is not None:
+            self.query_one("#last-action", Label).update(
+                Text(f"✗ Forslag afvist: {best.label}", style="yellow"), layout=False)
+            self._loaded = self._stamp()
 
     def action_train(self) -> None:
         if self._training is not None:

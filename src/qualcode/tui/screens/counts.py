@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -427,26 +428,30 @@ class CountsScreen(ProjectScreen):
                      suffix=f".{fmt}", dialog_id="counts-export-name",
                      confirm_id="counts-overwrite")
 
-    @work(thread=True, group="counts-export", exit_on_error=False)
     def _export(self, qid: str, fmt: str, path: Path, force: bool) -> None:
-        """Count, render and write the file; report only once it is on disk."""
-        worker = get_current_worker()
-        self._from_thread(self._set_busy, f"Gemmer {path.name}…")
-        try:
+        def produce() -> None:
             from qualcode.io.export import render_counts, write_file
 
-            data = render_counts([self._counts_in_thread(qid)], fmt)
-            if worker.is_cancelled:
-                return
-            write_file(path, data, force=force)
+            write_file(path, render_counts([self._counts_in_thread(qid)], fmt), force=force)
+
+        self._in_worker(path, produce, lambda _: self._exported(path, fmt))
+
+    @work(thread=True, group="counts-export", exit_on_error=False)
+    def _in_worker(self, path: Path, produce: Callable[[], Any],
+                   done: Callable[[Any], None]) -> None:
+        """Render and write a file in a worker on its own connection; say when it is on
+        disk, or why not in one line (never a crash of the workbench)."""
+        self._from_thread(self._set_busy, f"Gemmer {path.name}…")
+        try:
+            result = produce()
         except QualcodeError as exc:
             self._from_thread(self._export_failed, path, str(exc))
         except OSError as exc:
             self._from_thread(self._export_failed, path, exc.strerror or str(exc))
-        except Exception as exc:  # shown to the user, never a crash of the workbench
+        except Exception as exc:
             self._from_thread(self._export_failed, path, f"{type(exc).__name__}: {exc}")
         else:
-            self._from_thread(self._exported, path, fmt)
+            self._from_thread(done, result)
 
     def _set_busy(self, text: str) -> None:
         self._busy = text
@@ -475,23 +480,15 @@ class CountsScreen(ProjectScreen):
                      suffix=".png", allowed=(".png", ".svg"), strict=True,
                      dialog_id="counts-chart-name", confirm_id="counts-chart-overwrite")
 
-    @work(thread=True, group="counts-export", exit_on_error=False)
     def _save_chart(self, qid: str, path: Path, force: bool) -> None:
-        self._from_thread(self._set_busy, f"Gemmer {path.name}…")
-        try:
+        def produce() -> None:
             from qualcode.io.charts import chart_bytes
             from qualcode.io.export import write_file
 
-            data = chart_bytes(self._counts_in_thread(qid), path.suffix.lower().lstrip("."))
-            write_file(path, data, force=force)
-        except QualcodeError as exc:
-            self._from_thread(self._export_failed, path, str(exc))
-        except OSError as exc:
-            self._from_thread(self._export_failed, path, exc.strerror or str(exc))
-        except Exception as exc:  # shown to the user, never a crash of the workbench
-            self._from_thread(self._export_failed, path, f"{type(exc).__name__}: {exc}")
-        else:
-            self._from_thread(self._chart_saved, path)
+            fmt = path.suffix.lower().lstrip(".")
+            write_file(path, chart_bytes(self._counts_in_thread(qid), fmt), force=force)
+
+        self._in_worker(path, produce, lambda _: self._chart_saved(path))
 
     def _chart_saved(self, path: Path) -> None:
         self._set_busy("")
@@ -510,11 +507,10 @@ class CountsScreen(ProjectScreen):
                      strict=True, dialog_id="counts-report-name",
                      confirm_id="counts-report-overwrite")
 
-    @work(thread=True, group="counts-export", exit_on_error=False)
     def _write_report(self, path: Path, force: bool) -> None:
         """Build and write the report on the worker's own connection, as the CLI does."""
-        self._from_thread(self._set_busy, f"Skriver {path.name}…")
-        try:
+
+        def produce() -> tuple[int, int]:
             from qualcode.core.pii import count_in_texts
             from qualcode.core.project import Project
             from qualcode.io.report import build_report, charts_needed, report_format, write_report
@@ -523,16 +519,10 @@ class CountsScreen(ProjectScreen):
             with Project.open(self.project.path) as project:
                 built = build_report(project, charts=charts_needed(fmt))
             write_report(built, path, force=force)
-            unredacted = count_in_texts(q.text for s in built.sections
-                                        for _, quotes in s.quotes for q in quotes)
-        except QualcodeError as exc:
-            self._from_thread(self._export_failed, path, str(exc))
-        except OSError as exc:
-            self._from_thread(self._export_failed, path, exc.strerror or str(exc))
-        except Exception as exc:  # shown to the user, never a crash of the workbench
-            self._from_thread(self._export_failed, path, f"{type(exc).__name__}: {exc}")
-        else:
-            self._from_thread(self._report_written, path, len(built.sections), unredacted)
+            return len(built.sections), count_in_texts(
+                q.text for s in built.sections for _, quotes in s.quotes for q in quotes)
+
+        self._in_worker(path, produce, lambda r: self._report_written(path, *r))
 
     def _report_written(self, path: Path, tables: int, unredacted: int) -> None:
         self._set_busy("")
