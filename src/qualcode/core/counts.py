@@ -7,7 +7,8 @@ empty (for interviews: the jobcentres interviewed).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,3 +118,20 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     frame.attrs["kind"] = question.kind
     frame.attrs["published_source"] = book.published_source
     return frame
+
+
+def plain_value(v: Any) -> Any:
+    """A cell of a counts frame as plain Python: pandas' missing values (NA, NaN, None) as
+    None, numpy numbers as Python numbers. For screens and exports that avoid pandas."""
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v.item() if hasattr(v, "item") else v

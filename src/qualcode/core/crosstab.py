@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from qualcode.core.counts import plain_value
 from qualcode.errors import NotFound, QualcodeError
 
 if TYPE_CHECKING:
@@ -253,20 +254,7 @@ def diff_text(diff: float | None) -> str:
 TEST_NAMES = {"fisher": "Fisher", "chi2": "chi²", "": "–"}
 
 
-def _value(v):
-    """numpy/pandas scalars as Python values, missing values as None."""
-    if v is None:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v.item() if hasattr(v, "item") else v
+_value = plain_value
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

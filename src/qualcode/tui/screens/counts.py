@@ -29,6 +29,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import get_current_worker
 
+from qualcode.core.counts import plain_value
 from qualcode.errors import QualcodeError
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.widgets.bar_chart import Bar, BarChart, clip
@@ -87,18 +88,7 @@ class CountTable:
         return next((r.published_year for r in self.rows if r.published_year is not None), None)
 
 
-def _value(v: Any) -> Any:
-    """pandas' missing values (NA, NaN, None) as None, numpy numbers as Python numbers."""
-    if v is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v.item() if hasattr(v, "item") else v
+_value = plain_value
 
 
 def table_from_frame(frame: pd.DataFrame) -> CountTable:
