@@ -471,3 +471,24 @@ async def test_import_from_the_command_palette(app, db, tmp_path):
         assert isinstance(app.screen, CodingScreen)
     assert db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'tilgaengelighed'"
                       ).fetchone()[0] == 3
+
+
+async def test_import_answers_as_an_earlier_wave_of_a_question(app, db, tmp_path):
+    """Bølge 2016 for 'strategier' (asked in 2017 and 2018 in the demo): a new question
+    strategier-2016 in the same series, as `import answers --wave 2016` does."""
+    path = write_csv(tmp_path / "svar_2016.csv", ANSWERS)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_import(pilot, app)
+        await choose_file(pilot, screen, path)
+        set_input(screen, "#import-question", "strategier")
+        set_input(screen, "#import-wave", "2016")
+        await pilot.pause()
+        await pilot.click("#import-run")
+        await wait_finished(pilot, screen)
+    assert db.execute("SELECT codebook_id, wave, series FROM questions"
+                      " WHERE id = 'strategier-2016'").fetchone() == (
+        "lokalpolitiske-strategier", "2016", "strategier")
+    assert db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'strategier-2016'"
+                      ).fetchone() == (3,)
+    assert db.execute("SELECT wave FROM questions WHERE id = 'strategier'").fetchone() == (
+        "2018",)

@@ -120,11 +120,21 @@ def run_import(request: ImportRequest, project_path: str | Path, *, coder: str |
 
     with Project.open(project_path, coder=coder) as project:
         if request.kind == "answers":
+            qid, wave = o["question"], o.get("wave")
+            if wave:  # the question across waves: its id in this wave (qualcode waves)
+                from qualcode.core import waves
+
+                qid = waves.wave_question_id(project, o["question"], wave)
             table = read_answers(request.paths[0], respondent_col=o["respondent_col"],
-                                 text_cols=[o["text_col"]], questions=[o["question"]],
+                                 text_cols=[o["text_col"]], questions=[qid],
                                  codebooks=[o["codebook"]], attr_cols=o["attr_cols"],
                                  name_col=o["name_col"], all_attrs=o["all_attrs"],
                                  sheet=o["sheet"], project=project)
+            check()
+            if wave:
+                return waves.import_answers_wave(project, table, wave,
+                                                 {qid: o["question"]}, progress=progress)
+            return project.import_answers(table, progress=progress)
         else:  # the register: respondents and attributes, no answers
             table = read_answers(request.paths[0], respondent_col=o["respondent_col"],
                                  attr_cols=o["attr_cols"], name_col=o["name_col"],
@@ -251,6 +261,8 @@ class ImportScreen(ModalScreen[str | None]):
                                      id="import-text-col"), "answers", "import-text-row"),
             _row("Spørgsmål", Input(placeholder="spørgsmåls-id, fx strategier", compact=True,
                                     id="import-question"), "answers", "import-question-row"),
+            _row("Bølge", Input(placeholder="valgfri: årgang, fx 2017", compact=True,
+                                id="import-wave"), "answers", "import-wave-row"),
             _row("Kodebog", Select([], prompt="vælg kodebog", compact=True,
                                    id="import-codebook"), "answers", "import-codebook-row"),
             _row("Navn", Select([], prompt="(ingen)", compact=True, id="import-name-col"),
@@ -556,6 +568,7 @@ class ImportScreen(ModalScreen[str | None]):
             options["text_col"] = choice("#import-text-col")
             options["question"] = text("#import-question")
             options["codebook"] = choice("#import-codebook")
+            options["wave"] = text("#import-wave") or None
             if not options["text_col"]:
                 raise QualcodeError("Vælg kolonnen med svarteksten.")
             if not options["question"]:
