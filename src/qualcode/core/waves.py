@@ -334,36 +334,46 @@ def comparison_json(frames: list) -> bytes:
             + "\n").encode("utf-8")
 
 
+def fill_wave_sheet(ws, frame, title: str, unit: str) -> int:
+    """A comparison of waves on an XLSX sheet: a title, the header, then one row per code
+    with counts, bases and shares as numbers. Returns the number of columns."""
+    from openpyxl.styles import Font
+
+    from qualcode.io.export import safe_cell
+
+    waves = frame.attrs["waves"]
+    ws.append([safe_cell(title)])
+    ws["A1"].font = Font(bold=True, size=12)
+    head = ["Tema"]
+    for w in waves:
+        head += [f"{w}: jobcentre", f"{w}: besvaret", f"{w}: andel (%)"]
+    head.append(f"Ændring {waves[-2]}–{waves[-1]} ({unit})")
+    ws.append([safe_cell(h) for h in head])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for r in frame.to_dict("records"):
+        row: list = [safe_cell(r["label"])]
+        for w in waves:
+            row += [_num(r[f"n_{w}"]), _num(r[f"base_{w}"]), _num(r[f"pct_{w}"])]
+        row.append(_num(r["change_pp"]))
+        ws.append(row)
+    ws.column_dimensions["A"].width = 48
+    ws.freeze_panes = "B3"
+    return len(head)
+
+
 def comparison_xlsx(frames: list) -> bytes:
     import io
 
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
-    from qualcode.io.export import _sheet_name, safe_cell
+    from qualcode.io.export import _sheet_name
 
     wb = Workbook()
     wb.remove(wb.active)
     for frame in frames:
-        ws_names = frame.attrs["waves"]
         ws = wb.create_sheet(_sheet_name(frame.attrs["series"], wb.sheetnames))
-        ws.append([safe_cell(frame.attrs.get("title", ""))])
-        ws["A1"].font = Font(bold=True, size=12)
-        head = ["Tema"]
-        for w in ws_names:
-            head += [f"{w}: jobcentre", f"{w}: besvaret", f"{w}: andel (%)"]
-        head.append(f"Ændring {ws_names[-2]}–{ws_names[-1]} (procentpoint)")
-        ws.append([safe_cell(h) for h in head])
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-        for r in frame.to_dict("records"):
-            row = [safe_cell(r["label"])]
-            for w in ws_names:
-                row += [_num(r[f"n_{w}"]), _num(r[f"base_{w}"]), _num(r[f"pct_{w}"])]
-            row.append(_num(r["change_pp"]))
-            ws.append(row)
-        ws.column_dimensions["A"].width = 48
-        ws.freeze_panes = "B3"
+        fill_wave_sheet(ws, frame, frame.attrs.get("title", ""), "procentpoint")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -509,36 +509,15 @@ def report_xlsx(report: Report) -> bytes:
 
 def _waves_sheet(ws, s: Section) -> None:
     """The comparison with earlier waves: counts, bases and shares as numbers."""
-    from openpyxl.styles import Font
-
-    from qualcode.core.waves import _num
-    from qualcode.io.export import safe_cell
-
-    frame = s.waves
-    waves = frame.attrs["waves"]
-    ws.append([safe_cell(f"{s.title}: {s.waves_title}")])
-    ws["A1"].font = Font(bold=True, size=12)
-    head = ["Tema"]
-    for w in waves:
-        head += [f"{w}: jobcentre", f"{w}: besvaret", f"{w}: andel (%)"]
-    head.append(f"Ændring {waves[-2]}–{waves[-1]} (pp)")
-    ws.append([safe_cell(h) for h in head])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for r in frame.to_dict("records"):
-        row: list = [safe_cell(r["label"])]
-        for w in waves:
-            row += [_num(r[f"n_{w}"]), _num(r[f"base_{w}"]), _num(r[f"pct_{w}"])]
-        row.append(_num(r["change_pp"]))
-        ws.append(row)
-    ws.append([])
-    ws.append([WAVES_NOTE])
-    ws.column_dimensions["A"].width = 48
     from openpyxl.utils import get_column_letter
 
-    for i in range(2, len(head) + 1):
+    from qualcode.core.waves import fill_wave_sheet
+
+    columns = fill_wave_sheet(ws, s.waves, f"{s.title}: {s.waves_title}", "pp")
+    ws.append([])
+    ws.append([WAVES_NOTE])
+    for i in range(2, columns + 1):
         ws.column_dimensions[get_column_letter(i)].width = 16
-    ws.freeze_panes = "B3"
 
 
 # -- writing ----------------------------------------------------------------------

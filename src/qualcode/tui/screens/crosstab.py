@@ -26,11 +26,11 @@ from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
 from qualcode.tui.screens.base import ProjectScreen
+from qualcode.tui.screens.counts import FORMATS
 
 if TYPE_CHECKING:
     from qualcode.core.crosstab import Group
 
-FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "md": "Markdown"}
 
 
 @dataclass(frozen=True)
