@@ -322,21 +322,22 @@ class CountsScreen(ProjectScreen):
             cells.append(Text(other.get("change", ""), **right))
         return cells
 
-    def _tema_width(self) -> int:
-        """Room for the theme column: what the other columns leave (at least 20 cells, 14
-        on a narrow terminal; the line under the table shows the whole label)."""
+    def _widths(self) -> list[int]:
+        """Every column's width: the others as wide as their widest cell, the theme column
+        what they leave (at least 20 cells, 14 on a narrow terminal; the line under the
+        table shows the whole label). Given to the table explicitly, so what is drawn
+        never depends on when the table gets round to measuring its cells."""
         t = self.table
         longest = max((len("  " * r.depth + r.label) for r in t.rows), default=4)
-        others = 0
         probe = [self._cells(r, 10**6)[1:] for r in t.rows]
         headers = [h for _, h in self._columns()[1:]]
-        for i, head in enumerate(headers):
-            widest = max([len(head), *(len(str(p[i])) for p in probe)])
-            others += widest + 2  # the table's cell padding
+        others = [max([len(head), *(len(str(p[i])) for p in probe)])
+                  for i, head in enumerate(headers)]
         table = self.query_one("#counts-table", DataTable)
         scrollbar = 2 if len(t.rows) + 1 > table.size.height else 0
-        room = (self.size.width or 120) - others - 2 - scrollbar  # 2: the column's padding
-        return max(14 if self._narrow else 20, min(longest, room))
+        # 2 per column: the table's cell padding
+        room = (self.size.width or 120) - sum(w + 2 for w in others) - 2 - scrollbar
+        return [max(14 if self._narrow else 20, min(longest, room)), *others]
 
     def _fill_table(self) -> None:
         table = self.query_one("#counts-table", DataTable)
@@ -344,11 +345,11 @@ class CountsScreen(ProjectScreen):
         table.clear(columns=True)
         if self.table is None:
             return
-        for key, header in self._columns():
-            table.add_column(header, key=key)
-        width = self._tema_width()
+        widths = self._widths()
+        for (key, header), width in zip(self._columns(), widths, strict=True):
+            table.add_column(header, key=key, width=width)
         for row in self.table.rows:
-            table.add_row(*self._cells(row, width), key=row.key)
+            table.add_row(*self._cells(row, widths[0]), key=row.key)
         if self.table.rows:
             table.move_cursor(row=min(keep, len(self.table.rows) - 1))
         self._show_detail()
