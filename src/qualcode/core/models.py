@@ -139,6 +139,11 @@ class ImportSummary:
     codings_added: int = 0
     codings_existing: int = 0
     questions: list[str] = field(default_factory=list)
+    # answers and excerpts whose text holds control characters (shown as symbols on screen)
+    items_with_controls: int = 0
+    # what the import left out or changed, and why, and what the analyst should check:
+    # one line each ("skipped: ...", "warning: ..."); never dropped silently
+    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -146,6 +151,10 @@ class ImportSummary:
                     or self.codings_added)
 
     def describe(self) -> str:
+        """One line of what was imported, then one indented line per note."""
+        return "\n".join([self._headline(), *(f"  {note}" for note in self.notes)])
+
+    def _headline(self) -> str:
         if not self.changed:
             return f"{self.file}: nothing new (already in the project)"
         parts = []
@@ -160,5 +169,8 @@ class ImportSummary:
             parts.append(f"{self.codings_added} codings")
         if self.codings_existing:
             parts.append(f"{self.codings_existing} codings already present")
+        if self.items_with_controls:
+            parts.append(f"{self.items_with_controls} items holding control characters "
+                         "(kept as they are, shown as symbols)")
         where = f" for {', '.join(self.questions)}" if self.questions else ""
         return f"{self.file}: imported {', '.join(parts)}{where}"
