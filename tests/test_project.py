@@ -106,7 +106,7 @@ def test_undo_redo_is_driven_by_the_log_and_survives_reopen(project_path, projec
     b = item_of(project, "JC02")
     project.toggle_code(a.id, "fleksjob")
     project.toggle_code(b.id, "beskaeftigelsesplan")
-    assert project.undo().text.startswith("Fortrudt: kodning af beskaeftigelsesplan")
+    assert project.undo().text == "Fortrudt: kodning af Indarbejdelse i beskæftigelsesplan på JC02"
     assert project.codings(item_id=b.id) == []
     project.close()
     with Project.open(project_path) as again:
@@ -138,7 +138,7 @@ def test_undo_is_per_coder(project_path, project):
     with Project.open(project_path, coder="anden") as other:
         assert other.undo() is None
         other.toggle_code(it.id, "andet")
-    assert project.undo().text.endswith("fleksjob på JC01")
+    assert project.undo().text.endswith("Fleksjob på JC01")
     assert [c.code for c in project.codings(item_id=it.id)] == ["andet"]
 
 

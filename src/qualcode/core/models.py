@@ -107,10 +107,10 @@ class Disagreement:
 
 @dataclass(frozen=True)
 class Change:
-    """What an undo or redo did, and to which item."""
+    """What an undo or redo did, and to which item (None for a codebook edit)."""
 
     text: str
-    item_id: int
+    item_id: int | None
 
     def __str__(self) -> str:
         return self.text

@@ -45,19 +45,33 @@ if TYPE_CHECKING:
 class Project:
     """A qualcode project file (SQLite)."""
 
-    def __init__(self, db: Database, path: Path, coder: str | None = None) -> None:
+    def __init__(self, db: Database, path: Path, coder: str | None = None, *,
+                 notices: list[str] | None = None) -> None:
         self.db = db
         self.path = path
         from qualcode.paths import default_coder
 
         self.coder = coder or default_coder()
+        # what opening the file found that a user should be told (an upgrade and where the
+        # backup is, an older file read as it is): the CLI prints them, the workbench shows
+        self.notices: list[str] = notices or []
+        # how long a change waits for another program's write to finish, and who is told
+        # that it waits (after a second): see store.db.begin_write
+        self.write_patience = store.DEFAULT_PATIENCE_S
+        self.on_wait: Callable[[str], None] | None = None
 
     # -- opening --------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False, coder: str | None = None) -> Project:
-        """Open a project file, applying schema migrations; ``create`` makes a new one."""
+    def open(cls, path: str | Path, *, create: bool = False, coder: str | None = None,
+             readonly: bool = False) -> Project:
+        """Open a project file; ``create`` makes a new one, ``readonly`` opens it for reading
+        only (nothing is written, not even a schema upgrade: an older file is read through
+        an upgraded copy in memory). Opening an older file to write upgrades it, after a
+        backup beside it (see :attr:`notices`)."""
         path = Path(path)
-        return cls(store.connect(path, create=create), path, coder)
+        notices: list[str] = []
+        db = store.connect(path, create=create, readonly=readonly, notice=notices.append)
+        return cls(db, path, coder, notices=notices)
 
     @classmethod
     def create(cls, path: str | Path, *, coder: str | None = None) -> Project:
@@ -65,6 +79,10 @@ class Project:
         if path.exists():
             raise QualcodeError("already exists; choose another name", file=str(path))
         return cls.open(path, create=True, coder=coder)
+
+    @property
+    def readonly(self) -> bool:
+        return store.is_readonly(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -80,15 +98,20 @@ class Project:
         """One user action: all of it is committed, or none of it.
 
         The write lock is taken at the start (BEGIN IMMEDIATE), so a second process writing
-        the same file makes this one wait (busy timeout) instead of failing half-way with
-        "database is locked" when a read turns into a write.
+        the same file makes this one wait (see :func:`qualcode.store.db.begin_write`)
+        instead of failing half-way with "database is locked" when a read turns into a
+        write.
         """
         conn = self.db.conn
         if conn.in_transaction:  # nested: a savepoint inside the outer action
             with self.db.atomic():
                 yield self.db
             return
-        conn.execute("BEGIN IMMEDIATE")
+        if self.readonly:
+            raise QualcodeError("the project was opened for reading only; nothing was changed",
+                                file=str(self.path))
+        store.begin_write(conn, patience=self.write_patience, waiting=self.on_wait,
+                          name=str(self.path))
         try:
             yield self.db
         except BaseException:
@@ -102,6 +125,13 @@ class Project:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+
+    def backup(self, reason: str) -> Path:
+        """A copy of the project as it is now, in the rotating backups beside it (the newest
+        ten are kept); made through SQLite's backup API, so other writers are no problem."""
+        from qualcode.store import backup as backups
+
+        return backups.rotating_backup(self.db.conn, self.path, reason)
 
     def _log(self, action: str, **payload: Any) -> None:
         self.db.execute(
@@ -212,17 +242,51 @@ class Project:
         new = self._validated(book, extra=entry).codes
         added = next(c for c in new if c.key not in set(book.keys()))
         with self.transaction():
-            parent_id = (self._code_id(stem, added.parent)[0] if added.parent else None)
+            row = {"key": added.key, "label": added.label, "definition": added.definition,
+                   "source": "", "color": added.color, "keywords": [], "parent": added.parent,
+                   "position": None, "other": added.other}
+            row["position"] = self._insert_code_row(stem, row)[1]
+            self._log("code.add", codebook=stem, key=added.key, label=added.label,
+                      color=added.color, parent=added.parent, code=row)
+        return self.codebook(stem).code(added.key)
+
+    # the columns of a code that an undo restores, as a dict (parent as its key)
+    _CODE_FIELDS = ("key", "label", "definition", "source", "color", "keywords", "position",
+                    "other", "published_count", "published_base", "published_year")
+
+    def _code_row(self, stem: str, key: str) -> dict[str, Any]:
+        row = self.db.execute(
+            "SELECT " + ", ".join(f"c.{f}" for f in self._CODE_FIELDS) + ", p.key FROM codes c"
+            " LEFT JOIN codes p ON p.id = c.parent_id WHERE c.codebook_id = ? AND c.key = ?",
+            [stem, key]).fetchone()
+        out = dict(zip(self._CODE_FIELDS, row[:-1], strict=True))
+        out["keywords"] = json.loads(out["keywords"])
+        out["parent"] = row[-1]
+        return out
+
+    def _insert_code_row(self, stem: str, row: dict[str, Any]) -> tuple[int, int]:
+        """Insert a code from a :meth:`_code_row` dict (a None position: at the end);
+        (its id, its position). Refused if the key or label is taken meanwhile."""
+        import sqlite3
+
+        parent_id = self._code_id(stem, row["parent"])[0] if row.get("parent") else None
+        position = row.get("position")
+        if position is None:
             position = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM codes"
                                        " WHERE codebook_id = ?", [stem]).fetchone()[0]
-            self.db.execute(
+        try:
+            cur = self.db.execute(
                 "INSERT INTO codes (codebook_id, key, label, definition, source, color, keywords,"
-                " parent_id, position, other) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [stem, added.key, added.label, added.definition, "", added.color, "[]",
-                 parent_id, position, int(added.other)])
-            self._log("code.add", codebook=stem, key=added.key, label=added.label,
-                      color=added.color, parent=added.parent)
-        return self.codebook(stem).code(added.key)
+                " parent_id, position, other, published_count, published_base, published_year)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [stem, row["key"], row["label"], row.get("definition", ""), row.get("source", ""),
+                 row["color"], json.dumps(list(row.get("keywords") or []), ensure_ascii=False),
+                 parent_id, position, int(bool(row.get("other"))), row.get("published_count"),
+                 row.get("published_base"), row.get("published_year")])
+        except sqlite3.IntegrityError:
+            raise QualcodeError(f"codebook '{stem}' already has a code with the key "
+                                f"'{row['key']}' or the label '{row['label']}'") from None
+        return cur.lastrowid, position
 
     def update_code(self, stem: str, key: str, *, label: str | None = None,
                     color: str | None = None, definition: str | None = None,
@@ -244,23 +308,41 @@ class Project:
         if not changes:
             return old
         checked = self._validated(book, replace_key=old.key, changes=changes).code(old.key)
+        fields = [*changes, "other"] if "label" in changes else list(changes)
         with self.transaction():
-            parent_id = self._code_id(stem, checked.parent)[0] if checked.parent else None
-            self.db.execute(
-                "UPDATE codes SET label = ?, color = ?, definition = ?, parent_id = ?, other = ?"
-                " WHERE codebook_id = ? AND key = ?",
-                [checked.label, checked.color, checked.definition, parent_id,
-                 int(checked.other), stem, old.key])
+            after = {k: getattr(checked, k) for k in fields}
+            self._set_code_fields(stem, old.key, after)
             self._log("code.update", codebook=stem, key=old.key,
-                      before={k: getattr(old, k) for k in changes},
-                      after={k: getattr(checked, k) for k in changes})
+                      before={k: getattr(old, k) for k in fields}, after=after)
         return checked
+
+    def _set_code_fields(self, stem: str, key: str, fields: dict[str, Any]) -> None:
+        """Write label, colour, definition, 'other' and parent (a key, or None) of a code."""
+        import sqlite3
+
+        sets, args = [], []
+        for name, value in fields.items():
+            if name == "parent":
+                sets.append("parent_id = ?")
+                args.append(self._code_id(stem, value)[0] if value else None)
+            elif name in ("label", "color", "definition", "other"):
+                sets.append(f"{name} = ?")
+                args.append(int(value) if name == "other" else value)
+        if not sets:
+            return
+        try:
+            self.db.execute(f"UPDATE codes SET {', '.join(sets)} WHERE codebook_id = ? AND key = ?",
+                            [*args, stem, key])
+        except sqlite3.IntegrityError:
+            raise QualcodeError(f"codebook '{stem}' already has a code labelled "
+                                f"'{fields.get('label')}'") from None
 
     def merge_codes(self, stem: str, source: str, target: str) -> int:
         """Move every coding of ``source`` to ``target`` and delete ``source``.
 
         Codings that would duplicate one the target already has are merged into it.
-        Children of the source move to the target. Returns the codings moved.
+        Children of the source move to the target. Returns the codings moved. A backup is
+        made first, and the merge can be undone (``undo(group="codebook")``).
         """
         src_id, src = self._code_id(stem, source)
         dst_id, dst = self._code_id(stem, target)
@@ -268,36 +350,89 @@ class Project:
             raise QualcodeError("cannot merge a code into itself")
         if dst.key in {c.key for c in self.codebook(stem).descendants(src.key)}:
             raise QualcodeError(f"cannot merge '{src.key}' into its own child '{dst.key}'")
+        self.backup(f"{stem}-fletning")
         with self.transaction():
-            rows = self.db.execute("SELECT id, item_id, coder, start, \"end\" FROM codings"
-                                   " WHERE code_id = ?", [src_id]).fetchall()
-            moved = 0
-            for cid, item_id, coder, start, end in rows:
-                if self._find_coding(item_id, dst_id, coder, start, end) is None:
-                    self.db.execute("UPDATE codings SET code_id = ? WHERE id = ?", [dst_id, cid])
-                    moved += 1
-                else:
-                    self.db.execute("DELETE FROM codings WHERE id = ?", [cid])
-            self.db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [dst_id, src_id])
-            self.db.execute("DELETE FROM codes WHERE id = ?", [src_id])
-            self._log("code.merge", codebook=stem, source=src.key, target=dst.key,
-                      codings=[r[0] for r in rows], moved=moved)
-        return moved
+            payload = self._merge_codes_now(stem, src.key, dst.key)
+            self._log("code.merge", **payload)
+        return payload["moved"]
+
+    def _merge_codes_now(self, stem: str, source: str, target: str) -> dict[str, Any]:
+        src_id, _ = self._code_id(stem, source)
+        dst_id, _ = self._code_id(stem, target)
+        snapshot = self._code_row(stem, source)
+        rows = self.db.execute("SELECT id, item_id, coder, start, \"end\" FROM codings"
+                               " WHERE code_id = ?", [src_id]).fetchall()
+        moved: list[int] = []
+        deleted: list[dict[str, Any]] = []
+        for cid, item_id, coder, start, end in rows:
+            if self._find_coding(item_id, dst_id, coder, start, end) is None:
+                self.db.execute("UPDATE codings SET code_id = ? WHERE id = ?", [dst_id, cid])
+                moved.append(cid)
+            else:
+                deleted.append(self._coding_payload(self.coding(cid), self.item(item_id)))
+                self.db.execute("DELETE FROM codings WHERE id = ?", [cid])
+        children = [r[0] for r in self.db.execute(
+            "SELECT key FROM codes WHERE parent_id = ? ORDER BY position", [src_id])]
+        self.db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [dst_id, src_id])
+        self.db.execute("DELETE FROM codes WHERE id = ?", [src_id])
+        return {"codebook": stem, "source": source, "target": target,
+                "codings": [r[0] for r in rows], "moved": len(moved), "moved_ids": moved,
+                "deleted": deleted, "children": children, "code": snapshot}
+
+    def _unmerge_codes(self, p: dict[str, Any]) -> None:
+        stem = p["codebook"]
+        if "code" not in p:
+            raise QualcodeError("cannot undo a merge made by an older qualcode; restore a "
+                                "backup instead ('qualcode restore')")
+        dst_id, _ = self._code_id(stem, p["target"])
+        src_id, _ = self._insert_code_row(stem, p["code"])
+        for cid in p["moved_ids"]:
+            self.db.execute("UPDATE codings SET code_id = ? WHERE id = ? AND code_id = ?",
+                            [src_id, cid, dst_id])
+        for coding in p["deleted"]:
+            self._restore_coding(coding, src_id)
+        for child in p["children"]:
+            self.db.execute("UPDATE codes SET parent_id = ? WHERE codebook_id = ? AND key = ?"
+                            " AND parent_id = ?", [src_id, stem, child, dst_id])
 
     def delete_code(self, stem: str, key: str) -> int:
         """Delete a code and its codings (ask the user first: see code_usage). Returns how many
-        codings were deleted; the event log keeps each of them."""
+        codings were deleted; the event log keeps each of them, a backup is made first when
+        there are any, and the deletion can be undone (``undo(group="codebook")``)."""
         code_id, code = self._code_id(stem, key)
         if self.codebook(stem).children(code.key):
             raise QualcodeError(f"'{code.key}' has child codes; move or delete them first")
+        if self.code_usage(stem, code.key):
+            self.backup(f"{stem}-sletning")
         with self.transaction():
-            gone = [self._coding_payload(Coding(*r), self.item(r[1])) for r in self.db.execute(
-                self._CODING_SQL + " WHERE c.code_id = ?", [code_id]).fetchall()]
-            self.db.execute("DELETE FROM codings WHERE code_id = ?", [code_id])
-            self.db.execute("DELETE FROM codes WHERE id = ?", [code_id])
-            self._log("code.delete", codebook=stem, key=code.key, label=code.label,
-                      codings=gone)
-        return len(gone)
+            payload = self._delete_code_now(stem, code.key)
+            self._log("code.delete", **payload)
+        return len(payload["codings"])
+
+    def _delete_code_now(self, stem: str, key: str) -> dict[str, Any]:
+        code_id, code = self._code_id(stem, key)
+        if self.db.execute("SELECT 1 FROM codes WHERE parent_id = ?", [code_id]).fetchone():
+            raise QualcodeError(f"'{key}' has child codes; move or delete them first")
+        snapshot = self._code_row(stem, key)
+        gone = [self._coding_payload(Coding(*r), self.item(r[1])) for r in self.db.execute(
+            self._CODING_SQL + " WHERE c.code_id = ? ORDER BY c.id", [code_id]).fetchall()]
+        self.db.execute("DELETE FROM codings WHERE code_id = ?", [code_id])
+        self.db.execute("DELETE FROM codes WHERE id = ?", [code_id])
+        return {"codebook": stem, "key": key, "label": code.label, "codings": gone,
+                "code": snapshot}
+
+    def _restore_coding(self, c: dict[str, Any], code_id: int) -> None:
+        """Put back a coding from its event payload (its old id if still free)."""
+        item = self.db.execute("SELECT id FROM items WHERE id = ?", [c["item_id"]]).fetchone()
+        if item is None or self._find_coding(c["item_id"], code_id, c["coder"], c["start"],
+                                             c["end"]) is not None:
+            return
+        taken = self.db.execute("SELECT 1 FROM codings WHERE id = ?", [c["id"]]).fetchone()
+        self.db.execute(
+            "INSERT INTO codings (id, item_id, code_id, start, \"end\", coder, created_at, memo,"
+            " origin) VALUES (?,?,?,?,?,?,?,?,?)",
+            [None if taken else c["id"], c["item_id"], code_id, c["start"], c["end"], c["coder"],
+             c["created_at"], c.get("memo", ""), c.get("origin", "")])
 
     def _validated(self, book: Codebook, *, extra: dict | None = None,
                    replace_key: str | None = None, changes: dict | None = None) -> Codebook:
@@ -570,19 +705,29 @@ class Project:
         return True
 
     # -- undo / redo (driven by the event log, so it survives a restart) -------
-    UNDOABLE = ("coding.add", "coding.remove")
+    # Each group has its own stack per coder: F2 undoes codings, F5 codebook edits, F6
+    # settlements, so an undo never reaches into another screen's work.
+    UNDO_GROUPS: dict[str, tuple[str, ...]] = {
+        "coding": ("coding.add", "coding.remove"),
+        "codebook": ("code.add", "code.update", "code.merge", "code.delete"),
+        "consensus": ("consensus.settle",),
+    }
+    UNDOABLE = UNDO_GROUPS["coding"]
 
-    def _undo_stacks(self, actor: str | None = None) -> tuple[list[dict], list[dict]]:
+    def _undo_stacks(self, actor: str | None = None,
+                     group: str = "coding") -> tuple[list[dict], list[dict]]:
         """Replay this coder's log: (undo stack, redo stack), newest last."""
         actor = actor or self.coder
+        actions = self.UNDO_GROUPS[group]
         undo: list[dict] = []
         redo: list[dict] = []
+        marks = ",".join("?" * len(actions))
         rows = self.db.execute(
             "SELECT id, action, payload FROM events WHERE actor = ? AND action IN"
-            " ('coding.add', 'coding.remove', 'undo', 'redo') ORDER BY id", [actor])
+            f" ({marks}, 'undo', 'redo') ORDER BY id", [actor, *actions])
         for event_id, action, payload in rows:
             data = json.loads(payload)
-            if action in self.UNDOABLE:
+            if action in actions:
                 undo.append({"id": event_id, "action": action, **data})
                 redo.clear()
             elif action == "undo":
@@ -592,39 +737,125 @@ class Project:
                 undo.append(redo.pop())
         return undo, redo
 
-    def can_undo(self) -> bool:
-        return bool(self._undo_stacks()[0])
+    def next_undo(self, group: str = "coding", *, redo: bool = False) -> dict | None:
+        """The event the next undo (or redo) of this coder would reverse (or repeat)."""
+        stack = self._undo_stacks(group=group)[1 if redo else 0]
+        return stack[-1] if stack else None
 
-    def can_redo(self) -> bool:
-        return bool(self._undo_stacks()[1])
+    def can_undo(self, group: str = "coding") -> bool:
+        return self.next_undo(group) is not None
 
-    def undo(self) -> Change | None:
-        """Undo this coder's latest coding action; what changed, or None if nothing to undo."""
-        undo, _ = self._undo_stacks()
+    def can_redo(self, group: str = "coding") -> bool:
+        return self.next_undo(group, redo=True) is not None
+
+    def undo(self, group: str = "coding") -> Change | None:
+        """Undo this coder's latest action of the group ('coding', 'codebook' or
+        'consensus'); what changed, or None if there is nothing to undo."""
+        undo, _ = self._undo_stacks(group=group)
         if not undo:
             return None
         event = undo[-1]
         with self.transaction():
-            self._apply_coding_event(event, inverse=True)
-            self._log("undo", event=event["id"], of=event["action"], coding=event["coding"])
+            self._replay(event, inverse=True)
+            self._log("undo", event=event["id"], of=event["action"], **self._event_ref(event))
         return self._describe(event, "Fortrudt")
 
-    def redo(self) -> Change | None:
-        """Redo the latest undone coding action; what changed, or None."""
-        _, redo = self._undo_stacks()
+    def redo(self, group: str = "coding") -> Change | None:
+        """Redo the latest undone action of the group; what changed, or None."""
+        _, redo = self._undo_stacks(group=group)
         if not redo:
             return None
         event = redo[-1]
         with self.transaction():
-            self._apply_coding_event(event, inverse=False)
-            self._log("redo", event=event["id"], of=event["action"], coding=event["coding"])
+            self._replay(event, inverse=False)
+            self._log("redo", event=event["id"], of=event["action"], **self._event_ref(event))
         return self._describe(event, "Gentaget")
 
     @staticmethod
-    def _describe(event: dict, verb: str) -> Change:
-        c = event["coding"]
-        what = "kodning" if event["action"] == "coding.add" else "fjernelse"
-        return Change(f"{verb}: {what} af {c['code']} på {c['respondent']}", c["item_id"])
+    def _event_ref(event: dict) -> dict[str, Any]:
+        """What an undo or redo event repeats of the event it reverses, for the log."""
+        if "coding" in event:
+            return {"coding": event["coding"]}
+        if event["action"] == "consensus.settle":
+            return {"item_id": event["item_id"]}
+        return {"codebook": event["codebook"], "key": event.get("key") or event.get("source")}
+
+    def _describe(self, event: dict, verb: str) -> Change:
+        action = event["action"]
+        if action in self.UNDO_GROUPS["coding"]:
+            c = event["coding"]
+            what = "kodning" if action == "coding.add" else "fjernelse"
+            label = self._label_of(self.question(c["question"]).codebook, c["code"])
+            return Change(f"{verb}: {what} af {label} på {c['respondent']}", c["item_id"])
+        if action == "consensus.settle":
+            return Change(f"{verb}: enighed om {event['respondent']}", event["item_id"])
+        stem = event["codebook"]
+        if action == "code.merge":
+            text = (f"fletning af {event['code']['label'] if 'code' in event else event['source']}"
+                    f" ind i {self._label_of(stem, event['target'])}")
+        else:
+            what = {"code.add": "tilføjelse", "code.update": "ændring",
+                    "code.delete": "sletning"}[action]
+            label = event.get("label") or self._label_of(stem, event["key"])
+            text = f"{what} af koden {label}"
+            if action == "code.delete" and event["codings"]:
+                text += f" ({len(event['codings'])} kodninger)"
+        return Change(f"{verb}: {text}", None)
+
+    def _label_of(self, stem: str, key: str) -> str:
+        row = self.db.execute("SELECT label FROM codes WHERE codebook_id = ? AND key = ?",
+                              [stem, key]).fetchone()
+        return row[0] if row else key
+
+    def _replay(self, event: dict, *, inverse: bool) -> None:
+        """Apply an undoable event again, or its inverse, inside the caller's transaction."""
+        action = event["action"]
+        if action in self.UNDO_GROUPS["coding"]:
+            self._apply_coding_event(event, inverse=inverse)
+        elif action == "consensus.settle":
+            self._settle_now(self.item(event["item_id"]),
+                             event["before"] if inverse else event["codes"], event["coder"])
+        elif action == "code.add":
+            if inverse:
+                self._remove_added_code(event)
+            else:
+                self._insert_code_row(event["codebook"], event.get("code") or {
+                    "key": event["key"], "label": event["label"], "color": event["color"],
+                    "parent": event.get("parent")})
+        elif action == "code.update":
+            self._set_code_fields(event["codebook"], event["key"],
+                                  event["before"] if inverse else event["after"])
+        elif action == "code.merge":
+            if inverse:
+                self._unmerge_codes(event)
+            else:
+                self._merge_codes_now(event["codebook"], event["source"], event["target"])
+        elif action == "code.delete":
+            if inverse:
+                if "code" not in event:
+                    raise QualcodeError("cannot undo a deletion made by an older qualcode; "
+                                        "restore a backup instead ('qualcode restore')")
+                code_id, _ = self._insert_code_row(event["codebook"], event["code"])
+                for coding in event["codings"]:
+                    self._restore_coding(coding, code_id)
+            else:
+                self._delete_code_now(event["codebook"], event["key"])
+        if action.startswith("code."):
+            stem = event["codebook"]
+            # the codebook must still be one the YAML loader accepts (no parent loops, ...)
+            self._validated(self.codebook(stem))
+
+    def _remove_added_code(self, event: dict) -> None:
+        stem, key = event["codebook"], event["key"]
+        code_id, _ = self._code_id(stem, key)
+        used = self.db.execute("SELECT COUNT(*) FROM codings WHERE code_id = ?",
+                               [code_id]).fetchone()[0]
+        if used:
+            raise QualcodeError(f"cannot undo adding '{key}': it has {used} codings now; "
+                                "delete the code instead if you mean to")
+        if self.db.execute("SELECT 1 FROM codes WHERE parent_id = ?", [code_id]).fetchone():
+            raise QualcodeError(f"cannot undo adding '{key}': it has child codes now")
+        self.db.execute("DELETE FROM codes WHERE id = ?", [code_id])
 
     def _apply_coding_event(self, event: dict, *, inverse: bool) -> None:
         c = event["coding"]
@@ -736,33 +967,53 @@ class Project:
         return out
 
     def _settled_empty(self, item_id: int) -> bool:
-        """Was this item settled as 'no code applies'? (That leaves no coding, only an event.)"""
-        row = self.db.execute(
-            "SELECT payload FROM events WHERE action = 'consensus.settle' AND"
-            " json_extract(payload, '$.item_id') = ? ORDER BY id DESC LIMIT 1",
-            [item_id]).fetchone()
-        return bool(row) and json.loads(row[0])["codes"] == []
+        """Was this item settled as 'no code applies'? (That leaves no coding, only an event.)
+        The settlements of the item are replayed with their undos and redos: the one in
+        force decides."""
+        stack: list[int] = []
+        settled: dict[int, list[str]] = {}
+        for event_id, action, payload in self.db.execute(
+                "SELECT id, action, payload FROM events WHERE action IN"
+                " ('consensus.settle', 'undo', 'redo')"
+                " AND json_extract(payload, '$.item_id') = ? ORDER BY id", [item_id]):
+            data = json.loads(payload)
+            if action == "consensus.settle":
+                settled[event_id] = data["codes"]
+                stack.append(event_id)
+            elif data.get("of") != "consensus.settle":
+                continue
+            elif action == "undo" and stack and stack[-1] == data["event"]:
+                stack.pop()
+            elif action == "redo":
+                stack.append(data["event"])
+        return bool(stack) and settled[stack[-1]] == []
 
     def settle(self, item_id: int, codes: Iterable[str], *, coder: str | None = None) -> None:
         """Make the agreed coding of an item exactly ``codes`` (whole-item codings by the
-        consensus coder), in one transaction."""
+        consensus coder), in one transaction; undone with ``undo(group="consensus")``."""
         coder = coder or self.CONSENSUS
         item = self.item(item_id)
         book = self.codebook(self.question(item.question).codebook)
-        wanted = {book.code(c).key for c in codes}
+        wanted = sorted({book.code(c).key for c in codes})
         with self.transaction():
-            current = {c.code: c for c in self.codings(item_id=item_id, coder=coder)}
-            for key, coding in current.items():
-                if key not in wanted:
-                    self.db.execute("DELETE FROM codings WHERE id = ?", [coding.id])
-            for key in sorted(wanted - set(current)):
-                code_id, _ = self._code_id(book.stem, key)
-                self.db.execute(
-                    "INSERT INTO codings (item_id, code_id, coder, created_at) VALUES (?,?,?,?)",
-                    [item_id, code_id, coder, store.now()])
+            before = self._settle_now(item, wanted, coder)
             self._log("consensus.settle", item_id=item_id, question=item.question,
-                      respondent=item.respondent, coder=coder, codes=sorted(wanted),
-                      before=sorted(current))
+                      respondent=item.respondent, coder=coder, codes=wanted, before=before)
+
+    def _settle_now(self, item: Item, codes: Iterable[str], coder: str) -> list[str]:
+        """Set the coder's whole-item codes of the item to ``codes``; the codes before."""
+        stem = self.question(item.question).codebook
+        wanted = set(codes)
+        current = {c.code: c for c in self.codings(item_id=item.id, coder=coder)}
+        for key, coding in current.items():
+            if key not in wanted:
+                self.db.execute("DELETE FROM codings WHERE id = ?", [coding.id])
+        for key in sorted(wanted - set(current)):
+            code_id, _ = self._code_id(stem, key)
+            self.db.execute(
+                "INSERT INTO codings (item_id, code_id, coder, created_at) VALUES (?,?,?,?)",
+                [item.id, code_id, coder, store.now()])
+        return sorted(current)
 
     # -- stars (quotes worth using) ---------------------------------------------
     def star(self, coding_id: int, starred: bool = True) -> None:

@@ -1,18 +1,48 @@
-"""Opening a project file: pragmas, migrations, and the checks that it is one of ours."""
+"""Opening a project file: the one place where connections to it are made.
+
+Rules this module keeps, so that no caller has to remember them:
+
+- **Only SQLite opens the project file, its -wal and its -shm.** On POSIX, closing *any*
+  descriptor of a file drops every lock the process holds on it, those of SQLite
+  connections already open included; another process then believes it is the last one
+  and deletes the WAL that this process still writes to (SQLite's "How To Corrupt An
+  SQLite Database File", 2.2). So the checks that a file is a qualcode project are made
+  through an SQLite connection, never with ``open()``.
+- **Reading never writes.** ``readonly=True`` opens with ``mode=ro`` and ``query_only``:
+  no migration, no journal-mode switch, no cache. A file that is refused (empty, another
+  program's database, a newer qualcode's project) is left byte for byte as it was. An
+  older project is read through an upgraded copy in memory.
+- **Writing an older project backs it up first** (through the backup API, beside the
+  project) and says where the copy is.
+- **No writing over a network file system** (see :mod:`qualcode.store.fs`).
+- **A writer waits for another writer** instead of failing with "database is locked"
+  (see :func:`begin_write`).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from qualcode.errors import QualcodeError
+from qualcode.store import backup as backups
+from qualcode.store import fs
 from qualcode.store.schema import SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 10_000
 APP_ID = 0x51434F44  # "QCOD" in PRAGMA application_id
+REQUIRED_TABLES = frozenset({"events", "items", "codings", "codes", "questions"})
+
+Notice = Callable[[str], None]
+
+
+class WriterBusy(QualcodeError):
+    """Another program held the project's write lock for longer than this one would wait."""
 
 
 def now() -> str:
@@ -20,62 +50,218 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def connect(path: str | Path, *, create: bool = False) -> Database:
-    """Open (and migrate) a project file. Refuse files that are not qualcode projects."""
+def connect(path: str | Path, *, create: bool = False, readonly: bool = False,
+            notice: Notice | None = None) -> Database:
+    """Open a project file, checked to be a qualcode project.
+
+    ``readonly``: for commands that only read; nothing is ever written to the file.
+    ``create``: make a new project if the file is missing (or empty). ``notice`` is told,
+    in one line, what a user should know: an upgrade and where the backup is, or that an
+    older file was read without being upgraded."""
     path = Path(path)
-    existed = path.exists()
-    if not existed and not create:
+    name = str(path)
+    say = notice or (lambda _msg: None)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise QualcodeError(f"cannot open ({exc.strerror or exc})", file=name) from None
+    if info is None and (readonly or not create):
         raise QualcodeError("no such project file (create it with 'qualcode demo' or an import)",
-                            file=str(path))
-    if existed and path.is_dir():
-        raise QualcodeError("is a folder, not a project file", file=str(path))
-    if existed and path.stat().st_size > 0:
-        with open(path, "rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise QualcodeError("not a qualcode project (not an SQLite file)", file=str(path))
+                            file=name)
+    if path.is_dir():
+        raise QualcodeError("is a folder, not a project file", file=name)
+    if info is not None and not path.is_file():
+        raise QualcodeError("is not a regular file, so not a project file", file=name)
+    if not readonly:
+        _check_local(path)
+    conn = _open(path, name, readonly=readonly, create=create and info is None)
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
-                               check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise QualcodeError(f"cannot open: {exc}", file=str(path)) from None
-    db = Database(conn)
-    try:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA foreign_keys = ON")
-        tables = set(db.table_names())
-        if tables and "events" not in tables:
-            raise QualcodeError("not a qualcode project (an SQLite file with other tables)",
-                                file=str(path))
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        # FULL: a commit is on disk before the screen says so, power cut included
-        db.execute("PRAGMA synchronous = FULL")
-        applied = len(migrations.applied(db))
-        if applied > SCHEMA_VERSION:
-            raise QualcodeError(f"written by a newer qualcode (schema {applied}, this version "
-                                f"knows {SCHEMA_VERSION}); upgrade qualcode", file=str(path))
-        if applied < SCHEMA_VERSION:
-            # one migrator at a time: a second process opening the same old file waits for
-            # the lock, then finds the migrations done
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                if len(migrations.applied(db)) < SCHEMA_VERSION:
-                    migrations.apply(db)  # each migration nests as a savepoint
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                    db.execute(f"PRAGMA application_id = {APP_ID}")
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        state = _inspect(conn, name, empty_ok=create and not readonly)
+        if readonly:
+            return _read_view(conn, state, name, say)
+        return _writable(conn, path, state, name, say)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise QualcodeError(f"not a usable project file ({exc})", file=str(path)) from None
+        raise damaged(name, exc) from None
     except BaseException:
         conn.close()
         raise
+
+
+def damaged(name: str, exc: BaseException) -> QualcodeError:
+    """The one-line error for a file SQLite cannot read."""
+    text = str(exc)
+    if "file is not a database" in text:
+        return QualcodeError("not a qualcode project (not an SQLite file)", file=name)
+    return QualcodeError(f"the project file is damaged or unreadable ({text}); restore a "
+                         f"backup with 'qualcode restore' (see 'qualcode backup --list')",
+                         file=name)
+
+
+def _check_local(path: Path) -> None:
+    kind = fs.network_filesystem(path)
+    if kind and not fs.network_writes_allowed():
+        raise QualcodeError(
+            f"is on a network file system ({kind}), where two computers can write the project "
+            "at once and corrupt it; copy it to a local folder, one copy per coder, and join "
+            "the copies with 'qualcode merge'", file=str(path))
+
+
+def _open(path: Path, name: str, *, readonly: bool, create: bool) -> sqlite3.Connection:
+    mode = "ro" if readonly else ("rwc" if create else "rw")
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise QualcodeError(f"cannot open ({exc})", file=name) from None
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+class _State:
+    """What the file holds, read without writing anything."""
+
+    def __init__(self, tables: set[str], applied: int, app_id: int) -> None:
+        self.tables = tables
+        self.applied = applied
+        self.app_id = app_id
+
+    @property
+    def empty(self) -> bool:
+        return not self.tables
+
+
+def _inspect(conn: sqlite3.Connection, name: str, *, empty_ok: bool) -> _State:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if not tables:
+        if not empty_ok:
+            raise QualcodeError("is empty, not a qualcode project", file=name)
+        return _State(tables, 0, app_id)
+    if (app_id not in (0, APP_ID) or not tables >= REQUIRED_TABLES
+            or "_sqlite_migrations" not in tables):
+        raise QualcodeError("not a qualcode project (an SQLite file with other tables)",
+                            file=name)
+    applied = conn.execute("SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = ?",
+                           [migrations.name]).fetchone()[0]
+    if applied > SCHEMA_VERSION:
+        raise QualcodeError(f"written by a newer qualcode (schema {applied}, this version "
+                            f"knows {SCHEMA_VERSION}); upgrade qualcode", file=name)
+    return _State(tables, applied, app_id)
+
+
+def _read_view(conn: sqlite3.Connection, state: _State, name: str, say: Notice) -> Database:
+    """A read-only view: the file itself, or an upgraded copy of an older file in memory."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    if state.applied == SCHEMA_VERSION:
+        return Database(conn)
+    memory = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        conn.backup(memory)
+    finally:
+        conn.close()
+    db = Database(memory)
+    _migrate(db)
+    memory.execute("PRAGMA query_only = ON")
+    say(f"{name} was written by an older qualcode (schema {state.applied} of "
+        f"{SCHEMA_VERSION}); read as it is, without upgrading the file")
     return db
+
+
+def _writable(conn: sqlite3.Connection, path: Path, state: _State, name: str,
+              say: Notice) -> Database:
+    db = Database(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a commit is on disk before the screen says so, power cut included
+    conn.execute("PRAGMA synchronous = FULL")
+    if state.applied < SCHEMA_VERSION:
+        # the file as it was, first (the backup API cannot copy from inside this
+        # connection's write transaction; a second process migrating at the same moment
+        # makes a second, identical copy)
+        kept = None if state.empty else backups.rotating_backup(conn, path,
+                                                                f"schema{state.applied}")
+        # one migrator at a time: a second process opening the same old file waits for the
+        # lock, then finds the migrations done
+        begin_write(conn, name=name)
+        try:
+            if len(migrations.applied(db)) < SCHEMA_VERSION:
+                _migrate(db)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if kept is not None:
+            say(f"{name} was upgraded from schema {state.applied} to {SCHEMA_VERSION}; the "
+                f"file as it was is kept at {kept}")
+    return db
+
+
+def _migrate(db: Database) -> None:
+    migrations.apply(db)  # each migration nests as a savepoint
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute(f"PRAGMA application_id = {APP_ID}")
 
 
 def schema_version(db: Database) -> int:
     return len(migrations.applied(db))
+
+
+def is_readonly(db: Database) -> bool:
+    return bool(db.conn.execute("PRAGMA query_only").fetchone()[0])
+
+
+# -- waiting for the write lock ---------------------------------------------------------
+
+WAIT_STEP_MS = 1000  # how long one attempt waits before the waiting is reported
+DEFAULT_PATIENCE_S = 15 * 60.0
+
+
+def begin_write(conn: sqlite3.Connection, *, patience: float = DEFAULT_PATIENCE_S,
+                waiting: Notice | None = None, name: str = "") -> None:
+    """``BEGIN IMMEDIATE``: take the write lock, waiting while another writer holds it.
+
+    The first attempt waits up to a second; if the lock is still taken, ``waiting`` is
+    told once (the CLI prints a line, the workbench shows a note) and the wait goes on
+    for up to ``patience`` seconds in all. Only then does :class:`WriterBusy` end it."""
+    start = time.monotonic()
+    told = False
+    conn.execute(f"PRAGMA busy_timeout = {min(WAIT_STEP_MS, int(patience * 1000))}")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            waited = time.monotonic() - start
+            if waited >= patience:
+                raise WriterBusy(f"another program has been writing the project for "
+                                 f"{waited:.0f} s; try again when it is done", file=name or None)
+            if not told and waiting is not None:
+                told = True
+                waiting(f"waiting for another program that is writing {name or 'the project'}")
+            remaining_ms = int((patience - waited) * 1000)
+            conn.execute(f"PRAGMA busy_timeout = {max(1, min(5 * WAIT_STEP_MS, remaining_ms))}")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+# -- after removing data that must not stay in the file ---------------------------------
+
+def purge_freed(conn: sqlite3.Connection) -> bool:
+    """Rewrite the file without the pages and log frames that held deleted data: VACUUM,
+    then a checkpoint that truncates the WAL. False when another program's open read kept
+    the WAL from being emptied (it is emptied when that program closes the project)."""
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
