@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPORT
-from qualcode.core.codebook import list_codebooks, load_codebook, slugify
+from qualcode.core.codebook import list_codebooks, load_codebook, parse_codebook, slugify
 from qualcode.errors import CodebookError
 
 REQUIRED_STEMS = {"lokalpolitiske-strategier", "udfordringer-fysiske", "udfordringer-psykiske",
@@ -189,3 +189,56 @@ def test_yaml_for_a_file_of_another_name_loads(tmp_path):
     out = tmp_path / "mine-udfordringer.yaml"
     out.write_text(book.to_yaml(out.stem), encoding="utf-8")
     assert load_codebook(out).codes == book.codes
+
+
+# -- a stem names folders: only a plain file name is a codebook's stem -----------------------
+
+def test_every_bundled_codebook_stem_is_a_safe_name():
+    from qualcode.safe import is_path_name
+
+    stems = list_codebooks()
+    assert stems and all(is_path_name(stem) for stem in stems)
+    for stem in stems:
+        assert load_codebook(stem).stem == stem
+
+
+@pytest.mark.parametrize("file_name, stem", [
+    ("...yaml", ".."), ("..yaml", "."), ("temaer æøå.yaml", "temaer æøå"),
+    ("-x.yaml", "-x"), ("nul.yaml", "nul"), ("a\x1b[2Jb.yaml", "a\x1b[2Jb"),
+])
+def test_a_yaml_file_whose_stem_cannot_name_a_folder_is_refused(tmp_path, file_name, stem):
+    path = tmp_path / file_name
+    path.write_text("codes:\n  - {label: En}\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: the codebook name '") and "\n" not in message
+    assert "cannot name a file" in message and "for example '" in message
+    assert "\x1b" not in message.removeprefix(str(path))  # the name from the file: ␛
+
+
+@pytest.mark.parametrize("stem", ["..", "../../x", "/tmp/x", "", ".", "a/b", "C:x", "x" * 101])
+def test_parse_codebook_refuses_a_stem_that_is_not_a_file_name(stem):
+    data = {"codes": [{"label": "En"}]}
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(data, stem=stem, file="kodebog.qdc")
+    assert str(err.value).startswith("kodebog.qdc: the codebook name '")
+    assert parse_codebook(data, stem="kodebog", file="kodebog.qdc").stem == "kodebog"
+
+
+def test_a_stored_codebook_is_revalidated_under_its_own_name():
+    # a codebook an older version let in keeps working in its project; model folders
+    # check the name themselves (see test_nlp)
+    book = parse_codebook({"codes": [{"label": "En"}]}, stem="temaer æøå", stored=True)
+    assert book.stem == "temaer æøå"
+
+
+@pytest.mark.parametrize("include", ["../kb", "/etc/passwd", "sub/kb", ".skjult"])
+def test_an_include_is_a_stem_beside_the_file_never_a_path(tmp_path, include):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "kb.yaml").write_text("codes:\n  - {label: Inde}\n", encoding="utf-8")
+    path = tmp_path / "ydre.yaml"
+    path.write_text(f"codes:\n  - {{key: a, label: En, include: '{include}'}}\n",
+                    encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"include .* is not a codebook name"):
+        load_codebook(path)

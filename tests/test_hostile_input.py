@@ -1193,7 +1193,7 @@ def codebooks(draw):
 
 @fuzz(120)
 @given(book=codebooks(), unicode_out=st.booleans(), stem=st.sampled_from(
-    ["mine-temaer", "temaer æøå", "x"]))
+    ["mine-temaer", "temaer_2018.v2", "x"]))  # a stem names folders: no spaces, plain letters
 def test_codebook_valid_yaml_loads_exactly(book, unicode_out, stem):
     data, want = book
     text = yaml.safe_dump(data, allow_unicode=unicode_out, sort_keys=False)

@@ -18,6 +18,10 @@ A codebook file looks like this (see ``codebooks/`` for the real ones)::
 
 Codes keep the file's order, children right after their parent, and a code labelled
 "Andet" (or marked ``other: true``) sorts last among its siblings.
+
+A codebook's stem (its file name without ``.yaml``) names folders too (a model is saved in
+``<project>.models/<stem>/``), so a stem must be a plain file name: letters, digits, '-',
+'_' and '.', not starting with '.' or '-' (see :func:`qualcode.safe.is_path_name`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import CodebookError, NotFound
+from qualcode.safe import check_path_name, is_path_name, one_line, path_name
 
 PALETTE = (
     "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD",
@@ -224,6 +229,16 @@ def order_codes(codes: Iterable[Code]) -> list[Code]:
     return out
 
 
+def check_stem(stem: str, file: str) -> str:
+    """``stem`` if it can name a codebook (and so a folder); else a one-line CodebookError
+    naming ``file`` and a name that would do."""
+    try:
+        return check_path_name(stem, "the codebook name")
+    except ValueError as exc:
+        raise CodebookError(f"{exc}; for example '{path_name(stem, 'kodebog')}'",
+                            file=file) from None
+
+
 # -- loading ------------------------------------------------------------------
 
 def find_codebook_file(stem_or_path: str | Path, search_dir: Path | None = None) -> Path:
@@ -241,7 +256,8 @@ def find_codebook_file(stem_or_path: str | Path, search_dir: Path | None = None)
         if path.is_file():
             return path
     known = ", ".join(sorted(p.stem for p in folder.glob("*.y*ml"))) or "none"
-    raise CodebookError(f"no codebook named '{stem_or_path}' in {folder} (known: {known})")
+    raise CodebookError(f"no codebook named '{one_line(str(stem_or_path))[:100]}' in {folder} "
+                        f"(known: {known})")
 
 
 def load_codebook(stem_or_path: str | Path, search_dir: Path | None = None) -> Codebook:
@@ -290,12 +306,18 @@ def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
 
 def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
                    search_dir: Path | None = None, stack: tuple[str, ...] = (),
-                   path: Path | None = None) -> Codebook:
-    """Validate a codebook given as parsed YAML; every error names the file and code."""
+                   path: Path | None = None, stored: bool = False) -> Codebook:
+    """Validate a codebook given as parsed YAML; every error names the file and code.
+
+    ``stem`` must be a safe file name (:func:`check_stem`), unless ``stored``: a codebook
+    already in a project is re-validated after an edit under the name it has there (an
+    older version may have let another name in; model folders check names themselves)."""
 
     def fail(msg: str) -> CodebookError:
         return CodebookError(msg, file=file)
 
+    if not stored:
+        check_stem(stem, file)
     if not isinstance(data, dict):
         raise fail("a codebook must be a mapping with 'title' and 'codes'")
     unknown = set(data) - _CODEBOOK_FIELDS
@@ -400,6 +422,9 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
 
 def _included(stem: str, parent_key: str, search_dir: Path | None, stack: tuple[str, ...],
               fail) -> list[Code]:
+    if not is_path_name(stem):  # a stem beside this file, never a path elsewhere
+        raise fail(f"code '{parent_key}': include '{one_line(stem)[:60]}' is not a codebook "
+                   "name (the stem of a file beside this one)")
     if stem in stack:
         raise fail(f"code '{parent_key}': include '{stem}' loops back to itself")
     try:
