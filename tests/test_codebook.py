@@ -242,3 +242,70 @@ def test_an_include_is_a_stem_beside_the_file_never_a_path(tmp_path, include):
                     encoding="utf-8")
     with pytest.raises(CodebookError, match=r"include .* is not a codebook name"):
         load_codebook(path)
+
+
+# -- a key named twice is refused, with both lines -------------------------------------------
+
+DUPLICATES = {
+    "a second codes block": (
+        "title: T\ncodes:\n  - label: En\ncodes:\n  - label: To\n",
+        "line 4: key 'codes' appears twice (first on line 2)"),
+    "a code with two labels": (
+        "codes:\n  - key: a\n    label: En\n    definition: x\n    label: To\n",
+        "line 5: key 'label' appears twice (first on line 3)"),
+    "twice in a flow mapping": (
+        "codes:\n  - {key: a, label: En, key: b}\n",
+        "line 2: key 'key' appears twice (first on line 2)"),
+    "twice in published": (
+        "published: {year: 2018,\n  year: 2019}\ncodes:\n  - label: En\n",
+        "line 2: key 'year' appears twice (first on line 1)"),
+    "twice in a code's published": (
+        "codes:\n  - label: En\n    published:\n      count: 1\n      count: 2\n",
+        "line 5: key 'count' appears twice (first on line 4)"),
+    "the same key spelled two ways": (
+        "codes:\n  - label: En\n    1: a\n    0x1: b\n",
+        "line 4: key '0x1' appears twice (first on line 3)"),
+    "deep inside an unknown field": (
+        "codes:\n  - label: En\n    other: [{a: {b: 1, b: 2}}]\n",
+        "line 3: key 'b' appears twice (first on line 3)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DUPLICATES))
+def test_a_key_named_twice_is_refused_with_both_lines(tmp_path, case):
+    text, expected = DUPLICATES[case]
+    path = tmp_path / "kodebog.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    assert str(err.value) == f"{path}: {expected}"
+
+
+def test_a_merge_key_overriding_a_field_is_not_a_duplicate(tmp_path):
+    path = tmp_path / "kodebog.yaml"
+    path.write_text("codes:\n  - &base {key: a, label: En, color: '#123456'}\n"
+                    "  - {<<: *base, key: b, label: To}\n", encoding="utf-8")
+    book = load_codebook(path)
+    assert [(c.key, c.label, c.color) for c in book] == [("a", "En", "#123456"),
+                                                          ("b", "To", "#123456")]
+
+
+def test_codebook_validate_fails_on_a_key_named_twice(tmp_path):
+    from helpers import assert_one_line_error, run
+
+    path = tmp_path / "kodebog.yaml"
+    path.write_text("title: T\ncodes:\n  - label: En\n  - label: To\ncodes:\n  - label: Tre\n",
+                    encoding="utf-8")
+    line = assert_one_line_error(run("codebook", "validate", path))
+    assert line == (f"qualcode: error: {path}: line 5: key 'codes' appears twice "
+                    "(first on line 2)")
+    path.write_text("title: T\ncodes:\n  - label: En\n", encoding="utf-8")
+    assert run("codebook", "validate", path).exit_code == 0
+
+
+def test_of_several_keys_named_twice_the_first_in_the_file_is_named(tmp_path):
+    path = tmp_path / "kodebog.yaml"
+    path.write_text("title: T\ncodes:\n  - {label: En, label: To}\n  - {label: Tre, key: a,"
+                    " key: b}\ntitle: U\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="line 3: key 'label' appears twice"):
+        load_codebook(path)

@@ -1274,8 +1274,9 @@ def _laughs(levels: int, field_: str) -> str:
     flag, and the second code's ``field_`` pointing at the top one."""
     anchors = ["&l0 [ha, ha, ha, ha, ha, ha, ha, ha, ha, ha]"] + [
         f"&l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    label = "" if field_ == "label" else "label: x\n    "  # a key named twice is refused
     return (f"codes:\n  - label: a\n    other: [{', '.join(anchors)}]\n"
-            f"  - label: x\n    {field_}: *l{levels - 1}\n")
+            f"  - {label}{field_}: *l{levels - 1}\n")
 
 
 HOSTILE_YAML = {

@@ -21,11 +21,13 @@ Codes keep the file's order, children right after their parent, and a code label
 
 A codebook's stem (its file name without ``.yaml``) names folders too (a model is saved in
 ``<project>.models/<stem>/``), so a stem must be a plain file name: letters, digits, '-',
-'_' and '.', not starting with '.' or '-' (see :func:`qualcode.safe.is_path_name`).
+'_' and '.', not starting with '.' or '-' (see :func:`qualcode.safe.is_path_name`). A
+mapping that names the same key twice is refused, with both lines.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -286,7 +288,9 @@ def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
     except UnicodeDecodeError as exc:
         raise CodebookError(f"not UTF-8 text (byte {exc.start})", file=name) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_loader())  # a SafeLoader: see _loader
+    except _DuplicateKey as exc:
+        raise CodebookError(str(exc), file=name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""
@@ -447,6 +451,65 @@ def _check_unique(codes: list[Code], fail) -> None:
         if folded in labels:
             raise fail(f"duplicate label '{c.label}' (codes '{labels[folded]}' and '{c.key}')")
         labels[folded] = c.key
+
+
+class _DuplicateKey(Exception):
+    """A mapping names one key twice (the message says where)."""
+
+
+@functools.cache
+def _loader() -> type:
+    """PyYAML's SafeLoader, refusing a mapping that names a key twice (PyYAML keeps the
+    last silently: a second 'codes:' block would replace the first). Built on first use:
+    importing this module does not import yaml."""
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    merge = "tag:yaml.org,2002:merge"
+
+    class Loader(yaml.SafeLoader):
+        def get_single_data(self):
+            node = self.get_single_node()
+            if node is None:
+                return None
+            self._check_keys(node)
+            return self.construct_document(node)
+
+        def _check_keys(self, root) -> None:
+            # the composed nodes, before '<<' merges are flattened into them; each node
+            # once, however often aliases repeat it (no recursion: nesting is unbounded);
+            # of several repeated keys, the one nearest the top of the file is named
+            stack, seen, found = [root], set(), None
+            while stack:
+                node = stack.pop()
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
+                if isinstance(node, SequenceNode):
+                    stack.extend(node.value)
+                elif isinstance(node, MappingNode):
+                    first: dict[Any, int] = {}
+                    for key_node, value_node in node.value:
+                        stack.append(value_node)
+                        if key_node.tag == merge or not isinstance(key_node, ScalarNode):
+                            stack.append(key_node)
+                            continue
+                        key = self.construct_object(key_node, deep=True)  # 'yes' is True
+                        try:
+                            hash(key)
+                        except TypeError:  # PyYAML's own check says so
+                            continue
+                        line = key_node.start_mark.line + 1
+                        if key not in first:
+                            first[key] = line
+                        elif found is None or line < found[0]:
+                            found = (line, one_line(key_node.value)[:60], first[key])
+            if found is not None:
+                line, shown, before = found
+                raise _DuplicateKey(f"line {line}: key '{shown}' appears twice (first on "
+                                    f"line {before})")
+
+    return Loader
 
 
 def _check_text_fields(mapping: dict, names: tuple[str, ...], where: str, fail) -> None:
