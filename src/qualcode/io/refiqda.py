@@ -659,8 +659,8 @@ class RefiSummary(ImportSummary):
             parts.append(f"{self.memos_added} memos new")
         where = f" into {', '.join(self.questions)}" if self.questions else ""
         if not self.codes_in_file and not self.sources_imported and not self.skipped:
-            return f"{self.file}: nothing to import (the file has no codes and no sources)"
-        if not self.changed:
+            head = f"{self.file}: nothing to import (the file has no codes and no sources)"
+        elif not self.changed:
             head = f"{self.file}: nothing new ({', '.join(parts)}{where} already in the project)"
         else:
             head = f"{self.file}: imported {', '.join(parts)}{where}"
@@ -668,7 +668,8 @@ class RefiSummary(ImportSummary):
             head += f"; {self.colours_replaced} invalid colours replaced"
         if self.skipped:
             head += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
-        return head
+        # names and texts from the file stay on their line; a note is a line of its own
+        return "\n".join([one_line(head), *(f"  {one_line(note)}" for note in self.notes)])
 
 
 @dataclass
@@ -683,18 +684,44 @@ class _Plan:
 
 
 def default_name(path: str | Path) -> str:
-    """A question id or codebook stem from a file name: 'Mit Projekt.qdpx' -> 'mit-projekt'."""
+    """A question id or codebook stem from a file name: 'Mit Projekt.qdpx' -> 'mit-projekt'
+    (always a safe file name: 'CON.qdpx' -> 'navn-con')."""
     from qualcode.core.codebook import slugify
 
-    return slugify(Path(path).stem)
+    name = slugify(Path(path).stem)
+    return name if is_path_name(name) else path_name(name)
+
+
+def _safe_names(names: list[str], what: str, fallback: str,
+                summary: RefiSummary) -> dict[str, str]:
+    """Each name (a codebook stem or question id from a file's hints) -> itself if it is a
+    safe file name, else a safe name of its own (unique among them), said in a note."""
+    out: dict[str, str] = {}
+    taken = {n for n in names if is_path_name(n)}
+    for n in names:
+        if n in out:
+            continue
+        if is_path_name(n):
+            out[n] = n
+            continue
+        base = path_name(n, fallback)
+        new, k = base, 2
+        while new in taken:
+            new, k = f"{base}-{k}", k + 1
+        taken.add(new)
+        out[n] = new
+        summary.notes.append(f"renamed: {what} '{one_line(n)[:60]}' in the file is '{new}' in "
+                             "the project (names from a file must be plain file names)")
+    return out
 
 
 def _codebook_from(codes: list[RefiCode], stem: str, title: str, name: str,
                    summary: RefiSummary, extras: dict | None = None,
                    meta: dict | None = None) -> tuple[Codebook, dict[str, str]]:
     """A validated Codebook from REFI codes, and a map code guid -> key."""
-    from qualcode.core.codebook import PALETTE, parse_codebook, slugify
+    from qualcode.core.codebook import PALETTE, check_stem, parse_codebook, slugify
 
+    check_stem(stem, name)  # also for a codebook without codes, which is not parsed
     by_guid = {_key(c.guid): c for c in codes}
     labels: set[str] = set()
     keys: dict[str, str] = {}
@@ -861,8 +888,23 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
         coding_hints = {_key(g): v for g, v in hints.get("codings", {}).items()}
         note_hints = {_key(g): v for g, v in hints.get("notes", {}).items()}
         questions = hints["questions"]
+        if not (isinstance(books_meta, dict) and isinstance(questions, list)
+                and all(isinstance(m, dict) for m in books_meta.values())
+                and all(isinstance(q, dict) and isinstance(q.get("id"), str)
+                        and isinstance(q.get("codebook"), str)
+                        and isinstance(q.get("kind"), str) for q in questions)
+                and all(isinstance(h, dict) and isinstance(h.get("question"), str)
+                        for h in source_hints.values())):
+            return None
     except (KeyError, AttributeError, TypeError):
         return None
+    # codebook stems and question ids become names of folders and files (a model is saved
+    # as <project>.models/<stem>): one that cannot be a file name gets one that can
+    stem_of = _safe_names(list(books_meta) + [q["codebook"] for q in questions], "codebook",
+                          "kodebog", summary)
+    qid_of = _safe_names([q["id"] for q in questions]
+                         + [h["question"] for h in source_hints.values()], "question",
+                         "spoergsmaal", summary)
     texts = {_key(s.guid): s for s in refi.text_sources}
     for g, h in source_hints.items():
         s = texts.get(g)
@@ -878,13 +920,13 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
                    != group]
         members = [RefiCode(c.guid, c.name, c.color, c.codable, c.description,
                             None if _key(c.parent) == group else c.parent) for c in members]
-        book, keys = _codebook_from(members, stem, meta.get("title", stem), refi.file, summary,
-                                    code_extras, meta)
+        book, keys = _codebook_from(members, stem_of[stem], meta.get("title", stem), refi.file,
+                                    summary, code_extras, meta)
         plan.codebooks.append(book)
-        code_keys.update({g: (stem, k) for g, k in keys.items()})
+        code_keys.update({g: (book.stem, k) for g, k in keys.items()})
     for q in questions:
-        plan.questions.append({"id": q["id"], "kind": q["kind"], "codebook": q["codebook"],
-                               "text": q.get("text", "")})
+        plan.questions.append({"id": qid_of[q["id"]], "kind": q["kind"],
+                               "codebook": stem_of[q["codebook"]], "text": q.get("text", "")})
     users = refi.users
     for case in refi.cases:
         h = case_hints.get(_key(case.guid), {})
@@ -895,7 +937,7 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
         h = source_hints.get(g)
         if h is None:
             return None
-        q, rid, text = h["question"], h["respondent"], s.text or ""
+        q, rid, text = qid_of[h["question"]], h["respondent"], s.text or ""
         spans = []
         for start, end, pos, kind, role, empty, src in h["items"]:
             plan.items.append((q, rid, pos, kind, role, text[start:end], empty, src))
@@ -922,9 +964,22 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
         h = note_hints.get(_key(n.guid))
         if h is None or h.get("target") == "coding-memo":
             continue
-        plan.memos.append((h["target"], h.get("ref"), n.text, users.get(_key(n.user), coder),
-                           n.created))
+        plan.memos.append((h["target"], _renamed_ref(h["target"], h.get("ref"), stem_of,
+                                                     qid_of),
+                           n.text, users.get(_key(n.user), coder), n.created))
     return plan
+
+
+def _renamed_ref(target: str, ref: Any, stem_of: dict[str, str],
+                 qid_of: dict[str, str]) -> Any:
+    """A memo's reference with the codebook stem or question id it names as renamed."""
+    if not isinstance(ref, list) or not ref or not isinstance(ref[0], str):
+        return ref
+    if target == "code":
+        return [stem_of.get(ref[0], ref[0]), *ref[1:]]
+    if target in ("item", "coding"):
+        return [qid_of.get(ref[0], ref[0]), *ref[1:]]
+    return ref
 
 
 def _locate(spans: list[tuple[int, int, int]], start: int,
@@ -951,8 +1006,12 @@ def _sha1(text: str) -> str:
 def import_refiqda(project: Project, refi: RefiProject, *, question: str | None = None,
                    codebook: str | None = None, coder: str | None = None) -> RefiSummary:
     """Write a parsed REFI-QDA file into the project, all or nothing."""
+    from qualcode.core.codebook import check_stem
+
     coder = coder or project.coder
     summary = RefiSummary(file=refi.file, codes_in_file=len(refi.codes))
+    if codebook is not None:
+        check_stem(codebook, refi.file)  # --codebook names a folder too: '..' never does
     stem = codebook or default_name(refi.file)
     plan = None
     if refi.kind == "codebook":
@@ -960,7 +1019,10 @@ def import_refiqda(project: Project, refi: RefiProject, *, question: str | None 
             raise ImportError_("the codebook has no codes", file=refi.file)
         plan = _plan_codebook_only(refi, stem, summary)
     elif refi.hints and not question and not codebook:
-        plan = _plan_qualcode(refi, coder, summary)
+        try:
+            plan = _plan_qualcode(refi, coder, summary)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            plan = None  # hints of another shape than qualcode writes: read as any file
         if plan is None:
             summary = RefiSummary(file=refi.file, codes_in_file=len(refi.codes))
     if plan is None:
