@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPORT
-from qualcode.core.codebook import list_codebooks, load_codebook, slugify
+from qualcode.core.codebook import list_codebooks, load_codebook, parse_codebook, slugify
 from qualcode.errors import CodebookError
 
 REQUIRED_STEMS = {"lokalpolitiske-strategier", "udfordringer-fysiske", "udfordringer-psykiske",
@@ -189,3 +189,123 @@ def test_yaml_for_a_file_of_another_name_loads(tmp_path):
     out = tmp_path / "mine-udfordringer.yaml"
     out.write_text(book.to_yaml(out.stem), encoding="utf-8")
     assert load_codebook(out).codes == book.codes
+
+
+# -- a stem names folders: only a plain file name is a codebook's stem -----------------------
+
+def test_every_bundled_codebook_stem_is_a_safe_name():
+    from qualcode.safe import is_path_name
+
+    stems = list_codebooks()
+    assert stems and all(is_path_name(stem) for stem in stems)
+    for stem in stems:
+        assert load_codebook(stem).stem == stem
+
+
+@pytest.mark.parametrize("file_name, stem", [
+    ("...yaml", ".."), ("..yaml", "."), ("temaer æøå.yaml", "temaer æøå"),
+    ("-x.yaml", "-x"), ("nul.yaml", "nul"), ("a\x1b[2Jb.yaml", "a\x1b[2Jb"),
+])
+def test_a_yaml_file_whose_stem_cannot_name_a_folder_is_refused(tmp_path, file_name, stem):
+    path = tmp_path / file_name
+    path.write_text("codes:\n  - {label: En}\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: the codebook name '") and "\n" not in message
+    assert "cannot name a file" in message and "for example '" in message
+    assert "\x1b" not in message.removeprefix(str(path))  # the name from the file: ␛
+
+
+@pytest.mark.parametrize("stem", ["..", "../../x", "/tmp/x", "", ".", "a/b", "C:x", "x" * 101])
+def test_parse_codebook_refuses_a_stem_that_is_not_a_file_name(stem):
+    data = {"codes": [{"label": "En"}]}
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(data, stem=stem, file="kodebog.qdc")
+    assert str(err.value).startswith("kodebog.qdc: the codebook name '")
+    assert parse_codebook(data, stem="kodebog", file="kodebog.qdc").stem == "kodebog"
+
+
+def test_a_stored_codebook_is_revalidated_under_its_own_name():
+    # a codebook an older version let in keeps working in its project; model folders
+    # check the name themselves (see test_nlp)
+    book = parse_codebook({"codes": [{"label": "En"}]}, stem="temaer æøå", stored=True)
+    assert book.stem == "temaer æøå"
+
+
+@pytest.mark.parametrize("include", ["../kb", "/etc/passwd", "sub/kb", ".skjult"])
+def test_an_include_is_a_stem_beside_the_file_never_a_path(tmp_path, include):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "kb.yaml").write_text("codes:\n  - {label: Inde}\n", encoding="utf-8")
+    path = tmp_path / "ydre.yaml"
+    path.write_text(f"codes:\n  - {{key: a, label: En, include: '{include}'}}\n",
+                    encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"include .* is not a codebook name"):
+        load_codebook(path)
+
+
+# -- a key named twice is refused, with both lines -------------------------------------------
+
+DUPLICATES = {
+    "a second codes block": (
+        "title: T\ncodes:\n  - label: En\ncodes:\n  - label: To\n",
+        "line 4: key 'codes' appears twice (first on line 2)"),
+    "a code with two labels": (
+        "codes:\n  - key: a\n    label: En\n    definition: x\n    label: To\n",
+        "line 5: key 'label' appears twice (first on line 3)"),
+    "twice in a flow mapping": (
+        "codes:\n  - {key: a, label: En, key: b}\n",
+        "line 2: key 'key' appears twice (first on line 2)"),
+    "twice in published": (
+        "published: {year: 2018,\n  year: 2019}\ncodes:\n  - label: En\n",
+        "line 2: key 'year' appears twice (first on line 1)"),
+    "twice in a code's published": (
+        "codes:\n  - label: En\n    published:\n      count: 1\n      count: 2\n",
+        "line 5: key 'count' appears twice (first on line 4)"),
+    "the same key spelled two ways": (
+        "codes:\n  - label: En\n    1: a\n    0x1: b\n",
+        "line 4: key '0x1' appears twice (first on line 3)"),
+    "deep inside an unknown field": (
+        "codes:\n  - label: En\n    other: [{a: {b: 1, b: 2}}]\n",
+        "line 3: key 'b' appears twice (first on line 3)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DUPLICATES))
+def test_a_key_named_twice_is_refused_with_both_lines(tmp_path, case):
+    text, expected = DUPLICATES[case]
+    path = tmp_path / "kodebog.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    assert str(err.value) == f"{path}: {expected}"
+
+
+def test_a_merge_key_overriding_a_field_is_not_a_duplicate(tmp_path):
+    path = tmp_path / "kodebog.yaml"
+    path.write_text("codes:\n  - &base {key: a, label: En, color: '#123456'}\n"
+                    "  - {<<: *base, key: b, label: To}\n", encoding="utf-8")
+    book = load_codebook(path)
+    assert [(c.key, c.label, c.color) for c in book] == [("a", "En", "#123456"),
+                                                          ("b", "To", "#123456")]
+
+
+def test_codebook_validate_fails_on_a_key_named_twice(tmp_path):
+    from helpers import assert_one_line_error, run
+
+    path = tmp_path / "kodebog.yaml"
+    path.write_text("title: T\ncodes:\n  - label: En\n  - label: To\ncodes:\n  - label: Tre\n",
+                    encoding="utf-8")
+    line = assert_one_line_error(run("codebook", "validate", path))
+    assert line == (f"qualcode: error: {path}: line 5: key 'codes' appears twice "
+                    "(first on line 2)")
+    path.write_text("title: T\ncodes:\n  - label: En\n", encoding="utf-8")
+    assert run("codebook", "validate", path).exit_code == 0
+
+
+def test_of_several_keys_named_twice_the_first_in_the_file_is_named(tmp_path):
+    path = tmp_path / "kodebog.yaml"
+    path.write_text("title: T\ncodes:\n  - {label: En, label: To}\n  - {label: Tre, key: a,"
+                    " key: b}\ntitle: U\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="line 3: key 'label' appears twice"):
+        load_codebook(path)

@@ -1193,7 +1193,7 @@ def codebooks(draw):
 
 @fuzz(120)
 @given(book=codebooks(), unicode_out=st.booleans(), stem=st.sampled_from(
-    ["mine-temaer", "temaer æøå", "x"]))
+    ["mine-temaer", "temaer_2018.v2", "x"]))  # a stem names folders: no spaces, plain letters
 def test_codebook_valid_yaml_loads_exactly(book, unicode_out, stem):
     data, want = book
     text = yaml.safe_dump(data, allow_unicode=unicode_out, sort_keys=False)
@@ -1274,8 +1274,9 @@ def _laughs(levels: int, field_: str) -> str:
     flag, and the second code's ``field_`` pointing at the top one."""
     anchors = ["&l0 [ha, ha, ha, ha, ha, ha, ha, ha, ha, ha]"] + [
         f"&l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    label = "" if field_ == "label" else "label: x\n    "  # a key named twice is refused
     return (f"codes:\n  - label: a\n    other: [{', '.join(anchors)}]\n"
-            f"  - label: x\n    {field_}: *l{levels - 1}\n")
+            f"  - {label}{field_}: *l{levels - 1}\n")
 
 
 HOSTILE_YAML = {

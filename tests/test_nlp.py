@@ -415,3 +415,158 @@ def test_cli_bad_inputs_are_one_line_errors(demo_copy, tmp_path):
     assert_one_line_error(run("kwic", demo_copy, "  "), "WORD")
     assert_one_line_error(run("suggest", demo_copy, "--question", "nej"), "nej")
     assert Project.open(demo_copy).snapshot() == before
+
+
+# -- model folders: a codebook name from data never leaves the models folder ------------------
+
+def stored_under(project: Project, old: str, new: str) -> None:
+    """The codebook renamed in the project file, as an older version could have stored it
+    (from a YAML file named '...yaml', or a REFI-QDA file's hints)."""
+    conn = project.db.conn
+    conn.execute("PRAGMA foreign_keys = OFF")
+    with conn:
+        for sql in ("UPDATE codebooks SET id = ? WHERE id = ?",
+                    "UPDATE codes SET codebook_id = ? WHERE codebook_id = ?",
+                    "UPDATE questions SET codebook_id = ? WHERE codebook_id = ?"):
+            conn.execute(sql, [new, old])
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def listing(folder) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (a folder as b'<dir>')."""
+    return {str(p.relative_to(folder)): (b"<dir>" if p.is_dir() else p.read_bytes())
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("stem", ["..", "../../x", "/tmp/x", ".", "", "a/b", ".skjult",
+                                  "con", "x" * 101])
+def test_a_codebook_name_that_cannot_name_a_folder_gets_no_model(fixture_project, tmp_path,
+                                                                  stem):
+    from qualcode.nlp.textcat import default_folder, default_model, model_folder
+
+    models = tmp_path / "work" / "models"
+    models.mkdir(parents=True)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "behold.txt").write_text("vigtigt", encoding="utf-8")
+    stored_under(fixture_project, "udfordringer-test", stem)
+    before = listing(tmp_path)
+    with pytest.raises(QualcodeError) as err:
+        train_and_save(fixture_project, stem, models, epochs=2)
+    message = str(err.value)
+    assert len(message.splitlines()) == 1 and "cannot name a file" in message
+    assert listing(tmp_path) == before  # nothing made, nothing removed
+    for call in (lambda: model_folder(models, stem), lambda: load(models, stem),
+                 lambda: default_folder(fixture_project, stem)):
+        with pytest.raises(QualcodeError, match="cannot name a file"):
+            call()
+    assert default_model(fixture_project, stem) is None
+
+
+def test_the_model_folder_is_the_stem_right_inside_the_models_folder(tmp_path):
+    from qualcode.nlp.textcat import model_folder
+
+    models = tmp_path / "models"
+    assert model_folder(models, "fleksjob") == models / "fleksjob"
+    models.mkdir()
+    (tmp_path / "andetsteds").mkdir()
+    (models / "link").symlink_to(tmp_path / "andetsteds", target_is_directory=True)
+    with pytest.raises(QualcodeError, match="link to a folder outside"):
+        model_folder(models, "link")
+
+
+@pytest.mark.parametrize("obstacle", ["folder", "file", "link", "empty-folder"])
+def test_a_target_that_is_not_a_model_folder_is_left_alone(fixture_project, tmp_path,
+                                                           obstacle):
+    models = tmp_path / "models"
+    models.mkdir()
+    target = models / "udfordringer-test"
+    if obstacle == "folder":
+        target.mkdir()
+        (target / "data.csv").write_text("a,b\n", encoding="utf-8")
+    elif obstacle == "file":
+        target.write_text("ikke en model", encoding="utf-8")
+    elif obstacle == "link":  # even to a model folder elsewhere
+        elsewhere = tmp_path / "andetsteds"
+        train_and_save(fixture_project, "udfordringer-test", elsewhere, epochs=2)
+        target.symlink_to(elsewhere / "udfordringer-test", target_is_directory=True)
+    else:
+        target.mkdir()
+    before = listing(tmp_path)
+    with pytest.raises(QualcodeError) as err:
+        train_and_save(fixture_project, "udfordringer-test", models, epochs=2)
+    assert len(str(err.value).splitlines()) == 1 and str(target) in str(err.value)
+    assert listing(tmp_path) == before
+
+
+def test_retraining_replaces_the_model_and_leaves_nothing_behind(fixture_project, tmp_path):
+    models = tmp_path / "models"
+    (models / "andet").mkdir(parents=True)
+    (models / "andet" / "noter.txt").write_text("min", encoding="utf-8")
+    first = train_and_save(fixture_project, "udfordringer-test", models, epochs=2)
+    stamp = (first.path / "qualcode-model.json").read_bytes()
+    second = train_and_save(fixture_project, "udfordringer-test", models, epochs=3)
+    assert second.path == first.path == models / "udfordringer-test"
+    assert sorted(p.name for p in models.iterdir()) == ["andet", "udfordringer-test"]
+    assert (models / "andet" / "noter.txt").read_text(encoding="utf-8") == "min"
+    assert (second.path / "qualcode-model.json").read_bytes() != stamp
+    assert load(models, "udfordringer-test").meta["epochs"] == 3
+
+
+@pytest.mark.parametrize("fails", ["saving", "renaming-in"])
+def test_a_failed_save_keeps_the_old_model(fixture_project, tmp_path, monkeypatch, fails):
+    import os
+
+    from qualcode.nlp import textcat
+
+    models = tmp_path / "models"
+    train_and_save(fixture_project, "udfordringer-test", models, epochs=2)
+    before = listing(models)
+    if fails == "saving":
+        def broken_save(self, folder):
+            (folder / "halvt").write_text("x", encoding="utf-8")
+            raise OSError(28, "No space left on device", str(folder))
+        monkeypatch.setattr(textcat.Model, "save", broken_save)
+    else:
+        real_rename = os.rename
+
+        def rename(src, dst):
+            if str(src).endswith(".new"):
+                raise OSError(13, "Permission denied", str(dst))
+            return real_rename(src, dst)
+        monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError):
+        train_and_save(fixture_project, "udfordringer-test", models, epochs=3)
+    assert listing(models) == before  # the old model, and no temporary folder
+    assert load(models, "udfordringer-test").meta["epochs"] == 2
+
+
+def test_cli_train_refuses_a_stored_codebook_named_dot_dot(fixture_project, tmp_path):
+    db = fixture_project.path
+    stored_under(fixture_project, "udfordringer-test", "..")
+    fixture_project.close()
+    (tmp_path / "andet.txt").write_text("behold", encoding="utf-8")
+    before = {k: v for k, v in listing(tmp_path).items() if not k.startswith("fixture.db")}
+    assert_one_line_error(run("train", db), "'..'", "cannot name a file")
+    after = {k: v for k, v in listing(tmp_path).items() if not k.startswith("fixture.db")}
+    assert after == before
+    with Project.open(db) as p:
+        assert p.codebook_stems() == [".."]
+    r = run("suggest", db, "--question", "udf", "--format", "csv")  # rules still work
+    assert r.exit_code == 0 and "keyword rules only" in r.stderr
+
+
+def test_cli_train_out_replaces_only_a_model_folder(fixture_project, tmp_path):
+    db = fixture_project.path
+    out = tmp_path / "ud"
+    (out / "udfordringer-test").mkdir(parents=True)
+    (out / "udfordringer-test" / "rapport.docx").write_bytes(b"min rapport")
+    before = listing(tmp_path / "ud")
+    assert_one_line_error(run("train", db, "--out", out), "udfordringer-test",
+                          "not a qualcode model folder")
+    assert listing(tmp_path / "ud") == before
+    (out / "udfordringer-test" / "rapport.docx").unlink()
+    (out / "udfordringer-test").rmdir()
+    for _ in range(2):  # made, then replaced
+        r = run("train", db, "--out", out, "--epochs", "2")
+        assert r.exit_code == 0, r.output
+        assert sorted(p.name for p in out.iterdir()) == ["udfordringer-test"]

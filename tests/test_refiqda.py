@@ -366,9 +366,11 @@ def test_a_failed_import_into_a_new_file_leaves_no_file(tmp_path):
 
 # -- files made here: colours, cases, docx, conflicts, hostile archives ------------------------
 
-def make_qdpx(path: Path, qde: str, files: dict[str, bytes] | None = None) -> Path:
+def make_qdpx(path: Path, qde: str, files: dict[str, bytes] | None = None, *,
+              compress: bool = False) -> Path:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED,
+                         compresslevel=9 if compress else None) as z:
         z.writestr("project.qde", qde.encode("utf-8"))
         for name, data in (files or {}).items():
             z.writestr(name, data)
@@ -532,7 +534,7 @@ def test_a_zip_bomb_entry_is_refused(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("content, needle", [
     (b"not a zip at all", "not a zip archive"),
-    (b"PK\x03\x04 broken", "not a readable zip"),
+    (b"PK\x03\x04 broken", "not a zip archive"),
 ])
 def test_broken_archives_are_one_line(content, needle, tmp_path):
     path = tmp_path / "x.qdpx"
@@ -558,3 +560,161 @@ def test_a_codebook_given_to_import_qdpx_and_a_project_to_import_qdc(tmp_path, d
     qde = tmp_path / "projekt.qde"
     qde.write_bytes(qde_of(demo_qdpx))
     assert_one_line_error(run("import", "qdc", target, qde), "import qdpx")
+
+
+# -- archives: limits on the directory, before anything is expanded (issue 11, item 9) ------
+
+def raw_zip(members: list[tuple[str, bytes, int, int, int]]) -> bytes:
+    """A zip archive written byte by byte: (name, data as stored, method, crc, size), so a
+    member's stored bytes can be a deflate stream made here (zipfile cannot write one)."""
+    import struct
+
+    out, central = io.BytesIO(), io.BytesIO()
+    for name, data, method, crc, size in members:
+        offset, raw = out.tell(), name.encode("utf-8")
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x2821, crc,
+                              len(data), size, len(raw), 0) + raw + data)
+        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0,
+                                  0x2821, crc, len(data), size, len(raw), 0, 0, 0, 0,
+                                  0o644 << 16, offset) + raw)
+    start, directory = out.tell(), central.getvalue()
+    out.write(directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members),
+                                      len(members), len(directory), start, 0))
+    return out.getvalue()
+
+
+def deflated(data: bytes) -> tuple[str, bytes, int, int, int]:
+    import zlib
+
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return ("", c.compress(data) + c.flush(), 8, zlib.crc32(data), len(data))
+
+
+def docx_bomb(megabytes: int) -> bytes:
+    """A real DOCX whose word/document.xml is ``megabytes`` MB of zeros, deflated (about a
+    thousandth of that), with a true CRC: python-docx would expand all of it."""
+    import zlib
+
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(b"\0" * 2**20) + c.flush(zlib.Z_FULL_FLUSH)  # the same bytes for
+    stream = block * megabytes + c.flush()  # each MB: a full flush starts afresh
+    crc, mb = 0, b"\0" * 2**20
+    for _ in range(megabytes):
+        crc = zlib.crc32(mb, crc)
+    members = [(name, *deflated(text.encode("utf-8"))[1:]) for name, text in MINIMAL_DOCX]
+    return raw_zip([*members, ("word/document.xml", stream, 8, crc, megabytes * 2**20)])
+
+
+MINIMAL_DOCX = [  # what python-docx needs besides word/document.xml
+    ("[Content_Types].xml",
+     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+     'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+     'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="'
+     'application/xml"/><Override PartName="/word/document.xml" ContentType="application/'
+     'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+    ("_rels/.rels",
+     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+     'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+     'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="'
+     'word/document.xml"/></Relationships>'),
+]
+
+
+def bomb_qdpx(path: Path, megabytes: int) -> Path:
+    """danish_project() with the .docx source a DOCX bomb; the archive is a few KB."""
+    return make_qdpx(path, danish_project(), {
+        f"sources/{G(6)}.txt": TEXT.encode("utf-8"),
+        f"sources/{G(10)}.docx": docx_bomb(megabytes)}, compress=True)
+
+
+LIMIT_AS = """
+import resource, runpy, sys
+resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+sys.argv = ["qualcode", *sys.argv[1:]]
+runpy.run_module("qualcode", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("megabytes, caught_by", [
+    (1000, "DOCX file"),  # the DOCX in the .qdpx is under 1 MB: its own directory says 1 GB
+    (4000, "REFI-QDA project"),  # the DOCX expands 1000 times inside the .qdpx already
+])
+def test_a_docx_bomb_in_an_8_kb_qdpx_fails_in_seconds_in_1_gb(tmp_path, megabytes,
+                                                              caught_by):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    path = bomb_qdpx(tmp_path / "bombe.qdpx", megabytes)
+    assert path.stat().st_size < 12_000
+    target = tmp_path / "p.qualcode.db"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "QUALCODE_HOME": str(tmp_path),
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", LIMIT_AS, "import", "qdpx", str(target),
+                          str(path)], capture_output=True, text=True, timeout=120, env=env)
+    seconds = time.perf_counter() - started
+    assert out.returncode == 1, (out.returncode, out.stderr[-2000:])
+    assert out.stdout == ""
+    (line,) = out.stderr.splitlines()
+    assert line.startswith(f"qualcode: error: {path}") and caught_by in line, line
+    assert "expands" in line and "MemoryError" not in line, line
+    assert seconds < 30, seconds
+    assert not target.exists()
+
+
+def test_the_same_qdpx_with_a_small_docx_imports(tmp_path):
+    path = make_qdpx(tmp_path / "ok.qdpx", danish_project(), {
+        f"sources/{G(6)}.txt": TEXT.encode("utf-8"),
+        f"sources/{G(10)}.docx": docx_bytes("Notat fra mødet i Søby.")}, compress=True)
+    result = run("import", "qdpx", tmp_path / "p.qualcode.db", path, "--question", "aero")
+    assert result.exit_code == 0, result.output
+    with Project.open(tmp_path / "p.qualcode.db") as p:
+        assert "Notat fra mødet i Søby." in {i.text for i in p.items("aero")}
+
+
+def test_a_text_source_bomb_is_refused_before_it_is_expanded(tmp_path, monkeypatch):
+    import zlib
+
+    path = tmp_path / "bombe.qdpx"
+    qde = danish_project().encode("utf-8")
+    path.write_bytes(raw_zip([("project.qde", *deflated(qde)[1:]),
+                              (f"sources/{G(6)}.txt", *deflated(b"a" * 300 * 2**20)[1:])]))
+    assert path.stat().st_size < 400_000
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a member was expanded")
+    monkeypatch.setattr(zlib, "decompressobj", no_reading)  # zipfile's way to inflate
+    with pytest.raises(QualcodeError) as err:
+        refiqda.read_qdpx(path)
+    message = str(err.value)
+    assert len(message.splitlines()) == 1 and f"{G(6)}.txt" in message
+    assert "zip bomb" in message
+
+
+def test_a_web_page_saved_as_qdpx_is_not_a_zip_archive(tmp_path, project, project_path):
+    path = tmp_path / "projekt.qdpx"
+    path.write_text("<!DOCTYPE html>\n<html><body>Log ind</body></html>\n", encoding="utf-8")
+    before = snapshot(project_path)
+    line = assert_one_line_error(run("import", "qdpx", project_path, path), "projekt.qdpx",
+                                 "not a zip archive")
+    assert "DOCTYPE" not in line
+    assert snapshot(project_path) == before
+
+
+@pytest.mark.parametrize("names, needles", [
+    (["a.qde", "b/b.qde"], ("2 .qde files", "'a.qde'", "'b/b.qde'")),
+    (["Project.qde", "project.qde"], ("'Project.qde'", "'project.qde'", "other letters")),
+])
+def test_an_archive_with_two_projects_says_so(tmp_path, names, needles):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name in names:
+            z.writestr(name, danish_project())
+    path = tmp_path / "to.qdpx"
+    path.write_bytes(buf.getvalue())
+    target = tmp_path / "p.qualcode.db"
+    line = assert_one_line_error(run("import", "qdpx", target, path), "to.qdpx", *needles)
+    assert "no project.qde" not in line or "and no project.qde" in line
+    assert not target.exists()

@@ -726,7 +726,7 @@ def suggest(db, question, model, coder, sources, fmt, output, force) -> None:
     from qualcode.io.export import format_from_path
     from qualcode.io.rows import render_rows
     from qualcode.nlp.suggest import Suggester
-    from qualcode.nlp.textcat import default_folder, load
+    from qualcode.nlp.textcat import default_model, load
 
     fmt = format_from_path(output, fmt, ("csv", "table", "json"), "table")
     with open_project(db) as project:
@@ -734,8 +734,7 @@ def suggest(db, question, model, coder, sources, fmt, output, force) -> None:
         if model:
             fitted = load(model, q.codebook)
         else:
-            folder = default_folder(project) / q.codebook
-            fitted = load(folder) if folder.exists() else None
+            fitted = default_model(project, q.codebook)
             if fitted is None and sources != "rule":
                 click.echo(f"qualcode: note: no model for codebook {q.codebook} (run "
                            f"'qualcode train {db}'); keyword rules only", err=True)

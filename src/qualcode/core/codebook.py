@@ -18,10 +18,16 @@ A codebook file looks like this (see ``codebooks/`` for the real ones)::
 
 Codes keep the file's order, children right after their parent, and a code labelled
 "Andet" (or marked ``other: true``) sorts last among its siblings.
+
+A codebook's stem (its file name without ``.yaml``) names folders too (a model is saved in
+``<project>.models/<stem>/``), so a stem must be a plain file name: letters, digits, '-',
+'_' and '.', not starting with '.' or '-' (see :func:`qualcode.safe.is_path_name`). A
+mapping that names the same key twice is refused, with both lines.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -30,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import CodebookError, NotFound
+from qualcode.safe import check_path_name, is_path_name, one_line, path_name
 
 PALETTE = (
     "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD",
@@ -224,6 +231,16 @@ def order_codes(codes: Iterable[Code]) -> list[Code]:
     return out
 
 
+def check_stem(stem: str, file: str) -> str:
+    """``stem`` if it can name a codebook (and so a folder); else a one-line CodebookError
+    naming ``file`` and a name that would do."""
+    try:
+        return check_path_name(stem, "the codebook name")
+    except ValueError as exc:
+        raise CodebookError(f"{exc}; for example '{path_name(stem, 'kodebog')}'",
+                            file=file) from None
+
+
 # -- loading ------------------------------------------------------------------
 
 def find_codebook_file(stem_or_path: str | Path, search_dir: Path | None = None) -> Path:
@@ -241,7 +258,8 @@ def find_codebook_file(stem_or_path: str | Path, search_dir: Path | None = None)
         if path.is_file():
             return path
     known = ", ".join(sorted(p.stem for p in folder.glob("*.y*ml"))) or "none"
-    raise CodebookError(f"no codebook named '{stem_or_path}' in {folder} (known: {known})")
+    raise CodebookError(f"no codebook named '{one_line(str(stem_or_path))[:100]}' in {folder} "
+                        f"(known: {known})")
 
 
 def load_codebook(stem_or_path: str | Path, search_dir: Path | None = None) -> Codebook:
@@ -270,7 +288,9 @@ def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
     except UnicodeDecodeError as exc:
         raise CodebookError(f"not UTF-8 text (byte {exc.start})", file=name) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_loader())  # a SafeLoader: see _loader
+    except _DuplicateKey as exc:
+        raise CodebookError(str(exc), file=name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""
@@ -290,12 +310,18 @@ def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
 
 def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
                    search_dir: Path | None = None, stack: tuple[str, ...] = (),
-                   path: Path | None = None) -> Codebook:
-    """Validate a codebook given as parsed YAML; every error names the file and code."""
+                   path: Path | None = None, stored: bool = False) -> Codebook:
+    """Validate a codebook given as parsed YAML; every error names the file and code.
+
+    ``stem`` must be a safe file name (:func:`check_stem`), unless ``stored``: a codebook
+    already in a project is re-validated after an edit under the name it has there (an
+    older version may have let another name in; model folders check names themselves)."""
 
     def fail(msg: str) -> CodebookError:
         return CodebookError(msg, file=file)
 
+    if not stored:
+        check_stem(stem, file)
     if not isinstance(data, dict):
         raise fail("a codebook must be a mapping with 'title' and 'codes'")
     unknown = set(data) - _CODEBOOK_FIELDS
@@ -400,6 +426,9 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
 
 def _included(stem: str, parent_key: str, search_dir: Path | None, stack: tuple[str, ...],
               fail) -> list[Code]:
+    if not is_path_name(stem):  # a stem beside this file, never a path elsewhere
+        raise fail(f"code '{parent_key}': include '{one_line(stem)[:60]}' is not a codebook "
+                   "name (the stem of a file beside this one)")
     if stem in stack:
         raise fail(f"code '{parent_key}': include '{stem}' loops back to itself")
     try:
@@ -422,6 +451,65 @@ def _check_unique(codes: list[Code], fail) -> None:
         if folded in labels:
             raise fail(f"duplicate label '{c.label}' (codes '{labels[folded]}' and '{c.key}')")
         labels[folded] = c.key
+
+
+class _DuplicateKey(Exception):
+    """A mapping names one key twice (the message says where)."""
+
+
+@functools.cache
+def _loader() -> type:
+    """PyYAML's SafeLoader, refusing a mapping that names a key twice (PyYAML keeps the
+    last silently: a second 'codes:' block would replace the first). Built on first use:
+    importing this module does not import yaml."""
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    merge = "tag:yaml.org,2002:merge"
+
+    class Loader(yaml.SafeLoader):
+        def get_single_data(self):
+            node = self.get_single_node()
+            if node is None:
+                return None
+            self._check_keys(node)
+            return self.construct_document(node)
+
+        def _check_keys(self, root) -> None:
+            # the composed nodes, before '<<' merges are flattened into them; each node
+            # once, however often aliases repeat it (no recursion: nesting is unbounded);
+            # of several repeated keys, the one nearest the top of the file is named
+            stack, seen, found = [root], set(), None
+            while stack:
+                node = stack.pop()
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
+                if isinstance(node, SequenceNode):
+                    stack.extend(node.value)
+                elif isinstance(node, MappingNode):
+                    first: dict[Any, int] = {}
+                    for key_node, value_node in node.value:
+                        stack.append(value_node)
+                        if key_node.tag == merge or not isinstance(key_node, ScalarNode):
+                            stack.append(key_node)
+                            continue
+                        key = self.construct_object(key_node, deep=True)  # 'yes' is True
+                        try:
+                            hash(key)
+                        except TypeError:  # PyYAML's own check says so
+                            continue
+                        line = key_node.start_mark.line + 1
+                        if key not in first:
+                            first[key] = line
+                        elif found is None or line < found[0]:
+                            found = (line, one_line(key_node.value)[:60], first[key])
+            if found is not None:
+                line, shown, before = found
+                raise _DuplicateKey(f"line {line}: key '{shown}' appears twice (first on "
+                                    f"line {before})")
+
+    return Loader
 
 
 def _check_text_fields(mapping: dict, names: tuple[str, ...], where: str, fail) -> None:

@@ -449,7 +449,8 @@ class Project:
                         entry[k] = v
         if extra:
             data["codes"].append(extra)
-        return parse_codebook(data, stem=book.stem, file=f"codebook '{book.stem}'")
+        return parse_codebook(data, stem=book.stem, file=f"codebook '{book.stem}'",
+                              stored=True)
 
     # -- questions ------------------------------------------------------------
     def questions(self) -> list[Question]:

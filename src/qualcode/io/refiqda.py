@@ -33,10 +33,14 @@ Writing (``export_qdc``, ``export_qdpx``)
 Reading (``read_qdc``, ``read_qde``, ``read_qdpx``, then ``import_refiqda``)
 -----------------------------------------------------------------------------
 * Parsing is safe: any DOCTYPE is refused (no entities, no external DTD, no billion
-  laughs), lxml runs with ``resolve_entities=False, no_network=True, load_dtd=False``; zip
-  entries are read with a cap on their uncompressed size; not-well-formed XML is one line
-  naming the file, line and column. An element outside the file's REFI namespace (a
-  ``<CodeBook xmlns="urn:QDA-XML:codebook:0:4">`` pasted into a project) is refused.
+  laughs), lxml runs with ``resolve_entities=False, no_network=True, load_dtd=False``; a
+  .qdpx, and each DOCX source inside it, is opened with :mod:`qualcode.io.archive`, whose
+  limits are checked on the archive's directory before anything is expanded, and what is
+  read is capped again; not-well-formed XML is one line naming the file, line and column.
+  An element outside the file's REFI namespace (a ``<CodeBook
+  xmlns="urn:QDA-XML:codebook:0:4">`` pasted into a project) is refused.
+* A .qdpx holds one project: an archive with several .qde files and no project.qde is
+  refused, naming them. A file named .qdpx is read as an archive whatever it holds.
 * Leniency where the intent is plain: an empty ``<Sets/>`` (Taguette), ids that are not
   GUIDs (``c001``), lower-case GUIDs, ``Project.qde`` or ``project.qde``, ``sources/`` or
   ``Sources/`` (zip names are matched case-insensitively), a missing XML declaration.
@@ -71,6 +75,8 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.core.models import ImportSummary
 from qualcode.errors import ImportError_, QualcodeError
+from qualcode.io.archive import Limits, open_zip
+from qualcode.safe import is_path_name, one_line, path_name
 
 if TYPE_CHECKING:
     from qualcode.core.codebook import Codebook
@@ -80,9 +86,15 @@ NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 HINT_PREFIX = "qualcode-data: "
 MAX_XML_BYTES = 256 * 2**20  # one project.qde / .qdc
-MAX_ENTRY_BYTES = 256 * 2**20  # one entry of a .qdpx, uncompressed
+MAX_ENTRY_BYTES = 256 * 2**20  # one entry of a .qdpx that is read (a text or DOCX source)
 MAX_TOTAL_BYTES = 1024 * 2**20  # everything read from one .qdpx
 MAX_FILE_BYTES = 1024 * 2**20
+# a .qdpx's directory, checked before anything is expanded. Its pictures, audio and video
+# are stored as they are (ratio 1) and never read, so one member may be as large as the
+# file; text is what expands, and more than 200 times is a zip bomb. What is read is capped
+# again by the sizes above. A DOCX source is a zip of its own, opened with archive.OFFICE.
+QDPX_LIMITS = Limits(member_bytes=MAX_FILE_BYTES, total_bytes=2 * MAX_FILE_BYTES,
+                     members=100_000, ratio=200, ratio_floor=2**20)
 _GUID_BASE = uuid.uuid5(uuid.NAMESPACE_URL, "https://qualcode/refi-qda")
 _RGB = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C\x00|\x00<\x00!\x00D\x00O\x00C",
@@ -355,30 +367,47 @@ def read_qdpx(path: str | Path) -> RefiProject:
     path = Path(path)
     name = str(path)
     data = _read_file(path)
-    if data[:4] != b"PK\x03\x04":
-        raise ImportError_("is not a zip archive, so not a .qdpx project", file=name)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = {i.filename.replace("\\", "/").lower(): i for i in archive.infolist()
-                   if not i.is_dir()}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportError_(f"not a readable zip archive ({exc})", file=name) from None
-    qde = entries.get("project.qde")
-    if qde is None:
-        found = [k for k in entries if k.endswith(".qde")]
-        if len(found) != 1:
-            raise ImportError_("the archive has no project.qde", file=name)
-        qde = entries[found[0]]
-    reader = _ZipReader(archive, entries, name)
-    xml = reader.read(qde, MAX_XML_BYTES)
-    project = _project(xml, f"{name} ({qde.filename})", reader)
+    archive = open_zip(data, name, QDPX_LIMITS, what="REFI-QDA project (.qdpx)")
+    with archive:
+        entries: dict[str, zipfile.ZipInfo] = {}
+        qdes: dict[str, list[str]] = {}  # lower-case name -> the names as written
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            key = info.filename.replace("\\", "/").lower()
+            entries.setdefault(key, info)
+            if key.endswith(".qde"):
+                qdes.setdefault(key, []).append(info.filename)
+        wanted = "project.qde" if "project.qde" in qdes else None
+        if wanted is None and len(qdes) == 1:
+            wanted = next(iter(qdes))
+        if wanted is None:
+            if not qdes:
+                raise ImportError_("the archive has no project.qde", file=name)
+            raise ImportError_(f"the archive holds {len(qdes)} .qde files and no project.qde "
+                               f"({_names(n for ns in qdes.values() for n in ns)}); a .qdpx "
+                               "holds one project", file=name)
+        if len(qdes[wanted]) > 1:
+            raise ImportError_(f"the archive holds {_names(qdes[wanted])}, the same name in "
+                               "other letters; a .qdpx holds one project", file=name)
+        qde = entries[wanted]
+        reader = _ZipReader(archive, entries, name)
+        xml = reader.read(qde, MAX_XML_BYTES)
+        project = _project(xml, f"{name} ({one_line(qde.filename)})", reader)
     project.file = name
     project.sha256 = hashlib.sha256(data).hexdigest()
     return project
 
 
+def _names(names) -> str:
+    """Names from an archive for a message: one line each, the first few."""
+    shown = [f"'{one_line(n)[:80]}'" for n in names]
+    return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+
+
 class _ZipReader:
-    """Entries by case-insensitive name, each read with a cap on its uncompressed size."""
+    """Entries by case-insensitive name, of an archive whose directory passed its limits
+    (zipfile never expands a member past its declared size); each read is capped again."""
 
     def __init__(self, archive: zipfile.ZipFile, entries: dict, name: str) -> None:
         self.archive, self.entries, self.name, self.total = archive, entries, name, 0
@@ -398,27 +427,28 @@ class _ZipReader:
                 return self.entries[candidate]
         return None
 
+    def where(self, info: zipfile.ZipInfo) -> str:
+        return f"{self.name} ({one_line(info.filename)[:120]})"
+
     def read(self, info: zipfile.ZipInfo, limit: int | None = None) -> bytes:
-        where = f"{self.name} ({info.filename})"
+        where = self.where(info)
         limit = MAX_ENTRY_BYTES if limit is None else limit
-        if info.file_size > limit:
+        if info.file_size > limit:  # declared sizes: checked before anything is expanded
             raise ImportError_(f"the entry unpacks to {info.file_size // 2**20} MB; the limit "
                                f"is {limit // 2**20} MB", file=where)
+        if self.total + info.file_size > MAX_TOTAL_BYTES:
+            raise ImportError_(f"the archive unpacks to more than {MAX_TOTAL_BYTES // 2**20} "
+                               "MB", file=self.name)
         try:
             with self.archive.open(info) as fh:
-                data = fh.read(limit + 1)  # the header's size may lie: read at most this
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError,
-                NotImplementedError) as exc:
-            raise ImportError_(f"cannot unpack ({exc})", file=where) from None
-        except RuntimeError as exc:  # encrypted
+                data = fh.read(limit + 1)  # never more than declared; read at most this
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                RuntimeError) as exc:  # RuntimeError: encrypted
             raise ImportError_(f"cannot unpack ({exc})", file=where) from None
         if len(data) > limit:
             raise ImportError_(f"the entry unpacks to more than {limit // 2**20} MB",
                                file=where)
         self.total += len(data)
-        if self.total > MAX_TOTAL_BYTES:
-            raise ImportError_(f"the archive unpacks to more than {MAX_TOTAL_BYTES // 2**20} "
-                               "MB", file=self.name)
         return data
 
 
@@ -473,11 +503,15 @@ def _source_text(el, reader: _ZipReader | None, name: str) -> tuple[str | None, 
     if plain and reader is not None:
         info = reader.find(plain)
         if info is not None:
-            text = _decode(reader.read(info), f"{reader.name} ({info.filename})")
+            text = _decode(reader.read(info), reader.where(info))
     if (text is None or not text.strip()) and rich and reader is not None:
         info = reader.find(rich)
         if info is not None and info.filename.lower().endswith(".docx"):
-            rich_text = _docx_text(reader.read(info), f"{reader.name} ({info.filename})")
+            data, where = reader.read(info), reader.where(info)
+            # a DOCX is a zip of its own: its directory passes the Office limits before
+            # python-docx expands anything (an 8 KB .qdpx can hold a DOCX of gigabytes)
+            open_zip(data, where, what="DOCX file").close()
+            rich_text = _docx_text(data, where)
             if text is None or rich_text.strip():
                 text = rich_text
     if text is None and content is not None:
@@ -573,10 +607,17 @@ def _split_hints(description: str) -> tuple[str, dict | None]:
 
 
 def read_refiqda(path: str | Path) -> RefiProject:
-    """Read a .qdc, .qde or .qdpx file, by its content (a .qdpx renamed .zip works)."""
+    """Read a .qdc, .qde or .qdpx file: by its name, else by its content (a .qdpx renamed
+    .zip works). A .qdpx is always read as an archive, so one that is not a zip (a web
+    page saved under that name) says so, rather than what its content would be."""
     path = Path(path)
-    if path.suffix.lower() == ".qdc":
+    suffix = path.suffix.lower()
+    if suffix == ".qdc":
         return read_qdc(path)
+    if suffix in (".qdpx", ".zip"):
+        return read_qdpx(path)
+    if suffix == ".qde":
+        return read_qde(path)
     head = b""
     if path.is_file():
         with path.open("rb") as fh:
@@ -618,8 +659,8 @@ class RefiSummary(ImportSummary):
             parts.append(f"{self.memos_added} memos new")
         where = f" into {', '.join(self.questions)}" if self.questions else ""
         if not self.codes_in_file and not self.sources_imported and not self.skipped:
-            return f"{self.file}: nothing to import (the file has no codes and no sources)"
-        if not self.changed:
+            head = f"{self.file}: nothing to import (the file has no codes and no sources)"
+        elif not self.changed:
             head = f"{self.file}: nothing new ({', '.join(parts)}{where} already in the project)"
         else:
             head = f"{self.file}: imported {', '.join(parts)}{where}"
@@ -627,7 +668,8 @@ class RefiSummary(ImportSummary):
             head += f"; {self.colours_replaced} invalid colours replaced"
         if self.skipped:
             head += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
-        return head
+        # names and texts from the file stay on their line; a note is a line of its own
+        return "\n".join([one_line(head), *(f"  {one_line(note)}" for note in self.notes)])
 
 
 @dataclass
@@ -642,18 +684,44 @@ class _Plan:
 
 
 def default_name(path: str | Path) -> str:
-    """A question id or codebook stem from a file name: 'Mit Projekt.qdpx' -> 'mit-projekt'."""
+    """A question id or codebook stem from a file name: 'Mit Projekt.qdpx' -> 'mit-projekt'
+    (always a safe file name: 'CON.qdpx' -> 'navn-con')."""
     from qualcode.core.codebook import slugify
 
-    return slugify(Path(path).stem)
+    name = slugify(Path(path).stem)
+    return name if is_path_name(name) else path_name(name)
+
+
+def _safe_names(names: list[str], what: str, fallback: str,
+                summary: RefiSummary) -> dict[str, str]:
+    """Each name (a codebook stem or question id from a file's hints) -> itself if it is a
+    safe file name, else a safe name of its own (unique among them), said in a note."""
+    out: dict[str, str] = {}
+    taken = {n for n in names if is_path_name(n)}
+    for n in names:
+        if n in out:
+            continue
+        if is_path_name(n):
+            out[n] = n
+            continue
+        base = path_name(n, fallback)
+        new, k = base, 2
+        while new in taken:
+            new, k = f"{base}-{k}", k + 1
+        taken.add(new)
+        out[n] = new
+        summary.notes.append(f"renamed: {what} '{one_line(n)[:60]}' in the file is '{new}' in "
+                             "the project (names from a file must be plain file names)")
+    return out
 
 
 def _codebook_from(codes: list[RefiCode], stem: str, title: str, name: str,
                    summary: RefiSummary, extras: dict | None = None,
                    meta: dict | None = None) -> tuple[Codebook, dict[str, str]]:
     """A validated Codebook from REFI codes, and a map code guid -> key."""
-    from qualcode.core.codebook import PALETTE, parse_codebook, slugify
+    from qualcode.core.codebook import PALETTE, check_stem, parse_codebook, slugify
 
+    check_stem(stem, name)  # also for a codebook without codes, which is not parsed
     by_guid = {_key(c.guid): c for c in codes}
     labels: set[str] = set()
     keys: dict[str, str] = {}
@@ -820,8 +888,23 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
         coding_hints = {_key(g): v for g, v in hints.get("codings", {}).items()}
         note_hints = {_key(g): v for g, v in hints.get("notes", {}).items()}
         questions = hints["questions"]
+        if not (isinstance(books_meta, dict) and isinstance(questions, list)
+                and all(isinstance(m, dict) for m in books_meta.values())
+                and all(isinstance(q, dict) and isinstance(q.get("id"), str)
+                        and isinstance(q.get("codebook"), str)
+                        and isinstance(q.get("kind"), str) for q in questions)
+                and all(isinstance(h, dict) and isinstance(h.get("question"), str)
+                        for h in source_hints.values())):
+            return None
     except (KeyError, AttributeError, TypeError):
         return None
+    # codebook stems and question ids become names of folders and files (a model is saved
+    # as <project>.models/<stem>): one that cannot be a file name gets one that can
+    stem_of = _safe_names(list(books_meta) + [q["codebook"] for q in questions], "codebook",
+                          "kodebog", summary)
+    qid_of = _safe_names([q["id"] for q in questions]
+                         + [h["question"] for h in source_hints.values()], "question",
+                         "spoergsmaal", summary)
     texts = {_key(s.guid): s for s in refi.text_sources}
     for g, h in source_hints.items():
         s = texts.get(g)
@@ -837,13 +920,13 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
                    != group]
         members = [RefiCode(c.guid, c.name, c.color, c.codable, c.description,
                             None if _key(c.parent) == group else c.parent) for c in members]
-        book, keys = _codebook_from(members, stem, meta.get("title", stem), refi.file, summary,
-                                    code_extras, meta)
+        book, keys = _codebook_from(members, stem_of[stem], meta.get("title", stem), refi.file,
+                                    summary, code_extras, meta)
         plan.codebooks.append(book)
-        code_keys.update({g: (stem, k) for g, k in keys.items()})
+        code_keys.update({g: (book.stem, k) for g, k in keys.items()})
     for q in questions:
-        plan.questions.append({"id": q["id"], "kind": q["kind"], "codebook": q["codebook"],
-                               "text": q.get("text", "")})
+        plan.questions.append({"id": qid_of[q["id"]], "kind": q["kind"],
+                               "codebook": stem_of[q["codebook"]], "text": q.get("text", "")})
     users = refi.users
     for case in refi.cases:
         h = case_hints.get(_key(case.guid), {})
@@ -854,7 +937,7 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
         h = source_hints.get(g)
         if h is None:
             return None
-        q, rid, text = h["question"], h["respondent"], s.text or ""
+        q, rid, text = qid_of[h["question"]], h["respondent"], s.text or ""
         spans = []
         for start, end, pos, kind, role, empty, src in h["items"]:
             plan.items.append((q, rid, pos, kind, role, text[start:end], empty, src))
@@ -881,9 +964,22 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
         h = note_hints.get(_key(n.guid))
         if h is None or h.get("target") == "coding-memo":
             continue
-        plan.memos.append((h["target"], h.get("ref"), n.text, users.get(_key(n.user), coder),
-                           n.created))
+        plan.memos.append((h["target"], _renamed_ref(h["target"], h.get("ref"), stem_of,
+                                                     qid_of),
+                           n.text, users.get(_key(n.user), coder), n.created))
     return plan
+
+
+def _renamed_ref(target: str, ref: Any, stem_of: dict[str, str],
+                 qid_of: dict[str, str]) -> Any:
+    """A memo's reference with the codebook stem or question id it names as renamed."""
+    if not isinstance(ref, list) or not ref or not isinstance(ref[0], str):
+        return ref
+    if target == "code":
+        return [stem_of.get(ref[0], ref[0]), *ref[1:]]
+    if target in ("item", "coding"):
+        return [qid_of.get(ref[0], ref[0]), *ref[1:]]
+    return ref
 
 
 def _locate(spans: list[tuple[int, int, int]], start: int,
@@ -910,8 +1006,12 @@ def _sha1(text: str) -> str:
 def import_refiqda(project: Project, refi: RefiProject, *, question: str | None = None,
                    codebook: str | None = None, coder: str | None = None) -> RefiSummary:
     """Write a parsed REFI-QDA file into the project, all or nothing."""
+    from qualcode.core.codebook import check_stem
+
     coder = coder or project.coder
     summary = RefiSummary(file=refi.file, codes_in_file=len(refi.codes))
+    if codebook is not None:
+        check_stem(codebook, refi.file)  # --codebook names a folder too: '..' never does
     stem = codebook or default_name(refi.file)
     plan = None
     if refi.kind == "codebook":
@@ -919,7 +1019,10 @@ def import_refiqda(project: Project, refi: RefiProject, *, question: str | None 
             raise ImportError_("the codebook has no codes", file=refi.file)
         plan = _plan_codebook_only(refi, stem, summary)
     elif refi.hints and not question and not codebook:
-        plan = _plan_qualcode(refi, coder, summary)
+        try:
+            plan = _plan_qualcode(refi, coder, summary)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            plan = None  # hints of another shape than qualcode writes: read as any file
         if plan is None:
             summary = RefiSummary(file=refi.file, codes_in_file=len(refi.codes))
     if plan is None:

@@ -9,6 +9,14 @@ teach the model what a code is not. Its input is the items' match keys (lemmas, 
 A trained model is a folder: spaCy's ``nlp.to_disk`` plus ``qualcode-model.json`` naming the
 codebook, its labels and what it was trained on. A model trained on one project applies to
 any project with the same codebook stem (codes it does not know are never suggested).
+
+Models live in a models folder (``<project>.models/`` by default, or the ``--out`` folder),
+one subfolder per codebook, named after its stem. A stem comes from data (a YAML file's
+name, a REFI-QDA file), so :func:`model_folder` takes it only if it is a plain file name
+and the folder it gives stays inside the models folder. Training writes the new model to
+a temporary folder inside the models folder and renames it into place; the folder it
+replaces must be a qualcode model folder (it holds ``qualcode-model.json``) and is removed
+only once the new one is in place. Nothing else is ever removed.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
 from qualcode.nlp.pipeline import PIPELINE_ID, Analysis, analyses
+from qualcode.safe import check_path_name, is_path_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from qualcode.core.project import Project
@@ -198,8 +207,10 @@ def load(folder: str | Path, stem: str | None = None) -> Model:
     import spacy
 
     folder = Path(folder)
-    if stem and not (folder / META).exists() and (folder / stem / META).exists():
-        folder = folder / stem
+    if stem is not None:
+        inner = model_folder(folder, stem)  # a codebook name from data: checked first
+        if not (folder / META).exists() and (inner / META).exists():
+            folder = inner
     meta_file = folder / META
     if not meta_file.exists():
         raise QualcodeError("not a qualcode model folder (no qualcode-model.json"
@@ -210,7 +221,7 @@ def load(folder: str | Path, stem: str | None = None) -> Model:
         meta["codebook"]  # noqa: B018 - a model must name its codebook
     except (ValueError, KeyError, TypeError) as exc:
         raise QualcodeError(f"damaged model description: {exc}", file=str(meta_file)) from None
-    if stem and meta["codebook"] != stem:
+    if stem is not None and meta["codebook"] != stem:
         raise QualcodeError(f"the model is for codebook {meta['codebook']!r}, not {stem!r}",
                             file=str(folder))
     try:
@@ -223,40 +234,105 @@ def load(folder: str | Path, stem: str | None = None) -> Model:
     return Model(nlp, meta, folder)
 
 
+def model_folder(models: str | Path, stem: str) -> Path:
+    """``models/<stem>``: where the codebook's model is saved in a models folder.
+
+    ``stem`` comes from data, so it must be a plain file name (no '..', no '/', no drive),
+    and the folder, with links followed, must be a folder right inside ``models``; else a
+    one-line QualcodeError. Nothing is created or looked into but the two paths."""
+    models = Path(models)
+    try:
+        check_path_name(stem, "the codebook name")
+    except ValueError as exc:
+        raise QualcodeError(f"{exc}; no model folder can be made for it",
+                            file=str(models)) from None
+    target = models / stem
+    if target.resolve().parent != models.resolve():
+        raise QualcodeError(f"the model folder for codebook '{stem}' is a link to a folder "
+                            "outside the models folder; refused", file=str(target))
+    return target
+
+
+def is_model_folder(path: Path) -> bool:
+    """Is ``path`` a qualcode model folder (a real folder holding qualcode-model.json)?"""
+    return path.is_dir() and not path.is_symlink() and (path / META).is_file()
+
+
+def _check_replaceable(target: Path) -> None:
+    """A model may go to ``target`` only if nothing is there or a qualcode model is."""
+    if (target.exists() or target.is_symlink()) and not is_model_folder(target):
+        raise QualcodeError("exists and is not a qualcode model folder (it has no "
+                            f"{META}); it is left alone and no model was saved",
+                            file=str(target))
+
+
 def train_and_save(project: Project, stem: str, folder: Path, *,
                    questions: Sequence[str] = (), coder: str | None = None,
                    epochs: int | None = None, progress=None, cancelled=None) -> Model:
     """Train the codebook's model on the project's codings and save it as FOLDER/<stem>.
 
-    Written beside and then swapped in, so a failed or cancelled run keeps the old model."""
+    The model is written to a temporary folder inside FOLDER and renamed into place, so a
+    failed or cancelled run keeps the old model. An old model is first renamed aside, then
+    the new one in, then the old one removed; a FOLDER/<stem> that is not a qualcode model
+    folder is refused before training (nothing outside FOLDER is touched, nothing inside
+    it but qualcode model folders)."""
+    import os
     import shutil
     import tempfile
 
+    folder = Path(folder)
+    target = model_folder(folder, stem)  # before the minutes of training, not after
+    if folder.exists() and not folder.is_dir():
+        raise QualcodeError("is not a folder", file=str(folder))
+    _check_replaceable(target)
     data = coded_items(project, stem, questions=questions, coder=coder, cancelled=cancelled)
     model = train(data, epochs=epochs, progress=progress, cancelled=cancelled)
     model.meta["questions"] = list(questions) or [q.id for q in project.questions()
                                                   if q.codebook == stem]
     model.meta["project"] = Path(project.path).name
-    if folder.exists() and not folder.is_dir():
-        raise QualcodeError("is not a folder", file=str(folder))
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=folder))
+    target = model_folder(folder, stem)  # the folder may have been made (or moved) since
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".new", dir=folder))
+    old: Path | None = None
     try:
         model.save(tmp)
-        target = folder / stem
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
+        _check_replaceable(target)
+        if is_model_folder(target):
+            aside = tmp.with_name(tmp.name.removesuffix(".new") + ".old")  # as unique as tmp
+            if aside.exists() or aside.is_symlink():
+                raise QualcodeError("is in the way of replacing the model; remove it",
+                                    file=str(aside))
+            os.rename(target, aside)
+            old = aside
+        try:
+            os.rename(tmp, target)
+        except BaseException:
+            if old is not None and not target.exists():
+                os.rename(old, target)  # the old model back in place
+                old = None
+            raise
     finally:
         if tmp.exists():
-            shutil.rmtree(tmp)
+            shutil.rmtree(tmp, ignore_errors=True)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)  # a leftover is hidden and harmless
     model.path = target
     model.meta["trained_on"] = len(data)
     return model
 
 
-def default_folder(project: Project) -> Path:
-    """Where ``qualcode train`` puts models by default: beside the project file."""
+def default_folder(project: Project, stem: str | None = None) -> Path:
+    """Where ``qualcode train`` puts models by default: beside the project file; with
+    ``stem``, the codebook's model folder there (see :func:`model_folder`)."""
     path = Path(project.path)
-    return path.with_name(path.name + ".models")
+    models = path.with_name(path.name + ".models")
+    return models if stem is None else model_folder(models, stem)
 
+
+def default_model(project: Project, stem: str) -> Model | None:
+    """The codebook's model from the default models folder, or None if there is none (a
+    codebook whose name cannot name a folder has none). A damaged one is a QualcodeError."""
+    if not is_path_name(stem):
+        return None
+    folder = default_folder(project, stem)
+    return load(folder, stem) if folder.exists() else None
