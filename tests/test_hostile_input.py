@@ -176,8 +176,10 @@ EIGHT_BIT = ("cp1252", "latin-1")
 TEXT_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 # decoding falls back to Windows-1252 only when the bytes are not UTF-8, and refuses a file
 # whose bytes look like UTF-8 Danish letters next to bytes that are not ('Ã¦' is 'æ' in
-# UTF-8): keep 'Ã' and 'â' out of 8-bit text so the reference need not model that guess
-_NOT_IN_8BIT = set("Ãâ")
+# UTF-8): keep 'Ã' and 'â' out of 8-bit text so the reference need not model that guess.
+# It also refuses a small letter followed by 'Œ', '¾', '¿', '¯' or 'Ž', which is how Mac
+# Roman's å, æ, ø, Ø and é read in Windows-1252 ('pŒ' for 'på'): keep those out too.
+_NOT_IN_8BIT = set("ÃâŒ¾¿¯Ž")
 
 
 def _fits(text: str, encoding: str) -> bool:
