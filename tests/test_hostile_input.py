@@ -23,6 +23,7 @@ import re
 import shutil
 import tempfile
 import threading
+import unicodedata
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,6 +46,11 @@ from qualcode.io.tabular import MAX_CELL_CHARS
 
 SOAK = max(0, int(os.environ.get("QUALCODE_SOAK", "0") or 0))
 CODER = "testkoder"
+
+
+def nfc(text: str) -> str:
+    """Ids, names, attributes and coders are stored in Unicode NFC (issue 11, item 9)."""
+    return unicodedata.normalize("NFC", text)
 
 
 def rarely(n: int) -> st.SearchStrategy[bool]:
@@ -360,14 +366,14 @@ class AnswersCase:
             answers = {q: {} for q in self.questions}
             attrs, seen = {}, set()
             for number, cells in rows:
-                rid = cells[self.respondent_col].strip()
+                rid = nfc(cells[self.respondent_col].strip())
                 if not rid or rid in seen:
                     raise Refused(f"row {number}")
                 seen.add(rid)
                 for q, col in zip(self.questions, self.text_cols, strict=True):
                     text = cells[col].replace("\r\n", "\n").replace("\r", "\n").strip()
                     answers[q][rid] = text
-                attrs[rid] = {a: cells[a].strip() for a in self.attr_cols}
+                attrs[rid] = {nfc(a): nfc(cells[a].strip()) for a in self.attr_cols}
         except Refused as refused:
             return refused
         return answers, attrs
@@ -700,10 +706,10 @@ def test_answers_xlsx_with_awkward_unicode_round_trips(template, rows):
             attr_cols=["region"], project=project)))
         assert message is None
         stored = {i.respondent: i.text for i in project.items("hostile", include_empty=True)}
-        assert stored == {r.strip(): t.replace("\r\n", "\n").replace("\r", "\n").strip()
+        assert stored == {nfc(r.strip()): t.replace("\r\n", "\n").replace("\r", "\n").strip()
                           for r, t, _ in rows}
         for rid, _, region in rows:
-            assert project.respondent(rid.strip()).attributes["region"] == region.strip()
+            assert project.respondent(nfc(rid.strip())).attributes["region"] == nfc(region.strip())
 
 
 @fuzz(40)
@@ -797,8 +803,8 @@ class InterviewCase:
                         rows += [(kind, role, t) for t in texts_]
                     else:
                         rows.append((kind, role, "\n\n".join(texts_)))
-                items[spec.respondent] = rows
-                names[spec.respondent] = spec.name
+                items[nfc(spec.respondent)] = rows
+                names[nfc(spec.respondent)] = nfc(spec.name)
         return items, names
 
 
@@ -993,7 +999,7 @@ def coding_rows(draw, encoding: str) -> CodingRowSpec:
     coder = draw(st.one_of(st.just(""), texts(encoding, 8)))
     memo = draw(st.one_of(st.just(""), texts(encoding, 12)))
     cells = {"coder": coder, "memo": memo}
-    who = coder.strip() or CODER
+    who = nfc(coder.strip()) or CODER
     if kind == "bad":
         bad = draw(st.sampled_from(["respondent", "code", "question", "empty-answer",
                                     "blank-code", "item", "start", "no-item", "span"]))

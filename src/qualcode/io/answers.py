@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from qualcode.core.codebook import Codebook, load_codebook
 from qualcode.errors import ImportError_, QualcodeError
 from qualcode.io.tabular import (
+    count_with_controls,
     gc_paused,
     lookalike_groups,
     lookalike_notes,
@@ -28,7 +29,7 @@ from qualcode.io.tabular import (
     read_table,
     rows_note,
 )
-from qualcode.safe import has_control, one_line
+from qualcode.safe import one_line
 
 if TYPE_CHECKING:
     from qualcode.core.models import ImportSummary
@@ -206,13 +207,6 @@ def apply_answers(project: Project, table: AnswerTable, summary: ImportSummary,
         summary.notes.append(rows_note(f"{answers} on {len(rows):,} row"
                                        f"{'s' if len(rows) > 1 else ''}", rows,
                                        "the project already holds the same answer"))
-
-
-def count_with_controls(texts: list[str]) -> int:
-    """How many of the texts hold control characters (one regex over them all first)."""
-    if not has_control("\n".join(texts)):  # a newline is no control for has_control()
-        return 0
-    return sum(map(has_control, texts))
 
 
 def _lookalikes(project: Project, table: AnswerTable) -> list[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qualcode.errors import ImportError_
 from qualcode.io.archive import check_zip
-from qualcode.safe import one_line
+from qualcode.safe import has_control, one_line
 
 MAX_CELL_CHARS = 1_000_000  # an open answer longer than this is a broken export
 MAX_FILE_BYTES = 500 * 1024 * 1024
@@ -835,3 +835,10 @@ def lookalike_notes(groups: list[list[str]], what: str, where, kept: str) -> lis
 def rows_note(what: str, rows: list[int], why: str) -> str:
     """'skipped: 3 rows ... (rows 4, 7, 9)' for rows an import leaves out."""
     return (f"skipped: {len(rows):,} {what} ({_rows_listed(rows[:5], len(rows))}): {why}")
+
+
+def count_with_controls(texts: list[str]) -> int:
+    """How many of the texts hold control characters (one regex over them all first)."""
+    if not has_control("\n".join(texts)):  # a newline is no control for has_control()
+        return 0
+    return sum(map(has_control, texts))
