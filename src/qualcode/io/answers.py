@@ -203,10 +203,11 @@ def apply_answers(project: Project, table: AnswerTable, summary: ImportSummary,
             progress(start + len(batch), total)
     if present:
         rows = list(dict.fromkeys(present))
-        answers = f"{len(present):,} answer{'s' if len(present) > 1 else ''}"
-        summary.notes.append(rows_note(f"{answers} on {len(rows):,} row"
-                                       f"{'s' if len(rows) > 1 else ''}", rows,
-                                       "the project already holds the same answer"))
+        summary.notes.append(rows_note(
+            f"answer{'s' if len(present) > 1 else ''}", present,
+            "the project already holds the same answer",
+            f"on {len(rows):,} row{'s' if len(rows) > 1 else ''}: " if len(rows) < len(present)
+            else ""))
 
 
 def _lookalikes(project: Project, table: AnswerTable) -> list[str]:

@@ -193,6 +193,7 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
     # took quadratic time on a long paragraph)
     parts: list[str] = []
     renamed = 0  # ids and names stored in NFC, not as the file spells them
+    unnamed: Transcript | None = None  # the transcript named after the file, if any
 
     def close_paragraph() -> None:
         if len(parts) > 1:
@@ -219,6 +220,7 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
                 current = Transcript(respondent=nfc(respondent or path.stem), name="",
                                      file=name)
                 renamed += current.respondent != (respondent or path.stem)
+                unnamed = current
                 transcripts.append(current)
             # in '__Leder__: ...' (Markdown bold) the label pattern keeps the closing '__'
             label = nfc(match["label"].strip().rstrip("_").strip())
@@ -259,6 +261,14 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
                 raise ImportError_(f"{where(turn.line)}: the turn of '{turn.role}' is empty",
                                    file=name)
     notes = list(read.notes)
+    if len(transcripts) > 1 and unnamed is transcripts[0]:
+        # turns, then '# ID' headers: the turns before the first header have no header of
+        # their own and were given the file's name as their jobcentre
+        count = len(unnamed.turns)
+        notes.append(f"warning: the turns before the first '# ID' header ({count:,} turn"
+                     f"{'s' if count > 1 else ''} from {where(unnamed.turns[0].line)}) are "
+                     f"imported as jobcentre '{unnamed.respondent}', named after the file; "
+                     "add a header above them if they belong to another jobcentre")
     note = nfc_note({"jobcentre ids or names": renamed})
     if note:
         notes.append(note)

@@ -754,9 +754,13 @@ def nfc_all(values: list[str]) -> tuple[list[str], int]:
     return out, sum(a != b for a, b in zip(values, out, strict=True))
 
 
+_SINGULAR = re.compile(r"s\b")  # 'respondent ids' -> 'respondent id'
+
+
 def nfc_note(counts: dict[str, int]) -> str | None:
     """One note for the values an import stored in NFC; None if none."""
-    parts = [f"{n:,} {what}" for what, n in counts.items() if n]
+    parts = [f"{n:,} {what if n != 1 else _SINGULAR.sub('', what)}"
+             for what, n in counts.items() if n]
     if not parts:
         return None
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
@@ -832,9 +836,12 @@ def lookalike_notes(groups: list[list[str]], what: str, where, kept: str) -> lis
     return notes
 
 
-def rows_note(what: str, rows: list[int], why: str) -> str:
-    """'skipped: 3 rows ... (rows 4, 7, 9)' for rows an import leaves out."""
-    return (f"skipped: {len(rows):,} {what} ({_rows_listed(rows[:5], len(rows))}): {why}")
+def rows_note(what: str, rows: list[int], why: str, prefix: str = "") -> str:
+    """'skipped: 3 answers (rows 4, 7, 9): why' for what an import leaves out, one per row
+    number in ``rows`` (a row may repeat: the rows are listed once each)."""
+    distinct = list(dict.fromkeys(rows))
+    return (f"skipped: {len(rows):,} {what} ({prefix}{_rows_listed(distinct[:5], len(distinct))})"
+            f": {why}")
 
 
 def count_with_controls(texts: list[str]) -> int:
