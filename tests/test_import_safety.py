@@ -817,23 +817,36 @@ def test_turns_before_the_first_header_are_warned_about(tmp_path):
     assert read_interviews([path])[0].notes == []
 
 
-def test_texts_holding_control_characters_are_counted_and_kept(tmp_path):
-    path = write_csv(tmp_path / "svar.csv", [["id", "svar"], ["JC01", "rød \x1b[31mtekst"],
-                                             ["JC02", "bip\x07"], ["JC03", "ren tekst"]])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "xlsx"])
+def test_texts_holding_control_characters_are_counted_and_kept(tmp_path, encoding):
+    rows = [["id", "svar"], ["JC01", "rød \x1b[31mtekst"], ["JC02", "bip\x07"],
+            ["JC03", "ren tekst\r\nlinje 2"], ["JC04", "slet\x7f"]]
+    if encoding == "xlsx":  # XML holds no C0 control but tab and line breaks: DEL and C1
+        rows[1:3] = [["JC01", "næste\x85linje"], ["JC02", "kontrol\x9b31m"]]
+        path = write_xlsx(tmp_path / "svar.xlsx", rows)
+    else:
+        path = write_csv(tmp_path / "svar.csv", rows, encoding=encoding)
     db = tmp_path / "p.db"
     result = run("import", "answers", db, path, *LONG)
     assert result.exit_code == 0, result.output
-    assert "2 items holding control characters" in result.output
-    assert answers(db)["JC01"] == "rød \x1b[31mtekst"
+    assert "3 items holding control characters" in result.output
+    assert answers(db)["JC01"] == rows[1][1]
+    clean = write_csv(tmp_path / "ren.csv", [["id", "svar"], ["JC09", "ren\ttekst"]],
+                      encoding="cp1252" if encoding == "xlsx" else encoding)
+    summary = import_answers_api(clean, tmp_path / "ren.db")
+    assert summary.items_with_controls == 0
+
+
+def test_transcript_turns_holding_control_characters_are_counted(tmp_path, project):
     transcript = tmp_path / "JC40.txt"
     transcript.write_text("Interviewer: Hej?\nLeder: Et \x1b]0;titel\x07 svar.\n",
                           encoding="utf-8")
     transcripts, digest = read_interviews([transcript])
-    with Project.open(db) as p:
-        summary = p.import_interviews(transcripts, question="interview",
-                                      codebook=load_codebook("kompenserende-ordninger"),
-                                      file=str(transcript), sha256=digest)
+    summary = project.import_interviews(transcripts, question="interview",
+                                        codebook=load_codebook("kompenserende-ordninger"),
+                                        file=str(transcript), sha256=digest)
     assert summary.items_with_controls == 1
+    assert project.items("interview", respondent="JC40")[0].text == "Et \x1b]0;titel\x07 svar."
 
 
 def test_the_demo_data_imports_without_warnings(demo_db):

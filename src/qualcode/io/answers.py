@@ -22,8 +22,8 @@ from qualcode.errors import ImportError_, QualcodeError
 from qualcode.io.tabular import (
     count_with_controls,
     gc_paused,
-    lookalike_groups,
     lookalike_notes,
+    lookalikes_in_project,
     nfc_all,
     nfc_note,
     read_table,
@@ -54,6 +54,7 @@ class AnswerTable:
     options: dict[str, Any] = field(default_factory=dict)
     # what reading the file skipped or changed, one line each (see ImportSummary.notes)
     notes: list[str] = field(default_factory=list)
+    no_controls: bool = False  # no text holds a control character (Table.no_controls)
 
 
 @gc_paused()
@@ -143,7 +144,7 @@ def read_answers(path: str, *, respondent_col: str, text_cols: Sequence[str] = (
                                 "questions": questions, "attr_cols": acols,
                                 "name_col": ncol, "encoding": table.encoding,
                                 "delimiter": table.delimiter},
-                       notes=notes)
+                       notes=notes, no_controls=table.no_controls)
 
 
 def _clean(text: str) -> str:
@@ -195,7 +196,8 @@ def apply_answers(project: Project, table: AnswerTable, summary: ImportSummary,
                           for qid in qids if not held or (rid, 0) not in existing[qid]]
         summary.items_empty += sum(1 for item in new_items if item[6])
         summary.items_added += len(new_items)
-        summary.items_with_controls += count_with_controls([item[5] for item in new_items])
+        if not table.no_controls:
+            summary.items_with_controls += count_with_controls([item[5] for item in new_items])
         project._upsert_respondents([(r.respondent, r.name, r.attributes) for r in batch],
                                     summary)
         project._insert_items(new_items)
@@ -213,17 +215,14 @@ def apply_answers(project: Project, table: AnswerTable, summary: ImportSummary,
 def _lookalikes(project: Project, table: AnswerTable) -> list[str]:
     """Warnings for respondent ids of the file that differ only in case, spaces, invisible
     characters or leading zeros from each other or from ids in the project."""
-    ids = [row.respondent for row in table.rows]
-    known = [r[0] for r in project.db.conn.execute("SELECT id FROM respondents")]
-    groups = lookalike_groups(ids + known)
+    groups, held = lookalikes_in_project(project.db.conn,
+                                         [row.respondent for row in table.rows])
     if not groups:
         return []
     rows = {row.respondent: row.row for row in table.rows}
-    known_set = set(known)
-    groups = [g for g in groups if any(rid in rows for rid in g)]
 
     def where(rid: str) -> str:
         if rid in rows:
-            return f"row {rows[rid]}" + (", also in the project" if rid in known_set else "")
+            return f"row {rows[rid]}" + (", also in the project" if rid in held else "")
         return "in the project"
     return lookalike_notes(groups, "respondent ids", where, "respondents")

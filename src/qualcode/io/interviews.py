@@ -42,8 +42,8 @@ from qualcode.errors import ImportError_
 from qualcode.io.tabular import (
     count_with_controls,
     decode_text,
-    lookalike_groups,
     lookalike_notes,
+    lookalikes_in_project,
     nfc,
     nfc_note,
     sha256_of,
@@ -337,17 +337,13 @@ def apply_interviews(project: Project, transcripts: list[Transcript], question: 
 def _lookalikes(project: Project, transcripts: list[Transcript]) -> list[str]:
     """Warnings for jobcentre ids that differ only in case, spaces, invisible characters
     or leading zeros from each other or from respondents in the project."""
-    ids = [t.respondent for t in transcripts]
-    known = [r[0] for r in project.db.conn.execute("SELECT id FROM respondents")]
-    groups = lookalike_groups(ids + known)
+    groups, held = lookalikes_in_project(project.db.conn, [t.respondent for t in transcripts])
     if not groups:
         return []
     files = {t.respondent: t.file for t in transcripts}
-    known_set = set(known)
-    groups = [g for g in groups if any(rid in files for rid in g)]
 
     def where(rid: str) -> str:
         if rid in files:
-            return files[rid] + (", also in the project" if rid in known_set else "")
+            return files[rid] + (", also in the project" if rid in held else "")
         return "in the project"
     return lookalike_notes(groups, "jobcentre ids", where, "jobcentres")

@@ -1,8 +1,16 @@
 """Reading the tables analysts get from SurveyXact and Excel: CSV and XLSX.
 
 CSV may be comma-, semicolon- or tab-separated, and UTF-8, UTF-8 with BOM or
-Windows-1252 (Danish Excel's "CSV (semikolonsepareret)"). Every error names the
-file, the spreadsheet row (the header is row 1) and the column.
+Windows-1252 (Danish Excel's "CSV (semikolonsepareret)"); UTF-16 without a byte order
+mark and Mac Roman are recognised and refused with a hint. Every error names the file,
+the spreadsheet row (the header is row 1) and the column, or the cell.
+
+An XLSX sheet is streamed from its XML: every row it holds, whatever its <dimension>
+says, and no row built wider than the header. A formula without a saved result or a
+merged range holding a value is refused by cell; without a sheet name the first visible
+sheet is read. What a read skips or should be checked (blank rows, the sheet read) is in
+:attr:`Table.notes`. Helpers at the end serve all importers: NFC for ids, look-alike ids,
+texts holding control characters.
 """
 
 from __future__ import annotations
@@ -55,6 +63,9 @@ class Table:
     notes: list[str] = field(default_factory=list)
     # how many values of each kind were stored in NFC ("column names": 2); see nfc_note()
     normalized: dict[str, int] = field(default_factory=dict)
+    # True when the reader saw, in C, that no cell holds a control character other than
+    # tab and line breaks: the importers need not look for them (items_with_controls)
+    no_controls: bool = False
 
     @cached_property
     def rows(self) -> list[tuple[int, dict[str, str]]]:
@@ -138,6 +149,23 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM) or Windows-1252; refuse binary data, and
     text that only decodes to the wrong letters (UTF-16 without a BOM, Mac Roman)."""
+    text, encoding, _clean = _decode(data, name)
+    return text, encoding
+
+
+def _no_controls(data: bytes) -> bool:
+    """Do UTF-8 bytes hold no control character but tab and line breaks (C0, DEL, C1)?
+    In C: a byte translation (about 1 ns a byte), then memchr and a prefixed search."""
+    return (len(data.translate(None, _CONTROL_BYTES)) == len(data) and b"\x7f" not in data
+            and not (b"\xc2" in data and _UTF8_C1.search(data)))
+
+
+_UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
+    """:func:`decode_text`, and whether the text is known to hold no control characters
+    other than tab and line breaks (see :attr:`Table.no_controls`)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" and Notepad's "Unicode": say so, not "a binary file"
         raise ImportError_("is UTF-16 text; save it as UTF-8 (or, for a table, as CSV UTF-8 "
@@ -152,7 +180,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
                            file=name)
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
+            return data[3:].decode("utf-8"), "utf-8-sig", _no_controls(data)
         except UnicodeDecodeError as exc:
             raise ImportError_(f"starts as UTF-8 but byte {exc.start + 3} is not UTF-8",
                                file=name) from None
@@ -160,7 +188,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         # a Windows-1252 file fails in its first lines: try those before decoding it all
         # (an incomplete character at the cut is not an error, as final=False)
         codecs.utf_8_decode(data[:65536], "strict", False)
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", _no_controls(data)
     except UnicodeDecodeError as exc:
         bad = exc.start
     # (single-byte `in` tests first, in C: a Windows-1252 file rarely holds Ã or â)
@@ -195,7 +223,8 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             word = _word_at(text, match.start())
             raise ImportError_(f"line {line} reads '{word}' as Windows-1252, which is how "
                                f"Danish letters saved on a Mac look{_MAC_HINT}", file=name)
-    return text, "cp1252"
+    # (Windows-1252 has no C1 controls: Python refuses its five undefined bytes)
+    return text, "cp1252", not controls and b"\x7f" not in data
 
 
 _MAC_HINT = ("; the file looks like Mac Roman text (a Mac's 'Western (Mac OS Roman)'): save "
@@ -262,7 +291,7 @@ def _count_outside_quotes(line: str, delim: str) -> int:
 
 
 def _read_csv(data: bytes, name: str, digest: str) -> Table:
-    text, encoding = decode_text(data, name)
+    text, encoding, no_controls = _decode(data, name)
     if text.startswith("\ufeff"):
         text = text[1:]
     first = _FIRST_LINE.match(text)
@@ -294,8 +323,10 @@ def _read_csv(data: bytes, name: str, digest: str) -> Table:
             checked = False
     finally:
         csv.field_size_limit(old_limit)
-    return _to_table(records, name, digest, encoding=encoding, delimiter=delimiter,
-                     cells_checked=checked)
+    table = _to_table(records, name, digest, encoding=encoding, delimiter=delimiter,
+                      cells_checked=checked)
+    table.no_controls = no_controls
+    return table
 
 
 def _lines(text: str) -> list[str] | io.StringIO:
@@ -797,6 +828,33 @@ def lookalike_groups(ids: list[str]) -> list[list[str]]:
     for key, rid in zip(keys, distinct, strict=True):
         groups.setdefault(key, []).append(rid)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def lookalikes_in_project(conn, ids: list[str]) -> tuple[list[list[str]], set[str]]:
+    """Look-alike groups among ``ids`` (a file's respondent ids) and between them and the
+    project's respondents, each group holding at least one of ``ids``; and which of
+    ``ids`` the project holds already.
+
+    Ids the project holds were compared with its other ids when they came in, so the
+    project's ids are read and compared only when the file brings new ones (the few ids of
+    a transcript import are looked up, not the whole table read)."""
+    distinct = list(dict.fromkeys(ids))
+    if len(distinct) <= 2000:
+        held: set[str] = set()
+        for start in range(0, len(distinct), 500):
+            chunk = distinct[start:start + 500]
+            held.update(r[0] for r in conn.execute(
+                f"SELECT id FROM respondents WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk))
+        if len(held) == len(distinct):
+            return lookalike_groups(distinct), held
+    known = [r[0] for r in conn.execute("SELECT id FROM respondents")]
+    held = set(known)
+    if all(rid in held for rid in distinct):
+        return lookalike_groups(distinct), held
+    mine = set(distinct)
+    groups = lookalike_groups(distinct + known)
+    return [g for g in groups if any(rid in mine for rid in g)], held & mine
 
 
 def _differences(group: list[str]) -> list[str]:
