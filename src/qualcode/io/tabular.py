@@ -595,7 +595,7 @@ class _SheetReader:
             records.append(texts)
             numbers.append(row)
             if len(records) * width > MAX_TABLE_CELLS:
-                raise _too_big(self.name, len(records), width)
+                raise _too_big(self.name, len(records), width, " or more")
         if no_result:
             listed = ", ".join(no_result[:8]) + (f" and {len(no_result) - 8:,} more"
                                                  if len(no_result) > 8 else "")
@@ -664,8 +664,8 @@ def _letters(column: int) -> str:
     return out
 
 
-def _too_big(name: str, rows: int, width: int) -> ImportError_:
-    return ImportError_(f"the table has {rows:,} rows or more of {width:,} columns, more than "
+def _too_big(name: str, rows: int, width: int, more: str = "") -> ImportError_:
+    return ImportError_(f"the table has {rows:,} rows{more} of {width:,} columns, more than "
                         f"{MAX_TABLE_CELLS:,} cells; split the file or drop unused columns",
                         file=name)
 
