@@ -23,6 +23,7 @@ import re
 import shutil
 import tempfile
 import threading
+import unicodedata
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,6 +46,11 @@ from qualcode.io.tabular import MAX_CELL_CHARS
 
 SOAK = max(0, int(os.environ.get("QUALCODE_SOAK", "0") or 0))
 CODER = "testkoder"
+
+
+def nfc(text: str) -> str:
+    """Ids, names, attributes and coders are stored in Unicode NFC (issue 11, item 9)."""
+    return unicodedata.normalize("NFC", text)
 
 
 def rarely(n: int) -> st.SearchStrategy[bool]:
@@ -176,8 +182,10 @@ EIGHT_BIT = ("cp1252", "latin-1")
 TEXT_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 # decoding falls back to Windows-1252 only when the bytes are not UTF-8, and refuses a file
 # whose bytes look like UTF-8 Danish letters next to bytes that are not ('Ã¦' is 'æ' in
-# UTF-8): keep 'Ã' and 'â' out of 8-bit text so the reference need not model that guess
-_NOT_IN_8BIT = set("Ãâ")
+# UTF-8): keep 'Ã' and 'â' out of 8-bit text so the reference need not model that guess.
+# It also refuses a small letter followed by 'Œ', '¾', '¿', '¯' or 'Ž', which is how Mac
+# Roman's å, æ, ø, Ø and é read in Windows-1252 ('pŒ' for 'på'): keep those out too.
+_NOT_IN_8BIT = set("ÃâŒ¾¿¯Ž")
 
 
 def _fits(text: str, encoding: str) -> bool:
@@ -358,14 +366,14 @@ class AnswersCase:
             answers = {q: {} for q in self.questions}
             attrs, seen = {}, set()
             for number, cells in rows:
-                rid = cells[self.respondent_col].strip()
+                rid = nfc(cells[self.respondent_col].strip())
                 if not rid or rid in seen:
                     raise Refused(f"row {number}")
                 seen.add(rid)
                 for q, col in zip(self.questions, self.text_cols, strict=True):
                     text = cells[col].replace("\r\n", "\n").replace("\r", "\n").strip()
                     answers[q][rid] = text
-                attrs[rid] = {a: cells[a].strip() for a in self.attr_cols}
+                attrs[rid] = {nfc(a): nfc(cells[a].strip()) for a in self.attr_cols}
         except Refused as refused:
             return refused
         return answers, attrs
@@ -698,10 +706,10 @@ def test_answers_xlsx_with_awkward_unicode_round_trips(template, rows):
             attr_cols=["region"], project=project)))
         assert message is None
         stored = {i.respondent: i.text for i in project.items("hostile", include_empty=True)}
-        assert stored == {r.strip(): t.replace("\r\n", "\n").replace("\r", "\n").strip()
+        assert stored == {nfc(r.strip()): t.replace("\r\n", "\n").replace("\r", "\n").strip()
                           for r, t, _ in rows}
         for rid, _, region in rows:
-            assert project.respondent(rid.strip()).attributes["region"] == region.strip()
+            assert project.respondent(nfc(rid.strip())).attributes["region"] == nfc(region.strip())
 
 
 @fuzz(40)
@@ -795,8 +803,8 @@ class InterviewCase:
                         rows += [(kind, role, t) for t in texts_]
                     else:
                         rows.append((kind, role, "\n\n".join(texts_)))
-                items[spec.respondent] = rows
-                names[spec.respondent] = spec.name
+                items[nfc(spec.respondent)] = rows
+                names[nfc(spec.respondent)] = nfc(spec.name)
         return items, names
 
 
@@ -991,7 +999,7 @@ def coding_rows(draw, encoding: str) -> CodingRowSpec:
     coder = draw(st.one_of(st.just(""), texts(encoding, 8)))
     memo = draw(st.one_of(st.just(""), texts(encoding, 12)))
     cells = {"coder": coder, "memo": memo}
-    who = coder.strip() or CODER
+    who = nfc(coder.strip()) or CODER
     if kind == "bad":
         bad = draw(st.sampled_from(["respondent", "code", "question", "empty-answer",
                                     "blank-code", "item", "start", "no-item", "span"]))

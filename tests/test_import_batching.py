@@ -367,4 +367,4 @@ def test_import_summary_and_log_are_as_before(tmp_path, coded):
     assert payloads == [{"file": str(tmp_path / "første.csv"), "respondents_added": 0,
                          "attributes_changed": 0, "items_added": 0, "items_empty": 0,
                          "codings_added": 10, "codings_existing": 0,
-                         "questions": ["strategier"]}]
+                         "questions": ["strategier"], "items_with_controls": 0, "notes": []}]

@@ -5,17 +5,37 @@ Optional columns: ``item`` (the excerpt's number within the jobcentre's transcri
 ``start``/``end`` (character offsets), ``memo``. ``code`` is a code key or its exact
 label in the question's codebook. Unknown codes, questions and respondents are
 errors, never silently added.
+
+The respondent, question, code and coder of each row are matched and stored in Unicode
+NFC, as the project stores ids (a row's spelling is normalised only when it is not found
+as written, so the common case costs nothing). What the import skips or doubts (blank
+rows, columns it does not know, a memo not applied, a passage whose place disagrees with
+start/end) becomes a line of ``ImportSummary.notes``: :func:`read_codings` returns the
+rows as a :class:`CodingRows` list that carries the reading's notes to the import. A
+respondent id the project holds only in another spelling ('jc07' for 'JC07') is named in
+the error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from qualcode.errors import ImportError_, NotFound
-from qualcode.io.tabular import Table, gc_paused, read_table
+from qualcode.io.tabular import (
+    Table,
+    gc_paused,
+    lookalike_groups,
+    nfc,
+    nfc_note,
+    read_table,
+    shown,
+)
+from qualcode.safe import one_line
 
 if TYPE_CHECKING:
     from qualcode.core.models import ImportSummary
@@ -40,16 +60,35 @@ class CodingRow:
     memo: str = ""
 
 
+class CodingRows(list):
+    """The rows of a codings file (a list of :class:`CodingRow`), with ``notes``: what
+    reading it skipped or changed, one line each, for ``ImportSummary.notes``."""
+
+    def __init__(self, rows: Iterable[CodingRow] = (), notes: list[str] | None = None):
+        super().__init__(rows)
+        self.notes: list[str] = list(notes or [])
+
+
 @gc_paused()
 def read_codings(path: str, *, default_coder: str, sheet: str | None = None) -> tuple[
-        list[CodingRow], Table]:
+        CodingRows, Table]:
     table = read_table(path, sheet=sheet)
     cols = {c: table.require(c) for c in REQUIRED}
     for c in OPTIONAL:
         with contextlib.suppress(ImportError_):
             cols[c] = table.require(c)
     at = {name: table.headers.index(col) for name, col in cols.items()}
-    return _rows(table, at, cols, default_coder), table
+    notes = list(table.notes)
+    unknown = [h for h in table.headers if h not in cols.values()]
+    if unknown:
+        listed = ", ".join(f"'{one_line(h)}'" for h in unknown[:6])
+        more = f" and {len(unknown) - 6:,} more" if len(unknown) > 6 else ""
+        notes.append(f"skipped: column{'s' if len(unknown) > 1 else ''} {listed}{more}: not "
+                     f"a codings column ({', '.join(REQUIRED + OPTIONAL)})")
+    rows = _rows(table, at, cols, default_coder)
+    if table.normalized:
+        notes.append(nfc_note(table.normalized))
+    return CodingRows(rows, notes), table
 
 
 def _rows(table: Table, at: dict[str, int], cols: dict[str, str],
@@ -163,6 +202,10 @@ def apply_codings(project: Project, rows: list[CodingRow], summary: ImportSummar
     resolved: dict[tuple[str, str], int] = {}  # (question, code as written) -> code id
     items = _Items(project)
     total = len(rows)
+    summary.notes.extend(getattr(rows, "notes", ()))
+    disagree: list[int] = []  # rows whose passage is not where their start/end say
+    normalized = {"respondent": 0, "question": 0, "code": 0, "coder": 0}  # rows, by field
+    memo_kept: list[int] = []  # rows whose memo was not applied to a coding already there
     for first in range(0, total, PROGRESS_EVERY):
         batch = rows[first:first + PROGRESS_EVERY]
         values = []
@@ -172,24 +215,31 @@ def apply_codings(project: Project, rows: list[CodingRow], summary: ImportSummar
             code_id = resolved.get((r.question, r.code))
             if code_id is None:
                 q = questions.get(r.question)
+                if q is None and not r.question.isascii():
+                    q = questions.get(_normalize(r, "question", normalized))
                 if q is None:
                     raise _fail(r, f"no question '{r.question}' in the project (questions: "
                                 f"{', '.join(questions) or 'none'})", "question")
                 if q.codebook not in books:
                     books[q.codebook] = project.codebook(q.codebook)
                 code = books[q.codebook].find(r.code)
+                if code is None and not r.code.isascii():
+                    code = books[q.codebook].find(_normalize(r, "code", normalized))
                 if code is None:
                     raise _fail(r, f"code '{r.code}' is not in codebook '{q.codebook}' of "
                                 f"question '{q.id}' (add it to the codebook first)", "code")
                 code_id = resolved[r.question, r.code] = code_ids[(q.codebook, code.key)]
             its = items.of(r.question).get(r.respondent)
+            if its is None and not r.respondent.isascii():
+                its = items.of(r.question).get(_normalize(r, "respondent", normalized))
             if its is None:
                 try:
                     project.respondent(r.respondent)
                     msg = (f"respondent '{r.respondent}' has no answer to '{r.question}' in "
                            "the project")
                 except NotFound:
-                    msg = f"no respondent '{r.respondent}' in the project"
+                    msg = (f"no respondent '{r.respondent}' in the project"
+                           f"{_lookalike_hint(project, r.respondent)}")
                 raise _fail(r, msg, "respondent")
             item, start, end = its[0], None, None
             if len(its) == 1 and item[_KIND] != "interviewer":  # an answer: the common row
@@ -201,6 +251,10 @@ def apply_codings(project: Project, rows: list[CodingRow], summary: ImportSummar
                 # an empty answer is refused before a passage is looked for (not in "")
                 if answered:
                     item, start, end = _locate(r, its, codable, items)
+            if (start is not None and r.text.strip()
+                    and (r.start is not None or r.end is not None)
+                    and (start, end) != (r.start, r.end)):
+                disagree.append(r.row)
             if item[_EMPTY]:
                 raise _fail(r, f"respondent '{r.respondent}' left '{r.question}' empty; an "
                             "empty answer cannot be coded", "respondent")
@@ -211,12 +265,18 @@ def apply_codings(project: Project, rows: list[CodingRow], summary: ImportSummar
                                 f"(0-{length})", "start")
             values.append((item[_ID], code_id, start, end, r.coder, created, r.memo))
             batch_questions.append(r.question)
+        coders = set(map(itemgetter(4), values))  # in C: a batch has a coder or two
+        if not all(c.isascii() or unicodedata.is_normalized("NFC", c) for c in coders):
+            normalized["coder"] += sum(c != nfc(c) for c in map(itemgetter(4), values))
+            values = [(*v[:4], nfc(v[4]), *v[5:]) for v in values]
         before = conn.execute("SELECT IFNULL(MAX(id), 0) FROM codings").fetchone()[0]
         added = conn.executemany(
             "INSERT OR IGNORE INTO codings (item_id, code_id, start, \"end\", coder,"
             " created_at, memo) VALUES (?,?,?,?,?,?,?)", values).rowcount
         summary.codings_added += added
         summary.codings_existing += len(values) - added
+        if added < len(values):
+            memo_kept += _memos_not_applied(conn, batch, values)
         if added == len(values):
             new_questions: Iterable[str] = dict.fromkeys(batch_questions)
         elif added:  # some were there already: the questions of the codings added, in order
@@ -230,6 +290,62 @@ def apply_codings(project: Project, rows: list[CodingRow], summary: ImportSummar
                 summary.questions.append(qid)
         if progress is not None:
             progress(first + len(batch), total)
+    if any(normalized.values()):
+        summary.notes.append(nfc_note({f"{field} fields": n for field, n in normalized.items()}))
+    if disagree:
+        summary.notes.append(
+            f"warning: {len(disagree):,} row{'s' if len(disagree) > 1 else ''} "
+            f"({_listed(disagree)}) give a passage that is not where their start and end say; "
+            "the passage's place was used")
+    if memo_kept:
+        summary.notes.append(
+            f"skipped: the memo of {len(memo_kept):,} row{'s' if len(memo_kept) > 1 else ''} "
+            f"({_listed(memo_kept)}): the project already holds the coding with another memo")
+
+
+def _normalize(r: CodingRow, field: str, counts: dict[str, int]) -> str:
+    """The row's ``field`` in NFC, stored back in the row (and counted if it changed)."""
+    value = getattr(r, field)
+    normal = nfc(value)
+    if normal != value:
+        setattr(r, field, normal)
+        counts[field] += 1
+    return normal
+
+
+def _listed(numbers: list[int]) -> str:
+    listed = ", ".join(map(str, numbers[:5]))
+    return (f"row {listed}" if len(numbers) == 1
+            else f"rows {listed}" + (", ..." if len(numbers) > 5 else ""))
+
+
+def _memos_not_applied(conn, batch: list[CodingRow], values: list[tuple]) -> list[int]:
+    """The rows of a batch with a memo that differs from the memo of the coding the
+    project holds (a row the unique index ignored: its memo was not written)."""
+    out = []
+    for r, (item_id, code_id, start, end, coder, _created, memo) in zip(batch, values,
+                                                                        strict=True):
+        if not memo:
+            continue
+        held = conn.execute(
+            "SELECT memo FROM codings WHERE item_id = ? AND code_id = ? AND coder = ?"
+            " AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL(\"end\", -1) = IFNULL(?, -1)",
+            [item_id, code_id, coder, start, end]).fetchone()
+        if held is not None and (held[0] or "") != memo:
+            out.append(r.row)
+    return out
+
+
+def _lookalike_hint(project: Project, respondent: str) -> str:
+    """' (the project has 'JC07', which differs only in case)' for an id the project holds
+    in another spelling, else ''."""
+    known = [r[0] for r in project.db.conn.execute("SELECT id FROM respondents")]
+    for group in lookalike_groups([respondent, *known]):
+        if respondent in group:
+            others = [rid for rid in group if rid != respondent]
+            return (f" (the project has {', '.join(map(shown, others[:3]))}, which differs "
+                    "only in case, spaces, invisible characters or leading zeros)")
+    return ""
 
 
 def _fail(r: CodingRow, msg: str, column: str | None = None) -> ImportError_:

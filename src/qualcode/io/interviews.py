@@ -16,7 +16,15 @@ The format (documented in the README)::
   other label is the speaker's role (Arbejdsmarkedschef, Afdelingsleder, ...).
   Markdown bold (``**Afdelingsleder:**``) is fine.
 * Lines without a label continue the current turn; a blank line starts a new paragraph.
-* In DOCX files each paragraph is a line, and a Heading paragraph is a ``#`` line.
+* In DOCX files each paragraph is a line (a line break inside a paragraph starts another
+  line of it), and a Heading paragraph is a ``#`` line. Tables, content controls, fields
+  and tracked changes are read as Word shows them (see :mod:`qualcode.io.docx`).
+
+Jobcentre ids, names and speaker roles are stored in Unicode NFC. What the import leaves
+out or doubts (comments, footnotes and text boxes of a DOCX, transcripts already in the
+project, look-alike jobcentre ids) becomes a line of ``ImportSummary.notes``:
+:func:`read_interviews` returns the transcripts as a :class:`Transcripts` list that
+carries them to the import.
 
 Each respondent turn becomes one excerpt (or one per paragraph with
 ``split="paragraph"``); interviewer turns are kept for context but are not coded.
@@ -25,13 +33,21 @@ Each respondent turn becomes one excerpt (or one per paragraph with
 from __future__ import annotations
 
 import re
-import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import ImportError_
-from qualcode.io.tabular import decode_text, sha256_of
+from qualcode.io.tabular import (
+    count_with_controls,
+    decode_text,
+    lookalike_notes,
+    lookalikes_in_project,
+    nfc,
+    nfc_note,
+    sha256_of,
+)
 
 if TYPE_CHECKING:
     from qualcode.core.codebook import Codebook
@@ -76,8 +92,34 @@ class Transcript:
         return out
 
 
+class Transcripts(list):
+    """Parsed transcripts (a list of :class:`Transcript`), with ``notes``: what reading the
+    files left out or changed, one line each, for ``ImportSummary.notes``."""
+
+    def __init__(self, transcripts: Iterable[Transcript] = (),
+                 notes: list[str] | None = None) -> None:
+        super().__init__(transcripts)
+        self.notes: list[str] = list(notes or [])
+
+
+@dataclass
+class Lines:
+    """A transcript file's lines, its raw bytes, and for a DOCX the Word paragraph each
+    line comes from (1-based), with what reading the DOCX left out."""
+
+    lines: list[str]
+    data: bytes
+    paragraphs: list[int] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
 def read_lines(path: Path) -> tuple[list[str], bytes]:
     """The file's lines (DOCX paragraphs become lines) and its raw bytes."""
+    read = _read(path)
+    return read.lines, read.data
+
+
+def _read(path: Path) -> Lines:
     name = str(path)
     if not path.is_file():
         raise ImportError_("no such file", file=name)
@@ -85,41 +127,33 @@ def read_lines(path: Path) -> tuple[list[str], bytes]:
     if not data.strip():
         raise ImportError_("file is empty", file=name)
     if _is_docx(path, data):
-        return _docx_lines(data, name), data
+        return _docx_lines(data, name)
     text, _ = decode_text(data, name)
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n"), data
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Lines(lines, data)
 
 
 def _is_docx(path: Path, data: bytes) -> bool:
     return path.suffix.lower() == ".docx" or data[:4] == b"PK\x03\x04"
 
 
-def _docx_lines(data: bytes, name: str) -> list[str]:
-    import io
+def _docx_lines(data: bytes, name: str) -> Lines:
+    """Each Word paragraph as a line (a heading as '# ' and its text on one line, another
+    paragraph's line breaks as lines of their own), then a blank line."""
+    from qualcode.io.docx import read_docx
 
-    try:
-        import docx
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ImportError_(f"not a readable DOCX file (truncated or damaged: {exc})",
-                           file=name) from None
-    except Exception as exc:
-        raise ImportError_(f"not a readable DOCX file ({type(exc).__name__})",
-                           file=name) from None
+    document = read_docx(data, name)
     lines: list[str] = []
-    try:  # python-docx reads the body lazily: a damaged document.xml fails only here
-        for para in document.paragraphs:
-            style = (para.style.name if para.style is not None else "") or ""
-            text = para.text.strip()
-            if style.lower() in ("heading 1", "overskrift 1", "title", "titel") and text:
-                lines.append(f"# {text}")
-            else:
-                lines.append(text)
-            lines.append("")  # each Word paragraph is its own paragraph
-    except Exception as exc:
-        raise ImportError_(f"not a readable DOCX file (damaged document: "
-                           f"{type(exc).__name__})", file=name) from None
-    return lines
+    paragraphs: list[int] = []
+    for number, para in enumerate(document.paragraphs, start=1):
+        if para.heading and para.text.strip():
+            parts = [f"# {para.text.replace(chr(10), ' ').strip()}"]
+        else:
+            parts = [part.strip() for part in para.text.split("\n")] or [""]
+        lines += parts
+        lines.append("")  # each Word paragraph is its own paragraph
+        paragraphs += [number] * (len(parts) + 1)
+    return Lines(lines, data, paragraphs, document.notes)
 
 
 def _header(line: str) -> tuple[str, str] | None:
@@ -144,12 +178,12 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
     path = Path(path)
     name = str(path)
     labels = {x.casefold() for x in (interviewer_labels or set())} | INTERVIEWER_LABELS
-    lines, data = read_lines(path)
-    docx_file = _is_docx(path, data)
+    read = _read(path)
+    lines, paragraph_of = read.lines, read.paragraphs
 
     def where(number: int) -> str:
-        # DOCX paragraphs become a line plus a blank line: report the Word paragraph
-        return f"paragraph {(number + 1) // 2}" if docx_file else f"line {number}"
+        # a DOCX paragraph becomes a line or more and a blank line: name the Word paragraph
+        return f"paragraph {paragraph_of[number - 1]}" if paragraph_of else f"line {number}"
 
     transcripts: list[Transcript] = []
     current: Transcript | None = None
@@ -158,6 +192,8 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
     # the lines of the open paragraph, joined once when it closes (joining line by line
     # took quadratic time on a long paragraph)
     parts: list[str] = []
+    renamed = 0  # ids and names stored in NFC, not as the file spells them
+    unnamed: Transcript | None = None  # the transcript named after the file, if any
 
     def close_paragraph() -> None:
         if len(parts) > 1:
@@ -169,7 +205,8 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
         header = _header(line)
         if header:
             close_paragraph()
-            current = Transcript(respondent=header[0], name=header[1], file=name)
+            current = Transcript(respondent=nfc(header[0]), name=nfc(header[1]), file=name)
+            renamed += (current.respondent, current.name) != header
             transcripts.append(current)
             turn = None
             continue
@@ -179,10 +216,14 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
         match = _TURN.match(line)
         if match:
             if current is None:
-                current = Transcript(respondent=respondent or path.stem, name="", file=name)
+                # (a macOS file name is NFD: 'JCÅrø.md' must give the id 'JCÅrø' in NFC)
+                current = Transcript(respondent=nfc(respondent or path.stem), name="",
+                                     file=name)
+                renamed += current.respondent != (respondent or path.stem)
+                unnamed = current
                 transcripts.append(current)
             # in '__Leder__: ...' (Markdown bold) the label pattern keeps the closing '__'
-            label = match["label"].strip().rstrip("_").strip()
+            label = nfc(match["label"].strip().rstrip("_").strip())
             close_paragraph()
             turn = Turn(role=label, interviewer=label.casefold() in labels, line=number)
             if (match["text"] or "").strip():
@@ -219,17 +260,33 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
             if not turn.paragraphs:
                 raise ImportError_(f"{where(turn.line)}: the turn of '{turn.role}' is empty",
                                    file=name)
-    return transcripts
+    notes = list(read.notes)
+    if len(transcripts) > 1 and unnamed is transcripts[0]:
+        # turns, then '# ID' headers: the turns before the first header have no header of
+        # their own and were given the file's name as their jobcentre
+        count = len(unnamed.turns)
+        notes.append(f"warning: the turns before the first '# ID' header ({count:,} turn"
+                     f"{'s' if count > 1 else ''} from {where(unnamed.turns[0].line)}) are "
+                     f"imported as jobcentre '{unnamed.respondent}', named after the file; "
+                     "add a header above them if they belong to another jobcentre")
+    note = nfc_note({"jobcentre ids or names": renamed})
+    if note:
+        notes.append(note)
+    return Transcripts(transcripts, notes)
 
 
 def read_interviews(paths: list[str | Path], *,
-                    interviewer_labels: set[str] | None = None) -> tuple[list[Transcript], str]:
+                    interviewer_labels: set[str] | None = None) -> tuple[Transcripts, str]:
     """Parse every file first (all or nothing); returns transcripts and a combined hash."""
-    transcripts: list[Transcript] = []
+    transcripts = Transcripts()
     digests = []
     owner: dict[str, str] = {}
     for p in paths:
-        for t in parse_transcripts(p, interviewer_labels=interviewer_labels):
+        parsed = parse_transcripts(p, interviewer_labels=interviewer_labels)
+        for note in parsed.notes:  # with several files, say which file a note is about
+            kind, _, rest = note.partition(": ")
+            transcripts.notes.append(f"{kind}: {p}: {rest}" if len(paths) > 1 else note)
+        for t in parsed:
             if t.respondent in owner:
                 raise ImportError_(f"jobcentre '{t.respondent}' is also in {owner[t.respondent]}",
                                    file=str(p))
@@ -242,8 +299,11 @@ def read_interviews(paths: list[str | Path], *,
 def apply_interviews(project: Project, transcripts: list[Transcript], question: str,
                      codebook: Codebook, summary: ImportSummary, split: str = "turn",
                      progress=None) -> None:
+    summary.notes.extend(getattr(transcripts, "notes", ()))
+    summary.notes.extend(_lookalikes(project, transcripts))
     project._ensure_question(question, "interview", codebook, "Kvalitative interview")
     summary.questions.append(question)
+    present: list[str] = []
     existing: dict[str, list[tuple[int, str]]] = {}  # respondent -> (position, text)
     for (rid, pos), (_id, text) in project._existing_items(question).items():
         existing.setdefault(rid, []).append((pos, text))
@@ -259,8 +319,31 @@ def apply_interviews(project: Project, transcripts: list[Transcript], question: 
                 raise ImportError_(f"jobcentre '{t.respondent}' already has a different "
                                    f"transcript for '{question}' in the project; nothing was "
                                    "imported", file=t.file)
+            present.append(t.respondent)
             continue
         for position, (kind, role, text) in enumerate(new):
             rows.append((question, t.respondent, position, kind, role, text, 0, t.file))
             summary.items_added += 1
+    summary.items_with_controls += count_with_controls([row[5] for row in rows])
     project._insert_items(rows)
+    if present:
+        listed = ", ".join(f"'{rid}'" for rid in present[:5])
+        more = f" and {len(present) - 5:,} more" if len(present) > 5 else ""
+        summary.notes.append(f"skipped: {len(present):,} transcript"
+                             f"{'s' if len(present) > 1 else ''} already in the project "
+                             f"with the same text for '{question}' ({listed}{more})")
+
+
+def _lookalikes(project: Project, transcripts: list[Transcript]) -> list[str]:
+    """Warnings for jobcentre ids that differ only in case, spaces, invisible characters
+    or leading zeros from each other or from respondents in the project."""
+    groups, held = lookalikes_in_project(project.db.conn, [t.respondent for t in transcripts])
+    if not groups:
+        return []
+    files = {t.respondent: t.file for t in transcripts}
+
+    def where(rid: str) -> str:
+        if rid in files:
+            return files[rid] + (", also in the project" if rid in held else "")
+        return "in the project"
+    return lookalike_notes(groups, "jobcentre ids", where, "jobcentres")

@@ -1,8 +1,16 @@
 """Reading the tables analysts get from SurveyXact and Excel: CSV and XLSX.
 
 CSV may be comma-, semicolon- or tab-separated, and UTF-8, UTF-8 with BOM or
-Windows-1252 (Danish Excel's "CSV (semikolonsepareret)"). Every error names the
-file, the spreadsheet row (the header is row 1) and the column.
+Windows-1252 (Danish Excel's "CSV (semikolonsepareret)"); UTF-16 without a byte order
+mark and Mac Roman are recognised and refused with a hint. Every error names the file,
+the spreadsheet row (the header is row 1) and the column, or the cell.
+
+An XLSX sheet is streamed from its XML: every row it holds, whatever its <dimension>
+says, and no row built wider than the header. A formula without a saved result or a
+merged range holding a value is refused by cell; without a sheet name the first visible
+sheet is read. What a read skips or should be checked (blank rows, the sheet read) is in
+:attr:`Table.notes`. Helpers at the end serve all importers: NFC for ids, look-alike ids,
+texts holding control characters.
 """
 
 from __future__ import annotations
@@ -13,18 +21,26 @@ import gc
 import hashlib
 import io
 import re
+import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 
 from qualcode.errors import ImportError_
+from qualcode.io.archive import check_zip
+from qualcode.safe import has_control, one_line
 
 MAX_CELL_CHARS = 1_000_000  # an open answer longer than this is a broken export
 MAX_FILE_BYTES = 500 * 1024 * 1024
+# rows x columns of a table, checked before short rows are padded to the header's
+# width: a 2 MB file of 16,384 column names and a million one-cell rows would
+# otherwise become 16 billion cells
+MAX_TABLE_CELLS = 30_000_000
 DELIMITERS = (";", ",", "\t")
 # control characters other than tab and line breaks: a text file holds few of them
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
@@ -43,6 +59,13 @@ class Table:
     sha256: str
     encoding: str = ""
     delimiter: str = ""
+    # what reading the file skipped or should be checked, one line each (ImportSummary.notes)
+    notes: list[str] = field(default_factory=list)
+    # how many values of each kind were stored in NFC ("column names": 2); see nfc_note()
+    normalized: dict[str, int] = field(default_factory=dict)
+    # True when the reader saw, in C, that no cell holds a control character other than
+    # tab and line breaks: the importers need not look for them (items_with_controls)
+    no_controls: bool = False
 
     @cached_property
     def rows(self) -> list[tuple[int, dict[str, str]]]:
@@ -53,6 +76,9 @@ class Table:
 
     def require(self, column: str, option: str = "") -> str:
         """The header matching ``column`` (exactly, else case-insensitively)."""
+        if column in self.headers:
+            return column
+        column = nfc(column)
         if column in self.headers:
             return column
         folded = [h for h in self.headers if h.casefold() == column.strip().casefold()]
@@ -121,17 +147,40 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM) or Windows-1252; refuse binary data."""
+    """Decode bytes as UTF-8 (with or without BOM) or Windows-1252; refuse binary data, and
+    text that only decodes to the wrong letters (UTF-16 without a BOM, Mac Roman)."""
+    text, encoding, _clean = _decode(data, name)
+    return text, encoding
+
+
+def _no_controls(data: bytes) -> bool:
+    """Do UTF-8 bytes hold no control character but tab and line breaks (C0, DEL, C1)?
+    In C: a byte translation (about 1 ns a byte), then memchr and a prefixed search."""
+    return (len(data.translate(None, _CONTROL_BYTES)) == len(data) and b"\x7f" not in data
+            and not (b"\xc2" in data and _UTF8_C1.search(data)))
+
+
+_UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
+    """:func:`decode_text`, and whether the text is known to hold no control characters
+    other than tab and line breaks (see :attr:`Table.no_controls`)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" and Notepad's "Unicode": say so, not "a binary file"
         raise ImportError_("is UTF-16 text; save it as UTF-8 (or, for a table, as CSV UTF-8 "
                            "or CSV (semikolonsepareret))", file=name)
     if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            raise ImportError_(f"is {utf16} text without a byte order mark (every other byte "
+                               "is NUL); save it as UTF-8 (or, for a table, as CSV UTF-8 or "
+                               "CSV (semikolonsepareret))", file=name)
         raise ImportError_("looks like a binary file (it holds NUL bytes), not CSV or text",
                            file=name)
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
+            return data[3:].decode("utf-8"), "utf-8-sig", _no_controls(data)
         except UnicodeDecodeError as exc:
             raise ImportError_(f"starts as UTF-8 but byte {exc.start + 3} is not UTF-8",
                                file=name) from None
@@ -139,7 +188,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         # a Windows-1252 file fails in its first lines: try those before decoding it all
         # (an incomplete character at the cut is not an error, as final=False)
         codecs.utf_8_decode(data[:65536], "strict", False)
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", _no_controls(data)
     except UnicodeDecodeError as exc:
         bad = exc.start
     # (single-byte `in` tests first, in C: a Windows-1252 file rarely holds Ã or â)
@@ -151,6 +200,10 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
+        if any(letter in data.decode("mac_roman") for letter in "æøåÆØÅ"):
+            # Å is byte 0x81 on a Mac, a byte Windows-1252 leaves undefined
+            raise ImportError_(f"byte {exc.start} is neither UTF-8 nor Windows-1252{_MAC_HINT}",
+                               file=name) from None
         raise ImportError_(f"neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
                            "is it a binary file?", file=name) from None
     # Windows-1252 is one byte per character and keeps bytes 0x00-0x1f as those characters,
@@ -158,7 +211,62 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if controls > max(8, len(text) // 100):
         raise ImportError_("looks like a binary file, not CSV or text", file=name)
-    return text, "cp1252"
+    # memchr, in C: real Windows-1252 Danish holds æ, ø or å early on (a Mac Roman file
+    # reads those bytes as 'Ê', '¯' and 'Â'), and the bytes of 'Œ¾¿¯Ž' hardly ever
+    if (not (b"\xe6" in data or b"\xf8" in data or b"\xe5" in data)
+            and any(byte in data for byte in _MAC_ROMAN_BYTES)):
+        match = _MAC_ROMAN.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            if "\n" not in text:
+                line = text.count("\r", 0, match.start()) + 1
+            word = _word_at(text, match.start())
+            raise ImportError_(f"line {line} reads '{word}' as Windows-1252, which is how "
+                               f"Danish letters saved on a Mac look{_MAC_HINT}", file=name)
+    # (Windows-1252 has no C1 controls: Python refuses its five undefined bytes)
+    return text, "cp1252", not controls and b"\x7f" not in data
+
+
+_MAC_HINT = ("; the file looks like Mac Roman text (a Mac's 'Western (Mac OS Roman)'): save "
+             "it as UTF-8 (in Excel: 'CSV UTF-8') and import it again")
+# Danish letters saved as Mac Roman and read as Windows-1252: 'på' is 'pŒ', 'være' 'v¾re',
+# 'først' 'f¿rst', 'Ø' '¯' and 'é' 'Ž' (and 'Å' is 0x81, undefined in Windows-1252). None of
+# these follows a small letter in real Windows-1252 text ('¿' opens a Spanish question,
+# 'Œ' and 'Ž' are capitals, '¾' and '¯' are signs).
+_MAC_ROMAN = re.compile("(?<=[a-zæøåéüöä])[Œ¾¿¯Ž]")
+_MAC_ROMAN_BYTES = [b"\x8c", b"\xbe", b"\xbf", b"\xaf", b"\x8e"]
+
+
+def _word_at(text: str, at: int) -> str:
+    """The word around ``text[at]`` (at most 15 characters each side), for a message."""
+    start, end = at, at + 1
+    while start > max(0, at - 15) and not (text[start - 1].isspace() or text[start - 1] in
+                                           ',;"\t'):
+        start -= 1
+    while end < min(len(text), at + 16) and not (text[end].isspace() or text[end] in ',;"\t'):
+        end += 1
+    return one_line(text[start:end])
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'UTF-16 LE' or 'UTF-16 BE' if the bytes read as UTF-16 text without a byte order mark:
+    the high byte of nearly every character NUL (all of Danish is below U+0100), the low
+    byte hardly ever, and no broken surrogate pair."""
+    pairs = len(data) // 2
+    if pairs < 2:
+        return None
+    even, odd = data[0:pairs * 2:2].count(0), data[1:pairs * 2:2].count(0)
+    if odd >= pairs * 0.3 and even <= pairs * 0.02:
+        codec, label = "utf-16-le", "UTF-16 LE"
+    elif even >= pairs * 0.3 and odd <= pairs * 0.02:
+        codec, label = "utf-16-be", "UTF-16 BE"
+    else:
+        return None
+    try:
+        data[:pairs * 2].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return label
 
 
 # the first line as str.splitlines() sees it, with its line break (without splitting it all)
@@ -183,7 +291,7 @@ def _count_outside_quotes(line: str, delim: str) -> int:
 
 
 def _read_csv(data: bytes, name: str, digest: str) -> Table:
-    text, encoding = decode_text(data, name)
+    text, encoding, no_controls = _decode(data, name)
     if text.startswith("\ufeff"):
         text = text[1:]
     first = _FIRST_LINE.match(text)
@@ -215,8 +323,10 @@ def _read_csv(data: bytes, name: str, digest: str) -> Table:
             checked = False
     finally:
         csv.field_size_limit(old_limit)
-    return _to_table(records, name, digest, encoding=encoding, delimiter=delimiter,
-                     cells_checked=checked)
+    table = _to_table(records, name, digest, encoding=encoding, delimiter=delimiter,
+                      cells_checked=checked)
+    table.no_controls = no_controls
+    return table
 
 
 def _lines(text: str) -> list[str] | io.StringIO:
@@ -237,11 +347,30 @@ def _lines(text: str) -> list[str] | io.StringIO:
     return lines
 
 
+# -- XLSX ---------------------------------------------------------------------------------
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _VALUE, _FORMULA = f"{_NS}row", f"{_NS}c", f"{_NS}v", f"{_NS}f"
+_INLINE, _TEXT, _RUN, _MERGE = f"{_NS}is", f"{_NS}t", f"{_NS}r", f"{_NS}mergeCell"
+MAX_SHEET_ROWS, MAX_SHEET_COLUMNS = 1_048_576, 16_384  # Excel's: A1:XFD1048576
+_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError,
+           RuntimeError)
+
+
 def _read_xlsx(data: bytes, name: str, digest: str, sheet: str | None) -> Table:
+    """The sheet's rows as they are in its XML, streamed: whatever its ``<dimension>``
+    says (openpyxl's read-only mode trusts it: a stale one cut rows off, and one that
+    claims A1:XFD1048576 with a cell at its corner made it pad a billion empty cells)."""
     try:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a declared dependency
         raise ImportError_("reading XLSX needs openpyxl", file=name) from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, name, what="XLSX file")  # before anything is expanded
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
+                           file=name) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
@@ -251,28 +380,294 @@ def _read_xlsx(data: bytes, name: str, digest: str, sheet: str | None) -> Table:
         raise ImportError_(f"not a readable XLSX file ({type(exc).__name__})",
                            file=name) from None
     try:
-        if sheet is not None:
-            if sheet not in wb.sheetnames:
-                raise ImportError_(f"no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})",
-                                   file=name)
-            ws = wb[sheet]
-        elif wb.worksheets:
-            ws = wb.worksheets[0]
-        else:
-            raise ImportError_("the workbook has no worksheet", file=name)
-        records = []
-        try:
-            for row in ws.iter_rows(values_only=True):
-                records.append(["" if v is None else _cell_text(v) for v in row])
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-            raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
-                               file=name) from None
-        except Exception as exc:  # a damaged sheet: XML ParseError, TypeError, ...
-            raise ImportError_(f"not a readable XLSX file (damaged sheet: "
-                               f"{type(exc).__name__})", file=name) from None
+        ws, notes = _choose_sheet(wb, sheet, name)
+        records, numbers = _SheetReader(wb, ws, name, notes).read()
     finally:
         wb.close()
-    return _to_table(records, name, digest, encoding="xlsx")
+    return _to_table(records, name, digest, encoding="xlsx", numbers=numbers, notes=notes)
+
+
+def _choose_sheet(wb, sheet: str | None, name: str):
+    """The sheet to read, and a note saying which when that could surprise: without
+    ``sheet``, the first visible worksheet (Excel shows no hidden one)."""
+    names = wb.sheetnames
+    if sheet is not None:
+        wanted = sheet if sheet in names else nfc(sheet)
+        if wanted not in names:
+            raise ImportError_(f"no sheet '{one_line(sheet)}' (sheets: "
+                               f"{', '.join(map(one_line, names))})", file=name)
+        ws = wb[wanted]
+        if not hasattr(ws, "_worksheet_path"):
+            raise ImportError_(f"sheet '{one_line(wanted)}' is a chart, not a table", file=name)
+        hidden = ([f"note: sheet '{one_line(wanted)}' is hidden in the workbook"]
+                  if ws.sheet_state != "visible" else [])
+        return ws, hidden
+    sheets = wb.worksheets
+    if not sheets:
+        raise ImportError_("the workbook has no worksheet", file=name)
+    shown = [ws for ws in sheets if ws.sheet_state == "visible"]
+    if not shown:
+        raise ImportError_("every sheet of the workbook is hidden; choose one with --sheet "
+                           f"(sheets: {', '.join(map(one_line, names))})", file=name)
+    ws = shown[0]
+    notes = []
+    hidden = [s.title for s in sheets[:sheets.index(ws)]]
+    if hidden or len(names) > 1:
+        what = f"note: read sheet '{one_line(ws.title)}'"
+        if hidden:
+            what += (", the first visible one (hidden before it: "
+                     f"{', '.join(repr(one_line(h)) for h in hidden)})")
+        others = [n for n in names if n != ws.title]
+        notes.append(f"{what}; not read: {', '.join(repr(one_line(n)) for n in others)} "
+                     "(choose another sheet with --sheet)")
+    return ws, notes
+
+
+class _SheetReader:
+    """One worksheet's XML, streamed row by row with lxml.
+
+    Only the rows and cells the XML holds are built (a row missing from the XML is never
+    padded in), each row as wide as the header at most: a value right of the header is an
+    error, so nothing read is dropped and memory is bounded by the table the file really
+    holds. Values are what openpyxl reads with ``data_only=True`` (shared and inline
+    strings, numbers as text, dates as ``2019-03-01 00:00:00``), except that a formula
+    without a saved result and a merged range holding a value are refused, not read as
+    empty cells."""
+
+    def __init__(self, wb, ws, name: str, notes: list[str]) -> None:
+        self.wb, self.ws, self.name, self.notes = wb, ws, name, notes
+        self.columns: dict[str, int] = {}
+
+    def column(self, ref: str) -> int:
+        letters = ref.rstrip("0123456789")
+        number = self.columns.get(letters)
+        if number is None:
+            if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha()
+                    and letters.isupper()):
+                raise self.damaged(f"cell reference '{one_line(ref[:20])}'")
+            number = 0
+            for letter in letters:
+                number = number * 26 + ord(letter) - 64
+            self.columns[letters] = number
+        return number
+
+    def damaged(self, what: str) -> ImportError_:
+        return ImportError_(f"not a readable XLSX file (damaged sheet "
+                            f"'{one_line(self.ws.title)}': {what})", file=self.name)
+
+    def read(self) -> tuple[list[list[str]], list[int]]:
+        from lxml import etree
+
+        try:
+            source = self.wb._archive.open(self.ws._worksheet_path)
+        except KeyError:
+            raise self.damaged("its XML part is missing") from None
+        except _DAMAGE as exc:
+            raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
+                               file=self.name) from None
+        try:
+            with source:
+                parts = etree.iterparse(
+                    source, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
+                    no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+                    remove_pis=True)
+                return self._rows(parts)
+        except ImportError_:
+            raise
+        except etree.XMLSyntaxError as exc:
+            raise self.damaged(f"not well-formed XML, {(exc.msg or '').split(', line')[0]}"
+                               ) from None
+        except _DAMAGE as exc:
+            raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
+                               file=self.name) from None
+        except Exception as exc:  # a damaged value: int('x'), a string index out of range
+            raise self.damaged(type(exc).__name__) from None
+
+    def _rows(self, parts) -> tuple[list[list[str]], list[int]]:
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        wb = self.wb
+        shared = self.ws._shared_strings
+        dates = getattr(wb, "_date_formats", set())
+        durations = getattr(wb, "_timedelta_formats", set())
+        epoch = wb.epoch
+        column_of = self.column
+        records: list[list[str]] = []
+        numbers: list[int] = []
+        width = 0  # the header's, once it is read
+        no_result: list[str] = []  # cells holding a formula without a saved result
+        merged: list[str] = []
+        number = 0
+        for _event, element in parts:
+            if element.tag == _MERGE:
+                merged.append(element.get("ref") or "")
+                continue
+            r = element.get("r")
+            row = int(r) if r else number + 1
+            if row <= number:
+                raise self.damaged(f"row {row} comes after row {number}")
+            if row > MAX_SHEET_ROWS:
+                raise ImportError_(f"the sheet '{one_line(self.ws.title)}' has a row "
+                                   f"{row:,}; Excel's sheets end at row {MAX_SHEET_ROWS:,} "
+                                   "(a damaged file?)", file=self.name)
+            number = row
+            cols: list[int] = []
+            texts: list[str] = []
+            col = 0
+            for cell in element.iterchildren(_CELL):
+                ref = cell.get("r")
+                at = column_of(ref) if ref else col + 1
+                if at <= col:
+                    raise self.damaged(f"cell {ref or at} repeats or comes before column {col}")
+                if at > MAX_SHEET_COLUMNS:
+                    raise self.damaged(f"cell {ref} is right of column XFD, Excel's last")
+                col = at
+                kind = cell.get("t")
+                value = None
+                formula = has_value = False
+                inline = None
+                for child in cell:
+                    tag = child.tag
+                    if tag == _VALUE:
+                        has_value, value = True, child.text
+                    elif tag == _FORMULA:
+                        formula = True
+                    elif tag == _INLINE:
+                        inline = child
+                if kind == "inlineStr":
+                    text = _inline_text(inline) if inline is not None else ""
+                elif not value:
+                    text = ""
+                    if formula and not (has_value and kind == "str"):
+                        no_result.append(ref or f"{_letters(at)}{row}")
+                elif kind is None or kind == "n":
+                    if "." in value or "E" in value or "e" in value:
+                        number_ = float(value)
+                    else:
+                        number_ = int(value)
+                    style = cell.get("s")
+                    if style and int(style) in dates:
+                        try:
+                            text = str(from_excel(number_, epoch,
+                                                  timedelta=int(style) in durations))
+                        except (OverflowError, ValueError):
+                            text = "#VALUE!"
+                    elif isinstance(number_, float) and number_.is_integer():
+                        text = str(int(number_))
+                    else:
+                        text = str(number_)
+                elif kind == "s":
+                    text = str(shared[int(value)])
+                elif kind == "b":
+                    text = str(bool(int(value)))
+                elif kind == "d":
+                    text = str(from_ISO8601(value))
+                else:  # 'str' (a formula's text), 'e' (#N/A, #DIV/0!, ...)
+                    text = value
+                cols.append(at)
+                texts.append(text)
+            # the row's XML is done with: drop it and the rows before it from the tree
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            if not texts:
+                continue
+            limit = width or col  # no row is built wider than the header
+            if col != len(cols) or col > limit:  # cells left out of the XML, or too far right
+                full = [""] * min(col, limit)
+                for at, text in zip(cols, texts, strict=True):
+                    if at <= limit:
+                        full[at - 1] = text
+                    elif text.strip():
+                        raise ImportError_(
+                            f"cell {_letters(at)}{row} holds '{one_line(text[:40])}' but its "
+                            "column has no name in the header (the last named column is "
+                            f"{_letters(width)})", file=self.name, row=row)
+                texts = full
+            if not width:
+                if not any(map(str.strip, texts)):
+                    continue
+                width = len(texts)
+                while not texts[width - 1].strip():
+                    width -= 1
+            if not any(map(str.strip, texts)):
+                continue
+            records.append(texts)
+            numbers.append(row)
+            if len(records) * width > MAX_TABLE_CELLS:
+                raise _too_big(self.name, len(records), width, " or more")
+        if no_result:
+            listed = ", ".join(no_result[:8]) + (f" and {len(no_result) - 8:,} more"
+                                                 if len(no_result) > 8 else "")
+            which = (f"cell {listed} holds a formula" if len(no_result) == 1
+                     else f"cells {listed} hold formulas")
+            raise ImportError_(f"{which} with no saved result (the file was written by a "
+                               "program, not saved by a spreadsheet); open "
+                               "and save the file in Excel or LibreOffice, then import it "
+                               "again", file=self.name)
+        if merged:
+            self._merged(merged, records, numbers)
+        return records, numbers
+
+    def _merged(self, ranges: list[str], records: list[list[str]], numbers: list[int]):
+        """Refuse merged ranges that hold a value (Excel keeps it in the range's first cell
+        and shows it across the range: read cell by cell, the rest would be empty); note
+        the empty ones."""
+        from openpyxl.utils.cell import range_boundaries
+
+        at_row = dict(zip(numbers, records, strict=True))
+        full, empty = [], []
+        for ref in ranges:
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+            except (ValueError, TypeError):
+                raise self.damaged(f"merged range '{one_line(ref[:30])}'") from None
+            if (min_col, min_row) == (max_col, max_row):
+                continue
+            record = at_row.get(min_row, ())
+            holds = min_col <= len(record) and record[min_col - 1].strip()
+            (full if holds else empty).append(ref)
+        if full:
+            listed = ", ".join(full[:8]) + (f" and {len(full) - 8:,} more"
+                                            if len(full) > 8 else "")
+            raise ImportError_(f"merged cells {listed}: a merged range keeps its value in its "
+                               "first cell only, so the others would read as empty; unmerge "
+                               "them (in Excel: Merge & Center, Unmerge Cells), fill in the "
+                               "values and import again", file=self.name)
+        if empty:
+            listed = ", ".join(empty[:8]) + (f" and {len(empty) - 8:,} more"
+                                             if len(empty) > 8 else "")
+            self.notes.append(f"note: merged cells {listed} are empty; read as empty cells")
+
+
+def _inline_text(element) -> str:
+    """An inline string's text: its ``<t>``, or its rich-text runs' ``<t>`` joined (as
+    openpyxl's ``Text.content``; phonetic runs are left out)."""
+    plain = element.find(_TEXT)
+    runs = element.findall(_RUN)
+    if not runs:
+        return (plain.text or "") if plain is not None else ""
+    parts = [plain.text or ""] if plain is not None else []
+    for run in runs:
+        t = run.find(_TEXT)
+        if t is not None and t.text:
+            parts.append(t.text)
+    return "".join(parts)
+
+
+def _letters(column: int) -> str:
+    """1 -> 'A', 28 -> 'AB'."""
+    out = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _too_big(name: str, rows: int, width: int, more: str = "") -> ImportError_:
+    return ImportError_(f"the table has {rows:,} rows{more} of {width:,} columns, more than "
+                        f"{MAX_TABLE_CELLS:,} cells; split the file or drop unused columns",
+                        file=name)
 
 
 def _cell_text(value: object) -> str:
@@ -282,18 +677,24 @@ def _cell_text(value: object) -> str:
 
 
 def _to_table(records: list[list[str]], name: str, digest: str, *, encoding: str,
-              delimiter: str = "", cells_checked: bool = False) -> Table:
-    """The header and the rows; ``cells_checked``: no cell is over MAX_CELL_CHARS."""
-    kept = [n for n, r in enumerate(records, start=1) if any(map(str.strip, r))]
+              delimiter: str = "", cells_checked: bool = False,
+              numbers: list[int] | None = None, notes: list[str] | None = None) -> Table:
+    """The header and the rows; ``cells_checked``: no cell is over MAX_CELL_CHARS;
+    ``numbers``: each record's spreadsheet row number, if not 1, 2, 3, ... (an XLSX
+    reader passes only the rows its sheet holds)."""
+    notes = notes if notes is not None else []
+    kept = [i for i, r in enumerate(records) if any(map(str.strip, r))]
     if not kept:
         raise ImportError_("file is empty (no header row)", file=name)
-    header_row = kept[0]
-    header = records[header_row - 1]
+    row_of = (lambda i: i + 1) if numbers is None else numbers.__getitem__
+    header_row = row_of(kept[0])
+    header = records[kept[0]]
     headers = [h.strip() for h in header]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:
         raise ImportError_("the header row is empty", file=name, row=1)
+    headers, renamed = nfc_all(headers)
     seen: dict[str, int] = {}
     for i, h in enumerate(headers, start=1):
         if not h:
@@ -304,26 +705,205 @@ def _to_table(records: list[list[str]], name: str, digest: str, *, encoding: str
                                row=header_row)
         seen[h] = i
     width = len(headers)
+    if (len(kept) - 1) * width > MAX_TABLE_CELLS:
+        raise _too_big(name, len(kept) - 1, width)
     rows: list[list[str]] = []
-    for number in kept[1:]:
-        record = records[number - 1]
+    for index in kept[1:]:
+        record = records[index]
         fields = len(record)
         if fields > width:
             if any(map(str.strip, record[width:])):
                 raise ImportError_(f"has {fields} fields but the header has "
                                    f"{width} (a stray delimiter or quote?)",
-                                   file=name, row=number)
+                                   file=name, row=row_of(index))
             record = record[:width]
         if not cells_checked and max(map(len, record), default=0) > MAX_CELL_CHARS:
             column, cell = next((h, c) for h, c in zip(headers, record, strict=False)
                                 if len(c) > MAX_CELL_CHARS)
             raise ImportError_(f"cell is {len(cell):,} characters; the limit is "
-                               f"{MAX_CELL_CHARS:,}", file=name, row=number, column=column)
+                               f"{MAX_CELL_CHARS:,}", file=name, row=row_of(index),
+                               column=column)
         if fields < width:  # short rows: trailing empty cells left out
             record = record + [""] * (width - fields)
         rows.append(record)
     if not rows:
         raise ImportError_("the file has a header row but no rows below it", file=name,
                            row=header_row)
-    return Table(file=name, headers=headers, records=rows, numbers=kept[1:], sha256=digest,
-                 encoding=encoding, delimiter=delimiter)
+    kept_numbers = [row_of(i) for i in kept] if numbers is not None else [i + 1 for i in kept]
+    blank = _missing(kept_numbers)
+    if blank:
+        notes.append(f"skipped: {blank[0]:,} blank row{'s' if blank[0] != 1 else ''} "
+                     f"({_rows_listed(blank[1], blank[0])})")
+    table = Table(file=name, headers=headers, records=rows, numbers=kept_numbers[1:],
+                  sha256=digest, encoding=encoding, delimiter=delimiter, notes=notes)
+    if renamed:
+        table.normalized["column names"] = renamed
+    return table
+
+
+def _missing(numbers: list[int], show: int = 5) -> tuple[int, list[int]] | None:
+    """How many of the row numbers 1 .. numbers[-1] are not in ``numbers`` (ascending),
+    and the first ``show`` of them; None if none."""
+    count = numbers[-1] - len(numbers)
+    if not count:
+        return None
+    first: list[int] = []
+    expected = 1
+    for n in numbers:
+        if n > expected:
+            first.extend(range(expected, min(n, expected + show - len(first))))
+            if len(first) >= show:
+                break
+        expected = n + 1
+    return count, first
+
+
+def _rows_listed(first: list[int], count: int) -> str:
+    listed = ", ".join(map(str, first))
+    if count > len(first):
+        return f"rows {listed}, ..."
+    return f"row {listed}" if count == 1 else f"rows {listed}"
+
+
+# -- ids: Unicode normalization and look-alikes ---------------------------------------------
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC: 'å' as one character, as most keyboards type it, not 'a'
+    and a combining ring (as macOS file names and some exports hold it)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+def nfc_all(values: list[str]) -> tuple[list[str], int]:
+    """The values in NFC, and how many changed. One C-level check of all of them first:
+    only a column that is not NFC already is normalised value by value."""
+    joined = "\x00".join(values)  # NUL composes with nothing: NFC as a whole = NFC each
+    if joined.isascii() or unicodedata.is_normalized("NFC", joined):
+        return values, 0
+    out = [unicodedata.normalize("NFC", v) for v in values]
+    return out, sum(a != b for a, b in zip(values, out, strict=True))
+
+
+_SINGULAR = re.compile(r"s\b")  # 'respondent ids' -> 'respondent id'
+
+
+def nfc_note(counts: dict[str, int]) -> str | None:
+    """One note for the values an import stored in NFC; None if none."""
+    parts = [f"{n:,} {what if n != 1 else _SINGULAR.sub('', what)}"
+             for what, n in counts.items() if n]
+    if not parts:
+        return None
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return (f"changed: {listed} written with decomposed letters (such as 'a' + a combining "
+            "ring for 'å') are stored composed (Unicode NFC), so they match the same text "
+            "typed elsewhere")
+
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_IGNORED_IN_IDS = re.compile(f"[\\s{_ZERO_WIDTH}]+")
+_ZERO_WIDTH_RUN = re.compile(f"[{_ZERO_WIDTH}]+")
+_SPACES = re.compile(r"\s+")
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+_ASPECTS = (("case", str.casefold),
+            ("invisible characters", lambda s: _ZERO_WIDTH_RUN.sub("", s)),
+            ("spaces", lambda s: _SPACES.sub("", s)),
+            ("leading zeros", lambda s: _LEADING_ZEROS.sub("", s)))
+_SHOW_INVISIBLE = {ord(c): f"<U+{ord(c):04X}>" for c in _ZERO_WIDTH}
+MAX_LOOKALIKE_NOTES = 10
+
+
+def lookalike_groups(ids: list[str]) -> list[list[str]]:
+    """Groups of two or more different ids that differ only in case, spaces, zero-width
+    characters or leading zeros of a number ('JC07', 'jc07', 'JC07 ', 'JC7', 'JC\\u200b07').
+
+    The common case, no such group, costs a join, a casefold, two regex substitutions over
+    the joined text and a set: all in C."""
+    distinct = list(dict.fromkeys(ids))
+    joined = _IGNORED_IN_IDS.sub("", "\x00".join(distinct).casefold())
+    keys = _LEADING_ZEROS.sub("", joined).split("\x00")
+    if len(set(keys)) == len(distinct):
+        return []
+    groups: dict[str, list[str]] = {}
+    for key, rid in zip(keys, distinct, strict=True):
+        groups.setdefault(key, []).append(rid)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def lookalikes_in_project(conn, ids: list[str]) -> tuple[list[list[str]], set[str]]:
+    """Look-alike groups among ``ids`` (a file's respondent ids) and between them and the
+    project's respondents, each group holding at least one of ``ids``; and which of
+    ``ids`` the project holds already.
+
+    Ids the project holds were compared with its other ids when they came in, so the
+    project's ids are read and compared only when the file brings new ones (the few ids of
+    a transcript import are looked up, not the whole table read)."""
+    distinct = list(dict.fromkeys(ids))
+    if len(distinct) <= 2000:
+        held: set[str] = set()
+        for start in range(0, len(distinct), 500):
+            chunk = distinct[start:start + 500]
+            held.update(r[0] for r in conn.execute(
+                f"SELECT id FROM respondents WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk))
+        if len(held) == len(distinct):
+            return lookalike_groups(distinct), held
+    known = [r[0] for r in conn.execute("SELECT id FROM respondents")]
+    held = set(known)
+    if all(rid in held for rid in distinct):
+        return lookalike_groups(distinct), held
+    mine = set(distinct)
+    groups = lookalike_groups(distinct + known)
+    return [g for g in groups if any(rid in mine for rid in g)], held & mine
+
+
+def _differences(group: list[str]) -> list[str]:
+    """The aspects ('case', 'spaces', ...) the ids of a look-alike group differ in."""
+    out = []
+    for name, _ in _ASPECTS:
+        others = [f for n, f in _ASPECTS if n != name]
+
+        def key(text: str, others=others) -> str:
+            for f in others:
+                text = f(text)
+            return text
+        if len({key(rid) for rid in group}) > 1:
+            out.append(name)
+    return out
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a one-line message: controls and zero-width characters visible."""
+    text = one_line(text.translate(_SHOW_INVISIBLE))
+    return "'" + (text if len(text) <= limit else text[:limit - 1] + "…") + "'"
+
+
+def lookalike_notes(groups: list[list[str]], what: str, where, kept: str) -> list[str]:
+    """One warning per group ('respondent ids ... differ only in case; they are kept as 2
+    respondents'); ``where(id)`` says where an id is ('row 5', 'in the project')."""
+    notes = []
+    for group in groups[:MAX_LOOKALIKE_NOTES]:
+        names = [f"{shown(rid)} ({where(rid)})" for rid in group]
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        differ = " and ".join(_differences(group))
+        notes.append(f"warning: {what} {listed} differ only in {differ}; they are kept as "
+                     f"{len(group)} different {kept} (are they the same?)")
+    if len(groups) > MAX_LOOKALIKE_NOTES:
+        notes.append(f"warning: {len(groups) - MAX_LOOKALIKE_NOTES:,} more groups of {what} "
+                     "differ only in case, spaces, invisible characters or leading zeros")
+    return notes
+
+
+def rows_note(what: str, rows: list[int], why: str, prefix: str = "") -> str:
+    """'skipped: 3 answers (rows 4, 7, 9): why' for what an import leaves out, one per row
+    number in ``rows`` (a row may repeat: the rows are listed once each)."""
+    distinct = list(dict.fromkeys(rows))
+    return (f"skipped: {len(rows):,} {what} ({prefix}{_rows_listed(distinct[:5], len(distinct))})"
+            f": {why}")
+
+
+def count_with_controls(texts: list[str]) -> int:
+    """How many of the texts hold control characters (one regex over them all first)."""
+    if not has_control("\n".join(texts)):  # a newline is no control for has_control()
+        return 0
+    return sum(map(has_control, texts))
