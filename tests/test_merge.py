@@ -307,8 +307,9 @@ def bad_sources(tmp_path) -> list[tuple[str, Path]]:
     empty.write_bytes(b"")
     folder = tmp_path / "mappe.db"
     folder.mkdir()
-    return [("not an SQLite file", text), ("other tables", other), ("not an SQLite file", empty),
-            ("folder", folder), ("no such project file", tmp_path / "findes-ikke.db")]
+    return [("not an SQLite file", text), ("other tables", other),
+            ("is empty, not a qualcode project", empty), ("folder", folder),
+            ("no such project file", tmp_path / "findes-ikke.db")]
 
 
 def test_a_source_that_is_not_a_project_is_refused_and_nothing_is_written(copies, bad_sources):

@@ -36,6 +36,11 @@ def user_errors(fn):
             _fail(str(exc))
         except sqlite3.OperationalError as exc:
             _fail(f"the project file could not be used ({exc})")
+        except sqlite3.DatabaseError as exc:  # damaged pages met after opening
+            from qualcode.store.db import damaged
+
+            where = kwargs.get("db") or kwargs.get("target") or "the project file"
+            _fail(str(damaged(str(where), exc)))
         except PermissionError as exc:
             _fail(f"{exc.filename}: permission denied")
         except OSError as exc:
@@ -47,28 +52,37 @@ def user_errors(fn):
 
 
 @contextmanager
-def project_for_import(db: str):
-    """Open (or create) a project; if this import created the file and fails, remove it."""
+def project_for_import(db: str, *, coder: str | None = None):
+    """The project to import into: opened to write, or, when DB does not exist yet, built
+    under a private name and given its name only if the import succeeds (a failed import
+    leaves no file)."""
     from qualcode.core.project import Project
 
-    path = Path(db)
-    created = not path.exists()
-    project = Project.open(path, create=True)
-    ok = False
-    try:
+    if Path(db).exists():
+        with open_project(db, write=True, coder=coder) as project:
+            yield project
+        return
+    with Project.building(db, coder=coder) as project:
+        project.on_wait = _say_waiting
         yield project
-        ok = True
-    finally:
-        project.close()
-        if created and not ok:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def open_project(db: str):
+def open_project(db: str, *, write: bool = False, coder: str | None = None):
+    """The project DB, opened for reading only (the default: nothing is written, not even a
+    schema upgrade) or to ``write``; what opening found (an upgrade and its backup, an
+    older file read as it is) is printed on stderr."""
     from qualcode.core.project import Project
 
-    return Project.open(db)
+    project = Project.open(db, readonly=not write, coder=coder)
+    for notice in project.notices:
+        click.echo(f"qualcode: note: {notice}", err=True)
+    if write:
+        project.on_wait = _say_waiting
+    return project
+
+
+def _say_waiting(message: str) -> None:
+    click.echo(f"qualcode: {message} …", err=True)
 
 
 def emit(data: bytes, output: str | None, force: bool) -> None:
@@ -189,9 +203,7 @@ def tui(db, question, coder) -> None:
     search with /, see every key with ?, and quit with q. F3 quotes, F4 counts, F5
     codebook, i import.
     """
-    from qualcode.core.project import Project
-
-    with Project.open(db, coder=coder) as project:  # fail early, with one line
+    with open_project(db, write=True, coder=coder) as project:  # fail early, with one line
         if question:
             project.question(question)
     _run_tui(db, question, coder)
@@ -245,7 +257,8 @@ def import_() -> None:
               help="Column to keep as a respondent attribute (kommune, region, ...). Repeatable.")
 @click.option("--all-attrs", is_flag=True, help="Keep every other column as an attribute.")
 @click.option("--name-col", metavar="COL", help="Column with the jobcentre's name.")
-@click.option("--sheet", metavar="NAME", help="XLSX: the sheet to read (default: the first).")
+@click.option("--sheet", metavar="NAME",
+              help="XLSX: the sheet to read (default: the first visible one).")
 @click.option("--wave", metavar="WAVE",
               help="Survey wave of these answers (e.g. 2017). --question then names the "
                    "question across waves: a question already in the project gets the id "
@@ -359,12 +372,11 @@ def import_codings(db, file, coder, sheet) -> None:
     text (an exact passage: codes just that span), start, end, memo. Unknown codes and
     answers the project does not hold are errors.
     """
-    from qualcode.core.project import Project
     from qualcode.io.codings import read_codings
     from qualcode.paths import default_coder
 
     rows, table = read_codings(file, default_coder=coder or default_coder(), sheet=sheet)
-    with Project.open(db) as project:
+    with open_project(db, write=True) as project:
         summary = project.import_codings(rows, file=table.file, sha256=table.sha256,
                                          progress=progress_bar("Importing codings"))
     click.echo(summary.describe())
@@ -549,9 +561,7 @@ def info(db) -> None:
 @user_errors
 def code(db, question, respondent, code_, item, coder, remove) -> None:
     """Code (or with --remove, uncode) one respondent's answer from the command line."""
-    from qualcode.core.project import Project
-
-    with Project.open(db, coder=coder) as project:
+    with open_project(db, write=True, coder=coder) as project:
         items = project.items(question, respondent=respondent, include_empty=True)
         if item is not None:
             items = [i for i in items if i.number == item]
@@ -715,9 +725,12 @@ SUGGEST_KEYS = ["respondent", "question", "code", "label", "score", "source", "i
                    "or your user name).")
 @click.option("--source", "sources", type=click.Choice(["rule", "model", "both"]),
               default="both", show_default=True, help="Which suggestions to give.")
+@click.option("--cache", is_flag=True,
+              help="Keep the text analyses in the project, so the next run (and the "
+                   "workbench) starts faster. This writes to DB; without it DB is only read.")
 @output_options(("csv", "table", "json"), "table")
 @user_errors
-def suggest(db, question, model, coder, sources, fmt, output, force) -> None:
+def suggest(db, question, model, coder, sources, cache, fmt, output, force) -> None:
     """Suggest codes for every item not yet coded, with scores.
 
     CSV columns: respondent, question, code, label, score, source (rule or model), item,
@@ -729,7 +742,7 @@ def suggest(db, question, model, coder, sources, fmt, output, force) -> None:
     from qualcode.nlp.textcat import default_model, load
 
     fmt = format_from_path(output, fmt, ("csv", "table", "json"), "table")
-    with open_project(db) as project:
+    with open_project(db, write=cache) as project:
         q = project.question(question)
         if model:
             fitted = load(model, q.codebook)
@@ -877,10 +890,67 @@ def merge(target, sources, strict, dry_run) -> None:
     """
     from qualcode.core.merge import merge_projects
 
-    with open_project(target) as project:
+    with open_project(target, write=True) as project:
         report = merge_projects(project, [Path(s) for s in sources], strict=strict,
                                 dry_run=dry_run)
     click.echo(report.describe())
+
+
+# -- backup and restore ---------------------------------------------------------------
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the copy to FILE (a new file) instead of the backups folder.")
+@click.option("--list", "list_", is_flag=True, help="List the project's backups instead.")
+@user_errors
+def backup(db, output, list_) -> None:
+    """Back up the project DB: a consistent copy made through SQLite's backup API, also
+    while the workbench or another command writes it. Without -o the copy goes into the
+    rotating backups beside the project (DB.backups/, the newest 10 are kept).
+
+    qualcode makes such a backup by itself before it upgrades an older project, merges,
+    deletes or merges codes with codings, imports a REFI-QDA file into an existing project
+    and restores a backup. Restore one with 'qualcode restore DB BACKUP'.
+    """
+    from qualcode.store import backup as backups
+
+    if list_:
+        if output:
+            raise click.UsageError("--list and -o do not go together")
+        found = backups.list_backups(db)
+        if not found:
+            click.echo(f"{db}: no backups yet (in {backups.backups_folder(db)})", err=True)
+        for path in reversed(found):
+            click.echo(f"{path}  {path.stat().st_size / 2**20:.1f} MB")
+        return
+    path = backups.backup_project(db, output)
+    click.echo(f"backed up {db} to {path}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("backup_file", metavar="BACKUP", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True,
+              help="Also when DB is damaged or not a project: it is kept under another "
+                   "name (DB.ulaeselig-TIME), never deleted.")
+@user_errors
+def restore(db, backup_file, force) -> None:
+    """Make the project DB a copy of BACKUP (a backup from 'qualcode backup', the backups
+    folder, or any copy of the project).
+
+    DB as it was is backed up first, so a restore can be undone by restoring that. The
+    copy is written through SQLite, so a workbench that has DB open sees the restored
+    project after 'r'.
+    """
+    from qualcode.store import backup as backups
+
+    before, aside = backups.restore_project(db, backup_file, force=force)
+    click.echo(f"restored {db} from {backup_file}")
+    if before is not None:
+        click.echo(f"the project as it was is kept at {before}", err=True)
+    if aside is not None:
+        click.echo(f"the unreadable file was kept as {aside}", err=True)
 
 
 # -- report, chart, crosstab ------------------------------------------------------
@@ -1015,7 +1085,7 @@ def waves_command(db, question, set_to, series) -> None:
         raise click.UsageError("--set needs --question")
     if (question or series) and set_to is None:
         raise click.UsageError("--question and --series go with --set WAVE")
-    with open_project(db) as project:
+    with open_project(db, write=set_to is not None) as project:
         if set_to is not None:
             qid = project.question(question).id
             changed = waves_.set_wave(project, qid, set_to, series=series)
@@ -1055,7 +1125,7 @@ def scan_pii(db, question, kinds, redact, mask, fmt, output, force) -> None:
     from qualcode.io.export import format_from_path
 
     fmt = format_from_path(output, fmt, ("table", "csv"), "table")
-    with open_project(db) as project:
+    with open_project(db, write=redact) as project:
         hits = pii.scan(project, questions=[question] if question else None,
                         kinds=kinds or None)
         if redact:

@@ -62,6 +62,7 @@ class MergeReport:
     verdicts_added: int = 0
     unmatched: list[Unmatched] = field(default_factory=list)
     dry_run: bool = False
+    backup: str = ""  # the target as it was before the merge
 
     @property
     def changed(self) -> bool:
@@ -100,6 +101,8 @@ class MergeReport:
                  "were there already"]
         if self.dry_run:
             lines.append("dry run: nothing was written")
+        if self.backup:
+            lines.append(f"the target as it was is kept at {self.backup}")
         if self.unmatched:
             lines.append(f"could not be matched ({len(self.unmatched)}; "
                          f"{self.codings_unmatched} codings and {self.memos_unmatched} memos "
@@ -140,43 +143,15 @@ class _Source:
 
 
 def _open_source(path: Path, target: Path) -> sqlite3.Connection:
-    """A read-only connection to a qualcode project file, or a one-line error."""
-    from qualcode.store.schema import SCHEMA_VERSION
+    """A read-only connection to a qualcode project file, or a one-line error. A source
+    from an older qualcode is read through an upgraded copy in memory: never changed."""
+    from qualcode.store import db as store
 
     name = str(path)
-    if not path.exists():
-        raise QualcodeError("no such project file", file=name)
-    if path.is_dir():
-        raise QualcodeError("is a folder, not a project file", file=name)
-    if target.exists() and os.path.samefile(path, target):
+    if target.exists() and path.exists() and os.path.samefile(path, target):
         raise QualcodeError("is the target project itself; give other coders' copies to merge "
                             "into it", file=name)
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise QualcodeError("not a qualcode project (not an SQLite file)", file=name)
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-    except sqlite3.Error as exc:
-        raise QualcodeError(f"cannot open: {exc}", file=name) from None
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not tables >= REQUIRED_TABLES:
-            raise QualcodeError("not a qualcode project (an SQLite file with other tables)",
-                                file=name)
-        applied = 0
-        if "_sqlite_migrations" in tables:
-            applied = conn.execute("SELECT COUNT(*) FROM _sqlite_migrations"
-                                   " WHERE migration_set = 'qualcode'").fetchone()[0]
-        if applied > SCHEMA_VERSION:
-            raise QualcodeError(f"written by a newer qualcode (schema {applied}, this version "
-                                f"knows {SCHEMA_VERSION}); upgrade qualcode", file=name)
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise QualcodeError(f"not a usable project file ({exc})", file=name) from None
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+    return store.connect(path, readonly=True).conn
 
 
 def _read_source(path: Path, target: Path) -> _Source:
@@ -384,6 +359,8 @@ def merge_projects(target: Project, sources: list[Path], *, strict: bool = False
     read = [_read_source(p, Path(target.path)) for p in paths]  # every check before any write
     report = MergeReport(target=str(target.path), sources=[s.name for s in read],
                          dry_run=dry_run)
+    kept = None if dry_run else target.backup("merge")
+    committed = False
     try:
         with target.transaction():
             merger = _Merger(target, report)
@@ -401,6 +378,12 @@ def merge_projects(target: Project, sources: list[Path], *, strict: bool = False
                             memos_present=report.memos_present,
                             unmatched=[str(u) for u in report.unmatched[:50]],
                             unmatched_total=len(report.unmatched))
+        committed = report.changed
     except _Rollback:
         pass
+    finally:
+        if kept is not None and not committed:
+            kept.unlink(missing_ok=True)  # nothing merged: the copy is the project itself
+    if kept is not None and committed:
+        report.backup = str(kept)
     return report

@@ -80,6 +80,26 @@ class Project:
             raise QualcodeError("already exists; choose another name", file=str(path))
         return cls.open(path, create=True, coder=coder)
 
+    @classmethod
+    @contextmanager
+    def building(cls, path: str | Path, *, coder: str | None = None) -> Iterator[Project]:
+        """A new project, built under a private name beside ``path`` and given its name only
+        when the block ends without an error: a failed import leaves no file behind, and a
+        half-built project is never seen under ``path`` by another program."""
+        path = Path(path)
+        if path.exists():
+            raise QualcodeError("already exists; choose another name", file=str(path))
+        tmp = store.private_name(path)
+        project = cls.open(tmp, create=True, coder=coder)
+        try:
+            yield project
+            project.close()
+            store.publish(tmp, path)
+            project.path = path
+        finally:
+            project.close()
+            store.discard(tmp)
+
     @property
     def readonly(self) -> bool:
         return store.is_readonly(self.db)

@@ -1025,6 +1025,10 @@ def import_refiqda(project: Project, refi: RefiProject, *, question: str | None 
     if plan is None:
         plan = _plan_generic(refi, question or default_name(refi.file), stem, coder, summary)
     summary.codes_imported = sum(len(b.codes) for b in plan.codebooks)
+    if project.questions() or project.codebook_stems():
+        # a colleague's file writes into work that exists: keep a copy of it as it was
+        kept = project.backup("refi-qda-import")
+        summary.notes.append(f"the project as it was before this import is kept at {kept}")
     with project.transaction():
         _apply(project, plan, summary, refi.file)
         if summary.changed:

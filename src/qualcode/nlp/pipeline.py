@@ -170,6 +170,7 @@ def analyses(project: Project, item_ids: Sequence[int], *,
     cancelled or interrupted run keeps what it finished. With ``store=False`` nothing is
     written: the workbench's one-item look-ups must never hold the write lock that the
     analyst's next coding waits for."""
+    store = store and not project.readonly  # reading never writes, not even this cache
     wanted = list(dict.fromkeys(item_ids))
     out: dict[int, Analysis] = {}
     texts: dict[int, str] = {}

@@ -265,3 +265,75 @@ def purge_freed(conn: sqlite3.Connection) -> bool:
     conn.execute("VACUUM")
     busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return not busy
+
+
+# -- new files: built under a private name, then given their name ------------------------
+
+def private_name(path: Path, what: str = "new") -> Path:
+    """A hidden name beside ``path`` for a file this process alone writes."""
+    import os
+    import secrets
+
+    return path.with_name(f".{path.name}.qualcode-{os.getpid()}-{secrets.token_hex(4)}.{what}")
+
+
+def publish(tmp: Path, path: Path) -> None:
+    """Give the finished, closed project file ``tmp`` the name ``path``, unless another
+    program made a file of that name meanwhile (then ``tmp`` is left for the caller)."""
+    import os
+
+    try:
+        os.link(tmp, path)  # fails if the name is taken: never replaces a file
+    except FileExistsError:
+        raise QualcodeError("was created by another program meanwhile; nothing was written "
+                            "to it", file=str(path)) from None
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise QualcodeError("was created by another program meanwhile; nothing was "
+                                "written to it", file=str(path)) from None
+        os.rename(tmp, path)
+        return
+    tmp.unlink()
+
+
+def discard(tmp: Path) -> None:
+    """Remove a private file this process built and closed (with any journal of it)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+
+
+def copy_into(source: sqlite3.Connection, path: Path) -> None:
+    """Make the existing SQLite file ``path`` a copy of ``source``'s database, through the
+    backup API: under SQLite's locks, so programs that have ``path`` open see the new
+    content instead of a file swapped under them."""
+    _check_local(path)
+    try:
+        target = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True,
+                                 timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise QualcodeError(f"cannot open ({exc})", file=str(path)) from None
+    try:
+        source.backup(target)
+    except sqlite3.DatabaseError as exc:
+        raise damaged(str(path), exc) from None
+    finally:
+        target.close()
+
+
+def open_file(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to the project file as it is on disk (not upgraded), once
+    it is checked to be a qualcode project this version can read: for copying it."""
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise QualcodeError("no such project file", file=name)
+    conn = _open(path, name, readonly=True, create=False)
+    try:
+        _inspect(conn, name, empty_ok=False)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise damaged(name, exc) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
