@@ -40,6 +40,7 @@ from textual.widgets import (
 from textual.worker import Worker, get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.shown import flat, plain
 
 KINDS = [("Svar", "answers"), ("Interview", "interviews"), ("Kodninger", "codings"),
          ("Register", "register"), ("REFI-QDA (.qdc/.qdpx)", "refiqda")]
@@ -159,10 +160,14 @@ def _guess(headers: list[str], exact: tuple[str, ...], contains: tuple[str, ...]
 
 
 class _FileTree(DirectoryTree):
-    """The folder tree, without hidden files."""
+    """The folder tree, without hidden files; names with control characters show them
+    as symbols."""
 
     def filter_paths(self, paths):
         return [p for p in paths if not p.name.startswith(".")]
+
+    def process_label(self, label):
+        return super().process_label(flat(label) if isinstance(label, str) else label)
 
 
 def _row(label: str, widget: Widget, kinds: str, row_id: str) -> Horizontal:
@@ -342,12 +347,14 @@ class ImportScreen(ModalScreen[str | None]):
         for row in self.query(".import-row"):
             row.display = row.has_class(f"for-{kind}")
 
+    # both quote file names, column names and the readers' messages about the file's
+    # content: plain text, control characters as symbols
     def _status(self, text: str) -> None:
-        self.query_one("#import-status", Label).update(text)
+        self.query_one("#import-status", Label).update(plain(text))
 
     def _error(self, text: str) -> None:
         label = self.query_one("#import-error", Label)
-        label.update(text)
+        label.update(plain(text))
         label.display = bool(text)
 
     def _path(self) -> Path | None:
@@ -494,7 +501,7 @@ class ImportScreen(ModalScreen[str | None]):
         self.header_done.set()
 
     def _offer_columns(self, headers: list[str]) -> None:
-        options = [(h, h) for h in headers]
+        options = [(flat(h), h) for h in headers]  # the file's own names: never markup
         guesses = {
             "#import-respondent-col": _guess(
                 headers, ("respondent", "respondent_id", "jobcenter_id", "jobcenter", "id"),
