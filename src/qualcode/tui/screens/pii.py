@@ -1,8 +1,8 @@
 """The personal-data screen (F8): CPR numbers, phone numbers and e-mail addresses found in
 the project's answers and transcripts, masked, with the words around them (every match in
 them masked too, of any kind); ``r`` redacts the selected match to a placeholder, ``R``
-every match (after asking). Redactions are committed and logged (without the matched
-text) before the screen says so.
+every match, each after asking (a redaction cannot be undone). Redactions are committed
+and logged (without the matched text) before the screen says so.
 
 Everything shown comes from data and is shown as plain text: control characters as
 symbols, brackets as typed, so the placeholders read [CPR], [TELEFON] and [E-MAIL]."""
@@ -21,6 +21,20 @@ from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain
 
 KIND_TEXT = {"cpr": "CPR-nummer", "phone": "Telefon", "email": "E-mail"}
+NAMES = {"cpr": ("CPR-nummer", "CPR-numre"), "phone": ("telefonnummer", "telefonnumre"),
+         "email": ("e-mailadresse", "e-mailadresser")}
+
+
+def describe(hits: list[pii.Hit]) -> str:
+    """'3 mulige persondata: 1 CPR-nummer, 2 telefonnumre' (the CLI's summary line)."""
+    parts = []
+    for kind in pii.KINDS:
+        n = sum(1 for h in hits if h.kind == kind)
+        if n:
+            parts.append(f"{n} {NAMES[kind][n != 1]}")
+    return f"{len(hits)} mulige persondata" + (f": {', '.join(parts)}" if parts else "")
+
+
 PLACEHOLDERS = ", ".join(pii.PLACEHOLDERS[k] for k in pii.KINDS[:-1]) + \
     f" eller {pii.PLACEHOLDERS[pii.KINDS[-1]]}"  # '[CPR], [TELEFON] eller [E-MAIL]'
 
@@ -31,7 +45,7 @@ class PiiScreen(ProjectScreen):
         # the tooltip as Content: a str tooltip is read as markup, and [CPR] would vanish
         Binding("r", "redact_one", "Skjul valgte", id="pii-redact",
                 tooltip=Content("Replace the selected match with its placeholder ([CPR], "
-                                "[TELEFON], [E-MAIL])")),
+                                "[TELEFON], [E-MAIL]; asks first)")),
         Binding("R", "redact_all", "Skjul alle", id="pii-redact-all",
                 tooltip="Replace every match in the list with its placeholder (asks first)"),
         Binding("g", "rescan", "Søg igen", id="pii-rescan",
@@ -128,11 +142,21 @@ class PiiScreen(ProjectScreen):
         self.reload()
 
     def action_redact_one(self) -> None:
+        from qualcode.tui.widgets.dialogs import ConfirmDialog
+
         hit = self._selected()
         if hit is None:
             self.notify("Intet at skjule.", severity="warning")
             return
-        self._redact([hit])
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._redact([hit])
+
+        self.app.push_screen(ConfirmDialog(
+            f"Erstat {pii.KIND_NAMES[hit.kind]} {hit.masked} ({self._where(hit)}) med "
+            f"{pii.PLACEHOLDERS[hit.kind]}? Det kan ikke fortrydes.", yes="Skjul",
+            id="pii-confirm-one"), confirmed)
 
     def action_redact_all(self) -> None:
         from qualcode.tui.widgets.dialogs import ConfirmDialog
