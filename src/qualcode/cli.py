@@ -1,6 +1,10 @@
 """The qualcode command line. Heavy libraries load inside commands, so --help is instant.
 
 Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 bad usage.
+
+What is printed for people (tables, Markdown, summaries, errors) shows control characters
+from the data as visible symbols (ESC as ␛), so an answer or a colleague's file cannot set
+the terminal's title or clear it; CSV, JSON and YAML keep the data exactly as it is.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import click
 
 from qualcode import __version__
 from qualcode.errors import QualcodeError
+from qualcode.safe import one_line, visible
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _fail(message: str) -> None:
-    click.echo(f"qualcode: error: {message}", err=True)
+    # errors quote files, names and cells: one line, control characters as symbols
+    click.echo(f"qualcode: error: {one_line(message)}", err=True)
     sys.exit(1)
 
 
@@ -110,8 +116,9 @@ def warn_pii(project, db: str, questions: list[str]) -> None:
 
     hits = scan(project, questions=questions)
     if hits:
-        click.echo(f"qualcode: warning: {summary_line(hits)} in {', '.join(questions)}; "
-                   f"list or redact them with 'qualcode scan-pii {db}'", err=True)
+        click.echo(one_line(f"qualcode: warning: {summary_line(hits)} in "
+                            f"{', '.join(questions)}; list or redact them with "
+                            f"'qualcode scan-pii {db}'"), err=True)
 
 
 def warn_quotes_pii(texts, db: str) -> None:
@@ -301,7 +308,7 @@ def import_answers(db, file, respondent_col, text_col, question, codebook, attr_
                 progress=progress_bar("Importing answers"))
         else:
             summary = project.import_answers(table, progress=progress_bar("Importing answers"))
-        click.echo(summary.describe())
+        click.echo(visible(summary.describe()))
         warn_pii(project, db, summary.questions)
 
 
@@ -324,7 +331,7 @@ def import_respondents(db, file, respondent_col, name_col, attr_col, all_attrs, 
         table = read_answers(file, respondent_col=respondent_col, attr_cols=attr_col,
                              name_col=name_col, all_attrs=all_attrs, sheet=sheet)
         summary = project.import_answers(table, progress=progress_bar("Importing register"))
-    click.echo(summary.describe())
+    click.echo(visible(summary.describe()))
 
 
 @import_.command("interviews", context_settings=CONTEXT)
@@ -353,7 +360,7 @@ def import_interviews(db, files, question, codebook, split, interviewer) -> None
             transcripts, question=question, codebook=book,
             file=", ".join(files) if len(files) <= 3 else f"{files[0]} and {len(files) - 1} more",
             sha256=digest, split=split, progress=progress_bar("Importing interviews"))
-        click.echo(summary.describe())
+        click.echo(visible(summary.describe()))
         warn_pii(project, db, summary.questions)
 
 
@@ -379,7 +386,7 @@ def import_codings(db, file, coder, sheet) -> None:
     with open_project(db, write=True) as project:
         summary = project.import_codings(rows, file=table.file, sha256=table.sha256,
                                          progress=progress_bar("Importing codings"))
-    click.echo(summary.describe())
+    click.echo(visible(summary.describe()))
 
 
 # -- results ----------------------------------------------------------------------
@@ -538,7 +545,7 @@ def info(db) -> None:
     with open_project(db) as project:
         q_rows = project.questions()
         n_resp = project.db.execute("SELECT COUNT(*) FROM respondents").fetchone()[0]
-        click.echo(f"{db}: {n_resp} respondents")
+        click.echo(one_line(f"{db}: {n_resp} respondents"))
         for q in q_rows:
             items = project.db.execute(
                 "SELECT COUNT(*), SUM(is_empty = 0) FROM items WHERE question_id = ?"
@@ -546,8 +553,9 @@ def info(db) -> None:
             coded = project.db.execute(
                 "SELECT COUNT(DISTINCT item_id), COUNT(*) FROM codings WHERE item_id IN"
                 " (SELECT id FROM items WHERE question_id = ?)", [q.id]).fetchone()
-            click.echo(f"  {q.id} ({q.kind}, codebook {q.codebook}): {items[0]} items, "
-                       f"{items[1] or 0} non-empty, {coded[0]} coded, {coded[1]} codings")
+            click.echo("  " + one_line(f"{q.id} ({q.kind}, codebook {q.codebook}): "
+                                       f"{items[0]} items, {items[1] or 0} non-empty, "
+                                       f"{coded[0]} coded, {coded[1]} codings"))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -576,10 +584,10 @@ def code(db, question, respondent, code_, item, coder, remove) -> None:
             if not mine:
                 raise QualcodeError(f"{respondent} is not coded '{key}' by {project.coder}")
             project.remove_coding(mine[0].id)
-            click.echo(f"removed {key} from {respondent}")
+            click.echo(one_line(f"removed {key} from {respondent}"))
         else:
             c = project.add_coding(target.id, code_)
-            click.echo(f"coded {respondent} with {c.code} (coder {c.coder})")
+            click.echo(one_line(f"coded {respondent} with {c.code} (coder {c.coder})"))
 
 
 # -- codebooks --------------------------------------------------------------------
@@ -597,7 +605,7 @@ def codebook_list() -> None:
 
     for stem in list_codebooks():
         book = load_codebook(stem)
-        click.echo(f"{stem:28} {len(book):3} codes  {book.title}")
+        click.echo(one_line(f"{stem:28} {len(book):3} codes  {book.title}"))
 
 
 @codebook.command("validate", context_settings=CONTEXT)
@@ -609,7 +617,7 @@ def codebook_validate(file) -> None:
 
     book = load_codebook(Path(file))
     nested = sum(1 for c in book if c.parent)
-    click.echo(f"{file}: ok ({len(book)} codes, {nested} nested)")
+    click.echo(one_line(f"{file}: ok ({len(book)} codes, {nested} nested)"))
 
 
 @codebook.command("show", context_settings=CONTEXT)
@@ -630,15 +638,15 @@ def codebook_show(stem, db, as_yaml) -> None:
     if as_yaml:
         click.echo(book.to_yaml(), nl=False)
         return
-    click.echo(f"{book.stem}: {book.title}")
+    click.echo(one_line(f"{book.stem}: {book.title}"))
     if book.definition_source:
-        click.echo(f"definitions: {book.definition_source}")
+        click.echo(one_line(f"definitions: {book.definition_source}"))
     for n, c in enumerate(book, start=1):
         indent = "  " * book.depth(c.key)
         pub = f"  [{c.published}]" if c.published else ""
-        click.echo(f"{n:2}. {indent}{c.label}  ({c.key}, {c.color}){pub}")
+        click.echo(f"{n:2}. {indent}" + one_line(f"{c.label}  ({c.key}, {c.color}){pub}"))
         if c.definition:
-            click.echo(f"    {indent}{c.definition}")
+            click.echo(f"    {indent}{one_line(c.definition)}")
 
 
 @codebook.command("export", context_settings=CONTEXT)
@@ -760,8 +768,8 @@ def suggest(db, question, model, coder, sources, cache, fmt, output, force) -> N
                 "label": s.label, "score": s.score, "source": s.source, "item": s.item_id,
                 "words": list(s.words)}
                for iid in todo for s in found.get(iid, [])]
-    click.echo(f"{len(out)} suggestions for {len(todo)} items not coded by "
-               f"{suggester.coder}", err=True)
+    click.echo(one_line(f"{len(out)} suggestions for {len(todo)} items not coded by "
+                        f"{suggester.coder}"), err=True)
     emit(render_rows(out, SUGGEST_COLUMNS, fmt, keys=SUGGEST_KEYS, right=("score",)),
          output, force)
 
@@ -803,8 +811,8 @@ def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
             book = project.codebook(q.codebook)
             data = coded_items(project, q.codebook, questions=[qid], coder=coder)
             if len(data) < folds and not question:
-                click.echo(f"{qid}: skipped, {len(data)} coded items (fewer than {folds})",
-                           err=True)
+                click.echo(one_line(f"{qid}: skipped, {len(data)} coded items (fewer than "
+                                    f"{folds})"), err=True)
                 continue
             ev = run_evaluation(data, {c.key: c.label for c in book}, RuleMatcher(book),
                                 k=folds, epochs=epochs)
@@ -893,7 +901,7 @@ def merge(target, sources, strict, dry_run) -> None:
     with open_project(target, write=True) as project:
         report = merge_projects(project, [Path(s) for s in sources], strict=strict,
                                 dry_run=dry_run)
-    click.echo(report.describe())
+    click.echo(visible(report.describe()))
 
 
 # -- backup and restore ---------------------------------------------------------------
@@ -1000,7 +1008,7 @@ def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
     for path in write_report(built, output, force=force):
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{len(built.sections)} tables: "
-               + ", ".join(s.question.id for s in built.sections))
+               + one_line(", ".join(s.question.id for s in built.sections)))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -1091,11 +1099,12 @@ def waves_command(db, question, set_to, series) -> None:
             changed = waves_.set_wave(project, qid, set_to, series=series)
             wave, ser = waves_.question_wave(project, qid)
             where = f"wave {wave}" if wave else "no wave"
-            click.echo(f"{qid}: {where}, series {ser}" + ("" if changed else " (unchanged)"))
+            click.echo(one_line(f"{qid}: {where}, series {ser}")
+                       + ("" if changed else " (unchanged)"))
             return
         for ser, members in waves_.series_list(project):
             shown = ", ".join(f"{w or '(no wave)'}: {q}" for w, q in members)
-            click.echo(f"{ser}: {shown}")
+            click.echo(one_line(f"{ser}: {shown}"))
 
 
 # -- scan-pii ---------------------------------------------------------------------
@@ -1153,7 +1162,8 @@ def render_pii(hits, fmt: str, masked: bool) -> bytes:
                          "end", "text", "context"])
         writer.writerows([[safe_cell(v) for v in row] for row in rows])
         return buf.getvalue().encode("utf-8")
-    lines = [f"{r[0]}  {r[1]} #{r[3]}  {r[5]:5}  {r[8]}   …{r[9]}…" for r in rows]
+    # the table for people: each field on one line, control characters as symbols
+    lines = [one_line(f"{r[0]}  {r[1]} #{r[3]}  {r[5]:5}  {r[8]}   …{r[9]}…") for r in rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -1214,7 +1224,7 @@ def _refi_import(db, file, reader, question, codebook, coder) -> None:
     with project_for_import(db) as project:
         summary = import_refiqda(project, refi, question=question, codebook=codebook,
                                  coder=coder)
-    click.echo(summary.describe())
+    click.echo(visible(summary.describe()))
 
 
 _REFI_OPTIONS = [

@@ -4,16 +4,35 @@ and find the coding in the project file."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def _app(tmp_path, *args: object) -> str:
+    """The shell command tmux runs: the workbench with ARGS, from the qualcode these tests
+    import, with this test's data folder. Set in the command itself: a tmux server that is
+    already running gives a new pane its own environment, not this process's, and a
+    relative PYTHONPATH would not hold after the 'cd' (another checkout's code would run)."""
+    import qualcode
+
+    src = str(Path(qualcode.__file__).resolve().parent.parent)
+    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+    env = {"PYTHONPATH": path, "QUALCODE_HOME": os.environ.get("QUALCODE_HOME", ""),
+           "QUALCODE_CODER": "tmux-koder"}
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    words = " ".join(shlex.quote(str(a)) for a in (sys.executable, "-m", "qualcode", "tui",
+                                                    *args))
+    return f"cd {shlex.quote(str(tmp_path))} && env {assignments} {words}"
 
 
 def _capture(session: str) -> str:
@@ -35,8 +54,7 @@ def _wait_for(session: str, text: str, timeout: float = 30.0) -> str:
 
 def test_code_with_number_key_in_tmux_then_quit(demo_copy, tmp_path):
     session = f"qc-{uuid.uuid4().hex[:8]}"
-    command = (f"cd {tmp_path} && QUALCODE_CODER=tmux-koder {sys.executable} -m qualcode "
-               f"tui {demo_copy}")
+    command = _app(tmp_path, demo_copy)
     env = {**os.environ, "TERM": "xterm-256color"}
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36",
                     command], check=True, env=env)
@@ -63,3 +81,36 @@ def test_code_with_number_key_in_tmux_then_quit(demo_copy, tmp_path):
         " JOIN codes k ON k.id = c.code_id WHERE c.coder = 'tmux-koder'").fetchall()
     conn.close()
     assert rows == [("JC04", "fleksjob")]
+
+
+def test_escape_sequences_in_an_answer_do_not_reach_the_terminal(demo_copy, tmp_path):
+    """An answer that would set the terminal's title (OSC 0) and clear the screen (CSI 2J)
+    is shown with visible symbols; the pane's title stays what it was."""
+    from helpers import run, write_csv
+
+    src = write_csv(tmp_path / "svar.csv", [
+        ["jobcenter_id", "svar"],
+        ["JC01", "Titel \x1b]0;pwned\x07 og \x1b[2J ryd \x9b31m [bold]x[/bold] [CPR]"],
+    ])
+    result = run("import", "answers", demo_copy, src, "--respondent-col", "jobcenter_id",
+                 "--text-col", "svar", "--question", "kontakt", "--codebook",
+                 "lokalpolitiske-strategier")
+    assert result.exit_code == 0, result.output
+    session = f"qc-{uuid.uuid4().hex[:8]}"
+    command = _app(tmp_path, demo_copy, "--question", "kontakt")
+    env = {**os.environ, "TERM": "xterm-256color"}
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36",
+                    command], check=True, env=env)
+    try:
+        subprocess.run(["tmux", "select-pane", "-t", session, "-T", "qc-titel"], check=True)
+        screen = _wait_for(session, "kodet 0 af 1")
+        screen = _wait_for(session, "␛]0;pwned␇")
+        assert "␛[2J ryd" in screen and "[bold]x[/bold] [CPR]" in screen
+        assert "kodet 0 af 1" in screen  # not cleared: the layout is intact
+        time.sleep(0.5)  # let any late output arrive
+        title = subprocess.run(["tmux", "display", "-p", "-t", session, "#{pane_title}"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        assert title == "qc-titel"
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

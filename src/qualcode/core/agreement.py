@@ -74,6 +74,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qualcode.errors import QualcodeError
+from qualcode.safe import visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -525,7 +526,7 @@ def agreement_table(frame: pd.DataFrame) -> str:
                  "kode ingen har brugt)." + ("" if two else " Cohens κ kræver præcis to kodere."))
     lines.append("Anvendt: enheder hvor mindst én koder har brugt koden. Enighed: andel af "
                  "enhederne hvor alle kodere er enige.")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # data's control characters as symbols
 
 
 def render_agreement(frames: list[pd.DataFrame], fmt: str) -> bytes:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.counts import plain_value
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.safe import visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -318,7 +319,7 @@ def crosstab_table(frame: pd.DataFrame) -> str:
            .rstrip() for row in [head, *body]]
     lines += [fmt[0], "-" * _width(fmt[0]), *fmt[1:], ""]
     lines += notes(frame)
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # data's control characters as symbols
 
 
 def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str:
@@ -335,7 +336,7 @@ def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str
         parts.append("| " + " | ".join(_md(c) for c in cells) + " |")
     parts.append("")
     parts += [_md(n) + "  " for n in notes(frame)]
-    return "\n".join(parts).rstrip() + "\n"
+    return visible("\n".join(parts).rstrip() + "\n")
 
 
 def csv_columns(frame: pd.DataFrame) -> list[str]:
@@ -385,23 +386,23 @@ def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from qualcode.io.export import safe_cell
+    from qualcode.io.export import xlsx_cell  # formula- and XML-safe, data kept
 
     a = frame.attrs
     groups = a["groups"]
-    ws.append([safe_cell(title or f"{a['title']} efter {a['attribute']}")])
+    ws.append([xlsx_cell(title or f"{a['title']} efter {a['attribute']}")])
     ws["A1"].font = Font(bold=True, size=12)
     head = ["Tema"]
     for g in groups:
         head += [f"{g}: nævner", f"{g}: besvaret", f"{g}: andel (%)"]
     head += ["Forskel (pp)", "Test", "p-værdi", "Signifikant", "Mindste forventede antal",
              "Advarsel"]
-    ws.append([safe_cell(h) for h in head])
+    ws.append([xlsx_cell(h) for h in head])
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r in records(frame):
-        row: list = [safe_cell("  " * int(r["depth"]) + r["label"])]
+        row: list = [xlsx_cell("  " * int(r["depth"]) + r["label"])]
         for g in groups:
             row += [r[f"n_{g}"], r[f"base_{g}"], round(r[f"pct_{g}"], 1)]
         sig = r["significant"]
@@ -419,7 +420,7 @@ def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -
         row[3 + 3 * len(groups)].number_format = "0.0000"
     ws.append([])
     for line in notes(frame):
-        ws.append([safe_cell(line)])
+        ws.append([xlsx_cell(line)])
     ws.column_dimensions["A"].width = 48
     for i in range(2, len(head) + 1):
         ws.column_dimensions[get_column_letter(i)].width = 14

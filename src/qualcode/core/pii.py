@@ -124,9 +124,32 @@ def mask(text: str, kind: str) -> str:
     return "".join(out)
 
 
+def mask_all(text: str, matches: Iterable[Match], start: int = 0,
+             end: int | None = None) -> str:
+    """``text[start:end]`` with every match in it masked. A match that the window cuts
+    is masked whole (its mask replaces the part inside), so no digit of it shows unmasked.
+    ``matches`` are those of the whole text, by position (:func:`find_in_text`)."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for m in matches:
+        if m.end <= start or m.start >= end or m.end <= pos:
+            continue
+        if m.start > pos:
+            out.append(text[pos:m.start])
+        out.append(mask(m.text, m.kind))
+        pos = m.end
+    if pos < end:
+        out.append(text[pos:end])
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Hit:
-    """One match in one item of the project."""
+    """One match in one item of the project.
+
+    ``before`` and ``after`` are the text around the match as it is; ``masked_before``
+    and ``masked_after`` the same with every personal data in them masked, also matches
+    of other kinds and those the window cuts (set by :func:`scan`)."""
 
     item_id: int
     question: str
@@ -140,15 +163,23 @@ class Hit:
     text: str
     before: str
     after: str
+    masked_before: str | None = None
+    masked_after: str | None = None
 
     @property
     def masked(self) -> str:
         return mask(self.text, self.kind)
 
     def context(self, *, masked: bool = True) -> str:
-        """The match with the words around it, on one line."""
-        middle = self.masked if masked else self.text
-        return " ".join(f"{self.before}{middle}{self.after}".split())
+        """The match with the words around it, on one line; ``masked``: every personal
+        data in it masked, not only this match."""
+        if not masked:
+            return " ".join(f"{self.before}{self.text}{self.after}".split())
+        before = (self.masked_before if self.masked_before is not None
+                  else mask_all(self.before, find_in_text(self.before)))
+        after = (self.masked_after if self.masked_after is not None
+                 else mask_all(self.after, find_in_text(self.after)))
+        return " ".join(f"{before}{self.masked}{after}".split())
 
 
 def _kinds(kinds: Iterable[str] | None) -> list[str]:
@@ -184,13 +215,21 @@ def scan(project: Project, *, questions: Iterable[str] | None = None,
         f" WHERE {' AND '.join(where)} ORDER BY q.position, q.id, i.respondent_id, i.position",
         args)
     out = []
+    every_kind = set(chosen) == set(KINDS)
     for item_id, qid, rid, name, position, role, text in rows:
-        for m in find_in_text(text, chosen):
+        found = find_in_text(text, chosen)
+        if not found:
+            continue
+        # the context is masked with every match of the text, of any kind
+        everything = found if every_kind else find_in_text(text)
+        for m in found:
+            lo, hi = max(0, m.start - CONTEXT), m.end + CONTEXT
             out.append(Hit(item_id=item_id, question=qid, respondent=rid,
                            respondent_name=name or "", item_number=position + 1,
                            role=role or "", kind=m.kind, start=m.start, end=m.end,
-                           text=m.text, before=text[max(0, m.start - CONTEXT):m.start],
-                           after=text[m.end:m.end + CONTEXT]))
+                           text=m.text, before=text[lo:m.start], after=text[m.end:hi],
+                           masked_before=mask_all(text, everything, lo, m.start),
+                           masked_after=mask_all(text, everything, m.end, hi)))
     return out
 
 

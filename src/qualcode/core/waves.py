@@ -19,6 +19,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.safe import visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -277,7 +278,8 @@ def comparison_table(frame) -> str:
         cells = [_pad(_clip(row[0], widths[0]), widths[0])]
         cells += [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
         lines.append("  ".join(cells).rstrip())
-    return "\n".join([_heading(frame), lines[0], "-" * _width(lines[0]), *lines[1:]]) + "\n"
+    return visible("\n".join([_heading(frame), lines[0], "-" * _width(lines[0]), *lines[1:]])
+                   + "\n")  # data's control characters as symbols
 
 
 def comparison_markdown(frame) -> str:
@@ -296,7 +298,7 @@ def comparison_markdown(frame) -> str:
                          f"Anført af {n} ud af {_num(r[f'base_{w}'])} ({_pct(r[f'pct_{w}'])})")
         cells.append(_pp(r["change_pp"]))
         out.append("| " + " | ".join(cells) + " |")
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out) + "\n")
 
 
 def comparison_csv(frames: list) -> bytes:
@@ -339,20 +341,20 @@ def fill_wave_sheet(ws, frame, title: str, unit: str) -> int:
     with counts, bases and shares as numbers. Returns the number of columns."""
     from openpyxl.styles import Font
 
-    from qualcode.io.export import safe_cell
+    from qualcode.io.export import xlsx_cell  # formula- and XML-safe, data kept
 
     waves = frame.attrs["waves"]
-    ws.append([safe_cell(title)])
+    ws.append([xlsx_cell(title)])
     ws["A1"].font = Font(bold=True, size=12)
     head = ["Tema"]
     for w in waves:
         head += [f"{w}: jobcentre", f"{w}: besvaret", f"{w}: andel (%)"]
     head.append(f"Ændring {waves[-2]}–{waves[-1]} ({unit})")
-    ws.append([safe_cell(h) for h in head])
+    ws.append([xlsx_cell(h) for h in head])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for r in frame.to_dict("records"):
-        row: list = [safe_cell(r["label"])]
+        row: list = [xlsx_cell(r["label"])]
         for w in waves:
             row += [_num(r[f"n_{w}"]), _num(r[f"base_{w}"]), _num(r[f"pct_{w}"])]
         row.append(_num(r["change_pp"]))

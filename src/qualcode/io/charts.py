@@ -17,6 +17,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.safe import visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,9 +50,10 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
     from matplotlib.figure import Figure
 
     rows = list(frame.itertuples())
-    # labels are right-aligned, so a nested theme is marked with a dash per level
-    labels = ["\n".join(textwrap.wrap("– " * int(r.depth) + r.label, LABEL_WIDTH) or [""])
-              for r in rows]
+    # labels are right-aligned, so a nested theme is marked with a dash per level; control
+    # characters in them as visible symbols (an SVG, which is XML, cannot hold them)
+    labels = ["\n".join(textwrap.wrap("– " * int(r.depth) + visible(r.label), LABEL_WIDTH)
+                         or [""]) for r in rows]
     lines = sum(label.count("\n") + 1 for label in labels)
     height = max(2.4, 0.9 + 0.32 * lines + 0.18 * len(rows))
     fig = Figure(figsize=(9.0, height), dpi=DPI, layout="constrained")
@@ -80,8 +82,8 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
     ax.set_xlabel(_axis_text(frame), fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ax.set_title(title if title is not None else frame.attrs.get("title", ""), fontsize=11,
-                 loc="left")
+    ax.set_title(visible(title if title is not None else frame.attrs.get("title", "")),
+                 fontsize=11, loc="left")
     return fig
 
 

@@ -3,6 +3,12 @@
 Files are written whole or not at all (a temporary file renamed into place), never
 over an existing file unless asked, and CSV/XLSX cells that a spreadsheet would run
 as a formula are neutralised.
+
+Text from data may hold control characters (an escape sequence that sets the terminal's
+title, a BEL, a C1 control): the human formats (the terminal table, Markdown) show them
+as visible symbols (:mod:`qualcode.safe`), one character for one; CSV and JSON keep the
+data exactly as it is; XLSX keeps it too, with OOXML's ``_xHHHH_`` escape for the
+characters XML 1.0 cannot hold (Excel reads them back as they were: :func:`xlsx_cell`).
 """
 
 from __future__ import annotations
@@ -10,12 +16,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.safe import one_line, visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +42,29 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+# the characters XML 1.0 cannot hold (openpyxl refuses them), and CR, which XML would
+# read back as a newline; and a literal '_xHHHH_' in the data, which Excel would decode
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
+_OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def xlsx_text(text: str) -> str:
+    """``text`` for an XLSX cell or sheet text, kept exactly: control characters as
+    OOXML's ``_xHHHH_`` escape (ESC is ``_x001B_``), which Excel turns back into the
+    character, and a '_' that starts such an escape in the data as ``_x005F_``."""
+    if "_x" not in text and not _XML_ILLEGAL.search(text):
+        return text
+    text = _OOXML_ESCAPE.sub("_x005F_", text)
+    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def xlsx_cell(value: object) -> object:
+    """A value for an XLSX cell: formula-safe (:func:`safe_cell`) and XML-safe
+    (:func:`xlsx_text`); numbers and None as they are."""
+    value = safe_cell(value)
+    return xlsx_text(value) if isinstance(value, str) else value
 
 
 def write_file(path: str | Path, data: bytes, *, force: bool = False) -> Path:
@@ -95,6 +126,9 @@ def _width(text: str) -> int:
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
+    """A table cell: on one line, control characters as symbols (one for one, so the
+    width is the same), padded to ``width``."""
+    text = one_line(text)
     fill = " " * max(0, width - _width(text))
     return fill + text if right else text + fill
 
@@ -110,7 +144,7 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
     kind = frame.attrs.get("kind", "open")
     title = frame.attrs.get("title", "")
     who = "interviewede jobcentre" if kind == "interview" else "jobcentre har svaret"
-    lines = [f"{frame.attrs.get('question', '')}: {title} ({answered} {who})"]
+    lines = [one_line(f"{frame.attrs.get('question', '')}: {title} ({answered} {who})")]
     header = ["Tema", "Jobcentre", "Andel"]
     if kind == "interview":
         header.append("Omfang")
@@ -140,6 +174,7 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
 
 
 def _clip(text: str, width: int) -> str:
+    text = one_line(text)
     return text if _width(text) <= width else text[: width - 1] + "…"
 
 
@@ -161,7 +196,9 @@ def counts_csv(frame: pd.DataFrame) -> bytes:
 
 
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A Markdown table cell or heading: '|' escaped, on one line, control characters
+    as symbols."""
+    return visible(str(text).replace("|", "\\|").replace("\n", " "))
 
 
 def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None) -> str:
@@ -194,7 +231,7 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
         if show_pub and source:
             parts.append(f"\nRapportens tal: {source}.")
         parts.append("")
-    return "\n".join(parts)
+    return visible("\n".join(parts))
 
 
 def counts_json(frames: list[pd.DataFrame]) -> bytes:
@@ -219,7 +256,7 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
     for frame in frames:
         show_pub = _has_published(frame) if published is None else published
         ws = wb.create_sheet(_sheet_name(frame.attrs.get("question", "ark"), wb.sheetnames))
-        ws.append([safe_cell(frame.attrs.get("title", ""))])
+        ws.append([xlsx_cell(frame.attrs.get("title", ""))])
         ws["A1"].font = Font(bold=True, size=12)
         head = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Jobcentre",
                 "Besvaret", "Andel (%)"]
@@ -229,8 +266,8 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for r in frame.itertuples():
-            row = [safe_cell(("  " * int(r.depth)) + r.label), safe_cell(r.definition),
-                   r.mentioned, int(r.respondents), int(r.answered),
+            row = [xlsx_cell(("  " * int(r.depth)) + r.label), xlsx_cell(r.definition),
+                   xlsx_cell(r.mentioned), int(r.respondents), int(r.answered),
                    None if _na(r.percent) else float(r.percent)]
             if show_pub:
                 row += [None if _na(r.published) else int(r.published),
@@ -252,7 +289,8 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
 
 
 def _sheet_name(name: str, taken: list[str]) -> str:
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "ark"
+    clean = "".join("_" if ch in "[]:*?/\\" or not ch.isprintable() else ch
+                    for ch in name)[:31] or "ark"
     candidate, n = clean, 2
     while candidate in taken:
         candidate = f"{clean[:28]}-{n}"
@@ -280,6 +318,8 @@ def render_counts(frames: list[pd.DataFrame], fmt: str, *,
 # -- quotes ----------------------------------------------------------------------
 
 def quotes_markdown(quotes: list[Quote], *, anonymous: bool = False) -> str:
+    """The quotes under their theme, as the report prints them; control characters in
+    the text as visible symbols."""
     parts: list[str] = []
     current = None
     for q in quotes:
@@ -295,7 +335,7 @@ def quotes_markdown(quotes: list[Quote], *, anonymous: bool = False) -> str:
             excerpt = f", uddrag {q.item_number}" if q.role else ""
             parts.append(f"*({where}, {q.question}{excerpt})*")
         parts.append("")
-    return "\n".join(parts) + ("\n" if parts else "")
+    return visible("\n".join(parts) + ("\n" if parts else ""))
 
 
 QUOTE_CSV_COLUMNS = ["code", "label", "question", "respondent", "name", "role", "text", "item",

@@ -2,7 +2,8 @@
 
 One Heading 2 per theme (the code's label), each quote an italic paragraph in Word's
 Quote style followed by `` – Role``, and unless anonymous a small source line naming
-the jobcentre and the question. The document's proofing language is Danish.
+the jobcentre and the question. The document's proofing language is Danish. Control
+characters in the text (which Word's XML cannot hold) are shown as visible symbols.
 
     >>> data = quotes_docx(project.quotes("hjaelpemidler"), title="Citater")  # doctest: +SKIP
     >>> write_file("citater.docx", data)                                      # doctest: +SKIP
@@ -13,6 +14,8 @@ from __future__ import annotations
 import io
 from itertools import groupby
 from typing import TYPE_CHECKING
+
+from qualcode.safe import visible
 
 if TYPE_CHECKING:
     from qualcode.core.models import Quote
@@ -50,7 +53,7 @@ def quotes_docx(quotes: list[Quote], *, title: str, anonymous: bool = False) -> 
 
     doc = Document()
     _set_danish(doc)
-    doc.core_properties.title = title
+    doc.core_properties.title = visible(title)
     doc.core_properties.language = "da-DK"
     styles = {s.name for s in doc.styles}
     quote_style = "Quote" if "Quote" in styles else None
@@ -62,19 +65,19 @@ def quotes_docx(quotes: list[Quote], *, title: str, anonymous: bool = False) -> 
         source.paragraph_format.space_before = Pt(0)
         source.paragraph_format.space_after = Pt(10)
 
-    doc.add_heading(title, level=1)
+    doc.add_heading(visible(title), level=1)
     if not quotes:
         doc.add_paragraph("Ingen citater.")
     for label, group in groupby(quotes, key=lambda q: q.label):
-        doc.add_heading(label, level=2)
+        doc.add_heading(visible(label), level=2)
         for q in group:
             para = doc.add_paragraph(style=quote_style)
-            said = para.add_run(f'"{q.text}"')
+            said = para.add_run(visible(f'"{q.text}"'))
             said.italic = True
-            who = para.add_run(f" {_DASH} {speaker(q, anonymous=anonymous)}")
+            who = para.add_run(visible(f" {_DASH} {speaker(q, anonymous=anonymous)}"))
             who.italic = False
             if not anonymous:
-                doc.add_paragraph(source_line(q), style=SOURCE_STYLE)
+                doc.add_paragraph(visible(source_line(q)), style=SOURCE_STYLE)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -6,6 +6,10 @@ with real numbers and set column widths, the chart inserted, a sheet per crossta
 (one self-contained file, charts as inline SVG, all text escaped) and Markdown (the charts
 written beside it as ``<stem>_figur_<n>.png``).
 
+Control characters in the data (an escape sequence in an answer, a C1 control in a label)
+are shown as visible symbols in DOCX, HTML and Markdown (XML 1.0 cannot hold most of them
+and python-docx refuses them); XLSX keeps them with OOXML's ``_xHHHH_`` escape.
+
     >>> report = build_report(project, by="lokalpolitisk_fokus")       # doctest: +SKIP
     >>> write_report(report, "rapport.docx")                           # doctest: +SKIP
 """
@@ -19,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.safe import visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -254,7 +259,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
             parts.append(crosstab_markdown(s.crosstab, heading=f"### {_md(s.crosstab_title)}"))
         elif s.crosstab_note:
             parts += [_md(s.crosstab_note), ""]
-    return "\n".join(parts).rstrip() + "\n"
+    return visible("\n".join(parts).rstrip() + "\n")
 
 
 def _quotes_markdown(s: Section) -> list[str]:
@@ -288,7 +293,8 @@ blockquote { margin: .6rem 0 .1rem 1rem; font-style: italic; }
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for HTML: escaped, control characters as visible symbols."""
+    return html.escape(visible(str(text)), quote=True)
 
 
 def _html_table(head: list[str], body: list[list[str]], numeric: set[int]) -> list[str]:
@@ -360,25 +366,27 @@ def report_docx(report: Report) -> bytes:
 
     doc = Document()
     _set_danish(doc)
-    doc.core_properties.title = report.title
+    doc.core_properties.title = visible(report.title)
     doc.core_properties.language = "da-DK"
     styles = {s.name for s in doc.styles}
     quote_style = "Quote" if "Quote" in styles else None
     table_style = "Table Grid" if "Table Grid" in styles else None
     caption_style = "Caption" if "Caption" in styles else None
 
+    t = visible  # every text from data: python-docx refuses control characters
+
     def add_table(head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
         table = doc.add_table(rows=1, cols=len(head), style=table_style)
         for cell, text in zip(table.rows[0].cells, head, strict=True):
             cell.text = ""
-            run = cell.paragraphs[0].add_run(text)
+            run = cell.paragraphs[0].add_run(t(text))
             run.bold = True
             run.font.size = Pt(9)
         for cells in body:
             row = table.add_row().cells
             for cell, text in zip(row, cells, strict=True):
                 cell.text = ""
-                run = cell.paragraphs[0].add_run(text.replace("  ", "\u00a0\u00a0"))
+                run = cell.paragraphs[0].add_run(t(text).replace("  ", "\u00a0\u00a0"))
                 run.font.size = Pt(9)
         if widths:
             for row in table.rows:
@@ -387,14 +395,14 @@ def report_docx(report: Report) -> bytes:
 
     def note(text: str) -> None:
         para = doc.add_paragraph()
-        run = para.add_run(text)
+        run = para.add_run(t(text))
         run.italic = True
         run.font.size = Pt(8)
 
-    doc.add_heading(report.title, level=1)
+    doc.add_heading(t(report.title), level=1)
     for s in report.sections:
-        doc.add_heading(s.title, level=2)
-        doc.add_paragraph(f"Spørgsmål: {s.question.text}")
+        doc.add_heading(t(s.title), level=2)
+        doc.add_paragraph(t(f"Spørgsmål: {s.question.text}"))
         head, body = table_rows(s.counts)
         widths = [4.0, 5.5, 3.6, 1.4] + ([3.6] if len(head) > 4 else [])
         add_table(head, body, widths)
@@ -402,20 +410,20 @@ def report_docx(report: Report) -> bytes:
             note(n)
         if s.png:
             doc.add_picture(io.BytesIO(s.png), width=Cm(16))
-            doc.add_paragraph(s.figure, style=caption_style)
+            doc.add_paragraph(t(s.figure), style=caption_style)
         if s.waves is not None:
-            doc.add_heading(s.waves_title, level=3)
+            doc.add_heading(t(s.waves_title), level=3)
             add_table(*waves_rows(s.waves), None)
             note(WAVES_NOTE)
         if s.quotes:
             doc.add_heading("Udvalgte citater", level=3)
             for label, quotes in s.quotes:
-                doc.add_heading(label, level=4)
+                doc.add_heading(t(label), level=4)
                 for q in quotes:
-                    doc.add_paragraph(q.formatted(), style=quote_style)
+                    doc.add_paragraph(t(q.formatted()), style=quote_style)
                     note(quote_source(q))
         if s.crosstab is not None:
-            doc.add_heading(s.crosstab_title, level=3)
+            doc.add_heading(t(s.crosstab_title), level=3)
             chead, cbody = display_rows(s.crosstab)
             add_table(chead, cbody, None)
             for n in notes(s.crosstab):
@@ -436,7 +444,7 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl.utils import get_column_letter
 
     from qualcode.core.crosstab import write_crosstab_sheet
-    from qualcode.io.export import _na, safe_cell
+    from qualcode.io.export import _na, xlsx_cell
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -444,21 +452,21 @@ def report_xlsx(report: Report) -> bytes:
         frame = s.counts
         show_pub = _show_published(frame)
         ws = wb.create_sheet(f"Tabel {s.number}")
-        ws.append([safe_cell(s.title)])
+        ws.append([xlsx_cell(s.title)])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append([safe_cell(f"Spørgsmål: {s.question.text}")])
+        ws.append([xlsx_cell(f"Spørgsmål: {s.question.text}")])
         ws.append([])
         head = [*HEAD[:3], "Jobcentre", "Besvaret", "Andel (%)"]
         if show_pub:
             year = published_head(frame)
             head += [f"{year}: jobcentre", f"{year}: besvaret", f"{year}: andel (%)"]
-        ws.append(head)
+        ws.append([xlsx_cell(h) for h in head])
         for cell in ws[4]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r in frame.itertuples():
-            row = [safe_cell("  " * int(r.depth) + r.label), safe_cell(r.definition),
-                   safe_cell(r.mentioned), int(r.respondents), int(r.answered),
+            row = [xlsx_cell("  " * int(r.depth) + r.label), xlsx_cell(r.definition),
+                   xlsx_cell(r.mentioned), int(r.respondents), int(r.answered),
                    None if _na(r.percent) else float(r.percent)]
             if show_pub:
                 row += [None if _na(r.published) else int(r.published),
@@ -473,7 +481,7 @@ def report_xlsx(report: Report) -> bytes:
                 row[8].number_format = "0.0"
         ws.append([])
         for n in table_notes(s):
-            ws.append([safe_cell(n)])
+            ws.append([xlsx_cell(n)])
             ws.cell(ws.max_row, 1).font = Font(italic=True)
         if s.quotes:
             ws.append([])
@@ -484,8 +492,8 @@ def report_xlsx(report: Report) -> bytes:
                 cell.font = Font(bold=True)
             for label, quotes in s.quotes:
                 for q in quotes:
-                    ws.append([safe_cell(label), safe_cell(q.formatted()),
-                               safe_cell(quote_source(q))])
+                    ws.append([xlsx_cell(label), xlsx_cell(q.formatted()),
+                               xlsx_cell(quote_source(q))])
                     ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True,
                                                                  vertical="top")
         for letter, width in zip("ABCDEFGHI", (44, 60, 34, 11, 11, 11, 18, 18, 18),

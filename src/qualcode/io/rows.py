@@ -1,7 +1,9 @@
 """Render plain rows (lists of dicts) as an aligned text table, CSV or JSON.
 
 For the commands whose output is a flat list (suggestions, evaluation, keyword in
-context); the report-layout tables live in :mod:`qualcode.io.export`.
+context); the report-layout tables live in :mod:`qualcode.io.export`. The table shows each
+cell on one line with control characters as visible symbols; CSV and JSON keep the data
+exactly as it is.
 """
 
 from __future__ import annotations
@@ -12,18 +14,20 @@ import json
 from collections.abc import Sequence
 
 from qualcode.io.export import _pad, _width, safe_cell
+from qualcode.safe import one_line
 
 ROW_FORMATS = ("table", "csv", "json")
 
 
 def _text(value: object) -> str:
+    """A table cell: on one line, control characters as symbols."""
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return one_line(", ".join(str(v) for v in value))
+    return one_line(str(value))
 
 
 def rows_table(rows: Sequence[dict], columns: Sequence[tuple[str, str]], *,

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 
 from qualcode.core.project import Project
 from qualcode.tui.commands import BindingCommands
+from qualcode.tui.shown import HideControls, shown
 
 SCREENS = ("coding", "quotes", "counts", "codebook", "disagreements", "crosstab", "pii")
 
@@ -58,11 +60,24 @@ class QualcodeApp(App[None]):
 
     def __init__(self, project: Project, question: str | None = None) -> None:
         super().__init__()
+        self._filters.append(HideControls())  # no control character reaches the terminal
         self.project = project
         questions = project.questions()
         self.question: str | None = (project.question(question).id if question
                                      else (questions[0].id if questions else None))
         self.sub_title = f"{Path(project.path).name} · {project.coder}"
+
+    # -- text from data: never markup, control characters visible ------------------------
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: file, coder, question and codebook names come from data."""
+        return super().format_title(shown(title), shown(sub_title))
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text: messages quote answers, labels, file names
+        and error messages, whose brackets are no markup and whose controls must show."""
+        super().notify(shown(message), title=shown(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     # -- screens ------------------------------------------------------------------
     def on_mount(self) -> None:

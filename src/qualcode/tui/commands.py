@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from qualcode.tui.shown import escaped
+
 
 class BindingCommands(Provider):
     """Lists the active screen's and the app's bindings as palette commands."""
@@ -17,7 +19,9 @@ class BindingCommands(Provider):
                 continue
             seen.add(b.action)
             key_display = self.app.get_key_display(b)
-            yield (f"{b.description} ({key_display})", b.tooltip or "", active.node, b.action)
+            # the palette reads help as markup: the tooltips' [CPR] must show as written
+            yield (f"{b.description} ({key_display})", escaped(b.tooltip or ""), active.node,
+                   b.action)
 
     async def discover(self) -> Hits:
         for text, help_text, node, action in self._commands():

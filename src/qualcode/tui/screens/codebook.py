@@ -23,7 +23,9 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
+from qualcode.safe import one_line
 from qualcode.tui.screens.base import ProjectScreen
+from qualcode.tui.shown import flat, plain, shown
 
 TOP_LEVEL = "(top)"
 """The 'no parent' choice in the nest dialog (parentheses never occur in a code key)."""
@@ -115,8 +117,8 @@ class CodebookScreen(ProjectScreen):
         self.book = self.project.codebook(question.codebook)
         self.usage = {c.key: self.project.code_usage(self.book.stem, c.key) for c in self.book}
         self.sub_title = f"{question.id} · {self.book.title}"
-        head = Text(self.book.title, style="bold")
-        head.append(f" · {self.book.stem} · {len(self.book)} koder", style="dim")
+        head = flat(self.book.title, style="bold")
+        head.append(one_line(f" · {self.book.stem} · {len(self.book)} koder"), style="dim")
         self.query_one("#codebook-head", Label).update(head)
         listing.clear_options()
         listing.add_options([Option(self._prompt(c), id=c.key) for c in self.book])
@@ -138,12 +140,12 @@ class CodebookScreen(ProjectScreen):
         grid = Table.grid(padding=0, expand=True)
         grid.add_column(width=2 * depth + 2, no_wrap=True)
         grid.add_column(ratio=1)
-        body = Text(code.label)
-        extra = f"\n{code.key} · {_codings(self.usage.get(code.key, 0))}"
+        body = plain(code.label)
+        extra = f"\n{shown(code.key)} · {_codings(self.usage.get(code.key, 0))}"
         if code.published_count is not None:
             year = f" {code.published_year}" if code.published_year else ""
             base = f" af {code.published_base}" if code.published_base is not None else ""
-            extra += f" · rapporten{year}: {code.published_count}{base}"
+            extra += shown(f" · rapporten{year}: {code.published_count}{base}")
         body.append(extra, style="dim")
         grid.add_row(Text("  " * depth + "■", style=_swatch(code.color)), body)
         return grid
@@ -175,14 +177,14 @@ class CodebookScreen(ProjectScreen):
             return
         out = Text()
         out.append("■ ", style=_swatch(code.color))
-        out.append(code.label + "\n", style="bold")
+        out.append(shown(code.label) + "\n", style="bold")
         out.append("Nøgle: ", style="dim")
-        out.append(f"{code.key}\n")
+        out.append(f"{shown(code.key)}\n")
         out.append("Farve: ", style="dim")
-        out.append(f"{code.color}\n")
+        out.append(f"{shown(code.color)}\n")
         out.append("Placering: ", style="dim")
         parent = self.book.find(code.parent) if code.parent else None
-        out.append(f"under »{parent.label}«\n" if parent else "øverste niveau\n")
+        out.append(f"under »{shown(parent.label)}«\n" if parent else "øverste niveau\n")
         children = self.book.children(code.key)
         if children:
             out.append("Underkoder: ", style="dim")
@@ -193,16 +195,16 @@ class CodebookScreen(ProjectScreen):
         if code.published:
             year = f" {code.published_year}" if code.published_year else ""
             out.append(f"Rapporten{year}: ", style="dim")
-            out.append(code.published + "\n")
+            out.append(shown(code.published) + "\n")
         out.append("\nDefinition\n", style="bold")
-        out.append((code.definition or "(ingen definition – tryk d)") + "\n",
+        out.append(shown(code.definition or "(ingen definition – tryk d)") + "\n",
                    style="" if code.definition else "dim italic")
         if code.source:
             out.append("\nKilde: ", style="dim")
-            out.append(code.source + "\n")
+            out.append(shown(code.source) + "\n")
         if code.keywords:
             out.append("\nNøgleord: ", style="dim")
-            out.append(", ".join(code.keywords) + "\n")
+            out.append(shown(", ".join(code.keywords)) + "\n")
         pane.update(out)
 
     # -- helpers ------------------------------------------------------------------

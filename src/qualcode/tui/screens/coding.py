@@ -27,6 +27,7 @@ from qualcode.core.models import Item
 from qualcode.errors import QualcodeError
 from qualcode.tui.messages import CodeChosen, ItemChosen
 from qualcode.tui.screens.base import ProjectScreen, number_bindings
+from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.item_queue import ItemQueue, Query, QueueRow
 from qualcode.tui.widgets.item_view import CodedTextArea, Span
@@ -129,7 +130,7 @@ class CodingScreen(ProjectScreen):
         self.book = self.project.codebook(question.codebook)
         who = f"kun {self.project.coder}" if self.blind else "alle kodere"
         self.sub_title = f"{question.id} · {self.book.title} · {who}"
-        self.query_one("#question-text", Label).update(Text(question.text, style="italic"))
+        self.query_one("#question-text", Label).update(plain(question.text, style="italic"))
         rows, coded = self.project.queue(qid, coder=self.shown_coder)
         if self.order == "uncertainty" and self._unsure:
             # the items the model is least sure of first; coded ones after, in file order
@@ -192,7 +193,7 @@ class CodingScreen(ProjectScreen):
             total = len(self.project.items(it.question, respondent=it.respondent,
                                            include_interviewer=True))
             parts += [it.speaker_role, f"uddrag {it.number} af {total}"]
-        self.query_one("#item-head", Label).update(Text(" · ".join(parts), style="bold"))
+        self.query_one("#item-head", Label).update(flat(" · ".join(parts), style="bold"))
         self.query_one(CodedTextArea).show(it.text, self._spans())
         self._show_codings()
         self._refresh_codes()
@@ -216,11 +217,11 @@ class CodingScreen(ProjectScreen):
             where = ("hele svaret" if not c.is_span else
                      "»" + " ".join(self.item.text[c.start:c.end].split())[:50] + "«")
             out.append("■ ", style=color)
-            out.append(f"{label}", style="bold")
+            out.append(shown(label), style="bold")
             origin = {"rule": ", forslag: regel", "model": ", forslag: model"}.get(c.origin, "")
-            out.append(f" – {where} ({c.coder}{origin})\n", style="dim")
+            out.append(shown(f" – {where} ({c.coder}{origin})") + "\n", style="dim")
         for memo in self.project.memos("item", self.item.id):
-            out.append(f"✎ {memo.text} ({memo.author})\n", style="italic")
+            out.append(shown(f"✎ {memo.text} ({memo.author})") + "\n", style="italic")
         if not out.plain:
             out.append("Ikke kodet endnu: tryk et tal for at kode.", style="dim")
         # a fixed height (app.tcss): new content never needs a new layout
@@ -248,7 +249,7 @@ class CodingScreen(ProjectScreen):
         self.query_one(ItemQueue).set_coded(self.item.id, after_coded, self.progress)
         # said on a line of its own, not in a toast: a toast per key press would slow a
         # fast coder down and cover the codebook
-        self.query_one("#last-action", Label).update(Text(f"✓ {message}", style="green"),
+        self.query_one("#last-action", Label).update(flat(f"✓ {message}", style="green"),
                                                      layout=False)
         self._loaded = self._stamp()  # our own change is already on screen
 
@@ -475,7 +476,7 @@ class CodingScreen(ProjectScreen):
         best = self._decide("reject")
         if best is not None:
             self.query_one("#last-action", Label).update(
-                Text(f"✗ Forslag afvist: {best.label}", style="yellow"), layout=False)
+                flat(f"✗ Forslag afvist: {best.label}", style="yellow"), layout=False)
             self._loaded = self._stamp()
 
     def action_train(self) -> None:

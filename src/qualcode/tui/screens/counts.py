@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,7 +32,9 @@ from textual.worker import get_current_worker
 
 from qualcode.core.counts import plain_value
 from qualcode.errors import QualcodeError
+from qualcode.safe import one_line
 from qualcode.tui.screens.base import ProjectScreen
+from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.bar_chart import Bar, BarChart, clip
 
 if TYPE_CHECKING:
@@ -262,7 +265,7 @@ class CountsScreen(ProjectScreen):
         self.table = table
         self.sub_title = f"{table.question} · {table.title}"
         self.query_one("#counts-head", Label).update(
-            Text(f"{table.question}: {table.title}", no_wrap=True, overflow="ellipsis"))
+            flat(f"{table.question}: {table.title}", no_wrap=True, overflow="ellipsis"))
         self._status(self._summary())
         self._fill_table()
         self._fill_chart()
@@ -283,7 +286,7 @@ class CountsScreen(ProjectScreen):
 
     def _status(self, text: str) -> None:
         self.query_one("#counts-status", Label).update(
-            Text(self._busy or text, no_wrap=True, overflow="ellipsis"))
+            flat(self._busy or text, no_wrap=True, overflow="ellipsis"))
 
     # -- drawing ------------------------------------------------------------------
     def _columns(self) -> list[tuple[str, str]]:
@@ -308,10 +311,11 @@ class CountsScreen(ProjectScreen):
     def _cells(self, row: CountRow, tema_width: int) -> list[Any]:
         t = self.table
         right = {"justify": "right"}
-        cells: list[Any] = [clip("  " * row.depth + row.label, tema_width), row.mentioned,
-                            Text(pct(row.percent), **right)]
+        # Text, never str: a str cell is read as markup
+        cells: list[Any] = [Text(clip("  " * row.depth + one_line(row.label), tema_width)),
+                            Text(row.mentioned), Text(pct(row.percent), **right)]
         if t.kind == "interview":
-            cells.append(row.scale)
+            cells.append(Text(row.scale))
         if t.has_published:
             cells.append(Text("" if row.published is None else
                               f"{row.published} af {row.published_base}", **right))
@@ -328,7 +332,8 @@ class CountsScreen(ProjectScreen):
         table shows the whole label). Given to the table explicitly, so what is drawn
         never depends on when the table gets round to measuring its cells."""
         t = self.table
-        longest = max((len("  " * r.depth + r.label) for r in t.rows), default=4)
+        longest = max((cell_len("  " * r.depth + one_line(r.label)) for r in t.rows),
+                      default=4)
         probe = [self._cells(r, 10**6)[1:] for r in t.rows]
         headers = [h for _, h in self._columns()[1:]]
         others = [max([len(head), *(len(str(p[i])) for p in probe)])
@@ -347,7 +352,7 @@ class CountsScreen(ProjectScreen):
             return
         widths = self._widths()
         for (key, header), width in zip(self._columns(), widths, strict=True):
-            table.add_column(header, key=key, width=width)
+            table.add_column(flat(header), key=key, width=width)
         for row in self.table.rows:
             table.add_row(*self._cells(row, widths[0]), key=row.key)
         if self.table.rows:
@@ -371,9 +376,9 @@ class CountsScreen(ProjectScreen):
             detail.update("")
             return
         row = self.table.rows[min(table.cursor_row, len(self.table.rows) - 1)]
-        text = Text(row.label, style="bold")
+        text = plain(row.label, style="bold")
         if row.definition:
-            text.append(f" – {row.definition}")
+            text.append(shown(f" – {row.definition}"))
         detail.update(text)
 
     @on(DataTable.RowHighlighted, "#counts-table")

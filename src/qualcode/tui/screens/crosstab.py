@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +26,7 @@ from textual.worker import get_current_worker
 from qualcode.errors import QualcodeError
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.screens.counts import FORMATS
+from qualcode.tui.shown import flat, plain
 
 if TYPE_CHECKING:
     from qualcode.core.crosstab import Group
@@ -174,21 +174,22 @@ class CrosstabScreen(ProjectScreen):
         table = self.query_one("#crosstab-table", DataTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        for i, header in enumerate(view.head):
-            table.add_column(header, key=f"col{i}")
+        for i, header in enumerate(view.head):  # group names and labels come from data
+            table.add_column(flat(header), key=f"col{i}")
         for key, cells in zip(view.keys, view.rows, strict=True):
-            table.add_row(cells[0], *(Text(c, justify="right") for c in cells[1:]), key=key)
+            table.add_row(flat(cells[0]), *(flat(c, justify="right") for c in cells[1:]),
+                          key=key)
         if view.rows:
             table.move_cursor(row=min(keep, len(view.rows) - 1))
-        self.query_one("#crosstab-notes", Static).update("\n".join(view.notes))
+        self.query_one("#crosstab-notes", Static).update(plain("\n".join(view.notes)))
 
     def _head(self, text: str) -> None:
         self.query_one("#crosstab-head", Label).update(
-            Text(text, no_wrap=True, overflow="ellipsis"))
+            flat(text, no_wrap=True, overflow="ellipsis"))
 
     def _status(self, text: str) -> None:
         self.query_one("#crosstab-status", Label).update(
-            Text(text, no_wrap=True, overflow="ellipsis"))
+            flat(text, no_wrap=True, overflow="ellipsis"))
 
     # -- actions ------------------------------------------------------------------
     def action_pick_attribute(self) -> None:

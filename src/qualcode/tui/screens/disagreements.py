@@ -15,7 +15,9 @@ from textual.widgets.option_list import Option
 from qualcode.core.codebook import Codebook
 from qualcode.core.models import Disagreement
 from qualcode.errors import QualcodeError
+from qualcode.safe import one_line
 from qualcode.tui.screens.base import ProjectScreen, number_bindings
+from qualcode.tui.shown import flat, plain, shown
 
 
 class DisagreementScreen(ProjectScreen):
@@ -78,8 +80,8 @@ class DisagreementScreen(ProjectScreen):
             self.coders = others
         self.sub_title = f"{qid} · {self.book.title}"
         if len(self.coders) < 2:
-            head.update(f"{qid}: mindst to kodere skal have kodet spørgsmålet for at sammenligne "
-                        f"(kodere nu: {', '.join(others) or 'ingen'}).")
+            head.update(plain(f"{qid}: mindst to kodere skal have kodet spørgsmålet for at "
+                              f"sammenligne (kodere nu: {', '.join(others) or 'ingen'})."))
             self.found, self.shown = [], []
             self.query_one("#disagree-list", OptionList).clear_options()
             self._show(None)
@@ -88,7 +90,7 @@ class DisagreementScreen(ProjectScreen):
         self.found = self.project.disagreements(qid, self.coders)
         self.shown = [d for d in self.found if not (self.only_open and d.settled)]
         settled = sum(d.settled for d in self.found)
-        head.update(Text(f"{qid}: {' ↔ '.join(self.coders)} · {len(self.found)} uenigheder, "
+        head.update(flat(f"{qid}: {' ↔ '.join(self.coders)} · {len(self.found)} uenigheder, "
                          f"{settled} afgjort" + (" · viser uafgjorte" if self.only_open else ""),
                          style="bold"))
         ol = self.query_one("#disagree-list", OptionList)
@@ -108,11 +110,11 @@ class DisagreementScreen(ProjectScreen):
     def _row(self, d: Disagreement) -> Text:
         row = Text(no_wrap=True, overflow="ellipsis")
         row.append("✓ " if d.settled else "! ", style="green" if d.settled else "yellow")
-        row.append(d.item.respondent + (f" #{d.item.number}" if d.item.speaker_role else ""),
-                   style="bold")
+        row.append(one_line(d.item.respondent)
+                   + (f" #{d.item.number}" if d.item.speaker_role else ""), style="bold")
         for coder in self.coders:
             codes = ", ".join(self._label(k) for k in sorted(d.codes[coder])) or "–"
-            row.append(f"  {coder}: {codes}")
+            row.append(one_line(f"  {coder}: {codes}"))
         return row
 
     @property
@@ -142,8 +144,8 @@ class DisagreementScreen(ProjectScreen):
         table = Table(box=None, expand=False, pad_edge=False)
         table.add_column("#", justify="right", style="bold")
         table.add_column("Kode")
-        for coder in self.coders:
-            table.add_column(coder, justify="center")
+        for coder in self.coders:  # a str header would be read as markup
+            table.add_column(flat(coder), justify="center")
         table.add_column("Enighed", justify="center", style="bold green")
         involved = d.any_coder() | d.consensus
         for n, code in enumerate(self.book, start=1):
@@ -153,14 +155,15 @@ class DisagreementScreen(ProjectScreen):
             agreed = "■" if code.key in d.consensus else ("·" if d.settled else "")
             label = Text()
             label.append("■ ", style=code.color)
-            label.append(code.label, style="" if code.key in involved else "dim")
+            label.append(shown(code.label), style="" if code.key in involved else "dim")
             table.add_row(str(n) if n <= 9 else "", label, *marks, agreed)
         compare.update(table)
         body = Text()
-        body.append(f"{d.item.respondent} {d.item.respondent_name}".strip(), style="bold")
+        body.append(shown(f"{d.item.respondent} {d.item.respondent_name}".strip()),
+                    style="bold")
         if d.item.speaker_role:
-            body.append(f" · {d.item.speaker_role}", style="bold")
-        body.append("\n" + d.item.text)
+            body.append(shown(f" · {d.item.speaker_role}"), style="bold")
+        body.append("\n" + shown(d.item.text))
         text.update(body)
 
     # -- settling -------------------------------------------------------------------

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
+from qualcode.tui.shown import flat, plain
+
 
 def screen_bindings(screen: Screen) -> list[tuple[str, str, str]]:
     """(key, description, tooltip) of the screen's and the app's own bindings, shown ones and
@@ -40,11 +42,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Label(f"Taster: {self.title_text}", classes="dialog-title")
+            yield Label(flat(f"Taster: {self.title_text}"), classes="dialog-title")
             table = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("Tast", "Handling", "Forklaring")
-            for row in self.rows:
-                table.add_row(*row)
+            for row in self.rows:  # Text, not str: '[CPR]' in a tooltip is no markup
+                table.add_row(*(plain(cell) for cell in row))
             yield table
             yield Label("Alle handlinger findes også i kommandopaletten (ctrl+p).",
                         classes="dim")

@@ -40,6 +40,7 @@ from textual.widgets import (
 from textual.worker import Worker, get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.shown import flat, plain
 
 KINDS = [("Svar", "answers"), ("Interview", "interviews"), ("Kodninger", "codings"),
          ("Register", "register"), ("REFI-QDA (.qdc/.qdpx)", "refiqda")]
@@ -143,6 +144,30 @@ def run_import(request: ImportRequest, project_path: str | Path, *, coder: str |
         return project.import_answers(table, progress=progress)
 
 
+WITH_TEXTS = ("answers", "interviews", "refiqda")  # imports that bring answers or turns
+
+
+def pii_warning(project_path: str | Path, questions: list[str]) -> str:
+    """After an import, as the CLI warns (``warn_pii``): one line naming the personal data
+    the questions hold, or '' when they hold none. Runs in the import's worker thread, on
+    a connection of its own."""
+    if not questions:
+        return ""
+    from qualcode.core.pii import scan
+    from qualcode.core.project import Project
+    from qualcode.tui.screens.pii import describe
+
+    try:
+        with Project.open(project_path) as project:
+            hits = scan(project, questions=questions)
+    except (QualcodeError, sqlite3.Error) as exc:
+        return f"Importen er gemt, men persondata kunne ikke søges: {exc}"
+    if not hits:
+        return ""
+    return (f"Advarsel: {', '.join(questions)} indeholder {describe(hits)}. Se og skjul dem "
+            "under F8 Persondata.")
+
+
 def _dk(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
@@ -159,10 +184,14 @@ def _guess(headers: list[str], exact: tuple[str, ...], contains: tuple[str, ...]
 
 
 class _FileTree(DirectoryTree):
-    """The folder tree, without hidden files."""
+    """The folder tree, without hidden files; names with control characters show them
+    as symbols."""
 
     def filter_paths(self, paths):
         return [p for p in paths if not p.name.startswith(".")]
+
+    def process_label(self, label):
+        return super().process_label(flat(label) if isinstance(label, str) else label)
 
 
 def _row(label: str, widget: Widget, kinds: str, row_id: str) -> Horizontal:
@@ -205,6 +234,7 @@ class ImportScreen(ModalScreen[str | None]):
 
         outcome: str
         text: str
+        warning: str = ""  # personal data in the imported questions, as the CLI warns
 
     def __init__(self, project_path: str | Path, *, start_dir: str | Path | None = None,
                  id: str | None = None) -> None:
@@ -342,12 +372,14 @@ class ImportScreen(ModalScreen[str | None]):
         for row in self.query(".import-row"):
             row.display = row.has_class(f"for-{kind}")
 
+    # both quote file names, column names and the readers' messages about the file's
+    # content: plain text, control characters as symbols
     def _status(self, text: str) -> None:
-        self.query_one("#import-status", Label).update(text)
+        self.query_one("#import-status", Label).update(plain(text))
 
     def _error(self, text: str) -> None:
         label = self.query_one("#import-error", Label)
-        label.update(text)
+        label.update(plain(text))
         label.display = bool(text)
 
     def _path(self) -> Path | None:
@@ -494,7 +526,7 @@ class ImportScreen(ModalScreen[str | None]):
         self.header_done.set()
 
     def _offer_columns(self, headers: list[str]) -> None:
-        options = [(h, h) for h in headers]
+        options = [(flat(h), h) for h in headers]  # the file's own names: never markup
         guesses = {
             "#import-respondent-col": _guess(
                 headers, ("respondent", "respondent_id", "jobcenter_id", "jobcenter", "id"),
@@ -616,12 +648,14 @@ class ImportScreen(ModalScreen[str | None]):
                 raise Cancelled from None
             check()
 
-        outcome, text = "error", ""
+        outcome, text, warning = "error", "", ""
         try:
             check()
             summary = run_import(request, self.project_path, coder=self._coder,
                                  progress=progress, check=check)
             outcome, text = ("ok" if summary.changed else "unchanged"), summary.describe()
+            if request.kind in WITH_TEXTS:  # committed: no more cancelling from here
+                warning = pii_warning(self.project_path, summary.questions)
         except Cancelled:
             outcome = "cancelled"
         except QualcodeError as exc:
@@ -633,7 +667,7 @@ class ImportScreen(ModalScreen[str | None]):
         except Exception as exc:  # a bug: still roll back, say so, keep the app running
             text = f"uventet fejl ({type(exc).__name__}: {exc}); intet blev importeret"
         finally:
-            self.post_message(self.Finished(outcome, text))
+            self.post_message(self.Finished(outcome, text, warning))
 
     def _show_progress(self, done: int, total: int) -> None:
         """In the UI thread (via call_from_thread): move the bar."""
@@ -653,6 +687,8 @@ class ImportScreen(ModalScreen[str | None]):
             self._focus_before.focus()
         bar = self.query_one("#import-progress", ProgressBar)
         self.import_done.set()
+        if message.warning:  # stays on screen after the dialog closes
+            self.notify(message.warning, title="Persondata", severity="warning", timeout=12)
         if message.outcome == "ok":
             if was == "cancelling":
                 self.notify("Importen var allerede gemt, før den kunne afbrydes.",

@@ -20,7 +20,9 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.safe import one_line
 from qualcode.tui.screens.base import number_bindings
+from qualcode.tui.shown import flat
 
 
 class KwicScreen(ModalScreen[int | None]):
@@ -42,8 +44,8 @@ class KwicScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="kwic"):
-            yield Label(f"Ord i kontekst · {self.question} (bøjninger og ae/oe/aa findes "
-                        "også; ord* = begynder med)", classes="dialog-title")
+            yield Label(flat(f"Ord i kontekst · {self.question} (bøjninger og ae/oe/aa findes "
+                             "også; ord* = begynder med)"), classes="dialog-title")
             yield Input(self.word, placeholder="ord eller frase, fx fleksjob", id="kwic-word")
             yield Label("", id="kwic-status")
             yield OptionList(id="kwic-hits")
@@ -87,7 +89,7 @@ class KwicScreen(ModalScreen[int | None]):
         self.hits = hits
         status = error or (f"{len(hits)} fund af »{word}« · tal koder svaret, Enter går til "
                            "det, Esc lukker")
-        self.query_one("#kwic-status", Label).update(status)
+        self.query_one("#kwic-status", Label).update(flat(status))
         options = self.query_one("#kwic-hits", OptionList)
         options.clear_options()
         options.add_options([Option(self._prompt(h), id=str(n)) for n, h in enumerate(hits)])
@@ -99,14 +101,14 @@ class KwicScreen(ModalScreen[int | None]):
         codes = {c.code for c in self.project.codings(item_id=hit.item_id,
                                                       coder=self.project.coder)}
         text = Text()
-        text.append(f"{hit.respondent:<6}", style="bold")
+        text.append(f"{one_line(hit.respondent):<6}", style="bold")
         for code in self.book:
             if code.key in codes:
                 text.append("■", style=code.color)
         text.append(" ")
-        text.append(f"{hit.left:>40} ", style="dim")
-        text.append(hit.match, style="bold reverse")
-        text.append(f" {hit.right}", style="dim")
+        text.append(f"{one_line(hit.left):>40} ", style="dim")
+        text.append(one_line(hit.match), style="bold reverse")
+        text.append(f" {one_line(hit.right)}", style="dim")
         return text
 
     def _current(self):
@@ -133,7 +135,7 @@ class KwicScreen(ModalScreen[int | None]):
         options.highlighted = index
         verb = "Kodet" if added else "Fjernet"
         self.query_one("#kwic-status", Label).update(
-            Text(f"✓ {verb} {hit.respondent}: {code.label}", style="green"))
+            flat(f"✓ {verb} {hit.respondent}: {code.label}", style="green"))
 
     @on(OptionList.OptionSelected, "#kwic-hits")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -1,29 +1,51 @@
 """The personal-data screen (F8): CPR numbers, phone numbers and e-mail addresses found in
-the project's answers and transcripts, masked, with the words around them; ``r`` redacts
-the selected match to a placeholder, ``R`` every match (after asking). Redactions are
-committed and logged (without the matched text) before the screen says so."""
+the project's answers and transcripts, masked, with the words around them (every match in
+them masked too, of any kind); ``r`` redacts the selected match to a placeholder, ``R``
+every match, each after asking (a redaction cannot be undone). Redactions are committed
+and logged (without the matched text) before the screen says so.
+
+Everything shown comes from data and is shown as plain text: control characters as
+symbols, brackets as typed, so the placeholders read [CPR], [TELEFON] and [E-MAIL]."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from qualcode.core import pii
 from qualcode.errors import QualcodeError
 from qualcode.tui.screens.base import ProjectScreen
+from qualcode.tui.shown import flat, plain
 
 KIND_TEXT = {"cpr": "CPR-nummer", "phone": "Telefon", "email": "E-mail"}
+NAMES = {"cpr": ("CPR-nummer", "CPR-numre"), "phone": ("telefonnummer", "telefonnumre"),
+         "email": ("e-mailadresse", "e-mailadresser")}
+
+
+def describe(hits: list[pii.Hit]) -> str:
+    """'3 mulige persondata: 1 CPR-nummer, 2 telefonnumre' (the CLI's summary line)."""
+    parts = []
+    for kind in pii.KINDS:
+        n = sum(1 for h in hits if h.kind == kind)
+        if n:
+            parts.append(f"{n} {NAMES[kind][n != 1]}")
+    return f"{len(hits)} mulige persondata" + (f": {', '.join(parts)}" if parts else "")
+
+
+PLACEHOLDERS = ", ".join(pii.PLACEHOLDERS[k] for k in pii.KINDS[:-1]) + \
+    f" eller {pii.PLACEHOLDERS[pii.KINDS[-1]]}"  # '[CPR], [TELEFON] eller [E-MAIL]'
 
 
 class PiiScreen(ProjectScreen):
     TITLE = "Persondata"
     BINDINGS = [
+        # the tooltip as Content: a str tooltip is read as markup, and [CPR] would vanish
         Binding("r", "redact_one", "Skjul valgte", id="pii-redact",
-                tooltip="Replace the selected match with a placeholder ([CPR], [TELEFON], "
-                        "[E-MAIL])"),
+                tooltip=Content("Replace the selected match with its placeholder ([CPR], "
+                                "[TELEFON], [E-MAIL]; asks first)")),
         Binding("R", "redact_all", "Skjul alle", id="pii-redact-all",
                 tooltip="Replace every match in the list with its placeholder (asks first)"),
         Binding("g", "rescan", "Søg igen", id="pii-rescan",
@@ -67,8 +89,10 @@ class PiiScreen(ProjectScreen):
         table.clear()
         for n, h in enumerate(self.hits):
             who = f"{h.respondent} {h.respondent_name}".strip()
-            table.add_row(who, h.question, KIND_TEXT[h.kind], h.masked,
-                          Text(h.context(), no_wrap=True, overflow="ellipsis"), key=str(n))
+            # Text cells, never str (read as markup); every match in the context masked
+            table.add_row(flat(who), flat(h.question), flat(KIND_TEXT[h.kind]),
+                          flat(h.masked), flat(h.context(), no_wrap=True, overflow="ellipsis"),
+                          key=str(n))
         if self.hits:
             table.move_cursor(row=min(keep, len(self.hits) - 1))
         where = "i alle spørgsmål" if self.everywhere else f"i {self.app.question}"
@@ -78,7 +102,7 @@ class PiiScreen(ProjectScreen):
             status = f"{len(self.hits)} mulige persondata {where} ({counts})"
         else:
             status = f"Ingen persondata fundet {where}."
-        self.query_one("#pii-status", Label).update(status)
+        self.query_one("#pii-status", Label).update(flat(status))
         self._show_detail()
 
     def _selected(self) -> pii.Hit | None:
@@ -93,10 +117,14 @@ class PiiScreen(ProjectScreen):
         if hit is None:
             detail.update("")
             return
+        detail.update(plain(f"{self._where(hit)}\n…{hit.context()}… → "
+                            f"{pii.PLACEHOLDERS[hit.kind]}"))
+
+    @staticmethod
+    def _where(hit: pii.Hit) -> str:
         role = f", {hit.role}" if hit.role else ""
-        detail.update(Text(f"{hit.respondent} {hit.respondent_name} · {hit.question} · "
-                           f"uddrag {hit.item_number}{role}\n…{hit.context()}… → "
-                           f"{pii.PLACEHOLDERS[hit.kind]}"))
+        return (f"{hit.respondent} {hit.respondent_name} · {hit.question} · "
+                f"uddrag {hit.item_number}{role}")
 
     @on(DataTable.RowHighlighted, "#pii-table")
     def _highlighted(self) -> None:
@@ -114,11 +142,21 @@ class PiiScreen(ProjectScreen):
         self.reload()
 
     def action_redact_one(self) -> None:
+        from qualcode.tui.widgets.dialogs import ConfirmDialog
+
         hit = self._selected()
         if hit is None:
             self.notify("Intet at skjule.", severity="warning")
             return
-        self._redact([hit])
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._redact([hit])
+
+        self.app.push_screen(ConfirmDialog(
+            f"Erstat {pii.KIND_NAMES[hit.kind]} {hit.masked} ({self._where(hit)}) med "
+            f"{pii.PLACEHOLDERS[hit.kind]}? Det kan ikke fortrydes.", yes="Skjul",
+            id="pii-confirm-one"), confirmed)
 
     def action_redact_all(self) -> None:
         from qualcode.tui.widgets.dialogs import ConfirmDialog
@@ -133,8 +171,8 @@ class PiiScreen(ProjectScreen):
                 self._redact(hits)
 
         self.app.push_screen(ConfirmDialog(
-            f"Erstat alle {len(hits)} fund med [CPR], [TELEFON] eller [E-MAIL]? Det kan ikke "
-            "fortrydes.", yes="Skjul alle", id="pii-confirm"), confirmed)
+            f"Erstat alle {len(hits)} fund med {PLACEHOLDERS}? Det kan ikke fortrydes.",
+            yes="Skjul alle", id="pii-confirm"), confirmed)
 
     def _redact(self, hits: list[pii.Hit]) -> None:
         try:

@@ -23,6 +23,7 @@ from qualcode.core.codebook import Codebook
 from qualcode.core.models import Item, Quote
 from qualcode.errors import QualcodeError
 from qualcode.tui.screens.base import ProjectScreen
+from qualcode.tui.shown import flat, plain, shown
 
 CONTEXT_TURNS = 2
 LIST_CHARS = 160  # a quote's passage in the list; the context pane shows all of it
@@ -46,8 +47,9 @@ def _readable_on(color: str) -> str:
 
 
 def _short(text: str, limit: int = LIST_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    """On one line, cut to ``limit`` characters, control characters as symbols."""
+    one = shown(" ".join(text.split()))
+    return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
 
 
 class QuotesScreen(ProjectScreen):
@@ -187,11 +189,11 @@ class QuotesScreen(ProjectScreen):
                      head: str = "", keep: int | None = None) -> None:
         listing = self.query_one("#quotes-list", OptionList)
         self.shown = quotes or []
-        self.query_one("#quotes-head", Label).update(head)
+        self.query_one("#quotes-head", Label).update(flat(head))
         with self.app.batch_update():
             listing.clear_options()
             if not self.shown:
-                listing.add_option(Option(Text(message or "Ingen citater.", style="italic dim"),
+                listing.add_option(Option(plain(message or "Ingen citater.", style="italic dim"),
                                           disabled=True))
                 self._show_context(None)
                 return
@@ -207,12 +209,12 @@ class QuotesScreen(ProjectScreen):
         text = Text()
         text.append(f"{STAR} " if q.starred else f"{NO_STAR} ",
                     style="bold yellow" if q.starred else "dim")
-        text.append(f"{q.respondent} {q.respondent_name}".strip(), style="bold")
+        text.append(shown(f"{q.respondent} {q.respondent_name}".strip()), style="bold")
         if q.role:
-            text.append(f" · {q.role}", style="italic")
+            text.append(shown(f" · {q.role}"), style="italic")
         if self.code_key and q.code != self.code_key and self.book is not None:
             child = self.book.find(q.code)
-            text.append(f" · {child.label if child else q.code}", style="dim")
+            text.append(shown(f" · {child.label if child else q.code}"), style="dim")
         text.append("\n")
         text.append(f'"{_short(q.text)}"')
         return text
@@ -265,7 +267,7 @@ class QuotesScreen(ProjectScreen):
         head = [f"{quote.respondent} {quote.respondent_name}".strip()]
         if quote.role:
             head += [quote.role, f"uddrag {quote.item_number}"]
-        out.append(" · ".join(head), style="bold")
+        out.append(shown(" · ".join(head)), style="bold")
         if quote.starred:
             out.append(f"  {STAR} stjernemarkeret", style="yellow")
         out.append("\n\n")
@@ -274,15 +276,16 @@ class QuotesScreen(ProjectScreen):
             role = turn.speaker_role or ("Svar" if turn.kind == "answer" else "")
             body = "dim" if interviewer else ""
             if role:
-                out.append(f"{role}: ", style="dim italic" if interviewer else "bold")
+                out.append(shown(f"{role}: "), style="dim italic" if interviewer else "bold")
+            said = shown(turn.text)  # one symbol per control character: offsets still fit
             if turn.id == quote.item_id:
                 start = 0 if quote.start is None else quote.start
-                end = len(turn.text) if quote.end is None else quote.end
-                out.append(turn.text[:start], style=body)
-                out.append(turn.text[start:end], style=mark)
-                out.append(turn.text[end:], style=body)
+                end = len(said) if quote.end is None else quote.end
+                out.append(said[:start], style=body)
+                out.append(said[start:end], style=mark)
+                out.append(said[end:], style=body)
             else:
-                out.append(turn.text, style=body)
+                out.append(said, style=body)
             out.append("\n\n")
         out.rstrip()
         return out

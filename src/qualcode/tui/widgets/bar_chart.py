@@ -22,6 +22,8 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from qualcode.safe import one_line
+
 FULL = "█"
 EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
 MARKER = "│"
@@ -97,7 +99,9 @@ def chart_lines(bars: Sequence[Bar], width: int, *, maximum: float | None = None
     values = [b.value for b in bars if _positive(b.value)]
     values += [b.marker for b in bars if _positive(b.marker)]
     top = maximum if _positive(maximum) else (max(values) if values else 1.0)
-    labels = ["  " * b.depth + b.label for b in bars]
+    # labels come from data: on one line, control characters as symbols (they take no
+    # cell as they are, so they would also throw the widths off)
+    labels = ["  " * b.depth + one_line(b.label) for b in bars]
     text_w = max((cell_len(b.text) for b in bars), default=0)
     room = width - text_w - 2  # a space after the label and one before the text
     label_w = min(max((cell_len(x) for x in labels), default=0), max(6, room * 2 // 5))

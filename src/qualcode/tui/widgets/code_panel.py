@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
 from qualcode.tui.messages import CodeChosen
+from qualcode.tui.shown import shown
 
 
 class CodePanel(OptionList):
@@ -54,7 +55,7 @@ class CodePanel(OptionList):
         text.append(f"{number} ", style="bold")
         text.append("● " if applied else "■ ", style=code.color)
         text.append(f"{self.counts.get(code.key, 0):>3} ", style="cyan")
-        text.append("  " * depth + code.label, style="bold" if applied else "")
+        text.append("  " * depth + shown(code.label), style="bold" if applied else "")
         return text
 
     @on(OptionList.OptionSelected)

@@ -14,6 +14,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from qualcode.safe import one_line
+from qualcode.tui.shown import flat, plain, shown
+
 
 class InputDialog(ModalScreen[str | None]):
     """Ask for one line (a file name, a label, a colour). Enter accepts, Escape cancels."""
@@ -29,8 +32,9 @@ class InputDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield Input(one_line(self.value), placeholder=one_line(self.placeholder),
+                        id="dialog-input")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", variant="primary", id="ok")
                 yield Button("Fortryd", id="cancel")
@@ -58,8 +62,8 @@ class TextDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield TextArea(self.value, id="dialog-text", soft_wrap=True)
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield TextArea(shown(self.value), id="dialog-text", soft_wrap=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Gem (ctrl+s)", variant="primary", id="ok")
                 yield Button("Fortryd", id="cancel")
@@ -85,7 +89,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(plain(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes_label, variant="error", id="yes")
                 yield Button("Nej", variant="primary", id="no")
@@ -115,8 +119,8 @@ class PickDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=value) for value, label in self.choices],
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield OptionList(*[Option(flat(label), id=value) for value, label in self.choices],
                              id="dialog-options")
 
     @on(OptionList.OptionSelected)
@@ -161,9 +165,9 @@ def ask_for_file(screen: Screen, title: str, default: str,
             path = path.with_name(path.name + suffix)
         if allowed and path.suffix.lower() not in allowed:
             if strict:
-                shown = (", ".join(allowed[:-1]) + " eller " + allowed[-1]
-                         if len(allowed) > 1 else allowed[0])
-                screen.notify(f"Ikke gemt: {path.name} skal ende på {shown}.",
+                endings = (", ".join(allowed[:-1]) + " eller " + allowed[-1]
+                           if len(allowed) > 1 else allowed[0])
+                screen.notify(f"Ikke gemt: {path.name} skal ende på {endings}.",
                               severity="error", timeout=6, markup=False)
                 return
             path = path.with_name(path.name + suffix)

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widgets import Input, Label
 
 from qualcode.tui.messages import ItemChosen
+from qualcode.tui.shown import shown
 
 STATUS = ("alle", "ukodede", "kodede")
 
@@ -163,8 +164,9 @@ class QueueList(ScrollView, can_focus=True):
         coded = row.item_id in self.coded
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("✓ " if coded else "· ", style="green" if coded else "dim")
-        text.append(row.respondent + (f" #{row.number}" if row.role else ""), style="bold")
-        text.append(" " + " ".join(self._snippets.get(row.item_id, "").split()))
+        text.append(shown(row.respondent) + (f" #{row.number}" if row.role else ""),
+                    style="bold")
+        text.append(" " + shown(" ".join(self._snippets.get(row.item_id, "").split())))
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("queue-list--cursor"))
         text.truncate(width, overflow="ellipsis", pad=True)

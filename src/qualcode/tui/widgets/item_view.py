@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.widgets import TextArea
 
+from qualcode.tui.shown import shown
+
 
 @dataclass(frozen=True)
 class Span:
@@ -35,10 +37,18 @@ class CodedTextArea(TextArea):
         self._line_starts: list[int] = [0]
 
     def show(self, text: str, spans: list[Span]) -> None:
+        # control characters as visible symbols, one for one: every offset into the shown
+        # text is the same offset into the stored one, so spans code what is selected
+        text = shown(text)
         self.load_text(text)
+        # the document breaks lines where str.splitlines() does (also at U+2028, U+0085
+        # is already a symbol): start each line where the document starts it
+        lines = text.splitlines(keepends=True)
         self._line_starts = [0]
-        for line in text.split("\n")[:-1]:
-            self._line_starts.append(self._line_starts[-1] + len(line) + 1)
+        for line in lines:
+            self._line_starts.append(self._line_starts[-1] + len(line))
+        if lines and lines[-1].splitlines()[0] == lines[-1]:
+            self._line_starts.pop()  # the last line ends without a break: none after it
         self.set_spans(spans)
         self.move_cursor((0, 0))
 

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from qualcode.nlp.suggest import Suggestion, merged
+from qualcode.tui.shown import shown
 
 SOURCE_NAMES = {"rule": "regel", "model": "model"}
 
@@ -59,12 +60,12 @@ class SuggestionBar(Static):
             first = n == 0
             out.append("> " if first else "  ", style="bold yellow")
             out.append("■ ", style=self.code_colors.get(code, "#7F7F7F"))
-            out.append(label, style="bold reverse" if first else "")
+            out.append(shown(label), style="bold reverse" if first else "")
             sources = []
             for s in sorted(group, key=lambda s: s.source):
                 part = f"{SOURCE_NAMES[s.source]} {s.score:.2f}"
                 if s.words:
-                    part += ": " + ", ".join(s.words[:4])
+                    part += ": " + shown(", ".join(s.words[:4]))
                 sources.append(part)
             out.append("\n    ")
             out.append(f"{'; '.join(sources)}\n", style="dim")
