@@ -1138,8 +1138,10 @@ def scan_pii(db, question, kinds, redact, mask, fmt, output, force) -> None:
         hits = pii.scan(project, questions=[question] if question else None,
                         kinds=kinds or None)
         if redact:
-            done = pii.redact(project, hits)
-            click.echo(f"redacted {done} of {pii.summary_line(hits)}")
+            result = pii.redact_everywhere(project, hits)
+            click.echo(f"redacted {result.done} of {pii.summary_line(hits)}")
+            for line in result.details():
+                click.echo(line, err=True)
             return
     click.echo(f"{pii.summary_line(hits)} found", err=True)
     if hits or fmt == "csv":

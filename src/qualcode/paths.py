@@ -53,3 +53,9 @@ def default_coder() -> str:
         return getpass.getuser() or "analytiker"
     except Exception:  # no user name in some containers
         return "analytiker"
+
+
+def models_folder(project_path: str | Path) -> Path:
+    """The suggestion models of a project: ``PROJECT.db.models/`` beside the file."""
+    path = Path(project_path)
+    return path.with_name(path.name + ".models")

@@ -22,11 +22,11 @@ old text does not linger in the project file's free pages.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
@@ -317,13 +317,114 @@ def redact(project: Project, hits: Iterable[Hit]) -> int:
                 done += len(chosen)
     finally:
         conn.execute(f"PRAGMA secure_delete = {int(secure)}")
-    if done:
-        import sqlite3
-
-        # best effort: another reader may hold the log open; the redaction is committed
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return done
+
+
+@dataclass
+class Redaction:
+    """What a redaction did, and where copies of the personal data were removed."""
+
+    done: int
+    found: int
+    # the project file and its WAL hold no copy any more (None: nothing was ever redacted)
+    purged: bool | None = None
+    backups_removed: list[Path] = field(default_factory=list)
+    models_removed: list[Path] = field(default_factory=list)
+
+    def details(self) -> list[str]:
+        """One line per thing a user should know beyond the count, in English (the CLI's
+        language)."""
+        out: list[str] = []
+        if self.purged:
+            out.append("the personal data is gone from the project file and its log "
+                       "(VACUUM, WAL truncated)")
+        elif self.purged is not None:
+            out.append("another program has the project open: the old text stays in the "
+                       "project's -wal file until it closes; run 'qualcode scan-pii --redact' "
+                       "again then")
+        if self.backups_removed:
+            out.append(f"removed {len(self.backups_removed)} backups that held it: "
+                       + ", ".join(p.name for p in self.backups_removed))
+        if self.models_removed:
+            out.append(f"removed {len(self.models_removed)} suggestion models trained on it "
+                       f"(train again: qualcode train): "
+                       + ", ".join(p.name for p in self.models_removed))
+        return out
+
+
+def redact_everywhere(project: Project, hits: Iterable[Hit]) -> Redaction:
+    """Redact the hits (see :func:`redact`), then remove every copy of the redacted text
+    that qualcode keeps: the freed pages and the WAL of the project file, the project's
+    backups that hold it, and the suggestion models trained on it. Nothing outside the
+    project's own backups and models folders is touched."""
+    from qualcode.store import db as store
+
+    hits = list(hits)
+    result = Redaction(done=redact(project, hits), found=len(hits))
+    redacted_before = project.db.execute(
+        "SELECT 1 FROM events WHERE action = 'pii.redact' LIMIT 1").fetchone() is not None
+    if not redacted_before:
+        return result
+    # also when nothing was left to redact: an earlier run may have been kept from emptying
+    # the WAL by another program that had the project open
+    result.purged = store.purge_freed(project.db.conn)
+    texts = sorted({h.text for h in hits if h.text})
+    result.backups_removed = _remove_backups_holding(project, texts)
+    stems = {project.question(q).codebook for q in {h.question for h in hits}}
+    result.models_removed = _remove_models_holding(project, texts, stems)
+    return result
+
+
+def _remove_backups_holding(project: Project, texts: list[str]) -> list[Path]:
+    import sqlite3
+
+    from qualcode.errors import QualcodeError
+    from qualcode.store import backup as backups
+    from qualcode.store import db as store
+
+    removed = []
+    for path in backups.list_backups(project.path):
+        try:
+            conn = store.open_file(path)
+        except QualcodeError:
+            holds = True  # a backup that cannot be read cannot be shown to be clean
+        else:
+            try:
+                holds = any(conn.execute("SELECT 1 FROM items WHERE instr(text, ?) > 0 LIMIT 1",
+                                         [t]).fetchone() for t in texts)
+            except sqlite3.DatabaseError:
+                holds = True
+            finally:
+                conn.close()
+        if holds:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _remove_models_holding(project: Project, texts: list[str], stems: set[str]) -> list[Path]:
+    """The models of the codebooks whose texts were redacted, and any other model folder
+    (in the project's own models folder) with a file holding the text: spaCy keeps every
+    string it saw in the model's vocabulary."""
+    import shutil
+
+    from qualcode.paths import models_folder
+    from qualcode.safe import is_path_name
+
+    models = models_folder(project.path)
+    if not models.is_dir():
+        return []
+    needles = [t.encode("utf-8") for t in texts]
+    removed = []
+    for folder in sorted(models.iterdir()):
+        if (not is_path_name(folder.name) or folder.is_symlink() or not folder.is_dir()
+                or not (folder / "qualcode-model.json").is_file()):
+            continue
+        files = [f for f in folder.rglob("*") if f.is_file() and not f.is_symlink()]
+        if folder.name in stems or any(n in f.read_bytes() for f in files for n in needles):
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
 
 
 def _shift_codings(project: Project, item_id: int, edits: list[tuple[int, int, int]]) -> int:

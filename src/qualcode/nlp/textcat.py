@@ -324,8 +324,9 @@ def train_and_save(project: Project, stem: str, folder: Path, *,
 def default_folder(project: Project, stem: str | None = None) -> Path:
     """Where ``qualcode train`` puts models by default: beside the project file; with
     ``stem``, the codebook's model folder there (see :func:`model_folder`)."""
-    path = Path(project.path)
-    models = path.with_name(path.name + ".models")
+    from qualcode.paths import models_folder
+
+    models = models_folder(project.path)
     return models if stem is None else model_folder(models, stem)
 
 

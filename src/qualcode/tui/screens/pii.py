@@ -176,9 +176,20 @@ class PiiScreen(ProjectScreen):
 
     def _redact(self, hits: list[pii.Hit]) -> None:
         try:
-            done = pii.redact(self.project, hits)
+            result = pii.redact_everywhere(self.project, hits)
         except QualcodeError as exc:
             self.notify(f"Kunne ikke skjule: {exc}", severity="error")
             return
         self.reload()
-        self.notify(f"Skjult: {done} fund erstattet med pladsholdere", timeout=3)
+        lines = [f"Skjult: {result.done} fund erstattet med pladsholdere"]
+        if result.purged is not None:
+            lines.append("Teksten er væk fra projektfilen og dens log." if result.purged else
+                         "Et andet program har projektet åbent: den gamle tekst ligger i "
+                         "projektets -wal-fil, til det lukker; skjul igen derefter.")
+        if result.backups_removed:
+            lines.append(f"{len(result.backups_removed)} sikkerhedskopier med teksten er slettet.")
+        if result.models_removed:
+            lines.append(f"{len(result.models_removed)} forslagsmodeller trænet på teksten er "
+                         "slettet (træn igen med T).")
+        self.notify("\n".join(lines), timeout=6,
+                    severity="warning" if result.purged is False else "information")
