@@ -80,7 +80,7 @@ def write_files(files: list[tuple[str | Path, bytes]], *, force: bool = False) -
     the main file last. If anything fails before the main file is in place, the files
     already placed are taken back (a file that was replaced under ``force`` gets its old
     content back), every temporary file is removed, and one line names the file that
-    failed. A kill during the renames (a few microseconds) can still leave new charts
+    failed. A kill during the renames (a moment) can still leave new charts
     without the new main file; a kill at any other moment leaves only temporary files,
     which the next run removes. Returns the paths as given.
     """
