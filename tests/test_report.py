@@ -334,16 +334,16 @@ def test_existing_files_are_kept_without_force(demo_db, tmp_path):
 def test_a_failure_half_way_removes_what_was_written(demo_db, tmp_path, monkeypatch):
     import qualcode.io.export as export
 
-    real = export.write_file
+    real = export.os.fsync
     calls = []
 
-    def failing(path, data, *, force=False):
-        calls.append(path)
+    def failing(fd):  # the third file (of five) cannot be flushed to disk
+        calls.append(fd)
         if len(calls) == 3:
-            raise OSError(28, "No space left on device", str(path))
-        return real(path, data, force=force)
+            raise OSError(28, "No space left on device")
+        return real(fd)
 
-    monkeypatch.setattr(export, "write_file", failing)
+    monkeypatch.setattr(export.os, "fsync", failing)
     result = run("report", demo_db, "-o", tmp_path / "r.md")
     assert_one_line_error(result, "No space left on device")
     assert len(calls) == 3

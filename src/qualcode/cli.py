@@ -52,6 +52,8 @@ def user_errors(fn):
         except OSError as exc:
             if exc.filename:
                 _fail(f"{exc.filename}: {exc.strerror}")
+            if _is_stdout_error(exc):  # click.echo could not write standard output
+                _stdout_failed(exc)
             raise
 
     return wrapper
@@ -91,21 +93,78 @@ def _say_waiting(message: str) -> None:
     click.echo(f"qualcode: {message} …", err=True)
 
 
+def _stdout_failed(exc: OSError) -> None:
+    """Standard output cannot be written: a closed pipe (``| head``) ends quietly with exit
+    141, as git does; anything else (a full disk) is one line and exit 1. What is still
+    buffered for standard output is dropped, so Python has nothing to complain about when
+    it exits."""
+    import errno
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # not a real file (tests): nothing to drop
+        fd = None
+    if fd is not None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)
+        finally:
+            os.close(devnull)
+    if exc.errno == errno.EPIPE:
+        sys.exit(141)
+    _fail(f"could not write to standard output ({exc.strerror or exc})")
+
+
+def _check_stdout() -> None:
+    """Flush standard output; if that fails, end as :func:`_stdout_failed` says."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _stdout_failed(exc)
+
+
+def _is_stdout_error(exc: OSError) -> bool:
+    """Was ``exc`` raised by click.echo writing standard output? (Commands print with
+    click.echo, which writes and flushes at once; emit handles its own writes.)"""
+    tb = exc.__traceback__
+    if exc.filename or tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb.tb_frame.f_code is not click.utils.echo.__code__:
+        return False
+    stream = tb.tb_frame.f_locals.get("file")
+    if stream is sys.stdout or stream is sys.__stdout__:
+        return True
+    try:
+        return stream.fileno() == sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def emit(data: bytes, output: str | None, force: bool) -> None:
-    """Write to a file (whole or nothing) or to stdout."""
+    """Write to a file (whole or nothing, see ``write_file``) or to stdout.
+
+    A failure to write standard output is one line and exit 1, a closed pipe a quiet exit
+    141 (see :func:`_stdout_failed`)."""
     if output and output != "-":
         from qualcode.io.export import write_file
 
         path = write_file(output, data, force=force)
         click.echo(f"wrote {path}", err=True)
-    else:
+        return
+    try:
         stream = getattr(sys.stdout, "buffer", None)
         if stream is None:
             sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.flush()
         else:
             sys.stdout.flush()
             stream.write(data)
             stream.flush()
+    except OSError as exc:
+        _stdout_failed(exc)
 
 
 def warn_pii(project, db: str, questions: list[str]) -> None:
@@ -1282,7 +1341,28 @@ def import_qdpx(db, file, question, codebook, coder) -> None:
 
 
 def main() -> None:
-    cli(prog_name="qualcode")
+    """The ``qualcode`` program. Standard output is flushed here, before Python exits, so
+    that output that fails only then (still buffered when the command ended) is reported
+    too: one line, ``qualcode: error: could not write to standard output (REASON)``, and
+    exit 1 instead of a traceback. A closed pipe (``qualcode counts DB | head -1``) ends
+    quietly with exit 141 (128 + SIGPIPE), as git does."""
+    import errno
+
+    try:
+        cli(prog_name="qualcode")
+    except SystemExit as exc:
+        code = exc.code
+    except OSError as exc:  # outside a command: --help, a usage message
+        if _is_stdout_error(exc):
+            _stdout_failed(exc)
+        raise
+    else:
+        code = 0
+    if type(sys.stdout).__name__.lstrip("_") == "PacifyFlushWrapper":
+        # click met the closed pipe itself (outside a command) and ended with 1
+        _stdout_failed(BrokenPipeError(errno.EPIPE, "Broken pipe"))
+    _check_stdout()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,14 @@ characters XML 1.0 cannot hold (Excel reads them back as they were: :func:`xlsx_
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import re
-import tempfile
+import secrets
+import stat
+import time
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,37 +70,265 @@ def xlsx_cell(value: object) -> object:
     return xlsx_text(value) if isinstance(value, str) else value
 
 
+# -- writing files whole or not at all ----------------------------------------------
+
+# temporary files are named '.NAME.qualcode-<pid>-<8 hex>.tmp' beside the target, so that
+# a later run can tell its own leftovers (from a killed run) from anything else
+_TEMP_TAG = ".qualcode-"
+_LEFTOVER_AGE = 24 * 3600  # seconds; older leftovers go even if their pid is alive again
+_KINDS = ((stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISFIFO, "a named pipe"),
+          (stat.S_ISSOCK, "a socket"))
+
+
 def write_file(path: str | Path, data: bytes, *, force: bool = False) -> Path:
-    """Write all of ``data`` to ``path`` or nothing; refuse to overwrite unless ``force``."""
-    path = Path(path)
-    if path.is_dir():
-        raise QualcodeError("is a folder; give a file name", file=str(path))
-    if path.exists() and not force:
-        raise QualcodeError("already exists; use --force to overwrite it", file=str(path))
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise QualcodeError("its folder does not exist", file=str(path))
-    tmp = None
+    """Write all of ``data`` to ``path`` or nothing; refuse to overwrite unless ``force``.
+
+    The data goes to a temporary file beside the target, is flushed to disk (fsync) and
+    renamed over the target, so a reader sees the old file or the new one, never a part.
+    A new file gets the mode any new file would get (umask), a replaced one keeps its mode.
+
+    Refused, with one line naming the path and nothing written: a name ending in a path
+    separator ("names a folder"), a folder, a missing folder, an existing file without
+    ``force``, and anything that is not a regular file (a device such as ``/dev/null``,
+    a named pipe, a socket), with or without ``force``: to reach a pipe or device, write
+    to standard output. A symbolic link is followed: with ``force`` the regular file it
+    points to is replaced in place (the link stays a link, pointing at the new file); a
+    link to anything else, to a missing file or in a loop is refused.
+
+    Leftover temporary files of this target from an earlier run that was killed (its
+    process is gone, or the file is more than a day old) are removed; nothing else is.
+    """
+    return write_files([(path, data)], force=force)[0]
+
+
+def write_files(files: list[tuple[str | Path, bytes]], *, force: bool = False) -> list[Path]:
+    """Write several files all or nothing (a report and the charts beside it).
+
+    ``files`` is a list of (path, bytes); the first is the main file. Every target is
+    checked as in :func:`write_file` before anything is written; then every file is
+    written to its temporary name and flushed to disk, and only then renamed into place,
+    the main file last. If anything fails before the main file is in place, the files
+    already placed are taken back (a file that was replaced under ``force`` gets its old
+    content back), every temporary file is removed, and one line names the file that
+    failed. A kill during the renames (a moment) can still leave new charts
+    without the new main file; a kill at any other moment leaves only temporary files,
+    which the next run removes. Returns the paths as given.
+    """
+    checked = [(_check_target(path, force), data) for path, data in files]
+    seen: dict[str, str] = {}
+    for (given, real, _), _data in checked:
+        key = os.path.normcase(os.path.abspath(real))
+        if key in seen:
+            raise QualcodeError(f"is the same file as {seen[key]}; nothing was written",
+                                file=str(given))
+        seen[key] = str(given)
+    for (_, real, _), _data in checked:
+        _remove_leftovers(real)
+
+    temps: list[Path] = []  # every temporary file this call made (backups too)
+    placed: list[tuple[Path, Path | None]] = []  # (target, backup of its old content)
+    current = checked[0][0][0]
+    done = False
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private; give it the mode a normal new file would get
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
-        os.replace(tmp, path)
+        staged = []
+        for (given, real, old), data in checked:
+            current = given
+            staged.append((given, real, _write_temp(real, data, old, temps)))
+        # the main file last: until it is in place, everything can be taken back
+        for n, (given, real, tmp) in enumerate(staged[1:] + staged[:1], start=1):
+            current = given
+            old = _check_target(given, force)[2]  # again: the folder may have changed
+            last = n == len(staged)
+            backup = _backup(real, temps) if old is not None and not last else None
+            os.replace(tmp, real)
+            temps.remove(tmp)
+            placed.append((real, backup))
+        done = True
     except BaseException as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+        for real, backup in reversed(placed):
+            if not _take_back(real, backup) and backup is not None:
+                temps.remove(backup)  # the old content is kept, under the backup's name
+        for tmp in temps:
+            _unlink_quietly(tmp)
         if isinstance(exc, OSError):  # disk full, no permission, ...: one line, no file
             reason = exc.strerror or str(exc) or type(exc).__name__
             raise QualcodeError(f"could not be written ({reason}); nothing was written",
-                                file=str(path)) from None
+                                file=str(current)) from None
         raise
-    return path
+    finally:
+        if done:
+            for tmp in temps:  # the backups: the new files are in place
+                _unlink_quietly(tmp)
+    _sync_folders({real.parent for real, _ in placed})
+    return [Path(given) for (given, _, _), _data in checked]
+
+
+def _check_target(path: str | Path, force: bool) -> tuple[str | Path, Path,
+                                                           os.stat_result | None]:
+    """(path as given, the file to write, its stat if it exists) or a QualcodeError."""
+    text = os.fspath(path)
+    if not text:
+        raise QualcodeError("no file name given; give a file name")
+    separators = tuple(s for s in (os.sep, os.altsep) if s)
+    if text.endswith(separators) or os.path.basename(text) in (".", ".."):
+        raise QualcodeError("names a folder; give a file name", file=text)
+    real = Path(text)
+    try:
+        info = os.lstat(real)
+        if stat.S_ISLNK(info.st_mode):
+            real = Path(os.path.realpath(real))
+            info = os.stat(real)
+    except FileNotFoundError:
+        if real != Path(text):
+            raise QualcodeError("is a symbolic link to a file that does not exist; nothing "
+                                "was written", file=text) from None
+        info = None
+    except NotADirectoryError:
+        raise QualcodeError("its folder does not exist", file=text) from None
+    except OSError as exc:  # a link loop, no permission to look, a name too long, ...
+        raise QualcodeError(f"cannot be used ({exc.strerror or exc}); nothing was written",
+                            file=text) from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise QualcodeError("is a folder; give a file name", file=text)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            what = f"is a symbolic link to {kind}" if real != Path(text) else f"is {kind}"
+            raise QualcodeError(f"{what}, not a regular file, and is never replaced; "
+                                "nothing was written (to write to a pipe or device, leave out "
+                                "-o and redirect standard output)", file=text)
+        if not force:
+            raise QualcodeError("already exists; use --force to overwrite it", file=text)
+    elif not real.parent.is_dir():
+        raise QualcodeError("its folder does not exist", file=text)
+    return path, real, info
+
+
+def _temp_prefix(name: str) -> str:
+    # the name is cut so that the temporary name stays within the usual 255-byte limit
+    return "." + os.fsdecode(os.fsencode(name)[:200]) + _TEMP_TAG
+
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-"
+                            f"{secrets.token_hex(4)}.tmp")
+
+
+def _write_temp(target: Path, data: bytes, old: os.stat_result | None,
+                temps: list[Path]) -> Path:
+    """``data`` in a new temporary file beside ``target``, flushed to disk."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    # a new file: the mode any new file gets (0o666 less the umask); a replaced one: private
+    # while it is written, then the old file's mode
+    mode = 0o666 if old is None else 0o600
+    while True:
+        tmp = _temp_name(target)
+        try:
+            fd = os.open(tmp, flags, mode)
+        except FileExistsError:
+            continue
+        break
+    temps.append(tmp)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if old is not None:
+        os.chmod(tmp, stat.S_IMODE(old.st_mode))
+    return tmp
+
+
+def _backup(target: Path, temps: list[Path]) -> Path:
+    """A temporary second name for ``target``'s old content, to take a replace back."""
+    while True:
+        backup = _temp_name(target)
+        try:
+            os.link(target, backup)
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: a copy
+            import shutil
+
+            temps.append(backup)
+            shutil.copy2(target, backup)
+            return backup
+        temps.append(backup)
+        return backup
+
+
+def _take_back(target: Path, backup: Path | None) -> bool:
+    """Remove a file placed by this call, or put its old content back; False if that
+    failed (the error that got us here is the one to report)."""
+    try:
+        if backup is None:
+            target.unlink(missing_ok=True)
+        else:
+            os.replace(backup, target)
+    except OSError:
+        return False
+    return True
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _sync_folders(folders: set[Path]) -> None:
+    """Flush the renames to disk too (where the system allows opening a folder)."""
+    for folder in folders:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            with contextlib.suppress(OSError):
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Remove temporary files of ``target`` that an earlier, killed run left behind: named
+    as :func:`_temp_name` names them, regular files, and either their process is gone or
+    they are more than a day old. Anything else is left alone; errors are ignored."""
+    prefix = _temp_prefix(target.name)
+    pattern = re.compile(re.escape(prefix) + r"([1-9][0-9]{0,9})-[0-9a-f]{8}\.tmp")
+    folder = target.parent
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix)]
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        match = pattern.fullmatch(name)
+        if not match:
+            continue
+        leftover = folder / name
+        try:
+            info = os.lstat(leftover)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            if now - info.st_mtime < _LEFTOVER_AGE and _process_alive(int(match.group(1))):
+                continue
+            os.unlink(leftover)
+        except OSError:
+            continue
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # os.kill would end the process there: go by age alone
+        return True
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:  # EPERM: alive, another user's
+        return True
+    return True
 
 
 def format_from_path(path: str | Path | None, given: str | None, allowed: tuple[str, ...],

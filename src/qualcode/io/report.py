@@ -552,31 +552,21 @@ def charts_needed(fmt: str) -> tuple[str, ...]:
 
 
 def write_report(report: Report, path: str | Path, *, force: bool = False) -> list[Path]:
-    """Write the report (and Markdown's charts) whole or not at all; return the paths.
+    """Write the report (and Markdown's charts beside it) all or nothing; return the paths,
+    the report first.
 
-    Every target is checked before anything is written; if a later file fails, the files
-    this call created are removed again.
+    Every target is checked before anything is written (none may exist without ``force``,
+    each must be a regular file or missing); then every file is written to a temporary
+    name and flushed to disk, and only then renamed into place, the report last. A failure
+    before the report is in place takes back the charts already placed (a replaced chart
+    gets its old content back) and removes every temporary file; see
+    :func:`qualcode.io.export.write_files`.
     """
-    from qualcode.io.export import write_file
+    from qualcode.io.export import write_files
 
+    given = path  # as given: 'r.md/' names a folder, and is refused as such
     path = Path(path)
     fmt = report_format(path)
     files = render_report(report, fmt, stem=path.stem)
-    targets = [(path if not name else path.with_name(name), data) for name, data in files]
-    for target, _ in targets:
-        if target.exists() and not force:
-            raise QualcodeError("already exists; use --force to overwrite it", file=str(target))
-    created: list[Path] = []
-    written: list[Path] = []
-    try:
-        for target, data in reversed(targets):  # the charts first, the report last
-            existed = target.exists()
-            write_file(target, data, force=force)
-            written.append(target)
-            if not existed:
-                created.append(target)
-    except BaseException:
-        for target in created:
-            target.unlink(missing_ok=True)
-        raise
-    return list(reversed(written))
+    return write_files([(given if not name else path.with_name(name), data)
+                        for name, data in files], force=force)
