@@ -40,3 +40,7 @@ class ImportError_(QualcodeError):
 
 class NotFound(QualcodeError):
     """A question, code, item or respondent that does not exist."""
+
+
+class WriterBusy(QualcodeError):
+    """Another program held the project's write lock for longer than this one would wait."""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, WriterBusy
 from qualcode.store import backup as backups
 from qualcode.store import fs
 from qualcode.store.schema import SCHEMA_VERSION, migrations
@@ -39,10 +39,6 @@ APP_ID = 0x51434F44  # "QCOD" in PRAGMA application_id
 REQUIRED_TABLES = frozenset({"events", "items", "codings", "codes", "questions"})
 
 Notice = Callable[[str], None]
-
-
-class WriterBusy(QualcodeError):
-    """Another program held the project's write lock for longer than this one would wait."""
 
 
 def now() -> str:

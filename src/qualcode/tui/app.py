@@ -14,13 +14,18 @@ messages. Every change is committed to SQLite before the screen reports it.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
+from textual.screen import Screen
 
 from qualcode.core.project import Project
+from qualcode.errors import QualcodeError, WriterBusy
 from qualcode.tui.commands import BindingCommands
 from qualcode.tui.shown import HideControls, shown
 
@@ -58,10 +63,17 @@ class QualcodeApp(App[None]):
         Binding("q", "quit", "Afslut", id="quit", tooltip="Quit (everything is saved)"),
     ]
 
+    # how long a key press waits for another program's write before its change goes to
+    # the queue of waiting writes (so the screen never freezes for longer)
+    WRITE_PATIENCE = 1.0
+
     def __init__(self, project: Project, question: str | None = None) -> None:
         super().__init__()
         self._filters.append(HideControls())  # no control character reaches the terminal
         self.project = project
+        project.write_patience = self.WRITE_PATIENCE
+        # changes that found the project locked by another program, in the order pressed
+        self.waiting_writes: deque[tuple[Callable[[Project], str], Screen]] = deque()
         questions = project.questions()
         self.question: str | None = (project.question(question).id if question
                                      else (questions[0].id if questions else None))
@@ -84,6 +96,60 @@ class QualcodeApp(App[None]):
         for mode in SCREENS:
             self.add_mode(mode, _screen_factory(mode))
         self.switch_mode("coding")
+        for notice in self.project.notices:  # e.g. upgraded, and where the old file is kept
+            self.notify(notice, timeout=10)
+
+    # -- writes that must wait for another program ------------------------------------------
+    def write(self, screen: Screen, do: Callable[[Project], str],
+              done: Callable[[str], None]) -> None:
+        """Run the change ``do(project)`` (it returns what to say) and then ``done``. When
+        another program holds the write lock for more than a second, the change waits in
+        a thread, in order with every later change, and the screen stays usable; when it
+        is written, the screen reloads and says so."""
+        if self.waiting_writes:  # keep the order of what was pressed
+            self._wait_to_write(do, screen)
+            return
+        try:
+            message = do(self.project)
+        except WriterBusy:
+            self._wait_to_write(do, screen)
+            return
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        done(message)
+
+    def _wait_to_write(self, do: Callable[[Project], str], screen: Screen) -> None:
+        first = not self.waiting_writes
+        self.waiting_writes.append((do, screen))
+        self.notify(f"Et andet program skriver i projektet; ændringen venter "
+                    f"({len(self.waiting_writes)} i kø) og gemmes, så snart det er færdigt.",
+                    severity="warning", timeout=4)
+        if first:
+            self._write_waiting(self.project.path, self.project.coder)
+
+    @work(thread=True, exclusive=True, group="waiting-writes", exit_on_error=False)
+    def _write_waiting(self, path: Path, coder: str) -> None:
+        project = Project.open(path, coder=coder)  # its own connection: the screen reads on
+        try:
+            while self.waiting_writes:
+                do, screen = self.waiting_writes[0]
+                try:
+                    message = do(project)
+                except QualcodeError as exc:
+                    message, failed = str(exc), True
+                else:
+                    failed = False
+                self.waiting_writes.popleft()
+                self.call_from_thread(self._written_late, screen, message, failed)
+        finally:
+            project.close()
+
+    def _written_late(self, screen: Screen, message: str, failed: bool) -> None:
+        self.notify(message, severity="error" if failed else "information", timeout=3)
+        reload = getattr(screen, "reload", None)
+        if reload is not None and screen.is_attached:
+            reload()
 
     def action_show(self, mode: str) -> None:
         if mode in SCREENS and self.current_mode != mode:

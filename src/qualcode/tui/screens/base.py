@@ -18,6 +18,32 @@ class ProjectScreen(Screen):
     def project(self) -> Project:
         return self.app.project
 
+    def undo_group(self, group: str, *, redo: bool = False) -> None:
+        """Undo (or redo) the coder's latest change of a kind: 'codebook' on F5,
+        'consensus' on F6 (F2 undoes codings). Committed before the screen says so."""
+
+        def do(project: Project) -> str:
+            change = project.redo(group) if redo else project.undo(group)
+            return change.text if change is not None else ""
+
+        def done(message: str) -> None:
+            if not message:
+                self.notify("Intet at gentage." if redo else "Intet at fortryde.",
+                            severity="warning", timeout=2)
+                return
+            self.reload()  # every task screen redraws from the project in its own way
+            self.notify(message, timeout=3)
+
+        self.app.write(self, do, done)
+
+
+def undo_bindings(what: str, *, keys: str = "u,ctrl+z", display: str = "u") -> list[Binding]:
+    """Undo and redo bindings for a screen whose changes of one kind can be undone."""
+    return [Binding(keys, "undo", "Fortryd", id=f"{what}-undo", key_display=display,
+                    tooltip=f"Undo your latest {what} change (also after a restart)"),
+            Binding("ctrl+y", "redo", "Gentag", id=f"{what}-redo",
+                    tooltip="Redo what you undid")]
+
 
 def number_bindings(action: str, description: str, *, id: str, tooltip: str) -> list[Binding]:
     """Keys 1-9 calling ``action(n)``: one entry '1-9' in the footer, the rest hidden."""

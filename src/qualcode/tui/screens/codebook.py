@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from qualcode.core.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
 from qualcode.safe import one_line
-from qualcode.tui.screens.base import ProjectScreen
+from qualcode.tui.screens.base import ProjectScreen, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
 
 TOP_LEVEL = "(top)"
@@ -77,6 +77,7 @@ class CodebookScreen(ProjectScreen):
                 tooltip="Delete the highlighted code and its codings (asks first)"),
         Binding("e", "export", "Eksportér", id="codebook-export",
                 tooltip="Export the project's codebook to a YAML file"),
+        *undo_bindings("codebook"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -245,6 +246,12 @@ class CodebookScreen(ProjectScreen):
 
 
     # -- actions ------------------------------------------------------------------
+    def action_undo(self) -> None:
+        self.undo_group("codebook")
+
+    def action_redo(self) -> None:
+        self.undo_group("codebook", redo=True)
+
     def action_add(self) -> None:
         from qualcode.tui.widgets.dialogs import InputDialog
 

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.models import Item
+from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.tui.messages import CodeChosen, ItemChosen
 from qualcode.tui.screens.base import ProjectScreen, number_bindings
@@ -272,28 +273,29 @@ class CodingScreen(ProjectScreen):
         label = self.book.code(key).label
         text_area = self.query_one(CodedTextArea)
         span = text_area.selected_span()
+        item = self.item
         before = self._state()
-        try:
+
+        def do(project: Project) -> str:
             if span is None:
-                added = self.project.toggle_code(self.item.id, key)
-                message = (f"Kodet {self.item.respondent}: {label}" if added
-                           else f"Fjernet {label} fra {self.item.respondent}")
-            else:
-                start, end = span
-                mine = [c for c in self.project.codings(item_id=self.item.id,
-                                                        coder=self.project.coder)
-                        if c.code == key and (c.start, c.end) == (start, end)]
-                if mine:
-                    self.project.remove_coding(mine[0].id)
-                    message = f"Fjernet {label} fra udsnittet"
-                else:
-                    self.project.add_coding(self.item.id, key, start=start, end=end)
-                    message = f"Kodet udsnit ({end - start} tegn): {label}"
+                added = project.toggle_code(item.id, key)
+                return (f"Kodet {item.respondent}: {label}" if added
+                        else f"Fjernet {label} fra {item.respondent}")
+            start, end = span
+            mine = [c for c in project.codings(item_id=item.id, coder=project.coder)
+                    if c.code == key and (c.start, c.end) == (start, end)]
+            if mine:
+                project.remove_coding(mine[0].id)
+                return f"Fjernet {label} fra udsnittet"
+            project.add_coding(item.id, key, start=start, end=end)
+            return f"Kodet udsnit ({end - start} tegn): {label}"
+
+        def done(message: str) -> None:
+            if span is not None:
                 text_area.clear_selection()
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._after_change(message, before)
+            self._after_change(message, before)
+
+        self.app.write(self, do, done)
 
     def action_next(self) -> None:
         self.query_one(ItemQueue).move(1)

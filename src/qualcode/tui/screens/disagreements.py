@@ -16,7 +16,7 @@ from qualcode.core.codebook import Codebook
 from qualcode.core.models import Disagreement
 from qualcode.errors import QualcodeError
 from qualcode.safe import one_line
-from qualcode.tui.screens.base import ProjectScreen, number_bindings
+from qualcode.tui.screens.base import ProjectScreen, number_bindings, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
 
 
@@ -40,6 +40,7 @@ class DisagreementScreen(ProjectScreen):
                 tooltip="Show only the disagreements not settled yet, or all"),
         Binding("e", "choose_coders", "Kodere", id="disagree-coders",
                 tooltip="Choose which coders to compare"),
+        *undo_bindings("consensus", keys="ctrl+z", display="ctrl+z"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -167,6 +168,12 @@ class DisagreementScreen(ProjectScreen):
         text.update(body)
 
     # -- settling -------------------------------------------------------------------
+    def action_undo(self) -> None:
+        self.undo_group("consensus")
+
+    def action_redo(self) -> None:
+        self.undo_group("consensus", redo=True)
+
     def _settle(self, codes: set[str] | frozenset[str], what: str) -> None:
         d = self.current
         if d is None:
