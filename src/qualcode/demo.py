@@ -12,6 +12,7 @@ import them, so the demo doubles as an end-to-end check of the importers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,72 +44,80 @@ OLD_WAVE = "2017"  # invented: see data/README.md
 def build_demo(path: str | Path, *, data: Path | None = None, force: bool = False,
                progress: Callable[[str], None] | None = None) -> Path:
     """Create the demo project at ``path``; refuses to overwrite unless ``force``."""
-    from qualcode.core.codebook import load_codebook
     from qualcode.core.project import Project
-    from qualcode.core.waves import import_answers_wave, set_wave, wave_question_id
-    from qualcode.io.answers import read_answers
-    from qualcode.io.codings import read_codings
-    from qualcode.io.interviews import read_interviews
     from qualcode.paths import data_dir
+    from qualcode.store import db as store
 
     path = Path(path)
     data = data or data_dir()
     if not (data / "svar_2018.csv").is_file():
         raise QualcodeError("the demo data is missing", file=str(data))
-    if path.exists():
-        if not force:
-            raise QualcodeError("already exists; use --force to rebuild it", file=str(path))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if path.exists() and not force:
+        raise QualcodeError("already exists; use --force to rebuild it", file=str(path))
     say = progress or (lambda _msg: None)
-    tmp = path.with_name(f".{path.name}.building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    try:
-        with Project.open(tmp, create=True, coder="guld") as project:
-            say("jobcentre.csv: the register of 82 jobcentres")
-            project.import_answers(read_answers(
-                str(data / "jobcentre.csv"), respondent_col="jobcenter_id", name_col="navn",
-                attr_cols=REGISTER_ATTRS))
-            say("svar_2018.csv: open answers (semicolon CSV, Windows-1252)")
-            project.import_answers(read_answers(
-                str(data / "svar_2018.csv"), respondent_col="jobcenter_id",
-                text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
-                questions=list(OPEN_QUESTIONS),
-                codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
-                project=project))
-            for qid, (_col, _stem, text) in OPEN_QUESTIONS.items():
-                project.set_question_text(qid, text)
-                set_wave(project, qid, WAVE)
-            say("interviews/: 15 transcripts")
-            files = sorted((data / "interviews").glob("JC*.md"))
-            transcripts, digest = read_interviews(files)
-            project.import_interviews(transcripts, question=INTERVIEW_QUESTION,
-                                      codebook=load_codebook(INTERVIEW_CODEBOOK),
-                                      file=str(data / "interviews"), sha256=digest)
-            say("svar_2017.csv: an invented 2017 wave of the open questions (synthetic, "
-                "not the report's figures)")
-            old_ids = [wave_question_id(project, qid, OLD_WAVE) for qid in OPEN_QUESTIONS]
-            import_answers_wave(project, read_answers(
-                str(data / "svar_2017.csv"), respondent_col="jobcenter_id",
-                text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
-                questions=old_ids,
-                codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
-                project=project), OLD_WAVE, dict(zip(old_ids, OPEN_QUESTIONS, strict=True)))
-            for qid, (_col, _stem, text) in zip(old_ids, OPEN_QUESTIONS.values(), strict=True):
-                project.set_question_text(qid, text)
-            for name in ("gold_codings.csv", "gold_codings_interviews.csv",
-                         "gold_codings_2017.csv"):
-                say(f"{name}: gold codings")
-                rows, table = read_codings(str(data / name), default_coder="guld")
-                project.import_codings(rows, file=table.file, sha256=table.sha256)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-        tmp.replace(path)
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    # built under a private name; a failed build leaves nothing behind
+    target = path if not path.exists() else store.private_name(path, "demo")
+    with Project.building(target, coder="guld") as project:
+        _fill(project, data, say)
+    if target != path:
+        # --force over a project that may be open elsewhere (a workbench on the demo):
+        # copied in through SQLite, under its locks, never a file swapped under it
+        try:
+            source = store.open_file(target)
+            try:
+                store.copy_into(source, path)
+            except QualcodeError:  # not an SQLite file: nobody can have it open as one
+                source.close()
+                os.replace(target, path)
+            finally:
+                source.close()
+        finally:
+            store.discard(target)
     return path
+
+
+def _fill(project, data: Path, say: Callable[[str], None]) -> None:
+    from qualcode.core.codebook import load_codebook
+    from qualcode.core.waves import import_answers_wave, set_wave, wave_question_id
+    from qualcode.io.answers import read_answers
+    from qualcode.io.codings import read_codings
+    from qualcode.io.interviews import read_interviews
+
+    say("jobcentre.csv: the register of 82 jobcentres")
+    project.import_answers(read_answers(
+        str(data / "jobcentre.csv"), respondent_col="jobcenter_id", name_col="navn",
+        attr_cols=REGISTER_ATTRS))
+    say("svar_2018.csv: open answers (semicolon CSV, Windows-1252)")
+    project.import_answers(read_answers(
+        str(data / "svar_2018.csv"), respondent_col="jobcenter_id",
+        text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
+        questions=list(OPEN_QUESTIONS),
+        codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
+        project=project))
+    for qid, (_col, _stem, text) in OPEN_QUESTIONS.items():
+        project.set_question_text(qid, text)
+        set_wave(project, qid, WAVE)
+    say("interviews/: 15 transcripts")
+    files = sorted((data / "interviews").glob("JC*.md"))
+    transcripts, digest = read_interviews(files)
+    project.import_interviews(transcripts, question=INTERVIEW_QUESTION,
+                              codebook=load_codebook(INTERVIEW_CODEBOOK),
+                              file=str(data / "interviews"), sha256=digest)
+    say("svar_2017.csv: an invented 2017 wave of the open questions (synthetic, not the "
+        "report's figures)")
+    old_ids = [wave_question_id(project, qid, OLD_WAVE) for qid in OPEN_QUESTIONS]
+    import_answers_wave(project, read_answers(
+        str(data / "svar_2017.csv"), respondent_col="jobcenter_id",
+        text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
+        questions=old_ids,
+        codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
+        project=project), OLD_WAVE, dict(zip(old_ids, OPEN_QUESTIONS, strict=True)))
+    for qid, (_col, _stem, text) in zip(old_ids, OPEN_QUESTIONS.values(), strict=True):
+        project.set_question_text(qid, text)
+    for name in ("gold_codings.csv", "gold_codings_interviews.csv", "gold_codings_2017.csv"):
+        say(f"{name}: gold codings")
+        rows, table = read_codings(str(data / name), default_coder="guld")
+        project.import_codings(rows, file=table.file, sha256=table.sha256)
 
 
 def demo_path() -> Path:
