@@ -247,7 +247,8 @@ def this_tree_env(**extra: str) -> dict[str, str]:
     import qualcode
 
     src = os.path.dirname(os.path.dirname(os.path.abspath(qualcode.__file__)))
-    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if os.path.isabs(p)]
+    path = os.pathsep.join(dict.fromkeys([src, *rest]))
     return {**os.environ, "PYTHONPATH": path, **extra}
 
 

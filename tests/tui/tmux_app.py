@@ -62,8 +62,13 @@ class Workbench:
                  command)
         self.pid = int(tmux.run("list-panes", "-t", self.session, "-F", "#{pane_pid}"
                                 ).stdout.split()[0])
-        cmdline = Path(f"/proc/{self.pid}/cmdline").read_bytes().split(b"\0")
-        assert b"qualcode" in cmdline and b"tui" in cmdline, cmdline
+        deadline = time.monotonic() + WAIT
+        while True:  # the shell execs env, which execs the workbench
+            cmdline = Path(f"/proc/{self.pid}/cmdline").read_bytes().split(b"\0")
+            if b"qualcode" in cmdline and b"tui" in cmdline:
+                break
+            assert time.monotonic() < deadline, cmdline
+            time.sleep(0.05)
 
     def screen(self) -> str:
         return self.tmux.run("capture-pane", "-t", self.session, "-p", check=False).stdout
@@ -118,10 +123,19 @@ class Workbench:
         os.kill(self.pid, signal.SIGKILL)
         self.gone()
 
+    def exited(self) -> bool:
+        """The process has ended: no more, or a zombie (its files closed, its locks gone;
+        tmux may leave a pane's process unreaped once the session has ended)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except FileNotFoundError:
+            return True
+        return stat.rpartition(")")[2].split()[0] in ("Z", "X")
+
     def gone(self) -> None:
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
-            if not self.alive() and not Path(f"/proc/{self.pid}").exists():
+            if not self.alive() and self.exited():
                 return
             time.sleep(0.1)
         raise AssertionError(f"{self.coder}'s workbench did not end:\n{self.screen()}")
