@@ -183,3 +183,38 @@ def test_confirmed_codings_survive_cli_runs_and_kill_9(demo_copy, tmp_path):
         integrity(conn)
         assert conn.execute("SELECT COUNT(*) FROM codings WHERE coder = 'kollega'"
                             ).fetchone()[0] == 1
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a number key typed right after n codes the item being left: ItemQueue posts "
+    "ItemChosen from watch_cursor, and it reaches CodingScreen only after the next key "
+    "has been handled with the old self.item"))
+def test_a_number_key_typed_right_after_n_codes_the_item_moved_to(demo_copy, tmp_path):
+    """A fast coder types n and a number key at once (type-ahead while the screen is
+    busy): the code goes on the answer the queue has moved to and the screen shows,
+    never on the one just left."""
+    from tmux_app import Tmux, Workbench
+
+    from qualcode.core.project import Project
+
+    with Project.open(demo_copy, readonly=True) as p:
+        respondents = [i.respondent for i in p.items("strategier")]
+    rounds = 5
+    with Tmux() as tmux:
+        app = Workbench(tmux, tmp_path, demo_copy, coder="hurtig")
+        app.ready()
+        for n in range(1, rounds + 1):
+            app.keys("n", "5")  # in one write, as the terminal delivers type-ahead
+            app.showing(respondents[n])
+            deadline = time.monotonic() + 30
+            while not any(f"✓ Kodet {r}: Fleksjob" in app.screen()
+                          for r in respondents[n - 1:n + 1]):
+                assert time.monotonic() < deadline, app.screen()
+                time.sleep(0.1)
+        app.quit()
+    conn = sqlite3.connect(demo_copy)
+    coded = [r for (r,) in conn.execute(
+        "SELECT i.respondent_id FROM codings c JOIN items i ON i.id = c.item_id"
+        " WHERE c.coder = 'hurtig' ORDER BY c.id")]
+    conn.close()
+    assert coded == respondents[1:rounds + 1]
