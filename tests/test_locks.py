@@ -259,6 +259,22 @@ def test_only_sqlite_opens_the_project_file(demo_copy, tmp_path):
     copy = tmp_path / "kollega.qualcode.db"
     answers = write_csv(tmp_path / "svar.csv", ANSWERS)
     with watching(demo_copy, copy) as watch:
+        # the watch sees every way in (or this test could pass by seeing nothing); each
+        # of these is stopped before it opens anything
+        folder = os.open(tmp_path, os.O_RDONLY)
+        try:
+            ways = [lambda: open(demo_copy, "rb"),  # noqa: SIM115
+                    lambda: io.FileIO(f"{copy}-wal"),
+                    lambda: os.open(demo_copy.name, os.O_RDONLY, dir_fd=folder),
+                    demo_copy.read_bytes,
+                    lambda: Path(f"{demo_copy}-shm").open("rb")]  # noqa: SIM115
+            for way in ways:
+                with pytest.raises(AssertionError, match="opened outside SQLite"):
+                    way()
+        finally:
+            os.close(folder)
+        assert len(watch.hits) == len(ways)
+        watch.hits.clear()
         project = Project.open(demo_copy, coder="ida")
         worker = Project.open(demo_copy, coder="ida")  # the suggestion worker's connection
         try:
