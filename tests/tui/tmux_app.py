@@ -36,6 +36,9 @@ class Tmux:
 
     def close(self) -> None:
         self.run("kill-server", check=False)
+        # a server leaves its socket file behind, also when it ended with its last session
+        folder = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
 
     def __enter__(self) -> Tmux:
         return self
