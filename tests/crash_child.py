@@ -11,6 +11,9 @@ Run as a script (``sys.executable tests/crash_child.py MODE CONFIG_JSON``):
 - ``writer``: codes the project as one coder until stdin closes (tests/test_two_writers.py).
 - ``hold``: takes the write lock, writes one coding and holds the transaction open until
   told to commit (the busy-timeout test).
+- ``workbench``: holds the project as the workbench does, on two connections (the coder's,
+  and the suggestion worker's with a Suggester on it), and codes or suggests on command
+  until it is killed (tests/test_locks.py).
 
 The coding child prints ``BEGIN {action}`` before each call and ``DONE {n, result}`` after
 the call has returned, i.e. after its transaction committed. Each line is one write(2) of
@@ -198,10 +201,82 @@ def hold(config: dict) -> None:
     project.close()
 
 
+def workbench(config: dict) -> None:
+    """Hold the project open as the workbench does: the coder's connection, then a second
+    one with a Suggester on it (the suggestion worker's: ``synchronous = NORMAL``, its NLP
+    cache written through it). Both stay open until the process is killed. Commands, one
+    JSON line each on stdin:
+
+    - ``{"op": "code", "item": ID, "code": KEY}``: toggle the code through the first
+      connection (as a number key does); CODED once the call has returned (committed).
+    - ``{"op": "suggest", "items": [ID, ...]}``: suggestions for the items through the
+      second connection, caching the NLP results (a write); SUGGESTED when done.
+    """
+    from qualcode.core.project import Project
+    from qualcode.nlp.suggest import Suggester
+
+    project = _open(config["path"], config["coder"])
+    worker = Project.open(config["path"], coder=config["coder"])
+    worker.db.execute("PRAGMA synchronous = NORMAL")
+    assist = Suggester(worker, config["question"], coder=config["coder"])
+    assist.precision  # noqa: B018 - reads through the second connection, as the worker does
+    emit("READY", pid=os.getpid())
+    while line := sys.stdin.readline():
+        cmd = json.loads(line)
+        if cmd["op"] == "code":
+            added = project.toggle_code(cmd["item"], cmd["code"])
+            emit("CODED", item=cmd["item"], code=cmd["code"], added=added)
+        elif cmd["op"] == "suggest":
+            found = assist.for_items(cmd["items"], store=True)
+            emit("SUGGESTED", n=sum(len(v) for v in found.values()))
+        else:
+            raise SystemExit(f"unknown command {cmd}")
+    emit("END", reason="stdin closed: the parent never killed this child")
+
+
 # -- the parent's side --------------------------------------------------------------------
 
 CHILD = os.path.abspath(__file__)
 WAIT = 30.0  # seconds: a generous bound on any one reply, so that a hang fails, not hangs
+
+
+def this_tree_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process that must run the qualcode this process runs:
+    its source folder first on PYTHONPATH, as an absolute path (a relative one would name
+    another checkout's code after a 'cd', and an installed qualcode may be another tree)."""
+    import qualcode
+
+    src = os.path.dirname(os.path.dirname(os.path.abspath(qualcode.__file__)))
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if os.path.isabs(p)]
+    path = os.pathsep.join(dict.fromkeys([src, *rest]))
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+def qualcode_cli(*args: object, timeout: float = 60, **kwargs: Any):
+    """Run ``qualcode ARGS`` as a real process of this tree's code; the CompletedProcess
+    (text, stdout and stderr captured)."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "qualcode", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout,
+                          env=this_tree_env(), stdin=subprocess.DEVNULL, **kwargs)
+
+
+def lock_holders(path) -> set[int]:
+    """The processes holding a POSIX (fcntl) lock on the file, from /proc/locks (Linux).
+    Every SQLite connection in WAL mode keeps a read lock on the database file while it
+    is open; a process that has the project open and is not listed here has lost its
+    locks, and the next process to close the file will think it is the last one."""
+    info = os.stat(path)
+    holders = set()
+    with open("/proc/locks") as locks:
+        for line in locks:
+            parts = line.split()
+            if len(parts) < 8 or parts[1] == "->" or parts[1] != "POSIX":
+                continue  # a waiter, or not an fcntl lock
+            if parts[5].rsplit(":", 1)[-1] == str(info.st_ino):
+                holders.add(int(parts[4]))
+    return holders
 
 
 class Child:
@@ -216,7 +291,7 @@ class Child:
         self.stderr = open(stderr_path, "w+b")  # noqa: SIM115 (closed in close())
         args = [sys.executable, CHILD, mode] + ([json.dumps(config)] if config else [])
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr)
+                                     stderr=self.stderr, env=this_tree_env())
         self.queue: queue.Queue[str | None] = queue.Queue()
         self.lines: list[str] = []
         self.stderr_text = ""
@@ -475,5 +550,7 @@ if __name__ == "__main__":
         writer(json.loads(sys.argv[2]))
     elif mode == "hold":
         hold(json.loads(sys.argv[2]))
+    elif mode == "workbench":
+        workbench(json.loads(sys.argv[2]))
     else:
         raise SystemExit(f"unknown mode {mode}")

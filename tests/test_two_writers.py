@@ -1,7 +1,8 @@
 """Two writers on one project file: the workbench's store API in one process and the CLI (or
 a second workbench) in another, coding the same file at once, on different and on the same
-items. Nobody ever sees "database is locked" (WAL, BEGIN IMMEDIATE, a 10 s busy timeout),
-no acknowledged coding is lost, and the file stays sound.
+items. Nobody ever sees "database is locked" (WAL, BEGIN IMMEDIATE, and a writer that waits
+for as long as another one writes, saying so after a second), no acknowledged coding is
+lost, and the file stays sound.
 
 That the workbench shows the other writer's codings when it refreshes (`r`) is tested in
 tests/tui/test_tui_coding.py::test_refresh_picks_up_another_writer.
@@ -17,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from crash_child import WAIT, Child, Model, check_round, integrity, parse, readonly
+from crash_child import WAIT, Child, Model, check_round, integrity, parse, readonly, this_tree_env
 from qualcode.core.project import Project
 from qualcode.store.db import BUSY_TIMEOUT_MS
 
@@ -138,9 +139,9 @@ def test_two_workbenches_code_the_same_items_at_once(demo_copy, tmp_path):
     print(f"acknowledged actions: {done}")
 
 
-def waits_on_the_lock(pid: int, path: Path) -> None:
+def waits_on_the_lock(pid: int, path: Path) -> float:
     """Return once the process has the project file open (it is about to write), or after
-    a few seconds where /proc is not there to tell."""
+    a few seconds where /proc is not there to tell: the moment it had it open."""
     deadline = time.monotonic() + 10
     fd_dir = Path(f"/proc/{pid}/fd")
     while time.monotonic() < deadline:
@@ -150,9 +151,11 @@ def waits_on_the_lock(pid: int, path: Path) -> None:
         except OSError:
             if not fd_dir.parent.exists():
                 time.sleep(3)
-                return
+                return time.monotonic()
         time.sleep(0.02)
+    opened = time.monotonic()
     time.sleep(0.5)  # past the reads, into BEGIN IMMEDIATE's busy wait
+    return opened
 
 
 def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(demo_copy, tmp_path):
@@ -190,20 +193,39 @@ def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(demo_copy
         assert "error" not in outcome, outcome
         waited = outcome["coding"]
 
-        # the CLI, in a third process
+        # the CLI, in a third process, waiting longer than SQLite's busy timeout: it must
+        # wait for as long as the other program writes, say so once, and never fail
         holder.send(item=items[1].id, code="fleksjob")
         held2 = holder.until("HOLDING")["id"]
         cli = subprocess.Popen(
             [sys.executable, "-m", "qualcode", "code", str(demo_copy), "--question",
              "strategier", "--respondent", items[1].respondent, "--code", "fleksjob",
-             "--coder", "cli"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        waits_on_the_lock(cli.pid, demo_copy)
-        assert cli.poll() is None, cli.communicate()  # still waiting, not failed
+             "--coder", "cli"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=this_tree_env())
+        said: list[tuple[float, str]] = []  # (when, line) of the CLI's stderr
+        listening = threading.Thread(
+            target=lambda: said.extend((time.monotonic(), line) for line in cli.stderr))
+        listening.start()
+        opened = waits_on_the_lock(cli.pid, demo_copy)
+        until = time.monotonic() + BUSY_TIMEOUT_MS / 1000 + 2  # past the old 10 s failure
+        while time.monotonic() < until:
+            assert cli.poll() is None, (cli.returncode, said)  # still waiting, not failed
+            time.sleep(0.2)
+        waiting_lines = list(said)  # what it said while it waited
         holder.send(op="commit")
         assert holder.until("COMMITTED")["id"] == held2
-        out, err = cli.communicate(timeout=WAIT)
-        assert (cli.returncode, out.strip(), err) == (
-            0, f"coded {items[1].respondent} with fleksjob (coder cli)", "")
+        out = cli.stdout.read()
+        cli.wait(timeout=WAIT)
+        listening.join(timeout=WAIT)
+        err = "".join(line for _, line in said)
+        assert "locked" not in err
+        assert (cli.returncode, out.strip()) == (
+            0, f"coded {items[1].respondent} with fleksjob (coder cli)"), err
+        assert [line for _, line in said] == [
+            f"qualcode: waiting for another program that is writing {demo_copy} …\n"]
+        # said while it waited, once its first attempt (a second) had run out
+        assert waiting_lines == said, "the note came only after the wait"
+        assert said[0][0] - opened > 0.5, "the note came before the first attempt ran out"
     finally:
         holder.finish()
     with readonly(demo_copy) as conn:
