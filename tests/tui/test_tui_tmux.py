@@ -185,10 +185,6 @@ def test_confirmed_codings_survive_cli_runs_and_kill_9(demo_copy, tmp_path):
                             ).fetchone()[0] == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a number key typed right after n codes the item being left: ItemQueue posts "
-    "ItemChosen from watch_cursor, and it reaches CodingScreen only after the next key "
-    "has been handled with the old self.item"))
 def test_a_number_key_typed_right_after_n_codes_the_item_moved_to(demo_copy, tmp_path):
     """A fast coder types n and a number key at once (type-ahead while the screen is
     busy): the code goes on the answer the queue has moved to and the screen shows,

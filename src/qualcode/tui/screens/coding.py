@@ -184,7 +184,18 @@ class CodingScreen(ProjectScreen):
     # -- the current item -----------------------------------------------------------
     @on(ItemChosen)
     def _chosen(self, event: ItemChosen) -> None:
-        self.show_item(event.item_id)
+        if self.item is None or self.item.id != event.item_id:  # not shown by _sync_item yet
+            self.show_item(event.item_id)
+
+    def _sync_item(self) -> bool:
+        """Show the item the queue is on, if its ItemChosen message has not arrived yet: a
+        key typed right after n (type-ahead) is handled before that message, and must act
+        on the item the queue moved to, never on the one left. True if it changed."""
+        current = self.query_one(ItemQueue).current_item_id
+        if current is None or (self.item is not None and self.item.id == current):
+            return False
+        self.show_item(current)
+        return True
 
     def show_item(self, item_id: int) -> None:
         self.item = self.project.item(item_id)
@@ -267,6 +278,7 @@ class CodingScreen(ProjectScreen):
         self.toggle(event.key)
 
     def toggle(self, key: str) -> None:
+        self._sync_item()
         if self.item is None:
             self.notify("Intet svar valgt.", severity="warning")
             return
@@ -330,6 +342,7 @@ class CodingScreen(ProjectScreen):
     def action_memo(self) -> None:
         from qualcode.tui.widgets.dialogs import TextDialog
 
+        self._sync_item()
         if self.item is None:
             return
         item = self.item
@@ -451,6 +464,8 @@ class CodingScreen(ProjectScreen):
     def _decide(self, verdict: str) -> object | None:
         """Accept or reject the first suggestion (its best-scoring source): committed,
         then dropped from the list. Returns the suggestion, or None if there was none."""
+        if self._sync_item():
+            return self._suggestions_not_ready()
         entry = self.query_one(SuggestionBar).first if self.item is not None else None
         if entry is None:
             self.notify("Ingen forslag at tage stilling til.", severity="warning", timeout=2)
@@ -467,7 +482,14 @@ class CodingScreen(ProjectScreen):
         self.query_one(SuggestionBar).drop(code)
         return best
 
+    def _suggestions_not_ready(self) -> None:
+        # the bar still holds the suggestions of the item just left
+        self.notify("Forslagene til dette svar indlæses …", severity="warning", timeout=2)
+
     def action_accept_suggestion(self) -> None:
+        if self._sync_item():
+            self._suggestions_not_ready()
+            return
         before = self._state() if self.item is not None else None
         best = self._decide("accept")
         if best is not None:
