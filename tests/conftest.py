@@ -35,10 +35,16 @@ def project(project_path, answers_csv):
     from qualcode.io.answers import read_answers
 
     p = Project.open(project_path, create=True)
-    p.import_answers(read_answers(str(answers_csv), respondent_col="jobcenter_id",
-                                  text_cols=["svar"], questions=["strategier"],
-                                  codebooks=["lokalpolitiske-strategier"],
-                                  attr_cols=["region"]))
+    p.import_answers(
+        read_answers(
+            str(answers_csv),
+            respondent_col="jobcenter_id",
+            text_cols=["svar"],
+            questions=["strategier"],
+            codebooks=["lokalpolitiske-strategier"],
+            attr_cols=["region"],
+        )
+    )
     yield p
     p.close()
 

@@ -47,6 +47,7 @@ Key = tuple[int, str, int | None, int | None]  # item id, code key, start, end
 
 # -- the child ------------------------------------------------------------------------
 
+
 def emit(kind: str, **data: Any) -> None:
     """One line in one write(2): never half-buffered when the process is killed."""
     line = (kind + " " + json.dumps(data, ensure_ascii=False) + "\n").encode()
@@ -68,8 +69,10 @@ def coding_actions(project, config: dict, seed: int, stop) -> None:
     excerpts, excerpt_codes = config["excerpts"], config["excerpt_codes"]
     lengths = {i: len(project.item(i).text) for i in excerpts}
     settle_coder = config.get("settle_coder", "consensus")
-    weights = config.get("weights", {"toggle": 40, "add": 15, "remove": 10, "memo": 7,
-                                     "undo": 12, "redo": 8, "settle": 8})
+    weights = config.get(
+        "weights",
+        {"toggle": 40, "add": 15, "remove": 10, "memo": 7, "undo": 12, "redo": 8, "settle": 8},
+    )
     ops, odds = list(weights), list(weights.values())
     pause = config.get("pause", 0.0)  # at most this long between actions (leave CPU to others)
     n = 0
@@ -87,8 +90,9 @@ def coding_actions(project, config: dict, seed: int, stop) -> None:
                 start, end = rng.choice(spans(lengths[item]))
                 action.update(item=item, code=rng.choice(excerpt_codes), start=start, end=end)
             else:
-                action.update(item=rng.choice(answers), code=rng.choice(codes), start=None,
-                              end=None)
+                action.update(
+                    item=rng.choice(answers), code=rng.choice(codes), start=None, end=None
+                )
         elif op == "remove":
             mine = project.codings(coder=coder)
             if not mine:
@@ -96,19 +100,24 @@ def coding_actions(project, config: dict, seed: int, stop) -> None:
             c = rng.choice(mine)
             action.update(id=c.id, item=c.item_id, code=c.code, start=c.start, end=c.end)
         elif op == "memo":
-            action.update(item=rng.choice(answers + excerpts),
-                          text=f"notat {seed}-{n}: ærø, «citat», \u200frtl\u200f e\u0301")
+            action.update(
+                item=rng.choice(answers + excerpts),
+                text=f"notat {seed}-{n}: ærø, «citat», \u200frtl\u200f e\u0301",
+            )
         elif op == "settle":
-            action.update(item=rng.choice(answers),
-                          codes=sorted(rng.sample(codes, rng.randint(0, 2))),
-                          coder=settle_coder)
+            action.update(
+                item=rng.choice(answers),
+                codes=sorted(rng.sample(codes, rng.randint(0, 2))),
+                coder=settle_coder,
+            )
         emit("BEGIN", **action)
         result: Any = None
         if op == "toggle":
             result = project.toggle_code(action["item"], action["code"])
         elif op == "add":
-            result = project.add_coding(action["item"], action["code"], start=action["start"],
-                                        end=action["end"]).id
+            result = project.add_coding(
+                action["item"], action["code"], start=action["start"], end=action["end"]
+            ).id
         elif op == "remove":
             result = project.remove_coding(action["id"]).id
         elif op == "memo":
@@ -158,9 +167,12 @@ def serve() -> None:
             emit("PID", pid=pid)
         elif cmd["op"] == "reap":
             _, status = os.waitpid(cmd["pid"], 0)
-            emit("EXIT", pid=cmd["pid"],
-                 signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-                 code=os.WEXITSTATUS(status) if os.WIFEXITED(status) else None)
+            emit(
+                "EXIT",
+                pid=cmd["pid"],
+                signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+                code=os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            )
 
 
 def writer(config: dict) -> None:
@@ -177,8 +189,9 @@ def writer(config: dict) -> None:
     try:
         project = _open(config["path"], config["coder"])
         emit("READY", pid=os.getpid())
-        coding_actions(project, config, config["seed"],
-                       lambda: closed.is_set() or time.monotonic() > deadline)
+        coding_actions(
+            project, config, config["seed"], lambda: closed.is_set() or time.monotonic() > deadline
+        )
         project.close()
     except BaseException:
         emit("ERROR", error=traceback.format_exc()[-3000:])
@@ -257,9 +270,15 @@ def qualcode_cli(*args: object, timeout: float = 60, **kwargs: Any):
     (text, stdout and stderr captured)."""
     import subprocess
 
-    return subprocess.run([sys.executable, "-m", "qualcode", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout,
-                          env=this_tree_env(), stdin=subprocess.DEVNULL, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "qualcode", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=this_tree_env(),
+        stdin=subprocess.DEVNULL,
+        **kwargs,
+    )
 
 
 def lock_holders(path) -> set[int]:
@@ -290,8 +309,13 @@ class Child:
 
         self.stderr = open(stderr_path, "w+b")  # noqa: SIM115 (closed in close())
         args = [sys.executable, CHILD, mode] + ([json.dumps(config)] if config else [])
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr, env=this_tree_env())
+        self.proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env=this_tree_env(),
+        )
         self.queue: queue.Queue[str | None] = queue.Queue()
         self.lines: list[str] = []
         self.stderr_text = ""
@@ -316,11 +340,14 @@ class Child:
             try:
                 line = self.queue.get(timeout=WAIT)
             except queue.Empty:
-                raise AssertionError(f"no {kind} within {WAIT} s; last lines "
-                                     f"{self.lines[-5:]}; stderr: {self.errors()}") from None
+                raise AssertionError(
+                    f"no {kind} within {WAIT} s; last lines "
+                    f"{self.lines[-5:]}; stderr: {self.errors()}"
+                ) from None
             if line is None:
-                raise AssertionError(f"the child ended before {kind}: {self.lines[-5:]} "
-                                     f"{self.errors()}")
+                raise AssertionError(
+                    f"the child ended before {kind}: {self.lines[-5:]} {self.errors()}"
+                )
             self.lines.append(line)
             if line.startswith(kind + " "):
                 return json.loads(line.partition(" ")[2])
@@ -349,7 +376,7 @@ class Child:
             self.proc.kill()
             self.proc.wait()
         self.reader.join(timeout=WAIT)
-        while (line := self.queue.get_nowait() if not self.queue.empty() else None):
+        while line := self.queue.get_nowait() if not self.queue.empty() else None:
             self.lines.append(line)
         self.errors()
         self.stderr.close()
@@ -386,9 +413,9 @@ class Model:
     codings: set[Key] = field(default_factory=set)
     consensus: dict[int, frozenset[str]] = field(default_factory=dict)
     memos: list[tuple[str, str]] = field(default_factory=list)
-    undo: list[dict] = field(default_factory=list)   # {"id", "action", "key"}, newest last
+    undo: list[dict] = field(default_factory=list)  # {"id", "action", "key"}, newest last
     redo: list[dict] = field(default_factory=list)
-    last_event: int = 0   # the newest event of this coder already checked
+    last_event: int = 0  # the newest event of this coder already checked
 
     @staticmethod
     def key(a: dict) -> Key:
@@ -436,12 +463,14 @@ class Model:
         elif op == "undo" and self.undo:
             top = self.undo.pop()
             (self.codings.discard if top["action"] == "coding.add" else self.codings.add)(
-                top["key"])
+                top["key"]
+            )
             self.redo.append(top)
         elif op == "redo" and self.redo:
             top = self.redo.pop()
             (self.codings.add if top["action"] == "coding.add" else self.codings.discard)(
-                top["key"])
+                top["key"]
+            )
             self.undo.append(top)
         elif op == "settle":
             if a["codes"]:
@@ -456,8 +485,16 @@ def event_signature(action: str, payload: dict) -> tuple:
         return (action, c["coder"], c["item_id"], c["code"], c["start"], c["end"])
     if action in ("undo", "redo"):
         c = payload["coding"]
-        return (action, payload["of"], payload["event"], c["coder"], c["item_id"], c["code"],
-                c["start"], c["end"])
+        return (
+            action,
+            payload["of"],
+            payload["event"],
+            c["coder"],
+            c["item_id"],
+            c["code"],
+            c["start"],
+            c["end"],
+        )
     if action == "memo.add":
         return (action, payload["target"], str(payload["target_id"]), payload["text"])
     if action == "consensus.settle":
@@ -475,35 +512,49 @@ def readonly(path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def file_state(conn: sqlite3.Connection, coder: str, settle_coder: str
-               ) -> tuple[set[Key], dict[int, frozenset[str]], list[tuple[str, str]]]:
-    codings = {tuple(r) for r in conn.execute(
-        "SELECT c.item_id, k.key, c.start, c.\"end\" FROM codings c JOIN codes k"
-        " ON k.id = c.code_id WHERE c.coder = ?", [coder])}
+def file_state(
+    conn: sqlite3.Connection, coder: str, settle_coder: str
+) -> tuple[set[Key], dict[int, frozenset[str]], list[tuple[str, str]]]:
+    codings = {
+        tuple(r)
+        for r in conn.execute(
+            'SELECT c.item_id, k.key, c.start, c."end" FROM codings c JOIN codes k'
+            " ON k.id = c.code_id WHERE c.coder = ?",
+            [coder],
+        )
+    }
     consensus: dict[int, set[str]] = {}
     for item, key in conn.execute(
-            "SELECT c.item_id, k.key FROM codings c JOIN codes k ON k.id = c.code_id"
-            " WHERE c.coder = ?", [settle_coder]):
+        "SELECT c.item_id, k.key FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.coder = ?",
+        [settle_coder],
+    ):
         consensus.setdefault(item, set()).add(key)
-    memos = [tuple(r) for r in conn.execute(
-        "SELECT target_id, text FROM memos WHERE author = ? ORDER BY id", [coder])]
+    memos = [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT target_id, text FROM memos WHERE author = ? ORDER BY id", [coder]
+        )
+    ]
     return codings, {k: frozenset(v) for k, v in consensus.items()}, memos
 
 
-def check_round(conn: sqlite3.Connection, model: Model, acked: list[dict],
-                inflight: dict | None) -> bool:
+def check_round(
+    conn: sqlite3.Connection, model: Model, acked: list[dict], inflight: dict | None
+) -> bool:
     """Replay the acknowledged actions on the model against the file's event log, resolve
     the action in flight, and compare the model with the file. True if the action in
     flight turned out to be committed."""
     events = conn.execute(
         "SELECT id, action, payload FROM events WHERE actor = ? AND id > ? ORDER BY id",
-        [model.coder, model.last_event]).fetchall()
+        [model.coder, model.last_event],
+    ).fetchall()
     pos = 0
     for a in acked:
         result, expected = model.expect(a)
         if result is not ...:
-            assert a["result"] == result, f"the call returned {a['result']!r}, expected " \
-                                          f"{result!r}: {a}"
+            assert a["result"] == result, (
+                f"the call returned {a['result']!r}, expected {result!r}: {a}"
+            )
         if expected is not None:
             assert pos < len(events), f"acknowledged action has no event in the file: {a}"
             event_id, action, payload = events[pos]
@@ -518,8 +569,9 @@ def check_round(conn: sqlite3.Connection, model: Model, acked: list[dict],
     committed = False
     if inflight is not None and rest:
         _, expected = model.expect(inflight)
-        assert expected is not None and len(rest) == 1, \
+        assert expected is not None and len(rest) == 1, (
             f"unexpected events after the acknowledged actions: {rest} (in flight: {inflight})"
+        )
         event_id, action, payload = rest[0]
         got = event_signature(action, json.loads(payload))
         assert got == expected, f"in-flight event {got}, expected {expected} for {inflight}"
@@ -531,7 +583,8 @@ def check_round(conn: sqlite3.Connection, model: Model, acked: list[dict],
     codings, consensus, memos = file_state(conn, model.coder, model.settle_coder)
     assert codings == model.codings, (
         f"codings differ: missing {model.codings - codings}, extra {codings - model.codings}"
-        f" (in flight: {inflight})")
+        f" (in flight: {inflight})"
+    )
     assert consensus == model.consensus, (consensus, model.consensus, inflight)
     assert memos == model.memos, (memos[-3:], model.memos[-3:], inflight)
     return committed

@@ -19,9 +19,9 @@ SEEDS = REPO.parent / "shared" / "seeds"
 REPORT = SEEDS / "000_38fad2e71879e4d7.txt"
 
 
-
-def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",",
-              encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> Path:
     buf = io.StringIO()
     csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     path.write_bytes(buf.getvalue().encode(encoding))

@@ -45,6 +45,7 @@ STATS = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha
 
 # -- references -----------------------------------------------------------------------------
 
+
 def _defined(value) -> float | None:
     value = float(value)
     return value if math.isfinite(value) else None
@@ -87,15 +88,20 @@ def ref_alpha(data) -> float | None:
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            return _defined(krippendorff.alpha(reliability_data=arr,
-                                               level_of_measurement="nominal"))
+            return _defined(
+                krippendorff.alpha(reliability_data=arr, level_of_measurement="nominal")
+            )
     except ValueError:  # one value in the domain, or no unit with two values: undefined
         return None
 
 
 def references(data) -> dict[str, float | None]:
-    return {"percent_agreement": ref_percent(data), "cohen_kappa": ref_cohen(data),
-            "fleiss_kappa": ref_fleiss(data), "krippendorff_alpha": ref_alpha(data)}
+    return {
+        "percent_agreement": ref_percent(data),
+        "cohen_kappa": ref_cohen(data),
+        "fleiss_kappa": ref_fleiss(data),
+        "krippendorff_alpha": ref_alpha(data),
+    }
 
 
 def assert_same(got, want, what=""):
@@ -117,9 +123,9 @@ def assert_matches_references(data, what=""):
 
 # -- the statistics on hand-made data ---------------------------------------------------------
 
+
 def test_two_coders_complete():
-    data = [[1, 0, 1, 1, 0, 0, 1, 0, 1, 1],
-            [1, 0, 0, 1, 0, 1, 1, 0, 1, 0]]
+    data = [[1, 0, 1, 1, 0, 0, 1, 0, 1, 1], [1, 0, 0, 1, 0, 1, 1, 0, 1, 0]]
     got = assert_matches_references(data)
     assert got.percent_agreement == pytest.approx(70.0)
     # by hand: po = 0.7, pe = 0.6*0.5 + 0.4*0.5 = 0.5, kappa = 0.4
@@ -132,9 +138,11 @@ def test_two_coders_complete():
 def test_three_coders_with_missing_values_krippendorff_textbook_example():
     """Krippendorff's own example (nominal alpha 0.691), four categories, missing values."""
     nan = None
-    data = [[nan, nan, nan, nan, nan, 3, 4, 1, 2, 1, 1, 3, 3, nan, 3],
-            [1, nan, 2, 1, 3, 3, 4, 3, nan, nan, nan, nan, nan, nan, nan],
-            [nan, nan, 2, 1, 3, 4, 4, nan, 2, 1, 1, 3, 3, nan, 4]]
+    data = [
+        [nan, nan, nan, nan, nan, 3, 4, 1, 2, 1, 1, 3, 3, nan, 3],
+        [1, nan, 2, 1, 3, 3, 4, 3, nan, nan, nan, nan, nan, nan, nan],
+        [nan, nan, 2, 1, 3, 4, 4, nan, 2, 1, 1, 3, 3, nan, 4],
+    ]
     got = assert_matches_references(data)
     assert krippendorff_alpha(data) == pytest.approx(0.691358, abs=1e-6)
     assert got.cohen_kappa is None, "Cohen's kappa is for exactly two coders"
@@ -146,12 +154,12 @@ def test_three_coders_with_missing_values_krippendorff_textbook_example():
 
 
 def test_two_coders_with_missing_values_use_the_units_both_coded():
-    data = [[1, 1, 0, None, 0, 1, None, 0],
-            [1, 0, 0, 1, None, 1, None, 1]]
+    data = [[1, 1, 0, None, 0, 1, None, 0], [1, 0, 0, 1, None, 1, None, 1]]
     got = assert_matches_references(data)
     assert got.units == 7 and got.units_complete == 5 and got.units_pairable == 5
     assert got.cohen_kappa == pytest.approx(
-        cohen_kappa_score([1, 1, 0, 1, 0], [1, 0, 0, 1, 1]), abs=TOL)
+        cohen_kappa_score([1, 1, 0, 1, 0], [1, 0, 0, 1, 1]), abs=TOL
+    )
 
 
 def test_string_categories_and_nan_for_missing():
@@ -162,11 +170,14 @@ def test_string_categories_and_nan_for_missing():
         assert_same(getattr(got, stat), want, stat)
 
 
-@pytest.mark.parametrize("data", [
-    [[0, 0, 0], [0, 0, 0]],                 # a code nobody applied
-    [[1, 1, 1], [1, 1, 1], [1, 1, 1]],      # applied by everybody everywhere
-    [[2, 2], [2, None]],
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        [[0, 0, 0], [0, 0, 0]],  # a code nobody applied
+        [[1, 1, 1], [1, 1, 1], [1, 1, 1]],  # applied by everybody everywhere
+        [[2, 2], [2, None]],
+    ],
+)
 def test_a_single_category_is_undefined_not_a_number(data):
     got = assert_matches_references(data)
     assert got.cohen_kappa is None and got.fleiss_kappa is None
@@ -199,8 +210,10 @@ def test_perfect_disagreement_is_a_number():
 
 # -- the statistics on random data --------------------------------------------------------------
 
-def random_data(rng: np.random.Generator, coders: int, units: int, categories: int,
-                p_missing: float) -> list[list[int | None]]:
+
+def random_data(
+    rng: np.random.Generator, coders: int, units: int, categories: int, p_missing: float
+) -> list[list[int | None]]:
     values = rng.integers(0, categories, size=(coders, units))
     # mostly agreeing coders now and then, so kappas are spread over their whole range
     if rng.random() < 0.5:
@@ -208,8 +221,9 @@ def random_data(rng: np.random.Generator, coders: int, units: int, categories: i
         keep = rng.random((coders, units)) < rng.random()
         values = np.where(keep, truth, values)
     missing = rng.random((coders, units)) < p_missing
-    return [[None if missing[j, u] else int(values[j, u]) for u in range(units)]
-            for j in range(coders)]
+    return [
+        [None if missing[j, u] else int(values[j, u]) for u in range(units)] for j in range(coders)
+    ]
 
 
 def test_random_data_matches_the_references():
@@ -217,9 +231,13 @@ def test_random_data_matches_the_references():
     seen = {s: 0 for s in STATS}
     undefined = 0
     for trial in range(1500):
-        data = random_data(rng, coders=int(rng.choice([2, 2, 3, 4, 5])),
-                           units=int(rng.integers(1, 40)), categories=int(rng.integers(1, 5)),
-                           p_missing=float(rng.choice([0.0, 0.1, 0.3, 0.6])))
+        data = random_data(
+            rng,
+            coders=int(rng.choice([2, 2, 3, 4, 5])),
+            units=int(rng.integers(1, 40)),
+            categories=int(rng.integers(1, 5)),
+            p_missing=float(rng.choice([0.0, 0.1, 0.3, 0.6])),
+        )
         got = assert_matches_references(data, f"trial {trial}")
         for s in STATS:
             seen[s] += getattr(got, s) is not None
@@ -231,12 +249,18 @@ def test_random_data_matches_the_references():
 def test_random_binary_data_with_many_units_matches_the_references():
     rng = np.random.default_rng(7)
     for trial in range(40):
-        data = random_data(rng, coders=int(rng.integers(2, 5)), units=2000, categories=2,
-                           p_missing=float(rng.choice([0.0, 0.05, 0.4])))
+        data = random_data(
+            rng,
+            coders=int(rng.integers(2, 5)),
+            units=2000,
+            categories=2,
+            p_missing=float(rng.choice([0.0, 0.05, 0.4])),
+        )
         assert_matches_references(data, f"trial {trial}")
 
 
 # -- units built from a project -------------------------------------------------------------------
+
 
 def code_by(project, respondent, code, coder, start=None, end=None):
     item = project.items("strategier", respondent=respondent)[0]
@@ -344,6 +368,7 @@ def test_one_coder_is_an_error(demo_db):
 
 # -- random codings in a copy of the demo, checked against references built independently --------
 
+
 def add_coders(path, seed: int = 2019) -> None:
     """'anden' copies the gold codings with changes; 'tredje' too, and skips some items."""
     rng = random.Random(seed)
@@ -387,8 +412,9 @@ def independent_matrices(p: Project, question: str, coders: list[str], unit: str
         else:
             covered = set()
             for c in on_item:
-                covered |= set(range(0, len(item.text)) if c.start is None
-                               else range(c.start, c.end))
+                covered |= set(
+                    range(0, len(item.text)) if c.start is None else range(c.start, c.end)
+                )
             units += [(item_id, k) for k in sorted(covered)]
     coded = {(c.coder, c.item_id) for c in mine}
     spans: dict[tuple[str, int, str], list[tuple[int | None, int | None]]] = {}
@@ -398,15 +424,21 @@ def independent_matrices(p: Project, question: str, coders: list[str], unit: str
     def value(coder, key, item_id, k):
         if (coder, item_id) not in coded:
             return None
-        return int(any(k is None or start is None or start <= k < end
-                       for start, end in spans.get((coder, item_id, key), [])))
+        return int(
+            any(
+                k is None or start is None or start <= k < end
+                for start, end in spans.get((coder, item_id, key), [])
+            )
+        )
 
-    return units, {key: [[value(coder, key, i, k) for i, k in units] for coder in coders]
-                   for key in keys}
+    return units, {
+        key: [[value(coder, key, i, k) for i, k in units] for coder in coders] for key in keys
+    }
 
 
-@pytest.mark.parametrize("question,unit", [("strategier", "item"), ("interview", "item"),
-                                           ("strategier", "character")])
+@pytest.mark.parametrize(
+    "question,unit", [("strategier", "item"), ("interview", "item"), ("strategier", "character")]
+)
 @pytest.mark.parametrize("coders", [["guld", "anden"], ["guld", "anden", "tredje"]])
 def test_demo_with_more_coders_matches_references(demo_copy, question, unit, coders):
     add_coders(demo_copy)
@@ -414,8 +446,10 @@ def test_demo_with_more_coders_matches_references(demo_copy, question, unit, cod
         frame = agreement(p, question, coders=coders, unit=unit)
         units, matrices = independent_matrices(p, question, coders, unit)
         data = reliability_data(p, question, coders=coders, unit=unit)
-    assert [(int(i), None if k < 0 else int(k)) for i, k in
-            zip(data.unit_item, data.unit_offset, strict=True)] == units
+    assert [
+        (int(i), None if k < 0 else int(k))
+        for i, k in zip(data.unit_item, data.unit_offset, strict=True)
+    ] == units
     rows = frame.set_index("code")
     compared = 0
     for key, matrix in matrices.items():
@@ -461,18 +495,20 @@ def test_interview_character_units_match_references(demo_copy):
 
 def test_the_runtime_does_not_import_the_reference_libraries(demo_copy):
     add_coders(demo_copy)
-    code = ("import sys\nfrom qualcode.core.project import Project\n"
-            "from qualcode.core.agreement import agreement\n"
-            f"p = Project.open({str(demo_copy)!r})\n"
-            "agreement(p, 'strategier', unit='character')\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'sklearn', 'krippendorff', 'statsmodels', 'scipy'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys\nfrom qualcode.core.project import Project\n"
+        "from qualcode.core.agreement import agreement\n"
+        f"p = Project.open({str(demo_copy)!r})\n"
+        "agreement(p, 'strategier', unit='character')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'sklearn', 'krippendorff', 'statsmodels', 'scipy'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 # -- output ---------------------------------------------------------------------------------------
+
 
 def test_undefined_is_an_empty_csv_cell_and_json_null(three_coders):
     frame = agreement(three_coders, "strategier")
@@ -518,8 +554,9 @@ def test_cli_csv_end_to_end(demo_copy):
         assert int(row["units"]) == data.n_units == 35
         want = references(data.matrix(row["code"]))
         for stat, value in want.items():
-            assert_same(None if row[stat] == "" else float(row[stat]), value,
-                        f"{row['code']} {stat}")
+            assert_same(
+                None if row[stat] == "" else float(row[stat]), value, f"{row['code']} {stat}"
+            )
     assert float(rows[-2]["cohen_kappa"]) < 1.0
 
 
@@ -533,8 +570,7 @@ def test_cli_table_json_and_output_file(demo_copy, tmp_path):
     assert "Samlet" in table.stdout and "Gennemsnit" in table.stdout
     line = next(x for x in table.stdout.splitlines() if x.startswith("Generelt fokus"))
     assert "," in line and "%" in line
-    data = json.loads(run("agreement", demo_copy, "--format", "json",
-                          "--unit", "character").stdout)
+    data = json.loads(run("agreement", demo_copy, "--format", "json", "--unit", "character").stdout)
     assert data["unit"] == "character" and data["units"] > 35
     out = tmp_path / "enighed.csv"
     assert run("agreement", demo_copy, "-o", out).exit_code == 0
@@ -553,15 +589,21 @@ def test_cli_undefined_shows_a_dash(three_coders, project_path):
 
 
 def test_cli_errors(demo_db, demo_copy):
-    assert_one_line_error(run("agreement", demo_db, "--question", "strategier"),
-                          "two or more coders", "guld")
-    assert_one_line_error(run("agreement", demo_db), "no question has codings by two or more",
-                          "guld")
+    assert_one_line_error(
+        run("agreement", demo_db, "--question", "strategier"), "two or more coders", "guld"
+    )
+    assert_one_line_error(
+        run("agreement", demo_db), "no question has codings by two or more", "guld"
+    )
     add_second_coder(demo_copy)
-    assert_one_line_error(run("agreement", demo_copy, "--question", "strategier",
-                              "--coders", "guld,nogen"), "'nogen'", "anden, guld")
-    assert_one_line_error(run("agreement", demo_copy, "--coders", "guld,nogen"), "nogen",
-                          "anden, guld")
+    assert_one_line_error(
+        run("agreement", demo_copy, "--question", "strategier", "--coders", "guld,nogen"),
+        "'nogen'",
+        "anden, guld",
+    )
+    assert_one_line_error(
+        run("agreement", demo_copy, "--coders", "guld,nogen"), "nogen", "anden, guld"
+    )
     assert_one_line_error(run("agreement", demo_copy, "--question", "nej"), "no question 'nej'")
     assert run("agreement", demo_copy, "--coders", "guld").exit_code == 2
     assert run("agreement", demo_copy, "--unit", "word").exit_code == 2

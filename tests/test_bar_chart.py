@@ -71,7 +71,7 @@ def test_chart_lines_label_bar_and_value():
     assert second.endswith("  5 (14,3 %)")  # the numbers line up
     assert FULL not in third and third.endswith("  0 (0,0 %)")
     # the longest bar (with its marker at its end) uses all the room for bars
-    bar_area = first[first.index(" ", 24):-len(" 15 (42,9 %)")]
+    bar_area = first[first.index(" ", 24) : -len(" 15 (42,9 %)")]
     assert bar_area.strip().replace(MARKER, FULL) == FULL * len(bar_area.strip())
 
 
@@ -83,8 +83,11 @@ def test_chart_lines_colours_and_marker_with_legend():
     assert MARKER in second.plain
     # the marker for 20 % stands right of the 14.3 % bar, on a 42.9 % scale
     assert second.plain.index(MARKER) > second.plain.rindex(FULL)
-    colours = {str(span.style.color.name).lower() for span in lines[0].spans
-               if hasattr(span.style, "color") and span.style.color is not None}
+    colours = {
+        str(span.style.color.name).lower()
+        for span in lines[0].spans
+        if hasattr(span.style, "color") and span.style.color is not None
+    }
     assert "#1f77b4" in colours
 
 

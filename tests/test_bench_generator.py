@@ -37,8 +37,7 @@ generate = _load("generate")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bench")
-    files = generate.write_files(tmp / "files", ANSWERS, seed=3, interviews=4,
-                                 interview_words=800)
+    files = generate.write_files(tmp / "files", ANSWERS, seed=3, interviews=4, interview_words=800)
     db = tmp / "bench.db"
     times = generate.build(db, files)
     return files, db, times
@@ -73,7 +72,8 @@ def test_the_same_seed_makes_the_same_files(tmp_path, built):
         return [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
 
     assert digest([again.answers, again.codings, *again.interviews]) == digest(
-        [files.answers, files.codings, *files.interviews])
+        [files.answers, files.codings, *files.interviews]
+    )
 
 
 def test_the_project_holds_every_row_imported_through_the_importers(built):
@@ -87,8 +87,7 @@ def test_the_project_holds_every_row_imported_through_the_importers(built):
             assert len(p.items(qid)) == ANSWERS // len(generate.QUESTIONS)
         assert questions["interview"].codebook == generate.INTERVIEW_CODEBOOK
         excerpts = p.items("interview")
-        assert excerpts and {i.respondent for i in excerpts} == {
-            f.stem for f in files.interviews}
+        assert excerpts and {i.respondent for i in excerpts} == {f.stem for f in files.interviews}
         assert len(p.respondents()) == files.respondents
         codings = p.codings()
         assert len(codings) == files.coding_rows
@@ -109,21 +108,26 @@ def test_qualcode_counts_works_on_it_and_matches_the_bare_query(built):
     _files, db, _times = built
     result = run("counts", db, "--question", "strategier", "--format", "csv")
     assert result.exit_code == 0, result.output
-    got = {row["code"]: int(row["respondents"])
-           for row in csv.DictReader(io.StringIO(result.stdout))}
+    got = {
+        row["code"]: int(row["respondents"]) for row in csv.DictReader(io.StringIO(result.stdout))
+    }
     conn = sqlite3.connect(db)
-    bare = dict(conn.execute(
-        "SELECT k.key, COUNT(DISTINCT i.respondent_id) FROM codings c"
-        " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
-        " WHERE i.question_id = 'strategier' AND i.is_empty = 0 GROUP BY k.key"))
+    bare = dict(
+        conn.execute(
+            "SELECT k.key, COUNT(DISTINCT i.respondent_id) FROM codings c"
+            " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
+            " WHERE i.question_id = 'strategier' AND i.is_empty = 0 GROUP BY k.key"
+        )
+    )
     conn.close()
     assert got == {key: bare.get(key, 0) for key in got}
     assert sum(got.values()) > 0
 
 
 def test_one_question_puts_every_answer_in_it(tmp_path):
-    files = generate.write_files(tmp_path / "files", 60, seed=5, questions=1, interviews=1,
-                                 interview_words=200)
+    files = generate.write_files(
+        tmp_path / "files", 60, seed=5, questions=1, interviews=1, interview_words=200
+    )
     db = tmp_path / "one.db"
     generate.build(db, files)
     with Project.open(db, coder="test") as p:

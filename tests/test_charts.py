@@ -98,18 +98,26 @@ def test_chart_command_writes_png_and_svg(demo_db, tmp_path):
 
 
 def test_chart_command_errors(demo_db, tmp_path):
-    assert_one_line_error(run("chart", demo_db, "--question", "strategier", "-o",
-                              tmp_path / "figur.gif"), "figur.gif", ".png or .svg")
+    assert_one_line_error(
+        run("chart", demo_db, "--question", "strategier", "-o", tmp_path / "figur.gif"),
+        "figur.gif",
+        ".png or .svg",
+    )
     assert not (tmp_path / "figur.gif").exists()
-    assert_one_line_error(run("chart", demo_db, "--question", "nej", "-o",
-                              tmp_path / "f.png"), "no question 'nej'")
+    assert_one_line_error(
+        run("chart", demo_db, "--question", "nej", "-o", tmp_path / "f.png"), "no question 'nej'"
+    )
     existing = tmp_path / "f.svg"
     existing.write_text("mine", encoding="utf-8")
-    assert_one_line_error(run("chart", demo_db, "--question", "strategier", "-o", existing),
-                          "already exists")
+    assert_one_line_error(
+        run("chart", demo_db, "--question", "strategier", "-o", existing), "already exists"
+    )
     assert existing.read_text(encoding="utf-8") == "mine"
-    assert run("chart", demo_db, "--question", "strategier", "-o", existing,
-               "--force").exit_code == 0
+    assert (
+        run("chart", demo_db, "--question", "strategier", "-o", existing, "--force").exit_code == 0
+    )
     assert existing.read_text(encoding="utf-8").lstrip().startswith("<?xml")
-    assert_one_line_error(run("chart", demo_db, "--question", "strategier", "-o",
-                              tmp_path / "mangler" / "f.png"), "folder does not exist")
+    assert_one_line_error(
+        run("chart", demo_db, "--question", "strategier", "-o", tmp_path / "mangler" / "f.png"),
+        "folder does not exist",
+    )

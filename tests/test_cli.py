@@ -50,8 +50,12 @@ def test_counts_csv_columns(demo_db):
     result = run("counts", demo_db, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert set(["question", "code", "label", "respondents", "answered", "percent"]) <= set(rows[0])
-    assert {r["question"] for r in rows} == {"strategier", "udfordringer-fysiske",
-                                             "udfordringer-psykiske", "interview"}
+    assert {r["question"] for r in rows} == {
+        "strategier",
+        "udfordringer-fysiske",
+        "udfordringer-psykiske",
+        "interview",
+    }
     fys = {r["code"]: r for r in rows if r["question"] == "udfordringer-fysiske"}
     assert fys["videnskrav"]["respondents"] == "5" and fys["videnskrav"]["answered"] == "19"
     assert float(fys["videnskrav"]["percent"]) == pytest.approx(26.3)
@@ -61,7 +65,8 @@ def test_counts_markdown_has_report_layout(demo_db):
     result = run("counts", demo_db, "--question", "udfordringer-psykiske", "--format", "md")
     assert "| Udfordringer med arbejdsgivere | Arbejdsgiverne og virksomhederne" in result.output
     assert "Anført af 9 ud af 19 jobcentre | 47 % | Anført af 9 ud af 19 jobcentre |" in (
-        result.output)
+        result.output
+    )
 
 
 def test_counts_interview_markdown_uses_verbal_scale(demo_db):
@@ -119,8 +124,10 @@ def test_csv_export_neutralises_formulas(project, project_path):
 def test_quotes_markdown(demo_db):
     result = run("quotes", demo_db, "--code", "eksterne-aktoerer")
     assert result.exit_code == 0
-    assert ('"Vi samarbejder fast med Kræftens Bekæmpelse med om kompenserende ordninger til '
-            'kræftpatienter" – Leder i jobcenter') in result.output
+    assert (
+        '"Vi samarbejder fast med Kræftens Bekæmpelse med om kompenserende ordninger til '
+        'kræftpatienter" – Leder i jobcenter'
+    ) in result.output
     anon = run("quotes", demo_db, "--code", "eksterne-aktoerer", "--anonymous").output
     assert "JC" not in anon
 
@@ -163,19 +170,46 @@ def test_not_a_project_file(tmp_path):
 
 
 def test_code_command_codes_and_uncodes(demo_copy):
-    result = run("code", demo_copy, "--question", "strategier", "--respondent", "JC04",
-                 "--code", "Fleksjob", "--coder", "ida")
+    result = run(
+        "code",
+        demo_copy,
+        "--question",
+        "strategier",
+        "--respondent",
+        "JC04",
+        "--code",
+        "Fleksjob",
+        "--coder",
+        "ida",
+    )
     assert result.exit_code == 0, result.stderr
     conn = sqlite3.connect(demo_copy)
-    sql = ("SELECT COUNT(*) FROM codings c JOIN items i ON i.id = c.item_id JOIN codes k"
-           " ON k.id = c.code_id WHERE i.respondent_id = 'JC04' AND k.key = 'fleksjob'"
-           " AND c.coder = 'ida'")
+    sql = (
+        "SELECT COUNT(*) FROM codings c JOIN items i ON i.id = c.item_id JOIN codes k"
+        " ON k.id = c.code_id WHERE i.respondent_id = 'JC04' AND k.key = 'fleksjob'"
+        " AND c.coder = 'ida'"
+    )
     assert conn.execute(sql).fetchone()[0] == 1
-    assert run("code", demo_copy, "--question", "strategier", "--respondent", "JC04",
-               "--code", "fleksjob", "--coder", "ida", "--remove").exit_code == 0
+    assert (
+        run(
+            "code",
+            demo_copy,
+            "--question",
+            "strategier",
+            "--respondent",
+            "JC04",
+            "--code",
+            "fleksjob",
+            "--coder",
+            "ida",
+            "--remove",
+        ).exit_code
+        == 0
+    )
     assert conn.execute(sql).fetchone()[0] == 0
-    empty = run("code", demo_copy, "--question", "strategier", "--respondent", "JC02",
-                "--code", "fleksjob")
+    empty = run(
+        "code", demo_copy, "--question", "strategier", "--respondent", "JC02", "--code", "fleksjob"
+    )
     assert empty.exit_code == 1 and "empty answer" in empty.stderr
 
 
@@ -198,8 +232,13 @@ def test_bare_qualcode_builds_demo_in_data_dir_and_prints_counts(tmp_path, monke
 
 def test_codebook_commands(tmp_path, demo_db):
     listing = run("codebook", "list").output
-    for stem in ("lokalpolitiske-strategier", "udfordringer-fysiske", "udfordringer-psykiske",
-                 "eksterne-aktoerer", "kompenserende-ordninger"):
+    for stem in (
+        "lokalpolitiske-strategier",
+        "udfordringer-fysiske",
+        "udfordringer-psykiske",
+        "eksterne-aktoerer",
+        "kompenserende-ordninger",
+    ):
         assert stem in listing
     shown = run("codebook", "show", "udfordringer-fysiske").output
     assert "Praktiske omstændigheder" in shown and "Anført af 5 ud af 19 jobcentre" in shown

@@ -11,8 +11,13 @@ from helpers import REPORT
 from qualcode.core.codebook import list_codebooks, load_codebook, parse_codebook, slugify
 from qualcode.errors import CodebookError
 
-REQUIRED_STEMS = {"lokalpolitiske-strategier", "udfordringer-fysiske", "udfordringer-psykiske",
-                  "eksterne-aktoerer", "kompenserende-ordninger"}
+REQUIRED_STEMS = {
+    "lokalpolitiske-strategier",
+    "udfordringer-fysiske",
+    "udfordringer-psykiske",
+    "eksterne-aktoerer",
+    "kompenserende-ordninger",
+}
 
 
 def report_table(number: int) -> list[tuple[str, str, int, int]]:
@@ -20,7 +25,7 @@ def report_table(number: int) -> list[tuple[str, str, int, int]]:
     lines = REPORT.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"Tabel {number}:"))
     rows = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         cells = line.split("\t")
         if len(cells) != 3:
             if rows:
@@ -47,9 +52,14 @@ def test_bundled_codebooks_load(stem):
 
 
 @pytest.mark.skipif(not REPORT.exists(), reason="needs ../shared/seeds beside the checkout")
-@pytest.mark.parametrize("number,stem,n_rows", [(1, "lokalpolitiske-strategier", 7),
-                                                 (2, "udfordringer-fysiske", 6),
-                                                 (3, "udfordringer-psykiske", 5)])
+@pytest.mark.parametrize(
+    "number,stem,n_rows",
+    [
+        (1, "lokalpolitiske-strategier", 7),
+        (2, "udfordringer-fysiske", 6),
+        (3, "udfordringer-psykiske", 5),
+    ],
+)
 def test_codebook_matches_report_table(number, stem, n_rows):
     rows = report_table(number)
     assert len(rows) == n_rows
@@ -57,24 +67,39 @@ def test_codebook_matches_report_table(number, stem, n_rows):
     assert [c.label for c in book] == [r[0] for r in rows]
     assert [c.definition for c in book] == [r[1] for r in rows]
     assert [(c.published_count, c.published_base, c.published_year) for c in book] == [
-        (r[2], r[3], 2018) for r in rows]
+        (r[2], r[3], 2018) for r in rows
+    ]
     assert book.codes[0].published == f"Anført af {rows[0][2]} ud af {rows[0][3]} jobcentre"
 
 
 def test_tabel4_themes_and_schemes_present():
     themes = {c.label for c in load_codebook("eksterne-aktoerer")}
-    assert {"Virksomhedsrettede aktiviteter", "Jobformidling", "Opkvalificering af borger",
-            "Mentor- eller netværksstøtte",
-            "Vidensopsamling, kompetenceudvikling mv. målrettet medarbejdere i jobcenteret",
-            "Metodeudviklings- eller metodeafprøvende projekter"} <= themes
+    assert {
+        "Virksomhedsrettede aktiviteter",
+        "Jobformidling",
+        "Opkvalificering af borger",
+        "Mentor- eller netværksstøtte",
+        "Vidensopsamling, kompetenceudvikling mv. målrettet medarbejdere i jobcenteret",
+        "Metodeudviklings- eller metodeafprøvende projekter",
+    } <= themes
     schemes = load_codebook("kompenserende-ordninger")
     keys = set(schemes.keys())
-    assert {"pa-arbejde", "pa-uddannelse", "hjaelpemidler", "arbejdspladsindretning",
-            "paragraf-56", "mentorordning", "isbryderordning", "fortrinsadgang",
-            "tegnsprogstolkning"} <= keys
+    assert {
+        "pa-arbejde",
+        "pa-uddannelse",
+        "hjaelpemidler",
+        "arbejdspladsindretning",
+        "paragraf-56",
+        "mentorordning",
+        "isbryderordning",
+        "fortrinsadgang",
+        "tegnsprogstolkning",
+    } <= keys
     assert schemes.code("pa-uddannelse").parent == "personlig-assistance"
     assert {c.key for c in schemes.descendants("personlig-assistance")} == {
-        "pa-arbejde", "pa-uddannelse"}
+        "pa-arbejde",
+        "pa-uddannelse",
+    }
 
 
 def test_include_nests_other_codebook_without_its_andet():
@@ -102,9 +127,11 @@ def test_roundtrip_through_yaml(tmp_path):
 
 def test_andet_sorts_last_even_when_written_first(tmp_path):
     path = tmp_path / "kb.yaml"
-    path.write_text("title: T\ncodes:\n  - label: Andet\n  - label: Større videnskrav\n"
-                    "  - label: Øvrigt\n    other: true\n  - label: Åbenhed\n",
-                    encoding="utf-8")
+    path.write_text(
+        "title: T\ncodes:\n  - label: Andet\n  - label: Større videnskrav\n"
+        "  - label: Øvrigt\n    other: true\n  - label: Åbenhed\n",
+        encoding="utf-8",
+    )
     book = load_codebook(path)
     assert [c.label for c in book] == ["Større videnskrav", "Åbenhed", "Andet", "Øvrigt"]
     assert book.code("Større videnskrav").key == "stoerre-videnskrav"
@@ -115,28 +142,41 @@ def test_slugify_danish():
 
 
 BAD = {
-    "duplicate key": ("codes:\n  - {key: a, label: En}\n  - {key: a, label: To}\n",
-                      "duplicate key 'a'"),
-    "duplicate label": ("codes:\n  - {key: a, label: Fleksjob}\n  - {key: b, label: fleksjob}\n",
-                        "duplicate label"),
-    "unknown parent": ("codes:\n  - {key: a, label: En, parent: zz}\n",
-                       "unknown parent 'zz'"),
+    "duplicate key": (
+        "codes:\n  - {key: a, label: En}\n  - {key: a, label: To}\n",
+        "duplicate key 'a'",
+    ),
+    "duplicate label": (
+        "codes:\n  - {key: a, label: Fleksjob}\n  - {key: b, label: fleksjob}\n",
+        "duplicate label",
+    ),
+    "unknown parent": ("codes:\n  - {key: a, label: En, parent: zz}\n", "unknown parent 'zz'"),
     "bad colour": ("codes:\n  - {key: a, label: En, color: 'rød'}\n", "bad colour 'rød'"),
     "missing label": ("codes:\n  - {key: a}\n", "code 1: missing label"),
-    "parent loop": ("codes:\n  - {key: a, label: En, parent: b}\n"
-                    "  - {key: b, label: To, parent: a}\n", "loops back"),
-    "unknown field": ("codes:\n  - {key: a, label: En, colour: '#FFFFFF'}\n",
-                      "unknown field 'colour'"),
+    "parent loop": (
+        "codes:\n  - {key: a, label: En, parent: b}\n  - {key: b, label: To, parent: a}\n",
+        "loops back",
+    ),
+    "unknown field": (
+        "codes:\n  - {key: a, label: En, colour: '#FFFFFF'}\n",
+        "unknown field 'colour'",
+    ),
     "no codes": ("title: Tom\n", "'codes' must be a non-empty list"),
     "not a mapping": ("- a\n- b\n", "must be a mapping"),
     "bad yaml": ("codes: [\n  - key: a\n", "invalid YAML"),
-    "published too big": ("published: {base: 3}\ncodes:\n  - {key: a, label: En, published: 4}\n",
-                          "larger than its base"),
-    "published not a number": ("codes:\n  - {key: a, label: En, published: mange}\n",
-                               "whole number"),
+    "published too big": (
+        "published: {base: 3}\ncodes:\n  - {key: a, label: En, published: 4}\n",
+        "larger than its base",
+    ),
+    "published not a number": (
+        "codes:\n  - {key: a, label: En, published: mange}\n",
+        "whole number",
+    ),
     "bad key": ("codes:\n  - {key: 'to ord', label: En}\n", "no spaces"),
-    "include missing": ("codes:\n  - {key: a, label: En, include: findes-ikke}\n",
-                        "include: no codebook named 'findes-ikke'"),
+    "include missing": (
+        "codes:\n  - {key: a, label: En, include: findes-ikke}\n",
+        "include: no codebook named 'findes-ikke'",
+    ),
 }
 
 
@@ -154,10 +194,12 @@ def test_bad_codebooks_fail_with_one_line_naming_the_file(tmp_path, case):
 
 
 def test_include_loop_is_refused(tmp_path):
-    (tmp_path / "a.yaml").write_text("codes:\n  - {key: x, label: X, include: b}\n",
-                                     encoding="utf-8")
-    (tmp_path / "b.yaml").write_text("codes:\n  - {key: y, label: Y, include: a}\n",
-                                     encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "codes:\n  - {key: x, label: X, include: b}\n", encoding="utf-8"
+    )
+    (tmp_path / "b.yaml").write_text(
+        "codes:\n  - {key: y, label: Y, include: a}\n", encoding="utf-8"
+    )
     with pytest.raises(CodebookError, match="loops back"):
         load_codebook(tmp_path / "a.yaml")
 
@@ -193,6 +235,7 @@ def test_yaml_for_a_file_of_another_name_loads(tmp_path):
 
 # -- a stem names folders: only a plain file name is a codebook's stem -----------------------
 
+
 def test_every_bundled_codebook_stem_is_a_safe_name():
     from qualcode.safe import is_path_name
 
@@ -202,10 +245,17 @@ def test_every_bundled_codebook_stem_is_a_safe_name():
         assert load_codebook(stem).stem == stem
 
 
-@pytest.mark.parametrize("file_name, stem", [
-    ("...yaml", ".."), ("..yaml", "."), ("temaer æøå.yaml", "temaer æøå"),
-    ("-x.yaml", "-x"), ("nul.yaml", "nul"), ("a\x1b[2Jb.yaml", "a\x1b[2Jb"),
-])
+@pytest.mark.parametrize(
+    "file_name, stem",
+    [
+        ("...yaml", ".."),
+        ("..yaml", "."),
+        ("temaer æøå.yaml", "temaer æøå"),
+        ("-x.yaml", "-x"),
+        ("nul.yaml", "nul"),
+        ("a\x1b[2Jb.yaml", "a\x1b[2Jb"),
+    ],
+)
 def test_a_yaml_file_whose_stem_cannot_name_a_folder_is_refused(tmp_path, file_name, stem):
     path = tmp_path / file_name
     path.write_text("codes:\n  - {label: En}\n", encoding="utf-8")
@@ -238,8 +288,7 @@ def test_an_include_is_a_stem_beside_the_file_never_a_path(tmp_path, include):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "kb.yaml").write_text("codes:\n  - {label: Inde}\n", encoding="utf-8")
     path = tmp_path / "ydre.yaml"
-    path.write_text(f"codes:\n  - {{key: a, label: En, include: '{include}'}}\n",
-                    encoding="utf-8")
+    path.write_text(f"codes:\n  - {{key: a, label: En, include: '{include}'}}\n", encoding="utf-8")
     with pytest.raises(CodebookError, match=r"include .* is not a codebook name"):
         load_codebook(path)
 
@@ -249,25 +298,32 @@ def test_an_include_is_a_stem_beside_the_file_never_a_path(tmp_path, include):
 DUPLICATES = {
     "a second codes block": (
         "title: T\ncodes:\n  - label: En\ncodes:\n  - label: To\n",
-        "line 4: key 'codes' appears twice (first on line 2)"),
+        "line 4: key 'codes' appears twice (first on line 2)",
+    ),
     "a code with two labels": (
         "codes:\n  - key: a\n    label: En\n    definition: x\n    label: To\n",
-        "line 5: key 'label' appears twice (first on line 3)"),
+        "line 5: key 'label' appears twice (first on line 3)",
+    ),
     "twice in a flow mapping": (
         "codes:\n  - {key: a, label: En, key: b}\n",
-        "line 2: key 'key' appears twice (first on line 2)"),
+        "line 2: key 'key' appears twice (first on line 2)",
+    ),
     "twice in published": (
         "published: {year: 2018,\n  year: 2019}\ncodes:\n  - label: En\n",
-        "line 2: key 'year' appears twice (first on line 1)"),
+        "line 2: key 'year' appears twice (first on line 1)",
+    ),
     "twice in a code's published": (
         "codes:\n  - label: En\n    published:\n      count: 1\n      count: 2\n",
-        "line 5: key 'count' appears twice (first on line 4)"),
+        "line 5: key 'count' appears twice (first on line 4)",
+    ),
     "the same key spelled two ways": (
         "codes:\n  - label: En\n    1: a\n    0x1: b\n",
-        "line 4: key '0x1' appears twice (first on line 3)"),
+        "line 4: key '0x1' appears twice (first on line 3)",
+    ),
     "deep inside an unknown field": (
         "codes:\n  - label: En\n    other: [{a: {b: 1, b: 2}}]\n",
-        "line 3: key 'b' appears twice (first on line 3)"),
+        "line 3: key 'b' appears twice (first on line 3)",
+    ),
 }
 
 
@@ -283,29 +339,37 @@ def test_a_key_named_twice_is_refused_with_both_lines(tmp_path, case):
 
 def test_a_merge_key_overriding_a_field_is_not_a_duplicate(tmp_path):
     path = tmp_path / "kodebog.yaml"
-    path.write_text("codes:\n  - &base {key: a, label: En, color: '#123456'}\n"
-                    "  - {<<: *base, key: b, label: To}\n", encoding="utf-8")
+    path.write_text(
+        "codes:\n  - &base {key: a, label: En, color: '#123456'}\n"
+        "  - {<<: *base, key: b, label: To}\n",
+        encoding="utf-8",
+    )
     book = load_codebook(path)
-    assert [(c.key, c.label, c.color) for c in book] == [("a", "En", "#123456"),
-                                                          ("b", "To", "#123456")]
+    assert [(c.key, c.label, c.color) for c in book] == [
+        ("a", "En", "#123456"),
+        ("b", "To", "#123456"),
+    ]
 
 
 def test_codebook_validate_fails_on_a_key_named_twice(tmp_path):
     from helpers import assert_one_line_error, run
 
     path = tmp_path / "kodebog.yaml"
-    path.write_text("title: T\ncodes:\n  - label: En\n  - label: To\ncodes:\n  - label: Tre\n",
-                    encoding="utf-8")
+    path.write_text(
+        "title: T\ncodes:\n  - label: En\n  - label: To\ncodes:\n  - label: Tre\n", encoding="utf-8"
+    )
     line = assert_one_line_error(run("codebook", "validate", path))
-    assert line == (f"qualcode: error: {path}: line 5: key 'codes' appears twice "
-                    "(first on line 2)")
+    assert line == (f"qualcode: error: {path}: line 5: key 'codes' appears twice (first on line 2)")
     path.write_text("title: T\ncodes:\n  - label: En\n", encoding="utf-8")
     assert run("codebook", "validate", path).exit_code == 0
 
 
 def test_of_several_keys_named_twice_the_first_in_the_file_is_named(tmp_path):
     path = tmp_path / "kodebog.yaml"
-    path.write_text("title: T\ncodes:\n  - {label: En, label: To}\n  - {label: Tre, key: a,"
-                    " key: b}\ntitle: U\n", encoding="utf-8")
+    path.write_text(
+        "title: T\ncodes:\n  - {label: En, label: To}\n  - {label: Tre, key: a,"
+        " key: b}\ntitle: U\n",
+        encoding="utf-8",
+    )
     with pytest.raises(CodebookError, match="line 3: key 'label' appears twice"):
         load_codebook(path)

@@ -12,8 +12,10 @@ from test_codebook import report_table
 
 
 @pytest.mark.skipif(not REPORT.exists(), reason="needs ../shared/seeds beside the checkout")
-@pytest.mark.parametrize("number,question", [(1, "strategier"), (2, "udfordringer-fysiske"),
-                                             (3, "udfordringer-psykiske")])
+@pytest.mark.parametrize(
+    "number,question",
+    [(1, "strategier"), (2, "udfordringer-fysiske"), (3, "udfordringer-psykiske")],
+)
 def test_demo_reproduces_report_table(demo_db, number, question):
     with Project.open(demo_db) as p:
         frame = p.counts(question)
@@ -46,8 +48,10 @@ def test_two_mentions_by_one_jobcentre_count_once(project):
     assert frame.loc["fleksjob", "answered"] == 3, "the blank answer is not in the denominator"
     only_other = project.counts("strategier", coder="anden").set_index("code")
     assert only_other.loc["fleksjob", "respondents"] == 1
-    assert project.counts("strategier", coder="ingen").set_index("code").loc[
-        "fleksjob", "respondents"] == 0
+    assert (
+        project.counts("strategier", coder="ingen").set_index("code").loc["fleksjob", "respondents"]
+        == 0
+    )
 
 
 def test_parent_counts_children_once(demo_db):
@@ -56,19 +60,35 @@ def test_parent_counts_children_once(demo_db):
         # recompute the parent's distinct jobcentres by hand
         book = p.codebook("interview")
         keys = {"personlig-assistance"} | {c.key for c in book.descendants("personlig-assistance")}
-        by_hand = {c_item.respondent for c in p.codings(question="interview") if c.code in keys
-                   for c_item in [p.item(c.item_id)]}
+        by_hand = {
+            c_item.respondent
+            for c in p.codings(question="interview")
+            if c.code in keys
+            for c_item in [p.item(c.item_id)]
+        }
     assert frame.loc["personlig-assistance", "respondents"] == len(by_hand)
-    assert frame.loc["personlig-assistance", "respondents"] >= frame.loc["pa-arbejde",
-                                                                         "respondents"]
+    assert (
+        frame.loc["personlig-assistance", "respondents"] >= frame.loc["pa-arbejde", "respondents"]
+    )
     assert frame.loc["pa-arbejde", "depth"] == 2
     assert frame.loc["hjaelpemidler", "scale"] == verbal_scale(
-        int(frame.loc["hjaelpemidler", "respondents"]))
+        int(frame.loc["hjaelpemidler", "respondents"])
+    )
     assert frame["answered"].iloc[0] == 15
 
 
-@pytest.mark.parametrize("n,word", [(0, "ingen"), (1, "enkelte"), (3, "enkelte"), (4, "flere"),
-                                    (8, "flere"), (9, "de fleste"), (15, "de fleste")])
+@pytest.mark.parametrize(
+    "n,word",
+    [
+        (0, "ingen"),
+        (1, "enkelte"),
+        (3, "enkelte"),
+        (4, "flere"),
+        (8, "flere"),
+        (9, "de fleste"),
+        (15, "de fleste"),
+    ],
+)
 def test_verbal_scale_follows_section_4_2(n, word):
     assert verbal_scale(n) == word
 
@@ -79,8 +99,15 @@ def test_no_answers_gives_no_percent(project_path, tmp_path):
 
     path = write_csv(tmp_path / "tom.csv", [["id", "svar"], ["A", ""], ["B", " "]])
     with Project.open(project_path, create=True) as p:
-        p.import_answers(read_answers(str(path), respondent_col="id", text_cols=["svar"],
-                                      questions=["q"], codebooks=["udfordringer-fysiske"]))
+        p.import_answers(
+            read_answers(
+                str(path),
+                respondent_col="id",
+                text_cols=["svar"],
+                questions=["q"],
+                codebooks=["udfordringer-fysiske"],
+            )
+        )
         frame = p.counts("q")
     assert (frame["answered"] == 0).all()
     assert frame["percent"].isna().all()

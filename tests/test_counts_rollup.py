@@ -41,8 +41,9 @@ def cli_counts(path, qid: str, coder: str | None = None) -> dict[str, int]:
     args = ["counts", path, "--question", qid, "--format", "csv"]
     result = run(*args, *(["--coder", coder] if coder else []))
     assert result.exit_code == 0, result.output
-    return {row["code"]: int(row["respondents"])
-            for row in csv.DictReader(io.StringIO(result.stdout))}
+    return {
+        row["code"]: int(row["respondents"]) for row in csv.DictReader(io.StringIO(result.stdout))
+    }
 
 
 CODERS = ("anne", "bø", "guld")
@@ -52,15 +53,21 @@ def test_sql_rollup_matches_python_on_a_deep_tree_and_several_coders(demo_copy):
     qid = "interview"
     with Project.open(demo_copy) as p:
         # two more levels under ordninger > personlig-assistance > pa-arbejde
-        p.add_code("interviewtemaer", "Assistance på deltid", key="pa-deltid",
-                   parent="pa-arbejde")
-        p.add_code("interviewtemaer", "Deltid i små virksomheder", key="pa-deltid-små",
-                   parent="pa-deltid")
+        p.add_code("interviewtemaer", "Assistance på deltid", key="pa-deltid", parent="pa-arbejde")
+        p.add_code(
+            "interviewtemaer", "Deltid i små virksomheder", key="pa-deltid-små", parent="pa-deltid"
+        )
         book = p.codebook(qid)
         assert book.depth("pa-deltid-små") == 4
         keys = book.keys()
-        deep = ["ordninger", "personlig-assistance", "pa-arbejde", "pa-deltid",
-                "pa-deltid-små", "pa-uddannelse"]
+        deep = [
+            "ordninger",
+            "personlig-assistance",
+            "pa-arbejde",
+            "pa-deltid",
+            "pa-deltid-små",
+            "pa-uddannelse",
+        ]
         rng = random.Random(20261122)
         items = p.items(qid, include_interviewer=True)
         for item in items:
@@ -69,8 +76,7 @@ def test_sql_rollup_matches_python_on_a_deep_tree_and_several_coders(demo_copy):
                 span = (None, None)
                 if len(item.text) > 4 and rng.random() < 0.3:
                     span = (0, rng.randint(1, len(item.text)))
-                p.add_coding(item.id, key, coder=rng.choice(CODERS), start=span[0],
-                             end=span[1])
+                p.add_coding(item.id, key, coder=rng.choice(CODERS), start=span[0], end=span[1])
         # codings on an answer that has since become empty are not counted
         gone = next(i for i in items if p.codings(item_id=i.id))
         with p.transaction():
@@ -93,10 +99,15 @@ def test_sql_rollup_matches_python_on_a_deep_tree_and_several_coders(demo_copy):
 def test_a_jobcentre_coded_with_a_child_and_its_parent_counts_once(project, project_path):
     p = project
     p.add_code("lokalpolitiske-strategier", "Samarbejde", key="samarbejde")
-    p.add_code("lokalpolitiske-strategier", "Samarbejde med virksomheder",
-               key="virksomheder", parent="samarbejde")
-    p.add_code("lokalpolitiske-strategier", "Små virksomheder på Ærø", key="smaa",
-               parent="virksomheder")
+    p.add_code(
+        "lokalpolitiske-strategier",
+        "Samarbejde med virksomheder",
+        key="virksomheder",
+        parent="samarbejde",
+    )
+    p.add_code(
+        "lokalpolitiske-strategier", "Små virksomheder på Ærø", key="smaa", parent="virksomheder"
+    )
 
     def item(rid: str) -> int:
         return p.items("strategier", respondent=rid)[0].id
@@ -108,10 +119,12 @@ def test_a_jobcentre_coded_with_a_child_and_its_parent_counts_once(project, proj
     p.add_coding(item("JC01"), "smaa", coder="anden")
     p.add_coding(item("JC01"), "virksomheder", coder="anden")
 
-    want = {None: {"samarbejde": 3, "virksomheder": 2, "smaa": 1},
-            "testkoder": {"samarbejde": 2, "virksomheder": 1, "smaa": 0},
-            "anden": {"samarbejde": 1, "virksomheder": 1, "smaa": 1},
-            "ingen": {"samarbejde": 0, "virksomheder": 0, "smaa": 0}}
+    want = {
+        None: {"samarbejde": 3, "virksomheder": 2, "smaa": 1},
+        "testkoder": {"samarbejde": 2, "virksomheder": 1, "smaa": 0},
+        "anden": {"samarbejde": 1, "virksomheder": 1, "smaa": 1},
+        "ingen": {"samarbejde": 0, "virksomheder": 0, "smaa": 0},
+    }
     for coder, expected in want.items():
         live = p.respondent_counts("strategier", coder=coder)
         assert {k: live[k] for k in expected} == expected, coder
@@ -144,8 +157,11 @@ def test_progress_counts_items_with_any_coding(demo_copy):
         p.add_coding(items[1].id, "andet", coder="anne")
         p.add_coding(items[1].id, "fleksjob", coder="anne", start=0, end=3)
         for coder in (None, "anne", "guld", "ingen"):
-            coded = {c.item_id for c in p.codings(question="strategier")
-                     if coder is None or c.coder == coder}
+            coded = {
+                c.item_id
+                for c in p.codings(question="strategier")
+                if coder is None or c.coder == coder
+            }
             assert p.progress("strategier", coder=coder) == (len(coded), len(items)), coder
         assert p.progress("strategier", coder="anne")[0] == 2
 
@@ -176,9 +192,13 @@ def test_flat_interview_counts_jobcentres_not_excerpts(tmp_path, coder):
     path.write_text(TRANSCRIPTS, encoding="utf-8")
     with Project.open(tmp_path / "p.db", create=True) as p:
         transcripts, digest = read_interviews([path])
-        p.import_interviews(transcripts, question="samtaler",
-                            codebook=load_codebook("eksterne-aktoerer"), file=str(path),
-                            sha256=digest)
+        p.import_interviews(
+            transcripts,
+            question="samtaler",
+            codebook=load_codebook("eksterne-aktoerer"),
+            file=str(path),
+            sha256=digest,
+        )
         jc07 = p.items("samtaler", respondent="JC07")
         jc12 = p.items("samtaler", respondent="JC12")
         assert len(jc07) == 2 and len(jc12) == 1

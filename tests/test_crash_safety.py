@@ -43,18 +43,25 @@ def crash_config(path: Path) -> dict:
     with Project.open(path) as p:
         answers = [i.id for i in p.items("strategier")[:6]]
         excerpts = [i.id for i in p.items("interview")[:3]]
-        return {"coder": "crash", "answers": answers,
-                "codes": p.codebook("strategier").keys()[:4], "excerpts": excerpts,
-                "excerpt_codes": p.codebook("interview").keys()[:3]}
+        return {
+            "coder": "crash",
+            "answers": answers,
+            "codes": p.codebook("strategier").keys()[:4],
+            "excerpts": excerpts,
+            "excerpt_codes": p.codebook("interview").keys()[:3],
+        }
 
 
 def others(conn) -> list[tuple]:
     """Everything the crashing coder must never touch: the other coders' codings, the items."""
-    return [conn.execute("SELECT item_id, code_id, start, \"end\", coder, created_at FROM"
-                         " codings WHERE coder NOT IN ('crash', 'consensus') ORDER BY id"
-                         ).fetchall(),
-            conn.execute("SELECT * FROM items ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM codes ORDER BY id").fetchall()]
+    return [
+        conn.execute(
+            'SELECT item_id, code_id, start, "end", coder, created_at FROM'
+            " codings WHERE coder NOT IN ('crash', 'consensus') ORDER BY id"
+        ).fetchall(),
+        conn.execute("SELECT * FROM items ORDER BY id").fetchall(),
+        conn.execute("SELECT * FROM codes ORDER BY id").fetchall(),
+    ]
 
 
 def test_sigkill_at_random_moments_loses_no_acknowledged_action(server, demo_copy):
@@ -63,8 +70,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_action(server, demo_cop
     model = Model(coder="crash")
     with readonly(demo_copy) as conn:
         before = others(conn)
-        assert conn.execute("SELECT COUNT(*) FROM events WHERE actor = 'crash'"
-                            ).fetchone()[0] == 0
+        assert conn.execute("SELECT COUNT(*) FROM events WHERE actor = 'crash'").fetchone()[0] == 0
     acknowledged = in_flight_committed = in_flight_lost = early_kills = hot_wal = 0
     wal = Path(f"{demo_copy}-wal")
     for round_no in range(ROUNDS):
@@ -82,8 +88,9 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_action(server, demo_cop
         context = f"round {round_no} (QUALCODE_CRASH_SEED={SEED})"
         acked, inflight, other = parse(lines)
         kinds = [m["kind"] for m in other]
-        assert "ERROR" not in kinds and "END" not in kinds, \
+        assert "ERROR" not in kinds and "END" not in kinds, (
             f"{context}: the child stopped by itself: {other}"
+        )
         assert status["signal"] == signal.SIGKILL, f"{context}: {status} {server.errors()}"
         early_kills += "READY" not in kinds
         hot_wal += wal.exists() and wal.stat().st_size > 0
@@ -98,11 +105,13 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_action(server, demo_cop
         if inflight is not None:
             in_flight_committed += committed
             in_flight_lost += not committed
-    print(f"{ROUNDS} kills, {acknowledged} acknowledged actions checked, in flight at the "
-          f"kill: {in_flight_committed} committed / {in_flight_lost} not; {early_kills} kills "
-          f"before the file was open; {hot_wal} left a non-empty WAL; final: "
-          f"{len(model.codings)} codings, {len(model.memos)} memos, undo depth "
-          f"{len(model.undo)}")
+    print(
+        f"{ROUNDS} kills, {acknowledged} acknowledged actions checked, in flight at the "
+        f"kill: {in_flight_committed} committed / {in_flight_lost} not; {early_kills} kills "
+        f"before the file was open; {hot_wal} left a non-empty WAL; final: "
+        f"{len(model.codings)} codings, {len(model.memos)} memos, undo depth "
+        f"{len(model.undo)}"
+    )
     assert acknowledged > ROUNDS  # the children did get work done between the kills
     # the file still opens as a project, and undo/redo, replayed from the log the killed
     # children left, do exactly what the model says

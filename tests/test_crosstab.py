@@ -30,8 +30,11 @@ LOW = "nogen/mindre=I nogen grad,I mindre grad"
 
 # -- the tests of independence ------------------------------------------------------
 
-@pytest.mark.parametrize("mentioned,bases", [([9, 6], [22, 13]), ([1, 7], [12, 9]),
-                                             ([0, 5], [10, 6]), ([14, 3], [15, 20])])
+
+@pytest.mark.parametrize(
+    "mentioned,bases",
+    [([9, 6], [22, 13]), ([1, 7], [12, 9]), ([0, 5], [10, 6]), ([14, 3], [15, 20])],
+)
 def test_two_groups_use_fisher_exact_as_scipy(mentioned, bases):
     result = independence_test(mentioned, bases)
     table = [[mentioned[0], bases[0] - mentioned[0]], [mentioned[1], bases[1] - mentioned[1]]]
@@ -39,13 +42,19 @@ def test_two_groups_use_fisher_exact_as_scipy(mentioned, bases):
     assert result.test == "fisher"
     assert result.p_value == pytest.approx(want.pvalue, rel=1e-12)
     assert result.statistic == pytest.approx(want.statistic) or (
-        math.isinf(want.statistic) and math.isinf(result.statistic))
+        math.isinf(want.statistic) and math.isinf(result.statistic)
+    )
     assert result.warning == ""  # Fisher's test is exact: no small-count warning
 
 
-@pytest.mark.parametrize("mentioned,bases", [([5, 4, 1, 5], [15, 7, 2, 11]),
-                                             ([20, 10, 30], [40, 35, 50]),
-                                             ([3, 9, 2, 7, 4], [23, 17, 9, 14, 19])])
+@pytest.mark.parametrize(
+    "mentioned,bases",
+    [
+        ([5, 4, 1, 5], [15, 7, 2, 11]),
+        ([20, 10, 30], [40, 35, 50]),
+        ([3, 9, 2, 7, 4], [23, 17, 9, 14, 19]),
+    ],
+)
 def test_more_groups_use_chi_square_as_scipy(mentioned, bases):
     result = independence_test(mentioned, bases)
     table = [mentioned, [b - n for n, b in zip(mentioned, bases, strict=True)]]
@@ -90,10 +99,12 @@ def test_p_text():
 
 # -- groups ---------------------------------------------------------------------------
 
+
 def test_parse_groups():
     assert parse_groups([HIGH, LOW]) == [
         Group("høj/meget høj", ("I høj grad", "I meget høj grad")),
-        Group("nogen/mindre", ("I nogen grad", "I mindre grad"))]
+        Group("nogen/mindre", ("I nogen grad", "I mindre grad")),
+    ]
     assert parse_groups([]) is None
     for bad in (["høj"], ["=I høj grad"], ["høj="], ["a=x", "a=y"], ["a=x,y", "b=y"]):
         with pytest.raises(QualcodeError):
@@ -102,33 +113,49 @@ def test_parse_groups():
 
 # -- on the demo ----------------------------------------------------------------------
 
+
 def _by_hand(p: Project, question: str, code: str, attribute: str, values: set[str]):
     """(mentioning, answered) among jobcentres with the attribute in ``values``, by SQL."""
     marks = ",".join("?" * len(values))
-    answered = {r[0] for r in p.db.execute(
-        "SELECT DISTINCT i.respondent_id FROM items i JOIN attributes a ON"
-        " a.respondent_id = i.respondent_id AND a.name = ? WHERE i.question_id = ?"
-        f" AND i.is_empty = 0 AND a.value IN ({marks})", [attribute, question, *values])}
-    coded = {r[0] for r in p.db.execute(
-        "SELECT DISTINCT i.respondent_id FROM codings c JOIN items i ON i.id = c.item_id"
-        " JOIN codes k ON k.id = c.code_id WHERE i.question_id = ? AND k.key = ?",
-        [question, code])}
+    answered = {
+        r[0]
+        for r in p.db.execute(
+            "SELECT DISTINCT i.respondent_id FROM items i JOIN attributes a ON"
+            " a.respondent_id = i.respondent_id AND a.name = ? WHERE i.question_id = ?"
+            f" AND i.is_empty = 0 AND a.value IN ({marks})",
+            [attribute, question, *values],
+        )
+    }
+    coded = {
+        r[0]
+        for r in p.db.execute(
+            "SELECT DISTINCT i.respondent_id FROM codings c JOIN items i ON i.id = c.item_id"
+            " JOIN codes k ON k.id = c.code_id WHERE i.question_id = ? AND k.key = ?",
+            [question, code],
+        )
+    }
     return len(coded & answered), len(answered)
 
 
 def test_demo_theme_by_lokalpolitisk_fokus(demo_db):
     with Project.open(demo_db) as p:
-        frame = crosstab(p, "strategier", "lokalpolitisk_fokus",
-                         groups=parse_groups([HIGH, LOW]))
+        frame = crosstab(p, "strategier", "lokalpolitisk_fokus", groups=parse_groups([HIGH, LOW]))
         rows = frame.set_index("code")
         assert frame.attrs["groups"] == ["høj/meget høj", "nogen/mindre"]
-        assert sum(frame.attrs["bases"].values()) + frame.attrs["missing"] + sum(
-            frame.attrs["ungrouped"].values()) == p.answered("strategier") == 35
+        assert (
+            sum(frame.attrs["bases"].values())
+            + frame.attrs["missing"]
+            + sum(frame.attrs["ungrouped"].values())
+            == p.answered("strategier")
+            == 35
+        )
         for code in rows.index:
-            n1, b1 = _by_hand(p, "strategier", code, "lokalpolitisk_fokus",
-                              {"I høj grad", "I meget høj grad"})
-            n2, b2 = _by_hand(p, "strategier", code, "lokalpolitisk_fokus",
-                              {"I nogen grad", "I mindre grad"})
+            n1, b1 = _by_hand(
+                p, "strategier", code, "lokalpolitisk_fokus", {"I høj grad", "I meget høj grad"}
+            )
+            n2, b2 = _by_hand(
+                p, "strategier", code, "lokalpolitisk_fokus", {"I nogen grad", "I mindre grad"}
+            )
             r = rows.loc[code]
             assert (r["n_høj/meget høj"], r["base_høj/meget høj"]) == (n1, b1)
             assert (r["n_nogen/mindre"], r["base_nogen/mindre"]) == (n2, b2)
@@ -150,7 +177,8 @@ def test_each_value_its_own_group_and_chi_square(demo_db):
         bases = [int(r[f"base_{g}"]) for g in frame.attrs["groups"]]
         assert sum(bases) == 35
         chi2, pvalue, _, expected = stats.chi2_contingency(
-            [ns, [b - n for n, b in zip(ns, bases, strict=True)]], correction=False)
+            [ns, [b - n for n, b in zip(ns, bases, strict=True)]], correction=False
+        )
         assert r["test"] == "chi2" and r["p_value"] == pytest.approx(pvalue, rel=1e-12)
         assert r["warning"] == (SMALL_EXPECTED if expected.min() < 5 else "")
         assert r["diff_pp"] is None or math.isnan(r["diff_pp"])
@@ -162,29 +190,41 @@ def test_nested_codes_roll_up_in_interview(demo_db):
         counts = p.counts("interview").set_index("code")
     groups = [c[2:] for c in frame.columns if c.startswith("n_")]
     for code in ("personlig-assistance", "hjaelpemidler"):
-        assert sum(int(frame.loc[code, f"n_{g}"]) for g in groups) == counts.loc[
-            code, "respondents"]
+        assert (
+            sum(int(frame.loc[code, f"n_{g}"]) for g in groups) == counts.loc[code, "respondents"]
+        )
 
 
 @pytest.fixture
 def small(tmp_path):
     """Eight jobcentres: four 'Høj', two 'Lav', one 'Ved ikke', one without a value;
     one of the 'Lav' gave an empty answer."""
-    rows = [["id", "svar", "fokus"],
-            ["J1", "Vi prioriterer fleksjob.", "Høj"], ["J2", "Fleksjob og mere.", "Høj"],
-            ["J3", "Fleksjob hele vejen.", "Høj"], ["J4", "Noget andet.", "Høj"],
-            ["J5", "Ingen plan endnu.", "Lav"], ["J6", "  ", "Lav"],
-            ["J7", "Fleksjob.", "Ved ikke"], ["J8", "Fleksjob, især.", ""],
-            ["J9", "Samarbejde på tværs.", "Lav"]]
+    rows = [
+        ["id", "svar", "fokus"],
+        ["J1", "Vi prioriterer fleksjob.", "Høj"],
+        ["J2", "Fleksjob og mere.", "Høj"],
+        ["J3", "Fleksjob hele vejen.", "Høj"],
+        ["J4", "Noget andet.", "Høj"],
+        ["J5", "Ingen plan endnu.", "Lav"],
+        ["J6", "  ", "Lav"],
+        ["J7", "Fleksjob.", "Ved ikke"],
+        ["J8", "Fleksjob, især.", ""],
+        ["J9", "Samarbejde på tværs.", "Lav"],
+    ]
     path = tmp_path / "små.qualcode.db"
     from qualcode.io.answers import read_answers
 
     p = Project.open(path, create=True, coder="ane")
-    p.import_answers(read_answers(str(write_csv(tmp_path / "svar.csv", rows)),
-                                  respondent_col="id", text_cols=["svar"],
-                                  questions=["strategier"],
-                                  codebooks=["lokalpolitiske-strategier"],
-                                  attr_cols=["fokus"]))
+    p.import_answers(
+        read_answers(
+            str(write_csv(tmp_path / "svar.csv", rows)),
+            respondent_col="id",
+            text_cols=["svar"],
+            questions=["strategier"],
+            codebooks=["lokalpolitiske-strategier"],
+            attr_cols=["fokus"],
+        )
+    )
     for rid in ("J1", "J2", "J3", "J7", "J8"):
         p.add_coding(p.items("strategier", respondent=rid)[0].id, "fleksjob")
     p.add_coding(p.items("strategier", respondent="J9")[0].id, "fleksjob", coder="bo")
@@ -202,8 +242,11 @@ def test_left_out_jobcentres_are_counted_and_the_numbers_by_hand(small):
     # P([[3,1],[1,1]]) = C(4,3)C(2,1)/C(6,4) = 8/15, and every table is at most as likely
     assert r["p_value"] == pytest.approx(1.0)
     assert frame.attrs["missing"] == 1 and frame.attrs["ungrouped"] == {"Ved ikke": 1}
-    only_ane = crosstab(p, "strategier", "fokus", groups=parse_groups(["høj=Høj", "lav=Lav"]),
-                        coder="ane").set_index("code").loc["fleksjob"]
+    only_ane = (
+        crosstab(p, "strategier", "fokus", groups=parse_groups(["høj=Høj", "lav=Lav"]), coder="ane")
+        .set_index("code")
+        .loc["fleksjob"]
+    )
     assert (only_ane["n_høj"], only_ane["n_lav"]) == (3, 0)
     whole = crosstab(p, "strategier", "fokus")
     assert whole.attrs["groups"] == ["Høj", "Lav", "Ved ikke"]
@@ -214,8 +257,9 @@ def test_a_group_nobody_in_answered_is_left_out_and_named(small):
     p, _ = small
     # J6, the only 'Tom', gave an empty answer
     p.db.execute("UPDATE attributes SET value = 'Tom' WHERE respondent_id = 'J6'")
-    frame = crosstab(p, "strategier", "fokus",
-                     groups=parse_groups(["høj=Høj", "lav=Lav", "tom=Tom"]))
+    frame = crosstab(
+        p, "strategier", "fokus", groups=parse_groups(["høj=Høj", "lav=Lav", "tom=Tom"])
+    )
     assert frame.attrs["groups"] == ["høj", "lav"] and frame.attrs["empty_groups"] == ["tom"]
     from qualcode.core.crosstab import notes
 
@@ -226,9 +270,20 @@ def test_a_group_nobody_in_answered_is_left_out_and_named(small):
 
 # -- the CLI --------------------------------------------------------------------------
 
+
 def test_cli_table_has_p_values_and_the_notes(demo_db):
-    result = run("crosstab", demo_db, "--question", "strategier", "--by",
-                 "lokalpolitisk_fokus", "--group", HIGH, "--group", LOW)
+    result = run(
+        "crosstab",
+        demo_db,
+        "--question",
+        "strategier",
+        "--by",
+        "lokalpolitisk_fokus",
+        "--group",
+        HIGH,
+        "--group",
+        LOW,
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "høj/meget høj" in lines[1] and "Forskel" in lines[1] and "p" in lines[1]
@@ -242,10 +297,21 @@ def test_cli_csv_json_md_and_xlsx_agree_with_core(demo_db, tmp_path):
     from openpyxl import load_workbook
 
     with Project.open(demo_db) as p:
-        frame = crosstab(p, "strategier", "lokalpolitisk_fokus",
-                         groups=parse_groups([HIGH, LOW])).set_index("code")
-    args = ["crosstab", demo_db, "--question", "strategier", "--by", "lokalpolitisk_fokus",
-            "--group", HIGH, "--group", LOW]
+        frame = crosstab(
+            p, "strategier", "lokalpolitisk_fokus", groups=parse_groups([HIGH, LOW])
+        ).set_index("code")
+    args = [
+        "crosstab",
+        demo_db,
+        "--question",
+        "strategier",
+        "--by",
+        "lokalpolitisk_fokus",
+        "--group",
+        HIGH,
+        "--group",
+        LOW,
+    ]
     rows = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv").stdout)))
     assert len(rows) == 7
     for row in rows:
@@ -277,15 +343,20 @@ def test_cli_warns_about_small_expected_counts(demo_db):
     assert "chi²*" in result.stdout and "* Advarsel" in result.stdout
 
 
-@pytest.mark.parametrize("extra,needles", [
-    (["--by", "farve"], ["no respondent has the attribute 'farve'", "lokalpolitisk_fokus"]),
-    (["--by", "region", "--group", "syd"], ["--group 'syd'", "NAME=VALUE"]),
-    (["--by", "region", "--group", "a=Fyn"], ["--group 'a'", "region = 'Fyn'", "Sjælland"]),
-    (["--by", "region", "--group", "a=Sjælland", "--group", "b=Sjælland"],
-     ["'Sjælland' is in both"]),
-    (["--by", "region", "--alpha", "1.5"], ["--alpha"]),
-    (["--by", "region", "--group", "a=Sjælland"], ["fewer than two groups"]),
-])
+@pytest.mark.parametrize(
+    "extra,needles",
+    [
+        (["--by", "farve"], ["no respondent has the attribute 'farve'", "lokalpolitisk_fokus"]),
+        (["--by", "region", "--group", "syd"], ["--group 'syd'", "NAME=VALUE"]),
+        (["--by", "region", "--group", "a=Fyn"], ["--group 'a'", "region = 'Fyn'", "Sjælland"]),
+        (
+            ["--by", "region", "--group", "a=Sjælland", "--group", "b=Sjælland"],
+            ["'Sjælland' is in both"],
+        ),
+        (["--by", "region", "--alpha", "1.5"], ["--alpha"]),
+        (["--by", "region", "--group", "a=Sjælland"], ["fewer than two groups"]),
+    ],
+)
 def test_cli_bad_input_is_one_line(demo_copy, extra, needles):
     before = snapshot(demo_copy)
     result = run("crosstab", demo_copy, "--question", "strategier", *extra)
@@ -294,10 +365,13 @@ def test_cli_bad_input_is_one_line(demo_copy, extra, needles):
 
 
 def test_cli_unknown_question_and_existing_output(demo_db, tmp_path):
-    assert_one_line_error(run("crosstab", demo_db, "--question", "nej", "--by", "region"),
-                          "no question 'nej'")
+    assert_one_line_error(
+        run("crosstab", demo_db, "--question", "nej", "--by", "region"), "no question 'nej'"
+    )
     out = tmp_path / "k.csv"
     out.write_text("mine", encoding="utf-8")
-    assert_one_line_error(run("crosstab", demo_db, "--question", "strategier", "--by",
-                              "region", "-o", out), "already exists")
+    assert_one_line_error(
+        run("crosstab", demo_db, "--question", "strategier", "--by", "region", "-o", out),
+        "already exists",
+    )
     assert out.read_text(encoding="utf-8") == "mine"

@@ -31,8 +31,7 @@ def digest(path: Path) -> str:
 
 def folder_state(folder: Path) -> dict[str, str]:
     """Every file in the folder (recursively) with its sha256: what 'unchanged' means."""
-    return {str(p.relative_to(folder)): digest(p) for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {str(p.relative_to(folder)): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def wal_is_empty(path: Path) -> bool:
@@ -88,8 +87,13 @@ def test_a_read_command_leaves_the_project_byte_identical(coded_copy, tmp_path, 
 def test_read_commands_refuse_an_empty_file_and_leave_it_empty(tmp_path):
     empty = tmp_path / "tom.db"
     empty.write_bytes(b"")
-    for args in (["counts", empty], ["info", empty], ["quotes", empty, "--code", "x"],
-                 ["export", "qdc", empty], ["scan-pii", empty]):
+    for args in (
+        ["counts", empty],
+        ["info", empty],
+        ["quotes", empty, "--code", "x"],
+        ["export", "qdc", empty],
+        ["scan-pii", empty],
+    ):
         assert_one_line_error(run(*args), "tom.db", "is empty, not a qualcode project")
         assert empty.read_bytes() == b""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tom.db"]
@@ -107,9 +111,13 @@ def _other_app_db(path: Path) -> Path:
 def test_another_programs_database_is_refused_by_readers_and_writers_untouched(tmp_path):
     other = _other_app_db(tmp_path / "andet.db")
     before = digest(other)
-    for args in (["counts", other], ["info", other], ["code", other, "--question", "q",
-                                                      "--respondent", "r", "--code", "c"],
-                 ["tui", other], ["scan-pii", other, "--redact"]):
+    for args in (
+        ["counts", other],
+        ["info", other],
+        ["code", other, "--question", "q", "--respondent", "r", "--code", "c"],
+        ["tui", other],
+        ["scan-pii", other, "--redact"],
+    ):
         assert_one_line_error(run(*args), "andet.db", "other tables")
         assert digest(other) == before
     conn = sqlite3.connect(other)
@@ -123,13 +131,18 @@ def test_a_newer_qualcodes_file_is_refused_before_anything_is_written(tmp_path):
     Project.open(path, create=True).close()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = DELETE")  # as a newer qualcode might leave it
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
-                 " VALUES ('qualcode', 'm999_future', '2030-01-01')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('qualcode', 'm999_future', '2030-01-01')"
+    )
     conn.commit()
     conn.close()
     before = digest(path)
-    for args in (["counts", path], ["code", path, "--question", "q", "--respondent", "r",
-                                    "--code", "c"], ["tui", path]):
+    for args in (
+        ["counts", path],
+        ["code", path, "--question", "q", "--respondent", "r", "--code", "c"],
+        ["tui", path],
+    ):
         assert_one_line_error(run(*args), "newer qualcode")
         assert digest(path) == before
     conn = sqlite3.connect(path)
@@ -162,8 +175,18 @@ def test_an_older_project_is_read_without_being_upgraded(old_file):
 
 def test_writing_an_older_project_backs_it_up_first_and_says_where(old_file):
     before = digest(old_file)
-    result = run("code", old_file, "--question", "strategier", "--respondent", "JC02",
-                 "--code", "fleksjob", "--coder", "ny")
+    result = run(
+        "code",
+        old_file,
+        "--question",
+        "strategier",
+        "--respondent",
+        "JC02",
+        "--code",
+        "fleksjob",
+        "--coder",
+        "ny",
+    )
     assert result.exit_code == 0, result.output
     kept = backups.list_backups(old_file)
     assert len(kept) == 1 and str(kept[0]) in result.stderr and "upgraded" in result.stderr
@@ -178,24 +201,61 @@ def test_writing_an_older_project_backs_it_up_first_and_says_where(old_file):
 
 # -- network file systems ----------------------------------------------------------------
 
+
 def test_writing_on_a_network_file_system_is_refused_reading_is_not(demo_copy, monkeypatch):
     monkeypatch.setattr(fs, "filesystem_type", lambda _path: 0x6969)  # NFS_SUPER_MAGIC
     before = digest(demo_copy)
     line = assert_one_line_error(
-        run("code", demo_copy, "--question", "strategier", "--respondent", "JC04",
-            "--code", "fleksjob"), "network file system (NFS)", "qualcode merge")
+        run(
+            "code",
+            demo_copy,
+            "--question",
+            "strategier",
+            "--respondent",
+            "JC04",
+            "--code",
+            "fleksjob",
+        ),
+        "network file system (NFS)",
+        "qualcode merge",
+    )
     assert "local" in line
     with pytest.raises(QualcodeError, match="network file system"):
         Project.open(demo_copy)
     assert run("counts", demo_copy).exit_code == 0
     assert digest(demo_copy) == before
     monkeypatch.setattr(fs, "filesystem_type", lambda _path: 0xFF534D42)
-    assert_one_line_error(run("import", "answers", demo_copy.with_name("ny.db"), demo_copy,
-                              "--respondent-col", "x", "--text-col", "y", "--question", "q",
-                              "--codebook", "lokalpolitiske-strategier"), "(CIFS)")
+    assert_one_line_error(
+        run(
+            "import",
+            "answers",
+            demo_copy.with_name("ny.db"),
+            demo_copy,
+            "--respondent-col",
+            "x",
+            "--text-col",
+            "y",
+            "--question",
+            "q",
+            "--codebook",
+            "lokalpolitiske-strategier",
+        ),
+        "(CIFS)",
+    )
     monkeypatch.setenv(fs.ALLOW_ENV, "1")
-    assert run("code", demo_copy, "--question", "strategier", "--respondent", "JC04",
-               "--code", "fleksjob").exit_code == 0
+    assert (
+        run(
+            "code",
+            demo_copy,
+            "--question",
+            "strategier",
+            "--respondent",
+            "JC04",
+            "--code",
+            "fleksjob",
+        ).exit_code
+        == 0
+    )
 
 
 def test_the_file_system_type_is_read_from_statfs(tmp_path):
@@ -208,6 +268,7 @@ def test_the_file_system_type_is_read_from_statfs(tmp_path):
 
 
 # -- a writer waits for another writer ---------------------------------------------------
+
 
 def test_a_writer_waits_for_the_lock_and_says_so_once(project, project_path):
     holder = sqlite3.connect(project_path, check_same_thread=False)
@@ -244,11 +305,13 @@ def test_a_writer_gives_up_after_its_patience_with_one_line(project, project_pat
 
 # -- backups and restore -----------------------------------------------------------------
 
+
 def _codings(path: Path) -> list[tuple]:
     conn = sqlite3.connect(path)
     try:
-        return conn.execute("SELECT item_id, code_id, coder, start, \"end\" FROM codings"
-                            " ORDER BY id").fetchall()
+        return conn.execute(
+            'SELECT item_id, code_id, coder, start, "end" FROM codings ORDER BY id'
+        ).fetchall()
     finally:
         conn.close()
 
@@ -259,8 +322,21 @@ def test_backup_and_restore_from_the_cli(demo_copy, tmp_path):
     assert result.exit_code == 0, result.output
     [kept] = backups.list_backups(demo_copy)
     assert str(kept) in result.stdout and _codings(kept) == first
-    assert run("code", demo_copy, "--question", "strategier", "--respondent", "JC04",
-               "--code", "fleksjob", "--coder", "ny").exit_code == 0
+    assert (
+        run(
+            "code",
+            demo_copy,
+            "--question",
+            "strategier",
+            "--respondent",
+            "JC04",
+            "--code",
+            "fleksjob",
+            "--coder",
+            "ny",
+        ).exit_code
+        == 0
+    )
     assert _codings(demo_copy) != first
     listed = run("backup", demo_copy, "--list")
     assert listed.exit_code == 0 and kept.name in listed.stdout
@@ -279,16 +355,19 @@ def test_restore_refuses_a_file_that_is_not_a_project(demo_copy, tmp_path):
     before = digest(demo_copy)
     other = _other_app_db(tmp_path / "andet.db")
     assert_one_line_error(run("restore", demo_copy, other), "andet.db", "other tables")
-    assert_one_line_error(run("restore", demo_copy, tmp_path / "mangler.db"),
-                          "no such project file")
+    assert_one_line_error(
+        run("restore", demo_copy, tmp_path / "mangler.db"), "no such project file"
+    )
     assert digest(demo_copy) == before
 
 
 def _damage(path: Path) -> None:
     """Overwrite pages in the middle of the file (the schema page stays readable)."""
     conn = sqlite3.connect(path)
-    page, pages = conn.execute("PRAGMA page_size").fetchone()[0], \
-        conn.execute("PRAGMA page_count").fetchone()[0]
+    page, pages = (
+        conn.execute("PRAGMA page_size").fetchone()[0],
+        conn.execute("PRAGMA page_count").fetchone()[0],
+    )
     conn.close()
     with open(path, "r+b") as fh:  # the test's own raw write: nothing else has it open
         for n in range(2, pages, 3):
@@ -299,10 +378,22 @@ def _damage(path: Path) -> None:
 def test_a_damaged_project_gives_one_line_in_every_command(demo_copy):
     backups.backup_project(demo_copy)
     _damage(demo_copy)
-    for args in (["counts", demo_copy], ["info", demo_copy],
-                 ["quotes", demo_copy, "--code", "hjaelpemidler"],
-                 ["code", demo_copy, "--question", "strategier", "--respondent", "JC04",
-                  "--code", "fleksjob"], ["export", "qdc", demo_copy]):
+    for args in (
+        ["counts", demo_copy],
+        ["info", demo_copy],
+        ["quotes", demo_copy, "--code", "hjaelpemidler"],
+        [
+            "code",
+            demo_copy,
+            "--question",
+            "strategier",
+            "--respondent",
+            "JC04",
+            "--code",
+            "fleksjob",
+        ],
+        ["export", "qdc", demo_copy],
+    ):
         result = run(*args)
         line = assert_one_line_error(result)
         assert "damaged" in line or "malformed" in line or "not a database" in line, line
@@ -315,8 +406,11 @@ def test_restore_sets_an_unreadable_project_aside_only_with_force(demo_copy, tmp
     assert demo_copy.read_bytes().startswith(b"this is no longer")
     result = run("restore", demo_copy, kept, "--force")
     assert result.exit_code == 0, result.output
-    aside = [p for p in tmp_path.iterdir() if ".ulaeselig-" in p.name
-             and not p.name.endswith(("-wal", "-shm"))]  # they go with it, when there
+    aside = [
+        p
+        for p in tmp_path.iterdir()
+        if ".ulaeselig-" in p.name and not p.name.endswith(("-wal", "-shm"))
+    ]  # they go with it, when there
     assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is no longer")
     assert str(aside[0]) in result.stderr
     assert _codings(demo_copy) == _codings(kept)
@@ -347,10 +441,13 @@ def test_merge_keeps_a_copy_of_the_target_and_a_dry_run_does_not(demo_copy, tmp_
 
 # -- undo for codebook edits and settlements ---------------------------------------------
 
+
 def _codebook_rows(p: Project, stem: str) -> list[tuple]:
-    return p.db.execute("SELECT key, label, definition, color, parent_id IS NULL, position,"
-                        " other FROM codes WHERE codebook_id = ? ORDER BY key",
-                        [stem]).fetchall()
+    return p.db.execute(
+        "SELECT key, label, definition, color, parent_id IS NULL, position,"
+        " other FROM codes WHERE codebook_id = ? ORDER BY key",
+        [stem],
+    ).fetchall()
 
 
 def test_deleting_a_used_code_backs_up_and_can_be_undone_and_redone(demo_copy):
@@ -366,8 +463,9 @@ def test_deleting_a_used_code_backs_up_and_can_be_undone_and_redone(demo_copy):
         assert change.text.startswith("Fortrudt: sletning af koden Fleksjob")
         assert _codebook_rows(p, stem) == codes_before
         after = p.codings(question="strategier")
-        assert sorted((c.item_id, c.code, c.coder) for c in after) == \
-            sorted((c.item_id, c.code, c.coder) for c in codings_before)
+        assert sorted((c.item_id, c.code, c.coder) for c in after) == sorted(
+            (c.item_id, c.code, c.coder) for c in codings_before
+        )
         p.redo("codebook")
         assert p.codebook(stem).find("fleksjob") is None
         p.undo("codebook")
@@ -388,8 +486,9 @@ def test_merging_codes_can_be_undone(demo_copy):
         assert p.codebook(stem).find(a) is None
         p.undo("codebook")
         assert _codebook_rows(p, stem) == rows
-        assert sorted((c.item_id, c.code, c.coder)
-                      for c in p.codings(question="strategier")) == before
+        assert (
+            sorted((c.item_id, c.code, c.coder) for c in p.codings(question="strategier")) == before
+        )
 
 
 def test_adding_and_renaming_codes_can_be_undone(project):
@@ -417,23 +516,36 @@ def test_settlements_can_be_undone_and_an_undone_first_settlement_is_unsettled(d
     with Project.open(demo_copy, coder="ida") as p:
         items = p.items("strategier")
         p.toggle_code(items[0].id, "fleksjob")
-        [first] = [d for d in p.disagreements("strategier", ["guld", "ida"])
-                   if d.item.id == items[0].id]
+        [first] = [
+            d for d in p.disagreements("strategier", ["guld", "ida"]) if d.item.id == items[0].id
+        ]
         assert not first.settled
         p.settle(items[0].id, [])  # settled: no code applies
-        assert [d.settled for d in p.disagreements("strategier", ["guld", "ida"])
-                if d.item.id == items[0].id] == [True]
+        assert [
+            d.settled
+            for d in p.disagreements("strategier", ["guld", "ida"])
+            if d.item.id == items[0].id
+        ] == [True]
         p.settle(items[0].id, ["fleksjob"])
         assert p.undo("consensus").text == f"Fortrudt: enighed om {items[0].respondent}"
         assert p.codings(item_id=items[0].id, coder="consensus") == []
-        assert [d.settled for d in p.disagreements("strategier", ["guld", "ida"])
-                if d.item.id == items[0].id] == [True]  # back to "settled as empty"
+        assert [
+            d.settled
+            for d in p.disagreements("strategier", ["guld", "ida"])
+            if d.item.id == items[0].id
+        ] == [True]  # back to "settled as empty"
         p.undo("consensus")
-        assert [d.settled for d in p.disagreements("strategier", ["guld", "ida"])
-                if d.item.id == items[0].id] == [False]
+        assert [
+            d.settled
+            for d in p.disagreements("strategier", ["guld", "ida"])
+            if d.item.id == items[0].id
+        ] == [False]
         p.redo("consensus")
-        assert [d.settled for d in p.disagreements("strategier", ["guld", "ida"])
-                if d.item.id == items[0].id] == [True]
+        assert [
+            d.settled
+            for d in p.disagreements("strategier", ["guld", "ida"])
+            if d.item.id == items[0].id
+        ] == [True]
 
 
 # -- redaction leaves no copy ------------------------------------------------------------
@@ -450,16 +562,34 @@ def test_redaction_removes_every_copy_qualcode_keeps(tmp_path):
     rows += [[f"JC{n:02d}", f"Fleksjob og mentor hjælper borger nummer {n}."] for n in range(20)]
     rows.append(["JC99", f"Skriv til {EMAIL} eller ring; cpr {CPR} er borgerens."])
     write_csv(tmp_path / "svar.csv", rows)
-    assert run("import", "answers", db, tmp_path / "svar.csv", "--respondent-col", "id",
-               "--text-col", "svar", "--question", "strategier",
-               "--codebook", "lokalpolitiske-strategier").exit_code == 0
+    assert (
+        run(
+            "import",
+            "answers",
+            db,
+            tmp_path / "svar.csv",
+            "--respondent-col",
+            "id",
+            "--text-col",
+            "svar",
+            "--question",
+            "strategier",
+            "--codebook",
+            "lokalpolitiske-strategier",
+        ).exit_code
+        == 0
+    )
     with Project.open(db, coder="ane") as p:
         for item in p.items("strategier"):
             p.toggle_code(item.id, "fleksjob" if item.id % 2 else "andet")
         p.backup("foer")
     assert run("train", db, "--question", "strategier", "--epochs", "2").exit_code == 0
-    assert run("suggest", db, "--question", "strategier", "--cache", "--coder", "bo",
-               "--format", "csv").exit_code == 0  # the text analyses are cached in the file
+    assert (
+        run(
+            "suggest", db, "--question", "strategier", "--cache", "--coder", "bo", "--format", "csv"
+        ).exit_code
+        == 0
+    )  # the text analyses are cached in the file
     everything = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
     assert EMAIL.encode() in everything and CPR.encode() in everything
 
@@ -477,14 +607,12 @@ def test_redaction_removes_every_copy_qualcode_keeps(tmp_path):
         assert "[E-MAIL]" in p.items("strategier", respondent="JC99")[0].text
 
 
-def test_redaction_says_when_another_reader_keeps_the_old_text_in_the_log(project,
-                                                                          project_path):
+def test_redaction_says_when_another_reader_keeps_the_old_text_in_the_log(project, project_path):
     from qualcode.core import pii
 
     item = project.items("strategier")[0]
     with project.transaction():
-        project.db.execute("UPDATE items SET text = ? WHERE id = ?",
-                           [f"mail {EMAIL}", item.id])
+        project.db.execute("UPDATE items SET text = ? WHERE id = ?", [f"mail {EMAIL}", item.id])
     reader = sqlite3.connect(project_path)
     reader.execute("BEGIN")
     reader.execute("SELECT COUNT(*) FROM items").fetchone()  # holds a read snapshot

@@ -20,9 +20,12 @@ def _modules(package: str) -> list[str]:
 
 
 def _loaded_after(code: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", code + "\nimport sys, json\n"
-                          "print(json.dumps(sorted(sys.modules)))"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -30,8 +33,9 @@ def test_headless_packages_do_not_import_textual():
     modules = [m for p in HEADLESS for m in _modules(p)]
     modules += ["qualcode.demo", "qualcode.errors", "qualcode.paths"]
     assert len(modules) > 10
-    loaded = _loaded_after("\n".join(f"import {m}" for m in modules) +
-                           "\nfrom qualcode.core.project import Project")
+    loaded = _loaded_after(
+        "\n".join(f"import {m}" for m in modules) + "\nfrom qualcode.core.project import Project"
+    )
     assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
 
 

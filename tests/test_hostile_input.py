@@ -61,12 +61,19 @@ def rarely(n: int) -> st.SearchStrategy[bool]:
 
 def fuzz(examples: int):
     """Hypothesis settings: bounded and repeatable, or a random soak (QUALCODE_SOAK)."""
-    return settings(max_examples=examples * max(1, SOAK), deadline=None,
-                    derandomize=not SOAK, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.filter_too_much,
-                                           HealthCheck.large_base_example,
-                                           HealthCheck.function_scoped_fixture])
+    return settings(
+        max_examples=examples * max(1, SOAK),
+        deadline=None,
+        derandomize=not SOAK,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+            HealthCheck.large_base_example,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
 
 
 # -- the project every example starts from -----------------------------------------------
@@ -93,14 +100,24 @@ def template(tmp_path_factory) -> Path:
     transcript = folder / "JC07.md"
     transcript.write_text(INTERVIEW, encoding="utf-8")
     with Project.open(path, create=True, coder=CODER) as p:
-        p.import_answers(read_answers(str(answers), respondent_col="jobcenter_id",
-                                      text_cols=["svar"], questions=["strategier"],
-                                      codebooks=["lokalpolitiske-strategier"],
-                                      attr_cols=["region"]))
+        p.import_answers(
+            read_answers(
+                str(answers),
+                respondent_col="jobcenter_id",
+                text_cols=["svar"],
+                questions=["strategier"],
+                codebooks=["lokalpolitiske-strategier"],
+                attr_cols=["region"],
+            )
+        )
         transcripts, digest = read_interviews([transcript])
-        p.import_interviews(transcripts, question="interview",
-                            codebook=load_codebook("kompenserende-ordninger"),
-                            file=str(transcript), sha256=digest)
+        p.import_interviews(
+            transcripts,
+            question="interview",
+            codebook=load_codebook("kompenserende-ordninger"),
+            file=str(transcript),
+            sha256=digest,
+        )
         p.add_coding(p.items("strategier", respondent="JC01")[0].id, "borgere-paa-kanten")
         excerpt = p.items("interview", respondent="JC07")[0]
         p.add_coding(excerpt.id, "hjaelpemidler", start=13, end=18)
@@ -173,11 +190,51 @@ def check_expected(message: str | None, expected) -> None:
 
 # -- text the way analysts' files hold it, and worse ----------------------------------------
 
-AWKWARD = ["\u200f", "\u202e", "\u200e", "\u2067", "\u2069", "\u0301", "\u0308", "a\u030a",
-           "👩\u200d👩\u200d👧", "🇩🇰", "\u200d", "\ufeff", "\u2028", "\x85", "\u00a0",
-           "æ", "ø", "å", "Æ", "Ø", "Å", "é", "–", "…", "”", '"', "'", ",", ";", "\t", "|",
-           "\r", "\n", "\r\n", " ", "  ", "=SUM(A1)", "sep=;", "#", "Interviewer:", "ﷺ",
-           "\U0001f600", "x" * 40]
+AWKWARD = [
+    "\u200f",
+    "\u202e",
+    "\u200e",
+    "\u2067",
+    "\u2069",
+    "\u0301",
+    "\u0308",
+    "a\u030a",
+    "👩\u200d👩\u200d👧",
+    "🇩🇰",
+    "\u200d",
+    "\ufeff",
+    "\u2028",
+    "\x85",
+    "\u00a0",
+    "æ",
+    "ø",
+    "å",
+    "Æ",
+    "Ø",
+    "Å",
+    "é",
+    "–",
+    "…",
+    "”",
+    '"',
+    "'",
+    ",",
+    ";",
+    "\t",
+    "|",
+    "\r",
+    "\n",
+    "\r\n",
+    " ",
+    "  ",
+    "=SUM(A1)",
+    "sep=;",
+    "#",
+    "Interviewer:",
+    "ﷺ",
+    "\U0001f600",
+    "x" * 40,
+]
 EIGHT_BIT = ("cp1252", "latin-1")
 TEXT_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 # decoding falls back to Windows-1252 only when the bytes are not UTF-8, and refuses a file
@@ -219,16 +276,23 @@ def texts(encoding: str, max_size: int = 20) -> st.SearchStrategy[str]:
 def visible(encoding: str, exclude: str = "") -> st.SearchStrategy[str]:
     """One character that is not whitespace (nor in ``exclude``)."""
     if encoding in EIGHT_BIT:
-        return st.sampled_from([chr(c) for c in range(0x21, 0x100) if _fits(chr(c), encoding)
-                                and not chr(c).isspace() and chr(c) not in exclude])
+        return st.sampled_from(
+            [
+                chr(c)
+                for c in range(0x21, 0x100)
+                if _fits(chr(c), encoding) and not chr(c).isspace() and chr(c) not in exclude
+            ]
+        )
     return st.characters(codec="utf-8", exclude_characters="\x00" + exclude).filter(
-        lambda ch: not ch.isspace())
+        lambda ch: not ch.isspace()
+    )
 
 
 def marked(encoding: str, max_size: int = 8, first_exclude: str = "") -> st.SearchStrategy:
     """Text that starts with a visible character: never blank."""
-    return st.builds(lambda a, rest: a + rest, visible(encoding, first_exclude),
-                     texts(encoding, max_size))
+    return st.builds(
+        lambda a, rest: a + rest, visible(encoding, first_exclude), texts(encoding, max_size)
+    )
 
 
 def encode(text: str, encoding: str) -> bytes:
@@ -274,8 +338,9 @@ class CsvFile:
 
     def text(self) -> str:
         lines = [f"sep={self.delimiter}"] if self.sep_line else []
-        lines += [csv_record(r, self.delimiter, self.quote_all)
-                  for r in [self.header, *self.records]]
+        lines += [
+            csv_record(r, self.delimiter, self.quote_all) for r in [self.header, *self.records]
+        ]
         return self.newline.join(lines) + (self.newline if self.final_newline else "")
 
     def data(self) -> bytes:
@@ -312,7 +377,7 @@ class CsvFile:
             if len(record) > width and any(c.strip() for c in record[width:]):
                 raise Refused(f"row {number}")
             cells = dict(zip(self.header, record[:width], strict=False))
-            for name in self.header[len(record):]:
+            for name in self.header[len(record) :]:
                 cells[name] = ""
             out.append((number, cells))
         if not out:
@@ -324,29 +389,33 @@ class CsvFile:
 def csv_layout(draw, *, allow_pipe: bool = True) -> dict:
     encoding = draw(st.sampled_from(TEXT_ENCODINGS * 6 + ("utf-16", "utf-16-le")))
     delimiter = draw(st.sampled_from([",", ";", "\t", "|"] if allow_pipe else [",", ";", "\t"]))
-    return {"encoding": encoding, "delimiter": delimiter,
-            "quote_all": draw(st.booleans()),
-            "newline": draw(st.sampled_from(["\r\n", "\n", "\r"])),
-            "final_newline": draw(st.booleans()),
-            "sep_line": draw(st.booleans()) if delimiter != "|" else draw(
-                st.sampled_from([True, True, True, False])),
-            "nul_at": draw(st.integers(0, 10**6)) if draw(rarely(15)) else None}
+    return {
+        "encoding": encoding,
+        "delimiter": delimiter,
+        "quote_all": draw(st.booleans()),
+        "newline": draw(st.sampled_from(["\r\n", "\n", "\r"])),
+        "final_newline": draw(st.booleans()),
+        "sep_line": draw(st.booleans())
+        if delimiter != "|"
+        else draw(st.sampled_from([True, True, True, False])),
+        "nul_at": draw(st.integers(0, 10**6)) if draw(rarely(15)) else None,
+    }
 
 
 def ragged(draw, record: list[str], encoding: str) -> list[str]:
     """Mostly the record as it is; sometimes too short, or with fields past the header."""
     kind = draw(st.sampled_from(["ok"] * 8 + ["short", "long", "long-empty"]))
     if kind == "short" and len(record) > 1:
-        return record[:draw(st.integers(1, len(record) - 1))]
+        return record[: draw(st.integers(1, len(record) - 1))]
     if kind == "long":
         return record + draw(st.lists(texts(encoding, 4), min_size=1, max_size=2))
     if kind == "long-empty":
-        return record + draw(st.lists(st.sampled_from(["", " ", "\t"]), min_size=1,
-                                      max_size=2))
+        return record + draw(st.lists(st.sampled_from(["", " ", "\t"]), min_size=1, max_size=2))
     return record
 
 
 # -- answers ------------------------------------------------------------------------------
+
 
 @dataclass
 class AnswersCase:
@@ -385,13 +454,19 @@ def answers_cases(draw) -> AnswersCase:
     enc = layout["encoding"] if layout["encoding"] in TEXT_ENCODINGS else "utf-8"
     n_text = draw(st.integers(1, 2))
     n_attr = draw(st.integers(0, 2))
-    names = [f"{name}{i}" for i, name in enumerate(draw(st.lists(
-        COLUMN_NAMES, min_size=1 + n_text + n_attr, max_size=1 + n_text + n_attr)))]
-    rcol, tcols, acols = names[0], names[1:1 + n_text], names[1 + n_text:]
+    names = [
+        f"{name}{i}"
+        for i, name in enumerate(
+            draw(st.lists(COLUMN_NAMES, min_size=1 + n_text + n_attr, max_size=1 + n_text + n_attr))
+        )
+    ]
+    rcol, tcols, acols = names[0], names[1 : 1 + n_text], names[1 + n_text :]
     header = draw(st.permutations(names))
     n_rows = draw(st.integers(1, 6))
-    ids = [f"{rid}{i}" for i, rid in enumerate(draw(st.lists(
-        marked(enc), min_size=n_rows, max_size=n_rows)))]
+    ids = [
+        f"{rid}{i}"
+        for i, rid in enumerate(draw(st.lists(marked(enc), min_size=n_rows, max_size=n_rows)))
+    ]
     if draw(rarely(10)):
         ids[-1] = ids[0]  # a respondent twice
     if draw(rarely(10)):
@@ -403,16 +478,25 @@ def answers_cases(draw) -> AnswersCase:
             cells[col] = draw(texts(enc))
         records.append(ragged(draw, [cells[h] for h in header], enc))
     csv_file = CsvFile(header=list(header), records=records, **layout)
-    return AnswersCase(file=csv_file, respondent_col=rcol, text_cols=list(tcols),
-                       attr_cols=list(acols),
-                       questions=[f"hostile-{i}" for i in range(1, n_text + 1)])
+    return AnswersCase(
+        file=csv_file,
+        respondent_col=rcol,
+        text_cols=list(tcols),
+        attr_cols=list(acols),
+        questions=[f"hostile-{i}" for i in range(1, n_text + 1)],
+    )
 
 
 def import_answers(project: Project, path: Path, case: AnswersCase):
-    table = read_answers(str(path), respondent_col=case.respondent_col,
-                         text_cols=case.text_cols, questions=case.questions,
-                         codebooks=["lokalpolitiske-strategier"], attr_cols=case.attr_cols,
-                         project=project)
+    table = read_answers(
+        str(path),
+        respondent_col=case.respondent_col,
+        text_cols=case.text_cols,
+        questions=case.questions,
+        codebooks=["lokalpolitiske-strategier"],
+        attr_cols=case.attr_cols,
+        project=project,
+    )
     return project.import_answers(table)
 
 
@@ -432,16 +516,37 @@ def test_answers_csv_imports_what_a_reference_parse_expects_or_refuses(template,
             items = project.items(qid, include_empty=True)
             assert {i.respondent: i.text for i in items} == by_respondent
             assert {i.respondent for i in items if i.is_empty} == {
-                r for r, text in by_respondent.items() if not text}
+                r for r, text in by_respondent.items() if not text
+            }
         for rid, values in attrs.items():
             got = project.respondent(rid).attributes
             assert {k: got[k] for k in values} == values
         assert summary.items_added == sum(len(a) for a in answers.values())
 
 
-INTERESTING_BYTES = [b'"', b",", b";", b"\t", b"|", b"\r", b"\n", b"\r\n", b"\x00", b"\xff",
-                     b"\xc3", b"\xe6", b"\xc3\xa6", b"\xef\xbb\xbf", b"\xff\xfe", b"sep=|\n",
-                     b'""', b'"\n"', b"\xed\xa0\x80", "\u202e".encode(), b"\x1a"]
+INTERESTING_BYTES = [
+    b'"',
+    b",",
+    b";",
+    b"\t",
+    b"|",
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b"\x00",
+    b"\xff",
+    b"\xc3",
+    b"\xe6",
+    b"\xc3\xa6",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"sep=|\n",
+    b'""',
+    b'"\n"',
+    b"\xed\xa0\x80",
+    "\u202e".encode(),
+    b"\x1a",
+]
 
 
 @st.composite
@@ -454,14 +559,15 @@ def mutated(draw, data: bytes) -> bytes:
         if op == "flip" and at < len(out):
             out[at] = draw(st.integers(0, 255))
         elif op == "delete":
-            del out[at:at + draw(st.integers(1, 40))]
+            del out[at : at + draw(st.integers(1, 40))]
         elif op == "insert":
-            out[at:at] = draw(st.one_of(st.sampled_from(INTERESTING_BYTES),
-                                        st.binary(min_size=1, max_size=8)))
+            out[at:at] = draw(
+                st.one_of(st.sampled_from(INTERESTING_BYTES), st.binary(min_size=1, max_size=8))
+            )
         elif op == "truncate":
             del out[at:]
         elif op == "repeat":
-            out[at:at] = out[at:at + draw(st.integers(1, 200))]
+            out[at:at] = out[at : at + draw(st.integers(1, 200))]
     return bytes(out)
 
 
@@ -475,20 +581,28 @@ def test_answers_mutated_csv_imports_or_refuses_in_one_line(template, data):
         path.write_bytes(raw)
         summary, message = attempt(project, path, lambda: import_answers(project, path, case))
         if message is None:  # what was read is what was stored
-            table = read_answers(str(path), respondent_col=case.respondent_col,
-                                 text_cols=case.text_cols, questions=case.questions,
-                                 codebooks=["lokalpolitiske-strategier"])
+            table = read_answers(
+                str(path),
+                respondent_col=case.respondent_col,
+                text_cols=case.text_cols,
+                questions=case.questions,
+                codebooks=["lokalpolitiske-strategier"],
+            )
             for qid in case.questions:
-                stored = {i.respondent: i.text
-                          for i in project.items(qid, include_empty=True)}
+                stored = {i.respondent: i.text for i in project.items(qid, include_empty=True)}
                 assert stored == {r.respondent: r.texts[qid] for r in table.rows}
 
 
 @fuzz(60)
-@given(case=answers_cases(), surrogate=st.integers(0xD800, 0xDFFF), at=st.integers(0, 10**6),
-       codec=st.sampled_from(["utf-8", "utf-16"]))
-def test_answers_with_a_lone_surrogate_import_or_refuse_in_one_line(template, case, surrogate,
-                                                                   at, codec):
+@given(
+    case=answers_cases(),
+    surrogate=st.integers(0xD800, 0xDFFF),
+    at=st.integers(0, 10**6),
+    codec=st.sampled_from(["utf-8", "utf-16"]),
+)
+def test_answers_with_a_lone_surrogate_import_or_refuse_in_one_line(
+    template, case, surrogate, at, codec
+):
     """A lone surrogate is only encodable with 'surrogatepass': such bytes are not UTF-8
     (nor is a UTF-16 file accepted), so the file is refused or read as Windows-1252."""
     text = case.file.text()
@@ -499,8 +613,9 @@ def test_answers_with_a_lone_surrogate_import_or_refuse_in_one_line(template, ca
         path.write_bytes(raw)
         _, message = attempt(project, path, lambda: import_answers(project, path, case))
         if message is None:
-            stored = "".join(i.text for q in case.questions
-                             for i in project.items(q, include_empty=True))
+            stored = "".join(
+                i.text for q in case.questions for i in project.items(q, include_empty=True)
+            )
             assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in stored)
 
 
@@ -508,34 +623,55 @@ HEADER_LINE = b"jobcenter_id;svar;region\r\n"
 
 
 @fuzz(120)
-@given(raw=st.one_of(st.binary(max_size=600), st.binary(max_size=600).map(
-    lambda b: HEADER_LINE + b)), suffix=st.sampled_from([".csv", ".xlsx", ".txt", ".xls"]))
+@given(
+    raw=st.one_of(st.binary(max_size=600), st.binary(max_size=600).map(lambda b: HEADER_LINE + b)),
+    suffix=st.sampled_from([".csv", ".xlsx", ".txt", ".xls"]),
+)
 def test_answers_random_bytes_import_or_refuse_in_one_line(template, raw, suffix):
     with scratch(template) as (project, folder):
         path = folder / f"svar{suffix}"
         path.write_bytes(raw)
-        attempt(project, path, lambda: project.import_answers(read_answers(
-            str(path), respondent_col="jobcenter_id", text_cols=["svar"],
-            questions=["hostile"], codebooks=["lokalpolitiske-strategier"],
-            attr_cols=["region"], project=project)))
+        attempt(
+            project,
+            path,
+            lambda: project.import_answers(
+                read_answers(
+                    str(path),
+                    respondent_col="jobcenter_id",
+                    text_cols=["svar"],
+                    questions=["hostile"],
+                    codebooks=["lokalpolitiske-strategier"],
+                    attr_cols=["region"],
+                    project=project,
+                )
+            ),
+        )
 
 
 @fuzz(8)
-@given(size=st.sampled_from([MAX_CELL_CHARS, MAX_CELL_CHARS + 1, 2 * MAX_CELL_CHARS]),
-       column=st.sampled_from(["jobcenter_id", "svar", "region"]),
-       row=st.integers(0, 2), char=st.sampled_from(["æ", "x", "\u200f", "😀"]),
-       encoding=st.sampled_from(["utf-8", "cp1252"]), delimiter=st.sampled_from([",", ";"]))
+@given(
+    size=st.sampled_from([MAX_CELL_CHARS, MAX_CELL_CHARS + 1, 2 * MAX_CELL_CHARS]),
+    column=st.sampled_from(["jobcenter_id", "svar", "region"]),
+    row=st.integers(0, 2),
+    char=st.sampled_from(["æ", "x", "\u200f", "😀"]),
+    encoding=st.sampled_from(["utf-8", "cp1252"]),
+    delimiter=st.sampled_from([",", ";"]),
+)
 def test_answers_huge_cell_over_the_limit_is_refused_naming_row_and_column(
-        template, size, column, row, char, encoding, delimiter):
+    template, size, column, row, char, encoding, delimiter
+):
     if not _fits(char, encoding):
         char = "x"
     header = ["jobcenter_id", "svar", "region"]
     records = [[f"JC9{i}", f"svar {i} ææ", "Sjælland"] for i in range(3)]
     records[row][header.index(column)] = char * size
-    case = AnswersCase(file=CsvFile(header=header, records=records, delimiter=delimiter,
-                                    encoding=encoding),
-                       respondent_col="jobcenter_id", text_cols=["svar"],
-                       attr_cols=["region"], questions=["hostile"])
+    case = AnswersCase(
+        file=CsvFile(header=header, records=records, delimiter=delimiter, encoding=encoding),
+        respondent_col="jobcenter_id",
+        text_cols=["svar"],
+        attr_cols=["region"],
+        questions=["hostile"],
+    )
     with scratch(template) as (project, folder):
         path = folder / "svar.csv"
         path.write_bytes(case.file.data())
@@ -554,11 +690,22 @@ def test_answers_cell_past_the_csv_field_limit_is_refused(template):
     """Over 20 million characters the csv module itself gives up: still one line."""
     with scratch(template) as (project, folder):
         path = folder / "svar.csv"
-        path.write_bytes(b"jobcenter_id,svar\r\nJC01,\"" + b"x" * (20 * MAX_CELL_CHARS + 5)
-                         + b"\"\r\n")
-        _, message = attempt(project, path, lambda: project.import_answers(read_answers(
-            str(path), respondent_col="jobcenter_id", text_cols=["svar"],
-            questions=["hostile"], codebooks=["lokalpolitiske-strategier"])))
+        path.write_bytes(
+            b'jobcenter_id,svar\r\nJC01,"' + b"x" * (20 * MAX_CELL_CHARS + 5) + b'"\r\n'
+        )
+        _, message = attempt(
+            project,
+            path,
+            lambda: project.import_answers(
+                read_answers(
+                    str(path),
+                    respondent_col="jobcenter_id",
+                    text_cols=["svar"],
+                    questions=["hostile"],
+                    codebooks=["lokalpolitiske-strategier"],
+                )
+            ),
+        )
         assert message is not None and "row 2" in message
 
 
@@ -573,9 +720,14 @@ def _xlsx_bytes(rows: list[list[object]]) -> bytes:
     return buf.getvalue()
 
 
-XLSX = _xlsx_bytes([["jobcenter_id", "svar", "region"],
-                    ["JC91", "Fleksjob og \u200fhjælpemidler 👩\u200d👩\u200d👧", "Sjælland"],
-                    ["JC92", 42, 3.5], ["JC93", "a\u030a" * 30, None]])
+XLSX = _xlsx_bytes(
+    [
+        ["jobcenter_id", "svar", "region"],
+        ["JC91", "Fleksjob og \u200fhjælpemidler 👩\u200d👩\u200d👧", "Sjælland"],
+        ["JC92", 42, 3.5],
+        ["JC93", "a\u030a" * 30, None],
+    ]
+)
 
 
 def _shared_strings(data: bytes) -> bytes:
@@ -590,20 +742,27 @@ def _shared_strings(data: bytes) -> bytes:
         return b'<c r="' + match[1] + b'" t="s"><v>' + str(len(strings) - 1).encode() + b"</v></c>"
 
     sheet = "xl/worksheets/sheet1.xml"
-    parts[sheet] = re.sub(rb'<c r="([A-Z0-9]+)" t="inlineStr"><is>(<t[^>]*>.*?</t>)</is></c>',
-                          share, parts[sheet])
+    parts[sheet] = re.sub(
+        rb'<c r="([A-Z0-9]+)" t="inlineStr"><is>(<t[^>]*>.*?</t>)</is></c>', share, parts[sheet]
+    )
     parts["xl/sharedStrings.xml"] = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
         b'openxmlformats.org/spreadsheetml/2006/main">'
-        + b"".join(b"<si>" + t + b"</si>" for t in strings) + b"</sst>")
+        + b"".join(b"<si>" + t + b"</si>" for t in strings)
+        + b"</sst>"
+    )
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
     rels = "xl/_rels/workbook.xml.rels"
     parts[rels] = parts[rels].replace(
-        b"</Relationships>", b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats'
+        b"</Relationships>",
+        b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats'
         b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-        b"</Relationships>")
+        b"</Relationships>",
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, content in parts.items():
@@ -628,9 +787,30 @@ def rezip(data: bytes, part: str, new: bytes) -> bytes:
     return out.getvalue()
 
 
-XML_BITS = [b"<", b">", b"&", b'"', b"<x>", b"</row>", b"</c>", b"&bogus;", b"&#0;",
-            b"&#xD800;", b"<v>abc</v>", b' t="s"', b' t="n"', b' t="e"', b' r="ZZ99999999"',
-            b' r="A0"', b"<!DOCTYPE x>", b"\xff", b"\x00", b"]]>", b"<![CDATA[", b"<?pi?>"]
+XML_BITS = [
+    b"<",
+    b">",
+    b"&",
+    b'"',
+    b"<x>",
+    b"</row>",
+    b"</c>",
+    b"&bogus;",
+    b"&#0;",
+    b"&#xD800;",
+    b"<v>abc</v>",
+    b' t="s"',
+    b' t="n"',
+    b' t="e"',
+    b' r="ZZ99999999"',
+    b' r="A0"',
+    b"<!DOCTYPE x>",
+    b"\xff",
+    b"\x00",
+    b"]]>",
+    b"<![CDATA[",
+    b"<?pi?>",
+]
 
 
 @st.composite
@@ -646,7 +826,7 @@ def damaged_zip(draw, data: bytes) -> bytes:
         if draw(st.booleans()):
             xml[at:at] = draw(st.sampled_from(XML_BITS))
         else:
-            del xml[at:at + draw(st.integers(1, 30))]
+            del xml[at : at + draw(st.integers(1, 30))]
     return rezip(data, part, bytes(xml))
 
 
@@ -657,9 +837,19 @@ def test_xlsx_without_a_worksheet_is_refused_in_one_line(template):
     with scratch(template) as (project, folder):
         path = folder / "svar.xlsx"
         path.write_bytes(rezip(XLSX, "xl/workbook.xml", empty))
-        _, message = attempt(project, path, lambda: project.import_answers(read_answers(
-            str(path), respondent_col="jobcenter_id", text_cols=["svar"],
-            questions=["hostile"], codebooks=["lokalpolitiske-strategier"])))
+        _, message = attempt(
+            project,
+            path,
+            lambda: project.import_answers(
+                read_answers(
+                    str(path),
+                    respondent_col="jobcenter_id",
+                    text_cols=["svar"],
+                    questions=["hostile"],
+                    codebooks=["lokalpolitiske-strategier"],
+                )
+            ),
+        )
         assert message is not None and "no worksheet" in message
 
 
@@ -679,50 +869,99 @@ def test_answers_damaged_xlsx_imports_or_refuses_in_one_line(template, raw):
     with scratch(template) as (project, folder):
         path = folder / "svar.xlsx"
         path.write_bytes(raw)
-        attempt(project, path, lambda: project.import_answers(read_answers(
-            str(path), respondent_col="jobcenter_id", text_cols=["svar"],
-            questions=["hostile"], codebooks=["lokalpolitiske-strategier"],
-            attr_cols=["region"], project=project)))
+        attempt(
+            project,
+            path,
+            lambda: project.import_answers(
+                read_answers(
+                    str(path),
+                    respondent_col="jobcenter_id",
+                    text_cols=["svar"],
+                    questions=["hostile"],
+                    codebooks=["lokalpolitiske-strategier"],
+                    attr_cols=["region"],
+                    project=project,
+                )
+            ),
+        )
 
 
 # characters an XLSX cell can hold (XML 1.0), and no '_x0041_' escapes openpyxl would decode
-XLSX_TEXT = st.lists(st.one_of(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"),
-                  exclude_characters="\ufffe\uffff"),
-    st.sampled_from(["\u200f", "\u202e", "a\u030a", "🇩🇰", "\n", "\t", " ", '"', ";"])),
-    max_size=20).map("".join).filter(lambda s: "_x" not in s and not s.startswith("="))
+XLSX_TEXT = (
+    st.lists(
+        st.one_of(
+            st.characters(
+                codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff"
+            ),
+            st.sampled_from(["\u200f", "\u202e", "a\u030a", "🇩🇰", "\n", "\t", " ", '"', ";"]),
+        ),
+        max_size=20,
+    )
+    .map("".join)
+    .filter(lambda s: "_x" not in s and not s.startswith("="))
+)
 
 
 @fuzz(40)
-@given(rows=st.lists(st.tuples(XLSX_TEXT.filter(str.strip), XLSX_TEXT, XLSX_TEXT),
-                     min_size=1, max_size=5, unique_by=lambda r: r[0].strip()))
+@given(
+    rows=st.lists(
+        st.tuples(XLSX_TEXT.filter(str.strip), XLSX_TEXT, XLSX_TEXT),
+        min_size=1,
+        max_size=5,
+        unique_by=lambda r: r[0].strip(),
+    )
+)
 def test_answers_xlsx_with_awkward_unicode_round_trips(template, rows):
     with scratch(template) as (project, folder):
         path = folder / "svar.xlsx"
         path.write_bytes(_xlsx_bytes([["jobcenter_id", "svar", "region"], *map(list, rows)]))
-        _, message = attempt(project, path, lambda: project.import_answers(read_answers(
-            str(path), respondent_col="jobcenter_id", text_cols=["svar"],
-            questions=["hostile"], codebooks=["lokalpolitiske-strategier"],
-            attr_cols=["region"], project=project)))
+        _, message = attempt(
+            project,
+            path,
+            lambda: project.import_answers(
+                read_answers(
+                    str(path),
+                    respondent_col="jobcenter_id",
+                    text_cols=["svar"],
+                    questions=["hostile"],
+                    codebooks=["lokalpolitiske-strategier"],
+                    attr_cols=["region"],
+                    project=project,
+                )
+            ),
+        )
         assert message is None
         stored = {i.respondent: i.text for i in project.items("hostile", include_empty=True)}
-        assert stored == {nfc(r.strip()): t.replace("\r\n", "\n").replace("\r", "\n").strip()
-                          for r, t, _ in rows}
+        assert stored == {
+            nfc(r.strip()): t.replace("\r\n", "\n").replace("\r", "\n").strip() for r, t, _ in rows
+        }
         for rid, _, region in rows:
             assert project.respondent(nfc(rid.strip())).attributes["region"] == nfc(region.strip())
 
 
 @fuzz(40)
-@given(raw=st.one_of(st.binary(max_size=400), st.binary(max_size=400).map(
-    lambda b: HEADER_LINE + b)))
+@given(
+    raw=st.one_of(st.binary(max_size=400), st.binary(max_size=400).map(lambda b: HEADER_LINE + b))
+)
 def test_cli_import_answers_of_random_bytes_exits_0_or_1_with_one_line(template, raw):
     with scratch(template) as (project, folder):
         before = project.snapshot()
         path = folder / "svar.csv"
         path.write_bytes(raw)
-        result = run("import", "answers", project.path, path, "--respondent-col",
-                     "jobcenter_id", "--text-col", "svar", "--question", "hostile",
-                     "--codebook", "lokalpolitiske-strategier")
+        result = run(
+            "import",
+            "answers",
+            project.path,
+            path,
+            "--respondent-col",
+            "jobcenter_id",
+            "--text-col",
+            "svar",
+            "--question",
+            "hostile",
+            "--codebook",
+            "lokalpolitiske-strategier",
+        )
         assert result.exit_code in (0, 1), (result.exit_code, result.output, result.exception)
         if result.exit_code == 1:
             assert isinstance(result.exception, SystemExit), result.exception
@@ -733,8 +972,16 @@ def test_cli_import_answers_of_random_bytes_exits_0_or_1_with_one_line(template,
 
 # -- interviews ---------------------------------------------------------------------------
 
-ROLES = ["Interviewer", "I", "Int", "Arbejdsmarkedschef", "Afdelingsleder",
-         "Leder i jobcenter", "Jobkonsulent", "Teamleder"]
+ROLES = [
+    "Interviewer",
+    "I",
+    "Int",
+    "Arbejdsmarkedschef",
+    "Afdelingsleder",
+    "Leder i jobcenter",
+    "Jobkonsulent",
+    "Teamleder",
+]
 INTERVIEWERS = {"interviewer", "i", "int"}
 # a line of speech must not read as 'Role:' or '# header': its first visible character
 # is not a capital A-Å, '#', '*' or '_' (lower-case, digits, other scripts, punctuation)
@@ -749,8 +996,12 @@ def speech(encoding: str) -> st.SearchStrategy[str]:
     """A line of speech: maybe indented, a first visible character that cannot start a
     'Role:' label or a header, then anything but a line break."""
     indent = st.sampled_from([i for i in ("", "", " ", "\t", "\u00a0") if _fits(i, encoding)])
-    return st.builds(lambda i, a, rest: i + a + rest, indent,
-                     visible(encoding, "".join(_NOT_FIRST)), one_line(encoding))
+    return st.builds(
+        lambda i, a, rest: i + a + rest,
+        indent,
+        visible(encoding, "".join(_NOT_FIRST)),
+        one_line(encoding),
+    )
 
 
 @dataclass
@@ -812,21 +1063,38 @@ class InterviewCase:
 def interview_cases(draw) -> InterviewCase:
     encoding = draw(st.sampled_from(TEXT_ENCODINGS))
     line = speech(encoding)
-    ids = [f"{rid}{i}" for i, rid in enumerate(draw(st.lists(
-        st.lists(visible(encoding), min_size=1, max_size=6).map("".join), min_size=1,
-        max_size=3)))]
+    ids = [
+        f"{rid}{i}"
+        for i, rid in enumerate(
+            draw(
+                st.lists(
+                    st.lists(visible(encoding), min_size=1, max_size=6).map("".join),
+                    min_size=1,
+                    max_size=3,
+                )
+            )
+        )
+    ]
     # a name is trimmed, loses one leading dash or colon and any trailing '#': avoid those
-    names = st.one_of(st.just(""), visible(encoding, "-–—:#"), st.builds(
-        lambda a, mid, z: a + mid + z, visible(encoding, "-–—:"), one_line(encoding, 10),
-        visible(encoding, "#")))
+    names = st.one_of(
+        st.just(""),
+        visible(encoding, "-–—:#"),
+        st.builds(
+            lambda a, mid, z: a + mid + z,
+            visible(encoding, "-–—:"),
+            one_line(encoding, 10),
+            visible(encoding, "#"),
+        ),
+    )
     specs = []
     for rid in ids:
         name = draw(names)
         turns = []
         for _ in range(draw(st.integers(1, 4))):
             role = draw(st.sampled_from(ROLES))
-            paragraphs = draw(st.lists(st.lists(line, min_size=1, max_size=3), min_size=1,
-                                       max_size=3))
+            paragraphs = draw(
+                st.lists(st.lists(line, min_size=1, max_size=3), min_size=1, max_size=3)
+            )
             turns.append((role, draw(st.booleans()), paragraphs, draw(st.booleans())))
         if all(t[0].casefold() in INTERVIEWERS for t in turns):
             turns.append(("Arbejdsmarkedschef", False, [[draw(line)]], True))
@@ -834,18 +1102,25 @@ def interview_cases(draw) -> InterviewCase:
     split_at = draw(st.integers(1, len(specs)))
     files = [specs[:split_at], specs[split_at:]] if split_at < len(specs) else [specs]
     stray = draw(line) if draw(rarely(15)) else None
-    return InterviewCase(transcripts=files, encoding=encoding,
-                         newline=draw(st.sampled_from(["\n", "\r\n", "\r"])),
-                         split=draw(st.sampled_from(["turn", "paragraph"])),
-                         stray_first_line=stray)
+    return InterviewCase(
+        transcripts=files,
+        encoding=encoding,
+        newline=draw(st.sampled_from(["\n", "\r\n", "\r"])),
+        split=draw(st.sampled_from(["turn", "paragraph"])),
+        stray_first_line=stray,
+    )
 
 
 def import_interviews(project: Project, paths: list[Path], split: str = "turn"):
     transcripts, digest = read_interviews(paths)
-    return project.import_interviews(transcripts, question="hostile-iv",
-                                     codebook=project.codebook("kompenserende-ordninger"),
-                                     file=", ".join(map(str, paths)), sha256=digest,
-                                     split=split)
+    return project.import_interviews(
+        transcripts,
+        question="hostile-iv",
+        codebook=project.codebook("kompenserende-ordninger"),
+        file=", ".join(map(str, paths)),
+        sha256=digest,
+        split=split,
+    )
 
 
 @fuzz(150)
@@ -858,15 +1133,17 @@ def test_interviews_import_what_a_reference_parse_expects_or_refuse(template, ca
             path = folder / f"interview{n}{suffix}"
             path.write_bytes(encode(case.file_text(specs), case.encoding))
             paths.append(path)
-        _, message = attempt(project, paths[0],
-                             lambda: import_interviews(project, paths, case.split))
+        _, message = attempt(
+            project, paths[0], lambda: import_interviews(project, paths, case.split)
+        )
         check_expected(message, expected)
         if message is not None:
             return
         items, names = expected
         for rid, rows in items.items():
-            got = project.items("hostile-iv", respondent=rid, include_interviewer=True,
-                                include_empty=True)
+            got = project.items(
+                "hostile-iv", respondent=rid, include_interviewer=True, include_empty=True
+            )
             assert [(i.kind, i.speaker_role, i.text) for i in got] == rows
             assert [i.position for i in got] == list(range(len(rows)))
             if names[rid]:
@@ -885,15 +1162,18 @@ def test_interviews_mutated_text_imports_or_refuses_in_one_line(template, data):
         if message is None:  # what was parsed is what was stored
             transcripts, _ = read_interviews([path])
             for t in transcripts:
-                got = project.items("hostile-iv", respondent=t.respondent,
-                                    include_interviewer=True)
+                got = project.items("hostile-iv", respondent=t.respondent, include_interviewer=True)
                 assert [(i.kind, i.speaker_role, i.text) for i in got] == t.items()
 
 
 @fuzz(80)
-@given(raw=st.one_of(st.binary(max_size=600), st.binary(max_size=600).map(
-    lambda b: b"# JC99 Jobcenter\n\nLeder: " + b)),
-    suffix=st.sampled_from([".txt", ".md", ".docx"]))
+@given(
+    raw=st.one_of(
+        st.binary(max_size=600),
+        st.binary(max_size=600).map(lambda b: b"# JC99 Jobcenter\n\nLeder: " + b),
+    ),
+    suffix=st.sampled_from([".txt", ".md", ".docx"]),
+)
 def test_interviews_random_bytes_import_or_refuse_in_one_line(template, raw, suffix):
     with scratch(template) as (project, folder):
         path = folder / f"JC99{suffix}"
@@ -915,10 +1195,14 @@ def _docx_bytes(paragraphs: list[tuple[str, str]]) -> bytes:
     return buf.getvalue()
 
 
-DOCX = _docx_bytes([("heading", "JC98 Jobcenter \u200fÅdalen"),
-                    ("p", "Interviewer: Hvordan går det?"),
-                    ("p", "Arbejdsmarkedschef: Godt, med hja\u030alpemidler 👩\u200d👩\u200d👧."),
-                    ("p", "Et nyt afsnit \u202eomvendt\u202c.")])
+DOCX = _docx_bytes(
+    [
+        ("heading", "JC98 Jobcenter \u200fÅdalen"),
+        ("p", "Interviewer: Hvordan går det?"),
+        ("p", "Arbejdsmarkedschef: Godt, med hja\u030alpemidler 👩\u200d👩\u200d👧."),
+        ("p", "Et nyt afsnit \u202eomvendt\u202c."),
+    ]
+)
 
 
 @fuzz(100)
@@ -934,8 +1218,9 @@ def test_docx_whose_body_is_not_a_word_document_is_refused_in_one_line(template)
     """python-docx opens it and fails only when the paragraphs are read (AttributeError)."""
     with zipfile.ZipFile(io.BytesIO(DOCX)) as z:
         xml = z.read("word/document.xml")
-    foreign = xml.replace(b"<w:document ", b"<w:documenx ").replace(b"</w:document>",
-                                                                    b"</w:documenx>")
+    foreign = xml.replace(b"<w:document ", b"<w:documenx ").replace(
+        b"</w:document>", b"</w:documenx>"
+    )
     with scratch(template) as (project, folder):
         path = folder / "JC98.docx"
         path.write_bytes(rezip(DOCX, "word/document.xml", foreign))
@@ -947,8 +1232,11 @@ def test_interviews_long_header_and_long_paragraph_parse_correctly(template):
     """A header line with a long run of spaces took cubic time in the old header regex, and
     a paragraph of many short lines quadratic time: both now parse at once, correctly."""
     spaces = " " * 5000
-    text = (f"# JC97 Jobcenter{spaces}Vesterå  ##\n\nLeder: start\n"
-            + "ord og flere ord\n" * 50_000 + "\nInterviewer: tak\n")
+    text = (
+        f"# JC97 Jobcenter{spaces}Vesterå  ##\n\nLeder: start\n"
+        + "ord og flere ord\n" * 50_000
+        + "\nInterviewer: tak\n"
+    )
     with scratch(template) as (project, folder):
         path = folder / "JC97.txt"
         path.write_text(text, encoding="utf-8")
@@ -965,11 +1253,12 @@ STRATEGIER = load_codebook("lokalpolitiske-strategier")
 ORDNINGER = load_codebook("kompenserende-ordninger")
 # the template's items: (question, respondent, number) -> (text, kind); JC03's answer empty
 ANSWER_TEXTS = {row[0]: row[1].strip() for row in ANSWERS[1:]}
-TURNS = [("interviewer", "Hvordan har I organiseret arbejdet med de kompenserende ordninger?"),
-         ("excerpt", "Vi har samlet viden om hjælpemidler og personlig assistance i ét team."),
-         ("interviewer", "Hvordan fungerer det i praksis?"),
-         ("excerpt", "Hjælpemidlerne fungerer godt. Personlig assistance kræver mere "
-                     "vejledning.")]
+TURNS = [
+    ("interviewer", "Hvordan har I organiseret arbejdet med de kompenserende ordninger?"),
+    ("excerpt", "Vi har samlet viden om hjælpemidler og personlig assistance i ét team."),
+    ("interviewer", "Hvordan fungerer det i praksis?"),
+    ("excerpt", "Hjælpemidlerne fungerer godt. Personlig assistance kræver mere vejledning."),
+]
 OPTIONAL_COLUMNS = ["coder", "item", "text", "start", "end", "memo"]
 
 
@@ -994,34 +1283,58 @@ def _code_cell(draw, book: Codebook, encoding: str) -> tuple[str, str]:
 
 @st.composite
 def coding_rows(draw, encoding: str) -> CodingRowSpec:
-    kind = draw(st.sampled_from(["answer"] * 4 + ["passage"] * 2 + ["span", "excerpt",
-                                "excerpt-passage", "bad"]))
+    kind = draw(
+        st.sampled_from(
+            ["answer"] * 4 + ["passage"] * 2 + ["span", "excerpt", "excerpt-passage", "bad"]
+        )
+    )
     coder = draw(st.one_of(st.just(""), texts(encoding, 8)))
     memo = draw(st.one_of(st.just(""), texts(encoding, 12)))
     cells = {"coder": coder, "memo": memo}
     who = nfc(coder.strip()) or CODER
     if kind == "bad":
-        bad = draw(st.sampled_from(["respondent", "code", "question", "empty-answer",
-                                    "blank-code", "item", "start", "no-item", "span"]))
+        bad = draw(
+            st.sampled_from(
+                [
+                    "respondent",
+                    "code",
+                    "question",
+                    "empty-answer",
+                    "blank-code",
+                    "item",
+                    "start",
+                    "no-item",
+                    "span",
+                ]
+            )
+        )
         code, key = _code_cell(draw, STRATEGIER, encoding)
         cells.update(respondent="JC01", question="strategier", code=code)
         if bad == "respondent":
-            cells["respondent"] = draw(texts(encoding, 8).filter(
-                lambda s: s.strip() and s.strip() not in {*ANSWER_TEXTS, "JC07"}))
+            cells["respondent"] = draw(
+                texts(encoding, 8).filter(
+                    lambda s: s.strip() and s.strip() not in {*ANSWER_TEXTS, "JC07"}
+                )
+            )
         elif bad == "code":
-            cells["code"] = draw(texts(encoding, 8).filter(
-                lambda s: s.strip() and STRATEGIER.find(s) is None))
+            cells["code"] = draw(
+                texts(encoding, 8).filter(lambda s: s.strip() and STRATEGIER.find(s) is None)
+            )
         elif bad == "question":
-            cells["question"] = draw(texts(encoding, 8).filter(
-                lambda s: s.strip() and s.strip() not in ("strategier", "interview")))
+            cells["question"] = draw(
+                texts(encoding, 8).filter(
+                    lambda s: s.strip() and s.strip() not in ("strategier", "interview")
+                )
+            )
         elif bad == "empty-answer":
             cells["respondent"] = "JC03"
         elif bad == "blank-code":
             cells["code"] = draw(st.sampled_from(["", " ", "\t"]))
             return CodingRowSpec(cells, read_error=True)
         elif bad == "item":
-            cells["item"] = draw(st.sampled_from([v for v in ("abc", "-1", "1.5", "١٢x")
-                                                  if _fits(v, encoding)]))
+            cells["item"] = draw(
+                st.sampled_from([v for v in ("abc", "-1", "1.5", "١٢x") if _fits(v, encoding)])
+            )
             return CodingRowSpec(cells, read_error=True)
         elif bad == "start":
             cells.update(start="-3", end="5")
@@ -1049,8 +1362,9 @@ def coding_rows(draw, encoding: str) -> CodingRowSpec:
             start = draw(st.integers(0, len(text) - 1))
             end = draw(st.integers(start + 1, len(text)))
             cells.update(start=str(start), end=str(end))
-        return CodingRowSpec(cells, coding=("strategier", rid, 1, key, who, start, end,
-                                            memo.strip()))
+        return CodingRowSpec(
+            cells, coding=("strategier", rid, 1, key, who, start, end, memo.strip())
+        )
     number = draw(st.sampled_from([2, 4]))
     code, key = _code_cell(draw, ORDNINGER, encoding)
     cells.update(respondent="JC07", question="interview", code=code, item=str(number))
@@ -1063,8 +1377,9 @@ def coding_rows(draw, encoding: str) -> CodingRowSpec:
         cells["text"] = text[i:j]
         start = text.find(text[i:j].strip())
         end = start + len(text[i:j].strip())
-    return CodingRowSpec(cells, coding=("interview", "JC07", number, key, who, start, end,
-                                        memo.strip()))
+    return CodingRowSpec(
+        cells, coding=("interview", "JC07", number, key, who, start, end, memo.strip())
+    )
 
 
 @st.composite
@@ -1130,8 +1445,12 @@ def test_codings_import_what_a_reference_parse_expects_or_refuse(template, case)
 @given(data=st.data())
 def test_codings_mutated_or_random_files_import_or_refuse_in_one_line(template, data):
     csv_file, _ = data.draw(codings_cases())
-    raw = data.draw(st.one_of(mutated(csv_file.data()), st.binary(max_size=400).map(
-        lambda b: b"respondent,question,code,text,item\r\n" + b)))
+    raw = data.draw(
+        st.one_of(
+            mutated(csv_file.data()),
+            st.binary(max_size=400).map(lambda b: b"respondent,question,code,text,item\r\n" + b),
+        )
+    )
     with scratch(template) as (project, folder):
         path = folder / data.draw(st.sampled_from(["kodninger.csv", "kodninger.xlsx"]))
         path.write_bytes(raw)
@@ -1143,10 +1462,12 @@ def test_codings_mutated_or_random_files_import_or_refuse_in_one_line(template, 
         summary, message = attempt(project, path, action)
         if message is None:
             assert summary.codings_added + summary.codings_existing == len(
-                read_codings(str(path), default_coder=CODER)[0])
+                read_codings(str(path), default_coder=CODER)[0]
+            )
 
 
 # -- codebooks ----------------------------------------------------------------------------
+
 
 def _load_or_refuse(path: Path) -> Codebook | None:
     """Load a codebook file under the rules: a Codebook that holds together, or None after
@@ -1170,15 +1491,26 @@ def _load_or_refuse(path: Path) -> Codebook | None:
 def codebooks(draw):
     """A valid codebook as data, and the codes the loader must give back (in order)."""
     n = draw(st.integers(1, 6))
-    keys = [f"{k}{i}" for i, k in enumerate(draw(st.lists(
-        st.from_regex(r"[a-z0-9æøå][a-z0-9_.æøå-]{0,12}", fullmatch=True), min_size=n,
-        max_size=n)))]
+    keys = [
+        f"{k}{i}"
+        for i, k in enumerate(
+            draw(
+                st.lists(
+                    st.from_regex(r"[a-z0-9æøå][a-z0-9_.æøå-]{0,12}", fullmatch=True),
+                    min_size=n,
+                    max_size=n,
+                )
+            )
+        )
+    ]
     word = texts("utf-8", 12)
-    labels = [f"{label} {i}" for i, label in enumerate(draw(st.lists(
-        word, min_size=n, max_size=n)))]  # unique, and never blank
+    labels = [
+        f"{label} {i}" for i, label in enumerate(draw(st.lists(word, min_size=n, max_size=n)))
+    ]  # unique, and never blank
     if draw(rarely(4)):  # 'Andet' sorts last, however it is spelled
-        labels[draw(st.integers(0, n - 1))] = draw(st.sampled_from(
-            ["Andet", " andet ", "ANDET", "Other", "andre"]))
+        labels[draw(st.integers(0, n - 1))] = draw(
+            st.sampled_from(["Andet", " andet ", "ANDET", "Other", "andre"])
+        )
     base = draw(st.integers(0, 100))
     codes, want = [], []
     for key, label in zip(keys, labels, strict=True):
@@ -1186,22 +1518,38 @@ def codebooks(draw):
         definition = draw(word)
         keywords = draw(st.lists(word, max_size=3))
         published = draw(st.one_of(st.none(), st.integers(0, base)))
-        entry = {"key": key, "label": label, "color": color, "definition": definition,
-                 "keywords": keywords}
+        entry = {
+            "key": key,
+            "label": label,
+            "color": color,
+            "definition": definition,
+            "keywords": keywords,
+        }
         if published is not None:
             entry["published"] = published
         codes.append(entry)
         six = color.upper() if len(color) == 7 else "#" + "".join(c * 2 for c in color[1:].upper())
-        want.append((key, " ".join(label.split()), six, " ".join(definition.split()),
-                     tuple(keywords), published))
+        want.append(
+            (
+                key,
+                " ".join(label.split()),
+                six,
+                " ".join(definition.split()),
+                tuple(keywords),
+                published,
+            )
+        )
     data = {"title": draw(word), "published": {"year": 2018, "base": base}, "codes": codes}
     others = [w for w in want if w[1].casefold() in ("andet", "other", "andre")]
     return data, [w for w in want if w not in others] + others
 
 
 @fuzz(120)
-@given(book=codebooks(), unicode_out=st.booleans(), stem=st.sampled_from(
-    ["mine-temaer", "temaer_2018.v2", "x"]))  # a stem names folders: no spaces, plain letters
+@given(
+    book=codebooks(),
+    unicode_out=st.booleans(),
+    stem=st.sampled_from(["mine-temaer", "temaer_2018.v2", "x"]),
+)  # a stem names folders: no spaces, plain letters
 def test_codebook_valid_yaml_loads_exactly(book, unicode_out, stem):
     data, want = book
     text = yaml.safe_dump(data, allow_unicode=unicode_out, sort_keys=False)
@@ -1211,32 +1559,74 @@ def test_codebook_valid_yaml_loads_exactly(book, unicode_out, stem):
         path.write_text(text, encoding="utf-8")
         loaded = _load_or_refuse(path)
     assert loaded is not None
-    assert [(c.key, c.label, c.color, c.definition, c.keywords, c.published_count)
-            for c in loaded.codes] == want
+    assert [
+        (c.key, c.label, c.color, c.definition, c.keywords, c.published_count) for c in loaded.codes
+    ] == want
 
 
-YAML_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
-                         st.floats(allow_nan=True), texts("utf-8", 10),
-                         st.sampled_from(["#1F77B4", "#abc", "fleksjob", "Andet", "-1"]))
-FIELDS = ["codebook", "title", "description", "definition_source", "published", "codes",
-          "key", "label", "definition", "source", "color", "keywords", "parent", "include",
-          "other", "year", "base", "count"]
+YAML_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    texts("utf-8", 10),
+    st.sampled_from(["#1F77B4", "#abc", "fleksjob", "Andet", "-1"]),
+)
+FIELDS = [
+    "codebook",
+    "title",
+    "description",
+    "definition_source",
+    "published",
+    "codes",
+    "key",
+    "label",
+    "definition",
+    "source",
+    "color",
+    "keywords",
+    "parent",
+    "include",
+    "other",
+    "year",
+    "base",
+    "count",
+]
 
 
 def yaml_values():
-    return st.recursive(YAML_SCALARS, lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(FIELDS), texts("utf-8", 6),
-                                  st.integers(0, 5)), inner, max_size=5)), max_leaves=25)
+    return st.recursive(
+        YAML_SCALARS,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.dictionaries(
+                st.one_of(st.sampled_from(FIELDS), texts("utf-8", 6), st.integers(0, 5)),
+                inner,
+                max_size=5,
+            ),
+        ),
+        max_leaves=25,
+    )
 
 
 @fuzz(150)
-@given(doc=st.one_of(
-    yaml_values(),
-    st.fixed_dictionaries({"codes": st.lists(st.dictionaries(
-        st.sampled_from(FIELDS), yaml_values(), max_size=6), max_size=5)},
-        optional={"title": yaml_values(), "published": yaml_values(),
-                  "codebook": yaml_values()})))
+@given(
+    doc=st.one_of(
+        yaml_values(),
+        st.fixed_dictionaries(
+            {
+                "codes": st.lists(
+                    st.dictionaries(st.sampled_from(FIELDS), yaml_values(), max_size=6), max_size=5
+                )
+            },
+            optional={
+                "title": yaml_values(),
+                "published": yaml_values(),
+                "codebook": yaml_values(),
+            },
+        ),
+    )
+)
 def test_codebook_random_yaml_structures_load_or_refuse_in_one_line(doc):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "tilfaeldig.yaml"
@@ -1245,10 +1635,43 @@ def test_codebook_random_yaml_structures_load_or_refuse_in_one_line(doc):
 
 
 BUNDLED = sorted((REPO / "codebooks").glob("*.yaml"))
-YAML_BITS = [":", "-", "- ", "[", "]", "{", "}", "&a ", "*a", "*b", "!!binary ", "!!int ",
-             "!!timestamp ", "!!python/object:os.system ", "|", ">", "'", '"', "#", "%", "@",
-             "`", "\t", "\n", "\n  ", "? ", "<<: ", "\x00", "\ufeff", "\\x", "0x" + "f" * 40,
-             "---\n", "...\n", "\u2028", "\x85"]
+YAML_BITS = [
+    ":",
+    "-",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "*b",
+    "!!binary ",
+    "!!int ",
+    "!!timestamp ",
+    "!!python/object:os.system ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "#",
+    "%",
+    "@",
+    "`",
+    "\t",
+    "\n",
+    "\n  ",
+    "? ",
+    "<<: ",
+    "\x00",
+    "\ufeff",
+    "\\x",
+    "0x" + "f" * 40,
+    "---\n",
+    "...\n",
+    "\u2028",
+    "\x85",
+]
 
 
 @fuzz(150)
@@ -1260,7 +1683,7 @@ def test_codebook_mutated_bundled_yaml_loads_or_refuses_in_one_line(source, data
         if data.draw(st.booleans()):
             text = text[:at] + data.draw(st.sampled_from(YAML_BITS)) + text[at:]
         else:
-            text = text[:at] + text[at + data.draw(st.integers(1, 40)):]
+            text = text[:at] + text[at + data.draw(st.integers(1, 40)) :]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / source.name
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
@@ -1268,8 +1691,10 @@ def test_codebook_mutated_bundled_yaml_loads_or_refuses_in_one_line(source, data
 
 
 @fuzz(100)
-@given(raw=st.binary(max_size=400), prefix=st.sampled_from([b"", b"codes:\n  - label: ",
-                                                             b"\xef\xbb\xbf", b"\xff\xfe"]))
+@given(
+    raw=st.binary(max_size=400),
+    prefix=st.sampled_from([b"", b"codes:\n  - label: ", b"\xef\xbb\xbf", b"\xff\xfe"]),
+)
 def test_codebook_random_bytes_load_or_refuse_in_one_line(raw, prefix):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bytes.yaml"
@@ -1281,10 +1706,13 @@ def _laughs(levels: int, field_: str) -> str:
     """Anchors nested ``levels`` deep (10^levels items), kept in the first code's 'other'
     flag, and the second code's ``field_`` pointing at the top one."""
     anchors = ["&l0 [ha, ha, ha, ha, ha, ha, ha, ha, ha, ha]"] + [
-        f"&l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, levels)]
+        f"&l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, levels)
+    ]
     label = "" if field_ == "label" else "label: x\n    "  # a key named twice is refused
-    return (f"codes:\n  - label: a\n    other: [{', '.join(anchors)}]\n"
-            f"  - {label}{field_}: *l{levels - 1}\n")
+    return (
+        f"codes:\n  - label: a\n    other: [{', '.join(anchors)}]\n"
+        f"  - {label}{field_}: *l{levels - 1}\n"
+    )
 
 
 HOSTILE_YAML = {
@@ -1293,25 +1721,36 @@ HOSTILE_YAML = {
     "billion laughs in published": (_laughs(9, "published"), "must be a whole number"),
     "billion laughs in keywords": (_laughs(9, "keywords"), "keywords must be a list"),
     "a long text repeated by aliases": (
-        "title: &t " + "x" * 60_000 + "\ncodes:\n" + "".join(
-            f"  - {{label: k{i}, definition: *t}}\n" for i in range(200)), "characters of text"),
+        "title: &t "
+        + "x" * 60_000
+        + "\ncodes:\n"
+        + "".join(f"  - {{label: k{i}, definition: *t}}\n" for i in range(200)),
+        "characters of text",
+    ),
     "nested 5000 deep": ("codes: " + "[" * 5000 + "]" * 5000 + "\n", "invalid YAML"),
     "a list that holds itself": ("codes: &a [*a]\n", "must be a mapping"),
     "a code that holds itself": ("codes:\n  - &c {label: x, color: *c}\n", "must be text"),
-    "a python object tag": ("codes:\n  - label: !!python/object/apply:os.system [echo]\n",
-                            "invalid YAML"),
-    "a hex number of 5000 digits": ("codes:\n  - label: x\n    published: 0x" + "f" * 5000
-                                    + "\n", "4300 digits"),
-    "a decimal number of 5000 digits": ("codes:\n  - label: x\n    published: " + "9" * 5000
-                                        + "\n", "invalid YAML"),
-    "a date that does not exist": ("codes:\n  - label: !!timestamp 2018-13-45\n",
-                                   "invalid YAML"),
+    "a python object tag": (
+        "codes:\n  - label: !!python/object/apply:os.system [echo]\n",
+        "invalid YAML",
+    ),
+    "a hex number of 5000 digits": (
+        "codes:\n  - label: x\n    published: 0x" + "f" * 5000 + "\n",
+        "4300 digits",
+    ),
+    "a decimal number of 5000 digits": (
+        "codes:\n  - label: x\n    published: " + "9" * 5000 + "\n",
+        "invalid YAML",
+    ),
+    "a date that does not exist": ("codes:\n  - label: !!timestamp 2018-13-45\n", "invalid YAML"),
     "a tagged int that is not one": ("codes:\n  - label: !!int abc\n", "invalid YAML"),
     "a timestamp tag on text": ("codes:\n  - label: !!timestamp x\n", "invalid YAML"),
     "a float tag on text": ("codes:\n  - label: !!float x\n", "invalid YAML"),
     "a binary tag on text": ("codes:\n  - label: !!binary ä\n", "invalid YAML"),
-    "unknown fields of mixed types": ("codes:\n  - label: x\n    1: a\n    b: c\n",
-                                      "unknown field"),
+    "unknown fields of mixed types": (
+        "codes:\n  - label: x\n    1: a\n    b: c\n",
+        "unknown field",
+    ),
     "a null key": ("null: 1\ncodes: [{label: x}]\n", "unknown field 'None'"),
     "a NUL character": ("codes:\n  - label: a\x00b\n", "invalid YAML"),
     "a tab for indentation": ("codes:\n\t- label: a\n", "invalid YAML"),
@@ -1399,8 +1838,10 @@ def xxe_variants(target: Path) -> dict[str, tuple[bytes, bytes]]:
     uri = target.as_uri().encode()
     return {
         "external entity": (b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "' + uri + b'">]>', b"&xxe;"),
-        "external entity by path": (b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "' + str(target).encode()
-                                    + b'">]>', b"&xxe;"),
+        "external entity by path": (
+            b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "' + str(target).encode() + b'">]>',
+            b"&xxe;",
+        ),
         "parameter entity": (b'<!DOCTYPE r [<!ENTITY % xxe SYSTEM "' + uri + b'"> %xxe;]>', b""),
         "external DTD": (b'<!DOCTYPE r SYSTEM "' + uri + b'">', b""),
     }
@@ -1413,8 +1854,12 @@ def _assert_never_read(opened: threading.Event, project: Project, message: str |
 
 
 # the part, and the text after which the entity is referenced (none: the DOCTYPE alone)
-XLSX_PARTS = {"xl/sharedStrings.xml": b"<t>", "xl/worksheets/sheet1.xml": b"<sheetData>",
-              "xl/workbook.xml": b"", "[Content_Types].xml": b""}
+XLSX_PARTS = {
+    "xl/sharedStrings.xml": b"<t>",
+    "xl/worksheets/sheet1.xml": b"<sheetData>",
+    "xl/workbook.xml": b"",
+    "[Content_Types].xml": b"",
+}
 
 
 @pytest.mark.parametrize("part", sorted(XLSX_PARTS))
@@ -1425,12 +1870,27 @@ def test_xlsx_external_entities_are_never_resolved(template, part):
         for name, (doctype, ref) in xxe_variants(fifo).items():
             needle = XLSX_PARTS[part]
             path = folder / f"xxe-{name.replace(' ', '-')}.xlsx"
-            path.write_bytes(rezip(XLSX_SHARED, part, with_doctype(
-                xml, doctype, needle or b"\x01", needle + ref if needle else b"")))
-            _, message = attempt(project, path, lambda p=path: project.import_answers(
-                read_answers(str(p), respondent_col="jobcenter_id", text_cols=["svar"],
-                             questions=["hostile"], codebooks=["lokalpolitiske-strategier"],
-                             project=project)))
+            path.write_bytes(
+                rezip(
+                    XLSX_SHARED,
+                    part,
+                    with_doctype(xml, doctype, needle or b"\x01", needle + ref if needle else b""),
+                )
+            )
+            _, message = attempt(
+                project,
+                path,
+                lambda p=path: project.import_answers(
+                    read_answers(
+                        str(p),
+                        respondent_col="jobcenter_id",
+                        text_cols=["svar"],
+                        questions=["hostile"],
+                        codebooks=["lokalpolitiske-strategier"],
+                        project=project,
+                    )
+                ),
+            )
             _assert_never_read(opened, project, message)
 
 
@@ -1445,8 +1905,13 @@ def test_docx_external_entities_are_never_resolved(template, part):
         for name, (doctype, ref) in xxe_variants(fifo).items():
             needle = DOCX_PARTS[part]
             path = folder / f"JC98-{name.replace(' ', '-')}.docx"
-            path.write_bytes(rezip(DOCX, part, with_doctype(
-                xml, doctype, needle or b"\x01", needle + ref if needle else b"")))
+            path.write_bytes(
+                rezip(
+                    DOCX,
+                    part,
+                    with_doctype(xml, doctype, needle or b"\x01", needle + ref if needle else b""),
+                )
+            )
             _, message = attempt(project, path, lambda p=path: import_interviews(project, [p]))
             _assert_never_read(opened, project, message)
 
@@ -1454,31 +1919,48 @@ def test_docx_external_entities_are_never_resolved(template, part):
 # REFI-QDA (issue 5) has no importer yet. This test is PENDING: it is skipped until
 # qualcode.io.refiqda exists, and then runs against its reader. If the reader's name is not
 # among these, point the list at it.
-REFIQDA_READERS = ("read_qdpx", "read_qde", "read_qdc", "read_project", "read_codebook",
-                   "read_refiqda", "read")
+REFIQDA_READERS = (
+    "read_qdpx",
+    "read_qde",
+    "read_qdc",
+    "read_project",
+    "read_codebook",
+    "read_refiqda",
+    "read",
+)
 
 
 def _refiqda_xxe_files(folder: Path, target: Path) -> dict[str, Path]:
     files = {}
     for name, (doctype, ref) in xxe_variants(target).items():
         slug = name.replace(" ", "-")
-        project_xml = (b'<?xml version="1.0" encoding="utf-8"?>\n' + doctype.replace(
-            b"<!DOCTYPE r", b"<!DOCTYPE Project") + b"\n"
+        project_xml = (
+            b'<?xml version="1.0" encoding="utf-8"?>\n'
+            + doctype.replace(b"<!DOCTYPE r", b"<!DOCTYPE Project")
+            + b"\n"
             b'<Project xmlns="urn:QDA-XML:project:1.0" name="XXE ' + ref + b'" '
             b'origin="hostile"><CodeBook><Codes><Code guid="00000000-0000-0000-0000-'
             b'000000000001" name="' + ref + b'" isCodable="true"/></Codes></CodeBook>'
-            b"<Description>" + ref + b"</Description></Project>\n")
-        codebook_xml = project_xml.replace(b"<!DOCTYPE Project", b"<!DOCTYPE CodeBook").replace(
-            b"<Project ", b"<CodeBook ").replace(b"</Project>", b"</CodeBook>")
+            b"<Description>" + ref + b"</Description></Project>\n"
+        )
+        codebook_xml = (
+            project_xml.replace(b"<!DOCTYPE Project", b"<!DOCTYPE CodeBook")
+            .replace(b"<Project ", b"<CodeBook ")
+            .replace(b"</Project>", b"</CodeBook>")
+        )
         (folder / f"{slug}.qde").write_bytes(project_xml)
         (folder / f"{slug}.qdc").write_bytes(codebook_xml)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
             z.writestr("project.qde", project_xml)
         (folder / f"{slug}.qdpx").write_bytes(buf.getvalue())
-        files.update({f"{name} (.qde)": folder / f"{slug}.qde",
-                      f"{name} (.qdc)": folder / f"{slug}.qdc",
-                      f"{name} (.qdpx)": folder / f"{slug}.qdpx"})
+        files.update(
+            {
+                f"{name} (.qde)": folder / f"{slug}.qde",
+                f"{name} (.qdc)": folder / f"{slug}.qdc",
+                f"{name} (.qdpx)": folder / f"{slug}.qdpx",
+            }
+        )
     return files
 
 
@@ -1487,11 +1969,11 @@ def test_refiqda_xxe_is_refused_in_one_line_and_never_reads_the_file(tmp_path):
     external entity (or external DTD) pointing at a local file is refused with a one-line
     QualcodeError, and the file is never opened. Refusing any DOCTYPE is the simple way."""
     refiqda = pytest.importorskip("qualcode.io.refiqda")
-    readers = [getattr(refiqda, n) for n in REFIQDA_READERS if callable(getattr(refiqda, n,
-                                                                                None))]
+    readers = [getattr(refiqda, n) for n in REFIQDA_READERS if callable(getattr(refiqda, n, None))]
     if not readers:
-        pytest.fail(f"qualcode.io.refiqda has none of {REFIQDA_READERS}: point this test at "
-                    "its reader")
+        pytest.fail(
+            f"qualcode.io.refiqda has none of {REFIQDA_READERS}: point this test at its reader"
+        )
     with tripwire(tmp_path) as (fifo, opened):
         for what, path in _refiqda_xxe_files(tmp_path, fifo).items():
             for reader in readers:
@@ -1517,6 +1999,7 @@ def test_tripwire_catches_a_parser_that_resolves_entities(tmp_path):
 
 
 # -- csv reading details the properties rest on -----------------------------------------------
+
 
 @pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
 def test_excel_sep_line_works_with_every_line_ending(tmp_path, newline):

@@ -15,17 +15,32 @@ from qualcode.core.project import Project
 from qualcode.errors import ImportError_, QualcodeError
 from qualcode.io.answers import read_answers
 
-LONG = ["--respondent-col", "jobcenter_id", "--text-col", "svar", "--question", "strategier",
-        "--codebook", "lokalpolitiske-strategier"]
-WIDE_COLS = {"strategier": ("strategier", "lokalpolitiske-strategier"),
-             "udfordringer-fysiske": ("udfordringer_fysiske", "udfordringer-fysiske"),
-             "udfordringer-psykiske": ("udfordringer_psykiske", "udfordringer-psykiske")}
+LONG = [
+    "--respondent-col",
+    "jobcenter_id",
+    "--text-col",
+    "svar",
+    "--question",
+    "strategier",
+    "--codebook",
+    "lokalpolitiske-strategier",
+]
+WIDE_COLS = {
+    "strategier": ("strategier", "lokalpolitiske-strategier"),
+    "udfordringer-fysiske": ("udfordringer_fysiske", "udfordringer-fysiske"),
+    "udfordringer-psykiske": ("udfordringer_psykiske", "udfordringer-psykiske"),
+}
 
 
 def read_long(path: Path, project: Project | None = None, **kw):
-    args = {"respondent_col": "jobcenter_id", "text_cols": ["svar"],
-            "questions": ["strategier"], "codebooks": ["lokalpolitiske-strategier"],
-            "project": project, **kw}
+    args = {
+        "respondent_col": "jobcenter_id",
+        "text_cols": ["svar"],
+        "questions": ["strategier"],
+        "codebooks": ["lokalpolitiske-strategier"],
+        "project": project,
+        **kw,
+    }
     return read_answers(str(path), **args)
 
 
@@ -39,8 +54,10 @@ def import_options(project: Project) -> list[dict]:
 
 # -- what a good file gives ----------------------------------------------------------
 
+
 def test_long_form_stores_answers_attributes_and_keeps_empty_out_of_denominator(
-        project_path, answers_csv):
+    project_path, answers_csv
+):
     with Project.open(project_path, create=True) as p:
         summary = p.import_answers(read_long(answers_csv, attr_cols=["region"]))
         assert (summary.respondents_added, summary.items_added, summary.items_empty) == (4, 4, 1)
@@ -69,23 +86,28 @@ def test_cli_import_answers(project_path, answers_csv):
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_comma_and_semicolon_files_give_the_same_answers(tmp_path, delimiter):
-    rows = [["jobcenter_id", "svar", "region"],
-            ["JC01", "Fleksjob, mentorer; og hjælpemidler", "Hovedstaden"],
-            ["JC02", 'Vi siger "ja" til flere ressourcer', "Sjælland"]]
+    rows = [
+        ["jobcenter_id", "svar", "region"],
+        ["JC01", "Fleksjob, mentorer; og hjælpemidler", "Hovedstaden"],
+        ["JC02", 'Vi siger "ja" til flere ressourcer', "Sjælland"],
+    ]
     path = write_csv(tmp_path / "svar.csv", rows, delimiter=delimiter)
     with Project.open(tmp_path / "p.db", create=True) as p:
         p.import_answers(read_long(path, attr_cols=["region"]))
-        assert answer_texts(p) == {"JC01": "Fleksjob, mentorer; og hjælpemidler",
-                                   "JC02": 'Vi siger "ja" til flere ressourcer'}
+        assert answer_texts(p) == {
+            "JC01": "Fleksjob, mentorer; og hjælpemidler",
+            "JC02": 'Vi siger "ja" til flere ressourcer',
+        }
         assert p.respondent("JC01").attributes == {"region": "Hovedstaden"}
         assert import_options(p)[0]["delimiter"] == delimiter
 
 
 def test_windows_1252_semicolon_file_keeps_danish_letters(tmp_path):
-    rows = [["jobcenter_id", "svar", "region"],
-            ["JC01", "Øget fokus på borgere på kanten – også i Århus.", "Sjælland"],
-            ["JC02", "Målet er skrevet ind i beskæftigelsesplanen; æ, ø, å, Æ, Ø, Å.",
-             "Nordjylland"]]
+    rows = [
+        ["jobcenter_id", "svar", "region"],
+        ["JC01", "Øget fokus på borgere på kanten – også i Århus.", "Sjælland"],
+        ["JC02", "Målet er skrevet ind i beskæftigelsesplanen; æ, ø, å, Æ, Ø, Å.", "Nordjylland"],
+    ]
     path = write_csv(tmp_path / "svar.csv", rows, delimiter=";", encoding="cp1252")
     raw = path.read_bytes()
     assert b"\xf8" in raw and b"\xe5" in raw  # really Windows-1252, not UTF-8
@@ -112,8 +134,7 @@ def test_utf8_with_bom_finds_the_first_column(tmp_path):
 
 
 def test_excel_sep_line_and_multiline_answers(tmp_path):
-    body = ('jobcenter_id;svar\r\nJC01;"Første linje\r\nanden linje"\r\nJC02;kort\r\n'
-            'JC01;igen\r\n')
+    body = 'jobcenter_id;svar\r\nJC01;"Første linje\r\nanden linje"\r\nJC02;kort\r\nJC01;igen\r\n'
     path = tmp_path / "svar.csv"
     path.write_bytes(("sep=;\r\n" + body).encode("cp1252"))
     with Project.open(tmp_path / "p.db", create=True) as p:
@@ -127,15 +148,20 @@ def test_excel_sep_line_and_multiline_answers(tmp_path):
 
 
 def test_xlsx_import_numbers_become_text(tmp_path):
-    rows = [["jobcenter_id", "svar", "ansatte", "andel"],
-            [101, "Fleksjob og mentorer i Ølstykke", 250, 0.5],
-            [102, None, 80, 3.0],
-            [103, "Hjælpemidler", None, None]]
+    rows = [
+        ["jobcenter_id", "svar", "ansatte", "andel"],
+        [101, "Fleksjob og mentorer i Ølstykke", 250, 0.5],
+        [102, None, 80, 3.0],
+        [103, "Hjælpemidler", None, None],
+    ]
     path = write_xlsx(tmp_path / "svar.xlsx", rows)
     with Project.open(tmp_path / "api.db", create=True) as p:
         p.import_answers(read_long(path, attr_cols=["ansatte", "andel"]))
-        assert answer_texts(p) == {"101": "Fleksjob og mentorer i Ølstykke", "102": "",
-                                   "103": "Hjælpemidler"}
+        assert answer_texts(p) == {
+            "101": "Fleksjob og mentorer i Ølstykke",
+            "102": "",
+            "103": "Hjælpemidler",
+        }
         assert p.respondent("101").attributes == {"ansatte": "250", "andel": "0.5"}
         assert p.respondent("102").attributes == {"ansatte": "80", "andel": "3"}
         assert set(p.counts("strategier")["answered"]) == {2}
@@ -147,20 +173,34 @@ def test_xlsx_import_numbers_become_text(tmp_path):
 
 
 def wide_file(tmp_path: Path) -> Path:
-    return write_csv(tmp_path / "svar_2018.csv", [
-        ["jobcenter_id", "strategier", "udfordringer_fysiske", "udfordringer_psykiske"],
-        ["JC01", "", "Arbejdsgiverne er bekymrede.", "Manglende kendskab til psykiske lidelser."],
-        ["JC02", "Fleksjob", "  ", "Borgerne mangler motivation."],
-        ["JC03", "Mere fokus på kanten", "Svært at finde et match", ""],
-    ], delimiter=";", encoding="cp1252")
+    return write_csv(
+        tmp_path / "svar_2018.csv",
+        [
+            ["jobcenter_id", "strategier", "udfordringer_fysiske", "udfordringer_psykiske"],
+            [
+                "JC01",
+                "",
+                "Arbejdsgiverne er bekymrede.",
+                "Manglende kendskab til psykiske lidelser.",
+            ],
+            ["JC02", "Fleksjob", "  ", "Borgerne mangler motivation."],
+            ["JC03", "Mere fokus på kanten", "Svært at finde et match", ""],
+        ],
+        delimiter=";",
+        encoding="cp1252",
+    )
 
 
 def check_wide(p: Project) -> None:
     assert [q.id for q in p.questions()] == list(WIDE_COLS)
     assert {q.id: q.codebook for q in p.questions()} == {
-        qid: stem for qid, (_col, stem) in WIDE_COLS.items()}
+        qid: stem for qid, (_col, stem) in WIDE_COLS.items()
+    }
     assert answer_texts(p, "udfordringer-fysiske") == {
-        "JC01": "Arbejdsgiverne er bekymrede.", "JC02": "", "JC03": "Svært at finde et match"}
+        "JC01": "Arbejdsgiverne er bekymrede.",
+        "JC02": "",
+        "JC03": "Svært at finde et match",
+    }
     assert answer_texts(p, "udfordringer-psykiske")["JC02"] == "Borgerne mangler motivation."
     answered = {qid: int(p.counts(qid)["answered"].iloc[0]) for qid in WIDE_COLS}
     assert answered == {"strategier": 2, "udfordringer-fysiske": 2, "udfordringer-psykiske": 2}
@@ -171,36 +211,55 @@ def check_wide(p: Project) -> None:
 def test_wide_form_with_three_questions(tmp_path):
     path = wide_file(tmp_path)
     with Project.open(tmp_path / "api.db", create=True) as p:
-        p.import_answers(read_answers(
-            str(path), respondent_col="jobcenter_id",
-            text_cols=[c for c, _s in WIDE_COLS.values()], questions=list(WIDE_COLS),
-            codebooks=[s for _c, s in WIDE_COLS.values()], project=p))
+        p.import_answers(
+            read_answers(
+                str(path),
+                respondent_col="jobcenter_id",
+                text_cols=[c for c, _s in WIDE_COLS.values()],
+                questions=list(WIDE_COLS),
+                codebooks=[s for _c, s in WIDE_COLS.values()],
+                project=p,
+            )
+        )
         check_wide(p)
     args = []
     for qid, (col, stem) in WIDE_COLS.items():
         args += ["--text-col", col, "--question", qid, "--codebook", stem]
-    result = run("import", "answers", tmp_path / "cli.db", path,
-                 "--respondent-col", "jobcenter_id", *args)
+    result = run(
+        "import", "answers", tmp_path / "cli.db", path, "--respondent-col", "jobcenter_id", *args
+    )
     assert result.exit_code == 0, result.output
     with Project.open(tmp_path / "cli.db") as p:
         check_wide(p)
 
 
 def test_wide_form_needs_a_question_per_text_column(tmp_path):
-    result = run("import", "answers", tmp_path / "p.db", wide_file(tmp_path),
-                 "--respondent-col", "jobcenter_id", "--text-col", "strategier",
-                 "--text-col", "udfordringer_fysiske", "--question", "strategier",
-                 "--codebook", "lokalpolitiske-strategier")
+    result = run(
+        "import",
+        "answers",
+        tmp_path / "p.db",
+        wide_file(tmp_path),
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "strategier",
+        "--text-col",
+        "udfordringer_fysiske",
+        "--question",
+        "strategier",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     assert_one_line_error(result, "one --question per --text-col")
     assert not (tmp_path / "p.db").exists()
 
 
 # -- re-imports ----------------------------------------------------------------------
 
+
 def test_reimport_of_the_same_file_changes_nothing(project, project_path, answers_csv):
     before = project.snapshot()
-    summary = project.import_answers(read_long(answers_csv, project=project,
-                                               attr_cols=["region"]))
+    summary = project.import_answers(read_long(answers_csv, project=project, attr_cols=["region"]))
     assert not summary.changed
     assert project.snapshot() == before
     result = run("import", "answers", project_path, answers_csv, *LONG, "--attr-col", "region")
@@ -228,8 +287,7 @@ def test_reimport_of_a_changed_answer_is_refused(project, project_path, tmp_path
     assert "'JC02' already has a different answer" in str(err.value)
     assert project.snapshot() == before  # JC05 (row 2) was not kept either
     result = run("import", "answers", project_path, path, *LONG, "--attr-col", "region")
-    assert_one_line_error(result, str(path), "row 4", "column 'svar'", "JC02",
-                          "different answer")
+    assert_one_line_error(result, str(path), "row 4", "column 'svar'", "JC02", "different answer")
     assert snapshot(project_path) == before
 
 
@@ -248,12 +306,14 @@ def test_cancelled_import_leaves_nothing(project_path, answers_csv):
 def test_question_bound_to_another_codebook_is_refused(project, project_path, answers_csv):
     before = project.snapshot()
     with pytest.raises(QualcodeError, match="coded with codebook 'lokalpolitiske-strategier'"):
-        project.import_answers(read_long(answers_csv, project=project,
-                                         codebooks=["eksterne-aktoerer"]))
+        project.import_answers(
+            read_long(answers_csv, project=project, codebooks=["eksterne-aktoerer"])
+        )
     assert project.snapshot() == before
 
 
 # -- bad inputs: each refused through the API and the CLI, nothing changed -----------
+
 
 def _missing_column(d: Path) -> Path:
     return write_csv(d / "svar.csv", [["id", "svar"], ["JC01", "x"]])
@@ -286,8 +346,10 @@ def _random_bytes(d: Path) -> Path:
 
 
 def _png(d: Path) -> Path:
-    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06"
-           b"\x00\x00\x00\x1f\xf3\xffa" + os.urandom(500))
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06"
+        b"\x00\x00\x00\x1f\xf3\xffa" + os.urandom(500)
+    )
     (d / "svar.csv").write_bytes(png)
     return d / "svar.csv"
 
@@ -298,8 +360,7 @@ def _huge_cell(d: Path) -> Path:
 
 
 def _truncated_xlsx(d: Path) -> Path:
-    rows = [ANSWERS[0]] + [[f"JC{n:02}", f"Svar nummer {n} " * 20, "Region"]
-                           for n in range(1, 200)]
+    rows = [ANSWERS[0]] + [[f"JC{n:02}", f"Svar nummer {n} " * 20, "Region"] for n in range(1, 200)]
     data = write_xlsx(d / "full.xlsx", rows).read_bytes()
     (d / "svar.xlsx").write_bytes(data[: len(data) // 2])
     return d / "svar.xlsx"
@@ -321,23 +382,30 @@ def _empty_respondent(d: Path) -> Path:
 
 BAD = {
     # case: (writes the file, what the one-line message must name)
-    "missing column": (_missing_column, ["no column 'jobcenter_id'", "--respondent-col",
-                                         "'id', 'svar'"]),
-    "duplicate respondent": (_duplicate_respondent, ["row 4", "column 'jobcenter_id'",
-                                                     "'JC01' appears again",
-                                                     "first at row 2"]),
+    "missing column": (
+        _missing_column,
+        ["no column 'jobcenter_id'", "--respondent-col", "'id', 'svar'"],
+    ),
+    "duplicate respondent": (
+        _duplicate_respondent,
+        ["row 4", "column 'jobcenter_id'", "'JC01' appears again", "first at row 2"],
+    ),
     "empty file": (_empty, ["file is empty"]),
     "blank file": (_blank, ["file is empty"]),
     "header only": (_header_only, ["row 1", "no rows below"]),
     "random bytes": (_random_bytes, ["binary file"]),
     "png": (_png, ["binary file"]),
-    "10 MB cell": (_huge_cell, ["row 3", "column 'svar'", "10,000,000 characters",
-                                "limit is 1,000,000"]),
+    "10 MB cell": (
+        _huge_cell,
+        ["row 3", "column 'svar'", "10,000,000 characters", "limit is 1,000,000"],
+    ),
     "truncated xlsx": (_truncated_xlsx, ["not a readable XLSX file", "truncated or damaged"]),
     "too many fields": (_too_many_fields, ["row 3", "has 4 fields but the header has 3"]),
     "old xls": (_old_xls, ["old Excel .xls"]),
-    "empty respondent id": (_empty_respondent, ["row 3", "column 'jobcenter_id'",
-                                                "respondent id is empty"]),
+    "empty respondent id": (
+        _empty_respondent,
+        ["row 3", "column 'jobcenter_id'", "respondent id is empty"],
+    ),
 }
 
 
@@ -362,8 +430,7 @@ def test_bad_file_is_refused_by_the_api(bad_file, project):
     assert project.snapshot() == before
 
 
-def test_bad_file_is_refused_by_the_cli_into_an_existing_project(bad_file, project,
-                                                                 project_path):
+def test_bad_file_is_refused_by_the_cli_into_an_existing_project(bad_file, project, project_path):
     path, needles = bad_file
     before = project.snapshot()
     result = run("import", "answers", project_path, path, *LONG)
@@ -380,9 +447,20 @@ def test_bad_file_leaves_no_new_project_behind(bad_file, tmp_path):
 
 
 def test_unknown_codebook_and_missing_file(tmp_path, answers_csv):
-    result = run("import", "answers", tmp_path / "p.db", answers_csv,
-                 "--respondent-col", "jobcenter_id", "--text-col", "svar",
-                 "--question", "strategier", "--codebook", "findes-ikke")
+    result = run(
+        "import",
+        "answers",
+        tmp_path / "p.db",
+        answers_csv,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        "strategier",
+        "--codebook",
+        "findes-ikke",
+    )
     assert_one_line_error(result, "no codebook named 'findes-ikke'")
     result = run("import", "answers", tmp_path / "p.db", tmp_path / "nope.csv", *LONG)
     assert_one_line_error(result, "nope.csv", "no such file")
@@ -390,8 +468,9 @@ def test_unknown_codebook_and_missing_file(tmp_path, answers_csv):
 
 
 def test_usage_errors_exit_2(tmp_path, answers_csv):
-    no_text = run("import", "answers", tmp_path / "p.db", answers_csv,
-                  "--respondent-col", "jobcenter_id")
+    no_text = run(
+        "import", "answers", tmp_path / "p.db", answers_csv, "--respondent-col", "jobcenter_id"
+    )
     assert no_text.exit_code == 2 and "--text-col" in no_text.stderr
     no_resp = run("import", "answers", tmp_path / "p.db", answers_csv, "--text-col", "svar")
     assert no_resp.exit_code == 2 and "--respondent-col" in no_resp.stderr
@@ -403,8 +482,15 @@ def test_utf8_with_a_stray_windows_byte_is_refused_not_garbled(project_path, tmp
     from qualcode.io.answers import read_answers
 
     path = tmp_path / "blandet.csv"
-    path.write_bytes("id;svar\nJC01;Større fokus på målgruppen\n".encode()
-                     + "JC02;Fleksjob på vej\n".encode("cp1252"))
+    path.write_bytes(
+        "id;svar\nJC01;Større fokus på målgruppen\n".encode()
+        + "JC02;Fleksjob på vej\n".encode("cp1252")
+    )
     with pytest.raises(QualcodeError, match="mixes UTF-8 with another encoding"):
-        read_answers(str(path), respondent_col="id", text_cols=["svar"], questions=["q"],
-                     codebooks=["lokalpolitiske-strategier"])
+        read_answers(
+            str(path),
+            respondent_col="id",
+            text_cols=["svar"],
+            questions=["q"],
+            codebooks=["lokalpolitiske-strategier"],
+        )

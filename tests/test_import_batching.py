@@ -24,32 +24,41 @@ from qualcode.store import db as store
 REGIONS = ["Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"]
 
 
-def upsert_one_by_one(project: Project, rid: str, name: str, attrs: dict[str, str],
-                      summary: ImportSummary) -> None:
+def upsert_one_by_one(
+    project: Project, rid: str, name: str, attrs: dict[str, str], summary: ImportSummary
+) -> None:
     """The upsert as it was before it was batched: one SELECT per respondent and attribute."""
     row = project.db.execute("SELECT name FROM respondents WHERE id = ?", [rid]).fetchone()
     if row is None:
-        project.db.execute("INSERT INTO respondents (id, name, created_at) VALUES (?,?,?)",
-                           [rid, name, store.now()])
+        project.db.execute(
+            "INSERT INTO respondents (id, name, created_at) VALUES (?,?,?)",
+            [rid, name, store.now()],
+        )
         summary.respondents_added += 1
     elif name and row[0] != name:
         project.db.execute("UPDATE respondents SET name = ? WHERE id = ?", [name, rid])
         summary.attributes_changed += 1
     for key, value in attrs.items():
-        old = project.db.execute("SELECT value FROM attributes WHERE respondent_id = ?"
-                                 " AND name = ?", [rid, key]).fetchone()
+        old = project.db.execute(
+            "SELECT value FROM attributes WHERE respondent_id = ? AND name = ?", [rid, key]
+        ).fetchone()
         if old is None or old[0] != value:
-            project.db.execute("INSERT OR REPLACE INTO attributes (respondent_id, name, value)"
-                               " VALUES (?,?,?)", [rid, key, value])
+            project.db.execute(
+                "INSERT OR REPLACE INTO attributes (respondent_id, name, value) VALUES (?,?,?)",
+                [rid, key, value],
+            )
             summary.attributes_changed += 1
 
 
 def respondent_state(project: Project) -> tuple[list, list]:
     """Respondents (without the timestamp) and attributes in rowid order: a changed
     attribute is rewritten (REPLACE), which moves it to the end of respondent().attributes."""
-    return (project.db.execute("SELECT id, name FROM respondents ORDER BY id").fetchall(),
-            project.db.execute("SELECT rowid, respondent_id, name, value FROM attributes"
-                               " ORDER BY rowid").fetchall())
+    return (
+        project.db.execute("SELECT id, name FROM respondents ORDER BY id").fetchall(),
+        project.db.execute(
+            "SELECT rowid, respondent_id, name, value FROM attributes ORDER BY rowid"
+        ).fetchall(),
+    )
 
 
 def seeded(path: Path) -> Project:
@@ -58,8 +67,13 @@ def seeded(path: Path) -> Project:
     summary = ImportSummary(file="seed")
     with project.transaction():
         for n in range(600):
-            upsert_one_by_one(project, f"JC{n:04d}", f"Jobcenter {n} Ådalen",
-                              {"region": REGIONS[n % 5], "størrelse": "stor"}, summary)
+            upsert_one_by_one(
+                project,
+                f"JC{n:04d}",
+                f"Jobcenter {n} Ådalen",
+                {"region": REGIONS[n % 5], "størrelse": "stor"},
+                summary,
+            )
     return project
 
 
@@ -68,15 +82,19 @@ def test_batched_upsert_does_what_one_upsert_per_row_did(tmp_path):
     for n in range(0, 1300, 2):  # 650 ids: half already there (two chunks of 500 looked up)
         rid = f"JC{n:04d}"
         if n % 4 == 0:  # the same name and attributes: nothing changes
-            rows.append((rid, f"Jobcenter {n} Ådalen",
-                         {"region": REGIONS[n % 5], "størrelse": "stor"}))
+            rows.append(
+                (rid, f"Jobcenter {n} Ådalen", {"region": REGIONS[n % 5], "størrelse": "stor"})
+            )
         elif n % 3 == 0:  # a new name, no name (kept), a changed and a new attribute
             rows.append((rid, f"Jobcenter {n} Østerå", {"region": "Færøerne", "ny": "ja"}))
         else:
             rows.append((rid, "", {"størrelse": "lille"}))
-    rows += [("JC0002", "Jobcenter Æblerød", {"region": "Bornholm"}),  # again in one batch
-             ("JC9999", "", {}), ("JC9999", "Nyt navn", {"region": "Sjælland"}),
-             ("JC0004", "", {"region": REGIONS[4 % 5]})]  # repeated: unchanged
+    rows += [
+        ("JC0002", "Jobcenter Æblerød", {"region": "Bornholm"}),  # again in one batch
+        ("JC9999", "", {}),
+        ("JC9999", "Nyt navn", {"region": "Sjælland"}),
+        ("JC0004", "", {"region": REGIONS[4 % 5]}),
+    ]  # repeated: unchanged
 
     batched, reference = seeded(tmp_path / "a.db"), seeded(tmp_path / "b.db")
     got, want = ImportSummary(file="x"), ImportSummary(file="x")
@@ -88,22 +106,32 @@ def test_batched_upsert_does_what_one_upsert_per_row_did(tmp_path):
 
     assert respondent_state(batched) == respondent_state(reference)
     assert (got.respondents_added, got.attributes_changed) == (
-        want.respondents_added, want.attributes_changed)
+        want.respondents_added,
+        want.attributes_changed,
+    )
     assert got.respondents_added == 351  # JC0600, JC0602, ..., JC1298 and JC9999
     assert batched.respondent("JC0006").name == "Jobcenter 6 Østerå"
-    assert batched.respondent("JC0002").attributes == {"størrelse": "lille",
-                                                       "region": "Bornholm"}
+    assert batched.respondent("JC0002").attributes == {"størrelse": "lille", "region": "Bornholm"}
     assert batched.respondent("JC9999").name == "Nyt navn"
 
 
-@pytest.mark.parametrize("rows", [
-    # all new, each once: written without comparing
-    [(f"JC{n}", f"Jobcenter {n} Øst" if n % 2 else "", {"region": REGIONS[n % 5]})
-     for n in range(2000, 2700)],
-    # all new, one twice: the second is compared with the first
-    [("JC2000", "Ny", {"region": "Sjælland"}), ("JC2001", "", {}),
-     ("JC2000", "Nyere", {"region": "Sjælland", "størrelse": "lille"})],
-], ids=["all-new", "new-twice"])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # all new, each once: written without comparing
+        [
+            (f"JC{n}", f"Jobcenter {n} Øst" if n % 2 else "", {"region": REGIONS[n % 5]})
+            for n in range(2000, 2700)
+        ],
+        # all new, one twice: the second is compared with the first
+        [
+            ("JC2000", "Ny", {"region": "Sjælland"}),
+            ("JC2001", "", {}),
+            ("JC2000", "Nyere", {"region": "Sjælland", "størrelse": "lille"}),
+        ],
+    ],
+    ids=["all-new", "new-twice"],
+)
 def test_batched_upsert_of_new_respondents(tmp_path, rows):
     batched, reference = seeded(tmp_path / "a.db"), seeded(tmp_path / "b.db")
     got, want = ImportSummary(file="x"), ImportSummary(file="x")
@@ -114,7 +142,9 @@ def test_batched_upsert_of_new_respondents(tmp_path, rows):
             upsert_one_by_one(reference, rid, name, attrs, want)
     assert respondent_state(batched) == respondent_state(reference)
     assert (got.respondents_added, got.attributes_changed) == (
-        want.respondents_added, want.attributes_changed)
+        want.respondents_added,
+        want.attributes_changed,
+    )
 
 
 def test_single_upsert_still_works_for_the_other_importers(tmp_path):
@@ -124,11 +154,11 @@ def test_single_upsert_still_works_for_the_other_importers(tmp_path):
         project._upsert_respondent("JC0001", "", {"region": "Bornholm"}, summary)
         project._upsert_respondent("JC7777", "Jobcenter Ø", {}, summary)
     assert (summary.respondents_added, summary.attributes_changed) == (1, 1)
-    assert project.respondent("JC0001").attributes == {"størrelse": "stor",
-                                                       "region": "Bornholm"}
+    assert project.respondent("JC0001").attributes == {"størrelse": "stor", "region": "Bornholm"}
 
 
 # -- answers in batches ----------------------------------------------------------------
+
 
 def _answers_file(path: Path, n: int, *, changed: int | None = None) -> Path:
     rows = [["jobcenter_id", "svar", "andet", "region"]]
@@ -141,10 +171,15 @@ def _answers_file(path: Path, n: int, *, changed: int | None = None) -> Path:
 
 
 def _read(path: Path, project: Project | None = None):
-    return read_answers(str(path), respondent_col="jobcenter_id", text_cols=["svar", "andet"],
-                        questions=["strategier", "andet"],
-                        codebooks=["lokalpolitiske-strategier"], attr_cols=["region"],
-                        project=project)
+    return read_answers(
+        str(path),
+        respondent_col="jobcenter_id",
+        text_cols=["svar", "andet"],
+        questions=["strategier", "andet"],
+        codebooks=["lokalpolitiske-strategier"],
+        attr_cols=["region"],
+        project=project,
+    )
 
 
 def test_answers_are_written_in_batches_in_file_order(tmp_path):
@@ -155,12 +190,14 @@ def test_answers_are_written_in_batches_in_file_order(tmp_path):
         assert calls == [(500, 1203), (1000, 1203), (1203, 1203)]
         assert summary.respondents_added == 1203 and summary.attributes_changed == 1203
         assert summary.items_added == 2406 and summary.items_empty == 172  # every 7th
-        rows = p.db.execute("SELECT question_id, respondent_id, text, is_empty, source"
-                            " FROM items ORDER BY id").fetchall()
-        assert rows[:3] == [("strategier", "R00000", "", 1, str(path)),
-                            ("andet", "R00000", "Andet 0 æøå", 0, str(path)),
-                            ("strategier", "R00001",
-                             "Svar 1: fleksjob og hjælpemidler på tværs.", 0, str(path))]
+        rows = p.db.execute(
+            "SELECT question_id, respondent_id, text, is_empty, source FROM items ORDER BY id"
+        ).fetchall()
+        assert rows[:3] == [
+            ("strategier", "R00000", "", 1, str(path)),
+            ("andet", "R00000", "Andet 0 æøå", 0, str(path)),
+            ("strategier", "R00001", "Svar 1: fleksjob og hjælpemidler på tværs.", 0, str(path)),
+        ]
         assert [r[1] for r in rows] == sorted(r[1] for r in rows)  # row by row, as read
         assert p.respondent("R01202").attributes == {"region": REGIONS[1202 % 5]}
         logged = [e for e in p.events() if e["action"] == "import.answers"]
@@ -179,15 +216,32 @@ def test_a_conflict_in_a_later_batch_leaves_the_project_as_it_was(tmp_path):
         p.import_answers(_read(changed, p))
     assert "row 1102" in str(err.value) and "column 'svar'" in str(err.value)
     assert snapshot(project_path) == before  # not the 97 new rows, nor batches 1 and 2
-    result = run("import", "answers", project_path, changed, "--respondent-col",
-                 "jobcenter_id", "--text-col", "svar", "--text-col", "andet", "--question",
-                 "strategier", "--question", "andet", "--codebook",
-                 "lokalpolitiske-strategier", "--attr-col", "region")
+    result = run(
+        "import",
+        "answers",
+        project_path,
+        changed,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--text-col",
+        "andet",
+        "--question",
+        "strategier",
+        "--question",
+        "andet",
+        "--codebook",
+        "lokalpolitiske-strategier",
+        "--attr-col",
+        "region",
+    )
     assert_one_line_error(result, str(changed), "row 1102", "R01100", "different answer")
     assert snapshot(project_path) == before
 
 
 # -- codings in batches ----------------------------------------------------------------
+
 
 @pytest.fixture
 def coded(tmp_path):
@@ -195,11 +249,20 @@ def coded(tmp_path):
     'strategier' of ten of them already coded by ane."""
     path = _answers_file(tmp_path / "svar.csv", 700)
     p = Project.open(tmp_path / "p.db", create=True)
-    p.import_answers(read_answers(str(path), respondent_col="jobcenter_id",
-                                  text_cols=["svar", "andet"], questions=["strategier", "andet"],
-                                  codebooks=["lokalpolitiske-strategier", "eksterne-aktoerer"]))
-    first = write_csv(tmp_path / "første.csv", [["respondent", "question", "code"]] + [
-        [f"R{i:05d}", "strategier", "borgere-paa-kanten"] for i in range(1, 12) if i % 7])
+    p.import_answers(
+        read_answers(
+            str(path),
+            respondent_col="jobcenter_id",
+            text_cols=["svar", "andet"],
+            questions=["strategier", "andet"],
+            codebooks=["lokalpolitiske-strategier", "eksterne-aktoerer"],
+        )
+    )
+    first = write_csv(
+        tmp_path / "første.csv",
+        [["respondent", "question", "code"]]
+        + [[f"R{i:05d}", "strategier", "borgere-paa-kanten"] for i in range(1, 12) if i % 7],
+    )
     rows, table = read_codings(str(first), default_coder="ane")
     p.import_codings(rows, file=table.file, sha256=table.sha256)
     yield p
@@ -208,18 +271,19 @@ def coded(tmp_path):
 
 def test_codings_in_batches_count_what_was_there_and_what_the_file_repeats(coded, tmp_path):
     rows = [["respondent", "question", "code", "coder"]]
-    rows += [[f"R{i:05d}", "strategier", "borgere-paa-kanten", ""] for i in range(1, 12)
-             if i % 7]
+    rows += [[f"R{i:05d}", "strategier", "borgere-paa-kanten", ""] for i in range(1, 12) if i % 7]
     rows += [["R00001", "andet", "jobformidling", ""]]  # the first coding added
-    rows += [[f"R{i:05d}", "strategier", "beskaeftigelsesplan", ""] for i in range(1, 700)
-             if i % 7]
-    rows += [["R00001", "andet", "jobformidling", ""],  # repeated in the file
-             ["R00001", "andet", "jobformidling", "bo"]]  # another coder: a coding of its own
+    rows += [[f"R{i:05d}", "strategier", "beskaeftigelsesplan", ""] for i in range(1, 700) if i % 7]
+    rows += [
+        ["R00001", "andet", "jobformidling", ""],  # repeated in the file
+        ["R00001", "andet", "jobformidling", "bo"],
+    ]  # another coder: a coding of its own
     path = write_csv(tmp_path / "kodninger.csv", rows)
     parsed, table = read_codings(str(path), default_coder="ane")
     calls = []
-    summary = coded.import_codings(parsed, file=table.file, sha256=table.sha256,
-                                   progress=lambda d, t: calls.append((d, t)))
+    summary = coded.import_codings(
+        parsed, file=table.file, sha256=table.sha256, progress=lambda d, t: calls.append((d, t))
+    )
     total = len(rows) - 1
     assert calls == [(500, total), (total, total)]
     assert summary.codings_existing == 11
@@ -228,9 +292,12 @@ def test_codings_in_batches_count_what_was_there_and_what_the_file_repeats(coded
     stored = coded.db.execute(
         "SELECT i.respondent_id, i.question_id, k.key, c.coder FROM codings c"
         " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
-        " ORDER BY c.id").fetchall()
-    assert stored[10:12] == [("R00001", "andet", "jobformidling", "ane"),
-                             ("R00001", "strategier", "beskaeftigelsesplan", "ane")]
+        " ORDER BY c.id"
+    ).fetchall()
+    assert stored[10:12] == [
+        ("R00001", "andet", "jobformidling", "ane"),
+        ("R00001", "strategier", "beskaeftigelsesplan", "ane"),
+    ]
     assert stored[-1] == ("R00001", "andet", "jobformidling", "bo")
     assert len(stored) == 612
     again = coded.import_codings(parsed, file=table.file, sha256=table.sha256)
@@ -255,18 +322,26 @@ def test_a_bad_coding_in_a_later_batch_leaves_the_project_as_it_was(coded, tmp_p
 
 def test_spans_and_passages_still_read_the_text(coded, tmp_path):
     text = coded.items("strategier", respondent="R00003")[0].text
-    path = write_csv(tmp_path / "spans.csv", [
-        ["respondent", "question", "code", "text", "start", "end"],
-        ["R00003", "strategier", "fleksjob", "hjælpemidler", "", ""],
-        ["R00004", "strategier", "fleksjob", "", "0", "4"]])
+    path = write_csv(
+        tmp_path / "spans.csv",
+        [
+            ["respondent", "question", "code", "text", "start", "end"],
+            ["R00003", "strategier", "fleksjob", "hjælpemidler", "", ""],
+            ["R00004", "strategier", "fleksjob", "", "0", "4"],
+        ],
+    )
     summary = _import(coded, path)
     assert summary.codings_added == 2
     spans = {(c.start, c.end) for c in coded.codings() if c.code == "fleksjob"}
     at = text.index("hjælpemidler")
     assert spans == {(at, at + len("hjælpemidler")), (0, 4)}
-    too_long = write_csv(tmp_path / "lang.csv", [["respondent", "question", "code", "start",
-                                                  "end"], ["R00004", "strategier", "fleksjob",
-                                                           "0", "999"]])
+    too_long = write_csv(
+        tmp_path / "lang.csv",
+        [
+            ["respondent", "question", "code", "start", "end"],
+            ["R00004", "strategier", "fleksjob", "0", "999"],
+        ],
+    )
     with pytest.raises(ImportError_, match="span 0-999 is outside"):
         _import(coded, too_long)
 
@@ -278,9 +353,27 @@ def _import(project: Project, path: Path) -> ImportSummary:
 
 # -- reading CSV fast ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "", "a", "a\n", "a\r\nb", "a\r\nb\r\n", "a\nb\n\n", "\n\n", "a\rb", "a\r\nb\rc",
-    "\r", "\r\n", '"a\r\nb";c\r\nd', '"a\nb";c', "a\u2028b\nc\x85d\x0be", "æ;ø\r\nå;\r\n"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a",
+        "a\n",
+        "a\r\nb",
+        "a\r\nb\r\n",
+        "a\nb\n\n",
+        "\n\n",
+        "a\rb",
+        "a\r\nb\rc",
+        "\r",
+        "\r\n",
+        '"a\r\nb";c\r\nd',
+        '"a\nb";c',
+        "a\u2028b\nc\x85d\x0be",
+        "æ;ø\r\nå;\r\n",
+    ],
+)
 def test_lines_are_the_lines_a_stringio_gives(text):
     assert list(_lines(text)) == list(io.StringIO(text, newline=""))
     want = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
@@ -291,19 +384,20 @@ def test_a_blank_cell_over_the_limit_past_the_header_is_still_ignored(tmp_path):
     """The first read uses the cell limit as the csv field limit; a file over it is read
     again the careful way, which ignores blank cells past the header as before."""
     path = tmp_path / "svar.csv"
-    path.write_text("id,svar\r\nJC01,hej,\"" + " " * (MAX_CELL_CHARS + 1) + "\"\r\n",
-                    encoding="utf-8")
+    path.write_text(
+        'id,svar\r\nJC01,hej,"' + " " * (MAX_CELL_CHARS + 1) + '"\r\n', encoding="utf-8"
+    )
     table = read_table(path)
     assert table.rows == [(2, {"id": "JC01", "svar": "hej"})]
-    path.write_text("id,svar\r\nJC01,\"" + "x" * (MAX_CELL_CHARS + 1) + "\"\r\n",
-                    encoding="utf-8")
+    path.write_text('id,svar\r\nJC01,"' + "x" * (MAX_CELL_CHARS + 1) + '"\r\n', encoding="utf-8")
     with pytest.raises(ImportError_, match="row 2, column 'svar': cell is 1,000,001"):
         read_table(path)
 
 
 def test_blank_rows_keep_the_spreadsheet_row_numbers(tmp_path):
-    path = write_csv(tmp_path / "svar.csv", [["", ""], ["id", "svar"], [" ", ""],
-                                             ["JC01", "hej"], ["JC02"]])
+    path = write_csv(
+        tmp_path / "svar.csv", [["", ""], ["id", "svar"], [" ", ""], ["JC01", "hej"], ["JC02"]]
+    )
     table = read_table(path)
     assert table.numbers == [4, 5] and table.records == [["JC01", "hej"], ["JC02", ""]]
     assert table.rows == [(4, {"id": "JC01", "svar": "hej"}), (5, {"id": "JC02", "svar": ""})]
@@ -330,6 +424,7 @@ def test_control_characters_are_counted_in_windows_1252_text():
 
 
 # -- the garbage collector -------------------------------------------------------------
+
 
 def test_gc_paused_restores_the_collector_and_leaves_frozen_objects_frozen():
     assert gc.isenabled()
@@ -362,9 +457,21 @@ def test_gc_paused_restores_the_collector_and_leaves_frozen_objects_frozen():
 
 
 def test_import_summary_and_log_are_as_before(tmp_path, coded):
-    payloads = [json.loads(r[0]) for r in coded.db.execute(
-        "SELECT summary FROM imports WHERE kind = 'codings'")]
-    assert payloads == [{"file": str(tmp_path / "første.csv"), "respondents_added": 0,
-                         "attributes_changed": 0, "items_added": 0, "items_empty": 0,
-                         "codings_added": 10, "codings_existing": 0,
-                         "questions": ["strategier"], "items_with_controls": 0, "notes": []}]
+    payloads = [
+        json.loads(r[0])
+        for r in coded.db.execute("SELECT summary FROM imports WHERE kind = 'codings'")
+    ]
+    assert payloads == [
+        {
+            "file": str(tmp_path / "første.csv"),
+            "respondents_added": 0,
+            "attributes_changed": 0,
+            "items_added": 0,
+            "items_empty": 0,
+            "codings_added": 10,
+            "codings_existing": 0,
+            "questions": ["strategier"],
+            "items_with_controls": 0,
+            "notes": [],
+        }
+    ]

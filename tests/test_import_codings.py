@@ -34,9 +34,13 @@ def both(project, tmp_path):
     path = tmp_path / "JC01.md"
     path.write_text(TRANSCRIPT, encoding="utf-8")
     transcripts, digest = read_interviews([path])
-    project.import_interviews(transcripts, question="interview",
-                              codebook=load_codebook("kompenserende-ordninger"),
-                              file=str(path), sha256=digest)
+    project.import_interviews(
+        transcripts,
+        question="interview",
+        codebook=load_codebook("kompenserende-ordninger"),
+        file=str(path),
+        sha256=digest,
+    )
     return project
 
 
@@ -50,29 +54,36 @@ def codings(project: Project) -> list[tuple]:
     out = []
     for c in project.codings():
         it = project.item(c.item_id)
-        span = it.text[c.start:c.end] if c.is_span else None
+        span = it.text[c.start : c.end] if c.is_span else None
         out.append((it.respondent, it.question, it.number, c.code, c.coder, span, c.memo))
     return sorted(out, key=repr)
 
 
 # -- what a good file gives ----------------------------------------------------------
 
+
 def test_codes_by_key_and_by_exact_label(project, tmp_path):
-    path = write_csv(tmp_path / "kodning.csv", [
-        [*HEAD, "coder"],
-        ["JC01", "strategier", "borgere-paa-kanten", "anna"],
-        ["JC04", "strategier", "Fleksjob", ""],
-        ["JC04", "strategier", 'generelt fokus på "borgere på kanten"', "anna"],
-        ["JC02", "strategier", "Indarbejdelse i beskæftigelsesplan", "bo"],
-    ])
+    path = write_csv(
+        tmp_path / "kodning.csv",
+        [
+            [*HEAD, "coder"],
+            ["JC01", "strategier", "borgere-paa-kanten", "anna"],
+            ["JC04", "strategier", "Fleksjob", ""],
+            ["JC04", "strategier", 'generelt fokus på "borgere på kanten"', "anna"],
+            ["JC02", "strategier", "Indarbejdelse i beskæftigelsesplan", "bo"],
+        ],
+    )
     summary = import_file(project, path)
     assert summary.codings_added == 4 and summary.questions == ["strategier"]
-    assert codings(project) == sorted([
-        ("JC01", "strategier", 1, "borgere-paa-kanten", "anna", None, ""),
-        ("JC04", "strategier", 1, "fleksjob", "testkoder", None, ""),
-        ("JC04", "strategier", 1, "borgere-paa-kanten", "anna", None, ""),
-        ("JC02", "strategier", 1, "beskaeftigelsesplan", "bo", None, ""),
-    ], key=repr)
+    assert codings(project) == sorted(
+        [
+            ("JC01", "strategier", 1, "borgere-paa-kanten", "anna", None, ""),
+            ("JC04", "strategier", 1, "fleksjob", "testkoder", None, ""),
+            ("JC04", "strategier", 1, "borgere-paa-kanten", "anna", None, ""),
+            ("JC02", "strategier", 1, "beskaeftigelsesplan", "bo", None, ""),
+        ],
+        key=repr,
+    )
     counts = project.counts("strategier").set_index("code")
     assert counts.loc["borgere-paa-kanten", "respondents"] == 2
     assert counts.loc["borgere-paa-kanten", "answered"] == 3
@@ -81,26 +92,38 @@ def test_codes_by_key_and_by_exact_label(project, tmp_path):
 
 
 def test_cli_import_codings_with_coder_option_and_memo(project, project_path, tmp_path):
-    path = write_csv(tmp_path / "kodning.csv", [
-        [*HEAD, "memo"],
-        ["JC01", "strategier", "borgere-paa-kanten", "Tydeligt"],
-        ["JC02", "strategier", "beskaeftigelsesplan", ""],
-    ])
+    path = write_csv(
+        tmp_path / "kodning.csv",
+        [
+            [*HEAD, "memo"],
+            ["JC01", "strategier", "borgere-paa-kanten", "Tydeligt"],
+            ["JC02", "strategier", "beskaeftigelsesplan", ""],
+        ],
+    )
     result = run("import", "codings", project_path, path, "--coder", "carl")
     assert result.exit_code == 0, result.output
     assert "2 codings" in result.stdout
     with Project.open(project_path) as p:
-        assert codings(p) == sorted([
-            ("JC01", "strategier", 1, "borgere-paa-kanten", "carl", None, "Tydeligt"),
-            ("JC02", "strategier", 1, "beskaeftigelsesplan", "carl", None, ""),
-        ], key=repr)
+        assert codings(p) == sorted(
+            [
+                ("JC01", "strategier", 1, "borgere-paa-kanten", "carl", None, "Tydeligt"),
+                ("JC02", "strategier", 1, "beskaeftigelsesplan", "carl", None, ""),
+            ],
+            key=repr,
+        )
 
 
 def test_windows_1252_semicolon_codings_by_label(project, project_path, tmp_path):
-    path = write_csv(tmp_path / "kodning.csv", [
-        HEAD, ["JC01", "strategier", 'Generelt fokus på "borgere på kanten"'],
-        ["JC02", "strategier", "Indarbejdelse i beskæftigelsesplan"]],
-        delimiter=";", encoding="cp1252")
+    path = write_csv(
+        tmp_path / "kodning.csv",
+        [
+            HEAD,
+            ["JC01", "strategier", 'Generelt fokus på "borgere på kanten"'],
+            ["JC02", "strategier", "Indarbejdelse i beskæftigelsesplan"],
+        ],
+        delimiter=";",
+        encoding="cp1252",
+    )
     assert b"p\xe5" in path.read_bytes()
     result = run("import", "codings", project_path, path)
     assert result.exit_code == 0, result.output
@@ -109,59 +132,94 @@ def test_windows_1252_semicolon_codings_by_label(project, project_path, tmp_path
 
 
 def test_xlsx_codings(both, tmp_path):
-    path = write_xlsx(tmp_path / "kodning.xlsx", [
-        [*HEAD, "item", "coder"],
-        ["JC04", "strategier", "fleksjob", None, "dorte"],
-        ["JC01", "interview", "mentorordning", 4, "dorte"],
-    ])
+    path = write_xlsx(
+        tmp_path / "kodning.xlsx",
+        [
+            [*HEAD, "item", "coder"],
+            ["JC04", "strategier", "fleksjob", None, "dorte"],
+            ["JC01", "interview", "mentorordning", 4, "dorte"],
+        ],
+    )
     assert import_file(both, path).codings_added == 2
-    assert codings(both) == sorted([
-        ("JC04", "strategier", 1, "fleksjob", "dorte", None, ""),
-        ("JC01", "interview", 4, "mentorordning", "dorte", None, ""),
-    ], key=repr)
+    assert codings(both) == sorted(
+        [
+            ("JC04", "strategier", 1, "fleksjob", "dorte", None, ""),
+            ("JC01", "interview", 4, "mentorordning", "dorte", None, ""),
+        ],
+        key=repr,
+    )
 
 
 def test_passage_becomes_a_span_coding(both, project_path, tmp_path):
-    path = write_csv(tmp_path / "kodning.csv", [
-        [*HEAD, "text"],
-        ["JC01", "interview", "hjaelpemidler", "  Hjælpemidler bruger vi mest  "],
-        ["JC01", "interview", "Personlig assistance", "personlig assistance"],
-        ["JC04", "strategier", "fleksjob", "Fleksjob"],
-    ])
+    path = write_csv(
+        tmp_path / "kodning.csv",
+        [
+            [*HEAD, "text"],
+            ["JC01", "interview", "hjaelpemidler", "  Hjælpemidler bruger vi mest  "],
+            ["JC01", "interview", "Personlig assistance", "personlig assistance"],
+            ["JC04", "strategier", "fleksjob", "Fleksjob"],
+        ],
+    )
     result = run("import", "codings", project_path, path)
     assert result.exit_code == 0, result.output
     with Project.open(project_path) as p:
-        assert codings(p) == sorted([
-            ("JC01", "interview", 2, "hjaelpemidler", "testkoder",
-             "Hjælpemidler bruger vi mest", ""),
-            ("JC01", "interview", 4, "personlig-assistance", "testkoder",
-             "personlig assistance", ""),
-            ("JC04", "strategier", 1, "fleksjob", "testkoder", "Fleksjob", ""),
-        ], key=repr)
+        assert codings(p) == sorted(
+            [
+                (
+                    "JC01",
+                    "interview",
+                    2,
+                    "hjaelpemidler",
+                    "testkoder",
+                    "Hjælpemidler bruger vi mest",
+                    "",
+                ),
+                (
+                    "JC01",
+                    "interview",
+                    4,
+                    "personlig-assistance",
+                    "testkoder",
+                    "personlig assistance",
+                    "",
+                ),
+                ("JC04", "strategier", 1, "fleksjob", "testkoder", "Fleksjob", ""),
+            ],
+            key=repr,
+        )
         quote = p.quotes("hjaelpemidler")[0]
         assert quote.formatted() == '"Hjælpemidler bruger vi mest" – Arbejdsmarkedschef'
 
 
 def test_start_and_end_columns_give_a_span(project, tmp_path):
-    path = write_csv(tmp_path / "kodning.csv", [
-        [*HEAD, "start", "end"], ["JC04", "strategier", "fleksjob", "0", "8"]])
+    path = write_csv(
+        tmp_path / "kodning.csv",
+        [[*HEAD, "start", "end"], ["JC04", "strategier", "fleksjob", "0", "8"]],
+    )
     import_file(project, path)
     assert codings(project)[0][5] == "Fleksjob"
 
 
 def test_item_column_picks_an_interview_excerpt(both, tmp_path):
-    path = write_csv(tmp_path / "kodning.csv", [
-        [*HEAD, "item"], ["JC01", "interview", "hjaelpemidler", "2"]])
+    path = write_csv(
+        tmp_path / "kodning.csv", [[*HEAD, "item"], ["JC01", "interview", "hjaelpemidler", "2"]]
+    )
     import_file(both, path)
     assert codings(both) == [("JC01", "interview", 2, "hjaelpemidler", "testkoder", None, "")]
 
 
 # -- re-imports ----------------------------------------------------------------------
 
+
 def test_reimport_changes_nothing(both, project_path, tmp_path):
-    path = write_csv(tmp_path / "kodning.csv", [
-        [*HEAD, "text"], ["JC01", "strategier", "borgere-paa-kanten", ""],
-        ["JC01", "interview", "mentorordning", "Mentorordningen"]])
+    path = write_csv(
+        tmp_path / "kodning.csv",
+        [
+            [*HEAD, "text"],
+            ["JC01", "strategier", "borgere-paa-kanten", ""],
+            ["JC01", "interview", "mentorordning", "Mentorordningen"],
+        ],
+    )
     assert import_file(both, path).codings_added == 2
     before = both.snapshot()
     again = import_file(both, path)
@@ -189,41 +247,71 @@ def test_gold_codings_reimported_into_the_demo_change_nothing(demo_copy):
 # -- refusals against the project: API and CLI, nothing changed ----------------------
 
 REFUSED = {
-    "unknown code": ([HEAD, ["JC01", "strategier", "fleksjob"],
-                      ["JC02", "strategier", "ny-kode-der-ikke-findes"]],
-                     ["row 3", "column 'code'", "'ny-kode-der-ikke-findes' is not in codebook "
-                                                "'lokalpolitiske-strategier'"]),
-    "label not exact": ([HEAD, ["JC01", "strategier", "Fleksjobs"]],
-                        ["row 2", "column 'code'", "'Fleksjobs' is not in codebook"]),
-    "unknown question": ([HEAD, ["JC01", "strategier", "fleksjob"],
-                          ["JC01", "findes-ikke", "fleksjob"]],
-                         ["row 3", "column 'question'", "no question 'findes-ikke'",
-                          "questions: strategier, interview"]),
-    "unknown respondent": ([HEAD, ["JC99", "strategier", "fleksjob"]],
-                           ["row 2", "column 'respondent'", "no respondent 'JC99'"]),
-    "no answer to the question": ([HEAD, ["JC02", "interview", "hjaelpemidler"]],
-                                  ["row 2", "'JC02' has no answer to 'interview'"]),
-    "empty answer": ([HEAD, ["JC03", "strategier", "fleksjob"]],
-                     ["row 2", "'JC03' left 'strategier' empty",
-                      "an empty answer cannot be coded"]),
-    "empty answer with passage": ([[*HEAD, "text"], ["JC03", "strategier", "fleksjob", "x"]],
-                                  ["row 2", "'JC03' left 'strategier' empty"]),
-    "ambiguous interview coding": ([HEAD, ["JC01", "interview", "hjaelpemidler"]],
-                                   ["row 2", "'JC01' has 2 excerpts in 'interview'",
-                                    "'item' or 'text' column"]),
-    "passage not found": ([[*HEAD, "text"], ["JC01", "interview", "mentorordning",
-                                             "Mentorordningen er fantastisk"]],
-                          ["row 2", "column 'text'", "'Mentorordningen er fantastisk'"]),
-    "item is an interviewer turn": ([[*HEAD, "item"], ["JC01", "interview", "mentorordning",
-                                                       "3"]],
-                                    ["row 2", "column 'item'", "item 3", "interviewer turn"]),
-    "no such item": ([[*HEAD, "item"], ["JC01", "interview", "mentorordning", "9"]],
-                     ["row 2", "column 'item'", "no item 9", "(1-4)"]),
-    "span outside the text": ([[*HEAD, "start", "end"],
-                               ["JC04", "strategier", "fleksjob", "5", "5000"]],
-                              ["row 2", "column 'start'", "span 5-5000 is outside"]),
-    "start without end": ([[*HEAD, "start"], ["JC04", "strategier", "fleksjob", "5"]],
-                          ["row 2", "both start and end"]),
+    "unknown code": (
+        [
+            HEAD,
+            ["JC01", "strategier", "fleksjob"],
+            ["JC02", "strategier", "ny-kode-der-ikke-findes"],
+        ],
+        [
+            "row 3",
+            "column 'code'",
+            "'ny-kode-der-ikke-findes' is not in codebook 'lokalpolitiske-strategier'",
+        ],
+    ),
+    "label not exact": (
+        [HEAD, ["JC01", "strategier", "Fleksjobs"]],
+        ["row 2", "column 'code'", "'Fleksjobs' is not in codebook"],
+    ),
+    "unknown question": (
+        [HEAD, ["JC01", "strategier", "fleksjob"], ["JC01", "findes-ikke", "fleksjob"]],
+        [
+            "row 3",
+            "column 'question'",
+            "no question 'findes-ikke'",
+            "questions: strategier, interview",
+        ],
+    ),
+    "unknown respondent": (
+        [HEAD, ["JC99", "strategier", "fleksjob"]],
+        ["row 2", "column 'respondent'", "no respondent 'JC99'"],
+    ),
+    "no answer to the question": (
+        [HEAD, ["JC02", "interview", "hjaelpemidler"]],
+        ["row 2", "'JC02' has no answer to 'interview'"],
+    ),
+    "empty answer": (
+        [HEAD, ["JC03", "strategier", "fleksjob"]],
+        ["row 2", "'JC03' left 'strategier' empty", "an empty answer cannot be coded"],
+    ),
+    "empty answer with passage": (
+        [[*HEAD, "text"], ["JC03", "strategier", "fleksjob", "x"]],
+        ["row 2", "'JC03' left 'strategier' empty"],
+    ),
+    "ambiguous interview coding": (
+        [HEAD, ["JC01", "interview", "hjaelpemidler"]],
+        ["row 2", "'JC01' has 2 excerpts in 'interview'", "'item' or 'text' column"],
+    ),
+    "passage not found": (
+        [[*HEAD, "text"], ["JC01", "interview", "mentorordning", "Mentorordningen er fantastisk"]],
+        ["row 2", "column 'text'", "'Mentorordningen er fantastisk'"],
+    ),
+    "item is an interviewer turn": (
+        [[*HEAD, "item"], ["JC01", "interview", "mentorordning", "3"]],
+        ["row 2", "column 'item'", "item 3", "interviewer turn"],
+    ),
+    "no such item": (
+        [[*HEAD, "item"], ["JC01", "interview", "mentorordning", "9"]],
+        ["row 2", "column 'item'", "no item 9", "(1-4)"],
+    ),
+    "span outside the text": (
+        [[*HEAD, "start", "end"], ["JC04", "strategier", "fleksjob", "5", "5000"]],
+        ["row 2", "column 'start'", "span 5-5000 is outside"],
+    ),
+    "start without end": (
+        [[*HEAD, "start"], ["JC04", "strategier", "fleksjob", "5"]],
+        ["row 2", "both start and end"],
+    ),
 }
 
 
@@ -248,6 +336,7 @@ def test_refused_codings_change_nothing(both, project_path, tmp_path, case):
 
 # -- bad files -----------------------------------------------------------------------
 
+
 def _write(name: str, content: bytes):
     def writer(d: Path) -> Path:
         (d / name).write_bytes(content)
@@ -264,28 +353,37 @@ def _truncated_xlsx(d: Path) -> Path:
 
 
 def _huge_text(d: Path) -> Path:
-    return write_csv(d / "kodning.csv", [[*HEAD, "text"],
-                                         ["JC01", "strategier", "fleksjob", "a" * 10_000_000]])
+    return write_csv(
+        d / "kodning.csv", [[*HEAD, "text"], ["JC01", "strategier", "fleksjob", "a" * 10_000_000]]
+    )
 
 
 BAD_FILES = {
-    "missing column": (_write("k.csv", b"respondent,question,kode\nJC01,strategier,fleksjob\n"),
-                       ["no column 'code'", "'respondent', 'question', 'kode'"]),
+    "missing column": (
+        _write("k.csv", b"respondent,question,kode\nJC01,strategier,fleksjob\n"),
+        ["no column 'code'", "'respondent', 'question', 'kode'"],
+    ),
     "empty file": (_write("k.csv", b""), ["file is empty"]),
     "header only": (_write("k.csv", b"respondent,question,code\r\n"), ["no rows below"]),
-    "binary": (_write("k.csv", os.urandom(1000) + b"\x00" + os.urandom(1000)),
-               ["binary file"]),
-    "png": (_write("k.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(300)),
-            ["binary file"]),
+    "binary": (_write("k.csv", os.urandom(1000) + b"\x00" + os.urandom(1000)), ["binary file"]),
+    "png": (
+        _write("k.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(300)),
+        ["binary file"],
+    ),
     "truncated xlsx": (_truncated_xlsx, ["not a readable XLSX file"]),
     "10 MB cell": (_huge_text, ["row 2", "column 'text'", "10,000,000 characters"]),
-    "too many fields": (_write("k.csv", b"respondent,question,code\nJC01,strategier,a,b\n"),
-                        ["row 2", "has 4 fields but the header has 3"]),
-    "empty code": (_write("k.csv", b"respondent,question,code\nJC01,strategier, \n"),
-                   ["row 2", "column 'code'", "the code is empty"]),
-    "item not a number": (_write("k.csv", b"respondent,question,code,item\n"
-                                          b"JC01,interview,andet,to\n"),
-                          ["row 2", "column 'item'", "'to' is not a whole number"]),
+    "too many fields": (
+        _write("k.csv", b"respondent,question,code\nJC01,strategier,a,b\n"),
+        ["row 2", "has 4 fields but the header has 3"],
+    ),
+    "empty code": (
+        _write("k.csv", b"respondent,question,code\nJC01,strategier, \n"),
+        ["row 2", "column 'code'", "the code is empty"],
+    ),
+    "item not a number": (
+        _write("k.csv", b"respondent,question,code,item\nJC01,interview,andet,to\n"),
+        ["row 2", "column 'item'", "'to' is not a whole number"],
+    ),
 }
 
 
@@ -332,17 +430,26 @@ def test_passage_in_two_excerpts_is_ambiguous(tmp_path):
     from qualcode.io.interviews import read_interviews
 
     transcript = tmp_path / "JC01.md"
-    transcript.write_text("# JC01 Jobcenter Ø\n\nInterviewer: Hvad virker?\n\n"
-                          "Leder: Hjælpemidler virker.\n\nInterviewer: Og ellers?\n\n"
-                          "Leder: Igen: Hjælpemidler virker.\n", encoding="utf-8")
+    transcript.write_text(
+        "# JC01 Jobcenter Ø\n\nInterviewer: Hvad virker?\n\n"
+        "Leder: Hjælpemidler virker.\n\nInterviewer: Og ellers?\n\n"
+        "Leder: Igen: Hjælpemidler virker.\n",
+        encoding="utf-8",
+    )
     codings = tmp_path / "k.csv"
-    codings.write_text("respondent,question,code,text\n"
-                       "JC01,interview,hjaelpemidler,Hjælpemidler virker\n", encoding="utf-8")
+    codings.write_text(
+        "respondent,question,code,text\nJC01,interview,hjaelpemidler,Hjælpemidler virker\n",
+        encoding="utf-8",
+    )
     with Project.open(tmp_path / "p.db", create=True) as p:
         transcripts, digest = read_interviews([transcript])
-        p.import_interviews(transcripts, question="interview",
-                            codebook=load_codebook("kompenserende-ordninger"),
-                            file=str(transcript), sha256=digest)
+        p.import_interviews(
+            transcripts,
+            question="interview",
+            codebook=load_codebook("kompenserende-ordninger"),
+            file=str(transcript),
+            sha256=digest,
+        )
         rows, table = read_codings(str(codings), default_coder="ida")
         before = p.snapshot()
         with pytest.raises(QualcodeError, match=r"occurs in 2 excerpts .*items 2, 4"):

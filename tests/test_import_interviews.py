@@ -62,20 +62,34 @@ def write_docx(path: Path, paragraphs: list[tuple[str, str]]) -> Path:
     return path
 
 
-def import_files(project: Project, paths: list[Path], *, split: str = "turn",
-                 question: str = "interview", interviewer: set[str] | None = None):
+def import_files(
+    project: Project,
+    paths: list[Path],
+    *,
+    split: str = "turn",
+    question: str = "interview",
+    interviewer: set[str] | None = None,
+):
     transcripts, digest = read_interviews(paths, interviewer_labels=interviewer)
     return project.import_interviews(
-        transcripts, question=question, codebook=load_codebook("kompenserende-ordninger"),
-        file=", ".join(map(str, paths)), sha256=digest, split=split)
+        transcripts,
+        question=question,
+        codebook=load_codebook("kompenserende-ordninger"),
+        file=", ".join(map(str, paths)),
+        sha256=digest,
+        split=split,
+    )
 
 
 def turns(project: Project, rid: str, question: str = "interview") -> list[tuple]:
-    return [(i.number, i.kind, i.speaker_role, i.text)
-            for i in project.items(question, respondent=rid, include_interviewer=True)]
+    return [
+        (i.number, i.kind, i.speaker_role, i.text)
+        for i in project.items(question, respondent=rid, include_interviewer=True)
+    ]
 
 
 # -- formats -------------------------------------------------------------------------
+
 
 def test_txt_without_header_uses_the_file_stem_and_keeps_roles(tmp_path):
     path = write(tmp_path / "JC50.txt", TXT)
@@ -84,9 +98,13 @@ def test_txt_without_header_uses_the_file_stem_and_keeps_roles(tmp_path):
         assert (summary.respondents_added, summary.items_added) == (1, 4)
         assert turns(p, "JC50") == [
             (1, "interviewer", "Interviewer", "Hvordan arbejder I med ordningerne?"),
-            (2, "excerpt", "Arbejdsmarkedschef",
-             "Vi bruger især hjælpemidler, og personlig assistance.\n\n"
-             "Et nyt afsnit om mentorordningen."),
+            (
+                2,
+                "excerpt",
+                "Arbejdsmarkedschef",
+                "Vi bruger især hjælpemidler, og personlig assistance.\n\n"
+                "Et nyt afsnit om mentorordningen.",
+            ),
             (3, "interviewer", "I", "Tak. Noget om paragraf 56?"),
             (4, "excerpt", "Afdelingsleder", "Ja, i fastholdelsessager."),
         ]
@@ -106,16 +124,21 @@ def test_interviewer_turns_are_stored_but_not_excerpts(tmp_path):
         assert set(counts["answered"]) == {1}  # one jobcentre interviewed
         # the context around an excerpt still shows the interviewer's question
         first = p.items("interview")[0]
-        assert [i.kind for i in p.context(first.id, turns=1)] == ["interviewer", "excerpt",
-                                                                  "interviewer"]
+        assert [i.kind for i in p.context(first.id, turns=1)] == [
+            "interviewer",
+            "excerpt",
+            "interviewer",
+        ]
 
 
 def test_custom_interviewer_label(tmp_path):
     path = write(tmp_path / "JC51.txt", "Konsulent: Spørgsmål?\nLeder: Svar.\n")
     with Project.open(tmp_path / "p.db", create=True) as p:
         import_files(p, [path], interviewer={"konsulent"})
-        assert [t[1:3] for t in turns(p, "JC51")] == [("interviewer", "Konsulent"),
-                                                     ("excerpt", "Leder")]
+        assert [t[1:3] for t in turns(p, "JC51")] == [
+            ("interviewer", "Konsulent"),
+            ("excerpt", "Leder"),
+        ]
 
 
 def test_markdown_bold_labels_and_several_jobcentres_in_one_file(tmp_path):
@@ -125,8 +148,12 @@ def test_markdown_bold_labels_and_several_jobcentres_in_one_file(tmp_path):
         assert summary.respondents_added == 2
         assert turns(p, "JC07") == [
             (1, "interviewer", "Interviewer", "Hvordan oplever I det lokalpolitiske fokus?"),
-            (2, "excerpt", "Arbejdsmarkedschef",
-             "Fokus har været stort.\n\nDet står i beskæftigelsesplanen."),
+            (
+                2,
+                "excerpt",
+                "Arbejdsmarkedschef",
+                "Fokus har været stort.\n\nDet står i beskæftigelsesplanen.",
+            ),
             (3, "interviewer", "Interviewer", "Og ordningerne?"),
             (4, "excerpt", "Teamleder", "Hjælpemidler bruger vi mest."),
         ]
@@ -136,32 +163,43 @@ def test_markdown_bold_labels_and_several_jobcentres_in_one_file(tmp_path):
         ]
         assert p.respondent("JC07").name == "Jobcenter Ådalen"
         assert p.respondent("JC12").name == "Jobcenter Vesterå"
-        assert not (p.db.execute("SELECT COUNT(*) FROM items WHERE text LIKE '%*%'"
-                                 " OR speaker_role LIKE '%\\_%' ESCAPE '\\'").fetchone()[0])
+        assert not (
+            p.db.execute(
+                "SELECT COUNT(*) FROM items WHERE text LIKE '%*%'"
+                " OR speaker_role LIKE '%\\_%' ESCAPE '\\'"
+            ).fetchone()[0]
+        )
 
 
 def test_docx_heading_is_a_jobcentre_header(tmp_path):
-    path = write_docx(tmp_path / "interview.docx", [
-        ("heading", "JC80 Jobcenter Ørsted"),
-        ("", "Interviewer: Hvordan bruger I hjælpemidler?"),
-        ("", "Afdelingsleder: Meget, især hæve-sænkeborde."),
-        ("", "Og skærmprogrammer til ordblinde."),
-        ("heading", "JC81 Jobcenter Åby"),
-        ("", "Interviewer: Og jer?"),
-        ("", "Leder i jobcenter: Mentorordningen."),
-    ])
+    path = write_docx(
+        tmp_path / "interview.docx",
+        [
+            ("heading", "JC80 Jobcenter Ørsted"),
+            ("", "Interviewer: Hvordan bruger I hjælpemidler?"),
+            ("", "Afdelingsleder: Meget, især hæve-sænkeborde."),
+            ("", "Og skærmprogrammer til ordblinde."),
+            ("heading", "JC81 Jobcenter Åby"),
+            ("", "Interviewer: Og jer?"),
+            ("", "Leder i jobcenter: Mentorordningen."),
+        ],
+    )
     with Project.open(tmp_path / "p.db", create=True) as p:
         import_files(p, [path])
         assert p.respondent("JC80").name == "Jobcenter Ørsted"
         assert turns(p, "JC80")[1] == (
-            2, "excerpt", "Afdelingsleder",
-            "Meget, især hæve-sænkeborde.\n\nOg skærmprogrammer til ordblinde.")
+            2,
+            "excerpt",
+            "Afdelingsleder",
+            "Meget, især hæve-sænkeborde.\n\nOg skærmprogrammer til ordblinde.",
+        )
         assert turns(p, "JC81")[1] == (2, "excerpt", "Leder i jobcenter", "Mentorordningen.")
 
 
 def test_windows_1252_transcript(tmp_path):
-    path = write(tmp_path / "JC52.txt", "Interviewer: Hvad så?\nLeder: Æbler, øl og ål.\n",
-                 encoding="cp1252")
+    path = write(
+        tmp_path / "JC52.txt", "Interviewer: Hvad så?\nLeder: Æbler, øl og ål.\n", encoding="cp1252"
+    )
     with Project.open(tmp_path / "p.db", create=True) as p:
         import_files(p, [path])
         assert turns(p, "JC52")[1][3] == "Æbler, øl og ål."
@@ -175,8 +213,12 @@ def test_split_paragraph_gives_one_excerpt_per_paragraph(tmp_path):
     with Project.open(tmp_path / "p.db") as p:
         assert turns(p, "JC50") == [
             (1, "interviewer", "Interviewer", "Hvordan arbejder I med ordningerne?"),
-            (2, "excerpt", "Arbejdsmarkedschef",
-             "Vi bruger især hjælpemidler, og personlig assistance."),
+            (
+                2,
+                "excerpt",
+                "Arbejdsmarkedschef",
+                "Vi bruger især hjælpemidler, og personlig assistance.",
+            ),
             (3, "excerpt", "Arbejdsmarkedschef", "Et nyt afsnit om mentorordningen."),
             (4, "interviewer", "I", "Tak. Noget om paragraf 56?"),
             (5, "excerpt", "Afdelingsleder", "Ja, i fastholdelsessager."),
@@ -186,10 +228,21 @@ def test_split_paragraph_gives_one_excerpt_per_paragraph(tmp_path):
 
 
 def test_cli_import_interviews_from_several_files(tmp_path):
-    files = [write(tmp_path / "JC50.txt", TXT), write(tmp_path / "jc.md", MD),
-             write_docx(tmp_path / "JC80.docx", [("", "Interviewer: Hej?"), ("", "Leder: Hej.")])]
-    result = run("import", "interviews", tmp_path / "p.db", *files, "--question", "temaer",
-                 "--codebook", "interviewtemaer")
+    files = [
+        write(tmp_path / "JC50.txt", TXT),
+        write(tmp_path / "jc.md", MD),
+        write_docx(tmp_path / "JC80.docx", [("", "Interviewer: Hej?"), ("", "Leder: Hej.")]),
+    ]
+    result = run(
+        "import",
+        "interviews",
+        tmp_path / "p.db",
+        *files,
+        "--question",
+        "temaer",
+        "--codebook",
+        "interviewtemaer",
+    )
     assert result.exit_code == 0, result.output
     with Project.open(tmp_path / "p.db") as p:
         assert [r.id for r in p.respondents()] == ["JC07", "JC12", "JC50", "JC80"]
@@ -198,6 +251,7 @@ def test_cli_import_interviews_from_several_files(tmp_path):
 
 
 # -- re-imports ----------------------------------------------------------------------
+
 
 def test_reimport_changes_nothing(tmp_path):
     files = [write(tmp_path / "JC50.txt", TXT), write(tmp_path / "jc.md", MD)]
@@ -240,9 +294,12 @@ def test_a_different_transcript_for_an_imported_jobcentre_is_refused(tmp_path):
 
 # -- bad transcripts -----------------------------------------------------------------
 
+
 def test_text_before_the_first_turn_names_the_line(tmp_path):
-    path = write(tmp_path / "JC60.md", "# JC60 Jobcenter Syd\n\nIndledende noter.\n"
-                                       "Interviewer: Hej?\nLeder: Hej.\n")
+    path = write(
+        tmp_path / "JC60.md",
+        "# JC60 Jobcenter Syd\n\nIndledende noter.\nInterviewer: Hej?\nLeder: Hej.\n",
+    )
     with pytest.raises(ImportError_) as err:
         parse_transcripts(path)
     assert str(err.value).startswith(f"{path}: line 3: text before the first speaker turn")
@@ -252,8 +309,10 @@ def test_text_before_the_first_turn_names_the_line(tmp_path):
 
 
 def test_text_before_the_first_turn_in_docx_names_the_paragraph(tmp_path):
-    path = write_docx(tmp_path / "JC61.docx", [("heading", "JC61"), ("", "Noter."),
-                                               ("", "Interviewer: Hej?"), ("", "Leder: Ja.")])
+    path = write_docx(
+        tmp_path / "JC61.docx",
+        [("heading", "JC61"), ("", "Noter."), ("", "Interviewer: Hej?"), ("", "Leder: Ja.")],
+    )
     with pytest.raises(ImportError_, match="paragraph 2: text before the first speaker turn"):
         parse_transcripts(path)
 
@@ -264,18 +323,24 @@ def test_empty_turn_names_the_line(tmp_path):
         parse_transcripts(path)
 
 
-@pytest.mark.parametrize(("name", "content", "needle"), [
-    ("empty.txt", b"", "file is empty"),
-    ("blank.md", b"\n  \n", "file is empty"),
-    ("nul.txt", b"Interviewer: hej\x00\x00\x01", "binary file"),
-    ("random.txt", os.urandom(3000) + b"\x00", "binary file"),
-    ("png.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(200), "binary file"),
-    ("noturns.txt", b"Bare noget tekst uden roller.\n", "line 1"),
-    ("JC63.txt", "Interviewer: Kun spørgsmål?\nI: Ingen svar?\n".encode(),
-     "only interviewer turns"),
-    ("twice.md", b"# JC64\nLeder: a\n# JC64\nLeder: b\n", "'JC64' appears twice"),
-    ("header.md", b"# JC65\n\n# JC66\nLeder: b\n", "'JC65' has no speaker turns"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("blank.md", b"\n  \n", "file is empty"),
+        ("nul.txt", b"Interviewer: hej\x00\x00\x01", "binary file"),
+        ("random.txt", os.urandom(3000) + b"\x00", "binary file"),
+        ("png.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(200), "binary file"),
+        ("noturns.txt", b"Bare noget tekst uden roller.\n", "line 1"),
+        (
+            "JC63.txt",
+            "Interviewer: Kun spørgsmål?\nI: Ingen svar?\n".encode(),
+            "only interviewer turns",
+        ),
+        ("twice.md", b"# JC64\nLeder: a\n# JC64\nLeder: b\n", "'JC64' appears twice"),
+        ("header.md", b"# JC65\n\n# JC66\nLeder: b\n", "'JC65' has no speaker turns"),
+    ],
+)
 def test_bad_transcripts_are_refused_in_one_line(tmp_path, name, content, needle):
     path = tmp_path / name
     path.write_bytes(content)
@@ -288,8 +353,7 @@ def test_bad_transcripts_are_refused_in_one_line(tmp_path, name, content, needle
 
 
 def test_truncated_docx_is_refused_and_the_project_unchanged(tmp_path, project, project_path):
-    full = write_docx(tmp_path / "full.docx", [("", f"Leder: Afsnit {n} " * 30)
-                                               for n in range(50)])
+    full = write_docx(tmp_path / "full.docx", [("", f"Leder: Afsnit {n} " * 30) for n in range(50)])
     data = full.read_bytes()
     cut = tmp_path / "JC70.docx"
     cut.write_bytes(data[: len(data) // 2])

@@ -42,8 +42,16 @@ from qualcode.io.interviews import read_interviews
 from qualcode.io.tabular import decode_text, lookalike_groups, read_table
 
 SRC = Path(qualcode.__file__).resolve().parents[1]
-LONG = ["--respondent-col", "id", "--text-col", "svar", "--question", "strategier",
-        "--codebook", "lokalpolitiske-strategier"]
+LONG = [
+    "--respondent-col",
+    "id",
+    "--text-col",
+    "svar",
+    "--question",
+    "strategier",
+    "--codebook",
+    "lokalpolitiske-strategier",
+]
 ROWS = [["id", "svar"]] + [[f"JC{n:02}", f"Svar nummer {n}"] for n in range(1, 10)]
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -63,8 +71,10 @@ def rezip(data: bytes, changes: dict[str, object]) -> bytes:
     """The zip with members replaced (bytes) or edited (a function of the old bytes), and
     new members added."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(
-            out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for name in zin.namelist():
             old = zin.read(name)
             new = changes.get(name, old)
@@ -76,15 +86,22 @@ def rezip(data: bytes, changes: dict[str, object]) -> bytes:
 
 
 def dimension(ref: str):
-    return lambda xml: re.sub(rb'<dimension ref="[^"]*"/>',
-                              f'<dimension ref="{ref}"/>'.encode(), xml)
+    return lambda xml: re.sub(
+        rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), xml
+    )
 
 
 def import_answers_api(path: Path, project_path: Path, **options):
     with Project.open(project_path, create=True) as p:
-        table = read_answers(str(path), respondent_col="id", text_cols=["svar"],
-                             questions=["strategier"], codebooks=["lokalpolitiske-strategier"],
-                             project=p, **options)
+        table = read_answers(
+            str(path),
+            respondent_col="id",
+            text_cols=["svar"],
+            questions=["strategier"],
+            codebooks=["lokalpolitiske-strategier"],
+            project=p,
+            **options,
+        )
         return p.import_answers(table)
 
 
@@ -94,6 +111,7 @@ def answers(project_path: Path, question: str = "strategier") -> dict[str, str]:
 
 
 # -- XLSX: the dimension -----------------------------------------------------------------
+
 
 def test_stale_dimension_still_reads_every_row(tmp_path):
     """The sheet says A1:B4, it holds ten rows: openpyxl's read-only mode imported 3."""
@@ -107,8 +125,9 @@ def test_stale_dimension_still_reads_every_row(tmp_path):
 
 def test_missing_dimension_and_rows_out_of_the_dimension_are_read(tmp_path):
     path = tmp_path / "svar.xlsx"
-    path.write_bytes(rezip(xlsx_bytes(ROWS), {SHEET: lambda x: re.sub(
-        rb'<dimension ref="[^"]*"/>', b"", x)}))
+    path.write_bytes(
+        rezip(xlsx_bytes(ROWS), {SHEET: lambda x: re.sub(rb'<dimension ref="[^"]*"/>', b"", x)})
+    )
     assert len(read_table(path).records) == 9
 
 
@@ -129,8 +148,13 @@ def run_limited(*args: object, megabytes: int = 1024, timeout: float = 60):
     seconds)."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", LIMITED, str(megabytes), *map(str, args)],
-                            capture_output=True, text=True, timeout=timeout, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", LIMITED, str(megabytes), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
     return result, time.perf_counter() - start
 
 
@@ -138,13 +162,18 @@ def corner_cell(cell: bytes):
     def edit(xml: bytes) -> bytes:
         xml = dimension("A1:XFD1048576")(xml)
         return xml.replace(b"</sheetData>", b'<row r="1048576">' + cell + b"</row></sheetData>")
+
     return edit
 
 
 def test_a_sheet_claiming_a_million_rows_fails_fast_under_a_memory_limit(tmp_path):
     path = tmp_path / "svar.xlsx"
-    path.write_bytes(rezip(xlsx_bytes(ROWS), {SHEET: corner_cell(
-        b'<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>')}))
+    path.write_bytes(
+        rezip(
+            xlsx_bytes(ROWS),
+            {SHEET: corner_cell(b'<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>')},
+        )
+    )
     assert path.stat().st_size < 6000
     result, seconds = run_limited("import", "answers", tmp_path / "p.db", path, *LONG)
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
@@ -156,8 +185,7 @@ def test_a_sheet_claiming_a_million_rows_fails_fast_under_a_memory_limit(tmp_pat
     assert not (tmp_path / "p.db").exists()
 
 
-def test_an_empty_cell_in_the_far_corner_imports_the_real_rows_under_a_memory_limit(
-        tmp_path):
+def test_an_empty_cell_in_the_far_corner_imports_the_real_rows_under_a_memory_limit(tmp_path):
     path = tmp_path / "svar.xlsx"
     path.write_bytes(rezip(xlsx_bytes(ROWS), {SHEET: corner_cell(b'<c r="XFD1048576"/>')}))
     result, seconds = run_limited("import", "answers", tmp_path / "p.db", path, *LONG)
@@ -170,17 +198,27 @@ def test_a_wide_header_over_few_cells_is_refused_before_padding(tmp_path):
     """16,384 column names and 2,000 one-cell rows: 33 million cells once padded."""
     from openpyxl.utils import get_column_letter
 
-    header = "".join(f'<c r="{get_column_letter(c)}1" t="inlineStr"><is><t>k{c}</t></is></c>'
-                     for c in range(1, 16_385))
-    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>JC{r}</t></is></c></row>'
-                   for r in range(2, 2_002))
-    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             b'<sheetData><row r="1">' + header.encode() + b"</row>" + rows.encode()
-             + b"</sheetData></worksheet>")
+    header = "".join(
+        f'<c r="{get_column_letter(c)}1" t="inlineStr"><is><t>k{c}</t></is></c>'
+        for c in range(1, 16_385)
+    )
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>JC{r}</t></is></c></row>'
+        for r in range(2, 2_002)
+    )
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1">'
+        + header.encode()
+        + b"</row>"
+        + rows.encode()
+        + b"</sheetData></worksheet>"
+    )
     path = tmp_path / "svar.xlsx"
     path.write_bytes(rezip(xlsx_bytes([["x"]]), {SHEET: sheet}))
-    result, seconds = run_limited("import", "respondents", tmp_path / "p.db", path,
-                                  "--respondent-col", "k1", "--all-attrs")
+    result, seconds = run_limited(
+        "import", "respondents", tmp_path / "p.db", path, "--respondent-col", "k1", "--all-attrs"
+    )
     assert result.returncode == 1, result.stderr[-2000:]
     assert "30,000,000 cells" in result.stderr and str(path) in result.stderr
     assert len(result.stderr.splitlines()) == 1
@@ -189,8 +227,10 @@ def test_a_wide_header_over_few_cells_is_refused_before_padding(tmp_path):
 
 def test_a_wide_csv_header_over_few_cells_is_refused_before_padding(tmp_path):
     path = tmp_path / "svar.csv"
-    path.write_text(",".join(f"k{c}" for c in range(16_384)) + "\n"
-                    + "".join(f"JC{r}\n" for r in range(2_000)), encoding="utf-8")
+    path.write_text(
+        ",".join(f"k{c}" for c in range(16_384)) + "\n" + "".join(f"JC{r}\n" for r in range(2_000)),
+        encoding="utf-8",
+    )
     result = run("import", "respondents", tmp_path / "p.db", path, "--respondent-col", "k0")
     assert_one_line_error(result, str(path), "30,000,000 cells")
 
@@ -199,8 +239,14 @@ def test_a_huge_shared_strings_count_costs_nothing(tmp_path):
     from test_hostile_input import _shared_strings
 
     data = _shared_strings(xlsx_bytes(ROWS))
-    data = rezip(data, {"xl/sharedStrings.xml": lambda x: x.replace(
-        b"<sst ", b'<sst count="2147483647" uniqueCount="2147483647" ')})
+    data = rezip(
+        data,
+        {
+            "xl/sharedStrings.xml": lambda x: x.replace(
+                b"<sst ", b'<sst count="2147483647" uniqueCount="2147483647" '
+            )
+        },
+    )
     path = tmp_path / "svar.xlsx"
     path.write_bytes(data)
     result, _ = run_limited("import", "answers", tmp_path / "p.db", path, *LONG)
@@ -210,16 +256,28 @@ def test_a_huge_shared_strings_count_costs_nothing(tmp_path):
 
 def test_a_sheet_that_expands_like_a_zip_bomb_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "svar.xlsx"
-    path.write_bytes(rezip(xlsx_bytes(ROWS), {SHEET: lambda x: x.replace(
-        b"</worksheet>", b" " * 5_000_000 + b"</worksheet>")}))
+    path.write_bytes(
+        rezip(
+            xlsx_bytes(ROWS),
+            {SHEET: lambda x: x.replace(b"</worksheet>", b" " * 5_000_000 + b"</worksheet>")},
+        )
+    )
     result = run("import", "answers", tmp_path / "p.db", path, *LONG)
     assert_one_line_error(result, str(path), SHEET, "zip bomb")
 
 
 def test_a_row_number_past_excel_is_refused(tmp_path):
     path = tmp_path / "svar.xlsx"
-    path.write_bytes(rezip(xlsx_bytes(ROWS), {SHEET: lambda x: x.replace(
-        b"</sheetData>", b'<row r="99999999"><c r="A99999999"/></row></sheetData>')}))
+    path.write_bytes(
+        rezip(
+            xlsx_bytes(ROWS),
+            {
+                SHEET: lambda x: x.replace(
+                    b"</sheetData>", b'<row r="99999999"><c r="A99999999"/></row></sheetData>'
+                )
+            },
+        )
+    )
     with pytest.raises(ImportError_, match="row 99,999,999; Excel's sheets end"):
         read_table(path)
 
@@ -227,9 +285,18 @@ def test_a_row_number_past_excel_is_refused(tmp_path):
 def test_a_repeated_row_is_refused_not_dropped(tmp_path):
     """openpyxl skipped a <row r="3"> that came after row 5 without a word."""
     path = tmp_path / "svar.xlsx"
-    path.write_bytes(rezip(xlsx_bytes(ROWS), {SHEET: lambda x: x.replace(
-        b"</sheetData>", b'<row r="3"><c r="A3" t="inlineStr"><is><t>JC99</t></is></c>'
-                         b"</row></sheetData>")}))
+    path.write_bytes(
+        rezip(
+            xlsx_bytes(ROWS),
+            {
+                SHEET: lambda x: x.replace(
+                    b"</sheetData>",
+                    b'<row r="3"><c r="A3" t="inlineStr"><is><t>JC99</t></is></c>'
+                    b"</row></sheetData>",
+                )
+            },
+        )
+    )
     with pytest.raises(ImportError_, match="row 3 comes after row 10"):
         read_table(path)
 
@@ -239,22 +306,25 @@ def test_a_value_right_of_the_header_names_its_cell(tmp_path, project, project_p
     path = write_xlsx(tmp_path / "svar.xlsx", rows)
     before = snapshot(project_path)
     result = run("import", "answers", project_path, path, *LONG)
-    assert_one_line_error(result, str(path), "row 3", "cell D3", "'løst'",
-                          "no name in the header")
+    assert_one_line_error(result, str(path), "row 3", "cell D3", "'løst'", "no name in the header")
     assert snapshot(project_path) == before
 
 
 # -- XLSX: formulas, sheets, merged cells ----------------------------------------------------
 
-def test_formulas_without_a_saved_result_are_refused_naming_the_cells(tmp_path, project,
-                                                                      project_path):
-    rows = [["id", "svar", "samlet"]] + [[f"JC{n:02}", "Svar", f"=A{n + 1}&B{n + 1}"]
-                                         for n in range(1, 11)]
+
+def test_formulas_without_a_saved_result_are_refused_naming_the_cells(
+    tmp_path, project, project_path
+):
+    rows = [["id", "svar", "samlet"]] + [
+        [f"JC{n:02}", "Svar", f"=A{n + 1}&B{n + 1}"] for n in range(1, 11)
+    ]
     path = write_xlsx(tmp_path / "svar.xlsx", rows)
     before = snapshot(project_path)
     result = run("import", "answers", project_path, path, *LONG)
-    line = assert_one_line_error(result, str(path), "cells C2, C3", "formulas with no saved "
-                                 "result", "Excel or LibreOffice")
+    line = assert_one_line_error(
+        result, str(path), "cells C2, C3", "formulas with no saved result", "Excel or LibreOffice"
+    )
     assert "C9 and 2 more" in line  # ten cells: eight named, then how many more
     assert snapshot(project_path) == before
 
@@ -266,14 +336,25 @@ def test_one_formula_without_a_result_is_named_too(tmp_path):
 
 
 def test_formulas_with_a_saved_result_are_read_as_their_value(tmp_path):
-    rows = [["id", "svar", "antal"], ["JC01", "=UPPER(\"x\")", "=1+1"],
-            ["JC02", "=\"\"", "=2*3.5"]]
-    data = rezip(xlsx_bytes(rows), {SHEET: lambda x: x.replace(
-        b'<c r="B2"><f>UPPER("x")</f><v></v></c>',
-        b'<c r="B2" t="str"><f>UPPER("x")</f><v>X fra formel</v></c>').replace(
-        b'<c r="C2"><f>1+1</f><v></v></c>', b'<c r="C2"><f>1+1</f><v>2</v></c>').replace(
-        b'<c r="B3"><f>""</f><v></v></c>', b'<c r="B3" t="str"><f>""</f><v></v></c>').replace(
-        b'<c r="C3"><f>2*3.5</f><v></v></c>', b'<c r="C3"><f>2*3.5</f><v>7</v></c>')})
+    rows = [["id", "svar", "antal"], ["JC01", '=UPPER("x")', "=1+1"], ["JC02", '=""', "=2*3.5"]]
+    data = rezip(
+        xlsx_bytes(rows),
+        {
+            SHEET: lambda x: (
+                x.replace(
+                    b'<c r="B2"><f>UPPER("x")</f><v></v></c>',
+                    b'<c r="B2" t="str"><f>UPPER("x")</f><v>X fra formel</v></c>',
+                )
+                .replace(b'<c r="C2"><f>1+1</f><v></v></c>', b'<c r="C2"><f>1+1</f><v>2</v></c>')
+                .replace(
+                    b'<c r="B3"><f>""</f><v></v></c>', b'<c r="B3" t="str"><f>""</f><v></v></c>'
+                )
+                .replace(
+                    b'<c r="C3"><f>2*3.5</f><v></v></c>', b'<c r="C3"><f>2*3.5</f><v>7</v></c>'
+                )
+            )
+        },
+    )
     path = tmp_path / "svar.xlsx"
     path.write_bytes(data)
     table = read_table(path)
@@ -300,8 +381,9 @@ OLD = [["id", "svar"], ["JC01", "Gammelt udkast"]]
 
 @pytest.mark.parametrize("state", ["hidden", "veryHidden"])
 def test_a_hidden_first_sheet_is_skipped_and_the_sheet_read_is_named(tmp_path, state):
-    path = _workbook(tmp_path, [("Udkast", state, OLD), ("Svar", "visible", ROWS),
-                                ("Noter", "visible", [["x"]])])
+    path = _workbook(
+        tmp_path, [("Udkast", state, OLD), ("Svar", "visible", ROWS), ("Noter", "visible", [["x"]])]
+    )
     summary = import_answers_api(path, tmp_path / "p.db")
     assert len(answers(tmp_path / "p.db")) == 9
     assert answers(tmp_path / "p.db")["JC01"] == "Svar nummer 1"
@@ -316,8 +398,9 @@ def test_a_workbook_of_several_sheets_says_which_it_read(tmp_path):
     path = _workbook(tmp_path, [("Svar", "visible", ROWS), ("Noter", "visible", OLD)])
     table = read_table(path)
     assert len(table.records) == 9
-    assert table.notes == ["note: read sheet 'Svar'; not read: 'Noter' (choose another sheet "
-                           "with --sheet)"]
+    assert table.notes == [
+        "note: read sheet 'Svar'; not read: 'Noter' (choose another sheet with --sheet)"
+    ]
     assert read_table(path, sheet="Noter").records == [["JC01", "Gammelt udkast"]]
     assert read_table(path, sheet="Noter").notes == []
 
@@ -326,25 +409,40 @@ def test_one_sheet_needs_no_note_and_a_hidden_sheet_asked_for_is_noted(tmp_path)
     assert read_table(write_xlsx(tmp_path / "a.xlsx", ROWS)).notes == []
     path = _workbook(tmp_path, [("Svar", "visible", ROWS), ("Skjult", "hidden", OLD)])
     assert read_table(path, sheet="Skjult").notes == [
-        "note: sheet 'Skjult' is hidden in the workbook"]
+        "note: sheet 'Skjult' is hidden in the workbook"
+    ]
 
 
 def test_a_workbook_with_every_sheet_hidden_is_refused(tmp_path):
     path = _workbook(tmp_path, [("A", "visible", ROWS), ("B", "hidden", OLD)])
-    path.write_bytes(rezip(path.read_bytes(), {"xl/workbook.xml": lambda x: re.sub(
-        rb'(name="A" sheetId="1" )state="visible"', rb'\1state="hidden"', x)}))
+    path.write_bytes(
+        rezip(
+            path.read_bytes(),
+            {
+                "xl/workbook.xml": lambda x: re.sub(
+                    rb'(name="A" sheetId="1" )state="visible"', rb'\1state="hidden"', x
+                )
+            },
+        )
+    )
     result = run("import", "answers", tmp_path / "p.db", path, *LONG)
     assert_one_line_error(result, str(path), "every sheet of the workbook is hidden", "--sheet")
 
 
-def test_merged_cells_holding_a_value_are_refused_naming_the_ranges(tmp_path, project,
-                                                                    project_path):
+def test_merged_cells_holding_a_value_are_refused_naming_the_ranges(
+    tmp_path, project, project_path
+):
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
-    for row in [["id", "svar", "region"], ["JC01", "Et", "Sjælland"], ["JC02", "To", None],
-                ["JC03", "Tre", "Fyn"], ["JC04", "Fire", None]]:
+    for row in [
+        ["id", "svar", "region"],
+        ["JC01", "Et", "Sjælland"],
+        ["JC02", "To", None],
+        ["JC03", "Tre", "Fyn"],
+        ["JC04", "Fire", None],
+    ]:
         ws.append(row)
     ws.merge_cells("C2:C3")
     ws.merge_cells("C4:C5")
@@ -365,12 +463,14 @@ def test_merged_cells_holding_a_value_are_refused_naming_the_ranges(tmp_path, pr
 # -- DOCX -----------------------------------------------------------------------------------
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-DOCUMENT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<w:document xmlns:w="{W}" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-            'xmlns:v="urn:schemas-microsoft-com:vml" '
-            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
-            "<w:body>{body}<w:sectPr/></w:body></w:document>")
+DOCUMENT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<w:document xmlns:w="{W}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    "<w:body>{body}<w:sectPr/></w:body></w:document>"
+)
 
 
 def _base_docx() -> bytes:
@@ -395,18 +495,21 @@ def p(*runs: str, style: str | None = None, mark: str = "") -> str:
     return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{''.join(runs)}</w:p>"
 
 
-def docx_file(path: Path, *body: str, parts: dict[str, bytes] | None = None,
-              rels: list[tuple[str, str]] = ()) -> Path:
-    changes: dict[str, object] = {"word/document.xml": DOCUMENT.format(
-        body="".join(body)).encode()}
+def docx_file(
+    path: Path, *body: str, parts: dict[str, bytes] | None = None, rels: list[tuple[str, str]] = ()
+) -> Path:
+    changes: dict[str, object] = {"word/document.xml": DOCUMENT.format(body="".join(body)).encode()}
     changes.update(parts or {})
     if rels:
+
         def add(xml: bytes) -> bytes:
             extra = "".join(
                 f'<Relationship Id="rIdT{n}" Type="http://schemas.openxmlformats.org/'
                 f'officeDocument/2006/relationships/{kind}" Target="{target}"/>'
-                for n, (kind, target) in enumerate(rels))
+                for n, (kind, target) in enumerate(rels)
+            )
             return xml.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
+
         changes["word/_rels/document.xml.rels"] = add
     path.write_bytes(rezip(BASE_DOCX, changes))
     return path
@@ -426,84 +529,127 @@ def test_tracked_changes_read_as_accepted(tmp_path):
     path = docx_file(
         tmp_path / "JC07.docx",
         p(r("Interviewer: Hvordan går det?")),
-        p(r("Leder: Vi har "), DEL.format('<w:r><w:delText>ikke </w:delText></w:r>'),
-          INS.format(r("altid ")), r("haft fokus.")),
+        p(
+            r("Leder: Vi har "),
+            DEL.format("<w:r><w:delText>ikke </w:delText></w:r>"),
+            INS.format(r("altid ")),
+            r("haft fokus."),
+        ),
         # a deleted paragraph mark: accepted, the paragraph runs on into the next
-        p(r("Leder: Første del "), mark='<w:del w:id="3" w:author="A" w:date="2019-03-01T'
-                                        '10:00:00Z"/>'),
+        p(
+            r("Leder: Første del "),
+            mark='<w:del w:id="3" w:author="A" w:date="2019-03-01T10:00:00Z"/>',
+        ),
         p(r("og anden del.")),
-        DEL.format(p(r("Slettet: hele afsnittet."))))
+        DEL.format(p(r("Slettet: hele afsnittet."))),
+    )
     items, notes = excerpts(path)
-    assert items == [("interviewer", "Interviewer", "Hvordan går det?"),
-                     ("excerpt", "Leder", "Vi har altid haft fokus."),
-                     ("excerpt", "Leder", "Første del og anden del.")]
+    assert items == [
+        ("interviewer", "Interviewer", "Hvordan går det?"),
+        ("excerpt", "Leder", "Vi har altid haft fokus."),
+        ("excerpt", "Leder", "Første del og anden del."),
+    ]
     assert any("tracked changes" in n and "accepted" in n for n in notes)
 
 
 def test_turns_in_a_table_are_read_in_body_order(tmp_path):
     def cell(*paragraphs: str) -> str:
         return f"<w:tc>{''.join(paragraphs)}</w:tc>"
+
     # a nested table, inside a content control, in place
-    nested = ("<w:sdt><w:sdtContent><w:tbl><w:tr>" + cell(p(r("Konsulent: Indlejret.")))
-              + "</w:tr></w:tbl></w:sdtContent></w:sdt>")
-    table = ("<w:tbl>"
-             f"<w:tr>{cell(p(r('Interviewer: Første spørgsmål?')))}"
-             f"{cell(p(r('Leder: Første svar.')), p(r('Andet afsnit af svaret.')))}</w:tr>"
-             f"<w:tr>{cell(p(r('Interviewer: Andet spørgsmål?')))}{cell(nested)}</w:tr>"
-             # a deleted row: gone once the changes are accepted
-             '<w:tr><w:trPr><w:del w:id="9" w:author="A" w:date="2019-03-01T10:00:00Z"/>'
-             f"</w:trPr>{cell(p(r('Leder: Slettet række.')))}</w:tr>"
-             "</w:tbl>")
-    path = docx_file(tmp_path / "JC08.docx", p(r("# JC08 Jobcenter Tabel")), table,
-                     p(r("Interviewer: Tak.")))
+    nested = (
+        "<w:sdt><w:sdtContent><w:tbl><w:tr>"
+        + cell(p(r("Konsulent: Indlejret.")))
+        + "</w:tr></w:tbl></w:sdtContent></w:sdt>"
+    )
+    table = (
+        "<w:tbl>"
+        f"<w:tr>{cell(p(r('Interviewer: Første spørgsmål?')))}"
+        f"{cell(p(r('Leder: Første svar.')), p(r('Andet afsnit af svaret.')))}</w:tr>"
+        f"<w:tr>{cell(p(r('Interviewer: Andet spørgsmål?')))}{cell(nested)}</w:tr>"
+        # a deleted row: gone once the changes are accepted
+        '<w:tr><w:trPr><w:del w:id="9" w:author="A" w:date="2019-03-01T10:00:00Z"/>'
+        f"</w:trPr>{cell(p(r('Leder: Slettet række.')))}</w:tr>"
+        "</w:tbl>"
+    )
+    path = docx_file(
+        tmp_path / "JC08.docx", p(r("# JC08 Jobcenter Tabel")), table, p(r("Interviewer: Tak."))
+    )
     items, _ = excerpts(path)
-    assert items == [("interviewer", "Interviewer", "Første spørgsmål?"),
-                     ("excerpt", "Leder", "Første svar.\n\nAndet afsnit af svaret."),
-                     ("interviewer", "Interviewer", "Andet spørgsmål?"),
-                     ("excerpt", "Konsulent", "Indlejret."),
-                     ("interviewer", "Interviewer", "Tak.")]
+    assert items == [
+        ("interviewer", "Interviewer", "Første spørgsmål?"),
+        ("excerpt", "Leder", "Første svar.\n\nAndet afsnit af svaret."),
+        ("interviewer", "Interviewer", "Andet spørgsmål?"),
+        ("excerpt", "Konsulent", "Indlejret."),
+        ("interviewer", "Interviewer", "Tak."),
+    ]
 
 
 def test_content_controls_and_field_results_are_read_field_codes_are_not(tmp_path):
-    date_field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                  '<w:r><w:instrText xml:space="preserve"> DATE \\@ "d. MMMM yyyy" </w:instrText>'
-                  '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-                  + r("3. marts 2019") + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
-    no_result = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                 '<w:r><w:instrText> TC "skjult" </w:instrText></w:r>'
-                 '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    date_field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> DATE \\@ "d. MMMM yyyy" </w:instrText>'
+        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + r("3. marts 2019")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    no_result = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText> TC "skjult" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
     path = docx_file(
         tmp_path / "JC09.docx",
-        '<w:sdt><w:sdtPr/><w:sdtContent>' + p(r("Interviewer: Hvornår startede I?"))
+        "<w:sdt><w:sdtPr/><w:sdtContent>"
+        + p(r("Interviewer: Hvornår startede I?"))
         + "</w:sdtContent></w:sdt>",
-        p(r("Leder: Den "), date_field, no_result, r(", med "),
-          '<w:fldSimple w:instr=" REF navn "><w:r><w:t>Anne Hansen</w:t></w:r></w:fldSimple>',
-          r(" som "), '<w:sdt><w:sdtContent>' + r("tovholder") + "</w:sdtContent></w:sdt>",
-          r(".")))
+        p(
+            r("Leder: Den "),
+            date_field,
+            no_result,
+            r(", med "),
+            '<w:fldSimple w:instr=" REF navn "><w:r><w:t>Anne Hansen</w:t></w:r></w:fldSimple>',
+            r(" som "),
+            "<w:sdt><w:sdtContent>" + r("tovholder") + "</w:sdtContent></w:sdt>",
+            r("."),
+        ),
+    )
     items, _ = excerpts(path)
     assert items[1] == ("excerpt", "Leder", "Den 3. marts 2019, med Anne Hansen som tovholder.")
-    assert all("DATE" not in text and "REF" not in text and "skjult" not in text
-               for _k, _r, text in items)
+    assert all(
+        "DATE" not in text and "REF" not in text and "skjult" not in text for _k, _r, text in items
+    )
 
 
-COMMENTS = (f'<w:comments xmlns:w="{W}"><w:comment w:id="0" w:author="Bo">'
-            "<w:p><w:r><w:t>Tjek dette citat</w:t></w:r></w:p></w:comment></w:comments>")
-FOOTNOTES = (f'<w:footnotes xmlns:w="{W}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r>'
-             '<w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>'
-             "Kilde: referat</w:t></w:r></w:p></w:footnote></w:footnotes>")
+COMMENTS = (
+    f'<w:comments xmlns:w="{W}"><w:comment w:id="0" w:author="Bo">'
+    "<w:p><w:r><w:t>Tjek dette citat</w:t></w:r></w:p></w:comment></w:comments>"
+)
+FOOTNOTES = (
+    f'<w:footnotes xmlns:w="{W}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r>'
+    '<w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>'
+    "Kilde: referat</w:t></w:r></w:p></w:footnote></w:footnotes>"
+)
 
 
 def test_comments_footnotes_and_text_boxes_stay_out_and_are_said(tmp_path):
-    box = ('<w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>Boks med tekst'
-           "</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>")
+    box = (
+        "<w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>Boks med tekst"
+        "</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+    )
     path = docx_file(
         tmp_path / "JC10.docx",
         p(r("Interviewer: Hvad så?")),
-        p('<w:commentRangeStart w:id="0"/>', r("Leder: Det gik godt."),
-          '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>',
-          '<w:r><w:footnoteReference w:id="1"/></w:r>', box),
+        p(
+            '<w:commentRangeStart w:id="0"/>',
+            r("Leder: Det gik godt."),
+            '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>',
+            '<w:r><w:footnoteReference w:id="1"/></w:r>',
+            box,
+        ),
         parts={"word/comments.xml": COMMENTS.encode(), "word/footnotes.xml": FOOTNOTES.encode()},
-        rels=[("comments", "comments.xml"), ("footnotes", "footnotes.xml")])
+        rels=[("comments", "comments.xml"), ("footnotes", "footnotes.xml")],
+    )
     items, notes = excerpts(path)
     assert items[1] == ("excerpt", "Leder", "Det gik godt.")
     assert not any("Tjek" in t or "Kilde" in t or "Boks" in t for _k, _r, t in items)
@@ -515,9 +661,11 @@ def test_headings_and_line_breaks(tmp_path):
     """Heading 1 (Danish Word: the style id Overskrift1, named 'heading 1') and Title start
     a jobcentre; a line break inside a paragraph starts a line, so a turn after it is a
     turn of its own, not the end of the previous one."""
-    styles = (f'<w:styles xmlns:w="{W}"><w:style w:type="paragraph" w:styleId="Overskrift1">'
-              '<w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" '
-              'w:styleId="Titel"><w:name w:val="Title"/></w:style></w:styles>').encode()
+    styles = (
+        f'<w:styles xmlns:w="{W}"><w:style w:type="paragraph" w:styleId="Overskrift1">'
+        '<w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" '
+        'w:styleId="Titel"><w:name w:val="Title"/></w:style></w:styles>'
+    ).encode()
     path = docx_file(
         tmp_path / "interview.docx",
         p(r("JC11 Jobcenter Nord"), style="Overskrift1"),
@@ -525,19 +673,27 @@ def test_headings_and_line_breaks(tmp_path):
         p(r("JC12 Jobcenter"), "<w:r><w:br/></w:r>", r("Syd"), style="Titel"),
         p(r("Interviewer: Og?\tSvar:"), "<w:r><w:tab/></w:r>", r("ja")),
         p(r("Leder: Ja.")),
-        parts={"word/styles.xml": styles})
+        parts={"word/styles.xml": styles},
+    )
     transcripts, _ = read_interviews([path])
-    assert [(t.respondent, t.name) for t in transcripts] == [("JC11", "Jobcenter Nord"),
-                                                             ("JC12", "Jobcenter Syd")]
-    assert transcripts[0].items() == [("interviewer", "Interviewer", "Hvad?"),
-                                      ("excerpt", "Leder", "Det her.")]
+    assert [(t.respondent, t.name) for t in transcripts] == [
+        ("JC11", "Jobcenter Nord"),
+        ("JC12", "Jobcenter Syd"),
+    ]
+    assert transcripts[0].items() == [
+        ("interviewer", "Interviewer", "Hvad?"),
+        ("excerpt", "Leder", "Det her."),
+    ]
     assert transcripts[1].items()[0] == ("interviewer", "Interviewer", "Og?\tSvar:\tja")
 
 
 def test_a_field_that_never_ends_is_refused(tmp_path, project, project_path):
-    path = docx_file(tmp_path / "JC13.docx", p(r("Interviewer: Hej?")),
-                     p('<w:r><w:fldChar w:fldCharType="begin"/></w:r>', r("Leder: skjult")),
-                     p(r("Leder: Resten.")))
+    path = docx_file(
+        tmp_path / "JC13.docx",
+        p(r("Interviewer: Hej?")),
+        p('<w:r><w:fldChar w:fldCharType="begin"/></w:r>', r("Leder: skjult")),
+        p(r("Leder: Resten.")),
+    )
     before = snapshot(project_path)
     result = run("import", "interviews", project_path, path)
     assert_one_line_error(result, str(path), "paragraph 2", "never ends")
@@ -551,9 +707,12 @@ def test_a_docx_that_expands_like_a_zip_bomb_is_refused(tmp_path):
 
 
 def test_errors_in_a_docx_name_the_word_paragraph_despite_line_breaks(tmp_path):
-    path = docx_file(tmp_path / "JC15.docx", p(r("Interviewer: a"), "<w:r><w:br/></w:r>",
-                                               r("Leder: b")),
-                     p(r("Leder:")), p(r("Interviewer: c")))
+    path = docx_file(
+        tmp_path / "JC15.docx",
+        p(r("Interviewer: a"), "<w:r><w:br/></w:r>", r("Leder: b")),
+        p(r("Leder:")),
+        p(r("Interviewer: c")),
+    )
     with pytest.raises(ImportError_, match="paragraph 2: the turn of 'Leder' is empty"):
         read_interviews([path])
 
@@ -562,12 +721,19 @@ def test_refiqda_docx_sources_use_the_same_reader(tmp_path):
     from qualcode.io.refiqda import _docx_text
 
     path = docx_file(
-        tmp_path / "kilde.docx", p(r("Notat fra mødet i Søby.")),
-        p(r("Vi har "), DEL.format('<w:r><w:delText>ikke </w:delText></w:r>'),
-          INS.format(r("altid ")), r("haft fokus.")),
-        "<w:tbl><w:tr><w:tc>" + p(r("I en tabel.")) + "</w:tc></w:tr></w:tbl>")
+        tmp_path / "kilde.docx",
+        p(r("Notat fra mødet i Søby.")),
+        p(
+            r("Vi har "),
+            DEL.format("<w:r><w:delText>ikke </w:delText></w:r>"),
+            INS.format(r("altid ")),
+            r("haft fokus."),
+        ),
+        "<w:tbl><w:tr><w:tc>" + p(r("I en tabel.")) + "</w:tc></w:tr></w:tbl>",
+    )
     assert _docx_text(path.read_bytes(), "p.qdpx (sources/kilde.docx)") == (
-        "Notat fra mødet i Søby.\nVi har altid haft fokus.\nI en tabel.")
+        "Notat fra mødet i Søby.\nVi har altid haft fokus.\nI en tabel."
+    )
     bomb = docx_file(tmp_path / "bomb.docx", p(r(" " * 5_000_000)))
     with pytest.raises(ImportError_, match=r"p\.qdpx \(sources/bomb\.docx\).*zip bomb"):
         _docx_text(bomb.read_bytes(), "p.qdpx (sources/bomb.docx)")
@@ -596,39 +762,42 @@ def test_mac_roman_with_a_capital_aa_is_refused_with_the_same_hint(tmp_path):
 
 def test_mac_roman_transcript_is_refused(tmp_path):
     path = tmp_path / "JC20.txt"
-    path.write_bytes("Interviewer: Hvordan?\nLeder: Vi får det til at gå.\n".encode(
-        "mac_roman"))
+    path.write_bytes("Interviewer: Hvordan?\nLeder: Vi får det til at gå.\n".encode("mac_roman"))
     with pytest.raises(ImportError_, match=r"line 2 reads 'fŒr'.*Mac Roman"):
         read_interviews([path])
 
 
-@pytest.mark.parametrize(("codec", "label"), [("utf-16-le", "UTF-16 LE"),
-                                              ("utf-16-be", "UTF-16 BE")])
+@pytest.mark.parametrize(
+    ("codec", "label"), [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")]
+)
 def test_utf16_without_a_bom_is_named(tmp_path, codec, label):
     path = tmp_path / "svar.csv"
     path.write_bytes(DANISH.encode(codec))
     result = run("import", "answers", tmp_path / "p.db", path, *LONG)
-    assert_one_line_error(result, str(path), f"is {label} text without a byte order mark",
-                          "save it as UTF-8")
+    assert_one_line_error(
+        result, str(path), f"is {label} text without a byte order mark", "save it as UTF-8"
+    )
     transcript = tmp_path / "JC21.txt"
     transcript.write_bytes("Interviewer: Hej?\nLeder: Hej.\n".encode(codec))
     with pytest.raises(ImportError_, match="UTF-16"):
         read_interviews([transcript])
 
 
-@pytest.mark.parametrize("text", [
-    DANISH,
-    "id;svar\nJC01;Microsoft® Word og ¾ af borgerne\nJC02;¿Qué? Ændret: Østen, Æbler\n",
-    "id;svar\nJC01;Ingen danske bogstaver, kun ¾ og ®\n",
-    "id;svar\nJC01;Café – “citat” … og § 3\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        DANISH,
+        "id;svar\nJC01;Microsoft® Word og ¾ af borgerne\nJC02;¿Qué? Ændret: Østen, Æbler\n",
+        "id;svar\nJC01;Ingen danske bogstaver, kun ¾ og ®\n",
+        "id;svar\nJC01;Café – “citat” … og § 3\n",
+    ],
+)
 def test_windows_1252_and_utf8_are_read_as_before(tmp_path, text):
     for encoding in ("cp1252", "utf-8", "utf-8-sig"):
         data = text.encode(encoding)
         decoded, used = decode_text(data, "svar.csv")
         assert decoded.lstrip("\ufeff") == text
-        assert used == {"cp1252": "cp1252", "utf-8": "utf-8", "utf-8-sig": "utf-8-sig"}[
-            encoding]
+        assert used == {"cp1252": "cp1252", "utf-8": "utf-8", "utf-8-sig": "utf-8-sig"}[encoding]
 
 
 # -- NFC and look-alike ids --------------------------------------------------------------
@@ -640,13 +809,33 @@ NFC = unicodedata.normalize("NFC", "JCÅrø")
 def test_an_nfd_id_is_the_same_respondent_as_the_nfc_one(tmp_path):
     db = tmp_path / "p.db"
     write_csv(tmp_path / "a.csv", [["id", "svar", "område"], [NFC, "Første svar", "Sjælland"]])
-    write_csv(tmp_path / "b.csv", [["id", "svar2", unicodedata.normalize("NFD", "område")],
-                                   [NFD, "Andet svar", unicodedata.normalize("NFD", "Århus")]])
-    assert run("import", "answers", db, tmp_path / "a.csv", *LONG,
-               "--attr-col", "område").exit_code == 0
-    result = run("import", "answers", db, tmp_path / "b.csv", "--respondent-col", "id",
-                 "--text-col", "svar2", "--question", "fysiske", "--codebook",
-                 "udfordringer-fysiske", "--attr-col", "område")
+    write_csv(
+        tmp_path / "b.csv",
+        [
+            ["id", "svar2", unicodedata.normalize("NFD", "område")],
+            [NFD, "Andet svar", unicodedata.normalize("NFD", "Århus")],
+        ],
+    )
+    assert (
+        run("import", "answers", db, tmp_path / "a.csv", *LONG, "--attr-col", "område").exit_code
+        == 0
+    )
+    result = run(
+        "import",
+        "answers",
+        db,
+        tmp_path / "b.csv",
+        "--respondent-col",
+        "id",
+        "--text-col",
+        "svar2",
+        "--question",
+        "fysiske",
+        "--codebook",
+        "udfordringer-fysiske",
+        "--attr-col",
+        "område",
+    )
     assert result.exit_code == 0, result.output
     assert "changed: 1 column name, 1 respondent id and 1 attribute value" in result.output
     with Project.open(db) as p:
@@ -658,9 +847,13 @@ def test_nfd_codings_and_transcripts_match_the_nfc_project(tmp_path):
     db = tmp_path / "p.db"
     write_csv(tmp_path / "a.csv", [["id", "svar"], [NFC, "Borgere på kanten"]])
     assert run("import", "answers", db, tmp_path / "a.csv", *LONG).exit_code == 0
-    codings = write_csv(tmp_path / "k.csv", [["respondent", "question", "code", "coder"],
-                                             [NFD, "strategier", "borgere-paa-kanten",
-                                              unicodedata.normalize("NFD", "Åse")]])
+    codings = write_csv(
+        tmp_path / "k.csv",
+        [
+            ["respondent", "question", "code", "coder"],
+            [NFD, "strategier", "borgere-paa-kanten", unicodedata.normalize("NFD", "Åse")],
+        ],
+    )
     result = run("import", "codings", db, codings)
     assert result.exit_code == 0, result.output
     assert "1 respondent field and 1 coder field" in result.output
@@ -675,9 +868,21 @@ def test_nfd_codings_and_transcripts_match_the_nfc_project(tmp_path):
 
 
 def test_lookalike_ids_in_the_file_are_warned_about_naming_both(tmp_path):
-    path = write_csv(tmp_path / "svar.csv", [
-        ["id", "svar"], ["JC07", "a"], ["jc07", "b"], ["JC 07", "c"], ["JC\u200b07", "d"],
-        ["JC7", "e"], ["JC08", "f"], ["JC80", "g"], ["1", "h"], ["01", "i"]])
+    path = write_csv(
+        tmp_path / "svar.csv",
+        [
+            ["id", "svar"],
+            ["JC07", "a"],
+            ["jc07", "b"],
+            ["JC 07", "c"],
+            ["JC\u200b07", "d"],
+            ["JC7", "e"],
+            ["JC08", "f"],
+            ["JC80", "g"],
+            ["1", "h"],
+            ["01", "i"],
+        ],
+    )
     summary = import_answers_api(path, tmp_path / "p.db")
     warnings = [n for n in summary.notes if n.startswith("warning:")]
     assert len(warnings) == 2
@@ -685,20 +890,35 @@ def test_lookalike_ids_in_the_file_are_warned_about_naming_both(tmp_path):
         "warning: respondent ids 'JC07' (row 2), 'jc07' (row 3), 'JC 07' (row 4), "
         "'JC<U+200B>07' (row 5) and 'JC7' (row 6) differ only in case and invisible "
         "characters and spaces and leading zeros; they are kept as 5 different respondents "
-        "(are they the same?)")
+        "(are they the same?)"
+    )
     assert "'1' (row 9) and '01' (row 10) differ only in leading zeros" in warnings[1]
     assert len(answers(tmp_path / "p.db")) == 9  # nothing merged
 
 
 def test_a_lookalike_of_a_project_id_is_warned_about(tmp_path, project, project_path):
-    path = write_csv(tmp_path / "svar.csv", [["jobcenter_id", "svar"], ["jc01", "x"],
-                                             ["JC05", "y"]])
-    result = run("import", "answers", project_path, path, "--respondent-col", "jobcenter_id",
-                 "--text-col", "svar", "--question", "ny", "--codebook",
-                 "lokalpolitiske-strategier")
+    path = write_csv(
+        tmp_path / "svar.csv", [["jobcenter_id", "svar"], ["jc01", "x"], ["JC05", "y"]]
+    )
+    result = run(
+        "import",
+        "answers",
+        project_path,
+        path,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        "ny",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     assert result.exit_code == 0, result.output
-    assert ("warning: respondent ids 'jc01' (row 2) and 'JC01' (in the project) differ only "
-            "in case" in result.output)
+    assert (
+        "warning: respondent ids 'jc01' (row 2) and 'JC01' (in the project) differ only "
+        "in case" in result.output
+    )
 
 
 def test_lookalike_transcript_ids_are_warned_about(tmp_path, project):
@@ -706,20 +926,27 @@ def test_lookalike_transcript_ids_are_warned_about(tmp_path, project):
     transcript.write_text("Interviewer: Hej?\nLeder: Hej.\n", encoding="utf-8")
     transcripts, digest = read_interviews([transcript])
     summary = project.import_interviews(
-        transcripts, question="interview", codebook=load_codebook("kompenserende-ordninger"),
-        file=str(transcript), sha256=digest)
-    assert any("jobcentre ids 'jc02'" in n and "'JC02' (in the project)" in n
-               for n in summary.notes)
+        transcripts,
+        question="interview",
+        codebook=load_codebook("kompenserende-ordninger"),
+        file=str(transcript),
+        sha256=digest,
+    )
+    assert any(
+        "jobcentre ids 'jc02'" in n and "'JC02' (in the project)" in n for n in summary.notes
+    )
 
 
-def test_a_coding_for_a_lookalike_id_names_the_id_the_project_has(tmp_path, project,
-                                                                  project_path):
-    path = write_csv(tmp_path / "k.csv", [["respondent", "question", "code"],
-                                          ["JC1", "strategier", "borgere-paa-kanten"]])
+def test_a_coding_for_a_lookalike_id_names_the_id_the_project_has(tmp_path, project, project_path):
+    path = write_csv(
+        tmp_path / "k.csv",
+        [["respondent", "question", "code"], ["JC1", "strategier", "borgere-paa-kanten"]],
+    )
     before = snapshot(project_path)
     result = run("import", "codings", project_path, path)
-    assert_one_line_error(result, str(path), "row 2", "no respondent 'JC1'",
-                          "the project has 'JC01'")
+    assert_one_line_error(
+        result, str(path), "row 2", "no respondent 'JC1'", "the project has 'JC01'"
+    )
     assert snapshot(project_path) == before
 
 
@@ -733,31 +960,43 @@ def test_lookalike_groups_costs_nothing_without_lookalikes():
 
 # -- what every import skips, and controls ---------------------------------------------------
 
+
 def test_answers_notes_blank_rows_unused_columns_and_answers_already_held(tmp_path):
     path = tmp_path / "svar.csv"
-    path.write_text("id;svar;kommune;noter\n\nJC01;Et;Fyn;x\n;;;\nJC02;To;Fyn;y\n"
-                    "JC03;Tre;Fyn;z\n;;;\n", encoding="utf-8")
+    path.write_text(
+        "id;svar;kommune;noter\n\nJC01;Et;Fyn;x\n;;;\nJC02;To;Fyn;y\nJC03;Tre;Fyn;z\n;;;\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "p.db"
     summary = import_answers_api(path, db)
     assert summary.notes == [
         "skipped: 2 blank rows (rows 2, 4)",
         "skipped: 2 columns not imported: 'kommune', 'noter' (not chosen as a text, name or "
-        "attribute column; --attr-col or --all-attrs keeps them as attributes)"]
+        "attribute column; --attr-col or --all-attrs keeps them as attributes)",
+    ]
     path.write_text("id;svar\nJC01;Et\nJC02;Andet\nJC04;Fire\n", encoding="utf-8")
     with pytest.raises(ImportError_, match="JC02' already has a different answer"):
         import_answers_api(path, db)
     path.write_text("id;svar\nJC01;Et\nJC02;To\nJC04;Fire\n", encoding="utf-8")
     summary = import_answers_api(path, db)
     assert summary.items_added == 1
-    assert ("skipped: 2 answers (rows 2, 3): the project already holds the same answer"
-            in summary.notes)
+    assert (
+        "skipped: 2 answers (rows 2, 3): the project already holds the same answer" in summary.notes
+    )
 
 
 def test_xlsx_blank_rows_between_rows_are_noted(tmp_path):
     rows = [["id", "svar"], ["JC01", "Et"], [None, None], ["JC02", "To"]]
-    data = rezip(xlsx_bytes(rows), {SHEET: lambda x: x.replace(b'<row r="4">',
-                                                               b'<row r="9">').replace(
-        b'r="A4"', b'r="A9"').replace(b'r="B4"', b'r="B9"')})
+    data = rezip(
+        xlsx_bytes(rows),
+        {
+            SHEET: lambda x: (
+                x.replace(b'<row r="4">', b'<row r="9">')
+                .replace(b'r="A4"', b'r="A9"')
+                .replace(b'r="B4"', b'r="B9"')
+            )
+        },
+    )
     path = tmp_path / "svar.xlsx"
     path.write_bytes(data)
     table = read_table(path)
@@ -766,26 +1005,38 @@ def test_xlsx_blank_rows_between_rows_are_noted(tmp_path):
 
 
 def test_codings_notes_unknown_columns_memos_and_passages(tmp_path, project, project_path):
-    path = write_csv(tmp_path / "k.csv", [
-        ["respondent", "question", "code", "memo", "text", "start", "end", "kommentar"],
-        ["JC01", "strategier", "borgere-paa-kanten", "første", "", "", "", "x"],
-        ["JC02", "strategier", "beskaeftigelsesplan", "", "beskæftigelsesplanen", "0", "5", ""],
-    ])
+    path = write_csv(
+        tmp_path / "k.csv",
+        [
+            ["respondent", "question", "code", "memo", "text", "start", "end", "kommentar"],
+            ["JC01", "strategier", "borgere-paa-kanten", "første", "", "", "", "x"],
+            ["JC02", "strategier", "beskaeftigelsesplan", "", "beskæftigelsesplanen", "0", "5", ""],
+        ],
+    )
     rows, table = read_codings(str(path), default_coder="anne")
-    assert rows.notes == ["skipped: column 'kommentar': not a codings column (respondent, "
-                          "question, code, coder, item, text, start, end, memo)"]
+    assert rows.notes == [
+        "skipped: column 'kommentar': not a codings column (respondent, "
+        "question, code, coder, item, text, start, end, memo)"
+    ]
     summary = project.import_codings(rows, file=table.file, sha256=table.sha256)
     assert summary.codings_added == 2
-    assert any(n.startswith("warning: 1 row (row 3) give a passage that is not where") for n
-               in summary.notes)
-    path = write_csv(tmp_path / "k2.csv", [["respondent", "question", "code", "memo"],
-                                           ["JC01", "strategier", "borgere-paa-kanten",
-                                            "en anden memo"]])
+    assert any(
+        n.startswith("warning: 1 row (row 3) give a passage that is not where")
+        for n in summary.notes
+    )
+    path = write_csv(
+        tmp_path / "k2.csv",
+        [
+            ["respondent", "question", "code", "memo"],
+            ["JC01", "strategier", "borgere-paa-kanten", "en anden memo"],
+        ],
+    )
     rows, table = read_codings(str(path), default_coder="anne")
     summary = project.import_codings(rows, file=table.file, sha256=table.sha256)
     assert summary.codings_existing == 1
-    assert summary.notes == ["skipped: the memo of 1 row (row 2): the project already holds "
-                             "the coding with another memo"]
+    assert summary.notes == [
+        "skipped: the memo of 1 row (row 2): the project already holds the coding with another memo"
+    ]
 
 
 def test_a_transcript_already_imported_is_noted(tmp_path, project):
@@ -796,31 +1047,42 @@ def test_a_transcript_already_imported_is_noted(tmp_path, project):
     book = load_codebook("kompenserende-ordninger")
     for files in ([first], [first, second]):
         transcripts, digest = read_interviews(files)
-        summary = project.import_interviews(transcripts, question="interview", codebook=book,
-                                            file="x", sha256=digest)
+        summary = project.import_interviews(
+            transcripts, question="interview", codebook=book, file="x", sha256=digest
+        )
     assert summary.items_added == 2
-    assert summary.notes == ["skipped: 1 transcript already in the project with the same text "
-                             "for 'interview' ('JC30')"]
+    assert summary.notes == [
+        "skipped: 1 transcript already in the project with the same text for 'interview' ('JC30')"
+    ]
 
 
 def test_turns_before_the_first_header_are_warned_about(tmp_path):
     path = tmp_path / "interview.md"
-    path.write_text("Interviewer: Hej?\nLeder: Indledning.\n\n# JC32 Jobcenter\n\n"
-                    "Interviewer: Så?\nLeder: Svar.\n", encoding="utf-8")
+    path.write_text(
+        "Interviewer: Hej?\nLeder: Indledning.\n\n# JC32 Jobcenter\n\n"
+        "Interviewer: Så?\nLeder: Svar.\n",
+        encoding="utf-8",
+    )
     transcripts, _ = read_interviews([path])
     assert [t.respondent for t in transcripts] == ["interview", "JC32"]
     assert transcripts.notes == [
         "warning: the turns before the first '# ID' header (2 turns from line 1) are imported "
         "as jobcentre 'interview', named after the file; add a header above them if they "
-        "belong to another jobcentre"]
+        "belong to another jobcentre"
+    ]
     path.write_text("Interviewer: Hej?\nLeder: Uden overskrift.\n", encoding="utf-8")
     assert read_interviews([path])[0].notes == []
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "xlsx"])
 def test_texts_holding_control_characters_are_counted_and_kept(tmp_path, encoding):
-    rows = [["id", "svar"], ["JC01", "rød \x1b[31mtekst"], ["JC02", "bip\x07"],
-            ["JC03", "ren tekst\r\nlinje 2"], ["JC04", "slet\x7f"]]
+    rows = [
+        ["id", "svar"],
+        ["JC01", "rød \x1b[31mtekst"],
+        ["JC02", "bip\x07"],
+        ["JC03", "ren tekst\r\nlinje 2"],
+        ["JC04", "slet\x7f"],
+    ]
     if encoding == "xlsx":  # XML holds no C0 control but tab and line breaks: DEL and C1
         rows[1:3] = [["JC01", "næste\x85linje"], ["JC02", "kontrol\x9b31m"]]
         path = write_xlsx(tmp_path / "svar.xlsx", rows)
@@ -831,20 +1093,26 @@ def test_texts_holding_control_characters_are_counted_and_kept(tmp_path, encodin
     assert result.exit_code == 0, result.output
     assert "3 items holding control characters" in result.output
     assert answers(db)["JC01"] == rows[1][1]
-    clean = write_csv(tmp_path / "ren.csv", [["id", "svar"], ["JC09", "ren\ttekst"]],
-                      encoding="cp1252" if encoding == "xlsx" else encoding)
+    clean = write_csv(
+        tmp_path / "ren.csv",
+        [["id", "svar"], ["JC09", "ren\ttekst"]],
+        encoding="cp1252" if encoding == "xlsx" else encoding,
+    )
     summary = import_answers_api(clean, tmp_path / "ren.db")
     assert summary.items_with_controls == 0
 
 
 def test_transcript_turns_holding_control_characters_are_counted(tmp_path, project):
     transcript = tmp_path / "JC40.txt"
-    transcript.write_text("Interviewer: Hej?\nLeder: Et \x1b]0;titel\x07 svar.\n",
-                          encoding="utf-8")
+    transcript.write_text("Interviewer: Hej?\nLeder: Et \x1b]0;titel\x07 svar.\n", encoding="utf-8")
     transcripts, digest = read_interviews([transcript])
-    summary = project.import_interviews(transcripts, question="interview",
-                                        codebook=load_codebook("kompenserende-ordninger"),
-                                        file=str(transcript), sha256=digest)
+    summary = project.import_interviews(
+        transcripts,
+        question="interview",
+        codebook=load_codebook("kompenserende-ordninger"),
+        file=str(transcript),
+        sha256=digest,
+    )
     assert summary.items_with_controls == 1
     assert project.items("interview", respondent="JC40")[0].text == "Et \x1b]0;titel\x07 svar."
 

@@ -33,8 +33,10 @@ import pytest
 from crash_child import Child, integrity, lock_holders, qualcode_cli, readonly
 from qualcode.core.project import Project
 
-pytestmark = pytest.mark.skipif(not Path("/proc/locks").exists() or not hasattr(os, "fork"),
-                                reason="needs Linux's /proc/locks and SIGKILL")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/locks").exists() or not hasattr(os, "fork"),
+    reason="needs Linux's /proc/locks and SIGKILL",
+)
 
 CODER = "vaerksted"
 
@@ -58,8 +60,11 @@ def test_cli_runs_never_take_the_workbench_locks_away(demo_copy, tmp_path):
         items = p.items("strategier")
         colleague_item = items[-1]
     mine = [i.id for i in items[:12]]
-    child = Child("workbench", {"path": str(demo_copy), "coder": CODER,
-                                "question": "strategier"}, tmp_path / "workbench.stderr")
+    child = Child(
+        "workbench",
+        {"path": str(demo_copy), "coder": CODER, "question": "strategier"},
+        tmp_path / "workbench.stderr",
+    )
     acknowledged: set[tuple[int, str]] = set()
     problems: list[str] = []
 
@@ -72,11 +77,15 @@ def test_cli_runs_never_take_the_workbench_locks_away(demo_copy, tmp_path):
     def look(moment: str, wal: tuple[int, int] | None) -> None:
         """The child's lock on the file and its -wal, as they must be at every moment."""
         if child.proc.pid not in lock_holders(demo_copy):
-            problems.append(f"{moment}: the workbench process holds no lock on the project "
-                            "file (a descriptor of it was closed outside SQLite)")
+            problems.append(
+                f"{moment}: the workbench process holds no lock on the project "
+                "file (a descriptor of it was closed outside SQLite)"
+            )
         if _wal(demo_copy) != wal:
-            problems.append(f"{moment}: the -wal the workbench writes to was deleted or "
-                            f"replaced ({wal} -> {_wal(demo_copy)})")
+            problems.append(
+                f"{moment}: the -wal the workbench writes to was deleted or "
+                f"replaced ({wal} -> {_wal(demo_copy)})"
+            )
 
     try:
         child.until("READY")
@@ -85,12 +94,24 @@ def test_cli_runs_never_take_the_workbench_locks_away(demo_copy, tmp_path):
         wal = _wal(demo_copy)
         assert wal is not None, "the workbench's commits went to the -wal"
         look("with both connections open", wal)
-        runs = [("counts", demo_copy),
-                ("info", demo_copy),
-                ("suggest", demo_copy, "--question", "strategier"),
-                ("code", demo_copy, "--question", "strategier", "--respondent",
-                 colleague_item.respondent, "--code", "fleksjob", "--coder", "kollega"),
-                ("counts", demo_copy, "--question", "strategier")]
+        runs = [
+            ("counts", demo_copy),
+            ("info", demo_copy),
+            ("suggest", demo_copy, "--question", "strategier"),
+            (
+                "code",
+                demo_copy,
+                "--question",
+                "strategier",
+                "--respondent",
+                colleague_item.respondent,
+                "--code",
+                "fleksjob",
+                "--coder",
+                "kollega",
+            ),
+            ("counts", demo_copy, "--question", "strategier"),
+        ]
         for n, args in enumerate(runs, start=2):
             result = qualcode_cli(*args)
             assert result.returncode == 0 and "locked" not in result.stderr, (args, result)
@@ -98,10 +119,10 @@ def test_cli_runs_never_take_the_workbench_locks_away(demo_copy, tmp_path):
             # the workbench goes on: a coding through the first connection, suggestions
             # (with their NLP cache written) through the second
             code(mine[n])
-            child.send(op="suggest", items=mine[n + 1:n + 3])
+            child.send(op="suggest", items=mine[n + 1 : n + 3])
             child.until("SUGGESTED")
             look(f"after coding once more after 'qualcode {args[0]}'", wal)
-        for item_id in mine[len(runs) + 2:len(runs) + 5]:
+        for item_id in mine[len(runs) + 2 : len(runs) + 5]:
             code(item_id)
         look("just before the kill", wal)
         os.kill(child.proc.pid, signal.SIGKILL)
@@ -113,17 +134,24 @@ def test_cli_runs_never_take_the_workbench_locks_away(demo_copy, tmp_path):
     assert len(acknowledged) == len(runs) + 5
 
     with readonly(demo_copy) as conn:  # a fresh connection: what a restarted program finds
-        found = set(conn.execute(
-            "SELECT c.item_id, k.key FROM codings c JOIN codes k ON k.id = c.code_id"
-            " WHERE c.coder = ?", [CODER]).fetchall())
+        found = set(
+            conn.execute(
+                "SELECT c.item_id, k.key FROM codings c JOIN codes k ON k.id = c.code_id"
+                " WHERE c.coder = ?",
+                [CODER],
+            ).fetchall()
+        )
         colleague = conn.execute(
             "SELECT c.item_id, k.key FROM codings c JOIN codes k ON k.id = c.code_id"
-            " WHERE c.coder = 'kollega'").fetchall()
+            " WHERE c.coder = 'kollega'"
+        ).fetchall()
         verdict = conn.execute("PRAGMA integrity_check").fetchall()
     missing = acknowledged - found
     if missing:
-        problems.append(f"{len(missing)} of {len(acknowledged)} acknowledged codings are "
-                        f"not in the file: {sorted(missing)}")
+        problems.append(
+            f"{len(missing)} of {len(acknowledged)} acknowledged codings are "
+            f"not in the file: {sorted(missing)}"
+        )
     if found - acknowledged:
         problems.append(f"codings nobody acknowledged: {sorted(found - acknowledged)}")
     if colleague != [(colleague_item.id, "fleksjob")]:
@@ -137,6 +165,7 @@ def test_cli_runs_never_take_the_workbench_locks_away(demo_copy, tmp_path):
 
 # -- nothing but SQLite opens the project file -------------------------------------------
 
+
 class OpenWatch:
     """Fails (and records) every Python-level open of a watched file: builtins.open,
     io.open, os.open and pathlib's open/read_bytes/read_text are wrapped, and an audit
@@ -144,8 +173,11 @@ class OpenWatch:
     own opens are C calls that none of these see."""
 
     def __init__(self, *paths: Path) -> None:
-        self.watched = {os.path.realpath(f"{p}{suffix}")
-                        for p in paths for suffix in ("", "-wal", "-shm", "-journal")}
+        self.watched = {
+            os.path.realpath(f"{p}{suffix}")
+            for p in paths
+            for suffix in ("", "-wal", "-shm", "-journal")
+        }
         self.hits: list[str] = []
         self.busy = False
 
@@ -227,8 +259,11 @@ _HOOKED = False
 
 def fds_on(*paths: Path) -> list[str]:
     """This process's descriptors that point at the files (or their -wal, -shm)."""
-    names = {os.path.realpath(f"{p}{suffix}")
-             for p in paths for suffix in ("", "-wal", "-shm", "-journal")}
+    names = {
+        os.path.realpath(f"{p}{suffix}")
+        for p in paths
+        for suffix in ("", "-wal", "-shm", "-journal")
+    }
     out = []
     for fd in os.listdir("/proc/self/fd"):
         try:
@@ -263,11 +298,13 @@ def test_only_sqlite_opens_the_project_file(demo_copy, tmp_path):
         # of these is stopped before it opens anything
         folder = os.open(tmp_path, os.O_RDONLY)
         try:
-            ways = [lambda: open(demo_copy, "rb"),  # noqa: SIM115
-                    lambda: io.FileIO(f"{copy}-wal"),
-                    lambda: os.open(demo_copy.name, os.O_RDONLY, dir_fd=folder),
-                    demo_copy.read_bytes,
-                    lambda: Path(f"{demo_copy}-shm").open("rb")]  # noqa: SIM115
+            ways = [
+                lambda: open(demo_copy, "rb"),  # noqa: SIM115
+                lambda: io.FileIO(f"{copy}-wal"),
+                lambda: os.open(demo_copy.name, os.O_RDONLY, dir_fd=folder),
+                demo_copy.read_bytes,
+                lambda: Path(f"{demo_copy}-shm").open("rb"),  # noqa: SIM115
+            ]
             for way in ways:
                 with pytest.raises(AssertionError, match="opened outside SQLite"):
                     way()
@@ -284,8 +321,9 @@ def test_only_sqlite_opens_the_project_file(demo_copy, tmp_path):
             assert assist.for_items([i.id for i in items[:10]])  # caches the NLP results
             assert project.counts("strategier").shape[0] > 0
             assert find_quotes(project, "fleksjob")
-            written = write_report(build_report(project, questions=["strategier"]),
-                                   tmp_path / "rapport.md")
+            written = write_report(
+                build_report(project, questions=["strategier"]), tmp_path / "rapport.md"
+            )
             assert written and all(p.stat().st_size for p in written)
             assert backup_project(demo_copy) == list_backups(demo_copy)[-1]
             backup_project(demo_copy, copy)  # a colleague's copy, coded in a third connection
@@ -294,9 +332,20 @@ def test_only_sqlite_opens_the_project_file(demo_copy, tmp_path):
             assert merge_projects(project, [copy]).codings_added == 1
             assert kwic(project, "fleksjob")
             assert scan(project) is not None
-            result = run("import", "answers", demo_copy, answers, "--respondent-col",
-                         "jobcenter_id", "--text-col", "svar", "--question", "kontakt",
-                         "--codebook", "lokalpolitiske-strategier")
+            result = run(
+                "import",
+                "answers",
+                demo_copy,
+                answers,
+                "--respondent-col",
+                "jobcenter_id",
+                "--text-col",
+                "svar",
+                "--question",
+                "kontakt",
+                "--codebook",
+                "lokalpolitiske-strategier",
+            )
             assert result.exit_code == 0, (result.output, result.exception)
             result = run("counts", demo_copy, "--question", "kontakt")
             assert result.exit_code == 0, (result.output, result.exception)
@@ -311,5 +360,9 @@ def test_only_sqlite_opens_the_project_file(demo_copy, tmp_path):
     assert fds_on(demo_copy, copy) == []
     with readonly(demo_copy) as conn:
         integrity(conn)
-        assert conn.execute("SELECT COUNT(*) FROM codings WHERE coder IN ('ida', 'kollega')"
-                            ).fetchone()[0] == 3
+        assert (
+            conn.execute(
+                "SELECT COUNT(*) FROM codings WHERE coder IN ('ida', 'kollega')"
+            ).fetchone()[0]
+            == 3
+        )

@@ -16,9 +16,11 @@ from qualcode.core.merge import MergeRefused, merge_projects
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 
-CODING_SQL = ("SELECT i.question_id, i.respondent_id, i.position, k.key, c.coder, c.start,"
-              " c.\"end\" FROM codings c JOIN items i ON i.id = c.item_id"
-              " JOIN codes k ON k.id = c.code_id")
+CODING_SQL = (
+    "SELECT i.question_id, i.respondent_id, i.position, k.key, c.coder, c.start,"
+    ' c."end" FROM codings c JOIN items i ON i.id = c.item_id'
+    " JOIN codes k ON k.id = c.code_id"
+)
 
 
 def read_only(path: Path) -> sqlite3.Connection:
@@ -54,15 +56,14 @@ def copies(demo_db, tmp_path) -> dict[str, Path]:
         shutil.copy(demo_db, path)
     with Project.open(paths["target"]) as t:
         rids = sorted(r.id for r in t.respondents())
-        first, second = set(rids[: len(rids) // 2]), set(rids[len(rids) // 2:])
+        first, second = set(rids[: len(rids) // 2]), set(rids[len(rids) // 2 :])
         drop_guld(t, first)
     with Project.open(paths["a"], coder="ane") as a:
         drop_guld(a, second)
         for item in a.items("strategier")[:6]:
             a.add_coding(item.id, "fleksjob")
         excerpt = a.items("interview")[0]
-        span = a.add_coding(excerpt.id, "saerlige-tilgange", start=0, end=40,
-                            memo="godt citat")
+        span = a.add_coding(excerpt.id, "saerlige-tilgange", start=0, end=40, memo="godt citat")
         a.star(span.id)
         a.add_memo("item", excerpt.id, "Spørg til dette i næste runde")
         a.add_memo("coding", span.id, "Brug i afsnit 4.2")
@@ -71,8 +72,9 @@ def copies(demo_db, tmp_path) -> dict[str, Path]:
             b.add_coding(item.id, "fleksjob")
         for item in b.items("udfordringer-fysiske")[:4]:
             b.add_coding(item.id, b.codebook("udfordringer-fysiske").keys()[0])
-        guld_second = next(c for c in b.codings(coder="guld")
-                           if b.item(c.item_id).respondent in second)
+        guld_second = next(
+            c for c in b.codings(coder="guld") if b.item(c.item_id).respondent in second
+        )
         b.star(guld_second.id)
         b.add_memo("project", None, "Bo har kodet fysiske udfordringer")
         b.add_memo("item", b.items("interview")[0].id, "Spørg til dette i næste runde")
@@ -105,7 +107,12 @@ def test_merged_codings_keep_coder_time_memo_and_star(copies):
     with Project.open(copies["target"]) as t:
         (got,) = [c for c in t.codings(coder="ane") if c.start is not None]
         assert (got.code, got.start, got.end, got.created_at, got.memo) == (
-            span.code, span.start, span.end, span.created_at, "godt citat")
+            span.code,
+            span.start,
+            span.end,
+            span.created_at,
+            "godt citat",
+        )
         assert t.is_starred(got.id)
         assert sum(t.is_starred(c.id) for c in t.codings(coder="guld")) == 1
 
@@ -117,7 +124,9 @@ def test_memos_come_along_on_the_matching_targets(copies):
         excerpt = t.items("interview")[0]
         on_item = t.memos("item", excerpt.id)
         assert sorted((m.author, m.text) for m in on_item) == [
-            ("ane", "Spørg til dette i næste runde"), ("bo", "Spørg til dette i næste runde")]
+            ("ane", "Spørg til dette i næste runde"),
+            ("bo", "Spørg til dette i næste runde"),
+        ]
         (coding_memo,) = t.memos("coding")
         coding = t.coding(int(coding_memo.target_id))
         assert (coding.coder, coding.item_id, coding.start) == ("ane", excerpt.id, 0)
@@ -169,6 +178,7 @@ def test_sources_are_only_read(copies):
 
 # -- what cannot be matched -------------------------------------------------------
 
+
 def change_text(path: Path, question: str, index: int = 0) -> int:
     with Project.open(path) as p:
         item = p.items(question)[index]
@@ -188,8 +198,11 @@ def test_an_item_whose_text_differs_is_reported_and_not_written(copies):
         target_text = t.items("strategier", respondent=respondent)[0].text
     report = merged(copies, "a")
     (problem,) = report.unmatched
-    assert (problem.what, problem.key, problem.codings) == ("item", f"strategier/{respondent}",
-                                                            on_it)
+    assert (problem.what, problem.key, problem.codings) == (
+        "item",
+        f"strategier/{respondent}",
+        on_it,
+    )
     assert "text differs" in problem.reason
     assert report.codings_unmatched == on_it
     with Project.open(copies["target"]) as t:
@@ -209,7 +222,10 @@ def test_a_code_the_target_lacks_is_reported_not_added(copies):
     report = merged(copies, "a")
     (problem,) = report.unmatched
     assert (problem.what, problem.key, problem.codings) == (
-        "code", "lokalpolitiske-strategier:ny-kode", 3)
+        "code",
+        "lokalpolitiske-strategier:ny-kode",
+        3,
+    )
     assert "a.qualcode.db: code lokalpolitiske-strategier:ny-kode" in str(problem)
     assert snapshot(copies["target"])["codes"] == codes_before
 
@@ -217,17 +233,26 @@ def test_a_code_the_target_lacks_is_reported_not_added(copies):
 def test_respondents_and_questions_the_target_lacks_are_reported(copies, tmp_path):
     from qualcode.io.answers import read_answers
 
-    csv_file = write_csv(tmp_path / "ekstra.csv", [
-        ["jobcenter_id", "svar", "nyt"],
-        ["JC99", "Vi har fokus på fleksjob.", "Samarbejde med virksomheder."],
-        ["JC01", "", "Vi samarbejder med de faglige organisationer."],
-    ])
+    csv_file = write_csv(
+        tmp_path / "ekstra.csv",
+        [
+            ["jobcenter_id", "svar", "nyt"],
+            ["JC99", "Vi har fokus på fleksjob.", "Samarbejde med virksomheder."],
+            ["JC01", "", "Vi samarbejder med de faglige organisationer."],
+        ],
+    )
     with Project.open(copies["b"], coder="bo") as b:
         # JC99 is new; 'nyt' is a question the target does not have
-        b.import_answers(read_answers(str(csv_file), respondent_col="jobcenter_id",
-                                      text_cols=["svar", "nyt"], questions=["ekstra", "nyt"],
-                                      codebooks=["lokalpolitiske-strategier",
-                                                 "eksterne-aktoerer"], project=b))
+        b.import_answers(
+            read_answers(
+                str(csv_file),
+                respondent_col="jobcenter_id",
+                text_cols=["svar", "nyt"],
+                questions=["ekstra", "nyt"],
+                codebooks=["lokalpolitiske-strategier", "eksterne-aktoerer"],
+                project=b,
+            )
+        )
         for qid in ("ekstra", "nyt"):
             for item in b.items(qid):
                 b.add_coding(item.id, b.codebook(qid).keys()[0])
@@ -245,13 +270,16 @@ def test_respondents_and_questions_the_target_lacks_are_reported(copies, tmp_pat
 
 def test_a_question_bound_to_another_codebook_is_reported(copies):
     with Project.open(copies["a"], coder="ane") as a:
-        a.add_coding(a.items("udfordringer-fysiske")[0].id,
-                     a.codebook("udfordringer-fysiske").keys()[0])
+        a.add_coding(
+            a.items("udfordringer-fysiske")[0].id, a.codebook("udfordringer-fysiske").keys()[0]
+        )
     conn = sqlite3.connect(copies["a"])
     with conn:
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("UPDATE questions SET codebook_id = 'udfordringer-psykiske'"
-                     " WHERE id = 'udfordringer-fysiske'")
+        conn.execute(
+            "UPDATE questions SET codebook_id = 'udfordringer-psykiske'"
+            " WHERE id = 'udfordringer-fysiske'"
+        )
     conn.close()
     report = merged(copies, "a")
     (problem,) = report.unmatched
@@ -294,6 +322,7 @@ def test_a_conflicting_memo_on_a_coding_keeps_the_targets(copies):
 
 # -- refused sources, all or nothing ---------------------------------------------------
 
+
 @pytest.fixture
 def bad_sources(tmp_path) -> list[tuple[str, Path]]:
     """(what the error says, a file that is not a qualcode project)"""
@@ -307,9 +336,13 @@ def bad_sources(tmp_path) -> list[tuple[str, Path]]:
     empty.write_bytes(b"")
     folder = tmp_path / "mappe.db"
     folder.mkdir()
-    return [("not an SQLite file", text), ("other tables", other),
-            ("is empty, not a qualcode project", empty), ("folder", folder),
-            ("no such project file", tmp_path / "findes-ikke.db")]
+    return [
+        ("not an SQLite file", text),
+        ("other tables", other),
+        ("is empty, not a qualcode project", empty),
+        ("folder", folder),
+        ("no such project file", tmp_path / "findes-ikke.db"),
+    ]
 
 
 def test_a_source_that_is_not_a_project_is_refused_and_nothing_is_written(copies, bad_sources):
@@ -327,8 +360,10 @@ def test_the_target_itself_is_refused(copies, tmp_path):
     link.symlink_to(copies["target"])
     before = snapshot(copies["target"])
     for same in (copies["target"], link, copies["target"].parent / "." / "target.qualcode.db"):
-        with Project.open(copies["target"]) as t, pytest.raises(QualcodeError,
-                                                                match="target project itself"):
+        with (
+            Project.open(copies["target"]) as t,
+            pytest.raises(QualcodeError, match="target project itself"),
+        ):
             merge_projects(t, [same])
     assert snapshot(copies["target"]) == before
 
@@ -336,8 +371,10 @@ def test_the_target_itself_is_refused(copies, tmp_path):
 def test_a_source_from_a_newer_qualcode_is_refused(copies):
     conn = sqlite3.connect(copies["a"])
     with conn:
-        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
-                     " VALUES ('qualcode', 'm999_future', '2030-01-01')")
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('qualcode', 'm999_future', '2030-01-01')"
+        )
     conn.close()
     with Project.open(copies["target"]) as t, pytest.raises(QualcodeError, match="newer"):
         merge_projects(t, [copies["a"]])
@@ -392,11 +429,15 @@ def test_dry_run_reports_and_writes_nothing(copies):
     assert snapshot(copies["target"]) == before
     real = merged(copies, "a", "b")
     assert (dry.codings_added, dry.memos_added, dry.stars_added) == (
-        real.codings_added, real.memos_added, real.stars_added)
+        real.codings_added,
+        real.memos_added,
+        real.stars_added,
+    )
     assert "dry run" in dry.describe()
 
 
 # -- the command -------------------------------------------------------------------
+
 
 def test_cli_merges_and_says_what_it_did(copies):
     union = set().union(*(coding_rows(p) for p in copies.values()))
@@ -434,7 +475,8 @@ def test_cli_dry_run(copies):
     result = run("merge", copies["target"], copies["a"], "--dry-run")
     assert result.exit_code == 0
     assert result.stdout.startswith("would merge") and "dry run: nothing was written" in (
-        result.stdout)
+        result.stdout
+    )
     assert snapshot(copies["target"]) == before
 
 
@@ -466,10 +508,12 @@ def test_accepted_and_rejected_suggestions_come_along(copies):
     assert report.verdicts_added == 2 and "2 suggestion verdicts added" in report.describe()
     with Project.open(copies["target"]) as t:
         items = t.items("udfordringer-psykiske")
-        (accepted,) = [c for c in t.codings(item_id=items[0].id, coder="ane")
-                       if c.code == "motivation"]
+        (accepted,) = [
+            c for c in t.codings(item_id=items[0].id, coder="ane") if c.code == "motivation"
+        ]
         assert accepted.origin == "model"
         assert t.verdicts("udfordringer-psykiske") == [
             (items[0].id, "motivation", "ane", "accepted", "model"),
-            (items[1].id, "match", "ane", "rejected", "rule")]
+            (items[1].id, "match", "ane", "rejected", "rule"),
+        ]
     assert merged(copies, "a").verdicts_added == 0  # idempotent

@@ -20,15 +20,30 @@ from qualcode.nlp.textcat import coded_items, load, train, train_and_save
 # -- the pipeline ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("word", ["arbejdsgiver", "arbejdsgiveren", "arbejdsgiverne",
-                                  "arbejdsgivers", "Arbejdsgivere", "ARBEJDSGIVERNES"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "arbejdsgiver",
+        "arbejdsgiveren",
+        "arbejdsgiverne",
+        "arbejdsgivers",
+        "Arbejdsgivere",
+        "ARBEJDSGIVERNES",
+    ],
+)
 def test_inflections_share_one_lemma(word):
     assert lemma_of(word) == "arbejdsgiver"
 
 
-@pytest.mark.parametrize(("typed", "danish"), [("foelger", "følger"),
-                                               ("aendringerne", "ændringerne"),
-                                               ("paa", "på"), ("Maalgruppen", "Målgruppen")])
+@pytest.mark.parametrize(
+    ("typed", "danish"),
+    [
+        ("foelger", "følger"),
+        ("aendringerne", "ændringerne"),
+        ("paa", "på"),
+        ("Maalgruppen", "Målgruppen"),
+    ],
+)
 def test_ae_oe_aa_spellings_get_the_key_of_the_danish_letters(typed, danish):
     assert analyse_text(typed).tokens[0].key == analyse_text(danish).tokens[0].key
 
@@ -46,8 +61,13 @@ def test_the_lemma_file_holds_exactly_the_lookup_table(tmp_path, monkeypatch):
 
     from qualcode.nlp import lemmas
 
-    table = {"arbejdsgiverne": "arbejdsgiver", 'citat"tegn': "citat", "\\skråstreg": "x",
-             "æblerne": "æble", "ünïcødé": "u"} | {f"ord{i}": f"o{i}" for i in range(300)}
+    table = {
+        "arbejdsgiverne": "arbejdsgiver",
+        'citat"tegn': "citat",
+        "\\skråstreg": "x",
+        "æblerne": "æble",
+        "ünïcødé": "u",
+    } | {f"ord{i}": f"o{i}" for i in range(300)}
     path = tmp_path / "da.json.gz"
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         json.dump(table, fh, ensure_ascii=True)
@@ -65,9 +85,16 @@ def test_sentences_and_token_offsets_point_into_the_text():
     text = "Arbejdsgiverne er bekymrede. De kender ikke fleksjob!  Ny linje."
     a = analyse_text(text)
     assert [text[s:e] for s, e in a.sents] == [
-        "Arbejdsgiverne er bekymrede.", "De kender ikke fleksjob!", "Ny linje."]
-    assert [text[t.start:t.end] for t in a.tokens][:4] == ["Arbejdsgiverne", "er",
-                                                           "bekymrede", "."]
+        "Arbejdsgiverne er bekymrede.",
+        "De kender ikke fleksjob!",
+        "Ny linje.",
+    ]
+    assert [text[t.start : t.end] for t in a.tokens][:4] == [
+        "Arbejdsgiverne",
+        "er",
+        "bekymrede",
+        ".",
+    ]
     assert a.tokens[0].lemma == "arbejdsgiver" and a.tokens[2].lemma == "bekymre"
 
 
@@ -86,22 +113,28 @@ def test_analyses_are_cached_in_the_project_and_redone_when_the_text_changes(pro
 
 # -- keyword rules -------------------------------------------------------------------
 
-BOOK = Codebook(stem="test", codes=[
-    Code(key="arbejdsgivere", label="Arbejdsgivere", keywords=("arbejdsgiver",)),
-    Code(key="kanten", label="Borgere på kanten", keywords=("borgere på kanten",)),
-    Code(key="fleks", label="Fleksjob", keywords=("fleksjob*",)),
-    Code(key="foelge", label="Følge", keywords=("følge",)),
-])
+BOOK = Codebook(
+    stem="test",
+    codes=[
+        Code(key="arbejdsgivere", label="Arbejdsgivere", keywords=("arbejdsgiver",)),
+        Code(key="kanten", label="Borgere på kanten", keywords=("borgere på kanten",)),
+        Code(key="fleks", label="Fleksjob", keywords=("fleksjob*",)),
+        Code(key="foelge", label="Følge", keywords=("følge",)),
+    ],
+)
 
 
-@pytest.mark.parametrize(("text", "code", "words"), [
-    ("Arbejdsgiverne vil ikke.", "arbejdsgivere", ("Arbejdsgiverne",)),
-    ("En arbejdsgivers udgifter.", "arbejdsgivere", ("arbejdsgivers",)),
-    ("Vi hjælper borgerne på kanten.", "kanten", ("borgerne på kanten",)),
-    ("Fleksjobansættelser og fleksjobbet.", "fleks", ("Fleksjobansættelser", "fleksjobbet")),
-    ("Vi foelger op.", "foelge", ("foelger",)),
-    ("Vi følger op.", "foelge", ("følger",)),
-])
+@pytest.mark.parametrize(
+    ("text", "code", "words"),
+    [
+        ("Arbejdsgiverne vil ikke.", "arbejdsgivere", ("Arbejdsgiverne",)),
+        ("En arbejdsgivers udgifter.", "arbejdsgivere", ("arbejdsgivers",)),
+        ("Vi hjælper borgerne på kanten.", "kanten", ("borgerne på kanten",)),
+        ("Fleksjobansættelser og fleksjobbet.", "fleks", ("Fleksjobansættelser", "fleksjobbet")),
+        ("Vi foelger op.", "foelge", ("foelger",)),
+        ("Vi følger op.", "foelge", ("følger",)),
+    ],
+)
 def test_rules_match_keywords_in_any_inflection(text, code, words):
     hits = RuleMatcher(BOOK).match(text, analyse_text(text))
     assert [h.code for h in hits] == [code]
@@ -115,8 +148,14 @@ def test_a_phrase_keyword_needs_its_words_in_a_row():
 
 
 def test_bundled_codebooks_keywords_all_compile():
-    for stem in ("lokalpolitiske-strategier", "udfordringer-fysiske", "udfordringer-psykiske",
-                 "eksterne-aktoerer", "kompenserende-ordninger", "interviewtemaer"):
+    for stem in (
+        "lokalpolitiske-strategier",
+        "udfordringer-fysiske",
+        "udfordringer-psykiske",
+        "eksterne-aktoerer",
+        "kompenserende-ordninger",
+        "interviewtemaer",
+    ):
         matcher = RuleMatcher(load_codebook(stem))
         assert matcher.match("Intet her.", analyse_text("Intet her.")) == []
 
@@ -140,13 +179,31 @@ def fixture_project(tmp_path):
     rows = [["jobcenter_id", "svar"]] + [[f"JC{i:02}", t] for i, (t, _) in enumerate(FIXTURE)]
     path = write_csv(tmp_path / "svar.csv", rows)
     book = tmp_path / "udfordringer-test.yaml"
-    book.write_text("codebook: udfordringer-test\ntitle: Test\ncodes:\n"
-                    "  - {key: arbejdsgivere, label: Arbejdsgivere, keywords: [arbejdsgiver]}\n"
-                    "  - {key: transport, label: Transport, keywords: [bus]}\n"
-                    "  - {key: andet, label: Andet}\n", encoding="utf-8")
+    book.write_text(
+        "codebook: udfordringer-test\ntitle: Test\ncodes:\n"
+        "  - {key: arbejdsgivere, label: Arbejdsgivere, keywords: [arbejdsgiver]}\n"
+        "  - {key: transport, label: Transport, keywords: [bus]}\n"
+        "  - {key: andet, label: Andet}\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "fixture.db"
-    assert run("import", "answers", db, path, "--respondent-col", "jobcenter_id",
-               "--text-col", "svar", "--question", "udf", "--codebook", book).exit_code == 0
+    assert (
+        run(
+            "import",
+            "answers",
+            db,
+            path,
+            "--respondent-col",
+            "jobcenter_id",
+            "--text-col",
+            "svar",
+            "--question",
+            "udf",
+            "--codebook",
+            book,
+        ).exit_code
+        == 0
+    )
     p = Project.open(db, coder="anne")
     for item, (_, codes) in zip(p.items("udf"), FIXTURE, strict=True):
         for code in codes:
@@ -161,8 +218,9 @@ def test_training_learns_its_own_training_items(fixture_project):
     data = coded_items(fixture_project, "udfordringer-test")
     assert len(data) == len(FIXTURE)
     model = train(data, epochs=40)
-    predicted = [{c for c, v in s.items() if v >= model.threshold}
-                 for s in model.scores(data.analyses)]
+    predicted = [
+        {c for c, v in s.items() if v >= model.threshold} for s in model.scores(data.analyses)
+    ]
     truth = [codes or {"andet"} for _, codes in FIXTURE]
     assert metrics(truth, predicted, data.labels).micro.f1 >= 0.9
 
@@ -207,21 +265,24 @@ def test_bad_model_folders_are_refused_in_one_line(fixture_project, tmp_path, da
 
 # -- suggestions and verdicts -----------------------------------------------------------
 
+
 def test_suggestions_skip_codes_coded_or_rejected_and_verdicts_are_stored(fixture_project):
     p = fixture_project
     item = p.items("udf")[6]  # arbejdsgiverne + transport
     ida = Suggester(p, "udf", coder="ida")
     assert [(s.code, s.source, s.words) for s in ida.for_item(item.id)] == [
-        ("arbejdsgivere", "rule", ("Arbejdsgiverne",))]
-    coding = p.accept_suggestion(item.id, "arbejdsgivere", source="rule", score=0.6,
-                                 coder="ida")
+        ("arbejdsgivere", "rule", ("Arbejdsgiverne",))
+    ]
+    coding = p.accept_suggestion(item.id, "arbejdsgivere", source="rule", score=0.6, coder="ida")
     assert (coding.coder, coding.origin, coding.start) == ("ida", "rule", None)
     assert Suggester(p, "udf", coder="ida").for_item(item.id) == []
     other = p.items("udf")[0]
     p.reject_suggestion(other.id, "arbejdsgivere", source="rule", score=0.6, coder="ida")
     assert Suggester(p, "udf", coder="ida").for_item(other.id) == []
-    assert p.verdicts("udf") == [(item.id, "arbejdsgivere", "ida", "accepted", "rule"),
-                                 (other.id, "arbejdsgivere", "ida", "rejected", "rule")]
+    assert p.verdicts("udf") == [
+        (item.id, "arbejdsgivere", "ida", "accepted", "rule"),
+        (other.id, "arbejdsgivere", "ida", "rejected", "rule"),
+    ]
     actions = [e["action"] for e in p.events()]
     assert "suggestion.accept" in actions and "suggestion.reject" in actions
 
@@ -270,6 +331,7 @@ def test_model_suggestions_and_uncertainty(fixture_project):
 
 # -- evaluation --------------------------------------------------------------------------
 
+
 def test_metrics_agree_with_scikit_learn():
     from sklearn.metrics import precision_recall_fscore_support
     from sklearn.preprocessing import MultiLabelBinarizer
@@ -280,17 +342,22 @@ def test_metrics_agree_with_scikit_learn():
     ours = metrics(truth, pred, labels)
     mlb = MultiLabelBinarizer(classes=labels)
     y_true, y_pred = mlb.fit_transform(truth), mlb.transform(pred)
-    for avg, (p, r, f) in (("micro", (ours.micro.precision, ours.micro.recall, ours.micro.f1)),
-                           ("macro", ours.macro())):
-        sp, sr, sf, _ = precision_recall_fscore_support(y_true, y_pred, average=avg,
-                                                        zero_division=0)
+    for avg, (p, r, f) in (
+        ("micro", (ours.micro.precision, ours.micro.recall, ours.micro.f1)),
+        ("macro", ours.macro()),
+    ):
+        sp, sr, sf, _ = precision_recall_fscore_support(
+            y_true, y_pred, average=avg, zero_division=0
+        )
         assert (p, r, f) == pytest.approx((sp, sr, sf), abs=1e-12)
-    sp, sr, sf, support = precision_recall_fscore_support(y_true, y_pred, average=None,
-                                                          zero_division=0)
+    sp, sr, sf, support = precision_recall_fscore_support(
+        y_true, y_pred, average=None, zero_division=0
+    )
     for i, label in enumerate(labels):
         s = ours.per_code[label]
         assert (s.precision, s.recall, s.f1, s.support) == pytest.approx(
-            (sp[i], sr[i], sf[i], support[i]))
+            (sp[i], sr[i], sf[i], support[i])
+        )
 
 
 def test_folds_cover_every_item_once():
@@ -301,12 +368,16 @@ def test_folds_cover_every_item_once():
 
 def test_evaluate_reports_rules_model_and_both(fixture_project):
     data = coded_items(fixture_project, "udfordringer-test")
-    ev = evaluate(data, {"arbejdsgivere": "A", "transport": "T", "andet": "X"},
-                  RuleMatcher(fixture_project.codebook("udfordringer-test")), k=4, epochs=10)
+    ev = evaluate(
+        data,
+        {"arbejdsgivere": "A", "transport": "T", "andet": "X"},
+        RuleMatcher(fixture_project.codebook("udfordringer-test")),
+        k=4,
+        epochs=10,
+    )
     assert set(ev.results) == {"rules", "model", "both"}
     rows = ev.rows()
-    assert [r["code"] for r in rows] == ["arbejdsgivere", "transport", "andet", "micro",
-                                         "macro"]
+    assert [r["code"] for r in rows] == ["arbejdsgivere", "transport", "andet", "micro", "macro"]
     # the rules find every arbejdsgiver answer and only those
     assert rows[0]["rules_precision"] == 1.0 and rows[0]["rules_recall"] == 1.0
     # both = the union: its recall is never below either source's
@@ -326,6 +397,7 @@ def test_evaluate_refuses_too_many_folds(fixture_project):
 
 # -- keyword in context --------------------------------------------------------------------
 
+
 def test_kwic_finds_every_inflection_with_context(demo_db):
     p = Project.open(demo_db)
     try:
@@ -334,15 +406,17 @@ def test_kwic_finds_every_inflection_with_context(demo_db):
         assert {"arbejdsgiverne", "arbejdsgivere"} <= words
         for h in hits:
             text = p.item(h.item_id).text
-            assert text[h.start:h.end] == h.match
+            assert text[h.start : h.end] == h.match
             assert len(h.left) <= 20 and len(h.right) <= 20
         assert {h.question for h in kwic(p, "arbejdsgiver", question="strategier")} == {
-            "strategier"}
+            "strategier"
+        }
     finally:
         p.close()
 
 
 # -- nothing is fetched from the network ----------------------------------------------------
+
 
 def test_no_network_is_attempted(fixture_project, tmp_path, monkeypatch):
     """The pipeline, training, saving, loading and suggesting with every socket refused."""
@@ -366,11 +440,13 @@ def test_no_network_is_attempted(fixture_project, tmp_path, monkeypatch):
     model = train_and_save(fixture_project, "udfordringer-test", tmp_path / "m", epochs=3)
     again = load(model.path)
     found = Suggester(fixture_project, "udf", model=again, coder="ida").for_items(
-        [i.id for i in fixture_project.items("udf")])
+        [i.id for i in fixture_project.items("udf")]
+    )
     assert any(found.values())
 
 
 # -- the CLI -------------------------------------------------------------------------------------
+
 
 def test_cli_train_suggest_evaluate_kwic_on_the_demo(demo_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("QUALCODE_CODER", "ny")
@@ -378,8 +454,9 @@ def test_cli_train_suggest_evaluate_kwic_on_the_demo(demo_copy, tmp_path, monkey
     assert r.exit_code == 0, r.output
     assert "lokalpolitiske-strategier: trained on 35 coded items" in r.stdout
     out = tmp_path / "forslag.csv"
-    r = run("suggest", demo_copy, "--question", "strategier", "--model", tmp_path / "models",
-            "-o", out)
+    r = run(
+        "suggest", demo_copy, "--question", "strategier", "--model", tmp_path / "models", "-o", out
+    )
     assert r.exit_code == 0, r.output
     import csv
 
@@ -387,10 +464,10 @@ def test_cli_train_suggest_evaluate_kwic_on_the_demo(demo_copy, tmp_path, monkey
     assert list(rows[0])[:6] == ["respondent", "question", "code", "label", "score", "source"]
     assert {r["source"] for r in rows} == {"rule", "model"}
     assert all(0 <= float(r["score"]) <= 1 for r in rows)
-    assert {r["respondent"] for r in rows} <= {i.respondent for i in
-                                               Project.open(demo_copy).items("strategier")}
-    r = run("evaluate", demo_copy, "--question", "strategier", "--folds", "3",
-            "--format", "csv")
+    assert {r["respondent"] for r in rows} <= {
+        i.respondent for i in Project.open(demo_copy).items("strategier")
+    }
+    r = run("evaluate", demo_copy, "--question", "strategier", "--folds", "3", "--format", "csv")
     assert r.exit_code == 0, r.output
     table = list(csv.DictReader(r.stdout.lstrip("\ufeff").splitlines()))
     assert [t["code"] for t in table][-2:] == ["micro", "macro"]
@@ -408,10 +485,14 @@ def test_cli_suggest_without_a_model_uses_the_rules_and_says_so(demo_copy):
 
 def test_cli_bad_inputs_are_one_line_errors(demo_copy, tmp_path):
     before = Project.open(demo_copy).snapshot()
-    assert_one_line_error(run("suggest", demo_copy, "--question", "strategier", "--model",
-                              tmp_path / "nowhere"), "nowhere", "qualcode-model.json")
-    assert_one_line_error(run("evaluate", demo_copy, "--question", "strategier", "--folds",
-                              "99"), "99 folds")
+    assert_one_line_error(
+        run("suggest", demo_copy, "--question", "strategier", "--model", tmp_path / "nowhere"),
+        "nowhere",
+        "qualcode-model.json",
+    )
+    assert_one_line_error(
+        run("evaluate", demo_copy, "--question", "strategier", "--folds", "99"), "99 folds"
+    )
     assert_one_line_error(run("kwic", demo_copy, "  "), "WORD")
     assert_one_line_error(run("suggest", demo_copy, "--question", "nej"), "nej")
     assert Project.open(demo_copy).snapshot() == before
@@ -419,29 +500,34 @@ def test_cli_bad_inputs_are_one_line_errors(demo_copy, tmp_path):
 
 # -- model folders: a codebook name from data never leaves the models folder ------------------
 
+
 def stored_under(project: Project, old: str, new: str) -> None:
     """The codebook renamed in the project file, as an older version could have stored it
     (from a YAML file named '...yaml', or a REFI-QDA file's hints)."""
     conn = project.db.conn
     conn.execute("PRAGMA foreign_keys = OFF")
     with conn:
-        for sql in ("UPDATE codebooks SET id = ? WHERE id = ?",
-                    "UPDATE codes SET codebook_id = ? WHERE codebook_id = ?",
-                    "UPDATE questions SET codebook_id = ? WHERE codebook_id = ?"):
+        for sql in (
+            "UPDATE codebooks SET id = ? WHERE id = ?",
+            "UPDATE codes SET codebook_id = ? WHERE codebook_id = ?",
+            "UPDATE questions SET codebook_id = ? WHERE codebook_id = ?",
+        ):
             conn.execute(sql, [new, old])
     conn.execute("PRAGMA foreign_keys = ON")
 
 
 def listing(folder) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes (a folder as b'<dir>')."""
-    return {str(p.relative_to(folder)): (b"<dir>" if p.is_dir() else p.read_bytes())
-            for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): (b"<dir>" if p.is_dir() else p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+    }
 
 
-@pytest.mark.parametrize("stem", ["..", "../../x", "/tmp/x", ".", "", "a/b", ".skjult",
-                                  "con", "x" * 101])
-def test_a_codebook_name_that_cannot_name_a_folder_gets_no_model(fixture_project, tmp_path,
-                                                                  stem):
+@pytest.mark.parametrize(
+    "stem", ["..", "../../x", "/tmp/x", ".", "", "a/b", ".skjult", "con", "x" * 101]
+)
+def test_a_codebook_name_that_cannot_name_a_folder_gets_no_model(fixture_project, tmp_path, stem):
     from qualcode.nlp.textcat import default_folder, default_model, model_folder
 
     models = tmp_path / "work" / "models"
@@ -455,8 +541,11 @@ def test_a_codebook_name_that_cannot_name_a_folder_gets_no_model(fixture_project
     message = str(err.value)
     assert len(message.splitlines()) == 1 and "cannot name a file" in message
     assert listing(tmp_path) == before  # nothing made, nothing removed
-    for call in (lambda: model_folder(models, stem), lambda: load(models, stem),
-                 lambda: default_folder(fixture_project, stem)):
+    for call in (
+        lambda: model_folder(models, stem),
+        lambda: load(models, stem),
+        lambda: default_folder(fixture_project, stem),
+    ):
         with pytest.raises(QualcodeError, match="cannot name a file"):
             call()
     assert default_model(fixture_project, stem) is None
@@ -475,8 +564,7 @@ def test_the_model_folder_is_the_stem_right_inside_the_models_folder(tmp_path):
 
 
 @pytest.mark.parametrize("obstacle", ["folder", "file", "link", "empty-folder"])
-def test_a_target_that_is_not_a_model_folder_is_left_alone(fixture_project, tmp_path,
-                                                           obstacle):
+def test_a_target_that_is_not_a_model_folder_is_left_alone(fixture_project, tmp_path, obstacle):
     models = tmp_path / "models"
     models.mkdir()
     target = models / "udfordringer-test"
@@ -522,9 +610,11 @@ def test_a_failed_save_keeps_the_old_model(fixture_project, tmp_path, monkeypatc
     train_and_save(fixture_project, "udfordringer-test", models, epochs=2)
     before = listing(models)
     if fails == "saving":
+
         def broken_save(self, folder):
             (folder / "halvt").write_text("x", encoding="utf-8")
             raise OSError(28, "No space left on device", str(folder))
+
         monkeypatch.setattr(textcat.Model, "save", broken_save)
     else:
         real_rename = os.rename
@@ -533,6 +623,7 @@ def test_a_failed_save_keeps_the_old_model(fixture_project, tmp_path, monkeypatc
             if str(src).endswith(".new"):
                 raise OSError(13, "Permission denied", str(dst))
             return real_rename(src, dst)
+
         monkeypatch.setattr(os, "rename", rename)
     with pytest.raises(OSError):
         train_and_save(fixture_project, "udfordringer-test", models, epochs=3)
@@ -561,8 +652,9 @@ def test_cli_train_out_replaces_only_a_model_folder(fixture_project, tmp_path):
     (out / "udfordringer-test").mkdir(parents=True)
     (out / "udfordringer-test" / "rapport.docx").write_bytes(b"min rapport")
     before = listing(tmp_path / "ud")
-    assert_one_line_error(run("train", db, "--out", out), "udfordringer-test",
-                          "not a qualcode model folder")
+    assert_one_line_error(
+        run("train", db, "--out", out), "udfordringer-test", "not a qualcode model folder"
+    )
     assert listing(tmp_path / "ud") == before
     (out / "udfordringer-test" / "rapport.docx").unlink()
     (out / "udfordringer-test").rmdir()

@@ -51,7 +51,8 @@ def assert_refused(result, *needles: str) -> str:
     assert result.stdout == "" and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert [n for n, line in enumerate(lines) if line.startswith("qualcode: error: ")] == [
-        len(lines) - 1], result.stderr
+        len(lines) - 1
+    ], result.stderr
     for needle in needles:
         assert needle in lines[-1], (needle, lines[-1])
     return lines[-1]
@@ -70,8 +71,7 @@ def dead_pid() -> int:
 EXPORTS = {
     "counts": (["counts"], ".csv"),
     "quotes": (["quotes", "--code", "eksterne-aktoerer"], ".md"),
-    "crosstab": (["crosstab", "--question", "strategier", "--by", "lokalpolitisk_fokus"],
-                 ".csv"),
+    "crosstab": (["crosstab", "--question", "strategier", "--by", "lokalpolitisk_fokus"], ".csv"),
     "chart": (["chart", "--question", "strategier"], ".png"),
     "report-md": (["report"], ".md"),
     "report-docx": (["report"], ".docx"),
@@ -123,8 +123,9 @@ def pipe_is_empty(fd: int) -> bool:
 def test_no_export_replaces_a_named_pipe(demo_db, tmp_path, fifo, name):
     path, reader = fifo("ud" + EXPORTS[name][1])
     before = listing(tmp_path)
-    assert_refused(run(*export_args(name, demo_db, path)), str(path), "is a named pipe",
-                   "never replaced")
+    assert_refused(
+        run(*export_args(name, demo_db, path)), str(path), "is a named pipe", "never replaced"
+    )
     assert listing(tmp_path) == before
     assert stat.S_ISFIFO(path.lstat().st_mode) and pipe_is_empty(reader)
 
@@ -134,8 +135,9 @@ def test_no_export_replaces_a_link_to_a_device(demo_db, tmp_path, name):
     link = tmp_path / ("null" + EXPORTS[name][1])
     link.symlink_to(os.devnull)
     before = listing(tmp_path)
-    assert_refused(run(*export_args(name, demo_db, link)), str(link),
-                   "is a symbolic link to a device")
+    assert_refused(
+        run(*export_args(name, demo_db, link)), str(link), "is a symbolic link to a device"
+    )
     assert listing(tmp_path) == before
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
@@ -182,20 +184,25 @@ def test_a_socket_is_refused_and_kept(tmp_path):
 def test_a_chart_name_taken_by_a_pipe_refuses_the_whole_report(demo_db, tmp_path, fifo):
     _, reader = fifo("r_figur_2.png")
     before = listing(tmp_path)
-    assert_one_line_error(run("report", demo_db, "-o", tmp_path / "r.md", "--force"),
-                          "r_figur_2.png", "is a named pipe")
+    assert_one_line_error(
+        run("report", demo_db, "-o", tmp_path / "r.md", "--force"),
+        "r_figur_2.png",
+        "is a named pipe",
+    )
     assert listing(tmp_path) == before and pipe_is_empty(reader)
 
 
 # -- names and links --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["mangler/", "mappe/", ".", "mappe/."])
 def test_a_name_ending_in_a_separator_names_a_folder(demo_db, tmp_path, name):
     (tmp_path / "mappe").mkdir()
     before = listing(tmp_path)
     out = f"{tmp_path}{os.sep}{name}"
-    assert_one_line_error(run("counts", demo_db, "-o", out, "--force"), out,
-                          "names a folder; give a file name")
+    assert_one_line_error(
+        run("counts", demo_db, "-o", out, "--force"), out, "names a folder; give a file name"
+    )
     assert listing(tmp_path) == before and listing(tmp_path / "mappe") == {}
 
 
@@ -253,7 +260,8 @@ def test_a_dangling_link_or_a_loop_is_refused(tmp_path):
 
 
 def test_a_replaced_file_keeps_its_mode_and_the_temp_file_is_named_for_its_writer(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     out = tmp_path / "t.csv"
     out.write_bytes(b"gammel")
     out.chmod(0o600)
@@ -275,6 +283,7 @@ def test_a_replaced_file_keeps_its_mode_and_the_temp_file_is_named_for_its_write
 
 
 # -- leftovers of killed exports ----------------------------------------------------------
+
 
 def test_a_dead_writers_leftover_goes_and_nothing_else(tmp_path):
     dead, alive = dead_pid(), os.getpid()
@@ -320,8 +329,9 @@ def test_the_temp_file_of_a_killed_export_is_removed_by_the_next(demo_db, tmp_pa
     out = tmp_path / "t.csv"
     out.write_bytes(b"den gamle tabel")
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    child = subprocess.run([sys.executable, "-c", KILLED_CHILD, str(out)], env=env,
-                           capture_output=True, timeout=60)
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_CHILD, str(out)], env=env, capture_output=True, timeout=60
+    )
     assert child.returncode == -signal.SIGKILL, child.stderr
     (left,) = [p for p in tmp_path.iterdir() if p.name != "t.csv"]
     assert TEMP_NAME.fullmatch(left.name) and left.read_bytes() == b"a,b\n" * 1000
@@ -332,6 +342,7 @@ def test_the_temp_file_of_a_killed_export_is_removed_by_the_next(demo_db, tmp_pa
 
 
 # -- a report and its charts: all or nothing ----------------------------------------------
+
 
 def fail_on_call(monkeypatch, n: int) -> list:
     """Make the ``n``th os.replace fail as a full disk would (the rest work)."""
@@ -348,13 +359,16 @@ def fail_on_call(monkeypatch, n: int) -> list:
     return calls
 
 
-def test_a_failed_second_rename_leaves_no_report_and_no_chart(demo_db, tmp_path,
-                                                              monkeypatch):
+def test_a_failed_second_rename_leaves_no_report_and_no_chart(demo_db, tmp_path, monkeypatch):
     out = tmp_path / "ud"
     out.mkdir()
     calls = fail_on_call(monkeypatch, 2)
-    assert_one_line_error(run("report", demo_db, "-o", out / "r.md"), "r_figur_2.png",
-                          "No space left on device", "nothing was written")
+    assert_one_line_error(
+        run("report", demo_db, "-o", out / "r.md"),
+        "r_figur_2.png",
+        "No space left on device",
+        "nothing was written",
+    )
     assert calls[:2] == ["r_figur_1.png", "r_figur_2.png"]
     assert listing(out) == {}
 
@@ -369,8 +383,11 @@ def test_a_failed_rename_with_force_gives_every_old_file_back(demo_db, tmp_path,
     order = ["r_figur_1.png", "r_figur_2.png", "r_figur_3.png", "r_figur_4.png", "r.md"]
     for n in (1, 2, 5):  # the first chart, the second, the report itself (renamed last)
         calls = fail_on_call(monkeypatch, n)
-        assert_one_line_error(run("report", demo_db, "-o", tmp_path / "r.md", "--force"),
-                              order[n - 1], "No space left on device")
+        assert_one_line_error(
+            run("report", demo_db, "-o", tmp_path / "r.md", "--force"),
+            order[n - 1],
+            "No space left on device",
+        )
         assert calls[:n] == order[:n]
         assert calls[n:] == order[: n - 1][::-1]  # the charts already placed, taken back
         assert listing(tmp_path) == before, n
@@ -379,8 +396,11 @@ def test_a_failed_rename_with_force_gives_every_old_file_back(demo_db, tmp_path,
 def test_a_refused_report_changes_nothing(demo_db, tmp_path):
     (tmp_path / "r_figur_3.png").write_bytes(b"min")
     before = listing(tmp_path)
-    assert_one_line_error(run("report", demo_db, "-o", tmp_path / "r.md"), "r_figur_3.png",
-                          "already exists; use --force")
+    assert_one_line_error(
+        run("report", demo_db, "-o", tmp_path / "r.md"),
+        "r_figur_3.png",
+        "already exists; use --force",
+    )
     assert listing(tmp_path) == before
 
 
@@ -389,8 +409,7 @@ def test_a_report_written_with_force_replaces_every_file(demo_db, tmp_path):
         (tmp_path / name).write_bytes(b"gammel")
     assert run("report", demo_db, "-o", tmp_path / "r.md", "--force").exit_code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["r.md", "r_figur_1.png", "r_figur_2.png", "r_figur_3.png",
-                     "r_figur_4.png"]
+    assert names == ["r.md", "r_figur_1.png", "r_figur_2.png", "r_figur_3.png", "r_figur_4.png"]
     assert all((tmp_path / n).read_bytes() != b"gammel" for n in names)
 
 
@@ -420,12 +439,20 @@ def test_an_interrupt_while_writing_leaves_nothing(tmp_path, monkeypatch):
 
 # -- standard output ----------------------------------------------------------------------
 
-def qualcode(*args: object, stdout, env: dict | None = None, code: str | None = None,
-             timeout: float = 120) -> subprocess.CompletedProcess:
+
+def qualcode(
+    *args: object, stdout, env: dict | None = None, code: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})}
     command = ["-c", code, *map(str, args)] if code else ["-m", "qualcode", *map(str, args)]
-    return subprocess.run([sys.executable, *command], stdout=stdout, stderr=subprocess.PIPE,
-                          text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, *command],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
 
 
 FULL = "qualcode: error: could not write to standard output (No space left on device)"
@@ -446,16 +473,27 @@ cli.main()
 
 
 @needs_dev_full
-@pytest.mark.parametrize(("args", "buffered"), [
-    (("counts", "{db}"), True),         # emit()
-    (("counts", "{db}"), False),
-    (("info", "{db}"), True),           # click.echo in a command
-    (("info", "{db}"), False),
-    (("--help",), True),                # click itself
-    (("--help",), False),
-    (("late",), True),                  # only when Python flushes stdout at the end
-], ids=["emit", "emit-unbuffered", "echo", "echo-unbuffered", "help", "help-unbuffered",
-        "at-exit"])
+@pytest.mark.parametrize(
+    ("args", "buffered"),
+    [
+        (("counts", "{db}"), True),  # emit()
+        (("counts", "{db}"), False),
+        (("info", "{db}"), True),  # click.echo in a command
+        (("info", "{db}"), False),
+        (("--help",), True),  # click itself
+        (("--help",), False),
+        (("late",), True),  # only when Python flushes stdout at the end
+    ],
+    ids=[
+        "emit",
+        "emit-unbuffered",
+        "echo",
+        "echo-unbuffered",
+        "help",
+        "help-unbuffered",
+        "at-exit",
+    ],
+)
 def test_a_full_stdout_is_one_line(demo_db, tmp_path, args, buffered):
     env = {"QUALCODE_HOME": str(tmp_path), "PYTHONUNBUFFERED": "" if buffered else "1"}
     args = [demo_db if a == "{db}" else a for a in args]
@@ -465,8 +503,11 @@ def test_a_full_stdout_is_one_line(demo_db, tmp_path, args, buffered):
     assert out.stderr.splitlines() == [FULL], out.stderr
 
 
-@pytest.mark.parametrize("args", [("counts", "{db}"), ("info", "{db}"), ("--help",),
-                                  ("late",)], ids=["emit", "echo", "help", "at-exit"])
+@pytest.mark.parametrize(
+    "args",
+    [("counts", "{db}"), ("info", "{db}"), ("--help",), ("late",)],
+    ids=["emit", "echo", "help", "at-exit"],
+)
 def test_a_closed_pipe_ends_quietly_with_141(demo_db, tmp_path, args):
     """Like ``qualcode counts DB | head -0``: nobody reads; no word on stderr, exit 141
     (128 + SIGPIPE), as git gives."""
@@ -474,15 +515,18 @@ def test_a_closed_pipe_ends_quietly_with_141(demo_db, tmp_path, args):
     os.close(read)  # the reader is gone before qualcode writes a byte
     args = [demo_db if a == "{db}" else a for a in args]
     try:
-        out = qualcode(*args, stdout=write, env={"QUALCODE_HOME": str(tmp_path)},
-                       code=LATE if args == ["late"] else None)
+        out = qualcode(
+            *args,
+            stdout=write,
+            env={"QUALCODE_HOME": str(tmp_path)},
+            code=LATE if args == ["late"] else None,
+        )
     finally:
         os.close(write)
     assert (out.returncode, out.stderr) == (141, "")
 
 
 def test_a_pipe_read_to_the_end_is_exit_0(demo_db, tmp_path):
-    out = qualcode("counts", demo_db, stdout=subprocess.PIPE,
-                   env={"QUALCODE_HOME": str(tmp_path)})
+    out = qualcode("counts", demo_db, stdout=subprocess.PIPE, env={"QUALCODE_HOME": str(tmp_path)})
     assert out.returncode == 0 and out.stderr == ""
     assert out.stdout.startswith("strategier: ")

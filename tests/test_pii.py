@@ -30,24 +30,28 @@ PII_ANSWERS = [
 
 # -- finding ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("number, valid", [
-    ("010190-1234", True),     # 1 January 1990
-    ("0101901234", True),      # without the dash
-    ("311299-5678", True),     # 7th digit 5, year 99 > 57: 1899
-    ("290296-1234", True),     # 1996 is a leap year
-    ("290200-4234", True),     # 7th digit 4, year 00: 2000, a leap year
-    ("290200-1234", False),    # 7th digit 1: 1900, not a leap year
-    ("290256-5234", True),     # 7th digit 5, year 56: 2056, a leap year
-    ("290257-5234", False),    # 2057 is no leap year
-    ("290288-6234", True),     # 7th digit 6, year 88 > 57: 1888, a leap year
-    ("290236-9234", True),     # 7th digit 9, year 36: 2036, a leap year
-    ("290237-9234", False),    # year 37 with 9: 1937, no leap year
-    ("300290-1234", False),    # 30 February
-    ("310490-1234", False),    # 31 April
-    ("320190-1234", False),    # day 32
-    ("001290-1234", False),    # day 0
-    ("011390-1234", False),    # month 13
-])
+
+@pytest.mark.parametrize(
+    "number, valid",
+    [
+        ("010190-1234", True),  # 1 January 1990
+        ("0101901234", True),  # without the dash
+        ("311299-5678", True),  # 7th digit 5, year 99 > 57: 1899
+        ("290296-1234", True),  # 1996 is a leap year
+        ("290200-4234", True),  # 7th digit 4, year 00: 2000, a leap year
+        ("290200-1234", False),  # 7th digit 1: 1900, not a leap year
+        ("290256-5234", True),  # 7th digit 5, year 56: 2056, a leap year
+        ("290257-5234", False),  # 2057 is no leap year
+        ("290288-6234", True),  # 7th digit 6, year 88 > 57: 1888, a leap year
+        ("290236-9234", True),  # 7th digit 9, year 36: 2036, a leap year
+        ("290237-9234", False),  # year 37 with 9: 1937, no leap year
+        ("300290-1234", False),  # 30 February
+        ("310490-1234", False),  # 31 April
+        ("320190-1234", False),  # day 32
+        ("001290-1234", False),  # day 0
+        ("011390-1234", False),  # month 13
+    ],
+)
 def test_cpr_numbers_need_a_valid_date(number, valid):
     assert pii.is_cpr(number) is valid
     found = pii.find_in_text(f"Borgerens CPR er {number}, oplyst i samtalen.")
@@ -65,25 +69,31 @@ def test_cpr_inside_a_longer_number_is_not_a_cpr():
     assert pii.find_in_text("sagsnummer 12010190-12345 og 0101901234567", ["cpr"]) == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Ring på 23456789.", "23456789"),
-    ("Ring på 23 45 67 89 i dag", "23 45 67 89"),
-    ("Ring på 2345 6789 i dag", "2345 6789"),
-    ("Tlf. +45 23 45 67 89", "+45 23 45 67 89"),
-    ("Tlf. +4523456789", "+4523456789"),
-    ("Tlf. 0045 2345 6789", "0045 2345 6789"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ring på 23456789.", "23456789"),
+        ("Ring på 23 45 67 89 i dag", "23 45 67 89"),
+        ("Ring på 2345 6789 i dag", "2345 6789"),
+        ("Tlf. +45 23 45 67 89", "+45 23 45 67 89"),
+        ("Tlf. +4523456789", "+4523456789"),
+        ("Tlf. 0045 2345 6789", "0045 2345 6789"),
+    ],
+)
 def test_phone_numbers(text, expected):
     assert [m.text for m in pii.find_in_text(text, ["phone"])] == [expected]
 
 
-@pytest.mark.parametrize("text", [
-    "i årene 2017 2018 blev det bedre",       # two years
-    "budgettet er 23.456.789 kr.",            # an amount
-    "23456789,50 kr",                         # a decimal number
-    "nummer 12 34 56 78 90 i sagen",          # a longer series of digit pairs
-    "postnummer 8000 og 12345678",            # Danish numbers start with 2-9
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i årene 2017 2018 blev det bedre",  # two years
+        "budgettet er 23.456.789 kr.",  # an amount
+        "23456789,50 kr",  # a decimal number
+        "nummer 12 34 56 78 90 i sagen",  # a longer series of digit pairs
+        "postnummer 8000 og 12345678",  # Danish numbers start with 2-9
+    ],
+)
 def test_things_that_are_not_phone_numbers(text):
     assert pii.find_in_text(text, ["phone"]) == []
 
@@ -105,22 +115,45 @@ def test_mask_gives_nothing_away():
 
 # -- a project with personal data ---------------------------------------------------
 
+
 @pytest.fixture
 def pii_db(tmp_path) -> Path:
     path = tmp_path / "persondata.qualcode.db"
     src = write_csv(tmp_path / "svar.csv", PII_ANSWERS)
-    result = run("import", "answers", path, src, "--respondent-col", "jobcenter_id",
-                 "--text-col", "svar", "--question", "strategier", "--codebook",
-                 "lokalpolitiske-strategier")
+    result = run(
+        "import",
+        "answers",
+        path,
+        src,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        "strategier",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     assert result.exit_code == 0, result.output
     return path
 
 
 def test_import_warns_with_the_number_of_hits(tmp_path):
     src = write_csv(tmp_path / "svar.csv", PII_ANSWERS)
-    result = run("import", "answers", tmp_path / "p.db", src, "--respondent-col",
-                 "jobcenter_id", "--text-col", "svar", "--question", "strategier",
-                 "--codebook", "lokalpolitiske-strategier")
+    result = run(
+        "import",
+        "answers",
+        tmp_path / "p.db",
+        src,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        "strategier",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     assert result.exit_code == 0
     assert "imported" in result.stdout and "warning" not in result.stdout
     warning = [line for line in result.stderr.splitlines() if "warning" in line]
@@ -131,8 +164,11 @@ def test_import_warns_with_the_number_of_hits(tmp_path):
 
 def test_interview_import_warns(tmp_path):
     transcript = tmp_path / "JC09.md"
-    transcript.write_text("# JC09 Jobcenter Vestby\n\nInterviewer: Hvem kan vi kontakte?\n\n"
-                          f"Leder: Min kollega på {MAIL}.\n", encoding="utf-8")
+    transcript.write_text(
+        "# JC09 Jobcenter Vestby\n\nInterviewer: Hvem kan vi kontakte?\n\n"
+        f"Leder: Min kollega på {MAIL}.\n",
+        encoding="utf-8",
+    )
     result = run("import", "interviews", tmp_path / "p.db", transcript)
     assert result.exit_code == 0, result.output
     assert "1 possible personal data: 1 e-mail address" in result.stderr
@@ -147,7 +183,10 @@ def test_scan_lists_hits(pii_db):
     with Project.open(pii_db) as p:
         hits = pii.scan(p)
     assert [(h.respondent, h.kind, h.text) for h in hits] == [
-        ("JC01", "phone", PHONE), ("JC02", "cpr", CPR), ("JC02", "email", MAIL)]
+        ("JC01", "phone", PHONE),
+        ("JC02", "cpr", CPR),
+        ("JC02", "email", MAIL),
+    ]
     assert hits[0].context() == "Ring til Jens på 23 •• •• •• om fleksjob i morgen."
     assert PHONE in hits[0].context(masked=False)
 
@@ -155,8 +194,9 @@ def test_scan_lists_hits(pii_db):
 def test_scan_pii_command(pii_db):
     result = run("scan-pii", pii_db)
     assert result.exit_code == 0
-    assert result.stderr.strip() == ("3 possible personal data: 1 CPR number, 1 phone number, "
-                                     "1 e-mail address found")
+    assert result.stderr.strip() == (
+        "3 possible personal data: 1 CPR number, 1 phone number, 1 e-mail address found"
+    )
     assert PHONE in result.stdout and MAIL in result.stdout
     masked = run("scan-pii", pii_db, "--mask")
     assert PHONE not in masked.stdout and "23 •• •• ••" in masked.stdout
@@ -169,8 +209,20 @@ def test_scan_pii_command(pii_db):
 def test_scan_csv_neutralises_a_leading_plus(tmp_path):
     src = write_csv(tmp_path / "svar.csv", [["id", "svar"], ["JC01", "+45 23 45 67 89"]])
     path = tmp_path / "p.db"
-    run("import", "answers", path, src, "--respondent-col", "id", "--text-col", "svar",
-        "--question", "q", "--codebook", "lokalpolitiske-strategier")
+    run(
+        "import",
+        "answers",
+        path,
+        src,
+        "--respondent-col",
+        "id",
+        "--text-col",
+        "svar",
+        "--question",
+        "q",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     rows = list(csv.DictReader(io.StringIO(run("scan-pii", path, "--format", "csv").stdout)))
     assert rows[0]["text"] == "'+45 23 45 67 89"
     assert rows[0]["context"] == "'+45 23 45 67 89"
@@ -184,6 +236,7 @@ def test_scan_pii_bad_input_is_one_line(pii_db, tmp_path):
 
 # -- redaction ----------------------------------------------------------------------
 
+
 def test_redaction_shifts_coded_spans(pii_db):
     with Project.open(pii_db, coder="ane") as p:
         item = p.items("strategier", respondent="JC01")[0]
@@ -192,12 +245,16 @@ def test_redaction_shifts_coded_spans(pii_db):
         jens = text.index("Jens")
         after = p.add_coding(item.id, "fleksjob", start=fleks, end=fleks + len("fleksjob"))
         around = p.add_coding(item.id, "andet", start=jens, end=text.index(" om"))
-        inside = p.add_coding(item.id, "borgere-paa-kanten", start=text.index("45"),
-                              end=text.index("89") + 2)
+        inside = p.add_coding(
+            item.id, "borgere-paa-kanten", start=text.index("45"), end=text.index("89") + 2
+        )
         before = p.add_coding(item.id, "beskaeftigelsesplan", start=0, end=4)
         whole = p.add_coding(item.id, "kendskab-ordninger")
-        p.db.execute("INSERT INTO nlp_docs (item_id, pipeline, text_sha, sents, tokens)"
-                     " VALUES (?, 'da', 'x', '[]', ?)", [item.id, json.dumps([PHONE])])
+        p.db.execute(
+            "INSERT INTO nlp_docs (item_id, pipeline, text_sha, sents, tokens)"
+            " VALUES (?, 'da', 'x', '[]', ?)",
+            [item.id, json.dumps([PHONE])],
+        )
         p.db.conn.commit()
         assert pii.redact(p, pii.scan(p, kinds=["phone"])) == 1
         new = p.item(item.id).text
@@ -205,15 +262,17 @@ def test_redaction_shifts_coded_spans(pii_db):
 
         def span(c):
             got = p.coding(c.id)
-            return new[got.start:got.end]
+            return new[got.start : got.end]
 
         assert span(after) == "fleksjob"
         assert span(around) == "Jens på [TELEFON]"
         assert span(inside) == "[TELEFON]"
         assert span(before) == "Ring"
         assert p.coding(whole.id).start is None
-        assert p.db.execute("SELECT COUNT(*) FROM nlp_docs WHERE item_id = ?",
-                            [item.id]).fetchone()[0] == 0
+        assert (
+            p.db.execute("SELECT COUNT(*) FROM nlp_docs WHERE item_id = ?", [item.id]).fetchone()[0]
+            == 0
+        )
         assert [q.text for q in p.quotes("fleksjob")] == ["fleksjob"]
 
 
@@ -236,8 +295,9 @@ def test_redaction_is_logged_without_the_personal_data(pii_db):
 
 def test_redaction_leaves_no_trace_in_the_file(pii_db):
     assert run("scan-pii", pii_db, "--redact", "--kind", "cpr").exit_code == 0
-    raw = b"".join(Path(f"{pii_db}{s}").read_bytes() for s in ("", "-wal")
-                   if Path(f"{pii_db}{s}").exists())
+    raw = b"".join(
+        Path(f"{pii_db}{s}").read_bytes() for s in ("", "-wal") if Path(f"{pii_db}{s}").exists()
+    )
     assert CPR.encode() not in raw
     assert MAIL.encode("utf-8") in raw  # only the kind asked for was redacted
 
@@ -284,8 +344,7 @@ def test_scan_reads_with_plain_sqlite(pii_db):
 def test_report_warns_when_its_quotes_hold_personal_data(pii_db, tmp_path):
     """Only starred quotes go into a report: a star on an unredacted answer warns."""
     with Project.open(pii_db) as p:
-        coding = p.add_coding(p.items("strategier", respondent="JC02")[0].id,
-                              "kendskab-ordninger")
+        coding = p.add_coding(p.items("strategier", respondent="JC02")[0].id, "kendskab-ordninger")
         p.star(coding.id)
     result = run("report", pii_db, "-o", tmp_path / "rapport.md")
     assert result.exit_code == 0, result.output

@@ -43,7 +43,7 @@ def test_add_coding_by_label_is_idempotent(project):
 def test_span_coding_and_bounds(project):
     it = item_of(project, "JC04")
     c = project.add_coding(it.id, "fleksjob", start=0, end=8)
-    assert it.text[c.start:c.end] == "Fleksjob"
+    assert it.text[c.start : c.end] == "Fleksjob"
     whole = project.add_coding(it.id, "fleksjob")
     assert whole.id != c.id, "a span and a whole-item coding are different codings"
     with pytest.raises(QualcodeError, match="outside"):
@@ -129,7 +129,10 @@ def test_undo_of_a_removal_restores_the_coding(project):
     project.undo()
     (restored,) = project.codings(item_id=it.id)
     assert (restored.code, restored.memo, restored.created_at) == (
-        "fleksjob", "tydeligt", first.created_at)
+        "fleksjob",
+        "tydeligt",
+        first.created_at,
+    )
 
 
 def test_undo_is_per_coder(project_path, project):
@@ -165,17 +168,24 @@ def test_progress_and_live_counts(project):
 
 def test_edit_codebook_in_project(project):
     stem = "lokalpolitiske-strategier"
-    new = project.add_code(stem, "Virksomhedspartnerskaber", parent="samarbejde-organisationer",
-                           color="#123ABC")
+    new = project.add_code(
+        stem, "Virksomhedspartnerskaber", parent="samarbejde-organisationer", color="#123ABC"
+    )
     assert new.key == "virksomhedspartnerskaber" and new.parent == "samarbejde-organisationer"
     book = project.codebook(stem)
-    assert book.keys().index("virksomhedspartnerskaber") == book.keys().index(
-        "samarbejde-organisationer") + 1
+    assert (
+        book.keys().index("virksomhedspartnerskaber")
+        == book.keys().index("samarbejde-organisationer") + 1
+    )
     assert book.codes[-1].key == "andet"
-    renamed = project.update_code(stem, "fleksjob", label="Fleksjob og skånejob",
-                                  color="#00AA00", definition="Ny definition.")
+    renamed = project.update_code(
+        stem, "fleksjob", label="Fleksjob og skånejob", color="#00AA00", definition="Ny definition."
+    )
     assert (renamed.label, renamed.color, renamed.definition) == (
-        "Fleksjob og skånejob", "#00AA00", "Ny definition.")
+        "Fleksjob og skånejob",
+        "#00AA00",
+        "Ny definition.",
+    )
     with pytest.raises(QualcodeError, match="bad colour"):
         project.update_code(stem, "fleksjob", color="grøn")
     with pytest.raises(QualcodeError, match="duplicate label"):
@@ -223,9 +233,13 @@ def test_add_code_picks_a_free_key(project):
 
 def test_disagreements_and_settling_into_consensus(project):
     a, b, c = (item_of(project, r) for r in ("JC01", "JC02", "JC04"))
-    for coder, item, code in (("ane", a, "fleksjob"), ("bo", a, "andet"),
-                              ("ane", b, "beskaeftigelsesplan"), ("bo", b, "beskaeftigelsesplan"),
-                              ("ane", c, "fleksjob")):
+    for coder, item, code in (
+        ("ane", a, "fleksjob"),
+        ("bo", a, "andet"),
+        ("ane", b, "beskaeftigelsesplan"),
+        ("bo", b, "beskaeftigelsesplan"),
+        ("ane", c, "fleksjob"),
+    ):
         project.add_coding(item.id, code, coder=coder)
     assert project.coders("strategier") == ["ane", "bo"]
     found = project.disagreements("strategier", ["ane", "bo"])

@@ -7,10 +7,12 @@ import pytest
 from qualcode.core.project import Project
 from qualcode.errors import NotFound
 
-FORTRINS = ("Ordningen med forrang i ansættelse giver overhovedet ikke mening. Jeg har selv "
-            "prøvet det som arbejdsgiver. Det er helt ved siden af. Det stiller forventninger i "
-            "udsigt hos borgeren, men er spild af tid. Jeg er temmelig frustreret over den "
-            "ordning.")
+FORTRINS = (
+    "Ordningen med forrang i ansættelse giver overhovedet ikke mening. Jeg har selv "
+    "prøvet det som arbejdsgiver. Det er helt ved siden af. Det stiller forventninger i "
+    "udsigt hos borgeren, men er spild af tid. Jeg er temmelig frustreret over den "
+    "ordning."
+)
 
 
 def test_report_quote_comes_back_with_role(demo_db):

@@ -12,17 +12,39 @@ from qualcode.core.project import Project
 from qualcode.io.export import write_file
 from qualcode.io.quotes_docx import quotes_docx
 
-FORTRINS = ("Ordningen med forrang i ansættelse giver overhovedet ikke mening. Jeg har selv "
-            "prøvet det som arbejdsgiver.")
+FORTRINS = (
+    "Ordningen med forrang i ansættelse giver overhovedet ikke mening. Jeg har selv "
+    "prøvet det som arbejdsgiver."
+)
 
 
-def quote(text: str, *, label: str = "Fortrinsadgang", role: str = "Leder",
-          respondent: str = "JC07", name: str = "Jobcenter Ådalen", number: int = 4,
-          question: str = "interview", coding_id: int = 1) -> Quote:
-    return Quote(code=label.lower(), label=label, question=question, respondent=respondent,
-                 respondent_name=name, role=role, text=text, item_id=coding_id,
-                 item_number=number, coding_id=coding_id, coder="guld", start=None, end=None,
-                 starred=True)
+def quote(
+    text: str,
+    *,
+    label: str = "Fortrinsadgang",
+    role: str = "Leder",
+    respondent: str = "JC07",
+    name: str = "Jobcenter Ådalen",
+    number: int = 4,
+    question: str = "interview",
+    coding_id: int = 1,
+) -> Quote:
+    return Quote(
+        code=label.lower(),
+        label=label,
+        question=question,
+        respondent=respondent,
+        respondent_name=name,
+        role=role,
+        text=text,
+        item_id=coding_id,
+        item_number=number,
+        coding_id=coding_id,
+        coder="guld",
+        start=None,
+        end=None,
+        starred=True,
+    )
 
 
 def read(data: bytes) -> docx.document.Document:
@@ -30,10 +52,18 @@ def read(data: bytes) -> docx.document.Document:
 
 
 def test_heading_per_theme_italic_quote_with_role_and_source_line():
-    quotes = [quote(FORTRINS),
-              quote("Vi bruger den næsten aldrig.", role="Arbejdsmarkedschef",
-                    respondent="JC21", name="Jobcenter Bakkekammen", number=8, coding_id=2),
-              quote("Hjælpemidler gør udslaget.", label="Hjælpemidler", coding_id=3)]
+    quotes = [
+        quote(FORTRINS),
+        quote(
+            "Vi bruger den næsten aldrig.",
+            role="Arbejdsmarkedschef",
+            respondent="JC21",
+            name="Jobcenter Bakkekammen",
+            number=8,
+            coding_id=2,
+        ),
+        quote("Hjælpemidler gør udslaget.", label="Hjælpemidler", coding_id=3),
+    ]
     doc = read(quotes_docx(quotes, title="Citater: Temaer i de kvalitative interview"))
     paras = [(p.style.name, p.text) for p in doc.paragraphs]
     assert paras == [
@@ -62,22 +92,35 @@ def test_text_is_marked_danish():
 
 
 def test_anonymous_has_no_source_line_and_never_names_the_jobcentre():
-    quotes = [quote(FORTRINS),
-              quote("Vi har skrevet det ind i planen.", label="Beskæftigelsesplan", role="",
-                    question="strategier", coding_id=2)]
+    quotes = [
+        quote(FORTRINS),
+        quote(
+            "Vi har skrevet det ind i planen.",
+            label="Beskæftigelsesplan",
+            role="",
+            question="strategier",
+            coding_id=2,
+        ),
+    ]
     doc = read(quotes_docx(quotes, title="Citater", anonymous=True))
     texts = [p.text for p in doc.paragraphs]
-    assert texts == ["Citater", "Fortrinsadgang", f'"{FORTRINS}" \u2013 Leder',
-                     "Beskæftigelsesplan", '"Vi har skrevet det ind i planen." \u2013 Jobcenter']
+    assert texts == [
+        "Citater",
+        "Fortrinsadgang",
+        f'"{FORTRINS}" \u2013 Leder',
+        "Beskæftigelsesplan",
+        '"Vi har skrevet det ind i planen." \u2013 Jobcenter',
+    ]
     whole = "\n".join(texts)
     assert "Ådalen" not in whole and "JC07" not in whole
 
 
 def test_answers_without_role_are_attributed_to_the_jobcentre():
-    doc = read(quotes_docx([quote("Fleksjob.", role="", question="strategier")],
-                           title="Citater"))
+    doc = read(quotes_docx([quote("Fleksjob.", role="", question="strategier")], title="Citater"))
     assert [p.text for p in doc.paragraphs][2:] == [
-        '"Fleksjob." \u2013 Jobcenter Ådalen', "JC07 Jobcenter Ådalen, strategier"]
+        '"Fleksjob." \u2013 Jobcenter Ådalen',
+        "JC07 Jobcenter Ådalen, strategier",
+    ]
 
 
 def test_no_quotes_is_a_valid_document():

@@ -14,22 +14,35 @@ from qualcode.core.crosstab import crosstab, parse_groups
 from qualcode.core.project import Project
 from test_codebook import report_table
 
-pytestmark = pytest.mark.skipif(not REPORT.exists(),
-                                reason="needs ../shared/seeds beside the checkout")
+pytestmark = pytest.mark.skipif(
+    not REPORT.exists(), reason="needs ../shared/seeds beside the checkout"
+)
 
 TABLES = [(1, "strategier"), (2, "udfordringer-fysiske"), (3, "udfordringer-psykiske")]
-GROUPS = ["--group", "høj/meget høj=I høj grad,I meget høj grad",
-          "--group", "nogen/mindre=I nogen grad,I mindre grad"]
+GROUPS = [
+    "--group",
+    "høj/meget høj=I høj grad,I meget høj grad",
+    "--group",
+    "nogen/mindre=I nogen grad,I mindre grad",
+]
 
 
 def seed_title(number: int) -> str:
     """'Tabel 1: Indhold i ...' as the seed report prints it."""
-    return next(line.strip() for line in REPORT.read_text("utf-8").splitlines()
-                if line.startswith(f"Tabel {number}:"))
+    return next(
+        line.strip()
+        for line in REPORT.read_text("utf-8").splitlines()
+        if line.startswith(f"Tabel {number}:")
+    )
 
 
-COUNT_HEAD = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel",
-              "Rapporten 2018"]
+COUNT_HEAD = [
+    "Tema",
+    "Essensen af temaet",
+    "Antal jobcentre der nævner temaet",
+    "Andel",
+    "Rapporten 2018",
+]
 
 
 def count_tables(tables: list[list[list[str]]]) -> list[list[list[str]]]:
@@ -68,14 +81,16 @@ def reports(starred, tmp_path_factory):
     path, _, _ = starred
     out = tmp_path_factory.mktemp("rapport")
     for fmt in ("docx", "xlsx", "html", "md"):
-        result = run("report", path, "-o", out / f"rapport.{fmt}", "--by",
-                     "lokalpolitisk_fokus", *GROUPS)
+        result = run(
+            "report", path, "-o", out / f"rapport.{fmt}", "--by", "lokalpolitisk_fokus", *GROUPS
+        )
         assert result.exit_code == 0, result.output
         assert "4 tables" in result.stdout
     return out
 
 
 # -- DOCX -----------------------------------------------------------------------------
+
 
 def test_docx_tables_match_the_seed_report(reports):
     from docx import Document
@@ -87,10 +102,11 @@ def test_docx_tables_match_the_seed_report(reports):
         assert seed_title(number) in headings
         assert tables[number - 1][1:] == seed_rows(number)
     assert len(tables) == 3  # the interviews have no published figure column
-    assert rows_of(doc.tables[0])[1][:3] == ['Generelt fokus på "borgere på kanten"',
-                                            "Øget fokus på målgruppen samt dedikation af "
-                                            "flere ressourcer til området.",
-                                            "Anført af 15 ud af 35 jobcentre"]
+    assert rows_of(doc.tables[0])[1][:3] == [
+        'Generelt fokus på "borgere på kanten"',
+        "Øget fokus på målgruppen samt dedikation af flere ressourcer til området.",
+        "Anført af 15 ud af 35 jobcentre",
+    ]
     assert len(doc.inline_shapes) == 4  # a chart per table
     captions = [p.text for p in doc.paragraphs if p.text.startswith("Figur ")]
     assert captions[0] == "Figur 1: Indhold i lokalpolitiske strategier eller tilkendegivelser"
@@ -111,14 +127,24 @@ def test_docx_has_the_starred_quotes_and_the_crosstab(reports, starred, demo_db)
     assert answer_quote.formatted() in texts
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert "Hjælpemidler" in headings and "Fleksjob" in headings
-    assert ("Krydstabel 1: Indhold i lokalpolitiske strategier eller tilkendegivelser efter "
-            "lokalpolitisk_fokus") in headings
+    assert (
+        "Krydstabel 1: Indhold i lokalpolitiske strategier eller tilkendegivelser efter "
+        "lokalpolitisk_fokus"
+    ) in headings
     cross = next(rows_of(t) for t in doc.tables if rows_of(t)[0][1] == "høj/meget høj")
-    assert cross[0] == ["Tema", "høj/meget høj", "nogen/mindre", "Forskel", "Test", "p",
-                        "Signifikant"]
+    assert cross[0] == [
+        "Tema",
+        "høj/meget høj",
+        "nogen/mindre",
+        "Forskel",
+        "Test",
+        "p",
+        "Signifikant",
+    ]
     with Project.open(demo_db) as p:
-        frame = crosstab(p, "strategier", "lokalpolitisk_fokus", groups=parse_groups(
-            [GROUPS[1], GROUPS[3]]))
+        frame = crosstab(
+            p, "strategier", "lokalpolitisk_fokus", groups=parse_groups([GROUPS[1], GROUPS[3]])
+        )
     from qualcode.core.crosstab import p_text
 
     assert [r[5] for r in cross[1:]] == [p_text(v) for v in frame["p_value"]]
@@ -127,6 +153,7 @@ def test_docx_has_the_starred_quotes_and_the_crosstab(reports, starred, demo_db)
 
 # -- XLSX -----------------------------------------------------------------------------
 
+
 def test_xlsx_tables_are_real_numbers_and_match_the_seed(reports):
     from openpyxl import load_workbook
 
@@ -134,7 +161,11 @@ def test_xlsx_tables_are_real_numbers_and_match_the_seed(reports):
     tables = [n for n in wb.sheetnames if n.startswith("Tabel")]
     assert tables == ["Tabel 1", "Tabel 2", "Tabel 3", "Tabel 4"]
     assert [n for n in wb.sheetnames if n.startswith("Krydstabel")] == [
-        "Krydstabel 1", "Krydstabel 2", "Krydstabel 3", "Krydstabel 4"]
+        "Krydstabel 1",
+        "Krydstabel 2",
+        "Krydstabel 3",
+        "Krydstabel 4",
+    ]
     for number, _ in TABLES:
         ws = wb[f"Tabel {number}"]
         assert ws["A1"].value == seed_title(number)
@@ -169,6 +200,7 @@ def test_xlsx_crosstab_and_quotes(reports, starred):
 
 
 # -- HTML -----------------------------------------------------------------------------
+
 
 class _Tables(HTMLParser):
     """The text of every table cell, and the tags seen."""
@@ -225,6 +257,7 @@ def test_html_escapes_text(demo_copy, tmp_path):
 
 # -- Markdown -------------------------------------------------------------------------
 
+
 def test_markdown_tables_and_charts_beside_it(reports):
     text = (reports / "rapport.md").read_text("utf-8")
     for number, _ in TABLES:
@@ -264,14 +297,16 @@ def test_earlier_waves_are_compared(reports, starred):
     doc = Document(reports / "rapport.docx")
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert f"Sammenlignet med {earlier}" in headings
-    table = next(rows_of(t) for t in doc.tables
-                 if rows_of(t)[0] == ["Tema", earlier, newest, f"Ændring {earlier}–{newest}"])
+    table = next(
+        rows_of(t)
+        for t in doc.tables
+        if rows_of(t)[0] == ["Tema", earlier, newest, f"Ændring {earlier}–{newest}"]
+    )
     assert table[1][0] == first["label"]
     assert table[1][1].startswith(f"{first[f'n_{earlier}']} af {first[f'base_{earlier}']}")
     ws = load_workbook(reports / "rapport.xlsx")["Bølger 1"]
     assert ws["A3"].value == first["label"]
-    assert (ws["B3"].value, ws["C3"].value) == (first[f"n_{earlier}"],
-                                                first[f"base_{earlier}"])
+    assert (ws["B3"].value, ws["C3"].value) == (first[f"n_{earlier}"], first[f"base_{earlier}"])
     assert ws.cell(3, 8).value == pytest.approx(float(first["change_pp"]))
     # the earlier wave is compared, not reported as a table of its own
     assert not any(earlier in h and h.startswith("Tabel") for h in headings)
@@ -279,20 +314,32 @@ def test_earlier_waves_are_compared(reports, starred):
 
 # -- options and errors ---------------------------------------------------------------
 
+
 def test_question_and_coder_options(demo_db, tmp_path):
     from docx import Document
 
     out = tmp_path / "r.docx"
-    result = run("report", demo_db, "-o", out, "--question", "udfordringer-psykiske",
-                 "--question", "strategier")
+    result = run(
+        "report",
+        demo_db,
+        "-o",
+        out,
+        "--question",
+        "udfordringer-psykiske",
+        "--question",
+        "strategier",
+    )
     assert result.exit_code == 0, result.output
     doc = Document(out)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings.index(f"Tabel 1: {seed_title(3).split(': ', 1)[1]}") < headings.index(
-        f"Tabel 2: {seed_title(1).split(': ', 1)[1]}")
+        f"Tabel 2: {seed_title(1).split(': ', 1)[1]}"
+    )
     assert len(count_tables([rows_of(t) for t in doc.tables])) == 2
-    assert_one_line_error(run("report", demo_db, "-o", tmp_path / "x.docx", "--coder",
-                              "ingen"), "no question has codings by coder 'ingen'")
+    assert_one_line_error(
+        run("report", demo_db, "-o", tmp_path / "x.docx", "--coder", "ingen"),
+        "no question has codings by coder 'ingen'",
+    )
     assert not (tmp_path / "x.docx").exists()
 
 
@@ -308,23 +355,24 @@ def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path):
     for args, needles in cases:
         assert_one_line_error(run("report", demo_copy, *args), *needles)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.qualcode.db"] or all(
-        not p.name.startswith("r") for p in tmp_path.iterdir())
+        not p.name.startswith("r") for p in tmp_path.iterdir()
+    )
     assert snapshot(demo_copy) == before
     result = run("report", demo_copy, "-o", tmp_path / "r.docx", *GROUPS)
     assert result.exit_code == 2 and "--group needs --by" in result.output
 
 
 def test_a_project_without_codings_has_nothing_to_report(project, project_path, tmp_path):
-    assert_one_line_error(run("report", project_path, "-o", tmp_path / "r.docx"),
-                          "no question has codings")
+    assert_one_line_error(
+        run("report", project_path, "-o", tmp_path / "r.docx"), "no question has codings"
+    )
 
 
 def test_existing_files_are_kept_without_force(demo_db, tmp_path):
     out = tmp_path / "r.md"
     figure = tmp_path / "r_figur_2.png"
     figure.write_bytes(b"mine")
-    assert_one_line_error(run("report", demo_db, "-o", out), "r_figur_2.png",
-                          "already exists")
+    assert_one_line_error(run("report", demo_db, "-o", out), "r_figur_2.png", "already exists")
     assert not out.exists() and not (tmp_path / "r_figur_1.png").exists()
     assert figure.read_bytes() == b"mine"
     assert run("report", demo_db, "-o", out, "--force").exit_code == 0

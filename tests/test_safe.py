@@ -29,9 +29,26 @@ def test_one_line_and_has_control():
     assert not has_control("tab\there\nand newline")
 
 
-@pytest.mark.parametrize("name", ["..", ".", "../../x", "/etc", "a/b", "a\\b", "C:", "",
-                                  "-rf", ".hidden", "x.", "con", "NUL.txt", "a\x00b",
-                                  "x" * 101])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "..",
+        ".",
+        "../../x",
+        "/etc",
+        "a/b",
+        "a\\b",
+        "C:",
+        "",
+        "-rf",
+        ".hidden",
+        "x.",
+        "con",
+        "NUL.txt",
+        "a\x00b",
+        "x" * 101,
+    ],
+)
 def test_unsafe_path_names_are_refused(name):
     assert not is_path_name(name)
     with pytest.raises(ValueError, match="codebook"):
@@ -67,8 +84,11 @@ def test_open_zip_refuses_a_bomb_before_expanding_it():
     with pytest.raises(ImportError_, match="limit is 1.0 MB"):
         open_zip(_zip({"a": b"x" * (2 * 2**20)}), "a.zip", Limits(member_bytes=2**20))
     with pytest.raises(ImportError_, match="more than 1.0 MB"):
-        open_zip(_zip({"a": b"x" * 2**19, "b": b"y" * 2**19, "c": b"z"}), "a.zip",
-                 Limits(total_bytes=2**20))
+        open_zip(
+            _zip({"a": b"x" * 2**19, "b": b"y" * 2**19, "c": b"z"}),
+            "a.zip",
+            Limits(total_bytes=2**20),
+        )
     with pytest.raises(ImportError_, match="3 entries"):
         open_zip(_zip({"a": b"", "b": b"", "c": b""}), "a.zip", Limits(members=2))
 

@@ -19,8 +19,7 @@ from qualcode.io.export import safe_cell, write_file
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = [
     ["id", "navn", "svar", "region"],
-    ["JC01", "=cmd|' /C calc'!A0", "=HYPERLINK(\"http://ondt.example\";\"Klik\") om fleksjob",
-     "Øst"],
+    ["JC01", "=cmd|' /C calc'!A0", '=HYPERLINK("http://ondt.example";"Klik") om fleksjob', "Øst"],
     ["JC02", "+Jobcenter Ærø", "+SUM(A1:A9) og borgere på kanten", "Vest"],
     ["JC03", "@Jobcenter Åby", "-2+3 planer i beskæftigelsesplanen", "Øst"],
     ["JC04", "Jobcenter Søby", "\t=1+1 tabulator først", "Vest"],
@@ -44,13 +43,31 @@ def hostile(tmp_path) -> Path:
     path = tmp_path / "ond.qualcode.db"
     src = write_csv(tmp_path / "ond.csv", HOSTILE)
     for wave in ("2017", "2018"):
-        result = run("import", "answers", path, src, "--respondent-col", "id", "--name-col",
-                     "navn", "--attr-col", "region", "--text-col", "svar", "--question",
-                     "strategier", "--codebook", "lokalpolitiske-strategier", "--wave", wave)
+        result = run(
+            "import",
+            "answers",
+            path,
+            src,
+            "--respondent-col",
+            "id",
+            "--name-col",
+            "navn",
+            "--attr-col",
+            "region",
+            "--text-col",
+            "svar",
+            "--question",
+            "strategier",
+            "--codebook",
+            "lokalpolitiske-strategier",
+            "--wave",
+            wave,
+        )
         assert result.exit_code == 0, result.output
     with Project.open(path) as p:
-        evil = p.add_code("lokalpolitiske-strategier", '=HYPERLINK("http://ondt.example")',
-                          key="ond")
+        evil = p.add_code(
+            "lokalpolitiske-strategier", '=HYPERLINK("http://ondt.example")', key="ond"
+        )
         for qid in ("strategier", "strategier-2018"):
             for n, item in enumerate(p.items(qid)):
                 for coder in ("ane", "bo"):
@@ -128,9 +145,10 @@ def test_xlsx_exports_neutralise_formulas(hostile, tmp_path, name):
     result = run(XLSX_EXPORTS[name][0], hostile, *XLSX_EXPORTS[name][1:], "-o", out)
     assert result.exit_code == 0, result.output
     assert assert_xlsx_safe(out) > 0
-    values = [c.value for ws in load_workbook(out).worksheets for row in ws.iter_rows()
-              for c in row]
-    assert "'=HYPERLINK(\"http://ondt.example\")" in values
+    values = [
+        c.value for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row
+    ]
+    assert '\'=HYPERLINK("http://ondt.example")' in values
 
 
 def test_report_xlsx_neutralises_formulas(hostile, tmp_path):
@@ -141,8 +159,11 @@ def test_report_xlsx_neutralises_formulas(hostile, tmp_path):
 
 
 def test_quotes_csv_keeps_the_text_readable(hostile):
-    rows = list(csv.DictReader(io.StringIO(
-        run("quotes", hostile, "--code", "fleksjob", "--format", "csv").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("quotes", hostile, "--code", "fleksjob", "--format", "csv").stdout)
+        )
+    )
     texts = {r["respondent"]: r["text"] for r in rows}
     names = {r["respondent"]: r["name"] for r in rows}
     assert texts["JC02"] == "'+SUM(A1:A9) og borgere på kanten"
@@ -200,6 +221,7 @@ def test_report_refuses_to_overwrite(hostile, tmp_path):
 
 
 # -- a failed export leaves nothing behind ----------------------------------------------
+
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
@@ -268,7 +290,7 @@ def test_an_error_while_rendering_writes_nothing(hostile, tmp_path, monkeypatch)
 def test_a_folder_is_not_a_file_name(hostile, tmp_path):
     folder = tmp_path / "mappe"
     folder.mkdir()
-    assert_one_line_error(run("counts", hostile, "-o", folder, "--format", "csv"),
-                          "is a folder")
-    assert_one_line_error(run("counts", hostile, "-o", tmp_path / "nej" / "t.csv"),
-                          "folder does not exist")
+    assert_one_line_error(run("counts", hostile, "-o", folder, "--format", "csv"), "is a folder")
+    assert_one_line_error(
+        run("counts", hostile, "-o", tmp_path / "nej" / "t.csv"), "folder does not exist"
+    )

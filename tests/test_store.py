@@ -17,8 +17,18 @@ def test_new_project_is_wal_with_foreign_keys_and_schema(project_path):
         assert p.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert p.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert p.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert {"respondents", "attributes", "codebooks", "codes", "questions", "items",
-                "codings", "memos", "events", "imports"} <= set(p.db.table_names())
+        assert {
+            "respondents",
+            "attributes",
+            "codebooks",
+            "codes",
+            "questions",
+            "items",
+            "codings",
+            "memos",
+            "events",
+            "imports",
+        } <= set(p.db.table_names())
     raw = sqlite3.connect(project_path)
     applied = raw.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
     assert applied == SCHEMA_VERSION
@@ -48,8 +58,10 @@ def test_refuses_non_sqlite_and_foreign_sqlite(tmp_path):
 def test_refuses_file_from_newer_qualcode(project_path):
     Project.open(project_path, create=True).close()
     conn = sqlite3.connect(project_path)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
-                 " VALUES ('qualcode', 'm999_future', '2030-01-01')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('qualcode', 'm999_future', '2030-01-01')"
+    )
     conn.commit()
     conn.close()
     with pytest.raises(QualcodeError, match="newer qualcode"):
@@ -66,8 +78,10 @@ def test_event_log_is_append_only(project):
 
 def test_foreign_keys_enforced(project):
     with pytest.raises(sqlite3.IntegrityError):
-        project.db.execute("INSERT INTO items (question_id, respondent_id, position, kind, text)"
-                           " VALUES ('strategier', 'NOBODY', 0, 'answer', 'x')")
+        project.db.execute(
+            "INSERT INTO items (question_id, respondent_id, position, kind, text)"
+            " VALUES ('strategier', 'NOBODY', 0, 'answer', 'x')"
+        )
 
 
 def test_reopen_applies_no_migration_twice(project_path):
@@ -87,15 +101,21 @@ def test_schema_1_file_is_migrated_without_loss(tmp_path):
     db = Database(path)
     migrations.apply(db, stop_before="m002_quote_stars")
     db.execute("INSERT INTO codebooks (id, title) VALUES ('kb', 'KB')")
-    db.execute("INSERT INTO codes (codebook_id, key, label, color, position)"
-               " VALUES ('kb', 'a', 'Æble', '#112233', 0)")
-    db.execute("INSERT INTO questions (id, kind, codebook_id, position)"
-               " VALUES ('q', 'open', 'kb', 0)")
+    db.execute(
+        "INSERT INTO codes (codebook_id, key, label, color, position)"
+        " VALUES ('kb', 'a', 'Æble', '#112233', 0)"
+    )
+    db.execute(
+        "INSERT INTO questions (id, kind, codebook_id, position) VALUES ('q', 'open', 'kb', 0)"
+    )
     db.execute("INSERT INTO respondents (id, name, created_at) VALUES ('JC01', 'Ø', 'x')")
-    db.execute("INSERT INTO items (question_id, respondent_id, kind, text)"
-               " VALUES ('q', 'JC01', 'answer', 'Svar på dansk')")
-    db.execute("INSERT INTO codings (item_id, code_id, coder, created_at)"
-               " VALUES (1, 1, 'ida', 't')")
+    db.execute(
+        "INSERT INTO items (question_id, respondent_id, kind, text)"
+        " VALUES ('q', 'JC01', 'answer', 'Svar på dansk')"
+    )
+    db.execute(
+        "INSERT INTO codings (item_id, code_id, coder, created_at) VALUES (1, 1, 'ida', 't')"
+    )
     db.conn.commit()
     db.close()
     with Project.open(path) as p:

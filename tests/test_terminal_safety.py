@@ -18,8 +18,10 @@ from qualcode.safe import visible
 
 # an answer that sets the terminal's title (OSC ... BEL), clears the screen (CSI 2J),
 # starts a colour with a C1 CSI, and holds brackets that markup would swallow
-TEXT = ("Før \x1b]0;pwned\x07 titel \x1b[2J ryd \x9b31m rød [bold]x[/bold] [CPR] om "
-        "fleksjob og samarbejde")
+TEXT = (
+    "Før \x1b]0;pwned\x07 titel \x1b[2J ryd \x9b31m rød [bold]x[/bold] [CPR] om "
+    "fleksjob og samarbejde"
+)
 RID = "JC9\x1b[5m"
 NAME = "Jobcenter \x1b]0;navn\x07"
 LABEL = "Tema \x1b]0;kode\x07 [CPR] \x9b1m"
@@ -39,16 +41,38 @@ def hostile(demo_copy, tmp_path):
     """The demo with a question 'kontakt' whose answer, respondent id, name and region are
     hostile, a hostile code label in its codebook, coded (and starred) by two coders, one
     with a hostile name. Returns the import's result too."""
-    src = write_csv(tmp_path / "svar\x1b]0;fil\x07.csv", [
-        ["jobcenter_id", "svar", "navn", "region"],
-        [RID, TEXT, NAME, REGION],
-        ["JC01", "Vi har fokus på fleksjob og samarbejde med virksomheder.", "Jobcenter A",
-         "Nord"],
-        ["JC02", "Ring på 23 45 67 89 om fleksjob.", "Jobcenter B", "Nord"],
-    ])
-    result = run("import", "answers", demo_copy, src, "--respondent-col", "jobcenter_id",
-                 "--text-col", "svar", "--question", QUESTION, "--codebook",
-                 "lokalpolitiske-strategier", "--name-col", "navn", "--attr-col", "region")
+    src = write_csv(
+        tmp_path / "svar\x1b]0;fil\x07.csv",
+        [
+            ["jobcenter_id", "svar", "navn", "region"],
+            [RID, TEXT, NAME, REGION],
+            [
+                "JC01",
+                "Vi har fokus på fleksjob og samarbejde med virksomheder.",
+                "Jobcenter A",
+                "Nord",
+            ],
+            ["JC02", "Ring på 23 45 67 89 om fleksjob.", "Jobcenter B", "Nord"],
+        ],
+    )
+    result = run(
+        "import",
+        "answers",
+        demo_copy,
+        src,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        QUESTION,
+        "--codebook",
+        "lokalpolitiske-strategier",
+        "--name-col",
+        "navn",
+        "--attr-col",
+        "region",
+    )
     assert result.exit_code == 0, result.output
     with Project.open(demo_copy, coder="ida") as p:
         code = p.add_code("lokalpolitiske-strategier", LABEL)
@@ -72,6 +96,7 @@ def out(*args) -> str:
 
 # -- the human formats -------------------------------------------------------------------
 
+
 def test_import_summary_and_pii_warning_show_symbols(hostile):
     _, result, _ = hostile
     assert raw_free(result.output)
@@ -94,8 +119,10 @@ def test_counts_csv_json_and_xlsx_keep_the_data(hostile, tmp_path):
 
     db, _, _ = hostile
     assert LABEL in out("counts", db, "--question", QUESTION, "--format", "csv")
-    labels = [c["label"] for c in json.loads(out("counts", db, "--question", QUESTION,
-                                                 "--format", "json"))["codes"]]
+    labels = [
+        c["label"]
+        for c in json.loads(out("counts", db, "--question", QUESTION, "--format", "json"))["codes"]
+    ]
     assert LABEL in labels
     target = tmp_path / "tal.xlsx"
     run("counts", db, "--question", QUESTION, "-o", target)
@@ -124,8 +151,9 @@ def test_agreement(hostile, fmt):
         assert raw_free(text)
         assert visible(CODER) in text and visible(LABEL) in text
     else:
-        assert LABEL in (text if fmt == "csv" else
-                         " ".join(c["label"] for c in json.loads(text)["codes"]))
+        assert LABEL in (
+            text if fmt == "csv" else " ".join(c["label"] for c in json.loads(text)["codes"])
+        )
 
 
 @pytest.mark.parametrize("fmt", ["table", "md", "csv", "json"])
@@ -150,8 +178,12 @@ def test_crosstab_xlsx_keeps_the_data(hostile, tmp_path):
     target = tmp_path / "kryds.xlsx"
     result = run("crosstab", db, "--question", QUESTION, "--by", "region", "-o", target)
     assert result.exit_code == 0, result.output
-    texts = [unescape(c.value) for row in load_workbook(target).active.iter_rows()
-             for c in row if isinstance(c.value, str)]
+    texts = [
+        unescape(c.value)
+        for row in load_workbook(target).active.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
     assert any(REGION in t for t in texts) and any(LABEL in t for t in texts)
 
 
@@ -178,12 +210,27 @@ def test_scan_pii_table_and_csv(hostile):
 
 
 def test_scan_pii_masks_every_match_in_the_context(demo_copy, tmp_path):
-    src = write_csv(tmp_path / "svar.csv", [
-        ["jobcenter_id", "svar"],
-        ["JC01", "Borgeren (CPR 010190-1234) kan kontaktes via mette@jobcenter.dk nu."]])
-    run("import", "answers", demo_copy, src, "--respondent-col", "jobcenter_id",
-        "--text-col", "svar", "--question", QUESTION, "--codebook",
-        "lokalpolitiske-strategier")
+    src = write_csv(
+        tmp_path / "svar.csv",
+        [
+            ["jobcenter_id", "svar"],
+            ["JC01", "Borgeren (CPR 010190-1234) kan kontaktes via mette@jobcenter.dk nu."],
+        ],
+    )
+    run(
+        "import",
+        "answers",
+        demo_copy,
+        src,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        QUESTION,
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     text = out("scan-pii", demo_copy, "--question", QUESTION, "--mask")
     assert "010190" not in text and "90-1234" not in text and "mette@" not in text
     assert "01••••-••••" in text and "m•••@jobcenter.dk" in text
@@ -201,12 +248,24 @@ def test_info_and_codebook_show(hostile):
 
 def test_code_command_line(hostile):
     db, _, key = hostile
-    result = run("code", db, "--question", QUESTION, "--respondent", RID, "--code", key,
-                 "--coder", CODER, "--remove")
+    result = run(
+        "code",
+        db,
+        "--question",
+        QUESTION,
+        "--respondent",
+        RID,
+        "--code",
+        key,
+        "--coder",
+        CODER,
+        "--remove",
+    )
     assert result.exit_code == 0, result.output
     assert raw_free(result.output) and visible(RID) in result.output
-    again = run("code", db, "--question", QUESTION, "--respondent", RID, "--code", key,
-                "--coder", CODER)
+    again = run(
+        "code", db, "--question", QUESTION, "--respondent", RID, "--code", key, "--coder", CODER
+    )
     assert raw_free(again.output) and f"coded {visible(RID)}" in again.output
     assert f"(coder {visible(CODER)})" in again.output
 
@@ -218,20 +277,30 @@ def test_kwic_and_suggest(hostile):
     rows = json.loads(out("kwic", db, "ryd", "--question", QUESTION, "--format", "json"))
     assert [r["respondent"] for r in rows] == [RID]
     assert any(TEXT.startswith(r["left"]) for r in rows)
-    suggested = run("suggest", db, "--question", QUESTION, "--coder", "ny", "--source",
-                    "rule")
+    suggested = run("suggest", db, "--question", QUESTION, "--coder", "ny", "--source", "rule")
     assert suggested.exit_code == 0, suggested.output
     assert raw_free(suggested.output) and visible(RID) in suggested.stdout
-    rows = json.loads(out("suggest", db, "--question", QUESTION, "--coder", "ny", "--source",
-                          "rule", "--format", "json"))
+    rows = json.loads(
+        out(
+            "suggest",
+            db,
+            "--question",
+            QUESTION,
+            "--coder",
+            "ny",
+            "--source",
+            "rule",
+            "--format",
+            "json",
+        )
+    )
     assert RID in {r["respondent"] for r in rows}
 
 
 def test_rows_table_of_evaluate_and_suggest_shows_symbols():
     from qualcode.io.rows import render_rows
 
-    rows = [{"question": "q", "code": "k", "label": LABEL, "words": [TEXT, "x"],
-             "score": 0.5}]
+    rows = [{"question": "q", "code": "k", "label": LABEL, "words": [TEXT, "x"], "score": 0.5}]
     columns = [("question", "Q"), ("label", "Label"), ("words", "Ord"), ("score", "S")]
     table = render_rows(rows, columns, "table").decode()
     assert raw_free(table) and visible(LABEL) in table and len(table.splitlines()) == 3
@@ -241,14 +310,26 @@ def test_rows_table_of_evaluate_and_suggest_shows_symbols():
 
 def test_error_lines_quote_data_visibly(hostile, tmp_path):
     db, _, _ = hostile
-    result = run("code", db, "--question", QUESTION, "--respondent", "JC\x1b]0;x\x07",
-                 "--code", "fleksjob")
+    result = run(
+        "code", db, "--question", QUESTION, "--respondent", "JC\x1b]0;x\x07", "--code", "fleksjob"
+    )
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and raw_free(lines[0]) and "'JC␛]0;x␇'" in lines[0]
-    missing = run("import", "answers", db, tmp_path / "nej\x1b[2J.csv", "--respondent-col",
-                  "id", "--text-col", "svar", "--question", "q", "--codebook",
-                  "lokalpolitiske-strategier")
+    missing = run(
+        "import",
+        "answers",
+        db,
+        tmp_path / "nej\x1b[2J.csv",
+        "--respondent-col",
+        "id",
+        "--text-col",
+        "svar",
+        "--question",
+        "q",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     assert missing.exit_code == 1 and raw_free(missing.stderr) and "nej␛[2J" in missing.stderr
 
 
@@ -262,6 +343,7 @@ def test_fail_is_the_one_place_errors_are_printed(capsys):
 
 
 # -- files: XLSX keeps the data, DOCX/HTML/Markdown show symbols ---------------------------
+
 
 def test_xlsx_text_escape_round_trips():
     from openpyxl.utils.escape import unescape
@@ -293,8 +375,13 @@ def test_report_in_every_format(hostile, tmp_path):
             assert visible(TEXT) in body and visible(LABEL) in body + cells
             assert visible(REGION) in cells
         elif suffix == "xlsx":
-            texts = [unescape(c.value) for ws in load_workbook(target).worksheets
-                     for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+            texts = [
+                unescape(c.value)
+                for ws in load_workbook(target).worksheets
+                for row in ws.iter_rows()
+                for c in row
+                if isinstance(c.value, str)
+            ]
             assert any(TEXT in t for t in texts) and any(REGION in t for t in texts)
         else:
             text = target.read_text("utf-8")
@@ -334,13 +421,15 @@ def test_chart_svg_is_xml_without_controls(hostile):
 
 # -- personal data: masking -----------------------------------------------------------
 
+
 def test_mask_all_masks_every_match_and_those_cut_by_the_window():
     from qualcode.core.pii import find_in_text, mask_all, scan
 
     text = "Borgeren (CPR 010190-1234) kan kontaktes via mette.b@jobcenter.dk eller 23 45 67 89."
     matches = find_in_text(text)
-    assert mask_all(text, matches) == ("Borgeren (CPR 01••••-••••) kan kontaktes via "
-                                       "m•••@jobcenter.dk eller 23 •• •• ••.")
+    assert mask_all(text, matches) == (
+        "Borgeren (CPR 01••••-••••) kan kontaktes via m•••@jobcenter.dk eller 23 •• •• ••."
+    )
     # a window that starts inside the CPR number masks it whole
     assert mask_all(text, matches, 18, 30) == "01••••-••••) kan"
     assert mask_all(text, [], 0, 8) == "Borgeren"

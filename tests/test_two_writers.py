@@ -25,12 +25,17 @@ from qualcode.store.db import BUSY_TIMEOUT_MS
 
 def writer_config(path: Path, coder: str, seed: int, *, answers: slice = slice(0, 8)) -> dict:
     with Project.open(path) as p:
-        return {"path": str(path), "coder": coder, "seed": seed,
-                "answers": [i.id for i in p.items("strategier")[answers]],
-                "codes": p.codebook("strategier").keys()[:4],
-                "excerpts": [i.id for i in p.items("interview")[:2]],
-                "excerpt_codes": p.codebook("interview").keys()[:3],
-                "settle_coder": f"consensus-{coder}", "max_seconds": 60}
+        return {
+            "path": str(path),
+            "coder": coder,
+            "seed": seed,
+            "answers": [i.id for i in p.items("strategier")[answers]],
+            "codes": p.codebook("strategier").keys()[:4],
+            "excerpts": [i.id for i in p.items("interview")[:2]],
+            "excerpt_codes": p.codebook("interview").keys()[:3],
+            "settle_coder": f"consensus-{coder}",
+            "max_seconds": 60,
+        }
 
 
 def finish_writer(child: Child, model: Model, conn) -> list[dict]:
@@ -39,7 +44,10 @@ def finish_writer(child: Child, model: Model, conn) -> list[dict]:
     code = child.finish()
     acked, inflight, other = parse(child.lines)
     assert code == 0 and [m["kind"] for m in other] == ["READY", "END"], (
-        code, other, child.errors())
+        code,
+        other,
+        child.errors(),
+    )
     assert not other[-1]["timed_out"], "the writer ran into its safety deadline"
     assert inflight is None
     assert "locked" not in child.errors()
@@ -50,16 +58,35 @@ def finish_writer(child: Child, model: Model, conn) -> list[dict]:
 def interleaved(conn, a: str, b: str) -> bool:
     """Did some event of b land between a's first and last events (the writers overlapped)?"""
     lo, hi = conn.execute("SELECT MIN(id), MAX(id) FROM events WHERE actor = ?", [a]).fetchone()
-    return conn.execute("SELECT COUNT(*) FROM events WHERE actor = ? AND id BETWEEN ? AND ?",
-                        [b, lo, hi]).fetchone()[0] > 0
+    return (
+        conn.execute(
+            "SELECT COUNT(*) FROM events WHERE actor = ? AND id BETWEEN ? AND ?", [b, lo, hi]
+        ).fetchone()[0]
+        > 0
+    )
 
 
-def cli_code(path: Path, respondent: str, code: str, *,
-             remove: bool) -> subprocess.CompletedProcess:
-    args = [sys.executable, "-m", "qualcode", "code", str(path), "--question", "strategier",
-            "--respondent", respondent, "--code", code, "--coder", "cli"]
-    return subprocess.run(args + (["--remove"] if remove else []), capture_output=True,
-                          text=True, timeout=60)
+def cli_code(
+    path: Path, respondent: str, code: str, *, remove: bool
+) -> subprocess.CompletedProcess:
+    args = [
+        sys.executable,
+        "-m",
+        "qualcode",
+        "code",
+        str(path),
+        "--question",
+        "strategier",
+        "--respondent",
+        respondent,
+        "--code",
+        code,
+        "--coder",
+        "cli",
+    ]
+    return subprocess.run(
+        args + (["--remove"] if remove else []), capture_output=True, text=True, timeout=60
+    )
 
 
 def test_store_api_and_cli_code_the_same_file_at_once(demo_copy, tmp_path):
@@ -85,18 +112,25 @@ def test_store_api_and_cli_code_the_same_file_at_once(demo_copy, tmp_path):
             respondent, code = rng.choice(pairs)
             remove = cli_state.get((respondent, code), False)
             result = cli_code(demo_copy, respondent, code, remove=remove)
-            want = (f"removed {code} from {respondent}" if remove
-                    else f"coded {respondent} with {code} (coder cli)")
+            want = (
+                f"removed {code} from {respondent}"
+                if remove
+                else f"coded {respondent} with {code} (coder cli)"
+            )
             if result.returncode != 0 or result.stdout.strip() != want or result.stderr:
-                failures.append(f"{respondent} {code} remove={remove}: exit "
-                                f"{result.returncode} {result.stdout!r} {result.stderr!r}")
+                failures.append(
+                    f"{respondent} {code} remove={remove}: exit "
+                    f"{result.returncode} {result.stdout!r} {result.stderr!r}"
+                )
                 return
             cli_state[respondent, code] = not remove
             cli_runs.append((respondent, code, remove))
 
     # each loop owns its (respondent, code) pairs, so each one's expected state is exact
-    loops = [threading.Thread(target=cli_loop, args=(shared[:2] + cli_only[:2], 1, 4)),
-             threading.Thread(target=cli_loop, args=(shared[2:] + cli_only[2:], 2, 4))]
+    loops = [
+        threading.Thread(target=cli_loop, args=(shared[:2] + cli_only[:2], 1, 4)),
+        threading.Thread(target=cli_loop, args=(shared[2:] + cli_only[2:], 2, 4)),
+    ]
     for t in loops:
         t.start()
     for t in loops:
@@ -108,15 +142,21 @@ def test_store_api_and_cli_code_the_same_file_at_once(demo_copy, tmp_path):
         assert len(cli_runs) == 8
         integrity(conn)
         by_respondent = {i.respondent: i.id for i in items}
-        got = {(r, k) for r, k in conn.execute(
-            "SELECT i.respondent_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
-            " JOIN codes k ON k.id = c.code_id WHERE c.coder = 'cli'")}
+        got = {
+            (r, k)
+            for r, k in conn.execute(
+                "SELECT i.respondent_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
+                " JOIN codes k ON k.id = c.code_id WHERE c.coder = 'cli'"
+            )
+        }
         assert got == {pair for pair, on in cli_state.items() if on}
-        logged = sorted((json.loads(p)["coding"]["item_id"], json.loads(p)["coding"]["code"], a)
-                        for a, p in conn.execute("SELECT action, payload FROM events"
-                                                 " WHERE actor = 'cli'"))
-        assert logged == sorted((by_respondent[r], k, "coding.remove" if rm else "coding.add")
-                                for r, k, rm in cli_runs)
+        logged = sorted(
+            (json.loads(p)["coding"]["item_id"], json.loads(p)["coding"]["code"], a)
+            for a, p in conn.execute("SELECT action, payload FROM events WHERE actor = 'cli'")
+        )
+        assert logged == sorted(
+            (by_respondent[r], k, "coding.remove" if rm else "coding.add") for r, k, rm in cli_runs
+        )
         assert interleaved(conn, "api", "cli"), "the two writers never overlapped"
     print(f"api: {len(acked)} acknowledged actions; cli: {len(cli_runs)} commands")
 
@@ -124,15 +164,20 @@ def test_store_api_and_cli_code_the_same_file_at_once(demo_copy, tmp_path):
 def test_two_workbenches_code_the_same_items_at_once(demo_copy, tmp_path):
     """Two coders' workbenches (two processes on the store API) code the same eight items,
     with undo, redo, memos and settling, as fast as they can for a few seconds."""
-    children = {coder: Child("writer", writer_config(demo_copy, coder, seed=n),
-                             tmp_path / f"{coder}.stderr")
-                for n, coder in enumerate(["ane", "bo"])}
+    children = {
+        coder: Child(
+            "writer", writer_config(demo_copy, coder, seed=n), tmp_path / f"{coder}.stderr"
+        )
+        for n, coder in enumerate(["ane", "bo"])
+    }
     for child in children.values():
         child.until("READY")
     time.sleep(3)
     with readonly(demo_copy) as conn:
-        done = {coder: len(finish_writer(child, Model(coder, f"consensus-{coder}"), conn))
-                for coder, child in children.items()}
+        done = {
+            coder: len(finish_writer(child, Model(coder, f"consensus-{coder}"), conn))
+            for coder, child in children.items()
+        }
         integrity(conn)
         assert interleaved(conn, "ane", "bo")
     assert all(done.values()), done
@@ -163,8 +208,7 @@ def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(demo_copy
         assert p.db.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS == 10_000
         items = p.items("strategier")
         before = p.counts("strategier")
-    holder = Child("hold", {"path": str(demo_copy), "coder": "holder"},
-                   tmp_path / "holder.stderr")
+    holder = Child("hold", {"path": str(demo_copy), "coder": "holder"}, tmp_path / "holder.stderr")
     holder.until("READY")
     try:
         # the store API (as the workbench calls it), in this process
@@ -198,13 +242,31 @@ def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(demo_copy
         holder.send(item=items[1].id, code="fleksjob")
         held2 = holder.until("HOLDING")["id"]
         cli = subprocess.Popen(
-            [sys.executable, "-m", "qualcode", "code", str(demo_copy), "--question",
-             "strategier", "--respondent", items[1].respondent, "--code", "fleksjob",
-             "--coder", "cli"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, env=this_tree_env())
+            [
+                sys.executable,
+                "-m",
+                "qualcode",
+                "code",
+                str(demo_copy),
+                "--question",
+                "strategier",
+                "--respondent",
+                items[1].respondent,
+                "--code",
+                "fleksjob",
+                "--coder",
+                "cli",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=this_tree_env(),
+        )
         said: list[tuple[float, str]] = []  # (when, line) of the CLI's stderr
         listening = threading.Thread(
-            target=lambda: said.extend((time.monotonic(), line) for line in cli.stderr))
+            target=lambda: said.extend((time.monotonic(), line) for line in cli.stderr)
+        )
         listening.start()
         opened = waits_on_the_lock(cli.pid, demo_copy)
         until = time.monotonic() + BUSY_TIMEOUT_MS / 1000 + 2  # past the old 10 s failure
@@ -220,9 +282,12 @@ def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(demo_copy
         err = "".join(line for _, line in said)
         assert "locked" not in err
         assert (cli.returncode, out.strip()) == (
-            0, f"coded {items[1].respondent} with fleksjob (coder cli)"), err
+            0,
+            f"coded {items[1].respondent} with fleksjob (coder cli)",
+        ), err
         assert [line for _, line in said] == [
-            f"qualcode: waiting for another program that is writing {demo_copy} …\n"]
+            f"qualcode: waiting for another program that is writing {demo_copy} …\n"
+        ]
         # said while it waited, once its first attempt (a second) had run out
         assert waiting_lines == said, "the note came only after the wait"
         assert said[0][0] - opened > 0.5, "the note came before the first attempt ran out"
@@ -230,9 +295,13 @@ def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(demo_copy
         holder.finish()
     with readonly(demo_copy) as conn:
         integrity(conn)
-        order = [tuple(r) for r in conn.execute(
-            "SELECT actor, json_extract(payload, '$.coding.id') FROM events"
-            " WHERE action = 'coding.add' AND actor IN ('holder', 'waiter', 'cli') ORDER BY id")]
+        order = [
+            tuple(r)
+            for r in conn.execute(
+                "SELECT actor, json_extract(payload, '$.coding.id') FROM events"
+                " WHERE action = 'coding.add' AND actor IN ('holder', 'waiter', 'cli') ORDER BY id"
+            )
+        ]
         cli_id = conn.execute("SELECT id FROM codings WHERE coder = 'cli'").fetchone()[0]
     # each waiting writer committed after the transaction it waited for
     assert order == [("holder", held), ("waiter", waited.id), ("holder", held2), ("cli", cli_id)]
@@ -259,8 +328,12 @@ def test_two_processes_opening_a_file_that_needs_migrating_both_succeed(tmp_path
     from qualcode.store.schema import SCHEMA_VERSION, migrations
 
     last = migrations._migrations[-1].name
-    openers = [subprocess.Popen([sys.executable, "-c", OPENER], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     try:
         for p in openers:
             assert p.stdout.readline().strip() == "READY"

@@ -21,11 +21,13 @@ from qualcode.core.project import Project
 from qualcode.io import refiqda
 from qualcode.safe import is_path_name
 
-ROWS = [["jobcenter_id", "strategi", "udfordring"],
-        ["JC01", "Vi har fokus på fleksjob og virksomheder.", "Transport er svært for borgerne."],
-        ["JC02", "Fleksjob er skrevet ind i planen.", "Borgerne mangler transport."],
-        ["JC03", "Mere samarbejde med virksomhederne.", "Arbejdsgiverne er bekymrede."],
-        ["JC04", "Ingen særlig strategi.", "Arbejdsgiverne siger nej."]]
+ROWS = [
+    ["jobcenter_id", "strategi", "udfordring"],
+    ["JC01", "Vi har fokus på fleksjob og virksomheder.", "Transport er svært for borgerne."],
+    ["JC02", "Fleksjob er skrevet ind i planen.", "Borgerne mangler transport."],
+    ["JC03", "Mere samarbejde med virksomhederne.", "Arbejdsgiverne er bekymrede."],
+    ["JC04", "Ingen særlig strategi.", "Arbejdsgiverne siger nej."],
+]
 
 
 def listing(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
@@ -44,11 +46,26 @@ def qualcode_qdpx(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("kilde")
     csv = write_csv(folder / "svar.csv", ROWS)
     db = folder / "kilde.qualcode.db"
-    result = run("import", "answers", db, csv, "--respondent-col", "jobcenter_id",
-                 "--text-col", "strategi", "--question", "strategier",
-                 "--codebook", "lokalpolitiske-strategier",
-                 "--text-col", "udfordring", "--question", "udfordringer",
-                 "--codebook", "udfordringer-fysiske")
+    result = run(
+        "import",
+        "answers",
+        db,
+        csv,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "strategi",
+        "--question",
+        "strategier",
+        "--codebook",
+        "lokalpolitiske-strategier",
+        "--text-col",
+        "udfordring",
+        "--question",
+        "udfordringer",
+        "--codebook",
+        "udfordringer-fysiske",
+    )
     assert result.exit_code == 0, result.output
     with Project.open(db, coder="anne") as p:
         for qid in ("strategier", "udfordringer"):
@@ -85,8 +102,9 @@ def with_hints(source: Path, target: Path, change) -> Path:
     (description,) = root.findall(f"{{{refiqda.NS_PROJECT}}}Description")
     text, hints = refiqda._split_hints(description.text)
     assert hints is not None
-    description.text = (text + "\n" + refiqda.HINT_PREFIX
-                        + json.dumps(change(hints), ensure_ascii=False))
+    description.text = (
+        text + "\n" + refiqda.HINT_PREFIX + json.dumps(change(hints), ensure_ascii=False)
+    )
     files["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -96,8 +114,12 @@ def with_hints(source: Path, target: Path, change) -> Path:
     return target
 
 
-HOSTILE = {"lokalpolitiske-strategier": "..", "udfordringer-fysiske": "../../x",
-           "strategier": "/tmp/q", "udfordringer": "."}
+HOSTILE = {
+    "lokalpolitiske-strategier": "..",
+    "udfordringer-fysiske": "../../x",
+    "strategier": "/tmp/q",
+    "udfordringer": ".",
+}
 
 
 @pytest.fixture
@@ -110,24 +132,26 @@ def around(tmp_path) -> Path:
     return tmp_path
 
 
-def test_a_qdpx_whose_hints_name_dot_dot_then_train_touches_nothing_around(
-        qualcode_qdpx, around):
-    crafted = with_hints_renamed(qualcode_qdpx, around / "sibling" / "fra-kollega.qdpx",
-                                 HOSTILE)
+def test_a_qdpx_whose_hints_name_dot_dot_then_train_touches_nothing_around(qualcode_qdpx, around):
+    crafted = with_hints_renamed(qualcode_qdpx, around / "sibling" / "fra-kollega.qdpx", HOSTILE)
     db = around / "work" / "p.qualcode.db"
     result = run("import", "qdpx", db, crafted)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "imported" in lines[0] and len(lines) == 5
-    for old, new in (("..", "kodebog"), ("../../x", "x"), ("/tmp/q", "tmp-q"),
-                     (".", "spoergsmaal")):
-        assert any(f"'{old}' in the file is '{new}' in the project" in line
-                   for line in lines[1:]), (old, lines)
+    for old, new in (
+        ("..", "kodebog"),
+        ("../../x", "x"),
+        ("/tmp/q", "tmp-q"),
+        (".", "spoergsmaal"),
+    ):
+        assert any(
+            f"'{old}' in the file is '{new}' in the project" in line for line in lines[1:]
+        ), (old, lines)
     with Project.open(db) as p:
         assert sorted(p.codebook_stems()) == ["kodebog", "x"]
         assert sorted(q.id for q in p.questions()) == ["spoergsmaal", "tmp-q"]
-        assert {q.id: q.codebook for q in p.questions()} == {"tmp-q": "kodebog",
-                                                             "spoergsmaal": "x"}
+        assert {q.id: q.codebook for q in p.questions()} == {"tmp-q": "kodebog", "spoergsmaal": "x"}
         assert len(p.codings()) == 8
         assert {m.target for m in p.memos()} == {"code", "item"}  # their targets found
     before = listing(around, skip=("work/p.qualcode.db",))
@@ -153,22 +177,30 @@ def test_importing_the_renamed_file_again_changes_nothing(qualcode_qdpx, tmp_pat
 
 
 def test_hint_names_that_clash_once_made_safe_stay_apart(qualcode_qdpx, tmp_path):
-    crafted = with_hints_renamed(qualcode_qdpx, tmp_path / "to.qdpx", {
-        "lokalpolitiske-strategier": "x/", "udfordringer-fysiske": "x",
-        "strategier": "Spørgsmål 1", "udfordringer": "spoergsmaal-1"})
+    crafted = with_hints_renamed(
+        qualcode_qdpx,
+        tmp_path / "to.qdpx",
+        {
+            "lokalpolitiske-strategier": "x/",
+            "udfordringer-fysiske": "x",
+            "strategier": "Spørgsmål 1",
+            "udfordringer": "spoergsmaal-1",
+        },
+    )
     db = tmp_path / "p.qualcode.db"
     result = run("import", "qdpx", db, crafted)
     assert result.exit_code == 0, result.output
     with Project.open(db) as p:
-        assert {q.id: q.codebook for q in p.questions()} == {"spoergsmaal-1-2": "x-2",
-                                                             "spoergsmaal-1": "x"}
+        assert {q.id: q.codebook for q in p.questions()} == {
+            "spoergsmaal-1-2": "x-2",
+            "spoergsmaal-1": "x",
+        }
         assert all(is_path_name(s) for s in p.codebook_stems())
 
 
 @pytest.mark.parametrize("kind", ["qdc", "qdpx"])
 @pytest.mark.parametrize("stem", ["..", "../../x", "/tmp/x", ".", "a/b", "-x"])
-def test_a_codebook_option_that_is_not_a_file_name_is_refused(qualcode_qdpx, around, kind,
-                                                              stem):
+def test_a_codebook_option_that_is_not_a_file_name_is_refused(qualcode_qdpx, around, kind, stem):
     source = qualcode_qdpx
     if kind == "qdc":
         source = around / "sibling" / "koder.qdc"
@@ -177,8 +209,9 @@ def test_a_codebook_option_that_is_not_a_file_name_is_refused(qualcode_qdpx, aro
         assert run("export", "qdc", db0, "-o", source).exit_code == 0
     db = around / "work" / "p.qualcode.db"
     before = listing(around)
-    line = assert_one_line_error(run("import", kind, db, source, "--codebook", stem),
-                                 str(source), "cannot name a file")
+    line = assert_one_line_error(
+        run("import", kind, db, source, "--codebook", stem), str(source), "cannot name a file"
+    )
     assert f"the codebook name '{stem}'" in line
     assert listing(around) == before  # no project file made either
 
@@ -190,9 +223,24 @@ def test_a_yaml_file_named_dot_dot_cannot_become_a_codebook(around):
     db = around / "work" / "p.qualcode.db"
     before = listing(around)
     assert_one_line_error(run("codebook", "validate", book), str(book), "'..'")
-    assert_one_line_error(run("import", "answers", db, csv, "--respondent-col",
-                              "jobcenter_id", "--text-col", "strategi", "--question", "q",
-                              "--codebook", book), str(book), "cannot name a file")
+    assert_one_line_error(
+        run(
+            "import",
+            "answers",
+            db,
+            csv,
+            "--respondent-col",
+            "jobcenter_id",
+            "--text-col",
+            "strategi",
+            "--question",
+            "q",
+            "--codebook",
+            book,
+        ),
+        str(book),
+        "cannot name a file",
+    )
     assert listing(around) == before
 
 
@@ -234,4 +282,6 @@ def test_coder_names_from_a_file_stay_data(qualcode_qdpx, tmp_path):
         assert {c.coder for c in p.codings()} == {"../../x"}
     assert listing(tmp_path, skip=("work",)) == before
     assert sorted(p.name for p in (tmp_path / "work").iterdir()) == [
-        "p.qualcode.db", "p.qualcode.db.models"]
+        "p.qualcode.db",
+        "p.qualcode.db.models",
+    ]

@@ -67,11 +67,15 @@ def raw_rows(path: Path, table: str, columns: tuple[str, ...]) -> list[tuple]:
 
 
 def schema_of(conn) -> list[tuple]:
-    return sorted(conn.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+    return sorted(
+        conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        )
+    )
 
 
 # -- the fixture is what it says it is ---------------------------------------------------
+
 
 def test_fixture_is_a_checkpointed_schema_1_file_small_enough_to_keep():
     assert FIXTURE.stat().st_size < 200 * 1024
@@ -107,14 +111,14 @@ def test_fixture_holds_exactly_what_the_script_writes(tmp_path, old_file):
 
 # -- opening it with the current code --------------------------------------------------------
 
+
 def test_old_file_is_migrated_to_the_current_schema(tmp_path, old_file):
     with Project.open(old_file) as p:
         assert schema_version(p.db) == SCHEMA_VERSION
         assert p.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert p.db.execute("PRAGMA application_id").fetchone()[0] == APP_ID
         assert p.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        applied = [r[0] for r in p.db.execute(
-            "SELECT name FROM _sqlite_migrations ORDER BY id")]
+        applied = [r[0] for r in p.db.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
         assert applied == [m.name for m in migrations._migrations]
         assert p.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert p.db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -130,11 +134,13 @@ def test_every_row_of_every_original_table_is_kept(old_file):
     conn = sqlite3.connect(old_file)
     try:
         original = set(COLUMNS) | {"_sqlite_migrations"}
-        assert original <= {r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert original <= {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         # codings gained 'starred': every old coding is unstarred
-        assert conn.execute("SELECT starred, COUNT(*) FROM codings GROUP BY starred"
-                            ).fetchall() == [(0, len(ROWS["codings"]))]
+        assert conn.execute(
+            "SELECT starred, COUNT(*) FROM codings GROUP BY starred"
+        ).fetchall() == [(0, len(ROWS["codings"]))]
     finally:
         conn.close()
 
@@ -146,15 +152,22 @@ def test_opening_twice_changes_nothing_more(old_file):
     with Project.open(old_file) as p:
         assert p.snapshot() == first
         assert p.db.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == (
-            SCHEMA_VERSION)
+            SCHEMA_VERSION
+        )
 
 
 def test_counts_on_the_old_file(old_file):
     with Project.open(old_file) as p:
         counts = p.counts("strategier").set_index("code")
         assert counts["respondents"].to_dict() == {
-            "borgere-paa-kanten": 1, "beskaeftigelsesplan": 2, "samarbejde-organisationer": 1,
-            "kendskab-ordninger": 1, "fleksjob": 2, "tvaerfagligt-samarbejde": 1, "andet": 1}
+            "borgere-paa-kanten": 1,
+            "beskaeftigelsesplan": 2,
+            "samarbejde-organisationer": 1,
+            "kendskab-ordninger": 1,
+            "fleksjob": 2,
+            "tvaerfagligt-samarbejde": 1,
+            "andet": 1,
+        }
         assert set(counts["answered"]) == {4}  # JC04's answer is empty
         assert counts.loc["borgere-paa-kanten", "published"] == 15
         assert counts.loc["borgere-paa-kanten", "mentioned"] == "Anført af 1 ud af 4 jobcentre"
@@ -202,9 +215,13 @@ def test_old_file_takes_new_codings_memos_and_imports(old_file, tmp_path):
 
     with Project.open(old_file, coder="ida") as p:
         p.add_coding(3, "andet")  # JC03's answer
-        codings = write_csv(tmp_path / "kodninger.csv", [
-            ["respondent", "question", "code", "text"],
-            ["JC07", "interview", "hjaelpemidler", "Hjælpemidlerne fungerer rigtig godt."]])
+        codings = write_csv(
+            tmp_path / "kodninger.csv",
+            [
+                ["respondent", "question", "code", "text"],
+                ["JC07", "interview", "hjaelpemidler", "Hjælpemidlerne fungerer rigtig godt."],
+            ],
+        )
         rows, table = read_codings(str(codings), default_coder="ida")
         assert p.import_codings(rows, file=table.file, sha256=table.sha256).codings_added == 1
         p.add_memo("item", 7, "Efter opgraderingen")

@@ -21,7 +21,9 @@ def test_theme_counts_match_project_counts(demo_db):
             frame = p.counts(q.id)
             rows = conn.execute(
                 "SELECT code, label, respondents, answered, percent FROM theme_counts"
-                " WHERE question = ? AND coder = '*' ORDER BY position", [q.id]).fetchall()
+                " WHERE question = ? AND coder = '*' ORDER BY position",
+                [q.id],
+            ).fetchall()
             assert [r[0] for r in rows] == list(frame["code"]), q.id
             assert [r[1] for r in rows] == list(frame["label"])
             assert [r[2] for r in rows] == [int(x) for x in frame["respondents"]], q.id
@@ -34,8 +36,10 @@ def test_theme_counts_match_project_counts(demo_db):
 
 def test_theme_counts_rolls_children_into_parents(demo_db):
     conn = readonly(demo_db)
-    n = conn.execute("SELECT respondents FROM theme_counts WHERE question = 'interview'"
-                     " AND code = 'ordninger' AND coder = '*'").fetchone()[0]
+    n = conn.execute(
+        "SELECT respondents FROM theme_counts WHERE question = 'interview'"
+        " AND code = 'ordninger' AND coder = '*'"
+    ).fetchone()[0]
     conn.close()
     with Project.open(demo_db) as p:
         frame = p.counts("interview")
@@ -50,16 +54,27 @@ def test_theme_counts_per_coder_and_wave(demo_copy):
         mine = p.counts("strategier", coder="ane")
         everyone = p.counts("strategier")
     conn = readonly(demo_copy)
-    rows = dict(conn.execute("SELECT code, respondents FROM theme_counts WHERE"
-                             " question = 'strategier' AND coder = 'ane'").fetchall())
+    rows = dict(
+        conn.execute(
+            "SELECT code, respondents FROM theme_counts WHERE"
+            " question = 'strategier' AND coder = 'ane'"
+        ).fetchall()
+    )
     assert rows == dict(zip(mine["code"], (int(x) for x in mine["respondents"]), strict=True))
     assert rows["fleksjob"] == 3
-    all_rows = dict(conn.execute("SELECT code, respondents FROM theme_counts WHERE"
-                                 " question = 'strategier' AND coder = '*'").fetchall())
-    assert all_rows["fleksjob"] == int(everyone.loc[everyone["code"] == "fleksjob",
-                                                    "respondents"].iloc[0])
-    waves = conn.execute("SELECT DISTINCT wave, series FROM theme_counts WHERE"
-                         " question IN ('strategier', 'strategier-2017') ORDER BY wave").fetchall()
+    all_rows = dict(
+        conn.execute(
+            "SELECT code, respondents FROM theme_counts WHERE"
+            " question = 'strategier' AND coder = '*'"
+        ).fetchall()
+    )
+    assert all_rows["fleksjob"] == int(
+        everyone.loc[everyone["code"] == "fleksjob", "respondents"].iloc[0]
+    )
+    waves = conn.execute(
+        "SELECT DISTINCT wave, series FROM theme_counts WHERE"
+        " question IN ('strategier', 'strategier-2017') ORDER BY wave"
+    ).fetchall()
     assert waves == [("2017", "strategier"), ("2018", "strategier")]
     conn.close()
 
@@ -71,8 +86,9 @@ def test_quotes_view_holds_the_starred_passages(demo_copy):
         for q in starred:
             p.star(q.coding_id)
     conn = readonly(demo_copy)
-    rows = conn.execute("SELECT question, respondent, name, role, code, text, coder, coding"
-                        " FROM quotes").fetchall()
+    rows = conn.execute(
+        "SELECT question, respondent, name, role, code, text, coder, coding FROM quotes"
+    ).fetchall()
     conn.close()
     assert sorted(r[7] for r in rows) == sorted(q.coding_id for q in starred)
     by_id = {r[7]: r for r in rows}
@@ -86,12 +102,13 @@ def test_quotes_view_holds_the_starred_passages(demo_copy):
 def test_codings_readable_has_one_row_per_coding_with_names(demo_db):
     conn = readonly(demo_db)
     total = conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
-    rows = conn.execute("SELECT question, respondent, name, code, label, coder, text"
-                        " FROM codings_readable").fetchall()
+    rows = conn.execute(
+        "SELECT question, respondent, name, code, label, coder, text FROM codings_readable"
+    ).fetchall()
     conn.close()
     assert len(rows) == total > 0
     jc04 = [r for r in rows if r[0] == "strategier" and r[1] == "JC04"]
     assert {r[3] for r in jc04} == {"borgere-paa-kanten", "beskaeftigelsesplan"}
     assert jc04[0][2] == "Jobcenter Mosevang"
-    assert "Generelt fokus på \"borgere på kanten\"" in {r[4] for r in jc04}
+    assert 'Generelt fokus på "borgere på kanten"' in {r[4] for r in jc04}
     assert all(r[5] == "guld" and r[6] for r in rows)

@@ -35,8 +35,17 @@ def test_wave_comparison_columns_and_values(demo_db):
         frame = waves.wave_comparison(p, "strategier")
         same = waves.wave_comparison(p, "strategier-2017")
         old = p.counts("strategier-2017")
-    assert list(frame.columns) == ["code", "label", "n_2017", "base_2017", "pct_2017",
-                                   "n_2018", "base_2018", "pct_2018", "change_pp"]
+    assert list(frame.columns) == [
+        "code",
+        "label",
+        "n_2017",
+        "base_2017",
+        "pct_2017",
+        "n_2018",
+        "base_2018",
+        "pct_2018",
+        "change_pp",
+    ]
     assert frame.attrs["waves"] == ["2017", "2018"]
     assert frame.equals(same)
     first = frame.iloc[0]
@@ -69,9 +78,22 @@ def test_comparison_by_coder(demo_copy):
 def test_three_waves_change_is_newest_minus_previous(demo_copy, tmp_path):
     rows = [["id", "svar"], ["JC01", "Fleksjob er i fokus."], ["JC02", "Intet nyt."]]
     src = write_csv(tmp_path / "svar_2019.csv", rows)
-    result = run("import", "answers", demo_copy, src, "--respondent-col", "id", "--text-col",
-                 "svar", "--question", "strategier", "--codebook", "lokalpolitiske-strategier",
-                 "--wave", "2019")
+    result = run(
+        "import",
+        "answers",
+        demo_copy,
+        src,
+        "--respondent-col",
+        "id",
+        "--text-col",
+        "svar",
+        "--question",
+        "strategier",
+        "--codebook",
+        "lokalpolitiske-strategier",
+        "--wave",
+        "2019",
+    )
     assert result.exit_code == 0, result.output
     assert "strategier-2019" in result.stdout
     with Project.open(demo_copy) as p:
@@ -85,15 +107,32 @@ def test_three_waves_change_is_newest_minus_previous(demo_copy, tmp_path):
 
 # -- importing a wave ---------------------------------------------------------------
 
+
 def test_import_answers_with_waves_names_the_questions(tmp_path):
     path = tmp_path / "runder.qualcode.db"
-    first = write_csv(tmp_path / "svar_2017.csv",
-                      [["id", "svar"], ["JC01", "Fleksjob."], ["JC02", "Fokus på kanten."]])
-    second = write_csv(tmp_path / "svar_2018.csv",
-                       [["id", "svar"], ["JC01", "Mere fleksjob."], ["JC03", "Borgere på kanten."],
-                        ["JC04", "Plan for beskæftigelse."]])
-    args = ("--respondent-col", "id", "--text-col", "svar", "--question", "strategier",
-            "--codebook", "lokalpolitiske-strategier")
+    first = write_csv(
+        tmp_path / "svar_2017.csv",
+        [["id", "svar"], ["JC01", "Fleksjob."], ["JC02", "Fokus på kanten."]],
+    )
+    second = write_csv(
+        tmp_path / "svar_2018.csv",
+        [
+            ["id", "svar"],
+            ["JC01", "Mere fleksjob."],
+            ["JC03", "Borgere på kanten."],
+            ["JC04", "Plan for beskæftigelse."],
+        ],
+    )
+    args = (
+        "--respondent-col",
+        "id",
+        "--text-col",
+        "svar",
+        "--question",
+        "strategier",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     assert run("import", "answers", path, first, *args, "--wave", "2017").exit_code == 0
     assert run("import", "answers", path, second, *args, "--wave", "2018").exit_code == 0
     again = run("import", "answers", path, second, *args, "--wave", "2018")
@@ -113,9 +152,22 @@ def test_import_answers_with_waves_names_the_questions(tmp_path):
 def test_a_bad_wave_name_changes_nothing(demo_copy, tmp_path):
     src = write_csv(tmp_path / "s.csv", [["id", "svar"], ["JC01", "Fleksjob."]])
     before = snapshot(demo_copy)
-    result = run("import", "answers", demo_copy, src, "--respondent-col", "id", "--text-col",
-                 "svar", "--question", "strategier", "--codebook", "lokalpolitiske-strategier",
-                 "--wave", "20 17")
+    result = run(
+        "import",
+        "answers",
+        demo_copy,
+        src,
+        "--respondent-col",
+        "id",
+        "--text-col",
+        "svar",
+        "--question",
+        "strategier",
+        "--codebook",
+        "lokalpolitiske-strategier",
+        "--wave",
+        "20 17",
+    )
     assert_one_line_error(result, "wave '20 17'")
     assert snapshot(demo_copy) == before
 
@@ -131,9 +183,14 @@ def test_a_failed_wave_import_leaves_no_wave_behind(demo_copy, tmp_path, monkeyp
     with Project.open(demo_copy) as p, pytest.raises(RuntimeError):
         from qualcode.io.answers import read_answers
 
-        table = read_answers(str(src), respondent_col="id", text_cols=["svar"],
-                             questions=["strategier-2016"],
-                             codebooks=["lokalpolitiske-strategier"], project=p)
+        table = read_answers(
+            str(src),
+            respondent_col="id",
+            text_cols=["svar"],
+            questions=["strategier-2016"],
+            codebooks=["lokalpolitiske-strategier"],
+            project=p,
+        )
         waves.import_answers_wave(p, table, "2016", {"strategier-2016": "strategier"})
     assert snapshot(demo_copy) == before
 
@@ -144,8 +201,9 @@ def test_waves_command_lists_and_sets(demo_copy):
     assert "interview: (no wave): interview" in listing.stdout
     result = run("waves", demo_copy, "--question", "interview", "--set", "2018")
     assert result.stdout.strip() == "interview: wave 2018, series interview"
-    assert "(unchanged)" in run("waves", demo_copy, "--question", "interview",
-                                "--set", "2018").stdout
+    assert (
+        "(unchanged)" in run("waves", demo_copy, "--question", "interview", "--set", "2018").stdout
+    )
     clash = run("waves", demo_copy, "--question", "strategier-2017", "--set", "2018")
     assert_one_line_error(clash, "strategier", "already wave 2018")
     out = run("waves", demo_copy, "--question", "interview", "--set", "")
@@ -154,6 +212,7 @@ def test_waves_command_lists_and_sets(demo_copy):
 
 
 # -- counts --waves -----------------------------------------------------------------
+
 
 def test_counts_waves_table(demo_db):
     result = run("counts", demo_db, "--question", "strategier", "--waves")
@@ -167,15 +226,39 @@ def test_counts_waves_table(demo_db):
 def test_counts_waves_csv_json_md_xlsx(demo_db, tmp_path):
     from openpyxl import load_workbook
 
-    rows = list(csv.DictReader(io.StringIO(
-        run("counts", demo_db, "--question", "udfordringer-psykiske", "--waves",
-            "--format", "csv").stdout)))
-    assert list(rows[0]) == ["series", "question", "code", "label", "n_2017", "base_2017",
-                             "pct_2017", "n_2018", "base_2018", "pct_2018", "change_pp"]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                run(
+                    "counts",
+                    demo_db,
+                    "--question",
+                    "udfordringer-psykiske",
+                    "--waves",
+                    "--format",
+                    "csv",
+                ).stdout
+            )
+        )
+    )
+    assert list(rows[0]) == [
+        "series",
+        "question",
+        "code",
+        "label",
+        "n_2017",
+        "base_2017",
+        "pct_2017",
+        "n_2018",
+        "base_2018",
+        "pct_2018",
+        "change_pp",
+    ]
     arb = next(r for r in rows if r["code"] == "arbejdsgivere")
     assert (arb["n_2018"], arb["base_2018"], arb["base_2017"]) == ("9", "19", "15")
-    data = json.loads(run("counts", demo_db, "--question", "strategier", "--waves",
-                          "--format", "json").stdout)
+    data = json.loads(
+        run("counts", demo_db, "--question", "strategier", "--waves", "--format", "json").stdout
+    )
     assert data["waves"] == ["2017", "2018"] and data["codes"][0]["n_2018"] == 15
     md = run("counts", demo_db, "--question", "strategier", "--waves", "--format", "md").stdout
     assert "Anført af 15 ud af 35 (42,9 %)" in md and "+10,8 pp" in md
@@ -190,8 +273,12 @@ def test_counts_waves_csv_json_md_xlsx(demo_db, tmp_path):
 
 
 def test_counts_waves_errors(demo_db, project_path, project):
-    assert_one_line_error(run("counts", demo_db, "--question", "interview", "--waves"),
-                          "interview", "two or more waves", "2017, 2018")
+    assert_one_line_error(
+        run("counts", demo_db, "--question", "interview", "--waves"),
+        "interview",
+        "two or more waves",
+        "2017, 2018",
+    )
     assert_one_line_error(run("counts", project_path, "--waves"), "no question has")
 
 
@@ -203,6 +290,7 @@ def test_counts_default_shows_the_newest_wave(demo_db):
 
 
 # -- upgrade ------------------------------------------------------------------------
+
 
 def test_a_schema_1_file_gets_the_wave_columns(tmp_path):
     from pathlib import Path

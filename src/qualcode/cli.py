@@ -175,9 +175,14 @@ def warn_pii(project, db: str, questions: list[str]) -> None:
 
     hits = scan(project, questions=questions)
     if hits:
-        click.echo(one_line(f"qualcode: warning: {summary_line(hits)} in "
-                            f"{', '.join(questions)}; list or redact them with "
-                            f"'qualcode scan-pii {db}'"), err=True)
+        click.echo(
+            one_line(
+                f"qualcode: warning: {summary_line(hits)} in "
+                f"{', '.join(questions)}; list or redact them with "
+                f"'qualcode scan-pii {db}'"
+            ),
+            err=True,
+        )
 
 
 def warn_quotes_pii(texts, db: str) -> None:
@@ -186,9 +191,12 @@ def warn_quotes_pii(texts, db: str) -> None:
 
     unredacted = count_in_texts(texts)
     if unredacted:
-        click.echo(f"qualcode: warning: the quotes hold {unredacted} possible personal data "
-                   f"(CPR numbers, phone numbers or e-mail addresses) not yet redacted; see "
-                   f"'qualcode scan-pii {db}'", err=True)
+        click.echo(
+            f"qualcode: warning: the quotes hold {unredacted} possible personal data "
+            f"(CPR numbers, phone numbers or e-mail addresses) not yet redacted; see "
+            f"'qualcode scan-pii {db}'",
+            err=True,
+        )
 
 
 def progress_bar(label: str):
@@ -237,8 +245,7 @@ def open_demo() -> None:
         _run_tui(str(path), None, None)
         return
     _print_all_counts(path)
-    click.echo(f"\nDemo project: {path}\nOpen it in a terminal with: qualcode tui {path}",
-               err=True)
+    click.echo(f"\nDemo project: {path}\nOpen it in a terminal with: qualcode tui {path}", err=True)
 
 
 def _run_tui(db: str, question: str | None, coder: str | None) -> None:
@@ -259,8 +266,9 @@ def _print_all_counts(path: Path) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--question", metavar="QID", help="Start on this question (default: the first).")
-@click.option("--coder", metavar="NAME",
-              help="Your coder name (default: $QUALCODE_CODER or your user name).")
+@click.option(
+    "--coder", metavar="NAME", help="Your coder name (default: $QUALCODE_CODER or your user name)."
+)
 @user_errors
 def tui(db, question, coder) -> None:
     """Open the coding workbench on the project DB.
@@ -276,6 +284,7 @@ def tui(db, question, coder) -> None:
 
 
 # -- demo -------------------------------------------------------------------------
+
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False))
@@ -297,6 +306,7 @@ def demo(path: str, force: bool) -> None:
 
 # -- import -----------------------------------------------------------------------
 
+
 @cli.group("import", context_settings=CONTEXT)
 def import_() -> None:
     """Import answers, respondents, interview transcripts or codings into a project.
@@ -309,29 +319,64 @@ def import_() -> None:
 @import_.command("answers", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--respondent-col", required=True, metavar="COL",
-              help="Column with the jobcentre (respondent) id.")
-@click.option("--text-col", multiple=True, metavar="COL",
-              help="Column with the open answer. Repeat for a wide file (one column per "
-                   "question), pairing each with a --question in the same order.")
-@click.option("--question", multiple=True, metavar="QID",
-              help="Question id for the answers in the matching --text-col.")
-@click.option("--codebook", multiple=True, metavar="STEM",
-              help="Codebook (stem in codebooks/ or a YAML path) for the question(s): one for "
-                   "all, or one per --text-col.")
-@click.option("--attr-col", multiple=True, metavar="COL",
-              help="Column to keep as a respondent attribute (kommune, region, ...). Repeatable.")
+@click.option(
+    "--respondent-col",
+    required=True,
+    metavar="COL",
+    help="Column with the jobcentre (respondent) id.",
+)
+@click.option(
+    "--text-col",
+    multiple=True,
+    metavar="COL",
+    help="Column with the open answer. Repeat for a wide file (one column per "
+    "question), pairing each with a --question in the same order.",
+)
+@click.option(
+    "--question",
+    multiple=True,
+    metavar="QID",
+    help="Question id for the answers in the matching --text-col.",
+)
+@click.option(
+    "--codebook",
+    multiple=True,
+    metavar="STEM",
+    help="Codebook (stem in codebooks/ or a YAML path) for the question(s): one for "
+    "all, or one per --text-col.",
+)
+@click.option(
+    "--attr-col",
+    multiple=True,
+    metavar="COL",
+    help="Column to keep as a respondent attribute (kommune, region, ...). Repeatable.",
+)
 @click.option("--all-attrs", is_flag=True, help="Keep every other column as an attribute.")
 @click.option("--name-col", metavar="COL", help="Column with the jobcentre's name.")
-@click.option("--sheet", metavar="NAME",
-              help="XLSX: the sheet to read (default: the first visible one).")
-@click.option("--wave", metavar="WAVE",
-              help="Survey wave of these answers (e.g. 2017). --question then names the "
-                   "question across waves: a question already in the project gets the id "
-                   "QID-WAVE (see 'qualcode waves').")
+@click.option(
+    "--sheet", metavar="NAME", help="XLSX: the sheet to read (default: the first visible one)."
+)
+@click.option(
+    "--wave",
+    metavar="WAVE",
+    help="Survey wave of these answers (e.g. 2017). --question then names the "
+    "question across waves: a question already in the project gets the id "
+    "QID-WAVE (see 'qualcode waves').",
+)
 @user_errors
-def import_answers(db, file, respondent_col, text_col, question, codebook, attr_col, all_attrs,
-                   name_col, sheet, wave) -> None:
+def import_answers(
+    db,
+    file,
+    respondent_col,
+    text_col,
+    question,
+    codebook,
+    attr_col,
+    all_attrs,
+    name_col,
+    sheet,
+    wave,
+) -> None:
     """Import open answers from a CSV (comma or semicolon; UTF-8, UTF-8 with BOM or
     Windows-1252) or XLSX FILE into the project DB.
 
@@ -345,8 +390,10 @@ def import_answers(db, file, respondent_col, text_col, question, codebook, attr_
     from qualcode.io.answers import read_answers
 
     if not text_col:
-        raise click.UsageError("give at least one --text-col (or use 'qualcode import "
-                               "respondents' for a register without answers)")
+        raise click.UsageError(
+            "give at least one --text-col (or use 'qualcode import "
+            "respondents' for a register without answers)"
+        )
     if not question:
         raise click.UsageError("give a --question for each --text-col")
     if not codebook:
@@ -357,14 +404,26 @@ def import_answers(db, file, respondent_col, text_col, question, codebook, attr_
             from qualcode.core import waves as waves_
 
             ids = [waves_.wave_question_id(project, q, wave) for q in question]
-        table = read_answers(file, respondent_col=respondent_col, text_cols=text_col,
-                             questions=ids, codebooks=codebook, attr_cols=attr_col,
-                             name_col=name_col, all_attrs=all_attrs, sheet=sheet,
-                             project=project)
+        table = read_answers(
+            file,
+            respondent_col=respondent_col,
+            text_cols=text_col,
+            questions=ids,
+            codebooks=codebook,
+            attr_cols=attr_col,
+            name_col=name_col,
+            all_attrs=all_attrs,
+            sheet=sheet,
+            project=project,
+        )
         if wave:
             summary = waves_.import_answers_wave(
-                project, table, wave, dict(zip(ids, question, strict=True)),
-                progress=progress_bar("Importing answers"))
+                project,
+                table,
+                wave,
+                dict(zip(ids, question, strict=True)),
+                progress=progress_bar("Importing answers"),
+            )
         else:
             summary = project.import_answers(table, progress=progress_bar("Importing answers"))
         click.echo(visible(summary.describe()))
@@ -374,8 +433,12 @@ def import_answers(db, file, respondent_col, text_col, question, codebook, attr_
 @import_.command("respondents", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--respondent-col", required=True, metavar="COL",
-              help="Column with the jobcentre (respondent) id.")
+@click.option(
+    "--respondent-col",
+    required=True,
+    metavar="COL",
+    help="Column with the jobcentre (respondent) id.",
+)
 @click.option("--name-col", metavar="COL", help="Column with the jobcentre's name.")
 @click.option("--attr-col", multiple=True, metavar="COL", help="Attribute column. Repeatable.")
 @click.option("--all-attrs", is_flag=True, help="Keep every other column as an attribute.")
@@ -387,8 +450,14 @@ def import_respondents(db, file, respondent_col, name_col, attr_col, all_attrs, 
     from qualcode.io.answers import read_answers
 
     with project_for_import(db) as project:
-        table = read_answers(file, respondent_col=respondent_col, attr_cols=attr_col,
-                             name_col=name_col, all_attrs=all_attrs, sheet=sheet)
+        table = read_answers(
+            file,
+            respondent_col=respondent_col,
+            attr_cols=attr_col,
+            name_col=name_col,
+            all_attrs=all_attrs,
+            sheet=sheet,
+        )
         summary = project.import_answers(table, progress=progress_bar("Importing register"))
     click.echo(visible(summary.describe()))
 
@@ -396,14 +465,33 @@ def import_respondents(db, file, respondent_col, name_col, attr_col, all_attrs, 
 @import_.command("interviews", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--question", default="interview", show_default=True, metavar="QID",
-              help="Question id the excerpts belong to.")
-@click.option("--codebook", default="kompenserende-ordninger", show_default=True,
-              metavar="STEM", help="Codebook the excerpts are coded with.")
-@click.option("--split", type=click.Choice(["turn", "paragraph"]), default="turn",
-              show_default=True, help="One excerpt per speaker turn, or per paragraph.")
-@click.option("--interviewer", multiple=True, metavar="LABEL",
-              help="Another label that marks the interviewer's turns (besides Interviewer, I).")
+@click.option(
+    "--question",
+    default="interview",
+    show_default=True,
+    metavar="QID",
+    help="Question id the excerpts belong to.",
+)
+@click.option(
+    "--codebook",
+    default="kompenserende-ordninger",
+    show_default=True,
+    metavar="STEM",
+    help="Codebook the excerpts are coded with.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["turn", "paragraph"]),
+    default="turn",
+    show_default=True,
+    help="One excerpt per speaker turn, or per paragraph.",
+)
+@click.option(
+    "--interviewer",
+    multiple=True,
+    metavar="LABEL",
+    help="Another label that marks the interviewer's turns (besides Interviewer, I).",
+)
 @user_errors
 def import_interviews(db, files, question, codebook, split, interviewer) -> None:
     """Import interview transcripts (TXT, Markdown or DOCX): '# ID Name' headers, and
@@ -413,12 +501,20 @@ def import_interviews(db, files, question, codebook, split, interviewer) -> None
 
     transcripts, digest = read_interviews(list(files), interviewer_labels=set(interviewer))
     with project_for_import(db) as project:
-        book = (project.codebook(codebook) if project.has_codebook(codebook)
-                else load_codebook(codebook))
+        book = (
+            project.codebook(codebook)
+            if project.has_codebook(codebook)
+            else load_codebook(codebook)
+        )
         summary = project.import_interviews(
-            transcripts, question=question, codebook=book,
+            transcripts,
+            question=question,
+            codebook=book,
             file=", ".join(files) if len(files) <= 3 else f"{files[0]} and {len(files) - 1} more",
-            sha256=digest, split=split, progress=progress_bar("Importing interviews"))
+            sha256=digest,
+            split=split,
+            progress=progress_bar("Importing interviews"),
+        )
         click.echo(visible(summary.describe()))
         warn_pii(project, db, summary.questions)
 
@@ -426,9 +522,11 @@ def import_interviews(db, files, question, codebook, split, interviewer) -> None
 @import_.command("codings", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False, exists=False))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--coder", metavar="NAME",
-              help="Coder for rows without a coder column (default: $QUALCODE_CODER or your "
-                   "user name).")
+@click.option(
+    "--coder",
+    metavar="NAME",
+    help="Coder for rows without a coder column (default: $QUALCODE_CODER or your user name).",
+)
 @click.option("--sheet", metavar="NAME", help="XLSX: the sheet to read.")
 @user_errors
 def import_codings(db, file, coder, sheet) -> None:
@@ -443,22 +541,30 @@ def import_codings(db, file, coder, sheet) -> None:
 
     rows, table = read_codings(file, default_coder=coder or default_coder(), sheet=sheet)
     with open_project(db, write=True) as project:
-        summary = project.import_codings(rows, file=table.file, sha256=table.sha256,
-                                         progress=progress_bar("Importing codings"))
+        summary = project.import_codings(
+            rows, file=table.file, sha256=table.sha256, progress=progress_bar("Importing codings")
+        )
     click.echo(visible(summary.describe()))
 
 
 # -- results ----------------------------------------------------------------------
 
+
 def output_options(formats: tuple[str, ...], default: str):
     def decorate(fn):
         fn = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")(fn)
-        fn = click.option("-o", "--output", metavar="FILE",
-                          help="Write to FILE (written whole or not at all) instead of "
-                               "standard output.")(fn)
-        fn = click.option("--format", "fmt", type=click.Choice(formats),
-                          help=f"Output format (default: from FILE's extension, else "
-                               f"{default}).")(fn)
+        fn = click.option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write to FILE (written whole or not at all) instead of standard output.",
+        )(fn)
+        fn = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            help=f"Output format (default: from FILE's extension, else {default}).",
+        )(fn)
         return fn
 
     return decorate
@@ -466,17 +572,27 @@ def output_options(formats: tuple[str, ...], default: str):
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--question", metavar="QID",
-              help="Question (default: every question; of a question asked in several waves, "
-                   "the newest wave).")
+@click.option(
+    "--question",
+    metavar="QID",
+    help="Question (default: every question; of a question asked in several waves, "
+    "the newest wave).",
+)
 @click.option("--coder", metavar="NAME", help="Count only this coder's codings.")
-@click.option("--published/--no-published", default=None,
-              help="Show the report's published figure beside the current count "
-                   "(default: when the codebook has one).")
-@click.option("--waves", "by_wave", is_flag=True,
-              help="Compare the question's waves: each wave's share and the change from the "
-                   "previous wave to the newest in percentage points (default: every "
-                   "question asked in two or more waves).")
+@click.option(
+    "--published/--no-published",
+    default=None,
+    help="Show the report's published figure beside the current count "
+    "(default: when the codebook has one).",
+)
+@click.option(
+    "--waves",
+    "by_wave",
+    is_flag=True,
+    help="Compare the question's waves: each wave's share and the change from the "
+    "previous wave to the newest in percentage points (default: every "
+    "question asked in two or more waves).",
+)
 @output_options(("table", "csv", "md", "xlsx", "json"), "table")
 @user_errors
 def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
@@ -496,14 +612,20 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
         from qualcode.core import waves as waves_
 
         with open_project(db) as project:
-            ids = [project.question(question).id] if question else \
-                waves_.comparable_questions(project)
+            ids = (
+                [project.question(question).id]
+                if question
+                else waves_.comparable_questions(project)
+            )
             frames = [waves_.wave_comparison(project, qid, coder=coder) for qid in ids]
             if not ids or frames[0] is None:
                 known = ", ".join(waves_.waves(project)) or "none"
                 what = f"question '{question}' has" if question else "no question has"
-                raise QualcodeError(f"{what} answers from two or more waves to compare "
-                                    f"(waves in the project: {known})", file=db)
+                raise QualcodeError(
+                    f"{what} answers from two or more waves to compare "
+                    f"(waves in the project: {known})",
+                    file=db,
+                )
         emit(waves_.render_comparison(frames, fmt), output, force)
         return
     with open_project(db) as project:
@@ -514,23 +636,31 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
 
             ids = current_questions(project)
         if not ids:
-            raise QualcodeError("the project has no questions yet; import answers first",
-                                file=db)
+            raise QualcodeError("the project has no questions yet; import answers first", file=db)
         frames = [project.counts(qid, coder=coder) for qid in ids]
     emit(render_counts(frames, fmt, published=published), output, force)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--question", metavar="QID",
-              help="Question (default: every question that the coders compared have coded).")
-@click.option("--coders", metavar="A,B,...",
-              help="Comma-separated coders to compare (default: everybody who coded the "
-                   "question).")
-@click.option("--unit", type=click.Choice(("item", "character")), default="item",
-              show_default=True,
-              help="Unit of analysis: the answer (did the coder apply the code to it?), or "
-                   "each character, for span coding.")
+@click.option(
+    "--question",
+    metavar="QID",
+    help="Question (default: every question that the coders compared have coded).",
+)
+@click.option(
+    "--coders",
+    metavar="A,B,...",
+    help="Comma-separated coders to compare (default: everybody who coded the question).",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(("item", "character")),
+    default="item",
+    show_default=True,
+    help="Unit of analysis: the answer (did the coder apply the code to it?), or "
+    "each character, for span coding.",
+)
 @output_options(("table", "csv", "json"), "table")
 @user_errors
 def agreement(db, question, coders, unit, fmt, output, force) -> None:
@@ -566,8 +696,10 @@ def agreement(db, question, coders, unit, fmt, output, force) -> None:
             if not ids:
                 known_text = ", ".join(sorted(everybody)) or "none"
                 wanted = f"all of {', '.join(names)}" if names else "two or more coders"
-                raise QualcodeError(f"no question has codings by {wanted} "
-                                    f"(coders in the project: {known_text})", file=db)
+                raise QualcodeError(
+                    f"no question has codings by {wanted} (coders in the project: {known_text})",
+                    file=db,
+                )
             frames = [agr.agreement(project, qid, coders=names, unit=unit) for qid in ids]
     emit(agr.render_agreement(frames, fmt), output, force)
 
@@ -591,8 +723,11 @@ def quotes(db, code, question, coder, anonymous, fmt, output, force) -> None:
     if not found:
         click.echo(f"no excerpts are coded with '{code}' yet", err=True)
     warn_quotes_pii((q.text for q in found), db)
-    data = (quotes_markdown(found, anonymous=anonymous).encode("utf-8") if fmt == "md"
-            else quotes_csv(found))
+    data = (
+        quotes_markdown(found, anonymous=anonymous).encode("utf-8")
+        if fmt == "md"
+        else quotes_csv(found)
+    )
     emit(data, output, force)
 
 
@@ -608,13 +743,22 @@ def info(db) -> None:
         for q in q_rows:
             items = project.db.execute(
                 "SELECT COUNT(*), SUM(is_empty = 0) FROM items WHERE question_id = ?"
-                " AND kind != 'interviewer'", [q.id]).fetchone()
+                " AND kind != 'interviewer'",
+                [q.id],
+            ).fetchone()
             coded = project.db.execute(
                 "SELECT COUNT(DISTINCT item_id), COUNT(*) FROM codings WHERE item_id IN"
-                " (SELECT id FROM items WHERE question_id = ?)", [q.id]).fetchone()
-            click.echo("  " + one_line(f"{q.id} ({q.kind}, codebook {q.codebook}): "
-                                       f"{items[0]} items, {items[1] or 0} non-empty, "
-                                       f"{coded[0]} coded, {coded[1]} codings"))
+                " (SELECT id FROM items WHERE question_id = ?)",
+                [q.id],
+            ).fetchone()
+            click.echo(
+                "  "
+                + one_line(
+                    f"{q.id} ({q.kind}, codebook {q.codebook}): "
+                    f"{items[0]} items, {items[1] or 0} non-empty, "
+                    f"{coded[0]} coded, {coded[1]} codings"
+                )
+            )
 
 
 @cli.command(context_settings=CONTEXT)
@@ -633,13 +777,18 @@ def code(db, question, respondent, code_, item, coder, remove) -> None:
         if item is not None:
             items = [i for i in items if i.number == item]
         if len(items) != 1:
-            raise QualcodeError(f"respondent '{respondent}' has {len(items)} items in "
-                                f"'{question}'" + ("; give --item" if len(items) > 1 else ""))
+            raise QualcodeError(
+                f"respondent '{respondent}' has {len(items)} items in "
+                f"'{question}'" + ("; give --item" if len(items) > 1 else "")
+            )
         target = items[0]
         if remove:
             key = project.codebook(question).code(code_).key
-            mine = [c for c in project.codings(item_id=target.id, coder=project.coder)
-                    if c.code == key and c.start is None]
+            mine = [
+                c
+                for c in project.codings(item_id=target.id, coder=project.coder)
+                if c.code == key and c.start is None
+            ]
             if not mine:
                 raise QualcodeError(f"{respondent} is not coded '{key}' by {project.coder}")
             project.remove_coding(mine[0].id)
@@ -650,6 +799,7 @@ def code(db, question, respondent, code_, item, coder, remove) -> None:
 
 
 # -- codebooks --------------------------------------------------------------------
+
 
 @cli.group(context_settings=CONTEXT)
 def codebook() -> None:
@@ -681,8 +831,11 @@ def codebook_validate(file) -> None:
 
 @codebook.command("show", context_settings=CONTEXT)
 @click.argument("stem")
-@click.option("--db", type=click.Path(dir_okay=False),
-              help="Show the project's copy (with its edits) instead of the bundled file.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Show the project's copy (with its edits) instead of the bundled file.",
+)
 @click.option("--yaml", "as_yaml", is_flag=True, help="Print as YAML.")
 @user_errors
 def codebook_show(stem, db, as_yaml) -> None:
@@ -725,6 +878,7 @@ def codebook_export(db, stem, output, force) -> None:
 
 # -- suggestions: train, suggest, evaluate, keyword in context (spaCy) -------------------
 
+
 def _codebook_questions(project, question: str | None) -> dict[str, list[str]]:
     """codebook stem -> its questions: the one asked for, or every question."""
     qs = [project.question(question)] if question else project.questions()
@@ -736,16 +890,27 @@ def _codebook_questions(project, question: str | None) -> dict[str, list[str]]:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--question", metavar="QID",
-              help="Train the codebook of this question, on this question's codings only "
-                   "(default: every codebook, on all its questions).")
-@click.option("--out", metavar="DIR",
-              help="Folder for the models, one subfolder per codebook (default: DB.models "
-                   "beside the project).")
-@click.option("--coder", metavar="NAME", help="Learn from this coder's codings only "
-                                              "(default: everyone's).")
-@click.option("--epochs", type=click.IntRange(1, 500), metavar="N",
-              help="Passes over the data (default: chosen from the data's size).")
+@click.option(
+    "--question",
+    metavar="QID",
+    help="Train the codebook of this question, on this question's codings only "
+    "(default: every codebook, on all its questions).",
+)
+@click.option(
+    "--out",
+    metavar="DIR",
+    help="Folder for the models, one subfolder per codebook (default: DB.models "
+    "beside the project).",
+)
+@click.option(
+    "--coder", metavar="NAME", help="Learn from this coder's codings only (default: everyone's)."
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(1, 500),
+    metavar="N",
+    help="Passes over the data (default: chosen from the data's size).",
+)
 @user_errors
 def train(db, question, out, coder, epochs) -> None:
     """Train a code classifier per codebook from the project's codings.
@@ -761,40 +926,70 @@ def train(db, question, out, coder, epochs) -> None:
         trained = 0
         for stem, qids in _codebook_questions(project, question).items():
             try:
-                model = train_and_save(project, stem, folder, questions=qids if question else (),
-                                       coder=coder, epochs=epochs)
+                model = train_and_save(
+                    project,
+                    stem,
+                    folder,
+                    questions=qids if question else (),
+                    coder=coder,
+                    epochs=epochs,
+                )
             except TooFewCoded as exc:
                 click.echo(f"{stem}: skipped, {exc.count} coded item(s)", err=True)
                 continue
             trained += 1
-            click.echo(f"{stem}: trained on {model.meta['trained_items']} coded items, "
-                       f"{len(model.labels)} codes, {model.meta['epochs']} epochs, "
-                       f"{model.meta['seconds']} s -> {model.path}")
+            click.echo(
+                f"{stem}: trained on {model.meta['trained_items']} coded items, "
+                f"{len(model.labels)} codes, {model.meta['epochs']} epochs, "
+                f"{model.meta['seconds']} s -> {model.path}"
+            )
         if not trained:
-            raise QualcodeError("nothing to train: no codebook has two or more coded items",
-                                file=db)
+            raise QualcodeError(
+                "nothing to train: no codebook has two or more coded items", file=db
+            )
 
 
-SUGGEST_COLUMNS = [("respondent", "Jobcenter"), ("question", "Spørgsmål"), ("code", "Kode"),
-                   ("label", "Label"), ("score", "Score"), ("source", "Kilde"),
-                   ("words", "Ord")]
+SUGGEST_COLUMNS = [
+    ("respondent", "Jobcenter"),
+    ("question", "Spørgsmål"),
+    ("code", "Kode"),
+    ("label", "Label"),
+    ("score", "Score"),
+    ("source", "Kilde"),
+    ("words", "Ord"),
+]
 SUGGEST_KEYS = ["respondent", "question", "code", "label", "score", "source", "item", "words"]
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--question", metavar="QID", required=True, help="The question to suggest for.")
-@click.option("--model", metavar="DIR",
-              help="A model folder from `qualcode train` (default: DB.models beside the "
-                   "project, if it holds one for the question's codebook).")
-@click.option("--coder", metavar="NAME",
-              help="Suggest for the items this coder has not coded (default: $QUALCODE_CODER "
-                   "or your user name).")
-@click.option("--source", "sources", type=click.Choice(["rule", "model", "both"]),
-              default="both", show_default=True, help="Which suggestions to give.")
-@click.option("--cache", is_flag=True,
-              help="Keep the text analyses in the project, so the next run (and the "
-                   "workbench) starts faster. This writes to DB; without it DB is only read.")
+@click.option(
+    "--model",
+    metavar="DIR",
+    help="A model folder from `qualcode train` (default: DB.models beside the "
+    "project, if it holds one for the question's codebook).",
+)
+@click.option(
+    "--coder",
+    metavar="NAME",
+    help="Suggest for the items this coder has not coded (default: $QUALCODE_CODER "
+    "or your user name).",
+)
+@click.option(
+    "--source",
+    "sources",
+    type=click.Choice(["rule", "model", "both"]),
+    default="both",
+    show_default=True,
+    help="Which suggestions to give.",
+)
+@click.option(
+    "--cache",
+    is_flag=True,
+    help="Keep the text analyses in the project, so the next run (and the "
+    "workbench) starts faster. This writes to DB; without it DB is only read.",
+)
 @output_options(("csv", "table", "json"), "table")
 @user_errors
 def suggest(db, question, model, coder, sources, cache, fmt, output, force) -> None:
@@ -816,33 +1011,61 @@ def suggest(db, question, model, coder, sources, cache, fmt, output, force) -> N
         else:
             fitted = default_model(project, q.codebook)
             if fitted is None and sources != "rule":
-                click.echo(f"qualcode: note: no model for codebook {q.codebook} (run "
-                           f"'qualcode train {db}'); keyword rules only", err=True)
+                click.echo(
+                    f"qualcode: note: no model for codebook {q.codebook} (run "
+                    f"'qualcode train {db}'); keyword rules only",
+                    err=True,
+                )
         suggester = Suggester(project, q.id, model=fitted, coder=coder)
         rows, coded = project.queue(q.id, coder=suggester.coder)
         todo = [r[0] for r in rows if r[0] not in coded]
         wanted = ("rule", "model") if sources == "both" else (sources,)
         found = suggester.for_items(todo, sources=wanted)
-        out = [{"respondent": s.respondent, "question": s.question, "code": s.code,
-                "label": s.label, "score": s.score, "source": s.source, "item": s.item_id,
-                "words": list(s.words)}
-               for iid in todo for s in found.get(iid, [])]
-    click.echo(one_line(f"{len(out)} suggestions for {len(todo)} items not coded by "
-                        f"{suggester.coder}"), err=True)
-    emit(render_rows(out, SUGGEST_COLUMNS, fmt, keys=SUGGEST_KEYS, right=("score",)),
-         output, force)
+        out = [
+            {
+                "respondent": s.respondent,
+                "question": s.question,
+                "code": s.code,
+                "label": s.label,
+                "score": s.score,
+                "source": s.source,
+                "item": s.item_id,
+                "words": list(s.words),
+            }
+            for iid in todo
+            for s in found.get(iid, [])
+        ]
+    click.echo(
+        one_line(f"{len(out)} suggestions for {len(todo)} items not coded by {suggester.coder}"),
+        err=True,
+    )
+    emit(render_rows(out, SUGGEST_COLUMNS, fmt, keys=SUGGEST_KEYS, right=("score",)), output, force)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--question", metavar="QID", help="Evaluate this question (default: every "
-                                                "question with enough coded items).")
-@click.option("--folds", type=int, default=5, show_default=True, metavar="K",
-              help="Number of cross-validation folds.")
-@click.option("--coder", metavar="NAME", help="Take this coder's codings as the truth "
-                                              "(default: everyone's).")
-@click.option("--epochs", type=click.IntRange(1, 500), metavar="N",
-              help="Training passes per fold (default: chosen from the data's size).")
+@click.option(
+    "--question",
+    metavar="QID",
+    help="Evaluate this question (default: every question with enough coded items).",
+)
+@click.option(
+    "--folds",
+    type=int,
+    default=5,
+    show_default=True,
+    metavar="K",
+    help="Number of cross-validation folds.",
+)
+@click.option(
+    "--coder", metavar="NAME", help="Take this coder's codings as the truth (default: everyone's)."
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(1, 500),
+    metavar="N",
+    help="Training passes per fold (default: chosen from the data's size).",
+)
 @output_options(("table", "csv", "json"), "table")
 @user_errors
 def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
@@ -863,18 +1086,20 @@ def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
     pooled = {m: Score(0, 0, 0) for m in METHODS}
     evaluated = 0
     with open_project(db) as project:
-        qids = [project.question(question).id] if question else \
-            [q.id for q in project.questions()]
+        qids = [project.question(question).id] if question else [q.id for q in project.questions()]
         for qid in qids:
             q = project.question(qid)
             book = project.codebook(q.codebook)
             data = coded_items(project, q.codebook, questions=[qid], coder=coder)
             if len(data) < folds and not question:
-                click.echo(one_line(f"{qid}: skipped, {len(data)} coded items (fewer than "
-                                    f"{folds})"), err=True)
+                click.echo(
+                    one_line(f"{qid}: skipped, {len(data)} coded items (fewer than {folds})"),
+                    err=True,
+                )
                 continue
-            ev = run_evaluation(data, {c.key: c.label for c in book}, RuleMatcher(book),
-                                k=folds, epochs=epochs)
+            ev = run_evaluation(
+                data, {c.key: c.label for c in book}, RuleMatcher(book), k=folds, epochs=epochs
+            )
             evaluated += 1
             for r in ev.rows():
                 rows.append({"question": qid, **r})
@@ -883,36 +1108,65 @@ def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
                 p = pooled[m]
                 pooled[m] = Score(p.tp + s.tp, p.fp + s.fp, p.fn + s.fn)
         if not evaluated:
-            raise QualcodeError(f"no question has {folds} or more coded items to evaluate",
-                                file=db)
+            raise QualcodeError(f"no question has {folds} or more coded items to evaluate", file=db)
     if evaluated > 1:
-        total = {"question": "alle", "codebook": "", "code": "micro",
-                 "label": "micro, alle spørgsmål", "support": pooled["rules"].support}
+        total = {
+            "question": "alle",
+            "codebook": "",
+            "code": "micro",
+            "label": "micro, alle spørgsmål",
+            "support": pooled["rules"].support,
+        }
         for m in METHODS:
-            total |= {f"{m}_precision": pooled[m].precision, f"{m}_recall": pooled[m].recall,
-                      f"{m}_f1": pooled[m].f1}
+            total |= {
+                f"{m}_precision": pooled[m].precision,
+                f"{m}_recall": pooled[m].recall,
+                f"{m}_f1": pooled[m].f1,
+            }
         rows.append(total)
     columns = [("question", "Spørgsmål"), ("code", "Kode"), ("support", "N")]
     for m, name in zip(METHODS, ("regler", "model", "begge"), strict=True):
-        columns += [(f"{m}_precision", f"{name} P"), (f"{m}_recall", f"{name} R"),
-                    (f"{m}_f1", f"{name} F1")]
+        columns += [
+            (f"{m}_precision", f"{name} P"),
+            (f"{m}_recall", f"{name} R"),
+            (f"{m}_f1", f"{name} F1"),
+        ]
     keys = ["question", "codebook", "code", "label", "support"] + [
-        f"{m}_{x}" for m in METHODS for x in ("precision", "recall", "f1")]
-    emit(render_rows(rows, columns, fmt, keys=keys,
-                     right=[k for k, _ in columns if k not in ("question", "code")]),
-         output, force)
+        f"{m}_{x}" for m in METHODS for x in ("precision", "recall", "f1")
+    ]
+    emit(
+        render_rows(
+            rows,
+            columns,
+            fmt,
+            keys=keys,
+            right=[k for k, _ in columns if k not in ("question", "code")],
+        ),
+        output,
+        force,
+    )
 
 
-KWIC_COLUMNS = [("respondent", "Jobcenter"), ("question", "Spørgsmål"), ("left", "Før"),
-                ("match", "Ord"), ("right", "Efter")]
+KWIC_COLUMNS = [
+    ("respondent", "Jobcenter"),
+    ("question", "Spørgsmål"),
+    ("left", "Før"),
+    ("match", "Ord"),
+    ("right", "Efter"),
+]
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("word")
 @click.option("--question", metavar="QID", help="Search this question only.")
-@click.option("--width", type=click.IntRange(5, 200), default=40, show_default=True,
-              help="Characters of context each side.")
+@click.option(
+    "--width",
+    type=click.IntRange(5, 200),
+    default=40,
+    show_default=True,
+    help="Characters of context each side.",
+)
 @output_options(("table", "csv", "json"), "table")
 @user_errors
 def kwic(db, word, question, width, fmt, output, force) -> None:
@@ -928,22 +1182,57 @@ def kwic(db, word, question, width, fmt, output, force) -> None:
     fmt = format_from_path(output, fmt, ("table", "csv", "json"), "table")
     with open_project(db) as project:
         hits = find(project, word, question=question, width=width)
-        rows = [{"respondent": h.respondent, "name": h.name, "question": h.question,
-                 "role": h.role, "item": h.item_id, "start": h.start, "end": h.end,
-                 "left": h.left, "match": h.match, "right": h.right} for h in hits]
+        rows = [
+            {
+                "respondent": h.respondent,
+                "name": h.name,
+                "question": h.question,
+                "role": h.role,
+                "item": h.item_id,
+                "start": h.start,
+                "end": h.end,
+                "left": h.left,
+                "match": h.match,
+                "right": h.right,
+            }
+            for h in hits
+        ]
     click.echo(f"{len(rows)} hits for {word!r}", err=True)
-    emit(render_rows(rows, KWIC_COLUMNS, fmt, right=("left",),
-                     keys=["respondent", "name", "question", "role", "item", "start", "end",
-                           "left", "match", "right"]), output, force)
+    emit(
+        render_rows(
+            rows,
+            KWIC_COLUMNS,
+            fmt,
+            right=("left",),
+            keys=[
+                "respondent",
+                "name",
+                "question",
+                "role",
+                "item",
+                "start",
+                "end",
+                "left",
+                "match",
+                "right",
+            ],
+        ),
+        output,
+        force,
+    )
 
 
 # -- merge ------------------------------------------------------------------------
 
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("target", type=click.Path(dir_okay=False))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--strict", is_flag=True,
-              help="Merge nothing (exit 1) if anything in the sources cannot be matched.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Merge nothing (exit 1) if anything in the sources cannot be matched.",
+)
 @click.option("--dry-run", is_flag=True, help="Report what would be merged; write nothing.")
 @user_errors
 def merge(target, sources, strict, dry_run) -> None:
@@ -958,17 +1247,21 @@ def merge(target, sources, strict, dry_run) -> None:
     from qualcode.core.merge import merge_projects
 
     with open_project(target, write=True) as project:
-        report = merge_projects(project, [Path(s) for s in sources], strict=strict,
-                                dry_run=dry_run)
+        report = merge_projects(project, [Path(s) for s in sources], strict=strict, dry_run=dry_run)
     click.echo(visible(report.describe()))
 
 
 # -- backup and restore ---------------------------------------------------------------
 
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE",
-              help="Write the copy to FILE (a new file) instead of the backups folder.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write the copy to FILE (a new file) instead of the backups folder.",
+)
 @click.option("--list", "list_", is_flag=True, help="List the project's backups instead.")
 @user_errors
 def backup(db, output, list_) -> None:
@@ -998,9 +1291,12 @@ def backup(db, output, list_) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("backup_file", metavar="BACKUP", type=click.Path(dir_okay=False))
-@click.option("--force", is_flag=True,
-              help="Also when DB is damaged or not a project: it is kept under another "
-                   "name (DB.ulaeselig-TIME), never deleted.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also when DB is damaged or not a project: it is kept under another "
+    "name (DB.ulaeselig-TIME), never deleted.",
+)
 @user_errors
 def restore(db, backup_file, force) -> None:
     """Make the project DB a copy of BACKUP (a backup from 'qualcode backup', the backups
@@ -1022,26 +1318,45 @@ def restore(db, backup_file, force) -> None:
 
 # -- report, chart, crosstab ------------------------------------------------------
 
-_GROUP_HELP = ("A named group of the attribute's values, NAME=VALUE[,VALUE...], e.g. "
-               "--group \"høj/meget høj=I høj grad,I meget høj grad\". Repeatable; without "
-               "it each distinct value is its own group.")
+_GROUP_HELP = (
+    "A named group of the attribute's values, NAME=VALUE[,VALUE...], e.g. "
+    '--group "høj/meget høj=I høj grad,I meget høj grad". Repeatable; without '
+    "it each distinct value is its own group."
+)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, metavar="FILE",
-              help="FILE.docx, .xlsx, .html or .md (Markdown: the charts are written beside "
-                   "it as FILE_figur_N.png).")
-@click.option("--question", multiple=True, metavar="QID",
-              help="A question to include (repeatable; default: every question with codings; "
-                   "of a question asked in several waves the newest, compared with the "
-                   "earlier ones).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    help="FILE.docx, .xlsx, .html or .md (Markdown: the charts are written beside "
+    "it as FILE_figur_N.png).",
+)
+@click.option(
+    "--question",
+    multiple=True,
+    metavar="QID",
+    help="A question to include (repeatable; default: every question with codings; "
+    "of a question asked in several waves the newest, compared with the "
+    "earlier ones).",
+)
 @click.option("--coder", metavar="NAME", help="Count only this coder's codings.")
-@click.option("--by", metavar="ATTRIBUTE",
-              help="Add a crosstab of each question by this respondent attribute.")
+@click.option(
+    "--by",
+    metavar="ATTRIBUTE",
+    help="Add a crosstab of each question by this respondent attribute.",
+)
 @click.option("--group", "group_specs", multiple=True, metavar="NAME=VALUES", help=_GROUP_HELP)
-@click.option("--alpha", type=float, default=0.05, show_default=True,
-              help="Significance level of the crosstab's tests.")
+@click.option(
+    "--alpha",
+    type=float,
+    default=0.05,
+    show_default=True,
+    help="Significance level of the crosstab's tests.",
+)
 @click.option("--force", is_flag=True, help="Overwrite FILE (and its charts) if they exist.")
 @user_errors
 def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
@@ -1060,14 +1375,22 @@ def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
     if groups and not by:
         raise click.UsageError("--group needs --by ATTRIBUTE")
     with open_project(db) as project:
-        built = build_report(project, questions=list(question) or None, coder=coder, by=by,
-                             groups=groups, alpha=alpha, charts=charts_needed(fmt))
-    warn_quotes_pii((q.text for s in built.sections for _, quotes in s.quotes
-                     for q in quotes), db)
+        built = build_report(
+            project,
+            questions=list(question) or None,
+            coder=coder,
+            by=by,
+            groups=groups,
+            alpha=alpha,
+            charts=charts_needed(fmt),
+        )
+    warn_quotes_pii((q.text for s in built.sections for _, quotes in s.quotes for q in quotes), db)
     for path in write_report(built, output, force=force):
         click.echo(f"wrote {path}", err=True)
-    click.echo(f"{len(built.sections)} tables: "
-               + one_line(", ".join(s.question.id for s in built.sections)))
+    click.echo(
+        f"{len(built.sections)} tables: "
+        + one_line(", ".join(s.question.id for s in built.sections))
+    )
 
 
 @cli.command(context_settings=CONTEXT)
@@ -1093,12 +1416,15 @@ def chart(db, question, output, coder, force) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--question", required=True, metavar="QID", help="The question.")
-@click.option("--by", required=True, metavar="ATTRIBUTE",
-              help="The respondent attribute to group by (e.g. lokalpolitisk_fokus).")
+@click.option(
+    "--by",
+    required=True,
+    metavar="ATTRIBUTE",
+    help="The respondent attribute to group by (e.g. lokalpolitisk_fokus).",
+)
 @click.option("--group", "group_specs", multiple=True, metavar="NAME=VALUES", help=_GROUP_HELP)
 @click.option("--coder", metavar="NAME", help="Count only this coder's codings.")
-@click.option("--alpha", type=float, default=0.05, show_default=True,
-              help="Significance level.")
+@click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
 @output_options(("table", "csv", "md", "xlsx", "json"), "table")
 @user_errors
 def crosstab(db, question, by, group_specs, coder, alpha, fmt, output, force) -> None:
@@ -1123,20 +1449,31 @@ def crosstab(db, question, by, group_specs, coder, alpha, fmt, output, force) ->
         frame = xt.crosstab(project, question, by, groups=groups, coder=coder, alpha=alpha)
     emit(xt.render_crosstab(frame, fmt), output, force)
     if (frame["warning"] == xt.SMALL_EXPECTED).any():
-        click.echo("warning: some chi-square tests have an expected count below 5; their "
-                   "p-values are unreliable (marked * in the table)", err=True)
+        click.echo(
+            "warning: some chi-square tests have an expected count below 5; their "
+            "p-values are unreliable (marked * in the table)",
+            err=True,
+        )
 
 
 # -- waves ------------------------------------------------------------------------
 
+
 @cli.command("waves", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--question", metavar="QID", help="With --set: the question to put in a wave.")
-@click.option("--set", "set_to", metavar="WAVE",
-              help="Put --question in this wave ('' takes it out of its wave).")
-@click.option("--series", metavar="QID",
-              help="With --set: the question id shared by all waves of this question "
-                   "(default: keep its series, which is its own id unless set).")
+@click.option(
+    "--set",
+    "set_to",
+    metavar="WAVE",
+    help="Put --question in this wave ('' takes it out of its wave).",
+)
+@click.option(
+    "--series",
+    metavar="QID",
+    help="With --set: the question id shared by all waves of this question "
+    "(default: keep its series, which is its own id unless set).",
+)
 @user_errors
 def waves_command(db, question, set_to, series) -> None:
     """List the project's survey waves, or put a question in a wave.
@@ -1158,8 +1495,9 @@ def waves_command(db, question, set_to, series) -> None:
             changed = waves_.set_wave(project, qid, set_to, series=series)
             wave, ser = waves_.question_wave(project, qid)
             where = f"wave {wave}" if wave else "no wave"
-            click.echo(one_line(f"{qid}: {where}, series {ser}")
-                       + ("" if changed else " (unchanged)"))
+            click.echo(
+                one_line(f"{qid}: {where}, series {ser}") + ("" if changed else " (unchanged)")
+            )
             return
         for ser, members in waves_.series_list(project):
             shown = ", ".join(f"{w or '(no wave)'}: {q}" for w, q in members)
@@ -1168,14 +1506,23 @@ def waves_command(db, question, set_to, series) -> None:
 
 # -- scan-pii ---------------------------------------------------------------------
 
+
 @cli.command("scan-pii", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--question", metavar="QID", help="Only this question (default: all).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(("cpr", "phone", "email")),
-              help="Only this kind of personal data. Repeatable (default: all three).")
-@click.option("--redact", is_flag=True,
-              help="Replace every match with [CPR], [TELEFON] or [E-MAIL] in the project, in "
-                   "one transaction; coded passages are moved to cover the same words.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(("cpr", "phone", "email")),
+    help="Only this kind of personal data. Repeatable (default: all three).",
+)
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Replace every match with [CPR], [TELEFON] or [E-MAIL] in the project, in "
+    "one transaction; coded passages are moved to cover the same words.",
+)
 @click.option("--mask", is_flag=True, help="List the matches masked (12••••-••••).")
 @output_options(("table", "csv"), "table")
 @user_errors
@@ -1194,8 +1541,7 @@ def scan_pii(db, question, kinds, redact, mask, fmt, output, force) -> None:
 
     fmt = format_from_path(output, fmt, ("table", "csv"), "table")
     with open_project(db, write=redact) as project:
-        hits = pii.scan(project, questions=[question] if question else None,
-                        kinds=kinds or None)
+        hits = pii.scan(project, questions=[question] if question else None, kinds=kinds or None)
         if redact:
             result = pii.redact_everywhere(project, hits)
             click.echo(f"redacted {result.done} of {pii.summary_line(hits)}")
@@ -1213,14 +1559,38 @@ def render_pii(hits, fmt: str, masked: bool) -> bytes:
 
     from qualcode.io.export import safe_cell
 
-    rows = [[h.question, h.respondent, h.respondent_name, h.item_number, h.role, h.kind,
-             h.start, h.end, h.masked if masked else h.text, h.context(masked=masked)]
-            for h in hits]
+    rows = [
+        [
+            h.question,
+            h.respondent,
+            h.respondent_name,
+            h.item_number,
+            h.role,
+            h.kind,
+            h.start,
+            h.end,
+            h.masked if masked else h.text,
+            h.context(masked=masked),
+        ]
+        for h in hits
+    ]
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["question", "respondent", "name", "item", "role", "kind", "start",
-                         "end", "text", "context"])
+        writer.writerow(
+            [
+                "question",
+                "respondent",
+                "name",
+                "item",
+                "role",
+                "kind",
+                "start",
+                "end",
+                "text",
+                "context",
+            ]
+        )
         writer.writerows([[safe_cell(v) for v in row] for row in rows])
         return buf.getvalue().encode("utf-8")
     # the table for people: each field on one line, control characters as symbols
@@ -1229,6 +1599,7 @@ def render_pii(hits, fmt: str, masked: bool) -> bytes:
 
 
 # -- REFI-QDA (.qdc / .qdpx) --------------------------------------------------------
+
 
 @cli.group("export", context_settings=CONTEXT)
 def export_() -> None:
@@ -1240,12 +1611,19 @@ def export_() -> None:
 
 @export_.command("qdc", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE",
-              help="Write to FILE (written whole or not at all) instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE (written whole or not at all) instead of standard output.",
+)
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-@click.option("--codebook", metavar="STEM",
-              help="Only this codebook (default: every codebook of the project; with more "
-                   "than one, each becomes a top-level code holding its codes).")
+@click.option(
+    "--codebook",
+    metavar="STEM",
+    help="Only this codebook (default: every codebook of the project; with more "
+    "than one, each becomes a top-level code holding its codes).",
+)
 @user_errors
 def export_qdc(db, output, force, codebook) -> None:
     """Export the project's codebook(s) as a REFI-QDA codebook (.qdc): codes, nesting,
@@ -1259,8 +1637,13 @@ def export_qdc(db, output, force, codebook) -> None:
 
 @export_.command("qdpx", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE", required=True,
-              help="The .qdpx file to write (whole or not at all).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    required=True,
+    help="The .qdpx file to write (whole or not at all).",
+)
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @user_errors
 def export_qdpx(db, output, force) -> None:
@@ -1283,20 +1666,28 @@ def _refi_import(db, file, reader, question, codebook, coder) -> None:
 
     refi = reader(file)
     with project_for_import(db) as project:
-        summary = import_refiqda(project, refi, question=question, codebook=codebook,
-                                 coder=coder)
+        summary = import_refiqda(project, refi, question=question, codebook=codebook, coder=coder)
     click.echo(visible(summary.describe()))
 
 
 _REFI_OPTIONS = [
-    click.option("--question", metavar="QID",
-                 help="Question the text sources become items of (default: from the file "
-                      "name; a qualcode export keeps its own questions unless given)."),
-    click.option("--codebook", metavar="STEM",
-                 help="Codebook the codes go into (default: from the file name)."),
-    click.option("--coder", metavar="NAME",
-                 help="Coder for codings whose user the file does not name (default: "
-                      "$QUALCODE_CODER or your user name)."),
+    click.option(
+        "--question",
+        metavar="QID",
+        help="Question the text sources become items of (default: from the file "
+        "name; a qualcode export keeps its own questions unless given).",
+    ),
+    click.option(
+        "--codebook",
+        metavar="STEM",
+        help="Codebook the codes go into (default: from the file name).",
+    ),
+    click.option(
+        "--coder",
+        metavar="NAME",
+        help="Coder for codings whose user the file does not name (default: "
+        "$QUALCODE_CODER or your user name).",
+    ),
 ]
 
 
@@ -1309,8 +1700,11 @@ def _refi_options(fn):
 @import_.command("qdc", context_settings=CONTEXT)
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--codebook", metavar="STEM",
-              help="Stem of the codebook to create (default: from the file name).")
+@click.option(
+    "--codebook",
+    metavar="STEM",
+    help="Stem of the codebook to create (default: from the file name).",
+)
 @user_errors
 def import_qdc(db, file, codebook) -> None:
     """Import a REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, Taguette, ...:

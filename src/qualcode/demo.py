@@ -21,28 +21,47 @@ from qualcode.errors import QualcodeError
 # question id -> (column in svar_2018.csv, codebook stem, question text from the survey)
 OPEN_QUESTIONS = {
     "strategier": (
-        "strategier", "lokalpolitiske-strategier",
+        "strategier",
+        "lokalpolitiske-strategier",
         "Uddyb venligst hovedbudskaberne i de nye lokalpolitiske strategier eller "
-        "tilkendegivelser for arbejdet med personer med funktionsnedsættelser/handicap."),
+        "tilkendegivelser for arbejdet med personer med funktionsnedsættelser/handicap.",
+    ),
     "udfordringer-fysiske": (
-        "udfordringer_fysiske", "udfordringer-fysiske",
+        "udfordringer_fysiske",
+        "udfordringer-fysiske",
         "Uddyb venligst, hvilke udfordringer I især har oplevet i arbejdet med personer med "
-        "fysiske funktionsnedsættelser/handicap."),
+        "fysiske funktionsnedsættelser/handicap.",
+    ),
     "udfordringer-psykiske": (
-        "udfordringer_psykiske", "udfordringer-psykiske",
+        "udfordringer_psykiske",
+        "udfordringer-psykiske",
         "Uddyb venligst, hvilke udfordringer I især har oplevet i arbejdet med personer med "
-        "psykiske funktionsnedsættelser/handicap."),
+        "psykiske funktionsnedsættelser/handicap.",
+    ),
 }
 INTERVIEW_QUESTION = "interview"
 INTERVIEW_CODEBOOK = "interviewtemaer"
-REGISTER_ATTRS = ["region", "stoerrelse", "lokalpolitisk_fokus", "nye_strategier",
-                  "udfordringer", "identifikation", "specifikke_indsatser", "interviewet"]
+REGISTER_ATTRS = [
+    "region",
+    "stoerrelse",
+    "lokalpolitisk_fokus",
+    "nye_strategier",
+    "udfordringer",
+    "identifikation",
+    "specifikke_indsatser",
+    "interviewet",
+]
 WAVE = "2018"
 OLD_WAVE = "2017"  # invented: see data/README.md
 
 
-def build_demo(path: str | Path, *, data: Path | None = None, force: bool = False,
-               progress: Callable[[str], None] | None = None) -> Path:
+def build_demo(
+    path: str | Path,
+    *,
+    data: Path | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Create the demo project at ``path``; refuses to overwrite unless ``force``."""
     from qualcode.core.project import Project
     from qualcode.paths import data_dir
@@ -84,34 +103,56 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     from qualcode.io.interviews import read_interviews
 
     say("jobcentre.csv: the register of 82 jobcentres")
-    project.import_answers(read_answers(
-        str(data / "jobcentre.csv"), respondent_col="jobcenter_id", name_col="navn",
-        attr_cols=REGISTER_ATTRS))
+    project.import_answers(
+        read_answers(
+            str(data / "jobcentre.csv"),
+            respondent_col="jobcenter_id",
+            name_col="navn",
+            attr_cols=REGISTER_ATTRS,
+        )
+    )
     say("svar_2018.csv: open answers (semicolon CSV, Windows-1252)")
-    project.import_answers(read_answers(
-        str(data / "svar_2018.csv"), respondent_col="jobcenter_id",
-        text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
-        questions=list(OPEN_QUESTIONS),
-        codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
-        project=project))
+    project.import_answers(
+        read_answers(
+            str(data / "svar_2018.csv"),
+            respondent_col="jobcenter_id",
+            text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
+            questions=list(OPEN_QUESTIONS),
+            codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
+            project=project,
+        )
+    )
     for qid, (_col, _stem, text) in OPEN_QUESTIONS.items():
         project.set_question_text(qid, text)
         set_wave(project, qid, WAVE)
     say("interviews/: 15 transcripts")
     files = sorted((data / "interviews").glob("JC*.md"))
     transcripts, digest = read_interviews(files)
-    project.import_interviews(transcripts, question=INTERVIEW_QUESTION,
-                              codebook=load_codebook(INTERVIEW_CODEBOOK),
-                              file=str(data / "interviews"), sha256=digest)
-    say("svar_2017.csv: an invented 2017 wave of the open questions (synthetic, not the "
-        "report's figures)")
+    project.import_interviews(
+        transcripts,
+        question=INTERVIEW_QUESTION,
+        codebook=load_codebook(INTERVIEW_CODEBOOK),
+        file=str(data / "interviews"),
+        sha256=digest,
+    )
+    say(
+        "svar_2017.csv: an invented 2017 wave of the open questions (synthetic, not the "
+        "report's figures)"
+    )
     old_ids = [wave_question_id(project, qid, OLD_WAVE) for qid in OPEN_QUESTIONS]
-    import_answers_wave(project, read_answers(
-        str(data / "svar_2017.csv"), respondent_col="jobcenter_id",
-        text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
-        questions=old_ids,
-        codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
-        project=project), OLD_WAVE, dict(zip(old_ids, OPEN_QUESTIONS, strict=True)))
+    import_answers_wave(
+        project,
+        read_answers(
+            str(data / "svar_2017.csv"),
+            respondent_col="jobcenter_id",
+            text_cols=[col for col, _s, _t in OPEN_QUESTIONS.values()],
+            questions=old_ids,
+            codebooks=[stem for _c, stem, _t in OPEN_QUESTIONS.values()],
+            project=project,
+        ),
+        OLD_WAVE,
+        dict(zip(old_ids, OPEN_QUESTIONS, strict=True)),
+    )
     for qid, (_col, _stem, text) in zip(old_ids, OPEN_QUESTIONS.values(), strict=True):
         project.set_question_text(qid, text)
     for name in ("gold_codings.csv", "gold_codings_interviews.csv", "gold_codings_2017.csv"):

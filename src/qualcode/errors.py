@@ -9,8 +9,14 @@ class QualcodeError(Exception):
     The message is one line and names the file, row and column where it can.
     """
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
         self.file = file
         self.row = row
         self.column = column

@@ -61,8 +61,11 @@ _DEVICE_NAMES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGN
 
 def is_path_name(name: str) -> bool:
     """Is ``name`` safe as one file or folder name on every system, as it is?"""
-    return (bool(_SAFE_NAME.fullmatch(name)) and not name.endswith(".")
-            and not _DEVICE_NAMES.fullmatch(name))
+    return (
+        bool(_SAFE_NAME.fullmatch(name))
+        and not name.endswith(".")
+        and not _DEVICE_NAMES.fullmatch(name)
+    )
 
 
 def check_path_name(name: str, what: str) -> str:
@@ -71,8 +74,10 @@ def check_path_name(name: str, what: str) -> str:
     if is_path_name(name):
         return name
     shown = one_line(name)[:60] or "(empty)"
-    raise ValueError(f"{what} '{shown}' cannot name a file: use letters, digits, '-', '_' "
-                     "and '.', not starting with '.' or '-' (at most 100 characters)")
+    raise ValueError(
+        f"{what} '{shown}' cannot name a file: use letters, digits, '-', '_' "
+        "and '.', not starting with '.' or '-' (at most 100 characters)"
+    )
 
 
 def path_name(text: str, fallback: str = "navn") -> str:

@@ -30,9 +30,14 @@ def codings_of(db):
     """codings_of(respondent, question, coder='ida') -> sorted code keys, read from disk."""
 
     def read(respondent: str, question: str, coder: str = "ida") -> list[str]:
-        return sorted(r[0] for r in db.execute(
-            "SELECT k.key FROM codings c JOIN items i ON i.id = c.item_id"
-            " JOIN codes k ON k.id = c.code_id WHERE i.respondent_id = ? AND i.question_id = ?"
-            " AND c.coder = ?", [respondent, question, coder]))
+        return sorted(
+            r[0]
+            for r in db.execute(
+                "SELECT k.key FROM codings c JOIN items i ON i.id = c.item_id"
+                " JOIN codes k ON k.id = c.code_id WHERE i.respondent_id = ? AND i.question_id = ?"
+                " AND c.coder = ?",
+                [respondent, question, coder],
+            )
+        )
 
     return read

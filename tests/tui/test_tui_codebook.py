@@ -17,18 +17,29 @@ STEM = "lokalpolitiske-strategier"
 
 # -- helpers ---------------------------------------------------------------------
 
+
 def codes(db, stem: str = STEM) -> dict[str, tuple]:
     """key -> (label, color, definition, parent key), read from disk."""
-    return {r[0]: r[1:] for r in db.execute(
-        "SELECT c.key, c.label, c.color, c.definition, p.key FROM codes c"
-        " LEFT JOIN codes p ON p.id = c.parent_id WHERE c.codebook_id = ?", [stem])}
+    return {
+        r[0]: r[1:]
+        for r in db.execute(
+            "SELECT c.key, c.label, c.color, c.definition, p.key FROM codes c"
+            " LEFT JOIN codes p ON p.id = c.parent_id WHERE c.codebook_id = ?",
+            [stem],
+        )
+    }
 
 
 def codings_with(db, key: str, stem: str = STEM) -> set[tuple[int, str]]:
     """(item, coder) of every coding of a code, read from disk."""
-    return {(r[0], r[1]) for r in db.execute(
-        "SELECT g.item_id, g.coder FROM codings g JOIN codes c ON c.id = g.code_id"
-        " WHERE c.codebook_id = ? AND c.key = ?", [stem, key])}
+    return {
+        (r[0], r[1])
+        for r in db.execute(
+            "SELECT g.item_id, g.coder FROM codings g JOIN codes c ON c.id = g.code_id"
+            " WHERE c.codebook_id = ? AND c.key = ?",
+            [stem, key],
+        )
+    }
 
 
 def prompt_text(option) -> str:
@@ -84,21 +95,29 @@ async def confirm(pilot, yes: bool) -> None:
 
 # -- showing ---------------------------------------------------------------------
 
+
 async def test_lists_the_questions_codebook_with_usage_published_and_detail(app, db):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_codebook(pilot)
         listing = screen.query_one("#codebook-list", OptionList)
         assert [o.id for o in listing.options] == [
-            "borgere-paa-kanten", "beskaeftigelsesplan", "samarbejde-organisationer",
-            "kendskab-ordninger", "fleksjob", "tvaerfagligt-samarbejde", "andet"]
+            "borgere-paa-kanten",
+            "beskaeftigelsesplan",
+            "samarbejde-organisationer",
+            "kendskab-ordninger",
+            "fleksjob",
+            "tvaerfagligt-samarbejde",
+            "andet",
+        ]
         first = prompt_text(listing.get_option_at_index(0))
         on_disk = len(codings_with(db, "borgere-paa-kanten"))
         assert f"{on_disk} kodninger" in first and "borgere-paa-kanten" in first
         assert "rapporten 2018: 15 af 35" in first
         await highlight(pilot, screen, "fleksjob")
         detail = str(screen.query_one("#codebook-detail-text", Static).render())
-        definition = db.execute("SELECT definition FROM codes WHERE codebook_id = ?"
-                                " AND key = 'fleksjob'", [STEM]).fetchone()[0]
+        definition = db.execute(
+            "SELECT definition FROM codes WHERE codebook_id = ? AND key = 'fleksjob'", [STEM]
+        ).fetchone()[0]
         assert "Fleksjob" in detail and definition[:40] in detail
         assert "Kilde:" in detail
 
@@ -133,6 +152,7 @@ def test_normalise_colour():
 
 
 # -- a: add ----------------------------------------------------------------------
+
 
 async def test_add_code_with_colour(app, db):
     async with app.run_test(size=SIZE) as pilot:
@@ -189,6 +209,7 @@ async def test_add_bad_colour_or_duplicate_label_changes_nothing(app, db):
 
 # -- r: rename, e: export ----------------------------------------------------------
 
+
 async def test_rename_then_export_yaml(app, db, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -198,7 +219,8 @@ async def test_rename_then_export_yaml(app, db, tmp_path, monkeypatch):
         await answer(pilot, "Fleksjob og skånejob")
         assert codes(db)["fleksjob"][0] == "Fleksjob og skånejob"
         assert "Fleksjob og skånejob" in prompt_text(
-            screen.query_one("#codebook-list", OptionList).get_option("fleksjob"))
+            screen.query_one("#codebook-list", OptionList).get_option("fleksjob")
+        )
         await pilot.press("e")
         assert app.screen.query_one(Input).value == f"{STEM}.yaml"
         await answer(pilot, f"{STEM}.yaml")
@@ -240,6 +262,7 @@ async def test_export_existing_file_asks_before_overwriting(app, tmp_path, monke
 
 # -- c: recolour -----------------------------------------------------------------
 
+
 async def test_recolour(app, db):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_codebook(pilot)
@@ -271,6 +294,7 @@ async def test_bad_colour_leaves_the_table_unchanged(app, db):
 
 # -- d: re-describe --------------------------------------------------------------
 
+
 async def test_describe(app, db):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_codebook(pilot)
@@ -292,6 +316,7 @@ async def test_describe(app, db):
 
 
 # -- n: nest ---------------------------------------------------------------------
+
 
 async def test_nest_and_unnest(app, db):
     async with app.run_test(size=SIZE) as pilot:
@@ -315,6 +340,7 @@ async def test_nest_and_unnest(app, db):
 
 # -- g: merge --------------------------------------------------------------------
 
+
 async def test_merge_moves_codings_to_the_survivor(app, db):
     source = codings_with(db, "tvaerfagligt-samarbejde")
     target = codings_with(db, "samarbejde-organisationer")
@@ -325,7 +351,8 @@ async def test_merge_moves_codings_to_the_survivor(app, db):
         await pilot.press("g")
         await pick(pilot, "samarbejde-organisationer")
         assert f"{len(source)} kodninger flyttes" in str(
-            app.screen.query_one(".dialog-title").render())
+            app.screen.query_one(".dialog-title").render()
+        )
         await confirm(pilot, False)
         assert codings_with(db, "tvaerfagligt-samarbejde") == source
         await pilot.press("g")
@@ -338,6 +365,7 @@ async def test_merge_moves_codings_to_the_survivor(app, db):
 
 
 # -- delete ------------------------------------------------------------------------
+
 
 async def test_delete_asks_with_the_count_then_deletes_codings(app, db):
     n = len(codings_with(db, "fleksjob"))
@@ -353,10 +381,13 @@ async def test_delete_asks_with_the_count_then_deletes_codings(app, db):
         await confirm(pilot, True)
         assert screen.current_key() == "tvaerfagligt-samarbejde"  # the next one
     assert "fleksjob" not in codes(db)
-    assert db.execute("SELECT COUNT(*) FROM codings WHERE code_id NOT IN"
-                      " (SELECT id FROM codes)").fetchone()[0] == 0
-    assert db.execute("SELECT COUNT(*) FROM events WHERE action = 'code.delete'"
-                      ).fetchone()[0] == 1
+    assert (
+        db.execute(
+            "SELECT COUNT(*) FROM codings WHERE code_id NOT IN (SELECT id FROM codes)"
+        ).fetchone()[0]
+        == 0
+    )
+    assert db.execute("SELECT COUNT(*) FROM events WHERE action = 'code.delete'").fetchone()[0] == 1
 
 
 async def test_delete_code_with_children_is_refused(app, db):

@@ -67,12 +67,22 @@ async def test_selected_passage_is_coded_as_a_span(app, db):
         await pilot.press("t")
         area = screen.query_one(CodedTextArea)
         assert area.has_focus
-        await pilot.press("shift+right", "shift+right", "shift+right", "shift+right",
-                          "shift+right", "shift+right", "shift+right", "shift+right")
+        await pilot.press(
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+            "shift+right",
+        )
         await pilot.press("3")
         row = db.execute(
-            "SELECT c.start, c.\"end\", k.key FROM codings c JOIN codes k ON k.id = c.code_id"
-            " WHERE c.item_id = ? AND c.coder = 'ida'", [screen.item.id]).fetchone()
+            'SELECT c.start, c."end", k.key FROM codings c JOIN codes k ON k.id = c.code_id'
+            " WHERE c.item_id = ? AND c.coder = 'ida'",
+            [screen.item.id],
+        ).fetchone()
         assert row[:2] == (0, 8) and row[2] == "samarbejde-organisationer"
         assert area.spans and area.spans[0].start == 0
         # the same selection and key again removes exactly that span
@@ -118,8 +128,9 @@ async def test_memo_is_written_to_the_project(app, db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
-        memo = db.execute("SELECT text, author FROM memos WHERE target = 'item'"
-                          " AND target_id = ?", [str(item_id)]).fetchone()
+        memo = db.execute(
+            "SELECT text, author FROM memos WHERE target = 'item' AND target_id = ?", [str(item_id)]
+        ).fetchone()
         assert memo == ("Tjek ressourcer", "ida")
         await pilot.press("m", "escape")
         assert db.execute("SELECT COUNT(*) FROM memos").fetchone()[0] == 1
@@ -161,8 +172,22 @@ async def test_help_lists_every_binding(app):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         descriptions = {row[1] for row in app.screen.rows}
-        for needed in ("Kod", "Næste", "Forrige", "Fortryd", "Gentag", "Memo", "Søg", "Filter",
-                       "Kodning", "Citater", "Optælling", "Kodebog", "Importér", "Afslut"):
+        for needed in (
+            "Kod",
+            "Næste",
+            "Forrige",
+            "Fortryd",
+            "Gentag",
+            "Memo",
+            "Søg",
+            "Filter",
+            "Kodning",
+            "Citater",
+            "Optælling",
+            "Kodebog",
+            "Importér",
+            "Afslut",
+        ):
             assert needed in descriptions
         await pilot.press("escape")
         assert isinstance(app.screen, CodingScreen)
@@ -214,8 +239,7 @@ async def test_theme_toggle_and_escape_back_to_the_queue(app):
 
 async def test_function_keys_switch_screens(app):
     async with app.run_test(size=SIZE) as pilot:
-        for key, mode in (("f3", "quotes"), ("f4", "counts"), ("f5", "codebook"),
-                          ("f2", "coding")):
+        for key, mode in (("f3", "quotes"), ("f4", "counts"), ("f5", "codebook"), ("f2", "coding")):
             await pilot.press(key)
             await pilot.pause()
             assert app.current_mode == mode

@@ -38,8 +38,7 @@ def table_rows(screen: CountsScreen) -> dict[str, list[str]]:
     from textual.widgets import DataTable
 
     table = screen.query_one("#counts-table", DataTable)
-    return {row.key.value: [str(c) for c in table.get_row(row.key)]
-            for row in table.ordered_rows}
+    return {row.key.value: [str(c) for c in table.get_row(row.key)] for row in table.ordered_rows}
 
 
 def headers(screen: CountsScreen) -> list[str]:
@@ -54,10 +53,14 @@ def on_disk(db, question: str, code: str) -> tuple[int, int]:
     n = db.execute(
         "SELECT COUNT(DISTINCT i.respondent_id) FROM codings c JOIN items i ON i.id = c.item_id"
         " JOIN codes k ON k.id = c.code_id WHERE i.question_id = ? AND k.key = ?"
-        " AND i.is_empty = 0", [question, code]).fetchone()[0]
+        " AND i.is_empty = 0",
+        [question, code],
+    ).fetchone()[0]
     answered = db.execute(
         "SELECT COUNT(DISTINCT respondent_id) FROM items WHERE question_id = ? AND is_empty = 0"
-        " AND kind != 'interviewer'", [question]).fetchone()[0]
+        " AND kind != 'interviewer'",
+        [question],
+    ).fetchone()[0]
     return n, answered
 
 
@@ -77,19 +80,26 @@ async def export(app, pilot, key: str, name: str | None = None) -> None:
 
 # -- the table ------------------------------------------------------------------------
 
+
 async def test_table_shows_the_reports_layout_for_strategier(app, db):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_counts(app, pilot)
         assert app.question == "strategier"
         # the demo also holds an (invented) 2017 wave: its share and the change follow
-        assert headers(screen) == ["Tema", "Anført af", "Andel", "Rapport 2018", "Forskel",
-                                   "2017", "Ændring 2017–2018"]
+        assert headers(screen) == [
+            "Tema",
+            "Anført af",
+            "Andel",
+            "Rapport 2018",
+            "Forskel",
+            "2017",
+            "Ændring 2017–2018",
+        ]
         rows = table_rows(screen)
         assert on_disk(db, "strategier", "borgere-paa-kanten") == (15, 35)
         label, *cells = rows["borgere-paa-kanten"]
         assert 'Generelt fokus på "borgere på kanten"'.startswith(label.rstrip("…"))
-        assert cells[:4] == ["Anført af 15 ud af 35 jobcentre", "42,9 %", "15 af 35",
-                             "±0,0 pp"]
+        assert cells[:4] == ["Anført af 15 ud af 35 jobcentre", "42,9 %", "15 af 35", "±0,0 pp"]
         assert cells[4] == "9 af 28 (32,1 %)"  # 2017 (invented), then the change
         assert cells[5].endswith("pp")
         assert rows["fleksjob"][1:3] == ["Anført af 5 ud af 35 jobcentre", "14,3 %"]
@@ -129,7 +139,8 @@ async def test_screen_appears_at_once_with_beregner_and_drops_a_stale_count(app,
         assert screen.table.question == "udfordringer-psykiske"
         assert "arbejdsgivere" in table_rows(screen)
         assert "5 temaer · 19 jobcentre har svaret" in str(
-            screen.query_one("#counts-status").render())
+            screen.query_one("#counts-status").render()
+        )
 
 
 async def test_interview_has_scale_column_nesting_and_no_report_column(app):
@@ -139,8 +150,11 @@ async def test_interview_has_scale_column_nesting_and_no_report_column(app):
         await settle(app, pilot)
         assert headers(screen) == ["Tema", "Nævnt af", "Andel", "Omfang"]
         rows = table_rows(screen)
-        assert rows["ordninger"][1:] == ["Nævnt af de fleste (14 af 15) jobcentre", "93,3 %",
-                                         "de fleste"]
+        assert rows["ordninger"][1:] == [
+            "Nævnt af de fleste (14 af 15) jobcentre",
+            "93,3 %",
+            "de fleste",
+        ]
         assert rows["hjaelpemidler"][0] == "  Hjælpemidler"  # nested one level
         assert rows["pa-arbejde"][0].startswith("    Personlig assistance")
         assert rows["pa-uddannelse"][3] == "enkelte"
@@ -157,8 +171,7 @@ async def test_switching_question_updates_the_table(app, db):
         assert "borgere-paa-kanten" not in rows
         n, answered = on_disk(db, "udfordringer-psykiske", "arbejdsgivere")
         assert (n, answered) == (9, 19)
-        assert rows["arbejdsgivere"][1:4] == ["Anført af 9 ud af 19 jobcentre", "47,4 %",
-                                              "9 af 19"]
+        assert rows["arbejdsgivere"][1:4] == ["Anført af 9 ud af 19 jobcentre", "47,4 %", "9 af 19"]
         assert screen.sub_title.startswith("udfordringer-psykiske")
 
 
@@ -171,13 +184,18 @@ async def test_coding_on_f2_then_f4_shows_the_new_count(app, db, codings_of):
         await pilot.pause()
         coding = app.screen
         respondent = coding.item.respondent
-        coded = {r[0] for r in db.execute(
-            "SELECT k.key FROM codings c JOIN items i ON i.id = c.item_id JOIN codes k"
-            " ON k.id = c.code_id WHERE i.respondent_id = ? AND i.question_id = 'strategier'",
-            [respondent])}
+        coded = {
+            r[0]
+            for r in db.execute(
+                "SELECT k.key FROM codings c JOIN items i ON i.id = c.item_id JOIN codes k"
+                " ON k.id = c.code_id WHERE i.respondent_id = ? AND i.question_id = 'strategier'",
+                [respondent],
+            )
+        }
         panel = coding.query_one(CodePanel)
-        number, key = next((n, panel.key_at(n)) for n in range(1, 8)
-                           if panel.key_at(n) not in coded)
+        number, key = next(
+            (n, panel.key_at(n)) for n in range(1, 8) if panel.key_at(n) not in coded
+        )
         before, answered = on_disk(db, "strategier", key)
         before_row = table_rows(screen)[key]
         assert before_row[1] == f"Anført af {before} ud af {answered} jobcentre"
@@ -194,6 +212,7 @@ async def test_coding_on_f2_then_f4_shows_the_new_count(app, db, codings_of):
 
 # -- the keys ---------------------------------------------------------------------------
 
+
 async def test_r_recomputes_after_another_coder_changed_the_file(app, db, demo_copy):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_counts(app, pilot)
@@ -201,12 +220,17 @@ async def test_r_recomputes_after_another_coder_changed_the_file(app, db, demo_c
         assert table_rows(screen)["fleksjob"][1] == f"Anført af {before} ud af 35 jobcentre"
         # another analyst codes a jobcentre in the same file
         with Project.open(demo_copy, coder="ole") as other:
-            have = {r[0] for r in db.execute(
-                "SELECT i.respondent_id FROM codings c JOIN items i ON i.id = c.item_id"
-                " JOIN codes k ON k.id = c.code_id WHERE i.question_id = 'strategier'"
-                " AND k.key = 'fleksjob'")}
-            item = next(i for i in other.items("strategier")
-                        if i.respondent not in have and not i.is_empty)
+            have = {
+                r[0]
+                for r in db.execute(
+                    "SELECT i.respondent_id FROM codings c JOIN items i ON i.id = c.item_id"
+                    " JOIN codes k ON k.id = c.code_id WHERE i.question_id = 'strategier'"
+                    " AND k.key = 'fleksjob'"
+                )
+            }
+            item = next(
+                i for i in other.items("strategier") if i.respondent not in have and not i.is_empty
+            )
             other.add_coding(item.id, "fleksjob")
         assert on_disk(db, "strategier", "fleksjob") == (before + 1, answered)
         await pilot.press("r")
@@ -247,17 +271,14 @@ async def test_c_exports_csv(app, db, tmp_path):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CountsScreen)
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "tabel-strategier.csv")
-                                           .read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "tabel-strategier.csv").read_text("utf-8"))))
     assert [r["code"] for r in rows][0] == "borgere-paa-kanten"
     assert len(rows) == 7
     for r in rows:
         assert r["question"] == "strategier"
-        assert (int(r["respondents"]), int(r["answered"])) == on_disk(db, "strategier",
-                                                                      r["code"])
+        assert (int(r["respondents"]), int(r["answered"])) == on_disk(db, "strategier", r["code"])
     first = rows[0]
-    assert (first["percent"], first["published"], first["published_base"]) == (
-        "42.9", "15", "35")
+    assert (first["percent"], first["published"], first["published_base"]) == ("42.9", "15", "35")
 
 
 async def test_x_exports_xlsx(app, tmp_path):
@@ -285,7 +306,7 @@ async def test_m_exports_markdown_to_a_name_without_extension(app, tmp_path):
         await export(app, pilot, "m", name="rapport-tabel1")
     text = (tmp_path / "rapport-tabel1.md").read_text("utf-8")
     assert text.startswith("### Indhold i lokalpolitiske strategier")
-    assert ('| Generelt fokus på "borgere på kanten" | ' in text)
+    assert '| Generelt fokus på "borgere på kanten" | ' in text
     assert "| Anført af 15 ud af 35 jobcentre | 43 % | Anført af 15 ud af 35 jobcentre |" in text
     assert "Rapportens tal: Tabel 1" in text
 
@@ -340,6 +361,7 @@ async def test_export_into_a_missing_folder_says_so_and_writes_nothing(app, tmp_
 
 # -- layout, palette ------------------------------------------------------------------
 
+
 async def test_works_at_80x24(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_counts(app, pilot)
@@ -361,12 +383,18 @@ async def test_every_binding_has_a_description_and_is_in_the_palette(app):
             assert binding.description and binding.tooltip and binding.id
         provider = BindingCommands(screen)
         texts = [text for text, *_ in provider._commands()]
-        for wanted in ("Eksportér CSV (c)", "Eksportér XLSX (x)", "Eksportér Markdown (m)",
-                       "Genberegn (r)", "Diagram (b)"):
+        for wanted in (
+            "Eksportér CSV (c)",
+            "Eksportér XLSX (x)",
+            "Eksportér Markdown (m)",
+            "Genberegn (r)",
+            "Diagram (b)",
+        ):
             assert wanted in texts
 
 
 # -- helpers ----------------------------------------------------------------------------
+
 
 def test_points_and_export_path(tmp_path, monkeypatch):
     assert points(2.857) == "+2,9 pp"

@@ -35,8 +35,7 @@ def shown(screen: CrosstabScreen) -> tuple[list[str], list[list[str]]]:
 
 def expected(db_path, question: str, attribute: str, spec: str | None = None):
     with Project.open(db_path) as p:
-        return crosstab(p, question, attribute,
-                        groups=parse_spec(spec) if spec else None)
+        return crosstab(p, question, attribute, groups=parse_spec(spec) if spec else None)
 
 
 async def open_crosstab(app, pilot) -> CrosstabScreen:
@@ -55,8 +54,9 @@ async def pick(app, pilot, attribute: str) -> None:
     dialog = app.screen
     assert isinstance(dialog, PickDialog)
     options = dialog.query_one(OptionList)
-    index = next(i for i in range(options.option_count)
-                 if options.get_option_at_index(i).id == attribute)
+    index = next(
+        i for i in range(options.option_count) if options.get_option_at_index(i).id == attribute
+    )
     options.highlighted = index
     await pilot.press("enter")
     await settle(app, pilot)
@@ -76,8 +76,9 @@ async def group(app, pilot, spec: str) -> None:
 
 def test_group_spec_round_trip():
     groups = parse_spec(SPEC)
-    assert groups == parse_groups(["høj/meget høj=I høj grad,I meget høj grad",
-                                   "nogen/mindre=I nogen grad,I mindre grad"])
+    assert groups == parse_groups(
+        ["høj/meget høj=I høj grad,I meget høj grad", "nogen/mindre=I nogen grad,I mindre grad"]
+    )
     assert parse_spec(group_spec(groups)) == groups
     assert parse_spec("  ") is None
 
@@ -108,10 +109,21 @@ async def test_pick_attribute_then_group_shows_core_crosstab(app, demo_copy):
         frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus", SPEC)
         head, rows = shown(screen)
         assert (head, rows) == display_rows(frame)
-        assert head == ["Tema", "høj/meget høj", "nogen/mindre", "Forskel", "Test", "p",
-                        "Signifikant"]
-        assert rows[0][:4] == ['Generelt fokus på "borgere på kanten"', "9 af 22 (40,9 %)",
-                               "6 af 13 (46,2 %)", "−5,2 pp"]
+        assert head == [
+            "Tema",
+            "høj/meget høj",
+            "nogen/mindre",
+            "Forskel",
+            "Test",
+            "p",
+            "Signifikant",
+        ]
+        assert rows[0][:4] == [
+            'Generelt fokus på "borgere på kanten"',
+            "9 af 22 (40,9 %)",
+            "6 af 13 (46,2 %)",
+            "−5,2 pp",
+        ]
         assert str(screen.query_one("#crosstab-notes").render()) == "\n".join(notes(frame))
         assert screen.sub_title == "strategier · lokalpolitisk_fokus"
 
@@ -123,8 +135,9 @@ async def test_switching_question_recounts(app, demo_copy):
         app.set_question("udfordringer-psykiske")
         await settle(app, pilot)
         assert screen.view.question == "udfordringer-psykiske"
-        assert shown(screen) == display_rows(expected(demo_copy, "udfordringer-psykiske",
-                                                      "stoerrelse"))
+        assert shown(screen) == display_rows(
+            expected(demo_copy, "udfordringer-psykiske", "stoerrelse")
+        )
 
 
 async def test_a_bad_grouping_is_refused_and_the_table_kept(app):
@@ -154,7 +167,8 @@ async def test_exports_hold_the_crosstab(app, demo_copy, tmp_path):
             dialog = app.screen
             assert isinstance(dialog, InputDialog)
             assert dialog.query_one(Input).value.startswith(
-                "krydstabel-strategier-lokalpolitisk_fokus.")
+                "krydstabel-strategier-lokalpolitisk_fokus."
+            )
             await pilot.press("enter")
             await settle(app, pilot)
         # again: asks before overwriting, and "n" keeps the file
@@ -199,6 +213,7 @@ async def test_every_binding_has_a_description_and_f7_is_in_the_palette(app):
 
 # -- F4: the chart as a file ------------------------------------------------------------
 
+
 async def test_counts_g_saves_the_chart_as_png_and_svg(app, demo_copy, tmp_path):
     from textual.widgets import Input
 
@@ -228,8 +243,9 @@ async def test_counts_g_saves_the_chart_as_png_and_svg(app, demo_copy, tmp_path)
         assert any(".png eller .svg" in n.message for n in app._notifications)
     assert (tmp_path / "figur-strategier.png").read_bytes().startswith(b"\x89PNG")
     with Project.open(demo_copy) as p:
-        assert (tmp_path / "figur æøå.svg").read_bytes() == chart_bytes(p.counts("strategier"),
-                                                                        "svg")
+        assert (tmp_path / "figur æøå.svg").read_bytes() == chart_bytes(
+            p.counts("strategier"), "svg"
+        )
     assert not (tmp_path / "figur.gif").exists()
 
 
@@ -256,8 +272,12 @@ async def test_counts_p_writes_the_report_as_docx_and_xlsx(app, demo_copy, tmp_p
         messages = [n.message for n in app._notifications]
         assert any("Rapporten er gemt (4 tabeller)" in m for m in messages)
         assert any("rapport.pdf skal ende på .docx, .xlsx, .html eller .md" in m for m in messages)
-    text = "\n".join(c.text for t in docx.Document(tmp_path / "rapport.docx").tables
-                     for row in t.rows for c in row.cells)
+    text = "\n".join(
+        c.text
+        for t in docx.Document(tmp_path / "rapport.docx").tables
+        for row in t.rows
+        for c in row.cells
+    )
     assert 'Generelt fokus på "borgere på kanten"' in text
     assert "Anført af 15 ud af 35 jobcentre" in text
     sheets = load_workbook(tmp_path / "rapport.xlsx").sheetnames

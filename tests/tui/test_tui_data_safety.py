@@ -27,14 +27,19 @@ def messages(app) -> list[str]:
 
 
 def code_rows(db) -> list[tuple]:
-    return db.execute("SELECT key, label, color, position FROM codes WHERE codebook_id = ?"
-                      " ORDER BY key", [STEM]).fetchall()
+    return db.execute(
+        "SELECT key, label, color, position FROM codes WHERE codebook_id = ? ORDER BY key", [STEM]
+    ).fetchall()
 
 
 def codings_of_code(db, key: str) -> list[tuple]:
-    return sorted(db.execute(
-        "SELECT g.item_id, g.coder FROM codings g JOIN codes c ON c.id = g.code_id"
-        " WHERE c.codebook_id = ? AND c.key = ?", [STEM, key]).fetchall())
+    return sorted(
+        db.execute(
+            "SELECT g.item_id, g.coder FROM codings g JOIN codes c ON c.id = g.code_id"
+            " WHERE c.codebook_id = ? AND c.key = ?",
+            [STEM, key],
+        ).fetchall()
+    )
 
 
 async def test_f5_deleting_a_code_keeps_a_backup_and_u_brings_it_back(app, db, demo_copy):
@@ -67,9 +72,14 @@ async def test_f5_deleting_a_code_keeps_a_backup_and_u_brings_it_back(app, db, d
 
 
 def consensus(db, item_id: int) -> list[str]:
-    return sorted(r[0] for r in db.execute(
-        "SELECT k.key FROM codings c JOIN codes k ON k.id = c.code_id"
-        " WHERE c.item_id = ? AND c.coder = 'consensus'", [item_id]))
+    return sorted(
+        r[0]
+        for r in db.execute(
+            "SELECT k.key FROM codings c JOIN codes k ON k.id = c.code_id"
+            " WHERE c.item_id = ? AND c.coder = 'consensus'",
+            [item_id],
+        )
+    )
 
 
 async def test_f6_ctrl_z_undoes_a_settlement(demo_copy, db):
@@ -101,8 +111,9 @@ async def test_f6_ctrl_z_undoes_a_settlement(demo_copy, db):
         assert consensus(db, item.id) == ["fleksjob"]
 
 
-async def test_a_key_press_waits_for_another_programs_write_in_the_background(app, demo_copy,
-                                                                             codings_of):
+async def test_a_key_press_waits_for_another_programs_write_in_the_background(
+    app, demo_copy, codings_of
+):
     holder = sqlite3.connect(demo_copy, check_same_thread=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -16,8 +16,10 @@ def two_coders(path) -> None:
     """ane and bo code the first three answers of 'strategier', differing on two."""
     with Project.open(path) as p:
         items = p.items("strategier")[:3]
-        plan = {"ane": [["fleksjob"], ["andet"], ["beskaeftigelsesplan"]],
-                "bo": [["fleksjob", "andet"], ["andet"], ["borgere-paa-kanten"]]}
+        plan = {
+            "ane": [["fleksjob"], ["andet"], ["beskaeftigelsesplan"]],
+            "bo": [["fleksjob", "andet"], ["andet"], ["borgere-paa-kanten"]],
+        }
         for coder, codes in plan.items():
             for item, keys in zip(items, codes, strict=True):
                 for key in keys:
@@ -25,10 +27,15 @@ def two_coders(path) -> None:
 
 
 def consensus(db, respondent: str) -> list[str]:
-    return sorted(r[0] for r in db.execute(
-        "SELECT k.key FROM codings c JOIN items i ON i.id = c.item_id JOIN codes k"
-        " ON k.id = c.code_id WHERE i.respondent_id = ? AND i.question_id = 'strategier'"
-        " AND c.coder = 'consensus'", [respondent]))
+    return sorted(
+        r[0]
+        for r in db.execute(
+            "SELECT k.key FROM codings c JOIN items i ON i.id = c.item_id JOIN codes k"
+            " ON k.id = c.code_id WHERE i.respondent_id = ? AND i.question_id = 'strategier'"
+            " AND c.coder = 'consensus'",
+            [respondent],
+        )
+    )
 
 
 async def test_blind_mode_hides_other_coders(demo_copy):

@@ -23,8 +23,9 @@ SIZE = (120, 36)
 TABLES = ("items", "codings", "events", "respondents", "attributes", "questions", "imports")
 
 
-def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ";",
-              encoding: str = "cp1252") -> Path:
+def write_csv(
+    path: Path, rows: list[list[str]], *, delimiter: str = ";", encoding: str = "cp1252"
+) -> Path:
     buf = io.StringIO()
     csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     path.write_bytes(buf.getvalue().encode(encoding))
@@ -97,24 +98,30 @@ async def test_import_answers_csv_cp1252_into_new_question(app, db, tmp_path):
         await pilot.click("#import-run")
         await wait_finished(pilot, screen)
         assert isinstance(app.screen, CodingScreen)  # dismissed with the summary
-    rows = db.execute("SELECT respondent_id, text, is_empty, kind FROM items"
-                      " WHERE question_id = 'tilgaengelighed' ORDER BY respondent_id").fetchall()
+    rows = db.execute(
+        "SELECT respondent_id, text, is_empty, kind FROM items"
+        " WHERE question_id = 'tilgaengelighed' ORDER BY respondent_id"
+    ).fetchall()
     assert rows == [
         ("JC01", "Vi prioriterer hjælpemidler og fleksjob højt.", 0, "answer"),
         ("X901", "Særligt fokus på ældre borgere med høretab.", 0, "answer"),
         ("X902", "", 1, "answer"),
     ]
-    assert db.execute("SELECT codebook_id, kind FROM questions WHERE id = 'tilgaengelighed'"
-                      ).fetchone() == ("udfordringer-fysiske", "open")
+    assert db.execute(
+        "SELECT codebook_id, kind FROM questions WHERE id = 'tilgaengelighed'"
+    ).fetchone() == ("udfordringer-fysiske", "open")
     assert db.execute("SELECT name FROM respondents WHERE id = 'X901'").fetchone() == (
-        "Jobcenter Østerå",)
-    assert db.execute("SELECT value FROM attributes WHERE respondent_id = 'X902'"
-                      " AND name = 'kommune'").fetchone() == ("Søby",)
+        "Jobcenter Østerå",
+    )
+    assert db.execute(
+        "SELECT value FROM attributes WHERE respondent_id = 'X902' AND name = 'kommune'"
+    ).fetchone() == ("Søby",)
     after = table_counts(db)
     assert after["items"] == before["items"] + 3
     assert after["imports"] == before["imports"] + 1
-    assert db.execute("SELECT actor FROM events WHERE action = 'import.answers'"
-                      " ORDER BY id DESC LIMIT 1").fetchone() == ("ida",)
+    assert db.execute(
+        "SELECT actor FROM events WHERE action = 'import.answers' ORDER BY id DESC LIMIT 1"
+    ).fetchone() == ("ida",)
 
 
 async def test_same_file_twice_says_nothing_new_and_stays_open(app, db, tmp_path):
@@ -131,18 +138,25 @@ async def test_same_file_twice_says_nothing_new_and_stays_open(app, db, tmp_path
         assert app.screen is screen  # nothing new: the screen stays, with a message
         assert "Intet nyt" in str(screen.query_one("#import-status", Label).render())
         assert table_counts(db) == before
-        assert db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'tilgaengelighed'"
-                          ).fetchone()[0] == 3
+        assert (
+            db.execute(
+                "SELECT COUNT(*) FROM items WHERE question_id = 'tilgaengelighed'"
+            ).fetchone()[0]
+            == 3
+        )
 
 
 async def test_import_error_mid_import_rolls_back_and_screen_stays_open(app, db, tmp_path):
     # X950 is new (written first), then JC01 has another answer to 'strategier' already:
     # the core refuses the whole import, so X950 must not be left behind.
-    path = write_csv(tmp_path / "konflikt.csv", [
-        ["jobcenter_id", "svar"],
-        ["X950", "Et helt nyt jobcenter."],
-        ["JC01", "Et andet svar end det, der står i projektet."],
-    ])
+    path = write_csv(
+        tmp_path / "konflikt.csv",
+        [
+            ["jobcenter_id", "svar"],
+            ["X950", "Et helt nyt jobcenter."],
+            ["JC01", "Et andet svar end det, der står i projektet."],
+        ],
+    )
     before = table_counts(db)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_import(pilot, app)
@@ -163,15 +177,22 @@ async def test_import_error_mid_import_rolls_back_and_screen_stays_open(app, db,
         await pilot.press("ctrl+r")
         await wait_finished(pilot, screen)
         assert isinstance(app.screen, CodingScreen)
-    assert db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'strategier-2019'"
-                      ).fetchone()[0] == 2
+    assert (
+        db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'strategier-2019'").fetchone()[0]
+        == 2
+    )
 
 
 async def test_missing_column_shows_error_and_changes_nothing(app, db, tmp_path):
-    path = write_csv(tmp_path / "kodninger.csv", [
-        ["respondent", "question", "kode"],
-        ["JC01", "strategier", "fleksjob"],
-    ], delimiter=",", encoding="utf-8")
+    path = write_csv(
+        tmp_path / "kodninger.csv",
+        [
+            ["respondent", "question", "kode"],
+            ["JC01", "strategier", "fleksjob"],
+        ],
+        delimiter=",",
+        encoding="utf-8",
+    )
     before = table_counts(db)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_import(pilot, app)
@@ -203,13 +224,21 @@ async def test_missing_option_is_named_before_anything_runs(app, db, tmp_path):
 
 # -- codings and the register ------------------------------------------------------------
 
+
 async def test_import_codings_with_default_coder(app, db, tmp_path, codings_of):
-    respondent = db.execute("SELECT respondent_id FROM items WHERE question_id = 'strategier'"
-                            " AND is_empty = 0 ORDER BY respondent_id LIMIT 1").fetchone()[0]
-    path = write_csv(tmp_path / "kodninger.csv", [
-        ["respondent", "question", "code"],
-        [respondent, "strategier", "Andet"],
-    ], delimiter=",", encoding="utf-8")
+    respondent = db.execute(
+        "SELECT respondent_id FROM items WHERE question_id = 'strategier'"
+        " AND is_empty = 0 ORDER BY respondent_id LIMIT 1"
+    ).fetchone()[0]
+    path = write_csv(
+        tmp_path / "kodninger.csv",
+        [
+            ["respondent", "question", "code"],
+            [respondent, "strategier", "Andet"],
+        ],
+        delimiter=",",
+        encoding="utf-8",
+    )
     assert "andet" not in codings_of(respondent, "strategier", "ida")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_import(pilot, app)
@@ -224,11 +253,14 @@ async def test_import_codings_with_default_coder(app, db, tmp_path, codings_of):
 
 
 async def test_import_register_with_all_attributes(app, db, tmp_path):
-    path = write_csv(tmp_path / "register.csv", [
-        ["jobcenter_id", "navn", "landsdel", "tilskud"],
-        ["X801", "Jobcenter Æblerød", "Vest", "Ja"],
-        ["X802", "Jobcenter Øvre Å", "Øst", "Nej"],
-    ])
+    path = write_csv(
+        tmp_path / "register.csv",
+        [
+            ["jobcenter_id", "navn", "landsdel", "tilskud"],
+            ["X801", "Jobcenter Æblerød", "Vest", "Ja"],
+            ["X802", "Jobcenter Øvre Å", "Øst", "Nej"],
+        ],
+    )
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_import(pilot, app)
         await choose_file(pilot, screen, path)
@@ -239,10 +271,12 @@ async def test_import_register_with_all_attributes(app, db, tmp_path):
         await pilot.press("ctrl+r")
         await wait_finished(pilot, screen)
         assert isinstance(app.screen, CodingScreen)
-    assert db.execute("SELECT id, name FROM respondents WHERE id LIKE 'X8%' ORDER BY id"
-                      ).fetchall() == [("X801", "Jobcenter Æblerød"), ("X802", "Jobcenter Øvre Å")]
-    assert sorted(db.execute("SELECT name, value FROM attributes WHERE respondent_id = 'X802'"
-                             ).fetchall()) == [("landsdel", "Øst"), ("tilskud", "Nej")]
+    assert db.execute(
+        "SELECT id, name FROM respondents WHERE id LIKE 'X8%' ORDER BY id"
+    ).fetchall() == [("X801", "Jobcenter Æblerød"), ("X802", "Jobcenter Øvre Å")]
+    assert sorted(
+        db.execute("SELECT name, value FROM attributes WHERE respondent_id = 'X802'").fetchall()
+    ) == [("landsdel", "Øst"), ("tilskud", "Nej")]
 
 
 # -- interviews, picked in the folder tree ------------------------------------------------
@@ -284,16 +318,24 @@ async def test_import_interview_picked_in_tree(app, db, tmp_path, monkeypatch):
         await pilot.press("ctrl+r")
         await wait_finished(pilot, screen)
         assert isinstance(app.screen, CodingScreen)
-    rows = db.execute("SELECT position, kind, speaker_role, text FROM items"
-                      " WHERE question_id = 'interview' AND respondent_id = 'JC99'"
-                      " ORDER BY position").fetchall()
+    rows = db.execute(
+        "SELECT position, kind, speaker_role, text FROM items"
+        " WHERE question_id = 'interview' AND respondent_id = 'JC99'"
+        " ORDER BY position"
+    ).fetchall()
     assert [(r[1], r[2]) for r in rows] == [
-        ("interviewer", "Interviewer"), ("excerpt", "Arbejdsmarkedschef"),
-        ("interviewer", "Interviewer"), ("excerpt", "Afdelingsleder")]
-    assert rows[1][3] == ("Fokus har været stort. Politikerne spørger til tallene.\n\n"
-                          "Det er et nyt afsnit i samme tur.")
+        ("interviewer", "Interviewer"),
+        ("excerpt", "Arbejdsmarkedschef"),
+        ("interviewer", "Interviewer"),
+        ("excerpt", "Afdelingsleder"),
+    ]
+    assert rows[1][3] == (
+        "Fokus har været stort. Politikerne spørger til tallene.\n\n"
+        "Det er et nyt afsnit i samme tur."
+    )
     assert db.execute("SELECT name FROM respondents WHERE id = 'JC99'").fetchone() == (
-        "Jobcenter Testby",)
+        "Jobcenter Testby",
+    )
 
 
 async def test_interview_paragraph_split_into_new_question(app, db, tmp_path):
@@ -309,10 +351,15 @@ async def test_interview_paragraph_split_into_new_question(app, db, tmp_path):
         await pilot.pause()
         await pilot.click("#import-run")
         await wait_finished(pilot, screen)
-    assert db.execute("SELECT codebook_id, kind FROM questions WHERE id = 'opfoelgning'"
-                      ).fetchone() == ("kompenserende-ordninger", "interview")
-    assert db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'opfoelgning'"
-                      " AND kind = 'excerpt'").fetchone()[0] == 3  # one per paragraph
+    assert db.execute(
+        "SELECT codebook_id, kind FROM questions WHERE id = 'opfoelgning'"
+    ).fetchone() == ("kompenserende-ordninger", "interview")
+    assert (
+        db.execute(
+            "SELECT COUNT(*) FROM items WHERE question_id = 'opfoelgning' AND kind = 'excerpt'"
+        ).fetchone()[0]
+        == 3
+    )  # one per paragraph
 
 
 async def test_interviews_from_a_folder(app, db, tmp_path):
@@ -329,17 +376,18 @@ async def test_interviews_from_a_folder(app, db, tmp_path):
         await pilot.press("ctrl+r")
         await wait_finished(pilot, screen)
         assert isinstance(app.screen, CodingScreen)
-    assert db.execute("SELECT DISTINCT respondent_id FROM items WHERE question_id = 'interview'"
-                      " AND respondent_id IN ('JC96', 'JC97', 'README') ORDER BY 1").fetchall() == [
-        ("JC96",), ("JC97",)]
+    assert db.execute(
+        "SELECT DISTINCT respondent_id FROM items WHERE question_id = 'interview'"
+        " AND respondent_id IN ('JC96', 'JC97', 'README') ORDER BY 1"
+    ).fetchall() == [("JC96",), ("JC97",)]
 
 
 # -- cancelling and closing ---------------------------------------------------------------
 
+
 async def test_escape_cancels_running_import_and_nothing_is_written(app, db, tmp_path):
     rows = [["jobcenter_id", "svar"]]
-    rows += [[f"R{n:05d}", f"Svar nummer {n} om fleksjob og hjælpemidler."]
-             for n in range(20_000)]
+    rows += [[f"R{n:05d}", f"Svar nummer {n} om fleksjob og hjælpemidler."] for n in range(20_000)]
     path = write_csv(tmp_path / "stor.csv", rows)
     before = table_counts(db)
     async with app.run_test(size=SIZE) as pilot:
@@ -374,8 +422,7 @@ async def test_escape_cancels_running_import_and_nothing_is_written(app, db, tmp
         assert "afbrudt" in str(screen.query_one("#import-status", Label).render())
         assert table_counts(db) == before
         assert db.execute("SELECT COUNT(*) FROM questions WHERE id = 'stor'").fetchone()[0] == 0
-        assert db.execute("SELECT COUNT(*) FROM respondents WHERE id LIKE 'R%'"
-                          ).fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM respondents WHERE id LIKE 'R%'").fetchone()[0] == 0
         await pilot.press("escape")  # now it closes
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
@@ -411,8 +458,14 @@ async def test_works_at_80x24_and_every_binding_is_described(app, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_import(pilot, app)
         await choose_file(pilot, screen, path)
-        for widget_id in ("#import-run", "#import-cancel", "#import-kind", "#import-path",
-                          "#import-attr-cols", "#import-all-attrs"):
+        for widget_id in (
+            "#import-run",
+            "#import-cancel",
+            "#import-kind",
+            "#import-path",
+            "#import-attr-cols",
+            "#import-all-attrs",
+        ):
             region = screen.query_one(widget_id).region
             assert region.width > 0 and region.bottom <= 23, widget_id
         for binding in ImportScreen.BINDINGS:
@@ -445,8 +498,12 @@ async def test_result_waits_while_the_palette_is_on_top(app, db, tmp_path):
         release.set()
         await wait_finished(pilot, screen)
         assert app.screen is palette  # not popped by the import's result
-        assert db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'tilgaengelighed'"
-                          ).fetchone()[0] == 3
+        assert (
+            db.execute(
+                "SELECT COUNT(*) FROM items WHERE question_id = 'tilgaengelighed'"
+            ).fetchone()[0]
+            == 3
+        )
         await pilot.press("escape")  # close the palette: back on the import screen, which closes
         await pilot.pause()
         await pilot.pause()
@@ -469,8 +526,10 @@ async def test_import_from_the_command_palette(app, db, tmp_path):
         await provider._runner(*commands[run])()
         await wait_finished(pilot, screen)
         assert isinstance(app.screen, CodingScreen)
-    assert db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'tilgaengelighed'"
-                      ).fetchone()[0] == 3
+    assert (
+        db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'tilgaengelighed'").fetchone()[0]
+        == 3
+    )
 
 
 async def test_import_answers_as_an_earlier_wave_of_a_question(app, db, tmp_path):
@@ -485,10 +544,10 @@ async def test_import_answers_as_an_earlier_wave_of_a_question(app, db, tmp_path
         await pilot.pause()
         await pilot.click("#import-run")
         await wait_finished(pilot, screen)
-    assert db.execute("SELECT codebook_id, wave, series FROM questions"
-                      " WHERE id = 'strategier-2016'").fetchone() == (
-        "lokalpolitiske-strategier", "2016", "strategier")
-    assert db.execute("SELECT COUNT(*) FROM items WHERE question_id = 'strategier-2016'"
-                      ).fetchone() == (3,)
-    assert db.execute("SELECT wave FROM questions WHERE id = 'strategier'").fetchone() == (
-        "2018",)
+    assert db.execute(
+        "SELECT codebook_id, wave, series FROM questions WHERE id = 'strategier-2016'"
+    ).fetchone() == ("lokalpolitiske-strategier", "2016", "strategier")
+    assert db.execute(
+        "SELECT COUNT(*) FROM items WHERE question_id = 'strategier-2016'"
+    ).fetchone() == (3,)
+    assert db.execute("SELECT wave FROM questions WHERE id = 'strategier'").fetchone() == ("2018",)

@@ -24,15 +24,29 @@ MAIL = "mette.østergård@jobcenter.dk"
 def pii_app(demo_copy, tmp_path):
     """The demo with a question whose answers hold a phone number, a CPR number and an
     e-mail address."""
-    src = write_csv(tmp_path / "svar.csv", [
-        ["jobcenter_id", "svar"],
-        ["JC01", f"Ring til Jens på {PHONE} om fleksjob."],
-        ["JC02", f"Borgeren (CPR {CPR}) kan kontaktes via {MAIL}."],
-        ["JC03", "Ingen personlige oplysninger her."],
-    ])
-    result = run("import", "answers", demo_copy, src, "--respondent-col", "jobcenter_id",
-                 "--text-col", "svar", "--question", "kontakt", "--codebook",
-                 "lokalpolitiske-strategier")
+    src = write_csv(
+        tmp_path / "svar.csv",
+        [
+            ["jobcenter_id", "svar"],
+            ["JC01", f"Ring til Jens på {PHONE} om fleksjob."],
+            ["JC02", f"Borgeren (CPR {CPR}) kan kontaktes via {MAIL}."],
+            ["JC03", "Ingen personlige oplysninger her."],
+        ],
+    )
+    result = run(
+        "import",
+        "answers",
+        demo_copy,
+        src,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        "kontakt",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     assert result.exit_code == 0, result.output
     return make_app(demo_copy, coder="ida")
 
@@ -46,8 +60,13 @@ def texts(db_path) -> dict[str, str]:
 
 def redactions(db_path) -> list[str]:
     conn = sqlite3.connect(db_path)
-    out = [r[0] for r in conn.execute("SELECT json_extract(payload, '$.kind') FROM events"
-                                      " WHERE action = 'pii.redact' ORDER BY id")]
+    out = [
+        r[0]
+        for r in conn.execute(
+            "SELECT json_extract(payload, '$.kind') FROM events"
+            " WHERE action = 'pii.redact' ORDER BY id"
+        )
+    ]
     conn.close()
     return out
 
@@ -71,8 +90,10 @@ async def test_f8_lists_the_matches_masked(pii_app):
         screen = await open_pii(pii_app, pilot)
         rows = shown(screen)
         assert [(r[0].split()[0], r[1], r[2]) for r in rows] == [
-            ("JC01", "kontakt", "Telefon"), ("JC02", "kontakt", "CPR-nummer"),
-            ("JC02", "kontakt", "E-mail")]
+            ("JC01", "kontakt", "Telefon"),
+            ("JC02", "kontakt", "CPR-nummer"),
+            ("JC02", "kontakt", "E-mail"),
+        ]
         screen_text = " ".join(" ".join(r) for r in rows)
         for secret in (PHONE, CPR, MAIL):
             assert secret not in screen_text
@@ -115,8 +136,9 @@ async def test_shift_r_asks_then_redacts_everything(pii_app, demo_copy):
         await pilot.pause()
         assert isinstance(pii_app.screen, ConfirmDialog)
         question = str(pii_app.screen.query_one(".dialog-title").render())
-        assert question == ("Erstat alle 3 fund med [CPR], [TELEFON] eller [E-MAIL]? Det kan "
-                            "ikke fortrydes.")
+        assert question == (
+            "Erstat alle 3 fund med [CPR], [TELEFON] eller [E-MAIL]? Det kan ikke fortrydes."
+        )
         await pilot.press("n")  # no: nothing changes
         await pilot.pause()
         assert redactions(demo_copy) == []
@@ -193,11 +215,14 @@ async def test_import_screen_warns_about_personal_data(demo_copy, tmp_path):
     from qualcode.tui.screens.coding import CodingScreen
     from qualcode.tui.screens.import_screen import ImportScreen
 
-    src = write_csv(tmp_path / "nye.csv", [
-        ["jobcenter_id", "svar"],
-        ["JC01", f"Skriv til {MAIL} eller ring {PHONE}."],
-        ["JC02", "Intet personligt."],
-    ])
+    src = write_csv(
+        tmp_path / "nye.csv",
+        [
+            ["jobcenter_id", "svar"],
+            ["JC01", f"Skriv til {MAIL} eller ring {PHONE}."],
+            ["JC02", "Intet personligt."],
+        ],
+    )
     app = make_app(demo_copy, coder="ida")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")
@@ -218,7 +243,8 @@ async def test_import_screen_warns_about_personal_data(demo_copy, tmp_path):
         warnings = [n for n in app._notifications if n.severity == "warning"]
         assert [n.message for n in warnings] == [
             "Advarsel: nye indeholder 2 mulige persondata: 1 telefonnummer, "
-            "1 e-mailadresse. Se og skjul dem under F8 Persondata."]
+            "1 e-mailadresse. Se og skjul dem under F8 Persondata."
+        ]
         assert warnings[0].title == "Persondata"
 
 
@@ -232,6 +258,7 @@ async def test_import_without_personal_data_gives_no_warning(demo_copy, tmp_path
 # -- the counts screen (F4) shows the other waves -------------------------------------
 # (kept here, with the other screen this task added to, so test_tui_counts.py stays its
 # owner's)
+
 
 async def test_counts_screen_shows_the_2017_wave(demo_copy):
     from textual.widgets import DataTable

@@ -65,6 +65,7 @@ def messages(app) -> list[str]:
 
 # -- layout and browsing ---------------------------------------------------------------------
 
+
 async def test_codes_with_counts_and_the_quotes_of_the_highlighted_code(app, demo_copy):
     with Project.open(demo_copy) as p:
         book = p.codebook("interview")
@@ -85,7 +86,8 @@ async def test_codes_with_counts_and_the_quotes_of_the_highlighted_code(app, dem
         q = screen.shown[0]
         assert shown[0].startswith(f"☆ {q.respondent} {q.respondent_name} · {q.role}")
         assert "Fortrinsadgang til offentlige stillinger" in str(
-            screen.query_one("#quotes-head").content)
+            screen.query_one("#quotes-head").content
+        )
 
 
 async def test_enter_on_a_code_shows_its_quotes_and_focuses_them(app):
@@ -104,8 +106,10 @@ async def test_a_parent_code_lists_its_childrens_quotes_with_their_label(app):
         await pick_code(pilot, screen, "personlig-assistance")
         assert {q.code for q in screen.shown} >= {"pa-arbejde", "pa-uddannelse"}
         child = next(i for i, q in enumerate(screen.shown) if q.code == "pa-uddannelse")
-        assert "Personlig assistance under efter- og videreuddannelse" in option_texts(
-            screen, "#quotes-list")[child]
+        assert (
+            "Personlig assistance under efter- og videreuddannelse"
+            in option_texts(screen, "#quotes-list")[child]
+        )
 
 
 async def test_context_shows_turns_with_roles_dimmed_interviewer_and_highlight(app):
@@ -117,9 +121,12 @@ async def test_context_shows_turns_with_roles_dimmed_interviewer_and_highlight(a
         assert "Interviewer: " in text.plain and f"{quote.role}: " in text.plain
         assert text.plain.startswith(f"{quote.respondent} {quote.respondent_name}")
         color = screen.book.code("fortrinsadgang").color.lower()
-        marked = [text.plain[s.start:s.end] for s in text.spans
-                  if getattr(s.style, "bgcolor", None) is not None
-                  and s.style.bgcolor.triplet.hex == color]
+        marked = [
+            text.plain[s.start : s.end]
+            for s in text.spans
+            if getattr(s.style, "bgcolor", None) is not None
+            and s.style.bgcolor.triplet.hex == color
+        ]
         assert marked == [quote.text]
         interviewer = text.plain.index("Interviewer: ")
         assert any(s.start <= interviewer < s.end and "dim" in str(s.style) for s in text.spans)
@@ -139,6 +146,7 @@ async def test_context_of_an_open_answer_is_the_answer(app):
 
 # -- every binding ----------------------------------------------------------------------
 
+
 async def test_s_stars_and_unstars_the_highlighted_quote_on_disk(app, db):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quotes(app, pilot)
@@ -149,12 +157,17 @@ async def test_s_stars_and_unstars_the_highlighted_quote_on_disk(app, db):
         assert starred_on_disk(db) == {target}
         assert option_texts(screen, "#quotes-list")[1].startswith("★ ")
         assert screen.shown[1].starred and "★" in screen.context_text.plain
-        assert "(10 ★1)" in option_texts(screen, "#quotes-codes")[
-            screen.book.keys().index("hjaelpemidler")]
-        assert "(33 ★1)" in option_texts(screen, "#quotes-codes")[
-            screen.book.keys().index("ordninger")]
-        event = db.execute("SELECT actor, action, payload FROM events ORDER BY id DESC"
-                           " LIMIT 1").fetchone()
+        assert (
+            "(10 ★1)"
+            in option_texts(screen, "#quotes-codes")[screen.book.keys().index("hjaelpemidler")]
+        )
+        assert (
+            "(33 ★1)"
+            in option_texts(screen, "#quotes-codes")[screen.book.keys().index("ordninger")]
+        )
+        event = db.execute(
+            "SELECT actor, action, payload FROM events ORDER BY id DESC LIMIT 1"
+        ).fetchone()
         assert event[:2] == ("ida", "coding.star")
         assert any(m.startswith("Stjernemarkeret") for m in messages(app))
         await pilot.press("s")
@@ -326,9 +339,12 @@ async def test_export_with_nothing_starred_writes_nothing(app, out, key):
 
 # -- empty states, question changes and sizes ----------------------------------------------
 
+
 async def test_a_question_with_no_codings_says_so(demo_copy, db, out):
-    db.execute("DELETE FROM codings WHERE item_id IN"
-               " (SELECT id FROM items WHERE question_id = 'strategier')")
+    db.execute(
+        "DELETE FROM codings WHERE item_id IN"
+        " (SELECT id FROM items WHERE question_id = 'strategier')"
+    )
     db.commit()
     app = make_app(demo_copy, coder="ida")
     async with app.run_test(size=SIZE) as pilot:
@@ -373,9 +389,13 @@ async def test_coding_on_f2_shows_up_when_coming_back(app, db):
         await pilot.press("f2")
         coding = app.screen
         item = coding.item
-        already = "fleksjob" in {r[0] for r in db.execute(
-            "SELECT k.key FROM codings c JOIN codes k ON k.id = c.code_id"
-            " WHERE c.item_id = ?", [item.id])}
+        already = "fleksjob" in {
+            r[0]
+            for r in db.execute(
+                "SELECT k.key FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.item_id = ?",
+                [item.id],
+            )
+        }
         await pilot.press("5")  # fleksjob
         await pilot.press("f3")
         await pilot.pause()
@@ -414,8 +434,9 @@ async def test_e_warns_when_the_exported_quotes_hold_personal_data(demo_copy, ou
     with Project.open(demo_copy, coder="ida") as p:
         coded = {c.item_id for c in p.codings(question="interview")}
         item = next(i for i in p.items("interview") if i.id not in coded)
-        db.execute("UPDATE items SET text = text || ' Ring på 22 33 44 55.' WHERE id = ?",
-                   [item.id])
+        db.execute(
+            "UPDATE items SET text = text || ' Ring på 22 33 44 55.' WHERE id = ?", [item.id]
+        )
         db.commit()
         p.star(p.add_coding(item.id, "fortrinsadgang").id)
     app = make_app(demo_copy, coder="ida")

@@ -40,12 +40,15 @@ async def test_a_qdc_codebook_from_another_tool(app, db):
         screen = await open_import(pilot, app)
         await run_with(pilot, screen, path, codebook="stemninger")
         assert isinstance(app.screen, CodingScreen)  # dismissed with the summary
-    codes = db.execute("SELECT label, color, parent_id IS NOT NULL FROM codes"
-                       " WHERE codebook_id = 'stemninger' ORDER BY position").fetchall()
+    codes = db.execute(
+        "SELECT label, color, parent_id IS NOT NULL FROM codes"
+        " WHERE codebook_id = 'stemninger' ORDER BY position"
+    ).fetchall()
     assert len(codes) == 44 and sum(c[2] for c in codes) == 40
     assert ("Rage", "#C95858", 1) in codes
     assert db.execute("SELECT kind FROM imports ORDER BY id DESC LIMIT 1").fetchone() == (
-        "refiqda",)
+        "refiqda",
+    )
 
 
 async def test_a_qdpx_project_with_codings(app, db):
@@ -54,11 +57,13 @@ async def test_a_qdpx_project_with_codings(app, db):
         screen = await open_import(pilot, app)
         await run_with(pilot, screen, path, question="skolebestyrelse", codebook="qc-koder")
         assert isinstance(app.screen, CodingScreen)
-    assert db.execute("SELECT COUNT(*), MIN(kind) FROM items WHERE question_id ="
-                      " 'skolebestyrelse'").fetchone() == (2, "excerpt")
+    assert db.execute(
+        "SELECT COUNT(*), MIN(kind) FROM items WHERE question_id = 'skolebestyrelse'"
+    ).fetchone() == (2, "excerpt")
     assert db.execute(
         "SELECT COUNT(*), COUNT(DISTINCT coder) FROM codings WHERE item_id IN"
-        " (SELECT id FROM items WHERE question_id = 'skolebestyrelse')").fetchone() == (205, 1)
+        " (SELECT id FROM items WHERE question_id = 'skolebestyrelse')"
+    ).fetchone() == (205, 1)
 
 
 async def test_a_broken_file_shows_the_error_and_changes_nothing(app, db):

@@ -103,8 +103,7 @@ def test_codebook_screen(snap_compare, demo_app):
 def test_import_screen(snap_compare, demo_app, tmp_path, monkeypatch):
     folder = tmp_path / "eksport"
     folder.mkdir()
-    (folder / "svar_2019.csv").write_text("jobcenter_id;svar\nJC01;Øget fokus\n",
-                                          encoding="cp1252")
+    (folder / "svar_2019.csv").write_text("jobcenter_id;svar\nJC01;Øget fokus\n", encoding="cp1252")
     (folder / "interview_JC90.md").write_text("# JC90\n\nLeder: Ja.\n", encoding="utf-8")
     monkeypatch.chdir(folder)
 

@@ -31,12 +31,16 @@ async def test_a_accepts_the_first_suggestion_with_coder_and_origin(app, db):
         code, _, group = bar.first
         item = screen.item
         await pilot.press("a")
-        rows = db.execute("SELECT k.key, c.coder, c.origin, c.start FROM codings c"
-                          " JOIN codes k ON k.id = c.code_id WHERE c.item_id = ?"
-                          " AND c.coder = 'ida'", [item.id]).fetchall()
+        rows = db.execute(
+            "SELECT k.key, c.coder, c.origin, c.start FROM codings c"
+            " JOIN codes k ON k.id = c.code_id WHERE c.item_id = ?"
+            " AND c.coder = 'ida'",
+            [item.id],
+        ).fetchall()
         assert rows == [(code, "ida", max(group, key=lambda s: s.score).source, None)]
-        assert db.execute("SELECT verdict FROM suggestion_verdicts WHERE item_id = ?",
-                          [item.id]).fetchall() == [("accepted",)]
+        assert db.execute(
+            "SELECT verdict FROM suggestion_verdicts WHERE item_id = ?", [item.id]
+        ).fetchall() == [("accepted",)]
         assert code not in [e[0] for e in bar.entries]
         assert "Forslag accepteret" in str(screen.query_one("#last-action").render())
         assert "(ida, forslag: " in str(screen.query_one("#item-codings").render())
@@ -50,16 +54,23 @@ async def test_x_rejects_without_coding_and_the_suggestion_stays_gone(app, db):
         code = bar.first[0]
         item = screen.item
         await pilot.press("x")
-        assert db.execute("SELECT COUNT(*) FROM codings WHERE item_id = ? AND coder = 'ida'",
-                          [item.id]).fetchone() == (0,)
-        assert db.execute("SELECT k.key, v.coder, v.verdict FROM suggestion_verdicts v"
-                          " JOIN codes k ON k.id = v.code_id WHERE v.item_id = ?",
-                          [item.id]).fetchall() == [(code, "ida", "rejected")]
+        assert db.execute(
+            "SELECT COUNT(*) FROM codings WHERE item_id = ? AND coder = 'ida'", [item.id]
+        ).fetchone() == (0,)
+        assert db.execute(
+            "SELECT k.key, v.coder, v.verdict FROM suggestion_verdicts v"
+            " JOIN codes k ON k.id = v.code_id WHERE v.item_id = ?",
+            [item.id],
+        ).fetchall() == [(code, "ida", "rejected")]
         # away and back: the rejected code is not suggested again
         await pilot.press("n")
         await pilot.press("p")
-        await wait_for(pilot, lambda: screen.item.id == item.id and (
-            bar.entries or "Ingen forslag" in str(bar.render())))
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.item.id == item.id and (bar.entries or "Ingen forslag" in str(bar.render()))
+            ),
+        )
         await pilot.pause(0.3)
         assert code not in [e[0] for e in bar.entries]
 
@@ -83,20 +94,21 @@ async def test_T_trains_a_model_with_progress_and_then_model_suggestions_show(ap
         assert screen._assist.model is None
         seen = []
         show = screen._train_progress
-        screen._train_progress = lambda done, total: (seen.append((done, total)),
-                                                      show(done, total))
+        screen._train_progress = lambda done, total: (seen.append((done, total)), show(done, total))
         await pilot.press("T")
         await wait_for(pilot, lambda: screen._training is None, 60)
         assert seen and seen[-1][0] == seen[-1][1]  # the bar moved to the end
         folder = Path(f"{demo_copy}.models") / "lokalpolitiske-strategier"
         assert (folder / "qualcode-model.json").exists()
-        await wait_for(pilot, lambda: screen._assist is not None
-                       and screen._assist.model is not None)
+        await wait_for(
+            pilot, lambda: screen._assist is not None and screen._assist.model is not None
+        )
         assert not screen.query_one("#train-progress").display
         bar = suggestions_of(screen)
         await pilot.press("n")
-        await wait_for(pilot, lambda: any(s.source == "model" for e in bar.entries
-                                          for s in e[2]), 30)
+        await wait_for(
+            pilot, lambda: any(s.source == "model" for e in bar.entries for s in e[2]), 30
+        )
 
 
 async def test_o_orders_the_queue_by_the_models_uncertainty(app):
@@ -106,8 +118,9 @@ async def test_o_orders_the_queue_by_the_models_uncertainty(app):
         assert screen.order == "file"
         await pilot.press("T")
         await wait_for(pilot, lambda: screen._training is None, 60)
-        await wait_for(pilot, lambda: screen._assist is not None
-                       and screen._assist.model is not None)
+        await wait_for(
+            pilot, lambda: screen._assist is not None and screen._assist.model is not None
+        )
         await pilot.press("o")
         await wait_for(pilot, lambda: screen.order == "uncertainty")
         rows = screen.query_one(ItemQueue).all_rows

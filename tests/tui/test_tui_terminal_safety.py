@@ -22,9 +22,11 @@ from qualcode.tui.shown import HideControls, escaped, flat, plain, shown
 SIZE = (120, 36)
 # a vertical tab and a line separator: both break a line in Python's splitlines(), which
 # the text area uses; the offsets on the line after them must be those of the stored text
-TEXT = ("Før \x1b]0;pwned\x07 titel \x1b[2J ryd \x9b31m rød [bold]x[/bold] [CPR] "
-        "[@click=app.quit]slut[/]\x0b \u2028Anden linje om [bold]fleksjob[/bold] og "
-        "samarbejde")
+TEXT = (
+    "Før \x1b]0;pwned\x07 titel \x1b[2J ryd \x9b31m rød [bold]x[/bold] [CPR] "
+    "[@click=app.quit]slut[/]\x0b \u2028Anden linje om [bold]fleksjob[/bold] og "
+    "samarbejde"
+)
 PLAIN = "Vi har fokus på fleksjob og samarbejde med virksomheder."
 RID = "JC9\x1b[5m"
 NAME = "Jobcenter [red]Rød\x1b]0;navn\x07"
@@ -44,14 +46,32 @@ def hostile(demo_copy, tmp_path):
     """The demo with a question whose first answer (and its jobcentre's id, name and
     region) is hostile, a hostile code in its codebook coded on a passage by ida
     (starred) and on the whole of the plain answer by ida and another coder."""
-    src = write_csv(tmp_path / "svar.csv", [
-        ["jobcenter_id", "svar", "navn", "region"],
-        [RID, TEXT, NAME, REGION],
-        ["JC01", PLAIN, "Jobcenter A", "Nord"],
-    ])
-    result = run("import", "answers", demo_copy, src, "--respondent-col", "jobcenter_id",
-                 "--text-col", "svar", "--question", QUESTION, "--codebook",
-                 "lokalpolitiske-strategier", "--name-col", "navn", "--attr-col", "region")
+    src = write_csv(
+        tmp_path / "svar.csv",
+        [
+            ["jobcenter_id", "svar", "navn", "region"],
+            [RID, TEXT, NAME, REGION],
+            ["JC01", PLAIN, "Jobcenter A", "Nord"],
+        ],
+    )
+    result = run(
+        "import",
+        "answers",
+        demo_copy,
+        src,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        QUESTION,
+        "--codebook",
+        "lokalpolitiske-strategier",
+        "--name-col",
+        "navn",
+        "--attr-col",
+        "region",
+    )
     assert result.exit_code == 0, result.output
     with Project.open(demo_copy, coder="ida") as p:
         code = p.add_code("lokalpolitiske-strategier", LABEL)
@@ -95,6 +115,7 @@ async def open_item(app, pilot, item_id: int) -> None:
 
 # -- F2 ------------------------------------------------------------------------------
 
+
 async def test_coding_screen_shows_symbols_and_brackets(hostile):
     from qualcode.tui.widgets.code_panel import CodePanel
     from qualcode.tui.widgets.item_queue import QueueList
@@ -135,21 +156,32 @@ async def test_span_offsets_are_those_of_the_stored_text(hostile, db):
         area.select_offsets(start, end)
         assert area.selected_span() == (start, end)
         await pilot.press("5")  # fleksjob
-        row = db.execute("SELECT start, \"end\" FROM codings c JOIN codes k ON"
-                         " k.id = c.code_id WHERE c.item_id = ? AND k.key = 'fleksjob'",
-                         [item_id]).fetchone()
+        row = db.execute(
+            'SELECT start, "end" FROM codings c JOIN codes k ON'
+            " k.id = c.code_id WHERE c.item_id = ? AND k.key = 'fleksjob'",
+            [item_id],
+        ).fetchone()
         assert row == (start, end) and TEXT[start:end] == "[bold]fleksjob[/bold]"
         # the coded span is coloured over exactly those characters on line 2
         line = area.get_line(1)
         styled = [s for s in line.spans if s.style and "on" in str(s.style)]
-        assert styled and line.plain[styled[0].start:styled[0].end] == "[bold]fleksjob[/bold]"
+        assert styled and line.plain[styled[0].start : styled[0].end] == "[bold]fleksjob[/bold]"
 
 
 async def test_layout_is_that_of_a_plain_answer(hostile):
     db, _, item_id, plain_id = hostile
     app = make_app(db, QUESTION, coder="ida")
-    parts = ("#queue", "#queue-list", "#item-head", "#question-text", "#item-text",
-             "#last-action", "#item-codings", "#codes", "#suggestions")
+    parts = (
+        "#queue",
+        "#queue-list",
+        "#item-head",
+        "#question-text",
+        "#item-text",
+        "#last-action",
+        "#item-codings",
+        "#codes",
+        "#suggestions",
+    )
     async with app.run_test(size=SIZE) as pilot:
         await open_item(app, pilot, plain_id)
         await settle(app, pilot)
@@ -165,6 +197,7 @@ async def test_layout_is_that_of_a_plain_answer(hostile):
 
 # -- F3, F4, F5, F6, F7 ---------------------------------------------------------------
 
+
 async def test_quotes_screen(hostile):
     db, key, item_id, _ = hostile
     app = make_app(db, QUESTION, coder="ida")
@@ -179,8 +212,13 @@ async def test_quotes_screen(hostile):
         context = screen.context_text
         assert visible(TEXT) in context.plain
         start = TEXT.index("rød")
-        marked = [s for s in context.spans if s.style and "bold" in str(s.style)
-                  and context.plain[s.start:s.end] == visible(TEXT[start:start + 30])]
+        marked = [
+            s
+            for s in context.spans
+            if s.style
+            and "bold" in str(s.style)
+            and context.plain[s.start : s.end] == visible(TEXT[start : start + 30])
+        ]
         assert marked  # the quote's passage, at the stored offsets
         text = screen_text(app)
         assert visible(LABEL)[:20] in text and "[bold]x[/bold]" in text
@@ -257,6 +295,7 @@ async def test_crosstab_screen(hostile):
 
 # -- the app's own text, notifications, header, help -----------------------------------
 
+
 async def test_notifications_are_plain_text(hostile):
     db, _, _, _ = hostile
     app = make_app(db, QUESTION, coder="ida")
@@ -310,6 +349,7 @@ async def test_help_and_palette_show_placeholders_as_written(hostile):
 
 # -- the helpers ---------------------------------------------------------------------
 
+
 def test_shown_helpers():
     assert shown("a\x1bb\x9b\tc\n") == "a␛b�\tc\n"
     assert plain("[bold]x[/]").plain == "[bold]x[/]" and plain("\x1b", style="bold").style
@@ -319,8 +359,11 @@ def test_shown_helpers():
 
 
 def test_hide_controls_drops_what_is_left():
-    segments = [Segment("ok ", Style(bold=True)), Segment("a\x1b]0;t\x07b\x9bc"),
-                Segment("\x1b[2J", None, [(1,)])]
+    segments = [
+        Segment("ok ", Style(bold=True)),
+        Segment("a\x1b]0;t\x07b\x9bc"),
+        Segment("\x1b[2J", None, [(1,)]),
+    ]
     out = HideControls().apply(segments, Color(0, 0, 0))
     assert [s.text for s in out] == ["ok ", "a]0;tbc", "\x1b[2J"]
     assert out[0] is segments[0] and out[2] is segments[2]  # control segments as they are

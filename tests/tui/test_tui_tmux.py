@@ -27,17 +27,20 @@ def _app(tmp_path, *args: object) -> str:
 
     src = str(Path(qualcode.__file__).resolve().parent.parent)
     path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
-    env = {"PYTHONPATH": path, "QUALCODE_HOME": os.environ.get("QUALCODE_HOME", ""),
-           "QUALCODE_CODER": "tmux-koder"}
+    env = {
+        "PYTHONPATH": path,
+        "QUALCODE_HOME": os.environ.get("QUALCODE_HOME", ""),
+        "QUALCODE_CODER": "tmux-koder",
+    }
     assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    words = " ".join(shlex.quote(str(a)) for a in (sys.executable, "-m", "qualcode", "tui",
-                                                    *args))
+    words = " ".join(shlex.quote(str(a)) for a in (sys.executable, "-m", "qualcode", "tui", *args))
     return f"cd {shlex.quote(str(tmp_path))} && env {assignments} {words}"
 
 
 def _capture(session: str) -> str:
-    out = subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        ["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, text=True
+    )
     return out.stdout
 
 
@@ -56,8 +59,11 @@ def test_code_with_number_key_in_tmux_then_quit(demo_copy, tmp_path):
     session = f"qc-{uuid.uuid4().hex[:8]}"
     command = _app(tmp_path, demo_copy)
     env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36",
-                    command], check=True, env=env)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
+        check=True,
+        env=env,
+    )
     try:
         screen = _wait_for(session, "kodet 35 af 35")
         assert "Generelt fokus" in screen and "Kod" in screen
@@ -66,8 +72,12 @@ def test_code_with_number_key_in_tmux_then_quit(demo_copy, tmp_path):
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            alive = subprocess.run(["tmux", "has-session", "-t", session],
-                                   capture_output=True).returncode == 0
+            alive = (
+                subprocess.run(
+                    ["tmux", "has-session", "-t", session], capture_output=True
+                ).returncode
+                == 0
+            )
             if not alive:
                 break
             time.sleep(0.2)
@@ -78,7 +88,8 @@ def test_code_with_number_key_in_tmux_then_quit(demo_copy, tmp_path):
     conn = sqlite3.connect(demo_copy)
     rows = conn.execute(
         "SELECT i.respondent_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
-        " JOIN codes k ON k.id = c.code_id WHERE c.coder = 'tmux-koder'").fetchall()
+        " JOIN codes k ON k.id = c.code_id WHERE c.coder = 'tmux-koder'"
+    ).fetchall()
     conn.close()
     assert rows == [("JC04", "fleksjob")]
 
@@ -88,19 +99,36 @@ def test_escape_sequences_in_an_answer_do_not_reach_the_terminal(demo_copy, tmp_
     is shown with visible symbols; the pane's title stays what it was."""
     from helpers import run, write_csv
 
-    src = write_csv(tmp_path / "svar.csv", [
-        ["jobcenter_id", "svar"],
-        ["JC01", "Titel \x1b]0;pwned\x07 og \x1b[2J ryd \x9b31m [bold]x[/bold] [CPR]"],
-    ])
-    result = run("import", "answers", demo_copy, src, "--respondent-col", "jobcenter_id",
-                 "--text-col", "svar", "--question", "kontakt", "--codebook",
-                 "lokalpolitiske-strategier")
+    src = write_csv(
+        tmp_path / "svar.csv",
+        [
+            ["jobcenter_id", "svar"],
+            ["JC01", "Titel \x1b]0;pwned\x07 og \x1b[2J ryd \x9b31m [bold]x[/bold] [CPR]"],
+        ],
+    )
+    result = run(
+        "import",
+        "answers",
+        demo_copy,
+        src,
+        "--respondent-col",
+        "jobcenter_id",
+        "--text-col",
+        "svar",
+        "--question",
+        "kontakt",
+        "--codebook",
+        "lokalpolitiske-strategier",
+    )
     assert result.exit_code == 0, result.output
     session = f"qc-{uuid.uuid4().hex[:8]}"
     command = _app(tmp_path, demo_copy, "--question", "kontakt")
     env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36",
-                    command], check=True, env=env)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
+        check=True,
+        env=env,
+    )
     try:
         subprocess.run(["tmux", "select-pane", "-t", session, "-T", "qc-titel"], check=True)
         screen = _wait_for(session, "kodet 0 af 1")
@@ -108,8 +136,12 @@ def test_escape_sequences_in_an_answer_do_not_reach_the_terminal(demo_copy, tmp_
         assert "␛[2J ryd" in screen and "[bold]x[/bold] [CPR]" in screen
         assert "kodet 0 af 1" in screen  # not cleared: the layout is intact
         time.sleep(0.5)  # let any late output arrive
-        title = subprocess.run(["tmux", "display", "-p", "-t", session, "#{pane_title}"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        title = subprocess.run(
+            ["tmux", "display", "-p", "-t", session, "#{pane_title}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         assert title == "qc-titel"
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
     finally:
@@ -139,12 +171,24 @@ def test_confirmed_codings_survive_cli_runs_and_kill_9(demo_copy, tmp_path):
 
     with Project.open(demo_copy, readonly=True) as p:
         respondents = [i.respondent for i in p.items("strategier")]
-    runs = [("counts", demo_copy),
-            ("suggest", demo_copy, "--question", "strategier"),
-            ("info", demo_copy),
-            ("code", demo_copy, "--question", "strategier", "--respondent", respondents[-1],
-             "--code", "andet", "--coder", "kollega"),
-            ("counts", demo_copy, "--question", "strategier")]
+    runs = [
+        ("counts", demo_copy),
+        ("suggest", demo_copy, "--question", "strategier"),
+        ("info", demo_copy),
+        (
+            "code",
+            demo_copy,
+            "--question",
+            "strategier",
+            "--respondent",
+            respondents[-1],
+            "--code",
+            "andet",
+            "--coder",
+            "kollega",
+        ),
+        ("counts", demo_copy, "--question", "strategier"),
+    ]
     confirmed: set[tuple[str, str]] = set()
     problems: list[str] = []
     with Tmux() as tmux:
@@ -158,19 +202,25 @@ def test_confirmed_codings_survive_cli_runs_and_kill_9(demo_copy, tmp_path):
             result = qualcode_cli(*args)
             assert result.returncode == 0 and "locked" not in result.stderr, (args, result)
             if app.pid not in lock_holders(demo_copy):
-                problems.append(f"after 'qualcode {args[0]}': the workbench holds no lock "
-                                "on the project file")
+                problems.append(
+                    f"after 'qualcode {args[0]}': the workbench holds no lock on the project file"
+                )
             if _wal(demo_copy) != wal:
-                problems.append(f"after 'qualcode {args[0]}': the workbench's -wal was "
-                                f"deleted or replaced ({wal} -> {_wal(demo_copy)})")
+                problems.append(
+                    f"after 'qualcode {args[0]}': the workbench's -wal was "
+                    f"deleted or replaced ({wal} -> {_wal(demo_copy)})"
+                )
             app.next(respondents[n])
             app.code(5, respondents[n], "Fleksjob")
             confirmed.add((respondents[n], "fleksjob"))
         app.kill()
     with readonly(demo_copy) as conn:
-        found = set(conn.execute(
-            "SELECT i.respondent_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
-            " JOIN codes k ON k.id = c.code_id WHERE c.coder = 'tmux-koder'").fetchall())
+        found = set(
+            conn.execute(
+                "SELECT i.respondent_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
+                " JOIN codes k ON k.id = c.code_id WHERE c.coder = 'tmux-koder'"
+            ).fetchall()
+        )
         verdict = conn.execute("PRAGMA integrity_check").fetchall()
     if confirmed - found:
         problems.append(f"confirmed on screen but not in the file: {sorted(confirmed - found)}")
@@ -181,8 +231,9 @@ def test_confirmed_codings_survive_cli_runs_and_kill_9(demo_copy, tmp_path):
     assert not problems, "\n".join(problems)
     with readonly(demo_copy) as conn:
         integrity(conn)
-        assert conn.execute("SELECT COUNT(*) FROM codings WHERE coder = 'kollega'"
-                            ).fetchone()[0] == 1
+        assert (
+            conn.execute("SELECT COUNT(*) FROM codings WHERE coder = 'kollega'").fetchone()[0] == 1
+        )
 
 
 def test_a_number_key_typed_right_after_n_codes_the_item_moved_to(demo_copy, tmp_path):
@@ -203,14 +254,19 @@ def test_a_number_key_typed_right_after_n_codes_the_item_moved_to(demo_copy, tmp
             app.keys("n", "5")  # in one write, as the terminal delivers type-ahead
             app.showing(respondents[n])
             deadline = time.monotonic() + 30
-            while not any(f"✓ Kodet {r}: Fleksjob" in app.screen()
-                          for r in respondents[n - 1:n + 1]):
+            while not any(
+                f"✓ Kodet {r}: Fleksjob" in app.screen() for r in respondents[n - 1 : n + 1]
+            ):
                 assert time.monotonic() < deadline, app.screen()
                 time.sleep(0.1)
         app.quit()
     conn = sqlite3.connect(demo_copy)
-    coded = [r for (r,) in conn.execute(
-        "SELECT i.respondent_id FROM codings c JOIN items i ON i.id = c.item_id"
-        " WHERE c.coder = 'hurtig' ORDER BY c.id")]
+    coded = [
+        r
+        for (r,) in conn.execute(
+            "SELECT i.respondent_id FROM codings c JOIN items i ON i.id = c.item_id"
+            " WHERE c.coder = 'hurtig' ORDER BY c.id"
+        )
+    ]
     conn.close()
-    assert coded == respondents[1:rounds + 1]
+    assert coded == respondents[1 : rounds + 1]

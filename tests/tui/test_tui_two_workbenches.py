@@ -25,9 +25,13 @@ pytestmark = [
 
 
 def codings(conn, coder: str) -> set[tuple[str, str]]:
-    return set(conn.execute(
-        "SELECT i.respondent_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
-        " JOIN codes k ON k.id = c.code_id WHERE c.coder = ?", [coder]).fetchall())
+    return set(
+        conn.execute(
+            "SELECT i.respondent_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
+            " JOIN codes k ON k.id = c.code_id WHERE c.coder = ?",
+            [coder],
+        ).fetchall()
+    )
 
 
 def _wal(path: Path) -> tuple[int, int] | None:
@@ -38,8 +42,7 @@ def _wal(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def test_two_coders_keep_their_work_when_one_quits_and_the_other_is_killed(demo_copy,
-                                                                          tmp_path):
+def test_two_coders_keep_their_work_when_one_quits_and_the_other_is_killed(demo_copy, tmp_path):
     """Ane codes three answers, Bo three others; Bo quits; Ane sees Bo's codings once she
     presses r, codes two more and is killed with SIGKILL. Every coding either screen
     confirmed is in the file, and the file is sound."""
@@ -72,8 +75,10 @@ def test_two_coders_keep_their_work_when_one_quits_and_the_other_is_killed(demo_
         if ane.pid not in lock_holders(demo_copy):
             problems.append("after Bo quit: Ane's workbench holds no lock on the file")
         if _wal(demo_copy) != wal:
-            problems.append(f"Bo's quitting deleted or replaced the -wal Ane writes to "
-                            f"({wal} -> {_wal(demo_copy)})")
+            problems.append(
+                f"Bo's quitting deleted or replaced the -wal Ane writes to "
+                f"({wal} -> {_wal(demo_copy)})"
+            )
 
         assert "(bo)" not in ane.screen()  # loaded before Bo coded it
         ane.keys("r")
@@ -92,9 +97,11 @@ def test_two_coders_keep_their_work_when_one_quits_and_the_other_is_killed(demo_
         verdict = conn.execute("PRAGMA integrity_check").fetchall()
     for coder, did in (("ane", ane_did), ("bo", bo_did)):
         if did != found[coder]:
-            problems.append(f"{coder}: confirmed on screen but not in the file: "
-                            f"{sorted(did - found[coder])}; in the file, never confirmed: "
-                            f"{sorted(found[coder] - did)}")
+            problems.append(
+                f"{coder}: confirmed on screen but not in the file: "
+                f"{sorted(did - found[coder])}; in the file, never confirmed: "
+                f"{sorted(found[coder] - did)}"
+            )
     if verdict != [("ok",)]:
         problems.append(f"integrity_check: {verdict[:5]}")
     assert not problems, "\n".join(problems)

@@ -30,9 +30,13 @@ class Tmux:
         self.socket = f"qc-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, check=check,
-                              env={**os.environ, "TERM": "xterm-256color"})
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            env={**os.environ, "TERM": "xterm-256color"},
+        )
 
     def close(self) -> None:
         self.run("kill-server", check=False)
@@ -56,15 +60,18 @@ class Workbench:
         self.coder = coder
         env = this_tree_env()
         assignments = " ".join(
-            f"{k}={shlex.quote(env.get(k, ''))}" for k in ("PYTHONPATH", "QUALCODE_HOME"))
-        words = " ".join(shlex.quote(str(a)) for a in (
-            sys.executable, "-m", "qualcode", "tui", db, "--coder", coder))
+            f"{k}={shlex.quote(env.get(k, ''))}" for k in ("PYTHONPATH", "QUALCODE_HOME")
+        )
+        words = " ".join(
+            shlex.quote(str(a))
+            for a in (sys.executable, "-m", "qualcode", "tui", db, "--coder", coder)
+        )
         # exec: the pane's process is the workbench itself, so its pid is the pane's
         command = f"cd {shlex.quote(str(folder))} && exec env {assignments} {words}"
-        tmux.run("new-session", "-d", "-s", self.session, "-x", SIZE[0], "-y", SIZE[1],
-                 command)
-        self.pid = int(tmux.run("list-panes", "-t", self.session, "-F", "#{pane_pid}"
-                                ).stdout.split()[0])
+        tmux.run("new-session", "-d", "-s", self.session, "-x", SIZE[0], "-y", SIZE[1], command)
+        self.pid = int(
+            tmux.run("list-panes", "-t", self.session, "-F", "#{pane_pid}").stdout.split()[0]
+        )
         deadline = time.monotonic() + WAIT
         while True:  # the shell execs env, which execs the workbench
             cmdline = Path(f"/proc/{self.pid}/cmdline").read_bytes().split(b"\0")
@@ -84,8 +91,7 @@ class Workbench:
             if text in screen:
                 return screen
             if not self.alive():
-                raise AssertionError(f"the workbench ended before '{text}' appeared:\n"
-                                     f"{screen}")
+                raise AssertionError(f"the workbench ended before '{text}' appeared:\n{screen}")
             time.sleep(0.1)
         raise AssertionError(f"'{text}' never appeared on {self.coder}'s screen:\n{screen}")
 
@@ -142,4 +148,3 @@ class Workbench:
                 return
             time.sleep(0.1)
         raise AssertionError(f"{self.coder}'s workbench did not end:\n{self.screen()}")
-

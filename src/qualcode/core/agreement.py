@@ -86,15 +86,27 @@ if TYPE_CHECKING:
 UNITS = ("item", "character")
 FORMATS = ("table", "csv", "json")
 STATISTICS = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha")
-CSV_COLUMNS = ["question", "code", "label", "kind", "units", "units_complete", "units_pairable",
-               "applied", "percent_agreement", "cohen_kappa", "fleiss_kappa",
-               "krippendorff_alpha"]
+CSV_COLUMNS = [
+    "question",
+    "code",
+    "label",
+    "kind",
+    "units",
+    "units_complete",
+    "units_pairable",
+    "applied",
+    "percent_agreement",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+]
 POOLED_KEY, MACRO_KEY = "_pooled", "_macro"
 POOLED_LABEL = "Samlet: alle (enhed, kode)-par puljet"
 MACRO_LABEL = "Gennemsnit af kodernes definerede værdier"
 
 
 # -- the statistics on plain reliability data -------------------------------------------
+
 
 @dataclass(frozen=True)
 class Statistics:
@@ -123,8 +135,9 @@ def _encode(data: Iterable[Iterable[object]]) -> tuple[np.ndarray, int]:
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             if not _is_missing(value):
-                out[i, j] = index.setdefault(value.item() if isinstance(value, np.generic)
-                                             else value, len(index))
+                out[i, j] = index.setdefault(
+                    value.item() if isinstance(value, np.generic) else value, len(index)
+                )
     return out, len(index)
 
 
@@ -198,9 +211,15 @@ def _statistics(codes: np.ndarray, n_cat: int) -> Statistics:
         expected = n * n - int((n_values * n_values).sum())
         if expected:
             alpha = 1.0 - (n - 1) * (n - observed_same) / expected
-    return Statistics(units=int((per_unit > 0).sum()), units_complete=n_complete,
-                      units_pairable=int(pairable.sum()), percent_agreement=pct,
-                      cohen_kappa=cohen, fleiss_kappa=fleiss, krippendorff_alpha=alpha)
+    return Statistics(
+        units=int((per_unit > 0).sum()),
+        units_complete=n_complete,
+        units_pairable=int(pairable.sum()),
+        percent_agreement=pct,
+        cohen_kappa=cohen,
+        fleiss_kappa=fleiss,
+        krippendorff_alpha=alpha,
+    )
 
 
 def _binary_statistics(values: np.ndarray, present: np.ndarray) -> Statistics:
@@ -209,6 +228,7 @@ def _binary_statistics(values: np.ndarray, present: np.ndarray) -> Statistics:
 
 
 # -- reliability data from a project ------------------------------------------------------
+
 
 @dataclass
 class ReliabilityData:
@@ -236,8 +256,10 @@ class ReliabilityData:
     def matrix(self, key: str) -> list[list[int | None]]:
         """Code ``key`` as plain reliability data: a row per coder, ``None`` where missing."""
         vals = self.values[key]
-        return [[int(v) if p else None for v, p in zip(vals[j], self.present[j], strict=True)]
-                for j in range(len(self.coders))]
+        return [
+            [int(v) if p else None for v, p in zip(vals[j], self.present[j], strict=True)]
+            for j in range(len(self.coders))
+        ]
 
     def pooled(self) -> tuple[np.ndarray, np.ndarray]:
         """(values, present) of every (unit, code) pair, the codes side by side."""
@@ -258,10 +280,15 @@ class ReliabilityData:
 def question_coders(project: Project, question: str | None = None) -> list[str]:
     """Everybody who coded a non-empty, non-interviewer item of the question, sorted."""
     q = project.question(question)
-    return [r[0] for r in project.db.execute(
-        "SELECT DISTINCT c.coder FROM codings c JOIN items i ON i.id = c.item_id"
-        " WHERE i.question_id = ? AND i.is_empty = 0 AND i.kind != 'interviewer'"
-        " ORDER BY c.coder", [q.id])]
+    return [
+        r[0]
+        for r in project.db.execute(
+            "SELECT DISTINCT c.coder FROM codings c JOIN items i ON i.id = c.item_id"
+            " WHERE i.question_id = ? AND i.is_empty = 0 AND i.kind != 'interviewer'"
+            " ORDER BY c.coder",
+            [q.id],
+        )
+    ]
 
 
 def parse_coders(coders: str | Sequence[str] | None) -> list[str] | None:
@@ -287,18 +314,24 @@ def _resolve_coders(project: Project, q: Question, coders: str | Sequence[str] |
         unknown = [c for c in wanted if c not in known]
         if unknown:
             who = ", ".join(f"'{c}'" for c in unknown)
-            raise QualcodeError(f"no codings by {who} in question '{q.id}' "
-                                f"(its coders: {known_text})")
+            raise QualcodeError(
+                f"no codings by {who} in question '{q.id}' (its coders: {known_text})"
+            )
     if len(wanted) < 2:
-        raise QualcodeError(f"agreement needs two or more coders; question '{q.id}' has "
-                            f"{'only ' if wanted else ''}{len(wanted)} "
-                            f"(its coders: {known_text})")
+        raise QualcodeError(
+            f"agreement needs two or more coders; question '{q.id}' has "
+            f"{'only ' if wanted else ''}{len(wanted)} "
+            f"(its coders: {known_text})"
+        )
     return wanted
 
 
-def reliability_data(project: Project, question: str | None = None,
-                     coders: str | Sequence[str] | None = None,
-                     unit: str = "item") -> ReliabilityData:
+def reliability_data(
+    project: Project,
+    question: str | None = None,
+    coders: str | Sequence[str] | None = None,
+    unit: str = "item",
+) -> ReliabilityData:
     """Collect the coders' decisions on a question's units (see the module docstring).
 
     ``coders``: names, or 'A,B'; default every coder of the question. Raises a
@@ -351,19 +384,34 @@ def reliability_data(project: Project, question: str | None = None,
             cube_parts.append(cover[:, :, where].astype(np.int8))
         unit_item = np.concatenate(item_parts) if order else np.zeros(0, dtype=np.int64)
         unit_offset = np.concatenate(offset_parts) if order else np.zeros(0, dtype=np.int64)
-        present = (np.concatenate(present_parts, axis=1) if order
-                   else np.zeros((m, 0), dtype=bool))
-        cube = (np.concatenate(cube_parts, axis=2) if order
-                else np.zeros((len(codes), m, 0), dtype=np.int8))
+        present = np.concatenate(present_parts, axis=1) if order else np.zeros((m, 0), dtype=bool)
+        cube = (
+            np.concatenate(cube_parts, axis=2)
+            if order
+            else np.zeros((len(codes), m, 0), dtype=np.int8)
+        )
     values = {c.key: cube[k] for k, c in enumerate(codes)}
-    return ReliabilityData(question=q, unit=unit, coders=names, codes=codes, unit_item=unit_item,
-                           unit_offset=unit_offset, present=present, values=values)
+    return ReliabilityData(
+        question=q,
+        unit=unit,
+        coders=names,
+        codes=codes,
+        unit_item=unit_item,
+        unit_offset=unit_offset,
+        present=present,
+        values=values,
+    )
 
 
 # -- the result table ---------------------------------------------------------------------
 
-def agreement(project: Project, question: str | None = None,
-              coders: str | Sequence[str] | None = None, unit: str = "item") -> pd.DataFrame:
+
+def agreement(
+    project: Project,
+    question: str | None = None,
+    coders: str | Sequence[str] | None = None,
+    unit: str = "item",
+) -> pd.DataFrame:
     """Agreement between coders on one question: a row per code (codebook order), then a
     ``pooled`` and a ``macro`` row (see the module docstring).
 
@@ -394,34 +442,60 @@ def agreement(project: Project, question: str | None = None,
         got = [getattr(s, stat) for s in per_code if getattr(s, stat) is not None]
         defined[stat] = len(got)
         macro[stat] = float(sum(got) / len(got)) if got else None
-    rows.append({"question": q.id, "code": MACRO_KEY, "label": MACRO_LABEL, "kind": "macro",
-                 "units": data.n_units, "units_complete": per_code[0].units_complete
-                 if per_code else 0, "units_pairable": per_code[0].units_pairable
-                 if per_code else 0, "applied": None, **macro})
+    rows.append(
+        {
+            "question": q.id,
+            "code": MACRO_KEY,
+            "label": MACRO_LABEL,
+            "kind": "macro",
+            "units": data.n_units,
+            "units_complete": per_code[0].units_complete if per_code else 0,
+            "units_pairable": per_code[0].units_pairable if per_code else 0,
+            "applied": None,
+            **macro,
+        }
+    )
     frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
     for col in (*STATISTICS, "applied"):
         frame[col] = pd.Series([r[col] for r in rows], dtype=object)
     book = project.codebook(q.codebook)
     first = per_code[0] if per_code else pooled
-    frame.attrs.update({
-        "question": q.id, "question_text": q.text, "codebook": book.stem, "title": book.title,
-        "kind": q.kind, "unit": unit, "coders": list(data.coders), "units": data.n_units,
-        "units_complete": first.units_complete if per_code else 0,
-        "units_pairable": first.units_pairable if per_code else 0,
-        "macro_defined": defined,
-    })
+    frame.attrs.update(
+        {
+            "question": q.id,
+            "question_text": q.text,
+            "codebook": book.stem,
+            "title": book.title,
+            "kind": q.kind,
+            "unit": unit,
+            "coders": list(data.coders),
+            "units": data.n_units,
+            "units_complete": first.units_complete if per_code else 0,
+            "units_pairable": first.units_pairable if per_code else 0,
+            "macro_defined": defined,
+        }
+    )
     return frame
 
 
-def _row(question: str, key: str, label: str, kind: str, stats: Statistics,
-         applied: int | None) -> dict[str, Any]:
-    return {"question": question, "code": key, "label": label, "kind": kind,
-            "units": stats.units, "units_complete": stats.units_complete,
-            "units_pairable": stats.units_pairable, "applied": applied,
-            **{s: getattr(stats, s) for s in STATISTICS}}
+def _row(
+    question: str, key: str, label: str, kind: str, stats: Statistics, applied: int | None
+) -> dict[str, Any]:
+    return {
+        "question": question,
+        "code": key,
+        "label": label,
+        "kind": kind,
+        "units": stats.units,
+        "units_complete": stats.units_complete,
+        "units_pairable": stats.units_pairable,
+        "applied": applied,
+        **{s: getattr(stats, s) for s in STATISTICS},
+    }
 
 
 # -- output -------------------------------------------------------------------------------
+
 
 def _value(v: object) -> object:
     """None/NaN -> None; numpy scalars -> Python numbers."""
@@ -453,22 +527,32 @@ def agreement_json(frames: list[pd.DataFrame]) -> bytes:
     """One object per question (a list for several); undefined values are null."""
     out = []
     for frame in frames:
-        records = [{k: _value(v) for k, v in rec.items()}
-                   for rec in frame[CSV_COLUMNS].to_dict(orient="records")]
+        records = [
+            {k: _value(v) for k, v in rec.items()}
+            for rec in frame[CSV_COLUMNS].to_dict(orient="records")
+        ]
         by_kind = {r["kind"]: r for r in records if r["kind"] != "code"}
         macro = dict(by_kind.get("macro", {}))
         macro["defined"] = frame.attrs.get("macro_defined", {})
         a = frame.attrs
-        out.append({
-            "question": a.get("question"), "codebook": a.get("codebook"),
-            "title": a.get("title"), "unit": a.get("unit"), "coders": a.get("coders"),
-            "units": a.get("units"), "units_complete": a.get("units_complete"),
-            "units_pairable": a.get("units_pairable"),
-            "codes": [r for r in records if r["kind"] == "code"],
-            "pooled": by_kind.get("pooled"), "macro": macro,
-        })
-    return (json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2)
-            + "\n").encode("utf-8")
+        out.append(
+            {
+                "question": a.get("question"),
+                "codebook": a.get("codebook"),
+                "title": a.get("title"),
+                "unit": a.get("unit"),
+                "coders": a.get("coders"),
+                "units": a.get("units"),
+                "units_complete": a.get("units_complete"),
+                "units_pairable": a.get("units_pairable"),
+                "codes": [r for r in records if r["kind"] == "code"],
+                "pooled": by_kind.get("pooled"),
+                "macro": macro,
+            }
+        )
+    return (
+        json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2) + "\n"
+    ).encode("utf-8")
 
 
 UNDEFINED = "–"
@@ -490,15 +574,25 @@ def agreement_table(frame: pd.DataFrame) -> str:
 
     a = frame.attrs
     coders = a.get("coders", [])
-    noun = ("tegn" if a.get("unit") == "character"
-            else "uddrag" if a.get("kind") == "interview" else "svar")
-    lines = [f"{a.get('question', '')}: {a.get('title', '')}",
-             f"Kodere: {', '.join(coders)}. Enhed: {noun}. {a.get('units', 0)} {noun} kodet af "
-             f"mindst én koder; {a.get('units_complete', 0)} af alle (enighed og kappa), "
-             f"{a.get('units_pairable', 0)} af mindst to (Krippendorffs α)."]
+    noun = (
+        "tegn"
+        if a.get("unit") == "character"
+        else "uddrag"
+        if a.get("kind") == "interview"
+        else "svar"
+    )
+    lines = [
+        f"{a.get('question', '')}: {a.get('title', '')}",
+        f"Kodere: {', '.join(coders)}. Enhed: {noun}. {a.get('units', 0)} {noun} kodet af "
+        f"mindst én koder; {a.get('units_complete', 0)} af alle (enighed og kappa), "
+        f"{a.get('units_pairable', 0)} af mindst to (Krippendorffs α).",
+    ]
     two = len(coders) == 2
-    header = ["Kode", "Anvendt", "Enighed"] + (["Cohens κ"] if two else []) + [
-        "Fleiss' κ", "Krippendorffs α"]
+    header = (
+        ["Kode", "Anvendt", "Enighed"]
+        + (["Cohens κ"] if two else [])
+        + ["Fleiss' κ", "Krippendorffs α"]
+    )
     body, kinds = [], []
     for r in frame.itertuples():
         applied = "" if _value(r.applied) is None else str(r.applied)
@@ -522,10 +616,14 @@ def agreement_table(frame: pd.DataFrame) -> str:
         if kind == "pooled":
             lines.append("-" * _width(head))
         lines.append(fmt(row))
-    lines.append(f"{UNDEFINED} = udefineret (ingen fælles enheder, eller kun én kategori: fx en "
-                 "kode ingen har brugt)." + ("" if two else " Cohens κ kræver præcis to kodere."))
-    lines.append("Anvendt: enheder hvor mindst én koder har brugt koden. Enighed: andel af "
-                 "enhederne hvor alle kodere er enige.")
+    lines.append(
+        f"{UNDEFINED} = udefineret (ingen fælles enheder, eller kun én kategori: fx en "
+        "kode ingen har brugt)." + ("" if two else " Cohens κ kræver præcis to kodere.")
+    )
+    lines.append(
+        "Anvendt: enheder hvor mindst én koder har brugt koden. Enighed: andel af "
+        "enhederne hvor alle kodere er enige."
+    )
     return visible("\n".join(lines) + "\n")  # data's control characters as symbols
 
 

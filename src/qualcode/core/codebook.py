@@ -39,18 +39,35 @@ from qualcode.errors import CodebookError, NotFound
 from qualcode.safe import check_path_name, is_path_name, one_line, path_name
 
 PALETTE = (
-    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD",
-    "#8C564B", "#E377C2", "#BCBD22", "#17BECF", "#7F7F7F",
+    "#1F77B4",
+    "#FF7F0E",
+    "#2CA02C",
+    "#D62728",
+    "#9467BD",
+    "#8C564B",
+    "#E377C2",
+    "#BCBD22",
+    "#17BECF",
+    "#7F7F7F",
 )
 _COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 _KEY = re.compile(r"^[\w][\w\-.]*$")
 OTHER_LABELS = {"andet", "other", "andre"}
 
 MAX_CODEBOOK_CHARS = 10_000_000  # the real codebooks hold a few thousand characters
-_CODEBOOK_FIELDS = {"codebook", "title", "description", "definition_source", "published",
-                    "codes"}
-_CODE_FIELDS = {"key", "label", "definition", "source", "color", "keywords", "published",
-                "parent", "include", "other"}
+_CODEBOOK_FIELDS = {"codebook", "title", "description", "definition_source", "published", "codes"}
+_CODE_FIELDS = {
+    "key",
+    "label",
+    "definition",
+    "source",
+    "color",
+    "keywords",
+    "published",
+    "parent",
+    "include",
+    "other",
+}
 
 
 @dataclass(frozen=True)
@@ -120,8 +137,7 @@ class Codebook:
     def code(self, key_or_label: str) -> Code:
         found = self.find(key_or_label)
         if found is None:
-            raise NotFound(f"codebook '{self.stem}' has no code with key or label "
-                           f"'{key_or_label}'")
+            raise NotFound(f"codebook '{self.stem}' has no code with key or label '{key_or_label}'")
         return found
 
     def children(self, key: str | None) -> list[Code]:
@@ -152,9 +168,15 @@ class Codebook:
             out["description"] = self.description
         if self.definition_source:
             out["definition_source"] = self.definition_source
-        published = {k: v for k, v in (("year", self.published_year),
-                                       ("base", self.published_base),
-                                       ("source", self.published_source)) if v}
+        published = {
+            k: v
+            for k, v in (
+                ("year", self.published_year),
+                ("base", self.published_base),
+                ("source", self.published_source),
+            )
+            if v
+        }
         if published:
             out["published"] = published
         codes = []
@@ -171,12 +193,17 @@ class Codebook:
             if c.keywords:
                 d["keywords"] = list(c.keywords)
             if c.published_count is not None:
-                if (c.published_base == self.published_base
-                        and c.published_year == self.published_year):
+                if (
+                    c.published_base == self.published_base
+                    and c.published_year == self.published_year
+                ):
                     d["published"] = c.published_count
                 else:
-                    d["published"] = {"count": c.published_count, "base": c.published_base,
-                                      "year": c.published_year}
+                    d["published"] = {
+                        "count": c.published_count,
+                        "base": c.published_base,
+                        "year": c.published_year,
+                    }
             if c.other and c.label.casefold() not in OTHER_LABELS:
                 d["other"] = True
             codes.append(d)
@@ -187,8 +214,7 @@ class Codebook:
         """The codebook as YAML; ``stem`` names it for a file of another name."""
         import yaml
 
-        return yaml.safe_dump(self.to_dict(stem), allow_unicode=True, sort_keys=False,
-                              width=100)
+        return yaml.safe_dump(self.to_dict(stem), allow_unicode=True, sort_keys=False, width=100)
 
 
 def slugify(text: str) -> str:
@@ -237,11 +263,13 @@ def check_stem(stem: str, file: str) -> str:
     try:
         return check_path_name(stem, "the codebook name")
     except ValueError as exc:
-        raise CodebookError(f"{exc}; for example '{path_name(stem, 'kodebog')}'",
-                            file=file) from None
+        raise CodebookError(
+            f"{exc}; for example '{path_name(stem, 'kodebog')}'", file=file
+        ) from None
 
 
 # -- loading ------------------------------------------------------------------
+
 
 def find_codebook_file(stem_or_path: str | Path, search_dir: Path | None = None) -> Path:
     """A path to a codebook YAML file, given a stem ('fleksjob') or a path."""
@@ -258,8 +286,9 @@ def find_codebook_file(stem_or_path: str | Path, search_dir: Path | None = None)
         if path.is_file():
             return path
     known = ", ".join(sorted(p.stem for p in folder.glob("*.y*ml"))) or "none"
-    raise CodebookError(f"no codebook named '{one_line(str(stem_or_path))[:100]}' in {folder} "
-                        f"(known: {known})")
+    raise CodebookError(
+        f"no codebook named '{one_line(str(stem_or_path))[:100]}' in {folder} (known: {known})"
+    )
 
 
 def load_codebook(stem_or_path: str | Path, search_dir: Path | None = None) -> Codebook:
@@ -304,13 +333,26 @@ def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
         detail = str(exc) if isinstance(exc, ValueError) else "a tagged value it cannot read"
         raise CodebookError(f"invalid YAML ({detail})", file=name) from None
     _check_numbers(data, name)
-    return parse_codebook(data, stem=path.stem, file=name, search_dir=path.parent,
-                          stack=stack + (path.stem,), path=path)
+    return parse_codebook(
+        data,
+        stem=path.stem,
+        file=name,
+        search_dir=path.parent,
+        stack=stack + (path.stem,),
+        path=path,
+    )
 
 
-def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
-                   search_dir: Path | None = None, stack: tuple[str, ...] = (),
-                   path: Path | None = None, stored: bool = False) -> Codebook:
+def parse_codebook(
+    data: Any,
+    *,
+    stem: str,
+    file: str = "<codebook>",
+    search_dir: Path | None = None,
+    stack: tuple[str, ...] = (),
+    path: Path | None = None,
+    stored: bool = False,
+) -> Codebook:
     """Validate a codebook given as parsed YAML; every error names the file and code.
 
     ``stem`` must be a safe file name (:func:`check_stem`), unless ``stored``: a codebook
@@ -326,10 +368,11 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
         raise fail("a codebook must be a mapping with 'title' and 'codes'")
     unknown = set(data) - _CODEBOOK_FIELDS
     if unknown:
-        raise fail(f"unknown field '{sorted(map(str, unknown))[0]}' "
-                   f"(known: {', '.join(sorted(_CODEBOOK_FIELDS))})")
-    _check_text_fields(data, ("codebook", "title", "description", "definition_source"), "",
-                       fail)
+        raise fail(
+            f"unknown field '{sorted(map(str, unknown))[0]}' "
+            f"(known: {', '.join(sorted(_CODEBOOK_FIELDS))})"
+        )
+    _check_text_fields(data, ("codebook", "title", "description", "definition_source"), "", fail)
     declared = data.get("codebook")
     if declared is not None and str(declared) != stem:
         raise fail(f"'codebook: {declared}' differs from the file name stem '{stem}'")
@@ -353,10 +396,16 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
             raise fail(f"{where}: each code must be a mapping with at least a 'label'")
         unknown = set(entry) - _CODE_FIELDS
         if unknown:
-            raise fail(f"{where}: unknown field '{sorted(map(str, unknown))[0]}' "
-                       f"(known: {', '.join(sorted(_CODE_FIELDS))})")
-        _check_text_fields(entry, ("key", "label", "definition", "source", "color", "parent",
-                                   "include"), f"{where}: ", fail)
+            raise fail(
+                f"{where}: unknown field '{sorted(map(str, unknown))[0]}' "
+                f"(known: {', '.join(sorted(_CODE_FIELDS))})"
+            )
+        _check_text_fields(
+            entry,
+            ("key", "label", "definition", "source", "color", "parent", "include"),
+            f"{where}: ",
+            fail,
+        )
         label = _text(entry.get("label"))
         if not label:
             raise fail(f"{where}: missing label")
@@ -385,23 +434,38 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
         if count is not None and base is not None and count > base:
             raise fail(f"{where}: published count {count} is larger than its base {base}")
         parent = _text(entry.get("parent")) or None
-        codes.append(Code(
-            key=key, label=label, definition=_text(entry.get("definition")),
-            source=_text(entry.get("source")) or definition_source,
-            color=color.upper(), keywords=tuple(str(k) for k in keywords), parent=parent,
-            published_count=count, published_base=base if count is not None else None,
-            published_year=year if count is not None else None,
-            other=is_other(label, bool(entry.get("other"))),
-        ))
+        codes.append(
+            Code(
+                key=key,
+                label=label,
+                definition=_text(entry.get("definition")),
+                source=_text(entry.get("source")) or definition_source,
+                color=color.upper(),
+                keywords=tuple(str(k) for k in keywords),
+                parent=parent,
+                published_count=count,
+                published_base=base if count is not None else None,
+                published_year=year if count is not None else None,
+                other=is_other(label, bool(entry.get("other"))),
+            )
+        )
         include = entry.get("include")
         if include:
             codes.extend(_included(str(include), key, search_dir, stack, fail))
         # YAML aliases can repeat one long text in every code: bound what is kept
-        chars += sum(len(c.key) + len(c.label) + len(c.definition) + len(c.source)
-                     + sum(map(len, c.keywords)) for c in codes[first_new:])
+        chars += sum(
+            len(c.key)
+            + len(c.label)
+            + len(c.definition)
+            + len(c.source)
+            + sum(map(len, c.keywords))
+            for c in codes[first_new:]
+        )
         if chars > MAX_CODEBOOK_CHARS:
-            raise fail(f"the codes hold more than {MAX_CODEBOOK_CHARS:,} characters of text "
-                       "(a long text repeated with YAML aliases?)")
+            raise fail(
+                f"the codes hold more than {MAX_CODEBOOK_CHARS:,} characters of text "
+                "(a long text repeated with YAML aliases?)"
+            )
 
     _check_unique(codes, fail)
     by_key = {c.key: c for c in codes}
@@ -417,18 +481,27 @@ def parse_codebook(data: Any, *, stem: str, file: str = "<codebook>",
                 raise fail(f"code '{c.key}': parent chain loops back to '{p.key}'")
             seen.add(p.key)
             p = by_key.get(p.parent) if p.parent else None
-    return Codebook(stem=stem, title=_text(data.get("title")) or stem,
-                    description=_text(data.get("description")),
-                    definition_source=definition_source, published_year=book_year,
-                    published_base=book_base, published_source=_text(published.get("source")),
-                    codes=codes, path=path)
+    return Codebook(
+        stem=stem,
+        title=_text(data.get("title")) or stem,
+        description=_text(data.get("description")),
+        definition_source=definition_source,
+        published_year=book_year,
+        published_base=book_base,
+        published_source=_text(published.get("source")),
+        codes=codes,
+        path=path,
+    )
 
 
-def _included(stem: str, parent_key: str, search_dir: Path | None, stack: tuple[str, ...],
-              fail) -> list[Code]:
+def _included(
+    stem: str, parent_key: str, search_dir: Path | None, stack: tuple[str, ...], fail
+) -> list[Code]:
     if not is_path_name(stem):  # a stem beside this file, never a path elsewhere
-        raise fail(f"code '{parent_key}': include '{one_line(stem)[:60]}' is not a codebook "
-                   "name (the stem of a file beside this one)")
+        raise fail(
+            f"code '{parent_key}': include '{one_line(stem)[:60]}' is not a codebook "
+            "name (the stem of a file beside this one)"
+        )
     if stem in stack:
         raise fail(f"code '{parent_key}': include '{stem}' loops back to itself")
     try:
@@ -506,8 +579,9 @@ def _loader() -> type:
                             found = (line, one_line(key_node.value)[:60], first[key])
             if found is not None:
                 line, shown, before = found
-                raise _DuplicateKey(f"line {line}: key '{shown}' appears twice (first on "
-                                    f"line {before})")
+                raise _DuplicateKey(
+                    f"line {line}: key '{shown}' appears twice (first on line {before})"
+                )
 
     return Loader
 
@@ -530,14 +604,14 @@ def _check_numbers(data: Any, file: str) -> None:
         if isinstance(value, dict | list | set):
             if id(value) not in seen:
                 seen.add(id(value))
-                stack.extend([*value.keys(), *value.values()] if isinstance(value, dict)
-                             else value)
+                stack.extend([*value.keys(), *value.values()] if isinstance(value, dict) else value)
         elif isinstance(value, int):
             try:
                 str(value)
             except ValueError:
-                raise CodebookError("invalid YAML (a number of more than 4300 digits)",
-                                    file=file) from None
+                raise CodebookError(
+                    "invalid YAML (a number of more than 4300 digits)", file=file
+                ) from None
 
 
 def _show(value: Any, limit: int = 60) -> str:
@@ -547,7 +621,7 @@ def _show(value: Any, limit: int = 60) -> str:
     if isinstance(value, list | set | tuple):
         return "a list"
     text = repr(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _text(value: Any) -> str:

@@ -17,9 +17,24 @@ if TYPE_CHECKING:
     from qualcode.core.models import Question
     from qualcode.core.project import Project
 
-COLUMNS = ["question", "code", "label", "respondents", "answered", "percent", "mentioned",
-           "definition", "parent", "depth", "color", "published", "published_base",
-           "published_year", "published_percent", "scale"]
+COLUMNS = [
+    "question",
+    "code",
+    "label",
+    "respondents",
+    "answered",
+    "percent",
+    "mentioned",
+    "definition",
+    "parent",
+    "depth",
+    "color",
+    "published",
+    "published_base",
+    "published_year",
+    "published_percent",
+    "scale",
+]
 
 
 def verbal_scale(n: int) -> str:
@@ -69,8 +84,9 @@ SELECT k.key, g.n FROM (
 """
 
 
-def respondent_counts(project: Project, question: Question, book: Codebook, *,
-                      coder: str | None = None) -> dict[str, int]:
+def respondent_counts(
+    project: Project, question: Question, book: Codebook, *, coder: str | None = None
+) -> dict[str, int]:
     """Code key -> distinct respondents with it (or any child), non-empty answers only."""
     coder_sql, coder_args = ("AND c.coder = ?", [coder]) if coder else ("", [])
     if any(c.parent for c in book):
@@ -88,26 +104,43 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     book = project.codebook(question.codebook)
     answered = db.execute(
         "SELECT COUNT(DISTINCT respondent_id) FROM items WHERE question_id = ? AND is_empty = 0"
-        " AND kind != 'interviewer'", [question.id]).fetchone()[0]
+        " AND kind != 'interviewer'",
+        [question.id],
+    ).fetchone()[0]
     counts = respondent_counts(project, question, book, coder=coder)
     rows = []
     for code in book:
         n = counts[code.key]
         percent = round(100.0 * n / answered, 1) if answered else None
-        pub_pct = (round(100.0 * code.published_count / code.published_base, 1)
-                   if code.published_count is not None and code.published_base else None)
-        rows.append({
-            "question": question.id, "code": code.key, "label": code.label,
-            "respondents": n, "answered": answered, "percent": percent,
-            "mentioned": (f"Anført af {n} ud af {answered} jobcentre"
-                          if question.kind == "open" else
-                          f"Nævnt af {verbal_scale(n)} ({n} af {answered}) jobcentre"),
-            "definition": code.definition, "parent": code.parent or "",
-            "depth": book.depth(code.key), "color": code.color,
-            "published": code.published_count, "published_base": code.published_base,
-            "published_year": code.published_year, "published_percent": pub_pct,
-            "scale": verbal_scale(n) if question.kind == "interview" else "",
-        })
+        pub_pct = (
+            round(100.0 * code.published_count / code.published_base, 1)
+            if code.published_count is not None and code.published_base
+            else None
+        )
+        rows.append(
+            {
+                "question": question.id,
+                "code": code.key,
+                "label": code.label,
+                "respondents": n,
+                "answered": answered,
+                "percent": percent,
+                "mentioned": (
+                    f"Anført af {n} ud af {answered} jobcentre"
+                    if question.kind == "open"
+                    else f"Nævnt af {verbal_scale(n)} ({n} af {answered}) jobcentre"
+                ),
+                "definition": code.definition,
+                "parent": code.parent or "",
+                "depth": book.depth(code.key),
+                "color": code.color,
+                "published": code.published_count,
+                "published_base": code.published_base,
+                "published_year": code.published_year,
+                "published_percent": pub_pct,
+                "scale": verbal_scale(n) if question.kind == "interview" else "",
+            }
+        )
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("published", "published_base", "published_year"):
         frame[col] = frame[col].astype("Int64")

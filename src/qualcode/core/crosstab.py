@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "md", "xlsx", "json")
 MIN_EXPECTED = 5
-SMALL_EXPECTED = (f"forventet antal under {MIN_EXPECTED} i mindst én celle; "
-                  "chi-i-anden-testen er usikker")
+SMALL_EXPECTED = (
+    f"forventet antal under {MIN_EXPECTED} i mindst én celle; chi-i-anden-testen er usikker"
+)
 NO_TEST = "ingen test: temaet nævnes af alle eller ingen"
 
 
@@ -55,8 +56,10 @@ def parse_group(spec: str) -> Group:
     name = name.strip()
     values = tuple(v.strip() for v in rest.split(",") if v.strip())
     if not sep or not name or not values:
-        raise QualcodeError(f"--group '{spec}': write NAME=VALUE[,VALUE...], e.g. "
-                            "\"høj=I høj grad,I meget høj grad\"")
+        raise QualcodeError(
+            f"--group '{spec}': write NAME=VALUE[,VALUE...], e.g. "
+            '"høj=I høj grad,I meget høj grad"'
+        )
     return Group(name, values)
 
 
@@ -73,8 +76,9 @@ def parse_groups(specs: Iterable[str]) -> list[Group] | None:
         seen_names.add(g.name)
         for v in g.values:
             if v in seen_values:
-                raise QualcodeError(f"--group: the value '{v}' is in both '{seen_values[v]}' "
-                                    f"and '{g.name}'")
+                raise QualcodeError(
+                    f"--group: the value '{v}' is in both '{seen_values[v]}' and '{g.name}'"
+                )
             seen_values[v] = g.name
     return groups
 
@@ -84,9 +88,10 @@ def attribute_values(project: Project) -> dict[str, dict[str, int]]:
     empty values are no value)."""
     out: dict[str, dict[str, int]] = {}
     for name, value, n in project.db.execute(
-            "SELECT name, value, COUNT(*) FROM attributes WHERE TRIM(value) != ''"
-            " GROUP BY name, value"
-            " ORDER BY name, value"):
+        "SELECT name, value, COUNT(*) FROM attributes WHERE TRIM(value) != ''"
+        " GROUP BY name, value"
+        " ORDER BY name, value"
+    ):
         out.setdefault(name, {})[value] = n
     return out
 
@@ -111,8 +116,10 @@ def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestRes
     """
     from scipy import stats
 
-    table = [[int(n) for n in mentioned], [int(b) - int(n) for n, b in zip(mentioned, bases,
-                                                                          strict=True)]]
+    table = [
+        [int(n) for n in mentioned],
+        [int(b) - int(n) for n, b in zip(mentioned, bases, strict=True)],
+    ]
     total = sum(int(b) for b in bases)
     row_sums = [sum(r) for r in table]
     expected = [[rs * int(b) / total for b in bases] for rs in row_sums] if total else [[0.0]]
@@ -120,33 +127,48 @@ def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestRes
     if len(bases) < 2 or total == 0 or 0 in row_sums:
         return TestResult("", None, None, min_expected, NO_TEST)
     if len(bases) == 2:
-        res = stats.fisher_exact([[table[0][0], table[1][0]], [table[0][1], table[1][1]]],
-                                 alternative="two-sided")  # rows: the groups
+        res = stats.fisher_exact(
+            [[table[0][0], table[1][0]], [table[0][1], table[1][1]]], alternative="two-sided"
+        )  # rows: the groups
         return TestResult("fisher", float(res.pvalue), float(res.statistic), min_expected, "")
     chi2, p, _dof, _exp = stats.chi2_contingency(table, correction=False)
     warning = SMALL_EXPECTED if min_expected < MIN_EXPECTED else ""
     return TestResult("chi2", float(p), float(chi2), min_expected, warning)
 
 
-def _answered_with_codes(project: Project, qid: str, coder: str | None
-                         ) -> tuple[list[str], dict[str, set[str]]]:
+def _answered_with_codes(
+    project: Project, qid: str, coder: str | None
+) -> tuple[list[str], dict[str, set[str]]]:
     """The respondents who answered (non-empty), and code key -> respondents coded with it."""
-    answered = [r[0] for r in project.db.execute(
-        "SELECT DISTINCT respondent_id FROM items WHERE question_id = ? AND is_empty = 0"
-        " AND kind != 'interviewer' ORDER BY respondent_id", [qid])]
+    answered = [
+        r[0]
+        for r in project.db.execute(
+            "SELECT DISTINCT respondent_id FROM items WHERE question_id = ? AND is_empty = 0"
+            " AND kind != 'interviewer' ORDER BY respondent_id",
+            [qid],
+        )
+    ]
     coder_sql, args = ("AND c.coder = ?", [coder]) if coder else ("", [])
     by_code: dict[str, set[str]] = {}
     for key, rid in project.db.execute(
-            "SELECT DISTINCT k.key, i.respondent_id FROM codings c"
-            " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
-            f" WHERE i.question_id = ? AND i.is_empty = 0 {coder_sql}", [qid, *args]):
+        "SELECT DISTINCT k.key, i.respondent_id FROM codings c"
+        " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
+        f" WHERE i.question_id = ? AND i.is_empty = 0 {coder_sql}",
+        [qid, *args],
+    ):
         by_code.setdefault(key, set()).add(rid)
     return answered, by_code
 
 
-def crosstab(project: Project, question: str, attribute: str, *,
-             groups: list[Group] | None = None, coder: str | None = None,
-             alpha: float = 0.05) -> pd.DataFrame:
+def crosstab(
+    project: Project,
+    question: str,
+    attribute: str,
+    *,
+    groups: list[Group] | None = None,
+    coder: str | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Per code, the share of jobcentres mentioning it in each group of ``attribute``.
 
     Columns: question, code, label, depth, then for each group g ``n_{g}``, ``base_{g}``,
@@ -163,20 +185,27 @@ def crosstab(project: Project, question: str, attribute: str, *,
     book = project.codebook(q.codebook)
     known = attribute_values(project)
     if attribute not in known:
-        raise NotFound(f"no respondent has the attribute '{attribute}' "
-                       f"(attributes: {', '.join(known) or 'none'})")
+        raise NotFound(
+            f"no respondent has the attribute '{attribute}' "
+            f"(attributes: {', '.join(known) or 'none'})"
+        )
     values = known[attribute]
     if groups:
         for g in groups:
             for v in g.values:
                 if v not in values:
-                    raise NotFound(f"--group '{g.name}': no respondent has {attribute} = "
-                                   f"'{v}' (values: {', '.join(values)})")
+                    raise NotFound(
+                        f"--group '{g.name}': no respondent has {attribute} = "
+                        f"'{v}' (values: {', '.join(values)})"
+                    )
     else:
         groups = [Group(v, (v,)) for v in values]
     group_of = {v: g.name for g in groups for v in g.values}
-    attrs = dict(project.db.execute("SELECT respondent_id, value FROM attributes WHERE name = ?",
-                                    [attribute]).fetchall())
+    attrs = dict(
+        project.db.execute(
+            "SELECT respondent_id, value FROM attributes WHERE name = ?", [attribute]
+        ).fetchall()
+    )
     answered, by_code = _answered_with_codes(project, q.id, coder)
     members: dict[str, set[str]] = {g.name: set() for g in groups}
     missing = 0
@@ -192,8 +221,10 @@ def crosstab(project: Project, question: str, attribute: str, *,
     empty = [g.name for g in groups if not members[g.name]]
     if len(groups) - len(empty) < 2:
         what = ", ".join(f"'{n}'" for n in empty) or "none"
-        raise EmptyGroups(f"'{q.id}' by {attribute}: fewer than two groups have jobcentres "
-                          f"that answered (empty: {what})")
+        raise EmptyGroups(
+            f"'{q.id}' by {attribute}: fewer than two groups have jobcentres "
+            f"that answered (empty: {what})"
+        )
     groups = [g for g in groups if members[g.name]]
     bases = [len(members[g.name]) for g in groups]
 
@@ -202,8 +233,12 @@ def crosstab(project: Project, question: str, attribute: str, *,
         coded = set(by_code.get(code.key, ()))
         for child in book.descendants(code.key):
             coded |= by_code.get(child.key, set())
-        row: dict = {"question": q.id, "code": code.key, "label": code.label,
-                     "depth": book.depth(code.key)}
+        row: dict = {
+            "question": q.id,
+            "code": code.key,
+            "label": code.label,
+            "depth": book.depth(code.key),
+        }
         ns = []
         for g, base in zip(groups, bases, strict=True):
             n = len(coded & members[g.name])
@@ -211,24 +246,43 @@ def crosstab(project: Project, question: str, attribute: str, *,
             row[f"n_{g.name}"] = n
             row[f"base_{g.name}"] = base
             row[f"pct_{g.name}"] = 100.0 * n / base
-        row["diff_pp"] = (row[f"pct_{groups[0].name}"] - row[f"pct_{groups[1].name}"]
-                          if len(groups) == 2 else None)
+        row["diff_pp"] = (
+            row[f"pct_{groups[0].name}"] - row[f"pct_{groups[1].name}"]
+            if len(groups) == 2
+            else None
+        )
         result = independence_test(ns, bases)
-        row.update(test=result.test, statistic=result.statistic, p_value=result.p_value,
-                   significant=(None if result.p_value is None
-                                else bool(result.p_value < alpha)),
-                   min_expected=result.min_expected, warning=result.warning)
+        row.update(
+            test=result.test,
+            statistic=result.statistic,
+            p_value=result.p_value,
+            significant=(None if result.p_value is None else bool(result.p_value < alpha)),
+            min_expected=result.min_expected,
+            warning=result.warning,
+        )
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame.attrs.update(
-        question=q.id, question_text=q.text, title=book.title, kind=q.kind, attribute=attribute,
-        groups=[g.name for g in groups], group_values={g.name: list(g.values) for g in groups},
-        bases=dict(zip([g.name for g in groups], bases, strict=True)), answered=len(answered),
-        missing=missing, ungrouped=ungrouped, empty_groups=empty, alpha=alpha, coder=coder)
+        question=q.id,
+        question_text=q.text,
+        title=book.title,
+        kind=q.kind,
+        attribute=attribute,
+        groups=[g.name for g in groups],
+        group_values={g.name: list(g.values) for g in groups},
+        bases=dict(zip([g.name for g in groups], bases, strict=True)),
+        answered=len(answered),
+        missing=missing,
+        ungrouped=ungrouped,
+        empty_groups=empty,
+        alpha=alpha,
+        coder=coder,
+    )
     return frame
 
 
 # -- rendering ---------------------------------------------------------------------
+
 
 def _num(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -271,13 +325,15 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     body = []
     for r in records(frame):
         cells = ["  " * int(r["depth"]) + r["label"]]
-        cells += [f"{r[f'n_{g}']} af {r[f'base_{g}']} ({_num(r[f'pct_{g}'])} %)"
-                  for g in groups]
+        cells += [f"{r[f'n_{g}']} af {r[f'base_{g}']} ({_num(r[f'pct_{g}'])} %)" for g in groups]
         if two:
             cells.append(diff_text(r["diff_pp"]))
         sig = r["significant"]
-        cells += [TEST_NAMES[r["test"] or ""] + ("*" if r["warning"] == SMALL_EXPECTED else ""),
-                  p_text(r["p_value"]), "–" if sig is None else ("ja" if sig else "nej")]
+        cells += [
+            TEST_NAMES[r["test"] or ""] + ("*" if r["warning"] == SMALL_EXPECTED else ""),
+            p_text(r["p_value"]),
+            "–" if sig is None else ("ja" if sig else "nej"),
+        ]
         body.append(cells)
     return head, body
 
@@ -287,8 +343,10 @@ def notes(frame: pd.DataFrame) -> list[str]:
     a = frame.attrs
     out = []
     bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
-    out.append(f"Grundlag: jobcentre der har svaret på {a['question']}, "
-               f"fordelt efter {a['attribute']} ({bases}).")
+    out.append(
+        f"Grundlag: jobcentre der har svaret på {a['question']}, "
+        f"fordelt efter {a['attribute']} ({bases})."
+    )
     left = []
     if a["missing"]:
         left.append(f"{a['missing']} uden {a['attribute']}")
@@ -299,8 +357,11 @@ def notes(frame: pd.DataFrame) -> list[str]:
         left.append("grupper uden svar: " + ", ".join(a["empty_groups"]))
     if left:
         out.append("Udeladt: " + "; ".join(left) + ".")
-    test = ("Fishers eksakte test (tosidet)" if len(a["groups"]) == 2
-            else "chi-i-anden-test af temaet × gruppe")
+    test = (
+        "Fishers eksakte test (tosidet)"
+        if len(a["groups"]) == 2
+        else "chi-i-anden-test af temaet × gruppe"
+    )
     out.append(f"Test: {test}; signifikant ved p < {_num(a['alpha'], 2)}.")
     if (frame["warning"] == SMALL_EXPECTED).any():
         out.append(f"* Advarsel: {SMALL_EXPECTED}.")
@@ -314,9 +375,13 @@ def crosstab_table(frame: pd.DataFrame) -> str:
     head, body = display_rows(frame)
     widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
     lines = [f"{a['question']}: {a['title']} efter {a['attribute']}"]
-    fmt = ["  ".join([_pad(row[0], widths[0])]
-                     + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)])
-           .rstrip() for row in [head, *body]]
+    fmt = [
+        "  ".join(
+            [_pad(row[0], widths[0])]
+            + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
+        ).rstrip()
+        for row in [head, *body]
+    ]
     lines += [fmt[0], "-" * _width(fmt[0]), *fmt[1:], ""]
     lines += notes(frame)
     return visible("\n".join(lines) + "\n")  # data's control characters as symbols
@@ -327,8 +392,10 @@ def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str
 
     a = frame.attrs
     head, body = display_rows(frame)
-    parts = [heading if heading is not None
-             else f"### {_md(a['title'])} efter {_md(a['attribute'])}", ""]
+    parts = [
+        heading if heading is not None else f"### {_md(a['title'])} efter {_md(a['attribute'])}",
+        "",
+    ]
     parts.append("| " + " | ".join(_md(h) for h in head) + " |")
     parts.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
     for cells in body:
@@ -343,8 +410,15 @@ def csv_columns(frame: pd.DataFrame) -> list[str]:
     cols = ["question", "code", "label"]
     for g in frame.attrs["groups"]:
         cols += [f"n_{g}", f"base_{g}", f"pct_{g}"]
-    return cols + ["diff_pp", "test", "statistic", "p_value", "significant", "min_expected",
-                   "warning"]
+    return cols + [
+        "diff_pp",
+        "test",
+        "statistic",
+        "p_value",
+        "significant",
+        "min_expected",
+        "warning",
+    ]
 
 
 def crosstab_csv(frame: pd.DataFrame) -> bytes:
@@ -374,10 +448,25 @@ def crosstab_json(frame: pd.DataFrame) -> bytes:
     import json
 
     a = frame.attrs
-    doc = {k: a[k] for k in ("question", "title", "attribute", "groups", "group_values",
-                             "bases", "answered", "missing", "ungrouped", "alpha")}
-    doc["codes"] = [{c: r[c] for c in ["code", "label", "depth", *csv_columns(frame)[3:]]}
-                    for r in records(frame)]
+    doc = {
+        k: a[k]
+        for k in (
+            "question",
+            "title",
+            "attribute",
+            "groups",
+            "group_values",
+            "bases",
+            "answered",
+            "missing",
+            "ungrouped",
+            "alpha",
+        )
+    }
+    doc["codes"] = [
+        {c: r[c] for c in ["code", "label", "depth", *csv_columns(frame)[3:]]}
+        for r in records(frame)
+    ]
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -395,8 +484,14 @@ def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -
     head = ["Tema"]
     for g in groups:
         head += [f"{g}: nævner", f"{g}: besvaret", f"{g}: andel (%)"]
-    head += ["Forskel (pp)", "Test", "p-værdi", "Signifikant", "Mindste forventede antal",
-             "Advarsel"]
+    head += [
+        "Forskel (pp)",
+        "Test",
+        "p-værdi",
+        "Signifikant",
+        "Mindste forventede antal",
+        "Advarsel",
+    ]
     ws.append([xlsx_cell(h) for h in head])
     for cell in ws[2]:
         cell.font = Font(bold=True)
@@ -406,11 +501,14 @@ def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -
         for g in groups:
             row += [r[f"n_{g}"], r[f"base_{g}"], round(r[f"pct_{g}"], 1)]
         sig = r["significant"]
-        row += [None if r["diff_pp"] is None else round(r["diff_pp"], 1),
-                TEST_NAMES[r["test"] or ""] if r["test"] else None, r["p_value"],
-                None if sig is None else ("ja" if sig else "nej"),
-                None if r["min_expected"] is None else round(r["min_expected"], 2),
-                r["warning"] or None]
+        row += [
+            None if r["diff_pp"] is None else round(r["diff_pp"], 1),
+            TEST_NAMES[r["test"] or ""] if r["test"] else None,
+            r["p_value"],
+            None if sig is None else ("ja" if sig else "nej"),
+            None if r["min_expected"] is None else round(r["min_expected"], 2),
+            r["warning"] or None,
+        ]
         ws.append(row)
     last = ws.max_row
     for row in ws.iter_rows(min_row=3, max_row=last):

@@ -42,8 +42,11 @@ class Unmatched:
     memos: int = 0  # memos left out because of it
 
     def __str__(self) -> str:
-        lost = [f"{n} {word}{'' if n == 1 else 's'}"
-                for n, word in ((self.codings, "coding"), (self.memos, "memo")) if n]
+        lost = [
+            f"{n} {word}{'' if n == 1 else 's'}"
+            for n, word in ((self.codings, "coding"), (self.memos, "memo"))
+            if n
+        ]
         tail = f" ({' and '.join(lost)} not merged)" if lost else ""
         return f"{self.source}: {self.what} {self.key}: {self.reason}{tail}"
 
@@ -66,8 +69,9 @@ class MergeReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.codings_added or self.stars_added or self.memos_added
-                    or self.verdicts_added)
+        return bool(
+            self.codings_added or self.stars_added or self.memos_added or self.verdicts_added
+        )
 
     @property
     def codings_unmatched(self) -> int:
@@ -97,16 +101,20 @@ class MergeReport:
                 parts.append(f"{self.verdicts_added} suggestion verdicts added")
             parts.append(f"{self.memos_added} memos added")
             head = f"{verb} {files} into {self.target}: {', '.join(parts)}"
-        lines = [f"{head}; {self.codings_present} codings and {self.memos_present} memos "
-                 "were there already"]
+        lines = [
+            f"{head}; {self.codings_present} codings and {self.memos_present} memos "
+            "were there already"
+        ]
         if self.dry_run:
             lines.append("dry run: nothing was written")
         if self.backup:
             lines.append(f"the target as it was is kept at {self.backup}")
         if self.unmatched:
-            lines.append(f"could not be matched ({len(self.unmatched)}; "
-                         f"{self.codings_unmatched} codings and {self.memos_unmatched} memos "
-                         "not merged):")
+            lines.append(
+                f"could not be matched ({len(self.unmatched)}; "
+                f"{self.codings_unmatched} codings and {self.memos_unmatched} memos "
+                "not merged):"
+            )
             lines += [f"  {line}" for line in self.unmatched_lines(limit)]
         return "\n".join(lines)
 
@@ -118,8 +126,10 @@ class MergeRefused(QualcodeError):
         self.report = report
         n = len(report.unmatched)
         first = "; ".join(report.unmatched_lines(3))
-        super().__init__(f"{n} thing{'' if n == 1 else 's'} could not be matched, so nothing "
-                         f"was merged (--strict): {first}")
+        super().__init__(
+            f"{n} thing{'' if n == 1 else 's'} could not be matched, so nothing "
+            f"was merged (--strict): {first}"
+        )
 
 
 class _Rollback(Exception):
@@ -127,6 +137,7 @@ class _Rollback(Exception):
 
 
 # -- reading a source ------------------------------------------------------------
+
 
 @dataclass
 class _Source:
@@ -149,8 +160,9 @@ def _open_source(path: Path, target: Path) -> sqlite3.Connection:
 
     name = str(path)
     if target.exists() and path.exists() and os.path.samefile(path, target):
-        raise QualcodeError("is the target project itself; give other coders' copies to merge "
-                            "into it", file=name)
+        raise QualcodeError(
+            "is the target project itself; give other coders' copies to merge into it", file=name
+        )
     return store.connect(path, readonly=True).conn
 
 
@@ -166,20 +178,29 @@ def _read_source(path: Path, target: Path) -> _Source:
         source = _Source(
             name=str(path),
             questions=dict(conn.execute("SELECT id, codebook_id FROM questions").fetchall()),
-            items={r[0]: tuple(r[1:]) for r in conn.execute(
-                "SELECT id, question_id, respondent_id, position, kind, text FROM items")},
-            codes={r[0]: (r[1], r[2]) for r in conn.execute(
-                "SELECT id, codebook_id, key FROM codes")},
+            items={
+                r[0]: tuple(r[1:])
+                for r in conn.execute(
+                    "SELECT id, question_id, respondent_id, position, kind, text FROM items"
+                )
+            },
+            codes={
+                r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, codebook_id, key FROM codes")
+            },
             codings=conn.execute(
-                "SELECT id, item_id, code_id, start, \"end\", coder, created_at, memo,"
-                f" {starred}, {origin} FROM codings ORDER BY id").fetchall(),
+                'SELECT id, item_id, code_id, start, "end", coder, created_at, memo,'
+                f" {starred}, {origin} FROM codings ORDER BY id"
+            ).fetchall(),
             memos=conn.execute(
                 "SELECT target, target_id, text, author, created_at, updated_at FROM memos"
-                " ORDER BY id").fetchall(),
+                " ORDER BY id"
+            ).fetchall(),
             verdicts=conn.execute(
                 "SELECT item_id, code_id, coder, verdict, source, score, at"
-                " FROM suggestion_verdicts ORDER BY id").fetchall()
-            if "suggestion_verdicts" in tables else [],
+                " FROM suggestion_verdicts ORDER BY id"
+            ).fetchall()
+            if "suggestion_verdicts" in tables
+            else [],
         )
         conn.execute("COMMIT")
         return source
@@ -191,6 +212,7 @@ def _read_source(path: Path, target: Path) -> _Source:
 
 # -- merging ---------------------------------------------------------------------
 
+
 class _Merger:
     """Maps one source at a time onto the target, inside the target's transaction."""
 
@@ -200,14 +222,22 @@ class _Merger:
         self.report = report
         self.questions = dict(db.execute("SELECT id, codebook_id FROM questions").fetchall())
         self.respondents = {r[0] for r in db.execute("SELECT id FROM respondents")}
-        self.items = {(r[0], r[1], r[2]): (r[3], r[4]) for r in db.execute(
-            "SELECT question_id, respondent_id, position, id, text FROM items")}
-        self.codes = {(r[0], r[1]): r[2] for r in db.execute(
-            "SELECT codebook_id, key, id FROM codes")}
-        self.codings = {(r[0], r[1], r[2], r[3], r[4]): [r[5], r[6], r[7]] for r in db.execute(
-            "SELECT item_id, code_id, coder, start, \"end\", id, memo, starred FROM codings")}
-        self.memos = {tuple(r) for r in db.execute(
-            "SELECT target, target_id, text, author FROM memos")}
+        self.items = {
+            (r[0], r[1], r[2]): (r[3], r[4])
+            for r in db.execute("SELECT question_id, respondent_id, position, id, text FROM items")
+        }
+        self.codes = {
+            (r[0], r[1]): r[2] for r in db.execute("SELECT codebook_id, key, id FROM codes")
+        }
+        self.codings = {
+            (r[0], r[1], r[2], r[3], r[4]): [r[5], r[6], r[7]]
+            for r in db.execute(
+                'SELECT item_id, code_id, coder, start, "end", id, memo, starred FROM codings'
+            )
+        }
+        self.memos = {
+            tuple(r) for r in db.execute("SELECT target, target_id, text, author FROM memos")
+        }
 
     def merge(self, src: _Source) -> None:
         # (what, key) -> [reason, codings, memos], in the order met
@@ -233,12 +263,25 @@ class _Merger:
                 return ("code", f"#{sid}", "missing from the source")
             codebook, key = src.codes[sid]
             found = self.codes.get((codebook, key))
-            return found if found is not None else (
-                "code", f"{codebook}:{key}", "not in the target's codebook")
+            return (
+                found
+                if found is not None
+                else ("code", f"{codebook}:{key}", "not in the target's codebook")
+            )
 
         coding_ids: dict[int, int | tuple[str, str, str]] = {}
-        for (sid, s_item, s_code, start, end, coder, created_at, memo, starred,
-             origin) in src.codings:
+        for (
+            sid,
+            s_item,
+            s_code,
+            start,
+            end,
+            coder,
+            created_at,
+            memo,
+            starred,
+            origin,
+        ) in src.codings:
             t_item, t_code = item(s_item), code(s_code)
             problem = next((x for x in (t_item, t_code) if isinstance(x, tuple)), None)
             if problem is not None:
@@ -249,10 +292,20 @@ class _Merger:
             existing = self.codings.get(ident)
             if existing is None:
                 cur = self.db.execute(
-                    "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at,"
+                    'INSERT INTO codings (item_id, code_id, start, "end", coder, created_at,'
                     " memo, starred, origin) VALUES (?,?,?,?,?,?,?,?,?)",
-                    [t_item, t_code, start, end, coder, created_at, memo, int(bool(starred)),
-                     origin])
+                    [
+                        t_item,
+                        t_code,
+                        start,
+                        end,
+                        coder,
+                        created_at,
+                        memo,
+                        int(bool(starred)),
+                        origin,
+                    ],
+                )
                 self.codings[ident] = [cur.lastrowid, memo, int(bool(starred))]
                 coding_ids[sid] = cur.lastrowid
                 self.report.codings_added += 1
@@ -265,8 +318,13 @@ class _Merger:
                 self.report.stars_added += 1
             if memo and memo != existing[1]:
                 span = f" {start}-{end}" if start is not None else ""
-                charge(("coding", f"{self._label(src, s_item)} {src.codes[s_code][1]}{span} "
-                        f"by {coder}", "its memo differs from the target's (kept the target's)"))
+                charge(
+                    (
+                        "coding",
+                        f"{self._label(src, s_item)} {src.codes[s_code][1]}{span} by {coder}",
+                        "its memo differs from the target's (kept the target's)",
+                    )
+                )
 
         # the suggestions each coder accepted or rejected: they teach the next model
         for s_item, s_code, coder, verdict, source, score, at in src.verdicts:
@@ -277,7 +335,8 @@ class _Merger:
                 "INSERT OR IGNORE INTO suggestion_verdicts"
                 " (item_id, code_id, coder, verdict, source, score, at)"
                 " VALUES (?,?,?,?,?,?,?)",
-                [t_item, t_code, coder, verdict, source, score, at]).rowcount
+                [t_item, t_code, coder, verdict, source, score, at],
+            ).rowcount
 
         for kind, target_id, text, author, created_at, updated_at in src.memos:
             mapped = self._memo_target(src, kind, target_id, item, code, coding_ids)
@@ -290,13 +349,16 @@ class _Merger:
                 continue
             self.db.execute(
                 "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?)", [kind, mapped, text, author, created_at, updated_at])
+                " VALUES (?,?,?,?,?,?)",
+                [kind, mapped, text, author, created_at, updated_at],
+            )
             self.memos.add(ident)
             self.report.memos_added += 1
 
-        self.report.unmatched += [Unmatched(src.name, what, key, reason, n_codings, n_memos)
-                                  for (what, key), (reason, n_codings, n_memos)
-                                  in problems.items()]
+        self.report.unmatched += [
+            Unmatched(src.name, what, key, reason, n_codings, n_memos)
+            for (what, key), (reason, n_codings, n_memos) in problems.items()
+        ]
 
     def _match_item(self, src: _Source, sid: int) -> int | tuple[str, str, str]:
         question, respondent, position, _kind, text = src.items[sid]
@@ -304,8 +366,12 @@ class _Merger:
         if codebook is None:
             return ("question", question, "not in the target")
         if codebook != src.questions[question]:
-            return ("question", question, f"coded with codebook '{src.questions[question]}' "
-                                          f"here but '{codebook}' in the target")
+            return (
+                "question",
+                question,
+                f"coded with codebook '{src.questions[question]}' "
+                f"here but '{codebook}' in the target",
+            )
         if respondent not in self.respondents:
             return ("respondent", respondent, "not in the target")
         found = self.items.get((question, respondent, position))
@@ -322,6 +388,7 @@ class _Merger:
 
     def _memo_target(self, src, kind, target_id, item, code, coding_ids):
         """The memo's target id in the target project, or the problem that prevents it."""
+
         def missing(what: str) -> tuple[str, str, str]:
             return ("memo", f"on {kind} {target_id}", f"its {what} is not in the source")
 
@@ -346,8 +413,9 @@ class _Merger:
         return mapped if isinstance(mapped, tuple) else str(mapped)
 
 
-def merge_projects(target: Project, sources: list[Path], *, strict: bool = False,
-                   dry_run: bool = False) -> MergeReport:
+def merge_projects(
+    target: Project, sources: list[Path], *, strict: bool = False, dry_run: bool = False
+) -> MergeReport:
     """Bring the codings and memos of other coders' copies into ``target``, all or nothing.
 
     ``strict`` refuses (raising :class:`MergeRefused`, writing nothing) when anything could
@@ -357,8 +425,7 @@ def merge_projects(target: Project, sources: list[Path], *, strict: bool = False
     if not paths:
         raise QualcodeError("give at least one project file to merge")
     read = [_read_source(p, Path(target.path)) for p in paths]  # every check before any write
-    report = MergeReport(target=str(target.path), sources=[s.name for s in read],
-                         dry_run=dry_run)
+    report = MergeReport(target=str(target.path), sources=[s.name for s in read], dry_run=dry_run)
     kept = None if dry_run else target.backup("merge")
     committed = False
     try:
@@ -371,13 +438,17 @@ def merge_projects(target: Project, sources: list[Path], *, strict: bool = False
             if dry_run:
                 raise _Rollback
             if report.changed:
-                target._log("merge", sources=report.sources,
-                            codings_added=report.codings_added,
-                            codings_present=report.codings_present,
-                            stars_added=report.stars_added, memos_added=report.memos_added,
-                            memos_present=report.memos_present,
-                            unmatched=[str(u) for u in report.unmatched[:50]],
-                            unmatched_total=len(report.unmatched))
+                target._log(
+                    "merge",
+                    sources=report.sources,
+                    codings_added=report.codings_added,
+                    codings_present=report.codings_present,
+                    stars_added=report.stars_added,
+                    memos_added=report.memos_added,
+                    memos_present=report.memos_present,
+                    unmatched=[str(u) for u in report.unmatched[:50]],
+                    unmatched_total=len(report.unmatched),
+                )
         committed = report.changed
     except _Rollback:
         pass

@@ -147,8 +147,12 @@ class ImportSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.respondents_added or self.attributes_changed or self.items_added
-                    or self.codings_added)
+        return bool(
+            self.respondents_added
+            or self.attributes_changed
+            or self.items_added
+            or self.codings_added
+        )
 
     def describe(self) -> str:
         """One line of what was imported, then one indented line per note."""
@@ -170,7 +174,9 @@ class ImportSummary:
         if self.codings_existing:
             parts.append(f"{self.codings_existing} codings already present")
         if self.items_with_controls:
-            parts.append(f"{self.items_with_controls} items holding control characters "
-                         "(kept as they are, shown as symbols)")
+            parts.append(
+                f"{self.items_with_controls} items holding control characters "
+                "(kept as they are, shown as symbols)"
+            )
         where = f" for {', '.join(self.questions)}" if self.questions else ""
         return f"{self.file}: imported {', '.join(parts)}{where}"

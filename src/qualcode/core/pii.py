@@ -42,7 +42,8 @@ _CPR = re.compile(r"(?<![\w-])(\d{2})(\d{2})(\d{2})-?(\d{4})(?![\w]|[.,]\d|-\d)"
 _PHONE = re.compile(
     r"(?<![\w+])(?<!\d[ -])(?:(?:\+|00)45[ ]?)?"
     r"([2-9]\d{7}|[2-9]\d[ ]\d{2}[ ]\d{2}[ ]\d{2}|[2-9]\d{3}[ ]\d{4})"
-    r"(?!\w|[.,]\d|[ -]\d)")
+    r"(?!\w|[.,]\d|[ -]\d)"
+)
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 CONTEXT = 30
@@ -52,8 +53,7 @@ def cpr_date(digits: str) -> date | None:
     """The birth date of a 10-digit CPR number, or None if it is no real date."""
     if len(digits) != 10 or not digits.isdigit():
         return None
-    day, month, yy, seventh = int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), \
-        int(digits[6])
+    day, month, yy, seventh = int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
     if seventh <= 3:
         century = 1900
     elif seventh in (4, 9):
@@ -124,8 +124,7 @@ def mask(text: str, kind: str) -> str:
     return "".join(out)
 
 
-def mask_all(text: str, matches: Iterable[Match], start: int = 0,
-             end: int | None = None) -> str:
+def mask_all(text: str, matches: Iterable[Match], start: int = 0, end: int | None = None) -> str:
     """``text[start:end]`` with every match in it masked. A match that the window cuts
     is masked whole (its mask replaces the part inside), so no digit of it shows unmasked.
     ``matches`` are those of the whole text, by position (:func:`find_in_text`)."""
@@ -135,7 +134,7 @@ def mask_all(text: str, matches: Iterable[Match], start: int = 0,
         if m.end <= start or m.start >= end or m.end <= pos:
             continue
         if m.start > pos:
-            out.append(text[pos:m.start])
+            out.append(text[pos : m.start])
         out.append(mask(m.text, m.kind))
         pos = m.end
     if pos < end:
@@ -175,10 +174,16 @@ class Hit:
         data in it masked, not only this match."""
         if not masked:
             return " ".join(f"{self.before}{self.text}{self.after}".split())
-        before = (self.masked_before if self.masked_before is not None
-                  else mask_all(self.before, find_in_text(self.before)))
-        after = (self.masked_after if self.masked_after is not None
-                 else mask_all(self.after, find_in_text(self.after)))
+        before = (
+            self.masked_before
+            if self.masked_before is not None
+            else mask_all(self.before, find_in_text(self.before))
+        )
+        after = (
+            self.masked_after
+            if self.masked_after is not None
+            else mask_all(self.after, find_in_text(self.after))
+        )
         return " ".join(f"{before}{self.masked}{after}".split())
 
 
@@ -190,8 +195,13 @@ def _kinds(kinds: Iterable[str] | None) -> list[str]:
     return chosen
 
 
-def scan(project: Project, *, questions: Iterable[str] | None = None,
-         kinds: Iterable[str] | None = None, item_ids: Iterable[int] | None = None) -> list[Hit]:
+def scan(
+    project: Project,
+    *,
+    questions: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    item_ids: Iterable[int] | None = None,
+) -> list[Hit]:
     """Every match in the project's answers and transcript turns (interviewer turns
     included), in question and file order."""
     chosen = _kinds(kinds)
@@ -213,7 +223,8 @@ def scan(project: Project, *, questions: Iterable[str] | None = None,
         " i.text FROM items i JOIN respondents r ON r.id = i.respondent_id"
         " JOIN questions q ON q.id = i.question_id"
         f" WHERE {' AND '.join(where)} ORDER BY q.position, q.id, i.respondent_id, i.position",
-        args)
+        args,
+    )
     out = []
     every_kind = set(chosen) == set(KINDS)
     for item_id, qid, rid, name, position, role, text in rows:
@@ -224,12 +235,24 @@ def scan(project: Project, *, questions: Iterable[str] | None = None,
         everything = found if every_kind else find_in_text(text)
         for m in found:
             lo, hi = max(0, m.start - CONTEXT), m.end + CONTEXT
-            out.append(Hit(item_id=item_id, question=qid, respondent=rid,
-                           respondent_name=name or "", item_number=position + 1,
-                           role=role or "", kind=m.kind, start=m.start, end=m.end,
-                           text=m.text, before=text[lo:m.start], after=text[m.end:hi],
-                           masked_before=mask_all(text, everything, lo, m.start),
-                           masked_after=mask_all(text, everything, m.end, hi)))
+            out.append(
+                Hit(
+                    item_id=item_id,
+                    question=qid,
+                    respondent=rid,
+                    respondent_name=name or "",
+                    item_number=position + 1,
+                    role=role or "",
+                    kind=m.kind,
+                    start=m.start,
+                    end=m.end,
+                    text=m.text,
+                    before=text[lo : m.start],
+                    after=text[m.end : hi],
+                    masked_before=mask_all(text, everything, lo, m.start),
+                    masked_after=mask_all(text, everything, m.end, hi),
+                )
+            )
     return out
 
 
@@ -241,8 +264,11 @@ def count_in_texts(texts: Iterable[str], kinds: Iterable[str] | None = None) -> 
 
 def summary_line(hits: list[Hit]) -> str:
     """'3 possible personal data: 1 CPR number, 2 phone numbers'."""
-    names = {"cpr": ("CPR number", "CPR numbers"), "phone": ("phone number", "phone numbers"),
-             "email": ("e-mail address", "e-mail addresses")}
+    names = {
+        "cpr": ("CPR number", "CPR numbers"),
+        "phone": ("phone number", "phone numbers"),
+        "email": ("e-mail address", "e-mail addresses"),
+    }
     parts = []
     for kind in KINDS:
         n = sum(1 for h in hits if h.kind == kind)
@@ -252,6 +278,7 @@ def summary_line(hits: list[Hit]) -> str:
 
 
 # -- redaction ------------------------------------------------------------------------
+
 
 def _shift(pos: int, edits: list[tuple[int, int, int]], *, is_end: bool) -> int:
     """Where an old offset lands after replacing spans: edits are (start, end, new length),
@@ -288,13 +315,14 @@ def redact(project: Project, hits: Iterable[Hit]) -> int:
             for item_id, item_hits in sorted(by_item.items()):
                 row = project.db.execute(
                     "SELECT text, question_id, respondent_id, position FROM items WHERE id = ?",
-                    [item_id]).fetchone()
+                    [item_id],
+                ).fetchone()
                 if row is None:
                     continue
                 text, qid, rid, position = row
                 chosen: list[Hit] = []
                 for h in sorted(item_hits, key=lambda h: h.start):
-                    if text[h.start:h.end] != h.text or (chosen and h.start < chosen[-1].end):
+                    if text[h.start : h.end] != h.text or (chosen and h.start < chosen[-1].end):
                         continue
                     chosen.append(h)
                 if not chosen:
@@ -302,18 +330,28 @@ def redact(project: Project, hits: Iterable[Hit]) -> int:
                 edits = [(h.start, h.end, len(PLACEHOLDERS[h.kind])) for h in chosen]
                 parts, last = [], 0
                 for h in chosen:
-                    parts += [text[last:h.start], PLACEHOLDERS[h.kind]]
+                    parts += [text[last : h.start], PLACEHOLDERS[h.kind]]
                     last = h.end
                 parts.append(text[last:])
-                project.db.execute("UPDATE items SET text = ? WHERE id = ?",
-                                   ["".join(parts), item_id])
+                project.db.execute(
+                    "UPDATE items SET text = ? WHERE id = ?", ["".join(parts), item_id]
+                )
                 shifted = _shift_codings(project, item_id, edits)
                 project.db.execute("DELETE FROM nlp_docs WHERE item_id = ?", [item_id])
                 for h in chosen:
-                    project._log("pii.redact", item_id=item_id, question=qid, respondent=rid,
-                                 position=position, kind=h.kind, start=h.start, end=h.end,
-                                 placeholder=PLACEHOLDERS[h.kind], at=store.now(),
-                                 codings_shifted=shifted)
+                    project._log(
+                        "pii.redact",
+                        item_id=item_id,
+                        question=qid,
+                        respondent=rid,
+                        position=position,
+                        kind=h.kind,
+                        start=h.start,
+                        end=h.end,
+                        placeholder=PLACEHOLDERS[h.kind],
+                        at=store.now(),
+                        codings_shifted=shifted,
+                    )
                 done += len(chosen)
     finally:
         conn.execute(f"PRAGMA secure_delete = {int(secure)}")
@@ -336,19 +374,26 @@ class Redaction:
         language)."""
         out: list[str] = []
         if self.purged:
-            out.append("the personal data is gone from the project file and its log "
-                       "(VACUUM, WAL truncated)")
+            out.append(
+                "the personal data is gone from the project file and its log "
+                "(VACUUM, WAL truncated)"
+            )
         elif self.purged is not None:
-            out.append("another program has the project open: the old text stays in the "
-                       "project's -wal file until it closes; run 'qualcode scan-pii --redact' "
-                       "again then")
+            out.append(
+                "another program has the project open: the old text stays in the "
+                "project's -wal file until it closes; run 'qualcode scan-pii --redact' "
+                "again then"
+            )
         if self.backups_removed:
-            out.append(f"removed {len(self.backups_removed)} backups that held it: "
-                       + ", ".join(p.name for p in self.backups_removed))
+            out.append(
+                f"removed {len(self.backups_removed)} backups that held it: "
+                + ", ".join(p.name for p in self.backups_removed)
+            )
         if self.models_removed:
-            out.append(f"removed {len(self.models_removed)} suggestion models trained on it "
-                       f"(train again: qualcode train): "
-                       + ", ".join(p.name for p in self.models_removed))
+            out.append(
+                f"removed {len(self.models_removed)} suggestion models trained on it "
+                f"(train again: qualcode train): " + ", ".join(p.name for p in self.models_removed)
+            )
         return out
 
 
@@ -361,8 +406,10 @@ def redact_everywhere(project: Project, hits: Iterable[Hit]) -> Redaction:
 
     hits = list(hits)
     result = Redaction(done=redact(project, hits), found=len(hits))
-    redacted_before = project.db.execute(
-        "SELECT 1 FROM events WHERE action = 'pii.redact' LIMIT 1").fetchone() is not None
+    redacted_before = (
+        project.db.execute("SELECT 1 FROM events WHERE action = 'pii.redact' LIMIT 1").fetchone()
+        is not None
+    )
     if not redacted_before:
         return result
     # also when nothing was left to redact: an earlier run may have been kept from emptying
@@ -390,8 +437,12 @@ def _remove_backups_holding(project: Project, texts: list[str]) -> list[Path]:
             holds = True  # a backup that cannot be read cannot be shown to be clean
         else:
             try:
-                holds = any(conn.execute("SELECT 1 FROM items WHERE instr(text, ?) > 0 LIMIT 1",
-                                         [t]).fetchone() for t in texts)
+                holds = any(
+                    conn.execute(
+                        "SELECT 1 FROM items WHERE instr(text, ?) > 0 LIMIT 1", [t]
+                    ).fetchone()
+                    for t in texts
+                )
             except sqlite3.DatabaseError:
                 holds = True
             finally:
@@ -417,8 +468,12 @@ def _remove_models_holding(project: Project, texts: list[str], stems: set[str]) 
     needles = [t.encode("utf-8") for t in texts]
     removed = []
     for folder in sorted(models.iterdir()):
-        if (not is_path_name(folder.name) or folder.is_symlink() or not folder.is_dir()
-                or not (folder / "qualcode-model.json").is_file()):
+        if (
+            not is_path_name(folder.name)
+            or folder.is_symlink()
+            or not folder.is_dir()
+            or not (folder / "qualcode-model.json").is_file()
+        ):
             continue
         files = [f for f in folder.rglob("*") if f.is_file() and not f.is_symlink()]
         if folder.name in stems or any(n in f.read_bytes() for f in files for n in needles):
@@ -431,8 +486,10 @@ def _shift_codings(project: Project, item_id: int, edits: list[tuple[int, int, i
     """Move the coded spans of an item past the replaced text; returns how many moved.
     Two codings that become identical are merged (the later one is deleted)."""
     rows = project.db.execute(
-        "SELECT id, code_id, coder, start, \"end\" FROM codings WHERE item_id = ?"
-        " AND start IS NOT NULL ORDER BY id", [item_id]).fetchall()
+        'SELECT id, code_id, coder, start, "end" FROM codings WHERE item_id = ?'
+        " AND start IS NOT NULL ORDER BY id",
+        [item_id],
+    ).fetchall()
     moves = []
     for cid, code_id, coder, start, end in rows:
         new = (_shift(start, edits, is_end=False), _shift(end, edits, is_end=True))
@@ -442,16 +499,19 @@ def _shift_codings(project: Project, item_id: int, edits: list[tuple[int, int, i
         return 0
     far = 1_000_000_000  # park the moving spans out of the way of the unique index first
     for cid, *_rest in moves:
-        project.db.execute("UPDATE codings SET start = start + ?, \"end\" = \"end\" + ?"
-                           " WHERE id = ?", [far, far, cid])
+        project.db.execute(
+            'UPDATE codings SET start = start + ?, "end" = "end" + ? WHERE id = ?', [far, far, cid]
+        )
     for cid, code_id, coder, (start, end) in moves:
         dup = project.db.execute(
             "SELECT id FROM codings WHERE item_id = ? AND code_id = ? AND coder = ?"
-            " AND start = ? AND \"end\" = ? AND id != ?",
-            [item_id, code_id, coder, start, end, cid]).fetchone()
+            ' AND start = ? AND "end" = ? AND id != ?',
+            [item_id, code_id, coder, start, end, cid],
+        ).fetchone()
         if dup is not None:
             project.db.execute("DELETE FROM codings WHERE id = ?", [cid])
         else:
-            project.db.execute("UPDATE codings SET start = ?, \"end\" = ? WHERE id = ?",
-                               [start, end, cid])
+            project.db.execute(
+                'UPDATE codings SET start = ?, "end" = ? WHERE id = ?', [start, end, cid]
+            )
     return len(moves)

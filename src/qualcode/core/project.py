@@ -45,8 +45,14 @@ if TYPE_CHECKING:
 class Project:
     """A qualcode project file (SQLite)."""
 
-    def __init__(self, db: Database, path: Path, coder: str | None = None, *,
-                 notices: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        path: Path,
+        coder: str | None = None,
+        *,
+        notices: list[str] | None = None,
+    ) -> None:
         self.db = db
         self.path = path
         from qualcode.paths import default_coder
@@ -62,8 +68,14 @@ class Project:
 
     # -- opening --------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False, coder: str | None = None,
-             readonly: bool = False) -> Project:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = False,
+        coder: str | None = None,
+        readonly: bool = False,
+    ) -> Project:
         """Open a project file; ``create`` makes a new one, ``readonly`` opens it for reading
         only (nothing is written, not even a schema upgrade: an older file is read through
         an upgraded copy in memory). Opening an older file to write upgrades it, after a
@@ -128,10 +140,12 @@ class Project:
                 yield self.db
             return
         if self.readonly:
-            raise QualcodeError("the project was opened for reading only; nothing was changed",
-                                file=str(self.path))
-        store.begin_write(conn, patience=self.write_patience, waiting=self.on_wait,
-                          name=str(self.path))
+            raise QualcodeError(
+                "the project was opened for reading only; nothing was changed", file=str(self.path)
+            )
+        store.begin_write(
+            conn, patience=self.write_patience, waiting=self.on_wait, name=str(self.path)
+        )
         try:
             yield self.db
         except BaseException:
@@ -156,8 +170,7 @@ class Project:
     def _log(self, action: str, **payload: Any) -> None:
         self.db.execute(
             "INSERT INTO events (at, actor, action, payload) VALUES (?, ?, ?, ?)",
-            [store.now(), self.coder, action, json.dumps(payload, ensure_ascii=False,
-                                                         default=str)],
+            [store.now(), self.coder, action, json.dumps(payload, ensure_ascii=False, default=str)],
         )
 
     # -- codebooks ------------------------------------------------------------
@@ -182,21 +195,38 @@ class Project:
         return True
 
     def _insert_codebook(self, cb: Codebook) -> None:
-        self.db["codebooks"].insert({
-            "id": cb.stem, "title": cb.title, "description": cb.description,
-            "definition_source": cb.definition_source, "published_year": cb.published_year,
-            "published_base": cb.published_base, "published_source": cb.published_source,
-        })
+        self.db["codebooks"].insert(
+            {
+                "id": cb.stem,
+                "title": cb.title,
+                "description": cb.description,
+                "definition_source": cb.definition_source,
+                "published_year": cb.published_year,
+                "published_base": cb.published_base,
+                "published_source": cb.published_source,
+            }
+        )
         ids: dict[str, int] = {}
         for position, code in enumerate(cb.codes):
             cur = self.db.execute(
                 "INSERT INTO codes (codebook_id, key, label, definition, source, color, keywords,"
                 " parent_id, position, other, published_count, published_base, published_year)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [cb.stem, code.key, code.label, code.definition, code.source, code.color,
-                 json.dumps(list(code.keywords), ensure_ascii=False),
-                 ids[code.parent] if code.parent else None, position, int(code.other),
-                 code.published_count, code.published_base, code.published_year],
+                [
+                    cb.stem,
+                    code.key,
+                    code.label,
+                    code.definition,
+                    code.source,
+                    code.color,
+                    json.dumps(list(code.keywords), ensure_ascii=False),
+                    ids[code.parent] if code.parent else None,
+                    position,
+                    int(code.other),
+                    code.published_count,
+                    code.published_base,
+                    code.published_year,
+                ],
             )
             ids[code.key] = cur.lastrowid
 
@@ -204,11 +234,14 @@ class Project:
         """The project's codebook, by its stem or by a question bound to it."""
         stem = stem_or_question
         if not self.has_codebook(stem):
-            row = self.db.execute("SELECT codebook_id FROM questions WHERE id = ?",
-                                  [stem_or_question]).fetchone()
+            row = self.db.execute(
+                "SELECT codebook_id FROM questions WHERE id = ?", [stem_or_question]
+            ).fetchone()
             if row is None:
-                raise NotFound(f"no codebook or question '{stem_or_question}' in the project "
-                               f"(codebooks: {', '.join(self.codebook_stems()) or 'none'})")
+                raise NotFound(
+                    f"no codebook or question '{stem_or_question}' in the project "
+                    f"(codebooks: {', '.join(self.codebook_stems()) or 'none'})"
+                )
             stem = row[0]
         book = self.db.execute("SELECT * FROM codebooks WHERE id = ?", [stem]).fetchone()
         cols = [d[0] for d in self.db.execute("SELECT * FROM codebooks LIMIT 0").description]
@@ -217,32 +250,61 @@ class Project:
             "SELECT c.key, c.label, c.definition, c.source, c.color, c.keywords, p.key,"
             " c.published_count, c.published_base, c.published_year, c.other"
             " FROM codes c LEFT JOIN codes p ON p.id = c.parent_id"
-            " WHERE c.codebook_id = ? ORDER BY c.position", [stem]).fetchall()
-        codes = [Code(key=r[0], label=r[1], definition=r[2], source=r[3], color=r[4],
-                      keywords=tuple(json.loads(r[5])), parent=r[6], published_count=r[7],
-                      published_base=r[8], published_year=r[9], other=bool(r[10]))
-                 for r in rows]
-        return Codebook(stem=stem, title=meta["title"], description=meta["description"],
-                        definition_source=meta["definition_source"],
-                        published_year=meta["published_year"],
-                        published_base=meta["published_base"],
-                        published_source=meta["published_source"], codes=codes)
+            " WHERE c.codebook_id = ? ORDER BY c.position",
+            [stem],
+        ).fetchall()
+        codes = [
+            Code(
+                key=r[0],
+                label=r[1],
+                definition=r[2],
+                source=r[3],
+                color=r[4],
+                keywords=tuple(json.loads(r[5])),
+                parent=r[6],
+                published_count=r[7],
+                published_base=r[8],
+                published_year=r[9],
+                other=bool(r[10]),
+            )
+            for r in rows
+        ]
+        return Codebook(
+            stem=stem,
+            title=meta["title"],
+            description=meta["description"],
+            definition_source=meta["definition_source"],
+            published_year=meta["published_year"],
+            published_base=meta["published_base"],
+            published_source=meta["published_source"],
+            codes=codes,
+        )
 
     def _code_id(self, stem: str, key_or_label: str) -> tuple[int, Code]:
         code = self.codebook(stem).code(key_or_label)
-        row = self.db.execute("SELECT id FROM codes WHERE codebook_id = ? AND key = ?",
-                              [stem, code.key]).fetchone()
+        row = self.db.execute(
+            "SELECT id FROM codes WHERE codebook_id = ? AND key = ?", [stem, code.key]
+        ).fetchone()
         return row[0], code
 
     # -- editing a project's codebook -------------------------------------------
     def code_usage(self, stem: str, key: str) -> int:
         """How many codings use this code (children not included)."""
         code_id, _ = self._code_id(stem, key)
-        return self.db.execute("SELECT COUNT(*) FROM codings WHERE code_id = ?",
-                               [code_id]).fetchone()[0]
+        return self.db.execute(
+            "SELECT COUNT(*) FROM codings WHERE code_id = ?", [code_id]
+        ).fetchone()[0]
 
-    def add_code(self, stem: str, label: str, *, key: str | None = None, color: str | None = None,
-                 definition: str = "", parent: str | None = None) -> Code:
+    def add_code(
+        self,
+        stem: str,
+        label: str,
+        *,
+        key: str | None = None,
+        color: str | None = None,
+        definition: str = "",
+        parent: str | None = None,
+    ) -> Code:
         """Add a code to the project's copy of a codebook (validated like a YAML file)."""
         book = self.codebook(stem)
         entry: dict[str, Any] = {"label": label, "definition": definition}
@@ -262,23 +324,50 @@ class Project:
         new = self._validated(book, extra=entry).codes
         added = next(c for c in new if c.key not in set(book.keys()))
         with self.transaction():
-            row = {"key": added.key, "label": added.label, "definition": added.definition,
-                   "source": "", "color": added.color, "keywords": [], "parent": added.parent,
-                   "position": None, "other": added.other}
+            row = {
+                "key": added.key,
+                "label": added.label,
+                "definition": added.definition,
+                "source": "",
+                "color": added.color,
+                "keywords": [],
+                "parent": added.parent,
+                "position": None,
+                "other": added.other,
+            }
             row["position"] = self._insert_code_row(stem, row)[1]
-            self._log("code.add", codebook=stem, key=added.key, label=added.label,
-                      color=added.color, parent=added.parent, code=row)
+            self._log(
+                "code.add",
+                codebook=stem,
+                key=added.key,
+                label=added.label,
+                color=added.color,
+                parent=added.parent,
+                code=row,
+            )
         return self.codebook(stem).code(added.key)
 
     # the columns of a code that an undo restores, as a dict (parent as its key)
-    _CODE_FIELDS = ("key", "label", "definition", "source", "color", "keywords", "position",
-                    "other", "published_count", "published_base", "published_year")
+    _CODE_FIELDS = (
+        "key",
+        "label",
+        "definition",
+        "source",
+        "color",
+        "keywords",
+        "position",
+        "other",
+        "published_count",
+        "published_base",
+        "published_year",
+    )
 
     def _code_row(self, stem: str, key: str) -> dict[str, Any]:
         row = self.db.execute(
             "SELECT " + ", ".join(f"c.{f}" for f in self._CODE_FIELDS) + ", p.key FROM codes c"
             " LEFT JOIN codes p ON p.id = c.parent_id WHERE c.codebook_id = ? AND c.key = ?",
-            [stem, key]).fetchone()
+            [stem, key],
+        ).fetchone()
         out = dict(zip(self._CODE_FIELDS, row[:-1], strict=True))
         out["keywords"] = json.loads(out["keywords"])
         out["parent"] = row[-1]
@@ -292,25 +381,47 @@ class Project:
         parent_id = self._code_id(stem, row["parent"])[0] if row.get("parent") else None
         position = row.get("position")
         if position is None:
-            position = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM codes"
-                                       " WHERE codebook_id = ?", [stem]).fetchone()[0]
+            position = self.db.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE codebook_id = ?", [stem]
+            ).fetchone()[0]
         try:
             cur = self.db.execute(
                 "INSERT INTO codes (codebook_id, key, label, definition, source, color, keywords,"
                 " parent_id, position, other, published_count, published_base, published_year)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [stem, row["key"], row["label"], row.get("definition", ""), row.get("source", ""),
-                 row["color"], json.dumps(list(row.get("keywords") or []), ensure_ascii=False),
-                 parent_id, position, int(bool(row.get("other"))), row.get("published_count"),
-                 row.get("published_base"), row.get("published_year")])
+                [
+                    stem,
+                    row["key"],
+                    row["label"],
+                    row.get("definition", ""),
+                    row.get("source", ""),
+                    row["color"],
+                    json.dumps(list(row.get("keywords") or []), ensure_ascii=False),
+                    parent_id,
+                    position,
+                    int(bool(row.get("other"))),
+                    row.get("published_count"),
+                    row.get("published_base"),
+                    row.get("published_year"),
+                ],
+            )
         except sqlite3.IntegrityError:
-            raise QualcodeError(f"codebook '{stem}' already has a code with the key "
-                                f"'{row['key']}' or the label '{row['label']}'") from None
+            raise QualcodeError(
+                f"codebook '{stem}' already has a code with the key "
+                f"'{row['key']}' or the label '{row['label']}'"
+            ) from None
         return cur.lastrowid, position
 
-    def update_code(self, stem: str, key: str, *, label: str | None = None,
-                    color: str | None = None, definition: str | None = None,
-                    parent: str | None | bool = False) -> Code:
+    def update_code(
+        self,
+        stem: str,
+        key: str,
+        *,
+        label: str | None = None,
+        color: str | None = None,
+        definition: str | None = None,
+        parent: str | None | bool = False,
+    ) -> Code:
         """Rename, recolour, re-describe or re-nest a code (parent=None un-nests it)."""
         book = self.codebook(stem)
         old = book.code(key)
@@ -332,8 +443,13 @@ class Project:
         with self.transaction():
             after = {k: getattr(checked, k) for k in fields}
             self._set_code_fields(stem, old.key, after)
-            self._log("code.update", codebook=stem, key=old.key,
-                      before={k: getattr(old, k) for k in fields}, after=after)
+            self._log(
+                "code.update",
+                codebook=stem,
+                key=old.key,
+                before={k: getattr(old, k) for k in fields},
+                after=after,
+            )
         return checked
 
     def _set_code_fields(self, stem: str, key: str, fields: dict[str, Any]) -> None:
@@ -351,11 +467,14 @@ class Project:
         if not sets:
             return
         try:
-            self.db.execute(f"UPDATE codes SET {', '.join(sets)} WHERE codebook_id = ? AND key = ?",
-                            [*args, stem, key])
+            self.db.execute(
+                f"UPDATE codes SET {', '.join(sets)} WHERE codebook_id = ? AND key = ?",
+                [*args, stem, key],
+            )
         except sqlite3.IntegrityError:
-            raise QualcodeError(f"codebook '{stem}' already has a code labelled "
-                                f"'{fields.get('label')}'") from None
+            raise QualcodeError(
+                f"codebook '{stem}' already has a code labelled '{fields.get('label')}'"
+            ) from None
 
     def merge_codes(self, stem: str, source: str, target: str) -> int:
         """Move every coding of ``source`` to ``target`` and delete ``source``.
@@ -380,8 +499,9 @@ class Project:
         src_id, _ = self._code_id(stem, source)
         dst_id, _ = self._code_id(stem, target)
         snapshot = self._code_row(stem, source)
-        rows = self.db.execute("SELECT id, item_id, coder, start, \"end\" FROM codings"
-                               " WHERE code_id = ?", [src_id]).fetchall()
+        rows = self.db.execute(
+            'SELECT id, item_id, coder, start, "end" FROM codings WHERE code_id = ?', [src_id]
+        ).fetchall()
         moved: list[int] = []
         deleted: list[dict[str, Any]] = []
         for cid, item_id, coder, start, end in rows:
@@ -391,29 +511,47 @@ class Project:
             else:
                 deleted.append(self._coding_payload(self.coding(cid), self.item(item_id)))
                 self.db.execute("DELETE FROM codings WHERE id = ?", [cid])
-        children = [r[0] for r in self.db.execute(
-            "SELECT key FROM codes WHERE parent_id = ? ORDER BY position", [src_id])]
+        children = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT key FROM codes WHERE parent_id = ? ORDER BY position", [src_id]
+            )
+        ]
         self.db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [dst_id, src_id])
         self.db.execute("DELETE FROM codes WHERE id = ?", [src_id])
-        return {"codebook": stem, "source": source, "target": target,
-                "codings": [r[0] for r in rows], "moved": len(moved), "moved_ids": moved,
-                "deleted": deleted, "children": children, "code": snapshot}
+        return {
+            "codebook": stem,
+            "source": source,
+            "target": target,
+            "codings": [r[0] for r in rows],
+            "moved": len(moved),
+            "moved_ids": moved,
+            "deleted": deleted,
+            "children": children,
+            "code": snapshot,
+        }
 
     def _unmerge_codes(self, p: dict[str, Any]) -> None:
         stem = p["codebook"]
         if "code" not in p:
-            raise QualcodeError("cannot undo a merge made by an older qualcode; restore a "
-                                "backup instead ('qualcode restore')")
+            raise QualcodeError(
+                "cannot undo a merge made by an older qualcode; restore a "
+                "backup instead ('qualcode restore')"
+            )
         dst_id, _ = self._code_id(stem, p["target"])
         src_id, _ = self._insert_code_row(stem, p["code"])
         for cid in p["moved_ids"]:
-            self.db.execute("UPDATE codings SET code_id = ? WHERE id = ? AND code_id = ?",
-                            [src_id, cid, dst_id])
+            self.db.execute(
+                "UPDATE codings SET code_id = ? WHERE id = ? AND code_id = ?", [src_id, cid, dst_id]
+            )
         for coding in p["deleted"]:
             self._restore_coding(coding, src_id)
         for child in p["children"]:
-            self.db.execute("UPDATE codes SET parent_id = ? WHERE codebook_id = ? AND key = ?"
-                            " AND parent_id = ?", [src_id, stem, child, dst_id])
+            self.db.execute(
+                "UPDATE codes SET parent_id = ? WHERE codebook_id = ? AND key = ?"
+                " AND parent_id = ?",
+                [src_id, stem, child, dst_id],
+            )
 
     def delete_code(self, stem: str, key: str) -> int:
         """Delete a code and its codings (ask the user first: see code_usage). Returns how many
@@ -434,28 +572,56 @@ class Project:
         if self.db.execute("SELECT 1 FROM codes WHERE parent_id = ?", [code_id]).fetchone():
             raise QualcodeError(f"'{key}' has child codes; move or delete them first")
         snapshot = self._code_row(stem, key)
-        gone = [self._coding_payload(Coding(*r), self.item(r[1])) for r in self.db.execute(
-            self._CODING_SQL + " WHERE c.code_id = ? ORDER BY c.id", [code_id]).fetchall()]
+        gone = [
+            self._coding_payload(Coding(*r), self.item(r[1]))
+            for r in self.db.execute(
+                self._CODING_SQL + " WHERE c.code_id = ? ORDER BY c.id", [code_id]
+            ).fetchall()
+        ]
         self.db.execute("DELETE FROM codings WHERE code_id = ?", [code_id])
         self.db.execute("DELETE FROM codes WHERE id = ?", [code_id])
-        return {"codebook": stem, "key": key, "label": code.label, "codings": gone,
-                "code": snapshot}
+        return {
+            "codebook": stem,
+            "key": key,
+            "label": code.label,
+            "codings": gone,
+            "code": snapshot,
+        }
 
     def _restore_coding(self, c: dict[str, Any], code_id: int) -> None:
         """Put back a coding from its event payload (its old id if still free)."""
         item = self.db.execute("SELECT id FROM items WHERE id = ?", [c["item_id"]]).fetchone()
-        if item is None or self._find_coding(c["item_id"], code_id, c["coder"], c["start"],
-                                             c["end"]) is not None:
+        if (
+            item is None
+            or self._find_coding(c["item_id"], code_id, c["coder"], c["start"], c["end"])
+            is not None
+        ):
             return
         taken = self.db.execute("SELECT 1 FROM codings WHERE id = ?", [c["id"]]).fetchone()
         self.db.execute(
-            "INSERT INTO codings (id, item_id, code_id, start, \"end\", coder, created_at, memo,"
+            'INSERT INTO codings (id, item_id, code_id, start, "end", coder, created_at, memo,'
             " origin) VALUES (?,?,?,?,?,?,?,?,?)",
-            [None if taken else c["id"], c["item_id"], code_id, c["start"], c["end"], c["coder"],
-             c["created_at"], c.get("memo", ""), c.get("origin", "")])
+            [
+                None if taken else c["id"],
+                c["item_id"],
+                code_id,
+                c["start"],
+                c["end"],
+                c["coder"],
+                c["created_at"],
+                c.get("memo", ""),
+                c.get("origin", ""),
+            ],
+        )
 
-    def _validated(self, book: Codebook, *, extra: dict | None = None,
-                   replace_key: str | None = None, changes: dict | None = None) -> Codebook:
+    def _validated(
+        self,
+        book: Codebook,
+        *,
+        extra: dict | None = None,
+        replace_key: str | None = None,
+        changes: dict | None = None,
+    ) -> Codebook:
         """Re-validate the codebook with one change, with the YAML loader's rules."""
         from qualcode.core.codebook import parse_codebook
 
@@ -469,13 +635,16 @@ class Project:
                         entry[k] = v
         if extra:
             data["codes"].append(extra)
-        return parse_codebook(data, stem=book.stem, file=f"codebook '{book.stem}'",
-                              stored=True)
+        return parse_codebook(data, stem=book.stem, file=f"codebook '{book.stem}'", stored=True)
 
     # -- questions ------------------------------------------------------------
     def questions(self) -> list[Question]:
-        return [Question(*r) for r in self.db.execute(
-            "SELECT id, text, kind, codebook_id, position FROM questions ORDER BY position, id")]
+        return [
+            Question(*r)
+            for r in self.db.execute(
+                "SELECT id, text, kind, codebook_id, position FROM questions ORDER BY position, id"
+            )
+        ]
 
     def question(self, qid: str | None = None) -> Question:
         """A question by id; with no id, the only (or first) question in the project."""
@@ -487,17 +656,20 @@ class Project:
         for q in questions:
             if q.id == qid:
                 return q
-        raise NotFound(f"no question '{qid}' in the project "
-                       f"(questions: {', '.join(q.id for q in questions)})")
+        raise NotFound(
+            f"no question '{qid}' in the project (questions: {', '.join(q.id for q in questions)})"
+        )
 
     def _ensure_question(self, qid: str, kind: str, codebook: Codebook, text: str) -> bool:
         """Create the question (inside the caller's transaction); False if it existed."""
-        row = self.db.execute("SELECT kind, codebook_id FROM questions WHERE id = ?",
-                              [qid]).fetchone()
+        row = self.db.execute(
+            "SELECT kind, codebook_id FROM questions WHERE id = ?", [qid]
+        ).fetchone()
         if row is not None:
             if row[1] != codebook.stem:
-                raise QualcodeError(f"question '{qid}' is coded with codebook '{row[1]}', "
-                                    f"not '{codebook.stem}'")
+                raise QualcodeError(
+                    f"question '{qid}' is coded with codebook '{row[1]}', not '{codebook.stem}'"
+                )
             if row[0] != kind:
                 raise QualcodeError(f"question '{qid}' holds {row[0]} items, not {kind} items")
             return False
@@ -505,8 +677,15 @@ class Project:
             self._insert_codebook(codebook)
             self._log("codebook.install", codebook=codebook.stem, codes=codebook.keys())
         position = self.db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]
-        self.db["questions"].insert({"id": qid, "text": text or codebook.title, "kind": kind,
-                                     "codebook_id": codebook.stem, "position": position})
+        self.db["questions"].insert(
+            {
+                "id": qid,
+                "text": text or codebook.title,
+                "kind": kind,
+                "codebook_id": codebook.stem,
+                "position": position,
+            }
+        )
         self._log("question.add", question=qid, kind=kind, codebook=codebook.stem)
         return True
 
@@ -520,26 +699,40 @@ class Project:
     def respondents(self) -> list[Respondent]:
         attrs: dict[str, dict[str, str]] = {}
         for rid, name, value in self.db.execute(
-                "SELECT respondent_id, name, value FROM attributes ORDER BY rowid"):
+            "SELECT respondent_id, name, value FROM attributes ORDER BY rowid"
+        ):
             attrs.setdefault(rid, {})[name] = value
-        return [Respondent(rid, name, attrs.get(rid, {})) for rid, name in self.db.execute(
-            "SELECT id, name FROM respondents ORDER BY id")]
+        return [
+            Respondent(rid, name, attrs.get(rid, {}))
+            for rid, name in self.db.execute("SELECT id, name FROM respondents ORDER BY id")
+        ]
 
     def respondent(self, rid: str) -> Respondent:
         row = self.db.execute("SELECT id, name FROM respondents WHERE id = ?", [rid]).fetchone()
         if row is None:
             raise NotFound(f"no respondent '{rid}' in the project")
-        attrs = dict(self.db.execute(
-            "SELECT name, value FROM attributes WHERE respondent_id = ? ORDER BY rowid", [rid]))
+        attrs = dict(
+            self.db.execute(
+                "SELECT name, value FROM attributes WHERE respondent_id = ? ORDER BY rowid", [rid]
+            )
+        )
         return Respondent(row[0], row[1], attrs)
 
     # -- items ----------------------------------------------------------------
-    _ITEM_SQL = ("SELECT i.id, i.question_id, i.respondent_id, i.position, i.kind, i.text,"
-                 " i.speaker_role, i.is_empty, r.name FROM items i"
-                 " JOIN respondents r ON r.id = i.respondent_id")
+    _ITEM_SQL = (
+        "SELECT i.id, i.question_id, i.respondent_id, i.position, i.kind, i.text,"
+        " i.speaker_role, i.is_empty, r.name FROM items i"
+        " JOIN respondents r ON r.id = i.respondent_id"
+    )
 
-    def items(self, question: str | None = None, *, include_empty: bool = False,
-              include_interviewer: bool = False, respondent: str | None = None) -> list[Item]:
+    def items(
+        self,
+        question: str | None = None,
+        *,
+        include_empty: bool = False,
+        include_interviewer: bool = False,
+        respondent: str | None = None,
+    ) -> list[Item]:
         """The items of a question in file order: answers, or interview turns."""
         q = self.question(question)
         where, args = ["i.question_id = ?"], [q.id]
@@ -554,34 +747,54 @@ class Project:
         return [self._item(r) for r in self.db.execute(sql, args)]
 
     # -- the coding queue, lazily: ids first, text only for what is on screen ---------
-    def queue(self, question: str | None = None, *,
-              coder: str | None = None) -> tuple[list[tuple[int, str, int, str]], set[int]]:
+    def queue(
+        self, question: str | None = None, *, coder: str | None = None
+    ) -> tuple[list[tuple[int, str, int, str]], set[int]]:
         """The question's items to code, as light rows (item id, respondent, number, role)
         in file order, and the ids of those already coded (by ``coder``, or by anyone)."""
         q = self.question(question)
-        rows = [(r[0], r[1], r[2] + 1, r[3] or "") for r in self.db.execute(
-            "SELECT id, respondent_id, position, speaker_role FROM items"
-            " WHERE question_id = ? AND is_empty = 0 AND kind != 'interviewer'"
-            " ORDER BY respondent_id, position", [q.id])]
+        rows = [
+            (r[0], r[1], r[2] + 1, r[3] or "")
+            for r in self.db.execute(
+                "SELECT id, respondent_id, position, speaker_role FROM items"
+                " WHERE question_id = ? AND is_empty = 0 AND kind != 'interviewer'"
+                " ORDER BY respondent_id, position",
+                [q.id],
+            )
+        ]
         coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
-        coded = {r[0] for r in self.db.execute(
-            "SELECT DISTINCT c.item_id FROM codings c JOIN items i ON i.id = c.item_id"
-            f" WHERE i.question_id = ?{coder_sql}", [q.id, *args])}
+        coded = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT c.item_id FROM codings c JOIN items i ON i.id = c.item_id"
+                f" WHERE i.question_id = ?{coder_sql}",
+                [q.id, *args],
+            )
+        }
         return rows, coded
 
     def snippets(self, item_ids: list[int], length: int = 160) -> dict[int, str]:
         """The start of each item's text, for list rows."""
         out: dict[int, str] = {}
         for start in range(0, len(item_ids), 500):
-            chunk = item_ids[start:start + 500]
+            chunk = item_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            out.update(self.db.execute(
-                f"SELECT id, substr(text, 1, ?) FROM items WHERE id IN ({marks})",
-                [length, *chunk]).fetchall())
+            out.update(
+                self.db.execute(
+                    f"SELECT id, substr(text, 1, ?) FROM items WHERE id IN ({marks})",
+                    [length, *chunk],
+                ).fetchall()
+            )
         return out
 
-    def search_items(self, question: str, *, words: list[str] = (), code: str | None = None,
-                     coder: str | None = None) -> set[int]:
+    def search_items(
+        self,
+        question: str,
+        *,
+        words: list[str] = (),
+        code: str | None = None,
+        coder: str | None = None,
+    ) -> set[int]:
         """Ids of the question's items whose text holds every word (case-insensitive) and,
         with ``code``, that carry that code (or a child of it)."""
         q = self.question(question)
@@ -598,21 +811,31 @@ class Project:
                 return set()
             marks = ",".join("?" * len(keys))
             coder_sql = " AND c.coder = ?" if coder else ""
-            where.append("EXISTS (SELECT 1 FROM codings c JOIN codes k ON k.id = c.code_id"
-                         f" WHERE c.item_id = i.id AND k.codebook_id = ? AND k.key IN ({marks})"
-                         f"{coder_sql})")
+            where.append(
+                "EXISTS (SELECT 1 FROM codings c JOIN codes k ON k.id = c.code_id"
+                f" WHERE c.item_id = i.id AND k.codebook_id = ? AND k.key IN ({marks})"
+                f"{coder_sql})"
+            )
             args += [book.stem, *keys] + ([coder] if coder else [])
-        return {r[0] for r in self.db.execute(
-            f"SELECT i.id FROM items i WHERE {' AND '.join(where)}", args)}
+        return {
+            r[0]
+            for r in self.db.execute(f"SELECT i.id FROM items i WHERE {' AND '.join(where)}", args)
+        }
 
-    def respondent_codes(self, question: str, respondent: str, *,
-                         coder: str | None = None) -> set[str]:
+    def respondent_codes(
+        self, question: str, respondent: str, *, coder: str | None = None
+    ) -> set[str]:
         """The codes a respondent carries on any item of the question (by ``coder``, or any)."""
         coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
-        return {r[0] for r in self.db.execute(
-            "SELECT DISTINCT k.key FROM codings c JOIN items i ON i.id = c.item_id"
-            " JOIN codes k ON k.id = c.code_id WHERE i.question_id = ? AND i.respondent_id = ?"
-            f" AND i.is_empty = 0{coder_sql}", [question, respondent, *args])}
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT k.key FROM codings c JOIN items i ON i.id = c.item_id"
+                " JOIN codes k ON k.id = c.code_id WHERE i.question_id = ? AND i.respondent_id = ?"
+                f" AND i.is_empty = 0{coder_sql}",
+                [question, respondent, *args],
+            )
+        }
 
     def item(self, item_id: int) -> Item:
         row = self.db.execute(f"{self._ITEM_SQL} WHERE i.id = ?", [item_id]).fetchone()
@@ -622,23 +845,39 @@ class Project:
 
     @staticmethod
     def _item(r: tuple) -> Item:
-        return Item(id=r[0], question=r[1], respondent=r[2], position=r[3], kind=r[4],
-                    text=r[5], speaker_role=r[6], is_empty=bool(r[7]), respondent_name=r[8])
+        return Item(
+            id=r[0],
+            question=r[1],
+            respondent=r[2],
+            position=r[3],
+            kind=r[4],
+            text=r[5],
+            speaker_role=r[6],
+            is_empty=bool(r[7]),
+            respondent_name=r[8],
+        )
 
     def context(self, item_id: int, turns: int = 2) -> list[Item]:
         """The item with the turns around it in its transcript (interviewer turns included)."""
         it = self.item(item_id)
-        return [self._item(r) for r in self.db.execute(
-            f"{self._ITEM_SQL} WHERE i.question_id = ? AND i.respondent_id = ?"
-            " AND i.position BETWEEN ? AND ? ORDER BY i.position",
-            [it.question, it.respondent, it.position - turns, it.position + turns])]
+        return [
+            self._item(r)
+            for r in self.db.execute(
+                f"{self._ITEM_SQL} WHERE i.question_id = ? AND i.respondent_id = ?"
+                " AND i.position BETWEEN ? AND ? ORDER BY i.position",
+                [it.question, it.respondent, it.position - turns, it.position + turns],
+            )
+        ]
 
     # -- codings --------------------------------------------------------------
-    _CODING_SQL = ("SELECT c.id, c.item_id, k.key, c.coder, c.created_at, c.start, c.\"end\","
-                   " c.memo, c.origin FROM codings c JOIN codes k ON k.id = c.code_id")
+    _CODING_SQL = (
+        'SELECT c.id, c.item_id, k.key, c.coder, c.created_at, c.start, c."end",'
+        " c.memo, c.origin FROM codings c JOIN codes k ON k.id = c.code_id"
+    )
 
-    def codings(self, *, item_id: int | None = None, question: str | None = None,
-                coder: str | None = None) -> list[Coding]:
+    def codings(
+        self, *, item_id: int | None = None, question: str | None = None, coder: str | None = None
+    ) -> list[Coding]:
         where, args = [], []
         if item_id is not None:
             where.append("c.item_id = ?")
@@ -662,18 +901,29 @@ class Project:
         if (start is None) != (end is None):
             raise QualcodeError("a span needs both start and end")
         if start is not None and not (0 <= start < end <= len(item.text)):
-            raise QualcodeError(f"span {start}-{end} is outside item {item.id}'s text "
-                                f"(0-{len(item.text)})")
+            raise QualcodeError(
+                f"span {start}-{end} is outside item {item.id}'s text (0-{len(item.text)})"
+            )
 
-    def add_coding(self, item_id: int, code: str, *, start: int | None = None,
-                   end: int | None = None, coder: str | None = None, memo: str = "",
-                   origin: str = "") -> Coding:
+    def add_coding(
+        self,
+        item_id: int,
+        code: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        coder: str | None = None,
+        memo: str = "",
+        origin: str = "",
+    ) -> Coding:
         """Code an item (or a character span of it). Idempotent: an identical coding is kept.
         ``origin`` says where it came from: '' typed, 'rule' or 'model' (a suggestion)."""
         item = self.item(item_id)
         if item.is_empty:
-            raise QualcodeError(f"item {item_id} ({item.respondent}) is an empty answer; "
-                                "empty answers are not coded")
+            raise QualcodeError(
+                f"item {item_id} ({item.respondent}) is an empty answer; "
+                "empty answers are not coded"
+            )
         self._check_span(item, start, end)
         stem = self.question(item.question).codebook
         code_id, code_obj = self._code_id(stem, code)
@@ -683,27 +933,40 @@ class Project:
             if existing is not None:
                 return self.coding(existing)
             cur = self.db.execute(
-                "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo,"
+                'INSERT INTO codings (item_id, code_id, start, "end", coder, created_at, memo,'
                 " origin) VALUES (?,?,?,?,?,?,?,?)",
-                [item_id, code_id, start, end, coder, store.now(), memo, origin])
+                [item_id, code_id, start, end, coder, store.now(), memo, origin],
+            )
             coding = self.coding(cur.lastrowid)
             self._log("coding.add", coding=self._coding_payload(coding, item))
         return coding
 
-    def _find_coding(self, item_id: int, code_id: int, coder: str, start: int | None,
-                     end: int | None) -> int | None:
+    def _find_coding(
+        self, item_id: int, code_id: int, coder: str, start: int | None, end: int | None
+    ) -> int | None:
         row = self.db.execute(
             "SELECT id FROM codings WHERE item_id = ? AND code_id = ? AND coder = ?"
-            " AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL(\"end\", -1) = IFNULL(?, -1)",
-            [item_id, code_id, coder, start, end]).fetchone()
+            ' AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL("end", -1) = IFNULL(?, -1)',
+            [item_id, code_id, coder, start, end],
+        ).fetchone()
         return row[0] if row else None
 
     @staticmethod
     def _coding_payload(c: Coding, item: Item) -> dict[str, Any]:
-        return {"id": c.id, "item_id": c.item_id, "question": item.question,
-                "respondent": item.respondent, "position": item.position, "code": c.code,
-                "coder": c.coder, "start": c.start, "end": c.end, "memo": c.memo,
-                "created_at": c.created_at, "origin": c.origin}
+        return {
+            "id": c.id,
+            "item_id": c.item_id,
+            "question": item.question,
+            "respondent": item.respondent,
+            "position": item.position,
+            "code": c.code,
+            "coder": c.coder,
+            "start": c.start,
+            "end": c.end,
+            "memo": c.memo,
+            "created_at": c.created_at,
+            "origin": c.origin,
+        }
 
     def remove_coding(self, coding_id: int) -> Coding:
         coding = self.coding(coding_id)
@@ -735,8 +998,9 @@ class Project:
     }
     UNDOABLE = UNDO_GROUPS["coding"]
 
-    def _undo_stacks(self, actor: str | None = None,
-                     group: str = "coding") -> tuple[list[dict], list[dict]]:
+    def _undo_stacks(
+        self, actor: str | None = None, group: str = "coding"
+    ) -> tuple[list[dict], list[dict]]:
         """Replay this coder's log: (undo stack, redo stack), newest last."""
         actor = actor or self.coder
         actions = self.UNDO_GROUPS[group]
@@ -745,7 +1009,9 @@ class Project:
         marks = ",".join("?" * len(actions))
         rows = self.db.execute(
             "SELECT id, action, payload FROM events WHERE actor = ? AND action IN"
-            f" ({marks}, 'undo', 'redo') ORDER BY id", [actor, *actions])
+            f" ({marks}, 'undo', 'redo') ORDER BY id",
+            [actor, *actions],
+        )
         for event_id, action, payload in rows:
             data = json.loads(payload)
             if action in actions:
@@ -812,11 +1078,14 @@ class Project:
             return Change(f"{verb}: enighed om {event['respondent']}", event["item_id"])
         stem = event["codebook"]
         if action == "code.merge":
-            text = (f"fletning af {event['code']['label'] if 'code' in event else event['source']}"
-                    f" ind i {self._label_of(stem, event['target'])}")
+            text = (
+                f"fletning af {event['code']['label'] if 'code' in event else event['source']}"
+                f" ind i {self._label_of(stem, event['target'])}"
+            )
         else:
-            what = {"code.add": "tilføjelse", "code.update": "ændring",
-                    "code.delete": "sletning"}[action]
+            what = {"code.add": "tilføjelse", "code.update": "ændring", "code.delete": "sletning"}[
+                action
+            ]
             label = event.get("label") or self._label_of(stem, event["key"])
             text = f"{what} af koden {label}"
             if action == "code.delete" and event["codings"]:
@@ -824,8 +1093,9 @@ class Project:
         return Change(f"{verb}: {text}", None)
 
     def _label_of(self, stem: str, key: str) -> str:
-        row = self.db.execute("SELECT label FROM codes WHERE codebook_id = ? AND key = ?",
-                              [stem, key]).fetchone()
+        row = self.db.execute(
+            "SELECT label FROM codes WHERE codebook_id = ? AND key = ?", [stem, key]
+        ).fetchone()
         return row[0] if row else key
 
     def _replay(self, event: dict, *, inverse: bool) -> None:
@@ -834,18 +1104,29 @@ class Project:
         if action in self.UNDO_GROUPS["coding"]:
             self._apply_coding_event(event, inverse=inverse)
         elif action == "consensus.settle":
-            self._settle_now(self.item(event["item_id"]),
-                             event["before"] if inverse else event["codes"], event["coder"])
+            self._settle_now(
+                self.item(event["item_id"]),
+                event["before"] if inverse else event["codes"],
+                event["coder"],
+            )
         elif action == "code.add":
             if inverse:
                 self._remove_added_code(event)
             else:
-                self._insert_code_row(event["codebook"], event.get("code") or {
-                    "key": event["key"], "label": event["label"], "color": event["color"],
-                    "parent": event.get("parent")})
+                self._insert_code_row(
+                    event["codebook"],
+                    event.get("code")
+                    or {
+                        "key": event["key"],
+                        "label": event["label"],
+                        "color": event["color"],
+                        "parent": event.get("parent"),
+                    },
+                )
         elif action == "code.update":
-            self._set_code_fields(event["codebook"], event["key"],
-                                  event["before"] if inverse else event["after"])
+            self._set_code_fields(
+                event["codebook"], event["key"], event["before"] if inverse else event["after"]
+            )
         elif action == "code.merge":
             if inverse:
                 self._unmerge_codes(event)
@@ -854,8 +1135,10 @@ class Project:
         elif action == "code.delete":
             if inverse:
                 if "code" not in event:
-                    raise QualcodeError("cannot undo a deletion made by an older qualcode; "
-                                        "restore a backup instead ('qualcode restore')")
+                    raise QualcodeError(
+                        "cannot undo a deletion made by an older qualcode; "
+                        "restore a backup instead ('qualcode restore')"
+                    )
                 code_id, _ = self._insert_code_row(event["codebook"], event["code"])
                 for coding in event["codings"]:
                     self._restore_coding(coding, code_id)
@@ -869,11 +1152,14 @@ class Project:
     def _remove_added_code(self, event: dict) -> None:
         stem, key = event["codebook"], event["key"]
         code_id, _ = self._code_id(stem, key)
-        used = self.db.execute("SELECT COUNT(*) FROM codings WHERE code_id = ?",
-                               [code_id]).fetchone()[0]
+        used = self.db.execute(
+            "SELECT COUNT(*) FROM codings WHERE code_id = ?", [code_id]
+        ).fetchone()[0]
         if used:
-            raise QualcodeError(f"cannot undo adding '{key}': it has {used} codings now; "
-                                "delete the code instead if you mean to")
+            raise QualcodeError(
+                f"cannot undo adding '{key}': it has {used} codings now; "
+                "delete the code instead if you mean to"
+            )
         if self.db.execute("SELECT 1 FROM codes WHERE parent_id = ?", [code_id]).fetchone():
             raise QualcodeError(f"cannot undo adding '{key}': it has child codes now")
         self.db.execute("DELETE FROM codes WHERE id = ?", [code_id])
@@ -882,35 +1168,66 @@ class Project:
         c = event["coding"]
         adding = (event["action"] == "coding.add") != inverse
         stem = self.question(c["question"]).codebook
-        row = self.db.execute("SELECT id FROM codes WHERE codebook_id = ? AND key = ?",
-                              [stem, c["code"]]).fetchone()
+        row = self.db.execute(
+            "SELECT id FROM codes WHERE codebook_id = ? AND key = ?", [stem, c["code"]]
+        ).fetchone()
         if row is None:
             raise QualcodeError(f"cannot undo: code '{c['code']}' no longer exists")
         existing = self._find_coding(c["item_id"], row[0], c["coder"], c["start"], c["end"])
         if adding and existing is None:
             self.db.execute(
-                "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo,"
+                'INSERT INTO codings (item_id, code_id, start, "end", coder, created_at, memo,'
                 " origin) VALUES (?,?,?,?,?,?,?,?)",
-                [c["item_id"], row[0], c["start"], c["end"], c["coder"], c["created_at"],
-                 c.get("memo", ""), c.get("origin", "")])
+                [
+                    c["item_id"],
+                    row[0],
+                    c["start"],
+                    c["end"],
+                    c["coder"],
+                    c["created_at"],
+                    c.get("memo", ""),
+                    c.get("origin", ""),
+                ],
+            )
         elif not adding and existing is not None:
             self.db.execute("DELETE FROM codings WHERE id = ?", [existing])
 
     # -- suggestions: accepted or rejected, never applied by themselves -------------
-    def accept_suggestion(self, item_id: int, code: str, *, source: str,
-                          score: float | None = None, coder: str | None = None) -> Coding:
+    def accept_suggestion(
+        self,
+        item_id: int,
+        code: str,
+        *,
+        source: str,
+        score: float | None = None,
+        coder: str | None = None,
+    ) -> Coding:
         """Code the whole item with a suggested code, noting that it came from a suggestion
         (``source`` 'rule' or 'model') and keeping the verdict for the next training."""
         return self._verdict(item_id, code, "accepted", source, score, coder)
 
-    def reject_suggestion(self, item_id: int, code: str, *, source: str,
-                          score: float | None = None, coder: str | None = None) -> None:
+    def reject_suggestion(
+        self,
+        item_id: int,
+        code: str,
+        *,
+        source: str,
+        score: float | None = None,
+        coder: str | None = None,
+    ) -> None:
         """Turn a suggestion down: it is not shown again to this coder, and the next model
         learns that the item is not about the code."""
         self._verdict(item_id, code, "rejected", source, score, coder)
 
-    def _verdict(self, item_id: int, code: str, verdict: str, source: str,
-                 score: float | None, coder: str | None) -> Coding | None:
+    def _verdict(
+        self,
+        item_id: int,
+        code: str,
+        verdict: str,
+        source: str,
+        score: float | None,
+        coder: str | None,
+    ) -> Coding | None:
         if source not in ("rule", "model"):
             raise QualcodeError(f"unknown suggestion source {source!r} (rule or model)")
         item = self.item(item_id)
@@ -924,17 +1241,28 @@ class Project:
                 "INSERT OR REPLACE INTO suggestion_verdicts"
                 " (item_id, code_id, coder, verdict, source, score, at)"
                 " VALUES (?,?,?,?,?,?,?)",
-                [item_id, code_id, coder, verdict, source, score, store.now()])
-            self._log("suggestion.accept" if verdict == "accepted" else "suggestion.reject",
-                      item_id=item_id, question=item.question, respondent=item.respondent,
-                      code=code_obj.key, coder=coder, source=source, score=score)
+                [item_id, code_id, coder, verdict, source, score, store.now()],
+            )
+            self._log(
+                "suggestion.accept" if verdict == "accepted" else "suggestion.reject",
+                item_id=item_id,
+                question=item.question,
+                respondent=item.respondent,
+                code=code_obj.key,
+                coder=coder,
+                source=source,
+                score=score,
+            )
         return coding
 
-    def verdicts(self, question: str | None = None, *,
-                 coder: str | None = None) -> list[tuple[int, str, str, str, str]]:
+    def verdicts(
+        self, question: str | None = None, *, coder: str | None = None
+    ) -> list[tuple[int, str, str, str, str]]:
         """(item id, code, coder, verdict, source) for every suggestion decided on."""
-        sql = ("SELECT v.item_id, k.key, v.coder, v.verdict, v.source FROM suggestion_verdicts v"
-               " JOIN codes k ON k.id = v.code_id JOIN items i ON i.id = v.item_id WHERE 1")
+        sql = (
+            "SELECT v.item_id, k.key, v.coder, v.verdict, v.source FROM suggestion_verdicts v"
+            " JOIN codes k ON k.id = v.code_id JOIN items i ON i.id = v.item_id WHERE 1"
+        )
         args: list[Any] = []
         if question is not None:
             sql += " AND i.question_id = ?"
@@ -954,7 +1282,9 @@ class Project:
         else:
             rows = self.db.execute(
                 "SELECT DISTINCT c.coder FROM codings c JOIN items i ON i.id = c.item_id"
-                " WHERE i.question_id = ? ORDER BY c.coder", [question])
+                " WHERE i.question_id = ? ORDER BY c.coder",
+                [question],
+            )
         return [r[0] for r in rows]
 
     def code_sets(self, question: str, coders: list[str]) -> dict[int, dict[str, set[str]]]:
@@ -962,10 +1292,11 @@ class Project:
         marks = ",".join("?" * len(coders))
         out: dict[int, dict[str, set[str]]] = {}
         for item_id, coder, key in self.db.execute(
-                "SELECT c.item_id, c.coder, k.key FROM codings c"
-                " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
-                f" WHERE i.question_id = ? AND c.coder IN ({marks})",
-                [question, *coders]):
+            "SELECT c.item_id, c.coder, k.key FROM codings c"
+            " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
+            f" WHERE i.question_id = ? AND c.coder IN ({marks})",
+            [question, *coders],
+        ):
             out.setdefault(item_id, {}).setdefault(coder, set()).add(key)
         return out
 
@@ -982,9 +1313,14 @@ class Project:
             if not any(per.values()) or len(set(per.values())) == 1:
                 continue
             settled = self.CONSENSUS in by_coder or self._settled_empty(item.id)
-            out.append(Disagreement(item=item, codes=per,
-                                    consensus=frozenset(by_coder.get(self.CONSENSUS, set())),
-                                    settled=settled))
+            out.append(
+                Disagreement(
+                    item=item,
+                    codes=per,
+                    consensus=frozenset(by_coder.get(self.CONSENSUS, set())),
+                    settled=settled,
+                )
+            )
         return out
 
     def _settled_empty(self, item_id: int) -> bool:
@@ -994,9 +1330,11 @@ class Project:
         stack: list[int] = []
         settled: dict[int, list[str]] = {}
         for event_id, action, payload in self.db.execute(
-                "SELECT id, action, payload FROM events WHERE action IN"
-                " ('consensus.settle', 'undo', 'redo')"
-                " AND json_extract(payload, '$.item_id') = ? ORDER BY id", [item_id]):
+            "SELECT id, action, payload FROM events WHERE action IN"
+            " ('consensus.settle', 'undo', 'redo')"
+            " AND json_extract(payload, '$.item_id') = ? ORDER BY id",
+            [item_id],
+        ):
             data = json.loads(payload)
             if action == "consensus.settle":
                 settled[event_id] = data["codes"]
@@ -1018,8 +1356,15 @@ class Project:
         wanted = sorted({book.code(c).key for c in codes})
         with self.transaction():
             before = self._settle_now(item, wanted, coder)
-            self._log("consensus.settle", item_id=item_id, question=item.question,
-                      respondent=item.respondent, coder=coder, codes=wanted, before=before)
+            self._log(
+                "consensus.settle",
+                item_id=item_id,
+                question=item.question,
+                respondent=item.respondent,
+                coder=coder,
+                codes=wanted,
+                before=before,
+            )
 
     def _settle_now(self, item: Item, codes: Iterable[str], coder: str) -> list[str]:
         """Set the coder's whole-item codes of the item to ``codes``; the codes before."""
@@ -1033,15 +1378,17 @@ class Project:
             code_id, _ = self._code_id(stem, key)
             self.db.execute(
                 "INSERT INTO codings (item_id, code_id, coder, created_at) VALUES (?,?,?,?)",
-                [item.id, code_id, coder, store.now()])
+                [item.id, code_id, coder, store.now()],
+            )
         return sorted(current)
 
     # -- stars (quotes worth using) ---------------------------------------------
     def star(self, coding_id: int, starred: bool = True) -> None:
         self.coding(coding_id)
         with self.transaction():
-            self.db.execute("UPDATE codings SET starred = ? WHERE id = ?",
-                            [int(starred), coding_id])
+            self.db.execute(
+                "UPDATE codings SET starred = ? WHERE id = ?", [int(starred), coding_id]
+            )
             self._log("coding.star", id=coding_id, starred=starred)
 
     def is_starred(self, coding_id: int) -> bool:
@@ -1057,7 +1404,8 @@ class Project:
             cur = self.db.execute(
                 "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
                 " VALUES (?,?,?,?,?,?)",
-                [target, None if target_id is None else str(target_id), text, self.coder, ts, ts])
+                [target, None if target_id is None else str(target_id), text, self.coder, ts, ts],
+            )
             self._log("memo.add", id=cur.lastrowid, target=target, target_id=target_id, text=text)
         return self.memos(target, target_id)[-1]
 
@@ -1079,8 +1427,9 @@ class Project:
 
         return count_codes(self, self.question(question), coder=coder)
 
-    def respondent_counts(self, question: str | None = None, *,
-                          coder: str | None = None) -> dict[str, int]:
+    def respondent_counts(
+        self, question: str | None = None, *, coder: str | None = None
+    ) -> dict[str, int]:
         """Code key -> distinct respondents (children roll up), without pandas: for live views."""
         from qualcode.core.counts import respondent_counts
 
@@ -1091,7 +1440,9 @@ class Project:
         q = self.question(question)
         return self.db.execute(
             "SELECT COUNT(DISTINCT respondent_id) FROM items WHERE question_id = ?"
-            " AND is_empty = 0 AND kind != 'interviewer'", [q.id]).fetchone()[0]
+            " AND is_empty = 0 AND kind != 'interviewer'",
+            [q.id],
+        ).fetchone()[0]
 
     def progress(self, question: str | None = None, *, coder: str | None = None) -> tuple[int, int]:
         """(items coded, items to code) for a question: "coded 12 of 35"."""
@@ -1099,16 +1450,20 @@ class Project:
         coder_sql, args = ("AND c.coder = ?", [coder]) if coder else ("", [])
         total = self.db.execute(
             "SELECT COUNT(*) FROM items WHERE question_id = ? AND is_empty = 0"
-            " AND kind != 'interviewer'", [q.id]).fetchone()[0]
+            " AND kind != 'interviewer'",
+            [q.id],
+        ).fetchone()[0]
         # one index probe per item, no COUNT(DISTINCT) b-tree: a third faster on 100k items
         coded = self.db.execute(
             "SELECT COUNT(*) FROM items i WHERE i.question_id = ? AND EXISTS"
             f" (SELECT 1 FROM codings c WHERE c.item_id = i.id {coder_sql})",
-            [q.id, *args]).fetchone()[0]
+            [q.id, *args],
+        ).fetchone()[0]
         return coded, total
 
-    def quotes(self, code: str, question: str | None = None, *,
-               coder: str | None = None) -> list[Quote]:
+    def quotes(
+        self, code: str, question: str | None = None, *, coder: str | None = None
+    ) -> list[Quote]:
         from qualcode.core.quotes import find_quotes
 
         return find_quotes(self, code, question, coder=coder)
@@ -1116,17 +1471,22 @@ class Project:
     def events(self, limit: int | None = None) -> list[dict[str, Any]]:
         sql = "SELECT id, at, actor, action, payload FROM events ORDER BY id DESC"
         rows = self.db.execute(sql + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
-        return [{"id": r[0], "at": r[1], "actor": r[2], "action": r[3],
-                 "payload": json.loads(r[4])} for r in reversed(rows)]
+        return [
+            {"id": r[0], "at": r[1], "actor": r[2], "action": r[3], "payload": json.loads(r[4])}
+            for r in reversed(rows)
+        ]
 
     def snapshot(self) -> dict[str, list[tuple]]:
         """Every row of every table, for checking that a failed action changed nothing."""
-        return {t: sorted(self.db.execute(f"SELECT * FROM [{t}]").fetchall(), key=repr)
-                for t in sorted(self.db.table_names())}
+        return {
+            t: sorted(self.db.execute(f"SELECT * FROM [{t}]").fetchall(), key=repr)
+            for t in sorted(self.db.table_names())
+        }
 
     # -- imports --------------------------------------------------------------
-    def import_answers(self, table: AnswerTable, *,
-                       progress: Progress | None = None) -> ImportSummary:
+    def import_answers(
+        self, table: AnswerTable, *, progress: Progress | None = None
+    ) -> ImportSummary:
         """Write parsed answers (see :func:`qualcode.io.answers.read_answers`), all or nothing.
 
         ``progress(done, total)`` is called as rows are written; raising from it (e.g. to
@@ -1134,27 +1494,47 @@ class Project:
         """
         from qualcode.io.answers import apply_answers
 
-        return self._import("answers", table.file, table.sha256, table.options,
-                            lambda s: apply_answers(self, table, s, progress))
+        return self._import(
+            "answers",
+            table.file,
+            table.sha256,
+            table.options,
+            lambda s: apply_answers(self, table, s, progress),
+        )
 
-    def import_interviews(self, transcripts: list[Transcript], *, question: str,
-                          codebook: Codebook, file: str, sha256: str,
-                          split: str = "turn", progress: Progress | None = None) -> ImportSummary:
+    def import_interviews(
+        self,
+        transcripts: list[Transcript],
+        *,
+        question: str,
+        codebook: Codebook,
+        file: str,
+        sha256: str,
+        split: str = "turn",
+        progress: Progress | None = None,
+    ) -> ImportSummary:
         from qualcode.io.interviews import apply_interviews
 
-        return self._import("interviews", file, sha256, {"question": question, "split": split},
-                            lambda s: apply_interviews(self, transcripts, question, codebook, s,
-                                                       split, progress))
+        return self._import(
+            "interviews",
+            file,
+            sha256,
+            {"question": question, "split": split},
+            lambda s: apply_interviews(self, transcripts, question, codebook, s, split, progress),
+        )
 
-    def import_codings(self, rows: list[CodingRow], *, file: str, sha256: str,
-                       progress: Progress | None = None) -> ImportSummary:
+    def import_codings(
+        self, rows: list[CodingRow], *, file: str, sha256: str, progress: Progress | None = None
+    ) -> ImportSummary:
         from qualcode.io.codings import apply_codings
 
-        return self._import("codings", file, sha256, {},
-                            lambda s: apply_codings(self, rows, s, progress))
+        return self._import(
+            "codings", file, sha256, {}, lambda s: apply_codings(self, rows, s, progress)
+        )
 
-    def _import(self, kind: str, file: str, sha256: str, options: dict[str, Any],
-                apply) -> ImportSummary:
+    def _import(
+        self, kind: str, file: str, sha256: str, options: dict[str, Any], apply
+    ) -> ImportSummary:
         from qualcode.io.tabular import gc_paused
 
         summary = ImportSummary(file=file)
@@ -1162,21 +1542,34 @@ class Project:
             with gc_paused():  # the rows built to write form no cycles (see gc_paused)
                 apply(summary)
             if summary.changed:
-                self.db["imports"].insert({
-                    "kind": kind, "file": file, "sha256": sha256,
-                    "options": json.dumps(options, ensure_ascii=False), "at": store.now(),
-                    "summary": json.dumps(summary.__dict__, ensure_ascii=False)})
-                self._log(f"import.{kind}", file=file, sha256=sha256, options=options,
-                          summary=summary.__dict__)
+                self.db["imports"].insert(
+                    {
+                        "kind": kind,
+                        "file": file,
+                        "sha256": sha256,
+                        "options": json.dumps(options, ensure_ascii=False),
+                        "at": store.now(),
+                        "summary": json.dumps(summary.__dict__, ensure_ascii=False),
+                    }
+                )
+                self._log(
+                    f"import.{kind}",
+                    file=file,
+                    sha256=sha256,
+                    options=options,
+                    summary=summary.__dict__,
+                )
         return summary
 
     # used by the importers, inside the import's transaction
-    def _upsert_respondent(self, rid: str, name: str, attrs: dict[str, str],
-                           summary: ImportSummary) -> None:
+    def _upsert_respondent(
+        self, rid: str, name: str, attrs: dict[str, str], summary: ImportSummary
+    ) -> None:
         self._upsert_respondents([(rid, name, attrs)], summary)
 
-    def _upsert_respondents(self, rows: Iterable[tuple[str, str, dict[str, str]]],
-                            summary: ImportSummary) -> None:
+    def _upsert_respondents(
+        self, rows: Iterable[tuple[str, str, dict[str, str]]], summary: ImportSummary
+    ) -> None:
         """Add or update (respondent id, name, attributes), in order, with the effect and the
         counts of one upsert per row: a new id is added; a non-empty name that differs, and
         each attribute that is new or differs, is written and counted as changed. The rows
@@ -1187,19 +1580,26 @@ class Project:
         values: dict[tuple[str, str], str | None] = {}
         ids = list(dict.fromkeys(r[0] for r in rows))
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            names.update(conn.execute(
-                f"SELECT id, name FROM respondents WHERE id IN ({marks})", chunk))
-            values.update(((r, n), v) for r, n, v in conn.execute(
-                "SELECT respondent_id, name, value FROM attributes"
-                f" WHERE respondent_id IN ({marks})", chunk))
+            names.update(
+                conn.execute(f"SELECT id, name FROM respondents WHERE id IN ({marks})", chunk)
+            )
+            values.update(
+                ((r, n), v)
+                for r, n, v in conn.execute(
+                    "SELECT respondent_id, name, value FROM attributes"
+                    f" WHERE respondent_id IN ({marks})",
+                    chunk,
+                )
+            )
         added, renamed, changed = [], [], []
         created = store.now()
         if not names and not values and len(ids) == len(rows):  # all new, each once
             added = [(rid, name, created) for rid, name, _attrs in rows]
-            changed = [(rid, key, value) for rid, _name, attrs in rows
-                       for key, value in attrs.items()]
+            changed = [
+                (rid, key, value) for rid, _name, attrs in rows for key, value in attrs.items()
+            ]
             rows = []
         for rid, name, attrs in rows:
             if rid not in names:
@@ -1213,21 +1613,28 @@ class Project:
                     changed.append((rid, key, value))
                     values[rid, key] = value
         if added:
-            conn.executemany("INSERT INTO respondents (id, name, created_at) VALUES (?,?,?)",
-                             added)
+            conn.executemany("INSERT INTO respondents (id, name, created_at) VALUES (?,?,?)", added)
         if renamed:
             conn.executemany("UPDATE respondents SET name = ? WHERE id = ?", renamed)
         if changed:  # REPLACE gives a changed attribute a new rowid, as before: keep the order
-            conn.executemany("INSERT OR REPLACE INTO attributes (respondent_id, name, value)"
-                             " VALUES (?,?,?)", changed)
+            conn.executemany(
+                "INSERT OR REPLACE INTO attributes (respondent_id, name, value) VALUES (?,?,?)",
+                changed,
+            )
         summary.respondents_added += len(added)
         summary.attributes_changed += len(renamed) + len(changed)
 
     def _existing_items(self, qid: str) -> dict[tuple[str, int], tuple[int, str]]:
-        return {(r[0], r[1]): (r[2], r[3]) for r in self.db.execute(
-            "SELECT respondent_id, position, id, text FROM items WHERE question_id = ?", [qid])}
+        return {
+            (r[0], r[1]): (r[2], r[3])
+            for r in self.db.execute(
+                "SELECT respondent_id, position, id, text FROM items WHERE question_id = ?", [qid]
+            )
+        }
 
     def _insert_items(self, rows: Iterable[tuple]) -> None:
         self.db.conn.executemany(
             "INSERT INTO items (question_id, respondent_id, position, kind, speaker_role, text,"
-            " is_empty, source) VALUES (?,?,?,?,?,?,?,?)", rows)
+            " is_empty, source) VALUES (?,?,?,?,?,?,?,?)",
+            rows,
+        )

@@ -11,8 +11,9 @@ if TYPE_CHECKING:
     from qualcode.core.project import Project
 
 
-def find_quotes(project: Project, code: str, question: str | None = None, *,
-                coder: str | None = None) -> list[Quote]:
+def find_quotes(
+    project: Project, code: str, question: str | None = None, *, coder: str | None = None
+) -> list[Quote]:
     """Every coding of ``code`` (a key or exact label, children included), in file order.
 
     Without ``question``, every question whose codebook has the code is searched.
@@ -33,24 +34,53 @@ def find_quotes(project: Project, code: str, question: str | None = None, *,
         if coder:
             coder_sql, args = " AND cd.coder = ?", [*args, coder]
         rows = project.db.execute(
-            "SELECT cd.id, cd.item_id, k.key, k.label, cd.coder, cd.start, cd.\"end\","
+            'SELECT cd.id, cd.item_id, k.key, k.label, cd.coder, cd.start, cd."end",'
             " i.respondent_id, r.name, i.speaker_role, i.text, i.position, cd.starred"
             " FROM codings cd JOIN items i ON i.id = cd.item_id"
             " JOIN codes k ON k.id = cd.code_id JOIN respondents r ON r.id = i.respondent_id"
             f" WHERE i.question_id = ? AND k.codebook_id = ? AND k.key IN ({marks}){coder_sql}"
-            " ORDER BY i.respondent_id, i.position, cd.start, cd.id", args).fetchall()
+            " ORDER BY i.respondent_id, i.position, cd.start, cd.id",
+            args,
+        ).fetchall()
         seen: set[tuple] = set()
-        for (cid, item_id, key, label, cdr, start, end, rid, name, role, text,
-             position, starred) in rows:
+        for (
+            cid,
+            item_id,
+            key,
+            label,
+            cdr,
+            start,
+            end,
+            rid,
+            name,
+            role,
+            text,
+            position,
+            starred,
+        ) in rows:
             passage = text[start:end] if start is not None else text
             dedupe = (item_id, start, end, key)
             if dedupe in seen:  # two coders on the same passage: one quote
                 continue
             seen.add(dedupe)
-            out.append(Quote(code=key, label=label, question=q.id, respondent=rid,
-                             respondent_name=name, role=role or "", text=passage.strip(),
-                             item_id=item_id, item_number=position + 1, coding_id=cid,
-                             coder=cdr, start=start, end=end, starred=bool(starred)))
+            out.append(
+                Quote(
+                    code=key,
+                    label=label,
+                    question=q.id,
+                    respondent=rid,
+                    respondent_name=name,
+                    role=role or "",
+                    text=passage.strip(),
+                    item_id=item_id,
+                    item_number=position + 1,
+                    coding_id=cid,
+                    coder=cdr,
+                    start=start,
+                    end=end,
+                    starred=bool(starred),
+                )
+            )
     if not found_code:
         where = f"question '{question}'" if question else "any codebook in the project"
         raise NotFound(f"no code with key or label '{code}' in {where}")

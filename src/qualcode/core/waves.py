@@ -35,15 +35,19 @@ _SERIES_SQL = "CASE WHEN series = '' THEN id ELSE series END"
 
 def wave_sort_key(wave: str) -> tuple:
     """'2017' < '2018' < '2018b'; numbers inside a wave name compare as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                 for part in re.findall(r"\d+|\D+", wave))
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.findall(r"\d+|\D+", wave)
+    )
 
 
 def check_wave(wave: str) -> str:
     wave = wave.strip()
     if not _WAVE_RE.match(wave):
-        raise QualcodeError(f"wave '{wave}' is not a valid wave name (letters, digits, '.', "
-                            "'-' or '_', at most 40 characters, e.g. 2017)")
+        raise QualcodeError(
+            f"wave '{wave}' is not a valid wave name (letters, digits, '.', "
+            "'-' or '_', at most 40 characters, e.g. 2017)"
+        )
     return wave
 
 
@@ -55,8 +59,9 @@ def waves(project: Project) -> list[str]:
 
 def question_wave(project: Project, qid: str) -> tuple[str, str]:
     """(wave, series) of a question; the series is the question's own id when not set."""
-    row = project.db.execute(f"SELECT wave, {_SERIES_SQL} FROM questions WHERE id = ?",
-                             [qid]).fetchone()
+    row = project.db.execute(
+        f"SELECT wave, {_SERIES_SQL} FROM questions WHERE id = ?", [qid]
+    ).fetchone()
     if row is None:
         project.question(qid)  # raises NotFound with the list of questions
         raise NotFound(f"no question '{qid}' in the project")
@@ -71,8 +76,8 @@ def series_waves(project: Project, qid: str) -> list[tuple[str, str]]:
     if not wave:
         return []
     rows = project.db.execute(
-        f"SELECT wave, id FROM questions WHERE {_SERIES_SQL} = ? AND wave != ''",
-        [series]).fetchall()
+        f"SELECT wave, id FROM questions WHERE {_SERIES_SQL} = ? AND wave != ''", [series]
+    ).fetchall()
     return sorted(((w, q) for w, q in rows), key=lambda r: wave_sort_key(r[0]))
 
 
@@ -81,10 +86,10 @@ def series_list(project: Project) -> list[tuple[str, list[tuple[str, str]]]]:
     order; questions without a wave are a series of one with the wave ''."""
     out: dict[str, list[tuple[str, str]]] = {}
     for qid, wave, series in project.db.execute(
-            f"SELECT id, wave, {_SERIES_SQL} FROM questions ORDER BY position, id"):
+        f"SELECT id, wave, {_SERIES_SQL} FROM questions ORDER BY position, id"
+    ):
         out.setdefault(series, []).append((wave, qid))
-    return [(s, sorted(members, key=lambda r: wave_sort_key(r[0])))
-            for s, members in out.items()]
+    return [(s, sorted(members, key=lambda r: wave_sort_key(r[0]))) for s, members in out.items()]
 
 
 def current_questions(project: Project) -> list[str]:
@@ -102,8 +107,8 @@ def wave_question_id(project: Project, series: str, wave: str) -> str:
     module docstring)."""
     wave = check_wave(wave)
     row = project.db.execute(
-        f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ?",
-        [series, wave]).fetchone()
+        f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ?", [series, wave]
+    ).fetchone()
     if row is not None:
         return row[0]
     taken = project.db.execute("SELECT 1 FROM questions WHERE id = ?", [series]).fetchone()
@@ -113,8 +118,7 @@ def wave_question_id(project: Project, series: str, wave: str) -> str:
 def _assign(project: Project, qid: str, wave: str, series: str) -> bool:
     """Give a question its wave and series (inside the caller's transaction); False if it
     had them already."""
-    row = project.db.execute("SELECT wave, series FROM questions WHERE id = ?",
-                             [qid]).fetchone()
+    row = project.db.execute("SELECT wave, series FROM questions WHERE id = ?", [qid]).fetchone()
     if row is None:
         raise NotFound(f"no question '{qid}' in the project")
     stored_series = "" if series == qid else series
@@ -122,13 +126,20 @@ def _assign(project: Project, qid: str, wave: str, series: str) -> bool:
         return False
     clash = project.db.execute(
         f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ? AND id != ?",
-        [series, wave, qid]).fetchone()
+        [series, wave, qid],
+    ).fetchone()
     if wave and clash is not None:
         raise QualcodeError(f"question '{clash[0]}' is already wave {wave} of '{series}'")
-    project.db.execute("UPDATE questions SET wave = ?, series = ? WHERE id = ?",
-                       [wave, stored_series, qid])
-    project._log("question.wave", question=qid, wave=wave, series=series,
-                 before={"wave": row[0], "series": row[1] or qid})
+    project.db.execute(
+        "UPDATE questions SET wave = ?, series = ? WHERE id = ?", [wave, stored_series, qid]
+    )
+    project._log(
+        "question.wave",
+        question=qid,
+        wave=wave,
+        series=series,
+        before={"wave": row[0], "series": row[1] or qid},
+    )
     return True
 
 
@@ -142,8 +153,9 @@ def set_wave(project: Project, qid: str, wave: str, *, series: str | None = None
         return _assign(project, qid, wave, series)
 
 
-def import_answers_wave(project: Project, table: AnswerTable, wave: str,
-                        series: dict[str, str], *, progress=None) -> ImportSummary:
+def import_answers_wave(
+    project: Project, table: AnswerTable, wave: str, series: dict[str, str], *, progress=None
+) -> ImportSummary:
     """Import answers (read with the ids from :func:`wave_question_id`) and put their
     questions in ``wave`` under their series, all in one transaction."""
     wave = check_wave(wave)
@@ -156,8 +168,10 @@ def import_answers_wave(project: Project, table: AnswerTable, wave: str,
 
 # -- comparing waves ------------------------------------------------------------------
 
-def wave_comparison(project: Project, question: str, *,
-                    coder: str | None = None) -> pd.DataFrame | None:
+
+def wave_comparison(
+    project: Project, question: str, *, coder: str | None = None
+) -> pd.DataFrame | None:
     """Per code: each wave's count, base and share, oldest first, and ``change_pp`` (the
     newest wave minus the one before it, in percentage points).
 
@@ -196,7 +210,7 @@ def wave_comparison(project: Project, question: str, *,
                 row[f"pct_{w}"] = None
             row[f"base_{w}"] = base
         new, prev = row[f"pct_{wave_names[-1]}"], row[f"pct_{wave_names[-2]}"]
-        row["change_pp"] = (None if new is None or prev is None else round(new - prev, 1))
+        row["change_pp"] = None if new is None or prev is None else round(new - prev, 1)
         rows.append(row)
     columns = ["code", "label"]
     for w in wave_names:
@@ -209,10 +223,17 @@ def wave_comparison(project: Project, question: str, *,
         frame[f"pct_{w}"] = frame[f"pct_{w}"].astype("Float64")
     frame["change_pp"] = frame["change_pp"].astype("Float64")
     _wave, series = question_wave(project, question)
-    frame.attrs.update({
-        "waves": wave_names, "series": series, "question": members[-1][1],
-        "questions": {w: q for w, q in members}, "title": newest.attrs.get("title", ""),
-        "kind": newest.attrs.get("kind", "open"), "coder": coder or ""})
+    frame.attrs.update(
+        {
+            "waves": wave_names,
+            "series": series,
+            "question": members[-1][1],
+            "questions": {w: q for w, q in members},
+            "title": newest.attrs.get("title", ""),
+            "kind": newest.attrs.get("kind", "open"),
+            "coder": coder or "",
+        }
+    )
     return frame
 
 
@@ -227,6 +248,7 @@ def comparable_questions(project: Project) -> list[str]:
 
 
 # -- rendering ----------------------------------------------------------------------
+
 
 def _num(value) -> object:
     import pandas as pd
@@ -269,8 +291,10 @@ def comparison_table(frame) -> str:
 
     ws = frame.attrs["waves"]
     header = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
-    body = [[r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"])]
-            for r in frame.to_dict("records")]
+    body = [
+        [r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"])]
+        for r in frame.to_dict("records")
+    ]
     widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=True)]
     widths[0] = min(widths[0], 60)
     lines = []
@@ -278,24 +302,30 @@ def comparison_table(frame) -> str:
         cells = [_pad(_clip(row[0], widths[0]), widths[0])]
         cells += [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
         lines.append("  ".join(cells).rstrip())
-    return visible("\n".join([_heading(frame), lines[0], "-" * _width(lines[0]), *lines[1:]])
-                   + "\n")  # data's control characters as symbols
+    return visible(
+        "\n".join([_heading(frame), lines[0], "-" * _width(lines[0]), *lines[1:]]) + "\n"
+    )  # data's control characters as symbols
 
 
 def comparison_markdown(frame) -> str:
     from qualcode.io.export import _md
 
     ws = frame.attrs["waves"]
-    out = [f"### {_md(frame.attrs.get('title', ''))}\n",
-           f"Spørgsmål: `{frame.attrs['series']}` i bølgerne {', '.join(ws)}\n",
-           "| Tema | " + " | ".join(ws) + f" | Ændring {ws[-2]}–{ws[-1]} (procentpoint) |",
-           "|---|" + "---:|" * (len(ws) + 1)]
+    out = [
+        f"### {_md(frame.attrs.get('title', ''))}\n",
+        f"Spørgsmål: `{frame.attrs['series']}` i bølgerne {', '.join(ws)}\n",
+        "| Tema | " + " | ".join(ws) + f" | Ændring {ws[-2]}–{ws[-1]} (procentpoint) |",
+        "|---|" + "---:|" * (len(ws) + 1),
+    ]
     for r in frame.to_dict("records"):
         cells = [_md(r["label"])]
         for w in ws:
             n = _num(r[f"n_{w}"])
-            cells.append("–" if n is None else
-                         f"Anført af {n} ud af {_num(r[f'base_{w}'])} ({_pct(r[f'pct_{w}'])})")
+            cells.append(
+                "–"
+                if n is None
+                else f"Anført af {n} ud af {_num(r[f'base_{w}'])} ({_pct(r[f'pct_{w}'])})"
+            )
         cells.append(_pp(r["change_pp"]))
         out.append("| " + " | ".join(cells) + " |")
     return visible("\n".join(out) + "\n")
@@ -318,8 +348,9 @@ def comparison_csv(frames: list) -> bytes:
     for frame in frames:
         for r in frame.to_dict("records"):
             rec = {**r, "series": frame.attrs["series"], "question": frame.attrs["question"]}
-            writer.writerow([safe_cell("" if _num(rec.get(c)) is None else _num(rec.get(c)))
-                             for c in columns])
+            writer.writerow(
+                [safe_cell("" if _num(rec.get(c)) is None else _num(rec.get(c))) for c in columns]
+            )
     return buf.getvalue().encode("utf-8")
 
 
@@ -329,11 +360,19 @@ def comparison_json(frames: list) -> bytes:
     out = []
     for frame in frames:
         records = [{k: _num(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        out.append({"series": frame.attrs["series"], "question": frame.attrs["question"],
-                    "waves": frame.attrs["waves"], "questions": frame.attrs["questions"],
-                    "title": frame.attrs.get("title", ""), "codes": records})
-    return (json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2)
-            + "\n").encode("utf-8")
+        out.append(
+            {
+                "series": frame.attrs["series"],
+                "question": frame.attrs["question"],
+                "waves": frame.attrs["waves"],
+                "questions": frame.attrs["questions"],
+                "title": frame.attrs.get("title", ""),
+                "codes": records,
+            }
+        )
+    return (
+        json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2) + "\n"
+    ).encode("utf-8")
 
 
 def fill_wave_sheet(ws, frame, title: str, unit: str) -> int:

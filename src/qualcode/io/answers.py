@@ -58,20 +58,32 @@ class AnswerTable:
 
 
 @gc_paused()
-def read_answers(path: str, *, respondent_col: str, text_cols: Sequence[str] = (),
-                 questions: Sequence[str] = (), codebooks: Sequence[str] = (),
-                 attr_cols: Sequence[str] = (), name_col: str | None = None,
-                 all_attrs: bool = False, sheet: str | None = None,
-                 project: Project | None = None) -> AnswerTable:
+def read_answers(
+    path: str,
+    *,
+    respondent_col: str,
+    text_cols: Sequence[str] = (),
+    questions: Sequence[str] = (),
+    codebooks: Sequence[str] = (),
+    attr_cols: Sequence[str] = (),
+    name_col: str | None = None,
+    all_attrs: bool = False,
+    sheet: str | None = None,
+    project: Project | None = None,
+) -> AnswerTable:
     """Parse and check a whole answers file before anything is written."""
     text_cols, codebooks = list(text_cols), list(codebooks)
     questions, questions_changed = nfc_all(list(questions))
     if len(questions) != len(text_cols):
-        raise QualcodeError(f"give one --question per --text-col ({len(text_cols)} text "
-                            f"columns, {len(questions)} questions)")
+        raise QualcodeError(
+            f"give one --question per --text-col ({len(text_cols)} text "
+            f"columns, {len(questions)} questions)"
+        )
     if text_cols and len(codebooks) not in (1, len(text_cols)):
-        raise QualcodeError(f"give one --codebook, or one per --text-col ({len(text_cols)} "
-                            f"text columns, {len(codebooks)} codebooks)")
+        raise QualcodeError(
+            f"give one --codebook, or one per --text-col ({len(text_cols)} "
+            f"text columns, {len(codebooks)} codebooks)"
+        )
     if len(set(questions)) != len(questions):
         raise QualcodeError("the same --question is given twice")
     books: list[Codebook] = []
@@ -96,9 +108,11 @@ def read_answers(path: str, *, respondent_col: str, text_cols: Sequence[str] = (
     if unused:
         listed = ", ".join(f"'{one_line(h)}'" for h in unused[:6])
         more = f" and {len(unused) - 6:,} more" if len(unused) > 6 else ""
-        notes.append(f"skipped: {len(unused):,} column{'s' if len(unused) > 1 else ''} not "
-                     f"imported: {listed}{more} (not chosen as a text, name or attribute "
-                     "column; --attr-col or --all-attrs keeps them as attributes)")
+        notes.append(
+            f"skipped: {len(unused):,} column{'s' if len(unused) > 1 else ''} not "
+            f"imported: {listed}{more} (not chosen as a text, name or attribute "
+            "column; --attr-col or --all-attrs keeps them as attributes)"
+        )
 
     # cells by position in each record (a dict per row costs more than the rest together),
     # column by column: each column is checked for NFC at once, in C
@@ -125,26 +139,49 @@ def read_answers(path: str, *, respondent_col: str, text_cols: Sequence[str] = (
     first_row: dict[str, int] = {}
     for number, rid in zip(numbers, ids, strict=True):
         if not rid:
-            raise ImportError_("the respondent id is empty", file=table.file, row=number,
-                               column=rcol)
+            raise ImportError_(
+                "the respondent id is empty", file=table.file, row=number, column=rcol
+            )
         if rid in first_row:
             what = "for the same question" if tcols else "in the register"
-            raise ImportError_(f"respondent '{rid}' appears again {what} (first at row "
-                               f"{first_row[rid]})", file=table.file, row=number, column=rcol)
+            raise ImportError_(
+                f"respondent '{rid}' appears again {what} (first at row {first_row[rid]})",
+                file=table.file,
+                row=number,
+                column=rcol,
+            )
         first_row[rid] = number
     text_at = [(qid, position[col]) for qid, col in zip(questions, tcols, strict=True)]
     attrs: Any = zip(*values, strict=True) if values else repeat(())
-    rows = [AnswerRow(number, rid, name, dict(zip(acols, attr_values)),  # noqa: B905
-                      {qid: _clean(cells[i]) for qid, i in text_at})
-            for number, rid, name, attr_values, cells
-            in zip(numbers, ids, names, attrs, records, strict=False)]
-    return AnswerTable(file=table.file, sha256=table.sha256, rows=rows,
-                       questions=list(zip(questions, tcols, books, strict=True)),
-                       options={"respondent_col": rcol, "text_cols": tcols,
-                                "questions": questions, "attr_cols": acols,
-                                "name_col": ncol, "encoding": table.encoding,
-                                "delimiter": table.delimiter},
-                       notes=notes, no_controls=table.no_controls)
+    rows = [
+        AnswerRow(
+            number,
+            rid,
+            name,
+            dict(zip(acols, attr_values)),  # noqa: B905
+            {qid: _clean(cells[i]) for qid, i in text_at},
+        )
+        for number, rid, name, attr_values, cells in zip(
+            numbers, ids, names, attrs, records, strict=False
+        )
+    ]
+    return AnswerTable(
+        file=table.file,
+        sha256=table.sha256,
+        rows=rows,
+        questions=list(zip(questions, tcols, books, strict=True)),
+        options={
+            "respondent_col": rcol,
+            "text_cols": tcols,
+            "questions": questions,
+            "attr_cols": acols,
+            "name_col": ncol,
+            "encoding": table.encoding,
+            "delimiter": table.delimiter,
+        },
+        notes=notes,
+        no_controls=table.no_controls,
+    )
 
 
 def _clean(text: str) -> str:
@@ -157,8 +194,9 @@ def _clean(text: str) -> str:
 PROGRESS_EVERY = 500  # rows written between two progress reports
 
 
-def apply_answers(project: Project, table: AnswerTable, summary: ImportSummary,
-                  progress=None) -> None:
+def apply_answers(
+    project: Project, table: AnswerTable, summary: ImportSummary, progress=None
+) -> None:
     """Write the answers, inside the project's import transaction.
 
     The rows are written in batches of PROGRESS_EVERY (respondents, attributes, then
@@ -177,7 +215,7 @@ def apply_answers(project: Project, table: AnswerTable, summary: ImportSummary,
     total = len(table.rows)
     present: list[int] = []  # the row of each answer the project already holds
     for start in range(0, total, PROGRESS_EVERY):
-        batch = table.rows[start:start + PROGRESS_EVERY]
+        batch = table.rows[start : start + PROGRESS_EVERY]
         new_items = []
         for row in batch:
             rid = row.respondent
@@ -190,33 +228,42 @@ def apply_answers(project: Project, table: AnswerTable, summary: ImportSummary,
                             f"respondent '{rid}' already has a different answer to "
                             f"'{qid}' in the project; nothing was imported (remove the old "
                             "answer or import into a new question)",
-                            file=source, row=row.row, column=col)
+                            file=source,
+                            row=row.row,
+                            column=col,
+                        )
                     present.append(row.row)
-            new_items += [(qid, rid, 0, "answer", None, texts[qid], int(not texts[qid]), source)
-                          for qid in qids if not held or (rid, 0) not in existing[qid]]
+            new_items += [
+                (qid, rid, 0, "answer", None, texts[qid], int(not texts[qid]), source)
+                for qid in qids
+                if not held or (rid, 0) not in existing[qid]
+            ]
         summary.items_empty += sum(1 for item in new_items if item[6])
         summary.items_added += len(new_items)
         if not table.no_controls:
             summary.items_with_controls += count_with_controls([item[5] for item in new_items])
-        project._upsert_respondents([(r.respondent, r.name, r.attributes) for r in batch],
-                                    summary)
+        project._upsert_respondents([(r.respondent, r.name, r.attributes) for r in batch], summary)
         project._insert_items(new_items)
         if progress is not None:
             progress(start + len(batch), total)
     if present:
         rows = list(dict.fromkeys(present))
-        summary.notes.append(rows_note(
-            f"answer{'s' if len(present) > 1 else ''}", present,
-            "the project already holds the same answer",
-            f"on {len(rows):,} row{'s' if len(rows) > 1 else ''}: " if len(rows) < len(present)
-            else ""))
+        summary.notes.append(
+            rows_note(
+                f"answer{'s' if len(present) > 1 else ''}",
+                present,
+                "the project already holds the same answer",
+                f"on {len(rows):,} row{'s' if len(rows) > 1 else ''}: "
+                if len(rows) < len(present)
+                else "",
+            )
+        )
 
 
 def _lookalikes(project: Project, table: AnswerTable) -> list[str]:
     """Warnings for respondent ids of the file that differ only in case, spaces, invisible
     characters or leading zeros from each other or from ids in the project."""
-    groups, held = lookalikes_in_project(project.db.conn,
-                                         [row.respondent for row in table.rows])
+    groups, held = lookalikes_in_project(project.db.conn, [row.respondent for row in table.rows])
     if not groups:
         return []
     rows = {row.respondent: row.row for row in table.rows}
@@ -225,4 +272,5 @@ def _lookalikes(project: Project, table: AnswerTable) -> list[str]:
         if rid in rows:
             return f"row {rows[rid]}" + (", also in the project" if rid in held else "")
         return "in the project"
+
     return lookalike_notes(groups, "respondent ids", where, "respondents")

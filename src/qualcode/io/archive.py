@@ -32,8 +32,9 @@ class Limits:
 OFFICE = Limits()  # XLSX and DOCX files, each on its own or inside a .qdpx
 
 
-def open_zip(data: bytes | Path, name: str, limits: Limits = OFFICE, *,
-             what: str = "archive") -> zipfile.ZipFile:
+def open_zip(
+    data: bytes | Path, name: str, limits: Limits = OFFICE, *, what: str = "archive"
+) -> zipfile.ZipFile:
     """The archive, once its directory passed ``limits``; else a one-line ImportError_
     naming ``name`` (the file, or 'file.qdpx: Sources/x.docx') and the member at fault.
 
@@ -53,29 +54,40 @@ def open_zip(data: bytes | Path, name: str, limits: Limits = OFFICE, *,
     return archive
 
 
-def check_zip(archive: zipfile.ZipFile, name: str, limits: Limits = OFFICE, *,
-              what: str = "archive") -> None:
+def check_zip(
+    archive: zipfile.ZipFile, name: str, limits: Limits = OFFICE, *, what: str = "archive"
+) -> None:
     """Refuse an archive whose directory declares more than ``limits`` allow."""
     infos = archive.infolist()
     if len(infos) > limits.members:
-        raise ImportError_(f"the {what} holds {len(infos):,} entries; the limit is "
-                           f"{limits.members:,}", file=name)
+        raise ImportError_(
+            f"the {what} holds {len(infos):,} entries; the limit is {limits.members:,}", file=name
+        )
     total = 0
     for info in infos:
         size = info.file_size
         if size > limits.member_bytes:
-            raise ImportError_(f"'{info.filename[:80]}' inside the {what} expands to "
-                               f"{_mb(size)}; the limit is {_mb(limits.member_bytes)} "
-                               "(a damaged file or a zip bomb?)", file=name)
+            raise ImportError_(
+                f"'{info.filename[:80]}' inside the {what} expands to "
+                f"{_mb(size)}; the limit is {_mb(limits.member_bytes)} "
+                "(a damaged file or a zip bomb?)",
+                file=name,
+            )
         if size > limits.ratio_floor and size > limits.ratio * max(info.compress_size, 1):
-            raise ImportError_(f"'{info.filename[:80]}' inside the {what} expands "
-                               f"{size // max(info.compress_size, 1):,} times (to "
-                               f"{_mb(size)}); more than {limits.ratio} times is refused as "
-                               "a zip bomb", file=name)
+            raise ImportError_(
+                f"'{info.filename[:80]}' inside the {what} expands "
+                f"{size // max(info.compress_size, 1):,} times (to "
+                f"{_mb(size)}); more than {limits.ratio} times is refused as "
+                "a zip bomb",
+                file=name,
+            )
         total += size
         if total > limits.total_bytes:
-            raise ImportError_(f"the {what} expands to more than {_mb(limits.total_bytes)} "
-                               "(a damaged file or a zip bomb?)", file=name)
+            raise ImportError_(
+                f"the {what} expands to more than {_mb(limits.total_bytes)} "
+                "(a damaged file or a zip bomb?)",
+                file=name,
+            )
 
 
 def _mb(size: int) -> str:

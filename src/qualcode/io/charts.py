@@ -40,8 +40,11 @@ def chart_format(path: str, given: str | None = None) -> str:
 
 def _axis_text(frame: pd.DataFrame) -> str:
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
-    who = ("interviewede jobcentre" if frame.attrs.get("kind") == "interview"
-           else "jobcentre der har svaret")
+    who = (
+        "interviewede jobcentre"
+        if frame.attrs.get("kind") == "interview"
+        else "jobcentre der har svaret"
+    )
     return f"Andel af de {answered} {who} (%)"
 
 
@@ -52,8 +55,10 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
     rows = list(frame.itertuples())
     # labels are right-aligned, so a nested theme is marked with a dash per level; control
     # characters in them as visible symbols (an SVG, which is XML, cannot hold them)
-    labels = ["\n".join(textwrap.wrap("– " * int(r.depth) + visible(r.label), LABEL_WIDTH)
-                         or [""]) for r in rows]
+    labels = [
+        "\n".join(textwrap.wrap("– " * int(r.depth) + visible(r.label), LABEL_WIDTH) or [""])
+        for r in rows
+    ]
     lines = sum(label.count("\n") + 1 for label in labels)
     height = max(2.4, 0.9 + 0.32 * lines + 0.18 * len(rows))
     fig = Figure(figsize=(9.0, height), dpi=DPI, layout="constrained")
@@ -62,28 +67,53 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
     colors = [r.color or "#7F7F7F" for r in rows]
     ypos = list(range(len(rows)))
     bars = ax.barh(ypos, values, color=colors, edgecolor="none", height=0.7)
-    top = max([*values, *[float(r.published_percent) for r in rows
-                          if not _missing(r.published_percent)], 1.0])
+    top = max(
+        [
+            *values,
+            *[float(r.published_percent) for r in rows if not _missing(r.published_percent)],
+            1.0,
+        ]
+    )
     ax.set_xlim(0, min(100.0, top * 1.18) if top < 90 else 105)
     for bar, r in zip(bars, rows, strict=True):
-        ax.annotate(f"{int(r.respondents)}", xy=(bar.get_width(), bar.get_y() + 0.35),
-                    xytext=(4, 0), textcoords="offset points", va="center", ha="left",
-                    fontsize=9)
-    published = [(y, float(r.published_percent)) for y, r in zip(ypos, rows, strict=True)
-                 if not _missing(r.published_percent)]
+        ax.annotate(
+            f"{int(r.respondents)}",
+            xy=(bar.get_width(), bar.get_y() + 0.35),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=9,
+        )
+    published = [
+        (y, float(r.published_percent))
+        for y, r in zip(ypos, rows, strict=True)
+        if not _missing(r.published_percent)
+    ]
     if published:
         year = frame["published_year"].dropna()
         name = f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten"
-        ax.scatter([p for _, p in published], [y for y, _ in published], marker="|", s=260,
-                   linewidths=2, color="#222222", zorder=3, label=name)
+        ax.scatter(
+            [p for _, p in published],
+            [y for y, _ in published],
+            marker="|",
+            s=260,
+            linewidths=2,
+            color="#222222",
+            zorder=3,
+            label=name,
+        )
         ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.set_yticks(ypos, labels, fontsize=9)
     ax.invert_yaxis()  # the table's first row at the top
     ax.set_xlabel(_axis_text(frame), fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ax.set_title(visible(title if title is not None else frame.attrs.get("title", "")),
-                 fontsize=11, loc="left")
+    ax.set_title(
+        visible(title if title is not None else frame.attrs.get("title", "")),
+        fontsize=11,
+        loc="left",
+    )
     return fig
 
 
@@ -100,8 +130,9 @@ def chart_bytes(frame: pd.DataFrame, fmt: str = "png", *, title: str | None = No
 
     if fmt not in CHART_FORMATS:
         raise QualcodeError(f"unknown chart format '{fmt}' (use png or svg)")
-    with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "none",
-                                "font.family": "DejaVu Sans"}):
+    with matplotlib.rc_context(
+        {"svg.hashsalt": HASH_SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans"}
+    ):
         fig = chart_figure(frame, title=title)
         FigureCanvasAgg(fig)
         buf = io.BytesIO()
@@ -113,4 +144,4 @@ def chart_bytes(frame: pd.DataFrame, fmt: str = "png", *, title: str | None = No
 def inline_svg(svg: bytes) -> str:
     """The SVG as an element to put inside HTML: without the XML prolog and doctype."""
     text = svg.decode("utf-8")
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]

@@ -39,8 +39,15 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateCon
 _MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 HEADING_STYLES = {"heading 1", "overskrift 1", "title", "titel"}
-_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError,
-           RuntimeError, ValueError)
+_DAMAGE = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
 
 
 @dataclass
@@ -65,26 +72,30 @@ def read_docx(data: bytes, name: str) -> DocxText:
         ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
         if ns not in (W_NS, W_STRICT_NS) or root.tag != f"{{{ns}}}document":
             local = root.tag.split("}")[-1]
-            raise ImportError_(f"not a readable DOCX file (its main part holds <{local}>, "
-                               "not a Word document)", file=name)
+            raise ImportError_(
+                f"not a readable DOCX file (its main part holds <{local}>, not a Word document)",
+                file=name,
+            )
         rels = _rels_path(main)
         styles = _style_names(archive, rels, ns, name)
         walker = _Walker(ns, styles, name)
         body = root.find(f"{{{ns}}}body")
         if body is None:
-            raise ImportError_("not a readable DOCX file (the document has no body)",
-                               file=name)
+            raise ImportError_("not a readable DOCX file (the document has no body)", file=name)
         walker.block(body)
         walker.finish()
         notes = walker.notes()
         skipped = _outside_body(archive, rels, ns, name) + walker.skipped()
         if skipped:
-            notes.append(f"skipped: {_and(skipped)} (Word keeps them outside the text; they "
-                         "are not imported)")
+            notes.append(
+                f"skipped: {_and(skipped)} (Word keeps them outside the text; they "
+                "are not imported)"
+            )
     return DocxText(walker.paragraphs, notes)
 
 
 # -- the package: parts, relationships, styles ----------------------------------------------
+
 
 def _parse(archive: zipfile.ZipFile, member: str, name: str):
     from lxml import etree
@@ -92,28 +103,38 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str):
     try:
         data = archive.read(member)
     except KeyError:
-        raise ImportError_(f"not a readable DOCX file ({member} is missing)",
-                           file=name) from None
+        raise ImportError_(f"not a readable DOCX file ({member} is missing)", file=name) from None
     except _DAMAGE as exc:
-        raise ImportError_(f"not a readable DOCX file (truncated or damaged: {exc})",
-                           file=name) from None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
+        raise ImportError_(
+            f"not a readable DOCX file (truncated or damaged: {exc})", file=name
+        ) from None
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         message = (exc.msg or "syntax error").split(", line ")[0]
-        raise ImportError_(f"not a readable DOCX file (damaged {member}: {message})",
-                           file=name) from None
+        raise ImportError_(
+            f"not a readable DOCX file (damaged {member}: {message})", file=name
+        ) from None
     except ValueError as exc:
-        raise ImportError_(f"not a readable DOCX file (damaged {member}: {exc})",
-                           file=name) from None
+        raise ImportError_(
+            f"not a readable DOCX file (damaged {member}: {exc})", file=name
+        ) from None
     if root is None:
         raise ImportError_(f"not a readable DOCX file ({member} is empty)", file=name)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise ImportError_(f"{member} has a DOCTYPE; Word never writes one, and it is refused "
-                           "for safety", file=name)
+        raise ImportError_(
+            f"{member} has a DOCTYPE; Word never writes one, and it is refused for safety",
+            file=name,
+        )
     return root
 
 
@@ -129,16 +150,17 @@ def _targets(archive: zipfile.ZipFile, rels: str, folder: str, kind: str) -> lis
     from lxml import etree
 
     try:
-        root = etree.fromstring(archive.read(rels), etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False))
+        root = etree.fromstring(
+            archive.read(rels),
+            etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False),
+        )
     except (etree.XMLSyntaxError, *_DAMAGE):
         return []
     out = []
     for rel in root.iter(_REL):
         if (rel.get("Type") or "").endswith("/" + kind) and rel.get("TargetMode") != "External":
             target = rel.get("Target") or ""
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder,
-                                                                                    target)
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
             out.append(posixpath.normpath(path))
     return out
 
@@ -171,9 +193,11 @@ def _outside_body(archive: zipfile.ZipFile, rels: str, ns: str, name: str) -> li
     folder = posixpath.dirname(posixpath.dirname(rels))
     w = f"{{{ns}}}"
     out = []
-    for kind, element, label in (("comments", "comment", "comment"),
-                                 ("footnotes", "footnote", "footnote"),
-                                 ("endnotes", "endnote", "endnote")):
+    for kind, element, label in (
+        ("comments", "comment", "comment"),
+        ("footnotes", "footnote", "footnote"),
+        ("endnotes", "endnote", "endnote"),
+    ):
         count = 0
         for part in _targets(archive, rels, folder, kind):
             if part in archive.NameToInfo:
@@ -188,8 +212,10 @@ def _outside_body(archive: zipfile.ZipFile, rels: str, ns: str, name: str) -> li
             if part in archive.NameToInfo and _has_text(_parse(archive, part, name), w):
                 pages += 1
     if pages:
-        out.append(f"the text of {pages} page header{'s' if pages > 1 else ''} or footer"
-                   f"{'s' if pages > 1 else ''}")
+        out.append(
+            f"the text of {pages} page header{'s' if pages > 1 else ''} or footer"
+            f"{'s' if pages > 1 else ''}"
+        )
     return out
 
 
@@ -202,6 +228,7 @@ def _and(parts: list[str]) -> str:
 
 
 # -- the body ---------------------------------------------------------------------------------
+
 
 class _Walker:
     """Walks the body in reading order, collecting paragraphs."""
@@ -222,12 +249,26 @@ class _Walker:
         self.MOVE_TO, self.MOVE_FROM = f"{w}moveTo", f"{w}moveFrom"
         self.FLD_CHAR, self.FLD_TYPE = f"{w}fldChar", f"{w}fldCharType"
         # inline wrappers whose children are read as if they were the paragraph's own
-        self.wrappers = {f"{w}hyperlink", f"{w}smartTag", f"{w}customXml", f"{w}fldSimple",
-                         f"{w}dir", f"{w}bdo", self.INS, self.MOVE_TO}
+        self.wrappers = {
+            f"{w}hyperlink",
+            f"{w}smartTag",
+            f"{w}customXml",
+            f"{w}fldSimple",
+            f"{w}dir",
+            f"{w}bdo",
+            self.INS,
+            self.MOVE_TO,
+        }
         self.blocks = {f"{w}customXml", self.INS, self.MOVE_TO}
         self.boxes_tags = {f"{w}drawing", f"{w}pict", f"{w}object", _MC}
-        self.text_of = {f"{w}t": None, f"{w}tab": "\t", f"{w}ptab": "\t", f"{w}br": "\n",
-                        f"{w}cr": "\n", f"{w}noBreakHyphen": "-"}
+        self.text_of = {
+            f"{w}t": None,
+            f"{w}tab": "\t",
+            f"{w}ptab": "\t",
+            f"{w}br": "\n",
+            f"{w}cr": "\n",
+            f"{w}noBreakHyphen": "-",
+        }
         self.heading_ids = {"heading1", "overskrift1", "title", "titel"}
 
     # blocks: paragraphs, tables, content controls
@@ -287,12 +328,16 @@ class _Walker:
             if style is not None:
                 style_id = style.get(f"{w}val") or ""
                 style_name = self.styles.get(style_id)
-                heading = (style_name in HEADING_STYLES if style_name is not None
-                           else style_id.lower() in self.heading_ids)
+                heading = (
+                    style_name in HEADING_STYLES
+                    if style_name is not None
+                    else style_id.lower() in self.heading_ids
+                )
             run_properties = properties.find(f"{w}rPr")
             mark_deleted = run_properties is not None and (
                 run_properties.find(self.DEL) is not None
-                or run_properties.find(self.MOVE_FROM) is not None)
+                or run_properties.find(self.MOVE_FROM) is not None
+            )
         if self.join_next and self.paragraphs:
             # the previous paragraph's mark was deleted: accepted, the two are one paragraph
             # with this one's properties
@@ -350,21 +395,28 @@ class _Walker:
 
     def finish(self) -> None:
         if self.fields:
-            raise ImportError_(f"not a readable DOCX file (a field that begins in paragraph "
-                               f"{self.field_opened} never ends, so the text after it would "
-                               "be hidden)", file=self.name)
+            raise ImportError_(
+                f"not a readable DOCX file (a field that begins in paragraph "
+                f"{self.field_opened} never ends, so the text after it would "
+                "be hidden)",
+                file=self.name,
+            )
 
     def notes(self) -> list[str]:
         if self.inserted or self.deleted:
-            return [f"note: the document has tracked changes ({self.inserted:,} insertions, "
-                    f"{self.deleted:,} deletions); read as if all were accepted"]
+            return [
+                f"note: the document has tracked changes ({self.inserted:,} insertions, "
+                f"{self.deleted:,} deletions); read as if all were accepted"
+            ]
         return []
 
     def skipped(self) -> list[str]:
         out = []
         if self.boxes:
-            out.append(f"{self.boxes} text box{'es' if self.boxes > 1 else ''} or shape"
-                       f"{'s' if self.boxes > 1 else ''} with text")
+            out.append(
+                f"{self.boxes} text box{'es' if self.boxes > 1 else ''} or shape"
+                f"{'s' if self.boxes > 1 else ''} with text"
+            )
         if self.equations:
             out.append(f"{self.equations} equation{'s' if self.equations > 1 else ''}")
         return out

@@ -35,8 +35,20 @@ if TYPE_CHECKING:
 
 COUNT_FORMATS = ("table", "csv", "md", "xlsx", "json")
 QUOTE_FORMATS = ("md", "csv")
-CSV_COLUMNS = ["question", "code", "label", "respondents", "answered", "percent", "published",
-               "published_base", "published_year", "scale", "parent", "definition"]
+CSV_COLUMNS = [
+    "question",
+    "code",
+    "label",
+    "respondents",
+    "answered",
+    "percent",
+    "published",
+    "published_base",
+    "published_year",
+    "scale",
+    "parent",
+    "definition",
+]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -76,8 +88,12 @@ def xlsx_cell(value: object) -> object:
 # a later run can tell its own leftovers (from a killed run) from anything else
 _TEMP_TAG = ".qualcode-"
 _LEFTOVER_AGE = 24 * 3600  # seconds; older leftovers go even if their pid is alive again
-_KINDS = ((stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISFIFO, "a named pipe"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def write_file(path: str | Path, data: bytes, *, force: bool = False) -> Path:
@@ -119,8 +135,9 @@ def write_files(files: list[tuple[str | Path, bytes]], *, force: bool = False) -
     for (given, real, _), _data in checked:
         key = os.path.normcase(os.path.abspath(real))
         if key in seen:
-            raise QualcodeError(f"is the same file as {seen[key]}; nothing was written",
-                                file=str(given))
+            raise QualcodeError(
+                f"is the same file as {seen[key]}; nothing was written", file=str(given)
+            )
         seen[key] = str(given)
     for (_, real, _), _data in checked:
         _remove_leftovers(real)
@@ -152,8 +169,9 @@ def write_files(files: list[tuple[str | Path, bytes]], *, force: bool = False) -
             _unlink_quietly(tmp)
         if isinstance(exc, OSError):  # disk full, no permission, ...: one line, no file
             reason = exc.strerror or str(exc) or type(exc).__name__
-            raise QualcodeError(f"could not be written ({reason}); nothing was written",
-                                file=str(current)) from None
+            raise QualcodeError(
+                f"could not be written ({reason}); nothing was written", file=str(current)
+            ) from None
         raise
     finally:
         if done:
@@ -163,8 +181,7 @@ def write_files(files: list[tuple[str | Path, bytes]], *, force: bool = False) -
     return [Path(given) for (given, _, _), _data in checked]
 
 
-def _check_target(path: str | Path, force: bool) -> tuple[str | Path, Path,
-                                                           os.stat_result | None]:
+def _check_target(path: str | Path, force: bool) -> tuple[str | Path, Path, os.stat_result | None]:
     """(path as given, the file to write, its stat if it exists) or a QualcodeError."""
     text = os.fspath(path)
     if not text:
@@ -180,23 +197,28 @@ def _check_target(path: str | Path, force: bool) -> tuple[str | Path, Path,
             info = os.stat(real)
     except FileNotFoundError:
         if real != Path(text):
-            raise QualcodeError("is a symbolic link to a file that does not exist; nothing "
-                                "was written", file=text) from None
+            raise QualcodeError(
+                "is a symbolic link to a file that does not exist; nothing was written", file=text
+            ) from None
         info = None
     except NotADirectoryError:
         raise QualcodeError("its folder does not exist", file=text) from None
     except OSError as exc:  # a link loop, no permission to look, a name too long, ...
-        raise QualcodeError(f"cannot be used ({exc.strerror or exc}); nothing was written",
-                            file=text) from None
+        raise QualcodeError(
+            f"cannot be used ({exc.strerror or exc}); nothing was written", file=text
+        ) from None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
             raise QualcodeError("is a folder; give a file name", file=text)
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
             what = f"is a symbolic link to {kind}" if real != Path(text) else f"is {kind}"
-            raise QualcodeError(f"{what}, not a regular file, and is never replaced; "
-                                "nothing was written (to write to a pipe or device, leave out "
-                                "-o and redirect standard output)", file=text)
+            raise QualcodeError(
+                f"{what}, not a regular file, and is never replaced; "
+                "nothing was written (to write to a pipe or device, leave out "
+                "-o and redirect standard output)",
+                file=text,
+            )
         if not force:
             raise QualcodeError("already exists; use --force to overwrite it", file=text)
     elif not real.parent.is_dir():
@@ -210,12 +232,10 @@ def _temp_prefix(name: str) -> str:
 
 
 def _temp_name(target: Path) -> Path:
-    return target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-"
-                            f"{secrets.token_hex(4)}.tmp")
+    return target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
-def _write_temp(target: Path, data: bytes, old: os.stat_result | None,
-                temps: list[Path]) -> Path:
+def _write_temp(target: Path, data: bytes, old: os.stat_result | None, temps: list[Path]) -> Path:
     """``data`` in a new temporary file beside ``target``, flushed to disk."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -331,8 +351,9 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def format_from_path(path: str | Path | None, given: str | None, allowed: tuple[str, ...],
-                     default: str) -> str:
+def format_from_path(
+    path: str | Path | None, given: str | None, allowed: tuple[str, ...], default: str
+) -> str:
     if given:
         return given
     if path is not None:
@@ -344,6 +365,7 @@ def format_from_path(path: str | Path | None, given: str | None, allowed: tuple[
 
 
 # -- counts ----------------------------------------------------------------------
+
 
 def _pct(value: float | None, decimals: int = 1) -> str:
     if value is None:
@@ -384,8 +406,7 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
         header.append(f"Rapport {int(year.iloc[0])}" if len(year) else "Rapport")
     body = []
     for r in frame.itertuples():
-        row = ["  " * int(r.depth) + r.label, f"{r.respondents} af {r.answered}",
-               _pct(r.percent)]
+        row = ["  " * int(r.depth) + r.label, f"{r.respondents} af {r.answered}", _pct(r.percent)]
         if kind == "interview":
             row.append(r.scale)
         if published:
@@ -446,18 +467,23 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
             year = frame["published_year"].dropna()
             head.append(f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten")
         parts.append("| " + " | ".join(head) + " |")
-        parts.append("|" + "|".join(["---", "---", "---", "---:"] + (["---"] if show_pub else []))
-                     + "|")
+        parts.append(
+            "|" + "|".join(["---", "---", "---", "---:"] + (["---"] if show_pub else [])) + "|"
+        )
         for r in frame.itertuples():
             label = ("&nbsp;&nbsp;" * int(r.depth)) + _md(r.label)
             cells = [label, _md(r.definition), r.mentioned, _pct(r.percent, 0)]
             if show_pub:
-                cells.append("" if _na(r.published) else
-                             f"Anført af {r.published} ud af {r.published_base} jobcentre")
+                cells.append(
+                    ""
+                    if _na(r.published)
+                    else f"Anført af {r.published} ud af {r.published_base} jobcentre"
+                )
             parts.append("| " + " | ".join(cells) + " |")
         if kind == "interview":
-            parts.append("\nEnkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de "
-                         "interviewede jobcentre.")
+            parts.append(
+                "\nEnkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede jobcentre."
+            )
         source = frame.attrs.get("published_source")
         if show_pub and source:
             parts.append(f"\nRapportens tal: {source}.")
@@ -469,12 +495,18 @@ def counts_json(frames: list[pd.DataFrame]) -> bytes:
     out = []
     for frame in frames:
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        out.append({"question": frame.attrs.get("question"),
-                    "codebook": frame.attrs.get("codebook"), "title": frame.attrs.get("title"),
-                    "answered": int(frame["answered"].iloc[0]) if len(frame) else 0,
-                    "codes": records})
-    return (json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2)
-            + "\n").encode("utf-8")
+        out.append(
+            {
+                "question": frame.attrs.get("question"),
+                "codebook": frame.attrs.get("codebook"),
+                "title": frame.attrs.get("title"),
+                "answered": int(frame["answered"].iloc[0]) if len(frame) else 0,
+                "codes": records,
+            }
+        )
+    return (
+        json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2) + "\n"
+    ).encode("utf-8")
 
 
 def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) -> bytes:
@@ -489,29 +521,41 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
         ws = wb.create_sheet(_sheet_name(frame.attrs.get("question", "ark"), wb.sheetnames))
         ws.append([xlsx_cell(frame.attrs.get("title", ""))])
         ws["A1"].font = Font(bold=True, size=12)
-        head = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Jobcentre",
-                "Besvaret", "Andel (%)"]
+        head = [
+            "Tema",
+            "Essensen af temaet",
+            "Antal jobcentre der nævner temaet",
+            "Jobcentre",
+            "Besvaret",
+            "Andel (%)",
+        ]
         if show_pub:
             head += ["Rapporten: jobcentre", "Rapporten: besvaret", "Rapporten: andel (%)"]
         ws.append(head)
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for r in frame.itertuples():
-            row = [xlsx_cell(("  " * int(r.depth)) + r.label), xlsx_cell(r.definition),
-                   xlsx_cell(r.mentioned), int(r.respondents), int(r.answered),
-                   None if _na(r.percent) else float(r.percent)]
+            row = [
+                xlsx_cell(("  " * int(r.depth)) + r.label),
+                xlsx_cell(r.definition),
+                xlsx_cell(r.mentioned),
+                int(r.respondents),
+                int(r.answered),
+                None if _na(r.percent) else float(r.percent),
+            ]
             if show_pub:
-                row += [None if _na(r.published) else int(r.published),
-                        None if _na(r.published_base) else int(r.published_base),
-                        None if _na(r.published_percent) else float(r.published_percent)]
+                row += [
+                    None if _na(r.published) else int(r.published),
+                    None if _na(r.published_base) else int(r.published_base),
+                    None if _na(r.published_percent) else float(r.published_percent),
+                ]
             ws.append(row)
         for row in ws.iter_rows(min_row=3):
             row[1].alignment = Alignment(wrap_text=True, vertical="top")
             row[5].number_format = "0.0"
             if show_pub:
                 row[8].number_format = "0.0"
-        for letter, width in zip("ABCDEFGHI", (48, 60, 36, 11, 11, 11, 20, 20, 20),
-                                 strict=False):
+        for letter, width in zip("ABCDEFGHI", (48, 60, 36, 11, 11, 11, 20, 20, 20), strict=False):
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = "A3"
     buf = io.BytesIO()
@@ -520,8 +564,10 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
 
 
 def _sheet_name(name: str, taken: list[str]) -> str:
-    clean = "".join("_" if ch in "[]:*?/\\" or not ch.isprintable() else ch
-                    for ch in name)[:31] or "ark"
+    clean = (
+        "".join("_" if ch in "[]:*?/\\" or not ch.isprintable() else ch for ch in name)[:31]
+        or "ark"
+    )
     candidate, n = clean, 2
     while candidate in taken:
         candidate = f"{clean[:28]}-{n}"
@@ -529,8 +575,7 @@ def _sheet_name(name: str, taken: list[str]) -> str:
     return candidate
 
 
-def render_counts(frames: list[pd.DataFrame], fmt: str, *,
-                  published: bool | None = None) -> bytes:
+def render_counts(frames: list[pd.DataFrame], fmt: str, *, published: bool | None = None) -> bytes:
     if fmt == "table":
         return "\n".join(counts_table(f, published=published) for f in frames).encode("utf-8")
     if fmt == "csv":
@@ -547,6 +592,7 @@ def render_counts(frames: list[pd.DataFrame], fmt: str, *,
 
 
 # -- quotes ----------------------------------------------------------------------
+
 
 def quotes_markdown(quotes: list[Quote], *, anonymous: bool = False) -> str:
     """The quotes under their theme, as the report prints them; control characters in
@@ -569,8 +615,20 @@ def quotes_markdown(quotes: list[Quote], *, anonymous: bool = False) -> str:
     return visible("\n".join(parts) + ("\n" if parts else ""))
 
 
-QUOTE_CSV_COLUMNS = ["code", "label", "question", "respondent", "name", "role", "text", "item",
-                     "start", "end", "coder", "formatted"]
+QUOTE_CSV_COLUMNS = [
+    "code",
+    "label",
+    "question",
+    "respondent",
+    "name",
+    "role",
+    "text",
+    "item",
+    "start",
+    "end",
+    "coder",
+    "formatted",
+]
 
 
 def quotes_csv(quotes: list[Quote]) -> bytes:
@@ -580,8 +638,23 @@ def quotes_csv(quotes: list[Quote]) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(QUOTE_CSV_COLUMNS)
     for q in quotes:
-        writer.writerow([safe_cell(v) for v in (
-            q.code, q.label, q.question, q.respondent, q.respondent_name, q.role, q.text,
-            q.item_number, "" if q.start is None else q.start, "" if q.end is None else q.end,
-            q.coder, q.formatted())])
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    q.code,
+                    q.label,
+                    q.question,
+                    q.respondent,
+                    q.respondent_name,
+                    q.role,
+                    q.text,
+                    q.item_number,
+                    "" if q.start is None else q.start,
+                    "" if q.end is None else q.end,
+                    q.coder,
+                    q.formatted(),
+                )
+            ]
+        )
     return buf.getvalue().encode("utf-8")

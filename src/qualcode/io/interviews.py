@@ -54,15 +54,24 @@ if TYPE_CHECKING:
     from qualcode.core.models import ImportSummary
     from qualcode.core.project import Project
 
-INTERVIEWER_LABELS = {"interviewer", "intervieweren", "int", "i", "interviewer (discus)",
-                      "interviewer (epinion)", "spørger"}
+INTERVIEWER_LABELS = {
+    "interviewer",
+    "intervieweren",
+    "int",
+    "i",
+    "interviewer (discus)",
+    "interviewer (epinion)",
+    "spørger",
+}
 # '# ID name': what follows the id is parsed by _header(), not by a regex whose
 # '(?P<name>.*?)\s*#*\s*$' took cubic time on a long line of spaces
 _HEADER_ID = re.compile(r"#\s+(?P<id>\S+)")
 _DASHES = "-–—:"
 # a label: at most four words, starting with a capital letter ("Leder i jobcenter")
-_TURN = re.compile(r"^\s*(?:\*\*|__)?(?P<label>[A-ZÆØÅ][^\s:*]*(?:[ ][^\s:*]+){0,3}?)"
-                   r"(?:\*\*|__)?\s*:(?:\*\*|__)?(?:\s+(?P<text>.*))?$")
+_TURN = re.compile(
+    r"^\s*(?:\*\*|__)?(?P<label>[A-ZÆØÅ][^\s:*]*(?:[ ][^\s:*]+){0,3}?)"
+    r"(?:\*\*|__)?\s*:(?:\*\*|__)?(?:\s+(?P<text>.*))?$"
+)
 
 
 @dataclass
@@ -96,8 +105,9 @@ class Transcripts(list):
     """Parsed transcripts (a list of :class:`Transcript`), with ``notes``: what reading the
     files left out or changed, one line each, for ``ImportSummary.notes``."""
 
-    def __init__(self, transcripts: Iterable[Transcript] = (),
-                 notes: list[str] | None = None) -> None:
+    def __init__(
+        self, transcripts: Iterable[Transcript] = (), notes: list[str] | None = None
+    ) -> None:
         super().__init__(transcripts)
         self.notes: list[str] = list(notes or [])
 
@@ -162,7 +172,7 @@ def _header(line: str) -> tuple[str, str] | None:
     match = _HEADER_ID.match(line)
     if match is None:
         return None
-    rest = line[match.end():].rstrip().rstrip("#").rstrip()
+    rest = line[match.end() :].rstrip().rstrip("#").rstrip()
     if rest:
         rest = rest.lstrip()
         if rest[0] in _DASHES:
@@ -172,8 +182,9 @@ def _header(line: str) -> tuple[str, str] | None:
     return match["id"], rest
 
 
-def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None = None,
-                      respondent: str | None = None) -> list[Transcript]:
+def parse_transcripts(
+    path: str | Path, *, interviewer_labels: set[str] | None = None, respondent: str | None = None
+) -> list[Transcript]:
     """Parse one transcript file into one or more :class:`Transcript`."""
     path = Path(path)
     name = str(path)
@@ -217,8 +228,7 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
         if match:
             if current is None:
                 # (a macOS file name is NFD: 'JCÅrø.md' must give the id 'JCÅrø' in NFC)
-                current = Transcript(respondent=nfc(respondent or path.stem), name="",
-                                     file=name)
+                current = Transcript(respondent=nfc(respondent or path.stem), name="", file=name)
                 renamed += current.respondent != (respondent or path.stem)
                 unnamed = current
                 transcripts.append(current)
@@ -233,9 +243,11 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
             new_paragraph = False
             continue
         if turn is None:
-            raise ImportError_(f"{where(number)}: text before the first speaker turn; start "
-                               "each turn with 'Role: ' (e.g. 'Arbejdsmarkedschef: ...')",
-                               file=name)
+            raise ImportError_(
+                f"{where(number)}: text before the first speaker turn; start "
+                "each turn with 'Role: ' (e.g. 'Arbejdsmarkedschef: ...')",
+                file=name,
+            )
         if new_paragraph or not turn.paragraphs:
             close_paragraph()
             turn.paragraphs.append(line.strip())
@@ -243,40 +255,43 @@ def parse_transcripts(path: str | Path, *, interviewer_labels: set[str] | None =
         new_paragraph = False
     close_paragraph()
     if not transcripts or not any(t.turns for t in transcripts):
-        raise ImportError_("no speaker turns found (lines like 'Arbejdsmarkedschef: ...')",
-                           file=name)
+        raise ImportError_(
+            "no speaker turns found (lines like 'Arbejdsmarkedschef: ...')", file=name
+        )
     seen: set[str] = set()
     for t in transcripts:
         if t.respondent in seen:
-            raise ImportError_(f"jobcentre '{t.respondent}' appears twice in the file",
-                               file=name)
+            raise ImportError_(f"jobcentre '{t.respondent}' appears twice in the file", file=name)
         seen.add(t.respondent)
         if not t.turns:
             raise ImportError_(f"jobcentre '{t.respondent}' has no speaker turns", file=name)
         if all(turn.interviewer for turn in t.turns):
-            raise ImportError_(f"jobcentre '{t.respondent}' has only interviewer turns",
-                               file=name)
+            raise ImportError_(f"jobcentre '{t.respondent}' has only interviewer turns", file=name)
         for turn in t.turns:
             if not turn.paragraphs:
-                raise ImportError_(f"{where(turn.line)}: the turn of '{turn.role}' is empty",
-                                   file=name)
+                raise ImportError_(
+                    f"{where(turn.line)}: the turn of '{turn.role}' is empty", file=name
+                )
     notes = list(read.notes)
     if len(transcripts) > 1 and unnamed is transcripts[0]:
         # turns, then '# ID' headers: the turns before the first header have no header of
         # their own and were given the file's name as their jobcentre
         count = len(unnamed.turns)
-        notes.append(f"warning: the turns before the first '# ID' header ({count:,} turn"
-                     f"{'s' if count > 1 else ''} from {where(unnamed.turns[0].line)}) are "
-                     f"imported as jobcentre '{unnamed.respondent}', named after the file; "
-                     "add a header above them if they belong to another jobcentre")
+        notes.append(
+            f"warning: the turns before the first '# ID' header ({count:,} turn"
+            f"{'s' if count > 1 else ''} from {where(unnamed.turns[0].line)}) are "
+            f"imported as jobcentre '{unnamed.respondent}', named after the file; "
+            "add a header above them if they belong to another jobcentre"
+        )
     note = nfc_note({"jobcentre ids or names": renamed})
     if note:
         notes.append(note)
     return Transcripts(transcripts, notes)
 
 
-def read_interviews(paths: list[str | Path], *,
-                    interviewer_labels: set[str] | None = None) -> tuple[Transcripts, str]:
+def read_interviews(
+    paths: list[str | Path], *, interviewer_labels: set[str] | None = None
+) -> tuple[Transcripts, str]:
     """Parse every file first (all or nothing); returns transcripts and a combined hash."""
     transcripts = Transcripts()
     digests = []
@@ -288,17 +303,24 @@ def read_interviews(paths: list[str | Path], *,
             transcripts.notes.append(f"{kind}: {p}: {rest}" if len(paths) > 1 else note)
         for t in parsed:
             if t.respondent in owner:
-                raise ImportError_(f"jobcentre '{t.respondent}' is also in {owner[t.respondent]}",
-                                   file=str(p))
+                raise ImportError_(
+                    f"jobcentre '{t.respondent}' is also in {owner[t.respondent]}", file=str(p)
+                )
             owner[t.respondent] = str(p)
             transcripts.append(t)
         digests.append(sha256_of(Path(p).read_bytes()))
     return transcripts, sha256_of("".join(digests).encode())
 
 
-def apply_interviews(project: Project, transcripts: list[Transcript], question: str,
-                     codebook: Codebook, summary: ImportSummary, split: str = "turn",
-                     progress=None) -> None:
+def apply_interviews(
+    project: Project,
+    transcripts: list[Transcript],
+    question: str,
+    codebook: Codebook,
+    summary: ImportSummary,
+    split: str = "turn",
+    progress=None,
+) -> None:
     summary.notes.extend(getattr(transcripts, "notes", ()))
     summary.notes.extend(_lookalikes(project, transcripts))
     project._ensure_question(question, "interview", codebook, "Kvalitative interview")
@@ -316,9 +338,12 @@ def apply_interviews(project: Project, transcripts: list[Transcript], question: 
         old = sorted(existing.get(t.respondent, ()))
         if old:
             if [text for _pos, text in old] != [text for _k, _r, text in new]:
-                raise ImportError_(f"jobcentre '{t.respondent}' already has a different "
-                                   f"transcript for '{question}' in the project; nothing was "
-                                   "imported", file=t.file)
+                raise ImportError_(
+                    f"jobcentre '{t.respondent}' already has a different "
+                    f"transcript for '{question}' in the project; nothing was "
+                    "imported",
+                    file=t.file,
+                )
             present.append(t.respondent)
             continue
         for position, (kind, role, text) in enumerate(new):
@@ -329,9 +354,11 @@ def apply_interviews(project: Project, transcripts: list[Transcript], question: 
     if present:
         listed = ", ".join(f"'{rid}'" for rid in present[:5])
         more = f" and {len(present) - 5:,} more" if len(present) > 5 else ""
-        summary.notes.append(f"skipped: {len(present):,} transcript"
-                             f"{'s' if len(present) > 1 else ''} already in the project "
-                             f"with the same text for '{question}' ({listed}{more})")
+        summary.notes.append(
+            f"skipped: {len(present):,} transcript"
+            f"{'s' if len(present) > 1 else ''} already in the project "
+            f"with the same text for '{question}' ({listed}{more})"
+        )
 
 
 def _lookalikes(project: Project, transcripts: list[Transcript]) -> list[str]:
@@ -346,4 +373,5 @@ def _lookalikes(project: Project, transcripts: list[Transcript]) -> list[str]:
         if rid in files:
             return files[rid] + (", also in the project" if rid in held else "")
         return "in the project"
+
     return lookalike_notes(groups, "jobcentre ids", where, "jobcentres")

@@ -93,18 +93,29 @@ MAX_FILE_BYTES = 1024 * 2**20
 # are stored as they are (ratio 1) and never read, so one member may be as large as the
 # file; text is what expands, and more than 200 times is a zip bomb. What is read is capped
 # again by the sizes above. A DOCX source is a zip of its own, opened with archive.OFFICE.
-QDPX_LIMITS = Limits(member_bytes=MAX_FILE_BYTES, total_bytes=2 * MAX_FILE_BYTES,
-                     members=100_000, ratio=200, ratio_floor=2**20)
+QDPX_LIMITS = Limits(
+    member_bytes=MAX_FILE_BYTES,
+    total_bytes=2 * MAX_FILE_BYTES,
+    members=100_000,
+    ratio=200,
+    ratio_floor=2**20,
+)
 _GUID_BASE = uuid.uuid5(uuid.NAMESPACE_URL, "https://qualcode/refi-qda")
 _RGB = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C\x00|\x00<\x00!\x00D\x00O\x00C",
-                      re.IGNORECASE)
+_DOCTYPE = re.compile(
+    rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C\x00|\x00<\x00!\x00D\x00O\x00C", re.IGNORECASE
+)
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # zip entry times: the same bytes on every export
-NOT_TEXT = {"PictureSource": "picture", "PDFSource": "PDF", "AudioSource": "audio",
-            "VideoSource": "video"}
+NOT_TEXT = {
+    "PictureSource": "picture",
+    "PDFSource": "PDF",
+    "AudioSource": "audio",
+    "VideoSource": "video",
+}
 
 
 # -- the tool-independent model -----------------------------------------------------------
+
 
 @dataclass
 class RefiCode:
@@ -201,6 +212,7 @@ class RefiProject:
 
 # -- safe parsing -------------------------------------------------------------------------
 
+
 def _key(guid: str | None) -> str:
     """GUIDs compare without case and braces ('{ABC-...}' is 'abc-...')."""
     return (guid or "").strip().strip("{}").lower()
@@ -211,18 +223,28 @@ def parse_xml(data: bytes, name: str):
     from lxml import etree
 
     if _DOCTYPE.search(data[:1_000_000]) or b"<!ENTITY" in data[:1_000_000]:
-        raise ImportError_("has a DOCTYPE (entity or DTD declarations); REFI-QDA files never "
-                           "need one, and it is refused for safety", file=name)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, dtd_validation=False, remove_comments=True,
-                             remove_pis=True)
+        raise ImportError_(
+            "has a DOCTYPE (entity or DTD declarations); REFI-QDA files never "
+            "need one, and it is refused for safety",
+            file=name,
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        line, column = (exc.position if exc.position else (exc.lineno or 0, 0))
+        line, column = exc.position if exc.position else (exc.lineno or 0, 0)
         message = (exc.msg or "syntax error").split(", line ")[0]
-        raise ImportError_(f"line {line}, column {column}: not well-formed XML ({message})",
-                           file=name) from None
+        raise ImportError_(
+            f"line {line}, column {column}: not well-formed XML ({message})", file=name
+        ) from None
     except ValueError as exc:
         raise ImportError_(f"not readable XML ({exc})", file=name) from None
     if root is None:
@@ -238,16 +260,22 @@ def _check_namespace(root, expected: str, name: str) -> str:
 
     ns = etree.QName(root).namespace or ""
     if ns not in (expected, ""):
-        raise ImportError_(f"line {root.sourceline}: <{etree.QName(root).localname}> is in "
-                           f"namespace '{ns}', not '{expected}'", file=name)
+        raise ImportError_(
+            f"line {root.sourceline}: <{etree.QName(root).localname}> is in "
+            f"namespace '{ns}', not '{expected}'",
+            file=name,
+        )
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         el_ns = etree.QName(el).namespace or ""
         if el_ns != ns:
-            raise ImportError_(f"line {el.sourceline}: <{etree.QName(el).localname}> is in "
-                               f"namespace '{el_ns or 'none'}', not the file's '{ns or 'none'}'"
-                               " (a codebook pasted in from another file?)", file=name)
+            raise ImportError_(
+                f"line {el.sourceline}: <{etree.QName(el).localname}> is in "
+                f"namespace '{el_ns or 'none'}', not the file's '{ns or 'none'}'"
+                " (a codebook pasted in from another file?)",
+                file=name,
+            )
     return ns
 
 
@@ -283,8 +311,10 @@ def _int_attr(el, attr: str, name: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImportError_(f"line {el.sourceline}: <{_local(el)}> {attr}='{raw[:20]}' is not "
-                           "a whole number", file=name) from None
+        raise ImportError_(
+            f"line {el.sourceline}: <{_local(el)}> {attr}='{raw[:20]}' is not a whole number",
+            file=name,
+        ) from None
 
 
 def _read_file(path: Path) -> bytes:
@@ -297,8 +327,9 @@ def _read_file(path: Path) -> bytes:
         raise ImportError_("is not a regular file", file=name)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ImportError_(f"file is {size // 2**20} MB; the limit is "
-                           f"{MAX_FILE_BYTES // 2**20} MB", file=name)
+        raise ImportError_(
+            f"file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB", file=name
+        )
     data = path.read_bytes()
     if not data.strip():
         raise ImportError_("file is empty", file=name)
@@ -311,11 +342,17 @@ def _codes(parent_el, name: str, parent: str | None, out: list[RefiCode]) -> Non
         code_name = (el.get("name") or "").strip()
         if not code_name:
             raise ImportError_(f"line {el.sourceline}: a <Code> without a name", file=name)
-        out.append(RefiCode(
-            guid=guid, name=code_name, color=el.get("color"),
-            codable=(el.get("isCodable") or "true").strip().lower() not in ("false", "0"),
-            description=_text_of(el, "Description").strip(), parent=parent,
-            note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")]))
+        out.append(
+            RefiCode(
+                guid=guid,
+                name=code_name,
+                color=el.get("color"),
+                codable=(el.get("isCodable") or "true").strip().lower() not in ("false", "0"),
+                description=_text_of(el, "Description").strip(),
+                parent=parent,
+                note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")],
+            )
+        )
         _codes(el, name, guid, out)
 
 
@@ -333,18 +370,25 @@ def read_qdc(path: str | Path) -> RefiProject:
     name = str(path)
     data = _read_file(path)
     if data[:4] == b"PK\x03\x04":
-        raise ImportError_("is a zip archive (a .qdpx project?), not a .qdc codebook; use "
-                           "'qualcode import qdpx'", file=name)
+        raise ImportError_(
+            "is a zip archive (a .qdpx project?), not a .qdc codebook; use 'qualcode import qdpx'",
+            file=name,
+        )
     root = parse_xml(data, name)
     if _local(root) == "Project":
-        raise ImportError_("is a REFI-QDA project, not a codebook; use 'qualcode import qdpx'",
-                           file=name)
+        raise ImportError_(
+            "is a REFI-QDA project, not a codebook; use 'qualcode import qdpx'", file=name
+        )
     if _local(root) != "CodeBook":
         raise ImportError_(f"the root element is <{_local(root)}>, not <CodeBook>", file=name)
     _check_namespace(root, NS_CODEBOOK, name)
     codes_el = _child(root, "Codes")
-    out = RefiProject(file=name, kind="codebook", origin=root.get("origin") or "",
-                      sha256=hashlib.sha256(data).hexdigest())
+    out = RefiProject(
+        file=name,
+        kind="codebook",
+        origin=root.get("origin") or "",
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
     if codes_el is not None:
         _codes(codes_el, name, None, out.codes)
     _check_codes(out.codes, name)
@@ -357,8 +401,7 @@ def read_qde(path: str | Path) -> RefiProject:
     path = Path(path)
     data = _read_file(path)
     if data[:4] == b"PK\x03\x04":
-        raise ImportError_("is a zip archive (a .qdpx project), not a .qde file",
-                           file=str(path))
+        raise ImportError_("is a zip archive (a .qdpx project), not a .qde file", file=str(path))
     return _project(data, str(path), None)
 
 
@@ -384,12 +427,18 @@ def read_qdpx(path: str | Path) -> RefiProject:
         if wanted is None:
             if not qdes:
                 raise ImportError_("the archive has no project.qde", file=name)
-            raise ImportError_(f"the archive holds {len(qdes)} .qde files and no project.qde "
-                               f"({_names(n for ns in qdes.values() for n in ns)}); a .qdpx "
-                               "holds one project", file=name)
+            raise ImportError_(
+                f"the archive holds {len(qdes)} .qde files and no project.qde "
+                f"({_names(n for ns in qdes.values() for n in ns)}); a .qdpx "
+                "holds one project",
+                file=name,
+            )
         if len(qdes[wanted]) > 1:
-            raise ImportError_(f"the archive holds {_names(qdes[wanted])}, the same name in "
-                               "other letters; a .qdpx holds one project", file=name)
+            raise ImportError_(
+                f"the archive holds {_names(qdes[wanted])}, the same name in "
+                "other letters; a .qdpx holds one project",
+                file=name,
+            )
         qde = entries[wanted]
         reader = _ZipReader(archive, entries, name)
         xml = reader.read(qde, MAX_XML_BYTES)
@@ -417,7 +466,7 @@ class _ZipReader:
         ref = path.strip().replace("\\", "/")
         for prefix in ("internal://", "relative://", "file://"):
             if ref.lower().startswith(prefix):
-                ref = ref[len(prefix):]
+                ref = ref[len(prefix) :]
         ref = ref.lstrip("/")
         if not ref or ".." in ref.split("/"):
             return None
@@ -434,20 +483,29 @@ class _ZipReader:
         where = self.where(info)
         limit = MAX_ENTRY_BYTES if limit is None else limit
         if info.file_size > limit:  # declared sizes: checked before anything is expanded
-            raise ImportError_(f"the entry unpacks to {info.file_size // 2**20} MB; the limit "
-                               f"is {limit // 2**20} MB", file=where)
+            raise ImportError_(
+                f"the entry unpacks to {info.file_size // 2**20} MB; the limit "
+                f"is {limit // 2**20} MB",
+                file=where,
+            )
         if self.total + info.file_size > MAX_TOTAL_BYTES:
-            raise ImportError_(f"the archive unpacks to more than {MAX_TOTAL_BYTES // 2**20} "
-                               "MB", file=self.name)
+            raise ImportError_(
+                f"the archive unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB", file=self.name
+            )
         try:
             with self.archive.open(info) as fh:
                 data = fh.read(limit + 1)  # never more than declared; read at most this
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
-                RuntimeError) as exc:  # RuntimeError: encrypted
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:  # RuntimeError: encrypted
             raise ImportError_(f"cannot unpack ({exc})", file=where) from None
         if len(data) > limit:
-            raise ImportError_(f"the entry unpacks to more than {limit // 2**20} MB",
-                               file=where)
+            raise ImportError_(f"the entry unpacks to more than {limit // 2**20} MB", file=where)
         self.total += len(data)
         return data
 
@@ -475,21 +533,29 @@ def _docx_text(data: bytes, where: str) -> str:
 
 def _selection(el, name: str) -> RefiSelection:
     return RefiSelection(
-        guid=_guid(el, name, "PlainTextSelection"), name=el.get("name") or "",
-        start=_int_attr(el, "startPosition", name), end=_int_attr(el, "endPosition", name),
-        user=el.get("creatingUser"), created=el.get("creationDateTime"),
+        guid=_guid(el, name, "PlainTextSelection"),
+        name=el.get("name") or "",
+        start=_int_attr(el, "startPosition", name),
+        end=_int_attr(el, "endPosition", name),
+        user=el.get("creatingUser"),
+        created=el.get("creationDateTime"),
         description=_text_of(el, "Description"),
         codings=[_coding(c, name) for c in _children(el, "Coding")],
-        note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")])
+        note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")],
+    )
 
 
 def _coding(el, name: str) -> RefiCoding:
     ref = _child(el, "CodeRef")
     if ref is None or not ref.get("targetGUID"):
         raise ImportError_(f"line {el.sourceline}: a <Coding> without a <CodeRef>", file=name)
-    return RefiCoding(guid=el.get("guid") or "", code=ref.get("targetGUID"),
-                      user=el.get("creatingUser"), created=el.get("creationDateTime"),
-                      note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")])
+    return RefiCoding(
+        guid=el.get("guid") or "",
+        code=ref.get("targetGUID"),
+        user=el.get("creatingUser"),
+        created=el.get("creationDateTime"),
+        note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")],
+    )
 
 
 def _source_text(el, reader: _ZipReader | None, name: str) -> tuple[str | None, str]:
@@ -526,13 +592,19 @@ def _source_text(el, reader: _ZipReader | None, name: str) -> tuple[str | None, 
 def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
     root = parse_xml(data, name)
     if _local(root) == "CodeBook":
-        raise ImportError_("is a REFI-QDA codebook, not a project; use 'qualcode import qdc'",
-                           file=name)
+        raise ImportError_(
+            "is a REFI-QDA codebook, not a project; use 'qualcode import qdc'", file=name
+        )
     if _local(root) != "Project":
         raise ImportError_(f"the root element is <{_local(root)}>, not <Project>", file=name)
     _check_namespace(root, NS_PROJECT, name)
-    out = RefiProject(file=name, kind="project", name=(root.get("name") or "").strip(),
-                      origin=root.get("origin") or "", sha256=hashlib.sha256(data).hexdigest())
+    out = RefiProject(
+        file=name,
+        kind="project",
+        name=(root.get("name") or "").strip(),
+        origin=root.get("origin") or "",
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
     users = _child(root, "Users")
     for u in _children(users, "User") if users is not None else []:
         guid = _guid(u, name, "User")
@@ -552,20 +624,35 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
         if kind == "TextSource":
             text, missing = _source_text(el, reader, name)
             label = (el.get("name") or "").strip() or Path(
-                (el.get("plainTextPath") or el.get("richTextPath") or "").replace(
-                    "\\", "/").rsplit("/", 1)[-1]).stem
-            out.sources.append(RefiSource(
-                guid=_guid(el, name, kind), name=label, kind="text",
-                text=text, missing=missing, description=_text_of(el, "Description"),
-                selections=[_selection(s, name) for s in _children(el, "PlainTextSelection")],
-                codings=[_coding(c, name) for c in _children(el, "Coding")],
-                note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")],
-                user=el.get("creatingUser"), created=el.get("creationDateTime")))
+                (el.get("plainTextPath") or el.get("richTextPath") or "")
+                .replace("\\", "/")
+                .rsplit("/", 1)[-1]
+            ).stem
+            out.sources.append(
+                RefiSource(
+                    guid=_guid(el, name, kind),
+                    name=label,
+                    kind="text",
+                    text=text,
+                    missing=missing,
+                    description=_text_of(el, "Description"),
+                    selections=[_selection(s, name) for s in _children(el, "PlainTextSelection")],
+                    codings=[_coding(c, name) for c in _children(el, "Coding")],
+                    note_refs=[r.get("targetGUID") or "" for r in _children(el, "NoteRef")],
+                    user=el.get("creatingUser"),
+                    created=el.get("creationDateTime"),
+                )
+            )
         elif kind in NOT_TEXT:
-            out.sources.append(RefiSource(guid=_guid(el, name, kind),
-                                          name=(el.get("name") or "").strip(),
-                                          kind=NOT_TEXT[kind], text=None,
-                                          missing=f"a {NOT_TEXT[kind]} source is not text"))
+            out.sources.append(
+                RefiSource(
+                    guid=_guid(el, name, kind),
+                    name=(el.get("name") or "").strip(),
+                    kind=NOT_TEXT[kind],
+                    text=None,
+                    missing=f"a {NOT_TEXT[kind]} source is not text",
+                )
+            )
     cases = _child(root, "Cases")
     for c in _children(cases, "Case") if cases is not None else []:
         values = {}
@@ -575,15 +662,26 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
             value = next((ch.text or "" for ch in vv if _local(ch) != "VariableRef"), "")
             if var:
                 values[var] = value.strip()
-        out.cases.append(RefiCase(
-            guid=_guid(c, name, "Case"), name=(c.get("name") or "").strip(),
-            description=_text_of(c, "Description"), values=values,
-            sources=[r.get("targetGUID") or "" for r in _children(c, "SourceRef")]))
+        out.cases.append(
+            RefiCase(
+                guid=_guid(c, name, "Case"),
+                name=(c.get("name") or "").strip(),
+                description=_text_of(c, "Description"),
+                values=values,
+                sources=[r.get("targetGUID") or "" for r in _children(c, "SourceRef")],
+            )
+        )
     notes = _child(root, "Notes")
     for n in _children(notes, "Note") if notes is not None else []:
-        out.notes.append(RefiNote(guid=_guid(n, name, "Note"), name=n.get("name") or "",
-                                  text=_text_of(n, "PlainTextContent"),
-                                  user=n.get("creatingUser"), created=n.get("creationDateTime")))
+        out.notes.append(
+            RefiNote(
+                guid=_guid(n, name, "Note"),
+                name=n.get("name") or "",
+                text=_text_of(n, "PlainTextContent"),
+                user=n.get("creatingUser"),
+                created=n.get("creationDateTime"),
+            )
+        )
     out.project_note_refs = [r.get("targetGUID") or "" for r in _children(root, "NoteRef")]
     description = _text_of(root, "Description")
     out.description, out.hints = _split_hints(description)
@@ -595,7 +693,7 @@ def _split_hints(description: str) -> tuple[str, dict | None]:
     if at < 0:
         return description, None
     try:
-        hints = json.loads(description[at + len(HINT_PREFIX):].strip())
+        hints = json.loads(description[at + len(HINT_PREFIX) :].strip())
     except ValueError:
         return description, None
     if not isinstance(hints, dict) or hints.get("format") != 1:
@@ -626,6 +724,7 @@ def read_refiqda(path: str | Path) -> RefiProject:
 
 # -- import -------------------------------------------------------------------------------
 
+
 @dataclass
 class RefiSummary(ImportSummary):
     """What a REFI-QDA import did, and what it left out and why."""
@@ -648,8 +747,10 @@ class RefiSummary(ImportSummary):
         parts = [f"{self.codes_imported} codes ({self.codes_added} new)"]
         if self.sources_imported:
             parts.append(f"{self.sources_imported} text sources ({self.items_added} items new)")
-            parts.append(f"{self.selections_imported} selections ({self.codings_added} codings "
-                         f"new, {self.codings_existing} already present)")
+            parts.append(
+                f"{self.selections_imported} selections ({self.codings_added} codings "
+                f"new, {self.codings_existing} already present)"
+            )
         if self.cases:
             parts.append(f"{self.cases} cases ({self.respondents_added} respondents new)")
         if self.memos_added:
@@ -689,8 +790,7 @@ def default_name(path: str | Path) -> str:
     return name if is_path_name(name) else path_name(name)
 
 
-def _safe_names(names: list[str], what: str, fallback: str,
-                summary: RefiSummary) -> dict[str, str]:
+def _safe_names(names: list[str], what: str, fallback: str, summary: RefiSummary) -> dict[str, str]:
     """Each name (a codebook stem or question id from a file's hints) -> itself if it is a
     safe file name, else a safe name of its own (unique among them), said in a note."""
     out: dict[str, str] = {}
@@ -707,14 +807,22 @@ def _safe_names(names: list[str], what: str, fallback: str,
             new, k = f"{base}-{k}", k + 1
         taken.add(new)
         out[n] = new
-        summary.notes.append(f"renamed: {what} '{one_line(n)[:60]}' in the file is '{new}' in "
-                             "the project (names from a file must be plain file names)")
+        summary.notes.append(
+            f"renamed: {what} '{one_line(n)[:60]}' in the file is '{new}' in "
+            "the project (names from a file must be plain file names)"
+        )
     return out
 
 
-def _codebook_from(codes: list[RefiCode], stem: str, title: str, name: str,
-                   summary: RefiSummary, extras: dict | None = None,
-                   meta: dict | None = None) -> tuple[Codebook, dict[str, str]]:
+def _codebook_from(
+    codes: list[RefiCode],
+    stem: str,
+    title: str,
+    name: str,
+    summary: RefiSummary,
+    extras: dict | None = None,
+    meta: dict | None = None,
+) -> tuple[Codebook, dict[str, str]]:
     """A validated Codebook from REFI codes, and a map code guid -> key."""
     from qualcode.core.codebook import PALETTE, check_stem, parse_codebook, slugify
 
@@ -773,14 +881,16 @@ def _codebook_from(codes: list[RefiCode], stem: str, title: str, name: str,
 
 def _plan_codebook_only(refi: RefiProject, stem: str, summary: RefiSummary) -> _Plan:
     plan = _Plan()
-    book, _ = _codebook_from(refi.codes, stem, refi.origin and f"{stem} ({refi.origin})" or stem,
-                             refi.file, summary)
+    book, _ = _codebook_from(
+        refi.codes, stem, refi.origin and f"{stem} ({refi.origin})" or stem, refi.file, summary
+    )
     plan.codebooks.append(book)
     return plan
 
 
-def _plan_generic(refi: RefiProject, question: str, stem: str, coder: str,
-                  summary: RefiSummary) -> _Plan:
+def _plan_generic(
+    refi: RefiProject, question: str, stem: str, coder: str, summary: RefiSummary
+) -> _Plan:
     plan = _Plan()
     title = refi.name or stem
     book, keys = _codebook_from(refi.codes, stem, title, refi.file, summary)
@@ -790,8 +900,9 @@ def _plan_generic(refi: RefiProject, question: str, stem: str, coder: str,
     texts = [s for s in texts if s.text is not None]
     if not texts:
         return plan
-    plan.questions.append({"id": question, "kind": "interview", "codebook": stem,
-                           "text": refi.name or title})
+    plan.questions.append(
+        {"id": question, "kind": "interview", "codebook": stem, "text": refi.name or title}
+    )
     # each source's respondent: its case, else the source itself
     owner: dict[str, RefiCase] = {}
     for case in refi.cases:
@@ -823,8 +934,9 @@ def _plan_generic(refi: RefiProject, question: str, stem: str, coder: str,
         pos = positions.get(rid, 0)
         positions[rid] = pos + 1
         text = s.text or ""
-        plan.items.append((question, rid, pos, "excerpt", None, text, int(not text.strip()),
-                           s.name or s.guid))
+        plan.items.append(
+            (question, rid, pos, "excerpt", None, text, int(not text.strip()), s.name or s.guid)
+        )
         summary.sources_imported += 1
 
         def coder_of(*guids: str | None) -> str:
@@ -837,8 +949,21 @@ def _plan_generic(refi: RefiProject, question: str, stem: str, coder: str,
             if _key(c.code) not in keys:
                 summary.skipped.append(f"a coding of source '{s.name}' (unknown code {c.code})")
                 continue
-            plan.codings.append((question, rid, pos, keys[_key(c.code)],
-                                 coder_of(c.user, s.user), None, None, c.created, "", 0, ""))
+            plan.codings.append(
+                (
+                    question,
+                    rid,
+                    pos,
+                    keys[_key(c.code)],
+                    coder_of(c.user, s.user),
+                    None,
+                    None,
+                    c.created,
+                    "",
+                    0,
+                    "",
+                )
+            )
         for sel in s.selections:
             where = f"selection {sel.start}-{sel.end} of source '{s.name or s.guid}'"
             if not (0 <= sel.start < sel.end <= len(text)):
@@ -847,22 +972,41 @@ def _plan_generic(refi: RefiProject, question: str, stem: str, coder: str,
             summary.selections_imported += 1
             if not sel.codings:
                 note = sel.description.strip() or sel.name.strip()
-                plan.memos.append(("item", (question, rid, pos),
-                                   f"Markering {sel.start}-{sel.end}: {note}".rstrip(": "),
-                                   coder_of(sel.user), sel.created))
+                plan.memos.append(
+                    (
+                        "item",
+                        (question, rid, pos),
+                        f"Markering {sel.start}-{sel.end}: {note}".rstrip(": "),
+                        coder_of(sel.user),
+                        sel.created,
+                    )
+                )
             for c in sel.codings:
                 if _key(c.code) not in keys:
                     summary.skipped.append(f"a coding in {where} (unknown code {c.code})")
                     continue
-                plan.codings.append((question, rid, pos, keys[_key(c.code)],
-                                     coder_of(c.user, sel.user), sel.start, sel.end,
-                                     c.created or sel.created, "", 0, ""))
+                plan.codings.append(
+                    (
+                        question,
+                        rid,
+                        pos,
+                        keys[_key(c.code)],
+                        coder_of(c.user, sel.user),
+                        sel.start,
+                        sel.end,
+                        c.created or sel.created,
+                        "",
+                        0,
+                        "",
+                    )
+                )
     # notes: on the project (REFI notes point at many things qualcode has no memo for)
     for n in refi.notes:
         if n.text.strip():
             author = users.get(_key(n.user), coder) if n.user else coder
-            plan.memos.append(("project", None, (f"{n.name}: " if n.name else "") + n.text,
-                               author, n.created))
+            plan.memos.append(
+                ("project", None, (f"{n.name}: " if n.name else "") + n.text, author, n.created)
+            )
     return plan
 
 
@@ -885,23 +1029,36 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
         coding_hints = {_key(g): v for g, v in hints.get("codings", {}).items()}
         note_hints = {_key(g): v for g, v in hints.get("notes", {}).items()}
         questions = hints["questions"]
-        if not (isinstance(books_meta, dict) and isinstance(questions, list)
-                and all(isinstance(m, dict) for m in books_meta.values())
-                and all(isinstance(q, dict) and isinstance(q.get("id"), str)
-                        and isinstance(q.get("codebook"), str)
-                        and isinstance(q.get("kind"), str) for q in questions)
-                and all(isinstance(h, dict) and isinstance(h.get("question"), str)
-                        for h in source_hints.values())):
+        if not (
+            isinstance(books_meta, dict)
+            and isinstance(questions, list)
+            and all(isinstance(m, dict) for m in books_meta.values())
+            and all(
+                isinstance(q, dict)
+                and isinstance(q.get("id"), str)
+                and isinstance(q.get("codebook"), str)
+                and isinstance(q.get("kind"), str)
+                for q in questions
+            )
+            and all(
+                isinstance(h, dict) and isinstance(h.get("question"), str)
+                for h in source_hints.values()
+            )
+        ):
             return None
     except (KeyError, AttributeError, TypeError):
         return None
     # codebook stems and question ids become names of folders and files (a model is saved
     # as <project>.models/<stem>): one that cannot be a file name gets one that can
-    stem_of = _safe_names(list(books_meta) + [q["codebook"] for q in questions], "codebook",
-                          "kodebog", summary)
-    qid_of = _safe_names([q["id"] for q in questions]
-                         + [h["question"] for h in source_hints.values()], "question",
-                         "spoergsmaal", summary)
+    stem_of = _safe_names(
+        list(books_meta) + [q["codebook"] for q in questions], "codebook", "kodebog", summary
+    )
+    qid_of = _safe_names(
+        [q["id"] for q in questions] + [h["question"] for h in source_hints.values()],
+        "question",
+        "spoergsmaal",
+        summary,
+    )
     texts = {_key(s.guid): s for s in refi.text_sources}
     for g, h in source_hints.items():
         s = texts.get(g)
@@ -913,17 +1070,32 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
     code_keys: dict[str, tuple[str, str]] = {}  # code guid -> (stem, key)
     for stem, meta in books_meta.items():
         group = _key(meta.get("guid"))
-        members = [c for c in refi.codes if _root_of(c, by_guid) == group and _key(c.guid)
-                   != group]
-        members = [RefiCode(c.guid, c.name, c.color, c.codable, c.description,
-                            None if _key(c.parent) == group else c.parent) for c in members]
-        book, keys = _codebook_from(members, stem_of[stem], meta.get("title", stem), refi.file,
-                                    summary, code_extras, meta)
+        members = [c for c in refi.codes if _root_of(c, by_guid) == group and _key(c.guid) != group]
+        members = [
+            RefiCode(
+                c.guid,
+                c.name,
+                c.color,
+                c.codable,
+                c.description,
+                None if _key(c.parent) == group else c.parent,
+            )
+            for c in members
+        ]
+        book, keys = _codebook_from(
+            members, stem_of[stem], meta.get("title", stem), refi.file, summary, code_extras, meta
+        )
         plan.codebooks.append(book)
         code_keys.update({g: (book.stem, k) for g, k in keys.items()})
     for q in questions:
-        plan.questions.append({"id": qid_of[q["id"]], "kind": q["kind"],
-                               "codebook": stem_of[q["codebook"]], "text": q.get("text", "")})
+        plan.questions.append(
+            {
+                "id": qid_of[q["id"]],
+                "kind": q["kind"],
+                "codebook": stem_of[q["codebook"]],
+                "text": q.get("text", ""),
+            }
+        )
     users = refi.users
     for case in refi.cases:
         h = case_hints.get(_key(case.guid), {})
@@ -954,21 +1126,37 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
                     return None
                 ch = coding_hints.get(_key(c.guid), {})
                 coder_name = users.get(_key(c.user), coder)
-                plan.codings.append((q, rid, pos, stem_key[1], coder_name, *span,
-                                     c.created or "", ch.get("memo", ""), ch.get("starred", 0),
-                                     ch.get("origin", "")))
+                plan.codings.append(
+                    (
+                        q,
+                        rid,
+                        pos,
+                        stem_key[1],
+                        coder_name,
+                        *span,
+                        c.created or "",
+                        ch.get("memo", ""),
+                        ch.get("starred", 0),
+                        ch.get("origin", ""),
+                    )
+                )
     for n in refi.notes:
         h = note_hints.get(_key(n.guid))
         if h is None or h.get("target") == "coding-memo":
             continue
-        plan.memos.append((h["target"], _renamed_ref(h["target"], h.get("ref"), stem_of,
-                                                     qid_of),
-                           n.text, users.get(_key(n.user), coder), n.created))
+        plan.memos.append(
+            (
+                h["target"],
+                _renamed_ref(h["target"], h.get("ref"), stem_of, qid_of),
+                n.text,
+                users.get(_key(n.user), coder),
+                n.created,
+            )
+        )
     return plan
 
 
-def _renamed_ref(target: str, ref: Any, stem_of: dict[str, str],
-                 qid_of: dict[str, str]) -> Any:
+def _renamed_ref(target: str, ref: Any, stem_of: dict[str, str], qid_of: dict[str, str]) -> Any:
     """A memo's reference with the codebook stem or question id it names as renamed."""
     if not isinstance(ref, list) or not ref or not isinstance(ref[0], str):
         return ref
@@ -979,8 +1167,7 @@ def _renamed_ref(target: str, ref: Any, stem_of: dict[str, str],
     return ref
 
 
-def _locate(spans: list[tuple[int, int, int]], start: int,
-            end: int) -> tuple[int, int, int] | None:
+def _locate(spans: list[tuple[int, int, int]], start: int, end: int) -> tuple[int, int, int] | None:
     """(item position, start, end within the item) of a passage of a source's text."""
     for a, b, pos in spans:
         if a <= start and end <= b:
@@ -1000,8 +1187,14 @@ def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def import_refiqda(project: Project, refi: RefiProject, *, question: str | None = None,
-                   codebook: str | None = None, coder: str | None = None) -> RefiSummary:
+def import_refiqda(
+    project: Project,
+    refi: RefiProject,
+    *,
+    question: str | None = None,
+    codebook: str | None = None,
+    coder: str | None = None,
+) -> RefiSummary:
     """Write a parsed REFI-QDA file into the project, all or nothing."""
     from qualcode.core.codebook import check_stem
 
@@ -1033,12 +1226,23 @@ def import_refiqda(project: Project, refi: RefiProject, *, question: str | None 
         _apply(project, plan, summary, refi.file)
         if summary.changed:
             options = {"question": question, "codebook": codebook}
-            project.db["imports"].insert({
-                "kind": "refiqda", "file": refi.file, "sha256": refi.sha256,
-                "options": json.dumps(options, ensure_ascii=False), "at": _now(),
-                "summary": json.dumps(summary.__dict__, ensure_ascii=False)})
-            project._log("import.refiqda", file=refi.file, sha256=refi.sha256,
-                         options=options, summary=summary.__dict__)
+            project.db["imports"].insert(
+                {
+                    "kind": "refiqda",
+                    "file": refi.file,
+                    "sha256": refi.sha256,
+                    "options": json.dumps(options, ensure_ascii=False),
+                    "at": _now(),
+                    "summary": json.dumps(summary.__dict__, ensure_ascii=False),
+                }
+            )
+            project._log(
+                "import.refiqda",
+                file=refi.file,
+                sha256=refi.sha256,
+                options=options,
+                summary=summary.__dict__,
+            )
     return summary
 
 
@@ -1058,9 +1262,12 @@ def _apply(project: Project, plan: _Plan, summary: RefiSummary, name: str) -> No
             for code in book.codes:
                 found = have.find(code.key if code.key in have_keys else code.label)
                 if found is None:
-                    raise ImportError_(f"the project's codebook '{book.stem}' has no code "
-                                       f"'{code.label}'; import into a new codebook with "
-                                       "--codebook STEM", file=name)
+                    raise ImportError_(
+                        f"the project's codebook '{book.stem}' has no code "
+                        f"'{code.label}'; import into a new codebook with "
+                        "--codebook STEM",
+                        file=name,
+                    )
                 key_map[(book.stem, code.key)] = found.key
             books[book.stem] = have
         else:
@@ -1085,9 +1292,11 @@ def _apply(project: Project, plan: _Plan, summary: RefiSummary, name: str) -> No
         old = item_ids.get((q, r, pos))
         if old is not None:
             if old[1] != text:
-                raise ImportError_(f"respondent '{r}' already has another text for '{q}' "
-                                   f"(item {pos + 1}) in the project; nothing was imported",
-                                   file=name)
+                raise ImportError_(
+                    f"respondent '{r}' already has another text for '{q}' "
+                    f"(item {pos + 1}) in the project; nothing was imported",
+                    file=name,
+                )
             continue
         new_rows.append((q, r, pos, kind, role, text, empty, src))
         summary.items_added += 1
@@ -1096,23 +1305,36 @@ def _apply(project: Project, plan: _Plan, summary: RefiSummary, name: str) -> No
     project._insert_items(new_rows)
     for qid in stems:
         item_ids.update({(qid, r, p): v for (r, p), v in project._existing_items(qid).items()})
-    code_ids = {(r[0], r[1]): r[2] for r in project.db.execute(
-        "SELECT codebook_id, key, id FROM codes")}
+    code_ids = {
+        (r[0], r[1]): r[2] for r in project.db.execute("SELECT codebook_id, key, id FROM codes")
+    }
     for q, r, pos, key, coder, start, end, at, memo, starred, origin in plan.codings:
         item_id, text = item_ids[(q, r, pos)]
         stem = stems[q]
         code_id = code_ids[(stem, key_map.get((stem, key), key))]
         if start is not None and not (0 <= start < end <= len(text)):
-            raise ImportError_(f"a coding of '{r}' spans {start}-{end}, outside the item's "
-                               f"text (0-{len(text)})", file=name)
+            raise ImportError_(
+                f"a coding of '{r}' spans {start}-{end}, outside the item's text (0-{len(text)})",
+                file=name,
+            )
         if project._find_coding(item_id, code_id, coder, start, end) is not None:
             summary.codings_existing += 1
             continue
         project.db.execute(
-            "INSERT INTO codings (item_id, code_id, start, \"end\", coder, created_at, memo,"
+            'INSERT INTO codings (item_id, code_id, start, "end", coder, created_at, memo,'
             " starred, origin) VALUES (?,?,?,?,?,?,?,?,?)",
-            [item_id, code_id, start, end, coder, at or _now(), memo or "", int(starred or 0),
-             origin or ""])
+            [
+                item_id,
+                code_id,
+                start,
+                end,
+                coder,
+                at or _now(),
+                memo or "",
+                int(starred or 0),
+                origin or "",
+            ],
+        )
         summary.codings_added += 1
     for target, ref, text, author, at in plan.memos:
         target_id = _memo_target(project, target, ref, item_ids, stems, key_map, code_ids)
@@ -1120,21 +1342,32 @@ def _apply(project: Project, plan: _Plan, summary: RefiSummary, name: str) -> No
             continue
         exists = project.db.execute(
             "SELECT 1 FROM memos WHERE target = ? AND IFNULL(target_id, '') = ? AND text = ?"
-            " AND author = ?", [target, target_id or "", text, author]).fetchone()
+            " AND author = ?",
+            [target, target_id or "", text, author],
+        ).fetchone()
         if exists:
             continue
         stamp = at or _now()
         project.db.execute(
             "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?)", [target, target_id, text, author, stamp, stamp])
+            " VALUES (?,?,?,?,?,?)",
+            [target, target_id, text, author, stamp, stamp],
+        )
         summary.memos_added += 1
 
 
 _UNMATCHED = object()
 
 
-def _memo_target(project: Project, target: str, ref: Any, item_ids: dict, stems: dict,
-                 key_map: dict, code_ids: dict) -> Any:
+def _memo_target(
+    project: Project,
+    target: str,
+    ref: Any,
+    item_ids: dict,
+    stems: dict,
+    key_map: dict,
+    code_ids: dict,
+) -> Any:
     try:
         if target == "project":
             return None
@@ -1148,9 +1381,13 @@ def _memo_target(project: Project, target: str, ref: Any, item_ids: dict, stems:
         if target == "coding":
             q, r, pos, key, coder, start, end = ref
             stem = stems[q]
-            found = project._find_coding(item_ids[(q, r, pos)][0],
-                                         code_ids[(stem, key_map.get((stem, key), key))],
-                                         coder, start, end)
+            found = project._find_coding(
+                item_ids[(q, r, pos)][0],
+                code_ids[(stem, key_map.get((stem, key), key))],
+                coder,
+                start,
+                end,
+            )
             return str(found) if found is not None else _UNMATCHED
     except (KeyError, TypeError, ValueError):
         return _UNMATCHED
@@ -1158,6 +1395,7 @@ def _memo_target(project: Project, target: str, ref: Any, item_ids: dict, stems:
 
 
 # -- export -------------------------------------------------------------------------------
+
 
 def guid(*parts: object) -> str:
     """A stable GUID for what ``parts`` name (upper-case, as most tools write them)."""
@@ -1172,8 +1410,13 @@ def _xml_text(text: str) -> str:
 def _code_elements(E, book: Codebook, parent: str | None, notes: dict[tuple, list[str]]):
     out = []
     for code in book.children(parent):
-        el = E("Code", guid=guid("code", book.stem, code.key), name=_xml_text(code.label),
-               isCodable="true", color=code.color.upper())
+        el = E(
+            "Code",
+            guid=guid("code", book.stem, code.key),
+            name=_xml_text(code.label),
+            isCodable="true",
+            color=code.color.upper(),
+        )
         if code.definition:
             el.append(E("Description", _xml_text(code.definition)))
         for note in notes.get(("code", book.stem, code.key), []):
@@ -1210,8 +1453,9 @@ def export_qdc(project: Project, stem: str | None = None) -> bytes:
         if len(stems) == 1:
             codes.extend(_code_elements(E, book, None, {}))
         else:
-            group = E("Code", guid=guid("codebook", s), name=_xml_text(book.title or s),
-                      isCodable="false")
+            group = E(
+                "Code", guid=guid("codebook", s), name=_xml_text(book.title or s), isCodable="false"
+            )
             if book.description:
                 group.append(E("Description", _xml_text(book.description)))
             group.extend(_code_elements(E, book, None, {}))
@@ -1230,20 +1474,35 @@ def export_qdpx(project: Project) -> bytes:
     questions = project.questions()
     stems = project.codebook_stems()
     books = {s: project.codebook(s) for s in stems}
-    hints: dict[str, Any] = {"format": 1, "codebooks": {}, "codes": {}, "questions": [],
-                             "sources": {}, "cases": {}, "whole": [], "codings": {},
-                             "notes": {}}
+    hints: dict[str, Any] = {
+        "format": 1,
+        "codebooks": {},
+        "codes": {},
+        "questions": [],
+        "sources": {},
+        "cases": {},
+        "whole": [],
+        "codings": {},
+        "notes": {},
+    }
     for q in questions:
-        hints["questions"].append({"id": q.id, "kind": q.kind, "codebook": q.codebook,
-                                   "text": q.text})
+        hints["questions"].append(
+            {"id": q.id, "kind": q.kind, "codebook": q.codebook, "text": q.text}
+        )
     for s, book in books.items():
         meta: dict[str, Any] = {"guid": guid("codebook", s), "title": book.title}
         for f in ("description", "definition_source"):
             if getattr(book, f):
                 meta[f] = getattr(book, f)
-        published = {k: v for k, v in (("year", book.published_year),
-                                       ("base", book.published_base),
-                                       ("source", book.published_source)) if v}
+        published = {
+            k: v
+            for k, v in (
+                ("year", book.published_year),
+                ("base", book.published_base),
+                ("source", book.published_source),
+            )
+            if v
+        }
         if published:
             meta["published"] = published
         hints["codebooks"][s] = meta
@@ -1254,8 +1513,11 @@ def export_qdpx(project: Project) -> bytes:
             if c.keywords:
                 extra["keywords"] = list(c.keywords)
             if c.published_count is not None:
-                extra["published"] = {"count": c.published_count, "base": c.published_base,
-                                      "year": c.published_year}
+                extra["published"] = {
+                    "count": c.published_count,
+                    "base": c.published_base,
+                    "year": c.published_year,
+                }
             if c.other and c.label.casefold() not in ("andet", "other", "andre"):
                 extra["other"] = True
             hints["codes"][guid("code", s, c.key)] = extra
@@ -1264,13 +1526,19 @@ def export_qdpx(project: Project) -> bytes:
     notes: list = []
     refs: dict[tuple, list[str]] = {}
     coders: set[str] = set()
-    items = {r[0]: r[1:] for r in db.execute(
-        "SELECT id, question_id, respondent_id, position FROM items")}
+    items = {
+        r[0]: r[1:]
+        for r in db.execute("SELECT id, question_id, respondent_id, position FROM items")
+    }
     code_rows = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, codebook_id, key FROM codes")}
-    coding_rows = {r[0]: r[1:] for r in db.execute(
-        "SELECT c.id, i.question_id, i.respondent_id, i.position, k.key, c.coder, c.start,"
-        " c.\"end\" FROM codings c JOIN items i ON i.id = c.item_id"
-        " JOIN codes k ON k.id = c.code_id")}
+    coding_rows = {
+        r[0]: r[1:]
+        for r in db.execute(
+            "SELECT c.id, i.question_id, i.respondent_id, i.position, k.key, c.coder, c.start,"
+            ' c."end" FROM codings c JOIN items i ON i.id = c.item_id'
+            " JOIN codes k ON k.id = c.code_id"
+        )
+    }
     for m in project.memos():
         ref: Any = None
         anchor: tuple | None = None
@@ -1292,9 +1560,16 @@ def export_qdpx(project: Project) -> bytes:
             continue  # a memo on something deleted since
         note_guid = guid("memo", m.target, m.target_id, m.author, m.created_at, m.text)
         coders.add(m.author)
-        notes.append(E("Note", E("PlainTextContent", _xml_text(m.text)), guid=note_guid,
-                       name=_xml_text(m.text.splitlines()[0][:60] if m.text else "memo"),
-                       creatingUser=guid("user", m.author), creationDateTime=m.created_at))
+        notes.append(
+            E(
+                "Note",
+                E("PlainTextContent", _xml_text(m.text)),
+                guid=note_guid,
+                name=_xml_text(m.text.splitlines()[0][:60] if m.text else "memo"),
+                creatingUser=guid("user", m.author),
+                creationDateTime=m.created_at,
+            )
+        )
         hints["notes"][note_guid] = {"target": m.target, "ref": ref}
         if anchor is not None:
             refs.setdefault(anchor, []).append(note_guid)
@@ -1305,16 +1580,18 @@ def export_qdpx(project: Project) -> bytes:
     by_respondent: dict[str, list[str]] = {}
     codings_by_item: dict[int, list] = {}
     for row in db.execute(
-            "SELECT c.id, c.item_id, k.codebook_id, k.key, c.coder, c.start, c.\"end\","
-            " c.created_at, c.memo, c.starred, c.origin FROM codings c"
-            " JOIN codes k ON k.id = c.code_id ORDER BY c.item_id, c.id"):
+        'SELECT c.id, c.item_id, k.codebook_id, k.key, c.coder, c.start, c."end",'
+        " c.created_at, c.memo, c.starred, c.origin FROM codings c"
+        " JOIN codes k ON k.id = c.code_id ORDER BY c.item_id, c.id"
+    ):
         codings_by_item.setdefault(row[1], []).append(row)
         coders.add(row[4])
     for q in questions:
         rows = db.execute(
             "SELECT id, respondent_id, position, kind, speaker_role, text, is_empty, source"
             " FROM items WHERE question_id = ? ORDER BY respondent_id, position",
-            [q.id]).fetchall()
+            [q.id],
+        ).fetchall()
         grouped: dict[str, list] = {}
         for r in rows:
             grouped.setdefault(r[1], []).append(r)
@@ -1337,10 +1614,18 @@ def export_qdpx(project: Project) -> bytes:
                 offset += len(text)
             full = _xml_text("".join(parts))
             files[f"sources/{sguid}.txt"] = full.encode("utf-8")
-            hints["sources"][sguid] = {"question": q.id, "respondent": rid,
-                                       "sha1": _sha1(full), "items": layout}
-            el = E("TextSource", guid=sguid, name=_xml_text(f"{rid} – {q.id}"),
-                   plainTextPath=f"internal://{sguid}.txt")
+            hints["sources"][sguid] = {
+                "question": q.id,
+                "respondent": rid,
+                "sha1": _sha1(full),
+                "items": layout,
+            }
+            el = E(
+                "TextSource",
+                guid=sguid,
+                name=_xml_text(f"{rid} – {q.id}"),
+                plainTextPath=f"internal://{sguid}.txt",
+            )
             el.append(E("Description", _xml_text(q.text or q.id)))
             # one selection per passage, holding a coding per code and coder
             spans: dict[tuple[int, int, bool], list] = {}
@@ -1355,26 +1640,41 @@ def export_qdpx(project: Project) -> bytes:
                     spans.setdefault((a, b, whole), []).append(c)
             for (a, b, whole), cs in sorted(spans.items()):
                 sel_guid = guid("selection", q.id, rid, a, b, whole)
-                sel = E("PlainTextSelection", guid=sel_guid,
-                        name=_xml_text(full[a:b][:60]), startPosition=str(a),
-                        endPosition=str(b), creatingUser=guid("user", cs[0][4]),
-                        creationDateTime=cs[0][7])
+                sel = E(
+                    "PlainTextSelection",
+                    guid=sel_guid,
+                    name=_xml_text(full[a:b][:60]),
+                    startPosition=str(a),
+                    endPosition=str(b),
+                    creatingUser=guid("user", cs[0][4]),
+                    creationDateTime=cs[0][7],
+                )
                 if whole:
                     hints["whole"].append(sel_guid)
                 for c in cs:
                     _cid, item_id, stem, key, coder, start, end, at, memo, starred, origin = c
                     ident = [q.id, rid, items[item_id][2], key, coder, start, end]
                     cguid = guid("coding", *ident)
-                    coding = E("Coding", E("CodeRef", targetGUID=guid("code", stem, key)),
-                               guid=cguid, creatingUser=guid("user", coder),
-                               creationDateTime=at)
+                    coding = E(
+                        "Coding",
+                        E("CodeRef", targetGUID=guid("code", stem, key)),
+                        guid=cguid,
+                        creatingUser=guid("user", coder),
+                        creationDateTime=at,
+                    )
                     extra: dict[str, Any] = {}
                     if memo:
                         note_guid = guid("coding-memo", *ident)
-                        notes.append(E("Note", E("PlainTextContent", _xml_text(memo)),
-                                       guid=note_guid, name="memo",
-                                       creatingUser=guid("user", coder),
-                                       creationDateTime=at))
+                        notes.append(
+                            E(
+                                "Note",
+                                E("PlainTextContent", _xml_text(memo)),
+                                guid=note_guid,
+                                name="memo",
+                                creatingUser=guid("user", coder),
+                                creationDateTime=at,
+                            )
+                        )
                         hints["notes"][note_guid] = {"target": "coding-memo"}
                         coding.append(E("NoteRef", targetGUID=note_guid))
                         extra["memo"] = memo
@@ -1400,8 +1700,9 @@ def export_qdpx(project: Project) -> bytes:
         root.append(users)
     codes = E("Codes")
     for s, book in books.items():
-        group = E("Code", guid=guid("codebook", s), name=_xml_text(book.title or s),
-                  isCodable="false")
+        group = E(
+            "Code", guid=guid("codebook", s), name=_xml_text(book.title or s), isCodable="false"
+        )
         if book.description:
             group.append(E("Description", _xml_text(book.description)))
         group.extend(_code_elements(E, book, None, refs))
@@ -1411,8 +1712,20 @@ def export_qdpx(project: Project) -> bytes:
     respondents = project.respondents()
     names = sorted({a for r in respondents for a in r.attributes})
     if names:
-        root.append(E("Variables", *[E("Variable", guid=guid("variable", n), name=_xml_text(n),
-                                       typeOfVariable="Text") for n in names]))
+        root.append(
+            E(
+                "Variables",
+                *[
+                    E(
+                        "Variable",
+                        guid=guid("variable", n),
+                        name=_xml_text(n),
+                        typeOfVariable="Text",
+                    )
+                    for n in names
+                ],
+            )
+        )
     if respondents:
         cases = E("Cases")
         for r in respondents:
@@ -1420,8 +1733,13 @@ def export_qdpx(project: Project) -> bytes:
             hints["cases"][cguid] = {"id": r.id, "name": r.name}
             case = E("Case", guid=cguid, name=_xml_text(r.display))
             for n, v in r.attributes.items():
-                case.append(E("VariableValue", E("VariableRef", targetGUID=guid("variable", n)),
-                              E("TextValue", _xml_text(v or ""))))
+                case.append(
+                    E(
+                        "VariableValue",
+                        E("VariableRef", targetGUID=guid("variable", n)),
+                        E("TextValue", _xml_text(v or "")),
+                    )
+                )
             for sg in by_respondent.get(r.id, []):
                 case.append(E("SourceRef", targetGUID=sg))
             cases.append(case)
@@ -1430,11 +1748,13 @@ def export_qdpx(project: Project) -> bytes:
         root.append(sources_el)
     if notes:
         root.append(E("Notes", *notes))
-    text = (f"Exported from qualcode {__version__}: {len(questions)} questions, "
-            f"{len(respondents)} respondents. The last line holds what REFI-QDA has no place "
-            "for, so that qualcode can read the project back exactly.\n"
-            + HINT_PREFIX + json.dumps(hints, ensure_ascii=False, sort_keys=True,
-                                       separators=(",", ":")))
+    text = (
+        f"Exported from qualcode {__version__}: {len(questions)} questions, "
+        f"{len(respondents)} respondents. The last line holds what REFI-QDA has no place "
+        "for, so that qualcode can read the project back exactly.\n"
+        + HINT_PREFIX
+        + json.dumps(hints, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    )
     root.append(E("Description", _xml_text(text)))
     for note in refs.get(("project",), []):
         root.append(E("NoteRef", targetGUID=note))

@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 
 REPORT_FORMATS = ("docx", "xlsx", "html", "md")
 HEAD = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]
-SCALE_NOTE = ("Enkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede "
-              "jobcentre.")
+SCALE_NOTE = "Enkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede jobcentre."
 
 
 @dataclass
@@ -71,8 +70,10 @@ class Section:
     def crosstab_title(self) -> str:
         if self.crosstab is None:
             return ""
-        return (f"Krydstabel {self.number}: {self.counts.attrs.get('title', '')} efter "
-                f"{self.crosstab.attrs['attribute']}")
+        return (
+            f"Krydstabel {self.number}: {self.counts.attrs.get('title', '')} efter "
+            f"{self.crosstab.attrs['attribute']}"
+        )
 
 
 @dataclass
@@ -88,8 +89,10 @@ def report_format(path: str | Path) -> str:
     fmt = Path(path).suffix.lower().lstrip(".")
     fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
     if fmt not in REPORT_FORMATS:
-        raise QualcodeError("the report is written as .docx, .xlsx, .html or .md "
-                            "(from the file name's suffix)", file=str(path))
+        raise QualcodeError(
+            "the report is written as .docx, .xlsx, .html or .md (from the file name's suffix)",
+            file=str(path),
+        )
     return fmt
 
 
@@ -99,14 +102,20 @@ def coded_questions(project: Project, coder: str | None = None) -> list[str]:
     from qualcode.core.waves import current_questions
 
     coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
-    coded = {r[0] for r in project.db.execute(
-        "SELECT DISTINCT i.question_id FROM codings c JOIN items i ON i.id = c.item_id"
-        f" WHERE 1 = 1{coder_sql}", args)}
+    coded = {
+        r[0]
+        for r in project.db.execute(
+            "SELECT DISTINCT i.question_id FROM codings c JOIN items i ON i.id = c.item_id"
+            f" WHERE 1 = 1{coder_sql}",
+            args,
+        )
+    }
     return [qid for qid in current_questions(project) if qid in coded]
 
 
-def starred_quotes(project: Project, question: str, *, coder: str | None = None
-                   ) -> list[tuple[str, list[Quote]]]:
+def starred_quotes(
+    project: Project, question: str, *, coder: str | None = None
+) -> list[tuple[str, list[Quote]]]:
     """(theme label, starred quotes coded with exactly that theme), in codebook order."""
     book = project.codebook(question)
     by_key: dict[str, list[Quote]] = {}
@@ -117,10 +126,16 @@ def starred_quotes(project: Project, question: str, *, coder: str | None = None
     return [(code.label, by_key[code.key]) for code in book if code.key in by_key]
 
 
-def build_report(project: Project, *, questions: list[str] | None = None,
-                 coder: str | None = None, by: str | None = None,
-                 groups: list[Group] | None = None, alpha: float = 0.05,
-                 charts: tuple[str, ...] = ("png", "svg")) -> Report:
+def build_report(
+    project: Project,
+    *,
+    questions: list[str] | None = None,
+    coder: str | None = None,
+    by: str | None = None,
+    groups: list[Group] | None = None,
+    alpha: float = 0.05,
+    charts: tuple[str, ...] = ("png", "svg"),
+) -> Report:
     """Count, chart, collect quotes and cross-tabulate every question asked for (default:
     every question with codings)."""
     from qualcode.core.crosstab import EmptyGroups, crosstab
@@ -130,14 +145,19 @@ def build_report(project: Project, *, questions: list[str] | None = None,
     ids = list(questions) if questions else coded_questions(project, coder)
     if not ids:
         who = f" by coder '{coder}'" if coder else ""
-        raise QualcodeError(f"no question has codings{who} yet; nothing to report",
-                            file=str(project.path))
+        raise QualcodeError(
+            f"no question has codings{who} yet; nothing to report", file=str(project.path)
+        )
     sections = []
     for number, qid in enumerate(ids, start=1):
         q = project.question(qid)
         frame = project.counts(q.id, coder=coder)
-        section = Section(number=number, question=q, counts=frame,
-                          quotes=starred_quotes(project, q.id, coder=coder))
+        section = Section(
+            number=number,
+            question=q,
+            counts=frame,
+            quotes=starred_quotes(project, q.id, coder=coder),
+        )
         if "png" in charts:
             section.png = chart_bytes(frame, "png", title=section.figure)
         if "svg" in charts:
@@ -147,16 +167,22 @@ def build_report(project: Project, *, questions: list[str] | None = None,
             section.waves = compared
         if by:
             try:
-                section.crosstab = crosstab(project, q.id, by, groups=groups, coder=coder,
-                                            alpha=alpha)
+                section.crosstab = crosstab(
+                    project, q.id, by, groups=groups, coder=coder, alpha=alpha
+                )
             except EmptyGroups as exc:
                 section.crosstab_note = f"Ingen krydstabel: {exc}"
         sections.append(section)
-    return Report(title=f"{Path(project.path).name.split('.')[0]}: tabeller, figurer og citater",
-                  sections=sections, coder=coder, by=by)
+    return Report(
+        title=f"{Path(project.path).name.split('.')[0]}: tabeller, figurer og citater",
+        sections=sections,
+        coder=coder,
+        by=by,
+    )
 
 
 # -- the table's cells ----------------------------------------------------------------
+
 
 def _show_published(frame: pd.DataFrame) -> bool:
     return bool(frame["published"].notna().any())
@@ -178,11 +204,13 @@ def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     body = []
     for r in frame.itertuples():
         exact = 100.0 * int(r.respondents) / int(r.answered) if int(r.answered) else None
-        cells = ["  " * int(r.depth) + r.label, r.definition or "", r.mentioned,
-                 _pct(exact, 0)]
+        cells = ["  " * int(r.depth) + r.label, r.definition or "", r.mentioned, _pct(exact, 0)]
         if show_pub:
-            cells.append("" if _na(r.published) else
-                         f"Anført af {r.published} ud af {r.published_base} jobcentre")
+            cells.append(
+                ""
+                if _na(r.published)
+                else f"Anført af {r.published} ud af {r.published_base} jobcentre"
+            )
         body.append(cells)
     return head, body
 
@@ -191,8 +219,11 @@ def table_notes(section: Section) -> list[str]:
     frame = section.counts
     out = []
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
-    who = ("interviewede jobcentre" if section.question.kind == "interview"
-           else "jobcentre der har svaret")
+    who = (
+        "interviewede jobcentre"
+        if section.question.kind == "interview"
+        else "jobcentre der har svaret"
+    )
     out.append(f"Grundlag: {answered} {who}.")
     if section.question.kind == "interview":
         out.append(SCALE_NOTE)
@@ -208,8 +239,10 @@ def waves_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
 
     ws = frame.attrs["waves"]
     head = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
-    body = [[r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"]) or "–"]
-            for r in frame.to_dict("records")]
+    body = [
+        [r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"]) or "–"]
+        for r in frame.to_dict("records")
+    ]
     return head, body
 
 
@@ -224,6 +257,7 @@ def quote_source(q: Quote) -> str:
 
 # -- Markdown ---------------------------------------------------------------------
 
+
 def figure_name(stem: str, number: int) -> str:
     return f"{stem}_figur_{number}.png"
 
@@ -234,24 +268,37 @@ def report_markdown(report: Report, *, stem: str) -> str:
 
     parts = [f"# {_md(report.title)}", ""]
     for s in report.sections:
-        parts += [f"## {_md(s.title)}", "", f"Spørgsmål: {_md(s.question.text)} "
-                  f"(`{s.question.id}`)", ""]
+        parts += [
+            f"## {_md(s.title)}",
+            "",
+            f"Spørgsmål: {_md(s.question.text)} (`{s.question.id}`)",
+            "",
+        ]
         head, body = table_rows(s.counts)
         parts.append("| " + " | ".join(head) + " |")
-        parts.append("|" + "|".join(["---", "---", "---", "---:"]
-                                    + ["---"] * (len(head) - 4)) + "|")
+        parts.append(
+            "|" + "|".join(["---", "---", "---", "---:"] + ["---"] * (len(head) - 4)) + "|"
+        )
         for cells in body:
             first = cells[0].replace("  ", "&nbsp;&nbsp;")
             parts.append("| " + " | ".join(_md(c) for c in [first, *cells[1:]]) + " |")
         parts.append("")
         parts += [_md(n) + "  " for n in table_notes(s)]
-        parts += ["", f"![{_md(s.figure)}]({figure_name(stem, s.number)})", "",
-                  f"*{_md(s.figure)}*", ""]
+        parts += [
+            "",
+            f"![{_md(s.figure)}]({figure_name(stem, s.number)})",
+            "",
+            f"*{_md(s.figure)}*",
+            "",
+        ]
         if s.waves is not None:
             head, body = waves_rows(s.waves)
-            parts += [f"### {_md(s.waves_title)}", "",
-                      "| " + " | ".join(_md(h) for h in head) + " |",
-                      "|---|" + "---:|" * (len(head) - 1)]
+            parts += [
+                f"### {_md(s.waves_title)}",
+                "",
+                "| " + " | ".join(_md(h) for h in head) + " |",
+                "|---|" + "---:|" * (len(head) - 1),
+            ]
             parts += ["| " + " | ".join(_md(c) for c in cells) + " |" for cells in body]
             parts += ["", WAVES_NOTE, ""]
         parts += _quotes_markdown(s)
@@ -298,8 +345,11 @@ def _e(text: object) -> str:
 
 
 def _html_table(head: list[str], body: list[list[str]], numeric: set[int]) -> list[str]:
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head)
-           + "</tr></thead>", "<tbody>"]
+    out = [
+        "<table>",
+        "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>",
+        "<tbody>",
+    ]
     for cells in body:
         tds = []
         for i, c in enumerate(cells):
@@ -318,19 +368,34 @@ def report_html(report: Report) -> str:
     from qualcode.core.crosstab import display_rows, notes
     from qualcode.io.charts import inline_svg
 
-    out = ["<!DOCTYPE html>", '<html lang="da">', "<head>", '<meta charset="utf-8">',
-           f"<title>{_e(report.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           f"<h1>{_e(report.title)}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="da">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_e(report.title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(report.title)}</h1>",
+    ]
     for s in report.sections:
-        out += [f'<section id="tabel-{s.number}">', f"<h2>{_e(s.title)}</h2>",
-                f'<p class="note">Spørgsmål: {_e(s.question.text)} '
-                f"(<code>{_e(s.question.id)}</code>)</p>"]
+        out += [
+            f'<section id="tabel-{s.number}">',
+            f"<h2>{_e(s.title)}</h2>",
+            f'<p class="note">Spørgsmål: {_e(s.question.text)} '
+            f"(<code>{_e(s.question.id)}</code>)</p>",
+        ]
         head, body = table_rows(s.counts)
         out += _html_table(head, body, {3})
         out += [f'<p class="note">{_e(n)}</p>' for n in table_notes(s)]
         if s.svg:
-            out += ["<figure>", inline_svg(s.svg), f"<figcaption>{_e(s.figure)}</figcaption>",
-                    "</figure>"]
+            out += [
+                "<figure>",
+                inline_svg(s.svg),
+                f"<figcaption>{_e(s.figure)}</figcaption>",
+                "</figure>",
+            ]
         if s.waves is not None:
             head, body = waves_rows(s.waves)
             out.append(f"<h3>{_e(s.waves_title)}</h3>")
@@ -341,8 +406,10 @@ def report_html(report: Report) -> str:
             for label, quotes in s.quotes:
                 out.append(f"<h4>{_e(label)}</h4>")
                 for q in quotes:
-                    out += [f"<blockquote>{_e(q.formatted())}</blockquote>",
-                            f'<p class="source">{_e(quote_source(q))}</p>']
+                    out += [
+                        f"<blockquote>{_e(q.formatted())}</blockquote>",
+                        f'<p class="source">{_e(quote_source(q))}</p>',
+                    ]
         if s.crosstab is not None:
             chead, cbody = display_rows(s.crosstab)
             out.append(f"<h3>{_e(s.crosstab_title)}</h3>")
@@ -356,6 +423,7 @@ def report_html(report: Report) -> str:
 
 
 # -- DOCX -------------------------------------------------------------------------
+
 
 def report_docx(report: Report) -> bytes:
     from docx import Document
@@ -437,6 +505,7 @@ def report_docx(report: Report) -> bytes:
 
 # -- XLSX -------------------------------------------------------------------------
 
+
 def report_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image
@@ -465,13 +534,20 @@ def report_xlsx(report: Report) -> bytes:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r in frame.itertuples():
-            row = [xlsx_cell("  " * int(r.depth) + r.label), xlsx_cell(r.definition),
-                   xlsx_cell(r.mentioned), int(r.respondents), int(r.answered),
-                   None if _na(r.percent) else float(r.percent)]
+            row = [
+                xlsx_cell("  " * int(r.depth) + r.label),
+                xlsx_cell(r.definition),
+                xlsx_cell(r.mentioned),
+                int(r.respondents),
+                int(r.answered),
+                None if _na(r.percent) else float(r.percent),
+            ]
             if show_pub:
-                row += [None if _na(r.published) else int(r.published),
-                        None if _na(r.published_base) else int(r.published_base),
-                        None if _na(r.published_percent) else float(r.published_percent)]
+                row += [
+                    None if _na(r.published) else int(r.published),
+                    None if _na(r.published_base) else int(r.published_base),
+                    None if _na(r.published_percent) else float(r.published_percent),
+                ]
             ws.append(row)
         for row in ws.iter_rows(min_row=5, max_row=ws.max_row):
             row[0].alignment = Alignment(wrap_text=True, vertical="top")
@@ -492,12 +568,11 @@ def report_xlsx(report: Report) -> bytes:
                 cell.font = Font(bold=True)
             for label, quotes in s.quotes:
                 for q in quotes:
-                    ws.append([xlsx_cell(label), xlsx_cell(q.formatted()),
-                               xlsx_cell(quote_source(q))])
-                    ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True,
-                                                                 vertical="top")
-        for letter, width in zip("ABCDEFGHI", (44, 60, 34, 11, 11, 11, 18, 18, 18),
-                                 strict=False):
+                    ws.append(
+                        [xlsx_cell(label), xlsx_cell(q.formatted()), xlsx_cell(quote_source(q))]
+                    )
+                    ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        for letter, width in zip("ABCDEFGHI", (44, 60, 34, 11, 11, 11, 18, 18, 18), strict=False):
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = "A5"
         if s.png:
@@ -530,8 +605,8 @@ def _waves_sheet(ws, s: Section) -> None:
 
 # -- writing ----------------------------------------------------------------------
 
-def render_report(report: Report, fmt: str, *, stem: str = "rapport"
-                  ) -> list[tuple[str, bytes]]:
+
+def render_report(report: Report, fmt: str, *, stem: str = "rapport") -> list[tuple[str, bytes]]:
     """(file name, bytes) for the report and, for Markdown, the chart files beside it;
     the report itself is first."""
     if fmt == "docx":
@@ -568,5 +643,6 @@ def write_report(report: Report, path: str | Path, *, force: bool = False) -> li
     path = Path(path)
     fmt = report_format(path)
     files = render_report(report, fmt, stem=path.stem)
-    return write_files([(given if not name else path.with_name(name), data)
-                        for name, data in files], force=force)
+    return write_files(
+        [(given if not name else path.with_name(name), data) for name, data in files], force=force
+    )

@@ -30,18 +30,24 @@ def _text(value: object) -> str:
     return one_line(str(value))
 
 
-def rows_table(rows: Sequence[dict], columns: Sequence[tuple[str, str]], *,
-               right: Sequence[str] = ()) -> str:
+def rows_table(
+    rows: Sequence[dict], columns: Sequence[tuple[str, str]], *, right: Sequence[str] = ()
+) -> str:
     """Aligned columns; ``columns`` are (key, header) pairs."""
     cells = [[_text(r.get(k)) for k, _ in columns] for r in rows]
-    widths = [max([_width(h), *(_width(c[i]) for c in cells)])
-              for i, (_, h) in enumerate(columns)]
-    lines = ["  ".join(_pad(h, w, k in right) for (k, h), w in zip(columns, widths, strict=True))
-             .rstrip()]
+    widths = [max([_width(h), *(_width(c[i]) for c in cells)]) for i, (_, h) in enumerate(columns)]
+    lines = [
+        "  ".join(
+            _pad(h, w, k in right) for (k, h), w in zip(columns, widths, strict=True)
+        ).rstrip()
+    ]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
-        lines.append("  ".join(_pad(c, w, k in right) for c, w, (k, _)
-                               in zip(row, widths, columns, strict=True)).rstrip())
+        lines.append(
+            "  ".join(
+                _pad(c, w, k in right) for c, w, (k, _) in zip(row, widths, columns, strict=True)
+            ).rstrip()
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -67,8 +73,14 @@ def rows_json(rows: Sequence[dict]) -> bytes:
     return (json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render_rows(rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str, *,
-                keys: Sequence[str] | None = None, right: Sequence[str] = ()) -> bytes:
+def render_rows(
+    rows: Sequence[dict],
+    columns: Sequence[tuple[str, str]],
+    fmt: str,
+    *,
+    keys: Sequence[str] | None = None,
+    right: Sequence[str] = (),
+) -> bytes:
     keys = list(keys or [k for k, _ in columns])
     if fmt == "csv":
         return rows_csv(rows, keys)

@@ -43,7 +43,7 @@ MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_TABLE_CELLS = 30_000_000
 DELIMITERS = (";", ",", "\t")
 # control characters other than tab and line breaks: a text file holds few of them
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # UTF-8 encodings of letters Danish text uses: æøåÆØÅé and the dashes/quotes Word inserts
 _UTF8_DANISH = re.compile(rb"\xc3[\xa5\xa6\xb8\x85\x86\x98\xa9]|\xe2\x80[\x93\x94\x9c\x9d\xa6]")
 
@@ -71,8 +71,10 @@ class Table:
     def rows(self) -> list[tuple[int, dict[str, str]]]:
         """(spreadsheet row number, cells by header). Importers read :attr:`records` by
         position instead: a dict per row is slow on 100,000 rows."""
-        return [(number, dict(zip(self.headers, cells, strict=True)))
-                for number, cells in zip(self.numbers, self.records, strict=True)]
+        return [
+            (number, dict(zip(self.headers, cells, strict=True)))
+            for number, cells in zip(self.numbers, self.records, strict=True)
+        ]
 
     def require(self, column: str, option: str = "") -> str:
         """The header matching ``column`` (exactly, else case-insensitively)."""
@@ -85,8 +87,11 @@ class Table:
         if len(folded) == 1:
             return folded[0]
         hint = f" (given with {option})" if option else ""
-        raise ImportError_(f"no column '{column}'{hint}; the columns are: "
-                           f"{', '.join(repr(h) for h in self.headers)}", file=self.file)
+        raise ImportError_(
+            f"no column '{column}'{hint}; the columns are: "
+            f"{', '.join(repr(h) for h in self.headers)}",
+            file=self.file,
+        )
 
 
 @contextmanager
@@ -130,8 +135,9 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
         raise ImportError_("is a folder, not a file", file=name)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ImportError_(f"file is {size // 2**20} MB; the limit is "
-                           f"{MAX_FILE_BYTES // 2**20} MB", file=name)
+        raise ImportError_(
+            f"file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB", file=name
+        )
     data = path.read_bytes()
     if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise ImportError_("file is empty", file=name)
@@ -140,8 +146,9 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
         with gc_paused():
             return _read_xlsx(data, name, digest, sheet)
     if path.suffix.lower() == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportError_("old Excel .xls files are not supported; save as .xlsx or CSV",
-                           file=name)
+        raise ImportError_(
+            "old Excel .xls files are not supported; save as .xlsx or CSV", file=name
+        )
     with gc_paused():
         return _read_csv(data, name, digest)
 
@@ -156,8 +163,11 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 def _no_controls(data: bytes) -> bool:
     """Do UTF-8 bytes hold no control character but tab and line breaks (C0, DEL, C1)?
     In C: a byte translation (about 1 ns a byte), then memchr and a prefixed search."""
-    return (len(data.translate(None, _CONTROL_BYTES)) == len(data) and b"\x7f" not in data
-            and not (b"\xc2" in data and _UTF8_C1.search(data)))
+    return (
+        len(data.translate(None, _CONTROL_BYTES)) == len(data)
+        and b"\x7f" not in data
+        and not (b"\xc2" in data and _UTF8_C1.search(data))
+    )
 
 
 _UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
@@ -168,22 +178,30 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
     other than tab and line breaks (see :attr:`Table.no_controls`)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" and Notepad's "Unicode": say so, not "a binary file"
-        raise ImportError_("is UTF-16 text; save it as UTF-8 (or, for a table, as CSV UTF-8 "
-                           "or CSV (semikolonsepareret))", file=name)
+        raise ImportError_(
+            "is UTF-16 text; save it as UTF-8 (or, for a table, as CSV UTF-8 "
+            "or CSV (semikolonsepareret))",
+            file=name,
+        )
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16:
-            raise ImportError_(f"is {utf16} text without a byte order mark (every other byte "
-                               "is NUL); save it as UTF-8 (or, for a table, as CSV UTF-8 or "
-                               "CSV (semikolonsepareret))", file=name)
-        raise ImportError_("looks like a binary file (it holds NUL bytes), not CSV or text",
-                           file=name)
+            raise ImportError_(
+                f"is {utf16} text without a byte order mark (every other byte "
+                "is NUL); save it as UTF-8 (or, for a table, as CSV UTF-8 or "
+                "CSV (semikolonsepareret))",
+                file=name,
+            )
+        raise ImportError_(
+            "looks like a binary file (it holds NUL bytes), not CSV or text", file=name
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig", _no_controls(data)
         except UnicodeDecodeError as exc:
-            raise ImportError_(f"starts as UTF-8 but byte {exc.start + 3} is not UTF-8",
-                               file=name) from None
+            raise ImportError_(
+                f"starts as UTF-8 but byte {exc.start + 3} is not UTF-8", file=name
+            ) from None
     try:
         # a Windows-1252 file fails in its first lines: try those before decoding it all
         # (an incomplete character at the cut is not an error, as final=False)
@@ -195,17 +213,23 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
     if (b"\xc3" in data or b"\xe2" in data) and _UTF8_DANISH.search(data):
         # valid UTF-8 letters (æ, ø, å, –, …) next to bytes that are not: decoding all of it
         # as Windows-1252 would silently garble every Danish letter
-        raise ImportError_(f"mixes UTF-8 with another encoding (byte {bad} is not UTF-8); "
-                           "save the file again as UTF-8 or as Windows-1252", file=name)
+        raise ImportError_(
+            f"mixes UTF-8 with another encoding (byte {bad} is not UTF-8); "
+            "save the file again as UTF-8 or as Windows-1252",
+            file=name,
+        )
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         if any(letter in data.decode("mac_roman") for letter in "æøåÆØÅ"):
             # Å is byte 0x81 on a Mac, a byte Windows-1252 leaves undefined
-            raise ImportError_(f"byte {exc.start} is neither UTF-8 nor Windows-1252{_MAC_HINT}",
-                               file=name) from None
-        raise ImportError_(f"neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
-                           "is it a binary file?", file=name) from None
+            raise ImportError_(
+                f"byte {exc.start} is neither UTF-8 nor Windows-1252{_MAC_HINT}", file=name
+            ) from None
+        raise ImportError_(
+            f"neither UTF-8 nor Windows-1252 text (byte {exc.start}); is it a binary file?",
+            file=name,
+        ) from None
     # Windows-1252 is one byte per character and keeps bytes 0x00-0x1f as those characters,
     # so the control characters of the text are counted in the bytes, in C
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
@@ -213,22 +237,28 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
         raise ImportError_("looks like a binary file, not CSV or text", file=name)
     # memchr, in C: real Windows-1252 Danish holds æ, ø or å early on (a Mac Roman file
     # reads those bytes as 'Ê', '¯' and 'Â'), and the bytes of 'Œ¾¿¯Ž' hardly ever
-    if (not (b"\xe6" in data or b"\xf8" in data or b"\xe5" in data)
-            and any(byte in data for byte in _MAC_ROMAN_BYTES)):
+    if not (b"\xe6" in data or b"\xf8" in data or b"\xe5" in data) and any(
+        byte in data for byte in _MAC_ROMAN_BYTES
+    ):
         match = _MAC_ROMAN.search(text)
         if match:
             line = text.count("\n", 0, match.start()) + 1
             if "\n" not in text:
                 line = text.count("\r", 0, match.start()) + 1
             word = _word_at(text, match.start())
-            raise ImportError_(f"line {line} reads '{word}' as Windows-1252, which is how "
-                               f"Danish letters saved on a Mac look{_MAC_HINT}", file=name)
+            raise ImportError_(
+                f"line {line} reads '{word}' as Windows-1252, which is how "
+                f"Danish letters saved on a Mac look{_MAC_HINT}",
+                file=name,
+            )
     # (Windows-1252 has no C1 controls: Python refuses its five undefined bytes)
     return text, "cp1252", not controls and b"\x7f" not in data
 
 
-_MAC_HINT = ("; the file looks like Mac Roman text (a Mac's 'Western (Mac OS Roman)'): save "
-             "it as UTF-8 (in Excel: 'CSV UTF-8') and import it again")
+_MAC_HINT = (
+    "; the file looks like Mac Roman text (a Mac's 'Western (Mac OS Roman)'): save "
+    "it as UTF-8 (in Excel: 'CSV UTF-8') and import it again"
+)
 # Danish letters saved as Mac Roman and read as Windows-1252: 'på' is 'pŒ', 'være' 'v¾re',
 # 'først' 'f¿rst', 'Ø' '¯' and 'é' 'Ž' (and 'Å' is 0x81, undefined in Windows-1252). None of
 # these follows a small letter in real Windows-1252 text ('¿' opens a Spanish question,
@@ -240,8 +270,7 @@ _MAC_ROMAN_BYTES = [b"\x8c", b"\xbe", b"\xbf", b"\xaf", b"\x8e"]
 def _word_at(text: str, at: int) -> str:
     """The word around ``text[at]`` (at most 15 characters each side), for a message."""
     start, end = at, at + 1
-    while start > max(0, at - 15) and not (text[start - 1].isspace() or text[start - 1] in
-                                           ',;"\t'):
+    while start > max(0, at - 15) and not (text[start - 1].isspace() or text[start - 1] in ',;"\t'):
         start -= 1
     while end < min(len(text), at + 16) and not (text[end].isspace() or text[end] in ',;"\t'):
         end += 1
@@ -255,7 +284,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     pairs = len(data) // 2
     if pairs < 2:
         return None
-    even, odd = data[0:pairs * 2:2].count(0), data[1:pairs * 2:2].count(0)
+    even, odd = data[0 : pairs * 2 : 2].count(0), data[1 : pairs * 2 : 2].count(0)
     if odd >= pairs * 0.3 and even <= pairs * 0.02:
         codec, label = "utf-16-le", "UTF-16 LE"
     elif even >= pairs * 0.3 and odd <= pairs * 0.02:
@@ -263,15 +292,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
     else:
         return None
     try:
-        data[:pairs * 2].decode(codec)
+        data[: pairs * 2].decode(codec)
     except UnicodeDecodeError:
         return None
     return label
 
 
 # the first line as str.splitlines() sees it, with its line break (without splitting it all)
-_FIRST_LINE = re.compile(r"([^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*)"
-                         r"(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])?")
+_FIRST_LINE = re.compile(
+    r"([^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*)"
+    r"(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])?"
+)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -299,7 +330,7 @@ def _read_csv(data: bytes, name: str, digest: str) -> Table:
     if first_line.lower().startswith("sep=") and len(first_line) in (5, 6):
         # Excel's "sep=;" hint line (ended by CRLF, LF or a Mac's lone CR)
         delimiter = first_line[4:5] or ","
-        text = text[first.end():]
+        text = text[first.end() :]
     else:
         delimiter = sniff_delimiter(first_line)
     old_limit = csv.field_size_limit()
@@ -318,13 +349,15 @@ def _read_csv(data: bytes, name: str, digest: str) -> Table:
             try:
                 records.extend(reader)  # the rows read before an error stay in the list
             except csv.Error as exc:
-                raise ImportError_(f"unreadable CSV ({exc})", file=name,
-                                   row=len(records) + 1) from None
+                raise ImportError_(
+                    f"unreadable CSV ({exc})", file=name, row=len(records) + 1
+                ) from None
             checked = False
     finally:
         csv.field_size_limit(old_limit)
-    table = _to_table(records, name, digest, encoding=encoding, delimiter=delimiter,
-                      cells_checked=checked)
+    table = _to_table(
+        records, name, digest, encoding=encoding, delimiter=delimiter, cells_checked=checked
+    )
     table.no_controls = no_controls
     return table
 
@@ -353,8 +386,7 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _VALUE, _FORMULA = f"{_NS}row", f"{_NS}c", f"{_NS}v", f"{_NS}f"
 _INLINE, _TEXT, _RUN, _MERGE = f"{_NS}is", f"{_NS}t", f"{_NS}r", f"{_NS}mergeCell"
 MAX_SHEET_ROWS, MAX_SHEET_COLUMNS = 1_048_576, 16_384  # Excel's: A1:XFD1048576
-_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError,
-           RuntimeError)
+_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError)
 
 
 def _read_xlsx(data: bytes, name: str, digest: str, sheet: str | None) -> Table:
@@ -369,16 +401,17 @@ def _read_xlsx(data: bytes, name: str, digest: str, sheet: str | None) -> Table:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             check_zip(archive, name, what="XLSX file")  # before anything is expanded
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
-                           file=name) from None
+        raise ImportError_(
+            f"not a readable XLSX file (truncated or damaged: {exc})", file=name
+        ) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
-                           file=name) from None
+        raise ImportError_(
+            f"not a readable XLSX file (truncated or damaged: {exc})", file=name
+        ) from None
     except Exception as exc:  # openpyxl raises assorted errors on damaged files
-        raise ImportError_(f"not a readable XLSX file ({type(exc).__name__})",
-                           file=name) from None
+        raise ImportError_(f"not a readable XLSX file ({type(exc).__name__})", file=name) from None
     try:
         ws, notes = _choose_sheet(wb, sheet, name)
         records, numbers = _SheetReader(wb, ws, name, notes).read()
@@ -394,32 +427,44 @@ def _choose_sheet(wb, sheet: str | None, name: str):
     if sheet is not None:
         wanted = sheet if sheet in names else nfc(sheet)
         if wanted not in names:
-            raise ImportError_(f"no sheet '{one_line(sheet)}' (sheets: "
-                               f"{', '.join(map(one_line, names))})", file=name)
+            raise ImportError_(
+                f"no sheet '{one_line(sheet)}' (sheets: {', '.join(map(one_line, names))})",
+                file=name,
+            )
         ws = wb[wanted]
         if not hasattr(ws, "_worksheet_path"):
             raise ImportError_(f"sheet '{one_line(wanted)}' is a chart, not a table", file=name)
-        hidden = ([f"note: sheet '{one_line(wanted)}' is hidden in the workbook"]
-                  if ws.sheet_state != "visible" else [])
+        hidden = (
+            [f"note: sheet '{one_line(wanted)}' is hidden in the workbook"]
+            if ws.sheet_state != "visible"
+            else []
+        )
         return ws, hidden
     sheets = wb.worksheets
     if not sheets:
         raise ImportError_("the workbook has no worksheet", file=name)
     shown = [ws for ws in sheets if ws.sheet_state == "visible"]
     if not shown:
-        raise ImportError_("every sheet of the workbook is hidden; choose one with --sheet "
-                           f"(sheets: {', '.join(map(one_line, names))})", file=name)
+        raise ImportError_(
+            "every sheet of the workbook is hidden; choose one with --sheet "
+            f"(sheets: {', '.join(map(one_line, names))})",
+            file=name,
+        )
     ws = shown[0]
     notes = []
-    hidden = [s.title for s in sheets[:sheets.index(ws)]]
+    hidden = [s.title for s in sheets[: sheets.index(ws)]]
     if hidden or len(names) > 1:
         what = f"note: read sheet '{one_line(ws.title)}'"
         if hidden:
-            what += (", the first visible one (hidden before it: "
-                     f"{', '.join(repr(one_line(h)) for h in hidden)})")
+            what += (
+                ", the first visible one (hidden before it: "
+                f"{', '.join(repr(one_line(h)) for h in hidden)})"
+            )
         others = [n for n in names if n != ws.title]
-        notes.append(f"{what}; not read: {', '.join(repr(one_line(n)) for n in others)} "
-                     "(choose another sheet with --sheet)")
+        notes.append(
+            f"{what}; not read: {', '.join(repr(one_line(n)) for n in others)} "
+            "(choose another sheet with --sheet)"
+        )
     return ws, notes
 
 
@@ -442,8 +487,12 @@ class _SheetReader:
         letters = ref.rstrip("0123456789")
         number = self.columns.get(letters)
         if number is None:
-            if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha()
-                    and letters.isupper()):
+            if not (
+                0 < len(letters) <= 3
+                and letters.isascii()
+                and letters.isalpha()
+                and letters.isupper()
+            ):
                 raise self.damaged(f"cell reference '{one_line(ref[:20])}'")
             number = 0
             for letter in letters:
@@ -452,8 +501,10 @@ class _SheetReader:
         return number
 
     def damaged(self, what: str) -> ImportError_:
-        return ImportError_(f"not a readable XLSX file (damaged sheet "
-                            f"'{one_line(self.ws.title)}': {what})", file=self.name)
+        return ImportError_(
+            f"not a readable XLSX file (damaged sheet '{one_line(self.ws.title)}': {what})",
+            file=self.name,
+        )
 
     def read(self) -> tuple[list[list[str]], list[int]]:
         from lxml import etree
@@ -463,23 +514,33 @@ class _SheetReader:
         except KeyError:
             raise self.damaged("its XML part is missing") from None
         except _DAMAGE as exc:
-            raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
-                               file=self.name) from None
+            raise ImportError_(
+                f"not a readable XLSX file (truncated or damaged: {exc})", file=self.name
+            ) from None
         try:
             with source:
                 parts = etree.iterparse(
-                    source, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
-                    no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
-                    remove_pis=True)
+                    source,
+                    events=("end",),
+                    tag=(_ROW, _MERGE),
+                    resolve_entities=False,
+                    no_network=True,
+                    load_dtd=False,
+                    huge_tree=False,
+                    remove_comments=True,
+                    remove_pis=True,
+                )
                 return self._rows(parts)
         except ImportError_:
             raise
         except etree.XMLSyntaxError as exc:
-            raise self.damaged(f"not well-formed XML, {(exc.msg or '').split(', line')[0]}"
-                               ) from None
+            raise self.damaged(
+                f"not well-formed XML, {(exc.msg or '').split(', line')[0]}"
+            ) from None
         except _DAMAGE as exc:
-            raise ImportError_(f"not a readable XLSX file (truncated or damaged: {exc})",
-                               file=self.name) from None
+            raise ImportError_(
+                f"not a readable XLSX file (truncated or damaged: {exc})", file=self.name
+            ) from None
         except Exception as exc:  # a damaged value: int('x'), a string index out of range
             raise self.damaged(type(exc).__name__) from None
 
@@ -507,9 +568,12 @@ class _SheetReader:
             if row <= number:
                 raise self.damaged(f"row {row} comes after row {number}")
             if row > MAX_SHEET_ROWS:
-                raise ImportError_(f"the sheet '{one_line(self.ws.title)}' has a row "
-                                   f"{row:,}; Excel's sheets end at row {MAX_SHEET_ROWS:,} "
-                                   "(a damaged file?)", file=self.name)
+                raise ImportError_(
+                    f"the sheet '{one_line(self.ws.title)}' has a row "
+                    f"{row:,}; Excel's sheets end at row {MAX_SHEET_ROWS:,} "
+                    "(a damaged file?)",
+                    file=self.name,
+                )
             number = row
             cols: list[int] = []
             texts: list[str] = []
@@ -548,8 +612,9 @@ class _SheetReader:
                     style = cell.get("s")
                     if style and int(style) in dates:
                         try:
-                            text = str(from_excel(number_, epoch,
-                                                  timedelta=int(style) in durations))
+                            text = str(
+                                from_excel(number_, epoch, timedelta=int(style) in durations)
+                            )
                         except (OverflowError, ValueError):
                             text = "#VALUE!"
                     elif isinstance(number_, float) and number_.is_integer():
@@ -582,7 +647,10 @@ class _SheetReader:
                         raise ImportError_(
                             f"cell {_letters(at)}{row} holds '{one_line(text[:40])}' but its "
                             "column has no name in the header (the last named column is "
-                            f"{_letters(width)})", file=self.name, row=row)
+                            f"{_letters(width)})",
+                            file=self.name,
+                            row=row,
+                        )
                 texts = full
             if not width:
                 if not any(map(str.strip, texts)):
@@ -597,14 +665,21 @@ class _SheetReader:
             if len(records) * width > MAX_TABLE_CELLS:
                 raise _too_big(self.name, len(records), width, " or more")
         if no_result:
-            listed = ", ".join(no_result[:8]) + (f" and {len(no_result) - 8:,} more"
-                                                 if len(no_result) > 8 else "")
-            which = (f"cell {listed} holds a formula" if len(no_result) == 1
-                     else f"cells {listed} hold formulas")
-            raise ImportError_(f"{which} with no saved result (the file was written by a "
-                               "program, not saved by a spreadsheet); open "
-                               "and save the file in Excel or LibreOffice, then import it "
-                               "again", file=self.name)
+            listed = ", ".join(no_result[:8]) + (
+                f" and {len(no_result) - 8:,} more" if len(no_result) > 8 else ""
+            )
+            which = (
+                f"cell {listed} holds a formula"
+                if len(no_result) == 1
+                else f"cells {listed} hold formulas"
+            )
+            raise ImportError_(
+                f"{which} with no saved result (the file was written by a "
+                "program, not saved by a spreadsheet); open "
+                "and save the file in Excel or LibreOffice, then import it "
+                "again",
+                file=self.name,
+            )
         if merged:
             self._merged(merged, records, numbers)
         return records, numbers
@@ -628,15 +703,18 @@ class _SheetReader:
             holds = min_col <= len(record) and record[min_col - 1].strip()
             (full if holds else empty).append(ref)
         if full:
-            listed = ", ".join(full[:8]) + (f" and {len(full) - 8:,} more"
-                                            if len(full) > 8 else "")
-            raise ImportError_(f"merged cells {listed}: a merged range keeps its value in its "
-                               "first cell only, so the others would read as empty; unmerge "
-                               "them (in Excel: Merge & Center, Unmerge Cells), fill in the "
-                               "values and import again", file=self.name)
+            listed = ", ".join(full[:8]) + (f" and {len(full) - 8:,} more" if len(full) > 8 else "")
+            raise ImportError_(
+                f"merged cells {listed}: a merged range keeps its value in its "
+                "first cell only, so the others would read as empty; unmerge "
+                "them (in Excel: Merge & Center, Unmerge Cells), fill in the "
+                "values and import again",
+                file=self.name,
+            )
         if empty:
-            listed = ", ".join(empty[:8]) + (f" and {len(empty) - 8:,} more"
-                                             if len(empty) > 8 else "")
+            listed = ", ".join(empty[:8]) + (
+                f" and {len(empty) - 8:,} more" if len(empty) > 8 else ""
+            )
             self.notes.append(f"note: merged cells {listed} are empty; read as empty cells")
 
 
@@ -665,9 +743,11 @@ def _letters(column: int) -> str:
 
 
 def _too_big(name: str, rows: int, width: int, more: str = "") -> ImportError_:
-    return ImportError_(f"the table has {rows:,} rows{more} of {width:,} columns, more than "
-                        f"{MAX_TABLE_CELLS:,} cells; split the file or drop unused columns",
-                        file=name)
+    return ImportError_(
+        f"the table has {rows:,} rows{more} of {width:,} columns, more than "
+        f"{MAX_TABLE_CELLS:,} cells; split the file or drop unused columns",
+        file=name,
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -676,9 +756,17 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _to_table(records: list[list[str]], name: str, digest: str, *, encoding: str,
-              delimiter: str = "", cells_checked: bool = False,
-              numbers: list[int] | None = None, notes: list[str] | None = None) -> Table:
+def _to_table(
+    records: list[list[str]],
+    name: str,
+    digest: str,
+    *,
+    encoding: str,
+    delimiter: str = "",
+    cells_checked: bool = False,
+    numbers: list[int] | None = None,
+    notes: list[str] | None = None,
+) -> Table:
     """The header and the rows; ``cells_checked``: no cell is over MAX_CELL_CHARS;
     ``numbers``: each record's spreadsheet row number, if not 1, 2, 3, ... (an XLSX
     reader passes only the rows its sheet holds)."""
@@ -698,11 +786,11 @@ def _to_table(records: list[list[str]], name: str, digest: str, *, encoding: str
     seen: dict[str, int] = {}
     for i, h in enumerate(headers, start=1):
         if not h:
-            raise ImportError_(f"column {i} has no name in the header", file=name,
-                               row=header_row)
+            raise ImportError_(f"column {i} has no name in the header", file=name, row=header_row)
         if h in seen:
-            raise ImportError_(f"column name '{h}' appears twice in the header", file=name,
-                               row=header_row)
+            raise ImportError_(
+                f"column name '{h}' appears twice in the header", file=name, row=header_row
+            )
         seen[h] = i
     width = len(headers)
     if (len(kept) - 1) * width > MAX_TABLE_CELLS:
@@ -713,29 +801,46 @@ def _to_table(records: list[list[str]], name: str, digest: str, *, encoding: str
         fields = len(record)
         if fields > width:
             if any(map(str.strip, record[width:])):
-                raise ImportError_(f"has {fields} fields but the header has "
-                                   f"{width} (a stray delimiter or quote?)",
-                                   file=name, row=row_of(index))
+                raise ImportError_(
+                    f"has {fields} fields but the header has {width} (a stray delimiter or quote?)",
+                    file=name,
+                    row=row_of(index),
+                )
             record = record[:width]
         if not cells_checked and max(map(len, record), default=0) > MAX_CELL_CHARS:
-            column, cell = next((h, c) for h, c in zip(headers, record, strict=False)
-                                if len(c) > MAX_CELL_CHARS)
-            raise ImportError_(f"cell is {len(cell):,} characters; the limit is "
-                               f"{MAX_CELL_CHARS:,}", file=name, row=row_of(index),
-                               column=column)
+            column, cell = next(
+                (h, c) for h, c in zip(headers, record, strict=False) if len(c) > MAX_CELL_CHARS
+            )
+            raise ImportError_(
+                f"cell is {len(cell):,} characters; the limit is {MAX_CELL_CHARS:,}",
+                file=name,
+                row=row_of(index),
+                column=column,
+            )
         if fields < width:  # short rows: trailing empty cells left out
             record = record + [""] * (width - fields)
         rows.append(record)
     if not rows:
-        raise ImportError_("the file has a header row but no rows below it", file=name,
-                           row=header_row)
+        raise ImportError_(
+            "the file has a header row but no rows below it", file=name, row=header_row
+        )
     kept_numbers = [row_of(i) for i in kept] if numbers is not None else [i + 1 for i in kept]
     blank = _missing(kept_numbers)
     if blank:
-        notes.append(f"skipped: {blank[0]:,} blank row{'s' if blank[0] != 1 else ''} "
-                     f"({_rows_listed(blank[1], blank[0])})")
-    table = Table(file=name, headers=headers, records=rows, numbers=kept_numbers[1:],
-                  sha256=digest, encoding=encoding, delimiter=delimiter, notes=notes)
+        notes.append(
+            f"skipped: {blank[0]:,} blank row{'s' if blank[0] != 1 else ''} "
+            f"({_rows_listed(blank[1], blank[0])})"
+        )
+    table = Table(
+        file=name,
+        headers=headers,
+        records=rows,
+        numbers=kept_numbers[1:],
+        sha256=digest,
+        encoding=encoding,
+        delimiter=delimiter,
+        notes=notes,
+    )
     if renamed:
         table.normalized["column names"] = renamed
     return table
@@ -767,6 +872,7 @@ def _rows_listed(first: list[int], count: int) -> str:
 
 # -- ids: Unicode normalization and look-alikes ---------------------------------------------
 
+
 def nfc(text: str) -> str:
     """``text`` in Unicode NFC: 'å' as one character, as most keyboards type it, not 'a'
     and a combining ring (as macOS file names and some exports hold it)."""
@@ -790,14 +896,17 @@ _SINGULAR = re.compile(r"s\b")  # 'respondent ids' -> 'respondent id'
 
 def nfc_note(counts: dict[str, int]) -> str | None:
     """One note for the values an import stored in NFC; None if none."""
-    parts = [f"{n:,} {what if n != 1 else _SINGULAR.sub('', what)}"
-             for what, n in counts.items() if n]
+    parts = [
+        f"{n:,} {what if n != 1 else _SINGULAR.sub('', what)}" for what, n in counts.items() if n
+    ]
     if not parts:
         return None
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-    return (f"changed: {listed} written with decomposed letters (such as 'a' + a combining "
-            "ring for 'å') are stored composed (Unicode NFC), so they match the same text "
-            "typed elsewhere")
+    return (
+        f"changed: {listed} written with decomposed letters (such as 'a' + a combining "
+        "ring for 'å') are stored composed (Unicode NFC), so they match the same text "
+        "typed elsewhere"
+    )
 
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -805,10 +914,12 @@ _IGNORED_IN_IDS = re.compile(f"[\\s{_ZERO_WIDTH}]+")
 _ZERO_WIDTH_RUN = re.compile(f"[{_ZERO_WIDTH}]+")
 _SPACES = re.compile(r"\s+")
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
-_ASPECTS = (("case", str.casefold),
-            ("invisible characters", lambda s: _ZERO_WIDTH_RUN.sub("", s)),
-            ("spaces", lambda s: _SPACES.sub("", s)),
-            ("leading zeros", lambda s: _LEADING_ZEROS.sub("", s)))
+_ASPECTS = (
+    ("case", str.casefold),
+    ("invisible characters", lambda s: _ZERO_WIDTH_RUN.sub("", s)),
+    ("spaces", lambda s: _SPACES.sub("", s)),
+    ("leading zeros", lambda s: _LEADING_ZEROS.sub("", s)),
+)
 _SHOW_INVISIBLE = {ord(c): f"<U+{ord(c):04X}>" for c in _ZERO_WIDTH}
 MAX_LOOKALIKE_NOTES = 10
 
@@ -842,10 +953,13 @@ def lookalikes_in_project(conn, ids: list[str]) -> tuple[list[list[str]], set[st
     if len(distinct) <= 2000:
         held: set[str] = set()
         for start in range(0, len(distinct), 500):
-            chunk = distinct[start:start + 500]
-            held.update(r[0] for r in conn.execute(
-                f"SELECT id FROM respondents WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk))
+            chunk = distinct[start : start + 500]
+            held.update(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM respondents WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                )
+            )
         if len(held) == len(distinct):
             return lookalike_groups(distinct), held
     known = [r[0] for r in conn.execute("SELECT id FROM respondents")]
@@ -867,6 +981,7 @@ def _differences(group: list[str]) -> list[str]:
             for f in others:
                 text = f(text)
             return text
+
         if len({key(rid) for rid in group}) > 1:
             out.append(name)
     return out
@@ -875,7 +990,7 @@ def _differences(group: list[str]) -> list[str]:
 def shown(text: str, limit: int = 60) -> str:
     """``text`` quoted for a one-line message: controls and zero-width characters visible."""
     text = one_line(text.translate(_SHOW_INVISIBLE))
-    return "'" + (text if len(text) <= limit else text[:limit - 1] + "…") + "'"
+    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
 
 
 def lookalike_notes(groups: list[list[str]], what: str, where, kept: str) -> list[str]:
@@ -886,11 +1001,15 @@ def lookalike_notes(groups: list[list[str]], what: str, where, kept: str) -> lis
         names = [f"{shown(rid)} ({where(rid)})" for rid in group]
         listed = ", ".join(names[:-1]) + " and " + names[-1]
         differ = " and ".join(_differences(group))
-        notes.append(f"warning: {what} {listed} differ only in {differ}; they are kept as "
-                     f"{len(group)} different {kept} (are they the same?)")
+        notes.append(
+            f"warning: {what} {listed} differ only in {differ}; they are kept as "
+            f"{len(group)} different {kept} (are they the same?)"
+        )
     if len(groups) > MAX_LOOKALIKE_NOTES:
-        notes.append(f"warning: {len(groups) - MAX_LOOKALIKE_NOTES:,} more groups of {what} "
-                     "differ only in case, spaces, invisible characters or leading zeros")
+        notes.append(
+            f"warning: {len(groups) - MAX_LOOKALIKE_NOTES:,} more groups of {what} "
+            "differ only in case, spaces, invisible characters or leading zeros"
+        )
     return notes
 
 
@@ -898,8 +1017,10 @@ def rows_note(what: str, rows: list[int], why: str, prefix: str = "") -> str:
     """'skipped: 3 answers (rows 4, 7, 9): why' for what an import leaves out, one per row
     number in ``rows`` (a row may repeat: the rows are listed once each)."""
     distinct = list(dict.fromkeys(rows))
-    return (f"skipped: {len(rows):,} {what} ({prefix}{_rows_listed(distinct[:5], len(distinct))})"
-            f": {why}")
+    return (
+        f"skipped: {len(rows):,} {what} ({prefix}{_rows_listed(distinct[:5], len(distinct))})"
+        f": {why}"
+    )
 
 
 def count_with_controls(texts: list[str]) -> int:

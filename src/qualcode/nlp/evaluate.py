@@ -51,9 +51,11 @@ class Metrics:
 
     @property
     def micro(self) -> Score:
-        return Score(sum(s.tp for s in self.per_code.values()),
-                     sum(s.fp for s in self.per_code.values()),
-                     sum(s.fn for s in self.per_code.values()))
+        return Score(
+            sum(s.tp for s in self.per_code.values()),
+            sum(s.fp for s in self.per_code.values()),
+            sum(s.fn for s in self.per_code.values()),
+        )
 
     def macro(self) -> tuple[float, float, float]:
         """Mean precision, recall and F1 over the codes (as scikit-learn's 'macro',
@@ -62,22 +64,24 @@ class Metrics:
         if not scores:
             return (0.0, 0.0, 0.0)
         n = len(scores)
-        return (sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n,
-                sum(s.f1 for s in scores) / n)
+        return (
+            sum(s.precision for s in scores) / n,
+            sum(s.recall for s in scores) / n,
+            sum(s.f1 for s in scores) / n,
+        )
 
 
-def metrics(truth: Sequence[set[str]], predicted: Sequence[set[str]],
-            labels: Sequence[str]) -> Metrics:
+def metrics(
+    truth: Sequence[set[str]], predicted: Sequence[set[str]], labels: Sequence[str]
+) -> Metrics:
     """Multi-label precision/recall/F1 per label, from the sets of codes per item."""
     if len(truth) != len(predicted):
         raise ValueError("truth and predictions differ in length")
     per = {}
     for label in labels:
         tp = sum(1 for t, p in zip(truth, predicted, strict=True) if label in t and label in p)
-        fp = sum(1 for t, p in zip(truth, predicted, strict=True)
-                 if label not in t and label in p)
-        fn = sum(1 for t, p in zip(truth, predicted, strict=True)
-                 if label in t and label not in p)
+        fp = sum(1 for t, p in zip(truth, predicted, strict=True) if label not in t and label in p)
+        fn = sum(1 for t, p in zip(truth, predicted, strict=True) if label in t and label not in p)
         per[label] = Score(tp, fp, fn)
     return Metrics(per)
 
@@ -95,17 +99,28 @@ class Evaluation:
         """One row per code, then 'micro' and 'macro': the printable table."""
         out = []
         for code in self.labels:
-            row = {"codebook": self.stem, "code": code, "label": self.label_names[code],
-                   "support": self.results["rules"].per_code[code].support}
+            row = {
+                "codebook": self.stem,
+                "code": code,
+                "label": self.label_names[code],
+                "support": self.results["rules"].per_code[code].support,
+            }
             for m in METHODS:
                 s = self.results[m].per_code[code]
-                row |= {f"{m}_precision": s.precision, f"{m}_recall": s.recall,
-                        f"{m}_f1": s.f1}
+                row |= {f"{m}_precision": s.precision, f"{m}_recall": s.recall, f"{m}_f1": s.f1}
             out.append(row)
-        micro = {"codebook": self.stem, "code": "micro", "label": "micro (alle koder)",
-                 "support": self.results["rules"].micro.support}
-        macro = {"codebook": self.stem, "code": "macro", "label": "macro (gennemsnit)",
-                 "support": micro["support"]}
+        micro = {
+            "codebook": self.stem,
+            "code": "micro",
+            "label": "micro (alle koder)",
+            "support": self.results["rules"].micro.support,
+        }
+        macro = {
+            "codebook": self.stem,
+            "code": "macro",
+            "label": "macro (gennemsnit)",
+            "support": micro["support"],
+        }
         for m in METHODS:
             s = self.results[m].micro
             micro |= {f"{m}_precision": s.precision, f"{m}_recall": s.recall, f"{m}_f1": s.f1}
@@ -120,18 +135,29 @@ def folds_of(n: int, k: int, seed: int = 0) -> list[list[int]]:
     return [sorted(order[i::k]) for i in range(k)]
 
 
-def evaluate(data: Labelled, label_names: dict[str, str], matcher: RuleMatcher, *,
-             k: int = 5, seed: int = 0, epochs: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Evaluation:
+def evaluate(
+    data: Labelled,
+    label_names: dict[str, str],
+    matcher: RuleMatcher,
+    *,
+    k: int = 5,
+    seed: int = 0,
+    epochs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Evaluation:
     """K-fold cross-validation of rules, model and both on one codebook's coded items."""
     n = len(data)
     if k < 2:
         raise QualcodeError(f"--folds: must be at least 2, not {k}")
     if n < k:
-        raise QualcodeError(f"codebook {data.stem!r} has {n} coded item(s), fewer than the "
-                            f"{k} folds asked for (--folds)")
-    rules = [{h.code for h in matcher.match(t, a)}
-             for t, a in zip(data.texts, data.analyses, strict=True)]
+        raise QualcodeError(
+            f"codebook {data.stem!r} has {n} coded item(s), fewer than the "
+            f"{k} folds asked for (--folds)"
+        )
+    rules = [
+        {h.code for h in matcher.match(t, a)}
+        for t, a in zip(data.texts, data.analyses, strict=True)
+    ]
     model: list[set[str]] = [set() for _ in range(n)]
     for i, test in enumerate(folds_of(n, k, seed)):
         held = set(test)
@@ -143,8 +169,7 @@ def evaluate(data: Labelled, label_names: dict[str, str], matcher: RuleMatcher, 
                 train_part.codes.append(data.codes[j])
                 train_part.analyses.append(data.analyses[j])
         fitted = train(train_part, seed=seed, epochs=epochs)
-        for j, scores in zip(test, fitted.scores([data.analyses[j] for j in test]),
-                             strict=True):
+        for j, scores in zip(test, fitted.scores([data.analyses[j] for j in test]), strict=True):
             model[j] = {c for c, v in scores.items() if v >= fitted.threshold}
         if progress:
             progress(i + 1, k)

@@ -42,26 +42,34 @@ def matcher_for(word: str) -> RuleMatcher:
     word = word.strip()
     if not word or not word.rstrip("*").strip():
         raise QualcodeError("WORD: give a word to look for")
-    return RuleMatcher(Codebook(stem="kwic", codes=[Code(key="hit", label="hit",
-                                                         keywords=(word,))]))
+    return RuleMatcher(
+        Codebook(stem="kwic", codes=[Code(key="hit", label="hit", keywords=(word,))])
+    )
 
 
-def kwic(project: Project, word: str, *, question: str | None = None, width: int = 40,
-         progress: Callable[[int, int], None] | None = None,
-         cancelled: Callable[[], bool] | None = None) -> list[Hit]:
+def kwic(
+    project: Project,
+    word: str,
+    *,
+    question: str | None = None,
+    width: int = 40,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Hit]:
     """Every hit of WORD in the project's answers and interview turns (or one question's),
     in file order, with ``width`` characters of context each side."""
     matcher = matcher_for(word)
-    sql = ("SELECT i.id, i.question_id, i.respondent_id, r.name, IFNULL(i.speaker_role, ''),"
-           " i.text FROM items i JOIN respondents r ON r.id = i.respondent_id"
-           " JOIN questions q ON q.id = i.question_id"
-           " WHERE i.is_empty = 0 AND i.kind != 'interviewer'")
+    sql = (
+        "SELECT i.id, i.question_id, i.respondent_id, r.name, IFNULL(i.speaker_role, ''),"
+        " i.text FROM items i JOIN respondents r ON r.id = i.respondent_id"
+        " JOIN questions q ON q.id = i.question_id"
+        " WHERE i.is_empty = 0 AND i.kind != 'interviewer'"
+    )
     args: list[str] = []
     if question is not None:
         sql += " AND i.question_id = ?"
         args.append(project.question(question).id)
-    rows = list(project.db.execute(sql + " ORDER BY q.position, i.respondent_id, i.position",
-                                   args))
+    rows = list(project.db.execute(sql + " ORDER BY q.position, i.respondent_id, i.position", args))
     found = analyses(project, [r[0] for r in rows], progress=progress, cancelled=cancelled)
     hits = []
     for iid, qid, rid, name, role, text in rows:
@@ -69,8 +77,9 @@ def kwic(project: Project, word: str, *, question: str | None = None, width: int
             continue
         for hit in matcher.match(text, found[iid]):
             for start, end in hit.spans:
-                left = _one_line(text[max(0, start - width * 2):start])[-width:]
-                right = _one_line(text[end:end + width * 2])[:width]
-                hits.append(Hit(iid, qid, rid, name, role, start, end, left,
-                                text[start:end], right))
+                left = _one_line(text[max(0, start - width * 2) : start])[-width:]
+                right = _one_line(text[end : end + width * 2])[:width]
+                hits.append(
+                    Hit(iid, qid, rid, name, role, start, end, left, text[start:end], right)
+                )
     return hits

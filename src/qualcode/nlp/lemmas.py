@@ -87,8 +87,9 @@ def table_file() -> Path:
         conn = sqlite3.connect(tmp)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("CREATE TABLE lemma (word TEXT PRIMARY KEY, lemma TEXT NOT NULL)"
-                     " WITHOUT ROWID")
+        conn.execute(
+            "CREATE TABLE lemma (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID"
+        )
         conn.executemany("INSERT OR REPLACE INTO lemma VALUES (?, ?)", _pairs(source))
         conn.commit()
         count = conn.execute("SELECT COUNT(*) FROM lemma").fetchone()[0]
@@ -105,8 +106,9 @@ def table_file() -> Path:
 def _conn() -> sqlite3.Connection:
     conn = getattr(_local, "conn", None)
     if conn is None:  # one read-only connection per thread
-        conn = sqlite3.connect(f"{table_file().as_uri()}?mode=ro", uri=True,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            f"{table_file().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
         _local.conn = conn
     return conn
 

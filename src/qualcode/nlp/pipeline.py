@@ -37,8 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 PIPELINE_ID = "da-lookup-2"
 BATCH = 256
 WRITE_BATCH = 1000  # items analysed and written to the cache per transaction
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe",
-                       "ä": "ae"})
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
 _UNFOLD = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
 _WORD = re.compile(r"\w", re.UNICODE)
 
@@ -72,14 +71,16 @@ class Analysis:
         return [t.key for t in self.tokens]
 
     def to_json(self) -> tuple[str, str]:
-        return (json.dumps([list(s) for s in self.sents]),
-                json.dumps([[t.start, t.end, t.lemma, t.key] for t in self.tokens],
-                           ensure_ascii=False))
+        return (
+            json.dumps([list(s) for s in self.sents]),
+            json.dumps([[t.start, t.end, t.lemma, t.key] for t in self.tokens], ensure_ascii=False),
+        )
 
     @classmethod
     def from_json(cls, sents: str, tokens: str) -> Analysis:
-        return cls(tuple(tuple(s) for s in json.loads(sents)),
-                   tuple(Token(*t) for t in json.loads(tokens)))
+        return cls(
+            tuple(tuple(s) for s in json.loads(sents)), tuple(Token(*t) for t in json.loads(tokens))
+        )
 
 
 @lru_cache(maxsize=1)
@@ -125,13 +126,14 @@ def analyse_doc(doc) -> Analysis:
     tokens: list[Token] = []
     start = end = -1  # the current sentence's first and last non-space characters
     for idx, length, space, num, sent_start in doc.to_array(
-            [IDX, LENGTH, IS_SPACE, LIKE_NUM, SENT_START]).tolist():
+        [IDX, LENGTH, IS_SPACE, LIKE_NUM, SENT_START]
+    ).tolist():
         if sent_start == 1 and start >= 0:
             sents.append((start, end))
             start = -1
         if space:
             continue
-        word = text[idx:idx + length]
+        word = text[idx : idx + length]
         wordlike = word.isalpha() or _WORD.search(word) is not None
         lemma = lemma_of(word) if wordlike and not num else word.lower()
         tokens.append(Token(idx, idx + length, lemma, fold(lemma)))
@@ -160,10 +162,14 @@ def text_sha(text: str) -> str:
 Progress = Callable[[int, int], None]
 
 
-def analyses(project: Project, item_ids: Sequence[int], *,
-             progress: Progress | None = None,
-             cancelled: Callable[[], bool] | None = None,
-             store: bool = True) -> dict[int, Analysis]:
+def analyses(
+    project: Project,
+    item_ids: Sequence[int],
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    store: bool = True,
+) -> dict[int, Analysis]:
     """Each item's analysis, from the cache where it is current, else computed and cached.
 
     Computed results are written in batches, each in its own short transaction, so a
@@ -178,8 +184,10 @@ def analyses(project: Project, item_ids: Sequence[int], *,
     for chunk in _chunks(wanted, 900):
         marks = ",".join("?" * len(chunk))
         for iid, text, pipeline, sha, sents, toks in db.execute(
-                f"SELECT i.id, i.text, d.pipeline, d.text_sha, d.sents, d.tokens FROM items i"
-                f" LEFT JOIN nlp_docs d ON d.item_id = i.id WHERE i.id IN ({marks})", chunk):
+            f"SELECT i.id, i.text, d.pipeline, d.text_sha, d.sents, d.tokens FROM items i"
+            f" LEFT JOIN nlp_docs d ON d.item_id = i.id WHERE i.id IN ({marks})",
+            chunk,
+        ):
             if pipeline == PIPELINE_ID and sha == text_sha(text):
                 out[iid] = Analysis.from_json(sents, toks)
             else:
@@ -201,9 +209,17 @@ def analyses(project: Project, item_ids: Sequence[int], *,
     return out
 
 
-def _analyse_into(project: Project, todo: list[int], texts: dict[int, str],
-                  out: dict[int, Analysis], store: bool, progress: Progress | None,
-                  cancelled: Callable[[], bool] | None, done: int, total: int) -> None:
+def _analyse_into(
+    project: Project,
+    todo: list[int],
+    texts: dict[int, str],
+    out: dict[int, Analysis],
+    store: bool,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    done: int,
+    total: int,
+) -> None:
     for chunk in _chunks(todo, WRITE_BATCH):
         if cancelled and cancelled():
             break
@@ -215,7 +231,9 @@ def _analyse_into(project: Project, todo: list[int], texts: dict[int, str],
             with project.transaction() as tx:
                 tx.conn.executemany(
                     "INSERT OR REPLACE INTO nlp_docs (item_id, pipeline, text_sha, sents,"
-                    " tokens) VALUES (?, ?, ?, ?, ?)", rows)
+                    " tokens) VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
         done += len(chunk)
         if progress:
             progress(done, total)
@@ -223,4 +241,4 @@ def _analyse_into(project: Project, todo: list[int], texts: dict[int, str],
 
 def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
     for i in range(0, len(seq), size):
-        yield seq[i:i + size]
+        yield seq[i : i + size]

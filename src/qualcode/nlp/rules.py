@@ -30,7 +30,8 @@ class RuleMatcher:
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self.keywords: dict[str, list[str]] = {
-            c.key: [k for k in c.keywords if k.strip()] for c in codebook if c.keywords}
+            c.key: [k for k in c.keywords if k.strip()] for c in codebook if c.keywords
+        }
 
     @cached_property
     def _matcher(self):
@@ -63,9 +64,10 @@ class RuleMatcher:
         from spacy.tokens import Doc
 
         nlp = get_nlp()
-        words = [text[t.start:t.end] for t in analysis.tokens]
-        spaces = [a.end < b.start for a, b in zip(analysis.tokens, analysis.tokens[1:],
-                                                   strict=False)]
+        words = [text[t.start : t.end] for t in analysis.tokens]
+        spaces = [
+            a.end < b.start for a, b in zip(analysis.tokens, analysis.tokens[1:], strict=False)
+        ]
         doc = Doc(nlp.vocab, words=words, spaces=[*spaces, False])
         for tok, t in zip(doc, analysis.tokens, strict=True):
             tok.norm_ = t.key

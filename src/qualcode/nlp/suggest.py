@@ -40,8 +40,9 @@ class Suggestion:
     spans: tuple[tuple[int, int], ...] = ()
 
 
-def rule_precision(matcher: RuleMatcher, texts: Sequence[str], found: Sequence[Analysis],
-                   codes: Sequence[set[str]]) -> dict[str, float]:
+def rule_precision(
+    matcher: RuleMatcher, texts: Sequence[str], found: Sequence[Analysis], codes: Sequence[set[str]]
+) -> dict[str, float]:
     """Per code, the smoothed share of coded items with a keyword hit that carry the code."""
     hits: dict[str, int] = {}
     right: dict[str, int] = {}
@@ -55,8 +56,14 @@ def rule_precision(matcher: RuleMatcher, texts: Sequence[str], found: Sequence[A
 class Suggester:
     """Suggestions for one question's items, as a given coder sees them."""
 
-    def __init__(self, project: Project, question: str, *, model: Model | None = None,
-                 coder: str | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        question: str,
+        *,
+        model: Model | None = None,
+        coder: str | None = None,
+    ) -> None:
         self.project = project
         self.question = project.question(question)
         self.book = project.codebook(self.question.codebook)
@@ -70,40 +77,48 @@ class Suggester:
         from qualcode.nlp.textcat import coded_items
 
         # a sample is enough for a share, and keeps the first suggestion quick on 100k items
-        data = coded_items(self.project, self.book.stem, questions=[self.question.id],
-                           limit=PRECISION_SAMPLE)
+        data = coded_items(
+            self.project, self.book.stem, questions=[self.question.id], limit=PRECISION_SAMPLE
+        )
         return rule_precision(self.rules, data.texts, data.analyses, data.codes)
 
     def _done(self, item_ids: Sequence[int]) -> dict[int, set[str]]:
         """Codes the coder has already put on, or rejected on, each item."""
         out: dict[int, set[str]] = {i: set() for i in item_ids}
-        for chunk in (item_ids[i:i + 900] for i in range(0, len(item_ids), 900)):
+        for chunk in (item_ids[i : i + 900] for i in range(0, len(item_ids), 900)):
             marks = ",".join("?" * len(chunk))
             for iid, key in self.project.db.execute(
-                    f"SELECT c.item_id, k.key FROM codings c JOIN codes k ON k.id = c.code_id"
-                    f" WHERE c.coder = ? AND c.item_id IN ({marks})"
-                    f" UNION SELECT v.item_id, k.key FROM suggestion_verdicts v"
-                    f" JOIN codes k ON k.id = v.code_id"
-                    f" WHERE v.coder = ? AND v.item_id IN ({marks})",
-                    [self.coder, *chunk, self.coder, *chunk]):
+                f"SELECT c.item_id, k.key FROM codings c JOIN codes k ON k.id = c.code_id"
+                f" WHERE c.coder = ? AND c.item_id IN ({marks})"
+                f" UNION SELECT v.item_id, k.key FROM suggestion_verdicts v"
+                f" JOIN codes k ON k.id = v.code_id"
+                f" WHERE v.coder = ? AND v.item_id IN ({marks})",
+                [self.coder, *chunk, self.coder, *chunk],
+            ):
                 out[iid].add(key)
         return out
 
-    def for_items(self, item_ids: Sequence[int], *,
-                  progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None,
-                  sources: Iterable[str] = SOURCES,
-                  store: bool = True) -> dict[int, list[Suggestion]]:
+    def for_items(
+        self,
+        item_ids: Sequence[int],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        sources: Iterable[str] = SOURCES,
+        store: bool = True,
+    ) -> dict[int, list[Suggestion]]:
         """Each item's suggestions, best first. ``store``: cache the NLP results."""
         sources = set(sources)
         ids = list(item_ids)
-        found = analyses(self.project, ids, progress=progress, cancelled=cancelled,
-                         store=store)
+        found = analyses(self.project, ids, progress=progress, cancelled=cancelled, store=store)
         ids = [i for i in ids if i in found]
         items = {i: self.project.item(i) for i in ids}
         done = self._done(ids)
-        scores = (self.model.scores([found[i] for i in ids])
-                  if self.model is not None and "model" in sources else [{} for _ in ids])
+        scores = (
+            self.model.scores([found[i] for i in ids])
+            if self.model is not None and "model" in sources
+            else [{} for _ in ids]
+        )
         out: dict[int, list[Suggestion]] = {}
         for iid, model_scores in zip(ids, scores, strict=True):
             item = items[iid]
@@ -112,9 +127,11 @@ class Suggester:
             if "rule" in sources:
                 for hit in self.rules.match(item.text, found[iid]):
                     if hit.code not in skip:
-                        result.append(self._make(item, hit.code, self.precision.get(hit.code,
-                                                                                    0.5),
-                                                 "rule", hit))
+                        result.append(
+                            self._make(
+                                item, hit.code, self.precision.get(hit.code, 0.5), "rule", hit
+                            )
+                        )
             for code, score in model_scores.items():
                 if code in self._labels and code not in skip and score >= self.model.threshold:
                     result.append(self._make(item, code, score, "model"))
@@ -127,8 +144,9 @@ class Suggester:
         :func:`qualcode.nlp.pipeline.analyses`)."""
         return self.for_items([item_id], store=False).get(item_id, [])
 
-    def uncertainty(self, item_ids: Sequence[int], *, progress=None,
-                    cancelled=None) -> dict[int, float]:
+    def uncertainty(
+        self, item_ids: Sequence[int], *, progress=None, cancelled=None
+    ) -> dict[int, float]:
         """How unsure the model is of each item: 1 at a score of 0.5 for some code, 0 when
         every score is 0 or 1. Items are best coded most-unsure first."""
         if self.model is None:
@@ -136,14 +154,25 @@ class Suggester:
         found = analyses(self.project, list(item_ids), progress=progress, cancelled=cancelled)
         ids = [i for i in item_ids if i in found]
         scores = self.model.scores([found[i] for i in ids])
-        return {iid: max((1 - abs(2 * v - 1) for v in s.values()), default=0.0)
-                for iid, s in zip(ids, scores, strict=True)}
+        return {
+            iid: max((1 - abs(2 * v - 1) for v in s.values()), default=0.0)
+            for iid, s in zip(ids, scores, strict=True)
+        }
 
-    def _make(self, item, code: str, score: float, source: str,
-              hit: RuleHit | None = None) -> Suggestion:
-        return Suggestion(item.id, item.respondent, item.question, code, self._labels[code],
-                          round(score, 4), source, hit.words if hit else (),
-                          hit.spans if hit else ())
+    def _make(
+        self, item, code: str, score: float, source: str, hit: RuleHit | None = None
+    ) -> Suggestion:
+        return Suggestion(
+            item.id,
+            item.respondent,
+            item.question,
+            code,
+            self._labels[code],
+            round(score, 4),
+            source,
+            hit.words if hit else (),
+            hit.spans if hit else (),
+        )
 
 
 def merged(suggestions: Sequence[Suggestion]) -> list[tuple[str, float, list[Suggestion]]]:

@@ -56,9 +56,16 @@ class Labelled:
         return len(self.item_ids)
 
 
-def coded_items(project: Project, stem: str, *, questions: Sequence[str] = (),
-                coder: str | None = None, progress=None, cancelled=None,
-                limit: int | None = None) -> Labelled:
+def coded_items(
+    project: Project,
+    stem: str,
+    *,
+    questions: Sequence[str] = (),
+    coder: str | None = None,
+    progress=None,
+    cancelled=None,
+    limit: int | None = None,
+) -> Labelled:
     """Every item of the codebook's questions that has been coded (or had a suggestion
     rejected), with the set of codes on it; the first ``limit`` of them if given."""
     book = project.codebook(stem)
@@ -69,25 +76,36 @@ def coded_items(project: Project, stem: str, *, questions: Sequence[str] = (),
     coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
     codes: dict[int, set[str]] = {}
     for iid, key in project.db.execute(
-            f"SELECT c.item_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
-            f" JOIN codes k ON k.id = c.code_id WHERE i.question_id IN ({marks}){coder_sql}",
-            [*qids, *args]):
+        f"SELECT c.item_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
+        f" JOIN codes k ON k.id = c.code_id WHERE i.question_id IN ({marks}){coder_sql}",
+        [*qids, *args],
+    ):
         codes.setdefault(iid, set()).add(key)
     for (iid,) in project.db.execute(
-            f"SELECT v.item_id FROM suggestion_verdicts v JOIN items i ON i.id = v.item_id"
-            f" WHERE v.verdict = 'rejected' AND i.question_id IN ({marks})"
-            + (" AND v.coder = ?" if coder else ""), [*qids, *args]):
+        f"SELECT v.item_id FROM suggestion_verdicts v JOIN items i ON i.id = v.item_id"
+        f" WHERE v.verdict = 'rejected' AND i.question_id IN ({marks})"
+        + (" AND v.coder = ?" if coder else ""),
+        [*qids, *args],
+    ):
         codes.setdefault(iid, set())
     # file order without reading every text: ids first, then the texts of those kept
-    order = [iid for (iid,) in project.db.execute(
-        f"SELECT id FROM items WHERE question_id IN ({marks}) AND is_empty = 0"
-        f" AND kind != 'interviewer' ORDER BY question_id, respondent_id, position", qids)
-        if iid in codes][:limit]
+    order = [
+        iid
+        for (iid,) in project.db.execute(
+            f"SELECT id FROM items WHERE question_id IN ({marks}) AND is_empty = 0"
+            f" AND kind != 'interviewer' ORDER BY question_id, respondent_id, position",
+            qids,
+        )
+        if iid in codes
+    ][:limit]
     texts: dict[int, str] = {}
     for i in range(0, len(order), 900):
-        chunk = order[i:i + 900]
-        texts.update(project.db.execute(
-            f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        chunk = order[i : i + 900]
+        texts.update(
+            project.db.execute(
+                f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+        )
     rows = [(iid, texts[iid]) for iid in order]
     found = analyses(project, [r[0] for r in rows], progress=progress, cancelled=cancelled)
     out = Labelled(stem, book.keys())
@@ -111,10 +129,19 @@ def _blank(labels: Sequence[str]):
     import spacy
 
     nlp = spacy.blank("da")
-    textcat = nlp.add_pipe("textcat_multilabel", config={
-        "threshold": THRESHOLD,
-        "model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-                  "ngram_size": 2, "no_output_layer": False, "length": 262144}})
+    textcat = nlp.add_pipe(
+        "textcat_multilabel",
+        config={
+            "threshold": THRESHOLD,
+            "model": {
+                "@architectures": "spacy.TextCatBOW.v3",
+                "exclusive_classes": False,
+                "ngram_size": 2,
+                "no_output_layer": False,
+                "length": 262144,
+            },
+        },
+    )
     for label in labels:
         textcat.add_label(label)
     return nlp
@@ -122,8 +149,9 @@ def _blank(labels: Sequence[str]):
 
 class TooFewCoded(QualcodeError):
     def __init__(self, stem: str, count: int) -> None:
-        super().__init__(f"codebook {stem!r}: only {count} coded item(s); code a few more "
-                         "before training")
+        super().__init__(
+            f"codebook {stem!r}: only {count} coded item(s); code a few more before training"
+        )
         self.count = count
 
 
@@ -158,15 +186,21 @@ class Model:
     def save(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         self.nlp.to_disk(folder)
-        (folder / META).write_text(json.dumps(self.meta, ensure_ascii=False, indent=2) + "\n",
-                                   encoding="utf-8")
+        (folder / META).write_text(
+            json.dumps(self.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         self.path = folder
         return folder
 
 
-def train(data: Labelled, *, epochs: int | None = None, seed: int = 0,
-          progress: Callable[[int, int], None] | None = None,
-          cancelled: Callable[[], bool] | None = None) -> Model:
+def train(
+    data: Labelled,
+    *,
+    epochs: int | None = None,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Model:
     """Train a classifier on coded items. Deterministic for the same data and seed."""
     import spacy
     from spacy.training import Example
@@ -194,11 +228,17 @@ def train(data: Labelled, *, epochs: int | None = None, seed: int = 0,
             nlp.update(batch, sgd=optimizer, drop=0.1)
         if progress:
             progress(epoch + 1, epochs)
-    meta = {"codebook": data.stem, "labels": data.labels, "threshold": THRESHOLD,
-            "pipeline": PIPELINE_ID, "trained_items": len(data), "epochs": epochs,
-            "seconds": round(time.perf_counter() - started, 2),
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "qualcode_model": 1}
+    meta = {
+        "codebook": data.stem,
+        "labels": data.labels,
+        "threshold": THRESHOLD,
+        "pipeline": PIPELINE_ID,
+        "trained_items": len(data),
+        "epochs": epochs,
+        "seconds": round(time.perf_counter() - started, 2),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "qualcode_model": 1,
+    }
     return Model(nlp, meta)
 
 
@@ -213,8 +253,12 @@ def load(folder: str | Path, stem: str | None = None) -> Model:
             folder = inner
     meta_file = folder / META
     if not meta_file.exists():
-        raise QualcodeError("not a qualcode model folder (no qualcode-model.json"
-                            + (f" here or in {stem}/" if stem else "") + ")", file=str(folder))
+        raise QualcodeError(
+            "not a qualcode model folder (no qualcode-model.json"
+            + (f" here or in {stem}/" if stem else "")
+            + ")",
+            file=str(folder),
+        )
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         labels = meta["labels"]
@@ -222,13 +266,15 @@ def load(folder: str | Path, stem: str | None = None) -> Model:
     except (ValueError, KeyError, TypeError) as exc:
         raise QualcodeError(f"damaged model description: {exc}", file=str(meta_file)) from None
     if stem is not None and meta["codebook"] != stem:
-        raise QualcodeError(f"the model is for codebook {meta['codebook']!r}, not {stem!r}",
-                            file=str(folder))
+        raise QualcodeError(
+            f"the model is for codebook {meta['codebook']!r}, not {stem!r}", file=str(folder)
+        )
     try:
         nlp = spacy.load(folder)
     except Exception as exc:  # spaCy raises many kinds for a damaged folder
-        raise QualcodeError(f"cannot load the model: {str(exc).splitlines()[0]}",
-                            file=str(folder)) from None
+        raise QualcodeError(
+            f"cannot load the model: {str(exc).splitlines()[0]}", file=str(folder)
+        ) from None
     if list(nlp.get_pipe("textcat_multilabel").labels) != list(labels):
         raise QualcodeError("the model's labels do not match its description", file=str(folder))
     return Model(nlp, meta, folder)
@@ -244,12 +290,16 @@ def model_folder(models: str | Path, stem: str) -> Path:
     try:
         check_path_name(stem, "the codebook name")
     except ValueError as exc:
-        raise QualcodeError(f"{exc}; no model folder can be made for it",
-                            file=str(models)) from None
+        raise QualcodeError(
+            f"{exc}; no model folder can be made for it", file=str(models)
+        ) from None
     target = models / stem
     if target.resolve().parent != models.resolve():
-        raise QualcodeError(f"the model folder for codebook '{stem}' is a link to a folder "
-                            "outside the models folder; refused", file=str(target))
+        raise QualcodeError(
+            f"the model folder for codebook '{stem}' is a link to a folder "
+            "outside the models folder; refused",
+            file=str(target),
+        )
     return target
 
 
@@ -261,14 +311,24 @@ def is_model_folder(path: Path) -> bool:
 def _check_replaceable(target: Path) -> None:
     """A model may go to ``target`` only if nothing is there or a qualcode model is."""
     if (target.exists() or target.is_symlink()) and not is_model_folder(target):
-        raise QualcodeError("exists and is not a qualcode model folder (it has no "
-                            f"{META}); it is left alone and no model was saved",
-                            file=str(target))
+        raise QualcodeError(
+            "exists and is not a qualcode model folder (it has no "
+            f"{META}); it is left alone and no model was saved",
+            file=str(target),
+        )
 
 
-def train_and_save(project: Project, stem: str, folder: Path, *,
-                   questions: Sequence[str] = (), coder: str | None = None,
-                   epochs: int | None = None, progress=None, cancelled=None) -> Model:
+def train_and_save(
+    project: Project,
+    stem: str,
+    folder: Path,
+    *,
+    questions: Sequence[str] = (),
+    coder: str | None = None,
+    epochs: int | None = None,
+    progress=None,
+    cancelled=None,
+) -> Model:
     """Train the codebook's model on the project's codings and save it as FOLDER/<stem>.
 
     The model is written to a temporary folder inside FOLDER and renamed into place, so a
@@ -287,8 +347,9 @@ def train_and_save(project: Project, stem: str, folder: Path, *,
     _check_replaceable(target)
     data = coded_items(project, stem, questions=questions, coder=coder, cancelled=cancelled)
     model = train(data, epochs=epochs, progress=progress, cancelled=cancelled)
-    model.meta["questions"] = list(questions) or [q.id for q in project.questions()
-                                                  if q.codebook == stem]
+    model.meta["questions"] = list(questions) or [
+        q.id for q in project.questions() if q.codebook == stem
+    ]
     model.meta["project"] = Path(project.path).name
     folder.mkdir(parents=True, exist_ok=True)
     target = model_folder(folder, stem)  # the folder may have been made (or moved) since
@@ -300,8 +361,9 @@ def train_and_save(project: Project, stem: str, folder: Path, *,
         if is_model_folder(target):
             aside = tmp.with_name(tmp.name.removesuffix(".new") + ".old")  # as unique as tmp
             if aside.exists() or aside.is_symlink():
-                raise QualcodeError("is in the way of replacing the model; remove it",
-                                    file=str(aside))
+                raise QualcodeError(
+                    "is in the way of replacing the model; remove it", file=str(aside)
+                )
             os.rename(target, aside)
             old = aside
         try:

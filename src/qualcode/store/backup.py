@@ -34,8 +34,11 @@ def list_backups(project_path: str | Path) -> list[Path]:
     if not folder.is_dir():
         return []
     stem = Path(project_path).name
-    return sorted(p for p in folder.iterdir()
-                  if p.name.startswith(f"{stem}-") and p.name.endswith(SUFFIX) and p.is_file())
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.startswith(f"{stem}-") and p.name.endswith(SUFFIX) and p.is_file()
+    )
 
 
 def copy_to(conn: sqlite3.Connection, dest: Path) -> Path:
@@ -56,8 +59,9 @@ def copy_to(conn: sqlite3.Connection, dest: Path) -> Path:
     except sqlite3.Error as exc:
         raise QualcodeError(f"could not write the backup ({exc})", file=str(dest)) from None
     except OSError as exc:
-        raise QualcodeError(f"could not write the backup ({exc.strerror or exc})",
-                            file=str(dest)) from None
+        raise QualcodeError(
+            f"could not write the backup ({exc.strerror or exc})", file=str(dest)
+        ) from None
     finally:
         for suffix in ("", "-journal"):
             Path(f"{tmp}{suffix}").unlink(missing_ok=True)
@@ -70,8 +74,10 @@ def rotating_backup(conn: sqlite3.Connection, project_path: str | Path, reason: 
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
-        raise QualcodeError(f"cannot make the backups folder ({exc.strerror or exc}); "
-                            "nothing was changed", file=str(folder)) from None
+        raise QualcodeError(
+            f"cannot make the backups folder ({exc.strerror or exc}); nothing was changed",
+            file=str(folder),
+        ) from None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     dest = folder / f"{Path(project_path).name}-{stamp}-{path_name(reason, 'backup')}{SUFFIX}"
     copy_to(conn, dest)
@@ -80,8 +86,9 @@ def rotating_backup(conn: sqlite3.Connection, project_path: str | Path, reason: 
     return dest
 
 
-def backup_project(project_path: str | Path, dest: str | Path | None = None, *,
-                   reason: str = "manuel") -> Path:
+def backup_project(
+    project_path: str | Path, dest: str | Path | None = None, *, reason: str = "manuel"
+) -> Path:
     """Back up a project file as it is on disk: into ``dest`` (a new file), or into the
     rotating backups beside it. Only reads the project."""
     from qualcode.store import db
@@ -95,8 +102,9 @@ def backup_project(project_path: str | Path, dest: str | Path | None = None, *,
         conn.close()
 
 
-def restore_project(project_path: str | Path, backup_path: str | Path, *,
-                    force: bool = False) -> tuple[Path | None, Path | None]:
+def restore_project(
+    project_path: str | Path, backup_path: str | Path, *, force: bool = False
+) -> tuple[Path | None, Path | None]:
     """Make the project the backup's copy. The project as it was is backed up first (the
     restore can itself be undone by restoring that); a project file SQLite cannot read
     any more is kept under another name instead, with ``force`` only.
@@ -123,8 +131,11 @@ def restore_project(project_path: str | Path, backup_path: str | Path, *,
             current = db.open_file(path)
         except QualcodeError as exc:
             if not force:
-                raise QualcodeError(f"{exc.detail}; give --force to keep it under another "
-                                    "name and restore the backup", file=str(path)) from None
+                raise QualcodeError(
+                    f"{exc.detail}; give --force to keep it under another "
+                    "name and restore the backup",
+                    file=str(path),
+                ) from None
             aside = _set_aside(path)
             restore_project(path, backup_path)
             return None, aside

@@ -46,8 +46,9 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def connect(path: str | Path, *, create: bool = False, readonly: bool = False,
-            notice: Notice | None = None) -> Database:
+def connect(
+    path: str | Path, *, create: bool = False, readonly: bool = False, notice: Notice | None = None
+) -> Database:
     """Open a project file, checked to be a qualcode project.
 
     ``readonly``: for commands that only read; nothing is ever written to the file.
@@ -64,8 +65,9 @@ def connect(path: str | Path, *, create: bool = False, readonly: bool = False,
     except OSError as exc:
         raise QualcodeError(f"cannot open ({exc.strerror or exc})", file=name) from None
     if info is None and (readonly or not create):
-        raise QualcodeError("no such project file (create it with 'qualcode demo' or an import)",
-                            file=name)
+        raise QualcodeError(
+            "no such project file (create it with 'qualcode demo' or an import)", file=name
+        )
     if path.is_dir():
         raise QualcodeError("is a folder, not a project file", file=name)
     if info is not None and not path.is_file():
@@ -91,9 +93,11 @@ def damaged(name: str, exc: BaseException) -> QualcodeError:
     text = str(exc)
     if "file is not a database" in text:
         return QualcodeError("not a qualcode project (not an SQLite file)", file=name)
-    return QualcodeError(f"the project file is damaged or unreadable ({text}); restore a "
-                         f"backup with 'qualcode restore' (see 'qualcode backup --list')",
-                         file=name)
+    return QualcodeError(
+        f"the project file is damaged or unreadable ({text}); restore a "
+        f"backup with 'qualcode restore' (see 'qualcode backup --list')",
+        file=name,
+    )
 
 
 def _check_local(path: Path) -> None:
@@ -102,14 +106,20 @@ def _check_local(path: Path) -> None:
         raise QualcodeError(
             f"is on a network file system ({kind}), where two computers can write the project "
             "at once and corrupt it; copy it to a local folder, one copy per coder, and join "
-            "the copies with 'qualcode merge'", file=str(path))
+            "the copies with 'qualcode merge'",
+            file=str(path),
+        )
 
 
 def _open(path: Path, name: str, *, readonly: bool, create: bool) -> sqlite3.Connection:
     mode = "ro" if readonly else ("rwc" if create else "rw")
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True,
-                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode={mode}",
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
     except sqlite3.Error as exc:
         raise QualcodeError(f"cannot open ({exc})", file=name) from None
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -138,15 +148,21 @@ def _inspect(conn: sqlite3.Connection, name: str, *, empty_ok: bool) -> _State:
         if not empty_ok:
             raise QualcodeError("is empty, not a qualcode project", file=name)
         return _State(tables, 0, app_id)
-    if (app_id not in (0, APP_ID) or not tables >= REQUIRED_TABLES
-            or "_sqlite_migrations" not in tables):
-        raise QualcodeError("not a qualcode project (an SQLite file with other tables)",
-                            file=name)
-    applied = conn.execute("SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = ?",
-                           [migrations.name]).fetchone()[0]
+    if (
+        app_id not in (0, APP_ID)
+        or not tables >= REQUIRED_TABLES
+        or "_sqlite_migrations" not in tables
+    ):
+        raise QualcodeError("not a qualcode project (an SQLite file with other tables)", file=name)
+    applied = conn.execute(
+        "SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]
+    ).fetchone()[0]
     if applied > SCHEMA_VERSION:
-        raise QualcodeError(f"written by a newer qualcode (schema {applied}, this version "
-                            f"knows {SCHEMA_VERSION}); upgrade qualcode", file=name)
+        raise QualcodeError(
+            f"written by a newer qualcode (schema {applied}, this version "
+            f"knows {SCHEMA_VERSION}); upgrade qualcode",
+            file=name,
+        )
     return _State(tables, applied, app_id)
 
 
@@ -163,13 +179,16 @@ def _read_view(conn: sqlite3.Connection, state: _State, name: str, say: Notice) 
     db = Database(memory)
     _migrate(db)
     memory.execute("PRAGMA query_only = ON")
-    say(f"{name} was written by an older qualcode (schema {state.applied} of "
-        f"{SCHEMA_VERSION}); read as it is, without upgrading the file")
+    say(
+        f"{name} was written by an older qualcode (schema {state.applied} of "
+        f"{SCHEMA_VERSION}); read as it is, without upgrading the file"
+    )
     return db
 
 
-def _writable(conn: sqlite3.Connection, path: Path, state: _State, name: str,
-              say: Notice) -> Database:
+def _writable(
+    conn: sqlite3.Connection, path: Path, state: _State, name: str, say: Notice
+) -> Database:
     db = Database(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -180,8 +199,9 @@ def _writable(conn: sqlite3.Connection, path: Path, state: _State, name: str,
         # the file as it was, first (the backup API cannot copy from inside this
         # connection's write transaction; a second process migrating at the same moment
         # makes a second, identical copy)
-        kept = None if state.empty else backups.rotating_backup(conn, path,
-                                                                f"schema{state.applied}")
+        kept = (
+            None if state.empty else backups.rotating_backup(conn, path, f"schema{state.applied}")
+        )
         # one migrator at a time: a second process opening the same old file waits for the
         # lock, then finds the migrations done
         begin_write(conn, name=name)
@@ -194,8 +214,10 @@ def _writable(conn: sqlite3.Connection, path: Path, state: _State, name: str,
                 conn.execute("ROLLBACK")
             raise
         if kept is not None:
-            say(f"{name} was upgraded from schema {state.applied} to {SCHEMA_VERSION}; the "
-                f"file as it was is kept at {kept}")
+            say(
+                f"{name} was upgraded from schema {state.applied} to {SCHEMA_VERSION}; the "
+                f"file as it was is kept at {kept}"
+            )
     return db
 
 
@@ -219,8 +241,13 @@ WAIT_STEP_MS = 1000  # how long one attempt waits before the waiting is reported
 DEFAULT_PATIENCE_S = 15 * 60.0
 
 
-def begin_write(conn: sqlite3.Connection, *, patience: float = DEFAULT_PATIENCE_S,
-                waiting: Notice | None = None, name: str = "") -> None:
+def begin_write(
+    conn: sqlite3.Connection,
+    *,
+    patience: float = DEFAULT_PATIENCE_S,
+    waiting: Notice | None = None,
+    name: str = "",
+) -> None:
     """``BEGIN IMMEDIATE``: take the write lock, waiting while another writer holds it.
 
     The first attempt waits up to a second; if the lock is still taken, ``waiting`` is
@@ -239,8 +266,11 @@ def begin_write(conn: sqlite3.Connection, *, patience: float = DEFAULT_PATIENCE_
                     raise
             waited = time.monotonic() - start
             if waited >= patience:
-                raise WriterBusy(f"another program has been writing the project for "
-                                 f"{waited:.0f} s; try again when it is done", file=name or None)
+                raise WriterBusy(
+                    f"another program has been writing the project for "
+                    f"{waited:.0f} s; try again when it is done",
+                    file=name or None,
+                )
             if not told and waiting is not None:
                 told = True
                 waiting(f"waiting for another program that is writing {name or 'the project'}")
@@ -251,6 +281,7 @@ def begin_write(conn: sqlite3.Connection, *, patience: float = DEFAULT_PATIENCE_
 
 
 # -- after removing data that must not stay in the file ---------------------------------
+
 
 def purge_freed(conn: sqlite3.Connection) -> bool:
     """Rewrite the file without the pages and log frames that held deleted data: VACUUM,
@@ -264,6 +295,7 @@ def purge_freed(conn: sqlite3.Connection) -> bool:
 
 
 # -- new files: built under a private name, then given their name ------------------------
+
 
 def private_name(path: Path, what: str = "new") -> Path:
     """A hidden name beside ``path`` for a file this process alone writes."""
@@ -281,12 +313,15 @@ def publish(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path)  # fails if the name is taken: never replaces a file
     except FileExistsError:
-        raise QualcodeError("was created by another program meanwhile; nothing was written "
-                            "to it", file=str(path)) from None
+        raise QualcodeError(
+            "was created by another program meanwhile; nothing was written to it", file=str(path)
+        ) from None
     except OSError:  # a file system without hard links
         if path.exists():
-            raise QualcodeError("was created by another program meanwhile; nothing was "
-                                "written to it", file=str(path)) from None
+            raise QualcodeError(
+                "was created by another program meanwhile; nothing was written to it",
+                file=str(path),
+            ) from None
         os.rename(tmp, path)
         return
     tmp.unlink()
@@ -304,8 +339,9 @@ def copy_into(source: sqlite3.Connection, path: Path) -> None:
     content instead of a file swapped under them."""
     _check_local(path)
     try:
-        target = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True,
-                                 timeout=BUSY_TIMEOUT_MS / 1000)
+        target = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
     except sqlite3.Error as exc:
         raise QualcodeError(f"cannot open ({exc})", file=str(path)) from None
     try:

@@ -32,8 +32,16 @@ NETWORK_MAGIC = {
     0x0BD00BD0: "Lustre",
 }
 # the same, by the names macOS and the BSDs give in f_fstypename
-NETWORK_NAMES = {"nfs": "NFS", "smbfs": "SMB", "cifs": "CIFS", "afpfs": "AFP",
-                 "webdav": "WebDAV", "osxfuse": "FUSE", "macfuse": "FUSE", "fusefs": "FUSE"}
+NETWORK_NAMES = {
+    "nfs": "NFS",
+    "smbfs": "SMB",
+    "cifs": "CIFS",
+    "afpfs": "AFP",
+    "webdav": "WebDAV",
+    "osxfuse": "FUSE",
+    "macfuse": "FUSE",
+    "fusefs": "FUSE",
+}
 
 ALLOW_ENV = "QUALCODE_ALLOW_NETWORK_FS"
 

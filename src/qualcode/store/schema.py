@@ -14,7 +14,9 @@ migrations = Migrations("qualcode")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    _run(db, """
+    _run(
+        db,
+        """
         CREATE TABLE project (
             key TEXT PRIMARY KEY,
             value TEXT
@@ -123,31 +125,40 @@ def m001_initial(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
         CREATE TRIGGER events_no_delete BEFORE DELETE ON events
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
-        """)
+        """,
+    )
 
 
 @migrations()
 def m002_quote_stars(db: Database) -> None:
     """Analysts star the coded excerpts worth quoting in the report."""
-    _run(db, """
+    _run(
+        db,
+        """
         ALTER TABLE codings ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX events_actor ON events(actor, id);
-        """)
+        """,
+    )
 
 
 @migrations()
 def m003_queue_index(db: Database) -> None:
     """The coding queue of a 100,000-answer question is read from this index alone."""
-    _run(db, """
+    _run(
+        db,
+        """
         CREATE INDEX items_queue
             ON items(question_id, respondent_id, position, is_empty, kind, speaker_role);
-        """)
+        """,
+    )
 
 
 @migrations()
 def m004_suggestions(db: Database) -> None:
     """Code suggestions: where a coding came from, the analyst's verdicts, cached NLP."""
-    _run(db, """
+    _run(
+        db,
+        """
         ALTER TABLE codings ADD COLUMN origin TEXT NOT NULL DEFAULT '';
         CREATE TABLE suggestion_verdicts (
             id INTEGER PRIMARY KEY,
@@ -167,7 +178,8 @@ def m004_suggestions(db: Database) -> None:
             sents TEXT NOT NULL,
             tokens TEXT NOT NULL
         );
-        """)
+        """,
+    )
 
 
 @migrations()
@@ -181,7 +193,9 @@ def m005_waves_and_views(db: Database) -> None:
     jobcentres, a parent code counting its children, empty answers left out; the coder
     ``*`` in ``theme_counts`` is every coder together.
     """
-    _run(db, """
+    _run(
+        db,
+        """
         ALTER TABLE questions ADD COLUMN wave TEXT NOT NULL DEFAULT '';
         ALTER TABLE questions ADD COLUMN series TEXT NOT NULL DEFAULT '';
         CREATE VIEW theme_counts AS
@@ -260,7 +274,8 @@ def m005_waves_and_views(db: Database) -> None:
         SELECT question, wave, respondent, name, item, role, code, label, text, coder, coding
         FROM codings_readable WHERE starred = 1
         ORDER BY question, respondent, item, start;
-        """)
+        """,
+    )
 
 
 def _run(db: Database, script: str) -> None:

@@ -37,28 +37,83 @@ class QualcodeApp(App[None]):
     TITLE = "qualcode"
     COMMANDS = App.COMMANDS | {BindingCommands}
     BINDINGS = [
-        Binding("f2", "show('coding')", "Kodning", id="coding",
-                tooltip="Code answers and interview excerpts"),
-        Binding("f3", "show('quotes')", "Citater", id="quotes",
-                tooltip="Review, star and export quotes by theme"),
-        Binding("f4", "show('counts')", "Optælling", id="counts",
-                tooltip="The report's table for the question, with chart and export"),
-        Binding("f5", "show('codebook')", "Kodebog", id="codebook",
-                tooltip="Edit the question's codebook"),
-        Binding("f6", "show('disagreements')", "Uenighed", id="disagreements",
-                tooltip="Settle the items where coders differ into an agreed coding"),
-        Binding("f7", "show('crosstab')", "Krydstabel", id="crosstab",
-                tooltip="The question's themes by a respondent attribute, with tests"),
-        Binding("f8", "show('pii')", "Persondata", id="pii",
-                tooltip="Find CPR numbers, phone numbers and e-mails, and redact them"),
-        Binding("v", "switch_question", "Spørgsmål", id="question",
-                tooltip="Switch to another question in the project"),
-        Binding("i", "import_file", "Importér", id="import",
-                tooltip="Import answers, interviews or codings from a file"),
-        Binding("k", "switch_coder", "Koder", id="coder",
-                tooltip="Code as another coder (your name goes on every new coding)"),
-        Binding("ctrl+t", "toggle_dark", "Lys/mørk", id="theme",
-                tooltip="Switch between light and dark theme"),
+        Binding(
+            "f2",
+            "show('coding')",
+            "Kodning",
+            id="coding",
+            tooltip="Code answers and interview excerpts",
+        ),
+        Binding(
+            "f3",
+            "show('quotes')",
+            "Citater",
+            id="quotes",
+            tooltip="Review, star and export quotes by theme",
+        ),
+        Binding(
+            "f4",
+            "show('counts')",
+            "Optælling",
+            id="counts",
+            tooltip="The report's table for the question, with chart and export",
+        ),
+        Binding(
+            "f5",
+            "show('codebook')",
+            "Kodebog",
+            id="codebook",
+            tooltip="Edit the question's codebook",
+        ),
+        Binding(
+            "f6",
+            "show('disagreements')",
+            "Uenighed",
+            id="disagreements",
+            tooltip="Settle the items where coders differ into an agreed coding",
+        ),
+        Binding(
+            "f7",
+            "show('crosstab')",
+            "Krydstabel",
+            id="crosstab",
+            tooltip="The question's themes by a respondent attribute, with tests",
+        ),
+        Binding(
+            "f8",
+            "show('pii')",
+            "Persondata",
+            id="pii",
+            tooltip="Find CPR numbers, phone numbers and e-mails, and redact them",
+        ),
+        Binding(
+            "v",
+            "switch_question",
+            "Spørgsmål",
+            id="question",
+            tooltip="Switch to another question in the project",
+        ),
+        Binding(
+            "i",
+            "import_file",
+            "Importér",
+            id="import",
+            tooltip="Import answers, interviews or codings from a file",
+        ),
+        Binding(
+            "k",
+            "switch_coder",
+            "Koder",
+            id="coder",
+            tooltip="Code as another coder (your name goes on every new coding)",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_dark",
+            "Lys/mørk",
+            id="theme",
+            tooltip="Switch between light and dark theme",
+        ),
         Binding("question_mark", "help", "Hjælp", id="help", tooltip="Show every key"),
         Binding("q", "quit", "Afslut", id="quit", tooltip="Quit (everything is saved)"),
     ]
@@ -75,8 +130,9 @@ class QualcodeApp(App[None]):
         # changes that found the project locked by another program, in the order pressed
         self.waiting_writes: deque[tuple[Callable[[Project], str], Screen]] = deque()
         questions = project.questions()
-        self.question: str | None = (project.question(question).id if question
-                                     else (questions[0].id if questions else None))
+        self.question: str | None = (
+            project.question(question).id if question else (questions[0].id if questions else None)
+        )
         self.sub_title = f"{Path(project.path).name} · {project.coder}"
 
     # -- text from data: never markup, control characters visible ------------------------
@@ -84,12 +140,20 @@ class QualcodeApp(App[None]):
         """The header: file, coder, question and codebook names come from data."""
         return super().format_title(shown(title), shown(sub_title))
 
-    def notify(self, message: str, *, title: str = "", severity="information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every notification is plain text: messages quote answers, labels, file names
         and error messages, whose brackets are no markup and whose controls must show."""
-        super().notify(shown(message), title=shown(title), severity=severity,
-                       timeout=timeout, markup=False)
+        super().notify(
+            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # -- screens ------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -100,8 +164,9 @@ class QualcodeApp(App[None]):
             self.notify(notice, timeout=10)
 
     # -- writes that must wait for another program ------------------------------------------
-    def write(self, screen: Screen, do: Callable[[Project], str],
-              done: Callable[[str], None]) -> None:
+    def write(
+        self, screen: Screen, do: Callable[[Project], str], done: Callable[[str], None]
+    ) -> None:
         """Run the change ``do(project)`` (it returns what to say) and then ``done``. When
         another program holds the write lock for more than a second, the change waits in
         a thread, in order with every later change, and the screen stays usable; when it
@@ -122,9 +187,12 @@ class QualcodeApp(App[None]):
     def _wait_to_write(self, do: Callable[[Project], str], screen: Screen) -> None:
         first = not self.waiting_writes
         self.waiting_writes.append((do, screen))
-        self.notify(f"Et andet program skriver i projektet; ændringen venter "
-                    f"({len(self.waiting_writes)} i kø) og gemmes, så snart det er færdigt.",
-                    severity="warning", timeout=4)
+        self.notify(
+            f"Et andet program skriver i projektet; ændringen venter "
+            f"({len(self.waiting_writes)} i kø) og gemmes, så snart det er færdigt.",
+            severity="warning",
+            timeout=4,
+        )
         if first:
             self._write_waiting(self.project.path, self.project.coder)
 
@@ -158,8 +226,7 @@ class QualcodeApp(App[None]):
     def action_help(self) -> None:
         from qualcode.tui.screens.help import HelpScreen, screen_bindings
 
-        self.push_screen(HelpScreen(screen_bindings(self.screen),
-                                    self.screen.title or self.title))
+        self.push_screen(HelpScreen(screen_bindings(self.screen), self.screen.title or self.title))
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
@@ -169,8 +236,9 @@ class QualcodeApp(App[None]):
 
         questions = self.project.questions()
         if not questions:
-            self.notify("Projektet har ingen spørgsmål endnu: importér svar (i).",
-                        severity="warning")
+            self.notify(
+                "Projektet har ingen spørgsmål endnu: importér svar (i).", severity="warning"
+            )
             return
         choices = [(q.id, f"{q.id} – {q.text[:70]}") for q in questions]
 
@@ -189,8 +257,9 @@ class QualcodeApp(App[None]):
                 self.set_coder(name)
 
         known = ", ".join(self.project.coders()) or "ingen endnu"
-        self.push_screen(InputDialog(f"Kod som (kendte kodere: {known})", self.project.coder),
-                         chosen)
+        self.push_screen(
+            InputDialog(f"Kod som (kendte kodere: {known})", self.project.coder), chosen
+        )
 
     def set_coder(self, name: str) -> None:
         self.project.coder = name
@@ -230,29 +299,37 @@ def _screen_factory(mode: str):
     def make():
         if mode == "coding":
             from qualcode.tui.screens.coding import CodingScreen
+
             return CodingScreen()
         if mode == "quotes":
             from qualcode.tui.screens.quotes import QuotesScreen
+
             return QuotesScreen()
         if mode == "counts":
             from qualcode.tui.screens.counts import CountsScreen
+
             return CountsScreen()
         if mode == "codebook":
             from qualcode.tui.screens.codebook import CodebookScreen
+
             return CodebookScreen()
         if mode == "crosstab":
             from qualcode.tui.screens.crosstab import CrosstabScreen
+
             return CrosstabScreen()
         if mode == "pii":
             from qualcode.tui.screens.pii import PiiScreen
+
             return PiiScreen()
         from qualcode.tui.screens.disagreements import DisagreementScreen
+
         return DisagreementScreen()
 
     return make
 
 
-def make_app(db: str | Path, question: str | None = None, *,
-             coder: str | None = None) -> QualcodeApp:
+def make_app(
+    db: str | Path, question: str | None = None, *, coder: str | None = None
+) -> QualcodeApp:
     """The one app factory: the CLI, the tests and the snapshot apps use it."""
     return QualcodeApp(Project.open(db, coder=coder), question)

@@ -20,8 +20,12 @@ class BindingCommands(Provider):
             seen.add(b.action)
             key_display = self.app.get_key_display(b)
             # the palette reads help as markup: the tooltips' [CPR] must show as written
-            yield (f"{b.description} ({key_display})", escaped(b.tooltip or ""), active.node,
-                   b.action)
+            yield (
+                f"{b.description} ({key_display})",
+                escaped(b.tooltip or ""),
+                active.node,
+                b.action,
+            )
 
     async def discover(self) -> Hits:
         for text, help_text, node, action in self._commands():
@@ -32,8 +36,9 @@ class BindingCommands(Provider):
         for text, help_text, node, action in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), self._runner(node, action),
-                          help=help_text)
+                yield Hit(
+                    score, matcher.highlight(text), self._runner(node, action), help=help_text
+                )
 
     def _runner(self, node, action: str):
         async def run() -> None:

@@ -46,8 +46,7 @@ def plain(value: object, style: str = "", **kwargs) -> Text:
 
 def flat(value: object, style: str = "", **kwargs) -> Text:
     """:func:`plain` on one line: newlines as ⏎, tabs as spaces."""
-    return Text(one_line(value if isinstance(value, str) else str(value)), style=style,
-                **kwargs)
+    return Text(one_line(value if isinstance(value, str) else str(value)), style=style, **kwargs)
 
 
 def escaped(value: object) -> str:

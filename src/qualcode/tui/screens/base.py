@@ -28,8 +28,11 @@ class ProjectScreen(Screen):
 
         def done(message: str) -> None:
             if not message:
-                self.notify("Intet at gentage." if redo else "Intet at fortryde.",
-                            severity="warning", timeout=2)
+                self.notify(
+                    "Intet at gentage." if redo else "Intet at fortryde.",
+                    severity="warning",
+                    timeout=2,
+                )
                 return
             self.reload()  # every task screen redraws from the project in its own way
             self.notify(message, timeout=3)
@@ -39,15 +42,21 @@ class ProjectScreen(Screen):
 
 def undo_bindings(what: str, *, keys: str = "u,ctrl+z", display: str = "u") -> list[Binding]:
     """Undo and redo bindings for a screen whose changes of one kind can be undone."""
-    return [Binding(keys, "undo", "Fortryd", id=f"{what}-undo", key_display=display,
-                    tooltip=f"Undo your latest {what} change (also after a restart)"),
-            Binding("ctrl+y", "redo", "Gentag", id=f"{what}-redo",
-                    tooltip="Redo what you undid")]
+    return [
+        Binding(
+            keys,
+            "undo",
+            "Fortryd",
+            id=f"{what}-undo",
+            key_display=display,
+            tooltip=f"Undo your latest {what} change (also after a restart)",
+        ),
+        Binding("ctrl+y", "redo", "Gentag", id=f"{what}-redo", tooltip="Redo what you undid"),
+    ]
 
 
 def number_bindings(action: str, description: str, *, id: str, tooltip: str) -> list[Binding]:
     """Keys 1-9 calling ``action(n)``: one entry '1-9' in the footer, the rest hidden."""
-    out = [Binding("1", f"{action}(1)", description, key_display="1-9", id=id,
-                   tooltip=tooltip)]
+    out = [Binding("1", f"{action}(1)", description, key_display="1-9", id=id, tooltip=tooltip)]
     out += [Binding(str(n), f"{action}({n})", f"Kode {n}", show=False) for n in range(2, 10)]
     return out

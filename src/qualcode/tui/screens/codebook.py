@@ -61,22 +61,59 @@ def _codings(n: int) -> str:
 class CodebookScreen(ProjectScreen):
     TITLE = "Kodebog"
     BINDINGS = [
-        Binding("a", "add", "Ny kode", id="codebook-add",
-                tooltip="Add a code at the top level (label, then an optional colour)"),
-        Binding("r", "rename", "Omdøb", id="codebook-rename",
-                tooltip="Rename the highlighted code"),
-        Binding("c", "recolour", "Farve", id="codebook-colour",
-                tooltip="Give the highlighted code another colour (#RRGGBB)"),
-        Binding("d", "describe", "Definition", id="codebook-describe",
-                tooltip="Edit the highlighted code's definition"),
-        Binding("n", "nest", "Placér under", id="codebook-nest",
-                tooltip="Nest the highlighted code under another code, or move it to the top"),
-        Binding("g", "merge", "Slå sammen", id="codebook-merge",
-                tooltip="Merge the highlighted code into another; its codings move there"),
-        Binding("delete", "delete", "Slet", key_display="del", id="codebook-delete",
-                tooltip="Delete the highlighted code and its codings (asks first)"),
-        Binding("e", "export", "Eksportér", id="codebook-export",
-                tooltip="Export the project's codebook to a YAML file"),
+        Binding(
+            "a",
+            "add",
+            "Ny kode",
+            id="codebook-add",
+            tooltip="Add a code at the top level (label, then an optional colour)",
+        ),
+        Binding(
+            "r", "rename", "Omdøb", id="codebook-rename", tooltip="Rename the highlighted code"
+        ),
+        Binding(
+            "c",
+            "recolour",
+            "Farve",
+            id="codebook-colour",
+            tooltip="Give the highlighted code another colour (#RRGGBB)",
+        ),
+        Binding(
+            "d",
+            "describe",
+            "Definition",
+            id="codebook-describe",
+            tooltip="Edit the highlighted code's definition",
+        ),
+        Binding(
+            "n",
+            "nest",
+            "Placér under",
+            id="codebook-nest",
+            tooltip="Nest the highlighted code under another code, or move it to the top",
+        ),
+        Binding(
+            "g",
+            "merge",
+            "Slå sammen",
+            id="codebook-merge",
+            tooltip="Merge the highlighted code into another; its codings move there",
+        ),
+        Binding(
+            "delete",
+            "delete",
+            "Slet",
+            key_display="del",
+            id="codebook-delete",
+            tooltip="Delete the highlighted code and its codings (asks first)",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Eksportér",
+            id="codebook-export",
+            tooltip="Export the project's codebook to a YAML file",
+        ),
         *undo_bindings("codebook"),
     ]
 
@@ -111,7 +148,8 @@ class CodebookScreen(ProjectScreen):
             self.book, self.usage = None, {}
             listing.clear_options()
             self.query_one("#codebook-head", Label).update(
-                "Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+                "Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."
+            )
             self._show_detail()
             return
         question = self.project.question(qid)
@@ -173,8 +211,11 @@ class CodebookScreen(ProjectScreen):
         pane = self.query_one("#codebook-detail-text", Static)
         code = self.current_code()
         if code is None or self.book is None:
-            pane.update(Text("Ingen kode valgt. Tryk a for at tilføje en kode.", style="dim")
-                        if self.book is not None else Text(""))
+            pane.update(
+                Text("Ingen kode valgt. Tryk a for at tilføje en kode.", style="dim")
+                if self.book is not None
+                else Text("")
+            )
             return
         out = Text()
         out.append("■ ", style=_swatch(code.color))
@@ -191,15 +232,18 @@ class CodebookScreen(ProjectScreen):
             out.append("Underkoder: ", style="dim")
             out.append(f"{len(children)}\n")
         out.append("Kodninger: ", style="dim")
-        out.append(f"{self.usage.get(code.key, 0)}"
-                   + (" (uden underkoderne)\n" if children else "\n"))
+        out.append(
+            f"{self.usage.get(code.key, 0)}" + (" (uden underkoderne)\n" if children else "\n")
+        )
         if code.published:
             year = f" {code.published_year}" if code.published_year else ""
             out.append(f"Rapporten{year}: ", style="dim")
             out.append(shown(code.published) + "\n")
         out.append("\nDefinition\n", style="bold")
-        out.append(shown(code.definition or "(ingen definition – tryk d)") + "\n",
-                   style="" if code.definition else "dim italic")
+        out.append(
+            shown(code.definition or "(ingen definition – tryk d)") + "\n",
+            style="" if code.definition else "dim italic",
+        )
         if code.source:
             out.append("\nKilde: ", style="dim")
             out.append(shown(code.source) + "\n")
@@ -211,8 +255,7 @@ class CodebookScreen(ProjectScreen):
     # -- helpers ------------------------------------------------------------------
     def _need_book(self) -> bool:
         if self.book is None:
-            self.notify("Projektet har ingen kodebog endnu: importér svar (i).",
-                        severity="warning")
+            self.notify("Projektet har ingen kodebog endnu: importér svar (i).", severity="warning")
             return False
         return True
 
@@ -238,12 +281,13 @@ class CodebookScreen(ProjectScreen):
         self.notify(done(result), markup=False)
         return True
 
-
     def _choices(self, exclude: set[str]) -> list[tuple[str, str]]:
         assert self.book is not None
-        return [(c.key, "  " * self.book.depth(c.key) + c.label)
-                for c in self.book if c.key not in exclude]
-
+        return [
+            (c.key, "  " * self.book.depth(c.key) + c.label)
+            for c in self.book
+            if c.key not in exclude
+        ]
 
     # -- actions ------------------------------------------------------------------
     def action_undo(self) -> None:
@@ -265,8 +309,11 @@ class CodebookScreen(ProjectScreen):
             label = " ".join(label.split())
             taken = {c.label.casefold(): c for c in self.book}
             if label.casefold() in taken:
-                self.notify(f"Kodebogen har allerede koden »{taken[label.casefold()].label}«.",
-                            severity="error", markup=False)
+                self.notify(
+                    f"Kodebogen har allerede koden »{taken[label.casefold()].label}«.",
+                    severity="error",
+                    markup=False,
+                )
                 return
 
             def got_colour(colour: str | None) -> None:
@@ -275,18 +322,23 @@ class CodebookScreen(ProjectScreen):
                     return
                 colour = normalise_colour(colour) or None
                 self._apply(
-                    lambda: self.project.add_code(stem, label,
-                                                  color=colour),
-                    lambda code: f"Tilføjet: {code.label} ({code.key}, {code.color})")
+                    lambda: self.project.add_code(stem, label, color=colour),
+                    lambda code: f"Tilføjet: {code.label} ({code.key}, {code.color})",
+                )
 
             title = f"Farve til »{label}« (#RRGGBB; tom = næste farve i paletten)"
-            self.app.push_screen(InputDialog(title, placeholder="#1F77B4",
-                                             id="codebook-colour-dialog"), got_colour)
+            self.app.push_screen(
+                InputDialog(title, placeholder="#1F77B4", id="codebook-colour-dialog"), got_colour
+            )
 
         self.app.push_screen(
-            InputDialog("Ny kode: navn (som det skal stå i tabellen)",
-                        placeholder="fx Fleksjob", id="codebook-label-dialog"),
-            got_label)
+            InputDialog(
+                "Ny kode: navn (som det skal stå i tabellen)",
+                placeholder="fx Fleksjob",
+                id="codebook-label-dialog",
+            ),
+            got_label,
+        )
 
     def action_rename(self) -> None:
         from qualcode.tui.widgets.dialogs import InputDialog
@@ -302,11 +354,15 @@ class CodebookScreen(ProjectScreen):
             if " ".join(label.split()) == code.label:
                 self.notify("Navnet er uændret.", timeout=2)
                 return
-            self._apply(lambda: self.project.update_code(stem, code.key, label=label),
-                        lambda new: f"Omdøbt: »{code.label}« hedder nu »{new.label}«")
+            self._apply(
+                lambda: self.project.update_code(stem, code.key, label=label),
+                lambda new: f"Omdøbt: »{code.label}« hedder nu »{new.label}«",
+            )
 
-        self.app.push_screen(InputDialog(f"Nyt navn til »{code.label}«", code.label,
-                                         id="codebook-rename-dialog"), got)
+        self.app.push_screen(
+            InputDialog(f"Nyt navn til »{code.label}«", code.label, id="codebook-rename-dialog"),
+            got,
+        )
 
     def action_recolour(self) -> None:
         from qualcode.tui.widgets.dialogs import InputDialog
@@ -323,12 +379,16 @@ class CodebookScreen(ProjectScreen):
             if colour == code.color:
                 self.notify("Farven er uændret.", timeout=2)
                 return
-            self._apply(lambda: self.project.update_code(stem, code.key, color=colour),
-                        lambda new: f"Ny farve til {new.label}: {new.color}")
+            self._apply(
+                lambda: self.project.update_code(stem, code.key, color=colour),
+                lambda new: f"Ny farve til {new.label}: {new.color}",
+            )
 
         title = f"Farve til »{code.label}« (#RRGGBB)"
-        self.app.push_screen(InputDialog(title, code.color, placeholder="#1F77B4",
-                                         id="codebook-recolour-dialog"), got)
+        self.app.push_screen(
+            InputDialog(title, code.color, placeholder="#1F77B4", id="codebook-recolour-dialog"),
+            got,
+        )
 
     def action_describe(self) -> None:
         from qualcode.tui.widgets.dialogs import TextDialog
@@ -344,12 +404,13 @@ class CodebookScreen(ProjectScreen):
             if " ".join(text.split()) == code.definition:
                 self.notify("Definitionen er uændret.", timeout=2)
                 return
-            self._apply(lambda: self.project.update_code(stem, code.key, definition=text),
-                        lambda new: f"Ny definition af {new.label} gemt")
+            self._apply(
+                lambda: self.project.update_code(stem, code.key, definition=text),
+                lambda new: f"Ny definition af {new.label} gemt",
+            )
 
         title = f"Definition af »{code.label}«"
-        self.app.push_screen(TextDialog(title, code.definition, id="codebook-describe-dialog"),
-                             got)
+        self.app.push_screen(TextDialog(title, code.definition, id="codebook-describe-dialog"), got)
 
     def action_nest(self) -> None:
         from qualcode.tui.widgets.dialogs import PickDialog
@@ -366,8 +427,7 @@ class CodebookScreen(ProjectScreen):
                 return
             parent = None if choice == TOP_LEVEL else choice
             if parent == code.parent:
-                self.notify(f"»{code.label}« er allerede placeret der.", timeout=2,
-                            markup=False)
+                self.notify(f"»{code.label}« er allerede placeret der.", timeout=2, markup=False)
                 return
 
             def done(new: Code) -> str:
@@ -377,8 +437,9 @@ class CodebookScreen(ProjectScreen):
 
             self._apply(lambda: self.project.update_code(stem, code.key, parent=parent), done)
 
-        self.app.push_screen(PickDialog(f"Placér »{code.label}« under …", choices,
-                                        id="codebook-nest-dialog"), got)
+        self.app.push_screen(
+            PickDialog(f"Placér »{code.label}« under …", choices, id="codebook-nest-dialog"), got
+        )
 
     def action_merge(self) -> None:
         from qualcode.tui.widgets.dialogs import ConfirmDialog, PickDialog
@@ -399,25 +460,33 @@ class CodebookScreen(ProjectScreen):
             target = self.book.code(target_key)
             usage = self.usage.get(code.key, 0)
             children = self.book.children(code.key)
-            question = (f"Slå »{code.label}« sammen med »{target.label}«?\n"
-                        f"{_codings(usage).capitalize()} flyttes til »{target.label}«, "
-                        f"og »{code.label}« slettes.")
+            question = (
+                f"Slå »{code.label}« sammen med »{target.label}«?\n"
+                f"{_codings(usage).capitalize()} flyttes til »{target.label}«, "
+                f"og »{code.label}« slettes."
+            )
             if children:
                 question += f" Dens {len(children)} underkode(r) flyttes også."
 
             def confirmed(yes: bool | None) -> None:
                 if not yes:
                     return
-                self._apply(lambda: self.project.merge_codes(stem, code.key, target.key),
-                            lambda moved: f"»{code.label}« er slået sammen med "
-                                          f"»{target.label}«: {_codings(moved)} flyttet",
-                            select=target.key)
+                self._apply(
+                    lambda: self.project.merge_codes(stem, code.key, target.key),
+                    lambda moved: (
+                        f"»{code.label}« er slået sammen med "
+                        f"»{target.label}«: {_codings(moved)} flyttet"
+                    ),
+                    select=target.key,
+                )
 
-            self.app.push_screen(ConfirmDialog(question, yes="Slå sammen",
-                                               id="codebook-merge-confirm"), confirmed)
+            self.app.push_screen(
+                ConfirmDialog(question, yes="Slå sammen", id="codebook-merge-confirm"), confirmed
+            )
 
-        self.app.push_screen(PickDialog(f"Slå »{code.label}« sammen med …", choices,
-                                        id="codebook-merge-dialog"), got)
+        self.app.push_screen(
+            PickDialog(f"Slå »{code.label}« sammen med …", choices, id="codebook-merge-dialog"), got
+        )
 
     def action_delete(self) -> None:
         from qualcode.tui.widgets.dialogs import ConfirmDialog
@@ -428,22 +497,32 @@ class CodebookScreen(ProjectScreen):
         stem = self.book.stem
         children = self.book.children(code.key)
         if children:
-            self.notify(f"»{code.label}« har {len(children)} underkode(r): flyt (n), slå "
-                        "sammen (g) eller slet dem først.", severity="error", markup=False)
+            self.notify(
+                f"»{code.label}« har {len(children)} underkode(r): flyt (n), slå "
+                "sammen (g) eller slet dem først.",
+                severity="error",
+                markup=False,
+            )
             return
         usage = self.usage.get(code.key, 0)
-        question = (f"Slet koden »{code.label}«?\nDen har {_codings(usage)}, som også slettes."
-                    if usage else f"Slet koden »{code.label}«?\nDen har ingen kodninger.")
+        question = (
+            f"Slet koden »{code.label}«?\nDen har {_codings(usage)}, som også slettes."
+            if usage
+            else f"Slet koden »{code.label}«?\nDen har ingen kodninger."
+        )
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            self._apply(lambda: self.project.delete_code(stem, code.key),
-                        lambda gone: f"Slettet: {code.label} ({_codings(gone)})",
-                        select="")
+            self._apply(
+                lambda: self.project.delete_code(stem, code.key),
+                lambda gone: f"Slettet: {code.label} ({_codings(gone)})",
+                select="",
+            )
 
-        self.app.push_screen(ConfirmDialog(question, yes="Slet",
-                                           id="codebook-delete-confirm"), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(question, yes="Slet", id="codebook-delete-confirm"), confirmed
+        )
 
     def action_export(self) -> None:
         from qualcode.tui.widgets.dialogs import ask_for_file
@@ -467,6 +546,13 @@ class CodebookScreen(ProjectScreen):
                 return
             self.notify(f"Kodebogen er gemt i {path}", markup=False)
 
-        ask_for_file(self, "Eksportér kodebogen til YAML-fil", f"{book.stem}.yaml", write,
-                     suffix=".yaml", allowed=(".yaml", ".yml"),
-                     dialog_id="codebook-export-dialog", confirm_id="codebook-overwrite-confirm")
+        ask_for_file(
+            self,
+            "Eksportér kodebogen til YAML-fil",
+            f"{book.stem}.yaml",
+            write,
+            suffix=".yaml",
+            allowed=(".yaml", ".yml"),
+            dialog_id="codebook-export-dialog",
+            confirm_id="codebook-overwrite-confirm",
+        )

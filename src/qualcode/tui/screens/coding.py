@@ -38,35 +38,97 @@ from qualcode.tui.widgets.suggestion_bar import SuggestionBar
 class CodingScreen(ProjectScreen):
     TITLE = "Kodning"
     BINDINGS = [
-        *number_bindings("toggle_code", "Kod", id="code",
-                    tooltip="Toggle the code at that number (on the selected text, if any)"),
+        *number_bindings(
+            "toggle_code",
+            "Kod",
+            id="code",
+            tooltip="Toggle the code at that number (on the selected text, if any)",
+        ),
         Binding("n", "next", "Næste", id="next", tooltip="Next item in the queue"),
         Binding("p", "previous", "Forrige", id="previous", tooltip="Previous item in the queue"),
-        Binding("u,ctrl+z", "undo", "Fortryd", id="undo", key_display="u",
-                tooltip="Undo your latest coding (also after a restart)"),
+        Binding(
+            "u,ctrl+z",
+            "undo",
+            "Fortryd",
+            id="undo",
+            key_display="u",
+            tooltip="Undo your latest coding (also after a restart)",
+        ),
         Binding("ctrl+y", "redo", "Gentag", id="redo", tooltip="Redo what you undid"),
-        Binding("m", "memo", "Memo", id="memo",
-                tooltip="Write a memo on the item (or on the selected coding)"),
-        Binding("slash", "search", "Søg", id="search", key_display="/",
-                tooltip="Filter the queue: words, kode:KEY, jc:ID"),
-        Binding("f", "cycle_filter", "Filter", id="filter",
-                tooltip="Show all, uncoded or coded items"),
-        Binding("t", "focus_text", "Markér tekst", id="text",
-                tooltip="Focus the text to select a passage with shift+arrows"),
-        Binding("r", "refresh", "Opdatér", id="refresh",
-                tooltip="Reload from the project file (shows other coders' new work)"),
-        Binding("h", "toggle_blind", "Skjul andre", id="blind",
-                tooltip="Show only your own codings (blind double-coding), or everyone's"),
-        Binding("a", "accept_suggestion", "Acceptér", id="accept",
-                tooltip="Accept the first suggested code (stored as coming from a suggestion)"),
-        Binding("x", "reject_suggestion", "Afvis", id="reject",
-                tooltip="Reject the first suggested code (the next model learns from it)"),
-        Binding("T", "train", "Træn", id="train",
-                tooltip="Retrain the suggestion model on the codings so far (T again cancels)"),
-        Binding("w", "kwic", "Ord i kontekst", id="kwic",
-                tooltip="Find a word in any inflection, with context; code from the list"),
-        Binding("o", "toggle_order", "Rækkefølge", id="order",
-                tooltip="Queue in file order, or the items the model is least sure of first"),
+        Binding(
+            "m",
+            "memo",
+            "Memo",
+            id="memo",
+            tooltip="Write a memo on the item (or on the selected coding)",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Søg",
+            id="search",
+            key_display="/",
+            tooltip="Filter the queue: words, kode:KEY, jc:ID",
+        ),
+        Binding(
+            "f", "cycle_filter", "Filter", id="filter", tooltip="Show all, uncoded or coded items"
+        ),
+        Binding(
+            "t",
+            "focus_text",
+            "Markér tekst",
+            id="text",
+            tooltip="Focus the text to select a passage with shift+arrows",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Opdatér",
+            id="refresh",
+            tooltip="Reload from the project file (shows other coders' new work)",
+        ),
+        Binding(
+            "h",
+            "toggle_blind",
+            "Skjul andre",
+            id="blind",
+            tooltip="Show only your own codings (blind double-coding), or everyone's",
+        ),
+        Binding(
+            "a",
+            "accept_suggestion",
+            "Acceptér",
+            id="accept",
+            tooltip="Accept the first suggested code (stored as coming from a suggestion)",
+        ),
+        Binding(
+            "x",
+            "reject_suggestion",
+            "Afvis",
+            id="reject",
+            tooltip="Reject the first suggested code (the next model learns from it)",
+        ),
+        Binding(
+            "T",
+            "train",
+            "Træn",
+            id="train",
+            tooltip="Retrain the suggestion model on the codings so far (T again cancels)",
+        ),
+        Binding(
+            "w",
+            "kwic",
+            "Ord i kontekst",
+            id="kwic",
+            tooltip="Find a word in any inflection, with context; code from the list",
+        ),
+        Binding(
+            "o",
+            "toggle_order",
+            "Rækkefølge",
+            id="order",
+            tooltip="Queue in file order, or the items the model is least sure of first",
+        ),
         Binding("escape", "focus_queue", "Kø", show=False),
     ]
 
@@ -125,7 +187,8 @@ class CodingScreen(ProjectScreen):
         queue = self.query_one(ItemQueue)
         if qid is None:
             self.query_one("#item-head", Label).update(
-                "Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+                "Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."
+            )
             return
         question = self.project.question(qid)
         self.book = self.project.codebook(question.codebook)
@@ -143,8 +206,14 @@ class CodingScreen(ProjectScreen):
         if top and rows:
             current = rows[0][0]
         self.item = None
-        queue.load([QueueRow(*r) for r in rows], coded, self.progress,
-                   snippet_loader=self.project.snippets, searcher=self._search, keep=current)
+        queue.load(
+            [QueueRow(*r) for r in rows],
+            coded,
+            self.progress,
+            snippet_loader=self.project.snippets,
+            searcher=self._search,
+            keep=current,
+        )
         panel = self.query_one(CodePanel)
         panel.load(self.book, self.counts, set())
         if self._assist_for != (qid, self.project.coder):
@@ -160,15 +229,18 @@ class CodingScreen(ProjectScreen):
     def _search(self, query: Query) -> set[int]:
         allowed: set[int] | None = None
         for code in query.codes or (None,):
-            found = self.project.search_items(self.app.question, words=list(query.words),
-                                              code=code, coder=self.shown_coder)
+            found = self.project.search_items(
+                self.app.question, words=list(query.words), code=code, coder=self.shown_coder
+            )
             allowed = found if allowed is None else allowed & found
         return allowed or set()
 
     def _refresh_codes(self) -> None:
-        applied = ({c.code for c in self.project.codings(item_id=self.item.id,
-                                                         coder=self.shown_coder)}
-                   if self.item else set())
+        applied = (
+            {c.code for c in self.project.codings(item_id=self.item.id, coder=self.shown_coder)}
+            if self.item
+            else set()
+        )
         self.query_one(CodePanel).update_counts(self.counts, applied)
 
     def _closure(self, keys: set[str]) -> set[str]:
@@ -202,8 +274,9 @@ class CodingScreen(ProjectScreen):
         it = self.item
         parts = [f"{it.respondent} {it.respondent_name}".strip()]
         if it.speaker_role:
-            total = len(self.project.items(it.question, respondent=it.respondent,
-                                           include_interviewer=True))
+            total = len(
+                self.project.items(it.question, respondent=it.respondent, include_interviewer=True)
+            )
             parts += [it.speaker_role, f"uddrag {it.number} af {total}"]
         self.query_one("#item-head", Label).update(flat(" · ".join(parts), style="bold"))
         self.query_one(CodedTextArea).show(it.text, self._spans())
@@ -213,9 +286,11 @@ class CodingScreen(ProjectScreen):
 
     def _spans(self) -> list[Span]:
         colors = {c.key: c.color for c in self.book} if self.book else {}
-        return [Span(c.start, c.end, colors.get(c.code, "#7F7F7F"), c.code)
-                for c in self.project.codings(item_id=self.item.id, coder=self.shown_coder)
-                if c.is_span]
+        return [
+            Span(c.start, c.end, colors.get(c.code, "#7F7F7F"), c.code)
+            for c in self.project.codings(item_id=self.item.id, coder=self.shown_coder)
+            if c.is_span
+        ]
 
     def _show_codings(self) -> None:
         out = Text()
@@ -226,8 +301,11 @@ class CodingScreen(ProjectScreen):
             code = self.book.find(c.code) if self.book else None
             color = code.color if code else "#7F7F7F"
             label = code.label if code else c.code
-            where = ("hele svaret" if not c.is_span else
-                     "»" + " ".join(self.item.text[c.start:c.end].split())[:50] + "«")
+            where = (
+                "hele svaret"
+                if not c.is_span
+                else "»" + " ".join(self.item.text[c.start : c.end].split())[:50] + "«"
+            )
             out.append("■ ", style=color)
             out.append(shown(label), style="bold")
             origin = {"rule": ", forslag: regel", "model": ", forslag: model"}.get(c.origin, "")
@@ -261,8 +339,9 @@ class CodingScreen(ProjectScreen):
         self.query_one(ItemQueue).set_coded(self.item.id, after_coded, self.progress)
         # said on a line of its own, not in a toast: a toast per key press would slow a
         # fast coder down and cover the codebook
-        self.query_one("#last-action", Label).update(flat(f"✓ {message}", style="green"),
-                                                     layout=False)
+        self.query_one("#last-action", Label).update(
+            flat(f"✓ {message}", style="green"), layout=False
+        )
         self._loaded = self._stamp()  # our own change is already on screen
 
     # -- actions ------------------------------------------------------------------
@@ -291,11 +370,17 @@ class CodingScreen(ProjectScreen):
         def do(project: Project) -> str:
             if span is None:
                 added = project.toggle_code(item.id, key)
-                return (f"Kodet {item.respondent}: {label}" if added
-                        else f"Fjernet {label} fra {item.respondent}")
+                return (
+                    f"Kodet {item.respondent}: {label}"
+                    if added
+                    else f"Fjernet {label} fra {item.respondent}"
+                )
             start, end = span
-            mine = [c for c in project.codings(item_id=item.id, coder=project.coder)
-                    if c.code == key and (c.start, c.end) == (start, end)]
+            mine = [
+                c
+                for c in project.codings(item_id=item.id, coder=project.coder)
+                if c.code == key and (c.start, c.end) == (start, end)
+            ]
             if mine:
                 project.remove_coding(mine[0].id)
                 return f"Fjernet {label} fra udsnittet"
@@ -349,8 +434,7 @@ class CodingScreen(ProjectScreen):
         span = self.query_one(CodedTextArea).selected_span()
         target, target_id, what = "item", item.id, f"{item.respondent} #{item.number}"
         if span is not None:
-            coded = [c for c in self.project.codings(item_id=item.id)
-                     if (c.start, c.end) == span]
+            coded = [c for c in self.project.codings(item_id=item.id) if (c.start, c.end) == span]
             if coded:
                 target, target_id, what = "coding", coded[0].id, f"kodningen {coded[0].code}"
 
@@ -377,8 +461,12 @@ class CodingScreen(ProjectScreen):
     def action_toggle_blind(self) -> None:
         self.blind = not self.blind
         self.reload()
-        self.notify("Viser kun dine kodninger (blind kodning)" if self.blind
-                    else "Viser alle koderes kodninger", timeout=2)
+        self.notify(
+            "Viser kun dine kodninger (blind kodning)"
+            if self.blind
+            else "Viser alle koderes kodninger",
+            timeout=2,
+        )
 
     def action_focus_text(self) -> None:
         self.query_one(CodedTextArea).focus()
@@ -472,8 +560,11 @@ class CodingScreen(ProjectScreen):
             return None
         code, _score, group = entry
         best = max(group, key=lambda s: s.score)
-        decide = (self.project.accept_suggestion if verdict == "accept"
-                  else self.project.reject_suggestion)
+        decide = (
+            self.project.accept_suggestion
+            if verdict == "accept"
+            else self.project.reject_suggestion
+        )
         try:
             decide(self.item.id, code, source=best.source, score=best.score)
         except QualcodeError as exc:
@@ -493,14 +584,14 @@ class CodingScreen(ProjectScreen):
         before = self._state() if self.item is not None else None
         best = self._decide("accept")
         if best is not None:
-            self._after_change(f"Forslag accepteret, {self.item.respondent}: {best.label}",
-                               before)
+            self._after_change(f"Forslag accepteret, {self.item.respondent}: {best.label}", before)
 
     def action_reject_suggestion(self) -> None:
         best = self._decide("reject")
         if best is not None:
             self.query_one("#last-action", Label).update(
-                flat(f"✗ Forslag afvist: {best.label}", style="yellow"), layout=False)
+                flat(f"✗ Forslag afvist: {best.label}", style="yellow"), layout=False
+            )
             self._loaded = self._stamp()
 
     def action_train(self) -> None:
@@ -529,14 +620,27 @@ class CodingScreen(ProjectScreen):
         project = Project.open(self.project.path, coder=coder)
         try:
             stem = project.question(qid).codebook
-            model = train_and_save(project, stem, default_folder(project), progress=progress,
-                                   cancelled=lambda: worker.is_cancelled)
-            message = (f"Model trænet på {model.meta['trained_items']} kodede svar "
-                       f"({model.meta['seconds']} s)")
+            model = train_and_save(
+                project,
+                stem,
+                default_folder(project),
+                progress=progress,
+                cancelled=lambda: worker.is_cancelled,
+            )
+            message = (
+                f"Model trænet på {model.meta['trained_items']} kodede svar "
+                f"({model.meta['seconds']} s)"
+            )
             ok = True
         except QualcodeError as exc:
-            message, ok = (("Træningen blev afbrudt; den gamle model gælder stadig"
-                            if worker.is_cancelled else str(exc)), False)
+            message, ok = (
+                (
+                    "Træningen blev afbrudt; den gamle model gælder stadig"
+                    if worker.is_cancelled
+                    else str(exc)
+                ),
+                False,
+            )
         finally:
             project.close()
         self.app.call_from_thread(self._trained, ok, message)
@@ -557,8 +661,7 @@ class CodingScreen(ProjectScreen):
             self.notify("Køen i filens rækkefølge", timeout=2)
             return
         if self._assist is None or self._assist.model is None:
-            self.notify("Ingen model endnu: tryk T for at træne en.", severity="warning",
-                        timeout=3)
+            self.notify("Ingen model endnu: tryk T for at træne en.", severity="warning", timeout=3)
             return
         self.query_one(SuggestionBar).say("Finder de svar, modellen er mest i tvivl om …")
         self._order_by_uncertainty(self.app.question)
@@ -569,8 +672,9 @@ class CodingScreen(ProjectScreen):
         with self._assist_lock:
             assist = self._assist
             rows, coded = assist.project.queue(qid, coder=assist.coder)
-            scores = assist.uncertainty([r[0] for r in rows if r[0] not in coded],
-                                        cancelled=lambda: worker.is_cancelled)
+            scores = assist.uncertainty(
+                [r[0] for r in rows if r[0] not in coded], cancelled=lambda: worker.is_cancelled
+            )
         if not worker.is_cancelled:
             self.app.call_from_thread(self._apply_order, qid, scores)
 

@@ -67,10 +67,11 @@ class CountRow:
     @property
     def difference(self) -> float | None:
         """Percentage points above (+) or below (−) the published figure."""
-        if (self.published is None or not self.published_base or not self.answered):
+        if self.published is None or not self.published_base or not self.answered:
             return None
-        return (100.0 * self.respondents / self.answered
-                - 100.0 * self.published / self.published_base)
+        return (
+            100.0 * self.respondents / self.answered - 100.0 * self.published / self.published_base
+        )
 
 
 @dataclass(frozen=True)
@@ -99,23 +100,35 @@ def table_from_frame(frame: pd.DataFrame) -> CountTable:
     rows = []
     for rec in frame.to_dict("records"):
         r = {k: _value(v) for k, v in rec.items()}
-        rows.append(CountRow(
-            key=r["code"], label=r["label"], definition=r.get("definition") or "",
-            depth=int(r.get("depth") or 0), color=r.get("color") or "#7F7F7F",
-            respondents=int(r["respondents"]), answered=int(r["answered"]),
-            percent=None if r["percent"] is None else float(r["percent"]),
-            mentioned=r["mentioned"], scale=r.get("scale") or "",
-            published=None if r["published"] is None else int(r["published"]),
-            published_base=None if r["published_base"] is None else int(r["published_base"]),
-            published_year=None if r["published_year"] is None else int(r["published_year"]),
-            published_percent=(None if r["published_percent"] is None
-                               else float(r["published_percent"]))))
+        rows.append(
+            CountRow(
+                key=r["code"],
+                label=r["label"],
+                definition=r.get("definition") or "",
+                depth=int(r.get("depth") or 0),
+                color=r.get("color") or "#7F7F7F",
+                respondents=int(r["respondents"]),
+                answered=int(r["answered"]),
+                percent=None if r["percent"] is None else float(r["percent"]),
+                mentioned=r["mentioned"],
+                scale=r.get("scale") or "",
+                published=None if r["published"] is None else int(r["published"]),
+                published_base=None if r["published_base"] is None else int(r["published_base"]),
+                published_year=None if r["published_year"] is None else int(r["published_year"]),
+                published_percent=(
+                    None if r["published_percent"] is None else float(r["published_percent"])
+                ),
+            )
+        )
     answered = rows[0].answered if rows else 0
-    return CountTable(question=frame.attrs.get("question", ""),
-                      title=frame.attrs.get("title", ""), kind=frame.attrs.get("kind", "open"),
-                      answered=answered,
-                      published_source=frame.attrs.get("published_source") or "",
-                      rows=tuple(rows))
+    return CountTable(
+        question=frame.attrs.get("question", ""),
+        title=frame.attrs.get("title", ""),
+        kind=frame.attrs.get("kind", "open"),
+        answered=answered,
+        published_source=frame.attrs.get("published_source") or "",
+        rows=tuple(rows),
+    )
 
 
 def pct(value: float | None) -> str:
@@ -142,21 +155,56 @@ NARROW = 100  # below this many columns the table saves room: "± pp" instead of
 class CountsScreen(ProjectScreen):
     TITLE = "Optælling"
     BINDINGS = [
-        Binding("c", "export('csv')", "Eksportér CSV", id="counts-export-csv",
-                tooltip="Export the table as CSV (one row per theme)"),
-        Binding("x", "export('xlsx')", "Eksportér XLSX", id="counts-export-xlsx",
-                tooltip="Export the table as an Excel workbook"),
-        Binding("m", "export('md')", "Eksportér Markdown", id="counts-export-md",
-                tooltip="Export the table as Markdown, in the report's layout"),
-        Binding("r", "recompute", "Genberegn", id="counts-recompute",
-                tooltip="Count again from the project file"),
-        Binding("b", "toggle_chart", "Diagram", id="counts-chart",
-                tooltip="Cycle the view: table and chart, chart only, table only"),
-        Binding("g", "save_chart", "Gem diagram", id="counts-save-chart",
-                tooltip="Save the question's bar chart as PNG or SVG (from the file name)"),
-        Binding("p", "report", "Rapport", id="counts-report",
-                tooltip="Write the report: every coded question's table, chart and starred "
-                        "quotes, as DOCX, XLSX, HTML or Markdown (qualcode report)"),
+        Binding(
+            "c",
+            "export('csv')",
+            "Eksportér CSV",
+            id="counts-export-csv",
+            tooltip="Export the table as CSV (one row per theme)",
+        ),
+        Binding(
+            "x",
+            "export('xlsx')",
+            "Eksportér XLSX",
+            id="counts-export-xlsx",
+            tooltip="Export the table as an Excel workbook",
+        ),
+        Binding(
+            "m",
+            "export('md')",
+            "Eksportér Markdown",
+            id="counts-export-md",
+            tooltip="Export the table as Markdown, in the report's layout",
+        ),
+        Binding(
+            "r",
+            "recompute",
+            "Genberegn",
+            id="counts-recompute",
+            tooltip="Count again from the project file",
+        ),
+        Binding(
+            "b",
+            "toggle_chart",
+            "Diagram",
+            id="counts-chart",
+            tooltip="Cycle the view: table and chart, chart only, table only",
+        ),
+        Binding(
+            "g",
+            "save_chart",
+            "Gem diagram",
+            id="counts-save-chart",
+            tooltip="Save the question's bar chart as PNG or SVG (from the file name)",
+        ),
+        Binding(
+            "p",
+            "report",
+            "Rapport",
+            id="counts-report",
+            tooltip="Write the report: every coded question's table, chart and starred "
+            "quotes, as DOCX, XLSX, HTML or Markdown (qualcode report)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -240,9 +288,10 @@ class CountsScreen(ProjectScreen):
             mine = question_wave(project, qid)[0]
         names = frame.attrs["waves"]
         others = [w for w in names if w != mine]
-        rows = {r["code"]: {**{w: _share(frame, r, w) for w in others},
-                            "change": _pp(r["change_pp"])}
-                for r in frame.to_dict("records")}
+        rows = {
+            r["code"]: {**{w: _share(frame, r, w) for w in others}, "change": _pp(r["change_pp"])}
+            for r in frame.to_dict("records")
+        }
         return {"others": others, "change": f"{names[-2]}–{names[-1]}", "rows": rows}
 
     def _set_waves(self, waves: dict | None) -> None:
@@ -265,20 +314,19 @@ class CountsScreen(ProjectScreen):
         self.table = table
         self.sub_title = f"{table.question} · {table.title}"
         self.query_one("#counts-head", Label).update(
-            flat(f"{table.question}: {table.title}", no_wrap=True, overflow="ellipsis"))
+            flat(f"{table.question}: {table.title}", no_wrap=True, overflow="ellipsis")
+        )
         self._status(self._summary())
         self._fill_table()
         self._fill_chart()
         if announce:
-            self.notify(f"Genberegnet: {table.question} ({table.answered} jobcentre)",
-                        timeout=2)
+            self.notify(f"Genberegnet: {table.question} ({table.answered} jobcentre)", timeout=2)
 
     def _summary(self) -> str:
         t = self.table
         if t is None:
             return ""
-        who = ("interviewede jobcentre" if t.kind == "interview"
-               else "jobcentre har svaret")
+        who = "interviewede jobcentre" if t.kind == "interview" else "jobcentre har svaret"
         parts = [f"{len(t.rows)} temaer", f"{t.answered} {who}"]
         if t.has_published and t.published_source:
             parts.append(f"Rapport {t.published_year or ''}: {t.published_source}".strip())
@@ -286,14 +334,17 @@ class CountsScreen(ProjectScreen):
 
     def _status(self, text: str) -> None:
         self.query_one("#counts-status", Label).update(
-            flat(self._busy or text, no_wrap=True, overflow="ellipsis"))
+            flat(self._busy or text, no_wrap=True, overflow="ellipsis")
+        )
 
     # -- drawing ------------------------------------------------------------------
     def _columns(self) -> list[tuple[str, str]]:
         t = self.table
-        cols = [("tema", "Tema"),
-                ("anfort", "Nævnt af" if t.kind == "interview" else "Anført af"),
-                ("andel", "Andel")]
+        cols = [
+            ("tema", "Tema"),
+            ("anfort", "Nævnt af" if t.kind == "interview" else "Anført af"),
+            ("andel", "Andel"),
+        ]
         if t.kind == "interview":
             cols.append(("omfang", "Omfang"))
         if t.has_published:
@@ -312,13 +363,20 @@ class CountsScreen(ProjectScreen):
         t = self.table
         right = {"justify": "right"}
         # Text, never str: a str cell is read as markup
-        cells: list[Any] = [Text(clip("  " * row.depth + one_line(row.label), tema_width)),
-                            Text(row.mentioned), Text(pct(row.percent), **right)]
+        cells: list[Any] = [
+            Text(clip("  " * row.depth + one_line(row.label), tema_width)),
+            Text(row.mentioned),
+            Text(pct(row.percent), **right),
+        ]
         if t.kind == "interview":
             cells.append(Text(row.scale))
         if t.has_published:
-            cells.append(Text("" if row.published is None else
-                              f"{row.published} af {row.published_base}", **right))
+            cells.append(
+                Text(
+                    "" if row.published is None else f"{row.published} af {row.published_base}",
+                    **right,
+                )
+            )
             cells.append(Text(points(row.difference, "" if self._narrow else " pp"), **right))
         if self.waves:
             other = self.waves["rows"].get(row.key, {})
@@ -332,12 +390,12 @@ class CountsScreen(ProjectScreen):
         table shows the whole label). Given to the table explicitly, so what is drawn
         never depends on when the table gets round to measuring its cells."""
         t = self.table
-        longest = max((cell_len("  " * r.depth + one_line(r.label)) for r in t.rows),
-                      default=4)
+        longest = max((cell_len("  " * r.depth + one_line(r.label)) for r in t.rows), default=4)
         probe = [self._cells(r, 10**6)[1:] for r in t.rows]
         headers = [h for _, h in self._columns()[1:]]
-        others = [max([len(head), *(len(str(p[i])) for p in probe)])
-                  for i, head in enumerate(headers)]
+        others = [
+            max([len(head), *(len(str(p[i])) for p in probe)]) for i, head in enumerate(headers)
+        ]
         table = self.query_one("#counts-table", DataTable)
         scrollbar = 2 if len(t.rows) + 1 > table.size.height else 0
         # 2 per column: the table's cell padding
@@ -361,13 +419,21 @@ class CountsScreen(ProjectScreen):
 
     def _fill_chart(self) -> None:
         t = self.table
-        bars = [Bar(label=r.label, value=r.percent or 0.0,
-                    text=f"{r.respondents} ({pct(r.percent)})", color=r.color, depth=r.depth,
-                    marker=r.published_percent)
-                for r in t.rows]
+        bars = [
+            Bar(
+                label=r.label,
+                value=r.percent or 0.0,
+                text=f"{r.respondents} ({pct(r.percent)})",
+                color=r.color,
+                depth=r.depth,
+                marker=r.published_percent,
+            )
+            for r in t.rows
+        ]
         year = t.published_year
         self.query_one(BarChart).set_bars(
-            bars, marker_label=f"Rapport {year}" if year else "Rapporten")
+            bars, marker_label=f"Rapport {year}" if year else "Rapporten"
+        )
 
     def _show_detail(self) -> None:
         detail = self.query_one("#counts-detail", Static)
@@ -419,10 +485,15 @@ class CountsScreen(ProjectScreen):
         if qid is None:
             self.notify("Intet spørgsmål at eksportere.", severity="warning")
             return
-        ask_for_file(self, f"Eksportér tabellen for {qid} som {FORMATS[fmt]}. Filnavn:",
-                     f"tabel-{qid}.{fmt}", lambda path, force: self._export(qid, fmt, path, force),
-                     suffix=f".{fmt}", dialog_id="counts-export-name",
-                     confirm_id="counts-overwrite")
+        ask_for_file(
+            self,
+            f"Eksportér tabellen for {qid} som {FORMATS[fmt]}. Filnavn:",
+            f"tabel-{qid}.{fmt}",
+            lambda path, force: self._export(qid, fmt, path, force),
+            suffix=f".{fmt}",
+            dialog_id="counts-export-name",
+            confirm_id="counts-overwrite",
+        )
 
     def _export(self, qid: str, fmt: str, path: Path, force: bool) -> None:
         def produce() -> None:
@@ -433,8 +504,9 @@ class CountsScreen(ProjectScreen):
         self._in_worker(path, produce, lambda _: self._exported(path, fmt))
 
     @work(thread=True, group="counts-export", exit_on_error=False)
-    def _in_worker(self, path: Path, produce: Callable[[], Any],
-                   done: Callable[[Any], None]) -> None:
+    def _in_worker(
+        self, path: Path, produce: Callable[[], Any], done: Callable[[Any], None]
+    ) -> None:
         """Render and write a file in a worker on its own connection; say when it is on
         disk, or why not in one line (never a crash of the workbench)."""
         self._from_thread(self._set_busy, f"Gemmer {path.name}…")
@@ -471,10 +543,17 @@ class CountsScreen(ProjectScreen):
         if qid is None:
             self.notify("Intet spørgsmål at tegne.", severity="warning")
             return
-        ask_for_file(self, f"Gem diagrammet for {qid} som PNG eller SVG. Filnavn:",
-                     f"figur-{qid}.png", lambda path, force: self._save_chart(qid, path, force),
-                     suffix=".png", allowed=(".png", ".svg"), strict=True,
-                     dialog_id="counts-chart-name", confirm_id="counts-chart-overwrite")
+        ask_for_file(
+            self,
+            f"Gem diagrammet for {qid} som PNG eller SVG. Filnavn:",
+            f"figur-{qid}.png",
+            lambda path, force: self._save_chart(qid, path, force),
+            suffix=".png",
+            allowed=(".png", ".svg"),
+            strict=True,
+            dialog_id="counts-chart-name",
+            confirm_id="counts-chart-overwrite",
+        )
 
     def _save_chart(self, qid: str, path: Path, force: bool) -> None:
         def produce() -> None:
@@ -497,11 +576,18 @@ class CountsScreen(ProjectScreen):
     def action_report(self) -> None:
         from qualcode.tui.widgets.dialogs import ask_for_file
 
-        ask_for_file(self, "Skriv rapporten (alle kodede spørgsmål: tabel, diagram, citater) "
-                     "som .docx, .xlsx, .html eller .md. Filnavn:", "rapport.docx",
-                     self._write_report, suffix=".docx", allowed=self.REPORT_SUFFIXES,
-                     strict=True, dialog_id="counts-report-name",
-                     confirm_id="counts-report-overwrite")
+        ask_for_file(
+            self,
+            "Skriv rapporten (alle kodede spørgsmål: tabel, diagram, citater) "
+            "som .docx, .xlsx, .html eller .md. Filnavn:",
+            "rapport.docx",
+            self._write_report,
+            suffix=".docx",
+            allowed=self.REPORT_SUFFIXES,
+            strict=True,
+            dialog_id="counts-report-name",
+            confirm_id="counts-report-overwrite",
+        )
 
     def _write_report(self, path: Path, force: bool) -> None:
         """Build and write the report on the worker's own connection, as the CLI does."""
@@ -516,7 +602,8 @@ class CountsScreen(ProjectScreen):
                 built = build_report(project, charts=charts_needed(fmt))
             write_report(built, path, force=force)
             return len(built.sections), count_in_texts(
-                q.text for s in built.sections for _, quotes in s.quotes for q in quotes)
+                q.text for s in built.sections for _, quotes in s.quotes for q in quotes
+            )
 
         self._in_worker(path, produce, lambda r: self._report_written(path, *r))
 
@@ -525,8 +612,10 @@ class CountsScreen(ProjectScreen):
         self._status(self._summary())
         self.notify(f"Rapporten er gemt ({tables} tabeller): {path}", timeout=5)
         if unredacted:
-            self.notify(f"Advarsel: citaterne i rapporten indeholder {unredacted} mulige "
-                        "personoplysninger, der ikke er redigeret ud. Se F8 Persondata.",
-                        severity="warning", timeout=8, markup=False)
-
-
+            self.notify(
+                f"Advarsel: citaterne i rapporten indeholder {unredacted} mulige "
+                "personoplysninger, der ikke er redigeret ud. Se F8 Persondata.",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )

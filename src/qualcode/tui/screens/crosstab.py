@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from qualcode.core.crosstab import Group
 
 
-
 @dataclass(frozen=True)
 class CrossView:
     """What the screen shows, computed in the worker (no pandas on the UI thread)."""
@@ -62,18 +61,48 @@ def parse_spec(text: str) -> list[Group] | None:
 class CrosstabScreen(ProjectScreen):
     TITLE = "Krydstabel"
     BINDINGS = [
-        Binding("a", "pick_attribute", "Variabel", id="crosstab-attribute",
-                tooltip="Choose the respondent attribute to split the jobcentres by"),
-        Binding("g", "group_values", "Gruppér", id="crosstab-group",
-                tooltip="Put the attribute's values into named groups (or each on its own)"),
-        Binding("r", "recompute", "Genberegn", id="crosstab-recompute",
-                tooltip="Count again from the project file"),
-        Binding("c", "export('csv')", "Eksportér CSV", id="crosstab-export-csv",
-                tooltip="Export the crosstab as CSV"),
-        Binding("x", "export('xlsx')", "Eksportér XLSX", id="crosstab-export-xlsx",
-                tooltip="Export the crosstab as an Excel workbook"),
-        Binding("m", "export('md')", "Eksportér Markdown", id="crosstab-export-md",
-                tooltip="Export the crosstab as Markdown"),
+        Binding(
+            "a",
+            "pick_attribute",
+            "Variabel",
+            id="crosstab-attribute",
+            tooltip="Choose the respondent attribute to split the jobcentres by",
+        ),
+        Binding(
+            "g",
+            "group_values",
+            "Gruppér",
+            id="crosstab-group",
+            tooltip="Put the attribute's values into named groups (or each on its own)",
+        ),
+        Binding(
+            "r",
+            "recompute",
+            "Genberegn",
+            id="crosstab-recompute",
+            tooltip="Count again from the project file",
+        ),
+        Binding(
+            "c",
+            "export('csv')",
+            "Eksportér CSV",
+            id="crosstab-export-csv",
+            tooltip="Export the crosstab as CSV",
+        ),
+        Binding(
+            "x",
+            "export('xlsx')",
+            "Eksportér XLSX",
+            id="crosstab-export-xlsx",
+            tooltip="Export the crosstab as an Excel workbook",
+        ),
+        Binding(
+            "m",
+            "export('md')",
+            "Eksportér Markdown",
+            id="crosstab-export-md",
+            tooltip="Export the crosstab as Markdown",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -117,8 +146,10 @@ class CrosstabScreen(ProjectScreen):
             table.clear(columns=True)
             self.query_one("#crosstab-notes", Static).update("")
             self._head(f"{qid}: vælg en baggrundsvariabel")
-            self._status("Tryk a for at vælge den variabel, jobcentrene skal deles efter "
-                         "(fx lokalpolitisk_fokus).")
+            self._status(
+                "Tryk a for at vælge den variabel, jobcentrene skal deles efter "
+                "(fx lokalpolitisk_fokus)."
+            )
             return
         self._status("Beregner…")
         self._compute(qid, self.attribute, self.groups)
@@ -135,8 +166,7 @@ class CrosstabScreen(ProjectScreen):
         if not worker.is_cancelled:
             self._from_thread(self._show, view)
 
-    def _view_in_thread(self, qid: str, attribute: str, groups: list[Group] | None
-                        ) -> CrossView:
+    def _view_in_thread(self, qid: str, attribute: str, groups: list[Group] | None) -> CrossView:
         """Count on a connection of the worker's own, and render every export at once."""
         from qualcode.core import crosstab as xt
         from qualcode.core.project import Project
@@ -144,10 +174,16 @@ class CrosstabScreen(ProjectScreen):
         with Project.open(self.project.path) as project:
             frame = xt.crosstab(project, qid, attribute, groups=groups)
         head, rows = xt.display_rows(frame)
-        return CrossView(question=qid, attribute=attribute, title=frame.attrs["title"],
-                         head=head, rows=rows, keys=list(frame["code"]),
-                         notes=xt.notes(frame),
-                         exports={fmt: xt.render_crosstab(frame, fmt) for fmt in FORMATS})
+        return CrossView(
+            question=qid,
+            attribute=attribute,
+            title=frame.attrs["title"],
+            head=head,
+            rows=rows,
+            keys=list(frame["code"]),
+            notes=xt.notes(frame),
+            exports={fmt: xt.render_crosstab(frame, fmt) for fmt in FORMATS},
+        )
 
     def _from_thread(self, callback, *args) -> None:
         with contextlib.suppress(RuntimeError):  # the app closed while the worker ran
@@ -177,19 +213,20 @@ class CrosstabScreen(ProjectScreen):
         for i, header in enumerate(view.head):  # group names and labels come from data
             table.add_column(flat(header), key=f"col{i}")
         for key, cells in zip(view.keys, view.rows, strict=True):
-            table.add_row(flat(cells[0]), *(flat(c, justify="right") for c in cells[1:]),
-                          key=key)
+            table.add_row(flat(cells[0]), *(flat(c, justify="right") for c in cells[1:]), key=key)
         if view.rows:
             table.move_cursor(row=min(keep, len(view.rows) - 1))
         self.query_one("#crosstab-notes", Static).update(plain("\n".join(view.notes)))
 
     def _head(self, text: str) -> None:
         self.query_one("#crosstab-head", Label).update(
-            flat(text, no_wrap=True, overflow="ellipsis"))
+            flat(text, no_wrap=True, overflow="ellipsis")
+        )
 
     def _status(self, text: str) -> None:
         self.query_one("#crosstab-status", Label).update(
-            flat(text, no_wrap=True, overflow="ellipsis"))
+            flat(text, no_wrap=True, overflow="ellipsis")
+        )
 
     # -- actions ------------------------------------------------------------------
     def action_pick_attribute(self) -> None:
@@ -198,8 +235,10 @@ class CrosstabScreen(ProjectScreen):
 
         known = attribute_values(self.project)
         if not known:
-            self.notify("Jobcentrene har ingen baggrundsvariable: importér et register med "
-                        "kolonner (i).", severity="warning")
+            self.notify(
+                "Jobcentrene har ingen baggrundsvariable: importér et register med kolonner (i).",
+                severity="warning",
+            )
             return
         choices = []
         for name, values in known.items():
@@ -212,8 +251,9 @@ class CrosstabScreen(ProjectScreen):
                 self.groups = None
                 self.reload()
 
-        self.app.push_screen(PickDialog("Del jobcentrene efter", choices,
-                                        id="crosstab-pick"), chosen)
+        self.app.push_screen(
+            PickDialog("Del jobcentrene efter", choices, id="crosstab-pick"), chosen
+        )
 
     def action_group_values(self) -> None:
         from qualcode.core.crosstab import attribute_values
@@ -223,8 +263,10 @@ class CrosstabScreen(ProjectScreen):
             self.notify("Vælg først en variabel (a).", severity="warning")
             return
         values = ", ".join(attribute_values(self.project).get(self.attribute, {}))
-        title = (f"Gruppér værdierne af {self.attribute} som navn=værdi,værdi; navn=… "
-                 f"(tomt: hver værdi for sig). Værdier: {values}")
+        title = (
+            f"Gruppér værdierne af {self.attribute} som navn=værdi,værdi; navn=… "
+            f"(tomt: hver værdi for sig). Værdier: {values}"
+        )
 
         def chosen(text: str | None) -> None:
             if text is None:
@@ -237,8 +279,9 @@ class CrosstabScreen(ProjectScreen):
             self.groups = groups
             self.reload()
 
-        self.app.push_screen(InputDialog(title, group_spec(self.groups),
-                                         id="crosstab-groups"), chosen)
+        self.app.push_screen(
+            InputDialog(title, group_spec(self.groups), id="crosstab-groups"), chosen
+        )
 
     def action_recompute(self) -> None:
         if self.attribute is None:
@@ -253,11 +296,15 @@ class CrosstabScreen(ProjectScreen):
         if view is None:
             self.notify("Ingen krydstabel at eksportere endnu (a).", severity="warning")
             return
-        ask_for_file(self, f"Eksportér krydstabellen som {FORMATS[fmt]}. Filnavn:",
-                     f"krydstabel-{view.question}-{view.attribute}.{fmt}",
-                     lambda path, force: self._write(path, view.exports[fmt], fmt, force),
-                     suffix=f".{fmt}", dialog_id="crosstab-export-name",
-                     confirm_id="crosstab-overwrite")
+        ask_for_file(
+            self,
+            f"Eksportér krydstabellen som {FORMATS[fmt]}. Filnavn:",
+            f"krydstabel-{view.question}-{view.attribute}.{fmt}",
+            lambda path, force: self._write(path, view.exports[fmt], fmt, force),
+            suffix=f".{fmt}",
+            dialog_id="crosstab-export-name",
+            confirm_id="crosstab-overwrite",
+        )
 
     def _write(self, path: Path, data: bytes, fmt: str, force: bool) -> None:
         from qualcode.io.export import write_file
@@ -267,7 +314,6 @@ class CrosstabScreen(ProjectScreen):
         except QualcodeError as exc:
             self.notify(f"Kunne ikke gemme {path.name}: {exc}", severity="error")
         except OSError as exc:
-            self.notify(f"Kunne ikke gemme {path.name}: {exc.strerror or exc}",
-                        severity="error")
+            self.notify(f"Kunne ikke gemme {path.name}: {exc.strerror or exc}", severity="error")
         else:
             self.notify(f"Gemt som {FORMATS[fmt]}: {path}", timeout=4)

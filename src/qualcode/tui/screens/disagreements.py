@@ -23,23 +23,58 @@ from qualcode.tui.shown import flat, plain, shown
 class DisagreementScreen(ProjectScreen):
     TITLE = "Uenighed"
     BINDINGS = [
-        *number_bindings("toggle", "Enighed: kode", id="disagree-code",
-                    tooltip="Add or remove the code at that number in the agreed coding"),
-        Binding("a", "take(0)", "Vælg 1. koder", id="disagree-first",
-                tooltip="Agree on the first coder's codes"),
-        Binding("b", "take(1)", "Vælg 2. koder", id="disagree-second",
-                tooltip="Agree on the second coder's codes"),
-        Binding("f", "common", "Kun fælles", id="disagree-common",
-                tooltip="Agree on the codes every coder applied"),
-        Binding("u", "union", "Alle koder", id="disagree-union",
-                tooltip="Agree on every code any coder applied"),
+        *number_bindings(
+            "toggle",
+            "Enighed: kode",
+            id="disagree-code",
+            tooltip="Add or remove the code at that number in the agreed coding",
+        ),
+        Binding(
+            "a",
+            "take(0)",
+            "Vælg 1. koder",
+            id="disagree-first",
+            tooltip="Agree on the first coder's codes",
+        ),
+        Binding(
+            "b",
+            "take(1)",
+            "Vælg 2. koder",
+            id="disagree-second",
+            tooltip="Agree on the second coder's codes",
+        ),
+        Binding(
+            "f",
+            "common",
+            "Kun fælles",
+            id="disagree-common",
+            tooltip="Agree on the codes every coder applied",
+        ),
+        Binding(
+            "u",
+            "union",
+            "Alle koder",
+            id="disagree-union",
+            tooltip="Agree on every code any coder applied",
+        ),
         Binding("n", "move(1)", "Næste", id="disagree-next", tooltip="Next disagreement"),
-        Binding("p", "move(-1)", "Forrige", id="disagree-previous",
-                tooltip="Previous disagreement"),
-        Binding("o", "toggle_open", "Kun uafgjorte", id="disagree-open",
-                tooltip="Show only the disagreements not settled yet, or all"),
-        Binding("e", "choose_coders", "Kodere", id="disagree-coders",
-                tooltip="Choose which coders to compare"),
+        Binding(
+            "p", "move(-1)", "Forrige", id="disagree-previous", tooltip="Previous disagreement"
+        ),
+        Binding(
+            "o",
+            "toggle_open",
+            "Kun uafgjorte",
+            id="disagree-open",
+            tooltip="Show only the disagreements not settled yet, or all",
+        ),
+        Binding(
+            "e",
+            "choose_coders",
+            "Kodere",
+            id="disagree-coders",
+            tooltip="Choose which coders to compare",
+        ),
         *undo_bindings("consensus", keys="ctrl+z", display="ctrl+z"),
     ]
 
@@ -81,8 +116,12 @@ class DisagreementScreen(ProjectScreen):
             self.coders = others
         self.sub_title = f"{qid} · {self.book.title}"
         if len(self.coders) < 2:
-            head.update(plain(f"{qid}: mindst to kodere skal have kodet spørgsmålet for at "
-                              f"sammenligne (kodere nu: {', '.join(others) or 'ingen'})."))
+            head.update(
+                plain(
+                    f"{qid}: mindst to kodere skal have kodet spørgsmålet for at "
+                    f"sammenligne (kodere nu: {', '.join(others) or 'ingen'})."
+                )
+            )
             self.found, self.shown = [], []
             self.query_one("#disagree-list", OptionList).clear_options()
             self._show(None)
@@ -91,9 +130,13 @@ class DisagreementScreen(ProjectScreen):
         self.found = self.project.disagreements(qid, self.coders)
         self.shown = [d for d in self.found if not (self.only_open and d.settled)]
         settled = sum(d.settled for d in self.found)
-        head.update(flat(f"{qid}: {' ↔ '.join(self.coders)} · {len(self.found)} uenigheder, "
-                         f"{settled} afgjort" + (" · viser uafgjorte" if self.only_open else ""),
-                         style="bold"))
+        head.update(
+            flat(
+                f"{qid}: {' ↔ '.join(self.coders)} · {len(self.found)} uenigheder, "
+                f"{settled} afgjort" + (" · viser uafgjorte" if self.only_open else ""),
+                style="bold",
+            )
+        )
         ol = self.query_one("#disagree-list", OptionList)
         ol.clear_options()
         ol.add_options([Option(self._row(d), id=str(d.item.id)) for d in self.shown])
@@ -111,8 +154,10 @@ class DisagreementScreen(ProjectScreen):
     def _row(self, d: Disagreement) -> Text:
         row = Text(no_wrap=True, overflow="ellipsis")
         row.append("✓ " if d.settled else "! ", style="green" if d.settled else "yellow")
-        row.append(one_line(d.item.respondent)
-                   + (f" #{d.item.number}" if d.item.speaker_role else ""), style="bold")
+        row.append(
+            one_line(d.item.respondent) + (f" #{d.item.number}" if d.item.speaker_role else ""),
+            style="bold",
+        )
         for coder in self.coders:
             codes = ", ".join(self._label(k) for k in sorted(d.codes[coder])) or "–"
             row.append(one_line(f"  {coder}: {codes}"))
@@ -138,8 +183,9 @@ class DisagreementScreen(ProjectScreen):
         compare = self.query_one("#disagree-compare", Static)
         text = self.query_one("#disagree-text", Static)
         if d is None or self.book is None:
-            compare.update(Text("Ingen uenigheder at vise." if len(self.coders) >= 2 else "",
-                                style="dim"))
+            compare.update(
+                Text("Ingen uenigheder at vise." if len(self.coders) >= 2 else "", style="dim")
+            )
             text.update("")
             return
         table = Table(box=None, expand=False, pad_edge=False)
@@ -160,8 +206,7 @@ class DisagreementScreen(ProjectScreen):
             table.add_row(str(n) if n <= 9 else "", label, *marks, agreed)
         compare.update(table)
         body = Text()
-        body.append(shown(f"{d.item.respondent} {d.item.respondent_name}".strip()),
-                    style="bold")
+        body.append(shown(f"{d.item.respondent} {d.item.respondent_name}".strip()), style="bold")
         if d.item.speaker_role:
             body.append(shown(f" · {d.item.speaker_role}"), style="bold")
         body.append("\n" + shown(d.item.text))
@@ -239,11 +284,16 @@ class DisagreementScreen(ProjectScreen):
             wanted = [c.strip() for c in value.split(",") if c.strip()]
             unknown = [c for c in wanted if c not in known]
             if unknown or len(wanted) < 2:
-                self.notify(f"Vælg mindst to af: {', '.join(known)}", severity="error",
-                            markup=False)
+                self.notify(
+                    f"Vælg mindst to af: {', '.join(known)}", severity="error", markup=False
+                )
                 return
             self.coders = wanted
             self.reload()
 
-        self.app.push_screen(InputDialog(f"Kodere der sammenlignes (kendte: {', '.join(known)})",
-                                         ", ".join(self.coders)), chosen)
+        self.app.push_screen(
+            InputDialog(
+                f"Kodere der sammenlignes (kendte: {', '.join(known)})", ", ".join(self.coders)
+            ),
+            chosen,
+        )

@@ -48,8 +48,7 @@ class HelpScreen(ModalScreen[None]):
             for row in self.rows:  # Text, not str: '[CPR]' in a tooltip is no markup
                 table.add_row(*(plain(cell) for cell in row))
             yield table
-            yield Label("Alle handlinger findes også i kommandopaletten (ctrl+p).",
-                        classes="dim")
+            yield Label("Alle handlinger findes også i kommandopaletten (ctrl+p).", classes="dim")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -42,8 +42,13 @@ from textual.worker import Worker, get_current_worker
 from qualcode.errors import QualcodeError
 from qualcode.tui.shown import flat, plain
 
-KINDS = [("Svar", "answers"), ("Interview", "interviews"), ("Kodninger", "codings"),
-         ("Register", "register"), ("REFI-QDA (.qdc/.qdpx)", "refiqda")]
+KINDS = [
+    ("Svar", "answers"),
+    ("Interview", "interviews"),
+    ("Kodninger", "codings"),
+    ("Register", "register"),
+    ("REFI-QDA (.qdc/.qdpx)", "refiqda"),
+]
 TABULAR = ("answers", "codings", "register")
 TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
 TRANSCRIPT_SUFFIXES = {".md", ".markdown", ".txt", ".docx"}
@@ -71,8 +76,14 @@ class ImportRequest:
         return self.paths[0] if len(self.paths) == 1 else f"{len(self.paths)} filer"
 
 
-def run_import(request: ImportRequest, project_path: str | Path, *, coder: str | None,
-               progress: Callable[[int, int], None], check: Callable[[], None]):
+def run_import(
+    request: ImportRequest,
+    project_path: str | Path,
+    *,
+    coder: str | None,
+    progress: Callable[[int, int], None],
+    check: Callable[[], None],
+):
     """Read the file(s) with the CLI's readers and import them; returns the ImportSummary.
 
     Runs in the worker thread and opens its own connection. ``check()`` raises
@@ -87,36 +98,41 @@ def run_import(request: ImportRequest, project_path: str | Path, *, coder: str |
         refi = read_refiqda(request.paths[0])
         check()
         with Project.open(project_path, coder=coder) as project:
-            return import_refiqda(project, refi, question=o["question"],
-                                  codebook=o["codebook"])
+            return import_refiqda(project, refi, question=o["question"], codebook=o["codebook"])
     if request.kind == "interviews":
         from qualcode.core.codebook import load_codebook
         from qualcode.io.interviews import read_interviews
 
         files = request.paths
-        transcripts, digest = read_interviews(list(files),
-                                              interviewer_labels=set(o["interviewer"]))
+        transcripts, digest = read_interviews(list(files), interviewer_labels=set(o["interviewer"]))
         check()
         with Project.open(project_path, coder=coder) as project:
             stem = o["codebook"]
             book = project.codebook(stem) if project.has_codebook(stem) else load_codebook(stem)
             check()
             return project.import_interviews(
-                transcripts, question=o["question"], codebook=book,
-                file=(", ".join(files) if len(files) <= 3
-                      else f"{files[0]} and {len(files) - 1} more"),
-                sha256=digest, split=o["split"], progress=progress)
+                transcripts,
+                question=o["question"],
+                codebook=book,
+                file=(
+                    ", ".join(files) if len(files) <= 3 else f"{files[0]} and {len(files) - 1} more"
+                ),
+                sha256=digest,
+                split=o["split"],
+                progress=progress,
+            )
     if request.kind == "codings":
         from qualcode.io.codings import read_codings
         from qualcode.paths import default_coder
 
-        rows, table = read_codings(request.paths[0],
-                                   default_coder=o["coder"] or coder or default_coder(),
-                                   sheet=o["sheet"])
+        rows, table = read_codings(
+            request.paths[0], default_coder=o["coder"] or coder or default_coder(), sheet=o["sheet"]
+        )
         check()
         with Project.open(project_path, coder=coder) as project:
-            return project.import_codings(rows, file=table.file, sha256=table.sha256,
-                                          progress=progress)
+            return project.import_codings(
+                rows, file=table.file, sha256=table.sha256, progress=progress
+            )
     from qualcode.io.answers import read_answers
 
     with Project.open(project_path, coder=coder) as project:
@@ -126,20 +142,33 @@ def run_import(request: ImportRequest, project_path: str | Path, *, coder: str |
                 from qualcode.core import waves
 
                 qid = waves.wave_question_id(project, o["question"], wave)
-            table = read_answers(request.paths[0], respondent_col=o["respondent_col"],
-                                 text_cols=[o["text_col"]], questions=[qid],
-                                 codebooks=[o["codebook"]], attr_cols=o["attr_cols"],
-                                 name_col=o["name_col"], all_attrs=o["all_attrs"],
-                                 sheet=o["sheet"], project=project)
+            table = read_answers(
+                request.paths[0],
+                respondent_col=o["respondent_col"],
+                text_cols=[o["text_col"]],
+                questions=[qid],
+                codebooks=[o["codebook"]],
+                attr_cols=o["attr_cols"],
+                name_col=o["name_col"],
+                all_attrs=o["all_attrs"],
+                sheet=o["sheet"],
+                project=project,
+            )
             check()
             if wave:
-                return waves.import_answers_wave(project, table, wave,
-                                                 {qid: o["question"]}, progress=progress)
+                return waves.import_answers_wave(
+                    project, table, wave, {qid: o["question"]}, progress=progress
+                )
             return project.import_answers(table, progress=progress)
         else:  # the register: respondents and attributes, no answers
-            table = read_answers(request.paths[0], respondent_col=o["respondent_col"],
-                                 attr_cols=o["attr_cols"], name_col=o["name_col"],
-                                 all_attrs=o["all_attrs"], sheet=o["sheet"])
+            table = read_answers(
+                request.paths[0],
+                respondent_col=o["respondent_col"],
+                attr_cols=o["attr_cols"],
+                name_col=o["name_col"],
+                all_attrs=o["all_attrs"],
+                sheet=o["sheet"],
+            )
         check()
         return project.import_answers(table, progress=progress)
 
@@ -164,8 +193,10 @@ def pii_warning(project_path: str | Path, questions: list[str]) -> str:
         return f"Importen er gemt, men persondata kunne ikke søges: {exc}"
     if not hits:
         return ""
-    return (f"Advarsel: {', '.join(questions)} indeholder {describe(hits)}. Se og skjul dem "
-            "under F8 Persondata.")
+    return (
+        f"Advarsel: {', '.join(questions)} indeholder {describe(hits)}. Se og skjul dem "
+        "under F8 Persondata."
+    )
 
 
 def _dk(number: int) -> str:
@@ -207,16 +238,36 @@ class ImportScreen(ModalScreen[str | None]):
 
     TITLE = "Import"
     BINDINGS = [
-        Binding("ctrl+r", "run", "Importér", id="import-run",
-                tooltip="Run the import with these options (all or nothing)"),
-        Binding("escape", "cancel", "Afbryd/luk", id="import-cancel",
-                tooltip="Cancel a running import (nothing is written), or close"),
-        Binding("ctrl+o", "focus_tree", "Filer", id="import-files",
-                tooltip="Pick the file in the folder tree"),
-        Binding("ctrl+l,i", "focus_path", "Filsti", key_display="ctrl+l", id="import-path",
-                tooltip="Type the path of the file (or of a folder of transcripts)"),
+        Binding(
+            "ctrl+r",
+            "run",
+            "Importér",
+            id="import-run",
+            tooltip="Run the import with these options (all or nothing)",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Afbryd/luk",
+            id="import-cancel",
+            tooltip="Cancel a running import (nothing is written), or close",
+        ),
+        Binding(
+            "ctrl+o",
+            "focus_tree",
+            "Filer",
+            id="import-files",
+            tooltip="Pick the file in the folder tree",
+        ),
+        Binding(
+            "ctrl+l,i",
+            "focus_path",
+            "Filsti",
+            key_display="ctrl+l",
+            id="import-path",
+            tooltip="Type the path of the file (or of a folder of transcripts)",
+        ),
     ]
-
 
     @dataclass
     class HeaderRead(Message):
@@ -236,8 +287,13 @@ class ImportScreen(ModalScreen[str | None]):
         text: str
         warning: str = ""  # personal data in the imported questions, as the CLI warns
 
-    def __init__(self, project_path: str | Path, *, start_dir: str | Path | None = None,
-                 id: str | None = None) -> None:
+    def __init__(
+        self,
+        project_path: str | Path,
+        *,
+        start_dir: str | Path | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.project_path = Path(project_path)
         self.start_dir = Path(start_dir) if start_dir else Path.cwd()
@@ -268,8 +324,7 @@ class ImportScreen(ModalScreen[str | None]):
             yield Label("Vælg en fil til venstre, eller skriv stien.", id="import-status")
             yield Label("", id="import-error", classes="error")
             with Horizontal(id="import-buttons"):
-                yield Button("Importér (ctrl+r)", variant="primary", id="import-run",
-                             compact=True)
+                yield Button("Importér (ctrl+r)", variant="primary", id="import-run", compact=True)
                 yield Button("Luk (esc)", id="import-cancel", compact=True)
         yield Footer()
 
@@ -278,53 +333,130 @@ class ImportScreen(ModalScreen[str | None]):
         tab = "answers codings register"
         cols = "answers register"
         return [
-            _row("Type", Select(KINDS, allow_blank=False, value="answers", compact=True,
-                                id="import-kind"), all_kinds, "import-kind-row"),
-            _row("Fil", Input(placeholder="sti til fil (eller mappe med interview)",
-                              compact=True, id="import-path"), all_kinds, "import-path-row"),
-            _row("Ark (XLSX)", Input(placeholder="første ark", compact=True, id="import-sheet"),
-                 tab, "import-sheet-row"),
-            _row("Respondent-id", Select([], prompt="vælg kolonne", compact=True,
-                                         id="import-respondent-col"),
-                 cols, "import-respondent-row"),
-            _row("Svartekst", Select([], prompt="vælg kolonne", compact=True,
-                                     id="import-text-col"), "answers", "import-text-row"),
-            _row("Spørgsmål", Input(placeholder="spørgsmåls-id, fx strategier", compact=True,
-                                    id="import-question"), "answers", "import-question-row"),
-            _row("Bølge", Input(placeholder="valgfri: årgang, fx 2017", compact=True,
-                                id="import-wave"), "answers", "import-wave-row"),
-            _row("Kodebog", Select([], prompt="vælg kodebog", compact=True,
-                                   id="import-codebook"), "answers", "import-codebook-row"),
-            _row("Navn", Select([], prompt="(ingen)", compact=True, id="import-name-col"),
-                 cols, "import-name-row"),
-            _row("Attributter", Input(placeholder="kolonner, adskilt med komma", compact=True,
-                                      id="import-attr-cols"), cols, "import-attr-row"),
-            _row("", Checkbox("Alle øvrige kolonner", compact=True,
-                              id="import-all-attrs"), cols, "import-all-attrs-row"),
-            _row("Spørgsmål", Input(DEFAULT_INTERVIEW_QUESTION, compact=True,
-                                    id="import-i-question"), "interviews",
-                 "import-i-question-row"),
-            _row("Kodebog", Select([], prompt="vælg kodebog", compact=True,
-                                   id="import-i-codebook"), "interviews",
-                 "import-i-codebook-row"),
-            _row("Opdeling", Select(SPLITS, allow_blank=False, value="turn", compact=True,
-                                    id="import-split"), "interviews", "import-split-row"),
-            _row("Interviewer", Input(placeholder="flere etiketter, fx Spørger, Moderator",
-                                      compact=True, id="import-interviewer"), "interviews",
-                 "import-interviewer-row"),
-            _row("Koder", Input(compact=True, id="import-coder"), "codings",
-                 "import-coder-row"),
-            _row("Spørgsmål", Input(placeholder="fra filnavnet (en qualcode-fil: dens egne)",
-                                    compact=True, id="import-r-question"), "refiqda",
-                 "import-r-question-row"),
-            _row("Kodebog", Input(placeholder="fra filnavnet", compact=True,
-                                  id="import-r-codebook"), "refiqda", "import-r-codebook-row"),
+            _row(
+                "Type",
+                Select(KINDS, allow_blank=False, value="answers", compact=True, id="import-kind"),
+                all_kinds,
+                "import-kind-row",
+            ),
+            _row(
+                "Fil",
+                Input(
+                    placeholder="sti til fil (eller mappe med interview)",
+                    compact=True,
+                    id="import-path",
+                ),
+                all_kinds,
+                "import-path-row",
+            ),
+            _row(
+                "Ark (XLSX)",
+                Input(placeholder="første ark", compact=True, id="import-sheet"),
+                tab,
+                "import-sheet-row",
+            ),
+            _row(
+                "Respondent-id",
+                Select([], prompt="vælg kolonne", compact=True, id="import-respondent-col"),
+                cols,
+                "import-respondent-row",
+            ),
+            _row(
+                "Svartekst",
+                Select([], prompt="vælg kolonne", compact=True, id="import-text-col"),
+                "answers",
+                "import-text-row",
+            ),
+            _row(
+                "Spørgsmål",
+                Input(
+                    placeholder="spørgsmåls-id, fx strategier", compact=True, id="import-question"
+                ),
+                "answers",
+                "import-question-row",
+            ),
+            _row(
+                "Bølge",
+                Input(placeholder="valgfri: årgang, fx 2017", compact=True, id="import-wave"),
+                "answers",
+                "import-wave-row",
+            ),
+            _row(
+                "Kodebog",
+                Select([], prompt="vælg kodebog", compact=True, id="import-codebook"),
+                "answers",
+                "import-codebook-row",
+            ),
+            _row(
+                "Navn",
+                Select([], prompt="(ingen)", compact=True, id="import-name-col"),
+                cols,
+                "import-name-row",
+            ),
+            _row(
+                "Attributter",
+                Input(
+                    placeholder="kolonner, adskilt med komma", compact=True, id="import-attr-cols"
+                ),
+                cols,
+                "import-attr-row",
+            ),
+            _row(
+                "",
+                Checkbox("Alle øvrige kolonner", compact=True, id="import-all-attrs"),
+                cols,
+                "import-all-attrs-row",
+            ),
+            _row(
+                "Spørgsmål",
+                Input(DEFAULT_INTERVIEW_QUESTION, compact=True, id="import-i-question"),
+                "interviews",
+                "import-i-question-row",
+            ),
+            _row(
+                "Kodebog",
+                Select([], prompt="vælg kodebog", compact=True, id="import-i-codebook"),
+                "interviews",
+                "import-i-codebook-row",
+            ),
+            _row(
+                "Opdeling",
+                Select(SPLITS, allow_blank=False, value="turn", compact=True, id="import-split"),
+                "interviews",
+                "import-split-row",
+            ),
+            _row(
+                "Interviewer",
+                Input(
+                    placeholder="flere etiketter, fx Spørger, Moderator",
+                    compact=True,
+                    id="import-interviewer",
+                ),
+                "interviews",
+                "import-interviewer-row",
+            ),
+            _row("Koder", Input(compact=True, id="import-coder"), "codings", "import-coder-row"),
+            _row(
+                "Spørgsmål",
+                Input(
+                    placeholder="fra filnavnet (en qualcode-fil: dens egne)",
+                    compact=True,
+                    id="import-r-question",
+                ),
+                "refiqda",
+                "import-r-question-row",
+            ),
+            _row(
+                "Kodebog",
+                Input(placeholder="fra filnavnet", compact=True, id="import-r-codebook"),
+                "refiqda",
+                "import-r-codebook-row",
+            ),
         ]
 
     def on_mount(self) -> None:
         self._load_project_lists()
-        stems = [(f"{s} (projekt)" if s in self._project_stems else s, s)
-                 for s in self._stems]
+        stems = [(f"{s} (projekt)" if s in self._project_stems else s, s) for s in self._stems]
         self.query_one("#import-codebook", Select).set_options(stems)
         i_book = self.query_one("#import-i-codebook", Select)
         i_book.set_options(stems)
@@ -391,9 +523,13 @@ class ImportScreen(ModalScreen[str | None]):
         kind = str(event.value)
         self._show_rows(kind)
         path = self._path()
-        if kind in TABULAR and path is not None and path.is_file() \
-                and path.suffix.lower() not in NOT_TABLES \
-                and str(path) not in (self._header_path, self._reading):
+        if (
+            kind in TABULAR
+            and path is not None
+            and path.is_file()
+            and path.suffix.lower() not in NOT_TABLES
+            and str(path) not in (self._header_path, self._reading)
+        ):
             self._start_header_read(path)
         elif kind == "interviews" and path is not None and path.is_dir():
             self._describe_folder(path)
@@ -435,8 +571,9 @@ class ImportScreen(ModalScreen[str | None]):
         if suffix in REFI_SUFFIXES:
             if self.kind != "refiqda":
                 kind_select.value = "refiqda"
-            self._status(f"REFI-QDA-fil: {path.name} (kodebog eller projekt fra NVivo, "
-                         "ATLAS.ti, MAXQDA …)")
+            self._status(
+                f"REFI-QDA-fil: {path.name} (kodebog eller projekt fra NVivo, ATLAS.ti, MAXQDA …)"
+            )
         elif suffix in TRANSCRIPT_SUFFIXES:
             if self.kind != "interviews":
                 kind_select.value = "interviews"
@@ -475,14 +612,20 @@ class ImportScreen(ModalScreen[str | None]):
 
     def _describe_folder(self, path: Path) -> None:
         found = self._transcripts_in(path)
-        self._status(f"Mappen {path.name or path}: {len(found)} interviewudskrifter"
-                     " (.md, .txt, .docx)")
+        self._status(
+            f"Mappen {path.name or path}: {len(found)} interviewudskrifter (.md, .txt, .docx)"
+        )
 
     @staticmethod
     def _transcripts_in(folder: Path) -> list[Path]:
-        return sorted(p for p in folder.iterdir()
-                      if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES
-                      and not p.name.startswith(".") and p.name.lower() != "readme.md")
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_file()
+            and p.suffix.lower() in TRANSCRIPT_SUFFIXES
+            and not p.name.startswith(".")
+            and p.name.lower() != "readme.md"
+        )
 
     # -- the header of a CSV/XLSX file --------------------------------------------------
     def _start_header_read(self, path: Path) -> None:
@@ -518,8 +661,10 @@ class ImportScreen(ModalScreen[str | None]):
             self._status("Filens kolonner kunne ikke læses.")
         else:
             self._offer_columns(message.headers)
-            self._status(f"{Path(message.path).name}: {len(message.headers)} kolonner, "
-                         f"{_dk(message.rows)} rækker.")
+            self._status(
+                f"{Path(message.path).name}: {len(message.headers)} kolonner, "
+                f"{_dk(message.rows)} rækker."
+            )
             folded = {h.casefold() for h in message.headers}
             if self.kind == "answers" and {"respondent", "question", "code"} <= folded:
                 self.query_one("#import-kind", Select).value = "codings"
@@ -529,10 +674,12 @@ class ImportScreen(ModalScreen[str | None]):
         options = [(flat(h), h) for h in headers]  # the file's own names: never markup
         guesses = {
             "#import-respondent-col": _guess(
-                headers, ("respondent", "respondent_id", "jobcenter_id", "jobcenter", "id"),
-                ("id",)) or headers[0],
-            "#import-text-col": _guess(headers, ("svar", "tekst", "text", "answer"),
-                                       ("svar", "tekst")),
+                headers, ("respondent", "respondent_id", "jobcenter_id", "jobcenter", "id"), ("id",)
+            )
+            or headers[0],
+            "#import-text-col": _guess(
+                headers, ("svar", "tekst", "text", "answer"), ("svar", "tekst")
+            ),
             "#import-name-col": _guess(headers, ("navn", "name", "jobcenter_navn"), ("navn",)),
         }
         for selector, guess in guesses.items():
@@ -565,8 +712,9 @@ class ImportScreen(ModalScreen[str | None]):
             if path.is_dir():
                 files = [str(p) for p in self._transcripts_in(path)]
                 if not files:
-                    raise QualcodeError(f"Mappen {path} har ingen interviewudskrifter "
-                                        "(.md, .txt, .docx).")
+                    raise QualcodeError(
+                        f"Mappen {path} har ingen interviewudskrifter (.md, .txt, .docx)."
+                    )
             else:
                 files = [str(path)]
             question = text("#import-i-question")
@@ -575,27 +723,42 @@ class ImportScreen(ModalScreen[str | None]):
                 raise QualcodeError("Skriv spørgsmålets id (fx interview).")
             if not book:
                 raise QualcodeError("Vælg den kodebog, uddragene skal kodes med.")
-            return ImportRequest(kind, files, {
-                "question": question, "codebook": book,
-                "split": choice("#import-split") or "turn",
-                "interviewer": listed("#import-interviewer")})
+            return ImportRequest(
+                kind,
+                files,
+                {
+                    "question": question,
+                    "codebook": book,
+                    "split": choice("#import-split") or "turn",
+                    "interviewer": listed("#import-interviewer"),
+                },
+            )
         if kind == "refiqda":
             if path.is_dir():
                 raise QualcodeError(f"{path} er en mappe; vælg en .qdc- eller .qdpx-fil.")
-            return ImportRequest(kind, [str(path)], {
-                "question": text("#import-r-question") or None,
-                "codebook": text("#import-r-codebook") or None})
+            return ImportRequest(
+                kind,
+                [str(path)],
+                {
+                    "question": text("#import-r-question") or None,
+                    "codebook": text("#import-r-codebook") or None,
+                },
+            )
         sheet = text("#import-sheet") or None
         if kind == "codings":
-            return ImportRequest(kind, [str(path)], {"coder": text("#import-coder") or None,
-                                                    "sheet": sheet})
+            return ImportRequest(
+                kind, [str(path)], {"coder": text("#import-coder") or None, "sheet": sheet}
+            )
         respondent = choice("#import-respondent-col")
         if not respondent:
             raise QualcodeError("Vælg kolonnen med respondentens id (jobcentret).")
         options: dict[str, Any] = {
-            "respondent_col": respondent, "name_col": choice("#import-name-col"),
+            "respondent_col": respondent,
+            "name_col": choice("#import-name-col"),
             "attr_cols": listed("#import-attr-cols"),
-            "all_attrs": self.query_one("#import-all-attrs", Checkbox).value, "sheet": sheet}
+            "all_attrs": self.query_one("#import-all-attrs", Checkbox).value,
+            "sheet": sheet,
+        }
         if kind == "answers":
             options["text_col"] = choice("#import-text-col")
             options["question"] = text("#import-question")
@@ -651,8 +814,9 @@ class ImportScreen(ModalScreen[str | None]):
         outcome, text, warning = "error", "", ""
         try:
             check()
-            summary = run_import(request, self.project_path, coder=self._coder,
-                                 progress=progress, check=check)
+            summary = run_import(
+                request, self.project_path, coder=self._coder, progress=progress, check=check
+            )
             outcome, text = ("ok" if summary.changed else "unchanged"), summary.describe()
             if request.kind in WITH_TEXTS:  # committed: no more cancelling from here
                 warning = pii_warning(self.project_path, summary.questions)
@@ -691,8 +855,9 @@ class ImportScreen(ModalScreen[str | None]):
             self.notify(message.warning, title="Persondata", severity="warning", timeout=12)
         if message.outcome == "ok":
             if was == "cancelling":
-                self.notify("Importen var allerede gemt, før den kunne afbrydes.",
-                            severity="warning")
+                self.notify(
+                    "Importen var allerede gemt, før den kunne afbrydes.", severity="warning"
+                )
             self._status(message.text)
             self.notify(message.text, title="Import færdig", timeout=6)
             if self.app.screen is self:

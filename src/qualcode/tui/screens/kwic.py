@@ -27,8 +27,12 @@ from qualcode.tui.shown import flat
 
 class KwicScreen(ModalScreen[int | None]):
     BINDINGS = [
-        *number_bindings("toggle_code", "Kod", id="kwic-code",
-                         tooltip="Toggle the code at that number on the highlighted hit's item"),
+        *number_bindings(
+            "toggle_code",
+            "Kod",
+            id="kwic-code",
+            tooltip="Toggle the code at that number on the highlighted hit's item",
+        ),
         Binding("escape", "close", "Luk", id="kwic-close", tooltip="Back to coding"),
     ]
 
@@ -44,8 +48,13 @@ class KwicScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="kwic"):
-            yield Label(flat(f"Ord i kontekst · {self.question} (bøjninger og ae/oe/aa findes "
-                             "også; ord* = begynder med)"), classes="dialog-title")
+            yield Label(
+                flat(
+                    f"Ord i kontekst · {self.question} (bøjninger og ae/oe/aa findes "
+                    "også; ord* = begynder med)"
+                ),
+                classes="dialog-title",
+            )
             yield Input(self.word, placeholder="ord eller frase, fx fleksjob", id="kwic-word")
             yield Label("", id="kwic-status")
             yield OptionList(id="kwic-hits")
@@ -73,8 +82,9 @@ class KwicScreen(ModalScreen[int | None]):
         worker = get_current_worker()
         project = Project.open(self.project.path, coder=self.project.coder)
         try:
-            hits = kwic(project, word, question=self.question,
-                        cancelled=lambda: worker.is_cancelled)
+            hits = kwic(
+                project, word, question=self.question, cancelled=lambda: worker.is_cancelled
+            )
             error = ""
         except QualcodeError as exc:
             hits, error = [], str(exc)
@@ -87,8 +97,9 @@ class KwicScreen(ModalScreen[int | None]):
         if word != self.word:
             return
         self.hits = hits
-        status = error or (f"{len(hits)} fund af »{word}« · tal koder svaret, Enter går til "
-                           "det, Esc lukker")
+        status = error or (
+            f"{len(hits)} fund af »{word}« · tal koder svaret, Enter går til det, Esc lukker"
+        )
         self.query_one("#kwic-status", Label).update(flat(status))
         options = self.query_one("#kwic-hits", OptionList)
         options.clear_options()
@@ -98,8 +109,9 @@ class KwicScreen(ModalScreen[int | None]):
             options.focus()
 
     def _prompt(self, hit) -> Text:
-        codes = {c.code for c in self.project.codings(item_id=hit.item_id,
-                                                      coder=self.project.coder)}
+        codes = {
+            c.code for c in self.project.codings(item_id=hit.item_id, coder=self.project.coder)
+        }
         text = Text()
         text.append(f"{one_line(hit.respondent):<6}", style="bold")
         for code in self.book:
@@ -135,7 +147,8 @@ class KwicScreen(ModalScreen[int | None]):
         options.highlighted = index
         verb = "Kodet" if added else "Fjernet"
         self.query_one("#kwic-status", Label).update(
-            flat(f"✓ {verb} {hit.respondent}: {code.label}", style="green"))
+            flat(f"✓ {verb} {hit.respondent}: {code.label}", style="green")
+        )
 
     @on(OptionList.OptionSelected, "#kwic-hits")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -21,8 +21,11 @@ from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain
 
 KIND_TEXT = {"cpr": "CPR-nummer", "phone": "Telefon", "email": "E-mail"}
-NAMES = {"cpr": ("CPR-nummer", "CPR-numre"), "phone": ("telefonnummer", "telefonnumre"),
-         "email": ("e-mailadresse", "e-mailadresser")}
+NAMES = {
+    "cpr": ("CPR-nummer", "CPR-numre"),
+    "phone": ("telefonnummer", "telefonnumre"),
+    "email": ("e-mailadresse", "e-mailadresser"),
+}
 
 
 def describe(hits: list[pii.Hit]) -> str:
@@ -35,23 +38,41 @@ def describe(hits: list[pii.Hit]) -> str:
     return f"{len(hits)} mulige persondata" + (f": {', '.join(parts)}" if parts else "")
 
 
-PLACEHOLDERS = ", ".join(pii.PLACEHOLDERS[k] for k in pii.KINDS[:-1]) + \
-    f" eller {pii.PLACEHOLDERS[pii.KINDS[-1]]}"  # '[CPR], [TELEFON] eller [E-MAIL]'
+PLACEHOLDERS = (
+    ", ".join(pii.PLACEHOLDERS[k] for k in pii.KINDS[:-1])
+    + f" eller {pii.PLACEHOLDERS[pii.KINDS[-1]]}"
+)  # '[CPR], [TELEFON] eller [E-MAIL]'
 
 
 class PiiScreen(ProjectScreen):
     TITLE = "Persondata"
     BINDINGS = [
         # the tooltip as Content: a str tooltip is read as markup, and [CPR] would vanish
-        Binding("r", "redact_one", "Skjul valgte", id="pii-redact",
-                tooltip=Content("Replace the selected match with its placeholder ([CPR], "
-                                "[TELEFON], [E-MAIL]; asks first)")),
-        Binding("R", "redact_all", "Skjul alle", id="pii-redact-all",
-                tooltip="Replace every match in the list with its placeholder (asks first)"),
-        Binding("g", "rescan", "Søg igen", id="pii-rescan",
-                tooltip="Scan the project file again"),
-        Binding("a", "toggle_scope", "Alle/spørgsmål", id="pii-scope",
-                tooltip="Show matches in every question, or only the current one"),
+        Binding(
+            "r",
+            "redact_one",
+            "Skjul valgte",
+            id="pii-redact",
+            tooltip=Content(
+                "Replace the selected match with its placeholder ([CPR], "
+                "[TELEFON], [E-MAIL]; asks first)"
+            ),
+        ),
+        Binding(
+            "R",
+            "redact_all",
+            "Skjul alle",
+            id="pii-redact-all",
+            tooltip="Replace every match in the list with its placeholder (asks first)",
+        ),
+        Binding("g", "rescan", "Søg igen", id="pii-rescan", tooltip="Scan the project file again"),
+        Binding(
+            "a",
+            "toggle_scope",
+            "Alle/spørgsmål",
+            id="pii-scope",
+            tooltip="Show matches in every question, or only the current one",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -68,8 +89,13 @@ class PiiScreen(ProjectScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#pii-table", DataTable)
-        for key, label in (("jc", "Jobcenter"), ("q", "Spørgsmål"), ("kind", "Type"),
-                           ("text", "Fund (skjult)"), ("context", "Sammenhæng")):
+        for key, label in (
+            ("jc", "Jobcenter"),
+            ("q", "Spørgsmål"),
+            ("kind", "Type"),
+            ("text", "Fund (skjult)"),
+            ("context", "Sammenhæng"),
+        ):
             table.add_column(label, key=key)
         table.focus()
 
@@ -90,15 +116,23 @@ class PiiScreen(ProjectScreen):
         for n, h in enumerate(self.hits):
             who = f"{h.respondent} {h.respondent_name}".strip()
             # Text cells, never str (read as markup); every match in the context masked
-            table.add_row(flat(who), flat(h.question), flat(KIND_TEXT[h.kind]),
-                          flat(h.masked), flat(h.context(), no_wrap=True, overflow="ellipsis"),
-                          key=str(n))
+            table.add_row(
+                flat(who),
+                flat(h.question),
+                flat(KIND_TEXT[h.kind]),
+                flat(h.masked),
+                flat(h.context(), no_wrap=True, overflow="ellipsis"),
+                key=str(n),
+            )
         if self.hits:
             table.move_cursor(row=min(keep, len(self.hits) - 1))
         where = "i alle spørgsmål" if self.everywhere else f"i {self.app.question}"
         if self.hits:
-            counts = ", ".join(f"{sum(1 for h in self.hits if h.kind == k)} {KIND_TEXT[k]}"
-                               for k in pii.KINDS if any(h.kind == k for h in self.hits))
+            counts = ", ".join(
+                f"{sum(1 for h in self.hits if h.kind == k)} {KIND_TEXT[k]}"
+                for k in pii.KINDS
+                if any(h.kind == k for h in self.hits)
+            )
             status = f"{len(self.hits)} mulige persondata {where} ({counts})"
         else:
             status = f"Ingen persondata fundet {where}."
@@ -117,14 +151,17 @@ class PiiScreen(ProjectScreen):
         if hit is None:
             detail.update("")
             return
-        detail.update(plain(f"{self._where(hit)}\n…{hit.context()}… → "
-                            f"{pii.PLACEHOLDERS[hit.kind]}"))
+        detail.update(
+            plain(f"{self._where(hit)}\n…{hit.context()}… → {pii.PLACEHOLDERS[hit.kind]}")
+        )
 
     @staticmethod
     def _where(hit: pii.Hit) -> str:
         role = f", {hit.role}" if hit.role else ""
-        return (f"{hit.respondent} {hit.respondent_name} · {hit.question} · "
-                f"uddrag {hit.item_number}{role}")
+        return (
+            f"{hit.respondent} {hit.respondent_name} · {hit.question} · "
+            f"uddrag {hit.item_number}{role}"
+        )
 
     @on(DataTable.RowHighlighted, "#pii-table")
     def _highlighted(self) -> None:
@@ -153,10 +190,15 @@ class PiiScreen(ProjectScreen):
             if ok:
                 self._redact([hit])
 
-        self.app.push_screen(ConfirmDialog(
-            f"Erstat {pii.KIND_NAMES[hit.kind]} {hit.masked} ({self._where(hit)}) med "
-            f"{pii.PLACEHOLDERS[hit.kind]}? Det kan ikke fortrydes.", yes="Skjul",
-            id="pii-confirm-one"), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Erstat {pii.KIND_NAMES[hit.kind]} {hit.masked} ({self._where(hit)}) med "
+                f"{pii.PLACEHOLDERS[hit.kind]}? Det kan ikke fortrydes.",
+                yes="Skjul",
+                id="pii-confirm-one",
+            ),
+            confirmed,
+        )
 
     def action_redact_all(self) -> None:
         from qualcode.tui.widgets.dialogs import ConfirmDialog
@@ -170,9 +212,14 @@ class PiiScreen(ProjectScreen):
             if ok:
                 self._redact(hits)
 
-        self.app.push_screen(ConfirmDialog(
-            f"Erstat alle {len(hits)} fund med {PLACEHOLDERS}? Det kan ikke fortrydes.",
-            yes="Skjul alle", id="pii-confirm"), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Erstat alle {len(hits)} fund med {PLACEHOLDERS}? Det kan ikke fortrydes.",
+                yes="Skjul alle",
+                id="pii-confirm",
+            ),
+            confirmed,
+        )
 
     def _redact(self, hits: list[pii.Hit]) -> None:
         try:
@@ -183,13 +230,21 @@ class PiiScreen(ProjectScreen):
         self.reload()
         lines = [f"Skjult: {result.done} fund erstattet med pladsholdere"]
         if result.purged is not None:
-            lines.append("Teksten er væk fra projektfilen og dens log." if result.purged else
-                         "Et andet program har projektet åbent: den gamle tekst ligger i "
-                         "projektets -wal-fil, til det lukker; skjul igen derefter.")
+            lines.append(
+                "Teksten er væk fra projektfilen og dens log."
+                if result.purged
+                else "Et andet program har projektet åbent: den gamle tekst ligger i "
+                "projektets -wal-fil, til det lukker; skjul igen derefter."
+            )
         if result.backups_removed:
             lines.append(f"{len(result.backups_removed)} sikkerhedskopier med teksten er slettet.")
         if result.models_removed:
-            lines.append(f"{len(result.models_removed)} forslagsmodeller trænet på teksten er "
-                         "slettet (træn igen med T).")
-        self.notify("\n".join(lines), timeout=6,
-                    severity="warning" if result.purged is False else "information")
+            lines.append(
+                f"{len(result.models_removed)} forslagsmodeller trænet på teksten er "
+                "slettet (træn igen med T)."
+            )
+        self.notify(
+            "\n".join(lines),
+            timeout=6,
+            severity="warning" if result.purged is False else "information",
+        )

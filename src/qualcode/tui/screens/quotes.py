@@ -40,7 +40,7 @@ EXPORTS = {
 def _readable_on(color: str) -> str:
     """Black or white, whichever reads better on the code's colour."""
     try:
-        r, g, b = (int(color.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+        r, g, b = (int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     except ValueError:
         return "white"
     return "black" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "white"
@@ -56,18 +56,49 @@ class QuotesScreen(ProjectScreen):
     TITLE = "Citater"
     HORIZONTAL_BREAKPOINTS = [(0, "-quotes-narrow"), (110, "-quotes-wide")]
     BINDINGS = [
-        Binding("s", "star", "Stjerne", id="quotes-star",
-                tooltip="Star or unstar the highlighted quote (stars mark quotes to export)"),
-        Binding("a", "only_starred", "Kun stjernede", id="quotes-only-starred",
-                tooltip="Show only the starred quotes, or all quotes"),
-        Binding("c", "focus_context", "Kontekst", id="quotes-context",
-                tooltip="Focus the context pane to scroll through the turns around the quote"),
-        Binding("e", "export('md')", "Eksport .md", id="quotes-export-md",
-                tooltip="Save the question's starred quotes as Markdown"),
-        Binding("d", "export('docx')", "Eksport .docx", id="quotes-export-docx",
-                tooltip="Save the question's starred quotes as a Word document"),
-        Binding("escape", "focus_codes", "Koder", show=False, id="quotes-codes",
-                tooltip="Back to the list of codes"),
+        Binding(
+            "s",
+            "star",
+            "Stjerne",
+            id="quotes-star",
+            tooltip="Star or unstar the highlighted quote (stars mark quotes to export)",
+        ),
+        Binding(
+            "a",
+            "only_starred",
+            "Kun stjernede",
+            id="quotes-only-starred",
+            tooltip="Show only the starred quotes, or all quotes",
+        ),
+        Binding(
+            "c",
+            "focus_context",
+            "Kontekst",
+            id="quotes-context",
+            tooltip="Focus the context pane to scroll through the turns around the quote",
+        ),
+        Binding(
+            "e",
+            "export('md')",
+            "Eksport .md",
+            id="quotes-export-md",
+            tooltip="Save the question's starred quotes as Markdown",
+        ),
+        Binding(
+            "d",
+            "export('docx')",
+            "Eksport .docx",
+            id="quotes-export-docx",
+            tooltip="Save the question's starred quotes as a Word document",
+        ),
+        Binding(
+            "escape",
+            "focus_codes",
+            "Koder",
+            show=False,
+            id="quotes-codes",
+            tooltip="Back to the list of codes",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -106,8 +137,9 @@ class QuotesScreen(ProjectScreen):
             self.book, self.qid, self.quotes_by_code = None, None, {}
             codes.clear_options()
             self.sub_title = ""
-            self._show_quotes(None, message="Projektet har ingen spørgsmål endnu. "
-                                            "Tryk i for at importere svar.")
+            self._show_quotes(
+                None, message="Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."
+            )
             return
         question = self.project.question(qid)
         if qid != self.qid:
@@ -161,8 +193,11 @@ class QuotesScreen(ProjectScreen):
 
     def _show_code(self, key: str | None, *, keep: int | None = None) -> None:
         if self.book is None or key is None:
-            self._show_quotes(None, message="Spørgsmålets kodebog har ingen koder endnu. "
-                                            "Tilføj koder under Kodebog (F5).")
+            self._show_quotes(
+                None,
+                message="Spørgsmålets kodebog har ingen koder endnu. "
+                "Tilføj koder under Kodebog (F5).",
+            )
             return
         self.code_key = key
         code = self.book.code(key)
@@ -170,35 +205,48 @@ class QuotesScreen(ProjectScreen):
         quotes = self._visible(key)
         message = None
         if not any(self.quotes_by_code.values()):
-            message = (f"Ingen kodede uddrag i »{self.qid}« endnu. Kod svarene under "
-                       "Kodning (F2); så kommer citaterne her.")
+            message = (
+                f"Ingen kodede uddrag i »{self.qid}« endnu. Kod svarene under "
+                "Kodning (F2); så kommer citaterne her."
+            )
         elif not everything:
             message = f"Ingen citater for »{code.label}« endnu."
         elif not quotes:
-            message = (f"Ingen stjernemarkerede citater for »{code.label}«. Tryk s på et "
-                       "citat for at stjernemarkere det, eller a for at se alle.")
+            message = (
+                f"Ingen stjernemarkerede citater for »{code.label}«. Tryk s på et "
+                "citat for at stjernemarkere det, eller a for at se alle."
+            )
         starred = sum(q.starred for q in everything)
         if self.only_starred:
             head = f"{code.label} – {starred} {STAR} af {len(everything)} citater"
         else:
             head = f"{code.label} – {len(everything)} citater" + (
-                f", {starred} {STAR}" if starred else "")
+                f", {starred} {STAR}" if starred else ""
+            )
         self._show_quotes(quotes, message=message, head=head, keep=keep)
 
-    def _show_quotes(self, quotes: list[Quote] | None, *, message: str | None = None,
-                     head: str = "", keep: int | None = None) -> None:
+    def _show_quotes(
+        self,
+        quotes: list[Quote] | None,
+        *,
+        message: str | None = None,
+        head: str = "",
+        keep: int | None = None,
+    ) -> None:
         listing = self.query_one("#quotes-list", OptionList)
         self.shown = quotes or []
         self.query_one("#quotes-head", Label).update(flat(head))
         with self.app.batch_update():
             listing.clear_options()
             if not self.shown:
-                listing.add_option(Option(plain(message or "Ingen citater.", style="italic dim"),
-                                          disabled=True))
+                listing.add_option(
+                    Option(plain(message or "Ingen citater.", style="italic dim"), disabled=True)
+                )
                 self._show_context(None)
                 return
-            listing.add_options([Option(self._quote_prompt(q), id=str(q.coding_id))
-                                 for q in self.shown])
+            listing.add_options(
+                [Option(self._quote_prompt(q), id=str(q.coding_id)) for q in self.shown]
+            )
             ids = [q.coding_id for q in self.shown]
             index = ids.index(keep) if keep in ids else 0
             listing.highlighted = index
@@ -207,8 +255,9 @@ class QuotesScreen(ProjectScreen):
 
     def _quote_prompt(self, q: Quote) -> Text:
         text = Text()
-        text.append(f"{STAR} " if q.starred else f"{NO_STAR} ",
-                    style="bold yellow" if q.starred else "dim")
+        text.append(
+            f"{STAR} " if q.starred else f"{NO_STAR} ", style="bold yellow" if q.starred else "dim"
+        )
         text.append(shown(f"{q.respondent} {q.respondent_name}".strip()), style="bold")
         if q.role:
             text.append(shown(f" · {q.role}"), style="italic")
@@ -312,8 +361,7 @@ class QuotesScreen(ProjectScreen):
             keep = rest[min(at, len(rest) - 1)] if rest else None
         self._show_code(self.code_key, keep=keep)
         who = f"{quote.respondent}" + (f" ({quote.role})" if quote.role else "")
-        self.notify(f"Stjernemarkeret: {who}" if starred else f"Stjerne fjernet: {who}",
-                    timeout=2)
+        self.notify(f"Stjernemarkeret: {who}" if starred else f"Stjerne fjernet: {who}", timeout=2)
 
     def action_only_starred(self) -> None:
         self.only_starred = not self.only_starred
@@ -321,8 +369,10 @@ class QuotesScreen(ProjectScreen):
             self._refresh_code_prompts()
             keep = self.current.coding_id if self.current else None
             self._show_code(self.code_key, keep=keep)
-        self.notify("Viser kun stjernemarkerede citater" if self.only_starred
-                    else "Viser alle citater", timeout=1.5)
+        self.notify(
+            "Viser kun stjernemarkerede citater" if self.only_starred else "Viser alle citater",
+            timeout=1.5,
+        )
 
     def action_focus_context(self) -> None:
         self.query_one("#quotes-context", VerticalScroll).focus()
@@ -337,8 +387,11 @@ class QuotesScreen(ProjectScreen):
             return []
         out: list[Quote] = []
         for code in self.book:
-            out += [q for q in self.project.quotes(code.key, self.qid)
-                    if q.code == code.key and q.starred]
+            out += [
+                q
+                for q in self.project.quotes(code.key, self.qid)
+                if q.code == code.key and q.starred
+            ]
         return out
 
     def export_title(self) -> str:
@@ -352,17 +405,33 @@ class QuotesScreen(ProjectScreen):
             return
         quotes = self.starred_quotes()
         if not quotes:
-            self.notify(f"Ingen stjernemarkerede citater i »{self.qid}«: tryk s på de citater, "
-                        "der skal med.", severity="warning", markup=False)
+            self.notify(
+                f"Ingen stjernemarkerede citater i »{self.qid}«: tryk s på de citater, "
+                "der skal med.",
+                severity="warning",
+                markup=False,
+            )
             return
         what, suffix = EXPORTS[fmt]
-        count = ("1 stjernemarkeret citat" if len(quotes) == 1
-                 else f"{len(quotes)} stjernemarkerede citater")
-        ask_for_file(self, f"Gem {count} som {what} – filnavn:", f"citater-{self.qid}{suffix}",
-                     lambda path, force: self._write(path, self._render_export(fmt, quotes),
-                                                     len(quotes), force=force,
-                                                     texts=[q.text for q in quotes]),
-                     suffix=suffix, dialog_id="quotes-export-dialog")
+        count = (
+            "1 stjernemarkeret citat"
+            if len(quotes) == 1
+            else f"{len(quotes)} stjernemarkerede citater"
+        )
+        ask_for_file(
+            self,
+            f"Gem {count} som {what} – filnavn:",
+            f"citater-{self.qid}{suffix}",
+            lambda path, force: self._write(
+                path,
+                self._render_export(fmt, quotes),
+                len(quotes),
+                force=force,
+                texts=[q.text for q in quotes],
+            ),
+            suffix=suffix,
+            dialog_id="quotes-export-dialog",
+        )
 
     def _render_export(self, fmt: str, quotes: list[Quote]) -> bytes:
         title = self.export_title()
@@ -374,30 +443,41 @@ class QuotesScreen(ProjectScreen):
 
         return (f"# {title}\n\n" + quotes_markdown(quotes)).encode("utf-8")
 
-    def _write(self, path: Path, data: bytes, count: int, *, force: bool,
-               texts: list[str] = ()) -> None:
+    def _write(
+        self, path: Path, data: bytes, count: int, *, force: bool, texts: list[str] = ()
+    ) -> None:
         from qualcode.io.export import write_file
 
         try:
             write_file(path, data, force=force)
         except QualcodeError as exc:
-            reason = {"already exists; use --force to overwrite it": "findes allerede",
-                      "is a folder": "er en mappe",
-                      "its folder does not exist": "mappen findes ikke"}.get(exc.detail,
-                                                                              exc.detail)
-            self.notify(f"Ikke gemt: {path}: {reason}.", severity="error", timeout=6,
-                        markup=False)
+            reason = {
+                "already exists; use --force to overwrite it": "findes allerede",
+                "is a folder": "er en mappe",
+                "its folder does not exist": "mappen findes ikke",
+            }.get(exc.detail, exc.detail)
+            self.notify(f"Ikke gemt: {path}: {reason}.", severity="error", timeout=6, markup=False)
             return
         except OSError as exc:
-            self.notify(f"Ikke gemt: {path}: {exc.strerror or exc}.", severity="error",
-                        timeout=6, markup=False)
+            self.notify(
+                f"Ikke gemt: {path}: {exc.strerror or exc}.",
+                severity="error",
+                timeout=6,
+                markup=False,
+            )
             return
-        self.notify(f"Gemt {count} citat{'er' if count != 1 else ''} i {path}", timeout=4,
-                    markup=False)
+        self.notify(
+            f"Gemt {count} citat{'er' if count != 1 else ''} i {path}", timeout=4, markup=False
+        )
         from qualcode.core.pii import count_in_texts
 
         unredacted = count_in_texts(texts)
         if unredacted:  # the same warning as the CLI's
-            self.notify(f"Advarsel: citaterne indeholder {unredacted} mulige personoplysninger "
-                        "(CPR-numre, telefonnumre eller e-mails), der ikke er redigeret ud. "
-                        "Se F8 Persondata.", severity="warning", timeout=8, markup=False)
+            self.notify(
+                f"Advarsel: citaterne indeholder {unredacted} mulige personoplysninger "
+                "(CPR-numre, telefonnumre eller e-mails), der ikke er redigeret ud. "
+                "Se F8 Persondata.",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )

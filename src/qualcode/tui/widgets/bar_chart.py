@@ -80,14 +80,15 @@ def _contrast(color: str) -> str:
         c = color.lstrip("#")
         if len(c) == 3:
             c = "".join(ch * 2 for ch in c)
-        r, g, b = (int(c[i:i + 2], 16) for i in (0, 2, 4))
+        r, g, b = (int(c[i : i + 2], 16) for i in (0, 2, 4))
     except ValueError:
         return "white"
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "white"
 
 
-def chart_lines(bars: Sequence[Bar], width: int, *, maximum: float | None = None,
-                marker_label: str = "") -> list[Text]:
+def chart_lines(
+    bars: Sequence[Bar], width: int, *, maximum: float | None = None, marker_label: str = ""
+) -> list[Text]:
     """The chart as lines of at most ``width`` cells, one per bar, plus a legend line for the
     marker when any bar has one and ``marker_label`` is given.
 
@@ -148,7 +149,7 @@ def _bar_text(bar: Bar, top: float, width: int) -> Text:
     if inside and color.color is not None:
         mark += Style(color=_contrast(bar.color), bgcolor=color.color)
     out.append(MARKER, style=mark)
-    out.append(cells[at + 1:], style=color)
+    out.append(cells[at + 1 :], style=color)
     return out
 
 
@@ -162,18 +163,26 @@ class BarChart(Widget):
     }
     """
 
-    def __init__(self, bars: Sequence[Bar] = (), *, maximum: float | None = None,
-                 marker_label: str = "", empty: str = "Ingen tal at vise.",
-                 name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        bars: Sequence[Bar] = (),
+        *,
+        maximum: float | None = None,
+        marker_label: str = "",
+        empty: str = "Ingen tal at vise.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.bars: list[Bar] = list(bars)
         self.maximum = maximum
         self.marker_label = marker_label
         self.empty = empty
 
-    def set_bars(self, bars: Sequence[Bar], *, maximum: float | None = None,
-                 marker_label: str = "") -> None:
+    def set_bars(
+        self, bars: Sequence[Bar], *, maximum: float | None = None, marker_label: str = ""
+    ) -> None:
         self.bars = list(bars)
         self.maximum = maximum
         self.marker_label = marker_label
@@ -184,8 +193,7 @@ class BarChart(Widget):
         width = self.content_size.width if width is None else width
         if not self.bars:
             return [Text(clip(self.empty, width), style="dim")]
-        return chart_lines(self.bars, width, maximum=self.maximum,
-                           marker_label=self.marker_label)
+        return chart_lines(self.bars, width, maximum=self.maximum, marker_label=self.marker_label)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if not self.bars:

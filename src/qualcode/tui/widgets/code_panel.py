@@ -32,8 +32,11 @@ class CodePanel(OptionList):
 
     def update_counts(self, counts: dict[str, int], applied: set[str]) -> None:
         """Redraw only the rows whose count or mark changed: a key press touches one or two."""
-        shown = {c.key: (self.counts.get(c.key, 0), c.key in self.applied)
-                 for c in self.book} if self.book is not None else {}
+        shown = (
+            {c.key: (self.counts.get(c.key, 0), c.key in self.applied) for c in self.book}
+            if self.book is not None
+            else {}
+        )
         self.counts, self.applied = dict(counts), set(applied)
         if self.book is None:
             return

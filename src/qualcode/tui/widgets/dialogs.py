@@ -23,8 +23,9 @@ class InputDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Fortryd", tooltip="Close without changes")]
 
-    def __init__(self, title: str, value: str = "", *, placeholder: str = "",
-                 id: str | None = None) -> None:
+    def __init__(
+        self, title: str, value: str = "", *, placeholder: str = "", id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.title_text = title
         self.value = value
@@ -33,8 +34,9 @@ class InputDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(self.title_text), classes="dialog-title")
-            yield Input(one_line(self.value), placeholder=one_line(self.placeholder),
-                        id="dialog-input")
+            yield Input(
+                one_line(self.value), placeholder=one_line(self.placeholder), id="dialog-input"
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", variant="primary", id="ok")
                 yield Button("Fortryd", id="cancel")
@@ -52,8 +54,10 @@ class InputDialog(ModalScreen[str | None]):
 class TextDialog(ModalScreen[str | None]):
     """Write a few lines (a memo, a definition). Ctrl+S saves, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Fortryd", tooltip="Close without saving"),
-                Binding("ctrl+s", "save", "Gem", tooltip="Save the text")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Fortryd", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Gem", tooltip="Save the text"),
+    ]
 
     def __init__(self, title: str, value: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -111,8 +115,9 @@ class PickDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Fortryd")]
 
-    def __init__(self, title: str, choices: list[tuple[str, str]], *,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, title: str, choices: list[tuple[str, str]], *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.title_text = title
         self.choices = choices
@@ -120,8 +125,10 @@ class PickDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(self.title_text), classes="dialog-title")
-            yield OptionList(*[Option(flat(label), id=value) for value, label in self.choices],
-                             id="dialog-options")
+            yield OptionList(
+                *[Option(flat(label), id=value) for value, label in self.choices],
+                id="dialog-options",
+            )
 
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:
@@ -142,10 +149,18 @@ def export_path(name: str, suffix: str) -> Path:
     return path
 
 
-def ask_for_file(screen: Screen, title: str, default: str,
-                 then: Callable[[Path, bool], None], *, suffix: str,
-                 allowed: tuple[str, ...] = (), strict: bool = False,
-                 dialog_id: str | None = None, confirm_id: str | None = None) -> None:
+def ask_for_file(
+    screen: Screen,
+    title: str,
+    default: str,
+    then: Callable[[Path, bool], None],
+    *,
+    suffix: str,
+    allowed: tuple[str, ...] = (),
+    strict: bool = False,
+    dialog_id: str | None = None,
+    confirm_id: str | None = None,
+) -> None:
     """Ask where to write an export, then call ``then(path, force)``.
 
     ``suffix`` is added to a name without one; with ``allowed``, a name with another
@@ -158,35 +173,58 @@ def ask_for_file(screen: Screen, title: str, default: str,
             return
         path = export_path(name.strip(), "")
         if path.is_dir():
-            screen.notify(f"Ikke gemt: {path} er en mappe; skriv et filnavn.",
-                          severity="error", timeout=6, markup=False)
+            screen.notify(
+                f"Ikke gemt: {path} er en mappe; skriv et filnavn.",
+                severity="error",
+                timeout=6,
+                markup=False,
+            )
             return
         if not path.suffix:
             path = path.with_name(path.name + suffix)
         if allowed and path.suffix.lower() not in allowed:
             if strict:
-                endings = (", ".join(allowed[:-1]) + " eller " + allowed[-1]
-                           if len(allowed) > 1 else allowed[0])
-                screen.notify(f"Ikke gemt: {path.name} skal ende på {endings}.",
-                              severity="error", timeout=6, markup=False)
+                endings = (
+                    ", ".join(allowed[:-1]) + " eller " + allowed[-1]
+                    if len(allowed) > 1
+                    else allowed[0]
+                )
+                screen.notify(
+                    f"Ikke gemt: {path.name} skal ende på {endings}.",
+                    severity="error",
+                    timeout=6,
+                    markup=False,
+                )
                 return
             path = path.with_name(path.name + suffix)
         if not path.parent.is_dir():
-            screen.notify(f"Ikke gemt: mappen findes ikke ({path.parent}).",
-                          severity="error", timeout=6, markup=False)
+            screen.notify(
+                f"Ikke gemt: mappen findes ikke ({path.parent}).",
+                severity="error",
+                timeout=6,
+                markup=False,
+            )
             return
         if path.exists():
+
             def confirmed(yes: bool | None) -> None:
                 if yes:
                     then(path, True)
                 else:
-                    screen.notify(f"Ikke gemt: {path.name} findes allerede.",
-                                  severity="warning", timeout=3, markup=False)
+                    screen.notify(
+                        f"Ikke gemt: {path.name} findes allerede.",
+                        severity="warning",
+                        timeout=3,
+                        markup=False,
+                    )
 
-            screen.app.push_screen(ConfirmDialog(f"{path} findes allerede. Overskriv den?",
-                                                 yes="Overskriv", id=confirm_id), confirmed)
+            screen.app.push_screen(
+                ConfirmDialog(
+                    f"{path} findes allerede. Overskriv den?", yes="Overskriv", id=confirm_id
+                ),
+                confirmed,
+            )
             return
         then(path, False)
 
-    screen.app.push_screen(InputDialog(title, default, placeholder=default, id=dialog_id),
-                           chosen)
+    screen.app.push_screen(InputDialog(title, default, placeholder=default, id=dialog_id), chosen)

@@ -137,8 +137,11 @@ class QueueList(ScrollView, can_focus=True):
 
     def refresh_item(self, item_id: int) -> None:
         """Repaint one item's line (if it is on screen), not the whole list."""
-        index = self.cursor if self.current and self.current.item_id == item_id else next(
-            (i for i, r in enumerate(self.rows) if r.item_id == item_id), None)
+        index = (
+            self.cursor
+            if self.current and self.current.item_id == item_id
+            else next((i for i, r in enumerate(self.rows) if r.item_id == item_id), None)
+        )
         if index is None:
             return
         y = index - self.scroll_offset.y
@@ -156,16 +159,18 @@ class QueueList(ScrollView, can_focus=True):
         row = self.rows[index]
         if row.item_id not in self._snippets:
             height = self.scrollable_content_region.height
-            window = [r.item_id for r in self.rows[index:index + height + 20]
-                      if r.item_id not in self._snippets]
+            window = [
+                r.item_id
+                for r in self.rows[index : index + height + 20]
+                if r.item_id not in self._snippets
+            ]
             self._snippets.update(self.snippet_loader(window))
             if len(self._snippets) > 20_000:  # keep memory flat on huge questions
                 self._snippets = {k: self._snippets[k] for k in window if k in self._snippets}
         coded = row.item_id in self.coded
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("✓ " if coded else "· ", style="green" if coded else "dim")
-        text.append(shown(row.respondent) + (f" #{row.number}" if row.role else ""),
-                    style="bold")
+        text.append(shown(row.respondent) + (f" #{row.number}" if row.role else ""), style="bold")
         text.append(" " + shown(" ".join(self._snippets.get(row.item_id, "").split())))
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("queue-list--cursor"))
@@ -202,9 +207,15 @@ class ItemQueue(Vertical):
     def coded(self) -> set[int]:
         return self.option_list.coded
 
-    def load(self, rows: list[QueueRow], coded: set[int], progress: tuple[int, int],
-             snippet_loader: Callable[[list[int]], dict[int, str]],
-             searcher: Callable[[Query], set[int] | None], keep: int | None = None) -> None:
+    def load(
+        self,
+        rows: list[QueueRow],
+        coded: set[int],
+        progress: tuple[int, int],
+        snippet_loader: Callable[[list[int]], dict[int, str]],
+        searcher: Callable[[Query], set[int] | None],
+        keep: int | None = None,
+    ) -> None:
         ql = self.option_list
         self.all_rows = rows
         ql.coded = coded
@@ -238,8 +249,7 @@ class ItemQueue(Vertical):
         elif self.status == "kodede":
             rows = [r for r in rows if r.item_id in ql.coded]
         if query.respondents:
-            rows = [r for r in rows
-                    if all(p in r.respondent.casefold() for p in query.respondents)]
+            rows = [r for r in rows if all(p in r.respondent.casefold() for p in query.respondents)]
         if query.words or query.codes:
             allowed = self.searcher(query)
             if allowed is not None:
@@ -253,7 +263,8 @@ class ItemQueue(Vertical):
         n_shown, n_all = len(self.shown), len(self.all_rows)
         shown = f" · viser {n_shown}" if n_shown != n_all else ""
         self.query_one("#queue-status", Label).update(
-            f"kodet {coded} af {total} · filter: {self.status}{shown}", layout=False)
+            f"kodet {coded} af {total} · filter: {self.status}{shown}", layout=False
+        )
 
     @property
     def current_item_id(self) -> int | None:

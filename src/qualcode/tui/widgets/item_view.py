@@ -30,9 +30,14 @@ class CodedTextArea(TextArea):
     ]
 
     def __init__(self, **kwargs) -> None:
-        super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False,
-                         highlight_cursor_line=False,
-                         **kwargs)
+        super().__init__(
+            "",
+            read_only=True,
+            soft_wrap=True,
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+            **kwargs,
+        )
         self.spans: list[Span] = []
         self._line_starts: list[int] = [0]
 
@@ -96,5 +101,6 @@ class CodedTextArea(TextArea):
         """Select characters start..end (used by tests and by 'jump to span')."""
         from textual.widgets.text_area import Selection
 
-        self.selection = Selection(self.document.get_location_from_index(start),
-                                   self.document.get_location_from_index(end))
+        self.selection = Selection(
+            self.document.get_location_from_index(start), self.document.get_location_from_index(end)
+        )
