@@ -35,7 +35,8 @@ def machine() -> dict[str, str]:
     return {
         "cpu": cpu or "?",
         "cores": str(os.cpu_count()),
-        "nproc": str(len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity")
+        "nproc": str(len(os.sched_getaffinity(0)))
+        if hasattr(os, "sched_getaffinity")
         else str(os.cpu_count()),
         "memory": f"{mem / 2**20:.1f} GiB" if mem else "?",
         "os": f"{platform.system()} {platform.release()}",
@@ -117,5 +118,5 @@ def emit(result: dict) -> None:
 def parse(stdout: str) -> dict:
     for line in reversed(stdout.splitlines()):
         if line.startswith("BENCH-RESULT "):
-            return json.loads(line[len("BENCH-RESULT "):])
+            return json.loads(line[len("BENCH-RESULT ") :])
     raise ValueError("the benchmark printed no result:\n" + stdout[-2000:])

@@ -48,8 +48,15 @@ def files_in(workdir: Path) -> Files:
     with open(answers, encoding="cp1252", newline="") as fh:
         header = next(csv.reader(fh, delimiter=";"))
     questions = sum(1 for _q, col, _s in QUESTIONS if col in header)
-    return Files(answers=answers, interviews=sorted(workdir.glob("*.md")), codings=codings,
-                 respondents=0, answer_count=0, coding_rows=coding_rows, questions=questions)
+    return Files(
+        answers=answers,
+        interviews=sorted(workdir.glob("*.md")),
+        codings=codings,
+        respondents=0,
+        answer_count=0,
+        coding_rows=coding_rows,
+        questions=questions,
+    )
 
 
 def remove(path: Path) -> None:
@@ -71,12 +78,16 @@ def qualcode_run(files: Files, path: Path, floor_copy: Path) -> dict[str, float]
         out |= qualcode_import_answers(project, files)
         t0 = time.perf_counter()
         transcripts, digest = read_interviews(files.interviews)
-        project.import_interviews(transcripts, question=INTERVIEW_QUESTION,
-                                  codebook=load_codebook(INTERVIEW_CODEBOOK),
-                                  file=str(files.interviews[0].parent), sha256=digest)
+        project.import_interviews(
+            transcripts,
+            question=INTERVIEW_QUESTION,
+            codebook=load_codebook(INTERVIEW_CODEBOOK),
+            file=str(files.interviews[0].parent),
+            sha256=digest,
+        )
         out["interviews"] = time.perf_counter() - t0
         backup = sqlite3.connect(floor_copy)
-        project.db.conn.backup(backup)
+        project.db.backup(backup)
         backup.close()
         t0 = time.perf_counter()
         rows, table = read_codings(str(files.codings), default_coder="bench")
@@ -95,15 +106,22 @@ def floor_rows(files: Files) -> tuple[list, list, list, list[str]]:
     from qualcode.store.db import now
 
     specs = files.question_specs
-    table = read_answers(str(files.answers), respondent_col="jobcenter_id",
-                         text_cols=[col for _q, col, _s in specs],
-                         questions=[q for q, _c, _s in specs],
-                         codebooks=[s for _q, _c, s in specs],
-                         attr_cols=["region", "stoerrelse"], name_col="navn")
+    table = read_answers(
+        str(files.answers),
+        respondent_col="jobcenter_id",
+        text_cols=[col for _q, col, _s in specs],
+        questions=[q for q, _c, _s in specs],
+        codebooks=[s for _q, _c, s in specs],
+        attr_cols=["region", "stoerrelse"],
+        name_col="navn",
+    )
     respondents = [(r.respondent, r.name, now()) for r in table.rows]
     attributes = [(r.respondent, k, v) for r in table.rows for k, v in r.attributes.items()]
-    items = [(qid, r.respondent, 0, "answer", None, r.texts[qid], int(not r.texts[qid]),
-              table.file) for r in table.rows for qid, _c, _b in table.questions]
+    items = [
+        (qid, r.respondent, 0, "answer", None, r.texts[qid], int(not r.texts[qid]), table.file)
+        for r in table.rows
+        for qid, _c, _b in table.questions
+    ]
     texts = [row[5] for row in items if row[5]]
     return respondents, attributes, items, texts
 
@@ -117,9 +135,12 @@ def empty_project(path: Path, specs: list[tuple[str, str, str]]) -> None:
     with Project.create(path, coder="bench") as project:
         for position, (qid, _col, stem) in enumerate(specs):
             project.install_codebook(load_codebook(stem))
-            project.db.execute("INSERT INTO questions (id, text, kind, codebook_id, position)"
-                               " VALUES (?, '', 'open', ?, ?)", [qid, stem, position])
-        project.db.conn.commit()
+            project.db.execute(
+                "INSERT INTO questions (id, text, kind, codebook_id, position)"
+                " VALUES (?, '', 'open', ?, ?)",
+                [qid, stem, position],
+            )
+        project.db.commit()
 
 
 def bare_connection(path: Path) -> sqlite3.Connection:
@@ -136,12 +157,15 @@ def executemany_floor(path: Path, specs, respondents, attributes, items) -> floa
     conn = bare_connection(path)
     t0 = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("INSERT INTO respondents (id, name, created_at) VALUES (?,?,?)",
-                     respondents)
-    conn.executemany("INSERT INTO attributes (respondent_id, name, value) VALUES (?,?,?)",
-                     attributes)
-    conn.executemany("INSERT INTO items (question_id, respondent_id, position, kind,"
-                     " speaker_role, text, is_empty, source) VALUES (?,?,?,?,?,?,?,?)", items)
+    conn.executemany("INSERT INTO respondents (id, name, created_at) VALUES (?,?,?)", respondents)
+    conn.executemany(
+        "INSERT INTO attributes (respondent_id, name, value) VALUES (?,?,?)", attributes
+    )
+    conn.executemany(
+        "INSERT INTO items (question_id, respondent_id, position, kind,"
+        " speaker_role, text, is_empty, source) VALUES (?,?,?,?,?,?,?,?)",
+        items,
+    )
     conn.execute("COMMIT")
     took = time.perf_counter() - t0
     n = conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
@@ -154,14 +178,18 @@ def executemany_floor(path: Path, specs, respondents, attributes, items) -> floa
 def codings_floor(source: Path, copy: Path) -> float:
     """executemany of the coding rows qualcode resolved, into the pre-codings copy."""
     src = sqlite3.connect(source)
-    rows = src.execute("SELECT item_id, code_id, start, \"end\", coder, created_at, memo"
-                       " FROM codings ORDER BY id").fetchall()
+    rows = src.execute(
+        'SELECT item_id, code_id, start, "end", coder, created_at, memo FROM codings ORDER BY id'
+    ).fetchall()
     src.close()
     conn = bare_connection(copy)
     t0 = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("INSERT INTO codings (item_id, code_id, start, \"end\", coder,"
-                     " created_at, memo) VALUES (?,?,?,?,?,?,?)", rows)
+    conn.executemany(
+        'INSERT INTO codings (item_id, code_id, start, "end", coder,'
+        " created_at, memo) VALUES (?,?,?,?,?,?,?)",
+        rows,
+    )
     conn.execute("COMMIT")
     took = time.perf_counter() - t0
     conn.close()
@@ -193,8 +221,12 @@ def nlp_floor(texts: list[str]) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--files", type=Path, required=True,
-                        help="the generator's folder (svar.csv, *.md, kodninger.csv)")
+    parser.add_argument(
+        "--files",
+        type=Path,
+        required=True,
+        help="the generator's folder (svar.csv, *.md, kodninger.csv)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; medians reported")
     parser.add_argument("--no-nlp", action="store_true", help="skip the nlp.pipe floor")
     args = parser.parse_args(argv)
@@ -208,21 +240,30 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in q.items():
                 runs.setdefault(key, []).append(value)
             runs.setdefault("floor_executemany", []).append(
-                executemany_floor(tmpdir / "floor.db", files.question_specs, respondents,
-                                  attributes, items))
+                executemany_floor(
+                    tmpdir / "floor.db", files.question_specs, respondents, attributes, items
+                )
+            )
             runs.setdefault("floor_codings", []).append(
-                codings_floor(tmpdir / "qualcode.db", tmpdir / "before-codings.db"))
+                codings_floor(tmpdir / "qualcode.db", tmpdir / "before-codings.db")
+            )
             runs.setdefault("floor_parse", []).append(parse_floor(files.answers))
         if not args.no_nlp:
             load, pipe = nlp_floor(texts)
             runs["nlp_load"] = [load]
             runs["floor_nlp_pipe"] = [pipe]
     result = {key: median(values) for key, values in runs.items()}
-    result |= {"questions": files.questions, "answers": len(texts), "answer_rows": len(items),
-               "respondents": len(respondents),
-               "attributes": len(attributes), "codings": files.coding_rows,
-               "words": sum(len(t.split()) for t in texts),
-               "csv_bytes": files.answers.stat().st_size, "repeat": args.repeat}
+    result |= {
+        "questions": files.questions,
+        "answers": len(texts),
+        "answer_rows": len(items),
+        "respondents": len(respondents),
+        "attributes": len(attributes),
+        "codings": files.coding_rows,
+        "words": sum(len(t.split()) for t in texts),
+        "csv_bytes": files.answers.stat().st_size,
+        "repeat": args.repeat,
+    }
     result["answers_total"] = result["answers_read"] + result["answers_write"]
     result["codings_total"] = result["codings_read"] + result["codings_write"]
     emit(result)

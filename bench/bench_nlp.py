@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from qualcode.nlp.textcat import coded_items, load, train_and_save
 
     project = Project.open(args.db, coder="bench")
-    items = project.items(args.question)[:args.items]
+    items = project.items(args.question)[: args.items]
     ids, texts = [i.id for i in items], [i.text for i in items]
     stem = project.question(args.question).codebook
     out: dict[str, object] = {"items": len(ids), "question": args.question}
@@ -72,11 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     analyses(project, ids)
     cached = time.perf_counter() - t0
-    out |= {"pipe_floor_s": round(floor, 3), "pipe_qualcode_s": round(ours, 3),
-            "pipe_ratio": round(ours / floor, 2),
-            "floor_items_per_s": round(len(ids) / floor),
-            "qualcode_items_per_s": round(len(ids) / ours),
-            "cached_items_per_s": round(len(ids) / cached)}
+    out |= {
+        "pipe_floor_s": round(floor, 3),
+        "pipe_qualcode_s": round(ours, 3),
+        "pipe_ratio": round(ours / floor, 2),
+        "floor_items_per_s": round(len(ids) / floor),
+        "qualcode_items_per_s": round(len(ids) / ours),
+        "cached_items_per_s": round(len(ids) / cached),
+    }
 
     data = coded_items(project, stem, questions=[args.question])
     with tempfile.TemporaryDirectory() as folder:
@@ -89,9 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         Suggester(project, args.question, model=model, coder="ny").uncertainty(all_ids)
         score_s = time.perf_counter() - t0
-    out |= {"train_items": len(data), "train_codes": len(data.labels),
-            "train_epochs": model.meta["epochs"], "train_s": round(train_s, 2),
-            "score_items": len(all_ids), "score_s": round(score_s, 2)}
+    out |= {
+        "train_items": len(data),
+        "train_codes": len(data.labels),
+        "train_epochs": model.meta["epochs"],
+        "train_s": round(train_s, 2),
+        "score_items": len(all_ids),
+        "score_s": round(score_s, 2),
+    }
     project.close()
     if args.json:
         emit(out)

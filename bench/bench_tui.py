@@ -77,8 +77,11 @@ class FrameHook:
             if screen is not screen.app.screen:
                 return
             hook.last_frame = now
-            if (hook.first_item_frame is None and isinstance(screen, CodingScreen)
-                    and getattr(screen, "item", None) is not None):
+            if (
+                hook.first_item_frame is None
+                and isinstance(screen, CodingScreen)
+                and getattr(screen, "item", None) is not None
+            ):
                 hook.first_item_frame = now
                 hook.event.set()
             if hook.armed_after is not None and now >= hook.armed_after:
@@ -137,13 +140,19 @@ async def startup(db: Path, profile: object | None = None) -> dict:
             await pilot.pause()
     finally:
         hook.close()
-    return {"startup": first - t0, "construct": constructed - t0,
-            "from_process_start": process, "imports": IMPORTS, "queue": queue}
+    return {
+        "startup": first - t0,
+        "construct": constructed - t0,
+        "from_process_start": process,
+        "imports": IMPORTS,
+        "queue": queue,
+    }
 
 
 # -- number keys ---------------------------------------------------------------------------
-async def keys(db: Path, presses: int, profile: object | None = None,
-               profile_press: int = 4) -> dict:
+async def keys(
+    db: Path, presses: int, profile: object | None = None, profile_press: int = 4
+) -> dict:
     hook = FrameHook()
     try:
         app = make_app(db, coder="bench")
@@ -170,8 +179,9 @@ async def keys(db: Path, presses: int, profile: object | None = None,
                 if n and n % 2 == 0:
                     before = screen.item.id
                     send_key(app, "n")
-                    await wait_until(lambda before=before: screen.item is not None
-                                     and screen.item.id != before)
+                    await wait_until(
+                        lambda before=before: screen.item is not None and screen.item.id != before
+                    )
                     await pilot.pause()
                 item_id = screen.item.id
                 state["committed"] = None
@@ -190,22 +200,33 @@ async def keys(db: Path, presses: int, profile: object | None = None,
                 on_disk = disk.execute(
                     "SELECT COUNT(*) FROM codings c JOIN codes k ON k.id = c.code_id"
                     " WHERE c.item_id = ? AND k.key = ? AND c.coder = 'bench'"
-                    " AND c.start IS NULL", [item_id, code]).fetchone()[0]
+                    " AND c.start IS NULL",
+                    [item_id, code],
+                ).fetchone()[0]
                 expected = 1 if n % 2 == 0 else 0
                 if on_disk != expected:
-                    raise RuntimeError(f"press {n}: item {item_id} has {on_disk} codings of "
-                                       f"'{code}' on disk, expected {expected}")
+                    raise RuntimeError(
+                        f"press {n}: item {item_id} has {on_disk} codings of "
+                        f"'{code}' on disk, expected {expected}"
+                    )
                 await pilot.pause()
         disk.close()
         ms = [1000 * f for f in frames]
         cms = [1000 * c for c in commits]
     finally:
         hook.close()
-    return {"presses": presses, "items": (presses + 1) // 2,
-            "p50": percentile(ms, 50), "p95": percentile(ms, 95), "p99": percentile(ms, 99),
-            "max": max(ms), "commit_p50": percentile(cms, 50), "commit_p95": percentile(cms, 95),
-            "commit_p99": percentile(cms, 99),
-            "samples_ms": [round(x, 2) for x in ms]}
+    return {
+        "presses": presses,
+        "items": (presses + 1) // 2,
+        "p50": percentile(ms, 50),
+        "p95": percentile(ms, 95),
+        "p99": percentile(ms, 99),
+        "max": max(ms),
+        "commit_p50": percentile(cms, 50),
+        "commit_p95": percentile(cms, 95),
+        "commit_p99": percentile(cms, 99),
+        "samples_ms": [round(x, 2) for x in ms],
+    }
 
 
 # -- memory --------------------------------------------------------------------------------
@@ -241,9 +262,12 @@ def top(profile, lines: int = 25) -> str:
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
     stats.print_stats(r"^(?!.*(asyncio|_contextvars|_callback\.py|message_pump\.py))", lines)
-    prefixes = [str(Path(__file__).resolve().parent.parent) + "/",
-                str(Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}."
-                    f"{sys.version_info[1]}") + "/", ".venv/lib/python3.11/site-packages/"]
+    prefixes = [
+        str(Path(__file__).resolve().parent.parent) + "/",
+        str(Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}")
+        + "/",
+        ".venv/lib/python3.11/site-packages/",
+    ]
     text = out.getvalue()
     for prefix in prefixes:
         text = text.replace(prefix, "")
@@ -275,8 +299,14 @@ def main(argv: list[str] | None = None) -> int:
             started = asyncio.run(startup(db, start_profile))
             key_profile = cProfile.Profile()
             pressed = asyncio.run(keys(db, 6, key_profile, profile_press=4))
-            emit({"startup": started["startup"], "key_ms": pressed["p50"],
-                  "startup_profile": top(start_profile), "key_profile": top(key_profile)})
+            emit(
+                {
+                    "startup": started["startup"],
+                    "key_ms": pressed["p50"],
+                    "startup_profile": top(start_profile),
+                    "key_profile": top(key_profile),
+                }
+            )
     return 0
 
 

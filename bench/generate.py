@@ -59,8 +59,13 @@ INTERVIEW_CODEBOOK = "interviewtemaer"
 CODERS = ("anne", "bo")
 REGIONS = ("Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland")
 SIZES = ("Lille", "Mellem", "Stor")
-ROLES = ("Arbejdsmarkedschef", "Afdelingsleder", "Leder i jobcenter", "Teamleder",
-         "Virksomhedskonsulent")
+ROLES = (
+    "Arbejdsmarkedschef",
+    "Afdelingsleder",
+    "Leder i jobcenter",
+    "Teamleder",
+    "Virksomhedskonsulent",
+)
 MIN_WORDS, MAX_WORDS = 5, 120
 
 _TOKEN = re.compile(r"[0-9A-Za-zÆØÅæøåÉéÜüÖöÄä§%/'\-]+|[.,!?]")
@@ -175,7 +180,7 @@ class Files:
 
     @property
     def question_specs(self) -> list[tuple[str, str, str]]:
-        return QUESTIONS[:self.questions]
+        return QUESTIONS[: self.questions]
 
 
 def respondent_ids(n: int) -> list[str]:
@@ -184,10 +189,14 @@ def respondent_ids(n: int) -> list[str]:
 
 
 def _names(n: int, rng: random.Random) -> list[str]:
-    base = [row.split(",")[1] for row in (REPO / "data" / "jobcentre.csv").read_text(
-        encoding="utf-8-sig").splitlines()[1:] if row.count(",") >= 1]
-    return [f"{rng.choice(base)} {i}" if n > len(base) else base[i % len(base)]
-            for i in range(n)]
+    base = [
+        row.split(",")[1]
+        for row in (REPO / "data" / "jobcentre.csv")
+        .read_text(encoding="utf-8-sig")
+        .splitlines()[1:]
+        if row.count(",") >= 1
+    ]
+    return [f"{rng.choice(base)} {i}" if n > len(base) else base[i % len(base)] for i in range(n)]
 
 
 def _code_keys() -> dict[str, list[str]]:
@@ -203,8 +212,15 @@ def _pick_codes(rng: random.Random, keys: list[str]) -> list[tuple[str, str]]:
     return [(code, rng.choice(CODERS)) for code in rng.sample(keys, k)]
 
 
-def write_files(workdir: Path, answers: int, *, seed: int = 1, interviews: int = 15,
-                interview_words: int = 5000, questions: int = len(QUESTIONS)) -> Files:
+def write_files(
+    workdir: Path,
+    answers: int,
+    *,
+    seed: int = 1,
+    interviews: int = 15,
+    interview_words: int = 5000,
+    questions: int = len(QUESTIONS),
+) -> Files:
     """Write the answers CSV, the transcripts and the codings CSV into ``workdir``."""
     if not 1 <= questions <= len(QUESTIONS):
         raise ValueError(f"questions must be 1-{len(QUESTIONS)}")
@@ -220,8 +236,7 @@ def write_files(workdir: Path, answers: int, *, seed: int = 1, interviews: int =
     # answers: a wide SurveyXact export, semicolon-separated, Windows-1252
     buf = io.StringIO()
     out = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    out.writerow(["jobcenter_id", "navn", "region", "stoerrelse",
-                  *[col for _q, col, _s in specs]])
+    out.writerow(["jobcenter_id", "navn", "region", "stoerrelse", *[col for _q, col, _s in specs]])
     codings = io.StringIO()
     cw = csv.writer(codings, lineterminator="\n")
     cw.writerow(["respondent", "question", "code", "coder", "item", "text"])
@@ -274,9 +289,16 @@ def write_files(workdir: Path, answers: int, *, seed: int = 1, interviews: int =
         words.append(total)
     codings_path = workdir / "kodninger.csv"
     codings_path.write_text(codings.getvalue(), encoding="utf-8")
-    return Files(answers=answers_path, interviews=paths, codings=codings_path,
-                 respondents=n_resp, answer_count=written, coding_rows=coding_rows,
-                 interview_words=words, questions=questions)
+    return Files(
+        answers=answers_path,
+        interviews=paths,
+        codings=codings_path,
+        respondents=n_resp,
+        answer_count=written,
+        coding_rows=coding_rows,
+        interview_words=words,
+        questions=questions,
+    )
 
 
 # -- the project ----------------------------------------------------------------------------
@@ -286,17 +308,23 @@ def import_answers(project, files: Files) -> dict[str, float]:
 
     specs = files.question_specs
     t0 = time.perf_counter()
-    table = read_answers(str(files.answers), respondent_col="jobcenter_id",
-                         text_cols=[col for _q, col, _s in specs],
-                         questions=[q for q, _c, _s in specs],
-                         codebooks=[s for _q, _c, s in specs],
-                         attr_cols=["region", "stoerrelse"], name_col="navn", project=project)
+    table = read_answers(
+        str(files.answers),
+        respondent_col="jobcenter_id",
+        text_cols=[col for _q, col, _s in specs],
+        questions=[q for q, _c, _s in specs],
+        codebooks=[s for _q, _c, s in specs],
+        attr_cols=["region", "stoerrelse"],
+        name_col="navn",
+        project=project,
+    )
     t1 = time.perf_counter()
     summary = project.import_answers(table)
     t2 = time.perf_counter()
     if summary.items_added != len(table.rows) * len(specs):
-        raise RuntimeError(f"imported {summary.items_added} answers of "
-                           f"{len(table.rows) * len(specs)}")
+        raise RuntimeError(
+            f"imported {summary.items_added} answers of {len(table.rows) * len(specs)}"
+        )
     return {"answers_read": t1 - t0, "answers_write": t2 - t1}
 
 
@@ -315,19 +343,26 @@ def build(out: Path, files: Files, *, coder: str = "bench") -> dict[str, float]:
         t0 = time.perf_counter()
         transcripts, digest = read_interviews(files.interviews)
         t1 = time.perf_counter()
-        project.import_interviews(transcripts, question=INTERVIEW_QUESTION,
-                                  codebook=load_codebook(INTERVIEW_CODEBOOK),
-                                  file=str(files.interviews[0].parent), sha256=digest)
+        project.import_interviews(
+            transcripts,
+            question=INTERVIEW_QUESTION,
+            codebook=load_codebook(INTERVIEW_CODEBOOK),
+            file=str(files.interviews[0].parent),
+            sha256=digest,
+        )
         t2 = time.perf_counter()
         rows, table = read_codings(str(files.codings), default_coder=coder)
         t3 = time.perf_counter()
         summary = project.import_codings(rows, file=table.file, sha256=table.sha256)
         t4 = time.perf_counter()
         if summary.codings_added != files.coding_rows:
-            raise RuntimeError(f"imported {summary.codings_added} codings of "
-                               f"{files.coding_rows}")
-        times |= {"interviews_read": t1 - t0, "interviews_write": t2 - t1,
-                  "codings_read": t3 - t2, "codings_write": t4 - t3}
+            raise RuntimeError(f"imported {summary.codings_added} codings of {files.coding_rows}")
+        times |= {
+            "interviews_read": t1 - t0,
+            "interviews_write": t2 - t1,
+            "codings_read": t3 - t2,
+            "codings_write": t4 - t3,
+        }
     return times
 
 
@@ -336,12 +371,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, default=10_000)
     parser.add_argument("--out", type=Path, required=True, help="the project file to write")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--questions", type=int, default=len(QUESTIONS),
-                        help="spread the answers over this many questions (1-5; default 5)")
+    parser.add_argument(
+        "--questions",
+        type=int,
+        default=len(QUESTIONS),
+        help="spread the answers over this many questions (1-5; default 5)",
+    )
     parser.add_argument("--interviews", type=int, default=15)
     parser.add_argument("--interview-words", type=int, default=5000)
-    parser.add_argument("--workdir", type=Path,
-                        help="where the CSV and transcripts go (default: OUT's name + .files)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="where the CSV and transcripts go (default: OUT's name + .files)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.answers < 1:
@@ -350,15 +392,28 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     if not 1 <= args.questions <= len(QUESTIONS):
         parser.error(f"--questions must be 1-{len(QUESTIONS)}")
-    files = write_files(workdir, args.answers, seed=args.seed, interviews=args.interviews,
-                        interview_words=args.interview_words, questions=args.questions)
+    files = write_files(
+        workdir,
+        args.answers,
+        seed=args.seed,
+        interviews=args.interviews,
+        interview_words=args.interview_words,
+        questions=args.questions,
+    )
     t1 = time.perf_counter()
     times = build(args.out, files)
-    result = {"out": str(args.out), "workdir": str(workdir), "questions": files.questions,
-              "respondents": files.respondents,
-              "answers": files.answer_count, "codings": files.coding_rows,
-              "interviews": len(files.interviews), "interview_words": files.interview_words,
-              "write_files": round(t1 - t0, 3), **{k: round(v, 3) for k, v in times.items()}}
+    result = {
+        "out": str(args.out),
+        "workdir": str(workdir),
+        "questions": files.questions,
+        "respondents": files.respondents,
+        "answers": files.answer_count,
+        "codings": files.coding_rows,
+        "interviews": len(files.interviews),
+        "interview_words": files.interview_words,
+        "write_files": round(t1 - t0, 3),
+        **{k: round(v, 3) for k, v in times.items()},
+    }
     if args.json:
         print(json.dumps(result))
     else:

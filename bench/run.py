@@ -35,8 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BENCH, REPO, machine, parse  # noqa: E402
 
 DOC = REPO / "docs" / "performance.md"
-TARGETS = {"import": 1.5, "counts_ratio": 1.5, "counts_ms": 100.0, "startup_s": 1.0,
-           "key_p95_ms": 30.0, "rss_mb": 300.0}
+TARGETS = {
+    "import": 1.5,
+    "counts_ratio": 1.5,
+    "counts_ms": 100.0,
+    "startup_s": 1.0,
+    "key_p95_ms": 30.0,
+    "rss_mb": 300.0,
+}
 
 
 class Runner:
@@ -45,16 +51,18 @@ class Runner:
         self.env = dict(os.environ, QUALCODE_CODER="bench", QUALCODE_HOME=str(home))
         if src is not None:  # another checkout's package first on the path
             self.env["PYTHONPATH"] = os.pathsep.join(
-                [str(src), *filter(None, [os.environ.get("PYTHONPATH")])])
+                [str(src), *filter(None, [os.environ.get("PYTHONPATH")])]
+            )
 
     def run(self, script: str, *args: object, timeout: float = 3600) -> dict:
         cmd = [self.python, str(BENCH / script), *map(str, args)]
         say("  $ " + " ".join(cmd[1:]))
-        done = subprocess.run(cmd, capture_output=True, text=True, env=self.env,
-                              timeout=timeout)
+        done = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=timeout)
         if done.returncode != 0:
-            raise SystemExit(f"{script} failed ({done.returncode}):\n{done.stdout[-3000:]}\n"
-                             f"{done.stderr[-5000:]}")
+            raise SystemExit(
+                f"{script} failed ({done.returncode}):\n{done.stdout[-3000:]}\n"
+                f"{done.stderr[-5000:]}"
+            )
         return parse(done.stdout)
 
 
@@ -76,23 +84,36 @@ def measure(runner: Runner, spec: str, workdir: Path, args) -> dict:
     if not (args.reuse and db.exists()):
         say(f"generating {size:,} answers in {questions} questions ...")
         t0 = time.perf_counter()
-        cmd = [runner.python, str(BENCH / "generate.py"), "--answers", str(size), "--out",
-               str(db), "--workdir", str(files), "--seed", str(args.seed), "--json",
-               "--questions", str(questions)]
+        cmd = [
+            runner.python,
+            str(BENCH / "generate.py"),
+            "--answers",
+            str(size),
+            "--out",
+            str(db),
+            "--workdir",
+            str(files),
+            "--seed",
+            str(args.seed),
+            "--json",
+            "--questions",
+            str(questions),
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, env=runner.env, check=False)
         if done.returncode != 0:
             raise SystemExit(f"generate.py failed:\n{done.stderr[-5000:]}")
         say(f"  generated in {time.perf_counter() - t0:.1f} s")
-    r: dict = {"size": size, "questions": questions, "db": str(db),
-               "db_bytes": db.stat().st_size}
+    r: dict = {"size": size, "questions": questions, "db": str(db), "db_bytes": db.stat().st_size}
     say(f"[{size:,}] import")
-    r["import"] = runner.run("bench_import.py", "--files", files,
-                             "--repeat", 3 if size <= 20_000 else 1)
+    r["import"] = runner.run(
+        "bench_import.py", "--files", files, "--repeat", 3 if size <= 20_000 else 1
+    )
     say(f"[{size:,}] counts")
     r["counts"] = runner.run("bench_counts.py", "--db", db)
     say(f"[{size:,}] TUI start-up x{args.startup_runs}")
-    r["startup"] = [runner.run("bench_tui.py", "startup", "--db", db)
-                    for _ in range(args.startup_runs)]
+    r["startup"] = [
+        runner.run("bench_tui.py", "startup", "--db", db) for _ in range(args.startup_runs)
+    ]
     say(f"[{size:,}] TUI keys x{args.presses}")
     r["keys"] = runner.run("bench_tui.py", "keys", "--db", db, "--presses", args.presses)
     say(f"[{size:,}] TUI memory")
@@ -121,62 +142,165 @@ def rows_for(r: dict) -> list[tuple[str, str, str, str, str, str]]:
 
     q = imp["answers_total"]
     floor = imp["floor_executemany"]
-    rows.append(("import answers (answers/s), floor: executemany", rate(q), rate(floor),
-                 f"{q / floor:.2f}×", f"≤ {TARGETS['import']}×",
-                 ok(q / floor <= TARGETS["import"])))
+    rows.append(
+        (
+            "import answers (answers/s), floor: executemany",
+            rate(q),
+            rate(floor),
+            f"{q / floor:.2f}×",
+            f"≤ {TARGETS['import']}×",
+            ok(q / floor <= TARGETS["import"]),
+        )
+    )
     if "floor_nlp_pipe" in imp:
         floor2 = floor + imp["floor_nlp_pipe"]
-        rows.append(("import answers, floor: executemany + nlp.pipe", rate(q), rate(floor2),
-                     f"{q / floor2:.2f}×", f"≤ {TARGETS['import']}×",
-                     ok(q / floor2 <= TARGETS["import"])))
+        rows.append(
+            (
+                "import answers, floor: executemany + nlp.pipe",
+                rate(q),
+                rate(floor2),
+                f"{q / floor2:.2f}×",
+                f"≤ {TARGETS['import']}×",
+                ok(q / floor2 <= TARGETS["import"]),
+            )
+        )
     both = imp["floor_parse"] + floor
-    rows.append(("· import answers, floor: bare decode + csv.reader + executemany",
-                 rate(q), rate(both), f"{q / both:.2f}×", "–", "–"))
-    rows.append(("· parse (read_answers) vs bare decode + csv.reader, s",
-                 f"{imp['answers_read']:.2f}", f"{imp['floor_parse']:.2f}",
-                 f"{imp['answers_read'] / imp['floor_parse']:.1f}×", "–", "–"))
-    rows.append(("· write (import_answers) vs executemany, s", f"{imp['answers_write']:.2f}",
-                 f"{floor:.2f}", f"{imp['answers_write'] / floor:.2f}×", "–", "–"))
+    rows.append(
+        (
+            "· import answers, floor: bare decode + csv.reader + executemany",
+            rate(q),
+            rate(both),
+            f"{q / both:.2f}×",
+            "–",
+            "–",
+        )
+    )
+    rows.append(
+        (
+            "· parse (read_answers) vs bare decode + csv.reader, s",
+            f"{imp['answers_read']:.2f}",
+            f"{imp['floor_parse']:.2f}",
+            f"{imp['answers_read'] / imp['floor_parse']:.1f}×",
+            "–",
+            "–",
+        )
+    )
+    rows.append(
+        (
+            "· write (import_answers) vs executemany, s",
+            f"{imp['answers_write']:.2f}",
+            f"{floor:.2f}",
+            f"{imp['answers_write'] / floor:.2f}×",
+            "–",
+            "–",
+        )
+    )
     c = imp["codings"]
-    rows.append(("import codings (codings/s), floor: executemany",
-                 f"{c / imp['codings_total']:,.0f}/s", f"{c / imp['floor_codings']:,.0f}/s",
-                 f"{imp['codings_total'] / imp['floor_codings']:.1f}×", "–", "–"))
-    for qid, label in (("strategier", "flat codebook"),
-                       ("kompenserende-ordninger", "nested codebook")):
+    rows.append(
+        (
+            "import codings (codings/s), floor: executemany",
+            f"{c / imp['codings_total']:,.0f}/s",
+            f"{c / imp['floor_codings']:,.0f}/s",
+            f"{imp['codings_total'] / imp['floor_codings']:.1f}×",
+            "–",
+            "–",
+        )
+    )
+    for qid, label in (
+        ("strategier", "flat codebook"),
+        ("kompenserende-ordninger", "nested codebook"),
+    ):
         if qid not in cnt:
             continue
         x = cnt[qid]
         ms, fl = 1000 * x["counts"], 1000 * x["floor"]
         good = ms / fl <= TARGETS["counts_ratio"] and ms < TARGETS["counts_ms"]
-        rows.append((f"counts '{qid}' ({x['items']:,} answers, {label}), ms", f"{ms:.1f}",
-                     f"{fl:.1f}", f"{ms / fl:.2f}×",
-                     f"≤ {TARGETS['counts_ratio']}× and < {TARGETS['counts_ms']:.0f} ms",
-                     ok(good)))
+        rows.append(
+            (
+                f"counts '{qid}' ({x['items']:,} answers, {label}), ms",
+                f"{ms:.1f}",
+                f"{fl:.1f}",
+                f"{ms / fl:.2f}×",
+                f"≤ {TARGETS['counts_ratio']}× and < {TARGETS['counts_ms']:.0f} ms",
+                ok(good),
+            )
+        )
         live = 1000 * x["respondent_counts"]
-        rows.append((f"· live counts (respondent_counts) '{qid}', ms", f"{live:.1f}",
-                     f"{fl:.1f}", f"{live / fl:.2f}×", "–", "–"))
+        rows.append(
+            (
+                f"· live counts (respondent_counts) '{qid}', ms",
+                f"{live:.1f}",
+                f"{fl:.1f}",
+                f"{live / fl:.2f}×",
+                "–",
+                "–",
+            )
+        )
     if "strategier" in cnt and cnt["strategier"].get("cli"):
-        rows.append(("· `qualcode counts --question strategier` (new process), ms",
-                     f"{1000 * cnt['strategier']['cli']:.0f}", "–", "–", "–", "–"))
+        rows.append(
+            (
+                "· `qualcode counts --question strategier` (new process), ms",
+                f"{1000 * cnt['strategier']['cli']:.0f}",
+                "–",
+                "–",
+                "–",
+                "–",
+            )
+        )
     st = [s["startup"] for s in r["startup"]]
-    rows.append((f"TUI start-up to first item shown (median of {len(st)}), s",
-                 f"{_median(st):.2f}", "–", "–", f"< {TARGETS['startup_s']:.0f} s",
-                 ok(_median(st) < TARGETS["startup_s"])))
-    rows.append(("· the same from process start (Python + imports), s",
-                 f"{_median([s['from_process_start'] for s in r['startup']]):.2f}", "–", "–",
-                 "–", "–"))
+    rows.append(
+        (
+            f"TUI start-up to first item shown (median of {len(st)}), s",
+            f"{_median(st):.2f}",
+            "–",
+            "–",
+            f"< {TARGETS['startup_s']:.0f} s",
+            ok(_median(st) < TARGETS["startup_s"]),
+        )
+    )
+    rows.append(
+        (
+            "· the same from process start (Python + imports), s",
+            f"{_median([s['from_process_start'] for s in r['startup']]):.2f}",
+            "–",
+            "–",
+            "–",
+            "–",
+        )
+    )
     k = r["keys"]
-    rows.append((f"key '1' → committed + repainted, p50 / p95 / p99 ({k['presses']} presses), ms",
-                 f"{k['p50']:.1f} / {k['p95']:.1f} / {k['p99']:.1f}", "–", "–",
-                 f"p95 < {TARGETS['key_p95_ms']:.0f} ms", ok(k["p95"] < TARGETS["key_p95_ms"])))
-    rows.append(("· key '1' → committed (toggle_code returned), p50 / p95 / p99, ms",
-                 f"{k['commit_p50']:.1f} / {k['commit_p95']:.1f} / {k['commit_p99']:.1f}",
-                 "–", "–", "–", "–"))
+    rows.append(
+        (
+            f"key '1' → committed + repainted, p50 / p95 / p99 ({k['presses']} presses), ms",
+            f"{k['p50']:.1f} / {k['p95']:.1f} / {k['p99']:.1f}",
+            "–",
+            "–",
+            f"p95 < {TARGETS['key_p95_ms']:.0f} ms",
+            ok(k["p95"] < TARGETS["key_p95_ms"]),
+        )
+    )
+    rows.append(
+        (
+            "· key '1' → committed (toggle_code returned), p50 / p95 / p99, ms",
+            f"{k['commit_p50']:.1f} / {k['commit_p95']:.1f} / {k['commit_p99']:.1f}",
+            "–",
+            "–",
+            "–",
+            "–",
+        )
+    )
     mb = r["rss"]["vmhwm_kib"] * 1024 / 1e6
     base = r["baseline"]["vmhwm_kib"] * 1024 / 1e6
-    rows.append(("peak RSS of the TUI (VmHWM), floor: imports + open, MB", f"{mb:.0f}",
-                 f"{base:.0f}", f"{mb / base:.2f}×", f"< {TARGETS['rss_mb']:.0f} MB",
-                 ok(mb < TARGETS["rss_mb"])))
+    rows.append(
+        (
+            "peak RSS of the TUI (VmHWM), floor: imports + open, MB",
+            f"{mb:.0f}",
+            f"{base:.0f}",
+            f"{mb / base:.2f}×",
+            f"< {TARGETS['rss_mb']:.0f} MB",
+            ok(mb < TARGETS["rss_mb"]),
+        )
+    )
     return rows
 
 
@@ -191,13 +315,14 @@ def plain(rows) -> str:
     head = ("figure", "qualcode", "floor", "ratio", "target", "ok?")
     data = [head, *rows]
     widths = [max(len(row[i]) for row in data) for i in range(6)]
-    return "\n".join(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-                     for row in data).replace("**", "")
+    return "\n".join(
+        " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in data
+    ).replace("**", "")
 
 
 def missed(r: dict) -> bool:
     st = _median([s["startup"] for s in r["startup"]])
-    return (st >= TARGETS["startup_s"] or r["keys"]["p95"] >= TARGETS["key_p95_ms"])
+    return st >= TARGETS["startup_s"] or r["keys"]["p95"] >= TARGETS["key_p95_ms"]
 
 
 def source_description(src: Path | None, label: str | None) -> str:
@@ -218,8 +343,11 @@ def source_description(src: Path | None, label: str | None) -> str:
 def loads(value) -> list[float]:
     """Every load average the benchmarks recorded."""
     if isinstance(value, dict):
-        return [x for k, v in value.items() for x in
-                ([v] if k == "loadavg" and isinstance(v, int | float) else loads(v))]
+        return [
+            x
+            for k, v in value.items()
+            for x in ([v] if k == "loadavg" and isinstance(v, int | float) else loads(v))
+        ]
     if isinstance(value, list):
         return [x for v in value for x in loads(v)]
     return []
@@ -228,33 +356,60 @@ def loads(value) -> list[float]:
 def block(results: list[dict], profiles: list[dict], meta: dict) -> str:
     m = meta["machine"]
     seen = loads(results)
-    load = (f" The 1-minute load average, read as each measurement ended, was "
-            f"{min(seen):.1f}–{max(seen):.1f} on {m['nproc']} cores"
-            + (": other work was running on the machine, so these figures are pessimistic"
-               if max(seen) > 1.5 else "") + "." if seen else "")
-    out = [f"Measured {meta['date']} with `{meta['command']}`. Source: {meta['source']}.",
-           "",
-           f"Machine: {m['cpu']}, {m['nproc']} cores (nproc), {m['memory']} memory, "
-           f"{m['os']}; Python {m['python']}, SQLite {m['sqlite']}, Textual "
-           f"{m['textual']}.{load}", ""]
+    load = (
+        f" The 1-minute load average, read as each measurement ended, was "
+        f"{min(seen):.1f}–{max(seen):.1f} on {m['nproc']} cores"
+        + (
+            ": other work was running on the machine, so these figures are pessimistic"
+            if max(seen) > 1.5
+            else ""
+        )
+        + "."
+        if seen
+        else ""
+    )
+    out = [
+        f"Measured {meta['date']} with `{meta['command']}`. Source: {meta['source']}.",
+        "",
+        f"Machine: {m['cpu']}, {m['nproc']} cores (nproc), {m['memory']} memory, "
+        f"{m['os']}; Python {m['python']}, SQLite {m['sqlite']}, Textual "
+        f"{m['textual']}.{load}",
+        "",
+    ]
     for r in results:
         imp = r["import"]
-        out += [f"#### {heading(r)}", "",
-                f"{imp['respondents']:,} jobcentres × {r.get('questions', 5)} question"
-                f"{'s' if r.get('questions', 5) > 1 else ''}, {imp['words']:,} words "
-                f"of answers ({imp['csv_bytes'] / 1e6:.1f} MB of CSV), {imp['codings']:,} "
-                f"codings, 15 interviews of about 5,000 words; project file "
-                f"{r['db_bytes'] / 1e6:.0f} MB. The coding screen opens on 'strategier' "
-                f"({r['startup'][0]['queue']:,} items in the queue).", "",
-                table(rows_for(r)), ""]
+        out += [
+            f"#### {heading(r)}",
+            "",
+            f"{imp['respondents']:,} jobcentres × {r.get('questions', 5)} question"
+            f"{'s' if r.get('questions', 5) > 1 else ''}, {imp['words']:,} words "
+            f"of answers ({imp['csv_bytes'] / 1e6:.1f} MB of CSV), {imp['codings']:,} "
+            f"codings, 15 interviews of about 5,000 words; project file "
+            f"{r['db_bytes'] / 1e6:.0f} MB. The coding screen opens on 'strategier' "
+            f"({r['startup'][0]['queue']:,} items in the queue).",
+            "",
+            table(rows_for(r)),
+            "",
+        ]
     for prof in profiles:
-        out += [f"#### Where the time goes ({heading(prof)}, cProfile, "
-                "sorted by cumulative time, top 25)", "",
-                f"Start-up (make_app → first item shown; {prof['startup']:.2f} s "
-                "under the profiler):", "", "```text", prof["startup_profile"], "```", "",
-                f"One key press ('1' on an uncoded item → committed → next frame; "
-                f"{prof['key_ms']:.0f} ms median of 6 presses, one of them profiled):",
-                "", "```text", prof["key_profile"], "```", ""]
+        out += [
+            f"#### Where the time goes ({heading(prof)}, cProfile, "
+            "sorted by cumulative time, top 25)",
+            "",
+            f"Start-up (make_app → first item shown; {prof['startup']:.2f} s under the profiler):",
+            "",
+            "```text",
+            prof["startup_profile"],
+            "```",
+            "",
+            f"One key press ('1' on an uncoded item → committed → next frame; "
+            f"{prof['key_ms']:.0f} ms median of 6 presses, one of them profiled):",
+            "",
+            "```text",
+            prof["key_profile"],
+            "```",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -280,24 +435,38 @@ def update_doc(doc: Path, key: str, title: str, body: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000",
-                        help="comma-separated numbers of answers (default: 10000,100000)")
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="comma-separated numbers of answers (default: 10000,100000)",
+    )
     parser.add_argument("--presses", type=int, default=1000)
     parser.add_argument("--startup-runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workdir", type=Path,
-                        help="where projects go (default: a temporary folder, removed after)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse projects already in --workdir (same seed and source!)")
-    parser.add_argument("--src", type=Path,
-                        help="benchmark the qualcode package in this src/ folder instead")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="where projects go (default: a temporary folder, removed after)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse projects already in --workdir (same seed and source!)",
+    )
+    parser.add_argument(
+        "--src", type=Path, help="benchmark the qualcode package in this src/ folder instead"
+    )
     parser.add_argument("--label", help="what is measured; also names the block in the doc")
     parser.add_argument("--profile", choices=["auto", "always", "never"], default="auto")
     parser.add_argument("--doc", type=Path, default=DOC)
     parser.add_argument("--no-doc", action="store_true", help="print only")
     parser.add_argument("--save", type=Path, help="also write the raw figures as JSON here")
-    parser.add_argument("--render", type=Path, metavar="JSON",
-                        help="measure nothing: print and write the doc from a --save file")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: print and write the doc from a --save file",
+    )
     args = parser.parse_args(argv)
     key = re.sub(r"[^a-z0-9]+", "-", (args.label or "results").lower()).strip("-")
     if args.render:
@@ -312,9 +481,12 @@ def main(argv: list[str] | None = None) -> int:
             parse_size(spec)
         except ValueError:
             parser.error(f"--sizes: '{spec}' is not N or NxQUESTIONS")
-    meta = {"source": source_description(args.src, args.label), "machine": machine(),
-            "date": subprocess.run(["date"], capture_output=True, text=True).stdout.strip(),
-            "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])])}
+    meta = {
+        "source": source_description(args.src, args.label),
+        "machine": machine(),
+        "date": subprocess.run(["date"], capture_output=True, text=True).stdout.strip(),
+        "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+    }
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -324,8 +496,12 @@ def main(argv: list[str] | None = None) -> int:
         # (always), and every project that missed a TUI target (auto and always)
         spread = [r for r in results if r["questions"] == 5]
         main_one = max(spread or results, key=lambda r: r["size"])
-        chosen = [r for r in results if (args.profile == "always" and r is main_one)
-                  or (args.profile != "never" and missed(r) and r["size"] >= 50_000)]
+        chosen = [
+            r
+            for r in results
+            if (args.profile == "always" and r is main_one)
+            or (args.profile != "never" and missed(r) and r["size"] >= 50_000)
+        ]
         if args.profile != "never" and not chosen and missed(main_one):
             chosen = [main_one]
         profiles = []
@@ -334,8 +510,10 @@ def main(argv: list[str] | None = None) -> int:
             prof = runner.run("bench_tui.py", "profile", "--db", r["db"])
             profiles.append(prof | {"size": r["size"], "questions": r["questions"]})
     if args.save:
-        args.save.write_text(json.dumps({"meta": meta, "results": results,
-                                         "profiles": profiles}, indent=1), encoding="utf-8")
+        args.save.write_text(
+            json.dumps({"meta": meta, "results": results, "profiles": profiles}, indent=1),
+            encoding="utf-8",
+        )
     return report(results, profiles, meta, args, key)
 
 

@@ -114,7 +114,7 @@ def test_csv_export_neutralises_formulas(project, project_path):
     assert safe_cell("-3") == "'-3" and safe_cell("Fleksjob") == "Fleksjob"
     it = project.items("strategier", respondent="JC01")[0]
     project.db.execute("UPDATE items SET text = '=1+1' WHERE id = ?", [it.id])
-    project.db.conn.commit()
+    project.db.commit()
     project.add_coding(it.id, "fleksjob")
     out = run("quotes", project_path, "--code", "fleksjob", "--format", "csv").output
     row = next(csv.DictReader(io.StringIO(out)))

@@ -19,7 +19,7 @@ from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.store import backup as backups
 from qualcode.store import db as store
-from qualcode.store import fs
+from qualcode.store import fs, restore
 from qualcode.store.schema import SCHEMA_VERSION
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "schema1.qualcode.db"
@@ -376,7 +376,7 @@ def _damage(path: Path) -> None:
 
 
 def test_a_damaged_project_gives_one_line_in_every_command(demo_copy):
-    backups.backup_project(demo_copy)
+    restore.backup_project(demo_copy)
     _damage(demo_copy)
     for args in (
         ["counts", demo_copy],
@@ -400,7 +400,7 @@ def test_a_damaged_project_gives_one_line_in_every_command(demo_copy):
 
 
 def test_restore_sets_an_unreadable_project_aside_only_with_force(demo_copy, tmp_path):
-    kept = backups.backup_project(demo_copy, tmp_path / "kopi.db")
+    kept = restore.backup_project(demo_copy, tmp_path / "kopi.db")
     demo_copy.write_bytes(b"this is no longer a database" * 100)
     assert_one_line_error(run("restore", demo_copy, kept), "--force")
     assert demo_copy.read_bytes().startswith(b"this is no longer")

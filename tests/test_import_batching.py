@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from helpers import assert_one_line_error, run, snapshot, write_csv
-from qualcode.core.models import ImportSummary
+from qualcode.core.checks import gc_paused
+from qualcode.core.importer import Writer
 from qualcode.core.project import Project
 from qualcode.errors import ImportError_
 from qualcode.io.answers import read_answers
 from qualcode.io.codings import read_codings
-from qualcode.io.tabular import MAX_CELL_CHARS, _lines, decode_text, gc_paused, read_table
+from qualcode.io.tabular import MAX_CELL_CHARS, _lines, decode_text, read_table
+from qualcode.models import ImportSummary
 from qualcode.store import db as store
 
 REGIONS = ["Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"]
@@ -99,7 +101,7 @@ def test_batched_upsert_does_what_one_upsert_per_row_did(tmp_path):
     batched, reference = seeded(tmp_path / "a.db"), seeded(tmp_path / "b.db")
     got, want = ImportSummary(file="x"), ImportSummary(file="x")
     with batched.transaction():
-        batched._upsert_respondents(rows, got)
+        Writer(batched, got).upsert_respondents(rows)
     with reference.transaction():
         for rid, name, attrs in rows:
             upsert_one_by_one(reference, rid, name, attrs, want)
@@ -136,7 +138,7 @@ def test_batched_upsert_of_new_respondents(tmp_path, rows):
     batched, reference = seeded(tmp_path / "a.db"), seeded(tmp_path / "b.db")
     got, want = ImportSummary(file="x"), ImportSummary(file="x")
     with batched.transaction():
-        batched._upsert_respondents(rows, got)
+        Writer(batched, got).upsert_respondents(rows)
     with reference.transaction():
         for rid, name, attrs in rows:
             upsert_one_by_one(reference, rid, name, attrs, want)
@@ -151,8 +153,8 @@ def test_single_upsert_still_works_for_the_other_importers(tmp_path):
     project = seeded(tmp_path / "p.db")
     summary = ImportSummary(file="x")
     with project.transaction():
-        project._upsert_respondent("JC0001", "", {"region": "Bornholm"}, summary)
-        project._upsert_respondent("JC7777", "Jobcenter Ø", {}, summary)
+        Writer(project, summary).upsert_respondents([("JC0001", "", {"region": "Bornholm"})])
+        Writer(project, summary).upsert_respondents([("JC7777", "Jobcenter Ø", {})])
     assert (summary.respondents_added, summary.attributes_changed) == (1, 1)
     assert project.respondent("JC0001").attributes == {"størrelse": "stor", "region": "Bornholm"}
 
@@ -470,6 +472,8 @@ def test_import_summary_and_log_are_as_before(tmp_path, coded):
             "items_empty": 0,
             "codings_added": 10,
             "codings_existing": 0,
+            "codes_added": 0,
+            "memos_added": 0,
             "questions": ["strategier"],
             "items_with_controls": 0,
             "notes": [],

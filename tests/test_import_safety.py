@@ -33,13 +33,14 @@ import pytest
 
 import qualcode
 from helpers import assert_one_line_error, run, snapshot, write_csv, write_xlsx
+from qualcode.core.checks import lookalike_groups
 from qualcode.core.codebook import load_codebook
 from qualcode.core.project import Project
 from qualcode.errors import ImportError_
 from qualcode.io.answers import read_answers
 from qualcode.io.codings import read_codings
 from qualcode.io.interviews import read_interviews
-from qualcode.io.tabular import decode_text, lookalike_groups, read_table
+from qualcode.io.tabular import decode_text, read_table
 
 SRC = Path(qualcode.__file__).resolve().parents[1]
 LONG = [

@@ -289,7 +289,8 @@ def test_only_sqlite_opens_the_project_file(demo_copy, tmp_path):
     from qualcode.io.report import build_report, write_report
     from qualcode.nlp.kwic import kwic
     from qualcode.nlp.suggest import Suggester
-    from qualcode.store.backup import backup_project, list_backups
+    from qualcode.store.backup import list_backups
+    from qualcode.store.restore import backup_project
 
     copy = tmp_path / "kollega.qualcode.db"
     answers = write_csv(tmp_path / "svar.csv", ANSWERS)

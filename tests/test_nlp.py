@@ -504,7 +504,7 @@ def test_cli_bad_inputs_are_one_line_errors(demo_copy, tmp_path):
 def stored_under(project: Project, old: str, new: str) -> None:
     """The codebook renamed in the project file, as an older version could have stored it
     (from a YAML file named '...yaml', or a REFI-QDA file's hints)."""
-    conn = project.db.conn
+    conn = project.db
     conn.execute("PRAGMA foreign_keys = OFF")
     with conn:
         for sql in (

@@ -255,7 +255,7 @@ def test_redaction_shifts_coded_spans(pii_db):
             " VALUES (?, 'da', 'x', '[]', ?)",
             [item.id, json.dumps([PHONE])],
         )
-        p.db.conn.commit()
+        p.db.commit()
         assert pii.redact(p, pii.scan(p, kinds=["phone"])) == 1
         new = p.item(item.id).text
         assert new == "Ring til Jens på [TELEFON] om fleksjob i morgen."

@@ -7,10 +7,10 @@ import io
 import docx
 from docx.oxml.ns import qn
 
-from qualcode.core.models import Quote
 from qualcode.core.project import Project
 from qualcode.io.export import write_file
 from qualcode.io.quotes_docx import quotes_docx
+from qualcode.models import Quote
 
 FORTRINS = (
     "Ordningen med forrang i ansættelse giver overhovedet ikke mening. Jeg har selv "

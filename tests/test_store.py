@@ -28,7 +28,7 @@ def test_new_project_is_wal_with_foreign_keys_and_schema(project_path):
             "memos",
             "events",
             "imports",
-        } <= set(p.db.table_names())
+        } <= set(p.snapshot())
     raw = sqlite3.connect(project_path)
     applied = raw.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
     assert applied == SCHEMA_VERSION

@@ -122,9 +122,9 @@ def test_old_file_is_migrated_to_the_current_schema(tmp_path, old_file):
         assert applied == [m.name for m in migrations._migrations]
         assert p.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert p.db.execute("PRAGMA foreign_key_check").fetchall() == []
-        migrated = schema_of(p.db.conn)
+        migrated = schema_of(p.db)
     with Project.open(tmp_path / "ny.qualcode.db", create=True) as fresh:
-        assert migrated == schema_of(fresh.db.conn), "the migrated schema differs from a new file's"
+        assert migrated == schema_of(fresh.db), "the migrated schema differs from a new file's"
 
 
 def test_every_row_of_every_original_table_is_kept(old_file):

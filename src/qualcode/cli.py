@@ -738,25 +738,13 @@ def info(db) -> None:
     """Show a project's questions, codebooks, respondents and codings."""
     with open_project(db) as project:
         q_rows = project.questions()
-        n_resp = project.db.execute("SELECT COUNT(*) FROM respondents").fetchone()[0]
-        click.echo(one_line(f"{db}: {n_resp} respondents"))
+        click.echo(f"{one_line(db)}: {project.respondent_count()} respondents")
         for q in q_rows:
-            items = project.db.execute(
-                "SELECT COUNT(*), SUM(is_empty = 0) FROM items WHERE question_id = ?"
-                " AND kind != 'interviewer'",
-                [q.id],
-            ).fetchone()
-            coded = project.db.execute(
-                "SELECT COUNT(DISTINCT item_id), COUNT(*) FROM codings WHERE item_id IN"
-                " (SELECT id FROM items WHERE question_id = ?)",
-                [q.id],
-            ).fetchone()
+            items, non_empty, coded, codings = project.tally(q.id)
             click.echo(
-                "  "
-                + one_line(
-                    f"{q.id} ({q.kind}, codebook {q.codebook}): "
-                    f"{items[0]} items, {items[1] or 0} non-empty, "
-                    f"{coded[0]} coded, {coded[1]} codings"
+                one_line(
+                    f"  {q.id} ({q.kind}, codebook {q.codebook}): {items} items, "
+                    f"{non_empty} non-empty, {coded} coded, {codings} codings"
                 )
             )
 
@@ -1274,6 +1262,7 @@ def backup(db, output, list_) -> None:
     and restores a backup. Restore one with 'qualcode restore DB BACKUP'.
     """
     from qualcode.store import backup as backups
+    from qualcode.store import restore
 
     if list_:
         if output:
@@ -1284,7 +1273,7 @@ def backup(db, output, list_) -> None:
         for path in reversed(found):
             click.echo(f"{path}  {path.stat().st_size / 2**20:.1f} MB")
         return
-    path = backups.backup_project(db, output)
+    path = restore.backup_project(db, output)
     click.echo(f"backed up {db} to {path}")
 
 
@@ -1306,9 +1295,9 @@ def restore(db, backup_file, force) -> None:
     copy is written through SQLite, so a workbench that has DB open sees the restored
     project after 'r'.
     """
-    from qualcode.store import backup as backups
+    from qualcode.store import restore
 
-    before, aside = backups.restore_project(db, backup_file, force=force)
+    before, aside = restore.restore_project(db, backup_file, force=force)
     click.echo(f"restored {db} from {backup_file}")
     if before is not None:
         click.echo(f"the project as it was is kept at {before}", err=True)

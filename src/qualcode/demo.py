@@ -66,6 +66,7 @@ def build_demo(
     from qualcode.core.project import Project
     from qualcode.paths import data_dir
     from qualcode.store import db as store
+    from qualcode.store import files
 
     path = Path(path)
     data = data or data_dir()
@@ -75,7 +76,7 @@ def build_demo(
         raise QualcodeError("already exists; use --force to rebuild it", file=str(path))
     say = progress or (lambda _msg: None)
     # built under a private name; a failed build leaves nothing behind
-    target = path if not path.exists() else store.private_name(path, "demo")
+    target = path if not path.exists() else files.private_name(path, "demo")
     with Project.building(target, coder="guld") as project:
         _fill(project, data, say)
     if target != path:
@@ -91,7 +92,7 @@ def build_demo(
             finally:
                 source.close()
         finally:
-            store.discard(target)
+            files.discard(target)
     return path
 
 

@@ -80,8 +80,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from qualcode.core.codebook import Code
-    from qualcode.core.models import Question
     from qualcode.core.project import Project
+    from qualcode.models import Question
 
 UNITS = ("item", "character")
 FORMATS = ("table", "csv", "json")

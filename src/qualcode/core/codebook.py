@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import CodebookError, NotFound
+from qualcode.models import Code
 from qualcode.safe import check_path_name, is_path_name, one_line, path_name
 
 PALETTE = (
@@ -68,31 +69,6 @@ _CODE_FIELDS = {
     "include",
     "other",
 }
-
-
-@dataclass(frozen=True)
-class Code:
-    """One theme in a codebook."""
-
-    key: str
-    label: str
-    definition: str = ""
-    source: str = ""
-    color: str = "#7F7F7F"
-    keywords: tuple[str, ...] = ()
-    parent: str | None = None
-    published_count: int | None = None
-    published_base: int | None = None
-    published_year: int | None = None
-    other: bool = False
-
-    @property
-    def published(self) -> str:
-        """The report's figure as it prints it, or '' if the codebook has none."""
-        if self.published_count is None:
-            return ""
-        base = f" ud af {self.published_base}" if self.published_base is not None else ""
-        return f"Anført af {self.published_count}{base} jobcentre"
 
 
 @dataclass

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from qualcode.core.codebook import Codebook
-    from qualcode.core.models import Question
     from qualcode.core.project import Project
+    from qualcode.models import Question
 
 COLUMNS = [
     "question",

@@ -163,7 +163,7 @@ def _open_source(path: Path, target: Path) -> sqlite3.Connection:
         raise QualcodeError(
             "is the target project itself; give other coders' copies to merge into it", file=name
         )
-    return store.connect(path, readonly=True).conn
+    return store.connect(path, readonly=True)
 
 
 def _read_source(path: Path, target: Path) -> _Source:
@@ -438,7 +438,7 @@ def merge_projects(
             if dry_run:
                 raise _Rollback
             if report.changed:
-                target._log(
+                target.log(
                     "merge",
                     sources=report.sources,
                     codings_added=report.codings_added,

@@ -306,7 +306,7 @@ def redact(project: Project, hits: Iterable[Hit]) -> int:
         by_item.setdefault(h.item_id, []).append(h)
     if not by_item:
         return 0
-    conn = project.db.conn
+    conn = project.db
     secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
     conn.execute("PRAGMA secure_delete = ON")
     done = 0
@@ -339,7 +339,7 @@ def redact(project: Project, hits: Iterable[Hit]) -> int:
                 shifted = _shift_codings(project, item_id, edits)
                 project.db.execute("DELETE FROM nlp_docs WHERE item_id = ?", [item_id])
                 for h in chosen:
-                    project._log(
+                    project.log(
                         "pii.redact",
                         item_id=item_id,
                         question=qid,
@@ -414,7 +414,7 @@ def redact_everywhere(project: Project, hits: Iterable[Hit]) -> Redaction:
         return result
     # also when nothing was left to redact: an earlier run may have been kept from emptying
     # the WAL by another program that had the project open
-    result.purged = store.purge_freed(project.db.conn)
+    result.purged = store.purge_freed(project.db)
     texts = sorted({h.text for h in hits if h.text})
     result.backups_removed = _remove_backups_holding(project, texts)
     stems = {project.question(q).codebook for q in {h.question for h in hits}}

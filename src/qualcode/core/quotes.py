@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qualcode.core.models import Quote
 from qualcode.errors import NotFound
+from qualcode.models import Quote
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project

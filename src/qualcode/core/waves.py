@@ -24,9 +24,9 @@ from qualcode.safe import visible
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qualcode.core.models import ImportSummary
     from qualcode.core.project import Project
     from qualcode.io.answers import AnswerTable
+    from qualcode.models import ImportSummary
 
 WAVE_FORMATS = ("table", "csv", "md", "xlsx", "json")
 _WAVE_RE = re.compile(r"^[\w.-]{1,40}$")
@@ -133,7 +133,7 @@ def _assign(project: Project, qid: str, wave: str, series: str) -> bool:
     project.db.execute(
         "UPDATE questions SET wave = ?, series = ? WHERE id = ?", [wave, stored_series, qid]
     )
-    project._log(
+    project.log(
         "question.wave",
         question=qid,
         wave=wave,

@@ -13,48 +13,18 @@ characters or leading zeros) becomes a line of ``ImportSummary.notes``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
+from qualcode.core.checks import gc_paused, nfc_all, nfc_note
 from qualcode.core.codebook import Codebook, load_codebook
+from qualcode.core.importer import AnswerRow, AnswerTable
 from qualcode.errors import ImportError_, QualcodeError
-from qualcode.io.tabular import (
-    count_with_controls,
-    gc_paused,
-    lookalike_notes,
-    lookalikes_in_project,
-    nfc_all,
-    nfc_note,
-    read_table,
-    rows_note,
-)
+from qualcode.io.tabular import read_table
 from qualcode.safe import one_line
 
 if TYPE_CHECKING:
-    from qualcode.core.models import ImportSummary
     from qualcode.core.project import Project
-
-
-@dataclass(slots=True)
-class AnswerRow:
-    row: int
-    respondent: str
-    name: str
-    attributes: dict[str, str]
-    texts: dict[str, str]  # question id -> answer text (may be empty)
-
-
-@dataclass
-class AnswerTable:
-    file: str
-    sha256: str
-    rows: list[AnswerRow]
-    questions: list[tuple[str, str, Codebook]]  # (question id, source column, codebook)
-    options: dict[str, Any] = field(default_factory=dict)
-    # what reading the file skipped or changed, one line each (see ImportSummary.notes)
-    notes: list[str] = field(default_factory=list)
-    no_controls: bool = False  # no text holds a control character (Table.no_controls)
 
 
 @gc_paused()
@@ -189,88 +159,3 @@ def _clean(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
-
-
-PROGRESS_EVERY = 500  # rows written between two progress reports
-
-
-def apply_answers(
-    project: Project, table: AnswerTable, summary: ImportSummary, progress=None
-) -> None:
-    """Write the answers, inside the project's import transaction.
-
-    The rows are written in batches of PROGRESS_EVERY (respondents, attributes, then
-    their answers, each with one executemany); ``progress(done, total)`` follows each batch.
-    """
-    summary.notes.extend(table.notes)
-    summary.notes.extend(_lookalikes(project, table))
-    for qid, _col, book in table.questions:
-        project._ensure_question(qid, "open", book, "")
-        summary.questions.append(qid)
-    existing = {qid: project._existing_items(qid) for qid, _c, _b in table.questions}
-    # the questions that already hold answers, whose answers each row must agree with
-    held = [(qid, col, existing[qid]) for qid, col, _b in table.questions if existing[qid]]
-    qids = [qid for qid, _c, _b in table.questions]
-    source = table.file
-    total = len(table.rows)
-    present: list[int] = []  # the row of each answer the project already holds
-    for start in range(0, total, PROGRESS_EVERY):
-        batch = table.rows[start : start + PROGRESS_EVERY]
-        new_items = []
-        for row in batch:
-            rid = row.respondent
-            texts = row.texts
-            for qid, col, old_items in held:
-                old = old_items.get((rid, 0))
-                if old is not None:
-                    if old[1] != texts[qid]:
-                        raise ImportError_(
-                            f"respondent '{rid}' already has a different answer to "
-                            f"'{qid}' in the project; nothing was imported (remove the old "
-                            "answer or import into a new question)",
-                            file=source,
-                            row=row.row,
-                            column=col,
-                        )
-                    present.append(row.row)
-            new_items += [
-                (qid, rid, 0, "answer", None, texts[qid], int(not texts[qid]), source)
-                for qid in qids
-                if not held or (rid, 0) not in existing[qid]
-            ]
-        summary.items_empty += sum(1 for item in new_items if item[6])
-        summary.items_added += len(new_items)
-        if not table.no_controls:
-            summary.items_with_controls += count_with_controls([item[5] for item in new_items])
-        project._upsert_respondents([(r.respondent, r.name, r.attributes) for r in batch], summary)
-        project._insert_items(new_items)
-        if progress is not None:
-            progress(start + len(batch), total)
-    if present:
-        rows = list(dict.fromkeys(present))
-        summary.notes.append(
-            rows_note(
-                f"answer{'s' if len(present) > 1 else ''}",
-                present,
-                "the project already holds the same answer",
-                f"on {len(rows):,} row{'s' if len(rows) > 1 else ''}: "
-                if len(rows) < len(present)
-                else "",
-            )
-        )
-
-
-def _lookalikes(project: Project, table: AnswerTable) -> list[str]:
-    """Warnings for respondent ids of the file that differ only in case, spaces, invisible
-    characters or leading zeros from each other or from ids in the project."""
-    groups, held = lookalikes_in_project(project.db.conn, [row.respondent for row in table.rows])
-    if not groups:
-        return []
-    rows = {row.respondent: row.row for row in table.rows}
-
-    def where(rid: str) -> str:
-        if rid in rows:
-            return f"row {rows[rid]}" + (", also in the project" if rid in held else "")
-        return "in the project"
-
-    return lookalike_notes(groups, "respondent ids", where, "respondents")

@@ -31,7 +31,7 @@ from qualcode.safe import one_line, visible
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qualcode.core.models import Quote
+    from qualcode.models import Quote
 
 COUNT_FORMATS = ("table", "csv", "md", "xlsx", "json")
 QUOTE_FORMATS = ("md", "csv")

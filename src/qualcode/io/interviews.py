@@ -33,26 +33,17 @@ Each respondent turn becomes one excerpt (or one per paragraph with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qualcode.core.checks import nfc, nfc_note
+from qualcode.core.importer import Transcript, Transcripts, Turn
 from qualcode.errors import ImportError_
-from qualcode.io.tabular import (
-    count_with_controls,
-    decode_text,
-    lookalike_notes,
-    lookalikes_in_project,
-    nfc,
-    nfc_note,
-    sha256_of,
-)
+from qualcode.io.tabular import decode_text, sha256_of
 
 if TYPE_CHECKING:
-    from qualcode.core.codebook import Codebook
-    from qualcode.core.models import ImportSummary
-    from qualcode.core.project import Project
+    pass
 
 INTERVIEWER_LABELS = {
     "interviewer",
@@ -72,44 +63,6 @@ _TURN = re.compile(
     r"^\s*(?:\*\*|__)?(?P<label>[A-ZÆØÅ][^\s:*]*(?:[ ][^\s:*]+){0,3}?)"
     r"(?:\*\*|__)?\s*:(?:\*\*|__)?(?:\s+(?P<text>.*))?$"
 )
-
-
-@dataclass
-class Turn:
-    role: str
-    interviewer: bool
-    paragraphs: list[str] = field(default_factory=list)
-    line: int = 0
-
-
-@dataclass
-class Transcript:
-    respondent: str
-    name: str
-    file: str
-    turns: list[Turn] = field(default_factory=list)
-
-    def items(self, split: str = "turn") -> list[tuple[str, str | None, str]]:
-        """(kind, role, text) in order: one per turn, or per paragraph of a respondent turn."""
-        out: list[tuple[str, str | None, str]] = []
-        for t in self.turns:
-            kind = "interviewer" if t.interviewer else "excerpt"
-            if split == "paragraph" and not t.interviewer:
-                out.extend((kind, t.role, p) for p in t.paragraphs)
-            else:
-                out.append((kind, t.role, "\n\n".join(t.paragraphs)))
-        return out
-
-
-class Transcripts(list):
-    """Parsed transcripts (a list of :class:`Transcript`), with ``notes``: what reading the
-    files left out or changed, one line each, for ``ImportSummary.notes``."""
-
-    def __init__(
-        self, transcripts: Iterable[Transcript] = (), notes: list[str] | None = None
-    ) -> None:
-        super().__init__(transcripts)
-        self.notes: list[str] = list(notes or [])
 
 
 @dataclass
@@ -310,68 +263,3 @@ def read_interviews(
             transcripts.append(t)
         digests.append(sha256_of(Path(p).read_bytes()))
     return transcripts, sha256_of("".join(digests).encode())
-
-
-def apply_interviews(
-    project: Project,
-    transcripts: list[Transcript],
-    question: str,
-    codebook: Codebook,
-    summary: ImportSummary,
-    split: str = "turn",
-    progress=None,
-) -> None:
-    summary.notes.extend(getattr(transcripts, "notes", ()))
-    summary.notes.extend(_lookalikes(project, transcripts))
-    project._ensure_question(question, "interview", codebook, "Kvalitative interview")
-    summary.questions.append(question)
-    present: list[str] = []
-    existing: dict[str, list[tuple[int, str]]] = {}  # respondent -> (position, text)
-    for (rid, pos), (_id, text) in project._existing_items(question).items():
-        existing.setdefault(rid, []).append((pos, text))
-    rows = []
-    for done, t in enumerate(transcripts, start=1):
-        if progress is not None:
-            progress(done, len(transcripts))
-        project._upsert_respondent(t.respondent, t.name, {}, summary)
-        new = t.items(split)
-        old = sorted(existing.get(t.respondent, ()))
-        if old:
-            if [text for _pos, text in old] != [text for _k, _r, text in new]:
-                raise ImportError_(
-                    f"jobcentre '{t.respondent}' already has a different "
-                    f"transcript for '{question}' in the project; nothing was "
-                    "imported",
-                    file=t.file,
-                )
-            present.append(t.respondent)
-            continue
-        for position, (kind, role, text) in enumerate(new):
-            rows.append((question, t.respondent, position, kind, role, text, 0, t.file))
-            summary.items_added += 1
-    summary.items_with_controls += count_with_controls([row[5] for row in rows])
-    project._insert_items(rows)
-    if present:
-        listed = ", ".join(f"'{rid}'" for rid in present[:5])
-        more = f" and {len(present) - 5:,} more" if len(present) > 5 else ""
-        summary.notes.append(
-            f"skipped: {len(present):,} transcript"
-            f"{'s' if len(present) > 1 else ''} already in the project "
-            f"with the same text for '{question}' ({listed}{more})"
-        )
-
-
-def _lookalikes(project: Project, transcripts: list[Transcript]) -> list[str]:
-    """Warnings for jobcentre ids that differ only in case, spaces, invisible characters
-    or leading zeros from each other or from respondents in the project."""
-    groups, held = lookalikes_in_project(project.db.conn, [t.respondent for t in transcripts])
-    if not groups:
-        return []
-    files = {t.respondent: t.file for t in transcripts}
-
-    def where(rid: str) -> str:
-        if rid in files:
-            return files[rid] + (", also in the project" if rid in held else "")
-        return "in the project"
-
-    return lookalike_notes(groups, "jobcentre ids", where, "jobcentres")

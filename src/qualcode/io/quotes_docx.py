@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
-    from qualcode.core.models import Quote
+    from qualcode.models import Quote
 
 SOURCE_STYLE = "Kilde"
 ANONYMOUS_SPEAKER = "Jobcenter"

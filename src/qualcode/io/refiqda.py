@@ -73,9 +73,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qualcode.core.models import ImportSummary
+from qualcode.core import importer
+from qualcode.core.importer import ImportPlan
 from qualcode.errors import ImportError_, QualcodeError
 from qualcode.io.archive import Limits, open_zip
+from qualcode.models import ImportSummary
 from qualcode.safe import is_path_name, one_line, path_name
 
 if TYPE_CHECKING:
@@ -729,13 +731,11 @@ def read_refiqda(path: str | Path) -> RefiProject:
 class RefiSummary(ImportSummary):
     """What a REFI-QDA import did, and what it left out and why."""
 
-    codes_added: int = 0
     codes_in_file: int = 0
     codes_imported: int = 0
     sources_imported: int = 0
     selections_imported: int = 0
     cases: int = 0
-    memos_added: int = 0
     colours_replaced: int = 0
     skipped: list[str] = field(default_factory=list)
 
@@ -768,17 +768,6 @@ class RefiSummary(ImportSummary):
             head += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
         # names and texts from the file stay on their line; a note is a line of its own
         return "\n".join([one_line(head), *(f"  {one_line(note)}" for note in self.notes)])
-
-
-@dataclass
-class _Plan:
-    codebooks: list[Codebook] = field(default_factory=list)
-    questions: list[dict] = field(default_factory=list)  # id, kind, codebook, text
-    respondents: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
-    items: list[tuple] = field(default_factory=list)  # q, r, pos, kind, role, text, empty, src
-    codings: list[tuple] = field(default_factory=list)  # q, r, pos, key, coder, s, e, at, memo,
-    #                                                    starred, origin
-    memos: list[tuple] = field(default_factory=list)  # target, ref, text, author, at
 
 
 def default_name(path: str | Path) -> str:
@@ -879,8 +868,8 @@ def _codebook_from(
         raise ImportError_(f"codebook '{stem}': {exc.detail}", file=name) from None
 
 
-def _plan_codebook_only(refi: RefiProject, stem: str, summary: RefiSummary) -> _Plan:
-    plan = _Plan()
+def _plan_codebook_only(refi: RefiProject, stem: str, summary: RefiSummary) -> ImportPlan:
+    plan = ImportPlan()
     book, _ = _codebook_from(
         refi.codes, stem, refi.origin and f"{stem} ({refi.origin})" or stem, refi.file, summary
     )
@@ -890,8 +879,8 @@ def _plan_codebook_only(refi: RefiProject, stem: str, summary: RefiSummary) -> _
 
 def _plan_generic(
     refi: RefiProject, question: str, stem: str, coder: str, summary: RefiSummary
-) -> _Plan:
-    plan = _Plan()
+) -> ImportPlan:
+    plan = ImportPlan()
     title = refi.name or stem
     book, keys = _codebook_from(refi.codes, stem, title, refi.file, summary)
     plan.codebooks.append(book)
@@ -1017,7 +1006,7 @@ def _skip_sources(refi: RefiProject, summary: RefiSummary) -> None:
             summary.skipped.append(f"source '{s.name or s.guid}' ({s.missing}{lost})")
 
 
-def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan | None:
+def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> ImportPlan | None:
     """The exact project a qualcode export describes, or None if its hints do not fit."""
     hints = refi.hints or {}
     try:
@@ -1064,7 +1053,7 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> _Plan
         s = texts.get(g)
         if s is None or s.text is None or h.get("sha1") != _sha1(s.text):
             return None
-    plan = _Plan()
+    plan = ImportPlan()
     # the codebooks: each top-level code with a codebook hint holds one codebook's codes
     by_guid = {_key(c.guid): c for c in refi.codes}
     code_keys: dict[str, tuple[str, str]] = {}  # code guid -> (stem, key)
@@ -1222,176 +1211,17 @@ def import_refiqda(
         # a colleague's file writes into work that exists: keep a copy of it as it was
         kept = project.backup("refi-qda-import")
         summary.notes.append(f"the project as it was before this import is kept at {kept}")
-    with project.transaction():
-        _apply(project, plan, summary, refi.file)
-        if summary.changed:
-            options = {"question": question, "codebook": codebook}
-            project.db["imports"].insert(
-                {
-                    "kind": "refiqda",
-                    "file": refi.file,
-                    "sha256": refi.sha256,
-                    "options": json.dumps(options, ensure_ascii=False),
-                    "at": _now(),
-                    "summary": json.dumps(summary.__dict__, ensure_ascii=False),
-                }
-            )
-            project._log(
-                "import.refiqda",
-                file=refi.file,
-                sha256=refi.sha256,
-                options=options,
-                summary=summary.__dict__,
-            )
+    options = {"question": question, "codebook": codebook}
+    importer.run(
+        project,
+        "refiqda",
+        refi.file,
+        refi.sha256,
+        options,
+        lambda w: importer.write_plan(w, plan, refi.file),
+        summary=summary,
+    )
     return summary
-
-
-def _now() -> str:
-    from qualcode.store.db import now
-
-    return now()
-
-
-def _apply(project: Project, plan: _Plan, summary: RefiSummary, name: str) -> None:
-    books: dict[str, Codebook] = {}
-    key_map: dict[tuple[str, str], str] = {}  # (stem, planned key) -> the project's key
-    for book in plan.codebooks:
-        if project.has_codebook(book.stem):
-            have = project.codebook(book.stem)
-            have_keys = set(have.keys())
-            for code in book.codes:
-                found = have.find(code.key if code.key in have_keys else code.label)
-                if found is None:
-                    raise ImportError_(
-                        f"the project's codebook '{book.stem}' has no code "
-                        f"'{code.label}'; import into a new codebook with "
-                        "--codebook STEM",
-                        file=name,
-                    )
-                key_map[(book.stem, code.key)] = found.key
-            books[book.stem] = have
-        else:
-            project._insert_codebook(book)
-            project._log("codebook.install", codebook=book.stem, codes=book.keys())
-            summary.codes_added += len(book.codes)
-            books[book.stem] = book
-            key_map.update({(book.stem, c.key): c.key for c in book.codes})
-    stems: dict[str, str] = {}
-    for q in plan.questions:
-        book = books.get(q["codebook"]) or project.codebook(q["codebook"])
-        project._ensure_question(q["id"], q["kind"], book, q["text"])
-        stems[q["id"]] = book.stem
-        summary.questions.append(q["id"])
-    for rid, (rname, attrs) in plan.respondents.items():
-        project._upsert_respondent(rid, rname, attrs, summary)
-    item_ids: dict[tuple[str, str, int], tuple[int, str]] = {}
-    for qid in stems:
-        item_ids.update({(qid, r, p): v for (r, p), v in project._existing_items(qid).items()})
-    new_rows = []
-    for q, r, pos, kind, role, text, empty, src in plan.items:
-        old = item_ids.get((q, r, pos))
-        if old is not None:
-            if old[1] != text:
-                raise ImportError_(
-                    f"respondent '{r}' already has another text for '{q}' "
-                    f"(item {pos + 1}) in the project; nothing was imported",
-                    file=name,
-                )
-            continue
-        new_rows.append((q, r, pos, kind, role, text, empty, src))
-        summary.items_added += 1
-        if empty:
-            summary.items_empty += 1
-    project._insert_items(new_rows)
-    for qid in stems:
-        item_ids.update({(qid, r, p): v for (r, p), v in project._existing_items(qid).items()})
-    code_ids = {
-        (r[0], r[1]): r[2] for r in project.db.execute("SELECT codebook_id, key, id FROM codes")
-    }
-    for q, r, pos, key, coder, start, end, at, memo, starred, origin in plan.codings:
-        item_id, text = item_ids[(q, r, pos)]
-        stem = stems[q]
-        code_id = code_ids[(stem, key_map.get((stem, key), key))]
-        if start is not None and not (0 <= start < end <= len(text)):
-            raise ImportError_(
-                f"a coding of '{r}' spans {start}-{end}, outside the item's text (0-{len(text)})",
-                file=name,
-            )
-        if project._find_coding(item_id, code_id, coder, start, end) is not None:
-            summary.codings_existing += 1
-            continue
-        project.db.execute(
-            'INSERT INTO codings (item_id, code_id, start, "end", coder, created_at, memo,'
-            " starred, origin) VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                item_id,
-                code_id,
-                start,
-                end,
-                coder,
-                at or _now(),
-                memo or "",
-                int(starred or 0),
-                origin or "",
-            ],
-        )
-        summary.codings_added += 1
-    for target, ref, text, author, at in plan.memos:
-        target_id = _memo_target(project, target, ref, item_ids, stems, key_map, code_ids)
-        if target_id is _UNMATCHED or not (text or "").strip():
-            continue
-        exists = project.db.execute(
-            "SELECT 1 FROM memos WHERE target = ? AND IFNULL(target_id, '') = ? AND text = ?"
-            " AND author = ?",
-            [target, target_id or "", text, author],
-        ).fetchone()
-        if exists:
-            continue
-        stamp = at or _now()
-        project.db.execute(
-            "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?)",
-            [target, target_id, text, author, stamp, stamp],
-        )
-        summary.memos_added += 1
-
-
-_UNMATCHED = object()
-
-
-def _memo_target(
-    project: Project,
-    target: str,
-    ref: Any,
-    item_ids: dict,
-    stems: dict,
-    key_map: dict,
-    code_ids: dict,
-) -> Any:
-    try:
-        if target == "project":
-            return None
-        if target == "respondent":
-            return str(ref)
-        if target == "item":
-            return str(item_ids[tuple(ref)][0])
-        if target == "code":
-            stem, key = ref
-            return str(code_ids[(stem, key_map.get((stem, key), key))])
-        if target == "coding":
-            q, r, pos, key, coder, start, end = ref
-            stem = stems[q]
-            found = project._find_coding(
-                item_ids[(q, r, pos)][0],
-                code_ids[(stem, key_map.get((stem, key), key))],
-                coder,
-                start,
-                end,
-            )
-            return str(found) if found is not None else _UNMATCHED
-    except (KeyError, TypeError, ValueError):
-        return _UNMATCHED
-    return _UNMATCHED
 
 
 # -- export -------------------------------------------------------------------------------

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from qualcode.core.crosstab import Group
-    from qualcode.core.models import Question, Quote
     from qualcode.core.project import Project
+    from qualcode.models import Question, Quote
 
 REPORT_FORMATS = ("docx", "xlsx", "html", "md")
 HEAD = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]

@@ -17,23 +17,20 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import hashlib
 import io
 import re
-import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 
+from qualcode.core.checks import gc_paused, nfc, nfc_all, rows_listed
 from qualcode.errors import ImportError_
 from qualcode.io.archive import check_zip
-from qualcode.safe import has_control, one_line
+from qualcode.safe import one_line
 
 MAX_CELL_CHARS = 1_000_000  # an open answer longer than this is a broken export
 MAX_FILE_BYTES = 500 * 1024 * 1024
@@ -92,33 +89,6 @@ class Table:
             f"{', '.join(repr(h) for h in self.headers)}",
             file=self.file,
         )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while an import builds its rows.
-
-    Reading 150,000 rows allocates a list and an object per row; none of them form
-    reference cycles, but the collector, run every 700 allocations, walks every row read so
-    far again and again: that took more time than parsing (0.8 s of 1.3 s for 150,000
-    codings). Memory is still freed by reference counting meanwhile.
-
-    What was built and is still alive at the end (the rows just read) lives on: it goes
-    to the oldest generation at once (``gc.freeze()`` then ``gc.unfreeze()``) instead of
-    being walked by the next young collection (another 85 ms for 150,000 codings). That
-    is skipped when something is frozen already (the TUI freezes its loaded screens), as
-    unfreezing would unfreeze that too.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if not gc.get_freeze_count():
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def sha256_of(data: bytes) -> str:
@@ -829,7 +799,7 @@ def _to_table(
     if blank:
         notes.append(
             f"skipped: {blank[0]:,} blank row{'s' if blank[0] != 1 else ''} "
-            f"({_rows_listed(blank[1], blank[0])})"
+            f"({rows_listed(blank[1], blank[0])})"
         )
     table = Table(
         file=name,
@@ -861,170 +831,3 @@ def _missing(numbers: list[int], show: int = 5) -> tuple[int, list[int]] | None:
                 break
         expected = n + 1
     return count, first
-
-
-def _rows_listed(first: list[int], count: int) -> str:
-    listed = ", ".join(map(str, first))
-    if count > len(first):
-        return f"rows {listed}, ..."
-    return f"row {listed}" if count == 1 else f"rows {listed}"
-
-
-# -- ids: Unicode normalization and look-alikes ---------------------------------------------
-
-
-def nfc(text: str) -> str:
-    """``text`` in Unicode NFC: 'å' as one character, as most keyboards type it, not 'a'
-    and a combining ring (as macOS file names and some exports hold it)."""
-    if text.isascii():
-        return text
-    return unicodedata.normalize("NFC", text)
-
-
-def nfc_all(values: list[str]) -> tuple[list[str], int]:
-    """The values in NFC, and how many changed. One C-level check of all of them first:
-    only a column that is not NFC already is normalised value by value."""
-    joined = "\x00".join(values)  # NUL composes with nothing: NFC as a whole = NFC each
-    if joined.isascii() or unicodedata.is_normalized("NFC", joined):
-        return values, 0
-    out = [unicodedata.normalize("NFC", v) for v in values]
-    return out, sum(a != b for a, b in zip(values, out, strict=True))
-
-
-_SINGULAR = re.compile(r"s\b")  # 'respondent ids' -> 'respondent id'
-
-
-def nfc_note(counts: dict[str, int]) -> str | None:
-    """One note for the values an import stored in NFC; None if none."""
-    parts = [
-        f"{n:,} {what if n != 1 else _SINGULAR.sub('', what)}" for what, n in counts.items() if n
-    ]
-    if not parts:
-        return None
-    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-    return (
-        f"changed: {listed} written with decomposed letters (such as 'a' + a combining "
-        "ring for 'å') are stored composed (Unicode NFC), so they match the same text "
-        "typed elsewhere"
-    )
-
-
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_IGNORED_IN_IDS = re.compile(f"[\\s{_ZERO_WIDTH}]+")
-_ZERO_WIDTH_RUN = re.compile(f"[{_ZERO_WIDTH}]+")
-_SPACES = re.compile(r"\s+")
-_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
-_ASPECTS = (
-    ("case", str.casefold),
-    ("invisible characters", lambda s: _ZERO_WIDTH_RUN.sub("", s)),
-    ("spaces", lambda s: _SPACES.sub("", s)),
-    ("leading zeros", lambda s: _LEADING_ZEROS.sub("", s)),
-)
-_SHOW_INVISIBLE = {ord(c): f"<U+{ord(c):04X}>" for c in _ZERO_WIDTH}
-MAX_LOOKALIKE_NOTES = 10
-
-
-def lookalike_groups(ids: list[str]) -> list[list[str]]:
-    """Groups of two or more different ids that differ only in case, spaces, zero-width
-    characters or leading zeros of a number ('JC07', 'jc07', 'JC07 ', 'JC7', 'JC\\u200b07').
-
-    The common case, no such group, costs a join, a casefold, two regex substitutions over
-    the joined text and a set: all in C."""
-    distinct = list(dict.fromkeys(ids))
-    joined = _IGNORED_IN_IDS.sub("", "\x00".join(distinct).casefold())
-    keys = _LEADING_ZEROS.sub("", joined).split("\x00")
-    if len(set(keys)) == len(distinct):
-        return []
-    groups: dict[str, list[str]] = {}
-    for key, rid in zip(keys, distinct, strict=True):
-        groups.setdefault(key, []).append(rid)
-    return [group for group in groups.values() if len(group) > 1]
-
-
-def lookalikes_in_project(conn, ids: list[str]) -> tuple[list[list[str]], set[str]]:
-    """Look-alike groups among ``ids`` (a file's respondent ids) and between them and the
-    project's respondents, each group holding at least one of ``ids``; and which of
-    ``ids`` the project holds already.
-
-    Ids the project holds were compared with its other ids when they came in, so the
-    project's ids are read and compared only when the file brings new ones (the few ids of
-    a transcript import are looked up, not the whole table read)."""
-    distinct = list(dict.fromkeys(ids))
-    if len(distinct) <= 2000:
-        held: set[str] = set()
-        for start in range(0, len(distinct), 500):
-            chunk = distinct[start : start + 500]
-            held.update(
-                r[0]
-                for r in conn.execute(
-                    f"SELECT id FROM respondents WHERE id IN ({','.join('?' * len(chunk))})", chunk
-                )
-            )
-        if len(held) == len(distinct):
-            return lookalike_groups(distinct), held
-    known = [r[0] for r in conn.execute("SELECT id FROM respondents")]
-    held = set(known)
-    if all(rid in held for rid in distinct):
-        return lookalike_groups(distinct), held
-    mine = set(distinct)
-    groups = lookalike_groups(distinct + known)
-    return [g for g in groups if any(rid in mine for rid in g)], held & mine
-
-
-def _differences(group: list[str]) -> list[str]:
-    """The aspects ('case', 'spaces', ...) the ids of a look-alike group differ in."""
-    out = []
-    for name, _ in _ASPECTS:
-        others = [f for n, f in _ASPECTS if n != name]
-
-        def key(text: str, others=others) -> str:
-            for f in others:
-                text = f(text)
-            return text
-
-        if len({key(rid) for rid in group}) > 1:
-            out.append(name)
-    return out
-
-
-def shown(text: str, limit: int = 60) -> str:
-    """``text`` quoted for a one-line message: controls and zero-width characters visible."""
-    text = one_line(text.translate(_SHOW_INVISIBLE))
-    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
-
-
-def lookalike_notes(groups: list[list[str]], what: str, where, kept: str) -> list[str]:
-    """One warning per group ('respondent ids ... differ only in case; they are kept as 2
-    respondents'); ``where(id)`` says where an id is ('row 5', 'in the project')."""
-    notes = []
-    for group in groups[:MAX_LOOKALIKE_NOTES]:
-        names = [f"{shown(rid)} ({where(rid)})" for rid in group]
-        listed = ", ".join(names[:-1]) + " and " + names[-1]
-        differ = " and ".join(_differences(group))
-        notes.append(
-            f"warning: {what} {listed} differ only in {differ}; they are kept as "
-            f"{len(group)} different {kept} (are they the same?)"
-        )
-    if len(groups) > MAX_LOOKALIKE_NOTES:
-        notes.append(
-            f"warning: {len(groups) - MAX_LOOKALIKE_NOTES:,} more groups of {what} "
-            "differ only in case, spaces, invisible characters or leading zeros"
-        )
-    return notes
-
-
-def rows_note(what: str, rows: list[int], why: str, prefix: str = "") -> str:
-    """'skipped: 3 answers (rows 4, 7, 9): why' for what an import leaves out, one per row
-    number in ``rows`` (a row may repeat: the rows are listed once each)."""
-    distinct = list(dict.fromkeys(rows))
-    return (
-        f"skipped: {len(rows):,} {what} ({prefix}{_rows_listed(distinct[:5], len(distinct))})"
-        f": {why}"
-    )
-
-
-def count_with_controls(texts: list[str]) -> int:
-    """How many of the texts hold control characters (one regex over them all first)."""
-    if not has_control("\n".join(texts)):  # a newline is no control for has_control()
-        return 0
-    return sum(map(has_control, texts))

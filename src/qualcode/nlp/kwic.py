@@ -15,6 +15,7 @@ from qualcode.core.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
 from qualcode.nlp.pipeline import analyses
 from qualcode.nlp.rules import RuleMatcher
+from qualcode.store import nlp as nlp_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from qualcode.core.project import Project
@@ -59,17 +60,8 @@ def kwic(
     """Every hit of WORD in the project's answers and interview turns (or one question's),
     in file order, with ``width`` characters of context each side."""
     matcher = matcher_for(word)
-    sql = (
-        "SELECT i.id, i.question_id, i.respondent_id, r.name, IFNULL(i.speaker_role, ''),"
-        " i.text FROM items i JOIN respondents r ON r.id = i.respondent_id"
-        " JOIN questions q ON q.id = i.question_id"
-        " WHERE i.is_empty = 0 AND i.kind != 'interviewer'"
-    )
-    args: list[str] = []
-    if question is not None:
-        sql += " AND i.question_id = ?"
-        args.append(project.question(question).id)
-    rows = list(project.db.execute(sql + " ORDER BY q.position, i.respondent_id, i.position", args))
+    qid = None if question is None else project.question(question).id
+    rows = nlp_store.searchable(project.db, qid)
     found = analyses(project, [r[0] for r in rows], progress=progress, cancelled=cancelled)
     hits = []
     for iid, qid, rid, name, role, text in rows:

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qualcode.nlp.lemmas import lookup
+from qualcode.store import nlp as nlp_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from qualcode.core.project import Project
@@ -180,18 +181,11 @@ def analyses(
     wanted = list(dict.fromkeys(item_ids))
     out: dict[int, Analysis] = {}
     texts: dict[int, str] = {}
-    db = project.db
-    for chunk in _chunks(wanted, 900):
-        marks = ",".join("?" * len(chunk))
-        for iid, text, pipeline, sha, sents, toks in db.execute(
-            f"SELECT i.id, i.text, d.pipeline, d.text_sha, d.sents, d.tokens FROM items i"
-            f" LEFT JOIN nlp_docs d ON d.item_id = i.id WHERE i.id IN ({marks})",
-            chunk,
-        ):
-            if pipeline == PIPELINE_ID and sha == text_sha(text):
-                out[iid] = Analysis.from_json(sents, toks)
-            else:
-                texts[iid] = text
+    for iid, text, pipeline, sha, sents, toks in nlp_store.texts_and_cache(project.db, wanted):
+        if pipeline == PIPELINE_ID and sha == text_sha(text) and sents and toks:
+            out[iid] = Analysis.from_json(sents, toks)
+        else:
+            texts[iid] = text
     total, done = len(wanted), len(out)
     if progress:
         progress(done, total)
@@ -199,13 +193,12 @@ def analyses(
     if store and todo:
         # the cache is derived data: a crash may lose it, never the analyst's work, so
         # its commits skip the fsync that codings get (synchronous=FULL, see store.db)
-        sync = db.execute("PRAGMA synchronous").fetchone()[0]
-        db.execute("PRAGMA synchronous = NORMAL")
+        sync = nlp_store.synchronous(project.db, 1)  # NORMAL
     try:
         _analyse_into(project, todo, texts, out, store, progress, cancelled, done, total)
     finally:
         if store and todo:
-            db.execute(f"PRAGMA synchronous = {int(sync)}")
+            nlp_store.synchronous(project.db, sync)
     return out
 
 
@@ -228,12 +221,8 @@ def _analyse_into(
             out[iid] = result
             rows.append((iid, PIPELINE_ID, text_sha(texts[iid]), *result.to_json()))
         if store:
-            with project.transaction() as tx:
-                tx.conn.executemany(
-                    "INSERT OR REPLACE INTO nlp_docs (item_id, pipeline, text_sha, sents,"
-                    " tokens) VALUES (?, ?, ?, ?, ?)",
-                    rows,
-                )
+            with project.transaction() as conn:
+                nlp_store.cache(conn, rows)
         done += len(chunk)
         if progress:
             progress(done, total)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.nlp.pipeline import Analysis, analyses
 from qualcode.nlp.rules import RuleHit, RuleMatcher
+from qualcode.store import nlp as nlp_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from qualcode.core.project import Project
@@ -85,17 +86,8 @@ class Suggester:
     def _done(self, item_ids: Sequence[int]) -> dict[int, set[str]]:
         """Codes the coder has already put on, or rejected on, each item."""
         out: dict[int, set[str]] = {i: set() for i in item_ids}
-        for chunk in (item_ids[i : i + 900] for i in range(0, len(item_ids), 900)):
-            marks = ",".join("?" * len(chunk))
-            for iid, key in self.project.db.execute(
-                f"SELECT c.item_id, k.key FROM codings c JOIN codes k ON k.id = c.code_id"
-                f" WHERE c.coder = ? AND c.item_id IN ({marks})"
-                f" UNION SELECT v.item_id, k.key FROM suggestion_verdicts v"
-                f" JOIN codes k ON k.id = v.code_id"
-                f" WHERE v.coder = ? AND v.item_id IN ({marks})",
-                [self.coder, *chunk, self.coder, *chunk],
-            ):
-                out[iid].add(key)
+        for iid, key in nlp_store.decided(self.project.db, self.coder, item_ids):
+            out[iid].add(key)
         return out
 
     def for_items(

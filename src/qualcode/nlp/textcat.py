@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from qualcode.errors import QualcodeError
 from qualcode.nlp.pipeline import PIPELINE_ID, Analysis, analyses
 from qualcode.safe import check_path_name, is_path_name
+from qualcode.store import nlp as nlp_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from qualcode.core.project import Project
@@ -72,40 +73,10 @@ def coded_items(
     qids = list(questions) or [q.id for q in project.questions() if q.codebook == stem]
     if not qids:
         raise QualcodeError(f"no question uses codebook {stem!r}")
-    marks = ",".join("?" * len(qids))
-    coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
-    codes: dict[int, set[str]] = {}
-    for iid, key in project.db.execute(
-        f"SELECT c.item_id, k.key FROM codings c JOIN items i ON i.id = c.item_id"
-        f" JOIN codes k ON k.id = c.code_id WHERE i.question_id IN ({marks}){coder_sql}",
-        [*qids, *args],
-    ):
-        codes.setdefault(iid, set()).add(key)
-    for (iid,) in project.db.execute(
-        f"SELECT v.item_id FROM suggestion_verdicts v JOIN items i ON i.id = v.item_id"
-        f" WHERE v.verdict = 'rejected' AND i.question_id IN ({marks})"
-        + (" AND v.coder = ?" if coder else ""),
-        [*qids, *args],
-    ):
-        codes.setdefault(iid, set())
+    codes = nlp_store.coded(project.db, qids, coder)
     # file order without reading every text: ids first, then the texts of those kept
-    order = [
-        iid
-        for (iid,) in project.db.execute(
-            f"SELECT id FROM items WHERE question_id IN ({marks}) AND is_empty = 0"
-            f" AND kind != 'interviewer' ORDER BY question_id, respondent_id, position",
-            qids,
-        )
-        if iid in codes
-    ][:limit]
-    texts: dict[int, str] = {}
-    for i in range(0, len(order), 900):
-        chunk = order[i : i + 900]
-        texts.update(
-            project.db.execute(
-                f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
-        )
+    order = [iid for iid in nlp_store.codable_order(project.db, qids) if iid in codes][:limit]
+    texts = project.texts(order)
     rows = [(iid, texts[iid]) for iid in order]
     found = analyses(project, [r[0] for r in rows], progress=progress, cancelled=cancelled)
     out = Labelled(stem, book.keys())

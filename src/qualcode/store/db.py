@@ -21,13 +21,13 @@ Rules this module keeps, so that no caller has to remember them:
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from qualcode.errors import QualcodeError, WriterBusy
 from qualcode.store import backup as backups
@@ -48,7 +48,7 @@ def now() -> str:
 
 def connect(
     path: str | Path, *, create: bool = False, readonly: bool = False, notice: Notice | None = None
-) -> Database:
+) -> sqlite3.Connection:
     """Open a project file, checked to be a qualcode project.
 
     ``readonly``: for commands that only read; nothing is ever written to the file.
@@ -114,11 +114,14 @@ def _check_local(path: Path) -> None:
 def _open(path: Path, name: str, *, readonly: bool, create: bool) -> sqlite3.Connection:
     mode = "ro" if readonly else ("rwc" if create else "rw")
     try:
+        # isolation_level=None: no hidden BEGIN before a write; every transaction is begun
+        # and ended explicitly (see begin_write and Project.transaction)
         conn = sqlite3.connect(
             f"{path.absolute().as_uri()}?mode={mode}",
             uri=True,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
+            isolation_level=None,
         )
     except sqlite3.Error as exc:
         raise QualcodeError(f"cannot open ({exc})", file=name) from None
@@ -154,9 +157,7 @@ def _inspect(conn: sqlite3.Connection, name: str, *, empty_ok: bool) -> _State:
         or "_sqlite_migrations" not in tables
     ):
         raise QualcodeError("not a qualcode project (an SQLite file with other tables)", file=name)
-    applied = conn.execute(
-        "SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]
-    ).fetchone()[0]
+    applied = schema_version(conn)
     if applied > SCHEMA_VERSION:
         raise QualcodeError(
             f"written by a newer qualcode (schema {applied}, this version "
@@ -166,30 +167,30 @@ def _inspect(conn: sqlite3.Connection, name: str, *, empty_ok: bool) -> _State:
     return _State(tables, applied, app_id)
 
 
-def _read_view(conn: sqlite3.Connection, state: _State, name: str, say: Notice) -> Database:
+def _read_view(
+    conn: sqlite3.Connection, state: _State, name: str, say: Notice
+) -> sqlite3.Connection:
     """A read-only view: the file itself, or an upgraded copy of an older file in memory."""
     conn.execute("PRAGMA foreign_keys = ON")
     if state.applied == SCHEMA_VERSION:
-        return Database(conn)
-    memory = sqlite3.connect(":memory:", check_same_thread=False)
+        return conn
+    memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
     try:
         conn.backup(memory)
     finally:
         conn.close()
-    db = Database(memory)
-    _migrate(db)
+    _migrate(memory)
     memory.execute("PRAGMA query_only = ON")
     say(
         f"{name} was written by an older qualcode (schema {state.applied} of "
         f"{SCHEMA_VERSION}); read as it is, without upgrading the file"
     )
-    return db
+    return memory
 
 
 def _writable(
     conn: sqlite3.Connection, path: Path, state: _State, name: str, say: Notice
-) -> Database:
-    db = Database(conn)
+) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
@@ -206,8 +207,8 @@ def _writable(
         # lock, then finds the migrations done
         begin_write(conn, name=name)
         try:
-            if len(migrations.applied(db)) < SCHEMA_VERSION:
-                _migrate(db)
+            if schema_version(conn) < SCHEMA_VERSION:
+                _migrate(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -218,21 +219,86 @@ def _writable(
                 f"{name} was upgraded from schema {state.applied} to {SCHEMA_VERSION}; the "
                 f"file as it was is kept at {kept}"
             )
-    return db
+    return conn
 
 
-def _migrate(db: Database) -> None:
-    migrations.apply(db)  # each migration nests as a savepoint
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    db.execute(f"PRAGMA application_id = {APP_ID}")
+def _migrate(conn: sqlite3.Connection) -> None:
+    from sqlite_utils import Database  # only here: sqlite-utils imports pandas
+
+    migrations.apply(Database(conn))  # each migration nests as a savepoint
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    conn.execute(f"PRAGMA application_id = {APP_ID}")
 
 
-def schema_version(db: Database) -> int:
-    return len(migrations.applied(db))
+def schema_version(conn: sqlite3.Connection) -> int:
+    """How many of qualcode's migrations the file has had."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not exists:
+        return 0
+    return int(
+        conn.execute(
+            "SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]
+        ).fetchone()[0]
+    )
 
 
-def is_readonly(db: Database) -> bool:
-    return bool(db.conn.execute("PRAGMA query_only").fetchone()[0])
+def is_readonly(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+
+
+@contextmanager
+def write_transaction(
+    conn: sqlite3.Connection,
+    *,
+    patience: float = 15 * 60.0,
+    waiting: Notice | None = None,
+    name: str = "",
+) -> Iterator[sqlite3.Connection]:
+    """All of the block is committed, or none of it. The write lock is taken at the start
+    (:func:`begin_write`), so a read that turns into a write never fails half-way; inside
+    an open transaction the block is a savepoint of it."""
+    if conn.in_transaction:
+        with savepoint(conn):
+            yield conn
+        return
+    begin_write(conn, patience=patience, waiting=waiting, name=name)
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def data_version(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Changes when anybody commits to the file: SQLite's data_version moves with other
+    connections' commits, total_changes with this one's writes."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
+
+
+@contextmanager
+def savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """A part of the enclosing transaction that is undone alone if it fails."""
+    name = f"qualcode_{secrets.token_hex(8)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # a RAISE(ROLLBACK) may have ended the whole transaction
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    else:
+        conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 # -- waiting for the write lock ---------------------------------------------------------
@@ -292,45 +358,6 @@ def purge_freed(conn: sqlite3.Connection) -> bool:
     conn.execute("VACUUM")
     busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return not busy
-
-
-# -- new files: built under a private name, then given their name ------------------------
-
-
-def private_name(path: Path, what: str = "new") -> Path:
-    """A hidden name beside ``path`` for a file this process alone writes."""
-    import os
-    import secrets
-
-    return path.with_name(f".{path.name}.qualcode-{os.getpid()}-{secrets.token_hex(4)}.{what}")
-
-
-def publish(tmp: Path, path: Path) -> None:
-    """Give the finished, closed project file ``tmp`` the name ``path``, unless another
-    program made a file of that name meanwhile (then ``tmp`` is left for the caller)."""
-    import os
-
-    try:
-        os.link(tmp, path)  # fails if the name is taken: never replaces a file
-    except FileExistsError:
-        raise QualcodeError(
-            "was created by another program meanwhile; nothing was written to it", file=str(path)
-        ) from None
-    except OSError:  # a file system without hard links
-        if path.exists():
-            raise QualcodeError(
-                "was created by another program meanwhile; nothing was written to it",
-                file=str(path),
-            ) from None
-        os.rename(tmp, path)
-        return
-    tmp.unlink()
-
-
-def discard(tmp: Path) -> None:
-    """Remove a private file this process built and closed (with any journal of it)."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
 
 
 def copy_into(source: sqlite3.Connection, path: Path) -> None:

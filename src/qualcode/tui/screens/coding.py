@@ -23,9 +23,9 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from qualcode.core.codebook import Codebook
-from qualcode.core.models import Item
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
+from qualcode.models import Item
 from qualcode.tui.messages import CodeChosen, ItemChosen
 from qualcode.tui.screens.base import ProjectScreen, number_bindings
 from qualcode.tui.shown import flat, plain, shown
@@ -177,8 +177,7 @@ class CodingScreen(ProjectScreen):
 
     def _stamp(self) -> tuple:
         """What the screen shows depends on: the log's last event, question, coder, mode."""
-        last = self.project.db.execute("SELECT MAX(id) FROM events").fetchone()[0]
-        return (last, self.app.question, self.project.coder, self.blind)
+        return (self.project.last_change(), self.app.question, self.project.coder, self.blind)
 
     def reload(self, *, top: bool = False) -> None:
         """(Re)load the question: queue, codebook panel and current item (the same one,
@@ -408,11 +407,11 @@ class CodingScreen(ProjectScreen):
 
     def _undo_redo(self, which: str, nothing: str) -> None:
         project = self.project
-        stacks = project._undo_stacks()[0 if which == "undo" else 1]
-        if not stacks:
+        event = project.next_undo(redo=which == "redo")
+        if event is None:
             self.notify(nothing, severity="warning", timeout=2)
             return
-        target = stacks[-1]["coding"]["item_id"]
+        target = event["coding"]["item_id"]
         queue = self.query_one(ItemQueue)
         if self.item is None or target != self.item.id:
             queue.select(target)
@@ -486,10 +485,9 @@ class CodingScreen(ProjectScreen):
         from qualcode.nlp.suggest import Suggester
         from qualcode.nlp.textcat import default_folder, load
 
+        # this connection writes only the NLP cache (derived data), without an fsync per
+        # batch (see nlp.pipeline.analyses): the analyst's codings never wait for it
         project = Project.open(self.project.path, coder=coder)
-        # this connection writes only the NLP cache (derived data): no fsync per batch, so
-        # it holds the write lock for a moment only and the analyst's codings never wait
-        project.db.execute("PRAGMA synchronous = NORMAL")
         note, warning = "", ""
         model = None
         try:

@@ -13,8 +13,8 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
-from qualcode.core.models import Disagreement
 from qualcode.errors import QualcodeError
+from qualcode.models import Disagreement
 from qualcode.safe import one_line
 from qualcode.tui.screens.base import ProjectScreen, number_bindings, undo_bindings
 from qualcode.tui.shown import flat, plain, shown

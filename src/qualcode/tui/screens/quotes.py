@@ -20,8 +20,8 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
-from qualcode.core.models import Item, Quote
 from qualcode.errors import QualcodeError
+from qualcode.models import Item, Quote
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain, shown
 

@@ -1,8 +1,34 @@
-"""Plain dataclasses the project API hands out: never raw database rows."""
+"""Plain dataclasses the project API hands out (never raw database rows), shared by every
+layer. Imports nothing of qualcode."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Code:
+    """One theme in a codebook."""
+
+    key: str
+    label: str
+    definition: str = ""
+    source: str = ""
+    color: str = "#7F7F7F"
+    keywords: tuple[str, ...] = ()
+    parent: str | None = None
+    published_count: int | None = None
+    published_base: int | None = None
+    published_year: int | None = None
+    other: bool = False
+
+    @property
+    def published(self) -> str:
+        """The report's figure as it prints it, or '' if the codebook has none."""
+        if self.published_count is None:
+            return ""
+        base = f" ud af {self.published_base}" if self.published_base is not None else ""
+        return f"Anført af {self.published_count}{base} jobcentre"
 
 
 @dataclass(frozen=True)
@@ -138,6 +164,8 @@ class ImportSummary:
     items_empty: int = 0
     codings_added: int = 0
     codings_existing: int = 0
+    codes_added: int = 0  # codes of codebooks the import brought into the project
+    memos_added: int = 0
     questions: list[str] = field(default_factory=list)
     # answers and excerpts whose text holds control characters (shown as symbols on screen)
     items_with_controls: int = 0
@@ -152,6 +180,8 @@ class ImportSummary:
             or self.attributes_changed
             or self.items_added
             or self.codings_added
+            or self.codes_added
+            or self.memos_added
         )
 
     def describe(self) -> str:
