@@ -127,7 +127,7 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
         project.set_question_text(qid, text)
         set_wave(project, qid, WAVE)
     say("interviews/: 15 transcripts")
-    files = sorted((data / "interviews").glob("JC*.md"))
+    files: list[str | Path] = sorted((data / "interviews").glob("JC*.md"))
     transcripts, digest = read_interviews(files)
     project.import_interviews(
         transcripts,

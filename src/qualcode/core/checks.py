@@ -13,7 +13,7 @@ import gc
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from qualcode.safe import has_control, one_line
@@ -155,7 +155,7 @@ def _differences(group: list[str]) -> list[str]:
     for name, _ in _ASPECTS:
         others = [f for n, f in _ASPECTS if n != name]
 
-        def key(text: str, others=others) -> str:
+        def key(text: str, others: list[Callable[[str], str]] = others) -> str:
             for f in others:
                 text = f(text)
             return text
@@ -171,7 +171,9 @@ def shown(text: str, limit: int = 60) -> str:
     return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
 
 
-def lookalike_notes(groups: list[list[str]], what: str, where, kept: str) -> list[str]:
+def lookalike_notes(
+    groups: list[list[str]], what: str, where: Callable[[str], str], kept: str
+) -> list[str]:
     """One warning per group ('respondent ids ... differ only in case; they are kept as 2
     respondents'); ``where(id)`` says where an id is ('row 5', 'in the project')."""
     notes = []

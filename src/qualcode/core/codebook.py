@@ -30,14 +30,17 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from qualcode.errors import CodebookError, NotFound
-from qualcode.models import Code
+from qualcode.models import Code as Code  # the codebook API hands out Code too
 from qualcode.safe import check_path_name, is_path_name, one_line, path_name
+
+# makes the one-line error of a validation step (it names the file)
+Fail = Callable[[str], CodebookError]
 
 PALETTE = (
     "#1F77B4",
@@ -89,7 +92,7 @@ class Codebook:
         self.codes = order_codes(self.codes)
 
     # -- look-ups -----------------------------------------------------------
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Code]:
         return iter(self.codes)
 
     def __len__(self) -> int:
@@ -451,7 +454,7 @@ def parse_codebook(
         if c.parent not in by_key:
             raise fail(f"code '{c.key}': unknown parent '{c.parent}'")
         seen = {c.key}
-        p = by_key[c.parent]
+        p: Code | None = by_key[c.parent]
         while p is not None:
             if p.key in seen:
                 raise fail(f"code '{c.key}': parent chain loops back to '{p.key}'")
@@ -471,7 +474,7 @@ def parse_codebook(
 
 
 def _included(
-    stem: str, parent_key: str, search_dir: Path | None, stack: tuple[str, ...], fail
+    stem: str, parent_key: str, search_dir: Path | None, stack: tuple[str, ...], fail: Fail
 ) -> list[Code]:
     if not is_path_name(stem):  # a stem beside this file, never a path elsewhere
         raise fail(
@@ -489,7 +492,7 @@ def _included(
     return [replace(c, parent=c.parent or parent_key) for c in other.codes if not c.other]
 
 
-def _check_unique(codes: list[Code], fail) -> None:
+def _check_unique(codes: list[Code], fail: Fail) -> None:
     keys: dict[str, int] = {}
     labels: dict[str, str] = {}
     for c in codes:
@@ -517,14 +520,14 @@ def _loader() -> type:
     merge = "tag:yaml.org,2002:merge"
 
     class Loader(yaml.SafeLoader):
-        def get_single_data(self):
+        def get_single_data(self) -> Any:
             node = self.get_single_node()
             if node is None:
                 return None
             self._check_keys(node)
             return self.construct_document(node)
 
-        def _check_keys(self, root) -> None:
+        def _check_keys(self, root: Any) -> None:
             # the composed nodes, before '<<' merges are flattened into them; each node
             # once, however often aliases repeat it (no recursion: nesting is unbounded);
             # of several repeated keys, the one nearest the top of the file is named
@@ -562,7 +565,9 @@ def _loader() -> type:
     return Loader
 
 
-def _check_text_fields(mapping: dict, names: tuple[str, ...], where: str, fail) -> None:
+def _check_text_fields(
+    mapping: dict[str, Any], names: tuple[str, ...], where: str, fail: Fail
+) -> None:
     """Text fields hold text or a number, never a list or mapping: str() of a structure built
     from YAML aliases (a 'billion laughs') can run to gigabytes."""
     for name in names:
@@ -606,7 +611,7 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _opt_int(value: Any, what: str, fail) -> int | None:
+def _opt_int(value: Any, what: str, fail: Fail) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from qualcode.core.checks import (
     count_with_controls,
@@ -96,7 +96,7 @@ class Transcript:
         return out
 
 
-class Transcripts(list):
+class Transcripts(list[Transcript]):
     """Parsed transcripts (a list of :class:`Transcript`), with ``notes``: what reading the
     files left out or changed, one line each, for ``ImportSummary.notes``."""
 
@@ -122,7 +122,7 @@ class CodingRow:
     memo: str = ""
 
 
-class CodingRows(list):
+class CodingRows(list[CodingRow]):
     """The rows of a codings file (a list of :class:`CodingRow`), with ``notes``: what
     reading it skipped or changed, one line each, for ``ImportSummary.notes``."""
 
@@ -349,7 +349,14 @@ def _transcript_lookalikes(project: Project, transcripts: list[Transcript]) -> l
 # -- codings
 
 # an item as the importer needs it, as read: (respondent, id, position, kind, is_empty)
-_ID, _POSITION, _KIND, _EMPTY = 1, 2, 3, 4
+_ID: Final = 1
+_POSITION: Final = 2
+_KIND: Final = 3
+_EMPTY: Final = 4
+
+
+# an item as the importer needs it: (respondent, id, position, kind, is_empty)
+ItemRow = tuple[str, int, int, str, int]
 
 
 class _Items:
@@ -357,11 +364,11 @@ class _Items:
 
     def __init__(self, project: Project) -> None:
         self.conn = project.db
-        self.by_question: dict[str, dict[str, list[tuple]]] = {}
-        self.codable: dict[tuple[str, str], tuple[list[tuple], bool]] = {}
+        self.by_question: dict[str, dict[str, list[ItemRow]]] = {}
+        self.codable: dict[tuple[str, str], tuple[list[ItemRow], bool]] = {}
         self.texts: dict[int, str] = {}
 
-    def of(self, question: str) -> dict[str, list[tuple]]:
+    def of(self, question: str) -> dict[str, list[ItemRow]]:
         """Respondent id -> the respondent's items in the question, in order (interviewer
         turns too: item numbers count them)."""
         by_resp = self.by_question.get(question)
@@ -376,8 +383,8 @@ class _Items:
         return by_resp
 
     def codable_of(
-        self, question: str, respondent: str, items: list[tuple]
-    ) -> tuple[list[tuple], bool]:
+        self, question: str, respondent: str, items: list[ItemRow]
+    ) -> tuple[list[ItemRow], bool]:
         """The items that may be coded (all but interviewer turns), and whether any of them
         is not empty."""
         key = (question, respondent)
@@ -484,7 +491,7 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
                     "empty answer cannot be coded",
                     "respondent",
                 )
-            if start is not None:
+            if start is not None and end is not None:
                 length = len(items.text(r.question, r.respondent, item[_ID]))
                 if not (0 <= start < end <= length):
                     raise _fail(
@@ -513,8 +520,9 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
                 summary.questions.append(qid)
         if progress is not None:
             progress(first + len(batch), total)
-    if any(normalized.values()):
-        summary.notes.append(nfc_note({f"{field} fields": n for field, n in normalized.items()}))
+    note = nfc_note({f"{field} fields": n for field, n in normalized.items()})
+    if note is not None:
+        summary.notes.append(note)
     if disagree:
         summary.notes.append(
             f"warning: {len(disagree):,} row{'s' if len(disagree) > 1 else ''} "
@@ -580,7 +588,9 @@ def _fail(r: CodingRow, msg: str, column: str | None = None) -> ImportError_:
     return ImportError_(msg, file=r.file, row=r.row, column=column)
 
 
-def _locate(r: CodingRow, items: list[tuple], codable: list[tuple], texts: _Items):
+def _locate(
+    r: CodingRow, items: list[ItemRow], codable: list[ItemRow], texts: _Items
+) -> tuple[ItemRow, int | None, int | None]:
     """The item a row means, and the span if it gives one."""
     if r.item is not None:
         chosen = [i for i in items if i[_POSITION] + 1 == r.item]
@@ -750,10 +760,10 @@ def _memo_target(
     project: Project,
     target: str,
     ref: Any,
-    item_ids: dict,
-    stems: dict,
-    key_map: dict,
-    code_ids: dict,
+    item_ids: dict[tuple[str, str, int], tuple[int, str]],
+    stems: dict[str, str],
+    key_map: dict[tuple[str, str], str],
+    code_ids: dict[tuple[str, str], int],
 ) -> Any:
     try:
         if target == "project":

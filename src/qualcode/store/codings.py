@@ -24,7 +24,8 @@ def select(
     coder: str | None = None,
     code_id: int | None = None,
 ) -> list[Coding]:
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     if item_id is not None:
         where.append("c.item_id = ?")
         args.append(item_id)
