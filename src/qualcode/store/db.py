@@ -32,7 +32,7 @@ from pathlib import Path
 from qualcode.errors import QualcodeError, WriterBusy
 from qualcode.store import backup as backups
 from qualcode.store import fs
-from qualcode.store.schema import SCHEMA_VERSION, migrations
+from qualcode.store.schema import MIGRATION_SET, SCHEMA_VERSION, migrator
 
 BUSY_TIMEOUT_MS = 10_000
 APP_ID = 0x51434F44  # "QCOD" in PRAGMA application_id
@@ -225,7 +225,7 @@ def _writable(
 def _migrate(conn: sqlite3.Connection) -> None:
     from sqlite_utils import Database  # only here: sqlite-utils imports pandas
 
-    migrations.apply(Database(conn))  # each migration nests as a savepoint
+    migrator().apply(Database(conn))  # each migration nests as a savepoint
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.execute(f"PRAGMA application_id = {APP_ID}")
 
@@ -239,7 +239,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
         return 0
     return int(
         conn.execute(
-            "SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]
+            "SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
         ).fetchone()[0]
     )
 

@@ -2,17 +2,47 @@
 
 Never edit a migration that has shipped: add a new one. ``SCHEMA_VERSION`` is the
 number of migrations; a file written by a newer qualcode is refused.
+
+sqlite-utils (which imports pandas when it is installed) is imported only when a file
+needs migrating: opening a current project costs no import of it.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-migrations = Migrations("qualcode")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "qualcode"
+MIGRATIONS: list[Callable[[Database], None]] = []
 
 
-@migrations()
+def _migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def migrator() -> Migrations:
+    """The migrations as a sqlite-utils migration set (applied with ``.apply(db)``)."""
+    from sqlite_utils.migrations import Migrations
+
+    out = Migrations(MIGRATION_SET)
+    for fn in MIGRATIONS:
+        out()(fn)
+    return out
+
+
+def __getattr__(name: str) -> Any:
+    # ``schema.migrations``: the migration set, made when first asked for
+    if name == "migrations":
+        return migrator()
+    raise AttributeError(name)
+
+
+@_migration
 def m001_initial(db: Database) -> None:
     _run(
         db,
@@ -129,7 +159,7 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
+@_migration
 def m002_quote_stars(db: Database) -> None:
     """Analysts star the coded excerpts worth quoting in the report."""
     _run(
@@ -141,7 +171,7 @@ def m002_quote_stars(db: Database) -> None:
     )
 
 
-@migrations()
+@_migration
 def m003_queue_index(db: Database) -> None:
     """The coding queue of a 100,000-answer question is read from this index alone."""
     _run(
@@ -153,7 +183,7 @@ def m003_queue_index(db: Database) -> None:
     )
 
 
-@migrations()
+@_migration
 def m004_suggestions(db: Database) -> None:
     """Code suggestions: where a coding came from, the analyst's verdicts, cached NLP."""
     _run(
@@ -182,7 +212,7 @@ def m004_suggestions(db: Database) -> None:
     )
 
 
-@migrations()
+@_migration
 def m005_waves_and_views(db: Database) -> None:
     """Survey waves (a question asked again in another year), and read-only SQL views so
     the file opens usefully in Datasette or any SQLite browser.
@@ -292,4 +322,4 @@ def _run(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement in migration: {statement[:60]!r}")
 
 
-SCHEMA_VERSION = len(migrations._migrations)
+SCHEMA_VERSION = len(MIGRATIONS)
