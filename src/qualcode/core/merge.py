@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
 from qualcode.store import codebooks as code_store
@@ -32,6 +33,8 @@ from qualcode.store.merge import SourceCoding, SourceItem, SourceMemo, SourceVer
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
+
+_Problem = tuple[str, str, str]  # (what, key, reason): why something could not be merged
 
 REQUIRED_TABLES = {"questions", "respondents", "items", "codes", "codings", "memos", "events"}
 
@@ -208,24 +211,24 @@ class _Merger:
 
     def merge(self, src: _Source) -> None:
         # (what, key) -> [reason, codings, memos], in the order met
-        problems: dict[tuple[str, str], list] = {}
+        problems: dict[tuple[str, str], list[Any]] = {}
 
-        def charge(entry: tuple[str, str, str], codings: int = 0, memos: int = 0) -> None:
+        def charge(entry: _Problem, codings: int = 0, memos: int = 0) -> None:
             what, key, reason = entry
             slot = problems.setdefault((what, key), [reason, 0, 0])
             slot[1] += codings
             slot[2] += memos
 
-        item_ids: dict[int, int | tuple[str, str, str]] = {}  # source id -> target id or problem
+        item_ids: dict[int, int | _Problem] = {}  # source id -> target id or problem
 
-        def item(sid: int) -> int | tuple[str, str, str]:
+        def item(sid: int) -> int | _Problem:
             if sid not in src.items:  # only in a damaged file: qualcode keeps foreign keys on
                 return ("item", f"#{sid}", "missing from the source")
             if sid not in item_ids:
                 item_ids[sid] = self._match_item(src, sid)
             return item_ids[sid]
 
-        def code(sid: int) -> int | tuple[str, str, str]:
+        def code(sid: int) -> int | _Problem:
             if sid not in src.codes:
                 return ("code", f"#{sid}", "missing from the source")
             codebook, key = src.codes[sid]
@@ -236,7 +239,7 @@ class _Merger:
                 else ("code", f"{codebook}:{key}", "not in the target's codebook")
             )
 
-        coding_ids: dict[int, int | tuple[str, str, str]] = {}
+        coding_ids: dict[int, int | _Problem] = {}
         for (
             sid,
             s_item,
@@ -250,8 +253,8 @@ class _Merger:
             origin,
         ) in src.codings:
             t_item, t_code = item(s_item), code(s_code)
-            problem = next((x for x in (t_item, t_code) if isinstance(x, tuple)), None)
-            if problem is not None:
+            if isinstance(t_item, tuple) or isinstance(t_code, tuple):
+                problem = next(x for x in (t_item, t_code) if isinstance(x, tuple))
                 coding_ids[sid] = problem
                 charge(problem, codings=1)
                 continue
@@ -304,12 +307,12 @@ class _Merger:
             if isinstance(mapped, tuple):
                 charge(mapped, memos=1)
                 continue
-            ident = (kind, mapped, text, author)
-            if ident in self.memos:
+            memo_ident = (kind, mapped, text, author)
+            if memo_ident in self.memos:
                 self.report.memos_present += 1
                 continue
             merge_store.insert_memo(self.db, kind, mapped, text, author, created_at, updated_at)
-            self.memos.add(ident)
+            self.memos.add(memo_ident)
             self.report.memos_added += 1
 
         self.report.unmatched += [
@@ -317,7 +320,7 @@ class _Merger:
             for (what, key), (reason, n_codings, n_memos) in problems.items()
         ]
 
-    def _match_item(self, src: _Source, sid: int) -> int | tuple[str, str, str]:
+    def _match_item(self, src: _Source, sid: int) -> int | _Problem:
         question, respondent, position, _kind, text = src.items[sid]
         codebook = self.questions.get(question)
         if codebook is None:
@@ -343,10 +346,18 @@ class _Merger:
         question, respondent, position, kind, _text = src.items[sid]
         return f"{question}/{respondent}" + ("" if kind == "answer" else f" #{position + 1}")
 
-    def _memo_target(self, src, kind, target_id, item, code, coding_ids):
+    def _memo_target(
+        self,
+        src: _Source,
+        kind: str,
+        target_id: str | None,
+        item: Callable[[int], int | _Problem],
+        code: Callable[[int], int | _Problem],
+        coding_ids: dict[int, int | _Problem],
+    ) -> str | None | _Problem:
         """The memo's target id in the target project, or the problem that prevents it."""
 
-        def missing(what: str) -> tuple[str, str, str]:
+        def missing(what: str) -> _Problem:
             return ("memo", f"on {kind} {target_id}", f"its {what} is not in the source")
 
         if kind == "project":
@@ -355,6 +366,8 @@ class _Merger:
             if target_id in self.respondents:
                 return target_id
             return ("respondent", str(target_id), "not in the target")
+        if target_id is None:
+            return missing(kind)
         try:
             sid = int(target_id)
         except (TypeError, ValueError):

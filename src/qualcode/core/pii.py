@@ -77,7 +77,7 @@ def cpr_date(digits: str) -> date | None:
 def is_cpr(text: str) -> bool:
     """Is ``text`` exactly a CPR number with a valid date (with or without the dash)?"""
     m = _CPR.fullmatch(text.strip())
-    return bool(m) and cpr_date("".join(m.groups())) is not None
+    return m is not None and cpr_date("".join(m.groups())) is not None
 
 
 @dataclass(frozen=True)
@@ -110,10 +110,10 @@ def find_in_text(text: str, kinds: Iterable[str] = KINDS) -> list[Match]:
         found += [Match("email", m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)]
     found.sort(key=lambda m: (m.start, -m.end))
     out: list[Match] = []
-    for m in found:  # drop overlaps (an e-mail holding digits): the first, longest wins
-        if out and m.start < out[-1].end:
+    for hit in found:  # drop overlaps (an e-mail holding digits): the first, longest wins
+        if out and hit.start < out[-1].end:
             continue
-        out.append(m)
+        out.append(hit)
     return out
 
 

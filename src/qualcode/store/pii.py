@@ -25,7 +25,8 @@ def scan_rows(
 ) -> list[ScanRow]:
     """The non-empty items (of these questions, with these ids), interviewer turns included,
     in question and file order."""
-    where, args = ["i.is_empty = 0"], []
+    where: list[str] = ["i.is_empty = 0"]
+    args: list[str | int] = []
     if qids is not None:
         where.append(f"i.question_id IN ({marks(len(qids))})")
         args += list(qids)
