@@ -5,7 +5,7 @@ whether a backup still holds a redacted text. The patterns are :mod:`qualcode.co
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from qualcode.store import codings as coding_store
 from qualcode.store.sql import marks
@@ -22,9 +22,9 @@ def scan_rows(
     conn: sqlite3.Connection,
     qids: Sequence[str] | None = None,
     item_ids: Sequence[int] | None = None,
-) -> list[ScanRow]:
+) -> Iterator[ScanRow]:
     """The non-empty items (of these questions, with these ids), interviewer turns included,
-    in question and file order."""
+    in question and file order; read as they are used, not all held at once."""
     where: list[str] = ["i.is_empty = 0"]
     args: list[str | int] = []
     if qids is not None:
@@ -33,17 +33,15 @@ def scan_rows(
     if item_ids is not None:
         where.append(f"i.id IN ({marks(len(item_ids))})")
         args += list(item_ids)
-    return [
-        (r[0], r[1], r[2], r[3], r[4], r[5], r[6])
-        for r in conn.execute(
-            "SELECT i.id, i.question_id, i.respondent_id, r.name, i.position, i.speaker_role,"
-            " i.text FROM items i JOIN respondents r ON r.id = i.respondent_id"
-            " JOIN questions q ON q.id = i.question_id"
-            f" WHERE {' AND '.join(where)}"
-            " ORDER BY q.position, q.id, i.respondent_id, i.position",
-            args,
-        )
-    ]
+    for r in conn.execute(
+        "SELECT i.id, i.question_id, i.respondent_id, r.name, i.position, i.speaker_role,"
+        " i.text FROM items i JOIN respondents r ON r.id = i.respondent_id"
+        " JOIN questions q ON q.id = i.question_id"
+        f" WHERE {' AND '.join(where)}"
+        " ORDER BY q.position, q.id, i.respondent_id, i.position",
+        args,
+    ):
+        yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6])
 
 
 def item_text(conn: sqlite3.Connection, item_id: int) -> tuple[str, str, str, int] | None:
