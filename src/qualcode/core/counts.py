@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from qualcode.store import counts as count_store
+from qualcode.store import items as item_store
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -49,51 +52,13 @@ def verbal_scale(n: int) -> str:
     return "de fleste"
 
 
-# Distinct respondents per code of one codebook, for one question. The items of the question
-# are read first (items_queue), then their codings (codings_unique), and the rows are grouped
-# by code id; the code keys are joined on afterwards, to the handful of groups rather than to
-# every coding. CROSS JOIN keeps that order whatever the planner guesses.
-_DIRECT_SQL = """
-SELECT k.key, g.n FROM (
-    SELECT c.code_id AS code_id, COUNT(DISTINCT i.respondent_id) AS n
-    FROM items i CROSS JOIN codings c
-    WHERE i.question_id = ? AND i.is_empty = 0 AND c.item_id = i.id {coder}
-    GROUP BY c.code_id
-) g JOIN codes k ON k.id = g.code_id
-WHERE k.codebook_id = ?
-"""
-
-# Nested codebooks: every code stands for itself and for all its descendants. ``lineage``
-# pairs each code of the codebook with each of its ancestors (and itself); a coding counts
-# once towards every ancestor of its code, and COUNT(DISTINCT) makes a jobcentre coded with
-# both a child and its parent count once. UNION (not UNION ALL) so that a damaged file with
-# a cycle in parent_id cannot loop forever.
-_ROLLUP_SQL = """
-WITH RECURSIVE lineage(ancestor_id, code_id) AS (
-    SELECT id, id FROM codes WHERE codebook_id = ?
-    UNION
-    SELECT l.ancestor_id, k.id FROM lineage l JOIN codes k ON k.parent_id = l.code_id
-)
-SELECT k.key, g.n FROM (
-    SELECT l.ancestor_id AS code_id, COUNT(DISTINCT i.respondent_id) AS n
-    FROM items i CROSS JOIN codings c CROSS JOIN lineage l
-    WHERE i.question_id = ? AND i.is_empty = 0 AND c.item_id = i.id {coder}
-      AND l.code_id = c.code_id
-    GROUP BY l.ancestor_id
-) g JOIN codes k ON k.id = g.code_id
-"""
-
-
 def respondent_counts(
     project: Project, question: Question, book: Codebook, *, coder: str | None = None
 ) -> dict[str, int]:
     """Code key -> distinct respondents with it (or any child), non-empty answers only."""
-    coder_sql, coder_args = ("AND c.coder = ?", [coder]) if coder else ("", [])
-    if any(c.parent for c in book):
-        sql, args = _ROLLUP_SQL, [book.stem, question.id, *coder_args]
-    else:
-        sql, args = _DIRECT_SQL, [question.id, *coder_args, book.stem]
-    found = dict(project.db.execute(sql.format(coder=coder_sql), args).fetchall())
+    found = count_store.respondents_per_code(
+        project.db, question.id, book.stem, nested=any(c.parent for c in book), coder=coder or None
+    )
     return {c.key: found.get(c.key, 0) for c in book}
 
 
@@ -102,11 +67,7 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
 
     db = project.db
     book = project.codebook(question.codebook)
-    answered = db.execute(
-        "SELECT COUNT(DISTINCT respondent_id) FROM items WHERE question_id = ? AND is_empty = 0"
-        " AND kind != 'interviewer'",
-        [question.id],
-    ).fetchone()[0]
+    answered = item_store.answered(db, question.id)
     counts = respondent_counts(project, question, book, coder=coder)
     rows = []
     for code in book:

@@ -18,14 +18,23 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
+from qualcode.store import codebooks as code_store
+from qualcode.store import codings as coding_store
+from qualcode.store import db as store
+from qualcode.store import merge as merge_store
+from qualcode.store import respondents as respondent_store
+from qualcode.store.merge import SourceCoding, SourceItem, SourceMemo, SourceVerdict
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
+
+_Problem = tuple[str, str, str]  # (what, key, reason): why something could not be merged
 
 REQUIRED_TABLES = {"questions", "respondents", "items", "codes", "codings", "memos", "events"}
 
@@ -143,21 +152,18 @@ class _Rollback(Exception):
 class _Source:
     name: str
     questions: dict[str, str]  # id -> codebook
-    items: dict[int, tuple[str, str, int, str, str]]  # id -> (question, respondent, position,
-    #                                                   kind, text)
+    items: dict[int, SourceItem]  # id -> (question, respondent, position, kind, text)
     codes: dict[int, tuple[str, str]]  # id -> (codebook, key)
-    codings: list[tuple]  # (id, item, code, start, end, coder, created_at, memo, starred,
-    #                         origin)
-    memos: list[tuple]  # (target, target_id, text, author, created_at, updated_at)
-    verdicts: list[tuple] = field(default_factory=list)  # (item, code, coder, verdict,
-    #                                                        source, score, at)
+    codings: list[SourceCoding]  # (id, item, code, start, end, coder, created_at, memo,
+    #                               starred, origin)
+    memos: list[SourceMemo]  # (target, target_id, text, author, created_at, updated_at)
+    verdicts: list[SourceVerdict] = field(default_factory=list)  # (item, code, coder,
+    #                                                               verdict, source, score, at)
 
 
 def _open_source(path: Path, target: Path) -> sqlite3.Connection:
     """A read-only connection to a qualcode project file, or a one-line error. A source
     from an older qualcode is read through an upgraded copy in memory: never changed."""
-    from qualcode.store import db as store
-
     name = str(path)
     if target.exists() and path.exists() and os.path.samefile(path, target):
         raise QualcodeError(
@@ -170,40 +176,16 @@ def _read_source(path: Path, target: Path) -> _Source:
     """Everything a merge needs from a source, read in one read transaction."""
     conn = _open_source(path, target)
     try:
-        conn.execute("BEGIN")
-        columns = {r[1] for r in conn.execute("PRAGMA table_info(codings)")}
-        starred = "starred" if "starred" in columns else "0"  # a file from before stars
-        origin = "origin" if "origin" in columns else "''"  # from before suggestions
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        source = _Source(
+        rows = merge_store.read_source(conn)
+        return _Source(
             name=str(path),
-            questions=dict(conn.execute("SELECT id, codebook_id FROM questions").fetchall()),
-            items={
-                r[0]: tuple(r[1:])
-                for r in conn.execute(
-                    "SELECT id, question_id, respondent_id, position, kind, text FROM items"
-                )
-            },
-            codes={
-                r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, codebook_id, key FROM codes")
-            },
-            codings=conn.execute(
-                'SELECT id, item_id, code_id, start, "end", coder, created_at, memo,'
-                f" {starred}, {origin} FROM codings ORDER BY id"
-            ).fetchall(),
-            memos=conn.execute(
-                "SELECT target, target_id, text, author, created_at, updated_at FROM memos"
-                " ORDER BY id"
-            ).fetchall(),
-            verdicts=conn.execute(
-                "SELECT item_id, code_id, coder, verdict, source, score, at"
-                " FROM suggestion_verdicts ORDER BY id"
-            ).fetchall()
-            if "suggestion_verdicts" in tables
-            else [],
+            questions=rows.questions,
+            items=rows.items,
+            codes=rows.codes,
+            codings=rows.codings,
+            memos=rows.memos,
+            verdicts=rows.verdicts,
         )
-        conn.execute("COMMIT")
-        return source
     except sqlite3.DatabaseError as exc:
         raise QualcodeError(f"not a usable project file ({exc})", file=str(path)) from None
     finally:
@@ -220,45 +202,33 @@ class _Merger:
         db = project.db
         self.db = db
         self.report = report
-        self.questions = dict(db.execute("SELECT id, codebook_id FROM questions").fetchall())
-        self.respondents = {r[0] for r in db.execute("SELECT id FROM respondents")}
-        self.items = {
-            (r[0], r[1], r[2]): (r[3], r[4])
-            for r in db.execute("SELECT question_id, respondent_id, position, id, text FROM items")
-        }
-        self.codes = {
-            (r[0], r[1]): r[2] for r in db.execute("SELECT codebook_id, key, id FROM codes")
-        }
-        self.codings = {
-            (r[0], r[1], r[2], r[3], r[4]): [r[5], r[6], r[7]]
-            for r in db.execute(
-                'SELECT item_id, code_id, coder, start, "end", id, memo, starred FROM codings'
-            )
-        }
-        self.memos = {
-            tuple(r) for r in db.execute("SELECT target, target_id, text, author FROM memos")
-        }
+        self.questions = merge_store.question_codebooks(db)
+        self.respondents = set(respondent_store.ids(db))
+        self.items = merge_store.item_places(db)
+        self.codes = code_store.all_code_ids(db)
+        self.codings = merge_store.coding_states(db)
+        self.memos = merge_store.memo_keys(db)
 
     def merge(self, src: _Source) -> None:
         # (what, key) -> [reason, codings, memos], in the order met
-        problems: dict[tuple[str, str], list] = {}
+        problems: dict[tuple[str, str], list[Any]] = {}
 
-        def charge(entry: tuple[str, str, str], codings: int = 0, memos: int = 0) -> None:
+        def charge(entry: _Problem, codings: int = 0, memos: int = 0) -> None:
             what, key, reason = entry
             slot = problems.setdefault((what, key), [reason, 0, 0])
             slot[1] += codings
             slot[2] += memos
 
-        item_ids: dict[int, int | tuple[str, str, str]] = {}  # source id -> target id or problem
+        item_ids: dict[int, int | _Problem] = {}  # source id -> target id or problem
 
-        def item(sid: int) -> int | tuple[str, str, str]:
+        def item(sid: int) -> int | _Problem:
             if sid not in src.items:  # only in a damaged file: qualcode keeps foreign keys on
                 return ("item", f"#{sid}", "missing from the source")
             if sid not in item_ids:
                 item_ids[sid] = self._match_item(src, sid)
             return item_ids[sid]
 
-        def code(sid: int) -> int | tuple[str, str, str]:
+        def code(sid: int) -> int | _Problem:
             if sid not in src.codes:
                 return ("code", f"#{sid}", "missing from the source")
             codebook, key = src.codes[sid]
@@ -269,7 +239,7 @@ class _Merger:
                 else ("code", f"{codebook}:{key}", "not in the target's codebook")
             )
 
-        coding_ids: dict[int, int | tuple[str, str, str]] = {}
+        coding_ids: dict[int, int | _Problem] = {}
         for (
             sid,
             s_item,
@@ -283,37 +253,34 @@ class _Merger:
             origin,
         ) in src.codings:
             t_item, t_code = item(s_item), code(s_code)
-            problem = next((x for x in (t_item, t_code) if isinstance(x, tuple)), None)
-            if problem is not None:
+            if isinstance(t_item, tuple) or isinstance(t_code, tuple):
+                problem = next(x for x in (t_item, t_code) if isinstance(x, tuple))
                 coding_ids[sid] = problem
                 charge(problem, codings=1)
                 continue
             ident = (t_item, t_code, coder, start, end)
             existing = self.codings.get(ident)
             if existing is None:
-                cur = self.db.execute(
-                    'INSERT INTO codings (item_id, code_id, start, "end", coder, created_at,'
-                    " memo, starred, origin) VALUES (?,?,?,?,?,?,?,?,?)",
-                    [
-                        t_item,
-                        t_code,
-                        start,
-                        end,
-                        coder,
-                        created_at,
-                        memo,
-                        int(bool(starred)),
-                        origin,
-                    ],
+                new_id = merge_store.insert_coding(
+                    self.db,
+                    t_item,
+                    t_code,
+                    start,
+                    end,
+                    coder,
+                    created_at,
+                    memo,
+                    bool(starred),
+                    origin,
                 )
-                self.codings[ident] = [cur.lastrowid, memo, int(bool(starred))]
-                coding_ids[sid] = cur.lastrowid
+                self.codings[ident] = [new_id, memo, int(bool(starred))]
+                coding_ids[sid] = new_id
                 self.report.codings_added += 1
                 continue
             coding_ids[sid] = existing[0]
             self.report.codings_present += 1
             if starred and not existing[2]:  # a star given in a copy; never taken away
-                self.db.execute("UPDATE codings SET starred = 1 WHERE id = ?", [existing[0]])
+                coding_store.set_starred(self.db, existing[0], True)
                 existing[2] = 1
                 self.report.stars_added += 1
             if memo and memo != existing[1]:
@@ -331,28 +298,21 @@ class _Merger:
             t_item, t_code = item(s_item), code(s_code)
             if isinstance(t_item, tuple) or isinstance(t_code, tuple):
                 continue  # its item or code is reported with the codings
-            self.report.verdicts_added += self.db.execute(
-                "INSERT OR IGNORE INTO suggestion_verdicts"
-                " (item_id, code_id, coder, verdict, source, score, at)"
-                " VALUES (?,?,?,?,?,?,?)",
-                [t_item, t_code, coder, verdict, source, score, at],
-            ).rowcount
+            self.report.verdicts_added += merge_store.add_verdict(
+                self.db, t_item, t_code, coder, verdict, source, score, at
+            )
 
         for kind, target_id, text, author, created_at, updated_at in src.memos:
             mapped = self._memo_target(src, kind, target_id, item, code, coding_ids)
             if isinstance(mapped, tuple):
                 charge(mapped, memos=1)
                 continue
-            ident = (kind, mapped, text, author)
-            if ident in self.memos:
+            memo_ident = (kind, mapped, text, author)
+            if memo_ident in self.memos:
                 self.report.memos_present += 1
                 continue
-            self.db.execute(
-                "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?)",
-                [kind, mapped, text, author, created_at, updated_at],
-            )
-            self.memos.add(ident)
+            merge_store.insert_memo(self.db, kind, mapped, text, author, created_at, updated_at)
+            self.memos.add(memo_ident)
             self.report.memos_added += 1
 
         self.report.unmatched += [
@@ -360,7 +320,7 @@ class _Merger:
             for (what, key), (reason, n_codings, n_memos) in problems.items()
         ]
 
-    def _match_item(self, src: _Source, sid: int) -> int | tuple[str, str, str]:
+    def _match_item(self, src: _Source, sid: int) -> int | _Problem:
         question, respondent, position, _kind, text = src.items[sid]
         codebook = self.questions.get(question)
         if codebook is None:
@@ -386,10 +346,18 @@ class _Merger:
         question, respondent, position, kind, _text = src.items[sid]
         return f"{question}/{respondent}" + ("" if kind == "answer" else f" #{position + 1}")
 
-    def _memo_target(self, src, kind, target_id, item, code, coding_ids):
+    def _memo_target(
+        self,
+        src: _Source,
+        kind: str,
+        target_id: str | None,
+        item: Callable[[int], int | _Problem],
+        code: Callable[[int], int | _Problem],
+        coding_ids: dict[int, int | _Problem],
+    ) -> str | None | _Problem:
         """The memo's target id in the target project, or the problem that prevents it."""
 
-        def missing(what: str) -> tuple[str, str, str]:
+        def missing(what: str) -> _Problem:
             return ("memo", f"on {kind} {target_id}", f"its {what} is not in the source")
 
         if kind == "project":
@@ -398,6 +366,8 @@ class _Merger:
             if target_id in self.respondents:
                 return target_id
             return ("respondent", str(target_id), "not in the target")
+        if target_id is None:
+            return missing(kind)
         try:
             sid = int(target_id)
         except (TypeError, ValueError):

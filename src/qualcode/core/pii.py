@@ -23,6 +23,7 @@ old text does not linger in the project file's free pages.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.store import codings as coding_store
+from qualcode.store import db as store
+from qualcode.store import events as event_store
+from qualcode.store import items as item_store
+from qualcode.store import nlp as nlp_store
+from qualcode.store import pii as pii_store
+from qualcode.store.pii import SpanMove
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
@@ -69,7 +77,7 @@ def cpr_date(digits: str) -> date | None:
 def is_cpr(text: str) -> bool:
     """Is ``text`` exactly a CPR number with a valid date (with or without the dash)?"""
     m = _CPR.fullmatch(text.strip())
-    return bool(m) and cpr_date("".join(m.groups())) is not None
+    return m is not None and cpr_date("".join(m.groups())) is not None
 
 
 @dataclass(frozen=True)
@@ -102,10 +110,10 @@ def find_in_text(text: str, kinds: Iterable[str] = KINDS) -> list[Match]:
         found += [Match("email", m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)]
     found.sort(key=lambda m: (m.start, -m.end))
     out: list[Match] = []
-    for m in found:  # drop overlaps (an e-mail holding digits): the first, longest wins
-        if out and m.start < out[-1].end:
+    for hit in found:  # drop overlaps (an e-mail holding digits): the first, longest wins
+        if out and hit.start < out[-1].end:
             continue
-        out.append(m)
+        out.append(hit)
     return out
 
 
@@ -205,26 +213,17 @@ def scan(
     """Every match in the project's answers and transcript turns (interviewer turns
     included), in question and file order."""
     chosen = _kinds(kinds)
-    where, args = ["i.is_empty = 0"], []
+    qs: list[str] | None = None
+    ids: list[int] | None = None
     if questions is not None:
         qs = [project.question(q).id for q in questions]
         if not qs:
             return []
-        where.append(f"i.question_id IN ({','.join('?' * len(qs))})")
-        args += qs
     if item_ids is not None:
         ids = list(item_ids)
         if not ids:
             return []
-        where.append(f"i.id IN ({','.join('?' * len(ids))})")
-        args += ids
-    rows = project.db.execute(
-        "SELECT i.id, i.question_id, i.respondent_id, r.name, i.position, i.speaker_role,"
-        " i.text FROM items i JOIN respondents r ON r.id = i.respondent_id"
-        " JOIN questions q ON q.id = i.question_id"
-        f" WHERE {' AND '.join(where)} ORDER BY q.position, q.id, i.respondent_id, i.position",
-        args,
-    )
+    rows = pii_store.scan_rows(project.db, qs, ids)
     out = []
     every_kind = set(chosen) == set(KINDS)
     for item_id, qid, rid, name, position, role, text in rows:
@@ -299,24 +298,18 @@ def redact(project: Project, hits: Iterable[Hit]) -> int:
     """Replace each hit's text with its placeholder, in one transaction. Hits whose text
     is no longer where it was found (already redacted, or the item changed) are skipped.
     Returns how many were redacted."""
-    from qualcode.store import db as store
-
     by_item: dict[int, list[Hit]] = {}
     for h in hits:
         by_item.setdefault(h.item_id, []).append(h)
     if not by_item:
         return 0
     conn = project.db
-    secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
-    conn.execute("PRAGMA secure_delete = ON")
+    secure = pii_store.secure_delete(conn, 1)  # ON
     done = 0
     try:
         with project.transaction():
             for item_id, item_hits in sorted(by_item.items()):
-                row = project.db.execute(
-                    "SELECT text, question_id, respondent_id, position FROM items WHERE id = ?",
-                    [item_id],
-                ).fetchone()
+                row = pii_store.item_text(project.db, item_id)
                 if row is None:
                     continue
                 text, qid, rid, position = row
@@ -333,11 +326,9 @@ def redact(project: Project, hits: Iterable[Hit]) -> int:
                     parts += [text[last : h.start], PLACEHOLDERS[h.kind]]
                     last = h.end
                 parts.append(text[last:])
-                project.db.execute(
-                    "UPDATE items SET text = ? WHERE id = ?", ["".join(parts), item_id]
-                )
+                item_store.set_text(project.db, item_id, "".join(parts))
                 shifted = _shift_codings(project, item_id, edits)
-                project.db.execute("DELETE FROM nlp_docs WHERE item_id = ?", [item_id])
+                nlp_store.forget(project.db, item_id)
                 for h in chosen:
                     project.log(
                         "pii.redact",
@@ -354,7 +345,7 @@ def redact(project: Project, hits: Iterable[Hit]) -> int:
                     )
                 done += len(chosen)
     finally:
-        conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+        pii_store.secure_delete(conn, secure)
     return done
 
 
@@ -402,15 +393,9 @@ def redact_everywhere(project: Project, hits: Iterable[Hit]) -> Redaction:
     that qualcode keeps: the freed pages and the WAL of the project file, the project's
     backups that hold it, and the suggestion models trained on it. Nothing outside the
     project's own backups and models folders is touched."""
-    from qualcode.store import db as store
-
     hits = list(hits)
     result = Redaction(done=redact(project, hits), found=len(hits))
-    redacted_before = (
-        project.db.execute("SELECT 1 FROM events WHERE action = 'pii.redact' LIMIT 1").fetchone()
-        is not None
-    )
-    if not redacted_before:
+    if not event_store.any_of(project.db, "pii.redact"):
         return result
     # also when nothing was left to redact: an earlier run may have been kept from emptying
     # the WAL by another program that had the project open
@@ -423,11 +408,7 @@ def redact_everywhere(project: Project, hits: Iterable[Hit]) -> Redaction:
 
 
 def _remove_backups_holding(project: Project, texts: list[str]) -> list[Path]:
-    import sqlite3
-
-    from qualcode.errors import QualcodeError
     from qualcode.store import backup as backups
-    from qualcode.store import db as store
 
     removed = []
     for path in backups.list_backups(project.path):
@@ -437,12 +418,7 @@ def _remove_backups_holding(project: Project, texts: list[str]) -> list[Path]:
             holds = True  # a backup that cannot be read cannot be shown to be clean
         else:
             try:
-                holds = any(
-                    conn.execute(
-                        "SELECT 1 FROM items WHERE instr(text, ?) > 0 LIMIT 1", [t]
-                    ).fetchone()
-                    for t in texts
-                )
+                holds = pii_store.holds_any(conn, texts)
             except sqlite3.DatabaseError:
                 holds = True
             finally:
@@ -485,33 +461,12 @@ def _remove_models_holding(project: Project, texts: list[str], stems: set[str]) 
 def _shift_codings(project: Project, item_id: int, edits: list[tuple[int, int, int]]) -> int:
     """Move the coded spans of an item past the replaced text; returns how many moved.
     Two codings that become identical are merged (the later one is deleted)."""
-    rows = project.db.execute(
-        'SELECT id, code_id, coder, start, "end" FROM codings WHERE item_id = ?'
-        " AND start IS NOT NULL ORDER BY id",
-        [item_id],
-    ).fetchall()
-    moves = []
-    for cid, code_id, coder, start, end in rows:
+    moves: list[SpanMove] = []
+    for cid, code_id, coder, start, end in coding_store.item_spans(project.db, item_id):
         new = (_shift(start, edits, is_end=False), _shift(end, edits, is_end=True))
         if new != (start, end):
-            moves.append((cid, code_id, coder, new))
+            moves.append((cid, code_id, coder, *new))
     if not moves:
         return 0
-    far = 1_000_000_000  # park the moving spans out of the way of the unique index first
-    for cid, *_rest in moves:
-        project.db.execute(
-            'UPDATE codings SET start = start + ?, "end" = "end" + ? WHERE id = ?', [far, far, cid]
-        )
-    for cid, code_id, coder, (start, end) in moves:
-        dup = project.db.execute(
-            "SELECT id FROM codings WHERE item_id = ? AND code_id = ? AND coder = ?"
-            ' AND start = ? AND "end" = ? AND id != ?',
-            [item_id, code_id, coder, start, end, cid],
-        ).fetchone()
-        if dup is not None:
-            project.db.execute("DELETE FROM codings WHERE id = ?", [cid])
-        else:
-            project.db.execute(
-                'UPDATE codings SET start = ?, "end" = ? WHERE id = ?', [start, end, cid]
-            )
+    pii_store.move_spans(project.db, item_id, moves)
     return len(moves)

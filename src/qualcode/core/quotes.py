@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import NotFound
 from qualcode.models import Quote
+from qualcode.store import codings as coding_store
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
@@ -28,21 +29,8 @@ def find_quotes(
             continue
         found_code = True
         keys = [c.key] + [d.key for d in book.descendants(c.key)]
-        marks = ",".join("?" * len(keys))
-        args: list = [q.id, book.stem, *keys]
-        coder_sql = ""
-        if coder:
-            coder_sql, args = " AND cd.coder = ?", [*args, coder]
-        rows = project.db.execute(
-            'SELECT cd.id, cd.item_id, k.key, k.label, cd.coder, cd.start, cd."end",'
-            " i.respondent_id, r.name, i.speaker_role, i.text, i.position, cd.starred"
-            " FROM codings cd JOIN items i ON i.id = cd.item_id"
-            " JOIN codes k ON k.id = cd.code_id JOIN respondents r ON r.id = i.respondent_id"
-            f" WHERE i.question_id = ? AND k.codebook_id = ? AND k.key IN ({marks}){coder_sql}"
-            " ORDER BY i.respondent_id, i.position, cd.start, cd.id",
-            args,
-        ).fetchall()
-        seen: set[tuple] = set()
+        rows = coding_store.quote_rows(project.db, q.id, book.stem, keys, coder or None)
+        seen: set[tuple[int, int | None, int | None, str]] = set()
         for (
             cid,
             item_id,

@@ -1298,6 +1298,8 @@ def export_qdc(project: Project, stem: str | None = None) -> bytes:
 def export_qdpx(project: Project) -> bytes:
     """The whole project as a REFI-QDA ``.qdpx`` archive (see the module docstring)."""
     from qualcode import __version__
+    from qualcode.store import codebooks as code_store
+    from qualcode.store import export as export_store
 
     E = _maker(NS_PROJECT)
     db = project.db
@@ -1356,19 +1358,9 @@ def export_qdpx(project: Project) -> bytes:
     notes: list = []
     refs: dict[tuple, list[str]] = {}
     coders: set[str] = set()
-    items = {
-        r[0]: r[1:]
-        for r in db.execute("SELECT id, question_id, respondent_id, position FROM items")
-    }
-    code_rows = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, codebook_id, key FROM codes")}
-    coding_rows = {
-        r[0]: r[1:]
-        for r in db.execute(
-            "SELECT c.id, i.question_id, i.respondent_id, i.position, k.key, c.coder, c.start,"
-            ' c."end" FROM codings c JOIN items i ON i.id = c.item_id'
-            " JOIN codes k ON k.id = c.code_id"
-        )
-    }
+    items = export_store.item_places(db)
+    code_rows = {code_id: place for place, code_id in code_store.all_code_ids(db).items()}
+    coding_rows = export_store.coding_places(db)
     for m in project.memos():
         ref: Any = None
         anchor: tuple | None = None
@@ -1408,21 +1400,13 @@ def export_qdpx(project: Project) -> bytes:
     sources_el = E("Sources")
     files: dict[str, bytes] = {}
     by_respondent: dict[str, list[str]] = {}
-    codings_by_item: dict[int, list] = {}
-    for row in db.execute(
-        'SELECT c.id, c.item_id, k.codebook_id, k.key, c.coder, c.start, c."end",'
-        " c.created_at, c.memo, c.starred, c.origin FROM codings c"
-        " JOIN codes k ON k.id = c.code_id ORDER BY c.item_id, c.id"
-    ):
+    codings_by_item: dict[int, list[export_store.CodingRow]] = {}
+    for row in export_store.codings(db):
         codings_by_item.setdefault(row[1], []).append(row)
         coders.add(row[4])
     for q in questions:
-        rows = db.execute(
-            "SELECT id, respondent_id, position, kind, speaker_role, text, is_empty, source"
-            " FROM items WHERE question_id = ? ORDER BY respondent_id, position",
-            [q.id],
-        ).fetchall()
-        grouped: dict[str, list] = {}
+        rows = export_store.items_of_question(db, q.id)
+        grouped: dict[str, list[export_store.ItemRow]] = {}
         for r in rows:
             grouped.setdefault(r[1], []).append(r)
         for rid, its in grouped.items():

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.safe import visible
+from qualcode.store import codings as coding_store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,15 +102,7 @@ def coded_questions(project: Project, coder: str | None = None) -> list[str]:
     question asked in several waves only the newest (the others are compared with it)."""
     from qualcode.core.waves import current_questions
 
-    coder_sql, args = (" AND c.coder = ?", [coder]) if coder else ("", [])
-    coded = {
-        r[0]
-        for r in project.db.execute(
-            "SELECT DISTINCT i.question_id FROM codings c JOIN items i ON i.id = c.item_id"
-            f" WHERE 1 = 1{coder_sql}",
-            args,
-        )
-    }
+    coded = coding_store.coded_questions(project.db, coder or None)
     return [qid for qid in current_questions(project) if qid in coded]
 
 

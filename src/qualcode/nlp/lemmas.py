@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from qualcode.store import lemmas as lemma_store
+
 _PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _local = threading.local()
 
@@ -84,16 +86,7 @@ def table_file() -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".da-lemmas.", suffix=".tmp", dir=folder)
     os.close(fd)
     try:
-        conn = sqlite3.connect(tmp)
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute(
-            "CREATE TABLE lemma (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID"
-        )
-        conn.executemany("INSERT OR REPLACE INTO lemma VALUES (?, ?)", _pairs(source))
-        conn.commit()
-        count = conn.execute("SELECT COUNT(*) FROM lemma").fetchone()[0]
-        conn.close()
+        count = lemma_store.build(tmp, _pairs(source))
         if count < 1000:  # a damaged download: do not cache a useless table
             raise RuntimeError(f"{source}: only {count} lemmas read")
         os.replace(tmp, target)
@@ -106,9 +99,7 @@ def table_file() -> Path:
 def _conn() -> sqlite3.Connection:
     conn = getattr(_local, "conn", None)
     if conn is None:  # one read-only connection per thread
-        conn = sqlite3.connect(
-            f"{table_file().as_uri()}?mode=ro", uri=True, check_same_thread=False
-        )
+        conn = lemma_store.open_readonly(table_file())
         _local.conn = conn
     return conn
 
@@ -116,5 +107,4 @@ def _conn() -> sqlite3.Connection:
 @lru_cache(maxsize=400_000)
 def lookup(word: str) -> str | None:
     """The table's lemma of ``word`` (already lower case), or None if it has none."""
-    row = _conn().execute("SELECT lemma FROM lemma WHERE word = ?", (word,)).fetchone()
-    return row[0] if row else None
+    return lemma_store.lookup(_conn(), word)

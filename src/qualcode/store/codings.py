@@ -265,3 +265,44 @@ def memo_of(
         [item_id, code_id, coder, start, end],
     ).fetchone()
     return None if row is None else str(row[0] or "")
+
+
+# (coding id, item id, code key, code label, coder, start, end, respondent, respondent's
+# name, speaker role, item text, item position, starred)
+QuoteRow = tuple[
+    int, int, str, str, str, int | None, int | None, str, str, str | None, str, int, int
+]
+
+
+def quote_rows(
+    conn: sqlite3.Connection, qid: str, stem: str, keys: Sequence[str], coder: str | None
+) -> list[QuoteRow]:
+    """Every coding of these codes of the codebook on the question's items, with its item
+    and respondent, in file order (by respondent, item, passage start, coding id)."""
+    coder_sql, coder_args = coder_filter(coder, "cd")
+    return [
+        (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12])
+        for r in conn.execute(
+            'SELECT cd.id, cd.item_id, k.key, k.label, cd.coder, cd.start, cd."end",'
+            " i.respondent_id, r.name, i.speaker_role, i.text, i.position, cd.starred"
+            " FROM codings cd JOIN items i ON i.id = cd.item_id"
+            " JOIN codes k ON k.id = cd.code_id JOIN respondents r ON r.id = i.respondent_id"
+            " WHERE i.question_id = ? AND k.codebook_id = ?"
+            f" AND k.key IN ({marks(len(keys))}){coder_sql}"
+            " ORDER BY i.respondent_id, i.position, cd.start, cd.id",
+            [qid, stem, *keys, *coder_args],
+        )
+    ]
+
+
+def coded_questions(conn: sqlite3.Connection, coder: str | None) -> set[str]:
+    """The questions with at least one coding (by ``coder``)."""
+    coder_sql, args = coder_filter(coder)
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT i.question_id FROM codings c JOIN items i ON i.id = c.item_id"
+            f" WHERE 1 = 1{coder_sql}",
+            args,
+        )
+    }
