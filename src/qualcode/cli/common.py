@@ -164,22 +164,22 @@ def emit(data: bytes, output: str | None, force: bool) -> None:
         stdout_failed(exc)
 
 
-def warn_pii(project, db: str, questions: list[str]) -> None:
-    """After an import: one warning line on stderr if the questions hold personal data."""
-    if not questions:
+def warn_pii(hits: list, db: str, questions: list[str]) -> None:
+    """After an import: one warning line on stderr if the texts it brought into
+    ``questions`` hold personal data (``hits``: see
+    :func:`qualcode.io.importing.personal_data`)."""
+    if not hits:
         return
-    from qualcode.core.pii import scan, summary_line
+    from qualcode.core.pii import summary_line
 
-    hits = scan(project, questions=questions)
-    if hits:
-        click.echo(
-            one_line(
-                f"qualcode: warning: {summary_line(hits)} in "
-                f"{', '.join(questions)}; list or redact them with "
-                f"'qualcode scan-pii {db}'"
-            ),
-            err=True,
-        )
+    click.echo(
+        one_line(
+            f"qualcode: warning: {summary_line(hits)} in "
+            f"{', '.join(questions)}; list or redact them with "
+            f"'qualcode scan-pii {db}'"
+        ),
+        err=True,
+    )
 
 
 def warn_quotes_pii(texts, db: str) -> None:

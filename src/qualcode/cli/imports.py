@@ -14,6 +14,7 @@ from qualcode.cli.common import (
     warn_pii,
 )
 from qualcode.cli.options import codebook_option, coder_option, db_argument, question_option
+from qualcode.io.importing import INTERVIEW_CODEBOOK, INTERVIEW_QUESTION, FileImport, personal_data
 from qualcode.safe import visible
 
 # the file to import
@@ -39,6 +40,21 @@ def import_() -> None:
     Every import is all or nothing: when it fails, the project is left exactly as it
     was. Importing the same file again changes nothing. DB is created if missing.
     """
+
+
+def _import(
+    db: str, job: FileImport, progress: str | None = None, *, new: bool = True, warn: bool = False
+) -> None:
+    """Run ``job`` (see :mod:`qualcode.io.importing`) into the project DB and print its
+    summary: the file is read first, then DB opened to write, or, when ``new`` and DB does
+    not exist yet, created if the import succeeds. With ``warn``, one more line on stderr
+    if the texts brought in hold personal data."""
+    job.read()
+    with project_for_import(db) if new else open_project(db, write=True) as project:
+        summary = job.run(project, progress=progress_bar(progress) if progress else None)
+        hits = personal_data(project, summary.questions) if warn else []
+    click.echo(visible(summary.describe()))
+    warn_pii(hits, db, summary.questions)
 
 
 @import_.command("answers", context_settings=CONTEXT)
@@ -100,8 +116,6 @@ def import_answers(
 
     Empty or whitespace-only answers are stored but kept out of denominators.
     """
-    from qualcode.io.answers import read_answers
-
     if not text_col:
         raise click.UsageError(
             "give at least one --text-col (or use 'qualcode import "
@@ -111,36 +125,18 @@ def import_answers(
         raise click.UsageError("give a --question for each --text-col")
     if not codebook:
         raise click.UsageError("give the --codebook the answers are coded with")
-    with project_for_import(db) as project:
-        ids = list(question)
-        if wave:
-            from qualcode.core import waves as waves_
-
-            ids = [waves_.wave_question_id(project, q, wave) for q in question]
-        table = read_answers(
-            file,
-            respondent_col=respondent_col,
-            text_cols=text_col,
-            questions=ids,
-            codebooks=codebook,
-            attr_cols=attr_col,
-            name_col=name_col,
-            all_attrs=all_attrs,
-            sheet=sheet,
-            project=project,
-        )
-        if wave:
-            summary = waves_.import_answers_wave(
-                project,
-                table,
-                wave,
-                dict(zip(ids, question, strict=True)),
-                progress=progress_bar("Importing answers"),
-            )
-        else:
-            summary = project.import_answers(table, progress=progress_bar("Importing answers"))
-        click.echo(visible(summary.describe()))
-        warn_pii(project, db, summary.questions)
+    options = {
+        "respondent_col": respondent_col,
+        "text_cols": text_col,
+        "questions": question,
+        "codebooks": codebook,
+        "attr_cols": attr_col,
+        "name_col": name_col,
+        "all_attrs": all_attrs,
+        "sheet": sheet,
+        "wave": wave,
+    }
+    _import(db, FileImport("answers", [file], options), "Importing answers", warn=True)
 
 
 @import_.command("respondents", context_settings=CONTEXT)
@@ -155,27 +151,24 @@ def import_answers(
 def import_respondents(db, file, respondent_col, name_col, attr_col, all_attrs, sheet) -> None:
     """Import a register of jobcentres (ids, names, attributes such as region, size and
     the closed answers) from CSV or XLSX, without answers."""
-    from qualcode.io.answers import read_answers
-
-    with project_for_import(db) as project:
-        table = read_answers(
-            file,
-            respondent_col=respondent_col,
-            attr_cols=attr_col,
-            name_col=name_col,
-            all_attrs=all_attrs,
-            sheet=sheet,
-        )
-        summary = project.import_answers(table, progress=progress_bar("Importing register"))
-    click.echo(visible(summary.describe()))
+    options = {
+        "respondent_col": respondent_col,
+        "attr_cols": attr_col,
+        "name_col": name_col,
+        "all_attrs": all_attrs,
+        "sheet": sheet,
+    }
+    _import(db, FileImport("register", [file], options), "Importing register")
 
 
 @import_.command("interviews", context_settings=CONTEXT)
 @db_argument
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@question_option("Question id the excerpts belong to.", default="interview", show_default=True)
+@question_option(
+    "Question id the excerpts belong to.", default=INTERVIEW_QUESTION, show_default=True
+)
 @codebook_option(
-    "Codebook the excerpts are coded with.", default="kompenserende-ordninger", show_default=True
+    "Codebook the excerpts are coded with.", default=INTERVIEW_CODEBOOK, show_default=True
 )
 @click.option(
     "--split",
@@ -194,27 +187,13 @@ def import_respondents(db, file, respondent_col, name_col, attr_col, all_attrs, 
 def import_interviews(db, files, question, codebook, split, interviewer) -> None:
     """Import interview transcripts (TXT, Markdown or DOCX): '# ID Name' headers, and
     'Role: text' speaker turns. See the README for the format."""
-    from qualcode.core.codebook import load_codebook
-    from qualcode.io.interviews import read_interviews
-
-    transcripts, digest = read_interviews(list(files), interviewer_labels=set(interviewer))
-    with project_for_import(db) as project:
-        book = (
-            project.codebook(codebook)
-            if project.has_codebook(codebook)
-            else load_codebook(codebook)
-        )
-        summary = project.import_interviews(
-            transcripts,
-            question=question,
-            codebook=book,
-            file=", ".join(files) if len(files) <= 3 else f"{files[0]} and {len(files) - 1} more",
-            sha256=digest,
-            split=split,
-            progress=progress_bar("Importing interviews"),
-        )
-        click.echo(visible(summary.describe()))
-        warn_pii(project, db, summary.questions)
+    options = {
+        "question": question,
+        "codebook": codebook,
+        "split": split,
+        "interviewer": interviewer,
+    }
+    _import(db, FileImport("interviews", list(files), options), "Importing interviews", warn=True)
 
 
 @import_.command("codings", context_settings=CONTEXT)
@@ -230,24 +209,8 @@ def import_codings(db, file, coder, sheet) -> None:
     text (an exact passage: codes just that span), start, end, memo. Unknown codes and
     answers the project does not hold are errors.
     """
-    from qualcode.io.codings import read_codings
-    from qualcode.paths import default_coder
-
-    rows, table = read_codings(file, default_coder=coder or default_coder(), sheet=sheet)
-    with open_project(db, write=True) as project:
-        summary = project.import_codings(
-            rows, file=table.file, sha256=table.sha256, progress=progress_bar("Importing codings")
-        )
-    click.echo(visible(summary.describe()))
-
-
-def _refi_import(db, file, reader, question, codebook, coder) -> None:
-    from qualcode.io.refiqda import import_refiqda
-
-    refi = reader(file)
-    with project_for_import(db) as project:
-        summary = import_refiqda(project, refi, question=question, codebook=codebook, coder=coder)
-    click.echo(visible(summary.describe()))
+    job = FileImport("codings", [file], {"coder": coder, "sheet": sheet})
+    _import(db, job, "Importing codings", new=False)
 
 
 @import_.command("qdc", context_settings=CONTEXT)
@@ -259,9 +222,7 @@ def import_qdc(db, file, codebook) -> None:
     """Import a REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, Taguette, ...:
     codes with nesting, colours (invalid ones get a palette colour) and Descriptions as
     definitions. Importing it again changes nothing."""
-    from qualcode.io.refiqda import read_qdc
-
-    _refi_import(db, file, read_qdc, None, codebook, None)
+    _import(db, FileImport("qdc", [file], {"codebook": codebook}))
 
 
 @import_.command("qdpx", context_settings=CONTEXT)
@@ -286,9 +247,8 @@ def import_qdpx(db, file, question, codebook, coder) -> None:
     Pictures, PDFs, audio, video and sources whose text is missing are listed in the
     summary as skipped. All or nothing; importing the same file again changes nothing.
     """
-    from qualcode.io.refiqda import read_refiqda
-
-    _refi_import(db, file, read_refiqda, question, codebook, coder)
+    options = {"question": question, "codebook": codebook, "coder": coder}
+    _import(db, FileImport("refiqda", [file], options))
 
 
 COMMANDS = [import_]
