@@ -38,6 +38,39 @@ def test_every_command_has_help(path):
     assert len(description.strip()) > 20, "a real description, not only the usage line"
 
 
+def test_every_command_and_group_has_help_text():
+    """Like sqlite-utils' docs test: a command added without a docstring fails here."""
+    without = [" ".join(path) for path in commands() if not (_command(path).help or "").strip()]
+    assert (cli.help or "").strip() and not without, f"no help text: {without}"
+
+
+def test_every_command_is_in_the_readme():
+    """The README's command block ("What you can do now") names every command, so a new
+    command is listed where people look first."""
+    import re
+    from pathlib import Path
+
+    import click
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    block = re.search(r"## What you can do now\n\n```bash\n(.*?)\n```", readme, re.S)
+    assert block, "the README's command block is gone"
+    missing = [
+        " ".join(path)
+        for path in commands()
+        if not isinstance(_command(path), click.Group)
+        and not re.search(rf"qualcode {re.escape(' '.join(path))}(\s|$)", block.group(1), re.M)
+    ]
+    assert not missing, f"add a line to the README's command block for: {missing}"
+
+
+def _command(path):
+    cmd = cli
+    for name in path:
+        cmd = cmd.commands[name]
+    return cmd
+
+
 def test_counts_strategier_prints_tabel_1(demo_db):
     result = run("counts", demo_db, "--question", "strategier")
     assert result.exit_code == 0

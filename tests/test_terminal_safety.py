@@ -334,10 +334,10 @@ def test_error_lines_quote_data_visibly(hostile, tmp_path):
 
 
 def test_fail_is_the_one_place_errors_are_printed(capsys):
-    from qualcode.cli import _fail
+    from qualcode.cli.common import fail
 
     with pytest.raises(SystemExit):
-        _fail("cell 'a\x1b]0;t\x07\r\nb' in row 3")
+        fail("cell 'a\x1b]0;t\x07\r\nb' in row 3")
     err = capsys.readouterr().err
     assert err == "qualcode: error: cell 'a␛]0;t␇␍⏎b' in row 3\n"
 

@@ -1,9 +1,11 @@
 """Plain dataclasses the project API hands out (never raw database rows), shared by every
-layer. Imports nothing of qualcode."""
+layer. Imports nothing of qualcode but :mod:`qualcode.safe` (which imports nothing)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+from qualcode.safe import one_line
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,27 @@ class Memo:
     updated_at: str
 
 
+REFIQDA = "refiqda"  # ImportSummary.kind of a REFI-QDA import (.qdc, .qdpx, .qde)
+# what only a REFI-QDA import counts (and logs)
+_REFI_FIELDS = (
+    "codes_in_file",
+    "codes_imported",
+    "sources_imported",
+    "selections_imported",
+    "cases",
+    "colours_replaced",
+    "skipped",
+)
+
+
 @dataclass
 class ImportSummary:
-    """What an import did; ``changed`` is False when it found nothing new."""
+    """What an import did; ``changed`` is False when it found nothing new.
+
+    Every kind of import returns one. A REFI-QDA import (``kind`` :data:`REFIQDA`) also
+    counts what the file held (``codes_in_file`` ... ``colours_replaced``) and lists what
+    it could not import (``skipped``), and :meth:`describe` says it in its own words.
+    """
 
     file: str
     respondents_added: int = 0
@@ -172,6 +192,16 @@ class ImportSummary:
     # what the import left out or changed, and why, and what the analyst should check:
     # one line each ("skipped: ...", "warning: ..."); never dropped silently
     notes: list[str] = field(default_factory=list)
+    # the import log's kind: 'answers' (also a register), 'interviews', 'codings', REFIQDA
+    kind: str = ""
+    # -- REFI-QDA only: what the file held, and what of it was imported
+    codes_in_file: int = 0
+    codes_imported: int = 0
+    sources_imported: int = 0
+    selections_imported: int = 0
+    cases: int = 0
+    colours_replaced: int = 0
+    skipped: list[str] = field(default_factory=list)  # what could not be imported, and why
 
     @property
     def changed(self) -> bool:
@@ -184,8 +214,19 @@ class ImportSummary:
             or self.memos_added
         )
 
+    def record(self) -> dict:
+        """The summary as the import log keeps it: every count, the REFI-QDA ones only for
+        a REFI-QDA import (``kind`` is in the log's own column)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "kind"}
+        if self.kind != REFIQDA:
+            for name in _REFI_FIELDS:
+                del data[name]
+        return data
+
     def describe(self) -> str:
         """One line of what was imported, then one indented line per note."""
+        if self.kind == REFIQDA:
+            return self._describe_refi()
         return "\n".join([self._headline(), *(f"  {note}" for note in self.notes)])
 
     def _headline(self) -> str:
@@ -210,3 +251,29 @@ class ImportSummary:
             )
         where = f" for {', '.join(self.questions)}" if self.questions else ""
         return f"{self.file}: imported {', '.join(parts)}{where}"
+
+    def _describe_refi(self) -> str:
+        parts = [f"{self.codes_imported} codes ({self.codes_added} new)"]
+        if self.sources_imported:
+            parts.append(f"{self.sources_imported} text sources ({self.items_added} items new)")
+            parts.append(
+                f"{self.selections_imported} selections ({self.codings_added} codings "
+                f"new, {self.codings_existing} already present)"
+            )
+        if self.cases:
+            parts.append(f"{self.cases} cases ({self.respondents_added} respondents new)")
+        if self.memos_added:
+            parts.append(f"{self.memos_added} memos new")
+        where = f" into {', '.join(self.questions)}" if self.questions else ""
+        if not self.codes_in_file and not self.sources_imported and not self.skipped:
+            head = f"{self.file}: nothing to import (the file has no codes and no sources)"
+        elif not self.changed:
+            head = f"{self.file}: nothing new ({', '.join(parts)}{where} already in the project)"
+        else:
+            head = f"{self.file}: imported {', '.join(parts)}{where}"
+        if self.colours_replaced:
+            head += f"; {self.colours_replaced} invalid colours replaced"
+        if self.skipped:
+            head += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
+        # names and texts from the file stay on their line; a note is a line of its own
+        return "\n".join([one_line(head), *(f"  {one_line(note)}" for note in self.notes)])

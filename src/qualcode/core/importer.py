@@ -175,19 +175,20 @@ def run(
 ) -> ImportSummary:
     """Run ``write`` in one transaction and log the import if it changed anything."""
     summary = summary if summary is not None else ImportSummary(file=file)
+    summary.kind = kind
     with project.transaction():
         with gc_paused():  # the rows built to write form no cycles (see gc_paused)
             write(Writer(project, summary))
         if summary.changed:
             import_store.record(
-                project.db, kind, file, sha256, options, summary.__dict__, store.now()
+                project.db, kind, file, sha256, options, summary.record(), store.now()
             )
             project.log(
                 f"import.{kind}",
                 file=file,
                 sha256=sha256,
                 options=options,
-                summary=summary.__dict__,
+                summary=summary.record(),
             )
     return summary
 

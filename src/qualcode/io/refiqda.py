@@ -77,7 +77,7 @@ from qualcode.core import importer
 from qualcode.core.importer import ImportPlan
 from qualcode.errors import ImportError_, QualcodeError
 from qualcode.io.archive import Limits, open_zip
-from qualcode.models import ImportSummary
+from qualcode.models import REFIQDA, ImportSummary
 from qualcode.safe import is_path_name, one_line, path_name
 
 if TYPE_CHECKING:
@@ -727,49 +727,6 @@ def read_refiqda(path: str | Path) -> RefiProject:
 # -- import -------------------------------------------------------------------------------
 
 
-@dataclass
-class RefiSummary(ImportSummary):
-    """What a REFI-QDA import did, and what it left out and why."""
-
-    codes_in_file: int = 0
-    codes_imported: int = 0
-    sources_imported: int = 0
-    selections_imported: int = 0
-    cases: int = 0
-    colours_replaced: int = 0
-    skipped: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return super().changed or bool(self.codes_added or self.memos_added)
-
-    def describe(self) -> str:
-        parts = [f"{self.codes_imported} codes ({self.codes_added} new)"]
-        if self.sources_imported:
-            parts.append(f"{self.sources_imported} text sources ({self.items_added} items new)")
-            parts.append(
-                f"{self.selections_imported} selections ({self.codings_added} codings "
-                f"new, {self.codings_existing} already present)"
-            )
-        if self.cases:
-            parts.append(f"{self.cases} cases ({self.respondents_added} respondents new)")
-        if self.memos_added:
-            parts.append(f"{self.memos_added} memos new")
-        where = f" into {', '.join(self.questions)}" if self.questions else ""
-        if not self.codes_in_file and not self.sources_imported and not self.skipped:
-            head = f"{self.file}: nothing to import (the file has no codes and no sources)"
-        elif not self.changed:
-            head = f"{self.file}: nothing new ({', '.join(parts)}{where} already in the project)"
-        else:
-            head = f"{self.file}: imported {', '.join(parts)}{where}"
-        if self.colours_replaced:
-            head += f"; {self.colours_replaced} invalid colours replaced"
-        if self.skipped:
-            head += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
-        # names and texts from the file stay on their line; a note is a line of its own
-        return "\n".join([one_line(head), *(f"  {one_line(note)}" for note in self.notes)])
-
-
 def default_name(path: str | Path) -> str:
     """A question id or codebook stem from a file name: 'Mit Projekt.qdpx' -> 'mit-projekt'
     (always a safe file name: 'CON.qdpx' -> 'navn-con')."""
@@ -779,7 +736,9 @@ def default_name(path: str | Path) -> str:
     return name if is_path_name(name) else path_name(name)
 
 
-def _safe_names(names: list[str], what: str, fallback: str, summary: RefiSummary) -> dict[str, str]:
+def _safe_names(
+    names: list[str], what: str, fallback: str, summary: ImportSummary
+) -> dict[str, str]:
     """Each name (a codebook stem or question id from a file's hints) -> itself if it is a
     safe file name, else a safe name of its own (unique among them), said in a note."""
     out: dict[str, str] = {}
@@ -808,7 +767,7 @@ def _codebook_from(
     stem: str,
     title: str,
     name: str,
-    summary: RefiSummary,
+    summary: ImportSummary,
     extras: dict | None = None,
     meta: dict | None = None,
 ) -> tuple[Codebook, dict[str, str]]:
@@ -868,7 +827,7 @@ def _codebook_from(
         raise ImportError_(f"codebook '{stem}': {exc.detail}", file=name) from None
 
 
-def _plan_codebook_only(refi: RefiProject, stem: str, summary: RefiSummary) -> ImportPlan:
+def _plan_codebook_only(refi: RefiProject, stem: str, summary: ImportSummary) -> ImportPlan:
     plan = ImportPlan()
     book, _ = _codebook_from(
         refi.codes, stem, refi.origin and f"{stem} ({refi.origin})" or stem, refi.file, summary
@@ -878,7 +837,7 @@ def _plan_codebook_only(refi: RefiProject, stem: str, summary: RefiSummary) -> I
 
 
 def _plan_generic(
-    refi: RefiProject, question: str, stem: str, coder: str, summary: RefiSummary
+    refi: RefiProject, question: str, stem: str, coder: str, summary: ImportSummary
 ) -> ImportPlan:
     plan = ImportPlan()
     title = refi.name or stem
@@ -999,14 +958,14 @@ def _plan_generic(
     return plan
 
 
-def _skip_sources(refi: RefiProject, summary: RefiSummary) -> None:
+def _skip_sources(refi: RefiProject, summary: ImportSummary) -> None:
     for s in refi.sources:
         if s.text is None:
             lost = f", with its {len(s.selections)} selections" if s.selections else ""
             summary.skipped.append(f"source '{s.name or s.guid}' ({s.missing}{lost})")
 
 
-def _plan_qualcode(refi: RefiProject, coder: str, summary: RefiSummary) -> ImportPlan | None:
+def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> ImportPlan | None:
     """The exact project a qualcode export describes, or None if its hints do not fit."""
     hints = refi.hints or {}
     try:
@@ -1183,12 +1142,12 @@ def import_refiqda(
     question: str | None = None,
     codebook: str | None = None,
     coder: str | None = None,
-) -> RefiSummary:
+) -> ImportSummary:
     """Write a parsed REFI-QDA file into the project, all or nothing."""
     from qualcode.core.codebook import check_stem
 
     coder = coder or project.coder
-    summary = RefiSummary(file=refi.file, codes_in_file=len(refi.codes))
+    summary = ImportSummary(file=refi.file, kind=REFIQDA, codes_in_file=len(refi.codes))
     if codebook is not None:
         check_stem(codebook, refi.file)  # --codebook names a folder too: '..' never does
     stem = codebook or default_name(refi.file)
@@ -1203,7 +1162,7 @@ def import_refiqda(
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             plan = None  # hints of another shape than qualcode writes: read as any file
         if plan is None:
-            summary = RefiSummary(file=refi.file, codes_in_file=len(refi.codes))
+            summary = ImportSummary(file=refi.file, kind=REFIQDA, codes_in_file=len(refi.codes))
     if plan is None:
         plan = _plan_generic(refi, question or default_name(refi.file), stem, coder, summary)
     summary.codes_imported = sum(len(b.codes) for b in plan.codebooks)

@@ -4,10 +4,10 @@ The analyst picks a file in the folder tree (or types its path), chooses what it
 (Svar, Interview, Kodninger, Register, REFI-QDA) and the options ``qualcode import`` takes; for a
 CSV/XLSX file the column pickers offer the file's own header. The import runs in a
 thread worker on its OWN connection to the project file (SQLite objects stay in their
-thread), through the same readers and :class:`~qualcode.core.project.Project` methods as
-the CLI. Its progress callback updates the bar and raises :class:`Cancelled` once the
-worker is cancelled, so the core rolls the whole import back: a cancelled or failed
-import leaves the project exactly as it was.
+thread), through the CLI's own import flow (:mod:`qualcode.io.importing`). Its progress
+callback updates the bar and raises :class:`Cancelled` once the worker is cancelled, so
+the core rolls the whole import back: a cancelled or failed import leaves the project
+exactly as it was.
 """
 
 from __future__ import annotations
@@ -40,6 +40,13 @@ from textual.widgets import (
 from textual.worker import Worker, get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.io.importing import (
+    BRINGS_TEXTS,
+    INTERVIEW_CODEBOOK,
+    INTERVIEW_QUESTION,
+    import_file,
+    personal_data,
+)
 from qualcode.tui.shown import flat, plain
 
 KINDS = [
@@ -54,8 +61,8 @@ TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
 TRANSCRIPT_SUFFIXES = {".md", ".markdown", ".txt", ".docx"}
 NOT_TABLES = {".md", ".markdown", ".docx"}  # a .txt file may be a CSV export
 REFI_SUFFIXES = {".qdc", ".qdpx", ".qde"}  # REFI-QDA codebooks and projects (NVivo, ATLAS.ti)
-DEFAULT_INTERVIEW_QUESTION = "interview"
-DEFAULT_INTERVIEW_CODEBOOK = "kompenserende-ordninger"
+DEFAULT_INTERVIEW_QUESTION = INTERVIEW_QUESTION
+DEFAULT_INTERVIEW_CODEBOOK = INTERVIEW_CODEBOOK
 SPLITS = [("Én pr. taletur", "turn"), ("Én pr. afsnit", "paragraph")]
 
 
@@ -67,7 +74,7 @@ class Cancelled(Exception):
 class ImportRequest:
     """Everything the worker needs, read from the form in the UI thread."""
 
-    kind: str  # answers | interviews | codings | register
+    kind: str  # answers | interviews | codings | register | refiqda (io.importing.KINDS)
     paths: list[str]
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -84,96 +91,26 @@ def run_import(
     progress: Callable[[int, int], None],
     check: Callable[[], None],
 ):
-    """Read the file(s) with the CLI's readers and import them; returns the ImportSummary.
+    """Import the file(s) through the CLI's import flow (:mod:`qualcode.io.importing`);
+    returns the ImportSummary.
 
     Runs in the worker thread and opens its own connection. ``check()`` raises
     :class:`Cancelled` when the analyst has cancelled; ``progress`` may raise it too.
     """
     from qualcode.core.project import Project
 
-    o = request.options
-    if request.kind == "refiqda":
-        from qualcode.io.refiqda import import_refiqda, read_refiqda
-
-        refi = read_refiqda(request.paths[0])
-        check()
-        with Project.open(project_path, coder=coder) as project:
-            return import_refiqda(project, refi, question=o["question"], codebook=o["codebook"])
-    if request.kind == "interviews":
-        from qualcode.core.codebook import load_codebook
-        from qualcode.io.interviews import read_interviews
-
-        files = request.paths
-        transcripts, digest = read_interviews(list(files), interviewer_labels=set(o["interviewer"]))
-        check()
-        with Project.open(project_path, coder=coder) as project:
-            stem = o["codebook"]
-            book = project.codebook(stem) if project.has_codebook(stem) else load_codebook(stem)
-            check()
-            return project.import_interviews(
-                transcripts,
-                question=o["question"],
-                codebook=book,
-                file=(
-                    ", ".join(files) if len(files) <= 3 else f"{files[0]} and {len(files) - 1} more"
-                ),
-                sha256=digest,
-                split=o["split"],
-                progress=progress,
-            )
-    if request.kind == "codings":
-        from qualcode.io.codings import read_codings
-        from qualcode.paths import default_coder
-
-        rows, table = read_codings(
-            request.paths[0], default_coder=o["coder"] or coder or default_coder(), sheet=o["sheet"]
-        )
-        check()
-        with Project.open(project_path, coder=coder) as project:
-            return project.import_codings(
-                rows, file=table.file, sha256=table.sha256, progress=progress
-            )
-    from qualcode.io.answers import read_answers
-
-    with Project.open(project_path, coder=coder) as project:
-        if request.kind == "answers":
-            qid, wave = o["question"], o.get("wave")
-            if wave:  # the question across waves: its id in this wave (qualcode waves)
-                from qualcode.core import waves
-
-                qid = waves.wave_question_id(project, o["question"], wave)
-            table = read_answers(
-                request.paths[0],
-                respondent_col=o["respondent_col"],
-                text_cols=[o["text_col"]],
-                questions=[qid],
-                codebooks=[o["codebook"]],
-                attr_cols=o["attr_cols"],
-                name_col=o["name_col"],
-                all_attrs=o["all_attrs"],
-                sheet=o["sheet"],
-                project=project,
-            )
-            check()
-            if wave:
-                return waves.import_answers_wave(
-                    project, table, wave, {qid: o["question"]}, progress=progress
-                )
-            return project.import_answers(table, progress=progress)
-        else:  # the register: respondents and attributes, no answers
-            table = read_answers(
-                request.paths[0],
-                respondent_col=o["respondent_col"],
-                attr_cols=o["attr_cols"],
-                name_col=o["name_col"],
-                all_attrs=o["all_attrs"],
-                sheet=o["sheet"],
-            )
-        check()
-        return project.import_answers(table, progress=progress)
+    return import_file(
+        request.kind,
+        request.paths,
+        request.options,
+        lambda: Project.open(project_path, coder=coder),
+        coder=coder,
+        progress=progress,
+        check=check,
+    )
 
 
-WITH_TEXTS = ("answers", "interviews", "refiqda")  # imports that bring answers or turns
+WITH_TEXTS = BRINGS_TEXTS  # imports that bring answers or turns
 
 
 def pii_warning(project_path: str | Path, questions: list[str]) -> str:
@@ -182,13 +119,12 @@ def pii_warning(project_path: str | Path, questions: list[str]) -> str:
     a connection of its own."""
     if not questions:
         return ""
-    from qualcode.core.pii import scan
     from qualcode.core.project import Project
     from qualcode.tui.screens.pii import describe
 
     try:
         with Project.open(project_path) as project:
-            hits = scan(project, questions=questions)
+            hits = personal_data(project, questions)
     except (QualcodeError, sqlite3.Error) as exc:
         return f"Importen er gemt, men persondata kunne ikke søges: {exc}"
     if not hits:
@@ -760,16 +696,19 @@ class ImportScreen(ModalScreen[str | None]):
             "sheet": sheet,
         }
         if kind == "answers":
-            options["text_col"] = choice("#import-text-col")
-            options["question"] = text("#import-question")
-            options["codebook"] = choice("#import-codebook")
-            options["wave"] = text("#import-wave") or None
-            if not options["text_col"]:
+            text_col = choice("#import-text-col")
+            question = text("#import-question")
+            book = choice("#import-codebook")
+            if not text_col:
                 raise QualcodeError("Vælg kolonnen med svarteksten.")
-            if not options["question"]:
+            if not question:
                 raise QualcodeError("Skriv spørgsmålets id (fx strategier).")
-            if not options["codebook"]:
+            if not book:
                 raise QualcodeError("Vælg den kodebog, svarene skal kodes med.")
+            options["text_cols"] = [text_col]
+            options["questions"] = [question]
+            options["codebooks"] = [book]
+            options["wave"] = text("#import-wave") or None
         return ImportRequest(kind, [str(path)], options)
 
     @on(Button.Pressed, "#import-run")

@@ -1,0 +1,77 @@
+"""The qualcode command line. Heavy libraries load inside commands, so --help is instant.
+
+Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 bad usage.
+
+What is printed for people (tables, Markdown, summaries, errors) shows control characters
+from the data as visible symbols (ESC as ␛), so an answer or a colleague's file cannot set
+the terminal's title or clear it; CSV, JSON and YAML keep the data exactly as it is.
+
+One module per group of commands; what they share is in :mod:`.common` (errors, opening
+the project, output) and :mod:`.options` (the options every command repeats):
+
+=================  ==========================================================
+``workbench``      the bare ``qualcode`` (the demo), ``tui``, ``demo``
+``imports``        ``import answers|respondents|interviews|codings|qdc|qdpx``
+``results``        ``counts``, ``quotes``, ``report``, ``chart``, ``crosstab``,
+                   ``waves``, ``info``
+``team``           ``code``, ``merge``, ``agreement``
+``codebooks``      ``codebook list|show|validate|export``
+``suggestions``    ``train``, ``suggest``, ``evaluate``, ``kwic``
+``exchange``       ``export qdc|qdpx``
+``safety``         ``backup``, ``restore``, ``scan-pii``
+=================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from qualcode import __version__
+from qualcode.cli import codebooks, exchange, imports, results, safety, suggestions, team, workbench
+from qualcode.cli.common import CONTEXT, check_stdout, is_stdout_error, stdout_failed
+
+
+@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.version_option(__version__, prog_name="qualcode")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """qualcode: code open survey answers and interview excerpts against a codebook,
+    count how many jobcentres mention each theme, and pick quotes.
+
+    Run without a command to open the demo project (built on first use in your data
+    folder) in the coding workbench; without a terminal it prints the demo's counts.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(workbench.open_demo)
+
+
+for _module in (workbench, imports, results, team, codebooks, suggestions, exchange, safety):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)
+
+
+def main() -> None:
+    """The ``qualcode`` program. Standard output is flushed here, before Python exits, so
+    that output that fails only then (still buffered when the command ended) is reported
+    too: one line, ``qualcode: error: could not write to standard output (REASON)``, and
+    exit 1 instead of a traceback. A closed pipe (``qualcode counts DB | head -1``) ends
+    quietly with exit 141 (128 + SIGPIPE), as git does."""
+    import errno
+
+    try:
+        cli(prog_name="qualcode")
+    except SystemExit as exc:
+        code = exc.code
+    except OSError as exc:  # outside a command: --help, a usage message
+        if is_stdout_error(exc):
+            stdout_failed(exc)
+        raise
+    else:
+        code = 0
+    if type(sys.stdout).__name__.lstrip("_") == "PacifyFlushWrapper":
+        # click met the closed pipe itself (outside a command) and ended with 1
+        stdout_failed(BrokenPipeError(errno.EPIPE, "Broken pipe"))
+    check_stdout()
+    sys.exit(code)

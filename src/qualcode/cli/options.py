@@ -1,0 +1,73 @@
+"""The arguments and options many commands take, each written once.
+
+Each is a decorator, or a function returning one where the help text is the command's
+own (``--question`` means "start on" for ``tui`` and "only this" for ``quotes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+# the project file: DB in every command's usage line
+db_argument = click.argument("db", type=click.Path(dir_okay=False))
+
+COUNT_CODER_HELP = "Count only this coder's codings."
+OVERWRITE_HELP = "Overwrite FILE if it exists."
+OUTPUT_HELP = "Write to FILE (written whole or not at all) instead of standard output."
+GROUP_HELP = (
+    "A named group of the attribute's values, NAME=VALUE[,VALUE...], e.g. "
+    '--group "høj/meget høj=I høj grad,I meget høj grad". Repeatable; without '
+    "it each distinct value is its own group."
+)
+
+
+def question_option(help: str | None = None, **attrs: Any) -> Callable:
+    """``--question QID``; ``attrs`` as click.option takes them (required, multiple, ...)."""
+    return click.option("--question", metavar="QID", help=help, **attrs)
+
+
+def coder_option(help: str) -> Callable:
+    """``--coder NAME``, with what the coder is for in this command."""
+    return click.option("--coder", metavar="NAME", help=help)
+
+
+def codebook_option(help: str, **attrs: Any) -> Callable:
+    """``--codebook STEM``."""
+    return click.option("--codebook", metavar="STEM", help=help, **attrs)
+
+
+def output_option(help: str = OUTPUT_HELP, **attrs: Any) -> Callable:
+    """``-o/--output FILE``."""
+    return click.option("-o", "--output", metavar="FILE", help=help, **attrs)
+
+
+def force_option(help: str = OVERWRITE_HELP) -> Callable:
+    """``--force``: write over an existing file."""
+    return click.option("--force", is_flag=True, help=help)
+
+
+# --group NAME=VALUES, for the crosstab of an attribute's values (crosstab, report)
+group_option = click.option(
+    "--group", "group_specs", multiple=True, metavar="NAME=VALUES", help=GROUP_HELP
+)
+
+
+def output_options(formats: tuple[str, ...], default: str) -> Callable:
+    """``--format`` (one of ``formats``), ``-o/--output FILE`` and ``--force``: for a command
+    that writes a table or text to standard output or a file (see :func:`.common.emit`)."""
+
+    def decorate(fn):
+        fn = force_option()(fn)
+        fn = output_option()(fn)
+        fn = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            help=f"Output format (default: from FILE's extension, else {default}).",
+        )(fn)
+        return fn
+
+    return decorate

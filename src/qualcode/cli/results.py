@@ -1,0 +1,307 @@
+"""Reading the results: ``counts``, ``quotes``, ``info``, ``report``, ``chart``, ``crosstab``
+and ``waves``."""
+
+from __future__ import annotations
+
+import click
+
+from qualcode.cli.common import CONTEXT, emit, open_project, user_errors, warn_quotes_pii
+from qualcode.cli.options import (
+    COUNT_CODER_HELP,
+    coder_option,
+    db_argument,
+    force_option,
+    group_option,
+    output_option,
+    output_options,
+    question_option,
+)
+from qualcode.errors import QualcodeError
+from qualcode.safe import one_line
+
+
+@click.command(context_settings=CONTEXT)
+@db_argument
+@question_option(
+    "Question (default: every question; of a question asked in several waves, the newest wave)."
+)
+@coder_option(COUNT_CODER_HELP)
+@click.option(
+    "--published/--no-published",
+    default=None,
+    help="Show the report's published figure beside the current count "
+    "(default: when the codebook has one).",
+)
+@click.option(
+    "--waves",
+    "by_wave",
+    is_flag=True,
+    help="Compare the question's waves: each wave's share and the change from the "
+    "previous wave to the newest in percentage points (default: every "
+    "question asked in two or more waves).",
+)
+@output_options(("table", "csv", "md", "xlsx", "json"), "table")
+@user_errors
+def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
+    """How many jobcentres mention each theme, out of those who answered.
+
+    CSV columns: question, code, label, respondents, answered, percent, published, ...
+    Markdown and XLSX follow the report's layout ("Anført af N ud af M jobcentre").
+    With --waves, CSV columns: series, question, code, label, then n_WAVE, base_WAVE,
+    pct_WAVE per wave (oldest first), and change_pp.
+    """
+    from qualcode.io.export import COUNT_FORMATS, format_from_path, render_counts
+
+    fmt = format_from_path(output, fmt, COUNT_FORMATS, "table")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    if by_wave:
+        from qualcode.core import waves as waves_
+
+        with open_project(db) as project:
+            ids = (
+                [project.question(question).id]
+                if question
+                else waves_.comparable_questions(project)
+            )
+            frames = [waves_.wave_comparison(project, qid, coder=coder) for qid in ids]
+            if not ids or frames[0] is None:
+                known = ", ".join(waves_.waves(project)) or "none"
+                what = f"question '{question}' has" if question else "no question has"
+                raise QualcodeError(
+                    f"{what} answers from two or more waves to compare "
+                    f"(waves in the project: {known})",
+                    file=db,
+                )
+        emit(waves_.render_comparison(frames, fmt), output, force)
+        return
+    with open_project(db) as project:
+        if question:
+            ids = [question]
+        else:
+            from qualcode.core.waves import current_questions
+
+            ids = current_questions(project)
+        if not ids:
+            raise QualcodeError("the project has no questions yet; import answers first", file=db)
+        frames = [project.counts(qid, coder=coder) for qid in ids]
+    emit(render_counts(frames, fmt, published=published), output, force)
+
+
+@click.command(context_settings=CONTEXT)
+@db_argument
+@click.option("--code", required=True, metavar="KEY", help="A code key or its exact label.")
+@question_option("Only this question.")
+@coder_option("Only this coder's codings.")
+@click.option("--anonymous", is_flag=True, help="Markdown: leave out the jobcentre line.")
+@output_options(("md", "csv"), "md")
+@user_errors
+def quotes(db, code, question, coder, anonymous, fmt, output, force) -> None:
+    """List the excerpts coded with a theme, as the report prints them:
+    "…" – Arbejdsmarkedschef."""
+    from qualcode.io.export import QUOTE_FORMATS, format_from_path, quotes_csv, quotes_markdown
+
+    fmt = format_from_path(output, fmt, QUOTE_FORMATS, "md")
+    with open_project(db) as project:
+        found = project.quotes(code, question, coder=coder)
+    if not found:
+        click.echo(f"no excerpts are coded with '{code}' yet", err=True)
+    warn_quotes_pii((q.text for q in found), db)
+    data = (
+        quotes_markdown(found, anonymous=anonymous).encode("utf-8")
+        if fmt == "md"
+        else quotes_csv(found)
+    )
+    emit(data, output, force)
+
+
+@click.command(context_settings=CONTEXT)
+@db_argument
+@user_errors
+def info(db) -> None:
+    """Show a project's questions, codebooks, respondents and codings."""
+    with open_project(db) as project:
+        q_rows = project.questions()
+        click.echo(f"{one_line(db)}: {project.respondent_count()} respondents")
+        for q in q_rows:
+            items, non_empty, coded, codings = project.tally(q.id)
+            click.echo(
+                one_line(
+                    f"  {q.id} ({q.kind}, codebook {q.codebook}): {items} items, "
+                    f"{non_empty} non-empty, {coded} coded, {codings} codings"
+                )
+            )
+
+
+@click.command(context_settings=CONTEXT)
+@db_argument
+@output_option(
+    required=True,
+    help="FILE.docx, .xlsx, .html or .md (Markdown: the charts are written beside "
+    "it as FILE_figur_N.png).",
+)
+@question_option(
+    multiple=True,
+    help="A question to include (repeatable; default: every question with codings; "
+    "of a question asked in several waves the newest, compared with the "
+    "earlier ones).",
+)
+@coder_option(COUNT_CODER_HELP)
+@click.option(
+    "--by",
+    metavar="ATTRIBUTE",
+    help="Add a crosstab of each question by this respondent attribute.",
+)
+@group_option
+@click.option(
+    "--alpha",
+    type=float,
+    default=0.05,
+    show_default=True,
+    help="Significance level of the crosstab's tests.",
+)
+@force_option("Overwrite FILE (and its charts) if they exist.")
+@user_errors
+def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
+    """Write the report: per coded question the table in the report's layout (theme,
+    essence, "Anført af N ud af M jobcentre", percent, the published figure), its bar
+    chart, the comparison with earlier waves, the starred quotes per theme, and with --by
+    a crosstab.
+
+    The format comes from FILE's suffix. Written whole or not at all.
+    """
+    from qualcode.core.crosstab import parse_groups
+    from qualcode.io.report import build_report, charts_needed, report_format, write_report
+
+    fmt = report_format(output)
+    groups = parse_groups(group_specs)
+    if groups and not by:
+        raise click.UsageError("--group needs --by ATTRIBUTE")
+    with open_project(db) as project:
+        built = build_report(
+            project,
+            questions=list(question) or None,
+            coder=coder,
+            by=by,
+            groups=groups,
+            alpha=alpha,
+            charts=charts_needed(fmt),
+        )
+    warn_quotes_pii((q.text for s in built.sections for _, quotes in s.quotes for q in quotes), db)
+    for path in write_report(built, output, force=force):
+        click.echo(f"wrote {path}", err=True)
+    click.echo(
+        f"{len(built.sections)} tables: "
+        + one_line(", ".join(s.question.id for s in built.sections))
+    )
+
+
+@click.command(context_settings=CONTEXT)
+@db_argument
+@question_option(required=True, help="The question to chart.")
+@output_option("FILE.png or FILE.svg.", required=True)
+@coder_option(COUNT_CODER_HELP)
+@force_option()
+@user_errors
+def chart(db, question, output, coder, force) -> None:
+    """A horizontal bar chart of a question's counts: percent of the jobcentres that
+    answered, the number of jobcentres on each bar, the report's figure as a mark."""
+    from qualcode.io.charts import chart_bytes, chart_format
+    from qualcode.io.export import write_file
+
+    fmt = chart_format(output)
+    with open_project(db) as project:
+        frame = project.counts(question, coder=coder)
+    path = write_file(output, chart_bytes(frame, fmt), force=force)
+    click.echo(f"wrote {path}", err=True)
+
+
+@click.command(context_settings=CONTEXT)
+@db_argument
+@question_option(required=True, help="The question.")
+@click.option(
+    "--by",
+    required=True,
+    metavar="ATTRIBUTE",
+    help="The respondent attribute to group by (e.g. lokalpolitisk_fokus).",
+)
+@group_option
+@coder_option(COUNT_CODER_HELP)
+@click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
+@output_options(("table", "csv", "md", "xlsx", "json"), "table")
+@user_errors
+def crosstab(db, question, by, group_specs, coder, alpha, fmt, output, force) -> None:
+    """Per theme, the share of jobcentres mentioning it in each group of an attribute,
+    the difference in percentage points (two groups), and a test of independence:
+    Fisher's exact test for two groups, chi-square otherwise (with a warning when an
+    expected count is below 5), with the p-value and whether p < --alpha.
+
+    Base per group: the group's jobcentres that answered the question; jobcentres
+    without the attribute (or with a value in no --group) are left out and counted.
+    CSV columns: question, code, label, n_G, base_G, pct_G per group, diff_pp, test,
+    statistic, p_value, significant, min_expected, warning.
+    """
+    from qualcode.core import crosstab as xt
+    from qualcode.io.export import format_from_path
+
+    fmt = format_from_path(output, fmt, xt.FORMATS, "table")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    groups = xt.parse_groups(group_specs)
+    with open_project(db) as project:
+        frame = xt.crosstab(project, question, by, groups=groups, coder=coder, alpha=alpha)
+    emit(xt.render_crosstab(frame, fmt), output, force)
+    if (frame["warning"] == xt.SMALL_EXPECTED).any():
+        click.echo(
+            "warning: some chi-square tests have an expected count below 5; their "
+            "p-values are unreliable (marked * in the table)",
+            err=True,
+        )
+
+
+@click.command("waves", context_settings=CONTEXT)
+@db_argument
+@question_option("With --set: the question to put in a wave.")
+@click.option(
+    "--set",
+    "set_to",
+    metavar="WAVE",
+    help="Put --question in this wave ('' takes it out of its wave).",
+)
+@click.option(
+    "--series",
+    metavar="QID",
+    help="With --set: the question id shared by all waves of this question "
+    "(default: keep its series, which is its own id unless set).",
+)
+@user_errors
+def waves_command(db, question, set_to, series) -> None:
+    """List the project's survey waves, or put a question in a wave.
+
+    \b
+    qualcode waves projekt.db
+    qualcode waves projekt.db --question strategier --set 2018
+    qualcode waves projekt.db --question strategier-17 --set 2017 --series strategier
+    """
+    from qualcode.core import waves as waves_
+
+    if set_to is not None and not question:
+        raise click.UsageError("--set needs --question")
+    if (question or series) and set_to is None:
+        raise click.UsageError("--question and --series go with --set WAVE")
+    with open_project(db, write=set_to is not None) as project:
+        if set_to is not None:
+            qid = project.question(question).id
+            changed = waves_.set_wave(project, qid, set_to, series=series)
+            wave, ser = waves_.question_wave(project, qid)
+            where = f"wave {wave}" if wave else "no wave"
+            click.echo(
+                one_line(f"{qid}: {where}, series {ser}") + ("" if changed else " (unchanged)")
+            )
+            return
+        for ser, members in waves_.series_list(project):
+            shown = ", ".join(f"{w or '(no wave)'}: {q}" for w, q in members)
+            click.echo(one_line(f"{ser}: {shown}"))
+
+
+COMMANDS = [counts, quotes, info, report, chart, crosstab, waves_command]

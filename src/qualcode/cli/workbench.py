@@ -1,0 +1,82 @@
+"""The workbench and the demo: a bare ``qualcode`` (the demo project, in the workbench or
+as counts), ``tui`` and ``demo``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from qualcode.cli.common import CONTEXT, open_project, user_errors
+from qualcode.cli.options import coder_option, db_argument, force_option, question_option
+
+
+@user_errors
+def open_demo() -> None:
+    from qualcode.demo import build_demo, demo_path
+
+    path = demo_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        click.echo(f"Building the demo project at {path} …", err=True)
+        build_demo(path, progress=lambda msg: click.echo(f"  {msg}", err=True))
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        _run_tui(str(path), None, None)
+        return
+    _print_all_counts(path)
+    click.echo(f"\nDemo project: {path}\nOpen it in a terminal with: qualcode tui {path}", err=True)
+
+
+def _run_tui(db: str, question: str | None, coder: str | None) -> None:
+    from qualcode.tui.app import make_app
+
+    make_app(db, question, coder=coder).run()
+
+
+def _print_all_counts(path: Path) -> None:
+    from qualcode.core.waves import current_questions
+    from qualcode.io.export import render_counts
+
+    with open_project(str(path)) as project:
+        frames = [project.counts(qid) for qid in current_questions(project)]
+    click.echo(render_counts(frames, "table").decode("utf-8"), nl=False)
+
+
+@click.command(context_settings=CONTEXT)
+@db_argument
+@question_option("Start on this question (default: the first).")
+@coder_option("Your coder name (default: $QUALCODE_CODER or your user name).")
+@user_errors
+def tui(db, question, coder) -> None:
+    """Open the coding workbench on the project DB.
+
+    Code answers with the number keys, move with n/p, undo with u, write memos with m,
+    search with /, see every key with ?, and quit with q. F3 quotes, F4 counts, F5
+    codebook, i import.
+    """
+    with open_project(db, write=True, coder=coder) as project:  # fail early, with one line
+        if question:
+            project.question(question)
+    _run_tui(db, question, coder)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(dir_okay=False))
+@force_option("Replace PATH if it exists.")
+@user_errors
+def demo(path: str, force: bool) -> None:
+    """Build the demo project at PATH: the 2018 survey round with gold codings.
+
+    82 jobcentres, the open answers behind the report's Tabel 1-3, 15 interview
+    transcripts with the report's published quotes, and gold codings that reproduce
+    Tabel 1-3; plus an invented 2017 wave of the open questions (synthetic, not the
+    report's figures) for comparing waves with 'counts --waves'.
+    """
+    from qualcode.demo import build_demo
+
+    build_demo(path, force=force, progress=lambda msg: click.echo(f"  {msg}", err=True))
+    click.echo(f"Built the demo project at {path}")
+
+
+COMMANDS = [tui, demo]
