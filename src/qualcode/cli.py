@@ -610,6 +610,7 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
     if by_wave:
         from qualcode.core import waves as waves_
+        from qualcode.io.waves import render_comparison
 
         with open_project(db) as project:
             ids = (
@@ -626,7 +627,7 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
                     f"(waves in the project: {known})",
                     file=db,
                 )
-        emit(waves_.render_comparison(frames, fmt), output, force)
+        emit(render_comparison(frames, fmt), output, force)
         return
     with open_project(db) as project:
         if question:
@@ -676,9 +677,10 @@ def agreement(db, question, coders, unit, fmt, output, force) -> None:
     fleiss_kappa, krippendorff_alpha.
     """
     from qualcode.core import agreement as agr
+    from qualcode.io.agreement import FORMATS, render_agreement
     from qualcode.io.export import format_from_path
 
-    fmt = format_from_path(output, fmt, agr.FORMATS, "table")
+    fmt = format_from_path(output, fmt, FORMATS, "table")
     names = agr.parse_coders(coders)
     if names is not None and len(names) < 2:
         raise click.UsageError("--coders needs two or more names, separated by commas")
@@ -701,7 +703,7 @@ def agreement(db, question, coders, unit, fmt, output, force) -> None:
                     file=db,
                 )
             frames = [agr.agreement(project, qid, coders=names, unit=unit) for qid in ids]
-    emit(agr.render_agreement(frames, fmt), output, force)
+    emit(render_agreement(frames, fmt), output, force)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -1428,15 +1430,16 @@ def crosstab(db, question, by, group_specs, coder, alpha, fmt, output, force) ->
     statistic, p_value, significant, min_expected, warning.
     """
     from qualcode.core import crosstab as xt
+    from qualcode.io.crosstab import FORMATS, render_crosstab
     from qualcode.io.export import format_from_path
 
-    fmt = format_from_path(output, fmt, xt.FORMATS, "table")
+    fmt = format_from_path(output, fmt, FORMATS, "table")
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
     groups = xt.parse_groups(group_specs)
     with open_project(db) as project:
         frame = xt.crosstab(project, question, by, groups=groups, coder=coder, alpha=alpha)
-    emit(xt.render_crosstab(frame, fmt), output, force)
+    emit(render_crosstab(frame, fmt), output, force)
     if (frame["warning"] == xt.SMALL_EXPECTED).any():
         click.echo(
             "warning: some chi-square tests have an expected count below 5; their "

@@ -235,7 +235,7 @@ def table_notes(section: Section) -> list[str]:
 
 def waves_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the comparison with earlier waves, as text."""
-    from qualcode.core.waves import _pp, _share
+    from qualcode.io.waves import _pp, _share
 
     ws = frame.attrs["waves"]
     head = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
@@ -263,7 +263,7 @@ def figure_name(stem: str, number: int) -> str:
 
 
 def report_markdown(report: Report, *, stem: str) -> str:
-    from qualcode.core.crosstab import crosstab_markdown
+    from qualcode.io.crosstab import crosstab_markdown
     from qualcode.io.export import _md
 
     parts = [f"# {_md(report.title)}", ""]
@@ -365,8 +365,8 @@ def _html_table(head: list[str], body: list[list[str]], numeric: set[int]) -> li
 
 
 def report_html(report: Report) -> str:
-    from qualcode.core.crosstab import display_rows, notes
     from qualcode.io.charts import inline_svg
+    from qualcode.io.crosstab import display_rows, notes
 
     out = [
         "<!DOCTYPE html>",
@@ -429,7 +429,7 @@ def report_docx(report: Report) -> bytes:
     from docx import Document
     from docx.shared import Cm, Pt
 
-    from qualcode.core.crosstab import display_rows, notes
+    from qualcode.io.crosstab import display_rows, notes
     from qualcode.io.quotes_docx import _set_danish
 
     doc = Document()
@@ -512,7 +512,7 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from qualcode.core.crosstab import write_crosstab_sheet
+    from qualcode.io.crosstab import write_crosstab_sheet
     from qualcode.io.export import _na, xlsx_cell
 
     wb = Workbook()
@@ -594,7 +594,7 @@ def _waves_sheet(ws, s: Section) -> None:
     """The comparison with earlier waves: counts, bases and shares as numbers."""
     from openpyxl.utils import get_column_letter
 
-    from qualcode.core.waves import fill_wave_sheet
+    from qualcode.io.waves import fill_wave_sheet
 
     columns = fill_wave_sheet(ws, s.waves, f"{s.title}: {s.waves_title}", "pp")
     ws.append([])

@@ -279,7 +279,8 @@ class CountsScreen(ProjectScreen):
     def _waves_in_thread(self, qid: str) -> dict | None:
         """The question's other waves (share per code) and the change in points, or None."""
         from qualcode.core.project import Project
-        from qualcode.core.waves import _pp, _share, question_wave, wave_comparison
+        from qualcode.core.waves import question_wave, wave_comparison
+        from qualcode.io.waves import _pp, _share
 
         with Project.open(self.project.path) as project:
             frame = wave_comparison(project, qid)
