@@ -22,7 +22,7 @@ from qualcode.core.crosstab import (
 )
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
-from qualcode.io.crosstab import p_text
+from qualcode.io.fmt import p_value as p_text
 
 HIGH = "høj/meget høj=I høj grad,I meget høj grad"
 LOW = "nogen/mindre=I nogen grad,I mindre grad"

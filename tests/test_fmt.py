@@ -99,3 +99,52 @@ def test_clip_and_pad_count_wide_characters_as_two():
     assert display_width(clip("漢字漢字", 5)) == 5
     assert clip("kort", 10) == "kort"
     assert pad("漢", 4) == "漢  " and pad("7", 3, right=True) == "  7"
+
+
+def test_waves_and_counts_tables_show_a_missing_value_as_an_en_dash():
+    pd = pytest.importorskip("pandas")
+    from qualcode.io.export import render_counts
+    from qualcode.io.waves import render_comparison
+
+    frame = pd.DataFrame(
+        [
+            {"code": "a", "label": "Alfa", "n_2017": 3, "base_2017": 10, "pct_2017": 30.0}
+            | {"n_2018": 5, "base_2018": 20, "pct_2018": 25.0, "change_pp": -5.0},
+            {"code": "b", "label": "Ny", "n_2017": None, "base_2017": 10, "pct_2017": None}
+            | {"n_2018": 2, "base_2018": 20, "pct_2018": 10.0, "change_pp": None},
+        ]
+    )
+    for w in ("2017", "2018"):
+        for col, dtype in (("n", "Int64"), ("base", "Int64"), ("pct", "Float64")):
+            frame[f"{col}_{w}"] = frame[f"{col}_{w}"].astype(dtype)
+    frame["change_pp"] = frame["change_pp"].astype("Float64")
+    frame.attrs.update(waves=["2017", "2018"], series="s", question="s", title="T", coder="")
+    frame.attrs["questions"] = {"2017": "s-2017", "2018": "s"}
+    table = [
+        " ".join(line.split()) for line in render_comparison([frame], "table").decode().splitlines()
+    ]
+    assert table[-2] == "Alfa 3 af 10 (30,0 %) 5 af 20 (25,0 %) −5,0 pp"
+    assert table[-1] == "Ny – 2 af 20 (10,0 %) –"
+    assert (
+        "| Ny | – | Anført af 2 ud af 20 (10,0 %) | – |"
+        in render_comparison([frame], "md").decode()
+    )
+    assert "s,s,b,Ny,,10,,2,20,10.0,\n" in render_comparison([frame], "csv").decode()
+
+    nobody = pd.DataFrame(
+        [
+            {"question": "q", "code": "a", "label": "Alfa", "respondents": 0, "answered": 0}
+            | {"percent": None, "mentioned": "Anført af 0 ud af 0 jobcentre", "depth": 0}
+            | {"definition": "", "parent": "", "color": "#000", "scale": ""}
+            | {"published": None, "published_base": None, "published_year": None}
+            | {"published_percent": None}
+        ]
+    )
+    for col in ("published", "published_base", "published_year"):
+        nobody[col] = nobody[col].astype("Int64")
+    nobody.attrs.update(question="q", title="T", kind="open")
+    last = render_counts([nobody], "table").decode().splitlines()[-1]
+    assert " ".join(last.split()) == "Alfa 0 af 0 –"
+    assert (
+        "| Alfa |  | Anført af 0 ud af 0 jobcentre | – |" in render_counts([nobody], "md").decode()
+    )

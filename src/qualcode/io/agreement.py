@@ -2,20 +2,22 @@
 terminal table, CSV or JSON.
 
 An undefined statistic is an empty cell in CSV, ``null`` in JSON and '–' in the table;
-CSV and JSON keep the numbers unrounded.
+CSV and JSON keep the numbers unrounded, the table shows percent agreement to one decimal
+and the coefficients to three, with a decimal comma.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import math
-from typing import TYPE_CHECKING
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from qualcode.core.agreement import CSV_COLUMNS
+from qualcode.core.counts import plain_value as plain
 from qualcode.errors import QualcodeError
+from qualcode.io.export import safe_cell
+from qualcode.io.fmt import MISSING, number, percent
+from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
@@ -24,29 +26,16 @@ if TYPE_CHECKING:
 FORMATS = ("table", "csv", "json")
 
 
-def _value(v: object) -> object:
-    """None/NaN -> None; numpy scalars -> Python numbers."""
-    if v is None:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
-
-
 def agreement_csv(frames: list[pd.DataFrame]) -> bytes:
     """CSV with CSV_COLUMNS; undefined values are empty cells, numbers unrounded."""
     import csv
-
-    from qualcode.io.export import safe_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for frame in frames:
         for rec in frame[CSV_COLUMNS].itertuples(index=False):
-            writer.writerow([safe_cell("" if _value(v) is None else _value(v)) for v in rec])
+            writer.writerow([safe_cell("" if plain(v) is None else plain(v)) for v in rec])
     return buf.getvalue().encode("utf-8")
 
 
@@ -55,11 +44,11 @@ def agreement_json(frames: list[pd.DataFrame]) -> bytes:
     out = []
     for frame in frames:
         records = [
-            {k: _value(v) for k, v in rec.items()}
+            {k: plain(v) for k, v in rec.items()}
             for rec in frame[CSV_COLUMNS].to_dict(orient="records")
         ]
         by_kind = {r["kind"]: r for r in records if r["kind"] != "code"}
-        macro = dict(by_kind.get("macro", {}))
+        macro: dict[str, Any] = dict(by_kind.get("macro", {}))
         macro["defined"] = frame.attrs.get("macro_defined", {})
         a = frame.attrs
         out.append(
@@ -82,23 +71,8 @@ def agreement_json(frames: list[pd.DataFrame]) -> bytes:
     ).encode("utf-8")
 
 
-UNDEFINED = "–"
-
-
-def _coefficient(v: object) -> str:
-    v = _value(v)
-    return UNDEFINED if v is None else f"{v:.3f}".replace(".", ",")
-
-
-def _percent(v: object) -> str:
-    v = _value(v)
-    return UNDEFINED if v is None else f"{v:.1f}".replace(".", ",") + " %"
-
-
 def agreement_table(frame: pd.DataFrame) -> str:
     """A plain-text table for the terminal (Danish labels, coefficients to 3 decimals)."""
-    from qualcode.io.export import _clip, _pad, _width
-
     a = frame.attrs
     coders = a.get("coders", [])
     noun = (
@@ -120,31 +94,21 @@ def agreement_table(frame: pd.DataFrame) -> str:
         + (["Cohens κ"] if two else [])
         + ["Fleiss' κ", "Krippendorffs α"]
     )
-    body, kinds = [], []
-    for r in frame.itertuples():
-        applied = "" if _value(r.applied) is None else str(r.applied)
-        row = [r.label, applied, _percent(r.percent_agreement)]
+    body, pooled = [], []
+    for i, r in enumerate(frame.itertuples()):
+        # the average row has no 'Anvendt': the cell does not apply there, and stays empty
+        applied = "" if plain(r.applied) is None else str(r.applied)
+        row = [r.label, applied, percent(r.percent_agreement)]
         if two:
-            row.append(_coefficient(r.cohen_kappa))
-        row += [_coefficient(r.fleiss_kappa), _coefficient(r.krippendorff_alpha)]
+            row.append(number(r.cohen_kappa, 3))
+        row += [number(r.fleiss_kappa, 3), number(r.krippendorff_alpha, 3)]
         body.append(row)
-        kinds.append(r.kind)
-    widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=True)]
-    widths[0] = min(widths[0], 60)
-
-    def fmt(row: list[str]) -> str:
-        cells = [_pad(_clip(row[0], widths[0]), widths[0])]
-        cells += [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
-        return "  ".join(cells).rstrip()
-
-    head = fmt(header)
-    lines += [head, "-" * _width(head)]
-    for row, kind in zip(body, kinds, strict=True):
-        if kind == "pooled":
-            lines.append("-" * _width(head))
-        lines.append(fmt(row))
+        if r.kind == "pooled":
+            pooled.append(i)
+    columns = [Column(header[0], max_width=60)] + [Column(h, right=True) for h in header[1:]]
+    lines += table_lines(columns, body, rule_before=pooled)
     lines.append(
-        f"{UNDEFINED} = udefineret (ingen fælles enheder, eller kun én kategori: fx en "
+        f"{MISSING} = udefineret (ingen fælles enheder, eller kun én kategori: fx en "
         "kode ingen har brugt)." + ("" if two else " Cohens κ kræver præcis to kodere.")
     )
     lines.append(

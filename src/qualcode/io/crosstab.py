@@ -1,55 +1,36 @@
 """Writing a cross-tabulation (:func:`qualcode.core.crosstab.crosstab`): a terminal table,
 CSV, Markdown, XLSX or JSON; :func:`display_rows` and :func:`notes` also give the report
 and the workbench their cells and the lines under the table.
+
+The human formats show "n af N (x,x %)" per group, the difference in percentage points
+and the p-value with a decimal comma; CSV, JSON and XLSX keep the numbers as numbers
+(shares and differences rounded to one decimal) and a missing value empty or ``null``.
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING
+import io
+from typing import TYPE_CHECKING, Any
 
 from qualcode.core.counts import plain_value
 from qualcode.core.crosstab import SMALL_EXPECTED
 from qualcode.errors import QualcodeError
+from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
+from qualcode.io.fmt import MISSING, number, p_value, points, share
+from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
     import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("table", "csv", "md", "xlsx", "json")
+TEST_NAMES = {"fisher": "Fisher", "chi2": "chi²", "": MISSING}
 
 
-def _num(value: float | None, decimals: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def p_text(p: float | None) -> str:
-    """0.0412 -> '0,041'; below 0.001 -> '< 0,001'; none -> '–'."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    return "< 0,001" if p < 0.001 else _num(p, 3)
-
-
-def diff_text(diff: float | None) -> str:
-    if diff is None or (isinstance(diff, float) and math.isnan(diff)):
-        return "–"
-    rounded = round(diff, 1)
-    if rounded == 0:
-        return "±0,0 pp"
-    return f"{'+' if rounded > 0 else '−'}{_num(abs(rounded))} pp"
-
-
-TEST_NAMES = {"fisher": "Fisher", "chi2": "chi²", "": "–"}
-
-
-_value = plain_value
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as plain Python dicts (None for missing values)."""
-    return [{k: _value(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    return [{k: plain_value(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
 def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
@@ -60,14 +41,14 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     body = []
     for r in records(frame):
         cells = ["  " * int(r["depth"]) + r["label"]]
-        cells += [f"{r[f'n_{g}']} af {r[f'base_{g}']} ({_num(r[f'pct_{g}'])} %)" for g in groups]
+        cells += [share(r[f"n_{g}"], r[f"base_{g}"], r[f"pct_{g}"]) for g in groups]
         if two:
-            cells.append(diff_text(r["diff_pp"]))
+            cells.append(points(r["diff_pp"]))
         sig = r["significant"]
         cells += [
             TEST_NAMES[r["test"] or ""] + ("*" if r["warning"] == SMALL_EXPECTED else ""),
-            p_text(r["p_value"]),
-            "–" if sig is None else ("ja" if sig else "nej"),
+            p_value(r["p_value"]),
+            MISSING if sig is None else ("ja" if sig else "nej"),
         ]
         body.append(cells)
     return head, body
@@ -97,47 +78,38 @@ def notes(frame: pd.DataFrame) -> list[str]:
         if len(a["groups"]) == 2
         else "chi-i-anden-test af temaet × gruppe"
     )
-    out.append(f"Test: {test}; signifikant ved p < {_num(a['alpha'], 2)}.")
+    out.append(f"Test: {test}; signifikant ved p < {number(a['alpha'], 2)}.")
     if (frame["warning"] == SMALL_EXPECTED).any():
         out.append(f"* Advarsel: {SMALL_EXPECTED}.")
     return out
 
 
 def crosstab_table(frame: pd.DataFrame) -> str:
-    from qualcode.io.export import _pad, _width
-
     a = frame.attrs
     head, body = display_rows(frame)
-    widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
+    columns = [Column(head[0])] + [Column(h, right=True) for h in head[1:]]
     lines = [f"{a['question']}: {a['title']} efter {a['attribute']}"]
-    fmt = [
-        "  ".join(
-            [_pad(row[0], widths[0])]
-            + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
-        ).rstrip()
-        for row in [head, *body]
-    ]
-    lines += [fmt[0], "-" * _width(fmt[0]), *fmt[1:], ""]
-    lines += notes(frame)
+    lines += table_lines(columns, body)
+    lines += ["", *notes(frame)]
     return visible("\n".join(lines) + "\n")  # data's control characters as symbols
 
 
 def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str:
-    from qualcode.io.export import _md
-
     a = frame.attrs
     head, body = display_rows(frame)
     parts = [
-        heading if heading is not None else f"### {_md(a['title'])} efter {_md(a['attribute'])}",
+        heading
+        if heading is not None
+        else f"### {md_cell(a['title'])} efter {md_cell(a['attribute'])}",
         "",
     ]
-    parts.append("| " + " | ".join(_md(h) for h in head) + " |")
+    parts.append("| " + " | ".join(md_cell(h) for h in head) + " |")
     parts.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
     for cells in body:
         cells = [cells[0].replace("  ", "&nbsp;&nbsp;"), *cells[1:]]
-        parts.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        parts.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     parts.append("")
-    parts += [_md(n) + "  " for n in notes(frame)]
+    parts += [md_cell(n) + "  " for n in notes(frame)]
     return visible("\n".join(parts).rstrip() + "\n")
 
 
@@ -158,9 +130,6 @@ def csv_columns(frame: pd.DataFrame) -> list[str]:
 
 def crosstab_csv(frame: pd.DataFrame) -> bytes:
     import csv
-    import io
-
-    from qualcode.io.export import safe_cell
 
     cols = csv_columns(frame)
     buf = io.StringIO()
@@ -205,12 +174,10 @@ def crosstab_json(frame: pd.DataFrame) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -> None:
+def write_crosstab_sheet(ws: Worksheet, frame: pd.DataFrame, *, title: str | None = None) -> None:
     """One crosstab on an openpyxl worksheet: numbers as numbers, widths set."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-
-    from qualcode.io.export import xlsx_cell  # formula- and XML-safe, data kept
 
     a = frame.attrs
     groups = a["groups"]
@@ -232,7 +199,7 @@ def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r in records(frame):
-        row: list = [xlsx_cell("  " * int(r["depth"]) + r["label"])]
+        row: list[Any] = [xlsx_cell("  " * int(r["depth"]) + r["label"])]
         for g in groups:
             row += [r[f"n_{g}"], r[f"base_{g}"], round(r[f"pct_{g}"], 1)]
         sig = r["significant"]
@@ -246,11 +213,11 @@ def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -
         ]
         ws.append(row)
     last = ws.max_row
-    for row in ws.iter_rows(min_row=3, max_row=last):
+    for cells in ws.iter_rows(min_row=3, max_row=last):
         for i in range(len(groups)):
-            row[3 + 3 * i].number_format = "0.0"
-        row[1 + 3 * len(groups)].number_format = "+0.0;-0.0;0.0"
-        row[3 + 3 * len(groups)].number_format = "0.0000"
+            cells[3 + 3 * i].number_format = "0.0"
+        cells[1 + 3 * len(groups)].number_format = "+0.0;-0.0;0.0"
+        cells[3 + 3 * len(groups)].number_format = "0.0000"
     ws.append([])
     for line in notes(frame):
         ws.append([xlsx_cell(line)])
@@ -262,15 +229,11 @@ def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -
 
 
 def crosstab_xlsx(frame: pd.DataFrame) -> bytes:
-    import io
-
     from openpyxl import Workbook
-
-    from qualcode.io.export import _sheet_name
 
     wb = Workbook()
     ws = wb.active
-    ws.title = _sheet_name(f"{frame.attrs['question']}", [])
+    ws.title = sheet_name(f"{frame.attrs['question']}", [])
     write_crosstab_sheet(ws, frame)
     buf = io.BytesIO()
     wb.save(buf)

@@ -1,102 +1,77 @@
 """Writing the comparison of a question's waves (:func:`qualcode.core.waves.wave_comparison`):
-a terminal table, Markdown, CSV, JSON or XLSX.
+a terminal table, Markdown, CSV, JSON or XLSX; :func:`share_cell` also gives the report
+and the workbench their cells.
+
+Each wave's share is "n af N (x,x %)" and the change from the wave before the newest a
+signed difference in percentage points ("+10,8 pp"); a code a wave's codebook does not
+have, and a change that cannot be computed, is '–'. CSV, JSON and XLSX keep the numbers
+as numbers and a missing value empty or ``null``.
 """
 
 from __future__ import annotations
 
+import io
+from typing import TYPE_CHECKING, Any
+
+from qualcode.core.counts import plain_value
 from qualcode.core.waves import wave_sort_key
 from qualcode.errors import QualcodeError
+from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
+from qualcode.io.fmt import MISSING, percent, points, share
+from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("table", "csv", "md", "xlsx", "json")
 
 
-def _num(value) -> object:
-    import pandas as pd
-
-    if value is None or pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
+def share_cell(row: dict[str, Any], wave: str) -> str:
+    """One wave's cell of a row of the comparison: '9 af 28 (32,1 %)', or '–'."""
+    return share(row[f"n_{wave}"], row[f"base_{wave}"], row[f"pct_{wave}"])
 
 
-def _pct(value) -> str:
-    value = _num(value)
-    return "–" if value is None else f"{value:.1f} %".replace(".", ",")
-
-
-def _pp(value) -> str:
-    value = _num(value)
-    if value is None:
-        return ""
-    if round(value, 1) == 0:
-        return "±0,0 pp"
-    sign = "+" if value > 0 else "−"
-    return f"{sign}{abs(value):.1f} pp".replace(".", ",")
-
-
-def _share(frame, row, w: str) -> str:
-    n = _num(row[f"n_{w}"])
-    if n is None:
-        return "–"
-    return f"{n} af {_num(row[f'base_{w}'])} ({_pct(row[f'pct_{w}'])})"
-
-
-def _heading(frame) -> str:
+def _heading(frame: pd.DataFrame) -> str:
     names = ", ".join(f"{w}: {q}" for w, q in frame.attrs["questions"].items())
     coder = f", koder {frame.attrs['coder']}" if frame.attrs.get("coder") else ""
     return f"{frame.attrs['series']}: {frame.attrs.get('title', '')} ({names}{coder})"
 
 
-def comparison_table(frame) -> str:
-    from qualcode.io.export import _clip, _pad, _width
-
+def comparison_table(frame: pd.DataFrame) -> str:
     ws = frame.attrs["waves"]
     header = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
     body = [
-        [r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"])]
+        [r["label"], *(share_cell(r, w) for w in ws), points(r["change_pp"])]
         for r in frame.to_dict("records")
     ]
-    widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=True)]
-    widths[0] = min(widths[0], 60)
-    lines = []
-    for row in [header, *body]:
-        cells = [_pad(_clip(row[0], widths[0]), widths[0])]
-        cells += [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return visible(
-        "\n".join([_heading(frame), lines[0], "-" * _width(lines[0]), *lines[1:]]) + "\n"
-    )  # data's control characters as symbols
+    columns = [Column(header[0], max_width=60)] + [Column(h, right=True) for h in header[1:]]
+    lines = [_heading(frame), *table_lines(columns, body)]
+    return visible("\n".join(lines) + "\n")  # data's control characters as symbols
 
 
-def comparison_markdown(frame) -> str:
-    from qualcode.io.export import _md
-
+def comparison_markdown(frame: pd.DataFrame) -> str:
     ws = frame.attrs["waves"]
     out = [
-        f"### {_md(frame.attrs.get('title', ''))}\n",
+        f"### {md_cell(frame.attrs.get('title', ''))}\n",
         f"Spørgsmål: `{frame.attrs['series']}` i bølgerne {', '.join(ws)}\n",
         "| Tema | " + " | ".join(ws) + f" | Ændring {ws[-2]}–{ws[-1]} (procentpoint) |",
         "|---|" + "---:|" * (len(ws) + 1),
     ]
     for r in frame.to_dict("records"):
-        cells = [_md(r["label"])]
+        cells = [md_cell(r["label"])]
         for w in ws:
-            n = _num(r[f"n_{w}"])
-            cells.append(
-                "–"
-                if n is None
-                else f"Anført af {n} ud af {_num(r[f'base_{w}'])} ({_pct(r[f'pct_{w}'])})"
-            )
-        cells.append(_pp(r["change_pp"]))
+            n, base = plain_value(r[f"n_{w}"]), plain_value(r[f"base_{w}"])
+            pct = percent(r[f"pct_{w}"])
+            cells.append(MISSING if n is None else f"Anført af {n} ud af {base} ({pct})")
+        cells.append(points(r["change_pp"]))
         out.append("| " + " | ".join(cells) + " |")
     return visible("\n".join(out) + "\n")
 
 
-def comparison_csv(frames: list) -> bytes:
+def comparison_csv(frames: list[pd.DataFrame]) -> bytes:
     import csv
-    import io
-
-    from qualcode.io.export import safe_cell
 
     all_waves = sorted({w for f in frames for w in f.attrs["waves"]}, key=wave_sort_key)
     columns = ["series", "question", "code", "label"]
@@ -109,18 +84,17 @@ def comparison_csv(frames: list) -> bytes:
     for frame in frames:
         for r in frame.to_dict("records"):
             rec = {**r, "series": frame.attrs["series"], "question": frame.attrs["question"]}
-            writer.writerow(
-                [safe_cell("" if _num(rec.get(c)) is None else _num(rec.get(c))) for c in columns]
-            )
+            values = [plain_value(rec.get(c)) for c in columns]
+            writer.writerow([safe_cell("" if v is None else v) for v in values])
     return buf.getvalue().encode("utf-8")
 
 
-def comparison_json(frames: list) -> bytes:
+def comparison_json(frames: list[pd.DataFrame]) -> bytes:
     import json
 
     out = []
     for frame in frames:
-        records = [{k: _num(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        records = [{k: plain_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
         out.append(
             {
                 "series": frame.attrs["series"],
@@ -136,12 +110,10 @@ def comparison_json(frames: list) -> bytes:
     ).encode("utf-8")
 
 
-def fill_wave_sheet(ws, frame, title: str, unit: str) -> int:
+def fill_wave_sheet(ws: Worksheet, frame: pd.DataFrame, title: str, unit: str) -> int:
     """A comparison of waves on an XLSX sheet: a title, the header, then one row per code
     with counts, bases and shares as numbers. Returns the number of columns."""
     from openpyxl.styles import Font
-
-    from qualcode.io.export import xlsx_cell  # formula- and XML-safe, data kept
 
     waves = frame.attrs["waves"]
     ws.append([xlsx_cell(title)])
@@ -154,34 +126,30 @@ def fill_wave_sheet(ws, frame, title: str, unit: str) -> int:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for r in frame.to_dict("records"):
-        row: list = [xlsx_cell(r["label"])]
+        row: list[Any] = [xlsx_cell(r["label"])]
         for w in waves:
-            row += [_num(r[f"n_{w}"]), _num(r[f"base_{w}"]), _num(r[f"pct_{w}"])]
-        row.append(_num(r["change_pp"]))
+            row += [plain_value(r[f"{column}_{w}"]) for column in ("n", "base", "pct")]
+        row.append(plain_value(r["change_pp"]))
         ws.append(row)
     ws.column_dimensions["A"].width = 48
     ws.freeze_panes = "B3"
     return len(head)
 
 
-def comparison_xlsx(frames: list) -> bytes:
-    import io
-
+def comparison_xlsx(frames: list[pd.DataFrame]) -> bytes:
     from openpyxl import Workbook
-
-    from qualcode.io.export import _sheet_name
 
     wb = Workbook()
     wb.remove(wb.active)
     for frame in frames:
-        ws = wb.create_sheet(_sheet_name(frame.attrs["series"], wb.sheetnames))
+        ws = wb.create_sheet(sheet_name(frame.attrs["series"], wb.sheetnames))
         fill_wave_sheet(ws, frame, frame.attrs.get("title", ""), "procentpoint")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def render_comparison(frames: list, fmt: str) -> bytes:
+def render_comparison(frames: list[pd.DataFrame], fmt: str) -> bytes:
     if fmt == "table":
         return "\n".join(comparison_table(f) for f in frames).encode("utf-8")
     if fmt == "md":
