@@ -72,13 +72,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qualcode.errors import QualcodeError
+from qualcode.store import analysis as analysis_store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qualcode.core.codebook import Code
     from qualcode.core.project import Project
-    from qualcode.models import Question
+    from qualcode.models import Code, Question
 
 UNITS = ("item", "character")
 STATISTICS = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha")
@@ -275,16 +275,7 @@ class ReliabilityData:
 
 def question_coders(project: Project, question: str | None = None) -> list[str]:
     """Everybody who coded a non-empty, non-interviewer item of the question, sorted."""
-    q = project.question(question)
-    return [
-        r[0]
-        for r in project.db.execute(
-            "SELECT DISTINCT c.coder FROM codings c JOIN items i ON i.id = c.item_id"
-            " WHERE i.question_id = ? AND i.is_empty = 0 AND i.kind != 'interviewer'"
-            " ORDER BY c.coder",
-            [q.id],
-        )
-    ]
+    return analysis_store.coders_of_codable(project.db, project.question(question).id)
 
 
 def parse_coders(coders: str | Sequence[str] | None) -> list[str] | None:

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.store import analysis as analysis_store
+from qualcode.store import items as item_store
+from qualcode.store import respondents as respondent_store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,14 +85,7 @@ def parse_groups(specs: Iterable[str]) -> list[Group] | None:
 def attribute_values(project: Project) -> dict[str, dict[str, int]]:
     """Attribute name -> value -> how many respondents have it (names and values sorted;
     empty values are no value)."""
-    out: dict[str, dict[str, int]] = {}
-    for name, value, n in project.db.execute(
-        "SELECT name, value, COUNT(*) FROM attributes WHERE TRIM(value) != ''"
-        " GROUP BY name, value"
-        " ORDER BY name, value"
-    ):
-        out.setdefault(name, {})[value] = n
-    return out
+    return analysis_store.attribute_counts(project.db)
 
 
 @dataclass(frozen=True)
@@ -136,24 +132,8 @@ def _answered_with_codes(
     project: Project, qid: str, coder: str | None
 ) -> tuple[list[str], dict[str, set[str]]]:
     """The respondents who answered (non-empty), and code key -> respondents coded with it."""
-    answered = [
-        r[0]
-        for r in project.db.execute(
-            "SELECT DISTINCT respondent_id FROM items WHERE question_id = ? AND is_empty = 0"
-            " AND kind != 'interviewer' ORDER BY respondent_id",
-            [qid],
-        )
-    ]
-    coder_sql, args = ("AND c.coder = ?", [coder]) if coder else ("", [])
-    by_code: dict[str, set[str]] = {}
-    for key, rid in project.db.execute(
-        "SELECT DISTINCT k.key, i.respondent_id FROM codings c"
-        " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
-        f" WHERE i.question_id = ? AND i.is_empty = 0 {coder_sql}",
-        [qid, *args],
-    ):
-        by_code.setdefault(key, set()).add(rid)
-    return answered, by_code
+    answered = sorted(item_store.answered_by(project.db, qid))
+    return answered, analysis_store.respondents_by_code(project.db, qid, coder or None)
 
 
 def crosstab(
@@ -197,11 +177,7 @@ def crosstab(
     else:
         groups = [Group(v, (v,)) for v in values]
     group_of = {v: g.name for g in groups for v in g.values}
-    attrs = dict(
-        project.db.execute(
-            "SELECT respondent_id, value FROM attributes WHERE name = ?", [attribute]
-        ).fetchall()
-    )
+    attrs = respondent_store.attribute_values(project.db, attribute)
     answered, by_code = _answered_with_codes(project, q.id, coder)
     members: dict[str, set[str]] = {g.name: set() for g in groups}
     missing = 0
@@ -229,7 +205,7 @@ def crosstab(
         coded = set(by_code.get(code.key, ()))
         for child in book.descendants(code.key):
             coded |= by_code.get(child.key, set())
-        row: dict = {
+        row: dict[str, Any] = {
             "question": q.id,
             "code": code.key,
             "label": code.label,

@@ -16,22 +16,22 @@ has no question ``Q`` yet, else to ``Q-W``.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.store import questions as question_store
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.importer import AnswerTable, Progress
     from qualcode.core.project import Project
-    from qualcode.io.answers import AnswerTable
     from qualcode.models import ImportSummary
 
 _WAVE_RE = re.compile(r"^[\w.-]{1,40}$")
-_SERIES_SQL = "CASE WHEN series = '' THEN id ELSE series END"
 
 
-def wave_sort_key(wave: str) -> tuple:
+def wave_sort_key(wave: str) -> tuple[tuple[int, int, str], ...]:
     """'2017' < '2018' < '2018b'; numbers inside a wave name compare as numbers."""
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part)
@@ -49,21 +49,25 @@ def check_wave(wave: str) -> str:
     return wave
 
 
+def _questions(project: Project) -> list[tuple[str, str, str]]:
+    """(question id, wave, series) of every question in order, the series the question's
+    own id where it is stored empty."""
+    return [(qid, wave, series or qid) for qid, wave, series in question_store.waves(project.db)]
+
+
 def waves(project: Project) -> list[str]:
     """Every wave in the project, oldest first (questions without a wave are left out)."""
-    rows = project.db.execute("SELECT DISTINCT wave FROM questions WHERE wave != ''")
-    return sorted((r[0] for r in rows), key=wave_sort_key)
+    found = dict.fromkeys(w for _q, w, _s in _questions(project) if w)
+    return sorted(found, key=wave_sort_key)
 
 
 def question_wave(project: Project, qid: str) -> tuple[str, str]:
     """(wave, series) of a question; the series is the question's own id when not set."""
-    row = project.db.execute(
-        f"SELECT wave, {_SERIES_SQL} FROM questions WHERE id = ?", [qid]
-    ).fetchone()
-    if row is None:
-        project.question(qid)  # raises NotFound with the list of questions
-        raise NotFound(f"no question '{qid}' in the project")
-    return row[0], row[1]
+    for q, wave, series in _questions(project):
+        if q == qid:
+            return wave, series
+    project.question(qid)  # raises NotFound with the list of questions
+    raise NotFound(f"no question '{qid}' in the project")
 
 
 def series_waves(project: Project, qid: str) -> list[tuple[str, str]]:
@@ -73,19 +77,15 @@ def series_waves(project: Project, qid: str) -> list[tuple[str, str]]:
     wave, series = question_wave(project, qid)
     if not wave:
         return []
-    rows = project.db.execute(
-        f"SELECT wave, id FROM questions WHERE {_SERIES_SQL} = ? AND wave != ''", [series]
-    ).fetchall()
-    return sorted(((w, q) for w, q in rows), key=lambda r: wave_sort_key(r[0]))
+    members = [(w, q) for q, w, s in _questions(project) if s == series and w]
+    return sorted(members, key=lambda r: wave_sort_key(r[0]))
 
 
 def series_list(project: Project) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every series with its (wave, question id) pairs, oldest wave first, in question
     order; questions without a wave are a series of one with the wave ''."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for qid, wave, series in project.db.execute(
-        f"SELECT id, wave, {_SERIES_SQL} FROM questions ORDER BY position, id"
-    ):
+    for qid, wave, series in _questions(project):
         out.setdefault(series, []).append((wave, qid))
     return [(s, sorted(members, key=lambda r: wave_sort_key(r[0]))) for s, members in out.items()]
 
@@ -104,39 +104,37 @@ def wave_question_id(project: Project, series: str, wave: str) -> str:
     """The question id that answers for ``series`` in ``wave`` go to (the rule in the
     module docstring)."""
     wave = check_wave(wave)
-    row = project.db.execute(
-        f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ?", [series, wave]
-    ).fetchone()
-    if row is not None:
-        return row[0]
-    taken = project.db.execute("SELECT 1 FROM questions WHERE id = ?", [series]).fetchone()
+    questions = _questions(project)
+    for qid, w, s in questions:
+        if s == series and w == wave:
+            return qid
+    taken = any(qid == series for qid, _w, _s in questions)
     return f"{series}-{wave}" if taken else series
 
 
 def _assign(project: Project, qid: str, wave: str, series: str) -> bool:
     """Give a question its wave and series (inside the caller's transaction); False if it
     had them already."""
-    row = project.db.execute("SELECT wave, series FROM questions WHERE id = ?", [qid]).fetchone()
-    if row is None:
+    stored = {q: (w, s) for q, w, s in question_store.waves(project.db)}
+    if qid not in stored:
         raise NotFound(f"no question '{qid}' in the project")
+    old_wave, old_series = stored[qid]
     stored_series = "" if series == qid else series
-    if (row[0], row[1]) == (wave, stored_series):
+    if (old_wave, old_series) == (wave, stored_series):
         return False
-    clash = project.db.execute(
-        f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ? AND id != ?",
-        [series, wave, qid],
-    ).fetchone()
-    if wave and clash is not None:
-        raise QualcodeError(f"question '{clash[0]}' is already wave {wave} of '{series}'")
-    project.db.execute(
-        "UPDATE questions SET wave = ?, series = ? WHERE id = ?", [wave, stored_series, qid]
+    clash = next(
+        (q for q, (w, s) in stored.items() if (s or q) == series and w == wave and q != qid),
+        None,
     )
+    if wave and clash is not None:
+        raise QualcodeError(f"question '{clash}' is already wave {wave} of '{series}'")
+    question_store.set_wave(project.db, qid, wave, stored_series)
     project.log(
         "question.wave",
         question=qid,
         wave=wave,
         series=series,
-        before={"wave": row[0], "series": row[1] or qid},
+        before={"wave": old_wave, "series": old_series or qid},
     )
     return True
 
@@ -152,7 +150,12 @@ def set_wave(project: Project, qid: str, wave: str, *, series: str | None = None
 
 
 def import_answers_wave(
-    project: Project, table: AnswerTable, wave: str, series: dict[str, str], *, progress=None
+    project: Project,
+    table: AnswerTable,
+    wave: str,
+    series: dict[str, str],
+    *,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import answers (read with the ids from :func:`wave_question_id`) and put their
     questions in ``wave`` under their series, all in one transaction."""
@@ -194,7 +197,7 @@ def wave_comparison(
                 labels[key] = label
     rows = []
     for key in order:
-        row: dict = {"code": key, "label": labels[key]}
+        row: dict[str, Any] = {"code": key, "label": labels[key]}
         for w in wave_names:
             f = frames[w]
             hit = f[f["code"] == key]
