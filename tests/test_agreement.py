@@ -26,8 +26,6 @@ from qualcode.core.agreement import (
     MACRO_KEY,
     POOLED_KEY,
     agreement,
-    agreement_csv,
-    agreement_json,
     cohen_kappa,
     krippendorff_alpha,
     percent_agreement,
@@ -37,6 +35,7 @@ from qualcode.core.agreement import (
 from qualcode.core.agreement import fleiss_kappa as our_fleiss
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
+from qualcode.io.agreement import agreement_csv, agreement_json
 
 TOL = 1e-9
 REQUIRED = ["code", "label", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha"]

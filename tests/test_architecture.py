@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection
 from pathlib import Path
-
-import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "qualcode"
 
@@ -25,7 +22,6 @@ _STATEMENT = re.compile(
 _CALLS = {"execute", "executemany", "executescript"}
 
 # files that other branches are still emptying of SQL; the integrator clears this list
-PENDING = {"core/agreement.py", "core/crosstab.py", "core/waves.py"}
 
 
 def sql_in(path: Path) -> list[str]:
@@ -45,12 +41,12 @@ def sql_in(path: Path) -> list[str]:
     return sorted(found, key=lambda s: int(s.split(":")[0]))
 
 
-def offenders(skip: Collection[str] = ()) -> dict[str, list[str]]:
+def offenders() -> dict[str, list[str]]:
     """Every module outside store/ with SQL in it (relative path -> what and where)."""
     out: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
-        if rel.startswith("store/") or rel in skip:
+        if rel.startswith("store/"):
             continue
         found = sql_in(path)
         if found:
@@ -82,16 +78,6 @@ def test_the_check_finds_sql_where_there_is_some(tmp_path):
     assert [line.split(":")[0] for line in sql_in(sample)] == ["2", "2", "3", "5", "6"]
 
 
-def test_no_sql_outside_store_apart_from_files_still_being_moved():
-    found = offenders(skip=PENDING)
-    assert not found, _describe(found)
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="core/agreement.py, core/crosstab.py and core/waves.py still hold SQL; they "
-    "are being moved on other branches",
-)
 def test_no_sql_outside_store():
     found = offenders()
     assert not found, _describe(found)

@@ -18,11 +18,11 @@ from qualcode.core.crosstab import (
     Group,
     crosstab,
     independence_test,
-    p_text,
     parse_groups,
 )
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import p_value as p_text
 
 HIGH = "høj/meget høj=I høj grad,I meget høj grad"
 LOW = "nogen/mindre=I nogen grad,I mindre grad"
@@ -261,7 +261,7 @@ def test_a_group_nobody_in_answered_is_left_out_and_named(small):
         p, "strategier", "fokus", groups=parse_groups(["høj=Høj", "lav=Lav", "tom=Tom"])
     )
     assert frame.attrs["groups"] == ["høj", "lav"] and frame.attrs["empty_groups"] == ["tom"]
-    from qualcode.core.crosstab import notes
+    from qualcode.io.crosstab import notes
 
     assert any("grupper uden svar: tom" in line for line in notes(frame))
     with pytest.raises(QualcodeError, match="fewer than two groups"):

@@ -145,7 +145,7 @@ def test_docx_has_the_starred_quotes_and_the_crosstab(reports, starred, demo_db)
         frame = crosstab(
             p, "strategier", "lokalpolitisk_fokus", groups=parse_groups([GROUPS[1], GROUPS[3]])
         )
-    from qualcode.core.crosstab import p_text
+    from qualcode.io.fmt import p_value as p_text
 
     assert [r[5] for r in cross[1:]] == [p_text(v) for v in frame["p_value"]]
     assert cross[1][1] == "9 af 22 (40,9 %)"

@@ -11,7 +11,8 @@ import pytest
 
 from helpers import settle
 from qualcode.core.project import Project
-from qualcode.tui.screens.counts import CountsScreen, points
+from qualcode.io.fmt import points
+from qualcode.tui.screens.counts import CountsScreen
 from qualcode.tui.widgets.bar_chart import BarChart
 from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog, export_path
 
@@ -400,7 +401,7 @@ def test_points_and_export_path(tmp_path, monkeypatch):
     assert points(2.857) == "+2,9 pp"
     assert points(-1.04) == "−1,0 pp"
     assert points(0.01) == "±0,0 pp"
-    assert points(None) == ""
+    assert points(None) == "–"  # missing, as everywhere
     assert export_path("tabel", ".xlsx") == tmp_path / "tabel.xlsx"
     assert export_path("a/b.csv", ".csv") == tmp_path / "a" / "b.csv"
     assert export_path("/x/y.md", ".md").as_posix() == "/x/y.md"

@@ -9,8 +9,9 @@ import io
 import pytest
 
 from helpers import settle
-from qualcode.core.crosstab import crosstab, crosstab_csv, display_rows, notes, parse_groups
+from qualcode.core.crosstab import crosstab, parse_groups
 from qualcode.core.project import Project
+from qualcode.io.crosstab import crosstab_csv, display_rows, notes
 from qualcode.tui.screens.counts import CountsScreen
 from qualcode.tui.screens.crosstab import CrosstabScreen, group_spec, parse_spec
 from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog, PickDialog

@@ -57,6 +57,7 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
     if by_wave:
         from qualcode.core import waves as waves_
+        from qualcode.io.waves import render_comparison
 
         with open_project(db) as project:
             ids = (
@@ -73,7 +74,7 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
                     f"(waves in the project: {known})",
                     file=db,
                 )
-        emit(waves_.render_comparison(frames, fmt), output, force)
+        emit(render_comparison(frames, fmt), output, force)
         return
     with open_project(db) as project:
         if question:
@@ -242,15 +243,17 @@ def crosstab(db, question, by, group_specs, coder, alpha, fmt, output, force) ->
     statistic, p_value, significant, min_expected, warning.
     """
     from qualcode.core import crosstab as xt
+    from qualcode.io.crosstab import FORMATS as XT_FORMATS
+    from qualcode.io.crosstab import render_crosstab
     from qualcode.io.export import format_from_path
 
-    fmt = format_from_path(output, fmt, xt.FORMATS, "table")
+    fmt = format_from_path(output, fmt, XT_FORMATS, "table")
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
     groups = xt.parse_groups(group_specs)
     with open_project(db) as project:
         frame = xt.crosstab(project, question, by, groups=groups, coder=coder, alpha=alpha)
-    emit(xt.render_crosstab(frame, fmt), output, force)
+    emit(render_crosstab(frame, fmt), output, force)
     if (frame["warning"] == xt.SMALL_EXPECTED).any():
         click.echo(
             "warning: some chi-square tests have an expected count below 5; their "

@@ -44,9 +44,10 @@ def agreement(db, question, coders, unit, fmt, output, force) -> None:
     fleiss_kappa, krippendorff_alpha.
     """
     from qualcode.core import agreement as agr
+    from qualcode.io.agreement import FORMATS, render_agreement
     from qualcode.io.export import format_from_path
 
-    fmt = format_from_path(output, fmt, agr.FORMATS, "table")
+    fmt = format_from_path(output, fmt, FORMATS, "table")
     names = agr.parse_coders(coders)
     if names is not None and len(names) < 2:
         raise click.UsageError("--coders needs two or more names, separated by commas")
@@ -69,7 +70,7 @@ def agreement(db, question, coders, unit, fmt, output, force) -> None:
                     file=db,
                 )
             frames = [agr.agreement(project, qid, coders=names, unit=unit) for qid in ids]
-    emit(agr.render_agreement(frames, fmt), output, force)
+    emit(render_agreement(frames, fmt), output, force)
 
 
 @click.command(context_settings=CONTEXT)

@@ -16,21 +16,20 @@ value that is in no group, are left out and counted.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from qualcode.core.counts import plain_value
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.safe import visible
+from qualcode.store import analysis as analysis_store
+from qualcode.store import items as item_store
+from qualcode.store import respondents as respondent_store
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from qualcode.core.project import Project
 
-FORMATS = ("table", "csv", "md", "xlsx", "json")
 MIN_EXPECTED = 5
 SMALL_EXPECTED = (
     f"forventet antal under {MIN_EXPECTED} i mindst én celle; chi-i-anden-testen er usikker"
@@ -86,14 +85,7 @@ def parse_groups(specs: Iterable[str]) -> list[Group] | None:
 def attribute_values(project: Project) -> dict[str, dict[str, int]]:
     """Attribute name -> value -> how many respondents have it (names and values sorted;
     empty values are no value)."""
-    out: dict[str, dict[str, int]] = {}
-    for name, value, n in project.db.execute(
-        "SELECT name, value, COUNT(*) FROM attributes WHERE TRIM(value) != ''"
-        " GROUP BY name, value"
-        " ORDER BY name, value"
-    ):
-        out.setdefault(name, {})[value] = n
-    return out
+    return analysis_store.attribute_counts(project.db)
 
 
 @dataclass(frozen=True)
@@ -140,24 +132,8 @@ def _answered_with_codes(
     project: Project, qid: str, coder: str | None
 ) -> tuple[list[str], dict[str, set[str]]]:
     """The respondents who answered (non-empty), and code key -> respondents coded with it."""
-    answered = [
-        r[0]
-        for r in project.db.execute(
-            "SELECT DISTINCT respondent_id FROM items WHERE question_id = ? AND is_empty = 0"
-            " AND kind != 'interviewer' ORDER BY respondent_id",
-            [qid],
-        )
-    ]
-    coder_sql, args = ("AND c.coder = ?", [coder]) if coder else ("", [])
-    by_code: dict[str, set[str]] = {}
-    for key, rid in project.db.execute(
-        "SELECT DISTINCT k.key, i.respondent_id FROM codings c"
-        " JOIN items i ON i.id = c.item_id JOIN codes k ON k.id = c.code_id"
-        f" WHERE i.question_id = ? AND i.is_empty = 0 {coder_sql}",
-        [qid, *args],
-    ):
-        by_code.setdefault(key, set()).add(rid)
-    return answered, by_code
+    answered = sorted(item_store.answered_by(project.db, qid))
+    return answered, analysis_store.respondents_by_code(project.db, qid, coder or None)
 
 
 def crosstab(
@@ -201,11 +177,7 @@ def crosstab(
     else:
         groups = [Group(v, (v,)) for v in values]
     group_of = {v: g.name for g in groups for v in g.values}
-    attrs = dict(
-        project.db.execute(
-            "SELECT respondent_id, value FROM attributes WHERE name = ?", [attribute]
-        ).fetchall()
-    )
+    attrs = respondent_store.attribute_values(project.db, attribute)
     answered, by_code = _answered_with_codes(project, q.id, coder)
     members: dict[str, set[str]] = {g.name: set() for g in groups}
     missing = 0
@@ -233,7 +205,7 @@ def crosstab(
         coded = set(by_code.get(code.key, ()))
         for child in book.descendants(code.key):
             coded |= by_code.get(child.key, set())
-        row: dict = {
+        row: dict[str, Any] = {
             "question": q.id,
             "code": code.key,
             "label": code.label,
@@ -279,278 +251,3 @@ def crosstab(
         coder=coder,
     )
     return frame
-
-
-# -- rendering ---------------------------------------------------------------------
-
-
-def _num(value: float | None, decimals: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def p_text(p: float | None) -> str:
-    """0.0412 -> '0,041'; below 0.001 -> '< 0,001'; none -> '–'."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    return "< 0,001" if p < 0.001 else _num(p, 3)
-
-
-def diff_text(diff: float | None) -> str:
-    if diff is None or (isinstance(diff, float) and math.isnan(diff)):
-        return "–"
-    rounded = round(diff, 1)
-    if rounded == 0:
-        return "±0,0 pp"
-    return f"{'+' if rounded > 0 else '−'}{_num(abs(rounded))} pp"
-
-
-TEST_NAMES = {"fisher": "Fisher", "chi2": "chi²", "": "–"}
-
-
-_value = plain_value
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """The rows as plain Python dicts (None for missing values)."""
-    return [{k: _value(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
-
-
-def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Headers and cells as shown in the terminal table, Markdown and the TUI."""
-    groups = frame.attrs["groups"]
-    two = len(groups) == 2
-    head = ["Tema", *groups] + (["Forskel"] if two else []) + ["Test", "p", "Signifikant"]
-    body = []
-    for r in records(frame):
-        cells = ["  " * int(r["depth"]) + r["label"]]
-        cells += [f"{r[f'n_{g}']} af {r[f'base_{g}']} ({_num(r[f'pct_{g}'])} %)" for g in groups]
-        if two:
-            cells.append(diff_text(r["diff_pp"]))
-        sig = r["significant"]
-        cells += [
-            TEST_NAMES[r["test"] or ""] + ("*" if r["warning"] == SMALL_EXPECTED else ""),
-            p_text(r["p_value"]),
-            "–" if sig is None else ("ja" if sig else "nej"),
-        ]
-        body.append(cells)
-    return head, body
-
-
-def notes(frame: pd.DataFrame) -> list[str]:
-    """The lines under the table: bases, who was left out, the tests, warnings."""
-    a = frame.attrs
-    out = []
-    bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
-    out.append(
-        f"Grundlag: jobcentre der har svaret på {a['question']}, "
-        f"fordelt efter {a['attribute']} ({bases})."
-    )
-    left = []
-    if a["missing"]:
-        left.append(f"{a['missing']} uden {a['attribute']}")
-    if a["ungrouped"]:
-        vals = ", ".join(f"{v}: {n}" for v, n in sorted(a["ungrouped"].items()))
-        left.append(f"{sum(a['ungrouped'].values())} med en værdi uden for grupperne ({vals})")
-    if a.get("empty_groups"):
-        left.append("grupper uden svar: " + ", ".join(a["empty_groups"]))
-    if left:
-        out.append("Udeladt: " + "; ".join(left) + ".")
-    test = (
-        "Fishers eksakte test (tosidet)"
-        if len(a["groups"]) == 2
-        else "chi-i-anden-test af temaet × gruppe"
-    )
-    out.append(f"Test: {test}; signifikant ved p < {_num(a['alpha'], 2)}.")
-    if (frame["warning"] == SMALL_EXPECTED).any():
-        out.append(f"* Advarsel: {SMALL_EXPECTED}.")
-    return out
-
-
-def crosstab_table(frame: pd.DataFrame) -> str:
-    from qualcode.io.export import _pad, _width
-
-    a = frame.attrs
-    head, body = display_rows(frame)
-    widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
-    lines = [f"{a['question']}: {a['title']} efter {a['attribute']}"]
-    fmt = [
-        "  ".join(
-            [_pad(row[0], widths[0])]
-            + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
-        ).rstrip()
-        for row in [head, *body]
-    ]
-    lines += [fmt[0], "-" * _width(fmt[0]), *fmt[1:], ""]
-    lines += notes(frame)
-    return visible("\n".join(lines) + "\n")  # data's control characters as symbols
-
-
-def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str:
-    from qualcode.io.export import _md
-
-    a = frame.attrs
-    head, body = display_rows(frame)
-    parts = [
-        heading if heading is not None else f"### {_md(a['title'])} efter {_md(a['attribute'])}",
-        "",
-    ]
-    parts.append("| " + " | ".join(_md(h) for h in head) + " |")
-    parts.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
-    for cells in body:
-        cells = [cells[0].replace("  ", "&nbsp;&nbsp;"), *cells[1:]]
-        parts.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    parts.append("")
-    parts += [_md(n) + "  " for n in notes(frame)]
-    return visible("\n".join(parts).rstrip() + "\n")
-
-
-def csv_columns(frame: pd.DataFrame) -> list[str]:
-    cols = ["question", "code", "label"]
-    for g in frame.attrs["groups"]:
-        cols += [f"n_{g}", f"base_{g}", f"pct_{g}"]
-    return cols + [
-        "diff_pp",
-        "test",
-        "statistic",
-        "p_value",
-        "significant",
-        "min_expected",
-        "warning",
-    ]
-
-
-def crosstab_csv(frame: pd.DataFrame) -> bytes:
-    import csv
-    import io
-
-    from qualcode.io.export import safe_cell
-
-    cols = csv_columns(frame)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([safe_cell(c) for c in cols])
-    for r in records(frame):
-        out = []
-        for c in cols:
-            v = r[c]
-            if c.startswith("pct_") or c == "diff_pp":
-                v = None if v is None else round(v, 1)
-            if isinstance(v, bool):
-                v = "true" if v else "false"
-            out.append(safe_cell("" if v is None else v))
-        writer.writerow(out)
-    return buf.getvalue().encode("utf-8")
-
-
-def crosstab_json(frame: pd.DataFrame) -> bytes:
-    import json
-
-    a = frame.attrs
-    doc = {
-        k: a[k]
-        for k in (
-            "question",
-            "title",
-            "attribute",
-            "groups",
-            "group_values",
-            "bases",
-            "answered",
-            "missing",
-            "ungrouped",
-            "alpha",
-        )
-    }
-    doc["codes"] = [
-        {c: r[c] for c in ["code", "label", "depth", *csv_columns(frame)[3:]]}
-        for r in records(frame)
-    ]
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def write_crosstab_sheet(ws, frame: pd.DataFrame, *, title: str | None = None) -> None:
-    """One crosstab on an openpyxl worksheet: numbers as numbers, widths set."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    from qualcode.io.export import xlsx_cell  # formula- and XML-safe, data kept
-
-    a = frame.attrs
-    groups = a["groups"]
-    ws.append([xlsx_cell(title or f"{a['title']} efter {a['attribute']}")])
-    ws["A1"].font = Font(bold=True, size=12)
-    head = ["Tema"]
-    for g in groups:
-        head += [f"{g}: nævner", f"{g}: besvaret", f"{g}: andel (%)"]
-    head += [
-        "Forskel (pp)",
-        "Test",
-        "p-værdi",
-        "Signifikant",
-        "Mindste forventede antal",
-        "Advarsel",
-    ]
-    ws.append([xlsx_cell(h) for h in head])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r in records(frame):
-        row: list = [xlsx_cell("  " * int(r["depth"]) + r["label"])]
-        for g in groups:
-            row += [r[f"n_{g}"], r[f"base_{g}"], round(r[f"pct_{g}"], 1)]
-        sig = r["significant"]
-        row += [
-            None if r["diff_pp"] is None else round(r["diff_pp"], 1),
-            TEST_NAMES[r["test"] or ""] if r["test"] else None,
-            r["p_value"],
-            None if sig is None else ("ja" if sig else "nej"),
-            None if r["min_expected"] is None else round(r["min_expected"], 2),
-            r["warning"] or None,
-        ]
-        ws.append(row)
-    last = ws.max_row
-    for row in ws.iter_rows(min_row=3, max_row=last):
-        for i in range(len(groups)):
-            row[3 + 3 * i].number_format = "0.0"
-        row[1 + 3 * len(groups)].number_format = "+0.0;-0.0;0.0"
-        row[3 + 3 * len(groups)].number_format = "0.0000"
-    ws.append([])
-    for line in notes(frame):
-        ws.append([xlsx_cell(line)])
-    ws.column_dimensions["A"].width = 48
-    for i in range(2, len(head) + 1):
-        ws.column_dimensions[get_column_letter(i)].width = 14
-    ws.column_dimensions[get_column_letter(len(head))].width = 40
-    ws.freeze_panes = "B3"
-
-
-def crosstab_xlsx(frame: pd.DataFrame) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    from qualcode.io.export import _sheet_name
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_name(f"{frame.attrs['question']}", [])
-    write_crosstab_sheet(ws, frame)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def render_crosstab(frame: pd.DataFrame, fmt: str) -> bytes:
-    if fmt == "table":
-        return crosstab_table(frame).encode("utf-8")
-    if fmt == "csv":
-        return crosstab_csv(frame)
-    if fmt == "md":
-        return crosstab_markdown(frame).encode("utf-8")
-    if fmt == "json":
-        return crosstab_json(frame)
-    if fmt == "xlsx":
-        return crosstab_xlsx(frame)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")

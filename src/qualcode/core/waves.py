@@ -16,24 +16,22 @@ has no question ``Q`` yet, else to ``Q-W``.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.safe import visible
+from qualcode.store import questions as question_store
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.importer import AnswerTable, Progress
     from qualcode.core.project import Project
-    from qualcode.io.answers import AnswerTable
     from qualcode.models import ImportSummary
 
-WAVE_FORMATS = ("table", "csv", "md", "xlsx", "json")
 _WAVE_RE = re.compile(r"^[\w.-]{1,40}$")
-_SERIES_SQL = "CASE WHEN series = '' THEN id ELSE series END"
 
 
-def wave_sort_key(wave: str) -> tuple:
+def wave_sort_key(wave: str) -> tuple[tuple[int, int, str], ...]:
     """'2017' < '2018' < '2018b'; numbers inside a wave name compare as numbers."""
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part)
@@ -51,21 +49,25 @@ def check_wave(wave: str) -> str:
     return wave
 
 
+def _questions(project: Project) -> list[tuple[str, str, str]]:
+    """(question id, wave, series) of every question in order, the series the question's
+    own id where it is stored empty."""
+    return [(qid, wave, series or qid) for qid, wave, series in question_store.waves(project.db)]
+
+
 def waves(project: Project) -> list[str]:
     """Every wave in the project, oldest first (questions without a wave are left out)."""
-    rows = project.db.execute("SELECT DISTINCT wave FROM questions WHERE wave != ''")
-    return sorted((r[0] for r in rows), key=wave_sort_key)
+    found = dict.fromkeys(w for _q, w, _s in _questions(project) if w)
+    return sorted(found, key=wave_sort_key)
 
 
 def question_wave(project: Project, qid: str) -> tuple[str, str]:
     """(wave, series) of a question; the series is the question's own id when not set."""
-    row = project.db.execute(
-        f"SELECT wave, {_SERIES_SQL} FROM questions WHERE id = ?", [qid]
-    ).fetchone()
-    if row is None:
-        project.question(qid)  # raises NotFound with the list of questions
-        raise NotFound(f"no question '{qid}' in the project")
-    return row[0], row[1]
+    for q, wave, series in _questions(project):
+        if q == qid:
+            return wave, series
+    project.question(qid)  # raises NotFound with the list of questions
+    raise NotFound(f"no question '{qid}' in the project")
 
 
 def series_waves(project: Project, qid: str) -> list[tuple[str, str]]:
@@ -75,19 +77,15 @@ def series_waves(project: Project, qid: str) -> list[tuple[str, str]]:
     wave, series = question_wave(project, qid)
     if not wave:
         return []
-    rows = project.db.execute(
-        f"SELECT wave, id FROM questions WHERE {_SERIES_SQL} = ? AND wave != ''", [series]
-    ).fetchall()
-    return sorted(((w, q) for w, q in rows), key=lambda r: wave_sort_key(r[0]))
+    members = [(w, q) for q, w, s in _questions(project) if s == series and w]
+    return sorted(members, key=lambda r: wave_sort_key(r[0]))
 
 
 def series_list(project: Project) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every series with its (wave, question id) pairs, oldest wave first, in question
     order; questions without a wave are a series of one with the wave ''."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for qid, wave, series in project.db.execute(
-        f"SELECT id, wave, {_SERIES_SQL} FROM questions ORDER BY position, id"
-    ):
+    for qid, wave, series in _questions(project):
         out.setdefault(series, []).append((wave, qid))
     return [(s, sorted(members, key=lambda r: wave_sort_key(r[0]))) for s, members in out.items()]
 
@@ -106,39 +104,37 @@ def wave_question_id(project: Project, series: str, wave: str) -> str:
     """The question id that answers for ``series`` in ``wave`` go to (the rule in the
     module docstring)."""
     wave = check_wave(wave)
-    row = project.db.execute(
-        f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ?", [series, wave]
-    ).fetchone()
-    if row is not None:
-        return row[0]
-    taken = project.db.execute("SELECT 1 FROM questions WHERE id = ?", [series]).fetchone()
+    questions = _questions(project)
+    for qid, w, s in questions:
+        if s == series and w == wave:
+            return qid
+    taken = any(qid == series for qid, _w, _s in questions)
     return f"{series}-{wave}" if taken else series
 
 
 def _assign(project: Project, qid: str, wave: str, series: str) -> bool:
     """Give a question its wave and series (inside the caller's transaction); False if it
     had them already."""
-    row = project.db.execute("SELECT wave, series FROM questions WHERE id = ?", [qid]).fetchone()
-    if row is None:
+    stored = {q: (w, s) for q, w, s in question_store.waves(project.db)}
+    if qid not in stored:
         raise NotFound(f"no question '{qid}' in the project")
+    old_wave, old_series = stored[qid]
     stored_series = "" if series == qid else series
-    if (row[0], row[1]) == (wave, stored_series):
+    if (old_wave, old_series) == (wave, stored_series):
         return False
-    clash = project.db.execute(
-        f"SELECT id FROM questions WHERE {_SERIES_SQL} = ? AND wave = ? AND id != ?",
-        [series, wave, qid],
-    ).fetchone()
-    if wave and clash is not None:
-        raise QualcodeError(f"question '{clash[0]}' is already wave {wave} of '{series}'")
-    project.db.execute(
-        "UPDATE questions SET wave = ?, series = ? WHERE id = ?", [wave, stored_series, qid]
+    clash = next(
+        (q for q, (w, s) in stored.items() if (s or q) == series and w == wave and q != qid),
+        None,
     )
+    if wave and clash is not None:
+        raise QualcodeError(f"question '{clash}' is already wave {wave} of '{series}'")
+    question_store.set_wave(project.db, qid, wave, stored_series)
     project.log(
         "question.wave",
         question=qid,
         wave=wave,
         series=series,
-        before={"wave": row[0], "series": row[1] or qid},
+        before={"wave": old_wave, "series": old_series or qid},
     )
     return True
 
@@ -154,7 +150,12 @@ def set_wave(project: Project, qid: str, wave: str, *, series: str | None = None
 
 
 def import_answers_wave(
-    project: Project, table: AnswerTable, wave: str, series: dict[str, str], *, progress=None
+    project: Project,
+    table: AnswerTable,
+    wave: str,
+    series: dict[str, str],
+    *,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import answers (read with the ids from :func:`wave_question_id`) and put their
     questions in ``wave`` under their series, all in one transaction."""
@@ -196,7 +197,7 @@ def wave_comparison(
                 labels[key] = label
     rows = []
     for key in order:
-        row: dict = {"code": key, "label": labels[key]}
+        row: dict[str, Any] = {"code": key, "label": labels[key]}
         for w in wave_names:
             f = frames[w]
             hit = f[f["code"] == key]
@@ -245,190 +246,3 @@ def comparable_questions(project: Project) -> list[str]:
         if len({w for w, _q in waved}) >= 2:
             out.append(waved[-1][1])
     return out
-
-
-# -- rendering ----------------------------------------------------------------------
-
-
-def _num(value) -> object:
-    import pandas as pd
-
-    if value is None or pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _pct(value) -> str:
-    value = _num(value)
-    return "–" if value is None else f"{value:.1f} %".replace(".", ",")
-
-
-def _pp(value) -> str:
-    value = _num(value)
-    if value is None:
-        return ""
-    if round(value, 1) == 0:
-        return "±0,0 pp"
-    sign = "+" if value > 0 else "−"
-    return f"{sign}{abs(value):.1f} pp".replace(".", ",")
-
-
-def _share(frame, row, w: str) -> str:
-    n = _num(row[f"n_{w}"])
-    if n is None:
-        return "–"
-    return f"{n} af {_num(row[f'base_{w}'])} ({_pct(row[f'pct_{w}'])})"
-
-
-def _heading(frame) -> str:
-    names = ", ".join(f"{w}: {q}" for w, q in frame.attrs["questions"].items())
-    coder = f", koder {frame.attrs['coder']}" if frame.attrs.get("coder") else ""
-    return f"{frame.attrs['series']}: {frame.attrs.get('title', '')} ({names}{coder})"
-
-
-def comparison_table(frame) -> str:
-    from qualcode.io.export import _clip, _pad, _width
-
-    ws = frame.attrs["waves"]
-    header = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
-    body = [
-        [r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"])]
-        for r in frame.to_dict("records")
-    ]
-    widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=True)]
-    widths[0] = min(widths[0], 60)
-    lines = []
-    for row in [header, *body]:
-        cells = [_pad(_clip(row[0], widths[0]), widths[0])]
-        cells += [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return visible(
-        "\n".join([_heading(frame), lines[0], "-" * _width(lines[0]), *lines[1:]]) + "\n"
-    )  # data's control characters as symbols
-
-
-def comparison_markdown(frame) -> str:
-    from qualcode.io.export import _md
-
-    ws = frame.attrs["waves"]
-    out = [
-        f"### {_md(frame.attrs.get('title', ''))}\n",
-        f"Spørgsmål: `{frame.attrs['series']}` i bølgerne {', '.join(ws)}\n",
-        "| Tema | " + " | ".join(ws) + f" | Ændring {ws[-2]}–{ws[-1]} (procentpoint) |",
-        "|---|" + "---:|" * (len(ws) + 1),
-    ]
-    for r in frame.to_dict("records"):
-        cells = [_md(r["label"])]
-        for w in ws:
-            n = _num(r[f"n_{w}"])
-            cells.append(
-                "–"
-                if n is None
-                else f"Anført af {n} ud af {_num(r[f'base_{w}'])} ({_pct(r[f'pct_{w}'])})"
-            )
-        cells.append(_pp(r["change_pp"]))
-        out.append("| " + " | ".join(cells) + " |")
-    return visible("\n".join(out) + "\n")
-
-
-def comparison_csv(frames: list) -> bytes:
-    import csv
-    import io
-
-    from qualcode.io.export import safe_cell
-
-    all_waves = sorted({w for f in frames for w in f.attrs["waves"]}, key=wave_sort_key)
-    columns = ["series", "question", "code", "label"]
-    for w in all_waves:
-        columns += [f"n_{w}", f"base_{w}", f"pct_{w}"]
-    columns.append("change_pp")
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for frame in frames:
-        for r in frame.to_dict("records"):
-            rec = {**r, "series": frame.attrs["series"], "question": frame.attrs["question"]}
-            writer.writerow(
-                [safe_cell("" if _num(rec.get(c)) is None else _num(rec.get(c))) for c in columns]
-            )
-    return buf.getvalue().encode("utf-8")
-
-
-def comparison_json(frames: list) -> bytes:
-    import json
-
-    out = []
-    for frame in frames:
-        records = [{k: _num(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        out.append(
-            {
-                "series": frame.attrs["series"],
-                "question": frame.attrs["question"],
-                "waves": frame.attrs["waves"],
-                "questions": frame.attrs["questions"],
-                "title": frame.attrs.get("title", ""),
-                "codes": records,
-            }
-        )
-    return (
-        json.dumps(out if len(out) != 1 else out[0], ensure_ascii=False, indent=2) + "\n"
-    ).encode("utf-8")
-
-
-def fill_wave_sheet(ws, frame, title: str, unit: str) -> int:
-    """A comparison of waves on an XLSX sheet: a title, the header, then one row per code
-    with counts, bases and shares as numbers. Returns the number of columns."""
-    from openpyxl.styles import Font
-
-    from qualcode.io.export import xlsx_cell  # formula- and XML-safe, data kept
-
-    waves = frame.attrs["waves"]
-    ws.append([xlsx_cell(title)])
-    ws["A1"].font = Font(bold=True, size=12)
-    head = ["Tema"]
-    for w in waves:
-        head += [f"{w}: jobcentre", f"{w}: besvaret", f"{w}: andel (%)"]
-    head.append(f"Ændring {waves[-2]}–{waves[-1]} ({unit})")
-    ws.append([xlsx_cell(h) for h in head])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for r in frame.to_dict("records"):
-        row: list = [xlsx_cell(r["label"])]
-        for w in waves:
-            row += [_num(r[f"n_{w}"]), _num(r[f"base_{w}"]), _num(r[f"pct_{w}"])]
-        row.append(_num(r["change_pp"]))
-        ws.append(row)
-    ws.column_dimensions["A"].width = 48
-    ws.freeze_panes = "B3"
-    return len(head)
-
-
-def comparison_xlsx(frames: list) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    from qualcode.io.export import _sheet_name
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for frame in frames:
-        ws = wb.create_sheet(_sheet_name(frame.attrs["series"], wb.sheetnames))
-        fill_wave_sheet(ws, frame, frame.attrs.get("title", ""), "procentpoint")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def render_comparison(frames: list, fmt: str) -> bytes:
-    if fmt == "table":
-        return "\n".join(comparison_table(f) for f in frames).encode("utf-8")
-    if fmt == "md":
-        return "\n".join(comparison_markdown(f) for f in frames).encode("utf-8")
-    if fmt == "csv":
-        return comparison_csv(frames)
-    if fmt == "json":
-        return comparison_json(frames)
-    if fmt == "xlsx":
-        return comparison_xlsx(frames)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(WAVE_FORMATS)})")

@@ -21,11 +21,12 @@ import re
 import secrets
 import stat
 import time
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import is_missing, percent
+from qualcode.io.table import Column, table_lines
 from qualcode.safe import one_line, visible
 
 if TYPE_CHECKING:
@@ -367,25 +368,6 @@ def format_from_path(
 # -- counts ----------------------------------------------------------------------
 
 
-def _pct(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return ""
-    text = f"{value:.{decimals}f}".replace(".", ",")
-    return f"{text} %"
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    """A table cell: on one line, control characters as symbols (one for one, so the
-    width is the same), padded to ``width``."""
-    text = one_line(text)
-    fill = " " * max(0, width - _width(text))
-    return fill + text if right else text + fill
-
-
 def _has_published(frame: pd.DataFrame) -> bool:
     return bool(frame["published"].notna().any())
 
@@ -406,34 +388,19 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
         header.append(f"Rapport {int(year.iloc[0])}" if len(year) else "Rapport")
     body = []
     for r in frame.itertuples():
-        row = ["  " * int(r.depth) + r.label, f"{r.respondents} af {r.answered}", _pct(r.percent)]
+        row = [
+            "  " * int(r.depth) + r.label,
+            f"{r.respondents} af {r.answered}",
+            percent(r.percent),
+        ]
         if kind == "interview":
             row.append(r.scale)
         if published:
-            row.append("" if _na(r.published) else f"{r.published} af {r.published_base}")
+            row.append("" if is_missing(r.published) else f"{r.published} af {r.published_base}")
         body.append(row)
-    widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=True)]
-    widths[0] = min(widths[0], 70)
-    fmt = []
-    for row in [header, *body]:
-        cells = [_pad(_clip(row[0], widths[0]), widths[0])]
-        cells += [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:], strict=True)]
-        fmt.append("  ".join(cells).rstrip())
-    lines.append(fmt[0])
-    lines.append("-" * _width(fmt[0]))
-    lines.extend(fmt[1:])
+    columns = [Column(header[0], max_width=70)] + [Column(h, right=True) for h in header[1:]]
+    lines += table_lines(columns, body)
     return "\n".join(lines) + "\n"
-
-
-def _clip(text: str, width: int) -> str:
-    text = one_line(text)
-    return text if _width(text) <= width else text[: width - 1] + "…"
-
-
-def _na(value: object) -> bool:
-    import pandas as pd
-
-    return value is None or bool(pd.isna(value))
 
 
 def counts_csv(frame: pd.DataFrame) -> bytes:
@@ -443,11 +410,11 @@ def counts_csv(frame: pd.DataFrame) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for rec in frame[CSV_COLUMNS].itertuples(index=False):
-        writer.writerow([safe_cell("" if _na(v) else v) for v in rec])
+        writer.writerow([safe_cell("" if is_missing(v) else v) for v in rec])
     return buf.getvalue().encode("utf-8")
 
 
-def _md(text: object) -> str:
+def md_cell(text: object) -> str:
     """A Markdown table cell or heading: '|' escaped, on one line, control characters
     as symbols."""
     return visible(str(text).replace("|", "\\|").replace("\n", " "))
@@ -461,7 +428,7 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
         kind = frame.attrs.get("kind", "open")
         parts.append(f"### {frame.attrs.get('title', '')}\n")
         q = frame.attrs.get("question_text") or frame.attrs.get("question", "")
-        parts.append(f"Spørgsmål: {_md(q)} (`{frame.attrs.get('question', '')}`)\n")
+        parts.append(f"Spørgsmål: {md_cell(q)} (`{frame.attrs.get('question', '')}`)\n")
         head = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]
         if show_pub:
             year = frame["published_year"].dropna()
@@ -471,12 +438,12 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
             "|" + "|".join(["---", "---", "---", "---:"] + (["---"] if show_pub else [])) + "|"
         )
         for r in frame.itertuples():
-            label = ("&nbsp;&nbsp;" * int(r.depth)) + _md(r.label)
-            cells = [label, _md(r.definition), r.mentioned, _pct(r.percent, 0)]
+            label = ("&nbsp;&nbsp;" * int(r.depth)) + md_cell(r.label)
+            cells = [label, md_cell(r.definition), r.mentioned, percent(r.percent, 0)]
             if show_pub:
                 cells.append(
                     ""
-                    if _na(r.published)
+                    if is_missing(r.published)
                     else f"Anført af {r.published} ud af {r.published_base} jobcentre"
                 )
             parts.append("| " + " | ".join(cells) + " |")
@@ -518,7 +485,7 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
     wb.remove(wb.active)
     for frame in frames:
         show_pub = _has_published(frame) if published is None else published
-        ws = wb.create_sheet(_sheet_name(frame.attrs.get("question", "ark"), wb.sheetnames))
+        ws = wb.create_sheet(sheet_name(frame.attrs.get("question", "ark"), wb.sheetnames))
         ws.append([xlsx_cell(frame.attrs.get("title", ""))])
         ws["A1"].font = Font(bold=True, size=12)
         head = [
@@ -541,13 +508,13 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
                 xlsx_cell(r.mentioned),
                 int(r.respondents),
                 int(r.answered),
-                None if _na(r.percent) else float(r.percent),
+                None if is_missing(r.percent) else float(r.percent),
             ]
             if show_pub:
                 row += [
-                    None if _na(r.published) else int(r.published),
-                    None if _na(r.published_base) else int(r.published_base),
-                    None if _na(r.published_percent) else float(r.published_percent),
+                    None if is_missing(r.published) else int(r.published),
+                    None if is_missing(r.published_base) else int(r.published_base),
+                    None if is_missing(r.published_percent) else float(r.published_percent),
                 ]
             ws.append(row)
         for row in ws.iter_rows(min_row=3):
@@ -563,7 +530,7 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
     return buf.getvalue()
 
 
-def _sheet_name(name: str, taken: list[str]) -> str:
+def sheet_name(name: str, taken: list[str]) -> str:
     clean = (
         "".join("_" if ch in "[]:*?/\\" or not ch.isprintable() else ch for ch in name)[:31]
         or "ark"

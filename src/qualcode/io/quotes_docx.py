@@ -52,7 +52,7 @@ def quotes_docx(quotes: list[Quote], *, title: str, anonymous: bool = False) -> 
     from docx.shared import Pt, RGBColor
 
     doc = Document()
-    _set_danish(doc)
+    set_danish(doc)
     doc.core_properties.title = visible(title)
     doc.core_properties.language = "da-DK"
     styles = {s.name for s in doc.styles}
@@ -83,7 +83,7 @@ def quotes_docx(quotes: list[Quote], *, title: str, anonymous: bool = False) -> 
     return buf.getvalue()
 
 
-def _set_danish(doc) -> None:
+def set_danish(doc) -> None:
     """Mark the default text as Danish, so Word spell-checks it as Danish."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn

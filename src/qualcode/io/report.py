@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.io.export import md_cell
+from qualcode.io.fmt import is_missing, percent, points
 from qualcode.safe import visible
 from qualcode.store import codings as coding_store
 
@@ -188,8 +190,6 @@ def published_head(frame: pd.DataFrame) -> str:
 
 def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a question's table as text, in the report's layout."""
-    from qualcode.io.export import _na, _pct
-
     head = list(HEAD)  # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
     show_pub = _show_published(frame)
     if show_pub:
@@ -197,11 +197,11 @@ def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     body = []
     for r in frame.itertuples():
         exact = 100.0 * int(r.respondents) / int(r.answered) if int(r.answered) else None
-        cells = ["  " * int(r.depth) + r.label, r.definition or "", r.mentioned, _pct(exact, 0)]
+        cells = ["  " * int(r.depth) + r.label, r.definition or "", r.mentioned, percent(exact, 0)]
         if show_pub:
             cells.append(
                 ""
-                if _na(r.published)
+                if is_missing(r.published)
                 else f"Anført af {r.published} ud af {r.published_base} jobcentre"
             )
         body.append(cells)
@@ -228,12 +228,12 @@ def table_notes(section: Section) -> list[str]:
 
 def waves_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the comparison with earlier waves, as text."""
-    from qualcode.core.waves import _pp, _share
+    from qualcode.io.waves import share_cell
 
     ws = frame.attrs["waves"]
     head = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
     body = [
-        [r["label"], *(_share(frame, r, w) for w in ws), _pp(r["change_pp"]) or "–"]
+        [r["label"], *(share_cell(r, w) for w in ws), points(r["change_pp"])]
         for r in frame.to_dict("records")
     ]
     return head, body
@@ -256,15 +256,14 @@ def figure_name(stem: str, number: int) -> str:
 
 
 def report_markdown(report: Report, *, stem: str) -> str:
-    from qualcode.core.crosstab import crosstab_markdown
-    from qualcode.io.export import _md
+    from qualcode.io.crosstab import crosstab_markdown
 
-    parts = [f"# {_md(report.title)}", ""]
+    parts = [f"# {md_cell(report.title)}", ""]
     for s in report.sections:
         parts += [
-            f"## {_md(s.title)}",
+            f"## {md_cell(s.title)}",
             "",
-            f"Spørgsmål: {_md(s.question.text)} (`{s.question.id}`)",
+            f"Spørgsmål: {md_cell(s.question.text)} (`{s.question.id}`)",
             "",
         ]
         head, body = table_rows(s.counts)
@@ -274,44 +273,42 @@ def report_markdown(report: Report, *, stem: str) -> str:
         )
         for cells in body:
             first = cells[0].replace("  ", "&nbsp;&nbsp;")
-            parts.append("| " + " | ".join(_md(c) for c in [first, *cells[1:]]) + " |")
+            parts.append("| " + " | ".join(md_cell(c) for c in [first, *cells[1:]]) + " |")
         parts.append("")
-        parts += [_md(n) + "  " for n in table_notes(s)]
+        parts += [md_cell(n) + "  " for n in table_notes(s)]
         parts += [
             "",
-            f"![{_md(s.figure)}]({figure_name(stem, s.number)})",
+            f"![{md_cell(s.figure)}]({figure_name(stem, s.number)})",
             "",
-            f"*{_md(s.figure)}*",
+            f"*{md_cell(s.figure)}*",
             "",
         ]
         if s.waves is not None:
             head, body = waves_rows(s.waves)
             parts += [
-                f"### {_md(s.waves_title)}",
+                f"### {md_cell(s.waves_title)}",
                 "",
-                "| " + " | ".join(_md(h) for h in head) + " |",
+                "| " + " | ".join(md_cell(h) for h in head) + " |",
                 "|---|" + "---:|" * (len(head) - 1),
             ]
-            parts += ["| " + " | ".join(_md(c) for c in cells) + " |" for cells in body]
+            parts += ["| " + " | ".join(md_cell(c) for c in cells) + " |" for cells in body]
             parts += ["", WAVES_NOTE, ""]
         parts += _quotes_markdown(s)
         if s.crosstab is not None:
-            parts.append(crosstab_markdown(s.crosstab, heading=f"### {_md(s.crosstab_title)}"))
+            parts.append(crosstab_markdown(s.crosstab, heading=f"### {md_cell(s.crosstab_title)}"))
         elif s.crosstab_note:
-            parts += [_md(s.crosstab_note), ""]
+            parts += [md_cell(s.crosstab_note), ""]
     return visible("\n".join(parts).rstrip() + "\n")
 
 
 def _quotes_markdown(s: Section) -> list[str]:
-    from qualcode.io.export import _md
-
     if not s.quotes:
         return []
     parts = ["### Udvalgte citater", ""]
     for label, quotes in s.quotes:
-        parts += [f"#### {_md(label)}", ""]
+        parts += [f"#### {md_cell(label)}", ""]
         for q in quotes:
-            parts += [f"> {_md(q.formatted())}", ">", f"> *({_md(quote_source(q))})*", ""]
+            parts += [f"> {md_cell(q.formatted())}", ">", f"> *({md_cell(quote_source(q))})*", ""]
     return parts
 
 
@@ -358,8 +355,8 @@ def _html_table(head: list[str], body: list[list[str]], numeric: set[int]) -> li
 
 
 def report_html(report: Report) -> str:
-    from qualcode.core.crosstab import display_rows, notes
     from qualcode.io.charts import inline_svg
+    from qualcode.io.crosstab import display_rows, notes
 
     out = [
         "<!DOCTYPE html>",
@@ -422,11 +419,11 @@ def report_docx(report: Report) -> bytes:
     from docx import Document
     from docx.shared import Cm, Pt
 
-    from qualcode.core.crosstab import display_rows, notes
-    from qualcode.io.quotes_docx import _set_danish
+    from qualcode.io.crosstab import display_rows, notes
+    from qualcode.io.quotes_docx import set_danish
 
     doc = Document()
-    _set_danish(doc)
+    set_danish(doc)
     doc.core_properties.title = visible(report.title)
     doc.core_properties.language = "da-DK"
     styles = {s.name for s in doc.styles}
@@ -505,8 +502,8 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from qualcode.core.crosstab import write_crosstab_sheet
-    from qualcode.io.export import _na, xlsx_cell
+    from qualcode.io.crosstab import write_crosstab_sheet
+    from qualcode.io.export import xlsx_cell
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -533,13 +530,13 @@ def report_xlsx(report: Report) -> bytes:
                 xlsx_cell(r.mentioned),
                 int(r.respondents),
                 int(r.answered),
-                None if _na(r.percent) else float(r.percent),
+                None if is_missing(r.percent) else float(r.percent),
             ]
             if show_pub:
                 row += [
-                    None if _na(r.published) else int(r.published),
-                    None if _na(r.published_base) else int(r.published_base),
-                    None if _na(r.published_percent) else float(r.published_percent),
+                    None if is_missing(r.published) else int(r.published),
+                    None if is_missing(r.published_base) else int(r.published_base),
+                    None if is_missing(r.published_percent) else float(r.published_percent),
                 ]
             ws.append(row)
         for row in ws.iter_rows(min_row=5, max_row=ws.max_row):
@@ -587,7 +584,7 @@ def _waves_sheet(ws, s: Section) -> None:
     """The comparison with earlier waves: counts, bases and shares as numbers."""
     from openpyxl.utils import get_column_letter
 
-    from qualcode.core.waves import fill_wave_sheet
+    from qualcode.io.waves import fill_wave_sheet
 
     columns = fill_wave_sheet(ws, s.waves, f"{s.title}: {s.waves_title}", "pp")
     ws.append([])

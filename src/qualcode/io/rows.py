@@ -12,46 +12,38 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from typing import Any
 
-from qualcode.io.export import _pad, _width, safe_cell
-from qualcode.safe import one_line
+from qualcode.io.export import safe_cell
+from qualcode.io.fmt import MISSING, number
+from qualcode.io.table import Column, table_lines
 
 ROW_FORMATS = ("table", "csv", "json")
 
 
 def _text(value: object) -> str:
-    """A table cell: on one line, control characters as symbols."""
+    """A table cell's text (the table writer puts it on one line): decimals with a comma,
+    a list as 'a, b', no value as '–'."""
     if value is None:
-        return ""
+        return MISSING
     if isinstance(value, float):
-        return f"{value:.3f}"
+        return number(value, 3)
     if isinstance(value, (list, tuple)):
-        return one_line(", ".join(str(v) for v in value))
-    return one_line(str(value))
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def rows_table(
-    rows: Sequence[dict], columns: Sequence[tuple[str, str]], *, right: Sequence[str] = ()
+    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], *, right: Sequence[str] = ()
 ) -> str:
-    """Aligned columns; ``columns`` are (key, header) pairs."""
+    """Aligned columns; ``columns`` are (key, header) pairs, ``right`` the keys of the
+    right-aligned ones."""
     cells = [[_text(r.get(k)) for k, _ in columns] for r in rows]
-    widths = [max([_width(h), *(_width(c[i]) for c in cells)]) for i, (_, h) in enumerate(columns)]
-    lines = [
-        "  ".join(
-            _pad(h, w, k in right) for (k, h), w in zip(columns, widths, strict=True)
-        ).rstrip()
-    ]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append(
-            "  ".join(
-                _pad(c, w, k in right) for c, w, (k, _) in zip(row, widths, columns, strict=True)
-            ).rstrip()
-        )
-    return "\n".join(lines) + "\n"
+    heads = [Column(h, right=k in right) for k, h in columns]
+    return "\n".join(table_lines(heads, cells)) + "\n"
 
 
-def rows_csv(rows: Sequence[dict], keys: Sequence[str]) -> bytes:
+def rows_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> bytes:
     """UTF-8 CSV with a BOM (Excel reads æ, ø, å right), formula-safe cells."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -69,12 +61,12 @@ def _csv_value(value: object) -> object:
     return "" if value is None else value
 
 
-def rows_json(rows: Sequence[dict]) -> bytes:
+def rows_json(rows: Sequence[dict[str, Any]]) -> bytes:
     return (json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def render_rows(
-    rows: Sequence[dict],
+    rows: Sequence[dict[str, Any]],
     columns: Sequence[tuple[str, str]],
     fmt: str,
     *,

@@ -14,7 +14,6 @@ the screen shows at once with "Beregner…" and fills in when the numbers are th
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,8 @@ from textual.worker import get_current_worker
 
 from qualcode.core.counts import plain_value
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import MISSING, points
+from qualcode.io.fmt import percent as pct
 from qualcode.safe import one_line
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain, shown
@@ -129,24 +130,6 @@ def table_from_frame(frame: pd.DataFrame) -> CountTable:
         published_source=frame.attrs.get("published_source") or "",
         rows=tuple(rows),
     )
-
-
-def pct(value: float | None) -> str:
-    """42.857 -> '42,9 %' (Danish decimal comma); no value -> '–'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.1f} %".replace(".", ",")
-
-
-def points(diff: float | None, unit: str = " pp") -> str:
-    """+2.86 -> '+2,9 pp', -1.0 -> '−1,0 pp', 0 -> '±0,0 pp'."""
-    if diff is None:
-        return ""
-    rounded = round(diff, 1)
-    if rounded == 0:
-        return f"±0,0{unit}"
-    sign = "+" if rounded > 0 else "−"
-    return f"{sign}{abs(rounded):.1f}{unit}".replace(".", ",")
 
 
 NARROW = 100  # below this many columns the table saves room: "± pp" instead of "Forskel"
@@ -279,7 +262,8 @@ class CountsScreen(ProjectScreen):
     def _waves_in_thread(self, qid: str) -> dict | None:
         """The question's other waves (share per code) and the change in points, or None."""
         from qualcode.core.project import Project
-        from qualcode.core.waves import _pp, _share, question_wave, wave_comparison
+        from qualcode.core.waves import question_wave, wave_comparison
+        from qualcode.io.waves import share_cell
 
         with Project.open(self.project.path) as project:
             frame = wave_comparison(project, qid)
@@ -289,7 +273,7 @@ class CountsScreen(ProjectScreen):
         names = frame.attrs["waves"]
         others = [w for w in names if w != mine]
         rows = {
-            r["code"]: {**{w: _share(frame, r, w) for w in others}, "change": _pp(r["change_pp"])}
+            r["code"]: {**{w: share_cell(r, w) for w in others}, "change": points(r["change_pp"])}
             for r in frame.to_dict("records")
         }
         return {"others": others, "change": f"{names[-2]}–{names[-1]}", "rows": rows}
@@ -380,8 +364,8 @@ class CountsScreen(ProjectScreen):
             cells.append(Text(points(row.difference, "" if self._narrow else " pp"), **right))
         if self.waves:
             other = self.waves["rows"].get(row.key, {})
-            cells += [Text(other.get(w, "–"), **right) for w in self.waves["others"]]
-            cells.append(Text(other.get("change", ""), **right))
+            cells += [Text(other.get(w, MISSING), **right) for w in self.waves["others"]]
+            cells.append(Text(other.get("change", MISSING), **right))
         return cells
 
     def _widths(self) -> list[int]:

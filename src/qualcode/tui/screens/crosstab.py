@@ -170,10 +170,11 @@ class CrosstabScreen(ProjectScreen):
         """Count on a connection of the worker's own, and render every export at once."""
         from qualcode.core import crosstab as xt
         from qualcode.core.project import Project
+        from qualcode.io.crosstab import display_rows, notes, render_crosstab
 
         with Project.open(self.project.path) as project:
             frame = xt.crosstab(project, qid, attribute, groups=groups)
-        head, rows = xt.display_rows(frame)
+        head, rows = display_rows(frame)
         return CrossView(
             question=qid,
             attribute=attribute,
@@ -181,8 +182,8 @@ class CrosstabScreen(ProjectScreen):
             head=head,
             rows=rows,
             keys=list(frame["code"]),
-            notes=xt.notes(frame),
-            exports={fmt: xt.render_crosstab(frame, fmt) for fmt in FORMATS},
+            notes=notes(frame),
+            exports={fmt: render_crosstab(frame, fmt) for fmt in FORMATS},
         )
 
     def _from_thread(self, callback, *args) -> None:

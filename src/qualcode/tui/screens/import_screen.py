@@ -40,6 +40,7 @@ from textual.widgets import (
 from textual.worker import Worker, get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import integer as _dk  # 12.345, as Danish writes thousands
 from qualcode.io.importing import (
     BRINGS_TEXTS,
     INTERVIEW_CODEBOOK,
@@ -133,10 +134,6 @@ def pii_warning(project_path: str | Path, questions: list[str]) -> str:
         f"Advarsel: {', '.join(questions)} indeholder {describe(hits)}. Se og skjul dem "
         "under F8 Persondata."
     )
-
-
-def _dk(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def _guess(headers: list[str], exact: tuple[str, ...], contains: tuple[str, ...]) -> str | None:

@@ -1,0 +1,254 @@
+"""Writing a cross-tabulation (:func:`qualcode.core.crosstab.crosstab`): a terminal table,
+CSV, Markdown, XLSX or JSON; :func:`display_rows` and :func:`notes` also give the report
+and the workbench their cells and the lines under the table.
+
+The human formats show "n af N (x,x %)" per group, the difference in percentage points
+and the p-value with a decimal comma; CSV, JSON and XLSX keep the numbers as numbers
+(shares and differences rounded to one decimal) and a missing value empty or ``null``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from qualcode.core.counts import plain_value
+from qualcode.core.crosstab import SMALL_EXPECTED
+from qualcode.errors import QualcodeError
+from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
+from qualcode.io.fmt import MISSING, number, p_value, points, share
+from qualcode.io.table import Column, table_lines
+from qualcode.safe import visible
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+FORMATS = ("table", "csv", "md", "xlsx", "json")
+TEST_NAMES = {"fisher": "Fisher", "chi2": "chi²", "": MISSING}
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as plain Python dicts (None for missing values)."""
+    return [{k: plain_value(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """Headers and cells as shown in the terminal table, Markdown and the TUI."""
+    groups = frame.attrs["groups"]
+    two = len(groups) == 2
+    head = ["Tema", *groups] + (["Forskel"] if two else []) + ["Test", "p", "Signifikant"]
+    body = []
+    for r in records(frame):
+        cells = ["  " * int(r["depth"]) + r["label"]]
+        cells += [share(r[f"n_{g}"], r[f"base_{g}"], r[f"pct_{g}"]) for g in groups]
+        if two:
+            cells.append(points(r["diff_pp"]))
+        sig = r["significant"]
+        cells += [
+            TEST_NAMES[r["test"] or ""] + ("*" if r["warning"] == SMALL_EXPECTED else ""),
+            p_value(r["p_value"]),
+            MISSING if sig is None else ("ja" if sig else "nej"),
+        ]
+        body.append(cells)
+    return head, body
+
+
+def notes(frame: pd.DataFrame) -> list[str]:
+    """The lines under the table: bases, who was left out, the tests, warnings."""
+    a = frame.attrs
+    out = []
+    bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
+    out.append(
+        f"Grundlag: jobcentre der har svaret på {a['question']}, "
+        f"fordelt efter {a['attribute']} ({bases})."
+    )
+    left = []
+    if a["missing"]:
+        left.append(f"{a['missing']} uden {a['attribute']}")
+    if a["ungrouped"]:
+        vals = ", ".join(f"{v}: {n}" for v, n in sorted(a["ungrouped"].items()))
+        left.append(f"{sum(a['ungrouped'].values())} med en værdi uden for grupperne ({vals})")
+    if a.get("empty_groups"):
+        left.append("grupper uden svar: " + ", ".join(a["empty_groups"]))
+    if left:
+        out.append("Udeladt: " + "; ".join(left) + ".")
+    test = (
+        "Fishers eksakte test (tosidet)"
+        if len(a["groups"]) == 2
+        else "chi-i-anden-test af temaet × gruppe"
+    )
+    out.append(f"Test: {test}; signifikant ved p < {number(a['alpha'], 2)}.")
+    if (frame["warning"] == SMALL_EXPECTED).any():
+        out.append(f"* Advarsel: {SMALL_EXPECTED}.")
+    return out
+
+
+def crosstab_table(frame: pd.DataFrame) -> str:
+    a = frame.attrs
+    head, body = display_rows(frame)
+    columns = [Column(head[0])] + [Column(h, right=True) for h in head[1:]]
+    lines = [f"{a['question']}: {a['title']} efter {a['attribute']}"]
+    lines += table_lines(columns, body)
+    lines += ["", *notes(frame)]
+    return visible("\n".join(lines) + "\n")  # data's control characters as symbols
+
+
+def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str:
+    a = frame.attrs
+    head, body = display_rows(frame)
+    parts = [
+        heading
+        if heading is not None
+        else f"### {md_cell(a['title'])} efter {md_cell(a['attribute'])}",
+        "",
+    ]
+    parts.append("| " + " | ".join(md_cell(h) for h in head) + " |")
+    parts.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
+    for cells in body:
+        cells = [cells[0].replace("  ", "&nbsp;&nbsp;"), *cells[1:]]
+        parts.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
+    parts.append("")
+    parts += [md_cell(n) + "  " for n in notes(frame)]
+    return visible("\n".join(parts).rstrip() + "\n")
+
+
+def csv_columns(frame: pd.DataFrame) -> list[str]:
+    cols = ["question", "code", "label"]
+    for g in frame.attrs["groups"]:
+        cols += [f"n_{g}", f"base_{g}", f"pct_{g}"]
+    return cols + [
+        "diff_pp",
+        "test",
+        "statistic",
+        "p_value",
+        "significant",
+        "min_expected",
+        "warning",
+    ]
+
+
+def crosstab_csv(frame: pd.DataFrame) -> bytes:
+    import csv
+
+    cols = csv_columns(frame)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(c) for c in cols])
+    for r in records(frame):
+        out = []
+        for c in cols:
+            v = r[c]
+            if c.startswith("pct_") or c == "diff_pp":
+                v = None if v is None else round(v, 1)
+            if isinstance(v, bool):
+                v = "true" if v else "false"
+            out.append(safe_cell("" if v is None else v))
+        writer.writerow(out)
+    return buf.getvalue().encode("utf-8")
+
+
+def crosstab_json(frame: pd.DataFrame) -> bytes:
+    import json
+
+    a = frame.attrs
+    doc = {
+        k: a[k]
+        for k in (
+            "question",
+            "title",
+            "attribute",
+            "groups",
+            "group_values",
+            "bases",
+            "answered",
+            "missing",
+            "ungrouped",
+            "alpha",
+        )
+    }
+    doc["codes"] = [
+        {c: r[c] for c in ["code", "label", "depth", *csv_columns(frame)[3:]]}
+        for r in records(frame)
+    ]
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_crosstab_sheet(ws: Worksheet, frame: pd.DataFrame, *, title: str | None = None) -> None:
+    """One crosstab on an openpyxl worksheet: numbers as numbers, widths set."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    a = frame.attrs
+    groups = a["groups"]
+    ws.append([xlsx_cell(title or f"{a['title']} efter {a['attribute']}")])
+    ws["A1"].font = Font(bold=True, size=12)
+    head = ["Tema"]
+    for g in groups:
+        head += [f"{g}: nævner", f"{g}: besvaret", f"{g}: andel (%)"]
+    head += [
+        "Forskel (pp)",
+        "Test",
+        "p-værdi",
+        "Signifikant",
+        "Mindste forventede antal",
+        "Advarsel",
+    ]
+    ws.append([xlsx_cell(h) for h in head])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r in records(frame):
+        row: list[Any] = [xlsx_cell("  " * int(r["depth"]) + r["label"])]
+        for g in groups:
+            row += [r[f"n_{g}"], r[f"base_{g}"], round(r[f"pct_{g}"], 1)]
+        sig = r["significant"]
+        row += [
+            None if r["diff_pp"] is None else round(r["diff_pp"], 1),
+            TEST_NAMES[r["test"] or ""] if r["test"] else None,
+            r["p_value"],
+            None if sig is None else ("ja" if sig else "nej"),
+            None if r["min_expected"] is None else round(r["min_expected"], 2),
+            r["warning"] or None,
+        ]
+        ws.append(row)
+    last = ws.max_row
+    for cells in ws.iter_rows(min_row=3, max_row=last):
+        for i in range(len(groups)):
+            cells[3 + 3 * i].number_format = "0.0"
+        cells[1 + 3 * len(groups)].number_format = "+0.0;-0.0;0.0"
+        cells[3 + 3 * len(groups)].number_format = "0.0000"
+    ws.append([])
+    for line in notes(frame):
+        ws.append([xlsx_cell(line)])
+    ws.column_dimensions["A"].width = 48
+    for i in range(2, len(head) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14
+    ws.column_dimensions[get_column_letter(len(head))].width = 40
+    ws.freeze_panes = "B3"
+
+
+def crosstab_xlsx(frame: pd.DataFrame) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name(f"{frame.attrs['question']}", [])
+    write_crosstab_sheet(ws, frame)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render_crosstab(frame: pd.DataFrame, fmt: str) -> bytes:
+    if fmt == "table":
+        return crosstab_table(frame).encode("utf-8")
+    if fmt == "csv":
+        return crosstab_csv(frame)
+    if fmt == "md":
+        return crosstab_markdown(frame).encode("utf-8")
+    if fmt == "json":
+        return crosstab_json(frame)
+    if fmt == "xlsx":
+        return crosstab_xlsx(frame)
+    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")

@@ -1,0 +1,84 @@
+"""Numbers as the report prints them: a Danish decimal comma, "42,9 %", "+3,1 pp".
+
+Every human-readable output (terminal tables, Markdown, HTML, DOCX, the workbench's
+screens) formats its numbers here, so that a share reads the same everywhere. A value
+that is missing or undefined (``None``, NaN, pandas' NA) is always :data:`MISSING`, an
+en dash. CSV, JSON and XLSX do not come here: they keep numbers as numbers and a missing
+value as an empty cell or ``null``.
+
+    >>> percent(42.857)
+    '42,9 %'
+    >>> points(-1.04)
+    '−1,0 pp'
+    >>> p_value(0.0002)
+    '< 0,001'
+    >>> share(15, 35, 42.857)
+    '15 af 35 (42,9 %)'
+    >>> number(None)
+    '–'
+
+Imports nothing heavy: the workbench's screens use it on their UI thread.
+"""
+
+from __future__ import annotations
+
+MISSING = "–"  # U+2013 EN DASH: the one answer for a value that is missing or undefined
+MINUS = "−"  # U+2212 MINUS SIGN, as the report writes a fall in percentage points
+
+
+def is_missing(value: object) -> bool:
+    """``None``, NaN (float or numpy) or pandas' NA / NaT."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # only NaN (and NaT) differs from itself
+    except TypeError:  # pandas.NA: a comparison with it is NA, which has no truth value
+        return True
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """3.14159 -> '3,1' (``decimals`` places, decimal comma)."""
+    if is_missing(value):
+        return MISSING
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def integer(value: int | None) -> str:
+    """12345 -> '12.345' (a point between thousands, as in Danish)."""
+    if is_missing(value):
+        return MISSING
+    return f"{value:,}".replace(",", ".")
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """42.857 -> '42,9 %'; with ``decimals=0``, as the report's tables: '43 %'."""
+    if is_missing(value):
+        return MISSING
+    return f"{number(value, decimals)} %"
+
+
+def points(diff: float | None, unit: str = " pp") -> str:
+    """A difference in percentage points, to one decimal, always signed: +2.86 ->
+    '+2,9 pp', -1.04 -> '−1,0 pp' (a minus sign), and anything that rounds to zero ->
+    '±0,0 pp'. ``unit=""`` leaves out the ' pp' where a column heading says it."""
+    if diff is None or is_missing(diff):
+        return MISSING
+    rounded = round(float(diff), 1)
+    if rounded == 0:
+        return f"±0,0{unit}"
+    sign = "+" if rounded > 0 else MINUS
+    return f"{sign}{number(abs(rounded))}{unit}"
+
+
+def p_value(p: float | None) -> str:
+    """0.0412 -> '0,041'; below 0.001 -> '< 0,001'."""
+    if p is None or is_missing(p):
+        return MISSING
+    return "< 0,001" if p < 0.001 else number(p, 3)
+
+
+def share(n: int | None, base: int | None, pct: float | None) -> str:
+    """'15 af 35 (42,9 %)': how many of how many, and the share; no count -> '–'."""
+    if is_missing(n):
+        return MISSING
+    return f"{n} af {base} ({percent(pct)})"
