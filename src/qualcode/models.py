@@ -214,7 +214,7 @@ class ImportSummary:
             or self.memos_added
         )
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, object]:
         """The summary as the import log keeps it: every count, the REFI-QDA ones only for
         a REFI-QDA import (``kind`` is in the log's own column)."""
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "kind"}

@@ -132,10 +132,12 @@ def is_stdout_error(exc: OSError) -> bool:
     if tb.tb_frame.f_code is not click.utils.echo.__code__:
         return False
     stream = tb.tb_frame.f_locals.get("file")
+    if stream is None:
+        return False
     if stream is sys.stdout or stream is sys.__stdout__:
         return True
     try:
-        return stream.fileno() == sys.stdout.fileno()
+        return bool(stream.fileno() == sys.stdout.fileno())
     except (AttributeError, ValueError, OSError):
         return False
 

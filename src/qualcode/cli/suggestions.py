@@ -128,11 +128,12 @@ def suggest(db, question, model, coder, sources, cache, fmt, output, force) -> N
     from qualcode.io.export import format_from_path
     from qualcode.io.rows import render_rows
     from qualcode.nlp.suggest import Suggester
-    from qualcode.nlp.textcat import default_model, load
+    from qualcode.nlp.textcat import Model, default_model, load
 
     fmt = format_from_path(output, fmt, ("csv", "table", "json"), "table")
     with open_project(db, write=cache) as project:
         q = project.question(question)
+        fitted: Model | None
         if model:
             fitted = load(model, q.codebook)
         else:

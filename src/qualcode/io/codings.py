@@ -54,8 +54,9 @@ def read_codings(
             f"a codings column ({', '.join(REQUIRED + OPTIONAL)})"
         )
     rows = _rows(table, at, cols, default_coder)
-    if table.normalized:
-        notes.append(nfc_note(table.normalized))
+    note = nfc_note(table.normalized)
+    if note is not None:
+        notes.append(note)
     return CodingRows(rows, notes), table
 
 

@@ -33,6 +33,7 @@ Each respondent turn becomes one excerpt (or one per paragraph with
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,7 +138,7 @@ def _header(line: str) -> tuple[str, str] | None:
 
 def parse_transcripts(
     path: str | Path, *, interviewer_labels: set[str] | None = None, respondent: str | None = None
-) -> list[Transcript]:
+) -> Transcripts:
     """Parse one transcript file into one or more :class:`Transcript`."""
     path = Path(path)
     name = str(path)
@@ -160,7 +161,7 @@ def parse_transcripts(
     unnamed: Transcript | None = None  # the transcript named after the file, if any
 
     def close_paragraph() -> None:
-        if len(parts) > 1:
+        if len(parts) > 1 and turn is not None:
             turn.paragraphs[-1] = " ".join(parts)
         parts.clear()
 
@@ -243,7 +244,7 @@ def parse_transcripts(
 
 
 def read_interviews(
-    paths: list[str | Path], *, interviewer_labels: set[str] | None = None
+    paths: Sequence[str | Path], *, interviewer_labels: set[str] | None = None
 ) -> tuple[Transcripts, str]:
     """Parse every file first (all or nothing); returns transcripts and a combined hash."""
     transcripts = Transcripts()

@@ -873,9 +873,9 @@ def _plan_generic(
     positions: dict[str, int] = {}
     users = refi.users
     for s in texts:
-        case = owner.get(_key(s.guid))
-        if case is not None:
-            rid = case_ids[_key(case.guid)]
+        owned = owner.get(_key(s.guid))
+        if owned is not None:
+            rid = case_ids[_key(owned.guid)]
         else:
             rid = unique(s.name or s.guid)
             plan.respondents[rid] = (s.name, {})
@@ -1323,17 +1323,18 @@ def export_qdpx(project: Project) -> bytes:
     for m in project.memos():
         ref: Any = None
         anchor: tuple | None = None
+        target_id = m.target_id or ""
         try:
             if m.target == "respondent":
                 ref = m.target_id
             elif m.target == "item":
-                q, r, pos = items[int(m.target_id)]
-                ref, anchor = [q, r, pos], ("source", q, r)
+                mq, mr, mpos = items[int(target_id)]
+                ref, anchor = [mq, mr, mpos], ("source", mq, mr)
             elif m.target == "code":
-                ref = list(code_rows[int(m.target_id)])
+                ref = list(code_rows[int(target_id)])
                 anchor = ("code", *ref)
             elif m.target == "coding":
-                ref = list(coding_rows[int(m.target_id)])
+                ref = list(coding_rows[int(target_id)])
                 anchor = ("coding", *ref)
             elif m.target == "project":
                 anchor = ("project",)
@@ -1360,14 +1361,14 @@ def export_qdpx(project: Project) -> bytes:
     files: dict[str, bytes] = {}
     by_respondent: dict[str, list[str]] = {}
     codings_by_item: dict[int, list[export_store.CodingRow]] = {}
-    for row in export_store.codings(db):
-        codings_by_item.setdefault(row[1], []).append(row)
-        coders.add(row[4])
+    for coding_row in export_store.codings(db):
+        codings_by_item.setdefault(coding_row[1], []).append(coding_row)
+        coders.add(coding_row[4])
     for q in questions:
         rows = export_store.items_of_question(db, q.id)
         grouped: dict[str, list[export_store.ItemRow]] = {}
-        for r in rows:
-            grouped.setdefault(r[1], []).append(r)
+        for item_row in rows:
+            grouped.setdefault(item_row[1], []).append(item_row)
         for rid, its in grouped.items():
             sguid = guid("source", q.id, rid)
             by_respondent.setdefault(rid, []).append(sguid)
@@ -1404,13 +1405,14 @@ def export_qdpx(project: Project) -> bytes:
             spans: dict[tuple[int, int, bool], list] = {}
             for iid, *_rest in its:
                 start0, length = item_start[iid]
-                for c in codings_by_item.get(iid, []):
-                    whole = c[5] is None
-                    a = start0 + (0 if whole else c[5])
-                    b = start0 + (length if whole else c[6])
+                for cod in codings_by_item.get(iid, []):
+                    span_start, span_end = cod[5], cod[6]
+                    whole = span_start is None or span_end is None
+                    a = start0 + (0 if span_start is None else span_start)
+                    b = start0 + (length if span_end is None else span_end)
                     if a >= b:
                         continue  # a whole-item coding of an empty item has no passage
-                    spans.setdefault((a, b, whole), []).append(c)
+                    spans.setdefault((a, b, whole), []).append(cod)
             for (a, b, whole), cs in sorted(spans.items()):
                 sel_guid = guid("selection", q.id, rid, a, b, whole)
                 sel = E(
@@ -1424,8 +1426,8 @@ def export_qdpx(project: Project) -> bytes:
                 )
                 if whole:
                     hints["whole"].append(sel_guid)
-                for c in cs:
-                    _cid, item_id, stem, key, coder, start, end, at, memo, starred, origin = c
+                for cod in cs:
+                    _cid, item_id, stem, key, coder, start, end, at, memo, starred, origin = cod
                     ident = [q.id, rid, items[item_id][2], key, coder, start, end]
                     cguid = guid("coding", *ident)
                     coding = E(
@@ -1435,7 +1437,7 @@ def export_qdpx(project: Project) -> bytes:
                         creatingUser=guid("user", coder),
                         creationDateTime=at,
                     )
-                    extra: dict[str, Any] = {}
+                    hint: dict[str, Any] = {}
                     if memo:
                         note_guid = guid("coding-memo", *ident)
                         notes.append(
@@ -1450,15 +1452,15 @@ def export_qdpx(project: Project) -> bytes:
                         )
                         hints["notes"][note_guid] = {"target": "coding-memo"}
                         coding.append(E("NoteRef", targetGUID=note_guid))
-                        extra["memo"] = memo
+                        hint["memo"] = memo
                     for note in refs.get(("coding", *ident), []):
                         coding.append(E("NoteRef", targetGUID=note))
                     if starred:
-                        extra["starred"] = 1
+                        hint["starred"] = 1
                     if origin:
-                        extra["origin"] = origin
-                    if extra:
-                        hints["codings"][cguid] = extra
+                        hint["origin"] = origin
+                    if hint:
+                        hints["codings"][cguid] = hint
                     sel.append(coding)
                 el.append(sel)
             for note in refs.get(("source", q.id, rid), []):
@@ -1501,19 +1503,19 @@ def export_qdpx(project: Project) -> bytes:
         )
     if respondents:
         cases = E("Cases")
-        for r in respondents:
-            cguid = guid("case", r.id)
-            hints["cases"][cguid] = {"id": r.id, "name": r.name}
-            case = E("Case", guid=cguid, name=_xml_text(r.display))
-            for n, v in r.attributes.items():
+        for resp in respondents:
+            cguid = guid("case", resp.id)
+            hints["cases"][cguid] = {"id": resp.id, "name": resp.name}
+            case = E("Case", guid=cguid, name=_xml_text(resp.display))
+            for attr, value in resp.attributes.items():
                 case.append(
                     E(
                         "VariableValue",
-                        E("VariableRef", targetGUID=guid("variable", n)),
-                        E("TextValue", _xml_text(v or "")),
+                        E("VariableRef", targetGUID=guid("variable", attr)),
+                        E("TextValue", _xml_text(value or "")),
                     )
                 )
-            for sg in by_respondent.get(r.id, []):
+            for sg in by_respondent.get(resp.id, []):
                 case.append(E("SourceRef", targetGUID=sg))
             cases.append(case)
         root.append(cases)

@@ -296,6 +296,7 @@ def _read_csv(data: bytes, name: str, digest: str) -> Table:
     if text.startswith("\ufeff"):
         text = text[1:]
     first = _FIRST_LINE.match(text)
+    assert first is not None  # the pattern matches any text, the empty one too
     first_line = first[1]
     if first_line.lower().startswith("sep=") and len(first_line) in (5, 6):
         # Excel's "sep=;" hint line (ended by CRLF, LF or a Mac's lone CR)
@@ -519,8 +520,8 @@ class _SheetReader:
 
         wb = self.wb
         shared = self.ws._shared_strings
-        dates = getattr(wb, "_date_formats", set())
-        durations = getattr(wb, "_timedelta_formats", set())
+        dates: set[int] = getattr(wb, "_date_formats", set())
+        durations: set[int] = getattr(wb, "_timedelta_formats", set())
         epoch = wb.epoch
         column_of = self.column
         records: list[list[str]] = []
@@ -661,7 +662,8 @@ class _SheetReader:
         from openpyxl.utils.cell import range_boundaries
 
         at_row = dict(zip(numbers, records, strict=True))
-        full, empty = [], []
+        full: list[str] = []
+        empty: list[str] = []
         for ref in ranges:
             try:
                 min_col, min_row, max_col, max_row = range_boundaries(ref)

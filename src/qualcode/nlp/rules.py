@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from qualcode.core.codebook import Codebook
 from qualcode.nlp.pipeline import Analysis, analyse, fold, get_nlp
@@ -47,7 +48,7 @@ class RuleMatcher:
                 keys = [t.key for t in analysis.tokens if t.is_word]
                 if not keys:
                     continue
-                pattern = [{"NORM": k} for k in keys]
+                pattern: list[dict[str, Any]] = [{"NORM": k} for k in keys]
                 if prefix:
                     # the stem as typed, folded: a prefix of the word, not of its lemma
                     stem = fold(word.rstrip().rstrip("*").split()[-1])

@@ -124,8 +124,9 @@ class Suggester:
                                 item, hit.code, self.precision.get(hit.code, 0.5), "rule", hit
                             )
                         )
+            threshold = self.model.threshold if self.model is not None else 1.0
             for code, score in model_scores.items():
-                if code in self._labels and code not in skip and score >= self.model.threshold:
+                if code in self._labels and code not in skip and score >= threshold:
                     result.append(self._make(item, code, score, "model"))
             result.sort(key=lambda s: (-s.score, s.source))
             out[iid] = result

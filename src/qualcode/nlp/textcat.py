@@ -114,7 +114,7 @@ def _blank(labels: Sequence[str]):
         },
     )
     for label in labels:
-        textcat.add_label(label)
+        textcat.add_label(label)  # type: ignore[attr-defined]  # a TextCategorizer
     return nlp
 
 
@@ -246,7 +246,7 @@ def load(folder: str | Path, stem: str | None = None) -> Model:
         raise QualcodeError(
             f"cannot load the model: {str(exc).splitlines()[0]}", file=str(folder)
         ) from None
-    if list(nlp.get_pipe("textcat_multilabel").labels) != list(labels):
+    if list(nlp.get_pipe("textcat_multilabel").labels) != list(labels):  # type: ignore[attr-defined]
         raise QualcodeError("the model's labels do not match its description", file=str(folder))
     return Model(nlp, meta, folder)
 
