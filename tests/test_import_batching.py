@@ -474,6 +474,7 @@ def test_import_summary_and_log_are_as_before(tmp_path, coded):
             "codings_existing": 0,
             "codes_added": 0,
             "memos_added": 0,
+            "no_theme_added": 0,
             "questions": ["strategier"],
             "items_with_controls": 0,
             "notes": [],

@@ -243,7 +243,13 @@ def test_disagreements_and_settling_into_consensus(project):
         project.add_coding(item.id, code, coder=coder)
     assert project.coders("strategier") == ["ane", "bo"]
     found = project.disagreements("strategier", ["ane", "bo"])
+    assert [d.item.respondent for d in found] == ["JC01"]  # bo has not reached JC04 yet
+    assert project.awaiting("strategier", ["ane", "bo"]) == 1
+    project.mark_no_theme(c.id, coder="bo")  # bo read it: no theme applies
+    found = project.disagreements("strategier", ["ane", "bo"])
     assert [d.item.respondent for d in found] == ["JC01", "JC04"]
+    assert found[1].codes == {"ane": {"fleksjob"}, "bo": set()}
+    assert project.awaiting("strategier", ["ane", "bo"]) == 0
     first = found[0]
     assert first.codes == {"ane": {"fleksjob"}, "bo": {"andet"}}
     assert first.agreed() == set() and first.any_coder() == {"fleksjob", "andet"}

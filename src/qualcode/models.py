@@ -186,6 +186,7 @@ class ImportSummary:
     codings_existing: int = 0
     codes_added: int = 0  # codes of codebooks the import brought into the project
     memos_added: int = 0
+    no_theme_added: int = 0  # answers marked 'reviewed, no theme applies' (a '-' row)
     questions: list[str] = field(default_factory=list)
     # answers and excerpts whose text holds control characters (shown as symbols on screen)
     items_with_controls: int = 0
@@ -212,6 +213,7 @@ class ImportSummary:
             or self.codings_added
             or self.codes_added
             or self.memos_added
+            or self.no_theme_added
         )
 
     def record(self) -> dict[str, object]:
@@ -244,6 +246,8 @@ class ImportSummary:
             parts.append(f"{self.codings_added} codings")
         if self.codings_existing:
             parts.append(f"{self.codings_existing} codings already present")
+        if self.no_theme_added:
+            parts.append(f"{self.no_theme_added} answers marked 'no theme'")
         if self.items_with_controls:
             parts.append(
                 f"{self.items_with_controls} items holding control characters "

@@ -77,13 +77,23 @@ def agreement(db, question, coders, unit, fmt, output, force) -> None:
 @db_argument
 @question_option(required=True)
 @click.option("--respondent", required=True, metavar="ID")
-@click.option("--code", "code_", required=True, metavar="KEY", help="Code key or exact label.")
+@click.option("--code", "code_", metavar="KEY", help="Code key or exact label.")
+@click.option(
+    "--none",
+    "no_theme",
+    is_flag=True,
+    help="Reviewed, no theme applies: mark the answer instead of coding it (with --remove, "
+    "take the mark away). Your own codings of the answer go; it never counts as a theme.",
+)
 @click.option("--item", type=int, metavar="N", help="Excerpt number, for interviews.")
 @coder_option("Coder (default: $QUALCODE_CODER or your user).")
 @click.option("--remove", is_flag=True, help="Remove the coding instead of adding it.")
 @user_errors
-def code(db, question, respondent, code_, item, coder, remove) -> None:
-    """Code (or with --remove, uncode) one respondent's answer from the command line."""
+def code(db, question, respondent, code_, no_theme, item, coder, remove) -> None:
+    """Code (or with --remove, uncode) one respondent's answer from the command line;
+    with --none, mark it 'reviewed, no theme applies'."""
+    if bool(code_) == no_theme:
+        raise click.UsageError("give --code KEY or --none")
     with open_project(db, write=True, coder=coder) as project:
         items = project.items(question, respondent=respondent, include_empty=True)
         if item is not None:
@@ -94,7 +104,17 @@ def code(db, question, respondent, code_, item, coder, remove) -> None:
                 f"'{question}'" + ("; give --item" if len(items) > 1 else "")
             )
         target = items[0]
-        if remove:
+        if no_theme:
+            if remove:
+                if not project.clear_no_theme(target.id):
+                    raise QualcodeError(f"{respondent} is not marked 'no theme' by {project.coder}")
+                click.echo(one_line(f"took the 'no theme' mark away from {respondent}"))
+            else:
+                project.mark_no_theme(target.id)
+                click.echo(
+                    one_line(f"marked {respondent}: no theme applies (coder {project.coder})")
+                )
+        elif remove:
             key = project.codebook(question).code(code_).key
             mine = [
                 c

@@ -8,17 +8,21 @@ Krippendorff's alpha (nominal), per code and overall.
 
 ``unit="item"`` (the default): a unit is one non-empty, non-interviewer item of the
 question (for open answers: one jobcentre's answer; for interviews: one excerpt) that at
-least one of the selected coders coded with anything. Items nobody coded are left out.
+least one of the selected coders reviewed: coded it with anything, or marked it
+"reviewed, no theme applies" (key 0 in the workbench, ``code --none``, a ``-`` in a
+codings file). Items nobody reviewed are left out.
 
 ``unit="character"``: a unit is one character of such an item that at least one selected
 coder covered with a coding of any code (the union of everybody's coded passages). A
 coding without a span covers every character of its item. Characters nobody coded are
 left out, so agreeing on uncoded text does not inflate agreement.
 
-**Missing values.** A coder who made no coding at all on an item is *missing* on that
-item (and on all its characters): we cannot tell "read it and found nothing" from "did not
-get to it". A coder who coded the item with anything is present, with value 0 for every
-code they did not apply.
+**Missing values.** A coder who neither coded an item nor marked it "no theme" has not
+reviewed it and is *missing* there (and on all its characters): for a pair of coders the
+units both reviewed are the complete ones, and an answer the second coder has not reached
+yet counts for neither kappa nor percent agreement. A coder who reviewed the item is
+present, with value 0 for every code they did not apply; two coders who both marked an
+answer "no theme" agree on it (0 and 0 on every code).
 
 **Values.** Each code is analysed on its own as a binary decision: a coder's value on a
 unit is 1 if they applied *that* code (whole item or a span; for characters: a span of
@@ -274,8 +278,11 @@ class ReliabilityData:
 
 
 def question_coders(project: Project, question: str | None = None) -> list[str]:
-    """Everybody who coded a non-empty, non-interviewer item of the question, sorted."""
-    return analysis_store.coders_of_codable(project.db, project.question(question).id)
+    """Everybody who reviewed a non-empty, non-interviewer item of the question (coded it, or
+    marked it 'no theme'), sorted."""
+    qid = project.question(question).id
+    coded = analysis_store.coders_of_codable(project.db, qid)
+    return sorted({*coded, *project.no_theme_coders(qid)})
 
 
 def parse_coders(coders: str | Sequence[str] | None) -> list[str] | None:
@@ -332,10 +339,16 @@ def reliability_data(
     codes = list(project.codebook(q.codebook))
     items = {it.id: it for it in project.items(q.id)}
     slot = {name: j for j, name in enumerate(names)}
-    by_item: dict[int, list[tuple[int, str, int | None, int | None]]] = {}
+    by_item: dict[int, list[tuple[int, str | None, int | None, int | None]]] = {}
     for c in project.codings(question=q.id):
         if c.item_id in items and c.coder in slot:
             by_item.setdefault(c.item_id, []).append((slot[c.coder], c.code, c.start, c.end))
+    # reviewed with no theme: present on the item, with no code (and no characters covered)
+    for item_id, marked_by in project.no_theme_by_coder(q.id, names).items():
+        if item_id in items:
+            by_item.setdefault(item_id, []).extend(
+                (slot[coder], None, 0, 0) for coder in sorted(marked_by)
+            )
     order = [i for i in items if i in by_item]  # project.items order: respondent, position
     m = len(names)
     keys = {c.key: k for k, c in enumerate(codes)}
@@ -360,7 +373,9 @@ def reliability_data(
             anything = np.zeros(length, dtype=bool)
             for j, key, start, end in by_item[item_id]:
                 coded[j] = True
-                lo, hi = (0, length) if start is None else (start, end)
+                if key is None:  # marked 'no theme': present, covering nothing
+                    continue
+                lo, hi = (0, length) if start is None or end is None else (start, end)
                 anything[lo:hi] = True
                 if key in keys:
                     cover[keys[key], j, lo:hi] = True

@@ -37,6 +37,7 @@ from qualcode.store import imports as import_store
 from qualcode.store import items as item_store
 from qualcode.store import memos as memo_store
 from qualcode.store import respondents as respondent_store
+from qualcode.store import reviews as review_store
 
 if TYPE_CHECKING:
     from qualcode.core.codebook import Codebook
@@ -420,14 +421,29 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
     disagree: list[int] = []  # rows whose passage is not where their start/end say
     normalized = {"respondent": 0, "question": 0, "code": 0, "coder": 0}  # rows, by field
     memo_kept: list[int] = []  # rows whose memo was not applied to a coding already there
+    none_marked: list[tuple[int, str, CodingRow]] = []  # (item, coder, row) of '-' rows
+    cleared: list[int] = []  # rows whose coding took a 'no theme' mark away
+    any_marks = review_store.any_marks(conn)
     for first in range(0, total, PROGRESS_EVERY):
         batch = rows[first : first + PROGRESS_EVERY]
         values = []
         batch_questions: list[str] = []
+        batch_rows: list[CodingRow] = []
         created = store.now()
         for r in batch:
+            no_theme = r.code == NO_THEME
             code_id = resolved.get((r.question, r.code))
-            if code_id is None:
+            if no_theme:
+                if r.question not in questions and (
+                    r.question.isascii() or _normalize(r, "question", normalized) not in questions
+                ):
+                    raise _fail(
+                        r,
+                        f"no question '{r.question}' in the project (questions: "
+                        f"{', '.join(questions) or 'none'})",
+                        "question",
+                    )
+            elif code_id is None:
                 q = questions.get(r.question)
                 if q is None and not r.question.isascii():
                     q = questions.get(_normalize(r, "question", normalized))
@@ -498,8 +514,20 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
                     raise _fail(
                         r, f"span {start}-{end} is outside the item's text (0-{length})", "start"
                     )
+            if no_theme:
+                if start is not None:
+                    raise _fail(
+                        r,
+                        f"a '{NO_THEME}' row says no theme applies to the whole answer; "
+                        "it has no passage",
+                        "text" if r.text.strip() else "start",
+                    )
+                none_marked.append((item[_ID], r.coder, r))
+                continue
+            assert code_id is not None
             values.append((item[_ID], code_id, start, end, r.coder, created, r.memo))
             batch_questions.append(r.question)
+            batch_rows.append(r)
         coders = set(map(itemgetter(4), values))  # in C: a batch has a coder or two
         if not all(c.isascii() or unicodedata.is_normalized("NFC", c) for c in coders):
             normalized["coder"] += sum(c != nfc(c) for c in map(itemgetter(4), values))
@@ -509,7 +537,11 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
         summary.codings_added += added
         summary.codings_existing += len(values) - added
         if added < len(values):
-            memo_kept += _memos_not_applied(conn, batch, values)
+            memo_kept += _memos_not_applied(conn, batch_rows, values)
+        if any_marks:  # a theme on an answer takes the coder's 'no theme' mark away
+            for r, v in zip(batch_rows, values, strict=True):
+                if review_store.unmark(conn, v[0], v[4]):
+                    cleared.append(r.row)
         if added == len(values):
             new_questions: Iterable[str] = dict.fromkeys(batch_questions)
         elif added:  # some were there already: the questions of the codings added, in order
@@ -521,6 +553,13 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
                 summary.questions.append(qid)
         if progress is not None:
             progress(first + len(batch), total)
+    _mark_no_theme(conn, summary, none_marked)
+    if cleared:
+        summary.notes.append(
+            f"changed: {len(cleared):,} row{'s' if len(cleared) > 1 else ''} ({_listed(cleared)}) "
+            "code a theme on an answer their coder had marked 'no theme'; the mark was taken "
+            "away"
+        )
     note = nfc_note({f"{field} fields": n for field, n in normalized.items()})
     if note is not None:
         summary.notes.append(note)
@@ -535,6 +574,30 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
             f"skipped: the memo of {len(memo_kept):,} row{'s' if len(memo_kept) > 1 else ''} "
             f"({_listed(memo_kept)}): the project already holds the coding with another memo"
         )
+
+
+NO_THEME = "-"  # a codings row whose code is this: 'reviewed, no theme applies'
+
+
+def _mark_no_theme(
+    conn: sqlite3.Connection, summary: ImportSummary, marks: list[tuple[int, str, CodingRow]]
+) -> None:
+    """Mark the '-' rows' answers 'no theme'; refused where the same coder codes a theme on
+    the same answer (in the file or in the project)."""
+    at = store.now()
+    for item_id, coder, r in marks:
+        if coding_store.select(conn, item_id=item_id, coder=coder):
+            raise _fail(
+                r,
+                f"says no theme applies to respondent '{r.respondent}' in '{r.question}', "
+                f"but coder '{coder}' codes themes on the same answer (in this file or in the "
+                "project); remove one of them",
+                "code",
+            )
+        if review_store.mark(conn, item_id, coder, at):
+            summary.no_theme_added += 1
+            if r.question not in summary.questions:
+                summary.questions.append(r.question)
 
 
 def _normalize(r: CodingRow, field: str, counts: dict[str, int]) -> str:

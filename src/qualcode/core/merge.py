@@ -29,7 +29,8 @@ from qualcode.store import codings as coding_store
 from qualcode.store import db as store
 from qualcode.store import merge as merge_store
 from qualcode.store import respondents as respondent_store
-from qualcode.store.merge import SourceCoding, SourceItem, SourceMemo, SourceVerdict
+from qualcode.store import reviews as review_store
+from qualcode.store.merge import SourceCoding, SourceItem, SourceMemo, SourceReview, SourceVerdict
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
@@ -72,6 +73,8 @@ class MergeReport:
     memos_added: int = 0
     memos_present: int = 0
     verdicts_added: int = 0
+    no_theme_added: int = 0  # 'reviewed, no theme applies' marks brought in
+    no_theme_cleared: int = 0  # marks a newer coding from a copy took away
     unmatched: list[Unmatched] = field(default_factory=list)
     dry_run: bool = False
     backup: str = ""  # the target as it was before the merge
@@ -79,7 +82,12 @@ class MergeReport:
     @property
     def changed(self) -> bool:
         return bool(
-            self.codings_added or self.stars_added or self.memos_added or self.verdicts_added
+            self.codings_added
+            or self.stars_added
+            or self.memos_added
+            or self.verdicts_added
+            or self.no_theme_added
+            or self.no_theme_cleared
         )
 
     @property
@@ -108,6 +116,10 @@ class MergeReport:
                 parts.append(f"{self.stars_added} stars added")
             if self.verdicts_added:
                 parts.append(f"{self.verdicts_added} suggestion verdicts added")
+            if self.no_theme_added:
+                parts.append(f"{self.no_theme_added} 'no theme' marks added")
+            if self.no_theme_cleared:
+                parts.append(f"{self.no_theme_cleared} 'no theme' marks replaced by newer codings")
             parts.append(f"{self.memos_added} memos added")
             head = f"{verb} {files} into {self.target}: {', '.join(parts)}"
         lines = [
@@ -159,6 +171,7 @@ class _Source:
     memos: list[SourceMemo]  # (target, target_id, text, author, created_at, updated_at)
     verdicts: list[SourceVerdict] = field(default_factory=list)  # (item, code, coder,
     #                                                               verdict, source, score, at)
+    reviews: list[SourceReview] = field(default_factory=list)  # (item, coder, at)
 
 
 def _open_source(path: Path, target: Path) -> sqlite3.Connection:
@@ -185,6 +198,7 @@ def _read_source(path: Path, target: Path) -> _Source:
             codings=rows.codings,
             memos=rows.memos,
             verdicts=rows.verdicts,
+            reviews=rows.reviews,
         )
     except sqlite3.DatabaseError as exc:
         raise QualcodeError(f"not a usable project file ({exc})", file=str(path)) from None
@@ -208,6 +222,8 @@ class _Merger:
         self.codes = code_store.all_code_ids(db)
         self.codings = merge_store.coding_states(db)
         self.memos = merge_store.memo_keys(db)
+        self.marks = {(item, coder): at for item, coder, at in review_store.all_marks(db)}
+        self.coded_by = {(key[0], key[2]) for key in self.codings}  # (item, coder)
 
     def merge(self, src: _Source) -> None:
         # (what, key) -> [reason, codings, memos], in the order met
@@ -260,6 +276,20 @@ class _Merger:
                 continue
             ident = (t_item, t_code, coder, start, end)
             existing = self.codings.get(ident)
+            marked = self.marks.get((t_item, coder))
+            if existing is None and marked is not None:
+                if created_at <= marked:  # the coder found no theme here after this coding
+                    problem = (
+                        "coding",
+                        f"{self._label(src, s_item)} {src.codes[s_code][1]} by {coder}",
+                        "the target marks the answer 'no theme' since (kept the target's)",
+                    )
+                    coding_ids[sid] = problem
+                    charge(problem, codings=1)
+                    continue
+                review_store.unmark(self.db, t_item, coder)  # a newer coding: it holds
+                del self.marks[(t_item, coder)]
+                self.report.no_theme_cleared += 1
             if existing is None:
                 new_id = merge_store.insert_coding(
                     self.db,
@@ -274,6 +304,7 @@ class _Merger:
                     origin,
                 )
                 self.codings[ident] = [new_id, memo, int(bool(starred))]
+                self.coded_by.add((t_item, coder))
                 coding_ids[sid] = new_id
                 self.report.codings_added += 1
                 continue
@@ -292,6 +323,26 @@ class _Merger:
                         "its memo differs from the target's (kept the target's)",
                     )
                 )
+
+        # 'reviewed, no theme applies': each coder's own, never over their codings
+        for s_item, coder, at in src.reviews:
+            t_item = item(s_item)
+            if isinstance(t_item, tuple):
+                charge(t_item)
+                continue
+            if (t_item, coder) in self.coded_by:
+                charge(
+                    (
+                        "no-theme mark",
+                        f"{self._label(src, s_item)} by {coder}",
+                        "the target holds codings of that coder there (kept the target's)",
+                    )
+                )
+                continue
+            if (t_item, coder) not in self.marks:
+                review_store.mark(self.db, t_item, coder, at)
+                self.marks[(t_item, coder)] = at
+                self.report.no_theme_added += 1
 
         # the suggestions each coder accepted or rejected: they teach the next model
         for s_item, s_code, coder, verdict, source, score, at in src.verdicts:

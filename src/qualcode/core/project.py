@@ -41,6 +41,8 @@ from qualcode.store import items as item_store
 from qualcode.store import memos as memo_store
 from qualcode.store import questions as question_store
 from qualcode.store import respondents as respondent_store
+from qualcode.store import reviews as review_store
+from qualcode.store import settings as settings_store
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -663,7 +665,13 @@ class Project:
                 origin=origin,
             )
             coding = self.coding(new_id)
-            self.log("coding.add", coding=self._coding_payload(coding, item))
+            payload = self._coding_payload(coding, item)
+            # a theme on the item: the coder's "no theme applies" no longer holds
+            marked = review_store.marked_at(self.db, item_id, coder)
+            if marked is not None:
+                review_store.unmark(self.db, item_id, coder)
+                payload["cleared_none"] = marked
+            self.log("coding.add", coding=payload)
         return coding
 
     @staticmethod
@@ -703,15 +711,133 @@ class Project:
         self.add_coding(item_id, code, coder=coder)
         return True
 
+    # -- reviewed, no theme applies -----------------------------------------------
+    def has_no_theme(self, item_id: int, *, coder: str | None = None) -> bool:
+        """Did the coder mark the item 'reviewed, no theme applies'?"""
+        return review_store.marked_at(self.db, item_id, coder or self.coder) is not None
+
+    def mark_no_theme(self, item_id: int, *, coder: str | None = None) -> bool:
+        """The coder read the item and no theme of the codebook applies: marked, in one
+        undoable action that also takes away the coder's own codings of the item (they
+        said otherwise before). It is no theme: counts never see it. False if it was
+        marked already."""
+        item = self.item(item_id)
+        if item.is_empty:
+            raise QualcodeError(
+                f"item {item_id} ({item.respondent}) is an empty answer; "
+                "empty answers are not reviewed"
+            )
+        coder = coder or self.coder
+        with self.transaction():
+            at = store.now()
+            if not review_store.mark(self.db, item_id, coder, at):
+                return False
+            removed = [
+                self._coding_payload(c, item)
+                for c in coding_store.select(self.db, item_id=item_id, coder=coder)
+            ]
+            for c in removed:
+                coding_store.delete(self.db, c["id"])
+            self.log("review.none", **self._review_payload(item, coder, at), removed=removed)
+        return True
+
+    def clear_no_theme(self, item_id: int, *, coder: str | None = None) -> bool:
+        """Take the coder's 'no theme' mark away (undoable); False if there was none."""
+        item = self.item(item_id)
+        coder = coder or self.coder
+        with self.transaction():
+            at = review_store.marked_at(self.db, item_id, coder)
+            if at is None or not review_store.unmark(self.db, item_id, coder):
+                return False
+            self.log("review.clear", **self._review_payload(item, coder, at))
+        return True
+
+    def toggle_no_theme(self, item_id: int, *, coder: str | None = None) -> bool:
+        """Mark the item 'no theme', or take the mark away; True if now marked."""
+        if self.has_no_theme(item_id, coder=coder):
+            self.clear_no_theme(item_id, coder=coder)
+            return False
+        return self.mark_no_theme(item_id, coder=coder)
+
+    def no_theme_items(self, question: str | None = None, *, coder: str | None = None) -> set[int]:
+        """The question's items marked 'no theme' (by ``coder``, or by anybody)."""
+        return review_store.of_question(self.db, self.question(question).id, coder)
+
+    def no_theme_coders(self, question: str) -> list[str]:
+        """Everybody who marked an item of the question 'no theme'."""
+        return review_store.coders(self.db, question)
+
+    def no_theme_by_coder(self, question: str, coders: Sequence[str]) -> dict[int, set[str]]:
+        """item id -> which of ``coders`` marked it 'no theme', in one question."""
+        return review_store.by_coder(self.db, question, coders)
+
+    def reviewed(self, question: str | None = None, *, coder: str | None = None) -> tuple[int, int]:
+        """(items reviewed, items to review): coded, or marked 'no theme', by ``coder`` (or
+        by anybody): "gennemgået 30 af 35"."""
+        q = self.question(question)
+        rows, coded = item_store.queue(self.db, q.id, coder)
+        done = coded | review_store.of_question(self.db, q.id, coder)
+        return len(done & {r[0] for r in rows}), len(rows)
+
+    @staticmethod
+    def _review_payload(item: Item, coder: str, at: str) -> dict[str, Any]:
+        return {
+            "item_id": item.id,
+            "question": item.question,
+            "respondent": item.respondent,
+            "position": item.position,
+            "coder": coder,
+            "at": at,
+        }
+
+    # -- the coder basis of the numbers ------------------------------------------------
+    ALL_CODERS = "*"  # the basis that joins every coder's codings
+
+    def basis(self) -> str | None:
+        """The coder whose codings the project's numbers are counted on by default (None:
+        every coder together)."""
+        value = settings_store.get(self.db, "basis")
+        return None if value in (None, "", self.ALL_CODERS) else value
+
+    def set_basis(self, coder: str | None) -> None:
+        """Make ``coder`` (or None: every coder together) the default basis of counts,
+        charts, crosstabs and reports."""
+        value = coder if coder not in (None, "", self.ALL_CODERS) else self.ALL_CODERS
+        with self.transaction():
+            settings_store.put(self.db, "basis", value)
+            self.log("basis.set", basis=value)
+
+    def basis_coders(self, question: str, basis: str | None) -> list[str]:
+        """The coders whose codings a count of the question on ``basis`` joins."""
+        known = self.coders(question)
+        return [basis] if basis is not None else known
+
+    @staticmethod
+    def basis_label(basis: str | None, coders: Sequence[str] = ()) -> str:
+        """ "Kodet af: consensus", or "Kodet af: alle kodere (guld, ida)"."""
+        if basis is not None:
+            return f"Kodet af: {basis}"
+        listed = f" ({', '.join(coders)})" if coders else ""
+        return f"Kodet af: alle kodere{listed}"
+
+    # -- who is coding, remembered per project and user --------------------------------
+    def remembered_coder(self, user: str) -> str | None:
+        """The coder name ``user`` last chose in this project (key k), if any."""
+        return settings_store.get(self.db, f"coder:{user}")
+
+    def remember_coder(self, user: str, coder: str) -> None:
+        with self.transaction():
+            settings_store.put(self.db, f"coder:{user}", coder)
+
     # -- undo / redo (driven by the event log, so it survives a restart) -------
     # Each group has its own stack per coder: F2 undoes codings, F5 codebook edits, F6
     # settlements, so an undo never reaches into another screen's work.
     UNDO_GROUPS: dict[str, tuple[str, ...]] = {
-        "coding": ("coding.add", "coding.remove"),
+        "coding": ("coding.add", "coding.remove", "review.none", "review.clear"),
         "codebook": ("code.add", "code.update", "code.merge", "code.delete"),
         "consensus": ("consensus.settle",),
     }
-    UNDOABLE = UNDO_GROUPS["coding"]
+    UNDOABLE = ("coding.add", "coding.remove")
 
     def _undo_stacks(
         self, actor: str | None = None, group: str = "coding"
@@ -772,12 +898,15 @@ class Project:
         """What an undo or redo event repeats of the event it reverses, for the log."""
         if "coding" in event:
             return {"coding": event["coding"]}
-        if event["action"] == "consensus.settle":
+        if event["action"] in ("consensus.settle", "review.none", "review.clear"):
             return {"item_id": event["item_id"]}
         return {"codebook": event["codebook"], "key": event.get("key") or event.get("source")}
 
     def _describe(self, event: dict[str, Any], verb: str) -> Change:
         action = event["action"]
+        if action in ("review.none", "review.clear"):
+            what = "ingen tema" if action == "review.none" else "fjernet 'ingen tema'"
+            return Change(f"{verb}: {what} på {event['respondent']}", event["item_id"])
         if action in self.UNDO_GROUPS["coding"]:
             c = event["coding"]
             what = "kodning" if action == "coding.add" else "fjernelse"
@@ -805,7 +934,9 @@ class Project:
     def _replay(self, event: dict[str, Any], *, inverse: bool) -> None:
         """Apply an undoable event again, or its inverse, inside the caller's transaction."""
         action = event["action"]
-        if action in self.UNDO_GROUPS["coding"]:
+        if action in ("review.none", "review.clear"):
+            self._apply_review_event(event, inverse=inverse)
+        elif action in self.UNDO_GROUPS["coding"]:
             self._apply_coding_event(event, inverse=inverse)
         elif action == "consensus.settle":
             self._settle_now(
@@ -892,6 +1023,36 @@ class Project:
             )
         elif not adding and existing is not None:
             coding_store.delete(self.db, existing)
+        if c.get("cleared_none"):  # the coding took a 'no theme' mark away: so does a redo
+            if adding:
+                review_store.unmark(self.db, c["item_id"], c["coder"])
+            else:
+                review_store.mark(self.db, c["item_id"], c["coder"], c["cleared_none"])
+
+    def _apply_review_event(self, event: dict[str, Any], *, inverse: bool) -> None:
+        marking = (event["action"] == "review.none") != inverse
+        item_id, coder = event["item_id"], event["coder"]
+        if marking:
+            review_store.mark(self.db, item_id, coder, event["at"])
+            for c in event.get("removed", ()):
+                code_id = code_store.code_id(
+                    self.db, self.question(c["question"]).codebook, c["code"]
+                )
+                found = (
+                    None
+                    if code_id is None
+                    else coding_store.find(self.db, item_id, code_id, coder, c["start"], c["end"])
+                )
+                if found is not None:
+                    coding_store.delete(self.db, found)
+        else:
+            review_store.unmark(self.db, item_id, coder)
+            for c in event.get("removed", ()):
+                code_id = code_store.code_id(
+                    self.db, self.question(c["question"]).codebook, c["code"]
+                )
+                if code_id is not None:
+                    self._restore_coding(c, code_id)
 
     # -- suggestions: accepted or rejected, never applied by themselves -------------
     def accept_suggestion(
@@ -972,16 +1133,33 @@ class Project:
         return coding_store.code_sets(self.db, question, coders)
 
     def disagreements(self, question: str, coders: list[str]) -> list[Disagreement]:
-        """Items where the coders' sets of codes differ (an item one coder left uncoded counts
-        as the empty set), in queue order, with the consensus already settled if any."""
+        """Items every one of the coders reviewed (coded, or marked 'no theme') and coded
+        differently, in queue order, with the consensus already settled if any. An item one
+        of them has not reached yet is no disagreement (see :meth:`awaiting`)."""
+        return self._compare(question, coders)[0]
+
+    def awaiting(self, question: str, coders: list[str]) -> int:
+        """How many items some but not all of the coders have reviewed: the ones still
+        waiting for a coder before they can be compared."""
+        return self._compare(question, coders)[1]
+
+    def _compare(self, question: str, coders: list[str]) -> tuple[list[Disagreement], int]:
         if len(coders) < 2:
             raise QualcodeError("comparing needs at least two coders")
         sets = self.code_sets(question, [*coders, self.CONSENSUS])
+        marked = self.no_theme_by_coder(question, coders)
         out = []
+        waiting = 0
         for item in self.items(question):
             by_coder = sets.get(item.id, {})
+            reviewed = {c for c in coders if c in by_coder or c in marked.get(item.id, ())}
+            if not reviewed:
+                continue
+            if len(reviewed) < len(coders):
+                waiting += 1
+                continue
             per = {c: frozenset(by_coder.get(c, set())) for c in coders}
-            if not any(per.values()) or len(set(per.values())) == 1:
+            if len(set(per.values())) == 1:
                 continue
             settled = self.CONSENSUS in by_coder or self._settled_empty(item.id)
             out.append(
@@ -992,7 +1170,7 @@ class Project:
                     settled=settled,
                 )
             )
-        return out
+        return out, waiting
 
     def _settled_empty(self, item_id: int) -> bool:
         """Was this item settled as 'no code applies'? (That leaves no coding, only an event.)

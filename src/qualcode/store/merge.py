@@ -14,6 +14,8 @@ SourceCoding = tuple[int, int, int, int | None, int | None, str, str, str, int, 
 SourceMemo = tuple[str, str | None, str, str, str, str]
 # (item, code, coder, verdict, source, score, at)
 SourceVerdict = tuple[int, int, str, str, str, float | None, str]
+# (item, coder, at): an item the coder marked 'reviewed, no theme applies'
+SourceReview = tuple[int, str, str]
 # (item, code, coder, start, end): what makes a coding the same coding
 CodingKey = tuple[int, int, str, int | None, int | None]
 
@@ -27,6 +29,7 @@ class SourceRows(NamedTuple):
     codings: list[SourceCoding]
     memos: list[SourceMemo]
     verdicts: list[SourceVerdict]
+    reviews: list[SourceReview]
 
 
 def read_source(conn: sqlite3.Connection) -> SourceRows:
@@ -58,6 +61,12 @@ def read_source(conn: sqlite3.Connection) -> SourceRows:
             " FROM suggestion_verdicts ORDER BY id"
         ).fetchall()
         if "suggestion_verdicts" in tables
+        else [],
+        reviews=[
+            (int(r[0]), str(r[1]), str(r[2]))
+            for r in conn.execute("SELECT item_id, coder, at FROM reviews ORDER BY item_id, coder")
+        ]
+        if "reviews" in tables
         else [],
     )
     conn.execute("COMMIT")

@@ -308,6 +308,25 @@ def m005_waves_and_views(db: Database) -> None:
     )
 
 
+@_migration
+def m006_reviews(db: Database) -> None:
+    """A coder read an item and found that no theme of the codebook applies: kept per coder
+    and item, so that agreement counts agreeing on "no theme" and progress counts the
+    answers reviewed. It is no theme: counts never see it."""
+    _run(
+        db,
+        """
+        CREATE TABLE reviews (
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (item_id, coder)
+        );
+        CREATE INDEX reviews_coder ON reviews(coder, item_id);
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3
