@@ -235,3 +235,58 @@ def test_disagreements_leave_out_what_the_second_coder_has_not_reached(project):
     project.mark_no_theme(jc04.id, coder="bo")
     [found] = project.disagreements("strategier", ["ane", "bo"])
     assert found.item.id == jc04.id and found.codes == {"ane": {"andet"}, "bo": set()}
+
+
+# -- one coder basis for every number ----------------------------------------------------
+
+
+@pytest.fixture
+def three_coders(demo_copy):
+    """guld coded every answer (the demo); ida and consensus code a few more."""
+    with Project.open(demo_copy) as p:
+        items = p.items("strategier")
+        for item in items[:3]:
+            p.add_coding(item.id, "fleksjob", coder="ida")
+        p.settle(items[0].id, ["fleksjob"])
+    return demo_copy
+
+
+def _fleksjob(result) -> str:
+    return next(line for line in result.stdout.splitlines() if line.startswith("Fleksjob"))
+
+
+def test_counts_per_basis_and_a_warning_for_all_coders(three_coders):
+    with Project.open(three_coders, readonly=True) as p:
+        guld = p.respondent_counts("strategier", coder="guld")["fleksjob"]
+        union = p.respondent_counts("strategier")["fleksjob"]
+        ida = p.respondent_counts("strategier", coder="ida")["fleksjob"]
+        assert p.respondent_counts("strategier", coder="consensus")["fleksjob"] == 1
+        assert ida == 3 and union >= guld
+    for coder, n in (("guld", guld), ("ida", 3), ("consensus", 1), ("*", union)):
+        result = run("counts", three_coders, "--question", "strategier", "--coder", coder)
+        assert result.exit_code == 0
+        assert f"{n} af 35" in _fleksjob(result)
+        label = "alle kodere (consensus, guld, ida)" if coder == "*" else coder
+        assert f"Kodet af: {label}" in result.stdout
+        warned = [line for line in result.stderr.splitlines() if "warning" in line]
+        assert len(warned) == (1 if coder == "*" else 0), result.stderr
+    warned = run("counts", three_coders, "--question", "strategier").stderr
+    assert "coded by 3 coders (consensus, guld, ida)" in warned
+
+
+def test_the_basis_is_stored_and_used_by_every_counting_command(three_coders, tmp_path):
+    result = run("basis", three_coders, "--set", "consensus")
+    assert result.exit_code == 0 and result.stdout.strip() == "Kodet af: consensus"
+    counted = run("counts", three_coders, "--question", "strategier")
+    assert "1 af 35" in _fleksjob(counted) and not counted.stderr
+    data = run("counts", three_coders, "--question", "strategier", "--format", "json").stdout
+    assert '"basis": "consensus"' in data
+    report = run("report", three_coders, "--question", "strategier", "-o", tmp_path / "r.md")
+    assert report.exit_code == 0, report.output
+    assert "Kodet af: consensus." in (tmp_path / "r.md").read_text(encoding="utf-8")
+    crossed = run("crosstab", three_coders, "--question", "strategier", "--by", "region")
+    assert crossed.exit_code == 0 and "Kodet af: consensus." in crossed.stdout
+    back = run("basis", three_coders, "--set", "*")
+    assert back.stdout.startswith("Kodet af: alle kodere")
+    with Project.open(three_coders, readonly=True) as p:
+        assert p.basis() is None

@@ -166,6 +166,28 @@ def emit(data: bytes, output: str | None, force: bool) -> None:
         stdout_failed(exc)
 
 
+def resolve_basis(project, coder: str | None, questions: list[str] | None = None) -> str | None:
+    """The coder basis a counting command counts on: ``--coder`` if given ('*' is every
+    coder together), else the project's basis. When that is every coder and a question
+    has been coded by more than one, one warning line says so on stderr."""
+    basis = (None if coder == project.ALL_CODERS else coder) if coder else project.basis()
+    if basis is None:
+        ids = questions or [q.id for q in project.questions()]
+        mixed = {qid: who for qid in ids if len(who := project.coders(qid)) > 1}
+        if mixed:
+            qid, who = next(iter(mixed.items()))
+            more = f" (and {len(mixed) - 1} more questions)" if len(mixed) > 1 else ""
+            click.echo(
+                one_line(
+                    f"qualcode: warning: {qid}{more} is coded by {len(who)} coders "
+                    f"({', '.join(who)}) and these numbers join them all; count one basis "
+                    "with --coder NAME (e.g. --coder consensus) or set it with 'qualcode basis'"
+                ),
+                err=True,
+            )
+    return basis
+
+
 def warn_pii(hits: list, db: str, questions: list[str]) -> None:
     """After an import: one warning line on stderr if the texts it brought into
     ``questions`` hold personal data (``hits``: see

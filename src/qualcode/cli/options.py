@@ -14,7 +14,10 @@ import click
 # the project file: DB in every command's usage line
 db_argument = click.argument("db", type=click.Path(dir_okay=False))
 
-COUNT_CODER_HELP = "Count only this coder's codings."
+COUNT_CODER_HELP = (
+    "Count this coder's codings (a name, or consensus); '*' counts every coder together. "
+    "Default: the project's basis (see 'qualcode basis'), else every coder."
+)
 OVERWRITE_HELP = "Overwrite FILE if it exists."
 OUTPUT_HELP = "Write to FILE (written whole or not at all) instead of standard output."
 GROUP_HELP = (

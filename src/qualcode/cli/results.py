@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import CONTEXT, emit, open_project, user_errors, warn_quotes_pii
+from qualcode.cli.common import (
+    CONTEXT,
+    emit,
+    open_project,
+    resolve_basis,
+    user_errors,
+    warn_quotes_pii,
+)
 from qualcode.cli.options import (
     COUNT_CODER_HELP,
     coder_option,
@@ -65,6 +72,7 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
                 if question
                 else waves_.comparable_questions(project)
             )
+            coder = resolve_basis(project, coder, ids)
             frames = [waves_.wave_comparison(project, qid, coder=coder) for qid in ids]
             if not ids or frames[0] is None:
                 known = ", ".join(waves_.waves(project)) or "none"
@@ -85,6 +93,7 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
             ids = current_questions(project)
         if not ids:
             raise QualcodeError("the project has no questions yet; import answers first", file=db)
+        coder = resolve_basis(project, coder, ids)
         frames = [project.counts(qid, coder=coder) for qid in ids]
     emit(render_counts(frames, fmt, published=published), output, force)
 
@@ -179,6 +188,7 @@ def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
     if groups and not by:
         raise click.UsageError("--group needs --by ATTRIBUTE")
     with open_project(db) as project:
+        coder = resolve_basis(project, coder, list(question) or None)
         built = build_report(
             project,
             questions=list(question) or None,
@@ -212,6 +222,7 @@ def chart(db, question, output, coder, force) -> None:
 
     fmt = chart_format(output)
     with open_project(db) as project:
+        coder = resolve_basis(project, coder, [question])
         frame = project.counts(question, coder=coder)
     path = write_file(output, chart_bytes(frame, fmt), force=force)
     click.echo(f"wrote {path}", err=True)
@@ -252,6 +263,7 @@ def crosstab(db, question, by, group_specs, coder, alpha, fmt, output, force) ->
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
     groups = xt.parse_groups(group_specs)
     with open_project(db) as project:
+        coder = resolve_basis(project, coder, [question])
         frame = xt.crosstab(project, question, by, groups=groups, coder=coder, alpha=alpha)
     emit(render_crosstab(frame, fmt), output, force)
     if (frame["warning"] == xt.SMALL_EXPECTED).any():
@@ -307,4 +319,30 @@ def waves_command(db, question, set_to, series) -> None:
             click.echo(one_line(f"{ser}: {shown}"))
 
 
-COMMANDS = [counts, quotes, info, report, chart, crosstab, waves_command]
+@click.command(context_settings=CONTEXT)
+@db_argument
+@click.option(
+    "--set",
+    "set_to",
+    metavar="CODER",
+    help="Make CODER (a coder's name, or consensus) the basis; '*' makes it every coder together.",
+)
+@user_errors
+def basis(db, set_to) -> None:
+    """Show or set the coder basis the project's numbers are counted on by default: one
+    coder's codings, the agreed coding (consensus), or every coder together.
+
+    counts, chart, crosstab, report and the workbench use it when no --coder is given;
+    every table says which basis it counts ("Kodet af: consensus").
+    """
+    with open_project(db, write=set_to is not None) as project:
+        if set_to is not None:
+            project.set_basis(set_to)
+        chosen = project.basis()
+        coders = project.coders()
+    click.echo(one_line(project.basis_label(chosen, coders)))
+    if chosen is not None and chosen not in coders:
+        click.echo(f"qualcode: note: '{one_line(chosen)}' has coded nothing yet", err=True)
+
+
+COMMANDS = [counts, quotes, info, report, chart, crosstab, waves_command, basis]

@@ -111,6 +111,10 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     frame.attrs["title"] = book.title
     frame.attrs["kind"] = question.kind
     frame.attrs["published_source"] = book.published_source
+    # whose codings these numbers count: one coder, the consensus, or all of them
+    frame.attrs["basis"] = coder
+    frame.attrs["coders"] = project.coders(question.id)
+    frame.attrs["basis_label"] = project.basis_label(coder, frame.attrs["coders"])
     return frame
 
 

@@ -249,5 +249,6 @@ def crosstab(
         empty_groups=empty,
         alpha=alpha,
         coder=coder,
+        basis_label=project.basis_label(coder, project.coders(q.id)),
     )
     return frame

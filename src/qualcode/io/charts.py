@@ -45,7 +45,8 @@ def _axis_text(frame: pd.DataFrame) -> str:
         if frame.attrs.get("kind") == "interview"
         else "jobcentre der har svaret"
     )
-    return f"Andel af de {answered} {who} (%)"
+    basis = frame.attrs.get("basis_label")
+    return f"Andel af de {answered} {who} (%)" + (f" · {visible(basis)}" if basis else "")
 
 
 def chart_figure(frame: pd.DataFrame, *, title: str | None = None):

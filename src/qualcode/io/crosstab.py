@@ -58,6 +58,8 @@ def notes(frame: pd.DataFrame) -> list[str]:
     """The lines under the table: bases, who was left out, the tests, warnings."""
     a = frame.attrs
     out = []
+    if a.get("basis_label"):
+        out.append(f"{a['basis_label']}.")
     bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
     out.append(
         f"Grundlag: jobcentre der har svaret på {a['question']}, "

@@ -380,6 +380,8 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
     title = frame.attrs.get("title", "")
     who = "interviewede jobcentre" if kind == "interview" else "jobcentre har svaret"
     lines = [one_line(f"{frame.attrs.get('question', '')}: {title} ({answered} {who})")]
+    if frame.attrs.get("basis_label"):
+        lines.append(one_line(frame.attrs["basis_label"]))
     header = ["Tema", "Jobcentre", "Andel"]
     if kind == "interview":
         header.append("Omfang")
@@ -429,6 +431,8 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
         parts.append(f"### {frame.attrs.get('title', '')}\n")
         q = frame.attrs.get("question_text") or frame.attrs.get("question", "")
         parts.append(f"Spørgsmål: {md_cell(q)} (`{frame.attrs.get('question', '')}`)\n")
+        if frame.attrs.get("basis_label"):
+            parts.append(f"{md_cell(frame.attrs['basis_label'])}\n")
         head = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]
         if show_pub:
             year = frame["published_year"].dropna()
@@ -467,6 +471,8 @@ def counts_json(frames: list[pd.DataFrame]) -> bytes:
                 "question": frame.attrs.get("question"),
                 "codebook": frame.attrs.get("codebook"),
                 "title": frame.attrs.get("title"),
+                "basis": frame.attrs.get("basis") or "*",
+                "coders": frame.attrs.get("coders", []),
                 "answered": int(frame["answered"].iloc[0]) if len(frame) else 0,
                 "codes": records,
             }
@@ -486,7 +492,13 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
     for frame in frames:
         show_pub = _has_published(frame) if published is None else published
         ws = wb.create_sheet(sheet_name(frame.attrs.get("question", "ark"), wb.sheetnames))
-        ws.append([xlsx_cell(frame.attrs.get("title", ""))])
+        ws.append(
+            [
+                xlsx_cell(frame.attrs.get("title", "")),
+                "",
+                xlsx_cell(frame.attrs.get("basis_label", "")),
+            ]
+        )
         ws["A1"].font = Font(bold=True, size=12)
         head = [
             "Tema",

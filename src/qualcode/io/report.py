@@ -218,6 +218,8 @@ def table_notes(section: Section) -> list[str]:
         else "jobcentre der har svaret"
     )
     out.append(f"Grundlag: {answered} {who}.")
+    if frame.attrs.get("basis_label"):
+        out.append(f"{frame.attrs['basis_label']}.")
     if section.question.kind == "interview":
         out.append(SCALE_NOTE)
     source = frame.attrs.get("published_source")
