@@ -439,6 +439,14 @@ class Project:
             is not None
         ):
             return
+        self._insert_from_payload(
+            c, code_id, coding_id=None if coding_store.id_taken(self.db, c["id"]) else c["id"]
+        )
+
+    def _insert_from_payload(
+        self, c: dict[str, Any], code_id: int, *, coding_id: int | None = None
+    ) -> None:
+        """Insert a coding as an event's payload describes it."""
         coding_store.insert(
             self.db,
             c["item_id"],
@@ -449,7 +457,7 @@ class Project:
             end=c["end"],
             memo=c.get("memo", ""),
             origin=c.get("origin", ""),
-            coding_id=None if coding_store.id_taken(self.db, c["id"]) else c["id"],
+            coding_id=coding_id,
         )
 
     def _validated(
@@ -1010,17 +1018,7 @@ class Project:
             self.db, c["item_id"], code_id, c["coder"], c["start"], c["end"]
         )
         if adding and existing is None:
-            coding_store.insert(
-                self.db,
-                c["item_id"],
-                code_id,
-                c["coder"],
-                c["created_at"],
-                start=c["start"],
-                end=c["end"],
-                memo=c.get("memo", ""),
-                origin=c.get("origin", ""),
-            )
+            self._insert_from_payload(c, code_id)
         elif not adding and existing is not None:
             coding_store.delete(self.db, existing)
         if c.get("cleared_none"):  # the coding took a 'no theme' mark away: so does a redo

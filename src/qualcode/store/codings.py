@@ -47,6 +47,13 @@ def get(conn: sqlite3.Connection, coding_id: int) -> Coding | None:
     return None if row is None else Coding(*row)
 
 
+# one coding: the same item, code, coder and passage (codings_unique)
+_SAME = (
+    "item_id = ? AND code_id = ? AND coder = ?"
+    ' AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL("end", -1) = IFNULL(?, -1)'
+)
+
+
 def find(
     conn: sqlite3.Connection,
     item_id: int,
@@ -57,9 +64,7 @@ def find(
 ) -> int | None:
     """The id of the identical coding, if there is one."""
     row = conn.execute(
-        "SELECT id FROM codings WHERE item_id = ? AND code_id = ? AND coder = ?"
-        ' AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL("end", -1) = IFNULL(?, -1)',
-        [item_id, code_id, coder, start, end],
+        f"SELECT id FROM codings WHERE {_SAME}", [item_id, code_id, coder, start, end]
     ).fetchone()
     return None if row is None else int(row[0])
 
@@ -260,9 +265,7 @@ def memo_of(
 ) -> str | None:
     """The memo of the identical coding ('' if it has none), or None if there is none."""
     row = conn.execute(
-        "SELECT memo FROM codings WHERE item_id = ? AND code_id = ? AND coder = ?"
-        ' AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL("end", -1) = IFNULL(?, -1)',
-        [item_id, code_id, coder, start, end],
+        f"SELECT memo FROM codings WHERE {_SAME}", [item_id, code_id, coder, start, end]
     ).fetchone()
     return None if row is None else str(row[0] or "")
 
