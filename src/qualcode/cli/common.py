@@ -34,7 +34,7 @@ def user_errors(fn):
         import sqlite3
 
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except QualcodeError as exc:
             fail(str(exc))
         except sqlite3.OperationalError as exc:
@@ -52,8 +52,27 @@ def user_errors(fn):
             if is_stdout_error(exc):  # click.echo could not write standard output
                 stdout_failed(exc)
             raise
+        for line in _pending().pop("lines", []):  # only a command that succeeded warns
+            click.echo(line, err=True)
+        return result
 
     return wrapper
+
+
+def _pending() -> dict:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.setdefault("qualcode.warnings", {}) if ctx else {}
+
+
+def warn_after(message: str) -> None:
+    """A warning line shown once the command has done its work; a command that fails
+    shows its one error line and nothing else."""
+    line = one_line(f"qualcode: warning: {message}")
+    pending = _pending()
+    if click.get_current_context(silent=True) is None:
+        click.echo(line, err=True)
+    else:
+        pending.setdefault("lines", []).append(line)
 
 
 @contextmanager
@@ -177,13 +196,10 @@ def resolve_basis(project, coder: str | None, questions: list[str] | None = None
         if mixed:
             qid, who = next(iter(mixed.items()))
             more = f" (and {len(mixed) - 1} more questions)" if len(mixed) > 1 else ""
-            click.echo(
-                one_line(
-                    f"qualcode: warning: {qid}{more} is coded by {len(who)} coders "
-                    f"({', '.join(who)}) and these numbers join them all; count one basis "
-                    "with --coder NAME (e.g. --coder consensus) or set it with 'qualcode basis'"
-                ),
-                err=True,
+            warn_after(
+                f"{qid}{more} is coded by {len(who)} coders ({', '.join(who)}) and these "
+                "numbers join them all; count one basis with --coder NAME "
+                "(e.g. --coder consensus) or set it with 'qualcode basis'"
             )
     return basis
 
