@@ -403,6 +403,20 @@ def read_qdc(path: str | Path) -> RefiProject:
     if codes_el is not None:
         _codes(codes_el, name, None, out.codes)
     _check_codes(out.codes, name)
+    # qualcode's own codebooks: a set each, its description ending in the hints
+    sets = _child(root, "Sets")
+    for set_el in _children(sets, "Set") if sets is not None else []:
+        _text, hints = _split_hints(_text_of(set_el, "Description"))
+        if hints is None or not isinstance(hints.get("codebooks"), dict):
+            continue
+        merged = out.hints if out.hints is not None else {"codebooks": {}, "codes": {}}
+        members = [_key(m.get("guid")) for m in _children(set_el, "MemberCode")]
+        for stem, meta in hints["codebooks"].items():
+            if isinstance(meta, dict):
+                merged["codebooks"][stem] = {**meta, "members": members}
+        if isinstance(hints.get("codes"), dict):
+            merged["codes"].update(hints["codes"])
+        out.hints = merged
     return out
 
 
@@ -1014,8 +1028,47 @@ def _codebook_from(
         raise ImportError_(f"codebook '{stem}': {exc.detail}", file=name) from None
 
 
-def _plan_codebook_only(refi: RefiProject, stem: str, summary: ImportSummary) -> ImportPlan:
+def _plan_codebook_only(refi: RefiProject, stem: str | None, summary: ImportSummary) -> ImportPlan:
+    """A .qdc's codes as one codebook ``stem``; a qualcode .qdc's as the codebooks it
+    was written from (the one codebook ``stem``, if given), with their code keys."""
     plan = ImportPlan()
+    hints = refi.hints or {}
+    books = hints.get("codebooks") if isinstance(hints.get("codebooks"), dict) else None
+    extras = {_key(g): v for g, v in hints.get("codes", {}).items() if isinstance(v, dict)}
+    if books and all(isinstance(m, dict) for m in books.values()):
+        by_guid = {_key(c.guid): c for c in refi.codes}
+        groups = {_key(m.get("guid")) for m in books.values() if m.get("guid")}
+        if stem is not None or len(books) == 1:
+            # one codebook: every code, without the group codes of several
+            name, meta = next(iter(books.items())) if len(books) == 1 else ("", {})
+            codes = [_ungrouped(c, groups) for c in refi.codes if _key(c.guid) not in groups]
+            book, _ = _codebook_from(
+                codes,
+                stem or _safe_names([name], "codebook", "kodebog", summary)[name],
+                meta.get("title", "") or stem or "",
+                refi.file,
+                summary,
+                extras,
+                meta,
+            )
+            plan.codebooks.append(book)
+            return plan
+        stem_of = _safe_names(list(books), "codebook", "kodebog", summary)
+        for name, meta in books.items():
+            members = {_key(g) for g in meta.get("members", [])}
+            codes = [
+                _ungrouped(c, groups)
+                for c in refi.codes
+                if _key(c.guid) in members
+                or (_key(meta.get("guid")) and _root_of(c, by_guid) == _key(meta.get("guid")))
+            ]
+            codes = [c for c in codes if _key(c.guid) not in groups]
+            book, _ = _codebook_from(
+                codes, stem_of[name], meta.get("title", name), refi.file, summary, extras, meta
+            )
+            plan.codebooks.append(book)
+        return plan
+    stem = stem or default_name(refi.file)
     book, _ = _codebook_from(
         refi.codes, stem, refi.origin and f"{stem} ({refi.origin})" or stem, refi.file, summary
     )
@@ -1167,6 +1220,13 @@ def _plan_generic(
     for what in refi.unread_notes:
         summary.skipped.append(what)
     return plan
+
+
+def _ungrouped(code: RefiCode, groups: set[str]) -> RefiCode:
+    """The code at the top of its codebook if its parent is a codebook's group code."""
+    if code.parent is None or _key(code.parent) not in groups:
+        return code
+    return RefiCode(code.guid, code.name, code.color, code.codable, code.description, None)
 
 
 def _skip_sources(refi: RefiProject, summary: ImportSummary) -> None:
@@ -1394,7 +1454,7 @@ def import_refiqda(
     if refi.kind == "codebook":
         if not refi.codes:
             raise ImportError_("the codebook has no codes", file=refi.file)
-        plan = _plan_codebook_only(refi, stem, summary)
+        plan = _plan_codebook_only(refi, codebook, summary)
     elif refi.hints and not question and not codebook:
         try:
             plan = _plan_qualcode(refi, coder, summary)
@@ -1472,6 +1532,53 @@ def _serialize(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
+def _codebook_hints(book: Codebook) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """What REFI-QDA has no place for of a codebook (its stem's group guid, title,
+    description, sources, published counts) and of each of its codes (key, keywords,
+    ...), by code guid."""
+    s = book.stem
+    meta: dict[str, Any] = {"guid": guid("codebook", s), "title": book.title}
+    for f in ("description", "definition_source"):
+        if getattr(book, f):
+            meta[f] = getattr(book, f)
+    published = {
+        k: v
+        for k, v in (
+            ("year", book.published_year),
+            ("base", book.published_base),
+            ("source", book.published_source),
+        )
+        if v
+    }
+    if published:
+        meta["published"] = published
+    extras: dict[str, dict[str, Any]] = {}
+    for c in book.codes:
+        extra: dict[str, Any] = {"key": c.key}
+        if c.source and c.source != book.definition_source:
+            extra["source"] = c.source
+        if c.keywords:
+            extra["keywords"] = list(c.keywords)
+        if c.published_count is not None:
+            extra["published"] = {
+                "count": c.published_count,
+                "base": c.published_base,
+                "year": c.published_year,
+            }
+        if c.other and c.label.casefold() not in ("andet", "other", "andre"):
+            extra["other"] = True
+        extras[guid("code", s, c.key)] = extra
+    return meta, extras
+
+
+def _hint_text(intro: str, hints: dict[str, Any]) -> str:
+    return (
+        f"{intro}\n"
+        + HINT_PREFIX
+        + json.dumps(hints, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    )
+
+
 def export_qdc(project: Project, stem: str | None = None) -> bytes:
     """The project's codebook ``stem`` (or all its codebooks, each as a top-level code) as a
     REFI-QDA ``.qdc`` file."""
@@ -1496,7 +1603,37 @@ def export_qdc(project: Project, stem: str | None = None) -> bytes:
             codes.append(group)
     if not len(codes):
         raise QualcodeError(f"codebook '{stems[0]}' has no codes", file=str(project.path))
-    return _serialize(E("CodeBook", codes, origin=f"qualcode {__version__}"))
+    # each codebook is a set of its codes; the set's description ends in what REFI-QDA
+    # has no place for (code keys, ...), so that qualcode reads the codebooks back as
+    # they were, each on its own
+    sets = E("Sets")
+    for s in stems:
+        book = project.codebook(s)
+        if not book.codes:
+            continue
+        meta, extras = _codebook_hints(book)
+        if len(stems) == 1:
+            meta.pop("guid")  # no group code: the codes are at the top
+        hints = {"format": 1, "codebooks": {s: meta}, "codes": extras}
+        sets.append(
+            E(
+                "Set",
+                E(
+                    "Description",
+                    _xml_text(
+                        _hint_text(
+                            f"The codes of qualcode's codebook '{s}'. The last line holds "
+                            "what REFI-QDA has no place for.",
+                            hints,
+                        )
+                    ),
+                ),
+                *[E("MemberCode", guid=g) for g in extras],
+                guid=guid("set", s),
+                name=_xml_text(book.title or s),
+            )
+        )
+    return _serialize(E("CodeBook", codes, sets, origin=f"qualcode {__version__}"))
 
 
 def export_qdpx(project: Project) -> bytes:
@@ -1535,37 +1672,8 @@ def export_qdpx(project: Project) -> bytes:
             question_hint["series"] = series or q.id
         hints["questions"].append(question_hint)
     for s, book in books.items():
-        meta: dict[str, Any] = {"guid": guid("codebook", s), "title": book.title}
-        for f in ("description", "definition_source"):
-            if getattr(book, f):
-                meta[f] = getattr(book, f)
-        published = {
-            k: v
-            for k, v in (
-                ("year", book.published_year),
-                ("base", book.published_base),
-                ("source", book.published_source),
-            )
-            if v
-        }
-        if published:
-            meta["published"] = published
-        hints["codebooks"][s] = meta
-        for c in book.codes:
-            extra: dict[str, Any] = {"key": c.key}
-            if c.source and c.source != book.definition_source:
-                extra["source"] = c.source
-            if c.keywords:
-                extra["keywords"] = list(c.keywords)
-            if c.published_count is not None:
-                extra["published"] = {
-                    "count": c.published_count,
-                    "base": c.published_base,
-                    "year": c.published_year,
-                }
-            if c.other and c.label.casefold() not in ("andet", "other", "andre"):
-                extra["other"] = True
-            hints["codes"][guid("code", s, c.key)] = extra
+        hints["codebooks"][s], extras = _codebook_hints(book)
+        hints["codes"].update(extras)
 
     # memos -> notes, with where each one points
     notes: list = []
@@ -1776,12 +1884,11 @@ def export_qdpx(project: Project) -> bytes:
         root.append(sources_el)
     if notes:
         root.append(E("Notes", *notes))
-    text = (
+    text = _hint_text(
         f"Exported from qualcode {__version__}: {len(questions)} questions, "
         f"{len(respondents)} respondents. The last line holds what REFI-QDA has no place "
-        "for, so that qualcode can read the project back exactly.\n"
-        + HINT_PREFIX
-        + json.dumps(hints, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        "for, so that qualcode can read the project back exactly.",
+        hints,
     )
     root.append(E("Description", _xml_text(text)))
     for note in refs.get(("project",), []):
