@@ -12,23 +12,29 @@ Writing (``export_qdc``, ``export_qdpx``)
   project one codebook; so in a ``.qdpx`` (and a ``.qdc`` of several codebooks) each
   qualcode codebook is a non-codable top-level code holding its codes.
 * Respondents (jobcentres) are ``<Cases>``; their attributes are text ``<Variables>``.
-* Each (question, respondent) is one ``<TextSource>`` whose text is in
-  ``sources/<guid>.txt``: the respondent's items in order, separated by a blank line, each
-  interview turn preceded by its speaker's role (``Afdelingsleder: ...``).
-* Each coded passage is a ``<PlainTextSelection>`` with character offsets into that text
-  (a whole-item coding spans the item's text) holding one ``<Coding>`` per code and coder;
-  ``creatingUser`` points at ``<Users>`` (one per coder).
-* Memos, and a coding's own memo, are ``<Notes>`` with a ``<NoteRef>`` where the schema
-  allows one (project, code, source, coding).
+* Each (question, respondent) with text is one ``<TextSource>`` whose text is in
+  ``sources/<guid>.txt`` (UTF-8, LF line breaks): the respondent's items in order,
+  separated by a blank line, each interview turn preceded by its speaker's role
+  (``Afdelingsleder: ...``). A respondent whose answers are all empty has no source (an
+  empty file trips other tools up); the empty items are in the hints.
+* Each coding is a ``<PlainTextSelection>`` of its own (a whole-item coding spans the
+  item's text) holding its ``<Coding>``, with the coding's memo as the selection's
+  ``<Description>``; ``creatingUser`` points at ``<Users>`` (one per coder). Positions
+  are UTF-16 code units (see "Positions" below).
+* Memos are ``<Notes>`` with a ``<NoteRef>`` where the schema allows one (project, code,
+  source, coding).
 * GUIDs are ``uuid5`` of what they stand for (codebook and key, question and respondent,
-  ...), so exporting the same project twice gives the same bytes (the zip's timestamps
-  are fixed too).
+  ...), in lower case, so exporting the same project twice gives the same bytes (the
+  zip's timestamps are fixed too).
 * What REFI-QDA has no place for (code keys, keywords, published counts, question texts,
-  item boundaries, whether a coding spans the whole item, stars, memo targets) is kept as
-  one ``qualcode-data: {json}`` line at the end of the project's ``<Description>``. Reading
-  a file with it restores the project exactly: same questions, items, codes and codings.
-  A hint whose source text no longer matches (another tool changed it) is ignored and the
-  source is read like any other tool's.
+  survey waves, item boundaries, empty answers, whether a coding spans the whole item,
+  stars, memo targets, "reviewed, no theme" marks) is kept as one ``qualcode-data:
+  {json}`` line at the end of the project's ``<Description>``. Reading a file with it
+  restores the project exactly, table by table. A hint whose source text no longer
+  matches (another tool changed it) is ignored and the source is read like any other
+  tool's. A ``.qdc`` has no description: each codebook is a ``<Set>`` of its codes whose
+  description ends in the codebook's hints line, so code keys survive and a ``.qdc`` of
+  several codebooks reads back as several.
 
 Reading (``read_qdc``, ``read_qde``, ``read_qdpx``, then ``import_refiqda``)
 -----------------------------------------------------------------------------
@@ -49,13 +55,18 @@ Reading (``read_qdc``, ``read_qde``, ``read_qdpx``, then ``import_refiqda``)
   labels stay unique), colours and Descriptions; ``isCodable="false"`` codes become
   ordinary parent codes.
 * A text source's text comes from ``plainTextPath`` in the archive, else from the
-  ``richTextPath`` DOCX, else from ``<PlainTextContent>``. Positions are character
-  offsets. Each text source becomes one item of the chosen question; its case is the
+  ``richTextPath`` DOCX, else from ``<PlainTextContent>``; it is kept without a BOM and
+  with LF line breaks. Positions are read in the file's convention (see "Positions"
+  below). Each text source becomes one item of the chosen question; its case is the
   respondent (a source without a case is its own respondent, named after the source).
-  Selections become span codings by the selection's (or coding's) user; a selection
-  without a code is kept as a memo on its item.
+  Selections become span codings by the selection's (or coding's) user, the selection's
+  description (and the notes it points at) the coding's memo; a selection without a code
+  is kept as a memo on its item. Cases with their variables, and notes (their text in
+  ``<PlainTextContent>`` or in a ``plainTextPath`` file), come in even when no source has
+  text.
 * Not importable, and listed in the summary with the reason: pictures, PDFs, audio,
-  video, text sources whose text is not in the file, selections outside their text.
+  video and text sources whose text is not in the file (counted, with the codings they
+  hold), selections outside their text.
 * Importing is all or nothing (one transaction). Importing the same file again changes
   nothing; an existing codebook of the same name must already hold every code of the
   file, and an existing item must have the same text, or the import is refused.
