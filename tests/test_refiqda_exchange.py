@@ -245,6 +245,11 @@ def busy_demo(demo_copy) -> Path:
 def test_the_demo_round_trips_through_qdpx_table_by_table(busy_demo, tmp_path):
     out = tmp_path / "demo.qdpx"
     assert run("export", "qdpx", busy_demo, "-o", out).exit_code == 0
+    schema = SAMPLES.parent / "schema" / "Project.xsd"
+    if schema.exists():  # selections with descriptions, notes on codings: still valid
+        with zipfile.ZipFile(out) as z:
+            xsd = etree.XMLSchema(etree.parse(str(schema)))
+            assert xsd.validate(etree.fromstring(z.read("project.qde"))), xsd.error_log
     back = tmp_path / "tilbage.qualcode.db"
     result = run("import", "qdpx", back, out)
     assert result.exit_code == 0, result.output
