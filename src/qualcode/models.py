@@ -165,6 +165,9 @@ _REFI_FIELDS = (
     "cases",
     "colours_replaced",
     "skipped",
+    "sources_skipped",
+    "codings_skipped",
+    "positions",
 )
 
 
@@ -203,6 +206,10 @@ class ImportSummary:
     cases: int = 0
     colours_replaced: int = 0
     skipped: list[str] = field(default_factory=list)  # what could not be imported, and why
+    sources_skipped: int = 0  # sources without text (pictures, PDFs, audio, video, ...)
+    codings_skipped: int = 0  # the codings those sources held
+    # how the file's text positions were read ('UTF-16 code units, ...'), and why
+    positions: str = ""
 
     @property
     def changed(self) -> bool:
@@ -277,6 +284,13 @@ class ImportSummary:
             head = f"{self.file}: imported {', '.join(parts)}{where}"
         if self.colours_replaced:
             head += f"; {self.colours_replaced} invalid colours replaced"
+        if self.sources_skipped:
+            head += (
+                f"; {self.sources_skipped} sources without text left out, with "
+                f"{self.codings_skipped} codings"
+            )
+        if self.positions:
+            head += f"; {self.positions}"
         if self.skipped:
             head += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
         # names and texts from the file stay on their line; a note is a line of its own

