@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from qualcode.core.codebook import Codebook
@@ -40,6 +40,7 @@ from qualcode.tui.messages import (
 from qualcode.tui.screens.base import ProjectScreen, number_bindings
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.code_panel import CodePanel
+from qualcode.tui.widgets.footer import Footer
 from qualcode.tui.widgets.item_queue import ItemQueue, Query, QueueRow
 from qualcode.tui.widgets.item_view import CodedTextArea, Span
 from qualcode.tui.widgets.suggestion_bar import SuggestionBar

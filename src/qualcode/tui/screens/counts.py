@@ -27,7 +27,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
 from qualcode.core.counts import plain_value
@@ -44,6 +44,7 @@ from qualcode.tui.messages import (
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain, reason, shown
 from qualcode.tui.widgets.bar_chart import Bar, BarChart, clip
+from qualcode.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
@@ -27,6 +27,7 @@ from qualcode.tui.messages import CrosstabComputed, WorkerFailed
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.screens.counts import FORMATS
 from qualcode.tui.shown import flat, plain, reason
+from qualcode.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from qualcode.core.crosstab import Group

@@ -31,7 +31,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DirectoryTree,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -43,6 +42,7 @@ from qualcode.errors import QualcodeError
 from qualcode.tui.messages import WorkerFailed
 from qualcode.tui.screens.base import WorkerScreen
 from qualcode.tui.shown import flat, plain
+from qualcode.tui.widgets.footer import Footer
 
 KINDS = [
     ("Svar", "answers"),

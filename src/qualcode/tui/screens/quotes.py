@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
@@ -25,6 +25,7 @@ from qualcode.models import Item, Quote
 from qualcode.tui.messages import FileNotSaved, QuotesExported
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain, shown
+from qualcode.tui.widgets.footer import Footer
 
 CONTEXT_TURNS = 2
 LIST_CHARS = 160  # a quote's passage in the list; the context pane shows all of it
