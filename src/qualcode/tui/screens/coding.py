@@ -606,7 +606,7 @@ class CodingScreen(ProjectScreen):
             self._request_suggestions()  # the old model (if any) still suggests
         elif event.worker.name == "uncertainty":  # the queue keeps its order
             self._request_suggestions()
-        elif group == "assist":
+        elif group == "assist" and self.item is not None and bar.item_id != self.item.id:
             bar.say("Ingen forslag til dette svar: de kunne ikke findes.")
 
     def _decide(self, verdict: str) -> object | None:
