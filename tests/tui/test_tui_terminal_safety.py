@@ -322,8 +322,8 @@ async def test_notifications_are_plain_text(hostile):
 
         app.notify("Kunne ikke: [/] [CPR] [bold]x \x1b]0;t\x07", title="[E-MAIL]")
         app.screen.notify("fra skærmen [TELEFON]", markup=True)  # a [/] would crash it
-        for _ in range(20):  # the toasts are mounted a few turns later
-            await pilot.pause(0.05)
+        for _ in range(50):  # the toasts are mounted a few turns of the loop later
+            await pilot.pause()
             if len(app.screen.query(Toast)) == 2:
                 break
         toasts = [toast.render().plain for toast in app.screen.query(Toast)]
