@@ -5,6 +5,7 @@ would be ambiguous.)"""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from pathlib import Path
@@ -70,7 +71,16 @@ def snapshot(path: Path) -> dict:
 
 
 async def settle(app, pilot) -> None:
-    """Pilot: let the thread workers finish and their results reach the screen."""
+    """Pilot: let the thread workers finish and their results reach the screen, also the
+    workers that those results start (the coding screen's suggestions after the suggester,
+    a reload after a count). Failed and cancelled workers count as finished."""
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    for _ in range(50):
+        running = [w for w in app.workers if not w.is_finished]
+        if not running:
+            break
+        await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
+        await pilot.pause()  # their messages reach the screen, which may start more
+    else:
+        raise AssertionError(f"the workers never finished: {list(app.workers)}")
     await pilot.pause()

@@ -1,4 +1,11 @@
-"""TUI test fixtures: the real app on a private copy of the demo project."""
+"""TUI test fixtures: the real app on a private copy of the demo project.
+
+The coding screen's code suggestions load spaCy's pipeline and score every keyword rule
+in a worker: seconds of CPU per app, in a test that is about something else. So every
+TUI test gets a suggester that never suggests anything, unless it is marked
+``@pytest.mark.assistant`` (the tests of suggestions, training and the screens' SVG
+snapshots with suggestions in them).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,41 @@ import pytest
 from qualcode.tui.app import make_app
 
 SIZE = (120, 36)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "assistant: the test needs the coding screen's real code suggestions (spaCy)"
+    )
+
+
+class NoSuggestions:
+    """A suggester with no rules and no model: the bar says "Ingen forslag"."""
+
+    model = None
+    precision: dict[str, float] = {}
+
+    def __init__(self, project, question: str, coder: str) -> None:
+        self.project, self.question, self.coder = project, question, coder
+
+    def for_item(self, item_id: int) -> list:
+        return []
+
+    def uncertainty(self, item_ids, *, cancelled=None) -> dict[int, float]:
+        return {}
+
+
+@pytest.fixture(autouse=True)
+def _no_suggestions(request, monkeypatch):
+    """Replace the coding screen's suggester with :class:`NoSuggestions` (see above)."""
+    if request.node.get_closest_marker("assistant") is None:
+        from qualcode.tui.screens import coding
+
+        monkeypatch.setattr(
+            coding,
+            "load_suggester",
+            lambda project, qid, coder: (NoSuggestions(project, qid, coder), "", ""),
+        )
 
 
 @pytest.fixture

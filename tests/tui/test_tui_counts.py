@@ -447,3 +447,57 @@ async def test_a_project_without_questions_says_what_to_do(tmp_path):
             await pilot.pause()
             assert app.screen is screen  # no dialog, a warning instead
         assert not list(tmp_path.glob("tabel-*"))
+
+
+# -- failures ---------------------------------------------------------------------------
+
+
+def errors(app) -> list[str]:
+    return [n.message for n in app._notifications if n.severity == "error"]
+
+
+async def test_a_count_that_fails_says_so_and_r_counts_again(app, monkeypatch):
+    real = CountsScreen._counts_in_thread
+
+    def broken(self, qid):
+        raise RuntimeError("tabellen\nforsvandt")
+
+    monkeypatch.setattr(CountsScreen, "_counts_in_thread", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.table is None
+        assert errors(app) == ["Optællingen mislykkedes: RuntimeError: tabellen⏎forsvandt"]
+        assert str(screen.query_one("#counts-status").render()) == (
+            "Kunne ikke tælle strategier: RuntimeError: tabellen⏎forsvandt"
+        )
+        monkeypatch.setattr(CountsScreen, "_counts_in_thread", real)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert screen.table is not None and len(table_rows(screen)) == 7
+        assert len(errors(app)) == 1
+
+
+async def test_an_export_that_fails_unexpectedly_says_so_and_the_next_one_works(
+    app, tmp_path, monkeypatch
+):
+    import qualcode.io.export as export_module
+
+    real = export_module.render_counts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("pennen knækkede")
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_counts(app, pilot)
+        monkeypatch.setattr(export_module, "render_counts", broken)
+        await export(app, pilot, "c")
+        assert errors(app) == ["Filen kunne ikke gemmes: RuntimeError: pennen knækkede"]
+        status = str(screen.query_one("#counts-status").render())
+        assert "Gemmer" not in status and "7 temaer" in status
+        assert not (tmp_path / "tabel-strategier.csv").exists()
+        monkeypatch.setattr(export_module, "render_counts", real)
+        await export(app, pilot, "c")
+        assert len(errors(app)) == 1
+    assert (tmp_path / "tabel-strategier.csv").read_text("utf-8").startswith("question,")

@@ -144,3 +144,40 @@ async def test_an_upgraded_project_says_where_the_old_file_is(tmp_path):
         await pilot.pause()
         [kept] = backups.list_backups(old)
         assert any("upgraded" in m and kept.name in m for m in messages(app))
+
+
+async def test_a_waiting_change_that_fails_is_said_and_the_next_key_press_writes(
+    app, demo_copy, codings_of, monkeypatch
+):
+    """The queue of waiting writes hits an unexpected error: the analyst is told that the
+    change was not saved (the queue does not wait forever for a worker that is gone), and
+    the next key press is written as usual."""
+    import threading
+
+    real = Project.toggle_code
+
+    def fails_in_the_background(self, *args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("disken er fuld")
+        return real(self, *args, **kwargs)  # the key press itself: waits, then queues
+
+    monkeypatch.setattr(Project, "toggle_code", fails_in_the_background)
+    holder = sqlite3.connect(demo_copy, check_same_thread=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        who = app.screen.item.respondent
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("5")
+            await settle(app, pilot)
+        finally:
+            holder.commit()
+        said = messages(app)
+        assert "Ændringen kunne ikke gemmes: RuntimeError: disken er fuld" in said
+        assert "1 ændring, der ventede, blev ikke gemt; tryk dem igen." in said
+        assert not app.waiting_writes
+        assert codings_of(who, "strategier") == []
+        monkeypatch.setattr(Project, "toggle_code", real)
+        await pilot.press("5")
+        assert codings_of(who, "strategier") == ["fleksjob"]
+    holder.close()

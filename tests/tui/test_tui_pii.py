@@ -5,6 +5,7 @@ warning about personal data."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 
 import pytest
@@ -20,34 +21,47 @@ CPR = "010190-1234"
 MAIL = "mette.østergård@jobcenter.dk"
 
 
-@pytest.fixture
-def pii_app(demo_copy, tmp_path):
+@pytest.fixture(scope="session")
+def pii_base(demo_db, tmp_path_factory):
     """The demo with a question whose answers hold a phone number, a CPR number and an
-    e-mail address."""
-    src = write_csv(
-        tmp_path / "svar.csv",
-        [
-            ["jobcenter_id", "svar"],
-            ["JC01", f"Ring til Jens på {PHONE} om fleksjob."],
-            ["JC02", f"Borgeren (CPR {CPR}) kan kontaktes via {MAIL}."],
-            ["JC03", "Ingen personlige oplysninger her."],
-        ],
-    )
-    result = run(
-        "import",
-        "answers",
-        demo_copy,
-        src,
-        "--respondent-col",
-        "jobcenter_id",
-        "--text-col",
-        "svar",
-        "--question",
-        "kontakt",
-        "--codebook",
-        "lokalpolitiske-strategier",
-    )
-    assert result.exit_code == 0, result.output
+    e-mail address. Built once; each test gets a copy (``pii_app``)."""
+    folder = tmp_path_factory.mktemp("pii")
+    demo_copy = folder / "demo.qualcode.db"
+    shutil.copy(demo_db, demo_copy)
+    with pytest.MonkeyPatch.context() as env:  # as tests/conftest.py's _isolated_home
+        env.setenv("QUALCODE_HOME", str(folder / "home"))
+        env.setenv("QUALCODE_CODER", "testkoder")
+        src = write_csv(
+            folder / "svar.csv",
+            [
+                ["jobcenter_id", "svar"],
+                ["JC01", f"Ring til Jens på {PHONE} om fleksjob."],
+                ["JC02", f"Borgeren (CPR {CPR}) kan kontaktes via {MAIL}."],
+                ["JC03", "Ingen personlige oplysninger her."],
+            ],
+        )
+        result = run(
+            "import",
+            "answers",
+            demo_copy,
+            src,
+            "--respondent-col",
+            "jobcenter_id",
+            "--text-col",
+            "svar",
+            "--question",
+            "kontakt",
+            "--codebook",
+            "lokalpolitiske-strategier",
+        )
+        assert result.exit_code == 0, result.output
+    return demo_copy
+
+
+@pytest.fixture
+def pii_app(pii_base, demo_copy):
+    """The workbench on a private copy of ``pii_base``, coder 'ida'."""
+    shutil.copy(pii_base, demo_copy)
     return make_app(demo_copy, coder="ida")
 
 

@@ -7,6 +7,7 @@ import docx
 import pytest
 from textual.widgets import Input, OptionList
 
+from helpers import settle
 from qualcode.core.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.screens.quotes import QuotesScreen
@@ -245,7 +246,7 @@ async def test_e_exports_the_starred_quotes_as_markdown(app, out):
         assert isinstance(dialog, InputDialog)
         assert dialog.query_one(Input).value == "citater-interview.md"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen is screen
     assert not any("personoplysninger" in m for m in messages(app))
     text = (out / "citater-interview.md").read_text("utf-8")
@@ -272,7 +273,7 @@ async def test_e_asks_before_overwriting_and_no_keeps_the_file(app, out):
         await pilot.press("e", "enter")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("j")
-        await pilot.pause()
+        await settle(app, pilot)
     assert screen.shown[0].formatted() in target.read_text("utf-8")
 
 
@@ -283,14 +284,14 @@ async def test_e_into_a_missing_folder_says_so_and_writes_nothing(app, out):
         await pilot.press("e")
         app.screen.query_one(Input).value = "mangler/citater"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen is screen
         assert any("mappen findes ikke" in m for m in messages(app))
         (out / "mappe").mkdir()
         await pilot.press("e")
         app.screen.query_one(Input).value = "mappe"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert any("er en mappe" in m for m in messages(app))
         assert list((out / "mappe").iterdir()) == []
     assert [p.name for p in out.iterdir()] == ["mappe"]
@@ -306,7 +307,7 @@ async def test_e_adds_the_extension_and_escape_cancels(app, out):
         await pilot.press("e")
         app.screen.query_one(Input).value = "mine citater"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
     assert (out / "mine citater.md").exists()
 
 
@@ -318,7 +319,7 @@ async def test_d_exports_the_starred_quotes_as_docx(app, out):
         await pilot.press("d")
         assert app.screen.query_one(Input).value == "citater-interview.docx"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
     doc = docx.Document(str(out / "citater-interview.docx"))
     paras = [(p.style.name, p.text) for p in doc.paragraphs]
     label = "Fortrinsadgang til offentlige stillinger for borgere med et handicap"
@@ -445,6 +446,6 @@ async def test_e_warns_when_the_exported_quotes_hold_personal_data(demo_copy, ou
         await pick_code(pilot, screen, "fortrinsadgang")
         assert any("22 33 44 55" in q.text for q in screen.starred_quotes())
         await pilot.press("e", "enter")
-        await pilot.pause()
+        await settle(app, pilot)
     assert (out / "citater-interview.md").exists()
     assert any("1 mulige personoplysninger" in m for m in messages(app))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import settle
+
 
 @pytest.fixture
 def demo_app(demo_copy):
@@ -20,23 +22,23 @@ async def _suggested(pilot):
     """The coding screen's suggestions are worked out in workers: wait until shown."""
     from qualcode.tui.widgets.suggestion_bar import SuggestionBar
 
-    bar = pilot.app.screen.query_one(SuggestionBar)
-    for _ in range(600):
-        await pilot.pause()
-        if bar.entries or (bar.note == "" and "Ingen forslag" in str(bar.render())):
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the suggestions never came")
+    await settle(pilot.app, pilot)
+    screen = pilot.app.screen
+    assert screen.query_one(SuggestionBar).item_id == screen.item.id
 
 
+# the coding screen's snapshots show real suggestions
+@pytest.mark.assistant
 def test_coding_screen(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(120, 36), run_before=_suggested)
 
 
+@pytest.mark.assistant
 def test_coding_screen_80x24(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_suggested)
 
 
+@pytest.mark.assistant
 def test_coding_screen_interview_with_span(snap_compare, demo_app):
     async def run_before(pilot):
         demo_app.set_question("interview")
@@ -47,6 +49,7 @@ def test_coding_screen_interview_with_span(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
 
 
+@pytest.mark.assistant
 def test_coding_screen_light_theme(snap_compare, demo_app):
     async def run_before(pilot):
         await pilot.press("ctrl+t")
@@ -56,13 +59,15 @@ def test_coding_screen_light_theme(snap_compare, demo_app):
 
 
 def test_help_screen(snap_compare, demo_app):
-    assert snap_compare(demo_app, terminal_size=(120, 36), press=["question_mark"])
+    async def run_before(pilot):  # over the coding screen, once it has settled
+        await settle(pilot.app, pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)
 
 
 async def _settled(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot.app, pilot)
 
 
 def test_quotes_screen(snap_compare, demo_app):

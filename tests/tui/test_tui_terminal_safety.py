@@ -7,6 +7,8 @@ terminal title is not changed and the layout stays as it is for a plain answer."
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from rich.segment import Segment
 from rich.style import Style
@@ -41,47 +43,63 @@ def raw_free(text: str) -> bool:
     return not any(c in text for c in RAW)
 
 
-@pytest.fixture
-def hostile(demo_copy, tmp_path):
+@pytest.fixture(scope="session")
+def hostile_base(demo_db, tmp_path_factory):
     """The demo with a question whose first answer (and its jobcentre's id, name and
     region) is hostile, a hostile code in its codebook coded on a passage by ida
-    (starred) and on the whole of the plain answer by ida and another coder."""
-    src = write_csv(
-        tmp_path / "svar.csv",
-        [
-            ["jobcenter_id", "svar", "navn", "region"],
-            [RID, TEXT, NAME, REGION],
-            ["JC01", PLAIN, "Jobcenter A", "Nord"],
-        ],
-    )
-    result = run(
-        "import",
-        "answers",
-        demo_copy,
-        src,
-        "--respondent-col",
-        "jobcenter_id",
-        "--text-col",
-        "svar",
-        "--question",
-        QUESTION,
-        "--codebook",
-        "lokalpolitiske-strategier",
-        "--name-col",
-        "navn",
-        "--attr-col",
-        "region",
-    )
-    assert result.exit_code == 0, result.output
-    with Project.open(demo_copy, coder="ida") as p:
-        code = p.add_code("lokalpolitiske-strategier", LABEL)
-        items = {i.respondent: i for i in p.items(QUESTION)}
-        start = TEXT.index("rød")
-        coding = p.add_coding(items[RID].id, code.key, start=start, end=start + 30)
-        p.star(coding.id)
-        p.add_coding(items["JC01"].id, code.key)
-        p.add_coding(items["JC01"].id, "fleksjob", coder=CODER)
+    (starred) and on the whole of the plain answer by ida and another coder. Built once;
+    each test gets a copy (``hostile``)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    demo_copy = folder / "demo.qualcode.db"
+    shutil.copy(demo_db, demo_copy)
+    with pytest.MonkeyPatch.context() as env:  # as tests/conftest.py's _isolated_home
+        env.setenv("QUALCODE_HOME", str(folder / "home"))
+        env.setenv("QUALCODE_CODER", "testkoder")
+        src = write_csv(
+            folder / "svar.csv",
+            [
+                ["jobcenter_id", "svar", "navn", "region"],
+                [RID, TEXT, NAME, REGION],
+                ["JC01", PLAIN, "Jobcenter A", "Nord"],
+            ],
+        )
+        result = run(
+            "import",
+            "answers",
+            demo_copy,
+            src,
+            "--respondent-col",
+            "jobcenter_id",
+            "--text-col",
+            "svar",
+            "--question",
+            QUESTION,
+            "--codebook",
+            "lokalpolitiske-strategier",
+            "--name-col",
+            "navn",
+            "--attr-col",
+            "region",
+        )
+        assert result.exit_code == 0, result.output
+        with Project.open(demo_copy, coder="ida") as p:
+            code = p.add_code("lokalpolitiske-strategier", LABEL)
+            items = {i.respondent: i for i in p.items(QUESTION)}
+            start = TEXT.index("rød")
+            coding = p.add_coding(items[RID].id, code.key, start=start, end=start + 30)
+            p.star(coding.id)
+            p.add_coding(items["JC01"].id, code.key)
+            p.add_coding(items["JC01"].id, "fleksjob", coder=CODER)
     return demo_copy, code.key, items[RID].id, items["JC01"].id
+
+
+@pytest.fixture
+def hostile(hostile_base, demo_copy):
+    """A private copy of ``hostile_base``: (path, the hostile code's key, the hostile
+    item's id, the plain item's id)."""
+    base, key, item_id, plain_id = hostile_base
+    shutil.copy(base, demo_copy)
+    return demo_copy, key, item_id, plain_id
 
 
 def screen_text(app) -> str:
@@ -304,8 +322,8 @@ async def test_notifications_are_plain_text(hostile):
 
         app.notify("Kunne ikke: [/] [CPR] [bold]x \x1b]0;t\x07", title="[E-MAIL]")
         app.screen.notify("fra skærmen [TELEFON]", markup=True)  # a [/] would crash it
-        for _ in range(20):  # the toasts are mounted a few turns later
-            await pilot.pause(0.05)
+        for _ in range(50):  # the toasts are mounted a few turns of the loop later
+            await pilot.pause()
             if len(app.screen.query(Toast)) == 2:
                 break
         toasts = [toast.render().plain for toast in app.screen.query(Toast)]

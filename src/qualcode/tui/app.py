@@ -18,16 +18,18 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError, WriterBusy
 from qualcode.tui.commands import BindingCommands
-from qualcode.tui.shown import HideControls, shown
+from qualcode.tui.messages import WorkerFailed, WrittenLate
+from qualcode.tui.shown import HideControls, reason, shown
 
 SCREENS = ("coding", "quotes", "counts", "codebook", "disagreements", "crosstab", "pii")
 
@@ -194,30 +196,80 @@ class QualcodeApp(App[None]):
             timeout=4,
         )
         if first:
-            self._write_waiting(self.project.path, self.project.coder)
+            self._write_waiting(self.project.coder)
 
-    @work(thread=True, exclusive=True, group="waiting-writes", exit_on_error=False)
-    def _write_waiting(self, path: Path, coder: str) -> None:
-        project = Project.open(path, coder=coder)  # its own connection: the screen reads on
-        try:
+    @work(
+        thread=True,
+        exclusive=True,
+        group="waiting-writes",
+        exit_on_error=False,
+        description="Ændringen kunne ikke gemmes",
+    )
+    def _write_waiting(self, coder: str) -> None:
+        with self.worker_project(coder=coder) as project:  # the screen reads on meanwhile
             while self.waiting_writes:
                 do, screen = self.waiting_writes[0]
                 try:
-                    message = do(project)
+                    message, failed = do(project), False
                 except QualcodeError as exc:
                     message, failed = str(exc), True
-                else:
-                    failed = False
                 self.waiting_writes.popleft()
-                self.call_from_thread(self._written_late, screen, message, failed)
-        finally:
-            project.close()
+                self.post_message(WrittenLate(screen, message, failed))
 
-    def _written_late(self, screen: Screen, message: str, failed: bool) -> None:
-        self.notify(message, severity="error" if failed else "information", timeout=3)
-        reload = getattr(screen, "reload", None)
-        if reload is not None and screen.is_attached:
+    @on(WrittenLate)
+    def _written_late(self, event: WrittenLate) -> None:
+        self.notify(event.text, severity="error" if event.failed else "information", timeout=3)
+        reload = getattr(event.screen, "reload", None)
+        if reload is not None and event.screen.is_attached:
             reload()
+
+    # -- background work -------------------------------------------------------------
+    def worker_project(self, *, coder: str | None = None, readonly: bool = False) -> Project:
+        """The project on a connection of its own, for a thread worker to open in its
+        thread: the UI thread's connection (:attr:`project`) stays the UI's, and what a
+        worker holds open never makes a key press wait. Every worker gets its project
+        here, so how they connect is decided in this one place.
+
+        Use it as a context manager (``with self.app.worker_project(readonly=True) as
+        project:``), or close it when done (the coding screen's suggester keeps its own
+        while the question is shown). ``coder``: whose name goes on what it writes (the
+        app's coder by default); ``readonly``: a worker that only reads gets a connection
+        that cannot write, not even a schema upgrade."""
+        return Project.open(self.project.path, coder=coder or self.project.coder, readonly=readonly)
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed background task is reported. Workers report what they
+        expect to go wrong (a file that exists, too few codings to train on) in their
+        result message; anything else they raise ends here (screens pass their workers'
+        state on, see :class:`~qualcode.tui.screens.base.WorkerScreen`): one line in an
+        error notification, the worker's ``description`` saying what failed, and a
+        :class:`WorkerFailed` to the screen that started it, which puts its progress bar
+        and busy state back so the next try starts afresh."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        error = worker.error
+        if error is None:  # pragma: no cover - Textual sets it with the state
+            return
+        self.notify(f"{worker.description}: {reason(error)}", severity="error")
+        worker.node.post_message(WorkerFailed(worker, error))
+
+    @on(WorkerFailed)
+    def _write_failed(self, event: WorkerFailed) -> None:
+        """The queue of waiting writes failed: what still waits is dropped, and said so
+        (the screens never showed it), rather than waiting for a worker that is gone."""
+        if event.worker.group != "waiting-writes":
+            return
+        dropped = len(self.waiting_writes)
+        self.waiting_writes.clear()
+        if dropped:
+            self.notify(
+                f"{dropped} ændring{'er' if dropped != 1 else ''}, der ventede, blev ikke "
+                "gemt; tryk dem igen.",
+                severity="warning",
+                timeout=8,
+            )
 
     def action_show(self, mode: str) -> None:
         if mode in SCREENS and self.current_mode != mode:

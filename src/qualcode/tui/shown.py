@@ -28,6 +28,7 @@ from rich.text import Text
 from textual.color import Color
 from textual.filter import LineFilter
 
+from qualcode.errors import QualcodeError
 from qualcode.safe import one_line, visible
 
 # every control character: C0 (tab and newline too: a terminal line holds neither), DEL, C1
@@ -47,6 +48,13 @@ def plain(value: object, style: str = "", **kwargs) -> Text:
 def flat(value: object, style: str = "", **kwargs) -> Text:
     """:func:`plain` on one line: newlines as ⏎, tabs as spaces."""
     return Text(one_line(value if isinstance(value, str) else str(value)), style=style, **kwargs)
+
+
+def reason(error: BaseException) -> str:
+    """Why something failed, on one line: a :class:`~qualcode.errors.QualcodeError`'s own
+    message (written for the analyst), any other error's type and message (a bug)."""
+    text = str(error) if isinstance(error, QualcodeError) else f"{type(error).__name__}: {error}"
+    return one_line(text)
 
 
 def escaped(value: object) -> str:

@@ -1,17 +1,30 @@
-"""What every task screen shares: the app's project."""
+"""What every task screen shares: the app's project, and where its workers report."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
 
 
-class ProjectScreen(Screen):
+class WorkerScreen(Screen):
+    """A screen that runs thread workers (every task screen, and the KWIC and import
+    dialogs). Textual tells only the screen that started a worker how it went, and that
+    message does not bubble: it is passed on to the app, whose one handler reports a
+    worker that failed (``QualcodeApp._worker_state_changed``)."""
+
+    @on(Worker.StateChanged)
+    def _pass_worker_state_on(self, event: Worker.StateChanged) -> None:
+        self.app.post_message(event)
+
+
+class ProjectScreen(WorkerScreen):
     """A screen over the app's one project; it calls the core, never SQL."""
 
     @property

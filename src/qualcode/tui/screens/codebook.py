@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Code, Codebook
@@ -26,6 +26,7 @@ from qualcode.errors import QualcodeError
 from qualcode.safe import one_line
 from qualcode.tui.screens.base import ProjectScreen, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
+from qualcode.tui.widgets.footer import Footer
 
 TOP_LEVEL = "(top)"
 """The 'no parent' choice in the nest dialog (parentheses never occur in a code key)."""

@@ -13,26 +13,62 @@ from __future__ import annotations
 
 import gc
 import threading
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.widgets import Header, Input, Label, ProgressBar, Static
+from textual.worker import Worker, get_current_worker
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.models import Item
-from qualcode.tui.messages import CodeChosen, ItemChosen
+from qualcode.tui.messages import (
+    AssistantReady,
+    CodeChosen,
+    ItemChosen,
+    SuggestionsFound,
+    TrainingDone,
+    TrainingProgress,
+    UncertaintyOrdered,
+    WorkerFailed,
+)
 from qualcode.tui.screens.base import ProjectScreen, number_bindings
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.code_panel import CodePanel
+from qualcode.tui.widgets.footer import Footer
 from qualcode.tui.widgets.item_queue import ItemQueue, Query, QueueRow
 from qualcode.tui.widgets.item_view import CodedTextArea, Span
 from qualcode.tui.widgets.suggestion_bar import SuggestionBar
+
+if TYPE_CHECKING:
+    from qualcode.nlp.suggest import Suggester
+
+
+def load_suggester(project: Project, qid: str, coder: str) -> tuple[Suggester, str, str]:
+    """The question's suggester as ``coder`` sees it (keyword rules, and the trained model
+    when there is one), the note shown beside its suggestions and a warning (or ''). Runs
+    in the coding screen's worker: the first call loads spaCy's pipeline. The TUI tests
+    replace it with one that never suggests anything (tests/tui/conftest.py)."""
+    from qualcode.nlp.suggest import Suggester
+    from qualcode.nlp.textcat import default_folder, load
+
+    note, warning = "", ""
+    model = None
+    stem = project.question(qid).codebook
+    folder = default_folder(project) / stem
+    if folder.exists():
+        try:
+            model = load(folder, stem)
+        except QualcodeError as exc:
+            warning = f"Modellen kunne ikke indlæses: {exc}"
+    if model is None:
+        note = "· kun nøgleord (T træner)"
+    return Suggester(project, qid, model=model, coder=coder), note, warning
 
 
 class CodingScreen(ProjectScreen):
@@ -164,6 +200,7 @@ class CodingScreen(ProjectScreen):
         self._unsure: dict[int, float] = {}
         self._assist = None  # a Suggester on its own connection, used in workers only
         self._assist_for: tuple = ()
+        self._assist_loader: Worker | None = None
         self._assist_lock = threading.Lock()
         self._training = None
         self.query_one("#train-progress", ProgressBar).display = False
@@ -411,7 +448,7 @@ class CodingScreen(ProjectScreen):
         if event is None:
             self.notify(nothing, severity="warning", timeout=2)
             return
-        target = event["coding"]["item_id"]
+        target = event["item_id"] if "item_id" in event else event["coding"]["item_id"]
         queue = self.query_one(ItemQueue)
         if self.item is None or target != self.item.id:
             queue.select(target)
@@ -477,52 +514,51 @@ class CodingScreen(ProjectScreen):
     def _start_assistant(self) -> None:
         self._assist_for = (self.app.question, self.project.coder)
         self.query_one(SuggestionBar).say("Forslag indlæses …")
-        self._load_assistant(self.app.question, self.project.coder)
+        # the one whose suggester counts: an earlier load still running (the question
+        # changed, or T trained a new model meanwhile) is cancelled, and its result dropped
+        self._assist_loader = self._load_assistant(self.app.question, self.project.coder)
 
-    @work(thread=True, exclusive=True, group="assist-load", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="assist-load",
+        exit_on_error=False,
+        description="Forslagene kunne ikke indlæses",
+    )
     def _load_assistant(self, qid: str, coder: str) -> None:
-        from qualcode.core.project import Project
-        from qualcode.nlp.suggest import Suggester
-        from qualcode.nlp.textcat import default_folder, load
-
-        # this connection writes only the NLP cache (derived data), without an fsync per
-        # batch (see nlp.pipeline.analyses): the analyst's codings never wait for it
-        project = Project.open(self.project.path, coder=coder)
-        note, warning = "", ""
-        model = None
+        # the suggester's own connection, kept while the question is shown: it writes only
+        # the NLP cache (derived data), without an fsync per batch (see
+        # nlp.pipeline.analyses), so the analyst's codings never wait for it
+        worker = get_current_worker()
+        project = self.app.worker_project(coder=coder)
         try:
-            stem = project.question(qid).codebook
-            folder = default_folder(project) / stem
-            if folder.exists():
-                try:
-                    model = load(folder, stem)
-                except QualcodeError as exc:
-                    warning = f"Modellen kunne ikke indlæses: {exc}"
-            if model is None:
-                note = "· kun nøgleord (T træner)"
-            assist = Suggester(project, qid, model=model, coder=coder)
+            assist, note, warning = load_suggester(project, qid, coder)
             with self._assist_lock:
                 assist.precision  # noqa: B018 - warm the pipeline and the rule scores
-        except Exception:
+        except BaseException:
             project.close()
             raise
-        self.app.call_from_thread(self._assistant_ready, (qid, coder), assist, note, warning)
+        ready = AssistantReady(worker, (qid, coder), assist, note, warning)
+        if worker.is_cancelled or not self.post_message(ready):
+            project.close()  # a later load replaces it, or the screen is gone
 
-    def _assistant_ready(self, key: tuple, assist, note: str, warning: str) -> None:
-        if key != self._assist_for:  # the question or coder changed meanwhile
-            assist.project.close()
+    @on(AssistantReady)
+    def _assistant_ready(self, event: AssistantReady) -> None:
+        assist = event.assist
+        if event.worker is not self._assist_loader or event.key != self._assist_for:
+            assist.project.close()  # a later load is under way
             return
         old, self._assist = self._assist, assist
         if old is not None:
             with self._assist_lock:
                 old.project.close()
-        self.query_one(SuggestionBar).sources_note = note
+        self.query_one(SuggestionBar).sources_note = event.note
         # the pipeline, its tables and the model are long-lived: keep the garbage
         # collector from walking them on every full collection (as reload() does)
         gc.collect()
         gc.freeze()
-        if warning:
-            self.notify(warning, severity="warning", timeout=6)
+        if event.warning:
+            self.notify(event.warning, severity="warning", timeout=6)
         self._request_suggestions()
 
     def _request_suggestions(self) -> None:
@@ -533,7 +569,13 @@ class CodingScreen(ProjectScreen):
             return
         self._suggest(self.item.id)
 
-    @work(thread=True, exclusive=True, group="assist", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="assist",
+        exit_on_error=False,
+        description="Forslagene til svaret kunne ikke findes",
+    )
     def _suggest(self, item_id: int) -> None:
         worker = get_current_worker()
         with self._assist_lock:
@@ -541,18 +583,41 @@ class CodingScreen(ProjectScreen):
                 return
             found = self._assist.for_item(item_id)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_suggestions, item_id, found)
+            self.post_message(SuggestionsFound(item_id, found))
 
-    def _show_suggestions(self, item_id: int, found: list) -> None:
-        if self.item is not None and self.item.id == item_id and self.book is not None:
-            self.query_one(SuggestionBar).show(found, {c.key: c.color for c in self.book})
+    @on(SuggestionsFound)
+    def _show_suggestions(self, event: SuggestionsFound) -> None:
+        if self.item is not None and self.item.id == event.item_id and self.book is not None:
+            colors = {c.key: c.color for c in self.book}
+            self.query_one(SuggestionBar).show(event.found, colors, item_id=event.item_id)
+
+    @on(WorkerFailed)
+    def _worker_failed(self, event: WorkerFailed) -> None:
+        """A suggestion worker failed (the app has said why): put the bar, the progress
+        bar and the training state back, so that T, o and the next item try again."""
+        bar = self.query_one(SuggestionBar)
+        group = event.worker.group
+        if group == "assist-load" and event.worker is self._assist_loader:
+            self._assist_for = ()  # the next reload (r) loads again
+            bar.say("Ingen forslag: de kunne ikke indlæses (r prøver igen).")
+        elif group == "assist-train":
+            self._training = None
+            self.query_one("#train-progress", ProgressBar).display = False
+            self._request_suggestions()  # the old model (if any) still suggests
+        elif event.worker.name == "uncertainty":  # the queue keeps its order
+            self._request_suggestions()
+        elif group == "assist" and self.item is not None and bar.item_id != self.item.id:
+            bar.say("Ingen forslag til dette svar: de kunne ikke findes.")
 
     def _decide(self, verdict: str) -> object | None:
         """Accept or reject the first suggestion (its best-scoring source): committed,
         then dropped from the list. Returns the suggestion, or None if there was none."""
         if self._sync_item():
             return self._suggestions_not_ready()
-        entry = self.query_one(SuggestionBar).first if self.item is not None else None
+        bar = self.query_one(SuggestionBar)
+        if self.item is not None and bar.entries and bar.item_id != self.item.id:
+            return self._suggestions_not_ready()  # still those of the item just left
+        entry = bar.first if self.item is not None else None
         if entry is None:
             self.notify("Ingen forslag at tage stilling til.", severity="warning", timeout=2)
             return None
@@ -605,51 +670,59 @@ class CodingScreen(ProjectScreen):
         self.query_one(SuggestionBar).say("Træner modellen … (T afbryder)")
         self._training = self._train(self.app.question, self.project.coder)
 
-    @work(thread=True, exclusive=True, group="assist-train", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="assist-train",
+        exit_on_error=False,
+        description="Træningen mislykkedes",
+    )
     def _train(self, qid: str, coder: str) -> None:
-        from qualcode.core.project import Project
         from qualcode.nlp.textcat import default_folder, train_and_save
 
         worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._train_progress, done, total)
+            self.post_message(TrainingProgress(done, total))
 
-        project = Project.open(self.project.path, coder=coder)
         try:
-            stem = project.question(qid).codebook
-            model = train_and_save(
-                project,
-                stem,
-                default_folder(project),
-                progress=progress,
-                cancelled=lambda: worker.is_cancelled,
-            )
-            message = (
+            with self.app.worker_project(coder=coder) as project:
+                stem = project.question(qid).codebook
+                model = train_and_save(
+                    project,
+                    stem,
+                    default_folder(project),
+                    progress=progress,
+                    cancelled=lambda: worker.is_cancelled,
+                )
+        except Exception as exc:
+            if worker.is_cancelled:  # T again: whatever stopped it, the old model stays
+                text = "Træningen blev afbrudt; den gamle model gælder stadig"
+            elif isinstance(exc, QualcodeError):  # e.g. too few codings to learn from
+                text = str(exc)
+            else:
+                raise  # a bug: the app reports it, and _worker_failed puts the screen back
+            self.post_message(TrainingDone(False, text))
+            return
+        self.post_message(
+            TrainingDone(
+                True,
                 f"Model trænet på {model.meta['trained_items']} kodede svar "
-                f"({model.meta['seconds']} s)"
+                f"({model.meta['seconds']} s)",
             )
-            ok = True
-        except QualcodeError as exc:
-            message, ok = (
-                (
-                    "Træningen blev afbrudt; den gamle model gælder stadig"
-                    if worker.is_cancelled
-                    else str(exc)
-                ),
-                False,
-            )
-        finally:
-            project.close()
-        self.app.call_from_thread(self._trained, ok, message)
+        )
 
-    def _train_progress(self, done: int, total: int) -> None:
-        self.query_one("#train-progress", ProgressBar).update(total=total, progress=done)
+    @on(TrainingProgress)
+    def _train_progress(self, event: TrainingProgress) -> None:
+        self.query_one("#train-progress", ProgressBar).update(
+            total=event.total, progress=event.done
+        )
 
-    def _trained(self, ok: bool, message: str) -> None:
+    @on(TrainingDone)
+    def _trained(self, event: TrainingDone) -> None:
         self._training = None
         self.query_one("#train-progress", ProgressBar).display = False
-        self.notify(message, severity="information" if ok else "warning", timeout=4)
+        self.notify(event.text, severity="information" if event.ok else "warning", timeout=4)
         self._start_assistant()  # load the new model
 
     def action_toggle_order(self) -> None:
@@ -664,7 +737,14 @@ class CodingScreen(ProjectScreen):
         self.query_one(SuggestionBar).say("Finder de svar, modellen er mest i tvivl om …")
         self._order_by_uncertainty(self.app.question)
 
-    @work(thread=True, exclusive=True, group="assist", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="assist",
+        name="uncertainty",
+        exit_on_error=False,
+        description="Køen kunne ikke ordnes efter modellens tvivl",
+    )
     def _order_by_uncertainty(self, qid: str) -> None:
         worker = get_current_worker()
         with self._assist_lock:
@@ -674,12 +754,13 @@ class CodingScreen(ProjectScreen):
                 [r[0] for r in rows if r[0] not in coded], cancelled=lambda: worker.is_cancelled
             )
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._apply_order, qid, scores)
+            self.post_message(UncertaintyOrdered(qid, scores))
 
-    def _apply_order(self, qid: str, scores: dict[int, float]) -> None:
-        if qid != self.app.question:
+    @on(UncertaintyOrdered)
+    def _apply_order(self, event: UncertaintyOrdered) -> None:
+        if event.question != self.app.question:
             return
-        self.order, self._unsure = "uncertainty", scores
+        self.order, self._unsure = "uncertainty", event.scores
         self.reload(top=True)
         self.notify("Køen: de svar, modellen er mest i tvivl om, først", timeout=2)
 

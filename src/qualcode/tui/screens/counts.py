@@ -13,7 +13,6 @@ the screen shows at once with "Beregner…" and fills in when the numbers are th
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
 from qualcode.core.counts import plain_value
@@ -34,9 +34,18 @@ from qualcode.errors import QualcodeError
 from qualcode.io.fmt import MISSING, points
 from qualcode.io.fmt import percent as pct
 from qualcode.safe import one_line
+from qualcode.tui.messages import (
+    ChartSaved,
+    CountsComputed,
+    FileNotSaved,
+    ReportWritten,
+    TableExported,
+    WorkerFailed,
+)
 from qualcode.tui.screens.base import ProjectScreen
-from qualcode.tui.shown import flat, plain, shown
+from qualcode.tui.shown import flat, plain, reason, shown
 from qualcode.tui.widgets.bar_chart import Bar, BarChart, clip
+from qualcode.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -238,34 +247,31 @@ class CountsScreen(ProjectScreen):
         self._status("Beregner…")
         self._compute(qid, announce)
 
-    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="counts",
+        exit_on_error=False,
+        description="Optællingen mislykkedes",
+    )
     def _compute(self, qid: str, announce: bool) -> None:
         worker = get_current_worker()
-        try:
-            table = table_from_frame(self._counts_in_thread(qid))
-            waves = self._waves_in_thread(qid)
-        except Exception as exc:  # shown to the user, never a crash of the workbench
-            if not worker.is_cancelled:
-                self._from_thread(self._failed, qid, exc)
-            return
+        table = table_from_frame(self._counts_in_thread(qid))
+        waves = self._waves_in_thread(qid)
         if not worker.is_cancelled:
-            self._from_thread(self._set_waves, waves)
-            self._from_thread(self._show, qid, table, announce)
+            self.post_message(CountsComputed(qid, table, waves, announce))
 
     def _counts_in_thread(self, qid: str):
         """Count on a connection of the worker's own: the UI's connection stays the UI's."""
-        from qualcode.core.project import Project
-
-        with Project.open(self.project.path) as project:
+        with self.app.worker_project(readonly=True) as project:
             return project.counts(qid)
 
     def _waves_in_thread(self, qid: str) -> dict | None:
         """The question's other waves (share per code) and the change in points, or None."""
-        from qualcode.core.project import Project
         from qualcode.core.waves import question_wave, wave_comparison
         from qualcode.io.waves import share_cell
 
-        with Project.open(self.project.path) as project:
+        with self.app.worker_project(readonly=True) as project:
             frame = wave_comparison(project, qid)
             if frame is None:
                 return None
@@ -278,23 +284,21 @@ class CountsScreen(ProjectScreen):
         }
         return {"others": others, "change": f"{names[-2]}–{names[-1]}", "rows": rows}
 
-    def _set_waves(self, waves: dict | None) -> None:
-        self.waves = waves
+    @on(WorkerFailed)
+    def _failed(self, event: WorkerFailed) -> None:
+        """A count or an export failed (the app has said why): say so on the status line."""
+        if event.worker.group == "counts-export":
+            self._set_busy("")
+            self._status(self._summary())
+        elif event.worker.group == "counts" and self.app.question is not None:
+            self._status(f"Kunne ikke tælle {self.app.question}: {reason(event.error)}")
 
-    def _from_thread(self, callback, *args) -> None:
-        with contextlib.suppress(RuntimeError):  # the app closed while the worker ran
-            self.app.call_from_thread(callback, *args)
-
-    def _failed(self, qid: str, exc: Exception) -> None:
-        if qid != self.app.question:
-            return
-        message = str(exc) if isinstance(exc, QualcodeError) else f"{type(exc).__name__}: {exc}"
-        self._status(f"Kunne ikke tælle {qid}: {message}")
-        self.notify(f"Optællingen mislykkedes: {message}", severity="error")
-
-    def _show(self, qid: str, table: CountTable, announce: bool) -> None:
+    @on(CountsComputed)
+    def _show(self, event: CountsComputed) -> None:
+        qid, table, announce = event.question, event.table, event.announce
         if qid != self.app.question:  # the question changed while counting
             return
+        self.waves = event.waves
         self.table = table
         self.sub_title = f"{table.question} · {table.title}"
         self.query_one("#counts-head", Label).update(
@@ -480,41 +484,49 @@ class CountsScreen(ProjectScreen):
         )
 
     def _export(self, qid: str, fmt: str, path: Path, force: bool) -> None:
-        def produce() -> None:
+        def produce() -> Message:
             from qualcode.io.export import render_counts, write_file
 
             write_file(path, render_counts([self._counts_in_thread(qid)], fmt), force=force)
+            return TableExported(path, fmt)
 
-        self._in_worker(path, produce, lambda _: self._exported(path, fmt))
+        self._in_worker(path, produce)
 
-    @work(thread=True, group="counts-export", exit_on_error=False)
-    def _in_worker(
-        self, path: Path, produce: Callable[[], Any], done: Callable[[Any], None]
-    ) -> None:
+    def _in_worker(self, path: Path, produce: Callable[[], Message]) -> None:
         """Render and write a file in a worker on its own connection; say when it is on
         disk, or why not in one line (never a crash of the workbench)."""
-        self._from_thread(self._set_busy, f"Gemmer {path.name}…")
+        self._set_busy(f"Gemmer {path.name}…")
+        self._write_file(path, produce)
+
+    @work(
+        thread=True,
+        group="counts-export",
+        exit_on_error=False,
+        description="Filen kunne ikke gemmes",
+    )
+    def _write_file(self, path: Path, produce: Callable[[], Message]) -> None:
         try:
-            result = produce()
+            done = produce()  # the message that says what is on disk
         except QualcodeError as exc:
-            self._from_thread(self._export_failed, path, str(exc))
+            done = FileNotSaved(path, one_line(str(exc)))
         except OSError as exc:
-            self._from_thread(self._export_failed, path, exc.strerror or str(exc))
-        except Exception as exc:
-            self._from_thread(self._export_failed, path, f"{type(exc).__name__}: {exc}")
-        else:
-            self._from_thread(done, result)
+            done = FileNotSaved(path, one_line(exc.strerror or str(exc)))
+        self.post_message(done)
 
     def _set_busy(self, text: str) -> None:
         self._busy = text
         self._status(text)
 
-    def _exported(self, path: Path, fmt: str) -> None:
+    @on(TableExported)
+    def _exported(self, event: TableExported) -> None:
+        path, fmt = event.path, event.fmt
         self._set_busy("")
         self._status(self._summary())
         self.notify(f"Gemt som {FORMATS[fmt]}: {path}", timeout=4)
 
-    def _export_failed(self, path: Path, message: str) -> None:
+    @on(FileNotSaved)
+    def _export_failed(self, event: FileNotSaved) -> None:
+        path, message = event.path, event.reason
         self._set_busy("")
         self._status(self._summary())
         self.notify(f"Kunne ikke gemme {path.name}: {message}", severity="error")
@@ -540,16 +552,19 @@ class CountsScreen(ProjectScreen):
         )
 
     def _save_chart(self, qid: str, path: Path, force: bool) -> None:
-        def produce() -> None:
+        def produce() -> Message:
             from qualcode.io.charts import chart_bytes
             from qualcode.io.export import write_file
 
             fmt = path.suffix.lower().lstrip(".")
             write_file(path, chart_bytes(self._counts_in_thread(qid), fmt), force=force)
+            return ChartSaved(path)
 
-        self._in_worker(path, produce, lambda _: self._chart_saved(path))
+        self._in_worker(path, produce)
 
-    def _chart_saved(self, path: Path) -> None:
+    @on(ChartSaved)
+    def _chart_saved(self, event: ChartSaved) -> None:
+        path = event.path
         self._set_busy("")
         self._status(self._summary())
         self.notify(f"Diagrammet er gemt: {path}", timeout=4)
@@ -576,22 +591,27 @@ class CountsScreen(ProjectScreen):
     def _write_report(self, path: Path, force: bool) -> None:
         """Build and write the report on the worker's own connection, as the CLI does."""
 
-        def produce() -> tuple[int, int]:
+        def produce() -> Message:
             from qualcode.core.pii import count_in_texts
-            from qualcode.core.project import Project
             from qualcode.io.report import build_report, charts_needed, report_format, write_report
 
             fmt = report_format(path)
-            with Project.open(self.project.path) as project:
+            with self.app.worker_project(readonly=True) as project:
                 built = build_report(project, charts=charts_needed(fmt))
             write_report(built, path, force=force)
-            return len(built.sections), count_in_texts(
-                q.text for s in built.sections for _, quotes in s.quotes for q in quotes
+            return ReportWritten(
+                path,
+                len(built.sections),
+                count_in_texts(
+                    q.text for s in built.sections for _, quotes in s.quotes for q in quotes
+                ),
             )
 
-        self._in_worker(path, produce, lambda r: self._report_written(path, *r))
+        self._in_worker(path, produce)
 
-    def _report_written(self, path: Path, tables: int, unredacted: int) -> None:
+    @on(ReportWritten)
+    def _report_written(self, event: ReportWritten) -> None:
+        path, tables, unredacted = event.path, event.tables, event.unredacted
         self._set_busy("")
         self._status(self._summary())
         self.notify(f"Rapporten er gemt ({tables} tabeller): {path}", timeout=5)

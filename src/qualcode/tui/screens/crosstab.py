@@ -11,22 +11,23 @@ crosstab``. Counting goes through pandas and scipy, so it runs in a thread worke
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.messages import CrosstabComputed, WorkerFailed
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.screens.counts import FORMATS
-from qualcode.tui.shown import flat, plain
+from qualcode.tui.shown import flat, plain, reason
+from qualcode.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from qualcode.core.crosstab import Group
@@ -154,25 +155,25 @@ class CrosstabScreen(ProjectScreen):
         self._status("Beregner…")
         self._compute(qid, self.attribute, self.groups)
 
-    @work(thread=True, exclusive=True, group="crosstab", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="crosstab",
+        exit_on_error=False,
+        description="Krydstabellen kunne ikke laves",
+    )
     def _compute(self, qid: str, attribute: str, groups: list[Group] | None) -> None:
         worker = get_current_worker()
-        try:
-            view = self._view_in_thread(qid, attribute, groups)
-        except Exception as exc:  # shown to the user, never a crash of the workbench
-            if not worker.is_cancelled:
-                self._from_thread(self._failed, qid, exc)
-            return
+        view = self._view_in_thread(qid, attribute, groups)
         if not worker.is_cancelled:
-            self._from_thread(self._show, view)
+            self.post_message(CrosstabComputed(view))
 
     def _view_in_thread(self, qid: str, attribute: str, groups: list[Group] | None) -> CrossView:
         """Count on a connection of the worker's own, and render every export at once."""
         from qualcode.core import crosstab as xt
-        from qualcode.core.project import Project
         from qualcode.io.crosstab import display_rows, notes, render_crosstab
 
-        with Project.open(self.project.path) as project:
+        with self.app.worker_project(readonly=True) as project:
             frame = xt.crosstab(project, qid, attribute, groups=groups)
         head, rows = display_rows(frame)
         return CrossView(
@@ -186,21 +187,17 @@ class CrosstabScreen(ProjectScreen):
             exports={fmt: render_crosstab(frame, fmt) for fmt in FORMATS},
         )
 
-    def _from_thread(self, callback, *args) -> None:
-        with contextlib.suppress(RuntimeError):  # the app closed while the worker ran
-            self.app.call_from_thread(callback, *args)
-
-    def _failed(self, qid: str, exc: Exception) -> None:
-        if qid != self.app.question:
-            return
-        message = str(exc) if isinstance(exc, QualcodeError) else f"{type(exc).__name__}: {exc}"
+    @on(WorkerFailed)
+    def _failed(self, event: WorkerFailed) -> None:
+        """The count failed (the app has said why): no table, and why on the status line."""
         self.view = None
         self.query_one("#crosstab-table", DataTable).clear(columns=True)
         self.query_one("#crosstab-notes", Static).update("")
-        self._status(f"Ingen krydstabel: {message}")
-        self.notify(f"Krydstabellen kunne ikke laves: {message}", severity="error")
+        self._status(f"Ingen krydstabel: {reason(event.error)}")
 
-    def _show(self, view: CrossView) -> None:
+    @on(CrosstabComputed)
+    def _show(self, event: CrosstabComputed) -> None:
+        view = event.view
         if view.question != self.app.question or view.attribute != self.attribute:
             return  # the question or attribute changed while counting
         self.view = view

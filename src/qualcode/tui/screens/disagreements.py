@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
@@ -18,6 +18,7 @@ from qualcode.models import Disagreement
 from qualcode.safe import one_line
 from qualcode.tui.screens.base import ProjectScreen, number_bindings, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
+from qualcode.tui.widgets.footer import Footer
 
 
 class DisagreementScreen(ProjectScreen):

@@ -31,7 +31,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DirectoryTree,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -48,7 +47,10 @@ from qualcode.io.importing import (
     import_file,
     personal_data,
 )
+from qualcode.tui.messages import WorkerFailed
+from qualcode.tui.screens.base import WorkerScreen
 from qualcode.tui.shown import flat, plain
+from qualcode.tui.widgets.footer import Footer
 
 KINDS = [
     ("Svar", "answers"),
@@ -163,7 +165,7 @@ def _row(label: str, widget: Widget, kinds: str, row_id: str) -> Horizontal:
     return Horizontal(Label(label, classes="import-label"), widget, classes=classes, id=row_id)
 
 
-class ImportScreen(ModalScreen[str | None]):
+class ImportScreen(WorkerScreen, ModalScreen[str | None]):
     """Import answers, interview transcripts, codings or a register into the project.
 
     Dismisses with the import's one-line summary when something was imported, else None.
@@ -568,7 +570,13 @@ class ImportScreen(ModalScreen[str | None]):
         self._status(f"Læser kolonnerne i {path.name} …")
         self.header_worker = self._read_header(str(path), sheet)
 
-    @work(thread=True, exclusive=True, group="import-header", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="import-header",
+        exit_on_error=False,
+        description="Filens kolonner kunne ikke læses",
+    )
     def _read_header(self, path: str, sheet: str | None) -> None:
         from qualcode.io.tabular import read_table
 
@@ -602,6 +610,15 @@ class ImportScreen(ModalScreen[str | None]):
             if self.kind == "answers" and {"respondent", "question", "code"} <= folded:
                 self.query_one("#import-kind", Select).value = "codings"
         self.header_done.set()
+
+    @on(WorkerFailed)
+    def _worker_failed(self, event: WorkerFailed) -> None:
+        """Reading a header failed (the app has said why): the form is usable again. (The
+        import's own worker always ends with Finished, which resets the form.)"""
+        if event.worker.group == "import-header":
+            self._reading = None
+            self._status("Filens kolonner kunne ikke læses.")
+            self.header_done.set()
 
     def _offer_columns(self, headers: list[str]) -> None:
         options = [(flat(h), h) for h in headers]  # the file's own names: never markup
@@ -731,7 +748,13 @@ class ImportScreen(ModalScreen[str | None]):
         self._status(f"Importerer {request.label} …")
         self.import_worker = self._run_import(request)
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="import",
+        exit_on_error=False,
+        description="Importen mislykkedes",
+    )
     def _run_import(self, request: ImportRequest) -> None:
         worker = get_current_worker()
 

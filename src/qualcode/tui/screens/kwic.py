@@ -21,11 +21,12 @@ from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
 from qualcode.safe import one_line
-from qualcode.tui.screens.base import number_bindings
-from qualcode.tui.shown import flat
+from qualcode.tui.messages import KwicFound, WorkerFailed
+from qualcode.tui.screens.base import WorkerScreen, number_bindings
+from qualcode.tui.shown import flat, reason
 
 
-class KwicScreen(ModalScreen[int | None]):
+class KwicScreen(WorkerScreen, ModalScreen[int | None]):
     BINDINGS = [
         *number_bindings(
             "toggle_code",
@@ -74,26 +75,36 @@ class KwicScreen(ModalScreen[int | None]):
         self.query_one("#kwic-status", Label).update("Søger …")
         self._search(word)
 
-    @work(thread=True, exclusive=True, group="kwic", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="kwic",
+        exit_on_error=False,
+        description="Søgningen mislykkedes",
+    )
     def _search(self, word: str) -> None:
-        from qualcode.core.project import Project
         from qualcode.nlp.kwic import kwic
 
         worker = get_current_worker()
-        project = Project.open(self.project.path, coder=self.project.coder)
-        try:
-            hits = kwic(
-                project, word, question=self.question, cancelled=lambda: worker.is_cancelled
-            )
-            error = ""
-        except QualcodeError as exc:
-            hits, error = [], str(exc)
-        finally:
-            project.close()
+        # writable: the words' analyses go to the project's NLP cache for the next search
+        with self.app.worker_project() as project:
+            try:
+                hits = kwic(
+                    project, word, question=self.question, cancelled=lambda: worker.is_cancelled
+                )
+                error = ""
+            except QualcodeError as exc:  # e.g. no word in what was typed
+                hits, error = [], str(exc)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, word, hits, error)
+            self.post_message(KwicFound(word, hits, error))
 
-    def _show(self, word: str, hits: list, error: str) -> None:
+    @on(WorkerFailed)
+    def _failed(self, event: WorkerFailed) -> None:
+        self.query_one("#kwic-status", Label).update(flat(reason(event.error)))
+
+    @on(KwicFound)
+    def _show(self, event: KwicFound) -> None:
+        word, hits, error = event.word, event.hits, event.error
         if word != self.word:
             return
         self.hits = hits

@@ -13,12 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from qualcode.core import pii
 from qualcode.errors import QualcodeError
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain
+from qualcode.tui.widgets.footer import Footer
 
 KIND_TEXT = {"cpr": "CPR-nummer", "phone": "Telefon", "email": "E-mail"}
 NAMES = {

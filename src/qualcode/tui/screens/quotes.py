@@ -12,18 +12,20 @@ from pathlib import Path
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.models import Item, Quote
+from qualcode.tui.messages import FileNotSaved, QuotesExported
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain, shown
+from qualcode.tui.widgets.footer import Footer
 
 CONTEXT_TURNS = 2
 LIST_CHARS = 160  # a quote's passage in the list; the context pane shows all of it
@@ -418,23 +420,18 @@ class QuotesScreen(ProjectScreen):
             if len(quotes) == 1
             else f"{len(quotes)} stjernemarkerede citater"
         )
+        title = self.export_title()
         ask_for_file(
             self,
             f"Gem {count} som {what} – filnavn:",
             f"citater-{self.qid}{suffix}",
-            lambda path, force: self._write(
-                path,
-                self._render_export(fmt, quotes),
-                len(quotes),
-                force=force,
-                texts=[q.text for q in quotes],
-            ),
+            lambda path, force: self._write(path, fmt, title, quotes, force=force),
             suffix=suffix,
             dialog_id="quotes-export-dialog",
         )
 
-    def _render_export(self, fmt: str, quotes: list[Quote]) -> bytes:
-        title = self.export_title()
+    @staticmethod
+    def _render_export(fmt: str, title: str, quotes: list[Quote]) -> bytes:
         if fmt == "docx":
             from qualcode.io.quotes_docx import quotes_docx
 
@@ -443,35 +440,46 @@ class QuotesScreen(ProjectScreen):
 
         return (f"# {title}\n\n" + quotes_markdown(quotes)).encode("utf-8")
 
-    def _write(
-        self, path: Path, data: bytes, count: int, *, force: bool, texts: list[str] = ()
-    ) -> None:
+    @work(
+        thread=True,
+        group="quotes-export",
+        exit_on_error=False,
+        description="Citaterne kunne ikke gemmes",
+    )
+    def _write(self, path: Path, fmt: str, title: str, quotes: list[Quote], *, force: bool) -> None:
+        """Render and write the quotes in a worker (Word files take a while); the quotes
+        were read in the UI thread, so the worker needs no connection."""
+        from qualcode.core.pii import count_in_texts
         from qualcode.io.export import write_file
 
         try:
-            write_file(path, data, force=force)
+            write_file(path, self._render_export(fmt, title, quotes), force=force)
         except QualcodeError as exc:
             reason = {
                 "already exists; use --force to overwrite it": "findes allerede",
                 "is a folder": "er en mappe",
                 "its folder does not exist": "mappen findes ikke",
             }.get(exc.detail, exc.detail)
-            self.notify(f"Ikke gemt: {path}: {reason}.", severity="error", timeout=6, markup=False)
+            self.post_message(FileNotSaved(path, reason))
             return
         except OSError as exc:
-            self.notify(
-                f"Ikke gemt: {path}: {exc.strerror or exc}.",
-                severity="error",
-                timeout=6,
-                markup=False,
-            )
+            self.post_message(FileNotSaved(path, str(exc.strerror or exc)))
             return
+        unredacted = count_in_texts(q.text for q in quotes)
+        self.post_message(QuotesExported(path, len(quotes), unredacted))
+
+    @on(FileNotSaved)
+    def _not_written(self, event: FileNotSaved) -> None:
+        self.notify(
+            f"Ikke gemt: {event.path}: {event.reason}.", severity="error", timeout=6, markup=False
+        )
+
+    @on(QuotesExported)
+    def _written(self, event: QuotesExported) -> None:
+        path, count, unredacted = event.path, event.count, event.unredacted
         self.notify(
             f"Gemt {count} citat{'er' if count != 1 else ''} i {path}", timeout=4, markup=False
         )
-        from qualcode.core.pii import count_in_texts
-
-        unredacted = count_in_texts(texts)
         if unredacted:  # the same warning as the CLI's
             self.notify(
                 f"Advarsel: citaterne indeholder {unredacted} mulige personoplysninger "

@@ -19,19 +19,23 @@ class SuggestionBar(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self.entries: list[tuple[str, float, list[Suggestion]]] = []
+        self.item_id: int | None = None  # the item the entries were found for
         self.note = ""
         self.code_colors: dict[str, str] = {}
         self.sources_note = ""  # e.g. that there is no model yet, shown with the suggestions
 
-    def show(self, suggestions: list[Suggestion], colors: dict[str, str]) -> None:
+    def show(
+        self, suggestions: list[Suggestion], colors: dict[str, str], *, item_id: int | None = None
+    ) -> None:
         self.entries = merged(suggestions)
+        self.item_id = item_id
         self.code_colors = colors
         self.note = ""
         self._draw()
 
     def say(self, note: str) -> None:
         """A state instead of suggestions: loading, no model, training..."""
-        self.entries, self.note = [], note
+        self.entries, self.note, self.item_id = [], note, None
         self._draw()
 
     def drop(self, code: str) -> None:
