@@ -44,9 +44,12 @@ def user_data_dir() -> Path:
 
 def default_coder() -> str:
     """The coder name for new codings: QUALCODE_CODER, else the OS user."""
-    env = os.environ.get("QUALCODE_CODER")
-    if env:
-        return env
+    return os.environ.get("QUALCODE_CODER") or os_user()
+
+
+def os_user() -> str:
+    """The name the operating system knows the user by ("analytiker" if it knows none):
+    the workbench remembers each user's chosen coder name under it."""
     import getpass
 
     try:

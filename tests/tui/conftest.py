@@ -49,7 +49,7 @@ def _no_suggestions(request, monkeypatch):
         monkeypatch.setattr(
             coding,
             "load_suggester",
-            lambda project, qid, coder: (NoSuggestions(project, qid, coder), "", ""),
+            lambda project, qid, coder, **_: (NoSuggestions(project, qid, coder), "", ""),
         )
 
 

@@ -151,10 +151,10 @@ async def test_search_and_filter_narrow_the_queue(app):
         assert [e.respondent for e in queue.shown] == ["JC07"]
         await pilot.press("slash", "end", "ctrl+u", "enter")
         assert len(queue.shown) == total
-        await pilot.press("f")  # ukodede: the demo's answers are all coded by 'guld'
-        assert queue.status == "ukodede" and queue.shown == []
+        await pilot.press("f")  # the demo's answers are all coded by 'guld'
+        assert queue.status == "ikke gennemgået" and queue.shown == []
         await pilot.press("f")
-        assert queue.status == "kodede" and len(queue.shown) == total
+        assert queue.status == "gennemgået" and len(queue.shown) == total
 
 
 async def test_enter_in_the_codebook_panel_toggles_that_code(app, codings_of):
@@ -256,4 +256,4 @@ async def test_refresh_picks_up_another_writer(app, demo_copy):
             other.add_coding(first.id, "fleksjob")
         await pilot.press("r")
         assert queue.shown[0].item_id in queue.coded
-        assert str(app.screen.query_one("#queue-status").render()).startswith("kodet 1 af 35")
+        assert str(app.screen.query_one("#queue-status").render()).startswith("gennemgået 1 af 35")

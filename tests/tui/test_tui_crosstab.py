@@ -126,7 +126,9 @@ async def test_pick_attribute_then_group_shows_core_crosstab(app, demo_copy):
             "−5,2 pp",
         ]
         assert str(screen.query_one("#crosstab-notes").render()) == "\n".join(notes(frame))
-        assert screen.sub_title == "strategier · lokalpolitisk_fokus"
+        assert screen.sub_title == (
+            "strategier · lokalpolitisk_fokus · Kodet af: alle kodere (guld)"
+        )
 
 
 async def test_switching_question_recounts(app, demo_copy):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from qualcode.core.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.screens.disagreements import DisagreementScreen
-from qualcode.tui.widgets.dialogs import InputDialog
+from qualcode.tui.widgets.dialogs import InputDialog, PickDialog
 from qualcode.tui.widgets.item_queue import ItemQueue
 
 SIZE = (120, 36)
@@ -107,9 +107,11 @@ async def test_choose_coders_and_too_few(demo_copy):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f6")
         await pilot.pause()
-        await pilot.press("e")
-        assert isinstance(app.screen, InputDialog)
-        app.screen.dismiss("ane, guld")
+        await pilot.press("e")  # every pair of the question's coders, and all three
+        assert isinstance(app.screen, PickDialog)
+        choices = dict((label, value) for value, label in app.screen.choices)
+        assert list(choices) == ["ane ↔ bo  ← nu", "ane ↔ guld", "bo ↔ guld", "ane ↔ bo ↔ guld"]
+        app.screen.dismiss(next(v for k, v in choices.items() if k.startswith("ane ↔ guld")))
         await pilot.pause()
         assert app.screen.coders == ["ane", "guld"]
         assert all(set(d.codes) == {"ane", "guld"} for d in app.screen.found)

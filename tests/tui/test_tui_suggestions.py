@@ -208,9 +208,9 @@ async def test_a_suggester_loaded_before_T_never_replaces_the_new_models(app, mo
     release, done = threading.Event(), threading.Event()
     calls = []
 
-    def first_one_slow(project, qid, coder):
+    def first_one_slow(project, qid, coder, **kw):
         calls.append(qid)
-        loaded = real(project, qid, coder)  # the first: before T, so without a model
+        loaded = real(project, qid, coder, **kw)  # the first: before T, so without a model
         if len(calls) == 1:
             release.wait(30)  # held until the new model is in place
             done.set()
@@ -237,7 +237,7 @@ async def test_a_suggester_that_fails_to_load_says_so_and_r_loads_again(app, mon
 
     stub = coding.load_suggester
 
-    def broken(project, qid, coder):
+    def broken(project, qid, coder, **kw):
         raise RuntimeError("ingen pipeline")
 
     monkeypatch.setattr(coding, "load_suggester", broken)

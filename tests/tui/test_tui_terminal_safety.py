@@ -336,9 +336,9 @@ async def test_header_shows_coder_and_file_names_as_symbols(hostile):
     db, _, _, _ = hostile
     app = make_app(db, QUESTION, coder=CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("h")  # blind coding: the header names the coder
+        await pilot.press("h")  # blind coding
         await pilot.pause()
-        assert f"kun {visible(CODER)}" in screen_text(app)
+        assert f"koder: {visible(CODER)} · blind" in screen_text(app)
         assert app.format_title("[b]t\x1b]0;x\x07", "").plain == "[b]t␛]0;x␇"
         assert_terminal_safe(app)
 

@@ -65,7 +65,7 @@ def test_code_with_number_key_in_tmux_then_quit(demo_copy, tmp_path):
         env=env,
     )
     try:
-        screen = _wait_for(session, "kodet 35 af 35")
+        screen = _wait_for(session, "gennemgået 35 af 35")
         assert "Generelt fokus" in screen and "Kod" in screen
         subprocess.run(["tmux", "send-keys", "-t", session, "5"], check=True)
         _wait_for(session, "Kodet JC04: Fleksjob")
@@ -131,10 +131,10 @@ def test_escape_sequences_in_an_answer_do_not_reach_the_terminal(demo_copy, tmp_
     )
     try:
         subprocess.run(["tmux", "select-pane", "-t", session, "-T", "qc-titel"], check=True)
-        screen = _wait_for(session, "kodet 0 af 1")
+        screen = _wait_for(session, "gennemgået 0 af 1")
         screen = _wait_for(session, "␛]0;pwned␇")
         assert "␛[2J ryd" in screen and "[bold]x[/bold] [CPR]" in screen
-        assert "kodet 0 af 1" in screen  # not cleared: the layout is intact
+        assert "gennemgået 0 af 1" in screen  # not cleared: the layout is intact
         time.sleep(0.5)  # let any late output arrive
         title = subprocess.run(
             ["tmux", "display", "-p", "-t", session, "#{pane_title}"],

@@ -104,7 +104,7 @@ class Workbench:
     def ready(self) -> str:
         """The queue is on screen, and the suggestions are loaded: the workbench holds the
         project on its second connection (the suggestion worker's) too."""
-        self.wait_for("kodet ")
+        self.wait_for("gennemgået ")
         return self.wait_for("(T træner)")
 
     def showing(self, respondent: str) -> str:

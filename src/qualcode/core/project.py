@@ -771,6 +771,10 @@ class Project:
         """The question's items marked 'no theme' (by ``coder``, or by anybody)."""
         return review_store.of_question(self.db, self.question(question).id, coder)
 
+    def no_theme_marks(self, item_id: int) -> set[str]:
+        """The coders who marked the item 'no theme'."""
+        return review_store.of_item(self.db, item_id)
+
     def no_theme_coders(self, question: str) -> list[str]:
         """Everybody who marked an item of the question 'no theme'."""
         return review_store.coders(self.db, question)
@@ -1126,6 +1130,11 @@ class Project:
         """Everyone who has coded (this question), sorted."""
         return coding_store.coders(self.db, question)
 
+    def reviewers(self, question: str) -> list[str]:
+        """Everyone who reviewed an item of the question (coded it, or marked it 'no
+        theme'), sorted: the coders a comparison can choose from."""
+        return sorted(set(self.coders(question)) | set(self.no_theme_coders(question)))
+
     def code_sets(self, question: str, coders: list[str]) -> dict[int, dict[str, set[str]]]:
         """item id -> coder -> the codes that coder applied to it (whole item or any span)."""
         return coding_store.code_sets(self.db, question, coders)
@@ -1135,6 +1144,10 @@ class Project:
         differently, in queue order, with the consensus already settled if any. An item one
         of them has not reached yet is no disagreement (see :meth:`awaiting`)."""
         return self._compare(question, coders)[0]
+
+    def compare(self, question: str, coders: list[str]) -> tuple[list[Disagreement], int]:
+        """:meth:`disagreements` and :meth:`awaiting` in one pass over the items."""
+        return self._compare(question, coders)
 
     def awaiting(self, question: str, coders: list[str]) -> int:
         """How many items some but not all of the coders have reviewed: the ones still

@@ -64,13 +64,22 @@ class Suggester:
         *,
         model: Model | None = None,
         coder: str | None = None,
+        own_only: bool = False,
     ) -> None:
+        """``own_only`` (blind coding): nothing learned from other coders, so the rules'
+        precision is measured on the coder's own codings, and a ``model`` must have been
+        trained on them alone (another is not used)."""
         self.project = project
         self.question = project.question(question)
         self.book = project.codebook(self.question.codebook)
         self.rules = RuleMatcher(self.book)
-        self.model = model if model is not None and model.stem == self.book.stem else None
         self.coder = coder or project.coder
+        self.own_only = own_only
+        if model is not None and (
+            model.stem != self.book.stem or (own_only and model.meta.get("coder") != self.coder)
+        ):
+            model = None
+        self.model = model
         self._labels = {c.key: c.label for c in self.book}
 
     @cached_property
@@ -79,7 +88,11 @@ class Suggester:
 
         # a sample is enough for a share, and keeps the first suggestion quick on 100k items
         data = coded_items(
-            self.project, self.book.stem, questions=[self.question.id], limit=PRECISION_SAMPLE
+            self.project,
+            self.book.stem,
+            questions=[self.question.id],
+            coder=self.coder if self.own_only else None,
+            limit=PRECISION_SAMPLE,
         )
         return rule_precision(self.rules, data.texts, data.analyses, data.codes)
 

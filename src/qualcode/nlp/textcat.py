@@ -322,6 +322,7 @@ def train_and_save(
         q.id for q in project.questions() if q.codebook == stem
     ]
     model.meta["project"] = Path(project.path).name
+    model.meta["coder"] = coder  # whose codings it learned from (None: every coder's)
     folder.mkdir(parents=True, exist_ok=True)
     target = model_folder(folder, stem)  # the folder may have been made (or moved) since
     tmp = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".new", dir=folder))
@@ -361,6 +362,18 @@ def default_folder(project: Project, stem: str | None = None) -> Path:
 
     models = models_folder(project.path)
     return models if stem is None else model_folder(models, stem)
+
+
+def coder_folder(project: Project, coder: str) -> Path:
+    """The models folder of models trained on one coder's own codings (blind coding):
+    ``<models>/.coders/<digest>/``. A coder name comes from data, so the folder is named
+    by a digest of it, never by the name."""
+    import hashlib
+
+    from qualcode.paths import models_folder
+
+    digest = hashlib.sha256(coder.encode("utf-8")).hexdigest()[:16]
+    return models_folder(project.path) / ".coders" / digest
 
 
 def default_model(project: Project, stem: str) -> Model | None:

@@ -99,3 +99,10 @@ def all_marks(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
 def any_marks(conn: sqlite3.Connection) -> bool:
     """Does the project hold any 'no theme' mark at all?"""
     return conn.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+
+
+def of_item(conn: sqlite3.Connection, item_id: int) -> set[str]:
+    """The coders who marked one item 'no theme'."""
+    return {
+        str(r[0]) for r in conn.execute("SELECT coder FROM reviews WHERE item_id = ?", [item_id])
+    }

@@ -135,11 +135,20 @@ class QualcodeApp(App[None]):
         self.question: str | None = (
             project.question(question).id if question else (questions[0].id if questions else None)
         )
-        self.sub_title = f"{Path(project.path).name} · {project.coder}"
+        self.sub_title = self._own_sub_title()
+
+    def _own_sub_title(self) -> str:
+        return f"{self.coder_label()} · {Path(self.project.path).name}"
+
+    def coder_label(self) -> str:
+        return f"koder: {self.project.coder}"
 
     # -- text from data: never markup, control characters visible ------------------------
     def format_title(self, title: str, sub_title: str) -> Content:
-        """The header: file, coder, question and codebook names come from data."""
+        """The header: file, coder, question and codebook names come from data. Every
+        screen's header starts with who is coding (then the screen's own sub-title)."""
+        if sub_title and sub_title != self.sub_title:  # first, where it is never cut off
+            sub_title = f"{self.coder_label()} · {sub_title}"
         return super().format_title(shown(title), shown(sub_title))
 
     def notify(
@@ -314,12 +323,75 @@ class QualcodeApp(App[None]):
         )
 
     def set_coder(self, name: str) -> None:
+        """Code as ``name`` from now on, and remember it for this user and project, so
+        the workbench opens as ``name`` next time too (until k chooses another)."""
+        from qualcode.paths import os_user
+
         self.project.coder = name
-        self.sub_title = f"{Path(self.project.path).name} · {name}"
-        self.notify(f"Du koder nu som {name}", timeout=2)
+        self.sub_title = self._own_sub_title()  # every screen's header shows the coder
+
+        def remember(project: Project) -> str:
+            project.remember_coder(os_user(), name)
+            return f"Du koder nu som {name}"
+
+        def done(message: str) -> None:
+            self.notify(message, timeout=2)
+
+        self.write(self.screen, remember, done)
         refresh = getattr(self.screen, "reload", None)
         if refresh is not None:
             refresh()
+
+    # -- the coder basis of every number: one coder, the consensus, or all together ------
+    def basis_choices(self, qid: str | None) -> list[tuple[str, str]]:
+        """What the numbers can be counted on: every coder together, or one of the
+        question's coders (the consensus among them, when there is one)."""
+        project = self.project
+        coders = project.coders(qid) if qid else project.coders()
+        choices = [(project.ALL_CODERS, f"alle kodere sammen ({', '.join(coders) or 'ingen'})")]
+        choices += [(c, c) for c in coders]
+        return choices
+
+    def choose_basis(self, then: Callable[[], None] | None = None) -> None:
+        """Pick the coder basis from a list; it is stored in the project as the default of
+        every count, chart, crosstab and report (the CLI's too), then ``then`` redraws."""
+        from qualcode.tui.widgets.dialogs import PickDialog
+
+        current = self.project.basis() or self.project.ALL_CODERS
+        choices = [
+            (value, f"{label}  ← nu" if value == current else label)
+            for value, label in self.basis_choices(self.question)
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value is None or value == current:
+                return
+
+            def store(project: Project) -> str:
+                project.set_basis(value)
+                return project.basis_label(project.basis())
+
+            def done(message: str) -> None:
+                self.notify(f"Tallene tælles nu på grundlaget: {message}", timeout=3)
+                if then is not None:
+                    then()
+
+            self.write(self.screen, store, done)
+
+        self.push_screen(PickDialog("Tallene tælles på (Kodet af)", choices, id="basis"), chosen)
+
+    def basis_warning(self, qid: str | None) -> str:
+        """A warning when the numbers join every coder and the question has more than one
+        ('' otherwise): the same rule as the CLI's warning line."""
+        if qid is None or self.project.basis() is not None:
+            return ""
+        coders = self.project.coders(qid)
+        if len(coders) < 2:
+            return ""
+        return (
+            f"Advarsel: tallene lægger {len(coders)} koderes kodninger sammen "
+            f"({', '.join(coders)}); vælg ét grundlag med K."
+        )
 
     def set_question(self, qid: str) -> None:
         self.question = self.project.question(qid).id
@@ -383,5 +455,18 @@ def _screen_factory(mode: str):
 def make_app(
     db: str | Path, question: str | None = None, *, coder: str | None = None
 ) -> QualcodeApp:
-    """The one app factory: the CLI, the tests and the snapshot apps use it."""
-    return QualcodeApp(Project.open(db, coder=coder), question)
+    """The one app factory: the CLI, the tests and the snapshot apps use it. Without
+    ``coder``, the workbench opens as the coder this user last chose with k in this project
+    (else $QUALCODE_CODER, else the user name)."""
+    from qualcode.paths import os_user
+
+    project = Project.open(db, coder=coder)
+    if coder is None:
+        try:
+            remembered = project.remembered_coder(os_user())
+        except BaseException:
+            project.close()
+            raise
+        if remembered:
+            project.coder = remembered
+    return QualcodeApp(project, question)

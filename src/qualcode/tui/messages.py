@@ -57,10 +57,10 @@ class WorkerFailed(Message, bubble=False):
 
 @dataclass
 class AssistantReady(Message):
-    """The coding screen's suggester for (question, coder) is loaded, by ``worker``."""
+    """The coding screen's suggester for (question, coder, blind) is loaded, by ``worker``."""
 
     worker: Worker
-    key: tuple[str, str]
+    key: tuple[str, str, bool]
     assist: Suggester  # on a connection of its own (closed by the screen)
     note: str  # shown beside the suggestions, e.g. that there is no model yet
     warning: str  # why the trained model could not be loaded, or ''
@@ -178,3 +178,14 @@ class WrittenLate(Message):
     screen: Screen
     text: str
     failed: bool
+
+
+@dataclass
+class AgreementComputed(Message):
+    """Kappa and alpha per code for the coders F6 compares (computed in a worker).
+    ``rows``: (label, kappa, alpha) with None where undefined; the pooled row last."""
+
+    question: str
+    coders: tuple[str, ...]
+    rows: list[tuple[str, float | None, float | None]]
+    units: int

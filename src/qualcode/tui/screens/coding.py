@@ -49,26 +49,45 @@ if TYPE_CHECKING:
     from qualcode.nlp.suggest import Suggester
 
 
-def load_suggester(project: Project, qid: str, coder: str) -> tuple[Suggester, str, str]:
+def load_suggester(
+    project: Project, qid: str, coder: str, *, blind: bool = False
+) -> tuple[Suggester, str, str]:
     """The question's suggester as ``coder`` sees it (keyword rules, and the trained model
     when there is one), the note shown beside its suggestions and a warning (or ''). Runs
     in the coding screen's worker: the first call loads spaCy's pipeline. The TUI tests
-    replace it with one that never suggests anything (tests/tui/conftest.py)."""
+    replace it with one that never suggests anything (tests/tui/conftest.py).
+
+    ``blind`` (blind double-coding): nothing derived from other coders. The rules are
+    scored on the coder's own codings, and the model is one trained on them alone (T in
+    blind mode trains it, kept apart from the shared model); the shared model, learned
+    mostly from the first coder, is never used."""
     from qualcode.nlp.suggest import Suggester
-    from qualcode.nlp.textcat import default_folder, load
+    from qualcode.nlp.textcat import coder_folder, default_folder, load, model_folder
 
     note, warning = "", ""
     model = None
     stem = project.question(qid).codebook
-    folder = default_folder(project) / stem
-    if folder.exists():
+    try:
+        folder = model_folder(
+            coder_folder(project, coder) if blind else default_folder(project), stem
+        )
+    except QualcodeError as exc:  # a codebook name that cannot name a folder: no model
+        folder, warning = None, str(exc)
+    if folder is not None and folder.exists():
         try:
             model = load(folder, stem)
         except QualcodeError as exc:
             warning = f"Modellen kunne ikke indlæses: {exc}"
-    if model is None:
+    assist = Suggester(project, qid, model=model, coder=coder, own_only=blind)
+    if blind:
+        note = (
+            "· blind: nøgleord og din egen model"
+            if assist.model is not None
+            else "· blind: kun nøgleord (T træner på dine egne kodninger)"
+        )
+    elif assist.model is None:
         note = "· kun nøgleord (T træner)"
-    return Suggester(project, qid, model=model, coder=coder), note, warning
+    return assist, note, warning
 
 
 class CodingScreen(ProjectScreen):
@@ -79,6 +98,13 @@ class CodingScreen(ProjectScreen):
             "Kod",
             id="code",
             tooltip="Toggle the code at that number (on the selected text, if any)",
+        ),
+        Binding(
+            "0",
+            "no_theme",
+            "Ingen tema",
+            id="none",
+            tooltip="Reviewed, no theme applies (again: take the mark away)",
         ),
         Binding("n", "next", "Næste", id="next", tooltip="Next item in the queue"),
         Binding("p", "previous", "Forrige", id="previous", tooltip="Previous item in the queue"),
@@ -228,8 +254,8 @@ class CodingScreen(ProjectScreen):
             return
         question = self.project.question(qid)
         self.book = self.project.codebook(question.codebook)
-        who = f"kun {self.project.coder}" if self.blind else "alle kodere"
-        self.sub_title = f"{question.id} · {self.book.title} · {who}"
+        blind = "blind: kun dine kodninger · " if self.blind else ""
+        self.sub_title = f"{blind}{question.id} · {self.book.title}"
         self.query_one("#question-text", Label).update(plain(question.text, style="italic"))
         rows, coded = self.project.queue(qid, coder=self.shown_coder)
         if self.order == "uncertainty" and self._unsure:
@@ -237,7 +263,9 @@ class CodingScreen(ProjectScreen):
             rows.sort(key=lambda r: (r[0] in coded, -self._unsure.get(r[0], -1.0)))
         # counts are computed once here, then kept up to date by each action's delta
         self.counts = self.project.respondent_counts(qid, coder=self.shown_coder)
-        self.progress = (len(coded), len(rows))
+        none = self.project.no_theme_items(qid, coder=self.shown_coder)
+        ids = {r[0] for r in rows}
+        self.progress = (len((coded | none) & ids), len(rows))
         current = self.item.id if self.item and self.item.question == qid else None
         if top and rows:
             current = rows[0][0]
@@ -246,13 +274,14 @@ class CodingScreen(ProjectScreen):
             [QueueRow(*r) for r in rows],
             coded,
             self.progress,
+            none=none,
             snippet_loader=self.project.snippets,
             searcher=self._search,
             keep=current,
         )
         panel = self.query_one(CodePanel)
         panel.load(self.book, self.counts, set())
-        if self._assist_for != (qid, self.project.coder):
+        if self._assist_for != self._assist_key():
             self._start_assistant()
         if queue.current_item_id is not None:
             self.show_item(queue.current_item_id)
@@ -346,33 +375,46 @@ class CodingScreen(ProjectScreen):
             out.append(shown(label), style="bold")
             origin = {"rule": ", forslag: regel", "model": ", forslag: model"}.get(c.origin, "")
             out.append(shown(f" – {where} ({c.coder}{origin})") + "\n", style="dim")
+        marks = self.project.no_theme_marks(self.item.id)
+        for coder in sorted(marks if self.shown_coder is None else marks & {self.shown_coder}):
+            out.append("∅ ", style="yellow")
+            out.append("Ingen tema", style="bold")
+            out.append(shown(f" – gennemgået ({coder})") + "\n", style="dim")
         for memo in self.project.memos("item", self.item.id):
             out.append(shown(f"✎ {memo.text} ({memo.author})") + "\n", style="italic")
         if not out.plain:
-            out.append("Ikke kodet endnu: tryk et tal for at kode.", style="dim")
+            out.append(
+                "Ikke gennemgået endnu: tryk et tal for at kode, 0 hvis intet tema passer.",
+                style="dim",
+            )
         # a fixed height (app.tcss): new content never needs a new layout
         self.query_one("#item-codings", Static).update(out, layout=False)
 
-    def _state(self) -> tuple[set[str], bool]:
-        """The respondent's codes (with ancestors) and whether the item is coded: the part
-        of the counts a single action can change."""
+    def _state(self) -> tuple[set[str], bool, bool]:
+        """The respondent's codes (with ancestors), whether the item is coded and whether
+        it is marked 'no theme': the part of counts and progress one action can change."""
         it = self.item
         codes = self.project.respondent_codes(it.question, it.respondent, coder=self.shown_coder)
         coded = bool(self.project.codings(item_id=it.id, coder=self.shown_coder))
-        return self._closure(codes), coded
+        marks = self.project.no_theme_marks(it.id)
+        none = bool(marks) if self.shown_coder is None else self.shown_coder in marks
+        return self._closure(codes), coded, none
 
-    def _after_change(self, message: str, before: tuple[set[str], bool]) -> None:
+    def _after_change(self, message: str, before: tuple[set[str], bool, bool]) -> None:
         """Redraw what a committed change touched, then say it is done."""
-        after_codes, after_coded = self._state()
+        after_codes, after_coded, after_none = self._state()
         for key in before[0] ^ after_codes:
             self.counts[key] = self.counts.get(key, 0) + (1 if key in after_codes else -1)
-        coded, total = self.progress
-        self.progress = (coded + int(after_coded) - int(before[1]), total)
+        reviewed, total = self.progress
+        was, now = before[1] or before[2], after_coded or after_none
+        self.progress = (reviewed + int(now) - int(was), total)
         text_area = self.query_one(CodedTextArea)
         text_area.set_spans(self._spans())
         self._show_codings()
         self._refresh_codes()
-        self.query_one(ItemQueue).set_coded(self.item.id, after_coded, self.progress)
+        self.query_one(ItemQueue).set_coded(
+            self.item.id, after_coded, self.progress, none=after_none
+        )
         # said on a line of its own, not in a toast: a toast per key press would slow a
         # fast coder down and cover the codebook
         self.query_one("#last-action", Label).update(
@@ -429,6 +471,23 @@ class CodingScreen(ProjectScreen):
             self._after_change(message, before)
 
         self.app.write(self, do, done)
+
+    def action_no_theme(self) -> None:
+        """Reviewed, and no theme of the codebook applies (per coder; it takes away the
+        coder's own codings of the item, undoable with u). Pressed again: mark removed."""
+        self._sync_item()
+        if self.item is None:
+            self.notify("Intet svar valgt.", severity="warning")
+            return
+        item = self.item
+        before = self._state()
+
+        def do(project: Project) -> str:
+            if project.toggle_no_theme(item.id):
+                return f"Ingen tema: {item.respondent} er gennemgået"
+            return f"Fjernet 'ingen tema' fra {item.respondent}"
+
+        self.app.write(self, do, lambda message: self._after_change(message, before))
 
     def action_next(self) -> None:
         self.query_one(ItemQueue).move(1)
@@ -511,12 +570,18 @@ class CodingScreen(ProjectScreen):
         self.query_one("#queue-list").focus()
 
     # -- suggestions ----------------------------------------------------------------
+    def _assist_key(self) -> tuple:
+        """What the suggester depends on: question, coder and blind mode."""
+        return (self.app.question, self.project.coder, self.blind)
+
     def _start_assistant(self) -> None:
-        self._assist_for = (self.app.question, self.project.coder)
+        self._assist_for = self._assist_key()
         self.query_one(SuggestionBar).say("Forslag indlæses …")
         # the one whose suggester counts: an earlier load still running (the question
         # changed, or T trained a new model meanwhile) is cancelled, and its result dropped
-        self._assist_loader = self._load_assistant(self.app.question, self.project.coder)
+        self._assist_loader = self._load_assistant(
+            self.app.question, self.project.coder, self.blind
+        )
 
     @work(
         thread=True,
@@ -525,20 +590,20 @@ class CodingScreen(ProjectScreen):
         exit_on_error=False,
         description="Forslagene kunne ikke indlæses",
     )
-    def _load_assistant(self, qid: str, coder: str) -> None:
+    def _load_assistant(self, qid: str, coder: str, blind: bool) -> None:
         # the suggester's own connection, kept while the question is shown: it writes only
         # the NLP cache (derived data), without an fsync per batch (see
         # nlp.pipeline.analyses), so the analyst's codings never wait for it
         worker = get_current_worker()
         project = self.app.worker_project(coder=coder)
         try:
-            assist, note, warning = load_suggester(project, qid, coder)
+            assist, note, warning = load_suggester(project, qid, coder, blind=blind)
             with self._assist_lock:
                 assist.precision  # noqa: B018 - warm the pipeline and the rule scores
         except BaseException:
             project.close()
             raise
-        ready = AssistantReady(worker, (qid, coder), assist, note, warning)
+        ready = AssistantReady(worker, (qid, coder, blind), assist, note, warning)
         if worker.is_cancelled or not self.post_message(ready):
             project.close()  # a later load replaces it, or the screen is gone
 
@@ -668,7 +733,7 @@ class CodingScreen(ProjectScreen):
         bar.update(total=None, progress=0)
         bar.display = True
         self.query_one(SuggestionBar).say("Træner modellen … (T afbryder)")
-        self._training = self._train(self.app.question, self.project.coder)
+        self._training = self._train(self.app.question, self.project.coder, self.blind)
 
     @work(
         thread=True,
@@ -677,8 +742,10 @@ class CodingScreen(ProjectScreen):
         exit_on_error=False,
         description="Træningen mislykkedes",
     )
-    def _train(self, qid: str, coder: str) -> None:
-        from qualcode.nlp.textcat import default_folder, train_and_save
+    def _train(self, qid: str, coder: str, blind: bool) -> None:
+        """Train the question's model: the shared one on every coder's codings, or in
+        blind mode one on the coder's own codings only (see :func:`load_suggester`)."""
+        from qualcode.nlp.textcat import coder_folder, default_folder, train_and_save
 
         worker = get_current_worker()
 
@@ -691,7 +758,8 @@ class CodingScreen(ProjectScreen):
                 model = train_and_save(
                     project,
                     stem,
-                    default_folder(project),
+                    coder_folder(project, coder) if blind else default_folder(project),
+                    coder=coder if blind else None,
                     progress=progress,
                     cancelled=lambda: worker.is_cancelled,
                 )

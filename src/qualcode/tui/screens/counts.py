@@ -92,6 +92,7 @@ class CountTable:
     answered: int
     published_source: str
     rows: tuple[CountRow, ...]
+    basis_label: str = ""  # "Kodet af: consensus"
 
     @property
     def has_published(self) -> bool:
@@ -138,6 +139,7 @@ def table_from_frame(frame: pd.DataFrame) -> CountTable:
         answered=answered,
         published_source=frame.attrs.get("published_source") or "",
         rows=tuple(rows),
+        basis_label=frame.attrs.get("basis_label") or "",
     )
 
 
@@ -190,6 +192,14 @@ class CountsScreen(ProjectScreen):
             tooltip="Save the question's bar chart as PNG or SVG (from the file name)",
         ),
         Binding(
+            "K",
+            "basis",
+            "Kodet af",
+            id="counts-basis",
+            tooltip="Count on one coder, the consensus, or all coders together "
+            "(stored as the project's basis; the CLI counts on it too)",
+        ),
+        Binding(
             "p",
             "report",
             "Rapport",
@@ -206,6 +216,7 @@ class CountsScreen(ProjectScreen):
         self._covered = False
         self._busy = ""
         self.waves: dict | None = None  # the other waves' shares, when the question has some
+        self._warned: str | None = None  # the question whose basis warning was shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -264,7 +275,7 @@ class CountsScreen(ProjectScreen):
     def _counts_in_thread(self, qid: str):
         """Count on a connection of the worker's own: the UI's connection stays the UI's."""
         with self.app.worker_project(readonly=True) as project:
-            return project.counts(qid)
+            return project.counts(qid, coder=project.basis())
 
     def _waves_in_thread(self, qid: str) -> dict | None:
         """The question's other waves (share per code) and the change in points, or None."""
@@ -272,7 +283,7 @@ class CountsScreen(ProjectScreen):
         from qualcode.io.waves import share_cell
 
         with self.app.worker_project(readonly=True) as project:
-            frame = wave_comparison(project, qid)
+            frame = wave_comparison(project, qid, coder=project.basis())
             if frame is None:
                 return None
             mine = question_wave(project, qid)[0]
@@ -300,10 +311,17 @@ class CountsScreen(ProjectScreen):
             return
         self.waves = event.waves
         self.table = table
-        self.sub_title = f"{table.question} · {table.title}"
-        self.query_one("#counts-head", Label).update(
-            flat(f"{table.question}: {table.title}", no_wrap=True, overflow="ellipsis")
-        )
+        self.sub_title = f"{table.question} · {table.title} · {table.basis_label}"
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(shown(f"{table.question}: {table.title}"), style="bold")
+        head.append(shown(f" · {table.basis_label} (K skifter)"))
+        warning = self.app.basis_warning(qid)
+        if warning:
+            head.append("\n" + shown(warning), style="bold yellow")
+            if announce or qid != self._warned:
+                self.notify(warning, severity="warning", timeout=6)
+        self._warned = qid if warning else None
+        self.query_one("#counts-head", Label).update(head)
         self._status(self._summary())
         self._fill_table()
         self._fill_chart()
@@ -569,16 +587,32 @@ class CountsScreen(ProjectScreen):
         self._status(self._summary())
         self.notify(f"Diagrammet er gemt: {path}", timeout=4)
 
+    def action_basis(self) -> None:
+        self.app.choose_basis(then=lambda: self.reload(announce=True))
+
     # -- the whole report (qualcode report) ---------------------------------------------
     REPORT_SUFFIXES = (".docx", ".xlsx", ".html", ".md")
 
     def action_report(self) -> None:
-        from qualcode.tui.widgets.dialogs import ask_for_file
+        from qualcode.tui.widgets.dialogs import InputDialog, ask_for_file
+
+        def title() -> str:
+            label = self.project.basis_label(self.project.basis())
+            return (
+                "Skriv rapporten (alle kodede spørgsmål: tabel, diagram, citater) "
+                f"som .docx, .xlsx, .html eller .md. {label} (ctrl+k skifter). Filnavn:"
+            )
+
+        def switch(dialog: InputDialog) -> None:
+            def then() -> None:
+                dialog.set_title(title())
+                self.reload()  # the table behind the dialog counts on it too
+
+            self.app.choose_basis(then=then)
 
         ask_for_file(
             self,
-            "Skriv rapporten (alle kodede spørgsmål: tabel, diagram, citater) "
-            "som .docx, .xlsx, .html eller .md. Filnavn:",
+            title(),
             "rapport.docx",
             self._write_report,
             suffix=".docx",
@@ -586,6 +620,7 @@ class CountsScreen(ProjectScreen):
             strict=True,
             dialog_id="counts-report-name",
             confirm_id="counts-report-overwrite",
+            keys=[("ctrl+k", "Kodet af", switch)],
         )
 
     def _write_report(self, path: Path, force: bool) -> None:
@@ -597,7 +632,7 @@ class CountsScreen(ProjectScreen):
 
             fmt = report_format(path)
             with self.app.worker_project(readonly=True) as project:
-                built = build_report(project, charts=charts_needed(fmt))
+                built = build_report(project, coder=project.basis(), charts=charts_needed(fmt))
             write_report(built, path, force=force)
             return ReportWritten(
                 path,

@@ -45,6 +45,7 @@ class CrossView:
     keys: list[str]
     notes: list[str]
     exports: dict[str, bytes]
+    basis_label: str = ""  # "Kodet af: consensus"
 
 
 def group_spec(groups: list[Group] | None) -> str:
@@ -84,6 +85,14 @@ class CrosstabScreen(ProjectScreen):
             tooltip="Count again from the project file",
         ),
         Binding(
+            "K",
+            "basis",
+            "Kodet af",
+            id="crosstab-basis",
+            tooltip="Count on one coder, the consensus, or all coders together "
+            "(stored as the project's basis)",
+        ),
+        Binding(
             "c",
             "export('csv')",
             "Eksportér CSV",
@@ -112,6 +121,7 @@ class CrosstabScreen(ProjectScreen):
         self.groups: list[Group] | None = None
         self.view: CrossView | None = None
         self._covered = False
+        self._warned: str | None = None  # the question whose basis warning was shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -174,7 +184,7 @@ class CrosstabScreen(ProjectScreen):
         from qualcode.io.crosstab import display_rows, notes, render_crosstab
 
         with self.app.worker_project(readonly=True) as project:
-            frame = xt.crosstab(project, qid, attribute, groups=groups)
+            frame = xt.crosstab(project, qid, attribute, groups=groups, coder=project.basis())
         head, rows = display_rows(frame)
         return CrossView(
             question=qid,
@@ -185,6 +195,7 @@ class CrosstabScreen(ProjectScreen):
             keys=list(frame["code"]),
             notes=notes(frame),
             exports={fmt: render_crosstab(frame, fmt) for fmt in FORMATS},
+            basis_label=frame.attrs.get("basis_label") or "",
         )
 
     @on(WorkerFailed)
@@ -201,10 +212,16 @@ class CrosstabScreen(ProjectScreen):
         if view.question != self.app.question or view.attribute != self.attribute:
             return  # the question or attribute changed while counting
         self.view = view
-        self.sub_title = f"{view.question} · {view.attribute}"
-        self._head(f"{view.question}: {view.title} efter {view.attribute}")
+        self.sub_title = f"{view.question} · {view.attribute} · {view.basis_label}"
+        self._head(
+            f"{view.question}: {view.title} efter {view.attribute} · {view.basis_label} (K skifter)"
+        )
         groups = "grupper: " + (group_spec(self.groups) if self.groups else "hver værdi for sig")
-        self._status(f"{len(view.rows)} temaer · {groups}")
+        warning = self.app.basis_warning(view.question)
+        self._status((f"{warning} · " if warning else "") + f"{len(view.rows)} temaer · {groups}")
+        if warning and view.question != self._warned:
+            self.notify(warning, severity="warning", timeout=6)
+        self._warned = view.question if warning else None
         table = self.query_one("#crosstab-table", DataTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
@@ -227,6 +244,9 @@ class CrosstabScreen(ProjectScreen):
         )
 
     # -- actions ------------------------------------------------------------------
+    def action_basis(self) -> None:
+        self.app.choose_basis(then=self.reload)
+
     def action_pick_attribute(self) -> None:
         from qualcode.core.crosstab import attribute_values
         from qualcode.tui.widgets.dialogs import PickDialog

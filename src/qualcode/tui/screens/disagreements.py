@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,8 +14,10 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import number
 from qualcode.models import Disagreement
 from qualcode.safe import one_line
+from qualcode.tui.messages import AgreementComputed
 from qualcode.tui.screens.base import ProjectScreen, number_bindings, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.footer import Footer
@@ -74,7 +76,7 @@ class DisagreementScreen(ProjectScreen):
             "choose_coders",
             "Kodere",
             id="disagree-coders",
-            tooltip="Choose which coders to compare",
+            tooltip="Choose which coders to compare, from the question's coders",
         ),
         *undo_bindings("consensus", keys="ctrl+z", display="ctrl+z"),
     ]
@@ -83,6 +85,7 @@ class DisagreementScreen(ProjectScreen):
         yield Header()
         with Vertical():
             yield Label("", id="disagree-head")
+            yield Static("", id="disagree-stats")
             with Horizontal(id="disagree-main"):
                 yield OptionList(id="disagree-list")
                 with Vertical(id="disagree-pane"):
@@ -112,9 +115,9 @@ class DisagreementScreen(ProjectScreen):
             return
         question = self.project.question(qid)
         self.book = self.project.codebook(question.codebook)
-        others = [c for c in self.project.coders(qid) if c != self.project.CONSENSUS]
+        others = [c for c in self.project.reviewers(qid) if c != self.project.CONSENSUS]
         if len([c for c in self.coders if c in others]) < 2:
-            self.coders = others
+            self.coders = others[:2]  # a pair; e chooses another from the list
         self.sub_title = f"{qid} · {self.book.title}"
         if len(self.coders) < 2:
             head.update(
@@ -124,20 +127,25 @@ class DisagreementScreen(ProjectScreen):
                 )
             )
             self.found, self.shown = [], []
+            self.query_one("#disagree-stats", Static).update("")
             self.query_one("#disagree-list", OptionList).clear_options()
             self._show(None)
             return
         current = keep if keep is not None else self.current_item_id
-        self.found = self.project.disagreements(qid, self.coders)
+        # only items every coder has reviewed (coded, or marked 'no theme') can differ;
+        # the ones still waiting for a coder are counted apart
+        self.found, waiting = self.project.compare(qid, self.coders)
         self.shown = [d for d in self.found if not (self.only_open and d.settled)]
         settled = sum(d.settled for d in self.found)
         head.update(
             flat(
                 f"{qid}: {' ↔ '.join(self.coders)} · {len(self.found)} uenigheder, "
-                f"{settled} afgjort" + (" · viser uafgjorte" if self.only_open else ""),
+                f"{settled} afgjort · {waiting} venter på en koder"
+                + (" · viser uafgjorte" if self.only_open else ""),
                 style="bold",
             )
         )
+        self._agreement(qid, tuple(self.coders))
         ol = self.query_one("#disagree-list", OptionList)
         ol.clear_options()
         ol.add_options([Option(self._row(d), id=str(d.item.id)) for d in self.shown])
@@ -147,6 +155,47 @@ class DisagreementScreen(ProjectScreen):
             self._show(self.shown[index])
         else:
             self._show(None)
+
+    # -- agreement for the pair, per code ---------------------------------------------
+    @work(
+        thread=True,
+        exclusive=True,
+        group="agreement",
+        exit_on_error=False,
+        description="Enigheden kunne ikke beregnes",
+    )
+    def _agreement(self, qid: str, coders: tuple[str, ...]) -> None:
+        """Kappa (Cohen's for a pair, Fleiss' for more) and Krippendorff's alpha per code,
+        over the items every coder reviewed, as ``qualcode agreement`` computes them."""
+        from qualcode.core.agreement import agreement
+        from qualcode.core.counts import plain_value
+
+        with self.app.worker_project(readonly=True) as project:
+            frame = agreement(project, qid, list(coders))
+        kappa = "cohen_kappa" if len(coders) == 2 else "fleiss_kappa"
+        rows = [
+            (str(r["label"]), plain_value(r[kappa]), plain_value(r["krippendorff_alpha"]))
+            for r in frame.to_dict("records")
+            if r["kind"] in ("code", "pooled")
+        ]
+        self.post_message(AgreementComputed(qid, coders, rows, int(frame.attrs["units_complete"])))
+
+    @on(AgreementComputed)
+    def _show_agreement(self, event: AgreementComputed) -> None:
+        if event.question != self.app.question or list(event.coders) != self.coders:
+            return  # the question or the coders changed meanwhile
+        out = Text(no_wrap=False)
+        out.append(f"Enighed over {event.units} svar, begge har gennemgået (κ / α): ", style="dim")
+        for n, (label, kappa, alpha) in enumerate(event.rows):
+            out.append(" · " if n else "")
+            pooled = n == len(event.rows) - 1
+            out.append(shown("samlet" if pooled else label), style="bold" if pooled else "")
+            out.append(f" {self._stat(kappa)} / {self._stat(alpha)}")
+        self.query_one("#disagree-stats", Static).update(out)
+
+    @staticmethod
+    def _stat(value: object) -> str:
+        return number(float(value), 2) if isinstance(value, (int, float)) else "–"
 
     def _label(self, key: str) -> str:
         code = self.book.find(key) if self.book else None
@@ -274,27 +323,36 @@ class DisagreementScreen(ProjectScreen):
         self.reload()
 
     def action_choose_coders(self) -> None:
-        from qualcode.tui.widgets.dialogs import InputDialog
+        """Pick the coders to compare from a list: every pair of the question's coders,
+        and all of them together when there are more than two."""
+        from itertools import combinations
+
+        from qualcode.tui.widgets.dialogs import PickDialog
 
         qid = self.app.question
-        known = [c for c in self.project.coders(qid) if c != self.project.CONSENSUS]
+        if qid is None:
+            return
+        known = [c for c in self.project.reviewers(qid) if c != self.project.CONSENSUS]
+        if len(known) < 2:
+            self.notify(
+                f"Mindst to kodere skal have kodet {qid} "
+                f"(kodere nu: {', '.join(known) or 'ingen'}).",
+                severity="warning",
+            )
+            return
+        groups = [list(pair) for pair in combinations(known, 2)]
+        if len(known) > 2:
+            groups.append(known)
+        choices = [
+            (str(n), " ↔ ".join(g) + ("  ← nu" if g == self.coders else ""))
+            for n, g in enumerate(groups)
+        ]
 
         def chosen(value: str | None) -> None:
-            if not value:
-                return
-            wanted = [c.strip() for c in value.split(",") if c.strip()]
-            unknown = [c for c in wanted if c not in known]
-            if unknown or len(wanted) < 2:
-                self.notify(
-                    f"Vælg mindst to af: {', '.join(known)}", severity="error", markup=False
-                )
-                return
-            self.coders = wanted
-            self.reload()
+            if value is not None:
+                self.coders = groups[int(value)]
+                self.reload()
 
         self.app.push_screen(
-            InputDialog(
-                f"Kodere der sammenlignes (kendte: {', '.join(known)})", ", ".join(self.coders)
-            ),
-            chosen,
+            PickDialog("Kodere der sammenlignes", choices, id="disagree-pick"), chosen
         )

@@ -3,7 +3,7 @@ one way every screen asks where to write an export (:func:`ask_for_file`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textual import on
@@ -19,17 +19,38 @@ from qualcode.tui.shown import flat, plain, shown
 
 
 class InputDialog(ModalScreen[str | None]):
-    """Ask for one line (a file name, a label, a colour). Enter accepts, Escape cancels."""
+    """Ask for one line (a file name, a label, a colour). Enter accepts, Escape cancels.
+
+    ``keys``: extra (key, description, handler) triples, e.g. ctrl+k in the report dialog
+    to choose the coder basis; ``handler(dialog)`` may change :attr:`title_text` through
+    :meth:`set_title`."""
 
     BINDINGS = [Binding("escape", "cancel", "Fortryd", tooltip="Close without changes")]
 
     def __init__(
-        self, title: str, value: str = "", *, placeholder: str = "", id: str | None = None
+        self,
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        id: str | None = None,
+        keys: Sequence[tuple[str, str, Callable[[InputDialog], None]]] = (),
     ) -> None:
         super().__init__(id=id)
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
+        self.extra_keys = list(keys)
+        for n, (key, description, _handler) in enumerate(self.extra_keys):
+            # priority: the input line would take ctrl+ keys for its own editing
+            self._bindings.bind(key, f"extra({n})", description, priority=True)
+
+    def action_extra(self, n: int) -> None:
+        self.extra_keys[n][2](self)
+
+    def set_title(self, title: str) -> None:
+        self.title_text = title
+        self.query_one(".dialog-title", Label).update(plain(title))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -160,6 +181,7 @@ def ask_for_file(
     strict: bool = False,
     dialog_id: str | None = None,
     confirm_id: str | None = None,
+    keys: Sequence[tuple[str, str, Callable[[InputDialog], None]]] = (),
 ) -> None:
     """Ask where to write an export, then call ``then(path, force)``.
 
@@ -227,4 +249,6 @@ def ask_for_file(
             return
         then(path, False)
 
-    screen.app.push_screen(InputDialog(title, default, placeholder=default, id=dialog_id), chosen)
+    screen.app.push_screen(
+        InputDialog(title, default, placeholder=default, id=dialog_id, keys=keys), chosen
+    )

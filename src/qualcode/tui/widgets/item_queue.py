@@ -1,4 +1,5 @@
-"""The queue of items to code, with a filter line and "kodet 12 af 35".
+"""The queue of items to code, with a filter line and "gennemgået 12 af 35" (an item is
+reviewed when it is coded, ✓, or marked 'no theme applies', ∅).
 
 The list is virtual: it holds light rows (id, jobcentre, number, role) and draws only the
 lines on screen, fetching their text when they scroll into view, so a question with
@@ -26,7 +27,7 @@ from textual.widgets import Input, Label
 from qualcode.tui.messages import ItemChosen
 from qualcode.tui.shown import shown
 
-STATUS = ("alle", "ukodede", "kodede")
+STATUS = ("alle", "ikke gennemgået", "gennemgået")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class QueueList(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.rows: list[QueueRow] = []
         self.coded: set[int] = set()
+        self.none: set[int] = set()  # marked 'no theme applies'
         self.snippet_loader: Callable[[list[int]], dict[int, str]] = lambda ids: {}
         self._snippets: dict[int, str] = {}
 
@@ -167,9 +169,13 @@ class QueueList(ScrollView, can_focus=True):
             self._snippets.update(self.snippet_loader(window))
             if len(self._snippets) > 20_000:  # keep memory flat on huge questions
                 self._snippets = {k: self._snippets[k] for k in window if k in self._snippets}
-        coded = row.item_id in self.coded
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append("✓ " if coded else "· ", style="green" if coded else "dim")
+        if row.item_id in self.coded:
+            text.append("✓ ", style="green")
+        elif row.item_id in self.none:
+            text.append("∅ ", style="yellow")
+        else:
+            text.append("· ", style="dim")
         text.append(shown(row.respondent) + (f" #{row.number}" if row.role else ""), style="bold")
         text.append(" " + shown(" ".join(self._snippets.get(row.item_id, "").split())))
         if index == self.cursor:
@@ -215,25 +221,32 @@ class ItemQueue(Vertical):
         snippet_loader: Callable[[list[int]], dict[int, str]],
         searcher: Callable[[Query], set[int] | None],
         keep: int | None = None,
+        none: set[int] | None = None,
     ) -> None:
+        """``progress``: (items reviewed, items); ``none``: items marked 'no theme'."""
         ql = self.option_list
         self.all_rows = rows
         ql.coded = coded
+        ql.none = none or set()
         ql.snippet_loader = snippet_loader
         ql._snippets = {}
         self.searcher = searcher
         self._progress = progress
         self.apply_filter(keep=keep)
 
-    def set_coded(self, item_id: int, coded: bool, progress: tuple[int, int]) -> None:
-        """One item's coded state changed: redraw without moving the cursor."""
+    def set_coded(
+        self, item_id: int, coded: bool, progress: tuple[int, int], *, none: bool = False
+    ) -> None:
+        """One item's state changed (coded, or marked 'no theme'): redraw without moving
+        the cursor."""
         ql = self.option_list
-        was = item_id in ql.coded
-        if coded:
-            ql.coded.add(item_id)
-        else:
-            ql.coded.discard(item_id)
-        if was != coded:
+        was = (item_id in ql.coded, item_id in ql.none)
+        for marks, wanted in ((ql.coded, coded), (ql.none, none)):
+            if wanted:
+                marks.add(item_id)
+            else:
+                marks.discard(item_id)
+        if was != (coded, none):
             ql.refresh_item(item_id)
         if progress != self._progress:
             self._progress = progress
@@ -244,10 +257,10 @@ class ItemQueue(Vertical):
         current = keep if keep is not None else self.current_item_id
         query = Query.parse(self.query_one("#queue-filter", Input).value)
         rows = self.all_rows
-        if self.status == "ukodede":
-            rows = [r for r in rows if r.item_id not in ql.coded]
-        elif self.status == "kodede":
-            rows = [r for r in rows if r.item_id in ql.coded]
+        if self.status != "alle":
+            done = ql.coded | ql.none
+            want = self.status == "gennemgået"
+            rows = [r for r in rows if (r.item_id in done) == want]
         if query.respondents:
             rows = [r for r in rows if all(p in r.respondent.casefold() for p in query.respondents)]
         if query.words or query.codes:
@@ -259,11 +272,11 @@ class ItemQueue(Vertical):
         self._update_status()
 
     def _update_status(self) -> None:
-        coded, total = self._progress
+        reviewed, total = self._progress
         n_shown, n_all = len(self.shown), len(self.all_rows)
         shown = f" · viser {n_shown}" if n_shown != n_all else ""
         self.query_one("#queue-status", Label).update(
-            f"kodet {coded} af {total} · filter: {self.status}{shown}", layout=False
+            f"gennemgået {reviewed} af {total} · filter: {self.status}{shown}", layout=False
         )
 
     @property
