@@ -10,7 +10,10 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from qualcode.core.project import Project
+    from qualcode.tui.app import QualcodeApp
 
 
 class WorkerScreen(Screen):
@@ -18,6 +21,11 @@ class WorkerScreen(Screen):
     dialogs). Textual tells only the screen that started a worker how it went, and that
     message does not bubble: it is passed on to the app, whose one handler reports a
     worker that failed (``QualcodeApp._worker_state_changed``)."""
+
+    if TYPE_CHECKING:
+        # ``self.app`` is the QualcodeApp, with its project, question and writes; typed as
+        # Textual's own widgets type theirs (imported here only, so no import cycle)
+        app = getters.app(QualcodeApp)
 
     @on(Worker.StateChanged)
     def _pass_worker_state_on(self, event: Worker.StateChanged) -> None:
@@ -30,6 +38,10 @@ class ProjectScreen(WorkerScreen):
     @property
     def project(self) -> Project:
         return self.app.project
+
+    def reload(self) -> None:
+        """Redraw from the project; every task screen does it in its own way."""
+        raise NotImplementedError
 
     def undo_group(self, group: str, *, redo: bool = False) -> None:
         """Undo (or redo) the coder's latest change of a kind: 'codebook' on F5,

@@ -260,6 +260,12 @@ class CodebookScreen(ProjectScreen):
             return False
         return True
 
+    @property
+    def _loaded_book(self) -> Codebook:
+        """The question's codebook, for what runs after :meth:`_need_book` found one."""
+        assert self.book is not None
+        return self.book
+
     def _need_code(self) -> Code | None:
         if not self._need_book():
             return None
@@ -302,13 +308,13 @@ class CodebookScreen(ProjectScreen):
 
         if not self._need_book():
             return
-        stem = self.book.stem
+        stem = self._loaded_book.stem
 
         def got_label(label: str | None) -> None:
             if label is None or not label.strip():
                 return
             label = " ".join(label.split())
-            taken = {c.label.casefold(): c for c in self.book}
+            taken = {c.label.casefold(): c for c in self._loaded_book}
             if label.casefold() in taken:
                 self.notify(
                     f"Kodebogen har allerede koden »{taken[label.casefold()].label}«.",
@@ -347,7 +353,7 @@ class CodebookScreen(ProjectScreen):
         code = self._need_code()
         if code is None:
             return
-        stem = self.book.stem
+        stem = self._loaded_book.stem
 
         def got(label: str | None) -> None:
             if label is None:
@@ -371,7 +377,7 @@ class CodebookScreen(ProjectScreen):
         code = self._need_code()
         if code is None:
             return
-        stem = self.book.stem
+        stem = self._loaded_book.stem
 
         def got(colour: str | None) -> None:
             if colour is None:
@@ -397,7 +403,7 @@ class CodebookScreen(ProjectScreen):
         code = self._need_code()
         if code is None:
             return
-        stem = self.book.stem
+        stem = self._loaded_book.stem
 
         def got(text: str | None) -> None:
             if text is None:
@@ -419,8 +425,8 @@ class CodebookScreen(ProjectScreen):
         code = self._need_code()
         if code is None:
             return
-        stem = self.book.stem
-        exclude = {code.key} | {c.key for c in self.book.descendants(code.key)}
+        stem = self._loaded_book.stem
+        exclude = {code.key} | {c.key for c in self._loaded_book.descendants(code.key)}
         choices = [(TOP_LEVEL, "(intet: øverste niveau)"), *self._choices(exclude)]
 
         def got(choice: str | None) -> None:
@@ -434,7 +440,7 @@ class CodebookScreen(ProjectScreen):
             def done(new: Code) -> str:
                 if new.parent is None:
                     return f"{new.label} er nu på øverste niveau"
-                return f"{new.label} ligger nu under {self.book.code(new.parent).label}"
+                return f"{new.label} ligger nu under {self._loaded_book.code(new.parent).label}"
 
             self._apply(lambda: self.project.update_code(stem, code.key, parent=parent), done)
 
@@ -448,8 +454,8 @@ class CodebookScreen(ProjectScreen):
         code = self._need_code()
         if code is None:
             return
-        stem = self.book.stem
-        exclude = {code.key} | {c.key for c in self.book.descendants(code.key)}
+        stem = self._loaded_book.stem
+        exclude = {code.key} | {c.key for c in self._loaded_book.descendants(code.key)}
         choices = self._choices(exclude)
         if not choices:
             self.notify("Der er ingen anden kode at slå sammen med.", severity="warning")
@@ -458,9 +464,9 @@ class CodebookScreen(ProjectScreen):
         def got(target_key: str | None) -> None:
             if target_key is None:
                 return
-            target = self.book.code(target_key)
+            target = self._loaded_book.code(target_key)
             usage = self.usage.get(code.key, 0)
-            children = self.book.children(code.key)
+            children = self._loaded_book.children(code.key)
             question = (
                 f"Slå »{code.label}« sammen med »{target.label}«?\n"
                 f"{_codings(usage).capitalize()} flyttes til »{target.label}«, "
@@ -495,8 +501,8 @@ class CodebookScreen(ProjectScreen):
         code = self._need_code()
         if code is None:
             return
-        stem = self.book.stem
-        children = self.book.children(code.key)
+        stem = self._loaded_book.stem
+        children = self._loaded_book.children(code.key)
         if children:
             self.notify(
                 f"»{code.label}« har {len(children)} underkode(r): flyt (n), slå "
@@ -530,7 +536,7 @@ class CodebookScreen(ProjectScreen):
 
         if not self._need_book():
             return
-        book = self.book
+        book = self._loaded_book
 
         def write(path: Path, force: bool) -> None:
             from qualcode.io.export import write_file

@@ -46,7 +46,7 @@ from qualcode.tui.widgets.item_view import CodedTextArea, Span
 from qualcode.tui.widgets.suggestion_bar import SuggestionBar
 
 if TYPE_CHECKING:
-    from qualcode.nlp.suggest import Suggester
+    from qualcode.nlp.suggest import Suggester, Suggestion
 
 
 def load_suggester(
@@ -224,11 +224,11 @@ class CodingScreen(ProjectScreen):
         self.item: Item | None = None
         self.order = "file"  # or "uncertainty"
         self._unsure: dict[int, float] = {}
-        self._assist = None  # a Suggester on its own connection, used in workers only
+        self._assist: Suggester | None = None  # on its own connection, used in workers only
         self._assist_for: tuple = ()
         self._assist_loader: Worker | None = None
         self._assist_lock = threading.Lock()
-        self._training = None
+        self._training: Worker | None = None
         self.query_one("#train-progress", ProgressBar).display = False
         self.reload()
         self.query_one("#queue-list").focus()
@@ -292,10 +292,12 @@ class CodingScreen(ProjectScreen):
         gc.freeze()
 
     def _search(self, query: Query) -> set[int]:
+        qid = self.app.question
+        assert qid is not None  # the queue is loaded, and searched, only for a question
         allowed: set[int] | None = None
         for code in query.codes or (None,):
             found = self.project.search_items(
-                self.app.question, words=list(query.words), code=code, coder=self.shown_coder
+                qid, words=list(query.words), code=code, coder=self.shown_coder
             )
             allowed = found if allowed is None else allowed & found
         return allowed or set()
@@ -310,6 +312,7 @@ class CodingScreen(ProjectScreen):
 
     def _closure(self, keys: set[str]) -> set[str]:
         """The codes and every ancestor of them: what a parent's count includes."""
+        assert self.book is not None  # loaded with the item whose codes these are
         out = set()
         for key in keys:
             code = self.book.find(key)
@@ -350,11 +353,12 @@ class CodingScreen(ProjectScreen):
         self._request_suggestions()
 
     def _spans(self) -> list[Span]:
+        assert self.item is not None  # the spans of the item shown
         colors = {c.key: c.color for c in self.book} if self.book else {}
         return [
             Span(c.start, c.end, colors.get(c.code, "#7F7F7F"), c.code)
             for c in self.project.codings(item_id=self.item.id, coder=self.shown_coder)
-            if c.is_span
+            if c.start is not None and c.end is not None  # a span, not the whole item
         ]
 
     def _show_codings(self) -> None:
@@ -394,6 +398,7 @@ class CodingScreen(ProjectScreen):
         """The respondent's codes (with ancestors), whether the item is coded and whether
         it is marked 'no theme': the part of counts and progress one action can change."""
         it = self.item
+        assert it is not None  # a change is made to the item shown
         codes = self.project.respondent_codes(it.question, it.respondent, coder=self.shown_coder)
         coded = bool(self.project.codings(item_id=it.id, coder=self.shown_coder))
         marks = self.project.no_theme_marks(it.id)
@@ -402,6 +407,7 @@ class CodingScreen(ProjectScreen):
 
     def _after_change(self, message: str, before: tuple[set[str], bool, bool]) -> None:
         """Redraw what a committed change touched, then say it is done."""
+        assert self.item is not None  # a change is made to the item shown
         after_codes, after_coded, after_none = self._state()
         for key in before[0] ^ after_codes:
             self.counts[key] = self.counts.get(key, 0) + (1 if key in after_codes else -1)
@@ -439,6 +445,7 @@ class CodingScreen(ProjectScreen):
         if self.item is None:
             self.notify("Intet svar valgt.", severity="warning")
             return
+        assert self.book is not None  # loaded with the item
         label = self.book.code(key).label
         text_area = self.query_one(CodedTextArea)
         span = text_area.selected_span()
@@ -674,18 +681,21 @@ class CodingScreen(ProjectScreen):
         elif group == "assist" and self.item is not None and bar.item_id != self.item.id:
             bar.say("Ingen forslag til dette svar: de kunne ikke findes.")
 
-    def _decide(self, verdict: str) -> object | None:
+    def _decide(self, verdict: str) -> Suggestion | None:
         """Accept or reject the first suggestion (its best-scoring source): committed,
         then dropped from the list. Returns the suggestion, or None if there was none."""
         if self._sync_item():
-            return self._suggestions_not_ready()
+            self._suggestions_not_ready()
+            return None
         bar = self.query_one(SuggestionBar)
         if self.item is not None and bar.entries and bar.item_id != self.item.id:
-            return self._suggestions_not_ready()  # still those of the item just left
+            self._suggestions_not_ready()  # still those of the item just left
+            return None
         entry = bar.first if self.item is not None else None
         if entry is None:
             self.notify("Ingen forslag at tage stilling til.", severity="warning", timeout=2)
             return None
+        assert self.item is not None  # there is a first suggestion only with an item
         code, _score, group = entry
         best = max(group, key=lambda s: s.score)
         decide = (
@@ -712,6 +722,7 @@ class CodingScreen(ProjectScreen):
         before = self._state() if self.item is not None else None
         best = self._decide("accept")
         if best is not None:
+            assert self.item is not None and before is not None  # decided on the item shown
             self._after_change(f"Forslag accepteret, {self.item.respondent}: {best.label}", before)
 
     def action_reject_suggestion(self) -> None:
@@ -817,6 +828,7 @@ class CodingScreen(ProjectScreen):
         worker = get_current_worker()
         with self._assist_lock:
             assist = self._assist
+            assert assist is not None  # ordering is asked for only once a model is loaded
             rows, coded = assist.project.queue(qid, coder=assist.coder)
             scores = assist.uncertainty(
                 [r[0] for r in rows if r[0] not in coded], cancelled=lambda: worker.is_cancelled

@@ -346,6 +346,7 @@ class CountsScreen(ProjectScreen):
     # -- drawing ------------------------------------------------------------------
     def _columns(self) -> list[tuple[str, str]]:
         t = self.table
+        assert t is not None  # drawn only once a table is counted
         cols = [
             ("tema", "Tema"),
             ("anfort", "Nævnt af" if t.kind == "interview" else "Anført af"),
@@ -367,7 +368,8 @@ class CountsScreen(ProjectScreen):
 
     def _cells(self, row: CountRow, tema_width: int) -> list[Any]:
         t = self.table
-        right = {"justify": "right"}
+        assert t is not None  # drawn only once a table is counted
+        right: dict[str, Any] = {"justify": "right"}
         # Text, never str: a str cell is read as markup
         cells: list[Any] = [
             Text(clip("  " * row.depth + one_line(row.label), tema_width)),
@@ -396,6 +398,7 @@ class CountsScreen(ProjectScreen):
         table shows the whole label). Given to the table explicitly, so what is drawn
         never depends on when the table gets round to measuring its cells."""
         t = self.table
+        assert t is not None  # drawn only once a table is counted
         longest = max((cell_len("  " * r.depth + one_line(r.label)) for r in t.rows), default=4)
         probe = [self._cells(r, 10**6)[1:] for r in t.rows]
         headers = [h for _, h in self._columns()[1:]]
@@ -425,6 +428,7 @@ class CountsScreen(ProjectScreen):
 
     def _fill_chart(self) -> None:
         t = self.table
+        assert t is not None  # drawn only once a table is counted
         bars = [
             Bar(
                 label=r.label,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -43,7 +44,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             yield Label(flat(f"Taster: {self.title_text}"), classes="dialog-title")
-            table = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(
+                id="help-table", cursor_type="row", zebra_stripes=True
+            )
             table.add_columns("Tast", "Handling", "Forklaring")
             for row in self.rows:  # Text, not str: '[CPR]' in a tooltip is no markup
                 table.add_row(*(plain(cell) for cell in row))

@@ -163,6 +163,8 @@ class KwicScreen(WorkerScreen, ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected, "#kwic-hits")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:  # every hit's option has its index as id
+            return
         self.dismiss(self.hits[int(event.option.id)].item_id)
 
     def action_close(self) -> None:

@@ -54,7 +54,9 @@ class PiiScreen(ProjectScreen):
             "redact_one",
             "Skjul valgte",
             id="pii-redact",
-            tooltip=Content(
+            # Binding types tooltip as str, but Textual shows any visual there (the footer
+            # passes it on as a widget tooltip, which takes Content)
+            tooltip=Content(  # type: ignore[arg-type]
                 "Replace the selected match with its placeholder ([CPR], "
                 "[TELEFON], [E-MAIL]; asks first)"
             ),

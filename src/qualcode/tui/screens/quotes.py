@@ -155,6 +155,7 @@ class QuotesScreen(ProjectScreen):
         self._show_code(self.code_key, keep=keep)
 
     def _fill_codes(self) -> None:
+        assert self.book is not None  # reload() loads it first
         codes = self.query_one("#quotes-codes", OptionList)
         with self.app.batch_update():
             codes.clear_options()
@@ -168,6 +169,7 @@ class QuotesScreen(ProjectScreen):
                 self.call_after_refresh(codes.scroll_to_highlight)
 
     def _code_prompt(self, key: str) -> Text:
+        assert self.book is not None  # only codes of the loaded codebook are drawn
         code = self.book.code(key)
         quotes = self.quotes_by_code.get(key, [])
         starred = sum(q.starred for q in quotes)
@@ -347,6 +349,8 @@ class QuotesScreen(ProjectScreen):
         if quote is None:
             self.notify("Intet citat valgt.", severity="warning", timeout=2)
             return
+        # a quote is listed only under a code of the question's codebook
+        assert self.book is not None and self.qid is not None and self.code_key is not None
         starred = not quote.starred
         try:
             self.project.star(quote.coding_id, starred)
@@ -355,7 +359,7 @@ class QuotesScreen(ProjectScreen):
             return
         self.quotes_by_code = {c.key: self.project.quotes(c.key, self.qid) for c in self.book}
         self._refresh_code_prompts()
-        keep = quote.coding_id
+        keep: int | None = quote.coding_id
         if self.only_starred and not starred:  # it leaves the list: keep the place
             ids = [q.coding_id for q in self.shown]
             at = ids.index(quote.coding_id)

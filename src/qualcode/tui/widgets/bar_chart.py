@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -36,15 +37,15 @@ def bar_cells(value: float | None, maximum: float | None, width: int) -> str:
     and the last, partly filled cell is one of the eighth blocks ▏▎▍▌▋▊▉. A value above
     zero is never drawn as nothing: at the very least it gets ▏.
     """
-    if width <= 0 or not _positive(value) or not _positive(maximum):
-        return ""
-    share = min(float(value), float(maximum)) / float(maximum)
-    eighths = max(1, round(share * width * 8))
-    full, rest = divmod(eighths, 8)
-    return FULL * full + EIGHTHS[rest]
+    if width > 0 and _positive(value) and _positive(maximum):
+        share = min(float(value), float(maximum)) / float(maximum)
+        eighths = max(1, round(share * width * 8))
+        full, rest = divmod(eighths, 8)
+        return FULL * full + EIGHTHS[rest]
+    return ""
 
 
-def _positive(x: float | None) -> bool:
+def _positive(x: float | None) -> TypeGuard[float]:
     return x is not None and not (isinstance(x, float) and math.isnan(x)) and x > 0
 
 

@@ -174,7 +174,7 @@ def ask_for_file(
     screen: Screen,
     title: str,
     default: str,
-    then: Callable[[Path, bool], None],
+    then: Callable[[Path, bool], object],
     *,
     suffix: str,
     allowed: tuple[str, ...] = (),
@@ -188,7 +188,8 @@ def ask_for_file(
     ``suffix`` is added to a name without one; with ``allowed``, a name with another
     suffix gets ``suffix`` added too, or with ``strict`` is refused. A folder, or a folder
     that does not exist, is refused with a notice; an existing file is overwritten only
-    after the analyst says yes (``force`` is then True). Nothing is written here."""
+    after the analyst says yes (``force`` is then True). Nothing is written here; what
+    ``then`` returns (e.g. the worker it starts) is not used."""
 
     def chosen(name: str | None) -> None:
         if name is None or not name.strip():

@@ -22,6 +22,7 @@ from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import Input, Label
 
 from qualcode.tui.messages import ItemChosen
@@ -194,7 +195,7 @@ class ItemQueue(Vertical):
         self.status = "alle"
         self._progress = (0, 0)
         self.searcher: Callable[[Query], set[int] | None] = lambda q: None
-        self._debounce = None
+        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ søg: ord, kode:KEY, jc:ID", id="queue-filter")

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.color import Color
 from textual.widgets import TextArea
+from textual.widgets.text_area import Document
 
 from qualcode.tui.shown import shown
 
@@ -84,8 +85,9 @@ class CodedTextArea(TextArea):
         sel = self.selection
         if sel.is_empty:
             return None
-        a = self.document.get_index_from_location(sel.start)
-        b = self.document.get_index_from_location(sel.end)
+        document = self._plain_document()
+        a = document.get_index_from_location(sel.start)
+        b = document.get_index_from_location(sel.end)
         start, end = min(a, b), max(a, b)
         text = self.text
         while start < end and text[start].isspace():  # trim, so spans stay tidy
@@ -101,6 +103,14 @@ class CodedTextArea(TextArea):
         """Select characters start..end (used by tests and by 'jump to span')."""
         from textual.widgets.text_area import Selection
 
+        document = self._plain_document()
         self.selection = Selection(
-            self.document.get_location_from_index(start), self.document.get_location_from_index(end)
+            document.get_location_from_index(start), document.get_location_from_index(end)
         )
+
+    def _plain_document(self) -> Document:
+        """The text's document, which maps offsets to locations (Textual types it as the
+        abstract DocumentBase, which does not). With no language set it is a Document."""
+        document = self.document
+        assert isinstance(document, Document)
+        return document
