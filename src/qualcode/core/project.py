@@ -1130,11 +1130,6 @@ class Project:
         """Everyone who has coded (this question), sorted."""
         return coding_store.coders(self.db, question)
 
-    def reviewers(self, question: str) -> list[str]:
-        """Everyone who reviewed an item of the question (coded it, or marked it 'no
-        theme'), sorted: the coders a comparison can choose from."""
-        return sorted(set(self.coders(question)) | set(self.no_theme_coders(question)))
-
     def code_sets(self, question: str, coders: list[str]) -> dict[int, dict[str, set[str]]]:
         """item id -> coder -> the codes that coder applied to it (whole item or any span)."""
         return coding_store.code_sets(self.db, question, coders)

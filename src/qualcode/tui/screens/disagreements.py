@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualcode.core.agreement import question_coders
 from qualcode.core.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.io.fmt import number
@@ -115,7 +116,7 @@ class DisagreementScreen(ProjectScreen):
             return
         question = self.project.question(qid)
         self.book = self.project.codebook(question.codebook)
-        others = [c for c in self.project.reviewers(qid) if c != self.project.CONSENSUS]
+        others = [c for c in question_coders(self.project, qid) if c != self.project.CONSENSUS]
         if len([c for c in self.coders if c in others]) < 2:
             self.coders = others[:2]  # a pair; e chooses another from the list
         self.sub_title = f"{qid} · {self.book.title}"
@@ -334,7 +335,7 @@ class DisagreementScreen(ProjectScreen):
         qid = self.app.question
         if qid is None:
             return
-        known = [c for c in self.project.reviewers(qid) if c != self.project.CONSENSUS]
+        known = [c for c in question_coders(self.project, qid) if c != self.project.CONSENSUS]
         if len(known) < 2:
             self.notify(
                 f"Mindst to kodere skal have kodet {qid} "
