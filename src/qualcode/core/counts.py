@@ -69,6 +69,7 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     book = project.codebook(question.codebook)
     answered = item_store.answered(db, question.id)
     counts = respondent_counts(project, question, book, coder=coder)
+    noun = project.noun()
     rows = []
     for code in book:
         n = counts[code.key]
@@ -87,9 +88,9 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
                 "answered": answered,
                 "percent": percent,
                 "mentioned": (
-                    f"Anført af {n} ud af {answered} jobcentre"
+                    f"Anført af {n} ud af {answered} {noun.plural}"
                     if question.kind == "open"
-                    else f"Nævnt af {verbal_scale(n)} ({n} af {answered}) jobcentre"
+                    else f"Nævnt af {verbal_scale(n)} ({n} af {answered}) {noun.plural}"
                 ),
                 "definition": code.definition,
                 "parent": code.parent or "",
@@ -111,6 +112,8 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     frame.attrs["title"] = book.title
     frame.attrs["kind"] = question.kind
     frame.attrs["published_source"] = book.published_source
+    frame.attrs["noun"] = noun.singular  # what was counted: "jobcenter", "kommune"
+    frame.attrs["noun_plural"] = noun.plural
     # whose codings these numbers count: one coder, the consensus, or all of them
     frame.attrs["basis"] = coder
     frame.attrs["coders"] = project.coders(question.id)

@@ -250,5 +250,6 @@ def crosstab(
         alpha=alpha,
         coder=coder,
         basis_label=project.basis_label(coder, project.coders(q.id)),
+        noun_plural=project.noun().plural,
     )
     return frame

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from qualcode.core.codebook import Codebook
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.models import (
+    JOBCENTRE,
     Change,
     Code,
     Coding,
@@ -27,6 +28,7 @@ from qualcode.models import (
     ImportSummary,
     Item,
     Memo,
+    Noun,
     Question,
     Quote,
     Respondent,
@@ -810,6 +812,29 @@ class Project:
         every coder together)."""
         value = settings_store.get(self.db, "basis")
         return None if value in (None, "", self.ALL_CODERS) else value
+
+    def noun(self) -> Noun:
+        """What the project's respondents are ("jobcenter/jobcentre" unless set): the
+        unit every table, chart, report and screen counts in."""
+        value = settings_store.get(self.db, "noun")
+        if not value:
+            return JOBCENTRE
+        try:
+            return Noun.parse(value)
+        except ValueError:  # written by hand into the file: fall back, never fail to count
+            return JOBCENTRE
+
+    def set_noun(self, noun: Noun | str) -> Noun:
+        """Make ``noun`` ('kommune/kommuner', or a Noun) the project's unit; returns it."""
+        if not isinstance(noun, Noun):
+            try:
+                noun = Noun.parse(noun)
+            except ValueError as exc:
+                raise QualcodeError(str(exc)) from None
+        with self.transaction():
+            settings_store.put(self.db, "noun", str(noun))
+            self.log("noun.set", noun=str(noun))
+        return noun
 
     def set_basis(self, coder: str | None) -> None:
         """Make ``coder`` (or None: every coder together) the default basis of counts,

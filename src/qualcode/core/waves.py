@@ -233,6 +233,7 @@ def wave_comparison(
             "title": newest.attrs.get("title", ""),
             "kind": newest.attrs.get("kind", "open"),
             "coder": coder or "",
+            "noun_plural": project.noun().plural,
         }
     )
     return frame

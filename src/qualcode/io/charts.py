@@ -17,6 +17,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import units
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
@@ -40,10 +41,11 @@ def chart_format(path: str, given: str | None = None) -> str:
 
 def _axis_text(frame: pd.DataFrame) -> str:
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
+    noun = units(frame.attrs)
     who = (
-        "interviewede jobcentre"
+        f"interviewede {noun}"
         if frame.attrs.get("kind") == "interview"
-        else "jobcentre der har svaret"
+        else f"{noun} der har svaret"
     )
     basis = frame.attrs.get("basis_label")
     return f"Andel af de {answered} {who} (%)" + (f" · {visible(basis)}" if basis else "")

@@ -16,7 +16,7 @@ from qualcode.core.counts import plain_value
 from qualcode.core.crosstab import SMALL_EXPECTED
 from qualcode.errors import QualcodeError
 from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
-from qualcode.io.fmt import MISSING, number, p_value, points, share
+from qualcode.io.fmt import MISSING, number, p_value, points, share, units
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
 
@@ -62,7 +62,7 @@ def notes(frame: pd.DataFrame) -> list[str]:
         out.append(f"{a['basis_label']}.")
     bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
     out.append(
-        f"Grundlag: jobcentre der har svaret på {a['question']}, "
+        f"Grundlag: {units(a)} der har svaret på {a['question']}, "
         f"fordelt efter {a['attribute']} ({bases})."
     )
     left = []

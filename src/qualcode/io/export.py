@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import is_missing, percent
+from qualcode.io.fmt import is_missing, percent, units, units_title
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import one_line, visible
 
@@ -378,11 +378,12 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
     kind = frame.attrs.get("kind", "open")
     title = frame.attrs.get("title", "")
-    who = "interviewede jobcentre" if kind == "interview" else "jobcentre har svaret"
+    noun = units(frame.attrs)
+    who = f"interviewede {noun}" if kind == "interview" else f"{noun} har svaret"
     lines = [one_line(f"{frame.attrs.get('question', '')}: {title} ({answered} {who})")]
     if frame.attrs.get("basis_label"):
         lines.append(one_line(frame.attrs["basis_label"]))
-    header = ["Tema", "Jobcentre", "Andel"]
+    header = ["Tema", units_title(frame.attrs), "Andel"]
     if kind == "interview":
         header.append("Omfang")
     if published:
@@ -423,7 +424,8 @@ def md_cell(text: object) -> str:
 
 
 def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None) -> str:
-    """The report's layout: theme, essence, 'Anført af N ud af M jobcentre'."""
+    """The report's layout: theme, essence, 'Anført af N ud af M jobcentre' (the
+    project's noun)."""
     parts = []
     for frame in frames:
         show_pub = _has_published(frame) if published is None else published
@@ -433,7 +435,8 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
         parts.append(f"Spørgsmål: {md_cell(q)} (`{frame.attrs.get('question', '')}`)\n")
         if frame.attrs.get("basis_label"):
             parts.append(f"{md_cell(frame.attrs['basis_label'])}\n")
-        head = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]
+        noun = units(frame.attrs)
+        head = ["Tema", "Essensen af temaet", f"Antal {noun} der nævner temaet", "Andel"]
         if show_pub:
             year = frame["published_year"].dropna()
             head.append(f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten")
@@ -448,12 +451,12 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
                 cells.append(
                     ""
                     if is_missing(r.published)
-                    else f"Anført af {r.published} ud af {r.published_base} jobcentre"
+                    else f"Anført af {r.published} ud af {r.published_base} {noun}"
                 )
             parts.append("| " + " | ".join(cells) + " |")
         if kind == "interview":
             parts.append(
-                "\nEnkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede jobcentre."
+                f"\nEnkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede {noun}."
             )
         source = frame.attrs.get("published_source")
         if show_pub and source:
@@ -500,16 +503,17 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
             ]
         )
         ws["A1"].font = Font(bold=True, size=12)
+        noun = units(frame.attrs)
         head = [
             "Tema",
             "Essensen af temaet",
-            "Antal jobcentre der nævner temaet",
-            "Jobcentre",
+            f"Antal {noun} der nævner temaet",
+            units_title(frame.attrs),
             "Besvaret",
             "Andel (%)",
         ]
         if show_pub:
-            head += ["Rapporten: jobcentre", "Rapporten: besvaret", "Rapporten: andel (%)"]
+            head += [f"Rapporten: {noun}", "Rapporten: besvaret", "Rapporten: andel (%)"]
         ws.append(head)
         for cell in ws[2]:
             cell.font = Font(bold=True)

@@ -22,6 +22,9 @@ Imports nothing heavy: the workbench's screens use it on their UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 MISSING = "–"  # U+2013 EN DASH: the one answer for a value that is missing or undefined
 MINUS = "−"  # U+2212 MINUS SIGN, as the report writes a fall in percentage points
 
@@ -82,3 +85,14 @@ def share(n: int | None, base: int | None, pct: float | None) -> str:
     if is_missing(n):
         return MISSING
     return f"{n} af {base} ({percent(pct)})"
+
+
+def units(attrs: Mapping[str, Any]) -> str:
+    """The plural of what a frame counted ("jobcentre", "kommuner"), from its attrs."""
+    return str(attrs.get("noun_plural") or "jobcentre")
+
+
+def units_title(attrs: Mapping[str, Any]) -> str:
+    """The same with a capital, for a column heading ("Jobcentre", "Kommuner")."""
+    plural = units(attrs)
+    return plural[:1].upper() + plural[1:]

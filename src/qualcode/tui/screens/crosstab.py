@@ -68,7 +68,7 @@ class CrosstabScreen(ProjectScreen):
             "pick_attribute",
             "Variabel",
             id="crosstab-attribute",
-            tooltip="Choose the respondent attribute to split the jobcentres by",
+            tooltip="Choose the respondent attribute to split the respondents by",
         ),
         Binding(
             "g",
@@ -158,7 +158,7 @@ class CrosstabScreen(ProjectScreen):
             self.query_one("#crosstab-notes", Static).update("")
             self._head(f"{qid}: vælg en baggrundsvariabel")
             self._status(
-                "Tryk a for at vælge den variabel, jobcentrene skal deles efter "
+                f"Tryk a for at vælge den variabel, {self.project.noun().plural} skal deles efter "
                 "(fx lokalpolitisk_fokus)."
             )
             return
@@ -270,7 +270,8 @@ class CrosstabScreen(ProjectScreen):
                 self.reload()
 
         self.app.push_screen(
-            PickDialog("Del jobcentrene efter", choices, id="crosstab-pick"), chosen
+            PickDialog(f"Del {self.project.noun().plural} efter", choices, id="crosstab-pick"),
+            chosen,
         )
 
     def action_group_values(self) -> None:
