@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from qualcode.core.numbers import round_half_up
 from qualcode.store import counts as count_store
 from qualcode.store import items as item_store
 
@@ -73,9 +74,9 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     rows = []
     for code in book:
         n = counts[code.key]
-        percent = round(100.0 * n / answered, 1) if answered else None
+        percent = round_half_up(100.0 * n / answered, 1) if answered else None
         pub_pct = (
-            round(100.0 * code.published_count / code.published_base, 1)
+            round_half_up(100.0 * code.published_count / code.published_base, 1)
             if code.published_count is not None and code.published_base
             else None
         )

@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from qualcode.core.numbers import decimal_half_up, round_half_up
+
 MISSING = "–"  # U+2013 EN DASH: the one answer for a value that is missing or undefined
 MINUS = "−"  # U+2212 MINUS SIGN, as the report writes a fall in percentage points
 
@@ -40,10 +42,14 @@ def is_missing(value: object) -> bool:
 
 
 def number(value: float | None, decimals: int = 1) -> str:
-    """3.14159 -> '3,1' (``decimals`` places, decimal comma)."""
-    if is_missing(value):
+    """3.14159 -> '3,1' (``decimals`` places, decimal comma, halves away from zero as
+    everywhere: see :mod:`qualcode.core.numbers`)."""
+    if value is None or is_missing(value):
         return MISSING
-    return f"{value:.{decimals}f}".replace(".", ",")
+    rounded = decimal_half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0,0"
+    return f"{rounded:f}".replace(".", ",")
 
 
 def integer(value: int | None) -> str:
@@ -66,7 +72,7 @@ def points(diff: float | None, unit: str = " pp") -> str:
     '±0,0 pp'. ``unit=""`` leaves out the ' pp' where a column heading says it."""
     if diff is None or is_missing(diff):
         return MISSING
-    rounded = round(float(diff), 1)
+    rounded = round_half_up(float(diff), 1)
     if rounded == 0:
         return f"±0,0{unit}"
     sign = "+" if rounded > 0 else MINUS
