@@ -63,6 +63,42 @@ def respondent_counts(
     return {c.key: found.get(c.key, 0) for c in book}
 
 
+def mentions(
+    project: Project, question: Question, book: Codebook, *, coder: str | None = None
+) -> tuple[list[str], dict[str, set[str]]]:
+    """Who answered the question (non-empty, sorted), and code key -> the respondents who
+    mention it, a parent counting its children's: the sets every per-respondent analysis
+    (crosstab, the respondents × themes frame) counts from, as the counts do."""
+    from qualcode.store import analysis as analysis_store
+
+    answered = sorted(item_store.answered_by(project.db, question.id))
+    direct = analysis_store.respondents_by_code(project.db, question.id, coder or None)
+    out: dict[str, set[str]] = {}
+    for code in book:
+        found = set(direct.get(code.key, ()))
+        for child in book.descendants(code.key):
+            found |= direct.get(child.key, set())
+        out[code.key] = found
+    return answered, out
+
+
+def coded_frame(project: Project, question: Question, *, coder: str | None = None) -> pd.DataFrame:
+    """Respondents who answered × the codebook's themes, 1 where the respondent mentions
+    the theme (a parent when any child is mentioned), else 0: for a notebook's own
+    analyses. Index: respondent id; columns: code keys in codebook order."""
+    import pandas as pd
+
+    book = project.codebook(question.codebook)
+    answered, by_code = mentions(project, question, book, coder=coder)
+    frame = pd.DataFrame(
+        {code.key: [int(rid in by_code[code.key]) for rid in answered] for code in book},
+        index=pd.Index(answered, name="respondent"),
+        dtype="int64",
+    )
+    frame.attrs.update(question=question.id, codebook=book.stem, basis=coder)
+    return frame
+
+
 def count_codes(project: Project, question: Question, *, coder: str | None = None) -> pd.DataFrame:
     import pandas as pd
 

@@ -117,7 +117,20 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
         fontsize=11,
         loc="left",
     )
+    # a notebook shows the figure as a picture, also when pyplot was never imported
+    # (matplotlib registers its display hook for figures only with pyplot's backends)
+    setattr(fig, "_repr_png_", lambda: _png(fig))  # noqa: B010 - an attribute IPython looks for
     return fig
+
+
+def _png(fig) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if fig.canvas is None or not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    return buf.getvalue()
 
 
 def _missing(value: object) -> bool:
