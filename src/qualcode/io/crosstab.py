@@ -16,7 +16,7 @@ from qualcode.core.counts import plain_value
 from qualcode.core.crosstab import SMALL_EXPECTED
 from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
-from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
+from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
 from qualcode.io.fmt import MISSING, number, p_value, points, share, units
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
@@ -238,9 +238,7 @@ def crosstab_xlsx(frame: pd.DataFrame) -> bytes:
     ws = wb.active
     ws.title = sheet_name(f"{frame.attrs['question']}", [])
     write_crosstab_sheet(ws, frame)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def render_crosstab(frame: pd.DataFrame, fmt: str) -> bytes:

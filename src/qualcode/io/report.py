@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
-from qualcode.io.export import md_cell
+from qualcode.io.export import md_cell, workbook_bytes
 from qualcode.io.fmt import is_missing, percent, points, units, units_title
 from qualcode.safe import visible
 from qualcode.store import codings as coding_store
@@ -588,9 +588,7 @@ def report_xlsx(report: Report) -> bytes:
         if s.crosstab is not None:
             xs = wb.create_sheet(f"Krydstabel {s.number}")
             write_crosstab_sheet(xs, s.crosstab, title=s.crosstab_title)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _waves_sheet(ws, s: Section) -> None:
