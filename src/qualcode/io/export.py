@@ -425,6 +425,24 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+_DECIMAL = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?")
+
+
+def excel_da(data: bytes) -> bytes:
+    """Plain CSV (comma, decimal point, UTF-8) as Danish Excel opens it by double-click:
+    a BOM, semicolons, decimal commas in numbers, CRLF line ends. Text cells are kept as
+    they are (a cell that is a number written with a point becomes one with a comma, as
+    Excel would otherwise read "3.5" as a date)."""
+    import csv
+
+    text = data.decode("utf-8").removeprefix("\ufeff")
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([c.replace(".", ",") if _DECIMAL.fullmatch(c) else c for c in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
 def format_from_path(
     path: str | Path | None, given: str | None, allowed: tuple[str, ...], default: str
 ) -> str:

@@ -519,9 +519,11 @@ class CountsScreen(ProjectScreen):
 
     def _export(self, qid: str, fmt: str, path: Path, force: bool) -> None:
         def produce() -> Message:
-            from qualcode.io.export import render_counts, write_file
+            from qualcode.io.export import excel_da, render_counts, write_file
 
-            write_file(path, render_counts([self._counts_in_thread(qid)], fmt), force=force)
+            data = render_counts([self._counts_in_thread(qid)], fmt)
+            # a CSV saved from the workbench is opened by a person: Danish Excel's dialect
+            write_file(path, excel_da(data) if fmt == "csv" else data, force=force)
             return TableExported(path, fmt)
 
         self._in_worker(path, produce)

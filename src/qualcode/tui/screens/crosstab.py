@@ -182,6 +182,7 @@ class CrosstabScreen(ProjectScreen):
         """Count on a connection of the worker's own, and render every export at once."""
         from qualcode.core import crosstab as xt
         from qualcode.io.crosstab import display_rows, notes, render_crosstab
+        from qualcode.io.export import excel_da
 
         with self.app.worker_project(readonly=True) as project:
             frame = xt.crosstab(project, qid, attribute, groups=groups, coder=project.basis())
@@ -194,7 +195,12 @@ class CrosstabScreen(ProjectScreen):
             rows=rows,
             keys=list(frame["code"]),
             notes=notes(frame),
-            exports={fmt: render_crosstab(frame, fmt) for fmt in FORMATS},
+            # a CSV saved from the workbench is opened by a person: Danish Excel's dialect
+            exports={
+                fmt: excel_da(data) if fmt == "csv" else data
+                for fmt in FORMATS
+                for data in [render_crosstab(frame, fmt)]
+            },
             basis_label=frame.attrs.get("basis_label") or "",
         )
 
