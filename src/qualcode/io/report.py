@@ -163,10 +163,11 @@ def build_report(
             counts=frame,
             quotes=starred_quotes(project, q.id, coder=coder),
         )
+        # no title in the picture: the figure's caption under it says it, once
         if "png" in charts:
-            section.png = chart_bytes(frame, "png", title=section.figure)
+            section.png = chart_bytes(frame, "png", title="")
         if "svg" in charts:
-            section.svg = chart_bytes(frame, "svg", title=section.figure)
+            section.svg = chart_bytes(frame, "svg", title="")
         compared = wave_comparison(project, q.id, coder=coder)
         if compared is not None and compared.attrs.get("question") == q.id:
             section.waves = compared
