@@ -1195,6 +1195,10 @@ class Project:
         """Everyone who has coded (this question), sorted."""
         return coding_store.coders(self.db, question)
 
+    def recent_codes(self, stem: str, *, coder: str | None = None, limit: int = 5) -> list[str]:
+        """The codebook's codes the coder applied last, newest first (for quick coding)."""
+        return coding_store.recent_codes(self.db, stem, coder or self.coder, limit)
+
     def code_sets(self, question: str, coders: list[str]) -> dict[int, dict[str, set[str]]]:
         """item id -> coder -> the codes that coder applied to it (whole item or any span)."""
         return coding_store.code_sets(self.db, question, coders)

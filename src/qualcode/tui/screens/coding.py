@@ -106,6 +106,13 @@ class CodingScreen(ProjectScreen):
             id="none",
             tooltip="Reviewed, no theme applies (again: take the mark away)",
         ),
+        Binding(
+            "c",
+            "pick_code",
+            "Kod ved navn",
+            id="pick",
+            tooltip="Type a part of a code's name (any code, not only 1-9); recent codes first",
+        ),
         Binding("n", "next", "Næste", id="next", tooltip="Next item in the queue"),
         Binding("p", "previous", "Forrige", id="previous", tooltip="Previous item in the queue"),
         Binding(
@@ -478,6 +485,24 @@ class CodingScreen(ProjectScreen):
             self._after_change(message, before)
 
         self.app.write(self, do, done)
+
+    def action_pick_code(self) -> None:
+        """Code by name: a type-ahead list of the whole codebook, codes used last first;
+        the chosen code is toggled as a number key would (on the selected text, if any)."""
+        from qualcode.tui.widgets.dialogs import CodePicker
+
+        self._sync_item()
+        if self.item is None or self.book is None:
+            self.notify("Intet svar valgt.", severity="warning")
+            return
+        codes = [(c.key, c.label, c.keywords) for c in self.book]
+        recent = self.project.recent_codes(self.book.stem)
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.toggle(key)
+
+        self.app.push_screen(CodePicker("Kod ved navn", codes, recent, id="code-picker"), chosen)
 
     def action_no_theme(self) -> None:
         """Reviewed, and no theme of the codebook applies (per coder; it takes away the
