@@ -55,3 +55,17 @@ async def test_c_codes_the_item_with_a_code_beyond_the_number_keys(demo_copy, co
         assert isinstance(app.screen, CodePicker)
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_an_unknown_code_in_the_search_says_so_and_the_status_names_the_search(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"kode:fleks", "enter")
+        await pilot.pause()
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert any(w.startswith("Ukendt kode: fleks.") and "fleksjob" in w for w in warnings)
+        status = str(app.screen.query_one("#queue-status").render())
+        assert "søgning: kode:fleks" in status and "viser 0" in status
+        await pilot.press("slash", "end", "ctrl+u", *"kode:fleksjob [b]", "enter")
+        await pilot.pause()
+        status = str(app.screen.query_one("#queue-status").render())
+        assert "søgning: kode:fleksjob [b]" in status  # shown as typed, never markup

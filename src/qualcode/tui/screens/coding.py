@@ -301,6 +301,15 @@ class CodingScreen(ProjectScreen):
     def _search(self, query: Query) -> set[int]:
         qid = self.app.question
         assert qid is not None  # the queue is loaded, and searched, only for a question
+        unknown = [c for c in query.codes if self.book is None or self.book.find(c) is None]
+        if unknown:  # an empty queue would look like "nothing is coded with it"
+            known = ", ".join(c.key for c in self.book) if self.book else ""
+            self.notify(
+                f"Ukendt kode: {', '.join(unknown)}. Kodebogen har: {known}",
+                severity="warning",
+                timeout=6,
+            )
+            return set()
         allowed: set[int] | None = None
         for code in query.codes or (None,):
             found = self.project.search_items(
