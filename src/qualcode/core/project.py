@@ -1132,7 +1132,9 @@ class Project:
         coder: str | None = None,
     ) -> Coding:
         """Code the whole item with a suggested code, noting that it came from a suggestion
-        (``source`` 'rule' or 'model') and keeping the verdict for the next training."""
+        (``source`` 'rule' or 'model') and keeping the verdict for the next training. When
+        the coder has put the code on the item already (on a passage, say), that coding
+        stands and no second one is added."""
         coding = self._verdict(item_id, code, "accepted", source, score, coder)
         assert coding is not None
         return coding
@@ -1167,7 +1169,14 @@ class Project:
         coding = None
         with self.transaction():
             if verdict == "accepted":
-                coding = self.add_coding(item_id, code_obj.key, coder=coder, origin=source)
+                has = [
+                    c
+                    for c in coding_store.select(self.db, item_id=item_id, coder=coder)
+                    if c.code == code_obj.key
+                ]
+                coding = has[0] if has else None
+                if coding is None:
+                    coding = self.add_coding(item_id, code_obj.key, coder=coder, origin=source)
             coding_store.set_verdict(
                 self.db, item_id, code_id, coder, verdict, source, score, store.now()
             )

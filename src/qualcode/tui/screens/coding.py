@@ -443,6 +443,7 @@ class CodingScreen(ProjectScreen):
             flat(f"✓ {message}", style="green"), layout=False
         )
         self._loaded = self._stamp()  # our own change is already on screen
+        self._request_suggestions()  # a code just put on (or taken off) is (or is again) offered
 
     # -- actions ------------------------------------------------------------------
     def action_toggle_code(self, number: int) -> None:
