@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -910,7 +911,7 @@ class Project:
     # Each group has its own stack per coder: F2 undoes codings, F5 codebook edits, F6
     # settlements, so an undo never reaches into another screen's work.
     UNDO_GROUPS: dict[str, tuple[str, ...]] = {
-        "coding": ("coding.add", "coding.remove", "review.none", "review.clear"),
+        "coding": ("coding.add", "coding.remove", "review.none", "review.clear", "memo.set"),
         "codebook": ("code.add", "code.update", "code.merge", "code.delete"),
         "consensus": ("consensus.settle",),
     }
@@ -975,7 +976,7 @@ class Project:
         """What an undo or redo event repeats of the event it reverses, for the log."""
         if "coding" in event:
             return {"coding": event["coding"]}
-        if event["action"] in ("consensus.settle", "review.none", "review.clear"):
+        if event["action"] in ("consensus.settle", "review.none", "review.clear", "memo.set"):
             return {"item_id": event["item_id"]}
         return {"codebook": event["codebook"], "key": event.get("key") or event.get("source")}
 
@@ -983,6 +984,13 @@ class Project:
         action = event["action"]
         if action in ("review.none", "review.clear"):
             what = "ingen tema" if action == "review.none" else "fjernet 'ingen tema'"
+            return Change(f"{verb}: {what} på {event['respondent']}", event["item_id"])
+        if action == "memo.set":
+            what = (
+                "nyt memo"
+                if event["before"] is None
+                else ("sletning af memo" if event["after"] is None else "ændring af memo")
+            )
             return Change(f"{verb}: {what} på {event['respondent']}", event["item_id"])
         if action in self.UNDO_GROUPS["coding"]:
             c = event["coding"]
@@ -1013,6 +1021,12 @@ class Project:
         action = event["action"]
         if action in ("review.none", "review.clear"):
             self._apply_review_event(event, inverse=inverse)
+        elif action == "memo.set":
+            state = event["before"] if inverse else event["after"]
+            if state is None:
+                memo_store.delete(self.db, event["id_"])
+            else:
+                memo_store.put(self.db, Memo(**state))
         elif action in self.UNDO_GROUPS["coding"]:
             self._apply_coding_event(event, inverse=inverse)
         elif action == "consensus.settle":
@@ -1327,6 +1341,54 @@ class Project:
             memo_id = memo_store.add(self.db, target, ref, text, self.coder, store.now())
             self.log("memo.add", id=memo_id, target=target, target_id=target_id, text=text)
         return self.memos(target, target_id)[-1]
+
+    def set_memo(
+        self,
+        target: str,
+        target_id: str | int | None,
+        text: str,
+        *,
+        memo_id: int | None = None,
+        item_id: int | None = None,
+    ) -> Memo | None:
+        """Write a memo in one undoable action (F2's u takes it back, also after a
+        restart): a new memo on the target, or with ``memo_id`` a new text for that memo;
+        empty ``text`` deletes it. ``item_id``: the item the memo belongs with (an item's
+        own memo, a coding's memo), so that undo can show it. Returns the memo, or None
+        when deleted."""
+        ref = None if target_id is None else str(target_id)
+        before = None if memo_id is None else memo_store.get(self.db, memo_id)
+        if memo_id is not None and before is None:
+            raise NotFound(f"memo {memo_id} does not exist")
+        if before is None and not text.strip():
+            raise QualcodeError("a memo needs some text")
+        if item_id is None and target == "item" and ref is not None:
+            item_id = int(ref)
+        item = self.item(item_id) if item_id is not None else None
+        at = store.now()
+        with self.transaction():
+            if not text.strip():
+                after = None
+            elif before is None:
+                after = Memo(memo_store.next_id(self.db), target, ref, text, self.coder, at, at)
+            else:
+                after = Memo(before.id, before.target, before.target_id, text, before.author,
+                             before.created_at, at)  # fmt: skip
+            memo = after or before
+            assert memo is not None  # a new memo has text, a deleted one was there
+            if after is None:
+                memo_store.delete(self.db, memo.id)
+            else:
+                memo_store.put(self.db, after)
+            self.log(
+                "memo.set",
+                id_=memo.id,
+                item_id=item_id,
+                respondent=item.respondent if item else "",
+                before=None if before is None else asdict(before),
+                after=None if after is None else asdict(after),
+            )
+        return after
 
     def memos(self, target: str | None = None, target_id: str | int | None = None) -> list[Memo]:
         ref = None if target_id is None else str(target_id)
