@@ -49,3 +49,24 @@ async def test_m_writes_edits_and_deletes_the_coders_memo(demo_copy, db):
         assert memos_on(db, item_id) == ["Nævner fleksjob og mentor"]
         await pilot.press("u", "u")
         assert memos_on(db, item_id) == []
+
+
+async def test_a_confirmation_shows_its_keys_and_enter_alone_never_confirms(demo_copy, db):
+    from qualcode.tui.widgets.dialogs import ConfirmDialog
+
+    app = make_app(demo_copy, coder="ida")
+    async with app.run_test(size=SIZE) as pilot:
+        answers: list[bool] = []
+        app.push_screen(ConfirmDialog("Slet koden?", yes="Slet"), answers.append)
+        await pilot.pause()
+        dialog = app.screen
+        assert "j: Slet · n eller Esc: Nej" in str(dialog.query_one(".dialog-keys").render())
+        assert [str(b.label) for b in dialog.query("Button")] == ["Slet (j)", "Nej (n)"]
+        await pilot.press("enter")  # the focused button is "Nej"
+        await pilot.pause()
+        assert answers == [False]
+        app.push_screen(ConfirmDialog("Slet koden?", yes="Slet"), answers.append)
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        assert answers == [False, True]
