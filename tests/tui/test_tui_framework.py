@@ -40,12 +40,7 @@ async def open_matrix(pilot) -> FrameworkScreen:
 
 
 async def go_to(pilot, screen: FrameworkScreen, respondent: str, code: str) -> None:
-    matrix = screen.matrix
-    assert matrix is not None
-    rows = [r for r, _ in matrix.respondents]
-    keys = [c.key for c in matrix.codes]
-    table = screen.query_one("#framework-table", DataTable)
-    table.cursor_coordinate = Coordinate(rows.index(respondent), keys.index(code))
+    screen.move_to(respondent, code)
     await pilot.pause()
     assert screen.current() == (respondent, code)
 
@@ -113,7 +108,7 @@ async def test_the_passages_pane_shows_what_the_core_says(app):
         table = screen.query_one("#framework-table", DataTable)
         rows = [r for r, _ in m.respondents]
         keys = [c.key for c in m.codes]
-        marker = str(table.get_cell_at(Coordinate(rows.index(rid), keys.index(code))))
+        marker = str(table.get_cell_at(Coordinate(rows.index(rid), keys.index(code) + 1)))
         assert marker == f"· {len(cell.passages)} passage" + ("r" if len(cell.passages) > 1 else "")
 
 
@@ -171,6 +166,23 @@ async def test_text_from_data_is_shown_as_typed(app, db):
         assert cell.startswith("[bold]ikke fed[/] ␛") and "\x1b" not in cell
 
 
+async def test_the_jobcentre_column_stays_and_is_never_a_cell_to_write(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_matrix(pilot)
+        m = screen.matrix
+        first = m.respondents[0][0]
+        assert screen.current() == (first, m.codes[0].key)  # on the first theme
+        await pilot.press("left", "home")
+        await pilot.pause()
+        assert screen.current() == (first, m.codes[0].key)
+        table = screen.query_one("#framework-table", DataTable)
+        assert str(table.get_cell_at(Coordinate(0, 0))) == m.display(first)
+        await pilot.press("end", "down")
+        await pilot.pause()
+        assert screen.current() == (m.respondents[1][0], m.codes[-1].key)
+        assert table.scroll_x > 0 and table.fixed_columns == 1
+
+
 async def test_the_matrix_follows_the_question(app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_matrix(pilot)
@@ -179,4 +191,17 @@ async def test_the_matrix_follows_the_question(app):
         assert screen.matrix is not None and screen.matrix.question.id == "interview"
         table = screen.query_one("#framework-table", DataTable)
         assert table.row_count == len(screen.matrix.respondents)
-        assert len(table.columns) == len(app.project.codebook("interview"))
+        assert len(table.columns) == 1 + len(app.project.codebook("interview"))
+
+
+def test_framework_screen_snapshot(snap_compare, demo_copy):
+    """The matrix with the cursor on a coded cell: the passages beside it."""
+    from qualcode.tui.app import make_app
+
+    app = make_app(demo_copy, coder="ida")
+
+    async def run_before(pilot):
+        screen = await open_matrix(pilot)
+        await go_to(pilot, screen, *coded_cell(pilot.app))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

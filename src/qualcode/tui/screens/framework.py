@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from qualcode.core.project import Project
 
 THEME_WIDTH = 22  # cells of a theme's column: a summary's start, or the passages waiting
+NAME_WIDTH = 26  # the jobcentre column, which stays when the themes scroll sideways
 
 
 def passages_word(n: int) -> str:
@@ -85,7 +86,11 @@ class FrameworkScreen(ProjectScreen):
         yield Label("", id="framework-head")
         yield Label("", id="framework-status")
         with Horizontal(id="framework-main"):
-            yield DataTable(id="framework-table", cursor_type="cell", zebra_stripes=True)
+            # the jobcentre is a fixed first column, not a row label: Textual measures row
+            # labels only when idle and then draws the table from stale lines
+            yield DataTable(
+                id="framework-table", cursor_type="cell", zebra_stripes=True, fixed_columns=1
+            )
             with VerticalScroll(id="framework-side"):
                 yield Static("", id="framework-cell")
         yield Footer()
@@ -134,23 +139,37 @@ class FrameworkScreen(ProjectScreen):
             f"{matrix.summarised} resumé{'' if matrix.summarised == 1 else 'er'} · "
             "e skriver, del sletter, u fortryder",
         )
+        row = table.cursor_row
         table.clear(columns=True)
+        table.add_column("Jobcenter", width=NAME_WIDTH, key="")
         for code in matrix.codes:  # labels come from data: never markup
             indent = "  " * matrix.depth.get(code.key, 0)
             table.add_column(flat(indent + code.label), width=THEME_WIDTH, key=code.key)
         for rid, _name in matrix.respondents:
             table.add_row(
+                flat(matrix.display(rid), no_wrap=True, overflow="ellipsis"),
                 *(cell_text(matrix.cell(rid, c.key)) for c in matrix.codes),
                 key=rid,
-                label=flat(matrix.display(rid), no_wrap=True, overflow="ellipsis"),
             )
-        if keep is not None and matrix.respondents and matrix.codes:
-            rows = [r for r, _ in matrix.respondents]
-            keys = [c.key for c in matrix.codes]
-            row = rows.index(keep[0]) if keep[0] in rows else min(table.cursor_row, len(rows) - 1)
-            column = keys.index(keep[1]) if keep[1] in keys else 0
-            table.cursor_coordinate = Coordinate(row, column)
+        if matrix.respondents and matrix.codes:
+            if keep is not None:
+                self.move_to(*keep)
+            else:
+                table.cursor_coordinate = Coordinate(min(row, len(matrix.respondents) - 1), 1)
         self._show_cell()
+
+    def move_to(self, respondent: str, code: str) -> None:
+        """Put the cursor on a cell (on the same row, or the first theme, when the
+        jobcentre or the theme is not in the matrix)."""
+        matrix = self.matrix
+        if matrix is None or not matrix.respondents or not matrix.codes:
+            return
+        table = self.query_one("#framework-table", DataTable)
+        rows = [r for r, _ in matrix.respondents]
+        keys = [c.key for c in matrix.codes]
+        row = rows.index(respondent) if respondent in rows else table.cursor_row
+        column = keys.index(code) if code in keys else 0
+        table.cursor_coordinate = Coordinate(min(row, len(rows) - 1), column + 1)
 
     def _line(self, selector: str, text: str) -> None:
         self.query_one(selector, Label).update(flat(text, no_wrap=True, overflow="ellipsis"))
@@ -162,12 +181,19 @@ class FrameworkScreen(ProjectScreen):
         if matrix is None or not matrix.respondents or not matrix.codes or not table.row_count:
             return None
         row, column = table.cursor_coordinate
+        column -= 1  # the first column names the jobcentre
         if not (0 <= row < len(matrix.respondents) and 0 <= column < len(matrix.codes)):
             return None
         return matrix.respondents[row][0], matrix.codes[column].key
 
     @on(DataTable.CellHighlighted, "#framework-table")
     def _highlighted(self, event: DataTable.CellHighlighted) -> None:
+        if event.coordinate.column == 0 and self.matrix is not None and self.matrix.codes:
+            # the jobcentre's own cell holds nothing to write: on to the first theme
+            self.query_one("#framework-table", DataTable).cursor_coordinate = Coordinate(
+                event.coordinate.row, 1
+            )
+            return
         self._show_cell()
 
     def _show_cell(self) -> None:
@@ -206,7 +232,8 @@ class FrameworkScreen(ProjectScreen):
     # -- actions ------------------------------------------------------------------
     @on(DataTable.CellSelected, "#framework-table")
     def _selected(self, event: DataTable.CellSelected) -> None:
-        self.action_edit()
+        if event.coordinate.column > 0:
+            self.action_edit()
 
     def action_edit(self) -> None:
         from qualcode.tui.widgets.dialogs import TextDialog
