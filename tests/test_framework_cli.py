@@ -198,11 +198,29 @@ def test_an_existing_file_needs_force(summed, tmp_path):
     assert out.read_text().startswith("question,respondent")
 
 
-def test_the_export_reads_and_never_writes(summed):
+def test_the_export_reads_and_never_writes(summed, tmp_path):
     db, _ = summed
     data = db.read_bytes()
-    assert run("framework", db, "--question", Q, "--format", "csv").exit_code == 0
+    out = tmp_path / "m.xlsx"
+    assert run("framework", db, "--question", Q, "--passages", "-o", out).exit_code == 0
     assert db.read_bytes() == data
+    wal = Path(f"{db}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert not Path(f"{db}.backups").exists()
+
+
+def test_an_old_project_is_exported_without_being_upgraded(tmp_path):
+    import shutil
+
+    old = tmp_path / "gammel.qualcode.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema1.qualcode.db", old)
+    data = old.read_bytes()
+    result = run("framework", old, "--question", Q, "--format", "csv", "--passages")
+    assert result.exit_code == 0, result.output
+    rows = read_csv(result.stdout)
+    assert rows and all(r["summary"] == "" for r in rows)
+    assert any(r["passages"] for r in rows)
+    assert old.read_bytes() == data
 
 
 def test_a_missing_project_is_one_line(tmp_path):
