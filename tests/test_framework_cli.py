@@ -119,13 +119,46 @@ def test_xlsx_has_the_matrix_and_with_passages_a_sheet_of_them(summed, tmp_path)
     row = next(r for r in values if r[0] == s["jc1"])
     assert row[col] == "Fleksjob nævnes.\nAnden linje."
     row2 = next(r for r in values if r[0] == s["jc2"])
-    assert row2[head.index("Andet")].startswith("'=SUM(A1)")
+    assert row2[head.index("Andet")].startswith("=SUM(A1)")  # as written, as text:
+    cell = ws.cell(row=values.index(row2) + 1, column=head.index("Andet") + 1)
+    assert cell.data_type == "s" and cell.quotePrefix  # never a formula
     passages = [[c.value for c in r] for r in wb["Passager"].iter_rows()]
     assert passages[0][:4] == ["Jobcenter", "Navn", "Kode", "Tema"]
     assert any(r[0] == s["coded"][0] and r[2] == s["coded"][1] for r in passages[1:])
     out2 = tmp_path / "uden.xlsx"
     assert run("framework", db, "--question", Q, "-o", out2).exit_code == 0
     assert load_workbook(out2).sheetnames == ["Rammematrix"]
+
+
+def test_csv_for_danish_excel(summed, tmp_path):
+    from qualcode.io.export import excel_da
+
+    db, _ = summed
+    plain = run("framework", db, "--question", Q, "--format", "csv").stdout_bytes
+    out = tmp_path / "celler.csv"
+    result = run("framework", db, "--question", Q, "--dialect", "excel-da", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == excel_da(plain) and out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert_one_line_error(
+        run("framework", db, "--question", Q, "--dialect", "excel-da", "--format", "md"),
+        "--dialect",
+        "CSV",
+    )
+
+
+def test_the_rows_are_counted_in_the_projects_noun(summed, tmp_path):
+    from openpyxl import load_workbook
+
+    db, s = summed
+    with Project.open(db) as p:
+        p.set_noun("kommune/kommuner")
+    md = run("framework", db, "--question", Q).stdout
+    assert "| Kommune |" in md and " kommuner × " in md and "Jobcenter |" not in md
+    out = tmp_path / "m.xlsx"
+    assert run("framework", db, "--question", Q, "-o", out, "--passages").exit_code == 0
+    wb = load_workbook(out)
+    assert any(r[0] == "Kommune" for r in wb["Rammematrix"].iter_rows(values_only=True))
+    assert next(wb["Passager"].iter_rows(values_only=True))[0] == "Kommune"
 
 
 def test_docx_has_the_matrix_as_a_table(summed, tmp_path):

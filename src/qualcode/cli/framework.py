@@ -12,19 +12,19 @@ from qualcode.cli.common import CONTEXT, emit, open_project, resolve_basis, user
 from qualcode.cli.options import (
     COUNT_CODER_HELP,
     coder_option,
+    csv_dialect_option,
     db_argument,
     force_option,
     output_option,
     question_option,
 )
 from qualcode.errors import QualcodeError
+from qualcode.io.framework import FORMATS
 
 
 def _format(fmt: str | None, output: str | None) -> str:
     """The format asked for, else the one -o's name ends in, else Markdown on stdout; a
     format that is not one of them, or XLSX/DOCX without a file, is one error line."""
-    from qualcode.io.framework import FORMATS
-
     listed = ", ".join(FORMATS)
     if output and output != "-":  # a folder is named as write_file would name it
         if output.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):
@@ -79,6 +79,7 @@ def _codes(codes: str | None) -> list[str] | None:
 )
 @output_option()
 @force_option()
+@csv_dialect_option(FORMATS, "md")
 @user_errors
 def framework(db, question, codes, coder, passages, fmt, output, force) -> None:
     """Export a question's framework matrix: the jobcentres as rows, the codebook's themes
@@ -89,7 +90,8 @@ def framework(db, question, codes, coder, passages, fmt, output, force) -> None:
     Markdown: the matrix as a table (and with --passages, per jobcentre and theme the
     summary and the passages). CSV: a row per cell, columns question, respondent, name,
     code, label, summary, author, at, n_passages, passages (the passages column is
-    filled with --passages). Written whole or not at all.
+    filled with --passages; --dialect excel-da for Danish Excel). Written whole or not
+    at all.
     """
     from qualcode.io.framework import render_framework
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qualcode.models import JOBCENTRE, Noun
 from qualcode.store import codings as coding_store
 from qualcode.store import summaries as summary_store
 
@@ -69,6 +70,12 @@ class FrameworkMatrix:
     passages: dict[tuple[str, str], list[Passage]] = field(default_factory=dict)
     summaries: dict[tuple[str, str], Summary] = field(default_factory=dict)
     depth: dict[str, int] = field(default_factory=dict)  # code key -> nesting depth
+    noun: Noun = JOBCENTRE  # what the rows are: the project's noun
+
+    @property
+    def row_title(self) -> str:
+        """The rows' column heading: the noun in the singular, with a capital."""
+        return self.noun.singular[:1].upper() + self.noun.singular[1:]
 
     def cell(self, respondent: str, code: str) -> Cell:
         return Cell(
@@ -136,6 +143,7 @@ def framework_matrix(
         basis=coder,
         basis_label=project.basis_label(coder, project.coders(q.id)),
         depth={c.key: book.depth(c.key) for c in columns},
+        noun=project.noun(),
     )
     # (respondent, column) -> (item, start, end) -> what is known of the passage so far
     found: dict[tuple[str, str], dict[tuple[int, int | None, int | None], _Found]] = {}

@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
-from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
+from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def intro(matrix: FrameworkMatrix) -> list[str]:
     lines = [f"Spørgsmål: {q.text or q.id} ({q.id})"]
     lines.append(f"{matrix.basis_label}.")
     lines.append(
-        f"{len(matrix.respondents)} jobcentre × {len(matrix.codes)} temaer; "
+        f"{len(matrix.respondents)} {matrix.noun.plural} × {len(matrix.codes)} temaer; "
         f"{matrix.summarised} celler har et resumé."
     )
     return lines
@@ -117,7 +117,7 @@ def framework_markdown(matrix: FrameworkMatrix, *, passages: bool = False) -> st
     parts += [md_cell(line) + "  " for line in intro(matrix)]
     parts.append("")
     head = [
-        "Jobcenter",
+        matrix.row_title,
         *(("&nbsp;&nbsp;" * matrix.depth.get(c.key, 0)) + md_cell(c.label) for c in matrix.codes),
     ]
     parts.append("| " + " | ".join(head) + " |")
@@ -172,7 +172,7 @@ def framework_xlsx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
         ws.append([xlsx_cell(line)])
     top = ws.max_row + 2
     ws.append([])
-    ws.append(["Jobcenter", "Navn", *(xlsx_cell(c.label) for c in matrix.codes)])
+    ws.append([xlsx_cell(matrix.row_title), "Navn", *(xlsx_cell(c.label) for c in matrix.codes)])
     for cell in ws[top]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -194,7 +194,10 @@ def framework_xlsx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
     ws.freeze_panes = ws.cell(row=top + 1, column=3)
     if passages:
         sheet = wb.create_sheet(sheet_name("Passager", wb.sheetnames))
-        sheet.append(["Jobcenter", "Navn", "Kode", "Tema", "Uddrag", "Rolle", "Passage", "Kodere"])
+        sheet.append(
+            [xlsx_cell(matrix.row_title), "Navn", "Kode", "Tema", "Uddrag", "Rolle", "Passage"]
+            + ["Kodere"]
+        )
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for rid, name in matrix.respondents:
@@ -217,9 +220,7 @@ def framework_xlsx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
         for letter, width in zip("ABCDEFGH", (10, 26, 24, 36, 8, 20, 80, 14), strict=True):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # -- DOCX -------------------------------------------------------------------------------
@@ -247,7 +248,7 @@ def framework_docx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
     table = doc.add_table(rows=1, cols=1 + len(matrix.codes))
     table.style = "Table Grid"
     for cell, text in zip(
-        table.rows[0].cells, ["Jobcenter", *(c.label for c in matrix.codes)], strict=True
+        table.rows[0].cells, [matrix.row_title, *(c.label for c in matrix.codes)], strict=True
     ):
         cell.text = ""
         run = cell.paragraphs[0].add_run(t(text))

@@ -135,13 +135,13 @@ class FrameworkScreen(ProjectScreen):
         self._line(
             "#framework-status",
             (f"{warning} · " if warning else "")
-            + f"{len(matrix.respondents)} jobcentre × {len(matrix.codes)} temaer · "
+            + f"{len(matrix.respondents)} {matrix.noun.plural} × {len(matrix.codes)} temaer · "
             f"{matrix.summarised} resumé{'' if matrix.summarised == 1 else 'er'} · "
             "e skriver, del sletter, u fortryder",
         )
         row = table.cursor_row
         table.clear(columns=True)
-        table.add_column("Jobcenter", width=NAME_WIDTH, key="")
+        table.add_column(flat(matrix.row_title), width=NAME_WIDTH, key="")
         for code in matrix.codes:  # labels come from data: never markup
             indent = "  " * matrix.depth.get(code.key, 0)
             table.add_column(flat(indent + code.label), width=THEME_WIDTH, key=code.key)
@@ -221,7 +221,7 @@ class FrameworkScreen(ProjectScreen):
             out.append("Intet resumé endnu – tryk e eller enter.\n", style="dim italic")
         out.append(f"\nKodede passager ({len(cell.passages)})\n", style="bold")
         if not cell.passages:
-            out.append("Ingen: jobcentret er ikke kodet med temaet.\n", style="dim")
+            out.append("Ingen: intet her er kodet med temaet.\n", style="dim")
         for p in cell.passages:
             head = p.where() or "svar"
             out.append(f"\n— {shown(head)} · {shown(', '.join(p.coders))}\n", style="dim")
