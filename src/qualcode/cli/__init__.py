@@ -20,6 +20,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 ``suggestions``    ``train``, ``suggest``, ``evaluate``, ``kwic``
 ``exchange``       ``export qdc|qdpx``
 ``safety``         ``backup``, ``restore``, ``scan-pii``
+``framework``      ``framework`` (the framework matrix's summaries)
 =================  ==========================================================
 """
 
@@ -34,6 +35,7 @@ from qualcode.cli import (
     codebooks,
     cooccurrence,
     exchange,
+    framework,
     imports,
     results,
     safety,
@@ -68,6 +70,7 @@ for _module in (
     suggestions,
     exchange,
     safety,
+    framework,
 ):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
