@@ -47,11 +47,16 @@ def test_init_creates_an_empty_project_with_its_noun(tmp_path):
         assert p.noun() == Noun("by", "byer")
 
 
-def test_a_project_without_a_noun_counts_jobcentres(demo_copy):
+def test_a_project_from_before_the_noun_counts_jobcentres(demo_copy, tmp_path):
     with Project.open(demo_copy, readonly=True) as p:
         assert p.noun() == JOBCENTRE
-    with sqlite3.connect(demo_copy) as conn:
-        assert conn.execute("SELECT value FROM project WHERE key = 'noun'").fetchone() is None
+    with sqlite3.connect(demo_copy) as conn:  # the migration wrote it into the file
+        assert conn.execute("SELECT value FROM project WHERE key = 'noun'").fetchone() == (
+            "jobcenter/jobcentre",
+        )
+        conn.execute("DELETE FROM project WHERE key = 'noun'")  # and without it: the same
+    with Project.open(demo_copy, readonly=True) as p:
+        assert p.noun() == JOBCENTRE
 
 
 def test_init_refuses_a_bad_noun_and_writes_nothing(tmp_path):

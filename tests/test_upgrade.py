@@ -130,7 +130,11 @@ def test_old_file_is_migrated_to_the_current_schema(tmp_path, old_file):
 def test_every_row_of_every_original_table_is_kept(old_file):
     Project.open(old_file).close()
     for table, columns in COLUMNS.items():
-        assert raw_rows(old_file, table, columns) == ROWS[table], table
+        rows = raw_rows(old_file, table, columns)
+        if table == "project":  # the upgrade adds what was counted (m008), nothing else
+            assert ("noun", "jobcenter/jobcentre") in rows
+            rows = [r for r in rows if r != ("noun", "jobcenter/jobcentre")]
+        assert rows == ROWS[table], table
     conn = sqlite3.connect(old_file)
     try:
         original = set(COLUMNS) | {"_sqlite_migrations"}

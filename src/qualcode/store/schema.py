@@ -351,6 +351,18 @@ def m007_summaries(db: Database) -> None:
     )
 
 
+@_migration
+def m008_noun(db: Database) -> None:
+    """What the respondents are, singular/plural: every project made before the noun
+    existed counted jobcentres, and says so now (``qualcode init --noun`` changes it)."""
+    _run(
+        db,
+        """
+        INSERT OR IGNORE INTO project (key, value) VALUES ('noun', 'jobcenter/jobcentre');
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3
