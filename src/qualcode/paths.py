@@ -42,6 +42,21 @@ def user_data_dir() -> Path:
     return user_data_path("qualcode", appauthor=False)
 
 
+def user_settings_file() -> Path:
+    """The user's own settings (the workbench's theme): ``settings.toml`` in the user's
+    config folder; QUALCODE_CONFIG names another file, and with QUALCODE_HOME set it is
+    kept there (so tests and CI never touch a real home folder)."""
+    env = os.environ.get("QUALCODE_CONFIG")
+    if env:
+        return Path(env)
+    home = os.environ.get("QUALCODE_HOME")
+    if home:
+        return Path(home) / "settings.toml"
+    from platformdirs import user_config_path
+
+    return user_config_path("qualcode", appauthor=False) / "settings.toml"
+
+
 def default_coder() -> str:
     """The coder name for new codings: QUALCODE_CODER, else the OS user."""
     return os.environ.get("QUALCODE_CODER") or os_user()

@@ -1014,6 +1014,15 @@ class Project:
         with self.transaction():
             settings_store.put(self.db, f"coder:{user}", coder)
 
+    def remembered_question(self, user: str) -> str | None:
+        """The question ``user`` worked on last in the workbench, if it is still there."""
+        qid = settings_store.get(self.db, f"question:{user}")
+        return qid if qid is not None and qid in {q.id for q in self.questions()} else None
+
+    def remember_question(self, user: str, question: str) -> None:
+        with self.transaction():
+            settings_store.put(self.db, f"question:{user}", self.question(question).id)
+
     # -- undo / redo (driven by the event log, so it survives a restart) -------
     # Each group has its own stack per coder: F2 undoes codings, F5 codebook edits, F6
     # settlements, F9 summaries, so an undo never reaches into another screen's work.

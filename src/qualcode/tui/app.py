@@ -185,6 +185,7 @@ class QualcodeApp(App[None]):
 
     # -- screens ------------------------------------------------------------------
     def on_mount(self) -> None:
+        self._restore_theme()
         for mode in SCREENS:
             self.add_mode(mode, _screen_factory(mode))
         self.switch_mode("coding")
@@ -307,7 +308,25 @@ class QualcodeApp(App[None]):
         self.push_screen(HelpScreen(screen_bindings(self.screen), self.screen.title or self.title))
 
     def action_toggle_dark(self) -> None:
+        """Light or dark, remembered for the user (their settings file, not the project)."""
+        from qualcode.io.user_settings import Unreadable, save
+
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+        try:
+            save({"theme": self.theme})
+        except (Unreadable, OSError) as exc:
+            self.notify(f"Temaet huskes ikke: {exc}", severity="warning", timeout=6)
+
+    def _restore_theme(self) -> None:
+        from qualcode.io.user_settings import Unreadable, load
+
+        try:
+            theme = load().get("theme")
+        except Unreadable as exc:
+            self.notify(f"Indstillingsfilen kunne ikke læses: {exc}", severity="warning")
+            return
+        if theme in self.available_themes:
+            self.theme = theme
 
     def action_switch_question(self) -> None:
         from qualcode.tui.widgets.dialogs import PickDialog
@@ -411,7 +430,17 @@ class QualcodeApp(App[None]):
         )
 
     def set_question(self, qid: str) -> None:
+        """Work on another question; the workbench opens on it next time too."""
+        from qualcode.paths import os_user
+
         self.question = self.project.question(qid).id
+        chosen = self.question
+
+        def remember(project: Project) -> str:
+            project.remember_question(os_user(), chosen)
+            return ""
+
+        self.write(self.screen, remember, lambda _message: None)
         refresh = getattr(self.screen, "reload", None)
         if refresh is not None:
             refresh()
@@ -482,12 +511,13 @@ def make_app(
     from qualcode.paths import os_user
 
     project = Project.open(db, coder=coder)
-    if coder is None:
-        try:
-            remembered = project.remembered_coder(os_user())
-        except BaseException:
-            project.close()
-            raise
+    try:
+        remembered = project.remembered_coder(os_user()) if coder is None else None
         if remembered:
             project.coder = remembered
+        if question is None:  # the question this user worked on last
+            question = project.remembered_question(os_user())
+    except BaseException:
+        project.close()
+        raise
     return QualcodeApp(project, question)
