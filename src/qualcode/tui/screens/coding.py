@@ -214,6 +214,7 @@ class CodingScreen(ProjectScreen):
             yield ItemQueue(id="queue")
             with Vertical(id="item-pane"):
                 yield Label("", id="item-head")
+                yield Label("", id="item-context")
                 yield Label("", id="question-text")
                 yield CodedTextArea(id="item-text")
                 yield Label("", id="last-action")
@@ -231,6 +232,7 @@ class CodingScreen(ProjectScreen):
         self.item: Item | None = None
         self.order = "file"  # or "uncertainty"
         self._unsure: dict[int, float] = {}
+        self._attributes: dict[str, dict[str, str]] = {}  # respondent -> attributes, shown
         self._assist: Suggester | None = None  # on its own connection, used in workers only
         self._assist_for: tuple = ()
         self._assist_loader: Worker | None = None
@@ -363,10 +365,32 @@ class CodingScreen(ProjectScreen):
             )
             parts += [it.speaker_role, f"uddrag {it.number} af {total}"]
         self.query_one("#item-head", Label).update(flat(" · ".join(parts), style="bold"))
+        self.query_one("#item-context", Label).update(
+            flat(self._item_context(it), no_wrap=True, overflow="ellipsis"), layout=False
+        )
         self.query_one(CodedTextArea).show(it.text, self._spans())
         self._show_codings()
         self._refresh_codes()
         self._request_suggestions()
+
+    def _item_context(self, it: Item) -> str:
+        """What to know while coding the item: for an interview excerpt the interviewer's
+        question before it, and the respondent's attributes (kommune, region, closed
+        answers), as the register has them."""
+        parts = []
+        if it.speaker_role:
+            turns = self.project.items(
+                it.question, respondent=it.respondent, include_interviewer=True
+            )
+            asked = [t for t in turns if t.kind == "interviewer" and t.position < it.position]
+            if asked:
+                parts.append("Spørgsmål: " + " ".join(asked[-1].text.split()))
+        attributes = self._attributes.get(it.respondent)
+        if attributes is None:
+            attributes = self.project.respondent(it.respondent).attributes
+            self._attributes[it.respondent] = attributes
+        parts += [f"{name}: {value}" for name, value in attributes.items() if value.strip()]
+        return " · ".join(parts)
 
     def _spans(self) -> list[Span]:
         assert self.item is not None  # the spans of the item shown
