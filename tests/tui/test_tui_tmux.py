@@ -133,7 +133,8 @@ def test_escape_sequences_in_an_answer_do_not_reach_the_terminal(demo_copy, tmp_
         subprocess.run(["tmux", "select-pane", "-t", session, "-T", "qc-titel"], check=True)
         screen = _wait_for(session, "gennemgået 0 af 1")
         screen = _wait_for(session, "␛]0;pwned␇")
-        assert "␛[2J ryd" in screen and "[bold]x[/bold] [CPR]" in screen
+        # shown as symbols and as typed (the pane may wrap the answer anywhere between)
+        assert "␛[2J" in screen and "[bold]x[/bold]" in screen and "[CPR]" in screen
         assert "gennemgået 0 af 1" in screen  # not cleared: the layout is intact
         time.sleep(0.5)  # let any late output arrive
         title = subprocess.run(
