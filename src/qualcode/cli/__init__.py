@@ -14,6 +14,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 ``imports``        ``import answers|respondents|interviews|codings|qdc|qdpx``
 ``results``        ``counts``, ``quotes``, ``report``, ``chart``, ``crosstab``,
                    ``waves``, ``info``
+``matrix``         ``matrix``, ``attributes``
 ``team``           ``code``, ``merge``, ``agreement``
 ``codebooks``      ``codebook list|show|validate|export``
 ``suggestions``    ``train``, ``suggest``, ``evaluate``, ``kwic``
@@ -29,7 +30,17 @@ import sys
 import click
 
 from qualcode import __version__
-from qualcode.cli import codebooks, exchange, imports, results, safety, suggestions, team, workbench
+from qualcode.cli import (
+    codebooks,
+    exchange,
+    imports,
+    matrix,
+    results,
+    safety,
+    suggestions,
+    team,
+    workbench,
+)
 from qualcode.cli.common import CONTEXT, check_stdout, is_stdout_error, stdout_failed
 
 
@@ -47,7 +58,17 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(workbench.open_demo)
 
 
-for _module in (workbench, imports, results, team, codebooks, suggestions, exchange, safety):
+for _module in (
+    workbench,
+    imports,
+    results,
+    matrix,
+    team,
+    codebooks,
+    suggestions,
+    exchange,
+    safety,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

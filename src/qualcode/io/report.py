@@ -417,9 +417,44 @@ def report_html(report: Report) -> str:
 # -- DOCX -------------------------------------------------------------------------
 
 
+def docx_table(doc, head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
+    """A table in a python-docx document: bold head, 9 pt cells, text from data made safe
+    (control characters as symbols), an indent of two spaces kept, column widths in cm."""
+    from docx.shared import Cm, Pt
+
+    styles = {s.name for s in doc.styles}
+    table = doc.add_table(
+        rows=1, cols=len(head), style="Table Grid" if "Table Grid" in styles else None
+    )
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(visible(text))
+        run.bold = True
+        run.font.size = Pt(9)
+    for cells in body:
+        row = table.add_row().cells
+        for cell, text in zip(row, cells, strict=True):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(visible(text).replace("  ", "\u00a0\u00a0"))
+            run.font.size = Pt(9)
+    if widths:
+        for row in table.rows:
+            for cell, w in zip(row.cells, widths, strict=False):
+                cell.width = Cm(w)
+
+
+def docx_note(doc, text: str) -> None:
+    """A note under a table: small italics."""
+    from docx.shared import Pt
+
+    run = doc.add_paragraph().add_run(visible(text))
+    run.italic = True
+    run.font.size = Pt(8)
+
+
 def report_docx(report: Report) -> bytes:
     from docx import Document
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     from qualcode.io.crosstab import display_rows, notes
     from qualcode.io.quotes_docx import set_danish
@@ -430,34 +465,15 @@ def report_docx(report: Report) -> bytes:
     doc.core_properties.language = "da-DK"
     styles = {s.name for s in doc.styles}
     quote_style = "Quote" if "Quote" in styles else None
-    table_style = "Table Grid" if "Table Grid" in styles else None
     caption_style = "Caption" if "Caption" in styles else None
 
     t = visible  # every text from data: python-docx refuses control characters
 
     def add_table(head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
-        table = doc.add_table(rows=1, cols=len(head), style=table_style)
-        for cell, text in zip(table.rows[0].cells, head, strict=True):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(t(text))
-            run.bold = True
-            run.font.size = Pt(9)
-        for cells in body:
-            row = table.add_row().cells
-            for cell, text in zip(row, cells, strict=True):
-                cell.text = ""
-                run = cell.paragraphs[0].add_run(t(text).replace("  ", "\u00a0\u00a0"))
-                run.font.size = Pt(9)
-        if widths:
-            for row in table.rows:
-                for cell, w in zip(row.cells, widths, strict=False):
-                    cell.width = Cm(w)
+        docx_table(doc, head, body, widths)
 
     def note(text: str) -> None:
-        para = doc.add_paragraph()
-        run = para.add_run(t(text))
-        run.italic = True
-        run.font.size = Pt(8)
+        docx_note(doc, text)
 
     doc.add_heading(t(report.title), level=1)
     for s in report.sections:
