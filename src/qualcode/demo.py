@@ -150,6 +150,8 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
             attr_cols=REGISTER_ATTRS,
         )
     )
+    for attribute, values in REGISTER_ORDER.items():
+        set_value_order(project, attribute, values)
     say("svar_2018.csv: open answers (semicolon CSV, Windows-1252)")
     project.import_answers(
         read_answers(
@@ -164,22 +166,6 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     for qid, (_col, _stem, text) in OPEN_QUESTIONS.items():
         project.set_question_text(qid, text)
         set_wave(project, qid, WAVE)
-    say("svar_2018_samarbejde.csv: what the collaboration with each type of actor was about")
-    project.import_answers(
-        read_answers(
-            str(data / "svar_2018_samarbejde.csv"),
-            respondent_col="jobcenter_id",
-            text_cols=[col for col, _a in ACTOR_QUESTIONS.values()],
-            questions=list(ACTOR_QUESTIONS),
-            codebooks=[ACTOR_CODEBOOK] * len(ACTOR_QUESTIONS),
-            project=project,
-        )
-    )
-    for qid, (_col, actor) in ACTOR_QUESTIONS.items():
-        project.set_question_text(qid, ACTOR_TEXT.format(actor=actor.lower()))
-        set_wave(project, qid, WAVE)
-    for attribute, values in REGISTER_ORDER.items():
-        set_value_order(project, attribute, values)
     say("interviews/: 15 transcripts")
     files: list[str | Path] = sorted((data / "interviews").glob("JC*.md"))
     transcripts, digest = read_interviews(files)
@@ -210,6 +196,20 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     )
     for qid, (_col, _stem, text) in zip(old_ids, OPEN_QUESTIONS.values(), strict=True):
         project.set_question_text(qid, text)
+    say("svar_2018_samarbejde.csv: what the collaboration with each type of actor was about")
+    project.import_answers(
+        read_answers(
+            str(data / "svar_2018_samarbejde.csv"),
+            respondent_col="jobcenter_id",
+            text_cols=[col for col, _a in ACTOR_QUESTIONS.values()],
+            questions=list(ACTOR_QUESTIONS),
+            codebooks=[ACTOR_CODEBOOK] * len(ACTOR_QUESTIONS),
+            project=project,
+        )
+    )
+    for qid, (_col, actor) in ACTOR_QUESTIONS.items():
+        project.set_question_text(qid, ACTOR_TEXT.format(actor=actor.lower()))
+        set_wave(project, qid, WAVE)
     for name in (
         "gold_codings.csv",
         "gold_codings_interviews.csv",
