@@ -545,6 +545,25 @@ def test_report_has_the_matrix_of_questions_sharing_a_codebook(demo_db, tmp_path
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == list(
         zip(frame["group"], frame["label"], frame["respondents"], frame["answered"], strict=True)
     )
+    # DOCX and HTML: the heading, then the table as display_rows gives it
+    from docx import Document
+
+    head, body = display_rows(frame)
+    title = (
+        "Temamatrix 1: Temaer i samarbejde med eksterne aktører pr. spørgsmål – "
+        "de 2 hyppigste temaer"
+    )
+    for fmt in ("docx", "html"):
+        out = tmp_path / f"r.{fmt}"
+        result = run("report", demo_db, "-o", out, "--matrix", ACTOR_SPEC, "--top", "2")
+        assert result.exit_code == 0, result.output
+    document = Document(tmp_path / "r.docx")
+    assert title in [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert [[c.text for c in row.cells] for row in document.tables[-1].rows] == [head, *body]
+    html = (tmp_path / "r.html").read_text("utf-8")
+    section = html.split('<section id="temamatrix-1">')[1].split("</section>")[0]
+    assert f"<h2>{title}</h2>" in section
+    assert "<td>Satspuljefinansierede virksomheder</td><td>Jobformidling</td>" in section
     assert_one_line_error(
         run("report", demo_db, "-o", tmp_path / "x.md", "--matrix", "strategier,interview"),
         "share one codebook",
