@@ -81,3 +81,21 @@ def test_the_check_finds_sql_where_there_is_some(tmp_path):
 def test_no_sql_outside_store():
     found = offenders()
     assert not found, _describe(found)
+
+
+def test_every_workbook_is_saved_by_workbook_bytes():
+    """An XLSX written elsewhere would skip the string typing that keeps '=…' from an
+    answer from becoming a live formula, and the print setup."""
+    saves = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "save"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in {"wb", "workbook", "book"}
+            ):
+                saves.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert [where.split(":")[0] for where in saves] == ["io/export.py"], saves

@@ -32,7 +32,7 @@ def test_bars_follow_the_table(frames):
     assert [b.get_y() for b in bars] == sorted(b.get_y() for b in bars)
     assert [round(b.get_width(), 1) for b in bars] == list(frame["percent"])
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[0] == 'Generelt fokus på "borgere på kanten"'
+    assert labels[0].replace("\n", " ") == 'Generelt fokus på "borgere på kanten"'
     assert labels[-1] == "Andet"
     on_bars = [t.get_text() for t in ax.texts]
     assert on_bars == [str(n) for n in frame["respondents"]]
@@ -73,7 +73,7 @@ def test_svg_is_deterministic_and_keeps_text(frames):
     root = ElementTree.fromstring(first)
     texts = ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "Større videnskrav" in texts
-    assert "Manglende motivation eller tro hos borger" in texts
+    assert "Manglende motivation eller tro hos borger" in " ".join(texts)  # wrapped in lines
     for n in frame["respondents"]:
         assert str(n) in texts
     assert inline_svg(first).startswith("<svg")
@@ -121,3 +121,22 @@ def test_chart_command_errors(demo_db, tmp_path):
         run("chart", demo_db, "--question", "strategier", "-o", tmp_path / "mangler" / "f.png"),
         "folder does not exist",
     )
+
+
+def test_a_long_title_wraps_and_the_chart_fits_an_a4_text_column(frames):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from qualcode.io.charts import PNG_DPI, TITLE_WIDTH, WIDTH_IN
+
+    frame = frames["strategier"]
+    title = "Figur 1: " + "Indhold i lokalpolitiske strategier eller tilkendegivelser " * 3
+    fig = chart_figure(frame, title=title)
+    shown = fig.get_suptitle()
+    assert shown.replace("\n", " ") == title.strip()  # every word, none cut off
+    assert all(len(line) <= TITLE_WIDTH for line in shown.splitlines())
+    assert fig.get_figwidth() == WIDTH_IN <= 15.2 / 2.54
+    with Image.open(BytesIO(chart_bytes(frame, "png", title=title))) as png:
+        assert abs(png.width - WIDTH_IN * PNG_DPI) <= 1  # print resolution
+    assert not chart_figure(frame, title="").get_suptitle()

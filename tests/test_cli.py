@@ -280,7 +280,7 @@ def test_codebook_commands(tmp_path, demo_db):
     ):
         assert stem in listing
     shown = run("codebook", "show", "udfordringer-fysiske").output
-    assert "Praktiske omstændigheder" in shown and "Anført af 5 ud af 19 jobcentre" in shown
+    assert "Praktiske omstændigheder" in shown and "Rapporten: 5 ud af 19" in shown
     out = tmp_path / "lokalpolitiske-strategier.yaml"
     assert run("codebook", "export", demo_db, "lokalpolitiske-strategier", "-o", out).exit_code == 0
     ok = run("codebook", "validate", out)

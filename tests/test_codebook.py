@@ -69,7 +69,7 @@ def test_codebook_matches_report_table(number, stem, n_rows):
     assert [(c.published_count, c.published_base, c.published_year) for c in book] == [
         (r[2], r[3], 2018) for r in rows
     ]
-    assert book.codes[0].published == f"Anført af {rows[0][2]} ud af {rows[0][3]} jobcentre"
+    assert book.codes[0].published == f"Rapporten: {rows[0][2]} ud af {rows[0][3]}"
 
 
 def test_tabel4_themes_and_schemes_present():

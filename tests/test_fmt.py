@@ -148,3 +148,34 @@ def test_waves_and_counts_tables_show_a_missing_value_as_an_en_dash():
     assert (
         "| Alfa |  | Anført af 0 ud af 0 jobcentre | – |" in render_counts([nobody], "md").decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "shown"),
+    [
+        (100 * 5 / 16, 1, "31,3"),  # 31.25: Python's round() gives 31.2
+        (12.5, 0, "13"),
+        (13.5, 0, "14"),
+        (2.675, 2, "2,68"),  # 2.67499999… as a binary float, 2.675 as written
+        (0.05, 1, "0,1"),
+        (-0.05, 1, "-0,1"),
+        (-0.04, 1, "0,0"),  # never "-0,0"
+        (31.24, 1, "31,2"),
+    ],
+)
+def test_halves_round_away_from_zero(value, decimals, shown):
+    assert number(value, decimals) == shown
+
+
+def test_the_one_rule_is_sqlites_and_the_counts_use_it(tmp_path):
+    import sqlite3
+
+    from qualcode.core.numbers import round_half_up
+
+    conn = sqlite3.connect(":memory:")
+    for n, base in [(5, 16), (1, 8), (3, 8), (7, 40), (1, 3), (2, 19), (1, 200), (15, 35)]:
+        for decimals in (0, 1):
+            sql = conn.execute("SELECT round(100.0 * ? / ?, ?)", [n, base, decimals]).fetchone()
+            assert round_half_up(100.0 * n / base, decimals) == sql[0], (n, base, decimals)
+    assert percent(100 * 5 / 16) == "31,3 %" and points(-0.05) == "−0,1 pp"
+    assert points(0.04) == "±0,0 pp"

@@ -15,6 +15,7 @@ import pytest
 from helpers import REPORT, assert_one_line_error, run, snapshot
 from qualcode.core.crosstab import parse_groups
 from qualcode.core.matrix import QuestionGroup, parse_questions, theme_matrix
+from qualcode.core.numbers import round_half_up
 from qualcode.core.project import Project
 from qualcode.demo import ACTOR_QUESTIONS, REGISTER_ORDER
 from qualcode.io.matrix import CSV_COLUMNS, display_rows
@@ -411,7 +412,7 @@ def test_every_format_renders_the_same_cells(demo_db, tmp_path, top):
     assert [(r["group"], r["code"]) for r in rows] == list(
         zip(frame["group"], frame["code"], strict=True)
     )
-    assert [float(r["percent"]) for r in rows] == [round(x, 1) for x in frame["percent"]]
+    assert [float(r["percent"]) for r in rows] == [round_half_up(x, 1) for x in frame["percent"]]
     assert [int(r["rank"]) for r in rows] == list(frame["rank"])
 
     table = run(*base).stdout
@@ -458,7 +459,25 @@ def test_every_format_renders_the_same_cells(demo_db, tmp_path, top):
         first = frame[frame["group"] == "I meget høj grad"]
         assert values[2][0] == "I meget høj grad" and values[2][1] == 7
         assert list(values[2][2::2][: len(first)]) == list(first["respondents"])
-        assert list(values[2][3::2][: len(first)]) == [round(x, 1) for x in first["percent"]]
+        assert list(values[2][3::2][: len(first)]) == [
+            round_half_up(x, 1) for x in first["percent"]
+        ]
+
+
+def test_csv_for_danish_excel_and_the_projects_noun(demo_copy):
+    base = ["matrix", demo_copy, "--questions", ACTOR_SPEC, "--top", "1"]
+    plain = run(*base, "--format", "csv").stdout
+    danish = run(*base, "--format", "csv", "--dialect", "excel-da").stdout
+    assert danish.startswith("\ufeffgroup;question;code;label;respondents;answered;percent;rank")
+    assert "Lokale virksomheder;samarbejde-lokale-virksomheder;" in danish
+    assert ";10;14;71,4;1" in danish and ",10,14,71.4,1" in plain
+    assert_one_line_error(run(*base, "--dialect", "excel-da"), "--dialect excel-da is for CSV")
+    with Project.open(demo_copy) as p:
+        p.set_noun("kommune/kommuner")
+    table = run(*base).stdout
+    assert "Anført af 10 ud af 14 kommuner" in table
+    assert "Antal kommuner der nævner temaet" in table
+    assert "Grundlag: kommuner der har svaret" in table
 
 
 def test_formats_need_a_file_and_writing_twice_needs_force(demo_db, tmp_path):

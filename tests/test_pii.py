@@ -352,3 +352,24 @@ def test_report_warns_when_its_quotes_hold_personal_data(pii_db, tmp_path):
     run("scan-pii", pii_db, "--redact")
     clean = run("report", pii_db, "-o", tmp_path / "rapport2.md")
     assert clean.exit_code == 0 and "warning" not in clean.stderr
+
+
+def test_the_prefilter_changes_no_match(monkeypatch):
+    """Texts without a digit or an '@' are ruled out before the patterns run; with the
+    prefilter switched off every text gives the same matches."""
+    import random
+    import re
+
+    from qualcode.core import pii
+
+    random.seed(7)
+    pieces = ["borgere på kanten", "ring 20 30 40 50", "010190-1234", "a.b@jobcenter.dk",
+              "i 2019 og 2020", "٠١٠١٩٠١٢٣٤", "+45 2345 6789", "@", "fleksjob", "x@y"]  # fmt: skip
+    texts = [
+        " ".join(random.choice(pieces) for _ in range(random.randint(1, 6))) for _ in range(500)
+    ]
+    texts += ["", "ingen tal her", "kun @ her"]
+    with_filter = [pii.find_in_text(t) for t in texts]
+    assert any(with_filter) and not all(with_filter)
+    monkeypatch.setattr(pii, "_MAYBE", re.compile(""))  # matches every text: no prefilter
+    assert [pii.find_in_text(t) for t in texts] == with_filter

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
+from qualcode.core.counts import plain_value
 from qualcode.core.project import Project
 
 
@@ -28,10 +27,36 @@ def test_theme_counts_match_project_counts(demo_db):
             assert [r[1] for r in rows] == list(frame["label"])
             assert [r[2] for r in rows] == [int(x) for x in frame["respondents"]], q.id
             assert {r[3] for r in rows} == {int(frame["answered"].iloc[0])}
-            for r, n, base in zip(rows, frame["respondents"], frame["answered"], strict=True):
-                # SQLite rounds halves away from zero (5/16: 31.3), Python to even (31.2)
-                assert r[4] == pytest.approx(100 * n / base, abs=0.0501)
+            # one rounding rule: the view's percent is the frame's, to the last digit
+            assert [r[4] for r in rows] == [plain_value(x) for x in frame["percent"]], q.id
     conn.close()
+
+
+def test_a_half_rounds_the_same_in_the_view_and_the_counts(tmp_path):
+    """5 of 16 is 31.25 %: 31.3 in the view, the frame, the table and the CSV."""
+    from helpers import run, write_csv
+
+    db = tmp_path / "halv.db"
+    rows = [["id", "svar"]] + [[f"R{i:02}", f"Svar nummer {i}"] for i in range(16)]
+    svar = write_csv(tmp_path / "svar.csv", rows)
+    args = ["--respondent-col", "id", "--text-col", "svar", "--question", "q"]
+    imported = run("import", "answers", db, svar, *args, "--codebook", "lokalpolitiske-strategier")
+    assert imported.exit_code == 0, imported.output
+    for i in range(5):
+        coded = run("code", db, "--question", "q", "--respondent", f"R{i:02}", "--code", "fleksjob")
+        assert coded.exit_code == 0, coded.output
+    with Project.open(db, readonly=True) as p:
+        frame = p.counts("q").set_index("code")
+    assert frame.loc["fleksjob", "percent"] == 31.3
+    conn = readonly(db)
+    view = conn.execute(
+        "SELECT percent FROM theme_counts WHERE question = 'q' AND code = 'fleksjob'"
+        " AND coder = '*'"
+    ).fetchone()
+    conn.close()
+    assert view == (31.3,)
+    assert "31,3 %" in run("counts", db, "--question", "q").stdout
+    assert ",31.3," in run("counts", db, "--question", "q", "--format", "csv").stdout
 
 
 def test_theme_counts_rolls_children_into_parents(demo_db):

@@ -26,11 +26,47 @@ class Code:
 
     @property
     def published(self) -> str:
-        """The report's figure as it prints it, or '' if the codebook has none."""
+        """The report's figure ("Rapporten: 15 ud af 35"), or '' if the codebook has none."""
         if self.published_count is None:
             return ""
         base = f" ud af {self.published_base}" if self.published_base is not None else ""
-        return f"Anført af {self.published_count}{base} jobcentre"
+        return f"Rapporten: {self.published_count}{base}"
+
+
+@dataclass(frozen=True)
+class Noun:
+    """What a project's respondents are, singular and plural ("jobcenter/jobcentre",
+    "kommune/kommuner"): the unit every table, chart and message counts in."""
+
+    singular: str
+    plural: str
+
+    MAX = 40  # characters of each form
+
+    @classmethod
+    def parse(cls, text: str) -> Noun:
+        """'kommune/kommuner' -> Noun; ValueError (one line, saying what is wrong) else."""
+        parts = [p.strip() for p in str(text).split("/")]
+        if len(parts) != 2 or not all(parts):
+            raise ValueError(
+                f"the noun must be 'singular/plural', e.g. 'kommune/kommuner', not {text!r}"
+            )
+        for part in parts:
+            if len(part) > cls.MAX or any(not ch.isprintable() for ch in part):
+                raise ValueError(
+                    f"the noun {part!r} must be printable text of at most {cls.MAX} characters"
+                )
+        return cls(parts[0], parts[1])
+
+    def __str__(self) -> str:
+        return f"{self.singular}/{self.plural}"
+
+    @property
+    def Plural(self) -> str:  # noqa: N802 - the plural as a heading starts a sentence
+        return self.plural[:1].upper() + self.plural[1:]
+
+
+JOBCENTRE = Noun("jobcenter", "jobcentre")  # the agency's surveys, and every older project
 
 
 @dataclass(frozen=True)

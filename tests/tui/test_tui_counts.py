@@ -272,14 +272,17 @@ async def test_c_exports_csv(app, db, tmp_path):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CountsScreen)
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "tabel-strategier.csv").read_text("utf-8"))))
+    data = (tmp_path / "tabel-strategier.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Danish Excel's dialect: BOM, ';', decimal commas
+    text = data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     assert [r["code"] for r in rows][0] == "borgere-paa-kanten"
     assert len(rows) == 7
     for r in rows:
         assert r["question"] == "strategier"
         assert (int(r["respondents"]), int(r["answered"])) == on_disk(db, "strategier", r["code"])
     first = rows[0]
-    assert (first["percent"], first["published"], first["published_base"]) == ("42.9", "15", "35")
+    assert (first["percent"], first["published"], first["published_base"]) == ("42,9", "15", "35")
 
 
 async def test_x_exports_xlsx(app, tmp_path):
@@ -500,4 +503,4 @@ async def test_an_export_that_fails_unexpectedly_says_so_and_the_next_one_works(
         monkeypatch.setattr(export_module, "render_counts", real)
         await export(app, pilot, "c")
         assert len(errors(app)) == 1
-    assert (tmp_path / "tabel-strategier.csv").read_text("utf-8").startswith("question,")
+    assert (tmp_path / "tabel-strategier.csv").read_text("utf-8-sig").startswith("question;")

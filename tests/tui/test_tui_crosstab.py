@@ -12,6 +12,7 @@ from helpers import settle
 from qualcode.core.crosstab import crosstab, parse_groups
 from qualcode.core.project import Project
 from qualcode.io.crosstab import crosstab_csv, display_rows, notes
+from qualcode.io.export import excel_da
 from qualcode.tui.screens.counts import CountsScreen
 from qualcode.tui.screens.crosstab import CrosstabScreen, group_spec, parse_spec
 from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog, PickDialog
@@ -192,8 +193,10 @@ async def test_exports_hold_the_crosstab(app, demo_copy, tmp_path):
         await pilot.press("j")
         await settle(app, pilot)
     frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus", SPEC)
-    assert target.read_bytes() == crosstab_csv(frame)
-    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
+    assert target.read_bytes() == excel_da(crosstab_csv(frame))  # for Danish Excel
+    rows = list(
+        csv.DictReader(io.StringIO(target.read_text("utf-8-sig"), newline=""), delimiter=";")
+    )
     assert rows[0]["n_høj/meget høj"] == "9" and rows[0]["test"] == "fisher"
     ws = load_workbook(tmp_path / "krydstabel-strategier-lokalpolitisk_fokus.xlsx").active
     assert (ws["B3"].value, ws["C3"].value) == (9, 22)

@@ -11,6 +11,7 @@ from qualcode.core.crosstab import parse_groups
 from qualcode.core.matrix import QuestionGroup, parse_questions, theme_matrix
 from qualcode.core.project import Project
 from qualcode.demo import ACTOR_QUESTIONS
+from qualcode.io.export import excel_da
 from qualcode.io.matrix import display_rows, notes, render_matrix
 from qualcode.tui.screens.crosstab import CrosstabScreen
 from qualcode.tui.screens.matrix import MatrixScreen
@@ -193,7 +194,8 @@ async def test_the_basis_and_the_exports(app, demo_copy, tmp_path):
             await pilot.press("enter")
             await settle(app, pilot)
             assert (tmp_path / f"temamatrix.{fmt}").exists(), fmt
-    assert (tmp_path / "temamatrix.csv").read_bytes() == render_matrix(frame, "csv")
+    # a CSV for a person: Danish Excel's dialect, as F7's
+    assert (tmp_path / "temamatrix.csv").read_bytes() == excel_da(render_matrix(frame, "csv"))
     assert (tmp_path / "temamatrix.md").read_bytes() == render_matrix(frame, "md")
     head, body = display_rows(frame)
     table = Document(tmp_path / "temamatrix.docx").tables[0]

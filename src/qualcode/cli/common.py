@@ -165,7 +165,13 @@ def emit(data: bytes, output: str | None, force: bool) -> None:
     """Write to a file (whole or nothing, see ``write_file``) or to stdout.
 
     A failure to write standard output is one line and exit 1, a closed pipe a quiet exit
-    141 (see :func:`stdout_failed`)."""
+    141 (see :func:`stdout_failed`). CSV is written in the dialect ``--dialect`` asked
+    for (see :func:`qualcode.cli.options.output_options`)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get("qualcode.dialect") == "excel-da":
+        from qualcode.io.export import excel_da
+
+        data = excel_da(data)
     if output and output != "-":
         from qualcode.io.export import write_file
 

@@ -23,10 +23,10 @@ respondent_col_option = click.option(
     "--respondent-col",
     required=True,
     metavar="COL",
-    help="Column with the jobcentre (respondent) id.",
+    help="Column with the respondent id (e.g. the jobcentre or kommune).",
 )
 name_col_option = click.option(
-    "--name-col", metavar="COL", help="Column with the jobcentre's name."
+    "--name-col", metavar="COL", help="Column with the respondent's name."
 )
 all_attrs_option = click.option(
     "--all-attrs", is_flag=True, help="Keep every other column as an attribute."

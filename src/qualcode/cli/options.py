@@ -58,11 +58,23 @@ group_option = click.option(
 )
 
 
+DIALECTS = ("plain", "excel-da")
+DIALECT_HELP = (
+    "CSV for people or for tools: excel-da is what Danish Excel opens by double-click "
+    "(UTF-8 with BOM, semicolons, decimal commas); plain (the default) is comma-separated "
+    "UTF-8 with decimal points and no BOM."
+)
+
+
 def output_options(formats: tuple[str, ...], default: str) -> Callable:
     """``--format`` (one of ``formats``), ``-o/--output FILE`` and ``--force``: for a command
-    that writes a table or text to standard output or a file (see :func:`.common.emit`)."""
+    that writes a table or text to standard output or a file (see :func:`.common.emit`);
+    with ``csv`` among the formats also ``--dialect plain|excel-da``, which
+    :func:`.common.emit` applies to the command's CSV."""
 
     def decorate(fn):
+        if "csv" in formats:
+            fn = _csv_dialect(fn, formats, default)
         fn = force_option()(fn)
         fn = output_option()(fn)
         fn = click.option(
@@ -74,3 +86,25 @@ def output_options(formats: tuple[str, ...], default: str) -> Callable:
         return fn
 
     return decorate
+
+
+def _csv_dialect(fn: Callable, formats: tuple[str, ...], default: str) -> Callable:
+    """Add ``--dialect``, and tell :func:`.common.emit` (through the click context) which
+    dialect the command's output is in: only a CSV output has one."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from qualcode.cli.common import fail
+        from qualcode.io.export import format_from_path
+
+        dialect = kwargs.pop("dialect")
+        fmt = format_from_path(kwargs.get("output"), kwargs.get("fmt"), formats, default)
+        if dialect != "plain" and fmt != "csv":
+            fail(f"--dialect {dialect} is for CSV output, not {fmt}")
+        click.get_current_context().meta["qualcode.dialect"] = dialect if fmt == "csv" else None
+        return fn(*args, **kwargs)
+
+    return click.option(
+        "--dialect", type=click.Choice(DIALECTS), default="plain", help=DIALECT_HELP
+    )(wrapper)

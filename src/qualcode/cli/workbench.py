@@ -1,5 +1,5 @@
 """The workbench and the demo: a bare ``qualcode`` (the demo project, in the workbench or
-as counts), ``tui`` and ``demo``."""
+as counts), ``tui``, ``demo`` and ``init`` (an empty project, and what it counts)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 
 from qualcode.cli.common import CONTEXT, open_project, user_errors
 from qualcode.cli.options import coder_option, db_argument, force_option, question_option
+from qualcode.errors import QualcodeError
 
 
 @user_errors
@@ -79,4 +80,47 @@ def demo(path: str, force: bool) -> None:
     click.echo(f"Built the demo project at {path}")
 
 
-COMMANDS = [tui, demo]
+@click.command(context_settings=CONTEXT)
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option(
+    "--noun",
+    metavar="SINGULAR/PLURAL",
+    help="What the respondents are, e.g. kommune/kommuner (default: jobcenter/jobcentre). "
+    "Every table, chart, report and screen counts in it.",
+)
+@user_errors
+def init(db: str, noun: str | None) -> None:
+    """Create an empty project DB, ready for 'qualcode import'; on an existing project,
+    set (or show) what its respondents are called.
+
+    \b
+      qualcode init kommuner.db --noun kommune/kommuner
+      qualcode import answers kommuner.db svar.csv --question q1 --codebook temaer
+    """
+    from qualcode.core.project import Project
+    from qualcode.models import Noun
+
+    try:
+        wanted = Noun.parse(noun) if noun is not None else None
+    except ValueError as exc:
+        raise QualcodeError(f"--noun: {exc}") from None
+    if Path(db).exists():
+        with open_project(db, write=wanted is not None) as project:
+            if wanted is not None:
+                was = project.noun()
+                project.set_noun(wanted)
+                click.echo(f"{db}: the respondents are now {wanted} (were {was})")
+            else:
+                click.echo(f"{db}: the respondents are {project.noun()}")
+        return
+    with Project.building(db) as project:
+        if wanted is not None:
+            project.set_noun(wanted)
+        made = project.noun()
+    click.echo(
+        f"Created the empty project {db} (respondents: {made}). Import answers with "
+        f"'qualcode import answers {db} FILE --question ID --codebook NAME'."
+    )
+
+
+COMMANDS = [tui, demo, init]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from qualcode.core.numbers import round_half_up
 from qualcode.store import counts as count_store
 from qualcode.store import items as item_store
 
@@ -62,6 +63,42 @@ def respondent_counts(
     return {c.key: found.get(c.key, 0) for c in book}
 
 
+def mentions(
+    project: Project, question: Question, book: Codebook, *, coder: str | None = None
+) -> tuple[list[str], dict[str, set[str]]]:
+    """Who answered the question (non-empty, sorted), and code key -> the respondents who
+    mention it, a parent counting its children's: the sets every per-respondent analysis
+    (crosstab, the respondents × themes frame) counts from, as the counts do."""
+    from qualcode.store import analysis as analysis_store
+
+    answered = sorted(item_store.answered_by(project.db, question.id))
+    direct = analysis_store.respondents_by_code(project.db, question.id, coder or None)
+    out: dict[str, set[str]] = {}
+    for code in book:
+        found = set(direct.get(code.key, ()))
+        for child in book.descendants(code.key):
+            found |= direct.get(child.key, set())
+        out[code.key] = found
+    return answered, out
+
+
+def coded_frame(project: Project, question: Question, *, coder: str | None = None) -> pd.DataFrame:
+    """Respondents who answered × the codebook's themes, 1 where the respondent mentions
+    the theme (a parent when any child is mentioned), else 0: for a notebook's own
+    analyses. Index: respondent id; columns: code keys in codebook order."""
+    import pandas as pd
+
+    book = project.codebook(question.codebook)
+    answered, by_code = mentions(project, question, book, coder=coder)
+    frame = pd.DataFrame(
+        {code.key: [int(rid in by_code[code.key]) for rid in answered] for code in book},
+        index=pd.Index(answered, name="respondent"),
+        dtype="int64",
+    )
+    frame.attrs.update(question=question.id, codebook=book.stem, basis=coder)
+    return frame
+
+
 def count_codes(project: Project, question: Question, *, coder: str | None = None) -> pd.DataFrame:
     import pandas as pd
 
@@ -69,12 +106,13 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     book = project.codebook(question.codebook)
     answered = item_store.answered(db, question.id)
     counts = respondent_counts(project, question, book, coder=coder)
+    noun = project.noun()
     rows = []
     for code in book:
         n = counts[code.key]
-        percent = round(100.0 * n / answered, 1) if answered else None
+        percent = round_half_up(100.0 * n / answered, 1) if answered else None
         pub_pct = (
-            round(100.0 * code.published_count / code.published_base, 1)
+            round_half_up(100.0 * code.published_count / code.published_base, 1)
             if code.published_count is not None and code.published_base
             else None
         )
@@ -87,9 +125,9 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
                 "answered": answered,
                 "percent": percent,
                 "mentioned": (
-                    f"Anført af {n} ud af {answered} jobcentre"
+                    f"Anført af {n} ud af {answered} {noun.plural}"
                     if question.kind == "open"
-                    else f"Nævnt af {verbal_scale(n)} ({n} af {answered}) jobcentre"
+                    else f"Nævnt af {verbal_scale(n)} ({n} af {answered}) {noun.plural}"
                 ),
                 "definition": code.definition,
                 "parent": code.parent or "",
@@ -111,6 +149,8 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     frame.attrs["title"] = book.title
     frame.attrs["kind"] = question.kind
     frame.attrs["published_source"] = book.published_source
+    frame.attrs["noun"] = noun.singular  # what was counted: "jobcenter", "kommune"
+    frame.attrs["noun_plural"] = noun.plural
     # whose codings these numbers count: one coder, the consensus, or all of them
     frame.attrs["basis"] = coder
     frame.attrs["coders"] = project.coders(question.id)

@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qualcode.core.counts import mentions
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import analysis as analysis_store
-from qualcode.store import items as item_store
 from qualcode.store import respondents as respondent_store
 
 if TYPE_CHECKING:
@@ -128,14 +128,6 @@ def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestRes
     return TestResult("chi2", float(p), float(chi2), min_expected, warning)
 
 
-def _answered_with_codes(
-    project: Project, qid: str, coder: str | None
-) -> tuple[list[str], dict[str, set[str]]]:
-    """The respondents who answered (non-empty), and code key -> respondents coded with it."""
-    answered = sorted(item_store.answered_by(project.db, qid))
-    return answered, analysis_store.respondents_by_code(project.db, qid, coder or None)
-
-
 def crosstab(
     project: Project,
     question: str,
@@ -178,7 +170,7 @@ def crosstab(
         groups = [Group(v, (v,)) for v in values]
     group_of = {v: g.name for g in groups for v in g.values}
     attrs = respondent_store.attribute_values(project.db, attribute)
-    answered, by_code = _answered_with_codes(project, q.id, coder)
+    answered, by_code = mentions(project, q, book, coder=coder)
     members: dict[str, set[str]] = {g.name: set() for g in groups}
     missing = 0
     ungrouped: dict[str, int] = {}
@@ -202,9 +194,7 @@ def crosstab(
 
     rows = []
     for code in book:
-        coded = set(by_code.get(code.key, ()))
-        for child in book.descendants(code.key):
-            coded |= by_code.get(child.key, set())
+        coded = by_code[code.key]
         row: dict[str, Any] = {
             "question": q.id,
             "code": code.key,
@@ -250,5 +240,6 @@ def crosstab(
         alpha=alpha,
         coder=coder,
         basis_label=project.basis_label(coder, project.coders(q.id)),
+        noun_plural=project.noun().plural,
     )
     return frame

@@ -30,11 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qualcode.core.counts import verbal_scale
+from qualcode.core.counts import mentions, verbal_scale
 from qualcode.core.crosstab import Group, attribute_values
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.store import analysis as analysis_store
-from qualcode.store import items as item_store
 from qualcode.store import respondents as respondent_store
 from qualcode.store import settings as settings_store
 
@@ -155,15 +153,15 @@ class _Row:
     name: str
     question: Question
     members: set[str]
-    by_code: dict[str, set[str]]
+    by_code: dict[str, set[str]]  # code key -> who mentions it, a parent counting its children
 
 
-def mentioned_text(kind: str, n: int, answered: int) -> str:
+def mentioned_text(kind: str, n: int, answered: int, plural: str = "jobcentre") -> str:
     """ "Anført af 5 ud af 19 jobcentre" (interviews: "Nævnt af flere (5 af 15) jobcentre"),
-    as the counts say it."""
+    in the project's noun, as the counts say it."""
     if kind == "interview":
-        return f"Nævnt af {verbal_scale(n)} ({n} af {answered}) jobcentre"
-    return f"Anført af {n} ud af {answered} jobcentre"
+        return f"Nævnt af {verbal_scale(n)} ({n} af {answered}) {plural}"
+    return f"Anført af {n} ud af {answered} {plural}"
 
 
 def theme_matrix(
@@ -201,15 +199,11 @@ def theme_matrix(
             )
         rows, book, info = _attribute_rows(project, question, by, groups, coder)
 
+    noun = project.noun()
     records: list[dict[str, Any]] = []
     for row in rows:
         base = len(row.members)
-        counts = []
-        for code in book:
-            coded = set(row.by_code.get(code.key, ()))
-            for child in book.descendants(code.key):
-                coded |= row.by_code.get(child.key, set())
-            counts.append(len(coded & row.members))
+        counts = [len(row.by_code[code.key] & row.members) for code in book]
         ranks = [1 + sum(1 for m in counts if m > n) for n in counts]
         order = list(range(len(counts)))
         if top is not None:  # most frequent first; a stable sort keeps ties in codebook order
@@ -230,7 +224,7 @@ def theme_matrix(
                     "answered": base,
                     "percent": 100.0 * n / base if base else None,
                     "rank": ranks[i],
-                    "mentioned": mentioned_text(row.question.kind, n, base),
+                    "mentioned": mentioned_text(row.question.kind, n, base, noun.plural),
                 }
             )
     frame = pd.DataFrame(records, columns=COLUMNS)
@@ -245,6 +239,8 @@ def theme_matrix(
         question_texts={r.question.id: r.question.text for r in rows},
         top=top,
         coder=coder,
+        noun=noun.singular,
+        noun_plural=noun.plural,
         basis_label=project.basis_label(
             coder, sorted({c for qid in questions_shown for c in project.coders(qid)})
         ),
@@ -263,15 +259,10 @@ def _question_rows(
             f"--questions must share one codebook to be compared theme by theme: {listed}"
         )
     book = project.codebook(found[0][1].codebook)
-    rows = [
-        _Row(
-            g.name,
-            q,
-            set(item_store.answered_by(project.db, q.id)),
-            analysis_store.respondents_by_code(project.db, q.id, coder or None),
-        )
-        for g, q in found
-    ]
+    rows = []
+    for g, q in found:
+        answered, by_code = mentions(project, q, book, coder=coder)
+        rows.append(_Row(g.name, q, set(answered), by_code))
     info: dict[str, Any] = {
         "kind": "questions",
         "question": None,
@@ -308,11 +299,11 @@ def _attribute_rows(
         groups = [Group(v, (v,)) for v in values]
     group_of = {v: g.name for g in groups for v in g.values}
     attrs = respondent_store.attribute_values(project.db, attribute)
-    answered = item_store.answered_by(project.db, q.id)
+    answered, by_code = mentions(project, q, book, coder=coder)
     members: dict[str, set[str]] = {g.name: set() for g in groups}
     missing = 0
     ungrouped: dict[str, int] = {}
-    for rid in sorted(answered):
+    for rid in answered:
         value = attrs.get(rid)
         if value is None or not value.strip():
             missing += 1
@@ -325,7 +316,6 @@ def _attribute_rows(
         raise QualcodeError(
             f"'{q.id}' by {attribute}: no group has jobcentres that answered the question"
         )
-    by_code = analysis_store.respondents_by_code(project.db, q.id, coder or None)
     rows = [_Row(g.name, q, members[g.name], by_code) for g in groups if members[g.name]]
     info: dict[str, Any] = {
         "kind": "attribute",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from qualcode.core.codebook import Codebook
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.models import (
+    JOBCENTRE,
     Change,
     Code,
     Coding,
@@ -27,6 +28,7 @@ from qualcode.models import (
     ImportSummary,
     Item,
     Memo,
+    Noun,
     Question,
     Quote,
     Respondent,
@@ -137,6 +139,46 @@ class Project:
 
     def __enter__(self) -> Project:
         return self
+
+    def __repr__(self) -> str:
+        """What a notebook shows for ``p``: the file, what it holds, who codes."""
+        try:
+            questions = self.questions()
+            noun = self.noun()
+            held = f"{self.respondent_count()} {noun.plural}, {len(questions)} questions"
+        except sqlite3.Error:  # closed: say so rather than fail in a repr
+            held = "closed"
+        return f"<Project {Path(self.path).name}: {held}; coder {self.coder}>"
+
+    def _repr_html_(self) -> str:
+        """A notebook's view of the project: one row per question, with what is coded."""
+        from html import escape
+
+        try:
+            questions = self.questions()
+        except sqlite3.Error:
+            return f"<p>{escape(repr(self))}</p>"
+        rows = []
+        for q in questions:
+            items, answered, coded, codings = self.tally(q.id)
+            cells = [
+                q.id,
+                q.text,
+                q.codebook,
+                answered,
+                coded,
+                codings,
+                ", ".join(self.coders(q.id)),
+            ]
+            rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in ("question", "text", "codebook", "answered", "coded", "codings", "coders")
+        )
+        return (
+            f"<p>{escape(repr(self))}</p><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
 
     def __exit__(self, *exc: object) -> None:
         self.close()
@@ -811,6 +853,29 @@ class Project:
         value = settings_store.get(self.db, "basis")
         return None if value in (None, "", self.ALL_CODERS) else value
 
+    def noun(self) -> Noun:
+        """What the project's respondents are ("jobcenter/jobcentre" unless set): the
+        unit every table, chart, report and screen counts in."""
+        value = settings_store.get(self.db, "noun")
+        if not value:
+            return JOBCENTRE
+        try:
+            return Noun.parse(value)
+        except ValueError:  # written by hand into the file: fall back, never fail to count
+            return JOBCENTRE
+
+    def set_noun(self, noun: Noun | str) -> Noun:
+        """Make ``noun`` ('kommune/kommuner', or a Noun) the project's unit; returns it."""
+        if not isinstance(noun, Noun):
+            try:
+                noun = Noun.parse(noun)
+            except ValueError as exc:
+                raise QualcodeError(str(exc)) from None
+        with self.transaction():
+            settings_store.put(self.db, "noun", str(noun))
+            self.log("noun.set", noun=str(noun))
+        return noun
+
     def set_basis(self, coder: str | None) -> None:
         """Make ``coder`` (or None: every coder together) the default basis of counts,
         charts, crosstabs and reports."""
@@ -1256,10 +1321,43 @@ class Project:
 
     # -- results --------------------------------------------------------------
     def counts(self, question: str | None = None, *, coder: str | None = None) -> pd.DataFrame:
-        """Per code: how many distinct respondents mention it, of those who answered."""
+        """Per code: how many distinct respondents mention it, of those who answered. With
+        no ``question``, every question in one tidy frame (its ``question`` column says
+        which), as a notebook wants it; with one, that question's table (and its title,
+        basis and noun in ``frame.attrs``)."""
         from qualcode.core.counts import count_codes
 
+        if question is None:
+            import pandas as pd
+
+            frames = [count_codes(self, q, coder=coder) for q in self.questions()]
+            if not frames:
+                from qualcode.core.counts import COLUMNS
+
+                return pd.DataFrame(columns=COLUMNS)
+            return pd.concat(frames, ignore_index=True)
         return count_codes(self, self.question(question), coder=coder)
+
+    def coded_frame(self, question: str, *, coder: str | None = None) -> pd.DataFrame:
+        """Respondents who answered × themes, 0/1 (see :func:`qualcode.core.counts.coded_frame`)."""
+        from qualcode.core.counts import coded_frame
+
+        return coded_frame(self, self.question(question), coder=coder)
+
+    def crosstab(self, question: str, attribute: str, **options: Any) -> pd.DataFrame:
+        """The question's themes by a respondent attribute, with tests (see
+        :func:`qualcode.core.crosstab.crosstab` for ``groups``, ``coder``, ``alpha``)."""
+        from qualcode.core.crosstab import crosstab
+
+        return crosstab(self, question, attribute, **options)
+
+    def agreement(
+        self, question: str, coders: str | Sequence[str] | None = None, unit: str = "item"
+    ) -> pd.DataFrame:
+        """Agreement between coders per code (see :func:`qualcode.core.agreement.agreement`)."""
+        from qualcode.core.agreement import agreement
+
+        return agreement(self, question, coders, unit)
 
     def respondent_counts(
         self, question: str | None = None, *, coder: str | None = None

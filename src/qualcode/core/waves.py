@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from qualcode.core.numbers import round_half_up
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import questions as question_store
 
@@ -211,7 +212,7 @@ def wave_comparison(
                 row[f"pct_{w}"] = None
             row[f"base_{w}"] = base
         new, prev = row[f"pct_{wave_names[-1]}"], row[f"pct_{wave_names[-2]}"]
-        row["change_pp"] = None if new is None or prev is None else round(new - prev, 1)
+        row["change_pp"] = None if new is None or prev is None else round_half_up(new - prev, 1)
         rows.append(row)
     columns = ["code", "label"]
     for w in wave_names:
@@ -233,6 +234,7 @@ def wave_comparison(
             "title": newest.attrs.get("title", ""),
             "kind": newest.attrs.get("kind", "open"),
             "coder": coder or "",
+            "noun_plural": project.noun().plural,
         }
     )
     return frame

@@ -17,6 +17,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import units
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
@@ -24,8 +25,15 @@ if TYPE_CHECKING:
 
 CHART_FORMATS = ("png", "svg")
 HASH_SALT = "qualcode"
-LABEL_WIDTH = 42  # characters before a theme's label wraps
-DPI = 150
+LABEL_WIDTH = 34  # characters before a theme's label wraps
+TITLE_WIDTH = 60  # characters before the title wraps (never cut off at the edge)
+WIDTH_IN = 15.2 / 2.54  # inches: the text column of an A4 page with the report's margins
+DPI = 150  # the figure's own scale (and the SVG's)
+PNG_DPI = 300  # a PNG is printed: print resolution
+# the document's family first (DOCX and HTML use Calibri), then metric-compatible stand-ins,
+# then one that is always there; a PNG is drawn in the first one installed, an SVG names
+# them all and the reader's machine picks
+FONTS = ["Calibri", "Carlito", "DejaVu Sans"]
 
 
 def chart_format(path: str, given: str | None = None) -> str:
@@ -40,13 +48,14 @@ def chart_format(path: str, given: str | None = None) -> str:
 
 def _axis_text(frame: pd.DataFrame) -> str:
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
+    noun = units(frame.attrs)
     who = (
-        "interviewede jobcentre"
+        f"interviewede {noun}"
         if frame.attrs.get("kind") == "interview"
-        else "jobcentre der har svaret"
+        else f"{noun} der har svaret"
     )
     basis = frame.attrs.get("basis_label")
-    return f"Andel af de {answered} {who} (%)" + (f" · {visible(basis)}" if basis else "")
+    return f"Andel af de {answered} {who} (%)" + (f"\n{visible(basis)}" if basis else "")
 
 
 def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
@@ -62,7 +71,7 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
     ]
     lines = sum(label.count("\n") + 1 for label in labels)
     height = max(2.4, 0.9 + 0.32 * lines + 0.18 * len(rows))
-    fig = Figure(figsize=(9.0, height), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     values = [0.0 if _missing(r.percent) else float(r.percent) for r in rows]
     colors = [r.color or "#7F7F7F" for r in rows]
@@ -110,12 +119,24 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
     ax.set_xlabel(_axis_text(frame), fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ax.set_title(
-        visible(title if title is not None else frame.attrs.get("title", "")),
-        fontsize=11,
-        loc="left",
-    )
+    heading = visible(title if title is not None else frame.attrs.get("title", ""))
+    if heading:  # over the whole figure, wrapped, never cut off; '' for a figure whose
+        # caption is outside it (the report's)
+        fig.suptitle("\n".join(textwrap.wrap(heading, TITLE_WIDTH)), x=0.02, ha="left", fontsize=11)
+    # a notebook shows the figure as a picture, also when pyplot was never imported
+    # (matplotlib registers its display hook for figures only with pyplot's backends)
+    setattr(fig, "_repr_png_", lambda: _png(fig))  # noqa: B010 - an attribute IPython looks for
     return fig
+
+
+def _png(fig) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if fig.canvas is None or not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)  # on screen: the figure's own scale
+    return buf.getvalue()
 
 
 def _missing(value: object) -> bool:
@@ -131,15 +152,28 @@ def chart_bytes(frame: pd.DataFrame, fmt: str = "png", *, title: str | None = No
 
     if fmt not in CHART_FORMATS:
         raise QualcodeError(f"unknown chart format '{fmt}' (use png or svg)")
-    with matplotlib.rc_context(
-        {"svg.hashsalt": HASH_SALT, "svg.fonttype": "none", "font.family": "DejaVu Sans"}
-    ):
+    with _style(matplotlib):
         fig = chart_figure(frame, title=title)
         FigureCanvasAgg(fig)
         buf = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": "qualcode"}
-        fig.savefig(buf, format=fmt, metadata=metadata, dpi=DPI)
+        fig.savefig(buf, format=fmt, metadata=metadata, dpi=PNG_DPI if fmt == "png" else DPI)
     return buf.getvalue()
+
+
+def _style(matplotlib):
+    import logging
+
+    # a font of the list that is not installed is normal: no warning per chart
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    return matplotlib.rc_context(
+        {
+            "svg.hashsalt": HASH_SALT,
+            "svg.fonttype": "none",
+            "font.family": "sans-serif",
+            "font.sans-serif": FONTS,
+        }
+    )
 
 
 def inline_svg(svg: bytes) -> str:

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.core.counts import plain_value
 from qualcode.core.crosstab import SMALL_EXPECTED
+from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
-from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
-from qualcode.io.fmt import MISSING, number, p_value, points, share
+from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
+from qualcode.io.fmt import MISSING, number, p_value, points, share, units
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
 
@@ -62,7 +63,7 @@ def notes(frame: pd.DataFrame) -> list[str]:
         out.append(f"{a['basis_label']}.")
     bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
     out.append(
-        f"Grundlag: jobcentre der har svaret på {a['question']}, "
+        f"Grundlag: {units(a)} der har svaret på {a['question']}, "
         f"fordelt efter {a['attribute']} ({bases})."
     )
     left = []
@@ -142,7 +143,7 @@ def crosstab_csv(frame: pd.DataFrame) -> bytes:
         for c in cols:
             v = r[c]
             if c.startswith("pct_") or c == "diff_pp":
-                v = None if v is None else round(v, 1)
+                v = None if v is None else round_half_up(v, 1)
             if isinstance(v, bool):
                 v = "true" if v else "false"
             out.append(safe_cell("" if v is None else v))
@@ -203,14 +204,14 @@ def write_crosstab_sheet(ws: Worksheet, frame: pd.DataFrame, *, title: str | Non
     for r in records(frame):
         row: list[Any] = [xlsx_cell("  " * int(r["depth"]) + r["label"])]
         for g in groups:
-            row += [r[f"n_{g}"], r[f"base_{g}"], round(r[f"pct_{g}"], 1)]
+            row += [r[f"n_{g}"], r[f"base_{g}"], round_half_up(r[f"pct_{g}"], 1)]
         sig = r["significant"]
         row += [
-            None if r["diff_pp"] is None else round(r["diff_pp"], 1),
+            None if r["diff_pp"] is None else round_half_up(r["diff_pp"], 1),
             TEST_NAMES[r["test"] or ""] if r["test"] else None,
             r["p_value"],
             None if sig is None else ("ja" if sig else "nej"),
-            None if r["min_expected"] is None else round(r["min_expected"], 2),
+            None if r["min_expected"] is None else round_half_up(r["min_expected"], 2),
             r["warning"] or None,
         ]
         ws.append(row)
@@ -237,9 +238,7 @@ def crosstab_xlsx(frame: pd.DataFrame) -> bytes:
     ws = wb.active
     ws.title = sheet_name(f"{frame.attrs['question']}", [])
     write_crosstab_sheet(ws, frame)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def render_crosstab(frame: pd.DataFrame, fmt: str) -> bytes:

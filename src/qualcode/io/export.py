@@ -16,16 +16,17 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import re
 import secrets
 import stat
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import is_missing, percent
+from qualcode.io.fmt import is_missing, percent, units, units_title
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import one_line, visible
 
@@ -77,10 +78,82 @@ def xlsx_text(text: str) -> str:
 
 
 def xlsx_cell(value: object) -> object:
-    """A value for an XLSX cell: formula-safe (:func:`safe_cell`) and XML-safe
-    (:func:`xlsx_text`); numbers and None as they are."""
-    value = safe_cell(value)
+    """A value for an XLSX cell: XML-safe (:func:`xlsx_text`); numbers and None as they
+    are. Text that looks like a formula stays text as it is, without an apostrophe: the
+    workbook is saved by :func:`workbook_bytes`, which types every text cell as a string
+    (never a formula) and marks those with Excel's quote prefix."""
     return xlsx_text(value) if isinstance(value, str) else value
+
+
+A4_TEXT_WIDTH = 100  # characters of column width that fit a portrait A4 page; wider: landscape
+LINE_HEIGHT = 15.0  # points per line of 11 pt text, for rows of wrapped text
+
+
+def workbook_bytes(wb: Any) -> bytes:
+    """The workbook as XLSX bytes, each sheet ready to print and filter: text cells are
+    strings (a cell with '=SUM(A1)' from an answer is text, shown without an apostrophe
+    and kept from being read as a formula when edited), A4 fitted to the page width
+    (landscape when the columns are wide), the header row repeated on every page and
+    with an autofilter, and rows of wrapped text tall enough to show it. Every XLSX
+    qualcode writes is saved here (tests/test_architecture.py checks it)."""
+    for ws in wb.worksheets:
+        _text_cells(ws)
+        _print_ready(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _text_cells(ws: Any) -> None:
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                if cell.data_type == "f":  # openpyxl takes any text starting with '=' as one
+                    cell.data_type = "s"
+                if cell.value.startswith(_FORMULA_START):
+                    cell.quotePrefix = True
+
+
+def _header_row(ws: Any) -> int | None:
+    """The table's header row: the one above the frozen panes, if the sheet has them."""
+    from openpyxl.utils.cell import coordinate_from_string
+
+    if not ws.freeze_panes:
+        return None
+    _col, row = coordinate_from_string(ws.freeze_panes)
+    return int(row) - 1 if row > 1 else None
+
+
+def _print_ready(ws: Any) -> None:
+    from openpyxl.utils import get_column_letter
+
+    setup = ws.page_setup
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages down as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    last = max(1, ws.max_column)
+    widths = {
+        i: ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, last + 1)
+    }
+    setup.orientation = "landscape" if sum(widths.values()) > A4_TEXT_WIDTH else "portrait"
+    ws.print_options.gridLines = False
+    header = _header_row(ws)
+    if header is not None:
+        ws.print_title_rows = f"{header}:{header}"
+        end = header
+        while end < ws.max_row and any(c.value not in (None, "") for c in ws[end + 1]):
+            end += 1
+        ws.auto_filter.ref = f"A{header}:{get_column_letter(last)}{end}"
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.alignment is not None and cell.alignment.wrap_text and cell.value:
+                width = max(4.0, float(widths.get(cell.column, 8.43)) * 1.1)
+                text_lines = str(cell.value).split("\n")
+                lines = max(lines, sum(max(1, math.ceil(len(t) / width)) for t in text_lines))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
 
 # -- writing files whole or not at all ----------------------------------------------
@@ -352,6 +425,24 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+_DECIMAL = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?")
+
+
+def excel_da(data: bytes) -> bytes:
+    """Plain CSV (comma, decimal point, UTF-8) as Danish Excel opens it by double-click:
+    a BOM, semicolons, decimal commas in numbers, CRLF line ends. Text cells are kept as
+    they are (a cell that is a number written with a point becomes one with a comma, as
+    Excel would otherwise read "3.5" as a date)."""
+    import csv
+
+    text = data.decode("utf-8").removeprefix("\ufeff")
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([c.replace(".", ",") if _DECIMAL.fullmatch(c) else c for c in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
 def format_from_path(
     path: str | Path | None, given: str | None, allowed: tuple[str, ...], default: str
 ) -> str:
@@ -378,11 +469,12 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
     kind = frame.attrs.get("kind", "open")
     title = frame.attrs.get("title", "")
-    who = "interviewede jobcentre" if kind == "interview" else "jobcentre har svaret"
+    noun = units(frame.attrs)
+    who = f"interviewede {noun}" if kind == "interview" else f"{noun} har svaret"
     lines = [one_line(f"{frame.attrs.get('question', '')}: {title} ({answered} {who})")]
     if frame.attrs.get("basis_label"):
         lines.append(one_line(frame.attrs["basis_label"]))
-    header = ["Tema", "Jobcentre", "Andel"]
+    header = ["Tema", units_title(frame.attrs), "Andel"]
     if kind == "interview":
         header.append("Omfang")
     if published:
@@ -423,7 +515,8 @@ def md_cell(text: object) -> str:
 
 
 def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None) -> str:
-    """The report's layout: theme, essence, 'Anført af N ud af M jobcentre'."""
+    """The report's layout: theme, essence, 'Anført af N ud af M jobcentre' (the
+    project's noun)."""
     parts = []
     for frame in frames:
         show_pub = _has_published(frame) if published is None else published
@@ -433,7 +526,8 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
         parts.append(f"Spørgsmål: {md_cell(q)} (`{frame.attrs.get('question', '')}`)\n")
         if frame.attrs.get("basis_label"):
             parts.append(f"{md_cell(frame.attrs['basis_label'])}\n")
-        head = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]
+        noun = units(frame.attrs)
+        head = ["Tema", "Essensen af temaet", f"Antal {noun} der nævner temaet", "Andel"]
         if show_pub:
             year = frame["published_year"].dropna()
             head.append(f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten")
@@ -448,12 +542,12 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
                 cells.append(
                     ""
                     if is_missing(r.published)
-                    else f"Anført af {r.published} ud af {r.published_base} jobcentre"
+                    else f"Anført af {r.published} ud af {r.published_base} {noun}"
                 )
             parts.append("| " + " | ".join(cells) + " |")
         if kind == "interview":
             parts.append(
-                "\nEnkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede jobcentre."
+                f"\nEnkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede {noun}."
             )
         source = frame.attrs.get("published_source")
         if show_pub and source:
@@ -500,16 +594,17 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
             ]
         )
         ws["A1"].font = Font(bold=True, size=12)
+        noun = units(frame.attrs)
         head = [
             "Tema",
             "Essensen af temaet",
-            "Antal jobcentre der nævner temaet",
-            "Jobcentre",
+            f"Antal {noun} der nævner temaet",
+            units_title(frame.attrs),
             "Besvaret",
             "Andel (%)",
         ]
         if show_pub:
-            head += ["Rapporten: jobcentre", "Rapporten: besvaret", "Rapporten: andel (%)"]
+            head += [f"Rapporten: {noun}", "Rapporten: besvaret", "Rapporten: andel (%)"]
         ws.append(head)
         for cell in ws[2]:
             cell.font = Font(bold=True)
@@ -537,9 +632,7 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
         for letter, width in zip("ABCDEFGHI", (48, 60, 36, 11, 11, 11, 20, 20, 20), strict=False):
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = "A3"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def sheet_name(name: str, taken: list[str]) -> str:

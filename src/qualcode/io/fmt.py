@@ -22,6 +22,11 @@ Imports nothing heavy: the workbench's screens use it on their UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from qualcode.core.numbers import decimal_half_up, round_half_up
+
 MISSING = "–"  # U+2013 EN DASH: the one answer for a value that is missing or undefined
 MINUS = "−"  # U+2212 MINUS SIGN, as the report writes a fall in percentage points
 
@@ -37,10 +42,14 @@ def is_missing(value: object) -> bool:
 
 
 def number(value: float | None, decimals: int = 1) -> str:
-    """3.14159 -> '3,1' (``decimals`` places, decimal comma)."""
-    if is_missing(value):
+    """3.14159 -> '3,1' (``decimals`` places, decimal comma, halves away from zero as
+    everywhere: see :mod:`qualcode.core.numbers`)."""
+    if value is None or is_missing(value):
         return MISSING
-    return f"{value:.{decimals}f}".replace(".", ",")
+    rounded = decimal_half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0,0"
+    return f"{rounded:f}".replace(".", ",")
 
 
 def integer(value: int | None) -> str:
@@ -63,7 +72,7 @@ def points(diff: float | None, unit: str = " pp") -> str:
     '±0,0 pp'. ``unit=""`` leaves out the ' pp' where a column heading says it."""
     if diff is None or is_missing(diff):
         return MISSING
-    rounded = round(float(diff), 1)
+    rounded = round_half_up(float(diff), 1)
     if rounded == 0:
         return f"±0,0{unit}"
     sign = "+" if rounded > 0 else MINUS
@@ -82,3 +91,14 @@ def share(n: int | None, base: int | None, pct: float | None) -> str:
     if is_missing(n):
         return MISSING
     return f"{n} af {base} ({percent(pct)})"
+
+
+def units(attrs: Mapping[str, Any]) -> str:
+    """The plural of what a frame counted ("jobcentre", "kommuner"), from its attrs."""
+    return str(attrs.get("noun_plural") or "jobcentre")
+
+
+def units_title(attrs: Mapping[str, Any]) -> str:
+    """The same with a capital, for a column heading ("Jobcentre", "Kommuner")."""
+    plural = units(attrs)
+    return plural[:1].upper() + plural[1:]

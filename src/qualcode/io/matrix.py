@@ -14,9 +14,10 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.counts import plain_value
+from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
-from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
-from qualcode.io.fmt import MISSING, percent, share
+from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
+from qualcode.io.fmt import MISSING, percent, share, units
 from qualcode.io.table import Column, clip, display_width, table_lines
 from qualcode.safe import visible
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "md", "xlsx", "docx")
 CSV_COLUMNS = ["group", "question", "code", "label", "respondents", "answered", "percent", "rank"]
-TOP_HEAD = ["Hyppigst angivne temaer", "Antal jobcentre der nævner temaet", "Andel"]
 NO_THEME = "(intet tema nævnt)"
 
 
@@ -55,6 +55,11 @@ def title(frame: pd.DataFrame) -> str:
     return text
 
 
+def top_head(frame: pd.DataFrame) -> list[str]:
+    """The columns after the group's in the top layout, in the project's noun."""
+    return ["Hyppigst angivne temaer", f"Antal {units(frame.attrs)} der nævner temaet", "Andel"]
+
+
 def first_head(frame: pd.DataFrame) -> str:
     a = frame.attrs
     return str(a["attribute"]) if a["kind"] == "attribute" else "Spørgsmål"
@@ -73,7 +78,7 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     workbench. Whole matrix: a row per group, a column per theme. Top: a line per theme
     kept, the group's name on its first."""
     if frame.attrs.get("top"):
-        head = [first_head(frame), *TOP_HEAD]
+        head = [first_head(frame), *top_head(frame)]
         body: list[list[str]] = []
         for group, rows in by_group(frame):
             if not rows:
@@ -108,13 +113,14 @@ def notes(frame: pd.DataFrame) -> list[str]:
     """The lines under the table: the basis, who each group is, who was left out, how the
     top themes were chosen."""
     a = frame.attrs
+    who = units(a)
     out = []
     if a.get("basis_label"):
         out.append(f"{a['basis_label']}.")
     bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
     if a["kind"] == "attribute":
         out.append(
-            f"Grundlag: jobcentre der har svaret på {a['question']}, "
+            f"Grundlag: {who} der har svaret på {a['question']}, "
             f"fordelt efter {a['attribute']} ({bases})."
         )
         left = []
@@ -128,7 +134,7 @@ def notes(frame: pd.DataFrame) -> list[str]:
         if left:
             out.append("Udeladt: " + "; ".join(left) + ".")
     else:
-        out.append(f"Grundlag: jobcentre der har svaret på spørgsmålet ({bases}).")
+        out.append(f"Grundlag: {who} der har svaret på spørgsmålet ({bases}).")
         for group, qid in a["group_questions"].items():
             text = a["question_texts"].get(qid) or ""
             named = f"{group} ({qid})" if group != qid else qid
@@ -136,12 +142,11 @@ def notes(frame: pd.DataFrame) -> list[str]:
     if a.get("top"):
         out.append(
             f"De {a['top']} hyppigste temaer i hver gruppe; temaer, som lige mange "
-            "jobcentre nævner, er alle med."
+            f"{who} nævner, er alle med."
         )
     else:
         out.append(
-            "Hver celle: jobcentre i gruppen, der nævner temaet, ud af gruppens jobcentre, "
-            "der har svaret."
+            f"Hver celle: {who} i gruppen, der nævner temaet, ud af gruppens {who}, der har svaret."
         )
     return out
 
@@ -184,10 +189,11 @@ def matrix_csv(frame: pd.DataFrame) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for _group, rows in by_group(frame):
         for r in rows:
-            pct = None if r["percent"] is None else round(r["percent"], 1)
+            values = dict(r)
+            if r["percent"] is not None:
+                values["percent"] = round_half_up(r["percent"], 1)
             writer.writerow(
-                [safe_cell("" if v is None else v) for v in [*(r[c] for c in CSV_COLUMNS[:6])]]
-                + ["" if pct is None else pct, r["rank"]]
+                [safe_cell("" if values[c] is None else values[c]) for c in CSV_COLUMNS]
             )
     return buf.getvalue().encode("utf-8")
 
@@ -223,7 +229,7 @@ def write_matrix_sheet(ws: Worksheet, frame: pd.DataFrame, *, heading: str | Non
                         xlsx_cell(r["label"]),
                         r["respondents"],
                         r["answered"],
-                        None if r["percent"] is None else round(r["percent"], 1),
+                        None if r["percent"] is None else round_half_up(r["percent"], 1),
                         r["rank"],
                     ]
                 )
@@ -233,7 +239,8 @@ def write_matrix_sheet(ws: Worksheet, frame: pd.DataFrame, *, heading: str | Non
             row: list[Any] = [xlsx_cell(group), frame.attrs["bases"][group]]
             for k, _l, _d in cols:
                 r = by_code[k]
-                row += [r["respondents"], None if r["percent"] is None else round(r["percent"], 1)]
+                pct = None if r["percent"] is None else round_half_up(r["percent"], 1)
+                row += [r["respondents"], pct]
             ws.append(row)
             pct_columns = [4 + 2 * i for i in range(len(cols))]
     for cells in ws.iter_rows(min_row=3, max_row=ws.max_row):
@@ -258,9 +265,7 @@ def matrix_xlsx(frame: pd.DataFrame) -> bytes:
     ws = wb.active
     ws.title = sheet_name("Temamatrix", [])
     write_matrix_sheet(ws, frame)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def add_matrix_docx(

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
-from qualcode.io.export import md_cell
-from qualcode.io.fmt import is_missing, percent, points
+from qualcode.io.export import md_cell, workbook_bytes
+from qualcode.io.fmt import is_missing, percent, points, units, units_title
 from qualcode.safe import visible
 from qualcode.store import codings as coding_store
 
@@ -39,8 +39,18 @@ if TYPE_CHECKING:
     from qualcode.models import Question, Quote
 
 REPORT_FORMATS = ("docx", "xlsx", "html", "md")
-HEAD = ["Tema", "Essensen af temaet", "Antal jobcentre der nævner temaet", "Andel"]
-SCALE_NOTE = "Enkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede jobcentre."
+
+
+def column_heads(frame: pd.DataFrame) -> list[str]:
+    """The report's column headings, in the project's noun."""
+    return ["Tema", "Essensen af temaet", f"Antal {units(frame.attrs)} der nævner temaet", "Andel"]
+
+
+def scale_note(frame: pd.DataFrame) -> str:
+    return (
+        "Enkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede "
+        f"{units(frame.attrs)}."
+    )
 
 
 @dataclass
@@ -166,10 +176,11 @@ def build_report(
             counts=frame,
             quotes=starred_quotes(project, q.id, coder=coder),
         )
+        # no title in the picture: the figure's caption under it says it, once
         if "png" in charts:
-            section.png = chart_bytes(frame, "png", title=section.figure)
+            section.png = chart_bytes(frame, "png", title="")
         if "svg" in charts:
-            section.svg = chart_bytes(frame, "svg", title=section.figure)
+            section.svg = chart_bytes(frame, "svg", title="")
         compared = wave_comparison(project, q.id, coder=coder)
         if compared is not None and compared.attrs.get("question") == q.id:
             section.waves = compared
@@ -209,10 +220,12 @@ def published_head(frame: pd.DataFrame) -> str:
 
 def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a question's table as text, in the report's layout."""
-    head = list(HEAD)  # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
+    cols = column_heads(
+        frame
+    )  # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
     show_pub = _show_published(frame)
     if show_pub:
-        head.append(published_head(frame))
+        cols.append(published_head(frame))
     body = []
     for r in frame.itertuples():
         exact = 100.0 * int(r.respondents) / int(r.answered) if int(r.answered) else None
@@ -221,26 +234,25 @@ def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
             cells.append(
                 ""
                 if is_missing(r.published)
-                else f"Anført af {r.published} ud af {r.published_base} jobcentre"
+                else f"Anført af {r.published} ud af {r.published_base} {units(frame.attrs)}"
             )
         body.append(cells)
-    return head, body
+    return cols, body
 
 
 def table_notes(section: Section) -> list[str]:
     frame = section.counts
     out = []
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
+    noun = units(frame.attrs)
     who = (
-        "interviewede jobcentre"
-        if section.question.kind == "interview"
-        else "jobcentre der har svaret"
+        f"interviewede {noun}" if section.question.kind == "interview" else f"{noun} der har svaret"
     )
     out.append(f"Grundlag: {answered} {who}.")
     if frame.attrs.get("basis_label"):
         out.append(f"{frame.attrs['basis_label']}.")
     if section.question.kind == "interview":
-        out.append(SCALE_NOTE)
+        out.append(scale_note(frame))
     source = frame.attrs.get("published_source")
     if _show_published(frame) and source:
         out.append(f"Rapportens tal: {source}.")
@@ -571,11 +583,11 @@ def report_xlsx(report: Report) -> bytes:
         ws["A1"].font = Font(bold=True, size=12)
         ws.append([xlsx_cell(f"Spørgsmål: {s.question.text}")])
         ws.append([])
-        head = [*HEAD[:3], "Jobcentre", "Besvaret", "Andel (%)"]
+        cols = [*column_heads(frame)[:3], units_title(frame.attrs), "Besvaret", "Andel (%)"]
         if show_pub:
             year = published_head(frame)
-            head += [f"{year}: jobcentre", f"{year}: besvaret", f"{year}: andel (%)"]
-        ws.append([xlsx_cell(h) for h in head])
+            cols += [f"{year}: {units(frame.attrs)}", f"{year}: besvaret", f"{year}: andel (%)"]
+        ws.append([xlsx_cell(h) for h in cols])
         for cell in ws[4]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -625,7 +637,7 @@ def report_xlsx(report: Report) -> bytes:
             image = Image(io.BytesIO(s.png))
             scale = 640 / image.width
             image.width, image.height = 640, int(image.height * scale)
-            ws.add_image(image, f"{get_column_letter(len(head) + 2)}4")
+            ws.add_image(image, f"{get_column_letter(len(cols) + 2)}4")
         if s.waves is not None:
             _waves_sheet(wb.create_sheet(f"Bølger {s.number}"), s)
         if s.crosstab is not None:
@@ -635,9 +647,7 @@ def report_xlsx(report: Report) -> bytes:
         write_matrix_sheet(
             wb.create_sheet(f"Temamatrix {number}"), frame, heading=report.matrix_title(number)
         )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _waves_sheet(ws, s: Section) -> None:

@@ -44,13 +44,14 @@ def rows_table(
 
 
 def rows_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> bytes:
-    """UTF-8 CSV with a BOM (Excel reads æ, ø, å right), formula-safe cells."""
+    """Plain UTF-8 CSV as every command writes it (no BOM, a comma, decimal points),
+    formula-safe cells; ``--dialect excel-da`` makes it Danish Excel's."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
     for r in rows:
         writer.writerow([safe_cell(_csv_value(r.get(k))) for k in keys])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return buf.getvalue().encode("utf-8")
 
 
 def _csv_value(value: object) -> object:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from qualcode.core.counts import plain_value
 from qualcode.core.waves import wave_sort_key
 from qualcode.errors import QualcodeError
-from qualcode.io.export import md_cell, safe_cell, sheet_name, xlsx_cell
-from qualcode.io.fmt import MISSING, percent, points, share
+from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
+from qualcode.io.fmt import MISSING, percent, points, share, units
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
 
@@ -120,7 +120,7 @@ def fill_wave_sheet(ws: Worksheet, frame: pd.DataFrame, title: str, unit: str) -
     ws["A1"].font = Font(bold=True, size=12)
     head = ["Tema"]
     for w in waves:
-        head += [f"{w}: jobcentre", f"{w}: besvaret", f"{w}: andel (%)"]
+        head += [f"{w}: {units(frame.attrs)}", f"{w}: besvaret", f"{w}: andel (%)"]
     head.append(f"Ændring {waves[-2]}–{waves[-1]} ({unit})")
     ws.append([xlsx_cell(h) for h in head])
     for cell in ws[2]:
@@ -144,9 +144,7 @@ def comparison_xlsx(frames: list[pd.DataFrame]) -> bytes:
     for frame in frames:
         ws = wb.create_sheet(sheet_name(frame.attrs["series"], wb.sheetnames))
         fill_wave_sheet(ws, frame, frame.attrs.get("title", ""), "procentpoint")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def render_comparison(frames: list[pd.DataFrame], fmt: str) -> bytes:

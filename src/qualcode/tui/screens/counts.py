@@ -50,6 +50,8 @@ from qualcode.tui.widgets.footer import Footer
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.project import Project
+
 FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "md": "Markdown"}
 VIEWS = ("begge", "diagram", "tabel")
 VIEW_TEXT = {"begge": "tabel og diagram", "diagram": "kun diagram", "tabel": "kun tabel"}
@@ -93,6 +95,7 @@ class CountTable:
     published_source: str
     rows: tuple[CountRow, ...]
     basis_label: str = ""  # "Kodet af: consensus"
+    noun: str = "jobcentre"  # what was counted, plural: the project's noun
 
     @property
     def has_published(self) -> bool:
@@ -140,6 +143,7 @@ def table_from_frame(frame: pd.DataFrame) -> CountTable:
         published_source=frame.attrs.get("published_source") or "",
         rows=tuple(rows),
         basis_label=frame.attrs.get("basis_label") or "",
+        noun=frame.attrs.get("noun_plural") or "jobcentre",
     )
 
 
@@ -198,6 +202,14 @@ class CountsScreen(ProjectScreen):
             id="counts-basis",
             tooltip="Count on one coder, the consensus, or all coders together "
             "(stored as the project's basis; the CLI counts on it too)",
+        ),
+        Binding(
+            "E",
+            "noun",
+            "Enhed",
+            id="counts-noun",
+            tooltip="What the respondents are, singular/plural (jobcenter/jobcentre, "
+            "kommune/kommuner): every table, chart and report counts in it",
         ),
         Binding(
             "p",
@@ -326,13 +338,13 @@ class CountsScreen(ProjectScreen):
         self._fill_table()
         self._fill_chart()
         if announce:
-            self.notify(f"Genberegnet: {table.question} ({table.answered} jobcentre)", timeout=2)
+            self.notify(f"Genberegnet: {table.question} ({table.answered} {table.noun})", timeout=2)
 
     def _summary(self) -> str:
         t = self.table
         if t is None:
             return ""
-        who = "interviewede jobcentre" if t.kind == "interview" else "jobcentre har svaret"
+        who = f"interviewede {t.noun}" if t.kind == "interview" else f"{t.noun} har svaret"
         parts = [f"{len(t.rows)} temaer", f"{t.answered} {who}"]
         if t.has_published and t.published_source:
             parts.append(f"Rapport {t.published_year or ''}: {t.published_source}".strip())
@@ -507,9 +519,11 @@ class CountsScreen(ProjectScreen):
 
     def _export(self, qid: str, fmt: str, path: Path, force: bool) -> None:
         def produce() -> Message:
-            from qualcode.io.export import render_counts, write_file
+            from qualcode.io.export import excel_da, render_counts, write_file
 
-            write_file(path, render_counts([self._counts_in_thread(qid)], fmt), force=force)
+            data = render_counts([self._counts_in_thread(qid)], fmt)
+            # a CSV saved from the workbench is opened by a person: Danish Excel's dialect
+            write_file(path, excel_da(data) if fmt == "csv" else data, force=force)
             return TableExported(path, fmt)
 
         self._in_worker(path, produce)
@@ -590,6 +604,34 @@ class CountsScreen(ProjectScreen):
         self._set_busy("")
         self._status(self._summary())
         self.notify(f"Diagrammet er gemt: {path}", timeout=4)
+
+    def action_noun(self) -> None:
+        """Name what the project's respondents are; every count is then written in it."""
+        from qualcode.tui.widgets.dialogs import InputDialog
+
+        current = str(self.project.noun())
+
+        def chosen(value: str | None) -> None:
+            if not value or value.strip() == current:
+                return
+
+            def store(project: Project) -> str:
+                return f"Der tælles nu i {project.set_noun(value).plural}"
+
+            def done(message: str) -> None:
+                self.notify(message, timeout=3)
+                self.reload()
+
+            self.app.write(self, store, done)
+
+        self.app.push_screen(
+            InputDialog(
+                "Hvad er respondenterne? Ental/flertal, fx kommune/kommuner",
+                current,
+                id="counts-noun-dialog",
+            ),
+            chosen,
+        )
 
     def action_basis(self) -> None:
         self.app.choose_basis(then=lambda: self.reload(announce=True))

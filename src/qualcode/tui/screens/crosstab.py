@@ -68,7 +68,7 @@ class CrosstabScreen(ProjectScreen):
             "pick_attribute",
             "Variabel",
             id="crosstab-attribute",
-            tooltip="Choose the respondent attribute to split the jobcentres by",
+            tooltip="Choose the respondent attribute to split the respondents by",
         ),
         Binding(
             "g",
@@ -166,7 +166,7 @@ class CrosstabScreen(ProjectScreen):
             self.query_one("#crosstab-notes", Static).update("")
             self._head(f"{qid}: vælg en baggrundsvariabel")
             self._status(
-                "Tryk a for at vælge den variabel, jobcentrene skal deles efter "
+                f"Tryk a for at vælge den variabel, {self.project.noun().plural} skal deles efter "
                 "(fx lokalpolitisk_fokus)."
             )
             return
@@ -190,6 +190,7 @@ class CrosstabScreen(ProjectScreen):
         """Count on a connection of the worker's own, and render every export at once."""
         from qualcode.core import crosstab as xt
         from qualcode.io.crosstab import display_rows, notes, render_crosstab
+        from qualcode.io.export import excel_da
 
         with self.app.worker_project(readonly=True) as project:
             frame = xt.crosstab(project, qid, attribute, groups=groups, coder=project.basis())
@@ -202,7 +203,12 @@ class CrosstabScreen(ProjectScreen):
             rows=rows,
             keys=list(frame["code"]),
             notes=notes(frame),
-            exports={fmt: render_crosstab(frame, fmt) for fmt in FORMATS},
+            # a CSV saved from the workbench is opened by a person: Danish Excel's dialect
+            exports={
+                fmt: excel_da(data) if fmt == "csv" else data
+                for fmt in FORMATS
+                for data in [render_crosstab(frame, fmt)]
+            },
             basis_label=frame.attrs.get("basis_label") or "",
         )
 
@@ -278,7 +284,8 @@ class CrosstabScreen(ProjectScreen):
                 self.reload()
 
         self.app.push_screen(
-            PickDialog("Del jobcentrene efter", choices, id="crosstab-pick"), chosen
+            PickDialog(f"Del {self.project.noun().plural} efter", choices, id="crosstab-pick"),
+            chosen,
         )
 
     def action_group_values(self) -> None:

@@ -224,6 +224,7 @@ class MatrixScreen(ProjectScreen):
     def _view_in_thread(self, wanted: Request) -> MatrixView:
         """Count on a connection of the worker's own, and render every export at once."""
         from qualcode.core.matrix import theme_matrix
+        from qualcode.io.export import excel_da
         from qualcode.io.matrix import display_rows, notes, render_matrix, title
 
         with self.app.worker_project(readonly=True) as project:
@@ -243,7 +244,12 @@ class MatrixScreen(ProjectScreen):
             head=head,
             rows=rows,
             notes=notes(frame),
-            exports={fmt: render_matrix(frame, fmt) for fmt in FORMATS},
+            # a CSV saved from the workbench is opened by a person: Danish Excel's dialect
+            exports={
+                fmt: excel_da(data) if fmt == "csv" else data
+                for fmt in FORMATS
+                for data in [render_matrix(frame, fmt)]
+            },
             basis_label=frame.attrs.get("basis_label") or "",
             questions=tuple(dict.fromkeys(frame.attrs["group_questions"].values())),
         )
