@@ -11,7 +11,7 @@ import pytest
 import qualcode
 
 SRC = Path(qualcode.__file__).parent
-CORE = ["agreement", "crosstab", "waves"]
+CORE = ["agreement", "cooccurrence", "crosstab", "waves"]
 
 
 def _imports(path: Path) -> set[str]:

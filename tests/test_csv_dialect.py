@@ -18,6 +18,7 @@ COMMANDS = {
     "counts-waves": ("counts", "--question", "strategier", "--waves", "--coder", "guld"),
     "quotes": ("quotes", "--code", "fleksjob"),
     "crosstab": ("crosstab", "--question", "strategier", "--by", "lokalpolitisk_fokus"),
+    "cooccurrence": ("cooccurrence", "--question", "strategier", "--coder", "guld"),
     "scan-pii": ("scan-pii",),
 }
 

@@ -49,6 +49,7 @@ READ_COMMANDS = [
     ["quotes", "{db}", "--code", "hjaelpemidler"],
     ["agreement", "{db}", "--question", "strategier", "--coders", "guld,ida"],
     ["crosstab", "{db}", "--question", "strategier", "--by", "region"],
+    ["cooccurrence", "{db}", "--question", "strategier", "-o", "{out}/par.xlsx"],
     ["waves", "{db}"],
     ["kwic", "{db}", "fleksjob"],
     ["scan-pii", "{db}"],

@@ -72,6 +72,7 @@ EXPORTS = {
     "counts": (["counts"], ".csv"),
     "quotes": (["quotes", "--code", "eksterne-aktoerer"], ".md"),
     "crosstab": (["crosstab", "--question", "strategier", "--by", "lokalpolitisk_fokus"], ".csv"),
+    "cooccurrence": (["cooccurrence", "--question", "strategier"], ".csv"),
     "chart": (["chart", "--question", "strategier"], ".png"),
     "report-md": (["report"], ".md"),
     "report-docx": (["report"], ".docx"),

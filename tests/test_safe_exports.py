@@ -121,11 +121,13 @@ CSV_EXPORTS = {
     "agreement": ("agreement", "--question", "strategier"),
     "scan-pii": ("scan-pii",),
     "crosstab": ("crosstab", "--question", "strategier-2018", "--by", "region"),
+    "cooccurrence": ("cooccurrence", "--question", "strategier-2018"),
 }
 XLSX_EXPORTS = {
     "counts": ("counts",),
     "counts-waves": ("counts", "--waves"),
     "crosstab": ("crosstab", "--question", "strategier-2018", "--by", "region"),
+    "cooccurrence": ("cooccurrence", "--question", "strategier-2018"),
 }
 
 

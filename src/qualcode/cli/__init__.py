@@ -14,6 +14,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 ``imports``        ``import answers|respondents|interviews|codings|qdc|qdpx``
 ``results``        ``counts``, ``quotes``, ``report``, ``chart``, ``crosstab``,
                    ``waves``, ``info``
+``cooccurrence``   ``cooccurrence``
 ``matrix``         ``matrix``, ``attributes``
 ``team``           ``code``, ``merge``, ``agreement``
 ``codebooks``      ``codebook list|show|validate|export``
@@ -32,6 +33,7 @@ import click
 from qualcode import __version__
 from qualcode.cli import (
     codebooks,
+    cooccurrence,
     exchange,
     imports,
     matrix,
@@ -62,6 +64,7 @@ for _module in (
     workbench,
     imports,
     results,
+    cooccurrence,
     matrix,
     team,
     codebooks,

@@ -1132,7 +1132,9 @@ class Project:
         coder: str | None = None,
     ) -> Coding:
         """Code the whole item with a suggested code, noting that it came from a suggestion
-        (``source`` 'rule' or 'model') and keeping the verdict for the next training."""
+        (``source`` 'rule' or 'model') and keeping the verdict for the next training. When
+        the coder has put the code on the item already (on a passage, say), that coding
+        stands and no second one is added."""
         coding = self._verdict(item_id, code, "accepted", source, score, coder)
         assert coding is not None
         return coding
@@ -1167,7 +1169,14 @@ class Project:
         coding = None
         with self.transaction():
             if verdict == "accepted":
-                coding = self.add_coding(item_id, code_obj.key, coder=coder, origin=source)
+                has = [
+                    c
+                    for c in coding_store.select(self.db, item_id=item_id, coder=coder)
+                    if c.code == code_obj.key
+                ]
+                coding = has[0] if has else None
+                if coding is None:
+                    coding = self.add_coding(item_id, code_obj.key, coder=coder, origin=source)
             coding_store.set_verdict(
                 self.db, item_id, code_id, coder, verdict, source, score, store.now()
             )
@@ -1194,6 +1203,10 @@ class Project:
     def coders(self, question: str | None = None) -> list[str]:
         """Everyone who has coded (this question), sorted."""
         return coding_store.coders(self.db, question)
+
+    def recent_codes(self, stem: str, *, coder: str | None = None, limit: int = 5) -> list[str]:
+        """The codebook's codes the coder applied last, newest first (for quick coding)."""
+        return coding_store.recent_codes(self.db, stem, coder or self.coder, limit)
 
     def code_sets(self, question: str, coders: list[str]) -> dict[int, dict[str, set[str]]]:
         """item id -> coder -> the codes that coder applied to it (whole item or any span)."""

@@ -309,3 +309,16 @@ def coded_questions(conn: sqlite3.Connection, coder: str | None) -> set[str]:
             args,
         )
     }
+
+
+def recent_codes(conn: sqlite3.Connection, stem: str, coder: str, limit: int) -> list[str]:
+    """The code keys of the codebook the coder applied last, newest first, each once."""
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT k.key FROM codings c JOIN codes k ON k.id = c.code_id"
+            " WHERE k.codebook_id = ? AND c.coder = ? GROUP BY k.key"
+            " ORDER BY MAX(c.created_at) DESC, MAX(c.id) DESC LIMIT ?",
+            [stem, coder, limit],
+        )
+    ]

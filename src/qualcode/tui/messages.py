@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.worker import Worker
 
+    from qualcode.core.cooccurrence import Cooccurrence
     from qualcode.nlp.kwic import Hit
     from qualcode.nlp.suggest import Suggester, Suggestion
     from qualcode.tui.screens.counts import CountTable
@@ -110,6 +111,15 @@ class CountsComputed(Message):
     table: CountTable
     waves: dict | None
     announce: bool
+
+
+@dataclass
+class CooccurrenceComputed(Message):
+    """Every pair of a question's themes (F4's "nævnt sammen" panel), on the basis the
+    counts use."""
+
+    question: str
+    result: Cooccurrence
 
 
 @dataclass

@@ -106,6 +106,13 @@ class CodingScreen(ProjectScreen):
             id="none",
             tooltip="Reviewed, no theme applies (again: take the mark away)",
         ),
+        Binding(
+            "c",
+            "pick_code",
+            "Kod ved navn",
+            id="pick",
+            tooltip="Type a part of a code's name (any code, not only 1-9); recent codes first",
+        ),
         Binding("n", "next", "Næste", id="next", tooltip="Next item in the queue"),
         Binding("p", "previous", "Forrige", id="previous", tooltip="Previous item in the queue"),
         Binding(
@@ -294,6 +301,15 @@ class CodingScreen(ProjectScreen):
     def _search(self, query: Query) -> set[int]:
         qid = self.app.question
         assert qid is not None  # the queue is loaded, and searched, only for a question
+        unknown = [c for c in query.codes if self.book is None or self.book.find(c) is None]
+        if unknown:  # an empty queue would look like "nothing is coded with it"
+            known = ", ".join(c.key for c in self.book) if self.book else ""
+            self.notify(
+                f"Ukendt kode: {', '.join(unknown)}. Kodebogen har: {known}",
+                severity="warning",
+                timeout=6,
+            )
+            return set()
         allowed: set[int] | None = None
         for code in query.codes or (None,):
             found = self.project.search_items(
@@ -427,6 +443,7 @@ class CodingScreen(ProjectScreen):
             flat(f"✓ {message}", style="green"), layout=False
         )
         self._loaded = self._stamp()  # our own change is already on screen
+        self._request_suggestions()  # a code just put on (or taken off) is (or is again) offered
 
     # -- actions ------------------------------------------------------------------
     def action_toggle_code(self, number: int) -> None:
@@ -478,6 +495,24 @@ class CodingScreen(ProjectScreen):
             self._after_change(message, before)
 
         self.app.write(self, do, done)
+
+    def action_pick_code(self) -> None:
+        """Code by name: a type-ahead list of the whole codebook, codes used last first;
+        the chosen code is toggled as a number key would (on the selected text, if any)."""
+        from qualcode.tui.widgets.dialogs import CodePicker
+
+        self._sync_item()
+        if self.item is None or self.book is None:
+            self.notify("Intet svar valgt.", severity="warning")
+            return
+        codes = [(c.key, c.label, c.keywords) for c in self.book]
+        recent = self.project.recent_codes(self.book.stem)
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.toggle(key)
+
+        self.app.push_screen(CodePicker("Kod ved navn", codes, recent, id="code-picker"), chosen)
 
     def action_no_theme(self) -> None:
         """Reviewed, and no theme of the codebook applies (per coder; it takes away the

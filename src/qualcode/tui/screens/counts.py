@@ -36,6 +36,7 @@ from qualcode.io.fmt import percent as pct
 from qualcode.safe import one_line
 from qualcode.tui.messages import (
     ChartSaved,
+    CooccurrenceComputed,
     CountsComputed,
     FileNotSaved,
     ReportWritten,
@@ -45,11 +46,13 @@ from qualcode.tui.messages import (
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain, reason, shown
 from qualcode.tui.widgets.bar_chart import Bar, BarChart, clip
+from qualcode.tui.widgets.cooccurrence import CooccurrencePanel
 from qualcode.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.cooccurrence import Cooccurrence
     from qualcode.core.project import Project
 
 FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "md": "Markdown"}
@@ -196,6 +199,15 @@ class CountsScreen(ProjectScreen):
             tooltip="Save the question's bar chart as PNG or SVG (from the file name)",
         ),
         Binding(
+            "s",
+            "cooccurrence",
+            "Nævnt sammen",
+            id="counts-cooccurrence",
+            tooltip="Show or hide the themes the same jobcentres mention together with the "
+            "theme under the cursor: how many mention both, and the Jaccard index "
+            "(qualcode cooccurrence)",
+        ),
+        Binding(
             "K",
             "basis",
             "Kodet af",
@@ -229,6 +241,9 @@ class CountsScreen(ProjectScreen):
         self._busy = ""
         self.waves: dict | None = None  # the other waves' shares, when the question has some
         self._warned: str | None = None  # the question whose basis warning was shown
+        self.cooc: Cooccurrence | None = None  # the pairs of the question, once counted
+        self.cooc_on = False  # the "nævnt sammen" panel is wanted (shown with the table)
+        self._cooc_failed = ""  # why the latest count of the pairs failed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -236,6 +251,7 @@ class CountsScreen(ProjectScreen):
         yield Label("Beregner…", id="counts-status")
         yield DataTable(id="counts-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="counts-detail")
+        yield CooccurrencePanel(id="counts-cooc-box")
         with VerticalScroll(id="counts-chart-box"):
             yield BarChart(id="counts-chart", empty="Ingen temaer i kodebogen.")
         yield Footer()
@@ -243,6 +259,7 @@ class CountsScreen(ProjectScreen):
     # -- loading ------------------------------------------------------------------
     def on_mount(self) -> None:
         self.query_one("#counts-table", DataTable).focus()
+        self.query_one(CooccurrencePanel).display = False
 
     def on_screen_suspend(self) -> None:
         self._covered = isinstance(self.app.screen, ModalScreen)
@@ -269,6 +286,9 @@ class CountsScreen(ProjectScreen):
             return
         self._status("Beregner…")
         self._compute(qid, announce)
+        self.cooc = None  # counted again when shown: codings or the basis may have changed
+        if self.cooc_on:
+            self._count_cooccurrence(qid)
 
     @work(
         thread=True,
@@ -315,6 +335,9 @@ class CountsScreen(ProjectScreen):
             self._status(self._summary())
         elif event.worker.group == "counts" and self.app.question is not None:
             self._status(f"Kunne ikke tælle {self.app.question}: {reason(event.error)}")
+        elif event.worker.group == "counts-cooc":
+            self._cooc_failed = reason(event.error)
+            self.query_one(CooccurrencePanel).failed(self._cooc_failed)
 
     @on(CountsComputed)
     def _show(self, event: CountsComputed) -> None:
@@ -468,6 +491,7 @@ class CountsScreen(ProjectScreen):
         if row.definition:
             text.append(shown(f" – {row.definition}"))
         detail.update(text)
+        self._show_cooccurrence()
 
     @on(DataTable.RowHighlighted, "#counts-table")
     def _highlighted(self) -> None:
@@ -494,6 +518,7 @@ class CountsScreen(ProjectScreen):
         box = self.query_one("#counts-chart-box", VerticalScroll)
         table.display = self.view in ("begge", "tabel")
         self.query_one("#counts-detail").display = table.display
+        self.query_one(CooccurrencePanel).display = self.cooc_on and table.display
         box.display = self.view in ("begge", "diagram")
         box.set_class(self.view == "diagram", "counts-chart-only")
         (table if table.display else box).focus()
@@ -635,6 +660,73 @@ class CountsScreen(ProjectScreen):
 
     def action_basis(self) -> None:
         self.app.choose_basis(then=lambda: self.reload(announce=True))
+
+    # -- the themes mentioned together with the one under the cursor -------------------
+    def action_cooccurrence(self) -> None:
+        panel = self.query_one(CooccurrencePanel)
+        qid = self.app.question
+        if qid is None:
+            self.notify("Intet spørgsmål at tælle.", severity="warning")
+            return
+        self.cooc_on = not self.cooc_on
+        panel.display = self.cooc_on and self.view != "diagram"
+        if not self.cooc_on:
+            return
+        if self.view == "diagram":
+            self.notify("Temaer nævnt sammen vises under tabellen: b viser den.", timeout=3)
+        if self.cooc is None or self.cooc.question != qid:
+            self._count_cooccurrence(qid)
+        else:
+            self._show_cooccurrence()
+
+    def _count_cooccurrence(self, qid: str) -> None:
+        self._cooc_failed = ""
+        self.query_one(CooccurrencePanel).waiting()
+        self._compute_cooccurrence(qid)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="counts-cooc",
+        exit_on_error=False,
+        description="Temaer nævnt sammen kunne ikke beregnes",
+    )
+    def _compute_cooccurrence(self, qid: str) -> None:
+        """Every pair of the question's themes, on the basis the counts use, on a
+        connection of the worker's own."""
+        from qualcode.core.cooccurrence import cooccurrence
+
+        worker = get_current_worker()
+        with self.app.worker_project(readonly=True) as project:
+            result = cooccurrence(project, qid, coder=project.basis())
+        if not worker.is_cancelled:
+            self.post_message(CooccurrenceComputed(qid, result))
+
+    @on(CooccurrenceComputed)
+    def _cooccurrence_counted(self, event: CooccurrenceComputed) -> None:
+        if event.question != self.app.question:  # the question changed while counting
+            return
+        self.cooc = event.result
+        self._show_cooccurrence()
+
+    def _show_cooccurrence(self) -> None:
+        """The panel for the theme under the cursor, once both counts are there."""
+        panel = self.query_one(CooccurrencePanel)
+        table = self.query_one("#counts-table", DataTable)
+        t, cooc = self.table, self.cooc
+        if not panel.display or t is None or not t.rows or not table.row_count:
+            return
+        if self._cooc_failed:
+            panel.failed(self._cooc_failed)
+            return
+        if cooc is None or cooc.question != t.question:
+            panel.waiting()
+            return
+        row = t.rows[min(table.cursor_row, len(t.rows) - 1)]
+        if any(theme.key == row.key for theme in cooc.themes):
+            panel.show(cooc, row.key, (self.size.width or 120) - 4)
+        else:  # the codebook changed between the two counts: the pairs are coming
+            panel.waiting()
 
     # -- the whole report (qualcode report) ---------------------------------------------
     REPORT_SUFFIXES = (".docx", ".xlsx", ".html", ".md")

@@ -253,3 +253,119 @@ def ask_for_file(
     screen.app.push_screen(
         InputDialog(title, default, placeholder=default, id=dialog_id, keys=keys), chosen
     )
+
+
+def _fold(text: str) -> str:
+    """For matching typed text: case folded, and æ ø å as ae oe aa (as analysts type them
+    on a keyboard without them)."""
+    return text.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
+def _in_order(query: str, text: str) -> bool:
+    """Are the query's letters in ``text`` in that order ('hjlpm' in 'hjaelpemidler')?"""
+    rest = iter(text)
+    return all(ch in rest for ch in query)
+
+
+def rank_codes(
+    query: str, codes: Sequence[tuple[str, str, Sequence[str]]], recent: Sequence[str] = ()
+) -> list[str]:
+    """The keys of ``codes`` ((key, label, keywords), codebook order) that match what was
+    typed, best first: a label starting with it, a word of the label starting with it, a
+    label, key or keyword holding it, then the letters in order. Codes used recently
+    come first among equals, and with nothing typed every code is listed that way."""
+    q = _fold(query.strip())
+    order = {key: n for n, key in enumerate(recent)}
+    scored: list[tuple[int, int, int, str]] = []
+    for index, (key, label, keywords) in enumerate(codes):
+        name = _fold(label)
+        if not q:
+            score = 0
+        elif name.startswith(q):
+            score = 5
+        elif any(word.startswith(q) for word in name.split()):
+            score = 4
+        elif q in name:
+            score = 3
+        elif q in _fold(key) or any(q in _fold(k) for k in keywords):
+            score = 2
+        elif _in_order(q, name):
+            score = 1
+        else:
+            continue
+        scored.append((-score, order.get(key, len(order)), index, key))
+    return [key for *_rank, key in sorted(scored)]
+
+
+class CodePicker(ModalScreen[str | None]):
+    """Code by name: type a part of a code's label, key or keyword (or its letters in
+    order), Enter codes the highlighted one; the codes used last come first. For a
+    codebook with more codes than the number keys reach."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Fortryd", tooltip="Close without coding"),
+        Binding("down", "move(1)", "Ned", show=False),
+        Binding("up", "move(-1)", "Op", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        codes: Sequence[tuple[str, str, Sequence[str]]],
+        recent: Sequence[str] = (),
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.codes = list(codes)
+        self.recent = list(recent)
+        self.labels = {key: label for key, label, _ in self.codes}
+        self.shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield Input(placeholder="skriv en del af navnet", id="picker-input")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#picker-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def _fill(self, query: str) -> None:
+        self.shown = rank_codes(query, self.codes, self.recent)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        recent = set(self.recent)
+        options.add_options(
+            [
+                Option(flat(("↺ " if key in recent else "  ") + self.labels[key]), id=key)
+                for key in self.shown
+            ]
+        )
+        if self.shown:
+            options.highlighted = 0
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if self.shown:
+            current = options.highlighted if options.highlighted is not None else 0
+            options.highlighted = max(0, min(len(self.shown) - 1, current + step))
+
+    @on(Input.Submitted, "#picker-input")
+    def _submitted(self) -> None:
+        options = self.query_one(OptionList)
+        if self.shown and options.highlighted is not None:
+            self.dismiss(self.shown[options.highlighted])
+
+    @on(OptionList.OptionSelected, "#picker-options")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label
 
 from qualcode.tui.messages import ItemChosen
-from qualcode.tui.shown import shown
+from qualcode.tui.shown import flat, shown
 
 STATUS = ("alle", "ikke gennemgået", "gennemgået")
 
@@ -276,8 +276,11 @@ class ItemQueue(Vertical):
         reviewed, total = self._progress
         n_shown, n_all = len(self.shown), len(self.all_rows)
         shown = f" · viser {n_shown}" if n_shown != n_all else ""
+        search = " ".join(self.query_one("#queue-filter", Input).value.split())
+        searched = f" · søgning: {search}" if search else ""
         self.query_one("#queue-status", Label).update(
-            f"gennemgået {reviewed} af {total} · filter: {self.status}{shown}", layout=False
+            flat(f"gennemgået {reviewed} af {total} · filter: {self.status}{searched}{shown}"),
+            layout=False,
         )
 
     @property
