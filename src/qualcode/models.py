@@ -181,6 +181,19 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """The analyst's summary of what one respondent says about one theme of a question:
+    a cell of the framework matrix. ``code`` is the theme's key; ``author`` wrote it last."""
+
+    question: str
+    respondent: str
+    code: str
+    text: str
+    author: str
+    at: str
+
+
+@dataclass(frozen=True)
 class Memo:
     id: int
     target: str
@@ -194,6 +207,7 @@ class Memo:
 REFIQDA = "refiqda"  # ImportSummary.kind of a REFI-QDA import (.qdc, .qdpx, .qde)
 # what only a REFI-QDA import counts (and logs)
 _REFI_FIELDS = (
+    "summaries_added",
     "codes_in_file",
     "codes_imported",
     "sources_imported",
@@ -235,6 +249,7 @@ class ImportSummary:
     # the import log's kind: 'answers' (also a register), 'interviews', 'codings', REFIQDA
     kind: str = ""
     # -- REFI-QDA only: what the file held, and what of it was imported
+    summaries_added: int = 0  # framework summaries (a qualcode .qdpx's hints carry them)
     codes_in_file: int = 0
     codes_imported: int = 0
     sources_imported: int = 0
@@ -257,6 +272,7 @@ class ImportSummary:
             or self.codes_added
             or self.memos_added
             or self.no_theme_added
+            or self.summaries_added
         )
 
     def record(self) -> dict[str, object]:
@@ -311,6 +327,8 @@ class ImportSummary:
             parts.append(f"{self.cases} cases ({self.respondents_added} respondents new)")
         if self.memos_added:
             parts.append(f"{self.memos_added} memos new")
+        if self.summaries_added:
+            parts.append(f"{self.summaries_added} framework summaries new")
         where = f" into {', '.join(self.questions)}" if self.questions else ""
         if not self.codes_in_file and not self.sources_imported and not self.skipped:
             head = f"{self.file}: nothing to import (the file has no codes and no sources)"

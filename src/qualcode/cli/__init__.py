@@ -21,6 +21,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 ``suggestions``    ``train``, ``suggest``, ``evaluate``, ``kwic``
 ``exchange``       ``export qdc|qdpx``
 ``safety``         ``backup``, ``restore``, ``scan-pii``
+``framework``      ``framework`` (the framework matrix's summaries)
 =================  ==========================================================
 """
 
@@ -35,6 +36,7 @@ from qualcode.cli import (
     codebooks,
     cooccurrence,
     exchange,
+    framework,
     imports,
     matrix,
     results,
@@ -71,6 +73,7 @@ for _module in (
     suggestions,
     exchange,
     safety,
+    framework,
 ):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -88,6 +88,12 @@ def output_options(formats: tuple[str, ...], default: str) -> Callable:
     return decorate
 
 
+def csv_dialect_option(formats: tuple[str, ...], default: str) -> Callable:
+    """``--dialect plain|excel-da`` alone, for a command that reads its own ``--format``
+    (see :func:`output_options`)."""
+    return lambda fn: _csv_dialect(fn, formats, default)
+
+
 def _csv_dialect(fn: Callable, formats: tuple[str, ...], default: str) -> Callable:
     """Add ``--dialect``, and tell :func:`.common.emit` (through the click context) which
     dialect the command's output is in: only a CSV output has one."""

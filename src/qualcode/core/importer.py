@@ -39,6 +39,7 @@ from qualcode.store import memos as memo_store
 from qualcode.store import questions as question_store
 from qualcode.store import respondents as respondent_store
 from qualcode.store import reviews as review_store
+from qualcode.store import summaries as summary_store
 
 if TYPE_CHECKING:
     from qualcode.core.codebook import Codebook
@@ -152,6 +153,8 @@ class ImportPlan:
     # answers a coder marked 'reviewed, no theme applies': question, respondent,
     # position, coder, at
     reviews: list[tuple[str, str, int, str, str]] = field(default_factory=list)
+    # framework summaries: question, respondent, code key, text, author, at
+    summaries: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -829,6 +832,19 @@ def write_plan(w: Writer, plan: ImportPlan, name: str) -> None:
             project.db, marked[0], review[3], review[4] or store.now()
         ):
             summary.no_theme_added += 1
+    known = set(respondent_store.ids(project.db)) if plan.summaries else set()
+    for qid, rid, key, text, author, at in plan.summaries:
+        of_question = stems.get(qid)
+        if of_question is None or not text or rid not in known:
+            continue
+        key = key_map.get((of_question, key), key)
+        if (of_question, key) not in code_ids:
+            continue
+        held = summary_store.get(project.db, qid, rid, key)
+        if held is not None and (held[0] == text or (at or "") <= held[2]):
+            continue  # the same, or the project's is as new or newer (as a merge decides)
+        summary_store.put(project.db, qid, rid, key, text, author, at or store.now())
+        summary.summaries_added += 1
 
 
 def _write_waves(w: Writer, waves: list[tuple[str, str, str]]) -> None:

@@ -5,7 +5,9 @@ matched by (question, respondent, position) and must hold the same text; codes b
 (codebook, key). A coding is identified by (item, code, coder, start, end): one the target
 has already is kept as it is (a star given in a copy is carried over), a new one is
 inserted with its own coder, time, memo and star. Memos are matched by (target kind,
-target, text, author).
+target, text, author). A framework summary is one per (question, respondent, theme):
+the newer one wins, a summary taken away later too, and the target's is kept when it is
+as new or newer (the texts a merge replaces are kept in its event).
 
 Nothing is ever added to the target's questions, respondents, items or codebooks: what the
 target lacks, or holds with another text, is reported together with the codings and memos
@@ -30,7 +32,15 @@ from qualcode.store import db as store
 from qualcode.store import merge as merge_store
 from qualcode.store import respondents as respondent_store
 from qualcode.store import reviews as review_store
-from qualcode.store.merge import SourceCoding, SourceItem, SourceMemo, SourceReview, SourceVerdict
+from qualcode.store import summaries as summary_store
+from qualcode.store.merge import (
+    SourceCoding,
+    SourceItem,
+    SourceMemo,
+    SourceReview,
+    SourceSummary,
+    SourceVerdict,
+)
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
@@ -50,11 +60,16 @@ class Unmatched:
     reason: str
     codings: int = 0  # codings left out because of it
     memos: int = 0  # memos left out because of it
+    summaries: int = 0  # framework summaries left out because of it
 
     def __str__(self) -> str:
         lost = [
             f"{n} {word}{'' if n == 1 else 's'}"
-            for n, word in ((self.codings, "coding"), (self.memos, "memo"))
+            for n, word in (
+                (self.codings, "coding"),
+                (self.memos, "memo"),
+                (self.summaries, "summary"),
+            )
             if n
         ]
         tail = f" ({' and '.join(lost)} not merged)" if lost else ""
@@ -75,6 +90,10 @@ class MergeReport:
     verdicts_added: int = 0
     no_theme_added: int = 0  # 'reviewed, no theme applies' marks brought in
     no_theme_cleared: int = 0  # marks a newer coding from a copy took away
+    summaries_added: int = 0  # framework summaries where the target had none
+    summaries_replaced: int = 0  # the target's older summaries replaced by newer ones
+    summaries_cleared: int = 0  # the target's older summaries a copy took away later
+    summaries_kept: int = 0  # a copy's older summaries: the target's newer one was kept
     unmatched: list[Unmatched] = field(default_factory=list)
     dry_run: bool = False
     backup: str = ""  # the target as it was before the merge
@@ -88,6 +107,9 @@ class MergeReport:
             or self.verdicts_added
             or self.no_theme_added
             or self.no_theme_cleared
+            or self.summaries_added
+            or self.summaries_replaced
+            or self.summaries_cleared
         )
 
     @property
@@ -120,12 +142,23 @@ class MergeReport:
                 parts.append(f"{self.no_theme_added} 'no theme' marks added")
             if self.no_theme_cleared:
                 parts.append(f"{self.no_theme_cleared} 'no theme' marks replaced by newer codings")
+            if self.summaries_added:
+                parts.append(f"{self.summaries_added} summaries added")
+            if self.summaries_replaced:
+                parts.append(f"{self.summaries_replaced} summaries replaced by newer ones")
+            if self.summaries_cleared:
+                parts.append(f"{self.summaries_cleared} summaries taken away (later in a copy)")
             parts.append(f"{self.memos_added} memos added")
             head = f"{verb} {files} into {self.target}: {', '.join(parts)}"
         lines = [
             f"{head}; {self.codings_present} codings and {self.memos_present} memos "
             "were there already"
         ]
+        if self.summaries_kept:
+            lines.append(
+                f"{self.summaries_kept} older summaries in the copies were not taken: "
+                "the target's are newer"
+            )
         if self.dry_run:
             lines.append("dry run: nothing was written")
         if self.backup:
@@ -172,6 +205,8 @@ class _Source:
     verdicts: list[SourceVerdict] = field(default_factory=list)  # (item, code, coder,
     #                                                               verdict, source, score, at)
     reviews: list[SourceReview] = field(default_factory=list)  # (item, coder, at)
+    # (question, respondent, code, text, author, at); text '' where it was taken away
+    summaries: list[SourceSummary] = field(default_factory=list)
 
 
 def _open_source(path: Path, target: Path) -> sqlite3.Connection:
@@ -199,6 +234,7 @@ def _read_source(path: Path, target: Path) -> _Source:
             memos=rows.memos,
             verdicts=rows.verdicts,
             reviews=rows.reviews,
+            summaries=rows.summaries,
         )
     except sqlite3.DatabaseError as exc:
         raise QualcodeError(f"not a usable project file ({exc})", file=str(path)) from None
@@ -224,16 +260,23 @@ class _Merger:
         self.memos = merge_store.memo_keys(db)
         self.marks = {(item, coder): at for item, coder, at in review_store.all_marks(db)}
         self.coded_by = {(key[0], key[2]) for key in self.codings}  # (item, coder)
+        self.summaries = {
+            (q, r, k): (text, author, at)
+            for q, r, k, text, author, at in summary_store.all_rows(db)
+        }
+        # what the merge replaced or took away: [question, respondent, code, text, author, at]
+        self.summaries_replaced: list[list[str]] = []
 
     def merge(self, src: _Source) -> None:
         # (what, key) -> [reason, codings, memos], in the order met
         problems: dict[tuple[str, str], list[Any]] = {}
 
-        def charge(entry: _Problem, codings: int = 0, memos: int = 0) -> None:
+        def charge(entry: _Problem, codings: int = 0, memos: int = 0, summaries: int = 0) -> None:
             what, key, reason = entry
-            slot = problems.setdefault((what, key), [reason, 0, 0])
+            slot = problems.setdefault((what, key), [reason, 0, 0, 0])
             slot[1] += codings
             slot[2] += memos
+            slot[3] += summaries
 
         item_ids: dict[int, int | _Problem] = {}  # source id -> target id or problem
 
@@ -366,10 +409,58 @@ class _Merger:
             self.memos.add(memo_ident)
             self.report.memos_added += 1
 
+        # the framework's summaries: one per cell, the newer wins
+        for qid, rid, key, text, author, at in src.summaries:
+            refused = self._summary_problem(src, qid, rid, key)
+            if refused is not None:
+                charge(refused, summaries=1 if text else 0)
+                continue
+            self._merge_summary((qid, rid, key), text, author, at)
+
         self.report.unmatched += [
-            Unmatched(src.name, what, key, reason, n_codings, n_memos)
-            for (what, key), (reason, n_codings, n_memos) in problems.items()
+            Unmatched(src.name, what, key, reason, n_codings, n_memos, n_summaries)
+            for (what, key), (reason, n_codings, n_memos, n_summaries) in problems.items()
         ]
+
+    def _summary_problem(self, src: _Source, qid: str, rid: str, key: str) -> _Problem | None:
+        """Why a source's summary cannot go into the target, or None if it can."""
+        codebook = self.questions.get(qid)
+        if codebook is None:
+            return ("question", qid, "not in the target")
+        if codebook != src.questions.get(qid):
+            return (
+                "question",
+                qid,
+                f"coded with codebook '{src.questions.get(qid)}' here but '{codebook}' "
+                "in the target",
+            )
+        if rid not in self.respondents:
+            return ("respondent", rid, "not in the target")
+        if (codebook, key) not in self.codes:
+            return ("code", f"{codebook}:{key}", "not in the target's codebook")
+        return None
+
+    def _merge_summary(self, place: tuple[str, str, str], text: str, author: str, at: str) -> None:
+        """One cell's summary from a copy: taken when the target has none or an older one
+        (a newer 'taken away' too); equal texts are left as they are."""
+        mine = self.summaries.get(place)
+        old = mine[0] if mine is not None else ""
+        if mine is not None and (old == text or at <= mine[2]):
+            if text and old != text:
+                self.report.summaries_kept += 1
+            return
+        summary_store.put(self.db, *place, text, author, at)
+        self.summaries[place] = (text, author, at)
+        if old and mine is not None:
+            self.summaries_replaced.append([*place, *mine])
+        if text and not old:
+            self.report.summaries_added += 1
+        elif text:
+            self.report.summaries_replaced += 1
+        elif old:
+            self.report.summaries_cleared += 1
+        # a 'taken away' where the target had nothing is kept (so an older text from
+        # another copy cannot come back) but changes nothing anybody sees
 
     def _match_item(self, src: _Source, sid: int) -> int | _Problem:
         question, respondent, position, _kind, text = src.items[sid]
@@ -467,6 +558,10 @@ def merge_projects(
                     stars_added=report.stars_added,
                     memos_added=report.memos_added,
                     memos_present=report.memos_present,
+                    summaries_added=report.summaries_added,
+                    summaries_replaced=report.summaries_replaced,
+                    summaries_cleared=report.summaries_cleared,
+                    summaries_before=merger.summaries_replaced,
                     unmatched=[str(u) for u in report.unmatched[:50]],
                     unmatched_total=len(report.unmatched),
                 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +33,7 @@ from qualcode.models import (
     Question,
     Quote,
     Respondent,
+    Summary,
 )
 from qualcode.store import codebooks as code_store
 from qualcode.store import codings as coding_store
@@ -45,6 +47,7 @@ from qualcode.store import questions as question_store
 from qualcode.store import respondents as respondent_store
 from qualcode.store import reviews as review_store
 from qualcode.store import settings as settings_store
+from qualcode.store import summaries as summary_store
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -52,6 +55,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.framework import FrameworkMatrix
     from qualcode.core.importer import AnswerTable, CodingRows, Transcripts
 
 
@@ -844,6 +848,110 @@ class Project:
             "at": at,
         }
 
+    # -- the framework matrix: the analyst's summary per respondent and theme ----------
+    def framework(
+        self, question: str, *, codes: list[str] | None = None, coder: str | None = None
+    ) -> FrameworkMatrix:
+        """The question's framework matrix: respondents by themes, each cell's coded
+        passages (``coder``'s codings; None: every coder) and summary. See
+        :mod:`qualcode.core.framework`."""
+        from qualcode.core.framework import framework_matrix
+
+        return framework_matrix(self, question, codes=codes, coder=coder)
+
+    def summaries(self, question: str) -> list[Summary]:
+        """The question's summaries, by respondent and code."""
+        return summary_store.of_question(self.db, self.question(question).id)
+
+    def summary(self, question: str, respondent: str, code: str) -> Summary | None:
+        """The summary of one cell, or None."""
+        qid, key = self._summary_cell(question, respondent, code)
+        found = summary_store.get(self.db, qid, respondent, key)
+        if found is None or not found[0]:
+            return None
+        return Summary(qid, respondent, key, *found)
+
+    def set_summary(self, question: str, respondent: str, code: str, text: str) -> bool:
+        """Write the summary of what ``respondent`` says about the theme ``code`` (a key or
+        exact label) in ``question``, replacing the cell's summary whoever wrote it; an
+        empty text takes it away. Committed and logged in one transaction, undone with
+        ``undo(group="framework")``. False if the cell held that text already."""
+        text = text.strip()
+        if not text:
+            return self.clear_summary(question, respondent, code)
+        qid, key = self._summary_cell(question, respondent, code)
+        with self.transaction():
+            before = self._summary_state(qid, respondent, key)
+            if before is not None and before["text"] == text:
+                return False
+            at = store.now()
+            summary_store.put(self.db, qid, respondent, key, text, self.coder, at)
+            self.log(
+                "summary.set",
+                question=qid,
+                respondent=respondent,
+                code=key,
+                text=text,
+                at=at,
+                before=before,
+            )
+        return True
+
+    def clear_summary(self, question: str, respondent: str, code: str) -> bool:
+        """Take the cell's summary away (undoable); False if it had none."""
+        qid, key = self._summary_cell(question, respondent, code)
+        with self.transaction():
+            before = self._summary_state(qid, respondent, key)
+            if before is None:
+                return False
+            at = store.now()
+            summary_store.put(self.db, qid, respondent, key, "", self.coder, at)
+            self.log(
+                "summary.clear",
+                question=qid,
+                respondent=respondent,
+                code=key,
+                text="",
+                at=at,
+                before=before,
+            )
+        return True
+
+    def _summary_cell(self, question: str, respondent: str, code: str) -> tuple[str, str]:
+        """(question id, code key) of a cell of the question's matrix, or NotFound."""
+        q = self.question(question)
+        key = self.codebook(q.codebook).code(code).key
+        if not summary_store.is_row(self.db, q.id, respondent):
+            raise NotFound(
+                f"respondent '{respondent}' has no answer or excerpt to summarise in '{q.id}'"
+            )
+        return q.id, key
+
+    def _summary_state(self, qid: str, respondent: str, key: str) -> dict[str, str] | None:
+        """The cell's summary as an event records it (None: the cell has none)."""
+        found = summary_store.get(self.db, qid, respondent, key)
+        if found is None or not found[0]:
+            return None
+        return {"text": found[0], "author": found[1], "at": found[2]}
+
+    def _apply_summary_event(self, event: dict[str, Any], *, inverse: bool) -> None:
+        """Undo (or redo) a summary event: the cell gets the text before (or after) it,
+        written now by this coder, so a merge takes the undo as the newest word. Refused
+        when somebody has changed the cell since (their text would be lost)."""
+        qid, rid, key = event["question"], event["respondent"], event["code"]
+        before = (event.get("before") or {}).get("text", "")
+        after = event.get("text", "")
+        expected, wanted = (after, before) if inverse else (before, after)
+        current = summary_store.get(self.db, qid, rid, key)
+        now = current[0] if current is not None else ""
+        if now != expected:
+            who = current[1] if current is not None else "somebody"
+            raise QualcodeError(
+                f"cannot {'undo' if inverse else 'redo'}: {who} has changed the summary of "
+                f"{self._label_of(self.question(qid).codebook, key)} for {rid} since"
+            )
+        summary_store.put(self.db, qid, rid, key, wanted, self.coder, store.now())
+
     # -- the coder basis of the numbers ------------------------------------------------
     ALL_CODERS = "*"  # the basis that joins every coder's codings
 
@@ -908,11 +1016,12 @@ class Project:
 
     # -- undo / redo (driven by the event log, so it survives a restart) -------
     # Each group has its own stack per coder: F2 undoes codings, F5 codebook edits, F6
-    # settlements, so an undo never reaches into another screen's work.
+    # settlements, F9 summaries, so an undo never reaches into another screen's work.
     UNDO_GROUPS: dict[str, tuple[str, ...]] = {
-        "coding": ("coding.add", "coding.remove", "review.none", "review.clear"),
+        "coding": ("coding.add", "coding.remove", "review.none", "review.clear", "memo.set"),
         "codebook": ("code.add", "code.update", "code.merge", "code.delete"),
         "consensus": ("consensus.settle",),
+        "framework": ("summary.set", "summary.clear"),
     }
     UNDOABLE = ("coding.add", "coding.remove")
 
@@ -948,8 +1057,8 @@ class Project:
         return self.next_undo(group, redo=True) is not None
 
     def undo(self, group: str = "coding") -> Change | None:
-        """Undo this coder's latest action of the group ('coding', 'codebook' or
-        'consensus'); what changed, or None if there is nothing to undo."""
+        """Undo this coder's latest action of the group ('coding', 'codebook',
+        'consensus' or 'framework'); what changed, or None if there is nothing to undo."""
         undo, _ = self._undo_stacks(group=group)
         if not undo:
             return None
@@ -975,14 +1084,23 @@ class Project:
         """What an undo or redo event repeats of the event it reverses, for the log."""
         if "coding" in event:
             return {"coding": event["coding"]}
-        if event["action"] in ("consensus.settle", "review.none", "review.clear"):
+        if event["action"] in ("consensus.settle", "review.none", "review.clear", "memo.set"):
             return {"item_id": event["item_id"]}
+        if event["action"] in ("summary.set", "summary.clear"):
+            return {k: event[k] for k in ("question", "respondent", "code")}
         return {"codebook": event["codebook"], "key": event.get("key") or event.get("source")}
 
     def _describe(self, event: dict[str, Any], verb: str) -> Change:
         action = event["action"]
         if action in ("review.none", "review.clear"):
             what = "ingen tema" if action == "review.none" else "fjernet 'ingen tema'"
+            return Change(f"{verb}: {what} på {event['respondent']}", event["item_id"])
+        if action == "memo.set":
+            what = (
+                "nyt memo"
+                if event["before"] is None
+                else ("sletning af memo" if event["after"] is None else "ændring af memo")
+            )
             return Change(f"{verb}: {what} på {event['respondent']}", event["item_id"])
         if action in self.UNDO_GROUPS["coding"]:
             c = event["coding"]
@@ -991,6 +1109,10 @@ class Project:
             return Change(f"{verb}: {what} af {label} på {c['respondent']}", c["item_id"])
         if action == "consensus.settle":
             return Change(f"{verb}: enighed om {event['respondent']}", event["item_id"])
+        if action in ("summary.set", "summary.clear"):
+            what = "resumé" if action == "summary.set" else "sletning af resumé"
+            label = self._label_of(self.question(event["question"]).codebook, event["code"])
+            return Change(f"{verb}: {what} af {label} for {event['respondent']}", None)
         stem = event["codebook"]
         if action == "code.merge":
             source = event["code"]["label"] if "code" in event else event["source"]
@@ -1013,8 +1135,16 @@ class Project:
         action = event["action"]
         if action in ("review.none", "review.clear"):
             self._apply_review_event(event, inverse=inverse)
+        elif action == "memo.set":
+            state = event["before"] if inverse else event["after"]
+            if state is None:
+                memo_store.delete(self.db, event["id_"])
+            else:
+                memo_store.put(self.db, Memo(**state))
         elif action in self.UNDO_GROUPS["coding"]:
             self._apply_coding_event(event, inverse=inverse)
+        elif action in ("summary.set", "summary.clear"):
+            self._apply_summary_event(event, inverse=inverse)
         elif action == "consensus.settle":
             self._settle_now(
                 self.item(event["item_id"]),
@@ -1327,6 +1457,54 @@ class Project:
             memo_id = memo_store.add(self.db, target, ref, text, self.coder, store.now())
             self.log("memo.add", id=memo_id, target=target, target_id=target_id, text=text)
         return self.memos(target, target_id)[-1]
+
+    def set_memo(
+        self,
+        target: str,
+        target_id: str | int | None,
+        text: str,
+        *,
+        memo_id: int | None = None,
+        item_id: int | None = None,
+    ) -> Memo | None:
+        """Write a memo in one undoable action (F2's u takes it back, also after a
+        restart): a new memo on the target, or with ``memo_id`` a new text for that memo;
+        empty ``text`` deletes it. ``item_id``: the item the memo belongs with (an item's
+        own memo, a coding's memo), so that undo can show it. Returns the memo, or None
+        when deleted."""
+        ref = None if target_id is None else str(target_id)
+        before = None if memo_id is None else memo_store.get(self.db, memo_id)
+        if memo_id is not None and before is None:
+            raise NotFound(f"memo {memo_id} does not exist")
+        if before is None and not text.strip():
+            raise QualcodeError("a memo needs some text")
+        if item_id is None and target == "item" and ref is not None:
+            item_id = int(ref)
+        item = self.item(item_id) if item_id is not None else None
+        at = store.now()
+        with self.transaction():
+            if not text.strip():
+                after = None
+            elif before is None:
+                after = Memo(memo_store.next_id(self.db), target, ref, text, self.coder, at, at)
+            else:
+                after = Memo(before.id, before.target, before.target_id, text, before.author,
+                             before.created_at, at)  # fmt: skip
+            memo = after or before
+            assert memo is not None  # a new memo has text, a deleted one was there
+            if after is None:
+                memo_store.delete(self.db, memo.id)
+            else:
+                memo_store.put(self.db, after)
+            self.log(
+                "memo.set",
+                id_=memo.id,
+                item_id=item_id,
+                respondent=item.respondent if item else "",
+                before=None if before is None else asdict(before),
+                after=None if after is None else asdict(after),
+            )
+        return after
 
     def memos(self, target: str | None = None, target_id: str | int | None = None) -> list[Memo]:
         ref = None if target_id is None else str(target_id)

@@ -28,11 +28,11 @@ Writing (``export_qdc``, ``export_qdpx``)
   zip's timestamps are fixed too).
 * What REFI-QDA has no place for (code keys, keywords, published counts, question texts,
   survey waves, item boundaries, empty answers, whether a coding spans the whole item,
-  stars, memo targets, "reviewed, no theme" marks) is kept as one ``qualcode-data:
-  {json}`` line at the end of the project's ``<Description>``. Reading a file with it
-  restores the project exactly, table by table. A hint whose source text no longer
-  matches (another tool changed it) is ignored and the source is read like any other
-  tool's. A ``.qdc`` has no description: each codebook is a ``<Set>`` of its codes whose
+  stars, memo targets, "reviewed, no theme" marks, framework summaries) is kept as one
+  ``qualcode-data: {json}`` line at the end of the project's ``<Description>``. Reading
+  a file with it restores the project exactly, table by table. A hint whose source text
+  no longer matches (another tool changed it) is ignored and the source is read like any
+  other tool's. A ``.qdc`` has no description: each codebook is a ``<Set>`` of its codes whose
   description ends in the codebook's hints line, so code keys survive and a ``.qdc`` of
   several codebooks reads back as several.
 
@@ -1354,6 +1354,10 @@ def _plan_qualcode(refi: RefiProject, coder: str, summary: ImportSummary) -> Imp
         plan.items.append((qid_of.get(q, q), rid, pos, kind, role, "", 1, src))
     for q, rid, pos, who, at in hints.get("reviews", []):
         plan.reviews.append((str(qid_of.get(q, q)), str(rid), int(pos), str(who), str(at)))
+    for q, rid, key, text, who, at in hints.get("summaries", []):
+        plan.summaries.append(
+            (str(qid_of.get(q, q)), str(rid), str(key), str(text), str(who), str(at))
+        )
     for g, s in texts.items():
         h = source_hints.get(g)
         if h is None:
@@ -1654,6 +1658,7 @@ def export_qdpx(project: Project) -> bytes:
     from qualcode.store import export as export_store
     from qualcode.store import questions as question_store
     from qualcode.store import reviews as review_store
+    from qualcode.store import summaries as summary_store
 
     E = _maker(NS_PROJECT)
     db = project.db
@@ -1740,6 +1745,11 @@ def export_qdpx(project: Project) -> bytes:
     for item_id, who, at in review_store.all_marks(db):
         hints["reviews"].append([*items[item_id], who, at])
         coders.add(who)
+    # the framework matrix's summaries (only when there are any: a project without them
+    # exports as it did before they existed)
+    summaries = [list(row) for row in summary_store.all_rows(db) if row[3]]
+    if summaries:
+        hints["summaries"] = summaries
     for q in questions:
         rows = export_store.items_of_question(db, q.id)
         grouped: dict[str, list[export_store.ItemRow]] = {}

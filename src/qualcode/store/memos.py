@@ -44,3 +44,37 @@ def exists(
         ).fetchone()
         is not None
     )
+
+
+def get(conn: sqlite3.Connection, memo_id: int) -> Memo | None:
+    row = conn.execute(
+        "SELECT id, target, target_id, text, author, created_at, updated_at FROM memos"
+        " WHERE id = ?",
+        [memo_id],
+    ).fetchone()
+    return None if row is None else Memo(*row)
+
+
+def put(conn: sqlite3.Connection, memo: Memo) -> None:
+    """The memo as given, under its own id (new, or written over)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO memos (id, target, target_id, text, author, created_at,"
+        " updated_at) VALUES (?,?,?,?,?,?,?)",
+        [
+            memo.id,
+            memo.target,
+            memo.target_id,
+            memo.text,
+            memo.author,
+            memo.created_at,
+            memo.updated_at,
+        ],
+    )
+
+
+def delete(conn: sqlite3.Connection, memo_id: int) -> bool:
+    return conn.execute("DELETE FROM memos WHERE id = ?", [memo_id]).rowcount > 0
+
+
+def next_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT IFNULL(MAX(id), 0) + 1 FROM memos").fetchone()[0])

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, NamedTuple
 
+from qualcode.store import summaries as summary_store
+
 # (source id) -> (question, respondent, position, kind, text)
 SourceItem = tuple[str, str, int, str, str]
 # (id, item, code, start, end, coder, created_at, memo, starred, origin)
@@ -16,6 +18,8 @@ SourceMemo = tuple[str, str | None, str, str, str, str]
 SourceVerdict = tuple[int, int, str, str, str, float | None, str]
 # (item, coder, at): an item the coder marked 'reviewed, no theme applies'
 SourceReview = tuple[int, str, str]
+# (question, respondent, code key, text, author, at): a framework summary ('' taken away)
+SourceSummary = tuple[str, str, str, str, str, str]
 # (item, code, coder, start, end): what makes a coding the same coding
 CodingKey = tuple[int, int, str, int | None, int | None]
 
@@ -30,11 +34,12 @@ class SourceRows(NamedTuple):
     memos: list[SourceMemo]
     verdicts: list[SourceVerdict]
     reviews: list[SourceReview]
+    summaries: list[SourceSummary]
 
 
 def read_source(conn: sqlite3.Connection) -> SourceRows:
-    """Read a source project in one read transaction. A file from before stars, origins
-    or suggestion verdicts reads as having none."""
+    """Read a source project in one read transaction. A file from before stars, origins,
+    suggestion verdicts, 'no theme' marks or summaries reads as having none."""
     conn.execute("BEGIN")
     columns = {r[1] for r in conn.execute("PRAGMA table_info(codings)")}
     starred = "starred" if "starred" in columns else "0"
@@ -68,6 +73,7 @@ def read_source(conn: sqlite3.Connection) -> SourceRows:
         ]
         if "reviews" in tables
         else [],
+        summaries=summary_store.all_rows(conn) if "summaries" in tables else [],
     )
     conn.execute("COMMIT")
     return rows

@@ -327,6 +327,30 @@ def m006_reviews(db: Database) -> None:
     )
 
 
+@_migration
+def m007_summaries(db: Database) -> None:
+    """The framework matrix: per question, respondent and theme, the analyst's summary of
+    what the respondent says about the theme. One summary per cell (the newest counts, in
+    a merge too); ``author`` wrote it, ``at`` is when. A summary taken away stays as a row
+    with empty text, so that ``merge`` can tell a newer "taken away" from an older text.
+    The code is its key in the question's codebook (not the row id), so a summary
+    survives undoing the deletion of its code."""
+    _run(
+        db,
+        """
+        CREATE TABLE summaries (
+            question_id TEXT NOT NULL REFERENCES questions(id),
+            respondent_id TEXT NOT NULL REFERENCES respondents(id),
+            code TEXT NOT NULL,
+            text TEXT NOT NULL,
+            author TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (question_id, respondent_id, code)
+        );
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3

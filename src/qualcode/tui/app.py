@@ -7,6 +7,7 @@
     F6 Uenighed  settle the items where coders differ into a consensus coding
     F7 Krydstabel the question's themes by a respondent attribute, with tests
     F8 Persondata CPR numbers, phone numbers and e-mails in the texts, and redaction
+    F9 Rammematrix jobcentres × themes: each cell's coded passages and the analyst's summary
 
 Screens call the core (:class:`qualcode.core.project.Project`); widgets only post
 messages. Every change is committed to SQLite before the screen reports it.
@@ -31,7 +32,16 @@ from qualcode.tui.commands import BindingCommands
 from qualcode.tui.messages import WorkerFailed, WrittenLate
 from qualcode.tui.shown import HideControls, reason, shown
 
-SCREENS = ("coding", "quotes", "counts", "codebook", "disagreements", "crosstab", "pii")
+SCREENS = (
+    "coding",
+    "quotes",
+    "counts",
+    "codebook",
+    "disagreements",
+    "crosstab",
+    "pii",
+    "framework",
+)
 
 
 class QualcodeApp(App[None]):
@@ -87,6 +97,13 @@ class QualcodeApp(App[None]):
             "Persondata",
             id="pii",
             tooltip="Find CPR numbers, phone numbers and e-mails, and redact them",
+        ),
+        Binding(
+            "f9",
+            "show('framework')",
+            "Rammematrix",
+            id="framework",
+            tooltip="Jobcentres by themes: the coded passages and your summary of each cell",
         ),
         Binding(
             "v",
@@ -445,6 +462,10 @@ def _screen_factory(mode: str):
             from qualcode.tui.screens.pii import PiiScreen
 
             return PiiScreen()
+        if mode == "framework":
+            from qualcode.tui.screens.framework import FrameworkScreen
+
+            return FrameworkScreen()
         from qualcode.tui.screens.disagreements import DisagreementScreen
 
         return DisagreementScreen()

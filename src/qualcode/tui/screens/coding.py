@@ -575,14 +575,31 @@ class CodingScreen(ProjectScreen):
             if coded:
                 target, target_id, what = "coding", coded[0].id, f"kodningen {coded[0].code}"
 
-        def save(text: str | None) -> None:
-            if text and text.strip():
-                self.project.add_memo(target, target_id, text.strip())
-                self._show_codings()
-                self._loaded = self._stamp()
-                self.notify(f"Memo gemt på {what}", timeout=2)
+        # the coder's own memo on it is opened to edit; saved empty, it is deleted
+        mine = [m for m in self.project.memos(target, target_id) if m.author == self.project.coder]
+        memo = mine[-1] if mine else None
+        before = self._state()
 
-        self.app.push_screen(TextDialog(f"Memo om {what}"), save)
+        def save(text: str | None) -> None:
+            if text is None or (memo is None and not text.strip()):
+                return  # cancelled, or nothing written
+            if memo is not None and text.strip() == memo.text:
+                return
+
+            def do(project: Project) -> str:
+                kept = project.set_memo(
+                    target,
+                    target_id,
+                    text.strip(),
+                    memo_id=memo.id if memo else None,
+                    item_id=item.id,
+                )
+                return f"Memo {'gemt' if kept else 'slettet'} på {what}"
+
+            self.app.write(self, do, lambda message: self._after_change(message, before))
+
+        title = f"Memo om {what}" + (" (tom: slet memoet)" if memo else "")
+        self.app.push_screen(TextDialog(title, memo.text if memo else ""), save)
 
     def action_search(self) -> None:
         self.query_one("#queue-filter", Input).focus()

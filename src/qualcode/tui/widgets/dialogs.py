@@ -103,7 +103,8 @@ class TextDialog(ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Yes or no, defaulting to no."""
+    """Yes or no, defaulting to no. The keys are written on the buttons and under the
+    question: a destructive yes takes its own key (j or y), never a stray Enter."""
 
     BINDINGS = [Binding("escape,n", "no", "Nej"), Binding("y,j", "yes", "Ja")]
 
@@ -115,9 +116,12 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(self.question), classes="dialog-title")
+            yield Label(
+                plain(f"j: {self.yes_label} · n eller Esc: Nej", style="dim"), classes="dialog-keys"
+            )
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes_label, variant="error", id="yes")
-                yield Button("Nej", variant="primary", id="no")
+                yield Button(f"{self.yes_label} (j)", variant="error", id="yes")
+                yield Button("Nej (n)", variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -1,0 +1,107 @@
+"""The framework matrix: ``framework`` exports a question's respondents × themes with the
+analyst's summaries (written on the workbench's F9), and optionally the coded passages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from qualcode.cli.common import CONTEXT, emit, open_project, resolve_basis, user_errors
+from qualcode.cli.options import (
+    COUNT_CODER_HELP,
+    coder_option,
+    csv_dialect_option,
+    db_argument,
+    force_option,
+    output_option,
+    question_option,
+)
+from qualcode.errors import QualcodeError
+from qualcode.io.framework import FORMATS
+
+
+def _format(fmt: str | None, output: str | None) -> str:
+    """The format asked for, else the one -o's name ends in, else Markdown on stdout; a
+    format that is not one of them, or XLSX/DOCX without a file, is one error line."""
+    listed = ", ".join(FORMATS)
+    if output and output != "-":  # a folder is named as write_file would name it
+        if output.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):
+            raise QualcodeError("names a folder; give a file name", file=output)
+        if Path(output).is_dir():
+            raise QualcodeError("is a folder; give a file name", file=output)
+    if fmt is not None:
+        fmt = fmt.strip().lower()
+        if fmt not in FORMATS:
+            raise QualcodeError(f"unknown format '{fmt}' (use {listed})")
+    elif output and output != "-":
+        suffix = Path(output).suffix.lower().lstrip(".")
+        fmt = {"markdown": "md"}.get(suffix, suffix)
+        if fmt not in FORMATS:
+            raise QualcodeError(
+                f"cannot tell the format from the file name (use .{', .'.join(FORMATS)}, "
+                "or give --format)",
+                file=output,
+            )
+    else:
+        fmt = "md"
+    if fmt in ("xlsx", "docx") and (not output or output == "-"):
+        raise QualcodeError(f"--format {fmt} needs -o FILE.{fmt}")
+    return fmt
+
+
+def _codes(codes: str | None) -> list[str] | None:
+    if codes is None:
+        return None
+    keys = [k.strip() for k in codes.split(",") if k.strip()]
+    if not keys:
+        raise QualcodeError("--codes needs one or more code keys, separated by commas")
+    return keys
+
+
+@click.command(context_settings=CONTEXT)
+@db_argument
+@question_option(required=True, help="The question whose matrix to export.")
+@click.option(
+    "--codes",
+    metavar="K1,K2,...",
+    help="Only these themes (code keys or exact labels, comma-separated), in this order "
+    "(default: the codebook's themes in its order).",
+)
+@coder_option(COUNT_CODER_HELP + " Decides whose coded passages the cells hold.")
+@click.option("--passages", is_flag=True, help="Include the coded passages of every cell.")
+@click.option(
+    "--format",
+    "fmt",
+    metavar="FORMAT",
+    help="xlsx, docx, md or csv (default: from FILE's extension, else md).",
+)
+@output_option()
+@force_option()
+@csv_dialect_option(FORMATS, "md")
+@user_errors
+def framework(db, question, codes, coder, passages, fmt, output, force) -> None:
+    """Export a question's framework matrix: the jobcentres as rows, the codebook's themes
+    as columns, and in each cell the analyst's summary (written on the workbench's F9
+    Rammematrix), with --passages the coded passages too.
+
+    XLSX: a sheet with the matrix (and with --passages a sheet of passages); DOCX and
+    Markdown: the matrix as a table (and with --passages, per jobcentre and theme the
+    summary and the passages). CSV: a row per cell, columns question, respondent, name,
+    code, label, summary, author, at, n_passages, passages (the passages column is
+    filled with --passages; --dialect excel-da for Danish Excel). Written whole or not
+    at all.
+    """
+    from qualcode.io.framework import render_framework
+
+    fmt = _format(fmt, output)
+    keys = _codes(codes)
+    with open_project(db) as project:
+        qid = project.question(question).id
+        basis = resolve_basis(project, coder, [qid])
+        matrix = project.framework(qid, codes=keys, coder=basis)
+    emit(render_framework(matrix, fmt, passages=passages), output, force)
+
+
+COMMANDS = [framework]
