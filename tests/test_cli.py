@@ -88,6 +88,12 @@ def test_counts_csv_columns(demo_db):
         "udfordringer-fysiske",
         "udfordringer-psykiske",
         "interview",
+        # Tabel 4: one question per type of external actor
+        "samarbejde-lokale-virksomheder",
+        "samarbejde-patientforeninger",
+        "samarbejde-socialoekonomiske",
+        "samarbejde-private-leverandoerer",
+        "samarbejde-satspulje",
     }
     fys = {r["code"]: r for r in rows if r["question"] == "udfordringer-fysiske"}
     assert fys["videnskrav"]["respondents"] == "5" and fys["videnskrav"]["answered"] == "19"

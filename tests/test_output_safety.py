@@ -381,8 +381,8 @@ def test_a_failed_rename_with_force_gives_every_old_file_back(demo_db, tmp_path,
     (tmp_path / "r_figur_1.png").chmod(0o600)
     (tmp_path / "noter.txt").write_bytes(b"noter")
     before = listing(tmp_path)
-    order = ["r_figur_1.png", "r_figur_2.png", "r_figur_3.png", "r_figur_4.png", "r.md"]
-    for n in (1, 2, 5):  # the first chart, the second, the report itself (renamed last)
+    order = [*(f"r_figur_{n}.png" for n in range(1, 10)), "r.md"]  # 9 questions, 9 charts
+    for n in (1, 2, 10):  # the first chart, the second, the report itself (renamed last)
         calls = fail_on_call(monkeypatch, n)
         assert_one_line_error(
             run("report", demo_db, "-o", tmp_path / "r.md", "--force"),
@@ -410,7 +410,7 @@ def test_a_report_written_with_force_replaces_every_file(demo_db, tmp_path):
         (tmp_path / name).write_bytes(b"gammel")
     assert run("report", demo_db, "-o", tmp_path / "r.md", "--force").exit_code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["r.md", "r_figur_1.png", "r_figur_2.png", "r_figur_3.png", "r_figur_4.png"]
+    assert names == ["r.md", *(f"r_figur_{n}.png" for n in range(1, 10))]
     assert all((tmp_path / n).read_bytes() != b"gammel" for n in names)
 
 

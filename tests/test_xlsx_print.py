@@ -13,7 +13,11 @@ EXPORTS = {
     "counts-waves": ("counts", "--waves"),
     "crosstab": ("crosstab", "--question", "strategier", "--by", "lokalpolitisk_fokus"),
     "report": ("report",),
+    "matrix": ("matrix", "--question", "strategier", "--by", "lokalpolitisk_fokus"),
+    "matrix-top": ("matrix", "--questions", "strategier,strategier-2017", "--top", "2"),
 }
+# the first heading of a table's header row: a theme per row, or a group per row (matrix)
+FIRST_HEAD = {"matrix": "lokalpolitisk_fokus", "matrix-top": "Spørgsmål"}
 
 
 @pytest.mark.parametrize("name", list(EXPORTS))
@@ -34,7 +38,8 @@ def test_every_sheet_is_ready_to_print(demo_db, tmp_path, name):
             header = int(ws.freeze_panes.lstrip("ABCDEFGHIJ")) - 1
             assert ws.print_title_rows.replace("$", "") == f"{header}:{header}", ws.title
             assert ws.auto_filter.ref.startswith(f"A{header}:"), ws.title
-            assert ws[header][0].value == "Tema", ws.title
+            first = "Spørgsmål" if ws.title.startswith("Temamatrix") else "Tema"
+            assert ws[header][0].value == FIRST_HEAD.get(name, first), ws.title
         wide = sum((d.width or 8.43) for d in ws.column_dimensions.values()) > 100
         assert setup.orientation == ("landscape" if wide else "portrait"), ws.title
     assert tables >= 1

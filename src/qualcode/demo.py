@@ -1,9 +1,12 @@
 """The demo project: the 2018 survey round, built from ``data/`` through the real importers.
 
-It also holds an invented 2017 wave of the three open questions (``svar_2017.csv``,
-fewer answers, synthetic text written for qualcode, with gold codings), so that
-``qualcode counts --waves`` has two waves to compare. The 2017 figures are not the
-report's.
+It also holds five open questions on what the collaboration with each type of external
+actor was about (``svar_2018_samarbejde.csv``: answers written for qualcode, coded so
+that ``qualcode matrix --questions ... --top 2`` lists Tabel 4's themes per actor in its
+order; Tabel 4 prints no counts, so the counts are qualcode's own), and an invented 2017
+wave of the three open questions (``svar_2017.csv``, fewer answers, synthetic text written
+for qualcode, with gold codings), so that ``qualcode counts --waves`` has two waves to
+compare. The 2017 figures are not the report's.
 
 The register, the answers (a SurveyXact-style export: semicolon CSV in Windows-1252),
 the gold codings and the interview transcripts are imported exactly as a user would
@@ -38,6 +41,40 @@ OPEN_QUESTIONS = {
         "Uddyb venligst, hvilke udfordringer I især har oplevet i arbejdet med personer med "
         "psykiske funktionsnedsættelser/handicap.",
     ),
+}
+# Tabel 4: one open question per type of external actor, all coded with eksterne-aktoerer
+# (svar_2018_samarbejde.csv; answers written for qualcode, see data/README.md)
+ACTOR_CODEBOOK = "eksterne-aktoerer"
+ACTOR_QUESTIONS = {
+    "samarbejde-lokale-virksomheder": ("lokale_virksomheder", "Lokale virksomheder"),
+    "samarbejde-patientforeninger": (
+        "patientforeninger",
+        "Patientforeninger eller handicaporganisationer",
+    ),
+    "samarbejde-socialoekonomiske": (
+        "socialoekonomiske_virksomheder",
+        "Socialøkonomiske virksomheder",
+    ),
+    "samarbejde-private-leverandoerer": ("private_leverandoerer", "Private leverandører"),
+    "samarbejde-satspulje": (
+        "satspuljefinansierede_virksomheder",
+        "Satspuljefinansierede virksomheder",
+    ),
+}
+ACTOR_TEXT = (
+    "Hvad har samarbejdet med {actor} om indsatser målrettet personer med "
+    "funktionsnedsættelser/handicap handlet om i 2018?"
+)
+# the survey's order of the register's closed answers (qualcode attributes --order)
+REGISTER_ORDER = {
+    "lokalpolitisk_fokus": [
+        "I meget høj grad",
+        "I høj grad",
+        "I nogen grad",
+        "I mindre grad",
+        "Ved ikke",
+    ],
+    "stoerrelse": ["Lille", "Mellem", "Stor"],
 }
 INTERVIEW_QUESTION = "interview"
 INTERVIEW_CODEBOOK = "interviewtemaer"
@@ -98,6 +135,7 @@ def build_demo(
 
 def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     from qualcode.core.codebook import load_codebook
+    from qualcode.core.matrix import set_value_order
     from qualcode.core.waves import import_answers_wave, set_wave, wave_question_id
     from qualcode.io.answers import read_answers
     from qualcode.io.codings import read_codings
@@ -112,6 +150,8 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
             attr_cols=REGISTER_ATTRS,
         )
     )
+    for attribute, values in REGISTER_ORDER.items():
+        set_value_order(project, attribute, values)
     say("svar_2018.csv: open answers (semicolon CSV, Windows-1252)")
     project.import_answers(
         read_answers(
@@ -156,7 +196,26 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     )
     for qid, (_col, _stem, text) in zip(old_ids, OPEN_QUESTIONS.values(), strict=True):
         project.set_question_text(qid, text)
-    for name in ("gold_codings.csv", "gold_codings_interviews.csv", "gold_codings_2017.csv"):
+    say("svar_2018_samarbejde.csv: what the collaboration with each type of actor was about")
+    project.import_answers(
+        read_answers(
+            str(data / "svar_2018_samarbejde.csv"),
+            respondent_col="jobcenter_id",
+            text_cols=[col for col, _a in ACTOR_QUESTIONS.values()],
+            questions=list(ACTOR_QUESTIONS),
+            codebooks=[ACTOR_CODEBOOK] * len(ACTOR_QUESTIONS),
+            project=project,
+        )
+    )
+    for qid, (_col, actor) in ACTOR_QUESTIONS.items():
+        project.set_question_text(qid, ACTOR_TEXT.format(actor=actor.lower()))
+        set_wave(project, qid, WAVE)
+    for name in (
+        "gold_codings.csv",
+        "gold_codings_interviews.csv",
+        "gold_codings_2017.csv",
+        "gold_codings_samarbejde.csv",
+    ):
         say(f"{name}: gold codings")
         rows, table = read_codings(str(data / name), default_coder="guld")
         project.import_codings(rows, file=table.file, sha256=table.sha256)

@@ -276,7 +276,7 @@ async def test_counts_p_writes_the_report_as_docx_and_xlsx(app, demo_copy, tmp_p
             await pilot.press("enter")
             await settle(app, pilot)
         messages = [n.message for n in app._notifications]
-        assert any("Rapporten er gemt (4 tabeller)" in m for m in messages)
+        assert any("Rapporten er gemt (9 tabeller)" in m for m in messages)
         assert any("rapport.pdf skal ende på .docx, .xlsx, .html eller .md" in m for m in messages)
     text = "\n".join(
         c.text

@@ -15,6 +15,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 ``results``        ``counts``, ``quotes``, ``report``, ``chart``, ``crosstab``,
                    ``waves``, ``info``
 ``cooccurrence``   ``cooccurrence``
+``matrix``         ``matrix``, ``attributes``
 ``team``           ``code``, ``merge``, ``agreement``
 ``codebooks``      ``codebook list|show|validate|export``
 ``suggestions``    ``train``, ``suggest``, ``evaluate``, ``kwic``
@@ -37,6 +38,7 @@ from qualcode.cli import (
     exchange,
     framework,
     imports,
+    matrix,
     results,
     safety,
     suggestions,
@@ -65,6 +67,7 @@ for _module in (
     imports,
     results,
     cooccurrence,
+    matrix,
     team,
     codebooks,
     suggestions,

@@ -170,23 +170,42 @@ def info(db) -> None:
     show_default=True,
     help="Significance level of the crosstab's tests.",
 )
+@click.option(
+    "--matrix",
+    "matrix_specs",
+    multiple=True,
+    metavar="Q1,Q2,...",
+    help="A theme matrix of these questions (one codebook; NAME=QID names a row), as "
+    "'qualcode matrix --questions'. Repeatable; default: one per set of the report's "
+    "questions that share a codebook.",
+)
+@click.option(
+    "--top",
+    type=int,
+    metavar="N",
+    help="The theme matrices show each question's N most frequent themes (ties kept).",
+)
 @force_option("Overwrite FILE (and its charts) if they exist.")
 @user_errors
-def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
+def report(db, output, question, coder, by, group_specs, alpha, matrix_specs, top, force) -> None:
     """Write the report: per coded question the table in the report's layout (theme,
     essence, "Anført af N ud af M jobcentre", percent, the published figure), its bar
     chart, the comparison with earlier waves, the starred quotes per theme, and with --by
-    a crosstab.
+    a crosstab; then a theme matrix of the questions that share a codebook.
 
     The format comes from FILE's suffix. Written whole or not at all.
     """
     from qualcode.core.crosstab import parse_groups
+    from qualcode.core.matrix import parse_questions
     from qualcode.io.report import build_report, charts_needed, report_format, write_report
 
     fmt = report_format(output)
     groups = parse_groups(group_specs)
     if groups and not by:
         raise click.UsageError("--group needs --by ATTRIBUTE")
+    if top is not None and top < 1:
+        raise QualcodeError(f"--top must be 1 or more, not {top}")
+    matrices = [parse_questions(spec) for spec in matrix_specs] or None
     with open_project(db) as project:
         coder = resolve_basis(project, coder, list(question) or None)
         built = build_report(
@@ -197,6 +216,8 @@ def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
             groups=groups,
             alpha=alpha,
             charts=charts_needed(fmt),
+            matrices=matrices,
+            matrix_top=top,
         )
     warn_quotes_pii((q.text for s in built.sections for _, quotes in s.quotes for q in quotes), db)
     for path in write_report(built, output, force=force):
@@ -204,6 +225,11 @@ def report(db, output, question, coder, by, group_specs, alpha, force) -> None:
     click.echo(
         f"{len(built.sections)} tables: "
         + one_line(", ".join(s.question.id for s in built.sections))
+        + (
+            f"; {len(built.matrices)} theme matri{'x' if len(built.matrices) == 1 else 'ces'}"
+            if built.matrices
+            else ""
+        )
     )
 
 

@@ -1,5 +1,7 @@
 """The report: every coded question's table in the report's layout, its chart, the
-selected (starred) quotes per theme and, when asked, a cross-tabulation by an attribute.
+selected (starred) quotes per theme and, when asked, a cross-tabulation by an attribute;
+then a theme matrix for each set of questions that share a codebook (Tabel 4's layout with
+``matrix_top``).
 
 Formats: DOCX (python-docx, the chart embedded as PNG), XLSX (openpyxl: a sheet per table
 with real numbers and set column widths, the chart inserted, a sheet per crosstab), HTML
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from qualcode.core.crosstab import Group
+    from qualcode.core.matrix import QuestionGroup
     from qualcode.core.project import Project
     from qualcode.models import Question, Quote
 
@@ -95,6 +98,12 @@ class Report:
     sections: list[Section]
     coder: str | None = None
     by: str | None = None
+    matrices: list[pd.DataFrame] = field(default_factory=list)  # theme matrices, after
+
+    def matrix_title(self, number: int) -> str:
+        from qualcode.io.matrix import title
+
+        return f"Temamatrix {number}: {title(self.matrices[number - 1])}"
 
 
 def report_format(path: str | Path) -> str:
@@ -140,10 +149,14 @@ def build_report(
     groups: list[Group] | None = None,
     alpha: float = 0.05,
     charts: tuple[str, ...] = ("png", "svg"),
+    matrices: list[list[QuestionGroup]] | None = None,
+    matrix_top: int | None = None,
 ) -> Report:
     """Count, chart, collect quotes and cross-tabulate every question asked for (default:
-    every question with codings)."""
+    every question with codings); then a theme matrix of each of ``matrices`` (default:
+    of each set of those questions sharing a codebook), with ``matrix_top`` themes."""
     from qualcode.core.crosstab import EmptyGroups, crosstab
+    from qualcode.core.matrix import QuestionGroup, matrix_questions, theme_matrix
     from qualcode.core.waves import wave_comparison
     from qualcode.io.charts import chart_bytes
 
@@ -179,11 +192,17 @@ def build_report(
             except EmptyGroups as exc:
                 section.crosstab_note = f"Ingen krydstabel: {exc}"
         sections.append(section)
+    if matrices is None:
+        matrices = [[QuestionGroup(q, q) for q in same] for same in matrix_questions(project, ids)]
     return Report(
         title=f"{Path(project.path).name.split('.')[0]}: tabeller, figurer og citater",
         sections=sections,
         coder=coder,
         by=by,
+        matrices=[
+            theme_matrix(project, questions=groups, coder=coder, top=matrix_top)
+            for groups in matrices
+        ],
     )
 
 
@@ -271,6 +290,7 @@ def figure_name(stem: str, number: int) -> str:
 
 def report_markdown(report: Report, *, stem: str) -> str:
     from qualcode.io.crosstab import crosstab_markdown
+    from qualcode.io.matrix import matrix_markdown
 
     parts = [f"# {md_cell(report.title)}", ""]
     for s in report.sections:
@@ -312,6 +332,8 @@ def report_markdown(report: Report, *, stem: str) -> str:
             parts.append(crosstab_markdown(s.crosstab, heading=f"### {md_cell(s.crosstab_title)}"))
         elif s.crosstab_note:
             parts += [md_cell(s.crosstab_note), ""]
+    for number, frame in enumerate(report.matrices, start=1):
+        parts.append(matrix_markdown(frame, heading=f"## {md_cell(report.matrix_title(number))}"))
     return visible("\n".join(parts).rstrip() + "\n")
 
 
@@ -371,6 +393,8 @@ def _html_table(head: list[str], body: list[list[str]], numeric: set[int]) -> li
 def report_html(report: Report) -> str:
     from qualcode.io.charts import inline_svg
     from qualcode.io.crosstab import display_rows, notes
+    from qualcode.io.matrix import display_rows as matrix_rows
+    from qualcode.io.matrix import notes as matrix_notes
 
     out = [
         "<!DOCTYPE html>",
@@ -422,6 +446,16 @@ def report_html(report: Report) -> str:
         elif s.crosstab_note:
             out.append(f'<p class="note">{_e(s.crosstab_note)}</p>')
         out.append("</section>")
+    for number, frame in enumerate(report.matrices, start=1):
+        mhead, mbody = matrix_rows(frame)
+        numeric = {3} if frame.attrs.get("top") else set(range(1, len(mhead)))
+        out += [
+            f'<section id="temamatrix-{number}">',
+            f"<h2>{_e(report.matrix_title(number))}</h2>",
+        ]
+        out += _html_table(mhead, mbody, numeric)
+        out += [f'<p class="note">{_e(n)}</p>' for n in matrix_notes(frame)]
+        out.append("</section>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
@@ -429,11 +463,47 @@ def report_html(report: Report) -> str:
 # -- DOCX -------------------------------------------------------------------------
 
 
-def report_docx(report: Report) -> bytes:
-    from docx import Document
+def docx_table(doc, head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
+    """A table in a python-docx document: bold head, 9 pt cells, text from data made safe
+    (control characters as symbols), an indent of two spaces kept, column widths in cm."""
     from docx.shared import Cm, Pt
 
+    styles = {s.name for s in doc.styles}
+    table = doc.add_table(
+        rows=1, cols=len(head), style="Table Grid" if "Table Grid" in styles else None
+    )
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(visible(text))
+        run.bold = True
+        run.font.size = Pt(9)
+    for cells in body:
+        row = table.add_row().cells
+        for cell, text in zip(row, cells, strict=True):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(visible(text).replace("  ", "\u00a0\u00a0"))
+            run.font.size = Pt(9)
+    if widths:
+        for row in table.rows:
+            for cell, w in zip(row.cells, widths, strict=False):
+                cell.width = Cm(w)
+
+
+def docx_note(doc, text: str) -> None:
+    """A note under a table: small italics."""
+    from docx.shared import Pt
+
+    run = doc.add_paragraph().add_run(visible(text))
+    run.italic = True
+    run.font.size = Pt(8)
+
+
+def report_docx(report: Report) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
     from qualcode.io.crosstab import display_rows, notes
+    from qualcode.io.matrix import add_matrix_docx
     from qualcode.io.quotes_docx import set_danish
 
     doc = Document()
@@ -442,34 +512,15 @@ def report_docx(report: Report) -> bytes:
     doc.core_properties.language = "da-DK"
     styles = {s.name for s in doc.styles}
     quote_style = "Quote" if "Quote" in styles else None
-    table_style = "Table Grid" if "Table Grid" in styles else None
     caption_style = "Caption" if "Caption" in styles else None
 
     t = visible  # every text from data: python-docx refuses control characters
 
     def add_table(head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
-        table = doc.add_table(rows=1, cols=len(head), style=table_style)
-        for cell, text in zip(table.rows[0].cells, head, strict=True):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(t(text))
-            run.bold = True
-            run.font.size = Pt(9)
-        for cells in body:
-            row = table.add_row().cells
-            for cell, text in zip(row, cells, strict=True):
-                cell.text = ""
-                run = cell.paragraphs[0].add_run(t(text).replace("  ", "\u00a0\u00a0"))
-                run.font.size = Pt(9)
-        if widths:
-            for row in table.rows:
-                for cell, w in zip(row.cells, widths, strict=False):
-                    cell.width = Cm(w)
+        docx_table(doc, head, body, widths)
 
     def note(text: str) -> None:
-        para = doc.add_paragraph()
-        run = para.add_run(t(text))
-        run.italic = True
-        run.font.size = Pt(8)
+        docx_note(doc, text)
 
     doc.add_heading(t(report.title), level=1)
     for s in report.sections:
@@ -502,6 +553,8 @@ def report_docx(report: Report) -> bytes:
                 note(n)
         elif s.crosstab_note:
             note(s.crosstab_note)
+    for number, frame in enumerate(report.matrices, start=1):
+        add_matrix_docx(doc, frame, heading=report.matrix_title(number), level=2)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -518,6 +571,7 @@ def report_xlsx(report: Report) -> bytes:
 
     from qualcode.io.crosstab import write_crosstab_sheet
     from qualcode.io.export import xlsx_cell
+    from qualcode.io.matrix import write_matrix_sheet
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -589,6 +643,10 @@ def report_xlsx(report: Report) -> bytes:
         if s.crosstab is not None:
             xs = wb.create_sheet(f"Krydstabel {s.number}")
             write_crosstab_sheet(xs, s.crosstab, title=s.crosstab_title)
+    for number, frame in enumerate(report.matrices, start=1):
+        write_matrix_sheet(
+            wb.create_sheet(f"Temamatrix {number}"), frame, heading=report.matrix_title(number)
+        )
     return workbook_bytes(wb)
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from qualcode.nlp.suggest import Suggester, Suggestion
     from qualcode.tui.screens.counts import CountTable
     from qualcode.tui.screens.crosstab import CrossView
+    from qualcode.tui.screens.matrix import MatrixView
 
 
 @dataclass
@@ -170,6 +171,13 @@ class CrosstabComputed(Message):
     """The crosstab screen's table, with every export rendered."""
 
     view: CrossView
+
+
+@dataclass
+class MatrixComputed(Message):
+    """The theme matrix screen's table, with every export rendered."""
+
+    view: MatrixView
 
 
 @dataclass

@@ -113,6 +113,14 @@ class CrosstabScreen(ProjectScreen):
             id="crosstab-export-md",
             tooltip="Export the crosstab as Markdown",
         ),
+        Binding(
+            "t",
+            "theme_matrix",
+            "Temamatrix",
+            id="crosstab-matrix",
+            tooltip="Groups by themes: questions sharing a codebook, or an attribute's values; "
+            "top N themes per group (Tabel 4)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -307,6 +315,11 @@ class CrosstabScreen(ProjectScreen):
         self.app.push_screen(
             InputDialog(title, group_spec(self.groups), id="crosstab-groups"), chosen
         )
+
+    def action_theme_matrix(self) -> None:
+        from qualcode.tui.screens.matrix import MatrixScreen
+
+        self.app.push_screen(MatrixScreen())
 
     def action_recompute(self) -> None:
         if self.attribute is None:

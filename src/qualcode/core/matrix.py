@@ -1,0 +1,346 @@
+"""The theme matrix: groups of jobcentres by themes, one cell per group and theme.
+
+The groups are either the values of a respondent attribute among the jobcentres that
+answered one question (``lokalpolitisk_fokus``: "I meget høj grad", "I høj grad", …, or
+named groups of values as in :mod:`qualcode.core.crosstab`), or several questions that
+share one codebook (the report's Tabel 4: one question per type of external actor,
+coded with ``eksterne-aktoerer``). Each cell is the number of distinct jobcentres in the
+group that mention the theme (a parent theme counts its children, as the counts do), out
+of the jobcentres in the group that answered, with the percent.
+
+With ``top=N`` the matrix keeps, per group, the N most frequent themes, ties kept: every
+theme mentioned by at least as many jobcentres as the N-th, in order of how many mention
+it and then in codebook order (Tabel 4's layout). A theme nobody in the group mentions
+is never among them.
+
+Attribute values are shown in the survey's order when the project knows it (see
+:func:`set_value_order`, ``qualcode attributes DB NAME --order ...``), else sorted.
+
+    >>> frame = theme_matrix(project, question="strategier", by="lokalpolitisk_fokus")
+    ...                                                                 # doctest: +SKIP
+    >>> frame = theme_matrix(project, questions=parse_questions(
+    ...     "Lokale virksomheder=samarbejde-lokale-virksomheder,samarbejde-satspulje"),
+    ...     top=2)                                                      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from qualcode.core.counts import mentions, verbal_scale
+from qualcode.core.crosstab import Group, attribute_values
+from qualcode.errors import NotFound, QualcodeError
+from qualcode.store import respondents as respondent_store
+from qualcode.store import settings as settings_store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from qualcode.core.codebook import Codebook
+    from qualcode.core.project import Project
+    from qualcode.models import Question
+
+COLUMNS = [
+    "group",
+    "question",
+    "code",
+    "label",
+    "depth",
+    "respondents",
+    "answered",
+    "percent",
+    "rank",
+    "mentioned",
+]
+ORDER_KEY = "attribute_order:"  # + attribute name -> JSON list of values, survey order
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """A question as a row of the matrix, with the name it is shown by."""
+
+    name: str
+    question: str
+
+
+def parse_questions(spec: str | Sequence[str]) -> list[QuestionGroup]:
+    """``"Q1,Q2"`` or ``"Lokale virksomheder=Q1,Q2"`` (a list of such specs is joined):
+    each item a question id, or NAME=QID to show the question as NAME. Names and
+    questions must not repeat."""
+    parts = [spec] if isinstance(spec, str) else list(spec)
+    items = [item.strip() for part in parts for item in part.split(",") if item.strip()]
+    if not items:
+        raise QualcodeError("--questions: name at least one question, e.g. Q1,Q2")
+    out: list[QuestionGroup] = []
+    for item in items:
+        name, sep, qid = item.partition("=")
+        name, qid = name.strip(), qid.strip()
+        if sep and not (name and qid):
+            raise QualcodeError(f"--questions '{item}': write QID or NAME=QID")
+        out.append(QuestionGroup(name, qid) if sep else QuestionGroup(item, item))
+    for attr, what in (("name", "the name"), ("question", "the question")):
+        seen: set[str] = set()
+        for g in out:
+            value = getattr(g, attr)
+            if value in seen:
+                raise QualcodeError(f"--questions: {what} '{value}' is given twice")
+            seen.add(value)
+    return out
+
+
+# -- the survey's order of an attribute's values ---------------------------------------
+
+
+def value_order(project: Project, attribute: str) -> list[str]:
+    """The attribute's values (those some respondent has) in the survey's order when the
+    project has it, the values it does not list after them, sorted; else all sorted."""
+    values = list(attribute_values(project).get(attribute, {}))
+    stored = stored_order(project, attribute)
+    first = [v for v in stored if v in values]
+    return first + [v for v in values if v not in first]
+
+
+def stored_order(project: Project, attribute: str) -> list[str]:
+    """The survey order stored for the attribute ([] when none is)."""
+    raw = settings_store.get(project.db, ORDER_KEY + attribute)
+    if not raw:
+        return []
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return []
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
+def set_value_order(project: Project, attribute: str, values: Sequence[str]) -> None:
+    """Store the survey's order of an attribute's values (an empty list forgets it). Every
+    value must be one some respondent has, and none may repeat."""
+    known = attribute_values(project)
+    if attribute not in known:
+        raise NotFound(
+            f"no respondent has the attribute '{attribute}' "
+            f"(attributes: {', '.join(known) or 'none'})"
+        )
+    seen: set[str] = set()
+    for v in values:
+        if v not in known[attribute]:
+            raise NotFound(
+                f"--order: no respondent has {attribute} = '{v}' "
+                f"(values: {', '.join(known[attribute])})"
+            )
+        if v in seen:
+            raise QualcodeError(f"--order: the value '{v}' is given twice")
+        seen.add(v)
+    with project.transaction():
+        settings_store.put(
+            project.db,
+            ORDER_KEY + attribute,
+            json.dumps(list(values), ensure_ascii=False) if values else None,
+        )
+        project.log("attribute.order", attribute=attribute, values=list(values))
+
+
+# -- the matrix -----------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    """One group of the matrix: who is in it, among the jobcentres who answered."""
+
+    name: str
+    question: Question
+    members: set[str]
+    by_code: dict[str, set[str]]  # code key -> who mentions it, a parent counting its children
+
+
+def mentioned_text(kind: str, n: int, answered: int, plural: str = "jobcentre") -> str:
+    """ "Anført af 5 ud af 19 jobcentre" (interviews: "Nævnt af flere (5 af 15) jobcentre"),
+    in the project's noun, as the counts say it."""
+    if kind == "interview":
+        return f"Nævnt af {verbal_scale(n)} ({n} af {answered}) {plural}"
+    return f"Anført af {n} ud af {answered} {plural}"
+
+
+def theme_matrix(
+    project: Project,
+    *,
+    question: str | None = None,
+    by: str | None = None,
+    groups: list[Group] | None = None,
+    questions: Sequence[QuestionGroup] | None = None,
+    coder: str | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """The matrix of groups by themes, one row per group and theme (long form).
+
+    Either ``question`` and ``by`` (an attribute; optional named ``groups`` of its
+    values), or ``questions`` sharing one codebook. Columns: group, question, code, label,
+    depth, respondents (distinct jobcentres in the group mentioning the theme), answered
+    (the group's jobcentres that answered), percent, rank (1 + how many of the group's
+    themes more jobcentres mention), mentioned ("Anført af n ud af N jobcentre"). Rows in
+    group order, then codebook order; with ``top`` only each group's top themes, most
+    frequent first. ``frame.attrs``: the groups, the layout and what was left out.
+    """
+    import pandas as pd
+
+    if top is not None and top < 1:
+        raise QualcodeError(f"--top must be 1 or more, not {top}")
+    if questions:
+        if question is not None or by is not None or groups:
+            raise QualcodeError("give either --questions or --question with --by, not both")
+        rows, book, info = _question_rows(project, questions, coder)
+    else:
+        if question is None or by is None:
+            raise QualcodeError(
+                "say which groups: --question QID --by ATTRIBUTE, or --questions Q1,Q2,..."
+            )
+        rows, book, info = _attribute_rows(project, question, by, groups, coder)
+
+    noun = project.noun()
+    records: list[dict[str, Any]] = []
+    for row in rows:
+        base = len(row.members)
+        counts = [len(row.by_code[code.key] & row.members) for code in book]
+        ranks = [1 + sum(1 for m in counts if m > n) for n in counts]
+        order = list(range(len(counts)))
+        if top is not None:  # most frequent first; a stable sort keeps ties in codebook order
+            order = sorted(
+                (i for i in order if counts[i] > 0 and ranks[i] <= top), key=lambda i: ranks[i]
+            )
+        codes = list(book)
+        for i in order:
+            code, n = codes[i], counts[i]
+            records.append(
+                {
+                    "group": row.name,
+                    "question": row.question.id,
+                    "code": code.key,
+                    "label": code.label,
+                    "depth": book.depth(code.key),
+                    "respondents": n,
+                    "answered": base,
+                    "percent": 100.0 * n / base if base else None,
+                    "rank": ranks[i],
+                    "mentioned": mentioned_text(row.question.kind, n, base, noun.plural),
+                }
+            )
+    frame = pd.DataFrame(records, columns=COLUMNS)
+    questions_shown = list(dict.fromkeys(r.question.id for r in rows))
+    frame.attrs.update(
+        info,
+        codebook=book.stem,
+        title=book.title,
+        groups=[r.name for r in rows],
+        bases={r.name: len(r.members) for r in rows},
+        group_questions={r.name: r.question.id for r in rows},
+        question_texts={r.question.id: r.question.text for r in rows},
+        top=top,
+        coder=coder,
+        noun=noun.singular,
+        noun_plural=noun.plural,
+        basis_label=project.basis_label(
+            coder, sorted({c for qid in questions_shown for c in project.coders(qid)})
+        ),
+    )
+    return frame
+
+
+def _question_rows(
+    project: Project, wanted: Sequence[QuestionGroup], coder: str | None
+) -> tuple[list[_Row], Codebook, dict[str, Any]]:
+    found = [(g, project.question(g.question)) for g in wanted]
+    books = {q.codebook for _g, q in found}
+    if len(books) > 1:
+        listed = ", ".join(f"{q.id} ({q.codebook})" for _g, q in found)
+        raise QualcodeError(
+            f"--questions must share one codebook to be compared theme by theme: {listed}"
+        )
+    book = project.codebook(found[0][1].codebook)
+    rows = []
+    for g, q in found:
+        answered, by_code = mentions(project, q, book, coder=coder)
+        rows.append(_Row(g.name, q, set(answered), by_code))
+    info: dict[str, Any] = {
+        "kind": "questions",
+        "question": None,
+        "attribute": None,
+        "missing": 0,
+        "ungrouped": {},
+        "empty_groups": [],
+        "answered": None,
+    }
+    return rows, book, info
+
+
+def _attribute_rows(
+    project: Project, question: str, attribute: str, groups: list[Group] | None, coder: str | None
+) -> tuple[list[_Row], Codebook, dict[str, Any]]:
+    q = project.question(question)
+    book = project.codebook(q.codebook)
+    known = attribute_values(project)
+    if attribute not in known:
+        raise NotFound(
+            f"no respondent has the attribute '{attribute}' "
+            f"(attributes: {', '.join(known) or 'none'})"
+        )
+    values = value_order(project, attribute)
+    if groups:
+        for g in groups:
+            for v in g.values:
+                if v not in known[attribute]:
+                    raise NotFound(
+                        f"--group '{g.name}': no respondent has {attribute} = "
+                        f"'{v}' (values: {', '.join(values)})"
+                    )
+    else:
+        groups = [Group(v, (v,)) for v in values]
+    group_of = {v: g.name for g in groups for v in g.values}
+    attrs = respondent_store.attribute_values(project.db, attribute)
+    answered, by_code = mentions(project, q, book, coder=coder)
+    members: dict[str, set[str]] = {g.name: set() for g in groups}
+    missing = 0
+    ungrouped: dict[str, int] = {}
+    for rid in answered:
+        value = attrs.get(rid)
+        if value is None or not value.strip():
+            missing += 1
+        elif value not in group_of:
+            ungrouped[value] = ungrouped.get(value, 0) + 1
+        else:
+            members[group_of[value]].add(rid)
+    empty = [g.name for g in groups if not members[g.name]]
+    if len(empty) == len(groups):
+        raise QualcodeError(
+            f"'{q.id}' by {attribute}: no group has jobcentres that answered the question"
+        )
+    rows = [_Row(g.name, q, members[g.name], by_code) for g in groups if members[g.name]]
+    info: dict[str, Any] = {
+        "kind": "attribute",
+        "question": q.id,
+        "attribute": attribute,
+        "missing": missing,
+        "ungrouped": ungrouped,
+        "empty_groups": empty,
+        "answered": len(answered),
+    }
+    return rows, book, info
+
+
+def shared_codebook_questions(project: Project, qid: str) -> list[str]:
+    """The questions that share ``qid``'s codebook (``qid`` among them), in project order:
+    the groups the workbench offers first."""
+    book = project.question(qid).codebook
+    return [q.id for q in project.questions() if q.codebook == book]
+
+
+def matrix_questions(project: Project, ids: Sequence[str]) -> list[list[str]]:
+    """Of ``ids`` (in order), the sets of two or more questions of the same kind sharing
+    one codebook: the matrices a report shows."""
+    by_book: dict[tuple[str, str], list[str]] = {}
+    for qid in ids:
+        q = project.question(qid)
+        by_book.setdefault((q.codebook, q.kind), []).append(q.id)
+    return [members for members in by_book.values() if len(members) > 1]
