@@ -116,6 +116,7 @@ def attributes(db, name, order) -> None:
     qualcode attributes demo.db lokalpolitisk_fokus \\
         --order "I meget høj grad,I høj grad,I nogen grad,I mindre grad,Ved ikke"
     """
+    from qualcode.core import crosstab as xt
     from qualcode.core import matrix as mx
     from qualcode.core.crosstab import attribute_values
     from qualcode.errors import NotFound, QualcodeError
@@ -134,8 +135,8 @@ def attributes(db, name, order) -> None:
         names = [name] if name else list(known)
         lines = []
         for attr in names:
-            ordered = bool(mx.stored_order(project, attr))
-            values = ", ".join(f"{v} ({known[attr][v]})" for v in mx.value_order(project, attr))
+            ordered = bool(xt.stored_order(project, attr))
+            values = ", ".join(f"{v} ({known[attr][v]})" for v in xt.value_order(project, attr))
             lines.append(f"{attr}{' (survey order)' if ordered else ''}: {values}")
     for line in lines:
         click.echo(one_line(line))

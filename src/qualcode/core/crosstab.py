@@ -16,6 +16,7 @@ value that is in no group, are left out and counted.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from qualcode.core.counts import mentions
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import analysis as analysis_store
 from qualcode.store import respondents as respondent_store
+from qualcode.store import settings as settings_store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,6 +99,30 @@ class TestResult:
     warning: str
 
 
+ORDER_KEY = "attribute_order:"  # + attribute name -> JSON list of values, survey order
+
+
+def value_order(project: Project, attribute: str) -> list[str]:
+    """The attribute's values (those some respondent has) in the survey's order when the
+    project has it, the values it does not list after them, sorted; else all sorted."""
+    values = list(attribute_values(project).get(attribute, {}))
+    stored = stored_order(project, attribute)
+    first = [v for v in stored if v in values]
+    return first + [v for v in values if v not in first]
+
+
+def stored_order(project: Project, attribute: str) -> list[str]:
+    """The survey order stored for the attribute ([] when none is)."""
+    raw = settings_store.get(project.db, ORDER_KEY + attribute)
+    if not raw:
+        return []
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return []
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
 def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestResult:
     """Test whether mentioning a theme is independent of the group.
 
@@ -166,8 +192,8 @@ def crosstab(
                         f"--group '{g.name}': no respondent has {attribute} = "
                         f"'{v}' (values: {', '.join(values)})"
                     )
-    else:
-        groups = [Group(v, (v,)) for v in values]
+    else:  # each value its own group, in the survey's order when the project has it
+        groups = [Group(v, (v,)) for v in value_order(project, attribute)]
     group_of = {v: g.name for g in groups for v in g.values}
     attrs = respondent_store.attribute_values(project.db, attribute)
     answered, by_code = mentions(project, q, book, coder=coder)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.counts import mentions, verbal_scale
-from qualcode.core.crosstab import Group, attribute_values
+from qualcode.core.crosstab import ORDER_KEY, Group, attribute_values, value_order
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import respondents as respondent_store
 from qualcode.store import settings as settings_store
@@ -55,7 +55,6 @@ COLUMNS = [
     "rank",
     "mentioned",
 ]
-ORDER_KEY = "attribute_order:"  # + attribute name -> JSON list of values, survey order
 
 
 @dataclass(frozen=True)
@@ -92,27 +91,6 @@ def parse_questions(spec: str | Sequence[str]) -> list[QuestionGroup]:
 
 
 # -- the survey's order of an attribute's values ---------------------------------------
-
-
-def value_order(project: Project, attribute: str) -> list[str]:
-    """The attribute's values (those some respondent has) in the survey's order when the
-    project has it, the values it does not list after them, sorted; else all sorted."""
-    values = list(attribute_values(project).get(attribute, {}))
-    stored = stored_order(project, attribute)
-    first = [v for v in stored if v in values]
-    return first + [v for v in values if v not in first]
-
-
-def stored_order(project: Project, attribute: str) -> list[str]:
-    """The survey order stored for the attribute ([] when none is)."""
-    raw = settings_store.get(project.db, ORDER_KEY + attribute)
-    if not raw:
-        return []
-    try:
-        values = json.loads(raw)
-    except ValueError:
-        return []
-    return [str(v) for v in values] if isinstance(values, list) else []
 
 
 def set_value_order(project: Project, attribute: str, values: Sequence[str]) -> None:

@@ -339,8 +339,7 @@ class MatrixScreen(ProjectScreen):
         self.app.push_screen(InputDialog(title, shown, id="matrix-questions-input"), chosen)
 
     def action_pick_attribute(self) -> None:
-        from qualcode.core.crosstab import attribute_values
-        from qualcode.core.matrix import value_order
+        from qualcode.core.crosstab import attribute_values, value_order
         from qualcode.tui.widgets.dialogs import PickDialog
 
         known = attribute_values(self.project)
@@ -368,7 +367,7 @@ class MatrixScreen(ProjectScreen):
         self.app.push_screen(PickDialog("En række pr. værdi af", choices, id="matrix-pick"), chosen)
 
     def action_group_values(self) -> None:
-        from qualcode.core.matrix import value_order
+        from qualcode.core.crosstab import value_order
         from qualcode.tui.widgets.dialogs import InputDialog
 
         if not self.by_attribute or self.attribute is None:
