@@ -16,7 +16,6 @@ value that is in no group, are left out and counted.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -113,14 +112,7 @@ def value_order(project: Project, attribute: str) -> list[str]:
 
 def stored_order(project: Project, attribute: str) -> list[str]:
     """The survey order stored for the attribute ([] when none is)."""
-    raw = settings_store.get(project.db, ORDER_KEY + attribute)
-    if not raw:
-        return []
-    try:
-        values = json.loads(raw)
-    except ValueError:
-        return []
-    return [str(v) for v in values] if isinstance(values, list) else []
+    return settings_store.get_list(project.db, ORDER_KEY + attribute)
 
 
 def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestResult:

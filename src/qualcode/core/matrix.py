@@ -25,7 +25,6 @@ Attribute values are shown in the survey's order when the project knows it (see
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -113,11 +112,7 @@ def set_value_order(project: Project, attribute: str, values: Sequence[str]) -> 
             raise QualcodeError(f"--order: the value '{v}' is given twice")
         seen.add(v)
     with project.transaction():
-        settings_store.put(
-            project.db,
-            ORDER_KEY + attribute,
-            json.dumps(list(values), ensure_ascii=False) if values else None,
-        )
+        settings_store.put_list(project.db, ORDER_KEY + attribute, list(values))
         project.log("attribute.order", attribute=attribute, values=list(values))
 
 
