@@ -99,3 +99,52 @@ def test_every_workbook_is_saved_by_workbook_bytes():
             ):
                 saves.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert [where.split(":")[0] for where in saves] == ["io/export.py"], saves
+
+
+def test_no_module_uses_another_modules_private_name():
+    """``from qualcode.x import _name`` or ``x._name`` on an imported qualcode module: a
+    private name is the module's own, free to change without telling anybody."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        modules = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("qualcode"):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {alias.name}")
+                    modules.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                modules.update(
+                    (a.asname or a.name).split(".")[0]
+                    for a in node.names
+                    if a.name.startswith("qualcode")
+                )
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
+                found.append(
+                    f"{path.relative_to(PACKAGE)}:{node.lineno} {node.value.id}.{node.attr}"
+                )
+    assert found == []
+
+
+def test_the_check_finds_a_private_import(tmp_path, monkeypatch):
+    bad = tmp_path / "qualcode"
+    bad.mkdir()
+    (bad / "m.py").write_text(
+        "from qualcode.core import counts as c\nfrom qualcode.io.fmt import _x\nc._y()\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", bad)
+    try:
+        test_no_module_uses_another_modules_private_name()
+    except AssertionError as exc:
+        assert "_x" in str(exc) and "c._y" in str(exc)
+    else:
+        raise AssertionError("the check missed a private name")
