@@ -179,3 +179,9 @@ def test_the_one_rule_is_sqlites_and_the_counts_use_it(tmp_path):
             assert round_half_up(100.0 * n / base, decimals) == sql[0], (n, base, decimals)
     assert percent(100 * 5 / 16) == "31,3 %" and points(-0.05) == "−0,1 pp"
     assert points(0.04) == "±0,0 pp"
+
+
+def test_themes_in_the_singular_and_the_plural():
+    from qualcode.io.fmt import themes
+
+    assert [themes(n) for n in (0, 1, 2, 17)] == ["0 temaer", "1 tema", "2 temaer", "17 temaer"]

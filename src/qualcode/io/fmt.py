@@ -102,3 +102,8 @@ def units_title(attrs: Mapping[str, Any]) -> str:
     """The same with a capital, for a column heading ("Jobcentre", "Kommuner")."""
     plural = units(attrs)
     return plural[:1].upper() + plural[1:]
+
+
+def themes(n: int) -> str:
+    """'1 tema', '7 temaer'."""
+    return f"{n} tema" if n == 1 else f"{n} temaer"

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
+from qualcode.io.fmt import themes
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def intro(matrix: FrameworkMatrix) -> list[str]:
     lines = [f"Spørgsmål: {q.text or q.id} ({q.id})"]
     lines.append(f"{matrix.basis_label}.")
     lines.append(
-        f"{len(matrix.respondents)} {matrix.noun.plural} × {len(matrix.codes)} temaer; "
+        f"{len(matrix.respondents)} {matrix.noun.plural} × {themes(len(matrix.codes))}; "
         f"{matrix.summarised} celler har et resumé."
     )
     return lines

@@ -26,6 +26,7 @@ from textual.worker import Worker, get_current_worker
 from qualcode.core.codebook import Codebook
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import number
 from qualcode.models import Item
 from qualcode.tui.messages import (
     AssistantReady,
@@ -863,7 +864,7 @@ class CodingScreen(ProjectScreen):
             TrainingDone(
                 True,
                 f"Model trænet på {model.meta['trained_items']} kodede svar "
-                f"({model.meta['seconds']} s)",
+                f"({number(model.meta['seconds'], 1)} s)",
             )
         )
 

@@ -31,7 +31,7 @@ from textual.worker import get_current_worker
 
 from qualcode.core.counts import plain_value
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import MISSING, points
+from qualcode.io.fmt import MISSING, points, themes
 from qualcode.io.fmt import percent as pct
 from qualcode.safe import one_line
 from qualcode.tui.messages import (
@@ -368,7 +368,7 @@ class CountsScreen(ProjectScreen):
         if t is None:
             return ""
         who = f"interviewede {t.noun}" if t.kind == "interview" else f"{t.noun} har svaret"
-        parts = [f"{len(t.rows)} temaer", f"{t.answered} {who}"]
+        parts = [themes(len(t.rows)), f"{t.answered} {who}"]
         if t.has_published and t.published_source:
             parts.append(f"Rapport {t.published_year or ''}: {t.published_source}".strip())
         return " · ".join(parts)

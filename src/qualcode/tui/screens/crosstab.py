@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.io.fmt import themes
 from qualcode.tui.messages import CrosstabComputed, WorkerFailed
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.screens.counts import FORMATS
@@ -232,7 +233,7 @@ class CrosstabScreen(ProjectScreen):
         )
         groups = "grupper: " + (group_spec(self.groups) if self.groups else "hver værdi for sig")
         warning = self.app.basis_warning(view.question)
-        self._status((f"{warning} · " if warning else "") + f"{len(view.rows)} temaer · {groups}")
+        self._status((f"{warning} · " if warning else "") + f"{themes(len(view.rows))} · {groups}")
         if warning and view.question != self._warned:
             self.notify(warning, severity="warning", timeout=6)
         self._warned = view.question if warning else None

@@ -22,6 +22,7 @@ from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Label, Static
 
+from qualcode.io.fmt import themes
 from qualcode.tui.screens.base import ProjectScreen, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.footer import Footer
@@ -135,7 +136,7 @@ class FrameworkScreen(ProjectScreen):
         self._line(
             "#framework-status",
             (f"{warning} · " if warning else "")
-            + f"{len(matrix.respondents)} {matrix.noun.plural} × {len(matrix.codes)} temaer · "
+            + f"{len(matrix.respondents)} {matrix.noun.plural} × {themes(len(matrix.codes))} · "
             f"{matrix.summarised} resumé{'' if matrix.summarised == 1 else 'er'} · "
             "e skriver, del sletter, u fortryder",
         )
