@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 # f_type of statfs(2) on Linux, for the file systems that share a file between hosts
 NETWORK_MAGIC = {
@@ -55,15 +57,23 @@ def network_filesystem(path: str | Path) -> str | None:
     return _classify(filesystem_type(folder))
 
 
-def filesystem_type(path: Path) -> int | str | None:
-    """statfs(2)'s f_type (Linux) or f_fstypename (macOS, BSD); None if unknown."""
+@functools.cache
+def _statfs() -> Any:
+    """libc's statfs, looked up once per process: find_library runs ldconfig (a child
+    process) each time, and every project open asks (None where there is none)."""
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return None
     try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        statfs = libc.statfs
+        return ctypes.CDLL(libc_name, use_errno=True).statfs
     except (OSError, AttributeError):
+        return None
+
+
+def filesystem_type(path: Path) -> int | str | None:
+    """statfs(2)'s f_type (Linux) or f_fstypename (macOS, BSD); None if unknown."""
+    statfs = _statfs()
+    if statfs is None:
         return None
     buf = ctypes.create_string_buffer(4096)  # larger than any struct statfs
     if statfs(os.fsencode(str(path)), buf) != 0:
