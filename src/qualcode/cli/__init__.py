@@ -21,6 +21,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 ``exchange``       ``export qdc|qdpx``
 ``safety``         ``backup``, ``restore``, ``scan-pii``
 ``framework``      ``framework`` (the framework matrix's summaries)
+``publishing``     ``serve`` (Datasette, read-only)
 =================  ==========================================================
 """
 
@@ -37,6 +38,7 @@ from qualcode.cli import (
     exchange,
     framework,
     imports,
+    publishing,
     results,
     safety,
     suggestions,
@@ -71,6 +73,7 @@ for _module in (
     exchange,
     safety,
     framework,
+    publishing,
 ):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
