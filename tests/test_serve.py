@@ -178,6 +178,20 @@ def test_a_taken_port_is_one_line(demo_copy):
         )
 
 
+def test_an_option_datasette_does_not_know_is_one_line(demo_copy):
+    result = run("serve", demo_copy, "--port", "0", "--", "--no-such-option")
+    assert_one_line_error(result, "datasette", "--no-such-option")
+
+
+def test_options_after_the_double_dash_reach_datasette(demo_copy):
+    """Datasette's --get answers one request without starting a server."""
+    result = run("serve", demo_copy, "--port", "0", "--", "--get", "/-/settings.json")
+    assert result.exit_code == 0, result.output
+    settings = json.loads(result.stdout)
+    assert settings["suggest_facets"] is False  # serve's own setting
+    assert settings["sql_time_limit_ms"] == DEFAULT_LIMIT_MS  # Datasette's default kept
+
+
 # -- the metadata file ---------------------------------------------------------------------
 
 

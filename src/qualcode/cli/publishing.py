@@ -72,12 +72,15 @@ def serve(db, host, port, datasette_options) -> None:
         meta = metadata_file.write_metadata(Path(folder) / "metadata.json", data)
         args = ["serve", str(db), "--metadata", str(meta), "--host", host, "--port", str(port)]
         args += [opt for pair in SETTINGS.items() for opt in ("--setting", *pair)]
+        args += list(datasette_options)
+        try:  # options Datasette does not know: one line, before anything starts
+            datasette_cli.commands["serve"].make_context("datasette serve", args[1:])
+        except click.ClickException as exc:
+            fail(f"datasette: {exc.format_message()}")
         where = f"http://{host}:{port}/{url}" if port else f"{host} (a free port)"
         click.echo(f"qualcode: serving {db} read-only at {where}; Ctrl+C stops it", err=True)
         try:
-            datasette_cli.main(
-                args=[*args, *datasette_options], prog_name="datasette", standalone_mode=False
-            )
+            datasette_cli.main(args=args, prog_name="datasette", standalone_mode=False)
         except click.ClickException as exc:
             fail(f"datasette: {exc.format_message()}")
 
