@@ -61,6 +61,9 @@ READ_COMMANDS = [
     ["report", "{db}", "-o", "{out}/r.xlsx"],
     ["chart", "{db}", "--question", "strategier", "-o", "{out}/c.svg"],
     ["backup", "{db}", "-o", "{out}/kopi.db"],
+    # Datasette answers one request and ends (--get): the views and the search read
+    ["serve", "{db}", "--port", "0", "--", "--get", "/demo~2Equalcode/theme_counts.json"],
+    ["serve", "{db}", "--port", "0", "--", "--get", "/demo~2Equalcode/answers.json?_search=og"],
 ]
 
 

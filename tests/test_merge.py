@@ -384,9 +384,11 @@ def test_a_source_from_before_stars_is_merged(copies):
     conn = sqlite3.connect(copies["a"])
     with conn:
         conn.execute("DROP INDEX events_actor")
-        # the views of later migrations read 'starred'; a file from before stars had none
-        conn.execute("DROP VIEW quotes")
-        conn.execute("DROP VIEW codings_readable")
+        # the views and the index of later migrations read 'starred'; a file from before
+        # stars had none
+        for view in ("quotes", "codings_readable", "starred_quotes", "coded_passages"):
+            conn.execute(f"DROP VIEW {view}")
+        conn.execute("DROP INDEX codings_starred")
         conn.execute("ALTER TABLE codings DROP COLUMN starred")
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_quote_stars'")
     conn.close()

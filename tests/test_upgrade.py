@@ -231,3 +231,42 @@ def test_old_file_takes_new_codings_memos_and_imports(old_file, tmp_path):
         p.add_memo("item", 7, "Efter opgraderingen")
         assert p.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert len(p.codings()) == len(ROWS["codings"]) + 2
+
+
+def test_the_upgrade_counts_and_indexes_what_the_old_file_held(old_file):
+    """Migration 9 on a schema-1 file: the table of counts holds the old file's codings
+    (theme_counts as it was counted from them), the full-text index its texts, and the
+    renamed views and their old names all read."""
+    from test_theme_tally import assert_in_step
+
+    Project.open(old_file).close()
+    conn = sqlite3.connect(old_file)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM theme_respondents").fetchone()[0] > 0
+        assert_in_step(conn, "after the upgrade")
+        conn.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+        hits = conn.execute(
+            "SELECT respondent_id, position FROM items WHERE id IN"
+            " (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
+            [f'"{SCRIPT.SPAN_TEXT}"'],
+        ).fetchall()
+        assert hits == [("JC07", 3)]
+        codings = conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+        for view in ("coded_passages", "codings_readable"):
+            assert conn.execute(f"SELECT COUNT(*) FROM {view}").fetchone()[0] == codings
+        for view in ("starred_quotes", "quotes"):
+            assert conn.execute(f"SELECT COUNT(*) FROM {view}").fetchone()[0] == 0
+        non_empty = conn.execute("SELECT COUNT(*) FROM items WHERE is_empty = 0").fetchone()[0]
+        assert conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == non_empty
+    finally:
+        conn.close()
+
+
+def test_reading_the_old_file_shows_the_new_views_without_writing_it(old_file):
+    before = sha256(old_file)
+    with Project.open(old_file, readonly=True) as p:  # an upgraded copy in memory
+        assert p.db.execute("SELECT COUNT(*) FROM theme_counts").fetchone()[0] > 0
+        assert p.db.execute(
+            "SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH 'assistance'"
+        ).fetchone()[0]
+    assert sha256(old_file) == before

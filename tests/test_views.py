@@ -1,5 +1,6 @@
-"""The SQL views (theme_counts, quotes, codings_readable): plain sqlite3, without qualcode,
-gives the same numbers as Project.counts, so Datasette or any SQLite browser shows them."""
+"""The SQL views (theme_counts, coded_passages, starred_quotes, answers; quotes and
+codings_readable are the old names): plain sqlite3, without qualcode, gives the same
+numbers as Project.counts, so Datasette or any SQLite browser shows them."""
 
 from __future__ import annotations
 
@@ -137,3 +138,33 @@ def test_codings_readable_has_one_row_per_coding_with_names(demo_db):
     assert jc04[0][2] == "Jobcenter Mosevang"
     assert 'Generelt fokus på "borgere på kanten"' in {r[4] for r in jc04}
     assert all(r[5] == "guld" and r[6] for r in rows)
+
+
+def test_the_views_say_which_passages_they_hold_and_the_old_names_still_work(demo_copy):
+    with Project.open(demo_copy) as p:
+        starred = p.quotes("hjaelpemidler", "interview")[:2]
+        for q in starred:
+            p.star(q.coding_id)
+    conn = readonly(demo_copy)
+    try:
+        every = conn.execute("SELECT * FROM coded_passages ORDER BY coding").fetchall()
+        assert len(every) == conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
+        assert conn.execute("SELECT * FROM codings_readable ORDER BY coding").fetchall() == every
+        quotes = conn.execute("SELECT * FROM starred_quotes").fetchall()
+        assert sorted(r[-1] for r in quotes) == sorted(q.coding_id for q in starred)
+        assert conn.execute("SELECT * FROM quotes").fetchall() == quotes
+    finally:
+        conn.close()
+
+
+def test_answers_hold_every_non_empty_answer_and_interview_turn(demo_db):
+    conn = readonly(demo_db)
+    try:
+        rows = conn.execute("SELECT id, question, respondent, kind, text FROM answers").fetchall()
+        non_empty = conn.execute("SELECT COUNT(*) FROM items WHERE is_empty = 0").fetchone()[0]
+        assert len(rows) == non_empty
+        assert {r[3] for r in rows} == {"answer", "excerpt", "interviewer"}
+        assert all(r[4].strip() for r in rows)
+        assert ("strategier", "JC04") in {(r[1], r[2]) for r in rows}
+    finally:
+        conn.close()

@@ -22,6 +22,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 ``exchange``       ``export qdc|qdpx``
 ``safety``         ``backup``, ``restore``, ``scan-pii``
 ``framework``      ``framework`` (the framework matrix's summaries)
+``publishing``     ``serve`` (Datasette, read-only)
 =================  ==========================================================
 """
 
@@ -39,6 +40,7 @@ from qualcode.cli import (
     framework,
     imports,
     matrix,
+    publishing,
     results,
     safety,
     suggestions,
@@ -74,6 +76,7 @@ for _module in (
     exchange,
     safety,
     framework,
+    publishing,
 ):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -350,10 +350,14 @@ def begin_write(
 
 
 def purge_freed(conn: sqlite3.Connection) -> bool:
-    """Rewrite the file without the pages and log frames that held deleted data: VACUUM,
-    then a checkpoint that truncates the WAL. False when another program's open read kept
-    the WAL from being emptied (it is emptied when that program closes the project)."""
+    """Rewrite the file without the pages and log frames that held deleted data: the
+    full-text index merged without the words of deleted texts, VACUUM, then a checkpoint
+    that truncates the WAL. False when another program's open read kept the WAL from being
+    emptied (it is emptied when that program closes the project)."""
+    from qualcode.store import search
+
     conn.execute("PRAGMA secure_delete = ON")
+    search.forget_deleted(conn)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("VACUUM")
     busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

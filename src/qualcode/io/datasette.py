@@ -1,0 +1,166 @@
+"""The Datasette metadata file ``qualcode serve`` runs Datasette with: titles and
+descriptions for the views, every table hidden, the canned queries and the full-text
+search of the answers (Datasette 0.65's ``metadata.json``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from qualcode.store import publish
+
+# view -> the columns its page shows facets of (each counts the view once more)
+FACETS = {"theme_counts": ["question", "coder"], "starred_quotes": ["question", "code"]}
+
+# view -> (title, description, column descriptions)
+VIEWS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "theme_counts": (
+        "Counts per theme",
+        "How many respondents mention each theme of each question, counted as "
+        "'qualcode counts' counts: distinct respondents, a theme's sub-themes counted in "
+        "it, empty answers left out. One row per question, theme and coder; the coder '*' "
+        "is every coder together.",
+        {
+            "question": "The question's id.",
+            "wave": "The survey round ('2018'), empty when not set.",
+            "series": "The id every wave of the same question shares.",
+            "codebook": "The codebook the question is coded with.",
+            "code": "The theme's key.",
+            "label": "The theme as the codebook names it.",
+            "position": "The theme's place in the codebook.",
+            "coder": "Whose codings are counted; '*' is every coder together.",
+            "respondents": "Respondents who mention the theme (or one of its sub-themes).",
+            "answered": "Respondents who gave a non-empty answer to the question.",
+            "percent": "respondents of answered, in per cent (halves rounded up).",
+        },
+    ),
+    "coded_passages": (
+        "All coded passages",
+        "Every coding: the passage of the answer or interview turn that a coder coded "
+        "with a theme (the whole text when the whole item was coded), starred or not.",
+        {
+            "coding": "The coding's id.",
+            "item": "The item's number within the respondent's answer or interview.",
+            "role": "The speaker's role in an interview.",
+            "start": "Where the passage starts in the item's text (empty: the whole item).",
+            "end": "Where the passage ends.",
+            "text": "The coded passage.",
+            "starred": "1 when an analyst starred it as a quote worth using.",
+            "origin": "Where the coding came from: typed (empty), 'rule' or 'model'.",
+        },
+    ),
+    "starred_quotes": (
+        "Starred quotes",
+        "Only the coded passages an analyst starred as quotes worth using, by question "
+        "and respondent.",
+        {"text": "The starred passage.", "coding": "The coding's id."},
+    ),
+    "answers": (
+        "Answers (searchable)",
+        "Every non-empty answer and interview turn, with its respondent. Search finds the "
+        "texts holding every word typed, as whole words (fleksjob does not find "
+        "fleksjobbet; æ, ø and å are letters of their own); with _searchmode=raw in the "
+        'address FTS5\'s OR, NOT, "phrases" and prefix* work too.',
+        {
+            "id": "The item's id.",
+            "item": "The item's number within the respondent's answer or interview.",
+            "kind": "answer, excerpt (an interviewee's turn) or interviewer.",
+            "role": "The speaker's role in an interview.",
+        },
+    ),
+    "codings_readable": (
+        "codings_readable (old name)",
+        "The same as 'All coded passages' (coded_passages), under its old name, for "
+        "queries written before it was renamed.",
+        {},
+    ),
+    "quotes": (
+        "quotes (old name)",
+        "The same as 'Starred quotes' (starred_quotes), under its old name, for queries "
+        "written before it was renamed.",
+        {},
+    ),
+}
+
+QUERIES = {
+    "counts_per_question": (
+        "Counts for one question",
+        "The themes of one question (its id, e.g. strategier), as 'qualcode counts "
+        "--question' shows them. Leave coder empty for the project's basis (see "
+        "'qualcode basis'), else every coder together; '*' is every coder together.",
+    ),
+    "quotes_per_theme": (
+        "Quotes for one theme",
+        "Every coded passage of a theme (its key or its label; its sub-themes included), "
+        "starred ones first. Leave question empty for every question whose codebook has "
+        "the theme; put anything in only_starred for the starred ones alone.",
+    ),
+}
+
+
+def database_name(path: str | Path) -> str:
+    """The name Datasette gives the project's database (the file name without its last
+    suffix: projekt.qualcode.db is projekt.qualcode)."""
+    return Path(path).stem
+
+
+_URL_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def url_name(name: str) -> str:
+    """A database or table name as it stands in Datasette's addresses (its "tilde
+    encoding": projekt.qualcode is projekt~2Equalcode, a space is +)."""
+    return "".join(
+        chr(b) if b in _URL_SAFE else "+" if b == 0x20 else f"~{b:02X}"
+        for b in name.encode("utf-8")
+    )
+
+
+def metadata(
+    path: str | Path, *, tables: list[str], views: list[str], noun: str = "respondents"
+) -> dict[str, Any]:
+    """Datasette's metadata for the project at ``path``: ``tables`` all hidden, ``views``
+    described (those qualcode does not know by name are listed as they are)."""
+    name = database_name(path)
+    searched, key, fts = publish.search_index()
+    described: dict[str, Any] = {t: {"hidden": True} for t in tables}
+    for view in views:
+        if view not in VIEWS:
+            continue
+        title, description, columns = VIEWS[view]
+        entry: dict[str, Any] = {"title": title, "description": description}
+        if columns:
+            entry["columns"] = columns
+        if view in FACETS:
+            entry["facets"] = FACETS[view]
+        if view == searched:
+            entry["fts_table"] = fts
+            entry["fts_pk"] = key
+        described[view] = entry
+    queries = {
+        qname: {"title": title, "description": description, "sql": publish.QUERIES[qname]}
+        for qname, (title, description) in QUERIES.items()
+    }
+    return {
+        "title": f"qualcode: {Path(path).name}",
+        "description": (
+            f"A qualcode project, read-only: themes counted in {noun}, coded passages, "
+            "starred quotes and the answers, searchable. Change it in qualcode."
+        ),
+        "databases": {
+            name: {
+                "description": (
+                    "The views are the project's published face; its tables are hidden "
+                    "(and still readable with SQL)."
+                ),
+                "tables": described,
+                "queries": queries,
+            }
+        },
+    }
+
+
+def write_metadata(target: Path, data: dict[str, Any]) -> Path:
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return target
