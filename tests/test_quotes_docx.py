@@ -123,6 +123,11 @@ def test_answers_without_role_are_attributed_to_the_jobcentre():
     ]
 
 
+def test_the_page_is_a4():
+    section = read(quotes_docx([quote("x")], title="C")).sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+
+
 def test_no_quotes_is_a_valid_document():
     doc = read(quotes_docx([], title="Citater"))
     assert [p.text for p in doc.paragraphs] == ["Citater", "Ingen citater."]

@@ -2,7 +2,8 @@
 
 One Heading 2 per theme (the code's label), each quote an italic paragraph in Word's
 Quote style followed by `` – Role``, and unless anonymous a small source line naming
-the jobcentre and the question. The document's proofing language is Danish. Control
+the jobcentre and the question. The page is the report's A4 (:mod:`qualcode.io.word`);
+the proofing language is Danish. Control
 characters in the text (which Word's XML cannot hold) are shown as visible symbols.
 
     >>> data = quotes_docx(project.quotes("hjaelpemidler"), title="Citater")  # doctest: +SKIP
@@ -47,16 +48,14 @@ def source_line(quote: Quote) -> str:
 
 def quotes_docx(quotes: list[Quote], *, title: str, anonymous: bool = False) -> bytes:
     """A .docx with the quotes grouped under their theme, in the order given."""
-    from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt, RGBColor
 
-    doc = Document()
-    set_danish(doc)
-    doc.core_properties.title = visible(title)
-    doc.core_properties.language = "da-DK"
-    styles = {s.name for s in doc.styles}
-    quote_style = "Quote" if "Quote" in styles else None
+    from qualcode.io.word import new_document, style_names
+
+    doc = new_document(title=title)
+    styles = style_names(doc)
+    quote_style = "Quote"
     if SOURCE_STYLE not in styles:
         source = doc.styles.add_style(SOURCE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         source.base_style = doc.styles["Normal"]
@@ -81,16 +80,3 @@ def quotes_docx(quotes: list[Quote], *, title: str, anonymous: bool = False) -> 
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-def set_danish(doc) -> None:
-    """Mark the default text as Danish, so Word spell-checks it as Danish."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = doc.styles["Normal"].element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "da-DK")

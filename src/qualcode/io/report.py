@@ -3,7 +3,8 @@ selected (starred) quotes per theme and, when asked, a cross-tabulation by an at
 then a theme matrix for each set of questions that share a codebook (Tabel 4's layout with
 ``matrix_top``).
 
-Formats: DOCX (python-docx, the chart embedded as PNG), XLSX (openpyxl: a sheet per table
+Formats: DOCX (python-docx, laid out as the report on A4 or in the agency's Word template,
+see :mod:`qualcode.io.word`; the chart embedded as PNG), XLSX (openpyxl: a sheet per table
 with real numbers and set column widths, the chart inserted, a sheet per crosstab), HTML
 (one self-contained file, charts as inline SVG, all text escaped) and Markdown (the charts
 written beside it as ``<stem>_figur_<n>.png``).
@@ -42,8 +43,15 @@ REPORT_FORMATS = ("docx", "xlsx", "html", "md")
 
 
 def column_heads(frame: pd.DataFrame) -> list[str]:
-    """The report's column headings, in the project's noun."""
-    return ["Tema", "Essensen af temaet", f"Antal {units(frame.attrs)} der nævner temaet", "Andel"]
+    """The report's column headings (as Tabel 1 prints them), in the project's noun, and
+    the share: FOKUSPUNKT, ESSENSEN AF FOKUSPUNKTET, ANTAL JOBCENTRE DER NÆVNER
+    FOKUSPUNKTET, ANDEL."""
+    return [
+        "FOKUSPUNKT",
+        "ESSENSEN AF FOKUSPUNKTET",
+        f"ANTAL {units(frame.attrs).upper()} DER NÆVNER FOKUSPUNKTET",
+        "ANDEL",
+    ]
 
 
 def scale_note(frame: pd.DataFrame) -> str:
@@ -68,12 +76,17 @@ class Section:
     waves: pd.DataFrame | None = None  # the comparison with earlier waves, if any
 
     @property
+    def caption(self) -> str:
+        """The table's and the figure's caption after "Tabel N: " / "Figur N: "."""
+        return str(self.counts.attrs.get("title", ""))
+
+    @property
     def title(self) -> str:
-        return f"Tabel {self.number}: {self.counts.attrs.get('title', '')}"
+        return f"Tabel {self.number}: {self.caption}"
 
     @property
     def figure(self) -> str:
-        return f"Figur {self.number}: {self.counts.attrs.get('title', '')}"
+        return f"Figur {self.number}: {self.caption}"
 
     @property
     def waves_title(self) -> str:
@@ -83,13 +96,16 @@ class Section:
         return f"Sammenlignet med {', '.join(earlier)}"
 
     @property
+    def crosstab_caption(self) -> str:
+        if self.crosstab is None:
+            return ""
+        return f"{self.caption} efter {self.crosstab.attrs['attribute']}"
+
+    @property
     def crosstab_title(self) -> str:
         if self.crosstab is None:
             return ""
-        return (
-            f"Krydstabel {self.number}: {self.counts.attrs.get('title', '')} efter "
-            f"{self.crosstab.attrs['attribute']}"
-        )
+        return f"Krydstabel {self.number}: {self.crosstab_caption}"
 
 
 @dataclass
@@ -100,10 +116,13 @@ class Report:
     by: str | None = None
     matrices: list[pd.DataFrame] = field(default_factory=list)  # theme matrices, after
 
-    def matrix_title(self, number: int) -> str:
+    def matrix_caption(self, number: int) -> str:
         from qualcode.io.matrix import title
 
-        return f"Temamatrix {number}: {title(self.matrices[number - 1])}"
+        return title(self.matrices[number - 1])
+
+    def matrix_title(self, number: int) -> str:
+        return f"Temamatrix {number}: {self.matrix_caption(number)}"
 
 
 def report_format(path: str | Path) -> str:
@@ -220,14 +239,13 @@ def published_head(frame: pd.DataFrame) -> str:
 
 def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a question's table as text, in the report's layout."""
-    cols = column_heads(
-        frame
-    )  # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
+    cols = column_heads(frame)
     show_pub = _show_published(frame)
     if show_pub:
-        cols.append(published_head(frame))
+        cols.append(published_head(frame).upper())
     body = []
     for r in frame.itertuples():
+        # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
         exact = 100.0 * int(r.respondents) / int(r.answered) if int(r.answered) else None
         cells = ["  " * int(r.depth) + r.label, r.definition or "", r.mentioned, percent(exact, 0)]
         if show_pub:
@@ -463,98 +481,70 @@ def report_html(report: Report) -> str:
 # -- DOCX -------------------------------------------------------------------------
 
 
-def docx_table(doc, head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
-    """A table in a python-docx document: bold head, 9 pt cells, text from data made safe
-    (control characters as symbols), an indent of two spaces kept, column widths in cm."""
-    from docx.shared import Cm, Pt
-
-    styles = {s.name for s in doc.styles}
-    table = doc.add_table(
-        rows=1, cols=len(head), style="Table Grid" if "Table Grid" in styles else None
-    )
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(visible(text))
-        run.bold = True
-        run.font.size = Pt(9)
-    for cells in body:
-        row = table.add_row().cells
-        for cell, text in zip(row, cells, strict=True):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(visible(text).replace("  ", "\u00a0\u00a0"))
-            run.font.size = Pt(9)
-    if widths:
-        for row in table.rows:
-            for cell, w in zip(row.cells, widths, strict=False):
-                cell.width = Cm(w)
-
-
-def docx_note(doc, text: str) -> None:
-    """A note under a table: small italics."""
-    from docx.shared import Pt
-
-    run = doc.add_paragraph().add_run(visible(text))
-    run.italic = True
-    run.font.size = Pt(8)
-
-
-def report_docx(report: Report) -> bytes:
-    from docx import Document
-    from docx.shared import Cm
-
+def report_docx(report: Report, *, template: bytes | None = None) -> bytes:
+    """The report as Word lays out the published one (see :mod:`qualcode.io.word`): per
+    question a heading (the question), "Tabel N: …" over the table, its notes, "Figur N:
+    …" over the chart; then the comparison with earlier waves, the quotes and the
+    crosstab, each table with its caption; then the theme matrices. ``template`` is the
+    agency's Word template (from :func:`qualcode.io.word.read_template`)."""
+    from qualcode.io import word
     from qualcode.io.crosstab import display_rows, notes
     from qualcode.io.matrix import add_matrix_docx
-    from qualcode.io.quotes_docx import set_danish
 
-    doc = Document()
-    set_danish(doc)
-    doc.core_properties.title = visible(report.title)
-    doc.core_properties.language = "da-DK"
-    styles = {s.name for s in doc.styles}
-    quote_style = "Quote" if "Quote" in styles else None
-    caption_style = "Caption" if "Caption" in styles else None
-
-    t = visible  # every text from data: python-docx refuses control characters
-
-    def add_table(head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
-        docx_table(doc, head, body, widths)
-
-    def note(text: str) -> None:
-        docx_note(doc, text)
-
-    doc.add_heading(t(report.title), level=1)
+    doc = word.new_document(template, title=report.title)
+    word.add_heading(doc, report.title, 1)
     for s in report.sections:
-        doc.add_heading(t(s.title), level=2)
-        doc.add_paragraph(t(f"Spørgsmål: {s.question.text}"))
+        word.add_heading(doc, s.question.text.strip() or s.caption, 2)
         head, body = table_rows(s.counts)
-        widths = [4.0, 5.5, 3.6, 1.4] + ([3.6] if len(head) > 4 else [])
-        add_table(head, body, widths)
-        for n in table_notes(s):
-            note(n)
+        word.add_captioned_table(
+            doc,
+            "Tabel",
+            s.number,
+            s.caption,
+            head,
+            body,
+            numeric={3},
+            notes=table_notes(s),
+        )
         if s.png:
-            doc.add_picture(io.BytesIO(s.png), width=Cm(16))
-            doc.add_paragraph(t(s.figure), style=caption_style)
+            word.add_caption(doc, "Figur", s.number, s.caption)
+            word.add_picture(doc, s.png)
         if s.waves is not None:
-            doc.add_heading(t(s.waves_title), level=3)
-            add_table(*waves_rows(s.waves), None)
-            note(WAVES_NOTE)
+            head, body = waves_rows(s.waves)
+            word.add_captioned_table(
+                doc,
+                "Bølger",
+                s.number,
+                f"{s.caption}, {s.waves_title.lower()}",
+                head,
+                body,
+                numeric=set(range(1, len(head))),
+                notes=[WAVES_NOTE],
+            )
         if s.quotes:
-            doc.add_heading("Udvalgte citater", level=3)
+            word.add_heading(doc, "Udvalgte citater", 3)
             for label, quotes in s.quotes:
-                doc.add_heading(t(label), level=4)
+                word.add_heading(doc, label, 4)
                 for q in quotes:
-                    doc.add_paragraph(t(q.formatted()), style=quote_style)
-                    note(quote_source(q))
+                    doc.add_paragraph(visible(q.formatted()), style="Quote")
+                    word.add_note(doc, quote_source(q))
         if s.crosstab is not None:
-            doc.add_heading(t(s.crosstab_title), level=3)
             chead, cbody = display_rows(s.crosstab)
-            add_table(chead, cbody, None)
-            for n in notes(s.crosstab):
-                note(n)
+            word.add_captioned_table(
+                doc,
+                "Krydstabel",
+                s.number,
+                s.crosstab_caption,
+                chead,
+                cbody,
+                numeric=set(range(1, len(chead))),
+                notes=notes(s.crosstab),
+            )
         elif s.crosstab_note:
-            note(s.crosstab_note)
+            word.add_note(doc, s.crosstab_note)
     for number, frame in enumerate(report.matrices, start=1):
-        add_matrix_docx(doc, frame, heading=report.matrix_title(number), level=2)
+        add_matrix_docx(doc, frame, heading=report.matrix_caption(number), number=number)
+    word.finish(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -587,7 +577,7 @@ def report_xlsx(report: Report) -> bytes:
         if show_pub:
             year = published_head(frame)
             cols += [f"{year}: {units(frame.attrs)}", f"{year}: besvaret", f"{year}: andel (%)"]
-        ws.append([xlsx_cell(h) for h in cols])
+        ws.append([xlsx_cell(h.upper()) for h in cols])  # as the report's headings
         for cell in ws[4]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -666,11 +656,15 @@ def _waves_sheet(ws, s: Section) -> None:
 # -- writing ----------------------------------------------------------------------
 
 
-def render_report(report: Report, fmt: str, *, stem: str = "rapport") -> list[tuple[str, bytes]]:
+def render_report(
+    report: Report, fmt: str, *, stem: str = "rapport", template: bytes | None = None
+) -> list[tuple[str, bytes]]:
     """(file name, bytes) for the report and, for Markdown, the chart files beside it;
-    the report itself is first."""
+    the report itself is first. ``template`` (a Word template's package) is for DOCX."""
+    if template is not None and fmt != "docx":
+        raise QualcodeError(f"a Word template is for a .docx report, not .{fmt}")
     if fmt == "docx":
-        return [("", report_docx(report))]
+        return [("", report_docx(report, template=template))]
     if fmt == "xlsx":
         return [("", report_xlsx(report))]
     if fmt == "html":
@@ -686,7 +680,9 @@ def charts_needed(fmt: str) -> tuple[str, ...]:
     return ("svg",) if fmt == "html" else ("png",)
 
 
-def write_report(report: Report, path: str | Path, *, force: bool = False) -> list[Path]:
+def write_report(
+    report: Report, path: str | Path, *, force: bool = False, template: bytes | None = None
+) -> list[Path]:
     """Write the report (and Markdown's charts beside it) all or nothing; return the paths,
     the report first.
 
@@ -695,14 +691,14 @@ def write_report(report: Report, path: str | Path, *, force: bool = False) -> li
     name and flushed to disk, and only then renamed into place, the report last. A failure
     before the report is in place takes back the charts already placed (a replaced chart
     gets its old content back) and removes every temporary file; see
-    :func:`qualcode.io.export.write_files`.
+    :func:`qualcode.io.export.write_files`. ``template``: see :func:`report_docx`.
     """
     from qualcode.io.export import write_files
 
     given = path  # as given: 'r.md/' names a folder, and is refused as such
     path = Path(path)
     fmt = report_format(path)
-    files = render_report(report, fmt, stem=path.stem)
+    files = render_report(report, fmt, stem=path.stem, template=template)
     return write_files(
         [(given if not name else path.with_name(name), data) for name, data in files], force=force
     )

@@ -1,0 +1,245 @@
+"""The report's DOCX laid out as the published report: A4 with its margins, tables whose
+columns sum to the text width on the grid and in every cell, header rows that repeat and
+rows that do not split, pictures within the text width, one caption per table and
+figure, the report's column headings. Each document is opened again with python-docx."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Cm
+
+from helpers import REPORT, run
+from qualcode.core.project import Project
+from qualcode.io import word
+
+pytestmark = pytest.mark.skipif(
+    not REPORT.exists(), reason="needs ../shared/seeds beside the checkout"
+)
+
+TWIP = 635  # EMU
+TOLERANCE = 2 * TWIP  # widths are whole twips; the sum may be off by rounding
+HEAD = [
+    "FOKUSPUNKT",
+    "ESSENSEN AF FOKUSPUNKTET",
+    "ANTAL JOBCENTRE DER NÆVNER FOKUSPUNKTET",
+    "ANDEL",
+]
+GROUPS = ["--by", "lokalpolitisk_fokus", "--group", "høj=I høj grad,I meget høj grad"]
+GROUPS += ["--group", "lav=I nogen grad,I mindre grad"]
+
+
+@pytest.fixture(scope="module")
+def starred(demo_db, tmp_path_factory) -> tuple[Path, object, object]:
+    """The demo with an interview quote and a survey answer starred."""
+    path = tmp_path_factory.mktemp("starred") / "demo.qualcode.db"
+    shutil.copy(demo_db, path)
+    with Project.open(path) as p:
+        said = next(q for q in p.quotes("hjaelpemidler", "interview") if q.role)
+        answer = p.quotes("fleksjob", "strategier")[0]
+        p.star(said.coding_id)
+        p.star(answer.coding_id)
+    return path, said, answer
+
+
+@pytest.fixture(scope="module")
+def report_docx(starred, tmp_path_factory) -> Path:
+    """The whole report with a crosstab, as the CLI writes it by default."""
+    out = tmp_path_factory.mktemp("docx") / "rapport.docx"
+    result = run("report", starred[0], "-o", out, *GROUPS)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def text_width(doc) -> int:
+    """The text width of the document's (first, upright) pages."""
+    section = doc.sections[0]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def captions(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+
+
+def cells(table) -> list[list[str]]:
+    return [[c.text.replace("\xa0", " ") for c in row.cells] for row in table.rows]
+
+
+def table_width(doc, table) -> int:
+    """The text width of the section the table is in."""
+    body = doc.element.body
+    position = list(body).index(table._tbl)
+    for child in list(body)[position:]:  # the section's properties end its last paragraph
+        props = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if child.tag == qn("w:sectPr"):
+            props = child
+        if props is not None:
+            size, margins = props.find(qn("w:pgSz")), props.find(qn("w:pgMar"))
+            page = int(size.get(qn("w:w")))
+            return (page - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))) * TWIP
+    raise AssertionError("no section properties after the table")
+
+
+def assert_laid_out(doc) -> None:
+    """Every table over the text width (grid and cells), head repeated, rows unsplit."""
+    assert doc.tables
+    for table in doc.tables:
+        width = table_width(doc, table)
+        grid = [int(c.w) for c in table._tbl.tblGrid.gridCol_lst]
+        assert abs(sum(grid) - width) <= TOLERANCE, (sum(grid), width)
+        layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+        assert layout is not None and layout.get(qn("w:type")) == "fixed"
+        for i, row in enumerate(table.rows):
+            widths = [int(c.width) for c in row.cells]
+            assert abs(sum(widths) - width) <= TOLERANCE, (i, sum(widths), width)
+            assert widths == grid
+            tr_pr = row._tr.trPr
+            assert tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None
+            assert (tr_pr.find(qn("w:tblHeader")) is not None) == (i == 0)
+
+
+# -- the page, the tables, the pictures, the captions ------------------------------------
+
+
+def test_the_page_is_a4_with_the_reports_margins(report_docx):
+    doc = docx.Document(report_docx)
+    for section in doc.sections:
+        upright = sorted([section.page_width.cm, section.page_height.cm])
+        assert upright == pytest.approx([21.0, 29.7], abs=0.01)
+        assert section.left_margin.cm == pytest.approx(2.9, abs=0.01)
+        assert section.right_margin.cm == pytest.approx(2.9, abs=0.01)
+        assert section.top_margin.cm == pytest.approx(2.5, abs=0.01)
+        assert section.bottom_margin.cm == pytest.approx(2.5, abs=0.01)
+    first = doc.sections[0]
+    assert first.page_width < first.page_height  # portrait
+    assert text_width(doc) == pytest.approx(Cm(15.2), abs=TOLERANCE)
+    assert doc.styles["Normal"].font.name == "Calibri"
+
+
+def test_tables_fill_the_text_width_repeat_their_head_and_do_not_split(report_docx):
+    assert_laid_out(docx.Document(report_docx))
+
+
+def test_the_tables_columns_follow_their_text(report_docx):
+    """The essence gets the room, the share only what it needs; no column is narrower
+    than its longest word (LibreOffice and Word would break it)."""
+    doc = docx.Document(report_docx)
+    table = doc.tables[0]
+    widths = [c.width.cm for c in table.rows[0].cells]
+    assert widths[1] > widths[2] and widths[3] == min(widths)
+    size = table.rows[0].cells[0].paragraphs[0].runs[0].font.size.pt
+    for i, column in enumerate(zip(*cells(table), strict=True)):
+        longest = max(word.text_cm(w, font_pt=size, bold=True) for w in column[0].split())
+        longest = max(
+            [longest] + [word.text_cm(w, font_pt=size) for c in column[1:] for w in c.split()]
+        )
+        assert widths[i] >= longest + 2 * word.CELL_MARGIN_CM, (i, widths[i], longest)
+
+
+def test_pictures_are_within_the_text_width(report_docx):
+    doc = docx.Document(report_docx)
+    assert len(doc.inline_shapes) == 9
+    for shape in doc.inline_shapes:
+        assert shape.width <= text_width(doc)
+        assert shape.width.cm == pytest.approx(15.2, abs=0.05)  # the chart's own width
+
+
+def test_one_caption_per_table_and_figure(report_docx):
+    doc = docx.Document(report_docx)
+    texts = [p.text for p in doc.paragraphs]
+    shown = captions(doc)
+    assert len(shown) == len(doc.tables) + len(doc.inline_shapes)
+    for number in range(1, 10):
+        for label in ("Tabel", "Figur"):
+            found = [t for t in texts if t.startswith(f"{label} {number}:")]
+            assert len(found) == 1, (label, number, found)
+    assert sum(t.startswith("Krydstabel ") for t in shown) == 9
+    assert sum(t.startswith("Temamatrix ") for t in shown) == 1
+    assert len(set(shown)) == len(shown)
+    # the number is a SEQ field Word's table of figures finds, fixed to the one shown
+    first = next(p for p in doc.paragraphs if p.text.startswith("Tabel 1:"))
+    instructions = [e.text for e in first._p.iter(qn("w:instrText"))]
+    assert instructions == [" SEQ Tabel \\* ARABIC \\r 1 "]
+    # the captions are over their table and picture, kept on its page
+    body = list(doc.element.body)
+    assert body[body.index(first._p) + 1] is doc.tables[0]._tbl
+    assert first.paragraph_format.keep_with_next
+    figure = next(p for p in doc.paragraphs if p.text.startswith("Figur 1:"))
+    assert body[body.index(figure._p) + 1].findall(f".//{qn('w:drawing')}")
+
+
+def test_the_reports_column_headings(report_docx):
+    doc = docx.Document(report_docx)
+    counts = [cells(t) for t in doc.tables if cells(t)[0][0] == "FOKUSPUNKT"]
+    assert len(counts) == 9
+    assert all(t[0][:4] == HEAD for t in counts)
+    assert counts[0][1][:3] == [
+        'Generelt fokus på "borgere på kanten"',
+        "Øget fokus på målgruppen samt dedikation af flere ressourcer til området.",
+        "Anført af 15 ud af 35 jobcentre",
+    ]
+
+
+def test_the_heading_names_the_projects_noun(demo_copy, tmp_path):
+    with Project.open(demo_copy) as p:
+        p.set_noun("kommune/kommuner")
+    out = tmp_path / "r.docx"
+    assert run("report", demo_copy, "-o", out, "--question", "strategier").exit_code == 0
+    doc = docx.Document(out)
+    assert cells(doc.tables[0])[0][2] == "ANTAL KOMMUNER DER NÆVNER FOKUSPUNKTET"
+    assert cells(doc.tables[0])[1][2] == "Anført af 15 ud af 35 kommuner"
+
+
+def test_a_matrix_too_wide_for_the_page_gets_a_landscape_page(report_docx):
+    doc = docx.Document(report_docx)
+    wide = [s for s in doc.sections if s.page_width > s.page_height]
+    assert len(wide) == 1 and doc.sections[-1] is not None
+    assert doc.sections[-1].page_width > doc.sections[-1].page_height  # no empty page after
+    matrix = doc.tables[-1]
+    assert table_width(doc, matrix) == pytest.approx(Cm(29.7 - 5.8), abs=TOLERANCE)
+    assert_laid_out(doc)
+
+
+# -- as LibreOffice prints it ----------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="needs LibreOffice (soffice) and pdftotext",
+)
+def test_libreoffice_prints_the_tables_without_broken_words(demo_db, tmp_path):
+    out = tmp_path / "r.docx"
+    extra = GROUPS
+    result = run("report", demo_db, "-o", out, "--question", "strategier", *extra)
+    assert result.exit_code == 0, result.output
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "r.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    assert pages <= 4, info  # the table, the chart, the comparison and the crosstab
+    printed = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = set(_parts(printed))
+    doc = docx.Document(out)
+    for table in doc.tables:
+        for row in cells(table):
+            for cell in row:
+                for w in _parts(cell):
+                    assert w in words, (w, cell)
+
+
+def _parts(text: str) -> list[str]:
+    """Words, and the parts of a word a line may end in: after a hyphen or a dash."""
+    import re
+
+    return [p for p in re.split(r"\s+|(?<=[-–])", text.replace("\xa0", " ")) if p]
