@@ -83,7 +83,8 @@ def starred(demo_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reports(starred, tmp_path_factory):
-    """The report in every format, made by the CLI once."""
+    """The report in every format, compared with the published figures, made by the CLI
+    once."""
     path, _, _ = starred
     out = tmp_path_factory.mktemp("rapport")
     for fmt in ("docx", "xlsx", "html", "md"):
@@ -95,6 +96,7 @@ def reports(starred, tmp_path_factory):
             "--by",
             "lokalpolitisk_fokus",
             *GROUPS,
+            "--compare-published",
         )
         assert result.exit_code == 0, result.output
         assert "9 tables" in result.stdout and result.stdout.endswith("; 1 theme matrix\n")

@@ -1,7 +1,8 @@
 """The report's DOCX laid out as the published report: A4 with its margins, tables whose
 columns sum to the text width on the grid and in every cell, header rows that repeat and
 rows that do not split, pictures within the text width, one caption per table and
-figure, the report's column headings. Each document is opened again with python-docx."""
+figure, the report's column headings; the published figure only when asked for.
+Each document is opened again with python-docx."""
 
 from __future__ import annotations
 
@@ -177,7 +178,7 @@ def test_the_reports_column_headings(report_docx):
     doc = docx.Document(report_docx)
     counts = [cells(t) for t in doc.tables if cells(t)[0][0] == "FOKUSPUNKT"]
     assert len(counts) == 9
-    assert all(t[0][:4] == HEAD for t in counts)
+    assert all(t[0] == HEAD for t in counts)  # no published column by default
     assert counts[0][1][:3] == [
         'Generelt fokus på "borgere på kanten"',
         "Øget fokus på målgruppen samt dedikation af flere ressourcer til området.",
@@ -205,6 +206,48 @@ def test_a_matrix_too_wide_for_the_page_gets_a_landscape_page(report_docx):
     assert_laid_out(doc)
 
 
+# -- the published figure: only with --compare-published, in every format -----------------
+
+
+@pytest.fixture(scope="module")
+def both(demo_db, tmp_path_factory) -> dict[bool, Path]:
+    out = tmp_path_factory.mktemp("published")
+    made = {}
+    for compare in (False, True):
+        folder = out / ("med" if compare else "uden")
+        folder.mkdir()
+        for fmt in ("docx", "xlsx", "html", "md"):
+            extra = ["--compare-published"] if compare else []
+            target = folder / f"r.{fmt}"
+            result = run("report", demo_db, "-o", target, "--question", "strategier", *extra)
+            assert result.exit_code == 0, result.output
+        made[compare] = folder
+    return made
+
+
+@pytest.mark.parametrize("compare", [False, True])
+def test_the_published_figure_only_when_asked(both, compare):
+    from openpyxl import load_workbook
+
+    folder = both[compare]
+    doc = docx.Document(folder / "r.docx")
+    head = cells(doc.tables[0])[0]
+    assert head == (HEAD + ["RAPPORTEN 2018"] if compare else HEAD)
+    notes = " ".join(p.text for p in doc.paragraphs)
+    assert ("Rapportens tal:" in notes) == compare
+    html = (folder / "r.html").read_text("utf-8")
+    assert ("<th>RAPPORTEN 2018</th>" in html) == compare
+    assert ("Rapportens tal:" in html) == compare
+    assert ("Rapporten 2018</text>" in html or ">Rapporten 2018<" in html) == compare  # the mark
+    md = (folder / "r.md").read_text("utf-8")
+    assert ("| RAPPORTEN 2018 |" in md) == compare
+    assert ("Rapportens tal:" in md) == compare
+    ws = load_workbook(folder / "r.xlsx")["Tabel 1"]
+    heads = [c.value for c in ws[4]]
+    assert ("RAPPORTEN 2018: JOBCENTRE" in heads) == compare
+    assert heads[:3] == HEAD[:3]
+
+
 # -- as LibreOffice prints it ----------------------------------------------------------
 
 
@@ -214,7 +257,7 @@ def test_a_matrix_too_wide_for_the_page_gets_a_landscape_page(report_docx):
 )
 def test_libreoffice_prints_the_tables_without_broken_words(demo_db, tmp_path):
     out = tmp_path / "r.docx"
-    extra = GROUPS
+    extra = ["--compare-published", *GROUPS]
     result = run("report", demo_db, "-o", out, "--question", "strategier", *extra)
     assert result.exit_code == 0, result.output
     subprocess.run(

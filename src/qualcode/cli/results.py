@@ -185,15 +185,35 @@ def info(db) -> None:
     metavar="N",
     help="The theme matrices show each question's N most frequent themes (ties kept).",
 )
+@click.option(
+    "--compare-published",
+    is_flag=True,
+    help="Put the published figure (the codebook's count from the earlier report) beside "
+    "each count, with its source, and mark it in the charts; in every format.",
+)
 @force_option("Overwrite FILE (and its charts) if they exist.")
 @user_errors
-def report(db, output, question, coder, by, group_specs, alpha, matrix_specs, top, force) -> None:
-    """Write the report: per coded question the table in the report's layout (theme,
-    essence, "Anført af N ud af M jobcentre", percent, the published figure), its bar
-    chart, the comparison with earlier waves, the starred quotes per theme, and with --by
-    a crosstab; then a theme matrix of the questions that share a codebook.
+def report(
+    db,
+    output,
+    question,
+    coder,
+    by,
+    group_specs,
+    alpha,
+    matrix_specs,
+    top,
+    compare_published,
+    force,
+) -> None:
+    """Write the report: per coded question the table in the report's layout (FOKUSPUNKT,
+    ESSENSEN AF FOKUSPUNKTET, "Anført af N ud af M jobcentre", percent; with
+    --compare-published the published figure), its bar chart, the comparison with earlier
+    waves, the starred quotes per theme, and with --by a crosstab; then a theme matrix of
+    the questions that share a codebook.
 
-    The format comes from FILE's suffix. Written whole or not at all.
+    The format comes from FILE's suffix; DOCX is laid out on A4 as the report. Written
+    whole or not at all.
     """
     from qualcode.core.crosstab import parse_groups
     from qualcode.core.matrix import parse_questions
@@ -218,6 +238,7 @@ def report(db, output, question, coder, by, group_specs, alpha, matrix_specs, to
             charts=charts_needed(fmt),
             matrices=matrices,
             matrix_top=top,
+            compare_published=compare_published,
         )
     warn_quotes_pii((q.text for s in built.sections for _, quotes in s.quotes for q in quotes), db)
     for path in write_report(built, output, force=force):

@@ -9,6 +9,10 @@ with real numbers and set column widths, the chart inserted, a sheet per crossta
 (one self-contained file, charts as inline SVG, all text escaped) and Markdown (the charts
 written beside it as ``<stem>_figur_<n>.png``).
 
+The published figure (the codebook's count from the earlier report) is compared with the
+current count only when asked (``compare_published``): then every format has the column
+(XLSX its three), the note naming the source, and the chart its mark; otherwise none.
+
 Control characters in the data (an escape sequence in an answer, a C1 control in a label)
 are shown as visible symbols in DOCX, HTML and Markdown (XML 1.0 cannot hold most of them
 and python-docx refuses them); XLSX keeps them with OOXML's ``_xHHHH_`` escape.
@@ -115,6 +119,7 @@ class Report:
     coder: str | None = None
     by: str | None = None
     matrices: list[pd.DataFrame] = field(default_factory=list)  # theme matrices, after
+    compare_published: bool = False  # the published figure beside the count, and in the chart
 
     def matrix_caption(self, number: int) -> str:
         from qualcode.io.matrix import title
@@ -170,10 +175,14 @@ def build_report(
     charts: tuple[str, ...] = ("png", "svg"),
     matrices: list[list[QuestionGroup]] | None = None,
     matrix_top: int | None = None,
+    compare_published: bool = False,
 ) -> Report:
     """Count, chart, collect quotes and cross-tabulate every question asked for (default:
     every question with codings); then a theme matrix of each of ``matrices`` (default:
-    of each set of those questions sharing a codebook), with ``matrix_top`` themes."""
+    of each set of those questions sharing a codebook), with ``matrix_top`` themes.
+
+    ``compare_published`` puts the codebook's published figure beside each count (and
+    in the chart)."""
     from qualcode.core.crosstab import EmptyGroups, crosstab
     from qualcode.core.matrix import QuestionGroup, matrix_questions, theme_matrix
     from qualcode.core.waves import wave_comparison
@@ -197,9 +206,9 @@ def build_report(
         )
         # no title in the picture: the figure's caption under it says it, once
         if "png" in charts:
-            section.png = chart_bytes(frame, "png", title="")
+            section.png = chart_bytes(frame, "png", title="", published=compare_published)
         if "svg" in charts:
-            section.svg = chart_bytes(frame, "svg", title="")
+            section.svg = chart_bytes(frame, "svg", title="", published=compare_published)
         compared = wave_comparison(project, q.id, coder=coder)
         if compared is not None and compared.attrs.get("question") == q.id:
             section.waves = compared
@@ -222,14 +231,16 @@ def build_report(
             theme_matrix(project, questions=groups, coder=coder, top=matrix_top)
             for groups in matrices
         ],
+        compare_published=compare_published,
     )
 
 
 # -- the table's cells ----------------------------------------------------------------
 
 
-def _show_published(frame: pd.DataFrame) -> bool:
-    return bool(frame["published"].notna().any())
+def _show_published(frame: pd.DataFrame, compare: bool = True) -> bool:
+    """Whether the table has the published column: asked for, and the codebook has one."""
+    return compare and bool(frame["published"].notna().any())
 
 
 def published_head(frame: pd.DataFrame) -> str:
@@ -237,10 +248,13 @@ def published_head(frame: pd.DataFrame) -> str:
     return f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten"
 
 
-def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a question's table as text, in the report's layout."""
+def table_rows(
+    frame: pd.DataFrame, *, published: bool = False
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a question's table as text, in the report's layout; with
+    ``published`` the published figure beside the count (where the codebook has one)."""
     cols = column_heads(frame)
-    show_pub = _show_published(frame)
+    show_pub = _show_published(frame, published)
     if show_pub:
         cols.append(published_head(frame).upper())
     body = []
@@ -258,7 +272,7 @@ def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     return cols, body
 
 
-def table_notes(section: Section) -> list[str]:
+def table_notes(section: Section, *, published: bool = False) -> list[str]:
     frame = section.counts
     out = []
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
@@ -272,7 +286,7 @@ def table_notes(section: Section) -> list[str]:
     if section.question.kind == "interview":
         out.append(scale_note(frame))
     source = frame.attrs.get("published_source")
-    if _show_published(frame) and source:
+    if _show_published(frame, published) and source:
         out.append(f"Rapportens tal: {source}.")
     return out
 
@@ -318,7 +332,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
             f"Spørgsmål: {md_cell(s.question.text)} (`{s.question.id}`)",
             "",
         ]
-        head, body = table_rows(s.counts)
+        head, body = table_rows(s.counts, published=report.compare_published)
         parts.append("| " + " | ".join(head) + " |")
         parts.append(
             "|" + "|".join(["---", "---", "---", "---:"] + ["---"] * (len(head) - 4)) + "|"
@@ -327,7 +341,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
             first = cells[0].replace("  ", "&nbsp;&nbsp;")
             parts.append("| " + " | ".join(md_cell(c) for c in [first, *cells[1:]]) + " |")
         parts.append("")
-        parts += [md_cell(n) + "  " for n in table_notes(s)]
+        parts += [md_cell(n) + "  " for n in table_notes(s, published=report.compare_published)]
         parts += [
             "",
             f"![{md_cell(s.figure)}]({figure_name(stem, s.number)})",
@@ -432,9 +446,12 @@ def report_html(report: Report) -> str:
             f'<p class="note">Spørgsmål: {_e(s.question.text)} '
             f"(<code>{_e(s.question.id)}</code>)</p>",
         ]
-        head, body = table_rows(s.counts)
+        head, body = table_rows(s.counts, published=report.compare_published)
         out += _html_table(head, body, {3})
-        out += [f'<p class="note">{_e(n)}</p>' for n in table_notes(s)]
+        out += [
+            f'<p class="note">{_e(n)}</p>'
+            for n in table_notes(s, published=report.compare_published)
+        ]
         if s.svg:
             out += [
                 "<figure>",
@@ -492,10 +509,11 @@ def report_docx(report: Report, *, template: bytes | None = None) -> bytes:
     from qualcode.io.matrix import add_matrix_docx
 
     doc = word.new_document(template, title=report.title)
+    published = report.compare_published
     word.add_heading(doc, report.title, 1)
     for s in report.sections:
         word.add_heading(doc, s.question.text.strip() or s.caption, 2)
-        head, body = table_rows(s.counts)
+        head, body = table_rows(s.counts, published=published)
         word.add_captioned_table(
             doc,
             "Tabel",
@@ -504,7 +522,7 @@ def report_docx(report: Report, *, template: bytes | None = None) -> bytes:
             head,
             body,
             numeric={3},
-            notes=table_notes(s),
+            notes=table_notes(s, published=published),
         )
         if s.png:
             word.add_caption(doc, "Figur", s.number, s.caption)
@@ -567,7 +585,7 @@ def report_xlsx(report: Report) -> bytes:
     wb.remove(wb.active)
     for s in report.sections:
         frame = s.counts
-        show_pub = _show_published(frame)
+        show_pub = _show_published(frame, report.compare_published)
         ws = wb.create_sheet(f"Tabel {s.number}")
         ws.append([xlsx_cell(s.title)])
         ws["A1"].font = Font(bold=True, size=12)
@@ -604,7 +622,7 @@ def report_xlsx(report: Report) -> bytes:
             if show_pub:
                 row[8].number_format = "0.0"
         ws.append([])
-        for n in table_notes(s):
+        for n in table_notes(s, published=report.compare_published):
             ws.append([xlsx_cell(n)])
             ws.cell(ws.max_row, 1).font = Font(italic=True)
         if s.quotes:
