@@ -144,9 +144,11 @@ def test_docx_has_the_starred_quotes_and_the_crosstab(reports, starred, demo_db)
     _, interview_quote, answer_quote = starred
     doc = Document(reports / "rapport.docx")
     texts = [p.text for p in doc.paragraphs]
+    # by default as the report: the interview quote by role, the survey answer anonymous
     assert interview_quote.formatted() in texts
     assert interview_quote.formatted().endswith(f"– {interview_quote.role}")
-    assert answer_quote.formatted() in texts
+    assert f'"{answer_quote.text}"' in texts
+    assert not any(answer_quote.respondent_name in t for t in texts)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert "Hjælpemidler" in headings and "Fleksjob" in headings
     assert (

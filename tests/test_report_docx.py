@@ -1,8 +1,8 @@
 """The report's DOCX laid out as the published report: A4 with its margins, tables whose
 columns sum to the text width on the grid and in every cell, header rows that repeat and
 rows that do not split, pictures within the text width, one caption per table and
-figure, the report's column headings; the published figure only when asked for.
-Each document is opened again with python-docx."""
+figure, the report's column headings; the published figure only when asked for;
+quotes anonymous by default. Each document is opened again with python-docx."""
 
 from __future__ import annotations
 
@@ -246,6 +246,101 @@ def test_the_published_figure_only_when_asked(both, compare):
     heads = [c.value for c in ws[4]]
     assert ("RAPPORTEN 2018: JOBCENTRE" in heads) == compare
     assert heads[:3] == HEAD[:3]
+
+
+# -- quotes: anonymous by default ----------------------------------------------------------
+
+
+def quote_texts(path: Path) -> list[str]:
+    doc = docx.Document(path)
+    return [p.text for p in doc.paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "interview_by", "answer_by", "named"),
+    [
+        (None, "role", None, False),
+        ("role", "role", None, False),
+        ("respondent", "role", "name", True),
+        ("none", None, None, False),
+    ],
+)
+def test_report_quotes_are_attributed_as_asked(
+    starred, tmp_path, attribute, interview_by, answer_by, named
+):
+    path, said, answer = starred
+    extra = ["--attribute", attribute] if attribute else []
+    for fmt in ("docx", "md", "html", "xlsx"):
+        out = tmp_path / f"r.{fmt}"
+        questions = ["--question", "interview", "--question", "strategier"]
+        result = run("report", path, "-o", out, *questions, *extra, "--force")
+        assert result.exit_code == 0, result.output
+    texts = quote_texts(tmp_path / "r.docx")
+    who = {"role": said.role, "name": answer.respondent_name, None: None}
+    for q, by in ((said, interview_by), (answer, answer_by)):
+        line = f'"{q.text}"' + (f" – {who[by]}" if by else "")
+        assert line in texts, (line, attribute)
+    whole = "\n".join(texts)
+    for fmt in ("md", "html"):
+        whole_fmt = (tmp_path / f"r.{fmt}").read_text("utf-8")
+        assert (answer.respondent_name in whole_fmt) == named, fmt
+    assert (answer.respondent_name in whole) == named
+    assert (f"{answer.respondent} {answer.respondent_name}, strategier" in whole) == named
+    if interview_by is None:
+        assert f'"{said.text}" – ' not in whole
+
+
+def test_quotes_as_docx_anonymous_by_default(starred, tmp_path):
+    path, said, answer = starred
+    out = tmp_path / "citater.docx"
+    result = run("quotes", path, "--code", "fleksjob", "--question", "strategier", "-o", out)
+    assert result.exit_code == 0, result.output
+    doc = docx.Document(out)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Citater: Fleksjob"
+    assert f'"{answer.text}"' in texts
+    assert not any(answer.respondent in t or answer.respondent_name in t for t in texts)
+    section = doc.sections[0]
+    assert (section.page_width.cm, section.page_height.cm) == pytest.approx((21.0, 29.7), abs=0.01)
+    for attribute, expected in (
+        ("respondent", f'"{answer.text}" – {answer.respondent_name}'),
+        ("role", f'"{answer.text}"'),
+        ("none", f'"{answer.text}"'),
+    ):
+        result = run(
+            "quotes", path, "--code", "fleksjob", "--question", "strategier",
+            "--attribute", attribute, "-o", out, "--force",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        texts = quote_texts(out)
+        assert expected in texts
+        assert any(answer.respondent_name in t for t in texts) == (attribute == "respondent")
+    # interview quotes: by role unless none
+    for attribute, expected in (
+        ("role", f'"{said.text}" – {said.role}'),
+        ("none", f'"{said.text}"'),
+    ):
+        result = run(
+            "quotes", path, "--code", "hjaelpemidler", "--question", "interview",
+            "--attribute", attribute, "-o", out, "--force",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert expected in quote_texts(out)
+
+
+def test_quotes_markdown_follows_the_attribute(starred):
+    path, _, answer = starred
+    base = ["quotes", path, "--code", "fleksjob", "--question", "strategier"]
+    default = run(*base).stdout
+    assert f'"{answer.text}"\n' in default and answer.respondent_name not in default
+    named = run(*base, "--attribute", "respondent").stdout
+    assert f'"{answer.text}" – {answer.respondent_name}' in named
+    assert f"*({answer.respondent} {answer.respondent_name}, strategier)*" in named
+    assert run(*base, "--anonymous").stdout == default  # the old flag: the default now
+    assert run(*base, "--anonymous", "--attribute", "respondent").exit_code == 2
+    csv = run(*base, "--format", "csv").stdout  # the data keeps every column
+    assert answer.respondent_name in csv
+    assert run(*base, "--format", "docx").exit_code == 2  # DOCX needs a file
 
 
 # -- as LibreOffice prints it ----------------------------------------------------------

@@ -12,6 +12,8 @@ written beside it as ``<stem>_figur_<n>.png``).
 The published figure (the codebook's count from the earlier report) is compared with the
 current count only when asked (``compare_published``): then every format has the column
 (XLSX its three), the note naming the source, and the chart its mark; otherwise none.
+Quotes are attributed as :mod:`qualcode.io.quoting` says (``attribute``; by role, survey
+answers anonymous, by default).
 
 Control characters in the data (an escape sequence in an answer, a C1 control in a label)
 are shown as visible symbols in DOCX, HTML and Markdown (XML 1.0 cannot hold most of them
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING
 from qualcode.errors import QualcodeError
 from qualcode.io.export import md_cell, workbook_bytes
 from qualcode.io.fmt import is_missing, percent, points, units, units_title
+from qualcode.io.quoting import DEFAULT_ATTRIBUTE, check_attribute, quote_line, source
 from qualcode.safe import visible
 from qualcode.store import codings as coding_store
 
@@ -120,6 +123,7 @@ class Report:
     by: str | None = None
     matrices: list[pd.DataFrame] = field(default_factory=list)  # theme matrices, after
     compare_published: bool = False  # the published figure beside the count, and in the chart
+    attribute: str = DEFAULT_ATTRIBUTE  # how quotes are attributed (qualcode.io.quoting)
 
     def matrix_caption(self, number: int) -> str:
         from qualcode.io.matrix import title
@@ -176,18 +180,20 @@ def build_report(
     matrices: list[list[QuestionGroup]] | None = None,
     matrix_top: int | None = None,
     compare_published: bool = False,
+    attribute: str = DEFAULT_ATTRIBUTE,
 ) -> Report:
     """Count, chart, collect quotes and cross-tabulate every question asked for (default:
     every question with codings); then a theme matrix of each of ``matrices`` (default:
     of each set of those questions sharing a codebook), with ``matrix_top`` themes.
 
     ``compare_published`` puts the codebook's published figure beside each count (and
-    in the chart)."""
+    in the chart); ``attribute`` is how quotes are attributed (role, respondent, none)."""
     from qualcode.core.crosstab import EmptyGroups, crosstab
     from qualcode.core.matrix import QuestionGroup, matrix_questions, theme_matrix
     from qualcode.core.waves import wave_comparison
     from qualcode.io.charts import chart_bytes
 
+    check_attribute(attribute)
     ids = list(questions) if questions else coded_questions(project, coder)
     if not ids:
         who = f" by coder '{coder}'" if coder else ""
@@ -232,6 +238,7 @@ def build_report(
             for groups in matrices
         ],
         compare_published=compare_published,
+        attribute=attribute,
     )
 
 
@@ -307,12 +314,6 @@ def waves_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
 WAVES_NOTE = "Ændringen er i procentpoint: den nyeste bølges andel minus den forriges."
 
 
-def quote_source(q: Quote) -> str:
-    from qualcode.io.quotes_docx import source_line
-
-    return source_line(q)
-
-
 # -- Markdown ---------------------------------------------------------------------
 
 
@@ -359,7 +360,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
             ]
             parts += ["| " + " | ".join(md_cell(c) for c in cells) + " |" for cells in body]
             parts += ["", WAVES_NOTE, ""]
-        parts += _quotes_markdown(s)
+        parts += _quotes_markdown(s, report.attribute)
         if s.crosstab is not None:
             parts.append(crosstab_markdown(s.crosstab, heading=f"### {md_cell(s.crosstab_title)}"))
         elif s.crosstab_note:
@@ -369,14 +370,17 @@ def report_markdown(report: Report, *, stem: str) -> str:
     return visible("\n".join(parts).rstrip() + "\n")
 
 
-def _quotes_markdown(s: Section) -> list[str]:
+def _quotes_markdown(s: Section, attribute: str) -> list[str]:
     if not s.quotes:
         return []
     parts = ["### Udvalgte citater", ""]
     for label, quotes in s.quotes:
         parts += [f"#### {md_cell(label)}", ""]
         for q in quotes:
-            parts += [f"> {md_cell(q.formatted())}", ">", f"> *({md_cell(quote_source(q))})*", ""]
+            parts.append(f"> {md_cell(quote_line(q, attribute))}")
+            if where := source(q, attribute):
+                parts += [">", f"> *({md_cell(where)})*"]
+            parts.append("")
     return parts
 
 
@@ -469,10 +473,9 @@ def report_html(report: Report) -> str:
             for label, quotes in s.quotes:
                 out.append(f"<h4>{_e(label)}</h4>")
                 for q in quotes:
-                    out += [
-                        f"<blockquote>{_e(q.formatted())}</blockquote>",
-                        f'<p class="source">{_e(quote_source(q))}</p>',
-                    ]
+                    out.append(f"<blockquote>{_e(quote_line(q, report.attribute))}</blockquote>")
+                    if where := source(q, report.attribute):
+                        out.append(f'<p class="source">{_e(where)}</p>')
         if s.crosstab is not None:
             chead, cbody = display_rows(s.crosstab)
             out.append(f"<h3>{_e(s.crosstab_title)}</h3>")
@@ -544,8 +547,9 @@ def report_docx(report: Report, *, template: bytes | None = None) -> bytes:
             for label, quotes in s.quotes:
                 word.add_heading(doc, label, 4)
                 for q in quotes:
-                    doc.add_paragraph(visible(q.formatted()), style="Quote")
-                    word.add_note(doc, quote_source(q))
+                    doc.add_paragraph(visible(quote_line(q, report.attribute)), style="Quote")
+                    if where := source(q, report.attribute):
+                        word.add_note(doc, where)
         if s.crosstab is not None:
             chead, cbody = display_rows(s.crosstab)
             word.add_captioned_table(
@@ -629,14 +633,15 @@ def report_xlsx(report: Report) -> bytes:
             ws.append([])
             ws.append(["Udvalgte citater"])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
-            ws.append(["Tema", "Citat", "Kilde"])
+            named = report.attribute == "respondent"  # only then a source column
+            ws.append(["Tema", "Citat", *(["Kilde"] if named else [])])
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
             for label, quotes in s.quotes:
                 for q in quotes:
-                    ws.append(
-                        [xlsx_cell(label), xlsx_cell(q.formatted()), xlsx_cell(quote_source(q))]
-                    )
+                    line = quote_line(q, report.attribute)
+                    where = [xlsx_cell(source(q, report.attribute))] if named else []
+                    ws.append([xlsx_cell(label), xlsx_cell(line), *where])
                     ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
         for letter, width in zip("ABCDEFGHI", (44, 60, 34, 11, 11, 11, 18, 18, 18), strict=False):
             ws.column_dimensions[letter].width = width
