@@ -1,13 +1,16 @@
 """The report's DOCX laid out as the published report: A4 with its margins, tables whose
 columns sum to the text width on the grid and in every cell, header rows that repeat and
 rows that do not split, pictures within the text width, one caption per table and
-figure, the report's column headings; the published figure only when asked for;
-quotes anonymous by default. Each document is opened again with python-docx."""
+figure, the report's column headings; the published figure only when asked for; the
+agency's Word template; quotes anonymous by default. Each document is opened again with
+python-docx."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -15,7 +18,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from helpers import REPORT, run
+from helpers import REPORT, assert_one_line_error, run
 from qualcode.core.project import Project
 from qualcode.io import word
 
@@ -341,6 +344,172 @@ def test_quotes_markdown_follows_the_attribute(starred):
     csv = run(*base, "--format", "csv").stdout  # the data keeps every column
     assert answer.respondent_name in csv
     assert run(*base, "--format", "docx").exit_code == 2  # DOCX needs a file
+
+
+# -- the agency's template -----------------------------------------------------------------
+
+TEMPLATE_STYLE = "Styrelsens brødtekst"
+TEMPLATE_HEADER = "Styrelsen for Arbejdsmarked og Rekruttering"
+TEMPLATE_FOOTER = "Side 1 · Fortroligt udkast"
+
+
+def make_dotx(path: Path, content_type: str = word.TEMPLATE_TYPE) -> Path:
+    """A tiny Word template: a custom style, a header and a footer, US Letter with 2 cm
+    margins, a paragraph of body text; saved by python-docx and then given a template's
+    content type, as Word saves a .dotx."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    doc = docx.Document()
+    style = doc.styles.add_style(TEMPLATE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.font.size = Pt(10.5)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.59), Cm(27.94)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.header.paragraphs[0].text = TEMPLATE_HEADER
+    section.footer.paragraphs[0].text = TEMPLATE_FOOTER
+    doc.add_paragraph("Skabelonens eksempeltekst", style=TEMPLATE_STYLE)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _retype(buf.getvalue(), path, content_type)
+
+
+def _retype(data: bytes, path: Path, content_type: str) -> Path:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w") as out:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(word.DOCUMENT_TYPE.encode(), content_type.encode())
+            out.writestr(info, body)
+    return path
+
+
+def test_the_dotx_is_a_template_python_docx_refuses_as_it_is(tmp_path):
+    dotx = make_dotx(tmp_path / "styrelsen.dotx")
+    with pytest.raises(ValueError, match="not a Word file"):
+        docx.Document(dotx)
+    assert zipfile.ZipFile(dotx).read("[Content_Types].xml").count(b"template.main+xml") == 1
+
+
+def test_the_report_in_the_agencys_template(starred, tmp_path):
+    dotx = make_dotx(tmp_path / "styrelsen.dotx")
+    before = dotx.read_bytes()
+    out = tmp_path / "r.docx"
+    result = run("report", starred[0], "-o", out, "--template", dotx, *GROUPS)
+    assert result.exit_code == 0, result.output
+    assert dotx.read_bytes() == before  # only read
+    doc = docx.Document(out)
+    assert TEMPLATE_STYLE in {s.name for s in doc.styles}
+    section = doc.sections[0]
+    assert section.header.paragraphs[0].text == TEMPLATE_HEADER
+    assert section.footer.paragraphs[0].text == TEMPLATE_FOOTER
+    assert section.page_width.cm == pytest.approx(21.59, abs=0.01)  # the template's page
+    assert section.left_margin.cm == pytest.approx(2.0, abs=0.01)
+    assert text_width(doc) == pytest.approx(Cm(21.59 - 4.0), abs=TOLERANCE)
+    texts = [p.text for p in doc.paragraphs]
+    assert "Skabelonens eksempeltekst" not in texts  # its body is not the report's
+    assert texts[0] == "demo: tabeller, figurer og citater"
+    assert_laid_out(doc)
+    for shape in doc.inline_shapes:
+        assert shape.width <= text_width(doc)
+    # every section, also the landscape one, has the template's header
+    for s in doc.sections:
+        assert s.header.paragraphs[0].text == TEMPLATE_HEADER
+
+
+def test_a_template_without_the_reports_styles_gets_them(tmp_path):
+    """A template that defines no headings, caption, quote or table grid still works."""
+    from lxml import etree
+
+    dotx = make_dotx(tmp_path / "bar.dotx")
+    with zipfile.ZipFile(dotx) as src:
+        parts = {i.filename: src.read(i) for i in src.infolist()}
+    root = etree.fromstring(parts["word/styles.xml"])
+    for style in root.findall(qn("w:style")):
+        name = style.find(qn("w:name")).get(qn("w:val"))
+        if name.startswith("heading") or name in ("Caption", "Quote", "Table Grid", "Title"):
+            root.remove(style)
+    parts["word/styles.xml"] = etree.tostring(root)
+    with zipfile.ZipFile(dotx, "w") as out:
+        for name, body in parts.items():
+            out.writestr(name, body)
+    doc = word.new_document(word.read_template(dotx), title="x")
+    word.add_heading(doc, "Overskrift", 2)
+    word.add_captioned_table(doc, "Tabel", 1, "En tabel", ["A", "B"], [["1", "2"]])
+    names = {s.name for s in doc.styles}
+    assert {"Heading 2", "Caption", "Quote"} <= names and "Table Grid" not in names
+    borders = doc.tables[0]._tbl.tblPr.find(qn("w:tblBorders"))
+    assert borders is not None  # drawn on the table itself
+    buf = io.BytesIO()
+    doc.save(buf)
+    reread = docx.Document(buf)
+    assert [p.style.name for p in reread.paragraphs][:2] == ["Heading 2", "Caption"]
+
+
+def test_quotes_in_the_agencys_template(starred, tmp_path):
+    dotx = make_dotx(tmp_path / "styrelsen.dotx")
+    out = tmp_path / "citater.docx"
+    result = run(
+        "quotes", starred[0], "--code", "fleksjob", "--question", "strategier",
+        "--template", dotx, "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = docx.Document(out)
+    assert doc.sections[0].header.paragraphs[0].text == TEMPLATE_HEADER
+    assert TEMPLATE_STYLE in {s.name for s in doc.styles}
+    md = run("quotes", starred[0], "--code", "fleksjob", "--template", dotx)
+    assert md.exit_code == 2 and "--template goes with DOCX" in md.output
+
+
+def test_a_bad_template_is_one_line_and_writes_nothing(demo_db, tmp_path):
+    from openpyxl import Workbook
+
+    text = tmp_path / "tekst.dotx"
+    text.write_text("ikke en skabelon", encoding="utf-8")
+    workbook = tmp_path / "regneark.dotx"
+    Workbook().save(workbook)
+    macros = make_dotx(tmp_path / "makro.dotm", word.MACRO_TYPES[0])
+    folder = tmp_path / "mappe.dotx"
+    folder.mkdir()
+    broken = tmp_path / "halv.dotx"
+    broken.write_bytes(make_dotx(tmp_path / "b.dotx").read_bytes()[:300])
+    cases = [
+        (text, "not a zip archive"),
+        (workbook, "not a Word template"),
+        (macros, "macros"),
+        (folder, "folder"),
+        (tmp_path / "findes-ikke.dotx", "no such Word template"),
+        (broken, "halv.dotx"),
+    ]
+    out = tmp_path / "ud"
+    out.mkdir()
+    for template, needle in cases:
+        for command in (
+            ["report", demo_db, "-o", out / "r.docx"],
+            ["quotes", demo_db, "--code", "fleksjob", "-o", out / "c.docx"],
+        ):
+            line = assert_one_line_error(run(*command, "--template", template), needle)
+            assert str(template) in line
+    assert list(out.iterdir()) == []
+    line = assert_one_line_error(
+        run("report", demo_db, "-o", out / "r.md", "--template", make_dotx(tmp_path / "c.dotx")),
+        "--template is for a .docx report",
+    )
+    assert "r.md" in line
+    assert list(out.iterdir()) == []
+
+
+def test_a_docx_is_taken_as_a_template_too(demo_db, tmp_path):
+    doc = docx.Document()
+    doc.sections[0].header.paragraphs[0].text = TEMPLATE_HEADER
+    doc.save(tmp_path / "skabelon.docx")
+    out = tmp_path / "r.docx"
+    result = run(
+        "report", demo_db, "-o", out, "--question", "strategier",
+        "--template", tmp_path / "skabelon.docx",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert docx.Document(out).sections[0].header.paragraphs[0].text == TEMPLATE_HEADER
 
 
 # -- as LibreOffice prints it ----------------------------------------------------------

@@ -132,3 +132,12 @@ attribute_option = click.option(
     show_default=True,
     help=ATTRIBUTE_HELP,
 )
+
+# --template FILE.dotx: the agency's Word template for a DOCX
+template_option = click.option(
+    "--template",
+    metavar="FILE.dotx",
+    type=click.Path(dir_okay=True),
+    help="Write the DOCX in this Word template (.dotx, or a .docx): its styles, page "
+    "setup, header and footer; its body text is left out.",
+)

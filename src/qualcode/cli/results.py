@@ -23,6 +23,7 @@ from qualcode.cli.options import (
     output_option,
     output_options,
     question_option,
+    template_option,
 )
 from qualcode.errors import QualcodeError
 from qualcode.safe import one_line
@@ -111,13 +112,14 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
     hidden=True,  # before --attribute: what is now the default, --attribute role
     help="The same as --attribute role (the default).",
 )
+@template_option
 @output_options(("md", "csv", "docx"), "md")
 @user_errors
-def quotes(db, code, question, coder, attribute, anonymous, fmt, output, force) -> None:
+def quotes(db, code, question, coder, attribute, anonymous, template, fmt, output, force) -> None:
     """List the excerpts coded with a theme, as the report prints them:
     "…" – Arbejdsmarkedschef; survey answers anonymous unless --attribute respondent.
 
-    Markdown and DOCX (-o FILE.docx) are for
+    Markdown and DOCX (-o FILE.docx, optionally in the agency's --template) are for
     reading; CSV is the data, every column (respondent, name, role) included.
     """
     from qualcode.io.export import QUOTE_FORMATS, format_from_path, quotes_csv, quotes_markdown
@@ -127,6 +129,13 @@ def quotes(db, code, question, coder, attribute, anonymous, fmt, output, force) 
         raise click.UsageError("--anonymous and --attribute respondent contradict each other")
     if fmt == "docx" and (not output or output == "-"):
         raise click.UsageError("--format docx needs -o FILE.docx")
+    if template and fmt != "docx":
+        raise click.UsageError("--template goes with DOCX output (-o FILE.docx)")
+    layout = None
+    if template:
+        from qualcode.io.word import read_template
+
+        layout = read_template(template)  # a bad template fails before anything is read
     with open_project(db) as project:
         found = project.quotes(code, question, coder=coder)
     if not found:
@@ -138,7 +147,7 @@ def quotes(db, code, question, coder, attribute, anonymous, fmt, output, force) 
         from qualcode.io.quotes_docx import quotes_docx
 
         label = found[0].label if found and len({q.label for q in found}) == 1 else code
-        data = quotes_docx(found, title=f"Citater: {label}", attribute=attribute)
+        data = quotes_docx(found, title=f"Citater: {label}", attribute=attribute, template=layout)
     else:
         data = quotes_csv(found)
     emit(data, output, force)
@@ -211,6 +220,7 @@ def info(db) -> None:
     "each count, with its source, and mark it in the charts; in every format.",
 )
 @attribute_option
+@template_option
 @force_option("Overwrite FILE (and its charts) if they exist.")
 @user_errors
 def report(
@@ -225,6 +235,7 @@ def report(
     top,
     compare_published,
     attribute,
+    template,
     force,
 ) -> None:
     """Write the report: per coded question the table in the report's layout (FOKUSPUNKT,
@@ -234,14 +245,21 @@ def report(
     respondent), and with --by a crosstab; then a theme matrix of the questions that share
     a codebook.
 
-    The format comes from FILE's suffix; DOCX is laid out on A4 as the report. Written
-    whole or not at all.
+    The format comes from FILE's suffix; DOCX is laid out on A4 as the report, or in the
+    agency's --template. Written whole or not at all.
     """
     from qualcode.core.crosstab import parse_groups
     from qualcode.core.matrix import parse_questions
     from qualcode.io.report import build_report, charts_needed, report_format, write_report
 
     fmt = report_format(output)
+    layout = None
+    if template:
+        from qualcode.io.word import read_template
+
+        if fmt != "docx":
+            raise QualcodeError(f"--template is for a .docx report, not .{fmt}", file=str(output))
+        layout = read_template(template)  # a bad template fails before anything is counted
     groups = parse_groups(group_specs)
     if groups and not by:
         raise click.UsageError("--group needs --by ATTRIBUTE")
@@ -264,7 +282,7 @@ def report(
             attribute=attribute,
         )
     warn_quotes_pii((q.text for s in built.sections for _, quotes in s.quotes for q in quotes), db)
-    for path in write_report(built, output, force=force):
+    for path in write_report(built, output, force=force, template=layout):
         click.echo(f"wrote {path}", err=True)
     click.echo(
         f"{len(built.sections)} tables: "
