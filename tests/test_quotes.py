@@ -46,10 +46,12 @@ def test_unknown_code_is_an_error(project):
         project.quotes("findes-ikke")
 
 
-def test_anonymous_markdown_never_names_the_jobcentre(project):
+def test_markdown_never_names_the_jobcentre_by_default(project):
     from qualcode.io.export import quotes_markdown
 
     it = project.items("strategier", respondent="JC02")[0]
     project.add_coding(it.id, "beskaeftigelsesplan")
-    text = quotes_markdown(project.quotes("beskaeftigelsesplan"), anonymous=True)
-    assert "JC02" not in text and '" – Jobcenter' in text
+    text = quotes_markdown(project.quotes("beskaeftigelsesplan"))
+    assert "JC02" not in text and f'"{it.text}"\n' in text and " – " not in text
+    named = quotes_markdown(project.quotes("beskaeftigelsesplan"), attribute="respondent")
+    assert "JC02" in named

@@ -51,7 +51,7 @@ def read(data: bytes) -> docx.document.Document:
     return docx.Document(io.BytesIO(data))
 
 
-def test_heading_per_theme_italic_quote_with_role_and_source_line():
+def test_by_respondent_a_heading_per_theme_italic_quote_with_role_and_source_line():
     quotes = [
         quote(FORTRINS),
         quote(
@@ -64,7 +64,11 @@ def test_heading_per_theme_italic_quote_with_role_and_source_line():
         ),
         quote("Hjælpemidler gør udslaget.", label="Hjælpemidler", coding_id=3),
     ]
-    doc = read(quotes_docx(quotes, title="Citater: Temaer i de kvalitative interview"))
+    doc = read(
+        quotes_docx(
+            quotes, title="Citater: Temaer i de kvalitative interview", attribute="respondent"
+        )
+    )
     paras = [(p.style.name, p.text) for p in doc.paragraphs]
     assert paras == [
         ("Heading 1", "Citater: Temaer i de kvalitative interview"),
@@ -91,7 +95,7 @@ def test_text_is_marked_danish():
     assert doc.paragraphs[2].text == '"Æbler, øl og ål." \u2013 Leder'
 
 
-def test_anonymous_has_no_source_line_and_never_names_the_jobcentre():
+def test_by_default_no_source_line_and_no_jobcentre_a_survey_answer_stands_alone():
     quotes = [
         quote(FORTRINS),
         quote(
@@ -102,21 +106,41 @@ def test_anonymous_has_no_source_line_and_never_names_the_jobcentre():
             coding_id=2,
         ),
     ]
-    doc = read(quotes_docx(quotes, title="Citater", anonymous=True))
-    texts = [p.text for p in doc.paragraphs]
-    assert texts == [
-        "Citater",
-        "Fortrinsadgang",
-        f'"{FORTRINS}" \u2013 Leder',
-        "Beskæftigelsesplan",
-        '"Vi har skrevet det ind i planen." \u2013 Jobcenter',
-    ]
-    whole = "\n".join(texts)
-    assert "Ådalen" not in whole and "JC07" not in whole
+    for doc in (
+        read(quotes_docx(quotes, title="Citater")),
+        read(quotes_docx(quotes, title="Citater", attribute="role")),
+    ):
+        texts = [p.text for p in doc.paragraphs]
+        assert texts == [
+            "Citater",
+            "Fortrinsadgang",
+            f'"{FORTRINS}" \u2013 Leder',
+            "Beskæftigelsesplan",
+            '"Vi har skrevet det ind i planen."',  # as the report prints survey answers
+        ]
+        whole = "\n".join(texts)
+        assert "Ådalen" not in whole and "JC07" not in whole
+    texts = [p.text for p in read(quotes_docx(quotes, title="C", attribute="none")).paragraphs]
+    assert texts[2] == f'"{FORTRINS}"' and texts[4] == '"Vi har skrevet det ind i planen."'
 
 
-def test_answers_without_role_are_attributed_to_the_jobcentre():
-    doc = read(quotes_docx([quote("Fleksjob.", role="", question="strategier")], title="Citater"))
+def test_an_unknown_attribute_is_refused():
+    import pytest
+
+    from qualcode.errors import QualcodeError
+
+    with pytest.raises(QualcodeError, match="role, respondent, none"):
+        quotes_docx([quote("x")], title="C", attribute="navn")
+
+
+def test_the_page_is_a4():
+    section = read(quotes_docx([quote("x")], title="C")).sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+
+
+def test_by_respondent_answers_without_role_are_attributed_to_the_jobcentre():
+    answer = quote("Fleksjob.", role="", question="strategier")
+    doc = read(quotes_docx([answer], title="Citater", attribute="respondent"))
     assert [p.text for p in doc.paragraphs][2:] == [
         '"Fleksjob." \u2013 Jobcenter Ådalen',
         "JC07 Jobcenter Ådalen, strategier",

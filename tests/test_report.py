@@ -36,27 +36,33 @@ def seed_title(number: int) -> str:
     )
 
 
+# the seed report's headings (Tabel 1), then the share; with --compare-published the
+# published figure's column
 COUNT_HEAD = [
-    "Tema",
-    "Essensen af temaet",
-    "Antal jobcentre der nævner temaet",
-    "Andel",
-    "Rapporten 2018",
+    "FOKUSPUNKT",
+    "ESSENSEN AF FOKUSPUNKTET",
+    "ANTAL JOBCENTRE DER NÆVNER FOKUSPUNKTET",
+    "ANDEL",
 ]
+PUBLISHED_HEAD = "RAPPORTEN 2018"
 
 
 def count_tables(tables: list[list[list[str]]]) -> list[list[list[str]]]:
     """The question tables (not crosstabs or wave comparisons), in order."""
-    return [t for t in tables if t and t[0] == COUNT_HEAD]
+    return [t for t in tables if t and t[0][:4] == COUNT_HEAD]
 
 
-def seed_rows(number: int) -> list[list[str]]:
+def seed_rows(number: int, *, published: bool = True) -> list[list[str]]:
     """The rows as the report's table should show them: theme, essence, mentioned, percent,
-    and the published figure (which for the demo's gold codings is the same sentence)."""
+    and with ``published`` the published figure (for the demo's gold codings the same
+    sentence)."""
     rows = []
     for label, essence, n, base in report_table(number):
         mentioned = f"Anført af {n} ud af {base} jobcentre"
-        rows.append([label, essence, mentioned, f"{round(100 * n / base)} %", mentioned])
+        rows.append(
+            [label, essence, mentioned, f"{round(100 * n / base)} %"]
+            + ([mentioned] if published else [])
+        )
     return rows
 
 
@@ -77,12 +83,20 @@ def starred(demo_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reports(starred, tmp_path_factory):
-    """The report in every format, made by the CLI once."""
+    """The report in every format, compared with the published figures, made by the CLI
+    once."""
     path, _, _ = starred
     out = tmp_path_factory.mktemp("rapport")
     for fmt in ("docx", "xlsx", "html", "md"):
         result = run(
-            "report", path, "-o", out / f"rapport.{fmt}", "--by", "lokalpolitisk_fokus", *GROUPS
+            "report",
+            path,
+            "-o",
+            out / f"rapport.{fmt}",
+            "--by",
+            "lokalpolitisk_fokus",
+            *GROUPS,
+            "--compare-published",
         )
         assert result.exit_code == 0, result.output
         assert "9 tables" in result.stdout and result.stdout.endswith("; 1 theme matrix\n")
@@ -96,24 +110,32 @@ def test_docx_tables_match_the_seed_report(reports):
     from docx import Document
 
     doc = Document(reports / "rapport.docx")
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     tables = count_tables([rows_of(t) for t in doc.tables])
     for number, _ in TABLES:
-        assert seed_title(number) in headings
+        assert seed_title(number) in captions(doc)
+        assert tables[number - 1][0] == [*COUNT_HEAD, PUBLISHED_HEAD]
         assert tables[number - 1][1:] == seed_rows(number)
-    assert len(tables) == 3  # the interviews have no published figure column
+    assert len(tables) == 9
+    # the interviews and the collaboration questions have no published figure
+    assert [len(t[0]) for t in tables] == [5, 5, 5] + [4] * 6
     assert rows_of(doc.tables[0])[1][:3] == [
         'Generelt fokus på "borgere på kanten"',
         "Øget fokus på målgruppen samt dedikation af flere ressourcer til området.",
         "Anført af 15 ud af 35 jobcentre",
     ]
     assert len(doc.inline_shapes) == 9  # a chart per table
-    captions = [p.text for p in doc.paragraphs if p.text.startswith("Figur ")]
-    assert captions[0] == "Figur 1: Indhold i lokalpolitiske strategier eller tilkendegivelser"
+    figures = [c for c in captions(doc) if c.startswith("Figur ")]
+    assert figures[0] == "Figur 1: Indhold i lokalpolitiske strategier eller tilkendegivelser"
 
 
 def rows_of(table) -> list[list[str]]:
-    return [[c.text for c in row.cells] for row in table.rows]
+    """The cells' text; a no-break space (an indent, or between a number and its unit)
+    read as a space."""
+    return [[c.text.replace("\xa0", " ") for c in row.cells] for row in table.rows]
+
+
+def captions(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == "Caption"]
 
 
 def test_docx_has_the_starred_quotes_and_the_crosstab(reports, starred, demo_db):
@@ -122,15 +144,17 @@ def test_docx_has_the_starred_quotes_and_the_crosstab(reports, starred, demo_db)
     _, interview_quote, answer_quote = starred
     doc = Document(reports / "rapport.docx")
     texts = [p.text for p in doc.paragraphs]
+    # by default as the report: the interview quote by role, the survey answer anonymous
     assert interview_quote.formatted() in texts
     assert interview_quote.formatted().endswith(f"– {interview_quote.role}")
-    assert answer_quote.formatted() in texts
+    assert f'"{answer_quote.text}"' in texts
+    assert not any(answer_quote.respondent_name in t for t in texts)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert "Hjælpemidler" in headings and "Fleksjob" in headings
     assert (
         "Krydstabel 1: Indhold i lokalpolitiske strategier eller tilkendegivelser efter "
         "lokalpolitisk_fokus"
-    ) in headings
+    ) in captions(doc)
     cross = next(rows_of(t) for t in doc.tables if rows_of(t)[0][1] == "høj/meget høj")
     assert cross[0] == [
         "Tema",
@@ -166,7 +190,7 @@ def test_xlsx_tables_are_real_numbers_and_match_the_seed(reports):
     for number, _ in TABLES:
         ws = wb[f"Tabel {number}"]
         assert ws["A1"].value == seed_title(number)
-        assert ws["A4"].value == "Tema" and ws["D4"].value == "Jobcentre"
+        assert ws["A4"].value == "FOKUSPUNKT" and ws["D4"].value == "JOBCENTRE"
         want = report_table(number)
         for i, (label, essence, n, base) in enumerate(want):
             row = [c.value for c in ws[5 + i]]
@@ -292,8 +316,10 @@ def test_earlier_waves_are_compared(reports, starred):
     earlier, newest = compared.attrs["waves"][-2:]
     first = compared.iloc[0]
     doc = Document(reports / "rapport.docx")
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert f"Sammenlignet med {earlier}" in headings
+    assert (
+        f"Bølger 1: Indhold i lokalpolitiske strategier eller tilkendegivelser, "
+        f"sammenlignet med {earlier}"
+    ) in captions(doc)
     table = next(
         rows_of(t)
         for t in doc.tables
@@ -306,7 +332,7 @@ def test_earlier_waves_are_compared(reports, starred):
     assert (ws["B3"].value, ws["C3"].value) == (first[f"n_{earlier}"], first[f"base_{earlier}"])
     assert ws.cell(3, 8).value == pytest.approx(float(first["change_pp"]))
     # the earlier wave is compared, not reported as a table of its own
-    assert not any(earlier in h and h.startswith("Tabel") for h in headings)
+    assert not any(earlier in c and c.startswith("Tabel") for c in captions(doc))
 
 
 # -- options and errors ---------------------------------------------------------------
@@ -328,8 +354,7 @@ def test_question_and_coder_options(demo_db, tmp_path):
     )
     assert result.exit_code == 0, result.output
     doc = Document(out)
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert headings.index(f"Tabel 1: {seed_title(3).split(': ', 1)[1]}") < headings.index(
+    assert captions(doc).index(f"Tabel 1: {seed_title(3).split(': ', 1)[1]}") < captions(doc).index(
         f"Tabel 2: {seed_title(1).split(': ', 1)[1]}"
     )
     assert len(count_tables([rows_of(t) for t in doc.tables])) == 2

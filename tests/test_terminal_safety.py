@@ -138,7 +138,12 @@ def test_quotes(hostile, fmt):
     text = out("quotes", db, "--code", key, "--question", QUESTION, "--format", fmt)
     if fmt == "md":
         assert raw_free(text)
-        assert visible(TEXT) in text and visible(NAME) in text and "[bold]x[/bold]" in text
+        assert visible(TEXT) in text and "[bold]x[/bold]" in text
+        assert visible(NAME) not in text  # anonymous by default
+        named = out(
+            "quotes", db, "--code", key, "--question", QUESTION, "--attribute", "respondent"
+        )
+        assert raw_free(named) and visible(NAME) in named
     else:
         assert TEXT in text and RID in text
 
@@ -399,9 +404,10 @@ def test_quotes_docx_shows_symbols_instead_of_failing(hostile):
     db, _, key = hostile
     with Project.open(db) as p:
         quotes = p.quotes(key, QUESTION)
-    data = quotes_docx(quotes, title="Citater \x1b]0;t\x07")
+    data = quotes_docx(quotes, title="Citater \x1b]0;t\x07", attribute="respondent")
     doc = Document(io.BytesIO(data))
-    assert visible(TEXT) in "\n".join(p.text for p in doc.paragraphs)
+    shown = "\n".join(p.text for p in doc.paragraphs)
+    assert visible(TEXT) in shown and visible(NAME) in shown
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert b"\x1b" not in z.read("word/document.xml")
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from qualcode.io.quoting import ATTRIBUTES, DEFAULT_ATTRIBUTE
+
 # the project file: DB in every command's usage line
 db_argument = click.argument("db", type=click.Path(dir_okay=False))
 
@@ -114,3 +116,28 @@ def _csv_dialect(fn: Callable, formats: tuple[str, ...], default: str) -> Callab
     return click.option(
         "--dialect", type=click.Choice(DIALECTS), default="plain", help=DIALECT_HELP
     )(wrapper)
+
+
+ATTRIBUTE_HELP = (
+    "Who quotes are attributed to: role (the default, as the report: an interview quote "
+    "ends with the speaker's role, a survey answer names no one), respondent (every quote "
+    "names its jobcentre, with a source line; for your own use), or none."
+)
+
+# --attribute role|respondent|none: quotes in what is published (report, quotes)
+attribute_option = click.option(
+    "--attribute",
+    type=click.Choice(ATTRIBUTES),
+    default=DEFAULT_ATTRIBUTE,
+    show_default=True,
+    help=ATTRIBUTE_HELP,
+)
+
+# --template FILE.dotx: the agency's Word template for a DOCX
+template_option = click.option(
+    "--template",
+    metavar="FILE.dotx",
+    type=click.Path(dir_okay=True),
+    help="Write the DOCX in this Word template (.dotx, or a .docx): its styles, page "
+    "setup, header and footer; its body text is left out.",
+)

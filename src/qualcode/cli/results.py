@@ -15,6 +15,7 @@ from qualcode.cli.common import (
 )
 from qualcode.cli.options import (
     COUNT_CODER_HELP,
+    attribute_option,
     coder_option,
     db_argument,
     force_option,
@@ -22,6 +23,7 @@ from qualcode.cli.options import (
     output_option,
     output_options,
     question_option,
+    template_option,
 )
 from qualcode.errors import QualcodeError
 from qualcode.safe import one_line
@@ -103,25 +105,51 @@ def counts(db, question, coder, published, by_wave, fmt, output, force) -> None:
 @click.option("--code", required=True, metavar="KEY", help="A code key or its exact label.")
 @question_option("Only this question.")
 @coder_option("Only this coder's codings.")
-@click.option("--anonymous", is_flag=True, help="Markdown: leave out the jobcentre line.")
-@output_options(("md", "csv"), "md")
+@attribute_option
+@click.option(
+    "--anonymous",
+    is_flag=True,
+    hidden=True,  # before --attribute: what is now the default, --attribute role
+    help="The same as --attribute role (the default).",
+)
+@template_option
+@output_options(("md", "csv", "docx"), "md")
 @user_errors
-def quotes(db, code, question, coder, anonymous, fmt, output, force) -> None:
+def quotes(db, code, question, coder, attribute, anonymous, template, fmt, output, force) -> None:
     """List the excerpts coded with a theme, as the report prints them:
-    "…" – Arbejdsmarkedschef."""
+    "…" – Arbejdsmarkedschef; survey answers anonymous unless --attribute respondent.
+
+    Markdown and DOCX (-o FILE.docx, optionally in the agency's --template) are for
+    reading; CSV is the data, every column (respondent, name, role) included.
+    """
     from qualcode.io.export import QUOTE_FORMATS, format_from_path, quotes_csv, quotes_markdown
 
     fmt = format_from_path(output, fmt, QUOTE_FORMATS, "md")
+    if anonymous and attribute == "respondent":
+        raise click.UsageError("--anonymous and --attribute respondent contradict each other")
+    if fmt == "docx" and (not output or output == "-"):
+        raise click.UsageError("--format docx needs -o FILE.docx")
+    if template and fmt != "docx":
+        raise click.UsageError("--template goes with DOCX output (-o FILE.docx)")
+    layout = None
+    if template:
+        from qualcode.io.word import read_template
+
+        layout = read_template(template)  # a bad template fails before anything is read
     with open_project(db) as project:
         found = project.quotes(code, question, coder=coder)
     if not found:
         click.echo(f"no excerpts are coded with '{code}' yet", err=True)
     warn_quotes_pii((q.text for q in found), db)
-    data = (
-        quotes_markdown(found, anonymous=anonymous).encode("utf-8")
-        if fmt == "md"
-        else quotes_csv(found)
-    )
+    if fmt == "md":
+        data = quotes_markdown(found, attribute=attribute).encode("utf-8")
+    elif fmt == "docx":
+        from qualcode.io.quotes_docx import quotes_docx
+
+        label = found[0].label if found and len({q.label for q in found}) == 1 else code
+        data = quotes_docx(found, title=f"Citater: {label}", attribute=attribute, template=layout)
+    else:
+        data = quotes_csv(found)
     emit(data, output, force)
 
 
@@ -185,21 +213,53 @@ def info(db) -> None:
     metavar="N",
     help="The theme matrices show each question's N most frequent themes (ties kept).",
 )
+@click.option(
+    "--compare-published",
+    is_flag=True,
+    help="Put the published figure (the codebook's count from the earlier report) beside "
+    "each count, with its source, and mark it in the charts; in every format.",
+)
+@attribute_option
+@template_option
 @force_option("Overwrite FILE (and its charts) if they exist.")
 @user_errors
-def report(db, output, question, coder, by, group_specs, alpha, matrix_specs, top, force) -> None:
-    """Write the report: per coded question the table in the report's layout (theme,
-    essence, "Anført af N ud af M jobcentre", percent, the published figure), its bar
-    chart, the comparison with earlier waves, the starred quotes per theme, and with --by
-    a crosstab; then a theme matrix of the questions that share a codebook.
+def report(
+    db,
+    output,
+    question,
+    coder,
+    by,
+    group_specs,
+    alpha,
+    matrix_specs,
+    top,
+    compare_published,
+    attribute,
+    template,
+    force,
+) -> None:
+    """Write the report: per coded question the table in the report's layout (FOKUSPUNKT,
+    ESSENSEN AF FOKUSPUNKTET, "Anført af N ud af M jobcentre", percent; with
+    --compare-published the published figure), its bar chart, the comparison with earlier
+    waves, the starred quotes per theme (anonymous survey answers unless --attribute
+    respondent), and with --by a crosstab; then a theme matrix of the questions that share
+    a codebook.
 
-    The format comes from FILE's suffix. Written whole or not at all.
+    The format comes from FILE's suffix; DOCX is laid out on A4 as the report, or in the
+    agency's --template. Written whole or not at all.
     """
     from qualcode.core.crosstab import parse_groups
     from qualcode.core.matrix import parse_questions
     from qualcode.io.report import build_report, charts_needed, report_format, write_report
 
     fmt = report_format(output)
+    layout = None
+    if template:
+        from qualcode.io.word import read_template
+
+        if fmt != "docx":
+            raise QualcodeError(f"--template is for a .docx report, not .{fmt}", file=str(output))
+        layout = read_template(template)  # a bad template fails before anything is counted
     groups = parse_groups(group_specs)
     if groups and not by:
         raise click.UsageError("--group needs --by ATTRIBUTE")
@@ -218,9 +278,11 @@ def report(db, output, question, coder, by, group_specs, alpha, matrix_specs, to
             charts=charts_needed(fmt),
             matrices=matrices,
             matrix_top=top,
+            compare_published=compare_published,
+            attribute=attribute,
         )
     warn_quotes_pii((q.text for s in built.sections for _, quotes in s.quotes for q in quotes), db)
-    for path in write_report(built, output, force=force):
+    for path in write_report(built, output, force=force, template=layout):
         click.echo(f"wrote {path}", err=True)
     click.echo(
         f"{len(built.sections)} tables: "

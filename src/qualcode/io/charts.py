@@ -58,11 +58,16 @@ def _axis_text(frame: pd.DataFrame) -> str:
     return f"Andel af de {answered} {who} (%)" + (f"\n{visible(basis)}" if basis else "")
 
 
-def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
-    """A matplotlib Figure (not registered with pyplot) of the counts ``frame``."""
+def chart_figure(frame: pd.DataFrame, *, title: str | None = None, published: bool = True):
+    """A matplotlib Figure (not registered with pyplot) of the counts ``frame``; the
+    published figure marked where the codebook has one, unless ``published`` is False."""
     from matplotlib.figure import Figure
 
     rows = list(frame.itertuples())
+    marks: list[float | None] = [
+        float(r.published_percent) if published and not _missing(r.published_percent) else None
+        for r in rows
+    ]
     # labels are right-aligned, so a nested theme is marked with a dash per level; control
     # characters in them as visible symbols (an SVG, which is XML, cannot hold them)
     labels = [
@@ -80,7 +85,7 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
     top = max(
         [
             *values,
-            *[float(r.published_percent) for r in rows if not _missing(r.published_percent)],
+            *[m for m in marks if m is not None],
             1.0,
         ]
     )
@@ -95,17 +100,13 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None):
             ha="left",
             fontsize=9,
         )
-    published = [
-        (y, float(r.published_percent))
-        for y, r in zip(ypos, rows, strict=True)
-        if not _missing(r.published_percent)
-    ]
-    if published:
+    shown = [(y, m) for y, m in zip(ypos, marks, strict=True) if m is not None]
+    if shown:
         year = frame["published_year"].dropna()
         name = f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten"
         ax.scatter(
-            [p for _, p in published],
-            [y for y, _ in published],
+            [p for _, p in shown],
+            [y for y, _ in shown],
             marker="|",
             s=260,
             linewidths=2,
@@ -145,15 +146,18 @@ def _missing(value: object) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-def chart_bytes(frame: pd.DataFrame, fmt: str = "png", *, title: str | None = None) -> bytes:
-    """The chart as PNG or SVG bytes; SVG is byte-for-byte the same on every run."""
+def chart_bytes(
+    frame: pd.DataFrame, fmt: str = "png", *, title: str | None = None, published: bool = True
+) -> bytes:
+    """The chart as PNG or SVG bytes; SVG is byte-for-byte the same on every run.
+    ``published=False`` leaves out the mark of the published figure."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot, no GUI backend
 
     if fmt not in CHART_FORMATS:
         raise QualcodeError(f"unknown chart format '{fmt}' (use png or svg)")
     with _style(matplotlib):
-        fig = chart_figure(frame, title=title)
+        fig = chart_figure(frame, title=title, published=published)
         FigureCanvasAgg(fig)
         buf = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": "qualcode"}

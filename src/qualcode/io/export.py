@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from qualcode.models import Quote
 
 COUNT_FORMATS = ("table", "csv", "md", "xlsx", "json")
-QUOTE_FORMATS = ("md", "csv")
+QUOTE_FORMATS = ("md", "csv", "docx")
 CSV_COLUMNS = [
     "question",
     "code",
@@ -666,23 +666,23 @@ def render_counts(frames: list[pd.DataFrame], fmt: str, *, published: bool | Non
 # -- quotes ----------------------------------------------------------------------
 
 
-def quotes_markdown(quotes: list[Quote], *, anonymous: bool = False) -> str:
-    """The quotes under their theme, as the report prints them; control characters in
-    the text as visible symbols."""
+def quotes_markdown(quotes: list[Quote], *, attribute: str = "role") -> str:
+    """The quotes under their theme, as the report prints them, attributed as
+    ``attribute`` says (:mod:`qualcode.io.quoting`: by role, survey answers anonymous, by
+    default; ``respondent`` adds the source line); control characters in the text as
+    visible symbols."""
+    from qualcode.io.quoting import check_attribute, quote_line, source
+
+    check_attribute(attribute)
     parts: list[str] = []
     current = None
     for q in quotes:
         if q.label != current:
             parts.append(f"## {q.label}\n")
             current = q.label
-        if anonymous and not q.role:
-            parts.append(f'"{q.text}" \u2013 Jobcenter')  # no role: do not name the jobcentre
-        else:
-            parts.append(q.formatted())
-        if not anonymous:
-            where = f"{q.respondent} {q.respondent_name}".strip()
-            excerpt = f", uddrag {q.item_number}" if q.role else ""
-            parts.append(f"*({where}, {q.question}{excerpt})*")
+        parts.append(quote_line(q, attribute))
+        if where := source(q, attribute):
+            parts.append(f"*({where})*")
         parts.append("")
     return visible("\n".join(parts) + ("\n" if parts else ""))
 

@@ -228,17 +228,13 @@ def framework_xlsx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
 
 
 def framework_docx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
-    from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Pt
 
-    from qualcode.io.quotes_docx import set_danish
+    from qualcode.io.word import new_document
 
     t = visible  # every text from data: python-docx refuses control characters
-    doc = Document()
-    set_danish(doc)
-    doc.core_properties.title = t(heading(matrix))
-    doc.core_properties.language = "da-DK"
+    doc = new_document(title=heading(matrix))  # A4, the report's margins
     section = doc.sections[0]
     if len(matrix.codes) > 3:  # a wide matrix: the page on its side
         section.orientation = WD_ORIENT.LANDSCAPE

@@ -269,29 +269,35 @@ def matrix_xlsx(frame: pd.DataFrame) -> bytes:
 
 
 def add_matrix_docx(
-    doc, frame: pd.DataFrame, *, heading: str | None = None, level: int = 2
+    doc, frame: pd.DataFrame, *, heading: str | None = None, level: int = 2, number: int = 0
 ) -> None:
-    """The matrix in a python-docx document: a heading, the table, the notes."""
-    from qualcode.io.report import docx_note, docx_table
+    """The matrix in a python-docx document: a heading (or with ``number`` the caption
+    "Temamatrix N: …"), the table over the text width, the notes."""
+    from qualcode.io import word
 
-    doc.add_heading(visible(heading or title(frame)), level=level)
+    text = heading or title(frame)
     head, body = display_rows(frame)
-    widths = [4.0, 5.5, 4.6, 1.6] if frame.attrs.get("top") else None
-    docx_table(doc, head, body, widths)
+    numeric = {3} if frame.attrs.get("top") else set(range(1, len(head)))
+    if number:
+        word.add_captioned_table(
+            doc, "Temamatrix", number, text, head, body, numeric=numeric, notes=notes(frame)
+        )
+        return
+    word.add_heading(doc, text, level)
+    word.add_table(doc, head, body, numeric=numeric)
     for line in notes(frame):
-        docx_note(doc, line)
+        word.add_note(doc, line)
 
 
 def matrix_docx(frame: pd.DataFrame) -> bytes:
-    from docx import Document
+    from qualcode.io.word import finish as word_finish
+    from qualcode.io.word import fits, new_document, turn
 
-    from qualcode.io.quotes_docx import set_danish
-
-    doc = Document()
-    set_danish(doc)
-    doc.core_properties.title = visible(title(frame))
-    doc.core_properties.language = "da-DK"
+    doc = new_document(title=title(frame))
+    if not fits(doc, *display_rows(frame)):
+        turn(doc.sections[0], landscape=True)  # a matrix too wide for the page: on its side
     add_matrix_docx(doc, frame, level=1)
+    word_finish(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -1,8 +1,10 @@
 """Quotes as a Word document, in the report's form: ``"…" – Arbejdsmarkedschef``.
 
 One Heading 2 per theme (the code's label), each quote an italic paragraph in Word's
-Quote style followed by `` – Role``, and unless anonymous a small source line naming
-the jobcentre and the question. The document's proofing language is Danish. Control
+Quote style, attributed as ``attribute`` says (see :mod:`qualcode.io.quoting`: by role by
+default, so a survey answer names no one); with ``respondent`` a small source line naming
+the jobcentre and the question follows each quote. The page is the report's A4, or the
+agency's template (:mod:`qualcode.io.word`); the proofing language is Danish. Control
 characters in the text (which Word's XML cannot hold) are shown as visible symbols.
 
     >>> data = quotes_docx(project.quotes("hjaelpemidler"), title="Citater")  # doctest: +SKIP
@@ -15,82 +17,52 @@ import io
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from qualcode.io.quoting import DASH, DEFAULT_ATTRIBUTE, check_attribute, source, speaker
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
     from qualcode.models import Quote
 
 SOURCE_STYLE = "Kilde"
-ANONYMOUS_SPEAKER = "Jobcenter"
-_DASH = "\u2013"
 
 
-def speaker(quote: Quote, *, anonymous: bool = False) -> str:
-    """Who the quote is attributed to: the role, as the report prints it.
-
-    Answers without a role are attributed to the jobcentre, or to "Jobcenter" when the
-    document is anonymous, so an anonymous document never names a jobcentre.
-    """
-    if quote.role:
-        return quote.role
-    if anonymous:
-        return ANONYMOUS_SPEAKER
-    return quote.respondent_name or quote.respondent
-
-
-def source_line(quote: Quote) -> str:
-    """'JC21 Jobcenter Bakkekammen, interview, uddrag 8' (as the Markdown export has it)."""
-    where = f"{quote.respondent} {quote.respondent_name}".strip()
-    excerpt = f", uddrag {quote.item_number}" if quote.role else ""
-    return f"{where}, {quote.question}{excerpt}"
-
-
-def quotes_docx(quotes: list[Quote], *, title: str, anonymous: bool = False) -> bytes:
+def quotes_docx(
+    quotes: list[Quote],
+    *,
+    title: str,
+    attribute: str = DEFAULT_ATTRIBUTE,
+    template: bytes | None = None,
+) -> bytes:
     """A .docx with the quotes grouped under their theme, in the order given."""
-    from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt, RGBColor
 
-    doc = Document()
-    set_danish(doc)
-    doc.core_properties.title = visible(title)
-    doc.core_properties.language = "da-DK"
-    styles = {s.name for s in doc.styles}
-    quote_style = "Quote" if "Quote" in styles else None
-    if SOURCE_STYLE not in styles:
-        source = doc.styles.add_style(SOURCE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-        source.base_style = doc.styles["Normal"]
-        source.font.size = Pt(9)
-        source.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-        source.paragraph_format.space_before = Pt(0)
-        source.paragraph_format.space_after = Pt(10)
+    from qualcode.io.word import add_heading, new_document, style_names
 
-    doc.add_heading(visible(title), level=1)
+    check_attribute(attribute)
+    doc = new_document(template, title=title)
+    if SOURCE_STYLE not in style_names(doc):
+        style = doc.styles.add_style(SOURCE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        if "Normal" in style_names(doc):
+            style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(9)
+        style.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(10)
+
+    add_heading(doc, title, 1)
     if not quotes:
         doc.add_paragraph("Ingen citater.")
     for label, group in groupby(quotes, key=lambda q: q.label):
-        doc.add_heading(visible(label), level=2)
+        add_heading(doc, label, 2)
         for q in group:
-            para = doc.add_paragraph(style=quote_style)
+            para = doc.add_paragraph(style="Quote")
             said = para.add_run(visible(f'"{q.text}"'))
             said.italic = True
-            who = para.add_run(visible(f" {_DASH} {speaker(q, anonymous=anonymous)}"))
-            who.italic = False
-            if not anonymous:
-                doc.add_paragraph(visible(source_line(q)), style=SOURCE_STYLE)
+            if who := speaker(q, attribute):
+                para.add_run(visible(f" {DASH} {who}")).italic = False
+            if where := source(q, attribute):
+                doc.add_paragraph(visible(where), style=SOURCE_STYLE)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-def set_danish(doc) -> None:
-    """Mark the default text as Danish, so Word spell-checks it as Danish."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = doc.styles["Normal"].element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "da-DK")

@@ -3,10 +3,17 @@ selected (starred) quotes per theme and, when asked, a cross-tabulation by an at
 then a theme matrix for each set of questions that share a codebook (Tabel 4's layout with
 ``matrix_top``).
 
-Formats: DOCX (python-docx, the chart embedded as PNG), XLSX (openpyxl: a sheet per table
+Formats: DOCX (python-docx, laid out as the report on A4 or in the agency's Word template,
+see :mod:`qualcode.io.word`; the chart embedded as PNG), XLSX (openpyxl: a sheet per table
 with real numbers and set column widths, the chart inserted, a sheet per crosstab), HTML
 (one self-contained file, charts as inline SVG, all text escaped) and Markdown (the charts
 written beside it as ``<stem>_figur_<n>.png``).
+
+The published figure (the codebook's count from the earlier report) is compared with the
+current count only when asked (``compare_published``): then every format has the column
+(XLSX its three), the note naming the source, and the chart its mark; otherwise none.
+Quotes are attributed as :mod:`qualcode.io.quoting` says (``attribute``; by role, survey
+answers anonymous, by default).
 
 Control characters in the data (an escape sequence in an answer, a C1 control in a label)
 are shown as visible symbols in DOCX, HTML and Markdown (XML 1.0 cannot hold most of them
@@ -27,6 +34,7 @@ from typing import TYPE_CHECKING
 from qualcode.errors import QualcodeError
 from qualcode.io.export import md_cell, workbook_bytes
 from qualcode.io.fmt import is_missing, percent, points, units, units_title
+from qualcode.io.quoting import DEFAULT_ATTRIBUTE, check_attribute, quote_line, source
 from qualcode.safe import visible
 from qualcode.store import codings as coding_store
 
@@ -42,8 +50,15 @@ REPORT_FORMATS = ("docx", "xlsx", "html", "md")
 
 
 def column_heads(frame: pd.DataFrame) -> list[str]:
-    """The report's column headings, in the project's noun."""
-    return ["Tema", "Essensen af temaet", f"Antal {units(frame.attrs)} der nævner temaet", "Andel"]
+    """The report's column headings (as Tabel 1 prints them), in the project's noun, and
+    the share: FOKUSPUNKT, ESSENSEN AF FOKUSPUNKTET, ANTAL JOBCENTRE DER NÆVNER
+    FOKUSPUNKTET, ANDEL."""
+    return [
+        "FOKUSPUNKT",
+        "ESSENSEN AF FOKUSPUNKTET",
+        f"ANTAL {units(frame.attrs).upper()} DER NÆVNER FOKUSPUNKTET",
+        "ANDEL",
+    ]
 
 
 def scale_note(frame: pd.DataFrame) -> str:
@@ -68,12 +83,17 @@ class Section:
     waves: pd.DataFrame | None = None  # the comparison with earlier waves, if any
 
     @property
+    def caption(self) -> str:
+        """The table's and the figure's caption after "Tabel N: " / "Figur N: "."""
+        return str(self.counts.attrs.get("title", ""))
+
+    @property
     def title(self) -> str:
-        return f"Tabel {self.number}: {self.counts.attrs.get('title', '')}"
+        return f"Tabel {self.number}: {self.caption}"
 
     @property
     def figure(self) -> str:
-        return f"Figur {self.number}: {self.counts.attrs.get('title', '')}"
+        return f"Figur {self.number}: {self.caption}"
 
     @property
     def waves_title(self) -> str:
@@ -83,13 +103,16 @@ class Section:
         return f"Sammenlignet med {', '.join(earlier)}"
 
     @property
+    def crosstab_caption(self) -> str:
+        if self.crosstab is None:
+            return ""
+        return f"{self.caption} efter {self.crosstab.attrs['attribute']}"
+
+    @property
     def crosstab_title(self) -> str:
         if self.crosstab is None:
             return ""
-        return (
-            f"Krydstabel {self.number}: {self.counts.attrs.get('title', '')} efter "
-            f"{self.crosstab.attrs['attribute']}"
-        )
+        return f"Krydstabel {self.number}: {self.crosstab_caption}"
 
 
 @dataclass
@@ -99,11 +122,16 @@ class Report:
     coder: str | None = None
     by: str | None = None
     matrices: list[pd.DataFrame] = field(default_factory=list)  # theme matrices, after
+    compare_published: bool = False  # the published figure beside the count, and in the chart
+    attribute: str = DEFAULT_ATTRIBUTE  # how quotes are attributed (qualcode.io.quoting)
 
-    def matrix_title(self, number: int) -> str:
+    def matrix_caption(self, number: int) -> str:
         from qualcode.io.matrix import title
 
-        return f"Temamatrix {number}: {title(self.matrices[number - 1])}"
+        return title(self.matrices[number - 1])
+
+    def matrix_title(self, number: int) -> str:
+        return f"Temamatrix {number}: {self.matrix_caption(number)}"
 
 
 def report_format(path: str | Path) -> str:
@@ -151,15 +179,21 @@ def build_report(
     charts: tuple[str, ...] = ("png", "svg"),
     matrices: list[list[QuestionGroup]] | None = None,
     matrix_top: int | None = None,
+    compare_published: bool = False,
+    attribute: str = DEFAULT_ATTRIBUTE,
 ) -> Report:
     """Count, chart, collect quotes and cross-tabulate every question asked for (default:
     every question with codings); then a theme matrix of each of ``matrices`` (default:
-    of each set of those questions sharing a codebook), with ``matrix_top`` themes."""
+    of each set of those questions sharing a codebook), with ``matrix_top`` themes.
+
+    ``compare_published`` puts the codebook's published figure beside each count (and
+    in the chart); ``attribute`` is how quotes are attributed (role, respondent, none)."""
     from qualcode.core.crosstab import EmptyGroups, crosstab
     from qualcode.core.matrix import QuestionGroup, matrix_questions, theme_matrix
     from qualcode.core.waves import wave_comparison
     from qualcode.io.charts import chart_bytes
 
+    check_attribute(attribute)
     ids = list(questions) if questions else coded_questions(project, coder)
     if not ids:
         who = f" by coder '{coder}'" if coder else ""
@@ -178,9 +212,9 @@ def build_report(
         )
         # no title in the picture: the figure's caption under it says it, once
         if "png" in charts:
-            section.png = chart_bytes(frame, "png", title="")
+            section.png = chart_bytes(frame, "png", title="", published=compare_published)
         if "svg" in charts:
-            section.svg = chart_bytes(frame, "svg", title="")
+            section.svg = chart_bytes(frame, "svg", title="", published=compare_published)
         compared = wave_comparison(project, q.id, coder=coder)
         if compared is not None and compared.attrs.get("question") == q.id:
             section.waves = compared
@@ -203,14 +237,17 @@ def build_report(
             theme_matrix(project, questions=groups, coder=coder, top=matrix_top)
             for groups in matrices
         ],
+        compare_published=compare_published,
+        attribute=attribute,
     )
 
 
 # -- the table's cells ----------------------------------------------------------------
 
 
-def _show_published(frame: pd.DataFrame) -> bool:
-    return bool(frame["published"].notna().any())
+def _show_published(frame: pd.DataFrame, compare: bool = True) -> bool:
+    """Whether the table has the published column: asked for, and the codebook has one."""
+    return compare and bool(frame["published"].notna().any())
 
 
 def published_head(frame: pd.DataFrame) -> str:
@@ -218,16 +255,18 @@ def published_head(frame: pd.DataFrame) -> str:
     return f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten"
 
 
-def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a question's table as text, in the report's layout."""
-    cols = column_heads(
-        frame
-    )  # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
-    show_pub = _show_published(frame)
+def table_rows(
+    frame: pd.DataFrame, *, published: bool = False
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a question's table as text, in the report's layout; with
+    ``published`` the published figure beside the count (where the codebook has one)."""
+    cols = column_heads(frame)
+    show_pub = _show_published(frame, published)
     if show_pub:
-        cols.append(published_head(frame))
+        cols.append(published_head(frame).upper())
     body = []
     for r in frame.itertuples():
+        # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
         exact = 100.0 * int(r.respondents) / int(r.answered) if int(r.answered) else None
         cells = ["  " * int(r.depth) + r.label, r.definition or "", r.mentioned, percent(exact, 0)]
         if show_pub:
@@ -240,7 +279,7 @@ def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     return cols, body
 
 
-def table_notes(section: Section) -> list[str]:
+def table_notes(section: Section, *, published: bool = False) -> list[str]:
     frame = section.counts
     out = []
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
@@ -254,7 +293,7 @@ def table_notes(section: Section) -> list[str]:
     if section.question.kind == "interview":
         out.append(scale_note(frame))
     source = frame.attrs.get("published_source")
-    if _show_published(frame) and source:
+    if _show_published(frame, published) and source:
         out.append(f"Rapportens tal: {source}.")
     return out
 
@@ -273,12 +312,6 @@ def waves_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
 
 
 WAVES_NOTE = "Ændringen er i procentpoint: den nyeste bølges andel minus den forriges."
-
-
-def quote_source(q: Quote) -> str:
-    from qualcode.io.quotes_docx import source_line
-
-    return source_line(q)
 
 
 # -- Markdown ---------------------------------------------------------------------
@@ -300,7 +333,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
             f"Spørgsmål: {md_cell(s.question.text)} (`{s.question.id}`)",
             "",
         ]
-        head, body = table_rows(s.counts)
+        head, body = table_rows(s.counts, published=report.compare_published)
         parts.append("| " + " | ".join(head) + " |")
         parts.append(
             "|" + "|".join(["---", "---", "---", "---:"] + ["---"] * (len(head) - 4)) + "|"
@@ -309,7 +342,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
             first = cells[0].replace("  ", "&nbsp;&nbsp;")
             parts.append("| " + " | ".join(md_cell(c) for c in [first, *cells[1:]]) + " |")
         parts.append("")
-        parts += [md_cell(n) + "  " for n in table_notes(s)]
+        parts += [md_cell(n) + "  " for n in table_notes(s, published=report.compare_published)]
         parts += [
             "",
             f"![{md_cell(s.figure)}]({figure_name(stem, s.number)})",
@@ -327,7 +360,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
             ]
             parts += ["| " + " | ".join(md_cell(c) for c in cells) + " |" for cells in body]
             parts += ["", WAVES_NOTE, ""]
-        parts += _quotes_markdown(s)
+        parts += _quotes_markdown(s, report.attribute)
         if s.crosstab is not None:
             parts.append(crosstab_markdown(s.crosstab, heading=f"### {md_cell(s.crosstab_title)}"))
         elif s.crosstab_note:
@@ -337,14 +370,17 @@ def report_markdown(report: Report, *, stem: str) -> str:
     return visible("\n".join(parts).rstrip() + "\n")
 
 
-def _quotes_markdown(s: Section) -> list[str]:
+def _quotes_markdown(s: Section, attribute: str) -> list[str]:
     if not s.quotes:
         return []
     parts = ["### Udvalgte citater", ""]
     for label, quotes in s.quotes:
         parts += [f"#### {md_cell(label)}", ""]
         for q in quotes:
-            parts += [f"> {md_cell(q.formatted())}", ">", f"> *({md_cell(quote_source(q))})*", ""]
+            parts.append(f"> {md_cell(quote_line(q, attribute))}")
+            if where := source(q, attribute):
+                parts += [">", f"> *({md_cell(where)})*"]
+            parts.append("")
     return parts
 
 
@@ -414,9 +450,12 @@ def report_html(report: Report) -> str:
             f'<p class="note">Spørgsmål: {_e(s.question.text)} '
             f"(<code>{_e(s.question.id)}</code>)</p>",
         ]
-        head, body = table_rows(s.counts)
+        head, body = table_rows(s.counts, published=report.compare_published)
         out += _html_table(head, body, {3})
-        out += [f'<p class="note">{_e(n)}</p>' for n in table_notes(s)]
+        out += [
+            f'<p class="note">{_e(n)}</p>'
+            for n in table_notes(s, published=report.compare_published)
+        ]
         if s.svg:
             out += [
                 "<figure>",
@@ -434,10 +473,9 @@ def report_html(report: Report) -> str:
             for label, quotes in s.quotes:
                 out.append(f"<h4>{_e(label)}</h4>")
                 for q in quotes:
-                    out += [
-                        f"<blockquote>{_e(q.formatted())}</blockquote>",
-                        f'<p class="source">{_e(quote_source(q))}</p>',
-                    ]
+                    out.append(f"<blockquote>{_e(quote_line(q, report.attribute))}</blockquote>")
+                    if where := source(q, report.attribute):
+                        out.append(f'<p class="source">{_e(where)}</p>')
         if s.crosstab is not None:
             chead, cbody = display_rows(s.crosstab)
             out.append(f"<h3>{_e(s.crosstab_title)}</h3>")
@@ -463,98 +501,72 @@ def report_html(report: Report) -> str:
 # -- DOCX -------------------------------------------------------------------------
 
 
-def docx_table(doc, head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
-    """A table in a python-docx document: bold head, 9 pt cells, text from data made safe
-    (control characters as symbols), an indent of two spaces kept, column widths in cm."""
-    from docx.shared import Cm, Pt
-
-    styles = {s.name for s in doc.styles}
-    table = doc.add_table(
-        rows=1, cols=len(head), style="Table Grid" if "Table Grid" in styles else None
-    )
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(visible(text))
-        run.bold = True
-        run.font.size = Pt(9)
-    for cells in body:
-        row = table.add_row().cells
-        for cell, text in zip(row, cells, strict=True):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(visible(text).replace("  ", "\u00a0\u00a0"))
-            run.font.size = Pt(9)
-    if widths:
-        for row in table.rows:
-            for cell, w in zip(row.cells, widths, strict=False):
-                cell.width = Cm(w)
-
-
-def docx_note(doc, text: str) -> None:
-    """A note under a table: small italics."""
-    from docx.shared import Pt
-
-    run = doc.add_paragraph().add_run(visible(text))
-    run.italic = True
-    run.font.size = Pt(8)
-
-
-def report_docx(report: Report) -> bytes:
-    from docx import Document
-    from docx.shared import Cm
-
+def report_docx(report: Report, *, template: bytes | None = None) -> bytes:
+    """The report as Word lays out the published one (see :mod:`qualcode.io.word`): per
+    question a heading (the question), "Tabel N: …" over the table, its notes, "Figur N:
+    …" over the chart; then the comparison with earlier waves, the quotes and the
+    crosstab, each table with its caption; then the theme matrices. ``template`` is the
+    agency's Word template (from :func:`qualcode.io.word.read_template`)."""
+    from qualcode.io import word
     from qualcode.io.crosstab import display_rows, notes
     from qualcode.io.matrix import add_matrix_docx
-    from qualcode.io.quotes_docx import set_danish
 
-    doc = Document()
-    set_danish(doc)
-    doc.core_properties.title = visible(report.title)
-    doc.core_properties.language = "da-DK"
-    styles = {s.name for s in doc.styles}
-    quote_style = "Quote" if "Quote" in styles else None
-    caption_style = "Caption" if "Caption" in styles else None
-
-    t = visible  # every text from data: python-docx refuses control characters
-
-    def add_table(head: list[str], body: list[list[str]], widths: list[float] | None) -> None:
-        docx_table(doc, head, body, widths)
-
-    def note(text: str) -> None:
-        docx_note(doc, text)
-
-    doc.add_heading(t(report.title), level=1)
+    doc = word.new_document(template, title=report.title)
+    published = report.compare_published
+    word.add_heading(doc, report.title, 1)
     for s in report.sections:
-        doc.add_heading(t(s.title), level=2)
-        doc.add_paragraph(t(f"Spørgsmål: {s.question.text}"))
-        head, body = table_rows(s.counts)
-        widths = [4.0, 5.5, 3.6, 1.4] + ([3.6] if len(head) > 4 else [])
-        add_table(head, body, widths)
-        for n in table_notes(s):
-            note(n)
+        word.add_heading(doc, s.question.text.strip() or s.caption, 2)
+        head, body = table_rows(s.counts, published=published)
+        word.add_captioned_table(
+            doc,
+            "Tabel",
+            s.number,
+            s.caption,
+            head,
+            body,
+            numeric={3},
+            notes=table_notes(s, published=published),
+        )
         if s.png:
-            doc.add_picture(io.BytesIO(s.png), width=Cm(16))
-            doc.add_paragraph(t(s.figure), style=caption_style)
+            word.add_caption(doc, "Figur", s.number, s.caption)
+            word.add_picture(doc, s.png)
         if s.waves is not None:
-            doc.add_heading(t(s.waves_title), level=3)
-            add_table(*waves_rows(s.waves), None)
-            note(WAVES_NOTE)
+            head, body = waves_rows(s.waves)
+            word.add_captioned_table(
+                doc,
+                "Bølger",
+                s.number,
+                f"{s.caption}, {s.waves_title.lower()}",
+                head,
+                body,
+                numeric=set(range(1, len(head))),
+                notes=[WAVES_NOTE],
+            )
         if s.quotes:
-            doc.add_heading("Udvalgte citater", level=3)
+            word.add_heading(doc, "Udvalgte citater", 3)
             for label, quotes in s.quotes:
-                doc.add_heading(t(label), level=4)
+                word.add_heading(doc, label, 4)
                 for q in quotes:
-                    doc.add_paragraph(t(q.formatted()), style=quote_style)
-                    note(quote_source(q))
+                    doc.add_paragraph(visible(quote_line(q, report.attribute)), style="Quote")
+                    if where := source(q, report.attribute):
+                        word.add_note(doc, where)
         if s.crosstab is not None:
-            doc.add_heading(t(s.crosstab_title), level=3)
             chead, cbody = display_rows(s.crosstab)
-            add_table(chead, cbody, None)
-            for n in notes(s.crosstab):
-                note(n)
+            word.add_captioned_table(
+                doc,
+                "Krydstabel",
+                s.number,
+                s.crosstab_caption,
+                chead,
+                cbody,
+                numeric=set(range(1, len(chead))),
+                notes=notes(s.crosstab),
+            )
         elif s.crosstab_note:
-            note(s.crosstab_note)
+            word.add_note(doc, s.crosstab_note)
     for number, frame in enumerate(report.matrices, start=1):
-        add_matrix_docx(doc, frame, heading=report.matrix_title(number), level=2)
+        add_matrix_docx(doc, frame, heading=report.matrix_caption(number), number=number)
+    word.finish(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -577,7 +589,7 @@ def report_xlsx(report: Report) -> bytes:
     wb.remove(wb.active)
     for s in report.sections:
         frame = s.counts
-        show_pub = _show_published(frame)
+        show_pub = _show_published(frame, report.compare_published)
         ws = wb.create_sheet(f"Tabel {s.number}")
         ws.append([xlsx_cell(s.title)])
         ws["A1"].font = Font(bold=True, size=12)
@@ -587,7 +599,7 @@ def report_xlsx(report: Report) -> bytes:
         if show_pub:
             year = published_head(frame)
             cols += [f"{year}: {units(frame.attrs)}", f"{year}: besvaret", f"{year}: andel (%)"]
-        ws.append([xlsx_cell(h) for h in cols])
+        ws.append([xlsx_cell(h.upper()) for h in cols])  # as the report's headings
         for cell in ws[4]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -614,21 +626,22 @@ def report_xlsx(report: Report) -> bytes:
             if show_pub:
                 row[8].number_format = "0.0"
         ws.append([])
-        for n in table_notes(s):
+        for n in table_notes(s, published=report.compare_published):
             ws.append([xlsx_cell(n)])
             ws.cell(ws.max_row, 1).font = Font(italic=True)
         if s.quotes:
             ws.append([])
             ws.append(["Udvalgte citater"])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
-            ws.append(["Tema", "Citat", "Kilde"])
+            named = report.attribute == "respondent"  # only then a source column
+            ws.append(["Tema", "Citat", *(["Kilde"] if named else [])])
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
             for label, quotes in s.quotes:
                 for q in quotes:
-                    ws.append(
-                        [xlsx_cell(label), xlsx_cell(q.formatted()), xlsx_cell(quote_source(q))]
-                    )
+                    line = quote_line(q, report.attribute)
+                    where = [xlsx_cell(source(q, report.attribute))] if named else []
+                    ws.append([xlsx_cell(label), xlsx_cell(line), *where])
                     ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
         for letter, width in zip("ABCDEFGHI", (44, 60, 34, 11, 11, 11, 18, 18, 18), strict=False):
             ws.column_dimensions[letter].width = width
@@ -666,11 +679,15 @@ def _waves_sheet(ws, s: Section) -> None:
 # -- writing ----------------------------------------------------------------------
 
 
-def render_report(report: Report, fmt: str, *, stem: str = "rapport") -> list[tuple[str, bytes]]:
+def render_report(
+    report: Report, fmt: str, *, stem: str = "rapport", template: bytes | None = None
+) -> list[tuple[str, bytes]]:
     """(file name, bytes) for the report and, for Markdown, the chart files beside it;
-    the report itself is first."""
+    the report itself is first. ``template`` (a Word template's package) is for DOCX."""
+    if template is not None and fmt != "docx":
+        raise QualcodeError(f"a Word template is for a .docx report, not .{fmt}")
     if fmt == "docx":
-        return [("", report_docx(report))]
+        return [("", report_docx(report, template=template))]
     if fmt == "xlsx":
         return [("", report_xlsx(report))]
     if fmt == "html":
@@ -686,7 +703,9 @@ def charts_needed(fmt: str) -> tuple[str, ...]:
     return ("svg",) if fmt == "html" else ("png",)
 
 
-def write_report(report: Report, path: str | Path, *, force: bool = False) -> list[Path]:
+def write_report(
+    report: Report, path: str | Path, *, force: bool = False, template: bytes | None = None
+) -> list[Path]:
     """Write the report (and Markdown's charts beside it) all or nothing; return the paths,
     the report first.
 
@@ -695,14 +714,14 @@ def write_report(report: Report, path: str | Path, *, force: bool = False) -> li
     name and flushed to disk, and only then renamed into place, the report last. A failure
     before the report is in place takes back the charts already placed (a replaced chart
     gets its old content back) and removes every temporary file; see
-    :func:`qualcode.io.export.write_files`.
+    :func:`qualcode.io.export.write_files`. ``template``: see :func:`report_docx`.
     """
     from qualcode.io.export import write_files
 
     given = path  # as given: 'r.md/' names a folder, and is refused as such
     path = Path(path)
     fmt = report_format(path)
-    files = render_report(report, fmt, stem=path.stem)
+    files = render_report(report, fmt, stem=path.stem, template=template)
     return write_files(
         [(given if not name else path.with_name(name), data) for name, data in files], force=force
     )
