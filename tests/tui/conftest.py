@@ -5,13 +5,18 @@ in a worker: seconds of CPU per app, in a test that is about something else. So 
 TUI test gets a suggester that never suggests anything, unless it is marked
 ``@pytest.mark.assistant`` (the tests of suggestions, training and the screens' SVG
 snapshots with suggestions in them).
+
+Textual parses the same stylesheets (the app's and every widget's default CSS) again for
+every app; here they are parsed once per session (see :func:`_css_parsed_once`).
 """
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
 
 import pytest
+from textual.css.stylesheet import Stylesheet
 
 from qualcode.tui.app import make_app
 
@@ -51,6 +56,42 @@ def _no_suggestions(request, monkeypatch):
             "load_suggester",
             lambda project, qid, coder, **_: (NoSuggestions(project, qid, coder), "", ""),
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _css_parsed_once():
+    """Share Textual's parsed CSS between the session's apps.
+
+    Each app's :class:`Stylesheet` keeps its own cache of parsed rules, so every test's app
+    tokenised and parsed the same CSS again: a seventh of a TUI test's CPU. Here the rules
+    are cached for the session by everything they are parsed from: the CSS, where it was
+    read from, its place and scope, and the theme's variables. A rule set is not changed
+    after parsing (an app's own cache already hands the same one out again), and CSS with
+    errors still fails in every app that reads it."""
+    parse_rules = Stylesheet._parse_rules
+    if list(inspect.signature(parse_rules).parameters) != [
+        *("self", "css", "read_from", "is_default_rules", "tie_breaker", "scope")
+    ]:  # another Textual: parse as it does
+        yield
+        return
+    parsed: dict[tuple, list] = {}
+
+    def _parse_rules(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (
+            css,
+            read_from,
+            is_default_rules,
+            tie_breaker,
+            scope,
+            tuple(sorted(self._variables.items())),
+        )
+        if key not in parsed:
+            parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    Stylesheet._parse_rules = _parse_rules
+    yield
+    Stylesheet._parse_rules = parse_rules
 
 
 @pytest.fixture
