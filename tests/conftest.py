@@ -1,8 +1,9 @@
 """Shared fixtures: temporary projects, files written in the encodings analysts meet,
-and the demo project built once per session."""
+the demo project built once per session, and each chart drawn once per session."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,44 @@ import pytest
 
 from helpers import ANSWERS, write_csv
 from qualcode.core.project import Project
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "fresh_charts: draw every chart anew (the test compares charts drawn at two times)",
+    )
+
+
+_CHARTS: dict[bytes, bytes] = {}
+
+
+@pytest.fixture(autouse=True)
+def _charts_drawn_once(request, monkeypatch):
+    """Draw each chart once per session: ``charts.chart_bytes`` remembers what it drew.
+
+    Matplotlib's drawing was a fifth of the CPU of the tests outside tests/tui, most of it
+    the demo's same few charts drawn again for every report, in tests about writing files
+    safely, locks or personal data. A chart's bytes depend only on its counts frame (with
+    its attrs), the format and the title, so they are kept under exactly those, pickled;
+    that the same input gives the same bytes is tested in tests/test_charts.py (which
+    calls the real function) and in the tests marked ``fresh_charts``, which draw anew."""
+    if request.node.get_closest_marker("fresh_charts") is not None:
+        return
+    from qualcode.io import charts
+
+    draw = charts.chart_bytes
+
+    def chart_bytes(frame, fmt="png", *, title=None):
+        try:
+            key = pickle.dumps((fmt, title, frame, frame.attrs))
+        except Exception:  # noqa: BLE001 (something in it does not pickle: draw it)
+            return draw(frame, fmt, title=title)
+        if key not in _CHARTS:
+            _CHARTS[key] = draw(frame, fmt, title=title)
+        return _CHARTS[key]
+
+    monkeypatch.setattr(charts, "chart_bytes", chart_bytes)
 
 
 @pytest.fixture(autouse=True)

@@ -270,6 +270,7 @@ def test_markdown_tables_and_charts_beside_it(reports):
     assert re.search(r"^> \".+\" – \w", text, re.M)  # a starred quote, as the report prints it
 
 
+@pytest.mark.fresh_charts  # the charts of two runs compared: both drawn
 def test_markdown_and_html_are_the_same_on_every_run(starred, tmp_path):
     path, _, _ = starred
     for fmt in ("md", "html"):
