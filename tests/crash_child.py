@@ -351,9 +351,14 @@ class Child:
         self.proc.stdin.write((json.dumps(cmd) + "\n").encode())
         self.proc.stdin.flush()
 
-    def until(self, kind: str) -> dict:
-        """Collect lines (into .lines) until one of this kind; return its data."""
+    def until(self, kind: str, *, or_seen: bool = False) -> dict:
+        """Collect lines (into .lines) until one of this kind; return its data. With
+        ``or_seen``, a line of this kind collected already (since the last take()) will do."""
         import queue
+
+        for line in self.lines if or_seen else ():
+            if line.startswith(kind + " "):
+                return json.loads(line.partition(" ")[2])
 
         while True:
             try:
