@@ -26,8 +26,8 @@ SHARED = Path(os.environ.get("QUALCODE_TEST_SHARED") or REPO.parent / "shared")
 SEEDS = SHARED / "seeds"
 REPORT = SEEDS / "000_38fad2e71879e4d7.txt"
 REFI = SHARED / "refi-qda"
-# Tabel 1-3 of the seed report, copied line for line (tests/test_codebook.py checks the copy
-# against the report where ../shared is there)
+# Tabel 1-4 of the seed report, copied line for line (tests/test_codebook.py and
+# tests/test_matrix.py check the copy against the report where ../shared is there)
 SEED_TABLES = FIXTURES / "seed_tables.txt"
 
 

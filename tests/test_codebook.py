@@ -31,7 +31,7 @@ def report_title(number: int, source: Path = SEED_TABLES) -> str:
 
 def report_table(number: int, source: Path = SEED_TABLES) -> list[tuple[str, str, int, int]]:
     """(label, essence, count, base) rows of Tabel N, read from the report's own lines (the
-    copy of Tabel 1-3 in tests/fixtures, or the report itself)."""
+    copy of Tabel 1-4 in tests/fixtures, or the report itself)."""
     lines = source.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"Tabel {number}:"))
     rows = []
@@ -64,7 +64,8 @@ def test_bundled_codebooks_load(stem):
 @needs_shared(REPORT)
 @pytest.mark.parametrize("number", [1, 2, 3])
 def test_the_tables_copied_into_tests_are_the_seed_reports(number):
-    """tests/fixtures/seed_tables.txt holds Tabel 1-3 of the seed report as they are there."""
+    """tests/fixtures/seed_tables.txt holds Tabel 1-4 of the seed report as they are there
+    (Tabel 4 is read in tests/test_matrix.py)."""
     report = set(REPORT.read_text(encoding="utf-8").splitlines())
     assert set(SEED_TABLES.read_text(encoding="utf-8").splitlines()) <= report
     assert report_table(number, REPORT) == report_table(number)
