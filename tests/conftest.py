@@ -1,15 +1,81 @@
 """Shared fixtures: temporary projects, files written in the encodings analysts meet,
-and the demo project built once per session."""
+the demo project built once per session, and each chart drawn once per session."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from helpers import ANSWERS, write_csv
 from qualcode.core.project import Project
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "fresh_charts: draw every chart anew (the test compares charts drawn at two times)",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _charts_drawn_once():
+    """Draw each chart once per session: ``charts.chart_bytes`` remembers what it drew.
+
+    Matplotlib's drawing was a fifth of the CPU of the tests outside tests/tui, most of it
+    the demo's same few charts drawn again for every report, in tests about writing files
+    safely, locks or personal data. A chart's bytes depend only on its counts frame (with
+    its attrs), the format and the keyword options (title, published), so they are kept
+    under exactly those, pickled; that the same input gives the same bytes is tested in
+    tests/test_charts.py (which calls the real function), in the tests marked
+    ``fresh_charts``, which draw anew, and with :func:`charts_drawn_anew`. (For the session, so that module fixtures that write
+    reports have it too.)"""
+    from qualcode.io import charts
+
+    draw = charts.chart_bytes
+    drawn: dict[bytes, bytes] = {}
+
+    def chart_bytes(frame, fmt="png", **options):
+        try:
+            key = pickle.dumps((fmt, sorted(options.items()), frame, frame.attrs))
+        except Exception:  # noqa: BLE001 (something in it does not pickle: draw it)
+            return draw(frame, fmt, **options)
+        if key not in drawn:
+            drawn[key] = draw(frame, fmt, **options)
+        return drawn[key]
+
+    chart_bytes.__wrapped__ = draw  # the real one, for the tests that draw anew
+    charts.chart_bytes = chart_bytes
+    yield
+    charts.chart_bytes = draw
+
+
+@pytest.fixture
+def charts_drawn_anew(monkeypatch):
+    """``with charts_drawn_anew():``, the charts are drawn anew, not remembered: for a test
+    that compares them with the charts drawn before (remembered, or drawn then)."""
+    from qualcode.io import charts
+
+    @contextmanager
+    def anew():
+        with monkeypatch.context() as m:
+            m.setattr(charts, "chart_bytes", charts.chart_bytes.__wrapped__)
+            yield
+
+    return anew
+
+
+@pytest.fixture(autouse=True)
+def _fresh_charts(request, charts_drawn_anew):
+    """A test marked ``fresh_charts`` draws every chart anew."""
+    if request.node.get_closest_marker("fresh_charts") is None:
+        yield
+        return
+    with charts_drawn_anew():
+        yield
 
 
 @pytest.fixture(autouse=True)

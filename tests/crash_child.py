@@ -8,7 +8,8 @@ Run as a script (``sys.executable tests/crash_child.py MODE CONFIG_JSON``):
   codes until it is killed (so a round costs a fork, not a Python start-up). The child is
   never reaped until the parent says ``{"op": "reap", "pid": ...}``, so the parent's
   SIGKILL can never hit a re-used process id.
-- ``writer``: codes the project as one coder until stdin closes (tests/test_two_writers.py).
+- ``writer``: codes the project as one coder until stdin closes; or, if the config gives
+  ``actions``, for that many turns, from the first byte on stdin (tests/test_two_writers.py).
 - ``hold``: takes the write lock, writes one coding and holds the transaction open until
   told to commit (the busy-timeout test).
 - ``workbench``: holds the project as the workbench does, on two connections (the coder's,
@@ -176,12 +177,22 @@ def serve() -> None:
 
 
 def writer(config: dict) -> None:
-    """Code as one coder until stdin closes (or max_seconds); then END and exit 0."""
-    closed = threading.Event()
+    """Code as one coder until stdin closes, or for ``actions`` turns of the coding loop
+    where the config gives that many, starting when the parent writes a byte (so that two
+    writers start together); or until max_seconds. Then END and exit 0."""
+    closed, go = threading.Event(), threading.Event()
+    turns = config.get("actions")
+    taken = 0
+
+    def enough() -> bool:
+        nonlocal taken
+        taken += 1
+        return turns is not None and taken > turns
 
     def watch_stdin() -> None:
         while sys.stdin.buffer.read(1):
-            pass
+            go.set()
+        go.set()
         closed.set()
 
     threading.Thread(target=watch_stdin, daemon=True).start()
@@ -189,14 +200,22 @@ def writer(config: dict) -> None:
     try:
         project = _open(config["path"], config["coder"])
         emit("READY", pid=os.getpid())
+        if turns is not None:
+            go.wait(config.get("max_seconds", 60))
         coding_actions(
-            project, config, config["seed"], lambda: closed.is_set() or time.monotonic() > deadline
+            project,
+            config,
+            config["seed"],
+            lambda: closed.is_set() or enough() or time.monotonic() > deadline,
         )
         project.close()
     except BaseException:
         emit("ERROR", error=traceback.format_exc()[-3000:])
         sys.exit(3)
-    emit("END", timed_out=not closed.is_set())
+    emit("END", timed_out=time.monotonic() > deadline)
+    # the parent closes stdin when it has read END: exit only then, not while the thread
+    # above is reading stdin (a fatal error at interpreter shutdown)
+    closed.wait(config.get("max_seconds", 60))
 
 
 def hold(config: dict) -> None:
@@ -332,9 +351,14 @@ class Child:
         self.proc.stdin.write((json.dumps(cmd) + "\n").encode())
         self.proc.stdin.flush()
 
-    def until(self, kind: str) -> dict:
-        """Collect lines (into .lines) until one of this kind; return its data."""
+    def until(self, kind: str, *, or_seen: bool = False) -> dict:
+        """Collect lines (into .lines) until one of this kind; return its data. With
+        ``or_seen``, a line of this kind collected already (since the last take()) will do."""
         import queue
+
+        for line in self.lines if or_seen else ():
+            if line.startswith(kind + " "):
+                return json.loads(line.partition(" ")[2])
 
         while True:
             try:

@@ -8,16 +8,45 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qualcode.cli import cli
 from qualcode.core.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The shared folder beside the checkout (../shared): the seed report, the REFI-QDA schemas
+# and other tools' sample files, which stay there (see its README). Tests that need it skip
+# without it; QUALCODE_TEST_SHARED names another folder (a missing one: see them skip).
+SHARED = Path(os.environ.get("QUALCODE_TEST_SHARED") or REPO.parent / "shared")
+SEEDS = SHARED / "seeds"
 REPORT = SEEDS / "000_38fad2e71879e4d7.txt"
+REFI = SHARED / "refi-qda"
+# Tabel 1-4 of the seed report, copied line for line (tests/test_codebook.py and
+# tests/test_matrix.py check the copy against the report where ../shared is there)
+SEED_TABLES = FIXTURES / "seed_tables.txt"
+
+
+def _not_shared(path: Path) -> str:
+    return (
+        f"needs {path.relative_to(SHARED)} from the shared folder {SHARED}, which is not there"
+        " (../shared beside the checkout, or QUALCODE_TEST_SHARED)"
+    )
+
+
+def needs_shared(path: Path) -> pytest.MarkDecorator:
+    """Skip the test unless ``path``, in the shared folder, is there."""
+    return pytest.mark.skipif(not path.exists(), reason=_not_shared(path))
+
+
+def require_shared(path: Path) -> None:
+    """In a fixture: skip its tests unless ``path``, in the shared folder, is there."""
+    if not path.exists():
+        pytest.skip(_not_shared(path))
 
 
 def write_csv(

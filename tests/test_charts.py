@@ -12,6 +12,8 @@ from helpers import assert_one_line_error, run
 from qualcode.core.project import Project
 from qualcode.io.charts import chart_bytes, chart_figure, inline_svg
 
+pytestmark = pytest.mark.fresh_charts  # these tests are about the drawing: never remembered
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

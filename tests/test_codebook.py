@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPORT
+from helpers import REPORT, SEED_TABLES, needs_shared
 from qualcode.core.codebook import list_codebooks, load_codebook, parse_codebook, slugify
 from qualcode.errors import CodebookError
 
@@ -20,9 +20,19 @@ REQUIRED_STEMS = {
 }
 
 
-def report_table(number: int) -> list[tuple[str, str, int, int]]:
-    """(label, essence, count, base) rows of Tabel N, read from the report itself."""
-    lines = REPORT.read_text(encoding="utf-8").splitlines()
+def report_title(number: int, source: Path = SEED_TABLES) -> str:
+    """'Tabel 1: Indhold i ...' as the seed report prints it."""
+    return next(
+        line.strip()
+        for line in source.read_text("utf-8").splitlines()
+        if line.startswith(f"Tabel {number}:")
+    )
+
+
+def report_table(number: int, source: Path = SEED_TABLES) -> list[tuple[str, str, int, int]]:
+    """(label, essence, count, base) rows of Tabel N, read from the report's own lines (the
+    copy of Tabel 1-4 in tests/fixtures, or the report itself)."""
+    lines = source.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"Tabel {number}:"))
     rows = []
     for line in lines[start + 1 :]:
@@ -51,7 +61,17 @@ def test_bundled_codebooks_load(stem):
         assert code.definition and code.source
 
 
-@pytest.mark.skipif(not REPORT.exists(), reason="needs ../shared/seeds beside the checkout")
+@needs_shared(REPORT)
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_the_tables_copied_into_tests_are_the_seed_reports(number):
+    """tests/fixtures/seed_tables.txt holds Tabel 1-4 of the seed report as they are there
+    (Tabel 4 is read in tests/test_matrix.py)."""
+    report = set(REPORT.read_text(encoding="utf-8").splitlines())
+    assert set(SEED_TABLES.read_text(encoding="utf-8").splitlines()) <= report
+    assert report_table(number, REPORT) == report_table(number)
+    assert report_title(number, REPORT) == report_title(number)
+
+
 @pytest.mark.parametrize(
     "number,stem,n_rows",
     [

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import REPORT
 from qualcode.core.counts import verbal_scale
 from qualcode.core.project import Project
 from test_codebook import report_table
 
 
-@pytest.mark.skipif(not REPORT.exists(), reason="needs ../shared/seeds beside the checkout")
 @pytest.mark.parametrize(
     "number,question",
     [(1, "strategier"), (2, "udfordringer-fysiske"), (3, "udfordringer-psykiske")],

@@ -79,7 +79,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_action(server, demo_cop
         if rng.random() < 0.1:  # now and then while the child is still opening the file
             time.sleep(rng.uniform(0, 0.01))
         else:
-            server.until("READY")
+            # the forked child may say READY before the server has said PID
+            server.until("READY", or_seen=True)
             time.sleep(rng.uniform(0.003, 0.2))
         os.kill(pid, signal.SIGKILL)
         server.send(op="reap", pid=pid)

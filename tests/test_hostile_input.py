@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import os
 import re
@@ -53,6 +54,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@functools.cache
 def rarely(n: int) -> st.SearchStrategy[bool]:
     """True about once in ``n`` draws. (Hypothesis favours the first of sampled values and
     the ends of integer ranges, so True sits in the middle.)"""
@@ -260,6 +262,7 @@ def _fits(text: str, encoding: str) -> bool:
     return "\x00" not in text
 
 
+@functools.cache
 def pieces(encoding: str) -> st.SearchStrategy[str]:
     if encoding in EIGHT_BIT:
         singles = [chr(c) for c in range(0x20, 0x100) if _fits(chr(c), encoding)]
@@ -269,10 +272,12 @@ def pieces(encoding: str) -> st.SearchStrategy[str]:
     return st.one_of(chars, st.sampled_from([a for a in AWKWARD if _fits(a, encoding)]))
 
 
+@functools.cache
 def texts(encoding: str, max_size: int = 20) -> st.SearchStrategy[str]:
     return st.lists(pieces(encoding), max_size=max_size).map("".join)
 
 
+@functools.cache
 def visible(encoding: str, exclude: str = "") -> st.SearchStrategy[str]:
     """One character that is not whitespace (nor in ``exclude``)."""
     if encoding in EIGHT_BIT:
@@ -288,6 +293,7 @@ def visible(encoding: str, exclude: str = "") -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def marked(encoding: str, max_size: int = 8, first_exclude: str = "") -> st.SearchStrategy:
     """Text that starts with a visible character: never blank."""
     return st.builds(
@@ -988,10 +994,12 @@ INTERVIEWERS = {"interviewer", "i", "int"}
 _NOT_FIRST = set("ABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ#*_")
 
 
+@functools.cache
 def one_line(encoding: str, max_size: int = 12) -> st.SearchStrategy[str]:
     return texts(encoding, max_size).map(lambda s: re.sub(r"[\r\n]", " ", s))
 
 
+@functools.cache
 def speech(encoding: str) -> st.SearchStrategy[str]:
     """A line of speech: maybe indented, a first visible character that cannot start a
     'Role:' label or a header, then anything but a line break."""

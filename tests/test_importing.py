@@ -8,15 +8,13 @@ from contextlib import contextmanager
 
 import pytest
 
-from helpers import ANSWERS, REPO, run, write_csv
+from helpers import ANSWERS, REFI, needs_shared, run, write_csv
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.io.importing import KINDS, FileImport, import_file, personal_data
 from qualcode.models import REFIQDA, ImportSummary
 
-REFI_SAMPLE = (
-    REPO.parent / "shared" / "refi-qda" / "samples" / "sky-loom__refi-qda__TestProject.qdpx"
-)
+REFI_SAMPLE = REFI / "samples" / "sky-loom__refi-qda__TestProject.qdpx"
 ANSWER_OPTIONS = {
     "respondent_col": "jobcenter_id",
     "text_cols": ["svar"],
@@ -106,7 +104,7 @@ def test_an_unknown_kind_is_refused():
     assert "refiqda" in KINDS and "qdc" in KINDS
 
 
-@pytest.mark.skipif(not REFI_SAMPLE.exists(), reason="no REFI-QDA samples")
+@needs_shared(REFI_SAMPLE)
 def test_a_refi_import_returns_an_import_summary_and_logs_its_counts(tmp_path):
     src = write_csv(tmp_path / "svar.csv", ANSWERS)
     path = tmp_path / "p.db"

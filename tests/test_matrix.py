@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from pathlib import Path
 
 import pytest
 
-from helpers import REPORT, assert_one_line_error, run, snapshot
+from helpers import REPORT, SEED_TABLES, assert_one_line_error, needs_shared, run, snapshot
 from qualcode.core.crosstab import parse_groups
 from qualcode.core.matrix import QuestionGroup, parse_questions, theme_matrix
 from qualcode.core.numbers import round_half_up
@@ -356,9 +357,10 @@ def test_tabel_4_layout_from_the_cli(demo_db):
 # -- Tabel 4 of the seed report --------------------------------------------------------
 
 
-def seed_tabel_4() -> list[tuple[str, str]]:
-    """(actor, its themes as printed: the labels one after another) from the seed."""
-    lines = REPORT.read_text("utf-8").splitlines()
+def seed_tabel_4(source: Path = SEED_TABLES) -> list[tuple[str, str]]:
+    """(actor, its themes as printed: the labels one after another) from the seed (the copy
+    of its tables in tests/fixtures, or the report itself)."""
+    lines = source.read_text("utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Tabel 4:"))
     rows = []
     for line in lines[start + 1 :]:
@@ -373,7 +375,11 @@ def seed_tabel_4() -> list[tuple[str, str]]:
     return rows
 
 
-@pytest.mark.skipif(not REPORT.exists(), reason="needs ../shared/seeds beside the checkout")
+@needs_shared(REPORT)
+def test_tabel_4_copied_into_tests_is_the_seed_reports():
+    assert seed_tabel_4(REPORT) == seed_tabel_4()
+
+
 def test_demo_gives_tabel_4_of_the_seed_report(demo_db):
     seed = seed_tabel_4()
     assert [actor for actor, _ in seed] == [g.name for g in ACTORS]

@@ -46,12 +46,14 @@ def drop_guld(project: Project, respondents: set[str]) -> None:
             project.remove_coding(c.id)
 
 
-@pytest.fixture
-def copies(demo_db, tmp_path) -> dict[str, Path]:
+@pytest.fixture(scope="module")
+def made_copies(demo_db, tmp_path_factory) -> dict[str, Path]:
     """Three copies of the demo: the target holds guld's codings for the second half of the
     jobcentres; coder A's copy for the first half, plus ane's codings, star and memos; coder
-    B's copy all of guld's plus bo's codings, a star on a guld coding and memos."""
-    paths = {name: tmp_path / f"{name}.qualcode.db" for name in ("target", "a", "b")}
+    B's copy all of guld's plus bo's codings, a star on a guld coding and memos. Made once;
+    each test gets its own copies of them (:func:`copies`)."""
+    folder = tmp_path_factory.mktemp("copies")
+    paths = {name: folder / f"{name}.qualcode.db" for name in ("target", "a", "b")}
     for path in paths.values():
         shutil.copy(demo_db, path)
     with Project.open(paths["target"]) as t:
@@ -78,6 +80,16 @@ def copies(demo_db, tmp_path) -> dict[str, Path]:
         b.star(guld_second.id)
         b.add_memo("project", None, "Bo har kodet fysiske udfordringer")
         b.add_memo("item", b.items("interview")[0].id, "Spørg til dette i næste runde")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in paths.values())
+    return paths
+
+
+@pytest.fixture
+def copies(made_copies, tmp_path) -> dict[str, Path]:
+    """This test's own copies of :func:`made_copies` (closed files, nothing beside them)."""
+    paths = {name: tmp_path / path.name for name, path in made_copies.items()}
+    for name, path in paths.items():
+        shutil.copy(made_copies[name], path)
     return paths
 
 

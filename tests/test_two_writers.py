@@ -163,16 +163,22 @@ def test_store_api_and_cli_code_the_same_file_at_once(demo_copy, tmp_path):
 
 def test_two_workbenches_code_the_same_items_at_once(demo_copy, tmp_path):
     """Two coders' workbenches (two processes on the store API) code the same eight items,
-    with undo, redo, memos and settling, as fast as they can for a few seconds."""
+    with undo, redo, memos and settling, as fast as they can: 1500 actions each (what they
+    managed in the three seconds this test used to give them), at once."""
     children = {
         coder: Child(
-            "writer", writer_config(demo_copy, coder, seed=n), tmp_path / f"{coder}.stderr"
+            "writer",
+            {**writer_config(demo_copy, coder, seed=n), "actions": 1500},
+            tmp_path / f"{coder}.stderr",
         )
         for n, coder in enumerate(["ane", "bo"])
     }
     for child in children.values():
         child.until("READY")
-    time.sleep(3)
+    for child in children.values():
+        child.send(op="go")
+    for child in children.values():
+        child.until("END")
     with readonly(demo_copy) as conn:
         done = {
             coder: len(finish_writer(child, Model(coder, f"consensus-{coder}"), conn))

@@ -220,6 +220,7 @@ async def test_every_binding_has_a_description_and_f7_is_in_the_palette(app):
 # -- F4: the chart as a file ------------------------------------------------------------
 
 
+@pytest.mark.fresh_charts  # the chart written compared with one drawn here: both drawn
 async def test_counts_g_saves_the_chart_as_png_and_svg(app, demo_copy, tmp_path):
     from textual.widgets import Input
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from textual.widgets import Input, Label, Select
 
+from helpers import REFI, needs_shared
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.import_screen import ImportScreen
 
 SIZE = (120, 36)
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "refi-qda" / "samples"
+SAMPLES = REFI / "samples"
+pytestmark = needs_shared(SAMPLES)
 
 
 async def open_import(pilot, app) -> ImportScreen:
