@@ -551,3 +551,37 @@ async def test_import_answers_as_an_earlier_wave_of_a_question(app, db, tmp_path
         "SELECT COUNT(*) FROM items WHERE question_id = 'strategier-2016'"
     ).fetchone() == (3,)
     assert db.execute("SELECT wave FROM questions WHERE id = 'strategier'").fetchone() == ("2018",)
+
+
+# -- the first import into an empty project --------------------------------------------
+
+
+async def test_an_empty_project_says_how_to_begin_and_the_first_import_shows_an_answer(
+    tmp_path,
+):
+    from helpers import run
+    from qualcode.tui.app import make_app
+    from qualcode.tui.widgets.item_view import CodedTextArea
+
+    project = tmp_path / "kommuner.db"
+    assert run("init", project, "--noun", "kommune/kommuner").exit_code == 0
+    path = write_csv(tmp_path / "svar.csv", ANSWERS)
+    app = make_app(project, coder="ida")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        guide = app.screen.query_one(CodedTextArea).text
+        assert "Tryk i for at importere svar" in guide
+        assert "Et register over kommuner" in guide  # the project's noun
+        assert "qualcode import answers kommuner.db svar.csv" in guide
+        screen = await open_import(pilot, app)
+        await choose_file(pilot, screen, path)
+        set_input(screen, "#import-question", "tilgaengelighed")
+        set_select(screen, "#import-codebook", "udfordringer-fysiske")
+        await pilot.pause()
+        await pilot.click("#import-run")
+        await wait_finished(pilot, screen)
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.question == "tilgaengelighed"
+        shown = app.screen.query_one(CodedTextArea).text
+        assert shown == "Vi prioriterer hjælpemidler og fleksjob højt."

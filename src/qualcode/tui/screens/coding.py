@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -252,15 +253,30 @@ class CodingScreen(ProjectScreen):
         """What the screen shows depends on: the log's last event, question, coder, mode."""
         return (self.project.last_change(), self.app.question, self.project.coder, self.blind)
 
+    def _first_steps(self) -> str:
+        """What to do in a project without questions: how to import the first answers."""
+        name = Path(self.project.path).name
+        units = self.project.noun().plural
+        return (
+            "Sådan kommer du i gang:\n\n"
+            "Tryk i for at importere svar (CSV eller XLSX, ét svar pr. række), interview "
+            "(TXT, MD eller DOCX) eller en REFI-QDA-fil (QDPX) fra NVivo, MAXQDA eller "
+            "ATLAS.ti.\n\n"
+            f"Et register over {units} (CSV med en kolonne pr. oplysning) kan importeres "
+            "på samme måde; så kan tabellerne deles op efter oplysningerne.\n\n"
+            "Fra kommandolinjen:\n"
+            f"  qualcode import answers {name} svar.csv --question ID --codebook NAVN\n\n"
+            "Ved importen vælger du en kodebog; F5 viser og redigerer den bagefter."
+        )
+
     def reload(self, *, top: bool = False) -> None:
         """(Re)load the question: queue, codebook panel and current item (the same one,
         or with ``top`` the first in the queue)."""
         qid = self.app.question
         queue = self.query_one(ItemQueue)
         if qid is None:
-            self.query_one("#item-head", Label).update(
-                "Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."
-            )
+            self.query_one("#item-head", Label).update("Projektet har ingen spørgsmål endnu.")
+            self.query_one(CodedTextArea).show(self._first_steps(), [])
             return
         question = self.project.question(qid)
         self.book = self.project.codebook(question.codebook)
