@@ -3,15 +3,23 @@ the demo project built once per session, and each chart drawn once per session."
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+# The tests read qualcode in its default language, Danish, whatever the machine's locale;
+# set before qualcode is imported, since the CLI's help and the workbench's key
+# descriptions are read in the language of the moment they are imported. A test about
+# another language chooses it (the ``english`` and ``language`` fixtures).
+os.environ["QUALCODE_LANG"] = "da"
 
-from helpers import ANSWERS, write_csv
-from qualcode.core.project import Project
+import pytest  # noqa: E402
+
+from helpers import ANSWERS, write_csv  # noqa: E402
+from qualcode import i18n  # noqa: E402
+from qualcode.core.project import Project  # noqa: E402
 
 
 def pytest_configure(config):
@@ -19,6 +27,32 @@ def pytest_configure(config):
         "markers",
         "fresh_charts: draw every chart anew (the test compares charts drawn at two times)",
     )
+
+
+@pytest.fixture(autouse=True)
+def _danish_unless_chosen():
+    """Every test starts in the default language, whatever the one before it chose."""
+    i18n.use(None)
+    yield
+    i18n.use(None)
+
+
+@pytest.fixture
+def language(monkeypatch):
+    """``language("en")`` switches this test to a language (as QUALCODE_LANG would)."""
+
+    def choose(lang: str) -> None:
+        monkeypatch.setenv("QUALCODE_LANG", lang)
+        i18n.use(None)
+
+    return choose
+
+
+@pytest.fixture
+def english(language):
+    """This test reads qualcode in English (``pytestmark = pytest.mark.usefixtures(
+    "english")`` for a whole module)."""
+    language("en")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -31,8 +65,8 @@ def _charts_drawn_once():
     its attrs), the format and the keyword options (title, published), so they are kept
     under exactly those, pickled; that the same input gives the same bytes is tested in
     tests/test_charts.py (which calls the real function), in the tests marked
-    ``fresh_charts``, which draw anew, and with :func:`charts_drawn_anew`. (For the session, so that module fixtures that write
-    reports have it too.)"""
+    ``fresh_charts``, which draw anew, and with :func:`charts_drawn_anew`. (For the
+    session, so that module fixtures that write reports have it too.)"""
     from qualcode.io import charts
 
     draw = charts.chart_bytes

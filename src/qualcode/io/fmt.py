@@ -1,4 +1,5 @@
-"""Numbers as the report prints them: a Danish decimal comma, "42,9 %", "+3,1 pp".
+"""Numbers as the report prints them: a Danish decimal comma, "42,9 %", "+3,1 pp"; in
+English (``QUALCODE_LANG=en``, see :mod:`qualcode.i18n`) "42.9%", "+3.1 pp".
 
 Every human-readable output (terminal tables, Markdown, HTML, DOCX, the workbench's
 screens) formats its numbers here, so that a share reads the same everywhere. A value
@@ -26,6 +27,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from qualcode.core.numbers import decimal_half_up, round_half_up
+from qualcode.i18n import numbers_language, translator
+
+_, _n = translator("io")
 
 MISSING = "–"  # U+2013 EN DASH: the one answer for a value that is missing or undefined
 MINUS = "−"  # U+2212 MINUS SIGN, as the report writes a fall in percentage points
@@ -49,21 +53,28 @@ def number(value: float | None, decimals: int = 1) -> str:
     rounded = decimal_half_up(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0,0"
-    return f"{rounded:f}".replace(".", ",")
+    text = f"{rounded:f}"
+    return text if _english() else text.replace(".", ",")
+
+
+def _english() -> bool:
+    return numbers_language() == "en"
 
 
 def integer(value: int | None) -> str:
-    """12345 -> '12.345' (a point between thousands, as in Danish)."""
+    """12345 -> '12.345' (a point between thousands, as in Danish; '12,345' in English)."""
     if is_missing(value):
         return MISSING
-    return f"{value:,}".replace(",", ".")
+    text = f"{value:,}"
+    return text if _english() else text.replace(",", ".")
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
-    """42.857 -> '42,9 %'; with ``decimals=0``, as the report's tables: '43 %'."""
+    """42.857 -> '42,9 %'; with ``decimals=0``, as the report's tables: '43 %'. In
+    English without the space: '42.9%'."""
     if is_missing(value):
         return MISSING
-    return f"{number(value, decimals)} %"
+    return f"{number(value, decimals)}{'' if _english() else ' '}%"
 
 
 def points(diff: float | None, unit: str = " pp") -> str:
@@ -74,7 +85,7 @@ def points(diff: float | None, unit: str = " pp") -> str:
         return MISSING
     rounded = round_half_up(float(diff), 1)
     if rounded == 0:
-        return f"±0,0{unit}"
+        return f"±{number(0.0)}{unit}"
     sign = "+" if rounded > 0 else MINUS
     return f"{sign}{number(abs(rounded))}{unit}"
 
@@ -83,14 +94,14 @@ def p_value(p: float | None) -> str:
     """0.0412 -> '0,041'; below 0.001 -> '< 0,001'."""
     if p is None or is_missing(p):
         return MISSING
-    return "< 0,001" if p < 0.001 else number(p, 3)
+    return f"< {number(0.001, 3)}" if p < 0.001 else number(p, 3)
 
 
 def share(n: int | None, base: int | None, pct: float | None) -> str:
     """'15 af 35 (42,9 %)': how many of how many, and the share; no count -> '–'."""
     if is_missing(n):
         return MISSING
-    return f"{n} af {base} ({percent(pct)})"
+    return _("{n} af {base} ({percent})").format(n=n, base=base, percent=percent(pct))
 
 
 def units(attrs: Mapping[str, Any]) -> str:
@@ -106,4 +117,4 @@ def units_title(attrs: Mapping[str, Any]) -> str:
 
 def themes(n: int) -> str:
     """'1 tema', '7 temaer'."""
-    return f"{n} tema" if n == 1 else f"{n} temaer"
+    return _n("{n} tema", "{n} temaer", n).format(n=n)
