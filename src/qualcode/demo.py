@@ -20,6 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
+
+_, _n = translator("core")
 
 # question id -> (column in svar_2018.csv, codebook stem, question text from the survey)
 OPEN_QUESTIONS = {
@@ -108,9 +111,9 @@ def build_demo(
     path = Path(path)
     data = data or data_dir()
     if not (data / "svar_2018.csv").is_file():
-        raise QualcodeError("the demo data is missing", file=str(data))
+        raise QualcodeError(_("the demo data is missing"), file=str(data))
     if path.exists() and not force:
-        raise QualcodeError("already exists; use --force to rebuild it", file=str(path))
+        raise QualcodeError(_("already exists; use --force to rebuild it"), file=str(path))
     say = progress or (lambda _msg: None)
     # built under a private name; a failed build leaves nothing behind
     target = path if not path.exists() else files.private_name(path, "demo")
@@ -141,7 +144,7 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     from qualcode.io.codings import read_codings
     from qualcode.io.interviews import read_interviews
 
-    say("jobcentre.csv: the register of 82 jobcentres")
+    say(_("{file}: the register of {n} jobcentres").format(file="jobcentre.csv", n=82))
     project.import_answers(
         read_answers(
             str(data / "jobcentre.csv"),
@@ -152,7 +155,7 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     )
     for attribute, values in REGISTER_ORDER.items():
         set_value_order(project, attribute, values)
-    say("svar_2018.csv: open answers (semicolon CSV, Windows-1252)")
+    say(_("{file}: open answers (semicolon CSV, Windows-1252)").format(file="svar_2018.csv"))
     project.import_answers(
         read_answers(
             str(data / "svar_2018.csv"),
@@ -166,7 +169,7 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     for qid, (_col, _stem, text) in OPEN_QUESTIONS.items():
         project.set_question_text(qid, text)
         set_wave(project, qid, WAVE)
-    say("interviews/: 15 transcripts")
+    say(_("{folder}: {n} transcripts").format(folder="interviews/", n=15))
     files: list[str | Path] = sorted((data / "interviews").glob("JC*.md"))
     transcripts, digest = read_interviews(files)
     project.import_interviews(
@@ -177,8 +180,10 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
         sha256=digest,
     )
     say(
-        "svar_2017.csv: an invented 2017 wave of the open questions (synthetic, not the "
-        "report's figures)"
+        _(
+            "{file}: an invented 2017 wave of the open questions (synthetic, not the "
+            "report's figures)"
+        ).format(file="svar_2017.csv")
     )
     old_ids = [wave_question_id(project, qid, OLD_WAVE) for qid in OPEN_QUESTIONS]
     import_answers_wave(
@@ -196,7 +201,11 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
     )
     for qid, (_col, _stem, text) in zip(old_ids, OPEN_QUESTIONS.values(), strict=True):
         project.set_question_text(qid, text)
-    say("svar_2018_samarbejde.csv: what the collaboration with each type of actor was about")
+    say(
+        _("{file}: what the collaboration with each type of actor was about").format(
+            file="svar_2018_samarbejde.csv"
+        )
+    )
     project.import_answers(
         read_answers(
             str(data / "svar_2018_samarbejde.csv"),
@@ -216,7 +225,7 @@ def _fill(project, data: Path, say: Callable[[str], None]) -> None:
         "gold_codings_2017.csv",
         "gold_codings_samarbejde.csv",
     ):
-        say(f"{name}: gold codings")
+        say(_("{file}: gold codings").format(file=name))
         rows, table = read_codings(str(data / name), default_coder="guld")
         project.import_codings(rows, file=table.file, sha256=table.sha256)
 

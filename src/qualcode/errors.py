@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from qualcode.i18n import translator
+
+_, _n = translator("core")
+
 
 class QualcodeError(Exception):
     """A problem with the user's input, file or request (not a bug).
 
-    The message is one line and names the file, row and column where it can.
+    The message is one line and names the file, row and column where it can, in the
+    language in use when it is raised (the caller gives ``message`` translated; "row" and
+    "column" are translated here); ``file``, ``row`` and ``column`` stay as given.
     """
 
     def __init__(
@@ -28,9 +34,9 @@ class QualcodeError(Exception):
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(_("row {row}").format(row=self.row))
         if self.column:
-            where.append(f"column '{self.column}'")
+            where.append(_("column '{column}'").format(column=self.column))
         prefix = ", ".join(where)
         text = " ".join(self.detail.split())  # always one line
         return f"{prefix}: {text}" if prefix else text

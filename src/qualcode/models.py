@@ -1,11 +1,21 @@
 """Plain dataclasses the project API hands out (never raw database rows), shared by every
-layer. Imports nothing of qualcode but :mod:`qualcode.safe` (which imports nothing)."""
+layer. Imports nothing of qualcode but :mod:`qualcode.safe` and :mod:`qualcode.i18n`
+(which import nothing of the layers above)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from qualcode.i18n import numbers_language, translator
 from qualcode.safe import one_line
+
+_, _n = translator("core")
+
+
+def _count(n: int) -> str:
+    """A count in a message: '12.345' in Danish, '12,345' in English."""
+    text = f"{n:,}"
+    return text if numbers_language() == "en" else text.replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,11 @@ class Code:
         """The report's figure ("Rapporten: 15 ud af 35"), or '' if the codebook has none."""
         if self.published_count is None:
             return ""
-        base = f" ud af {self.published_base}" if self.published_base is not None else ""
-        return f"Rapporten: {self.published_count}{base}"
+        if self.published_base is None:
+            return _("Rapporten: {n}").format(n=self.published_count)
+        return _("Rapporten: {n} ud af {base}").format(
+            n=self.published_count, base=self.published_base
+        )
 
 
 @dataclass(frozen=True)
@@ -49,12 +62,16 @@ class Noun:
         parts = [p.strip() for p in str(text).split("/")]
         if len(parts) != 2 or not all(parts):
             raise ValueError(
-                f"the noun must be 'singular/plural', e.g. 'kommune/kommuner', not {text!r}"
+                _("the noun must be 'singular/plural', e.g. 'kommune/kommuner', not {text}").format(
+                    text=repr(text)
+                )
             )
         for part in parts:
             if len(part) > cls.MAX or any(not ch.isprintable() for ch in part):
                 raise ValueError(
-                    f"the noun {part!r} must be printable text of at most {cls.MAX} characters"
+                    _("the noun {noun} must be printable text of at most {n} characters").format(
+                        noun=repr(part), n=cls.MAX
+                    )
                 )
         return cls(parts[0], parts[1])
 
@@ -292,60 +309,141 @@ class ImportSummary:
 
     def _headline(self) -> str:
         if not self.changed:
-            return f"{self.file}: nothing new (already in the project)"
+            return _("{file}: nothing new (already in the project)").format(file=self.file)
         parts = []
         if self.respondents_added:
-            parts.append(f"{self.respondents_added} respondents")
+            n = self.respondents_added
+            parts.append(_n("{n} respondent", "{n} respondents", n).format(n=_count(n)))
         if self.attributes_changed:
-            parts.append(f"{self.attributes_changed} attribute values")
+            n = self.attributes_changed
+            parts.append(_n("{n} attribute value", "{n} attribute values", n).format(n=_count(n)))
         if self.items_added:
-            empty = f" ({self.items_empty} empty)" if self.items_empty else ""
-            parts.append(f"{self.items_added} items{empty}")
+            n = self.items_added
+            if self.items_empty:
+                text = _n("{n} item ({empty} empty)", "{n} items ({empty} empty)", n)
+            else:
+                text = _n("{n} item", "{n} items", n)
+            parts.append(text.format(n=_count(n), empty=_count(self.items_empty)))
         if self.codings_added:
-            parts.append(f"{self.codings_added} codings")
+            n = self.codings_added
+            parts.append(_n("{n} coding", "{n} codings", n).format(n=_count(n)))
         if self.codings_existing:
-            parts.append(f"{self.codings_existing} codings already present")
-        if self.no_theme_added:
-            parts.append(f"{self.no_theme_added} answers marked 'no theme'")
-        if self.items_with_controls:
+            n = self.codings_existing
             parts.append(
-                f"{self.items_with_controls} items holding control characters "
-                "(kept as they are, shown as symbols)"
+                _n("{n} coding already present", "{n} codings already present", n).format(
+                    n=_count(n)
+                )
             )
-        where = f" for {', '.join(self.questions)}" if self.questions else ""
-        return f"{self.file}: imported {', '.join(parts)}{where}"
+        if self.no_theme_added:
+            n = self.no_theme_added
+            parts.append(
+                _n("{n} answer marked 'no theme'", "{n} answers marked 'no theme'", n).format(
+                    n=_count(n)
+                )
+            )
+        if self.items_with_controls:
+            n = self.items_with_controls
+            parts.append(
+                _n(
+                    "{n} item holding control characters (kept as it is, shown as symbols)",
+                    "{n} items holding control characters (kept as they are, shown as symbols)",
+                    n,
+                ).format(n=_count(n))
+            )
+        what = ", ".join(parts)
+        if self.questions:
+            return _("{file}: imported {what} for {questions}").format(
+                file=self.file, what=what, questions=", ".join(self.questions)
+            )
+        return _("{file}: imported {what}").format(file=self.file, what=what)
 
     def _describe_refi(self) -> str:
-        parts = [f"{self.codes_imported} codes ({self.codes_added} new)"]
+        n = self.codes_imported
+        parts = [_n("{n} code ({new} new)", "{n} codes ({new} new)", n).format(
+            n=_count(n), new=_count(self.codes_added)
+        )]  # fmt: skip
         if self.sources_imported:
-            parts.append(f"{self.sources_imported} text sources ({self.items_added} items new)")
+            n = self.sources_imported
+            new = _n("{n} item new", "{n} items new", self.items_added)
             parts.append(
-                f"{self.selections_imported} selections ({self.codings_added} codings "
-                f"new, {self.codings_existing} already present)"
+                _n("{n} text source ({new})", "{n} text sources ({new})", n).format(
+                    n=_count(n), new=new.format(n=_count(self.items_added))
+                )
+            )
+            n = self.selections_imported
+            new = _n(
+                "{n} coding new, {present} already present",
+                "{n} codings new, {present} already present",
+                self.codings_added,
+            ).format(n=_count(self.codings_added), present=_count(self.codings_existing))
+            parts.append(
+                _n("{n} selection ({new})", "{n} selections ({new})", n).format(
+                    n=_count(n), new=new
+                )
             )
         if self.cases:
-            parts.append(f"{self.cases} cases ({self.respondents_added} respondents new)")
+            n = self.cases
+            new = _n("{n} respondent new", "{n} respondents new", self.respondents_added)
+            parts.append(
+                _n("{n} case ({new})", "{n} cases ({new})", n).format(
+                    n=_count(n), new=new.format(n=_count(self.respondents_added))
+                )
+            )
         if self.memos_added:
-            parts.append(f"{self.memos_added} memos new")
+            n = self.memos_added
+            parts.append(_n("{n} memo new", "{n} memos new", n).format(n=_count(n)))
         if self.summaries_added:
-            parts.append(f"{self.summaries_added} framework summaries new")
-        where = f" into {', '.join(self.questions)}" if self.questions else ""
+            n = self.summaries_added
+            parts.append(
+                _n("{n} framework summary new", "{n} framework summaries new", n).format(
+                    n=_count(n)
+                )
+            )
+        what, questions = ", ".join(parts), ", ".join(self.questions)
         if not self.codes_in_file and not self.sources_imported and not self.skipped:
-            head = f"{self.file}: nothing to import (the file has no codes and no sources)"
+            head = _("{file}: nothing to import (the file has no codes and no sources)").format(
+                file=self.file
+            )
         elif not self.changed:
-            head = f"{self.file}: nothing new ({', '.join(parts)}{where} already in the project)"
+            head = (
+                _("{file}: nothing new ({what} into {questions} already in the project)")
+                if questions
+                else _("{file}: nothing new ({what} already in the project)")
+            ).format(file=self.file, what=what, questions=questions)
         else:
-            head = f"{self.file}: imported {', '.join(parts)}{where}"
+            head = (
+                _("{file}: imported {what} into {questions}")
+                if questions
+                else _("{file}: imported {what}")
+            ).format(file=self.file, what=what, questions=questions)
+        tail = []
         if self.colours_replaced:
-            head += f"; {self.colours_replaced} invalid colours replaced"
+            n = self.colours_replaced
+            tail.append(
+                _n("{n} invalid colour replaced", "{n} invalid colours replaced", n).format(
+                    n=_count(n)
+                )
+            )
         if self.sources_skipped:
-            head += (
-                f"; {self.sources_skipped} sources without text left out, with "
-                f"{self.codings_skipped} codings"
+            n = self.sources_skipped
+            codings = _n("{n} coding", "{n} codings", self.codings_skipped).format(
+                n=_count(self.codings_skipped)
+            )
+            tail.append(
+                _n(
+                    "{n} source without text left out, with {codings}",
+                    "{n} sources without text left out, with {codings}",
+                    n,
+                ).format(n=_count(n), codings=codings)
             )
         if self.positions:
-            head += f"; {self.positions}"
+            tail.append(self.positions)
         if self.skipped:
-            head += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
+            tail.append(
+                _("skipped {n}: {what}").format(
+                    n=_count(len(self.skipped)), what="; ".join(self.skipped)
+                )
+            )
+        head = "; ".join([head, *tail])
         # names and texts from the file stay on their line; a note is a line of its own
         return "\n".join([one_line(head), *(f"  {one_line(note)}" for note in self.notes)])

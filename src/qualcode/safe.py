@@ -9,13 +9,18 @@ Two boundaries where data a colleague (or an attacker) wrote meets the machine:
   question ids, coder names, names inside imported files) from becoming paths that leave
   their folder (``..``, ``/``, ``C:``, NUL, ...).
 
-Imports nothing of qualcode: every layer may use it.
+Imports nothing of qualcode but :mod:`qualcode.i18n` (for its one message): every layer
+may use it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from qualcode.i18n import translator
+
+_, _n = translator("core")
 
 # C0 controls (U+0000-U+001F) as their Control Pictures (U+2400-U+241F): ESC is ␛, BEL ␇
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
@@ -70,13 +75,16 @@ def is_path_name(name: str) -> bool:
 
 def check_path_name(name: str, what: str) -> str:
     """``name`` if it is safe as a file or folder name; else a ValueError saying why
-    (the callers turn it into their own one-line error)."""
+    (the callers turn it into their own one-line error). ``what`` names the name in the
+    language in use ("the codebook name")."""
     if is_path_name(name):
         return name
-    shown = one_line(name)[:60] or "(empty)"
+    shown = one_line(name)[:60] or _("(empty)")
     raise ValueError(
-        f"{what} '{shown}' cannot name a file: use letters, digits, '-', '_' "
-        "and '.', not starting with '.' or '-' (at most 100 characters)"
+        _(
+            "{what} '{name}' cannot name a file: use letters, digits, '-', '_' "
+            "and '.', not starting with '.' or '-' (at most 100 characters)"
+        ).format(what=what, name=shown)
     )
 
 

@@ -76,7 +76,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.store import analysis as analysis_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,8 +104,6 @@ CSV_COLUMNS = [
     "krippendorff_alpha",
 ]
 POOLED_KEY, MACRO_KEY = "_pooled", "_macro"
-POOLED_LABEL = "Samlet: alle (enhed, kode)-par puljet"
-MACRO_LABEL = "Gennemsnit af kodernes definerede værdier"
 
 
 # -- the statistics on plain reliability data -------------------------------------------
@@ -300,7 +301,7 @@ def parse_coders(coders: str | Sequence[str] | None) -> list[str] | None:
 
 def _resolve_coders(project: Project, q: Question, coders: str | Sequence[str] | None) -> list[str]:
     known = question_coders(project, q.id)
-    known_text = ", ".join(known) or "none"
+    known_text = ", ".join(known) or _("none")
     wanted = parse_coders(coders)
     if wanted is None:
         wanted = known
@@ -309,14 +310,23 @@ def _resolve_coders(project: Project, q: Question, coders: str | Sequence[str] |
         if unknown:
             who = ", ".join(f"'{c}'" for c in unknown)
             raise QualcodeError(
-                f"no codings by {who} in question '{q.id}' (its coders: {known_text})"
+                _("no codings by {coders} in question '{question}' (its coders: {known})").format(
+                    coders=who, question=q.id, known=known_text
+                )
             )
     if len(wanted) < 2:
-        raise QualcodeError(
-            f"agreement needs two or more coders; question '{q.id}' has "
-            f"{'only ' if wanted else ''}{len(wanted)} "
-            f"(its coders: {known_text})"
+        text = (
+            _(
+                "agreement needs two or more coders; question '{question}' has only 1 "
+                "(its coders: {known})"
+            )
+            if wanted
+            else _(
+                "agreement needs two or more coders; question '{question}' has 0 "
+                "(its coders: {known})"
+            )
         )
+        raise QualcodeError(text.format(question=q.id, known=known_text))
     return wanted
 
 
@@ -333,7 +343,11 @@ def reliability_data(
     an unknown unit.
     """
     if unit not in UNITS:
-        raise QualcodeError(f"unknown unit '{unit}' (use {' or '.join(UNITS)})")
+        raise QualcodeError(
+            _("unknown unit '{unit}' (use {first} or {second})").format(
+                unit=unit, first=UNITS[0], second=UNITS[1]
+            )
+        )
     q = project.question(question)
     names = _resolve_coders(project, q, coders)
     codes = list(project.codebook(q.codebook))
@@ -437,7 +451,8 @@ def agreement(
         rows.append(_row(q.id, code.key, code.label, "code", stats, applied))
     pooled = data.statistics()
     total_applied = sum(r["applied"] for r in rows)
-    rows.append(_row(q.id, POOLED_KEY, POOLED_LABEL, "pooled", pooled, total_applied))
+    pooled_label = _("Samlet: alle (enhed, kode)-par puljet")
+    rows.append(_row(q.id, POOLED_KEY, pooled_label, "pooled", pooled, total_applied))
     macro: dict[str, Any] = {}
     defined: dict[str, int] = {}
     for stat in STATISTICS:
@@ -448,7 +463,7 @@ def agreement(
         {
             "question": q.id,
             "code": MACRO_KEY,
-            "label": MACRO_LABEL,
+            "label": _("Gennemsnit af kodernes definerede værdier"),
             "kind": "macro",
             "units": data.n_units,
             "units_complete": per_code[0].units_complete if per_code else 0,

@@ -15,9 +15,17 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
+from qualcode.core.numbers import integer
+from qualcode.i18n import translator
 from qualcode.safe import has_control, one_line
 from qualcode.store import respondents as respondent_store
+
+if TYPE_CHECKING:
+    from qualcode.models import Noun
+
+_, _n = translator("core")
 
 
 @contextmanager
@@ -48,10 +56,18 @@ def gc_paused() -> Iterator[None]:
 
 
 def rows_listed(first: list[int], count: int) -> str:
+    """'row 4', 'rows 4, 7', or with more than ``first`` shows: 'rows 4, 7, ...'."""
     listed = ", ".join(map(str, first))
     if count > len(first):
-        return f"rows {listed}, ..."
-    return f"row {listed}" if count == 1 else f"rows {listed}"
+        return _("rows {rows}, ...").format(rows=listed)
+    return _n("row {rows}", "rows {rows}", count).format(rows=listed)
+
+
+def listing(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' in the language in use."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return _("{first} and {last}").format(first=", ".join(parts[:-1]), last=parts[-1])
 
 
 # -- ids: Unicode normalization and look-alikes ---------------------------------------------
@@ -78,19 +94,39 @@ def nfc_all(values: list[str]) -> tuple[list[str], int]:
 _SINGULAR = re.compile(r"s\b")  # 'respondent ids' -> 'respondent id'
 
 
+def _values(kind: str, n: int) -> str:
+    """'3 respondent ids', in the language in use, for the kinds of values that imports
+    store in NFC (the keys of :func:`nfc_note`'s counts)."""
+    forms = {
+        "respondent ids": _n("{n} respondent id", "{n} respondent ids", n),
+        "names": _n("{n} name", "{n} names", n),
+        "attribute values": _n("{n} attribute value", "{n} attribute values", n),
+        "question ids": _n("{n} question id", "{n} question ids", n),
+        "column names": _n("{n} column name", "{n} column names", n),
+        "jobcentre ids or names": _n("{n} jobcentre id or name", "{n} jobcentre ids or names", n),
+        "respondent fields": _n("{n} respondent field", "{n} respondent fields", n),
+        "question fields": _n("{n} question field", "{n} question fields", n),
+        "code fields": _n("{n} code field", "{n} code fields", n),
+        "coder fields": _n("{n} coder field", "{n} coder fields", n),
+    }
+    form = forms.get(kind)
+    if form is None:  # a kind not listed above: its own words
+        return f"{integer(n)} {kind if n != 1 else _SINGULAR.sub('', kind)}"
+    return form.format(n=integer(n))
+
+
 def nfc_note(counts: dict[str, int]) -> str | None:
-    """One note for the values an import stored in NFC; None if none."""
-    parts = [
-        f"{n:,} {what if n != 1 else _SINGULAR.sub('', what)}" for what, n in counts.items() if n
-    ]
+    """One note for the values an import stored in NFC; None if none. ``counts``: how
+    many values of each kind ('respondent ids', 'column names', ...: see :func:`_values`)
+    were changed."""
+    parts = [_values(what, n) for what, n in counts.items() if n]
     if not parts:
         return None
-    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-    return (
-        f"changed: {listed} written with decomposed letters (such as 'a' + a combining "
-        "ring for 'å') are stored composed (Unicode NFC), so they match the same text "
+    return _(
+        "changed: {values} written with decomposed letters (such as 'a' + a combining "
+        "ring for '{letter}') are stored composed (Unicode NFC), so they match the same text "
         "typed elsewhere"
-    )
+    ).format(values=listing(parts), letter="å")
 
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -104,6 +140,18 @@ _ASPECTS = (
     ("spaces", lambda s: _SPACES.sub("", s)),
     ("leading zeros", lambda s: _LEADING_ZEROS.sub("", s)),
 )
+
+
+def _aspect(name: str) -> str:
+    """An aspect of :data:`_ASPECTS` in the language in use."""
+    return {
+        "case": _("case"),
+        "invisible characters": _("invisible characters"),
+        "spaces": _("spaces"),
+        "leading zeros": _("leading zeros"),
+    }[name]
+
+
 _SHOW_INVISIBLE = {ord(c): f"<U+{ord(c):04X}>" for c in _ZERO_WIDTH}
 MAX_LOOKALIKE_NOTES = 10
 
@@ -152,7 +200,7 @@ def lookalikes_in_project(
 def _differences(group: list[str]) -> list[str]:
     """The aspects ('case', 'spaces', ...) the ids of a look-alike group differ in."""
     out = []
-    for name, _ in _ASPECTS:
+    for name, _f in _ASPECTS:
         others = [f for n, f in _ASPECTS if n != name]
 
         def key(text: str, others: list[Callable[[str], str]] = others) -> str:
@@ -172,34 +220,57 @@ def shown(text: str, limit: int = 60) -> str:
 
 
 def lookalike_notes(
-    groups: list[list[str]], what: str, where: Callable[[str], str], kept: str
+    groups: list[list[str]], where: Callable[[str], str], noun: Noun | None = None
 ) -> list[str]:
-    """One warning per group ('respondent ids ... differ only in case; they are kept as 2
-    respondents'); ``where(id)`` says where an id is ('row 5', 'in the project')."""
+    """One warning per group ("respondent ids ... differ only in case; they are kept as 2
+    different respondents"); ``where(id)`` says where an id is ('row 5', 'in the
+    project'). With ``noun`` (a transcript import) the ids are the noun's ("jobcenter
+    ids ... 2 different jobcentre")."""
     notes = []
     for group in groups[:MAX_LOOKALIKE_NOTES]:
-        names = [f"{shown(rid)} ({where(rid)})" for rid in group]
-        listed = ", ".join(names[:-1]) + " and " + names[-1]
-        differ = " and ".join(_differences(group))
-        notes.append(
-            f"warning: {what} {listed} differ only in {differ}; they are kept as "
-            f"{len(group)} different {kept} (are they the same?)"
+        names = listing([f"{shown(rid)} ({where(rid)})" for rid in group])
+        differ = listing([_aspect(a) for a in _differences(group)])
+        text = (
+            _(
+                "warning: respondent ids {ids} differ only in {differ}; they are kept as "
+                "{n} different respondents (are they the same?)"
+            )
+            if noun is None
+            else _(
+                "warning: {noun} ids {ids} differ only in {differ}; they are kept as "
+                "{n} different {nouns} (are they the same?)"
+            )
         )
-    if len(groups) > MAX_LOOKALIKE_NOTES:
         notes.append(
-            f"warning: {len(groups) - MAX_LOOKALIKE_NOTES:,} more groups of {what} "
-            "differ only in case, spaces, invisible characters or leading zeros"
+            text.format(
+                ids=names,
+                differ=differ,
+                n=len(group),
+                noun=noun.singular if noun else "",
+                nouns=noun.plural if noun else "",
+            )
         )
+    more = len(groups) - MAX_LOOKALIKE_NOTES
+    if more > 0:
+        text = (
+            _n(
+                "warning: {n} more group of respondent ids differ only in case, spaces, "
+                "invisible characters or leading zeros",
+                "warning: {n} more groups of respondent ids differ only in case, spaces, "
+                "invisible characters or leading zeros",
+                more,
+            )
+            if noun is None
+            else _n(
+                "warning: {n} more group of {noun} ids differ only in case, spaces, "
+                "invisible characters or leading zeros",
+                "warning: {n} more groups of {noun} ids differ only in case, spaces, "
+                "invisible characters or leading zeros",
+                more,
+            )
+        )
+        notes.append(text.format(n=integer(more), noun=noun.singular if noun else ""))
     return notes
-
-
-def rows_note(what: str, rows: list[int], why: str, prefix: str = "") -> str:
-    """'skipped: 3 answers (rows 4, 7, 9): why' for what an import leaves out, one per row
-    number in ``rows`` (a row may repeat: the rows are listed once each)."""
-    distinct = list(dict.fromkeys(rows))
-    return (
-        f"skipped: {len(rows):,} {what} ({prefix}{rows_listed(distinct[:5], len(distinct))}): {why}"
-    )
 
 
 def count_with_controls(texts: list[str]) -> int:

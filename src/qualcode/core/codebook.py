@@ -35,9 +35,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from qualcode.core.numbers import integer
 from qualcode.errors import CodebookError, NotFound
+from qualcode.i18n import translator
 from qualcode.models import Code as Code  # the codebook API hands out Code too
 from qualcode.safe import check_path_name, is_path_name, one_line, path_name
+
+_, _n = translator("core")
 
 # makes the one-line error of a validation step (it names the file)
 Fail = Callable[[str], CodebookError]
@@ -116,7 +120,11 @@ class Codebook:
     def code(self, key_or_label: str) -> Code:
         found = self.find(key_or_label)
         if found is None:
-            raise NotFound(f"codebook '{self.stem}' has no code with key or label '{key_or_label}'")
+            raise NotFound(
+                _("codebook '{codebook}' has no code with key or label '{code}'").format(
+                    codebook=self.stem, code=key_or_label
+                )
+            )
         return found
 
     def children(self, key: str | None) -> list[Code]:
@@ -240,10 +248,13 @@ def check_stem(stem: str, file: str) -> str:
     """``stem`` if it can name a codebook (and so a folder); else a one-line CodebookError
     naming ``file`` and a name that would do."""
     try:
-        return check_path_name(stem, "the codebook name")
+        return check_path_name(stem, _("the codebook name"))
     except ValueError as exc:
         raise CodebookError(
-            f"{exc}; for example '{path_name(stem, 'kodebog')}'", file=file
+            _("{problem}; for example '{name}'").format(
+                problem=exc, name=path_name(stem, "kodebog")
+            ),
+            file=file,
         ) from None
 
 
@@ -257,16 +268,18 @@ def find_codebook_file(stem_or_path: str | Path, search_dir: Path | None = None)
     candidate = Path(stem_or_path)
     if candidate.suffix.lower() in (".yaml", ".yml") or candidate.exists():
         if not candidate.is_file():
-            raise CodebookError("no such codebook file", file=str(candidate))
+            raise CodebookError(_("no such codebook file"), file=str(candidate))
         return candidate
     folder = search_dir or codebooks_dir()
     for suffix in (".yaml", ".yml"):
         path = folder / f"{stem_or_path}{suffix}"
         if path.is_file():
             return path
-    known = ", ".join(sorted(p.stem for p in folder.glob("*.y*ml"))) or "none"
+    known = ", ".join(sorted(p.stem for p in folder.glob("*.y*ml"))) or _("none")
     raise CodebookError(
-        f"no codebook named '{one_line(str(stem_or_path))[:100]}' in {folder} (known: {known})"
+        _("no codebook named '{name}' in {folder} (known: {known})").format(
+            name=one_line(str(stem_or_path))[:100], folder=folder, known=known
+        )
     )
 
 
@@ -290,27 +303,38 @@ def _load(path: Path, stack: tuple[str, ...]) -> Codebook:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CodebookError(f"cannot read: {exc.strerror}", file=name) from None
+        raise CodebookError(
+            _("cannot read: {reason}").format(reason=exc.strerror), file=name
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CodebookError(f"not UTF-8 text (byte {exc.start})", file=name) from None
+        raise CodebookError(
+            _("not UTF-8 text (byte {byte})").format(byte=exc.start), file=name
+        ) from None
     try:
         data = yaml.load(text, Loader=_loader())  # a SafeLoader: see _loader
     except _DuplicateKey as exc:
         raise CodebookError(str(exc), file=name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise CodebookError(f"{line}invalid YAML ({problem})", file=name) from None
+        # PyYAML's own words for the problem (it has no others)
+        problem = getattr(exc, "problem", None) or _("invalid YAML")
+        text = (
+            _("line {line}: invalid YAML ({problem})").format(line=mark.line + 1, problem=problem)
+            if mark is not None
+            else _("invalid YAML ({problem})").format(problem=problem)
+        )
+        raise CodebookError(text, file=name) from None
     except RecursionError:
-        raise CodebookError("invalid YAML (nested too deeply)", file=name) from None
+        raise CodebookError(_("invalid YAML (nested too deeply)"), file=name) from None
     except Exception as exc:
         # PyYAML fails with plain exceptions on a tagged value it cannot build ('!!int abc',
         # '!!timestamp 2018-13-45', '!!timestamp x') and on an integer of over 4300 digits
-        detail = str(exc) if isinstance(exc, ValueError) else "a tagged value it cannot read"
-        raise CodebookError(f"invalid YAML ({detail})", file=name) from None
+        detail = str(exc) if isinstance(exc, ValueError) else _("a tagged value it cannot read")
+        raise CodebookError(
+            _("invalid YAML ({problem})").format(problem=detail), file=name
+        ) from None
     _check_numbers(data, name)
     return parse_codebook(
         data,
@@ -344,40 +368,52 @@ def parse_codebook(
     if not stored:
         check_stem(stem, file)
     if not isinstance(data, dict):
-        raise fail("a codebook must be a mapping with 'title' and 'codes'")
+        raise fail(_("a codebook must be a mapping with 'title' and 'codes'"))
     unknown = set(data) - _CODEBOOK_FIELDS
     if unknown:
         raise fail(
-            f"unknown field '{sorted(map(str, unknown))[0]}' "
-            f"(known: {', '.join(sorted(_CODEBOOK_FIELDS))})"
+            _("unknown field '{field}' (known: {known})").format(
+                field=sorted(map(str, unknown))[0], known=", ".join(sorted(_CODEBOOK_FIELDS))
+            )
         )
     _check_text_fields(data, ("codebook", "title", "description", "definition_source"), "", fail)
     declared = data.get("codebook")
     if declared is not None and str(declared) != stem:
-        raise fail(f"'codebook: {declared}' differs from the file name stem '{stem}'")
+        raise fail(
+            _("'codebook: {declared}' differs from the file name stem '{stem}'").format(
+                declared=declared, stem=stem
+            )
+        )
     published = data.get("published") or {}
     if not isinstance(published, dict):
-        raise fail("'published' must be a mapping with year, base and source")
+        raise fail(_("'published' must be a mapping with year, base and source"))
     _check_text_fields(published, ("source",), "published: ", fail)
     book_year = _opt_int(published.get("year"), "published.year", fail)
     book_base = _opt_int(published.get("base"), "published.base", fail)
     definition_source = _text(data.get("definition_source"))
     raw_codes = data.get("codes")
     if not isinstance(raw_codes, list) or not raw_codes:
-        raise fail("'codes' must be a non-empty list")
+        raise fail(_("'codes' must be a non-empty list"))
 
     codes: list[Code] = []
     chars = 0
     for index, entry in enumerate(raw_codes, start=1):
-        where = f"code {index}"
+        where = _("code {index}").format(index=index)
         first_new = len(codes)
         if not isinstance(entry, dict):
-            raise fail(f"{where}: each code must be a mapping with at least a 'label'")
+            raise fail(
+                _("{where}: each code must be a mapping with at least a 'label'").format(
+                    where=where
+                )
+            )
         unknown = set(entry) - _CODE_FIELDS
         if unknown:
             raise fail(
-                f"{where}: unknown field '{sorted(map(str, unknown))[0]}' "
-                f"(known: {', '.join(sorted(_CODE_FIELDS))})"
+                _("{where}: unknown field '{field}' (known: {known})").format(
+                    where=where,
+                    field=sorted(map(str, unknown))[0],
+                    known=", ".join(sorted(_CODE_FIELDS)),
+                )
             )
         _check_text_fields(
             entry,
@@ -387,21 +423,31 @@ def parse_codebook(
         )
         label = _text(entry.get("label"))
         if not label:
-            raise fail(f"{where}: missing label")
+            raise fail(_("{where}: missing label").format(where=where))
         key = _text(entry.get("key")) or slugify(label)
-        where = f"code {index} ('{key}')"
+        where = _("code {index} ('{key}')").format(index=index, key=key)
         if not _KEY.match(key):
-            raise fail(f"{where}: key may hold letters, digits, '-', '_' and '.', no spaces")
+            raise fail(
+                _("{where}: key may hold letters, digits, '-', '_' and '.', no spaces").format(
+                    where=where
+                )
+            )
         color = _text(entry.get("color")) or PALETTE[(index - 1) % len(PALETTE)]
         if not _COLOR.match(color):
-            raise fail(f"{where}: bad colour '{color}' (use #RRGGBB, e.g. #1F77B4)")
+            raise fail(
+                _("{where}: bad colour '{color}' (use #RRGGBB, e.g. #1F77B4)").format(
+                    where=where, color=color
+                )
+            )
         if len(color) == 4:  # #ABC -> #AABBCC: terminals and Word want six digits
             color = "#" + "".join(ch * 2 for ch in color[1:])
         keywords = entry.get("keywords") or []
         if isinstance(keywords, str):
             keywords = [keywords]
         if not isinstance(keywords, list) or not all(isinstance(k, str | int) for k in keywords):
-            raise fail(f"{where}: keywords must be a list of words or phrases")
+            raise fail(
+                _("{where}: keywords must be a list of words or phrases").format(where=where)
+            )
         count, base, year = None, book_base, book_year
         pub = entry.get("published")
         if isinstance(pub, dict):
@@ -411,7 +457,11 @@ def parse_codebook(
         elif pub is not None:
             count = _opt_int(pub, f"{where}: published", fail)
         if count is not None and base is not None and count > base:
-            raise fail(f"{where}: published count {count} is larger than its base {base}")
+            raise fail(
+                _("{where}: published count {count} is larger than its base {base}").format(
+                    where=where, count=count, base=base
+                )
+            )
         parent = _text(entry.get("parent")) or None
         codes.append(
             Code(
@@ -442,8 +492,10 @@ def parse_codebook(
         )
         if chars > MAX_CODEBOOK_CHARS:
             raise fail(
-                f"the codes hold more than {MAX_CODEBOOK_CHARS:,} characters of text "
-                "(a long text repeated with YAML aliases?)"
+                _(
+                    "the codes hold more than {n} characters of text "
+                    "(a long text repeated with YAML aliases?)"
+                ).format(n=integer(MAX_CODEBOOK_CHARS))
             )
 
     _check_unique(codes, fail)
@@ -452,12 +504,18 @@ def parse_codebook(
         if c.parent is None:
             continue
         if c.parent not in by_key:
-            raise fail(f"code '{c.key}': unknown parent '{c.parent}'")
+            raise fail(
+                _("code '{code}': unknown parent '{parent}'").format(code=c.key, parent=c.parent)
+            )
         seen = {c.key}
         p: Code | None = by_key[c.parent]
         while p is not None:
             if p.key in seen:
-                raise fail(f"code '{c.key}': parent chain loops back to '{p.key}'")
+                raise fail(
+                    _("code '{code}': parent chain loops back to '{parent}'").format(
+                        code=c.key, parent=p.key
+                    )
+                )
             seen.add(p.key)
             p = by_key.get(p.parent) if p.parent else None
     return Codebook(
@@ -478,15 +536,23 @@ def _included(
 ) -> list[Code]:
     if not is_path_name(stem):  # a stem beside this file, never a path elsewhere
         raise fail(
-            f"code '{parent_key}': include '{one_line(stem)[:60]}' is not a codebook "
-            "name (the stem of a file beside this one)"
+            _(
+                "code '{code}': include '{include}' is not a codebook "
+                "name (the stem of a file beside this one)"
+            ).format(code=parent_key, include=one_line(stem)[:60])
         )
     if stem in stack:
-        raise fail(f"code '{parent_key}': include '{stem}' loops back to itself")
+        raise fail(
+            _("code '{code}': include '{include}' loops back to itself").format(
+                code=parent_key, include=stem
+            )
+        )
     try:
         path = find_codebook_file(stem, search_dir)
     except CodebookError as exc:
-        raise fail(f"code '{parent_key}': include: {exc.detail}") from None
+        raise fail(
+            _("code '{code}': include: {problem}").format(code=parent_key, problem=exc.detail)
+        ) from None
     other = _load(path, stack)
     # the including codebook has its own 'Andet'; keep the included one's out
     return [replace(c, parent=c.parent or parent_key) for c in other.codes if not c.other]
@@ -497,11 +563,15 @@ def _check_unique(codes: list[Code], fail: Fail) -> None:
     labels: dict[str, str] = {}
     for c in codes:
         if c.key in keys:
-            raise fail(f"duplicate key '{c.key}'")
+            raise fail(_("duplicate key '{key}'").format(key=c.key))
         keys[c.key] = 1
         folded = c.label.casefold()
         if folded in labels:
-            raise fail(f"duplicate label '{c.label}' (codes '{labels[folded]}' and '{c.key}')")
+            raise fail(
+                _("duplicate label '{label}' (codes '{first}' and '{second}')").format(
+                    label=c.label, first=labels[folded], second=c.key
+                )
+            )
         labels[folded] = c.key
 
 
@@ -559,7 +629,9 @@ def _loader() -> type:
             if found is not None:
                 line, shown, before = found
                 raise _DuplicateKey(
-                    f"line {line}: key '{shown}' appears twice (first on line {before})"
+                    _("line {line}: key '{key}' appears twice (first on line {first})").format(
+                        line=line, key=shown, first=before
+                    )
                 )
 
     return Loader
@@ -573,7 +645,11 @@ def _check_text_fields(
     for name in names:
         value = mapping.get(name)
         if isinstance(value, dict | list | set | tuple):
-            raise fail(f"{where}'{name}' must be text, not {_show(value)}")
+            raise fail(
+                _("{where}'{field}' must be text, not {value}").format(
+                    where=where, field=name, value=_show(value)
+                )
+            )
 
 
 def _check_numbers(data: Any, file: str) -> None:
@@ -591,16 +667,17 @@ def _check_numbers(data: Any, file: str) -> None:
                 str(value)
             except ValueError:
                 raise CodebookError(
-                    "invalid YAML (a number of more than 4300 digits)", file=file
+                    _("invalid YAML (a number of more than {n} digits)").format(n=integer(4300)),
+                    file=file,
                 ) from None
 
 
 def _show(value: Any, limit: int = 60) -> str:
     """A short rendering of a YAML value for an error message."""
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list | set | tuple):
-        return "a list"
+        return _("a list")
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -615,5 +692,9 @@ def _opt_int(value: Any, what: str, fail: Fail) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise fail(f"{what} must be a whole number ≥ 0, not {_show(value)}")
+        raise fail(
+            _("{field} must be a whole number ≥ 0, not {value}").format(
+                field=what, value=_show(value)
+            )
+        )
     return value

@@ -11,8 +11,11 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.numbers import round_half_up
+from qualcode.i18n import translator
 from qualcode.store import counts as count_store
 from qualcode.store import items as item_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,12 +48,22 @@ def verbal_scale(n: int) -> str:
     """The report's words for interview counts (section 4.2): enkelte 1–3, flere 4–8,
     de fleste more than 8."""
     if n <= 0:
-        return "ingen"
+        return _("ingen")
     if n <= 3:
-        return "enkelte"
+        return _("enkelte")
     if n <= 8:
-        return "flere"
-    return "de fleste"
+        return _("flere")
+    return _("de fleste")
+
+
+def mentioned(n: int, answered: int, plural: str, kind: str = "open") -> str:
+    """ "Anført af 15 ud af 35 jobcentre"; for interviews the report's words, "Nævnt af
+    flere (5 af 15) jobcentre" (``plural``: the project's noun)."""
+    if kind == "open":
+        return _("Anført af {n} ud af {base} {nouns}").format(n=n, base=answered, nouns=plural)
+    return _("Nævnt af {scale} ({n} af {base}) {nouns}").format(
+        scale=verbal_scale(n), n=n, base=answered, nouns=plural
+    )
 
 
 def respondent_counts(
@@ -124,11 +137,7 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
                 "respondents": n,
                 "answered": answered,
                 "percent": percent,
-                "mentioned": (
-                    f"Anført af {n} ud af {answered} {noun.plural}"
-                    if question.kind == "open"
-                    else f"Nævnt af {verbal_scale(n)} ({n} af {answered}) {noun.plural}"
-                ),
+                "mentioned": mentioned(n, answered, noun.plural, question.kind),
                 "definition": code.definition,
                 "parent": code.parent or "",
                 "depth": book.depth(code.key),

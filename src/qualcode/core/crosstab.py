@@ -22,9 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.core.counts import mentions
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.i18n import translator
 from qualcode.store import analysis as analysis_store
 from qualcode.store import respondents as respondent_store
 from qualcode.store import settings as settings_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,10 +35,12 @@ if TYPE_CHECKING:
     from qualcode.core.project import Project
 
 MIN_EXPECTED = 5
-SMALL_EXPECTED = (
-    f"forventet antal under {MIN_EXPECTED} i mindst én celle; chi-i-anden-testen er usikker"
-)
-NO_TEST = "ingen test: temaet nævnes af alle eller ingen"
+# the warnings of a test, in the language of the process (read when the module is imported,
+# so that a frame's warning is always one of these: readers compare with them)
+SMALL_EXPECTED = _(
+    "forventet antal under {n} i mindst én celle; chi-i-anden-testen er usikker"
+).format(n=MIN_EXPECTED)
+NO_TEST = _("ingen test: temaet nævnes af alle eller ingen")
 
 
 class EmptyGroups(QualcodeError):
@@ -50,6 +55,20 @@ class Group:
     values: tuple[str, ...]
 
 
+def no_attribute(attribute: str, known: Iterable[str]) -> str:
+    """The error for an attribute no respondent has."""
+    return _("no respondent has the attribute '{attribute}' (attributes: {known})").format(
+        attribute=attribute, known=", ".join(known) or _("none")
+    )
+
+
+def no_value(group: str, attribute: str, value: str, values: Iterable[str]) -> str:
+    """The error for a --group value no respondent has."""
+    return _(
+        "--group '{group}': no respondent has {attribute} = '{value}' (values: {values})"
+    ).format(group=group, attribute=attribute, value=value, values=", ".join(values))
+
+
 def parse_group(spec: str) -> Group:
     """``"høj/meget høj=I høj grad,I meget høj grad"`` -> Group (values split on commas)."""
     name, sep, rest = spec.partition("=")
@@ -57,8 +76,9 @@ def parse_group(spec: str) -> Group:
     values = tuple(v.strip() for v in rest.split(",") if v.strip())
     if not sep or not name or not values:
         raise QualcodeError(
-            f"--group '{spec}': write NAME=VALUE[,VALUE...], e.g. "
-            '"høj=I høj grad,I meget høj grad"'
+            _("--group '{spec}': write NAME=VALUE[,VALUE...], e.g. {example}").format(
+                spec=spec, example='"høj=I høj grad,I meget høj grad"'
+            )
         )
     return Group(name, values)
 
@@ -72,12 +92,14 @@ def parse_groups(specs: Iterable[str]) -> list[Group] | None:
     seen_values: dict[str, str] = {}
     for g in groups:
         if g.name in seen_names:
-            raise QualcodeError(f"--group '{g.name}' is given twice")
+            raise QualcodeError(_("--group '{name}' is given twice").format(name=g.name))
         seen_names.add(g.name)
         for v in g.values:
             if v in seen_values:
                 raise QualcodeError(
-                    f"--group: the value '{v}' is in both '{seen_values[v]}' and '{g.name}'"
+                    _("--group: the value '{value}' is in both '{first}' and '{second}'").format(
+                        value=v, first=seen_values[v], second=g.name
+                    )
                 )
             seen_values[v] = g.name
     return groups
@@ -166,24 +188,18 @@ def crosstab(
     import pandas as pd
 
     if not 0 < alpha < 1:
-        raise QualcodeError(f"--alpha must be between 0 and 1, not {alpha}")
+        raise QualcodeError(_("--alpha must be between 0 and 1, not {alpha}").format(alpha=alpha))
     q = project.question(question)
     book = project.codebook(q.codebook)
     known = attribute_values(project)
     if attribute not in known:
-        raise NotFound(
-            f"no respondent has the attribute '{attribute}' "
-            f"(attributes: {', '.join(known) or 'none'})"
-        )
+        raise NotFound(no_attribute(attribute, known))
     values = known[attribute]
     if groups:
         for g in groups:
             for v in g.values:
                 if v not in values:
-                    raise NotFound(
-                        f"--group '{g.name}': no respondent has {attribute} = "
-                        f"'{v}' (values: {', '.join(values)})"
-                    )
+                    raise NotFound(no_value(g.name, attribute, v, values))
     else:  # each value its own group, in the survey's order when the project has it
         groups = [Group(v, (v,)) for v in value_order(project, attribute)]
     group_of = {v: g.name for g in groups for v in g.values}
@@ -202,10 +218,12 @@ def crosstab(
             members[group_of[value]].add(rid)
     empty = [g.name for g in groups if not members[g.name]]
     if len(groups) - len(empty) < 2:
-        what = ", ".join(f"'{n}'" for n in empty) or "none"
+        what = ", ".join(f"'{n}'" for n in empty) or _("none")
         raise EmptyGroups(
-            f"'{q.id}' by {attribute}: fewer than two groups have jobcentres "
-            f"that answered (empty: {what})"
+            _(
+                "'{question}' by {attribute}: fewer than two groups have {nouns} that "
+                "answered (empty: {groups})"
+            ).format(question=q.id, attribute=attribute, nouns=project.noun().plural, groups=what)
         )
     groups = [g for g in groups if members[g.name]]
     bases = [len(members[g.name]) for g in groups]

@@ -17,9 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qualcode.i18n import translator
 from qualcode.models import JOBCENTRE, Noun
 from qualcode.store import codings as coding_store
 from qualcode.store import summaries as summary_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
@@ -43,7 +46,7 @@ class Passage:
         """'uddrag 3, Arbejdsmarkedschef' for an interview excerpt, '' for an answer."""
         if not self.role:
             return ""
-        return f"uddrag {self.item_number}, {self.role}"
+        return _("uddrag {n}, {role}").format(n=self.item_number, role=self.role)
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class FrameworkMatrix:
     def summarised(self) -> int:
         """How many of the matrix's cells hold a summary."""
         keys = {c.key for c in self.codes}
-        rows = {r for r, _ in self.respondents}
+        rows = {r for r, _name in self.respondents}
         return sum(1 for r, k in self.summaries if r in rows and k in keys)
 
 

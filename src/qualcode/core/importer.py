@@ -20,15 +20,18 @@ from typing import TYPE_CHECKING, Any, Final
 from qualcode.core.checks import (
     count_with_controls,
     gc_paused,
+    listing,
     lookalike_groups,
     lookalike_notes,
     lookalikes_in_project,
     nfc,
     nfc_note,
-    rows_note,
+    rows_listed,
     shown,
 )
+from qualcode.core.numbers import integer
 from qualcode.errors import ImportError_, NotFound
+from qualcode.i18n import translator
 from qualcode.models import ImportSummary
 from qualcode.store import codebooks as code_store
 from qualcode.store import codings as coding_store
@@ -44,6 +47,8 @@ from qualcode.store import summaries as summary_store
 if TYPE_CHECKING:
     from qualcode.core.codebook import Codebook
     from qualcode.core.project import Project
+
+_, _n = translator("core")
 
 Progress = Callable[[int, int], None]
 
@@ -239,9 +244,11 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
                 if old is not None:
                     if old[1] != texts[qid]:
                         raise ImportError_(
-                            f"respondent '{rid}' already has a different answer to "
-                            f"'{qid}' in the project; nothing was imported (remove the old "
-                            "answer or import into a new question)",
+                            _(
+                                "respondent '{respondent}' already has a different answer to "
+                                "'{question}' in the project; nothing was imported (remove "
+                                "the old answer or import into a new question)"
+                            ).format(respondent=rid, question=qid),
                             file=source,
                             row=row.row,
                             column=col,
@@ -262,15 +269,17 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
             progress(start + len(batch), total)
     if present:
         rows = list(dict.fromkeys(present))
-        summary.notes.append(
-            rows_note(
-                f"answer{'s' if len(present) > 1 else ''}",
-                present,
-                "the project already holds the same answer",
-                f"on {len(rows):,} row{'s' if len(rows) > 1 else ''}: "
-                if len(rows) < len(present)
-                else "",
+        where = rows_listed(rows[:5], len(rows))
+        if len(rows) < len(present):
+            where = _n("on {n} row: {rows}", "on {n} rows: {rows}", len(rows)).format(
+                n=integer(len(rows)), rows=where
             )
+        summary.notes.append(
+            _n(
+                "skipped: {n} answer ({rows}): the project already holds the same answer",
+                "skipped: {n} answers ({rows}): the project already holds the same answer",
+                len(present),
+            ).format(n=integer(len(present)), rows=where)
         )
 
 
@@ -284,10 +293,11 @@ def _answer_lookalikes(project: Project, table: AnswerTable) -> list[str]:
 
     def where(rid: str) -> str:
         if rid in rows:
-            return f"row {rows[rid]}" + (", also in the project" if rid in held else "")
-        return "in the project"
+            text = _("row {row}, also in the project") if rid in held else _("row {row}")
+            return text.format(row=rows[rid])
+        return _("in the project")
 
-    return lookalike_notes(groups, "respondent ids", where, "respondents")
+    return lookalike_notes(groups, where)
 
 
 # -- transcripts
@@ -320,9 +330,12 @@ def write_interviews(
         if old:
             if [text for _pos, text in old] != [text for _k, _r, text in new]:
                 raise ImportError_(
-                    f"jobcentre '{t.respondent}' already has a different "
-                    f"transcript for '{question}' in the project; nothing was "
-                    "imported",
+                    _(
+                        "{noun} '{respondent}' already has a different transcript for "
+                        "'{question}' in the project; nothing was imported"
+                    ).format(
+                        noun=project.noun().singular, respondent=t.respondent, question=question
+                    ),
                     file=t.file,
                 )
             present.append(t.respondent)
@@ -333,12 +346,18 @@ def write_interviews(
     summary.items_with_controls += count_with_controls([row[5] for row in rows])
     item_store.insert_many(project.db, rows)
     if present:
-        listed = ", ".join(f"'{rid}'" for rid in present[:5])
-        more = f" and {len(present) - 5:,} more" if len(present) > 5 else ""
+        listed = [f"'{rid}'" for rid in present[:5]]
+        if len(present) > 5:
+            more = len(present) - 5
+            listed.append(_n("{n} more", "{n} more", more).format(n=integer(more)))
         summary.notes.append(
-            f"skipped: {len(present):,} transcript"
-            f"{'s' if len(present) > 1 else ''} already in the project "
-            f"with the same text for '{question}' ({listed}{more})"
+            _n(
+                "skipped: {n} transcript already in the project with the same text for "
+                "'{question}' ({respondents})",
+                "skipped: {n} transcripts already in the project with the same text for "
+                "'{question}' ({respondents})",
+                len(present),
+            ).format(n=integer(len(present)), question=question, respondents=listing(listed))
         )
 
 
@@ -352,10 +371,12 @@ def _transcript_lookalikes(project: Project, transcripts: list[Transcript]) -> l
 
     def where(rid: str) -> str:
         if rid in files:
-            return files[rid] + (", also in the project" if rid in held else "")
-        return "in the project"
+            if rid in held:
+                return _("{file}, also in the project").format(file=files[rid])
+            return files[rid]
+        return _("in the project")
 
-    return lookalike_notes(groups, "jobcentre ids", where, "jobcentres")
+    return lookalike_notes(groups, where, project.noun())
 
 
 # -- codings
@@ -447,23 +468,13 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
                 if r.question not in questions and (
                     r.question.isascii() or _normalize(r, "question", normalized) not in questions
                 ):
-                    raise _fail(
-                        r,
-                        f"no question '{r.question}' in the project (questions: "
-                        f"{', '.join(questions) or 'none'})",
-                        "question",
-                    )
+                    raise _fail(r, _no_question(r.question, questions), "question")
             elif code_id is None:
                 q = questions.get(r.question)
                 if q is None and not r.question.isascii():
                     q = questions.get(_normalize(r, "question", normalized))
                 if q is None:
-                    raise _fail(
-                        r,
-                        f"no question '{r.question}' in the project (questions: "
-                        f"{', '.join(questions) or 'none'})",
-                        "question",
-                    )
+                    raise _fail(r, _no_question(r.question, questions), "question")
                 if q.codebook not in books:
                     books[q.codebook] = project.codebook(q.codebook)
                 code = books[q.codebook].find(r.code)
@@ -472,8 +483,10 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
                 if code is None:
                     raise _fail(
                         r,
-                        f"code '{r.code}' is not in codebook '{q.codebook}' of "
-                        f"question '{q.id}' (add it to the codebook first)",
+                        _(
+                            "code '{code}' is not in codebook '{codebook}' of question "
+                            "'{question}' (add it to the codebook first)"
+                        ).format(code=r.code, codebook=q.codebook, question=q.id),
                         "code",
                     )
                 code_id = resolved[r.question, r.code] = code_ids[(q.codebook, code.key)]
@@ -483,15 +496,11 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
             if its is None:
                 try:
                     project.respondent(r.respondent)
-                    msg = (
-                        f"respondent '{r.respondent}' has no answer to '{r.question}' in "
-                        "the project"
-                    )
+                    msg = _(
+                        "respondent '{respondent}' has no answer to '{question}' in the project"
+                    ).format(respondent=r.respondent, question=r.question)
                 except NotFound:
-                    msg = (
-                        f"no respondent '{r.respondent}' in the project"
-                        f"{_lookalike_hint(project, r.respondent)}"
-                    )
+                    msg = _no_respondent(project, r.respondent)
                 raise _fail(r, msg, "respondent")
             item, start, end = its[0], None, None
             if len(its) == 1 and item[_KIND] != "interviewer":  # an answer: the common row
@@ -514,22 +523,30 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
             if item[_EMPTY]:
                 raise _fail(
                     r,
-                    f"respondent '{r.respondent}' left '{r.question}' empty; an "
-                    "empty answer cannot be coded",
+                    _(
+                        "respondent '{respondent}' left '{question}' empty; an empty answer "
+                        "cannot be coded"
+                    ).format(respondent=r.respondent, question=r.question),
                     "respondent",
                 )
             if start is not None and end is not None:
                 length = len(items.text(r.question, r.respondent, item[_ID]))
                 if not (0 <= start < end <= length):
                     raise _fail(
-                        r, f"span {start}-{end} is outside the item's text (0-{length})", "start"
+                        r,
+                        _("span {start}-{end} is outside the item's text (0-{length})").format(
+                            start=start, end=end, length=length
+                        ),
+                        "start",
                     )
             if no_theme:
                 if start is not None:
                     raise _fail(
                         r,
-                        f"a '{NO_THEME}' row says no theme applies to the whole answer; "
-                        "it has no passage",
+                        _(
+                            "a '{mark}' row says no theme applies to the whole answer; it has "
+                            "no passage"
+                        ).format(mark=NO_THEME),
                         "text" if r.text.strip() else "start",
                     )
                 none_marked.append((item[_ID], r.coder, r))
@@ -566,23 +583,36 @@ def write_codings(w: Writer, rows: list[CodingRow], progress: Progress | None = 
     _mark_no_theme(conn, summary, none_marked)
     if cleared:
         summary.notes.append(
-            f"changed: {len(cleared):,} row{'s' if len(cleared) > 1 else ''} ({_listed(cleared)}) "
-            "code a theme on an answer their coder had marked 'no theme'; the mark was taken "
-            "away"
+            _n(
+                "changed: {n} row ({rows}) codes a theme on an answer its coder had marked "
+                "'no theme'; the mark was taken away",
+                "changed: {n} rows ({rows}) code a theme on an answer their coder had marked "
+                "'no theme'; the mark was taken away",
+                len(cleared),
+            ).format(n=integer(len(cleared)), rows=_listed(cleared))
         )
     note = nfc_note({f"{field} fields": n for field, n in normalized.items()})
     if note is not None:
         summary.notes.append(note)
     if disagree:
         summary.notes.append(
-            f"warning: {len(disagree):,} row{'s' if len(disagree) > 1 else ''} "
-            f"({_listed(disagree)}) give a passage that is not where their start and end say; "
-            "the passage's place was used"
+            _n(
+                "warning: {n} row ({rows}) gives a passage that is not where its start and "
+                "end say; the passage's place was used",
+                "warning: {n} rows ({rows}) give a passage that is not where their start and "
+                "end say; the passage's place was used",
+                len(disagree),
+            ).format(n=integer(len(disagree)), rows=_listed(disagree))
         )
     if memo_kept:
         summary.notes.append(
-            f"skipped: the memo of {len(memo_kept):,} row{'s' if len(memo_kept) > 1 else ''} "
-            f"({_listed(memo_kept)}): the project already holds the coding with another memo"
+            _n(
+                "skipped: the memo of {n} row ({rows}): the project already holds the coding "
+                "with another memo",
+                "skipped: the memos of {n} rows ({rows}): the project already holds the "
+                "codings with other memos",
+                len(memo_kept),
+            ).format(n=integer(len(memo_kept)), rows=_listed(memo_kept))
         )
 
 
@@ -599,9 +629,11 @@ def _mark_no_theme(
         if coding_store.select(conn, item_id=item_id, coder=coder):
             raise _fail(
                 r,
-                f"says no theme applies to respondent '{r.respondent}' in '{r.question}', "
-                f"but coder '{coder}' codes themes on the same answer (in this file or in the "
-                "project); remove one of them",
+                _(
+                    "says no theme applies to respondent '{respondent}' in '{question}', but "
+                    "coder '{coder}' codes themes on the same answer (in this file or in the "
+                    "project); remove one of them"
+                ).format(respondent=r.respondent, question=r.question, coder=coder),
                 "code",
             )
         if review_store.mark(conn, item_id, coder, at):
@@ -621,11 +653,13 @@ def _normalize(r: CodingRow, field: str, counts: dict[str, int]) -> str:
 
 
 def _listed(numbers: list[int]) -> str:
-    listed = ", ".join(map(str, numbers[:5]))
-    return (
-        f"row {listed}"
-        if len(numbers) == 1
-        else f"rows {listed}" + (", ..." if len(numbers) > 5 else "")
+    """'row 4', 'rows 4, 7', 'rows 1, 2, 3, 4, 5, ...'."""
+    return rows_listed(numbers[:5], len(numbers))
+
+
+def _no_question(question: str, questions: Iterable[str]) -> str:
+    return _("no question '{question}' in the project (questions: {questions})").format(
+        question=question, questions=", ".join(questions) or _("none")
     )
 
 
@@ -644,18 +678,18 @@ def _memos_not_applied(
     return out
 
 
-def _lookalike_hint(project: Project, respondent: str) -> str:
-    """' (the project has 'JC07', which differs only in case)' for an id the project holds
-    in another spelling, else ''."""
+def _no_respondent(project: Project, respondent: str) -> str:
+    """ "no respondent 'jc07' in the project", with "(the project has 'JC07', which
+    differs only in case, ...)" when the project holds the id in another spelling."""
     known = project.respondent_ids()
     for group in lookalike_groups([respondent, *known]):
         if respondent in group:
             others = [rid for rid in group if rid != respondent]
-            return (
-                f" (the project has {', '.join(map(shown, others[:3]))}, which differs "
-                "only in case, spaces, invisible characters or leading zeros)"
-            )
-    return ""
+            return _(
+                "no respondent '{respondent}' in the project (the project has {ids}, which "
+                "differs only in case, spaces, invisible characters or leading zeros)"
+            ).format(respondent=respondent, ids=", ".join(map(shown, others[:3])))
+    return _("no respondent '{respondent}' in the project").format(respondent=respondent)
 
 
 def _fail(r: CodingRow, msg: str, column: str | None = None) -> ImportError_:
@@ -671,15 +705,21 @@ def _locate(
         if not chosen:
             raise _fail(
                 r,
-                f"respondent '{r.respondent}' has no item {r.item} in "
-                f"'{r.question}' (1-{max(i[_POSITION] for i in items) + 1})",
+                _("respondent '{respondent}' has no item {item} in '{question}' (1-{last})").format(
+                    respondent=r.respondent,
+                    item=r.item,
+                    question=r.question,
+                    last=max(i[_POSITION] for i in items) + 1,
+                ),
                 "item",
             )
         if chosen[0][_KIND] == "interviewer":
             raise _fail(
                 r,
-                f"item {r.item} of respondent '{r.respondent}' in '{r.question}' is "
-                "an interviewer turn; interviewer turns are not coded",
+                _(
+                    "item {item} of respondent '{respondent}' in '{question}' is an "
+                    "interviewer turn; interviewer turns are not coded"
+                ).format(item=r.item, respondent=r.respondent, question=r.question),
                 "item",
             )
         candidates = chosen
@@ -693,12 +733,15 @@ def _locate(
             if at >= 0:
                 hits.append((it, at))
         if len(hits) > 1:
-            numbers = ", ".join(str(it[_POSITION] + 1) for it, _ in hits)
+            numbers = ", ".join(str(it[_POSITION] + 1) for it, _at in hits)
             raise _fail(
                 r,
-                f"the passage '{_short(passage)}' occurs in {len(hits)} excerpts of "
-                f"respondent '{r.respondent}' (items {numbers}); add an 'item' column "
-                "to say which",
+                _(
+                    "the passage '{passage}' occurs in {n} excerpts of respondent "
+                    "'{respondent}' (items {items}); add an 'item' column to say which"
+                ).format(
+                    passage=_short(passage), n=len(hits), respondent=r.respondent, items=numbers
+                ),
                 "text",
             )
         if hits:
@@ -706,20 +749,24 @@ def _locate(
             return it, at, at + len(passage)
         raise _fail(
             r,
-            f"the passage '{_short(passage)}' is not in the text of respondent "
-            f"'{r.respondent}' for '{r.question}'",
+            _(
+                "the passage '{passage}' is not in the text of respondent '{respondent}' for "
+                "'{question}'"
+            ).format(passage=_short(passage), respondent=r.respondent, question=r.question),
             "text",
         )
     if len(candidates) > 1:
         raise _fail(
             r,
-            f"respondent '{r.respondent}' has {len(candidates)} excerpts in "
-            f"'{r.question}'; say which with an 'item' or 'text' column",
+            _(
+                "respondent '{respondent}' has {n} excerpts in '{question}'; say which with "
+                "an 'item' or 'text' column"
+            ).format(respondent=r.respondent, n=len(candidates), question=r.question),
             "respondent",
         )
     if r.start is not None or r.end is not None:
         if r.start is None or r.end is None:
-            raise _fail(r, "give both start and end for a span", "start")
+            raise _fail(r, _("give both start and end for a span"), "start")
         return candidates[0], r.start, r.end
     return candidates[0], None, None
 
@@ -746,9 +793,10 @@ def write_plan(w: Writer, plan: ImportPlan, name: str) -> None:
                 found = have.find(code.key if code.key in have_keys else code.label)
                 if found is None:
                     raise ImportError_(
-                        f"the project's codebook '{book.stem}' has no code "
-                        f"'{code.label}'; import into a new codebook with "
-                        "--codebook STEM",
+                        _(
+                            "the project's codebook '{codebook}' has no code '{code}'; import "
+                            "into a new codebook with --codebook STEM"
+                        ).format(codebook=book.stem, code=code.label),
                         file=name,
                     )
                 key_map[(book.stem, code.key)] = found.key
@@ -777,8 +825,10 @@ def write_plan(w: Writer, plan: ImportPlan, name: str) -> None:
         if old is not None:
             if old[1] != text:
                 raise ImportError_(
-                    f"respondent '{r}' already has another text for '{q}' "
-                    f"(item {pos + 1}) in the project; nothing was imported",
+                    _(
+                        "respondent '{respondent}' already has another text for '{question}' "
+                        "(item {item}) in the project; nothing was imported"
+                    ).format(respondent=r, question=q, item=pos + 1),
                     file=name,
                 )
             continue
@@ -798,7 +848,10 @@ def write_plan(w: Writer, plan: ImportPlan, name: str) -> None:
         code_id = code_ids[(stem, key_map.get((stem, key), key))]
         if start is not None and not (0 <= start < end <= len(text)):
             raise ImportError_(
-                f"a coding of '{r}' spans {start}-{end}, outside the item's text (0-{len(text)})",
+                _(
+                    "a coding of '{respondent}' spans {start}-{end}, outside the item's text "
+                    "(0-{length})"
+                ).format(respondent=r, start=start, end=end, length=len(text)),
                 file=name,
             )
         if coding_store.find(project.db, item_id, code_id, coder, start, end) is not None:
@@ -863,10 +916,18 @@ def _write_waves(w: Writer, waves: list[tuple[str, str, str]]) -> None:
             (q for q, (wv, sr) in stored.items() if (wv, sr) == (wave, series) and q != qid), None
         )
         if old[0] or clash is not None:
-            summary.notes.append(
-                f"kept: question '{qid}' stays {('wave ' + old[0]) if old[0] else 'without a wave'}"
-                f" in the project; the file has it as wave {wave} of '{series}'"
+            text = (
+                _(
+                    "kept: question '{question}' stays wave {old} in the project; the file "
+                    "has it as wave {wave} of '{series}'"
+                )
+                if old[0]
+                else _(
+                    "kept: question '{question}' stays without a wave in the project; the "
+                    "file has it as wave {wave} of '{series}'"
+                )
             )
+            summary.notes.append(text.format(question=qid, old=old[0], wave=wave, series=series))
             continue
         question_store.set_wave(project.db, qid, wave, "" if series == qid else series)
         stored[qid] = (wave, series)

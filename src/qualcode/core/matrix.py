@@ -29,11 +29,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qualcode.core.counts import mentions, verbal_scale
-from qualcode.core.crosstab import ORDER_KEY, Group, attribute_values, value_order
+from qualcode.core.counts import mentioned, mentions
+from qualcode.core.crosstab import (
+    ORDER_KEY,
+    Group,
+    attribute_values,
+    no_attribute,
+    no_value,
+    value_order,
+)
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.i18n import translator
 from qualcode.store import respondents as respondent_store
 from qualcode.store import settings as settings_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,20 +81,25 @@ def parse_questions(spec: str | Sequence[str]) -> list[QuestionGroup]:
     parts = [spec] if isinstance(spec, str) else list(spec)
     items = [item.strip() for part in parts for item in part.split(",") if item.strip()]
     if not items:
-        raise QualcodeError("--questions: name at least one question, e.g. Q1,Q2")
+        raise QualcodeError(_("--questions: name at least one question, e.g. Q1,Q2"))
     out: list[QuestionGroup] = []
     for item in items:
         name, sep, qid = item.partition("=")
         name, qid = name.strip(), qid.strip()
         if sep and not (name and qid):
-            raise QualcodeError(f"--questions '{item}': write QID or NAME=QID")
+            raise QualcodeError(_("--questions '{spec}': write QID or NAME=QID").format(spec=item))
         out.append(QuestionGroup(name, qid) if sep else QuestionGroup(item, item))
-    for attr, what in (("name", "the name"), ("question", "the question")):
+    for attr in ("name", "question"):
         seen: set[str] = set()
         for g in out:
             value = getattr(g, attr)
             if value in seen:
-                raise QualcodeError(f"--questions: {what} '{value}' is given twice")
+                text = (
+                    _("--questions: the name '{value}' is given twice")
+                    if attr == "name"
+                    else _("--questions: the question '{value}' is given twice")
+                )
+                raise QualcodeError(text.format(value=value))
             seen.add(value)
     return out
 
@@ -97,19 +112,17 @@ def set_value_order(project: Project, attribute: str, values: Sequence[str]) -> 
     value must be one some respondent has, and none may repeat."""
     known = attribute_values(project)
     if attribute not in known:
-        raise NotFound(
-            f"no respondent has the attribute '{attribute}' "
-            f"(attributes: {', '.join(known) or 'none'})"
-        )
+        raise NotFound(no_attribute(attribute, known))
     seen: set[str] = set()
     for v in values:
         if v not in known[attribute]:
             raise NotFound(
-                f"--order: no respondent has {attribute} = '{v}' "
-                f"(values: {', '.join(known[attribute])})"
+                _("--order: no respondent has {attribute} = '{value}' (values: {values})").format(
+                    attribute=attribute, value=v, values=", ".join(known[attribute])
+                )
             )
         if v in seen:
-            raise QualcodeError(f"--order: the value '{v}' is given twice")
+            raise QualcodeError(_("--order: the value '{value}' is given twice").format(value=v))
         seen.add(v)
     with project.transaction():
         settings_store.put_list(project.db, ORDER_KEY + attribute, list(values))
@@ -132,9 +145,7 @@ class _Row:
 def mentioned_text(kind: str, n: int, answered: int, plural: str = "jobcentre") -> str:
     """ "Anført af 5 ud af 19 jobcentre" (interviews: "Nævnt af flere (5 af 15) jobcentre"),
     in the project's noun, as the counts say it."""
-    if kind == "interview":
-        return f"Nævnt af {verbal_scale(n)} ({n} af {answered}) {plural}"
-    return f"Anført af {n} ud af {answered} {plural}"
+    return mentioned(n, answered, plural, "interview" if kind == "interview" else "open")
 
 
 def theme_matrix(
@@ -160,15 +171,15 @@ def theme_matrix(
     import pandas as pd
 
     if top is not None and top < 1:
-        raise QualcodeError(f"--top must be 1 or more, not {top}")
+        raise QualcodeError(_("--top must be 1 or more, not {top}").format(top=top))
     if questions:
         if question is not None or by is not None or groups:
-            raise QualcodeError("give either --questions or --question with --by, not both")
+            raise QualcodeError(_("give either --questions or --question with --by, not both"))
         rows, book, info = _question_rows(project, questions, coder)
     else:
         if question is None or by is None:
             raise QualcodeError(
-                "say which groups: --question QID --by ATTRIBUTE, or --questions Q1,Q2,..."
+                _("say which groups: --question QID --by ATTRIBUTE, or --questions Q1,Q2,...")
             )
         rows, book, info = _attribute_rows(project, question, by, groups, coder)
 
@@ -229,7 +240,9 @@ def _question_rows(
     if len(books) > 1:
         listed = ", ".join(f"{q.id} ({q.codebook})" for _g, q in found)
         raise QualcodeError(
-            f"--questions must share one codebook to be compared theme by theme: {listed}"
+            _("--questions must share one codebook to be compared theme by theme: {listed}").format(
+                listed=listed
+            )
         )
     book = project.codebook(found[0][1].codebook)
     rows = []
@@ -255,19 +268,13 @@ def _attribute_rows(
     book = project.codebook(q.codebook)
     known = attribute_values(project)
     if attribute not in known:
-        raise NotFound(
-            f"no respondent has the attribute '{attribute}' "
-            f"(attributes: {', '.join(known) or 'none'})"
-        )
+        raise NotFound(no_attribute(attribute, known))
     values = value_order(project, attribute)
     if groups:
         for g in groups:
             for v in g.values:
                 if v not in known[attribute]:
-                    raise NotFound(
-                        f"--group '{g.name}': no respondent has {attribute} = "
-                        f"'{v}' (values: {', '.join(values)})"
-                    )
+                    raise NotFound(no_value(g.name, attribute, v, values))
     else:
         groups = [Group(v, (v,)) for v in values]
     group_of = {v: g.name for g in groups for v in g.values}
@@ -287,7 +294,9 @@ def _attribute_rows(
     empty = [g.name for g in groups if not members[g.name]]
     if len(empty) == len(groups):
         raise QualcodeError(
-            f"'{q.id}' by {attribute}: no group has jobcentres that answered the question"
+            _(
+                "'{question}' by {attribute}: no group has {nouns} that answered the question"
+            ).format(question=q.id, attribute=attribute, nouns=project.noun().plural)
         )
     rows = [_Row(g.name, q, members[g.name], by_code) for g in groups if members[g.name]]
     info: dict[str, Any] = {

@@ -25,7 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qualcode.core.checks import listing
+from qualcode.core.numbers import integer
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.store import codebooks as code_store
 from qualcode.store import codings as coding_store
 from qualcode.store import db as store
@@ -45,7 +48,23 @@ from qualcode.store.merge import (
 if TYPE_CHECKING:
     from qualcode.core.project import Project
 
+_, _n = translator("core")
+
 _Problem = tuple[str, str, str]  # (what, key, reason): why something could not be merged
+
+
+def _thing(what: str) -> str:
+    """An :class:`Unmatched`'s ``what`` ('question', 'coding', ...) in words."""
+    return {
+        "question": _("question"),
+        "respondent": _("respondent"),
+        "item": _("item"),
+        "code": _("code"),
+        "coding": _("coding"),
+        "memo": _("memo"),
+        "no-theme mark": _("'no theme' mark"),
+    }.get(what, what)
+
 
 REQUIRED_TABLES = {"questions", "respondents", "items", "codes", "codings", "memos", "events"}
 
@@ -55,25 +74,25 @@ class Unmatched:
     """Something in a source that could not be brought into the target, and why."""
 
     source: str
-    what: str  # 'question', 'respondent', 'item', 'code', 'coding' or 'memo'
+    what: str  # 'question', 'respondent', 'item', 'code', 'coding', 'memo', 'no-theme mark'
     key: str  # e.g. "strategier/JC04", "interview/JC07 #3", "interviewtemaer:fleksjob"
-    reason: str
+    reason: str  # in words, in the language in use when it was found
     codings: int = 0  # codings left out because of it
     memos: int = 0  # memos left out because of it
     summaries: int = 0  # framework summaries left out because of it
 
     def __str__(self) -> str:
-        lost = [
-            f"{n} {word}{'' if n == 1 else 's'}"
-            for n, word in (
-                (self.codings, "coding"),
-                (self.memos, "memo"),
-                (self.summaries, "summary"),
-            )
-            if n
-        ]
-        tail = f" ({' and '.join(lost)} not merged)" if lost else ""
-        return f"{self.source}: {self.what} {self.key}: {self.reason}{tail}"
+        lost = []
+        if self.codings:
+            lost.append(_n("{n} coding", "{n} codings", self.codings).format(n=self.codings))
+        if self.memos:
+            lost.append(_n("{n} memo", "{n} memos", self.memos).format(n=self.memos))
+        if self.summaries:
+            lost.append(_n("{n} summary", "{n} summaries", self.summaries).format(n=self.summaries))
+        line = f"{self.source}: {_thing(self.what)} {self.key}: {self.reason}"
+        if lost:
+            return _("{problem} ({lost} not merged)").format(problem=line, lost=listing(lost))
+        return line
 
 
 @dataclass
@@ -124,50 +143,118 @@ class MergeReport:
         """The first ``limit`` problems, then how many more there are."""
         lines = [str(u) for u in self.unmatched[:limit]]
         if len(self.unmatched) > limit:
-            lines.append(f"… and {len(self.unmatched) - limit} more")
+            more = len(self.unmatched) - limit
+            lines.append(_("… and {n} more").format(n=integer(more)))
         return lines
 
     def describe(self, limit: int = 5) -> str:
         files = ", ".join(self.sources)
         if not self.changed:
-            head = f"{files}: nothing new for {self.target}"
+            head = _("{files}: nothing new for {target}").format(files=files, target=self.target)
         else:
-            verb = "would merge" if self.dry_run else "merged"
-            parts = [f"{self.codings_added} codings added"]
-            if self.stars_added:
-                parts.append(f"{self.stars_added} stars added")
-            if self.verdicts_added:
-                parts.append(f"{self.verdicts_added} suggestion verdicts added")
-            if self.no_theme_added:
-                parts.append(f"{self.no_theme_added} 'no theme' marks added")
-            if self.no_theme_cleared:
-                parts.append(f"{self.no_theme_cleared} 'no theme' marks replaced by newer codings")
-            if self.summaries_added:
-                parts.append(f"{self.summaries_added} summaries added")
-            if self.summaries_replaced:
-                parts.append(f"{self.summaries_replaced} summaries replaced by newer ones")
-            if self.summaries_cleared:
-                parts.append(f"{self.summaries_cleared} summaries taken away (later in a copy)")
-            parts.append(f"{self.memos_added} memos added")
-            head = f"{verb} {files} into {self.target}: {', '.join(parts)}"
+            forms = [  # (count, its words, said also when 0)
+                (
+                    self.codings_added,
+                    _n("{n} coding added", "{n} codings added", self.codings_added),
+                    True,
+                ),
+                (
+                    self.stars_added,
+                    _n("{n} star added", "{n} stars added", self.stars_added),
+                    False,
+                ),
+                (
+                    self.verdicts_added,
+                    _n(
+                        "{n} suggestion verdict added",
+                        "{n} suggestion verdicts added",
+                        self.verdicts_added,
+                    ),
+                    False,
+                ),
+                (
+                    self.no_theme_added,
+                    _n(
+                        "{n} 'no theme' mark added",
+                        "{n} 'no theme' marks added",
+                        self.no_theme_added,
+                    ),
+                    False,
+                ),
+                (
+                    self.no_theme_cleared,
+                    _n(
+                        "{n} 'no theme' mark replaced by a newer coding",
+                        "{n} 'no theme' marks replaced by newer codings",
+                        self.no_theme_cleared,
+                    ),
+                    False,
+                ),
+                (
+                    self.summaries_added,
+                    _n("{n} summary added", "{n} summaries added", self.summaries_added),
+                    False,
+                ),
+                (
+                    self.summaries_replaced,
+                    _n(
+                        "{n} summary replaced by a newer one",
+                        "{n} summaries replaced by newer ones",
+                        self.summaries_replaced,
+                    ),
+                    False,
+                ),
+                (
+                    self.summaries_cleared,
+                    _n(
+                        "{n} summary taken away (later in a copy)",
+                        "{n} summaries taken away (later in a copy)",
+                        self.summaries_cleared,
+                    ),
+                    False,
+                ),
+                (self.memos_added, _n("{n} memo added", "{n} memos added", self.memos_added), True),
+            ]
+            parts = [form.format(n=integer(n)) for n, form, always in forms if n or always]
+            head = (
+                _("would merge {files} into {target}: {what}")
+                if self.dry_run
+                else _("merged {files} into {target}: {what}")
+            ).format(files=files, target=self.target, what=", ".join(parts))
+        codings = _n("{n} coding", "{n} codings", self.codings_present).format(
+            n=integer(self.codings_present)
+        )
+        memos = _n("{n} memo", "{n} memos", self.memos_present).format(
+            n=integer(self.memos_present)
+        )
         lines = [
-            f"{head}; {self.codings_present} codings and {self.memos_present} memos "
-            "were there already"
+            _("{head}; {codings} and {memos} were there already").format(
+                head=head, codings=codings, memos=memos
+            )
         ]
         if self.summaries_kept:
             lines.append(
-                f"{self.summaries_kept} older summaries in the copies were not taken: "
-                "the target's are newer"
+                _n(
+                    "{n} older summary in the copies was not taken: the target's is newer",
+                    "{n} older summaries in the copies were not taken: the target's are newer",
+                    self.summaries_kept,
+                ).format(n=integer(self.summaries_kept))
             )
         if self.dry_run:
-            lines.append("dry run: nothing was written")
+            lines.append(_("dry run: nothing was written"))
         if self.backup:
-            lines.append(f"the target as it was is kept at {self.backup}")
+            lines.append(_("the target as it was is kept at {backup}").format(backup=self.backup))
         if self.unmatched:
+            codings = _n("{n} coding", "{n} codings", self.codings_unmatched).format(
+                n=integer(self.codings_unmatched)
+            )
+            memos = _n("{n} memo", "{n} memos", self.memos_unmatched).format(
+                n=integer(self.memos_unmatched)
+            )
             lines.append(
-                f"could not be matched ({len(self.unmatched)}; "
-                f"{self.codings_unmatched} codings and {self.memos_unmatched} memos "
-                "not merged):"
+                _("could not be matched ({n}; {codings} and {memos} not merged):").format(
+                    n=integer(len(self.unmatched)), codings=codings, memos=memos
+                )
             )
             lines += [f"  {line}" for line in self.unmatched_lines(limit)]
         return "\n".join(lines)
@@ -181,8 +268,11 @@ class MergeRefused(QualcodeError):
         n = len(report.unmatched)
         first = "; ".join(report.unmatched_lines(3))
         super().__init__(
-            f"{n} thing{'' if n == 1 else 's'} could not be matched, so nothing "
-            f"was merged (--strict): {first}"
+            _n(
+                "{n} thing could not be matched, so nothing was merged (--strict): {first}",
+                "{n} things could not be matched, so nothing was merged (--strict): {first}",
+                n,
+            ).format(n=integer(n), first=first)
         )
 
 
@@ -215,7 +305,8 @@ def _open_source(path: Path, target: Path) -> sqlite3.Connection:
     name = str(path)
     if target.exists() and path.exists() and os.path.samefile(path, target):
         raise QualcodeError(
-            "is the target project itself; give other coders' copies to merge into it", file=name
+            _("is the target project itself; give other coders' copies to merge into it"),
+            file=name,
         )
     return store.connect(path, readonly=True)
 
@@ -237,7 +328,9 @@ def _read_source(path: Path, target: Path) -> _Source:
             summaries=rows.summaries,
         )
     except sqlite3.DatabaseError as exc:
-        raise QualcodeError(f"not a usable project file ({exc})", file=str(path)) from None
+        raise QualcodeError(
+            _("not a usable project file ({problem})").format(problem=exc), file=str(path)
+        ) from None
     finally:
         conn.close()
 
@@ -282,20 +375,20 @@ class _Merger:
 
         def item(sid: int) -> int | _Problem:
             if sid not in src.items:  # only in a damaged file: qualcode keeps foreign keys on
-                return ("item", f"#{sid}", "missing from the source")
+                return ("item", f"#{sid}", _("missing from the source"))
             if sid not in item_ids:
                 item_ids[sid] = self._match_item(src, sid)
             return item_ids[sid]
 
         def code(sid: int) -> int | _Problem:
             if sid not in src.codes:
-                return ("code", f"#{sid}", "missing from the source")
+                return ("code", f"#{sid}", _("missing from the source"))
             codebook, key = src.codes[sid]
             found = self.codes.get((codebook, key))
             return (
                 found
                 if found is not None
-                else ("code", f"{codebook}:{key}", "not in the target's codebook")
+                else ("code", f"{codebook}:{key}", _("not in the target's codebook"))
             )
 
         coding_ids: dict[int, int | _Problem] = {}
@@ -324,8 +417,10 @@ class _Merger:
                 if created_at <= marked:  # the coder found no theme here after this coding
                     problem = (
                         "coding",
-                        f"{self._label(src, s_item)} {src.codes[s_code][1]} by {coder}",
-                        "the target marks the answer 'no theme' since (kept the target's)",
+                        _("{item} {code} by {coder}").format(
+                            item=self._label(src, s_item), code=src.codes[s_code][1], coder=coder
+                        ),
+                        _("the target marks the answer 'no theme' since (kept the target's)"),
                     )
                     coding_ids[sid] = problem
                     charge(problem, codings=1)
@@ -358,12 +453,14 @@ class _Merger:
                 existing[2] = 1
                 self.report.stars_added += 1
             if memo and memo != existing[1]:
-                span = f" {start}-{end}" if start is not None else ""
+                code_span = src.codes[s_code][1] + (f" {start}-{end}" if start is not None else "")
                 charge(
                     (
                         "coding",
-                        f"{self._label(src, s_item)} {src.codes[s_code][1]}{span} by {coder}",
-                        "its memo differs from the target's (kept the target's)",
+                        _("{item} {code} by {coder}").format(
+                            item=self._label(src, s_item), code=code_span, coder=coder
+                        ),
+                        _("its memo differs from the target's (kept the target's)"),
                     )
                 )
 
@@ -377,8 +474,8 @@ class _Merger:
                 charge(
                     (
                         "no-theme mark",
-                        f"{self._label(src, s_item)} by {coder}",
-                        "the target holds codings of that coder there (kept the target's)",
+                        _("{item} by {coder}").format(item=self._label(src, s_item), coder=coder),
+                        _("the target holds codings of that coder there (kept the target's)"),
                     )
                 )
                 continue
@@ -426,18 +523,13 @@ class _Merger:
         """Why a source's summary cannot go into the target, or None if it can."""
         codebook = self.questions.get(qid)
         if codebook is None:
-            return ("question", qid, "not in the target")
+            return ("question", qid, _("not in the target"))
         if codebook != src.questions.get(qid):
-            return (
-                "question",
-                qid,
-                f"coded with codebook '{src.questions.get(qid)}' here but '{codebook}' "
-                "in the target",
-            )
+            return ("question", qid, _other_codebook(src.questions.get(qid), codebook))
         if rid not in self.respondents:
-            return ("respondent", rid, "not in the target")
+            return ("respondent", rid, _("not in the target"))
         if (codebook, key) not in self.codes:
-            return ("code", f"{codebook}:{key}", "not in the target's codebook")
+            return ("code", f"{codebook}:{key}", _("not in the target's codebook"))
         return None
 
     def _merge_summary(self, place: tuple[str, str, str], text: str, author: str, at: str) -> None:
@@ -466,21 +558,16 @@ class _Merger:
         question, respondent, position, _kind, text = src.items[sid]
         codebook = self.questions.get(question)
         if codebook is None:
-            return ("question", question, "not in the target")
+            return ("question", question, _("not in the target"))
         if codebook != src.questions[question]:
-            return (
-                "question",
-                question,
-                f"coded with codebook '{src.questions[question]}' "
-                f"here but '{codebook}' in the target",
-            )
+            return ("question", question, _other_codebook(src.questions[question], codebook))
         if respondent not in self.respondents:
-            return ("respondent", respondent, "not in the target")
+            return ("respondent", respondent, _("not in the target"))
         found = self.items.get((question, respondent, position))
         if found is None:
-            return ("item", self._label(src, sid), "not in the target")
+            return ("item", self._label(src, sid), _("not in the target"))
         if found[1] != text:
-            return ("item", self._label(src, sid), "its text differs from the target's")
+            return ("item", self._label(src, sid), _("its text differs from the target's"))
         return found[0]
 
     @staticmethod
@@ -500,14 +587,20 @@ class _Merger:
         """The memo's target id in the target project, or the problem that prevents it."""
 
         def missing(what: str) -> _Problem:
-            return ("memo", f"on {kind} {target_id}", f"its {what} is not in the source")
+            reason = {
+                "item": _("its item is not in the source"),
+                "coding": _("its coding is not in the source"),
+                "code": _("its code is not in the source"),
+            }.get(what) or _("its target ({kind}) is not in the source").format(kind=what)
+            place = _("on {kind} {id}").format(kind=_thing(kind), id=target_id)
+            return ("memo", place, reason)
 
         if kind == "project":
             return target_id
         if kind == "respondent":
             if target_id in self.respondents:
                 return target_id
-            return ("respondent", str(target_id), "not in the target")
+            return ("respondent", str(target_id), _("not in the target"))
         if target_id is None:
             return missing(kind)
         try:
@@ -525,6 +618,12 @@ class _Merger:
         return mapped if isinstance(mapped, tuple) else str(mapped)
 
 
+def _other_codebook(here: str | None, there: str) -> str:
+    return _("coded with codebook '{here}' here but '{there}' in the target").format(
+        here=here, there=there
+    )
+
+
 def merge_projects(
     target: Project, sources: list[Path], *, strict: bool = False, dry_run: bool = False
 ) -> MergeReport:
@@ -535,7 +634,7 @@ def merge_projects(
     """
     paths = [Path(p) for p in sources]
     if not paths:
-        raise QualcodeError("give at least one project file to merge")
+        raise QualcodeError(_("give at least one project file to merge"))
     read = [_read_source(p, Path(target.path)) for p in paths]  # every check before any write
     report = MergeReport(target=str(target.path), sources=[s.name for s in read], dry_run=dry_run)
     kept = None if dry_run else target.backup("merge")

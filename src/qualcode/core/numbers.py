@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from qualcode.i18n import numbers_language
+
 
 def round_half_up(value: float, decimals: int = 1) -> float:
     """``value`` rounded to ``decimals`` places, halves away from zero."""
@@ -23,3 +25,10 @@ def decimal_half_up(value: float, decimals: int = 1) -> Decimal:
     # 31.249999999999996447286321199499070644378662109375
     exact = Decimal(repr(float(value)))
     return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def integer(value: int) -> str:
+    """12345 -> '12.345' in Danish, '12,345' in English: a count in a message, in the
+    language numbers are written in (see :func:`qualcode.i18n.numbers_language`)."""
+    text = f"{value:,}"
+    return text if numbers_language() == "en" else text.replace(",", ".")

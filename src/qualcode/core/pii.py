@@ -24,13 +24,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qualcode.core.numbers import integer
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.store import codings as coding_store
 from qualcode.store import db as store
 from qualcode.store import events as event_store
@@ -42,9 +44,33 @@ from qualcode.store.pii import SpanMove
 if TYPE_CHECKING:
     from qualcode.core.project import Project
 
+_, _n = translator("core")
+
 KINDS = ("cpr", "phone", "email")
+# written into the answers in place of what they replace: data, the same in every language
 PLACEHOLDERS = {"cpr": "[CPR]", "phone": "[TELEFON]", "email": "[E-MAIL]"}
-KIND_NAMES = {"cpr": "CPR-nummer", "phone": "telefonnummer", "email": "e-mail"}
+
+
+class _KindNames(Mapping[str, str]):
+    """kind -> its name ('CPR-nummer'), in the language in use when it is read."""
+
+    def __getitem__(self, kind: str) -> str:
+        if kind == "cpr":
+            return _("CPR-nummer")
+        if kind == "phone":
+            return _("telefonnummer")
+        if kind == "email":
+            return _("e-mail")
+        raise KeyError(kind)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KINDS)
+
+    def __len__(self) -> int:
+        return len(KINDS)
+
+
+KIND_NAMES: Mapping[str, str] = _KindNames()
 
 _CPR = re.compile(r"(?<![\w-])(\d{2})(\d{2})(\d{2})-?(\d{4})(?![\w]|[.,]\d|-\d)")
 _PHONE = re.compile(
@@ -125,7 +151,7 @@ def find_in_text(text: str, kinds: Iterable[str] = KINDS) -> list[Match]:
 def mask(text: str, kind: str) -> str:
     """A match shown without giving it away: '12••••-••••', 'a•••@jobcenter.dk'."""
     if kind == "email":
-        local, _, domain = text.partition("@")
+        local, _at, domain = text.partition("@")
         return f"{local[:1]}•••@{domain}"
     shown, out = 0, []
     for ch in text:
@@ -204,7 +230,11 @@ def _kinds(kinds: Iterable[str] | None) -> list[str]:
     chosen = list(kinds) if kinds else list(KINDS)
     for k in chosen:
         if k not in KINDS:
-            raise QualcodeError(f"unknown kind of personal data '{k}' (use {', '.join(KINDS)})")
+            raise QualcodeError(
+                _("unknown kind of personal data '{kind}' (use {kinds})").format(
+                    kind=k, kinds=", ".join(KINDS)
+                )
+            )
     return chosen
 
 
@@ -268,17 +298,23 @@ def count_in_texts(texts: Iterable[str], kinds: Iterable[str] | None = None) -> 
 
 def summary_line(hits: list[Hit]) -> str:
     """'3 possible personal data: 1 CPR number, 2 phone numbers'."""
-    names = {
-        "cpr": ("CPR number", "CPR numbers"),
-        "phone": ("phone number", "phone numbers"),
-        "email": ("e-mail address", "e-mail addresses"),
-    }
     parts = []
     for kind in KINDS:
         n = sum(1 for h in hits if h.kind == kind)
-        if n:
-            parts.append(f"{n} {names[kind][n != 1]}")
-    return f"{len(hits)} possible personal data" + (f": {', '.join(parts)}" if parts else "")
+        if not n:
+            continue
+        if kind == "cpr":
+            text = _n("{n} CPR number", "{n} CPR numbers", n)
+        elif kind == "phone":
+            text = _n("{n} phone number", "{n} phone numbers", n)
+        else:
+            text = _n("{n} e-mail address", "{n} e-mail addresses", n)
+        parts.append(text.format(n=integer(n)))
+    if not parts:
+        return _("{n} possible personal data").format(n=integer(len(hits)))
+    return _("{n} possible personal data: {kinds}").format(
+        n=integer(len(hits)), kinds=", ".join(parts)
+    )
 
 
 # -- redaction ------------------------------------------------------------------------
@@ -366,29 +402,43 @@ class Redaction:
     models_removed: list[Path] = field(default_factory=list)
 
     def details(self) -> list[str]:
-        """One line per thing a user should know beyond the count, in English (the CLI's
-        language)."""
+        """One line per thing a user should know beyond the count, in the language in
+        use."""
         out: list[str] = []
         if self.purged:
             out.append(
-                "the personal data is gone from the project file and its log "
-                "(VACUUM, WAL truncated)"
+                _(
+                    "the personal data is gone from the project file and its log "
+                    "(VACUUM, WAL truncated)"
+                )
             )
         elif self.purged is not None:
             out.append(
-                "another program has the project open: the old text stays in the "
-                "project's -wal file until it closes; run 'qualcode scan-pii --redact' "
-                "again then"
+                _(
+                    "another program has the project open: the old text stays in the "
+                    "project's -wal file until it closes; run 'qualcode scan-pii --redact' "
+                    "again then"
+                )
             )
         if self.backups_removed:
+            n = len(self.backups_removed)
             out.append(
-                f"removed {len(self.backups_removed)} backups that held it: "
-                + ", ".join(p.name for p in self.backups_removed)
+                _n(
+                    "removed {n} backup that held it: {files}",
+                    "removed {n} backups that held it: {files}",
+                    n,
+                ).format(n=integer(n), files=", ".join(p.name for p in self.backups_removed))
             )
         if self.models_removed:
+            n = len(self.models_removed)
             out.append(
-                f"removed {len(self.models_removed)} suggestion models trained on it "
-                f"(train again: qualcode train): " + ", ".join(p.name for p in self.models_removed)
+                _n(
+                    "removed {n} suggestion model trained on it (train again: qualcode "
+                    "train): {folders}",
+                    "removed {n} suggestion models trained on it (train again: qualcode "
+                    "train): {folders}",
+                    n,
+                ).format(n=integer(n), folders=", ".join(p.name for p in self.models_removed))
             )
         return out
 

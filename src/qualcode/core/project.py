@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from qualcode.core.codebook import Codebook
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.i18n import translator
 from qualcode.models import (
     JOBCENTRE,
     Change,
@@ -48,6 +49,8 @@ from qualcode.store import respondents as respondent_store
 from qualcode.store import reviews as review_store
 from qualcode.store import settings as settings_store
 from qualcode.store import summaries as summary_store
+
+_, _n = translator("core")
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -111,7 +114,7 @@ class Project:
     def create(cls, path: str | Path, *, coder: str | None = None) -> Project:
         path = Path(path)
         if path.exists():
-            raise QualcodeError("already exists; choose another name", file=str(path))
+            raise QualcodeError(_("already exists; choose another name"), file=str(path))
         return cls.open(path, create=True, coder=coder)
 
     @classmethod
@@ -122,7 +125,7 @@ class Project:
         half-built project is never seen under ``path`` by another program."""
         path = Path(path)
         if path.exists():
-            raise QualcodeError("already exists; choose another name", file=str(path))
+            raise QualcodeError(_("already exists; choose another name"), file=str(path))
         tmp = files.private_name(path)
         project = cls.open(tmp, create=True, coder=coder)
         try:
@@ -149,10 +152,16 @@ class Project:
         try:
             questions = self.questions()
             noun = self.noun()
-            held = f"{self.respondent_count()} {noun.plural}, {len(questions)} questions"
+            held = _n(
+                "{n} {noun}, {questions} question",
+                "{n} {noun}, {questions} questions",
+                len(questions),
+            ).format(n=self.respondent_count(), noun=noun.plural, questions=len(questions))
         except sqlite3.Error:  # closed: say so rather than fail in a repr
-            held = "closed"
-        return f"<Project {Path(self.path).name}: {held}; coder {self.coder}>"
+            held = _("closed")
+        return _("<Project {name}: {held}; coder {coder}>").format(
+            name=Path(self.path).name, held=held, coder=self.coder
+        )
 
     def _repr_html_(self) -> str:
         """A notebook's view of the project: one row per question, with what is coded."""
@@ -175,10 +184,16 @@ class Project:
                 ", ".join(self.coders(q.id)),
             ]
             rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("question", "text", "codebook", "answered", "coded", "codings", "coders")
+        headings = (
+            _("question"),
+            _("text"),
+            _("codebook"),
+            _("answered"),
+            _("coded"),
+            _("codings"),
+            _("coders"),
         )
+        head = "".join(f"<th>{escape(h)}</th>" for h in headings)
         return (
             f"<p>{escape(repr(self))}</p><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
@@ -198,7 +213,7 @@ class Project:
         """
         if not self.db.in_transaction and self.readonly:
             raise QualcodeError(
-                "the project was opened for reading only; nothing was changed",
+                _("the project was opened for reading only; nothing was changed"),
                 file=str(self.path),
             )
         with store.write_transaction(
@@ -273,8 +288,12 @@ class Project:
                 stem, found = of_question, code_store.load(self.db, of_question)
         if found is None:
             raise NotFound(
-                f"no codebook or question '{stem_or_question}' in the project "
-                f"(codebooks: {', '.join(self.codebook_stems()) or 'none'})"
+                _(
+                    "no codebook or question '{name}' in the project (codebooks: {codebooks})"
+                ).format(
+                    name=stem_or_question,
+                    codebooks=", ".join(self.codebook_stems()) or _("none"),
+                )
             )
         meta, codes = found
         return Codebook(stem=stem, codes=codes, **meta)
@@ -391,9 +410,13 @@ class Project:
         src_id, src = self._code_id(stem, source)
         dst_id, dst = self._code_id(stem, target)
         if src_id == dst_id:
-            raise QualcodeError("cannot merge a code into itself")
+            raise QualcodeError(_("cannot merge a code into itself"))
         if dst.key in {c.key for c in self.codebook(stem).descendants(src.key)}:
-            raise QualcodeError(f"cannot merge '{src.key}' into its own child '{dst.key}'")
+            raise QualcodeError(
+                _("cannot merge '{code}' into its own child '{child}'").format(
+                    code=src.label, child=dst.label
+                )
+            )
         self.backup(f"{stem}-fletning")
         with self.transaction():
             payload = self._merge_codes_now(stem, src.key, dst.key)
@@ -401,8 +424,8 @@ class Project:
         return int(payload["moved"])
 
     def _merge_codes_now(self, stem: str, source: str, target: str) -> dict[str, Any]:
-        src_id, _ = self._code_id(stem, source)
-        dst_id, _ = self._code_id(stem, target)
+        src_id, _src = self._code_id(stem, source)
+        dst_id, _dst = self._code_id(stem, target)
         snapshot = code_store.code_row(self.db, stem, source)
         rows = coding_store.spans_of_code(self.db, src_id)
         moved: list[int] = []
@@ -433,11 +456,13 @@ class Project:
         stem = p["codebook"]
         if "code" not in p:
             raise QualcodeError(
-                "cannot undo a merge made by an older qualcode; restore a "
-                "backup instead ('qualcode restore')"
+                _(
+                    "cannot undo a merge made by an older qualcode; restore a "
+                    "backup instead ('qualcode restore')"
+                )
             )
-        dst_id, _ = self._code_id(stem, p["target"])
-        src_id, _ = code_store.insert_code(self.db, stem, p["code"])
+        dst_id, _dst = self._code_id(stem, p["target"])
+        src_id, _pos = code_store.insert_code(self.db, stem, p["code"])
         for cid in p["moved_ids"]:
             coding_store.set_code(self.db, cid, src_id, only_from=dst_id)
         for coding in p["deleted"]:
@@ -451,7 +476,9 @@ class Project:
         there are any, and the deletion can be undone (``undo(group="codebook")``)."""
         _code_id, code = self._code_id(stem, key)
         if self.codebook(stem).children(code.key):
-            raise QualcodeError(f"'{code.key}' has child codes; move or delete them first")
+            raise QualcodeError(
+                _("'{code}' has child codes; move or delete them first").format(code=code.label)
+            )
         if self.code_usage(stem, code.key):
             self.backup(f"{stem}-sletning")
         with self.transaction():
@@ -462,7 +489,9 @@ class Project:
     def _delete_code_now(self, stem: str, key: str) -> dict[str, Any]:
         code_id, code = self._code_id(stem, key)
         if code_store.child_keys(self.db, code_id):
-            raise QualcodeError(f"'{key}' has child codes; move or delete them first")
+            raise QualcodeError(
+                _("'{code}' has child codes; move or delete them first").format(code=code.label)
+            )
         snapshot = code_store.code_row(self.db, stem, key)
         gone = [
             self._coding_payload(c, self.item(c.item_id))
@@ -527,7 +556,9 @@ class Project:
                         entry[k] = v
         if extra:
             data["codes"].append(extra)
-        return parse_codebook(data, stem=book.stem, file=f"codebook '{book.stem}'", stored=True)
+        return parse_codebook(
+            data, stem=book.stem, file=_("codebook '{stem}'").format(stem=book.stem), stored=True
+        )
 
     # -- questions ------------------------------------------------------------
     def questions(self) -> list[Question]:
@@ -537,14 +568,16 @@ class Project:
         """A question by id; with no id, the only (or first) question in the project."""
         questions = self.questions()
         if not questions:
-            raise NotFound("the project has no questions yet; import answers first")
+            raise NotFound(_("the project has no questions yet; import answers first"))
         if qid is None:
             return questions[0]
         for q in questions:
             if q.id == qid:
                 return q
         raise NotFound(
-            f"no question '{qid}' in the project (questions: {', '.join(q.id for q in questions)})"
+            _("no question '{question}' in the project (questions: {questions})").format(
+                question=qid, questions=", ".join(q.id for q in questions)
+            )
         )
 
     def ensure_question(self, qid: str, kind: str, codebook: Codebook, text: str) -> bool:
@@ -556,10 +589,18 @@ class Project:
             old_kind, old_stem = found
             if old_stem != codebook.stem:
                 raise QualcodeError(
-                    f"question '{qid}' is coded with codebook '{old_stem}', not '{codebook.stem}'"
+                    _(
+                        "question '{question}' is coded with codebook '{codebook}', not '{other}'"
+                    ).format(question=qid, codebook=old_stem, other=codebook.stem)
                 )
             if old_kind != kind:
-                raise QualcodeError(f"question '{qid}' holds {old_kind} items, not {kind} items")
+                raise QualcodeError(
+                    (
+                        _("question '{question}' holds interview items, not open items")
+                        if old_kind == "interview"
+                        else _("question '{question}' holds open items, not interview items")
+                    ).format(question=qid)
+                )
             return False
         if not self.has_codebook(codebook.stem):
             self.insert_codebook(codebook)
@@ -580,7 +621,7 @@ class Project:
     def respondent(self, rid: str) -> Respondent:
         found = respondent_store.get(self.db, rid)
         if found is None:
-            raise NotFound(f"no respondent '{rid}' in the project")
+            raise NotFound(_("no respondent '{respondent}' in the project").format(respondent=rid))
         return found
 
     def respondent_ids(self) -> list[str]:
@@ -649,7 +690,7 @@ class Project:
     def item(self, item_id: int) -> Item:
         found = item_store.get(self.db, item_id)
         if found is None:
-            raise NotFound(f"no item {item_id} in the project")
+            raise NotFound(_("no item {item} in the project").format(item=item_id))
         return found
 
     def context(self, item_id: int, turns: int = 2) -> list[Item]:
@@ -669,16 +710,18 @@ class Project:
     def coding(self, coding_id: int) -> Coding:
         found = coding_store.get(self.db, coding_id)
         if found is None:
-            raise NotFound(f"no coding {coding_id} in the project")
+            raise NotFound(_("no coding {coding} in the project").format(coding=coding_id))
         return found
 
     @staticmethod
     def _check_span(item: Item, start: int | None, end: int | None) -> None:
         if (start is None) != (end is None):
-            raise QualcodeError("a span needs both start and end")
+            raise QualcodeError(_("a span needs both start and end"))
         if start is not None and end is not None and not (0 <= start < end <= len(item.text)):
             raise QualcodeError(
-                f"span {start}-{end} is outside item {item.id}'s text (0-{len(item.text)})"
+                _("span {start}-{end} is outside item {item}'s text (0-{length})").format(
+                    start=start, end=end, item=item.id, length=len(item.text)
+                )
             )
 
     def add_coding(
@@ -697,8 +740,9 @@ class Project:
         item = self.item(item_id)
         if item.is_empty:
             raise QualcodeError(
-                f"item {item_id} ({item.respondent}) is an empty answer; "
-                "empty answers are not coded"
+                _(
+                    "item {item} ({respondent}) is an empty answer; empty answers are not coded"
+                ).format(item=item_id, respondent=item.respondent)
             )
         self._check_span(item, start, end)
         code_id, _code = self._code_id(self.question(item.question).codebook, code)
@@ -778,8 +822,9 @@ class Project:
         item = self.item(item_id)
         if item.is_empty:
             raise QualcodeError(
-                f"item {item_id} ({item.respondent}) is an empty answer; "
-                "empty answers are not reviewed"
+                _(
+                    "item {item} ({respondent}) is an empty answer; empty answers are not reviewed"
+                ).format(item=item_id, respondent=item.respondent)
             )
         coder = coder or self.coder
         with self.transaction():
@@ -923,7 +968,10 @@ class Project:
         key = self.codebook(q.codebook).code(code).key
         if not summary_store.is_row(self.db, q.id, respondent):
             raise NotFound(
-                f"respondent '{respondent}' has no answer or excerpt to summarise in '{q.id}'"
+                _(
+                    "respondent '{respondent}' has no answer or excerpt to summarise in "
+                    "'{question}'"
+                ).format(respondent=respondent, question=q.id)
             )
         return q.id, key
 
@@ -945,10 +993,20 @@ class Project:
         current = summary_store.get(self.db, qid, rid, key)
         now = current[0] if current is not None else ""
         if now != expected:
-            who = current[1] if current is not None else "somebody"
+            who = current[1] if current is not None else _("somebody")
+            text = (
+                _("cannot undo: {who} has changed the summary of {code} for {respondent} since")
+                if inverse
+                else _(
+                    "cannot redo: {who} has changed the summary of {code} for {respondent} since"
+                )
+            )
             raise QualcodeError(
-                f"cannot {'undo' if inverse else 'redo'}: {who} has changed the summary of "
-                f"{self._label_of(self.question(qid).codebook, key)} for {rid} since"
+                text.format(
+                    who=who,
+                    code=self._label_of(self.question(qid).codebook, key),
+                    respondent=rid,
+                )
             )
         summary_store.put(self.db, qid, rid, key, wanted, self.coder, store.now())
 
@@ -1001,9 +1059,10 @@ class Project:
     def basis_label(basis: str | None, coders: Sequence[str] = ()) -> str:
         """ "Kodet af: consensus", or "Kodet af: alle kodere (guld, ida)"."""
         if basis is not None:
-            return f"Kodet af: {basis}"
-        listed = f" ({', '.join(coders)})" if coders else ""
-        return f"Kodet af: alle kodere{listed}"
+            return _("Kodet af: {coder}").format(coder=basis)
+        if coders:
+            return _("Kodet af: alle kodere ({coders})").format(coders=", ".join(coders))
+        return _("Kodet af: alle kodere")
 
     # -- who is coding, remembered per project and user --------------------------------
     def remembered_coder(self, user: str) -> str | None:
@@ -1068,25 +1127,25 @@ class Project:
     def undo(self, group: str = "coding") -> Change | None:
         """Undo this coder's latest action of the group ('coding', 'codebook',
         'consensus' or 'framework'); what changed, or None if there is nothing to undo."""
-        undo, _ = self._undo_stacks(group=group)
+        undo, _redo = self._undo_stacks(group=group)
         if not undo:
             return None
         event = undo[-1]
         with self.transaction():
             self._replay(event, inverse=True)
             self.log("undo", event=event["id"], of=event["action"], **self._event_ref(event))
-        return self._describe(event, "Fortrudt")
+        return self._describe(event, undone=True)
 
     def redo(self, group: str = "coding") -> Change | None:
         """Redo the latest undone action of the group; what changed, or None."""
-        _, redo = self._undo_stacks(group=group)
+        _undo, redo = self._undo_stacks(group=group)
         if not redo:
             return None
         event = redo[-1]
         with self.transaction():
             self._replay(event, inverse=False)
             self.log("redo", event=event["id"], of=event["action"], **self._event_ref(event))
-        return self._describe(event, "Gentaget")
+        return self._describe(event, undone=False)
 
     @staticmethod
     def _event_ref(event: dict[str, Any]) -> dict[str, Any]:
@@ -1099,42 +1158,70 @@ class Project:
             return {k: event[k] for k in ("question", "respondent", "code")}
         return {"codebook": event["codebook"], "key": event.get("key") or event.get("source")}
 
-    def _describe(self, event: dict[str, Any], verb: str) -> Change:
+    def _describe(self, event: dict[str, Any], *, undone: bool) -> Change:
+        """What an undo (or redo) did, in words: "Fortrudt: kodning af Fleksjob på JC01".
+        Codes are named by their label (by the key only where the code is gone)."""
+        what, item_id = self._what(event)
+        verb = _("Fortrudt") if undone else _("Gentaget")
+        return Change(f"{verb}: {what}", item_id)
+
+    def _what(self, event: dict[str, Any]) -> tuple[str, int | None]:
+        """The undoable event in words, and the item it is about (None: none)."""
         action = event["action"]
         if action in ("review.none", "review.clear"):
-            what = "ingen tema" if action == "review.none" else "fjernet 'ingen tema'"
-            return Change(f"{verb}: {what} på {event['respondent']}", event["item_id"])
-        if action == "memo.set":
-            what = (
-                "nyt memo"
-                if event["before"] is None
-                else ("sletning af memo" if event["after"] is None else "ændring af memo")
+            text = (
+                _("ingen tema på {respondent}")
+                if action == "review.none"
+                else _("fjernet 'ingen tema' på {respondent}")
             )
-            return Change(f"{verb}: {what} på {event['respondent']}", event["item_id"])
+            return text.format(respondent=event["respondent"]), event["item_id"]
+        if action == "memo.set":
+            if event["before"] is None:
+                text = _("nyt memo på {respondent}")
+            elif event["after"] is None:
+                text = _("sletning af memo på {respondent}")
+            else:
+                text = _("ændring af memo på {respondent}")
+            return text.format(respondent=event["respondent"]), event["item_id"]
         if action in self.UNDO_GROUPS["coding"]:
             c = event["coding"]
-            what = "kodning" if action == "coding.add" else "fjernelse"
+            text = (
+                _("kodning af {code} på {respondent}")
+                if action == "coding.add"
+                else _("fjernelse af {code} på {respondent}")
+            )
             label = self._label_of(self.question(c["question"]).codebook, c["code"])
-            return Change(f"{verb}: {what} af {label} på {c['respondent']}", c["item_id"])
+            return text.format(code=label, respondent=c["respondent"]), c["item_id"]
         if action == "consensus.settle":
-            return Change(f"{verb}: enighed om {event['respondent']}", event["item_id"])
+            text = _("enighed om {respondent}").format(respondent=event["respondent"])
+            return text, event["item_id"]
         if action in ("summary.set", "summary.clear"):
-            what = "resumé" if action == "summary.set" else "sletning af resumé"
+            text = (
+                _("resumé af {code} for {respondent}")
+                if action == "summary.set"
+                else _("sletning af resumé af {code} for {respondent}")
+            )
             label = self._label_of(self.question(event["question"]).codebook, event["code"])
-            return Change(f"{verb}: {what} af {label} for {event['respondent']}", None)
+            return text.format(code=label, respondent=event["respondent"]), None
         stem = event["codebook"]
         if action == "code.merge":
             source = event["code"]["label"] if "code" in event else event["source"]
-            text = f"fletning af {source} ind i {self._label_of(stem, event['target'])}"
-        else:
-            what = {"code.add": "tilføjelse", "code.update": "ændring", "code.delete": "sletning"}[
-                action
-            ]
-            label = event.get("label") or self._label_of(stem, event["key"])
-            text = f"{what} af koden {label}"
-            if action == "code.delete" and event["codings"]:
-                text += f" ({len(event['codings'])} kodninger)"
-        return Change(f"{verb}: {text}", None)
+            target = self._label_of(stem, event["target"])
+            return _("fletning af {code} ind i {target}").format(code=source, target=target), None
+        label = event.get("label") or self._label_of(stem, event["key"])
+        if action == "code.add":
+            return _("tilføjelse af koden {code}").format(code=label), None
+        if action == "code.update":
+            return _("ændring af koden {code}").format(code=label), None
+        n = len(event["codings"])
+        if n:
+            text = _n(
+                "sletning af koden {code} ({n} kodning)",
+                "sletning af koden {code} ({n} kodninger)",
+                n,
+            )
+            return text.format(code=label, n=n), None
+        return _("sletning af koden {code}").format(code=label), None
 
     def _label_of(self, stem: str, key: str) -> str:
         return code_store.label_of(self.db, stem, key) or key
@@ -1191,10 +1278,12 @@ class Project:
             if inverse:
                 if "code" not in event:
                     raise QualcodeError(
-                        "cannot undo a deletion made by an older qualcode; "
-                        "restore a backup instead ('qualcode restore')"
+                        _(
+                            "cannot undo a deletion made by an older qualcode; "
+                            "restore a backup instead ('qualcode restore')"
+                        )
                     )
-                code_id, _ = code_store.insert_code(self.db, event["codebook"], event["code"])
+                code_id, _pos = code_store.insert_code(self.db, event["codebook"], event["code"])
                 for coding in event["codings"]:
                     self._restore_coding(coding, code_id)
             else:
@@ -1205,15 +1294,22 @@ class Project:
 
     def _remove_added_code(self, event: dict[str, Any]) -> None:
         stem, key = event["codebook"], event["key"]
-        code_id, _ = self._code_id(stem, key)
+        code_id, code = self._code_id(stem, key)
         used = code_store.usage(self.db, code_id)
         if used:
             raise QualcodeError(
-                f"cannot undo adding '{key}': it has {used} codings now; "
-                "delete the code instead if you mean to"
+                _n(
+                    "cannot undo adding '{code}': it has {n} coding now; "
+                    "delete the code instead if you mean to",
+                    "cannot undo adding '{code}': it has {n} codings now; "
+                    "delete the code instead if you mean to",
+                    used,
+                ).format(code=code.label, n=used)
             )
         if code_store.child_keys(self.db, code_id):
-            raise QualcodeError(f"cannot undo adding '{key}': it has child codes now")
+            raise QualcodeError(
+                _("cannot undo adding '{code}': it has child codes now").format(code=code.label)
+            )
         code_store.delete_code(self.db, code_id)
 
     def _apply_coding_event(self, event: dict[str, Any], *, inverse: bool) -> None:
@@ -1221,7 +1317,9 @@ class Project:
         adding = (event["action"] == "coding.add") != inverse
         code_id = code_store.code_id(self.db, self.question(c["question"]).codebook, c["code"])
         if code_id is None:
-            raise QualcodeError(f"cannot undo: code '{c['code']}' no longer exists")
+            raise QualcodeError(
+                _("cannot undo: code '{code}' no longer exists").format(code=c["code"])
+            )
         existing = coding_store.find(
             self.db, c["item_id"], code_id, c["coder"], c["start"], c["end"]
         )
@@ -1301,7 +1399,9 @@ class Project:
         coder: str | None,
     ) -> Coding | None:
         if source not in ("rule", "model"):
-            raise QualcodeError(f"unknown suggestion source {source!r} (rule or model)")
+            raise QualcodeError(
+                _("unknown suggestion source {source} (rule or model)").format(source=repr(source))
+            )
         item = self.item(item_id)
         code_id, code_obj = self._code_id(self.question(item.question).codebook, code)
         coder = coder or self.coder
@@ -1368,7 +1468,7 @@ class Project:
 
     def _compare(self, question: str, coders: list[str]) -> tuple[list[Disagreement], int]:
         if len(coders) < 2:
-            raise QualcodeError("comparing needs at least two coders")
+            raise QualcodeError(_("comparing needs at least two coders"))
         sets = self.code_sets(question, [*coders, self.CONSENSUS])
         marked = self.no_theme_by_coder(question, coders)
         out = []
@@ -1443,7 +1543,7 @@ class Project:
             if key not in wanted:
                 coding_store.delete(self.db, coding.id)
         for key in sorted(wanted - set(current)):
-            code_id, _ = self._code_id(stem, key)
+            code_id, _code = self._code_id(stem, key)
             coding_store.insert(self.db, item.id, code_id, coder, store.now())
         return sorted(current)
 
@@ -1460,7 +1560,7 @@ class Project:
     # -- memos ----------------------------------------------------------------
     def add_memo(self, target: str, target_id: str | int | None, text: str) -> Memo:
         if not text.strip():
-            raise QualcodeError("a memo needs some text")
+            raise QualcodeError(_("a memo needs some text"))
         ref = None if target_id is None else str(target_id)
         with self.transaction():
             memo_id = memo_store.add(self.db, target, ref, text, self.coder, store.now())
@@ -1484,9 +1584,9 @@ class Project:
         ref = None if target_id is None else str(target_id)
         before = None if memo_id is None else memo_store.get(self.db, memo_id)
         if memo_id is not None and before is None:
-            raise NotFound(f"memo {memo_id} does not exist")
+            raise NotFound(_("memo {memo} does not exist").format(memo=memo_id))
         if before is None and not text.strip():
-            raise QualcodeError("a memo needs some text")
+            raise QualcodeError(_("a memo needs some text"))
         if item_id is None and target == "item" and ref is not None:
             item_id = int(ref)
         item = self.item(item_id) if item_id is not None else None

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.models import JOBCENTRE, Noun
 from qualcode.store import db as store
 from qualcode.store import publish
 from qualcode.store import settings as settings_store
 from qualcode.store.schema import SCHEMA_VERSION
+
+_, _n = translator("core")
 
 # the migration that made the views and the search index serve publishes
 PUBLISHED_SINCE = 9
@@ -37,9 +40,11 @@ def check(path: str | Path) -> Publishable:
         applied = store.schema_version(conn)
         if applied < PUBLISHED_SINCE:
             raise QualcodeError(
-                f"was written by an older qualcode (schema {applied} of {SCHEMA_VERSION}) and "
-                f"has no published views yet; open it once to write, e.g. 'qualcode tui "
-                f"{path}', which upgrades it (after a backup), then serve it",
+                _(
+                    "was written by an older qualcode (schema {applied} of {current}) and has "
+                    "no published views yet; open it once to write, e.g. 'qualcode tui "
+                    "{path}', which upgrades it (after a backup), then serve it"
+                ).format(applied=applied, current=SCHEMA_VERSION, path=path),
                 file=str(path),
             )
         value = settings_store.get(conn, "noun")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qualcode.errors import NotFound
+from qualcode.i18n import translator
 from qualcode.models import Quote
 from qualcode.store import codings as coding_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
@@ -70,6 +73,10 @@ def find_quotes(
                 )
             )
     if not found_code:
-        where = f"question '{question}'" if question else "any codebook in the project"
-        raise NotFound(f"no code with key or label '{code}' in {where}")
+        text = (
+            _("no code with key or label '{code}' in question '{question}'")
+            if question
+            else _("no code with key or label '{code}' in any codebook in the project")
+        )
+        raise NotFound(text.format(code=code, question=question))
     return out

@@ -20,7 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from qualcode.core.numbers import round_half_up
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.i18n import translator
 from qualcode.store import questions as question_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,8 +47,10 @@ def check_wave(wave: str) -> str:
     wave = wave.strip()
     if not _WAVE_RE.match(wave):
         raise QualcodeError(
-            f"wave '{wave}' is not a valid wave name (letters, digits, '.', "
-            "'-' or '_', at most 40 characters, e.g. 2017)"
+            _(
+                "wave '{wave}' is not a valid wave name (letters, digits, '.', "
+                "'-' or '_', at most 40 characters, e.g. 2017)"
+            ).format(wave=wave)
         )
     return wave
 
@@ -68,7 +73,7 @@ def question_wave(project: Project, qid: str) -> tuple[str, str]:
         if q == qid:
             return wave, series
     project.question(qid)  # raises NotFound with the list of questions
-    raise NotFound(f"no question '{qid}' in the project")
+    raise NotFound(_("no question '{question}' in the project").format(question=qid))
 
 
 def series_waves(project: Project, qid: str) -> list[tuple[str, str]]:
@@ -118,7 +123,7 @@ def _assign(project: Project, qid: str, wave: str, series: str) -> bool:
     had them already."""
     stored = {q: (w, s) for q, w, s in question_store.waves(project.db)}
     if qid not in stored:
-        raise NotFound(f"no question '{qid}' in the project")
+        raise NotFound(_("no question '{question}' in the project").format(question=qid))
     old_wave, old_series = stored[qid]
     stored_series = "" if series == qid else series
     if (old_wave, old_series) == (wave, stored_series):
@@ -128,7 +133,11 @@ def _assign(project: Project, qid: str, wave: str, series: str) -> bool:
         None,
     )
     if wave and clash is not None:
-        raise QualcodeError(f"question '{clash}' is already wave {wave} of '{series}'")
+        raise QualcodeError(
+            _("question '{question}' is already wave {wave} of '{series}'").format(
+                question=clash, wave=wave, series=series
+            )
+        )
     question_store.set_wave(project.db, qid, wave, stored_series)
     project.log(
         "question.wave",

@@ -15,8 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.nlp.rules import RuleMatcher
 from qualcode.nlp.textcat import Labelled, train
+
+_, _n = translator("core")
 
 METHODS = ("rules", "model", "both")
 
@@ -112,13 +115,13 @@ class Evaluation:
         micro = {
             "codebook": self.stem,
             "code": "micro",
-            "label": "micro (alle koder)",
+            "label": _("micro (alle koder)"),
             "support": self.results["rules"].micro.support,
         }
         macro = {
             "codebook": self.stem,
             "code": "macro",
-            "label": "macro (gennemsnit)",
+            "label": _("macro (gennemsnit)"),
             "support": micro["support"],
         }
         for m in METHODS:
@@ -148,17 +151,22 @@ def evaluate(
     """K-fold cross-validation of rules, model and both on one codebook's coded items."""
     n = len(data)
     if k < 2:
-        raise QualcodeError(f"--folds: must be at least 2, not {k}")
+        raise QualcodeError(_("--folds: must be at least 2, not {k}").format(k=k))
     if n < k:
         raise QualcodeError(
-            f"codebook {data.stem!r} has {n} coded item(s), fewer than the "
-            f"{k} folds asked for (--folds)"
+            _n(
+                "codebook {codebook} has {n} coded item, fewer than the {k} folds asked for "
+                "(--folds)",
+                "codebook {codebook} has {n} coded items, fewer than the {k} folds asked for "
+                "(--folds)",
+                n,
+            ).format(codebook=repr(data.stem), n=n, k=k)
         )
     rules = [
         {h.code for h in matcher.match(t, a)}
         for t, a in zip(data.texts, data.analyses, strict=True)
     ]
-    model: list[set[str]] = [set() for _ in range(n)]
+    model: list[set[str]] = [set() for _i in range(n)]
     for i, test in enumerate(folds_of(n, k, seed)):
         held = set(test)
         train_part = Labelled(data.stem, data.labels)

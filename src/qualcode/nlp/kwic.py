@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.nlp.pipeline import analyses
 from qualcode.nlp.rules import RuleMatcher
 from qualcode.store import nlp as nlp_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:  # pragma: no cover
     from qualcode.core.project import Project
@@ -42,7 +45,7 @@ def _one_line(text: str) -> str:
 def matcher_for(word: str) -> RuleMatcher:
     word = word.strip()
     if not word or not word.rstrip("*").strip():
-        raise QualcodeError("WORD: give a word to look for")
+        raise QualcodeError(_("WORD: give a word to look for"))
     return RuleMatcher(
         Codebook(stem="kwic", codes=[Code(key="hit", label="hit", keywords=(word,))])
     )

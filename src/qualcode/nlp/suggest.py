@@ -122,7 +122,7 @@ class Suggester:
         scores = (
             self.model.scores([found[i] for i in ids])
             if self.model is not None and "model" in sources
-            else [{} for _ in ids]
+            else [{} for _id in ids]
         )
         out: dict[int, list[Suggestion]] = {}
         for iid, model_scores in zip(ids, scores, strict=True):

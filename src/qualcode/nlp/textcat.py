@@ -31,9 +31,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.nlp.pipeline import PIPELINE_ID, Analysis, analyses
 from qualcode.safe import check_path_name, is_path_name
 from qualcode.store import nlp as nlp_store
+
+_, _n = translator("core")
 
 if TYPE_CHECKING:  # pragma: no cover
     from qualcode.core.project import Project
@@ -72,7 +75,7 @@ def coded_items(
     book = project.codebook(stem)
     qids = list(questions) or [q.id for q in project.questions() if q.codebook == stem]
     if not qids:
-        raise QualcodeError(f"no question uses codebook {stem!r}")
+        raise QualcodeError(_("no question uses codebook {codebook}").format(codebook=repr(stem)))
     codes = nlp_store.coded(project.db, qids, coder)
     # file order without reading every text: ids first, then the texts of those kept
     order = [iid for iid in nlp_store.codable_order(project.db, qids) if iid in codes][:limit]
@@ -121,7 +124,11 @@ def _blank(labels: Sequence[str]):
 class TooFewCoded(QualcodeError):
     def __init__(self, stem: str, count: int) -> None:
         super().__init__(
-            f"codebook {stem!r}: only {count} coded item(s); code a few more before training"
+            _n(
+                "codebook {codebook}: only {n} coded item; code a few more before training",
+                "codebook {codebook}: only {n} coded items; code a few more before training",
+                count,
+            ).format(codebook=repr(stem), n=count)
         )
         self.count = count
 
@@ -193,7 +200,7 @@ def train(
     rng = random.Random(seed)
     for epoch in range(epochs):
         if cancelled and cancelled():
-            raise QualcodeError("training cancelled")
+            raise QualcodeError(_("training cancelled"))
         rng.shuffle(examples)
         for batch in minibatch(examples, size=32):
             nlp.update(batch, sgd=optimizer, drop=0.1)
@@ -225,9 +232,11 @@ def load(folder: str | Path, stem: str | None = None) -> Model:
     meta_file = folder / META
     if not meta_file.exists():
         raise QualcodeError(
-            "not a qualcode model folder (no qualcode-model.json"
-            + (f" here or in {stem}/" if stem else "")
-            + ")",
+            (
+                _("not a qualcode model folder (no {file} here or in {folder}/)")
+                if stem
+                else _("not a qualcode model folder (no {file})")
+            ).format(file=META, folder=stem),
             file=str(folder),
         )
     try:
@@ -235,19 +244,25 @@ def load(folder: str | Path, stem: str | None = None) -> Model:
         labels = meta["labels"]
         meta["codebook"]  # noqa: B018 - a model must name its codebook
     except (ValueError, KeyError, TypeError) as exc:
-        raise QualcodeError(f"damaged model description: {exc}", file=str(meta_file)) from None
+        raise QualcodeError(
+            _("damaged model description: {problem}").format(problem=exc), file=str(meta_file)
+        ) from None
     if stem is not None and meta["codebook"] != stem:
         raise QualcodeError(
-            f"the model is for codebook {meta['codebook']!r}, not {stem!r}", file=str(folder)
+            _("the model is for codebook {codebook}, not {other}").format(
+                codebook=repr(meta["codebook"]), other=repr(stem)
+            ),
+            file=str(folder),
         )
     try:
         nlp = spacy.load(folder)
     except Exception as exc:  # spaCy raises many kinds for a damaged folder
         raise QualcodeError(
-            f"cannot load the model: {str(exc).splitlines()[0]}", file=str(folder)
+            _("cannot load the model: {problem}").format(problem=str(exc).splitlines()[0]),
+            file=str(folder),
         ) from None
     if list(nlp.get_pipe("textcat_multilabel").labels) != list(labels):  # type: ignore[attr-defined]
-        raise QualcodeError("the model's labels do not match its description", file=str(folder))
+        raise QualcodeError(_("the model's labels do not match its description"), file=str(folder))
     return Model(nlp, meta, folder)
 
 
@@ -259,16 +274,19 @@ def model_folder(models: str | Path, stem: str) -> Path:
     one-line QualcodeError. Nothing is created or looked into but the two paths."""
     models = Path(models)
     try:
-        check_path_name(stem, "the codebook name")
+        check_path_name(stem, _("the codebook name"))
     except ValueError as exc:
         raise QualcodeError(
-            f"{exc}; no model folder can be made for it", file=str(models)
+            _("{problem}; no model folder can be made for it").format(problem=exc),
+            file=str(models),
         ) from None
     target = models / stem
     if target.resolve().parent != models.resolve():
         raise QualcodeError(
-            f"the model folder for codebook '{stem}' is a link to a folder "
-            "outside the models folder; refused",
+            _(
+                "the model folder for codebook '{codebook}' is a link to a folder outside the "
+                "models folder; refused"
+            ).format(codebook=stem),
             file=str(target),
         )
     return target
@@ -283,8 +301,10 @@ def _check_replaceable(target: Path) -> None:
     """A model may go to ``target`` only if nothing is there or a qualcode model is."""
     if (target.exists() or target.is_symlink()) and not is_model_folder(target):
         raise QualcodeError(
-            "exists and is not a qualcode model folder (it has no "
-            f"{META}); it is left alone and no model was saved",
+            _(
+                "exists and is not a qualcode model folder (it has no {file}); it is left "
+                "alone and no model was saved"
+            ).format(file=META),
             file=str(target),
         )
 
@@ -314,7 +334,7 @@ def train_and_save(
     folder = Path(folder)
     target = model_folder(folder, stem)  # before the minutes of training, not after
     if folder.exists() and not folder.is_dir():
-        raise QualcodeError("is not a folder", file=str(folder))
+        raise QualcodeError(_("is not a folder"), file=str(folder))
     _check_replaceable(target)
     data = coded_items(project, stem, questions=questions, coder=coder, cancelled=cancelled)
     model = train(data, epochs=epochs, progress=progress, cancelled=cancelled)
@@ -334,7 +354,7 @@ def train_and_save(
             aside = tmp.with_name(tmp.name.removesuffix(".new") + ".old")  # as unique as tmp
             if aside.exists() or aside.is_symlink():
                 raise QualcodeError(
-                    "is in the way of replacing the model; remove it", file=str(aside)
+                    _("is in the way of replacing the model; remove it"), file=str(aside)
                 )
             os.rename(target, aside)
             old = aside

@@ -17,7 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.safe import path_name
+
+_, _n = translator("core")
 
 KEEP = 10
 SUFFIX = ".db"
@@ -45,7 +48,7 @@ def copy_to(conn: sqlite3.Connection, dest: Path) -> Path:
     """Copy the database of ``conn`` to the new file ``dest`` (refused if it exists),
     whole or not at all."""
     if dest.exists() or dest.is_symlink():
-        raise QualcodeError("already exists; choose another name", file=str(dest))
+        raise QualcodeError(_("already exists; choose another name"), file=str(dest))
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
     try:
         out = sqlite3.connect(tmp)
@@ -57,10 +60,13 @@ def copy_to(conn: sqlite3.Connection, dest: Path) -> Path:
             out.close()
         os.replace(tmp, dest)
     except sqlite3.Error as exc:
-        raise QualcodeError(f"could not write the backup ({exc})", file=str(dest)) from None
+        raise QualcodeError(
+            _("could not write the backup ({problem})").format(problem=exc), file=str(dest)
+        ) from None
     except OSError as exc:
         raise QualcodeError(
-            f"could not write the backup ({exc.strerror or exc})", file=str(dest)
+            _("could not write the backup ({problem})").format(problem=exc.strerror or exc),
+            file=str(dest),
         ) from None
     finally:
         for suffix in ("", "-journal"):
@@ -75,7 +81,9 @@ def rotating_backup(conn: sqlite3.Connection, project_path: str | Path, reason: 
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise QualcodeError(
-            f"cannot make the backups folder ({exc.strerror or exc}); nothing was changed",
+            _("cannot make the backups folder ({problem}); nothing was changed").format(
+                problem=exc.strerror or exc
+            ),
             file=str(folder),
         ) from None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")

@@ -7,7 +7,10 @@ import sqlite3
 from typing import Any
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.models import Code
+
+_, _n = translator("core")
 
 # the columns of a code that an undo restores, as a dict (parent as its key)
 CODE_FIELDS = (
@@ -182,8 +185,10 @@ def insert_code(conn: sqlite3.Connection, stem: str, row: dict[str, Any]) -> tup
         )
     except sqlite3.IntegrityError:
         raise QualcodeError(
-            f"codebook '{stem}' already has a code with the key "
-            f"'{row['key']}' or the label '{row['label']}'"
+            _(
+                "codebook '{codebook}' already has a code with the key '{key}' or the label "
+                "'{label}'"
+            ).format(codebook=stem, key=row["key"], label=row["label"])
         ) from None
     return int(cur.lastrowid or 0), int(position)
 
@@ -207,7 +212,9 @@ def set_code_fields(conn: sqlite3.Connection, stem: str, key: str, fields: dict[
         )
     except sqlite3.IntegrityError:
         raise QualcodeError(
-            f"codebook '{stem}' already has a code labelled '{fields.get('label')}'"
+            _("codebook '{codebook}' already has a code labelled '{label}'").format(
+                codebook=stem, label=fields.get("label")
+            )
         ) from None
 
 

@@ -30,9 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qualcode.errors import QualcodeError, WriterBusy
+from qualcode.i18n import translator
 from qualcode.store import backup as backups
 from qualcode.store import fs
 from qualcode.store.schema import MIGRATION_SET, SCHEMA_VERSION, migrator
+
+_, _n = translator("core")
 
 BUSY_TIMEOUT_MS = 10_000
 APP_ID = 0x51434F44  # "QCOD" in PRAGMA application_id
@@ -63,15 +66,17 @@ def connect(
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise QualcodeError(f"cannot open ({exc.strerror or exc})", file=name) from None
+        raise QualcodeError(
+            _("cannot open ({problem})").format(problem=exc.strerror or exc), file=name
+        ) from None
     if info is None and (readonly or not create):
         raise QualcodeError(
-            "no such project file (create it with 'qualcode demo' or an import)", file=name
+            _("no such project file (create it with 'qualcode demo' or an import)"), file=name
         )
     if path.is_dir():
-        raise QualcodeError("is a folder, not a project file", file=name)
+        raise QualcodeError(_("is a folder, not a project file"), file=name)
     if info is not None and not path.is_file():
-        raise QualcodeError("is not a regular file, so not a project file", file=name)
+        raise QualcodeError(_("is not a regular file, so not a project file"), file=name)
     if not readonly:
         _check_local(path)
     conn = _open(path, name, readonly=readonly, create=create and info is None)
@@ -92,10 +97,12 @@ def damaged(name: str, exc: BaseException) -> QualcodeError:
     """The one-line error for a file SQLite cannot read."""
     text = str(exc)
     if "file is not a database" in text:
-        return QualcodeError("not a qualcode project (not an SQLite file)", file=name)
+        return QualcodeError(_("not a qualcode project (not an SQLite file)"), file=name)
     return QualcodeError(
-        f"the project file is damaged or unreadable ({text}); restore a "
-        f"backup with 'qualcode restore' (see 'qualcode backup --list')",
+        _(
+            "the project file is damaged or unreadable ({problem}); restore a backup with "
+            "'qualcode restore' (see 'qualcode backup --list')"
+        ).format(problem=text),
         file=name,
     )
 
@@ -104,9 +111,11 @@ def _check_local(path: Path) -> None:
     kind = fs.network_filesystem(path)
     if kind and not fs.network_writes_allowed():
         raise QualcodeError(
-            f"is on a network file system ({kind}), where two computers can write the project "
-            "at once and corrupt it; copy it to a local folder, one copy per coder, and join "
-            "the copies with 'qualcode merge'",
+            _(
+                "is on a network file system ({kind}), where two computers can write the "
+                "project at once and corrupt it; copy it to a local folder, one copy per "
+                "coder, and join the copies with 'qualcode merge'"
+            ).format(kind=kind),
             file=str(path),
         )
 
@@ -124,7 +133,7 @@ def _open(path: Path, name: str, *, readonly: bool, create: bool) -> sqlite3.Con
             isolation_level=None,
         )
     except sqlite3.Error as exc:
-        raise QualcodeError(f"cannot open ({exc})", file=name) from None
+        raise QualcodeError(_("cannot open ({problem})").format(problem=exc), file=name) from None
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if readonly:
         conn.execute("PRAGMA query_only = ON")
@@ -149,19 +158,23 @@ def _inspect(conn: sqlite3.Connection, name: str, *, empty_ok: bool) -> _State:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if not tables:
         if not empty_ok:
-            raise QualcodeError("is empty, not a qualcode project", file=name)
+            raise QualcodeError(_("is empty, not a qualcode project"), file=name)
         return _State(tables, 0, app_id)
     if (
         app_id not in (0, APP_ID)
         or not tables >= REQUIRED_TABLES
         or "_sqlite_migrations" not in tables
     ):
-        raise QualcodeError("not a qualcode project (an SQLite file with other tables)", file=name)
+        raise QualcodeError(
+            _("not a qualcode project (an SQLite file with other tables)"), file=name
+        )
     applied = schema_version(conn)
     if applied > SCHEMA_VERSION:
         raise QualcodeError(
-            f"written by a newer qualcode (schema {applied}, this version "
-            f"knows {SCHEMA_VERSION}); upgrade qualcode",
+            _(
+                "written by a newer qualcode (schema {applied}, this version knows "
+                "{current}); upgrade qualcode"
+            ).format(applied=applied, current=SCHEMA_VERSION),
             file=name,
         )
     return _State(tables, applied, app_id)
@@ -182,8 +195,10 @@ def _read_view(
     _migrate(memory)
     memory.execute("PRAGMA query_only = ON")
     say(
-        f"{name} was written by an older qualcode (schema {state.applied} of "
-        f"{SCHEMA_VERSION}); read as it is, without upgrading the file"
+        _(
+            "{file} was written by an older qualcode (schema {applied} of {current}); read "
+            "as it is, without upgrading the file"
+        ).format(file=name, applied=state.applied, current=SCHEMA_VERSION)
     )
     return memory
 
@@ -216,8 +231,10 @@ def _writable(
             raise
         if kept is not None:
             say(
-                f"{name} was upgraded from schema {state.applied} to {SCHEMA_VERSION}; the "
-                f"file as it was is kept at {kept}"
+                _(
+                    "{file} was upgraded from schema {applied} to {current}; the file as it "
+                    "was is kept at {backup}"
+                ).format(file=name, applied=state.applied, current=SCHEMA_VERSION, backup=kept)
             )
     return conn
 
@@ -333,13 +350,19 @@ def begin_write(
             waited = time.monotonic() - start
             if waited >= patience:
                 raise WriterBusy(
-                    f"another program has been writing the project for "
-                    f"{waited:.0f} s; try again when it is done",
+                    _(
+                        "another program has been writing the project for {seconds} s; try "
+                        "again when it is done"
+                    ).format(seconds=f"{waited:.0f}"),
                     file=name or None,
                 )
             if not told and waiting is not None:
                 told = True
-                waiting(f"waiting for another program that is writing {name or 'the project'}")
+                waiting(
+                    _("waiting for another program that is writing {file}").format(file=name)
+                    if name
+                    else _("waiting for another program that is writing the project")
+                )
             remaining_ms = int((patience - waited) * 1000)
             conn.execute(f"PRAGMA busy_timeout = {max(1, min(5 * WAIT_STEP_MS, remaining_ms))}")
     finally:
@@ -374,7 +397,9 @@ def copy_into(source: sqlite3.Connection, path: Path) -> None:
             f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
         )
     except sqlite3.Error as exc:
-        raise QualcodeError(f"cannot open ({exc})", file=str(path)) from None
+        raise QualcodeError(
+            _("cannot open ({problem})").format(problem=exc), file=str(path)
+        ) from None
     try:
         source.backup(target)
     except sqlite3.DatabaseError as exc:
@@ -389,7 +414,7 @@ def open_file(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     name = str(path)
     if not path.is_file():
-        raise QualcodeError("no such project file", file=name)
+        raise QualcodeError(_("no such project file"), file=name)
     conn = _open(path, name, readonly=True, create=False)
     try:
         _inspect(conn, name, empty_ok=False)

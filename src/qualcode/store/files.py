@@ -8,6 +8,9 @@ import secrets
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
+
+_, _n = translator("core")
 
 
 def private_name(path: Path, what: str = "new") -> Path:
@@ -22,13 +25,13 @@ def publish(tmp: Path, path: Path) -> None:
         os.link(tmp, path)  # fails if the name is taken: never replaces a file
     except FileExistsError:
         raise QualcodeError(
-            "was created by another program meanwhile; nothing was written to it",
+            _("was created by another program meanwhile; nothing was written to it"),
             file=str(path),
         ) from None
     except OSError:  # a file system without hard links
         if path.exists():
             raise QualcodeError(
-                "was created by another program meanwhile; nothing was written to it",
+                _("was created by another program meanwhile; nothing was written to it"),
                 file=str(path),
             ) from None
         os.rename(tmp, path)

@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.store import db, files
 from qualcode.store.backup import copy_to, rotating_backup
+
+_, _n = translator("core")
 
 
 def backup_project(
@@ -54,8 +57,10 @@ def restore_project(
         except QualcodeError as exc:
             if not force:
                 raise QualcodeError(
-                    f"{exc.detail}; give --force to keep it under another "
-                    "name and restore the backup",
+                    _(
+                        "{problem}; give --force to keep it under another name and restore "
+                        "the backup"
+                    ).format(problem=exc.detail),
                     file=str(path),
                 ) from None
             aside = _set_aside(path)
