@@ -349,7 +349,7 @@ def test_a_parent_code_is_compared_on_its_own_codings(demo_copy):
     assert data.matrix("pa-arbejde") == [[1], [0]]
 
 
-def test_errors(three_coders, project):
+def test_errors(three_coders, project, english):
     with pytest.raises(QualcodeError, match=r"no codings by 'X' .*its coders: A, B, C"):
         agreement(three_coders, "strategier", coders=["A", "X"])
     with pytest.raises(QualcodeError, match="two or more coders"):
@@ -360,7 +360,7 @@ def test_errors(three_coders, project):
         agreement(three_coders, "nej")
 
 
-def test_one_coder_is_an_error(demo_db):
+def test_one_coder_is_an_error(demo_db, english):
     with Project.open(demo_db) as p, pytest.raises(QualcodeError, match=r"only 1 .*guld"):
         agreement(p, "strategier")
 
@@ -587,7 +587,7 @@ def test_cli_undefined_shows_a_dash(three_coders, project_path):
     assert "Cohens κ" not in result.stdout.splitlines()[2], "three coders: no Cohen column"
 
 
-def test_cli_errors(demo_db, demo_copy):
+def test_cli_errors(demo_db, demo_copy, english):
     assert_one_line_error(
         run("agreement", demo_db, "--question", "strategier"), "two or more coders", "guld"
     )

@@ -99,7 +99,7 @@ def test_chart_command_writes_png_and_svg(demo_db, tmp_path):
         assert svg.read_bytes() == chart_bytes(p.counts("strategier"), "svg")
 
 
-def test_chart_command_errors(demo_db, tmp_path):
+def test_chart_command_errors(demo_db, tmp_path, english):
     assert_one_line_error(
         run("chart", demo_db, "--question", "strategier", "-o", tmp_path / "figur.gif"),
         "figur.gif",

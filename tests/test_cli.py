@@ -201,14 +201,14 @@ def test_bad_usage_exits_2(demo_db):
     assert run("counts", demo_db, "--format", "xlsx").exit_code == 2
 
 
-def test_not_a_project_file(tmp_path):
+def test_not_a_project_file(tmp_path, english):
     bad = tmp_path / "x.db"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
     result = run("counts", bad)
     assert result.exit_code == 1 and "not an SQLite file" in result.stderr
 
 
-def test_code_command_codes_and_uncodes(demo_copy):
+def test_code_command_codes_and_uncodes(demo_copy, english):
     result = run(
         "code",
         demo_copy,
@@ -288,7 +288,7 @@ def test_codebook_commands(tmp_path, demo_db):
     bad = tmp_path / "bad.yaml"
     bad.write_text("codes:\n  - {key: a, label: A, color: blå}\n", encoding="utf-8")
     result = run("codebook", "validate", bad)
-    assert result.exit_code == 1 and "bad colour" in result.stderr
+    assert result.exit_code == 1 and "ugyldig farve 'blå'" in result.stderr
 
 
 def test_info(demo_db):
@@ -313,7 +313,7 @@ def test_exported_files_get_normal_permissions(demo_db, tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
 
 
-def test_tui_command_fails_early_with_one_line(tmp_path, demo_db):
+def test_tui_command_fails_early_with_one_line(tmp_path, demo_db, english):
     missing = run("tui", tmp_path / "missing.db")
     assert missing.exit_code == 1 and "no such project file" in missing.stderr
     assert not (tmp_path / "missing.db").exists()

@@ -11,6 +11,9 @@ from helpers import REPORT, SEED_TABLES, needs_shared
 from qualcode.core.codebook import list_codebooks, load_codebook, parse_codebook, slugify
 from qualcode.errors import CodebookError
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 REQUIRED_STEMS = {
     "lokalpolitiske-strategier",
     "udfordringer-fysiske",
@@ -89,7 +92,7 @@ def test_codebook_matches_report_table(number, stem, n_rows):
     assert [(c.published_count, c.published_base, c.published_year) for c in book] == [
         (r[2], r[3], 2018) for r in rows
     ]
-    assert book.codes[0].published == f"Rapporten: {rows[0][2]} ud af {rows[0][3]}"
+    assert book.codes[0].published == f"The report: {rows[0][2]} of {rows[0][3]}"
 
 
 def test_tabel4_themes_and_schemes_present():

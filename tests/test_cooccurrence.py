@@ -372,7 +372,7 @@ def test_cli_coder_basis_as_counts(demo_copy):
     }
 
 
-def test_cli_unknown_question_is_one_line_and_writes_nothing(demo_db, tmp_path):
+def test_cli_unknown_question_is_one_line_and_writes_nothing(demo_db, tmp_path, english):
     target = tmp_path / "par.csv"
     line = assert_one_line_error(
         run("cooccurrence", demo_db, "--question", "nope", "-o", target), "no question 'nope'"

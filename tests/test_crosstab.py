@@ -253,7 +253,7 @@ def test_left_out_jobcentres_are_counted_and_the_numbers_by_hand(small):
     assert whole.attrs["missing"] == 1 and whole.attrs["ungrouped"] == {}
 
 
-def test_a_group_nobody_in_answered_is_left_out_and_named(small):
+def test_a_group_nobody_in_answered_is_left_out_and_named(small, english):
     p, _ = small
     # J6, the only 'Tom', gave an empty answer
     p.db.execute("UPDATE attributes SET value = 'Tom' WHERE respondent_id = 'J6'")
@@ -357,14 +357,14 @@ def test_cli_warns_about_small_expected_counts(demo_db):
         (["--by", "region", "--group", "a=Sjælland"], ["fewer than two groups"]),
     ],
 )
-def test_cli_bad_input_is_one_line(demo_copy, extra, needles):
+def test_cli_bad_input_is_one_line(demo_copy, extra, needles, english):
     before = snapshot(demo_copy)
     result = run("crosstab", demo_copy, "--question", "strategier", *extra)
     assert_one_line_error(result, *needles)
     assert snapshot(demo_copy) == before
 
 
-def test_cli_unknown_question_and_existing_output(demo_db, tmp_path):
+def test_cli_unknown_question_and_existing_output(demo_db, tmp_path, english):
     assert_one_line_error(
         run("crosstab", demo_db, "--question", "nej", "--by", "region"), "no question 'nej'"
     )

@@ -22,6 +22,9 @@ from qualcode.store import db as store
 from qualcode.store import fs, restore
 from qualcode.store.schema import SCHEMA_VERSION
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "schema1.qualcode.db"
 
 
@@ -464,7 +467,7 @@ def test_deleting_a_used_code_backs_up_and_can_be_undone_and_redone(demo_copy):
         assert len(backups.list_backups(demo_copy)) == 1
         assert p.undo() is None  # a codebook edit is not a coding: F2's undo leaves it
         change = p.undo("codebook")
-        assert change.text.startswith("Fortrudt: sletning af koden Fleksjob")
+        assert change.text.startswith("Undone: deleting the code Fleksjob")
         assert _codebook_rows(p, stem) == codes_before
         after = p.codings(question="strategier")
         assert sorted((c.item_id, c.code, c.coder) for c in after) == sorted(
@@ -500,8 +503,8 @@ def test_adding_and_renaming_codes_can_be_undone(project):
     rows = _codebook_rows(project, stem)
     project.add_code(stem, "Nyt tema", color="#123456")
     project.update_code(stem, "fleksjob", label="Fleksjob og løntilskud", color="#AA0000")
-    assert project.undo("codebook").text == "Fortrudt: ændring af koden Fleksjob"
-    assert project.undo("codebook").text == "Fortrudt: tilføjelse af koden Nyt tema"
+    assert project.undo("codebook").text == "Undone: changing the code Fleksjob"
+    assert project.undo("codebook").text == "Undone: adding the code Nyt tema"
     assert _codebook_rows(project, stem) == rows
     assert project.redo("codebook") and project.codebook(stem).find("nyt-tema")
 
@@ -511,7 +514,7 @@ def test_undoing_an_added_code_that_is_in_use_is_refused(project):
     project.add_code(stem, "Nyt tema")
     project.toggle_code(project.items("strategier")[0].id, "nyt-tema", coder="en-anden")
     before = project.snapshot()
-    with pytest.raises(QualcodeError, match="1 codings"):
+    with pytest.raises(QualcodeError, match="it has 1 coding now"):
         project.undo("codebook")
     assert project.snapshot() == before
 
@@ -531,7 +534,7 @@ def test_settlements_can_be_undone_and_an_undone_first_settlement_is_unsettled(d
             if d.item.id == items[0].id
         ] == [True]
         p.settle(items[0].id, ["fleksjob"])
-        assert p.undo("consensus").text == f"Fortrudt: enighed om {items[0].respondent}"
+        assert p.undo("consensus").text == f"Undone: consensus on {items[0].respondent}"
         assert p.codings(item_id=items[0].id, coder="consensus") == []
         assert [
             d.settled
@@ -600,7 +603,8 @@ def test_redaction_removes_every_copy_qualcode_keeps(tmp_path):
     result = run("scan-pii", db, "--redact")
     assert result.exit_code == 0, result.output
     assert "gone from the project file" in result.stderr
-    assert "removed 1 backups" in result.stderr and "suggestion models" in result.stderr
+    assert "removed 1 backup that held it" in result.stderr
+    assert "suggestion model trained on it" in result.stderr
     for path in folder.rglob("*"):
         if path.is_file():
             data = path.read_bytes()

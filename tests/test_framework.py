@@ -101,7 +101,7 @@ def test_an_empty_text_takes_the_summary_away(demo):
         assert not p.set_summary(Q, jc, "andet", "")  # nothing to take away
 
 
-def test_unknown_question_code_or_respondent_is_refused_and_writes_nothing(demo):
+def test_unknown_question_code_or_respondent_is_refused_and_writes_nothing(demo, english):
     with Project.open(demo, coder="ida") as p:
         jc = first_rows(p)[0]
         before = p.snapshot()
@@ -117,7 +117,7 @@ def test_unknown_question_code_or_respondent_is_refused_and_writes_nothing(demo)
         assert p.snapshot() == before
 
 
-def test_a_readonly_project_refuses_a_summary(demo):
+def test_a_readonly_project_refuses_a_summary(demo, english):
     with Project.open(demo, readonly=True) as p:
         jc = first_rows(p)[0]
         with pytest.raises(QualcodeError, match="reading only"):
@@ -166,7 +166,7 @@ def test_summaries_have_their_own_undo_group(demo):
         assert texts(p) == {(jc, "fleksjob"): "Igen"}
 
 
-def test_undo_never_takes_away_what_another_coder_wrote_since(demo):
+def test_undo_never_takes_away_what_another_coder_wrote_since(demo, english):
     with Project.open(demo, coder="ida") as p:
         jc = first_rows(p)[0]
         p.set_summary(Q, jc, "fleksjob", "Idas")
@@ -274,7 +274,7 @@ def write(path: Path, coder: str, *cells: tuple[str, str, str]) -> None:
                 p.clear_summary(Q, rid, code)
 
 
-def test_summaries_survive_a_merge_and_the_newer_wins(team, clock):
+def test_summaries_survive_a_merge_and_the_newer_wins(team, clock, english):
     t, ane, bo = team["target"], team["ane"], team["bo"]
     with Project.open(t) as p:
         jc1, jc2, jc3, jc4 = first_rows(p, 4)
@@ -300,8 +300,8 @@ def test_summaries_survive_a_merge_and_the_newer_wins(team, clock):
         assert (report.summaries_added, report.summaries_replaced) == (2, 1)
         assert (report.summaries_cleared, report.summaries_kept) == (1, 1)
         described = report.describe()
-        assert "2 summaries added" in described and "1 summaries replaced" in described
-        assert "1 older summaries in the copies were not taken" in described
+        assert "2 summaries added" in described and "1 summary replaced" in described
+        assert "1 older summary in the copies was not taken" in described
         event = p.events(1)[0]
         assert event["action"] == "merge" and event["payload"]["summaries_added"] == 2
         # what the merge replaced or took away stays in its event
@@ -332,7 +332,7 @@ def test_a_merge_in_the_other_order_ends_the_same(team, clock):
         assert texts(p) == one == {(jc1, "fleksjob"): "Bo kl. 10"}
 
 
-def test_a_summary_the_target_cannot_place_is_reported(team, clock):
+def test_a_summary_the_target_cannot_place_is_reported(team, clock, english):
     t, ane = team["target"], team["ane"]
     with Project.open(ane, coder="ane") as p:
         jc1 = first_rows(p, 1)[0]
@@ -357,7 +357,7 @@ def test_a_dry_run_writes_no_summary(team, clock):
         assert report.summaries_added == 1 and texts(p) == {}
 
 
-def test_the_cli_merge_says_how_many_summaries(team, clock):
+def test_the_cli_merge_says_how_many_summaries(team, clock, english):
 
     t, ane = team["target"], team["ane"]
     with Project.open(ane) as p:
@@ -365,7 +365,7 @@ def test_the_cli_merge_says_how_many_summaries(team, clock):
     write(ane, "ane", (jc1, "fleksjob", "Om fleksjob"))
     result = run("merge", t, ane)
     assert result.exit_code == 0, result.output
-    assert "1 summaries added" in result.output
+    assert "1 summary added" in result.output
 
 
 def test_a_source_from_the_first_release_has_no_summaries(team, tmp_path):
@@ -414,7 +414,7 @@ def test_an_old_project_is_upgraded_and_takes_summaries(tmp_path):
 # -- REFI-QDA ------------------------------------------------------------------------------
 
 
-def test_summaries_round_trip_through_qdpx(demo, tmp_path):
+def test_summaries_round_trip_through_qdpx(demo, tmp_path, english):
     with Project.open(demo, coder="ida") as p:
         jc1, jc2 = first_rows(p, 2)
         p.set_summary(Q, jc1, "fleksjob", "Om fleksjob\nto linjer")

@@ -193,7 +193,7 @@ def test_docx_has_the_matrix_as_a_table(summed, tmp_path):
         (["--question", Q, "--format", "xlsx"], ["needs -o FILE.xlsx"]),
     ],
 )
-def test_bad_input_is_one_line(summed, args, needles):
+def test_bad_input_is_one_line(summed, args, needles, english):
     db, _ = summed
     assert_one_line_error(run("framework", db, *args), *needles)
 

@@ -45,6 +45,9 @@ from qualcode.io.codings import read_codings
 from qualcode.io.interviews import read_interviews
 from qualcode.io.tabular import MAX_CELL_CHARS
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 SOAK = max(0, int(os.environ.get("QUALCODE_SOAK", "0") or 0))
 CODER = "testkoder"
 

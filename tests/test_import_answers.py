@@ -15,6 +15,9 @@ from qualcode.core.project import Project
 from qualcode.errors import ImportError_, QualcodeError
 from qualcode.io.answers import read_answers
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 LONG = [
     "--respondent-col",
     "jobcenter_id",

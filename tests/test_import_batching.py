@@ -208,7 +208,7 @@ def test_answers_are_written_in_batches_in_file_order(tmp_path):
         assert not again.changed and again.items_added == 0
 
 
-def test_a_conflict_in_a_later_batch_leaves_the_project_as_it_was(tmp_path):
+def test_a_conflict_in_a_later_batch_leaves_the_project_as_it_was(tmp_path, english):
     project_path = tmp_path / "p.db"
     with Project.open(project_path, create=True) as p:
         p.import_answers(_read(_answers_file(tmp_path / "svar.csv", 1203)))
@@ -307,7 +307,7 @@ def test_codings_in_batches_count_what_was_there_and_what_the_file_repeats(coded
     assert not again.changed
 
 
-def test_a_bad_coding_in_a_later_batch_leaves_the_project_as_it_was(coded, tmp_path):
+def test_a_bad_coding_in_a_later_batch_leaves_the_project_as_it_was(coded, tmp_path, english):
     rows = [["respondent", "question", "code"]]
     rows += [[f"R{i:05d}", "andet", "jobformidling"] for i in range(1, 700) if i % 7]
     rows += [["R00007", "strategier", "borgere-paa-kanten"]]  # R00007 left it empty
@@ -322,7 +322,7 @@ def test_a_bad_coding_in_a_later_batch_leaves_the_project_as_it_was(coded, tmp_p
     assert coded.snapshot() == before
 
 
-def test_spans_and_passages_still_read_the_text(coded, tmp_path):
+def test_spans_and_passages_still_read_the_text(coded, tmp_path, english):
     text = coded.items("strategier", respondent="R00003")[0].text
     path = write_csv(
         tmp_path / "spans.csv",
@@ -382,7 +382,7 @@ def test_lines_are_the_lines_a_stringio_gives(text):
     assert list(csv.reader(_lines(text), delimiter=";")) == want
 
 
-def test_a_blank_cell_over_the_limit_past_the_header_is_still_ignored(tmp_path):
+def test_a_blank_cell_over_the_limit_past_the_header_is_still_ignored(tmp_path, english):
     """The first read uses the cell limit as the csv field limit; a file over it is read
     again the careful way, which ignores blank cells past the header as before."""
     path = tmp_path / "svar.csv"

@@ -15,6 +15,9 @@ from qualcode.errors import ImportError_
 from qualcode.io.codings import read_codings
 from qualcode.io.interviews import read_interviews
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 HEAD = ["respondent", "question", "code"]
 TRANSCRIPT = """# JC01 Jobcenter Nord
 

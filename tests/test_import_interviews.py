@@ -205,7 +205,7 @@ def test_windows_1252_transcript(tmp_path):
         assert turns(p, "JC52")[1][3] == "Æbler, øl og ål."
 
 
-def test_split_paragraph_gives_one_excerpt_per_paragraph(tmp_path):
+def test_split_paragraph_gives_one_excerpt_per_paragraph(tmp_path, english):
     path = write(tmp_path / "JC50.txt", TXT)
     result = run("import", "interviews", tmp_path / "p.db", path, "--split", "paragraph")
     assert result.exit_code == 0, result.output
@@ -253,7 +253,7 @@ def test_cli_import_interviews_from_several_files(tmp_path):
 # -- re-imports ----------------------------------------------------------------------
 
 
-def test_reimport_changes_nothing(tmp_path):
+def test_reimport_changes_nothing(tmp_path, english):
     files = [write(tmp_path / "JC50.txt", TXT), write(tmp_path / "jc.md", MD)]
     db = tmp_path / "p.db"
     with Project.open(db, create=True) as p:
@@ -277,7 +277,7 @@ def test_same_jobcentre_in_two_files_is_refused(tmp_path):
     assert not (tmp_path / "p.db").exists()
 
 
-def test_a_different_transcript_for_an_imported_jobcentre_is_refused(tmp_path):
+def test_a_different_transcript_for_an_imported_jobcentre_is_refused(tmp_path, english):
     db = tmp_path / "p.db"
     md = write(tmp_path / "jc.md", MD)
     assert run("import", "interviews", db, md).exit_code == 0
@@ -363,7 +363,7 @@ def test_truncated_docx_is_refused_and_the_project_unchanged(tmp_path, project, 
     assert snapshot(project_path) == before
 
 
-def test_interviews_into_an_open_question_are_refused(project, project_path, tmp_path):
+def test_interviews_into_an_open_question_are_refused(project, project_path, tmp_path, english):
     path = write(tmp_path / "JC01.txt", TXT)
     before = project.snapshot()
     result = run("import", "interviews", project_path, path, "--question", "strategier")

@@ -42,6 +42,9 @@ from qualcode.io.codings import read_codings
 from qualcode.io.interviews import read_interviews
 from qualcode.io.tabular import decode_text, read_table
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 SRC = Path(qualcode.__file__).resolve().parents[1]
 LONG = [
     "--respondent-col",
@@ -889,8 +892,8 @@ def test_lookalike_ids_in_the_file_are_warned_about_naming_both(tmp_path):
     assert len(warnings) == 2
     assert warnings[0] == (
         "warning: respondent ids 'JC07' (row 2), 'jc07' (row 3), 'JC 07' (row 4), "
-        "'JC<U+200B>07' (row 5) and 'JC7' (row 6) differ only in case and invisible "
-        "characters and spaces and leading zeros; they are kept as 5 different respondents "
+        "'JC<U+200B>07' (row 5) and 'JC7' (row 6) differ only in case, invisible "
+        "characters, spaces and leading zeros; they are kept as 5 different respondents "
         "(are they the same?)"
     )
     assert "'1' (row 9) and '01' (row 10) differ only in leading zeros" in warnings[1]
@@ -934,7 +937,7 @@ def test_lookalike_transcript_ids_are_warned_about(tmp_path, project):
         sha256=digest,
     )
     assert any(
-        "jobcentre ids 'jc02'" in n and "'JC02' (in the project)" in n for n in summary.notes
+        "jobcenter ids 'jc02'" in n and "'JC02' (in the project)" in n for n in summary.notes
     )
 
 
@@ -1022,7 +1025,7 @@ def test_codings_notes_unknown_columns_memos_and_passages(tmp_path, project, pro
     summary = project.import_codings(rows, file=table.file, sha256=table.sha256)
     assert summary.codings_added == 2
     assert any(
-        n.startswith("warning: 1 row (row 3) give a passage that is not where")
+        n.startswith("warning: 1 row (row 3) gives a passage that is not where")
         for n in summary.notes
     )
     path = write_csv(

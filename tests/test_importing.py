@@ -105,7 +105,7 @@ def test_an_unknown_kind_is_refused():
 
 
 @needs_shared(REFI_SAMPLE)
-def test_a_refi_import_returns_an_import_summary_and_logs_its_counts(tmp_path):
+def test_a_refi_import_returns_an_import_summary_and_logs_its_counts(tmp_path, english):
     src = write_csv(tmp_path / "svar.csv", ANSWERS)
     path = tmp_path / "p.db"
     import_file("answers", [str(src)], ANSWER_OPTIONS, opener(path))
@@ -144,8 +144,8 @@ def test_a_refi_import_returns_an_import_summary_and_logs_its_counts(tmp_path):
                 "notes": ["the project as it was before this import is kept at x.db"],
             },
             "ærø.qdpx: imported 3 codes (3 new), 3 text sources (3 items new), 2 selections "
-            "(1 codings new, 0 already present), 2 cases (2 respondents new), 1 memos new "
-            "into aero; 1 invalid colours replaced; skipped 1: source 'billede.jpg' (picture "
+            "(1 coding new, 0 already present), 2 cases (2 respondents new), 1 memo new "
+            "into aero; 1 invalid colour replaced; skipped 1: source 'billede.jpg' (picture "
             "source is not text)\n  the project as it was before this import is kept at x.db",
         ),
         (
@@ -163,11 +163,11 @@ def test_a_refi_import_returns_an_import_summary_and_logs_its_counts(tmp_path):
     ],
     ids=["everything", "nothing-new", "empty", "controls"],
 )
-def test_a_refi_summary_says_what_it_said_before(fields, text):
+def test_a_refi_summary_says_what_it_said_before(fields, text, english):
     assert ImportSummary(**fields, kind=REFIQDA).describe() == text
 
 
-def test_other_summaries_keep_their_words():
+def test_other_summaries_keep_their_words(english):
     summary = ImportSummary(file="svar.csv", items_added=4, items_empty=1, questions=["q"])
     assert summary.describe() == "svar.csv: imported 4 items (1 empty) for q"
     assert ImportSummary(file="svar.csv").describe() == (

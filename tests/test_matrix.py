@@ -195,7 +195,7 @@ def test_attributes_lists_without_writing(demo_copy):
         (["nope"], ["no respondent has the attribute 'nope'"]),
     ],
 )
-def test_attributes_bad_input_is_one_line(demo_copy, args, needles):
+def test_attributes_bad_input_is_one_line(demo_copy, args, needles, english):
     before = snapshot(demo_copy)
     assert_one_line_error(run("attributes", demo_copy, *args), *needles)
     assert snapshot(demo_copy) == before
@@ -533,11 +533,11 @@ def test_formats_need_a_file_and_writing_twice_needs_force(demo_db, tmp_path):
         (["--questions", "strategier", "--top", "-3"], ["--top must be 1 or more"]),
         (
             ["--question", "strategier", "--by", "lokalpolitisk_fokus", "--group", "x=Ved ikke"],
-            ["no group has jobcentres that answered"],
+            ["no group has jobcentre that answered"],
         ),
     ],
 )
-def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path, args, needles):
+def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path, args, needles, english):
     before = snapshot(demo_copy)
     target = tmp_path / "m.csv"
     result = run("matrix", demo_copy, *args, "-o", target)
@@ -592,7 +592,7 @@ def test_report_has_the_matrix_of_questions_sharing_a_codebook(demo_db, tmp_path
     assert "<td>Satspuljefinansierede virksomheder</td><td>Jobformidling</td>" in section
     assert_one_line_error(
         run("report", demo_db, "-o", tmp_path / "x.md", "--matrix", "strategier,interview"),
-        "share one codebook",
+        "skal have samme kodebog",
     )
     assert not (tmp_path / "x.md").exists()
     assert_one_line_error(

@@ -16,6 +16,9 @@ from qualcode.core.merge import MergeRefused, merge_projects
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 CODING_SQL = (
     "SELECT i.question_id, i.respondent_id, i.position, k.key, c.coder, c.start,"
     ' c."end" FROM codings c JOIN items i ON i.id = c.item_id'

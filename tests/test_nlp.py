@@ -241,7 +241,7 @@ def test_a_saved_model_applies_to_another_project_with_the_codebook(fixture_proj
     assert again.scores([analyse_text(text)])[0]["arbejdsgivere"] >= 0.5
 
 
-def test_too_few_coded_items_is_a_clear_error(project):
+def test_too_few_coded_items_is_a_clear_error(project, english):
     with pytest.raises(QualcodeError, match="only 0 coded item"):
         train(coded_items(project, "lokalpolitiske-strategier"))
 
@@ -387,7 +387,7 @@ def test_evaluate_reports_rules_model_and_both(fixture_project):
         assert both >= ev.results["model"].per_code[code].recall
 
 
-def test_evaluate_refuses_too_many_folds(fixture_project):
+def test_evaluate_refuses_too_many_folds(fixture_project, english):
     data = coded_items(fixture_project, "udfordringer-test")
     with pytest.raises(QualcodeError, match="fewer than the 20 folds"):
         evaluate(data, {}, RuleMatcher(BOOK), k=20)
@@ -483,7 +483,7 @@ def test_cli_suggest_without_a_model_uses_the_rules_and_says_so(demo_copy):
     assert ",rule," in r.stdout and ",model," not in r.stdout
 
 
-def test_cli_bad_inputs_are_one_line_errors(demo_copy, tmp_path):
+def test_cli_bad_inputs_are_one_line_errors(demo_copy, tmp_path, english):
     before = Project.open(demo_copy).snapshot()
     assert_one_line_error(
         run("suggest", demo_copy, "--question", "strategier", "--model", tmp_path / "nowhere"),
@@ -527,7 +527,9 @@ def listing(folder) -> dict[str, bytes]:
 @pytest.mark.parametrize(
     "stem", ["..", "../../x", "/tmp/x", ".", "", "a/b", ".skjult", "con", "x" * 101]
 )
-def test_a_codebook_name_that_cannot_name_a_folder_gets_no_model(fixture_project, tmp_path, stem):
+def test_a_codebook_name_that_cannot_name_a_folder_gets_no_model(
+    fixture_project, tmp_path, stem, english
+):
     from qualcode.nlp.textcat import default_folder, default_model, model_folder
 
     models = tmp_path / "work" / "models"
@@ -551,7 +553,7 @@ def test_a_codebook_name_that_cannot_name_a_folder_gets_no_model(fixture_project
     assert default_model(fixture_project, stem) is None
 
 
-def test_the_model_folder_is_the_stem_right_inside_the_models_folder(tmp_path):
+def test_the_model_folder_is_the_stem_right_inside_the_models_folder(tmp_path, english):
     from qualcode.nlp.textcat import model_folder
 
     models = tmp_path / "models"
@@ -631,7 +633,7 @@ def test_a_failed_save_keeps_the_old_model(fixture_project, tmp_path, monkeypatc
     assert load(models, "udfordringer-test").meta["epochs"] == 2
 
 
-def test_cli_train_refuses_a_stored_codebook_named_dot_dot(fixture_project, tmp_path):
+def test_cli_train_refuses_a_stored_codebook_named_dot_dot(fixture_project, tmp_path, english):
     db = fixture_project.path
     stored_under(fixture_project, "udfordringer-test", "..")
     fixture_project.close()
@@ -646,7 +648,7 @@ def test_cli_train_refuses_a_stored_codebook_named_dot_dot(fixture_project, tmp_
     assert r.exit_code == 0 and "keyword rules only" in r.stderr
 
 
-def test_cli_train_out_replaces_only_a_model_folder(fixture_project, tmp_path):
+def test_cli_train_out_replaces_only_a_model_folder(fixture_project, tmp_path, english):
     db = fixture_project.path
     out = tmp_path / "ud"
     (out / "udfordringer-test").mkdir(parents=True)

@@ -12,7 +12,7 @@ from qualcode.core.project import Project
 from qualcode.io.charts import chart_figure
 
 
-def test_repr_and_html_say_what_the_project_holds(demo_copy):
+def test_repr_and_html_say_what_the_project_holds(demo_copy, english):
     with Project.open(demo_copy, coder="ida") as p:
         p.set_noun("kommune/kommuner")
         text = repr(p)

@@ -59,7 +59,7 @@ def test_a_project_from_before_the_noun_counts_jobcentres(demo_copy, tmp_path):
         assert p.noun() == JOBCENTRE
 
 
-def test_init_refuses_a_bad_noun_and_writes_nothing(tmp_path):
+def test_init_refuses_a_bad_noun_and_writes_nothing(tmp_path, english):
     db = tmp_path / "x.db"
     assert_one_line_error(run("init", db, "--noun", "kommune"), "--noun", "singular/plural")
     assert not db.exists() and list(tmp_path.iterdir()) == []

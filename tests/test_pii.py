@@ -138,7 +138,7 @@ def pii_db(tmp_path) -> Path:
     return path
 
 
-def test_import_warns_with_the_number_of_hits(tmp_path):
+def test_import_warns_with_the_number_of_hits(tmp_path, english):
     src = write_csv(tmp_path / "svar.csv", PII_ANSWERS)
     result = run(
         "import",
@@ -162,7 +162,7 @@ def test_import_warns_with_the_number_of_hits(tmp_path):
     assert PHONE not in result.stderr and CPR not in result.stderr
 
 
-def test_interview_import_warns(tmp_path):
+def test_interview_import_warns(tmp_path, english):
     transcript = tmp_path / "JC09.md"
     transcript.write_text(
         "# JC09 Jobcenter Vestby\n\nInterviewer: Hvem kan vi kontakte?\n\n"
@@ -191,7 +191,7 @@ def test_scan_lists_hits(pii_db):
     assert PHONE in hits[0].context(masked=False)
 
 
-def test_scan_pii_command(pii_db):
+def test_scan_pii_command(pii_db, english):
     result = run("scan-pii", pii_db)
     assert result.exit_code == 0
     assert result.stderr.strip() == (
@@ -276,7 +276,7 @@ def test_redaction_shifts_coded_spans(pii_db):
         assert [q.text for q in p.quotes("fleksjob")] == ["fleksjob"]
 
 
-def test_redaction_is_logged_without_the_personal_data(pii_db):
+def test_redaction_is_logged_without_the_personal_data(pii_db, english):
     result = run("scan-pii", pii_db, "--redact")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("redacted 3 of 3 possible personal data")

@@ -40,7 +40,7 @@ def test_add_coding_by_label_is_idempotent(project):
     assert len(project.codings(item_id=it.id)) == 1
 
 
-def test_span_coding_and_bounds(project):
+def test_span_coding_and_bounds(project, english):
     it = item_of(project, "JC04")
     c = project.add_coding(it.id, "fleksjob", start=0, end=8)
     assert it.text[c.start : c.end] == "Fleksjob"
@@ -52,7 +52,7 @@ def test_span_coding_and_bounds(project):
         project.add_coding(it.id, "fleksjob", start=5)
 
 
-def test_errors_change_nothing(project):
+def test_errors_change_nothing(project, english):
     before = project.snapshot()
     empty = item_of(project, "JC03")
     with pytest.raises(QualcodeError, match="empty answer"):
@@ -83,7 +83,7 @@ def test_memos(project):
         project.add_memo("item", it.id, "   ")
 
 
-def test_question_and_codebook_lookups(project):
+def test_question_and_codebook_lookups(project, english):
     q = project.question("strategier")
     assert q.codebook == "lokalpolitiske-strategier" and q.kind == "open"
     assert project.question().id == "strategier"
@@ -166,7 +166,7 @@ def test_progress_and_live_counts(project):
     assert project.answered("strategier") == 3
 
 
-def test_edit_codebook_in_project(project):
+def test_edit_codebook_in_project(project, english):
     stem = "lokalpolitiske-strategier"
     new = project.add_code(
         stem, "Virksomhedspartnerskaber", parent="samarbejde-organisationer", color="#123ABC"
@@ -210,7 +210,7 @@ def test_merge_moves_codings_to_the_survivor(project):
     assert project.events()[-1]["action"] == "code.merge"
 
 
-def test_delete_code_removes_its_codings_and_logs_them(project):
+def test_delete_code_removes_its_codings_and_logs_them(project, english):
     stem = "lokalpolitiske-strategier"
     it = item_of(project, "JC01")
     project.add_coding(it.id, "fleksjob")
@@ -231,7 +231,7 @@ def test_add_code_picks_a_free_key(project):
     assert project.add_code(stem, "Fleksjob?").key == "fleksjob-3"
 
 
-def test_disagreements_and_settling_into_consensus(project):
+def test_disagreements_and_settling_into_consensus(project, english):
     a, b, c = (item_of(project, r) for r in ("JC01", "JC02", "JC04"))
     for coder, item, code in (
         ("ane", a, "fleksjob"),

@@ -41,7 +41,7 @@ def test_quotes_from_open_answers_have_the_whole_answer(project):
     assert q.text == it.text and q.respondent == "JC02" and q.role == ""
 
 
-def test_unknown_code_is_an_error(project):
+def test_unknown_code_is_an_error(project, english):
     with pytest.raises(NotFound, match="no code"):
         project.quotes("findes-ikke")
 

@@ -24,6 +24,9 @@ from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.io import refiqda
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 SCHEMA = REFI / "schema"
 SAMPLES = REFI / "samples"
 NS = {"p": refiqda.NS_PROJECT, "c": refiqda.NS_CODEBOOK}
@@ -531,7 +534,7 @@ def test_a_danish_project_with_cases_docx_and_a_picture(tmp_path):
     result = run("import", "qdpx", target, path, "--question", "aero")
     assert result.exit_code == 0, result.output
     assert "billede.jpg" in result.stdout and "picture source is not text" in result.stdout
-    assert "1 invalid colours replaced" in result.stdout
+    assert "1 invalid colour replaced" in result.stdout
     with Project.open(target) as p:
         assert p.respondent("JC42").attributes == {"region": "Syddanmark"}
         texts = {i.respondent: i.text for i in p.items("aero")}

@@ -294,7 +294,7 @@ def test_the_demo_round_trips_through_qdc_with_its_keys_and_codebooks(demo_db, t
 # -- nothing dropped silently ---------------------------------------------------------------
 
 
-def test_cases_notes_descriptions_and_media_are_kept_or_counted(tmp_path):
+def test_cases_notes_descriptions_and_media_are_kept_or_counted(tmp_path, english):
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Medier" origin="NVivo 14">
   <Users><User guid="{G(1)}" name="Søren"/></Users>
@@ -324,7 +324,7 @@ def test_cases_notes_descriptions_and_media_are_kept_or_counted(tmp_path):
     target = tmp_path / "p.qualcode.db"
     result = run("import", "qdpx", target, path)
     assert result.exit_code == 0, result.output
-    assert "1 sources without text left out, with 2 codings" in result.stdout
+    assert "1 source without text left out, with 2 codings" in result.stdout
     assert "tavle.jpg" in result.stdout
     with Project.open(target) as p:
         assert p.respondent("JC42").attributes == {"region": "Fyn"}

@@ -353,7 +353,7 @@ def test_question_and_coder_options(demo_db, tmp_path):
     assert not (tmp_path / "x.docx").exists()
 
 
-def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path):
+def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path, english):
     before = snapshot(demo_copy)
     cases = [
         (["-o", tmp_path / "r.pdf"], ["r.pdf", ".docx, .xlsx, .html or .md"]),

@@ -126,12 +126,12 @@ def serving(db: Path):
 # -- one-line errors ----------------------------------------------------------------------
 
 
-def test_a_missing_file_is_one_line(tmp_path):
+def test_a_missing_file_is_one_line(tmp_path, english):
     assert_one_line_error(run("serve", tmp_path / "ingen.db"), "ingen.db", "no such project")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_another_programs_database_and_an_empty_file_are_refused_untouched(tmp_path):
+def test_another_programs_database_and_an_empty_file_are_refused_untouched(tmp_path, english):
     other = tmp_path / "andet.db"
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE kunder (navn TEXT)")
@@ -146,7 +146,7 @@ def test_another_programs_database_and_an_empty_file_are_refused_untouched(tmp_p
     assert empty.read_bytes() == b""
 
 
-def test_an_older_project_is_not_upgraded_by_serve(tmp_path):
+def test_an_older_project_is_not_upgraded_by_serve(tmp_path, english):
     old = tmp_path / "gammel.qualcode.db"
     old.write_bytes((REPO / "tests" / "fixtures" / "schema1.qualcode.db").read_bytes())
     before = digest(old)

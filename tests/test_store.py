@@ -34,13 +34,13 @@ def test_new_project_is_wal_with_foreign_keys_and_schema(project_path):
     assert applied == SCHEMA_VERSION
 
 
-def test_open_missing_without_create_fails(tmp_path):
+def test_open_missing_without_create_fails(tmp_path, english):
     with pytest.raises(QualcodeError, match="no such project file"):
         Project.open(tmp_path / "nope.db")
     assert not (tmp_path / "nope.db").exists()
 
 
-def test_refuses_non_sqlite_and_foreign_sqlite(tmp_path):
+def test_refuses_non_sqlite_and_foreign_sqlite(tmp_path, english):
     text = tmp_path / "notes.db"
     text.write_text("hej", encoding="utf-8")
     with pytest.raises(QualcodeError, match="not an SQLite file"):
@@ -55,7 +55,7 @@ def test_refuses_non_sqlite_and_foreign_sqlite(tmp_path):
         Project.open(other)
 
 
-def test_refuses_file_from_newer_qualcode(project_path):
+def test_refuses_file_from_newer_qualcode(project_path, english):
     Project.open(project_path, create=True).close()
     conn = sqlite3.connect(project_path)
     conn.execute(

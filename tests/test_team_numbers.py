@@ -63,7 +63,7 @@ def test_no_theme_is_no_theme_in_counts_but_counts_as_reviewed(project):
     assert project.reviewed("strategier", coder="en-anden") == (0, 3)
 
 
-def test_an_empty_answer_cannot_be_marked(project):
+def test_an_empty_answer_cannot_be_marked(project, english):
     empty = project.items("strategier", include_empty=True, respondent="JC03")[0]
     with pytest.raises(QualcodeError, match="empty answer"):
         project.mark_no_theme(empty.id)
@@ -120,7 +120,7 @@ def test_cli_code_none_marks_and_removes(project, project_path):
 # -- codings files: a '-' row -----------------------------------------------------------
 
 
-def test_a_dash_row_in_a_codings_file_marks_no_theme(project, project_path, tmp_path):
+def test_a_dash_row_in_a_codings_file_marks_no_theme(project, project_path, tmp_path, english):
     project.close()
     rows = [
         ["respondent", "question", "code", "coder"],
@@ -138,7 +138,9 @@ def test_a_dash_row_in_a_codings_file_marks_no_theme(project, project_path, tmp_
     assert again.exit_code == 0 and "nothing new" in again.stdout
 
 
-def test_a_dash_row_beside_a_theme_of_the_same_coder_is_refused(project, project_path, tmp_path):
+def test_a_dash_row_beside_a_theme_of_the_same_coder_is_refused(
+    project, project_path, tmp_path, english
+):
     project.close()
     before = project_path.read_bytes()
     rows = [
@@ -167,7 +169,7 @@ def test_a_dash_row_beside_a_theme_of_the_same_coder_is_refused(project, project
 # -- merge ------------------------------------------------------------------------------
 
 
-def test_merge_brings_no_theme_marks_and_never_puts_one_over_codings(demo_copy, tmp_path):
+def test_merge_brings_no_theme_marks_and_never_puts_one_over_codings(demo_copy, tmp_path, english):
     ane, bo = tmp_path / "ane.db", tmp_path / "bo.db"
     shutil.copyfile(demo_copy, ane)
     shutil.copyfile(demo_copy, bo)
@@ -179,8 +181,8 @@ def test_merge_brings_no_theme_marks_and_never_puts_one_over_codings(demo_copy, 
         p.mark_no_theme(second.id)
     result = run("merge", demo_copy, ane, bo)
     assert result.exit_code == 0, result.output
-    assert "1 'no theme' marks added" in result.stdout
-    assert "no-theme mark" in result.stdout and "kept the target's" in result.stdout
+    assert "1 'no theme' mark added" in result.stdout
+    assert "'no theme' mark strategier/" in result.stdout and "kept the target's" in result.stdout
     with Project.open(demo_copy, readonly=True) as p:
         assert p.no_theme_items("strategier", coder="ane") == {first.id}
         assert [c.code for c in p.codings(item_id=second.id, coder="ane")] == ["fleksjob"]

@@ -97,7 +97,7 @@ def out(*args) -> str:
 # -- the human formats -------------------------------------------------------------------
 
 
-def test_import_summary_and_pii_warning_show_symbols(hostile):
+def test_import_summary_and_pii_warning_show_symbols(english, hostile):
     _, result, _ = hostile
     assert raw_free(result.output)
     assert "svar␛]0;fil␇.csv" in result.output  # the file's name, visible

@@ -209,7 +209,9 @@ def waits_on_the_lock(pid: int, path: Path) -> float:
     return opened
 
 
-def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(demo_copy, tmp_path):
+def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(
+    demo_copy, tmp_path, english
+):
     with Project.open(demo_copy, coder="waiter") as p:
         assert p.db.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS == 10_000
         items = p.items("strategier")

@@ -21,6 +21,9 @@ from qualcode.core.project import Project
 from qualcode.io import refiqda
 from qualcode.safe import is_path_name
 
+# the module is about the wording of English messages: read in English
+pytestmark = pytest.mark.usefixtures("english")
+
 ROWS = [
     ["jobcenter_id", "strategi", "udfordring"],
     ["JC01", "Vi har fokus på fleksjob og virksomheder.", "Transport er svært for borgerne."],

@@ -108,7 +108,7 @@ def test_three_waves_change_is_newest_minus_previous(demo_copy, tmp_path):
 # -- importing a wave ---------------------------------------------------------------
 
 
-def test_import_answers_with_waves_names_the_questions(tmp_path):
+def test_import_answers_with_waves_names_the_questions(tmp_path, english):
     path = tmp_path / "runder.qualcode.db"
     first = write_csv(
         tmp_path / "svar_2017.csv",
@@ -149,7 +149,7 @@ def test_import_answers_with_waves_names_the_questions(tmp_path):
     assert "question.wave" in events
 
 
-def test_a_bad_wave_name_changes_nothing(demo_copy, tmp_path):
+def test_a_bad_wave_name_changes_nothing(demo_copy, tmp_path, english):
     src = write_csv(tmp_path / "s.csv", [["id", "svar"], ["JC01", "Fleksjob."]])
     before = snapshot(demo_copy)
     result = run(
@@ -195,7 +195,7 @@ def test_a_failed_wave_import_leaves_no_wave_behind(demo_copy, tmp_path, monkeyp
     assert snapshot(demo_copy) == before
 
 
-def test_waves_command_lists_and_sets(demo_copy):
+def test_waves_command_lists_and_sets(demo_copy, english):
     listing = run("waves", demo_copy)
     assert "strategier: 2017: strategier-2017, 2018: strategier" in listing.stdout
     assert "interview: (no wave): interview" in listing.stdout

@@ -195,7 +195,7 @@ async def test_add_bad_colour_or_duplicate_label_changes_nothing(app, db):
         await answer(pilot, "Ny kode")
         await answer(pilot, "lilla")
         assert codes(db) == before
-        assert any("bad colour" in m for m in messages(app))
+        assert any("ugyldig farve" in m for m in messages(app))
         await pilot.press("a")
         await answer(pilot, "fleksjob")  # Fleksjob exists (labels are case-insensitive)
         assert not isinstance(app.screen, InputDialog)  # no colour asked for
@@ -239,7 +239,7 @@ async def test_rename_to_an_existing_label_is_refused(app, db):
         await pilot.press("r")
         await answer(pilot, "Andet")
         assert codes(db) == before
-        assert any("duplicate label" in m for m in messages(app))
+        assert any("findes to gange" in m for m in messages(app))
 
 
 async def test_export_existing_file_asks_before_overwriting(app, tmp_path, monkeypatch):
@@ -285,7 +285,7 @@ async def test_bad_colour_leaves_the_table_unchanged(app, db):
         await answer(pilot, "grøn")
         assert codes(db) == before
         errors = [n for n in app._notifications if n.severity == "error"]
-        assert errors and "bad colour 'grøn'" in errors[-1].message
+        assert errors and "ugyldig farve 'grøn'" in errors[-1].message
         await pilot.press("c")
         await pilot.press("escape")
         await pilot.pause()

@@ -150,11 +150,11 @@ async def test_a_bad_grouping_is_refused_and_the_table_kept(app):
         await pick(app, pilot, "lokalpolitisk_fokus")
         before = shown(screen)
         await group(app, pilot, "høj")  # no '='
-        assert any("NAME=VALUE" in n.message for n in app._notifications)
+        assert any("NAVN=VÆRDI" in n.message for n in app._notifications)
         assert shown(screen) == before
         await group(app, pilot, "a=I høj grad")  # one group: nothing to compare
         assert screen.view is None
-        assert "fewer than two groups" in str(screen.query_one("#crosstab-status").render())
+        assert "færre end to grupper" in str(screen.query_one("#crosstab-status").render())
 
 
 async def test_exports_hold_the_crosstab(app, demo_copy, tmp_path):

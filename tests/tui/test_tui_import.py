@@ -168,7 +168,7 @@ async def test_import_error_mid_import_rolls_back_and_screen_stays_open(app, db,
         await pilot.press("ctrl+r")
         await wait_finished(pilot, screen)
         assert app.screen is screen
-        assert "already has a different answer" in error_text(screen)
+        assert "har allerede et andet svar" in error_text(screen)
         assert table_counts(db) == before
         assert db.execute("SELECT COUNT(*) FROM respondents WHERE id = 'X950'").fetchone()[0] == 0
         # fix the option and try again: into a new question it works

@@ -165,9 +165,9 @@ async def test_a_question_alone_asks_for_rows_and_a_failed_count_says_why(app):
         assert app.screen is screen  # a warning, no dialog
         await type_into(app, pilot, "s", "strategier,udfordringer-fysiske")
         assert screen.view is None
-        assert "share one codebook" in str(screen.query_one("#matrix-status").render())
+        assert "skal have samme kodebog" in str(screen.query_one("#matrix-status").render())
         await type_into(app, pilot, "s", "strategier,nope")  # refused before counting
-        assert any("no question 'nope'" in n.message for n in app._notifications)
+        assert any("intet spørgsmål 'nope'" in n.message for n in app._notifications)
         await type_into(app, pilot, "n", "to")
         assert any("helt tal" in n.message for n in app._notifications)
 

@@ -34,6 +34,6 @@ async def test_E_on_f4_names_what_the_respondents_are(demo_copy):
         app.screen.dismiss("kommune")  # not singular/plural: refused, nothing changes
         await settle(app, pilot)
         errors = [n.message for n in app._notifications if n.severity == "error"]
-        assert any("singular/plural" in e for e in errors)
+        assert any("'ental/flertal'" in e for e in errors)
         with Project.open(demo_copy, readonly=True) as p:
             assert p.noun() == Noun("kommune", "kommuner")

@@ -667,7 +667,7 @@ def _check_numbers(data: Any, file: str) -> None:
                 str(value)
             except ValueError:
                 raise CodebookError(
-                    _("invalid YAML (a number of more than {n} digits)").format(n=integer(4300)),
+                    _("invalid YAML (a number of more than {n} digits)").format(n=4300),
                     file=file,
                 ) from None
 
