@@ -69,8 +69,8 @@ def test_an_unknown_question(project, language, lang, want):
 @pytest.mark.parametrize(
     ("lang", "want"),
     [
-        ("da", "et andet program har skrevet i projektet i 0 s; prøv igen, når det er færdigt"),
-        ("en", "another program has been writing the project for 0 s; try again when it is done"),
+        ("da", "et andet program har skrevet i projektet i N s; prøv igen, når det er færdigt"),
+        ("en", "another program has been writing the project for N s; try again when it is done"),
     ],
 )
 def test_a_locked_project(project, project_path, language, lang, want):
@@ -84,7 +84,8 @@ def test_a_locked_project(project, project_path, language, lang, want):
     finally:
         holder.rollback()
         holder.close()
-    assert str(caught.value) == f"{project_path}: {want}"
+    # how long it waited: 0 s, or more on a busy machine
+    assert re.sub(r" \d+ s;", " N s;", str(caught.value)) == f"{project_path}: {want}"
     assert caught.value.file == str(project_path)
 
 
