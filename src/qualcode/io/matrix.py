@@ -17,7 +17,7 @@ from qualcode.core.counts import plain_value
 from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
 from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
-from qualcode.io.fmt import MISSING, percent, share, units
+from qualcode.io.fmt import MISSING, mentioned, percent, share, units
 from qualcode.io.table import Column, clip, display_width, table_lines
 from qualcode.safe import visible
 
@@ -80,13 +80,14 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     if frame.attrs.get("top"):
         head = [first_head(frame), *top_head(frame)]
         body: list[list[str]] = []
+        kinds, noun = frame.attrs.get("question_kinds", {}), units(frame.attrs)
         for group, rows in by_group(frame):
             if not rows:
                 body.append([group, NO_THEME, "", ""])
             for i, r in enumerate(rows):
-                body.append(
-                    [group if i == 0 else "", r["label"], r["mentioned"], percent(r["percent"])]
-                )
+                kind = kinds.get(r["question"], "open")
+                said = mentioned(kind, r["respondents"], r["answered"], noun)
+                body.append([group if i == 0 else "", r["label"], said, percent(r["percent"])])
         return head, body
     cols = themes(frame)
     head = [first_head(frame), *(label for _k, label, _d in cols)]
