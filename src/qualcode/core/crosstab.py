@@ -16,7 +16,7 @@ value that is in no group, are left out and counted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,29 @@ def parse_groups(specs: Iterable[str]) -> list[Group] | None:
     if not groups:
         return None
     return checked_groups(groups)
+
+
+def as_groups(
+    groups: Mapping[str, str | Sequence[str]] | Sequence[str | Group] | str | None,
+) -> list[Group] | None:
+    """Groups as a notebook writes them: ``{"høj": ["I høj grad", "I meget høj grad"]}``
+    (a value may hold a comma), ``["høj=I høj grad,I meget høj grad", ...]`` as --group
+    takes them, :class:`Group` objects, or None; checked as :func:`parse_groups` checks."""
+    if groups is None:
+        return None
+    if isinstance(groups, str):
+        groups = [groups]
+    if isinstance(groups, Mapping):
+        found = [
+            Group(str(name).strip(), (values,) if isinstance(values, str) else tuple(values))
+            for name, values in groups.items()
+        ]
+    else:
+        found = [g if isinstance(g, Group) else parse_group(g) for g in groups]
+    for g in found:
+        if not g.name or not g.values or any(not str(v).strip() for v in g.values):
+            raise QualcodeError(f"--group '{g.name}': give the group a name and its values")
+    return checked_groups(found) if found else None
 
 
 def checked_groups(groups: list[Group]) -> list[Group]:
