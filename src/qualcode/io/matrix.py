@@ -290,11 +290,13 @@ def add_matrix_docx(
         word.add_note(doc, line)
 
 
-def matrix_docx(frame: pd.DataFrame) -> bytes:
+def matrix_docx(frame: pd.DataFrame, *, template: bytes | None = None) -> bytes:
+    """The matrix as a Word document: on A4 as the report, or in the agency's
+    ``template`` (:func:`qualcode.io.word.read_template`); on its side when too wide."""
     from qualcode.io.word import finish as word_finish
     from qualcode.io.word import fits, new_document, turn
 
-    doc = new_document(title=title(frame))
+    doc = new_document(template, title=title(frame))
     if not fits(doc, *display_rows(frame)):
         turn(doc.sections[0], landscape=True)  # a matrix too wide for the page: on its side
     add_matrix_docx(doc, frame, level=1)
@@ -304,7 +306,7 @@ def matrix_docx(frame: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def render_matrix(frame: pd.DataFrame, fmt: str) -> bytes:
+def render_matrix(frame: pd.DataFrame, fmt: str, *, template: bytes | None = None) -> bytes:
     if fmt == "table":
         return matrix_table(frame).encode("utf-8")
     if fmt == "csv":
@@ -314,5 +316,5 @@ def render_matrix(frame: pd.DataFrame, fmt: str) -> bytes:
     if fmt == "xlsx":
         return matrix_xlsx(frame)
     if fmt == "docx":
-        return matrix_docx(frame)
+        return matrix_docx(frame, template=template)
     raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
