@@ -28,7 +28,6 @@ COLUMNS = [
     "respondents",
     "answered",
     "percent",
-    "mentioned",
     "definition",
     "parent",
     "depth",
@@ -124,11 +123,6 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
                 "respondents": n,
                 "answered": answered,
                 "percent": percent,
-                "mentioned": (
-                    f"Anført af {n} ud af {answered} {noun.plural}"
-                    if question.kind == "open"
-                    else f"Nævnt af {verbal_scale(n)} ({n} af {answered}) {noun.plural}"
-                ),
                 "definition": code.definition,
                 "parent": code.parent or "",
                 "depth": book.depth(code.key),
@@ -143,6 +137,9 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("published", "published_base", "published_year"):
         frame[col] = frame[col].astype("Int64")
+    # numbers stay numbers even when every value is missing (no answers, nothing published)
+    frame["percent"] = frame["percent"].astype("float64")
+    frame["published_percent"] = frame["published_percent"].astype("Float64")
     frame.attrs["question"] = question.id
     frame.attrs["question_text"] = question.text
     frame.attrs["codebook"] = book.stem

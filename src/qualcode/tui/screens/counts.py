@@ -31,7 +31,7 @@ from textual.worker import get_current_worker
 
 from qualcode.core.counts import plain_value
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import MISSING, points, themes
+from qualcode.io.fmt import MISSING, mentioned, points, themes, units
 from qualcode.io.fmt import percent as pct
 from qualcode.safe import one_line
 from qualcode.tui.messages import (
@@ -115,6 +115,7 @@ _value = plain_value
 def table_from_frame(frame: pd.DataFrame) -> CountTable:
     """The counts DataFrame (``Project.counts``) as a :class:`CountTable`."""
     rows = []
+    kind, noun = frame.attrs.get("kind", "open"), units(frame.attrs)
     for rec in frame.to_dict("records"):
         r = {k: _value(v) for k, v in rec.items()}
         rows.append(
@@ -127,7 +128,7 @@ def table_from_frame(frame: pd.DataFrame) -> CountTable:
                 respondents=int(r["respondents"]),
                 answered=int(r["answered"]),
                 percent=None if r["percent"] is None else float(r["percent"]),
-                mentioned=r["mentioned"],
+                mentioned=mentioned(kind, int(r["respondents"]), int(r["answered"]), noun),
                 scale=r.get("scale") or "",
                 published=None if r["published"] is None else int(r["published"]),
                 published_base=None if r["published_base"] is None else int(r["published_base"]),
