@@ -16,6 +16,7 @@ import warnings
 
 import krippendorff
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
@@ -104,11 +105,12 @@ def references(data) -> dict[str, float | None]:
 
 
 def assert_same(got, want, what=""):
-    """Both undefined, or both numbers within 1e-9."""
+    """Both undefined (None from the statistics, pandas' NA in a frame; never NaN), or
+    both numbers within 1e-9."""
     if want is None:
-        assert got is None, (what, got)
+        assert got is None or got is pd.NA, (what, got)
     else:
-        assert got is not None, (what, want)
+        assert got is not None and got is not pd.NA, (what, want)
         assert isinstance(got, float), (what, type(got))
         assert abs(got - want) <= TOL, (what, got, want)
 
@@ -295,17 +297,17 @@ def test_item_units_and_missing_coders_by_hand(three_coders):
     # by hand: n0 = 6, n1 = 1, one disagreeing pair each way on JC01: 1 - 6 * 2 / 12 = 0
     assert andet["krippendorff_alpha"] == pytest.approx(0.0, abs=TOL)
     assert andet["percent_agreement"] == 100.0, "JC02, the only unit all three coded"
-    assert andet["fleiss_kappa"] is None, "one category on the complete unit"
-    assert andet["cohen_kappa"] is None, "three coders"
+    assert andet["fleiss_kappa"] is pd.NA, "one category on the complete unit"
+    assert andet["cohen_kappa"] is pd.NA, "three coders"
     assert frame.loc["fleksjob", "krippendorff_alpha"] == pytest.approx(1.0, abs=TOL)
 
     unused = frame.loc["tvaerfagligt-samarbejde"]
     assert unused["applied"] == 0 and unused["percent_agreement"] == 100.0
     for stat in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha"):
-        assert unused[stat] is None, stat
+        assert unused[stat] is pd.NA, stat
     assert frame.loc[POOLED_KEY, "units"] == 3 * 7
     assert frame.loc[POOLED_KEY, "kind"] == "pooled"
-    assert frame.loc[MACRO_KEY, "applied"] is None
+    assert frame.loc[MACRO_KEY, "applied"] is pd.NA
 
 
 def test_two_of_three_coders(three_coders):
@@ -469,7 +471,7 @@ def test_demo_with_more_coders_matches_references(demo_copy, question, unit, cod
         assert frame.attrs["macro_defined"][stat] == len(defined)
     if len(coders) == 3:
         assert frame.attrs["units_complete"] < frame.attrs["units_pairable"] <= len(units)
-        assert all(v is None for v in frame["cohen_kappa"])
+        assert all(v is pd.NA for v in frame["cohen_kappa"])
 
 
 def test_interview_character_units_match_references(demo_copy):

@@ -7,6 +7,7 @@ import pytest
 
 from qualcode.core.counts import verbal_scale
 from qualcode.core.project import Project
+from qualcode.io.export import counts_markdown
 from test_codebook import report_table
 
 
@@ -23,7 +24,7 @@ def test_demo_reproduces_report_table(demo_db, number, question):
     first = frame.iloc[0]
     if number == 1:
         assert first["label"] == 'Generelt fokus på "borgere på kanten"'
-        assert first["mentioned"] == "Anført af 15 ud af 35 jobcentre"
+        assert "| Anført af 15 ud af 35 jobcentre | 43 % |" in counts_markdown([frame])
         assert first["percent"] == pytest.approx(42.9)
 
 

@@ -180,7 +180,7 @@ def test_each_value_its_own_group_and_chi_square(demo_db):
             [ns, [b - n for n, b in zip(ns, bases, strict=True)]], correction=False
         )
         assert r["test"] == "chi2" and r["p_value"] == pytest.approx(pvalue, rel=1e-12)
-        assert r["warning"] == (SMALL_EXPECTED if expected.min() < 5 else "")
+        assert r["warning_text"] == (SMALL_EXPECTED if expected.min() < 5 else "")
         assert r["diff_pp"] is None or math.isnan(r["diff_pp"])
 
 

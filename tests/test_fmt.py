@@ -134,7 +134,7 @@ def test_waves_and_counts_tables_show_a_missing_value_as_an_en_dash():
     nobody = pd.DataFrame(
         [
             {"question": "q", "code": "a", "label": "Alfa", "respondents": 0, "answered": 0}
-            | {"percent": None, "mentioned": "Anført af 0 ud af 0 jobcentre", "depth": 0}
+            | {"percent": None, "depth": 0}
             | {"definition": "", "parent": "", "color": "#000", "scale": ""}
             | {"published": None, "published_base": None, "published_year": None}
             | {"published_percent": None}

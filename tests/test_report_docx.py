@@ -413,11 +413,11 @@ def test_the_report_in_the_agencys_template(starred, tmp_path):
         assert s.header.paragraphs[0].text == TEMPLATE_HEADER
 
 
-def test_a_template_without_the_reports_styles_gets_them(tmp_path):
-    """A template that defines no headings, caption, quote or table grid still works."""
+def bare_dotx(path: Path) -> Path:
+    """A template that defines no headings, caption, quote, title or table grid."""
     from lxml import etree
 
-    dotx = make_dotx(tmp_path / "bar.dotx")
+    dotx = make_dotx(path)
     with zipfile.ZipFile(dotx) as src:
         parts = {i.filename: src.read(i) for i in src.infolist()}
     root = etree.fromstring(parts["word/styles.xml"])
@@ -429,6 +429,12 @@ def test_a_template_without_the_reports_styles_gets_them(tmp_path):
     with zipfile.ZipFile(dotx, "w") as out:
         for name, body in parts.items():
             out.writestr(name, body)
+    return dotx
+
+
+def test_a_template_without_the_reports_styles_gets_them(tmp_path):
+    """A template that defines no headings, caption, quote or table grid still works."""
+    dotx = bare_dotx(tmp_path / "bar.dotx")
     doc = word.new_document(word.read_template(dotx), title="x")
     word.add_heading(doc, "Overskrift", 2)
     word.add_captioned_table(doc, "Tabel", 1, "En tabel", ["A", "B"], [["1", "2"]])
@@ -480,10 +486,7 @@ def test_a_bad_template_is_one_line_and_writes_nothing(demo_db, tmp_path):
     out = tmp_path / "ud"
     out.mkdir()
     for template, needle in cases:
-        for command in (
-            ["report", demo_db, "-o", out / "r.docx"],
-            ["quotes", demo_db, "--code", "fleksjob", "-o", out / "c.docx"],
-        ):
+        for command in docx_commands(demo_db, out):
             line = assert_one_line_error(run(*command, "--template", template), needle)
             assert str(template) in line
     assert list(out.iterdir()) == []
@@ -493,6 +496,75 @@ def test_a_bad_template_is_one_line_and_writes_nothing(demo_db, tmp_path):
     )
     assert "r.md" in line
     assert list(out.iterdir()) == []
+
+
+MATRIX = ["--question", "strategier", "--by", "lokalpolitisk_fokus"]
+
+
+def docx_commands(db: Path, out: Path) -> list[list[object]]:
+    """Every command that writes DOCX, writing into ``out``."""
+    return [
+        ["report", db, "-o", out / "r.docx"],
+        ["quotes", db, "--code", "fleksjob", "-o", out / "c.docx"],
+        ["matrix", db, *MATRIX, "-o", out / "m.docx"],
+        ["framework", db, "--question", "strategier", "-o", out / "f.docx"],
+    ]
+
+
+def test_the_matrix_and_the_framework_in_the_agencys_template(demo_copy, tmp_path):
+    with Project.open(demo_copy, coder="ida") as p:
+        respondent = p.framework("strategier").respondents[0][0]
+        p.set_summary("strategier", respondent, "fleksjob", "Fleksjob nævnes.")
+    dotx = make_dotx(tmp_path / "styrelsen.dotx")
+    wide = ["--questions", "strategier,strategier-2017", "--coder", "guld"]
+    for name, command, args in (
+        ("matrix", "matrix", MATRIX),
+        ("wide", "matrix", wide),
+        ("framework", "framework", ["--question", "strategier", "--passages"]),
+    ):
+        out = tmp_path / f"{name}.docx"
+        result = run(command, demo_copy, *args, "--template", dotx, "-o", out)
+        assert result.exit_code == 0, result.output
+        doc = docx.Document(out)
+        assert TEMPLATE_STYLE in {s.name for s in doc.styles}, command
+        for section in doc.sections:
+            assert section.header.paragraphs[0].text == TEMPLATE_HEADER, command
+            assert section.footer.paragraphs[0].text == TEMPLATE_FOOTER, command
+            assert section.left_margin.cm == pytest.approx(2.0, abs=0.01)
+        assert {round(max(s.page_width.cm, s.page_height.cm), 2) for s in doc.sections} == {27.94}
+        assert "Skabelonens eksempeltekst" not in [p.text for p in doc.paragraphs]
+        assert doc.tables, command
+    framework = docx.Document(tmp_path / "framework.docx")
+    assert "Fleksjob nævnes." in [c.text for row in framework.tables[0].rows for c in row.cells]
+    # too wide for the template's upright page: its page on its side (a column per theme)
+    for name in ("wide.docx", "framework.docx"):
+        section = docx.Document(tmp_path / name).sections[0]
+        assert section.page_width > section.page_height, name
+
+
+def test_a_template_without_a_table_grid_still_draws_the_tables_lines(demo_db, tmp_path):
+    dotx = bare_dotx(tmp_path / "bar.dotx")
+    for command in docx_commands(demo_db, tmp_path)[2:]:
+        result = run(*command, "--template", dotx)
+        assert result.exit_code == 0, result.output
+        for table in docx.Document(command[-1]).tables:
+            assert table._tbl.tblPr.find(qn("w:tblBorders")) is not None, command[0]
+
+
+def test_the_template_is_for_docx_only(demo_db, tmp_path):
+    dotx = make_dotx(tmp_path / "styrelsen.dotx")
+    for command in (
+        ["matrix", demo_db, *MATRIX, "-o", tmp_path / "m.xlsx"],
+        ["matrix", demo_db, *MATRIX],
+    ):
+        result = run(*command, "--template", dotx)
+        assert result.exit_code == 2 and "--template goes with DOCX" in result.output
+    assert_one_line_error(
+        run("framework", demo_db, "--question", "strategier", "-o", tmp_path / "f.md",
+            "--template", dotx),
+        "--template goes with DOCX",
+    )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["styrelsen.dotx"]
 
 
 def test_a_docx_is_taken_as_a_template_too(demo_db, tmp_path):

@@ -448,4 +448,4 @@ async def test_e_warns_when_the_exported_quotes_hold_personal_data(demo_copy, ou
         await pilot.press("e", "enter")
         await settle(app, pilot)
     assert (out / "citater-interview.md").exists()
-    assert any("1 mulige personoplysninger" in m for m in messages(app))
+    assert any("1 mulig personoplysning" in m for m in messages(app))

@@ -17,6 +17,7 @@ from qualcode.cli.options import (
     force_option,
     output_option,
     question_option,
+    template_option,
 )
 from qualcode.errors import QualcodeError
 from qualcode.io.framework import FORMATS
@@ -77,11 +78,12 @@ def _codes(codes: str | None) -> list[str] | None:
     metavar="FORMAT",
     help="xlsx, docx, md or csv (default: from FILE's extension, else md).",
 )
+@template_option
 @output_option()
 @force_option()
 @csv_dialect_option(FORMATS, "md")
 @user_errors
-def framework(db, question, codes, coder, passages, fmt, output, force) -> None:
+def framework(db, question, codes, coder, passages, template, fmt, output, force) -> None:
     """Export a question's framework matrix: the jobcentres as rows, the codebook's themes
     as columns, and in each cell the analyst's summary (written on the workbench's F9
     Rammematrix), with --passages the coded passages too.
@@ -90,18 +92,25 @@ def framework(db, question, codes, coder, passages, fmt, output, force) -> None:
     Markdown: the matrix as a table (and with --passages, per jobcentre and theme the
     summary and the passages). CSV: a row per cell, columns question, respondent, name,
     code, label, summary, author, at, n_passages, passages (the passages column is
-    filled with --passages; --dialect excel-da for Danish Excel). Written whole or not
-    at all.
+    filled with --passages; --dialect excel-da for Danish Excel). DOCX is on A4, or in
+    the agency's --template. Written whole or not at all.
     """
     from qualcode.io.framework import render_framework
 
     fmt = _format(fmt, output)
+    if template and fmt != "docx":
+        raise QualcodeError("--template goes with DOCX output (-o FILE.docx)")
+    layout = None
+    if template:
+        from qualcode.io.word import read_template
+
+        layout = read_template(template)  # a bad template fails before anything is read
     keys = _codes(codes)
     with open_project(db) as project:
         qid = project.question(question).id
         basis = resolve_basis(project, coder, [qid])
         matrix = project.framework(qid, codes=keys, coder=basis)
-    emit(render_framework(matrix, fmt, passages=passages), output, force)
+    emit(render_framework(matrix, fmt, passages=passages, template=layout), output, force)
 
 
 COMMANDS = [framework]

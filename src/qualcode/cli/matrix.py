@@ -13,6 +13,7 @@ from qualcode.cli.options import (
     group_option,
     output_options,
     question_option,
+    template_option,
 )
 from qualcode.safe import one_line
 
@@ -42,9 +43,12 @@ from qualcode.safe import one_line
     help="Per group only the N most frequent themes, most frequent first; themes as "
     "frequent as the N-th are kept too (the report's Tabel 4).",
 )
+@template_option
 @output_options(("table", "csv", "md", "xlsx", "docx"), "table")
 @user_errors
-def matrix(db, question, by, group_specs, question_list, coder, top, fmt, output, force) -> None:
+def matrix(
+    db, question, by, group_specs, question_list, coder, top, template, fmt, output, force
+) -> None:
     """The theme matrix: a row per group of jobcentres, a column per theme, each cell the
     jobcentres in the group that mention the theme, out of those in the group who answered,
     with the percent.
@@ -58,7 +62,8 @@ def matrix(db, question, by, group_specs, question_list, coder, top, fmt, output
     --question (or named groups of values, --group NAME=V1,V2), or the questions of
     --questions, which must share one codebook. CSV columns: group, question, code,
     label, respondents, answered, percent, rank (one line per group and theme; with --top
-    the themes kept).
+    the themes kept). DOCX (-o FILE.docx) is on A4 as the report, or in the agency's
+    --template.
     """
     from qualcode.core import crosstab as xt
     from qualcode.core import matrix as mx
@@ -69,6 +74,13 @@ def matrix(db, question, by, group_specs, question_list, coder, top, fmt, output
     fmt = format_from_path(output, fmt, FORMATS, "table")
     if fmt in ("xlsx", "docx") and not output:
         raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+    if template and fmt != "docx":
+        raise click.UsageError("--template goes with DOCX output (-o FILE.docx)")
+    layout = None
+    if template:
+        from qualcode.io.word import read_template
+
+        layout = read_template(template)  # a bad template fails before anything is counted
     groups = xt.parse_groups(group_specs)
     if groups and not by:
         raise QualcodeError("--group needs --by ATTRIBUTE")
@@ -93,7 +105,7 @@ def matrix(db, question, by, group_specs, question_list, coder, top, fmt, output
             coder=coder,
             top=top,
         )
-    emit(render_matrix(frame, fmt), output, force)
+    emit(render_matrix(frame, fmt, template=layout), output, force)
 
 
 @click.command(context_settings=CONTEXT)

@@ -354,7 +354,7 @@ def crosstab(db, question, by, group_specs, coder, alpha, fmt, output, force) ->
         coder = resolve_basis(project, coder, [question])
         frame = xt.crosstab(project, question, by, groups=groups, coder=coder, alpha=alpha)
     emit(render_crosstab(frame, fmt), output, force)
-    if (frame["warning"] == xt.SMALL_EXPECTED).any():
+    if (frame["warning_text"] == xt.SMALL_EXPECTED).any():
         click.echo(
             "warning: some chi-square tests have an expected count below 5; their "
             "p-values are unreliable (marked * in the table)",

@@ -48,7 +48,8 @@ parent code is compared on its own codings only.
   ``krippendorff`` package.
 
 A statistic whose formula divides by zero is **undefined** and reported as ``None``
-(empty in CSV, ``null`` in JSON, ``–`` in the table), never as 0 or NaN: no units, or all
+(``pd.NA`` in the frame, empty in CSV, ``null`` in JSON, ``–`` in the table), never as 0
+or NaN: no units, or all
 values in one category (e.g. a code nobody applied, or one everybody applied everywhere:
 the expected agreement is then 1). Percent agreement is undefined only without complete
 units; for a code nobody applied it is 100, and ``applied`` (units where at least one
@@ -433,8 +434,9 @@ def agreement(
 
     Columns: question, code, label, kind ('code', 'pooled', 'macro'), units,
     units_complete, units_pairable, applied, percent_agreement (0-100), cohen_kappa,
-    fleiss_kappa, krippendorff_alpha. The statistics columns hold floats, or ``None``
-    where undefined (object dtype, so pandas does not turn ``None`` into NaN).
+    fleiss_kappa, krippendorff_alpha. The statistics columns are pandas' nullable
+    ``Float64`` and ``applied`` ``Int64``: numbers, with ``pd.NA`` where a value is
+    undefined (not NaN, so that it never passes for a computed number).
     ``frame.attrs`` holds question, question_text, codebook, title, kind, unit, coders,
     units, units_complete, units_pairable and macro_defined.
     """
@@ -473,8 +475,10 @@ def agreement(
         }
     )
     frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
-    for col in (*STATISTICS, "applied"):
-        frame[col] = pd.Series([r[col] for r in rows], dtype=object)
+    # numbers as numbers, an undefined value as pandas' NA (never NaN, never a 0)
+    for col in STATISTICS:
+        frame[col] = pd.array([r[col] for r in rows], dtype="Float64")
+    frame["applied"] = pd.array([r["applied"] for r in rows], dtype="Int64")
     book = project.codebook(q.codebook)
     first = per_code[0] if per_code else pooled
     frame.attrs.update(

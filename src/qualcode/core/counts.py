@@ -31,7 +31,6 @@ COLUMNS = [
     "respondents",
     "answered",
     "percent",
-    "mentioned",
     "definition",
     "parent",
     "depth",
@@ -54,16 +53,6 @@ def verbal_scale(n: int) -> str:
     if n <= 8:
         return _("flere")
     return _("de fleste")
-
-
-def mentioned(n: int, answered: int, plural: str, kind: str = "open") -> str:
-    """ "Anført af 15 ud af 35 jobcentre"; for interviews the report's words, "Nævnt af
-    flere (5 af 15) jobcentre" (``plural``: the project's noun)."""
-    if kind == "open":
-        return _("Anført af {n} ud af {base} {nouns}").format(n=n, base=answered, nouns=plural)
-    return _("Nævnt af {scale} ({n} af {base}) {nouns}").format(
-        scale=verbal_scale(n), n=n, base=answered, nouns=plural
-    )
 
 
 def respondent_counts(
@@ -137,7 +126,6 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
                 "respondents": n,
                 "answered": answered,
                 "percent": percent,
-                "mentioned": mentioned(n, answered, noun.plural, question.kind),
                 "definition": code.definition,
                 "parent": code.parent or "",
                 "depth": book.depth(code.key),
@@ -152,6 +140,9 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("published", "published_base", "published_year"):
         frame[col] = frame[col].astype("Int64")
+    # numbers stay numbers even when every value is missing (no answers, nothing published)
+    frame["percent"] = frame["percent"].astype("float64")
+    frame["published_percent"] = frame["published_percent"].astype("Float64")
     frame.attrs["question"] = question.id
     frame.attrs["question_text"] = question.text
     frame.attrs["codebook"] = book.stem

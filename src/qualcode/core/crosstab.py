@@ -16,7 +16,7 @@ value that is in no group, are left out and counted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +88,34 @@ def parse_groups(specs: Iterable[str]) -> list[Group] | None:
     groups = [parse_group(s) for s in specs]
     if not groups:
         return None
+    return checked_groups(groups)
+
+
+def as_groups(
+    groups: Mapping[str, str | Sequence[str]] | Sequence[str | Group] | str | None,
+) -> list[Group] | None:
+    """Groups as a notebook writes them: ``{"høj": ["I høj grad", "I meget høj grad"]}``
+    (a value may hold a comma), ``["høj=I høj grad,I meget høj grad", ...]`` as --group
+    takes them, :class:`Group` objects, or None; checked as :func:`parse_groups` checks."""
+    if groups is None:
+        return None
+    if isinstance(groups, str):
+        groups = [groups]
+    if isinstance(groups, Mapping):
+        found = [
+            Group(str(name).strip(), (values,) if isinstance(values, str) else tuple(values))
+            for name, values in groups.items()
+        ]
+    else:
+        found = [g if isinstance(g, Group) else parse_group(g) for g in groups]
+    for g in found:
+        if not g.name or not g.values or any(not str(v).strip() for v in g.values):
+            raise QualcodeError(f"--group '{g.name}': give the group a name and its values")
+    return checked_groups(found) if found else None
+
+
+def checked_groups(groups: list[Group]) -> list[Group]:
+    """``groups`` if no name and no value is given twice, else one error line."""
     seen_names: set[str] = set()
     seen_values: dict[str, str] = {}
     for g in groups:
@@ -180,8 +208,10 @@ def crosstab(
     """Per code, the share of jobcentres mentioning it in each group of ``attribute``.
 
     Columns: question, code, label, depth, then for each group g ``n_{g}``, ``base_{g}``,
-    ``pct_{g}``, then ``diff_pp`` (first group minus second; two groups only), ``test``,
-    ``statistic``, ``p_value``, ``significant`` (p < alpha), ``min_expected``, ``warning``.
+    ``pct_{g}``, then ``diff_pp`` (first group minus second; two groups only, else NaN),
+    ``test`` ('fisher', 'chi2' or ''), ``statistic``, ``p_value`` (NaN without a test),
+    ``significant`` (p < alpha; pandas' nullable boolean, NA without a test),
+    ``min_expected``, ``warning_text`` (the caution in words, for display; '' when none).
     ``frame.attrs`` holds the groups, their bases, and how many answering jobcentres were
     left out (``missing``: no value; ``ungrouped``: value -> count for values in no group).
     """
@@ -256,10 +286,15 @@ def crosstab(
             p_value=result.p_value,
             significant=(None if result.p_value is None else bool(result.p_value < alpha)),
             min_expected=result.min_expected,
-            warning=result.warning,
+            warning_text=result.warning,
         )
         rows.append(row)
     frame = pd.DataFrame(rows)
+    # numbers stay numbers where a value does not apply: a difference needs two groups,
+    # a test needs a theme some but not all mention (missing: NaN; significant: NA)
+    for col in ("diff_pp", "statistic", "p_value", "min_expected"):
+        frame[col] = frame[col].astype("float64")
+    frame["significant"] = frame["significant"].astype("boolean")
     frame.attrs.update(
         question=q.id,
         question_text=q.text,

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qualcode.core.counts import mentioned, mentions
+from qualcode.core.counts import mentions
 from qualcode.core.crosstab import (
     ORDER_KEY,
     Group,
@@ -62,7 +62,6 @@ COLUMNS = [
     "answered",
     "percent",
     "rank",
-    "mentioned",
 ]
 
 
@@ -142,12 +141,6 @@ class _Row:
     by_code: dict[str, set[str]]  # code key -> who mentions it, a parent counting its children
 
 
-def mentioned_text(kind: str, n: int, answered: int, plural: str = "jobcentre") -> str:
-    """ "Anført af 5 ud af 19 jobcentre" (interviews: "Nævnt af flere (5 af 15) jobcentre"),
-    in the project's noun, as the counts say it."""
-    return mentioned(n, answered, plural, "interview" if kind == "interview" else "open")
-
-
 def theme_matrix(
     project: Project,
     *,
@@ -164,7 +157,7 @@ def theme_matrix(
     values), or ``questions`` sharing one codebook. Columns: group, question, code, label,
     depth, respondents (distinct jobcentres in the group mentioning the theme), answered
     (the group's jobcentres that answered), percent, rank (1 + how many of the group's
-    themes more jobcentres mention), mentioned ("Anført af n ud af N jobcentre"). Rows in
+    themes more jobcentres mention); the renderers say the counts in words. Rows in
     group order, then codebook order; with ``top`` only each group's top themes, most
     frequent first. ``frame.attrs``: the groups, the layout and what was left out.
     """
@@ -208,7 +201,6 @@ def theme_matrix(
                     "answered": base,
                     "percent": 100.0 * n / base if base else None,
                     "rank": ranks[i],
-                    "mentioned": mentioned_text(row.question.kind, n, base, noun.plural),
                 }
             )
     frame = pd.DataFrame(records, columns=COLUMNS)
@@ -221,6 +213,7 @@ def theme_matrix(
         bases={r.name: len(r.members) for r in rows},
         group_questions={r.name: r.question.id for r in rows},
         question_texts={r.question.id: r.question.text for r in rows},
+        question_kinds={r.question.id: r.question.kind for r in rows},
         top=top,
         coder=coder,
         noun=noun.singular,

@@ -12,7 +12,7 @@ The rules live here; the SQL lives in :mod:`qualcode.store`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -58,6 +58,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.crosstab import Group
     from qualcode.core.framework import FrameworkMatrix
     from qualcode.core.importer import AnswerTable, CodingRows, Transcripts
 
@@ -1650,6 +1651,61 @@ class Project:
         from qualcode.core.crosstab import crosstab
 
         return crosstab(self, question, attribute, **options)
+
+    def matrix(
+        self,
+        question: str | None = None,
+        by: str | None = None,
+        *,
+        groups: Mapping[str, str | Sequence[str]] | Sequence[str | Group] | None = None,
+        questions: Mapping[str, str] | Sequence[str] | str | None = None,
+        coder: str | None = None,
+        top: int | None = None,
+    ) -> pd.DataFrame:
+        """The theme matrix as ``qualcode matrix`` counts it, one row per group and theme:
+        ``p.matrix("strategier", by="lokalpolitisk_fokus")`` (the attribute's values as
+        groups, in the survey's order; ``groups={"høj": ["I høj grad", "I meget høj
+        grad"], ...}`` or ``["høj=I høj grad,I meget høj grad", ...]`` names groups of
+        values), or ``p.matrix(questions=["q1", "q2"])`` (a group per question, all coded
+        with one codebook; ``{"Lokale virksomheder": "q1", ...}`` names them). ``top=N``
+        keeps each group's N most frequent themes, ties kept; ``coder`` as
+        :meth:`counts`.
+
+        Columns: group, question, code, label, depth, respondents (distinct respondents
+        in the group mentioning the theme), answered (the group's respondents who
+        answered), percent (to one decimal), rank: the numbers of ``qualcode matrix
+        --format csv``. ``frame.attrs`` holds the groups, their bases and who was left out
+        (see :func:`qualcode.core.matrix.theme_matrix`)."""
+        from qualcode.core.crosstab import as_groups
+        from qualcode.core.matrix import QuestionGroup, parse_questions, theme_matrix
+        from qualcode.core.numbers import round_half_up
+
+        wanted: list[QuestionGroup] | None = None
+        if isinstance(questions, Mapping):
+            wanted = [QuestionGroup(name, qid) for name, qid in questions.items()]
+        elif questions is not None:
+            wanted = parse_questions(questions)
+        frame = theme_matrix(
+            self,
+            question=question,
+            by=by,
+            groups=as_groups(groups),
+            questions=wanted,
+            coder=coder,
+            top=top,
+        )
+        frame["percent"] = [
+            None if v is None or v != v else round_half_up(float(v), 1) for v in frame["percent"]
+        ]
+        for col, dtype in (
+            ("depth", "int64"),
+            ("respondents", "int64"),
+            ("answered", "int64"),
+            ("percent", "float64"),
+            ("rank", "int64"),
+        ):
+            frame[col] = frame[col].astype(dtype)
+        return frame
 
     def agreement(
         self, question: str, coders: str | Sequence[str] | None = None, unit: str = "item"

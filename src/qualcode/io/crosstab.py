@@ -47,7 +47,7 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
             cells.append(points(r["diff_pp"]))
         sig = r["significant"]
         cells += [
-            TEST_NAMES[r["test"] or ""] + ("*" if r["warning"] == SMALL_EXPECTED else ""),
+            TEST_NAMES[r["test"] or ""] + ("*" if r["warning_text"] == SMALL_EXPECTED else ""),
             p_value(r["p_value"]),
             MISSING if sig is None else ("ja" if sig else "nej"),
         ]
@@ -82,7 +82,7 @@ def notes(frame: pd.DataFrame) -> list[str]:
         else "chi-i-anden-test af temaet × gruppe"
     )
     out.append(f"Test: {test}; signifikant ved p < {number(a['alpha'], 2)}.")
-    if (frame["warning"] == SMALL_EXPECTED).any():
+    if (frame["warning_text"] == SMALL_EXPECTED).any():
         out.append(f"* Advarsel: {SMALL_EXPECTED}.")
     return out
 
@@ -116,6 +116,10 @@ def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str
     return visible("\n".join(parts).rstrip() + "\n")
 
 
+# the frame's column behind each CSV/JSON column named otherwise (the files keep their names)
+FILE_COLUMNS = {"warning": "warning_text"}
+
+
 def csv_columns(frame: pd.DataFrame) -> list[str]:
     cols = ["question", "code", "label"]
     for g in frame.attrs["groups"]:
@@ -141,7 +145,7 @@ def crosstab_csv(frame: pd.DataFrame) -> bytes:
     for r in records(frame):
         out = []
         for c in cols:
-            v = r[c]
+            v = r[FILE_COLUMNS.get(c, c)]
             if c.startswith("pct_") or c == "diff_pp":
                 v = None if v is None else round_half_up(v, 1)
             if isinstance(v, bool):
@@ -171,7 +175,7 @@ def crosstab_json(frame: pd.DataFrame) -> bytes:
         )
     }
     doc["codes"] = [
-        {c: r[c] for c in ["code", "label", "depth", *csv_columns(frame)[3:]]}
+        {c: r[FILE_COLUMNS.get(c, c)] for c in ["code", "label", "depth", *csv_columns(frame)[3:]]}
         for r in records(frame)
     ]
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -212,7 +216,7 @@ def write_crosstab_sheet(ws: Worksheet, frame: pd.DataFrame, *, title: str | Non
             r["p_value"],
             None if sig is None else ("ja" if sig else "nej"),
             None if r["min_expected"] is None else round_half_up(r["min_expected"], 2),
-            r["warning"] or None,
+            r["warning_text"] or None,
         ]
         ws.append(row)
     last = ws.max_row

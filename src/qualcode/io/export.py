@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import is_missing, percent, units, units_title
+from qualcode.io.fmt import is_missing, mentioned, percent, units, units_title
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import one_line, visible
 
@@ -537,7 +537,8 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
         )
         for r in frame.itertuples():
             label = ("&nbsp;&nbsp;" * int(r.depth)) + md_cell(r.label)
-            cells = [label, md_cell(r.definition), r.mentioned, percent(r.percent, 0)]
+            said = mentioned(kind, int(r.respondents), int(r.answered), noun)
+            cells = [label, md_cell(r.definition), said, percent(r.percent, 0)]
             if show_pub:
                 cells.append(
                     ""
@@ -556,10 +557,23 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
     return visible("\n".join(parts))
 
 
+_BEFORE_MENTIONED = ("question", "code", "label", "respondents", "answered", "percent")
+
+
 def counts_json(frames: list[pd.DataFrame]) -> bytes:
     out = []
     for frame in frames:
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        kind, noun = frame.attrs.get("kind", "open"), units(frame.attrs)
+        # the report's words after the percent, where JSON has always had them
+        records = [
+            {
+                **{k: v for k, v in rec.items() if k in _BEFORE_MENTIONED},
+                "mentioned": mentioned(kind, rec["respondents"], rec["answered"], noun),
+                **{k: v for k, v in rec.items() if k not in _BEFORE_MENTIONED},
+            }
+            for rec in records
+        ]
         out.append(
             {
                 "question": frame.attrs.get("question"),
@@ -608,11 +622,13 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
         ws.append(head)
         for cell in ws[2]:
             cell.font = Font(bold=True)
+        kind = frame.attrs.get("kind", "open")
         for r in frame.itertuples():
+            said = mentioned(kind, int(r.respondents), int(r.answered), noun)
             row = [
                 xlsx_cell(("  " * int(r.depth)) + r.label),
                 xlsx_cell(r.definition),
-                xlsx_cell(r.mentioned),
+                xlsx_cell(said),
                 int(r.respondents),
                 int(r.answered),
                 None if is_missing(r.percent) else float(r.percent),

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from qualcode.core.counts import verbal_scale
 from qualcode.core.numbers import decimal_half_up, round_half_up
 from qualcode.i18n import numbers_language, translator
 
@@ -102,6 +103,16 @@ def share(n: int | None, base: int | None, pct: float | None) -> str:
     if is_missing(n):
         return MISSING
     return _("{n} af {base} ({percent})").format(n=n, base=base, percent=percent(pct))
+
+
+def mentioned(kind: str, n: int, base: int, plural: str = "jobcentre") -> str:
+    """The report's words for a count: "Anført af 15 ud af 35 jobcentre"; for interviews
+    with the verbal scale, "Nævnt af flere (5 af 15) jobcentre". In the project's noun
+    (``plural``, as :func:`units` gives it). The frames hold the numbers; the renderers
+    say them so."""
+    if kind == "interview":
+        return f"Nævnt af {verbal_scale(n)} ({n} af {base}) {plural}"
+    return f"Anført af {n} ud af {base} {plural}"
 
 
 def units(attrs: Mapping[str, Any]) -> str:

@@ -227,23 +227,25 @@ def framework_xlsx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
 # -- DOCX -------------------------------------------------------------------------------
 
 
-def framework_docx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
-    from docx.enum.section import WD_ORIENT
+def framework_docx(
+    matrix: FrameworkMatrix, *, passages: bool = False, template: bytes | None = None
+) -> bytes:
+    """The matrix as a Word table (on its side when it has more than three themes), with
+    ``passages`` each cell's summary and passages after it; on A4 with the report's
+    margins, or in the agency's ``template`` (:func:`qualcode.io.word.read_template`)."""
     from docx.shared import Pt
 
-    from qualcode.io.word import new_document
+    from qualcode.io.word import grid, new_document, turn
 
     t = visible  # every text from data: python-docx refuses control characters
-    doc = new_document(title=heading(matrix))  # A4, the report's margins
-    section = doc.sections[0]
+    doc = new_document(template, title=heading(matrix))
     if len(matrix.codes) > 3:  # a wide matrix: the page on its side
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
+        turn(doc.sections[0], landscape=True)
     doc.add_heading(t(heading(matrix)), level=1)
     for line in intro(matrix):
         doc.add_paragraph(t(line))
     table = doc.add_table(rows=1, cols=1 + len(matrix.codes))
-    table.style = "Table Grid"
+    grid(doc, table)
     for cell, text in zip(
         table.rows[0].cells, [matrix.row_title, *(c.label for c in matrix.codes)], strict=True
     ):
@@ -291,7 +293,9 @@ def framework_docx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def render_framework(matrix: FrameworkMatrix, fmt: str, *, passages: bool = False) -> bytes:
+def render_framework(
+    matrix: FrameworkMatrix, fmt: str, *, passages: bool = False, template: bytes | None = None
+) -> bytes:
     if fmt == "csv":
         return framework_csv(matrix, passages=passages)
     if fmt == "md":
@@ -299,5 +303,5 @@ def render_framework(matrix: FrameworkMatrix, fmt: str, *, passages: bool = Fals
     if fmt == "xlsx":
         return framework_xlsx(matrix, passages=passages)
     if fmt == "docx":
-        return framework_docx(matrix, passages=passages)
+        return framework_docx(matrix, passages=passages, template=template)
     raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")

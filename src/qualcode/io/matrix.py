@@ -17,7 +17,7 @@ from qualcode.core.counts import plain_value
 from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
 from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
-from qualcode.io.fmt import MISSING, percent, share, units
+from qualcode.io.fmt import MISSING, mentioned, percent, share, units
 from qualcode.io.table import Column, clip, display_width, table_lines
 from qualcode.safe import visible
 
@@ -80,13 +80,14 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     if frame.attrs.get("top"):
         head = [first_head(frame), *top_head(frame)]
         body: list[list[str]] = []
+        kinds, noun = frame.attrs.get("question_kinds", {}), units(frame.attrs)
         for group, rows in by_group(frame):
             if not rows:
                 body.append([group, NO_THEME, "", ""])
             for i, r in enumerate(rows):
-                body.append(
-                    [group if i == 0 else "", r["label"], r["mentioned"], percent(r["percent"])]
-                )
+                kind = kinds.get(r["question"], "open")
+                said = mentioned(kind, r["respondents"], r["answered"], noun)
+                body.append([group if i == 0 else "", r["label"], said, percent(r["percent"])])
         return head, body
     cols = themes(frame)
     head = [first_head(frame), *(label for _k, label, _d in cols)]
@@ -289,11 +290,13 @@ def add_matrix_docx(
         word.add_note(doc, line)
 
 
-def matrix_docx(frame: pd.DataFrame) -> bytes:
+def matrix_docx(frame: pd.DataFrame, *, template: bytes | None = None) -> bytes:
+    """The matrix as a Word document: on A4 as the report, or in the agency's
+    ``template`` (:func:`qualcode.io.word.read_template`); on its side when too wide."""
     from qualcode.io.word import finish as word_finish
     from qualcode.io.word import fits, new_document, turn
 
-    doc = new_document(title=title(frame))
+    doc = new_document(template, title=title(frame))
     if not fits(doc, *display_rows(frame)):
         turn(doc.sections[0], landscape=True)  # a matrix too wide for the page: on its side
     add_matrix_docx(doc, frame, level=1)
@@ -303,7 +306,7 @@ def matrix_docx(frame: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def render_matrix(frame: pd.DataFrame, fmt: str) -> bytes:
+def render_matrix(frame: pd.DataFrame, fmt: str, *, template: bytes | None = None) -> bytes:
     if fmt == "table":
         return matrix_table(frame).encode("utf-8")
     if fmt == "csv":
@@ -313,5 +316,5 @@ def render_matrix(frame: pd.DataFrame, fmt: str) -> bytes:
     if fmt == "xlsx":
         return matrix_xlsx(frame)
     if fmt == "docx":
-        return matrix_docx(frame)
+        return matrix_docx(frame, template=template)
     raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")

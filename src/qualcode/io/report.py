@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
 from qualcode.io.export import md_cell, workbook_bytes
-from qualcode.io.fmt import is_missing, percent, points, units, units_title
+from qualcode.io.fmt import is_missing, mentioned, percent, points, units, units_title
 from qualcode.io.quoting import DEFAULT_ATTRIBUTE, check_attribute, quote_line, source
 from qualcode.safe import visible
 from qualcode.store import codings as coding_store
@@ -265,15 +265,17 @@ def table_rows(
     if show_pub:
         cols.append(published_head(frame).upper())
     body = []
+    kind, noun = frame.attrs.get("kind", "open"), units(frame.attrs)
     for r in frame.itertuples():
         # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
         exact = 100.0 * int(r.respondents) / int(r.answered) if int(r.answered) else None
-        cells = ["  " * int(r.depth) + r.label, r.definition or "", r.mentioned, percent(exact, 0)]
+        said = mentioned(kind, int(r.respondents), int(r.answered), noun)
+        cells = ["  " * int(r.depth) + r.label, r.definition or "", said, percent(exact, 0)]
         if show_pub:
             cells.append(
                 ""
                 if is_missing(r.published)
-                else f"Anført af {r.published} ud af {r.published_base} {units(frame.attrs)}"
+                else f"Anført af {r.published} ud af {r.published_base} {noun}"
             )
         body.append(cells)
     return cols, body
@@ -603,11 +605,13 @@ def report_xlsx(report: Report) -> bytes:
         for cell in ws[4]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        kind = frame.attrs.get("kind", "open")
         for r in frame.itertuples():
+            said = mentioned(kind, int(r.respondents), int(r.answered), units(frame.attrs))
             row = [
                 xlsx_cell("  " * int(r.depth) + r.label),
                 xlsx_cell(r.definition),
-                xlsx_cell(r.mentioned),
+                xlsx_cell(said),
                 int(r.respondents),
                 int(r.answered),
                 None if is_missing(r.percent) else float(r.percent),

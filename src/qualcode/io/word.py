@@ -341,10 +341,7 @@ def add_table(
     total = text_width(doc) // EMU_PER_TWIP
     twips, size = fit_columns(head_text, cells_text, total)
     table = doc.add_table(rows=1, cols=len(head))
-    if "Table Grid" in style_names(doc):
-        table.style = doc.styles["Table Grid"]
-    else:
-        _borders(table)
+    grid(doc, table)
     table.autofit = False
     _table_width(table, total)
     _cell_margins(table)
@@ -366,6 +363,15 @@ def add_table(
         for cell, w in zip(row.cells, twips, strict=True):
             cell.width = w * EMU_PER_TWIP
     return table
+
+
+def grid(doc: DocxDocument, table: Table) -> None:
+    """Thin lines around every cell: the document's Table Grid style, or in a template
+    without it, borders on the table itself."""
+    if "Table Grid" in style_names(doc):
+        table.style = doc.styles["Table Grid"]
+    else:
+        _borders(table)
 
 
 def _prepared(head: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:

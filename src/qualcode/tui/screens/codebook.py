@@ -23,10 +23,14 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer
 from qualcode.safe import one_line
 from qualcode.tui.screens.base import ProjectScreen, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.footer import Footer
+
+_, _n = translator("tui")
 
 TOP_LEVEL = "(top)"
 """The 'no parent' choice in the nest dialog (parentheses never occur in a code key)."""
@@ -56,64 +60,84 @@ def _swatch(color: str) -> str:
 
 
 def _codings(n: int) -> str:
-    return f"{n} kodning" if n == 1 else f"{n} kodninger"
+    return _n("{n} kodning", "{n} kodninger", n).format(n=integer(n))
+
+
+def _figure(code: Code) -> str:
+    """The report's figure for a code: '15 af 35' (or '15' when the codebook has no base)."""
+    count = integer(code.published_count)
+    if code.published_base is None:
+        return count
+    return _("{n} af {base}").format(n=count, base=integer(code.published_base))
+
+
+def _published(code: Code) -> str:
+    """The report's figure in the list: 'rapporten 2018: 15 af 35'."""
+    figure = _figure(code)
+    if code.published_year:
+        return _("rapporten {year}: {figure}").format(year=code.published_year, figure=figure)
+    return _("rapporten: {figure}").format(figure=figure)
 
 
 class CodebookScreen(ProjectScreen):
-    TITLE = "Kodebog"
+    TITLE = _("Kodebog")
     BINDINGS = [
         Binding(
             "a",
             "add",
-            "Ny kode",
+            _("Ny kode"),
             id="codebook-add",
-            tooltip="Add a code at the top level (label, then an optional colour)",
+            tooltip=_("Add a code at the top level (label, then an optional colour)"),
         ),
         Binding(
-            "r", "rename", "Omdøb", id="codebook-rename", tooltip="Rename the highlighted code"
+            "r",
+            "rename",
+            _("Omdøb"),
+            id="codebook-rename",
+            tooltip=_("Rename the highlighted code"),
         ),
         Binding(
             "c",
             "recolour",
-            "Farve",
+            _("Farve"),
             id="codebook-colour",
-            tooltip="Give the highlighted code another colour (#RRGGBB)",
+            tooltip=_("Give the highlighted code another colour (#RRGGBB)"),
         ),
         Binding(
             "d",
             "describe",
-            "Definition",
+            _("Definition"),
             id="codebook-describe",
-            tooltip="Edit the highlighted code's definition",
+            tooltip=_("Edit the highlighted code's definition"),
         ),
         Binding(
             "n",
             "nest",
-            "Placér under",
+            _("Placér under"),
             id="codebook-nest",
-            tooltip="Nest the highlighted code under another code, or move it to the top",
+            tooltip=_("Nest the highlighted code under another code, or move it to the top"),
         ),
         Binding(
             "g",
             "merge",
-            "Slå sammen",
+            _("Slå sammen"),
             id="codebook-merge",
-            tooltip="Merge the highlighted code into another; its codings move there",
+            tooltip=_("Merge the highlighted code into another; its codings move there"),
         ),
         Binding(
             "delete",
             "delete",
-            "Slet",
+            _("Slet"),
             key_display="del",
             id="codebook-delete",
-            tooltip="Delete the highlighted code and its codings (asks first)",
+            tooltip=_("Delete the highlighted code and its codings (asks first)"),
         ),
         Binding(
             "e",
             "export",
-            "Eksportér",
+            _("Eksportér"),
             id="codebook-export",
-            tooltip="Export the project's codebook to a YAML file",
+            tooltip=_("Export the project's codebook to a YAML file"),
         ),
         *undo_bindings("codebook"),
     ]
@@ -149,7 +173,7 @@ class CodebookScreen(ProjectScreen):
             self.book, self.usage = None, {}
             listing.clear_options()
             self.query_one("#codebook-head", Label).update(
-                "Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."
+                _("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
             )
             self._show_detail()
             return
@@ -158,7 +182,9 @@ class CodebookScreen(ProjectScreen):
         self.usage = {c.key: self.project.code_usage(self.book.stem, c.key) for c in self.book}
         self.sub_title = f"{question.id} · {self.book.title}"
         head = flat(self.book.title, style="bold")
-        head.append(one_line(f" · {self.book.stem} · {len(self.book)} koder"), style="dim")
+        n = len(self.book)
+        codes = _n("{n} kode", "{n} koder", n).format(n=integer(n))
+        head.append(one_line(f" · {self.book.stem} · {codes}"), style="dim")
         self.query_one("#codebook-head", Label).update(head)
         listing.clear_options()
         listing.add_options([Option(self._prompt(c), id=c.key) for c in self.book])
@@ -183,9 +209,7 @@ class CodebookScreen(ProjectScreen):
         body = plain(code.label)
         extra = f"\n{shown(code.key)} · {_codings(self.usage.get(code.key, 0))}"
         if code.published_count is not None:
-            year = f" {code.published_year}" if code.published_year else ""
-            base = f" af {code.published_base}" if code.published_base is not None else ""
-            extra += shown(f" · rapporten{year}: {code.published_count}{base}")
+            extra += shown(f" · {_published(code)}")
         body.append(extra, style="dim")
         grid.add_row(Text("  " * depth + "■", style=_swatch(code.color)), body)
         return grid
@@ -213,7 +237,7 @@ class CodebookScreen(ProjectScreen):
         code = self.current_code()
         if code is None or self.book is None:
             pane.update(
-                Text("Ingen kode valgt. Tryk a for at tilføje en kode.", style="dim")
+                Text(_("Ingen kode valgt. Tryk a for at tilføje en kode."), style="dim")
                 if self.book is not None
                 else Text("")
             )
@@ -221,42 +245,54 @@ class CodebookScreen(ProjectScreen):
         out = Text()
         out.append("■ ", style=_swatch(code.color))
         out.append(shown(code.label) + "\n", style="bold")
-        out.append("Nøgle: ", style="dim")
+        out.append(_("Nøgle:") + " ", style="dim")
         out.append(f"{shown(code.key)}\n")
-        out.append("Farve: ", style="dim")
+        out.append(_("Farve:") + " ", style="dim")
         out.append(f"{shown(code.color)}\n")
-        out.append("Placering: ", style="dim")
+        out.append(_("Placering:") + " ", style="dim")
         parent = self.book.find(code.parent) if code.parent else None
-        out.append(f"under »{shown(parent.label)}«\n" if parent else "øverste niveau\n")
+        out.append(
+            (
+                _("under »{label}«").format(label=shown(parent.label))
+                if parent
+                else _("øverste niveau")
+            )
+            + "\n"
+        )
         children = self.book.children(code.key)
         if children:
-            out.append("Underkoder: ", style="dim")
-            out.append(f"{len(children)}\n")
-        out.append("Kodninger: ", style="dim")
+            out.append(_("Underkoder:") + " ", style="dim")
+            out.append(f"{integer(len(children))}\n")
+        out.append(_("Kodninger:") + " ", style="dim")
+        used = integer(self.usage.get(code.key, 0))
+        out.append((_("{n} (uden underkoderne)").format(n=used) if children else used) + "\n")
+        if code.published_count is not None:
+            heading = (
+                _("Rapporten {year}:").format(year=code.published_year)
+                if code.published_year
+                else _("Rapporten:")
+            )
+            out.append(heading + " ", style="dim")
+            out.append(_figure(code) + "\n")
+        out.append("\n" + _("Definition") + "\n", style="bold")
         out.append(
-            f"{self.usage.get(code.key, 0)}" + (" (uden underkoderne)\n" if children else "\n")
-        )
-        if code.published:
-            year = f" {code.published_year}" if code.published_year else ""
-            out.append(f"Rapporten{year}: ", style="dim")
-            out.append(shown(code.published) + "\n")
-        out.append("\nDefinition\n", style="bold")
-        out.append(
-            shown(code.definition or "(ingen definition – tryk d)") + "\n",
+            shown(code.definition or _("(ingen definition – tryk d)")) + "\n",
             style="" if code.definition else "dim italic",
         )
         if code.source:
-            out.append("\nKilde: ", style="dim")
+            out.append("\n" + _("Kilde:") + " ", style="dim")
             out.append(shown(code.source) + "\n")
         if code.keywords:
-            out.append("\nNøgleord: ", style="dim")
+            out.append("\n" + _("Nøgleord:") + " ", style="dim")
             out.append(shown(", ".join(code.keywords)) + "\n")
         pane.update(out)
 
     # -- helpers ------------------------------------------------------------------
     def _need_book(self) -> bool:
         if self.book is None:
-            self.notify("Projektet har ingen kodebog endnu: importér svar (i).", severity="warning")
+            self.notify(
+                _("Projektet har ingen kodebog endnu: importér svar (i)."), severity="warning"
+            )
             return False
         return True
 
@@ -271,7 +307,7 @@ class CodebookScreen(ProjectScreen):
             return None
         code = self.current_code()
         if code is None:
-            self.notify("Vælg først en kode i listen.", severity="warning")
+            self.notify(_("Vælg først en kode i listen."), severity="warning")
         return code
 
     def _apply(self, change, done, *, select: str | None = None) -> bool:
@@ -317,7 +353,9 @@ class CodebookScreen(ProjectScreen):
             taken = {c.label.casefold(): c for c in self._loaded_book}
             if label.casefold() in taken:
                 self.notify(
-                    f"Kodebogen har allerede koden »{taken[label.casefold()].label}«.",
+                    _("Kodebogen har allerede koden »{label}«.").format(
+                        label=taken[label.casefold()].label
+                    ),
                     severity="error",
                     markup=False,
                 )
@@ -325,23 +363,27 @@ class CodebookScreen(ProjectScreen):
 
             def got_colour(colour: str | None) -> None:
                 if colour is None:
-                    self.notify("Ingen kode tilføjet.", severity="warning")
+                    self.notify(_("Ingen kode tilføjet."), severity="warning")
                     return
                 colour = normalise_colour(colour) or None
                 self._apply(
                     lambda: self.project.add_code(stem, label, color=colour),
-                    lambda code: f"Tilføjet: {code.label} ({code.key}, {code.color})",
+                    lambda code: _("Tilføjet: {label} ({key}, {color})").format(
+                        label=code.label, key=code.key, color=code.color
+                    ),
                 )
 
-            title = f"Farve til »{label}« (#RRGGBB; tom = næste farve i paletten)"
+            title = _("Farve til »{label}« (#RRGGBB; tom = næste farve i paletten)").format(
+                label=label
+            )
             self.app.push_screen(
                 InputDialog(title, placeholder="#1F77B4", id="codebook-colour-dialog"), got_colour
             )
 
         self.app.push_screen(
             InputDialog(
-                "Ny kode: navn (som det skal stå i tabellen)",
-                placeholder="fx Fleksjob",
+                _("Ny kode: navn (som det skal stå i tabellen)"),
+                placeholder=_("fx Fleksjob"),
                 id="codebook-label-dialog",
             ),
             got_label,
@@ -359,15 +401,21 @@ class CodebookScreen(ProjectScreen):
             if label is None:
                 return
             if " ".join(label.split()) == code.label:
-                self.notify("Navnet er uændret.", timeout=2)
+                self.notify(_("Navnet er uændret."), timeout=2)
                 return
             self._apply(
                 lambda: self.project.update_code(stem, code.key, label=label),
-                lambda new: f"Omdøbt: »{code.label}« hedder nu »{new.label}«",
+                lambda new: _("Omdøbt: »{old}« hedder nu »{new}«").format(
+                    old=code.label, new=new.label
+                ),
             )
 
         self.app.push_screen(
-            InputDialog(f"Nyt navn til »{code.label}«", code.label, id="codebook-rename-dialog"),
+            InputDialog(
+                _("Nyt navn til »{label}«").format(label=code.label),
+                code.label,
+                id="codebook-rename-dialog",
+            ),
             got,
         )
 
@@ -384,14 +432,16 @@ class CodebookScreen(ProjectScreen):
                 return
             colour = normalise_colour(colour)
             if colour == code.color:
-                self.notify("Farven er uændret.", timeout=2)
+                self.notify(_("Farven er uændret."), timeout=2)
                 return
             self._apply(
                 lambda: self.project.update_code(stem, code.key, color=colour),
-                lambda new: f"Ny farve til {new.label}: {new.color}",
+                lambda new: _("Ny farve til {label}: {color}").format(
+                    label=new.label, color=new.color
+                ),
             )
 
-        title = f"Farve til »{code.label}« (#RRGGBB)"
+        title = _("Farve til »{label}« (#RRGGBB)").format(label=code.label)
         self.app.push_screen(
             InputDialog(title, code.color, placeholder="#1F77B4", id="codebook-recolour-dialog"),
             got,
@@ -409,14 +459,14 @@ class CodebookScreen(ProjectScreen):
             if text is None:
                 return
             if " ".join(text.split()) == code.definition:
-                self.notify("Definitionen er uændret.", timeout=2)
+                self.notify(_("Definitionen er uændret."), timeout=2)
                 return
             self._apply(
                 lambda: self.project.update_code(stem, code.key, definition=text),
-                lambda new: f"Ny definition af {new.label} gemt",
+                lambda new: _("Ny definition af {label} gemt").format(label=new.label),
             )
 
-        title = f"Definition af »{code.label}«"
+        title = _("Definition af »{label}«").format(label=code.label)
         self.app.push_screen(TextDialog(title, code.definition, id="codebook-describe-dialog"), got)
 
     def action_nest(self) -> None:
@@ -427,25 +477,36 @@ class CodebookScreen(ProjectScreen):
             return
         stem = self._loaded_book.stem
         exclude = {code.key} | {c.key for c in self._loaded_book.descendants(code.key)}
-        choices = [(TOP_LEVEL, "(intet: øverste niveau)"), *self._choices(exclude)]
+        choices = [(TOP_LEVEL, _("(intet: øverste niveau)")), *self._choices(exclude)]
 
         def got(choice: str | None) -> None:
             if choice is None:
                 return
             parent = None if choice == TOP_LEVEL else choice
             if parent == code.parent:
-                self.notify(f"»{code.label}« er allerede placeret der.", timeout=2, markup=False)
+                self.notify(
+                    _("»{label}« er allerede placeret der.").format(label=code.label),
+                    timeout=2,
+                    markup=False,
+                )
                 return
 
             def done(new: Code) -> str:
                 if new.parent is None:
-                    return f"{new.label} er nu på øverste niveau"
-                return f"{new.label} ligger nu under {self._loaded_book.code(new.parent).label}"
+                    return _("{label} er nu på øverste niveau").format(label=new.label)
+                return _("{label} ligger nu under {parent}").format(
+                    label=new.label, parent=self._loaded_book.code(new.parent).label
+                )
 
             self._apply(lambda: self.project.update_code(stem, code.key, parent=parent), done)
 
         self.app.push_screen(
-            PickDialog(f"Placér »{code.label}« under …", choices, id="codebook-nest-dialog"), got
+            PickDialog(
+                _("Placér »{label}« under …").format(label=code.label),
+                choices,
+                id="codebook-nest-dialog",
+            ),
+            got,
         )
 
     def action_merge(self) -> None:
@@ -458,7 +519,7 @@ class CodebookScreen(ProjectScreen):
         exclude = {code.key} | {c.key for c in self._loaded_book.descendants(code.key)}
         choices = self._choices(exclude)
         if not choices:
-            self.notify("Der er ingen anden kode at slå sammen med.", severity="warning")
+            self.notify(_("Der er ingen anden kode at slå sammen med."), severity="warning")
             return
 
         def got(target_key: str | None) -> None:
@@ -468,31 +529,49 @@ class CodebookScreen(ProjectScreen):
             usage = self.usage.get(code.key, 0)
             children = self._loaded_book.children(code.key)
             question = (
-                f"Slå »{code.label}« sammen med »{target.label}«?\n"
-                f"{_codings(usage).capitalize()} flyttes til »{target.label}«, "
-                f"og »{code.label}« slettes."
+                _("Slå »{source}« sammen med »{target}«?").format(
+                    source=code.label, target=target.label
+                )
+                + "\n"
+                + _n(
+                    "{n} kodning flyttes til »{target}«, og »{source}« slettes.",
+                    "{n} kodninger flyttes til »{target}«, og »{source}« slettes.",
+                    usage,
+                ).format(n=integer(usage), source=code.label, target=target.label)
             )
             if children:
-                question += f" Dens {len(children)} underkode(r) flyttes også."
+                n = len(children)
+                question += " " + _n(
+                    "Dens underkode flyttes også.",
+                    "Dens {n} underkoder flyttes også.",
+                    n,
+                ).format(n=integer(n))
 
             def confirmed(yes: bool | None) -> None:
                 if not yes:
                     return
                 self._apply(
                     lambda: self.project.merge_codes(stem, code.key, target.key),
-                    lambda moved: (
-                        f"»{code.label}« er slået sammen med "
-                        f"»{target.label}«: {_codings(moved)} flyttet"
-                    ),
+                    lambda moved: _n(
+                        "»{source}« er slået sammen med »{target}«: {n} kodning flyttet",
+                        "»{source}« er slået sammen med »{target}«: {n} kodninger flyttet",
+                        moved,
+                    ).format(source=code.label, target=target.label, n=integer(moved)),
                     select=target.key,
                 )
 
             self.app.push_screen(
-                ConfirmDialog(question, yes="Slå sammen", id="codebook-merge-confirm"), confirmed
+                ConfirmDialog(question, yes=_("Slå sammen"), id="codebook-merge-confirm"),
+                confirmed,
             )
 
         self.app.push_screen(
-            PickDialog(f"Slå »{code.label}« sammen med …", choices, id="codebook-merge-dialog"), got
+            PickDialog(
+                _("Slå »{label}« sammen med …").format(label=code.label),
+                choices,
+                id="codebook-merge-dialog",
+            ),
+            got,
         )
 
     def action_delete(self) -> None:
@@ -504,18 +583,30 @@ class CodebookScreen(ProjectScreen):
         stem = self._loaded_book.stem
         children = self._loaded_book.children(code.key)
         if children:
+            n = len(children)
             self.notify(
-                f"»{code.label}« har {len(children)} underkode(r): flyt (n), slå "
-                "sammen (g) eller slet dem først.",
+                _n(
+                    "»{label}« har en underkode: flyt (n), slå sammen (g) eller slet den først.",
+                    "»{label}« har {n} underkoder: flyt (n), slå sammen (g) eller slet dem først.",
+                    n,
+                ).format(label=code.label, n=integer(n)),
                 severity="error",
                 markup=False,
             )
             return
         usage = self.usage.get(code.key, 0)
         question = (
-            f"Slet koden »{code.label}«?\nDen har {_codings(usage)}, som også slettes."
-            if usage
-            else f"Slet koden »{code.label}«?\nDen har ingen kodninger."
+            _("Slet koden »{label}«?").format(label=code.label)
+            + "\n"
+            + (
+                _n(
+                    "Den har {n} kodning, som også slettes.",
+                    "Den har {n} kodninger, som også slettes.",
+                    usage,
+                ).format(n=integer(usage))
+                if usage
+                else _("Den har ingen kodninger.")
+            )
         )
 
         def confirmed(yes: bool | None) -> None:
@@ -523,12 +614,14 @@ class CodebookScreen(ProjectScreen):
                 return
             self._apply(
                 lambda: self.project.delete_code(stem, code.key),
-                lambda gone: f"Slettet: {code.label} ({_codings(gone)})",
+                lambda gone: _("Slettet: {label} ({codings})").format(
+                    label=code.label, codings=_codings(gone)
+                ),
                 select="",
             )
 
         self.app.push_screen(
-            ConfirmDialog(question, yes="Slet", id="codebook-delete-confirm"), confirmed
+            ConfirmDialog(question, yes=_("Slet"), id="codebook-delete-confirm"), confirmed
         )
 
     def action_export(self) -> None:
@@ -551,11 +644,11 @@ class CodebookScreen(ProjectScreen):
             except OSError as exc:
                 self.notify(f"{path}: {exc.strerror or exc}", severity="error", markup=False)
                 return
-            self.notify(f"Kodebogen er gemt i {path}", markup=False)
+            self.notify(_("Kodebogen er gemt i {path}").format(path=path), markup=False)
 
         ask_for_file(
             self,
-            "Eksportér kodebogen til YAML-fil",
+            _("Eksportér kodebogen til YAML-fil"),
             f"{book.stem}.yaml",
             write,
             suffix=".yaml",

@@ -31,7 +31,8 @@ from textual.worker import get_current_worker
 
 from qualcode.core.counts import plain_value
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import MISSING, points, themes
+from qualcode.i18n import translator
+from qualcode.io.fmt import MISSING, integer, mentioned, points, themes, units
 from qualcode.io.fmt import percent as pct
 from qualcode.safe import one_line
 from qualcode.tui.messages import (
@@ -55,9 +56,19 @@ if TYPE_CHECKING:
     from qualcode.core.cooccurrence import Cooccurrence
     from qualcode.core.project import Project
 
+_, _n = translator("tui")
+
 FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "md": "Markdown"}
 VIEWS = ("begge", "diagram", "tabel")
-VIEW_TEXT = {"begge": "tabel og diagram", "diagram": "kun diagram", "tabel": "kun tabel"}
+
+
+def view_text(view: str) -> str:
+    """What the screen shows in a view, for the line that says so."""
+    return {
+        "begge": _("tabel og diagram"),
+        "diagram": _("kun diagram"),
+        "tabel": _("kun tabel"),
+    }[view]
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,7 @@ _value = plain_value
 def table_from_frame(frame: pd.DataFrame) -> CountTable:
     """The counts DataFrame (``Project.counts``) as a :class:`CountTable`."""
     rows = []
+    kind, noun = frame.attrs.get("kind", "open"), units(frame.attrs)
     for rec in frame.to_dict("records"):
         r = {k: _value(v) for k, v in rec.items()}
         rows.append(
@@ -127,7 +139,7 @@ def table_from_frame(frame: pd.DataFrame) -> CountTable:
                 respondents=int(r["respondents"]),
                 answered=int(r["answered"]),
                 percent=None if r["percent"] is None else float(r["percent"]),
-                mentioned=r["mentioned"],
+                mentioned=mentioned(kind, int(r["respondents"]), int(r["answered"]), noun),
                 scale=r.get("scale") or "",
                 published=None if r["published"] is None else int(r["published"]),
                 published_base=None if r["published_base"] is None else int(r["published_base"]),
@@ -154,82 +166,90 @@ NARROW = 100  # below this many columns the table saves room: "± pp" instead of
 
 
 class CountsScreen(ProjectScreen):
-    TITLE = "Optælling"
+    TITLE = _("Optælling")
     BINDINGS = [
         Binding(
             "c",
             "export('csv')",
-            "Eksportér CSV",
+            _("Eksportér CSV"),
             id="counts-export-csv",
-            tooltip="Export the table as CSV (one row per theme)",
+            tooltip=_("Export the table as CSV (one row per theme)"),
         ),
         Binding(
             "x",
             "export('xlsx')",
-            "Eksportér XLSX",
+            _("Eksportér XLSX"),
             id="counts-export-xlsx",
-            tooltip="Export the table as an Excel workbook",
+            tooltip=_("Export the table as an Excel workbook"),
         ),
         Binding(
             "m",
             "export('md')",
-            "Eksportér Markdown",
+            _("Eksportér Markdown"),
             id="counts-export-md",
-            tooltip="Export the table as Markdown, in the report's layout",
+            tooltip=_("Export the table as Markdown, in the report's layout"),
         ),
         Binding(
             "r",
             "recompute",
-            "Genberegn",
+            _("Genberegn"),
             id="counts-recompute",
-            tooltip="Count again from the project file",
+            tooltip=_("Count again from the project file"),
         ),
         Binding(
             "b",
             "toggle_chart",
-            "Diagram",
+            _("Diagram"),
             id="counts-chart",
-            tooltip="Cycle the view: table and chart, chart only, table only",
+            tooltip=_("Cycle the view: table and chart, chart only, table only"),
         ),
         Binding(
             "g",
             "save_chart",
-            "Gem diagram",
+            _("Gem diagram"),
             id="counts-save-chart",
-            tooltip="Save the question's bar chart as PNG or SVG (from the file name)",
+            tooltip=_("Save the question's bar chart as PNG or SVG (from the file name)"),
         ),
         Binding(
             "s",
             "cooccurrence",
-            "Nævnt sammen",
+            _("Nævnt sammen"),
             id="counts-cooccurrence",
-            tooltip="Show or hide the themes the same jobcentres mention together with the "
-            "theme under the cursor: how many mention both, and the Jaccard index "
-            "(qualcode cooccurrence)",
+            tooltip=_(
+                "Show or hide the themes the same jobcentres mention together with the "
+                "theme under the cursor: how many mention both, and the Jaccard index "
+                "(qualcode cooccurrence)"
+            ),
         ),
         Binding(
             "K",
             "basis",
-            "Kodet af",
+            _("Kodet af"),
             id="counts-basis",
-            tooltip="Count on one coder, the consensus, or all coders together "
-            "(stored as the project's basis; the CLI counts on it too)",
+            tooltip=_(
+                "Count on one coder, the consensus, or all coders together "
+                "(stored as the project's basis; the CLI counts on it too)"
+            ),
         ),
         Binding(
             "E",
             "noun",
-            "Enhed",
+            _("Enhed"),
             id="counts-noun",
-            tooltip="What the respondents are, singular/plural (jobcenter/jobcentre, "
-            "kommune/kommuner): every table, chart and report counts in it",
+            tooltip=_(
+                "What the respondents are, singular/plural (jobcenter/jobcentre, "
+                "kommune/kommuner): every table, chart and report counts in it"
+            ),
         ),
         Binding(
             "p",
             "report",
-            "Rapport",
+            _("Rapport"),
             id="counts-report",
-            tooltip="Write the report: every coded question's table, chart and starred "
-            "quotes, as DOCX, XLSX, HTML or Markdown (qualcode report)",
+            tooltip=_(
+                "Write the report: every coded question's table, chart and starred "
+                "quotes, as DOCX, XLSX, HTML or Markdown (qualcode report)"
+            ),
         ),
     ]
 
@@ -248,12 +268,12 @@ class CountsScreen(ProjectScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="counts-head")
-        yield Label("Beregner…", id="counts-status")
+        yield Label(_("Beregner…"), id="counts-status")
         yield DataTable(id="counts-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="counts-detail")
         yield CooccurrencePanel(id="counts-cooc-box")
         with VerticalScroll(id="counts-chart-box"):
-            yield BarChart(id="counts-chart", empty="Ingen temaer i kodebogen.")
+            yield BarChart(id="counts-chart", empty=_("Ingen temaer i kodebogen."))
         yield Footer()
 
     # -- loading ------------------------------------------------------------------
@@ -280,11 +300,11 @@ class CountsScreen(ProjectScreen):
             self.table = None
             self.sub_title = ""
             self.query_one("#counts-head", Label).update("")
-            self._status("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+            self._status(_("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."))
             self.query_one("#counts-table", DataTable).clear(columns=True)
             self.query_one(BarChart).set_bars([])
             return
-        self._status("Beregner…")
+        self._status(_("Beregner…"))
         self._compute(qid, announce)
         self.cooc = None  # counted again when shown: codings or the basis may have changed
         if self.cooc_on:
@@ -295,7 +315,7 @@ class CountsScreen(ProjectScreen):
         exclusive=True,
         group="counts",
         exit_on_error=False,
-        description="Optællingen mislykkedes",
+        description=_("Optællingen mislykkedes"),
     )
     def _compute(self, qid: str, announce: bool) -> None:
         worker = get_current_worker()
@@ -334,7 +354,11 @@ class CountsScreen(ProjectScreen):
             self._set_busy("")
             self._status(self._summary())
         elif event.worker.group == "counts" and self.app.question is not None:
-            self._status(f"Kunne ikke tælle {self.app.question}: {reason(event.error)}")
+            self._status(
+                _("Kunne ikke tælle {question}: {reason}").format(
+                    question=self.app.question, reason=reason(event.error)
+                )
+            )
         elif event.worker.group == "counts-cooc":
             self._cooc_failed = reason(event.error)
             self.query_one(CooccurrencePanel).failed(self._cooc_failed)
@@ -349,7 +373,7 @@ class CountsScreen(ProjectScreen):
         self.sub_title = f"{table.question} · {table.title} · {table.basis_label}"
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(shown(f"{table.question}: {table.title}"), style="bold")
-        head.append(shown(f" · {table.basis_label} (K skifter)"))
+        head.append(shown(" · " + _("{basis} (K skifter)").format(basis=table.basis_label)))
         warning = self.app.basis_warning(qid)
         if warning:
             head.append("\n" + shown(warning), style="bold yellow")
@@ -361,16 +385,27 @@ class CountsScreen(ProjectScreen):
         self._fill_table()
         self._fill_chart()
         if announce:
-            self.notify(f"Genberegnet: {table.question} ({table.answered} {table.noun})", timeout=2)
+            self.notify(
+                _("Genberegnet: {question} ({n} {noun})").format(
+                    question=table.question, n=integer(table.answered), noun=table.noun
+                ),
+                timeout=2,
+            )
 
     def _summary(self) -> str:
         t = self.table
         if t is None:
             return ""
-        who = f"interviewede {t.noun}" if t.kind == "interview" else f"{t.noun} har svaret"
-        parts = [themes(len(t.rows)), f"{t.answered} {who}"]
+        who = _("{n} interviewede {noun}") if t.kind == "interview" else _("{n} {noun} har svaret")
+        parts = [themes(len(t.rows)), who.format(n=integer(t.answered), noun=t.noun)]
         if t.has_published and t.published_source:
-            parts.append(f"Rapport {t.published_year or ''}: {t.published_source}".strip())
+            parts.append(
+                _("Rapport {year}: {source}").format(
+                    year=t.published_year, source=t.published_source
+                )
+                if t.published_year
+                else _("Rapport: {source}").format(source=t.published_source)
+            )
         return " · ".join(parts)
 
     def _status(self, text: str) -> None:
@@ -383,18 +418,21 @@ class CountsScreen(ProjectScreen):
         t = self.table
         assert t is not None  # drawn only once a table is counted
         cols = [
-            ("tema", "Tema"),
-            ("anfort", "Nævnt af" if t.kind == "interview" else "Anført af"),
-            ("andel", "Andel"),
+            ("tema", _("Tema")),
+            ("anfort", _("Nævnt af") if t.kind == "interview" else _("Anført af")),
+            ("andel", _("Andel")),
         ]
         if t.kind == "interview":
-            cols.append(("omfang", "Omfang"))
+            cols.append(("omfang", _("Omfang")))
         if t.has_published:
-            cols.append(("rapport", f"Rapport {t.published_year or ''}".strip()))
-            cols.append(("forskel", "± pp" if self._narrow else "Forskel"))
+            year = t.published_year
+            cols.append(
+                ("rapport", _("Rapport {year}").format(year=year) if year else _("Rapport"))
+            )
+            cols.append(("forskel", _("± pp") if self._narrow else _("Forskel")))
         if self.waves:
             cols += [(f"bolge-{w}", w) for w in self.waves["others"]]
-            cols.append(("bolge-aendring", f"Ændring {self.waves['change']}"))
+            cols.append(("bolge-aendring", _("Ændring {span}").format(span=self.waves["change"])))
         return cols
 
     @property
@@ -416,7 +454,11 @@ class CountsScreen(ProjectScreen):
         if t.has_published:
             cells.append(
                 Text(
-                    "" if row.published is None else f"{row.published} af {row.published_base}",
+                    ""
+                    if row.published is None
+                    else _("{n} af {base}").format(
+                        n=integer(row.published), base=integer(row.published_base)
+                    ),
                     **right,
                 )
             )
@@ -468,7 +510,7 @@ class CountsScreen(ProjectScreen):
             Bar(
                 label=r.label,
                 value=r.percent or 0.0,
-                text=f"{r.respondents} ({pct(r.percent)})",
+                text=f"{integer(r.respondents)} ({pct(r.percent)})",
                 color=r.color,
                 depth=r.depth,
                 marker=r.published_percent,
@@ -477,7 +519,7 @@ class CountsScreen(ProjectScreen):
         ]
         year = t.published_year
         self.query_one(BarChart).set_bars(
-            bars, marker_label=f"Rapport {year}" if year else "Rapporten"
+            bars, marker_label=_("Rapport {year}").format(year=year) if year else _("Rapporten")
         )
 
     def _show_detail(self) -> None:
@@ -508,7 +550,7 @@ class CountsScreen(ProjectScreen):
     # -- actions ------------------------------------------------------------------
     def action_recompute(self) -> None:
         if self.app.question is None:
-            self.notify("Intet spørgsmål at tælle.", severity="warning")
+            self.notify(_("Intet spørgsmål at tælle."), severity="warning")
             return
         self.reload(announce=True)
 
@@ -523,19 +565,21 @@ class CountsScreen(ProjectScreen):
         box.set_class(self.view == "diagram", "counts-chart-only")
         (table if table.display else box).focus()
         self.call_after_refresh(self._refit)
-        self.notify(f"Viser {VIEW_TEXT[self.view]}", timeout=1.5)
+        self.notify(_("Viser {what}").format(what=view_text(self.view)), timeout=1.5)
 
     def action_export(self, fmt: str) -> None:
         from qualcode.tui.widgets.dialogs import ask_for_file
 
         qid = self.app.question
         if qid is None:
-            self.notify("Intet spørgsmål at eksportere.", severity="warning")
+            self.notify(_("Intet spørgsmål at eksportere."), severity="warning")
             return
         ask_for_file(
             self,
-            f"Eksportér tabellen for {qid} som {FORMATS[fmt]}. Filnavn:",
-            f"tabel-{qid}.{fmt}",
+            _("Eksportér tabellen for {question} som {format}. Filnavn:").format(
+                question=qid, format=FORMATS[fmt]
+            ),
+            _("tabel-{question}").format(question=qid) + f".{fmt}",
             lambda path, force: self._export(qid, fmt, path, force),
             suffix=f".{fmt}",
             dialog_id="counts-export-name",
@@ -556,14 +600,14 @@ class CountsScreen(ProjectScreen):
     def _in_worker(self, path: Path, produce: Callable[[], Message]) -> None:
         """Render and write a file in a worker on its own connection; say when it is on
         disk, or why not in one line (never a crash of the workbench)."""
-        self._set_busy(f"Gemmer {path.name}…")
+        self._set_busy(_("Gemmer {name}…").format(name=path.name))
         self._write_file(path, produce)
 
     @work(
         thread=True,
         group="counts-export",
         exit_on_error=False,
-        description="Filen kunne ikke gemmes",
+        description=_("Filen kunne ikke gemmes"),
     )
     def _write_file(self, path: Path, produce: Callable[[], Message]) -> None:
         try:
@@ -583,14 +627,19 @@ class CountsScreen(ProjectScreen):
         path, fmt = event.path, event.fmt
         self._set_busy("")
         self._status(self._summary())
-        self.notify(f"Gemt som {FORMATS[fmt]}: {path}", timeout=4)
+        self.notify(
+            _("Gemt som {format}: {path}").format(format=FORMATS[fmt], path=path), timeout=4
+        )
 
     @on(FileNotSaved)
     def _export_failed(self, event: FileNotSaved) -> None:
         path, message = event.path, event.reason
         self._set_busy("")
         self._status(self._summary())
-        self.notify(f"Kunne ikke gemme {path.name}: {message}", severity="error")
+        self.notify(
+            _("Kunne ikke gemme {name}: {reason}").format(name=path.name, reason=message),
+            severity="error",
+        )
 
     # -- the chart as a PNG or SVG file (qualcode chart) ----------------------------
     def action_save_chart(self) -> None:
@@ -598,12 +647,12 @@ class CountsScreen(ProjectScreen):
 
         qid = self.app.question
         if qid is None:
-            self.notify("Intet spørgsmål at tegne.", severity="warning")
+            self.notify(_("Intet spørgsmål at tegne."), severity="warning")
             return
         ask_for_file(
             self,
-            f"Gem diagrammet for {qid} som PNG eller SVG. Filnavn:",
-            f"figur-{qid}.png",
+            _("Gem diagrammet for {question} som PNG eller SVG. Filnavn:").format(question=qid),
+            _("figur-{question}").format(question=qid) + ".png",
             lambda path, force: self._save_chart(qid, path, force),
             suffix=".png",
             allowed=(".png", ".svg"),
@@ -628,7 +677,7 @@ class CountsScreen(ProjectScreen):
         path = event.path
         self._set_busy("")
         self._status(self._summary())
-        self.notify(f"Diagrammet er gemt: {path}", timeout=4)
+        self.notify(_("Diagrammet er gemt: {path}").format(path=path), timeout=4)
 
     def action_noun(self) -> None:
         """Name what the project's respondents are; every count is then written in it."""
@@ -641,7 +690,7 @@ class CountsScreen(ProjectScreen):
                 return
 
             def store(project: Project) -> str:
-                return f"Der tælles nu i {project.set_noun(value).plural}"
+                return _("Der tælles nu i {noun}").format(noun=project.set_noun(value).plural)
 
             def done(message: str) -> None:
                 self.notify(message, timeout=3)
@@ -651,7 +700,7 @@ class CountsScreen(ProjectScreen):
 
         self.app.push_screen(
             InputDialog(
-                "Hvad er respondenterne? Ental/flertal, fx kommune/kommuner",
+                _("Hvad er respondenterne? Ental/flertal, fx kommune/kommuner"),
                 current,
                 id="counts-noun-dialog",
             ),
@@ -666,14 +715,14 @@ class CountsScreen(ProjectScreen):
         panel = self.query_one(CooccurrencePanel)
         qid = self.app.question
         if qid is None:
-            self.notify("Intet spørgsmål at tælle.", severity="warning")
+            self.notify(_("Intet spørgsmål at tælle."), severity="warning")
             return
         self.cooc_on = not self.cooc_on
         panel.display = self.cooc_on and self.view != "diagram"
         if not self.cooc_on:
             return
         if self.view == "diagram":
-            self.notify("Temaer nævnt sammen vises under tabellen: b viser den.", timeout=3)
+            self.notify(_("Temaer nævnt sammen vises under tabellen: b viser den."), timeout=3)
         if self.cooc is None or self.cooc.question != qid:
             self._count_cooccurrence(qid)
         else:
@@ -689,7 +738,7 @@ class CountsScreen(ProjectScreen):
         exclusive=True,
         group="counts-cooc",
         exit_on_error=False,
-        description="Temaer nævnt sammen kunne ikke beregnes",
+        description=_("Temaer nævnt sammen kunne ikke beregnes"),
     )
     def _compute_cooccurrence(self, qid: str) -> None:
         """Every pair of the question's themes, on the basis the counts use, on a
@@ -736,10 +785,10 @@ class CountsScreen(ProjectScreen):
 
         def title() -> str:
             label = self.project.basis_label(self.project.basis())
-            return (
+            return _(
                 "Skriv rapporten (alle kodede spørgsmål: tabel, diagram, citater) "
-                f"som .docx, .xlsx, .html eller .md. {label} (ctrl+k skifter). Filnavn:"
-            )
+                "som .docx, .xlsx, .html eller .md. {basis} (ctrl+k skifter). Filnavn:"
+            ).format(basis=label)
 
         def switch(dialog: InputDialog) -> None:
             def then() -> None:
@@ -751,14 +800,14 @@ class CountsScreen(ProjectScreen):
         ask_for_file(
             self,
             title(),
-            "rapport.docx",
+            _("rapport") + ".docx",
             self._write_report,
             suffix=".docx",
             allowed=self.REPORT_SUFFIXES,
             strict=True,
             dialog_id="counts-report-name",
             confirm_id="counts-report-overwrite",
-            keys=[("ctrl+k", "Kodet af", switch)],
+            keys=[("ctrl+k", _("Kodet af"), switch)],
         )
 
     def _write_report(self, path: Path, force: bool) -> None:
@@ -787,11 +836,23 @@ class CountsScreen(ProjectScreen):
         path, tables, unredacted = event.path, event.tables, event.unredacted
         self._set_busy("")
         self._status(self._summary())
-        self.notify(f"Rapporten er gemt ({tables} tabeller): {path}", timeout=5)
+        self.notify(
+            _n(
+                "Rapporten er gemt ({n} tabel): {path}",
+                "Rapporten er gemt ({n} tabeller): {path}",
+                tables,
+            ).format(n=integer(tables), path=path),
+            timeout=5,
+        )
         if unredacted:
             self.notify(
-                f"Advarsel: citaterne i rapporten indeholder {unredacted} mulige "
-                "personoplysninger, der ikke er redigeret ud. Se F8 Persondata.",
+                _n(
+                    "Advarsel: citaterne i rapporten indeholder {n} mulig "
+                    "personoplysning, der ikke er redigeret ud. Se F8 Persondata.",
+                    "Advarsel: citaterne i rapporten indeholder {n} mulige "
+                    "personoplysninger, der ikke er redigeret ud. Se F8 Persondata.",
+                    unredacted,
+                ).format(n=integer(unredacted)),
                 severity="warning",
                 timeout=8,
                 markup=False,

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import themes
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer, themes
 from qualcode.tui.messages import CrosstabComputed, WorkerFailed
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.screens.counts import FORMATS
@@ -32,6 +33,8 @@ from qualcode.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from qualcode.core.crosstab import Group
+
+_, _n = translator("tui")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,47 @@ def group_spec(groups: list[Group] | None) -> str:
     return "; ".join(f"{g.name}={','.join(g.values)}" for g in groups or [])
 
 
+def capitalised(text: str) -> str:
+    """'jobcentre' -> 'Jobcentre' (the rest as it is, unlike str.capitalize)."""
+    return text[:1].upper() + text[1:]
+
+
+def values_choice(name: str, values: list[str]) -> str:
+    """An attribute in the list to pick from: its name, how many values, the first few."""
+    some = ", ".join(values[:4]) + (" …" if len(values) > 4 else "")
+    return _n("{name} ({n} værdi: {values})", "{name} ({n} værdier: {values})", len(values)).format(
+        name=name, n=integer(len(values)), values=some
+    )
+
+
+def group_title(attribute: str, values: str) -> str:
+    """The prompt of the dialog that groups an attribute's values."""
+    return _(
+        "Gruppér værdierne af {attribute} som navn=værdi,værdi; navn=… "
+        "(tomt: hver værdi for sig). Værdier: {values}"
+    ).format(attribute=attribute, values=values)
+
+
+def save(screen: Screen, path: Path, data: bytes, what: str, force: bool) -> None:
+    """Write an export rendered before and say how it went (crosstab and theme matrix)."""
+    from qualcode.io.export import write_file
+
+    try:
+        write_file(path, data, force=force)
+    except QualcodeError as exc:
+        why = str(exc)
+    except OSError as exc:
+        why = str(exc.strerror or exc)
+    else:
+        screen.notify(_("Gemt som {format}: {path}").format(format=what, path=path), timeout=4)
+        return
+    screen.notify(
+        _("Kunne ikke gemme {name}: {reason}").format(name=path.name, reason=why),
+        severity="error",
+        markup=False,
+    )
+
+
 def parse_spec(text: str) -> list[Group] | None:
     """'a=x,y; b=z' -> groups (None when empty: every value its own group)."""
     from qualcode.core.crosstab import parse_groups
@@ -62,65 +106,69 @@ def parse_spec(text: str) -> list[Group] | None:
 
 
 class CrosstabScreen(ProjectScreen):
-    TITLE = "Krydstabel"
+    TITLE = _("Krydstabel")
     BINDINGS = [
         Binding(
             "a",
             "pick_attribute",
-            "Variabel",
+            _("Variabel"),
             id="crosstab-attribute",
-            tooltip="Choose the respondent attribute to split the respondents by",
+            tooltip=_("Choose the respondent attribute to split the respondents by"),
         ),
         Binding(
             "g",
             "group_values",
-            "Gruppér",
+            _("Gruppér"),
             id="crosstab-group",
-            tooltip="Put the attribute's values into named groups (or each on its own)",
+            tooltip=_("Put the attribute's values into named groups (or each on its own)"),
         ),
         Binding(
             "r",
             "recompute",
-            "Genberegn",
+            _("Genberegn"),
             id="crosstab-recompute",
-            tooltip="Count again from the project file",
+            tooltip=_("Count again from the project file"),
         ),
         Binding(
             "K",
             "basis",
-            "Kodet af",
+            _("Kodet af"),
             id="crosstab-basis",
-            tooltip="Count on one coder, the consensus, or all coders together "
-            "(stored as the project's basis)",
+            tooltip=_(
+                "Count on one coder, the consensus, or all coders together "
+                "(stored as the project's basis)"
+            ),
         ),
         Binding(
             "c",
             "export('csv')",
-            "Eksportér CSV",
+            _("Eksportér CSV"),
             id="crosstab-export-csv",
-            tooltip="Export the crosstab as CSV",
+            tooltip=_("Export the crosstab as CSV"),
         ),
         Binding(
             "x",
             "export('xlsx')",
-            "Eksportér XLSX",
+            _("Eksportér XLSX"),
             id="crosstab-export-xlsx",
-            tooltip="Export the crosstab as an Excel workbook",
+            tooltip=_("Export the crosstab as an Excel workbook"),
         ),
         Binding(
             "m",
             "export('md')",
-            "Eksportér Markdown",
+            _("Eksportér Markdown"),
             id="crosstab-export-md",
-            tooltip="Export the crosstab as Markdown",
+            tooltip=_("Export the crosstab as Markdown"),
         ),
         Binding(
             "t",
             "theme_matrix",
-            "Temamatrix",
+            _("Temamatrix"),
             id="crosstab-matrix",
-            tooltip="Groups by themes: questions sharing a codebook, or an attribute's values; "
-            "top N themes per group (Tabel 4)",
+            tooltip=_(
+                "Groups by themes: questions sharing a codebook, or an attribute's values; "
+                "top N themes per group (Tabel 4)"
+            ),
         ),
     ]
 
@@ -159,19 +207,21 @@ class CrosstabScreen(ProjectScreen):
         if qid is None:
             self.view = None
             table.clear(columns=True)
-            self._status("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+            self._status(_("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."))
             return
         if self.attribute is None:
             self.view = None
             table.clear(columns=True)
             self.query_one("#crosstab-notes", Static).update("")
-            self._head(f"{qid}: vælg en baggrundsvariabel")
+            self._head(_("{question}: vælg en baggrundsvariabel").format(question=qid))
             self._status(
-                f"Tryk a for at vælge den variabel, {self.project.noun().plural} skal deles efter "
-                "(fx lokalpolitisk_fokus)."
+                _(
+                    "Tryk a for at vælge den variabel, {noun} skal deles efter "
+                    "(fx lokalpolitisk_fokus)."
+                ).format(noun=self.project.noun().plural)
             )
             return
-        self._status("Beregner…")
+        self._status(_("Beregner…"))
         self._compute(qid, self.attribute, self.groups)
 
     @work(
@@ -179,7 +229,7 @@ class CrosstabScreen(ProjectScreen):
         exclusive=True,
         group="crosstab",
         exit_on_error=False,
-        description="Krydstabellen kunne ikke laves",
+        description=_("Krydstabellen kunne ikke laves"),
     )
     def _compute(self, qid: str, attribute: str, groups: list[Group] | None) -> None:
         worker = get_current_worker()
@@ -219,7 +269,7 @@ class CrosstabScreen(ProjectScreen):
         self.view = None
         self.query_one("#crosstab-table", DataTable).clear(columns=True)
         self.query_one("#crosstab-notes", Static).update("")
-        self._status(f"Ingen krydstabel: {reason(event.error)}")
+        self._status(_("Ingen krydstabel: {reason}").format(reason=reason(event.error)))
 
     @on(CrosstabComputed)
     def _show(self, event: CrosstabComputed) -> None:
@@ -229,9 +279,15 @@ class CrosstabScreen(ProjectScreen):
         self.view = view
         self.sub_title = f"{view.question} · {view.attribute} · {view.basis_label}"
         self._head(
-            f"{view.question}: {view.title} efter {view.attribute} · {view.basis_label} (K skifter)"
+            _("{question}: {title} efter {attribute}").format(
+                question=view.question, title=view.title, attribute=view.attribute
+            )
+            + " · "
+            + _("{basis} (K skifter)").format(basis=view.basis_label)
         )
-        groups = "grupper: " + (group_spec(self.groups) if self.groups else "hver værdi for sig")
+        groups = _("grupper: {groups}").format(
+            groups=group_spec(self.groups) if self.groups else _("hver værdi for sig")
+        )
         warning = self.app.basis_warning(view.question)
         self._status((f"{warning} · " if warning else "") + f"{themes(len(view.rows))} · {groups}")
         if warning and view.question != self._warned:
@@ -269,14 +325,15 @@ class CrosstabScreen(ProjectScreen):
         known = attribute_values(self.project)
         if not known:
             self.notify(
-                "Jobcentrene har ingen baggrundsvariable: importér et register med kolonner (i).",
+                _(
+                    "{noun} har ingen baggrundsvariable: importér et register med kolonner (i)."
+                ).format(noun=capitalised(self.project.noun().plural)),
                 severity="warning",
             )
             return
         choices = []
         for name, values in known.items():
-            shown = ", ".join(list(values)[:4]) + (" …" if len(values) > 4 else "")
-            choices.append((name, f"{name} ({len(values)} værdier: {shown})"))
+            choices.append((name, values_choice(name, list(values))))
 
         def chosen(name: str | None) -> None:
             if name and name != self.attribute:
@@ -285,7 +342,11 @@ class CrosstabScreen(ProjectScreen):
                 self.reload()
 
         self.app.push_screen(
-            PickDialog(f"Del {self.project.noun().plural} efter", choices, id="crosstab-pick"),
+            PickDialog(
+                _("Del {noun} efter").format(noun=self.project.noun().plural),
+                choices,
+                id="crosstab-pick",
+            ),
             chosen,
         )
 
@@ -294,13 +355,10 @@ class CrosstabScreen(ProjectScreen):
         from qualcode.tui.widgets.dialogs import InputDialog
 
         if self.attribute is None:
-            self.notify("Vælg først en variabel (a).", severity="warning")
+            self.notify(_("Vælg først en variabel (a)."), severity="warning")
             return
         values = ", ".join(attribute_values(self.project).get(self.attribute, {}))
-        title = (
-            f"Gruppér værdierne af {self.attribute} som navn=værdi,værdi; navn=… "
-            f"(tomt: hver værdi for sig). Værdier: {values}"
-        )
+        title = group_title(self.attribute, values)
 
         def chosen(text: str | None) -> None:
             if text is None:
@@ -324,7 +382,7 @@ class CrosstabScreen(ProjectScreen):
 
     def action_recompute(self) -> None:
         if self.attribute is None:
-            self.notify("Vælg først en variabel (a).", severity="warning")
+            self.notify(_("Vælg først en variabel (a)."), severity="warning")
             return
         self.reload()
 
@@ -333,12 +391,15 @@ class CrosstabScreen(ProjectScreen):
 
         view = self.view
         if view is None:
-            self.notify("Ingen krydstabel at eksportere endnu (a).", severity="warning")
+            self.notify(_("Ingen krydstabel at eksportere endnu (a)."), severity="warning")
             return
         ask_for_file(
             self,
-            f"Eksportér krydstabellen som {FORMATS[fmt]}. Filnavn:",
-            f"krydstabel-{view.question}-{view.attribute}.{fmt}",
+            _("Eksportér krydstabellen som {format}. Filnavn:").format(format=FORMATS[fmt]),
+            _("krydstabel-{question}-{attribute}").format(
+                question=view.question, attribute=view.attribute
+            )
+            + f".{fmt}",
             lambda path, force: self._write(path, view.exports[fmt], fmt, force),
             suffix=f".{fmt}",
             dialog_id="crosstab-export-name",
@@ -346,13 +407,4 @@ class CrosstabScreen(ProjectScreen):
         )
 
     def _write(self, path: Path, data: bytes, fmt: str, force: bool) -> None:
-        from qualcode.io.export import write_file
-
-        try:
-            write_file(path, data, force=force)
-        except QualcodeError as exc:
-            self.notify(f"Kunne ikke gemme {path.name}: {exc}", severity="error")
-        except OSError as exc:
-            self.notify(f"Kunne ikke gemme {path.name}: {exc.strerror or exc}", severity="error")
-        else:
-            self.notify(f"Gemt som {FORMATS[fmt]}: {path}", timeout=4)
+        save(self, path, data, FORMATS[fmt], force)

@@ -15,7 +15,8 @@ from textual.widgets.option_list import Option
 from qualcode.core.agreement import question_coders
 from qualcode.core.codebook import Codebook
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import number
+from qualcode.i18n import translator
+from qualcode.io.fmt import MISSING, integer, number
 from qualcode.models import Disagreement
 from qualcode.safe import one_line
 from qualcode.tui.messages import AgreementComputed
@@ -23,61 +24,67 @@ from qualcode.tui.screens.base import ProjectScreen, number_bindings, undo_bindi
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.footer import Footer
 
+_, _n = translator("tui")
+
 
 class DisagreementScreen(ProjectScreen):
-    TITLE = "Uenighed"
+    TITLE = _("Uenighed")
     BINDINGS = [
         *number_bindings(
             "toggle",
-            "Enighed: kode",
+            _("Enighed: kode"),
             id="disagree-code",
-            tooltip="Add or remove the code at that number in the agreed coding",
+            tooltip=_("Add or remove the code at that number in the agreed coding"),
         ),
         Binding(
             "a",
             "take(0)",
-            "Vælg 1. koder",
+            _("Vælg 1. koder"),
             id="disagree-first",
-            tooltip="Agree on the first coder's codes",
+            tooltip=_("Agree on the first coder's codes"),
         ),
         Binding(
             "b",
             "take(1)",
-            "Vælg 2. koder",
+            _("Vælg 2. koder"),
             id="disagree-second",
-            tooltip="Agree on the second coder's codes",
+            tooltip=_("Agree on the second coder's codes"),
         ),
         Binding(
             "f",
             "common",
-            "Kun fælles",
+            _("Kun fælles"),
             id="disagree-common",
-            tooltip="Agree on the codes every coder applied",
+            tooltip=_("Agree on the codes every coder applied"),
         ),
         Binding(
             "u",
             "union",
-            "Alle koder",
+            _("Alle koder"),
             id="disagree-union",
-            tooltip="Agree on every code any coder applied",
+            tooltip=_("Agree on every code any coder applied"),
         ),
-        Binding("n", "move(1)", "Næste", id="disagree-next", tooltip="Next disagreement"),
+        Binding("n", "move(1)", _("Næste"), id="disagree-next", tooltip=_("Next disagreement")),
         Binding(
-            "p", "move(-1)", "Forrige", id="disagree-previous", tooltip="Previous disagreement"
+            "p",
+            "move(-1)",
+            _("Forrige"),
+            id="disagree-previous",
+            tooltip=_("Previous disagreement"),
         ),
         Binding(
             "o",
             "toggle_open",
-            "Kun uafgjorte",
+            _("Kun uafgjorte"),
             id="disagree-open",
-            tooltip="Show only the disagreements not settled yet, or all",
+            tooltip=_("Show only the disagreements not settled yet, or all"),
         ),
         Binding(
             "e",
             "choose_coders",
-            "Kodere",
+            _("Kodere"),
             id="disagree-coders",
-            tooltip="Choose which coders to compare, from the question's coders",
+            tooltip=_("Choose which coders to compare, from the question's coders"),
         ),
         *undo_bindings("consensus", keys="ctrl+z", display="ctrl+z"),
     ]
@@ -112,7 +119,7 @@ class DisagreementScreen(ProjectScreen):
         qid = self.app.question
         head = self.query_one("#disagree-head", Label)
         if qid is None:
-            head.update("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+            head.update(_("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."))
             return
         question = self.project.question(qid)
         self.book = self.project.codebook(question.codebook)
@@ -123,8 +130,10 @@ class DisagreementScreen(ProjectScreen):
         if len(self.coders) < 2:
             head.update(
                 plain(
-                    f"{qid}: mindst to kodere skal have kodet spørgsmålet for at "
-                    f"sammenligne (kodere nu: {', '.join(others) or 'ingen'})."
+                    _(
+                        "{question}: mindst to kodere skal have kodet spørgsmålet for at "
+                        "sammenligne (kodere nu: {coders})."
+                    ).format(question=qid, coders=", ".join(others) or _("ingen"))
                 )
             )
             self.found, self.shown = [], []
@@ -138,14 +147,17 @@ class DisagreementScreen(ProjectScreen):
         self.found, waiting = self.project.compare(qid, self.coders)
         self.shown = [d for d in self.found if not (self.only_open and d.settled)]
         settled = sum(d.settled for d in self.found)
-        head.update(
-            flat(
-                f"{qid}: {' ↔ '.join(self.coders)} · {len(self.found)} uenigheder, "
-                f"{settled} afgjort · {waiting} venter på en koder"
-                + (" · viser uafgjorte" if self.only_open else ""),
-                style="bold",
-            )
-        )
+        found = len(self.found)
+        parts = [
+            f"{qid}: {' ↔ '.join(self.coders)}",
+            _n(
+                "{n} uenighed, {settled} afgjort", "{n} uenigheder, {settled} afgjort", found
+            ).format(n=integer(found), settled=integer(settled)),
+            _("{n} venter på en koder").format(n=integer(waiting)),
+        ]
+        if self.only_open:
+            parts.append(_("viser uafgjorte"))
+        head.update(flat(" · ".join(parts), style="bold"))
         self._agreement(qid, tuple(self.coders))
         ol = self.query_one("#disagree-list", OptionList)
         ol.clear_options()
@@ -163,7 +175,7 @@ class DisagreementScreen(ProjectScreen):
         exclusive=True,
         group="agreement",
         exit_on_error=False,
-        description="Enigheden kunne ikke beregnes",
+        description=_("Enigheden kunne ikke beregnes"),
     )
     def _agreement(self, qid: str, coders: tuple[str, ...]) -> None:
         """Kappa (Cohen's for a pair, Fleiss' for more) and Krippendorff's alpha per code,
@@ -186,17 +198,25 @@ class DisagreementScreen(ProjectScreen):
         if event.question != self.app.question or list(event.coders) != self.coders:
             return  # the question or the coders changed meanwhile
         out = Text(no_wrap=False)
-        out.append(f"Enighed over {event.units} svar, begge har gennemgået (κ / α): ", style="dim")
+        out.append(
+            _n(
+                "Enighed over {n} svar, begge har gennemgået (κ / α):",
+                "Enighed over {n} svar, begge har gennemgået (κ / α):",
+                event.units,
+            ).format(n=integer(event.units))
+            + " ",
+            style="dim",
+        )
         for n, (label, kappa, alpha) in enumerate(event.rows):
             out.append(" · " if n else "")
             pooled = n == len(event.rows) - 1
-            out.append(shown("samlet" if pooled else label), style="bold" if pooled else "")
+            out.append(shown(_("samlet") if pooled else label), style="bold" if pooled else "")
             out.append(f" {self._stat(kappa)} / {self._stat(alpha)}")
         self.query_one("#disagree-stats", Static).update(out)
 
     @staticmethod
     def _stat(value: object) -> str:
-        return number(float(value), 2) if isinstance(value, (int, float)) else "–"
+        return number(float(value), 2) if isinstance(value, (int, float)) else MISSING
 
     def _label(self, key: str) -> str:
         code = self.book.find(key) if self.book else None
@@ -235,16 +255,16 @@ class DisagreementScreen(ProjectScreen):
         text = self.query_one("#disagree-text", Static)
         if d is None or self.book is None:
             compare.update(
-                Text("Ingen uenigheder at vise." if len(self.coders) >= 2 else "", style="dim")
+                Text(_("Ingen uenigheder at vise.") if len(self.coders) >= 2 else "", style="dim")
             )
             text.update("")
             return
         table = Table(box=None, expand=False, pad_edge=False)
         table.add_column("#", justify="right", style="bold")
-        table.add_column("Kode")
+        table.add_column(_("Kode"))
         for coder in self.coders:  # a str header would be read as markup
             table.add_column(flat(coder), justify="center")
-        table.add_column("Enighed", justify="center", style="bold green")
+        table.add_column(_("Enighed"), justify="center", style="bold green")
         involved = d.any_coder() | d.consensus
         for n, code in enumerate(self.book, start=1):
             if code.key not in involved and n > 9:
@@ -273,7 +293,7 @@ class DisagreementScreen(ProjectScreen):
     def _settle(self, codes: set[str] | frozenset[str], what: str) -> None:
         d = self.current
         if d is None:
-            self.notify("Ingen uenighed valgt.", severity="warning")
+            self.notify(_("Ingen uenighed valgt."), severity="warning")
             return
         try:
             self.project.settle(d.item.id, codes)
@@ -281,8 +301,14 @@ class DisagreementScreen(ProjectScreen):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.reload(keep=d.item.id)
-        labels = ", ".join(self._label(k) for k in sorted(codes)) or "ingen koder"
-        self.notify(f"Afgjort {d.item.respondent}: {labels} ({what})", timeout=2, markup=False)
+        labels = ", ".join(self._label(k) for k in sorted(codes)) or _("ingen koder")
+        self.notify(
+            _("Afgjort {respondent}: {codes} ({how})").format(
+                respondent=d.item.respondent, codes=labels, how=what
+            ),
+            timeout=2,
+            markup=False,
+        )
 
     # the screen's own 'toggle' (keys 1-9) takes the place of DOMNode's toggle-an-attribute
     # action, which no binding here uses: Textual calls actions by name, not through the type
@@ -291,29 +317,29 @@ class DisagreementScreen(ProjectScreen):
         if d is None or self.book is None:
             return
         if not 1 <= number <= len(self.book):
-            self.notify(f"Kodebogen har ingen kode nr. {number}.", severity="warning")
+            self.notify(_("Kodebogen har ingen kode nr. {n}.").format(n=number), severity="warning")
             return
         key = self.book.codes[number - 1].key
         start = set(d.consensus) if d.settled else set(d.agreed())
         start ^= {key}
-        self._settle(start, "rettet")
+        self._settle(start, _("rettet"))
 
     def action_take(self, index: int) -> None:
         d = self.current
         if d is None or index >= len(self.coders):
             return
         coder = self.coders[index]
-        self._settle(d.codes[coder], f"som {coder}")
+        self._settle(d.codes[coder], _("som {coder}").format(coder=coder))
 
     def action_common(self) -> None:
         d = self.current
         if d is not None:
-            self._settle(d.agreed(), "kun fælles koder")
+            self._settle(d.agreed(), _("kun fælles koder"))
 
     def action_union(self) -> None:
         d = self.current
         if d is not None:
-            self._settle(d.any_coder(), "alle koder")
+            self._settle(d.any_coder(), _("alle koder"))
 
     def action_move(self, step: int) -> None:
         ol = self.query_one("#disagree-list", OptionList)
@@ -338,8 +364,9 @@ class DisagreementScreen(ProjectScreen):
         known = [c for c in question_coders(self.project, qid) if c != self.project.CONSENSUS]
         if len(known) < 2:
             self.notify(
-                f"Mindst to kodere skal have kodet {qid} "
-                f"(kodere nu: {', '.join(known) or 'ingen'}).",
+                _("Mindst to kodere skal have kodet {question} (kodere nu: {coders}).").format(
+                    question=qid, coders=", ".join(known) or _("ingen")
+                ),
                 severity="warning",
             )
             return
@@ -347,7 +374,7 @@ class DisagreementScreen(ProjectScreen):
         if len(known) > 2:
             groups.append(known)
         choices = [
-            (str(n), " ↔ ".join(g) + ("  ← nu" if g == self.coders else ""))
+            (str(n), " ↔ ".join(g) + ("  ← " + _("nu") if g == self.coders else ""))
             for n, g in enumerate(groups)
         ]
 
@@ -357,5 +384,5 @@ class DisagreementScreen(ProjectScreen):
                 self.reload()
 
         self.app.push_screen(
-            PickDialog("Kodere der sammenlignes", choices, id="disagree-pick"), chosen
+            PickDialog(_("Kodere der sammenlignes"), choices, id="disagree-pick"), chosen
         )

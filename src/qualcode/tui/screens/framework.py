@@ -22,7 +22,8 @@ from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Label, Static
 
-from qualcode.io.fmt import themes
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer, themes
 from qualcode.tui.screens.base import ProjectScreen, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.footer import Footer
@@ -31,12 +32,14 @@ if TYPE_CHECKING:
     from qualcode.core.framework import Cell, FrameworkMatrix
     from qualcode.core.project import Project
 
+_, _n = translator("tui")
+
 THEME_WIDTH = 22  # cells of a theme's column: a summary's start, or the passages waiting
 NAME_WIDTH = 26  # the jobcentre column, which stays when the themes scroll sideways
 
 
 def passages_word(n: int) -> str:
-    return f"{n} passage" if n == 1 else f"{n} passager"
+    return _n("{n} passage", "{n} passager", n).format(n=integer(n))
 
 
 def cell_text(cell: Cell) -> Text:
@@ -49,30 +52,32 @@ def cell_text(cell: Cell) -> Text:
 
 
 class FrameworkScreen(ProjectScreen):
-    TITLE = "Rammematrix"
+    TITLE = _("Rammematrix")
     BINDINGS = [
         Binding(
             "e",
             "edit",
-            "Skriv resumé",
+            _("Skriv resumé"),
             id="framework-edit",
-            tooltip="Write the summary of the cell under the cursor (enter too)",
+            tooltip=_("Write the summary of the cell under the cursor (enter too)"),
         ),
         Binding(
             "delete",
             "clear",
-            "Slet resumé",
+            _("Slet resumé"),
             key_display="del",
             id="framework-clear",
-            tooltip="Take the cell's summary away (u brings it back)",
+            tooltip=_("Take the cell's summary away (u brings it back)"),
         ),
         Binding(
             "K",
             "basis",
-            "Kodet af",
+            _("Kodet af"),
             id="framework-basis",
-            tooltip="Show one coder's passages, the consensus, or all coders together "
-            "(stored as the project's basis)",
+            tooltip=_(
+                "Show one coder's passages, the consensus, or all coders together "
+                "(stored as the project's basis)"
+            ),
         ),
         *undo_bindings("summary"),
     ]
@@ -117,10 +122,10 @@ class FrameworkScreen(ProjectScreen):
         if qid is None:
             self.matrix = None
             table.clear(columns=True)
-            self._line("#framework-head", "Rammematrix")
+            self._line("#framework-head", _("Rammematrix"))
             self._line(
                 "#framework-status",
-                "Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.",
+                _("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."),
             )
             self._show_cell()
             return
@@ -130,15 +135,19 @@ class FrameworkScreen(ProjectScreen):
         self.sub_title = f"{qid} · {matrix.title} · {matrix.basis_label}"
         self._line(
             "#framework-head",
-            f"{qid}: {matrix.title} · {matrix.basis_label} (K skifter)",
+            f"{qid}: {matrix.title} · " + _("{basis} (K skifter)").format(basis=matrix.basis_label),
         )
         warning = self.app.basis_warning(qid)
         self._line(
             "#framework-status",
             (f"{warning} · " if warning else "")
-            + f"{len(matrix.respondents)} {matrix.noun.plural} × {themes(len(matrix.codes))} · "
-            f"{matrix.summarised} resumé{'' if matrix.summarised == 1 else 'er'} · "
-            "e skriver, del sletter, u fortryder",
+            + f"{integer(len(matrix.respondents))} {matrix.noun.plural} × "
+            f"{themes(len(matrix.codes))} · "
+            + _n("{n} resumé", "{n} resuméer", matrix.summarised).format(
+                n=integer(matrix.summarised)
+            )
+            + " · "
+            + _("e skriver, del sletter, u fortryder"),
         )
         row = table.cursor_row
         table.clear(columns=True)
@@ -202,7 +211,7 @@ class FrameworkScreen(ProjectScreen):
         pane = self.query_one("#framework-cell", Static)
         where = self.current()
         if self.matrix is None or where is None:
-            pane.update(Text("Ingen celle valgt.", style="dim"))
+            pane.update(Text(_("Ingen celle valgt."), style="dim"))
             return
         pane.update(self.cell_view(*where))
 
@@ -216,15 +225,24 @@ class FrameworkScreen(ProjectScreen):
         out.append(shown(matrix.label(code)) + "\n\n", style="bold")
         summary = cell.summary
         if summary is not None:
-            out.append(f"Resumé ({shown(summary.author)}, {summary.at[:10]})\n", style="dim")
+            out.append(
+                _("Resumé ({author}, {date})").format(
+                    author=shown(summary.author), date=summary.at[:10]
+                )
+                + "\n",
+                style="dim",
+            )
             out.append(shown(summary.text) + "\n")
         else:
-            out.append("Intet resumé endnu – tryk e eller enter.\n", style="dim italic")
-        out.append(f"\nKodede passager ({len(cell.passages)})\n", style="bold")
+            out.append(_("Intet resumé endnu – tryk e eller enter.") + "\n", style="dim italic")
+        out.append(
+            "\n" + _("Kodede passager ({n})").format(n=integer(len(cell.passages))) + "\n",
+            style="bold",
+        )
         if not cell.passages:
-            out.append("Ingen: intet her er kodet med temaet.\n", style="dim")
+            out.append(_("Ingen: intet her er kodet med temaet.") + "\n", style="dim")
         for p in cell.passages:
-            head = p.where() or "svar"
+            head = p.where() or _("svar")
             out.append(f"\n— {shown(head)} · {shown(', '.join(p.coders))}\n", style="dim")
             out.append(plain(p.text))
             out.append("\n")
@@ -241,14 +259,15 @@ class FrameworkScreen(ProjectScreen):
 
         where = self.current()
         if self.matrix is None or where is None:
-            self.notify("Ingen celle at skrive i.", severity="warning")
+            self.notify(_("Ingen celle at skrive i."), severity="warning")
             return
         respondent, code = where
         qid = self.matrix.question.id
         cell = self.matrix.cell(respondent, code)
-        title = (
-            f"Resumé: {self.matrix.display(respondent)} · {self.matrix.label(code)} "
-            f"({passages_word(len(cell.passages))}; tom tekst sletter resuméet)"
+        title = _("Resumé: {who} · {theme} ({passages}; tom tekst sletter resuméet)").format(
+            who=self.matrix.display(respondent),
+            theme=self.matrix.label(code),
+            passages=passages_word(len(cell.passages)),
         )
 
         def chosen(text: str | None) -> None:
@@ -263,7 +282,7 @@ class FrameworkScreen(ProjectScreen):
         if self.matrix is None or where is None:
             return
         if self.matrix.cell(*where).summary is None:
-            self.notify("Cellen har intet resumé.", severity="warning", timeout=2)
+            self.notify(_("Cellen har intet resumé."), severity="warning", timeout=2)
             return
         self._write(self.matrix.question.id, *where, "")
 
@@ -275,9 +294,11 @@ class FrameworkScreen(ProjectScreen):
             label = project.codebook(project.question(qid).codebook).code(code).label
             if not text.strip():
                 changed = project.clear_summary(qid, respondent, code)
-                return f"Resumé slettet: {respondent} · {label}" if changed else ""
-            changed = project.set_summary(qid, respondent, code, text)
-            return f"Resumé gemt: {respondent} · {label}" if changed else ""
+                said = _("Resumé slettet: {respondent} · {theme}")
+            else:
+                changed = project.set_summary(qid, respondent, code, text)
+                said = _("Resumé gemt: {respondent} · {theme}")
+            return said.format(respondent=respondent, theme=label) if changed else ""
 
         def done(message: str) -> None:
             self.reload()

@@ -24,15 +24,26 @@ from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer
 from qualcode.tui.messages import MatrixComputed, WorkerFailed
 from qualcode.tui.screens.base import ProjectScreen
-from qualcode.tui.screens.crosstab import group_spec, parse_spec
+from qualcode.tui.screens.crosstab import (
+    capitalised,
+    group_spec,
+    group_title,
+    parse_spec,
+    save,
+    values_choice,
+)
 from qualcode.tui.shown import flat, plain, reason
 from qualcode.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from qualcode.core.crosstab import Group
     from qualcode.core.matrix import QuestionGroup
+
+_, _n = translator("tui")
 
 FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "md": "Markdown", "docx": "Word (DOCX)"}
 
@@ -71,7 +82,7 @@ def questions_spec(questions: tuple[QuestionGroup, ...] | None) -> str:
 
 
 class MatrixScreen(ProjectScreen):
-    TITLE = "Temamatrix"
+    TITLE = _("Temamatrix")
     DEFAULT_CSS = """
     #matrix-head { height: 1; width: 1fr; padding: 0 1; color: $accent; text-style: bold; }
     #matrix-status { height: 1; width: 1fr; padding: 0 1; color: $text-muted; }
@@ -85,54 +96,65 @@ class MatrixScreen(ProjectScreen):
         Binding(
             "s",
             "pick_questions",
-            "Spørgsmål",
+            _("Spørgsmål"),
             id="matrix-questions",
-            tooltip="A row per question: questions that share one codebook (NAME=QID names one)",
+            tooltip=_("A row per question: questions that share one codebook (NAME=QID names one)"),
         ),
         Binding(
             "a",
             "pick_attribute",
-            "Variabel",
+            _("Variabel"),
             id="matrix-attribute",
-            tooltip="A row per value of a respondent attribute, among those who answered "
-            "the question",
+            tooltip=_(
+                "A row per value of a respondent attribute, among those who answered the question"
+            ),
         ),
         Binding(
             "g",
             "group_values",
-            "Gruppér",
+            _("Gruppér"),
             id="matrix-group",
-            tooltip="Put the attribute's values into named groups (or each on its own)",
+            tooltip=_("Put the attribute's values into named groups (or each on its own)"),
         ),
         Binding(
             "n",
             "top",
-            "Top N",
+            _("Top N"),
             id="matrix-top",
-            tooltip="Each group's N most frequent themes, ties kept (Tabel 4), or every theme",
+            tooltip=_("Each group's N most frequent themes, ties kept (Tabel 4), or every theme"),
         ),
-        Binding("r", "recompute", "Genberegn", id="matrix-recompute", tooltip="Count again"),
+        Binding("r", "recompute", _("Genberegn"), id="matrix-recompute", tooltip=_("Count again")),
         Binding(
             "K",
             "basis",
-            "Kodet af",
+            _("Kodet af"),
             id="matrix-basis",
-            tooltip="Count on one coder, the consensus, or all coders together "
-            "(stored as the project's basis)",
+            tooltip=_(
+                "Count on one coder, the consensus, or all coders together "
+                "(stored as the project's basis)"
+            ),
         ),
-        Binding("c", "export('csv')", "CSV", id="matrix-export-csv", tooltip="Export as CSV"),
+        Binding("c", "export('csv')", _("CSV"), id="matrix-export-csv", tooltip=_("Export as CSV")),
         Binding(
             "x",
             "export('xlsx')",
-            "XLSX",
+            _("XLSX"),
             id="matrix-export-xlsx",
-            tooltip="Export as an Excel workbook",
+            tooltip=_("Export as an Excel workbook"),
         ),
         Binding(
-            "m", "export('md')", "Markdown", id="matrix-export-md", tooltip="Export as Markdown"
+            "m",
+            "export('md')",
+            _("Markdown"),
+            id="matrix-export-md",
+            tooltip=_("Export as Markdown"),
         ),
-        Binding("d", "export('docx')", "DOCX", id="matrix-export-docx", tooltip="Export as Word"),
-        Binding("escape", "close", "Tilbage", id="matrix-close", tooltip="Back to the crosstab"),
+        Binding(
+            "d", "export('docx')", _("DOCX"), id="matrix-export-docx", tooltip=_("Export as Word")
+        ),
+        Binding(
+            "escape", "close", _("Tilbage"), id="matrix-close", tooltip=_("Back to the crosstab")
+        ),
     ]
 
     def __init__(self) -> None:
@@ -196,16 +218,21 @@ class MatrixScreen(ProjectScreen):
             self.query_one("#matrix-notes", Static).update("")
             qid = self.app.question
             if qid is None:
-                self._status("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+                self._status(
+                    _("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar.")
+                )
                 return
-            self._head(f"{qid}: vælg rækkerne")
-            alone = "" if self.by_attribute else f"Ingen andre spørgsmål bruger {qid}s kodebog. "
-            self._status(
-                alone + "Tryk a for en række pr. værdi af en baggrundsvariabel, eller s for "
+            self._head(_("{question}: vælg rækkerne").format(question=qid))
+            how = _(
+                "Tryk a for en række pr. værdi af en baggrundsvariabel, eller s for "
                 "en række pr. spørgsmål."
             )
+            if not self.by_attribute:
+                alone = _("Ingen andre spørgsmål bruger {question}s kodebog.").format(question=qid)
+                how = f"{alone} {how}"
+            self._status(how)
             return
-        self._status("Beregner…")
+        self._status(_("Beregner…"))
         self._compute(wanted)
 
     @work(
@@ -213,7 +240,7 @@ class MatrixScreen(ProjectScreen):
         exclusive=True,
         group="matrix",
         exit_on_error=False,
-        description="Temamatrixen kunne ikke laves",
+        description=_("Temamatrixen kunne ikke laves"),
     )
     def _compute(self, wanted: Request) -> None:
         worker = get_current_worker()
@@ -260,7 +287,7 @@ class MatrixScreen(ProjectScreen):
         self.view = None
         self.query_one("#matrix-table", DataTable).clear(columns=True)
         self.query_one("#matrix-notes", Static).update("")
-        self._status(f"Ingen temamatrix: {reason(event.error)}")
+        self._status(_("Ingen temamatrix: {reason}").format(reason=reason(event.error)))
 
     @on(MatrixComputed)
     def _show(self, event: MatrixComputed) -> None:
@@ -269,12 +296,15 @@ class MatrixScreen(ProjectScreen):
             return  # what to count changed while counting
         self.view = view
         self.sub_title = f"{view.title} · {view.basis_label}"
-        self._head(f"{view.title} · {view.basis_label} (K skifter)")
+        self._head(f"{view.title} · " + _("{basis} (K skifter)").format(basis=view.basis_label))
         warning = next(filter(None, map(self.app.basis_warning, view.questions)), "")
-        layout = f"top {view.request.top}" if view.request.top else "alle temaer"
+        top = view.request.top
+        layout = _("top {n}").format(n=integer(top)) if top else _("alle temaer")
+        rows = _n("{n} række", "{n} rækker", len(view.rows)).format(n=integer(len(view.rows)))
         self._status(
             (f"{warning} · " if warning else "")
-            + f"{len(view.rows)} rækker · {layout} · s spørgsmål · a variabel · n top"
+            + f"{rows} · {layout} · "
+            + _("s spørgsmål · a variabel · n top")
         )
         if warning and view.title != self._warned:
             self.notify(warning, severity="warning", timeout=6)
@@ -317,7 +347,7 @@ class MatrixScreen(ProjectScreen):
 
         current = self.request()
         shown = questions_spec(current.questions if current and current.questions else None)
-        title = (
+        title = _(
             "En række pr. spørgsmål, adskilt af komma; navn=spørgsmål giver rækken et navn "
             "(tomt: spørgsmålene med samme kodebog som det valgte)"
         )
@@ -345,15 +375,15 @@ class MatrixScreen(ProjectScreen):
         known = attribute_values(self.project)
         if not known:
             self.notify(
-                "Jobcentrene har ingen baggrundsvariable: importér et register med kolonner (i).",
+                _(
+                    "{noun} har ingen baggrundsvariable: importér et register med kolonner (i)."
+                ).format(noun=capitalised(self.project.noun().plural)),
                 severity="warning",
             )
             return
         choices = []
         for name in known:
-            values = value_order(self.project, name)
-            shown = ", ".join(values[:4]) + (" …" if len(values) > 4 else "")
-            choices.append((name, f"{name} ({len(values)} værdier: {shown})"))
+            choices.append((name, values_choice(name, list(value_order(self.project, name)))))
 
         def chosen(name: str | None) -> None:
             if name is None:
@@ -364,20 +394,19 @@ class MatrixScreen(ProjectScreen):
             self.by_attribute = True
             self.reload()
 
-        self.app.push_screen(PickDialog("En række pr. værdi af", choices, id="matrix-pick"), chosen)
+        self.app.push_screen(
+            PickDialog(_("En række pr. værdi af"), choices, id="matrix-pick"), chosen
+        )
 
     def action_group_values(self) -> None:
         from qualcode.core.crosstab import value_order
         from qualcode.tui.widgets.dialogs import InputDialog
 
         if not self.by_attribute or self.attribute is None:
-            self.notify("Vælg først en variabel (a).", severity="warning")
+            self.notify(_("Vælg først en variabel (a)."), severity="warning")
             return
         values = ", ".join(value_order(self.project, self.attribute))
-        title = (
-            f"Gruppér værdierne af {self.attribute} som navn=værdi,værdi; navn=… "
-            f"(tomt: hver værdi for sig). Værdier: {values}"
-        )
+        title = group_title(self.attribute, values)
 
         def chosen(text: str | None) -> None:
             if text is None:
@@ -406,13 +435,17 @@ class MatrixScreen(ProjectScreen):
             elif text.isdigit():
                 self.top = int(text)
             else:
-                self.notify(f"Skriv et helt tal, ikke '{text}'.", severity="error")
+                self.notify(
+                    _("Skriv et helt tal, ikke '{text}'.").format(text=text),
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.reload()
 
         self.app.push_screen(
             InputDialog(
-                "Vis hver gruppes N hyppigste temaer (lige mange tages med); tomt eller 0: alle",
+                _("Vis hver gruppes N hyppigste temaer (lige mange tages med); tomt eller 0: alle"),
                 str(self.top or ""),
                 id="matrix-top-input",
             ),
@@ -427,12 +460,12 @@ class MatrixScreen(ProjectScreen):
 
         view = self.view
         if view is None:
-            self.notify("Ingen temamatrix at eksportere endnu (s eller a).", severity="warning")
+            self.notify(_("Ingen temamatrix at eksportere endnu (s eller a)."), severity="warning")
             return
         ask_for_file(
             self,
-            f"Eksportér temamatrixen som {FORMATS[fmt]}. Filnavn:",
-            f"temamatrix.{fmt}",
+            _("Eksportér temamatrixen som {format}. Filnavn:").format(format=FORMATS[fmt]),
+            _("temamatrix") + f".{fmt}",
             lambda path, force: self._write(path, view.exports[fmt], fmt, force),
             suffix=f".{fmt}",
             dialog_id="matrix-export-name",
@@ -440,13 +473,4 @@ class MatrixScreen(ProjectScreen):
         )
 
     def _write(self, path: Path, data: bytes, fmt: str, force: bool) -> None:
-        from qualcode.io.export import write_file
-
-        try:
-            write_file(path, data, force=force)
-        except QualcodeError as exc:
-            self.notify(f"Kunne ikke gemme {path.name}: {exc}", severity="error")
-        except OSError as exc:
-            self.notify(f"Kunne ikke gemme {path.name}: {exc.strerror or exc}", severity="error")
-        else:
-            self.notify(f"Gemt som {FORMATS[fmt]}: {path}", timeout=4)
+        save(self, path, data, FORMATS[fmt], force)

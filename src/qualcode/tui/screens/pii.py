@@ -17,16 +17,34 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from qualcode.core import pii
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain
 from qualcode.tui.widgets.footer import Footer
 
-KIND_TEXT = {"cpr": "CPR-nummer", "phone": "Telefon", "email": "E-mail"}
-NAMES = {
-    "cpr": ("CPR-nummer", "CPR-numre"),
-    "phone": ("telefonnummer", "telefonnumre"),
-    "email": ("e-mailadresse", "e-mailadresser"),
-}
+_, _n = translator("tui")
+
+
+def kind_text(kind: str) -> str:
+    """A kind of match in the table's Type column."""
+    return {"cpr": _("CPR-nummer"), "phone": _("Telefon"), "email": _("E-mail")}[kind]
+
+
+def counted(kind: str, n: int) -> str:
+    """'1 CPR-nummer', '2 telefonnumre', '3 e-mailadresser'."""
+    if kind == "cpr":
+        text = _n("{n} CPR-nummer", "{n} CPR-numre", n)
+    elif kind == "phone":
+        text = _n("{n} telefonnummer", "{n} telefonnumre", n)
+    else:
+        text = _n("{n} e-mailadresse", "{n} e-mailadresser", n)
+    return text.format(n=integer(n))
+
+
+def kind_name(kind: str) -> str:
+    """A kind of match inside a sentence: 'CPR-nummer', 'telefonnummer', 'e-mail'."""
+    return {"cpr": _("CPR-nummer"), "phone": _("telefonnummer"), "email": _("e-mail")}[kind]
 
 
 def describe(hits: list[pii.Hit]) -> str:
@@ -35,46 +53,55 @@ def describe(hits: list[pii.Hit]) -> str:
     for kind in pii.KINDS:
         n = sum(1 for h in hits if h.kind == kind)
         if n:
-            parts.append(f"{n} {NAMES[kind][n != 1]}")
-    return f"{len(hits)} mulige persondata" + (f": {', '.join(parts)}" if parts else "")
+            parts.append(counted(kind, n))
+    total = _n("{n} mulig personoplysning", "{n} mulige persondata", len(hits)).format(
+        n=integer(len(hits))
+    )
+    return total + (f": {', '.join(parts)}" if parts else "")
 
 
-PLACEHOLDERS = (
-    ", ".join(pii.PLACEHOLDERS[k] for k in pii.KINDS[:-1])
-    + f" eller {pii.PLACEHOLDERS[pii.KINDS[-1]]}"
-)  # '[CPR], [TELEFON] eller [E-MAIL]'
+def placeholders() -> str:
+    """'[CPR], [TELEFON] eller [E-MAIL]' (the placeholders are the same in every language)."""
+    return _("{some} eller {last}").format(
+        some=", ".join(pii.PLACEHOLDERS[k] for k in pii.KINDS[:-1]),
+        last=pii.PLACEHOLDERS[pii.KINDS[-1]],
+    )
 
 
 class PiiScreen(ProjectScreen):
-    TITLE = "Persondata"
+    TITLE = _("Persondata")
     BINDINGS = [
         # the tooltip as Content: a str tooltip is read as markup, and [CPR] would vanish
         Binding(
             "r",
             "redact_one",
-            "Skjul valgte",
+            _("Skjul valgte"),
             id="pii-redact",
             # Binding types tooltip as str, but Textual shows any visual there (the footer
             # passes it on as a widget tooltip, which takes Content)
             tooltip=Content(  # type: ignore[arg-type]
-                "Replace the selected match with its placeholder ([CPR], "
-                "[TELEFON], [E-MAIL]; asks first)"
+                _(
+                    "Replace the selected match with its placeholder ([CPR], "
+                    "[TELEFON], [E-MAIL]; asks first)"
+                )
             ),
         ),
         Binding(
             "R",
             "redact_all",
-            "Skjul alle",
+            _("Skjul alle"),
             id="pii-redact-all",
-            tooltip="Replace every match in the list with its placeholder (asks first)",
+            tooltip=_("Replace every match in the list with its placeholder (asks first)"),
         ),
-        Binding("g", "rescan", "Søg igen", id="pii-rescan", tooltip="Scan the project file again"),
+        Binding(
+            "g", "rescan", _("Søg igen"), id="pii-rescan", tooltip=_("Scan the project file again")
+        ),
         Binding(
             "a",
             "toggle_scope",
-            "Alle/spørgsmål",
+            _("Alle/spørgsmål"),
             id="pii-scope",
-            tooltip="Show matches in every question, or only the current one",
+            tooltip=_("Show matches in every question, or only the current one"),
         ),
     ]
 
@@ -92,14 +119,15 @@ class PiiScreen(ProjectScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#pii-table", DataTable)
+        singular = self.project.noun().singular
         for key, label in (
-            ("jc", "Jobcenter"),
-            ("q", "Spørgsmål"),
-            ("kind", "Type"),
-            ("text", "Fund (skjult)"),
-            ("context", "Sammenhæng"),
+            ("jc", singular[:1].upper() + singular[1:]),
+            ("q", _("Spørgsmål")),
+            ("kind", _("Type")),
+            ("text", _("Fund (skjult)")),
+            ("context", _("Sammenhæng")),
         ):
-            table.add_column(label, key=key)
+            table.add_column(flat(label), key=key)
         table.focus()
 
     def on_screen_resume(self) -> None:
@@ -122,23 +150,35 @@ class PiiScreen(ProjectScreen):
             table.add_row(
                 flat(who),
                 flat(h.question),
-                flat(KIND_TEXT[h.kind]),
+                flat(kind_text(h.kind)),
                 flat(h.masked),
                 flat(h.context(), no_wrap=True, overflow="ellipsis"),
                 key=str(n),
             )
         if self.hits:
             table.move_cursor(row=min(keep, len(self.hits) - 1))
-        where = "i alle spørgsmål" if self.everywhere else f"i {self.app.question}"
         if self.hits:
             counts = ", ".join(
-                f"{sum(1 for h in self.hits if h.kind == k)} {KIND_TEXT[k]}"
-                for k in pii.KINDS
-                if any(h.kind == k for h in self.hits)
+                counted(k, n) for k in pii.KINDS if (n := sum(1 for h in self.hits if h.kind == k))
             )
-            status = f"{len(self.hits)} mulige persondata {where} ({counts})"
+            n = len(self.hits)
+            if self.everywhere:
+                status = _n(
+                    "{n} mulig personoplysning i alle spørgsmål ({counts})",
+                    "{n} mulige persondata i alle spørgsmål ({counts})",
+                    n,
+                )
+            else:
+                status = _n(
+                    "{n} mulig personoplysning i {question} ({counts})",
+                    "{n} mulige persondata i {question} ({counts})",
+                    n,
+                )
+            status = status.format(n=integer(n), counts=counts, question=self.app.question)
+        elif self.everywhere:
+            status = _("Ingen persondata fundet i alle spørgsmål.")
         else:
-            status = f"Ingen persondata fundet {where}."
+            status = _("Ingen persondata fundet i {question}.").format(question=self.app.question)
         self.query_one("#pii-status", Label).update(flat(status))
         self._show_detail()
 
@@ -163,7 +203,8 @@ class PiiScreen(ProjectScreen):
         role = f", {hit.role}" if hit.role else ""
         return (
             f"{hit.respondent} {hit.respondent_name} · {hit.question} · "
-            f"uddrag {hit.item_number}{role}"
+            + _("uddrag {n}").format(n=hit.item_number)
+            + role
         )
 
     @on(DataTable.RowHighlighted, "#pii-table")
@@ -173,7 +214,7 @@ class PiiScreen(ProjectScreen):
     # -- actions ------------------------------------------------------------------
     def action_rescan(self) -> None:
         self.reload()
-        self.notify(f"Søgt igen: {len(self.hits)} fund", timeout=2)
+        self.notify(_("Søgt igen: {n} fund").format(n=integer(len(self.hits))), timeout=2)
 
     def action_toggle_scope(self) -> None:
         if self.app.question is None:
@@ -186,7 +227,7 @@ class PiiScreen(ProjectScreen):
 
         hit = self._selected()
         if hit is None:
-            self.notify("Intet at skjule.", severity="warning")
+            self.notify(_("Intet at skjule."), severity="warning")
             return
 
         def confirmed(ok: bool | None) -> None:
@@ -195,9 +236,15 @@ class PiiScreen(ProjectScreen):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Erstat {pii.KIND_NAMES[hit.kind]} {hit.masked} ({self._where(hit)}) med "
-                f"{pii.PLACEHOLDERS[hit.kind]}? Det kan ikke fortrydes.",
-                yes="Skjul",
+                _(
+                    "Erstat {kind} {masked} ({where}) med {placeholder}? Det kan ikke fortrydes."
+                ).format(
+                    kind=kind_name(hit.kind),
+                    masked=hit.masked,
+                    where=self._where(hit),
+                    placeholder=pii.PLACEHOLDERS[hit.kind],
+                ),
+                yes=_("Skjul"),
                 id="pii-confirm-one",
             ),
             confirmed,
@@ -207,7 +254,7 @@ class PiiScreen(ProjectScreen):
         from qualcode.tui.widgets.dialogs import ConfirmDialog
 
         if not self.hits:
-            self.notify("Intet at skjule.", severity="warning")
+            self.notify(_("Intet at skjule."), severity="warning")
             return
         hits = list(self.hits)
 
@@ -217,8 +264,12 @@ class PiiScreen(ProjectScreen):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Erstat alle {len(hits)} fund med {PLACEHOLDERS}? Det kan ikke fortrydes.",
-                yes="Skjul alle",
+                _n(
+                    "Erstat fundet med {placeholders}? Det kan ikke fortrydes.",
+                    "Erstat alle {n} fund med {placeholders}? Det kan ikke fortrydes.",
+                    len(hits),
+                ).format(n=integer(len(hits)), placeholders=placeholders()),
+                yes=_("Skjul alle"),
                 id="pii-confirm",
             ),
             confirmed,
@@ -228,23 +279,42 @@ class PiiScreen(ProjectScreen):
         try:
             result = pii.redact_everywhere(self.project, hits)
         except QualcodeError as exc:
-            self.notify(f"Kunne ikke skjule: {exc}", severity="error")
+            self.notify(_("Kunne ikke skjule: {reason}").format(reason=exc), severity="error")
             return
         self.reload()
-        lines = [f"Skjult: {result.done} fund erstattet med pladsholdere"]
+        lines = [
+            _n(
+                "Skjult: {n} fund erstattet med en pladsholder",
+                "Skjult: {n} fund erstattet med pladsholdere",
+                result.done,
+            ).format(n=integer(result.done))
+        ]
         if result.purged is not None:
             lines.append(
-                "Teksten er væk fra projektfilen og dens log."
+                _("Teksten er væk fra projektfilen og dens log.")
                 if result.purged
-                else "Et andet program har projektet åbent: den gamle tekst ligger i "
-                "projektets -wal-fil, til det lukker; skjul igen derefter."
+                else _(
+                    "Et andet program har projektet åbent: den gamle tekst ligger i "
+                    "projektets -wal-fil, til det lukker; skjul igen derefter."
+                )
             )
         if result.backups_removed:
-            lines.append(f"{len(result.backups_removed)} sikkerhedskopier med teksten er slettet.")
-        if result.models_removed:
+            n = len(result.backups_removed)
             lines.append(
-                f"{len(result.models_removed)} forslagsmodeller trænet på teksten er "
-                "slettet (træn igen med T)."
+                _n(
+                    "{n} sikkerhedskopi med teksten er slettet.",
+                    "{n} sikkerhedskopier med teksten er slettet.",
+                    n,
+                ).format(n=integer(n))
+            )
+        if result.models_removed:
+            n = len(result.models_removed)
+            lines.append(
+                _n(
+                    "{n} forslagsmodel trænet på teksten er slettet (træn igen med T).",
+                    "{n} forslagsmodeller trænet på teksten er slettet (træn igen med T).",
+                    n,
+                ).format(n=integer(n))
             )
         self.notify(
             "\n".join(lines),

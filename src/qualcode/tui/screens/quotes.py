@@ -21,11 +21,15 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer
 from qualcode.models import Item, Quote
 from qualcode.tui.messages import FileNotSaved, QuotesExported
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.footer import Footer
+
+_, _n = translator("tui")
 
 CONTEXT_TURNS = 2
 LIST_CHARS = 160  # a quote's passage in the list; the context pane shows all of it
@@ -55,51 +59,51 @@ def _short(text: str, limit: int = LIST_CHARS) -> str:
 
 
 class QuotesScreen(ProjectScreen):
-    TITLE = "Citater"
+    TITLE = _("Citater")
     HORIZONTAL_BREAKPOINTS = [(0, "-quotes-narrow"), (110, "-quotes-wide")]
     BINDINGS = [
         Binding(
             "s",
             "star",
-            "Stjerne",
+            _("Stjerne"),
             id="quotes-star",
-            tooltip="Star or unstar the highlighted quote (stars mark quotes to export)",
+            tooltip=_("Star or unstar the highlighted quote (stars mark quotes to export)"),
         ),
         Binding(
             "a",
             "only_starred",
-            "Kun stjernede",
+            _("Kun stjernede"),
             id="quotes-only-starred",
-            tooltip="Show only the starred quotes, or all quotes",
+            tooltip=_("Show only the starred quotes, or all quotes"),
         ),
         Binding(
             "c",
             "focus_context",
-            "Kontekst",
+            _("Kontekst"),
             id="quotes-context",
-            tooltip="Focus the context pane to scroll through the turns around the quote",
+            tooltip=_("Focus the context pane to scroll through the turns around the quote"),
         ),
         Binding(
             "e",
             "export('md')",
-            "Eksport .md",
+            _("Eksport .md"),
             id="quotes-export-md",
-            tooltip="Save the question's starred quotes as Markdown",
+            tooltip=_("Save the question's starred quotes as Markdown"),
         ),
         Binding(
             "d",
             "export('docx')",
-            "Eksport .docx",
+            _("Eksport .docx"),
             id="quotes-export-docx",
-            tooltip="Save the question's starred quotes as a Word document",
+            tooltip=_("Save the question's starred quotes as a Word document"),
         ),
         Binding(
             "escape",
             "focus_codes",
-            "Koder",
+            _("Koder"),
             show=False,
             id="quotes-codes",
-            tooltip="Back to the list of codes",
+            tooltip=_("Back to the list of codes"),
         ),
     ]
 
@@ -140,7 +144,8 @@ class QuotesScreen(ProjectScreen):
             codes.clear_options()
             self.sub_title = ""
             self._show_quotes(
-                None, message="Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."
+                None,
+                message=_("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."),
             )
             return
         question = self.project.question(qid)
@@ -199,8 +204,9 @@ class QuotesScreen(ProjectScreen):
         if self.book is None or key is None:
             self._show_quotes(
                 None,
-                message="Spørgsmålets kodebog har ingen koder endnu. "
-                "Tilføj koder under Kodebog (F5).",
+                message=_(
+                    "Spørgsmålets kodebog har ingen koder endnu. Tilføj koder under Kodebog (F5)."
+                ),
             )
             return
         self.code_key = key
@@ -209,24 +215,29 @@ class QuotesScreen(ProjectScreen):
         quotes = self._visible(key)
         message = None
         if not any(self.quotes_by_code.values()):
-            message = (
-                f"Ingen kodede uddrag i »{self.qid}« endnu. Kod svarene under "
+            message = _(
+                "Ingen kodede uddrag i »{question}« endnu. Kod svarene under "
                 "Kodning (F2); så kommer citaterne her."
-            )
+            ).format(question=self.qid)
         elif not everything:
-            message = f"Ingen citater for »{code.label}« endnu."
+            message = _("Ingen citater for »{label}« endnu.").format(label=code.label)
         elif not quotes:
-            message = (
-                f"Ingen stjernemarkerede citater for »{code.label}«. Tryk s på et "
+            message = _(
+                "Ingen stjernemarkerede citater for »{label}«. Tryk s på et "
                 "citat for at stjernemarkere det, eller a for at se alle."
-            )
+            ).format(label=code.label)
         starred = sum(q.starred for q in everything)
+        total = len(everything)
         if self.only_starred:
-            head = f"{code.label} – {starred} {STAR} af {len(everything)} citater"
+            head = _n(
+                "{label} – {starred} {star} af {n} citat",
+                "{label} – {starred} {star} af {n} citater",
+                total,
+            ).format(label=code.label, starred=integer(starred), star=STAR, n=integer(total))
         else:
-            head = f"{code.label} – {len(everything)} citater" + (
-                f", {starred} {STAR}" if starred else ""
-            )
+            head = _n("{label} – {n} citat", "{label} – {n} citater", total).format(
+                label=code.label, n=integer(total)
+            ) + (f", {integer(starred)} {STAR}" if starred else "")
         self._show_quotes(quotes, message=message, head=head, keep=keep)
 
     def _show_quotes(
@@ -244,7 +255,7 @@ class QuotesScreen(ProjectScreen):
             listing.clear_options()
             if not self.shown:
                 listing.add_option(
-                    Option(plain(message or "Ingen citater.", style="italic dim"), disabled=True)
+                    Option(plain(message or _("Ingen citater."), style="italic dim"), disabled=True)
                 )
                 self._show_context(None)
                 return
@@ -304,7 +315,7 @@ class QuotesScreen(ProjectScreen):
         self.current = quote
         out = Text()
         if quote is None:
-            out.append("Vælg et citat for at læse det i sammenhæng.", style="dim italic")
+            out.append(_("Vælg et citat for at læse det i sammenhæng."), style="dim italic")
         else:
             out = self._context_for(quote)
         self.context_text = out
@@ -319,14 +330,14 @@ class QuotesScreen(ProjectScreen):
         out = Text()
         head = [f"{quote.respondent} {quote.respondent_name}".strip()]
         if quote.role:
-            head += [quote.role, f"uddrag {quote.item_number}"]
+            head += [quote.role, _("uddrag {n}").format(n=quote.item_number)]
         out.append(shown(" · ".join(head)), style="bold")
         if quote.starred:
-            out.append(f"  {STAR} stjernemarkeret", style="yellow")
+            out.append(f"  {STAR} " + _("stjernemarkeret"), style="yellow")
         out.append("\n\n")
         for turn in turns:
             interviewer = turn.kind == "interviewer"
-            role = turn.speaker_role or ("Svar" if turn.kind == "answer" else "")
+            role = turn.speaker_role or (_("Svar") if turn.kind == "answer" else "")
             body = "dim" if interviewer else ""
             if role:
                 out.append(shown(f"{role}: "), style="dim italic" if interviewer else "bold")
@@ -347,7 +358,7 @@ class QuotesScreen(ProjectScreen):
     def action_star(self) -> None:
         quote = self._highlighted_quote()
         if quote is None:
-            self.notify("Intet citat valgt.", severity="warning", timeout=2)
+            self.notify(_("Intet citat valgt."), severity="warning", timeout=2)
             return
         # a quote is listed only under a code of the question's codebook
         assert self.book is not None and self.qid is not None and self.code_key is not None
@@ -367,7 +378,8 @@ class QuotesScreen(ProjectScreen):
             keep = rest[min(at, len(rest) - 1)] if rest else None
         self._show_code(self.code_key, keep=keep)
         who = f"{quote.respondent}" + (f" ({quote.role})" if quote.role else "")
-        self.notify(f"Stjernemarkeret: {who}" if starred else f"Stjerne fjernet: {who}", timeout=2)
+        done = _("Stjernemarkeret: {who}") if starred else _("Stjerne fjernet: {who}")
+        self.notify(done.format(who=who), timeout=2, markup=False)
 
     def action_only_starred(self) -> None:
         self.only_starred = not self.only_starred
@@ -376,7 +388,9 @@ class QuotesScreen(ProjectScreen):
             keep = self.current.coding_id if self.current else None
             self._show_code(self.code_key, keep=keep)
         self.notify(
-            "Viser kun stjernemarkerede citater" if self.only_starred else "Viser alle citater",
+            _("Viser kun stjernemarkerede citater")
+            if self.only_starred
+            else _("Viser alle citater"),
             timeout=1.5,
         )
 
@@ -401,34 +415,36 @@ class QuotesScreen(ProjectScreen):
         return out
 
     def export_title(self) -> str:
-        return f"Citater: {self.book.title}" if self.book else "Citater"
+        return _("Citater: {title}").format(title=self.book.title) if self.book else _("Citater")
 
     def action_export(self, fmt: str) -> None:
         from qualcode.tui.widgets.dialogs import ask_for_file
 
         if self.qid is None:
-            self.notify("Projektet har ingen spørgsmål endnu.", severity="warning")
+            self.notify(_("Projektet har ingen spørgsmål endnu."), severity="warning")
             return
         quotes = self.starred_quotes()
         if not quotes:
             self.notify(
-                f"Ingen stjernemarkerede citater i »{self.qid}«: tryk s på de citater, "
-                "der skal med.",
+                _(
+                    "Ingen stjernemarkerede citater i »{question}«: tryk s på de citater, "
+                    "der skal med."
+                ).format(question=self.qid),
                 severity="warning",
                 markup=False,
             )
             return
         what, suffix = EXPORTS[fmt]
-        count = (
-            "1 stjernemarkeret citat"
-            if len(quotes) == 1
-            else f"{len(quotes)} stjernemarkerede citater"
-        )
+        n = len(quotes)
         title = self.export_title()
         ask_for_file(
             self,
-            f"Gem {count} som {what} – filnavn:",
-            f"citater-{self.qid}{suffix}",
+            _n(
+                "Gem {n} stjernemarkeret citat som {format} – filnavn:",
+                "Gem {n} stjernemarkerede citater som {format} – filnavn:",
+                n,
+            ).format(n=integer(n), format=what),
+            _("citater-{question}").format(question=self.qid) + suffix,
             lambda path, force: self._write(path, fmt, title, quotes, force=force),
             suffix=suffix,
             dialog_id="quotes-export-dialog",
@@ -448,7 +464,7 @@ class QuotesScreen(ProjectScreen):
         thread=True,
         group="quotes-export",
         exit_on_error=False,
-        description="Citaterne kunne ikke gemmes",
+        description=_("Citaterne kunne ikke gemmes"),
     )
     def _write(self, path: Path, fmt: str, title: str, quotes: list[Quote], *, force: bool) -> None:
         """Render and write the quotes in a worker (Word files take a while); the quotes
@@ -460,9 +476,9 @@ class QuotesScreen(ProjectScreen):
             write_file(path, self._render_export(fmt, title, quotes), force=force)
         except QualcodeError as exc:
             reason = {
-                "already exists; use --force to overwrite it": "findes allerede",
-                "is a folder": "er en mappe",
-                "its folder does not exist": "mappen findes ikke",
+                "already exists; use --force to overwrite it": _("findes allerede"),
+                "is a folder": _("er en mappe"),
+                "its folder does not exist": _("mappen findes ikke"),
             }.get(exc.detail, exc.detail)
             self.post_message(FileNotSaved(path, reason))
             return
@@ -475,20 +491,33 @@ class QuotesScreen(ProjectScreen):
     @on(FileNotSaved)
     def _not_written(self, event: FileNotSaved) -> None:
         self.notify(
-            f"Ikke gemt: {event.path}: {event.reason}.", severity="error", timeout=6, markup=False
+            _("Ikke gemt: {path}: {reason}.").format(path=event.path, reason=event.reason),
+            severity="error",
+            timeout=6,
+            markup=False,
         )
 
     @on(QuotesExported)
     def _written(self, event: QuotesExported) -> None:
         path, count, unredacted = event.path, event.count, event.unredacted
         self.notify(
-            f"Gemt {count} citat{'er' if count != 1 else ''} i {path}", timeout=4, markup=False
+            _n("Gemt {n} citat i {path}", "Gemt {n} citater i {path}", count).format(
+                n=integer(count), path=path
+            ),
+            timeout=4,
+            markup=False,
         )
         if unredacted:  # the same warning as the CLI's
             self.notify(
-                f"Advarsel: citaterne indeholder {unredacted} mulige personoplysninger "
-                "(CPR-numre, telefonnumre eller e-mails), der ikke er redigeret ud. "
-                "Se F8 Persondata.",
+                _n(
+                    "Advarsel: citaterne indeholder {n} mulig personoplysning "
+                    "(et CPR-nummer, telefonnummer eller en e-mail), der ikke er redigeret ud. "
+                    "Se F8 Persondata.",
+                    "Advarsel: citaterne indeholder {n} mulige personoplysninger "
+                    "(CPR-numre, telefonnumre eller e-mails), der ikke er redigeret ud. "
+                    "Se F8 Persondata.",
+                    unredacted,
+                ).format(n=integer(unredacted)),
                 severity="warning",
                 timeout=8,
                 markup=False,
