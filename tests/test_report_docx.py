@@ -454,7 +454,7 @@ def test_quotes_in_the_agencys_template(starred, tmp_path):
     assert doc.sections[0].header.paragraphs[0].text == TEMPLATE_HEADER
     assert TEMPLATE_STYLE in {s.name for s in doc.styles}
     md = run("quotes", starred[0], "--code", "fleksjob", "--template", dotx)
-    assert md.exit_code == 2 and "--template goes with DOCX" in md.output
+    assert md.exit_code == 2 and "--template hører sammen med DOCX" in md.output
 
 
 def test_a_bad_template_is_one_line_and_writes_nothing(demo_db, tmp_path):
@@ -489,7 +489,7 @@ def test_a_bad_template_is_one_line_and_writes_nothing(demo_db, tmp_path):
     assert list(out.iterdir()) == []
     line = assert_one_line_error(
         run("report", demo_db, "-o", out / "r.md", "--template", make_dotx(tmp_path / "c.dotx")),
-        "--template is for a .docx report",
+        "--template er til en .docx-rapport",
     )
     assert "r.md" in line
     assert list(out.iterdir()) == []
