@@ -69,7 +69,7 @@ def user_errors(fn):
             fail(_("{file}: permission denied").format(file=exc.filename))
         except OSError as exc:
             if exc.filename:
-                fail(_("{file}: {reason}").format(file=exc.filename, reason=os_reason(exc)))
+                fail(f"{exc.filename}: {os_reason(exc)}")
             if is_stdout_error(exc):  # click.echo could not write standard output
                 stdout_failed(exc)
             raise

@@ -342,10 +342,8 @@ def report(
         n=tables, questions=ids
     )
     if matrices_n:
-        summary = _("{tables}; {matrices}").format(
-            tables=summary,
-            matrices=_n("{n} theme matrix", "{n} theme matrices", matrices_n).format(n=matrices_n),
-        )
+        matrix_text = _n("{n} theme matrix", "{n} theme matrices", matrices_n).format(n=matrices_n)
+        summary = f"{summary}; {matrix_text}"
     click.echo(summary)
 
 

@@ -120,7 +120,7 @@ def init(db: str, noun: str | None) -> None:
     try:
         wanted = Noun.parse(noun) if noun is not None else None
     except ValueError as exc:
-        raise QualcodeError(_("--noun: {reason}").format(reason=exc)) from None
+        raise QualcodeError(f"--noun: {exc}") from None
     if Path(db).exists():
         with open_project(db, write=wanted is not None) as project:
             if wanted is not None:
