@@ -82,13 +82,13 @@ def run(*args: object):
 
 
 def assert_one_line_error(result, *needles: str) -> str:
-    """Exit 1, nothing on stdout, one 'qualcode: error: ...' line naming every needle."""
+    """Exit 1, nothing on stdout, one 'qualcode: fejl: ...' line naming every needle."""
     assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
     assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("qualcode: error: "), lines[0]
+    assert lines[0].startswith("qualcode: fejl: "), lines[0]
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
     return lines[0]

@@ -594,7 +594,7 @@ def test_cli_errors(demo_db, demo_copy, english):
         run("agreement", demo_db, "--question", "strategier"), "two or more coders", "guld"
     )
     assert_one_line_error(
-        run("agreement", demo_db), "no question has codings by two or more", "guld"
+        run("agreement", demo_db), "intet spørgsmål er kodet af to eller flere", "guld"
     )
     add_second_coder(demo_copy)
     assert_one_line_error(

@@ -34,7 +34,7 @@ def test_every_command_has_help(path):
     result = run(*path, "--help")
     assert result.exit_code == 0
     usage, description = result.output.split("\n\n")[:2]
-    assert usage.startswith("Usage:")
+    assert usage.startswith("Brug:")  # click's words in Danish too
     assert len(description.strip()) > 20, "a real description, not only the usage line"
 
 
@@ -188,7 +188,7 @@ def test_user_errors_are_one_line_exit_1(demo_db, tmp_path):
     for args in cases:
         result = run(*args)
         assert result.exit_code == 1, args
-        assert result.stderr.startswith("qualcode: error: "), args
+        assert result.stderr.startswith("qualcode: fejl: "), args
         assert result.stderr.count("\n") == 1, result.stderr
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "missing.db").exists()
@@ -284,7 +284,7 @@ def test_codebook_commands(tmp_path, demo_db):
     out = tmp_path / "lokalpolitiske-strategier.yaml"
     assert run("codebook", "export", demo_db, "lokalpolitiske-strategier", "-o", out).exit_code == 0
     ok = run("codebook", "validate", out)
-    assert ok.exit_code == 0 and "ok (7 codes" in ok.output
+    assert ok.exit_code == 0 and "ok (7 koder" in ok.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("codes:\n  - {key: a, label: A, color: blå}\n", encoding="utf-8")
     result = run("codebook", "validate", bad)
@@ -293,7 +293,7 @@ def test_codebook_commands(tmp_path, demo_db):
 
 def test_info(demo_db):
     out = run("info", demo_db).output
-    assert "82 respondents" in out and "strategier (open" in out
+    assert "82 respondenter" in out and "strategier (åbent" in out
 
 
 def test_codebook_export_under_another_name_still_validates(tmp_path, demo_db):

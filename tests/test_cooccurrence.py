@@ -340,7 +340,7 @@ def test_cli_writes_each_format_to_stdout_or_a_file(demo_db, tmp_path):
     assert md.exit_code == 0 and md.stdout.startswith("### ")
     target = tmp_path / "par.xlsx"
     done = run("cooccurrence", demo_db, "--question", "interview", "-o", target)
-    assert done.exit_code == 0 and done.stderr == f"wrote {target}\n"
+    assert done.exit_code == 0 and done.stderr == f"skrev {target}\n"
     assert target.read_bytes()[:2] == b"PK"
     csv_file = tmp_path / "par.csv"
     assert run("cooccurrence", demo_db, "--question", "interview", "-o", csv_file).exit_code == 0
@@ -353,13 +353,13 @@ def test_cli_coder_basis_as_counts(demo_copy):
     assert joined.exit_code == 0
     warning = joined.stderr.splitlines()
     assert len(warning) == 1 and warning[0].startswith(
-        "qualcode: warning: strategier is coded by 2"
+        "qualcode: advarsel: strategier er kodet af 2"
     )
     ida = run("cooccurrence", demo_copy, "--question", "strategier", "--coder", "ida")
     assert ida.exit_code == 0 and ida.stderr == ""
     assert "Kodet af: ida" in ida.stdout
     star = run("cooccurrence", demo_copy, "--question", "strategier", "--coder", "*")
-    assert "Kodet af: alle kodere (guld, ida)" in star.stdout and "warning" in star.stderr
+    assert "Kodet af: alle kodere (guld, ida)" in star.stdout and "advarsel" in star.stderr
     # the project's stored basis is the default, as for counts
     assert run("basis", demo_copy, "--set", "ida").exit_code == 0
     stored = run("cooccurrence", demo_copy, "--question", "strategier", "--format", "csv")
@@ -385,10 +385,10 @@ def test_cli_bad_format_or_file_writes_nothing(demo_db, tmp_path):
     target = tmp_path / "par.pdf"
     bad = run("cooccurrence", demo_db, "--question", "strategier", "--format", "pdf", "-o", target)
     # a wrongly typed option is a usage error (exit 2), as for every command
-    assert bad.exit_code == 2 and "'pdf' is not one of" in bad.stderr
+    assert bad.exit_code == 2 and "'pdf' er ikke en af" in bad.stderr  # click's words too
     assert not target.exists()
     xlsx = run("cooccurrence", demo_db, "--question", "strategier", "--format", "xlsx")
-    assert xlsx.exit_code == 2 and "--format xlsx needs -o FILE.xlsx" in xlsx.stderr
+    assert xlsx.exit_code == 2 and "--format xlsx kræver -o FILE.xlsx" in xlsx.stderr
     assert xlsx.stdout == ""
     missing = run("cooccurrence", demo_db)
     assert missing.exit_code == 2 and "--question" in missing.stderr

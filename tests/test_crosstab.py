@@ -339,7 +339,7 @@ def test_cli_csv_json_md_and_xlsx_agree_with_core(demo_db, tmp_path):
 def test_cli_warns_about_small_expected_counts(demo_db):
     result = run("crosstab", demo_db, "--question", "strategier", "--by", "region")
     assert result.exit_code == 0
-    assert "expected count below 5" in result.stderr
+    assert "forventet værdi under 5" in result.stderr
     assert "chi²*" in result.stdout and "* Advarsel" in result.stdout
 
 

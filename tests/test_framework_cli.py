@@ -109,7 +109,7 @@ def test_xlsx_has_the_matrix_and_with_passages_a_sheet_of_them(summed, tmp_path)
     out = tmp_path / "matrix.xlsx"
     result = run("framework", db, "--question", Q, "-o", out, "--passages")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "" and f"wrote {out}" in result.stderr
+    assert result.stdout == "" and f"skrev {out}" in result.stderr
     wb = load_workbook(out)
     assert wb.sheetnames == ["Rammematrix", "Passager"]
     ws = wb["Rammematrix"]
@@ -188,9 +188,9 @@ def test_docx_has_the_matrix_as_a_table(summed, tmp_path):
     [
         (["--question", "nope"], ["no question 'nope'"]),
         (["--question", Q, "--codes", "fleksjob,hjaelpemidler"], ["hjaelpemidler"]),
-        (["--question", Q, "--codes", " , "], ["--codes needs"]),
-        (["--question", Q, "--format", "pdf"], ["unknown format 'pdf'", "xlsx, docx, md, csv"]),
-        (["--question", Q, "--format", "xlsx"], ["needs -o FILE.xlsx"]),
+        (["--question", Q, "--codes", " , "], ["--codes skal have"]),
+        (["--question", Q, "--format", "pdf"], ["ukendt format 'pdf'", "xlsx, docx, md, csv"]),
+        (["--question", Q, "--format", "xlsx"], ["kræver -o FILE.xlsx"]),
     ],
 )
 def test_bad_input_is_one_line(summed, args, needles, english):
@@ -208,11 +208,11 @@ def test_bad_output_is_one_line_and_writes_nothing(summed, tmp_path):
         run("framework", db, "--question", Q, "--format", "md", "-o", folder), str(folder)
     )
     assert_one_line_error(
-        run("framework", db, "--question", Q, "-o", f"{folder}/"), "names a folder"
+        run("framework", db, "--question", Q, "-o", f"{folder}/"), "er navnet på en mappe"
     )
     assert_one_line_error(
         run("framework", db, "--question", Q, "-o", where / "matrix.pdf"),
-        "cannot tell the format",
+        "kan ikke se formatet",
     )
     assert_one_line_error(
         run("framework", db, "--question", "nope", "-o", where / "m.xlsx"), "nope"

@@ -99,11 +99,13 @@ def test_every_marked_text_is_in_both_catalogues_translated(domain):
 
 @pytest.mark.parametrize("domain", sorted(catalogues.SOURCES))
 def test_english_texts_have_no_danish_letters(domain):
-    """A text copied untranslated from a Danish one is caught by its letters."""
+    """A text copied untranslated from a Danish one is caught by its letters. (Danish in
+    double quotes is quoted data, such as an example value or the report's words.)"""
     for message in catalogues.read(domain, "en"):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in strings:
-            assert not re.search("[æøåÆØÅ]", text or ""), (domain, message.id, text)
+            unquoted = re.sub(r'"[^"]*"', "", text or "")
+            assert not re.search("[æøåÆØÅ]", unquoted), (domain, message.id, text)
 
 
 @pytest.mark.parametrize("domain", sorted(catalogues.SOURCES))

@@ -154,7 +154,9 @@ def test_no_survey_order_means_sorted_and_the_order_can_be_set(demo_copy):
     order = "Nordjylland,Midtjylland,Syddanmark,Hovedstaden,Sjælland"
     result = run("attributes", demo_copy, "region", "--order", order)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("region (survey order): Nordjylland (9), Midtjylland (17)")
+    assert result.stdout.startswith(
+        "region (spørgeskemaets rækkefølge): Nordjylland (9), Midtjylland (17)"
+    )
     with Project.open(demo_copy, readonly=True) as p:
         frame = theme_matrix(p, question="strategier", by="region")
     assert frame.attrs["groups"] == order.split(",")
@@ -178,10 +180,10 @@ def test_attributes_lists_without_writing(demo_copy):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert (
-        "lokalpolitisk_fokus (survey order): I meget høj grad (12), I høj grad (23), "
+        "lokalpolitisk_fokus (spørgeskemaets rækkefølge): I meget høj grad (12), I høj grad (23), "
         "I nogen grad (34), I mindre grad (11), Ved ikke (2)"
     ) in lines
-    assert "stoerrelse (survey order): Lille (30), Mellem (34), Stor (18)" in lines
+    assert "stoerrelse (spørgeskemaets rækkefølge): Lille (30), Mellem (34), Stor (18)" in lines
     assert snapshot(demo_copy) == before
 
 
@@ -191,8 +193,8 @@ def test_attributes_lists_without_writing(demo_copy):
         (["nope", "--order", "a"], ["no respondent has the attribute 'nope'"]),
         (["region", "--order", "Fyn"], ["region = 'Fyn'", "Hovedstaden"]),
         (["region", "--order", "Sjælland,Sjælland"], ["'Sjælland' is given twice"]),
-        (["--order", "a,b"], ["--order needs the attribute's NAME"]),
-        (["nope"], ["no respondent has the attribute 'nope'"]),
+        (["--order", "a,b"], ["--order kræver attributtens NAME"]),
+        (["nope"], ["ingen respondent har attributten 'nope'"]),
     ],
 )
 def test_attributes_bad_input_is_one_line(demo_copy, args, needles, english):
@@ -280,7 +282,7 @@ def test_coder_basis_as_counts(coders):
     # every coder together: joined, with the warning counts gives
     joined = run(*args)
     assert csv_cells(joined.stdout) == expected(None)
-    assert "coded by 2 coders (guld, ida)" in joined.stderr
+    assert "kodet af 2 kodere (guld, ida)" in joined.stderr
     assert csv_cells(run(*args, "--coder", "*").stdout) == expected(None)
     # the project's basis is the default, as for counts, and the table names it
     assert run("basis", coders, "--set", "ida").exit_code == 0
@@ -477,7 +479,7 @@ def test_csv_for_danish_excel_and_the_projects_noun(demo_copy):
     assert danish.startswith("\ufeffgroup;question;code;label;respondents;answered;percent;rank")
     assert "Lokale virksomheder;samarbejde-lokale-virksomheder;" in danish
     assert ";10;14;71,4;1" in danish and ",10,14,71.4,1" in plain
-    assert_one_line_error(run(*base, "--dialect", "excel-da"), "--dialect excel-da is for CSV")
+    assert_one_line_error(run(*base, "--dialect", "excel-da"), "--dialect excel-da er til CSV")
     with Project.open(demo_copy) as p:
         p.set_noun("kommune/kommuner")
     table = run(*base).stdout
@@ -512,10 +514,10 @@ def test_formats_need_a_file_and_writing_twice_needs_force(demo_db, tmp_path):
             ["--question", "strategier", "--by", "region", "--group", "x=Fyn"],
             ["--group 'x'", "region = 'Fyn'"],
         ),
-        (["--question", "strategier", "--group", "x=Fyn"], ["--group needs --by"]),
+        (["--question", "strategier", "--group", "x=Fyn"], ["--group kræver --by"]),
         (["--question", "strategier"], ["--question QID --by ATTRIBUTE"]),
         (["--by", "region"], ["--question QID --by ATTRIBUTE"]),
-        ([], ["--question QID --by ATTRIBUTE, or --questions"]),
+        ([], ["--question QID --by ATTRIBUTE eller --questions"]),
         (
             ["--questions", "strategier,udfordringer-fysiske"],
             ["share one codebook", "strategier (lokalpolitiske-strategier)"],
@@ -527,10 +529,10 @@ def test_formats_need_a_file_and_writing_twice_needs_force(demo_db, tmp_path):
         (["--questions", "=strategier"], ["write QID or NAME=QID"]),
         (
             ["--questions", "strategier", "--question", "strategier", "--by", "region"],
-            ["either --questions or --question"],
+            ["enten --questions eller --question"],
         ),
-        (["--questions", "strategier", "--top", "0"], ["--top must be 1 or more, not 0"]),
-        (["--questions", "strategier", "--top", "-3"], ["--top must be 1 or more"]),
+        (["--questions", "strategier", "--top", "0"], ["--top skal være 1 eller mere, ikke 0"]),
+        (["--questions", "strategier", "--top", "-3"], ["--top skal være 1 eller mere"]),
         (
             ["--question", "strategier", "--by", "lokalpolitisk_fokus", "--group", "x=Ved ikke"],
             ["no group has jobcentre that answered"],
@@ -554,7 +556,7 @@ def test_report_has_the_matrix_of_questions_sharing_a_codebook(demo_db, tmp_path
 
     result = run("report", demo_db, "-o", tmp_path / "r.md")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().endswith("; 1 theme matrix")
+    assert result.stdout.strip().endswith("; 1 temamatrix")
     text = (tmp_path / "r.md").read_text("utf-8")
     # every question of eksterne-aktoerer, by its id, every theme
     assert "## Temamatrix 1: Temaer i samarbejde med eksterne aktører pr. spørgsmål\n" in text
@@ -596,5 +598,5 @@ def test_report_has_the_matrix_of_questions_sharing_a_codebook(demo_db, tmp_path
     )
     assert not (tmp_path / "x.md").exists()
     assert_one_line_error(
-        run("report", demo_db, "-o", tmp_path / "x.md", "--top", "0"), "--top must be 1"
+        run("report", demo_db, "-o", tmp_path / "x.md", "--top", "0"), "--top skal være 1"
     )

@@ -452,7 +452,7 @@ def test_cli_train_suggest_evaluate_kwic_on_the_demo(demo_copy, tmp_path, monkey
     monkeypatch.setenv("QUALCODE_CODER", "ny")
     r = run("train", demo_copy, "--question", "strategier", "--out", tmp_path / "models")
     assert r.exit_code == 0, r.output
-    assert "lokalpolitiske-strategier: trained on 35 coded items" in r.stdout
+    assert "lokalpolitiske-strategier: trænet på 35 kodede tekster" in r.stdout
     out = tmp_path / "forslag.csv"
     r = run(
         "suggest", demo_copy, "--question", "strategier", "--model", tmp_path / "models", "-o", out
@@ -479,7 +479,7 @@ def test_cli_train_suggest_evaluate_kwic_on_the_demo(demo_copy, tmp_path, monkey
 def test_cli_suggest_without_a_model_uses_the_rules_and_says_so(demo_copy):
     r = run("suggest", demo_copy, "--question", "strategier", "--format", "csv")
     assert r.exit_code == 0
-    assert "keyword rules only" in r.stderr
+    assert "kun nøgleordsregler" in r.stderr
     assert ",rule," in r.stdout and ",model," not in r.stdout
 
 
@@ -645,7 +645,7 @@ def test_cli_train_refuses_a_stored_codebook_named_dot_dot(fixture_project, tmp_
     with Project.open(db) as p:
         assert p.codebook_stems() == [".."]
     r = run("suggest", db, "--question", "udf", "--format", "csv")  # rules still work
-    assert r.exit_code == 0 and "keyword rules only" in r.stderr
+    assert r.exit_code == 0 and "kun nøgleordsregler" in r.stderr
 
 
 def test_cli_train_out_replaces_only_a_model_folder(fixture_project, tmp_path, english):

@@ -50,7 +50,7 @@ def assert_refused(result, *needles: str) -> str:
     assert isinstance(result.exception, SystemExit), result.exception
     assert result.stdout == "" and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert [n for n, line in enumerate(lines) if line.startswith("qualcode: error: ")] == [
+    assert [n for n, line in enumerate(lines) if line.startswith("qualcode: fejl: ")] == [
         len(lines) - 1
     ], result.stderr
     for needle in needles:
@@ -456,7 +456,7 @@ def qualcode(
     )
 
 
-FULL = "qualcode: error: could not write to standard output (No space left on device)"
+FULL = "qualcode: fejl: kunne ikke skrive til standardoutput (der er ikke mere plads på disken)"
 needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 # a command that prints without flushing: the error comes only when Python flushes stdout
 LATE = """

@@ -139,6 +139,7 @@ def pii_db(tmp_path) -> Path:
 
 
 def test_import_warns_with_the_number_of_hits(tmp_path, english):
+    # in English: the warning's line joins the CLI's words and the scan's summary
     src = write_csv(tmp_path / "svar.csv", PII_ANSWERS)
     result = run(
         "import",
@@ -321,7 +322,7 @@ def test_a_stale_hit_is_skipped(pii_db):
         assert pii.redact(p, hits) == 2  # the first is no longer there; the others are
 
 
-def test_quotes_export_warns_about_unredacted_hits(pii_db):
+def test_quotes_export_warns_about_unredacted_hits(pii_db, english):
     with Project.open(pii_db) as p:
         p.add_coding(p.items("strategier", respondent="JC02")[0].id, "kendskab-ordninger")
     result = run("quotes", pii_db, "--code", "kendskab-ordninger", "--format", "csv")
@@ -341,7 +342,7 @@ def test_scan_reads_with_plain_sqlite(pii_db):
     assert "[TELEFON]" in text
 
 
-def test_report_warns_when_its_quotes_hold_personal_data(pii_db, tmp_path):
+def test_report_warns_when_its_quotes_hold_personal_data(pii_db, tmp_path, english):
     """Only starred quotes go into a report: a star on an unredacted answer warns."""
     with Project.open(pii_db) as p:
         coding = p.add_coding(p.items("strategier", respondent="JC02")[0].id, "kendskab-ordninger")

@@ -86,7 +86,7 @@ def reports(starred, tmp_path_factory):
             "--compare-published",
         )
         assert result.exit_code == 0, result.output
-        assert "9 tables" in result.stdout and result.stdout.endswith("; 1 theme matrix\n")
+        assert "9 tabeller" in result.stdout and result.stdout.endswith("; 1 temamatrix\n")
     return out
 
 
@@ -369,7 +369,7 @@ def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path, english):
     )
     assert snapshot(demo_copy) == before
     result = run("report", demo_copy, "-o", tmp_path / "r.docx", *GROUPS)
-    assert result.exit_code == 2 and "--group needs --by" in result.output
+    assert result.exit_code == 2 and "--group kræver --by" in result.output
 
 
 def test_a_project_without_codings_has_nothing_to_report(project, project_path, tmp_path):

@@ -460,7 +460,7 @@ def test_quotes_in_the_agencys_template(starred, tmp_path):
     assert doc.sections[0].header.paragraphs[0].text == TEMPLATE_HEADER
     assert TEMPLATE_STYLE in {s.name for s in doc.styles}
     md = run("quotes", starred[0], "--code", "fleksjob", "--template", dotx)
-    assert md.exit_code == 2 and "--template goes with DOCX" in md.output
+    assert md.exit_code == 2 and "--template hører sammen med DOCX" in md.output
 
 
 def test_a_bad_template_is_one_line_and_writes_nothing(demo_db, tmp_path):
@@ -492,7 +492,7 @@ def test_a_bad_template_is_one_line_and_writes_nothing(demo_db, tmp_path):
     assert list(out.iterdir()) == []
     line = assert_one_line_error(
         run("report", demo_db, "-o", out / "r.md", "--template", make_dotx(tmp_path / "c.dotx")),
-        "--template is for a .docx report",
+        "--template er til en .docx-rapport",
     )
     assert "r.md" in line
     assert list(out.iterdir()) == []
@@ -558,11 +558,11 @@ def test_the_template_is_for_docx_only(demo_db, tmp_path):
         ["matrix", demo_db, *MATRIX],
     ):
         result = run(*command, "--template", dotx)
-        assert result.exit_code == 2 and "--template goes with DOCX" in result.output
+        assert result.exit_code == 2 and "--template hører sammen med DOCX" in result.output
     assert_one_line_error(
         run("framework", demo_db, "--question", "strategier", "-o", tmp_path / "f.md",
             "--template", dotx),
-        "--template goes with DOCX",
+        "--template hører sammen med DOCX",
     )  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["styrelsen.dotx"]
 

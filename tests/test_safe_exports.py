@@ -193,7 +193,7 @@ def assert_refused(result, *needles: str) -> None:
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert result.stdout == ""
     last = result.stderr.splitlines()[-1]
-    assert last.startswith("qualcode: error: ")
+    assert last.startswith("qualcode: fejl: ")
     for needle in needles:
         assert needle in last, (needle, last)
 

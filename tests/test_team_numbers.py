@@ -82,7 +82,7 @@ def test_cli_code_none_marks_and_removes(project, project_path):
         "--coder",
         "ida",
     )
-    assert result.exit_code == 0 and "no theme applies" in result.stdout
+    assert result.exit_code == 0 and "intet tema passer" in result.stdout
     with Project.open(project_path, readonly=True) as p:
         assert p.has_no_theme(item_of(p, "JC02").id, coder="ida")
     result = run(
@@ -111,10 +111,10 @@ def test_cli_code_none_marks_and_removes(project, project_path):
             "--coder",
             "ida",
         ),
-        "not marked 'no theme'",
+        "ikke markeret 'intet tema'",
     )
     bad = run("code", project_path, "--question", "strategier", "--respondent", "JC02")
-    assert bad.exit_code == 2 and "--code KEY or --none" in bad.output
+    assert bad.exit_code == 2 and "--code KEY eller --none" in bad.output
 
 
 # -- codings files: a '-' row -----------------------------------------------------------
@@ -270,10 +270,10 @@ def test_counts_per_basis_and_a_warning_for_all_coders(three_coders):
         assert f"{n} af 35" in _fleksjob(result)
         label = "alle kodere (consensus, guld, ida)" if coder == "*" else coder
         assert f"Kodet af: {label}" in result.stdout
-        warned = [line for line in result.stderr.splitlines() if "warning" in line]
+        warned = [line for line in result.stderr.splitlines() if "advarsel" in line]
         assert len(warned) == (1 if coder == "*" else 0), result.stderr
     warned = run("counts", three_coders, "--question", "strategier").stderr
-    assert "coded by 3 coders (consensus, guld, ida)" in warned
+    assert "kodet af 3 kodere (consensus, guld, ida)" in warned
 
 
 def test_the_basis_is_stored_and_used_by_every_counting_command(three_coders, tmp_path):

@@ -271,8 +271,8 @@ def test_code_command_line(hostile):
     again = run(
         "code", db, "--question", QUESTION, "--respondent", RID, "--code", key, "--coder", CODER
     )
-    assert raw_free(again.output) and f"coded {visible(RID)}" in again.output
-    assert f"(coder {visible(CODER)})" in again.output
+    assert raw_free(again.output) and f"kodede {visible(RID)}" in again.output
+    assert f"(koder {visible(CODER)})" in again.output
 
 
 def test_kwic_and_suggest(hostile):
@@ -344,7 +344,7 @@ def test_fail_is_the_one_place_errors_are_printed(capsys):
     with pytest.raises(SystemExit):
         fail("cell 'a\x1b]0;t\x07\r\nb' in row 3")
     err = capsys.readouterr().err
-    assert err == "qualcode: error: cell 'a␛]0;t␇␍⏎b' in row 3\n"
+    assert err == "qualcode: fejl: cell 'a␛]0;t␇␍⏎b' in row 3\n"
 
 
 # -- files: XLSX keeps the data, DOCX/HTML/Markdown show symbols ---------------------------

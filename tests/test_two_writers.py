@@ -113,9 +113,9 @@ def test_store_api_and_cli_code_the_same_file_at_once(demo_copy, tmp_path):
             remove = cli_state.get((respondent, code), False)
             result = cli_code(demo_copy, respondent, code, remove=remove)
             want = (
-                f"removed {code} from {respondent}"
+                f"fjernede {code} fra {respondent}"
                 if remove
-                else f"coded {respondent} with {code} (coder cli)"
+                else f"kodede {respondent} med {code} (koder cli)"
             )
             if result.returncode != 0 or result.stdout.strip() != want or result.stderr:
                 failures.append(
@@ -291,7 +291,7 @@ def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(
         assert "locked" not in err
         assert (cli.returncode, out.strip()) == (
             0,
-            f"coded {items[1].respondent} with fleksjob (coder cli)",
+            f"kodede {items[1].respondent} med fleksjob (koder cli)",
         ), err
         assert [line for _, line in said] == [
             f"qualcode: waiting for another program that is writing {demo_copy} …\n"

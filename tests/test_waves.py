@@ -198,16 +198,14 @@ def test_a_failed_wave_import_leaves_no_wave_behind(demo_copy, tmp_path, monkeyp
 def test_waves_command_lists_and_sets(demo_copy, english):
     listing = run("waves", demo_copy)
     assert "strategier: 2017: strategier-2017, 2018: strategier" in listing.stdout
-    assert "interview: (no wave): interview" in listing.stdout
+    assert "interview: (ingen bølge): interview" in listing.stdout
     result = run("waves", demo_copy, "--question", "interview", "--set", "2018")
-    assert result.stdout.strip() == "interview: wave 2018, series interview"
-    assert (
-        "(unchanged)" in run("waves", demo_copy, "--question", "interview", "--set", "2018").stdout
-    )
+    assert result.stdout.strip() == "interview: bølge 2018, serie interview"
+    assert "(uændret)" in run("waves", demo_copy, "--question", "interview", "--set", "2018").stdout
     clash = run("waves", demo_copy, "--question", "strategier-2017", "--set", "2018")
     assert_one_line_error(clash, "strategier", "already wave 2018")
     out = run("waves", demo_copy, "--question", "interview", "--set", "")
-    assert out.stdout.strip() == "interview: no wave, series interview"
+    assert out.stdout.strip() == "interview: ingen bølge, serie interview"
     assert run("waves", demo_copy, "--set", "2018").exit_code == 2
 
 
@@ -276,10 +274,10 @@ def test_counts_waves_errors(demo_db, project_path, project):
     assert_one_line_error(
         run("counts", demo_db, "--question", "interview", "--waves"),
         "interview",
-        "two or more waves",
+        "to eller flere bølger",
         "2017, 2018",
     )
-    assert_one_line_error(run("counts", project_path, "--waves"), "no question has")
+    assert_one_line_error(run("counts", project_path, "--waves"), "intet spørgsmål har")
 
 
 def test_counts_default_shows_the_newest_wave(demo_db):

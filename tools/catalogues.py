@@ -11,6 +11,10 @@
 The domains and the folders whose texts they hold are :data:`SOURCES`; a module marks
 its texts with ``_("…")`` and ``_n("…", "…", n)`` from ``qualcode.i18n.translator`` of
 its own domain. Texts with values use named fields: ``_("{n} answers").format(n=n)``.
+
+The ``click`` domain holds click's own words ("Usage:", "Missing argument"), read from the
+installed click package (``_``, ``ngettext``); the CLI hands them to click (see
+``qualcode.i18n.install``). A newer click with new words: ``update``, then translate them.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "qualcode"
 LOCALE = PACKAGE / "locale"
 LANGUAGES = ("da", "en")
-KEYWORDS = {"_": None, "_n": (1, 2)}
+KEYWORDS = {"_": None, "_n": (1, 2), "ngettext": (1, 2)}  # ngettext: click's
 # fixed header fields, so that a catalogue changes only where its texts do
 HEADER = "qualcode's texts ({lang}, {domain}). Edit the translations; keep the rest as it is."
 FIXED = datetime(2026, 12, 4, tzinfo=UTC)
@@ -48,21 +52,48 @@ SOURCES = {
         "demo.py",
         "__init__.py",
     ],
+    # "PACKAGE:glob": files of an installed package
+    "click": ["click:*.py"],
 }
+# texts a domain's code looks up through a variable, so that extraction cannot see them
+UNSEEN = {"click": ["required"]}  # click.core: _(extra["required"])
+
+
+def _folder(pattern: str) -> tuple[Path, str]:
+    """The folder a pattern of :data:`SOURCES` is in, and the pattern in it."""
+    package, sep, glob = pattern.partition(":")
+    if not sep:
+        return PACKAGE, pattern
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"{package} is not installed; its texts cannot be read")
+    return Path(spec.origin).parent, glob
 
 
 def domain_files(domain: str) -> list[Path]:
     files: set[Path] = set()
     for pattern in SOURCES[domain]:
-        files.update(PACKAGE.glob(pattern))
+        folder, glob = _folder(pattern)
+        files.update(folder.glob(glob))
     return sorted(files)
+
+
+def _where(path: Path) -> str:
+    """qualcode's files from the checkout's root, an installed package's from its own."""
+    if path.is_relative_to(PACKAGE):
+        return path.relative_to(ROOT).as_posix()
+    return f"{path.parent.name}/{path.name}"
 
 
 def extract(domain: str) -> Catalog:
     """The texts the code of ``domain`` marks, with where each is used."""
     template = Catalog(domain=domain, project="qualcode", charset="utf-8")
+    for text in UNSEEN.get(domain, []):
+        template.add(text)
     for path in domain_files(domain):
-        where = path.relative_to(ROOT).as_posix()
+        where = _where(path)
         for lineno, message, comments, context in extract_from_file(
             "python", path, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
         ):

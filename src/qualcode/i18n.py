@@ -16,6 +16,10 @@ user's settings file (the workbench's choice), then ``LANGUAGE``, ``LC_ALL``,
 process (the CLI's help and the workbench's key descriptions are read when their modules
 are imported); :func:`use` changes it, for tests and for a program that chooses.
 
+A library that looks up its own words with the standard library's gettext (click: "Usage:",
+"Missing argument") would read them in the locale's language; :func:`install` gives its
+modules a catalogue of qualcode's instead (the ``click`` domain), in qualcode's language.
+
 ``QUALCODE_LANG=qps`` is a pseudo-language for tests: the Danish text wrapped in ⟦ ⟧, so
 that a text on screen that is not wrapped did not come through a catalogue.
 
@@ -26,13 +30,15 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 
 LANGUAGES = ("da", "en")
 DEFAULT = "da"
 PSEUDO = "qps"  # wraps the Danish text: see the module's docstring
-DOMAINS = ("cli", "tui", "core", "io")
+# click: click's own words, its texts in qualcode's catalogues (see install)
+DOMAINS = ("cli", "tui", "core", "io", "click")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 NAMES = {"da": "dansk", "en": "English"}
 
@@ -150,3 +156,20 @@ def translator(domain: str) -> tuple[Callable[[str], str], Callable[[str, str, i
         return catalogue(domain, lang).ngettext(singular, plural, n)
 
     return _, _n
+
+
+def install(domain: str, modules: Iterable[ModuleType]) -> None:
+    """Let ``modules`` of a library that looks up its texts with the standard library's
+    ``gettext`` and ``ngettext`` (imported by those names, or ``gettext`` as ``_``) find
+    them in ``domain``'s catalogue, in qualcode's language, when they are used: not in the
+    locale's, and wrapped in the pseudo-language. The standard library's own functions
+    are left as they are."""
+    _, _n = translator(domain)
+    for module in modules:
+        for name, standard, ours in (
+            ("_", _gettext.gettext, _),
+            ("gettext", _gettext.gettext, _),
+            ("ngettext", _gettext.ngettext, _n),
+        ):
+            if getattr(module, name, None) is standard:
+                setattr(module, name, ours)

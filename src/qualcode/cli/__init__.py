@@ -32,8 +32,23 @@ import sys
 
 import click
 
-from qualcode import __version__
-from qualcode.cli import (
+from qualcode import __version__, i18n
+
+
+def _speak_for_click() -> None:
+    """click's own words ("Usage:", "Missing argument 'DB'.", "Show this message and
+    exit.") in the language qualcode speaks, from the ``click`` catalogue: click looks
+    them up with the standard library's gettext, which would follow the locale. Done
+    before any command is declared, as click reads some of them then."""
+    import click._termui_impl
+    import click.shell_completion  # noqa: F401 (loaded so that its words are handed over too)
+
+    i18n.install("click", [m for name, m in list(sys.modules.items()) if name.startswith("click.")])
+
+
+_speak_for_click()
+
+from qualcode.cli import (  # noqa: E402 (after click speaks qualcode's language)
     codebooks,
     cooccurrence,
     exchange,
@@ -47,19 +62,30 @@ from qualcode.cli import (
     team,
     workbench,
 )
-from qualcode.cli.common import CONTEXT, check_stdout, is_stdout_error, stdout_failed
+from qualcode.cli.common import (  # noqa: E402
+    CONTEXT,
+    check_stdout,
+    is_stdout_error,
+    stdout_failed,
+)
+
+_, _n = i18n.translator("cli")
 
 
-@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.group(
+    context_settings=CONTEXT,
+    invoke_without_command=True,
+    help=_(
+        "qualcode: code open survey answers and interview excerpts against a codebook, "
+        "count how many jobcentres mention each theme, and pick quotes.\n\n"
+        "Run without a command to open the demo project (built on first use in your data "
+        "folder) in the coding workbench; without a terminal it prints the demo's counts."
+    ),
+)
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """qualcode: code open survey answers and interview excerpts against a codebook,
-    count how many jobcentres mention each theme, and pick quotes.
-
-    Run without a command to open the demo project (built on first use in your data
-    folder) in the coding workbench; without a terminal it prints the demo's counts.
-    """
+    """The ``qualcode`` group (its help is above, for the catalogue)."""
     if ctx.invoked_subcommand is None:
         ctx.invoke(workbench.open_demo)
 

@@ -8,48 +8,65 @@ import click
 
 from qualcode.cli.common import CONTEXT, emit, open_project, user_errors
 from qualcode.cli.options import db_argument, force_option, output_option
+from qualcode.i18n import translator
 from qualcode.safe import one_line
 
+_, _n = translator("cli")
 
-@click.group(context_settings=CONTEXT)
+
+@click.group(context_settings=CONTEXT, help=_("List, show, validate and export codebooks."))
 def codebook() -> None:
-    """List, show, validate and export codebooks."""
+    pass
 
 
-@codebook.command("list", context_settings=CONTEXT)
+@codebook.command("list", context_settings=CONTEXT, help=_("List the bundled codebooks."))
 @user_errors
 def codebook_list() -> None:
-    """List the bundled codebooks."""
     from qualcode.core.codebook import list_codebooks, load_codebook
 
     for stem in list_codebooks():
         book = load_codebook(stem)
-        click.echo(one_line(f"{stem:28} {len(book):3} codes  {book.title}"))
+        codes = _n("{n} code", "{n} codes", len(book)).format(n=f"{len(book):3}")
+        click.echo(one_line(f"{stem:28} {codes:9}  {book.title}"))
 
 
-@codebook.command("validate", context_settings=CONTEXT)
+@codebook.command(
+    "validate",
+    context_settings=CONTEXT,
+    help=_("Check a codebook YAML FILE: keys, labels, parents, colours, published counts."),
+)
 @click.argument("file", type=click.Path(dir_okay=False))
 @user_errors
 def codebook_validate(file) -> None:
-    """Check a codebook YAML FILE: keys, labels, parents, colours, published counts."""
     from qualcode.core.codebook import load_codebook
 
     book = load_codebook(Path(file))
     nested = sum(1 for c in book if c.parent)
-    click.echo(one_line(f"{file}: ok ({len(book)} codes, {nested} nested)"))
+    click.echo(
+        one_line(
+            _n(
+                "{file}: ok ({n} code, {nested} nested)",
+                "{file}: ok ({n} codes, {nested} nested)",
+                len(book),
+            ).format(file=file, n=len(book), nested=nested)
+        )
+    )
 
 
-@codebook.command("show", context_settings=CONTEXT)
+@codebook.command(
+    "show",
+    context_settings=CONTEXT,
+    help=_("Show a codebook's codes with key, label, colour and published count."),
+)
 @click.argument("stem")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),
-    help="Show the project's copy (with its edits) instead of the bundled file.",
+    help=_("Show the project's copy (with its edits) instead of the bundled file."),
 )
-@click.option("--yaml", "as_yaml", is_flag=True, help="Print as YAML.")
+@click.option("--yaml", "as_yaml", is_flag=True, help=_("Print as YAML."))
 @user_errors
 def codebook_show(stem, db, as_yaml) -> None:
-    """Show a codebook's codes with key, label, colour and published count."""
     from qualcode.core.codebook import load_codebook
 
     if db:
@@ -62,7 +79,7 @@ def codebook_show(stem, db, as_yaml) -> None:
         return
     click.echo(one_line(f"{book.stem}: {book.title}"))
     if book.definition_source:
-        click.echo(one_line(f"definitions: {book.definition_source}"))
+        click.echo(one_line(_("definitions: {source}").format(source=book.definition_source)))
     for n, c in enumerate(book, start=1):
         indent = "  " * book.depth(c.key)
         pub = f"  [{c.published}]" if c.published else ""
@@ -71,14 +88,17 @@ def codebook_show(stem, db, as_yaml) -> None:
             click.echo(f"    {indent}{one_line(c.definition)}")
 
 
-@codebook.command("export", context_settings=CONTEXT)
+@codebook.command(
+    "export",
+    context_settings=CONTEXT,
+    help=_("Export the project's copy of a codebook (with its edits) as YAML."),
+)
 @db_argument
 @click.argument("stem")
-@output_option("Write to FILE instead of standard output.")
+@output_option(_("Write to FILE instead of standard output."))
 @force_option()
 @user_errors
 def codebook_export(db, stem, output, force) -> None:
-    """Export the project's copy of a codebook (with its edits) as YAML."""
     with open_project(db) as project:
         book = project.codebook(stem)
     # a file of another name must say so inside, or loading it would be refused

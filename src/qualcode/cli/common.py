@@ -15,15 +15,36 @@ from pathlib import Path
 import click
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.safe import one_line
+
+_, _n = translator("cli")
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def fail(message: str) -> None:
     # errors quote files, names and cells: one line, control characters as symbols
-    click.echo(f"qualcode: error: {one_line(message)}", err=True)
+    click.echo(_("qualcode: error: {message}").format(message=one_line(message)), err=True)
     sys.exit(1)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in qualcode's language where the reason is a common one
+    (the system's own words are English); else the system's words."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EISDIR: _("is a folder"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.ENOSPC: _("no space left on the disk"),
+        errno.EEXIST: _("exists already"),
+        errno.EROFS: _("the disk is read-only"),
+    }
+    return reasons.get(exc.errno or -1) or exc.strerror or str(exc)
 
 
 def user_errors(fn):
@@ -38,17 +59,17 @@ def user_errors(fn):
         except QualcodeError as exc:
             fail(str(exc))
         except sqlite3.OperationalError as exc:
-            fail(f"the project file could not be used ({exc})")
+            fail(_("the project file could not be used ({reason})").format(reason=exc))
         except sqlite3.DatabaseError as exc:  # damaged pages met after opening
             from qualcode.store.db import damaged
 
-            where = kwargs.get("db") or kwargs.get("target") or "the project file"
+            where = kwargs.get("db") or kwargs.get("target") or _("the project file")
             fail(str(damaged(str(where), exc)))
         except PermissionError as exc:
-            fail(f"{exc.filename}: permission denied")
+            fail(_("{file}: permission denied").format(file=exc.filename))
         except OSError as exc:
             if exc.filename:
-                fail(f"{exc.filename}: {exc.strerror}")
+                fail(f"{exc.filename}: {os_reason(exc)}")
             if is_stdout_error(exc):  # click.echo could not write standard output
                 stdout_failed(exc)
             raise
@@ -67,7 +88,7 @@ def _pending() -> dict:
 def warn_after(message: str) -> None:
     """A warning line shown once the command has done its work; a command that fails
     shows its one error line and nothing else."""
-    line = one_line(f"qualcode: warning: {message}")
+    line = one_line(_("qualcode: warning: {message}").format(message=message))
     pending = _pending()
     if click.get_current_context(silent=True) is None:
         click.echo(line, err=True)
@@ -99,7 +120,7 @@ def open_project(db: str, *, write: bool = False, coder: str | None = None):
 
     project = Project.open(db, readonly=not write, coder=coder)
     for notice in project.notices:
-        click.echo(f"qualcode: note: {notice}", err=True)
+        click.echo(_("qualcode: note: {message}").format(message=notice), err=True)
     if write:
         project.on_wait = say_waiting
     return project
@@ -129,7 +150,7 @@ def stdout_failed(exc: OSError) -> None:
             os.close(devnull)
     if exc.errno == errno.EPIPE:
         sys.exit(141)
-    fail(f"could not write to standard output ({exc.strerror or exc})")
+    fail(_("could not write to standard output ({reason})").format(reason=os_reason(exc)))
 
 
 def check_stdout() -> None:
@@ -176,7 +197,7 @@ def emit(data: bytes, output: str | None, force: bool) -> None:
         from qualcode.io.export import write_file
 
         path = write_file(output, data, force=force)
-        click.echo(f"wrote {path}", err=True)
+        click.echo(_("wrote {path}").format(path=path), err=True)
         return
     try:
         stream = getattr(sys.stdout, "buffer", None)
@@ -201,12 +222,25 @@ def resolve_basis(project, coder: str | None, questions: list[str] | None = None
         mixed = {qid: who for qid in ids if len(who := project.coders(qid)) > 1}
         if mixed:
             qid, who = next(iter(mixed.items()))
-            more = f" (and {len(mixed) - 1} more questions)" if len(mixed) > 1 else ""
-            warn_after(
-                f"{qid}{more} is coded by {len(who)} coders ({', '.join(who)}) and these "
-                "numbers join them all; count one basis with --coder NAME "
-                "(e.g. --coder consensus) or set it with 'qualcode basis'"
-            )
+            values = {"question": qid, "n": len(who), "coders": ", ".join(who)}
+            if len(mixed) == 1:
+                text = _(
+                    "{question} is coded by {n} coders ({coders}) and these numbers join "
+                    "them all; count one basis with --coder NAME (e.g. --coder consensus) or "
+                    "set it with 'qualcode basis'"
+                )
+            else:
+                values["more"] = len(mixed) - 1
+                text = _n(
+                    "{question} (and {more} more question) is coded by {n} coders ({coders}) "
+                    "and these numbers join them all; count one basis with --coder NAME (e.g. "
+                    "--coder consensus) or set it with 'qualcode basis'",
+                    "{question} (and {more} more questions) is coded by {n} coders "
+                    "({coders}) and these numbers join them all; count one basis with --coder "
+                    "NAME (e.g. --coder consensus) or set it with 'qualcode basis'",
+                    len(mixed) - 1,
+                )
+            warn_after(text.format(**values))
     return basis
 
 
@@ -220,9 +254,10 @@ def warn_pii(hits: list, db: str, questions: list[str]) -> None:
 
     click.echo(
         one_line(
-            f"qualcode: warning: {summary_line(hits)} in "
-            f"{', '.join(questions)}; list or redact them with "
-            f"'qualcode scan-pii {db}'"
+            _(
+                "qualcode: warning: {found} in {questions}; list or redact them with "
+                "'qualcode scan-pii {db}'"
+            ).format(found=summary_line(hits), questions=", ".join(questions), db=db)
         ),
         err=True,
     )
@@ -235,9 +270,15 @@ def warn_quotes_pii(texts, db: str) -> None:
     unredacted = count_in_texts(texts)
     if unredacted:
         click.echo(
-            f"qualcode: warning: the quotes hold {unredacted} possible personal data "
-            f"(CPR numbers, phone numbers or e-mail addresses) not yet redacted; see "
-            f"'qualcode scan-pii {db}'",
+            _n(
+                "qualcode: warning: the quotes hold {n} possible personal data (CPR "
+                "numbers, phone numbers or e-mail addresses) not yet redacted; see "
+                "'qualcode scan-pii {db}'",
+                "qualcode: warning: the quotes hold {n} possible personal data (CPR "
+                "numbers, phone numbers or e-mail addresses) not yet redacted; see "
+                "'qualcode scan-pii {db}'",
+                unredacted,
+            ).format(n=unredacted, db=db),
             err=True,
         )
 

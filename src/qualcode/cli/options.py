@@ -11,18 +11,21 @@ from typing import Any
 
 import click
 
+from qualcode.i18n import translator
 from qualcode.io.quoting import ATTRIBUTES, DEFAULT_ATTRIBUTE
+
+_, _n = translator("cli")
 
 # the project file: DB in every command's usage line
 db_argument = click.argument("db", type=click.Path(dir_okay=False))
 
-COUNT_CODER_HELP = (
+COUNT_CODER_HELP = _(
     "Count this coder's codings (a name, or consensus); '*' counts every coder together. "
     "Default: the project's basis (see 'qualcode basis'), else every coder."
 )
-OVERWRITE_HELP = "Overwrite FILE if it exists."
-OUTPUT_HELP = "Write to FILE (written whole or not at all) instead of standard output."
-GROUP_HELP = (
+OVERWRITE_HELP = _("Overwrite FILE if it exists.")
+OUTPUT_HELP = _("Write to FILE (written whole or not at all) instead of standard output.")
+GROUP_HELP = _(
     "A named group of the attribute's values, NAME=VALUE[,VALUE...], e.g. "
     '--group "høj/meget høj=I høj grad,I meget høj grad". Repeatable; without '
     "it each distinct value is its own group."
@@ -61,7 +64,7 @@ group_option = click.option(
 
 
 DIALECTS = ("plain", "excel-da")
-DIALECT_HELP = (
+DIALECT_HELP = _(
     "CSV for people or for tools: excel-da is what Danish Excel opens by double-click "
     "(UTF-8 with BOM, semicolons, decimal commas); plain (the default) is comma-separated "
     "UTF-8 with decimal points and no BOM."
@@ -83,7 +86,9 @@ def output_options(formats: tuple[str, ...], default: str) -> Callable:
             "--format",
             "fmt",
             type=click.Choice(formats),
-            help=f"Output format (default: from FILE's extension, else {default}).",
+            help=_("Output format (default: from FILE's extension, else {default}).").format(
+                default=default
+            ),
         )(fn)
         return fn
 
@@ -109,7 +114,11 @@ def _csv_dialect(fn: Callable, formats: tuple[str, ...], default: str) -> Callab
         dialect = kwargs.pop("dialect")
         fmt = format_from_path(kwargs.get("output"), kwargs.get("fmt"), formats, default)
         if dialect != "plain" and fmt != "csv":
-            fail(f"--dialect {dialect} is for CSV output, not {fmt}")
+            fail(
+                _("--dialect {dialect} is for CSV output, not {format}").format(
+                    dialect=dialect, format=fmt
+                )
+            )
         click.get_current_context().meta["qualcode.dialect"] = dialect if fmt == "csv" else None
         return fn(*args, **kwargs)
 
@@ -118,7 +127,7 @@ def _csv_dialect(fn: Callable, formats: tuple[str, ...], default: str) -> Callab
     )(wrapper)
 
 
-ATTRIBUTE_HELP = (
+ATTRIBUTE_HELP = _(
     "Who quotes are attributed to: role (the default, as the report: an interview quote "
     "ends with the speaker's role, a survey answer names no one), respondent (every quote "
     "names its jobcentre, with a source line; for your own use), or none."
@@ -138,6 +147,8 @@ template_option = click.option(
     "--template",
     metavar="FILE.dotx",
     type=click.Path(dir_okay=True),
-    help="Write the DOCX in this Word template (.dotx, or a .docx): its styles, page "
-    "setup, header and footer; its body text is left out.",
+    help=_(
+        "Write the DOCX in this Word template (.dotx, or a .docx): its styles, page "
+        "setup, header and footer; its body text is left out."
+    ),
 )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import CONTEXT, fail, user_errors
+from qualcode.cli.common import CONTEXT, fail, os_reason, user_errors
 from qualcode.cli.options import db_argument
+from qualcode.i18n import translator
+
+_, _n = translator("cli")
 
 INSTALL_HINT = "pip install 'qualcode[serve]'"
 
@@ -15,14 +18,29 @@ INSTALL_HINT = "pip install 'qualcode[serve]'"
 SETTINGS = {"suggest_facets": "off"}
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(
+    context_settings=CONTEXT,
+    help=_(
+        "Publish the project DB with Datasette, read-only, until Ctrl+C.\n\n"
+        "Datasette shows the project's views with titles and descriptions (counts per theme, "
+        "all coded passages, starred quotes, the answers with full-text search), two canned "
+        "queries (counts for one question, quotes for one theme) and hides the tables. It "
+        "reads the file as the workbench writes it, and shows each commit on the next page "
+        "load; it never writes to it. Options after -- go to 'datasette serve' as they are, "
+        "e.g. -- --setting sql_time_limit_ms 3000.\n\n"
+        "Anyone who can reach the address can read everything in the project, hidden tables "
+        "and memos included (with SQL): redact personal data first (qualcode scan-pii)."
+    ),
+)
 @db_argument
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. The default lets only this computer in; 0.0.0.0 lets in "
-    "every computer that can reach this one.",
+    help=_(
+        "Address to listen on. The default lets only this computer in; 0.0.0.0 lets in "
+        "every computer that can reach this one."
+    ),
 )
 @click.option(
     "-p",
@@ -30,23 +48,11 @@ SETTINGS = {"suggest_facets": "off"}
     default=8001,
     show_default=True,
     type=click.IntRange(0, 65535),
-    help="Port to listen on (0: any free port, which Datasette names when it starts).",
+    help=_("Port to listen on (0: any free port, which Datasette names when it starts)."),
 )
 @click.argument("datasette_options", nargs=-1, type=click.UNPROCESSED, metavar="[-- OPTIONS]")
 @user_errors
 def serve(db, host, port, datasette_options) -> None:
-    """Publish the project DB with Datasette, read-only, until Ctrl+C.
-
-    Datasette shows the project's views with titles and descriptions (counts per theme,
-    all coded passages, starred quotes, the answers with full-text search), two canned
-    queries (counts for one question, quotes for one theme) and hides the tables. It
-    reads the file as the workbench writes it, and shows each commit on the next page
-    load; it never writes to it. Options after -- go to 'datasette serve' as they are,
-    e.g. -- --setting sql_time_limit_ms 3000.
-
-    Anyone who can reach the address can read everything in the project, hidden tables
-    and memos included (with SQL): redact personal data first (qualcode scan-pii).
-    """
     import importlib.util
     import tempfile
     from pathlib import Path
@@ -56,7 +62,11 @@ def serve(db, host, port, datasette_options) -> None:
 
     project = check(db)
     if importlib.util.find_spec("datasette") is None:
-        fail(f"datasette is not installed, and serve needs it: {INSTALL_HINT}")
+        fail(
+            _("datasette is not installed, and serve needs it: {install}").format(
+                install=INSTALL_HINT
+            )
+        )
     if port:
         _check_port(host, port)
     url = metadata_file.url_name(metadata_file.database_name(project.path))
@@ -77,8 +87,11 @@ def serve(db, host, port, datasette_options) -> None:
             datasette_cli.commands["serve"].make_context("datasette serve", args[1:])
         except click.ClickException as exc:
             fail(f"datasette: {exc.format_message()}")
-        where = f"http://{host}:{port}/{url}" if port else f"{host} (a free port)"
-        click.echo(f"qualcode: serving {db} read-only at {where}; Ctrl+C stops it", err=True)
+        if port:
+            text = _("qualcode: serving {db} read-only at {url}; Ctrl+C stops it")
+        else:
+            text = _("qualcode: serving {db} read-only at {host} (a free port); Ctrl+C stops it")
+        click.echo(text.format(db=db, url=f"http://{host}:{port}/{url}", host=host), err=True)
         try:
             datasette_cli.main(args=args, prog_name="datasette", standalone_mode=False)
         except click.ClickException as exc:
@@ -93,14 +106,22 @@ def _check_port(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        fail(f"cannot listen on {host} ({exc.strerror or exc}); check --host")
+        fail(
+            _("cannot listen on {host} ({reason}); check --host").format(
+                host=host, reason=exc.strerror or exc
+            )
+        )
     family, kind, proto, _name, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as exc:
-            fail(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port")
+            fail(
+                _("cannot listen on {host}:{port} ({reason}); choose another --port").format(
+                    host=host, port=port, reason=os_reason(exc)
+                )
+            )
 
 
 COMMANDS = [serve]

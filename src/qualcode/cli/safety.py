@@ -12,94 +12,115 @@ from qualcode.cli.options import (
     output_options,
     question_option,
 )
+from qualcode.i18n import translator
 from qualcode.safe import one_line
 
+_, _n = translator("cli")
 
-@click.command(context_settings=CONTEXT)
+
+@click.command(
+    context_settings=CONTEXT,
+    help=_(
+        "Back up the project DB: a consistent copy made through SQLite's backup API, also "
+        "while the workbench or another command writes it. Without -o the copy goes into the "
+        "rotating backups beside the project (DB.backups/, the newest 10 are kept).\n\n"
+        "qualcode makes such a backup by itself before it upgrades an older project, merges, "
+        "deletes or merges codes with codings, imports a REFI-QDA file into an existing "
+        "project and restores a backup. Restore one with 'qualcode restore DB BACKUP'."
+    ),
+)
 @db_argument
-@output_option("Write the copy to FILE (a new file) instead of the backups folder.")
-@click.option("--list", "list_", is_flag=True, help="List the project's backups instead.")
+@output_option(_("Write the copy to FILE (a new file) instead of the backups folder."))
+@click.option("--list", "list_", is_flag=True, help=_("List the project's backups instead."))
 @user_errors
 def backup(db, output, list_) -> None:
-    """Back up the project DB: a consistent copy made through SQLite's backup API, also
-    while the workbench or another command writes it. Without -o the copy goes into the
-    rotating backups beside the project (DB.backups/, the newest 10 are kept).
-
-    qualcode makes such a backup by itself before it upgrades an older project, merges,
-    deletes or merges codes with codings, imports a REFI-QDA file into an existing project
-    and restores a backup. Restore one with 'qualcode restore DB BACKUP'.
-    """
+    from qualcode.io.fmt import number as fmt_number
     from qualcode.store import backup as backups
     from qualcode.store import restore
 
     if list_:
         if output:
-            raise click.UsageError("--list and -o do not go together")
+            raise click.UsageError(_("--list and -o do not go together"))
         found = backups.list_backups(db)
         if not found:
-            click.echo(f"{db}: no backups yet (in {backups.backups_folder(db)})", err=True)
+            click.echo(
+                _("{db}: no backups yet (in {folder})").format(
+                    db=db, folder=backups.backups_folder(db)
+                ),
+                err=True,
+            )
         for path in reversed(found):
-            click.echo(f"{path}  {path.stat().st_size / 2**20:.1f} MB")
+            size = fmt_number(path.stat().st_size / 2**20)
+            click.echo(_("{path}  {size} MB").format(path=path, size=size))
         return
     path = restore.backup_project(db, output)
-    click.echo(f"backed up {db} to {path}")
+    click.echo(_("backed up {db} to {path}").format(db=db, path=path))
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(
+    context_settings=CONTEXT,
+    help=_(
+        "Make the project DB a copy of BACKUP (a backup from 'qualcode backup', the backups "
+        "folder, or any copy of the project).\n\n"
+        "DB as it was is backed up first, so a restore can be undone by restoring that. The "
+        "copy is written through SQLite, so a workbench that has DB open sees the restored "
+        "project after 'r'."
+    ),
+)
 @db_argument
 @click.argument("backup_file", metavar="BACKUP", type=click.Path(dir_okay=False))
 @force_option(
-    "Also when DB is damaged or not a project: it is kept under another "
-    "name (DB.ulaeselig-TIME), never deleted."
+    _(
+        "Also when DB is damaged or not a project: it is kept under another "
+        "name (DB.ulaeselig-TIME), never deleted."
+    )
 )
 @user_errors
 def restore(db, backup_file, force) -> None:
-    """Make the project DB a copy of BACKUP (a backup from 'qualcode backup', the backups
-    folder, or any copy of the project).
-
-    DB as it was is backed up first, so a restore can be undone by restoring that. The
-    copy is written through SQLite, so a workbench that has DB open sees the restored
-    project after 'r'.
-    """
     from qualcode.store import restore
 
     before, aside = restore.restore_project(db, backup_file, force=force)
-    click.echo(f"restored {db} from {backup_file}")
+    click.echo(_("restored {db} from {backup}").format(db=db, backup=backup_file))
     if before is not None:
-        click.echo(f"the project as it was is kept at {before}", err=True)
+        click.echo(_("the project as it was is kept at {path}").format(path=before), err=True)
     if aside is not None:
-        click.echo(f"the unreadable file was kept as {aside}", err=True)
+        click.echo(_("the unreadable file was kept as {path}").format(path=aside), err=True)
 
 
-@click.command("scan-pii", context_settings=CONTEXT)
+@click.command(
+    "scan-pii",
+    context_settings=CONTEXT,
+    help=_(
+        "Find personal data in answers and transcripts: Danish CPR numbers (with a valid "
+        "date), phone numbers and e-mail addresses.\n\n"
+        "Lists each match with question, jobcentre, excerpt, kind and context; the number "
+        "found goes to stderr (exit 0 also when there are matches). CSV columns: question, "
+        "respondent, name, item, role, kind, start, end, text, context. With --redact, each "
+        "match is replaced by a placeholder and the redaction is written to the event log "
+        "(where and what kind, never the matched text)."
+    ),
+)
 @db_argument
-@question_option("Only this question (default: all).")
+@question_option(_("Only this question (default: all)."))
 @click.option(
     "--kind",
     "kinds",
     multiple=True,
     type=click.Choice(("cpr", "phone", "email")),
-    help="Only this kind of personal data. Repeatable (default: all three).",
+    help=_("Only this kind of personal data. Repeatable (default: all three)."),
 )
 @click.option(
     "--redact",
     is_flag=True,
-    help="Replace every match with [CPR], [TELEFON] or [E-MAIL] in the project, in "
-    "one transaction; coded passages are moved to cover the same words.",
+    help=_(
+        "Replace every match with [CPR], [TELEFON] or [E-MAIL] in the project, in "
+        "one transaction; coded passages are moved to cover the same words."
+    ),
 )
-@click.option("--mask", is_flag=True, help="List the matches masked (12••••-••••).")
+@click.option("--mask", is_flag=True, help=_("List the matches masked (12••••-••••)."))
 @output_options(("table", "csv"), "table")
 @user_errors
 def scan_pii(db, question, kinds, redact, mask, fmt, output, force) -> None:
-    """Find personal data in answers and transcripts: Danish CPR numbers (with a valid
-    date), phone numbers and e-mail addresses.
-
-    Lists each match with question, jobcentre, excerpt, kind and context; the number found
-    goes to stderr (exit 0 also when there are matches). CSV columns: question,
-    respondent, name, item, role, kind, start, end, text, context. With --redact, each
-    match is replaced by a placeholder and the redaction is written to the event log
-    (where and what kind, never the matched text).
-    """
     from qualcode.core import pii
     from qualcode.io.export import format_from_path
 
@@ -108,11 +129,15 @@ def scan_pii(db, question, kinds, redact, mask, fmt, output, force) -> None:
         hits = pii.scan(project, questions=[question] if question else None, kinds=kinds or None)
         if redact:
             result = pii.redact_everywhere(project, hits)
-            click.echo(f"redacted {result.done} of {pii.summary_line(hits)}")
+            click.echo(
+                _("redacted {done} of {found}").format(
+                    done=result.done, found=pii.summary_line(hits)
+                )
+            )
             for line in result.details():
                 click.echo(line, err=True)
             return
-    click.echo(f"{pii.summary_line(hits)} found", err=True)
+    click.echo(_("{found} found").format(found=pii.summary_line(hits)), err=True)
     if hits or fmt == "csv":
         emit(render_pii(hits, fmt, mask), output, force)
 

@@ -10,7 +10,10 @@ import click
 from qualcode.cli.common import CONTEXT, emit, open_project, user_errors
 from qualcode.cli.options import coder_option, db_argument, output_options, question_option
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.safe import one_line
+
+_, _n = translator("cli")
 
 
 def _codebook_questions(project, question: str | None) -> dict[str, list[str]]:
@@ -22,33 +25,38 @@ def _codebook_questions(project, question: str | None) -> dict[str, list[str]]:
     return out
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(
+    context_settings=CONTEXT,
+    help=_(
+        "Train a code classifier per codebook from the project's codings.\n\n"
+        "spaCy textcat_multilabel on lemmas, trained on every coded item (and items where a "
+        "suggestion was rejected). The model can be used on this or any other project with "
+        "the same codebook: `qualcode suggest DB --model DIR`."
+    ),
+)
 @db_argument
 @question_option(
-    "Train the codebook of this question, on this question's codings only "
-    "(default: every codebook, on all its questions)."
+    _(
+        "Train the codebook of this question, on this question's codings only "
+        "(default: every codebook, on all its questions)."
+    )
 )
 @click.option(
     "--out",
     metavar="DIR",
-    help="Folder for the models, one subfolder per codebook (default: DB.models "
-    "beside the project).",
+    help=_(
+        "Folder for the models, one subfolder per codebook (default: DB.models beside the project)."
+    ),
 )
-@coder_option("Learn from this coder's codings only (default: everyone's).")
+@coder_option(_("Learn from this coder's codings only (default: everyone's)."))
 @click.option(
     "--epochs",
     type=click.IntRange(1, 500),
     metavar="N",
-    help="Passes over the data (default: chosen from the data's size).",
+    help=_("Passes over the data (default: chosen from the data's size)."),
 )
 @user_errors
 def train(db, question, out, coder, epochs) -> None:
-    """Train a code classifier per codebook from the project's codings.
-
-    spaCy textcat_multilabel on lemmas, trained on every coded item (and items where a
-    suggestion was rejected). The model can be used on this or any other project with the
-    same codebook: `qualcode suggest DB --model DIR`.
-    """
     from qualcode.nlp.textcat import TooFewCoded, default_folder, train_and_save
 
     with open_project(db) as project:
@@ -65,43 +73,70 @@ def train(db, question, out, coder, epochs) -> None:
                     epochs=epochs,
                 )
             except TooFewCoded as exc:
-                click.echo(f"{stem}: skipped, {exc.count} coded item(s)", err=True)
+                click.echo(
+                    _n(
+                        "{codebook}: skipped, {n} coded item",
+                        "{codebook}: skipped, {n} coded items",
+                        exc.count,
+                    ).format(codebook=stem, n=exc.count),
+                    err=True,
+                )
                 continue
             trained += 1
             click.echo(
-                f"{stem}: trained on {model.meta['trained_items']} coded items, "
-                f"{len(model.labels)} codes, {model.meta['epochs']} epochs, "
-                f"{model.meta['seconds']} s -> {model.path}"
+                _(
+                    "{codebook}: trained on {items} coded items, {codes} codes, {epochs} "
+                    "epochs, {seconds} s -> {path}"
+                ).format(
+                    codebook=stem,
+                    items=model.meta["trained_items"],
+                    codes=len(model.labels),
+                    epochs=model.meta["epochs"],
+                    seconds=model.meta["seconds"],
+                    path=model.path,
+                )
             )
         if not trained:
             raise QualcodeError(
-                "nothing to train: no codebook has two or more coded items", file=db
+                _("nothing to train: no codebook has two or more coded items"), file=db
             )
 
 
 SUGGEST_COLUMNS = [
-    ("respondent", "Jobcenter"),
-    ("question", "Spørgsmål"),
-    ("code", "Kode"),
-    ("label", "Label"),
-    ("score", "Score"),
-    ("source", "Kilde"),
-    ("words", "Ord"),
+    ("respondent", _("Jobcenter")),
+    ("question", _("Spørgsmål")),
+    ("code", _("Kode")),
+    ("label", _("Label")),
+    ("score", _("Score")),
+    ("source", _("Kilde")),
+    ("words", _("Nøgleord")),
 ]
 SUGGEST_KEYS = ["respondent", "question", "code", "label", "score", "source", "item", "words"]
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(
+    context_settings=CONTEXT,
+    help=_(
+        "Suggest codes for every item not yet coded, with scores.\n\n"
+        "CSV columns: respondent, question, code, label, score, source (rule or model), item, "
+        "words (the keywords matched). Nothing is coded: accept suggestions in the workbench."
+    ),
+)
 @db_argument
-@question_option(required=True, help="The question to suggest for.")
+@question_option(required=True, help=_("The question to suggest for."))
 @click.option(
     "--model",
     metavar="DIR",
-    help="A model folder from `qualcode train` (default: DB.models beside the "
-    "project, if it holds one for the question's codebook).",
+    help=_(
+        "A model folder from `qualcode train` (default: DB.models beside the "
+        "project, if it holds one for the question's codebook)."
+    ),
 )
 @coder_option(
-    "Suggest for the items this coder has not coded (default: $QUALCODE_CODER or your user name)."
+    _(
+        "Suggest for the items this coder has not coded (default: $QUALCODE_CODER or your "
+        "user name)."
+    )
 )
 @click.option(
     "--source",
@@ -109,22 +144,19 @@ SUGGEST_KEYS = ["respondent", "question", "code", "label", "score", "source", "i
     type=click.Choice(["rule", "model", "both"]),
     default="both",
     show_default=True,
-    help="Which suggestions to give.",
+    help=_("Which suggestions to give."),
 )
 @click.option(
     "--cache",
     is_flag=True,
-    help="Keep the text analyses in the project, so the next run (and the "
-    "workbench) starts faster. This writes to DB; without it DB is only read.",
+    help=_(
+        "Keep the text analyses in the project, so the next run (and the "
+        "workbench) starts faster. This writes to DB; without it DB is only read."
+    ),
 )
 @output_options(("csv", "table", "json"), "table")
 @user_errors
 def suggest(db, question, model, coder, sources, cache, fmt, output, force) -> None:
-    """Suggest codes for every item not yet coded, with scores.
-
-    CSV columns: respondent, question, code, label, score, source (rule or model), item,
-    words (the keywords matched). Nothing is coded: accept suggestions in the workbench.
-    """
     from qualcode.io.export import format_from_path
     from qualcode.io.rows import render_rows
     from qualcode.nlp.suggest import Suggester
@@ -140,8 +172,10 @@ def suggest(db, question, model, coder, sources, cache, fmt, output, force) -> N
             fitted = default_model(project, q.codebook)
             if fitted is None and sources != "rule":
                 click.echo(
-                    f"qualcode: note: no model for codebook {q.codebook} (run "
-                    f"'qualcode train {db}'); keyword rules only",
+                    _(
+                        "qualcode: note: no model for codebook {codebook} (run "
+                        "'qualcode train {db}'); keyword rules only"
+                    ).format(codebook=q.codebook, db=db),
                     err=True,
                 )
         suggester = Suggester(project, q.id, model=fitted, coder=coder)
@@ -164,38 +198,46 @@ def suggest(db, question, model, coder, sources, cache, fmt, output, force) -> N
             for s in found.get(iid, [])
         ]
     click.echo(
-        one_line(f"{len(out)} suggestions for {len(todo)} items not coded by {suggester.coder}"),
+        one_line(
+            _("{suggestions} for {items} not coded by {coder}").format(
+                suggestions=_n("{n} suggestion", "{n} suggestions", len(out)).format(n=len(out)),
+                items=_n("{n} item", "{n} items", len(todo)).format(n=len(todo)),
+                coder=suggester.coder,
+            )
+        ),
         err=True,
     )
     emit(render_rows(out, SUGGEST_COLUMNS, fmt, keys=SUGGEST_KEYS, right=("score",)), output, force)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(
+    context_settings=CONTEXT,
+    help=_(
+        "How good the suggestions are: K-fold cross-validation on the coded items.\n\n"
+        "Precision, recall and F1 per code and micro/macro overall, for the keyword rules "
+        "alone, the model alone and both. Each fold's model is trained on the other folds."
+    ),
+)
 @db_argument
-@question_option("Evaluate this question (default: every question with enough coded items).")
+@question_option(_("Evaluate this question (default: every question with enough coded items)."))
 @click.option(
     "--folds",
     type=int,
     default=5,
     show_default=True,
     metavar="K",
-    help="Number of cross-validation folds.",
+    help=_("Number of cross-validation folds."),
 )
-@coder_option("Take this coder's codings as the truth (default: everyone's).")
+@coder_option(_("Take this coder's codings as the truth (default: everyone's)."))
 @click.option(
     "--epochs",
     type=click.IntRange(1, 500),
     metavar="N",
-    help="Training passes per fold (default: chosen from the data's size).",
+    help=_("Training passes per fold (default: chosen from the data's size)."),
 )
 @output_options(("table", "csv", "json"), "table")
 @user_errors
 def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
-    """How good the suggestions are: K-fold cross-validation on the coded items.
-
-    Precision, recall and F1 per code and micro/macro overall, for the keyword rules
-    alone, the model alone and both. Each fold's model is trained on the other folds.
-    """
     from qualcode.io.export import format_from_path
     from qualcode.io.rows import render_rows
     from qualcode.nlp.evaluate import METHODS, Score
@@ -215,7 +257,13 @@ def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
             data = coded_items(project, q.codebook, questions=[qid], coder=coder)
             if len(data) < folds and not question:
                 click.echo(
-                    one_line(f"{qid}: skipped, {len(data)} coded items (fewer than {folds})"),
+                    one_line(
+                        _n(
+                            "{question}: skipped, {n} coded item (fewer than {folds})",
+                            "{question}: skipped, {n} coded items (fewer than {folds})",
+                            len(data),
+                        ).format(question=qid, n=len(data), folds=folds)
+                    ),
                     err=True,
                 )
                 continue
@@ -230,13 +278,16 @@ def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
                 p = pooled[m]
                 pooled[m] = Score(p.tp + s.tp, p.fp + s.fp, p.fn + s.fn)
         if not evaluated:
-            raise QualcodeError(f"no question has {folds} or more coded items to evaluate", file=db)
+            raise QualcodeError(
+                _("no question has {folds} or more coded items to evaluate").format(folds=folds),
+                file=db,
+            )
     if evaluated > 1:
         total = {
-            "question": "alle",
+            "question": _("alle"),
             "codebook": "",
             "code": "micro",
-            "label": "micro, alle spørgsmål",
+            "label": _("micro, alle spørgsmål"),
             "support": pooled["rules"].support,
         }
         for m in METHODS:
@@ -246,8 +297,8 @@ def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
                 f"{m}_f1": pooled[m].f1,
             }
         rows.append(total)
-    columns = [("question", "Spørgsmål"), ("code", "Kode"), ("support", "N")]
-    for m, name in zip(METHODS, ("regler", "model", "begge"), strict=True):
+    columns = [("question", _("Spørgsmål")), ("code", _("Kode")), ("support", "N")]
+    for m, name in zip(METHODS, (_("regler"), _("model"), _("begge")), strict=True):
         columns += [
             (f"{m}_precision", f"{name} P"),
             (f"{m}_recall", f"{name} R"),
@@ -262,7 +313,7 @@ def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
             columns,
             fmt,
             keys=keys,
-            right=[k for k, _ in columns if k not in ("question", "code")],
+            right=[k for k, _heading in columns if k not in ("question", "code")],
         ),
         output,
         force,
@@ -270,33 +321,35 @@ def evaluate(db, question, folds, coder, epochs, fmt, output, force) -> None:
 
 
 KWIC_COLUMNS = [
-    ("respondent", "Jobcenter"),
-    ("question", "Spørgsmål"),
-    ("left", "Før"),
-    ("match", "Ord"),
-    ("right", "Efter"),
+    ("respondent", _("Jobcenter")),
+    ("question", _("Spørgsmål")),
+    ("left", _("Før")),
+    ("match", _("Ord")),
+    ("right", _("Efter")),
 ]
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(
+    context_settings=CONTEXT,
+    help=_(
+        "Keyword in context: every answer and interview turn with WORD in any inflection.\n\n"
+        'WORD may be a phrase ("borgere på kanten") or end in * to match word starts '
+        '("fleksjob*"). Matching is on lemmas, and ae/oe/aa match "æ", "ø" and "å".'
+    ),
+)
 @db_argument
 @click.argument("word")
-@question_option("Search this question only.")
+@question_option(_("Search this question only."))
 @click.option(
     "--width",
     type=click.IntRange(5, 200),
     default=40,
     show_default=True,
-    help="Characters of context each side.",
+    help=_("Characters of context each side."),
 )
 @output_options(("table", "csv", "json"), "table")
 @user_errors
 def kwic(db, word, question, width, fmt, output, force) -> None:
-    """Keyword in context: every answer and interview turn with WORD in any inflection.
-
-    WORD may be a phrase ("borgere på kanten") or end in * to match word starts
-    ("fleksjob*"). Matching is on lemmas, and ae/oe/aa match æ/ø/å.
-    """
     from qualcode.io.export import format_from_path
     from qualcode.io.rows import render_rows
     from qualcode.nlp.kwic import kwic as find
@@ -319,7 +372,12 @@ def kwic(db, word, question, width, fmt, output, force) -> None:
             }
             for h in hits
         ]
-    click.echo(f"{len(rows)} hits for {word!r}", err=True)
+    click.echo(
+        _n("{n} hit for {word}", "{n} hits for {word}", len(rows)).format(
+            n=len(rows), word=repr(word)
+        ),
+        err=True,
+    )
     emit(
         render_rows(
             rows,
