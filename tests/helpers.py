@@ -81,14 +81,21 @@ def run(*args: object):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+# how the CLI begins an error line, in the language of the test
+ERROR_PREFIX = {"da": "qualcode: fejl: ", "en": "qualcode: error: "}
+
+
 def assert_one_line_error(result, *needles: str) -> str:
-    """Exit 1, nothing on stdout, one 'qualcode: fejl: ...' line naming every needle."""
+    """Exit 1, nothing on stdout, one 'qualcode: fejl: ...' line naming every needle (in a
+    test read in English, 'qualcode: error: ...')."""
+    from qualcode import i18n
+
     assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
     assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("qualcode: fejl: "), lines[0]
+    assert lines[0].startswith(ERROR_PREFIX[i18n.language()]), lines[0]
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
     return lines[0]

@@ -589,9 +589,9 @@ def test_cli_undefined_shows_a_dash(three_coders, project_path):
     assert "Cohens κ" not in result.stdout.splitlines()[2], "three coders: no Cohen column"
 
 
-def test_cli_errors(demo_db, demo_copy, english):
+def test_cli_errors(demo_db, demo_copy):
     assert_one_line_error(
-        run("agreement", demo_db, "--question", "strategier"), "two or more coders", "guld"
+        run("agreement", demo_db, "--question", "strategier"), "to eller flere kodere", "guld"
     )
     assert_one_line_error(
         run("agreement", demo_db), "intet spørgsmål er kodet af to eller flere", "guld"
@@ -605,7 +605,7 @@ def test_cli_errors(demo_db, demo_copy, english):
     assert_one_line_error(
         run("agreement", demo_copy, "--coders", "guld,nogen"), "nogen", "anden, guld"
     )
-    assert_one_line_error(run("agreement", demo_copy, "--question", "nej"), "no question 'nej'")
+    assert_one_line_error(run("agreement", demo_copy, "--question", "nej"), "intet spørgsmål 'nej'")
     assert run("agreement", demo_copy, "--coders", "guld").exit_code == 2
     assert run("agreement", demo_copy, "--unit", "word").exit_code == 2
     assert run("agreement", demo_copy, "--format", "xlsx").exit_code == 2

@@ -92,7 +92,7 @@ NOT_TEXT = [
     r"'[^'\n]*'",  # quoted values: 'bad', '--format', 'qualcode counts -h'
     r"(?<![\w-])--?[A-Za-z][\w-]*",  # option names
     r"\d+<=x(<=\d+)?|x>=\d+",  # the ranges click shows
-    r"(?:/[\w.+-]+)+/?|[\w.-]+\.db\b",  # paths and project files
+    r"[\w.+-]*(?:/[\w.+-]+)+/?|[\w.-]+\.db\b",  # paths (also relative) and project files
 ]
 
 

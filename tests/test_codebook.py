@@ -382,7 +382,7 @@ def test_codebook_validate_fails_on_a_key_named_twice(tmp_path):
         "title: T\ncodes:\n  - label: En\n  - label: To\ncodes:\n  - label: Tre\n", encoding="utf-8"
     )
     line = assert_one_line_error(run("codebook", "validate", path))
-    assert line == (f"qualcode: fejl: {path}: line 5: key 'codes' appears twice (first on line 2)")
+    assert line == (f"qualcode: error: {path}: line 5: key 'codes' appears twice (first on line 2)")
     path.write_text("title: T\ncodes:\n  - label: En\n", encoding="utf-8")
     assert run("codebook", "validate", path).exit_code == 0
 

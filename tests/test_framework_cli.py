@@ -186,14 +186,14 @@ def test_docx_has_the_matrix_as_a_table(summed, tmp_path):
 @pytest.mark.parametrize(
     ("args", "needles"),
     [
-        (["--question", "nope"], ["no question 'nope'"]),
+        (["--question", "nope"], ["intet spørgsmål 'nope'"]),
         (["--question", Q, "--codes", "fleksjob,hjaelpemidler"], ["hjaelpemidler"]),
         (["--question", Q, "--codes", " , "], ["--codes skal have"]),
         (["--question", Q, "--format", "pdf"], ["ukendt format 'pdf'", "xlsx, docx, md, csv"]),
         (["--question", Q, "--format", "xlsx"], ["kræver -o FILE.xlsx"]),
     ],
 )
-def test_bad_input_is_one_line(summed, args, needles, english):
+def test_bad_input_is_one_line(summed, args, needles):
     db, _ = summed
     assert_one_line_error(run("framework", db, *args), *needles)
 

@@ -975,7 +975,7 @@ def test_cli_import_answers_of_random_bytes_exits_0_or_1_with_one_line(template,
         if result.exit_code == 1:
             assert isinstance(result.exception, SystemExit), result.exception
             lines = result.stderr.splitlines()
-            assert len(lines) == 1 and lines[0].startswith("qualcode: fejl: "), result.stderr
+            assert len(lines) == 1 and lines[0].startswith("qualcode: error: "), result.stderr
             assert project.snapshot() == before
 
 

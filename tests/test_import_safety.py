@@ -182,7 +182,7 @@ def test_a_sheet_claiming_a_million_rows_fails_fast_under_a_memory_limit(tmp_pat
     result, seconds = run_limited("import", "answers", tmp_path / "p.db", path, *LONG)
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("qualcode: fejl: "), result.stderr[-2000:]
+    assert len(lines) == 1 and lines[0].startswith("qualcode: error: "), result.stderr[-2000:]
     assert str(path) in lines[0] and "XFD1048576" in lines[0] and "row 1048576" in lines[0]
     assert "no name in the header" in lines[0]
     assert seconds < 30

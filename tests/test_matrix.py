@@ -190,14 +190,14 @@ def test_attributes_lists_without_writing(demo_copy):
 @pytest.mark.parametrize(
     "args, needles",
     [
-        (["nope", "--order", "a"], ["no respondent has the attribute 'nope'"]),
+        (["nope", "--order", "a"], ["ingen respondent har attributten 'nope'"]),
         (["region", "--order", "Fyn"], ["region = 'Fyn'", "Hovedstaden"]),
-        (["region", "--order", "Sjælland,Sjælland"], ["'Sjælland' is given twice"]),
+        (["region", "--order", "Sjælland,Sjælland"], ["'Sjælland' er angivet to gange"]),
         (["--order", "a,b"], ["--order kræver attributtens NAME"]),
         (["nope"], ["ingen respondent har attributten 'nope'"]),
     ],
 )
-def test_attributes_bad_input_is_one_line(demo_copy, args, needles, english):
+def test_attributes_bad_input_is_one_line(demo_copy, args, needles):
     before = snapshot(demo_copy)
     assert_one_line_error(run("attributes", demo_copy, *args), *needles)
     assert snapshot(demo_copy) == before
@@ -508,8 +508,8 @@ def test_formats_need_a_file_and_writing_twice_needs_force(demo_db, tmp_path):
 @pytest.mark.parametrize(
     "args, needles",
     [
-        (["--question", "nope", "--by", "region"], ["no question 'nope'"]),
-        (["--question", "strategier", "--by", "nope"], ["no respondent has the attribute 'nope'"]),
+        (["--question", "nope", "--by", "region"], ["intet spørgsmål 'nope'"]),
+        (["--question", "strategier", "--by", "nope"], ["ingen respondent har attributten 'nope'"]),
         (
             ["--question", "strategier", "--by", "region", "--group", "x=Fyn"],
             ["--group 'x'", "region = 'Fyn'"],
@@ -520,13 +520,13 @@ def test_formats_need_a_file_and_writing_twice_needs_force(demo_db, tmp_path):
         ([], ["--question QID --by ATTRIBUTE eller --questions"]),
         (
             ["--questions", "strategier,udfordringer-fysiske"],
-            ["share one codebook", "strategier (lokalpolitiske-strategier)"],
+            ["skal have samme kodebog", "strategier (lokalpolitiske-strategier)"],
         ),
-        (["--questions", "strategier,nope"], ["no question 'nope'"]),
-        (["--questions", "strategier,strategier"], ["'strategier' is given twice"]),
-        (["--questions", "a=strategier,a=strategier-2017"], ["the name 'a' is given twice"]),
-        (["--questions", " , "], ["name at least one question"]),
-        (["--questions", "=strategier"], ["write QID or NAME=QID"]),
+        (["--questions", "strategier,nope"], ["intet spørgsmål 'nope'"]),
+        (["--questions", "strategier,strategier"], ["'strategier' er angivet to gange"]),
+        (["--questions", "a=strategier,a=strategier-2017"], ["navnet 'a' er angivet to gange"]),
+        (["--questions", " , "], ["angiv mindst ét spørgsmål"]),
+        (["--questions", "=strategier"], ["skriv QID eller NAVN=QID"]),
         (
             ["--questions", "strategier", "--question", "strategier", "--by", "region"],
             ["enten --questions eller --question"],
@@ -535,11 +535,11 @@ def test_formats_need_a_file_and_writing_twice_needs_force(demo_db, tmp_path):
         (["--questions", "strategier", "--top", "-3"], ["--top skal være 1 eller mere"]),
         (
             ["--question", "strategier", "--by", "lokalpolitisk_fokus", "--group", "x=Ved ikke"],
-            ["no group has jobcentre that answered"],
+            ["ingen gruppe har jobcentre, der har svaret"],
         ),
     ],
 )
-def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path, args, needles, english):
+def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path, args, needles):
     before = snapshot(demo_copy)
     target = tmp_path / "m.csv"
     result = run("matrix", demo_copy, *args, "-o", target)

@@ -633,13 +633,13 @@ def test_a_failed_save_keeps_the_old_model(fixture_project, tmp_path, monkeypatc
     assert load(models, "udfordringer-test").meta["epochs"] == 2
 
 
-def test_cli_train_refuses_a_stored_codebook_named_dot_dot(fixture_project, tmp_path, english):
+def test_cli_train_refuses_a_stored_codebook_named_dot_dot(fixture_project, tmp_path):
     db = fixture_project.path
     stored_under(fixture_project, "udfordringer-test", "..")
     fixture_project.close()
     (tmp_path / "andet.txt").write_text("behold", encoding="utf-8")
     before = {k: v for k, v in listing(tmp_path).items() if not k.startswith("fixture.db")}
-    assert_one_line_error(run("train", db), "'..'", "cannot name a file")
+    assert_one_line_error(run("train", db), "'..'", "kan ikke bruges som filnavn")
     after = {k: v for k, v in listing(tmp_path).items() if not k.startswith("fixture.db")}
     assert after == before
     with Project.open(db) as p:

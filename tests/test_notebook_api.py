@@ -116,7 +116,7 @@ def test_matrix_is_the_cli_csv_as_a_frame(demo_db, spec, extra):
     assert got == want  # the same numbers, percent to one decimal, in the same order
 
 
-def test_matrix_takes_groups_and_questions_as_a_notebook_writes_them(demo_db):
+def test_matrix_takes_groups_and_questions_as_a_notebook_writes_them(demo_db, english):
     with Project.open(demo_db, readonly=True) as p:
         by_spec = p.matrix("strategier", "lokalpolitisk_fokus", groups=HIGH_LOW)
         named = {

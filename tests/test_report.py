@@ -353,12 +353,12 @@ def test_question_and_coder_options(demo_db, tmp_path):
     assert not (tmp_path / "x.docx").exists()
 
 
-def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path, english):
+def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path):
     before = snapshot(demo_copy)
     cases = [
         (["-o", tmp_path / "r.pdf"], ["r.pdf", ".docx, .xlsx, .html or .md"]),
-        (["-o", tmp_path / "r.docx", "--question", "nej"], ["no question 'nej'"]),
-        (["-o", tmp_path / "r.docx", "--by", "farve"], ["no respondent has the attribute"]),
+        (["-o", tmp_path / "r.docx", "--question", "nej"], ["intet spørgsmål 'nej'"]),
+        (["-o", tmp_path / "r.docx", "--by", "farve"], ["ingen respondent har attributten"]),
         (["-o", tmp_path / "r.docx", "--by", "region", "--group", "x"], ["--group 'x'"]),
         (["-o", tmp_path / "mangler" / "r.md"], ["folder does not exist"]),
     ]

@@ -209,9 +209,7 @@ def waits_on_the_lock(pid: int, path: Path) -> float:
     return opened
 
 
-def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(
-    demo_copy, tmp_path, english
-):
+def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(demo_copy, tmp_path):
     with Project.open(demo_copy, coder="waiter") as p:
         assert p.db.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS == 10_000
         items = p.items("strategier")
@@ -294,7 +292,7 @@ def test_a_long_write_transaction_makes_the_other_writer_wait_not_fail(
             f"kodede {items[1].respondent} med fleksjob (koder cli)",
         ), err
         assert [line for _, line in said] == [
-            f"qualcode: waiting for another program that is writing {demo_copy} …\n"
+            f"qualcode: venter på et andet program, der skriver i {demo_copy} …\n"
         ]
         # said while it waited, once its first attempt (a second) had run out
         assert waiting_lines == said, "the note came only after the wait"

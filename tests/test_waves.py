@@ -195,7 +195,7 @@ def test_a_failed_wave_import_leaves_no_wave_behind(demo_copy, tmp_path, monkeyp
     assert snapshot(demo_copy) == before
 
 
-def test_waves_command_lists_and_sets(demo_copy, english):
+def test_waves_command_lists_and_sets(demo_copy):
     listing = run("waves", demo_copy)
     assert "strategier: 2017: strategier-2017, 2018: strategier" in listing.stdout
     assert "interview: (ingen bølge): interview" in listing.stdout
@@ -203,7 +203,7 @@ def test_waves_command_lists_and_sets(demo_copy, english):
     assert result.stdout.strip() == "interview: bølge 2018, serie interview"
     assert "(uændret)" in run("waves", demo_copy, "--question", "interview", "--set", "2018").stdout
     clash = run("waves", demo_copy, "--question", "strategier-2017", "--set", "2018")
-    assert_one_line_error(clash, "strategier", "already wave 2018")
+    assert_one_line_error(clash, "strategier", "allerede bølge 2018")
     out = run("waves", demo_copy, "--question", "interview", "--set", "")
     assert out.stdout.strip() == "interview: ingen bølge, serie interview"
     assert run("waves", demo_copy, "--set", "2018").exit_code == 2

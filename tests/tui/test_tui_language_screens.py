@@ -62,7 +62,8 @@ ELSEWHERE = [
     # core: the basis label, how many mention a theme, the verbal scale, undo messages
     r"Kodet af: [^\n·⟦⟧]*",
     r"Anført af \d+ ud af \d+",
-    r"Nævnt af (enkelte|flere|de fleste) \(\d+ af \d+\)",
+    # (io's words around the core's verbal scale, which comes through its catalogue)
+    r"Nævnt af (⟦[^⟧]*⟧|enkelte|flere|de fleste|a few|several|most)?\s*\(\d+ af \d+\)",
     r"^(enkelte|flere|de fleste)$",
     r"(Fortrudt|Gentaget): [^\n]*",
     # io: the theme matrix's title (in the header)

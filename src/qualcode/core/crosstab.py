@@ -110,7 +110,9 @@ def as_groups(
         found = [g if isinstance(g, Group) else parse_group(g) for g in groups]
     for g in found:
         if not g.name or not g.values or any(not str(v).strip() for v in g.values):
-            raise QualcodeError(f"--group '{g.name}': give the group a name and its values")
+            raise QualcodeError(
+                _("--group '{name}': give the group a name and its values").format(name=g.name)
+            )
     return checked_groups(found) if found else None
 
 
