@@ -118,3 +118,34 @@ def units_title(attrs: Mapping[str, Any]) -> str:
 def themes(n: int) -> str:
     """'1 tema', '7 temaer'."""
     return _n("{n} tema", "{n} temaer", n).format(n=n)
+
+
+def scale(n: int) -> str:
+    """The report's words for how many interviewed mention a theme (section 4.2):
+    enkelte 1–3, flere 4–8, de fleste more than 8 (the thresholds of
+    :func:`qualcode.core.counts.verbal_scale`, in the language in use)."""
+    if n <= 0:
+        return _("ingen")
+    if n <= 3:
+        return _("enkelte")
+    if n <= 8:
+        return _("flere")
+    return _("de fleste")
+
+
+def scale_note(attrs: Mapping[str, Any]) -> str:
+    """The line under an interview question's table that says what the words mean."""
+    return _(
+        "Enkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede {units}."
+    ).format(units=units(attrs))
+
+
+def mentioned(kind: str, n: int, base: int, plural: str) -> str:
+    """How many mention a theme, as the report's tables say it, in the project's noun:
+    'Anført af 15 ud af 35 jobcentre'; an interview question 'Nævnt af flere (5 af 15)
+    jobcentre'."""
+    if kind == "interview":
+        return _("Nævnt af {scale} ({n} af {base}) {units}").format(
+            scale=scale(int(n)), n=n, base=base, units=plural
+        )
+    return _("Anført af {n} ud af {base} {units}").format(n=n, base=base, units=plural)
