@@ -133,7 +133,7 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str):
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        message = (exc.msg or "syntax error").split(", line ")[0]
+        message = (exc.msg or _("syntax error")).split(", line ")[0]
         raise ImportError_(
             _unreadable(_("damaged {part}: {reason}").format(part=member, reason=message)),
             file=name,

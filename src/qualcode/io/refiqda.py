@@ -269,7 +269,7 @@ def parse_xml(data: bytes, name: str):
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno or 0, 0)
-        message = (exc.msg or "syntax error").split(", line ")[0]
+        message = (exc.msg or _("syntax error")).split(", line ")[0]
         raise ImportError_(
             _("line {line}, column {column}: not well-formed XML ({reason})").format(
                 line=line, column=column, reason=message
