@@ -66,7 +66,8 @@ def _charts_drawn_once():
     under exactly those, pickled; that the same input gives the same bytes is tested in
     tests/test_charts.py (which calls the real function), in the tests marked
     ``fresh_charts``, which draw anew, and with :func:`charts_drawn_anew`. (For the
-    session, so that module fixtures that write reports have it too.)"""
+    session, so that module fixtures that write reports have it too.) The language in use
+    is part of the key: a chart's axis label and legend are in it."""
     from qualcode.io import charts
 
     draw = charts.chart_bytes
@@ -74,7 +75,8 @@ def _charts_drawn_once():
 
     def chart_bytes(frame, fmt="png", **options):
         try:
-            key = pickle.dumps((fmt, sorted(options.items()), frame, frame.attrs))
+            # the language too: the axis label and the legend are in it
+            key = pickle.dumps((i18n.language(), fmt, sorted(options.items()), frame, frame.attrs))
         except Exception:  # noqa: BLE001 (something in it does not pickle: draw it)
             return draw(frame, fmt, **options)
         if key not in drawn:

@@ -577,7 +577,7 @@ def test_cli_table_json_and_output_file(demo_copy, tmp_path):
     assert run("agreement", demo_copy, "-o", out).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith(",".join(CSV_COLUMNS))
     again = run("agreement", demo_copy, "-o", out)
-    assert_one_line_error(again, "already exists; use --force")
+    assert_one_line_error(again, "findes allerede; brug --force")
     assert run("agreement", demo_copy, "-o", out, "--force").exit_code == 0
 
 

@@ -103,7 +103,7 @@ def test_chart_command_errors(demo_db, tmp_path, english):
     assert_one_line_error(
         run("chart", demo_db, "--question", "strategier", "-o", tmp_path / "figur.gif"),
         "figur.gif",
-        ".png or .svg",
+        ".png eller .svg",
     )
     assert not (tmp_path / "figur.gif").exists()
     assert_one_line_error(
@@ -112,7 +112,7 @@ def test_chart_command_errors(demo_db, tmp_path, english):
     existing = tmp_path / "f.svg"
     existing.write_text("mine", encoding="utf-8")
     assert_one_line_error(
-        run("chart", demo_db, "--question", "strategier", "-o", existing), "already exists"
+        run("chart", demo_db, "--question", "strategier", "-o", existing), "findes allerede"
     )
     assert existing.read_text(encoding="utf-8") == "mine"
     assert (
@@ -121,7 +121,7 @@ def test_chart_command_errors(demo_db, tmp_path, english):
     assert existing.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert_one_line_error(
         run("chart", demo_db, "--question", "strategier", "-o", tmp_path / "mangler" / "f.png"),
-        "folder does not exist",
+        "mappen findes ikke",
     )
 
 

@@ -140,7 +140,7 @@ def test_output_is_not_overwritten_without_force(demo_db, tmp_path):
     out.write_text("mine", encoding="utf-8")
     result = run("counts", demo_db, "-o", out)
     assert result.exit_code == 1
-    assert "already exists; use --force" in result.stderr
+    assert "findes allerede; brug --force" in result.stderr
     assert out.read_text(encoding="utf-8") == "mine"
     assert run("counts", demo_db, "-o", out, "--force").exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("question,code,label")

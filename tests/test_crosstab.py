@@ -372,6 +372,6 @@ def test_cli_unknown_question_and_existing_output(demo_db, tmp_path, english):
     out.write_text("mine", encoding="utf-8")
     assert_one_line_error(
         run("crosstab", demo_db, "--question", "strategier", "--by", "region", "-o", out),
-        "already exists",
+        "findes allerede",
     )
     assert out.read_text(encoding="utf-8") == "mine"

@@ -225,7 +225,7 @@ def test_an_existing_file_needs_force(summed, tmp_path):
     db, _ = summed
     out = tmp_path / "m.csv"
     out.write_text("gammel")
-    assert_one_line_error(run("framework", db, "--question", Q, "-o", out), "exists")
+    assert_one_line_error(run("framework", db, "--question", Q, "-o", out), "findes allerede")
     assert out.read_text() == "gammel"
     assert run("framework", db, "--question", Q, "-o", out, "--force").exit_code == 0
     assert out.read_text().startswith("question,respondent")

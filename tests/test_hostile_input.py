@@ -390,7 +390,7 @@ class CsvFile:
                 cells[name] = ""
             out.append((number, cells))
         if not out:
-            raise Refused("no rows")
+            raise Refused("ingen rækker")
         return out
 
 
@@ -687,7 +687,7 @@ def test_answers_huge_cell_over_the_limit_is_refused_naming_row_and_column(
         _, message = attempt(project, path, lambda: import_answers(project, path, case))
         if size > MAX_CELL_CHARS:
             assert message is not None and f"row {row + 2}" in message
-            assert f"column '{column}'" in message and "limit" in message
+            assert f"column '{column}'" in message and "grænsen" in message
         else:
             assert message is None
             if column == "svar":
@@ -859,7 +859,7 @@ def test_xlsx_without_a_worksheet_is_refused_in_one_line(template):
                 )
             ),
         )
-        assert message is not None and "no worksheet" in message
+        assert message is not None and "intet regneark" in message
 
 
 def test_xlsx_with_shared_strings_reads_like_inline_strings(tmp_path):
@@ -1052,7 +1052,7 @@ class InterviewCase:
 
     def expected(self):
         if self.stray_first_line is not None:
-            return Refused("line 1: text before the first speaker turn")
+            return Refused("linje 1: tekst før den første tur")
         items, names = {}, {}
         for specs in self.transcripts:
             for spec in specs:
@@ -1236,7 +1236,7 @@ def test_docx_whose_body_is_not_a_word_document_is_refused_in_one_line(template)
         path = folder / "JC98.docx"
         path.write_bytes(rezip(DOCX, "word/document.xml", foreign))
         _, message = attempt(project, path, lambda: import_interviews(project, [path]))
-        assert message is not None and "not a readable DOCX file" in message
+        assert message is not None and "ikke en læsbar DOCX-fil" in message
 
 
 def test_interviews_long_header_and_long_paragraph_parse_correctly(template):

@@ -144,7 +144,7 @@ def test_excel_sep_line_and_multiline_answers(tmp_path):
         with pytest.raises(ImportError_) as err:
             read_long(path, project=p)
         # the multi-line cell is one spreadsheet row: the duplicate is on row 4
-        assert "row 4" in str(err.value) and "first at row 2" in str(err.value)
+        assert "row 4" in str(err.value) and "første gang i række 2" in str(err.value)
         path.write_bytes(("sep=;\r\n" + body.rsplit("JC01;igen", 1)[0]).encode("cp1252"))
         p.import_answers(read_long(path, project=p))
         assert answer_texts(p) == {"JC01": "Første linje\nanden linje", "JC02": "kort"}
@@ -253,7 +253,7 @@ def test_wide_form_needs_a_question_per_text_column(tmp_path):
         "--codebook",
         "lokalpolitiske-strategier",
     )
-    assert_one_line_error(result, "one --question per --text-col")
+    assert_one_line_error(result, "ét --question pr. --text-col")
     assert not (tmp_path / "p.db").exists()
 
 
@@ -387,27 +387,27 @@ BAD = {
     # case: (writes the file, what the one-line message must name)
     "missing column": (
         _missing_column,
-        ["no column 'jobcenter_id'", "--respondent-col", "'id', 'svar'"],
+        ["ingen kolonne 'jobcenter_id'", "--respondent-col", "'id', 'svar'"],
     ),
     "duplicate respondent": (
         _duplicate_respondent,
-        ["row 4", "column 'jobcenter_id'", "'JC01' appears again", "first at row 2"],
+        ["row 4", "column 'jobcenter_id'", "'JC01' optræder igen", "første gang i række 2"],
     ),
-    "empty file": (_empty, ["file is empty"]),
-    "blank file": (_blank, ["file is empty"]),
-    "header only": (_header_only, ["row 1", "no rows below"]),
-    "random bytes": (_random_bytes, ["binary file"]),
-    "png": (_png, ["binary file"]),
+    "empty file": (_empty, ["filen er tom"]),
+    "blank file": (_blank, ["filen er tom"]),
+    "header only": (_header_only, ["row 1", "ingen rækker under"]),
+    "random bytes": (_random_bytes, ["binær fil"]),
+    "png": (_png, ["binær fil"]),
     "10 MB cell": (
         _huge_cell,
-        ["row 3", "column 'svar'", "10,000,000 characters", "limit is 1,000,000"],
+        ["row 3", "column 'svar'", "10.000.000 tegn", "grænsen er 1.000.000"],
     ),
-    "truncated xlsx": (_truncated_xlsx, ["not a readable XLSX file", "truncated or damaged"]),
-    "too many fields": (_too_many_fields, ["row 3", "has 4 fields but the header has 3"]),
-    "old xls": (_old_xls, ["old Excel .xls"]),
+    "truncated xlsx": (_truncated_xlsx, ["ikke en læsbar XLSX-fil", "afkortet eller beskadiget"]),
+    "too many fields": (_too_many_fields, ["row 3", "har 4 felter, men overskriftsrækken har 3"]),
+    "old xls": (_old_xls, ["gamle Excel .xls"]),
     "empty respondent id": (
         _empty_respondent,
-        ["row 3", "column 'jobcenter_id'", "respondent id is empty"],
+        ["row 3", "column 'jobcenter_id'", "respondentens id er tomt"],
     ),
 }
 
@@ -466,7 +466,7 @@ def test_unknown_codebook_and_missing_file(tmp_path, answers_csv):
     )
     assert_one_line_error(result, "no codebook named 'findes-ikke'")
     result = run("import", "answers", tmp_path / "p.db", tmp_path / "nope.csv", *LONG)
-    assert_one_line_error(result, "nope.csv", "no such file")
+    assert_one_line_error(result, "nope.csv", "filen findes ikke")
     assert not (tmp_path / "p.db").exists()
 
 
@@ -489,7 +489,7 @@ def test_utf8_with_a_stray_windows_byte_is_refused_not_garbled(project_path, tmp
         "id;svar\nJC01;Større fokus på målgruppen\n".encode()
         + "JC02;Fleksjob på vej\n".encode("cp1252")
     )
-    with pytest.raises(QualcodeError, match="mixes UTF-8 with another encoding"):
+    with pytest.raises(QualcodeError, match="blander UTF-8 med en anden tegnkodning"):
         read_answers(
             str(path),
             respondent_col="id",

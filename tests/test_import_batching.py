@@ -392,7 +392,7 @@ def test_a_blank_cell_over_the_limit_past_the_header_is_still_ignored(tmp_path, 
     table = read_table(path)
     assert table.rows == [(2, {"id": "JC01", "svar": "hej"})]
     path.write_text('id,svar\r\nJC01,"' + "x" * (MAX_CELL_CHARS + 1) + '"\r\n', encoding="utf-8")
-    with pytest.raises(ImportError_, match="row 2, column 'svar': cell is 1,000,001"):
+    with pytest.raises(ImportError_, match="row 2, column 'svar': cellen er på 1.000.001"):
         read_table(path)
 
 
@@ -407,7 +407,7 @@ def test_blank_rows_keep_the_spreadsheet_row_numbers(tmp_path):
 
 def test_utf8_is_checked_to_the_end_not_only_its_first_64_kb():
     late = ("a" * 70_000 + "Ø").encode("utf-8") + b" \xe6 "  # æ in Windows-1252, late
-    with pytest.raises(ImportError_, match=r"mixes UTF-8 .* \(byte 70003 is not UTF-8\)"):
+    with pytest.raises(ImportError_, match=r"blander UTF-8 .* \(byte 70003 er ikke UTF-8\)"):
         decode_text(late, "svar.csv")
     cut = ("a" * 65_535 + "å").encode("utf-8")  # å straddles the 64 KB mark
     assert decode_text(cut, "svar.csv") == ("a" * 65_535 + "å", "utf-8")
@@ -421,7 +421,7 @@ def test_control_characters_are_counted_in_windows_1252_text():
     text = "Så er det sagt\x07\x1b. " * 5 + "x" * 2000
     assert decode_text(text.encode("cp1252"), "f") == (text, "cp1252")  # 10: under 1 %
     binary = "Så\x01\x02\x03\x04\x05\x06\x0e\x0f\x10\x11" * 10
-    with pytest.raises(ImportError_, match="looks like a binary file"):
+    with pytest.raises(ImportError_, match="ligner en binær fil"):
         decode_text(binary.encode("cp1252"), "f")
 
 

@@ -364,28 +364,28 @@ def _huge_text(d: Path) -> Path:
 BAD_FILES = {
     "missing column": (
         _write("k.csv", b"respondent,question,kode\nJC01,strategier,fleksjob\n"),
-        ["no column 'code'", "'respondent', 'question', 'kode'"],
+        ["ingen kolonne 'code'", "'respondent', 'question', 'kode'"],
     ),
-    "empty file": (_write("k.csv", b""), ["file is empty"]),
-    "header only": (_write("k.csv", b"respondent,question,code\r\n"), ["no rows below"]),
-    "binary": (_write("k.csv", os.urandom(1000) + b"\x00" + os.urandom(1000)), ["binary file"]),
+    "empty file": (_write("k.csv", b""), ["filen er tom"]),
+    "header only": (_write("k.csv", b"respondent,question,code\r\n"), ["ingen rækker under"]),
+    "binary": (_write("k.csv", os.urandom(1000) + b"\x00" + os.urandom(1000)), ["binær fil"]),
     "png": (
         _write("k.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(300)),
-        ["binary file"],
+        ["binær fil"],
     ),
-    "truncated xlsx": (_truncated_xlsx, ["not a readable XLSX file"]),
-    "10 MB cell": (_huge_text, ["row 2", "column 'text'", "10,000,000 characters"]),
+    "truncated xlsx": (_truncated_xlsx, ["ikke en læsbar XLSX-fil"]),
+    "10 MB cell": (_huge_text, ["row 2", "column 'text'", "10.000.000 tegn"]),
     "too many fields": (
         _write("k.csv", b"respondent,question,code\nJC01,strategier,a,b\n"),
-        ["row 2", "has 4 fields but the header has 3"],
+        ["row 2", "har 4 felter, men overskriftsrækken har 3"],
     ),
     "empty code": (
         _write("k.csv", b"respondent,question,code\nJC01,strategier, \n"),
-        ["row 2", "column 'code'", "the code is empty"],
+        ["row 2", "column 'code'", "koden er tom"],
     ),
     "item not a number": (
         _write("k.csv", b"respondent,question,code,item\nJC01,interview,andet,to\n"),
-        ["row 2", "column 'item'", "'to' is not a whole number"],
+        ["row 2", "column 'item'", "'to' er ikke et helt tal"],
     ),
 }
 

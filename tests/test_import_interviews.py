@@ -270,10 +270,10 @@ def test_reimport_changes_nothing(tmp_path, english):
 def test_same_jobcentre_in_two_files_is_refused(tmp_path):
     md = write(tmp_path / "jc.md", MD)
     other = write(tmp_path / "JC07.txt", "Interviewer: Hej?\nLeder: Et andet interview.\n")
-    with pytest.raises(ImportError_, match=r"jobcentre 'JC07' is also in .*jc\.md"):
+    with pytest.raises(ImportError_, match=r"jobcenter 'JC07' er også i .*jc\.md"):
         read_interviews([md, other])
     result = run("import", "interviews", tmp_path / "p.db", md, other)
-    assert_one_line_error(result, str(other), "'JC07' is also in", str(md))
+    assert_one_line_error(result, str(other), "'JC07' er også i", str(md))
     assert not (tmp_path / "p.db").exists()
 
 
@@ -302,9 +302,9 @@ def test_text_before_the_first_turn_names_the_line(tmp_path):
     )
     with pytest.raises(ImportError_) as err:
         parse_transcripts(path)
-    assert str(err.value).startswith(f"{path}: line 3: text before the first speaker turn")
+    assert str(err.value).startswith(f"{path}: linje 3: tekst før den første tur")
     result = run("import", "interviews", tmp_path / "p.db", path)
-    assert_one_line_error(result, str(path), "line 3", "before the first speaker turn")
+    assert_one_line_error(result, str(path), "linje 3", "før den første tur")
     assert not (tmp_path / "p.db").exists()
 
 
@@ -313,32 +313,32 @@ def test_text_before_the_first_turn_in_docx_names_the_paragraph(tmp_path):
         tmp_path / "JC61.docx",
         [("heading", "JC61"), ("", "Noter."), ("", "Interviewer: Hej?"), ("", "Leder: Ja.")],
     )
-    with pytest.raises(ImportError_, match="paragraph 2: text before the first speaker turn"):
+    with pytest.raises(ImportError_, match="afsnit 2: tekst før den første tur"):
         parse_transcripts(path)
 
 
 def test_empty_turn_names_the_line(tmp_path):
     path = write(tmp_path / "JC62.txt", "Interviewer: Hej?\nLeder:\nInterviewer: Tak.\n")
-    with pytest.raises(ImportError_, match="line 2: the turn of 'Leder' is empty"):
+    with pytest.raises(ImportError_, match="linje 2: turen for 'Leder' er tom"):
         parse_transcripts(path)
 
 
 @pytest.mark.parametrize(
     ("name", "content", "needle"),
     [
-        ("empty.txt", b"", "file is empty"),
-        ("blank.md", b"\n  \n", "file is empty"),
-        ("nul.txt", b"Interviewer: hej\x00\x00\x01", "binary file"),
-        ("random.txt", os.urandom(3000) + b"\x00", "binary file"),
-        ("png.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(200), "binary file"),
-        ("noturns.txt", b"Bare noget tekst uden roller.\n", "line 1"),
+        ("empty.txt", b"", "filen er tom"),
+        ("blank.md", b"\n  \n", "filen er tom"),
+        ("nul.txt", b"Interviewer: hej\x00\x00\x01", "binær fil"),
+        ("random.txt", os.urandom(3000) + b"\x00", "binær fil"),
+        ("png.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(200), "binær fil"),
+        ("noturns.txt", b"Bare noget tekst uden roller.\n", "linje 1"),
         (
             "JC63.txt",
             "Interviewer: Kun spørgsmål?\nI: Ingen svar?\n".encode(),
-            "only interviewer turns",
+            "kun interviewerens ture",
         ),
-        ("twice.md", b"# JC64\nLeder: a\n# JC64\nLeder: b\n", "'JC64' appears twice"),
-        ("header.md", b"# JC65\n\n# JC66\nLeder: b\n", "'JC65' has no speaker turns"),
+        ("twice.md", b"# JC64\nLeder: a\n# JC64\nLeder: b\n", "'JC64' står to gange"),
+        ("header.md", b"# JC65\n\n# JC66\nLeder: b\n", "'JC65' har ingen ture"),
     ],
 )
 def test_bad_transcripts_are_refused_in_one_line(tmp_path, name, content, needle):
@@ -359,7 +359,7 @@ def test_truncated_docx_is_refused_and_the_project_unchanged(tmp_path, project, 
     cut.write_bytes(data[: len(data) // 2])
     before = project.snapshot()
     result = run("import", "interviews", project_path, cut)
-    assert_one_line_error(result, str(cut), "not a readable DOCX file")
+    assert_one_line_error(result, str(cut), "kan ikke læses som DOCX-fil")
     assert snapshot(project_path) == before
 
 

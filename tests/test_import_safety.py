@@ -184,7 +184,7 @@ def test_a_sheet_claiming_a_million_rows_fails_fast_under_a_memory_limit(tmp_pat
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("qualcode: error: "), result.stderr[-2000:]
     assert str(path) in lines[0] and "XFD1048576" in lines[0] and "row 1048576" in lines[0]
-    assert "no name in the header" in lines[0]
+    assert "intet navn i overskriftsrækken" in lines[0]
     assert seconds < 30
     assert not (tmp_path / "p.db").exists()
 
@@ -224,7 +224,7 @@ def test_a_wide_header_over_few_cells_is_refused_before_padding(tmp_path):
         "import", "respondents", tmp_path / "p.db", path, "--respondent-col", "k1", "--all-attrs"
     )
     assert result.returncode == 1, result.stderr[-2000:]
-    assert "30,000,000 cells" in result.stderr and str(path) in result.stderr
+    assert "30.000.000 celler" in result.stderr and str(path) in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert seconds < 30
 
@@ -236,7 +236,7 @@ def test_a_wide_csv_header_over_few_cells_is_refused_before_padding(tmp_path):
         encoding="utf-8",
     )
     result = run("import", "respondents", tmp_path / "p.db", path, "--respondent-col", "k0")
-    assert_one_line_error(result, str(path), "30,000,000 cells")
+    assert_one_line_error(result, str(path), "30.000.000 celler")
 
 
 def test_a_huge_shared_strings_count_costs_nothing(tmp_path):
@@ -267,7 +267,7 @@ def test_a_sheet_that_expands_like_a_zip_bomb_is_refused_before_it_is_read(tmp_p
         )
     )
     result = run("import", "answers", tmp_path / "p.db", path, *LONG)
-    assert_one_line_error(result, str(path), SHEET, "zip bomb")
+    assert_one_line_error(result, str(path), SHEET, "zip-bombe")
 
 
 def test_a_row_number_past_excel_is_refused(tmp_path):
@@ -282,7 +282,7 @@ def test_a_row_number_past_excel_is_refused(tmp_path):
             },
         )
     )
-    with pytest.raises(ImportError_, match="row 99,999,999; Excel's sheets end"):
+    with pytest.raises(ImportError_, match="række 99.999.999; Excels ark slutter"):
         read_table(path)
 
 
@@ -301,7 +301,7 @@ def test_a_repeated_row_is_refused_not_dropped(tmp_path):
             },
         )
     )
-    with pytest.raises(ImportError_, match="row 3 comes after row 10"):
+    with pytest.raises(ImportError_, match="række 3 kommer efter række 10"):
         read_table(path)
 
 
@@ -310,7 +310,9 @@ def test_a_value_right_of_the_header_names_its_cell(tmp_path, project, project_p
     path = write_xlsx(tmp_path / "svar.xlsx", rows)
     before = snapshot(project_path)
     result = run("import", "answers", project_path, path, *LONG)
-    assert_one_line_error(result, str(path), "row 3", "cell D3", "'løst'", "no name in the header")
+    assert_one_line_error(
+        result, str(path), "row 3", "celle D3", "'løst'", "intet navn i overskriftsrækken"
+    )
     assert snapshot(project_path) == before
 
 
@@ -327,15 +329,19 @@ def test_formulas_without_a_saved_result_are_refused_naming_the_cells(
     before = snapshot(project_path)
     result = run("import", "answers", project_path, path, *LONG)
     line = assert_one_line_error(
-        result, str(path), "cells C2, C3", "formulas with no saved result", "Excel or LibreOffice"
+        result,
+        str(path),
+        "cellerne C2, C3",
+        "formler uden gemt resultat",
+        "Excel eller LibreOffice",
     )
-    assert "C9 and 2 more" in line  # ten cells: eight named, then how many more
+    assert "C9 og 2 mere" in line  # ten cells: eight named, then how many more
     assert snapshot(project_path) == before
 
 
 def test_one_formula_without_a_result_is_named_too(tmp_path):
     path = write_xlsx(tmp_path / "svar.xlsx", [["id", "svar"], ["JC01", "=1+1"]])
-    with pytest.raises(ImportError_, match=r"cell B2 holds a formula with no saved result"):
+    with pytest.raises(ImportError_, match=r"celle B2 rummer en formel uden gemt resultat"):
         read_table(path)
 
 
@@ -391,11 +397,11 @@ def test_a_hidden_first_sheet_is_skipped_and_the_sheet_read_is_named(tmp_path, s
     summary = import_answers_api(path, tmp_path / "p.db")
     assert len(answers(tmp_path / "p.db")) == 9
     assert answers(tmp_path / "p.db")["JC01"] == "Svar nummer 1"
-    [note] = [n for n in summary.notes if "sheet" in n]
-    assert "read sheet 'Svar'" in note and "'Udkast'" in note and "hidden" in note
+    [note] = [n for n in summary.notes if "arket" in n]
+    assert "læste arket 'Svar'" in note and "'Udkast'" in note and "skjult" in note
     assert "'Noter'" in note and "--sheet" in note
     result = run("import", "answers", tmp_path / "cli.db", path, *LONG)
-    assert result.exit_code == 0 and "read sheet 'Svar'" in result.output
+    assert result.exit_code == 0 and "læste arket 'Svar'" in result.output
 
 
 def test_a_workbook_of_several_sheets_says_which_it_read(tmp_path):
@@ -403,7 +409,7 @@ def test_a_workbook_of_several_sheets_says_which_it_read(tmp_path):
     table = read_table(path)
     assert len(table.records) == 9
     assert table.notes == [
-        "note: read sheet 'Svar'; not read: 'Noter' (choose another sheet with --sheet)"
+        "bemærk: læste arket 'Svar'; ikke læst: 'Noter' (vælg et andet ark med --sheet)"
     ]
     assert read_table(path, sheet="Noter").records == [["JC01", "Gammelt udkast"]]
     assert read_table(path, sheet="Noter").notes == []
@@ -413,7 +419,7 @@ def test_one_sheet_needs_no_note_and_a_hidden_sheet_asked_for_is_noted(tmp_path)
     assert read_table(write_xlsx(tmp_path / "a.xlsx", ROWS)).notes == []
     path = _workbook(tmp_path, [("Svar", "visible", ROWS), ("Skjult", "hidden", OLD)])
     assert read_table(path, sheet="Skjult").notes == [
-        "note: sheet 'Skjult' is hidden in the workbook"
+        "bemærk: arket 'Skjult' er skjult i projektmappen"
     ]
 
 
@@ -430,7 +436,7 @@ def test_a_workbook_with_every_sheet_hidden_is_refused(tmp_path):
         )
     )
     result = run("import", "answers", tmp_path / "p.db", path, *LONG)
-    assert_one_line_error(result, str(path), "every sheet of the workbook is hidden", "--sheet")
+    assert_one_line_error(result, str(path), "alle ark i projektmappen er skjulte", "--sheet")
 
 
 def test_merged_cells_holding_a_value_are_refused_naming_the_ranges(
@@ -455,13 +461,13 @@ def test_merged_cells_holding_a_value_are_refused_naming_the_ranges(
     wb.save(path)
     before = snapshot(project_path)
     result = run("import", "answers", project_path, path, *LONG, "--attr-col", "region")
-    assert_one_line_error(result, str(path), "merged cells C2:C3, C4:C5", "Unmerge")
+    assert_one_line_error(result, str(path), "flettede celler C2:C3, C4:C5", "Ophæv fletning")
     assert snapshot(project_path) == before
     ws.unmerge_cells("C2:C3")
     ws.unmerge_cells("C4:C5")
     wb.save(path)
     table = read_table(path)
-    assert "note: merged cells E7:F8 are empty; read as empty cells" in table.notes
+    assert "bemærk: de flettede celler E7:F8 er tomme; læst som tomme celler" in table.notes
 
 
 # -- DOCX -----------------------------------------------------------------------------------
@@ -553,7 +559,7 @@ def test_tracked_changes_read_as_accepted(tmp_path):
         ("excerpt", "Leder", "Vi har altid haft fokus."),
         ("excerpt", "Leder", "Første del og anden del."),
     ]
-    assert any("tracked changes" in n and "accepted" in n for n in notes)
+    assert any("registrerede ændringer" in n and "accepteret" in n for n in notes)
 
 
 def test_turns_in_a_table_are_read_in_body_order(tmp_path):
@@ -657,8 +663,8 @@ def test_comments_footnotes_and_text_boxes_stay_out_and_are_said(tmp_path):
     items, notes = excerpts(path)
     assert items[1] == ("excerpt", "Leder", "Det gik godt.")
     assert not any("Tjek" in t or "Kilde" in t or "Boks" in t for _k, _r, t in items)
-    [note] = [n for n in notes if n.startswith("skipped:")]
-    assert "1 comment" in note and "1 footnote" in note and "1 text box" in note
+    [note] = [n for n in notes if n.startswith("sprunget over:")]
+    assert "1 kommentar" in note and "1 fodnote" in note and "1 tekstfelt" in note
 
 
 def test_headings_and_line_breaks(tmp_path):
@@ -700,14 +706,14 @@ def test_a_field_that_never_ends_is_refused(tmp_path, project, project_path):
     )
     before = snapshot(project_path)
     result = run("import", "interviews", project_path, path)
-    assert_one_line_error(result, str(path), "paragraph 2", "never ends")
+    assert_one_line_error(result, str(path), "afsnit 2", "slutter aldrig")
     assert snapshot(project_path) == before
 
 
 def test_a_docx_that_expands_like_a_zip_bomb_is_refused(tmp_path):
     path = docx_file(tmp_path / "JC14.docx", p(r("Leder: " + " " * 5_000_000)))
     result = run("import", "interviews", tmp_path / "p.db", path)
-    assert_one_line_error(result, str(path), "word/document.xml", "zip bomb")
+    assert_one_line_error(result, str(path), "word/document.xml", "zip-bombe")
 
 
 def test_errors_in_a_docx_name_the_word_paragraph_despite_line_breaks(tmp_path):
@@ -717,7 +723,7 @@ def test_errors_in_a_docx_name_the_word_paragraph_despite_line_breaks(tmp_path):
         p(r("Leder:")),
         p(r("Interviewer: c")),
     )
-    with pytest.raises(ImportError_, match="paragraph 2: the turn of 'Leder' is empty"):
+    with pytest.raises(ImportError_, match="afsnit 2: turen for 'Leder' er tom"):
         read_interviews([path])
 
 
@@ -739,7 +745,7 @@ def test_refiqda_docx_sources_use_the_same_reader(tmp_path):
         "Notat fra mødet i Søby.\nVi har altid haft fokus.\nI en tabel."
     )
     bomb = docx_file(tmp_path / "bomb.docx", p(r(" " * 5_000_000)))
-    with pytest.raises(ImportError_, match=r"p\.qdpx \(sources/bomb\.docx\).*zip bomb"):
+    with pytest.raises(ImportError_, match=r"p\.qdpx \(sources/bomb\.docx\).*zip-bombe"):
         _docx_text(bomb.read_bytes(), "p.qdpx (sources/bomb.docx)")
 
 
@@ -753,7 +759,7 @@ def test_mac_roman_csv_is_refused_with_a_hint(tmp_path, project, project_path):
     path.write_bytes(DANISH.encode("mac_roman"))
     before = snapshot(project_path)
     result = run("import", "answers", project_path, path, *LONG)
-    assert_one_line_error(result, str(path), "line 2", "'g¿r'", "Mac Roman", "UTF-8")
+    assert_one_line_error(result, str(path), "linje 2", "'g¿r'", "Mac Roman", "UTF-8")
     assert snapshot(project_path) == before
 
 
@@ -767,7 +773,7 @@ def test_mac_roman_with_a_capital_aa_is_refused_with_the_same_hint(tmp_path):
 def test_mac_roman_transcript_is_refused(tmp_path):
     path = tmp_path / "JC20.txt"
     path.write_bytes("Interviewer: Hvordan?\nLeder: Vi får det til at gå.\n".encode("mac_roman"))
-    with pytest.raises(ImportError_, match=r"line 2 reads 'fŒr'.*Mac Roman"):
+    with pytest.raises(ImportError_, match=r"linje 2 læses som 'fŒr'.*Mac Roman"):
         read_interviews([path])
 
 
@@ -779,7 +785,7 @@ def test_utf16_without_a_bom_is_named(tmp_path, codec, label):
     path.write_bytes(DANISH.encode(codec))
     result = run("import", "answers", tmp_path / "p.db", path, *LONG)
     assert_one_line_error(
-        result, str(path), f"is {label} text without a byte order mark", "save it as UTF-8"
+        result, str(path), f"er {label}-tekst uden byte order mark", "gem den som UTF-8"
     )
     transcript = tmp_path / "JC21.txt"
     transcript.write_bytes("Interviewer: Hej?\nLeder: Hej.\n".encode(codec))
@@ -973,11 +979,13 @@ def test_answers_notes_blank_rows_unused_columns_and_answers_already_held(tmp_pa
     )
     db = tmp_path / "p.db"
     summary = import_answers_api(path, db)
-    assert summary.notes == [
-        "skipped: 2 blank rows (rows 2, 4)",
-        "skipped: 2 columns not imported: 'kommune', 'noter' (not chosen as a text, name or "
-        "attribute column; --attr-col or --all-attrs keeps them as attributes)",
-    ]
+    blank, unused = summary.notes
+    assert blank.startswith("sprunget over: 2 tomme rækker (") and "2, 4" in blank
+    assert unused == (
+        "sprunget over: 2 kolonner ikke importeret: 'kommune', 'noter' (ikke valgt som "
+        "tekst-, navne- eller attributkolonner; --attr-col eller --all-attrs gemmer dem som "
+        "attributter)"
+    )
     path.write_text("id;svar\nJC01;Et\nJC02;Andet\nJC04;Fire\n", encoding="utf-8")
     with pytest.raises(ImportError_, match="JC02' already has a different answer"):
         import_answers_api(path, db)
@@ -1005,7 +1013,8 @@ def test_xlsx_blank_rows_between_rows_are_noted(tmp_path):
     path.write_bytes(data)
     table = read_table(path)
     assert table.numbers == [2, 9]
-    assert table.notes == ["skipped: 6 blank rows (rows 3, 4, 5, 6, 7, ...)"]
+    [note] = table.notes
+    assert note.startswith("sprunget over: 6 tomme rækker (") and "3, 4, 5, 6, 7, ..." in note
 
 
 def test_codings_notes_unknown_columns_memos_and_passages(tmp_path, project, project_path):
@@ -1019,7 +1028,7 @@ def test_codings_notes_unknown_columns_memos_and_passages(tmp_path, project, pro
     )
     rows, table = read_codings(str(path), default_coder="anne")
     assert rows.notes == [
-        "skipped: column 'kommentar': not a codings column (respondent, "
+        "sprunget over: kolonnen 'kommentar': ikke en kodningskolonne (respondent, "
         "question, code, coder, item, text, start, end, memo)"
     ]
     summary = project.import_codings(rows, file=table.file, sha256=table.sha256)
@@ -1070,9 +1079,9 @@ def test_turns_before_the_first_header_are_warned_about(tmp_path):
     transcripts, _ = read_interviews([path])
     assert [t.respondent for t in transcripts] == ["interview", "JC32"]
     assert transcripts.notes == [
-        "warning: the turns before the first '# ID' header (2 turns from line 1) are imported "
-        "as jobcentre 'interview', named after the file; add a header above them if they "
-        "belong to another jobcentre"
+        "advarsel: turene før den første '# ID'-overskrift (2 ture fra linje 1) importeres "
+        "som jobcenter 'interview', opkaldt efter filen; tilføj en overskrift over dem, hvis de "
+        "hører til et andet jobcenter"
     ]
     path.write_text("Interviewer: Hej?\nLeder: Uden overskrift.\n", encoding="utf-8")
     assert read_interviews([path])[0].notes == []

@@ -496,7 +496,7 @@ def test_formats_need_a_file_and_writing_twice_needs_force(demo_db, tmp_path):
     assert run(*base, "-o", target).exit_code == 0
     first = target.read_bytes()
     assert first.startswith(b"group,question,code,label,respondents,answered,percent,rank\n")
-    assert_one_line_error(run(*base, "--top", "1", "-o", target), "exists")
+    assert_one_line_error(run(*base, "--top", "1", "-o", target), "findes allerede")
     assert target.read_bytes() == first
     assert run(*base, "--top", "1", "-o", target, "--force").exit_code == 0
     assert target.read_bytes() != first

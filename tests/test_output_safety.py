@@ -125,7 +125,10 @@ def test_no_export_replaces_a_named_pipe(demo_db, tmp_path, fifo, name):
     path, reader = fifo("ud" + EXPORTS[name][1])
     before = listing(tmp_path)
     assert_refused(
-        run(*export_args(name, demo_db, path)), str(path), "is a named pipe", "never replaced"
+        run(*export_args(name, demo_db, path)),
+        str(path),
+        "er en navngivet pipe",
+        "erstattes aldrig",
     )
     assert listing(tmp_path) == before
     assert stat.S_ISFIFO(path.lstat().st_mode) and pipe_is_empty(reader)
@@ -137,7 +140,7 @@ def test_no_export_replaces_a_link_to_a_device(demo_db, tmp_path, name):
     link.symlink_to(os.devnull)
     before = listing(tmp_path)
     assert_refused(
-        run(*export_args(name, demo_db, link)), str(link), "is a symbolic link to a device"
+        run(*export_args(name, demo_db, link)), str(link), "er et symbolsk link til en enhed"
     )
     assert listing(tmp_path) == before
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
@@ -153,7 +156,7 @@ def dev_null(tmp_path) -> Path:
             os.mknod(own, stat.S_IFCHR | 0o666, os.makedev(1, 3))
         except OSError:
             pytest.skip("root without mknod: /dev/null itself is not put at risk")
-        with pytest.raises(QualcodeError, match="is a device"):
+        with pytest.raises(QualcodeError, match="er en enhed"):
             write_file(own, b"x", force=True)
         assert stat.S_ISCHR(own.lstat().st_mode)
         own.unlink()
@@ -165,7 +168,7 @@ def test_no_export_replaces_dev_null(demo_db, tmp_path, dev_null, name):
     before = listing(tmp_path)
     line = assert_refused(run(*export_args(name, demo_db, dev_null)), str(dev_null))
     if name not in ("chart", "report-md", "report-docx"):  # these want a .png/.md suffix
-        assert "is a device, not a regular file" in line, line
+        assert "er en enhed, ikke en almindelig fil" in line, line
     assert stat.S_ISCHR(dev_null.lstat().st_mode)
     assert listing(tmp_path) == before
 
@@ -175,7 +178,7 @@ def test_a_socket_is_refused_and_kept(tmp_path):
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(path))
-        with pytest.raises(QualcodeError, match=r"s\.csv: is a socket, not a regular file"):
+        with pytest.raises(QualcodeError, match=r"s\.csv: er en socket, ikke en almindelig fil"):
             write_file(path, b"a\n", force=True)
         assert stat.S_ISSOCK(path.lstat().st_mode)
     finally:
@@ -188,7 +191,7 @@ def test_a_chart_name_taken_by_a_pipe_refuses_the_whole_report(demo_db, tmp_path
     assert_one_line_error(
         run("report", demo_db, "-o", tmp_path / "r.md", "--force"),
         "r_figur_2.png",
-        "is a named pipe",
+        "er en navngivet pipe",
     )
     assert listing(tmp_path) == before and pipe_is_empty(reader)
 
@@ -202,28 +205,28 @@ def test_a_name_ending_in_a_separator_names_a_folder(demo_db, tmp_path, name):
     before = listing(tmp_path)
     out = f"{tmp_path}{os.sep}{name}"
     assert_one_line_error(
-        run("counts", demo_db, "-o", out, "--force"), out, "names a folder; give a file name"
+        run("counts", demo_db, "-o", out, "--force"), out, "angiver en mappe; angiv et filnavn"
     )
     assert listing(tmp_path) == before and listing(tmp_path / "mappe") == {}
 
 
 def test_a_report_name_ending_in_a_separator_names_a_folder(demo_db, tmp_path):
     out = f"{tmp_path}{os.sep}r.md{os.sep}"
-    assert_one_line_error(run("report", demo_db, "-o", out), "names a folder")
+    assert_one_line_error(run("report", demo_db, "-o", out), "angiver en mappe")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_folders_missing_or_existing_are_still_refused(tmp_path):
     (tmp_path / "mappe").mkdir()
-    with pytest.raises(QualcodeError, match="is a folder"):
+    with pytest.raises(QualcodeError, match="er en mappe"):
         write_file(tmp_path / "mappe", b"x", force=True)
-    with pytest.raises(QualcodeError, match="its folder does not exist"):
+    with pytest.raises(QualcodeError, match="mappen findes ikke"):
         write_file(tmp_path / "nej" / "t.csv", b"x")
     (tmp_path / "fil").write_bytes(b"x")
-    with pytest.raises(QualcodeError, match="its folder does not exist"):
+    with pytest.raises(QualcodeError, match="mappen findes ikke"):
         write_file(tmp_path / "fil" / "t.csv", b"x")
     (tmp_path / "link").symlink_to("mappe")
-    with pytest.raises(QualcodeError, match="is a folder"):
+    with pytest.raises(QualcodeError, match="er en mappe"):
         write_file(tmp_path / "link", b"x", force=True)
     assert listing(tmp_path / "mappe") == {}
 
@@ -238,7 +241,7 @@ def test_a_link_to_a_file_is_followed_and_stays_a_link(tmp_path):
     target.chmod(0o640)
     link = tmp_path / "tabel.csv"
     link.symlink_to(target)
-    with pytest.raises(QualcodeError, match="already exists; use --force"):
+    with pytest.raises(QualcodeError, match="findes allerede; brug --force"):
         write_file(link, b"ny\n")
     assert target.read_bytes() == b"gammel\n"
     assert write_file(link, b"ny\n", force=True) == link
@@ -253,9 +256,9 @@ def test_a_dangling_link_or_a_loop_is_refused(tmp_path):
     (tmp_path / "a.csv").symlink_to("b.csv")
     (tmp_path / "b.csv").symlink_to("a.csv")
     before = listing(tmp_path)
-    with pytest.raises(QualcodeError, match="symbolic link to a file that does not exist"):
+    with pytest.raises(QualcodeError, match="symbolsk link til en fil, der ikke findes"):
         write_file(tmp_path / "mangler.csv", b"x", force=True)
-    with pytest.raises(QualcodeError, match="a.csv: cannot be used"):
+    with pytest.raises(QualcodeError, match="a.csv: kan ikke bruges"):
         write_file(tmp_path / "a.csv", b"x", force=True)
     assert listing(tmp_path) == before
 
@@ -368,7 +371,7 @@ def test_a_failed_second_rename_leaves_no_report_and_no_chart(demo_db, tmp_path,
         run("report", demo_db, "-o", out / "r.md"),
         "r_figur_2.png",
         "No space left on device",
-        "nothing was written",
+        "intet blev skrevet",
     )
     assert calls[:2] == ["r_figur_1.png", "r_figur_2.png"]
     assert listing(out) == {}
@@ -400,7 +403,7 @@ def test_a_refused_report_changes_nothing(demo_db, tmp_path):
     assert_one_line_error(
         run("report", demo_db, "-o", tmp_path / "r.md"),
         "r_figur_3.png",
-        "already exists; use --force",
+        "findes allerede; brug --force",
     )
     assert listing(tmp_path) == before
 
@@ -417,7 +420,7 @@ def test_a_report_written_with_force_replaces_every_file(demo_db, tmp_path):
 def test_write_files_refuses_the_same_file_twice(tmp_path):
     (tmp_path / "b.png").symlink_to("a.png")
     (tmp_path / "a.png").write_bytes(b"x")
-    with pytest.raises(QualcodeError, match="is the same file as"):
+    with pytest.raises(QualcodeError, match="er den samme fil som"):
         write_files([(tmp_path / "a.png", b"1"), (tmp_path / "b.png", b"2")], force=True)
     assert (tmp_path / "a.png").read_bytes() == b"x"
 

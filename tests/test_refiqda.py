@@ -324,12 +324,12 @@ def test_every_valid_sample_imports_without_loss(name, tmp_path):
         assert items == 0 and n_codings == 0
         assert (
             result.stdout.count(
-                "missing from the archive" if name.endswith(".qdpx") else "not in a bare .qde"
+                "mangler i arkivet" if name.endswith(".qdpx") else "ikke med i en enkelt .qde"
             )
             == sources
         )
-        assert "picture source is not text" in result.stdout
-        assert "video source is not text" in result.stdout
+        assert "billedkilde er ikke tekst" in result.stdout
+        assert "videokilde er ikke tekst" in result.stdout
     else:
         assert items == sources
         assert f"{selections} selections" in result.stdout or not sources
@@ -428,11 +428,11 @@ def test_taguettes_empty_sets_is_read(tmp_path):
     [
         (
             "openqda__refi-tools__example_codebook_defect.qdc",
-            ("line 132, column 19", "not well-formed"),
+            ("linje 132, kolonne 19", "ikke velformet"),
         ),
         (
             "bedingjd__paper_themes__project_with_generated_codes.qde",
-            ("line 6", "urn:QDA-XML:codebook:0:4"),
+            ("linje 6", "urn:QDA-XML:codebook:0:4"),
         ),
     ],
 )
@@ -622,7 +622,7 @@ def test_a_selection_outside_its_text_is_skipped_and_said(tmp_path):
     target = tmp_path / "p.qualcode.db"
     result = run("import", "qdpx", target, path)
     assert result.exit_code == 0
-    assert "selection 18-30" in result.stdout and "outside its text" in result.stdout
+    assert "markeringen 18-30" in result.stdout and "uden for dens tekst" in result.stdout
 
 
 @pytest.mark.parametrize("reader", ["read_qdc", "read_qde", "read_qdpx"])
@@ -649,15 +649,15 @@ def test_a_zip_bomb_entry_is_refused(tmp_path, monkeypatch):
     )
     target = tmp_path / "p.qualcode.db"
     line = assert_one_line_error(run("import", "qdpx", target, path), "bombe.qdpx")
-    assert "unpacks to" in line and ".txt" in line
+    assert "udpakket" in line and ".txt" in line
     assert not target.exists()
 
 
 @pytest.mark.parametrize(
     "content, needle",
     [
-        (b"not a zip at all", "not a zip archive"),
-        (b"PK\x03\x04 broken", "not a zip archive"),
+        (b"not a zip at all", "ikke et zip-arkiv"),
+        (b"PK\x03\x04 broken", "ikke et zip-arkiv"),
     ],
 )
 def test_broken_archives_are_one_line(content, needle, tmp_path):
@@ -674,13 +674,13 @@ def test_an_archive_without_project_qde(tmp_path, project, project_path):
     path = tmp_path / "tom.qdpx"
     path.write_bytes(buf.getvalue())
     before = snapshot(project_path)
-    assert_one_line_error(run("import", "qdpx", project_path, path), "no project.qde")
+    assert_one_line_error(run("import", "qdpx", project_path, path), "ingen project.qde")
     assert snapshot(project_path) == before
 
 
 def test_a_codebook_given_to_import_qdpx_and_a_project_to_import_qdc(tmp_path, demo_qdpx):
     target = tmp_path / "p.qualcode.db"
-    assert_one_line_error(run("import", "qdc", target, demo_qdpx), "zip archive")
+    assert_one_line_error(run("import", "qdc", target, demo_qdpx), "zip-arkiv")
     qde = tmp_path / "projekt.qde"
     qde.write_bytes(qde_of(demo_qdpx))
     assert_one_line_error(run("import", "qdc", target, qde), "import qdpx")
@@ -813,8 +813,8 @@ runpy.run_module("qualcode", run_name="__main__")
 @pytest.mark.parametrize(
     "megabytes, caught_by",
     [
-        (1000, "DOCX file"),  # the DOCX in the .qdpx is under 1 MB: its own directory says 1 GB
-        (4000, "REFI-QDA project"),  # the DOCX expands 1000 times inside the .qdpx already
+        (1000, "DOCX-fil"),  # the DOCX in the .qdpx is under 1 MB: its own directory says 1 GB
+        (4000, "REFI-QDA-projekt"),  # the DOCX expands 1000 times inside the .qdpx already
     ],
 )
 def test_a_docx_bomb_in_an_8_kb_qdpx_fails_in_seconds_in_1_gb(tmp_path, megabytes, caught_by):
@@ -890,7 +890,7 @@ def test_a_text_source_bomb_is_refused_before_it_is_expanded(tmp_path, monkeypat
         refiqda.read_qdpx(path)
     message = str(err.value)
     assert len(message.splitlines()) == 1 and f"{G(6)}.txt" in message
-    assert "zip bomb" in message
+    assert "zip-bombe" in message
 
 
 def test_a_web_page_saved_as_qdpx_is_not_a_zip_archive(tmp_path, project, project_path):
@@ -898,7 +898,7 @@ def test_a_web_page_saved_as_qdpx_is_not_a_zip_archive(tmp_path, project, projec
     path.write_text("<!DOCTYPE html>\n<html><body>Log ind</body></html>\n", encoding="utf-8")
     before = snapshot(project_path)
     line = assert_one_line_error(
-        run("import", "qdpx", project_path, path), "projekt.qdpx", "not a zip archive"
+        run("import", "qdpx", project_path, path), "projekt.qdpx", "ikke et zip-arkiv"
     )
     assert "DOCTYPE" not in line
     assert snapshot(project_path) == before
@@ -907,8 +907,8 @@ def test_a_web_page_saved_as_qdpx_is_not_a_zip_archive(tmp_path, project, projec
 @pytest.mark.parametrize(
     "names, needles",
     [
-        (["a.qde", "b/b.qde"], ("2 .qde files", "'a.qde'", "'b/b.qde'")),
-        (["Project.qde", "project.qde"], ("'Project.qde'", "'project.qde'", "other letters")),
+        (["a.qde", "b/b.qde"], ("2 .qde-filer", "'a.qde'", "'b/b.qde'")),
+        (["Project.qde", "project.qde"], ("'Project.qde'", "'project.qde'", "andre bogstaver")),
     ],
 )
 def test_an_archive_with_two_projects_says_so(tmp_path, names, needles):
@@ -920,5 +920,5 @@ def test_an_archive_with_two_projects_says_so(tmp_path, names, needles):
     path.write_bytes(buf.getvalue())
     target = tmp_path / "p.qualcode.db"
     line = assert_one_line_error(run("import", "qdpx", target, path), "to.qdpx", *needles)
-    assert "no project.qde" not in line or "and no project.qde" in line
+    assert "ingen project.qde" not in line or "og ingen project.qde" in line
     assert not target.exists()

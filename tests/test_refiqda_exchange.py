@@ -59,8 +59,8 @@ def test_every_passage_of_the_nvivo_sample_lands_on_its_words(tmp_path):
     target = tmp_path / "nvivo.qualcode.db"
     result = run("import", "qdpx", target, NVIVO)
     assert result.exit_code == 0, result.output
-    assert "positions: read as UTF-16 code units, a CRLF line break as two" in result.stdout
-    assert "as NVivo for Windows 12.6 counts" in result.stdout
+    assert "positioner: læst som UTF-16-kodeenheder, et CRLF-linjeskift som to" in result.stdout
+    assert "som NVivo for Windows 12.6 tæller" in result.stdout
     assert passages(target) == sorted(wanted)
     with Project.open(target) as p:
         assert all("\r" not in i.text and not i.text.startswith("\ufeff") for i in p.items())
@@ -99,13 +99,13 @@ def units_of(text: str, word: str, *, utf16: bool, crlf_two: bool = True) -> tup
 @pytest.mark.parametrize(
     ("origin", "utf16", "crlf", "crlf_two", "said"),
     [
-        ("NVivo 14", True, False, True, "as NVivo 14 counts"),
-        ("NVivo 14", True, True, True, "as NVivo 14 counts"),
-        ("ATLAS.ti 23", True, True, False, "as ATLAS.ti 23 counts"),
-        ("QualCoder 3.6", False, False, True, "as QualCoder 3.6 counts"),
-        ("Hjemmelavet", True, True, True, "the best fit"),
-        ("Hjemmelavet", False, True, False, "the best fit"),
-        ("Hjemmelavet", False, False, True, "the best fit"),
+        ("NVivo 14", True, False, True, "som NVivo 14 tæller"),
+        ("NVivo 14", True, True, True, "som NVivo 14 tæller"),
+        ("ATLAS.ti 23", True, True, False, "som ATLAS.ti 23 tæller"),
+        ("QualCoder 3.6", False, False, True, "som QualCoder 3.6 tæller"),
+        ("Hjemmelavet", True, True, True, "det, der passer bedst"),
+        ("Hjemmelavet", False, True, False, "det, der passer bedst"),
+        ("Hjemmelavet", False, False, True, "det, der passer bedst"),
     ],
 )
 def test_emoji_and_crlf_before_a_passage(origin, utf16, crlf, crlf_two, said, tmp_path):
@@ -116,7 +116,7 @@ def test_emoji_and_crlf_before_a_passage(origin, utf16, crlf, crlf_two, said, tm
     result = run("import", "qdpx", target, path)
     assert result.exit_code == 0, result.output
     assert passages(target) == sorted(WORDS)
-    assert said in result.stdout and "4 of 4 selections" in result.stdout
+    assert said in result.stdout and "4 af 4 markeringer" in result.stdout
     with Project.open(target) as p:
         (item,) = p.items()
         assert item.text == EMOJI_TEXT  # no BOM, LF line breaks
@@ -126,7 +126,7 @@ def test_a_file_whose_texts_leave_no_doubt_says_nothing_about_positions(tmp_path
     text = "Fleksjob og mentorer"
     qde, files = nvivo_like("NVivo 14", text, [(0, 8)])
     result = run("import", "qdpx", tmp_path / "p.db", make_qdpx(tmp_path / "a.qdpx", qde, files))
-    assert result.exit_code == 0 and "positions:" not in result.stdout
+    assert result.exit_code == 0 and "positioner:" not in result.stdout
     assert passages(tmp_path / "p.db") == ["Fleksjob"]
 
 

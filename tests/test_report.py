@@ -348,7 +348,7 @@ def test_question_and_coder_options(demo_db, tmp_path):
     assert len(count_tables([rows_of(t) for t in doc.tables])) == 2
     assert_one_line_error(
         run("report", demo_db, "-o", tmp_path / "x.docx", "--coder", "ingen"),
-        "no question has codings by coder 'ingen'",
+        "intet spørgsmål har kodninger af koderen 'ingen'",
     )
     assert not (tmp_path / "x.docx").exists()
 
@@ -356,11 +356,11 @@ def test_question_and_coder_options(demo_db, tmp_path):
 def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path):
     before = snapshot(demo_copy)
     cases = [
-        (["-o", tmp_path / "r.pdf"], ["r.pdf", ".docx, .xlsx, .html or .md"]),
+        (["-o", tmp_path / "r.pdf"], ["r.pdf", ".docx, .xlsx, .html eller .md"]),
         (["-o", tmp_path / "r.docx", "--question", "nej"], ["intet spørgsmål 'nej'"]),
         (["-o", tmp_path / "r.docx", "--by", "farve"], ["ingen respondent har attributten"]),
         (["-o", tmp_path / "r.docx", "--by", "region", "--group", "x"], ["--group 'x'"]),
-        (["-o", tmp_path / "mangler" / "r.md"], ["folder does not exist"]),
+        (["-o", tmp_path / "mangler" / "r.md"], ["mappen findes ikke"]),
     ]
     for args, needles in cases:
         assert_one_line_error(run("report", demo_copy, *args), *needles)
@@ -374,7 +374,7 @@ def test_bad_input_is_one_line_and_writes_nothing(demo_copy, tmp_path):
 
 def test_a_project_without_codings_has_nothing_to_report(project, project_path, tmp_path):
     assert_one_line_error(
-        run("report", project_path, "-o", tmp_path / "r.docx"), "no question has codings"
+        run("report", project_path, "-o", tmp_path / "r.docx"), "intet spørgsmål har kodninger"
     )
 
 
@@ -382,7 +382,7 @@ def test_existing_files_are_kept_without_force(demo_db, tmp_path):
     out = tmp_path / "r.md"
     figure = tmp_path / "r_figur_2.png"
     figure.write_bytes(b"mine")
-    assert_one_line_error(run("report", demo_db, "-o", out), "r_figur_2.png", "already exists")
+    assert_one_line_error(run("report", demo_db, "-o", out), "r_figur_2.png", "findes allerede")
     assert not out.exists() and not (tmp_path / "r_figur_1.png").exists()
     assert figure.read_bytes() == b"mine"
     assert run("report", demo_db, "-o", out, "--force").exit_code == 0

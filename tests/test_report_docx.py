@@ -476,11 +476,11 @@ def test_a_bad_template_is_one_line_and_writes_nothing(demo_db, tmp_path):
     broken = tmp_path / "halv.dotx"
     broken.write_bytes(make_dotx(tmp_path / "b.dotx").read_bytes()[:300])
     cases = [
-        (text, "not a zip archive"),
-        (workbook, "not a Word template"),
-        (macros, "macros"),
-        (folder, "folder"),
-        (tmp_path / "findes-ikke.dotx", "no such Word template"),
+        (text, "ikke et zip-arkiv"),
+        (workbook, "ikke en Word-skabelon"),
+        (macros, "makroer"),
+        (folder, "mappe"),
+        (tmp_path / "findes-ikke.dotx", "Word-skabelonen (.dotx) findes ikke"),
         (broken, "halv.dotx"),
     ]
     out = tmp_path / "ud"

@@ -210,7 +210,7 @@ def test_no_export_overwrites_without_force(hostile, tmp_path, name):
     out = tmp_path / name.replace(".", "-eksisterende.")
     out.write_bytes("mit eget arbejde, æøå".encode())
     result = run(*_command(name, hostile, out))
-    assert_refused(result, str(out), "already exists; use --force")
+    assert_refused(result, str(out), "findes allerede; brug --force")
     assert out.read_bytes() == "mit eget arbejde, æøå".encode()
     forced = run(*_command(name, hostile, out), "--force")
     assert forced.exit_code == 0, forced.output
@@ -221,7 +221,7 @@ def test_no_export_overwrites_without_force(hostile, tmp_path, name):
 def test_report_refuses_to_overwrite(hostile, tmp_path):
     out = tmp_path / "rapport.md"
     out.write_text("mit", encoding="utf-8")
-    assert_one_line_error(run("report", hostile, "-o", out), "already exists")
+    assert_one_line_error(run("report", hostile, "-o", out), "findes allerede")
     assert out.read_text(encoding="utf-8") == "mit"
 
 
@@ -241,7 +241,7 @@ def test_disk_full_leaves_no_file(hostile, tmp_path, monkeypatch, name):
     monkeypatch.setattr(export.os, "fsync", disk_full)
     out = tmp_path / f"ny-{name}"
     result = run(*_command(name, hostile, out))
-    assert_refused(result, str(out), "No space left on device", "nothing was written")
+    assert_refused(result, str(out), "No space left on device", "intet blev skrevet")
     assert not out.exists()
     assert leftovers(tmp_path) == []
 
@@ -295,7 +295,7 @@ def test_an_error_while_rendering_writes_nothing(hostile, tmp_path, monkeypatch)
 def test_a_folder_is_not_a_file_name(hostile, tmp_path):
     folder = tmp_path / "mappe"
     folder.mkdir()
-    assert_one_line_error(run("counts", hostile, "-o", folder, "--format", "csv"), "is a folder")
+    assert_one_line_error(run("counts", hostile, "-o", folder, "--format", "csv"), "er en mappe")
     assert_one_line_error(
-        run("counts", hostile, "-o", tmp_path / "nej" / "t.csv"), "folder does not exist"
+        run("counts", hostile, "-o", tmp_path / "nej" / "t.csv"), "mappen findes ikke"
     )

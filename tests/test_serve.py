@@ -206,11 +206,11 @@ def test_the_metadata_hides_every_table_and_describes_the_views(demo_db):
     assert {"items", "codings", "events", "theme_respondents", "items_fts"} <= set(tables)
     assert all(entries[t] == {"hidden": True} for t in tables)
     assert set(VIEWS) | {"quotes", "codings_readable"} == set(views)
-    assert entries["coded_passages"]["title"] == "All coded passages"
-    assert entries["starred_quotes"]["title"] == "Starred quotes"
+    assert entries["coded_passages"]["title"] == "Alle kodede passager"
+    assert entries["starred_quotes"]["title"] == "Stjernemarkerede citater"
     assert entries["answers"]["fts_table"] == "items_fts"
     assert entries["answers"]["fts_pk"] == "id"
-    assert "old name" in entries["quotes"]["title"]
+    assert "gammelt navn" in entries["quotes"]["title"]
     json.dumps(data)  # a file Datasette can read
 
 
@@ -274,7 +274,7 @@ def test_the_server_publishes_titles_hidden_tables_queries_and_views(small):
     with serving(small) as server:
         meta = server.json("/-/metadata.json")
         tables = meta["databases"][server.name]["tables"]
-        assert tables["starred_quotes"]["title"] == "Starred quotes"
+        assert tables["starred_quotes"]["title"] == "Stjernemarkerede citater"
         database = server.json(f"{server.path}.json")
         listed = {t["name"]: t["hidden"] for t in database["tables"]}
         assert listed["codings"] and listed["items"] and listed["events"]

@@ -148,9 +148,10 @@ def test_a_qdpx_whose_hints_name_dot_dot_then_train_touches_nothing_around(qualc
         ("/tmp/q", "tmp-q"),
         (".", "spoergsmaal"),
     ):
-        assert any(
-            f"'{old}' in the file is '{new}' in the project" in line for line in lines[1:]
-        ), (old, lines)
+        assert any(f"'{old}' i filen hedder '{new}' i projektet" in line for line in lines[1:]), (
+            old,
+            lines,
+        )
     with Project.open(db) as p:
         assert sorted(p.codebook_stems()) == ["kodebog", "x"]
         assert sorted(q.id for q in p.questions()) == ["spoergsmaal", "tmp-q"]

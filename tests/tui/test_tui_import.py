@@ -203,7 +203,7 @@ async def test_missing_column_shows_error_and_changes_nothing(app, db, tmp_path)
         await wait_finished(pilot, screen)
         assert app.screen is screen
         message = error_text(screen)
-        assert "no column 'code'" in message and "kodninger.csv" in message
+        assert "ingen kolonne 'code'" in message and "kodninger.csv" in message
         assert "\n" not in message
         assert screen.query_one("#import-error", Label).has_class("error")
     assert table_counts(db) == before

@@ -76,5 +76,5 @@ async def test_a_broken_file_shows_the_error_and_changes_nothing(app, db):
         await run_with(pilot, screen, path)
         assert app.screen is screen  # stays open with the error
         error = str(screen.query_one("#import-error", Label).render())
-        assert "line 132, column 19" in error
+        assert "linje 132, kolonne 19" in error
     assert db.execute("SELECT COUNT(*) FROM codes").fetchone()[0] == before

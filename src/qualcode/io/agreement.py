@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from qualcode.core.agreement import CSV_COLUMNS
 from qualcode.core.counts import plain_value as plain
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.export import safe_cell
 from qualcode.io.fmt import MISSING, number, percent
 from qualcode.io.table import Column, table_lines
@@ -22,6 +23,8 @@ from qualcode.safe import visible
 
 if TYPE_CHECKING:
     import pandas as pd
+
+_, _n = translator("io")
 
 FORMATS = ("table", "csv", "json")
 
@@ -72,33 +75,40 @@ def agreement_json(frames: list[pd.DataFrame]) -> bytes:
 
 
 def agreement_table(frame: pd.DataFrame) -> str:
-    """A plain-text table for the terminal (Danish labels, coefficients to 3 decimals)."""
+    """A plain-text table for the terminal (coefficients to 3 decimals)."""
     a = frame.attrs
     coders = a.get("coders", [])
-    noun = (
-        "tegn"
-        if a.get("unit") == "character"
-        else "uddrag"
-        if a.get("kind") == "interview"
-        else "svar"
-    )
+    if a.get("unit") == "character":
+        unit = _("tegn")
+    elif a.get("kind") == "interview":
+        unit = _("uddrag")
+    else:
+        unit = _("svar")
     lines = [
         f"{a.get('question', '')}: {a.get('title', '')}",
-        f"Kodere: {', '.join(coders)}. Enhed: {noun}. {a.get('units', 0)} {noun} kodet af "
-        f"mindst én koder; {a.get('units_complete', 0)} af alle (enighed og kappa), "
-        f"{a.get('units_pairable', 0)} af mindst to (Krippendorffs α).",
+        _(
+            "Kodere: {coders}. Enhed: {unit}. {units} {unit} kodet af mindst én koder; "
+            "{complete} af alle (enighed og kappa), {pairable} af mindst to "
+            "(Krippendorffs α)."
+        ).format(
+            coders=", ".join(coders),
+            unit=unit,
+            units=a.get("units", 0),
+            complete=a.get("units_complete", 0),
+            pairable=a.get("units_pairable", 0),
+        ),
     ]
     two = len(coders) == 2
     header = (
-        ["Kode", "Anvendt", "Enighed"]
-        + (["Cohens κ"] if two else [])
-        + ["Fleiss' κ", "Krippendorffs α"]
+        [_("Kode"), _("Anvendt"), _("Enighed")]
+        + ([_("Cohens κ")] if two else [])
+        + [_("Fleiss' κ"), _("Krippendorffs α")]
     )
     body, pooled = [], []
     for i, r in enumerate(frame.itertuples()):
         # the average row has no 'Anvendt': the cell does not apply there, and stays empty
         applied = "" if plain(r.applied) is None else str(r.applied)
-        row = [r.label, applied, percent(r.percent_agreement)]
+        row = [_summary_label(r.kind, r.label), applied, percent(r.percent_agreement)]
         if two:
             row.append(number(r.cohen_kappa, 3))
         row += [number(r.fleiss_kappa, 3), number(r.krippendorff_alpha, 3)]
@@ -107,15 +117,28 @@ def agreement_table(frame: pd.DataFrame) -> str:
             pooled.append(i)
     columns = [Column(header[0], max_width=60)] + [Column(h, right=True) for h in header[1:]]
     lines += table_lines(columns, body, rule_before=pooled)
+    undefined = _(
+        "{missing} = udefineret (ingen fælles enheder, eller kun én kategori: fx en kode "
+        "ingen har brugt)."
+    ).format(missing=MISSING)
+    lines.append(undefined if two else f"{undefined} {_('Cohens κ kræver præcis to kodere.')}")
     lines.append(
-        f"{MISSING} = udefineret (ingen fælles enheder, eller kun én kategori: fx en "
-        "kode ingen har brugt)." + ("" if two else " Cohens κ kræver præcis to kodere.")
-    )
-    lines.append(
-        "Anvendt: enheder hvor mindst én koder har brugt koden. Enighed: andel af "
-        "enhederne hvor alle kodere er enige."
+        _(
+            "Anvendt: enheder hvor mindst én koder har brugt koden. Enighed: andel af "
+            "enhederne hvor alle kodere er enige."
+        )
     )
     return visible("\n".join(lines) + "\n")  # data's control characters as symbols
+
+
+def _summary_label(kind: str, label: str) -> str:
+    """A row's label in the table: a code's own label, or what the pooled and the average
+    rows are, in the language in use (CSV and JSON keep the computation's words)."""
+    if kind == "pooled":
+        return _("Samlet: alle (enhed, kode)-par puljet")
+    if kind == "macro":
+        return _("Gennemsnit af kodernes definerede værdier")
+    return label
 
 
 def render_agreement(frames: list[pd.DataFrame], fmt: str) -> bytes:
@@ -125,4 +148,8 @@ def render_agreement(frames: list[pd.DataFrame], fmt: str) -> bytes:
         return agreement_csv(frames)
     if fmt == "json":
         return agreement_json(frames)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
+    raise QualcodeError(
+        _("unknown format '{format}' (use {formats})").format(
+            format=fmt, formats=", ".join(FORMATS)
+        )
+    )

@@ -20,11 +20,15 @@ from qualcode.core.checks import gc_paused, nfc_all, nfc_note
 from qualcode.core.codebook import Codebook, load_codebook
 from qualcode.core.importer import AnswerRow, AnswerTable
 from qualcode.errors import ImportError_, QualcodeError
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer
 from qualcode.io.tabular import read_table
 from qualcode.safe import one_line
 
 if TYPE_CHECKING:
     from qualcode.core.project import Project
+
+_, _n = translator("io")
 
 
 @gc_paused()
@@ -46,18 +50,26 @@ def read_answers(
     questions, questions_changed = nfc_all(list(questions))
     if len(questions) != len(text_cols):
         raise QualcodeError(
-            f"give one --question per --text-col ({len(text_cols)} text "
-            f"columns, {len(questions)} questions)"
+            _("give one --question per --text-col ({columns}, {questions})").format(
+                columns=_text_columns(len(text_cols)),
+                questions=_n("{n} question", "{n} questions", len(questions)).format(
+                    n=len(questions)
+                ),
+            )
         )
     if text_cols and len(codebooks) not in (1, len(text_cols)):
         raise QualcodeError(
-            f"give one --codebook, or one per --text-col ({len(text_cols)} "
-            f"text columns, {len(codebooks)} codebooks)"
+            _("give one --codebook, or one per --text-col ({columns}, {codebooks})").format(
+                columns=_text_columns(len(text_cols)),
+                codebooks=_n("{n} codebook", "{n} codebooks", len(codebooks)).format(
+                    n=len(codebooks)
+                ),
+            )
         )
     if len(set(questions)) != len(questions):
-        raise QualcodeError("the same --question is given twice")
+        raise QualcodeError(_("the same --question is given twice"))
     books: list[Codebook] = []
-    for i, _ in enumerate(text_cols):
+    for i in range(len(text_cols)):
         stem = codebooks[i] if len(codebooks) > 1 else codebooks[0]
         if project is not None and project.has_codebook(stem):
             books.append(project.codebook(stem))
@@ -76,12 +88,19 @@ def read_answers(
     used = {rcol, ncol, *tcols, *acols}
     unused = [h for h in table.headers if h not in used]
     if unused:
-        listed = ", ".join(f"'{one_line(h)}'" for h in unused[:6])
-        more = f" and {len(unused) - 6:,} more" if len(unused) > 6 else ""
+        from qualcode.io.tabular import listed
+
         notes.append(
-            f"skipped: {len(unused):,} column{'s' if len(unused) > 1 else ''} not "
-            f"imported: {listed}{more} (not chosen as a text, name or attribute "
-            "column; --attr-col or --all-attrs keeps them as attributes)"
+            _n(
+                "skipped: {n} column not imported: {columns} (not chosen as a text, name or "
+                "attribute column; --attr-col or --all-attrs keeps them as attributes)",
+                "skipped: {n} columns not imported: {columns} (not chosen as a text, name or "
+                "attribute column; --attr-col or --all-attrs keeps them as attributes)",
+                len(unused),
+            ).format(
+                n=integer(len(unused)),
+                columns=listed([f"'{one_line(h)}'" for h in unused], 6),
+            )
         )
 
     # cells by position in each record (a dict per row costs more than the rest together),
@@ -110,12 +129,16 @@ def read_answers(
     for number, rid in zip(numbers, ids, strict=True):
         if not rid:
             raise ImportError_(
-                "the respondent id is empty", file=table.file, row=number, column=rcol
+                _("the respondent id is empty"), file=table.file, row=number, column=rcol
             )
         if rid in first_row:
-            what = "for the same question" if tcols else "in the register"
+            again = (
+                _("respondent '{id}' appears again for the same question (first at row {row})")
+                if tcols
+                else _("respondent '{id}' appears again in the register (first at row {row})")
+            )
             raise ImportError_(
-                f"respondent '{rid}' appears again {what} (first at row {first_row[rid]})",
+                again.format(id=rid, row=first_row[rid]),
                 file=table.file,
                 row=number,
                 column=rcol,
@@ -152,6 +175,10 @@ def read_answers(
         notes=notes,
         no_controls=table.no_controls,
     )
+
+
+def _text_columns(n: int) -> str:
+    return _n("{n} text column", "{n} text columns", n).format(n=n)
 
 
 def _clean(text: str) -> str:

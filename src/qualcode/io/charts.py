@@ -17,8 +17,11 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.fmt import units
 from qualcode.safe import visible
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,20 +45,19 @@ def chart_format(path: str, given: str | None = None) -> str:
 
     fmt = (given or Path(path).suffix.lstrip(".")).lower()
     if fmt not in CHART_FORMATS:
-        raise QualcodeError("a chart is written as .png or .svg", file=str(path))
+        raise QualcodeError(_("a chart is written as .png or .svg"), file=str(path))
     return fmt
 
 
 def _axis_text(frame: pd.DataFrame) -> str:
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
     noun = units(frame.attrs)
-    who = (
-        f"interviewede {noun}"
-        if frame.attrs.get("kind") == "interview"
-        else f"{noun} der har svaret"
-    )
+    if frame.attrs.get("kind") == "interview":
+        text = _("Andel af de {n} interviewede {units} (%)").format(n=answered, units=noun)
+    else:
+        text = _("Andel af de {n} {units} der har svaret (%)").format(n=answered, units=noun)
     basis = frame.attrs.get("basis_label")
-    return f"Andel af de {answered} {who} (%)" + (f"\n{visible(basis)}" if basis else "")
+    return text + (f"\n{visible(basis)}" if basis else "")
 
 
 def chart_figure(frame: pd.DataFrame, *, title: str | None = None, published: bool = True):
@@ -103,7 +105,7 @@ def chart_figure(frame: pd.DataFrame, *, title: str | None = None, published: bo
     shown = [(y, m) for y, m in zip(ypos, marks, strict=True) if m is not None]
     if shown:
         year = frame["published_year"].dropna()
-        name = f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten"
+        name = _("Rapporten {year}").format(year=int(year.iloc[0])) if len(year) else _("Rapporten")
         ax.scatter(
             [p for _, p in shown],
             [y for y, _ in shown],
@@ -155,7 +157,9 @@ def chart_bytes(
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot, no GUI backend
 
     if fmt not in CHART_FORMATS:
-        raise QualcodeError(f"unknown chart format '{fmt}' (use png or svg)")
+        raise QualcodeError(
+            _("unknown chart format '{format}' (use png or svg)").format(format=fmt)
+        )
     with _style(matplotlib):
         fig = chart_figure(frame, title=title, published=published)
         FigureCanvasAgg(fig)

@@ -24,8 +24,11 @@ from typing import TYPE_CHECKING
 from qualcode.core.checks import gc_paused, nfc_note
 from qualcode.core.importer import CodingRow, CodingRows
 from qualcode.errors import ImportError_
-from qualcode.io.tabular import Table, read_table
+from qualcode.i18n import translator
+from qualcode.io.tabular import Table, listed, read_table
 from qualcode.safe import one_line
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     pass
@@ -47,11 +50,15 @@ def read_codings(
     notes = list(table.notes)
     unknown = [h for h in table.headers if h not in cols.values()]
     if unknown:
-        listed = ", ".join(f"'{one_line(h)}'" for h in unknown[:6])
-        more = f" and {len(unknown) - 6:,} more" if len(unknown) > 6 else ""
         notes.append(
-            f"skipped: column{'s' if len(unknown) > 1 else ''} {listed}{more}: not "
-            f"a codings column ({', '.join(REQUIRED + OPTIONAL)})"
+            _n(
+                "skipped: column {columns}: not a codings column ({known})",
+                "skipped: columns {columns}: not a codings column ({known})",
+                len(unknown),
+            ).format(
+                columns=listed([f"'{one_line(h)}'" for h in unknown], 6),
+                known=", ".join(REQUIRED + OPTIONAL),
+            )
         )
     rows = _rows(table, at, cols, default_coder)
     note = nfc_note(table.normalized)
@@ -74,9 +81,7 @@ def _rows(
         if not (respondent and question and code):
             for name, value in zip(REQUIRED, (respondent, question, code), strict=True):
                 if not value:
-                    raise ImportError_(
-                        f"the {name} is empty", file=file, row=number, column=cols[name]
-                    )
+                    raise ImportError_(_empty(name), file=file, row=number, column=cols[name])
         coder = (cells[coder_i].strip() if coder_i is not None else "") or default_coder
         item = start = end = None
         if item_i is not None and (value := cells[item_i].strip()):
@@ -103,6 +108,15 @@ def _rows(
     return rows
 
 
+def _empty(column: str) -> str:
+    """'the respondent is empty' (of a required column)."""
+    if column == "respondent":
+        return _("the respondent is empty")
+    if column == "question":
+        return _("the question is empty")
+    return _("the code is empty")
+
+
 def _int(value: str, table: Table, row: int, column: str | None) -> int | None:
     if not value:
         return None
@@ -110,10 +124,15 @@ def _int(value: str, table: Table, row: int, column: str | None) -> int | None:
         number = int(value)
     except ValueError:
         raise ImportError_(
-            f"'{value}' is not a whole number", file=table.file, row=row, column=column
+            _("'{value}' is not a whole number").format(value=value),
+            file=table.file,
+            row=row,
+            column=column,
         ) from None
     if number < 0:
-        raise ImportError_(f"{number} is negative", file=table.file, row=row, column=column)
+        raise ImportError_(
+            _("{n} is negative").format(n=number), file=table.file, row=row, column=column
+        )
     return number
 
 

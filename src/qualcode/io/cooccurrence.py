@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.export import md_cell, safe_cell, workbook_bytes, xlsx_cell
 from qualcode.io.fmt import number
 from qualcode.io.table import Column, table_lines
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from qualcode.core.cooccurrence import Cooccurrence
+
+_, _n = translator("io")
 
 FORMATS = ("table", "csv", "md", "xlsx")
 CSV_COLUMNS = [
@@ -39,8 +42,12 @@ CSV_COLUMNS = [
     "jaccard",
     "coder",  # the basis: a coder's name, or '*' for every coder together
 ]
-HEADERS = ["Tema A", "Tema B", "Begge", "A i alt", "B i alt", "Jaccard"]
 LABEL_WIDTH = 40  # the terminal table cuts longer labels with '…'
+
+
+def headers() -> list[str]:
+    """The columns of the human formats (and of the pairs' sheet)."""
+    return [_("Tema A"), _("Tema B"), _("Begge"), _("A i alt"), _("B i alt"), _("Jaccard")]
 
 
 def jaccard_text(value: float | None) -> str:
@@ -52,8 +59,8 @@ def answered_text(result: Cooccurrence) -> str:
     """'35 jobcentre har svaret', '15 interviewede jobcentre' (in the project's noun)."""
     plural = result.noun.plural
     if result.kind == "interview":
-        return f"{result.answered} interviewede {plural}"
-    return f"{result.answered} {plural} har svaret"
+        return _("{n} interviewede {units}").format(n=result.answered, units=plural)
+    return _("{n} {units} har svaret").format(n=result.answered, units=plural)
 
 
 def title_line(result: Cooccurrence) -> str:
@@ -62,25 +69,33 @@ def title_line(result: Cooccurrence) -> str:
 
 
 def subtitle(result: Cooccurrence) -> str:
-    return f"Temaer nævnt sammen af de samme {result.noun.plural} (samforekomst)"
+    return _("Temaer nævnt sammen af de samme {units} (samforekomst)").format(
+        units=result.noun.plural
+    )
 
 
 def notes(result: Cooccurrence) -> list[str]:
     """The lines under the list: what the columns count, and what is left out."""
     noun = result.noun
     out = [
-        f"Begge: {noun.plural} der nævner begge temaer (tælles én gang pr. {noun.singular}). "
-        f"A i alt, B i alt: {noun.plural} der nævner temaet.",
-        f"Jaccard: begge / {noun.plural} der nævner mindst ét af de to temaer "
-        f"(1 = altid sammen, 0 = aldrig; – når ingen {noun.plural} nævner nogen af dem).",
+        _(
+            "Begge: {units} der nævner begge temaer (tælles én gang pr. {unit}). "
+            "A i alt, B i alt: {units} der nævner temaet."
+        ).format(units=noun.plural, unit=noun.singular),
+        _(
+            "Jaccard: begge / {units} der nævner mindst ét af de to temaer "
+            "(1 = altid sammen, 0 = aldrig; – når ingen {units} nævner nogen af dem)."
+        ).format(units=noun.plural),
     ]
     if result.nested:
         out.append(
-            "Et overtema tæller sine undertemaer med, som i optællingen; derfor parres et "
-            "overtema ikke med sine egne undertemaer."
+            _(
+                "Et overtema tæller sine undertemaer med, som i optællingen; derfor parres "
+                "et overtema ikke med sine egne undertemaer."
+            )
         )
     if not result.pairs:
-        out.append("Ingen par: kodebogen har færre end to temaer at parre.")
+        out.append(_("Ingen par: kodebogen har færre end to temaer at parre."))
     return out
 
 
@@ -100,10 +115,11 @@ def rows(result: Cooccurrence) -> list[list[str]]:
 
 
 def cooccurrence_table(result: Cooccurrence) -> str:
+    heads = headers()
     columns = [
-        Column(HEADERS[0], max_width=LABEL_WIDTH),
-        Column(HEADERS[1], max_width=LABEL_WIDTH),
-        *(Column(h, right=True) for h in HEADERS[2:]),
+        Column(heads[0], max_width=LABEL_WIDTH),
+        Column(heads[1], max_width=LABEL_WIDTH),
+        *(Column(h, right=True) for h in heads[2:]),
     ]
     lines = [title_line(result), subtitle(result), result.basis_label]
     lines += table_lines(columns, rows(result))
@@ -112,21 +128,30 @@ def cooccurrence_table(result: Cooccurrence) -> str:
 
 
 def cooccurrence_markdown(result: Cooccurrence) -> str:
+    asked = _("Spørgsmål: {text} ({id}), {answered}").format(
+        text=md_cell(result.question_text or result.question),
+        id=f"`{md_cell(result.question)}`",
+        answered=md_cell(answered_text(result)),
+    )
     parts = [
-        f"### {md_cell(result.title)}: temaer nævnt sammen",
+        f"### {md_cell(together(result))}",
         "",
-        f"Spørgsmål: {md_cell(result.question_text or result.question)} "
-        f"(`{md_cell(result.question)}`), {md_cell(answered_text(result))}",
+        asked,
         "",
         md_cell(result.basis_label),
         "",
-        "| " + " | ".join(HEADERS) + " |",
+        "| " + " | ".join(headers()) + " |",
         "|---|---|---:|---:|---:|---:|",
     ]
     parts += ["| " + " | ".join(md_cell(c) for c in cells) + " |" for cells in rows(result)]
     parts.append("")
     parts += [md_cell(n) + "  " for n in notes(result)]
     return visible("\n".join(parts).rstrip() + "\n")
+
+
+def together(result: Cooccurrence) -> str:
+    """'Indhold …: temaer nævnt sammen'."""
+    return _("{title}: temaer nævnt sammen").format(title=result.title)
 
 
 def cooccurrence_csv(result: Cooccurrence) -> bytes:
@@ -159,11 +184,9 @@ def cooccurrence_csv(result: Cooccurrence) -> bytes:
 def _pairs_sheet(ws: Worksheet, result: Cooccurrence) -> None:
     from openpyxl.styles import Font
 
-    ws.append(
-        [xlsx_cell(f"{result.title}: temaer nævnt sammen"), "", xlsx_cell(result.basis_label)]
-    )
+    ws.append([xlsx_cell(together(result)), "", xlsx_cell(result.basis_label)])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append([xlsx_cell(h) for h in HEADERS])
+    ws.append([xlsx_cell(h) for h in headers()])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for p in result.pairs:
@@ -196,7 +219,11 @@ def _matrix_sheet(ws: Worksheet, result: Cooccurrence) -> None:
     themes = result.themes
     ws.append(
         [
-            xlsx_cell(f"{result.title}: {result.noun.plural} der nævner begge temaer"),
+            xlsx_cell(
+                _("{title}: {units} der nævner begge temaer").format(
+                    title=result.title, units=result.noun.plural
+                )
+            ),
             xlsx_cell(result.basis_label),
         ]
     )
@@ -224,8 +251,10 @@ def _matrix_sheet(ws: Worksheet, result: Cooccurrence) -> None:
     ws.append(
         [
             xlsx_cell(
-                f"Diagonalen: {result.noun.plural} der nævner temaet. Grå: et overtema og "
-                "dets eget undertema (overtemaet tæller undertemaerne med)."
+                _(
+                    "Diagonalen: {units} der nævner temaet. Grå: et overtema og dets eget "
+                    "undertema (overtemaet tæller undertemaerne med)."
+                ).format(units=result.noun.plural)
             )
         ]
     )
@@ -241,9 +270,9 @@ def cooccurrence_xlsx(result: Cooccurrence) -> bytes:
 
     wb = Workbook()
     pairs = wb.active
-    pairs.title = "Par"
+    pairs.title = _("Par")
     _pairs_sheet(pairs, result)
-    _matrix_sheet(wb.create_sheet("Matrix"), result)
+    _matrix_sheet(wb.create_sheet(_("Matrix")), result)
     return workbook_bytes(wb)
 
 
@@ -256,4 +285,8 @@ def render_cooccurrence(result: Cooccurrence, fmt: str) -> bytes:
         return cooccurrence_markdown(result).encode("utf-8")
     if fmt == "xlsx":
         return cooccurrence_xlsx(result)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
+    raise QualcodeError(
+        _("unknown format '{format}' (use {formats})").format(
+            format=fmt, formats=", ".join(FORMATS)
+        )
+    )

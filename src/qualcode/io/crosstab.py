@@ -13,20 +13,46 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.counts import plain_value
-from qualcode.core.crosstab import SMALL_EXPECTED
+from qualcode.core.crosstab import MIN_EXPECTED, NO_TEST, SMALL_EXPECTED
 from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
 from qualcode.io.fmt import MISSING, number, p_value, points, share, units
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     import pandas as pd
     from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("table", "csv", "md", "xlsx", "json")
-TEST_NAMES = {"fisher": "Fisher", "chi2": "chi²", "": MISSING}
+TEST_NAMES = {"fisher": "Fisher", "chi2": "chi²", "": MISSING}  # names, the same in both
+
+
+def yes_no(value: bool | None) -> str:
+    """'ja', 'nej', or '–' when it does not apply."""
+    return MISSING if value is None else (_("ja") if value else _("nej"))
+
+
+def title(frame: pd.DataFrame) -> str:
+    """'Indhold … efter lokalpolitisk_fokus'."""
+    a = frame.attrs
+    return _("{title} efter {attribute}").format(title=a["title"], attribute=a["attribute"])
+
+
+def warning_text(warning: str | None) -> str:
+    """A row's warning as a person reads it, in the language in use (the CSV and JSON keep
+    the computation's own words)."""
+    if warning == SMALL_EXPECTED:
+        return _(
+            "forventet antal under {n} i mindst én celle; chi-i-anden-testen er usikker"
+        ).format(n=MIN_EXPECTED)
+    if warning == NO_TEST:
+        return _("ingen test: temaet nævnes af alle eller ingen")
+    return warning or ""
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -38,7 +64,11 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Headers and cells as shown in the terminal table, Markdown and the TUI."""
     groups = frame.attrs["groups"]
     two = len(groups) == 2
-    head = ["Tema", *groups] + (["Forskel"] if two else []) + ["Test", "p", "Signifikant"]
+    head = (
+        [_("Tema"), *groups]
+        + ([_("Forskel")] if two else [])
+        + [_("Test"), _("p"), _("Signifikant")]
+    )
     body = []
     for r in records(frame):
         cells = ["  " * int(r["depth"]) + r["label"]]
@@ -49,7 +79,7 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
         cells += [
             TEST_NAMES[r["test"] or ""] + ("*" if r["warning_text"] == SMALL_EXPECTED else ""),
             p_value(r["p_value"]),
-            MISSING if sig is None else ("ja" if sig else "nej"),
+            yes_no(sig),
         ]
         body.append(cells)
     return head, body
@@ -61,29 +91,40 @@ def notes(frame: pd.DataFrame) -> list[str]:
     out = []
     if a.get("basis_label"):
         out.append(f"{a['basis_label']}.")
+    out += basis_notes(a)
+    if len(a["groups"]) == 2:
+        test = _("Test: Fishers eksakte test (tosidet); signifikant ved p < {alpha}.")
+    else:
+        test = _("Test: chi-i-anden-test af temaet × gruppe; signifikant ved p < {alpha}.")
+    out.append(test.format(alpha=number(a["alpha"], 2)))
+    if (frame["warning_text"] == SMALL_EXPECTED).any():
+        out.append(_("* Advarsel: {warning}.").format(warning=warning_text(SMALL_EXPECTED)))
+    return out
+
+
+def basis_notes(a: dict[str, Any]) -> list[str]:
+    """Who the groups are, and who was left out (the crosstab's and the theme matrix's
+    by an attribute)."""
     bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
-    out.append(
-        f"Grundlag: {units(a)} der har svaret på {a['question']}, "
-        f"fordelt efter {a['attribute']} ({bases})."
-    )
+    out = [
+        _(
+            "Grundlag: {units} der har svaret på {question}, fordelt efter {attribute} ({bases})."
+        ).format(units=units(a), question=a["question"], attribute=a["attribute"], bases=bases)
+    ]
     left = []
     if a["missing"]:
-        left.append(f"{a['missing']} uden {a['attribute']}")
+        left.append(_("{n} uden {attribute}").format(n=a["missing"], attribute=a["attribute"]))
     if a["ungrouped"]:
         vals = ", ".join(f"{v}: {n}" for v, n in sorted(a["ungrouped"].items()))
-        left.append(f"{sum(a['ungrouped'].values())} med en værdi uden for grupperne ({vals})")
+        left.append(
+            _("{n} med en værdi uden for grupperne ({values})").format(
+                n=sum(a["ungrouped"].values()), values=vals
+            )
+        )
     if a.get("empty_groups"):
-        left.append("grupper uden svar: " + ", ".join(a["empty_groups"]))
+        left.append(_("grupper uden svar: {groups}").format(groups=", ".join(a["empty_groups"])))
     if left:
-        out.append("Udeladt: " + "; ".join(left) + ".")
-    test = (
-        "Fishers eksakte test (tosidet)"
-        if len(a["groups"]) == 2
-        else "chi-i-anden-test af temaet × gruppe"
-    )
-    out.append(f"Test: {test}; signifikant ved p < {number(a['alpha'], 2)}.")
-    if (frame["warning_text"] == SMALL_EXPECTED).any():
-        out.append(f"* Advarsel: {SMALL_EXPECTED}.")
+        out.append(_("Udeladt: {what}.").format(what="; ".join(left)))
     return out
 
 
@@ -91,19 +132,16 @@ def crosstab_table(frame: pd.DataFrame) -> str:
     a = frame.attrs
     head, body = display_rows(frame)
     columns = [Column(head[0])] + [Column(h, right=True) for h in head[1:]]
-    lines = [f"{a['question']}: {a['title']} efter {a['attribute']}"]
+    lines = [f"{a['question']}: {title(frame)}"]
     lines += table_lines(columns, body)
     lines += ["", *notes(frame)]
     return visible("\n".join(lines) + "\n")  # data's control characters as symbols
 
 
 def crosstab_markdown(frame: pd.DataFrame, *, heading: str | None = None) -> str:
-    a = frame.attrs
     head, body = display_rows(frame)
     parts = [
-        heading
-        if heading is not None
-        else f"### {md_cell(a['title'])} efter {md_cell(a['attribute'])}",
+        heading if heading is not None else f"### {md_cell(title(frame))}",
         "",
     ]
     parts.append("| " + " | ".join(md_cell(h) for h in head) + " |")
@@ -181,25 +219,29 @@ def crosstab_json(frame: pd.DataFrame) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write_crosstab_sheet(ws: Worksheet, frame: pd.DataFrame, *, title: str | None = None) -> None:
+def write_crosstab_sheet(ws: Worksheet, frame: pd.DataFrame, *, heading: str | None = None) -> None:
     """One crosstab on an openpyxl worksheet: numbers as numbers, widths set."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     a = frame.attrs
     groups = a["groups"]
-    ws.append([xlsx_cell(title or f"{a['title']} efter {a['attribute']}")])
+    ws.append([xlsx_cell(heading or title(frame))])
     ws["A1"].font = Font(bold=True, size=12)
-    head = ["Tema"]
+    head = [_("Tema")]
     for g in groups:
-        head += [f"{g}: nævner", f"{g}: besvaret", f"{g}: andel (%)"]
+        head += [
+            _("{group}: nævner").format(group=g),
+            _("{group}: besvaret").format(group=g),
+            _("{group}: andel (%)").format(group=g),
+        ]
     head += [
-        "Forskel (pp)",
-        "Test",
-        "p-værdi",
-        "Signifikant",
-        "Mindste forventede antal",
-        "Advarsel",
+        _("Forskel (pp)"),
+        _("Test"),
+        _("p-værdi"),
+        _("Signifikant"),
+        _("Mindste forventede antal"),
+        _("Advarsel"),
     ]
     ws.append([xlsx_cell(h) for h in head])
     for cell in ws[2]:
@@ -214,9 +256,9 @@ def write_crosstab_sheet(ws: Worksheet, frame: pd.DataFrame, *, title: str | Non
             None if r["diff_pp"] is None else round_half_up(r["diff_pp"], 1),
             TEST_NAMES[r["test"] or ""] if r["test"] else None,
             r["p_value"],
-            None if sig is None else ("ja" if sig else "nej"),
+            None if sig is None else yes_no(sig),
             None if r["min_expected"] is None else round_half_up(r["min_expected"], 2),
-            r["warning_text"] or None,
+            warning_text(r["warning_text"]) or None,
         ]
         ws.append(row)
     last = ws.max_row
@@ -256,4 +298,8 @@ def render_crosstab(frame: pd.DataFrame, fmt: str) -> bytes:
         return crosstab_json(frame)
     if fmt == "xlsx":
         return crosstab_xlsx(frame)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
+    raise QualcodeError(
+        _("unknown format '{format}' (use {formats})").format(
+            format=fmt, formats=", ".join(FORMATS)
+        )
+    )

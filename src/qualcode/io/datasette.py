@@ -8,95 +8,123 @@ import json
 from pathlib import Path
 from typing import Any
 
+from qualcode.i18n import translator
 from qualcode.store import publish
+
+_, _n = translator("io")
 
 # view -> the columns its page shows facets of (each counts the view once more)
 FACETS = {"theme_counts": ["question", "coder"], "starred_quotes": ["question", "code"]}
 
-# view -> (title, description, column descriptions)
-VIEWS: dict[str, tuple[str, str, dict[str, str]]] = {
-    "theme_counts": (
-        "Counts per theme",
-        "How many respondents mention each theme of each question, counted as "
-        "'qualcode counts' counts: distinct respondents, a theme's sub-themes counted in "
-        "it, empty answers left out. One row per question, theme and coder; the coder '*' "
-        "is every coder together.",
-        {
-            "question": "The question's id.",
-            "wave": "The survey round ('2018'), empty when not set.",
-            "series": "The id every wave of the same question shares.",
-            "codebook": "The codebook the question is coded with.",
-            "code": "The theme's key.",
-            "label": "The theme as the codebook names it.",
-            "position": "The theme's place in the codebook.",
-            "coder": "Whose codings are counted; '*' is every coder together.",
-            "respondents": "Respondents who mention the theme (or one of its sub-themes).",
-            "answered": "Respondents who gave a non-empty answer to the question.",
-            "percent": "respondents of answered, in per cent (halves rounded up).",
-        },
-    ),
-    "coded_passages": (
-        "All coded passages",
-        "Every coding: the passage of the answer or interview turn that a coder coded "
-        "with a theme (the whole text when the whole item was coded), starred or not.",
-        {
-            "coding": "The coding's id.",
-            "item": "The item's number within the respondent's answer or interview.",
-            "role": "The speaker's role in an interview.",
-            "start": "Where the passage starts in the item's text (empty: the whole item).",
-            "end": "Where the passage ends.",
-            "text": "The coded passage.",
-            "starred": "1 when an analyst starred it as a quote worth using.",
-            "origin": "Where the coding came from: typed (empty), 'rule' or 'model'.",
-        },
-    ),
-    "starred_quotes": (
-        "Starred quotes",
-        "Only the coded passages an analyst starred as quotes worth using, by question "
-        "and respondent.",
-        {"text": "The starred passage.", "coding": "The coding's id."},
-    ),
-    "answers": (
-        "Answers (searchable)",
-        "Every non-empty answer and interview turn, with its respondent. Search finds the "
-        "texts holding every word typed, as whole words (fleksjob does not find "
-        "fleksjobbet; æ, ø and å are letters of their own); with _searchmode=raw in the "
-        'address FTS5\'s OR, NOT, "phrases" and prefix* work too.',
-        {
-            "id": "The item's id.",
-            "item": "The item's number within the respondent's answer or interview.",
-            "kind": "answer, excerpt (an interviewee's turn) or interviewer.",
-            "role": "The speaker's role in an interview.",
-        },
-    ),
-    "codings_readable": (
-        "codings_readable (old name)",
-        "The same as 'All coded passages' (coded_passages), under its old name, for "
-        "queries written before it was renamed.",
-        {},
-    ),
-    "quotes": (
-        "quotes (old name)",
-        "The same as 'Starred quotes' (starred_quotes), under its old name, for queries "
-        "written before it was renamed.",
-        {},
-    ),
-}
 
-QUERIES = {
-    "counts_per_question": (
-        "Counts for one question",
-        "The themes of one question (its id, e.g. strategier), as 'qualcode counts "
-        "--question' shows them. Leave coder empty for the project's basis (see "
-        "'qualcode basis'), else every coder together; '*' is every coder together.",
-    ),
-    "quotes_per_theme": (
-        "Quotes for one theme",
-        "Every coded passage of a theme (its key or its label; its sub-themes included), "
-        "starred ones first. Leave question empty for every question whose codebook has "
-        "the theme; put anything in only_starred for the starred ones alone.",
-    ),
-}
+# view -> (title, description, column descriptions), in the language in use
+def view_texts() -> dict[str, tuple[str, str, dict[str, str]]]:
+    """The views qualcode describes: their titles, descriptions and columns."""
+    item = _("The item's number within the respondent's answer or interview.")
+    role = _("The speaker's role in an interview.")
+    return {
+        "theme_counts": (
+            _("Counts per theme"),
+            _(
+                "How many respondents mention each theme of each question, counted as "
+                "'qualcode counts' counts: distinct respondents, a theme's sub-themes counted "
+                "in it, empty answers left out. One row per question, theme and coder; the "
+                "coder '*' is every coder together."
+            ),
+            {
+                "question": _("The question's id."),
+                "wave": _("The survey round ('2018'), empty when not set."),
+                "series": _("The id every wave of the same question shares."),
+                "codebook": _("The codebook the question is coded with."),
+                "code": _("The theme's key."),
+                "label": _("The theme as the codebook names it."),
+                "position": _("The theme's place in the codebook."),
+                "coder": _("Whose codings are counted; '*' is every coder together."),
+                "respondents": _("Respondents who mention the theme (or one of its sub-themes)."),
+                "answered": _("Respondents who gave a non-empty answer to the question."),
+                "percent": _("respondents of answered, in per cent (halves rounded up)."),
+            },
+        ),
+        "coded_passages": (
+            _("All coded passages"),
+            _(
+                "Every coding: the passage of the answer or interview turn that a coder coded "
+                "with a theme (the whole text when the whole item was coded), starred or not."
+            ),
+            {
+                "coding": _("The coding's id."),
+                "item": item,
+                "role": role,
+                "start": _("Where the passage starts in the item's text (empty: the whole item)."),
+                "end": _("Where the passage ends."),
+                "text": _("The coded passage."),
+                "starred": _("1 when an analyst starred it as a quote worth using."),
+                "origin": _("Where the coding came from: typed (empty), 'rule' or 'model'."),
+            },
+        ),
+        "starred_quotes": (
+            _("Starred quotes"),
+            _(
+                "Only the coded passages an analyst starred as quotes worth using, by "
+                "question and respondent."
+            ),
+            {"text": _("The starred passage."), "coding": _("The coding's id.")},
+        ),
+        "answers": (
+            _("Answers (searchable)"),
+            _(
+                "Every non-empty answer and interview turn, with its respondent. Search finds "
+                "the texts holding every word typed, as whole words (fleksjob does not find "
+                "fleksjobbet; {letters} are letters of their own); with _searchmode=raw in "
+                'the address FTS5\'s OR, NOT, "phrases" and prefix* work too.'
+            ).format(letters="æ, ø, å"),
+            {
+                "id": _("The item's id."),
+                "item": item,
+                "kind": _("answer, excerpt (an interviewee's turn) or interviewer."),
+                "role": role,
+            },
+        ),
+        "codings_readable": (
+            _("codings_readable (old name)"),
+            _(
+                "The same as 'All coded passages' (coded_passages), under its old name, for "
+                "queries written before it was renamed."
+            ),
+            {},
+        ),
+        "quotes": (
+            _("quotes (old name)"),
+            _(
+                "The same as 'Starred quotes' (starred_quotes), under its old name, for "
+                "queries written before it was renamed."
+            ),
+            {},
+        ),
+    }
+
+
+def query_texts() -> dict[str, tuple[str, str]]:
+    """The canned queries' titles and descriptions (their SQL is in the store)."""
+    return {
+        "counts_per_question": (
+            _("Counts for one question"),
+            _(
+                "The themes of one question (its id, e.g. strategier), as 'qualcode counts "
+                "--question' shows them. Leave coder empty for the project's basis (see "
+                "'qualcode basis'), else every coder together; '*' is every coder together."
+            ),
+        ),
+        "quotes_per_theme": (
+            _("Quotes for one theme"),
+            _(
+                "Every coded passage of a theme (its key or its label; its sub-themes "
+                "included), starred ones first. Leave question empty for every question whose "
+                "codebook has the theme; put anything in only_starred for the starred ones "
+                "alone."
+            ),
+        ),
+    }
 
 
 def database_name(path: str | Path) -> str:
@@ -125,10 +153,11 @@ def metadata(
     name = database_name(path)
     searched, key, fts = publish.search_index()
     described: dict[str, Any] = {t: {"hidden": True} for t in tables}
+    known = view_texts()
     for view in views:
-        if view not in VIEWS:
+        if view not in known:
             continue
-        title, description, columns = VIEWS[view]
+        title, description, columns = known[view]
         entry: dict[str, Any] = {"title": title, "description": description}
         if columns:
             entry["columns"] = columns
@@ -140,17 +169,17 @@ def metadata(
         described[view] = entry
     queries = {
         qname: {"title": title, "description": description, "sql": publish.QUERIES[qname]}
-        for qname, (title, description) in QUERIES.items()
+        for qname, (title, description) in query_texts().items()
     }
     return {
         "title": f"qualcode: {Path(path).name}",
-        "description": (
-            f"A qualcode project, read-only: themes counted in {noun}, coded passages, "
+        "description": _(
+            "A qualcode project, read-only: themes counted in {units}, coded passages, "
             "starred quotes and the answers, searchable. Change it in qualcode."
-        ),
+        ).format(units=noun),
         "databases": {
             name: {
-                "description": (
+                "description": _(
                     "The views are the project's published face; its tables are hidden "
                     "(and still readable with SQL)."
                 ),

@@ -31,7 +31,11 @@ import zlib
 from dataclasses import dataclass, field
 
 from qualcode.errors import ImportError_
+from qualcode.i18n import translator
 from qualcode.io.archive import open_zip
+from qualcode.io.fmt import integer
+
+_, _n = translator("io")
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -65,7 +69,7 @@ class DocxText:
 
 def read_docx(data: bytes, name: str) -> DocxText:
     """The document's paragraphs and notes, or a one-line ImportError_ naming ``name``."""
-    archive = open_zip(data, name, what="DOCX file")
+    archive = open_zip(data, name, what=_("DOCX file"))
     with archive:
         main = _target(archive, "_rels/.rels", "", "officeDocument") or "word/document.xml"
         root = _parse(archive, main, name)
@@ -73,7 +77,9 @@ def read_docx(data: bytes, name: str) -> DocxText:
         if ns not in (W_NS, W_STRICT_NS) or root.tag != f"{{{ns}}}document":
             local = root.tag.split("}")[-1]
             raise ImportError_(
-                f"not a readable DOCX file (its main part holds <{local}>, not a Word document)",
+                _unreadable(
+                    _("its main part holds <{element}>, not a Word document").format(element=local)
+                ),
                 file=name,
             )
         rels = _rels_path(main)
@@ -81,17 +87,23 @@ def read_docx(data: bytes, name: str) -> DocxText:
         walker = _Walker(ns, styles, name)
         body = root.find(f"{{{ns}}}body")
         if body is None:
-            raise ImportError_("not a readable DOCX file (the document has no body)", file=name)
+            raise ImportError_(_unreadable(_("the document has no body")), file=name)
         walker.block(body)
         walker.finish()
         notes = walker.notes()
         skipped = _outside_body(archive, rels, ns, name) + walker.skipped()
         if skipped:
             notes.append(
-                f"skipped: {_and(skipped)} (Word keeps them outside the text; they "
-                "are not imported)"
+                _(
+                    "skipped: {what} (Word keeps them outside the text; they are not imported)"
+                ).format(what=_and(skipped))
             )
     return DocxText(walker.paragraphs, notes)
+
+
+def _unreadable(why: str) -> str:
+    """'not a readable DOCX file (why)'."""
+    return _("not a readable DOCX file ({reason})").format(reason=why)
 
 
 # -- the package: parts, relationships, styles ----------------------------------------------
@@ -103,10 +115,12 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str):
     try:
         data = archive.read(member)
     except KeyError:
-        raise ImportError_(f"not a readable DOCX file ({member} is missing)", file=name) from None
+        raise ImportError_(
+            _unreadable(_("{part} is missing").format(part=member)), file=name
+        ) from None
     except _DAMAGE as exc:
         raise ImportError_(
-            f"not a readable DOCX file (truncated or damaged: {exc})", file=name
+            _unreadable(_("truncated or damaged: {reason}").format(reason=exc)), file=name
         ) from None
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -119,20 +133,24 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str):
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        message = (exc.msg or "syntax error").split(", line ")[0]
+        message = (exc.msg or _("syntax error")).split(", line ")[0]
         raise ImportError_(
-            f"not a readable DOCX file (damaged {member}: {message})", file=name
+            _unreadable(_("damaged {part}: {reason}").format(part=member, reason=message)),
+            file=name,
         ) from None
     except ValueError as exc:
         raise ImportError_(
-            f"not a readable DOCX file (damaged {member}: {exc})", file=name
+            _unreadable(_("damaged {part}: {reason}").format(part=member, reason=exc)),
+            file=name,
         ) from None
     if root is None:
-        raise ImportError_(f"not a readable DOCX file ({member} is empty)", file=name)
+        raise ImportError_(_unreadable(_("{part} is empty").format(part=member)), file=name)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise ImportError_(
-            f"{member} has a DOCTYPE; Word never writes one, and it is refused for safety",
+            _("{part} has a DOCTYPE; Word never writes one, and it is refused for safety").format(
+                part=member
+            ),
             file=name,
         )
     return root
@@ -193,10 +211,10 @@ def _outside_body(archive: zipfile.ZipFile, rels: str, ns: str, name: str) -> li
     folder = posixpath.dirname(posixpath.dirname(rels))
     w = f"{{{ns}}}"
     out = []
-    for kind, element, label in (
-        ("comments", "comment", "comment"),
-        ("footnotes", "footnote", "footnote"),
-        ("endnotes", "endnote", "endnote"),
+    for kind, element in (
+        ("comments", "comment"),
+        ("footnotes", "footnote"),
+        ("endnotes", "endnote"),
     ):
         count = 0
         for part in _targets(archive, rels, folder, kind):
@@ -205,7 +223,7 @@ def _outside_body(archive: zipfile.ZipFile, rels: str, ns: str, name: str) -> li
                     if note.get(f"{w}type") in (None, "normal") and _has_text(note, w):
                         count += 1
         if count:
-            out.append(f"{count} {label}{'s' if count > 1 else ''}")
+            out.append(_outside_text(kind, count))
     pages = 0
     for kind in ("header", "footer"):
         for part in _targets(archive, rels, folder, kind):
@@ -213,10 +231,24 @@ def _outside_body(archive: zipfile.ZipFile, rels: str, ns: str, name: str) -> li
                 pages += 1
     if pages:
         out.append(
-            f"the text of {pages} page header{'s' if pages > 1 else ''} or footer"
-            f"{'s' if pages > 1 else ''}"
+            _n(
+                "the text of {n} page header or footer",
+                "the text of {n} page headers or footers",
+                pages,
+            ).format(n=integer(pages))
         )
     return out
+
+
+def _outside_text(kind: str, n: int) -> str:
+    """'2 comments', '1 footnote', '3 endnotes'."""
+    if kind == "comments":
+        text = _n("{n} comment", "{n} comments", n)
+    elif kind == "footnotes":
+        text = _n("{n} footnote", "{n} footnotes", n)
+    else:
+        text = _n("{n} endnote", "{n} endnotes", n)
+    return text.format(n=integer(n))
 
 
 def _has_text(element, w: str) -> bool:
@@ -224,7 +256,10 @@ def _has_text(element, w: str) -> bool:
 
 
 def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    """'a, b and c'."""
+    if len(parts) == 1:
+        return parts[0]
+    return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
 
 
 # -- the body ---------------------------------------------------------------------------------
@@ -396,17 +431,27 @@ class _Walker:
     def finish(self) -> None:
         if self.fields:
             raise ImportError_(
-                f"not a readable DOCX file (a field that begins in paragraph "
-                f"{self.field_opened} never ends, so the text after it would "
-                "be hidden)",
+                _unreadable(
+                    _(
+                        "a field that begins in paragraph {n} never ends, so the text after it "
+                        "would be hidden"
+                    ).format(n=self.field_opened)
+                ),
                 file=self.name,
             )
 
     def notes(self) -> list[str]:
         if self.inserted or self.deleted:
+            insertions = _n("{n} insertion", "{n} insertions", self.inserted)
+            deletions = _n("{n} deletion", "{n} deletions", self.deleted)
             return [
-                f"note: the document has tracked changes ({self.inserted:,} insertions, "
-                f"{self.deleted:,} deletions); read as if all were accepted"
+                _(
+                    "note: the document has tracked changes ({insertions}, {deletions}); read "
+                    "as if all were accepted"
+                ).format(
+                    insertions=insertions.format(n=integer(self.inserted)),
+                    deletions=deletions.format(n=integer(self.deleted)),
+                )
             ]
         return []
 
@@ -414,9 +459,16 @@ class _Walker:
         out = []
         if self.boxes:
             out.append(
-                f"{self.boxes} text box{'es' if self.boxes > 1 else ''} or shape"
-                f"{'s' if self.boxes > 1 else ''} with text"
+                _n(
+                    "{n} text box or shape with text",
+                    "{n} text boxes or shapes with text",
+                    self.boxes,
+                ).format(n=integer(self.boxes))
             )
         if self.equations:
-            out.append(f"{self.equations} equation{'s' if self.equations > 1 else ''}")
+            out.append(
+                _n("{n} equation", "{n} equations", self.equations).format(
+                    n=integer(self.equations)
+                )
+            )
         return out

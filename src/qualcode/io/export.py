@@ -26,9 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import is_missing, mentioned, percent, units, units_title
+from qualcode.i18n import translator
+from qualcode.io.fmt import is_missing, mentioned, percent, scale, scale_note, units, units_title
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import one_line, visible
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,10 +166,10 @@ def _print_ready(ws: Any) -> None:
 _TEMP_TAG = ".qualcode-"
 _LEFTOVER_AGE = 24 * 3600  # seconds; older leftovers go even if their pid is alive again
 _KINDS = (
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "device"),
+    (stat.S_ISBLK, "device"),
+    (stat.S_ISFIFO, "pipe"),
+    (stat.S_ISSOCK, "socket"),
 )
 
 
@@ -206,14 +209,15 @@ def write_files(files: list[tuple[str | Path, bytes]], *, force: bool = False) -
     """
     checked = [(_check_target(path, force), data) for path, data in files]
     seen: dict[str, str] = {}
-    for (given, real, _), _data in checked:
+    for (given, real, _old), _data in checked:
         key = os.path.normcase(os.path.abspath(real))
         if key in seen:
             raise QualcodeError(
-                f"is the same file as {seen[key]}; nothing was written", file=str(given)
+                _("is the same file as {other}; nothing was written").format(other=seen[key]),
+                file=str(given),
             )
         seen[key] = str(given)
-    for (_, real, _), _data in checked:
+    for (_given, real, _old), _data in checked:
         _remove_leftovers(real)
 
     temps: list[Path] = []  # every temporary file this call made (backups too)
@@ -244,7 +248,8 @@ def write_files(files: list[tuple[str | Path, bytes]], *, force: bool = False) -
         if isinstance(exc, OSError):  # disk full, no permission, ...: one line, no file
             reason = exc.strerror or str(exc) or type(exc).__name__
             raise QualcodeError(
-                f"could not be written ({reason}); nothing was written", file=str(current)
+                _("could not be written ({reason}); nothing was written").format(reason=reason),
+                file=str(current),
             ) from None
         raise
     finally:
@@ -259,10 +264,10 @@ def _check_target(path: str | Path, force: bool) -> tuple[str | Path, Path, os.s
     """(path as given, the file to write, its stat if it exists) or a QualcodeError."""
     text = os.fspath(path)
     if not text:
-        raise QualcodeError("no file name given; give a file name")
+        raise QualcodeError(_("no file name given; give a file name"))
     separators = tuple(s for s in (os.sep, os.altsep) if s)
     if text.endswith(separators) or os.path.basename(text) in (".", ".."):
-        raise QualcodeError("names a folder; give a file name", file=text)
+        raise QualcodeError(_("names a folder; give a file name"), file=text)
     real = Path(text)
     try:
         info = os.lstat(real)
@@ -272,32 +277,46 @@ def _check_target(path: str | Path, force: bool) -> tuple[str | Path, Path, os.s
     except FileNotFoundError:
         if real != Path(text):
             raise QualcodeError(
-                "is a symbolic link to a file that does not exist; nothing was written", file=text
+                _("is a symbolic link to a file that does not exist; nothing was written"),
+                file=text,
             ) from None
         info = None
     except NotADirectoryError:
-        raise QualcodeError("its folder does not exist", file=text) from None
+        raise QualcodeError(_("its folder does not exist"), file=text) from None
     except OSError as exc:  # a link loop, no permission to look, a name too long, ...
         raise QualcodeError(
-            f"cannot be used ({exc.strerror or exc}); nothing was written", file=text
+            _("cannot be used ({reason}); nothing was written").format(reason=exc.strerror or exc),
+            file=text,
         ) from None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise QualcodeError("is a folder; give a file name", file=text)
+            raise QualcodeError(_("is a folder; give a file name"), file=text)
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
-            what = f"is a symbolic link to {kind}" if real != Path(text) else f"is {kind}"
-            raise QualcodeError(
-                f"{what}, not a regular file, and is never replaced; "
-                "nothing was written (to write to a pipe or device, leave out "
-                "-o and redirect standard output)",
-                file=text,
-            )
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "")
+            raise QualcodeError(_not_regular(kind, linked=real != Path(text)), file=text)
         if not force:
-            raise QualcodeError("already exists; use --force to overwrite it", file=text)
+            raise QualcodeError(_("already exists; use --force to overwrite it"), file=text)
     elif not real.parent.is_dir():
-        raise QualcodeError("its folder does not exist", file=text)
+        raise QualcodeError(_("its folder does not exist"), file=text)
     return path, real, info
+
+
+def _not_regular(kind: str, *, linked: bool) -> str:
+    """Why a target that is not a regular file is refused (``kind``: see _KINDS)."""
+    what = {
+        ("device", False): _("is a device"),
+        ("pipe", False): _("is a named pipe"),
+        ("socket", False): _("is a socket"),
+        ("", False): _("is not a file"),
+        ("device", True): _("is a symbolic link to a device"),
+        ("pipe", True): _("is a symbolic link to a named pipe"),
+        ("socket", True): _("is a symbolic link to a socket"),
+        ("", True): _("is a symbolic link to something that is not a file"),
+    }[kind, linked]
+    return _(
+        "{what}, not a regular file, and is never replaced; nothing was written (to "
+        "write to a pipe or device, leave out -o and redirect standard output)"
+    ).format(what=what)
 
 
 def _temp_prefix(name: str) -> str:
@@ -470,27 +489,37 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
     kind = frame.attrs.get("kind", "open")
     title = frame.attrs.get("title", "")
     noun = units(frame.attrs)
-    who = f"interviewede {noun}" if kind == "interview" else f"{noun} har svaret"
-    lines = [one_line(f"{frame.attrs.get('question', '')}: {title} ({answered} {who})")]
+    question = frame.attrs.get("question", "")
+    if kind == "interview":
+        head = _("{question}: {title} ({n} interviewede {units})")
+    else:
+        head = _("{question}: {title} ({n} {units} har svaret)")
+    lines = [one_line(head.format(question=question, title=title, n=answered, units=noun))]
     if frame.attrs.get("basis_label"):
         lines.append(one_line(frame.attrs["basis_label"]))
-    header = ["Tema", units_title(frame.attrs), "Andel"]
+    header = [_("Tema"), units_title(frame.attrs), _("Andel")]
     if kind == "interview":
-        header.append("Omfang")
+        header.append(_("Omfang"))
     if published:
         year = frame["published_year"].dropna()
-        header.append(f"Rapport {int(year.iloc[0])}" if len(year) else "Rapport")
+        header.append(
+            _("Rapport {year}").format(year=int(year.iloc[0])) if len(year) else _("Rapport")
+        )
     body = []
     for r in frame.itertuples():
         row = [
             "  " * int(r.depth) + r.label,
-            f"{r.respondents} af {r.answered}",
+            _("{n} af {base}").format(n=r.respondents, base=r.answered),
             percent(r.percent),
         ]
         if kind == "interview":
-            row.append(r.scale)
+            row.append(scale(int(r.respondents)))
         if published:
-            row.append("" if is_missing(r.published) else f"{r.published} af {r.published_base}")
+            row.append(
+                ""
+                if is_missing(r.published)
+                else _("{n} af {base}").format(n=r.published, base=r.published_base)
+            )
         body.append(row)
     columns = [Column(header[0], max_width=70)] + [Column(h, right=True) for h in header[1:]]
     lines += table_lines(columns, body)
@@ -523,14 +552,21 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
         kind = frame.attrs.get("kind", "open")
         parts.append(f"### {frame.attrs.get('title', '')}\n")
         q = frame.attrs.get("question_text") or frame.attrs.get("question", "")
-        parts.append(f"Spørgsmål: {md_cell(q)} (`{frame.attrs.get('question', '')}`)\n")
+        asked = _("Spørgsmål: {text} ({id})").format(
+            text=md_cell(q), id=f"`{frame.attrs.get('question', '')}`"
+        )
+        parts.append(f"{asked}\n")
         if frame.attrs.get("basis_label"):
             parts.append(f"{md_cell(frame.attrs['basis_label'])}\n")
         noun = units(frame.attrs)
-        head = ["Tema", "Essensen af temaet", f"Antal {noun} der nævner temaet", "Andel"]
+        head = theme_heads(frame)
         if show_pub:
             year = frame["published_year"].dropna()
-            head.append(f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten")
+            head.append(
+                _("Rapporten {year}").format(year=int(year.iloc[0]))
+                if len(year)
+                else _("Rapporten")
+            )
         parts.append("| " + " | ".join(head) + " |")
         parts.append(
             "|" + "|".join(["---", "---", "---", "---:"] + (["---"] if show_pub else [])) + "|"
@@ -543,21 +579,30 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
                 cells.append(
                     ""
                     if is_missing(r.published)
-                    else f"Anført af {r.published} ud af {r.published_base} {noun}"
+                    else mentioned("open", r.published, r.published_base, noun)
                 )
             parts.append("| " + " | ".join(cells) + " |")
         if kind == "interview":
-            parts.append(
-                f"\nEnkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede {noun}."
-            )
+            parts.append(f"\n{scale_note(frame.attrs)}")
         source = frame.attrs.get("published_source")
         if show_pub and source:
-            parts.append(f"\nRapportens tal: {source}.")
+            parts.append("\n" + _("Rapportens tal: {source}.").format(source=source))
         parts.append("")
     return visible("\n".join(parts))
 
 
 _BEFORE_MENTIONED = ("question", "code", "label", "respondents", "answered", "percent")
+
+
+def theme_heads(frame: pd.DataFrame) -> list[str]:
+    """The counts' column headings in the report's layout, in the project's noun: Tema,
+    Essensen af temaet, Antal jobcentre der nævner temaet, Andel."""
+    return [
+        _("Tema"),
+        _("Essensen af temaet"),
+        _("Antal {units} der nævner temaet").format(units=units(frame.attrs)),
+        _("Andel"),
+    ]
 
 
 def counts_json(frames: list[pd.DataFrame]) -> bytes:
@@ -599,7 +644,7 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
     wb.remove(wb.active)
     for frame in frames:
         show_pub = _has_published(frame) if published is None else published
-        ws = wb.create_sheet(sheet_name(frame.attrs.get("question", "ark"), wb.sheetnames))
+        ws = wb.create_sheet(sheet_name(frame.attrs.get("question") or "", wb.sheetnames))
         ws.append(
             [
                 xlsx_cell(frame.attrs.get("title", "")),
@@ -609,26 +654,24 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
         )
         ws["A1"].font = Font(bold=True, size=12)
         noun = units(frame.attrs)
-        head = [
-            "Tema",
-            "Essensen af temaet",
-            f"Antal {noun} der nævner temaet",
-            units_title(frame.attrs),
-            "Besvaret",
-            "Andel (%)",
-        ]
+        kind = str(frame.attrs.get("kind", "open"))
+        head = [*theme_heads(frame)[:3], units_title(frame.attrs), _("Besvaret"), _("Andel (%)")]
         if show_pub:
-            head += [f"Rapporten: {noun}", "Rapporten: besvaret", "Rapporten: andel (%)"]
+            report = _("Rapporten")
+            head += [
+                f"{report}: {noun}",
+                _("{report}: besvaret").format(report=report),
+                _("{report}: andel (%)").format(report=report),
+            ]
         ws.append(head)
         for cell in ws[2]:
             cell.font = Font(bold=True)
         kind = frame.attrs.get("kind", "open")
         for r in frame.itertuples():
-            said = mentioned(kind, int(r.respondents), int(r.answered), noun)
             row = [
                 xlsx_cell(("  " * int(r.depth)) + r.label),
                 xlsx_cell(r.definition),
-                xlsx_cell(said),
+                xlsx_cell(mentioned(kind, int(r.respondents), int(r.answered), noun)),
                 int(r.respondents),
                 int(r.answered),
                 None if is_missing(r.percent) else float(r.percent),
@@ -652,10 +695,9 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
 
 
 def sheet_name(name: str, taken: list[str]) -> str:
-    clean = (
-        "".join("_" if ch in "[]:*?/\\" or not ch.isprintable() else ch for ch in name)[:31]
-        or "ark"
-    )
+    clean = "".join("_" if ch in "[]:*?/\\" or not ch.isprintable() else ch for ch in name)[
+        :31
+    ] or _("ark")
     candidate, n = clean, 2
     while candidate in taken:
         candidate = f"{clean[:28]}-{n}"
@@ -676,7 +718,11 @@ def render_counts(frames: list[pd.DataFrame], fmt: str, *, published: bool | Non
         return counts_json(frames)
     if fmt == "xlsx":
         return counts_xlsx(frames, published=published)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(COUNT_FORMATS)})")
+    raise QualcodeError(
+        _("unknown format '{format}' (use {formats})").format(
+            format=fmt, formats=", ".join(COUNT_FORMATS)
+        )
+    )
 
 
 # -- quotes ----------------------------------------------------------------------

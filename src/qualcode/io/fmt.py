@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from qualcode.core.counts import verbal_scale
 from qualcode.core.numbers import decimal_half_up, round_half_up
 from qualcode.i18n import numbers_language, translator
 
@@ -105,16 +104,6 @@ def share(n: int | None, base: int | None, pct: float | None) -> str:
     return _("{n} af {base} ({percent})").format(n=n, base=base, percent=percent(pct))
 
 
-def mentioned(kind: str, n: int, base: int, plural: str = "jobcentre") -> str:
-    """The report's words for a count: "Anført af 15 ud af 35 jobcentre"; for interviews
-    with the verbal scale, "Nævnt af flere (5 af 15) jobcentre". In the project's noun
-    (``plural``, as :func:`units` gives it). The frames hold the numbers; the renderers
-    say them so."""
-    if kind == "interview":
-        return f"Nævnt af {verbal_scale(n)} ({n} af {base}) {plural}"
-    return f"Anført af {n} ud af {base} {plural}"
-
-
 def units(attrs: Mapping[str, Any]) -> str:
     """The plural of what a frame counted ("jobcentre", "kommuner"), from its attrs."""
     return str(attrs.get("noun_plural") or "jobcentre")
@@ -129,3 +118,34 @@ def units_title(attrs: Mapping[str, Any]) -> str:
 def themes(n: int) -> str:
     """'1 tema', '7 temaer'."""
     return _n("{n} tema", "{n} temaer", n).format(n=n)
+
+
+def scale(n: int) -> str:
+    """The report's words for how many interviewed mention a theme (section 4.2):
+    enkelte 1–3, flere 4–8, de fleste more than 8 (the thresholds of
+    :func:`qualcode.core.counts.verbal_scale`, in the language in use)."""
+    if n <= 0:
+        return _("ingen")
+    if n <= 3:
+        return _("enkelte")
+    if n <= 8:
+        return _("flere")
+    return _("de fleste")
+
+
+def scale_note(attrs: Mapping[str, Any]) -> str:
+    """The line under an interview question's table that says what the words mean."""
+    return _(
+        "Enkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede {units}."
+    ).format(units=units(attrs))
+
+
+def mentioned(kind: str, n: int, base: int, plural: str) -> str:
+    """How many mention a theme, as the report's tables say it, in the project's noun:
+    'Anført af 15 ud af 35 jobcentre'; an interview question 'Nævnt af flere (5 af 15)
+    jobcentre'."""
+    if kind == "interview":
+        return _("Nævnt af {scale} ({n} af {base}) {units}").format(
+            scale=scale(int(n)), n=n, base=base, units=plural
+        )
+    return _("Anført af {n} ud af {base} {units}").format(n=n, base=base, units=plural)

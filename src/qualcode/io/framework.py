@@ -24,12 +24,15 @@ import re
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
 from qualcode.io.fmt import themes
 from qualcode.safe import visible
 
 if TYPE_CHECKING:
     from qualcode.core.framework import Cell, FrameworkMatrix, Passage
+
+_, _n = translator("io")
 
 FORMATS = ("xlsx", "docx", "md", "csv")
 CSV_COLUMNS = [
@@ -59,21 +62,29 @@ def marker(cell: Cell) -> str:
     n = len(cell.passages)
     if cell.text or not n:
         return cell.text
-    return f"({n} passage{'' if n == 1 else 'r'})"
+    return _n("({n} passage)", "({n} passager)", n).format(n=n)
 
 
 def heading(matrix: FrameworkMatrix) -> str:
-    return f"Rammematrix: {matrix.title or matrix.question.id}"
+    return _("Rammematrix: {title}").format(title=matrix.title or matrix.question.id)
 
 
 def intro(matrix: FrameworkMatrix) -> list[str]:
     """The lines under the heading: the question, the basis, what the matrix holds."""
     q = matrix.question
-    lines = [f"Spørgsmål: {q.text or q.id} ({q.id})"]
+    lines = [_("Spørgsmål: {text} ({id})").format(text=q.text or q.id, id=q.id)]
     lines.append(f"{matrix.basis_label}.")
     lines.append(
-        f"{len(matrix.respondents)} {matrix.noun.plural} × {themes(len(matrix.codes))}; "
-        f"{matrix.summarised} celler har et resumé."
+        _n(
+            "{n} {units} × {themes}; {summarised} celle har et resumé.",
+            "{n} {units} × {themes}; {summarised} celler har et resumé.",
+            matrix.summarised,
+        ).format(
+            n=len(matrix.respondents),
+            units=matrix.noun.plural,
+            themes=themes(len(matrix.codes)),
+            summarised=matrix.summarised,
+        )
     )
     return lines
 
@@ -128,7 +139,7 @@ def framework_markdown(matrix: FrameworkMatrix, *, passages: bool = False) -> st
         cells += [_md_text(marker(matrix.cell(rid, c.key))) for c in matrix.codes]
         parts.append("| " + " | ".join(cells) + " |")
     if passages:
-        parts += ["", "### Kodede passager"]
+        parts += ["", f"### {_('Kodede passager')}"]
         for rid, _name in matrix.respondents:
             row = [matrix.cell(rid, c.key) for c in matrix.codes]
             if not any(c.passages or c.text for c in row):
@@ -140,7 +151,7 @@ def framework_markdown(matrix: FrameworkMatrix, *, passages: bool = False) -> st
                 parts += ["", f"**{md_cell(matrix.label(cell.code))}**", ""]
                 if cell.text:
                     lines = md_cell_lines(cell.text)
-                    lines[0] = f"Resumé: {lines[0]}"
+                    lines[0] = _("Resumé: {summary}").format(summary=lines[0])
                     parts += [line + "  " for line in lines]  # the line breaks kept
                     parts.append("")
                 for p in cell.passages:
@@ -166,14 +177,14 @@ def framework_xlsx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_name("Rammematrix", [])
+    ws.title = sheet_name(_("Rammematrix"), [])
     ws.append([xlsx_cell(heading(matrix))])
     ws["A1"].font = Font(bold=True, size=12)
     for line in intro(matrix):
         ws.append([xlsx_cell(line)])
     top = ws.max_row + 2
     ws.append([])
-    ws.append([xlsx_cell(matrix.row_title), "Navn", *(xlsx_cell(c.label) for c in matrix.codes)])
+    ws.append([xlsx_cell(matrix.row_title), _("Navn"), *(xlsx_cell(c.label) for c in matrix.codes)])
     for cell in ws[top]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -194,10 +205,18 @@ def framework_xlsx(matrix: FrameworkMatrix, *, passages: bool = False) -> bytes:
         ws.column_dimensions[get_column_letter(3 + i)].width = 40
     ws.freeze_panes = ws.cell(row=top + 1, column=3)
     if passages:
-        sheet = wb.create_sheet(sheet_name("Passager", wb.sheetnames))
+        sheet = wb.create_sheet(sheet_name(_("Passager"), wb.sheetnames))
         sheet.append(
-            [xlsx_cell(matrix.row_title), "Navn", "Kode", "Tema", "Uddrag", "Rolle", "Passage"]
-            + ["Kodere"]
+            [
+                xlsx_cell(matrix.row_title),
+                _("Navn"),
+                _("Kode"),
+                _("Tema"),
+                _("Uddrag"),
+                _("Rolle"),
+                _("Passage"),
+                _("Kodere"),
+            ]
         )
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -269,7 +288,7 @@ def framework_docx(
     if passages:
         styles = {s.name for s in doc.styles}
         quote_style = "Quote" if "Quote" in styles else None
-        doc.add_heading("Kodede passager", level=2)
+        doc.add_heading(_("Kodede passager"), level=2)
         for rid, _name in matrix.respondents:
             cells = [matrix.cell(rid, c.key) for c in matrix.codes]
             if not any(c.passages or c.text for c in cells):
@@ -281,7 +300,7 @@ def framework_docx(
                 doc.add_heading(t(matrix.label(cell.code)), level=4)
                 if cell.text:
                     para = doc.add_paragraph()
-                    para.add_run("Resumé: ").bold = True
+                    para.add_run(_("Resumé:") + " ").bold = True
                     para.add_run(t(cell.text))
                 for p in cell.passages:
                     para = doc.add_paragraph(style=quote_style)
@@ -304,4 +323,8 @@ def render_framework(
         return framework_xlsx(matrix, passages=passages)
     if fmt == "docx":
         return framework_docx(matrix, passages=passages, template=template)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
+    raise QualcodeError(
+        _("unknown format '{format}' (use {formats})").format(
+            format=fmt, formats=", ".join(FORMATS)
+        )
+    )

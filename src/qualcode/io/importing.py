@@ -37,9 +37,13 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+from qualcode.i18n import translator
+
 if TYPE_CHECKING:
     from qualcode.core.project import Project
     from qualcode.models import ImportSummary
+
+_, _n = translator("io")
 
 Progress = Callable[[int, int], None]
 
@@ -85,7 +89,9 @@ class FileImport:
     def file(self) -> str:
         """The file(s), as the summary and the import log name them."""
         files = self.paths
-        return ", ".join(files) if len(files) <= 3 else f"{files[0]} and {len(files) - 1} more"
+        if len(files) <= 3:
+            return ", ".join(files)
+        return _("{file} and {n} more").format(file=files[0], n=len(files) - 1)
 
     def read(self) -> None:
         """Read what needs no project: transcripts, codings or a REFI-QDA file (answers and

@@ -41,7 +41,11 @@ from typing import TYPE_CHECKING
 from qualcode.core.checks import nfc, nfc_note
 from qualcode.core.importer import Transcript, Transcripts, Turn
 from qualcode.errors import ImportError_
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer
 from qualcode.io.tabular import decode_text, sha256_of
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     pass
@@ -86,13 +90,13 @@ def read_lines(path: Path) -> tuple[list[str], bytes]:
 def _read(path: Path) -> Lines:
     name = str(path)
     if not path.is_file():
-        raise ImportError_("no such file", file=name)
+        raise ImportError_(_("no such file"), file=name)
     data = path.read_bytes()
     if not data.strip():
-        raise ImportError_("file is empty", file=name)
+        raise ImportError_(_("file is empty"), file=name)
     if _is_docx(path, data):
         return _docx_lines(data, name)
-    text, _ = decode_text(data, name)
+    text, _encoding = decode_text(data, name)
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return Lines(lines, data)
 
@@ -148,7 +152,9 @@ def parse_transcripts(
 
     def where(number: int) -> str:
         # a DOCX paragraph becomes a line or more and a blank line: name the Word paragraph
-        return f"paragraph {paragraph_of[number - 1]}" if paragraph_of else f"line {number}"
+        if paragraph_of:
+            return _("paragraph {n}").format(n=paragraph_of[number - 1])
+        return _("line {n}").format(n=number)
 
     transcripts: list[Transcript] = []
     current: Transcript | None = None
@@ -198,8 +204,10 @@ def parse_transcripts(
             continue
         if turn is None:
             raise ImportError_(
-                f"{where(number)}: text before the first speaker turn; start "
-                "each turn with 'Role: ' (e.g. 'Arbejdsmarkedschef: ...')",
+                _(
+                    "{where}: text before the first speaker turn; start each turn with "
+                    "'Role: ' (e.g. 'Arbejdsmarkedschef: ...')"
+                ).format(where=where(number)),
                 file=name,
             )
         if new_paragraph or not turn.paragraphs:
@@ -210,21 +218,32 @@ def parse_transcripts(
     close_paragraph()
     if not transcripts or not any(t.turns for t in transcripts):
         raise ImportError_(
-            "no speaker turns found (lines like 'Arbejdsmarkedschef: ...')", file=name
+            _("no speaker turns found (lines like 'Arbejdsmarkedschef: ...')"), file=name
         )
     seen: set[str] = set()
     for t in transcripts:
         if t.respondent in seen:
-            raise ImportError_(f"jobcentre '{t.respondent}' appears twice in the file", file=name)
+            raise ImportError_(
+                _("jobcentre '{id}' appears twice in the file").format(id=t.respondent),
+                file=name,
+            )
         seen.add(t.respondent)
         if not t.turns:
-            raise ImportError_(f"jobcentre '{t.respondent}' has no speaker turns", file=name)
+            raise ImportError_(
+                _("jobcentre '{id}' has no speaker turns").format(id=t.respondent), file=name
+            )
         if all(turn.interviewer for turn in t.turns):
-            raise ImportError_(f"jobcentre '{t.respondent}' has only interviewer turns", file=name)
+            raise ImportError_(
+                _("jobcentre '{id}' has only interviewer turns").format(id=t.respondent),
+                file=name,
+            )
         for turn in t.turns:
             if not turn.paragraphs:
                 raise ImportError_(
-                    f"{where(turn.line)}: the turn of '{turn.role}' is empty", file=name
+                    _("{where}: the turn of '{role}' is empty").format(
+                        where=where(turn.line), role=turn.role
+                    ),
+                    file=name,
                 )
     notes = list(read.notes)
     if len(transcripts) > 1 and unnamed is transcripts[0]:
@@ -232,10 +251,15 @@ def parse_transcripts(
         # their own and were given the file's name as their jobcentre
         count = len(unnamed.turns)
         notes.append(
-            f"warning: the turns before the first '# ID' header ({count:,} turn"
-            f"{'s' if count > 1 else ''} from {where(unnamed.turns[0].line)}) are "
-            f"imported as jobcentre '{unnamed.respondent}', named after the file; "
-            "add a header above them if they belong to another jobcentre"
+            _n(
+                "warning: the turns before the first '# ID' header ({n} turn from {where}) "
+                "are imported as jobcentre '{id}', named after the file; add a header above "
+                "them if they belong to another jobcentre",
+                "warning: the turns before the first '# ID' header ({n} turns from {where}) "
+                "are imported as jobcentre '{id}', named after the file; add a header above "
+                "them if they belong to another jobcentre",
+                count,
+            ).format(n=integer(count), where=where(unnamed.turns[0].line), id=unnamed.respondent)
         )
     note = nfc_note({"jobcentre ids or names": renamed})
     if note:
@@ -253,12 +277,15 @@ def read_interviews(
     for p in paths:
         parsed = parse_transcripts(p, interviewer_labels=interviewer_labels)
         for note in parsed.notes:  # with several files, say which file a note is about
-            kind, _, rest = note.partition(": ")
+            kind, _sep, rest = note.partition(": ")
             transcripts.notes.append(f"{kind}: {p}: {rest}" if len(paths) > 1 else note)
         for t in parsed:
             if t.respondent in owner:
                 raise ImportError_(
-                    f"jobcentre '{t.respondent}' is also in {owner[t.respondent]}", file=str(p)
+                    _("jobcentre '{id}' is also in {file}").format(
+                        id=t.respondent, file=owner[t.respondent]
+                    ),
+                    file=str(p),
                 )
             owner[t.respondent] = str(p)
             transcripts.append(t)

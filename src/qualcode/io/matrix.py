@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, Any
 from qualcode.core.counts import plain_value
 from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
 from qualcode.io.fmt import MISSING, mentioned, percent, share, units
 from qualcode.io.table import Column, clip, display_width, table_lines
 from qualcode.safe import visible
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +30,11 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "md", "xlsx", "docx")
 CSV_COLUMNS = ["group", "question", "code", "label", "respondents", "answered", "percent", "rank"]
-NO_THEME = "(intet tema nævnt)"
+
+
+def no_theme() -> str:
+    """What a group's line says in the top layout when it mentions no theme."""
+    return _("(intet tema nævnt)")
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -47,22 +54,28 @@ def title(frame: pd.DataFrame) -> str:
     with top: "– de 2 hyppigste temaer"."""
     a = frame.attrs
     if a["kind"] == "attribute":
-        text = f"{a['question']}: {a['title']} efter {a['attribute']}"
+        text = _("{question}: {title} efter {attribute}").format(
+            question=a["question"], title=a["title"], attribute=a["attribute"]
+        )
     else:
-        text = f"{a['title']} pr. spørgsmål"
+        text = _("{title} pr. spørgsmål").format(title=a["title"])
     if a.get("top"):
-        text += f" – de {a['top']} hyppigste temaer"
+        text = _("{title} – de {n} hyppigste temaer").format(title=text, n=a["top"])
     return text
 
 
 def top_head(frame: pd.DataFrame) -> list[str]:
     """The columns after the group's in the top layout, in the project's noun."""
-    return ["Hyppigst angivne temaer", f"Antal {units(frame.attrs)} der nævner temaet", "Andel"]
+    return [
+        _("Hyppigst angivne temaer"),
+        _("Antal {units} der nævner temaet").format(units=units(frame.attrs)),
+        _("Andel"),
+    ]
 
 
 def first_head(frame: pd.DataFrame) -> str:
     a = frame.attrs
-    return str(a["attribute"]) if a["kind"] == "attribute" else "Spørgsmål"
+    return str(a["attribute"]) if a["kind"] == "attribute" else _("Spørgsmål")
 
 
 def themes(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
@@ -83,7 +96,7 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
         kinds, noun = frame.attrs.get("question_kinds", {}), units(frame.attrs)
         for group, rows in by_group(frame):
             if not rows:
-                body.append([group, NO_THEME, "", ""])
+                body.append([group, no_theme(), "", ""])
             for i, r in enumerate(rows):
                 kind = kinds.get(r["question"], "open")
                 said = mentioned(kind, r["respondents"], r["answered"], noun)
@@ -113,6 +126,8 @@ def group_starts(frame: pd.DataFrame) -> set[int]:
 def notes(frame: pd.DataFrame) -> list[str]:
     """The lines under the table: the basis, who each group is, who was left out, how the
     top themes were chosen."""
+    from qualcode.io.crosstab import basis_notes
+
     a = frame.attrs
     who = units(a)
     out = []
@@ -120,34 +135,30 @@ def notes(frame: pd.DataFrame) -> list[str]:
         out.append(f"{a['basis_label']}.")
     bases = ", ".join(f"{g}: {n}" for g, n in a["bases"].items())
     if a["kind"] == "attribute":
-        out.append(
-            f"Grundlag: {who} der har svaret på {a['question']}, "
-            f"fordelt efter {a['attribute']} ({bases})."
-        )
-        left = []
-        if a["missing"]:
-            left.append(f"{a['missing']} uden {a['attribute']}")
-        if a["ungrouped"]:
-            vals = ", ".join(f"{v}: {n}" for v, n in sorted(a["ungrouped"].items()))
-            left.append(f"{sum(a['ungrouped'].values())} med en værdi uden for grupperne ({vals})")
-        if a.get("empty_groups"):
-            left.append("grupper uden svar: " + ", ".join(a["empty_groups"]))
-        if left:
-            out.append("Udeladt: " + "; ".join(left) + ".")
+        out += basis_notes(a)
     else:
-        out.append(f"Grundlag: {who} der har svaret på spørgsmålet ({bases}).")
+        out.append(
+            _("Grundlag: {units} der har svaret på spørgsmålet ({bases}).").format(
+                units=who, bases=bases
+            )
+        )
         for group, qid in a["group_questions"].items():
             text = a["question_texts"].get(qid) or ""
             named = f"{group} ({qid})" if group != qid else qid
             out.append(f"{named}: {text}" if text else named)
     if a.get("top"):
         out.append(
-            f"De {a['top']} hyppigste temaer i hver gruppe; temaer, som lige mange "
-            f"{who} nævner, er alle med."
+            _(
+                "De {n} hyppigste temaer i hver gruppe; temaer, som lige mange {units} "
+                "nævner, er alle med."
+            ).format(n=a["top"], units=who)
         )
     else:
         out.append(
-            f"Hver celle: {who} i gruppen, der nævner temaet, ud af gruppens {who}, der har svaret."
+            _(
+                "Hver celle: {units} i gruppen, der nævner temaet, ud af gruppens {units}, "
+                "der har svaret."
+            ).format(units=who)
         )
     return out
 
@@ -164,7 +175,8 @@ def matrix_table(frame: pd.DataFrame) -> str:
     lines = [title(frame), *table_lines(columns, body, rule_before=group_starts(frame))]
     lines += ["", *notes(frame)]
     if not frame.attrs.get("top"):
-        lines += ["Temaer: " + "; ".join(label for _k, label, _d in themes(frame)) + "."]
+        labels = "; ".join(label for _k, label, _d in themes(frame))
+        lines += [_("Temaer: {themes}.").format(themes=labels)]
     return visible("\n".join(lines) + "\n")  # data's control characters as symbols
 
 
@@ -211,11 +223,21 @@ def write_matrix_sheet(ws: Worksheet, frame: pd.DataFrame, *, heading: str | Non
     top = frame.attrs.get("top")
     cols = themes(frame)
     if top:
-        head = [first_head(frame), "Tema", "Nævner", "Besvaret", "Andel (%)", "Placering"]
+        head = [
+            first_head(frame),
+            _("Tema"),
+            _("Nævner"),
+            _("Besvaret"),
+            _("Andel (%)"),
+            _("Placering"),
+        ]
     else:
-        head = [first_head(frame), "Besvaret"]
+        head = [first_head(frame), _("Besvaret")]
         for _k, label, _d in cols:
-            head += [f"{label}: nævner", f"{label}: andel (%)"]
+            head += [
+                _("{theme}: nævner").format(theme=label),
+                _("{theme}: andel (%)").format(theme=label),
+            ]
     ws.append([xlsx_cell(h) for h in head])
     for cell in ws[2]:
         cell.font = Font(bold=True)
@@ -264,13 +286,18 @@ def matrix_xlsx(frame: pd.DataFrame) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_name("Temamatrix", [])
+    ws.title = sheet_name(_("Temamatrix"), [])
     write_matrix_sheet(ws, frame)
     return workbook_bytes(wb)
 
 
 def add_matrix_docx(
-    doc, frame: pd.DataFrame, *, heading: str | None = None, level: int = 2, number: int = 0
+    doc,
+    frame: pd.DataFrame,
+    *,
+    heading: str | None = None,
+    level: int = 2,
+    number: int = 0,
 ) -> None:
     """The matrix in a python-docx document: a heading (or with ``number`` the caption
     "Temamatrix N: …"), the table over the text width, the notes."""
@@ -281,7 +308,14 @@ def add_matrix_docx(
     numeric = {3} if frame.attrs.get("top") else set(range(1, len(head)))
     if number:
         word.add_captioned_table(
-            doc, "Temamatrix", number, text, head, body, numeric=numeric, notes=notes(frame)
+            doc,
+            _("Temamatrix"),
+            number,
+            text,
+            head,
+            body,
+            numeric=numeric,
+            notes=notes(frame),
         )
         return
     word.add_heading(doc, text, level)
@@ -317,4 +351,8 @@ def render_matrix(frame: pd.DataFrame, fmt: str, *, template: bytes | None = Non
         return matrix_xlsx(frame)
     if fmt == "docx":
         return matrix_docx(frame, template=template)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
+    raise QualcodeError(
+        _("unknown format '{format}' (use {formats})").format(
+            format=fmt, formats=", ".join(FORMATS)
+        )
+    )

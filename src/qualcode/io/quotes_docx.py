@@ -17,13 +17,20 @@ import io
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from qualcode.i18n import translator
 from qualcode.io.quoting import DASH, DEFAULT_ATTRIBUTE, check_attribute, source, speaker
 from qualcode.safe import visible
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     from qualcode.models import Quote
 
-SOURCE_STYLE = "Kilde"
+
+def source_style() -> str:
+    """The paragraph style of a quote's source line (a style of its own, named in the
+    language of the document)."""
+    return _("Kilde")
 
 
 def quotes_docx(
@@ -41,8 +48,9 @@ def quotes_docx(
 
     check_attribute(attribute)
     doc = new_document(template, title=title)
-    if SOURCE_STYLE not in style_names(doc):
-        style = doc.styles.add_style(SOURCE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    source_name = source_style()
+    if source_name not in style_names(doc):
+        style = doc.styles.add_style(source_name, WD_STYLE_TYPE.PARAGRAPH)
         if "Normal" in style_names(doc):
             style.base_style = doc.styles["Normal"]
         style.font.size = Pt(9)
@@ -52,7 +60,7 @@ def quotes_docx(
 
     add_heading(doc, title, 1)
     if not quotes:
-        doc.add_paragraph("Ingen citater.")
+        doc.add_paragraph(_("Ingen citater."))
     for label, group in groupby(quotes, key=lambda q: q.label):
         add_heading(doc, label, 2)
         for q in group:
@@ -62,7 +70,7 @@ def quotes_docx(
             if who := speaker(q, attribute):
                 para.add_run(visible(f" {DASH} {who}")).italic = False
             if where := source(q, attribute):
-                doc.add_paragraph(visible(where), style=SOURCE_STYLE)
+                doc.add_paragraph(visible(where), style=source_name)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -24,9 +24,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 
 if TYPE_CHECKING:
     from qualcode.models import Quote
+
+_, _n = translator("io")
 
 ATTRIBUTES = ("role", "respondent", "none")
 DEFAULT_ATTRIBUTE = "role"
@@ -35,7 +38,11 @@ DASH = "\u2013"
 
 def check_attribute(attribute: str) -> str:
     if attribute not in ATTRIBUTES:
-        raise QualcodeError(f"quotes are attributed by {', '.join(ATTRIBUTES)}, not '{attribute}'")
+        raise QualcodeError(
+            _("quotes are attributed by {choices}, not '{attribute}'").format(
+                choices=", ".join(ATTRIBUTES), attribute=attribute
+            )
+        )
     return attribute
 
 
@@ -61,8 +68,11 @@ def quote_line(quote: Quote, attribute: str = DEFAULT_ATTRIBUTE) -> str:
 def source_line(quote: Quote) -> str:
     """'JC21 Jobcenter Bakkekammen, interview, uddrag 8': where the quote comes from."""
     where = f"{quote.respondent} {quote.respondent_name}".strip()
-    excerpt = f", uddrag {quote.item_number}" if quote.role else ""
-    return f"{where}, {quote.question}{excerpt}"
+    if quote.role:
+        return _("{respondent}, {question}, uddrag {number}").format(
+            respondent=where, question=quote.question, number=quote.item_number
+        )
+    return f"{where}, {quote.question}"
 
 
 def source(quote: Quote, attribute: str = DEFAULT_ATTRIBUTE) -> str:

@@ -88,7 +88,9 @@ from typing import TYPE_CHECKING, Any
 from qualcode.core import importer
 from qualcode.core.importer import ImportPlan
 from qualcode.errors import ImportError_, QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.archive import Limits, open_zip
+from qualcode.io.fmt import integer
 from qualcode.models import REFIQDA, ImportSummary
 from qualcode.safe import is_path_name, one_line, path_name
 
@@ -129,6 +131,8 @@ NOT_TEXT = {
 _MEDIA_SELECTIONS = ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 code units each
 _LINE_BREAK = re.compile(r"\r\n|\r")
+
+_, _n = translator("io")
 
 
 # -- the tool-independent model -----------------------------------------------------------
@@ -246,8 +250,10 @@ def parse_xml(data: bytes, name: str):
 
     if _DOCTYPE.search(data[:1_000_000]) or b"<!ENTITY" in data[:1_000_000]:
         raise ImportError_(
-            "has a DOCTYPE (entity or DTD declarations); REFI-QDA files never "
-            "need one, and it is refused for safety",
+            _(
+                "has a DOCTYPE (entity or DTD declarations); REFI-QDA files never need one, "
+                "and it is refused for safety"
+            ),
             file=name,
         )
     parser = etree.XMLParser(
@@ -263,17 +269,20 @@ def parse_xml(data: bytes, name: str):
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno or 0, 0)
-        message = (exc.msg or "syntax error").split(", line ")[0]
+        message = (exc.msg or _("syntax error")).split(", line ")[0]
         raise ImportError_(
-            f"line {line}, column {column}: not well-formed XML ({message})", file=name
+            _("line {line}, column {column}: not well-formed XML ({reason})").format(
+                line=line, column=column, reason=message
+            ),
+            file=name,
         ) from None
     except ValueError as exc:
-        raise ImportError_(f"not readable XML ({exc})", file=name) from None
+        raise ImportError_(_("not readable XML ({reason})").format(reason=exc), file=name) from None
     if root is None:
-        raise ImportError_("not readable XML (no root element)", file=name)
+        raise ImportError_(_("not readable XML (no root element)"), file=name)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise ImportError_("has a DOCTYPE; refused for safety", file=name)
+        raise ImportError_(_("has a DOCTYPE; refused for safety"), file=name)
     return root
 
 
@@ -283,8 +292,12 @@ def _check_namespace(root, expected: str, name: str) -> str:
     ns = etree.QName(root).namespace or ""
     if ns not in (expected, ""):
         raise ImportError_(
-            f"line {root.sourceline}: <{etree.QName(root).localname}> is in "
-            f"namespace '{ns}', not '{expected}'",
+            _("line {line}: <{element}> is in namespace '{namespace}', not '{expected}'").format(
+                line=root.sourceline,
+                element=etree.QName(root).localname,
+                namespace=ns,
+                expected=expected,
+            ),
             file=name,
         )
     for el in root.iter():
@@ -293,9 +306,15 @@ def _check_namespace(root, expected: str, name: str) -> str:
         el_ns = etree.QName(el).namespace or ""
         if el_ns != ns:
             raise ImportError_(
-                f"line {el.sourceline}: <{etree.QName(el).localname}> is in "
-                f"namespace '{el_ns or 'none'}', not the file's '{ns or 'none'}'"
-                " (a codebook pasted in from another file?)",
+                _(
+                    "line {line}: <{element}> is in namespace '{namespace}', not the file's "
+                    "'{expected}' (a codebook pasted in from another file?)"
+                ).format(
+                    line=el.sourceline,
+                    element=etree.QName(el).localname,
+                    namespace=el_ns or _("none"),
+                    expected=ns or _("none"),
+                ),
                 file=name,
             )
     return ns
@@ -324,7 +343,10 @@ def _text_of(el, name: str) -> str:
 def _guid(el, name: str, what: str) -> str:
     value = (el.get("guid") or "").strip()
     if not value:
-        raise ImportError_(f"line {el.sourceline}: a <{what}> without a guid", file=name)
+        raise ImportError_(
+            _("line {line}: a <{element}> without a guid").format(line=el.sourceline, element=what),
+            file=name,
+        )
     return value
 
 
@@ -334,7 +356,9 @@ def _int_attr(el, attr: str, name: str) -> int:
         return int(raw)
     except ValueError:
         raise ImportError_(
-            f"line {el.sourceline}: <{_local(el)}> {attr}='{raw[:20]}' is not a whole number",
+            _("line {line}: <{element}> {attribute}='{value}' is not a whole number").format(
+                line=el.sourceline, element=_local(el), attribute=attr, value=raw[:20]
+            ),
             file=name,
         ) from None
 
@@ -342,19 +366,19 @@ def _int_attr(el, attr: str, name: str) -> int:
 def _read_file(path: Path) -> bytes:
     name = str(path)
     if not path.exists():
-        raise ImportError_("no such file", file=name)
+        raise ImportError_(_("no such file"), file=name)
     if path.is_dir():
-        raise ImportError_("is a folder, not a file", file=name)
+        raise ImportError_(_("is a folder, not a file"), file=name)
     if not path.is_file():
-        raise ImportError_("is not a regular file", file=name)
+        raise ImportError_(_("is not a regular file"), file=name)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ImportError_(
-            f"file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB", file=name
-        )
+        from qualcode.io.tabular import too_large
+
+        raise ImportError_(too_large(size, MAX_FILE_BYTES), file=name)
     data = path.read_bytes()
     if not data.strip():
-        raise ImportError_("file is empty", file=name)
+        raise ImportError_(_("file is empty"), file=name)
     return data
 
 
@@ -363,7 +387,9 @@ def _codes(parent_el, name: str, parent: str | None, out: list[RefiCode]) -> Non
         guid = _guid(el, name, "Code")
         code_name = (el.get("name") or "").strip()
         if not code_name:
-            raise ImportError_(f"line {el.sourceline}: a <Code> without a name", file=name)
+            raise ImportError_(
+                _("line {line}: a <Code> without a name").format(line=el.sourceline), file=name
+            )
         out.append(
             RefiCode(
                 guid=guid,
@@ -382,7 +408,7 @@ def _check_codes(codes: list[RefiCode], name: str) -> None:
     seen: set[str] = set()
     for c in codes:
         if _key(c.guid) in seen:
-            raise ImportError_(f"two codes have the guid '{c.guid}'", file=name)
+            raise ImportError_(_("two codes have the guid '{guid}'").format(guid=c.guid), file=name)
         seen.add(_key(c.guid))
 
 
@@ -393,16 +419,24 @@ def read_qdc(path: str | Path) -> RefiProject:
     data = _read_file(path)
     if data[:4] == b"PK\x03\x04":
         raise ImportError_(
-            "is a zip archive (a .qdpx project?), not a .qdc codebook; use 'qualcode import qdpx'",
+            _(
+                "is a zip archive (a .qdpx project?), not a .qdc codebook; use 'qualcode "
+                "import qdpx'"
+            ),
             file=name,
         )
     root = parse_xml(data, name)
     if _local(root) == "Project":
         raise ImportError_(
-            "is a REFI-QDA project, not a codebook; use 'qualcode import qdpx'", file=name
+            _("is a REFI-QDA project, not a codebook; use 'qualcode import qdpx'"), file=name
         )
     if _local(root) != "CodeBook":
-        raise ImportError_(f"the root element is <{_local(root)}>, not <CodeBook>", file=name)
+        raise ImportError_(
+            _("the root element is <{element}>, not <{expected}>").format(
+                element=_local(root), expected="CodeBook"
+            ),
+            file=name,
+        )
     _check_namespace(root, NS_CODEBOOK, name)
     codes_el = _child(root, "Codes")
     out = RefiProject(
@@ -437,7 +471,7 @@ def read_qde(path: str | Path) -> RefiProject:
     path = Path(path)
     data = _read_file(path)
     if data[:4] == b"PK\x03\x04":
-        raise ImportError_("is a zip archive (a .qdpx project), not a .qde file", file=str(path))
+        raise ImportError_(_("is a zip archive (a .qdpx project), not a .qde file"), file=str(path))
     return _project(data, str(path), None)
 
 
@@ -446,7 +480,7 @@ def read_qdpx(path: str | Path) -> RefiProject:
     path = Path(path)
     name = str(path)
     data = _read_file(path)
-    archive = open_zip(data, name, QDPX_LIMITS, what="REFI-QDA project (.qdpx)")
+    archive = open_zip(data, name, QDPX_LIMITS, what=_("REFI-QDA project (.qdpx)"))
     with archive:
         entries: dict[str, zipfile.ZipInfo] = {}
         qdes: dict[str, list[str]] = {}  # lower-case name -> the names as written
@@ -462,17 +496,20 @@ def read_qdpx(path: str | Path) -> RefiProject:
             wanted = next(iter(qdes))
         if wanted is None:
             if not qdes:
-                raise ImportError_("the archive has no project.qde", file=name)
+                raise ImportError_(_("the archive has no project.qde"), file=name)
             raise ImportError_(
-                f"the archive holds {len(qdes)} .qde files and no project.qde "
-                f"({_names(n for ns in qdes.values() for n in ns)}); a .qdpx "
-                "holds one project",
+                _(
+                    "the archive holds {n} .qde files and no project.qde ({names}); a .qdpx "
+                    "holds one project"
+                ).format(n=len(qdes), names=_names(n for ns in qdes.values() for n in ns)),
                 file=name,
             )
         if len(qdes[wanted]) > 1:
             raise ImportError_(
-                f"the archive holds {_names(qdes[wanted])}, the same name in "
-                "other letters; a .qdpx holds one project",
+                _(
+                    "the archive holds {names}, the same name in other letters; a .qdpx holds "
+                    "one project"
+                ).format(names=_names(qdes[wanted])),
                 file=name,
             )
         qde = entries[wanted]
@@ -486,8 +523,9 @@ def read_qdpx(path: str | Path) -> RefiProject:
 
 def _names(names) -> str:
     """Names from an archive for a message: one line each, the first few."""
-    shown = [f"'{one_line(n)[:80]}'" for n in names]
-    return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+    from qualcode.io.tabular import listed
+
+    return listed([f"'{one_line(n)[:80]}'" for n in names], 5)
 
 
 class _ZipReader:
@@ -520,13 +558,17 @@ class _ZipReader:
         limit = MAX_ENTRY_BYTES if limit is None else limit
         if info.file_size > limit:  # declared sizes: checked before anything is expanded
             raise ImportError_(
-                f"the entry unpacks to {info.file_size // 2**20} MB; the limit "
-                f"is {limit // 2**20} MB",
+                _("the entry unpacks to {size} MB; the limit is {limit} MB").format(
+                    size=integer(info.file_size // 2**20), limit=integer(limit // 2**20)
+                ),
                 file=where,
             )
         if self.total + info.file_size > MAX_TOTAL_BYTES:
             raise ImportError_(
-                f"the archive unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB", file=self.name
+                _("the archive unpacks to more than {limit} MB").format(
+                    limit=integer(MAX_TOTAL_BYTES // 2**20)
+                ),
+                file=self.name,
             )
         try:
             with self.archive.open(info) as fh:
@@ -539,9 +581,16 @@ class _ZipReader:
             NotImplementedError,
             RuntimeError,
         ) as exc:  # RuntimeError: encrypted
-            raise ImportError_(f"cannot unpack ({exc})", file=where) from None
+            raise ImportError_(
+                _("cannot unpack ({reason})").format(reason=exc), file=where
+            ) from None
         if len(data) > limit:
-            raise ImportError_(f"the entry unpacks to more than {limit // 2**20} MB", file=where)
+            raise ImportError_(
+                _("the entry unpacks to more than {limit} MB").format(
+                    limit=integer(limit // 2**20)
+                ),
+                file=where,
+            )
         self.total += len(data)
         return data
 
@@ -605,7 +654,10 @@ def _selection(el, name: str) -> RefiSelection:
 def _coding(el, name: str) -> RefiCoding:
     ref = _child(el, "CodeRef")
     if ref is None or not ref.get("targetGUID"):
-        raise ImportError_(f"line {el.sourceline}: a <Coding> without a <CodeRef>", file=name)
+        raise ImportError_(
+            _("line {line}: a <Coding> without a <CodeRef>").format(line=el.sourceline),
+            file=name,
+        )
     return RefiCoding(
         guid=el.get("guid") or "",
         code=ref.get("targetGUID"),
@@ -630,7 +682,7 @@ def _source_text(el, reader: _ZipReader | None, name: str) -> tuple[str | None, 
             data, where = reader.read(info), reader.where(info)
             # a DOCX is a zip of its own: its directory passes the Office limits before
             # python-docx expands anything (an 8 KB .qdpx can hold a DOCX of gigabytes)
-            open_zip(data, where, what="DOCX file").close()
+            open_zip(data, where, what=_("DOCX file")).close()
             rich_text = _docx_text(data, where)
             if text is None or rich_text.strip():
                 text = rich_text
@@ -640,20 +692,27 @@ def _source_text(el, reader: _ZipReader | None, name: str) -> tuple[str | None, 
         return text, ""
     wanted = plain or rich
     if wanted and reader is None:
-        return None, f"its text file {wanted} is not in a bare .qde (import the .qdpx)"
+        return None, _("its text file {file} is not in a bare .qde (import the .qdpx)").format(
+            file=wanted
+        )
     if wanted:
-        return None, f"its text file {wanted} is missing from the archive"
-    return None, "it has no text (no plainTextPath and no PlainTextContent)"
+        return None, _("its text file {file} is missing from the archive").format(file=wanted)
+    return None, _("it has no text (no plainTextPath and no PlainTextContent)")
 
 
 def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
     root = parse_xml(data, name)
     if _local(root) == "CodeBook":
         raise ImportError_(
-            "is a REFI-QDA codebook, not a project; use 'qualcode import qdc'", file=name
+            _("is a REFI-QDA codebook, not a project; use 'qualcode import qdc'"), file=name
         )
     if _local(root) != "Project":
-        raise ImportError_(f"the root element is <{_local(root)}>, not <Project>", file=name)
+        raise ImportError_(
+            _("the root element is <{element}>, not <{expected}>").format(
+                element=_local(root), expected="Project"
+            ),
+            file=name,
+        )
     _check_namespace(root, NS_PROJECT, name)
     out = RefiProject(
         file=name,
@@ -718,7 +777,7 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
                     name=(el.get("name") or "").strip(),
                     kind=NOT_TEXT[kind],
                     text=None,
-                    missing=f"a {NOT_TEXT[kind]} source is not text",
+                    missing=_not_text(NOT_TEXT[kind]),
                     selections=[
                         RefiSelection(sel.get("guid") or "", "", 0, 0, None, None, "")
                         for sel in selections
@@ -752,7 +811,11 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
             found, missing = _source_text(n, reader, name)
             text = _kept_text(found)[0] if found is not None else ""
             if found is None:
-                out.unread_notes.append(f"note '{n.get('name') or n.get('guid')}' ({missing})")
+                out.unread_notes.append(
+                    _("note '{name}' ({reason})").format(
+                        name=n.get("name") or n.get("guid"), reason=missing
+                    )
+                )
         out.notes.append(
             RefiNote(
                 guid=_guid(n, name, "Note"),
@@ -766,6 +829,16 @@ def _project(data: bytes, name: str, reader: _ZipReader | None) -> RefiProject:
     description = _text_of(root, "Description")
     out.description, out.hints = _split_hints(description)
     return out
+
+
+def _not_text(kind: str) -> str:
+    """Why a picture, PDF, audio or video source is not imported."""
+    return {
+        "picture": _("a picture source is not text"),
+        "PDF": _("a PDF source is not text"),
+        "audio": _("an audio source is not text"),
+        "video": _("a video source is not text"),
+    }[kind]
 
 
 def _split_hints(description: str) -> tuple[str, dict | None]:
@@ -821,9 +894,13 @@ class Positions:
     crlf_two: bool  # a CRLF line break in the source's text file is two positions
 
     def describe(self) -> str:
-        unit = "UTF-16 code units" if self.utf16 else "code points"
-        crlf = "a CRLF line break as two" if self.crlf_two else "a CRLF line break as one"
-        return f"{unit}, {crlf}"
+        if self.utf16:
+            if self.crlf_two:
+                return _("UTF-16 code units, a CRLF line break as two")
+            return _("UTF-16 code units, a CRLF line break as one")
+        if self.crlf_two:
+            return _("code points, a CRLF line break as two")
+        return _("code points, a CRLF line break as one")
 
 
 CODE_POINTS = Positions(utf16=False, crlf_two=True)  # the characters of the file's text
@@ -925,14 +1002,20 @@ def choose_positions(refi: RefiProject) -> tuple[Positions, str]:
     settled = tool is not None and all(
         tool[axis] is not None for used, axis in ((astral, 1), (crlf, 2)) if used
     )
-    why = f"as {refi.origin.strip()} counts" if settled else "the best fit"
+    origin = refi.origin.strip()
+    why = _("as {tool} counts").format(tool=origin) if settled else _("the best fit")
     if best != chosen and scores[best] - scores[chosen] > max(1, total // 10):
-        why = f"the best fit, though {refi.origin.strip()} is known to count {chosen.describe()}"
+        why = _("the best fit, though {tool} is known to count {positions}").format(
+            tool=origin, positions=chosen.describe()
+        )
         chosen = best
-    note = (
-        f"positions: read as {chosen.describe()} ({why}; {scores[chosen]} of {total} "
-        "selections start and end on word boundaries)"
-    )
+    note = _n(
+        "positions: read as {positions} ({why}; {n} of {total} selection starts and ends on "
+        "word boundaries)",
+        "positions: read as {positions} ({why}; {n} of {total} selections start and end on "
+        "word boundaries)",
+        total,
+    ).format(positions=chosen.describe(), why=why, n=scores[chosen], total=total)
     return chosen, note
 
 
@@ -967,10 +1050,18 @@ def _safe_names(
             new, k = f"{base}-{k}", k + 1
         taken.add(new)
         out[n] = new
-        summary.notes.append(
-            f"renamed: {what} '{one_line(n)[:60]}' in the file is '{new}' in "
-            "the project (names from a file must be plain file names)"
+        renamed = (
+            _(
+                "renamed: codebook '{name}' in the file is '{new}' in the project (names from a "
+                "file must be plain file names)"
+            )
+            if what == "codebook"
+            else _(
+                "renamed: question '{name}' in the file is '{new}' in the project (names from a "
+                "file must be plain file names)"
+            )
         )
+        summary.notes.append(renamed.format(name=one_line(n)[:60], new=new))
     return out
 
 
@@ -1036,7 +1127,9 @@ def _codebook_from(
     try:
         return parse_codebook(data, stem=stem, file=name), keys
     except QualcodeError as exc:
-        raise ImportError_(f"codebook '{stem}': {exc.detail}", file=name) from None
+        raise ImportError_(
+            _("codebook '{stem}': {reason}").format(stem=stem, reason=exc.detail), file=name
+        ) from None
 
 
 def _plan_codebook_only(refi: RefiProject, stem: str | None, summary: ImportSummary) -> ImportPlan:
@@ -1053,7 +1146,7 @@ def _plan_codebook_only(refi: RefiProject, stem: str | None, summary: ImportSumm
             # one codebook: every code, without the group codes of several
             name, meta = next(iter(books.items())) if len(books) == 1 else ("", {})
             codes = [_ungrouped(c, groups) for c in refi.codes if _key(c.guid) not in groups]
-            book, _ = _codebook_from(
+            book, _keys = _codebook_from(
                 codes,
                 stem or _safe_names([name], "codebook", "kodebog", summary)[name],
                 meta.get("title", "") or stem or "",
@@ -1074,13 +1167,13 @@ def _plan_codebook_only(refi: RefiProject, stem: str | None, summary: ImportSumm
                 or (_key(meta.get("guid")) and _root_of(c, by_guid) == _key(meta.get("guid")))
             ]
             codes = [c for c in codes if _key(c.guid) not in groups]
-            book, _ = _codebook_from(
+            book, _keys = _codebook_from(
                 codes, stem_of[name], meta.get("title", name), refi.file, summary, extras, meta
             )
             plan.codebooks.append(book)
         return plan
     stem = stem or default_name(refi.file)
-    book, _ = _codebook_from(
+    book, _keys = _codebook_from(
         refi.codes, stem, refi.origin and f"{stem} ({refi.origin})" or stem, refi.file, summary
     )
     plan.codebooks.append(book)
@@ -1164,7 +1257,11 @@ def _plan_generic(
 
         for c in s.codings:
             if _key(c.code) not in keys:
-                summary.skipped.append(f"a coding of source '{s.name}' (unknown code {c.code})")
+                summary.skipped.append(
+                    _("a coding of source '{source}' (unknown code {code})").format(
+                        source=s.name, code=c.code
+                    )
+                )
                 continue
             plan.codings.append(
                 (
@@ -1183,12 +1280,20 @@ def _plan_generic(
             )
         offsets = _Offsets(text, s.crlf_at, positions)
         for sel in s.selections:
-            where = f"selection {sel.start}-{sel.end} of source '{s.name or s.guid}'"
+            source_name = s.name or s.guid
             if not (0 <= sel.start < sel.end <= offsets.length):
-                summary.skipped.append(f"{where} (outside its text of {offsets.length} positions)")
+                summary.skipped.append(
+                    _n(
+                        "selection {start}-{end} of source '{source}' (outside its text of {n} "
+                        "position)",
+                        "selection {start}-{end} of source '{source}' (outside its text of {n} "
+                        "positions)",
+                        offsets.length,
+                    ).format(start=sel.start, end=sel.end, source=source_name, n=offsets.length)
+                )
                 continue
-            start, _ = offsets.index(sel.start, end=False)
-            end, _ = offsets.index(sel.end, end=True)
+            start, _exact = offsets.index(sel.start, end=False)
+            end, _exact = offsets.index(sel.end, end=True)
             summary.selections_imported += 1
             if not sel.codings:
                 note = memo_of(sel, None) or sel.name.strip()
@@ -1203,7 +1308,12 @@ def _plan_generic(
                 )
             for c in sel.codings:
                 if _key(c.code) not in keys:
-                    summary.skipped.append(f"a coding in {where} (unknown code {c.code})")
+                    summary.skipped.append(
+                        _(
+                            "a coding in selection {start}-{end} of source '{source}' (unknown "
+                            "code {code})"
+                        ).format(start=sel.start, end=sel.end, source=source_name, code=c.code)
+                    )
                     continue
                 plan.codings.append(
                     (
@@ -1250,10 +1360,21 @@ def _skip_sources(refi: RefiProject, summary: ImportSummary) -> None:
                 if s.kind != "text"
                 else len(s.codings) + sum(len(sel.codings) for sel in s.selections)
             )
-            lost = ""
+            name = s.name or s.guid
             if s.selections or codings:
-                lost = f", with its {len(s.selections)} selections and {codings} codings"
-            summary.skipped.append(f"source '{s.name or s.guid}' ({s.missing}{lost})")
+                skipped = _(
+                    "source '{source}' ({reason}, with its {selections} and {codings})"
+                ).format(
+                    source=name,
+                    reason=s.missing,
+                    selections=_n("{n} selection", "{n} selections", len(s.selections)).format(
+                        n=len(s.selections)
+                    ),
+                    codings=_n("{n} coding", "{n} codings", codings).format(n=codings),
+                )
+            else:
+                skipped = _("source '{source}' ({reason})").format(source=name, reason=s.missing)
+            summary.skipped.append(skipped)
             summary.sources_skipped += 1
             summary.codings_skipped += codings
 
@@ -1468,7 +1589,7 @@ def import_refiqda(
     plan = None
     if refi.kind == "codebook":
         if not refi.codes:
-            raise ImportError_("the codebook has no codes", file=refi.file)
+            raise ImportError_(_("the codebook has no codes"), file=refi.file)
         plan = _plan_codebook_only(refi, codebook, summary)
     elif refi.hints and not question and not codebook:
         try:
@@ -1478,7 +1599,9 @@ def import_refiqda(
         if plan is None:
             summary = ImportSummary(file=refi.file, kind=REFIQDA, codes_in_file=len(refi.codes))
         elif refi.hints.get("positions") == "utf-16":
-            summary.positions = f"positions: read as {UTF16.describe()} (as qualcode writes them)"
+            summary.positions = _(
+                "positions: read as {positions} (as qualcode writes them)"
+            ).format(positions=UTF16.describe())
     if plan is None:
         positions, summary.positions = choose_positions(refi)
         plan = _plan_generic(
@@ -1488,7 +1611,9 @@ def import_refiqda(
     if project.questions() or project.codebook_stems():
         # a colleague's file writes into work that exists: keep a copy of it as it was
         kept = project.backup("refi-qda-import")
-        summary.notes.append(f"the project as it was before this import is kept at {kept}")
+        summary.notes.append(
+            _("the project as it was before this import is kept at {path}").format(path=kept)
+        )
     options = {"question": question, "codebook": codebook}
     importer.run(
         project,
@@ -1602,7 +1727,7 @@ def export_qdc(project: Project, stem: str | None = None) -> bytes:
     E = _maker(NS_CODEBOOK)
     stems = [project.codebook(stem).stem] if stem else project.codebook_stems()
     if not stems:
-        raise QualcodeError("the project has no codebooks to export", file=str(project.path))
+        raise QualcodeError(_("the project has no codebooks to export"), file=str(project.path))
     codes = E("Codes")
     for s in stems:
         book = project.codebook(s)
@@ -1617,7 +1742,9 @@ def export_qdc(project: Project, stem: str | None = None) -> bytes:
             group.extend(_code_elements(E, book, None, {}))
             codes.append(group)
     if not len(codes):
-        raise QualcodeError(f"codebook '{stems[0]}' has no codes", file=str(project.path))
+        raise QualcodeError(
+            _("codebook '{stem}' has no codes").format(stem=stems[0]), file=str(project.path)
+        )
     # each codebook is a set of its codes; the set's description ends in what REFI-QDA
     # has no place for (code keys, ...), so that qualcode reads the codebooks back as
     # they were, each on its own

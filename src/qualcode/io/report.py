@@ -32,11 +32,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import numbers_language, translator
 from qualcode.io.export import md_cell, workbook_bytes
 from qualcode.io.fmt import is_missing, mentioned, percent, points, units, units_title
+from qualcode.io.fmt import scale_note as _scale_note
 from qualcode.io.quoting import DEFAULT_ATTRIBUTE, check_attribute, quote_line, source
 from qualcode.safe import visible
 from qualcode.store import codings as coding_store
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,18 +58,42 @@ def column_heads(frame: pd.DataFrame) -> list[str]:
     the share: FOKUSPUNKT, ESSENSEN AF FOKUSPUNKTET, ANTAL JOBCENTRE DER NÆVNER
     FOKUSPUNKTET, ANDEL."""
     return [
-        "FOKUSPUNKT",
-        "ESSENSEN AF FOKUSPUNKTET",
-        f"ANTAL {units(frame.attrs).upper()} DER NÆVNER FOKUSPUNKTET",
-        "ANDEL",
+        _("FOKUSPUNKT"),
+        _("ESSENSEN AF FOKUSPUNKTET"),
+        _("ANTAL {units} DER NÆVNER FOKUSPUNKTET").format(units=units(frame.attrs).upper()),
+        _("ANDEL"),
     ]
 
 
 def scale_note(frame: pd.DataFrame) -> str:
-    return (
-        "Enkelte = 1–3, flere = 4–8, de fleste = mere end 8 af de interviewede "
-        f"{units(frame.attrs)}."
-    )
+    return _scale_note(frame.attrs)
+
+
+def table_label() -> str:
+    """The word before a table's number in its caption ("Tabel 1: …")."""
+    return _("Tabel")
+
+
+def figure_label() -> str:
+    return _("Figur")
+
+
+def crosstab_label() -> str:
+    return _("Krydstabel")
+
+
+def matrix_label() -> str:
+    return _("Temamatrix")
+
+
+def waves_label() -> str:
+    return _("Bølger")
+
+
+def caption(label: str, number: int, text: str) -> str:
+    """'Tabel 1: Indhold …': a caption as every format but DOCX prints it (DOCX numbers it
+    with a field, :func:`qualcode.io.word.add_caption`)."""
+    return _("{label} {number}: {caption}").format(label=label, number=number, caption=text)
 
 
 @dataclass
@@ -89,30 +117,43 @@ class Section:
 
     @property
     def title(self) -> str:
-        return f"Tabel {self.number}: {self.caption}"
+        return caption(table_label(), self.number, self.caption)
 
     @property
     def figure(self) -> str:
-        return f"Figur {self.number}: {self.caption}"
+        return caption(figure_label(), self.number, self.caption)
 
     @property
     def waves_title(self) -> str:
         if self.waves is None:
             return ""
         earlier = self.waves.attrs["waves"][:-1]
-        return f"Sammenlignet med {', '.join(earlier)}"
+        return _("Sammenlignet med {waves}").format(waves=", ".join(earlier))
+
+    @property
+    def waves_caption(self) -> str:
+        """The caption of the comparison with earlier waves, after "Bølger N: "."""
+        return (
+            _("{caption}, sammenlignet med {waves}").format(
+                caption=self.caption, waves=", ".join(self.waves.attrs["waves"][:-1])
+            )
+            if self.waves is not None
+            else ""
+        )
 
     @property
     def crosstab_caption(self) -> str:
         if self.crosstab is None:
             return ""
-        return f"{self.caption} efter {self.crosstab.attrs['attribute']}"
+        return _("{title} efter {attribute}").format(
+            title=self.caption, attribute=self.crosstab.attrs["attribute"]
+        )
 
     @property
     def crosstab_title(self) -> str:
         if self.crosstab is None:
             return ""
-        return f"Krydstabel {self.number}: {self.crosstab_caption}"
+        return caption(crosstab_label(), self.number, self.crosstab_caption)
 
 
 @dataclass
@@ -131,7 +172,7 @@ class Report:
         return title(self.matrices[number - 1])
 
     def matrix_title(self, number: int) -> str:
-        return f"Temamatrix {number}: {self.matrix_caption(number)}"
+        return caption(matrix_label(), number, self.matrix_caption(number))
 
 
 def report_format(path: str | Path) -> str:
@@ -140,7 +181,7 @@ def report_format(path: str | Path) -> str:
     fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
     if fmt not in REPORT_FORMATS:
         raise QualcodeError(
-            "the report is written as .docx, .xlsx, .html or .md (from the file name's suffix)",
+            _("the report is written as .docx, .xlsx, .html or .md (from the file name's suffix)"),
             file=str(path),
         )
     return fmt
@@ -196,10 +237,14 @@ def build_report(
     check_attribute(attribute)
     ids = list(questions) if questions else coded_questions(project, coder)
     if not ids:
-        who = f" by coder '{coder}'" if coder else ""
-        raise QualcodeError(
-            f"no question has codings{who} yet; nothing to report", file=str(project.path)
+        message = (
+            _("no question has codings by coder '{coder}' yet; nothing to report").format(
+                coder=coder
+            )
+            if coder
+            else _("no question has codings yet; nothing to report")
         )
+        raise QualcodeError(message, file=str(project.path))
     sections = []
     for number, qid in enumerate(ids, start=1):
         q = project.question(qid)
@@ -224,12 +269,14 @@ def build_report(
                     project, q.id, by, groups=groups, coder=coder, alpha=alpha
                 )
             except EmptyGroups as exc:
-                section.crosstab_note = f"Ingen krydstabel: {exc}"
+                section.crosstab_note = _("Ingen krydstabel: {reason}").format(reason=exc)
         sections.append(section)
     if matrices is None:
         matrices = [[QuestionGroup(q, q) for q in same] for same in matrix_questions(project, ids)]
     return Report(
-        title=f"{Path(project.path).name.split('.')[0]}: tabeller, figurer og citater",
+        title=_("{project}: tabeller, figurer og citater").format(
+            project=Path(project.path).name.split(".")[0]
+        ),
         sections=sections,
         coder=coder,
         by=by,
@@ -251,8 +298,9 @@ def _show_published(frame: pd.DataFrame, compare: bool = True) -> bool:
 
 
 def published_head(frame: pd.DataFrame) -> str:
+    """'Rapporten 2018': the published report the codebook's figures come from."""
     year = frame["published_year"].dropna()
-    return f"Rapporten {int(year.iloc[0])}" if len(year) else "Rapporten"
+    return _("Rapporten {year}").format(year=int(year.iloc[0])) if len(year) else _("Rapporten")
 
 
 def table_rows(
@@ -262,6 +310,7 @@ def table_rows(
     ``published`` the published figure beside the count (where the codebook has one)."""
     cols = column_heads(frame)
     show_pub = _show_published(frame, published)
+    kind, noun = str(frame.attrs.get("kind", "open")), units(frame.attrs)
     if show_pub:
         cols.append(published_head(frame).upper())
     body = []
@@ -269,13 +318,17 @@ def table_rows(
     for r in frame.itertuples():
         # percent from the counts themselves: 2 of 19 is 11 %, not round(10.5)
         exact = 100.0 * int(r.respondents) / int(r.answered) if int(r.answered) else None
-        said = mentioned(kind, int(r.respondents), int(r.answered), noun)
-        cells = ["  " * int(r.depth) + r.label, r.definition or "", said, percent(exact, 0)]
+        cells = [
+            "  " * int(r.depth) + r.label,
+            r.definition or "",
+            mentioned(kind, int(r.respondents), int(r.answered), noun),
+            percent(exact, 0),
+        ]
         if show_pub:
             cells.append(
                 ""
                 if is_missing(r.published)
-                else f"Anført af {r.published} ud af {r.published_base} {noun}"
+                else mentioned("open", r.published, r.published_base, noun)
             )
         body.append(cells)
     return cols, body
@@ -286,26 +339,26 @@ def table_notes(section: Section, *, published: bool = False) -> list[str]:
     out = []
     answered = int(frame["answered"].iloc[0]) if len(frame) else 0
     noun = units(frame.attrs)
-    who = (
-        f"interviewede {noun}" if section.question.kind == "interview" else f"{noun} der har svaret"
-    )
-    out.append(f"Grundlag: {answered} {who}.")
+    if section.question.kind == "interview":
+        out.append(_("Grundlag: {n} interviewede {units}.").format(n=answered, units=noun))
+    else:
+        out.append(_("Grundlag: {n} {units} der har svaret.").format(n=answered, units=noun))
     if frame.attrs.get("basis_label"):
         out.append(f"{frame.attrs['basis_label']}.")
     if section.question.kind == "interview":
         out.append(scale_note(frame))
     source = frame.attrs.get("published_source")
     if _show_published(frame, published) and source:
-        out.append(f"Rapportens tal: {source}.")
+        out.append(_("Rapportens tal: {source}.").format(source=source))
     return out
 
 
 def waves_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the comparison with earlier waves, as text."""
-    from qualcode.io.waves import share_cell
+    from qualcode.io.waves import change_head, share_cell
 
     ws = frame.attrs["waves"]
-    head = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
+    head = [_("Tema"), *ws, change_head(ws)]
     body = [
         [r["label"], *(share_cell(r, w) for w in ws), points(r["change_pp"])]
         for r in frame.to_dict("records")
@@ -313,13 +366,15 @@ def waves_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
-WAVES_NOTE = "Ændringen er i procentpoint: den nyeste bølges andel minus den forriges."
+def waves_note() -> str:
+    return _("Ændringen er i procentpoint: den nyeste bølges andel minus den forriges.")
 
 
 # -- Markdown ---------------------------------------------------------------------
 
 
 def figure_name(stem: str, number: int) -> str:
+    """The chart's file beside a Markdown report (a file name: the same in every language)."""
     return f"{stem}_figur_{number}.png"
 
 
@@ -332,7 +387,9 @@ def report_markdown(report: Report, *, stem: str) -> str:
         parts += [
             f"## {md_cell(s.title)}",
             "",
-            f"Spørgsmål: {md_cell(s.question.text)} (`{s.question.id}`)",
+            _("Spørgsmål: {text} ({id})").format(
+                text=md_cell(s.question.text), id=f"`{s.question.id}`"
+            ),
             "",
         ]
         head, body = table_rows(s.counts, published=report.compare_published)
@@ -361,7 +418,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
                 "|---|" + "---:|" * (len(head) - 1),
             ]
             parts += ["| " + " | ".join(md_cell(c) for c in cells) + " |" for cells in body]
-            parts += ["", WAVES_NOTE, ""]
+            parts += ["", waves_note(), ""]
         parts += _quotes_markdown(s, report.attribute)
         if s.crosstab is not None:
             parts.append(crosstab_markdown(s.crosstab, heading=f"### {md_cell(s.crosstab_title)}"))
@@ -375,7 +432,7 @@ def report_markdown(report: Report, *, stem: str) -> str:
 def _quotes_markdown(s: Section, attribute: str) -> list[str]:
     if not s.quotes:
         return []
-    parts = ["### Udvalgte citater", ""]
+    parts = [f"### {_('Udvalgte citater')}", ""]
     for label, quotes in s.quotes:
         parts += [f"#### {md_cell(label)}", ""]
         for q in quotes:
@@ -436,7 +493,7 @@ def report_html(report: Report) -> str:
 
     out = [
         "<!DOCTYPE html>",
-        '<html lang="da">',
+        f'<html lang="{numbers_language()}">',  # the language the text is in
         "<head>",
         '<meta charset="utf-8">',
         f"<title>{_e(report.title)}</title>",
@@ -449,8 +506,11 @@ def report_html(report: Report) -> str:
         out += [
             f'<section id="tabel-{s.number}">',
             f"<h2>{_e(s.title)}</h2>",
-            f'<p class="note">Spørgsmål: {_e(s.question.text)} '
-            f"(<code>{_e(s.question.id)}</code>)</p>",
+            '<p class="note">'
+            + _("Spørgsmål: {text} ({id})").format(
+                text=_e(s.question.text), id=f"<code>{_e(s.question.id)}</code>"
+            )
+            + "</p>",
         ]
         head, body = table_rows(s.counts, published=report.compare_published)
         out += _html_table(head, body, {3})
@@ -469,9 +529,9 @@ def report_html(report: Report) -> str:
             head, body = waves_rows(s.waves)
             out.append(f"<h3>{_e(s.waves_title)}</h3>")
             out += _html_table(head, body, set(range(1, len(head))))
-            out.append(f'<p class="note">{_e(WAVES_NOTE)}</p>')
+            out.append(f'<p class="note">{_e(waves_note())}</p>')
         if s.quotes:
-            out.append("<h3>Udvalgte citater</h3>")
+            out.append(f"<h3>{_e(_('Udvalgte citater'))}</h3>")
             for label, quotes in s.quotes:
                 out.append(f"<h4>{_e(label)}</h4>")
                 for q in quotes:
@@ -521,7 +581,7 @@ def report_docx(report: Report, *, template: bytes | None = None) -> bytes:
         head, body = table_rows(s.counts, published=published)
         word.add_captioned_table(
             doc,
-            "Tabel",
+            table_label(),
             s.number,
             s.caption,
             head,
@@ -530,22 +590,22 @@ def report_docx(report: Report, *, template: bytes | None = None) -> bytes:
             notes=table_notes(s, published=published),
         )
         if s.png:
-            word.add_caption(doc, "Figur", s.number, s.caption)
+            word.add_caption(doc, figure_label(), s.number, s.caption)
             word.add_picture(doc, s.png)
         if s.waves is not None:
             head, body = waves_rows(s.waves)
             word.add_captioned_table(
                 doc,
-                "Bølger",
+                waves_label(),
                 s.number,
-                f"{s.caption}, {s.waves_title.lower()}",
+                s.waves_caption,
                 head,
                 body,
                 numeric=set(range(1, len(head))),
-                notes=[WAVES_NOTE],
+                notes=[waves_note()],
             )
         if s.quotes:
-            word.add_heading(doc, "Udvalgte citater", 3)
+            word.add_heading(doc, _("Udvalgte citater"), 3)
             for label, quotes in s.quotes:
                 word.add_heading(doc, label, 4)
                 for q in quotes:
@@ -556,7 +616,7 @@ def report_docx(report: Report, *, template: bytes | None = None) -> bytes:
             chead, cbody = display_rows(s.crosstab)
             word.add_captioned_table(
                 doc,
-                "Krydstabel",
+                crosstab_label(),
                 s.number,
                 s.crosstab_caption,
                 chead,
@@ -592,26 +652,40 @@ def report_xlsx(report: Report) -> bytes:
     for s in report.sections:
         frame = s.counts
         show_pub = _show_published(frame, report.compare_published)
-        ws = wb.create_sheet(f"Tabel {s.number}")
+        ws = wb.create_sheet(f"{table_label()} {s.number}")
         ws.append([xlsx_cell(s.title)])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append([xlsx_cell(f"Spørgsmål: {s.question.text}")])
+        ws.append([xlsx_cell(_("Spørgsmål: {text}").format(text=s.question.text))])
         ws.append([])
-        cols = [*column_heads(frame)[:3], units_title(frame.attrs), "Besvaret", "Andel (%)"]
+        cols = [
+            *column_heads(frame)[:3],
+            units_title(frame.attrs),
+            _("Besvaret"),
+            _("Andel (%)"),
+        ]
         if show_pub:
             year = published_head(frame)
-            cols += [f"{year}: {units(frame.attrs)}", f"{year}: besvaret", f"{year}: andel (%)"]
+            cols += [
+                f"{year}: {units(frame.attrs)}",
+                _("{report}: besvaret").format(report=year),
+                _("{report}: andel (%)").format(report=year),
+            ]
         ws.append([xlsx_cell(h.upper()) for h in cols])  # as the report's headings
         for cell in ws[4]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        kind = frame.attrs.get("kind", "open")
         for r in frame.itertuples():
-            said = mentioned(kind, int(r.respondents), int(r.answered), units(frame.attrs))
             row = [
                 xlsx_cell("  " * int(r.depth) + r.label),
                 xlsx_cell(r.definition),
-                xlsx_cell(said),
+                xlsx_cell(
+                    mentioned(
+                        str(frame.attrs.get("kind", "open")),
+                        int(r.respondents),
+                        int(r.answered),
+                        units(frame.attrs),
+                    )
+                ),
                 int(r.respondents),
                 int(r.answered),
                 None if is_missing(r.percent) else float(r.percent),
@@ -635,10 +709,10 @@ def report_xlsx(report: Report) -> bytes:
             ws.cell(ws.max_row, 1).font = Font(italic=True)
         if s.quotes:
             ws.append([])
-            ws.append(["Udvalgte citater"])
+            ws.append([_("Udvalgte citater")])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
             named = report.attribute == "respondent"  # only then a source column
-            ws.append(["Tema", "Citat", *(["Kilde"] if named else [])])
+            ws.append([_("Tema"), _("Citat"), *([_("Kilde")] if named else [])])
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
             for label, quotes in s.quotes:
@@ -656,13 +730,15 @@ def report_xlsx(report: Report) -> bytes:
             image.width, image.height = 640, int(image.height * scale)
             ws.add_image(image, f"{get_column_letter(len(cols) + 2)}4")
         if s.waves is not None:
-            _waves_sheet(wb.create_sheet(f"Bølger {s.number}"), s)
+            _waves_sheet(wb.create_sheet(f"{waves_label()} {s.number}"), s)
         if s.crosstab is not None:
-            xs = wb.create_sheet(f"Krydstabel {s.number}")
-            write_crosstab_sheet(xs, s.crosstab, title=s.crosstab_title)
+            xs = wb.create_sheet(f"{crosstab_label()} {s.number}")
+            write_crosstab_sheet(xs, s.crosstab, heading=s.crosstab_title)
     for number, frame in enumerate(report.matrices, start=1):
         write_matrix_sheet(
-            wb.create_sheet(f"Temamatrix {number}"), frame, heading=report.matrix_title(number)
+            wb.create_sheet(f"{matrix_label()} {number}"),
+            frame,
+            heading=report.matrix_title(number),
         )
     return workbook_bytes(wb)
 
@@ -675,7 +751,7 @@ def _waves_sheet(ws, s: Section) -> None:
 
     columns = fill_wave_sheet(ws, s.waves, f"{s.title}: {s.waves_title}", "pp")
     ws.append([])
-    ws.append([WAVES_NOTE])
+    ws.append([waves_note()])
     for i in range(2, columns + 1):
         ws.column_dimensions[get_column_letter(i)].width = 16
 
@@ -689,7 +765,9 @@ def render_report(
     """(file name, bytes) for the report and, for Markdown, the chart files beside it;
     the report itself is first. ``template`` (a Word template's package) is for DOCX."""
     if template is not None and fmt != "docx":
-        raise QualcodeError(f"a Word template is for a .docx report, not .{fmt}")
+        raise QualcodeError(
+            _("a Word template is for a .docx report, not .{format}").format(format=fmt)
+        )
     if fmt == "docx":
         return [("", report_docx(report, template=template))]
     if fmt == "xlsx":
@@ -700,7 +778,11 @@ def render_report(
         files = [("", report_markdown(report, stem=stem).encode("utf-8"))]
         files += [(figure_name(stem, s.number), s.png) for s in report.sections]
         return files
-    raise QualcodeError(f"unknown report format '{fmt}' (use {', '.join(REPORT_FORMATS)})")
+    raise QualcodeError(
+        _("unknown report format '{format}' (use {formats})").format(
+            format=fmt, formats=", ".join(REPORT_FORMATS)
+        )
+    )
 
 
 def charts_needed(fmt: str) -> tuple[str, ...]:

@@ -29,8 +29,12 @@ from pathlib import Path
 
 from qualcode.core.checks import gc_paused, nfc, nfc_all, rows_listed
 from qualcode.errors import ImportError_
+from qualcode.i18n import translator
 from qualcode.io.archive import check_zip
+from qualcode.io.fmt import integer
 from qualcode.safe import one_line
+
+_, _n = translator("io")
 
 MAX_CELL_CHARS = 1_000_000  # an open answer longer than this is a broken export
 MAX_FILE_BYTES = 500 * 1024 * 1024
@@ -83,11 +87,13 @@ class Table:
         folded = [h for h in self.headers if h.casefold() == column.strip().casefold()]
         if len(folded) == 1:
             return folded[0]
-        hint = f" (given with {option})" if option else ""
+        columns = ", ".join(repr(h) for h in self.headers)
+        if option:
+            message = _("no column '{column}' (given with {option}); the columns are: {columns}")
+        else:
+            message = _("no column '{column}'; the columns are: {columns}")
         raise ImportError_(
-            f"no column '{column}'{hint}; the columns are: "
-            f"{', '.join(repr(h) for h in self.headers)}",
-            file=self.file,
+            message.format(column=column, option=option, columns=columns), file=self.file
         )
 
 
@@ -100,27 +106,32 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     path = Path(path)
     name = str(path)
     if not path.exists():
-        raise ImportError_("no such file", file=name)
+        raise ImportError_(_("no such file"), file=name)
     if path.is_dir():
-        raise ImportError_("is a folder, not a file", file=name)
+        raise ImportError_(_("is a folder, not a file"), file=name)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ImportError_(
-            f"file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB", file=name
-        )
+        raise ImportError_(too_large(size, MAX_FILE_BYTES), file=name)
     data = path.read_bytes()
     if not data or data.isspace():  # as `not data.strip()`, without copying the file
-        raise ImportError_("file is empty", file=name)
+        raise ImportError_(_("file is empty"), file=name)
     digest = sha256_of(data)
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
         with gc_paused():
             return _read_xlsx(data, name, digest, sheet)
     if path.suffix.lower() == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportError_(
-            "old Excel .xls files are not supported; save as .xlsx or CSV", file=name
+            _("old Excel .xls files are not supported; save as .xlsx or CSV"), file=name
         )
     with gc_paused():
         return _read_csv(data, name, digest)
+
+
+def too_large(size: int, limit: int) -> str:
+    """'file is 600 MB; the limit is 500 MB'."""
+    return _("file is {size} MB; the limit is {limit} MB").format(
+        size=integer(size // 2**20), limit=integer(limit // 2**20)
+    )
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -149,28 +160,33 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" and Notepad's "Unicode": say so, not "a binary file"
         raise ImportError_(
-            "is UTF-16 text; save it as UTF-8 (or, for a table, as CSV UTF-8 "
-            "or CSV (semikolonsepareret))",
+            _(
+                "is UTF-16 text; save it as UTF-8 (or, for a table, as CSV UTF-8 or CSV "
+                "(semikolonsepareret))"
+            ),
             file=name,
         )
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16:
             raise ImportError_(
-                f"is {utf16} text without a byte order mark (every other byte "
-                "is NUL); save it as UTF-8 (or, for a table, as CSV UTF-8 or "
-                "CSV (semikolonsepareret))",
+                _(
+                    "is {encoding} text without a byte order mark (every other byte is NUL); "
+                    "save it as UTF-8 (or, for a table, as CSV UTF-8 or CSV "
+                    "(semikolonsepareret))"
+                ).format(encoding=utf16),
                 file=name,
             )
         raise ImportError_(
-            "looks like a binary file (it holds NUL bytes), not CSV or text", file=name
+            _("looks like a binary file (it holds NUL bytes), not CSV or text"), file=name
         )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig", _no_controls(data)
         except UnicodeDecodeError as exc:
             raise ImportError_(
-                f"starts as UTF-8 but byte {exc.start + 3} is not UTF-8", file=name
+                _("starts as UTF-8 but byte {n} is not UTF-8").format(n=exc.start + 3),
+                file=name,
             ) from None
     try:
         # a Windows-1252 file fails in its first lines: try those before decoding it all
@@ -184,8 +200,10 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
         # valid UTF-8 letters (æ, ø, å, –, …) next to bytes that are not: decoding all of it
         # as Windows-1252 would silently garble every Danish letter
         raise ImportError_(
-            f"mixes UTF-8 with another encoding (byte {bad} is not UTF-8); "
-            "save the file again as UTF-8 or as Windows-1252",
+            _(
+                "mixes UTF-8 with another encoding (byte {n} is not UTF-8); save the file "
+                "again as UTF-8 or as Windows-1252"
+            ).format(n=bad),
             file=name,
         )
     try:
@@ -194,17 +212,22 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
         if any(letter in data.decode("mac_roman") for letter in "æøåÆØÅ"):
             # Å is byte 0x81 on a Mac, a byte Windows-1252 leaves undefined
             raise ImportError_(
-                f"byte {exc.start} is neither UTF-8 nor Windows-1252{_MAC_HINT}", file=name
+                _("byte {n} is neither UTF-8 nor Windows-1252; {hint}").format(
+                    n=exc.start, hint=_mac_hint()
+                ),
+                file=name,
             ) from None
         raise ImportError_(
-            f"neither UTF-8 nor Windows-1252 text (byte {exc.start}); is it a binary file?",
+            _("neither UTF-8 nor Windows-1252 text (byte {n}); is it a binary file?").format(
+                n=exc.start
+            ),
             file=name,
         ) from None
     # Windows-1252 is one byte per character and keeps bytes 0x00-0x1f as those characters,
     # so the control characters of the text are counted in the bytes, in C
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if controls > max(8, len(text) // 100):
-        raise ImportError_("looks like a binary file, not CSV or text", file=name)
+        raise ImportError_(_("looks like a binary file, not CSV or text"), file=name)
     # memchr, in C: real Windows-1252 Danish holds æ, ø or å early on (a Mac Roman file
     # reads those bytes as 'Ê', '¯' and 'Â'), and the bytes of 'Œ¾¿¯Ž' hardly ever
     if not (b"\xe6" in data or b"\xf8" in data or b"\xe5" in data) and any(
@@ -217,18 +240,23 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
                 line = text.count("\r", 0, match.start()) + 1
             word = _word_at(text, match.start())
             raise ImportError_(
-                f"line {line} reads '{word}' as Windows-1252, which is how "
-                f"Danish letters saved on a Mac look{_MAC_HINT}",
+                _(
+                    "line {line} reads '{word}' as Windows-1252, which is how Danish letters "
+                    "saved on a Mac look; {hint}"
+                ).format(line=line, word=word, hint=_mac_hint()),
                 file=name,
             )
     # (Windows-1252 has no C1 controls: Python refuses its five undefined bytes)
     return text, "cp1252", not controls and b"\x7f" not in data
 
 
-_MAC_HINT = (
-    "; the file looks like Mac Roman text (a Mac's 'Western (Mac OS Roman)'): save "
-    "it as UTF-8 (in Excel: 'CSV UTF-8') and import it again"
-)
+def _mac_hint() -> str:
+    return _(
+        "the file looks like Mac Roman text (a Mac's 'Western (Mac OS Roman)'): save it as "
+        "UTF-8 (in Excel: 'CSV UTF-8') and import it again"
+    )
+
+
 # Danish letters saved as Mac Roman and read as Windows-1252: 'på' is 'pŒ', 'være' 'v¾re',
 # 'først' 'f¿rst', 'Ø' '¯' and 'é' 'Ž' (and 'Å' is 0x81, undefined in Windows-1252). None of
 # these follows a small letter in real Windows-1252 text ('¿' opens a Spanish question,
@@ -321,7 +349,9 @@ def _read_csv(data: bytes, name: str, digest: str) -> Table:
                 records.extend(reader)  # the rows read before an error stay in the list
             except csv.Error as exc:
                 raise ImportError_(
-                    f"unreadable CSV ({exc})", file=name, row=len(records) + 1
+                    _("unreadable CSV ({reason})").format(reason=exc),
+                    file=name,
+                    row=len(records) + 1,
                 ) from None
             checked = False
     finally:
@@ -367,22 +397,21 @@ def _read_xlsx(data: bytes, name: str, digest: str, sheet: str | None) -> Table:
     try:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a declared dependency
-        raise ImportError_("reading XLSX needs openpyxl", file=name) from None
+        raise ImportError_(_("reading XLSX needs openpyxl"), file=name) from None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            check_zip(archive, name, what="XLSX file")  # before anything is expanded
+            check_zip(archive, name, what=_("XLSX file"))  # before anything is expanded
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ImportError_(
-            f"not a readable XLSX file (truncated or damaged: {exc})", file=name
-        ) from None
+        raise ImportError_(_damaged_xlsx(exc), file=name) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise ImportError_(
-            f"not a readable XLSX file (truncated or damaged: {exc})", file=name
-        ) from None
+        raise ImportError_(_damaged_xlsx(exc), file=name) from None
     except Exception as exc:  # openpyxl raises assorted errors on damaged files
-        raise ImportError_(f"not a readable XLSX file ({type(exc).__name__})", file=name) from None
+        raise ImportError_(
+            _("not a readable XLSX file ({reason})").format(reason=type(exc).__name__),
+            file=name,
+        ) from None
     try:
         ws, notes = _choose_sheet(wb, sheet, name)
         records, numbers = _SheetReader(wb, ws, name, notes).read()
@@ -395,47 +424,58 @@ def _choose_sheet(wb, sheet: str | None, name: str):
     """The sheet to read, and a note saying which when that could surprise: without
     ``sheet``, the first visible worksheet (Excel shows no hidden one)."""
     names = wb.sheetnames
+    sheets_listed = ", ".join(map(one_line, names))
     if sheet is not None:
         wanted = sheet if sheet in names else nfc(sheet)
         if wanted not in names:
             raise ImportError_(
-                f"no sheet '{one_line(sheet)}' (sheets: {', '.join(map(one_line, names))})",
+                _("no sheet '{sheet}' (sheets: {sheets})").format(
+                    sheet=one_line(sheet), sheets=sheets_listed
+                ),
                 file=name,
             )
         ws = wb[wanted]
         if not hasattr(ws, "_worksheet_path"):
-            raise ImportError_(f"sheet '{one_line(wanted)}' is a chart, not a table", file=name)
+            raise ImportError_(
+                _("sheet '{sheet}' is a chart, not a table").format(sheet=one_line(wanted)),
+                file=name,
+            )
         hidden = (
-            [f"note: sheet '{one_line(wanted)}' is hidden in the workbook"]
+            [_("note: sheet '{sheet}' is hidden in the workbook").format(sheet=one_line(wanted))]
             if ws.sheet_state != "visible"
             else []
         )
         return ws, hidden
     sheets = wb.worksheets
     if not sheets:
-        raise ImportError_("the workbook has no worksheet", file=name)
+        raise ImportError_(_("the workbook has no worksheet"), file=name)
     shown = [ws for ws in sheets if ws.sheet_state == "visible"]
     if not shown:
         raise ImportError_(
-            "every sheet of the workbook is hidden; choose one with --sheet "
-            f"(sheets: {', '.join(map(one_line, names))})",
+            _(
+                "every sheet of the workbook is hidden; choose one with --sheet (sheets: {sheets})"
+            ).format(sheets=sheets_listed),
             file=name,
         )
     ws = shown[0]
     notes = []
     hidden = [s.title for s in sheets[: sheets.index(ws)]]
     if hidden or len(names) > 1:
-        what = f"note: read sheet '{one_line(ws.title)}'"
+        others = ", ".join(repr(one_line(n)) for n in names if n != ws.title)
         if hidden:
-            what += (
-                ", the first visible one (hidden before it: "
-                f"{', '.join(repr(one_line(h)) for h in hidden)})"
+            note = _(
+                "note: read sheet '{sheet}', the first visible one (hidden before it: "
+                "{hidden}); not read: {others} (choose another sheet with --sheet)"
+            ).format(
+                sheet=one_line(ws.title),
+                hidden=", ".join(repr(one_line(h)) for h in hidden),
+                others=others,
             )
-        others = [n for n in names if n != ws.title]
-        notes.append(
-            f"{what}; not read: {', '.join(repr(one_line(n)) for n in others)} "
-            "(choose another sheet with --sheet)"
-        )
+        else:
+            note = _(
+                "note: read sheet '{sheet}'; not read: {others} (choose another sheet with --sheet)"
+            ).format(sheet=one_line(ws.title), others=others)
+        notes.append(note)
     return ws, notes
 
 
@@ -464,7 +504,7 @@ class _SheetReader:
                 and letters.isalpha()
                 and letters.isupper()
             ):
-                raise self.damaged(f"cell reference '{one_line(ref[:20])}'")
+                raise self.damaged(_("cell reference '{ref}'").format(ref=one_line(ref[:20])))
             number = 0
             for letter in letters:
                 number = number * 26 + ord(letter) - 64
@@ -473,7 +513,9 @@ class _SheetReader:
 
     def damaged(self, what: str) -> ImportError_:
         return ImportError_(
-            f"not a readable XLSX file (damaged sheet '{one_line(self.ws.title)}': {what})",
+            _("not a readable XLSX file (damaged sheet '{sheet}': {what})").format(
+                sheet=one_line(self.ws.title), what=what
+            ),
             file=self.name,
         )
 
@@ -483,11 +525,9 @@ class _SheetReader:
         try:
             source = self.wb._archive.open(self.ws._worksheet_path)
         except KeyError:
-            raise self.damaged("its XML part is missing") from None
+            raise self.damaged(_("its XML part is missing")) from None
         except _DAMAGE as exc:
-            raise ImportError_(
-                f"not a readable XLSX file (truncated or damaged: {exc})", file=self.name
-            ) from None
+            raise ImportError_(_damaged_xlsx(exc), file=self.name) from None
         try:
             with source:
                 parts = etree.iterparse(
@@ -506,12 +546,10 @@ class _SheetReader:
             raise
         except etree.XMLSyntaxError as exc:
             raise self.damaged(
-                f"not well-formed XML, {(exc.msg or '').split(', line')[0]}"
+                _("not well-formed XML, {reason}").format(reason=(exc.msg or "").split(", line")[0])
             ) from None
         except _DAMAGE as exc:
-            raise ImportError_(
-                f"not a readable XLSX file (truncated or damaged: {exc})", file=self.name
-            ) from None
+            raise ImportError_(_damaged_xlsx(exc), file=self.name) from None
         except Exception as exc:  # a damaged value: int('x'), a string index out of range
             raise self.damaged(type(exc).__name__) from None
 
@@ -537,12 +575,19 @@ class _SheetReader:
             r = element.get("r")
             row = int(r) if r else number + 1
             if row <= number:
-                raise self.damaged(f"row {row} comes after row {number}")
+                raise self.damaged(
+                    _("row {row} comes after row {before}").format(row=row, before=number)
+                )
             if row > MAX_SHEET_ROWS:
                 raise ImportError_(
-                    f"the sheet '{one_line(self.ws.title)}' has a row "
-                    f"{row:,}; Excel's sheets end at row {MAX_SHEET_ROWS:,} "
-                    "(a damaged file?)",
+                    _(
+                        "the sheet '{sheet}' has a row {row}; Excel's sheets end at row "
+                        "{last} (a damaged file?)"
+                    ).format(
+                        sheet=one_line(self.ws.title),
+                        row=integer(row),
+                        last=integer(MAX_SHEET_ROWS),
+                    ),
                     file=self.name,
                 )
             number = row
@@ -553,9 +598,15 @@ class _SheetReader:
                 ref = cell.get("r")
                 at = column_of(ref) if ref else col + 1
                 if at <= col:
-                    raise self.damaged(f"cell {ref or at} repeats or comes before column {col}")
+                    raise self.damaged(
+                        _("cell {cell} repeats or comes before column {column}").format(
+                            cell=ref or at, column=col
+                        )
+                    )
                 if at > MAX_SHEET_COLUMNS:
-                    raise self.damaged(f"cell {ref} is right of column XFD, Excel's last")
+                    raise self.damaged(
+                        _("cell {cell} is right of column XFD, Excel's last").format(cell=ref)
+                    )
                 col = at
                 kind = cell.get("t")
                 value = None
@@ -616,9 +667,14 @@ class _SheetReader:
                         full[at - 1] = text
                     elif text.strip():
                         raise ImportError_(
-                            f"cell {_letters(at)}{row} holds '{one_line(text[:40])}' but its "
-                            "column has no name in the header (the last named column is "
-                            f"{_letters(width)})",
+                            _(
+                                "cell {cell} holds '{text}' but its column has no name in the "
+                                "header (the last named column is {last})"
+                            ).format(
+                                cell=f"{_letters(at)}{row}",
+                                text=one_line(text[:40]),
+                                last=_letters(width),
+                            ),
                             file=self.name,
                             row=row,
                         )
@@ -634,21 +690,18 @@ class _SheetReader:
             records.append(texts)
             numbers.append(row)
             if len(records) * width > MAX_TABLE_CELLS:
-                raise _too_big(self.name, len(records), width, " or more")
+                raise _too_big(self.name, len(records), width, more=True)
         if no_result:
-            listed = ", ".join(no_result[:8]) + (
-                f" and {len(no_result) - 8:,} more" if len(no_result) > 8 else ""
-            )
-            which = (
-                f"cell {listed} holds a formula"
-                if len(no_result) == 1
-                else f"cells {listed} hold formulas"
-            )
             raise ImportError_(
-                f"{which} with no saved result (the file was written by a "
-                "program, not saved by a spreadsheet); open "
-                "and save the file in Excel or LibreOffice, then import it "
-                "again",
+                _n(
+                    "cell {cells} holds a formula with no saved result (the file was written "
+                    "by a program, not saved by a spreadsheet); open and save the file in "
+                    "Excel or LibreOffice, then import it again",
+                    "cells {cells} hold formulas with no saved result (the file was written "
+                    "by a program, not saved by a spreadsheet); open and save the file in "
+                    "Excel or LibreOffice, then import it again",
+                    len(no_result),
+                ).format(cells=listed(no_result)),
                 file=self.name,
             )
         if merged:
@@ -668,26 +721,42 @@ class _SheetReader:
             try:
                 min_col, min_row, max_col, max_row = range_boundaries(ref)
             except (ValueError, TypeError):
-                raise self.damaged(f"merged range '{one_line(ref[:30])}'") from None
+                raise self.damaged(
+                    _("merged range '{range}'").format(range=one_line(ref[:30]))
+                ) from None
             if (min_col, min_row) == (max_col, max_row):
                 continue
             record = at_row.get(min_row, ())
             holds = min_col <= len(record) and record[min_col - 1].strip()
             (full if holds else empty).append(ref)
         if full:
-            listed = ", ".join(full[:8]) + (f" and {len(full) - 8:,} more" if len(full) > 8 else "")
             raise ImportError_(
-                f"merged cells {listed}: a merged range keeps its value in its "
-                "first cell only, so the others would read as empty; unmerge "
-                "them (in Excel: Merge & Center, Unmerge Cells), fill in the "
-                "values and import again",
+                _(
+                    "merged cells {cells}: a merged range keeps its value in its first cell "
+                    "only, so the others would read as empty; unmerge them (in Excel: Merge & "
+                    "Center, Unmerge Cells), fill in the values and import again"
+                ).format(cells=listed(full)),
                 file=self.name,
             )
         if empty:
-            listed = ", ".join(empty[:8]) + (
-                f" and {len(empty) - 8:,} more" if len(empty) > 8 else ""
+            self.notes.append(
+                _("note: merged cells {cells} are empty; read as empty cells").format(
+                    cells=listed(empty)
+                )
             )
-            self.notes.append(f"note: merged cells {listed} are empty; read as empty cells")
+
+
+def listed(items: list[str], show: int = 8) -> str:
+    """'A1, B2 and 3 more': the first ``show`` of ``items``, and how many more."""
+    shown = ", ".join(items[:show])
+    if len(items) <= show:
+        return shown
+    more = len(items) - show
+    return _("{items} and {n} more").format(items=shown, n=integer(more))
+
+
+def _damaged_xlsx(exc: BaseException) -> str:
+    return _("not a readable XLSX file (truncated or damaged: {reason})").format(reason=exc)
 
 
 def _inline_text(element) -> str:
@@ -714,10 +783,23 @@ def _letters(column: int) -> str:
     return out
 
 
-def _too_big(name: str, rows: int, width: int, more: str = "") -> ImportError_:
+def _too_big(name: str, rows: int, width: int, *, more: bool = False) -> ImportError_:
+    text = (
+        _(
+            "the table has {rows} or more rows of {columns} columns, more than {limit} "
+            "cells; split the file or drop unused columns"
+        )
+        if more
+        else _n(
+            "the table has {rows} row of {columns} columns, more than {limit} cells; split "
+            "the file or drop unused columns",
+            "the table has {rows} rows of {columns} columns, more than {limit} cells; split "
+            "the file or drop unused columns",
+            rows,
+        )
+    )
     return ImportError_(
-        f"the table has {rows:,} rows{more} of {width:,} columns, more than "
-        f"{MAX_TABLE_CELLS:,} cells; split the file or drop unused columns",
+        text.format(rows=integer(rows), columns=integer(width), limit=integer(MAX_TABLE_CELLS)),
         file=name,
     )
 
@@ -745,7 +827,7 @@ def _to_table(
     notes = notes if notes is not None else []
     kept = [i for i, r in enumerate(records) if any(map(str.strip, r))]
     if not kept:
-        raise ImportError_("file is empty (no header row)", file=name)
+        raise ImportError_(_("file is empty (no header row)"), file=name)
     row_of = (lambda i: i + 1) if numbers is None else numbers.__getitem__
     header_row = row_of(kept[0])
     header = records[kept[0]]
@@ -753,15 +835,19 @@ def _to_table(
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:
-        raise ImportError_("the header row is empty", file=name, row=1)
+        raise ImportError_(_("the header row is empty"), file=name, row=1)
     headers, renamed = nfc_all(headers)
     seen: dict[str, int] = {}
     for i, h in enumerate(headers, start=1):
         if not h:
-            raise ImportError_(f"column {i} has no name in the header", file=name, row=header_row)
+            raise ImportError_(
+                _("column {n} has no name in the header").format(n=i), file=name, row=header_row
+            )
         if h in seen:
             raise ImportError_(
-                f"column name '{h}' appears twice in the header", file=name, row=header_row
+                _("column name '{name}' appears twice in the header").format(name=h),
+                file=name,
+                row=header_row,
             )
         seen[h] = i
     width = len(headers)
@@ -774,7 +860,9 @@ def _to_table(
         if fields > width:
             if any(map(str.strip, record[width:])):
                 raise ImportError_(
-                    f"has {fields} fields but the header has {width} (a stray delimiter or quote?)",
+                    _(
+                        "has {n} fields but the header has {width} (a stray delimiter or quote?)"
+                    ).format(n=fields, width=width),
                     file=name,
                     row=row_of(index),
                 )
@@ -784,7 +872,9 @@ def _to_table(
                 (h, c) for h, c in zip(headers, record, strict=False) if len(c) > MAX_CELL_CHARS
             )
             raise ImportError_(
-                f"cell is {len(cell):,} characters; the limit is {MAX_CELL_CHARS:,}",
+                _("cell is {n} characters; the limit is {limit}").format(
+                    n=integer(len(cell)), limit=integer(MAX_CELL_CHARS)
+                ),
                 file=name,
                 row=row_of(index),
                 column=column,
@@ -794,14 +884,15 @@ def _to_table(
         rows.append(record)
     if not rows:
         raise ImportError_(
-            "the file has a header row but no rows below it", file=name, row=header_row
+            _("the file has a header row but no rows below it"), file=name, row=header_row
         )
     kept_numbers = [row_of(i) for i in kept] if numbers is not None else [i + 1 for i in kept]
     blank = _missing(kept_numbers)
     if blank:
         notes.append(
-            f"skipped: {blank[0]:,} blank row{'s' if blank[0] != 1 else ''} "
-            f"({rows_listed(blank[1], blank[0])})"
+            _n(
+                "skipped: {n} blank row ({rows})", "skipped: {n} blank rows ({rows})", blank[0]
+            ).format(n=integer(blank[0]), rows=rows_listed(blank[1], blank[0]))
         )
     table = Table(
         file=name,

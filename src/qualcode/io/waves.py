@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, Any
 from qualcode.core.counts import plain_value
 from qualcode.core.waves import wave_sort_key
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.export import md_cell, safe_cell, sheet_name, workbook_bytes, xlsx_cell
 from qualcode.io.fmt import MISSING, percent, points, share, units
 from qualcode.io.table import Column, table_lines
 from qualcode.safe import visible
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,14 +37,29 @@ def share_cell(row: dict[str, Any], wave: str) -> str:
 
 
 def _heading(frame: pd.DataFrame) -> str:
-    names = ", ".join(f"{w}: {q}" for w, q in frame.attrs["questions"].items())
-    coder = f", koder {frame.attrs['coder']}" if frame.attrs.get("coder") else ""
-    return f"{frame.attrs['series']}: {frame.attrs.get('title', '')} ({names}{coder})"
+    a = frame.attrs
+    names = ", ".join(f"{w}: {q}" for w, q in a["questions"].items())
+    if a.get("coder"):
+        return _("{series}: {title} ({questions}, koder {coder})").format(
+            series=a["series"], title=a.get("title", ""), questions=names, coder=a["coder"]
+        )
+    return _("{series}: {title} ({questions})").format(
+        series=a["series"], title=a.get("title", ""), questions=names
+    )
+
+
+def change_head(waves: list[str], unit: str = "") -> str:
+    """'Ændring 2018–2021' (with ``unit``: 'Ændring 2018–2021 (pp)')."""
+    if unit:
+        return _("Ændring {before}–{newest} ({unit})").format(
+            before=waves[-2], newest=waves[-1], unit=unit
+        )
+    return _("Ændring {before}–{newest}").format(before=waves[-2], newest=waves[-1])
 
 
 def comparison_table(frame: pd.DataFrame) -> str:
     ws = frame.attrs["waves"]
-    header = ["Tema", *ws, f"Ændring {ws[-2]}–{ws[-1]}"]
+    header = [_("Tema"), *ws, change_head(ws)]
     body = [
         [r["label"], *(share_cell(r, w) for w in ws), points(r["change_pp"])]
         for r in frame.to_dict("records")
@@ -53,10 +71,14 @@ def comparison_table(frame: pd.DataFrame) -> str:
 
 def comparison_markdown(frame: pd.DataFrame) -> str:
     ws = frame.attrs["waves"]
+    asked = _("Spørgsmål: {series} i bølgerne {waves}").format(
+        series=f"`{frame.attrs['series']}`", waves=", ".join(ws)
+    )
+    head = [_("Tema"), *ws, change_head(ws, _("procentpoint"))]
     out = [
         f"### {md_cell(frame.attrs.get('title', ''))}\n",
-        f"Spørgsmål: `{frame.attrs['series']}` i bølgerne {', '.join(ws)}\n",
-        "| Tema | " + " | ".join(ws) + f" | Ændring {ws[-2]}–{ws[-1]} (procentpoint) |",
+        f"{asked}\n",
+        "| " + " | ".join(head) + " |",
         "|---|" + "---:|" * (len(ws) + 1),
     ]
     for r in frame.to_dict("records"):
@@ -64,7 +86,11 @@ def comparison_markdown(frame: pd.DataFrame) -> str:
         for w in ws:
             n, base = plain_value(r[f"n_{w}"]), plain_value(r[f"base_{w}"])
             pct = percent(r[f"pct_{w}"])
-            cells.append(MISSING if n is None else f"Anført af {n} ud af {base} ({pct})")
+            cells.append(
+                MISSING
+                if n is None
+                else _("Anført af {n} ud af {base} ({percent})").format(n=n, base=base, percent=pct)
+            )
         cells.append(points(r["change_pp"]))
         out.append("| " + " | ".join(cells) + " |")
     return visible("\n".join(out) + "\n")
@@ -118,10 +144,14 @@ def fill_wave_sheet(ws: Worksheet, frame: pd.DataFrame, title: str, unit: str) -
     waves = frame.attrs["waves"]
     ws.append([xlsx_cell(title)])
     ws["A1"].font = Font(bold=True, size=12)
-    head = ["Tema"]
+    head = [_("Tema")]
     for w in waves:
-        head += [f"{w}: {units(frame.attrs)}", f"{w}: besvaret", f"{w}: andel (%)"]
-    head.append(f"Ændring {waves[-2]}–{waves[-1]} ({unit})")
+        head += [
+            f"{w}: {units(frame.attrs)}",
+            _("{wave}: besvaret").format(wave=w),
+            _("{wave}: andel (%)").format(wave=w),
+        ]
+    head.append(change_head(waves, unit))
     ws.append([xlsx_cell(h) for h in head])
     for cell in ws[2]:
         cell.font = Font(bold=True)
@@ -143,7 +173,7 @@ def comparison_xlsx(frames: list[pd.DataFrame]) -> bytes:
     wb.remove(wb.active)
     for frame in frames:
         ws = wb.create_sheet(sheet_name(frame.attrs["series"], wb.sheetnames))
-        fill_wave_sheet(ws, frame, frame.attrs.get("title", ""), "procentpoint")
+        fill_wave_sheet(ws, frame, frame.attrs.get("title", ""), _("procentpoint"))
     return workbook_bytes(wb)
 
 
@@ -158,4 +188,8 @@ def render_comparison(frames: list[pd.DataFrame], fmt: str) -> bytes:
         return comparison_json(frames)
     if fmt == "xlsx":
         return comparison_xlsx(frames)
-    raise QualcodeError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
+    raise QualcodeError(
+        _("unknown format '{format}' (use {formats})").format(
+            format=fmt, formats=", ".join(FORMATS)
+        )
+    )

@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import numbers_language, translator
 from qualcode.safe import visible
+
+_, _n = translator("io")
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -68,15 +71,16 @@ def read_template(path: str | Path) -> bytes:
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:
-        raise QualcodeError("is a folder, not a Word template (.dotx)", file=name) from None
+        raise QualcodeError(_("is a folder, not a Word template (.dotx)"), file=name) from None
     except FileNotFoundError:
-        raise QualcodeError("no such Word template (.dotx)", file=name) from None
+        raise QualcodeError(_("no such Word template (.dotx)"), file=name) from None
     except OSError as exc:
         raise QualcodeError(
-            f"cannot read the Word template ({exc.strerror or exc})", file=name
+            _("cannot read the Word template ({reason})").format(reason=exc.strerror or exc),
+            file=name,
         ) from None
     try:
-        with open_zip(data, name, what="Word template (.dotx)") as archive:
+        with open_zip(data, name, what=_("Word template (.dotx)")) as archive:
             types = _member(archive, "[Content_Types].xml", name)
             fixed = _document_types(types, name)
             out = io.BytesIO()
@@ -87,27 +91,31 @@ def read_template(path: str | Path) -> bytes:
     except QualcodeError:
         raise
     except Exception as exc:  # a damaged member, a bad CRC: one line, not a traceback
-        raise QualcodeError(f"not a readable Word template ({exc})", file=name) from None
+        raise QualcodeError(
+            _("not a readable Word template ({reason})").format(reason=exc), file=name
+        ) from None
     data = out.getvalue()
     try:
         new_document(data)  # python-docx must open it, and it must have a page setup
     except QualcodeError as exc:
         raise QualcodeError(exc.detail, file=name) from None
     except Exception as exc:
-        raise QualcodeError(f"not a readable Word template ({exc})", file=name) from None
+        raise QualcodeError(
+            _("not a readable Word template ({reason})").format(reason=exc), file=name
+        ) from None
     return data
 
 
 def _kind(content_types: set[str | None]) -> str:
     """What a package is, from its main parts' content types."""
     found = " ".join(sorted(t for t in content_types if t))
-    for marker, kind in (
-        ("spreadsheetml", "an Excel workbook"),
-        ("presentationml", "a PowerPoint presentation"),
-    ):
-        if marker in found:
-            return kind
-    return f"a package of {found}" if found else "a package without a main part"
+    if "spreadsheetml" in found:
+        return _("not a Word template (.dotx) but an Excel workbook")
+    if "presentationml" in found:
+        return _("not a Word template (.dotx) but a PowerPoint presentation")
+    if found:
+        return _("not a Word template (.dotx) but a package of {types}").format(types=found)
+    return _("not a Word template (.dotx) but a package without a main part")
 
 
 def _member(archive, member: str, name: str) -> bytes:
@@ -115,7 +123,8 @@ def _member(archive, member: str, name: str) -> bytes:
         return archive.read(member)
     except KeyError:
         raise QualcodeError(
-            f"not a Word template: the package has no {member}", file=name
+            _("not a Word template: the package has no {member}").format(member=member),
+            file=name,
         ) from None
 
 
@@ -128,7 +137,7 @@ def _document_types(types: bytes, name: str) -> bytes:
         root = etree.fromstring(types, parser)
     except etree.XMLSyntaxError:
         raise QualcodeError(
-            "not a Word template: its [Content_Types].xml is damaged", file=name
+            _("not a Word template: its [Content_Types].xml is damaged"), file=name
         ) from None
     main = [
         o
@@ -138,11 +147,11 @@ def _document_types(types: bytes, name: str) -> bytes:
     kinds = {o.get("ContentType") for o in main}
     if kinds & set(MACRO_TYPES):
         raise QualcodeError(
-            "a Word template with macros (.dotm) is not used; save it as a .dotx", file=name
+            _("a Word template with macros (.dotm) is not used; save it as a .dotx"), file=name
         )
     words = [o for o in main if o.get("ContentType") in (DOCUMENT_TYPE, TEMPLATE_TYPE)]
     if not words:
-        raise QualcodeError(f"not a Word template (.dotx) but {_kind(kinds)}", file=name)
+        raise QualcodeError(_kind(kinds), file=name)
     for override in words:
         override.set("ContentType", DOCUMENT_TYPE)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -153,7 +162,8 @@ def _document_types(types: bytes, name: str) -> bytes:
 
 def new_document(template: bytes | None = None, *, title: str = "") -> DocxDocument:
     """A document to write the report into: python-docx's own, on A4 with the report's
-    margins and marked Danish; or the template's (from :func:`read_template`) with its
+    margins and marked in the language in use (Danish or English, for Word's
+    spelling); or the template's (from :func:`read_template`) with its
     body emptied, its page setup, header, footer and styles kept. The styles the report
     uses are added where the template lacks them."""
     from docx import Document
@@ -161,7 +171,7 @@ def new_document(template: bytes | None = None, *, title: str = "") -> DocxDocum
 
     if template is None:
         doc = Document()
-        set_danish(doc)
+        set_language(doc)
         # python-docx's own theme sets the text in Cambria (a serif); the report, its
         # charts and the HTML are in Calibri
         doc.styles["Normal"].font.name = BODY_FONT
@@ -182,7 +192,7 @@ def new_document(template: bytes | None = None, *, title: str = "") -> DocxDocum
     ensure_styles(doc)
     if title:
         doc.core_properties.title = visible(title)
-    doc.core_properties.language = "da-DK"
+    doc.core_properties.language = language_tag()
     return doc
 
 
@@ -192,8 +202,13 @@ def _empty_body(doc: DocxDocument) -> None:
     doc.element.body.clear_content()
 
 
-def set_danish(doc: DocxDocument) -> None:
-    """Mark the default text as Danish, so Word spell-checks it as Danish."""
+def language_tag() -> str:
+    """The language of the text qualcode writes, as Word names it: 'da-DK', 'en-GB'."""
+    return {"en": "en-GB"}.get(numbers_language(), "da-DK")
+
+
+def set_language(doc: DocxDocument) -> None:
+    """Mark the default text as Danish (or English), so Word spell-checks it as such."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -202,7 +217,7 @@ def set_danish(doc: DocxDocument) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "da-DK")
+    lang.set(qn("w:val"), language_tag())
 
 
 def text_width(doc: DocxDocument) -> int:
@@ -210,10 +225,10 @@ def text_width(doc: DocxDocument) -> int:
     section = doc.sections[-1]
     page, left, right = section.page_width, section.left_margin, section.right_margin
     if page is None or left is None or right is None:
-        raise QualcodeError("the Word template has no page size or margins")
+        raise QualcodeError(_("the Word template has no page size or margins"))
     width = int(page) - int(left) - int(right)
     if width <= 2 * EMU_PER_CM:
-        raise QualcodeError("the Word template's text column is narrower than 2 cm")
+        raise QualcodeError(_("the Word template's text column is narrower than 2 cm"))
     return width
 
 
