@@ -99,7 +99,7 @@ def test_chart_command_writes_png_and_svg(demo_db, tmp_path):
         assert svg.read_bytes() == chart_bytes(p.counts("strategier"), "svg")
 
 
-def test_chart_command_errors(demo_db, tmp_path, english):
+def test_chart_command_errors(demo_db, tmp_path):
     assert_one_line_error(
         run("chart", demo_db, "--question", "strategier", "-o", tmp_path / "figur.gif"),
         "figur.gif",
@@ -107,7 +107,8 @@ def test_chart_command_errors(demo_db, tmp_path, english):
     )
     assert not (tmp_path / "figur.gif").exists()
     assert_one_line_error(
-        run("chart", demo_db, "--question", "nej", "-o", tmp_path / "f.png"), "no question 'nej'"
+        run("chart", demo_db, "--question", "nej", "-o", tmp_path / "f.png"),
+        "intet spørgsmål 'nej'",
     )
     existing = tmp_path / "f.svg"
     existing.write_text("mine", encoding="utf-8")

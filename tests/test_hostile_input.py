@@ -45,9 +45,6 @@ from qualcode.io.codings import read_codings
 from qualcode.io.interviews import read_interviews
 from qualcode.io.tabular import MAX_CELL_CHARS
 
-# the module is about the wording of English messages: read in English
-pytestmark = pytest.mark.usefixtures("english")
-
 SOAK = max(0, int(os.environ.get("QUALCODE_SOAK", "0") or 0))
 CODER = "testkoder"
 
@@ -384,7 +381,7 @@ class CsvFile:
             if not any(c.strip() for c in record):
                 continue
             if len(record) > width and any(c.strip() for c in record[width:]):
-                raise Refused(f"row {number}")
+                raise Refused(f"række {number}")
             cells = dict(zip(self.header, record[:width], strict=False))
             for name in self.header[len(record) :]:
                 cells[name] = ""
@@ -446,7 +443,7 @@ class AnswersCase:
             for number, cells in rows:
                 rid = nfc(cells[self.respondent_col].strip())
                 if not rid or rid in seen:
-                    raise Refused(f"row {number}")
+                    raise Refused(f"række {number}")
                 seen.add(rid)
                 for q, col in zip(self.questions, self.text_cols, strict=True):
                     text = cells[col].replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -686,8 +683,8 @@ def test_answers_huge_cell_over_the_limit_is_refused_naming_row_and_column(
         path.write_bytes(case.file.data())
         _, message = attempt(project, path, lambda: import_answers(project, path, case))
         if size > MAX_CELL_CHARS:
-            assert message is not None and f"row {row + 2}" in message
-            assert f"column '{column}'" in message and "grænsen" in message
+            assert message is not None and f"række {row + 2}" in message
+            assert f"kolonne '{column}'" in message and "grænsen" in message
         else:
             assert message is None
             if column == "svar":
@@ -715,7 +712,7 @@ def test_answers_cell_past_the_csv_field_limit_is_refused(template):
                 )
             ),
         )
-        assert message is not None and "row 2" in message
+        assert message is not None and "række 2" in message
 
 
 def _xlsx_bytes(rows: list[list[object]]) -> bytes:
@@ -975,7 +972,7 @@ def test_cli_import_answers_of_random_bytes_exits_0_or_1_with_one_line(template,
         if result.exit_code == 1:
             assert isinstance(result.exception, SystemExit), result.exception
             lines = result.stderr.splitlines()
-            assert len(lines) == 1 and lines[0].startswith("qualcode: error: "), result.stderr
+            assert len(lines) == 1 and lines[0].startswith("qualcode: fejl: "), result.stderr
             assert project.snapshot() == before
 
 
@@ -1412,10 +1409,10 @@ def expected_codings(csv_file: CsvFile, rows: list[CodingRowSpec]):
         return refused
     for number, row in enumerate(rows, start=2):  # every row is read before any is applied
         if row.read_error:
-            return Refused(f"row {number}")
+            return Refused(f"række {number}")
     for number, row in enumerate(rows, start=2):
         if row.apply_error:
-            return Refused(f"row {number}")
+            return Refused(f"række {number}")
     return [r.coding for r in rows]
 
 
@@ -1772,7 +1769,7 @@ HOSTILE_YAML = {
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_YAML))
-def test_codebook_hostile_yaml_is_refused_in_one_line(tmp_path, name):
+def test_codebook_hostile_yaml_is_refused_in_one_line(tmp_path, name, english):
     text, needle = HOSTILE_YAML[name]
     path = tmp_path / "selv.yaml"
     path.write_text(text, encoding="utf-8")
@@ -1791,7 +1788,7 @@ def test_codebook_text_limit_leaves_the_real_codebooks_far_below_it():
         assert size < MAX_CODEBOOK_CHARS // 100
 
 
-def test_codebook_in_utf16_or_windows_1252_is_refused_in_one_line(tmp_path):
+def test_codebook_in_utf16_or_windows_1252_is_refused_in_one_line(tmp_path, english):
     text = "codes:\n  - label: Hjælpemidler\n"
     for encoding in ("utf-16", "cp1252"):
         path = tmp_path / f"{encoding}.yaml"

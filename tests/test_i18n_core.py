@@ -266,7 +266,6 @@ def test_imports_speak_only_through_the_catalogue(project, tmp_path, pseudo):
 
 def test_analyses_speak_only_through_the_catalogue(project, pseudo):
     from qualcode.core import pii, waves
-    from qualcode.core.counts import verbal_scale
     from qualcode.core.framework import Passage
     from qualcode.core.matrix import theme_matrix
     from qualcode.core.merge import merge_projects
@@ -280,7 +279,6 @@ def test_analyses_speak_only_through_the_catalogue(project, pseudo):
     assert_wrapped(raised(waves.set_wave, project, "strategier", "to ord"), "to ord")
     assert_wrapped(raised(merge_projects, project, []))
     assert_wrapped(raised(merge_projects, project, [project.path]), project.path)
-    assert_wrapped(verbal_scale(5))
     assert_wrapped(Passage(1, 3, "Chef", "t", None, None, (), ()).where(), "Chef")
 
 

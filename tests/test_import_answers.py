@@ -15,9 +15,6 @@ from qualcode.core.project import Project
 from qualcode.errors import ImportError_, QualcodeError
 from qualcode.io.answers import read_answers
 
-# the module is about the wording of English messages: read in English
-pytestmark = pytest.mark.usefixtures("english")
-
 LONG = [
     "--respondent-col",
     "jobcenter_id",
@@ -80,7 +77,7 @@ def test_long_form_stores_answers_attributes_and_keeps_empty_out_of_denominator(
 def test_cli_import_answers(project_path, answers_csv):
     result = run("import", "answers", project_path, answers_csv, *LONG, "--attr-col", "region")
     assert result.exit_code == 0, result.output
-    assert "4 respondents" in result.stdout and "4 items (1 empty)" in result.stdout
+    assert "4 respondenter" in result.stdout and "4 elementer (tomme: 1)" in result.stdout
     with Project.open(project_path) as p:
         assert answer_texts(p) == {row[0]: row[1].strip() for row in ANSWERS[1:]}
         assert p.respondent("JC02").attributes == {"region": "Sjælland"}
@@ -144,7 +141,7 @@ def test_excel_sep_line_and_multiline_answers(tmp_path):
         with pytest.raises(ImportError_) as err:
             read_long(path, project=p)
         # the multi-line cell is one spreadsheet row: the duplicate is on row 4
-        assert "row 4" in str(err.value) and "første gang i række 2" in str(err.value)
+        assert "række 4" in str(err.value) and "første gang i række 2" in str(err.value)
         path.write_bytes(("sep=;\r\n" + body.rsplit("JC01;igen", 1)[0]).encode("cp1252"))
         p.import_answers(read_long(path, project=p))
         assert answer_texts(p) == {"JC01": "Første linje\nanden linje", "JC02": "kort"}
@@ -267,7 +264,7 @@ def test_reimport_of_the_same_file_changes_nothing(project, project_path, answer
     assert project.snapshot() == before
     result = run("import", "answers", project_path, answers_csv, *LONG, "--attr-col", "region")
     assert result.exit_code == 0, result.output
-    assert "nothing new" in result.stdout
+    assert "intet nyt" in result.stdout
     assert snapshot(project_path) == before
 
 
@@ -286,11 +283,11 @@ def test_reimport_of_a_changed_answer_is_refused(project, project_path, tmp_path
     before = project.snapshot()
     with pytest.raises(ImportError_) as err:
         project.import_answers(read_long(path, project=project, attr_cols=["region"]))
-    assert "row 4" in str(err.value) and "column 'svar'" in str(err.value)
-    assert "'JC02' already has a different answer" in str(err.value)
+    assert "række 4" in str(err.value) and "kolonne 'svar'" in str(err.value)
+    assert "'JC02' har allerede et andet svar" in str(err.value)
     assert project.snapshot() == before  # JC05 (row 2) was not kept either
     result = run("import", "answers", project_path, path, *LONG, "--attr-col", "region")
-    assert_one_line_error(result, str(path), "row 4", "column 'svar'", "JC02", "different answer")
+    assert_one_line_error(result, str(path), "række 4", "kolonne 'svar'", "JC02", "et andet svar")
     assert snapshot(project_path) == before
 
 
@@ -308,7 +305,7 @@ def test_cancelled_import_leaves_nothing(project_path, answers_csv):
 
 def test_question_bound_to_another_codebook_is_refused(project, project_path, answers_csv):
     before = project.snapshot()
-    with pytest.raises(QualcodeError, match="coded with codebook 'lokalpolitiske-strategier'"):
+    with pytest.raises(QualcodeError, match="kodes med kodebogen 'lokalpolitiske-strategier'"):
         project.import_answers(
             read_long(answers_csv, project=project, codebooks=["eksterne-aktoerer"])
         )
@@ -391,23 +388,23 @@ BAD = {
     ),
     "duplicate respondent": (
         _duplicate_respondent,
-        ["row 4", "column 'jobcenter_id'", "'JC01' optræder igen", "første gang i række 2"],
+        ["række 4", "kolonne 'jobcenter_id'", "'JC01' optræder igen", "første gang i række 2"],
     ),
     "empty file": (_empty, ["filen er tom"]),
     "blank file": (_blank, ["filen er tom"]),
-    "header only": (_header_only, ["row 1", "ingen rækker under"]),
+    "header only": (_header_only, ["række 1", "ingen rækker under"]),
     "random bytes": (_random_bytes, ["binær fil"]),
     "png": (_png, ["binær fil"]),
     "10 MB cell": (
         _huge_cell,
-        ["row 3", "column 'svar'", "10.000.000 tegn", "grænsen er 1.000.000"],
+        ["række 3", "kolonne 'svar'", "10.000.000 tegn", "grænsen er 1.000.000"],
     ),
     "truncated xlsx": (_truncated_xlsx, ["ikke en læsbar XLSX-fil", "afkortet eller beskadiget"]),
-    "too many fields": (_too_many_fields, ["row 3", "har 4 felter, men overskriftsrækken har 3"]),
+    "too many fields": (_too_many_fields, ["række 3", "har 4 felter, men overskriftsrækken har 3"]),
     "old xls": (_old_xls, ["gamle Excel .xls"]),
     "empty respondent id": (
         _empty_respondent,
-        ["row 3", "column 'jobcenter_id'", "respondentens id er tomt"],
+        ["række 3", "kolonne 'jobcenter_id'", "respondentens id er tomt"],
     ),
 }
 
@@ -464,7 +461,7 @@ def test_unknown_codebook_and_missing_file(tmp_path, answers_csv):
         "--codebook",
         "findes-ikke",
     )
-    assert_one_line_error(result, "no codebook named 'findes-ikke'")
+    assert_one_line_error(result, "ingen kodebog med navnet 'findes-ikke'")
     result = run("import", "answers", tmp_path / "p.db", tmp_path / "nope.csv", *LONG)
     assert_one_line_error(result, "nope.csv", "filen findes ikke")
     assert not (tmp_path / "p.db").exists()

@@ -15,9 +15,6 @@ from qualcode.errors import ImportError_
 from qualcode.io.codings import read_codings
 from qualcode.io.interviews import read_interviews
 
-# the module is about the wording of English messages: read in English
-pytestmark = pytest.mark.usefixtures("english")
-
 HEAD = ["respondent", "question", "code"]
 TRANSCRIPT = """# JC01 Jobcenter Nord
 
@@ -105,7 +102,7 @@ def test_cli_import_codings_with_coder_option_and_memo(project, project_path, tm
     )
     result = run("import", "codings", project_path, path, "--coder", "carl")
     assert result.exit_code == 0, result.output
-    assert "2 codings" in result.stdout
+    assert "2 kodninger" in result.stdout
     with Project.open(project_path) as p:
         assert codings(p) == sorted(
             [
@@ -230,7 +227,7 @@ def test_reimport_changes_nothing(both, project_path, tmp_path):
     assert both.snapshot() == before
     result = run("import", "codings", project_path, path)
     assert result.exit_code == 0, result.output
-    assert "nothing new" in result.stdout
+    assert "intet nyt" in result.stdout
     assert snapshot(project_path) == before
 
 
@@ -243,7 +240,7 @@ def test_gold_codings_reimported_into_the_demo_change_nothing(demo_copy):
     for name in ("gold_codings.csv", "gold_codings_interviews.csv"):
         result = run("import", "codings", demo_copy, data_dir() / name, "--coder", "guld")
         assert result.exit_code == 0, result.output
-        assert "nothing new" in result.stdout
+        assert "intet nyt" in result.stdout
     assert snapshot(demo_copy) == before
 
 
@@ -319,7 +316,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
-def test_refused_codings_change_nothing(both, project_path, tmp_path, case):
+def test_refused_codings_change_nothing(both, project_path, tmp_path, case, english):
     rows, needles = REFUSED[case]
     path = write_csv(tmp_path / "kodning.csv", rows)
     codes_before = both.db.execute("SELECT * FROM codes ORDER BY id").fetchall()
@@ -374,18 +371,18 @@ BAD_FILES = {
         ["binær fil"],
     ),
     "truncated xlsx": (_truncated_xlsx, ["ikke en læsbar XLSX-fil"]),
-    "10 MB cell": (_huge_text, ["row 2", "column 'text'", "10.000.000 tegn"]),
+    "10 MB cell": (_huge_text, ["række 2", "kolonne 'text'", "10.000.000 tegn"]),
     "too many fields": (
         _write("k.csv", b"respondent,question,code\nJC01,strategier,a,b\n"),
-        ["row 2", "har 4 felter, men overskriftsrækken har 3"],
+        ["række 2", "har 4 felter, men overskriftsrækken har 3"],
     ),
     "empty code": (
         _write("k.csv", b"respondent,question,code\nJC01,strategier, \n"),
-        ["row 2", "column 'code'", "koden er tom"],
+        ["række 2", "kolonne 'code'", "koden er tom"],
     ),
     "item not a number": (
         _write("k.csv", b"respondent,question,code,item\nJC01,interview,andet,to\n"),
-        ["row 2", "column 'item'", "'to' er ikke et helt tal"],
+        ["række 2", "kolonne 'item'", "'to' er ikke et helt tal"],
     ),
 }
 
@@ -413,7 +410,7 @@ def test_one_bad_row_refuses_the_whole_file(project, project_path, tmp_path):
     path = write_csv(tmp_path / "kodning.csv", rows)
     before = project.snapshot()
     result = run("import", "codings", project_path, path)
-    assert_one_line_error(result, "row 5", "'findes-ikke'")
+    assert_one_line_error(result, "række 5", "'findes-ikke'")
     assert snapshot(project_path) == before
     assert project.codings() == []
 
@@ -422,7 +419,7 @@ def test_codings_need_an_existing_project(tmp_path):
     path = write_csv(tmp_path / "kodning.csv", [HEAD, ["JC01", "strategier", "fleksjob"]])
     db = tmp_path / "ny.qualcode.db"
     result = run("import", "codings", db, path)
-    assert_one_line_error(result, str(db), "no such project file")
+    assert_one_line_error(result, str(db), "projektfilen findes ikke")
     assert not db.exists()
 
 
@@ -455,6 +452,6 @@ def test_passage_in_two_excerpts_is_ambiguous(tmp_path):
         )
         rows, table = read_codings(str(codings), default_coder="ida")
         before = p.snapshot()
-        with pytest.raises(QualcodeError, match=r"occurs in 2 excerpts .*items 2, 4"):
+        with pytest.raises(QualcodeError, match=r"forekommer i 2 uddrag .*elementerne 2, 4"):
             p.import_codings(rows, file=table.file, sha256=table.sha256)
         assert p.snapshot() == before

@@ -42,9 +42,6 @@ from qualcode.io.codings import read_codings
 from qualcode.io.interviews import read_interviews
 from qualcode.io.tabular import decode_text, read_table
 
-# the module is about the wording of English messages: read in English
-pytestmark = pytest.mark.usefixtures("english")
-
 SRC = Path(qualcode.__file__).resolve().parents[1]
 LONG = [
     "--respondent-col",
@@ -182,8 +179,8 @@ def test_a_sheet_claiming_a_million_rows_fails_fast_under_a_memory_limit(tmp_pat
     result, seconds = run_limited("import", "answers", tmp_path / "p.db", path, *LONG)
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("qualcode: error: "), result.stderr[-2000:]
-    assert str(path) in lines[0] and "XFD1048576" in lines[0] and "row 1048576" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("qualcode: fejl: "), result.stderr[-2000:]
+    assert str(path) in lines[0] and "XFD1048576" in lines[0] and "række 1048576" in lines[0]
     assert "intet navn i overskriftsrækken" in lines[0]
     assert seconds < 30
     assert not (tmp_path / "p.db").exists()
@@ -311,7 +308,7 @@ def test_a_value_right_of_the_header_names_its_cell(tmp_path, project, project_p
     before = snapshot(project_path)
     result = run("import", "answers", project_path, path, *LONG)
     assert_one_line_error(
-        result, str(path), "row 3", "celle D3", "'løst'", "intet navn i overskriftsrækken"
+        result, str(path), "række 3", "celle D3", "'løst'", "intet navn i overskriftsrækken"
     )
     assert snapshot(project_path) == before
 
@@ -847,7 +844,7 @@ def test_an_nfd_id_is_the_same_respondent_as_the_nfc_one(tmp_path):
         "område",
     )
     assert result.exit_code == 0, result.output
-    assert "changed: 1 column name, 1 respondent id and 1 attribute value" in result.output
+    assert "ændret: 1 kolonnenavn, 1 respondent-id og 1 attributværdi" in result.output
     with Project.open(db) as p:
         assert [r.id for r in p.respondents()] == [NFC]
         assert p.respondent(NFC).attributes == {"område": "Århus"}
@@ -866,7 +863,7 @@ def test_nfd_codings_and_transcripts_match_the_nfc_project(tmp_path):
     )
     result = run("import", "codings", db, codings)
     assert result.exit_code == 0, result.output
-    assert "1 respondent field and 1 coder field" in result.output
+    assert "1 respondentfelt og 1 koderfelt" in result.output
     with Project.open(db) as p:
         assert [c.coder for c in p.codings()] == ["Åse"]
     transcript = tmp_path / f"{NFD}.txt"  # a macOS file name is NFD
@@ -894,15 +891,17 @@ def test_lookalike_ids_in_the_file_are_warned_about_naming_both(tmp_path):
         ],
     )
     summary = import_answers_api(path, tmp_path / "p.db")
-    warnings = [n for n in summary.notes if n.startswith("warning:")]
+    warnings = [n for n in summary.notes if n.startswith("advarsel:")]
     assert len(warnings) == 2
     assert warnings[0] == (
-        "warning: respondent ids 'JC07' (row 2), 'jc07' (row 3), 'JC 07' (row 4), "
-        "'JC<U+200B>07' (row 5) and 'JC7' (row 6) differ only in case, invisible "
-        "characters, spaces and leading zeros; they are kept as 5 different respondents "
-        "(are they the same?)"
+        "advarsel: respondent-id'erne 'JC07' (række 2), 'jc07' (række 3), 'JC 07' (række 4), "
+        "'JC<U+200B>07' (række 5) og 'JC7' (række 6) adskiller sig kun i store og små "
+        "bogstaver, usynlige tegn, mellemrum og foranstillede nuller; de beholdes som 5 "
+        "forskellige respondenter (er de de samme?)"
     )
-    assert "'1' (row 9) and '01' (row 10) differ only in leading zeros" in warnings[1]
+    assert (
+        "'1' (række 9) og '01' (række 10) adskiller sig kun i foranstillede nuller" in (warnings[1])
+    )
     assert len(answers(tmp_path / "p.db")) == 9  # nothing merged
 
 
@@ -926,8 +925,8 @@ def test_a_lookalike_of_a_project_id_is_warned_about(tmp_path, project, project_
     )
     assert result.exit_code == 0, result.output
     assert (
-        "warning: respondent ids 'jc01' (row 2) and 'JC01' (in the project) differ only "
-        "in case" in result.output
+        "advarsel: respondent-id'erne 'jc01' (række 2) og 'JC01' (i projektet) adskiller sig "
+        "kun i store og små bogstaver" in result.output
     )
 
 
@@ -943,7 +942,7 @@ def test_lookalike_transcript_ids_are_warned_about(tmp_path, project):
         sha256=digest,
     )
     assert any(
-        "jobcenter ids 'jc02'" in n and "'JC02' (in the project)" in n for n in summary.notes
+        "jobcenter-id'erne 'jc02'" in n and "'JC02' (i projektet)" in n for n in summary.notes
     )
 
 
@@ -955,7 +954,7 @@ def test_a_coding_for_a_lookalike_id_names_the_id_the_project_has(tmp_path, proj
     before = snapshot(project_path)
     result = run("import", "codings", project_path, path)
     assert_one_line_error(
-        result, str(path), "row 2", "no respondent 'JC1'", "the project has 'JC01'"
+        result, str(path), "række 2", "ingen respondent 'JC1'", "projektet har 'JC01'"
     )
     assert snapshot(project_path) == before
 
@@ -987,13 +986,13 @@ def test_answers_notes_blank_rows_unused_columns_and_answers_already_held(tmp_pa
         "attributter)"
     )
     path.write_text("id;svar\nJC01;Et\nJC02;Andet\nJC04;Fire\n", encoding="utf-8")
-    with pytest.raises(ImportError_, match="JC02' already has a different answer"):
+    with pytest.raises(ImportError_, match="JC02' har allerede et andet svar"):
         import_answers_api(path, db)
     path.write_text("id;svar\nJC01;Et\nJC02;To\nJC04;Fire\n", encoding="utf-8")
     summary = import_answers_api(path, db)
     assert summary.items_added == 1
     assert (
-        "skipped: 2 answers (rows 2, 3): the project already holds the same answer" in summary.notes
+        "sprunget over: 2 svar (rækker 2, 3): projektet har allerede de samme svar" in summary.notes
     )
 
 
@@ -1034,7 +1033,7 @@ def test_codings_notes_unknown_columns_memos_and_passages(tmp_path, project, pro
     summary = project.import_codings(rows, file=table.file, sha256=table.sha256)
     assert summary.codings_added == 2
     assert any(
-        n.startswith("warning: 1 row (row 3) gives a passage that is not where")
+        n.startswith("advarsel: 1 række (række 3) angiver en passage, der ikke står der")
         for n in summary.notes
     )
     path = write_csv(
@@ -1048,7 +1047,8 @@ def test_codings_notes_unknown_columns_memos_and_passages(tmp_path, project, pro
     summary = project.import_codings(rows, file=table.file, sha256=table.sha256)
     assert summary.codings_existing == 1
     assert summary.notes == [
-        "skipped: the memo of 1 row (row 2): the project already holds the coding with another memo"
+        "sprunget over: memoet i 1 række (række 2): projektet har allerede kodningen med et "
+        "andet memo"
     ]
 
 
@@ -1065,7 +1065,8 @@ def test_a_transcript_already_imported_is_noted(tmp_path, project):
         )
     assert summary.items_added == 2
     assert summary.notes == [
-        "skipped: 1 transcript already in the project with the same text for 'interview' ('JC30')"
+        "sprunget over: 1 udskrift, der allerede er i projektet med samme tekst til "
+        "'interview' ('JC30')"
     ]
 
 
@@ -1104,7 +1105,7 @@ def test_texts_holding_control_characters_are_counted_and_kept(tmp_path, encodin
     db = tmp_path / "p.db"
     result = run("import", "answers", db, path, *LONG)
     assert result.exit_code == 0, result.output
-    assert "3 items holding control characters" in result.output
+    assert "3 elementer med kontroltegn" in result.output
     assert answers(db)["JC01"] == rows[1][1]
     clean = write_csv(
         tmp_path / "ren.csv",

@@ -24,9 +24,6 @@ from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.io import refiqda
 
-# the module is about the wording of English messages: read in English
-pytestmark = pytest.mark.usefixtures("english")
-
 SCHEMA = REFI / "schema"
 SAMPLES = REFI / "samples"
 NS = {"p": refiqda.NS_PROJECT, "c": refiqda.NS_CODEBOOK}
@@ -223,7 +220,7 @@ def test_round_trip_keeps_counts_spans_items_and_codebooks(demo_db, demo_qdpx, t
         pairs = old.db.execute(
             "SELECT COUNT(DISTINCT question_id || '/' || respondent_id) FROM items WHERE text != ''"
         ).fetchone()[0]
-        assert f"{pairs} text sources" in result.stdout
+        assert f"{pairs} tekstkilder" in result.stdout
         for q in old.questions():
             a, b = old.counts(q.id), new.counts(q.id)
             assert (
@@ -241,7 +238,7 @@ def test_importing_the_same_qdpx_again_changes_nothing(demo_qdpx, tmp_path):
     assert run("import", "qdpx", target, demo_qdpx).exit_code == 0
     before = snapshot(target)
     again = run("import", "qdpx", target, demo_qdpx)
-    assert again.exit_code == 0 and "nothing new" in again.stdout
+    assert again.exit_code == 0 and "intet nyt" in again.stdout
     assert snapshot(target) == before
 
 
@@ -332,12 +329,12 @@ def test_every_valid_sample_imports_without_loss(name, tmp_path):
         assert "videokilde er ikke tekst" in result.stdout
     else:
         assert items == sources
-        assert f"{selections} selections" in result.stdout or not sources
+        assert f"{selections} markeringer" in result.stdout or not sources
         # selections on the same passage of the same source are one span here
         assert spans <= selections and n_codings >= selections
     again = run("import", "qdpx" if not name.endswith(".qdc") else "qdc", target, SAMPLES / name)
     assert again.exit_code == 0 and (
-        "nothing new" in again.stdout or "nothing to import" in again.stdout
+        "intet nyt" in again.stdout or "intet at importere" in again.stdout
     )
 
 
@@ -533,8 +530,8 @@ def test_a_danish_project_with_cases_docx_and_a_picture(tmp_path):
     target = tmp_path / "p.qualcode.db"
     result = run("import", "qdpx", target, path, "--question", "aero")
     assert result.exit_code == 0, result.output
-    assert "billede.jpg" in result.stdout and "picture source is not text" in result.stdout
-    assert "1 invalid colour replaced" in result.stdout
+    assert "billede.jpg" in result.stdout and "billedkilde er ikke tekst" in result.stdout
+    assert "1 ugyldig farve erstattet" in result.stdout
     with Project.open(target) as p:
         assert p.respondent("JC42").attributes == {"region": "Syddanmark"}
         texts = {i.respondent: i.text for i in p.items("aero")}
@@ -566,7 +563,7 @@ def test_a_qdc_with_bad_colours_gets_palette_colours(tmp_path, schemas):
     )
     target = tmp_path / "p.qualcode.db"
     result = run("import", "qdc", target, qdc)
-    assert result.exit_code == 0 and "2 invalid colours replaced" in result.stdout
+    assert result.exit_code == 0 and "2 ugyldige farver erstattet" in result.stdout
     with Project.open(target) as p:
         book = p.codebook("farver")
         assert book.code("Grøn").color == "#00FF00"
@@ -612,7 +609,7 @@ def test_an_item_with_another_text_is_refused(tmp_path):
     assert_one_line_error(
         run("import", "qdpx", target, changed, "--question", "q", "--codebook", "k"),
         "JC42",
-        "another text",
+        "en anden tekst",
     )
     assert snapshot(target) == before
 
@@ -845,8 +842,8 @@ def test_a_docx_bomb_in_an_8_kb_qdpx_fails_in_seconds_in_1_gb(tmp_path, megabyte
     assert out.returncode == 1, (out.returncode, out.stderr[-2000:])
     assert out.stdout == ""
     (line,) = out.stderr.splitlines()
-    assert line.startswith(f"qualcode: error: {path}") and caught_by in line, line
-    assert "expands" in line and "MemoryError" not in line, line
+    assert line.startswith(f"qualcode: fejl: {path}") and caught_by in line, line
+    assert "udpakket" in line and "MemoryError" not in line, line
     assert seconds < 30, seconds
     assert not target.exists()
 

@@ -21,9 +21,6 @@ from qualcode.core.project import Project
 from qualcode.io import refiqda
 from qualcode.safe import is_path_name
 
-# the module is about the wording of English messages: read in English
-pytestmark = pytest.mark.usefixtures("english")
-
 ROWS = [
     ["jobcenter_id", "strategi", "udfordring"],
     ["JC01", "Vi har fokus på fleksjob og virksomheder.", "Transport er svært for borgerne."],
@@ -141,7 +138,7 @@ def test_a_qdpx_whose_hints_name_dot_dot_then_train_touches_nothing_around(qualc
     result = run("import", "qdpx", db, crafted)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert "imported" in lines[0] and len(lines) == 5
+    assert "importerede" in lines[0] and len(lines) == 5
     for old, new in (
         ("..", "kodebog"),
         ("../../x", "x"),
@@ -176,7 +173,7 @@ def test_importing_the_renamed_file_again_changes_nothing(qualcode_qdpx, tmp_pat
     assert run("import", "qdpx", db, crafted).exit_code == 0
     before = snapshot(db)
     result = run("import", "qdpx", db, crafted)
-    assert result.exit_code == 0 and "nothing new" in result.stdout
+    assert result.exit_code == 0 and "intet nyt" in result.stdout
     assert snapshot(db) == before
 
 
@@ -214,9 +211,11 @@ def test_a_codebook_option_that_is_not_a_file_name_is_refused(qualcode_qdpx, aro
     db = around / "work" / "p.qualcode.db"
     before = listing(around)
     line = assert_one_line_error(
-        run("import", kind, db, source, "--codebook", stem), str(source), "cannot name a file"
+        run("import", kind, db, source, "--codebook", stem),
+        str(source),
+        "kan ikke bruges som filnavn",
     )
-    assert f"the codebook name '{stem}'" in line
+    assert f"kodebogens navn '{stem}'" in line
     assert listing(around) == before  # no project file made either
 
 
@@ -243,7 +242,7 @@ def test_a_yaml_file_named_dot_dot_cannot_become_a_codebook(around):
             book,
         ),
         str(book),
-        "cannot name a file",
+        "kan ikke bruges som filnavn",
     )
     assert listing(around) == before
 

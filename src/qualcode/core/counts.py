@@ -11,11 +11,8 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.numbers import round_half_up
-from qualcode.i18n import translator
 from qualcode.store import counts as count_store
 from qualcode.store import items as item_store
-
-_, _n = translator("core")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,14 +42,16 @@ COLUMNS = [
 
 def verbal_scale(n: int) -> str:
     """The report's words for interview counts (section 4.2): enkelte 1–3, flere 4–8,
-    de fleste more than 8."""
+    de fleste more than 8. The value of the counts' ``scale`` column, the same in every
+    language (files made from it are a contract); the renderers say it in the language in
+    use (:func:`qualcode.io.fmt.scale`)."""
     if n <= 0:
-        return _("ingen")
+        return "ingen"
     if n <= 3:
-        return _("enkelte")
+        return "enkelte"
     if n <= 8:
-        return _("flere")
-    return _("de fleste")
+        return "flere"
+    return "de fleste"
 
 
 def respondent_counts(
