@@ -150,16 +150,9 @@ class QualcodeApp(App[None]):
         ),
         Binding("question_mark", "help", _("Hjælp"), id="help", tooltip=_("Show every key")),
         Binding("q", "quit", _("Afslut"), id="quit", tooltip=_("Quit (everything is saved)")),
-        # Textual's own two app keys, described in the workbench's language
-        Binding(
-            "ctrl+q",
-            "quit",
-            _("Afslut"),
-            id="quit-ctrl",
-            show=False,
-            priority=True,
-            tooltip=_("Quit (everything is saved)"),
-        ),
+        # Textual's own two app keys, described in the workbench's language (ctrl+q as
+        # Textual's: no id, so that the help and the palette name q)
+        Binding("ctrl+q", "quit", _("Afslut"), show=False, priority=True),
         Binding(
             "ctrl+p",
             "command_palette",

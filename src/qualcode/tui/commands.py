@@ -54,7 +54,9 @@ class BindingCommands(Provider):
     def _commands(self):
         screen = self.screen
         seen = set()
-        for active in screen.active_bindings.values():
+        # qualcode's keys with an id first: q 'Afslut' is listed, not its twin ctrl+q
+        actives = sorted(screen.active_bindings.values(), key=lambda a: not a.binding.id)
+        for active in actives:
             b = active.binding
             if (
                 not b.description
