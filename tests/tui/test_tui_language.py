@@ -119,3 +119,24 @@ async def test_ctrl_c_says_how_to_quit(app):
         await pilot.pause()
         (notice,) = list(app._notifications)
         assert notice.title == "Vil du afslutte?" and "Tryk q" in notice.message
+
+
+async def test_what_the_screens_say_follows_the_language(demo_copy, english):
+    """Texts made as the workbench runs are in the language of the moment (the keys'
+    descriptions, read at import, are Danish in this process: see test_tui_walk.py)."""
+    from qualcode.tui.app import make_app
+
+    app = make_app(demo_copy, coder="ida")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#queue-status").render())
+        assert status.startswith("reviewed 35 of 35 · filter: all"), status
+        assert app.sub_title.startswith("coder: ida")
+        await pilot.press("f", "9")
+        await pilot.pause()
+        notices = [n.message for n in app._notifications]
+        assert "Showing not reviewed" in notices
+        assert "The codebook has no code number 9." in notices
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen.query_one(Input).placeholder == "type a part of the name"
