@@ -33,46 +33,22 @@ import pytest
 SIZE = (160, 50)  # wide: fewer texts cut off, so fewer pieces to judge
 TYPED = ("Ny testkode", "Et kort resumé")  # what the walk types: data
 
-# Texts drawn on these screens by code outside them: the app (its keys in the footer,
-# the coder in the header, the basis warning), the dialogs, the undo and number keys of
-# screens/base.py, the panel of themes mentioned together, the core's texts (the basis
-# label, "Anført af …", the verbal scale, undo messages) and io's (the crosstab's and the
-# theme matrix's headings, cells and notes). The parts of the program that write them
-# mark them in their own branches of issue 17: once those are merged, both lists are to
-# be emptied, and the walk must pass without them.
-ELSEWHERE_PLACES = [
-    r"#counts-cooc$",  # tui/widgets/cooccurrence.py
-    r"DataTable#(crosstab|matrix)-table$|#(crosstab|matrix)-notes$",  # io/crosstab, io/matrix
-]
+# Texts drawn on these screens by code outside the tui that is not yet marked: the core's
+# (the basis label, the verbal scale, undo messages). Once the core's texts are in its
+# catalogue, these lists are to be empty and the walk must pass without them.
+ELSEWHERE_PLACES: list[str] = []
 ELSEWHERE = [
-    # tui/app.py
-    r"^(f[2-9]|v|i|k|\^t|\?|q) (Kodning|Citater|Optælling|Kodebog|Uenighed|Krydstabel"
-    r"|Persondata|Rammematrix|Spørgsmål|Importér|Koder|Lys/mørk|Hjælp|Afslut)$",
-    r"^▏?\^p palette$",
-    r"koder: \w+",
-    r"Advarsel: tallene lægger \d+ koderes kodninger sammen \([^)]*\); vælg ét grundlag med K\.",
-    # tui/widgets/dialogs.py
-    r"^\s*(OK|Fortryd|Gem|Gem \(ctrl\+s\)|Nej \(n\)|Close without (changes|saving)"
-    r"|Save the text)\s*$",
-    r" \(j\)\s*$",
-    r"^j: [^\n]*n eller Esc: Nej$",
-    # tui/screens/base.py
-    r"^((u|ctrl\+z|\^y) )?(Fortryd|Gentag)$|^Kode \d$",
-    r"Undo your latest \w+ change \(also after a restart\)|Redo what you undid",
-    # core: the basis label, how many mention a theme, the verbal scale, undo messages
+    # core: the basis label, the verbal scale, undo messages
     r"Kodet af: [^\n·⟦⟧]*",
-    r"Anført af \d+ ud af \d+",
-    r"Nævnt af (enkelte|flere|de fleste) \(\d+ af \d+\)",
     r"^(enkelte|flere|de fleste)$",
     r"(Fortrudt|Gentaget): [^\n]*",
-    # io: the theme matrix's title (in the header)
-    r" efter \S+|– de \d+ hyppigste tema(er|…)| pr\. spørgsmål",
 ]
 
 # words that are the same in every language: units, keys, file formats, the product
 NEUTRAL = {
     "pp", "ctrl", "del", "esc", "enter", "tab", "shift", "qualcode", "csv", "xlsx", "md",
     "docx", "png", "svg", "yaml", "yml", "markdown", "excel", "word", "html", "rrggbb",
+    "chi²", "fisher",  # the names of the tests, as the report and the io writers say them
 }  # fmt: skip
 
 
