@@ -174,7 +174,7 @@ async def test_a_waiting_change_that_fails_is_said_and_the_next_key_press_writes
             holder.commit()
         said = messages(app)
         assert "Ændringen kunne ikke gemmes: RuntimeError: disken er fuld" in said
-        assert "1 ændring, der ventede, blev ikke gemt; tryk dem igen." in said
+        assert "1 ændring, der ventede, blev ikke gemt; tryk den igen." in said
         assert not app.waiting_writes
         assert codings_of(who, "strategier") == []
         monkeypatch.setattr(Project, "toggle_code", real)

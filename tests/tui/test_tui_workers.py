@@ -24,6 +24,13 @@ def workers() -> list[tuple[str, ast.FunctionDef, dict[str, ast.expr]]]:
     return found
 
 
+def _text(node: ast.expr) -> str:
+    """A text as written: "…", or marked for the catalogue, _("…")."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_":
+        (node,) = node.args
+    return ast.literal_eval(node)
+
+
 def test_every_worker_is_a_thread_that_says_what_failed():
     found = workers()
     assert len(found) >= 12
@@ -31,10 +38,7 @@ def test_every_worker_is_a_thread_that_says_what_failed():
         where = f"{name}: {func.name}"
         assert ast.literal_eval(options["thread"]) is True, where
         assert ast.literal_eval(options["exit_on_error"]) is False, where
-        said = options["description"]
-        if isinstance(said, ast.Call) and getattr(said.func, "id", "") == "_":
-            said = said.args[0]  # a text of the catalogue: its Danish source
-        description = ast.literal_eval(said)
+        description = _text(options["description"])
         # said as '<description>: <why>' in the error notification (QualcodeApp)
         assert description[0].isupper() and not description.endswith((".", ":")), where
 

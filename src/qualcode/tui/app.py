@@ -15,22 +15,29 @@ messages. Every change is committed to SQLite before the screen reports it.
 
 from __future__ import annotations
 
+import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.content import Content
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from qualcode import i18n
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError, WriterBusy
-from qualcode.tui.commands import BindingCommands
+from qualcode.i18n import translator
+from qualcode.tui.commands import BindingCommands, Palette
 from qualcode.tui.messages import WorkerFailed, WrittenLate
 from qualcode.tui.shown import HideControls, reason, shown
+
+_, _n = translator("tui")
 
 SCREENS = (
     "coding",
@@ -52,89 +59,110 @@ class QualcodeApp(App[None]):
         Binding(
             "f2",
             "show('coding')",
-            "Kodning",
+            _("Kodning"),
             id="coding",
-            tooltip="Code answers and interview excerpts",
+            tooltip=_("Code answers and interview excerpts"),
         ),
         Binding(
             "f3",
             "show('quotes')",
-            "Citater",
+            _("Citater"),
             id="quotes",
-            tooltip="Review, star and export quotes by theme",
+            tooltip=_("Review, star and export quotes by theme"),
         ),
         Binding(
             "f4",
             "show('counts')",
-            "Optælling",
+            _("Optælling"),
             id="counts",
-            tooltip="The report's table for the question, with chart and export",
+            tooltip=_("The report's table for the question, with chart and export"),
         ),
         Binding(
             "f5",
             "show('codebook')",
-            "Kodebog",
+            _("Kodebog"),
             id="codebook",
-            tooltip="Edit the question's codebook",
+            tooltip=_("Edit the question's codebook"),
         ),
         Binding(
             "f6",
             "show('disagreements')",
-            "Uenighed",
+            _("Uenighed"),
             id="disagreements",
-            tooltip="Settle the items where coders differ into an agreed coding",
+            tooltip=_("Settle the items where coders differ into an agreed coding"),
         ),
         Binding(
             "f7",
             "show('crosstab')",
-            "Krydstabel",
+            _("Krydstabel"),
             id="crosstab",
-            tooltip="The question's themes by a respondent attribute, with tests",
+            tooltip=_("The question's themes by a respondent attribute, with tests"),
         ),
         Binding(
             "f8",
             "show('pii')",
-            "Persondata",
+            _("Persondata"),
             id="pii",
-            tooltip="Find CPR numbers, phone numbers and e-mails, and redact them",
+            tooltip=_("Find CPR numbers, phone numbers and e-mails, and redact them"),
         ),
         Binding(
             "f9",
             "show('framework')",
-            "Rammematrix",
+            _("Rammematrix"),
             id="framework",
-            tooltip="Jobcentres by themes: the coded passages and your summary of each cell",
+            tooltip=_("Jobcentres by themes: the coded passages and your summary of each cell"),
         ),
         Binding(
             "v",
             "switch_question",
-            "Spørgsmål",
+            _("Spørgsmål"),
             id="question",
-            tooltip="Switch to another question in the project",
+            tooltip=_("Switch to another question in the project"),
         ),
         Binding(
             "i",
             "import_file",
-            "Importér",
+            _("Importér"),
             id="import",
-            tooltip="Import answers, interviews or codings from a file",
+            tooltip=_("Import answers, interviews or codings from a file"),
         ),
         Binding(
             "k",
             "switch_coder",
-            "Koder",
+            _("Koder"),
             id="coder",
-            tooltip="Code as another coder (your name goes on every new coding)",
+            tooltip=_("Code as another coder (your name goes on every new coding)"),
         ),
         Binding(
             "ctrl+t",
             "toggle_dark",
-            "Lys/mørk",
+            _("Lys/mørk"),
             id="theme",
-            tooltip="Switch between light and dark theme",
+            tooltip=_("Switch between light and dark theme"),
         ),
-        Binding("question_mark", "help", "Hjælp", id="help", tooltip="Show every key"),
-        Binding("q", "quit", "Afslut", id="quit", tooltip="Quit (everything is saved)"),
+        Binding(
+            "L",
+            "choose_language",
+            _("Sprog"),
+            id="language",
+            show=False,
+            tooltip=_("Choose the workbench's language: dansk or English (from the next start)"),
+        ),
+        Binding("question_mark", "help", _("Hjælp"), id="help", tooltip=_("Show every key")),
+        Binding("q", "quit", _("Afslut"), id="quit", tooltip=_("Quit (everything is saved)")),
+        # Textual's own two app keys, described in the workbench's language (ctrl+q as
+        # Textual's: no id, so that the help and the palette name q)
+        Binding("ctrl+q", "quit", _("Afslut"), show=False, priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            # TRANSLATORS: the footer's label of ctrl+p, which opens the command palette
+            _("palet"),
+            id="palette",
+            show=False,
+            priority=True,
+            tooltip=_("Search every command of the screen"),
+        ),
     ]
 
     # how long a key press waits for another program's write before its change goes to
@@ -158,7 +186,7 @@ class QualcodeApp(App[None]):
         return f"{self.coder_label()} · {Path(self.project.path).name}"
 
     def coder_label(self) -> str:
-        return f"koder: {self.project.coder}"
+        return _("koder: {coder}").format(coder=self.project.coder)
 
     # -- text from data: never markup, control characters visible ------------------------
     def format_title(self, title: str, sub_title: str) -> Content:
@@ -217,8 +245,10 @@ class QualcodeApp(App[None]):
         first = not self.waiting_writes
         self.waiting_writes.append((do, screen))
         self.notify(
-            f"Et andet program skriver i projektet; ændringen venter "
-            f"({len(self.waiting_writes)} i kø) og gemmes, så snart det er færdigt.",
+            _(
+                "Et andet program skriver i projektet; ændringen venter ({n} i kø) og "
+                "gemmes, så snart det er færdigt."
+            ).format(n=len(self.waiting_writes)),
             severity="warning",
             timeout=4,
         )
@@ -230,7 +260,7 @@ class QualcodeApp(App[None]):
         exclusive=True,
         group="waiting-writes",
         exit_on_error=False,
-        description="Ændringen kunne ikke gemmes",
+        description=_("Ændringen kunne ikke gemmes"),
     )
     def _write_waiting(self, coder: str) -> None:
         with self.worker_project(coder=coder) as project:  # the screen reads on meanwhile
@@ -292,8 +322,11 @@ class QualcodeApp(App[None]):
         self.waiting_writes.clear()
         if dropped:
             self.notify(
-                f"{dropped} ændring{'er' if dropped != 1 else ''}, der ventede, blev ikke "
-                "gemt; tryk dem igen.",
+                _n(
+                    "{n} ændring, der ventede, blev ikke gemt; tryk den igen.",
+                    "{n} ændringer, der ventede, blev ikke gemt; tryk dem igen.",
+                    dropped,
+                ).format(n=dropped),
                 severity="warning",
                 timeout=8,
             )
@@ -315,7 +348,9 @@ class QualcodeApp(App[None]):
         try:
             save({"theme": self.theme})
         except (Unreadable, OSError) as exc:
-            self.notify(f"Temaet huskes ikke: {exc}", severity="warning", timeout=6)
+            self.notify(
+                _("Temaet huskes ikke: {error}").format(error=exc), severity="warning", timeout=6
+            )
 
     def _restore_theme(self) -> None:
         from qualcode.io.user_settings import Unreadable, load
@@ -323,10 +358,119 @@ class QualcodeApp(App[None]):
         try:
             theme = load().get("theme")
         except Unreadable as exc:
-            self.notify(f"Indstillingsfilen kunne ikke læses: {exc}", severity="warning")
+            self.notify(
+                _("Indstillingsfilen kunne ikke læses: {error}").format(error=exc),
+                severity="warning",
+            )
             return
         if theme in self.available_themes:
             self.theme = theme
+
+    # -- the language -------------------------------------------------------------------
+    def action_choose_language(self) -> None:
+        """Danish or English, remembered for the user (``language`` in their settings
+        file, read by :mod:`qualcode.i18n` as qualcode starts). The workbench's keys were
+        read in the language it started in, so the choice applies from the next start;
+        ``QUALCODE_LANG`` still wins over it."""
+        from qualcode.tui.widgets.dialogs import PickDialog
+
+        current = i18n.language()
+        choices = [
+            (lang, _("{choice}  ← nu").format(choice=name) if lang == current else name)
+            for lang, name in i18n.NAMES.items()  # each language by its own name
+        ]
+
+        def chosen(lang: str | None) -> None:
+            if lang is not None:
+                self.set_language(lang)
+
+        self.push_screen(PickDialog(_("Sprog"), choices, id="language"), chosen)
+
+    def set_language(self, lang: str) -> None:
+        """Remember ``lang`` ('da' or 'en') for the next start, and say so."""
+        from qualcode.io.user_settings import Unreadable, save
+
+        try:
+            save({"language": lang})
+        except (Unreadable, OSError) as exc:
+            self.notify(
+                _("Sproget huskes ikke: {error}").format(error=exc), severity="warning", timeout=6
+            )
+            return
+        name = i18n.NAMES[lang]
+        forced = os.environ.get("QUALCODE_LANG", "").strip()
+        if forced and i18n.resolve() != lang:
+            self.notify(
+                _(
+                    "Sproget {language} er husket, men QUALCODE_LANG={value} vælger sproget, "
+                    "så længe den er sat."
+                ).format(language=name, value=forced),
+                severity="warning",
+                timeout=8,
+            )
+        elif lang == i18n.language():
+            self.notify(_("Sproget er {language}; det huskes.").format(language=name), timeout=4)
+        else:
+            self.notify(
+                _("Sproget bliver {language}, næste gang qualcode startes.").format(language=name),
+                timeout=6,
+            )
+
+    # -- Textual's own texts, in the workbench's language -----------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands besides the screen's keys: Textual's own, in the
+        workbench's language. Its Quit and Keys are left out: q quits, ? lists the keys."""
+        yield SystemCommand(
+            _("Farvetema"), _("Vælg et af Textuals farvetemaer"), self.action_change_theme
+        )
+        if screen.maximized is not None:
+            yield SystemCommand(
+                _("Normal størrelse"),
+                _("Vis feltet i sin normale størrelse igen"),
+                screen.action_minimize,
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                _("Maksimér"), _("Vis feltet med fokus over hele skærmen"), screen.action_maximize
+            )
+        yield SystemCommand(
+            _("Skærmbillede"),
+            _("Gem skærmen som et SVG-billede i den mappe, qualcode blev startet i"),
+            lambda: self.set_timer(0.1, self.save_screen),
+        )
+
+    def save_screen(self) -> None:
+        """The palette's screenshot: an SVG file in the current folder."""
+        try:
+            path = self.save_screenshot()
+        except OSError as exc:
+            self.notify(
+                _("Skærmbilledet kunne ikke gemmes: {error}").format(error=exc), severity="error"
+            )
+            return
+        self.notify(_("Skærmbillede gemt: {path}").format(path=path), timeout=6)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            Palette(providers=[ThemeProvider], placeholder=_("Søg efter et farvetema …"))
+        )
+
+    def search_commands(self, commands, placeholder: str | None = None):
+        from textual.command import SimpleProvider
+
+        return self.push_screen(
+            Palette(providers=[SimpleProvider(self.screen, commands)], placeholder=placeholder)
+        )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c, pressed out of habit to quit: say which key quits."""
+        self.notify(_("Tryk q for at afslutte (alt er gemt)."), title=_("Vil du afslutte?"))
 
     def action_switch_question(self) -> None:
         from qualcode.tui.widgets.dialogs import PickDialog
@@ -334,7 +478,7 @@ class QualcodeApp(App[None]):
         questions = self.project.questions()
         if not questions:
             self.notify(
-                "Projektet har ingen spørgsmål endnu: importér svar (i).", severity="warning"
+                _("Projektet har ingen spørgsmål endnu: importér svar (i)."), severity="warning"
             )
             return
         choices = [(q.id, f"{q.id} – {q.text[:70]}") for q in questions]
@@ -343,7 +487,7 @@ class QualcodeApp(App[None]):
             if qid and qid != self.question:
                 self.set_question(qid)
 
-        self.push_screen(PickDialog("Vælg spørgsmål", choices), chosen)
+        self.push_screen(PickDialog(_("Vælg spørgsmål"), choices), chosen)
 
     def action_switch_coder(self) -> None:
         from qualcode.tui.widgets.dialogs import InputDialog
@@ -353,9 +497,12 @@ class QualcodeApp(App[None]):
             if name and name != self.project.coder:
                 self.set_coder(name)
 
-        known = ", ".join(self.project.coders()) or "ingen endnu"
+        known = ", ".join(self.project.coders()) or _("ingen endnu")
         self.push_screen(
-            InputDialog(f"Kod som (kendte kodere: {known})", self.project.coder), chosen
+            InputDialog(
+                _("Kod som (kendte kodere: {known})").format(known=known), self.project.coder
+            ),
+            chosen,
         )
 
     def set_coder(self, name: str) -> None:
@@ -368,7 +515,7 @@ class QualcodeApp(App[None]):
 
         def remember(project: Project) -> str:
             project.remember_coder(os_user(), name)
-            return f"Du koder nu som {name}"
+            return _("Du koder nu som {name}").format(name=name)
 
         def done(message: str) -> None:
             self.notify(message, timeout=2)
@@ -384,7 +531,8 @@ class QualcodeApp(App[None]):
         question's coders (the consensus among them, when there is one)."""
         project = self.project
         coders = project.coders(qid) if qid else project.coders()
-        choices = [(project.ALL_CODERS, f"alle kodere sammen ({', '.join(coders) or 'ingen'})")]
+        together = _("alle kodere sammen ({coders})").format(coders=", ".join(coders) or _("ingen"))
+        choices = [(project.ALL_CODERS, together)]
         choices += [(c, c) for c in coders]
         return choices
 
@@ -395,7 +543,7 @@ class QualcodeApp(App[None]):
 
         current = self.project.basis() or self.project.ALL_CODERS
         choices = [
-            (value, f"{label}  ← nu" if value == current else label)
+            (value, _("{choice}  ← nu").format(choice=label) if value == current else label)
             for value, label in self.basis_choices(self.question)
         ]
 
@@ -408,13 +556,15 @@ class QualcodeApp(App[None]):
                 return project.basis_label(project.basis())
 
             def done(message: str) -> None:
-                self.notify(f"Tallene tælles nu på grundlaget: {message}", timeout=3)
+                self.notify(
+                    _("Tallene tælles nu på grundlaget: {basis}").format(basis=message), timeout=3
+                )
                 if then is not None:
                     then()
 
             self.write(self.screen, store, done)
 
-        self.push_screen(PickDialog("Tallene tælles på (Kodet af)", choices, id="basis"), chosen)
+        self.push_screen(PickDialog(_("Tallene tælles på (Kodet af)"), choices, id="basis"), chosen)
 
     def basis_warning(self, qid: str | None) -> str:
         """A warning when the numbers join every coder and the question has more than one
@@ -424,10 +574,10 @@ class QualcodeApp(App[None]):
         coders = self.project.coders(qid)
         if len(coders) < 2:
             return ""
-        return (
-            f"Advarsel: tallene lægger {len(coders)} koderes kodninger sammen "
-            f"({', '.join(coders)}); vælg ét grundlag med K."
-        )
+        return _(
+            "Advarsel: tallene lægger {n} koderes kodninger sammen ({coders}); vælg ét "
+            "grundlag med K."
+        ).format(n=len(coders), coders=", ".join(coders))
 
     def set_question(self, qid: str) -> None:
         """Work on another question; the workbench opens on it next time too."""

@@ -9,11 +9,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker
 
+from qualcode.i18n import translator
+
 if TYPE_CHECKING:
     from textual import getters
 
     from qualcode.core.project import Project
     from qualcode.tui.app import QualcodeApp
+
+_, _n = translator("tui")
 
 
 class WorkerScreen(Screen):
@@ -54,7 +58,7 @@ class ProjectScreen(WorkerScreen):
         def done(message: str) -> None:
             if not message:
                 self.notify(
-                    "Intet at gentage." if redo else "Intet at fortryde.",
+                    _("Intet at gentage.") if redo else _("Intet at fortryde."),
                     severity="warning",
                     timeout=2,
                 )
@@ -65,23 +69,34 @@ class ProjectScreen(WorkerScreen):
         self.app.write(self, do, done)
 
 
+UNDO_TOOLTIPS = {
+    "codebook": _("Undo your latest codebook change (also after a restart)"),
+    "consensus": _("Undo your latest consensus change (also after a restart)"),
+    "summary": _("Undo your latest summary change (also after a restart)"),
+}
+
+
 def undo_bindings(what: str, *, keys: str = "u,ctrl+z", display: str = "u") -> list[Binding]:
-    """Undo and redo bindings for a screen whose changes of one kind can be undone."""
+    """Undo and redo bindings for a screen whose changes of one kind can be undone
+    (``what``: one of the kinds :data:`UNDO_TOOLTIPS` describes)."""
     return [
         Binding(
             keys,
             "undo",
-            "Fortryd",
+            _("Fortryd"),
             id=f"{what}-undo",
             key_display=display,
-            tooltip=f"Undo your latest {what} change (also after a restart)",
+            tooltip=UNDO_TOOLTIPS[what],
         ),
-        Binding("ctrl+y", "redo", "Gentag", id=f"{what}-redo", tooltip="Redo what you undid"),
+        Binding("ctrl+y", "redo", _("Gentag"), id=f"{what}-redo", tooltip=_("Redo what you undid")),
     ]
 
 
 def number_bindings(action: str, description: str, *, id: str, tooltip: str) -> list[Binding]:
     """Keys 1-9 calling ``action(n)``: one entry '1-9' in the footer, the rest hidden."""
     out = [Binding("1", f"{action}(1)", description, key_display="1-9", id=id, tooltip=tooltip)]
-    out += [Binding(str(n), f"{action}({n})", f"Kode {n}", show=False) for n in range(2, 10)]
+    out += [
+        Binding(str(n), f"{action}({n})", _("Kode {n}").format(n=n), show=False)
+        for n in range(2, 10)
+    ]
     return out

@@ -27,6 +27,7 @@ from textual.worker import Worker, get_current_worker
 from qualcode.core.codebook import Codebook
 from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.io.fmt import number
 from qualcode.models import Item
 from qualcode.tui.messages import (
@@ -49,6 +50,8 @@ from qualcode.tui.widgets.suggestion_bar import SuggestionBar
 
 if TYPE_CHECKING:
     from qualcode.nlp.suggest import Suggester, Suggestion
+
+_, _n = translator("tui")
 
 
 def load_suggester(
@@ -79,128 +82,134 @@ def load_suggester(
         try:
             model = load(folder, stem)
         except QualcodeError as exc:
-            warning = f"Modellen kunne ikke indlæses: {exc}"
+            warning = _("Modellen kunne ikke indlæses: {error}").format(error=exc)
     assist = Suggester(project, qid, model=model, coder=coder, own_only=blind)
     if blind:
         note = (
-            "· blind: nøgleord og din egen model"
+            _("· blind: nøgleord og din egen model")
             if assist.model is not None
-            else "· blind: kun nøgleord (T træner på dine egne kodninger)"
+            else _("· blind: kun nøgleord (T træner på dine egne kodninger)")
         )
     elif assist.model is None:
-        note = "· kun nøgleord (T træner)"
+        note = _("· kun nøgleord (T træner)")
     return assist, note, warning
 
 
 class CodingScreen(ProjectScreen):
-    TITLE = "Kodning"
+    TITLE = _("Kodning")
     BINDINGS = [
         *number_bindings(
             "toggle_code",
-            "Kod",
+            _("Kod"),
             id="code",
-            tooltip="Toggle the code at that number (on the selected text, if any)",
+            tooltip=_("Toggle the code at that number (on the selected text, if any)"),
         ),
         Binding(
             "0",
             "no_theme",
-            "Ingen tema",
+            _("Ingen tema"),
             id="none",
-            tooltip="Reviewed, no theme applies (again: take the mark away)",
+            tooltip=_("Reviewed, no theme applies (again: take the mark away)"),
         ),
         Binding(
             "c",
             "pick_code",
-            "Kod ved navn",
+            _("Kod ved navn"),
             id="pick",
-            tooltip="Type a part of a code's name (any code, not only 1-9); recent codes first",
+            tooltip=_("Type a part of a code's name (any code, not only 1-9); recent codes first"),
         ),
-        Binding("n", "next", "Næste", id="next", tooltip="Next item in the queue"),
-        Binding("p", "previous", "Forrige", id="previous", tooltip="Previous item in the queue"),
+        Binding("n", "next", _("Næste"), id="next", tooltip=_("Next item in the queue")),
+        Binding(
+            "p", "previous", _("Forrige"), id="previous", tooltip=_("Previous item in the queue")
+        ),
         Binding(
             "u,ctrl+z",
             "undo",
-            "Fortryd",
+            _("Fortryd"),
             id="undo",
             key_display="u",
-            tooltip="Undo your latest coding (also after a restart)",
+            tooltip=_("Undo your latest coding (also after a restart)"),
         ),
-        Binding("ctrl+y", "redo", "Gentag", id="redo", tooltip="Redo what you undid"),
+        Binding("ctrl+y", "redo", _("Gentag"), id="redo", tooltip=_("Redo what you undid")),
         Binding(
             "m",
             "memo",
-            "Memo",
+            _("Memo"),
             id="memo",
-            tooltip="Write a memo on the item (or on the selected coding)",
+            tooltip=_("Write a memo on the item (or on the selected coding)"),
         ),
         Binding(
             "slash",
             "search",
-            "Søg",
+            _("Søg"),
             id="search",
             key_display="/",
-            tooltip="Filter the queue: words, kode:KEY, jc:ID",
+            tooltip=_("Filter the queue: words, kode:KEY, jc:ID"),
         ),
         Binding(
-            "f", "cycle_filter", "Filter", id="filter", tooltip="Show all, uncoded or coded items"
+            "f",
+            "cycle_filter",
+            _("Filter"),
+            id="filter",
+            tooltip=_("Show all, uncoded or coded items"),
         ),
         Binding(
             "t",
             "focus_text",
-            "Markér tekst",
+            _("Markér tekst"),
             id="text",
-            tooltip="Focus the text to select a passage with shift+arrows",
+            tooltip=_("Focus the text to select a passage with shift+arrows"),
         ),
         Binding(
             "r",
             "refresh",
-            "Opdatér",
+            _("Opdatér"),
             id="refresh",
-            tooltip="Reload from the project file (shows other coders' new work)",
+            tooltip=_("Reload from the project file (shows other coders' new work)"),
         ),
         Binding(
             "h",
             "toggle_blind",
-            "Skjul andre",
+            _("Skjul andre"),
             id="blind",
-            tooltip="Show only your own codings (blind double-coding), or everyone's",
+            tooltip=_("Show only your own codings (blind double-coding), or everyone's"),
         ),
         Binding(
             "a",
             "accept_suggestion",
-            "Acceptér",
+            _("Acceptér"),
             id="accept",
-            tooltip="Accept the first suggested code (stored as coming from a suggestion)",
+            tooltip=_("Accept the first suggested code (stored as coming from a suggestion)"),
         ),
         Binding(
             "x",
             "reject_suggestion",
-            "Afvis",
+            _("Afvis"),
             id="reject",
-            tooltip="Reject the first suggested code (the next model learns from it)",
+            tooltip=_("Reject the first suggested code (the next model learns from it)"),
         ),
         Binding(
             "T",
             "train",
-            "Træn",
+            _("Træn"),
             id="train",
-            tooltip="Retrain the suggestion model on the codings so far (T again cancels)",
+            tooltip=_("Retrain the suggestion model on the codings so far (T again cancels)"),
         ),
         Binding(
             "w",
             "kwic",
-            "Ord i kontekst",
+            _("Ord i kontekst"),
             id="kwic",
-            tooltip="Find a word in any inflection, with context; code from the list",
+            tooltip=_("Find a word in any inflection, with context; code from the list"),
         ),
         Binding(
             "o",
             "toggle_order",
-            "Rækkefølge",
+            _("Rækkefølge"),
             id="order",
-            tooltip="Queue in file order, or the items the model is least sure of first",
+            tooltip=_("Queue in file order, or the items the model is least sure of first"),
         ),
-        Binding("escape", "focus_queue", "Kø", show=False),
+        Binding("escape", "focus_queue", _("Kø"), show=False),
     ]
 
     blind = False  # show only the current coder's codings
@@ -257,17 +266,17 @@ class CodingScreen(ProjectScreen):
         """What to do in a project without questions: how to import the first answers."""
         name = Path(self.project.path).name
         units = self.project.noun().plural
-        return (
+        return _(
             "Sådan kommer du i gang:\n\n"
             "Tryk i for at importere svar (CSV eller XLSX, ét svar pr. række), interview "
             "(TXT, MD eller DOCX) eller en REFI-QDA-fil (QDPX) fra NVivo, MAXQDA eller "
             "ATLAS.ti.\n\n"
-            f"Et register over {units} (CSV med en kolonne pr. oplysning) kan importeres "
+            "Et register over {units} (CSV med en kolonne pr. oplysning) kan importeres "
             "på samme måde; så kan tabellerne deles op efter oplysningerne.\n\n"
             "Fra kommandolinjen:\n"
-            f"  qualcode import answers {name} svar.csv --question ID --codebook NAVN\n\n"
+            "  qualcode import answers {name} svar.csv --question ID --codebook NAVN\n\n"
             "Ved importen vælger du en kodebog; F5 viser og redigerer den bagefter."
-        )
+        ).format(units=units, name=name)
 
     def reload(self, *, top: bool = False) -> None:
         """(Re)load the question: queue, codebook panel and current item (the same one,
@@ -275,13 +284,17 @@ class CodingScreen(ProjectScreen):
         qid = self.app.question
         queue = self.query_one(ItemQueue)
         if qid is None:
-            self.query_one("#item-head", Label).update("Projektet har ingen spørgsmål endnu.")
+            self.query_one("#item-head", Label).update(_("Projektet har ingen spørgsmål endnu."))
             self.query_one(CodedTextArea).show(self._first_steps(), [])
             return
         question = self.project.question(qid)
         self.book = self.project.codebook(question.codebook)
-        blind = "blind: kun dine kodninger · " if self.blind else ""
-        self.sub_title = f"{blind}{question.id} · {self.book.title}"
+        where = f"{question.id} · {self.book.title}"
+        self.sub_title = (
+            _("blind: kun dine kodninger · {question}").format(question=where)
+            if self.blind
+            else where
+        )
         self.query_one("#question-text", Label).update(plain(question.text, style="italic"))
         rows, coded = self.project.queue(qid, coder=self.shown_coder)
         if self.order == "uncertainty" and self._unsure:
@@ -324,7 +337,9 @@ class CodingScreen(ProjectScreen):
         if unknown:  # an empty queue would look like "nothing is coded with it"
             known = ", ".join(c.key for c in self.book) if self.book else ""
             self.notify(
-                f"Ukendt kode: {', '.join(unknown)}. Kodebogen har: {known}",
+                _("Ukendt kode: {codes}. Kodebogen har: {known}").format(
+                    codes=", ".join(unknown), known=known
+                ),
                 severity="warning",
                 timeout=6,
             )
@@ -380,7 +395,10 @@ class CodingScreen(ProjectScreen):
             total = len(
                 self.project.items(it.question, respondent=it.respondent, include_interviewer=True)
             )
-            parts += [it.speaker_role, f"uddrag {it.number} af {total}"]
+            parts += [
+                it.speaker_role,
+                _("uddrag {number} af {total}").format(number=it.number, total=total),
+            ]
         self.query_one("#item-head", Label).update(flat(" · ".join(parts), style="bold"))
         self.query_one("#item-context", Label).update(
             flat(self._item_context(it), no_wrap=True, overflow="ellipsis"), layout=False
@@ -401,7 +419,7 @@ class CodingScreen(ProjectScreen):
             )
             asked = [t for t in turns if t.kind == "interviewer" and t.position < it.position]
             if asked:
-                parts.append("Spørgsmål: " + " ".join(asked[-1].text.split()))
+                parts.append(_("Spørgsmål: {text}").format(text=" ".join(asked[-1].text.split())))
         attributes = self._attributes.get(it.respondent)
         if attributes is None:
             attributes = self.project.respondent(it.respondent).attributes
@@ -428,24 +446,27 @@ class CodingScreen(ProjectScreen):
             color = code.color if code else "#7F7F7F"
             label = code.label if code else c.code
             where = (
-                "hele svaret"
+                _("hele svaret")
                 if not c.is_span
                 else "»" + " ".join(self.item.text[c.start : c.end].split())[:50] + "«"
             )
             out.append("■ ", style=color)
             out.append(shown(label), style="bold")
-            origin = {"rule": ", forslag: regel", "model": ", forslag: model"}.get(c.origin, "")
-            out.append(shown(f" – {where} ({c.coder}{origin})") + "\n", style="dim")
+            origin = {"rule": _("forslag: regel"), "model": _("forslag: model")}.get(c.origin)
+            who = f"{c.coder}, {origin}" if origin else c.coder
+            out.append(shown(f" – {where} ({who})") + "\n", style="dim")
         marks = self.project.no_theme_marks(self.item.id)
         for coder in sorted(marks if self.shown_coder is None else marks & {self.shown_coder}):
             out.append("∅ ", style="yellow")
-            out.append("Ingen tema", style="bold")
-            out.append(shown(f" – gennemgået ({coder})") + "\n", style="dim")
+            out.append(_("Ingen tema"), style="bold")
+            out.append(
+                shown(" – " + _("gennemgået ({coder})").format(coder=coder)) + "\n", style="dim"
+            )
         for memo in self.project.memos("item", self.item.id):
             out.append(shown(f"✎ {memo.text} ({memo.author})") + "\n", style="italic")
         if not out.plain:
             out.append(
-                "Ikke gennemgået endnu: tryk et tal for at kode, 0 hvis intet tema passer.",
+                _("Ikke gennemgået endnu: tryk et tal for at kode, 0 hvis intet tema passer."),
                 style="dim",
             )
         # a fixed height (app.tcss): new content never needs a new layout
@@ -490,7 +511,10 @@ class CodingScreen(ProjectScreen):
     def action_toggle_code(self, number: int) -> None:
         key = self.query_one(CodePanel).key_at(number)
         if key is None:
-            self.notify(f"Kodebogen har ingen kode nr. {number}.", severity="warning")
+            self.notify(
+                _("Kodebogen har ingen kode nr. {number}.").format(number=number),
+                severity="warning",
+            )
             return
         self.toggle(key)
 
@@ -501,7 +525,7 @@ class CodingScreen(ProjectScreen):
     def toggle(self, key: str) -> None:
         self._sync_item()
         if self.item is None:
-            self.notify("Intet svar valgt.", severity="warning")
+            self.notify(_("Intet svar valgt."), severity="warning")
             return
         assert self.book is not None  # loaded with the item
         label = self.book.code(key).label
@@ -514,9 +538,11 @@ class CodingScreen(ProjectScreen):
             if span is None:
                 added = project.toggle_code(item.id, key)
                 return (
-                    f"Kodet {item.respondent}: {label}"
+                    _("Kodet {respondent}: {code}").format(respondent=item.respondent, code=label)
                     if added
-                    else f"Fjernet {label} fra {item.respondent}"
+                    else _("Fjernet {code} fra {respondent}").format(
+                        code=label, respondent=item.respondent
+                    )
                 )
             start, end = span
             mine = [
@@ -526,9 +552,11 @@ class CodingScreen(ProjectScreen):
             ]
             if mine:
                 project.remove_coding(mine[0].id)
-                return f"Fjernet {label} fra udsnittet"
+                return _("Fjernet {code} fra udsnittet").format(code=label)
             project.add_coding(item.id, key, start=start, end=end)
-            return f"Kodet udsnit ({end - start} tegn): {label}"
+            return _n(
+                "Kodet udsnit ({n} tegn): {code}", "Kodet udsnit ({n} tegn): {code}", end - start
+            ).format(n=end - start, code=label)
 
         def done(message: str) -> None:
             if span is not None:
@@ -544,7 +572,7 @@ class CodingScreen(ProjectScreen):
 
         self._sync_item()
         if self.item is None or self.book is None:
-            self.notify("Intet svar valgt.", severity="warning")
+            self.notify(_("Intet svar valgt."), severity="warning")
             return
         codes = [(c.key, c.label, c.keywords) for c in self.book]
         recent = self.project.recent_codes(self.book.stem)
@@ -553,22 +581,24 @@ class CodingScreen(ProjectScreen):
             if key is not None:
                 self.toggle(key)
 
-        self.app.push_screen(CodePicker("Kod ved navn", codes, recent, id="code-picker"), chosen)
+        self.app.push_screen(CodePicker(_("Kod ved navn"), codes, recent, id="code-picker"), chosen)
 
     def action_no_theme(self) -> None:
         """Reviewed, and no theme of the codebook applies (per coder; it takes away the
         coder's own codings of the item, undoable with u). Pressed again: mark removed."""
         self._sync_item()
         if self.item is None:
-            self.notify("Intet svar valgt.", severity="warning")
+            self.notify(_("Intet svar valgt."), severity="warning")
             return
         item = self.item
         before = self._state()
 
         def do(project: Project) -> str:
             if project.toggle_no_theme(item.id):
-                return f"Ingen tema: {item.respondent} er gennemgået"
-            return f"Fjernet 'ingen tema' fra {item.respondent}"
+                return _("Ingen tema: {respondent} er gennemgået").format(
+                    respondent=item.respondent
+                )
+            return _("Fjernet 'ingen tema' fra {respondent}").format(respondent=item.respondent)
 
         self.app.write(self, do, lambda message: self._after_change(message, before))
 
@@ -579,10 +609,10 @@ class CodingScreen(ProjectScreen):
         self.query_one(ItemQueue).move(-1)
 
     def action_undo(self) -> None:
-        self._undo_redo("undo", "Intet at fortryde.")
+        self._undo_redo("undo", _("Intet at fortryde."))
 
     def action_redo(self) -> None:
-        self._undo_redo("redo", "Intet at gentage.")
+        self._undo_redo("redo", _("Intet at gentage."))
 
     def _undo_redo(self, which: str, nothing: str) -> None:
         project = self.project
@@ -614,7 +644,8 @@ class CodingScreen(ProjectScreen):
         if span is not None:
             coded = [c for c in self.project.codings(item_id=item.id) if (c.start, c.end) == span]
             if coded:
-                target, target_id, what = "coding", coded[0].id, f"kodningen {coded[0].code}"
+                target, target_id = "coding", coded[0].id
+                what = _("kodningen {code}").format(code=coded[0].code)
 
         # the coder's own memo on it is opened to edit; saved empty, it is deleted
         mine = [m for m in self.project.memos(target, target_id) if m.author == self.project.coder]
@@ -635,11 +666,15 @@ class CodingScreen(ProjectScreen):
                     memo_id=memo.id if memo else None,
                     item_id=item.id,
                 )
-                return f"Memo {'gemt' if kept else 'slettet'} på {what}"
+                return (_("Memo gemt på {what}") if kept else _("Memo slettet på {what}")).format(
+                    what=what
+                )
 
             self.app.write(self, do, lambda message: self._after_change(message, before))
 
-        title = f"Memo om {what}" + (" (tom: slet memoet)" if memo else "")
+        title = (_("Memo om {what} (tom: slet memoet)") if memo else _("Memo om {what}")).format(
+            what=what
+        )
         self.app.push_screen(TextDialog(title, memo.text if memo else ""), save)
 
     def action_search(self) -> None:
@@ -647,19 +682,19 @@ class CodingScreen(ProjectScreen):
 
     def action_cycle_filter(self) -> None:
         status = self.query_one(ItemQueue).cycle_status()
-        self.notify(f"Viser {status}", timeout=1.5)
+        self.notify(_("Viser {status}").format(status=status), timeout=1.5)
 
     def action_refresh(self) -> None:
         self.reload()
-        self.notify("Opdateret fra projektfilen", timeout=1.5)
+        self.notify(_("Opdateret fra projektfilen"), timeout=1.5)
 
     def action_toggle_blind(self) -> None:
         self.blind = not self.blind
         self.reload()
         self.notify(
-            "Viser kun dine kodninger (blind kodning)"
+            _("Viser kun dine kodninger (blind kodning)")
             if self.blind
-            else "Viser alle koderes kodninger",
+            else _("Viser alle koderes kodninger"),
             timeout=2,
         )
 
@@ -676,7 +711,7 @@ class CodingScreen(ProjectScreen):
 
     def _start_assistant(self) -> None:
         self._assist_for = self._assist_key()
-        self.query_one(SuggestionBar).say("Forslag indlæses …")
+        self.query_one(SuggestionBar).say(_("Forslag indlæses …"))
         # the one whose suggester counts: an earlier load still running (the question
         # changed, or T trained a new model meanwhile) is cancelled, and its result dropped
         self._assist_loader = self._load_assistant(
@@ -688,7 +723,7 @@ class CodingScreen(ProjectScreen):
         exclusive=True,
         group="assist-load",
         exit_on_error=False,
-        description="Forslagene kunne ikke indlæses",
+        description=_("Forslagene kunne ikke indlæses"),
     )
     def _load_assistant(self, qid: str, coder: str, blind: bool) -> None:
         # the suggester's own connection, kept while the question is shown: it writes only
@@ -730,7 +765,7 @@ class CodingScreen(ProjectScreen):
         if self.item is None:
             return
         if self._assist is None:
-            self.query_one(SuggestionBar).say("Forslag indlæses …")
+            self.query_one(SuggestionBar).say(_("Forslag indlæses …"))
             return
         self._suggest(self.item.id)
 
@@ -739,7 +774,7 @@ class CodingScreen(ProjectScreen):
         exclusive=True,
         group="assist",
         exit_on_error=False,
-        description="Forslagene til svaret kunne ikke findes",
+        description=_("Forslagene til svaret kunne ikke findes"),
     )
     def _suggest(self, item_id: int) -> None:
         worker = get_current_worker()
@@ -764,7 +799,7 @@ class CodingScreen(ProjectScreen):
         group = event.worker.group
         if group == "assist-load" and event.worker is self._assist_loader:
             self._assist_for = ()  # the next reload (r) loads again
-            bar.say("Ingen forslag: de kunne ikke indlæses (r prøver igen).")
+            bar.say(_("Ingen forslag: de kunne ikke indlæses (r prøver igen)."))
         elif group == "assist-train":
             self._training = None
             self.query_one("#train-progress", ProgressBar).display = False
@@ -772,7 +807,7 @@ class CodingScreen(ProjectScreen):
         elif event.worker.name == "uncertainty":  # the queue keeps its order
             self._request_suggestions()
         elif group == "assist" and self.item is not None and bar.item_id != self.item.id:
-            bar.say("Ingen forslag til dette svar: de kunne ikke findes.")
+            bar.say(_("Ingen forslag til dette svar: de kunne ikke findes."))
 
     def _decide(self, verdict: str) -> Suggestion | None:
         """Accept or reject the first suggestion (its best-scoring source): committed,
@@ -786,7 +821,7 @@ class CodingScreen(ProjectScreen):
             return None
         entry = bar.first if self.item is not None else None
         if entry is None:
-            self.notify("Ingen forslag at tage stilling til.", severity="warning", timeout=2)
+            self.notify(_("Ingen forslag at tage stilling til."), severity="warning", timeout=2)
             return None
         assert self.item is not None  # there is a first suggestion only with an item
         code, _score, group = entry
@@ -806,7 +841,7 @@ class CodingScreen(ProjectScreen):
 
     def _suggestions_not_ready(self) -> None:
         # the bar still holds the suggestions of the item just left
-        self.notify("Forslagene til dette svar indlæses …", severity="warning", timeout=2)
+        self.notify(_("Forslagene til dette svar indlæses …"), severity="warning", timeout=2)
 
     def action_accept_suggestion(self) -> None:
         if self._sync_item():
@@ -816,27 +851,33 @@ class CodingScreen(ProjectScreen):
         best = self._decide("accept")
         if best is not None:
             assert self.item is not None and before is not None  # decided on the item shown
-            self._after_change(f"Forslag accepteret, {self.item.respondent}: {best.label}", before)
+            self._after_change(
+                _("Forslag accepteret, {respondent}: {code}").format(
+                    respondent=self.item.respondent, code=best.label
+                ),
+                before,
+            )
 
     def action_reject_suggestion(self) -> None:
         best = self._decide("reject")
         if best is not None:
             self.query_one("#last-action", Label).update(
-                flat(f"✗ Forslag afvist: {best.label}", style="yellow"), layout=False
+                flat("✗ " + _("Forslag afvist: {code}").format(code=best.label), style="yellow"),
+                layout=False,
             )
             self._loaded = self._stamp()
 
     def action_train(self) -> None:
         if self._training is not None:
             self._training.cancel()
-            self.notify("Træningen afbrydes …", timeout=2)
+            self.notify(_("Træningen afbrydes …"), timeout=2)
             return
         if self.app.question is None:
             return
         bar = self.query_one("#train-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
-        self.query_one(SuggestionBar).say("Træner modellen … (T afbryder)")
+        self.query_one(SuggestionBar).say(_("Træner modellen … (T afbryder)"))
         self._training = self._train(self.app.question, self.project.coder, self.blind)
 
     @work(
@@ -844,7 +885,7 @@ class CodingScreen(ProjectScreen):
         exclusive=True,
         group="assist-train",
         exit_on_error=False,
-        description="Træningen mislykkedes",
+        description=_("Træningen mislykkedes"),
     )
     def _train(self, qid: str, coder: str, blind: bool) -> None:
         """Train the question's model: the shared one on every coder's codings, or in
@@ -869,7 +910,7 @@ class CodingScreen(ProjectScreen):
                 )
         except Exception as exc:
             if worker.is_cancelled:  # T again: whatever stopped it, the old model stays
-                text = "Træningen blev afbrudt; den gamle model gælder stadig"
+                text = _("Træningen blev afbrudt; den gamle model gælder stadig")
             elif isinstance(exc, QualcodeError):  # e.g. too few codings to learn from
                 text = str(exc)
             else:
@@ -879,8 +920,11 @@ class CodingScreen(ProjectScreen):
         self.post_message(
             TrainingDone(
                 True,
-                f"Model trænet på {model.meta['trained_items']} kodede svar "
-                f"({number(model.meta['seconds'], 1)} s)",
+                _n(
+                    "Model trænet på {n} kodet svar ({seconds} s)",
+                    "Model trænet på {n} kodede svar ({seconds} s)",
+                    model.meta["trained_items"],
+                ).format(n=model.meta["trained_items"], seconds=number(model.meta["seconds"], 1)),
             )
         )
 
@@ -901,12 +945,14 @@ class CodingScreen(ProjectScreen):
         if self.order == "uncertainty":
             self.order, self._unsure = "file", {}
             self.reload()
-            self.notify("Køen i filens rækkefølge", timeout=2)
+            self.notify(_("Køen i filens rækkefølge"), timeout=2)
             return
         if self._assist is None or self._assist.model is None:
-            self.notify("Ingen model endnu: tryk T for at træne en.", severity="warning", timeout=3)
+            self.notify(
+                _("Ingen model endnu: tryk T for at træne en."), severity="warning", timeout=3
+            )
             return
-        self.query_one(SuggestionBar).say("Finder de svar, modellen er mest i tvivl om …")
+        self.query_one(SuggestionBar).say(_("Finder de svar, modellen er mest i tvivl om …"))
         self._order_by_uncertainty(self.app.question)
 
     @work(
@@ -915,7 +961,7 @@ class CodingScreen(ProjectScreen):
         group="assist",
         name="uncertainty",
         exit_on_error=False,
-        description="Køen kunne ikke ordnes efter modellens tvivl",
+        description=_("Køen kunne ikke ordnes efter modellens tvivl"),
     )
     def _order_by_uncertainty(self, qid: str) -> None:
         worker = get_current_worker()
@@ -935,7 +981,7 @@ class CodingScreen(ProjectScreen):
             return
         self.order, self._unsure = "uncertainty", event.scores
         self.reload(top=True)
-        self.notify("Køen: de svar, modellen er mest i tvivl om, først", timeout=2)
+        self.notify(_("Køen: de svar, modellen er mest i tvivl om, først"), timeout=2)
 
     def on_unmount(self) -> None:
         if self._assist is not None:

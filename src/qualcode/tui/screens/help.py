@@ -9,7 +9,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
+from qualcode.i18n import translator
+from qualcode.tui.commands import from_textual
 from qualcode.tui.shown import flat, plain
+
+_, _n = translator("tui")
 
 
 def screen_bindings(screen: Screen) -> list[tuple[str, str, str]]:
@@ -19,10 +23,11 @@ def screen_bindings(screen: Screen) -> list[tuple[str, str, str]]:
     basics: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     actives = list(screen.active_bindings.items())
-    # ours (with a tooltip) first, so Textual's own ctrl+q 'Quit' does not hide our 'q Afslut'
+    # ours (with an id) first, so that ctrl+q does not hide 'q Afslut'; Textual's own
+    # descriptions ("Cursor up") are English whatever the language: left out
     for key, active in sorted(actives, key=lambda kv: not kv[1].binding.id):
         b = active.binding
-        if not b.description or key in seen or b.action in seen:
+        if not b.description or key in seen or b.action in seen or from_textual(active.node, b):
             continue
         seen.update((key, b.action))
         row = (screen.app.get_key_display(b), b.description, b.tooltip or "")
@@ -34,7 +39,9 @@ def screen_bindings(screen: Screen) -> list[tuple[str, str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss_help", "Luk", tooltip="Close help")]
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss_help", _("Luk"), tooltip=_("Close help"))
+    ]
 
     def __init__(self, bindings: list[tuple[str, str, str]], title: str) -> None:
         super().__init__()
@@ -43,15 +50,20 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Label(flat(f"Taster: {self.title_text}"), classes="dialog-title")
+            yield Label(
+                flat(_("Taster: {screen}").format(screen=self.title_text)),
+                classes="dialog-title",
+            )
             table: DataTable[Text] = DataTable(
                 id="help-table", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("Tast", "Handling", "Forklaring")
+            table.add_columns(_("Tast"), _("Handling"), _("Forklaring"))
             for row in self.rows:  # Text, not str: '[CPR]' in a tooltip is no markup
                 table.add_row(*(plain(cell) for cell in row))
             yield table
-            yield Label("Alle handlinger findes også i kommandopaletten (ctrl+p).", classes="dim")
+            yield Label(
+                _("Alle handlinger findes også i kommandopaletten (ctrl+p)."), classes="dim"
+            )
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

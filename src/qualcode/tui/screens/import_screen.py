@@ -39,7 +39,8 @@ from textual.widgets import (
 from textual.worker import Worker, get_current_worker
 
 from qualcode.errors import QualcodeError
-from qualcode.io.fmt import integer as _dk  # 12.345, as Danish writes thousands
+from qualcode.i18n import translator
+from qualcode.io.fmt import integer as _dk  # 12.345 (12,345 in English)
 from qualcode.io.importing import (
     BRINGS_TEXTS,
     INTERVIEW_CODEBOOK,
@@ -52,12 +53,14 @@ from qualcode.tui.screens.base import WorkerScreen
 from qualcode.tui.shown import flat, plain
 from qualcode.tui.widgets.footer import Footer
 
+_, _n = translator("tui")
+
 KINDS = [
-    ("Svar", "answers"),
-    ("Interview", "interviews"),
-    ("Kodninger", "codings"),
-    ("Register", "register"),
-    ("REFI-QDA (.qdc/.qdpx)", "refiqda"),
+    (_("Svar"), "answers"),
+    (_("Interview"), "interviews"),
+    (_("Kodninger"), "codings"),
+    (_("Register"), "register"),
+    (_("REFI-QDA (.qdc/.qdpx)"), "refiqda"),
 ]
 TABULAR = ("answers", "codings", "register")
 TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
@@ -66,7 +69,7 @@ NOT_TABLES = {".md", ".markdown", ".docx"}  # a .txt file may be a CSV export
 REFI_SUFFIXES = {".qdc", ".qdpx", ".qde"}  # REFI-QDA codebooks and projects (NVivo, ATLAS.ti)
 DEFAULT_INTERVIEW_QUESTION = INTERVIEW_QUESTION
 DEFAULT_INTERVIEW_CODEBOOK = INTERVIEW_CODEBOOK
-SPLITS = [("Én pr. taletur", "turn"), ("Én pr. afsnit", "paragraph")]
+SPLITS = [(_("Én pr. taletur"), "turn"), (_("Én pr. afsnit"), "paragraph")]
 
 
 class Cancelled(Exception):
@@ -83,7 +86,8 @@ class ImportRequest:
 
     @property
     def label(self) -> str:
-        return self.paths[0] if len(self.paths) == 1 else f"{len(self.paths)} filer"
+        n = len(self.paths)
+        return self.paths[0] if n == 1 else _n("{n} fil", "{n} filer", n).format(n=n)
 
 
 def run_import(
@@ -129,13 +133,12 @@ def pii_warning(project_path: str | Path, questions: list[str]) -> str:
         with Project.open(project_path) as project:
             hits = personal_data(project, questions)
     except (QualcodeError, sqlite3.Error) as exc:
-        return f"Importen er gemt, men persondata kunne ikke søges: {exc}"
+        return _("Importen er gemt, men persondata kunne ikke søges: {error}").format(error=exc)
     if not hits:
         return ""
-    return (
-        f"Advarsel: {', '.join(questions)} indeholder {describe(hits)}. Se og skjul dem "
-        "under F8 Persondata."
-    )
+    return _(
+        "Advarsel: {questions} indeholder {found}. Se og skjul dem under F8 Persondata."
+    ).format(questions=", ".join(questions), found=describe(hits))
 
 
 def _guess(headers: list[str], exact: tuple[str, ...], contains: tuple[str, ...]) -> str | None:
@@ -171,36 +174,36 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
     Dismisses with the import's one-line summary when something was imported, else None.
     """
 
-    TITLE = "Import"
+    TITLE = _("Import")
     BINDINGS = [
         Binding(
             "ctrl+r",
             "run",
-            "Importér",
+            _("Importér"),
             id="import-run",
-            tooltip="Run the import with these options (all or nothing)",
+            tooltip=_("Run the import with these options (all or nothing)"),
         ),
         Binding(
             "escape",
             "cancel",
-            "Afbryd/luk",
+            _("Afbryd/luk"),
             id="import-cancel",
-            tooltip="Cancel a running import (nothing is written), or close",
+            tooltip=_("Cancel a running import (nothing is written), or close"),
         ),
         Binding(
             "ctrl+o",
             "focus_tree",
-            "Filer",
+            _("Filer"),
             id="import-files",
-            tooltip="Pick the file in the folder tree",
+            tooltip=_("Pick the file in the folder tree"),
         ),
         Binding(
             "ctrl+l,i",
             "focus_path",
-            "Filsti",
+            _("Filsti"),
             key_display="ctrl+l",
             id="import-path",
-            tooltip="Type the path of the file (or of a folder of transcripts)",
+            tooltip=_("Type the path of the file (or of a folder of transcripts)"),
         ),
     ]
 
@@ -250,17 +253,19 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog"):
-            yield Label("Importér til projektet", id="import-title")
+            yield Label(_("Importér til projektet"), id="import-title")
             with Horizontal(id="import-body"):
                 yield _FileTree(self.start_dir, id="import-tree")
                 with VerticalScroll(id="import-form"):
                     yield from self._form()
             yield ProgressBar(id="import-progress", show_eta=False)
-            yield Label("Vælg en fil til venstre, eller skriv stien.", id="import-status")
+            yield Label(_("Vælg en fil til venstre, eller skriv stien."), id="import-status")
             yield Label("", id="import-error", classes="error")
             with Horizontal(id="import-buttons"):
-                yield Button("Importér (ctrl+r)", variant="primary", id="import-run", compact=True)
-                yield Button("Luk (esc)", id="import-cancel", compact=True)
+                yield Button(
+                    _("Importér (ctrl+r)"), variant="primary", id="import-run", compact=True
+                )
+                yield Button(_("Luk (esc)"), id="import-cancel", compact=True)
         yield Footer()
 
     def _form(self) -> list[Widget]:
@@ -269,15 +274,15 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         cols = "answers register"
         return [
             _row(
-                "Type",
+                _("Type"),
                 Select(KINDS, allow_blank=False, value="answers", compact=True, id="import-kind"),
                 all_kinds,
                 "import-kind-row",
             ),
             _row(
-                "Fil",
+                _("Fil"),
                 Input(
-                    placeholder="sti til fil (eller mappe med interview)",
+                    placeholder=_("sti til fil (eller mappe med interview)"),
                     compact=True,
                     id="import-path",
                 ),
@@ -285,96 +290,100 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
                 "import-path-row",
             ),
             _row(
-                "Ark (XLSX)",
-                Input(placeholder="første ark", compact=True, id="import-sheet"),
+                _("Ark (XLSX)"),
+                Input(placeholder=_("første ark"), compact=True, id="import-sheet"),
                 tab,
                 "import-sheet-row",
             ),
             _row(
-                "Respondent-id",
-                Select([], prompt="vælg kolonne", compact=True, id="import-respondent-col"),
+                _("Respondent-id"),
+                Select([], prompt=_("vælg kolonne"), compact=True, id="import-respondent-col"),
                 cols,
                 "import-respondent-row",
             ),
             _row(
-                "Svartekst",
-                Select([], prompt="vælg kolonne", compact=True, id="import-text-col"),
+                _("Svartekst"),
+                Select([], prompt=_("vælg kolonne"), compact=True, id="import-text-col"),
                 "answers",
                 "import-text-row",
             ),
             _row(
-                "Spørgsmål",
+                _("Spørgsmål"),
                 Input(
-                    placeholder="spørgsmåls-id, fx strategier", compact=True, id="import-question"
+                    placeholder=_("spørgsmåls-id, fx strategier"),
+                    compact=True,
+                    id="import-question",
                 ),
                 "answers",
                 "import-question-row",
             ),
             _row(
-                "Bølge",
-                Input(placeholder="valgfri: årgang, fx 2017", compact=True, id="import-wave"),
+                _("Bølge"),
+                Input(placeholder=_("valgfri: årgang, fx 2017"), compact=True, id="import-wave"),
                 "answers",
                 "import-wave-row",
             ),
             _row(
-                "Kodebog",
-                Select([], prompt="vælg kodebog", compact=True, id="import-codebook"),
+                _("Kodebog"),
+                Select([], prompt=_("vælg kodebog"), compact=True, id="import-codebook"),
                 "answers",
                 "import-codebook-row",
             ),
             _row(
-                "Navn",
-                Select([], prompt="(ingen)", compact=True, id="import-name-col"),
+                _("Navn"),
+                Select([], prompt=_("(ingen)"), compact=True, id="import-name-col"),
                 cols,
                 "import-name-row",
             ),
             _row(
-                "Attributter",
+                _("Attributter"),
                 Input(
-                    placeholder="kolonner, adskilt med komma", compact=True, id="import-attr-cols"
+                    placeholder=_("kolonner, adskilt med komma"),
+                    compact=True,
+                    id="import-attr-cols",
                 ),
                 cols,
                 "import-attr-row",
             ),
             _row(
                 "",
-                Checkbox("Alle øvrige kolonner", compact=True, id="import-all-attrs"),
+                Checkbox(_("Alle øvrige kolonner"), compact=True, id="import-all-attrs"),
                 cols,
                 "import-all-attrs-row",
             ),
             _row(
-                "Spørgsmål",
+                _("Spørgsmål"),
                 Input(DEFAULT_INTERVIEW_QUESTION, compact=True, id="import-i-question"),
                 "interviews",
                 "import-i-question-row",
             ),
             _row(
-                "Kodebog",
-                Select([], prompt="vælg kodebog", compact=True, id="import-i-codebook"),
+                _("Kodebog"),
+                Select([], prompt=_("vælg kodebog"), compact=True, id="import-i-codebook"),
                 "interviews",
                 "import-i-codebook-row",
             ),
             _row(
-                "Opdeling",
+                _("Opdeling"),
                 Select(SPLITS, allow_blank=False, value="turn", compact=True, id="import-split"),
                 "interviews",
                 "import-split-row",
             ),
             _row(
-                "Interviewer",
+                _("Interviewer"),
                 Input(
-                    placeholder="flere etiketter, fx Spørger, Moderator",
+                    placeholder=_("flere etiketter, fx Spørger, Moderator"),
                     compact=True,
                     id="import-interviewer",
                 ),
                 "interviews",
                 "import-interviewer-row",
             ),
-            _row("Koder", Input(compact=True, id="import-coder"), "codings", "import-coder-row"),
+            _row(_("Koder"), Input(compact=True, id="import-coder"), "codings", "import-coder-row"),
             _row(
-                "Spørgsmål",
+                _("Spørgsmål"),
                 Input(
-                    placeholder="fra filnavnet (en qualcode-fil: dens egne)",
+                    placeholder=_("fra filnavnet (en qualcode-fil: dens egne)"),
                     compact=True,
                     id="import-r-question",
                 ),
@@ -382,8 +391,8 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
                 "import-r-question-row",
             ),
             _row(
-                "Kodebog",
-                Input(placeholder="fra filnavnet", compact=True, id="import-r-codebook"),
+                _("Kodebog"),
+                Input(placeholder=_("fra filnavnet"), compact=True, id="import-r-codebook"),
                 "refiqda",
                 "import-r-codebook-row",
             ),
@@ -391,7 +400,10 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._load_project_lists()
-        stems = [(f"{s} (projekt)" if s in self._project_stems else s, s) for s in self._stems]
+        stems = [
+            (_("{codebook} (projekt)").format(codebook=s) if s in self._project_stems else s, s)
+            for s in self._stems
+        ]
         self.query_one("#import-codebook", Select).set_options(stems)
         i_book = self.query_one("#import-i-codebook", Select)
         i_book.set_options(stems)
@@ -507,12 +519,14 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
             if self.kind != "refiqda":
                 kind_select.value = "refiqda"
             self._status(
-                f"REFI-QDA-fil: {path.name} (kodebog eller projekt fra NVivo, ATLAS.ti, MAXQDA …)"
+                _(
+                    "REFI-QDA-fil: {file} (kodebog eller projekt fra NVivo, ATLAS.ti, MAXQDA …)"
+                ).format(file=path.name)
             )
         elif suffix in TRANSCRIPT_SUFFIXES:
             if self.kind != "interviews":
                 kind_select.value = "interviews"
-            self._status(f"Interviewudskrift: {path.name}")
+            self._status(_("Interviewudskrift: {file}").format(file=path.name))
         elif suffix in TABLE_SUFFIXES:
             if self.kind == "interviews":
                 kind_select.value = "answers"
@@ -548,7 +562,11 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
     def _describe_folder(self, path: Path) -> None:
         found = self._transcripts_in(path)
         self._status(
-            f"Mappen {path.name or path}: {len(found)} interviewudskrifter (.md, .txt, .docx)"
+            _n(
+                "Mappen {folder}: {n} interviewudskrift (.md, .txt, .docx)",
+                "Mappen {folder}: {n} interviewudskrifter (.md, .txt, .docx)",
+                len(found),
+            ).format(folder=path.name or path, n=len(found))
         )
 
     @staticmethod
@@ -567,7 +585,7 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         self.header_done.clear()
         self._reading = str(path)
         sheet = self.query_one("#import-sheet", Input).value.strip() or None
-        self._status(f"Læser kolonnerne i {path.name} …")
+        self._status(_("Læser kolonnerne i {file} …").format(file=path.name))
         self.header_worker = self._read_header(str(path), sheet)
 
     @work(
@@ -575,7 +593,7 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         exclusive=True,
         group="import-header",
         exit_on_error=False,
-        description="Filens kolonner kunne ikke læses",
+        description=_("Filens kolonner kunne ikke læses"),
     )
     def _read_header(self, path: str, sheet: str | None) -> None:
         from qualcode.io.tabular import read_table
@@ -598,14 +616,15 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         self._reading = None
         self._headers = message.headers
         if message.error:
-            self._error(f"Fejl: {message.error}")
-            self._status("Filens kolonner kunne ikke læses.")
+            self._error(_("Fejl: {error}").format(error=message.error))
+            self._status(_("Filens kolonner kunne ikke læses."))
         else:
             self._offer_columns(message.headers)
-            self._status(
-                f"{Path(message.path).name}: {len(message.headers)} kolonner, "
-                f"{_dk(message.rows)} rækker."
+            columns = _n("{n} kolonne", "{n} kolonner", len(message.headers)).format(
+                n=len(message.headers)
             )
+            rows = _n("{n} række", "{n} rækker", message.rows).format(n=_dk(message.rows))
+            self._status(f"{Path(message.path).name}: {columns}, {rows}.")
             folded = {h.casefold() for h in message.headers}
             if self.kind == "answers" and {"respondent", "question", "code"} <= folded:
                 self.query_one("#import-kind", Select).value = "codings"
@@ -617,7 +636,7 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         import's own worker always ends with Finished, which resets the form.)"""
         if event.worker.group == "import-header":
             self._reading = None
-            self._status("Filens kolonner kunne ikke læses.")
+            self._status(_("Filens kolonner kunne ikke læses."))
             self.header_done.set()
 
     def _offer_columns(self, headers: list[str]) -> None:
@@ -642,11 +661,11 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
 
     # -- running --------------------------------------------------------------------
     def _request(self) -> ImportRequest:
-        """The form as an ImportRequest; a QualcodeError (in Danish) names what is missing."""
+        """The form as an ImportRequest; a QualcodeError names what is missing."""
         kind = self.kind
         path = self._path()
         if path is None:
-            raise QualcodeError("Vælg en fil i træet, eller skriv stien til den.")
+            raise QualcodeError(_("Vælg en fil i træet, eller skriv stien til den."))
 
         def text(selector: str) -> str:
             return self.query_one(selector, Input).value.strip()
@@ -663,16 +682,18 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
                 files = [str(p) for p in self._transcripts_in(path)]
                 if not files:
                     raise QualcodeError(
-                        f"Mappen {path} har ingen interviewudskrifter (.md, .txt, .docx)."
+                        _(
+                            "Mappen {folder} har ingen interviewudskrifter (.md, .txt, .docx)."
+                        ).format(folder=path)
                     )
             else:
                 files = [str(path)]
             question = text("#import-i-question")
             book = choice("#import-i-codebook")
             if not question:
-                raise QualcodeError("Skriv spørgsmålets id (fx interview).")
+                raise QualcodeError(_("Skriv spørgsmålets id (fx interview)."))
             if not book:
-                raise QualcodeError("Vælg den kodebog, uddragene skal kodes med.")
+                raise QualcodeError(_("Vælg den kodebog, uddragene skal kodes med."))
             return ImportRequest(
                 kind,
                 files,
@@ -685,7 +706,9 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
             )
         if kind == "refiqda":
             if path.is_dir():
-                raise QualcodeError(f"{path} er en mappe; vælg en .qdc- eller .qdpx-fil.")
+                raise QualcodeError(
+                    _("{path} er en mappe; vælg en .qdc- eller .qdpx-fil.").format(path=path)
+                )
             return ImportRequest(
                 kind,
                 [str(path)],
@@ -701,7 +724,7 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
             )
         respondent = choice("#import-respondent-col")
         if not respondent:
-            raise QualcodeError("Vælg kolonnen med respondentens id (jobcentret).")
+            raise QualcodeError(_("Vælg kolonnen med respondentens id (jobcentret)."))
         options: dict[str, Any] = {
             "respondent_col": respondent,
             "name_col": choice("#import-name-col"),
@@ -714,11 +737,11 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
             question = text("#import-question")
             book = choice("#import-codebook")
             if not text_col:
-                raise QualcodeError("Vælg kolonnen med svarteksten.")
+                raise QualcodeError(_("Vælg kolonnen med svarteksten."))
             if not question:
-                raise QualcodeError("Skriv spørgsmålets id (fx strategier).")
+                raise QualcodeError(_("Skriv spørgsmålets id (fx strategier)."))
             if not book:
-                raise QualcodeError("Vælg den kodebog, svarene skal kodes med.")
+                raise QualcodeError(_("Vælg den kodebog, svarene skal kodes med."))
             options["text_cols"] = [text_col]
             options["questions"] = [question]
             options["codebooks"] = [book]
@@ -728,7 +751,7 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
     @on(Button.Pressed, "#import-run")
     def action_run(self) -> None:
         if self.state != "idle":
-            self.notify("En import kører allerede.", severity="warning", timeout=2)
+            self.notify(_("En import kører allerede."), severity="warning", timeout=2)
             return
         try:
             request = self._request()
@@ -744,8 +767,8 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         bar.update(total=None, progress=0)
         bar.display = True
         self.query_one("#import-run", Button).disabled = True
-        self.query_one("#import-cancel", Button).label = "Afbryd (esc)"
-        self._status(f"Importerer {request.label} …")
+        self.query_one("#import-cancel", Button).label = _("Afbryd (esc)")
+        self._status(_("Importerer {file} …").format(file=request.label))
         self.import_worker = self._run_import(request)
 
     @work(
@@ -753,7 +776,7 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         exclusive=True,
         group="import",
         exit_on_error=False,
-        description="Importen mislykkedes",
+        description=_("Importen mislykkedes"),
     )
     def _run_import(self, request: ImportRequest) -> None:
         worker = get_current_worker()
@@ -784,11 +807,13 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         except QualcodeError as exc:
             text = str(exc)
         except sqlite3.Error as exc:
-            text = f"projektfilen kunne ikke bruges ({exc})"
+            text = _("projektfilen kunne ikke bruges ({error})").format(error=exc)
         except OSError as exc:
             text = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
         except Exception as exc:  # a bug: still roll back, say so, keep the app running
-            text = f"uventet fejl ({type(exc).__name__}: {exc}); intet blev importeret"
+            text = _("uventet fejl ({error}); intet blev importeret").format(
+                error=f"{type(exc).__name__}: {exc}"
+            )
         finally:
             self.post_message(self.Finished(outcome, text, warning))
 
@@ -796,7 +821,9 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         """In the UI thread (via call_from_thread): move the bar."""
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
         if self.state == "running":
-            self._status(f"Importerer … {_dk(done)} af {_dk(total)}")
+            self._status(
+                _("Importerer … {done} af {total}").format(done=_dk(done), total=_dk(total))
+            )
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
@@ -804,21 +831,21 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         self.state = "idle"
         self.import_worker = None
         self.query_one("#import-run", Button).disabled = False
-        self.query_one("#import-cancel", Button).label = "Luk (esc)"
+        self.query_one("#import-cancel", Button).label = _("Luk (esc)")
         self.query_one("#import-body").disabled = False
         if self._focus_before is not None and self._focus_before.is_attached:
             self._focus_before.focus()
         bar = self.query_one("#import-progress", ProgressBar)
         self.import_done.set()
         if message.warning:  # stays on screen after the dialog closes
-            self.notify(message.warning, title="Persondata", severity="warning", timeout=12)
+            self.notify(message.warning, title=_("Persondata"), severity="warning", timeout=12)
         if message.outcome == "ok":
             if was == "cancelling":
                 self.notify(
-                    "Importen var allerede gemt, før den kunne afbrydes.", severity="warning"
+                    _("Importen var allerede gemt, før den kunne afbrydes."), severity="warning"
                 )
             self._status(message.text)
-            self.notify(message.text, title="Import færdig", timeout=6)
+            self.notify(message.text, title=_("Import færdig"), timeout=6)
             if self.app.screen is self:
                 self.dismiss(message.text)
             else:  # the command palette is on top: dismiss on return
@@ -826,12 +853,16 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
             return
         bar.display = False
         if message.outcome == "unchanged":
-            self._status(f"Intet nyt: alt i filen er allerede i projektet ({message.text}).")
+            self._status(
+                _("Intet nyt: alt i filen er allerede i projektet ({summary}).").format(
+                    summary=message.text
+                )
+            )
         elif message.outcome == "cancelled":
-            self._status("Importen blev afbrudt; projektet er uændret.")
+            self._status(_("Importen blev afbrudt; projektet er uændret."))
         else:
-            self._error(f"Fejl: {message.text}")
-            self._status("Intet blev importeret; ret valgene og prøv igen.")
+            self._error(_("Fejl: {error}").format(error=message.text))
+            self._status(_("Intet blev importeret; ret valgene og prøv igen."))
 
     def on_screen_resume(self) -> None:
         if self._pending is not None:
@@ -843,9 +874,9 @@ class ImportScreen(WorkerScreen, ModalScreen[str | None]):
         if self.state == "running" and self.import_worker is not None:
             self.state = "cancelling"
             self.import_worker.cancel()
-            self._status("Afbryder … intet bliver skrevet.")
+            self._status(_("Afbryder … intet bliver skrevet."))
         elif self.state == "cancelling":
-            self.notify("Afbryder allerede importen …", timeout=2)
+            self.notify(_("Afbryder allerede importen …"), timeout=2)
         else:
             self.dismiss(None)
 

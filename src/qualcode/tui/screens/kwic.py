@@ -20,21 +20,24 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import translator
 from qualcode.safe import one_line
 from qualcode.tui.messages import KwicFound, WorkerFailed
 from qualcode.tui.screens.base import WorkerScreen, number_bindings
 from qualcode.tui.shown import flat, reason
+
+_, _n = translator("tui")
 
 
 class KwicScreen(WorkerScreen, ModalScreen[int | None]):
     BINDINGS = [
         *number_bindings(
             "toggle_code",
-            "Kod",
+            _("Kod"),
             id="kwic-code",
-            tooltip="Toggle the code at that number on the highlighted hit's item",
+            tooltip=_("Toggle the code at that number on the highlighted hit's item"),
         ),
-        Binding("escape", "close", "Luk", id="kwic-close", tooltip="Back to coding"),
+        Binding("escape", "close", _("Luk"), id="kwic-close", tooltip=_("Back to coding")),
     ]
 
     def __init__(self, question: str, word: str = "") -> None:
@@ -51,12 +54,14 @@ class KwicScreen(WorkerScreen, ModalScreen[int | None]):
         with Vertical(classes="dialog", id="kwic"):
             yield Label(
                 flat(
-                    f"Ord i kontekst · {self.question} (bøjninger og ae/oe/aa findes "
-                    "også; ord* = begynder med)"
+                    _(
+                        "Ord i kontekst · {question} (bøjninger og ae/oe/aa findes også; "
+                        "ord* = begynder med)"
+                    ).format(question=self.question)
                 ),
                 classes="dialog-title",
             )
-            yield Input(self.word, placeholder="ord eller frase, fx fleksjob", id="kwic-word")
+            yield Input(self.word, placeholder=_("ord eller frase, fx fleksjob"), id="kwic-word")
             yield Label("", id="kwic-status")
             yield OptionList(id="kwic-hits")
 
@@ -72,7 +77,7 @@ class KwicScreen(WorkerScreen, ModalScreen[int | None]):
 
     def search(self, word: str) -> None:
         self.word = word
-        self.query_one("#kwic-status", Label).update("Søger …")
+        self.query_one("#kwic-status", Label).update(_("Søger …"))
         self._search(word)
 
     @work(
@@ -80,7 +85,7 @@ class KwicScreen(WorkerScreen, ModalScreen[int | None]):
         exclusive=True,
         group="kwic",
         exit_on_error=False,
-        description="Søgningen mislykkedes",
+        description=_("Søgningen mislykkedes"),
     )
     def _search(self, word: str) -> None:
         from qualcode.nlp.kwic import kwic
@@ -108,9 +113,11 @@ class KwicScreen(WorkerScreen, ModalScreen[int | None]):
         if word != self.word:
             return
         self.hits = hits
-        status = error or (
-            f"{len(hits)} fund af »{word}« · tal koder svaret, Enter går til det, Esc lukker"
-        )
+        status = error or _n(
+            "{n} fund af »{word}« · tal koder svaret, Enter går til det, Esc lukker",
+            "{n} fund af »{word}« · tal koder svaret, Enter går til det, Esc lukker",
+            len(hits),
+        ).format(n=len(hits), word=word)
         self.query_one("#kwic-status", Label).update(flat(status))
         options = self.query_one("#kwic-hits", OptionList)
         options.clear_options()
@@ -156,10 +163,10 @@ class KwicScreen(WorkerScreen, ModalScreen[int | None]):
             if other.item_id == hit.item_id:
                 options.replace_option_prompt_at_index(n, self._prompt(other))
         options.highlighted = index
-        verb = "Kodet" if added else "Fjernet"
-        self.query_one("#kwic-status", Label).update(
-            flat(f"✓ {verb} {hit.respondent}: {code.label}", style="green")
-        )
+        done = (
+            _("Kodet {respondent}: {code}") if added else _("Fjernet {code} fra {respondent}")
+        ).format(respondent=hit.respondent, code=code.label)
+        self.query_one("#kwic-status", Label).update(flat(f"✓ {done}", style="green"))
 
     @on(OptionList.OptionSelected, "#kwic-hits")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

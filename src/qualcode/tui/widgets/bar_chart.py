@@ -23,7 +23,10 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from qualcode.i18n import translator
 from qualcode.safe import one_line
+
+_, _n = translator("tui")
 
 FULL = "█"
 EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
@@ -170,7 +173,7 @@ class BarChart(Widget):
         *,
         maximum: float | None = None,
         marker_label: str = "",
-        empty: str = "Ingen tal at vise.",
+        empty: str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -179,7 +182,7 @@ class BarChart(Widget):
         self.bars: list[Bar] = list(bars)
         self.maximum = maximum
         self.marker_label = marker_label
-        self.empty = empty
+        self.empty = _("Ingen tal at vise.") if empty is None else empty
 
     def set_bars(
         self, bars: Sequence[Bar], *, maximum: float | None = None, marker_label: str = ""

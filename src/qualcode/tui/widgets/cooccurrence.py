@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from qualcode.i18n import translator
 from qualcode.io.fmt import number
 from qualcode.io.table import Column, table_lines
 from qualcode.tui.shown import flat, plain
@@ -19,7 +20,9 @@ from qualcode.tui.shown import flat, plain
 if TYPE_CHECKING:
     from qualcode.core.cooccurrence import Cooccurrence
 
-WAITING = "Beregner hvilke temaer der nævnes sammen…"
+_, _n = translator("tui")
+
+WAITING = _("Beregner hvilke temaer der nævnes sammen…")
 
 
 def partners(result: Cooccurrence, key: str) -> list[tuple[str, int, str]]:
@@ -44,47 +47,59 @@ class CooccurrencePanel(VerticalScroll, can_focus=False):
         self.query_one(Static).update(WAITING)
 
     def failed(self, why: str) -> None:
-        self.query_one(Static).update(flat(f"Kunne ikke beregne temaer nævnt sammen: {why}"))
+        self.query_one(Static).update(
+            flat(_("Kunne ikke beregne temaer nævnt sammen: {why}").format(why=why))
+        )
 
     def show(self, result: Cooccurrence, key: str, width: int) -> None:
         """The partners of the theme ``key`` of ``result``, in ``width`` cells."""
         theme = result.theme(key)
         plural = result.noun.plural
-        text = flat(f"Nævnt sammen med {theme.label}", style="bold")
-        text.append(
-            flat(
-                f" · {theme.respondents} af {result.answered} {plural} nævner temaet"
-                f" · {result.basis_label}"
-            )
+        text = flat(_("Nævnt sammen med {theme}").format(theme=theme.label), style="bold")
+        mention = _("{n} af {total} {units} nævner temaet").format(
+            n=theme.respondents, total=result.answered, units=plural
         )
+        text.append(flat(f" · {mention} · {result.basis_label}"))
         found = partners(result, key)
         others = len(result.with_theme(key)) - len(found)
         if theme.respondents == 0:
             text.append("\n")
-            text.append(flat(f"Ingen {plural} nævner temaet."))
+            text.append(flat(_("Ingen {units} nævner temaet.").format(units=plural)))
         elif not found:
             text.append("\n")
-            text.append(flat(f"Ingen {plural} nævner temaet sammen med et andet tema."))
+            text.append(
+                flat(
+                    _("Ingen {units} nævner temaet sammen med et andet tema.").format(units=plural)
+                )
+            )
         else:
             rows = [[label, str(both), jaccard] for label, both, jaccard in found]
-            room = max(20, width - len("Begge") - len("Jaccard") - 2 * 2 - 4)
+            both, jaccard = _("Begge"), _("Jaccard")
+            room = max(20, width - len(both) - len(jaccard) - 2 * 2 - 4)
             columns = [
-                Column("Tema", max_width=room),
-                Column("Begge", right=True),
-                Column("Jaccard", right=True),
+                Column(_("Tema"), max_width=room),
+                Column(both, right=True),
+                Column(jaccard, right=True),
             ]
             text.append("\n")
             text.append(plain("\n".join(table_lines(columns, rows))))
-            note = f"Jaccard: begge / {plural} der nævner mindst ét af de to."
+            note = _("Jaccard: begge / {units} der nævner mindst ét af de to.").format(units=plural)
             if others:
-                note += f" Ikke nævnt sammen med {others} andre temaer."
+                note += " " + _n(
+                    "Ikke nævnt sammen med {n} andet tema.",
+                    "Ikke nævnt sammen med {n} andre temaer.",
+                    others,
+                ).format(n=others)
             text.append("\n")
             text.append(flat(note, style="dim"))
         if any(result.is_nested(key, t.key) for t in result.themes if t.key != key):
             text.append(
                 Text(
-                    "\nOvertema og egne undertemaer parres ikke: undertemaerne tælles med i "
-                    "overtemaet.",
+                    "\n"
+                    + _(
+                        "Overtema og egne undertemaer parres ikke: undertemaerne tælles med i "
+                        "overtemaet."
+                    ),
                     style="dim",
                 )
             )

@@ -14,8 +14,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from qualcode.i18n import translator
 from qualcode.safe import one_line
 from qualcode.tui.shown import flat, plain, shown
+
+_, _n = translator("tui")
 
 
 class InputDialog(ModalScreen[str | None]):
@@ -25,7 +28,7 @@ class InputDialog(ModalScreen[str | None]):
     to choose the coder basis; ``handler(dialog)`` may change :attr:`title_text` through
     :meth:`set_title`."""
 
-    BINDINGS = [Binding("escape", "cancel", "Fortryd", tooltip="Close without changes")]
+    BINDINGS = [Binding("escape", "cancel", _("Fortryd"), tooltip=_("Close without changes"))]
 
     def __init__(
         self,
@@ -59,8 +62,8 @@ class InputDialog(ModalScreen[str | None]):
                 one_line(self.value), placeholder=one_line(self.placeholder), id="dialog-input"
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
-                yield Button("Fortryd", id="cancel")
+                yield Button(_("OK"), variant="primary", id="ok")
+                yield Button(_("Fortryd"), id="cancel")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
@@ -76,8 +79,8 @@ class TextDialog(ModalScreen[str | None]):
     """Write a few lines (a memo, a definition). Ctrl+S saves, Escape cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Fortryd", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Gem", tooltip="Save the text"),
+        Binding("escape", "cancel", _("Fortryd"), tooltip=_("Close without saving")),
+        Binding("ctrl+s", "save", _("Gem"), tooltip=_("Save the text")),
     ]
 
     def __init__(self, title: str, value: str = "", *, id: str | None = None) -> None:
@@ -90,8 +93,8 @@ class TextDialog(ModalScreen[str | None]):
             yield Label(plain(self.title_text), classes="dialog-title")
             yield TextArea(shown(self.value), id="dialog-text", soft_wrap=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Gem (ctrl+s)", variant="primary", id="ok")
-                yield Button("Fortryd", id="cancel")
+                yield Button(_("Gem (ctrl+s)"), variant="primary", id="ok")
+                yield Button(_("Fortryd"), id="cancel")
 
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:
@@ -106,22 +109,26 @@ class ConfirmDialog(ModalScreen[bool]):
     """Yes or no, defaulting to no. The keys are written on the buttons and under the
     question: a destructive yes takes its own key (j or y), never a stray Enter."""
 
-    BINDINGS = [Binding("escape,n", "no", "Nej"), Binding("y,j", "yes", "Ja")]
+    BINDINGS = [
+        Binding("escape,n", "no", _("Nej"), id="confirm-no", tooltip=_("Answer no")),
+        Binding("y,j", "yes", _("Ja"), id="confirm-yes", tooltip=_("Answer yes")),
+    ]
 
-    def __init__(self, question: str, *, yes: str = "Ja", id: str | None = None) -> None:
+    def __init__(self, question: str, *, yes: str | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.question = question
-        self.yes_label = yes
+        self.yes_label = _("Ja") if yes is None else yes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(self.question), classes="dialog-title")
             yield Label(
-                plain(f"j: {self.yes_label} · n eller Esc: Nej", style="dim"), classes="dialog-keys"
+                plain(_("j: {yes} · n eller Esc: Nej").format(yes=self.yes_label), style="dim"),
+                classes="dialog-keys",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes_label} (j)", variant="error", id="yes")
-                yield Button("Nej (n)", variant="primary", id="no")
+                yield Button(_("{yes} (j)").format(yes=self.yes_label), variant="error", id="yes")
+                yield Button(_("Nej (n)"), variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -138,7 +145,7 @@ class ConfirmDialog(ModalScreen[bool]):
 class PickDialog(ModalScreen[str | None]):
     """Pick one of several (value, label) choices."""
 
-    BINDINGS = [Binding("escape", "cancel", "Fortryd")]
+    BINDINGS = [Binding("escape", "cancel", _("Fortryd"), tooltip=_("Close without choosing"))]
 
     def __init__(
         self, title: str, choices: list[tuple[str, str]], *, id: str | None = None
@@ -201,7 +208,7 @@ def ask_for_file(
         path = export_path(name.strip(), "")
         if path.is_dir():
             screen.notify(
-                f"Ikke gemt: {path} er en mappe; skriv et filnavn.",
+                _("Ikke gemt: {path} er en mappe; skriv et filnavn.").format(path=path),
                 severity="error",
                 timeout=6,
                 markup=False,
@@ -212,12 +219,16 @@ def ask_for_file(
         if allowed and path.suffix.lower() not in allowed:
             if strict:
                 endings = (
-                    ", ".join(allowed[:-1]) + " eller " + allowed[-1]
+                    _("{endings} eller {last}").format(
+                        endings=", ".join(allowed[:-1]), last=allowed[-1]
+                    )
                     if len(allowed) > 1
                     else allowed[0]
                 )
                 screen.notify(
-                    f"Ikke gemt: {path.name} skal ende på {endings}.",
+                    _("Ikke gemt: {file} skal ende på {endings}.").format(
+                        file=path.name, endings=endings
+                    ),
                     severity="error",
                     timeout=6,
                     markup=False,
@@ -226,7 +237,7 @@ def ask_for_file(
             path = path.with_name(path.name + suffix)
         if not path.parent.is_dir():
             screen.notify(
-                f"Ikke gemt: mappen findes ikke ({path.parent}).",
+                _("Ikke gemt: mappen findes ikke ({folder}).").format(folder=path.parent),
                 severity="error",
                 timeout=6,
                 markup=False,
@@ -239,7 +250,7 @@ def ask_for_file(
                     then(path, True)
                 else:
                     screen.notify(
-                        f"Ikke gemt: {path.name} findes allerede.",
+                        _("Ikke gemt: {file} findes allerede.").format(file=path.name),
                         severity="warning",
                         timeout=3,
                         markup=False,
@@ -247,7 +258,9 @@ def ask_for_file(
 
             screen.app.push_screen(
                 ConfirmDialog(
-                    f"{path} findes allerede. Overskriv den?", yes="Overskriv", id=confirm_id
+                    _("{path} findes allerede. Overskriv den?").format(path=path),
+                    yes=_("Overskriv"),
+                    id=confirm_id,
                 ),
                 confirmed,
             )
@@ -307,9 +320,9 @@ class CodePicker(ModalScreen[str | None]):
     codebook with more codes than the number keys reach."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Fortryd", tooltip="Close without coding"),
-        Binding("down", "move(1)", "Ned", show=False),
-        Binding("up", "move(-1)", "Op", show=False),
+        Binding("escape", "cancel", _("Fortryd"), tooltip=_("Close without coding")),
+        Binding("down", "move(1)", _("Ned"), show=False),
+        Binding("up", "move(-1)", _("Op"), show=False),
     ]
 
     def __init__(
@@ -330,7 +343,7 @@ class CodePicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(self.title_text), classes="dialog-title")
-            yield Input(placeholder="skriv en del af navnet", id="picker-input")
+            yield Input(placeholder=_("skriv en del af navnet"), id="picker-input")
             yield OptionList(id="picker-options")
 
     def on_mount(self) -> None:

@@ -25,10 +25,23 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Input, Label
 
+from qualcode.i18n import translator
 from qualcode.tui.messages import ItemChosen
 from qualcode.tui.shown import flat, shown
 
-STATUS = ("alle", "ikke gennemgået", "gennemgået")
+_, _n = translator("tui")
+
+STATUS = ("alle", "ikke gennemgået", "gennemgået")  # the filter's states, in turn (f)
+
+
+def status_label(status: str) -> str:
+    """A filter state as the analyst reads it."""
+    labels = {
+        "alle": _("alle"),
+        "ikke gennemgået": _("ikke gennemgået"),
+        "gennemgået": _("gennemgået"),
+    }
+    return labels[status]
 
 
 @dataclass(frozen=True)
@@ -65,12 +78,12 @@ class QueueList(ScrollView, can_focus=True):
     """One line per item; the highlighted line is the current item."""
 
     BINDINGS = [
-        Binding("up", "move(-1)", "Op", show=False),
-        Binding("down", "move(1)", "Ned", show=False),
-        Binding("pageup", "page(-1)", "Side op", show=False),
-        Binding("pagedown", "page(1)", "Side ned", show=False),
-        Binding("home", "jump(0)", "Første", show=False),
-        Binding("end", "jump(-1)", "Sidste", show=False),
+        Binding("up", "move(-1)", _("Op"), show=False),
+        Binding("down", "move(1)", _("Ned"), show=False),
+        Binding("pageup", "page(-1)", _("Side op"), show=False),
+        Binding("pagedown", "page(1)", _("Side ned"), show=False),
+        Binding("home", "jump(0)", _("Første"), show=False),
+        Binding("end", "jump(-1)", _("Sidste"), show=False),
     ]
     DEFAULT_CSS = """
     QueueList { background: $surface; overflow-x: hidden; }
@@ -198,7 +211,7 @@ class ItemQueue(Vertical):
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ søg: ord, kode:KEY, jc:ID", id="queue-filter")
+        yield Input(placeholder=_("/ søg: ord, kode:KEY, jc:ID"), id="queue-filter")
         yield Label("", id="queue-status")
         yield QueueList(id="queue-list")
 
@@ -275,13 +288,16 @@ class ItemQueue(Vertical):
     def _update_status(self) -> None:
         reviewed, total = self._progress
         n_shown, n_all = len(self.shown), len(self.all_rows)
-        shown = f" · viser {n_shown}" if n_shown != n_all else ""
+        parts = [
+            _("gennemgået {reviewed} af {total}").format(reviewed=reviewed, total=total),
+            _("filter: {status}").format(status=status_label(self.status)),
+        ]
         search = " ".join(self.query_one("#queue-filter", Input).value.split())
-        searched = f" · søgning: {search}" if search else ""
-        self.query_one("#queue-status", Label).update(
-            flat(f"gennemgået {reviewed} af {total} · filter: {self.status}{searched}{shown}"),
-            layout=False,
-        )
+        if search:
+            parts.append(_("søgning: {words}").format(words=search))
+        if n_shown != n_all:
+            parts.append(_("viser {n}").format(n=n_shown))
+        self.query_one("#queue-status", Label).update(flat(" · ".join(parts)), layout=False)
 
     @property
     def current_item_id(self) -> int | None:
@@ -302,9 +318,10 @@ class ItemQueue(Vertical):
                 self.option_list.cursor = index
 
     def cycle_status(self) -> str:
+        """The next filter state (f); returns it as the analyst reads it."""
         self.status = STATUS[(STATUS.index(self.status) + 1) % len(STATUS)]
         self.apply_filter()
-        return self.status
+        return status_label(self.status)
 
     @on(Input.Changed, "#queue-filter")
     def _filter_changed(self) -> None:

@@ -11,7 +11,10 @@ from textual.color import Color
 from textual.widgets import TextArea
 from textual.widgets.text_area import Document
 
+from qualcode.i18n import translator
 from qualcode.tui.shown import shown
+
+_, _n = translator("tui")
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,8 @@ class CodedTextArea(TextArea):
     """A read-only TextArea whose selection codes a span; coded spans are coloured."""
 
     BINDINGS = [
-        Binding("ctrl+z", "screen.undo", "Fortryd", show=False),
-        Binding("ctrl+y", "screen.redo", "Gentag", show=False),
+        Binding("ctrl+z", "screen.undo", _("Fortryd"), show=False),
+        Binding("ctrl+y", "screen.redo", _("Gentag"), show=False),
     ]
 
     def __init__(self, **kwargs) -> None:

@@ -9,10 +9,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from qualcode.i18n import translator
+from qualcode.io.fmt import number
 from qualcode.nlp.suggest import Suggestion, merged
 from qualcode.tui.shown import shown
 
-SOURCE_NAMES = {"rule": "regel", "model": "model"}
+_, _n = translator("tui")
+
+SOURCE_NAMES = {"rule": _("regel"), "model": _("model")}
 
 
 class SuggestionBar(Static):
@@ -49,13 +53,13 @@ class SuggestionBar(Static):
     def _draw(self) -> None:
         out = Text()
         if not self.entries:
-            out.append(self.note or "Ingen forslag til dette svar.", style="dim")
+            out.append(self.note or _("Ingen forslag til dette svar."), style="dim")
             if not self.note and self.sources_note:
                 out.append(f" {self.sources_note}", style="dim italic")
             self.update(out)
             return
-        out.append("Forslag ", style="bold")
-        out.append("a acceptér · x afvis", style="dim")
+        out.append(_("Forslag") + " ", style="bold")
+        out.append(_("a acceptér · x afvis"), style="dim")
         if self.sources_note:
             out.append(f" {self.sources_note}", style="dim italic")
         out.append("\n")
@@ -67,7 +71,7 @@ class SuggestionBar(Static):
             out.append(shown(label), style="bold reverse" if first else "")
             sources = []
             for s in sorted(group, key=lambda s: s.source):
-                part = f"{SOURCE_NAMES[s.source]} {s.score:.2f}"
+                part = f"{SOURCE_NAMES[s.source]} {number(s.score, 2)}"
                 if s.words:
                     part += ": " + shown(", ".join(s.words[:4]))
                 sources.append(part)
