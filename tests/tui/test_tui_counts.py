@@ -162,6 +162,22 @@ async def test_interview_has_scale_column_nesting_and_no_report_column(app):
         assert screen.query_one(BarChart).bars[5].depth == 1
 
 
+async def test_the_interview_scale_is_said_in_the_language_in_use(app, english):
+    """The frame keeps the report's Danish word (a contract of the counts files); the
+    screen says it in the language the user chose."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_counts(app, pilot)
+        app.set_question("interview")
+        await settle(app, pilot)
+        rows = table_rows(screen)
+        assert rows["ordninger"][1:] == [
+            "Mentioned by most (14 of 15) jobcentre",
+            "93.3%",
+            "most",
+        ]
+        assert rows["pa-uddannelse"][3] == "a few"
+
+
 async def test_switching_question_updates_the_table(app, db):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_counts(app, pilot)

@@ -32,7 +32,7 @@ from textual.worker import get_current_worker
 from qualcode.core.counts import plain_value
 from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
-from qualcode.io.fmt import MISSING, integer, mentioned, points, themes, units
+from qualcode.io.fmt import MISSING, integer, mentioned, points, scale, themes, units
 from qualcode.io.fmt import percent as pct
 from qualcode.safe import one_line
 from qualcode.tui.messages import (
@@ -450,7 +450,7 @@ class CountsScreen(ProjectScreen):
             Text(pct(row.percent), **right),
         ]
         if t.kind == "interview":
-            cells.append(Text(row.scale))
+            cells.append(Text(scale(row.respondents)))  # the report's word, in the language
         if t.has_published:
             cells.append(
                 Text(
