@@ -20,6 +20,7 @@ import itertools
 import sqlite3
 
 import pytest
+from stubs import no_suggester
 from textual._styles_cache import StylesCache
 from textual.css.stylesheet import Stylesheet
 
@@ -34,33 +35,13 @@ def pytest_configure(config):
     )
 
 
-class NoSuggestions:
-    """A suggester with no rules and no model: the bar says "Ingen forslag"."""
-
-    model = None
-    precision: dict[str, float] = {}
-
-    def __init__(self, project, question: str, coder: str) -> None:
-        self.project, self.question, self.coder = project, question, coder
-
-    def for_item(self, item_id: int) -> list:
-        return []
-
-    def uncertainty(self, item_ids, *, cancelled=None) -> dict[int, float]:
-        return {}
-
-
 @pytest.fixture(autouse=True)
 def _no_suggestions(request, monkeypatch):
-    """Replace the coding screen's suggester with :class:`NoSuggestions` (see above)."""
+    """Replace the coding screen's suggester with one that never suggests (stubs.py)."""
     if request.node.get_closest_marker("assistant") is None:
         from qualcode.tui.screens import coding
 
-        monkeypatch.setattr(
-            coding,
-            "load_suggester",
-            lambda project, qid, coder, **_: (NoSuggestions(project, qid, coder), "", ""),
-        )
+        monkeypatch.setattr(coding, "load_suggester", no_suggester)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,8 +2,9 @@
 user's settings file, and Textual's own texts (the palette, its system commands, the
 footer, ctrl+c, the widgets' key descriptions) in the workbench's language.
 
-The walk in the pseudo-language and in English is in test_tui_walk.py; here the workbench
-runs in Danish, the suite's language (the keys' descriptions are read at import)."""
+The walk of every screen in the pseudo-language and in English is in test_tui_walk.py;
+here the workbench runs in Danish, the suite's language (the keys' descriptions are read
+at import), and in English where what a screen says is made as it runs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import tomllib
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from helpers import settle
 from qualcode import i18n
@@ -140,3 +141,25 @@ async def test_what_the_screens_say_follows_the_language(demo_copy, english):
         await pilot.press("c")
         await pilot.pause()
         assert app.screen.query_one(Input).placeholder == "type a part of the name"
+
+
+async def test_counts_and_codebook_read_in_english_with_its_numbers(english, demo_copy):
+    """What the screens say when they are drawn follows the language (the keys'
+    descriptions were read in Danish when the modules were imported)."""
+    from qualcode.tui.app import make_app
+
+    app = make_app(demo_copy, coder="ida")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#counts-status").render())
+        assert "7 themes · 35 jobcentre answered · Report 2018:" in status
+        table = app.screen.query_one("#counts-table", DataTable)
+        heads = [column.label.plain for column in table.ordered_columns]
+        assert heads[:3] == ["Theme", "Stated by", "Share"] and "Difference" in heads
+        assert table.get_row_at(0)[2].plain == "42.9%"
+        await pilot.press("f5")
+        await settle(app, pilot)
+        detail = str(app.screen.query_one("#codebook-detail-text").render())
+        assert "Key: borgere-paa-kanten" in detail and "Codings: 24" in detail
+        assert "The report 2018: 15 of 35" in detail
