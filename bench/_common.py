@@ -86,6 +86,17 @@ def since_process_start() -> float:
 _IMPORTED = time.perf_counter()
 
 
+def user_env(env: dict[str, str], pycache: Path) -> dict[str, str]:
+    """The environment a measured process gets: as a user's, with Python's bytecode cache
+    on. (PYTHONDONTWRITEBYTECODE, set in some developer and CI shells, makes every run
+    compile qualcode's modules from source again.) The cache goes to ``pycache``
+    (PYTHONPYCACHEPREFIX, unless already set), not beside the sources."""
+    env = dict(env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", str(pycache))
+    return env
+
+
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (p in 0-100) of a non-empty list."""
     ordered = sorted(values)

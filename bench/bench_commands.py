@@ -48,7 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH, emit, median  # noqa: E402
+from _common import BENCH, emit, median, user_env  # noqa: E402
 from _trace_sql import statements  # noqa: E402
 from generate import QUESTIONS  # noqa: E402
 
@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"commands": []}
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-commands-") as tmp:
         workdir = Path(tmp)
-        env = dict(os.environ, QUALCODE_CODER="bench")
+        env = user_env(dict(os.environ, QUALCODE_CODER="bench"), workdir / "pycache")
         env.setdefault("QUALCODE_HOME", str(workdir / "home"))
         for case in cases(args, workdir, env):
             print(f"  {case.shown}", file=sys.stderr, flush=True)
