@@ -159,6 +159,7 @@ async def keys(
         disk = sqlite3.connect(db)
         commits: list[float] = []
         frames: list[float] = []
+        traced: tuple[list[str], list[str]] = ([], [])  # the SQL of an add and of a remove
         state: dict[str, float | None] = {"committed": None}
         async with app.run_test(size=SIZE) as pilot:
             await hook.wait()
@@ -188,11 +189,16 @@ async def keys(
                 profiling = profile is not None and n == profile_press
                 if profiling:
                     profile.enable()
+                tracing = n in (2, 3)  # an add, then a remove, on the same item
+                if tracing:
+                    project.db.set_trace_callback(traced[n % 2].append)
                 t0 = time.perf_counter()
                 send_key(app, "1")
                 await hook.wait()
                 if profiling:
                     profile.disable()
+                if tracing:
+                    project.db.set_trace_callback(None)
                 if state["committed"] is None:
                     raise RuntimeError(f"press {n}: a frame but no commit")
                 commits.append(state["committed"] - t0)
@@ -215,7 +221,9 @@ async def keys(
         cms = [1000 * c for c in commits]
     finally:
         hook.close()
+    floor = replay(db, traced, max(50, presses // 5)) if presses > 3 else {}
     return {
+        **floor,
         "presses": presses,
         "items": (presses + 1) // 2,
         "p50": percentile(ms, 50),
@@ -226,6 +234,52 @@ async def keys(
         "commit_p95": percentile(cms, 95),
         "commit_p99": percentile(cms, 99),
         "samples_ms": [round(x, 2) for x in ms],
+    }
+
+
+def press_sql(trace: list[str]) -> list[str]:
+    """A press's statements as they can be run again: without SQLite's inner statements,
+    and a write's trigger firings (each repeats the statement's line) taken as one."""
+    out: list[str] = []
+    for sql in trace:
+        if sql.lstrip().startswith("--"):
+            continue
+        writes = sql.lstrip()[:6].upper() in ("INSERT", "DELETE", "UPDATE")
+        if writes and out and out[-1] == sql:
+            continue
+        out.append(sql)
+    return out
+
+
+def replay(db: Path, traced: tuple[list[str], list[str]], pairs: int) -> dict:
+    """The floor of a key press: the SQL qualcode ran for one add and one remove (every
+    statement of the press: the write transaction and the reads that redraw the screen),
+    run again ``pairs`` times each on a bare sqlite3 connection to the same file with
+    qualcode's pragmas for writing (WAL, synchronous=FULL, foreign keys)."""
+    add, remove = press_sql(traced[0]), press_sql(traced[1])
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    times: list[float] = []
+    for _ in range(pairs):
+        for statements in (add, remove):
+            t0 = time.perf_counter()
+            for sql in statements:
+                conn.execute(sql).fetchall()
+            times.append(1000 * (time.perf_counter() - t0))
+    left = conn.execute("SELECT COUNT(*) FROM codings WHERE coder = 'bench'").fetchone()[0]
+    conn.close()
+    if left:
+        raise RuntimeError(f"the replayed presses left {left} codings")
+    return {
+        "floor_p50": percentile(times, 50),
+        "floor_p95": percentile(times, 95),
+        "floor_p99": percentile(times, 99),
+        "floor_presses": len(times),
+        "floor_sql_add": add,
+        "floor_sql_remove": remove,
     }
 
 
