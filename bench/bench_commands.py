@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"commands": []}
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-commands-") as tmp:
         workdir = Path(tmp)
-        env = user_env(dict(os.environ, QUALCODE_CODER="bench"), workdir / "pycache")
+        env = user_env(dict(os.environ, QUALCODE_CODER="bench"))
         env.setdefault("QUALCODE_HOME", str(workdir / "home"))
         for case in cases(args, workdir, env):
             print(f"  {case.shown}", file=sys.stderr, flush=True)

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict]] = {"qualcode": [], "floor": [], "textual": []}
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-start-") as tmp:
         tmpdir = Path(tmp)
-        env = user_env(dict(os.environ, QUALCODE_CODER="bench"), tmpdir / "pycache")
+        env = user_env(dict(os.environ, QUALCODE_CODER="bench"))
         env.setdefault("QUALCODE_HOME", str(tmpdir / "home"))
         db = private_copy(args.db, tmpdir / args.db.name)
         programs = {

@@ -42,10 +42,7 @@ BIG = 500_000  # from here on: fewer repeats of the slow measurements
 class Runner:
     def __init__(self, python: str, src: Path | None, home: Path) -> None:
         self.python = python
-        self.env = user_env(
-            dict(os.environ, QUALCODE_CODER="bench", QUALCODE_HOME=str(home)),
-            home.parent / "pycache",
-        )
+        self.env = user_env(dict(os.environ, QUALCODE_CODER="bench", QUALCODE_HOME=str(home)))
         self.loads: list[float] = []
         if src is not None:  # another checkout's package first on the path
             self.env["PYTHONPATH"] = os.pathsep.join(
