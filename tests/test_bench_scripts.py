@@ -36,18 +36,13 @@ def saved(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bench-run")
     out = tmp / "run.json"
     env = dict(os.environ, QUALCODE_HOME=str(tmp / "home"))
-    done = subprocess.run(
-        [
-            sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "300", "--repeat", "1",
-            "--import-repeat", "1", "--start-repeat", "1", "--presses", "6",
-            "--startup-runs", "1", "--no-doc", "--profile", "never", "--save", str(out),
-            "--workdir", str(tmp / "work"),
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    argv = [
+        sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "300", "--repeat", "1",
+        "--import-repeat", "1", "--start-repeat", "1", "--presses", "6",
+        "--startup-runs", "1", "--no-doc", "--profile", "never", "--save", str(out),
+        "--workdir", str(tmp / "work"),
+    ]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(out.read_text(encoding="utf-8")), done.stdout
 
