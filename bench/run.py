@@ -139,6 +139,8 @@ def measure(runner: Runner, spec: str, workdir: Path, args) -> dict:
     ]
     say(f"[{size:,}] workbench keys x{args.presses}")
     r["keys"] = runner.run("bench_tui.py", "keys", "--db", db, "--presses", args.presses)
+    say(f"[{size:,}] the published views (qualcode serve)")
+    r["views"] = runner.run("bench_views.py", "--db", db, "--json")
     say(f"[{size:,}] workbench memory")
     r["rss"] = runner.run("bench_tui.py", "rss", "--db", db)
     r["baseline"] = runner.run("bench_tui.py", "baseline", "--db", db)
@@ -437,6 +439,25 @@ LINEAR_HEAD = (
 )
 
 
+VIEWS_HEAD = ("query (as Datasette runs it)", "median, ms", "lowest", "CPU", "of the 1 s limit")
+
+
+def views_rows(r: dict) -> list[tuple[str, ...]]:
+    views = r.get("views")
+    if not views:
+        return []
+    return [
+        (
+            q["query"],
+            f"{q['median']:,.1f}",
+            f"{q['min']:,.1f}",
+            f"{q['cpu']:,.1f}",
+            f"{q['median'] / views['limit_ms']:.0%}",
+        )
+        for q in views["queries"]
+    ]
+
+
 def linear_rows(results: list[dict]) -> list[tuple[str, ...]]:
     rows = []
     for r in results:
@@ -537,6 +558,14 @@ def block(results: list[dict], profiles: dict, meta: dict) -> str:
             md_table(FIGURE_HEAD, workbench_rows(r)),
             "",
         ]
+        if views_rows(r):
+            out += [
+                f"The published views (`qualcode serve`; `bench_views.py`, median of "
+                f"{r['views']['repeat']} on a read-only connection):",
+                "",
+                md_table(VIEWS_HEAD, views_rows(r)),
+                "",
+            ]
     if profiles:
         out += ["#### Where the time goes (the targets missed)", ""]
         for title, text in profiles.items():
@@ -751,6 +780,8 @@ def report(results: list[dict], profiles: dict, meta: dict, args, key: str) -> i
         print(plain_table(COMMAND_HEAD, command_rows(r)))
         print(plain_table(FIGURE_HEAD, inprocess_rows(r)))
         print(plain_table(FIGURE_HEAD, workbench_rows(r)))
+        if views_rows(r):
+            print(plain_table(VIEWS_HEAD, views_rows(r)))
     for title, text in profiles.items():
         print(f"\n{title}\n{text}")
     if not args.no_doc:

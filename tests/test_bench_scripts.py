@@ -82,6 +82,7 @@ def test_the_in_process_and_workbench_figures_are_there(saved):
     assert keys["presses"] == 6 and keys["floor_presses"] >= 100
     assert any("BEGIN IMMEDIATE" in s for s in keys["floor_sql_add"])
     assert r["rss"]["vmhwm_kib"] > r["baseline"]["vmhwm_kib"] > 0
+    assert any(q["query"].startswith("theme_counts") for q in r["views"]["queries"])
 
 
 def test_the_doc_is_rendered_with_every_target(saved, tmp_path):
