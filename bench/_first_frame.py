@@ -25,21 +25,59 @@ def since_process_start() -> float:
     return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
 
 
-def signal(text: str) -> None:
-    """One JSON line to the benchmark: the time since the process started and ``text``."""
+def signal(text: str, marks: list | None = None) -> None:
+    """One JSON line to the benchmark: the time since the process started, ``text``, and
+    ``marks`` (a timeline: (what, seconds since the process started))."""
     fd = int(os.environ["QUALCODE_BENCH_FD"])
-    line = {"since_start": since_process_start(), "perf": time.perf_counter(), "text": text}
+    line = {
+        "since_start": since_process_start(),
+        "perf": time.perf_counter(),
+        "text": text,
+        "marks": marks or [],
+    }
     os.write(fd, (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
     os.close(fd)
 
 
-def signal_when(test) -> None:
+def signal_when(test, timeline=None, *, lazily: bool = False) -> None:
+    """``timeline()``, if given, returns marks to send with the signal. ``lazily``: hook
+    Textual when the program imports it, not now (so that the imports keep their order)."""
+    if lazily:
+        _when_imported("textual.app", lambda module: _hook(module.App, test, timeline))
+        return
     from textual.app import App
 
+    _hook(App, test, timeline)
+
+
+def _when_imported(name: str, then) -> None:
+    """Call ``then(module)`` right after the module ``name`` is first imported."""
+    import importlib.util
+    import sys
+
+    class Finder:  # a meta path finder (importlib.abc would import more than it is worth)
+        def find_spec(self, fullname, path, target=None):
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            run = spec.loader.exec_module
+
+            def exec_module(module) -> None:
+                run(module)
+                then(module)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+
+
+def _hook(App, test, timeline) -> None:  # noqa: N803 - Textual's class
     original = App._display
     state = {"done": False}
 
-    def display(app: App, screen, renderable) -> None:
+    def display(app, screen, renderable) -> None:
         original(app, screen, renderable)
         written = (
             renderable is not None
@@ -53,7 +91,7 @@ def signal_when(test) -> None:
         text = test(screen)
         if text is not None:
             state["done"] = True
-            signal(text)
+            signal(text, timeline() if timeline else None)
             app.exit()
 
     App._display = display

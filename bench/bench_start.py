@@ -106,6 +106,7 @@ def in_terminal(argv: list[str], env: dict, timeout: float = 120.0) -> dict:
     info = json.loads(message.decode("utf-8").splitlines()[0])
     return {
         "seconds": signalled,
+        "marks": info.get("marks", []),
         "since_start": info["since_start"],
         "on_terminal": seen_at(chunks, info["text"]),
         "exit_code": code,
@@ -124,6 +125,19 @@ def seen_at(chunks: list[tuple[float, bytes]], text: str) -> float | None:
         if words in _ANSI.sub(b"", screen).decode("utf-8", "replace"):
             return at
     return None
+
+
+def median_timeline(runs: list[list]) -> list[tuple[str, float]]:
+    """Each mark's median over the runs (the first time it happened in each run), in order;
+    and at the end the first answer on screen (the signal's own time)."""
+    seen: dict[str, list[float]] = {}
+    for marks in runs:
+        firsts: dict[str, float] = {}
+        for label, at in marks:
+            firsts.setdefault(label, at)
+        for label, at in firsts.items():
+            seen.setdefault(label, []).append(at)
+    return sorted(((label, median(v)) for label, v in seen.items()), key=lambda m: m[1])
 
 
 def private_copy(db: Path, target: Path) -> Path:
@@ -177,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs[name].append(in_terminal(programs[name], env))
             loads.append(os.getloadavg()[0])
     result: dict = {"repeat": args.repeat, "load_min": min(loads), "load_max": max(loads)}
+    if runs["qualcode"]:
+        result["timeline"] = median_timeline([r["marks"] for r in runs["qualcode"]])
     for name, done in runs.items():
         if not done:
             continue

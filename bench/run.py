@@ -403,6 +403,19 @@ def workbench_rows(r: dict) -> list[tuple[str, ...]]:
             f"{k['p95'] / k['floor_p95']:.2f}× (p95)",
         )
     )
+    slow, every = k.get("slowest_5pc"), k.get("all_presses")
+    if slow and every:
+        rows.append(
+            (
+                f"· where a press goes, mean of the slowest 5% ({slow['presses']}) / of all: "
+                "committed + repainted = total, and the garbage collector's part",
+                f"{slow['commit']:.1f} + {slow['repaint']:.1f} = {slow['total']:.1f} ms, "
+                f"GC {slow['gc']:.1f} ms",
+                f"{every['commit']:.1f} + {every['repaint']:.1f} = {every['total']:.1f} ms, "
+                f"GC {every['gc']:.1f} ms",
+                "–",
+            )
+        )
     rows.append(
         (
             "· key '1' → committed (toggle_code returned), p50 / p95 / p99",
@@ -437,6 +450,17 @@ LINEAR_HEAD = (
     "key p95",
     "peak RSS",
 )
+
+
+def timeline_rows(r: dict) -> list[tuple[str, str]]:
+    marks = r["start"].get("timeline") or []
+    if not marks:
+        return []
+    first = r["start"]["qualcode"]["seconds"]["median"]
+    rows = [("0", "the process starts (the interpreter, site, the virtual environment)")]
+    rows += [(ms(at), label) for label, at in marks]
+    rows.append((ms(first), "the first answer is on the terminal (median of the runs)"))
+    return rows
 
 
 VIEWS_HEAD = ("query (as Datasette runs it)", "median, ms", "lowest", "CPU", "of the 1 s limit")
@@ -558,6 +582,14 @@ def block(results: list[dict], profiles: dict, meta: dict) -> str:
             md_table(FIGURE_HEAD, workbench_rows(r)),
             "",
         ]
+        if timeline_rows(r):
+            out += [
+                "Where the workbench's start goes (median of the runs; the imports and the "
+                "openings of the project file, noted by an audit hook in the process):",
+                "",
+                md_table(("ms since process start", "what happens"), timeline_rows(r)),
+                "",
+            ]
         if views_rows(r):
             out += [
                 f"The published views (`qualcode serve`; `bench_views.py`, median of "
@@ -664,9 +696,18 @@ def profile_misses(runner: Runner, results: list[dict], args) -> dict[str, str]:
                 prof["startup_profile"]
             )  # fmt: skip
         else:
-            out[f"One key press ({size:,} answers; '1' → committed → next frame, "
-                f"{prof['key_ms']:.0f} ms median of 6, one profiled)"] = (
-                prof["key_profile"]
+            slow = prof["slow_keys_ms"]
+            out[f"The slowest 5% of 200 key presses ({size:,} answers; each press profiled "
+                f"on its own: {len(slow)} presses of {min(slow):.0f}–{max(slow):.0f} ms under "
+                f"the profiler, median of all {prof['all_keys_median_ms']:.0f} ms), "
+                "their profiles added"] = prof["slow_keys_profile"]  # fmt: skip
+            asked = "\n".join(
+                f"{n:5d}  {widget:<20} {where}" for n, widget, where in prof["layout_requests"]
+            )
+            out[f"Who asks for a new layout (a whole-screen re-render) during "
+                f"{prof['layout_presses']} number-key presses ({size:,} answers): "
+                "Widget.refresh(layout=True) calls, with qualcode's caller"] = (
+                asked or "(none)"
             )  # fmt: skip
     if "nested" in missed:
         size = missed["nested"]["size"]
@@ -780,6 +821,8 @@ def report(results: list[dict], profiles: dict, meta: dict, args, key: str) -> i
         print(plain_table(COMMAND_HEAD, command_rows(r)))
         print(plain_table(FIGURE_HEAD, inprocess_rows(r)))
         print(plain_table(FIGURE_HEAD, workbench_rows(r)))
+        if timeline_rows(r):
+            print(plain_table(("ms since process start", "what happens"), timeline_rows(r)))
         if views_rows(r):
             print(plain_table(VIEWS_HEAD, views_rows(r)))
     for title, text in profiles.items():

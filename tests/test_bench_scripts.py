@@ -81,6 +81,9 @@ def test_the_in_process_and_workbench_figures_are_there(saved):
     keys = r["keys"]
     assert keys["presses"] == 6 and keys["floor_presses"] >= 100
     assert any("BEGIN IMMEDIATE" in s for s in keys["floor_sql_add"])
+    slow = keys["slowest_5pc"]
+    assert abs(slow["commit"] + slow["repaint"] - slow["total"]) < 0.01
+    assert start["timeline"] and any("qualcode.cli" in m[0] for m in start["timeline"])
     assert r["rss"]["vmhwm_kib"] > r["baseline"]["vmhwm_kib"] > 0
     assert any(q["query"].startswith("theme_counts") for q in r["views"]["queries"])
 
