@@ -217,8 +217,8 @@ def parse_rows(path: Path, specs) -> tuple[list, list, list]:
     """Read, decode and split the file; the rows as qualcode writes them."""
     from qualcode.store.db import now
 
-    text = path.read_bytes().decode("cp1252")
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    text = io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="cp1252", newline="")
+    rows = csv.reader(text, delimiter=";")
     header = next(rows)
     at = header.index
     rid_i, name_i = at("jobcenter_id"), at("navn")

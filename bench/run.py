@@ -674,7 +674,9 @@ def profile_misses(runner: Runner, results: list[dict], args) -> dict[str, str]:
             argv += ["--text-col", col, "--question", qid]
         for _qid, _col, stem in QUESTIONS:
             argv += ["--codebook", stem]
-        found = runner.run("profile_command.py", "--json", "--top", 40, "--min-ms", 20, *argv)
+        found = runner.run(
+            "profile_command.py", "--json", "--top", 40, "--min-ms", 20, "--fresh", new, *argv
+        )
         out[f"`qualcode import answers` ({size:,} answers): imports, then cProfile's top 40"] = (
             f"imports: {found['imports_ms']:.0f} ms\n{found['import_tree']}\n\n{found['calls']}"
         )

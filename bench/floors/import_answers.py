@@ -37,7 +37,8 @@ gc.disable()  # the rows form no cycles: no collector passes over them (qualcode
 with open(path, "rb") as fh:
     raw = fh.read()
 sha = hashlib.sha256(raw).hexdigest()
-rows = csv.reader(io.StringIO(raw.decode("cp1252"), newline=""), delimiter=";")
+text = io.TextIOWrapper(io.BytesIO(raw), encoding="cp1252", newline="")  # decoded as read
+rows = csv.reader(text, delimiter=";")
 header = next(rows)
 at = header.index
 id_i, name_i = at(id_col), at(name_col)
