@@ -14,7 +14,9 @@ query_only, foreign_keys), each ``fetchall()``. The ratio is qualcode's Python o
 around its own SQL: the codebook objects, pandas, the checks.
 
 Each is warmed up once (pandas is imported on the first call), then qualcode and the
-floor alternate ``--repeat`` times; medians and the lowest and highest time are reported.
+floor alternate ``--repeat`` times (by default as many as take about 2 s, 21 to 201:
+a call of a few milliseconds is easily disturbed by other work on the machine); medians
+and the lowest and highest time are reported.
 """
 
 from __future__ import annotations
@@ -98,7 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="question id (repeatable; default: strategier and kompenserende-ordninger)",
     )
-    parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=0,
+        help="calls of each (default: enough for about 2 s of qualcode's calls, 21 to 201)",
+    )
     parser.add_argument(
         "--profile",
         metavar="QID",
@@ -106,11 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.profile:
-        emit({"profile": profile_counts(args.db, args.profile, args.repeat)})
+        emit({"profile": profile_counts(args.db, args.profile, args.repeat or 200)})
         return 0
     from qualcode.core.project import Project
 
-    result: dict[str, object] = {"repeat": args.repeat}
+    result: dict[str, object] = {"repeat": args.repeat or "auto"}
     t0 = time.perf_counter()
     project = Project.open(args.db, readonly=True, coder="bench")
     result["open"] = time.perf_counter() - t0
@@ -137,15 +144,20 @@ def main(argv: list[str] | None = None) -> int:
             ("respondent_counts", lambda qid=qid: project.respondent_counts(qid)),
         ):
             sql = captured(project.db, call)
+            t0 = time.perf_counter()
+            call()
+            once = time.perf_counter() - t0
+            repeat = args.repeat or max(21, min(201, int(2.0 / max(once, 1e-4))))
 
             def run_bare(sql=sql) -> None:
                 for statement in sql:
                     floor.execute(statement).fetchall()
 
-            mine, theirs = alternate(call, run_bare, args.repeat)
+            mine, theirs = alternate(call, run_bare, repeat)
             entry[name] = stats(mine)
             entry[f"{name}_floor"] = stats(theirs)
             entry[f"{name}_statements"] = len(sql)
+            entry[f"{name}_repeat"] = repeat
             entry[f"{name}_sql"] = sql
         entry["items"] = floor.execute(
             "SELECT COUNT(*) FROM items WHERE question_id = ?", [qid]

@@ -125,7 +125,7 @@ def measure(runner: Runner, spec: str, workdir: Path, args) -> dict:
     )["commands"]  # fmt: skip
     say(f"[{size:,}] import in-process")
     r["import"] = runner.run(
-        "bench_import.py", "--files", files, "--repeat", 3 if size <= 20_000 else 1
+        "bench_import.py", "--files", files, "--repeat", 5 if size <= 20_000 else 1
     )
     say(f"[{size:,}] counts in-process")
     r["counts"] = runner.run("bench_counts.py", "--db", db)
@@ -354,7 +354,8 @@ def inprocess_rows(r: dict) -> list[tuple[str, ...]]:
             mine, floor = x[fn], x[f"{fn}_floor"]
             rows.append(
                 (
-                    f"`Project.{fn}('{qid}')` ({label}, {x['items']:,} answers); "
+                    f"`Project.{fn}('{qid}')` ({label}, {x['items']:,} answers; "
+                    f"median of {x.get(f'{fn}_repeat', '?')}); "
                     f"floor: its {x[f'{fn}_statements']} statements bare",
                     f"{ms(mine['median'])} ms ({ms(mine['min'])}–{ms(mine['max'])})",
                     f"{ms(floor['median'])} ms ({ms(floor['min'])}–{ms(floor['max'])})",
