@@ -85,7 +85,11 @@ def calls(stats_file: Path, top: int) -> str:
         + "/",
     ):
         text = text.replace(prefix, "")
-    keep = [line.rstrip() for line in text.splitlines() if line.strip()]
+    keep = [
+        line.rstrip()
+        for line in text.splitlines()
+        if line.strip() and not line.rstrip().endswith(".prof")  # its temporary file
+    ]
     dropped = ("   List reduced", "   Ordered")
     return "\n".join(line for line in keep if not line.startswith(dropped))
 

@@ -242,8 +242,8 @@ def spread(s: dict, key: str = "wall") -> str:
 
 def show_target(t: dict) -> tuple[str, ...]:
     size = f"{t['size']:,}"
-    limit = f"≤ {t['limit']}×" if t["unit"] == "×" else (
-        f"≤ {t['limit'] * 1000:.0f} ms" if t["key"] == "key" else f"≤ {t['limit']} {t['unit']}"
+    limit = f"≤ {t['limit']:g}×" if t["unit"] == "×" else (
+        f"≤ {t['limit'] * 1000:.0f} ms" if t["key"] == "key" else f"≤ {t['limit']:g} {t['unit']}"
     )  # fmt: skip
     if not t["measured"]:
         return (t["target"], size, "not measured", "–", "–", limit, "–")
@@ -553,7 +553,7 @@ def block(results: list[dict], profiles: dict, meta: dict) -> str:
         gen = r.get("generate", {})
         made = (
             f" Generated in {gen['seconds']:.0f} s (peak memory {gen['rss_kib'] / 1024:.0f} MB,"
-            f" the files alone {gen['write_files']:.0f} s)."
+            f" the files alone {gen['write_files']:.1f} s)."
             if gen.get("seconds")
             else ""
         )
@@ -602,6 +602,9 @@ def block(results: list[dict], profiles: dict, meta: dict) -> str:
     if profiles:
         out += ["#### Where the time goes (the targets missed)", ""]
         for title, text in profiles.items():
+            text = "\n".join(  # without pstats' line naming its temporary file
+                line for line in text.splitlines() if not line.rstrip().endswith(".prof")
+            )
             out += [f"{title}:", "", "```text", text.rstrip(), "```", ""]
     return "\n".join(out)
 
