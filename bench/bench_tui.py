@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sqlite3
 import sys
 import tempfile
@@ -151,14 +152,33 @@ async def startup(db: Path, profile: object | None = None) -> dict:
 
 # -- number keys ---------------------------------------------------------------------------
 async def keys(
-    db: Path, presses: int, profile: object | None = None, profile_press: int = 4
+    db: Path,
+    presses: int,
+    profile: object | None = None,
+    profile_press: int = 4,
+    each: list | None = None,
 ) -> dict:
+    """``each``: a list that gets (milliseconds, cProfile.Profile) of every press, each
+    press profiled on its own (slower, for finding where the slow presses go)."""
     hook = FrameHook()
     try:
         app = make_app(db, coder="bench")
         disk = sqlite3.connect(db)
         commits: list[float] = []
         frames: list[float] = []
+        traced: tuple[list[str], list[str]] = ([], [])  # the SQL of an add and of a remove
+        collected = {"since": 0.0, "ms": 0.0, "gen2": 0}  # the garbage collector's passes
+        gc_ms: list[float] = []
+        gen2: list[int] = []
+
+        def on_gc(phase: str, info: dict) -> None:
+            if phase == "start":
+                collected["since"] = time.perf_counter()
+            else:
+                collected["ms"] += 1000 * (time.perf_counter() - collected["since"])
+                collected["gen2"] += info.get("generation") == 2
+
+        gc.callbacks.append(on_gc)
         state: dict[str, float | None] = {"committed": None}
         async with app.run_test(size=SIZE) as pilot:
             await hook.wait()
@@ -188,11 +208,27 @@ async def keys(
                 profiling = profile is not None and n == profile_press
                 if profiling:
                     profile.enable()
+                tracing = n in (2, 3)  # an add, then a remove, on the same item
+                if tracing:
+                    project.db.set_trace_callback(traced[n % 2].append)
+                collected["ms"], collected["gen2"] = 0.0, 0
+                if each is not None:
+                    import cProfile
+
+                    own = cProfile.Profile()
+                    own.enable()
                 t0 = time.perf_counter()
                 send_key(app, "1")
                 await hook.wait()
+                if each is not None:
+                    own.disable()
+                    each.append((1000 * (hook.matched_frame - t0), own))
+                gc_ms.append(collected["ms"])
+                gen2.append(collected["gen2"])
                 if profiling:
                     profile.disable()
+                if tracing:
+                    project.db.set_trace_callback(None)
                 if state["committed"] is None:
                     raise RuntimeError(f"press {n}: a frame but no commit")
                 commits.append(state["committed"] - t0)
@@ -215,7 +251,29 @@ async def keys(
         cms = [1000 * c for c in commits]
     finally:
         hook.close()
+        if on_gc in gc.callbacks:
+            gc.callbacks.remove(on_gc)
+    slow = [i for i, x in enumerate(ms) if x >= percentile(ms, 95)]
+    typical = list(range(len(ms)))
+
+    def anatomy(which: list[int]) -> dict:
+        """Means over these presses, so that commit + repaint = total."""
+
+        def mean(values: list[float]) -> float:
+            return sum(values) / len(values)
+
+        return {
+            "presses": len(which),
+            "total": mean([ms[i] for i in which]),
+            "commit": mean([cms[i] for i in which]),
+            "repaint": mean([ms[i] - cms[i] for i in which]),
+            "gc": mean([gc_ms[i] for i in which]),
+            "with_gen2": sum(1 for i in which if gen2[i]),
+        }
+
+    floor = replay(db, traced, max(50, presses // 5)) if presses > 3 else {}
     return {
+        **floor,
         "presses": presses,
         "items": (presses + 1) // 2,
         "p50": percentile(ms, 50),
@@ -226,6 +284,55 @@ async def keys(
         "commit_p95": percentile(cms, 95),
         "commit_p99": percentile(cms, 99),
         "samples_ms": [round(x, 2) for x in ms],
+        "commit_ms": [round(x, 2) for x in cms],
+        "slowest_5pc": anatomy(slow),
+        "all_presses": anatomy(typical),
+    }
+
+
+def press_sql(trace: list[str]) -> list[str]:
+    """A press's statements as they can be run again: without SQLite's inner statements,
+    and a write's trigger firings (each repeats the statement's line) taken as one."""
+    out: list[str] = []
+    for sql in trace:
+        if sql.lstrip().startswith("--"):
+            continue
+        writes = sql.lstrip()[:6].upper() in ("INSERT", "DELETE", "UPDATE")
+        if writes and out and out[-1] == sql:
+            continue
+        out.append(sql)
+    return out
+
+
+def replay(db: Path, traced: tuple[list[str], list[str]], pairs: int) -> dict:
+    """The floor of a key press: the SQL qualcode ran for one add and one remove (every
+    statement of the press: the write transaction and the reads that redraw the screen),
+    run again ``pairs`` times each on a bare sqlite3 connection to the same file with
+    qualcode's pragmas for writing (WAL, synchronous=FULL, foreign keys)."""
+    add, remove = press_sql(traced[0]), press_sql(traced[1])
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    times: list[float] = []
+    for _ in range(pairs):
+        for statements in (add, remove):
+            t0 = time.perf_counter()
+            for sql in statements:
+                conn.execute(sql).fetchall()
+            times.append(1000 * (time.perf_counter() - t0))
+    left = conn.execute("SELECT COUNT(*) FROM codings WHERE coder = 'bench'").fetchone()[0]
+    conn.close()
+    if left:
+        raise RuntimeError(f"the replayed presses left {left} codings")
+    return {
+        "floor_p50": percentile(times, 50),
+        "floor_p95": percentile(times, 95),
+        "floor_p99": percentile(times, 99),
+        "floor_presses": len(times),
+        "floor_sql_add": add,
+        "floor_sql_remove": remove,
     }
 
 
@@ -254,13 +361,64 @@ def baseline(db: Path) -> dict:
     return {"vmhwm_kib": status_kib("VmHWM"), "vmrss_kib": status_kib("VmRSS")}
 
 
+async def layout_requests(db: Path, presses: int) -> list[tuple[int, str, str]]:
+    """Who asks Textual for a new layout during the number-key presses (a layout makes
+    the next frame re-render the whole screen): (times, widget, qualcode's call) for
+    every ``Widget.refresh(layout=True)``, from ``Static.update`` included."""
+    import collections
+    import traceback
+
+    from textual.widget import Widget
+
+    seen: collections.Counter = collections.Counter()
+    original = Widget.refresh
+    pressing = {"on": False}
+    send = globals()["send_key"]
+
+    def refresh(self, *regions, repaint=True, layout=False, recompose=False):
+        if layout and pressing["on"]:
+            ours = [
+                f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack(limit=12)[:-1]
+                if "/qualcode/" in f.filename
+            ]
+            seen[(type(self).__name__, ours[-1] if ours else "(Textual itself)")] += 1
+        return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def pressed(app, key: str) -> None:
+        pressing["on"] = key == "1"
+        send(app, key)
+
+    Widget.refresh = refresh
+    globals()["send_key"] = pressed
+    try:
+        await keys(db, presses)
+    finally:
+        Widget.refresh = original
+        globals()["send_key"] = send
+    return [(n, widget, where) for (widget, where), n in seen.most_common()]
+
+
+def pstats_of(pairs: list):
+    """The profiles of several presses, added into one."""
+    import pstats
+
+    merged = pstats.Stats(pairs[0][1])
+    for _ms, prof in pairs[1:]:
+        merged.add(prof)
+    return merged
+
+
 def top(profile, lines: int = 25) -> str:
     """cProfile's top lines by cumulative time, without the event loop's own frames."""
     import io
     import pstats
 
     out = io.StringIO()
-    stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
+    stats = (profile if isinstance(profile, pstats.Stats) else pstats.Stats(profile)).sort_stats(
+        "cumulative"
+    )
+    stats.stream = out
     stats.print_stats(r"^(?!.*(asyncio|_contextvars|_callback\.py|message_pump\.py))", lines)
     prefixes = [
         str(Path(__file__).resolve().parent.parent) + "/",
@@ -299,12 +457,23 @@ def main(argv: list[str] | None = None) -> int:
             started = asyncio.run(startup(db, start_profile))
             key_profile = cProfile.Profile()
             pressed = asyncio.run(keys(db, 6, key_profile, profile_press=4))
+            each: list = []
+            asyncio.run(keys(db, 200, each=each))
+            each.sort(key=lambda pair: -pair[0])
+            slowest = each[: max(1, len(each) // 20)]
+            merged = pstats_of(slowest)
+            layouts = asyncio.run(layout_requests(db, 40))
             emit(
                 {
                     "startup": started["startup"],
                     "key_ms": pressed["p50"],
                     "startup_profile": top(start_profile),
                     "key_profile": top(key_profile),
+                    "slow_keys_ms": [round(ms, 1) for ms, _p in slowest],
+                    "all_keys_median_ms": sorted(ms for ms, _p in each)[len(each) // 2],
+                    "slow_keys_profile": top(merged),
+                    "layout_requests": layouts,
+                    "layout_presses": 40,
                 }
             )
     return 0

@@ -90,7 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--json", action="store_true", help="one BENCH-RESULT line for bench/run.py instead"
+    )
     args = parser.parse_args(argv)
+    say = (lambda *_a, **_k: None) if args.json else print
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     views = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
     if "coded_passages" not in views:
@@ -98,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     answers = conn.execute("SELECT COUNT(*) FROM items WHERE kind = 'answer'").fetchone()[0]
     codings = conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
-    print(f"{args.db}: {answers:,} answers, {codings:,} codings; load {os.getloadavg()[0]:.1f}")
-    print(f"{'query':58} {'median':>8} {'lowest':>8} {'CPU':>8}  (ms)")
+    say(f"{args.db}: {answers:,} answers, {codings:,} codings; load {os.getloadavg()[0]:.1f}")
+    say(f"{'query':58} {'median':>8} {'lowest':>8} {'CPU':>8}  (ms)")
     cases: list[tuple[str, str, list[str]]] = [
         ("theme_counts counted from the codings (before m009)", COUNTED_FROM_CODINGS, []),
     ]
@@ -117,13 +121,20 @@ def main(argv: list[str] | None = None) -> int:
         cases.append((f"answers: search '{word}' (page)", SEARCH, [f'"{word}"']))
         cases.append((f"answers: search '{word}' (count)", SEARCH_COUNT, [f'"{word}"']))
     worst = 0.0
+    found = []
     for label, sql, sql_args in cases:
         t = timed(conn, sql, sql_args, args.repeat)
         if not label.endswith("(before m009)"):
             worst = max(worst, t["median"])
-        print(f"{label:58} {t['median']:8.1f} {t['min']:8.1f} {t['cpu']:8.1f}")
+        found.append({"query": label, **t})
+        say(f"{label:58} {t['median']:8.1f} {t['min']:8.1f} {t['cpu']:8.1f}")
     conn.close()
-    print(f"slowest after m009: {worst:.0f} ms of Datasette's {LIMIT_MS} ms")
+    say(f"slowest after m009: {worst:.0f} ms of Datasette's {LIMIT_MS} ms")
+    if args.json:
+        import json
+
+        result = {"repeat": args.repeat, "limit_ms": LIMIT_MS, "queries": found}
+        print("BENCH-RESULT " + json.dumps(result | {"loadavg": os.getloadavg()[0]}))
     return 0
 
 

@@ -233,31 +233,66 @@ def write_files(
     names = _names(n_resp, rng)
     keys = _code_keys()
 
-    # answers: a wide SurveyXact export, semicolon-separated, Windows-1252
-    buf = io.StringIO()
-    out = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    out.writerow(["jobcenter_id", "navn", "region", "stoerrelse", *[col for _q, col, _s in specs]])
-    codings = io.StringIO()
-    cw = csv.writer(codings, lineterminator="\n")
-    cw.writerow(["respondent", "question", "code", "coder", "item", "text"])
-    written = coding_rows = 0
-    for rid, name in zip(ids, names, strict=True):
-        texts = []
-        for qid, _col, stem in specs:
-            if written >= answers:  # the last jobcentre may leave later questions empty
-                texts.append("")
-                continue
-            texts.append(danish.text(danish.answer_length()))
-            written += 1
-            for code, coder in _pick_codes(rng, keys[stem]):
-                cw.writerow([rid, qid, code, coder, "", ""])
-                coding_rows += 1
-        out.writerow([rid, name, rng.choice(REGIONS), rng.choice(SIZES), *texts])
+    # answers: a wide SurveyXact export, semicolon-separated, Windows-1252; both files are
+    # written row by row, so a million answers take no more memory than a thousand
     answers_path = workdir / "svar.csv"
-    answers_path.write_bytes(buf.getvalue().encode("cp1252"))
+    codings_path = workdir / "kodninger.csv"
+    paths: list[Path] = []
+    words: list[int] = []
+    answers_file = open(answers_path, "w", encoding="cp1252", newline="")  # noqa: SIM115
+    codings = open(codings_path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    with answers_file, codings:
+        out = csv.writer(answers_file, delimiter=";", lineterminator="\r\n")
+        out.writerow(
+            ["jobcenter_id", "navn", "region", "stoerrelse", *[col for _q, col, _s in specs]]
+        )
+        cw = csv.writer(codings, lineterminator="\n")
+        cw.writerow(["respondent", "question", "code", "coder", "item", "text"])
+        written = coding_rows = 0
+        for rid, name in zip(ids, names, strict=True):
+            texts = []
+            for qid, _col, stem in specs:
+                if written >= answers:  # the last jobcentre may leave later questions empty
+                    texts.append("")
+                    continue
+                texts.append(danish.text(danish.answer_length()))
+                written += 1
+                for code, coder in _pick_codes(rng, keys[stem]):
+                    cw.writerow([rid, qid, code, coder, "", ""])
+                    coding_rows += 1
+            out.writerow([rid, name, rng.choice(REGIONS), rng.choice(SIZES), *texts])
+        coding_rows += _write_interviews(
+            workdir, cw, rng, danish, ids, names, keys, paths, words, interviews, interview_words
+        )
+    return Files(
+        answers=answers_path,
+        interviews=paths,
+        codings=codings_path,
+        respondents=n_resp,
+        answer_count=written,
+        coding_rows=coding_rows,
+        interview_words=words,
+        questions=questions,
+    )
 
-    # interviews: 15 transcripts of about 5,000 words, in the README's Markdown format
-    paths, words = [], []
+
+def _write_interviews(
+    workdir: Path,
+    cw,
+    rng: random.Random,
+    danish: Danish,
+    ids: list[str],
+    names: list[str],
+    keys: dict[str, list[str]],
+    paths: list[Path],
+    words: list[int],
+    interviews: int,
+    interview_words: int,
+) -> int:
+    """The transcripts, and their codings into ``cw``; the number of coding rows."""
+    n_resp = len(ids)
+    coding_rows = 0
+    # 15 transcripts of about 5,000 words, in the README's Markdown format
     step = max(1, n_resp // max(1, interviews))
     for n in range(min(interviews, n_resp)):
         rid, name = ids[n * step], names[n * step]
@@ -287,18 +322,7 @@ def write_files(
         path.write_text("\n".join(lines), encoding="utf-8")
         paths.append(path)
         words.append(total)
-    codings_path = workdir / "kodninger.csv"
-    codings_path.write_text(codings.getvalue(), encoding="utf-8")
-    return Files(
-        answers=answers_path,
-        interviews=paths,
-        codings=codings_path,
-        respondents=n_resp,
-        answer_count=written,
-        coding_rows=coding_rows,
-        interview_words=words,
-        questions=questions,
-    )
+    return coding_rows
 
 
 # -- the project ----------------------------------------------------------------------------
