@@ -96,8 +96,10 @@ def user_env(env: dict[str, str]) -> dict[str, str]:
     on. (PYTHONDONTWRITEBYTECODE, set in some developer and CI shells, makes every run
     compile qualcode's modules from source again.) Then the cache goes to PYCACHE
     (PYTHONPYCACHEPREFIX, unless already set), not beside the sources; it is kept
-    between runs, and every benchmark runs each program once untimed before timing it."""
-    env = dict(env)
+    between runs, and every benchmark runs each program once untimed before timing it.
+    qualcode speaks English here (QUALCODE_LANG=en): the floor scripts print English, and
+    each command's output is compared with its floor's."""
+    env = dict(env, QUALCODE_LANG="en")
     if env.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
         env.setdefault("PYTHONPYCACHEPREFIX", str(PYCACHE))
     return env

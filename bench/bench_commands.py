@@ -206,11 +206,11 @@ def cases(args, workdir: Path, env: dict) -> list[Case]:
         return "the same text"
 
     def same_numbers(q: tuple[str, str], f: tuple[str, str]) -> str:
-        pattern = re.compile(r"(\d+) af (\d+)")
+        pattern = re.compile(r"(\d+) (?:af|of) (\d+)")
         got, want = pattern.findall(q[0]), pattern.findall(f[0])
         if got != want or not got:
             raise AssertionError(f"counts differ: {got} against {want}")
-        return f"the same {len(got)} 'N af M' figures"
+        return f"the same {len(got)} 'N of M' figures"
 
     if "python" in args.only:
         out.append(
