@@ -185,3 +185,15 @@ def test_themes_in_the_singular_and_the_plural():
     from qualcode.io.fmt import themes
 
     assert [themes(n) for n in (0, 1, 2, 17)] == ["0 temaer", "1 tema", "2 temaer", "17 temaer"]
+
+
+def test_dates_read_as_a_person_writes_them_in_either_language(language):
+    from qualcode.io.fmt import MISSING, date
+
+    assert date("2026-12-04T05:40:41Z") == "4. december 2026"
+    assert date("2019-03-01") == "1. marts 2019"
+    assert date(None) == MISSING and date("") == MISSING
+    assert date("i går") == "i går"  # no date: shown as it is
+    assert date("2026-13-01") == "2026-13-01"
+    language("en")
+    assert date("2026-12-04T05:40:41Z") == "4 December 2026"

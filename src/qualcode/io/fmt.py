@@ -115,6 +115,40 @@ def units_title(attrs: Mapping[str, Any]) -> str:
     return plural[:1].upper() + plural[1:]
 
 
+def _months() -> tuple[str, ...]:
+    return (
+        _("januar"),
+        _("februar"),
+        _("marts"),
+        _("april"),
+        _("maj"),
+        _("juni"),
+        _("juli"),
+        _("august"),
+        _("september"),
+        _("oktober"),
+        _("november"),
+        _("december"),
+    )
+
+
+def date(value: str | None) -> str:
+    """A date (or a timestamp) as a person reads it: '2026-12-04T05:40:41Z' ->
+    '4. december 2026' ('4 December 2026' in English). A value that is no date is
+    returned as it is; none at all is :data:`MISSING`."""
+    if value is None or is_missing(value) or not value:
+        return MISSING
+    text = str(value)
+    try:
+        year, month, day = (int(part) for part in text[:10].split("-"))
+        name = _months()[month - 1]
+    except (ValueError, IndexError):
+        return text
+    if not (1 <= day <= 31 and month >= 1):
+        return text
+    return f"{day} {name} {year}" if _english() else f"{day}. {name} {year}"
+
+
 def themes(n: int) -> str:
     """'1 tema', '7 temaer'."""
     return _n("{n} tema", "{n} temaer", n).format(n=n)

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Label, Static
 
 from qualcode.i18n import translator
-from qualcode.io.fmt import integer, themes
+from qualcode.io.fmt import date, integer, themes
 from qualcode.tui.screens.base import ProjectScreen, undo_bindings
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.footer import Footer
@@ -227,7 +227,7 @@ class FrameworkScreen(ProjectScreen):
         if summary is not None:
             out.append(
                 _("Resumé ({author}, {date})").format(
-                    author=shown(summary.author), date=summary.at[:10]
+                    author=shown(summary.author), date=date(summary.at)
                 )
                 + "\n",
                 style="dim",
