@@ -75,6 +75,10 @@ class AnswerTable:
     # what reading the file skipped or changed, one line each (see ImportSummary.notes)
     notes: list[str] = field(default_factory=list)
     no_controls: bool = False  # no text holds a control character (Table.no_controls)
+    # set by write_answers: the answers it wrote that hold personal data, as (question,
+    # respondent, position), found as they were written; None when its questions held
+    # answers before (those were not looked at), or when nothing was written yet
+    personal_data: list[tuple[str, str, int]] | None = None
 
 
 @dataclass
@@ -220,7 +224,10 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
     The rows are written in batches of PROGRESS_EVERY (respondents, attributes, then
     their answers, each with one executemany); ``progress(done, total)`` follows each batch.
     """
+    from qualcode.core.pii import holding
+
     project, summary = w.project, w.summary
+    table.personal_data = None
     summary.notes.extend(table.notes)
     summary.notes.extend(_answer_lookalikes(project, table))
     for qid, _col, book in table.questions:
@@ -233,6 +240,7 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
     source = table.file
     total = len(table.rows)
     present: list[int] = []  # the row of each answer the project already holds
+    personal: list[tuple[str, str, int]] = []
     for start in range(0, total, PROGRESS_EVERY):
         batch = table.rows[start : start + PROGRESS_EVERY]
         new_items = []
@@ -261,12 +269,17 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
             ]
         summary.items_empty += sum(1 for item in new_items if item[6])
         summary.items_added += len(new_items)
+        written = [item[5] for item in new_items]
         if not table.no_controls:
-            summary.items_with_controls += count_with_controls([item[5] for item in new_items])
+            summary.items_with_controls += count_with_controls(written)
+        # personal data, looked for as the answers are written (not read back afterwards)
+        personal += [new_items[i][:3] for i in holding(written)]
         w.upsert_respondents([(r.respondent, r.name, r.attributes) for r in batch])
         item_store.insert_many(project.db, new_items)
         if progress is not None:
             progress(start + len(batch), total)
+    if not held:  # the questions hold what was written here, all of it looked at
+        table.personal_data = personal
     if present:
         rows = list(dict.fromkeys(present))
         where = rows_listed(rows[:5], len(rows))

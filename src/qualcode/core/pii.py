@@ -80,10 +80,45 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
-# every kind needs a digit (CPR, phone) or an '@' (e-mail): most answers hold neither, and
-# one search in C rules them out before the three patterns run
-_MAYBE = re.compile(r"[\d@]")
+# What a text must hold for a pattern to match in it, read off the patterns (a test
+# checks it on varied text against the scan without these checks):
+# - a CPR number is six digits, an optional dash and four digits; a phone number eight
+#   digits, together, in pairs or in fours: each holds two digits, an optional space
+#   and two digits (_RUN; '\d' is any decimal digit, as in the patterns);
+# - an e-mail address holds an '@'.
+# Most answers hold no digit and no '@': _could_hold rules them out with `in` (memchr,
+# in C) before any pattern runs.
+_RUN = re.compile(r"\d\d ?\d\d")
+_DIGIT = re.compile(r"\d")
 CONTEXT = 30
+
+
+def _could_hold(text: str) -> bool:
+    """False only when ``text`` holds no '@' and no decimal digit, so no pattern can
+    match: checked for '@' and '0'-'9' with `in`; a decimal digit other than those is
+    above U+00FF (none in Latin-1), so only a text that is not Latin-1 is searched for
+    one."""
+    if (
+        "@" in text
+        or "0" in text
+        or "1" in text
+        or "2" in text
+        or "3" in text
+        or "4" in text
+        or "5" in text
+        or "6" in text
+        or "7" in text
+        or "8" in text
+        or "9" in text
+    ):
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("latin-1")  # a one-byte string is copied, not scanned
+    except UnicodeEncodeError:
+        return _DIGIT.search(text) is not None
+    return False
 
 
 def cpr_date(digits: str) -> date | None:
@@ -117,12 +152,26 @@ class Match:
     text: str
 
 
-def find_in_text(text: str, kinds: Iterable[str] = KINDS) -> list[Match]:
-    """Every match in a text, by position; CPR numbers win over phone numbers."""
-    if not _MAYBE.search(text):
-        return []
+def find_in_text(text: str, kinds: Iterable[str] = KINDS, *, prefilter: bool = True) -> list[Match]:
+    """Every match in a text, by position; CPR numbers win over phone numbers.
+
+    The patterns run only where they can match (see _RUN): ``prefilter=False`` runs
+    them on every text, with the same result (for checking that)."""
+    digits = email = True
+    if prefilter:
+        if not _could_hold(text):
+            return []
+        digits = _RUN.search(text) is not None
+        email = "@" in text
+        if not (digits or email):
+            return []
     kinds = set(kinds)
     found: list[Match] = []
+    if not digits:
+        kinds.discard("cpr")
+        kinds.discard("phone")
+    if not email:
+        kinds.discard("email")
     if "cpr" in kinds or "phone" in kinds:  # a CPR number is never also a phone number
         cprs = [m for m in _CPR.finditer(text) if cpr_date("".join(m.groups()))]
         if "cpr" in kinds:
@@ -244,9 +293,11 @@ def scan(
     questions: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
     item_ids: Iterable[int] | None = None,
+    items: Iterable[tuple[str, str, int]] | None = None,
 ) -> list[Hit]:
     """Every match in the project's answers and transcript turns (interviewer turns
-    included), in question and file order."""
+    included), in question and file order; only in the items with ``item_ids``, or those
+    at ``items`` (question, respondent, position), when given."""
     chosen = _kinds(kinds)
     qs: list[str] | None = None
     ids: list[int] | None = None
@@ -254,10 +305,15 @@ def scan(
         qs = [project.question(q).id for q in questions]
         if not qs:
             return []
-    if item_ids is not None:
+    if items is not None:
+        ids = pii_store.item_ids(project.db, items)
+        if item_ids is not None:
+            wanted = set(item_ids)
+            ids = [i for i in ids if i in wanted]
+    elif item_ids is not None:
         ids = list(item_ids)
-        if not ids:
-            return []
+    if ids is not None and not ids:
+        return []
     rows = pii_store.scan_rows(project.db, qs, ids)
     out = []
     every_kind = set(chosen) == set(KINDS)
@@ -288,6 +344,12 @@ def scan(
                 )
             )
     return out
+
+
+def holding(texts: Iterable[str]) -> list[int]:
+    """The positions of the texts that hold personal data of any kind (as
+    :func:`find_in_text` finds it): most texts are ruled out by a check in C."""
+    return [i for i, text in enumerate(texts) if _could_hold(text) and find_in_text(text)]
 
 
 def count_in_texts(texts: Iterable[str], kinds: Iterable[str] | None = None) -> int:

@@ -33,6 +33,7 @@ Kinds and their options (what is not given takes the CLI's default):
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,15 @@ INTERVIEW_CODEBOOK = "kompenserende-ordninger"
 
 def _no_check() -> None:
     pass
+
+
+# The personal data an answers import found as it wrote (AnswerTable.personal_data), kept
+# for personal_data() on the same project object: (the questions, the answers holding
+# some, the file's state just after the import). Used only while the project is unchanged.
+_FOUND: weakref.WeakKeyDictionary[Project, tuple[list[str], list[tuple[str, str, int]], Any]]
+_FOUND = weakref.WeakKeyDictionary()
+# above this many answers with personal data, personal_data() scans the questions again
+FOUND_AT_MOST = 2000
 
 
 class FileImport:
@@ -134,6 +144,7 @@ class FileImport:
         """
         if self._read is None and self.kind in READ_FIRST:
             self.read()
+        _FOUND.pop(project, None)
         o, path = self.options, self.paths[0]
         if self.kind == "answers":
             return self._answers(project, progress, check)
@@ -210,10 +221,17 @@ class FileImport:
         )
         check()
         if wave:
-            return waves.import_answers_wave(
+            summary = waves.import_answers_wave(
                 project, table, wave, dict(zip(ids, questions, strict=True)), progress=progress
             )
-        return project.import_answers(table, progress=progress)
+        else:
+            summary = project.import_answers(table, progress=progress)
+        found = table.personal_data
+        if found is not None and len(found) <= FOUND_AT_MOST:
+            from qualcode.store.db import data_version
+
+            _FOUND[project] = (list(summary.questions), found, data_version(project.db))
+        return summary
 
 
 def import_file(
@@ -242,4 +260,13 @@ def personal_data(project: Project, questions: list[str]) -> list:
         return []
     from qualcode.core.pii import scan
 
+    known = _FOUND.pop(project, None)
+    if known is not None:
+        from qualcode.store.db import data_version
+
+        asked, found, state = known
+        if asked == list(questions) and state == data_version(project.db):
+            # the answers were looked at as they were written: read back only those
+            # holding personal data (the same hits, in the same order, as a whole scan)
+            return scan(project, questions=questions, items=found)
     return scan(project, questions=questions)

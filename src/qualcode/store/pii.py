@@ -44,6 +44,19 @@ def scan_rows(
         yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6])
 
 
+def item_ids(conn: sqlite3.Connection, keys: Iterable[tuple[str, str, int]]) -> list[int]:
+    """The ids of the items (question, respondent, position) that exist."""
+    out = []
+    for key in keys:
+        row = conn.execute(
+            "SELECT id FROM items WHERE question_id = ? AND respondent_id = ? AND position = ?",
+            key,
+        ).fetchone()
+        if row is not None:
+            out.append(int(row[0]))
+    return out
+
+
 def item_text(conn: sqlite3.Connection, item_id: int) -> tuple[str, str, str, int] | None:
     """(text, question, respondent, position) of an item, or None if it is gone."""
     row = conn.execute(

@@ -1,0 +1,257 @@
+"""The fast paths of an answers import (issue 19): each must give exactly what the slow
+path gave.
+
+- personal data: the cheap check that rules texts out before the patterns run
+  (``find_in_text(..., prefilter=False)`` runs them on every text), and the scan made as
+  the answers are written, against a scan of the project afterwards;
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from helpers import SEEDS
+from qualcode.core import pii
+from qualcode.core.project import Project
+from qualcode.io.importing import FileImport, personal_data
+
+# -- personal data: the prefilter -----------------------------------------------------------
+
+TRICKY = [
+    "",
+    " ",
+    "ingen tal her",
+    "kun @ her",
+    "@",
+    "a@b",
+    "mail: anne.hansen@jobcenter.dk, tlf. 20 30 40 50",
+    "x@y.dk",
+    "anne@jobcenter-nord.dk.",
+    "010190-1234",
+    "0101901234",
+    "290200-4321 og 290201-1234",  # 29 February: a leap year, and not
+    "3112999999",
+    "ring 20304050 eller +45 2030 4050 eller 0045 20 30 40 50",
+    "12 34 56 78",
+    "2017 2018",
+    "i 2019 og 2020",
+    "paragraf 56, stk. 2",
+    "1.234.567,89 kr.",
+    "20-30-40-50",
+    "٠١٠١٩٠١٢٣٤",  # Arabic-Indic digits: a CPR pattern's \\d matches them
+    "١٢٣٤٥٦٧٨",
+    "０１０１９０１２３４",  # fullwidth digits
+    "२०३०४०५०",  # Devanagari
+    "DISCUS⁹ Epinion ²³ ½",  # superscripts and fractions are no decimal digits
+    "– ring 23 45 67 89 …",  # wide (not Latin-1) text with ASCII digits
+    "🙂 ٢٣٤٥٦٧٨٩ 🙂",  # wide text with only non-ASCII digits
+    "€ 20 ’ 30",
+    "ÆØÅ æøå é 1",
+    "cpr.nr. 010190‑1234",  # a non-breaking hyphen
+    "tlf:+4520304050",
+    "a@b@c.dk",
+    "12345678@jobcenter.dk",
+    "01019012345",
+    "\x00 20 30 40 50 \x1f",
+]
+
+PIECES = [
+    "borgere på kanten",
+    "ring",
+    "20",
+    "30 40 50",
+    "010190",
+    "-",
+    "1234",
+    "a.b@jobcenter.dk",
+    "@",
+    "٣",
+    "٠١٠١٩٠",
+    "+45",
+    "0045",
+    " ",
+    ".",
+    ",",
+    "2019",
+    "fleksjob",
+    "x@y",
+    "–",
+    "æ",
+    "9",
+    "\n",
+    "１２",
+]
+
+
+def _varied(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        out.append("".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12))))
+        # random characters from a small alphabet: digits, spaces and signs side by side
+        out.append("".join(rng.choice("0123456789 @-+.,a٣１\n") for _ in range(rng.randint(1, 30))))
+    return out
+
+
+def _seed_texts() -> list[str]:
+    texts: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        texts += text.splitlines()
+        texts += text.split("\n\n")
+        texts += [text[i : i + 300] for i in range(0, len(text), 150)]
+    return texts
+
+
+@pytest.mark.parametrize("kinds", [pii.KINDS, ("cpr",), ("phone",), ("email",), ("cpr", "email")])
+def test_the_prefilter_finds_what_the_patterns_find(kinds):
+    texts = TRICKY + _seed_texts() + _varied(1500, 19)
+    fast = [pii.find_in_text(t, kinds) for t in texts]
+    slow = [pii.find_in_text(t, kinds, prefilter=False) for t in texts]
+    assert fast == slow
+    # the cases are varied enough to mean something: every kind found, many texts not
+    for kind in kinds:
+        assert any(m.kind == kind for found in fast for m in found)
+    assert sum(map(bool, fast)) < len(texts) // 2
+
+
+def test_holding_lists_the_texts_with_matches():
+    texts = TRICKY + _seed_texts() + _varied(500, 3)
+    assert pii.holding(texts) == [
+        i for i, t in enumerate(texts) if pii.find_in_text(t, prefilter=False)
+    ]
+
+
+def test_non_ascii_digits_are_found():
+    """A text outside Latin-1 is searched for decimal digits of every script."""
+    [hit] = pii.find_in_text("🙂 ٠١٠١٩٠١٢٣٤ 🙂")
+    assert hit.kind == "cpr"
+    assert pii.holding(["æ ½ ²", "– ٠١٠١٩٠١٢٣٤ –", "– ١٢٣٤٥٦٧٨ –"]) == [1]
+
+
+# -- personal data: found as the answers are written ------------------------------------------
+
+
+def _answers_csv(path, rows):
+    lines = ["id;navn;a;b"] + [";".join(r) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _options(**more):
+    options = {
+        "respondent_col": "id",
+        "name_col": "navn",
+        "text_cols": ["a", "b"],
+        "questions": ["strategier", "fysiske"],
+        "codebooks": ["lokalpolitiske-strategier", "udfordringer-fysiske"],
+    }
+    options.update(more)
+    return options
+
+
+ROWS = [
+    ("JC03", "Nord", "ring 20 30 40 50", "ingen"),
+    ("JC01", "Syd", "intet her", "mail anne@jobcenter.dk eller 010190-1234"),
+    ("JC02", "Øst", "paragraf 56 i 2019", ""),
+    ("JC04", "Vest", "", "tlf. +45 2345 6789 og x@y.dk"),
+    ("JC05", "Midt", "٠١٠١٩٠١٢٣٤", "2017 2018"),
+]
+
+
+def _import(project, path, **options):
+    job = FileImport("answers", [path], _options(**options))
+    return job.run(project)
+
+
+def _hits(hits):
+    return [(h.item_id, h.question, h.respondent, h.kind, h.start, h.text) for h in hits]
+
+
+def _reads(monkeypatch) -> list:
+    """The item ids each scan of the project read (None: all of the questions')."""
+    from qualcode.store import pii as pii_store
+
+    calls: list = []
+    scan_rows = pii_store.scan_rows
+
+    def spy(conn, qids=None, item_ids=None):
+        calls.append(None if item_ids is None else sorted(item_ids))
+        return scan_rows(conn, qids, item_ids)
+
+    monkeypatch.setattr(pii_store, "scan_rows", spy)
+    return calls
+
+
+def test_personal_data_found_while_writing_is_the_whole_scan(tmp_path, monkeypatch):
+    path = _answers_csv(tmp_path / "svar.csv", ROWS)
+    reads = _reads(monkeypatch)
+    with Project.create(tmp_path / "p.db") as project:
+        summary = _import(project, path)
+        fast = personal_data(project, summary.questions)
+        full = pii.scan(project, questions=summary.questions)
+    # the answers holding personal data were read back, not all of them
+    assert reads == [[1, 4, 8, 9], None]
+    assert _hits(fast) == _hits(full)
+    assert [h.context() for h in fast] == [h.context() for h in full]
+    assert {h.kind for h in fast} == {"cpr", "phone", "email"}
+    assert len(fast) == 6
+
+
+def test_personal_data_when_none_was_written(tmp_path, monkeypatch):
+    path = _answers_csv(tmp_path / "svar.csv", [("JC01", "Nord", "ingen", "2019")])
+    reads = _reads(monkeypatch)
+    with Project.create(tmp_path / "p.db") as project:
+        summary = _import(project, path)
+        assert personal_data(project, summary.questions) == []
+    assert reads == []
+
+
+def test_personal_data_scans_the_questions_when_they_held_answers(tmp_path):
+    """Answers already in the questions were not looked at as the import wrote: the
+    questions are scanned as a whole (here the same file again: nothing is written)."""
+    path = _answers_csv(tmp_path / "svar.csv", ROWS)
+    more = _answers_csv(tmp_path / "mere.csv", [("JC09", "Ny", "ring 31 32 33 34", "")])
+    with Project.create(tmp_path / "p.db") as project:
+        _import(project, path)
+        again = _import(project, path)
+        assert not again.changed
+        hits = personal_data(project, again.questions)
+        assert _hits(hits) == _hits(pii.scan(project, questions=again.questions))
+        assert len(hits) == 6
+        added = _import(project, more)
+        hits = personal_data(project, added.questions)
+        assert len(hits) == 7
+        assert _hits(hits) == _hits(pii.scan(project, questions=added.questions))
+
+
+def test_personal_data_scans_again_after_a_change(tmp_path):
+    """What the import found is used only while the project is as the import left it."""
+    path = _answers_csv(tmp_path / "svar.csv", ROWS)
+    with Project.create(tmp_path / "p.db") as project:
+        summary = _import(project, path)
+        pii.redact(project, [h for h in pii.scan(project) if h.kind == "email"])
+        hits = personal_data(project, summary.questions)
+        assert {h.kind for h in hits} == {"cpr", "phone"}
+        assert _hits(hits) == _hits(pii.scan(project, questions=summary.questions))
+
+
+def test_personal_data_of_another_connection_is_the_whole_scan(tmp_path):
+    path = _answers_csv(tmp_path / "svar.csv", ROWS)
+    with Project.create(tmp_path / "p.db") as project:
+        summary = _import(project, path)
+    with Project.open(tmp_path / "p.db") as other:
+        assert len(personal_data(other, summary.questions)) == 6
+
+
+def test_personal_data_of_a_wave_import(tmp_path):
+    path = _answers_csv(tmp_path / "svar.csv", ROWS)
+    with Project.create(tmp_path / "p.db") as project:
+        _import(project, path)
+        summary = _import(project, path, wave="2021")
+        assert summary.questions and all(q.endswith("2021") for q in summary.questions)
+        hits = personal_data(project, summary.questions)
+        assert len(hits) == 6
+        assert _hits(hits) == _hits(pii.scan(project, questions=summary.questions))
