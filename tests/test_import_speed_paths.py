@@ -4,11 +4,16 @@ path gave.
 - personal data: the cheap check that rules texts out before the patterns run
   (``find_in_text(..., prefilter=False)`` runs them on every text), and the scan made as
   the answers are written, against a scan of the project afterwards;
+- a new project made without sqlite-utils (which imports pandas), against the same
+  migrations applied by sqlite-utils;
 """
 
 from __future__ import annotations
 
 import random
+import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -255,3 +260,78 @@ def test_personal_data_of_a_wave_import(tmp_path):
         hits = personal_data(project, summary.questions)
         assert len(hits) == 6
         assert _hits(hits) == _hits(pii.scan(project, questions=summary.questions))
+
+
+# -- a new project without sqlite-utils -----------------------------------------------------
+
+
+def _migrated(path, migrate) -> sqlite3.Connection:
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    migrate(conn)
+    conn.execute("COMMIT")
+    return conn
+
+
+def _contents(conn: sqlite3.Connection) -> dict:
+    """The schema, every table's rows (the migrations' without the time they were
+    applied), and the connection's settings the migrations leave."""
+    master = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+    master = master.fetchall()
+    out: dict = {"sqlite_master": master}
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'items_fts_%'"
+    ).fetchall():
+        columns = "id, migration_set, name" if name == "_sqlite_migrations" else "*"
+        out[name] = conn.execute(f'SELECT {columns} FROM "{name}" ORDER BY 1').fetchall()
+    for pragma in ("user_version", "application_id", "recursive_triggers", "foreign_keys"):
+        out[pragma] = conn.execute(f"PRAGMA {pragma}").fetchone()
+    return out
+
+
+def test_a_new_file_is_migrated_as_sqlite_utils_migrates_it(tmp_path):
+    from qualcode.store import db
+    from qualcode.store.schema import MIGRATIONS
+
+    ours = _migrated(tmp_path / "ours.db", db.migrate_new_file)
+    theirs = _migrated(tmp_path / "theirs.db", db.migrate_with_sqlite_utils)
+    mine, reference = _contents(ours), _contents(theirs)
+    assert mine == reference
+    assert len(mine["_sqlite_migrations"]) == len(MIGRATIONS)
+    assert len(mine["sqlite_master"]) > 50
+    # and sqlite-utils finds nothing left to apply on the file made without it
+    from sqlite_utils import Database
+
+    from qualcode.store.schema import migrator
+
+    assert migrator().pending(Database(ours)) == []
+
+
+def test_a_failed_migration_of_a_new_file_leaves_it_empty(tmp_path, monkeypatch):
+    from qualcode.store import db, schema
+
+    def broken(_db):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:2], broken])
+    conn = sqlite3.connect(tmp_path / "p.db", isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    with pytest.raises(RuntimeError):
+        db.migrate_new_file(conn)
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+
+
+def test_creating_a_project_imports_neither_sqlite_utils_nor_pandas(tmp_path):
+    code = (
+        "import sys\n"
+        "from qualcode.core.project import Project\n"
+        f"with Project.create({str(tmp_path / 'p.db')!r}) as p:\n"
+        "    assert p.questions() == []\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'sqlite_utils') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    with Project.open(tmp_path / "p.db") as project:
+        assert project.questions() == []

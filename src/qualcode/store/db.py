@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from qualcode.errors import QualcodeError, WriterBusy
 from qualcode.i18n import translator
@@ -240,11 +241,74 @@ def _writable(
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    from sqlite_utils import Database  # only here: sqlite-utils imports pandas
-
-    migrator().apply(Database(conn))  # each migration nests as a savepoint
+    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        migrate_with_sqlite_utils(conn)
+    else:
+        migrate_new_file(conn)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.execute(f"PRAGMA application_id = {APP_ID}")
+
+
+def migrate_with_sqlite_utils(conn: sqlite3.Connection) -> None:
+    """Apply the pending migrations as a sqlite-utils migration set, inside the caller's
+    transaction (each migration nests as a savepoint)."""
+    from sqlite_utils import Database  # only here: sqlite-utils imports pandas
+
+    migrator().apply(Database(conn))
+
+
+# sqlite-utils' table of applied migrations, as its Migrations.ensure_migrations_table
+# creates it (sqlite-utils 4): the same text, so that a new file is the same file
+MIGRATIONS_TABLE = (
+    'CREATE TABLE "_sqlite_migrations" (\n'
+    '   "id" INTEGER PRIMARY KEY,\n'
+    '   "migration_set" TEXT,\n'
+    '   "name" TEXT,\n'
+    '   "applied_at" TEXT\n'
+    ")",
+    'CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"\n'
+    '    ON "_sqlite_migrations" ("migration_set", "name")',
+)
+
+
+class _Statements:
+    """What a migration is given: it only runs statements (``execute``), which is all of
+    sqlite-utils' Database it uses."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql, () if parameters is None else parameters)
+
+
+def migrate_new_file(conn: sqlite3.Connection) -> None:
+    """Every migration on an empty file, inside the caller's transaction, as sqlite-utils
+    applies them (:func:`migrate_with_sqlite_utils`) and without importing it (it imports
+    pandas, about 0.3 s): its migrations table, each migration in a savepoint with the
+    row that records it, and its ``recursive_triggers`` on the connection."""
+    from qualcode.store.schema import MIGRATIONS
+
+    conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database(conn) does
+    for statement in MIGRATIONS_TABLE:
+        conn.execute(statement)
+    runner: Any = _Statements(conn)
+    for migration in MIGRATIONS:
+        savepoint = f"qualcode_{secrets.token_hex(8)}"
+        conn.execute(f"SAVEPOINT {savepoint}")
+        try:
+            migration(runner)
+            conn.execute(
+                'INSERT INTO "_sqlite_migrations" ("migration_set", "name", "applied_at")'
+                " VALUES (?, ?, ?)",
+                [MIGRATION_SET, migration.__name__, str(datetime.now(UTC))],
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {savepoint}")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
