@@ -80,15 +80,17 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
-# What a text must hold for a pattern to match in it, read off the patterns (a test
-# checks it on varied text against the scan without these checks):
-# - a CPR number is six digits, an optional dash and four digits; a phone number eight
-#   digits, together, in pairs or in fours: each holds two digits, an optional space
-#   and two digits (_RUN; '\d' is any decimal digit, as in the patterns);
-# - an e-mail address holds an '@'.
+# What a text must hold for a pattern to match in it, read off the patterns without
+# their look-arounds and prefixes (a test checks it on varied text against the scan
+# without these checks):
+# - a CPR number: six digits, an optional dash, four digits (_CPR's groups); a phone
+#   number: eight digits together, in pairs or in fours (_PHONE's group; its first digit
+#   2-9 is a digit). '\d' is any decimal digit, as in the patterns. Years ('2019'),
+#   amounts and paragraph numbers hold none of these;
+# - an e-mail address: an '@'.
 # Most answers hold no digit and no '@': _could_hold rules them out with `in` (memchr,
 # in C) before any pattern runs.
-_RUN = re.compile(r"\d\d ?\d\d")
+_NUMBER = re.compile(r"\d\d(?:\d{4}-?\d{4}|\d{6}|\d\d \d{4}| \d\d \d\d \d\d)")
 _DIGIT = re.compile(r"\d")
 CONTEXT = 30
 
@@ -155,13 +157,13 @@ class Match:
 def find_in_text(text: str, kinds: Iterable[str] = KINDS, *, prefilter: bool = True) -> list[Match]:
     """Every match in a text, by position; CPR numbers win over phone numbers.
 
-    The patterns run only where they can match (see _RUN): ``prefilter=False`` runs
+    The patterns run only where they can match (see _NUMBER): ``prefilter=False`` runs
     them on every text, with the same result (for checking that)."""
     digits = email = True
     if prefilter:
         if not _could_hold(text):
             return []
-        digits = _RUN.search(text) is not None
+        digits = _NUMBER.search(text) is not None
         email = "@" in text
         if not (digits or email):
             return []
