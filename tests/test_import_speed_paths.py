@@ -335,3 +335,215 @@ def test_creating_a_project_imports_neither_sqlite_utils_nor_pandas(tmp_path):
     assert out.stdout.strip() == "[]"
     with Project.open(tmp_path / "p.db") as project:
         assert project.questions() == []
+
+
+# -- answers read as they are written ---------------------------------------------------------
+
+CSV_FILES = {
+    "plain": b"id;svar\r\nJC01;hej\r\nJC02;med dig\r\n",
+    "blank rows": b"\r\n\r\nid,svar\r\n\r\nJC01,hej\r\n,\r\n \r\nJC02,x\r\n\r\n\r\n",
+    "many blank rows": b"id,svar\n" + b"".join(b"JC%02d,x\n\n" % i for i in range(9)),
+    "sep line": b"sep=,\r\nid;x,svar\r\nJC01;1,hej\r\n",
+    "sep line and CR": b"SEP=;\rid;svar\rJC01;a\rJC02;b",
+    "BOM": "\ufeffid;svar\nJC01;æøå\n".encode(),
+    "two BOMs": "\ufeff\ufeffid;svar\nJC01;æøå\n".encode(),
+    "Windows-1252": "id;svar;navn\r\nJC01;æøå – ok;Jobcenter Ø\r\n".encode("cp1252"),
+    "no final newline": b"id\tsvar\nJC01\thej",
+    "quoted line breaks": b'id,svar\r\nJC01,"en\r\nto\n\ntre"\r\nJC02,"a ""b"""\r\n',
+    "short and long rows": b"id,svar,region\nJC01\nJC02,x,y,,\nJC03,a,b\n",
+    "NFC": "id;sva\u0308r\nJC0\u0308;a\u030a\n".encode(),
+    "controls": b"id;svar\nJC01;a\x07b\n",
+    "lone CR inside": b"id,svar\nJC01,a\rb\nJC02,c\n",
+    "vertical tab in header": b"id\x0bx;svar\nJC01;a\n",
+}
+
+
+def _both(path):
+    from qualcode.io.tabular import read_table, stream_table
+
+    table = read_table(path)
+    stream = stream_table(path)
+    rows = list(stream.rows)
+    return table, stream, rows
+
+
+@pytest.mark.parametrize("name", list(CSV_FILES))
+def test_a_streamed_table_is_the_table_read_whole(tmp_path, name):
+    path = tmp_path / "svar.csv"
+    path.write_bytes(CSV_FILES[name])
+    table, stream, rows = _both(path)
+    assert stream.headers == table.headers
+    assert rows == list(zip(table.numbers, table.records, strict=True))
+    for attribute in ("notes", "encoding", "delimiter", "no_controls", "normalized", "sha256"):
+        assert getattr(stream, attribute) == getattr(table, attribute), attribute
+    assert stream.expected >= len(rows)
+
+
+def test_a_streamed_xlsx_is_the_sheet_read_whole(tmp_path):
+    from helpers import write_xlsx
+
+    path = write_xlsx(tmp_path / "svar.xlsx", [["id", "svar"], [], ["JC01", "hej"], [7, 1.5]])
+    table, stream, rows = _both(path)
+    assert rows == list(zip(table.numbers, table.records, strict=True))
+    assert (stream.headers, stream.notes, stream.encoding) == (
+        table.headers,
+        table.notes,
+        table.encoding,
+    )
+
+
+BAD_FILES = {
+    "too many fields": b"id,svar\nJC01,a\nJC02,b,c\n",
+    "no rows": b"id,svar\n\n\n",
+    "no header": b"\n ,\n",
+    "header twice": b"id,id\nJC01,a\n",
+    "unnamed column": b"id,,svar\nJC01,a,b\n",
+    "NUL": b"id,svar\nJC01,a\x00\n",
+    "mixed encodings": "id;svar\nJC01;æ\n".encode() + b"JC02;\xe6\n",
+    "Mac Roman": "id;svar\nJC01;p\u00e5 f\u00f8rst\n".encode("mac_roman"),
+    "UTF-16": "id;svar\nJC01;a\n".encode("utf-16-le"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_a_streamed_table_fails_as_the_table_read_whole(tmp_path, name):
+    from qualcode.errors import QualcodeError
+
+    path = tmp_path / "svar.csv"
+    path.write_bytes(BAD_FILES[name])
+    with pytest.raises(QualcodeError) as whole:
+        _both(path)
+    from qualcode.io.tabular import stream_table
+
+    with pytest.raises(QualcodeError) as streamed:
+        list(stream_table(path).rows)
+    assert str(streamed.value) == str(whole.value)
+
+
+def test_a_cell_over_the_limit_is_named_as_when_read_whole(tmp_path, monkeypatch):
+    from qualcode.errors import QualcodeError
+    from qualcode.io import tabular
+
+    monkeypatch.setattr(tabular, "MAX_CELL_CHARS", 50)
+    path = tmp_path / "svar.csv"
+    rows = b"".join(b"JC%03d,kort\n" % i for i in range(100))
+    path.write_bytes(b"id,svar\n" + rows + b"JC999," + b"a" * 60 + b"\n")
+    with pytest.raises(QualcodeError) as whole:
+        tabular.read_table(path)
+    rows = tabular.stream_table(path).rows
+    assert next(rows) == (2, ["JC000", "kort"])  # read as it comes: the bad cell is later
+    with pytest.raises(QualcodeError) as streamed:
+        list(rows)
+    assert str(streamed.value) == str(whole.value)
+    assert "række 102" in str(whole.value) and "svar" in str(whole.value)
+
+
+def test_a_table_that_may_be_too_big_is_refused_as_when_read_whole(tmp_path, monkeypatch):
+    from qualcode.errors import QualcodeError
+    from qualcode.io import tabular
+
+    monkeypatch.setattr(tabular, "MAX_TABLE_CELLS", 10)
+    path = tmp_path / "svar.csv"
+    path.write_bytes(b"id,svar\n" + b"".join(b"JC%02d,x\n" % i for i in range(6)))
+    with pytest.raises(QualcodeError) as whole:
+        tabular.read_table(path)
+    with pytest.raises(QualcodeError) as streamed:
+        tabular.stream_table(path)
+    assert str(streamed.value) == str(whole.value)
+    # at the limit: read (whole, as the lines could have been more rows)
+    path.write_bytes(b"id,svar\n" + b"".join(b"JC%02d,x\n" % i for i in range(5)))
+    assert len(list(tabular.stream_table(path).rows)) == 5
+
+
+def _big_csv(path, n, *, last=None):
+    from helpers import write_csv
+
+    rows = [["id", "navn", "svar", "andet", "region"]]
+    for i in range(n):
+        rows.append([f"R{i:05d}", f"Navn {i}", f"Svar {i} æøå", "" if i % 7 else "x", "Syd"])
+    if last is not None:
+        rows.append(last)
+    return write_csv(path, rows, delimiter=";", encoding="cp1252")
+
+
+def _answers_options():
+    return {
+        "respondent_col": "id",
+        "name_col": "navn",
+        "text_cols": ["svar", "andet"],
+        "questions": ["strategier", "andet"],
+        "codebooks": ["lokalpolitiske-strategier"],
+        "attr_cols": ["region"],
+    }
+
+
+@pytest.mark.parametrize(
+    "last, message",
+    [
+        (["R00003", "Igen", "", "", "Syd"], "R00003"),
+        (["R09999", "x", "y", "z", "Syd", "for meget"], "felter"),
+        (["", "Ingen id", "", "", ""], "tom"),
+    ],
+)
+def test_an_error_in_the_last_row_leaves_the_project_as_it_was(tmp_path, last, message):
+    """The rows before it are written by then (in batches of 500): the import's one
+    transaction is rolled back."""
+    from qualcode.errors import QualcodeError
+
+    path = _big_csv(tmp_path / "svar.csv", 1203, last=last)
+    with Project.create(tmp_path / "p.db") as project:
+        FileImport("answers", [str(_big_csv(tmp_path / "ok.csv", 10))], _answers_options()).run(
+            project
+        )
+        before = project.snapshot()
+        calls: list = []
+        with pytest.raises(QualcodeError) as error:
+            FileImport("answers", [str(path)], _answers_options()).run(
+                project, progress=lambda d, t: calls.append(d)
+            )
+        assert calls == [500, 1000]  # two batches were written before the error
+        assert project.snapshot() == before
+    assert "række 1205" in str(error.value) and message in str(error.value)
+
+
+def test_a_streamed_import_is_the_import_of_the_file_read_whole(tmp_path):
+    """The same project, summary and notes (blank rows, NFC, look-alike ids among the
+    file's and against the project's, answers already there), whichever way the file is
+    read; progress ends at the rows written."""
+    import shutil
+
+    from helpers import write_csv
+    from qualcode.io.answers import read_answers
+
+    rows = [["id", "navn", "svar", "andet", "region", "ekstra"], []]
+    for i in range(1100):
+        rows.append([f"R{i:05d}", f"Navn {i}", f"Svar {i}", "", "Syd", "-"])
+    rows += [["r00001 ", "Ligner", "x", "", "Nord", ""], ["JCa\u0308", "NFC", "y", "", "", ""]]
+    rows += [["JC7", "Ligner projektets", "z", "", "", ""], ["JC05", "Findes", "", "", "", ""]]
+    rows += [[], [], ["JC99", "Sidst", "w", "", "", ""], []]
+    path = write_csv(tmp_path / "svar.csv", rows, delimiter=";", encoding="utf-8")
+    seed = _answers_csv(tmp_path / "seed.csv", [("JC07", "Syv", "a", ""), ("JC05", "Fem", "", "")])
+    with Project.create(tmp_path / "a.db") as project:
+        _import(project, seed, questions=["andet", "tredje"])
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    calls: list = []
+    with Project.open(tmp_path / "a.db") as a, Project.open(tmp_path / "b.db") as b:
+        streamed = FileImport("answers", [str(path)], _answers_options()).run(
+            a, progress=lambda d, t: calls.append((d, t))
+        )
+        table = read_answers(str(path), **_answers_options(), project=b)
+        whole = b.import_answers(table)
+        assert streamed.notes == whole.notes
+        assert streamed.record() == whole.record()
+        assert len(streamed.notes) == 6, streamed.notes
+        assert "NFC" in streamed.notes[2]
+        for query in (
+            "SELECT id, name FROM respondents ORDER BY 1",
+            "SELECT * FROM attributes ORDER BY 1, 2",
+            "SELECT * FROM items ORDER BY 1",
+            "SELECT id, codebook_id, kind FROM questions ORDER BY 1",
+            "SELECT kind, file, sha256, options, summary FROM imports ORDER BY 1",
+        ):
+            assert a.db.execute(query).fetchall() == b.db.execute(query).fetchall()
+    assert [d for d, _t in calls] == [500, 1000, 1105, 1105]
+    assert calls[-1] == (1105, 1105) and all(t >= d for d, t in calls)

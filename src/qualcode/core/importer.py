@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final
@@ -79,6 +79,11 @@ class AnswerTable:
     # respondent, position), found as they were written; None when its questions held
     # answers before (those were not looked at), or when nothing was written yet
     personal_data: list[tuple[str, str, int]] | None = None
+    # the rows in batches as they are read (io.answers.stream_answers), instead of
+    # ``rows``: each batch is written before the next is read; ``notes`` is complete
+    # once it is exhausted. ``expected``: at most this many rows (for progress)
+    stream: Iterator[list[AnswerRow]] | None = None
+    expected: int = 0
 
 
 @dataclass
@@ -223,13 +228,20 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
 
     The rows are written in batches of PROGRESS_EVERY (respondents, attributes, then
     their answers, each with one executemany); ``progress(done, total)`` follows each batch.
+    A streamed table's batches are read as they are written (``total`` is then an upper
+    bound, and the last call says the rows written); an error in one rolls back all.
     """
     from qualcode.core.pii import holding
 
     project, summary = w.project, w.summary
     table.personal_data = None
-    summary.notes.extend(table.notes)
-    summary.notes.extend(_answer_lookalikes(project, table))
+    streamed = table.stream is not None
+    notes_at = len(summary.notes)
+    lookalikes = [] if streamed else _answer_lookalikes(project, table)
+    # a streamed file's ids, with their rows; those the project held before this import
+    file_rows: dict[str, int] = {}
+    held_before: set[str] = set()
+    had_respondents = streamed and respondent_store.count(project.db) > 0
     for qid, _col, book in table.questions:
         project.ensure_question(qid, "open", book, "")
         summary.questions.append(qid)
@@ -238,11 +250,20 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
     held = [(qid, col, existing[qid]) for qid, col, _b in table.questions if existing[qid]]
     qids = [qid for qid, _c, _b in table.questions]
     source = table.file
-    total = len(table.rows)
+    if table.stream is not None:
+        total = table.expected
+        batches: Iterable[list[AnswerRow]] = table.stream
+    else:
+        total = len(table.rows)
+        batches = (table.rows[at : at + PROGRESS_EVERY] for at in range(0, total, PROGRESS_EVERY))
+    done = 0
     present: list[int] = []  # the row of each answer the project already holds
     personal: list[tuple[str, str, int]] = []
-    for start in range(0, total, PROGRESS_EVERY):
-        batch = table.rows[start : start + PROGRESS_EVERY]
+    for batch in batches:
+        if streamed:
+            file_rows.update((row.respondent, row.row) for row in batch)
+            if had_respondents:
+                held_before |= respondent_store.held(project.db, [r.respondent for r in batch])
         new_items = []
         for row in batch:
             rid = row.respondent
@@ -276,8 +297,14 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
         personal += [new_items[i][:3] for i in holding(written)]
         w.upsert_respondents([(r.respondent, r.name, r.attributes) for r in batch])
         item_store.insert_many(project.db, new_items)
+        done += len(batch)
         if progress is not None:
-            progress(start + len(batch), total)
+            progress(done, max(done, total))
+    if streamed:
+        if progress is not None and done != total:
+            progress(done, done)
+        lookalikes = _streamed_lookalikes(project, file_rows, held_before)
+    summary.notes[notes_at:notes_at] = [*table.notes, *lookalikes]
     if not held:  # the questions hold what was written here, all of it looked at
         table.personal_data = personal
     if present:
@@ -294,6 +321,30 @@ def write_answers(w: Writer, table: AnswerTable, progress: Progress | None = Non
                 len(present),
             ).format(n=integer(len(present)), rows=where)
         )
+
+
+def _streamed_lookalikes(project: Project, rows: dict[str, int], held: set[str]) -> list[str]:
+    """:func:`_answer_lookalikes` once a streamed file is written: ``rows`` are its ids
+    (with their rows), ``held`` those the project held before. Compared with the
+    project's ids as they were before the import (lookalikes_in_project's way)."""
+    distinct = list(rows)
+    if len(held) == len(distinct):
+        groups = lookalike_groups(distinct)
+    else:
+        added = {rid for rid in distinct if rid not in held}
+        known = [rid for rid in respondent_store.ids(project.db) if rid not in added]
+        mine = set(distinct)
+        groups = [g for g in lookalike_groups(distinct + known) if any(r in mine for r in g)]
+    if not groups:
+        return []
+
+    def where(rid: str) -> str:
+        if rid in rows:
+            text = _("row {row}, also in the project") if rid in held else _("row {row}")
+            return text.format(row=rows[rid])
+        return _("in the project")
+
+    return lookalike_notes(groups, where)
 
 
 def _answer_lookalikes(project: Project, table: AnswerTable) -> list[str]:

@@ -198,7 +198,7 @@ class FileImport:
         """Answers, one question per text column; with a ``wave``, each ``questions`` entry
         names the question across waves, and the answers go in under its id in this wave
         (see ``qualcode waves``)."""
-        from qualcode.io.answers import read_answers
+        from qualcode.io.answers import stream_answers
 
         o = self.options
         questions = list(o["questions"])
@@ -207,7 +207,8 @@ class FileImport:
             from qualcode.core import waves
 
             ids = [waves.wave_question_id(project, q, wave) for q in questions]
-        table = read_answers(
+        # read as it is written, a batch at a time: an error in a row rolls it all back
+        table = stream_answers(
             self.paths[0],
             respondent_col=o["respondent_col"],
             text_cols=o["text_cols"],

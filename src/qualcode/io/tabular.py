@@ -19,9 +19,11 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -103,6 +105,16 @@ def sha256_of(data: bytes) -> str:
 
 def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file into a :class:`Table`, or fail with a one-line error."""
+    data, name, digest, xlsx = _load(path)
+    with gc_paused():
+        if xlsx:
+            return _read_xlsx(data, name, digest, sheet)
+        return _read_csv(data, name, digest)
+
+
+def _load(path: str | Path) -> tuple[bytes, str, str, bool]:
+    """The file's bytes, its name, their SHA-256 and whether it is an XLSX file; the errors
+    of a file that is no table (missing, a folder, too large, empty, an old .xls)."""
     path = Path(path)
     name = str(path)
     if not path.exists():
@@ -117,14 +129,224 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
         raise ImportError_(_("file is empty"), file=name)
     digest = sha256_of(data)
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        with gc_paused():
-            return _read_xlsx(data, name, digest, sheet)
+        return data, name, digest, True
     if path.suffix.lower() == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportError_(
             _("old Excel .xls files are not supported; save as .xlsx or CSV"), file=name
         )
-    with gc_paused():
-        return _read_csv(data, name, digest)
+    return data, name, digest, False
+
+
+@dataclass
+class TableStream:
+    """A table read row by row (:func:`stream_table`): the header and the first row are
+    read and checked at once, the rest as :attr:`rows` is iterated, with every check of
+    :func:`read_table` (an error names the file, row and column when the row is reached).
+
+    :attr:`notes` is complete once :attr:`rows` is exhausted (the blank rows are noted at
+    the end)."""
+
+    file: str
+    headers: list[str]
+    # (spreadsheet row number, cells one per header), as read
+    rows: Iterator[tuple[int, list[str]]]
+    sha256: str
+    encoding: str = ""
+    delimiter: str = ""
+    notes: list[str] = field(default_factory=list)
+    normalized: dict[str, int] = field(default_factory=dict)
+    no_controls: bool = False
+    expected: int = 0  # at most this many rows (for progress); the count when known
+
+    def require(self, column: str, option: str = "") -> str:
+        return Table.require(self, column, option)  # type: ignore[arg-type]
+
+
+def stream_table(path: str | Path, *, sheet: str | None = None) -> TableStream:
+    """Read a CSV file row by row as it is decoded (the whole decoded text and its rows are
+    never held at once); an XLSX file is read whole (its sheet is streamed from the XML
+    already) and handed out the same way. The same rows, notes and errors as
+    :func:`read_table`; only when they come differs."""
+    data, name, digest, xlsx = _load(path)
+    if xlsx:
+        with gc_paused():
+            return _as_stream(_read_xlsx(data, name, digest, sheet))
+    encoding, no_controls = _encoding_of(data, name)
+    # every record ends at a line break (or the end), so there are no more records than
+    # this: a table that could pass MAX_TABLE_CELLS is read whole, which names its size
+    most = data.count(b"\n") + data.count(b"\r") + 1
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first = text.readline()
+    if first.startswith("\ufeff"):
+        first = first[1:]
+    line = _FIRST_LINE.match(first)
+    assert line is not None  # the pattern matches any text, the empty one too
+    first_line = line[1]
+    if first_line.lower().startswith("sep=") and len(first_line) in (5, 6):
+        delimiter = first_line[4:5] or ","
+        first = first[line.end() :]
+    else:
+        delimiter = sniff_delimiter(first_line)
+    lines = itertools.chain([first] if first else [], text)
+    records = _csv_records(lines, delimiter, data, name, digest)
+    stream = _stream_rows(records, name, digest, most, encoding=encoding, delimiter=delimiter)
+    if stream is None:  # possibly over MAX_TABLE_CELLS: read whole, for the exact error
+        with gc_paused():
+            return _as_stream(_read_csv(data, name, digest))
+    stream.no_controls = no_controls
+    return stream
+
+
+def _as_stream(table: Table) -> TableStream:
+    return TableStream(
+        file=table.file,
+        headers=table.headers,
+        rows=zip(table.numbers, table.records, strict=True),
+        sha256=table.sha256,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        notes=table.notes,
+        normalized=table.normalized,
+        no_controls=table.no_controls,
+        expected=len(table.records),
+    )
+
+
+def _csv_records(
+    lines: Iterator[str], delimiter: str, data: bytes, name: str, digest: str
+) -> Iterator[list[str]]:
+    """The records, with the cell limit as the csv module's field limit (as
+    :func:`_read_csv` reads them first); a file that breaks it or any csv rule is read
+    again whole by :func:`_read_csv`, which names the cell or the row at fault."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    while True:
+        old_limit = csv.field_size_limit(MAX_CELL_CHARS)
+        try:
+            # a few rows at a time under the limit: it is the module's, not the reader's
+            batch = list(itertools.islice(reader, 64))
+        except csv.Error:
+            csv.field_size_limit(old_limit)
+            _read_csv(data, name, digest)  # raises the error that names the row
+            raise ImportError_(_("unreadable CSV"), file=name) from None
+        finally:
+            csv.field_size_limit(old_limit)
+        if not batch:
+            return
+        yield from batch
+
+
+@dataclass
+class _Skipped:
+    count: int
+    first: list[int]
+
+
+def _stream_rows(
+    records: Iterator[list[str]],
+    name: str,
+    digest: str,
+    most: int,
+    *,
+    encoding: str,
+    delimiter: str,
+) -> TableStream | None:
+    """:func:`_to_table` for records read one by one (cells are within MAX_CELL_CHARS, the
+    csv module's limit): the header and the first row now, the others as they are
+    iterated. None when ``most`` records could be more than MAX_TABLE_CELLS."""
+    numbered = enumerate(records, start=1)
+    header: list[str] | None = None
+    header_row = 0
+    for number, record in numbered:
+        if any(map(str.strip, record)):
+            header, header_row = record, number
+            break
+    if header is None:
+        raise ImportError_(_("file is empty (no header row)"), file=name)
+    headers = [h.strip() for h in header]
+    while headers and headers[-1] == "":
+        headers.pop()
+    if not headers:
+        raise ImportError_(_("the header row is empty"), file=name, row=1)
+    headers, renamed = nfc_all(headers)
+    seen: dict[str, int] = {}
+    for i, h in enumerate(headers, start=1):
+        if not h:
+            raise ImportError_(
+                _("column {n} has no name in the header").format(n=i), file=name, row=header_row
+            )
+        if h in seen:
+            raise ImportError_(
+                _("column name '{name}' appears twice in the header").format(name=h),
+                file=name,
+                row=header_row,
+            )
+        seen[h] = i
+    width = len(headers)
+    if (most - 1) * width > MAX_TABLE_CELLS:
+        return None
+    # blank rows between kept rows (those before the header too, not those at the end):
+    # how many, and the first five
+    skipped = _Skipped(header_row - 1, list(range(1, min(header_row, 6))))
+    pending: list[int] = []  # blank rows since the last row kept
+    notes: list[str] = []
+
+    def kept() -> Iterator[tuple[int, list[str]]]:
+        for number, record in numbered:
+            if not any(map(str.strip, record)):
+                pending.append(number)
+                continue
+            if pending:
+                skipped.count += len(pending)
+                skipped.first.extend(pending[: 5 - len(skipped.first)])
+                pending.clear()
+            fields = len(record)
+            if fields > width:
+                if any(map(str.strip, record[width:])):
+                    raise ImportError_(
+                        _(
+                            "has {n} fields but the header has {width} (a stray delimiter or "
+                            "quote?)"
+                        ).format(n=fields, width=width),
+                        file=name,
+                        row=number,
+                    )
+                record = record[:width]
+            elif fields < width:  # short rows: trailing empty cells left out
+                record = record + [""] * (width - fields)
+            yield number, record
+
+    rows = kept()
+    first_row = next(rows, None)
+    if first_row is None:
+        raise ImportError_(
+            _("the file has a header row but no rows below it"), file=name, row=header_row
+        )
+
+    def everything() -> Iterator[tuple[int, list[str]]]:
+        yield first_row
+        yield from rows
+        if skipped.count:
+            notes.append(
+                _n(
+                    "skipped: {n} blank row ({rows})",
+                    "skipped: {n} blank rows ({rows})",
+                    skipped.count,
+                ).format(n=integer(skipped.count), rows=rows_listed(skipped.first, skipped.count))
+            )
+
+    stream = TableStream(
+        file=name,
+        headers=headers,
+        rows=everything(),
+        sha256=digest,
+        encoding=encoding,
+        delimiter=delimiter,
+        notes=notes,
+        expected=max(1, most - header_row),
+    )
+    if renamed:
+        stream.normalized["column names"] = renamed
+    return stream
 
 
 def too_large(size: int, limit: int) -> str:
@@ -248,6 +470,60 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
             )
     # (Windows-1252 has no C1 controls: Python refuses its five undefined bytes)
     return text, "cp1252", not controls and b"\x7f" not in data
+
+
+# bytes Windows-1252 leaves undefined (Python's codec refuses them)
+_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+_CHUNK = 1 << 20
+
+
+def _encoding_of(data: bytes, name: str) -> tuple[str, bool]:
+    """:func:`_decode`'s encoding and whether the text holds no control characters, for
+    decoding as the file is read: the common cases are checked on the bytes and in chunks,
+    without holding the whole decoded text; every other case (and every error) is
+    :func:`_decode`'s."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        pass  # refused by _decode
+    elif data.startswith(b"\xef\xbb\xbf"):
+        if _is_utf8(data, 3):
+            return "utf-8-sig", _no_controls(data)
+    else:
+        try:
+            codecs.utf_8_decode(data[:65536], "strict", False)
+            starts_utf8 = True
+        except UnicodeDecodeError:
+            starts_utf8 = False
+        if starts_utf8 and _is_utf8(data, 0):
+            return "utf-8", _no_controls(data)
+        if not starts_utf8:
+            controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+            if (
+                not ((b"\xc3" in data or b"\xe2" in data) and _UTF8_DANISH.search(data))
+                and len(data.translate(None, _CP1252_UNDEFINED)) == len(data)
+                and controls <= max(8, len(data) // 100)
+                and (
+                    b"\xe6" in data
+                    or b"\xf8" in data
+                    or b"\xe5" in data
+                    or not any(byte in data for byte in _MAC_ROMAN_BYTES)
+                )
+            ):
+                return "cp1252", not controls and b"\x7f" not in data
+    _text, encoding, no_controls = _decode(data, name)
+    return encoding, no_controls
+
+
+def _is_utf8(data: bytes, start: int) -> bool:
+    """Is ``data[start:]`` UTF-8? Decoded a chunk at a time, each dropped at once."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    view = memoryview(data)
+    try:
+        for at in range(start, len(data), _CHUNK):
+            decoder.decode(view[at : at + _CHUNK])
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _mac_hint() -> str:
