@@ -174,7 +174,9 @@ def stream_table(path: str | Path, *, sheet: str | None = None) -> TableStream:
     encoding, no_controls = _encoding_of(data, name)
     # every record ends at a line break (or the end), so there are no more records than
     # this: a table that could pass MAX_TABLE_CELLS is read whole, which names its size
-    most = data.count(b"\n") + data.count(b"\r") + 1
+    most = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    if not data.endswith((b"\n", b"\r")):
+        most += 1  # the last line, without a break
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     first = text.readline()
     if first.startswith("\ufeff"):
