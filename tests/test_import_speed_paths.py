@@ -376,7 +376,9 @@ def test_a_streamed_table_is_the_table_read_whole(tmp_path, name):
     assert rows == list(zip(table.numbers, table.records, strict=True))
     for attribute in ("notes", "encoding", "delimiter", "no_controls", "normalized", "sha256"):
         assert getattr(stream, attribute) == getattr(table, attribute), attribute
-    assert stream.expected >= len(rows)
+    # the rows expected (for progress): the lines of a file with one kind of line break
+    if name in ("plain", "no final newline", "NFC", "Windows-1252"):
+        assert stream.expected == len(rows)
 
 
 def test_a_streamed_xlsx_is_the_sheet_read_whole(tmp_path):

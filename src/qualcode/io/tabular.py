@@ -23,7 +23,7 @@ import itertools
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -172,11 +172,18 @@ def stream_table(path: str | Path, *, sheet: str | None = None) -> TableStream:
         with gc_paused():
             return _as_stream(_read_xlsx(data, name, digest, sheet))
     encoding, no_controls = _encoding_of(data, name)
-    # every record ends at a line break (or the end), so there are no more records than
-    # this: a table that could pass MAX_TABLE_CELLS is read whole, which names its size
-    most = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    if not data.endswith((b"\n", b"\r")):
-        most += 1  # the last line, without a break
+    # every record ends at a line break (a CRLF is one) or at the end of the file, so
+    # there are no more records than lines: at most LF + CR, counted exactly only when
+    # that could pass MAX_TABLE_CELLS (a table that may is read whole, which names its
+    # size); the larger of the two is the lines of a file with one kind of break (the
+    # estimate for progress)
+    lf = data.count(b"\n")
+    cr = data.count(b"\r") if b"\r" in data else 0
+    last = 0 if data.endswith((b"\n", b"\r")) else 1  # the last line, without a break
+
+    def line_count() -> int:
+        return lf + cr - (data.count(b"\r\n") if lf and cr else 0) + last
+
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     first = text.readline()
     if first.startswith("\ufeff"):
@@ -191,7 +198,14 @@ def stream_table(path: str | Path, *, sheet: str | None = None) -> TableStream:
         delimiter = sniff_delimiter(first_line)
     lines = itertools.chain([first] if first else [], text)
     records = _csv_records(lines, delimiter, data, name, digest)
-    stream = _stream_rows(records, name, digest, most, encoding=encoding, delimiter=delimiter)
+    stream = _stream_rows(
+        records,
+        name,
+        digest,
+        (lf + cr + last, line_count, max(lf, cr) + last),
+        encoding=encoding,
+        delimiter=delimiter,
+    )
     if stream is None:  # possibly over MAX_TABLE_CELLS: read whole, for the exact error
         with gc_paused():
             return _as_stream(_read_csv(data, name, digest))
@@ -247,14 +261,17 @@ def _stream_rows(
     records: Iterator[list[str]],
     name: str,
     digest: str,
-    most: int,
+    lines: tuple[int, Callable[[], int], int],
     *,
     encoding: str,
     delimiter: str,
 ) -> TableStream | None:
     """:func:`_to_table` for records read one by one (cells are within MAX_CELL_CHARS, the
     csv module's limit): the header and the first row now, the others as they are
-    iterated. None when ``most`` records could be more than MAX_TABLE_CELLS."""
+    iterated. ``lines``: no fewer than the records, a function counting them more closely
+    (still no fewer), and an estimate. None when there could be more records than
+    MAX_TABLE_CELLS allows."""
+    most, closer, estimate = lines
     numbered = enumerate(records, start=1)
     header: list[str] | None = None
     header_row = 0
@@ -284,7 +301,7 @@ def _stream_rows(
             )
         seen[h] = i
     width = len(headers)
-    if (most - 1) * width > MAX_TABLE_CELLS:
+    if (most - 1) * width > MAX_TABLE_CELLS and (closer() - 1) * width > MAX_TABLE_CELLS:
         return None
     # blank rows between kept rows (those before the header too, not those at the end):
     # how many, and the first five
@@ -344,7 +361,7 @@ def _stream_rows(
         encoding=encoding,
         delimiter=delimiter,
         notes=notes,
-        expected=max(1, most - header_row),
+        expected=max(1, estimate - header_row),
     )
     if renamed:
         stream.normalized["column names"] = renamed
@@ -475,7 +492,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
 
 
 # bytes Windows-1252 leaves undefined (Python's codec refuses them)
-_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 _CHUNK = 1 << 20
 
 
@@ -501,7 +518,7 @@ def _encoding_of(data: bytes, name: str) -> tuple[str, bool]:
             controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
             if (
                 not ((b"\xc3" in data or b"\xe2" in data) and _UTF8_DANISH.search(data))
-                and len(data.translate(None, _CP1252_UNDEFINED)) == len(data)
+                and not any(byte in data for byte in _CP1252_UNDEFINED)
                 and controls <= max(8, len(data) // 100)
                 and (
                     b"\xe6" in data
