@@ -505,7 +505,7 @@ def _encoding_of(data: bytes, name: str) -> tuple[str, bool]:
         pass  # refused by _decode
     elif data.startswith(b"\xef\xbb\xbf"):
         if _is_utf8(data, 3):
-            return "utf-8-sig", _no_controls(data)
+            return "utf-8-sig", _no_controls_in_chunks(data)
     else:
         try:
             codecs.utf_8_decode(data[:65536], "strict", False)
@@ -513,9 +513,9 @@ def _encoding_of(data: bytes, name: str) -> tuple[str, bool]:
         except UnicodeDecodeError:
             starts_utf8 = False
         if starts_utf8 and _is_utf8(data, 0):
-            return "utf-8", _no_controls(data)
+            return "utf-8", _no_controls_in_chunks(data)
         if not starts_utf8:
-            controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+            controls = _controls(data)
             if (
                 not ((b"\xc3" in data or b"\xe2" in data) and _UTF8_DANISH.search(data))
                 and not any(byte in data for byte in _CP1252_UNDEFINED)
@@ -530,6 +530,28 @@ def _encoding_of(data: bytes, name: str) -> tuple[str, bool]:
                 return "cp1252", not controls and b"\x7f" not in data
     _text, encoding, no_controls = _decode(data, name)
     return encoding, no_controls
+
+
+def _chunks(data: bytes) -> Iterator[bytes]:
+    """The bytes a megabyte at a time (copied one at a time: a translation of the whole
+    file would be a copy of the whole file)."""
+    for at in range(0, len(data), _CHUNK):
+        yield data[at : at + _CHUNK]
+
+
+def _controls(data: bytes) -> int:
+    """How many bytes are control characters other than tab and line breaks."""
+    return sum(len(chunk) - len(chunk.translate(None, _CONTROL_BYTES)) for chunk in _chunks(data))
+
+
+def _no_controls_in_chunks(data: bytes) -> bool:
+    """:func:`_no_controls`, a chunk at a time (a C1 control's two bytes may be cut
+    between two chunks: the search for those runs on the whole)."""
+    return (
+        all(len(chunk.translate(None, _CONTROL_BYTES)) == len(chunk) for chunk in _chunks(data))
+        and b"\x7f" not in data
+        and not (b"\xc2" in data and _UTF8_C1.search(data))
+    )
 
 
 def _is_utf8(data: bytes, start: int) -> bool:
