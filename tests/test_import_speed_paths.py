@@ -549,3 +549,23 @@ def test_a_streamed_import_is_the_import_of_the_file_read_whole(tmp_path):
             assert a.db.execute(query).fetchall() == b.db.execute(query).fetchall()
     assert [d for d, _t in calls] == [500, 1000, 1105, 1105]
     assert calls[-1] == (1105, 1105) and all(t >= d for d, t in calls)
+
+
+def test_a_register_is_read_as_it_is_written(tmp_path):
+    from qualcode.errors import QualcodeError
+
+    path = _big_csv(tmp_path / "register.csv", 1203)
+    options = {"respondent_col": "id", "name_col": "navn", "attr_cols": ["region"]}
+    with Project.create(tmp_path / "p.db") as project:
+        summary = FileImport("register", [str(path)], options).run(project)
+        assert (summary.respondents_added, summary.attributes_changed) == (1203, 1203)
+        assert summary.notes == [
+            "sprunget over: 2 kolonner ikke importeret: 'svar', 'andet' (ikke valgt som "
+            "tekst-, navne- eller attributkolonner; --attr-col eller --all-attrs gemmer dem som "
+            "attributter)"
+        ]
+        before = project.snapshot()
+        again = _big_csv(tmp_path / "igen.csv", 1203, last=["R00002", "x", "", "", "Nord"])
+        with pytest.raises(QualcodeError, match="R00002"):
+            FileImport("register", [str(again)], options).run(project)
+        assert project.snapshot() == before

@@ -149,9 +149,9 @@ class FileImport:
         if self.kind == "answers":
             return self._answers(project, progress, check)
         if self.kind == "register":  # respondents and their attributes, no answers
-            from qualcode.io.answers import read_answers
+            from qualcode.io.answers import stream_answers
 
-            table = read_answers(
+            table = stream_answers(
                 path,
                 respondent_col=o["respondent_col"],
                 attr_cols=o.get("attr_cols", ()),
