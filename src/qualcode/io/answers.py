@@ -230,7 +230,10 @@ def _batches(
                 rid,
                 name,
                 dict(zip(acols, attr_values)),  # noqa: B905
-                {qid: _clean(cells[i]) for qid, i in text_at},
+                {
+                    qid: _clean(cells[i]) if "\r" in cells[i] else cells[i].strip()
+                    for qid, i in text_at
+                },
             )
             for (number, cells), rid, name, attr_values in zip(
                 batch, ids, names, attrs, strict=False
