@@ -240,10 +240,12 @@ def _csv_records(
         try:
             # a few rows at a time under the limit: it is the module's, not the reader's
             batch = list(itertools.islice(reader, 64))
-        except csv.Error:
+        except csv.Error as exc:
             csv.field_size_limit(old_limit)
             _read_csv(data, name, digest)  # raises the error that names the row
-            raise ImportError_(_("unreadable CSV"), file=name) from None
+            raise ImportError_(
+                _("unreadable CSV ({reason})").format(reason=exc), file=name
+            ) from None
         finally:
             csv.field_size_limit(old_limit)
         if not batch:
