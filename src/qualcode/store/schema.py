@@ -649,6 +649,30 @@ def m009_publishing(db: Database) -> None:
     )
 
 
+@_migration
+def m010_memo_targets(db: Database) -> None:
+    """A memo outlives what it is about. SQLite gives a deleted row's id to the next new
+    row, so a memo left on a deleted coding (or code) would land on whatever coding (or
+    code) is made next: instead, the memo of a deleted coding moves to the coding's item,
+    and the memo of a deleted code to the project, its text headed by the code's label."""
+    _run(
+        db,
+        """
+        CREATE TRIGGER memos_coding_deleted AFTER DELETE ON codings
+        BEGIN
+            UPDATE memos SET target = 'item', target_id = CAST(OLD.item_id AS TEXT)
+            WHERE target = 'coding' AND target_id = CAST(OLD.id AS TEXT);
+        END;
+        CREATE TRIGGER memos_code_deleted AFTER DELETE ON codes
+        BEGIN
+            UPDATE memos SET target = 'project', target_id = NULL,
+                             text = OLD.label || ': ' || text
+            WHERE target = 'code' AND target_id = CAST(OLD.id AS TEXT);
+        END;
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3
