@@ -7,8 +7,9 @@ import csv
 import io
 import json
 
-from qualcode.core.project import Project
 from tests.helpers import run
+
+from qualcode.core.project import Project
 
 
 def _memos(path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from qualcode.i18n import translator
 from qualcode.models import Memo
@@ -63,7 +64,7 @@ class MemoEntry:
         return all(w.casefold() in hay for w in words)
 
 
-def _entry(row: tuple) -> MemoEntry:
+def _entry(row: tuple[Any, ...]) -> MemoEntry:
     memo = Memo(*row[:7])
     (item_id, question, respondent, position, item_kind, key, label, stem) = row[7:15]
     start, _end, coder, name = row[15:19]

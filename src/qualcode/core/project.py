@@ -1686,6 +1686,10 @@ class Project:
         ref = None if target_id is None else str(target_id)
         return memo_store.select(self.db, target, ref)
 
+    def item_memos(self, item_id: int) -> list[Memo]:
+        """The memos on an item and on its codings (the coding screen shows them)."""
+        return memo_store.of_item(self.db, item_id)
+
     def memo_entries(self, kind: str | None = None, search: str = "") -> list[MemoEntry]:
         """Every memo (of one ``kind``) with what it is attached to, newest change first;
         with ``search``, those whose text, target, author or kind hold every word."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from qualcode.models import Memo
 
@@ -82,7 +83,7 @@ def next_id(conn: sqlite3.Connection) -> int:
 
 # (memo fields..., item id, question, respondent, item position, item kind, code key,
 #  code label, codebook, coding start, coding end, coding coder, respondent name)
-ListedRow = tuple
+ListedRow = tuple[Any, ...]
 
 
 def listed(conn: sqlite3.Connection, target: str | None = None) -> list[ListedRow]:
@@ -125,3 +126,16 @@ def target_exists(conn: sqlite3.Connection, target: str, target_id: str | None) 
             return False
     row = conn.execute(f"SELECT 1 FROM {table[target]} WHERE id = ?", [key]).fetchone()
     return row is not None
+
+
+def of_item(conn: sqlite3.Connection, item_id: int) -> list[Memo]:
+    """The memos on an item and on its codings, oldest first."""
+    return [
+        Memo(*r)
+        for r in conn.execute(
+            "SELECT id, target, target_id, text, author, created_at, updated_at FROM memos"
+            " WHERE (target = 'item' AND target_id = ?) OR (target = 'coding' AND target_id IN"
+            " (SELECT CAST(id AS TEXT) FROM codings WHERE item_id = ?)) ORDER BY id",
+            [str(item_id), item_id],
+        )
+    ]
