@@ -165,8 +165,10 @@ class MemoScreen(ProjectScreen):
         if entry is None:
             pane.update(
                 Text(
-                    _("Ingen memoer endnu. Skriv et med m på kodningen (F2) eller kodebogen (F5), ")
-                    + _("eller p her for et memo om projektet."),
+                    _(
+                        "Ingen memoer endnu. Skriv et med m på kodningen (F2) eller kodebogen "
+                        "(F5), eller med p her et memo om projektet."
+                    ),
                     style="dim",
                 )
                 if not self.project.memos()
