@@ -137,6 +137,7 @@ class CodebookScreen(ProjectScreen):
             "memo",
             _("Memo"),
             id="codebook-memo",
+            show=False,  # the footer is full: ? and the palette list it
             tooltip=_("Write (or edit) your memo on the highlighted code; saved empty, deleted"),
         ),
         Binding(

@@ -136,10 +136,7 @@ class CodingScreen(ProjectScreen):
             "memo",
             _("Memo"),
             id="memo",
-            tooltip=_(
-                "Write a memo on the item or on one of its codings (on the selected "
-                "passage's coding, if any)"
-            ),
+            tooltip=_("Write a memo on the item or on one of its codings"),
         ),
         Binding(
             "slash",
