@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 _, _n = translator("tui")
 
+NOTES_LINES = 6  # the height of the pane of the item's codings and memos (app.tcss)
+
 
 def load_suggester(
     project: Project, qid: str, coder: str, *, blind: bool = False
@@ -442,7 +444,7 @@ class CodingScreen(ProjectScreen):
     def _show_codings(self) -> None:
         out = Text()
         if self.item is None:
-            self.query_one("#item-codings", Static).update(out, layout=False)
+            self._show_notes(out)
             return
         notes: dict[tuple[str, str], list] = {}  # the memos on the item and on each coding
         for memo in self.project.item_memos(self.item.id):
@@ -477,9 +479,19 @@ class CodingScreen(ProjectScreen):
                 _("Ikke gennemgået endnu: tryk et tal for at kode, 0 hvis intet tema passer."),
                 style="dim",
             )
-        # its own height in a pane of a fixed height (app.tcss): the layout it needs
-        # stays inside the pane
-        self.query_one("#item-codings", Static).update(out)
+        self._show_notes(out)
+
+    def _show_notes(self, out: Text) -> None:
+        """The codings and memos in their pane (a fixed height, app.tcss). The text is at
+        least as tall as the pane: only a text taller than the pane (it scrolls), or one
+        that was, needs a new layout; most key presses redraw it alone."""
+        static = self.query_one("#item-codings", Static)
+        width = static.size.width
+        floor = NOTES_LINES
+        lines = len(out.wrap(self.app.console, width)) if width else floor + 1
+        tall, was_tall = lines > floor, getattr(self, "_notes_tall", True)
+        static.update(out, layout=tall or was_tall)
+        self._notes_tall = tall
 
     def _state(self) -> tuple[set[str], bool, bool]:
         """The respondent's codes (with ancestors), whether the item is coded and whether
