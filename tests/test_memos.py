@@ -133,3 +133,21 @@ def test_a_memo_outlives_its_coding_and_its_code(demo_copy):
         p.set_memo("code", p.code_ref(stem, code.key), "Skal den med?")
         p.delete_code(stem, code.key)
         assert [m.text for m in p.memos("project")] == ["Midlertidig: Skal den med?"]
+
+
+def test_undoing_a_memo_change_after_its_code_was_deleted_keeps_it_on_something(demo_copy):
+    with Project.open(demo_copy, coder="ida") as p:
+        stem = p.question("strategier").codebook
+        code = p.add_code(stem, "Midlertidig")
+        memo = p.set_memo("code", p.code_ref(stem, code.key), "Første tanke")
+        assert memo is not None
+        p.set_memo("code", None, "Anden tanke", memo_id=memo.id)
+        p.delete_code(stem, code.key)  # the memo moves to the project
+        # the project's own undo of the deletion, then of the memo's edit: the memo's
+        # code is gone, so its earlier text comes back where the memo is now
+        while p.next_undo("codebook")["action"] != "memo.code":
+            assert p.undo("codebook") is not None
+        assert p.undo("codebook") is not None
+        (after,) = p.memos()
+        assert after.text == "Første tanke"
+        assert p.memo_entries()[0].about  # on something that exists

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -1259,7 +1259,7 @@ class Project:
             if state is None:
                 memo_store.delete(self.db, event["id_"])
             else:
-                memo_store.put(self.db, Memo(**state))
+                memo_store.put(self.db, self._memo_placed(Memo(**state), event))
         elif action in self.UNDO_GROUPS["coding"]:
             self._apply_coding_event(event, inverse=inverse)
         elif action in ("summary.set", "summary.clear"):
@@ -1670,6 +1670,20 @@ class Project:
                     after=None if after is None else asdict(after),
                 )
         return after
+
+    def _memo_placed(self, memo: Memo, event: dict[str, Any]) -> Memo:
+        """A memo as an undo or redo puts it back, on a target that still exists: where it
+        is now, if its own coding or code was deleted since (the memo moved to the item or
+        the project then, see migration 10), else on the item or the project."""
+        if memo_store.target_exists(self.db, memo.target, memo.target_id):
+            return memo
+        now = memo_store.get(self.db, memo.id)
+        if now is not None:
+            return replace(memo, target=now.target, target_id=now.target_id)
+        item_id = event.get("item_id")
+        if item_id is not None and memo_store.target_exists(self.db, "item", str(item_id)):
+            return replace(memo, target="item", target_id=str(item_id))
+        return replace(memo, target="project", target_id=None)
 
     def _memo_about(self, memo: Memo) -> str:
         """What a code's, the project's or a respondent's memo is about, for undo's words."""
