@@ -29,7 +29,7 @@ from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
 from qualcode.io.fmt import number
-from qualcode.models import Item
+from qualcode.models import Coding, Item
 from qualcode.tui.messages import (
     AssistantReady,
     CodeChosen,
@@ -689,7 +689,7 @@ class CodingScreen(ProjectScreen):
 
         self.app.push_screen(PickDialog(_("Memo om …"), choices, id="memo-target"), chosen)
 
-    def _memo_choice(self, has_memo: bool, coding=None) -> str:
+    def _memo_choice(self, has_memo: bool, coding: Coding | None = None) -> str:
         """A line of the list m shows: the item, or a coding (code, where, coder)."""
         assert self.item is not None
         mark = " ✎" if has_memo else ""
