@@ -151,3 +151,22 @@ def test_undoing_a_memo_change_after_its_code_was_deleted_keeps_it_on_something(
         (after,) = p.memos()
         assert after.text == "Første tanke"
         assert p.memo_entries()[0].about  # on something that exists
+
+
+def test_an_old_files_memos_list_with_what_they_are_on(tmp_path):
+    """The first release put a code's memo on the code's key: upgraded, it is on the code
+    (listed with its codebook and label), as the other memos are."""
+    import shutil
+    from pathlib import Path
+
+    old = tmp_path / "gammel.qualcode.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema1.qualcode.db", old)
+    with Project.open(old, readonly=True) as p:  # read through an upgraded copy
+        read = {e.kind: e.about for e in p.memo_entries()}
+    with Project.open(old) as p:  # upgraded in place
+        upgraded = {e.kind: e.about for e in p.memo_entries()}
+    assert read == upgraded
+    assert upgraded["code"] == (
+        "lokalpolitiske-strategier: Udbrede kendskab til handicapkompenserende ordninger"
+    )
+    assert upgraded["item"] == "strategier/JC03" and upgraded["project"] == "projektet"

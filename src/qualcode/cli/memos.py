@@ -79,7 +79,7 @@ def memos(db, kind, search, fmt, output, force) -> None:
             "id": e.memo.id,
             "kind": e.kind,
             "kind_name": kind_name(e.kind),
-            "about": e.about if fmt != "table" else (e.about or _("(findes ikke længere)")),
+            "about": e.about if fmt != "table" else clip(e.about or _("(findes ikke længere)"), 50),
             "author": e.memo.author,
             "created_at": e.memo.created_at,
             "updated_at": e.memo.updated_at,
