@@ -92,3 +92,26 @@ def test_refiqda_puts_memos_where_the_standard_does_and_reads_them_back(demo_cop
     target = tmp_path / "ny.qualcode.db"
     assert run("import", "qdpx", target, out).exit_code == 0
     assert _memos(target) == _memos(demo_copy)
+
+
+def test_a_memo_edited_in_a_copy_after_a_merge_is_updated_not_doubled(demo_db, tmp_path):
+    target, copy = tmp_path / "t.qualcode.db", tmp_path / "ane.qualcode.db"
+    shutil.copy(demo_db, target)
+    shutil.copy(demo_db, copy)
+    with Project.open(copy, coder="ane") as p:
+        memo = p.set_memo("project", None, "Første udgave")
+    with Project.open(target) as t:
+        assert merge_projects(t, [copy]).memos_added == 1
+    with Project.open(copy, coder="ane") as p:
+        p.set_memo("project", None, "Anden udgave", memo_id=memo.id)
+    with Project.open(target) as t:
+        report = merge_projects(t, [copy])
+        assert (report.memos_added, report.memos_updated) == (0, 1)
+        assert "1 memo fik en nyere udgave" in report.describe()
+        assert [m.text for m in t.memos()] == ["Anden udgave"]
+    with Project.open(target) as t:  # the target's own later edit is kept
+        (held,) = t.memos()
+        t.set_memo("project", None, "Målets udgave", memo_id=held.id)
+        again = merge_projects(t, [copy])
+        assert (again.memos_added, again.memos_updated, again.memos_present) == (0, 0, 1)
+        assert [m.text for m in t.memos()] == ["Målets udgave"]
