@@ -694,15 +694,13 @@ class CodingScreen(ProjectScreen):
         assert self.item is not None
         mark = " ✎" if has_memo else ""
         if coding is None:
-            return (
-                _("Teksten: {respondent} #{number}").format(
-                    respondent=self.item.respondent, number=self.item.number
-                )
-                + mark
-            )
+            where = self.item.respondent
+            if self.item.speaker_role:  # an interview excerpt: which one
+                where += f" #{self.item.number}"
+            return _("Teksten: {where}").format(where=where) + mark
         code = self.book.find(coding.code) if self.book else None
         where = (
-            _("hele teksten")
+            _("hele svaret")
             if not coding.is_span
             else "»" + " ".join(self.item.text[coding.start : coding.end].split())[:40] + "«"
         )
