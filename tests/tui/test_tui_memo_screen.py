@@ -195,3 +195,24 @@ async def test_enter_on_a_memo_jumps_to_its_text_on_the_coding_screen(demo_copy,
         assert "Interviewet nævner mentorer" in str(
             coding.query_one("#item-codings", Static).render()
         )
+
+
+async def test_the_memo_screen_is_in_the_help_and_the_palette_everywhere(demo_copy):
+    from qualcode.tui.commands import BindingCommands
+    from qualcode.tui.screens.help import screen_bindings
+
+    app = make_app(demo_copy, coder="ida")
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("f2", "f5", "M"):
+            await pilot.press(key)
+            await pilot.pause()
+            keys = {row[0]: row[1] for row in screen_bindings(app.screen)}
+            assert keys.get("M") == "Memoer", key
+            names = [text for text, *_ in BindingCommands(app.screen)._commands()]
+            assert "Memoer (M)" in names, key
+        # the memo screen's own keys, and F5's m, are listed too
+        keys = {row[0]: row[1] for row in screen_bindings(app.screen)}
+        assert {"e", "del", "p", "u", "/"} <= set(keys)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert screen_bindings(app.screen) and "m" in {r[0] for r in screen_bindings(app.screen)}
