@@ -68,6 +68,7 @@ KEYS = [
 def memos(db, kind, search, fmt, output, force) -> None:
     from qualcode.core.memos import kind_name
     from qualcode.io.export import format_from_path
+    from qualcode.io.fmt import date
     from qualcode.io.rows import render_rows
     from qualcode.io.table import clip
 
@@ -83,7 +84,7 @@ def memos(db, kind, search, fmt, output, force) -> None:
             "author": e.memo.author,
             "created_at": e.memo.created_at,
             "updated_at": e.memo.updated_at,
-            "date": e.memo.updated_at[:10],
+            "date": date(e.memo.updated_at),
             "text": e.memo.text,
             "first_line": clip(e.first_line, 60),
             "item": e.item_id,

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from qualcode.core.memos import MemoEntry, kind_name
 from qualcode.core.project import Project
 from qualcode.i18n import translator
-from qualcode.io.fmt import integer
+from qualcode.io.fmt import date, integer
 from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.footer import Footer
@@ -29,6 +29,11 @@ _, _n = translator("tui")
 
 FIRST_LINE = 60  # a memo's first line in the list; the pane below shows all of it
 ABOUT = 40
+
+
+def _when(at: str) -> str:
+    """'4. december 2026 06:20': the date as a person reads it, and the time (UTC)."""
+    return f"{date(at)} {at[11:16]}".strip()
 
 
 def _cut(text: str, limit: int) -> str:
@@ -123,7 +128,7 @@ class MemoScreen(ProjectScreen):
                 plain(kind_name(entry.kind)),
                 plain(_cut(entry.about, ABOUT) if entry.about else _("(findes ikke længere)")),
                 plain(entry.memo.author),
-                plain(entry.memo.updated_at[:10]),
+                plain(date(entry.memo.updated_at)),
                 plain(_cut(entry.first_line, FIRST_LINE)),
                 key=str(entry.memo.id),
             )
@@ -181,8 +186,8 @@ class MemoScreen(ProjectScreen):
         out.append(
             _("Skrevet af {author} {created} · ændret {updated}").format(
                 author=shown(entry.memo.author),
-                created=entry.memo.created_at[:16].replace("T", " "),
-                updated=entry.memo.updated_at[:16].replace("T", " "),
+                created=_when(entry.memo.created_at),
+                updated=_when(entry.memo.updated_at),
             )
             + "\n\n",
             style="dim",
