@@ -122,7 +122,7 @@ async def test_ctrl_z_works_while_the_text_has_focus(app, codings_of):
 async def test_memo_is_written_to_the_project(app, db):
     async with app.run_test(size=SIZE) as pilot:
         item_id = app.screen.item.id
-        await pilot.press("m")
+        await pilot.press("m", "enter")  # the item is coded: m asks; the item comes first
         assert isinstance(app.screen, TextDialog)
         await pilot.press(*"Tjek ressourcer")
         await pilot.press("ctrl+s")

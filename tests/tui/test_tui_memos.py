@@ -1,10 +1,11 @@
 """Pilot test: m on F2 writes the coder's memo, opens it again to edit, deletes it when
-saved empty, and u takes each step back; every step is checked in the project file."""
+saved empty, and u takes each step back; every step is checked in the project file. On an
+item with codings m first asks what the memo is about: the item (first) or a coding."""
 
 from __future__ import annotations
 
 from qualcode.tui.app import make_app
-from qualcode.tui.widgets.dialogs import TextDialog
+from qualcode.tui.widgets.dialogs import PickDialog, TextDialog
 
 SIZE = (120, 36)
 
@@ -19,6 +20,9 @@ def memos_on(db, item_id: int) -> list[str]:
 
 
 async def write(pilot, text: str) -> None:
+    if isinstance(pilot.app.screen, PickDialog):  # the item is coded: the item is first
+        await pilot.press("enter")
+        await pilot.pause()
     dialog = pilot.app.screen
     assert isinstance(dialog, TextDialog)
     dialog.query_one("#dialog-text").text = text
@@ -36,7 +40,7 @@ async def test_m_writes_edits_and_deletes_the_coders_memo(demo_copy, db):
         assert memos_on(db, item_id) == ["Nævner kun fleksjob"]
         assert "Nævner kun fleksjob" in str(screen.query_one("#item-codings").render())
 
-        await pilot.press("m")  # the same memo, to edit: never a second one
+        await pilot.press("m", "enter")  # the same memo, to edit: never a second one
         assert app.screen.query_one("#dialog-text").text == "Nævner kun fleksjob"
         await write(pilot, "Nævner fleksjob og mentor")
         assert memos_on(db, item_id) == ["Nævner fleksjob og mentor"]

@@ -26,6 +26,7 @@ SCREENS = {
     "pii": ("strategier", ("f8",)),
     "framework": ("interview", ("f9",)),
     "help": ("strategier", ("question_mark",)),
+    "memos": ("strategier", ("M",)),
 }
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 

@@ -9,10 +9,10 @@ it opens the workbench on EMPTY_PROJECT (what a new project first shows), then o
 goes through every stop of :data:`STOPS`: the coding screen and its dialogs, the help, the
 palette, import and KWIC; the quotes (F3), the counts (F4) and their dialogs, the codebook
 (F5) and its dialogs, the disagreements (F6), the crosstab (F7) and the theme matrix,
-personal data (F8) and the framework matrix (F9). At each capture it takes what every
-widget shows (a table's cells and a list's options whole, so that data cut to fit is still
-data), the notices since the last capture, and the descriptions and tooltips of the keys
-qualcode gives the screen; and writes it to OUT.json, with what only the workbench knows
+personal data (F8), the framework matrix (F9) and the memos (M). At each capture it takes
+what every widget shows (a table's cells and a list's options whole, so that data cut to
+fit is still data), the notices since the last capture, and the descriptions and tooltips
+of the keys qualcode gives the screen; and writes it to OUT.json, with what only the workbench knows
 to be data (what the walk typed, the colour themes' names, the keys as written, the files
 in its folder).
 
@@ -299,12 +299,14 @@ async def dialogs(walk: Walk) -> None:
     await walk.type("zq")
     await walk.capture("dialog: code by name, nothing found")
     await walk.back()
-    await walk.press("m")
+    await walk.press("m")  # the item is coded: what is the memo about?
+    await walk.capture("dialog: memo about")
+    await walk.press("enter")
     await walk.capture("dialog: memo")
     await walk.type("notat")
     await walk.press("ctrl+s")
     await walk.capture("coding: memo saved")
-    await walk.press("m")
+    await walk.press("m", "enter")
     await walk.capture("dialog: memo to change")
     await walk.back()
     app.choose_basis()
@@ -543,6 +545,42 @@ async def framework(walk: Walk) -> None:
     await walk.look("F9 written")
     await walk.look("F9 deleted", "delete")
     await walk.look("F9 undo", "u")
+
+
+@stop
+async def memos(walk: Walk) -> None:
+    """m on F5 (a code's memo) and on F2 (a coding's); the memo screen M: a project memo,
+    a search that finds nothing, edit, delete (asked first), undo, and Enter jumps."""
+    app = walk.app
+    await walk.question("strategier")
+    await walk.press("f5", "m")
+    await walk.answer("F5 memo", "kodenotat")
+    await walk.look("F5 memo written")
+    await walk.press("f2", "m")
+    await walk.capture("F2 memo about")
+    await walk.press("down", "enter")
+    await walk.answer("F2 coding memo", "kodningsnotat")
+    await walk.look("F2 coding memo written")
+    await walk.look("M", "M")
+    await walk.look("M jumped", "enter")  # the newest memo, the coding's: to its text
+    await walk.look("M again", "M")
+    await walk.press("p")
+    await walk.answer("M project memo", "projektnotat")
+    await walk.look("M project memo written")
+    await walk.press("slash")
+    await walk.type("zzq")
+    await walk.capture("M nothing found")
+    app.screen.query_one("#memos-search-box").value = ""
+    await walk.press("escape", "e")
+    await walk.answer("M edit", "projektnotat 2")
+    await walk.press("delete")
+    await walk.answer("M delete", "j")
+    await walk.look("M deleted")
+    await walk.look("M undo", "u")
+    await walk.look("M redo", "ctrl+y")
+    for _n in range(5):  # the project memo's three changes, the coding's, the code's
+        await walk.press("u")
+    await walk.look("M nothing to undo", "u")
 
 
 # -- the walk as a program ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 ``safety``         ``backup``, ``restore``, ``scan-pii``
 ``framework``      ``framework`` (the framework matrix's summaries)
 ``publishing``     ``serve`` (Datasette, read-only)
+``memos``          ``memos`` (the analyst's memos, listed and searched)
 =================  ==========================================================
 """
 
@@ -55,6 +56,7 @@ from qualcode.cli import (  # noqa: E402 (after click speaks qualcode's language
     framework,
     imports,
     matrix,
+    memos,
     publishing,
     results,
     safety,
@@ -103,6 +105,7 @@ for _module in (
     safety,
     framework,
     publishing,
+    memos,
 ):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

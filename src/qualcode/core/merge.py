@@ -5,9 +5,11 @@ matched by (question, respondent, position) and must hold the same text; codes b
 (codebook, key). A coding is identified by (item, code, coder, start, end): one the target
 has already is kept as it is (a star given in a copy is carried over), a new one is
 inserted with its own coder, time, memo and star. Memos are matched by (target kind,
-target, text, author). A framework summary is one per (question, respondent, theme):
-the newer one wins, a summary taken away later too, and the target's is kept when it is
-as new or newer (the texts a merge replaces are kept in its event).
+target, text, author); a memo edited since in one of the files (the same target, author
+and time of writing, another text) stays one memo, with the newer edit. A framework
+summary is one per (question, respondent, theme): the newer one wins, a summary taken
+away later too, and the target's is kept when it is as new or newer (the texts a merge
+replaces are kept in its event).
 
 Nothing is ever added to the target's questions, respondents, items or codebooks: what the
 target lacks, or holds with another text, is reported together with the codings and memos
@@ -106,6 +108,7 @@ class MergeReport:
     stars_added: int = 0
     memos_added: int = 0
     memos_present: int = 0
+    memos_updated: int = 0  # the target's memos given a copy's newer edit of them
     verdicts_added: int = 0
     no_theme_added: int = 0  # 'reviewed, no theme applies' marks brought in
     no_theme_cleared: int = 0  # marks a newer coding from a copy took away
@@ -123,6 +126,7 @@ class MergeReport:
             self.codings_added
             or self.stars_added
             or self.memos_added
+            or self.memos_updated
             or self.verdicts_added
             or self.no_theme_added
             or self.no_theme_cleared
@@ -214,6 +218,15 @@ class MergeReport:
                     False,
                 ),
                 (self.memos_added, _n("{n} memo added", "{n} memos added", self.memos_added), True),
+                (
+                    self.memos_updated,
+                    _n(
+                        "{n} memo given a newer edit",
+                        "{n} memos given newer edits",
+                        self.memos_updated,
+                    ),
+                    False,
+                ),
             ]
             parts = [form.format(n=integer(n)) for n, form, always in forms if n or always]
             head = (
@@ -351,6 +364,7 @@ class _Merger:
         self.codes = code_store.all_code_ids(db)
         self.codings = merge_store.coding_states(db)
         self.memos = merge_store.memo_keys(db)
+        self.memo_lineage = merge_store.memo_lineage(db)
         self.marks = {(item, coder): at for item, coder, at in review_store.all_marks(db)}
         self.coded_by = {(key[0], key[2]) for key in self.codings}  # (item, coder)
         self.summaries = {
@@ -502,8 +516,26 @@ class _Merger:
             if memo_ident in self.memos:
                 self.report.memos_present += 1
                 continue
-            merge_store.insert_memo(self.db, kind, mapped, text, author, created_at, updated_at)
+            # the same memo (its author and time of writing), edited since in one file:
+            # the newer edit wins, and it stays one memo
+            lineage = (kind, mapped, author, created_at)
+            held = self.memo_lineage.get(lineage)
+            if held is not None:
+                held_id, held_text, held_at = held
+                if updated_at > held_at:
+                    merge_store.update_memo(self.db, held_id, text, updated_at)
+                    self.memos.discard((kind, mapped, held_text, author))
+                    self.memos.add(memo_ident)
+                    self.memo_lineage[lineage] = (held_id, text, updated_at)
+                    self.report.memos_updated += 1
+                else:
+                    self.report.memos_present += 1
+                continue
+            new_id = merge_store.insert_memo(
+                self.db, kind, mapped, text, author, created_at, updated_at
+            )
             self.memos.add(memo_ident)
+            self.memo_lineage[lineage] = (new_id, text, updated_at)
             self.report.memos_added += 1
 
         # the framework's summaries: one per cell, the newer wins
@@ -657,6 +689,7 @@ def merge_projects(
                     stars_added=report.stars_added,
                     memos_added=report.memos_added,
                     memos_present=report.memos_present,
+                    memos_updated=report.memos_updated,
                     summaries_added=report.summaries_added,
                     summaries_replaced=report.summaries_replaced,
                     summaries_cleared=report.summaries_cleared,

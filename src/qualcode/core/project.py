@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from qualcode.core.crosstab import Group
     from qualcode.core.framework import FrameworkMatrix
     from qualcode.core.importer import AnswerTable, CodingRows, Transcripts
+    from qualcode.core.memos import MemoEntry
 
 
 class Project:
@@ -1088,9 +1089,19 @@ class Project:
     # settlements, F9 summaries, so an undo never reaches into another screen's work.
     UNDO_GROUPS: dict[str, tuple[str, ...]] = {
         "coding": ("coding.add", "coding.remove", "review.none", "review.clear", "memo.set"),
-        "codebook": ("code.add", "code.update", "code.merge", "code.delete"),
+        "codebook": ("code.add", "code.update", "code.merge", "code.delete", "memo.code"),
         "consensus": ("consensus.settle",),
         "framework": ("summary.set", "summary.clear"),
+        "memo": ("memo.project",),
+    }
+    # a memo's change is undone where it was made: an item's or coding's with the codings
+    # (F2), a code's with the codebook (F5), the project's or a respondent's on its own
+    MEMO_ACTIONS = {
+        "item": "memo.set",
+        "coding": "memo.set",
+        "code": "memo.code",
+        "project": "memo.project",
+        "respondent": "memo.project",
     }
     UNDOABLE = ("coding.add", "coding.remove")
 
@@ -1155,6 +1166,8 @@ class Project:
             return {"coding": event["coding"]}
         if event["action"] in ("consensus.settle", "review.none", "review.clear", "memo.set"):
             return {"item_id": event["item_id"]}
+        if event["action"] in ("memo.code", "memo.project"):
+            return {"memo": event["id_"]}
         if event["action"] in ("summary.set", "summary.clear"):
             return {k: event[k] for k in ("question", "respondent", "code")}
         return {"codebook": event["codebook"], "key": event.get("key") or event.get("source")}
@@ -1184,6 +1197,15 @@ class Project:
             else:
                 text = _("ændring af memo på {respondent}")
             return text.format(respondent=event["respondent"]), event["item_id"]
+        if action in ("memo.code", "memo.project"):
+            about = event.get("about") or ""
+            if event["before"] is None:
+                text = _("nyt memo om {about}")
+            elif event["after"] is None:
+                text = _("sletning af memo om {about}")
+            else:
+                text = _("ændring af memo om {about}")
+            return text.format(about=about), None
         if action in self.UNDO_GROUPS["coding"]:
             c = event["coding"]
             text = (
@@ -1232,12 +1254,12 @@ class Project:
         action = event["action"]
         if action in ("review.none", "review.clear"):
             self._apply_review_event(event, inverse=inverse)
-        elif action == "memo.set":
+        elif action in ("memo.set", "memo.code", "memo.project"):
             state = event["before"] if inverse else event["after"]
             if state is None:
                 memo_store.delete(self.db, event["id_"])
             else:
-                memo_store.put(self.db, Memo(**state))
+                memo_store.put(self.db, self._memo_placed(Memo(**state), event))
         elif action in self.UNDO_GROUPS["coding"]:
             self._apply_coding_event(event, inverse=inverse)
         elif action in ("summary.set", "summary.clear"):
@@ -1577,20 +1599,44 @@ class Project:
         memo_id: int | None = None,
         item_id: int | None = None,
     ) -> Memo | None:
-        """Write a memo in one undoable action (F2's u takes it back, also after a
-        restart): a new memo on the target, or with ``memo_id`` a new text for that memo;
-        empty ``text`` deletes it. ``item_id``: the item the memo belongs with (an item's
-        own memo, a coding's memo), so that undo can show it. Returns the memo, or None
-        when deleted."""
+        """Write a memo in one undoable action (also after a restart): a new memo on the
+        target, or with ``memo_id`` a new text for that memo; empty ``text`` deletes it.
+
+        ``target``: 'item' (an item's id), 'coding' (a coding's id), 'code' (see
+        :meth:`code_ref`), 'project' (no id) or 'respondent' (its id). The change is undone
+        where it is made: an item's or a coding's memo with the codings (F2's u), a code's
+        with the codebook (F5's u), the project's or a respondent's with the memos (u on
+        the memo screen, see :meth:`undo_memo`, which undoes any memo's). ``item_id``:
+        the item the memo belongs with (worked out when not given). Returns the memo, or
+        None when deleted. A target that does not exist is refused, nothing written."""
         ref = None if target_id is None else str(target_id)
         before = None if memo_id is None else memo_store.get(self.db, memo_id)
         if memo_id is not None and before is None:
             raise NotFound(_("memo {memo} does not exist").format(memo=memo_id))
+        if before is not None:  # an edit: the memo stays where it is
+            target, ref = before.target, before.target_id
+        if target not in self.MEMO_ACTIONS:
+            raise QualcodeError(
+                _("a memo is on one of: {kinds} (not '{kind}')").format(
+                    kinds=", ".join(self.MEMO_ACTIONS), kind=target
+                )
+            )
         if before is None and not text.strip():
             raise QualcodeError(_("a memo needs some text"))
-        if item_id is None and target == "item" and ref is not None:
-            item_id = int(ref)
+        if before is None and not memo_store.target_exists(self.db, target, ref):
+            raise NotFound(
+                _("no {kind} {id} in the project to write a memo on").format(
+                    kind=target, id=ref if ref is not None else "-"
+                )
+            )
+        if item_id is None and ref is not None:
+            if target == "item":
+                item_id = int(ref)
+            elif target == "coding":
+                found = coding_store.get(self.db, int(ref))
+                item_id = found.item_id if found is not None else None
         item = self.item(item_id) if item_id is not None else None
+        action = self.MEMO_ACTIONS[target]
         at = store.now()
         with self.transaction():
             if not text.strip():
@@ -1606,19 +1652,91 @@ class Project:
                 memo_store.delete(self.db, memo.id)
             else:
                 memo_store.put(self.db, after)
-            self.log(
-                "memo.set",
-                id_=memo.id,
-                item_id=item_id,
-                respondent=item.respondent if item else "",
-                before=None if before is None else asdict(before),
-                after=None if after is None else asdict(after),
-            )
+            if action == "memo.set":
+                self.log(
+                    "memo.set",
+                    id_=memo.id,
+                    item_id=item_id,
+                    respondent=item.respondent if item else "",
+                    before=None if before is None else asdict(before),
+                    after=None if after is None else asdict(after),
+                )
+            else:
+                self.log(
+                    action,
+                    id_=memo.id,
+                    about=self._memo_about(memo),
+                    before=None if before is None else asdict(before),
+                    after=None if after is None else asdict(after),
+                )
         return after
+
+    def _memo_placed(self, memo: Memo, event: dict[str, Any]) -> Memo:
+        """A memo as an undo or redo puts it back, on a target that still exists: where it
+        is now, if its own coding or code was deleted since (the memo moved to the item or
+        the project then, see migration 10), else on the item or the project."""
+        if memo_store.target_exists(self.db, memo.target, memo.target_id):
+            return memo
+        now = memo_store.get(self.db, memo.id)
+        if now is not None:
+            return replace(memo, target=now.target, target_id=now.target_id)
+        item_id = event.get("item_id")
+        if item_id is not None and memo_store.target_exists(self.db, "item", str(item_id)):
+            return replace(memo, target="item", target_id=str(item_id))
+        return replace(memo, target="project", target_id=None)
+
+    def _memo_about(self, memo: Memo) -> str:
+        """What a code's, the project's or a respondent's memo is about, for undo's words."""
+        from qualcode.core.memos import entries
+
+        found = [e for e in entries(self.db, memo.target) if e.memo.id == memo.id]
+        return found[0].about if found else (memo.target_id or "")
+
+    def code_ref(self, stem: str, key: str) -> int:
+        """The id a memo on a code is written on (``set_memo('code', ...)``)."""
+        return self._code_id(stem, key)[0]
 
     def memos(self, target: str | None = None, target_id: str | int | None = None) -> list[Memo]:
         ref = None if target_id is None else str(target_id)
         return memo_store.select(self.db, target, ref)
+
+    def item_memos(self, item_id: int) -> list[Memo]:
+        """The memos on an item and on its codings (the coding screen shows them)."""
+        return memo_store.of_item(self.db, item_id)
+
+    def memo_entries(self, kind: str | None = None, search: str = "") -> list[MemoEntry]:
+        """Every memo (of one ``kind``) with what it is attached to, newest change first;
+        with ``search``, those whose text, target, author or kind hold every word."""
+        from qualcode.core.memos import KINDS, entries
+
+        if kind is not None and kind not in KINDS:
+            raise QualcodeError(
+                _("a memo is on one of: {kinds} (not '{kind}')").format(
+                    kinds=", ".join(KINDS), kind=kind
+                )
+            )
+        return entries(self.db, kind, search)
+
+    def next_memo_undo(self, *, redo: bool = False) -> tuple[str, dict[str, Any]] | None:
+        """The group and event of this coder's latest memo change that u on the memo
+        screen would undo (or redo): the newest memo change at the top of its group's
+        stack (a later change of another kind in that group must be undone first)."""
+        best: tuple[str, dict[str, Any]] | None = None
+        for group in self.UNDO_GROUPS:
+            event = self.next_undo(group, redo=redo)
+            if event is None or not event["action"].startswith("memo."):
+                continue
+            if best is None or event["id"] > best[1]["id"]:
+                best = (group, event)
+        return best
+
+    def undo_memo(self, *, redo: bool = False) -> Change | None:
+        """Undo (or redo) this coder's latest memo change, whatever it was on; None if
+        there is none to undo."""
+        found = self.next_memo_undo(redo=redo)
+        if found is None:
+            return None
+        return self.redo(found[0]) if redo else self.undo(found[0])
 
     # -- results --------------------------------------------------------------
     def counts(self, question: str | None = None, *, coder: str | None = None) -> pd.DataFrame:

@@ -111,6 +111,27 @@ def memo_keys(conn: sqlite3.Connection) -> set[tuple[str, str | None, str, str]]
     }
 
 
+def memo_lineage(
+    conn: sqlite3.Connection,
+) -> dict[tuple[str, str | None, str, str], tuple[int, str, str]]:
+    """(target kind, target id, author, created_at) -> (id, text, updated_at) of every
+    memo: a memo keeps its author and time of writing through every edit."""
+    return {
+        (r[0], r[1], r[2], r[3]): (int(r[4]), r[5], r[6])
+        for r in conn.execute(
+            "SELECT target, target_id, author, created_at, id, text, updated_at FROM memos"
+            " ORDER BY id"
+        )
+    }
+
+
+def update_memo(conn: sqlite3.Connection, memo_id: int, text: str, updated_at: str) -> None:
+    """A memo's newer text from a copy, with the time it was written there."""
+    conn.execute(
+        "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", [text, updated_at, memo_id]
+    )
+
+
 def insert_coding(
     conn: sqlite3.Connection,
     item_id: int,
@@ -162,10 +183,11 @@ def insert_memo(
     author: str,
     created_at: str,
     updated_at: str,
-) -> None:
-    """A memo brought in from a copy, with its own times."""
-    conn.execute(
+) -> int:
+    """A memo brought in from a copy, with its own times; its id."""
+    cur = conn.execute(
         "INSERT INTO memos (target, target_id, text, author, created_at, updated_at)"
         " VALUES (?,?,?,?,?,?)",
         [target, target_id, text, author, created_at, updated_at],
     )
+    return int(cur.lastrowid or 0)

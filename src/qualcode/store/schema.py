@@ -649,6 +649,39 @@ def m009_publishing(db: Database) -> None:
     )
 
 
+@_migration
+def m010_memo_targets(db: Database) -> None:
+    """A memo outlives what it is about. SQLite gives a deleted row's id to the next new
+    row, so a memo left on a deleted coding (or code) would land on whatever coding (or
+    code) is made next: instead, the memo of a deleted coding moves to the coding's item,
+    and the memo of a deleted code to the project, its text headed by the code's label.
+
+    The first release wrote a code's memo on the code's key; it is now on the code's id,
+    as every later memo is (a key that names codes in several codebooks is left as it
+    is: which code it meant is not known)."""
+    _run(
+        db,
+        """
+        UPDATE memos SET target_id = (
+            SELECT CAST(c.id AS TEXT) FROM codes c WHERE c.key = memos.target_id
+        )
+        WHERE target = 'code' AND target_id GLOB '*[^0-9]*'
+          AND (SELECT COUNT(*) FROM codes c WHERE c.key = memos.target_id) = 1;
+        CREATE TRIGGER memos_coding_deleted AFTER DELETE ON codings
+        BEGIN
+            UPDATE memos SET target = 'item', target_id = CAST(OLD.item_id AS TEXT)
+            WHERE target = 'coding' AND target_id = CAST(OLD.id AS TEXT);
+        END;
+        CREATE TRIGGER memos_code_deleted AFTER DELETE ON codes
+        BEGIN
+            UPDATE memos SET target = 'project', target_id = NULL,
+                             text = OLD.label || ': ' || text
+            WHERE target = 'code' AND target_id = CAST(OLD.id AS TEXT);
+        END;
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: executescript() would COMMIT the migration's transaction."""
     import sqlite3

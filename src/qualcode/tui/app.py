@@ -8,6 +8,7 @@
     F7 Krydstabel the question's themes by a respondent attribute, with tests
     F8 Persondata CPR numbers, phone numbers and e-mails in the texts, and redaction
     F9 Rammematrix jobcentres × themes: each cell's coded passages and the analyst's summary
+    M  Memoer    every memo of the project, searched as you type; Enter jumps to its text
 
 Screens call the core (:class:`qualcode.core.project.Project`); widgets only post
 messages. Every change is committed to SQLite before the screen reports it.
@@ -48,6 +49,7 @@ SCREENS = (
     "crosstab",
     "pii",
     "framework",
+    "memos",
 )
 
 
@@ -111,6 +113,14 @@ class QualcodeApp(App[None]):
             _("Rammematrix"),
             id="framework",
             tooltip=_("Jobcentres by themes: the coded passages and your summary of each cell"),
+        ),
+        Binding(
+            "M",
+            "show('memos')",
+            _("Memoer"),
+            id="memos",
+            show=False,
+            tooltip=_("Every memo of the project: search, read, edit, and jump to its text"),
         ),
         Binding(
             "v",
@@ -645,6 +655,10 @@ def _screen_factory(mode: str):
             from qualcode.tui.screens.framework import FrameworkScreen
 
             return FrameworkScreen()
+        if mode == "memos":
+            from qualcode.tui.screens.memos import MemoScreen
+
+            return MemoScreen()
         from qualcode.tui.screens.disagreements import DisagreementScreen
 
         return DisagreementScreen()

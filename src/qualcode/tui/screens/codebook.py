@@ -133,6 +133,14 @@ class CodebookScreen(ProjectScreen):
             tooltip=_("Delete the highlighted code and its codings (asks first)"),
         ),
         Binding(
+            "m",
+            "memo",
+            _("Memo"),
+            id="codebook-memo",
+            show=False,  # the footer is full: ? and the palette list it
+            tooltip=_("Write (or edit) your memo on the highlighted code; saved empty, deleted"),
+        ),
+        Binding(
             "e",
             "export",
             _("Eksportér"),
@@ -285,6 +293,11 @@ class CodebookScreen(ProjectScreen):
         if code.keywords:
             out.append("\n" + _("Nøgleord:") + " ", style="dim")
             out.append(shown(", ".join(code.keywords)) + "\n")
+        memos = self.project.memos("code", self.project.code_ref(self.book.stem, code.key))
+        if memos:
+            out.append("\n" + _("Memoer") + "\n", style="bold")
+            for memo in memos:
+                out.append(shown(f"✎ {memo.text} ({memo.author})") + "\n", style="italic")
         pane.update(out)
 
     # -- helpers ------------------------------------------------------------------
@@ -333,6 +346,42 @@ class CodebookScreen(ProjectScreen):
         ]
 
     # -- actions ------------------------------------------------------------------
+    def action_memo(self) -> None:
+        """The coder's own memo on the highlighted code: written, edited, or (saved
+        empty) deleted, in one change u takes back."""
+        from qualcode.tui.widgets.dialogs import TextDialog
+
+        code = self._need_code()
+        if code is None:
+            return
+        ref = self.project.code_ref(self._loaded_book.stem, code.key)
+        mine = [m for m in self.project.memos("code", ref) if m.author == self.project.coder]
+        memo = mine[-1] if mine else None
+
+        def save(text: str | None) -> None:
+            if text is None or (memo is None and not text.strip()):
+                return
+            if memo is not None and text.strip() == memo.text:
+                return
+            self._apply(
+                lambda: self.project.set_memo(
+                    "code", ref, text.strip(), memo_id=memo.id if memo else None
+                ),
+                lambda kept: (
+                    _("Memo gemt på {what}") if kept else _("Memo slettet på {what}")
+                ).format(what=code.label),
+                select=code.key,
+            )
+
+        title = (
+            _("Memo om koden »{label}« (tom: slet memoet)")
+            if memo
+            else _("Memo om koden »{label}«")
+        ).format(label=code.label)
+        self.app.push_screen(
+            TextDialog(title, memo.text if memo else "", id="codebook-memo-dialog"), save
+        )
+
     def action_undo(self) -> None:
         self.undo_group("codebook")
 

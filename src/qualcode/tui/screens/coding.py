@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
@@ -29,7 +29,7 @@ from qualcode.core.project import Project
 from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
 from qualcode.io.fmt import number
-from qualcode.models import Item
+from qualcode.models import Coding, Item
 from qualcode.tui.messages import (
     AssistantReady,
     CodeChosen,
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from qualcode.nlp.suggest import Suggester, Suggestion
 
 _, _n = translator("tui")
+
+NOTES_LINES = 6  # the height of the pane of the item's codings and memos (app.tcss)
 
 
 def load_suggester(
@@ -136,7 +138,7 @@ class CodingScreen(ProjectScreen):
             "memo",
             _("Memo"),
             id="memo",
-            tooltip=_("Write a memo on the item (or on the selected coding)"),
+            tooltip=_("Write a memo on the item or on one of its codings"),
         ),
         Binding(
             "slash",
@@ -229,7 +231,10 @@ class CodingScreen(ProjectScreen):
                 yield Label("", id="question-text")
                 yield CodedTextArea(id="item-text")
                 yield Label("", id="last-action")
-                yield Static("", id="item-codings")
+                # the item's codings and memos: scrolls (mouse, or tab to it and the
+                # arrows) when they are more than its few lines
+                with VerticalScroll(id="item-notes"):
+                    yield Static("", id="item-codings")
             with Vertical(id="codes-pane"):
                 yield CodePanel(id="codes")
                 yield ProgressBar(id="train-progress", show_eta=False)
@@ -439,8 +444,11 @@ class CodingScreen(ProjectScreen):
     def _show_codings(self) -> None:
         out = Text()
         if self.item is None:
-            self.query_one("#item-codings", Static).update(out, layout=False)
+            self._show_notes(out)
             return
+        notes: dict[tuple[str, str], list] = {}  # the memos on the item and on each coding
+        for memo in self.project.item_memos(self.item.id):
+            notes.setdefault((memo.target, memo.target_id or ""), []).append(memo)
         for c in self.project.codings(item_id=self.item.id, coder=self.shown_coder):
             code = self.book.find(c.code) if self.book else None
             color = code.color if code else "#7F7F7F"
@@ -455,6 +463,8 @@ class CodingScreen(ProjectScreen):
             origin = {"rule": _("forslag: regel"), "model": _("forslag: model")}.get(c.origin)
             who = f"{c.coder}, {origin}" if origin else c.coder
             out.append(shown(f" – {where} ({who})") + "\n", style="dim")
+            for memo in notes.get(("coding", str(c.id)), ()):
+                out.append(shown(f"  ✎ {memo.text} ({memo.author})") + "\n", style="italic")
         marks = self.project.no_theme_marks(self.item.id)
         for coder in sorted(marks if self.shown_coder is None else marks & {self.shown_coder}):
             out.append("∅ ", style="yellow")
@@ -462,15 +472,26 @@ class CodingScreen(ProjectScreen):
             out.append(
                 shown(" – " + _("gennemgået ({coder})").format(coder=coder)) + "\n", style="dim"
             )
-        for memo in self.project.memos("item", self.item.id):
+        for memo in notes.get(("item", str(self.item.id)), ()):
             out.append(shown(f"✎ {memo.text} ({memo.author})") + "\n", style="italic")
         if not out.plain:
             out.append(
                 _("Ikke gennemgået endnu: tryk et tal for at kode, 0 hvis intet tema passer."),
                 style="dim",
             )
-        # a fixed height (app.tcss): new content never needs a new layout
-        self.query_one("#item-codings", Static).update(out, layout=False)
+        self._show_notes(out)
+
+    def _show_notes(self, out: Text) -> None:
+        """The codings and memos in their pane (a fixed height, app.tcss). The text is at
+        least as tall as the pane: only a text taller than the pane (it scrolls), or one
+        that was, needs a new layout; most key presses redraw it alone."""
+        static = self.query_one("#item-codings", Static)
+        width = static.size.width
+        floor = NOTES_LINES
+        lines = len(out.wrap(self.app.console, width)) if width else floor + 1
+        tall, was_tall = lines > floor, getattr(self, "_notes_tall", True)
+        static.update(out, layout=tall or was_tall)
+        self._notes_tall = tall
 
     def _state(self) -> tuple[set[str], bool, bool]:
         """The respondent's codes (with ancestors), whether the item is coded and whether
@@ -633,21 +654,75 @@ class CodingScreen(ProjectScreen):
         self._after_change(change.text, before)
 
     def action_memo(self) -> None:
-        from qualcode.tui.widgets.dialogs import TextDialog
+        """A memo on the item, or on one of its codings: the selected passage's coding
+        straight away; else, when the item has codings, a list to pick from (the item
+        first). The coder's own memo on it is opened to edit; saved empty, it is deleted."""
+        from qualcode.tui.widgets.dialogs import PickDialog
 
         self._sync_item()
         if self.item is None:
             return
         item = self.item
         span = self.query_one(CodedTextArea).selected_span()
-        target, target_id, what = "item", item.id, f"{item.respondent} #{item.number}"
+        codings = self.project.codings(item_id=item.id, coder=self.shown_coder)
         if span is not None:
-            coded = [c for c in self.project.codings(item_id=item.id) if (c.start, c.end) == span]
+            coded = [c for c in codings if (c.start, c.end) == span]
             if coded:
-                target, target_id = "coding", coded[0].id
-                what = _("kodningen {code}").format(code=coded[0].code)
+                self._write_memo("coding", coded[0].id)
+                return
+        if not codings:
+            self._write_memo("item", item.id)
+            return
+        mine = {
+            (m.target, m.target_id)
+            for m in self.project.item_memos(item.id)
+            if m.author == self.project.coder
+        }
+        choices = [(f"item:{item.id}", self._memo_choice(("item", str(item.id)) in mine))]
+        for c in codings:
+            choices.append((f"coding:{c.id}", self._memo_choice(("coding", str(c.id)) in mine, c)))
 
-        # the coder's own memo on it is opened to edit; saved empty, it is deleted
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                kind, _sep, ref = value.partition(":")
+                self._write_memo(kind, int(ref))
+
+        self.app.push_screen(PickDialog(_("Memo om …"), choices, id="memo-target"), chosen)
+
+    def _memo_choice(self, has_memo: bool, coding: Coding | None = None) -> str:
+        """A line of the list m shows: the item, or a coding (code, where, coder)."""
+        assert self.item is not None
+        mark = " ✎" if has_memo else ""
+        if coding is None:
+            where = self.item.respondent
+            if self.item.speaker_role:  # an interview excerpt: which one
+                where += f" #{self.item.number}"
+            return _("Teksten: {where}").format(where=where) + mark
+        code = self.book.find(coding.code) if self.book else None
+        where = (
+            _("hele svaret")
+            if not coding.is_span
+            else "»" + " ".join(self.item.text[coding.start : coding.end].split())[:40] + "«"
+        )
+        label = code.label if code else coding.code
+        return (
+            _("Kodningen {code} – {where} ({coder})").format(
+                code=label, where=where, coder=coding.coder
+            )
+            + mark
+        )
+
+    def _write_memo(self, target: str, target_id: int) -> None:
+        from qualcode.tui.widgets.dialogs import TextDialog
+
+        if self.item is None:
+            return
+        item = self.item
+        what = f"{item.respondent} #{item.number}"
+        if target == "coding":
+            coding = self.project.coding(target_id)
+            code = self.book.find(coding.code) if self.book else None
+            what = _("kodningen {code}").format(code=code.label if code else coding.code)
         mine = [m for m in self.project.memos(target, target_id) if m.author == self.project.coder]
         memo = mine[-1] if mine else None
         before = self._state()
@@ -675,7 +750,16 @@ class CodingScreen(ProjectScreen):
         title = (_("Memo om {what} (tom: slet memoet)") if memo else _("Memo om {what}")).format(
             what=what
         )
-        self.app.push_screen(TextDialog(title, memo.text if memo else ""), save)
+        self.app.push_screen(TextDialog(title, memo.text if memo else "", id="memo-text"), save)
+
+    def go_to(self, item_id: int) -> None:
+        """Show this item of the current question (the memo screen's Enter jumps here)."""
+        self.item = self.project.item(item_id)  # reload keeps it current
+        self.reload()
+        queue = self.query_one(ItemQueue)
+        if queue.current_item_id != item_id:  # a filter hid it: show everything
+            queue.select(item_id)
+            self.show_item(item_id)
 
     def action_search(self) -> None:
         self.query_one("#queue-filter", Input).focus()
