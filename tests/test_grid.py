@@ -119,7 +119,13 @@ def test_an_attribute_without_one_sorts_in_danish_order(grid_project):
     p, _ids = grid_project
     grid = p.grid("strategier", attributes=["kommune"], sort=SortBy("kommune", attribute=True))
     # æ, ø and å after z, in that order; "Aa" is two letters a
-    assert [r.values[0] for r in grid.rows(0, 10)] == ["Aabenraa", "Odense", "Ærø", "Ølstykke", "Århus"]
+    assert [r.values[0] for r in grid.rows(0, 10)] == [
+        "Aabenraa",
+        "Odense",
+        "Ærø",
+        "Ølstykke",
+        "Århus",
+    ]
 
 
 def test_sorting_by_text_and_by_codes(grid_project):

@@ -35,7 +35,8 @@ def matching(
     whose text holds every word (LIKE, as the queue's search), that carry a code of each
     list in ``codes`` (keys of codebook ``stem``: a code and its descendants; by ``coder``
     or anybody) and whose respondent has, for each attribute, one of the values given."""
-    where, args = [f"i.question_id = ? AND {CODABLE}"], [qid]
+    where: list[str] = [f"i.question_id = ? AND {CODABLE}"]
+    args: list[Any] = [qid]
     for word in words:
         where.append("i.text LIKE ? ESCAPE '\\'")
         args.append(_like(word))
@@ -137,12 +138,12 @@ def page(
             codes.setdefault(int(item_id), set()).add(str(key))
     respondents = sorted({r for r, _t, _n in items.values()})
     if attributes:
-        for chunk in chunks(respondents):
+        for some in chunks(respondents):
             for rid, name, value in conn.execute(
                 "SELECT respondent_id, name, value FROM attributes"
-                f" WHERE respondent_id IN ({marks(len(chunk))})"
+                f" WHERE respondent_id IN ({marks(len(some))})"
                 f" AND name IN ({marks(len(attributes))})",
-                [*chunk, *attributes],
+                [*some, *attributes],
             ):
                 values[str(rid), str(name)] = "" if value is None else str(value)
     return items, codes, values
