@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 _, _n = translator("tui")
 
 PAGE = 100  # rows in the table at a time
-TEXT_WIDTH = 50  # of the answer's column (its first line, cut with …)
+TEXT_WIDTH = 30  # of the answer's column at least (its first line, cut with …)
+MAX_TEXT_WIDTH = 100
 CODES_WIDTH = 28
 VALUE_WIDTH = 20  # of an attribute's column at most
 _ATTRIBUTE = "attribute:"  # + its name: an attribute column's key
@@ -212,6 +213,7 @@ class GridScreen(ProjectScreen):
         self.first_row = 0  # the page starts at this row of the grid
         self.sort: SortBy | None = None
         self.attributes: list[str] = []
+        self.widths: list[int] = []  # of the columns, in their order
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -263,26 +265,40 @@ class GridScreen(ProjectScreen):
         self.sub_title = f"{grid.question.id} · {grid.book.title}"
         for warning in grid.warnings:
             self.notify(warning, severity="warning", timeout=6)
-        self._columns()
         index = grid.index(keep) if keep is not None else None
-        self.show_page((index or 0) // PAGE * PAGE, row=(index or 0) % PAGE)
+        offset = (index or 0) // PAGE * PAGE
+        self._columns(grid.rows(offset, PAGE))
+        self.show_page(offset, row=(index or 0) % PAGE)
 
-    def _columns(self) -> None:
+    def _columns(self, sample: list[GridRow]) -> None:
+        """The columns, as wide as the rows of ``sample`` need (the attributes' at most
+        VALUE_WIDTH); the answer's column takes what the screen has left."""
         table = self.table
         column = table.cursor_column
         table.clear(columns=True)
         unit = self.project.noun().singular
-        heads = [
-            (RESPONDENT, unit[:1].upper() + unit[1:], None),
-            (TEXT, _("Svar"), TEXT_WIDTH),
-            (CODES, _("Koder"), CODES_WIDTH),
+        unit = unit[:1].upper() + unit[1:]
+        self.widths = [max([len(unit), *(len(r.respondent) for r in sample)]), 0, CODES_WIDTH]
+        self.widths += [
+            min(VALUE_WIDTH, max([len(a) + 2, *(len(r.values[n]) for r in sample)]))
+            for n, a in enumerate(self.attributes)
         ]
-        heads += [(_ATTRIBUTE + a, a, None) for a in self.attributes]
-        for key, label, width in heads:
+        # each column has a cell of padding either side; the scroll bar takes two
+        left = self.size.width - sum(w + 2 for w in self.widths) - 4
+        self.widths[1] = max(TEXT_WIDTH, min(MAX_TEXT_WIDTH, left))
+        heads = [(RESPONDENT, unit), (TEXT, _("Svar")), (CODES, _("Kodet med"))]
+        heads += [(_ATTRIBUTE + a, a) for a in self.attributes]
+        for (key, label), width in zip(heads, self.widths, strict=True):
             table.add_column(self._heading(key, label), key=key, width=width)
         table.cursor_coordinate = table.cursor_coordinate._replace(
             column=min(column, len(heads) - 1)
         )
+
+    def on_resize(self) -> None:
+        if self.grid is not None and self.widths:  # the answer's column takes the new width
+            row = self.table.cursor_row
+            self._columns(self.rows)
+            self.show_page(self.first_row, row=row)
 
     def _heading(self, key: str, label: str) -> Text:
         heading = flat(label, style="bold")
@@ -305,11 +321,12 @@ class GridScreen(ProjectScreen):
         self.rows = self.grid.rows(self.first_row, PAGE)
         table.clear()
         for r in self.rows:
+            widths = self.widths
             cells = [
-                flat(r.respondent),
-                cut(r.text, TEXT_WIDTH, r.cut),
-                cut(", ".join(r.codes), CODES_WIDTH),
-                *(cut(v, VALUE_WIDTH) for v in r.values),
+                cut(r.respondent, widths[0]),
+                cut(r.text, widths[1], r.cut),
+                cut(", ".join(r.codes), widths[2]),
+                *(cut(v, w) for v, w in zip(r.values, widths[3:], strict=True)),
             ]
             table.add_row(*cells, key=str(r.item_id))
         if self.rows:
