@@ -252,3 +252,27 @@ async def test_pages_turn_past_the_last_row(tmp_path):
         await pilot.press("ctrl+home")
         await pilot.pause()
         assert grid.first_row == 0 and grid.table.cursor_row == 0
+
+
+async def test_the_grid_is_in_the_help_and_the_palette(demo_copy):
+    from qualcode.tui.commands import BindingCommands
+    from qualcode.tui.screens.help import HelpScreen
+
+    app = make_app(demo_copy, QUESTION, coder="ida")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert any(key == "g" and what == "Svartabel" for key, what, _tip in app.screen.rows)
+        await pilot.press("escape")
+        await pilot.pause()
+        provider = BindingCommands(app.screen)
+        commands = {text: (node, action) for text, _help, node, action in provider._commands()}
+        node, action = commands["Svartabel (g)"]
+        await app.run_action(action, node)  # as the palette runs it
+        await pilot.pause()
+        grid = app.screen
+        assert isinstance(grid, GridScreen)
+        # and on the grid, its own keys are there to find
+        names = [text for text, *_ in BindingCommands(grid)._commands()]
+        assert {"Sortér (s)", "Kolonner (a)", "Åbn (⏎)", "Til kodningen (g)"} <= set(names)

@@ -69,7 +69,18 @@ def cut(text: str, width: int, more: bool = False) -> Text:
 
 class GridTable(DataTable[Text]):
     """The page of rows; moving past its first or last row asks the screen for the page
-    before or after (``pager(-1)``, ``pager(1)``; ±2 for the first or the last)."""
+    before or after (``pager(-1)``, ``pager(1)``; ±2 for the first or the last). Enter
+    selects the cell (the screen opens its answer)."""
+
+    BINDINGS: ClassVar = [
+        Binding(
+            "enter",
+            "select_cursor",
+            _("Åbn"),
+            id="grid-open",
+            tooltip=_("Open the answer on the coding screen"),
+        ),
+    ]
 
     def __init__(self, pager: Callable[[int], bool], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -159,7 +170,7 @@ class GridScreen(ProjectScreen):
         Binding(
             "g",
             "back",
-            _("Kodning"),
+            _("Til kodningen"),
             id="grid-back",
             tooltip=_("Back to the coding screen, where you were"),
         ),
@@ -192,14 +203,6 @@ class GridScreen(ProjectScreen):
             id="grid-filter-value",
             key_display="=",
             tooltip=_("Add the value under the cursor (attribute, code, respondent) to the filter"),
-        ),
-        Binding(
-            "enter",
-            "open",
-            _("Åbn"),
-            id="grid-open",
-            tooltip=_("Open the answer on the coding screen"),
-            show=True,
         ),
         Binding("escape", "escape", _("Tilbage"), show=False),
     ]
