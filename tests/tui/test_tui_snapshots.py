@@ -70,6 +70,24 @@ async def _settled(pilot):
     await settle(pilot.app, pilot)
 
 
+def test_grid_screen(snap_compare, demo_copy):
+    """F2's g: two attribute columns, sorted by størrelse in the survey's order."""
+    from qualcode.core.project import Project
+    from qualcode.paths import os_user
+    from qualcode.tui.app import make_app
+
+    with Project.open(demo_copy) as p:
+        p.remember_grid_columns(os_user(), ["stoerrelse", "region"])
+    app = make_app(demo_copy, "strategier", coder="ida")
+
+    async def run_before(pilot):
+        await _settled(pilot)
+        await pilot.press("g", "right", "right", "right", "s")
+        await _settled(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
 def test_quotes_screen(snap_compare, demo_app):
     async def run_before(pilot):
         demo_app.set_question("interview")

@@ -213,6 +213,26 @@ async def test_layout_is_that_of_a_plain_answer(hostile):
         assert len(lines) == SIZE[1] and all(len(line) == SIZE[0] for line in lines)
 
 
+async def test_grid_shows_symbols_and_brackets(hostile):
+    """F2's grid of answers: the answer's first line, the respondent, the code's label and
+    the attribute's value as symbols and brackets as typed."""
+    from qualcode.paths import os_user
+
+    path, _key, item_id, _ = hostile
+    with Project.open(path) as p:
+        p.remember_grid_columns(os_user(), ["region"])
+    app = make_app(path, QUESTION, coder="ida")
+    async with app.run_test(size=(200, 36)) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.screen.current_item_id is not None
+        text = screen_text(app)
+        assert visible(RID) in text and visible(REGION) in text
+        assert "Før ␛]0;pwned␇ titel ␛[2J ryd �31m rød [bold]x[/bold] [CPR]" in text
+        assert "Tema ␛]0;kode␇ [CPR] [/]" in text
+        assert_terminal_safe(app)
+
+
 # -- F3, F4, F5, F6, F7 ---------------------------------------------------------------
 
 

@@ -167,6 +167,10 @@ def test_the_walk_went_everywhere(pseudo):
         "kwic: hits",
         "dialog: overwrite",
         "dialog: language",
+        "grid",
+        "grid: columns",
+        "grid: sorted",
+        "grid: unknown code",
     ):
         assert "⟦" in texts[name], name
     assert "⟦palet⟧" in texts["coding"]  # the footer's ctrl+p

@@ -396,6 +396,29 @@ async def kwic(walk: Walk) -> None:
     await walk.capture("kwic: coded")
 
 
+@stop
+async def grid(walk: Walk) -> None:
+    """F2's g: the grid of answers, its columns, a sort, filters (one on a cell's value,
+    two that match nothing), and Enter back to the coding screen on an answer."""
+    app = walk.app
+    await walk.look("grid", "g")
+    await walk.press("a")
+    await walk.capture("grid: columns")
+    await walk.press("space", "down", "space", "enter")
+    await walk.capture("grid: with columns")
+    await walk.look("grid: sorted", "right", "right", "right", "s")
+    await walk.look("grid: sorted the other way", "s")
+    await walk.look("grid: filtered on a value", "equals_sign")
+    await walk.look("grid: nothing to filter on", "left", "left", "equals_sign")
+    for name, typed in (("grid: unknown code", "kode:zz"), ("grid: unknown value", "region:xx")):
+        app.screen.query_one("#grid-filter").value = typed
+        walk.typed.append(typed)
+        await walk.look(name, "slash", "enter")
+    app.screen.query_one("#grid-filter").value = ""
+    await walk.press("slash", "enter", "down", "enter")
+    await walk.capture("coding: from the grid")
+
+
 # -- the analysis screens --------------------------------------------------------------------
 # on the project as the walk's test makes it: two more coders on 'strategier' (for F6) and
 # a question 'kontakt' whose answers hold personal data (for F8)

@@ -60,8 +60,10 @@ if TYPE_CHECKING:
 
     from qualcode.core.crosstab import Group
     from qualcode.core.framework import FrameworkMatrix
+    from qualcode.core.grid import Grid, SortBy
     from qualcode.core.importer import AnswerTable, CodingRows, Transcripts
     from qualcode.core.memos import MemoEntry
+    from qualcode.core.query import Query
 
 
 class Project:
@@ -1083,6 +1085,44 @@ class Project:
     def remember_question(self, user: str, question: str) -> None:
         with self.transaction():
             settings_store.put(self.db, f"question:{user}", self.question(question).id)
+
+    # -- the grid of answers: attribute columns, sorted and filtered --------------------
+    def grid(
+        self,
+        question: str,
+        *,
+        attributes: Sequence[str] = (),
+        query: str | Query = "",
+        sort: SortBy | None = None,
+        coder: str | None = None,
+    ) -> Grid:
+        """The question's answers as a grid (see :mod:`qualcode.core.grid`): with the
+        ``attributes`` as columns, filtered by ``query`` (words, kode:KEY, jc:ID,
+        NAME:VALUE), in the order ``sort`` asks for (else the file's), the codes of
+        ``coder`` (or anybody's). Read a page of it with ``grid.rows(offset, limit)``."""
+        from qualcode.core.grid import Grid
+
+        return Grid(self, question, attributes=attributes, query=query, sort=sort, coder=coder)
+
+    def grid_attributes(self) -> list[str]:
+        """The attributes a grid can show: every one the register gives a respondent."""
+        return respondent_store.attribute_names(self.db)
+
+    def remembered_grid_columns(self, user: str) -> list[str] | None:
+        """The attribute columns ``user`` last chose for the grid in this project (those
+        the project still has), or None if they never chose."""
+        if settings_store.get(self.db, f"grid_columns:{user}") is None:
+            return None
+        known = set(self.grid_attributes())
+        return [a for a in settings_store.get_list(self.db, f"grid_columns:{user}") if a in known]
+
+    def remember_grid_columns(self, user: str, attributes: Sequence[str]) -> None:
+        import json
+
+        with self.transaction():  # an empty choice too: it is not the default again
+            settings_store.put(
+                self.db, f"grid_columns:{user}", json.dumps(list(attributes), ensure_ascii=False)
+            )
 
     # -- undo / redo (driven by the event log, so it survives a restart) -------
     # Each group has its own stack per coder: F2 undoes codings, F5 codebook edits, F6

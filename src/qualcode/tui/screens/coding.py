@@ -211,6 +211,16 @@ class CodingScreen(ProjectScreen):
             id="order",
             tooltip=_("Queue in file order, or the items the model is least sure of first"),
         ),
+        Binding(
+            "g",
+            "grid",
+            _("Svartabel"),
+            id="grid",
+            show=False,  # in the help (?) and the palette; the footer is full
+            tooltip=_(
+                "The answers as a table with attribute columns: sort, filter, Enter opens one"
+            ),
+        ),
         Binding("escape", "focus_queue", _("Kø"), show=False),
     ]
 
@@ -1089,3 +1099,30 @@ class CodingScreen(ProjectScreen):
                 self.reload()  # codings made from the list
 
         self.app.push_screen(KwicScreen(self.app.question), go)
+
+    def action_grid(self) -> None:
+        """The question's answers as a grid (tui/screens/grid.py); the answer opened there
+        (Enter) becomes the current one here."""
+        from qualcode.tui.screens.grid import GridScreen
+
+        if self.app.question is None:
+            return
+
+        def go(item_id: int | None) -> None:
+            if item_id is not None:
+                self.open_item(item_id)
+            elif self._stamp() != self._loaded:
+                self.reload()
+
+        current = self.item.id if self.item is not None else None
+        self.app.push_screen(GridScreen(coder=self.shown_coder, current=current), go)
+
+    def open_item(self, item_id: int) -> None:
+        """Make ``item_id`` the current item, in the queue too (a filter that hides it is
+        cleared), as a list elsewhere (the grid) asked."""
+        if self._stamp() != self._loaded:  # changed meanwhile: read again, on the item
+            self.item = self.project.item(item_id)
+            self.reload()
+        self.query_one(ItemQueue).select(item_id)
+        if self.item is None or self.item.id != item_id:
+            self.show_item(item_id)

@@ -25,6 +25,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Input, Label
 
+from qualcode.core.query import Query
 from qualcode.i18n import translator
 from qualcode.tui.messages import ItemChosen
 from qualcode.tui.shown import flat, shown
@@ -50,28 +51,6 @@ class QueueRow:
     respondent: str
     number: int
     role: str
-
-
-@dataclass(frozen=True)
-class Query:
-    """What the filter line asks for: words, kode:KEY, jc:ID."""
-
-    words: tuple[str, ...] = ()
-    codes: tuple[str, ...] = ()
-    respondents: tuple[str, ...] = ()
-
-    @classmethod
-    def parse(cls, text: str) -> Query:
-        words, codes, resp = [], [], []
-        for word in text.split():
-            low = word.casefold()
-            if low.startswith(("kode:", "code:")):
-                codes.append(word.split(":", 1)[1])
-            elif low.startswith(("jc:", "resp:")):
-                resp.append(low.split(":", 1)[1])
-            else:
-                words.append(word)
-        return cls(tuple(words), tuple(codes), tuple(resp))
 
 
 class QueueList(ScrollView, can_focus=True):
