@@ -1,8 +1,12 @@
-"""Accepting a suggestion never puts a code on an item twice."""
+"""Accepting a suggestion never puts a code on an item twice; accepting and rejecting are
+undone and redone like codings (one step each, from the event log, after a restart too)."""
 
 from __future__ import annotations
 
+import pytest
+
 from qualcode.core.project import Project
+from qualcode.errors import QualcodeError
 
 
 def test_accepting_a_code_already_on_a_passage_adds_no_second_coding(demo_copy):
@@ -91,3 +95,13 @@ def test_undoing_a_rejection_puts_the_earlier_verdict_back(demo_copy):
         assert [(v[1], v[3], v[4]) for v in p.verdicts("strategier", coder="ida")] == [
             ("fleksjob", "rejected", "rule")
         ]
+
+
+def test_a_suggestion_on_an_empty_answer_is_refused_and_nothing_changes(demo_copy):
+    with Project.open(demo_copy, coder="ida") as p:
+        empty = next(i for i in p.items("strategier", include_empty=True) if i.is_empty)
+        before = p.snapshot()
+        with pytest.raises(QualcodeError, match="tomt svar"):
+            p.accept_suggestion(empty.id, "fleksjob", source="rule", score=0.8)
+        assert p.snapshot() == before
+        assert not p.can_undo()

@@ -739,12 +739,7 @@ class Project:
         """Code an item (or a character span of it). Idempotent: an identical coding is kept.
         ``origin`` says where it came from: '' typed, 'rule' or 'model' (a suggestion)."""
         item = self.item(item_id)
-        if item.is_empty:
-            raise QualcodeError(
-                _(
-                    "item {item} ({respondent}) is an empty answer; empty answers are not coded"
-                ).format(item=item_id, respondent=item.respondent)
-            )
+        self._check_codable(item)
         self._check_span(item, start, end)
         code_id, _code = self._code_id(self.question(item.question).codebook, code)
         coder = coder or self.coder
@@ -755,6 +750,15 @@ class Project:
             if payload is not None:
                 self.log("coding.add", coding=payload)
         return coding
+
+    @staticmethod
+    def _check_codable(item: Item) -> None:
+        if item.is_empty:
+            raise QualcodeError(
+                _(
+                    "item {item} ({respondent}) is an empty answer; empty answers are not coded"
+                ).format(item=item.id, respondent=item.respondent)
+            )
 
     def _insert_coding(
         self,
@@ -1127,7 +1131,7 @@ class Project:
             self.db, actor or self.coder, [*actions, "undo", "redo"]
         ):
             if action.startswith("suggestion.") and "before" not in data:
-                continue  # decided before a verdict could be undone: the coding.add is
+                continue  # an older qualcode's verdict: not undoable (its coding.add is)
             if action in actions:
                 undo.append({"id": event_id, "action": action, **data})
                 redo.clear()
@@ -1412,16 +1416,21 @@ class Project:
         the code on the item already (on a passage, say), nothing changes: that coding is
         returned, and no second one is added."""
         item, code_id, key, coder = self._suggested(item_id, code, source, coder)
+        self._check_codable(item)
         with self.transaction():
             has = [
-                c for c in coding_store.select(self.db, item_id=item_id, coder=coder) if c.code == key
+                c
+                for c in coding_store.select(self.db, item_id=item_id, coder=coder)
+                if c.code == key
             ]
             if has:
                 return has[0]
             before = coding_store.verdict_of(self.db, item_id, code_id, coder)
             coding, payload = self._insert_coding(item, code_id, coder, origin=source)
             at = store.now()
-            coding_store.set_verdict(self.db, item_id, code_id, coder, "accepted", source, score, at)
+            coding_store.set_verdict(
+                self.db, item_id, code_id, coder, "accepted", source, score, at
+            )
             self.log(
                 "suggestion.accept",
                 **self._verdict_payload(item, key, coder, source, score, at, before),
@@ -1444,7 +1453,9 @@ class Project:
         with self.transaction():
             before = coding_store.verdict_of(self.db, item_id, code_id, coder)
             at = store.now()
-            coding_store.set_verdict(self.db, item_id, code_id, coder, "rejected", source, score, at)
+            coding_store.set_verdict(
+                self.db, item_id, code_id, coder, "rejected", source, score, at
+            )
             self.log(
                 "suggestion.reject",
                 **self._verdict_payload(item, key, coder, source, score, at, before),
