@@ -818,17 +818,26 @@ class CodingScreen(ProjectScreen):
         elif group == "assist" and self.item is not None and bar.item_id != self.item.id:
             bar.say(_("Ingen forslag til dette svar: de kunne ikke findes."))
 
+    _bar: SuggestionBar | None = None  # found once: these run on every key press
+
+    def _awaited(self) -> str | None:
+        """'accept' or 'reject' while the number of a suggestion is awaited, else None."""
+        if self._bar is None:
+            found = self.query(SuggestionBar)
+            if not found:
+                return None  # not composed yet
+            self._bar = found.first()
+        return self._bar.pending
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("pick_suggestion", "cancel_suggestion"):
-            return self.query_one(SuggestionBar).pending is not None
+            return self._awaited() is not None
         return super().check_action(action, parameters)
 
     def on_key(self, event: events.Key) -> None:
         # any other key than a suggestion's number, Enter, Escape, a or x: no number awaited
-        if event.key not in ("a", "x"):
-            bar = self.query_one(SuggestionBar)
-            if bar.pending is not None:
-                bar.ask(None)
+        if event.key not in ("a", "x") and self._awaited() is not None:
+            self.query_one(SuggestionBar).ask(None)
 
     def _suggestions_ready(self) -> bool:
         """Are the suggestions shown those of the item shown, and is there one? Says why
