@@ -105,3 +105,16 @@ def test_a_suggestion_on_an_empty_answer_is_refused_and_nothing_changes(demo_cop
             p.accept_suggestion(empty.id, "fleksjob", source="rule", score=0.8)
         assert p.snapshot() == before
         assert not p.can_undo()
+
+
+def test_a_verdict_logged_by_an_older_qualcode_is_passed_over_by_undo(demo_copy):
+    """Before verdicts could be undone their events said too little to undo them: undo
+    goes past them, to the coding before (as it did then)."""
+    with Project.open(demo_copy, coder="ida") as p:
+        item = p.items("strategier")[0]
+        p.add_coding(item.id, "andet")
+        with p.transaction():
+            p.log("suggestion.reject", item_id=item.id, code="fleksjob", coder="ida")
+        assert p.next_undo()["action"] == "coding.add"
+        p.undo()
+        assert _codes(p, item.id) == []
