@@ -27,3 +27,35 @@ def no_suggester(project, qid: str, coder: str, **_options):
     """What ``qualcode.tui.screens.coding.load_suggester`` returns, with
     :class:`NoSuggestions` for the suggester."""
     return NoSuggestions(project, qid, coder), "", ""
+
+
+class FixedSuggestions(NoSuggestions):
+    """A suggester that offers the same codes on every item, best first, less those the
+    coder has put on the item or decided on (the real suggester's own query), so that a
+    test knows what the bar shows: no spaCy, no model."""
+
+    CODES = (
+        ("fleksjob", 0.9, "model"),
+        ("andet", 0.8, "rule"),
+        ("beskaeftigelsesplan", 0.7, "model"),
+    )
+
+    def for_item(self, item_id: int) -> list:
+        from qualcode.nlp.suggest import Suggestion
+        from qualcode.store import nlp as nlp_store
+
+        item = self.project.item(item_id)
+        book = self.project.codebook(self.project.question(item.question).codebook)
+        done = {key for _id, key in nlp_store.decided(self.project.db, self.coder, [item_id])}
+        return [
+            Suggestion(
+                item_id, item.respondent, item.question, key, book.code(key).label, score, source
+            )
+            for key, score, source in self.CODES
+            if key not in done
+        ]
+
+
+def fixed_suggester(project, qid: str, coder: str, **_options):
+    """``load_suggester`` with :class:`FixedSuggestions`."""
+    return FixedSuggestions(project, qid, coder), "", ""

@@ -1,5 +1,9 @@
 """Pilot tests of code suggestions in the coding screen: a, x, T and o, checked on disk.
 
+The tests of which suggestion a key takes, and of what undo, redo and coding by hand do to
+the list, use a suggester with fixed suggestions (stubs.FixedSuggestions: fleksjob, andet,
+beskaeftigelsesplan, less what the coder has coded or decided on the item).
+
 Suggestions, training and the uncertainty order run in thread workers; the tests wait for
 the workers (helpers.settle), never for a while, so they pass the same on a busy machine.
 """
@@ -11,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from stubs import fixed_suggester
 from textual.widgets import ProgressBar
 
 from helpers import settle
@@ -43,6 +48,8 @@ async def test_a_accepts_the_first_suggestion_with_coder_and_origin(app, db):
         code, _, group = bar.first
         item = screen.item
         await pilot.press("a")
+        assert bar.pending == "accept" and "Acceptér hvilket?" in str(bar.render())
+        await pilot.press("enter")  # the first
         rows = db.execute(
             "SELECT k.key, c.coder, c.origin, c.start FROM codings c"
             " JOIN codes k ON k.id = c.code_id WHERE c.item_id = ?"
@@ -66,7 +73,7 @@ async def test_x_rejects_without_coding_and_the_suggestion_stays_gone(app, db):
         assert bar.entries
         code = bar.first[0]
         item = screen.item
-        await pilot.press("x")
+        await pilot.press("x", "x")  # x again: the first
         assert db.execute(
             "SELECT COUNT(*) FROM codings WHERE item_id = ? AND coder = 'ida'", [item.id]
         ).fetchone() == (0,)
@@ -90,7 +97,7 @@ async def test_a_with_no_suggestion_changes_nothing(app, db):
         bar = await suggested(app, pilot)
         assert bar.entries
         while bar.entries:
-            await pilot.press("x")
+            await pilot.press("x", "1")
         before = db.execute("SELECT COUNT(*) FROM codings").fetchone()
         await pilot.press("a")
         assert db.execute("SELECT COUNT(*) FROM codings").fetchone() == before
@@ -311,3 +318,173 @@ async def test_a_right_after_n_never_accepts_the_last_items_suggestion(app, db):
         assert db.execute("SELECT COUNT(*) FROM suggestion_verdicts").fetchone() == (0,)
         said = [n.message for n in app._notifications]
         assert said.count("Forslagene til dette svar indlæses …") == 2
+
+
+# -- which suggestion a key takes, and the list after coding, undo and redo ---------------
+@pytest.fixture
+def fixed(monkeypatch):
+    """The coding screen's suggester offers fleksjob, andet, beskaeftigelsesplan."""
+    from qualcode.tui.screens import coding
+
+    monkeypatch.setattr(coding, "load_suggester", fixed_suggester)
+
+
+def shown_codes(bar: SuggestionBar) -> list[str]:
+    return [e[0] for e in bar.entries]
+
+
+def ida_codings(db, item_id: int) -> list[tuple[str, str, int | None]]:
+    """(code, origin, start) of ida's codings of the item, on disk."""
+    return db.execute(
+        "SELECT k.key, c.origin, c.start FROM codings c JOIN codes k ON k.id = c.code_id"
+        " WHERE c.item_id = ? AND c.coder = 'ida' ORDER BY c.id",
+        [item_id],
+    ).fetchall()
+
+
+def ida_verdicts(db, item_id: int) -> list[tuple[str, str]]:
+    return db.execute(
+        "SELECT k.key, v.verdict FROM suggestion_verdicts v JOIN codes k ON k.id = v.code_id"
+        " WHERE v.item_id = ? AND v.coder = 'ida' ORDER BY v.id",
+        [item_id],
+    ).fetchall()
+
+
+def number_of(screen: CodingScreen, key: str) -> int:
+    from qualcode.tui.widgets.code_panel import CodePanel
+
+    panel = screen.query_one(CodePanel)
+    return next(n for n in range(1, 10) if panel.key_at(n) == key)
+
+
+async def test_a_then_2_accepts_the_second_suggestion(app, db, fixed):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        bar = await suggested(app, pilot)
+        assert shown_codes(bar) == ["fleksjob", "andet", "beskaeftigelsesplan"]
+        rendered = str(bar.render())
+        assert "1 ■ Fleksjob" in rendered and "2 ■ Andet" in rendered
+        item = screen.item
+        await pilot.press("a", "2")
+        assert ida_codings(db, item.id) == [("andet", "rule", None)]
+        assert ida_verdicts(db, item.id) == [("andet", "accepted")]
+        assert bar.pending is None
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["fleksjob", "beskaeftigelsesplan"]
+
+
+async def test_x_then_3_rejects_the_third_and_a_number_past_the_list_takes_nothing(app, db, fixed):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        bar = await suggested(app, pilot)
+        item = screen.item
+        await pilot.press("x", "3")
+        assert ida_verdicts(db, item.id) == [("beskaeftigelsesplan", "rejected")]
+        assert ida_codings(db, item.id) == []
+        assert shown_codes(bar) == ["fleksjob", "andet"]
+        await pilot.press("x", "7")  # no suggestion 7: nothing, and not code 7 either
+        assert ida_verdicts(db, item.id) == [("beskaeftigelsesplan", "rejected")]
+        assert ida_codings(db, item.id) == []
+        assert "Der er intet forslag nr. 7." in [n.message for n in app._notifications]
+
+
+async def test_escape_after_a_lets_the_number_key_code_as_usual(app, db, fixed):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        bar = await suggested(app, pilot)
+        item = screen.item
+        await pilot.press("a", "escape")
+        assert bar.pending is None
+        assert "a acceptér · x afvis + nr." in str(bar.render())
+        n = number_of(screen, "andet")
+        await pilot.press(str(n))
+        assert ida_codings(db, item.id) == [("andet", "", None)]  # by hand
+        assert ida_verdicts(db, item.id) == []
+        await pilot.press("a", "n")  # another key: no number awaited any more
+        assert bar.pending is None
+
+
+async def test_undoing_a_rejection_brings_the_suggestion_back_and_never_another_items_coding(
+    app, db, fixed
+):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await suggested(app, pilot)
+        first = screen.item
+        await pilot.press(str(number_of(screen, "andet")))  # a coding by hand on the first
+        await pilot.press("n")
+        bar = await suggested(app, pilot)
+        second = screen.item
+        assert second.id != first.id
+        await pilot.press("x", "1")
+        assert ida_verdicts(db, second.id) == [("fleksjob", "rejected")]
+        await pilot.press("u")
+        assert ida_verdicts(db, second.id) == []
+        assert ida_codings(db, first.id) == [("andet", "", None)]  # untouched
+        assert screen.item.id == second.id
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["fleksjob", "andet", "beskaeftigelsesplan"]
+        await pilot.press("ctrl+y")  # redone: rejected again, and gone from the list
+        assert ida_verdicts(db, second.id) == [("fleksjob", "rejected")]
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["andet", "beskaeftigelsesplan"]
+        assert ida_codings(db, first.id) == [("andet", "", None)]
+
+
+async def test_undoing_an_accepted_suggestion_brings_it_back(app, db, fixed):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        bar = await suggested(app, pilot)
+        item = screen.item
+        await pilot.press("a", "a")  # a again: the first
+        assert ida_codings(db, item.id) == [("fleksjob", "model", None)]
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["andet", "beskaeftigelsesplan"]
+        await pilot.press("u")  # one undo: the coding and the verdict
+        assert ida_codings(db, item.id) == []
+        assert ida_verdicts(db, item.id) == []
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["fleksjob", "andet", "beskaeftigelsesplan"]
+        await pilot.press("ctrl+y")
+        assert ida_codings(db, item.id) == [("fleksjob", "model", None)]
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["andet", "beskaeftigelsesplan"]
+
+
+async def test_coding_by_hand_takes_the_code_off_the_list(app, db, fixed):
+    from qualcode.tui.widgets.dialogs import CodePicker
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        bar = await suggested(app, pilot)
+        item = screen.item
+        await pilot.press(str(number_of(screen, "fleksjob")))  # a number key
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["andet", "beskaeftigelsesplan"]
+        await pilot.press("c")  # by name
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"andet", "enter")
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["beskaeftigelsesplan"]
+        assert [c for c, _o, _s in ida_codings(db, item.id)] == ["fleksjob", "andet"]
+        await pilot.press("u", "u")  # both undone: both offered again
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["fleksjob", "andet", "beskaeftigelsesplan"]
+
+
+async def test_accepting_a_code_the_item_has_already_adds_nothing(app, db, fixed):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        bar = await suggested(app, pilot)
+        item = screen.item
+        # fleksjob put on a passage behind the bar's back: the bar still offers it
+        app.project.add_coding(item.id, "fleksjob", start=0, end=5)
+        assert shown_codes(bar)[0] == "fleksjob"
+        count = db.execute("SELECT COUNT(*) FROM codings").fetchone()
+        await pilot.press("a", "1")
+        assert db.execute("SELECT COUNT(*) FROM codings").fetchone() == count
+        assert ida_codings(db, item.id) == [("fleksjob", "", 0)]
+        assert ida_verdicts(db, item.id) == []
+        said = str(screen.query_one("#last-action").render())
+        assert "Fleksjob er allerede på svaret; intet tilføjet." in said
+        assert "fleksjob" not in shown_codes(bar)

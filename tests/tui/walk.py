@@ -284,6 +284,36 @@ async def coding(walk: Walk) -> None:
 
 
 @stop
+async def suggestions(walk: Walk) -> None:
+    """The suggestions numbered, the bar awaiting a number, an accept undone (a suggester
+    with fixed suggestions, stubs.FixedSuggestions, for this stop only)."""
+    from stubs import fixed_suggester, no_suggester
+
+    from qualcode.tui.screens import coding
+
+    screen = walk.app.screen
+    coding.load_suggester = fixed_suggester
+    try:
+        screen._start_assistant()
+        await walk.settle()
+        await walk.capture("coding: suggestions")
+        await walk.press("a")
+        await walk.capture("coding: which suggestion")
+        await walk.press("9")
+        await walk.capture("coding: no suggestion 9")
+        await walk.press("a", "2")
+        await walk.capture("coding: suggestion accepted")
+        await walk.press("u", "x", "x")
+        await walk.capture("coding: suggestion rejected")
+        await walk.press("u")
+        await walk.capture("coding: rejection undone")
+    finally:
+        coding.load_suggester = no_suggester
+        screen._start_assistant()
+        await walk.settle()
+
+
+@stop
 async def dialogs(walk: Walk) -> None:
     from qualcode.tui.widgets.dialogs import ask_for_file
 

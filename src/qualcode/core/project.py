@@ -742,39 +742,62 @@ class Project:
         """Code an item (or a character span of it). Idempotent: an identical coding is kept.
         ``origin`` says where it came from: '' typed, 'rule' or 'model' (a suggestion)."""
         item = self.item(item_id)
-        if item.is_empty:
-            raise QualcodeError(
-                _(
-                    "item {item} ({respondent}) is an empty answer; empty answers are not coded"
-                ).format(item=item_id, respondent=item.respondent)
-            )
+        self._check_codable(item)
         self._check_span(item, start, end)
         code_id, _code = self._code_id(self.question(item.question).codebook, code)
         coder = coder or self.coder
         with self.transaction():
-            existing = coding_store.find(self.db, item_id, code_id, coder, start, end)
-            if existing is not None:
-                return self.coding(existing)
-            new_id = coding_store.insert(
-                self.db,
-                item_id,
-                code_id,
-                coder,
-                store.now(),
-                start=start,
-                end=end,
-                memo=memo,
-                origin=origin,
+            coding, payload = self._insert_coding(
+                item, code_id, coder, start=start, end=end, memo=memo, origin=origin
             )
-            coding = self.coding(new_id)
-            payload = self._coding_payload(coding, item)
-            # a theme on the item: the coder's "no theme applies" no longer holds
-            marked = review_store.marked_at(self.db, item_id, coder)
-            if marked is not None:
-                review_store.unmark(self.db, item_id, coder)
-                payload["cleared_none"] = marked
-            self.log("coding.add", coding=payload)
+            if payload is not None:
+                self.log("coding.add", coding=payload)
         return coding
+
+    @staticmethod
+    def _check_codable(item: Item) -> None:
+        if item.is_empty:
+            raise QualcodeError(
+                _(
+                    "item {item} ({respondent}) is an empty answer; empty answers are not coded"
+                ).format(item=item.id, respondent=item.respondent)
+            )
+
+    def _insert_coding(
+        self,
+        item: Item,
+        code_id: int,
+        coder: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        memo: str = "",
+        origin: str = "",
+    ) -> tuple[Coding, dict[str, Any] | None]:
+        """Put the coding in, inside the caller's transaction: the coding and what its event
+        records (None: an identical coding was there already, and is kept)."""
+        existing = coding_store.find(self.db, item.id, code_id, coder, start, end)
+        if existing is not None:
+            return self.coding(existing), None
+        new_id = coding_store.insert(
+            self.db,
+            item.id,
+            code_id,
+            coder,
+            store.now(),
+            start=start,
+            end=end,
+            memo=memo,
+            origin=origin,
+        )
+        coding = self.coding(new_id)
+        payload = self._coding_payload(coding, item)
+        # a theme on the item: the coder's "no theme applies" no longer holds
+        marked = review_store.marked_at(self.db, item.id, coder)
+        if marked is not None:
+            review_store.unmark(self.db, item.id, coder)
+            payload["cleared_none"] = marked
+        return coding, payload
 
     @staticmethod
     def _coding_payload(c: Coding, item: Item) -> dict[str, Any]:
@@ -1128,7 +1151,10 @@ class Project:
     # Each group has its own stack per coder: F2 undoes codings, F5 codebook edits, F6
     # settlements, F9 summaries, so an undo never reaches into another screen's work.
     UNDO_GROUPS: dict[str, tuple[str, ...]] = {
-        "coding": ("coding.add", "coding.remove", "review.none", "review.clear", "memo.set"),
+        "coding": (
+            *("coding.add", "coding.remove", "review.none", "review.clear", "memo.set"),
+            *("suggestion.accept", "suggestion.reject"),
+        ),
         "codebook": ("code.add", "code.update", "code.merge", "code.delete", "memo.code"),
         "consensus": ("consensus.settle",),
         "framework": ("summary.set", "summary.clear"),
@@ -1155,6 +1181,8 @@ class Project:
         for event_id, action, data in event_store.of_actor(
             self.db, actor or self.coder, [*actions, "undo", "redo"]
         ):
+            if action.startswith("suggestion.") and "before" not in data:
+                continue  # an older qualcode's verdict: not undoable (its coding.add is)
             if action in actions:
                 undo.append({"id": event_id, "action": action, **data})
                 redo.clear()
@@ -1204,7 +1232,10 @@ class Project:
         """What an undo or redo event repeats of the event it reverses, for the log."""
         if "coding" in event:
             return {"coding": event["coding"]}
-        if event["action"] in ("consensus.settle", "review.none", "review.clear", "memo.set"):
+        if event["action"] in (
+            *("consensus.settle", "review.none", "review.clear", "memo.set"),
+            "suggestion.reject",
+        ):
             return {"item_id": event["item_id"]}
         if event["action"] in ("memo.code", "memo.project"):
             return {"memo": event["id_"]}
@@ -1246,6 +1277,14 @@ class Project:
             else:
                 text = _("ændring af memo om {about}")
             return text.format(about=about), None
+        if action in ("suggestion.accept", "suggestion.reject"):
+            text = (
+                _("accept af forslaget {code} på {respondent}")
+                if action == "suggestion.accept"
+                else _("afvisning af forslaget {code} på {respondent}")
+            )
+            label = self._label_of(self.question(event["question"]).codebook, event["code"])
+            return text.format(code=label, respondent=event["respondent"]), event["item_id"]
         if action in self.UNDO_GROUPS["coding"]:
             c = event["coding"]
             text = (
@@ -1300,6 +1339,8 @@ class Project:
                 memo_store.delete(self.db, event["id_"])
             else:
                 memo_store.put(self.db, self._memo_placed(Memo(**state), event))
+        elif action in ("suggestion.accept", "suggestion.reject"):
+            self._apply_verdict_event(event, inverse=inverse)
         elif action in self.UNDO_GROUPS["coding"]:
             self._apply_coding_event(event, inverse=inverse)
         elif action in ("summary.set", "summary.clear"):
@@ -1432,11 +1473,31 @@ class Project:
         coder: str | None = None,
     ) -> Coding:
         """Code the whole item with a suggested code, noting that it came from a suggestion
-        (``source`` 'rule' or 'model') and keeping the verdict for the next training. When
-        the coder has put the code on the item already (on a passage, say), that coding
-        stands and no second one is added."""
-        coding = self._verdict(item_id, code, "accepted", source, score, coder)
-        assert coding is not None
+        (``source`` 'rule' or 'model') and keeping the verdict for the next training; one
+        action for undo (the coding and the verdict go together). When the coder has put
+        the code on the item already (on a passage, say), nothing changes: that coding is
+        returned, and no second one is added."""
+        item, code_id, key, coder = self._suggested(item_id, code, source, coder)
+        self._check_codable(item)
+        with self.transaction():
+            has = [
+                c
+                for c in coding_store.select(self.db, item_id=item_id, coder=coder)
+                if c.code == key
+            ]
+            if has:
+                return has[0]
+            before = coding_store.verdict_of(self.db, item_id, code_id, coder)
+            coding, payload = self._insert_coding(item, code_id, coder, origin=source)
+            at = store.now()
+            coding_store.set_verdict(
+                self.db, item_id, code_id, coder, "accepted", source, score, at
+            )
+            self.log(
+                "suggestion.accept",
+                **self._verdict_payload(item, key, coder, source, score, at, before),
+                coding=payload,
+            )
         return coding
 
     def reject_suggestion(
@@ -1449,50 +1510,91 @@ class Project:
         coder: str | None = None,
     ) -> None:
         """Turn a suggestion down: it is not shown again to this coder, and the next model
-        learns that the item is not about the code."""
-        self._verdict(item_id, code, "rejected", source, score, coder)
+        learns that the item is not about the code. Undone like a coding (:meth:`undo`)."""
+        item, code_id, key, coder = self._suggested(item_id, code, source, coder)
+        with self.transaction():
+            before = coding_store.verdict_of(self.db, item_id, code_id, coder)
+            at = store.now()
+            coding_store.set_verdict(
+                self.db, item_id, code_id, coder, "rejected", source, score, at
+            )
+            self.log(
+                "suggestion.reject",
+                **self._verdict_payload(item, key, coder, source, score, at, before),
+            )
 
-    def _verdict(
-        self,
-        item_id: int,
-        code: str,
-        verdict: str,
-        source: str,
-        score: float | None,
-        coder: str | None,
-    ) -> Coding | None:
+    def _suggested(
+        self, item_id: int, code: str, source: str, coder: str | None
+    ) -> tuple[Item, int, str, str]:
+        """The item, the code's id and key, and the coder a verdict is about (checked)."""
         if source not in ("rule", "model"):
             raise QualcodeError(
                 _("unknown suggestion source {source} (rule or model)").format(source=repr(source))
             )
         item = self.item(item_id)
         code_id, code_obj = self._code_id(self.question(item.question).codebook, code)
-        coder = coder or self.coder
-        coding = None
-        with self.transaction():
-            if verdict == "accepted":
-                has = [
-                    c
-                    for c in coding_store.select(self.db, item_id=item_id, coder=coder)
-                    if c.code == code_obj.key
-                ]
-                coding = has[0] if has else None
-                if coding is None:
-                    coding = self.add_coding(item_id, code_obj.key, coder=coder, origin=source)
+        return item, code_id, code_obj.key, coder or self.coder
+
+    @staticmethod
+    def _verdict_payload(
+        item: Item,
+        key: str,
+        coder: str,
+        source: str,
+        score: float | None,
+        at: str,
+        before: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """What a verdict's event records: enough to undo it (``before``: the coder's
+        earlier verdict on the suggestion, if any) and to redo it."""
+        return {
+            "item_id": item.id,
+            "question": item.question,
+            "respondent": item.respondent,
+            "code": key,
+            "coder": coder,
+            "source": source,
+            "score": score,
+            "at": at,
+            "before": before,
+        }
+
+    def _apply_verdict_event(self, event: dict[str, Any], *, inverse: bool) -> None:
+        """Undo (or redo) an accepted or rejected suggestion: the verdict goes back to what
+        it was before (or is given again), and an accepted one's coding goes with it."""
+        code_id = code_store.code_id(
+            self.db, self.question(event["question"]).codebook, event["code"]
+        )
+        if code_id is None:
+            raise QualcodeError(
+                _("cannot undo: code '{code}' no longer exists").format(code=event["code"])
+            )
+        if event["action"] == "suggestion.accept":
+            self._apply_coding_event(
+                {"action": "coding.add", "coding": event["coding"]}, inverse=inverse
+            )
+        item_id, coder = event["item_id"], event["coder"]
+        state = (
+            event["before"]
+            if inverse
+            else {
+                "verdict": "accepted" if event["action"] == "suggestion.accept" else "rejected",
+                **{k: event[k] for k in ("source", "score", "at")},
+            }
+        )
+        if state is None:
+            coding_store.delete_verdict(self.db, item_id, code_id, coder)
+        else:
             coding_store.set_verdict(
-                self.db, item_id, code_id, coder, verdict, source, score, store.now()
+                self.db,
+                item_id,
+                code_id,
+                coder,
+                state["verdict"],
+                state["source"],
+                state["score"],
+                state["at"],
             )
-            self.log(
-                "suggestion.accept" if verdict == "accepted" else "suggestion.reject",
-                item_id=item_id,
-                question=item.question,
-                respondent=item.respondent,
-                code=code_obj.key,
-                coder=coder,
-                source=source,
-                score=score,
-            )
-        return coding
 
     def verdicts(
         self, question: str | None = None, *, coder: str | None = None

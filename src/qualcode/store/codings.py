@@ -208,6 +208,28 @@ def set_verdict(
     )
 
 
+def verdict_of(
+    conn: sqlite3.Connection, item_id: int, code_id: int, coder: str
+) -> dict[str, Any] | None:
+    """The coder's verdict on a suggestion of the code for the item (verdict, source, score,
+    at), or None if there is none."""
+    row = conn.execute(
+        "SELECT verdict, source, score, at FROM suggestion_verdicts"
+        " WHERE item_id = ? AND code_id = ? AND coder = ?",
+        [item_id, code_id, coder],
+    ).fetchone()
+    if row is None:
+        return None
+    return {"verdict": row[0], "source": row[1], "score": row[2], "at": row[3]}
+
+
+def delete_verdict(conn: sqlite3.Connection, item_id: int, code_id: int, coder: str) -> None:
+    conn.execute(
+        "DELETE FROM suggestion_verdicts WHERE item_id = ? AND code_id = ? AND coder = ?",
+        [item_id, code_id, coder],
+    )
+
+
 def verdicts(
     conn: sqlite3.Connection, qid: str | None, coder: str | None
 ) -> list[tuple[int, str, str, str, str]]:

@@ -5,7 +5,8 @@ text when there is a selection. Every change is committed before the screen show
 
 Suggestions (keyword rules and the trained model, :mod:`qualcode.nlp.suggest`) are worked
 out in thread workers on the screen's own connection, so moving between items never waits
-for spaCy. ``a`` accepts the first suggestion, ``x`` rejects it, ``T`` retrains the model
+for spaCy. ``a`` then a suggestion's number accepts it, ``x`` then a number rejects it (Enter,
+or the letter again, takes the first; both are undone with ``u``), ``T`` retrains the model
 with a progress bar (``T`` again cancels), ``o`` orders the queue by the model's uncertainty.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -181,14 +182,14 @@ class CodingScreen(ProjectScreen):
             "accept_suggestion",
             _("Acceptér"),
             id="accept",
-            tooltip=_("Accept the first suggested code (stored as coming from a suggestion)"),
+            tooltip=_("Accept a suggestion: a, then its number (a again or Enter: the first)"),
         ),
         Binding(
             "x",
             "reject_suggestion",
             _("Afvis"),
             id="reject",
-            tooltip=_("Reject the first suggested code (the next model learns from it)"),
+            tooltip=_("Reject a suggestion: x, then its number (x again or Enter: the first)"),
         ),
         Binding(
             "T",
@@ -222,6 +223,14 @@ class CodingScreen(ProjectScreen):
             ),
         ),
         Binding("escape", "focus_queue", _("Kø"), show=False),
+        # after a or x, the number of the suggestion (these keys do nothing else then;
+        # check_action lets them through to their usual bindings the rest of the time)
+        *(
+            Binding(str(n), f"pick_suggestion({n})", show=False, priority=True)
+            for n in range(1, 10)
+        ),
+        Binding("enter", "pick_suggestion(1)", show=False, priority=True),
+        Binding("escape", "cancel_suggestion", show=False, priority=True),
     ]
 
     blind = False  # show only the current coder's codings
@@ -903,63 +912,127 @@ class CodingScreen(ProjectScreen):
         elif group == "assist" and self.item is not None and bar.item_id != self.item.id:
             bar.say(_("Ingen forslag til dette svar: de kunne ikke findes."))
 
-    def _decide(self, verdict: str) -> Suggestion | None:
-        """Accept or reject the first suggestion (its best-scoring source): committed,
-        then dropped from the list. Returns the suggestion, or None if there was none."""
+    _bar: SuggestionBar | None = None  # found once: these run on every key press
+
+    def _awaited(self) -> str | None:
+        """'accept' or 'reject' while the number of a suggestion is awaited, else None."""
+        if self._bar is None:
+            found = self.query(SuggestionBar)
+            if not found:
+                return None  # not composed yet
+            self._bar = found.first()
+        return self._bar.pending
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pick_suggestion", "cancel_suggestion"):
+            return self._awaited() is not None
+        return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        # any other key than a suggestion's number, Enter, Escape, a or x: no number awaited
+        if event.key not in ("a", "x") and self._awaited() is not None:
+            self.query_one(SuggestionBar).ask(None)
+
+    def _suggestions_ready(self) -> bool:
+        """Are the suggestions shown those of the item shown, and is there one? Says why
+        not if they are not."""
         if self._sync_item():
             self._suggestions_not_ready()
-            return None
+            return False
         bar = self.query_one(SuggestionBar)
         if self.item is not None and bar.entries and bar.item_id != self.item.id:
             self._suggestions_not_ready()  # still those of the item just left
-            return None
-        entry = bar.first if self.item is not None else None
-        if entry is None:
+            return False
+        if self.item is None or not bar.entries:
             self.notify(_("Ingen forslag at tage stilling til."), severity="warning", timeout=2)
-            return None
-        assert self.item is not None  # there is a first suggestion only with an item
-        code, _score, group = entry
-        best = max(group, key=lambda s: s.score)
-        decide = (
-            self.project.accept_suggestion
-            if verdict == "accept"
-            else self.project.reject_suggestion
-        )
-        try:
-            decide(self.item.id, code, source=best.source, score=best.score)
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        self.query_one(SuggestionBar).drop(code)
-        return best
+            return False
+        return True
 
     def _suggestions_not_ready(self) -> None:
         # the bar still holds the suggestions of the item just left
         self.notify(_("Forslagene til dette svar indlæses …"), severity="warning", timeout=2)
 
+    def _ask_for_suggestion(self, verdict: str) -> None:
+        """a or x: await the number of the suggestion; pressed again, take the first."""
+        bar = self.query_one(SuggestionBar)
+        if bar.pending == verdict:
+            self.action_pick_suggestion(1)
+        elif self._suggestions_ready():
+            bar.ask(verdict)
+
     def action_accept_suggestion(self) -> None:
-        if self._sync_item():
-            self._suggestions_not_ready()
-            return
-        before = self._state() if self.item is not None else None
-        best = self._decide("accept")
-        if best is not None:
-            assert self.item is not None and before is not None  # decided on the item shown
-            self._after_change(
-                _("Forslag accepteret, {respondent}: {code}").format(
-                    respondent=self.item.respondent, code=best.label
-                ),
-                before,
-            )
+        self._ask_for_suggestion("accept")
 
     def action_reject_suggestion(self) -> None:
-        best = self._decide("reject")
-        if best is not None:
+        self._ask_for_suggestion("reject")
+
+    def action_cancel_suggestion(self) -> None:
+        self.query_one(SuggestionBar).ask(None)
+
+    def action_pick_suggestion(self, number: int) -> None:
+        bar = self.query_one(SuggestionBar)
+        verdict = bar.pending
+        bar.ask(None)
+        if verdict is None or not self._suggestions_ready():
+            return
+        entry = bar.entry(number)
+        if entry is None:
+            self.notify(
+                _("Der er intet forslag nr. {number}.").format(number=number),
+                severity="warning",
+                timeout=2,
+            )
+            return
+        self._decide(verdict, entry)
+
+    def _decide(self, verdict: str, entry: tuple[str, float, list[Suggestion]]) -> None:
+        """Accept or reject one suggestion (its best-scoring source): committed, then shown.
+        A code the coder has put on the item already is not put on again."""
+        assert self.item is not None  # there are suggestions only with an item
+        item = self.item
+        code, _score, group = entry
+        best = max(group, key=lambda s: s.score)
+        bar = self.query_one(SuggestionBar)
+        if any(
+            c.code == code for c in self.project.codings(item_id=item.id, coder=self.project.coder)
+        ):
+            bar.drop(code)
             self.query_one("#last-action", Label).update(
-                flat("✗ " + _("Forslag afvist: {code}").format(code=best.label), style="yellow"),
+                flat(
+                    _("{code} er allerede på svaret; intet tilføjet.").format(code=best.label),
+                    style="yellow",
+                ),
                 layout=False,
             )
+            return
+        if verdict == "accept":
+            before = self._state()
+
+            def accept(project: Project) -> str:
+                project.accept_suggestion(item.id, code, source=best.source, score=best.score)
+                return _("Forslag accepteret, {respondent}: {code}").format(
+                    respondent=item.respondent, code=best.label
+                )
+
+            def accepted(message: str) -> None:
+                bar.drop(code)
+                self._after_change(message, before)
+
+            self.app.write(self, accept, accepted)
+            return
+
+        def reject(project: Project) -> str:
+            project.reject_suggestion(item.id, code, source=best.source, score=best.score)
+            return "✗ " + _("Forslag afvist: {code}").format(code=best.label)
+
+        def rejected(message: str) -> None:
+            bar.drop(code)
+            self.query_one("#last-action", Label).update(
+                flat(message, style="yellow"), layout=False
+            )
             self._loaded = self._stamp()
+
+        self.app.write(self, reject, rejected)
 
     def action_train(self) -> None:
         if self._training is not None:
