@@ -653,14 +653,15 @@ def _screen_factory(mode: str):
 
 
 def make_app(
-    db: str | Path, question: str | None = None, *, coder: str | None = None
+    db: str | Path | Project, question: str | None = None, *, coder: str | None = None
 ) -> QualcodeApp:
     """The one app factory: the CLI, the tests and the snapshot apps use it. Without
     ``coder``, the workbench opens as the coder this user last chose with k in this project
-    (else $QUALCODE_CODER, else the user name)."""
+    (else $QUALCODE_CODER, else the user name). ``db`` may be a project the caller opened
+    to write (the CLI does, to fail early): the app takes it over and closes it."""
     from qualcode.paths import os_user
 
-    project = Project.open(db, coder=coder)
+    project = db if isinstance(db, Project) else Project.open(db, coder=coder)
     try:
         remembered = project.remembered_coder(os_user()) if coder is None else None
         if remembered:
