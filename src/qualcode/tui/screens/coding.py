@@ -158,7 +158,26 @@ class CodingScreen(ProjectScreen):
             "focus_text",
             _("Markér tekst"),
             id="text",
-            tooltip=_("Focus the text to select a passage with shift+arrows"),
+            tooltip=_(
+                "Focus the text to select a passage with shift+arrows; ctrl+home and ctrl+end "
+                "go to its start and end"
+            ),
+        ),
+        Binding(
+            "ctrl+home",
+            "text_start",
+            _("Tekstens start"),
+            id="text-start",
+            show=False,
+            tooltip=_("Go to the start of the text (a long answer or excerpt)"),
+        ),
+        Binding(
+            "ctrl+end",
+            "text_end",
+            _("Tekstens slutning"),
+            id="text-end",
+            show=False,
+            tooltip=_("Go to the end of the text (a long answer or excerpt)"),
         ),
         Binding(
             "r",
@@ -764,6 +783,12 @@ class CodingScreen(ProjectScreen):
 
     def action_focus_text(self) -> None:
         self.query_one(CodedTextArea).focus()
+
+    def action_text_start(self) -> None:
+        self.query_one(CodedTextArea).go_to_start()
+
+    def action_text_end(self) -> None:
+        self.query_one(CodedTextArea).go_to_end()
 
     def action_focus_queue(self) -> None:
         self.query_one("#queue-list").focus()

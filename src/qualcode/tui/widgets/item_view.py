@@ -232,6 +232,16 @@ class CodedTextArea(TextArea):
         strip = Strip(text.render(self.app.console), cell_length=text.cell_len)
         return strip.extend_cell_length(width, theme.base_style).apply_style(base)
 
+    def go_to_start(self) -> None:
+        """The cursor to the first character, and the text shown from its top (ctrl+home)."""
+        self.move_cursor((0, 0))
+        self.scroll_home(animate=False, immediate=True)
+
+    def go_to_end(self) -> None:
+        """The cursor after the last character, and the end of the text shown (ctrl+end)."""
+        self.move_cursor(self.document.end)
+        self.scroll_end(animate=False, immediate=True)
+
     def selected_span(self) -> tuple[int, int] | None:
         """The selection as character offsets into the text, or None if nothing is selected."""
         sel = self.selection
