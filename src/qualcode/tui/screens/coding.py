@@ -356,7 +356,13 @@ class CodingScreen(ProjectScreen):
         self.query_one(CodePanel).load(self.book, {}, set(), pending=True)
         if queue.current_item_id is not None:
             self.show_item(queue.current_item_id)
-        self.call_after_refresh(self._finish_load)
+        if getattr(self.app, "started", True):
+            self.call_after_refresh(self._finish_load)
+        else:  # the app calls after_first_frame once its first frame is on the terminal
+            self.set_timer(2.0, self._finish_load)  # (and should it not, this does)
+
+    def after_first_frame(self) -> None:
+        self._finish_load()
 
     def _finish_load(self) -> None:
         """Read the whole queue, the marks, the progress and the live counts, if only the
