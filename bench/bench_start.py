@@ -108,6 +108,7 @@ def in_terminal(argv: list[str], env: dict, timeout: float = 120.0) -> dict:
         "seconds": signalled,
         "marks": info.get("marks", []),
         "since_start": info["since_start"],
+        "cpu": info.get("cpu"),
         "on_terminal": seen_at(chunks, info["text"]),
         "exit_code": code,
         "text": info["text"],
@@ -199,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         result[name] = {
             "seconds": stats([r["seconds"] for r in done]),
             "since_start": stats([r["since_start"] for r in done]),
+            "cpu": stats([r["cpu"] for r in done]) if done[0].get("cpu") is not None else None,
             "on_terminal": [r["on_terminal"] for r in done],
         }
     emit(result)

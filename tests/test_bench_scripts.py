@@ -86,6 +86,10 @@ def test_the_in_process_and_workbench_figures_are_there(saved):
     assert start["timeline"] and any("qualcode.cli" in m[0] for m in start["timeline"])
     assert r["rss"]["vmhwm_kib"] > r["baseline"]["vmhwm_kib"] > 0
     assert any(q["query"].startswith("theme_counts") for q in r["views"]["queries"])
+    long = data["meta"]["long"]  # the long answer and its floor, once per run
+    assert long["presses"] == 6 and long["words"] == 5000
+    for kind in ("pagedown", "code"):
+        assert long[kind]["long"]["median"] > 0 and long[kind]["short"]["median"] > 0
 
 
 def test_the_doc_is_rendered_with_every_target(saved, tmp_path):
@@ -108,6 +112,7 @@ def test_the_doc_is_rendered_with_every_target(saved, tmp_path):
     assert targets.count("| met |") + targets.count("| **missed** |") == 8
     assert "not measured" not in targets
     assert "#### Scale: time per answer" in text
+    assert "#### A long answer (issue 18)" in text and "| PageDown |" in text
 
 
 def test_profile_command_shows_the_import_tree():

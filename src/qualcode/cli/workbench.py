@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from qualcode.cli.common import CONTEXT, open_project, user_errors
 from qualcode.cli.options import coder_option, db_argument, force_option, question_option
 from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
+
+if TYPE_CHECKING:
+    from qualcode.core.project import Project
 
 _, _n = translator("cli")
 
@@ -38,7 +42,7 @@ def open_demo() -> None:
     )
 
 
-def _run_tui(db: str, question: str | None, coder: str | None) -> None:
+def _run_tui(db: str | Project, question: str | None, coder: str | None) -> None:
     from qualcode.tui.app import make_app
 
     make_app(db, question, coder=coder).run()
@@ -67,10 +71,17 @@ def _print_all_counts(path: Path) -> None:
 @coder_option(_("Your coder name (default: $QUALCODE_CODER or your user name)."))
 @user_errors
 def tui(db, question, coder) -> None:
-    with open_project(db, write=True, coder=coder) as project:  # fail early, with one line
+    # opened once, here (so that a wrong file fails with one line before the screen
+    # changes), and handed to the workbench, which closes it
+    project = open_project(db, write=True, coder=coder)
+    try:
         if question:
             project.question(question)
-    _run_tui(db, question, coder)
+        project.on_wait = None  # the workbench says it is waiting, not a line on stderr
+    except BaseException:
+        project.close()
+        raise
+    _run_tui(project, question, coder)
 
 
 @click.command(

@@ -657,6 +657,17 @@ class Project:
         in file order, and the ids of those already coded (by ``coder``, or by anyone)."""
         return item_store.queue(self.db, self.question(question).id, coder)
 
+    def queue_rows(
+        self, question: str | None = None, *, limit: int | None = None
+    ) -> list[tuple[int, str, int, str]]:
+        """The question's items to code as light rows (item id, respondent, number, role)
+        in file order; with ``limit`` only the first ones (a screenful, shown first)."""
+        return item_store.queue_rows(self.db, self.question(question).id, limit)
+
+    def coded_items(self, question: str | None = None, *, coder: str | None = None) -> set[int]:
+        """The ids of the question's items coded (by ``coder``, or by anyone)."""
+        return item_store.coded_ids(self.db, self.question(question).id, coder)
+
     def snippets(self, item_ids: Sequence[int], length: int = 160) -> dict[int, str]:
         """The start of each item's text, for list rows."""
         return item_store.snippets(self.db, item_ids, length)

@@ -87,16 +87,29 @@ def queue(
 ) -> tuple[list[tuple[int, str, int, str]], set[int]]:
     """The question's codable items as light rows (id, respondent, number, role) in file
     order, read from the queue index alone, and the ids of those already coded."""
-    rows = [
-        (r[0], r[1], r[2] + 1, r[3] or "")
-        for r in conn.execute(
-            "SELECT i.id, i.respondent_id, i.position, i.speaker_role FROM items i"
-            f" WHERE i.question_id = ? AND {CODABLE} ORDER BY i.respondent_id, i.position",
-            [qid],
-        )
-    ]
+    return queue_rows(conn, qid), coded_ids(conn, qid, coder)
+
+
+def queue_rows(
+    conn: sqlite3.Connection, qid: str, limit: int | None = None
+) -> list[tuple[int, str, int, str]]:
+    """The question's codable items as light rows (id, respondent, number, role) in file
+    order, read from the queue index alone; with ``limit`` only the first ones. The rows
+    are SQLite's own tuples (no Python per row): a million answers are 200,000 rows."""
+    sql = (
+        "SELECT i.id, i.respondent_id, i.position + 1, coalesce(i.speaker_role, '')"
+        f" FROM items i WHERE i.question_id = ? AND {CODABLE}"
+        " ORDER BY i.respondent_id, i.position"
+    )
+    if limit is not None:
+        return conn.execute(sql + " LIMIT ?", [qid, limit]).fetchall()
+    return conn.execute(sql, [qid]).fetchall()
+
+
+def coded_ids(conn: sqlite3.Connection, qid: str, coder: str | None) -> set[int]:
+    """The ids of the question's items coded (by ``coder``, or by anyone)."""
     coder_sql, args = coder_filter(coder)
-    coded = {
+    return {
         r[0]
         for r in conn.execute(
             "SELECT DISTINCT c.item_id FROM codings c JOIN items i ON i.id = c.item_id"
@@ -104,7 +117,6 @@ def queue(
             [qid, *args],
         )
     }
-    return rows, coded
 
 
 def snippets(conn: sqlite3.Connection, item_ids: Sequence[int], length: int) -> dict[int, str]:

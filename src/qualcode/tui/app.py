@@ -191,6 +191,7 @@ class QualcodeApp(App[None]):
             project.question(question).id if question else (questions[0].id if questions else None)
         )
         self.sub_title = self._own_sub_title()
+        self.started = False  # the first frame is on the terminal (see on_ready)
 
     def _own_sub_title(self) -> str:
         return f"{self.coder_label()} · {Path(self.project.path).name}"
@@ -229,6 +230,27 @@ class QualcodeApp(App[None]):
         self.switch_mode("coding")
         for notice in self.project.notices:  # e.g. upgraded, and where the old file is kept
             self.notify(notice, timeout=10)
+
+    def on_ready(self) -> None:
+        """The first frame is drawn (Textual's Ready): what the first screen left for
+        after it (the coding screen: the rest of its queue and the counts) runs once that
+        frame is on the terminal."""
+        self.started = True
+        self._after_first_frame()
+
+    def _after_first_frame(self) -> None:
+        # Textual draws while the app mounts but writes no frame to the terminal until
+        # its batch of updates ends (App._batch_count): wait for that, then for a frame
+        # written. Headless (the tests) nothing is written: at once, as before.
+        after = getattr(self.screen, "after_first_frame", None)
+        if after is None:
+            return
+        if self.is_headless:
+            after()
+        elif getattr(self, "_batch_count", 0):
+            self.set_timer(0.005, self._after_first_frame)
+        else:
+            self.call_after_refresh(after)
 
     # -- writes that must wait for another program ------------------------------------------
     def write(
@@ -620,7 +642,10 @@ class QualcodeApp(App[None]):
         self.push_screen(ImportScreen(self.project.path), done)
 
     def on_unmount(self) -> None:
+        from qualcode.tui import css_cache
+
         self.project.close()
+        css_cache.save()  # the stylesheets parsed this time, for the next start
 
 
 def _screen_factory(mode: str):
@@ -667,14 +692,17 @@ def _screen_factory(mode: str):
 
 
 def make_app(
-    db: str | Path, question: str | None = None, *, coder: str | None = None
+    db: str | Path | Project, question: str | None = None, *, coder: str | None = None
 ) -> QualcodeApp:
     """The one app factory: the CLI, the tests and the snapshot apps use it. Without
     ``coder``, the workbench opens as the coder this user last chose with k in this project
-    (else $QUALCODE_CODER, else the user name)."""
+    (else $QUALCODE_CODER, else the user name). ``db`` may be a project the caller opened
+    to write (the CLI does, to fail early): the app takes it over and closes it."""
     from qualcode.paths import os_user
+    from qualcode.tui import css_cache
 
-    project = Project.open(db, coder=coder)
+    css_cache.install()  # the stylesheets parsed at the last start, not parsed again
+    project = db if isinstance(db, Project) else Project.open(db, coder=coder)
     try:
         remembered = project.remembered_coder(os_user()) if coder is None else None
         if remembered:

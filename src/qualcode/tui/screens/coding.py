@@ -45,7 +45,7 @@ from qualcode.tui.screens.base import ProjectScreen, number_bindings
 from qualcode.tui.shown import flat, plain, shown
 from qualcode.tui.widgets.code_panel import CodePanel
 from qualcode.tui.widgets.footer import Footer
-from qualcode.tui.widgets.item_queue import ItemQueue, Query, QueueRow
+from qualcode.tui.widgets.item_queue import ItemQueue, Query, Rows, index_of
 from qualcode.tui.widgets.item_view import CodedTextArea, Span
 from qualcode.tui.widgets.suggestion_bar import SuggestionBar
 
@@ -161,7 +161,26 @@ class CodingScreen(ProjectScreen):
             "focus_text",
             _("Markér tekst"),
             id="text",
-            tooltip=_("Focus the text to select a passage with shift+arrows"),
+            tooltip=_(
+                "Focus the text to select a passage with shift+arrows; ctrl+home and ctrl+end "
+                "go to its start and end"
+            ),
+        ),
+        Binding(
+            "ctrl+home",
+            "text_start",
+            _("Tekstens start"),
+            id="text-start",
+            show=False,
+            tooltip=_("Go to the start of the text (a long answer or excerpt)"),
+        ),
+        Binding(
+            "ctrl+end",
+            "text_end",
+            _("Tekstens slutning"),
+            id="text-end",
+            show=False,
+            tooltip=_("Go to the end of the text (a long answer or excerpt)"),
         ),
         Binding(
             "r",
@@ -263,6 +282,7 @@ class CodingScreen(ProjectScreen):
     # -- loading ------------------------------------------------------------------
     def on_mount(self) -> None:
         self._loaded: tuple = ()
+        self._rest: str | None = None  # the question whose queue has only its first page
         self.book: Codebook | None = None
         self.item: Item | None = None
         self.order = "file"  # or "uncertainty"
@@ -320,35 +340,100 @@ class CodingScreen(ProjectScreen):
             else where
         )
         self.query_one("#question-text", Label).update(plain(question.text, style="italic"))
-        rows, coded = self.project.queue(qid, coder=self.shown_coder)
+        current = self.item.id if self.item and self.item.question == qid else None
+        if top:
+            current = None
+        self.item = None
+        self._rest = None
+        if current is None and not top and self._first_page_will_do(queue):
+            self._load_first_page(qid, queue)
+        else:
+            self._load_queue(qid, keep=current, top=top)
+        self._loaded = self._stamp()
+
+    # the first screenful of the queue, shown before the rest is read (a question of a
+    # million answers has 200,000 items: reading them all and counting takes ~0.5 s)
+    FIRST_PAGE = 200
+
+    def _first_page_will_do(self, queue: ItemQueue) -> bool:
+        """Whether the first page of the queue in file order is what the whole queue would
+        show first: no filter that needs the marks, no order that needs the model."""
+        return queue.status == "alle" and not (self.order == "uncertainty" and self._unsure)
+
+    def _load_first_page(self, qid: str, queue: ItemQueue) -> None:
+        """Show the first page of the queue and its first item now, with no marks, counts
+        or progress; the rest (:meth:`_finish_load`) right after the first frame, or as
+        soon as anything needs it."""
+        rows = self.project.queue_rows(qid, limit=self.FIRST_PAGE)
+        self._rest = qid
+        self.counts: dict[str, int] = {}
+        self.progress = (0, len(rows))
+        queue.load(
+            Rows(rows),
+            set(),
+            None,
+            none=set(),
+            snippet_loader=self.project.snippets,
+            searcher=self._search,
+        )
+        assert self.book is not None  # loaded by reload() before the queue
+        self.query_one(CodePanel).load(self.book, {}, set(), pending=True)
+        if queue.current_item_id is not None:
+            self.show_item(queue.current_item_id)
+        if getattr(self.app, "started", True):
+            self.call_after_refresh(self._finish_load)
+        else:  # the app calls after_first_frame once its first frame is on the terminal
+            self.set_timer(2.0, self._finish_load)  # (and should it not, this does)
+
+    def after_first_frame(self) -> None:
+        self._finish_load()
+
+    def _finish_load(self) -> None:
+        """Read the whole queue, the marks, the progress and the live counts, if only the
+        first page is loaded (on the item shown, wherever the cursor went meanwhile).
+        Everything that changes or filters the queue calls it first."""
+        qid, self._rest = self._rest, None
+        if qid is None or qid != self.app.question or not self.is_attached:
+            return
+        keep = self.item.id if self.item is not None else None
+        self._load_queue(qid, keep=keep, top=False, shown=keep)
+
+    def _load_queue(
+        self, qid: str, *, keep: int | None, top: bool, shown: int | None = None
+    ) -> None:
+        """Load the whole queue, its marks, progress and the live counts; then show the
+        item ``keep`` (or the first), unless it is ``shown`` already."""
+        queue = self.query_one(ItemQueue)
+        rows = self.project.queue_rows(qid)
+        coded = self.project.coded_items(qid, coder=self.shown_coder)
         if self.order == "uncertainty" and self._unsure:
             # the items the model is least sure of first; coded ones after, in file order
             rows.sort(key=lambda r: (r[0] in coded, -self._unsure.get(r[0], -1.0)))
         # counts are computed once here, then kept up to date by each action's delta
         self.counts = self.project.respondent_counts(qid, coder=self.shown_coder)
         none = self.project.no_theme_items(qid, coder=self.shown_coder)
-        ids = {r[0] for r in rows}
-        self.progress = (len((coded | none) & ids), len(rows))
-        current = self.item.id if self.item and self.item.question == qid else None
+        reviewed = coded | none
+        self.progress = (sum(1 for r in rows if r[0] in reviewed), len(rows))
         if top and rows:
-            current = rows[0][0]
-        self.item = None
+            keep = rows[0][0]
         queue.load(
-            [QueueRow(*r) for r in rows],
+            Rows(rows),
             coded,
             self.progress,
             none=none,
             snippet_loader=self.project.snippets,
             searcher=self._search,
-            keep=current,
+            keep=keep,
         )
-        panel = self.query_one(CodePanel)
-        panel.load(self.book, self.counts, set())
+        assert self.book is not None  # loaded by reload() before the queue
+        self.query_one(CodePanel).load(self.book, self.counts, set())
         if self._assist_for != self._assist_key():
             self._start_assistant()
-        if queue.current_item_id is not None:
-            self.show_item(queue.current_item_id)
-        self._loaded = self._stamp()
+        current = queue.current_item_id
+        if current is not None and current != shown:
+            self.show_item(current)
+        else:
+            self._refresh_codes()
         # the queue's rows live as long as the screen: keep the garbage collector from
         # walking them on every key press (full collections cost 50-100 ms at 100k rows)
         gc.collect()
@@ -515,6 +600,7 @@ class CodingScreen(ProjectScreen):
     def _state(self) -> tuple[set[str], bool, bool]:
         """The respondent's codes (with ancestors), whether the item is coded and whether
         it is marked 'no theme': the part of counts and progress one action can change."""
+        self._finish_load()  # the counts and marks a change updates
         it = self.item
         assert it is not None  # a change is made to the item shown
         codes = self.project.respondent_codes(it.question, it.respondent, coder=self.shown_coder)
@@ -661,6 +747,7 @@ class CodingScreen(ProjectScreen):
             self.notify(nothing, severity="warning", timeout=2)
             return
         target = event["item_id"] if "item_id" in event else event["coding"]["item_id"]
+        self._finish_load()
         queue = self.query_one(ItemQueue)
         if self.item is None or target != self.item.id:
             queue.select(target)
@@ -781,9 +868,11 @@ class CodingScreen(ProjectScreen):
             self.show_item(item_id)
 
     def action_search(self) -> None:
+        self._finish_load()
         self.query_one("#queue-filter", Input).focus()
 
     def action_cycle_filter(self) -> None:
+        self._finish_load()
         status = self.query_one(ItemQueue).cycle_status()
         self.notify(_("Viser {status}").format(status=status), timeout=1.5)
 
@@ -803,6 +892,12 @@ class CodingScreen(ProjectScreen):
 
     def action_focus_text(self) -> None:
         self.query_one(CodedTextArea).focus()
+
+    def action_text_start(self) -> None:
+        self.query_one(CodedTextArea).go_to_start()
+
+    def action_text_end(self) -> None:
+        self.query_one(CodedTextArea).go_to_end()
 
     def action_focus_queue(self) -> None:
         self.query_one("#queue-list").focus()
@@ -1163,8 +1258,9 @@ class CodingScreen(ProjectScreen):
 
         def go(item_id: int | None) -> None:
             if item_id is not None:
+                self._finish_load()
                 queue = self.query_one(ItemQueue)
-                if item_id not in {r.item_id for r in queue.shown}:
+                if index_of(queue.shown, item_id) is None:
                     queue.select(item_id)  # clears a filter that hides it
                 self.item = self.project.item(item_id)  # reload keeps it current
                 self.reload()
@@ -1193,6 +1289,7 @@ class CodingScreen(ProjectScreen):
     def open_item(self, item_id: int) -> None:
         """Make ``item_id`` the current item, in the queue too (a filter that hides it is
         cleared), as a list elsewhere (the grid) asked."""
+        self._finish_load()  # the item may be past the first page
         if self._stamp() != self._loaded:  # changed meanwhile: read again, on the item
             self.item = self.project.item(item_id)
             self.reload()

@@ -20,10 +20,14 @@ class CodePanel(OptionList):
         self.book: Codebook | None = None
         self.counts: dict[str, int] = {}
         self.applied: set[str] = set()
+        self.pending = False  # the counts are not read yet: … for each
 
-    def load(self, book: Codebook, counts: dict[str, int], applied: set[str]) -> None:
+    def load(
+        self, book: Codebook, counts: dict[str, int], applied: set[str], *, pending: bool = False
+    ) -> None:
         keep = self.highlighted
         self.book = book
+        self.pending = pending
         self.counts, self.applied = dict(counts), set(applied)  # copies: updates compare
         self.clear_options()
         self.add_options([Option(self._prompt(i, c), id=c.key) for i, c in enumerate(book)])
@@ -57,7 +61,8 @@ class CodePanel(OptionList):
         text = Text()
         text.append(f"{number} ", style="bold")
         text.append("● " if applied else "■ ", style=code.color)
-        text.append(f"{self.counts.get(code.key, 0):>3} ", style="cyan")
+        count = "…" if self.pending else self.counts.get(code.key, 0)
+        text.append(f"{count:>3} ", style="cyan")
         text.append("  " * depth + shown(code.label), style="bold" if applied else "")
         return text
 

@@ -3,13 +3,16 @@ reviewed when it is coded, ✓, or marked 'no theme applies', ∅).
 
 The list is virtual: it holds light rows (id, jobcentre, number, role) and draws only the
 lines on screen, fetching their text when they scroll into view, so a question with
-100,000 answers opens as fast as one with 35.
+100,000 answers opens as fast as one with 35. The rows are kept as SQLite gave them
+(:class:`Rows`: plain tuples, a :class:`QueueRow` made only for a row that is looked at),
+and the coding screen may load a first page before the whole queue, and the marks and
+progress after them (``progress=None`` until then).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple, overload
 
 from rich.style import Style
 from rich.text import Text
@@ -45,12 +48,53 @@ def status_label(status: str) -> str:
     return labels[status]
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(NamedTuple):
     item_id: int
     respondent: str
     number: int
     role: str
+
+
+class Rows(Sequence[QueueRow]):
+    """The queue's rows as the store's plain tuples (id, respondent, number, role), seen as
+    :class:`QueueRow` objects: nothing is made per row until a row is read, so 200,000 rows
+    load as one list of tuples."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Sequence[tuple[int, str, int, str]]) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @overload
+    def __getitem__(self, index: int) -> QueueRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[QueueRow]: ...
+    def __getitem__(self, index: int | slice) -> QueueRow | list[QueueRow]:
+        if isinstance(index, slice):
+            return [QueueRow._make(r) for r in self.data[index]]
+        return QueueRow._make(self.data[index])
+
+    def __iter__(self) -> Iterator[QueueRow]:
+        return map(QueueRow._make, self.data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows):
+            return list(self.data) == list(other.data)
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]  # a mutable view, as a list is
+
+
+def index_of(rows: Sequence[QueueRow], item_id: int | None) -> int | None:
+    """Where ``item_id`` is in ``rows`` (None if not there), without a row object each."""
+    data = rows.data if isinstance(rows, Rows) else rows
+    for index, row in enumerate(data):
+        if row[0] == item_id:
+            return index
+    return None
 
 
 class QueueList(ScrollView, can_focus=True):
@@ -75,13 +119,13 @@ class QueueList(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.rows: list[QueueRow] = []
+        self.rows: Sequence[QueueRow] = []
         self.coded: set[int] = set()
         self.none: set[int] = set()  # marked 'no theme applies'
         self.snippet_loader: Callable[[list[int]], dict[int, str]] = lambda ids: {}
         self._snippets: dict[int, str] = {}
 
-    def set_rows(self, rows: list[QueueRow], cursor: int = 0) -> None:
+    def set_rows(self, rows: Sequence[QueueRow], cursor: int = 0) -> None:
         self.rows = rows
         self.virtual_size = Size(0, len(rows))
         self.set_reactive(QueueList.cursor, max(0, min(cursor, len(rows) - 1)))
@@ -135,7 +179,7 @@ class QueueList(ScrollView, can_focus=True):
         index = (
             self.cursor
             if self.current and self.current.item_id == item_id
-            else next((i for i, r in enumerate(self.rows) if r.item_id == item_id), None)
+            else index_of(self.rows, item_id)
         )
         if index is None:
             return
@@ -183,9 +227,9 @@ class ItemQueue(Vertical):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.all_rows: list[QueueRow] = []
+        self.all_rows: Sequence[QueueRow] = []
         self.status = "alle"
-        self._progress = (0, 0)
+        self._progress: tuple[int, int] | None = (0, 0)
         self.searcher: Callable[[Query], set[int] | None] = lambda q: None
         self._debounce: Timer | None = None
 
@@ -199,7 +243,7 @@ class ItemQueue(Vertical):
         return self.query_one("#queue-list", QueueList)
 
     @property
-    def shown(self) -> list[QueueRow]:
+    def shown(self) -> Sequence[QueueRow]:
         return self.option_list.rows
 
     @property
@@ -208,15 +252,16 @@ class ItemQueue(Vertical):
 
     def load(
         self,
-        rows: list[QueueRow],
+        rows: Sequence[QueueRow],
         coded: set[int],
-        progress: tuple[int, int],
+        progress: tuple[int, int] | None,
         snippet_loader: Callable[[list[int]], dict[int, str]],
         searcher: Callable[[Query], set[int] | None],
         keep: int | None = None,
         none: set[int] | None = None,
     ) -> None:
-        """``progress``: (items reviewed, items); ``none``: items marked 'no theme'."""
+        """``progress``: (items reviewed, items), or None while not counted yet (the
+        status shows … for it); ``none``: items marked 'no theme'."""
         ql = self.option_list
         self.all_rows = rows
         ql.coded = coded
@@ -249,7 +294,7 @@ class ItemQueue(Vertical):
         ql = self.option_list
         current = keep if keep is not None else self.current_item_id
         query = Query.parse(self.query_one("#queue-filter", Input).value)
-        rows = self.all_rows
+        rows: Sequence[QueueRow] = self.all_rows
         if self.status != "alle":
             done = ql.coded | ql.none
             want = self.status == "gennemgået"
@@ -260,12 +305,11 @@ class ItemQueue(Vertical):
             allowed = self.searcher(query)
             if allowed is not None:
                 rows = [r for r in rows if r.item_id in allowed]
-        index = next((i for i, r in enumerate(rows) if r.item_id == current), 0)
-        ql.set_rows(rows, index)
+        ql.set_rows(rows, index_of(rows, current) or 0)
         self._update_status()
 
     def _update_status(self) -> None:
-        reviewed, total = self._progress
+        reviewed, total = self._progress or ("…", "…")
         n_shown, n_all = len(self.shown), len(self.all_rows)
         parts = [
             _("gennemgået {reviewed} af {total}").format(reviewed=reviewed, total=total),
@@ -288,13 +332,13 @@ class ItemQueue(Vertical):
 
     def select(self, item_id: int) -> None:
         """Highlight an item; if the filter hides it, show everything first."""
-        if item_id not in {r.item_id for r in self.shown}:
+        if index_of(self.shown, item_id) is None:
             self.status = "alle"
             self.query_one("#queue-filter", Input).value = ""
             self.apply_filter(keep=item_id)
-        for index, r in enumerate(self.shown):
-            if r.item_id == item_id:
-                self.option_list.cursor = index
+        index = index_of(self.shown, item_id)
+        if index is not None:
+            self.option_list.cursor = index
 
     def cycle_status(self) -> str:
         """The next filter state (f); returns it as the analyst reads it."""
