@@ -176,7 +176,7 @@ def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestRes
     expected count is below 5. When every or no jobcentre mentions the theme the table has
     an empty row and there is nothing to test.
     """
-    from scipy import stats
+    from qualcode.core.significance import chi2_independence, fisher_two_sided
 
     table = [
         [int(n) for n in mentioned],
@@ -188,14 +188,12 @@ def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestRes
     min_expected = min(min(r) for r in expected)
     if len(bases) < 2 or total == 0 or 0 in row_sums:
         return TestResult("", None, None, min_expected, NO_TEST)
-    if len(bases) == 2:
-        res = stats.fisher_exact(
-            [[table[0][0], table[1][0]], [table[0][1], table[1][1]]], alternative="two-sided"
-        )  # rows: the groups
-        return TestResult("fisher", float(res.pvalue), float(res.statistic), min_expected, "")
-    chi2, p, _dof, _exp = stats.chi2_contingency(table, correction=False)
+    if len(bases) == 2:  # rows: the groups
+        odds, p = fisher_two_sided(table[0][0], table[1][0], table[0][1], table[1][1])
+        return TestResult("fisher", p, odds, min_expected, "")
+    chi2, p, _expected = chi2_independence(table)
     warning = SMALL_EXPECTED if min_expected < MIN_EXPECTED else ""
-    return TestResult("chi2", float(p), float(chi2), min_expected, warning)
+    return TestResult("chi2", p, chi2, min_expected, warning)
 
 
 def crosstab(
