@@ -27,12 +27,34 @@ def _in_tmp(tmp_path, monkeypatch):
 
 
 def shown(screen: CrosstabScreen) -> tuple[list[str], list[list[str]]]:
+    """The table's headers and cells, lines wrapped at word boundaries joined again."""
     from textual.widgets import DataTable
 
     table = screen.query_one("#crosstab-table", DataTable)
-    head = [str(c.label) for c in table.ordered_columns]
-    rows = [[str(c) for c in table.get_row(r.key)] for r in table.ordered_rows]
+    head = [str(c.label).replace("\n", " ") for c in table.ordered_columns]
+    rows = [[str(c).replace("\n", " ") for c in table.get_row(r.key)] for r in table.ordered_rows]
     return head, rows
+
+
+def vertical(frame) -> tuple[list[str], list[list[str]]]:
+    """The crosstab laid out vertically: per theme its row with the test, then a row per
+    group with its share."""
+    head, rows = display_rows(frame)
+    groups = frame.attrs["groups"]
+    rest = head[1 + len(groups) :]
+    body = []
+    for r in rows:
+        body.append([r[0], "", *r[1 + len(groups) :]])
+        body += [["  " + g, r[1 + i], *[""] * len(rest)] for i, g in enumerate(groups)]
+    return [head[0], "Andel", *rest], body
+
+
+def fits(screen: CrosstabScreen) -> bool:
+    """The whole table is in view across: no scrolling sideways."""
+    from textual.widgets import DataTable
+
+    table = screen.query_one("#crosstab-table", DataTable)
+    return table.virtual_size.width <= table.scrollable_content_region.width
 
 
 def expected(db_path, question: str, attribute: str, spec: str | None = None):
@@ -101,8 +123,16 @@ async def test_pick_attribute_then_group_shows_core_crosstab(app, demo_copy):
         screen = await open_crosstab(app, pilot)
         await pick(app, pilot, "lokalpolitisk_fokus")
         frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus")
-        assert shown(screen) == display_rows(frame)
-        assert len(frame.attrs["groups"]) == 4  # every value on its own ('Ved ikke' answered none)
+        # every value on its own ('Ved ikke' answered none), in the survey's order
+        assert frame.attrs["groups"] == [
+            "I meget høj grad",
+            "I høj grad",
+            "I nogen grad",
+            "I mindre grad",
+        ]
+        # four groups do not fit beside the themes in 120 columns: vertical
+        assert shown(screen) == vertical(frame)
+        assert fits(screen)
         text = str(screen.query_one("#crosstab-notes").render())
         assert "chi-i-anden" in text and "Advarsel" in text
         assert "grupper uden svar: Ved ikke" in text
@@ -110,7 +140,8 @@ async def test_pick_attribute_then_group_shows_core_crosstab(app, demo_copy):
         await group(app, pilot, SPEC)
         frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus", SPEC)
         head, rows = shown(screen)
-        assert (head, rows) == display_rows(frame)
+        assert (head, rows) == display_rows(frame)  # two groups fit: a column each
+        assert fits(screen)
         assert head == [
             "Tema",
             "høj/meget høj",

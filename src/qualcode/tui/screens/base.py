@@ -47,6 +47,21 @@ class ProjectScreen(WorkerScreen):
         """Redraw from the project; every task screen does it in its own way."""
         raise NotImplementedError
 
+    _shown_stamp: tuple | None = None
+
+    def data_stamp(self) -> tuple:
+        """What a task screen shows depends on: the project's last change (anybody's,
+        in the log), the question and the coder."""
+        return (self.project.last_change(), self.app.question, self.project.coder)
+
+    def changed_since_shown(self) -> bool:
+        """Whether the project, the question or the coder changed since the last call (the
+        first call: True). Screens ask it when shown again and redraw only if so: coming
+        back to a screen then costs a frame, not a reload."""
+        stamp = self.data_stamp()
+        changed, self._shown_stamp = stamp != self._shown_stamp, stamp
+        return changed
+
     def undo_group(self, group: str, *, redo: bool = False) -> None:
         """Undo (or redo) the coder's latest change of a kind: 'codebook' on F5,
         'consensus' on F6 (F2 undoes codings). Committed before the screen says so."""
