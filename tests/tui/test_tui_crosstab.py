@@ -37,16 +37,17 @@ def shown(screen: CrosstabScreen) -> tuple[list[str], list[list[str]]]:
 
 
 def vertical(frame) -> tuple[list[str], list[list[str]]]:
-    """The crosstab laid out vertically: per theme its row with the test, then a row per
-    group with its share."""
+    """The crosstab laid out vertically: per theme its row with the difference (two
+    groups) and the test, then a row per group with its share."""
     head, rows = display_rows(frame)
     groups = frame.attrs["groups"]
-    rest = head[1 + len(groups) :]
+    two = len(groups) == 2
+    rest = head[2 + len(groups) :] if two else head[1 + len(groups) :]
     body = []
     for r in rows:
-        body.append([r[0], "", *r[1 + len(groups) :]])
+        body.append([r[0], r[1 + len(groups)] if two else "", *r[len(head) - len(rest) :]])
         body += [["  " + g, r[1 + i], *[""] * len(rest)] for i, g in enumerate(groups)]
-    return [head[0], "Andel", *rest], body
+    return [head[0], "Andel / forskel" if two else "Andel", *rest], body
 
 
 def fits(screen: CrosstabScreen) -> bool:
@@ -321,3 +322,122 @@ async def test_counts_p_writes_the_report_as_docx_and_xlsx(app, demo_copy, tmp_p
     sheets = load_workbook(tmp_path / "rapport.xlsx").sheetnames
     assert sheets[0].startswith("Tabel 1")
     assert not (tmp_path / "rapport.pdf").exists()
+
+
+# -- survey order, the width, coming back ------------------------------------------------
+
+SURVEY = ["I meget høj grad", "I høj grad", "I nogen grad", "I mindre grad"]
+
+
+async def test_values_in_survey_order_in_the_dialogs_and_the_table(app, demo_copy):
+    from textual.widgets import OptionList
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        prompts = {
+            options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt)
+            for i in range(options.option_count)
+        }
+        assert ", ".join(SURVEY) + " …" in prompts["lokalpolitisk_fokus"]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        _head, rows = shown(screen)
+        assert [r[0].strip() for r in rows[1:5]] == SURVEY  # the first theme's groups
+        await pilot.press("g")
+        await pilot.pause()
+        assert ", ".join(SURVEY) + ", Ved ikke" in app.screen.title_text
+
+
+async def test_o_gives_the_survey_order_once_and_every_table_follows(app, demo_copy):
+    from click.testing import CliRunner
+    from textual.widgets import Input
+
+    from qualcode.cli import cli
+    from qualcode.core.crosstab import stored_order
+
+    order = ["Syddanmark", "Sjælland", "Hovedstaden", "Midtjylland", "Nordjylland"]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "region")  # no order in the register: sorted
+        assert screen.view.head[1:6] == sorted(order)
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, InputDialog)
+        assert dialog.query_one(Input).value == ", ".join(sorted(order))
+        dialog.query_one(Input).value = "Syddanmark, Atlantis"  # no such value: refused
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert any("Atlantis" in n.message for n in app._notifications)
+        with Project.open(demo_copy) as p:
+            assert stored_order(p, "region") == []
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one(Input).value = ", ".join(order)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.view.head[1:6] == order
+        _head, rows = shown(screen)
+        assert [r[0].strip() for r in rows[1:6]] == order
+    with Project.open(demo_copy) as p:
+        assert stored_order(p, "region") == order
+    out = CliRunner().invoke(
+        cli,
+        [
+            "crosstab",
+            str(demo_copy),
+            "--question",
+            "strategier",
+            "--by",
+            "region",
+            "--format",
+            "csv",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    header = out.output.splitlines()[0]
+    positions = [header.index(f"n_{v}") for v in order]
+    assert positions == sorted(positions)  # the CLI's columns in the same order
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_the_table_fits_the_width(demo_copy, size):
+    from qualcode.tui.app import make_app
+
+    app = make_app(demo_copy, coder="ida")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        assert fits(screen)
+        assert screen.view.groups == 4
+        await group(app, pilot, SPEC)
+        assert fits(screen)
+        frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus", SPEC)
+        # two groups fit beside the themes at 120 columns, not at 80
+        want = display_rows(frame) if size[0] == 120 else vertical(frame)
+        assert shown(screen) == want
+
+
+async def test_coming_back_counts_again_only_after_a_change(app, demo_copy):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        before = screen.view
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert screen.view is before  # nothing changed: not counted again
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await pilot.press("1")  # a coding on F2
+        await settle(app, pilot)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert screen.view is not before
+        frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus")
+        assert shown(screen) == vertical(frame)

@@ -49,6 +49,13 @@ class ProjectScreen(WorkerScreen):
 
     _shown_stamp: tuple | None = None
 
+    def on_mount(self) -> None:
+        """After the screen's own ``on_mount`` (Textual calls a base class's handler after
+        the subclass's): what it loaded there is what the project is now, so the first
+        :meth:`changed_since_shown` is False and the first showing does not load it twice.
+        A screen that loads only when shown checks that it has something to show."""
+        self._shown_stamp = self.data_stamp()
+
     def data_stamp(self) -> tuple:
         """What a task screen shows depends on: the project's last change (anybody's,
         in the log), the question and the coder."""

@@ -114,18 +114,21 @@ def layout(view: CrossView, width: int) -> Layout:
             (key, [wrapped(r[0], label), *r[1:]]) for key, r in zip(view.keys, rows, strict=True)
         ]
         return Layout(False, columns, body, height)
-    # vertical: Tema/gruppe, Andel, the rest (difference, test, p, significant)
-    rest = head[1 + groups :]
-    share = max([len(_("Andel")), *(len(c) for r in rows for c in r[1 : 1 + groups])])
-    rest_widths = [
-        max([len(h), *(len(r[1 + groups + i]) for r in rows)]) for i, h in enumerate(rest)
-    ]
+    # vertical: the theme's row with the difference (two groups) in the shares' column
+    # and its test, then a row per group with its share
+    two = len(head) > 2 + groups and head[1 + groups] == _("Forskel")
+    rest = head[2 + groups :] if two else head[1 + groups :]
+    shares = [*(c for r in rows for c in r[1 : 1 + groups]), *(r[1 + groups] for r in rows if two)]
+    share_head = _("Andel / forskel") if two else _("Andel")
+    share = max([len(share_head), *map(len, shares)])
+    tail = len(head) - len(rest)
+    rest_widths = [max([len(h), *(len(r[tail + i]) for r in rows)]) for i, h in enumerate(rest)]
     avail = width - SCROLLBAR - PADDING * (2 + len(rest))
     label = max(12, min(label_width + 2, avail - share - sum(rest_widths)))
-    columns = [(head[0], label), (_("Andel"), None), *((h, None) for h in rest)]
+    columns = [(head[0], label), (share_head, None), *((h, None) for h in rest)]
     body = []
     for key, r in zip(view.keys, rows, strict=True):
-        body.append((key, [wrapped(r[0], label), "", *r[1 + groups :]]))
+        body.append((key, [wrapped(r[0], label), r[1 + groups] if two else "", *r[tail:]]))
         for i, name in enumerate(head[1 : 1 + groups]):
             cells = [wrapped("  " + name, label), r[1 + i], *([""] * len(rest))]
             body.append((f"{key}\t{i}", cells))
@@ -283,7 +286,7 @@ class CrosstabScreen(TableScreen):
 
     def reload(self) -> None:
         qid = self.app.question
-        self._shown_request = None
+        self._shown_request = (self.attribute, self.groups)
         if qid is None:
             self.view = None
             self._cleared(_("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."))
@@ -299,7 +302,6 @@ class CrosstabScreen(TableScreen):
             )
             return
         self._status(_("Beregner…"))
-        self._shown_request = (self.attribute, self.groups)
         self._compute(qid, self.attribute, self.groups)
 
     @work(
