@@ -109,14 +109,15 @@ def layout(view: CrossView, width: int) -> Layout:
             for i, (h, w) in enumerate(zip(head, [label, *others], strict=True))
         ]
         height = max(h.count("\n") + 1 for h in heads)
-        columns = [(heads[0], label), *((h, w) for h, w in zip(heads[1:], others, strict=True))]
+        columns: list[tuple[str, int | None]] = [(heads[0], label)]
+        columns += zip(heads[1:], others, strict=True)
         body = [
             (key, [wrapped(r[0], label), *r[1:]]) for key, r in zip(view.keys, rows, strict=True)
         ]
         return Layout(False, columns, body, height)
     # vertical: the theme's row with the difference (two groups) in the shares' column
     # and its test, then a row per group with its share
-    two = len(head) > 2 + groups and head[1 + groups] == _("Forskel")
+    two = groups == 2  # then display_rows has the difference after the groups
     rest = head[2 + groups :] if two else head[1 + groups :]
     shares = [*(c for r in rows for c in r[1 : 1 + groups]), *(r[1 + groups] for r in rows if two)]
     share_head = _("Andel / forskel") if two else _("Andel")
@@ -126,13 +127,13 @@ def layout(view: CrossView, width: int) -> Layout:
     avail = width - SCROLLBAR - PADDING * (2 + len(rest))
     label = max(12, min(label_width + 2, avail - share - sum(rest_widths)))
     columns = [(head[0], label), (share_head, None), *((h, None) for h in rest)]
-    body = []
+    lines: list[tuple[str, list[str]]] = []
     for key, r in zip(view.keys, rows, strict=True):
-        body.append((key, [wrapped(r[0], label), r[1 + groups] if two else "", *r[tail:]]))
+        lines.append((key, [wrapped(r[0], label), r[1 + groups] if two else "", *r[tail:]]))
         for i, name in enumerate(head[1 : 1 + groups]):
-            cells = [wrapped("  " + name, label), r[1 + i], *([""] * len(rest))]
-            body.append((f"{key}\t{i}", cells))
-    return Layout(True, columns, body, 1)
+            share_cells = [wrapped("  " + name, label), r[1 + i], *([""] * len(rest))]
+            lines.append((f"{key}\t{i}", share_cells))
+    return Layout(True, columns, lines, 1)
 
 
 def group_spec(groups: list[Group] | None) -> str:
