@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import shutil
 import sys
 import tempfile
@@ -116,7 +115,7 @@ async def workbench(db: Path, attribute: str, rounds: int) -> dict:
             answer_first = await press(
                 app, frames, "enter", lambda: app.screen is screen and screen.view is not None
             )
-            groups = screen.view.groups
+            groups = getattr(screen.view, "groups", None)  # (older CrossViews have none)
             again = []
             for _ in range(rounds):
                 view = screen.view

@@ -290,9 +290,9 @@ class CountsScreen(ProjectScreen):
         change the numbers, and the import and question dialogs call reload() themselves."""
         covered, self._covered = self._covered, False
         changed = self.changed_since_shown()  # else the counts shown are still right
-        if (covered or not changed) and self.table is not None:
-            if self.table.question == self.app.question:
-                return
+        same = self.table is not None and self.table.question == self.app.question
+        if (covered or not changed) and same:
+            return
         self.reload()
 
     def reload(self, announce: bool = False) -> None:
