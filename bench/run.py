@@ -521,7 +521,42 @@ def describe_load(seen: list[float], nproc: str) -> str:
     )
 
 
-def block(results: list[dict], profiles: dict, meta: dict) -> str:
+SCREENS_HEAD = ("on the demo, in-process", "qualcode", "floor")
+
+
+def screens_rows(s: dict) -> list[tuple[str, ...]]:
+    """F7's answer and the screen switches (bench_screens.py), beside a bare Textual
+    app's switch between two screens, measured in the same process."""
+    floor = s["floor"]
+    rows = [
+        (
+            f"F7's first table ({s['groups']} groups; the attribute picked to its frame)",
+            f"{s['answer_first_ms']:.0f} ms",
+            "",
+        ),
+        ("F7 counted again (r), median", f"{s['answer_again_median_ms']:.0f} ms", ""),
+    ]
+    for key, v in s["first_visit_ms"].items():
+        rows.append((f"{key.upper()}, first visit, until settled", f"{v:.0f} ms", ""))
+    for key, v in s["switch_median_ms"].items():
+        rows.append(
+            (
+                f"switch to {key.upper()} after the first visit: first frame / settled (median)",
+                f"{s['shown_median_ms'][key]:.0f} / {v:.0f} ms",
+                f"{floor['shown_median_ms']:.0f} / {floor['switch_median_ms']:.0f} ms",
+            )
+        )
+    rows.append(
+        (
+            f"slowest switch (p95 of {s['switches']})",
+            f"{s['switch_p95_ms']:.0f} ms",
+            f"{floor['switch_max_ms']:.0f} ms (max)",
+        )
+    )
+    return rows
+
+
+def block(results: list[dict], profiles: dict, meta: dict, screens: dict | None = None) -> str:
     m = meta["machine"]
     out = [
         f"Measured {meta['date']} with `{meta['command']}` ({meta['minutes']:.0f} minutes). "
@@ -599,6 +634,17 @@ def block(results: list[dict], profiles: dict, meta: dict) -> str:
                 md_table(VIEWS_HEAD, views_rows(r)),
                 "",
             ]
+    if screens:
+        out += [
+            "#### The workbench's screens on the demo",
+            "",
+            "`bench_screens.py`: F7's answer and switching F2, F3, F4, F5, F7 in one "
+            "process under Pilot (headless, 120x36); the floor is a bare Textual app "
+            "switching between two screens, in the same process.",
+            "",
+            md_table(SCREENS_HEAD, screens_rows(screens)),
+            "",
+        ]
     if profiles:
         out += ["#### Where the time goes (the targets missed)", ""]
         for title, text in profiles.items():
@@ -750,6 +796,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--screen-rounds",
+        type=int,
+        default=10,
+        help="rounds of screen switches on the demo (bench_screens.py); 0: none",
+    )
+    parser.add_argument(
         "--workdir",
         type=Path,
         help="where projects go (default: a temporary folder, removed after)",
@@ -782,7 +834,9 @@ def main(argv: list[str] | None = None) -> int:
     key = re.sub(r"[^a-z0-9]+", "-", (args.label or "results").lower()).strip("-")
     if args.render:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
-        return report(saved["results"], saved["profiles"], saved["meta"], args, key)
+        return report(
+            saved["results"], saved["profiles"], saved["meta"], args, key, saved.get("screens")
+        )
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     for spec in sizes:
         try:
@@ -805,18 +859,27 @@ def main(argv: list[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         runner = Runner(sys.executable, args.src, Path(tmp) / "home")
         results = [measure(runner, size, workdir, args) for size in sizes]
+        screens = None
+        if args.screen_rounds > 0:
+            say("workbench screens on the demo: F7's answer and switching screens")
+            screens = runner.run("bench_screens.py", "--json", "--rounds", args.screen_rounds)
         profiles = profile_misses(runner, results, args)
     meta["minutes"] = (time.perf_counter() - t0) / 60
     meta["loads"] = runner.loads
     if args.save:
         args.save.write_text(
-            json.dumps({"meta": meta, "results": results, "profiles": profiles}, indent=1),
+            json.dumps(
+                {"meta": meta, "results": results, "profiles": profiles, "screens": screens},
+                indent=1,
+            ),
             encoding="utf-8",
         )
-    return report(results, profiles, meta, args, key)
+    return report(results, profiles, meta, args, key, screens)
 
 
-def report(results: list[dict], profiles: dict, meta: dict, args, key: str) -> int:
+def report(
+    results: list[dict], profiles: dict, meta: dict, args, key: str, screens: dict | None = None
+) -> int:
     print("\ntargets")
     print(plain_table(TARGET_HEAD, [show_target(t) for t in targets(results)]))
     if len(results) > 1:
@@ -831,11 +894,14 @@ def report(results: list[dict], profiles: dict, meta: dict, args, key: str) -> i
             print(plain_table(("ms since process start", "what happens"), timeline_rows(r)))
         if views_rows(r):
             print(plain_table(VIEWS_HEAD, views_rows(r)))
+    if screens:
+        print("\nscreens on the demo")
+        print(plain_table(SCREENS_HEAD, screens_rows(screens)))
     for title, text in profiles.items():
         print(f"\n{title}\n{text}")
     if not args.no_doc:
         title = args.label or "Results"
-        update_doc(args.doc, key, title, block(results, profiles, meta))
+        update_doc(args.doc, key, title, block(results, profiles, meta, screens))
         say(f"wrote {args.doc}")
     return 0
 
