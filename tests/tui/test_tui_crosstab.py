@@ -383,6 +383,15 @@ async def test_o_gives_the_survey_order_once_and_every_table_follows(app, demo_c
         assert screen.view.head[1:6] == order
         _head, rows = shown(screen)
         assert [r[0].strip() for r in rows[1:6]] == order
+        await pilot.press("u")  # undone: no order again
+        await settle(app, pilot)
+        with Project.open(demo_copy) as p:
+            assert stored_order(p, "region") == []
+        assert screen.view.head[1:6] == sorted(order)
+        assert any("Fortrudt: rækkefølgen af region" in n.message for n in app._notifications)
+        await pilot.press("ctrl+y")  # and redone
+        await settle(app, pilot)
+        assert screen.view.head[1:6] == order
     with Project.open(demo_copy) as p:
         assert stored_order(p, "region") == order
     out = CliRunner().invoke(

@@ -496,6 +496,7 @@ async def crosstab_and_matrix(walk: Walk) -> None:
     await walk.press("o")
     await walk.answer("F7 order", "")
     await walk.look("F7 order kept")
+    await walk.look("F7 order undone", "u")
     await walk.press("c")
     await walk.answer("F7 export", "")
     await walk.look("F7 exported")

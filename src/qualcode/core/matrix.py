@@ -122,8 +122,10 @@ def set_value_order(project: Project, attribute: str, values: Sequence[str]) -> 
             raise QualcodeError(_("--order: the value '{value}' is given twice").format(value=v))
         seen.add(v)
     with project.transaction():
+        before = settings_store.get_list(project.db, ORDER_KEY + attribute)
         settings_store.put_list(project.db, ORDER_KEY + attribute, list(values))
-        project.log("attribute.order", attribute=attribute, values=list(values))
+        # undone with project.undo("attributes"), F7's u
+        project.log("attribute.order", attribute=attribute, values=list(values), before=before)
 
 
 # -- the matrix -----------------------------------------------------------------------

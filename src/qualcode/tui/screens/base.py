@@ -95,6 +95,7 @@ UNDO_TOOLTIPS = {
     "codebook": _("Undo your latest codebook change (also after a restart)"),
     "consensus": _("Undo your latest consensus change (also after a restart)"),
     "summary": _("Undo your latest summary change (also after a restart)"),
+    "attributes": _("Undo your latest change of an attribute's order (also after a restart)"),
 }
 
 

@@ -29,6 +29,7 @@ from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
 from qualcode.io.fmt import integer, themes
 from qualcode.tui.messages import CrosstabComputed, WorkerFailed
+from qualcode.tui.screens.base import undo_bindings
 from qualcode.tui.screens.counts import FORMATS
 from qualcode.tui.screens.tables import TableScreen
 from qualcode.tui.shown import plain, reason
@@ -198,6 +199,7 @@ class CrosstabScreen(TableScreen):
                 "(kept in the project, for every table)"
             ),
         ),
+        *undo_bindings("attributes"),
         Binding(
             "r",
             "recompute",
@@ -490,6 +492,12 @@ class CrosstabScreen(TableScreen):
 
         current = ", ".join(value_order(self.project, attribute))
         self.app.push_screen(InputDialog(title, current, id="crosstab-order-input"), chosen)
+
+    def action_undo(self) -> None:
+        self.undo_group("attributes")
+
+    def action_redo(self) -> None:
+        self.undo_group("attributes", redo=True)
 
     def action_theme_matrix(self) -> None:
         from qualcode.tui.screens.matrix import MatrixScreen
