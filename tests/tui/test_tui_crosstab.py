@@ -46,7 +46,8 @@ def vertical(frame) -> tuple[list[str], list[list[str]]]:
     body = []
     for r in rows:
         body.append([r[0], r[1 + len(groups)] if two else "", *r[len(head) - len(rest) :]])
-        body += [["  " + g, r[1 + i], *[""] * len(rest)] for i, g in enumerate(groups)]
+        indent = r[0][: len(r[0]) - len(r[0].lstrip())] + "  "  # a sub-theme's groups deeper
+        body += [[indent + g, r[1 + i], *[""] * len(rest)] for i, g in enumerate(groups)]
     return [head[0], "Andel / forskel" if two else "Andel", *rest], body
 
 
@@ -450,3 +451,15 @@ async def test_coming_back_counts_again_only_after_a_change(app, demo_copy):
         assert screen.view is not before
         frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus")
         assert shown(screen) == vertical(frame)
+
+
+async def test_a_nested_codebook_keeps_its_depth_in_the_vertical_layout(app, demo_copy):
+    """The interviews' themes are nested: a sub-theme's groups sit under its label."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_question("interview")
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "stoerrelse")
+        frame = expected(demo_copy, "interview", "stoerrelse")
+        assert frame["depth"].max() == 2
+        assert shown(screen) == vertical(frame)
+        assert fits(screen)

@@ -131,8 +131,9 @@ def layout(view: CrossView, width: int) -> Layout:
     lines: list[tuple[str, list[str]]] = []
     for key, r in zip(view.keys, rows, strict=True):
         lines.append((key, [wrapped(r[0], label), r[1 + groups] if two else "", *r[tail:]]))
+        indent = r[0][: len(r[0]) - len(r[0].lstrip())] + "  "  # under its theme's label
         for i, name in enumerate(head[1 : 1 + groups]):
-            share_cells = [wrapped("  " + name, label), r[1 + i], *([""] * len(rest))]
+            share_cells = [wrapped(indent + name, label), r[1 + i], *([""] * len(rest))]
             lines.append((f"{key}\t{i}", share_cells))
     return Layout(True, columns, lines, 1)
 
