@@ -39,7 +39,8 @@ def saved(tmp_path_factory):
     argv = [
         sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "300", "--repeat", "1",
         "--import-repeat", "1", "--start-repeat", "1", "--presses", "6",
-        "--startup-runs", "1", "--no-doc", "--profile", "never", "--save", str(out),
+        "--startup-runs", "1", "--screen-rounds", "1", "--no-doc", "--profile", "never",
+        "--save", str(out),
         "--workdir", str(tmp / "work"),
     ]  # fmt: skip
     done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
@@ -92,6 +93,16 @@ def test_the_in_process_and_workbench_figures_are_there(saved):
         assert long[kind]["long"]["median"] > 0 and long[kind]["short"]["median"] > 0
 
 
+def test_the_screens_on_the_demo_beside_their_floor(saved):
+    data, printed = saved
+    s = data["screens"]
+    assert s["groups"] == 4 and s["answer_first_ms"] > 0 and s["switches"] == 5
+    assert set(s["first_visit_ms"]) == {"f2", "f3", "f4", "f5", "f7"}
+    assert 0 < s["shown_median_ms"]["f7"] <= s["switch_median_ms"]["f7"]
+    assert s["floor"]["switch_median_ms"] > 0
+    assert "screens on the demo" in printed
+
+
 def test_the_doc_is_rendered_with_every_target(saved, tmp_path):
     data, _printed = saved
     run = _load("run")
@@ -113,6 +124,7 @@ def test_the_doc_is_rendered_with_every_target(saved, tmp_path):
     assert "not measured" not in targets
     assert "#### Scale: time per answer" in text
     assert "#### A long answer (issue 18)" in text and "| PageDown |" in text
+    assert "#### The workbench's screens on the demo" in text and "F7's first table" in text
 
 
 def test_profile_command_shows_the_import_tree():

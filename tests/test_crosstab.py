@@ -375,3 +375,26 @@ def test_cli_unknown_question_and_existing_output(demo_db, tmp_path):
         "findes allerede",
     )
     assert out.read_text(encoding="utf-8") == "mine"
+
+
+def test_the_plain_table_is_the_frame(demo_db):
+    """The workbench's crosstab without pandas holds what the frame holds: the same rows
+    (None where the frame has NaN or NA) and the same attrs, so F7 shows what
+    `qualcode crosstab` prints."""
+    from qualcode.core.crosstab import cross_table
+    from qualcode.io.crosstab import display_rows, notes, records
+
+    with Project.open(demo_db) as p:
+        for attribute, groups in (
+            ("lokalpolitisk_fokus", None),
+            ("lokalpolitisk_fokus", ["a=I høj grad,I meget høj grad", "b=I nogen grad"]),
+            ("stoerrelse", None),
+        ):
+            parsed = parse_groups(groups or [])
+            table = cross_table(p, "strategier", attribute, groups=parsed)
+            frame = crosstab(p, "strategier", attribute, groups=parsed)
+            assert records(table) == records(frame)
+            assert table.attrs == frame.attrs
+            assert display_rows(table) == display_rows(frame)
+            assert notes(table) == notes(frame)
+            assert table.frame().equals(frame)

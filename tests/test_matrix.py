@@ -600,3 +600,23 @@ def test_report_has_the_matrix_of_questions_sharing_a_codebook(demo_db, tmp_path
     assert_one_line_error(
         run("report", demo_db, "-o", tmp_path / "x.md", "--top", "0"), "--top skal være 1"
     )
+
+
+def test_an_order_given_is_undone_and_redone(demo_copy):
+    """The survey's order is project data: undone to the order before (the register's,
+    or none), redone, also after the project is opened again."""
+    from qualcode.core.crosstab import stored_order, value_order
+    from qualcode.core.matrix import set_value_order
+
+    register = ["I meget høj grad", "I høj grad", "I nogen grad", "I mindre grad", "Ved ikke"]
+    mine = ["Ved ikke", "I mindre grad", "I nogen grad", "I høj grad", "I meget høj grad"]
+    with Project.open(demo_copy, coder="ida") as p:
+        assert stored_order(p, "lokalpolitisk_fokus") == register
+        set_value_order(p, "lokalpolitisk_fokus", mine)
+        assert value_order(p, "lokalpolitisk_fokus") == mine
+    with Project.open(demo_copy, coder="ida") as p:
+        change = p.undo("attributes")
+        assert change is not None and "rækkefølgen af lokalpolitisk_fokus" in change.text
+        assert stored_order(p, "lokalpolitisk_fokus") == register
+        p.redo("attributes")
+        assert stored_order(p, "lokalpolitisk_fokus") == mine

@@ -426,7 +426,9 @@ def test_points_and_export_path(tmp_path, monkeypatch):
     assert export_path("/x/y.md", ".md").as_posix() == "/x/y.md"
 
 
-async def test_a_closing_dialog_does_not_count_again_but_coming_back_does(app, monkeypatch):
+async def test_counts_again_only_when_the_project_changed(app, monkeypatch):
+    """Neither a closing dialog nor coming back from another screen counts again, unless
+    the project changed meanwhile (a coding on F2)."""
     real = CountsScreen._counts_in_thread
     asked: list[str] = []
 
@@ -445,6 +447,13 @@ async def test_a_closing_dialog_does_not_count_again_but_coming_back_does(app, m
         assert asked == ["strategier"]
         await pilot.press("f2")
         await pilot.pause()
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert asked == ["strategier"]  # nothing changed: the table shown is still right
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await pilot.press("1")  # a coding: the counts change
+        await settle(app, pilot)
         await pilot.press("f4")
         await settle(app, pilot)
         assert asked == ["strategier", "strategier"]

@@ -27,12 +27,36 @@ def _in_tmp(tmp_path, monkeypatch):
 
 
 def shown(screen: CrosstabScreen) -> tuple[list[str], list[list[str]]]:
+    """The table's headers and cells, lines wrapped at word boundaries joined again."""
     from textual.widgets import DataTable
 
     table = screen.query_one("#crosstab-table", DataTable)
-    head = [str(c.label) for c in table.ordered_columns]
-    rows = [[str(c) for c in table.get_row(r.key)] for r in table.ordered_rows]
+    head = [str(c.label).replace("\n", " ") for c in table.ordered_columns]
+    rows = [[str(c).replace("\n", " ") for c in table.get_row(r.key)] for r in table.ordered_rows]
     return head, rows
+
+
+def vertical(frame) -> tuple[list[str], list[list[str]]]:
+    """The crosstab laid out vertically: per theme its row with the difference (two
+    groups) and the test, then a row per group with its share."""
+    head, rows = display_rows(frame)
+    groups = frame.attrs["groups"]
+    two = len(groups) == 2
+    rest = head[2 + len(groups) :] if two else head[1 + len(groups) :]
+    body = []
+    for r in rows:
+        body.append([r[0], r[1 + len(groups)] if two else "", *r[len(head) - len(rest) :]])
+        indent = r[0][: len(r[0]) - len(r[0].lstrip())] + "  "  # a sub-theme's groups deeper
+        body += [[indent + g, r[1 + i], *[""] * len(rest)] for i, g in enumerate(groups)]
+    return [head[0], "Andel / forskel" if two else "Andel", *rest], body
+
+
+def fits(screen: CrosstabScreen) -> bool:
+    """The whole table is in view across: no scrolling sideways."""
+    from textual.widgets import DataTable
+
+    table = screen.query_one("#crosstab-table", DataTable)
+    return table.virtual_size.width <= table.scrollable_content_region.width
 
 
 def expected(db_path, question: str, attribute: str, spec: str | None = None):
@@ -101,8 +125,16 @@ async def test_pick_attribute_then_group_shows_core_crosstab(app, demo_copy):
         screen = await open_crosstab(app, pilot)
         await pick(app, pilot, "lokalpolitisk_fokus")
         frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus")
-        assert shown(screen) == display_rows(frame)
-        assert len(frame.attrs["groups"]) == 4  # every value on its own ('Ved ikke' answered none)
+        # every value on its own ('Ved ikke' answered none), in the survey's order
+        assert frame.attrs["groups"] == [
+            "I meget høj grad",
+            "I høj grad",
+            "I nogen grad",
+            "I mindre grad",
+        ]
+        # four groups do not fit beside the themes in 120 columns: vertical
+        assert shown(screen) == vertical(frame)
+        assert fits(screen)
         text = str(screen.query_one("#crosstab-notes").render())
         assert "chi-i-anden" in text and "Advarsel" in text
         assert "grupper uden svar: Ved ikke" in text
@@ -110,7 +142,8 @@ async def test_pick_attribute_then_group_shows_core_crosstab(app, demo_copy):
         await group(app, pilot, SPEC)
         frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus", SPEC)
         head, rows = shown(screen)
-        assert (head, rows) == display_rows(frame)
+        assert (head, rows) == display_rows(frame)  # two groups fit: a column each
+        assert fits(screen)
         assert head == [
             "Tema",
             "høj/meget høj",
@@ -290,3 +323,143 @@ async def test_counts_p_writes_the_report_as_docx_and_xlsx(app, demo_copy, tmp_p
     sheets = load_workbook(tmp_path / "rapport.xlsx").sheetnames
     assert sheets[0].startswith("Tabel 1")
     assert not (tmp_path / "rapport.pdf").exists()
+
+
+# -- survey order, the width, coming back ------------------------------------------------
+
+SURVEY = ["I meget høj grad", "I høj grad", "I nogen grad", "I mindre grad"]
+
+
+async def test_values_in_survey_order_in_the_dialogs_and_the_table(app, demo_copy):
+    from textual.widgets import OptionList
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        prompts = {
+            options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt)
+            for i in range(options.option_count)
+        }
+        assert ", ".join(SURVEY) + " …" in prompts["lokalpolitisk_fokus"]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        _head, rows = shown(screen)
+        assert [r[0].strip() for r in rows[1:5]] == SURVEY  # the first theme's groups
+        await pilot.press("g")
+        await pilot.pause()
+        assert ", ".join(SURVEY) + ", Ved ikke" in app.screen.title_text
+
+
+async def test_o_gives_the_survey_order_once_and_every_table_follows(app, demo_copy):
+    from click.testing import CliRunner
+    from textual.widgets import Input
+
+    from qualcode.cli import cli
+    from qualcode.core.crosstab import stored_order
+
+    order = ["Syddanmark", "Sjælland", "Hovedstaden", "Midtjylland", "Nordjylland"]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "region")  # no order in the register: sorted
+        assert screen.view.head[1:6] == sorted(order)
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, InputDialog)
+        assert dialog.query_one(Input).value == ", ".join(sorted(order))
+        dialog.query_one(Input).value = "Syddanmark, Atlantis"  # no such value: refused
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert any("Atlantis" in n.message for n in app._notifications)
+        with Project.open(demo_copy) as p:
+            assert stored_order(p, "region") == []
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one(Input).value = ", ".join(order)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.view.head[1:6] == order
+        _head, rows = shown(screen)
+        assert [r[0].strip() for r in rows[1:6]] == order
+        await pilot.press("u")  # undone: no order again
+        await settle(app, pilot)
+        with Project.open(demo_copy) as p:
+            assert stored_order(p, "region") == []
+        assert screen.view.head[1:6] == sorted(order)
+        assert any("Fortrudt: rækkefølgen af region" in n.message for n in app._notifications)
+        await pilot.press("ctrl+y")  # and redone
+        await settle(app, pilot)
+        assert screen.view.head[1:6] == order
+    with Project.open(demo_copy) as p:
+        assert stored_order(p, "region") == order
+    out = CliRunner().invoke(
+        cli,
+        [
+            "crosstab",
+            str(demo_copy),
+            "--question",
+            "strategier",
+            "--by",
+            "region",
+            "--format",
+            "csv",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    header = out.output.splitlines()[0]
+    positions = [header.index(f"n_{v}") for v in order]
+    assert positions == sorted(positions)  # the CLI's columns in the same order
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_the_table_fits_the_width(demo_copy, size):
+    from qualcode.tui.app import make_app
+
+    app = make_app(demo_copy, coder="ida")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        assert fits(screen)
+        assert screen.view.groups == 4
+        await group(app, pilot, SPEC)
+        assert fits(screen)
+        frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus", SPEC)
+        # two groups fit beside the themes at 120 columns, not at 80
+        want = display_rows(frame) if size[0] == 120 else vertical(frame)
+        assert shown(screen) == want
+
+
+async def test_coming_back_counts_again_only_after_a_change(app, demo_copy):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "lokalpolitisk_fokus")
+        before = screen.view
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert screen.view is before  # nothing changed: not counted again
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await pilot.press("1")  # a coding on F2
+        await settle(app, pilot)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert screen.view is not before
+        frame = expected(demo_copy, "strategier", "lokalpolitisk_fokus")
+        assert shown(screen) == vertical(frame)
+
+
+async def test_a_nested_codebook_keeps_its_depth_in_the_vertical_layout(app, demo_copy):
+    """The interviews' themes are nested: a sub-theme's groups sit under its label."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_question("interview")
+        screen = await open_crosstab(app, pilot)
+        await pick(app, pilot, "stoerrelse")
+        frame = expected(demo_copy, "interview", "stoerrelse")
+        assert frame["depth"].max() == 2
+        assert shown(screen) == vertical(frame)
+        assert fits(screen)

@@ -160,3 +160,42 @@ def test_disagreement_screen(snap_compare, demo_copy):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+async def _crosstab(pilot, spec: str | None = None):
+    """F7 by lokalpolitisk_fokus (optionally grouped), once counted."""
+    from textual.widgets import Input, OptionList
+
+    await pilot.press("f7")
+    await _settled(pilot)
+    await pilot.press("a")
+    await pilot.pause()
+    options = pilot.app.screen.query_one(OptionList)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    options.highlighted = ids.index("lokalpolitisk_fokus")
+    await pilot.press("enter")
+    await _settled(pilot)
+    if spec:
+        await pilot.press("g")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = spec
+        await pilot.press("enter")
+        await _settled(pilot)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+def test_crosstab_four_groups_vertical(snap_compare, demo_app, size):
+    """Four groups in the survey's order do not fit beside the themes: vertical."""
+    assert snap_compare(demo_app, terminal_size=size, run_before=_crosstab)
+
+
+def test_crosstab_two_groups_wide(snap_compare, demo_app):
+    """Two groups fit in 120 columns: a column each, the longest theme wrapped."""
+
+    async def run_before(pilot):
+        await _crosstab(
+            pilot,
+            "høj/meget høj=I høj grad,I meget høj grad; nogen/mindre=I nogen grad,I mindre grad",
+        )
+
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=run_before)

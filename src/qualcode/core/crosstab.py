@@ -32,7 +32,9 @@ _, _n = translator("core")
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.codebook import Codebook
     from qualcode.core.project import Project
+    from qualcode.models import Question
 
 MIN_EXPECTED = 5
 # the warnings of a test, in the language of the process (read when the module is imported,
@@ -176,7 +178,7 @@ def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestRes
     expected count is below 5. When every or no jobcentre mentions the theme the table has
     an empty row and there is nothing to test.
     """
-    from scipy import stats
+    from qualcode.core.significance import chi2_independence, fisher_two_sided
 
     table = [
         [int(n) for n in mentioned],
@@ -188,14 +190,95 @@ def independence_test(mentioned: Sequence[int], bases: Sequence[int]) -> TestRes
     min_expected = min(min(r) for r in expected)
     if len(bases) < 2 or total == 0 or 0 in row_sums:
         return TestResult("", None, None, min_expected, NO_TEST)
-    if len(bases) == 2:
-        res = stats.fisher_exact(
-            [[table[0][0], table[1][0]], [table[0][1], table[1][1]]], alternative="two-sided"
-        )  # rows: the groups
-        return TestResult("fisher", float(res.pvalue), float(res.statistic), min_expected, "")
-    chi2, p, _dof, _exp = stats.chi2_contingency(table, correction=False)
+    if len(bases) == 2:  # rows: the groups
+        odds, p = fisher_two_sided(table[0][0], table[1][0], table[0][1], table[1][1])
+        return TestResult("fisher", p, odds, min_expected, "")
+    chi2, p, _expected = chi2_independence(table)
     warning = SMALL_EXPECTED if min_expected < MIN_EXPECTED else ""
-    return TestResult("chi2", float(p), float(chi2), min_expected, warning)
+    return TestResult("chi2", p, chi2, min_expected, warning)
+
+
+@dataclass
+class Split:
+    """The jobcentres that answered a question, split by an attribute into groups (the
+    crosstab's and the theme matrix's by an attribute): who is in each group, who mentions
+    each theme, and who was left out."""
+
+    question: Question
+    book: Codebook
+    groups: list[Group]  # every group asked for, in order (empty ones too)
+    members: dict[str, set[str]]  # group name -> respondents in it that answered
+    answered: list[str]
+    by_code: dict[str, set[str]]  # code key -> who mentions it, a parent counting its children
+    missing: int  # answered, without a value
+    ungrouped: dict[str, int]  # answered, with a value in no group: value -> how many
+
+    @property
+    def empty(self) -> list[str]:
+        return [g.name for g in self.groups if not self.members[g.name]]
+
+
+def split_by_attribute(
+    project: Project,
+    question: str,
+    attribute: str,
+    groups: list[Group] | None = None,
+    coder: str | None = None,
+) -> Split:
+    """Split the jobcentres that answered ``question`` by ``attribute``: into the named
+    ``groups`` of its values, or each value its own group in the survey's order
+    (:func:`value_order`). An attribute or a group's value no respondent has is an error."""
+    q = project.question(question)
+    book = project.codebook(q.codebook)
+    known = attribute_values(project)
+    if attribute not in known:
+        raise NotFound(no_attribute(attribute, known))
+    values = value_order(project, attribute)
+    if groups:
+        for g in groups:
+            for v in g.values:
+                if v not in known[attribute]:
+                    raise NotFound(no_value(g.name, attribute, v, values))
+    else:
+        groups = [Group(v, (v,)) for v in values]
+    group_of = {v: g.name for g in groups for v in g.values}
+    attrs = respondent_store.attribute_values(project.db, attribute)
+    answered, by_code = mentions(project, q, book, coder=coder)
+    members: dict[str, set[str]] = {g.name: set() for g in groups}
+    missing = 0
+    ungrouped: dict[str, int] = {}
+    for rid in answered:
+        value = attrs.get(rid)
+        if value is None or not value.strip():
+            missing += 1
+        elif value not in group_of:
+            ungrouped[value] = ungrouped.get(value, 0) + 1
+        else:
+            members[group_of[value]].add(rid)
+    return Split(q, book, groups, members, list(answered), by_code, missing, ungrouped)
+
+
+@dataclass
+class CrossTable:
+    """A crosstab as plain Python: one dict per code with the columns of
+    :func:`crosstab`'s frame (None where the frame has NaN or NA), and the frame's attrs.
+    What the workbench shows without pandas; :meth:`frame` is the DataFrame."""
+
+    rows: list[dict[str, Any]]
+    attrs: dict[str, Any]
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        frame = pd.DataFrame(self.rows)
+        # numbers stay numbers where a value does not apply: a difference needs two
+        # groups, a test needs a theme some but not all mention (missing: NaN;
+        # significant: NA)
+        for col in ("diff_pp", "statistic", "p_value", "min_expected"):
+            frame[col] = frame[col].astype("float64")
+        frame["significant"] = frame["significant"].astype("boolean")
+        frame.attrs.update(self.attrs)
+        return frame
 
 
 def crosstab(
@@ -217,39 +300,27 @@ def crosstab(
     ``frame.attrs`` holds the groups, their bases, and how many answering jobcentres were
     left out (``missing``: no value; ``ungrouped``: value -> count for values in no group).
     """
-    import pandas as pd
+    return cross_table(
+        project, question, attribute, groups=groups, coder=coder, alpha=alpha
+    ).frame()
 
+
+def cross_table(
+    project: Project,
+    question: str,
+    attribute: str,
+    *,
+    groups: list[Group] | None = None,
+    coder: str | None = None,
+    alpha: float = 0.05,
+) -> CrossTable:
+    """:func:`crosstab` without pandas: the same rows as dicts, and the same attrs."""
     if not 0 < alpha < 1:
         raise QualcodeError(_("--alpha must be between 0 and 1, not {alpha}").format(alpha=alpha))
-    q = project.question(question)
-    book = project.codebook(q.codebook)
-    known = attribute_values(project)
-    if attribute not in known:
-        raise NotFound(no_attribute(attribute, known))
-    values = known[attribute]
-    if groups:
-        for g in groups:
-            for v in g.values:
-                if v not in values:
-                    raise NotFound(no_value(g.name, attribute, v, values))
-    else:  # each value its own group, in the survey's order when the project has it
-        groups = [Group(v, (v,)) for v in value_order(project, attribute)]
-    group_of = {v: g.name for g in groups for v in g.values}
-    attrs = respondent_store.attribute_values(project.db, attribute)
-    answered, by_code = mentions(project, q, book, coder=coder)
-    members: dict[str, set[str]] = {g.name: set() for g in groups}
-    missing = 0
-    ungrouped: dict[str, int] = {}
-    for rid in answered:
-        value = attrs.get(rid)
-        if value is None or not value.strip():
-            missing += 1
-        elif value not in group_of:
-            ungrouped[value] = ungrouped.get(value, 0) + 1
-        else:
-            members[group_of[value]].add(rid)
-    empty = [g.name for g in groups if not members[g.name]]
-    if len(groups) - len(empty) < 2:
+    split = split_by_attribute(project, question, attribute, groups, coder)
+    q, book, members = split.question, split.book, split.members
+    empty = split.empty
+    if len(split.groups) - len(empty) < 2:
         what = ", ".join(f"'{n}'" for n in empty) or _("none")
         raise EmptyGroups(
             _(
@@ -257,12 +328,12 @@ def crosstab(
                 "answered (empty: {groups})"
             ).format(question=q.id, attribute=attribute, nouns=project.noun().plural, groups=what)
         )
-    groups = [g for g in groups if members[g.name]]
-    bases = [len(members[g.name]) for g in groups]
+    shown = [g for g in split.groups if members[g.name]]
+    bases = [len(members[g.name]) for g in shown]
 
     rows = []
     for code in book:
-        coded = by_code[code.key]
+        coded = split.by_code[code.key]
         row: dict[str, Any] = {
             "question": q.id,
             "code": code.key,
@@ -270,16 +341,14 @@ def crosstab(
             "depth": book.depth(code.key),
         }
         ns = []
-        for g, base in zip(groups, bases, strict=True):
+        for g, base in zip(shown, bases, strict=True):
             n = len(coded & members[g.name])
             ns.append(n)
             row[f"n_{g.name}"] = n
             row[f"base_{g.name}"] = base
             row[f"pct_{g.name}"] = 100.0 * n / base
         row["diff_pp"] = (
-            row[f"pct_{groups[0].name}"] - row[f"pct_{groups[1].name}"]
-            if len(groups) == 2
-            else None
+            row[f"pct_{shown[0].name}"] - row[f"pct_{shown[1].name}"] if len(shown) == 2 else None
         )
         result = independence_test(ns, bases)
         row.update(
@@ -291,28 +360,22 @@ def crosstab(
             warning_text=result.warning,
         )
         rows.append(row)
-    frame = pd.DataFrame(rows)
-    # numbers stay numbers where a value does not apply: a difference needs two groups,
-    # a test needs a theme some but not all mention (missing: NaN; significant: NA)
-    for col in ("diff_pp", "statistic", "p_value", "min_expected"):
-        frame[col] = frame[col].astype("float64")
-    frame["significant"] = frame["significant"].astype("boolean")
-    frame.attrs.update(
+    attrs = dict(
         question=q.id,
         question_text=q.text,
         title=book.title,
         kind=q.kind,
         attribute=attribute,
-        groups=[g.name for g in groups],
-        group_values={g.name: list(g.values) for g in groups},
-        bases=dict(zip([g.name for g in groups], bases, strict=True)),
-        answered=len(answered),
-        missing=missing,
-        ungrouped=ungrouped,
+        groups=[g.name for g in shown],
+        group_values={g.name: list(g.values) for g in shown},
+        bases=dict(zip([g.name for g in shown], bases, strict=True)),
+        answered=len(split.answered),
+        missing=split.missing,
+        ungrouped=split.ungrouped,
         empty_groups=empty,
         alpha=alpha,
         coder=coder,
         basis_label=project.basis_label(coder, project.coders(q.id)),
         noun_plural=project.noun().plural,
     )
-    return frame
+    return CrossTable(rows, attrs)

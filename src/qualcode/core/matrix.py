@@ -35,12 +35,10 @@ from qualcode.core.crosstab import (
     Group,
     attribute_values,
     no_attribute,
-    no_value,
-    value_order,
+    split_by_attribute,
 )
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.i18n import translator
-from qualcode.store import respondents as respondent_store
 from qualcode.store import settings as settings_store
 
 _, _n = translator("core")
@@ -124,8 +122,10 @@ def set_value_order(project: Project, attribute: str, values: Sequence[str]) -> 
             raise QualcodeError(_("--order: the value '{value}' is given twice").format(value=v))
         seen.add(v)
     with project.transaction():
+        before = settings_store.get_list(project.db, ORDER_KEY + attribute)
         settings_store.put_list(project.db, ORDER_KEY + attribute, list(values))
-        project.log("attribute.order", attribute=attribute, values=list(values))
+        # undone with project.undo("attributes"), F7's u
+        project.log("attribute.order", attribute=attribute, values=list(values), before=before)
 
 
 # -- the matrix -----------------------------------------------------------------------
@@ -257,51 +257,27 @@ def _question_rows(
 def _attribute_rows(
     project: Project, question: str, attribute: str, groups: list[Group] | None, coder: str | None
 ) -> tuple[list[_Row], Codebook, dict[str, Any]]:
-    q = project.question(question)
-    book = project.codebook(q.codebook)
-    known = attribute_values(project)
-    if attribute not in known:
-        raise NotFound(no_attribute(attribute, known))
-    values = value_order(project, attribute)
-    if groups:
-        for g in groups:
-            for v in g.values:
-                if v not in known[attribute]:
-                    raise NotFound(no_value(g.name, attribute, v, values))
-    else:
-        groups = [Group(v, (v,)) for v in values]
-    group_of = {v: g.name for g in groups for v in g.values}
-    attrs = respondent_store.attribute_values(project.db, attribute)
-    answered, by_code = mentions(project, q, book, coder=coder)
-    members: dict[str, set[str]] = {g.name: set() for g in groups}
-    missing = 0
-    ungrouped: dict[str, int] = {}
-    for rid in answered:
-        value = attrs.get(rid)
-        if value is None or not value.strip():
-            missing += 1
-        elif value not in group_of:
-            ungrouped[value] = ungrouped.get(value, 0) + 1
-        else:
-            members[group_of[value]].add(rid)
-    empty = [g.name for g in groups if not members[g.name]]
-    if len(empty) == len(groups):
+    split = split_by_attribute(project, question, attribute, groups, coder)
+    q, members, empty = split.question, split.members, split.empty
+    if len(empty) == len(split.groups):
         raise QualcodeError(
             _(
                 "'{question}' by {attribute}: no group has {nouns} that answered the question"
             ).format(question=q.id, attribute=attribute, nouns=project.noun().plural)
         )
-    rows = [_Row(g.name, q, members[g.name], by_code) for g in groups if members[g.name]]
+    rows = [
+        _Row(g.name, q, members[g.name], split.by_code) for g in split.groups if members[g.name]
+    ]
     info: dict[str, Any] = {
         "kind": "attribute",
         "question": q.id,
         "attribute": attribute,
-        "missing": missing,
-        "ungrouped": ungrouped,
+        "missing": split.missing,
+        "ungrouped": split.ungrouped,
         "empty_groups": empty,
-        "answered": len(answered),
+        "answered": len(split.answered),
     }
-    return rows, book, info
+    return rows, split.book, info
 
 
 def shared_codebook_questions(project: Project, qid: str) -> list[str]:

@@ -1170,6 +1170,7 @@ class Project:
         "consensus": ("consensus.settle",),
         "framework": ("summary.set", "summary.clear"),
         "memo": ("memo.project",),
+        "attributes": ("attribute.order",),
     }
     # a memo's change is undone where it was made: an item's or coding's with the codings
     # (F2), a code's with the codebook (F5), the project's or a respondent's on its own
@@ -1217,7 +1218,8 @@ class Project:
 
     def undo(self, group: str = "coding") -> Change | None:
         """Undo this coder's latest action of the group ('coding', 'codebook',
-        'consensus' or 'framework'); what changed, or None if there is nothing to undo."""
+        'consensus', 'framework' or 'attributes'); what changed, or None if there is nothing
+        to undo."""
         undo, _redo = self._undo_stacks(group=group)
         if not undo:
             return None
@@ -1252,6 +1254,8 @@ class Project:
             return {"memo": event["id_"]}
         if event["action"] in ("summary.set", "summary.clear"):
             return {k: event[k] for k in ("question", "respondent", "code")}
+        if event["action"] == "attribute.order":
+            return {"attribute": event["attribute"]}
         return {"codebook": event["codebook"], "key": event.get("key") or event.get("source")}
 
     def _describe(self, event: dict[str, Any], *, undone: bool) -> Change:
@@ -1308,6 +1312,8 @@ class Project:
         if action == "consensus.settle":
             text = _("enighed om {respondent}").format(respondent=event["respondent"])
             return text, event["item_id"]
+        if action == "attribute.order":
+            return _("rækkefølgen af {attribute}").format(attribute=event["attribute"]), None
         if action in ("summary.set", "summary.clear"):
             text = (
                 _("resumé af {code} for {respondent}")
@@ -1356,6 +1362,11 @@ class Project:
             self._apply_coding_event(event, inverse=inverse)
         elif action in ("summary.set", "summary.clear"):
             self._apply_summary_event(event, inverse=inverse)
+        elif action == "attribute.order":  # an older event has no before: no order then
+            from qualcode.core.crosstab import ORDER_KEY
+
+            values = event.get("before", []) if inverse else event["values"]
+            settings_store.put_list(self.db, ORDER_KEY + event["attribute"], values)
         elif action == "consensus.settle":
             self._settle_now(
                 self.item(event["item_id"]),

@@ -13,7 +13,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.counts import plain_value
-from qualcode.core.crosstab import MIN_EXPECTED, NO_TEST, SMALL_EXPECTED
+from qualcode.core.crosstab import MIN_EXPECTED, NO_TEST, SMALL_EXPECTED, CrossTable
 from qualcode.core.numbers import round_half_up
 from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
@@ -55,13 +55,16 @@ def warning_text(warning: str | None) -> str:
     return warning or ""
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def records(frame: pd.DataFrame | CrossTable) -> list[dict[str, Any]]:
     """The rows as plain Python dicts (None for missing values)."""
+    if isinstance(frame, CrossTable):  # plain already (the workbench's, without pandas)
+        return [dict(r) for r in frame.rows]
     return [{k: plain_value(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
-def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Headers and cells as shown in the terminal table, Markdown and the TUI."""
+def display_rows(frame: pd.DataFrame | CrossTable) -> tuple[list[str], list[list[str]]]:
+    """Headers and cells as shown in the terminal table, Markdown and the TUI (from the
+    frame, or from the workbench's :class:`CrossTable`)."""
     groups = frame.attrs["groups"]
     two = len(groups) == 2
     head = (
@@ -85,7 +88,7 @@ def display_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
-def notes(frame: pd.DataFrame) -> list[str]:
+def notes(frame: pd.DataFrame | CrossTable) -> list[str]:
     """The lines under the table: bases, who was left out, the tests, warnings."""
     a = frame.attrs
     out = []
@@ -97,7 +100,7 @@ def notes(frame: pd.DataFrame) -> list[str]:
     else:
         test = _("Test: chi-i-anden-test af temaet × gruppe; signifikant ved p < {alpha}.")
     out.append(test.format(alpha=number(a["alpha"], 2)))
-    if (frame["warning_text"] == SMALL_EXPECTED).any():
+    if any(r["warning_text"] == SMALL_EXPECTED for r in records(frame)):
         out.append(_("* Advarsel: {warning}.").format(warning=warning_text(SMALL_EXPECTED)))
     return out
 

@@ -47,6 +47,28 @@ class ProjectScreen(WorkerScreen):
         """Redraw from the project; every task screen does it in its own way."""
         raise NotImplementedError
 
+    _shown_stamp: tuple | None = None
+
+    def on_mount(self) -> None:
+        """After the screen's own ``on_mount`` (Textual calls a base class's handler after
+        the subclass's): what it loaded there is what the project is now, so the first
+        :meth:`changed_since_shown` is False and the first showing does not load it twice.
+        A screen that loads only when shown checks that it has something to show."""
+        self._shown_stamp = self.data_stamp()
+
+    def data_stamp(self) -> tuple:
+        """What a task screen shows depends on: the project's last change (anybody's,
+        in the log), the question and the coder."""
+        return (self.project.last_change(), self.app.question, self.project.coder)
+
+    def changed_since_shown(self) -> bool:
+        """Whether the project, the question or the coder changed since the last call (the
+        first call: True). Screens ask it when shown again and redraw only if so: coming
+        back to a screen then costs a frame, not a reload."""
+        stamp = self.data_stamp()
+        changed, self._shown_stamp = stamp != self._shown_stamp, stamp
+        return changed
+
     def undo_group(self, group: str, *, redo: bool = False) -> None:
         """Undo (or redo) the coder's latest change of a kind: 'codebook' on F5,
         'consensus' on F6 (F2 undoes codings). Committed before the screen says so."""
@@ -73,6 +95,7 @@ UNDO_TOOLTIPS = {
     "codebook": _("Undo your latest codebook change (also after a restart)"),
     "consensus": _("Undo your latest consensus change (also after a restart)"),
     "summary": _("Undo your latest summary change (also after a restart)"),
+    "attributes": _("Undo your latest change of an attribute's order (also after a restart)"),
 }
 
 

@@ -168,7 +168,7 @@ class CodebookScreen(ProjectScreen):
         self.query_one("#codebook-list", OptionList).focus()
 
     def on_screen_resume(self) -> None:
-        if getattr(self, "book", None) is not None:
+        if self.changed_since_shown() and getattr(self, "book", None) is not None:
             self.reload()
 
     def reload(self, select: str | None = None) -> None:

@@ -289,7 +289,9 @@ class CountsScreen(ProjectScreen):
         screen), but not when a dialog on top of it closes: exports and the palette do not
         change the numbers, and the import and question dialogs call reload() themselves."""
         covered, self._covered = self._covered, False
-        if covered and self.table is not None and self.table.question == self.app.question:
+        changed = self.changed_since_shown()  # else the counts shown are still right
+        same = self.table is not None and self.table.question == self.app.question
+        if (covered or not changed) and same:
             return
         self.reload()
 

@@ -5,20 +5,23 @@ høj grad; lav=I nogen grad,I mindre grad"), and the table shows per theme "n af
 for each group, the difference in percentage points (two groups), the test (Fisher's
 exact test, or chi-square for more groups, marked * when an expected count is below 5),
 the p-value and whether it is significant; under it the bases, who was left out and
-the warning. Exports to CSV, XLSX or Markdown with the same renderers as ``qualcode
-crosstab``. Counting goes through pandas and scipy, so it runs in a thread worker.
+the warning. Each value is its own group in the survey's order (from the register, or
+given once with ``o``). When the groups do not fit the terminal's width beside the
+themes, the table turns vertical: a theme's row with its test, then a row per group.
+Exports to CSV, XLSX or Markdown with the same renderers as ``qualcode crosstab``,
+rendered when asked for. Counting runs in a thread worker, in plain Python (no pandas).
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
@@ -26,13 +29,14 @@ from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
 from qualcode.io.fmt import integer, themes
 from qualcode.tui.messages import CrosstabComputed, WorkerFailed
-from qualcode.tui.screens.base import ProjectScreen
+from qualcode.tui.screens.base import undo_bindings
 from qualcode.tui.screens.counts import FORMATS
-from qualcode.tui.shown import flat, plain, reason
+from qualcode.tui.screens.tables import TableScreen
+from qualcode.tui.shown import plain, reason
 from qualcode.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
-    from qualcode.core.crosstab import Group
+    from qualcode.core.crosstab import CrossTable, Group
 
 _, _n = translator("tui")
 
@@ -48,8 +52,90 @@ class CrossView:
     rows: list[list[str]]
     keys: list[str]
     notes: list[str]
-    exports: dict[str, bytes]
+    table: CrossTable  # for the exports, rendered when asked for
+    groups: int  # how many groups the table has
     basis_label: str = ""  # "Kodet af: consensus"
+
+    def export(self, fmt: str) -> bytes:
+        """The export as ``qualcode crosstab`` renders it (pandas: in a worker)."""
+        from qualcode.io.crosstab import render_crosstab
+        from qualcode.io.export import excel_da
+
+        data = render_crosstab(self.table.frame(), fmt)
+        # a CSV saved from the workbench is opened by a person: Danish Excel's dialect
+        return excel_da(data) if fmt == "csv" else data
+
+
+PADDING = 2  # a DataTable cell's padding, both sides
+SCROLLBAR = 2
+MIN_LABEL = 28  # the themes' column is never narrower in the wide layout
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the table is laid out at a width: its columns (header, width or None for the
+    content's), its rows (key, cells) and the header's height in lines."""
+
+    vertical: bool
+    columns: list[tuple[str, int | None]]
+    rows: list[tuple[str, list[str]]]
+    header_height: int
+
+
+def wrapped(text: str, width: int) -> str:
+    """``text`` wrapped at word boundaries into lines of at most ``width`` (a word
+    longer than that is broken)."""
+    return "\n".join(textwrap.wrap(text, max(1, width), break_on_hyphens=False)) or text
+
+
+def layout(view: CrossView, width: int) -> Layout:
+    """The wide table (a column per group) when it fits ``width`` with the themes at least
+    :data:`MIN_LABEL` wide (or as wide as the longest), a theme's label wrapping at word
+    boundaries; else the vertical one: per theme a row with the difference and the test,
+    then a row per group with its share."""
+    head, rows = view.head, view.rows
+    groups = view.groups
+    label_width = max([len(head[0]), *(len(r[0]) for r in rows)])
+    avail = width - SCROLLBAR - PADDING * len(head)
+    others = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(head) if i]
+    # a group's name may wrap onto two lines over its cells
+    for i in range(groups):
+        cells = max([1, *(len(r[i + 1]) for r in rows)])
+        others[i] = max(cells, *(len(w) for w in head[i + 1].split()))
+    room = avail - sum(others)
+    if room >= min(label_width, MIN_LABEL):
+        label = min(label_width, room)
+        heads = [
+            wrapped(h, w) if 0 < i <= groups else h
+            for i, (h, w) in enumerate(zip(head, [label, *others], strict=True))
+        ]
+        height = max(h.count("\n") + 1 for h in heads)
+        columns: list[tuple[str, int | None]] = [(heads[0], label)]
+        columns += zip(heads[1:], others, strict=True)
+        body = [
+            (key, [wrapped(r[0], label), *r[1:]]) for key, r in zip(view.keys, rows, strict=True)
+        ]
+        return Layout(False, columns, body, height)
+    # vertical: the theme's row with the difference (two groups) in the shares' column
+    # and its test, then a row per group with its share
+    two = groups == 2  # then display_rows has the difference after the groups
+    rest = head[2 + groups :] if two else head[1 + groups :]
+    shares = [*(c for r in rows for c in r[1 : 1 + groups]), *(r[1 + groups] for r in rows if two)]
+    share_head = _("Andel / forskel") if two else _("Andel")
+    share = max([len(share_head), *map(len, shares)])
+    tail = len(head) - len(rest)
+    rest_widths = [max([len(h), *(len(r[tail + i]) for r in rows)]) for i, h in enumerate(rest)]
+    avail = width - SCROLLBAR - PADDING * (2 + len(rest))
+    label = max(12, min(label_width + 2, avail - share - sum(rest_widths)))
+    columns = [(head[0], label), (share_head, None), *((h, None) for h in rest)]
+    lines: list[tuple[str, list[str]]] = []
+    for key, r in zip(view.keys, rows, strict=True):
+        lines.append((key, [wrapped(r[0], label), r[1 + groups] if two else "", *r[tail:]]))
+        indent = r[0][: len(r[0]) - len(r[0].lstrip())] + "  "  # under its theme's label
+        for i, name in enumerate(head[1 : 1 + groups]):
+            share_cells = [wrapped(indent + name, label), r[1 + i], *([""] * len(rest))]
+            lines.append((f"{key}\t{i}", share_cells))
+    return Layout(True, columns, lines, 1)
 
 
 def group_spec(groups: list[Group] | None) -> str:
@@ -78,26 +164,6 @@ def group_title(attribute: str, values: str) -> str:
     ).format(attribute=attribute, values=values)
 
 
-def save(screen: Screen, path: Path, data: bytes, what: str, force: bool) -> None:
-    """Write an export rendered before and say how it went (crosstab and theme matrix)."""
-    from qualcode.io.export import write_file
-
-    try:
-        write_file(path, data, force=force)
-    except QualcodeError as exc:
-        why = str(exc)
-    except OSError as exc:
-        why = str(exc.strerror or exc)
-    else:
-        screen.notify(_("Gemt som {format}: {path}").format(format=what, path=path), timeout=4)
-        return
-    screen.notify(
-        _("Kunne ikke gemme {name}: {reason}").format(name=path.name, reason=why),
-        severity="error",
-        markup=False,
-    )
-
-
 def parse_spec(text: str) -> list[Group] | None:
     """'a=x,y; b=z' -> groups (None when empty: every value its own group)."""
     from qualcode.core.crosstab import parse_groups
@@ -105,8 +171,10 @@ def parse_spec(text: str) -> list[Group] | None:
     return parse_groups([part for part in text.split(";") if part.strip()])
 
 
-class CrosstabScreen(ProjectScreen):
+class CrosstabScreen(TableScreen):
     TITLE = _("Krydstabel")
+    PREFIX = "crosstab"
+    FORMATS = FORMATS
     BINDINGS = [
         Binding(
             "a",
@@ -122,6 +190,17 @@ class CrosstabScreen(ProjectScreen):
             id="crosstab-group",
             tooltip=_("Put the attribute's values into named groups (or each on its own)"),
         ),
+        Binding(
+            "o",
+            "order_values",
+            _("Rækkefølge"),
+            id="crosstab-order",
+            tooltip=_(
+                "Give the survey's order of the attribute's values once "
+                "(kept in the project, for every table)"
+            ),
+        ),
+        *undo_bindings("attributes"),
         Binding(
             "r",
             "recompute",
@@ -179,6 +258,7 @@ class CrosstabScreen(ProjectScreen):
         self.view: CrossView | None = None
         self._covered = False
         self._warned: str | None = None  # the question whose basis warning was shown
+        self._shown_request: tuple | None = None  # (attribute, groups) last counted
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -197,24 +277,28 @@ class CrosstabScreen(ProjectScreen):
 
     def on_screen_resume(self) -> None:
         covered, self._covered = self._covered, False
+        changed = self.changed_since_shown()
         if covered and self.view is not None and self.view.question == self.app.question:
             return
+        if not changed and self._shown_request == (self.attribute, self.groups):
+            return  # nothing changed since it was counted: the table is still right
         self.reload()
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self._fill(self.view)
 
     def reload(self) -> None:
         qid = self.app.question
-        table = self.query_one("#crosstab-table", DataTable)
+        self._shown_request = (self.attribute, self.groups)
         if qid is None:
             self.view = None
-            table.clear(columns=True)
-            self._status(_("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."))
+            self._cleared(_("Projektet har ingen spørgsmål endnu. Tryk i for at importere svar."))
             return
         if self.attribute is None:
             self.view = None
-            table.clear(columns=True)
-            self.query_one("#crosstab-notes", Static).update("")
             self._head(_("{question}: vælg en baggrundsvariabel").format(question=qid))
-            self._status(
+            self._cleared(
                 _(
                     "Tryk a for at vælge den variabel, {noun} skal deles efter "
                     "(fx lokalpolitisk_fokus)."
@@ -238,38 +322,33 @@ class CrosstabScreen(ProjectScreen):
             self.post_message(CrosstabComputed(view))
 
     def _view_in_thread(self, qid: str, attribute: str, groups: list[Group] | None) -> CrossView:
-        """Count on a connection of the worker's own, and render every export at once."""
+        """Count on a connection of the worker's own, in plain Python: the exports are
+        rendered (with pandas) only when one is asked for."""
         from qualcode.core import crosstab as xt
-        from qualcode.io.crosstab import display_rows, notes, render_crosstab
-        from qualcode.io.export import excel_da
+        from qualcode.io.crosstab import display_rows, notes
 
         with self.app.worker_project(readonly=True) as project:
-            frame = xt.crosstab(project, qid, attribute, groups=groups, coder=project.basis())
-        head, rows = display_rows(frame)
+            table = xt.cross_table(project, qid, attribute, groups=groups, coder=project.basis())
+        head, rows = display_rows(table)
         return CrossView(
             question=qid,
             attribute=attribute,
-            title=frame.attrs["title"],
+            title=table.attrs["title"],
             head=head,
             rows=rows,
-            keys=list(frame["code"]),
-            notes=notes(frame),
-            # a CSV saved from the workbench is opened by a person: Danish Excel's dialect
-            exports={
-                fmt: excel_da(data) if fmt == "csv" else data
-                for fmt in FORMATS
-                for data in [render_crosstab(frame, fmt)]
-            },
-            basis_label=frame.attrs.get("basis_label") or "",
+            keys=[r["code"] for r in table.rows],
+            notes=notes(table),
+            table=table,
+            groups=len(table.attrs["groups"]),
+            basis_label=table.attrs.get("basis_label") or "",
         )
 
     @on(WorkerFailed)
     def _failed(self, event: WorkerFailed) -> None:
         """The count failed (the app has said why): no table, and why on the status line."""
         self.view = None
-        self.query_one("#crosstab-table", DataTable).clear(columns=True)
-        self.query_one("#crosstab-notes", Static).update("")
-        self._status(_("Ingen krydstabel: {reason}").format(reason=reason(event.error)))
+        self._shown_request = None
+        self._cleared(_("Ingen krydstabel: {reason}").format(reason=reason(event.error)))
 
     @on(CrosstabComputed)
     def _show(self, event: CrosstabComputed) -> None:
@@ -293,33 +372,40 @@ class CrosstabScreen(ProjectScreen):
         if warning and view.question != self._warned:
             self.notify(warning, severity="warning", timeout=6)
         self._warned = view.question if warning else None
-        table = self.query_one("#crosstab-table", DataTable)
-        keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
-        for i, header in enumerate(view.head):  # group names and labels come from data
-            table.add_column(flat(header), key=f"col{i}")
-        for key, cells in zip(view.keys, view.rows, strict=True):
-            table.add_row(flat(cells[0]), *(flat(c, justify="right") for c in cells[1:]), key=key)
-        if view.rows:
-            table.move_cursor(row=min(keep, len(view.rows) - 1))
+        self._fill(view)
         self.query_one("#crosstab-notes", Static).update(plain("\n".join(view.notes)))
 
-    def _head(self, text: str) -> None:
-        self.query_one("#crosstab-head", Label).update(
-            flat(text, no_wrap=True, overflow="ellipsis")
-        )
-
-    def _status(self, text: str) -> None:
-        self.query_one("#crosstab-status", Label).update(
-            flat(text, no_wrap=True, overflow="ellipsis")
-        )
+    def _fill(self, view: CrossView) -> None:
+        """The table laid out for the table's width (wide, or vertical when the groups do
+        not fit beside the themes); the cursor stays on its theme."""
+        table = self.query_one("#crosstab-table", DataTable)
+        keep = None
+        if table.row_count:
+            keep = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            keep = keep.split("\t")[0]
+        shape = layout(view, table.size.width or self.app.size.width)
+        table.clear(columns=True)
+        table.header_height = shape.header_height
+        for i, (header, width) in enumerate(shape.columns):  # names and labels: data
+            table.add_column(plain(header), key=f"col{i}", width=width)
+        for key, cells in shape.rows:
+            theme = "\t" not in key
+            table.add_row(
+                plain(cells[0], style="bold" if shape.vertical and theme else ""),
+                *(plain(c, justify="right") for c in cells[1:]),
+                key=key,
+                height=None if "\n" in cells[0] else 1,
+            )
+        if shape.rows:
+            keys = [k for k, _c in shape.rows]
+            table.move_cursor(row=keys.index(keep) if keep in keys else 0)
 
     # -- actions ------------------------------------------------------------------
     def action_basis(self) -> None:
         self.app.choose_basis(then=self.reload)
 
     def action_pick_attribute(self) -> None:
-        from qualcode.core.crosstab import attribute_values
+        from qualcode.core.crosstab import attribute_values, value_order
         from qualcode.tui.widgets.dialogs import PickDialog
 
         known = attribute_values(self.project)
@@ -332,8 +418,8 @@ class CrosstabScreen(ProjectScreen):
             )
             return
         choices = []
-        for name, values in known.items():
-            choices.append((name, values_choice(name, list(values))))
+        for name in known:
+            choices.append((name, values_choice(name, value_order(self.project, name))))
 
         def chosen(name: str | None) -> None:
             if name and name != self.attribute:
@@ -351,13 +437,13 @@ class CrosstabScreen(ProjectScreen):
         )
 
     def action_group_values(self) -> None:
-        from qualcode.core.crosstab import attribute_values
+        from qualcode.core.crosstab import value_order
         from qualcode.tui.widgets.dialogs import InputDialog
 
         if self.attribute is None:
             self.notify(_("Vælg først en variabel (a)."), severity="warning")
             return
-        values = ", ".join(attribute_values(self.project).get(self.attribute, {}))
+        values = ", ".join(value_order(self.project, self.attribute))
         title = group_title(self.attribute, values)
 
         def chosen(text: str | None) -> None:
@@ -375,6 +461,45 @@ class CrosstabScreen(ProjectScreen):
             InputDialog(title, group_spec(self.groups), id="crosstab-groups"), chosen
         )
 
+    def action_order_values(self) -> None:
+        from qualcode.core.crosstab import value_order
+        from qualcode.tui.widgets.dialogs import InputDialog
+
+        attribute = self.attribute
+        if attribute is None:
+            self.notify(_("Vælg først en variabel (a)."), severity="warning")
+            return
+        title = _(
+            "Spørgeskemaets rækkefølge af {attribute}s værdier, adskilt af komma "
+            "(gemmes i projektet; tomt: alfabetisk)"
+        ).format(attribute=attribute)
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            values = [v.strip() for v in text.split(",") if v.strip()]
+
+            def do(project) -> str:
+                from qualcode.core.matrix import set_value_order
+
+                set_value_order(project, attribute, values)
+                return _("Rækkefølgen af {attribute} er gemt.").format(attribute=attribute)
+
+            def done(message: str) -> None:
+                self.notify(message, timeout=3)
+                self.reload()
+
+            self.app.write(self, do, done)
+
+        current = ", ".join(value_order(self.project, attribute))
+        self.app.push_screen(InputDialog(title, current, id="crosstab-order-input"), chosen)
+
+    def action_undo(self) -> None:
+        self.undo_group("attributes")
+
+    def action_redo(self) -> None:
+        self.undo_group("attributes", redo=True)
+
     def action_theme_matrix(self) -> None:
         from qualcode.tui.screens.matrix import MatrixScreen
 
@@ -387,24 +512,16 @@ class CrosstabScreen(ProjectScreen):
         self.reload()
 
     def action_export(self, fmt: str) -> None:
-        from qualcode.tui.widgets.dialogs import ask_for_file
-
         view = self.view
         if view is None:
             self.notify(_("Ingen krydstabel at eksportere endnu (a)."), severity="warning")
             return
-        ask_for_file(
-            self,
+        self.export(
+            fmt,
             _("Eksportér krydstabellen som {format}. Filnavn:").format(format=FORMATS[fmt]),
             _("krydstabel-{question}-{attribute}").format(
                 question=view.question, attribute=view.attribute
             )
             + f".{fmt}",
-            lambda path, force: self._write(path, view.exports[fmt], fmt, force),
-            suffix=f".{fmt}",
-            dialog_id="crosstab-export-name",
-            confirm_id="crosstab-overwrite",
+            lambda: view.export(fmt),
         )
-
-    def _write(self, path: Path, data: bytes, fmt: str, force: bool) -> None:
-        save(self, path, data, FORMATS[fmt], force)

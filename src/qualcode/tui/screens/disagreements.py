@@ -112,7 +112,8 @@ class DisagreementScreen(ProjectScreen):
         self.query_one("#disagree-list").focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.changed_since_shown():
+            self.reload()
 
     # -- loading ------------------------------------------------------------------
     def reload(self, keep: int | None = None) -> None:

@@ -111,7 +111,9 @@ class FrameworkScreen(ProjectScreen):
 
     def on_screen_resume(self) -> None:
         covered, self._covered = self._covered, False
-        if covered and self.matrix is not None and self.matrix.question.id == self.app.question:
+        changed = self.changed_since_shown()  # else the matrix shown is still right
+        same = self.matrix is not None and self.matrix.question.id == self.app.question
+        if (covered or not changed) and same:
             return  # back from a dialog: what it changed has redrawn the screen already
         self.reload()
 

@@ -13,7 +13,6 @@ the renderers of ``qualcode matrix``. Counting runs in a thread worker.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -27,15 +26,14 @@ from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
 from qualcode.io.fmt import integer
 from qualcode.tui.messages import MatrixComputed, WorkerFailed
-from qualcode.tui.screens.base import ProjectScreen
 from qualcode.tui.screens.crosstab import (
     capitalised,
     group_spec,
     group_title,
     parse_spec,
-    save,
     values_choice,
 )
+from qualcode.tui.screens.tables import TableScreen
 from qualcode.tui.shown import flat, plain, reason
 from qualcode.tui.widgets.footer import Footer
 
@@ -81,7 +79,9 @@ def questions_spec(questions: tuple[QuestionGroup, ...] | None) -> str:
     )
 
 
-class MatrixScreen(ProjectScreen):
+class MatrixScreen(TableScreen):
+    PREFIX = "matrix"
+    FORMATS = FORMATS
     TITLE = _("Temamatrix")
     DEFAULT_CSS = """
     #matrix-head { height: 1; width: 1fr; padding: 0 1; color: $accent; text-style: bold; }
@@ -185,7 +185,12 @@ class MatrixScreen(ProjectScreen):
 
     def on_screen_resume(self) -> None:
         covered, self._covered = self._covered, False
-        if covered and self.view is not None and self.view.request == self.request():
+        changed = self.changed_since_shown()
+        if (
+            (covered or not changed)
+            and self.view is not None
+            and self.view.request == self.request()
+        ):
             return
         self.reload()
 
@@ -210,12 +215,10 @@ class MatrixScreen(ProjectScreen):
         return Request(None, None, None, questions, self.top)
 
     def reload(self) -> None:
-        table = self.query_one("#matrix-table", DataTable)
         wanted = self.request()
         if wanted is None:
             self.view = None
-            table.clear(columns=True)
-            self.query_one("#matrix-notes", Static).update("")
+            self._cleared("")
             qid = self.app.question
             if qid is None:
                 self._status(
@@ -285,9 +288,7 @@ class MatrixScreen(ProjectScreen):
     def _failed(self, event: WorkerFailed) -> None:
         """The count failed (the app has said why): no table, and why on the status line."""
         self.view = None
-        self.query_one("#matrix-table", DataTable).clear(columns=True)
-        self.query_one("#matrix-notes", Static).update("")
-        self._status(_("Ingen temamatrix: {reason}").format(reason=reason(event.error)))
+        self._cleared(_("Ingen temamatrix: {reason}").format(reason=reason(event.error)))
 
     @on(MatrixComputed)
     def _show(self, event: MatrixComputed) -> None:
@@ -325,14 +326,6 @@ class MatrixScreen(ProjectScreen):
         if view.rows:
             table.move_cursor(row=min(keep, len(view.rows) - 1))
         self.query_one("#matrix-notes", Static).update(plain("\n".join(view.notes)))
-
-    def _head(self, text: str) -> None:
-        self.query_one("#matrix-head", Label).update(flat(text, no_wrap=True, overflow="ellipsis"))
-
-    def _status(self, text: str) -> None:
-        self.query_one("#matrix-status", Label).update(
-            flat(text, no_wrap=True, overflow="ellipsis")
-        )
 
     # -- actions ------------------------------------------------------------------
     def action_close(self) -> None:
@@ -456,21 +449,13 @@ class MatrixScreen(ProjectScreen):
         self.reload()
 
     def action_export(self, fmt: str) -> None:
-        from qualcode.tui.widgets.dialogs import ask_for_file
-
         view = self.view
         if view is None:
             self.notify(_("Ingen temamatrix at eksportere endnu (s eller a)."), severity="warning")
             return
-        ask_for_file(
-            self,
+        self.export(
+            fmt,
             _("Eksportér temamatrixen som {format}. Filnavn:").format(format=FORMATS[fmt]),
             _("temamatrix") + f".{fmt}",
-            lambda path, force: self._write(path, view.exports[fmt], fmt, force),
-            suffix=f".{fmt}",
-            dialog_id="matrix-export-name",
-            confirm_id="matrix-overwrite",
+            lambda: view.exports[fmt],
         )
-
-    def _write(self, path: Path, data: bytes, fmt: str, force: bool) -> None:
-        save(self, path, data, FORMATS[fmt], force)

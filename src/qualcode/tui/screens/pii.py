@@ -129,9 +129,11 @@ class PiiScreen(ProjectScreen):
         ):
             table.add_column(flat(label), key=key)
         table.focus()
+        self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.changed_since_shown():
+            self.reload()
 
     def reload(self) -> None:
         questions = None

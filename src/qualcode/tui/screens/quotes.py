@@ -132,7 +132,7 @@ class QuotesScreen(ProjectScreen):
         self.query_one("#quotes-codes", OptionList).focus()
 
     def on_screen_resume(self) -> None:
-        if getattr(self, "quotes_by_code", None) is not None:
+        if self.changed_since_shown() and getattr(self, "quotes_by_code", None) is not None:
             self.reload()
 
     def reload(self) -> None:
