@@ -161,7 +161,7 @@ class QualcodeApp(App[None]):
             id="palette",
             show=False,
             priority=True,
-            tooltip=_("Search every command of the screen"),
+            tooltip=_("Search every command of every screen"),
         ),
     ]
 

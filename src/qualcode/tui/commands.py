@@ -115,9 +115,9 @@ class BindingCommands(Provider):
         stack = app.screen_stack
         if not stack or stack[0] is not self.screen:
             return
-        names = {}
-        for b in app._bindings.key_to_bindings.values():
-            for binding in b:
+        names: dict[str, str] = {}
+        for listed in app._bindings.key_to_bindings.values():
+            for binding in listed:
                 if binding.action.startswith("show("):
                     mode = binding.action[len("show('") : -len("')")]
                     names[mode] = f"{binding.description} ({app.get_key_display(binding)})"
@@ -126,16 +126,17 @@ class BindingCommands(Provider):
                 continue
             cls = screen_class(mode)
             seen: set[str] = set()
-            bindings = [b for bs in cls._merge_bindings().key_to_bindings.values() for b in bs]
-            for b in sorted(bindings, key=lambda b: not b.id):
-                if b.action in seen or not in_palette(cls, b):
+            keys = cls._merge_bindings().key_to_bindings.values()
+            bindings = [binding for listed in keys for binding in listed]
+            for binding in sorted(bindings, key=lambda binding: not binding.id):
+                if binding.action in seen or not in_palette(cls, binding):
                     continue
-                seen.add(b.action)
+                seen.add(binding.action)
                 yield (
-                    f"{names[mode]} › {b.description} ({app.get_key_display(b)})",
-                    escaped(b.tooltip or ""),
+                    f"{names[mode]} › {binding.description} ({app.get_key_display(binding)})",
+                    escaped(binding.tooltip or ""),
                     mode,
-                    b.action,
+                    binding.action,
                 )
 
     def _entries(self) -> Iterator[tuple[str, str, Runner | Callable[[], object]]]:
