@@ -8,7 +8,8 @@ from rich.console import Console
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from qualcode.core.codebook import load_codebook
-from qualcode.tui.screens.codebook import CodebookScreen, normalise_colour
+from qualcode.tui.screens.codebook import CodebookScreen
+from qualcode.tui.widgets.colours import ColourDialog, parse_colour
 from qualcode.tui.widgets.dialogs import ConfirmDialog, InputDialog, PickDialog, TextDialog
 
 SIZE = (120, 36)
@@ -145,10 +146,14 @@ def test_every_binding_has_a_description_and_tooltip():
         assert b.description and b.tooltip and b.id
 
 
-def test_normalise_colour():
-    assert normalise_colour(" #abc ") == "#AABBCC"
-    assert normalise_colour("1f77b4") == "#1F77B4"
-    assert normalise_colour("grøn") == "grøn"
+def test_parse_colour():
+    assert parse_colour(" #abc ") == "#AABBCC"
+    assert parse_colour("1f77b4") == "#1F77B4"
+    assert parse_colour("grøn") == parse_colour("Green") == parse_colour("groen") == "#2CA02C"
+    assert parse_colour("Lyserød") == parse_colour("pink") == "#E377C2"
+    assert parse_colour("grey") == parse_colour("gray") == parse_colour("grå") == "#7F7F7F"
+    assert parse_colour("") == ""
+    assert parse_colour("grønlig") is None and parse_colour("#12345") is None
 
 
 # -- a: add ----------------------------------------------------------------------
@@ -159,7 +164,7 @@ async def test_add_code_with_colour(app, db):
         screen = await open_codebook(pilot)
         await pilot.press("a")
         await answer(pilot, "Øget brug af virksomhedspraktik")
-        await answer(pilot, "#123abc")
+        await answer(pilot, "#123abc", ColourDialog)
         row = codes(db)["oeget-brug-af-virksomhedspraktik"]
         assert row == ("Øget brug af virksomhedspraktik", "#123ABC", "", None)
         assert screen.current_key() == "oeget-brug-af-virksomhedspraktik"
@@ -171,7 +176,7 @@ async def test_add_code_empty_colour_takes_the_palette(app, db):
         await open_codebook(pilot)
         await pilot.press("a")
         await answer(pilot, "Jobrotation")
-        await answer(pilot, "")
+        await answer(pilot, "", ColourDialog)
         label, color, _, parent = codes(db)["jobrotation"]
         assert label == "Jobrotation" and color.startswith("#") and len(color) == 7
         assert parent is None
@@ -182,7 +187,7 @@ async def test_add_code_whose_key_is_taken_gets_a_new_key(app, db):
         await open_codebook(pilot)
         await pilot.press("a")
         await answer(pilot, "Fleksjob!")
-        await answer(pilot, "")
+        await answer(pilot, "", ColourDialog)
         assert codes(db)["fleksjob-2"][0] == "Fleksjob!"
         assert codes(db)["fleksjob"][0] == "Fleksjob"
 
@@ -193,9 +198,13 @@ async def test_add_bad_colour_or_duplicate_label_changes_nothing(app, db):
         await open_codebook(pilot)
         await pilot.press("a")
         await answer(pilot, "Ny kode")
-        await answer(pilot, "lilla")
+        await answer(pilot, "lillaagtig", ColourDialog)  # no colour: the dialog says so
+        assert isinstance(app.screen, ColourDialog)
+        error = str(app.screen.query_one("#colour-error").render())
+        assert error.startswith("»lillaagtig« er ingen farve") and "\n" not in error
+        await pilot.press("escape")
+        await pilot.pause()
         assert codes(db) == before
-        assert any("ugyldig farve" in m for m in messages(app))
         await pilot.press("a")
         await answer(pilot, "fleksjob")  # Fleksjob exists (labels are case-insensitive)
         assert not isinstance(app.screen, InputDialog)  # no colour asked for
@@ -269,11 +278,17 @@ async def test_recolour(app, db):
         await highlight(pilot, screen, "fleksjob")
         await pilot.press("c")
         assert app.screen.query_one(Input).value == "#9467BD"
-        await answer(pilot, "#00aa00")
+        await answer(pilot, "#00aa00", ColourDialog)
         assert codes(db)["fleksjob"][1] == "#00AA00"
         await pilot.press("c")
-        await answer(pilot, "#abc")  # short form is stored long, so every screen can draw it
+        await answer(pilot, "#abc", ColourDialog)  # stored long, so every screen can draw it
         assert codes(db)["fleksjob"][1] == "#AABBCC"
+        await pilot.press("c")
+        await answer(pilot, "Rød", ColourDialog)  # by name, Danish or English
+        assert codes(db)["fleksjob"][1] == "#D62728"
+        await pilot.press("c")
+        await answer(pilot, "blue", ColourDialog)
+        assert codes(db)["fleksjob"][1] == "#1F77B4"
 
 
 async def test_bad_colour_leaves_the_table_unchanged(app, db):
@@ -282,14 +297,45 @@ async def test_bad_colour_leaves_the_table_unchanged(app, db):
         screen = await open_codebook(pilot)
         await highlight(pilot, screen, "fleksjob")
         await pilot.press("c")
-        await answer(pilot, "grøn")
-        assert codes(db) == before
-        errors = [n for n in app._notifications if n.severity == "error"]
-        assert errors and "ugyldig farve 'grøn'" in errors[-1].message
-        await pilot.press("c")
+        for bad in ("grønlig", "#12345", ""):
+            await answer(pilot, bad, ColourDialog)
+            assert isinstance(app.screen, ColourDialog)  # still open, saying why
+            error = str(app.screen.query_one("#colour-error").render())
+            assert ("er ingen farve" if bad else "Skriv en farve") in error
+            assert codes(db) == before
         await pilot.press("escape")
         await pilot.pause()
         assert codes(db) == before
+
+
+async def test_recolour_from_the_swatches_by_keys_and_by_mouse(app, db):
+    from qualcode.tui.widgets.colours import NAMED, Swatches
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await highlight(pilot, screen, "fleksjob")
+        await pilot.press("c")
+        dialog = app.screen
+        assert isinstance(dialog, ColourDialog)
+        swatches = dialog.query_one(Swatches)
+        assert swatches.index == NAMED.index("#9467BD")  # the code's own colour (lilla)
+        assert "lilla (#9467BD)" in str(dialog.query_one("#colour-name").render())
+        await pilot.press("down")  # from the input line to the swatches
+        assert swatches.has_focus
+        await pilot.press("right", "right")
+        assert "brun (#8C564B)" in str(dialog.query_one("#colour-name").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        assert codes(db)["fleksjob"][1] == "#8C564B"
+
+        await pilot.press("c")
+        await pilot.pause()
+        swatches = app.screen.query_one(Swatches)
+        await pilot.click(swatches, offset=(Swatches.CELL * 4 + 1, 0))  # the fifth: grøn
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        assert codes(db)["fleksjob"][1] == "#2CA02C"
 
 
 # -- d: re-describe --------------------------------------------------------------

@@ -66,7 +66,10 @@ async def test_a_confirmation_shows_its_keys_and_enter_alone_never_confirms(demo
         dialog = app.screen
         assert "j: Slet · n eller Esc: Nej" in str(dialog.query_one(".dialog-keys").render())
         assert [str(b.label) for b in dialog.query("Button")] == ["Slet (j)", "Nej (n)"]
-        await pilot.press("enter")  # the focused button is "Nej"
+        await pilot.press("enter")  # no answer: the dialog says which key answers
+        await pilot.pause()
+        assert answers == [] and app.screen is dialog
+        await pilot.press("n")
         await pilot.pause()
         assert answers == [False]
         app.push_screen(ConfirmDialog("Slet koden?", yes="Slet"), answers.append)

@@ -510,7 +510,9 @@ async def codebook(walk: Walk) -> None:
     await walk.look("F5 added")
     for key, name in (("r", "rename"), ("c", "colour"), ("d", "definition")):
         await walk.press(key)
-        await walk.answer(f"F5 {name}")
+        if key == "c":  # a colour by name or swatch; what is none says so
+            await walk.answer("F5 colour", "ikke-en-farve")
+        await walk.answer(f"F5 {name}" if key != "c" else "F5 colour: no colour")
     await walk.press("n")
     await walk.answer("F5 nest")
     await walk.press("g")

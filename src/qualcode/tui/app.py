@@ -56,7 +56,7 @@ SCREENS = (
 class QualcodeApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
-    COMMANDS = App.COMMANDS | {BindingCommands}
+    COMMANDS = {BindingCommands}  # Textual's system commands too, in the palette's order
     BINDINGS = [
         Binding(
             "f2",
@@ -171,7 +171,7 @@ class QualcodeApp(App[None]):
             id="palette",
             show=False,
             priority=True,
-            tooltip=_("Search every command of the screen"),
+            tooltip=_("Search every command of every screen"),
         ),
     ]
 
@@ -648,45 +648,51 @@ class QualcodeApp(App[None]):
         css_cache.save()  # the stylesheets parsed this time, for the next start
 
 
+def screen_class(mode: str) -> type[Screen]:
+    """The class of a mode's screen, imported when first needed, so start-up only loads
+    the coding screen (the palette reads the others' keys from it)."""
+    if mode == "coding":
+        from qualcode.tui.screens.coding import CodingScreen
+
+        return CodingScreen
+    if mode == "quotes":
+        from qualcode.tui.screens.quotes import QuotesScreen
+
+        return QuotesScreen
+    if mode == "counts":
+        from qualcode.tui.screens.counts import CountsScreen
+
+        return CountsScreen
+    if mode == "codebook":
+        from qualcode.tui.screens.codebook import CodebookScreen
+
+        return CodebookScreen
+    if mode == "crosstab":
+        from qualcode.tui.screens.crosstab import CrosstabScreen
+
+        return CrosstabScreen
+    if mode == "pii":
+        from qualcode.tui.screens.pii import PiiScreen
+
+        return PiiScreen
+    if mode == "framework":
+        from qualcode.tui.screens.framework import FrameworkScreen
+
+        return FrameworkScreen
+    if mode == "memos":
+        from qualcode.tui.screens.memos import MemoScreen
+
+        return MemoScreen
+    from qualcode.tui.screens.disagreements import DisagreementScreen
+
+    return DisagreementScreen
+
+
 def _screen_factory(mode: str):
-    """Screens are imported when first shown, so start-up only loads the coding screen."""
+    """Screens are made when first shown."""
 
     def make():
-        if mode == "coding":
-            from qualcode.tui.screens.coding import CodingScreen
-
-            return CodingScreen()
-        if mode == "quotes":
-            from qualcode.tui.screens.quotes import QuotesScreen
-
-            return QuotesScreen()
-        if mode == "counts":
-            from qualcode.tui.screens.counts import CountsScreen
-
-            return CountsScreen()
-        if mode == "codebook":
-            from qualcode.tui.screens.codebook import CodebookScreen
-
-            return CodebookScreen()
-        if mode == "crosstab":
-            from qualcode.tui.screens.crosstab import CrosstabScreen
-
-            return CrosstabScreen()
-        if mode == "pii":
-            from qualcode.tui.screens.pii import PiiScreen
-
-            return PiiScreen()
-        if mode == "framework":
-            from qualcode.tui.screens.framework import FrameworkScreen
-
-            return FrameworkScreen()
-        if mode == "memos":
-            from qualcode.tui.screens.memos import MemoScreen
-
-            return MemoScreen()
-        from qualcode.tui.screens.disagreements import DisagreementScreen
-
-        return DisagreementScreen()
+        return screen_class(mode)()
 
     return make
 

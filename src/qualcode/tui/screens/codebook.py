@@ -35,23 +35,7 @@ _, _n = translator("tui")
 TOP_LEVEL = "(top)"
 """The 'no parent' choice in the nest dialog (parentheses never occur in a code key)."""
 
-_SHORT_HEX = re.compile(r"^#?([0-9A-Fa-f])([0-9A-Fa-f])([0-9A-Fa-f])$")
 _LONG_HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
-
-
-def normalise_colour(text: str) -> str:
-    """'#abc' -> '#AABBCC', '1f77b4' -> '#1F77B4'; anything else unchanged (the core rejects it).
-
-    The terminal cannot draw the three-digit form, so it is never stored.
-    """
-    text = text.strip()
-    short = _SHORT_HEX.match(text)
-    if short:
-        return "#" + "".join(ch * 2 for ch in short.groups()).upper()
-    long = _LONG_HEX.match(text)
-    if long:
-        return "#" + long.group(1).upper()
-    return text
 
 
 def _swatch(color: str) -> str:
@@ -101,7 +85,7 @@ class CodebookScreen(ProjectScreen):
             "recolour",
             _("Farve"),
             id="codebook-colour",
-            tooltip=_("Give the highlighted code another colour (#RRGGBB)"),
+            tooltip=_("Give the highlighted code another colour: a name, a swatch or #RRGGBB"),
         ),
         Binding(
             "d",
@@ -389,6 +373,7 @@ class CodebookScreen(ProjectScreen):
         self.undo_group("codebook", redo=True)
 
     def action_add(self) -> None:
+        from qualcode.tui.widgets.colours import ColourDialog
         from qualcode.tui.widgets.dialogs import InputDialog
 
         if not self._need_book():
@@ -414,7 +399,7 @@ class CodebookScreen(ProjectScreen):
                 if colour is None:
                     self.notify(_("Ingen kode tilføjet."), severity="warning")
                     return
-                colour = normalise_colour(colour) or None
+                colour = colour or None  # '': the next colour of the palette
                 self._apply(
                     lambda: self.project.add_code(stem, label, color=colour),
                     lambda code: _("Tilføjet: {label} ({key}, {color})").format(
@@ -422,11 +407,9 @@ class CodebookScreen(ProjectScreen):
                     ),
                 )
 
-            title = _("Farve til »{label}« (#RRGGBB; tom = næste farve i paletten)").format(
-                label=label
-            )
+            title = _("Farve til »{label}« (tom = næste farve i paletten)").format(label=label)
             self.app.push_screen(
-                InputDialog(title, placeholder="#1F77B4", id="codebook-colour-dialog"), got_colour
+                ColourDialog(title, allow_empty=True, id="codebook-colour-dialog"), got_colour
             )
 
         self.app.push_screen(
@@ -469,7 +452,7 @@ class CodebookScreen(ProjectScreen):
         )
 
     def action_recolour(self) -> None:
-        from qualcode.tui.widgets.dialogs import InputDialog
+        from qualcode.tui.widgets.colours import ColourDialog
 
         code = self._need_code()
         if code is None:
@@ -479,7 +462,6 @@ class CodebookScreen(ProjectScreen):
         def got(colour: str | None) -> None:
             if colour is None:
                 return
-            colour = normalise_colour(colour)
             if colour == code.color:
                 self.notify(_("Farven er uændret."), timeout=2)
                 return
@@ -490,11 +472,8 @@ class CodebookScreen(ProjectScreen):
                 ),
             )
 
-        title = _("Farve til »{label}« (#RRGGBB)").format(label=code.label)
-        self.app.push_screen(
-            InputDialog(title, code.color, placeholder="#1F77B4", id="codebook-recolour-dialog"),
-            got,
-        )
+        title = _("Farve til »{label}«").format(label=code.label)
+        self.app.push_screen(ColourDialog(title, code.color, id="codebook-recolour-dialog"), got)
 
     def action_describe(self) -> None:
         from qualcode.tui.widgets.dialogs import TextDialog

@@ -32,7 +32,7 @@ from qualcode.tui.widgets.footer import Footer
 _, _n = translator("tui")
 
 CONTEXT_TURNS = 2
-LIST_CHARS = 160  # a quote's passage in the list; the context pane shows all of it
+LIST_CHARS = 160  # a quote's passage in the list, but the highlighted one's is whole
 CODE_CHARS = 60  # a code's label in the list; the quotes' heading shows all of it
 STAR = "★"
 NO_STAR = "☆"
@@ -56,6 +56,16 @@ def _short(text: str, limit: int = LIST_CHARS) -> str:
     """On one line, cut to ``limit`` characters, control characters as symbols."""
     one = shown(" ".join(text.split()))
     return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
+
+
+def _cut(text: str, limit: int = LIST_CHARS) -> tuple[str, bool]:
+    """A quote's passage on one line, cut at a word to about ``limit`` characters; and
+    whether it was cut."""
+    one = shown(" ".join(text.split()))
+    if len(one) <= limit:
+        return one, False
+    head = one[:limit].rsplit(" ", 1)[0] if " " in one[:limit] else one[:limit]
+    return head.rstrip(" ,.;:–-"), True
 
 
 class QuotesScreen(ProjectScreen):
@@ -128,6 +138,7 @@ class QuotesScreen(ProjectScreen):
         self.shown: list[Quote] = []  # the quotes in the middle list, in its order
         self.current: Quote | None = None  # the quote shown in context
         self.context_text = Text()
+        self.whole: int | None = None  # the index of the quote listed whole
         self.reload()
         self.query_one("#quotes-codes", OptionList).focus()
 
@@ -262,13 +273,30 @@ class QuotesScreen(ProjectScreen):
             listing.add_options(
                 [Option(self._quote_prompt(q), id=str(q.coding_id)) for q in self.shown]
             )
+            self.whole = None
             ids = [q.coding_id for q in self.shown]
             index = ids.index(keep) if keep in ids else 0
             listing.highlighted = index
+            self._show_whole(index)
             self.call_after_refresh(listing.scroll_to_highlight)
         self._show_context(self.shown[index])
 
-    def _quote_prompt(self, q: Quote) -> Text:
+    def _show_whole(self, index: int | None) -> None:
+        """List the quote at ``index`` whole (the highlighted one), the one before cut."""
+        listing = self.query_one("#quotes-list", OptionList)
+        if self.whole is not None and self.whole != index and self.whole < len(self.shown):
+            listing.replace_option_prompt_at_index(
+                self.whole, self._quote_prompt(self.shown[self.whole])
+            )
+        if index is not None and index < len(self.shown):
+            listing.replace_option_prompt_at_index(
+                index, self._quote_prompt(self.shown[index], whole=True)
+            )
+        self.whole = index
+
+    def _quote_prompt(self, q: Quote, *, whole: bool = False) -> Text:
+        """The star, who said it, and the passage: whole when ``whole``, else cut at a word
+        with '… (mere)' after it, so a cut never passes for the end of the quote."""
         text = Text()
         text.append(
             f"{STAR} " if q.starred else f"{NO_STAR} ", style="bold yellow" if q.starred else "dim"
@@ -280,8 +308,25 @@ class QuotesScreen(ProjectScreen):
             child = self.book.find(q.code)
             text.append(shown(f" · {child.label if child else q.code}"), style="dim")
         text.append("\n")
-        text.append(f'"{_short(q.text)}"')
+        if whole:
+            text.append(f'"{shown(q.text.strip())}"')
+            return text
+        passage, cut = _cut(q.text)
+        text.append(f'"{passage}')
+        if cut:
+            text.append(" … " + _("(mere)"), style="bold")
+        else:
+            text.append('"')
         return text
+
+    def _quote_in_view(self) -> Quote | None:
+        """The quote shown in the context pane, if the list still holds it; else the
+        highlighted one."""
+        if self.current is not None:
+            for q in self.shown:
+                if q.coding_id == self.current.coding_id:
+                    return q
+        return self._highlighted_quote()
 
     def _highlighted_quote(self) -> Quote | None:
         option = self.query_one("#quotes-list", OptionList).highlighted_option
@@ -303,6 +348,9 @@ class QuotesScreen(ProjectScreen):
     @on(OptionList.OptionHighlighted, "#quotes-list")
     def _quote_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         quote = self._highlighted_quote()
+        listing = self.query_one("#quotes-list", OptionList)
+        if listing.highlighted != self.whole:
+            self._show_whole(listing.highlighted)
         if quote is not None and quote is not self.current:
             self._show_context(quote)
 
@@ -356,7 +404,9 @@ class QuotesScreen(ProjectScreen):
 
     # -- actions ------------------------------------------------------------------------
     def action_star(self) -> None:
-        quote = self._highlighted_quote()
+        """Star the quote in view: the one highlighted in the list, listed whole and shown
+        in context (after a reload they are the same one again; see :meth:`_show_quotes`)."""
+        quote = self._quote_in_view()
         if quote is None:
             self.notify(_("Intet citat valgt."), severity="warning", timeout=2)
             return

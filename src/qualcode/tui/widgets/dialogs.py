@@ -106,12 +106,16 @@ class TextDialog(ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Yes or no, defaulting to no. The keys are written on the buttons and under the
-    question: a destructive yes takes its own key (j or y), never a stray Enter."""
+    """Yes or no to a change that cannot be taken back lightly (merge, delete, redact,
+    overwrite). The keys are written on the buttons and under the question: yes takes its
+    own key (j or y), no is n or Esc. Enter alone does neither: no button has the focus, and
+    Enter says which key answers, so a stray Enter never confirms, nor silently cancels."""
 
+    AUTO_FOCUS = None  # no button to press with Enter
     BINDINGS = [
         Binding("escape,n", "no", _("Nej"), id="confirm-no", tooltip=_("Answer no")),
         Binding("y,j", "yes", _("Ja"), id="confirm-yes", tooltip=_("Answer yes")),
+        Binding("enter", "explain", _("Hvilken tast?"), show=False),
     ]
 
     def __init__(self, question: str, *, yes: str | None = None, id: str | None = None) -> None:
@@ -122,16 +126,26 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(self.question), classes="dialog-title")
-            yield Label(
-                plain(_("j: {yes} · n eller Esc: Nej").format(yes=self.yes_label), style="dim"),
-                classes="dialog-keys",
-            )
+            yield Label(self._keys(), classes="dialog-keys")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("{yes} (j)").format(yes=self.yes_label), variant="error", id="yes")
-                yield Button(_("Nej (n)"), variant="primary", id="no")
+                yes = Button(_("{yes} (j)").format(yes=self.yes_label), variant="error", id="yes")
+                no = Button(_("Nej (n)"), variant="primary", id="no")
+                for button in (yes, no):  # clicked, never pressed with Enter
+                    button.can_focus = False
+                    yield button
 
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+    def _keys(self, *, asked: bool = False):
+        if asked:  # Enter was pressed: say it plainly, and stand out
+            return plain(
+                _("Enter svarer ikke her: tryk j for {yes}, n eller Esc for Nej.").format(
+                    yes=self.yes_label
+                ),
+                style="bold reverse",
+            )
+        return plain(_("j: {yes} · n eller Esc: Nej").format(yes=self.yes_label), style="dim")
+
+    def action_explain(self) -> None:
+        self.query_one(".dialog-keys", Label).update(self._keys(asked=True))
 
     @on(Button.Pressed, "#yes")
     def action_yes(self) -> None:
