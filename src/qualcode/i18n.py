@@ -58,13 +58,17 @@ def _from_locale(value: str) -> str | None:
 def _remembered() -> str | None:
     """The language the user chose in the workbench (``language`` in the settings file),
     or None. A file that cannot be read chooses nothing (the workbench says so)."""
-    import tomllib
-
     from qualcode.paths import user_settings_file
 
     try:
-        data = tomllib.loads(user_settings_file().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = user_settings_file().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    import tomllib  # only for a file there is (every command's start asks)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return None
     value = data.get("language")
     return value if isinstance(value, str) and value in LANGUAGES else None
