@@ -128,8 +128,13 @@ def catalogue(domain: str, lang: str) -> _gettext.NullTranslations:
     if found is None:
         if domain not in DOMAINS:
             raise ValueError(f"unknown domain {domain!r}")
+        # read directly rather than through gettext.translation, which looks for the
+        # locale's variants of the name (da_DK.ISO8859-1, da_DK, ...) and loads the
+        # locale module for that: qualcode's catalogues are named by language only
+        path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.mo"
         try:
-            found = _gettext.translation(domain, LOCALE_DIR, languages=[lang])
+            with open(path, "rb") as fp:
+                found = _gettext.GNUTranslations(fp)
         except FileNotFoundError:
             raise RuntimeError(
                 f"the {NAMES.get(lang, lang)} texts of qualcode ({domain}) are not compiled:"
