@@ -236,3 +236,42 @@ def test_the_workbench_first_screen_loads_nothing_heavy(tmp_path, demo_db):
     modules = set(result["modules"])
     assert "textual" in modules
     assert heavy(modules) == []
+
+
+# -- the counts without pandas write what the DataFrame wrote ---------------------------
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "md", "json"])
+def test_counts_from_plain_tables_are_the_frames_byte_for_byte(demo_db, fmt):
+    """`qualcode counts` renders CountTables (no pandas); the workbench and a notebook
+    render the DataFrames of Project.counts: every question, the interview's scale and
+    the report's published figures included, the bytes are the same."""
+    from qualcode.core.counts import CountTable
+    from qualcode.core.project import Project
+    from qualcode.io.export import render_counts
+
+    with Project.open(demo_db) as p:
+        ids = [q.id for q in p.questions()]
+        tables = [p.count_table(qid) for qid in ids]
+        frames = [p.counts(qid) for qid in ids]
+    for published in (None, True, False):
+        plain = render_counts(tables, fmt, published=published)
+        assert plain == render_counts(frames, fmt, published=published)
+        assert plain == render_counts([CountTable.of(f) for f in frames], fmt, published=published)
+    single = render_counts(tables[:1], fmt)
+    assert single == render_counts(frames[:1], fmt) and single
+
+
+def test_a_count_table_is_the_frame_of_project_counts(demo_db):
+    from qualcode.core.counts import COLUMNS
+    from qualcode.core.project import Project
+
+    with Project.open(demo_db) as p:
+        table = p.count_table("interview")
+        frame = p.counts("interview")
+    rebuilt = table.frame()
+    assert list(rebuilt.columns) == COLUMNS
+    assert rebuilt.equals(frame) and dict(rebuilt.dtypes) == dict(frame.dtypes)
+    assert rebuilt.attrs == frame.attrs and table.attrs["kind"] == "interview"
+    assert [r["scale"] for r in table.rows] == list(frame["scale"])
+    assert all(type(r["respondents"]) is int for r in table.rows)
