@@ -19,7 +19,6 @@ import json
 import math
 import os
 import re
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -329,7 +328,9 @@ def _temp_prefix(name: str) -> str:
 
 
 def _temp_name(target: Path) -> Path:
-    return target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    # os.urandom, as secrets.token_hex uses, without loading secrets (hashlib, random,
+    # base64) for every command that only prints
+    return target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-{os.urandom(4).hex()}.tmp")
 
 
 def _write_temp(target: Path, data: bytes, old: os.stat_result | None, temps: list[Path]) -> Path:
