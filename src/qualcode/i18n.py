@@ -58,13 +58,17 @@ def _from_locale(value: str) -> str | None:
 def _remembered() -> str | None:
     """The language the user chose in the workbench (``language`` in the settings file),
     or None. A file that cannot be read chooses nothing (the workbench says so)."""
-    import tomllib
-
     from qualcode.paths import user_settings_file
 
     try:
-        data = tomllib.loads(user_settings_file().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = user_settings_file().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    import tomllib  # only for a file there is (every command's start asks)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return None
     value = data.get("language")
     return value if isinstance(value, str) and value in LANGUAGES else None
@@ -124,8 +128,13 @@ def catalogue(domain: str, lang: str) -> _gettext.NullTranslations:
     if found is None:
         if domain not in DOMAINS:
             raise ValueError(f"unknown domain {domain!r}")
+        # read directly rather than through gettext.translation, which looks for the
+        # locale's variants of the name (da_DK.ISO8859-1, da_DK, ...) and loads the
+        # locale module for that: qualcode's catalogues are named by language only
+        path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.mo"
         try:
-            found = _gettext.translation(domain, LOCALE_DIR, languages=[lang])
+            with open(path, "rb") as fp:
+                found = _gettext.GNUTranslations(fp)
         except FileNotFoundError:
             raise RuntimeError(
                 f"the {NAMES.get(lang, lang)} texts of qualcode ({domain}) are not compiled:"

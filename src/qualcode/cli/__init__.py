@@ -1,4 +1,6 @@
-"""The qualcode command line. Heavy libraries load inside commands, so --help is instant.
+"""The qualcode command line. Heavy libraries load inside commands, and a command's module
+only when that command runs or its help is shown (see ``COMMAND_MODULES``), so that every
+command starts with little more than click loaded.
 
 Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 bad usage.
 
@@ -30,6 +32,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, MutableMapping
 
 import click
 
@@ -40,8 +43,9 @@ def _speak_for_click() -> None:
     """click's own words ("Usage:", "Missing argument 'DB'.", "Show this message and
     exit.") in the language qualcode speaks, from the ``click`` catalogue: click looks
     them up with the standard library's gettext, which would follow the locale. Done
-    before any command is declared, as click reads some of them then."""
-    import click._termui_impl
+    before any command is declared, as click reads some of them then. (The progress
+    bar's module, which click loads only for a bar, is handed its words when qualcode
+    draws one: :func:`.common.progress_bar`.)"""
     import click.shell_completion  # noqa: F401 (loaded so that its words are handed over too)
 
     i18n.install("click", [m for name, m in list(sys.modules.items()) if name.startswith("click.")])
@@ -49,22 +53,7 @@ def _speak_for_click() -> None:
 
 _speak_for_click()
 
-from qualcode.cli import (  # noqa: E402 (after click speaks qualcode's language)
-    codebooks,
-    cooccurrence,
-    exchange,
-    framework,
-    imports,
-    matrix,
-    memos,
-    publishing,
-    results,
-    safety,
-    suggestions,
-    team,
-    workbench,
-)
-from qualcode.cli.common import (  # noqa: E402
+from qualcode.cli.common import (  # noqa: E402 (after click speaks qualcode's language)
     CONTEXT,
     check_stdout,
     is_stdout_error,
@@ -73,8 +62,82 @@ from qualcode.cli.common import (  # noqa: E402
 
 _, _n = i18n.translator("cli")
 
+# Every command, by the name it is called by, and the module (of this package) that
+# declares it (in its ``COMMANDS``). A command's module is imported when the command is
+# run or its help is shown, not before: ``qualcode info`` loads ``results`` only, while
+# ``qualcode --help``, which lists every command with its short help, loads them all.
+# tests/test_startup_imports.py checks this table against the modules' COMMANDS.
+COMMAND_MODULES = {
+    "tui": "workbench",
+    "demo": "workbench",
+    "init": "workbench",
+    "import": "imports",
+    "counts": "results",
+    "quotes": "results",
+    "info": "results",
+    "report": "results",
+    "chart": "results",
+    "crosstab": "results",
+    "waves": "results",
+    "basis": "results",
+    "cooccurrence": "cooccurrence",
+    "matrix": "matrix",
+    "attributes": "matrix",
+    "code": "team",
+    "merge": "team",
+    "agreement": "team",
+    "codebook": "codebooks",
+    "train": "suggestions",
+    "suggest": "suggestions",
+    "evaluate": "suggestions",
+    "kwic": "suggestions",
+    "export": "exchange",
+    "backup": "safety",
+    "restore": "safety",
+    "scan-pii": "safety",
+    "framework": "framework",
+    "serve": "publishing",
+    "memos": "memos",
+}
+
+
+class LazyCommands(MutableMapping):
+    """The group's commands (click's ``Group.commands``): the names are known from
+    ``COMMAND_MODULES`` without importing anything, a command is imported when it is
+    looked up (``get`` or ``[name]``; iterating over the items imports them all)."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = dict(modules)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            module = self._modules[name]  # KeyError: no such command
+            import importlib
+
+            for command in importlib.import_module(f"{__name__}.{module}").COMMANDS:
+                self._loaded.setdefault(command.name, command)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._modules.pop(name, None)
+        del self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._modules, *self._loaded]))
+
+    def __len__(self) -> int:
+        return len(set(self._modules) | set(self._loaded))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules or name in self._loaded
+
 
 @click.group(
+    commands=LazyCommands(COMMAND_MODULES),
     context_settings=CONTEXT,
     invoke_without_command=True,
     help=_(
@@ -89,26 +152,9 @@ _, _n = i18n.translator("cli")
 def cli(ctx: click.Context) -> None:
     """The ``qualcode`` group (its help is above, for the catalogue)."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(workbench.open_demo)
+        from qualcode.cli.workbench import open_demo
 
-
-for _module in (
-    workbench,
-    imports,
-    results,
-    cooccurrence,
-    matrix,
-    team,
-    codebooks,
-    suggestions,
-    exchange,
-    safety,
-    framework,
-    publishing,
-    memos,
-):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
+        ctx.invoke(open_demo)
 
 
 def main() -> None:
@@ -133,4 +179,12 @@ def main() -> None:
         # click met the closed pipe itself (outside a command) and ended with 1
         stdout_failed(BrokenPipeError(errno.EPIPE, "Broken pipe"))
     check_stdout()
+    # The command is done and its output flushed. At exit the garbage collector would
+    # walk every object the process made, modules and all (about 5 ms, a tenth of a
+    # short command such as info): frozen, they are left to module teardown and the
+    # operating system. atexit handlers and teardown still run; what a command opens
+    # (projects, files) it closes in with-blocks, so no cycle holds anything to close.
+    import gc
+
+    gc.freeze()
     sys.exit(code)

@@ -292,6 +292,11 @@ def progress_bar(label: str):
             return
         bar = state.get("bar")
         if bar is None:
+            import click._termui_impl
+
+            from qualcode.i18n import install
+
+            install("click", [click._termui_impl])  # its words ("d" for days), as the rest's
             bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bar.__enter__()
             state["bar"] = bar

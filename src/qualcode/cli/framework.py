@@ -20,9 +20,12 @@ from qualcode.cli.options import (
 )
 from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
-from qualcode.io.framework import FORMATS
 
 _, _n = translator("cli")
+
+# as qualcode.io.framework.FORMATS (not imported here: it loads the exporters, and every
+# command's start would pay for them; tests/test_startup_imports.py checks the two agree)
+FORMATS = ("xlsx", "docx", "md", "csv")
 
 
 def _format(fmt: str | None, output: str | None) -> str:

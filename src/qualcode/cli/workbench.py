@@ -53,8 +53,8 @@ def _print_all_counts(path: Path) -> None:
     from qualcode.io.export import render_counts
 
     with open_project(str(path)) as project:
-        frames = [project.counts(qid) for qid in current_questions(project)]
-    click.echo(render_counts(frames, "table").decode("utf-8"), nl=False)
+        tables = [project.count_table(qid) for qid in current_questions(project)]
+    click.echo(render_counts(tables, "table").decode("utf-8"), nl=False)
 
 
 @click.command(

@@ -8,6 +8,8 @@ empty (for interviews: the jobcentres interviewed).
 from __future__ import annotations
 
 import math
+import sys
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.numbers import round_half_up
@@ -100,9 +102,46 @@ def coded_frame(project: Project, question: Question, *, coder: str | None = Non
     return frame
 
 
-def count_codes(project: Project, question: Question, *, coder: str | None = None) -> pd.DataFrame:
-    import pandas as pd
+@dataclass
+class CountTable:
+    """One question's counts as plain Python, without pandas: ``rows``, one dict per code
+    in codebook order with the keys of :data:`COLUMNS` (missing values as None), and
+    ``attrs``, what the frame's ``attrs`` hold (title, noun, basis, ...). What the CLI's
+    table, CSV, Markdown and JSON are written from; :meth:`frame` is the DataFrame of
+    :meth:`qualcode.core.project.Project.counts`."""
 
+    rows: list[dict[str, Any]]
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def frame(self) -> pd.DataFrame:
+        """The counts as a DataFrame, numbers as numbers even when all are missing."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.rows, columns=COLUMNS)
+        for col in ("published", "published_base", "published_year"):
+            frame[col] = frame[col].astype("Int64")
+        # numbers stay numbers even when every value is missing (no answers, nothing published)
+        frame["percent"] = frame["percent"].astype("float64")
+        frame["published_percent"] = frame["published_percent"].astype("Float64")
+        frame.attrs.update(self.attrs)
+        return frame
+
+    @classmethod
+    def of(cls, counts: CountTable | pd.DataFrame) -> CountTable:
+        """``counts`` as a CountTable: a DataFrame of counts (:meth:`frame`, or one a
+        notebook made) with its values as plain Python (see :func:`plain_value`)."""
+        if isinstance(counts, CountTable):
+            return counts
+        rows = [{k: plain_value(v) for k, v in rec.items()} for rec in counts.to_dict("records")]
+        return cls(rows, dict(counts.attrs))
+
+
+def count_table(project: Project, question: Question, *, coder: str | None = None) -> CountTable:
+    """Per code of the question's codebook: the distinct respondents who mention it, of
+    those who answered, the share, and what the report published (see :data:`COLUMNS`)."""
     db = project.db
     book = project.codebook(question.codebook)
     answered = item_store.answered(db, question.id)
@@ -136,25 +175,27 @@ def count_codes(project: Project, question: Question, *, coder: str | None = Non
                 "scale": verbal_scale(n) if question.kind == "interview" else "",
             }
         )
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    for col in ("published", "published_base", "published_year"):
-        frame[col] = frame[col].astype("Int64")
-    # numbers stay numbers even when every value is missing (no answers, nothing published)
-    frame["percent"] = frame["percent"].astype("float64")
-    frame["published_percent"] = frame["published_percent"].astype("Float64")
-    frame.attrs["question"] = question.id
-    frame.attrs["question_text"] = question.text
-    frame.attrs["codebook"] = book.stem
-    frame.attrs["title"] = book.title
-    frame.attrs["kind"] = question.kind
-    frame.attrs["published_source"] = book.published_source
-    frame.attrs["noun"] = noun.singular  # what was counted: "jobcenter", "kommune"
-    frame.attrs["noun_plural"] = noun.plural
-    # whose codings these numbers count: one coder, the consensus, or all of them
-    frame.attrs["basis"] = coder
-    frame.attrs["coders"] = project.coders(question.id)
-    frame.attrs["basis_label"] = project.basis_label(coder, frame.attrs["coders"])
-    return frame
+    coders = project.coders(question.id)
+    attrs = {
+        "question": question.id,
+        "question_text": question.text,
+        "codebook": book.stem,
+        "title": book.title,
+        "kind": question.kind,
+        "published_source": book.published_source,
+        "noun": noun.singular,  # what was counted: "jobcenter", "kommune"
+        "noun_plural": noun.plural,
+        # whose codings these numbers count: one coder, the consensus, or all of them
+        "basis": coder,
+        "coders": coders,
+        "basis_label": project.basis_label(coder, coders),
+    }
+    return CountTable(rows, attrs)
+
+
+def count_codes(project: Project, question: Question, *, coder: str | None = None) -> pd.DataFrame:
+    """:func:`count_table` as a DataFrame."""
+    return count_table(project, question, coder=coder).frame()
 
 
 def plain_value(v: Any) -> Any:
@@ -164,11 +205,11 @@ def plain_value(v: Any) -> Any:
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
-    try:
-        import pandas as pd
-
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
+    pd = sys.modules.get("pandas")  # a pandas value means pandas is loaded: never load it here
+    if pd is not None:
+        try:
+            if pd.isna(v):
+                return None
+        except (TypeError, ValueError):
+            pass
     return v.item() if hasattr(v, "item") else v

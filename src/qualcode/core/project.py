@@ -58,6 +58,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.counts import CountTable
     from qualcode.core.crosstab import Group
     from qualcode.core.framework import FrameworkMatrix
     from qualcode.core.grid import Grid, SortBy
@@ -1920,6 +1921,14 @@ class Project:
                 return pd.DataFrame(columns=COLUMNS)
             return pd.concat(frames, ignore_index=True)
         return count_codes(self, self.question(question), coder=coder)
+
+    def count_table(self, question: str | None = None, *, coder: str | None = None) -> CountTable:
+        """The numbers of :meth:`counts` for one question as plain Python, without pandas
+        (see :class:`qualcode.core.counts.CountTable`): for the CLI's table, CSV, Markdown
+        and JSON, which need no DataFrame."""
+        from qualcode.core.counts import count_table
+
+        return count_table(self, self.question(question), coder=coder)
 
     def coded_frame(self, question: str, *, coder: str | None = None) -> pd.DataFrame:
         """Respondents who answered × themes, 0/1 (see :func:`qualcode.core.counts.coded_frame`)."""

@@ -19,11 +19,10 @@ import json
 import math
 import os
 import re
-import secrets
 import stat
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from qualcode.errors import QualcodeError
 from qualcode.i18n import translator
@@ -36,7 +35,11 @@ _, _n = translator("io")
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.core.counts import CountTable
     from qualcode.models import Quote
+
+    # a question's counts, as the CLI counts them or as Project.counts returns them
+    Counts: TypeAlias = CountTable | pd.DataFrame
 
 COUNT_FORMATS = ("table", "csv", "md", "xlsx", "json")
 QUOTE_FORMATS = ("md", "csv", "docx")
@@ -325,7 +328,9 @@ def _temp_prefix(name: str) -> str:
 
 
 def _temp_name(target: Path) -> Path:
-    return target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    # os.urandom, as secrets.token_hex uses, without loading secrets (hashlib, random,
+    # base64) for every command that only prints
+    return target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-{os.urandom(4).hex()}.tmp")
 
 
 def _write_temp(target: Path, data: bytes, old: os.stat_result | None, temps: list[Path]) -> Path:
@@ -478,47 +483,66 @@ def format_from_path(
 # -- counts ----------------------------------------------------------------------
 
 
-def _has_published(frame: pd.DataFrame) -> bool:
-    return bool(frame["published"].notna().any())
+def _table(counts: Counts) -> CountTable:
+    """A question's counts as plain rows: the renderers below take a
+    :class:`~qualcode.core.counts.CountTable` (what the CLI counts, without pandas) or
+    the DataFrame of ``Project.counts`` (a notebook's, the workbench's) alike."""
+    from qualcode.core.counts import CountTable
+
+    return CountTable.of(counts)
 
 
-def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
+def _has_published(table: CountTable) -> bool:
+    return any(not is_missing(r["published"]) for r in table.rows)
+
+
+def _published_year(table: CountTable) -> int | None:
+    """The year of the report's figures: the first code's that has one."""
+    years = [r["published_year"] for r in table.rows if not is_missing(r["published_year"])]
+    return int(years[0]) if years else None
+
+
+def _answered(table: CountTable) -> int:
+    return int(table.rows[0]["answered"]) if table.rows else 0
+
+
+def counts_table(frame: Counts, *, published: bool | None = None) -> str:
     """A plain-text table for the terminal."""
-    published = _has_published(frame) if published is None else published
-    answered = int(frame["answered"].iloc[0]) if len(frame) else 0
-    kind = frame.attrs.get("kind", "open")
-    title = frame.attrs.get("title", "")
-    noun = units(frame.attrs)
-    question = frame.attrs.get("question", "")
+    table = _table(frame)
+    attrs = table.attrs
+    published = _has_published(table) if published is None else published
+    answered = _answered(table)
+    kind = attrs.get("kind", "open")
+    title = attrs.get("title", "")
+    noun = units(attrs)
+    question = attrs.get("question", "")
     if kind == "interview":
         head = _("{question}: {title} ({n} interviewede {units})")
     else:
         head = _("{question}: {title} ({n} {units} har svaret)")
     lines = [one_line(head.format(question=question, title=title, n=answered, units=noun))]
-    if frame.attrs.get("basis_label"):
-        lines.append(one_line(frame.attrs["basis_label"]))
-    header = [_("Tema"), units_title(frame.attrs), _("Andel")]
+    if attrs.get("basis_label"):
+        lines.append(one_line(attrs["basis_label"]))
+    header = [_("Tema"), units_title(attrs), _("Andel")]
     if kind == "interview":
         header.append(_("Omfang"))
     if published:
-        year = frame["published_year"].dropna()
-        header.append(
-            _("Rapport {year}").format(year=int(year.iloc[0])) if len(year) else _("Rapport")
-        )
+        year = _published_year(table)
+        header.append(_("Rapport {year}").format(year=year) if year is not None else _("Rapport"))
     body = []
-    for r in frame.itertuples():
+    for r in table.rows:
         row = [
-            "  " * int(r.depth) + r.label,
-            _("{n} af {base}").format(n=r.respondents, base=r.answered),
-            percent(r.percent),
+            "  " * int(r["depth"]) + r["label"],
+            _("{n} af {base}").format(n=r["respondents"], base=r["answered"]),
+            percent(r["percent"]),
         ]
         if kind == "interview":
-            row.append(scale(int(r.respondents)))
+            row.append(scale(int(r["respondents"])))
         if published:
             row.append(
                 ""
-                if is_missing(r.published)
-                else _("{n} af {base}").format(n=r.published, base=r.published_base)
+                if is_missing(r["published"])
+                else _("{n} af {base}").format(n=r["published"], base=r["published_base"])
             )
         body.append(row)
     columns = [Column(header[0], max_width=70)] + [Column(h, right=True) for h in header[1:]]
@@ -526,14 +550,16 @@ def counts_table(frame: pd.DataFrame, *, published: bool | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def counts_csv(frame: pd.DataFrame) -> bytes:
+def counts_csv(frame: Counts | list[Counts]) -> bytes:
+    """The counts of one question, or of several one after another, as CSV."""
     import csv
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for rec in frame[CSV_COLUMNS].itertuples(index=False):
-        writer.writerow([safe_cell("" if is_missing(v) else v) for v in rec])
+    for table in map(_table, frame if isinstance(frame, list) else [frame]):
+        for r in table.rows:
+            writer.writerow([safe_cell("" if is_missing(r[c]) else r[c]) for c in CSV_COLUMNS])
     return buf.getvalue().encode("utf-8")
 
 
@@ -543,48 +569,47 @@ def md_cell(text: object) -> str:
     return visible(str(text).replace("|", "\\|").replace("\n", " "))
 
 
-def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None) -> str:
+def counts_markdown(frames: list[Counts], *, published: bool | None = None) -> str:
     """The report's layout: theme, essence, 'Anført af N ud af M jobcentre' (the
     project's noun)."""
     parts = []
-    for frame in frames:
-        show_pub = _has_published(frame) if published is None else published
-        kind = frame.attrs.get("kind", "open")
-        parts.append(f"### {frame.attrs.get('title', '')}\n")
-        q = frame.attrs.get("question_text") or frame.attrs.get("question", "")
+    for table in map(_table, frames):
+        attrs = table.attrs
+        show_pub = _has_published(table) if published is None else published
+        kind = attrs.get("kind", "open")
+        parts.append(f"### {attrs.get('title', '')}\n")
+        q = attrs.get("question_text") or attrs.get("question", "")
         asked = _("Spørgsmål: {text} ({id})").format(
-            text=md_cell(q), id=f"`{frame.attrs.get('question', '')}`"
+            text=md_cell(q), id=f"`{attrs.get('question', '')}`"
         )
         parts.append(f"{asked}\n")
-        if frame.attrs.get("basis_label"):
-            parts.append(f"{md_cell(frame.attrs['basis_label'])}\n")
-        noun = units(frame.attrs)
-        head = theme_heads(frame)
+        if attrs.get("basis_label"):
+            parts.append(f"{md_cell(attrs['basis_label'])}\n")
+        noun = units(attrs)
+        head = theme_heads(table)
         if show_pub:
-            year = frame["published_year"].dropna()
+            year = _published_year(table)
             head.append(
-                _("Rapporten {year}").format(year=int(year.iloc[0]))
-                if len(year)
-                else _("Rapporten")
+                _("Rapporten {year}").format(year=year) if year is not None else _("Rapporten")
             )
         parts.append("| " + " | ".join(head) + " |")
         parts.append(
             "|" + "|".join(["---", "---", "---", "---:"] + (["---"] if show_pub else [])) + "|"
         )
-        for r in frame.itertuples():
-            label = ("&nbsp;&nbsp;" * int(r.depth)) + md_cell(r.label)
-            said = mentioned(kind, int(r.respondents), int(r.answered), noun)
-            cells = [label, md_cell(r.definition), said, percent(r.percent, 0)]
+        for r in table.rows:
+            label = ("&nbsp;&nbsp;" * int(r["depth"])) + md_cell(r["label"])
+            said = mentioned(kind, int(r["respondents"]), int(r["answered"]), noun)
+            cells = [label, md_cell(r["definition"]), said, percent(r["percent"], 0)]
             if show_pub:
                 cells.append(
                     ""
-                    if is_missing(r.published)
-                    else mentioned("open", r.published, r.published_base, noun)
+                    if is_missing(r["published"])
+                    else mentioned("open", r["published"], r["published_base"], noun)
                 )
             parts.append("| " + " | ".join(cells) + " |")
         if kind == "interview":
-            parts.append(f"\n{scale_note(frame.attrs)}")
-        source = frame.attrs.get("published_source")
+            parts.append(f"\n{scale_note(attrs)}")
+        source = attrs.get("published_source")
         if show_pub and source:
             parts.append("\n" + _("Rapportens tal: {source}.").format(source=source))
         parts.append("")
@@ -594,7 +619,7 @@ def counts_markdown(frames: list[pd.DataFrame], *, published: bool | None = None
 _BEFORE_MENTIONED = ("question", "code", "label", "respondents", "answered", "percent")
 
 
-def theme_heads(frame: pd.DataFrame) -> list[str]:
+def theme_heads(frame: Counts) -> list[str]:
     """The counts' column headings in the report's layout, in the project's noun: Tema,
     Essensen af temaet, Antal jobcentre der nævner temaet, Andel."""
     return [
@@ -605,11 +630,11 @@ def theme_heads(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def counts_json(frames: list[pd.DataFrame]) -> bytes:
+def counts_json(frames: list[Counts]) -> bytes:
     out = []
-    for frame in frames:
-        records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        kind, noun = frame.attrs.get("kind", "open"), units(frame.attrs)
+    for table in map(_table, frames):
+        attrs = table.attrs
+        kind, noun = attrs.get("kind", "open"), units(attrs)
         # the report's words after the percent, where JSON has always had them
         records = [
             {
@@ -617,16 +642,16 @@ def counts_json(frames: list[pd.DataFrame]) -> bytes:
                 "mentioned": mentioned(kind, rec["respondents"], rec["answered"], noun),
                 **{k: v for k, v in rec.items() if k not in _BEFORE_MENTIONED},
             }
-            for rec in records
+            for rec in table.rows
         ]
         out.append(
             {
-                "question": frame.attrs.get("question"),
-                "codebook": frame.attrs.get("codebook"),
-                "title": frame.attrs.get("title"),
-                "basis": frame.attrs.get("basis") or "*",
-                "coders": frame.attrs.get("coders", []),
-                "answered": int(frame["answered"].iloc[0]) if len(frame) else 0,
+                "question": attrs.get("question"),
+                "codebook": attrs.get("codebook"),
+                "title": attrs.get("title"),
+                "basis": attrs.get("basis") or "*",
+                "coders": attrs.get("coders", []),
+                "answered": _answered(table),
                 "codes": records,
             }
         )
@@ -635,27 +660,27 @@ def counts_json(frames: list[pd.DataFrame]) -> bytes:
     ).encode("utf-8")
 
 
-def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) -> bytes:
+def counts_xlsx(frames: list[Counts], *, published: bool | None = None) -> bytes:
     """One sheet per question, numbers as numbers, column widths set."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
     wb.remove(wb.active)
-    for frame in frames:
-        show_pub = _has_published(frame) if published is None else published
-        ws = wb.create_sheet(sheet_name(frame.attrs.get("question") or "", wb.sheetnames))
+    for table in map(_table, frames):
+        attrs = table.attrs
+        show_pub = _has_published(table) if published is None else published
+        ws = wb.create_sheet(sheet_name(attrs.get("question") or "", wb.sheetnames))
         ws.append(
             [
-                xlsx_cell(frame.attrs.get("title", "")),
+                xlsx_cell(attrs.get("title", "")),
                 "",
-                xlsx_cell(frame.attrs.get("basis_label", "")),
+                xlsx_cell(attrs.get("basis_label", "")),
             ]
         )
         ws["A1"].font = Font(bold=True, size=12)
-        noun = units(frame.attrs)
-        kind = str(frame.attrs.get("kind", "open"))
-        head = [*theme_heads(frame)[:3], units_title(frame.attrs), _("Besvaret"), _("Andel (%)")]
+        noun = units(attrs)
+        head = [*theme_heads(table)[:3], units_title(attrs), _("Besvaret"), _("Andel (%)")]
         if show_pub:
             report = _("Rapporten")
             head += [
@@ -666,21 +691,21 @@ def counts_xlsx(frames: list[pd.DataFrame], *, published: bool | None = None) ->
         ws.append(head)
         for cell in ws[2]:
             cell.font = Font(bold=True)
-        kind = frame.attrs.get("kind", "open")
-        for r in frame.itertuples():
+        kind = attrs.get("kind", "open")
+        for r in table.rows:
             row = [
-                xlsx_cell(("  " * int(r.depth)) + r.label),
-                xlsx_cell(r.definition),
-                xlsx_cell(mentioned(kind, int(r.respondents), int(r.answered), noun)),
-                int(r.respondents),
-                int(r.answered),
-                None if is_missing(r.percent) else float(r.percent),
+                xlsx_cell(("  " * int(r["depth"])) + r["label"]),
+                xlsx_cell(r["definition"]),
+                xlsx_cell(mentioned(kind, int(r["respondents"]), int(r["answered"]), noun)),
+                int(r["respondents"]),
+                int(r["answered"]),
+                None if is_missing(r["percent"]) else float(r["percent"]),
             ]
             if show_pub:
                 row += [
-                    None if is_missing(r.published) else int(r.published),
-                    None if is_missing(r.published_base) else int(r.published_base),
-                    None if is_missing(r.published_percent) else float(r.published_percent),
+                    None if is_missing(r["published"]) else int(r["published"]),
+                    None if is_missing(r["published_base"]) else int(r["published_base"]),
+                    None if is_missing(r["published_percent"]) else float(r["published_percent"]),
                 ]
             ws.append(row)
         for row in ws.iter_rows(min_row=3):
@@ -705,13 +730,13 @@ def sheet_name(name: str, taken: list[str]) -> str:
     return candidate
 
 
-def render_counts(frames: list[pd.DataFrame], fmt: str, *, published: bool | None = None) -> bytes:
+def render_counts(frames: list[Counts], fmt: str, *, published: bool | None = None) -> bytes:
+    """The counts of one or more questions (CountTables or DataFrames, see
+    :func:`_table`) in ``fmt``; only XLSX loads a library for it."""
     if fmt == "table":
         return "\n".join(counts_table(f, published=published) for f in frames).encode("utf-8")
     if fmt == "csv":
-        import pandas as pd
-
-        return counts_csv(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
+        return counts_csv(list(frames))
     if fmt == "md":
         return counts_markdown(frames, published=published).encode("utf-8")
     if fmt == "json":

@@ -4,7 +4,6 @@ when they are whole, so that nobody ever sees (or opens) a half-made file."""
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
@@ -15,7 +14,9 @@ _, _n = translator("core")
 
 def private_name(path: Path, what: str = "new") -> Path:
     """A hidden name beside ``path`` for a file this process alone writes."""
-    return path.with_name(f".{path.name}.qualcode-{os.getpid()}-{secrets.token_hex(4)}.{what}")
+    # os.urandom, as secrets.token_hex uses: without loading secrets (and hashlib,
+    # random, base64 with it) at every command's start
+    return path.with_name(f".{path.name}.qualcode-{os.getpid()}-{os.urandom(4).hex()}.{what}")
 
 
 def publish(tmp: Path, path: Path) -> None:

@@ -9,8 +9,6 @@ the project is corrupted without an error. qualcode refuses to write a project t
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import os
 import sys
@@ -59,8 +57,19 @@ def network_filesystem(path: str | Path) -> str | None:
 
 @functools.cache
 def _statfs() -> Any:
-    """libc's statfs, looked up once per process: find_library runs ldconfig (a child
-    process) each time, and every project open asks (None where there is none)."""
+    """libc's statfs, looked up once per process (None where there is none). ctypes is
+    imported here, not with the module: a command that only reads never asks, and the
+    import costs every command's start. The symbol is taken from the running program
+    (which has libc loaded) before ``find_library`` is tried, as that runs ldconfig, a
+    child process."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).statfs
+    except (OSError, AttributeError):
+        pass
+    import ctypes.util
+
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return None
@@ -75,6 +84,8 @@ def filesystem_type(path: Path) -> int | str | None:
     statfs = _statfs()
     if statfs is None:
         return None
+    import ctypes  # loaded by _statfs already
+
     buf = ctypes.create_string_buffer(4096)  # larger than any struct statfs
     if statfs(os.fsencode(str(path)), buf) != 0:
         return None
