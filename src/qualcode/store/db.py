@@ -21,7 +21,7 @@ Rules this module keeps, so that no caller has to remember them:
 
 from __future__ import annotations
 
-import secrets
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -294,7 +294,7 @@ def migrate_new_file(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     runner: Any = _Statements(conn)
     for migration in MIGRATIONS:
-        savepoint = f"qualcode_{secrets.token_hex(8)}"
+        savepoint = f"qualcode_{os.urandom(8).hex()}"
         conn.execute(f"SAVEPOINT {savepoint}")
         try:
             migration(runner)
@@ -369,7 +369,7 @@ def data_version(conn: sqlite3.Connection) -> tuple[int, int]:
 @contextmanager
 def savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     """A part of the enclosing transaction that is undone alone if it fails."""
-    name = f"qualcode_{secrets.token_hex(8)}"
+    name = f"qualcode_{os.urandom(8).hex()}"
     conn.execute(f"SAVEPOINT {name}")
     try:
         yield
