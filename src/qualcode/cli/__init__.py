@@ -31,12 +31,19 @@ the project, output) and :mod:`.options` (the options every command repeats):
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator, MutableMapping
 
-import click
+# A command imports a few thousand objects (click, the command's module, the core) and
+# frees nearly all of them by reference counting; the collector's youngest generation,
+# run every 700 allocations by default, finds no cycles there and costs about 4 ms of a
+# 55 ms command. Every 50,000 allocations it still runs, a few times in a short command.
+gc.set_threshold(50_000, 20, 20)
 
-from qualcode import __version__, i18n
+import click  # noqa: E402
+
+from qualcode import __version__, i18n  # noqa: E402
 
 
 def _speak_for_click() -> None:

@@ -354,6 +354,7 @@ class CodingScreen(ProjectScreen):
     # the first screenful of the queue, shown before the rest is read (a question of a
     # million answers has 200,000 items: reading them all and counting takes ~0.5 s)
     FIRST_PAGE = 200
+    _notes_height: int | None = None  # the codings pane's height last drawn (lines)
 
     def _first_page_will_do(self, queue: ItemQueue) -> bool:
         """Whether the first page of the queue in file order is what the whole queue would
@@ -587,15 +588,14 @@ class CodingScreen(ProjectScreen):
 
     def _show_notes(self, out: Text) -> None:
         """The codings and memos in their pane (a fixed height, app.tcss). The text is at
-        least as tall as the pane: only a text taller than the pane (it scrolls), or one
-        that was, needs a new layout; most key presses redraw it alone."""
+        least as tall as the pane, so only a change of its height (a text taller than the
+        pane scrolls) needs a new layout; most key presses redraw it alone."""
         static = self.query_one("#item-codings", Static)
         width = static.size.width
         floor = NOTES_LINES
-        lines = len(out.wrap(self.app.console, width)) if width else floor + 1
-        tall, was_tall = lines > floor, getattr(self, "_notes_tall", True)
-        static.update(out, layout=tall or was_tall)
-        self._notes_tall = tall
+        height = max(floor, len(out.wrap(self.app.console, width))) if width else None
+        static.update(out, layout=height is None or height != self._notes_height)
+        self._notes_height = height
 
     def _state(self) -> tuple[set[str], bool, bool]:
         """The respondent's codes (with ancestors), whether the item is coded and whether
