@@ -228,6 +228,33 @@ def _as_stream(table: Table) -> TableStream:
     )
 
 
+def header_names(header: list[str], name: str, header_row: int) -> tuple[list[str], int]:
+    """The header row's column names: trimmed, without empty ones at its end, in NFC (and
+    how many were not). An empty header, a column without a name or a name twice is
+    refused, naming the file and the row. The whole-file and the streamed reading share
+    it."""
+    headers = [h.strip() for h in header]
+    while headers and headers[-1] == "":
+        headers.pop()
+    if not headers:
+        raise ImportError_(_("the header row is empty"), file=name, row=1)
+    headers, renamed = nfc_all(headers)
+    seen: set[str] = set()
+    for i, h in enumerate(headers, start=1):
+        if not h:
+            raise ImportError_(
+                _("column {n} has no name in the header").format(n=i), file=name, row=header_row
+            )
+        if h in seen:
+            raise ImportError_(
+                _("column name '{name}' appears twice in the header").format(name=h),
+                file=name,
+                row=header_row,
+            )
+        seen.add(h)
+    return headers, renamed
+
+
 def _csv_records(
     lines: Iterator[str], delimiter: str, data: bytes, name: str, digest: str
 ) -> Iterator[list[str]]:
@@ -283,25 +310,7 @@ def _stream_rows(
             break
     if header is None:
         raise ImportError_(_("file is empty (no header row)"), file=name)
-    headers = [h.strip() for h in header]
-    while headers and headers[-1] == "":
-        headers.pop()
-    if not headers:
-        raise ImportError_(_("the header row is empty"), file=name, row=1)
-    headers, renamed = nfc_all(headers)
-    seen: dict[str, int] = {}
-    for i, h in enumerate(headers, start=1):
-        if not h:
-            raise ImportError_(
-                _("column {n} has no name in the header").format(n=i), file=name, row=header_row
-            )
-        if h in seen:
-            raise ImportError_(
-                _("column name '{name}' appears twice in the header").format(name=h),
-                file=name,
-                row=header_row,
-            )
-        seen[h] = i
+    headers, renamed = header_names(header, name, header_row)
     width = len(headers)
     if (most - 1) * width > MAX_TABLE_CELLS and (closer() - 1) * width > MAX_TABLE_CELLS:
         return None
@@ -1150,25 +1159,7 @@ def _to_table(
     row_of = (lambda i: i + 1) if numbers is None else numbers.__getitem__
     header_row = row_of(kept[0])
     header = records[kept[0]]
-    headers = [h.strip() for h in header]
-    while headers and headers[-1] == "":
-        headers.pop()
-    if not headers:
-        raise ImportError_(_("the header row is empty"), file=name, row=1)
-    headers, renamed = nfc_all(headers)
-    seen: dict[str, int] = {}
-    for i, h in enumerate(headers, start=1):
-        if not h:
-            raise ImportError_(
-                _("column {n} has no name in the header").format(n=i), file=name, row=header_row
-            )
-        if h in seen:
-            raise ImportError_(
-                _("column name '{name}' appears twice in the header").format(name=h),
-                file=name,
-                row=header_row,
-            )
-        seen[h] = i
+    headers, renamed = header_names(header, name, header_row)
     width = len(headers)
     if (len(kept) - 1) * width > MAX_TABLE_CELLS:
         raise _too_big(name, len(kept) - 1, width)
