@@ -188,14 +188,8 @@ def stream_table(path: str | Path, *, sheet: str | None = None) -> TableStream:
     first = text.readline()
     if first.startswith("\ufeff"):
         first = first[1:]
-    line = _FIRST_LINE.match(first)
-    assert line is not None  # the pattern matches any text, the empty one too
-    first_line = line[1]
-    if first_line.lower().startswith("sep=") and len(first_line) in (5, 6):
-        delimiter = first_line[4:5] or ","
-        first = first[line.end() :]
-    else:
-        delimiter = sniff_delimiter(first_line)
+    delimiter, hint = delimiter_of(first)
+    first = first[hint:]
     lines = itertools.chain([first] if first else [], text)
     records = _csv_records(lines, delimiter, data, name, digest)
     stream = _stream_rows(
@@ -253,6 +247,18 @@ def header_names(header: list[str], name: str, header_row: int) -> tuple[list[st
             )
         seen.add(h)
     return headers, renamed
+
+
+def delimiter_of(text: str) -> tuple[str, int]:
+    """The delimiter of a CSV text from its first line, and how many characters of the text
+    are Excel's "sep=;" hint line (ended by CRLF, LF or a Mac's lone CR), 0 if there is
+    none: the hint names the delimiter, else it is sniffed."""
+    line = _FIRST_LINE.match(text)
+    assert line is not None  # the pattern matches any text, the empty one too
+    first_line = line[1]
+    if first_line.lower().startswith("sep=") and len(first_line) in (5, 6):
+        return first_line[4:5] or ",", line.end()
+    return sniff_delimiter(first_line), 0
 
 
 def _csv_records(
@@ -651,15 +657,8 @@ def _read_csv(data: bytes, name: str, digest: str) -> Table:
     text, encoding, no_controls = _decode(data, name)
     if text.startswith("\ufeff"):
         text = text[1:]
-    first = _FIRST_LINE.match(text)
-    assert first is not None  # the pattern matches any text, the empty one too
-    first_line = first[1]
-    if first_line.lower().startswith("sep=") and len(first_line) in (5, 6):
-        # Excel's "sep=;" hint line (ended by CRLF, LF or a Mac's lone CR)
-        delimiter = first_line[4:5] or ","
-        text = text[first.end() :]
-    else:
-        delimiter = sniff_delimiter(first_line)
+    delimiter, hint = delimiter_of(text)
+    text = text[hint:]
     old_limit = csv.field_size_limit()
     try:
         # First with the cell limit as the csv module's field limit: then no cell needs its
