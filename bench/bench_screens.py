@@ -35,6 +35,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import emit, median, percentile  # noqa: E402
+
+# before Textual, as in the user's process: the package sets Textual's frame rate
+import qualcode.tui  # noqa: E402, F401
+
+# isort: split
 from textual import events  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 

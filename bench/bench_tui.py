@@ -48,6 +48,10 @@ from _common import emit, percentile, since_process_start, status_kib  # noqa: E
 
 SIZE = (120, 36)
 T_IMPORT0 = time.perf_counter()
+# before Textual, as in the user's process: the package sets Textual's frame rate
+import qualcode.tui  # noqa: E402, F401
+
+# isort: split
 from textual import events  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 
