@@ -69,3 +69,27 @@ async def test_an_unknown_code_in_the_search_says_so_and_the_status_names_the_se
         await pilot.pause()
         status = str(app.screen.query_one("#queue-status").render())
         assert "søgning: kode:fleksjob [b]" in status  # shown as typed, never markup
+
+
+async def test_a_passage_selected_with_the_mouse_is_coded_like_one_selected_by_keys(app, db):
+    from qualcode.tui.widgets.item_view import CodedTextArea
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        item = screen.item
+        area = screen.query_one(CodedTextArea)
+        first = item.text.split("\n")[0]
+        assert len(first) > 12  # the demo's first answer: a passage of its first line
+        left = area.content_region.x - area.region.x + area.gutter_width  # the text's column 0
+        top = area.content_region.y - area.region.y
+        await pilot.mouse_down(area, offset=(left + 2, top))  # press, drag, release
+        await pilot.hover(area, offset=(left + 10, top))
+        await pilot.mouse_up(area, offset=(left + 10, top))
+        assert area.selected_span() == (2, 10)
+        await pilot.press("1")
+        await pilot.pause()
+        rows = db.execute(
+            "SELECT start, \"end\" FROM codings WHERE item_id = ? AND coder = 'ida'", [item.id]
+        ).fetchall()
+        assert rows == [(2, 10)]
+        assert item.text[2:10] == first[2:10]
