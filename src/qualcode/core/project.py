@@ -30,6 +30,11 @@ from qualcode.store import questions as question_store
 from qualcode.store import respondents as respondent_store
 from qualcode.store import settings as settings_store
 
+# The store modules only some actions need (events: the log and undo; files; imports;
+# memos; reviews: 'no theme'; summaries: the framework matrix), and the models only they
+# make, are imported in the methods that use them: a command that only reads, such as
+# counts or info, loads none of them (tests/test_startup_imports.py).
+
 _, _n = translator("core")
 
 Progress = Callable[[int, int], None]
