@@ -114,6 +114,7 @@ NOT_FOR_READING = {
     "qualcode.store.summaries",
     "qualcode.store.fs",
     "qualcode.store.backup",
+    "click.shell_completion",  # loaded only when the shell asks for completions
 }
 
 
@@ -137,6 +138,23 @@ def test_reading_commands_load_only_what_reading_needs(tmp_path, demo_db, args):
     assert "qualcode.core.project" in loaded and "qualcode.models" in loaded
     assert sorted(NOT_FOR_READING & loaded) == []
     assert sorted(m for m in loaded if m.startswith("qualcode.models.")) == []
+
+
+def test_shell_completion_speaks_qualcodes_language_when_the_shell_asks():
+    """click's shell completion module is loaded only when the shell asks for completions
+    (click's _QUALCODE_COMPLETE), and then its words come from qualcode's catalogue."""
+    check = (
+        "import gettext, sys\n"
+        "import qualcode.cli\n"
+        "module = sys.modules.get('click.shell_completion')\n"
+        "print(module is not None and module._ is not gettext.gettext)\n"
+    )
+    for value, expected in (("bash_source", "True"), ("", "False")):
+        env = dict(os.environ, _QUALCODE_COMPLETE=value)
+        done = subprocess.run(
+            [sys.executable, "-c", check], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.stdout.strip() == expected, done.stderr
 
 
 def test_every_model_is_a_dataclass_of_qualcode_models():
