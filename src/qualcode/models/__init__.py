@@ -2,13 +2,13 @@
 layer. Imports nothing of qualcode but :mod:`qualcode.safe` and :mod:`qualcode.i18n`
 (which import nothing of the layers above).
 
-The classes every command reads with (codes, questions, respondents, items, codings) are
-here; those only some commands make (:class:`Quote`, :class:`Disagreement`,
-:class:`Change`, :class:`Summary`, :class:`Memo`, :class:`ImportSummary`) are each in a
-module of this package, loaded when the class is first named: ``from qualcode.models
-import Quote`` works as it always did. Building a frozen dataclass costs about half a
-millisecond (Python compiles each of its methods), and ``qualcode counts`` or ``info``
-make none of them.
+The classes nearly every command needs (:class:`Code`, :class:`Noun`, :class:`Question`)
+are here; the others (:class:`Item`, :class:`Coding`, :class:`Respondent`, :class:`Quote`,
+:class:`Disagreement`, :class:`Change`, :class:`Summary`, :class:`Memo`,
+:class:`ImportSummary`) are each in a module of this package, loaded when the class is
+first named: ``from qualcode.models import Quote`` works as it always did. Building a
+frozen dataclass costs about half a millisecond (Python compiles each of its methods),
+and ``qualcode counts`` or ``info`` make none of these.
 """
 
 from __future__ import annotations
