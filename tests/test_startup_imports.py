@@ -101,6 +101,84 @@ def test_counts_of_every_question_loads_nothing_heavy(tmp_path, demo_db):
     assert heavy(modules) == []
 
 
+# What only some actions need: the store modules of the log and undo, files, imports,
+# memos, 'no theme' marks, framework summaries, the file-system check and backups; and
+# every model class but Code, Noun and Question, each in a module of qualcode.models that
+# is loaded when the class is first named. A command that only reads loads none of them.
+NOT_FOR_READING = {
+    "qualcode.store.events",
+    "qualcode.store.files",
+    "qualcode.store.imports",
+    "qualcode.store.memos",
+    "qualcode.store.reviews",
+    "qualcode.store.summaries",
+    "qualcode.store.fs",
+    "qualcode.store.backup",
+    "click.shell_completion",  # loaded only when the shell asks for completions
+}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("info",), ("counts", "--question", "strategier"), ("counts",)],
+    ids=["info", "counts", "counts-all"],
+)
+def test_reading_commands_load_only_what_reading_needs(tmp_path, demo_db, args):
+    report = tmp_path / "all.json"
+    done = subprocess.run(
+        [sys.executable, "-c", SUBMODULES, str(report), args[0], str(demo_db), *args[1:]],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(report.read_text())
+    assert result["code"] in (0, None), done.stdout + done.stderr
+    assert "strategier" in done.stdout
+    loaded = set(result["modules"])
+    assert "qualcode.core.project" in loaded and "qualcode.models" in loaded
+    assert sorted(NOT_FOR_READING & loaded) == []
+    assert sorted(m for m in loaded if m.startswith("qualcode.models.")) == []
+
+
+def test_shell_completion_speaks_qualcodes_language_when_the_shell_asks():
+    """click's shell completion module is loaded only when the shell asks for completions
+    (click's _QUALCODE_COMPLETE), and then its words come from qualcode's catalogue."""
+    check = (
+        "import gettext, sys\n"
+        "import qualcode.cli\n"
+        "module = sys.modules.get('click.shell_completion')\n"
+        "print(module is not None and module._ is not gettext.gettext)\n"
+    )
+    for value, expected in (("bash_source", "True"), ("", "False")):
+        env = dict(os.environ, _QUALCODE_COMPLETE=value)
+        done = subprocess.run(
+            [sys.executable, "-c", check], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.stdout.strip() == expected, done.stderr
+
+
+def test_every_model_is_a_dataclass_of_qualcode_models():
+    """The classes built when first named are there to import, as before, and are the
+    dataclasses of their modules; a name qualcode.models does not have is an error."""
+    import dataclasses
+    import importlib
+
+    import qualcode.models as models
+
+    names = ["Code", "Noun", "Question", "Respondent", "Item", "Coding", "Quote"]
+    names += ["Disagreement", "Change", "Summary", "Memo", "ImportSummary"]
+    for name in names:
+        cls = getattr(models, name)
+        assert dataclasses.is_dataclass(cls) and cls.__name__ == name
+        assert getattr(importlib.import_module(cls.__module__), name) is cls
+        assert name in dir(models)
+        assert cls.__dataclass_params__.frozen == (name != "ImportSummary")
+    with pytest.raises(AttributeError, match="Quotes"):
+        models.Quotes  # noqa: B018
+    with pytest.raises(ImportError):
+        exec("from qualcode.models import Quotes", {})
+
+
 def test_quotes_loads_nothing_heavy(tmp_path, demo_db):
     modules, out = loaded_by(
         tmp_path, "quotes", demo_db, "--question", "strategier", "--code", "fleksjob"

@@ -45,7 +45,7 @@ SOURCES = {
         "core/**/*.py",
         "store/**/*.py",
         "nlp/**/*.py",
-        "models.py",
+        "models/**/*.py",
         "errors.py",
         "paths.py",
         "safe.py",

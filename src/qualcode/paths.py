@@ -8,16 +8,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_PKG = Path(__file__).resolve().parent
-
 
 def _bundled(installed_name: str, repo_name: str) -> Path:
     # A wheel carries the folders inside the package; an editable install (or a
     # checkout on sys.path) finds them at the repository's root.
-    inside = _PKG / installed_name
+    package = Path(__file__).resolve().parent
+    inside = package / installed_name
     if inside.is_dir():
         return inside
-    return _PKG.parent.parent / repo_name
+    return package.parent.parent / repo_name
 
 
 def codebooks_dir() -> Path:

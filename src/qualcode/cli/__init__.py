@@ -32,6 +32,7 @@ the project, output) and :mod:`.options` (the options every command repeats):
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Iterator, MutableMapping
 
@@ -45,6 +46,10 @@ import click  # noqa: E402
 
 from qualcode import __version__, i18n  # noqa: E402
 
+# click's variable for the shell's completion requests of the program named qualcode
+# (``_{PROG_NAME}_COMPLETE``; main() names it qualcode)
+COMPLETE_VAR = "_QUALCODE_COMPLETE"
+
 
 def _speak_for_click() -> None:
     """click's own words ("Usage:", "Missing argument 'DB'.", "Show this message and
@@ -52,8 +57,11 @@ def _speak_for_click() -> None:
     them up with the standard library's gettext, which would follow the locale. Done
     before any command is declared, as click reads some of them then. (The progress
     bar's module, which click loads only for a bar, is handed its words when qualcode
-    draws one: :func:`.common.progress_bar`.)"""
-    import click.shell_completion  # noqa: F401 (loaded so that its words are handed over too)
+    draws one: :func:`.common.progress_bar`. Shell completion's module, which click loads
+    only when the shell asks for completions, is loaded here then, so that its words are
+    handed over too; any other time a command does not pay for it.)"""
+    if os.environ.get(COMPLETE_VAR):
+        import click.shell_completion  # noqa: F401 (loaded so that its words are handed over)
 
     i18n.install("click", [m for name, m in list(sys.modules.items()) if name.startswith("click.")])
 

@@ -58,8 +58,9 @@ PALETTE = (
     "#17BECF",
     "#7F7F7F",
 )
-_COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
-_KEY = re.compile(r"^[\w][\w\-.]*$")
+# compiled (once, by re's cache) when a codebook is first read from YAML
+_COLOR = r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$"
+_KEY = r"^[\w][\w\-.]*$"
 OTHER_LABELS = {"andet", "other", "andre"}
 
 MAX_CODEBOOK_CHARS = 10_000_000  # the real codebooks hold a few thousand characters
@@ -426,14 +427,14 @@ def parse_codebook(
             raise fail(_("{where}: missing label").format(where=where))
         key = _text(entry.get("key")) or slugify(label)
         where = _("code {index} ('{key}')").format(index=index, key=key)
-        if not _KEY.match(key):
+        if not re.match(_KEY, key):
             raise fail(
                 _("{where}: key may hold letters, digits, '-', '_' and '.', no spaces").format(
                     where=where
                 )
             )
         color = _text(entry.get("color")) or PALETTE[(index - 1) % len(PALETTE)]
-        if not _COLOR.match(color):
+        if not re.match(_COLOR, color):
             raise fail(
                 _("{where}: bad colour '{color}' (use #RRGGBB, e.g. #1F77B4)").format(
                     where=where, color=color

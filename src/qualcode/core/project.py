@@ -21,34 +21,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from qualcode.core.codebook import Codebook
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.i18n import translator
-from qualcode.models import (
-    JOBCENTRE,
-    Change,
-    Code,
-    Coding,
-    Disagreement,
-    ImportSummary,
-    Item,
-    Memo,
-    Noun,
-    Question,
-    Quote,
-    Respondent,
-    Summary,
-)
+from qualcode.models import JOBCENTRE, Code, Noun, Question
 from qualcode.store import codebooks as code_store
 from qualcode.store import codings as coding_store
 from qualcode.store import db as store
-from qualcode.store import events as event_store
-from qualcode.store import files
-from qualcode.store import imports as import_store
 from qualcode.store import items as item_store
-from qualcode.store import memos as memo_store
 from qualcode.store import questions as question_store
 from qualcode.store import respondents as respondent_store
-from qualcode.store import reviews as review_store
 from qualcode.store import settings as settings_store
-from qualcode.store import summaries as summary_store
+
+# The store modules only some actions need (events: the log and undo; files; imports;
+# memos; reviews: 'no theme'; summaries: the framework matrix), and the models only they
+# make, are imported in the methods that use them: a command that only reads, such as
+# counts or info, loads none of them (tests/test_startup_imports.py).
 
 _, _n = translator("core")
 
@@ -65,6 +50,17 @@ if TYPE_CHECKING:
     from qualcode.core.importer import AnswerTable, CodingRows, Transcripts
     from qualcode.core.memos import MemoEntry
     from qualcode.core.query import Query
+    from qualcode.models import (
+        Change,
+        Coding,
+        Disagreement,
+        ImportSummary,
+        Item,
+        Memo,
+        Quote,
+        Respondent,
+        Summary,
+    )
 
 
 class Project:
@@ -128,6 +124,8 @@ class Project:
         """A new project, built under a private name beside ``path`` and given its name only
         when the block ends without an error: a failed import leaves no file behind, and a
         half-built project is never seen under ``path`` by another program."""
+        from qualcode.store import files
+
         path = Path(path)
         if path.exists():
             raise QualcodeError(_("already exists; choose another name"), file=str(path))
@@ -235,10 +233,14 @@ class Project:
 
     def log(self, action: str, **payload: Any) -> None:
         """Append an event to the log, inside the caller's transaction."""
+        from qualcode.store import events as event_store
+
         event_store.log(self.db, store.now(), self.coder, action, payload)
 
     def last_change(self) -> int | None:
         """The newest event's id: it changes whenever anybody changes the project."""
+        from qualcode.store import events as event_store
+
         return event_store.last_id(self.db)
 
     def _cached(self, kind: str, key: str, load: Callable[[], T]) -> T:
@@ -788,6 +790,8 @@ class Project:
     ) -> tuple[Coding, dict[str, Any] | None]:
         """Put the coding in, inside the caller's transaction: the coding and what its event
         records (None: an identical coding was there already, and is kept)."""
+        from qualcode.store import reviews as review_store
+
         existing = coding_store.find(self.db, item.id, code_id, coder, start, end)
         if existing is not None:
             return self.coding(existing), None
@@ -851,6 +855,8 @@ class Project:
     # -- reviewed, no theme applies -----------------------------------------------
     def has_no_theme(self, item_id: int, *, coder: str | None = None) -> bool:
         """Did the coder mark the item 'reviewed, no theme applies'?"""
+        from qualcode.store import reviews as review_store
+
         return review_store.marked_at(self.db, item_id, coder or self.coder) is not None
 
     def mark_no_theme(self, item_id: int, *, coder: str | None = None) -> bool:
@@ -858,6 +864,8 @@ class Project:
         undoable action that also takes away the coder's own codings of the item (they
         said otherwise before). It is no theme: counts never see it. False if it was
         marked already."""
+        from qualcode.store import reviews as review_store
+
         item = self.item(item_id)
         if item.is_empty:
             raise QualcodeError(
@@ -881,6 +889,8 @@ class Project:
 
     def clear_no_theme(self, item_id: int, *, coder: str | None = None) -> bool:
         """Take the coder's 'no theme' mark away (undoable); False if there was none."""
+        from qualcode.store import reviews as review_store
+
         item = self.item(item_id)
         coder = coder or self.coder
         with self.transaction():
@@ -899,23 +909,33 @@ class Project:
 
     def no_theme_items(self, question: str | None = None, *, coder: str | None = None) -> set[int]:
         """The question's items marked 'no theme' (by ``coder``, or by anybody)."""
+        from qualcode.store import reviews as review_store
+
         return review_store.of_question(self.db, self.question(question).id, coder)
 
     def no_theme_marks(self, item_id: int) -> set[str]:
         """The coders who marked the item 'no theme'."""
+        from qualcode.store import reviews as review_store
+
         return review_store.of_item(self.db, item_id)
 
     def no_theme_coders(self, question: str) -> list[str]:
         """Everybody who marked an item of the question 'no theme'."""
+        from qualcode.store import reviews as review_store
+
         return review_store.coders(self.db, question)
 
     def no_theme_by_coder(self, question: str, coders: Sequence[str]) -> dict[int, set[str]]:
         """item id -> which of ``coders`` marked it 'no theme', in one question."""
+        from qualcode.store import reviews as review_store
+
         return review_store.by_coder(self.db, question, coders)
 
     def reviewed(self, question: str | None = None, *, coder: str | None = None) -> tuple[int, int]:
         """(items reviewed, items to review): coded, or marked 'no theme', by ``coder`` (or
         by anybody): "gennemgået 30 af 35"."""
+        from qualcode.store import reviews as review_store
+
         q = self.question(question)
         rows, coded = item_store.queue(self.db, q.id, coder)
         done = coded | review_store.of_question(self.db, q.id, coder)
@@ -945,10 +965,15 @@ class Project:
 
     def summaries(self, question: str) -> list[Summary]:
         """The question's summaries, by respondent and code."""
+        from qualcode.store import summaries as summary_store
+
         return summary_store.of_question(self.db, self.question(question).id)
 
     def summary(self, question: str, respondent: str, code: str) -> Summary | None:
         """The summary of one cell, or None."""
+        from qualcode.models import Summary
+        from qualcode.store import summaries as summary_store
+
         qid, key = self._summary_cell(question, respondent, code)
         found = summary_store.get(self.db, qid, respondent, key)
         if found is None or not found[0]:
@@ -960,6 +985,8 @@ class Project:
         exact label) in ``question``, replacing the cell's summary whoever wrote it; an
         empty text takes it away. Committed and logged in one transaction, undone with
         ``undo(group="framework")``. False if the cell held that text already."""
+        from qualcode.store import summaries as summary_store
+
         text = text.strip()
         if not text:
             return self.clear_summary(question, respondent, code)
@@ -983,6 +1010,8 @@ class Project:
 
     def clear_summary(self, question: str, respondent: str, code: str) -> bool:
         """Take the cell's summary away (undoable); False if it had none."""
+        from qualcode.store import summaries as summary_store
+
         qid, key = self._summary_cell(question, respondent, code)
         with self.transaction():
             before = self._summary_state(qid, respondent, key)
@@ -1003,6 +1032,8 @@ class Project:
 
     def _summary_cell(self, question: str, respondent: str, code: str) -> tuple[str, str]:
         """(question id, code key) of a cell of the question's matrix, or NotFound."""
+        from qualcode.store import summaries as summary_store
+
         q = self.question(question)
         key = self.codebook(q.codebook).code(code).key
         if not summary_store.is_row(self.db, q.id, respondent):
@@ -1016,6 +1047,8 @@ class Project:
 
     def _summary_state(self, qid: str, respondent: str, key: str) -> dict[str, str] | None:
         """The cell's summary as an event records it (None: the cell has none)."""
+        from qualcode.store import summaries as summary_store
+
         found = summary_store.get(self.db, qid, respondent, key)
         if found is None or not found[0]:
             return None
@@ -1025,6 +1058,8 @@ class Project:
         """Undo (or redo) a summary event: the cell gets the text before (or after) it,
         written now by this coder, so a merge takes the undo as the newest word. Refused
         when somebody has changed the cell since (their text would be lost)."""
+        from qualcode.store import summaries as summary_store
+
         qid, rid, key = event["question"], event["respondent"], event["code"]
         before = (event.get("before") or {}).get("text", "")
         after = event.get("text", "")
@@ -1188,6 +1223,8 @@ class Project:
         self, actor: str | None = None, group: str = "coding"
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Replay this coder's log: (undo stack, redo stack), newest last."""
+        from qualcode.store import events as event_store
+
         actions = self.UNDO_GROUPS[group]
         undo: list[dict[str, Any]] = []
         redo: list[dict[str, Any]] = []
@@ -1262,6 +1299,8 @@ class Project:
     def _describe(self, event: dict[str, Any], *, undone: bool) -> Change:
         """What an undo (or redo) did, in words: "Fortrudt: kodning af Fleksjob på JC01".
         Codes are named by their label (by the key only where the code is gone)."""
+        from qualcode.models import Change
+
         what, item_id = self._what(event)
         verb = _("Fortrudt") if undone else _("Gentaget")
         return Change(f"{verb}: {what}", item_id)
@@ -1348,6 +1387,9 @@ class Project:
 
     def _replay(self, event: dict[str, Any], *, inverse: bool) -> None:
         """Apply an undoable event again, or its inverse, inside the caller's transaction."""
+        from qualcode.models import Memo
+        from qualcode.store import memos as memo_store
+
         action = event["action"]
         if action in ("review.none", "review.clear"):
             self._apply_review_event(event, inverse=inverse)
@@ -1440,6 +1482,8 @@ class Project:
         code_store.delete_code(self.db, code_id)
 
     def _apply_coding_event(self, event: dict[str, Any], *, inverse: bool) -> None:
+        from qualcode.store import reviews as review_store
+
         c = event["coding"]
         adding = (event["action"] == "coding.add") != inverse
         code_id = code_store.code_id(self.db, self.question(c["question"]).codebook, c["code"])
@@ -1461,6 +1505,8 @@ class Project:
                 review_store.mark(self.db, c["item_id"], c["coder"], c["cleared_none"])
 
     def _apply_review_event(self, event: dict[str, Any], *, inverse: bool) -> None:
+        from qualcode.store import reviews as review_store
+
         marking = (event["action"] == "review.none") != inverse
         item_id, coder = event["item_id"], event["coder"]
         if marking:
@@ -1655,6 +1701,8 @@ class Project:
         return self._compare(question, coders)[1]
 
     def _compare(self, question: str, coders: list[str]) -> tuple[list[Disagreement], int]:
+        from qualcode.models import Disagreement
+
         if len(coders) < 2:
             raise QualcodeError(_("comparing needs at least two coders"))
         sets = self.code_sets(question, [*coders, self.CONSENSUS])
@@ -1687,6 +1735,8 @@ class Project:
         """Was this item settled as 'no code applies'? (That leaves no coding, only an event.)
         The settlements of the item are replayed with their undos and redos: the one in
         force decides."""
+        from qualcode.store import events as event_store
+
         stack: list[int] = []
         settled: dict[int, list[str]] = {}
         for event_id, action, data in event_store.of_item(
@@ -1747,6 +1797,8 @@ class Project:
 
     # -- memos ----------------------------------------------------------------
     def add_memo(self, target: str, target_id: str | int | None, text: str) -> Memo:
+        from qualcode.store import memos as memo_store
+
         if not text.strip():
             raise QualcodeError(_("a memo needs some text"))
         ref = None if target_id is None else str(target_id)
@@ -1774,6 +1826,9 @@ class Project:
         the memo screen, see :meth:`undo_memo`, which undoes any memo's). ``item_id``:
         the item the memo belongs with (worked out when not given). Returns the memo, or
         None when deleted. A target that does not exist is refused, nothing written."""
+        from qualcode.models import Memo
+        from qualcode.store import memos as memo_store
+
         ref = None if target_id is None else str(target_id)
         before = None if memo_id is None else memo_store.get(self.db, memo_id)
         if memo_id is not None and before is None:
@@ -1840,6 +1895,8 @@ class Project:
         """A memo as an undo or redo puts it back, on a target that still exists: where it
         is now, if its own coding or code was deleted since (the memo moved to the item or
         the project then, see migration 10), else on the item or the project."""
+        from qualcode.store import memos as memo_store
+
         if memo_store.target_exists(self.db, memo.target, memo.target_id):
             return memo
         now = memo_store.get(self.db, memo.id)
@@ -1862,11 +1919,15 @@ class Project:
         return self._code_id(stem, key)[0]
 
     def memos(self, target: str | None = None, target_id: str | int | None = None) -> list[Memo]:
+        from qualcode.store import memos as memo_store
+
         ref = None if target_id is None else str(target_id)
         return memo_store.select(self.db, target, ref)
 
     def item_memos(self, item_id: int) -> list[Memo]:
         """The memos on an item and on its codings (the coding screen shows them)."""
+        from qualcode.store import memos as memo_store
+
         return memo_store.of_item(self.db, item_id)
 
     def memo_entries(self, kind: str | None = None, search: str = "") -> list[MemoEntry]:
@@ -2038,10 +2099,14 @@ class Project:
         return find_quotes(self, code, question, coder=coder)
 
     def events(self, limit: int | None = None) -> list[dict[str, Any]]:
+        from qualcode.store import events as event_store
+
         return event_store.recent(self.db, limit)
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, for checking that a failed action changed nothing."""
+        from qualcode.store import imports as import_store
+
         return import_store.snapshot(self.db)
 
     # -- imports --------------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import math
 import os
 import re
@@ -68,19 +67,21 @@ def safe_cell(value: object) -> object:
 
 
 # the characters XML 1.0 cannot hold (openpyxl refuses them), and CR, which XML would
-# read back as a newline; and a literal '_xHHHH_' in the data, which Excel would decode
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
-_OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+# read back as a newline; and a literal '_xHHHH_' in the data, which Excel would decode.
+# Patterns as text, compiled (once, by re's cache) when first used: a command that
+# writes no spreadsheet does not pay for them.
+_XML_ILLEGAL = "[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]"
+_OOXML_ESCAPE = "_(?=x[0-9A-Fa-f]{4}_)"
 
 
 def xlsx_text(text: str) -> str:
     """``text`` for an XLSX cell or sheet text, kept exactly: control characters as
     OOXML's ``_xHHHH_`` escape (ESC is ``_x001B_``), which Excel turns back into the
     character, and a '_' that starts such an escape in the data as ``_x005F_``."""
-    if "_x" not in text and not _XML_ILLEGAL.search(text):
+    if "_x" not in text and not re.search(_XML_ILLEGAL, text):
         return text
-    text = _OOXML_ESCAPE.sub("_x005F_", text)
-    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    text = re.sub(_OOXML_ESCAPE, "_x005F_", text)
+    return re.sub(_XML_ILLEGAL, lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def xlsx_cell(value: object) -> object:
@@ -449,7 +450,7 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-_DECIMAL = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?")
+_DECIMAL = r"-?\d+\.\d+(?:[eE][-+]?\d+)?"  # compiled when first used, as above
 
 
 def excel_da(data: bytes) -> bytes:
@@ -463,7 +464,7 @@ def excel_da(data: bytes) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     for row in csv.reader(io.StringIO(text, newline="")):
-        writer.writerow([c.replace(".", ",") if _DECIMAL.fullmatch(c) else c for c in row])
+        writer.writerow([c.replace(".", ",") if re.fullmatch(_DECIMAL, c) else c for c in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -631,6 +632,8 @@ def theme_heads(frame: Counts) -> list[str]:
 
 
 def counts_json(frames: list[Counts]) -> bytes:
+    import json  # here, not at the top: only this format needs it
+
     out = []
     for table in map(_table, frames):
         attrs = table.attrs

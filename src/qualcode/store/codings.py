@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qualcode.models import Coding
+from qualcode import models  # models.Coding, built when first used (see qualcode.models)
 from qualcode.store.sql import coder_filter, marks
+
+if TYPE_CHECKING:
+    from qualcode.models import Coding
 
 _SELECT = (
     'SELECT c.id, c.item_id, k.key, c.coder, c.created_at, c.start, c."end",'
@@ -39,12 +42,12 @@ def select(
         where.append("c.code_id = ?")
         args.append(code_id)
     sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
-    return [Coding(*r) for r in conn.execute(sql + " ORDER BY c.id", args)]
+    return [models.Coding(*r) for r in conn.execute(sql + " ORDER BY c.id", args)]
 
 
 def get(conn: sqlite3.Connection, coding_id: int) -> Coding | None:
     row = conn.execute(_SELECT + " WHERE c.id = ?", [coding_id]).fetchone()
-    return None if row is None else Coding(*row)
+    return None if row is None else models.Coding(*row)
 
 
 # one coding: the same item, code, coder and passage (codings_unique)

@@ -32,8 +32,6 @@ from typing import Any
 
 from qualcode.errors import QualcodeError, WriterBusy
 from qualcode.i18n import translator
-from qualcode.store import backup as backups
-from qualcode.store import fs
 from qualcode.store.schema import MIGRATION_SET, SCHEMA_VERSION, migrator
 
 _, _n = translator("core")
@@ -109,6 +107,8 @@ def damaged(name: str, exc: BaseException) -> QualcodeError:
 
 
 def _check_local(path: Path) -> None:
+    from qualcode.store import fs  # only when opening to write: a reading command skips it
+
     kind = fs.network_filesystem(path)
     if kind and not fs.network_writes_allowed():
         raise QualcodeError(
@@ -213,6 +213,8 @@ def _writable(
     # FULL: a commit is on disk before the screen says so, power cut included
     conn.execute("PRAGMA synchronous = FULL")
     if state.applied < SCHEMA_VERSION:
+        from qualcode.store import backup as backups  # only to upgrade
+
         # the file as it was, first (the backup API cannot copy from inside this
         # connection's write transaction; a second process migrating at the same moment
         # makes a second, identical copy)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qualcode.models import Item
+from qualcode import models  # models.Item, built when first used (see qualcode.models)
 from qualcode.store.sql import CODABLE, chunks, coder_filter, marks
+
+if TYPE_CHECKING:
+    from qualcode.models import Item
 
 _SELECT = (
     "SELECT i.id, i.question_id, i.respondent_id, i.position, i.kind, i.text,"
@@ -17,7 +20,7 @@ _SELECT = (
 
 
 def _item(r: Sequence[Any]) -> Item:
-    return Item(
+    return models.Item(
         id=r[0],
         question=r[1],
         respondent=r[2],

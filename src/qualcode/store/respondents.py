@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from qualcode.models import Respondent
+from qualcode import models  # models.Respondent, built when first used (see qualcode.models)
 from qualcode.store.sql import chunks, marks
+
+if TYPE_CHECKING:
+    from qualcode.models import Respondent
 
 
 def all_respondents(conn: sqlite3.Connection) -> list[Respondent]:
@@ -16,7 +20,7 @@ def all_respondents(conn: sqlite3.Connection) -> list[Respondent]:
     ):
         attrs.setdefault(rid, {})[name] = value
     return [
-        Respondent(rid, name, attrs.get(rid, {}))
+        models.Respondent(rid, name, attrs.get(rid, {}))
         for rid, name in conn.execute("SELECT id, name FROM respondents ORDER BY id")
     ]
 
@@ -30,7 +34,7 @@ def get(conn: sqlite3.Connection, rid: str) -> Respondent | None:
             "SELECT name, value FROM attributes WHERE respondent_id = ? ORDER BY rowid", [rid]
         )
     )
-    return Respondent(row[0], row[1], attrs)
+    return models.Respondent(row[0], row[1], attrs)
 
 
 def ids(conn: sqlite3.Connection) -> list[str]:
