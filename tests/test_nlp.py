@@ -287,6 +287,22 @@ def test_suggestions_skip_codes_coded_or_rejected_and_verdicts_are_stored(fixtur
     assert "suggestion.accept" in actions and "suggestion.reject" in actions
 
 
+def test_an_accepted_suggestion_taken_off_by_hand_is_suggested_again(fixture_project):
+    p = fixture_project
+    item = p.items("udf")[6]  # arbejdsgiverne + transport
+    p.accept_suggestion(item.id, "arbejdsgivere", source="rule", score=0.6, coder="ida")
+    assert Suggester(p, "udf", coder="ida").for_item(item.id) == []
+    assert p.toggle_code(item.id, "arbejdsgivere", coder="ida") is False  # off again, by hand
+    again = Suggester(p, "udf", coder="ida").for_item(item.id)
+    assert [(s.code, s.source) for s in again] == [("arbejdsgivere", "rule")]
+    # another coder's acceptance is theirs: it never hid the code from ida's list
+    p.accept_suggestion(item.id, "arbejdsgivere", source="rule", score=0.6, coder="bo")
+    assert [s.code for s in Suggester(p, "udf", coder="ida").for_item(item.id)] == ["arbejdsgivere"]
+    # a rejection still hides it
+    p.reject_suggestion(item.id, "arbejdsgivere", source="rule", score=0.6, coder="ida")
+    assert Suggester(p, "udf", coder="ida").for_item(item.id) == []
+
+
 def test_rejections_feed_the_next_training(fixture_project):
     p = fixture_project
     before = coded_items(p, "udfordringer-test", coder="ida")

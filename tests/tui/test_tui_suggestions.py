@@ -451,6 +451,22 @@ async def test_undoing_an_accepted_suggestion_brings_it_back(app, db, fixed):
         assert shown_codes(bar) == ["andet", "beskaeftigelsesplan"]
 
 
+async def test_an_accepted_suggestion_taken_off_by_hand_is_offered_again(app, db, fixed):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        bar = await suggested(app, pilot)
+        item = screen.item
+        await pilot.press("a", "1")  # fleksjob accepted
+        assert ida_codings(db, item.id) == [("fleksjob", "model", None)]
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["andet", "beskaeftigelsesplan"]
+        await pilot.press(str(number_of(screen, "fleksjob")))  # off again, with its number
+        assert ida_codings(db, item.id) == []
+        assert ida_verdicts(db, item.id) == [("fleksjob", "accepted")]  # kept, as said
+        await settle(app, pilot)
+        assert shown_codes(bar) == ["fleksjob", "andet", "beskaeftigelsesplan"]
+
+
 async def test_coding_by_hand_takes_the_code_off_the_list(app, db, fixed):
     from qualcode.tui.widgets.dialogs import CodePicker
 

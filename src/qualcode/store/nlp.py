@@ -81,7 +81,9 @@ def codable_order(conn: sqlite3.Connection, qids: Sequence[str]) -> list[int]:
 def decided(
     conn: sqlite3.Connection, coder: str, item_ids: Sequence[int]
 ) -> Iterator[tuple[int, str]]:
-    """(item id, code) the coder has put on, or rejected on, each item."""
+    """(item id, code) the coder has on, or rejected on, each item. An accepted suggestion
+    counts through its coding: once the coder takes the coding off by hand, the code can
+    be suggested again (a rejection is what says it is wrong)."""
     for chunk in chunks(item_ids, 900):
         m = marks(len(chunk))
         yield from conn.execute(
@@ -89,7 +91,7 @@ def decided(
             f" WHERE c.coder = ? AND c.item_id IN ({m})"
             " UNION SELECT v.item_id, k.key FROM suggestion_verdicts v"
             " JOIN codes k ON k.id = v.code_id"
-            f" WHERE v.coder = ? AND v.item_id IN ({m})",
+            f" WHERE v.verdict = 'rejected' AND v.coder = ? AND v.item_id IN ({m})",
             [coder, *chunk, coder, *chunk],
         )
 
