@@ -207,6 +207,17 @@ def test_the_query_syntax_is_the_queues_with_attributes():
     parsed = Query.parse('Størrelse:lille region:"Region Nord" x', ["størrelse", "region"])
     assert parsed.attributes == (("størrelse", "lille"), ("region", "Region Nord"))
     assert parsed.words == ("x",)
+    # a name of more words (a register's column heading) in quotes; the value too, or not
+    known = ["Antal borgere", "region"]
+    parsed = Query.parse('"antal borgere":"1-5" "Antal borgere":6+ fleks', known)
+    assert parsed.attributes == (("Antal borgere", "1-5"), ("Antal borgere", "6+"))
+    assert parsed.words == ("fleks",)
+    # a quoted name the project does not have, or without a value, stays words
+    assert Query.parse('"Antal ansatte":5 "Antal borgere":', known).words == (
+        '"Antal ansatte":5',
+        '"Antal borgere":',
+    )
+    assert Query.parse('"antal borgere"', known).words == ('"antal', 'borgere"')
 
 
 def test_danish_order():

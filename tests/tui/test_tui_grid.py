@@ -172,6 +172,44 @@ async def test_filters_by_code_and_by_attribute(demo_copy, db):
         assert any("Ukendt kode: zz" in n.message for n in app._notifications)
 
 
+async def test_an_attribute_named_in_more_words_filters_by_equals_and_by_typing(demo_copy, db):
+    # a register's column heading of two words, its values of one and of two
+    with db:
+        for n, (rid,) in enumerate(db.execute("SELECT id FROM respondents ORDER BY id").fetchall()):
+            value = "1-5" if n % 3 else "over 10"
+            db.execute(
+                "INSERT INTO attributes (respondent_id, name, value) VALUES (?, ?, ?)",
+                [rid, "Antal borgere", value],
+            )
+
+    def with_value(value: str) -> list[int]:
+        return [
+            r[0]
+            for r in codable(
+                db,
+                "AND EXISTS (SELECT 1 FROM attributes a WHERE a.respondent_id ="
+                " i.respondent_id AND a.name = 'Antal borgere' AND a.value = ?)",
+                (value,),
+            )
+        ]
+
+    app = make_app(demo_copy, QUESTION, coder="ida")
+    async with app.run_test(size=SIZE) as pilot:
+        grid = await open_grid(app, pilot)
+        await choose_columns(app, pilot, "Antal borgere")
+        shown = column(grid, "attribute:Antal borgere")
+        row = shown.index("over 10")
+        grid.table.cursor_coordinate = grid.table.cursor_coordinate._replace(row=row, column=3)
+        await pilot.press("equals_sign")
+        await pilot.pause()
+        assert grid.query_one("#grid-filter").value == '"Antal borgere":"over 10"'
+        assert shown_ids(grid) == with_value("over 10") != []
+        grid.query_one("#grid-filter").value = '"antal borgere":1-5'  # typed, any case
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        assert shown_ids(grid) == with_value("1-5")[:PAGE] != []
+
+
 async def test_enter_opens_the_answer_and_coding_it_is_stored(demo_copy, db, codings_of):
     app = make_app(demo_copy, QUESTION, coder="ida")
     async with app.run_test(size=SIZE) as pilot:

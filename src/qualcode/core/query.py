@@ -1,6 +1,7 @@
 """The search syntax of the coding queue's filter line and of the grid of answers:
 words, ``kode:KEY``, ``jc:ID`` and, where the caller knows the project's attributes,
-``NAME:VALUE`` (a value of more words in quotes: ``region:"Region Nordjylland"``).
+``NAME:VALUE`` (a value of more words in quotes: ``region:"Region Nordjylland"``; a name
+of more words too, as a register's column headings often are: ``"Antal borgere":"1-5"``).
 
     >>> Query.parse("fleksjob kode:andet region:nord", attributes=["region"])
     Query(words=('fleksjob',), codes=('andet',), respondents=(), attributes=(('region', 'nord'),))
@@ -12,8 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# a term: NAME:"a value of more words", or anything up to the next space
-_TERM = re.compile(r'[^\s:"]+:"[^"]*"?|\S+')
+# a term: "A NAME":VALUE, NAME:"a value of more words" (or both quoted), or anything up to
+# the next space
+_TERM = re.compile(r'"[^"]*":(?:"[^"]*"?|[^\s"]*)|[^\s:"]+:"[^"]*"?|\S+')
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
 
@@ -40,7 +42,10 @@ class Query:
         words, codes, resp, attrs = [], [], [], []
         for term in _TERM.findall(text):
             low = term.casefold()
-            name, colon, value = term.partition(":")
+            if term.startswith('"') and '":' in term:  # a name in quotes: an attribute's
+                name, colon, value = term[1:].partition('":')
+            else:
+                name, colon, value = term.partition(":")
             if colon and len(value) > 1 and value.startswith('"'):
                 value = value.strip('"')
             if low.startswith(("kode:", "code:")):

@@ -4,8 +4,9 @@ respondent attributes the analyst chooses (QualCoder's issue #411, QDA Miner's g
 Opened with ``g`` from the coding screen (``g`` again, or Escape, goes back). ``a`` chooses
 the attribute columns (remembered per project and user), ``s`` sorts by the column the
 cursor is in (again: the other way), ``/`` filters with the queue's search syntax plus
-``NAME:VALUE`` for an attribute (``kode:fleksjob region:nord``), ``=`` filters on the
-value under the cursor, Enter opens the row's answer on the coding screen.
+``NAME:VALUE`` for an attribute (``kode:fleksjob region:nord``, a name or value of more
+words in quotes: ``"Antal borgere":"1-5"``), ``=`` filters on the value under the cursor,
+Enter opens the row's answer on the coding screen.
 
 The grid is worked out in the core (:meth:`qualcode.core.project.Project.grid`) as an
 ordered list of ids; the table holds one page of rows at a time, and moving past its
@@ -474,8 +475,8 @@ class GridScreen(ProjectScreen):
         if key.startswith(_ATTRIBUTE):
             name = key[len(_ATTRIBUTE) :]
             value = row.values[self.grid.attributes.index(name)]
-            if value.strip() and _PLAIN_VALUE.fullmatch(name):
-                term = f"{name}:{self._quoted(value.strip())}"
+            if value.strip() and '"' not in name:  # a name of more words goes in quotes
+                term = f"{self._quoted(name)}:{self._quoted(value.strip())}"
         elif key == CODES and row.codes:
             code = self.grid.book.find(row.codes[0])
             term = f"kode:{code.key}" if code is not None else ""
